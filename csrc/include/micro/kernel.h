@@ -1,0 +1,43 @@
+/*
+ * The kernel contract. A kernel is a pure function of a params struct (computed once on
+ * the host by micro's prepare step) and its operands (pointers into the arena or the
+ * program's constant data, in the order its header lists them; NULL for an absent
+ * optional operand). It never allocates and keeps no state between calls.
+ *
+ * Each kernel also has a check function, run once by micro_init: given the params, the
+ * operands and the byte size of every operand it returns MICRO_OK only if running the
+ * kernel would stay inside those operands and within defined behaviour (it may read the
+ * constant operands, e.g. to range-check per-channel shifts; arena contents are not yet
+ * meaningful). This is what makes a corrupt or hostile program an error
+ * code instead of a stray write.
+ */
+#ifndef MICRO_KERNEL_H
+#define MICRO_KERNEL_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+typedef micro_status_t (*micro_run_fn)(const void *params, void *const *operands);
+typedef micro_status_t (*micro_check_fn)(const void *params, void *const *operands,
+                                         const uint32_t *sizes);
+
+typedef struct {
+    micro_run_fn run;
+    micro_check_fn check;
+    uint32_t params_size;   /* sizeof the kernel's params struct */
+    uint32_t n_operands;    /* exact operand count */
+} micro_kernel_t;
+
+/* Kernel ids are part of the program format: never renumber, only append. */
+typedef enum {
+    MICRO_K_FULLY_CONNECTED_S8 = 1,
+    MICRO_K_FULLY_CONNECTED_F32 = 2,
+    MICRO_K_COUNT = 64
+} micro_kernel_id_t;
+
+/* The kernel table (csrc/runtime/kernel_table.c): NULL where a kernel is not linked. */
+const micro_kernel_t *micro_kernel_get(uint32_t id);
+
+#endif

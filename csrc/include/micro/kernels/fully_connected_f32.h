@@ -1,0 +1,26 @@
+/*
+ * FULLY_CONNECTED, float32. output[b][n] = clamp(sum_k input[b][k] * filter[n][k] + bias[n]),
+ * summed in k order exactly like TFLM's reference kernel (no reassociation).
+ */
+#ifndef MICRO_KERNELS_FULLY_CONNECTED_F32_H
+#define MICRO_KERNELS_FULLY_CONNECTED_F32_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+typedef struct {
+    int32_t batches;        /* B >= 1 */
+    int32_t input_depth;    /* K >= 1 */
+    int32_t output_depth;   /* N >= 1 */
+    float act_min;          /* -inf when no activation */
+    float act_max;          /* +inf when no activation */
+} micro_fully_connected_f32_params_t;
+
+/* Operands: input f32[B*K], filter f32[N*K], bias f32[N] or absent, output f32[B*N]. */
+micro_status_t micro_fully_connected_f32(const micro_fully_connected_f32_params_t *p,
+                                         const float *input, const float *filter,
+                                         const float *bias, float *output);
+
+#endif

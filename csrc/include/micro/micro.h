@@ -1,0 +1,60 @@
+/*
+ * micro: run a compiled Program (see program.h) in a caller-owned arena.
+ *
+ *   micro_runtime_t rt;
+ *   micro_init(&rt, program, program_size, arena, sizeof arena);   verifies everything once
+ *   memcpy(micro_input(&rt, 0, &n), features, n);
+ *   micro_invoke(&rt);
+ *   const int8_t *scores = micro_output(&rt, 0, &n);
+ *
+ * No allocation, no globals; the program stays in flash and is only read.
+ */
+#ifndef MICRO_MICRO_H
+#define MICRO_MICRO_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+#include "micro/program.h"
+#include "micro/kernel.h"
+#include "micro/kernels/fully_connected_s8.h"
+#include "micro/kernels/fully_connected_f32.h"
+
+/* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */
+typedef void (*micro_step_hook_fn)(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
+
+typedef struct {
+    const uint8_t *program;     /* verified program, 8-byte aligned */
+    const micro_program_header_t *header;
+    uint8_t *arena;             /* 8-byte aligned, at least header->arena_size bytes */
+    uint32_t arena_size;
+    uint32_t ready;             /* 1 after a successful micro_init */
+    uint32_t error_step;        /* step that failed verification or invoke, or 0xFFFFFFFF */
+    micro_step_hook_fn hook;
+    void *hook_ctx;
+} micro_runtime_t;
+
+/* Verify the program against this runtime and the arena, then reset variables. */
+micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
+                          uint8_t *arena, uint32_t arena_size);
+/* Run every step in order. */
+micro_status_t micro_invoke(micro_runtime_t *rt);
+/* Run steps [first, last) only (profiling and debugging). */
+micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t last);
+/* Restore variable tensors (recurrent state) to their initial values. */
+micro_status_t micro_reset(micro_runtime_t *rt);
+
+uint32_t micro_n_steps(const micro_runtime_t *rt);
+uint32_t micro_n_inputs(const micro_runtime_t *rt);
+uint32_t micro_n_outputs(const micro_runtime_t *rt);
+/* Pointer to input/output i in the arena and its size in bytes; NULL if out of range. */
+uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size);
+const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size);
+
+/* Arena bytes a program needs (reads the header only; 0 if it is not a program). */
+uint32_t micro_program_arena_size(const uint8_t *program, uint32_t program_size);
+uint32_t micro_crc32(const uint8_t *data, uint32_t size);
+const char *micro_status_str(micro_status_t status);
+
+#endif

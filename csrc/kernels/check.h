@@ -1,0 +1,46 @@
+/* Helpers for kernel check functions (internal). Sizes are computed in 64 bits so a
+ * hostile params struct cannot overflow them. */
+#ifndef MICRO_KERNELS_CHECK_H
+#define MICRO_KERNELS_CHECK_H
+
+#include <stdint.h>
+
+/* Product of n dims, or -1 if any is < 1 or the product exceeds 2^31. */
+static inline int64_t micro_count(const int32_t *dims, int n)
+{
+    int64_t total = 1;
+    for (int i = 0; i < n; ++i) {
+        if (dims[i] < 1) {
+            return -1;
+        }
+        total *= dims[i];
+        if (total > INT32_MAX) {
+            return -1;
+        }
+    }
+    return total;
+}
+
+/* 1 if an operand of `size` bytes holds at least `count` elements of `width` bytes. */
+static inline int micro_fits(uint32_t size, int64_t count, int64_t width)
+{
+    return count >= 0 && (int64_t)size >= count * width;
+}
+
+static inline int micro_in_range(int32_t x, int32_t lo, int32_t hi)
+{
+    return x >= lo && x <= hi;
+}
+
+/* Requantization parameters: multiplier non-negative, shift in [-31, 30]. */
+static inline int micro_requant_ok(const int32_t *multiplier, const int32_t *shift, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        if (multiplier[i] < 0 || shift[i] < -31 || shift[i] > 30) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#endif

@@ -1,0 +1,53 @@
+#include "micro/kernels/fully_connected_f32.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+
+micro_status_t micro_fully_connected_f32(const micro_fully_connected_f32_params_t *p,
+                                         const float *input, const float *filter,
+                                         const float *bias, float *output)
+{
+    const int32_t depth = p->input_depth;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const float *row = input + (int64_t)b * depth;
+        for (int32_t n = 0; n < p->output_depth; ++n) {
+            const float *w = filter + (int64_t)n * depth;
+            float total = 0.0f;
+            for (int32_t k = 0; k < depth; ++k) {
+                total += row[k] * w[k];
+            }
+            if (bias != 0) {
+                total += bias[n];
+            }
+            total = total < p->act_min ? p->act_min : total;
+            total = total > p->act_max ? p->act_max : total;
+            output[(int64_t)b * p->output_depth + n] = total;
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_fully_connected_f32(params, op[0], op[1], op[2], op[3]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_fully_connected_f32_params_t *p = params;
+    const int32_t dims[3] = {p->batches, p->input_depth, p->output_depth};
+    (void)op;
+    if (micro_count(dims, 3) < 0 || !(p->act_min <= p->act_max)) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 4) ||
+        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 4) ||
+        (size[2] != 0 && !micro_fits(size[2], p->output_depth, 4)) ||
+        !micro_fits(size[3], (int64_t)p->batches * p->output_depth, 4)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_fully_connected_f32 = {
+    step, check, sizeof(micro_fully_connected_f32_params_t), 4};

@@ -1,0 +1,66 @@
+#include "micro/kernels/fully_connected_s8.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "requant.h"
+
+micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
+                                        const int8_t *input, const int8_t *filter,
+                                        const int32_t *bias, const int32_t *multiplier,
+                                        const int32_t *shift, int8_t *output)
+{
+    const int32_t depth = p->input_depth;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *row = input + (int64_t)b * depth;
+        int32_t row_sum = 0;
+        if (p->filter_zp != 0) {
+            for (int32_t k = 0; k < depth; ++k) {
+                row_sum += row[k];
+            }
+        }
+        for (int32_t n = 0; n < p->output_depth; ++n) {
+            const int8_t *w = filter + (int64_t)n * depth;
+            int32_t acc = 0;
+            for (int32_t k = 0; k < depth; ++k) {
+                acc += (int32_t)row[k] * (int32_t)w[k];
+            }
+            acc = acc - p->filter_zp * row_sum + bias[n];
+            const int32_t c = p->per_channel ? n : 0;
+            acc = micro_requantize(acc, multiplier[c], shift[c]) + p->output_zp;
+            output[(int64_t)b * p->output_depth + n] =
+                (int8_t)micro_clamp(acc, p->act_min, p->act_max);
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_fully_connected_s8(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_fully_connected_s8_params_t *p = params;
+    const int32_t dims[3] = {p->batches, p->input_depth, p->output_depth};
+    if (micro_count(dims, 3) < 0 || !micro_in_range(p->filter_zp, -128, 127) ||
+        !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t channels = p->per_channel ? p->output_depth : 1;
+    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 1) ||
+        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 1) ||
+        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], channels, 4) ||
+        !micro_fits(size[4], channels, 4) ||
+        !micro_fits(size[5], (int64_t)p->batches * p->output_depth, 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    if (!micro_requant_ok(op[3], op[4], channels)) {
+        return MICRO_ERR_PARAMS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_fully_connected_s8 = {
+    step, check, sizeof(micro_fully_connected_s8_params_t), 6};

@@ -1,0 +1,352 @@
+/*
+ * The executor: verify a Program once, then run its steps.
+ *
+ * micro_init checks, in order: alignment, magic, version, size, CRC, that every table
+ * lies inside the program, and for every step that its kernel is linked, its params
+ * struct and operands lie inside their regions with the right count and alignment, and
+ * that the kernel's own check accepts them. After that, micro_invoke only resolves
+ * operand offsets to pointers and calls kernels.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "micro/micro.h"
+
+#define NO_STEP 0xFFFFFFFFu
+
+static const micro_ref_t *refs(const micro_runtime_t *rt)
+{
+    return (const micro_ref_t *)(const void *)(rt->program + rt->header->refs_offset);
+}
+
+static const micro_step_t *steps(const micro_runtime_t *rt)
+{
+    return (const micro_step_t *)(const void *)(rt->program + rt->header->steps_offset);
+}
+
+/* Pointer for a verified reference; NULL for an absent (size 0) operand. */
+static void *resolve(const micro_runtime_t *rt, const micro_ref_t *ref)
+{
+    if (ref->size == 0) {
+        return NULL;
+    }
+    if (ref->offset & MICRO_REF_CONST) {
+        const uint8_t *data = rt->program + rt->header->data_offset;
+        /* Constant operands are read-only; kernels take them through const pointers. */
+        return (void *)(uintptr_t)(data + (ref->offset & ~(uint32_t)MICRO_REF_CONST));
+    }
+    return rt->arena + ref->offset;
+}
+
+uint32_t micro_crc32(const uint8_t *data, uint32_t size)
+{
+    static const uint32_t nibble[16] = {
+        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
+        0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
+    uint32_t crc = 0xFFFFFFFFu;
+    for (uint32_t i = 0; i < size; ++i) {
+        crc ^= data[i];
+        crc = (crc >> 4) ^ nibble[crc & 15u];
+        crc = (crc >> 4) ^ nibble[crc & 15u];
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
+/* 1 if [offset, offset + count * width) lies inside [0, limit). */
+static int inside(uint32_t offset, uint32_t count, uint32_t width, uint32_t limit)
+{
+    const uint64_t end = (uint64_t)offset + (uint64_t)count * width;
+    return offset <= limit && end <= limit;
+}
+
+static micro_status_t check_ref(const micro_program_header_t *h, const micro_ref_t *ref,
+                                uint32_t arena_size)
+{
+    if (ref->size == 0) {
+        return MICRO_OK;
+    }
+    if (ref->offset & MICRO_REF_CONST) {
+        const uint32_t offset = ref->offset & ~(uint32_t)MICRO_REF_CONST;
+        if (!inside(offset, ref->size, 1, h->size - h->data_offset)) {
+            return MICRO_ERR_LAYOUT;
+        }
+        return (offset % 4 == 0) ? MICRO_OK : MICRO_ERR_ALIGN;
+    }
+    if (!inside(ref->offset, ref->size, 1, arena_size)) {
+        return MICRO_ERR_LAYOUT;
+    }
+    return (ref->offset % MICRO_ARENA_ALIGN == 0) ? MICRO_OK : MICRO_ERR_ALIGN;
+}
+
+static micro_status_t check_header(const micro_program_header_t *h, uint32_t program_size)
+{
+    if (h->magic != MICRO_PROGRAM_MAGIC) {
+        return MICRO_ERR_MAGIC;
+    }
+    if (h->version != MICRO_PROGRAM_VERSION) {
+        return MICRO_ERR_VERSION;
+    }
+    if (h->size < sizeof(*h) || h->size > program_size) {
+        return MICRO_ERR_SIZE;
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t check_tables(const micro_program_header_t *h)
+{
+    if (h->steps_offset % 4 || h->refs_offset % 4 || h->data_offset % MICRO_DATA_ALIGN) {
+        return MICRO_ERR_ALIGN;
+    }
+    if (!inside(h->steps_offset, h->n_steps, sizeof(micro_step_t), h->size) ||
+        !inside(h->refs_offset, h->n_refs, sizeof(micro_ref_t), h->size) ||
+        h->data_offset < sizeof(*h) || h->data_offset > h->size) {
+        return MICRO_ERR_LAYOUT;
+    }
+    if (!inside(h->inputs_first, h->n_inputs, 1, h->n_refs) ||
+        !inside(h->outputs_first, h->n_outputs, 1, h->n_refs) ||
+        !inside(h->variables_first, h->n_variables, 2, h->n_refs)) {
+        return MICRO_ERR_LAYOUT;
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *s)
+{
+    const micro_program_header_t *h = rt->header;
+    const micro_kernel_t *k = micro_kernel_get(s->kernel);
+    if (k == NULL) {
+        return MICRO_ERR_KERNEL;
+    }
+    if (s->n_operands != k->n_operands || s->n_operands > MICRO_MAX_OPERANDS ||
+        !inside(s->first_ref, s->n_operands, 1, h->n_refs)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    if (s->params % 4) {
+        return MICRO_ERR_ALIGN;
+    }
+    if (!inside(s->params, k->params_size, 1, h->size - h->data_offset)) {
+        return MICRO_ERR_LAYOUT;
+    }
+    void *ops[MICRO_MAX_OPERANDS];
+    uint32_t sizes[MICRO_MAX_OPERANDS];
+    for (uint32_t i = 0; i < s->n_operands; ++i) {
+        const micro_ref_t *ref = &refs(rt)[s->first_ref + i];
+        const micro_status_t status = check_ref(h, ref, h->arena_size);
+        if (status != MICRO_OK) {
+            return status;
+        }
+        ops[i] = resolve(rt, ref);
+        sizes[i] = ref->size;
+    }
+    return k->check(rt->program + h->data_offset + s->params, ops, sizes);
+}
+
+static micro_status_t check_io(const micro_runtime_t *rt)
+{
+    const micro_program_header_t *h = rt->header;
+    for (uint32_t i = 0; i < h->n_inputs + h->n_outputs; ++i) {
+        const uint32_t index = i < h->n_inputs ? h->inputs_first + i
+                                               : h->outputs_first + (i - h->n_inputs);
+        const micro_ref_t *ref = &refs(rt)[index];
+        if (ref->offset & MICRO_REF_CONST) {
+            return MICRO_ERR_LAYOUT;
+        }
+        const micro_status_t status = check_ref(h, ref, h->arena_size);
+        if (status != MICRO_OK) {
+            return status;
+        }
+    }
+    for (uint32_t i = 0; i < h->n_variables; ++i) {
+        const micro_ref_t *var = &refs(rt)[h->variables_first + 2 * i];
+        const micro_ref_t *init = var + 1;
+        micro_status_t status = check_ref(h, var, h->arena_size);
+        if (status == MICRO_OK) {
+            status = check_ref(h, init, h->arena_size);
+        }
+        if (status != MICRO_OK) {
+            return status;
+        }
+        if ((var->offset & MICRO_REF_CONST) ||
+            (init->size != 0 && (!(init->offset & MICRO_REF_CONST) || init->size != var->size))) {
+            return MICRO_ERR_LAYOUT;
+        }
+    }
+    return MICRO_OK;
+}
+
+micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
+                          uint8_t *arena, uint32_t arena_size)
+{
+    if (rt == NULL || program == NULL || (arena == NULL && arena_size != 0)) {
+        return MICRO_ERR_NULL;
+    }
+    memset(rt, 0, sizeof(*rt));
+    rt->error_step = NO_STEP;
+    if ((uintptr_t)program % MICRO_DATA_ALIGN || (uintptr_t)arena % MICRO_ARENA_ALIGN) {
+        return MICRO_ERR_ALIGN;
+    }
+    if (program_size < sizeof(micro_program_header_t)) {
+        return MICRO_ERR_SIZE;
+    }
+    const micro_program_header_t *h = (const micro_program_header_t *)(const void *)program;
+    micro_status_t status = check_header(h, program_size);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    if (micro_crc32(program + 16, h->size - 16) != h->crc32) {
+        return MICRO_ERR_CRC;
+    }
+    status = check_tables(h);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    if (h->arena_size > arena_size) {
+        return MICRO_ERR_ARENA;
+    }
+    rt->program = program;
+    rt->header = h;
+    rt->arena = arena;
+    rt->arena_size = arena_size;
+    status = check_io(rt);
+    for (uint32_t i = 0; status == MICRO_OK && i < h->n_steps; ++i) {
+        status = check_step(rt, &steps(rt)[i]);
+        if (status != MICRO_OK) {
+            rt->error_step = i;
+        }
+    }
+    if (status != MICRO_OK) {
+        rt->program = NULL;
+        rt->header = NULL;
+        return status;
+    }
+    rt->ready = 1;
+    return micro_reset(rt);
+}
+
+micro_status_t micro_reset(micro_runtime_t *rt)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    const micro_program_header_t *h = rt->header;
+    for (uint32_t i = 0; i < h->n_variables; ++i) {
+        const micro_ref_t *var = &refs(rt)[h->variables_first + 2 * i];
+        const micro_ref_t *init = var + 1;
+        if (init->size == 0) {
+            memset(rt->arena + var->offset, 0, var->size);
+        } else {
+            memcpy(rt->arena + var->offset, resolve(rt, init), var->size);
+        }
+    }
+    return MICRO_OK;
+}
+
+micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t last)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    if (first > last || last > rt->header->n_steps) {
+        return MICRO_ERR_INDEX;
+    }
+    const uint8_t *data = rt->program + rt->header->data_offset;
+    for (uint32_t i = first; i < last; ++i) {
+        const micro_step_t *s = &steps(rt)[i];
+        const micro_kernel_t *k = micro_kernel_get(s->kernel);
+        void *ops[MICRO_MAX_OPERANDS];
+        for (uint32_t j = 0; j < s->n_operands; ++j) {
+            ops[j] = resolve(rt, &refs(rt)[s->first_ref + j]);
+        }
+        if (rt->hook != NULL) {
+            rt->hook(rt->hook_ctx, i, s->kernel, 0);
+        }
+        const micro_status_t status = k->run(data + s->params, ops);
+        if (rt->hook != NULL) {
+            rt->hook(rt->hook_ctx, i, s->kernel, 1);
+        }
+        if (status != MICRO_OK) {
+            rt->error_step = i;
+            return status;
+        }
+    }
+    return MICRO_OK;
+}
+
+micro_status_t micro_invoke(micro_runtime_t *rt)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    return micro_invoke_range(rt, 0, rt->header->n_steps);
+}
+
+uint32_t micro_n_steps(const micro_runtime_t *rt)
+{
+    return rt != NULL && rt->ready ? rt->header->n_steps : 0;
+}
+
+uint32_t micro_n_inputs(const micro_runtime_t *rt)
+{
+    return rt != NULL && rt->ready ? rt->header->n_inputs : 0;
+}
+
+uint32_t micro_n_outputs(const micro_runtime_t *rt)
+{
+    return rt != NULL && rt->ready ? rt->header->n_outputs : 0;
+}
+
+uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size)
+{
+    if (rt == NULL || !rt->ready || i >= rt->header->n_inputs) {
+        return NULL;
+    }
+    const micro_ref_t *ref = &refs(rt)[rt->header->inputs_first + i];
+    if (size != NULL) {
+        *size = ref->size;
+    }
+    return rt->arena + ref->offset;
+}
+
+const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size)
+{
+    if (rt == NULL || !rt->ready || i >= rt->header->n_outputs) {
+        return NULL;
+    }
+    const micro_ref_t *ref = &refs(rt)[rt->header->outputs_first + i];
+    if (size != NULL) {
+        *size = ref->size;
+    }
+    return rt->arena + ref->offset;
+}
+
+uint32_t micro_program_arena_size(const uint8_t *program, uint32_t program_size)
+{
+    if (program == NULL || program_size < sizeof(micro_program_header_t) ||
+        (uintptr_t)program % 4) {
+        return 0;
+    }
+    const micro_program_header_t *h = (const micro_program_header_t *)(const void *)program;
+    return check_header(h, program_size) == MICRO_OK ? h->arena_size : 0;
+}
+
+const char *micro_status_str(micro_status_t status)
+{
+    switch (status) {
+    case MICRO_OK: return "ok";
+    case MICRO_ERR_NULL: return "a required pointer is NULL";
+    case MICRO_ERR_ALIGN: return "misaligned program, arena or offset";
+    case MICRO_ERR_MAGIC: return "not a micro program (bad magic)";
+    case MICRO_ERR_VERSION: return "program format version not supported by this runtime";
+    case MICRO_ERR_SIZE: return "program size field disagrees with the buffer";
+    case MICRO_ERR_CRC: return "checksum mismatch: the program is corrupt";
+    case MICRO_ERR_LAYOUT: return "a table, offset or length lies outside its region";
+    case MICRO_ERR_KERNEL: return "unknown kernel, or kernel not linked into this build";
+    case MICRO_ERR_OPERANDS: return "wrong operand count or an operand too small";
+    case MICRO_ERR_PARAMS: return "invalid kernel parameters";
+    case MICRO_ERR_ARENA: return "arena smaller than the program needs";
+    case MICRO_ERR_INDEX: return "index out of range";
+    case MICRO_ERR_STATE: return "runtime not initialised";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,19 @@
+/* Kernel id -> kernel: one extern and one table line per kernel. */
+#include <stddef.h>
+
+#include "micro/kernel.h"
+
+#define MICRO_ENTRY(ID, name) [ID] = &micro_kernel_##name
+
+extern const micro_kernel_t micro_kernel_fully_connected_s8;
+extern const micro_kernel_t micro_kernel_fully_connected_f32;
+
+static const micro_kernel_t *const table[MICRO_K_COUNT] = {
+    MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_S8, fully_connected_s8),
+    MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_F32, fully_connected_f32),
+};
+
+const micro_kernel_t *micro_kernel_get(uint32_t id)
+{
+    return id < MICRO_K_COUNT ? table[id] : NULL;
+}

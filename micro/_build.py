@@ -1,0 +1,67 @@
+"""cffi build script: compiles csrc/ into the extension `micro._micro_c` (API mode).
+
+The cdef is read from the C headers themselves (csrc/include/micro/micro.h and what it
+includes), so Python and C cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from cffi import FFI
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRC = ROOT / "csrc"
+INCLUDE = CSRC / "include"
+
+_INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
+_DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
+
+
+def cdef_source(header: Path = INCLUDE / "micro" / "micro.h", seen: set[Path] | None = None) -> str:
+    """The header with its micro/ includes inlined and other preprocessor lines dropped."""
+    seen = set() if seen is None else seen
+    if header in seen:
+        return ""
+    seen.add(header)
+    text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.S)
+    out = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        include = _INCLUDE_RE.match(stripped)
+        if include:
+            out.append(cdef_source(INCLUDE / include.group(1), seen))
+        elif stripped.startswith("#"):
+            define = _DEFINE_RE.match(stripped)
+            if define:
+                out.append(re.sub(r"(\d)[uU]\b", r"\1", stripped.split("/*")[0]))
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def c_sources() -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for p in CSRC.rglob("*.c"))
+
+
+def compile_args() -> list[str]:
+    args = ["-std=c99", "-O3", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror"]
+    if os.environ.get("MICRO_NATIVE") == "1":
+        args.append("-march=native")
+    return args
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(cdef_source())
+ffibuilder.set_source(
+    "micro._micro_c",
+    '#include "micro/micro.h"\n',
+    sources=c_sources(),
+    include_dirs=[str(INCLUDE.relative_to(ROOT))],
+    extra_compile_args=compile_args(),
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

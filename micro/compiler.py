@@ -1,0 +1,215 @@
+"""Compile a model into a Program: resolve each op, prepare it, plan the arena, serialize.
+
+    Model ──► resolver ──► prepare (per op, Python) ──► lifetimes ──► planner ──► Program
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import resolver
+from ._ffi import kernel_id, pack_params
+from .errors import ModelError, UnsupportedOpError
+from .model import Model, Operator, Tensor
+from .ops.base import Operand, OpContext
+from .planner import Buffer, Plan, plan
+from .program import ProgramWriter, Step
+
+
+@dataclass
+class StepInfo:
+    """One C step and the operator it came from (for profiling and reports)."""
+
+    op_index: int
+    op_name: str
+    kernel: str
+    macs: int
+    operands: list[Operand]
+    params: dict[str, Any]
+
+
+@dataclass
+class TensorSlot:
+    """A model input or output: where it lives in the arena and how it is typed."""
+
+    index: int
+    name: str
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    scale: float
+    zero_point: int
+    offset: int
+    size: int
+    quant: Any = None
+
+
+@dataclass
+class CompiledModel:
+    model: Model
+    program: bytes
+    plan: Plan
+    steps: list[StepInfo]
+    inputs: list[TensorSlot]
+    outputs: list[TensorSlot]
+    buffer_of: dict[int, Buffer] = field(default_factory=dict)
+
+    @property
+    def arena_size(self) -> int:
+        return self.plan.arena_size
+
+    @property
+    def lower_bound(self) -> int:
+        return self.plan.lower_bound
+
+
+class Compiler:
+    def __init__(self, model: Model, subgraph: int = 0) -> None:
+        if not model.subgraphs:
+            raise ModelError("model has no subgraphs")
+        self.model = model
+        self.graph = model.subgraphs[subgraph]
+        self.steps: list[StepInfo] = []
+        self._consts: dict[int, np.ndarray] = {}
+        self._alias: dict[int, int] = {}
+        for t in self.graph.tensors:
+            if t.data is not None and not t.is_variable:
+                self._consts[t.index] = t.data
+
+    def tensor(self, index: int) -> Tensor:
+        if not 0 <= index < len(self.graph.tensors):
+            raise ModelError(f"tensor index {index} out of range ({len(self.graph.tensors)})")
+        return self.graph.tensors[index]
+
+    def const_value(self, index: int) -> np.ndarray | None:
+        return self._consts.get(index)
+
+    def root(self, index: int) -> int:
+        while index in self._alias:
+            index = self._alias[index]
+        return index
+
+    def alias(self, output: int, source: int) -> None:
+        value = self._consts.get(source)
+        if value is not None:
+            self._consts[output] = value.reshape(self.tensor(output).shape)
+        else:
+            self._alias[output] = self.root(source)
+
+    def emit(
+        self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
+    ) -> None:
+        pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
+
+    def compile(self) -> CompiledModel:
+        for op in self.graph.operators:
+            prepare = resolver.lookup(op)
+            prepare(OpContext(self, op))
+        buffers = self._lifetimes()
+        arena_plan = plan(list({id(b): b for b in buffers.values()}.values()), len(self.steps))
+        return self._serialize(arena_plan, buffers)
+
+    def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
+        """Arena buffers keyed by root tensor index, or (step, operand) for scratch."""
+        end = max(len(self.steps) - 1, 0)
+        buffers: dict[int | tuple[int, int], Buffer] = {}
+
+        def touch(index: int, step: int, kind: str = "tensor") -> Buffer:
+            root = self.root(index)
+            tensor = self.tensor(index)
+            if root in self._consts:
+                raise UnsupportedOpError(
+                    f"tensor {index} ('{tensor.name}') is constant but used as an activation"
+                )
+            buf = buffers.get(root)
+            if buf is None:
+                buf = Buffer(self.tensor(root).name, 0, step, step, kind)
+                buffers[root] = buf
+            buf.size = max(buf.size, tensor.nbytes)
+            buf.first, buf.last = min(buf.first, step), max(buf.last, step)
+            if index not in buf.tensors:
+                buf.tensors.append(index)
+            return buf
+
+        for i in self.graph.inputs:
+            touch(i, 0, "input")
+        for t in self.graph.tensors:
+            if t.is_variable:
+                touch(t.index, 0, "variable").last = end
+        for s, step in enumerate(self.steps):
+            for j, operand in enumerate(step.operands):
+                if operand.kind == "tensor":
+                    touch(operand.tensor, s)
+                elif operand.kind == "scratch":
+                    buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
+        for o in self.graph.outputs:
+            buf = touch(o, end)
+            buf.last = end
+            if buf.kind == "tensor":
+                buf.kind = "output"
+        return buffers
+
+    def _serialize(
+        self, arena_plan: Plan, buffers: dict[int | tuple[int, int], Buffer]
+    ) -> CompiledModel:
+        writer = ProgramWriter()
+
+        def arena_ref(index: int) -> tuple[int, int]:
+            return (buffers[self.root(index)].offset, self.tensor(index).nbytes)
+
+        for s, step in enumerate(self.steps):
+            params = writer.add_data(pack_params(step.kernel, step.params), 4)
+            refs = []
+            for j, operand in enumerate(step.operands):
+                if operand.kind == "tensor":
+                    refs.append(arena_ref(operand.tensor))
+                elif operand.kind == "scratch":
+                    refs.append((buffers[(s, j)].offset, operand.size))
+                elif operand.kind == "const":
+                    refs.append(writer.const_ref(operand.data))
+                else:
+                    refs.append((0, 0))
+            writer.steps.append(Step(kernel_id(step.kernel), params, refs))
+
+        variables = []
+        for t in self.graph.tensors:
+            if t.is_variable:
+                init = b"" if t.data is None else np.ascontiguousarray(t.data).tobytes()
+                variables.append((arena_ref(t.index), writer.const_ref(init)))
+        program = writer.serialize(
+            arena_plan.arena_size,
+            [arena_ref(i) for i in self.graph.inputs],
+            [arena_ref(o) for o in self.graph.outputs],
+            variables,
+        )
+        buffer_of = {
+            i: buffers[self.root(i)]
+            for i in range(len(self.graph.tensors))
+            if self.root(i) in buffers
+        }
+        return CompiledModel(
+            self.model,
+            program,
+            arena_plan,
+            self.steps,
+            [self._slot(i, buffers) for i in self.graph.inputs],
+            [self._slot(o, buffers) for o in self.graph.outputs],
+            buffer_of,
+        )
+
+    def _slot(self, index: int, buffers: dict[int | tuple[int, int], Buffer]) -> TensorSlot:
+        t = self.tensor(index)
+        q = t.quant
+        scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
+        zp = int(q.zero_point[0]) if q is not None and len(q.zero_point) == 1 else 0
+        return TensorSlot(
+            index, t.name, t.shape, t.dtype, scale, zp, buffers[self.root(index)].offset,
+            t.nbytes, q,
+        )
+
+
+def compile_model(model: Model, subgraph: int = 0) -> CompiledModel:
+    return Compiler(model, subgraph).compile()

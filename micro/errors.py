@@ -1,0 +1,39 @@
+"""The one exception hierarchy of micro: every error the package raises is a `MicroError`."""
+
+from __future__ import annotations
+
+
+class MicroError(Exception):
+    """Base class of every error micro raises."""
+
+
+class ModelError(MicroError):
+    """The model file is malformed or inconsistent."""
+
+
+class UnsupportedOpError(MicroError):
+    """The model uses an operator (or version, or type) micro does not implement."""
+
+
+class ArenaTooSmallError(MicroError):
+    """The arena budget is smaller than the model needs."""
+
+    def __init__(self, needed: int, given: int) -> None:
+        super().__init__(
+            f"arena too small: the model needs {needed} bytes, {given} were given; "
+            f"pass arena_size={needed} or more (or None for exactly what it needs)"
+        )
+        self.needed = needed
+        self.given = given
+
+
+class ProgramError(MicroError):
+    """A compiled program blob is corrupt or does not match this runtime."""
+
+
+class InvokeError(MicroError):
+    """The C runtime reported an error while running a program."""
+
+
+class InputError(MicroError, ValueError):
+    """A value passed to the interpreter has the wrong shape, dtype or index."""

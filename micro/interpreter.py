@@ -1,0 +1,158 @@
+"""The Python API: load → resolve → prepare → plan → run in a fixed arena.
+
+    it = micro.Interpreter.from_file("model.tflite", arena_size=32_000)
+    it.set_input(x, 0)
+    it.invoke()
+    y = it.get_output(0)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ._ffi import ffi, lib, status_message
+from .compiler import CompiledModel, TensorSlot, compile_model
+from .errors import ArenaTooSmallError, InputError, InvokeError, ProgramError
+from .model import load_model
+
+_ALIGN = 64
+
+
+def aligned_buffer(size: int, alignment: int = _ALIGN) -> np.ndarray:
+    """A zeroed uint8 array of `size` bytes whose data pointer is `alignment`-aligned."""
+    raw = np.zeros(size + alignment, dtype=np.uint8)
+    start = (-raw.ctypes.data) % alignment
+    return raw[start : start + size]
+
+
+class Runtime:
+    """The C executor over one program and one arena (also used for raw program blobs)."""
+
+    def __init__(self, program: bytes, arena_size: int) -> None:
+        self.program = aligned_buffer(len(program))
+        self.program[:] = np.frombuffer(program, dtype=np.uint8)
+        self.arena = aligned_buffer(arena_size)
+        self._rt = ffi.new("micro_runtime_t *")
+        status = lib.micro_init(
+            self._rt,
+            ffi.from_buffer(self.program),
+            len(program),
+            ffi.from_buffer(self.arena),
+            arena_size,
+        )
+        if status != lib.MICRO_OK:
+            step = self._rt.error_step
+            where = f" (step {step})" if step != 0xFFFFFFFF else ""
+            raise ProgramError(f"program rejected by the runtime{where}: {status_message(status)}")
+
+    def invoke(self) -> None:
+        status = lib.micro_invoke(self._rt)
+        if status != lib.MICRO_OK:
+            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+
+    def invoke_range(self, first: int, last: int) -> None:
+        status = lib.micro_invoke_range(self._rt, first, last)
+        if status != lib.MICRO_OK:
+            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+
+    def reset(self) -> None:
+        lib.micro_reset(self._rt)
+
+
+class Interpreter:
+    """Runs one model in an arena of a fixed size, bit-exact with TFLM's reference kernels."""
+
+    def __init__(self, compiled: CompiledModel, arena_size: int | None = None) -> None:
+        needed = compiled.arena_size
+        if arena_size is None:
+            arena_size = needed
+        if arena_size < needed:
+            raise ArenaTooSmallError(needed, arena_size)
+        self.compiled = compiled
+        self._runtime = Runtime(compiled.program, arena_size)
+        self._arena = self._runtime.arena
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
+        return cls(compile_model(load_model(path)), arena_size)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
+        return cls(compile_model(load_model(data)), arena_size)
+
+    # -- running ---------------------------------------------------------------------
+    def set_input(self, value: Any, index: int = 0) -> None:
+        slot = self._slot(self.compiled.inputs, index, "input")
+        array = np.asarray(value)
+        if array.dtype != slot.dtype:
+            raise InputError(
+                f"input {index} ('{slot.name}') expects dtype {slot.dtype.name}, got "
+                f"{array.dtype.name}; quantize or cast it first"
+            )
+        if array.shape != slot.shape:
+            if array.size != int(np.prod(slot.shape)):
+                raise InputError(
+                    f"input {index} ('{slot.name}') expects shape {list(slot.shape)}, got "
+                    f"{list(array.shape)}"
+                )
+            array = array.reshape(slot.shape)
+        view = self._arena[slot.offset : slot.offset + slot.size]
+        view[:] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+
+    def invoke(self) -> None:
+        self._runtime.invoke()
+
+    def get_output(self, index: int = 0) -> np.ndarray:
+        slot = self._slot(self.compiled.outputs, index, "output")
+        raw = self._arena[slot.offset : slot.offset + slot.size]
+        return raw.view(slot.dtype).reshape(slot.shape).copy()
+
+    def reset(self) -> None:
+        """Restore variable tensors (recurrent state) to their initial values."""
+        self._runtime.reset()
+
+    # -- description -----------------------------------------------------------------
+    def get_input_details(self, index: int | None = None) -> Any:
+        return self._details(self.compiled.inputs, index, "input")
+
+    def get_output_details(self, index: int | None = None) -> Any:
+        return self._details(self.compiled.outputs, index, "output")
+
+    def arena_used_bytes(self) -> int:
+        """Bytes of the arena the model uses: an arena of this size always runs it."""
+        return self.compiled.arena_size
+
+    @property
+    def lower_bound(self) -> int:
+        return self.compiled.lower_bound
+
+    def _slot(self, slots: list[TensorSlot], index: int, what: str) -> TensorSlot:
+        if not isinstance(index, (int, np.integer)) or not 0 <= index < len(slots):
+            raise InputError(f"{what} index {index} out of range (model has {len(slots)})")
+        return slots[int(index)]
+
+    def _details(self, slots: list[TensorSlot], index: int | None, what: str) -> Any:
+        if index is not None:
+            return _describe(self._slot(slots, index, what))
+        return [_describe(s) for s in slots]
+
+
+def _describe(slot: TensorSlot) -> dict[str, Any]:
+    q = slot.quant
+    return {
+        "name": slot.name,
+        "index": slot.index,
+        "shape": np.array(slot.shape, dtype=np.int32),
+        "dtype": slot.dtype.type,
+        "scale": slot.scale,
+        "zero_point": slot.zero_point,
+        "quantization": (slot.scale, slot.zero_point),
+        "quantization_parameters": {
+            "scales": q.scale.copy() if q is not None else np.zeros(0, np.float32),
+            "zero_points": q.zero_point.astype(np.int32) if q is not None else np.zeros(0, np.int32),
+            "quantized_dimension": q.quantized_dimension if q is not None else 0,
+        },
+    }

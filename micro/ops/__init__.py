@@ -1,0 +1,1 @@
+"""One module per operator: check + prepare → C kernel params (see base.py)."""

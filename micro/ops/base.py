@@ -1,0 +1,146 @@
+"""The op contract: each op module's `prepare(ctx)` validates one operator and emits the C
+steps that compute it. Everything model-dependent is computed here, once; the C kernels
+only do integer arithmetic on what prepare froze into their params struct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import ModelError, UnsupportedOpError
+from ..model import Operator, Tensor
+
+if TYPE_CHECKING:
+    from ..compiler import Compiler
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
+
+    kind: str  # "tensor", "const", "scratch", "none"
+    tensor: int = -1
+    data: bytes = b""
+    size: int = 0
+
+
+NONE = Operand("none")
+
+
+class OpContext:
+    """What an op's prepare sees: its operator, its tensors, and ways to emit steps."""
+
+    def __init__(self, compiler: Compiler, op: Operator) -> None:
+        self._compiler = compiler
+        self.op = op
+        self.options: dict[str, Any] = op.options
+
+    # -- tensors ---------------------------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        return len(self.op.inputs)
+
+    def input(self, i: int) -> Tensor:
+        """Input i; a missing input is a malformed model."""
+        tensor = self.optional_input(i)
+        if tensor is None:
+            raise self.malformed(f"input {i} is missing")
+        return tensor
+
+    def optional_input(self, i: int) -> Tensor | None:
+        if i >= len(self.op.inputs) or self.op.inputs[i] < 0:
+            return None
+        return self._compiler.tensor(self.op.inputs[i])
+
+    def output(self, i: int = 0) -> Tensor:
+        if i >= len(self.op.outputs):
+            raise self.malformed(f"output {i} is missing")
+        return self._compiler.tensor(self.op.outputs[i])
+
+    def value(self, tensor: Tensor) -> np.ndarray | None:
+        """The constant contents of a tensor (also through aliases), or None."""
+        return self._compiler.const_value(tensor.index)
+
+    def const_input(self, i: int, what: str) -> np.ndarray:
+        """Input i, which this op needs to be constant (a shape, axes, paddings, ...)."""
+        value = self.value(self.input(i))
+        if value is None:
+            raise self.unsupported(f"{what} (input {i}) must be a constant tensor")
+        return value
+
+    # -- checks ----------------------------------------------------------------------
+    def check_io_count(self, inputs: Sequence[int], outputs: int = 1) -> None:
+        if len(self.op.inputs) not in inputs:
+            raise self.malformed(
+                f"has {len(self.op.inputs)} inputs, expected {' or '.join(map(str, inputs))}"
+            )
+        if len(self.op.outputs) != outputs:
+            raise self.malformed(f"has {len(self.op.outputs)} outputs, expected {outputs}")
+
+    def check_dtype(self, tensor: Tensor, *dtypes: str) -> None:
+        if tensor.dtype.name not in dtypes:
+            raise self.unsupported(
+                f"tensor {tensor.index} ('{tensor.name}') is {tensor.dtype.name}; "
+                f"supported: {', '.join(dtypes)}"
+            )
+
+    def quant(self, tensor: Tensor) -> tuple[float, int]:
+        """Per-tensor (scale, zero_point); a missing or per-channel quantization is an error."""
+        q = tensor.quant
+        if q is None or len(q.scale) == 0:
+            raise self.malformed(f"tensor {tensor.index} ('{tensor.name}') is not quantized")
+        if len(q.scale) != 1:
+            raise self.unsupported(
+                f"tensor {tensor.index} ('{tensor.name}') needs per-tensor quantization"
+            )
+        return float(q.scale[0]), int(q.zero_point[0])
+
+    def unsupported(self, message: str) -> UnsupportedOpError:
+        return UnsupportedOpError(f"{self.where}: {message}")
+
+    def malformed(self, message: str) -> ModelError:
+        return ModelError(f"{self.where}: {message}")
+
+    @property
+    def where(self) -> str:
+        return f"operator {self.op.index} ({self.op.name} v{self.op.version})"
+
+    # -- operands and steps ----------------------------------------------------------
+    def ref(self, tensor: Tensor | None) -> Operand:
+        """The operand for a tensor: constant data if it has any, else its arena buffer."""
+        if tensor is None:
+            return NONE
+        value = self.value(tensor)
+        if value is not None:
+            return Operand("const", data=np.ascontiguousarray(value).tobytes())
+        return Operand("tensor", tensor=tensor.index, size=tensor.nbytes)
+
+    @staticmethod
+    def const(array: np.ndarray | bytes) -> Operand:
+        data = array if isinstance(array, bytes) else np.ascontiguousarray(array).tobytes()
+        return Operand("const", data=data)
+
+    @staticmethod
+    def scratch(nbytes: int) -> Operand:
+        return Operand("scratch", size=nbytes) if nbytes > 0 else NONE
+
+    def emit(
+        self, kernel: str, params: dict[str, Any], operands: Sequence[Operand], macs: int = 0
+    ) -> None:
+        self._compiler.emit(self.op, kernel, params, list(operands), macs)
+
+    def alias(self, output: Tensor, source: Tensor) -> None:
+        """`output` is `source`'s bytes under another shape (RESHAPE, SQUEEZE, ...)."""
+        if output.nbytes != source.nbytes:
+            raise self.malformed(
+                f"output {output.index} has {output.nbytes} bytes, input {source.index} "
+                f"has {source.nbytes}"
+            )
+        self._compiler.alias(output.index, source.index)
+
+
+PrepareFn = Callable[[OpContext], None]

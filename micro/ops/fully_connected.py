@@ -1,0 +1,105 @@
+"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..quant import activation_range_float, activation_range_int, quantize_multipliers
+from .base import OpContext
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out = ctx.input(0), ctx.input(1), ctx.output()
+    bias = ctx.optional_input(2)
+    if len(w.shape) != 2:
+        raise ctx.malformed(f"weights must be 2-D, got shape {w.shape}")
+    if ctx.options.get("weights_format", 0) != 0:
+        raise ctx.unsupported("shuffled weights formats are not supported")
+    depth_out, depth = w.shape
+    n_in = math.prod(x.shape)
+    if depth == 0 or n_in % depth:
+        raise ctx.malformed(f"input of {n_in} elements is not a multiple of depth {depth}")
+    batches = n_in // depth
+    if out.nbytes != batches * depth_out * out.dtype.itemsize:
+        raise ctx.malformed(f"output shape {out.shape} != [{batches}, {depth_out}]")
+    activation = ctx.options.get("fused_activation_function", 0)
+    macs = batches * depth * depth_out
+    if x.dtype.name == "float32":
+        prepare_float(ctx, batches, depth, depth_out, activation, macs)
+        return
+    ctx.check_dtype(x, "int8")
+    ctx.check_dtype(w, "int8")
+    ctx.check_dtype(out, "int8")
+    weights = ctx.value(w)
+    if weights is None:
+        raise ctx.unsupported("weights must be constant")
+    in_scale, in_zp = ctx.quant(x)
+    out_scale, out_zp = ctx.quant(out)
+    if w.quant is None or len(w.quant.scale) not in (1, depth_out):
+        raise ctx.malformed("weights need one scale or one per output channel")
+    w_scales = w.quant.scale.astype(np.float64)
+    w_zp = int(w.quant.zero_point[0])
+    if len(w_scales) > 1 and np.any(w.quant.zero_point != 0):
+        raise ctx.unsupported("per-channel weights must have zero points of 0")
+    real = (np.float64(in_scale) * w_scales) / np.float64(out_scale)
+    mult, shift = quantize_multipliers(real)
+    bias_values = np.zeros(depth_out, dtype=np.int64)
+    if bias is not None:
+        b = ctx.value(bias)
+        if b is None or bias.dtype.name != "int32":
+            raise ctx.unsupported("bias must be a constant int32 tensor")
+        bias_values = b.astype(np.int64).reshape(depth_out)
+    w64 = weights.astype(np.int64).reshape(depth_out, depth)
+    folded = bias_values - in_zp * w64.sum(axis=1) + depth * in_zp * w_zp
+    act_min, act_max = activation_range_int(activation, out_scale, out_zp)
+    params = {
+        "batches": batches,
+        "input_depth": depth,
+        "output_depth": depth_out,
+        "filter_zp": w_zp,
+        "output_zp": out_zp,
+        "act_min": act_min,
+        "act_max": act_max,
+        "per_channel": int(len(w_scales) > 1),
+    }
+    ctx.emit(
+        "fully_connected_s8",
+        params,
+        [
+            ctx.ref(x),
+            ctx.ref(w),
+            ctx.const(_wrap_int32(folded)),
+            ctx.const(mult),
+            ctx.const(shift),
+            ctx.ref(out),
+        ],
+        macs,
+    )
+
+
+def prepare_float(
+    ctx: OpContext, batches: int, depth: int, depth_out: int, activation: int, macs: int
+) -> None:
+    for t in (ctx.input(1), ctx.output()):
+        ctx.check_dtype(t, "float32")
+    bias = ctx.optional_input(2)
+    if bias is not None:
+        ctx.check_dtype(bias, "float32")
+    act_min, act_max = activation_range_float(activation)
+    params = {
+        "batches": batches,
+        "input_depth": depth,
+        "output_depth": depth_out,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    operands = [ctx.ref(ctx.input(0)), ctx.ref(ctx.input(1)), ctx.ref(bias), ctx.ref(ctx.output())]
+    ctx.emit("fully_connected_f32", params, operands, macs)
+
+
+def _wrap_int32(values: np.ndarray) -> np.ndarray:
+    """int64 → int32 with two's-complement wrap, as the int32 accumulator would."""
+    return values.astype(np.int64).astype(np.uint64).astype(np.uint32).view(np.int32)

@@ -1,0 +1,88 @@
+"""TFLite-exact quantization arithmetic, done once on the host.
+
+Everything here mirrors TFLite/TFLM bit for bit: `quantize_multiplier` follows
+QuantizeMultiplier (frexp, std::round half away from zero, the 2^31 carry, tiny scales
+flushed to zero), activation ranges follow CalculateActivationRangeQuantized.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .schema import ActivationFunctionType as Act
+
+INT8_MIN, INT8_MAX = -128, 127
+
+
+def round_half_away(x: float) -> int:
+    """std::round: halves go away from zero (Python's round goes to even)."""
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def quantize_multiplier(real: float) -> tuple[int, int]:
+    """(multiplier, shift) with real == multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
+
+    shift > 0 means a left shift, as everywhere in micro.
+    """
+    if real == 0.0:
+        return 0, 0
+    mantissa, shift = math.frexp(real)
+    q = round_half_away(mantissa * (1 << 31))
+    if q == 1 << 31:
+        q //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    if shift > 30:
+        # TFLite caps this case; a real scale this large never occurs in a valid model.
+        shift, q = 30, (1 << 31) - 1
+    return q, shift
+
+
+def quantize_multipliers(reals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [quantize_multiplier(float(r)) for r in np.asarray(reals, dtype=np.float64).ravel()]
+    mult = np.array([p[0] for p in pairs], dtype=np.int32)
+    shift = np.array([p[1] for p in pairs], dtype=np.int32)
+    return mult, shift
+
+
+def quantize_value(x: float, scale: float, zero_point: int) -> int:
+    """TFLite's Quantize helper used for activation bounds: zp + round(x / scale)."""
+    return zero_point + round_half_away(float(np.float32(x) / np.float32(scale)))
+
+
+def activation_range_int(
+    activation: int, scale: float, zero_point: int, qmin: int = INT8_MIN, qmax: int = INT8_MAX
+) -> tuple[int, int]:
+    """CalculateActivationRangeQuantized for a fused activation on a quantized output."""
+    if activation == Act.RELU:
+        return max(qmin, quantize_value(0.0, scale, zero_point)), qmax
+    if activation == Act.RELU6:
+        return (
+            max(qmin, quantize_value(0.0, scale, zero_point)),
+            min(qmax, quantize_value(6.0, scale, zero_point)),
+        )
+    if activation == Act.RELU_N1_TO_1:
+        return (
+            max(qmin, quantize_value(-1.0, scale, zero_point)),
+            min(qmax, quantize_value(1.0, scale, zero_point)),
+        )
+    if activation == Act.NONE:
+        return qmin, qmax
+    raise ValueError(f"fused activation {activation} is not supported on quantized outputs")
+
+
+def activation_range_float(activation: int) -> tuple[float, float]:
+    """CalculateActivationRange for float outputs."""
+    inf = float("inf")
+    if activation == Act.RELU:
+        return 0.0, inf
+    if activation == Act.RELU6:
+        return 0.0, 6.0
+    if activation == Act.RELU_N1_TO_1:
+        return -1.0, 1.0
+    if activation == Act.NONE:
+        return -inf, inf
+    raise ValueError(f"fused activation {activation} is not supported on float outputs")
