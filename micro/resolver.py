@@ -1,29 +1,52 @@
-"""Op resolver: which prepare function handles which operator. One line per op."""
+"""Op resolver: which prepare function handles which operator. One line per op.
+
+Entries name a function in micro/ops ("module.function"), imported on first use.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from .errors import UnsupportedOpError
 from .model import Operator
-from .ops import fully_connected
 from .ops.base import PrepareFn
 from .schema import BuiltinOperator as B
 
-BUILTINS: dict[int, PrepareFn] = {
-    B.FULLY_CONNECTED: fully_connected.prepare,
+BUILTINS: dict[int, str] = {
+    B.FULLY_CONNECTED: "fully_connected.prepare",
+    # convolutions
+
+    # pooling, reductions, softmax, logistic, tanh
+
+    # activations, quantize, elementwise arithmetic
+
+    # data movement
+
+    # signal builtins
+
 }
 
-CUSTOM: dict[str, PrepareFn] = {}
+CUSTOM: dict[str, str] = {
+    # signal custom ops
+
+}
 
 
 def supported() -> list[str]:
     return sorted([B(code).name for code in BUILTINS] + list(CUSTOM))
 
 
+def _load(entry: str) -> PrepareFn:
+    module, function = entry.rsplit(".", 1)
+    fn: PrepareFn = getattr(importlib.import_module(f"micro.ops.{module}"), function)
+    return fn
+
+
 def lookup(op: Operator) -> PrepareFn:
-    fn = CUSTOM.get(op.custom_code or "") if op.custom_code else BUILTINS.get(op.builtin_code)
-    if fn is None:
+    entry = CUSTOM.get(op.custom_code) if op.custom_code else BUILTINS.get(op.builtin_code)
+    if entry is None:
         raise UnsupportedOpError(
             f"operator {op.index}: {op.name} (version {op.version}) is not supported; "
             f"micro supports: {', '.join(supported())}"
         )
-    return fn
+    return _load(entry)

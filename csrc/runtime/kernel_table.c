@@ -7,10 +7,30 @@
 
 extern const micro_kernel_t micro_kernel_fully_connected_s8;
 extern const micro_kernel_t micro_kernel_fully_connected_f32;
+/* convolutions */
+
+/* pooling, reductions, softmax, logistic, tanh */
+
+/* activations, quantize, elementwise arithmetic */
+
+/* data movement */
+
+/* signal */
+
 
 static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_S8, fully_connected_s8),
     MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_F32, fully_connected_f32),
+    /* convolutions */
+
+    /* pooling, reductions, softmax, logistic, tanh */
+
+    /* activations, quantize, elementwise arithmetic */
+
+    /* data movement */
+
+    /* signal */
+
 };
 
 const micro_kernel_t *micro_kernel_get(uint32_t id)

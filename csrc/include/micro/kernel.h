@@ -34,7 +34,18 @@ typedef struct {
 typedef enum {
     MICRO_K_FULLY_CONNECTED_S8 = 1,
     MICRO_K_FULLY_CONNECTED_F32 = 2,
-    MICRO_K_COUNT = 64
+
+    /* convolutions: 10-14 */
+
+    /* pooling, reductions, softmax, logistic, tanh: 15-24 */
+
+    /* activations, quantize, elementwise arithmetic: 25-39 */
+
+    /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
+
+    /* signal (speech front end) and its builtins: 64-95 */
+
+    MICRO_K_COUNT = 128
 } micro_kernel_id_t;
 
 /* The kernel table (csrc/runtime/kernel_table.c): NULL where a kernel is not linked. */

@@ -20,6 +20,16 @@
 #include "micro/kernel.h"
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/kernels/fully_connected_f32.h"
+/* convolutions */
+
+/* pooling, reductions, softmax, logistic, tanh */
+
+/* activations, quantize, elementwise arithmetic */
+
+/* data movement */
+
+/* signal */
+
 
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */
 typedef void (*micro_step_hook_fn)(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);

@@ -1,0 +1,77 @@
+"""Differential testing against the oracle: TFLM's own Python interpreter (tflite-micro).
+
+Every comparison is byte for byte: micro's output must equal TFLM's exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import micro
+
+TFLM_ARENA = 8 * 1024 * 1024
+
+
+def random_inputs(it: micro.Interpreter, seed: int) -> list[np.ndarray]:
+    """Seeded random inputs covering each input's full dtype range."""
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for d in it.get_input_details():
+        dtype = np.dtype(d["dtype"])
+        shape = tuple(int(s) for s in d["shape"])
+        if dtype.kind in "iu":
+            info = np.iinfo(dtype)
+            arrays.append(rng.integers(info.min, info.max, shape, endpoint=True, dtype=dtype))
+        elif dtype.kind == "b":
+            arrays.append(rng.integers(0, 2, shape).astype(bool))
+        else:
+            arrays.append(rng.uniform(-4, 4, shape).astype(dtype))
+    return arrays
+
+
+def run_tflm(model: bytes, inputs: Sequence[np.ndarray], arena: int = TFLM_ARENA) -> list[np.ndarray]:
+    from tflite_micro.python.tflite_micro import runtime
+
+    it = runtime.Interpreter.from_bytes(model, arena_size=arena)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    outs = []
+    i = 0
+    while True:
+        try:
+            outs.append(np.array(it.get_output(i)))
+        except Exception:  # noqa: BLE001 - TFLM signals the end of outputs by raising
+            break
+        i += 1
+    return outs
+
+
+def run_micro(model: bytes, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    it = micro.Interpreter.from_bytes(model)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    return [it.get_output(i) for i in range(len(it.get_output_details()))]
+
+
+def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
+    """Run `model` in micro and TFLM on seeded random inputs; outputs must be identical."""
+    it = micro.Interpreter.from_bytes(model)
+    for seed in seeds:
+        inputs = random_inputs(it, seed)
+        expected = run_tflm(model, inputs)
+        got = run_micro(model, inputs)
+        assert len(got) == len(expected), f"seed {seed}: {len(got)} outputs vs {len(expected)}"
+        for k, (g, e) in enumerate(zip(got, expected, strict=True)):
+            assert g.dtype == e.dtype, f"seed {seed}, output {k}: dtype {g.dtype} vs {e.dtype}"
+            assert g.size == e.size, f"seed {seed}, output {k}: shape {g.shape} vs {e.shape}"
+            g, e = g.reshape(e.shape), e
+            if not np.array_equal(g.view(np.uint8), e.view(np.uint8)):
+                bad = np.flatnonzero(g.ravel().view(np.uint8) != e.ravel().view(np.uint8))
+                raise AssertionError(
+                    f"seed {seed}, output {k}: {bad.size} of {e.nbytes} bytes differ; first at "
+                    f"byte {bad[0]}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
+                )
