@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 import micro
+import sanitized
 
 TFLM_ARENA = 8 * 1024 * 1024
 
@@ -57,13 +58,35 @@ def run_micro(model: bytes, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
     return [it.get_output(i) for i in range(len(it.get_output_details()))]
 
 
+def run_sanitized(it: micro.Interpreter, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The same program in the AddressSanitizer/UBSan build of the C runtime."""
+    blobs = [np.ascontiguousarray(x).tobytes() for x in inputs]
+    status, out, err = sanitized.run(it.compiled.program, it.arena_used_bytes(), blobs)
+    assert status == 0, f"sanitized runtime failed (exit {status}):\n{err}"
+    outputs, pos = [], 0
+    for d in it.get_output_details():
+        dtype = np.dtype(d["dtype"])
+        n = int(np.prod(d["shape"])) * dtype.itemsize
+        outputs.append(np.frombuffer(out[pos : pos + n], dtype=dtype).reshape(d["shape"]))
+        pos += n
+    assert pos == len(out), f"sanitized runtime wrote {len(out)} output bytes, expected {pos}"
+    return outputs
+
+
 def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
-    """Run `model` in micro and TFLM on seeded random inputs; outputs must be identical."""
+    """Run `model` in micro and TFLM on seeded random inputs; outputs must be identical.
+
+    With MICRO_SANITIZE=1 the program also runs in the sanitized C build and must give the
+    same bytes there.
+    """
     it = micro.Interpreter.from_bytes(model)
     for seed in seeds:
         inputs = random_inputs(it, seed)
         expected = run_tflm(model, inputs)
         got = run_micro(model, inputs)
+        if sanitized.enabled():
+            for g, s in zip(got, run_sanitized(it, inputs), strict=True):
+                assert np.array_equal(g.view(np.uint8), s.view(np.uint8)), "sanitized differs"
         assert len(got) == len(expected), f"seed {seed}: {len(got)} outputs vs {len(expected)}"
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
             assert g.dtype == e.dtype, f"seed {seed}, output {k}: dtype {g.dtype} vs {e.dtype}"

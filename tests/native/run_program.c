@@ -1,0 +1,88 @@
+/*
+ * Host test harness: run a program blob with the C runtime alone (no Python), so the
+ * kernels and executor can be built with AddressSanitizer/UBSan and exercised by the
+ * differential tests. Buffers are heap blocks of exactly the sizes given, so any access
+ * outside the program or the arena is reported.
+ *
+ *   run_program PROGRAM ARENA_BYTES INPUTS OUTPUTS
+ *
+ * INPUTS is every input's bytes concatenated in order; OUTPUTS receives every output's.
+ * Exit status: 0 ok, 2 usage/IO error, 10 + micro_status_t when the runtime refuses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "micro/micro.h"
+
+static unsigned char *read_file(const char *path, long *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *data = malloc(*size > 0 ? (size_t)*size : 1);
+    if (data != NULL && fread(data, 1, (size_t)*size, f) != (size_t)*size) {
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    return data;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s PROGRAM ARENA_BYTES INPUTS OUTPUTS\n", argv[0]);
+        return 2;
+    }
+    long program_size = 0, input_size = 0;
+    unsigned char *program = read_file(argv[1], &program_size);
+    unsigned char *inputs = read_file(argv[3], &input_size);
+    const unsigned long arena_size = strtoul(argv[2], NULL, 10);
+    uint8_t *arena = malloc(arena_size > 0 ? arena_size : 1);
+    if (program == NULL || inputs == NULL || arena == NULL) {
+        fprintf(stderr, "cannot read inputs\n");
+        return 2;
+    }
+    micro_runtime_t rt;
+    micro_status_t status =
+        micro_init(&rt, program, (uint32_t)program_size, arena, (uint32_t)arena_size);
+    if (status != MICRO_OK) {
+        fprintf(stderr, "init: %s (step %u)\n", micro_status_str(status), rt.error_step);
+        return 10 + (int)status;
+    }
+    long used = 0;
+    for (uint32_t i = 0; i < micro_n_inputs(&rt); ++i) {
+        uint32_t n = 0;
+        uint8_t *dst = micro_input(&rt, i, &n);
+        if (used + (long)n > input_size) {
+            fprintf(stderr, "inputs file too short\n");
+            return 2;
+        }
+        memcpy(dst, inputs + used, n);
+        used += n;
+    }
+    status = micro_invoke(&rt);
+    if (status != MICRO_OK) {
+        fprintf(stderr, "invoke: %s (step %u)\n", micro_status_str(status), rt.error_step);
+        return 10 + (int)status;
+    }
+    FILE *out = fopen(argv[4], "wb");
+    if (out == NULL) {
+        return 2;
+    }
+    for (uint32_t i = 0; i < micro_n_outputs(&rt); ++i) {
+        uint32_t n = 0;
+        const uint8_t *src = micro_output(&rt, i, &n);
+        fwrite(src, 1, n, out);
+    }
+    fclose(out);
+    free(program);
+    free(inputs);
+    free(arena);
+    return 0;
+}
