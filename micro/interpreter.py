@@ -121,6 +121,11 @@ class Interpreter:
     def get_output_details(self, index: int | None = None) -> Any:
         return self._details(self.compiled.outputs, index, "output")
 
+    @property
+    def arena_size(self) -> int:
+        """The arena budget this interpreter was given (>= arena_used_bytes())."""
+        return int(self._arena.size)
+
     def arena_used_bytes(self) -> int:
         """Bytes of the arena the model uses: an arena of this size always runs it."""
         return self.compiled.arena_size

@@ -1,0 +1,246 @@
+"""What `micro inspect` and `micro plan` report, as data (for --json) and as text."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from ._png import Canvas
+from ._table import format_table
+from .compiler import CompiledModel
+from .model import Tensor
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape) if shape else "scalar"
+
+
+def _tensor_kind(compiled: CompiledModel, t: Tensor) -> str:
+    graph = compiled.model.subgraphs[0]
+    if t.index in graph.inputs:
+        return "input"
+    if t.index in graph.outputs:
+        return "output"
+    if t.is_variable:
+        return "variable"
+    if t.data is not None:
+        return "weight"
+    return "activation"
+
+
+def summary(compiled: CompiledModel) -> dict[str, Any]:
+    """Everything `micro inspect` prints, as JSON-able data."""
+    model = compiled.model
+    graph = model.subgraphs[0]
+    ops = []
+    for op in graph.operators:
+        steps = [s for s in compiled.steps if s.op_index == op.index]
+        outs = [graph.tensors[i] for i in op.outputs if i >= 0]
+        ops.append(
+            {
+                "index": op.index,
+                "op": op.name,
+                "version": op.version,
+                "kernels": [s.kernel for s in steps],
+                "output_shape": [list(t.shape) for t in outs],
+                "macs": sum(s.macs for s in steps),
+            }
+        )
+    by_type: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "macs": 0})
+    for o in ops:
+        by_type[o["op"]]["count"] += 1
+        by_type[o["op"]]["macs"] += o["macs"]
+    tensors = []
+    for t in graph.tensors:
+        buf = compiled.buffer_of.get(t.index)
+        q = t.quant
+        tensors.append(
+            {
+                "index": t.index,
+                "name": t.name,
+                "shape": list(t.shape),
+                "dtype": t.dtype.name,
+                "bytes": t.nbytes,
+                "kind": _tensor_kind(compiled, t),
+                "arena_offset": buf.offset if buf is not None else None,
+                "scale": [float(s) for s in q.scale[:4]] if q is not None else [],
+                "zero_point": [int(z) for z in q.zero_point[:4]] if q is not None else [],
+                "per_channel": bool(q is not None and len(q.scale) > 1),
+            }
+        )
+    kinds: dict[str, int] = defaultdict(int)
+    for b in compiled.plan.buffers:
+        kinds["scratch" if b.kind == "scratch" else
+              "variables" if b.kind == "variable" else "activations"] += b.size
+    weight_bytes = sum(t["bytes"] for t in tensors if t["kind"] == "weight")
+    return {
+        "description": model.description,
+        "subgraphs": len(model.subgraphs),
+        "inputs": [_io(s) for s in compiled.inputs],
+        "outputs": [_io(s) for s in compiled.outputs],
+        "operators": ops,
+        "op_types": {k: dict(v) for k, v in sorted(by_type.items())},
+        "total_macs": sum(o["macs"] for o in ops),
+        "tensors": tensors,
+        "weight_bytes": weight_bytes,
+        "program_bytes": len(compiled.program),
+        "arena": {
+            "needed": compiled.arena_size,
+            "lower_bound": compiled.lower_bound,
+            "activations": kinds["activations"],
+            "scratch": kinds["scratch"],
+            "variables": kinds["variables"],
+        },
+        "metadata": sorted(model.metadata),
+    }
+
+
+def _io(slot: Any) -> dict[str, Any]:
+    return {
+        "name": slot.name,
+        "shape": list(slot.shape),
+        "dtype": slot.dtype.name,
+        "scale": slot.scale,
+        "zero_point": slot.zero_point,
+    }
+
+
+def format_summary(info: dict[str, Any], name: str) -> str:
+    lines = [f"model: {name}"]
+    if info["description"]:
+        lines.append(f"description: {info['description']}")
+    for kind in ("inputs", "outputs"):
+        for io in info[kind]:
+            q = f"  scale {io['scale']:.6g} zero point {io['zero_point']}" if io["scale"] else ""
+            lines.append(
+                f"{kind[:-1]:6s}  {io['name']}  {io['dtype']} [{_shape(tuple(io['shape']))}]{q}"
+            )
+    lines += ["", f"operators ({len(info['operators'])}):"]
+    rows = [
+        [o["index"], o["op"], o["version"], ",".join(o["kernels"]) or "(alias)",
+         " ".join(_shape(tuple(s)) for s in o["output_shape"]), f"{o['macs']:,}"]
+        for o in info["operators"]
+    ]
+    lines.append(format_table(["#", "op", "v", "kernel", "output", "MACs"], rows, "#,MACs"))
+    lines += ["", "by op type:"]
+    total = max(info["total_macs"], 1)
+    rows = [
+        [k, v["count"], f"{v['macs']:,}", f"{100 * v['macs'] / total:.1f}%"]
+        for k, v in info["op_types"].items()
+    ]
+    rows.append(["total", len(info["operators"]), f"{info['total_macs']:,}", "100.0%"])
+    lines.append(format_table(["op", "count", "MACs", "% MACs"], rows, "count,MACs,% MACs"))
+    lines += ["", f"tensors ({len(info['tensors'])}):"]
+    rows = [
+        [t["index"], t["name"][:48], t["dtype"], _shape(tuple(t["shape"])), f"{t['bytes']:,}",
+         t["kind"], "" if t["arena_offset"] is None else t["arena_offset"]]
+        for t in info["tensors"]
+    ]
+    lines.append(
+        format_table(["#", "name", "type", "shape", "bytes", "kind", "arena offset"], rows,
+                     "#,bytes,arena offset")
+    )
+    a = info["arena"]
+    lines += [
+        "",
+        "memory:",
+        f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
+        f"  lower bound      {a['lower_bound']:>10,} B   (largest sum of tensors alive at once)",
+        f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
+        f"    scratch        {a['scratch']:>10,} B",
+        f"    variables      {a['variables']:>10,} B",
+        f"  weights (flash)  {info['weight_bytes']:>10,} B   (constant tensors; not in the arena)",
+        f"  program (flash)  {info['program_bytes']:>10,} B   (weights + params + step table)",
+    ]
+    return "\n".join(lines)
+
+
+# -- the arena plan ----------------------------------------------------------------------
+
+
+def plan_data(compiled: CompiledModel) -> dict[str, Any]:
+    p = compiled.plan
+    live = [sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))]
+    return {
+        "arena_size": p.arena_size,
+        "lower_bound": p.lower_bound,
+        "n_steps": p.n_steps,
+        "peak_step": int(np.argmax(live)) if live else 0,
+        "live_bytes": live,
+        "steps": [{"index": i, "op_index": s.op_index, "op": s.op_name, "kernel": s.kernel}
+                  for i, s in enumerate(compiled.steps)],
+        "buffers": [
+            {"name": b.name, "kind": b.kind, "offset": b.offset, "size": b.size,
+             "first_step": b.first, "last_step": b.last, "tensors": b.tensors}
+            for b in sorted(p.buffers, key=lambda b: (b.offset, b.first))
+        ],
+    }
+
+
+def format_plan(data: dict[str, Any], width: int = 64) -> str:
+    n = max(data["n_steps"], 1)
+    cols = min(n, width)
+    rows = []
+    for b in data["buffers"]:
+        lo = b["first_step"] * cols // n
+        hi = b["last_step"] * cols // n
+        bar = " " * lo + "#" * (hi - lo + 1) + " " * (cols - hi - 1)
+        rows.append([f"{b['offset']:,}", f"{b['size']:,}", f"{b['first_step']}-{b['last_step']}",
+                     b["kind"], b["name"][:36], "|" + bar + "|"])
+    table = format_table(["offset", "bytes", "steps", "kind", "buffer", "lifetime (steps →)"],
+                         rows, "offset,bytes")
+    peak = data["peak_step"]
+    return "\n".join([
+        table,
+        "",
+        f"arena: {data['arena_size']:,} B   lower bound: {data['lower_bound']:,} B "
+        f"(at step {peak}: {data['steps'][peak]['op'] if data['steps'] else '-'})   "
+        f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
+    ])
+
+
+_PALETTE = {
+    "input": (86, 156, 214), "output": (214, 120, 86), "tensor": (120, 180, 120),
+    "scratch": (200, 200, 90), "variable": (170, 120, 200),
+}
+
+
+def draw_plan(data: dict[str, Any], path: str) -> None:
+    """Arena over time: x = step, y = offset; each buffer a box; peak and lower bound marked."""
+    width, height, left, top, bottom = 900, 520, 90, 40, 50
+    c = Canvas(width, height)
+    n = max(data["n_steps"], 1)
+    arena = max(data["arena_size"], 1)
+    plot_w, plot_h = width - left - 20, height - top - bottom
+
+    def x(step: float) -> int:
+        return left + int(step * plot_w / n)
+
+    def y(offset: float) -> int:
+        return top + plot_h - int(offset * plot_h / arena)
+
+    c.box(left, top, left + plot_w, top + plot_h, (245, 245, 245), (0, 0, 0))
+    for b in data["buffers"]:
+        color = _PALETTE.get(b["kind"], (150, 150, 150))
+        c.box(x(b["first_step"]), y(b["offset"] + b["size"]), x(b["last_step"] + 1),
+              y(b["offset"]) + 1, color, (40, 40, 40))
+    lb = y(data["lower_bound"])
+    for xx in range(left, left + plot_w, 6):
+        c.hline(xx, xx + 3, lb, (200, 0, 0))
+    peak = data["peak_step"]
+    c.vline(x(peak + 0.5), top, top + plot_h, (200, 0, 0))
+    c.text(left, 8, f"ARENA {data['arena_size']} B  LOWER BOUND {data['lower_bound']} B  "
+           f"PEAK AT STEP {peak}")
+    c.text(4, top - 2, f"{data['arena_size']}")
+    c.text(4, top + plot_h - 10, "0")
+    c.text(left, top + plot_h + 10, "STEP 0")
+    label = f"STEP {n - 1}"
+    c.text(left + plot_w - Canvas.text_width(label), top + plot_h + 10, label)
+    legend_x = left
+    for kind, color in _PALETTE.items():
+        c.box(legend_x, height - 18, legend_x + 12, height - 6, color, (40, 40, 40))
+        c.text(legend_x + 16, height - 17, kind)
+        legend_x += 30 + Canvas.text_width(kind)
+    c.save(path)
