@@ -1,0 +1,583 @@
+"""A verifying reader of ``.tflite`` files (TFLite flatbuffers, schema version 3).
+
+No flatbuffers package: the file is walked with `struct` through the tables of
+`micro.schema`, and every structural fact is checked before it is used — each uoffset,
+soffset and vtable (size, alignment, every field inside its table and the file), each vector
+length (against the bytes left, before anything is allocated), each string (NUL-terminated
+UTF-8 inside the file), each union type and enum value. Then the model's own consistency:
+buffer, opcode and tensor indices, shapes, tensor types, constant data sizes and
+quantization parameters. A malformed file raises `ModelError` naming what is wrong and where;
+no other exception escapes for bad input.
+
+Constant tensor data are read-only numpy views on the bytes of `Model.buffers`; nothing
+larger than a buffer is copied.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+from . import schema
+from .errors import ModelError
+from .schema import BuiltinOperator, TensorType
+
+__all__ = [
+    "Model",
+    "Operator",
+    "OperatorCode",
+    "Quantization",
+    "Subgraph",
+    "Tensor",
+    "load_model",
+]
+
+# dtype of tensors whose type numpy cannot hold (INT4, STRING, ...): opaque bytes.
+OPAQUE_DTYPE = np.dtype("V1")
+
+
+@dataclass(frozen=True, eq=False)
+class Quantization:
+    """Affine quantization: real = scale * (q - zero_point), per tensor or per channel."""
+
+    scale: np.ndarray  # float32, shape (n,)
+    zero_point: np.ndarray  # int64, shape (n,)
+    quantized_dimension: int
+
+    @property
+    def per_channel(self) -> bool:
+        return len(self.scale) > 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Quantization):
+            return NotImplemented
+        return (
+            self.quantized_dimension == other.quantized_dimension
+            and np.array_equal(self.scale, other.scale)
+            and np.array_equal(self.zero_point, other.zero_point)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.scale.tobytes(), self.zero_point.tobytes(), self.quantized_dimension))
+
+
+@dataclass(eq=False)
+class Tensor:
+    """One tensor of a subgraph.
+
+    `dtype` is the numpy dtype of `type`, or an opaque one-byte void dtype for types numpy
+    cannot hold (INT4, STRING, BFLOAT16, ...); such a tensor may not carry constant data.
+    `data` is the constant contents (read-only, of `shape` and `dtype`), None when the
+    tensor's buffer is empty.
+    """
+
+    index: int
+    name: str
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    type: TensorType
+    buffer: int
+    data: np.ndarray | None
+    quant: Quantization | None
+    is_variable: bool
+    shape_signature: tuple[int, ...] | None
+
+    @property
+    def nbytes(self) -> int:
+        return math.prod(self.shape) * self.dtype.itemsize
+
+    @property
+    def is_constant(self) -> bool:
+        return self.data is not None and not self.is_variable
+
+
+@dataclass(frozen=True)
+class OperatorCode:
+    """An entry of the model's operator-code table."""
+
+    builtin_code: int  # max(deprecated_builtin_code, builtin_code), as the schema says
+    custom_code: str | None
+    version: int
+
+    @property
+    def name(self) -> str:
+        if self.builtin_code == BuiltinOperator.CUSTOM and self.custom_code is not None:
+            return self.custom_code
+        return BuiltinOperator(self.builtin_code).name
+
+
+@dataclass
+class Operator:
+    index: int
+    opcode_index: int
+    builtin_code: int
+    name: str  # "CONV_2D", or the custom code of a CUSTOM operator
+    custom_code: str | None
+    version: int
+    inputs: tuple[int, ...]  # -1: an optional input left out
+    outputs: tuple[int, ...]
+    intermediates: tuple[int, ...]
+    options: dict[str, Any]  # builtin options by field name, schema defaults filled in
+    custom_options: bytes | None
+
+
+@dataclass(eq=False)
+class Subgraph:
+    index: int
+    name: str
+    tensors: list[Tensor]
+    operators: list[Operator]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class Model:
+    version: int
+    description: str
+    subgraphs: list[Subgraph]
+    buffers: list[bytes]  # contents of every buffer, b"" when empty
+    metadata: dict[str, bytes]  # metadata entries: name -> buffer contents
+    opcodes: list[OperatorCode]
+
+
+def load_model(source: bytes | bytearray | memoryview | str | os.PathLike[str]) -> Model:
+    """Read and verify a .tflite model from its bytes or from a file path."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, bytearray):
+        data = bytes(source)
+    elif isinstance(source, memoryview):
+        data = source.tobytes()
+    elif isinstance(source, (str, os.PathLike)):
+        data = Path(source).read_bytes()
+    else:
+        raise TypeError(f"load_model() wants bytes or a path, not {type(source).__name__}")
+    return _ModelReader(data).read()
+
+
+# -- flatbuffer walking ---------------------------------------------------------------
+
+_U32 = struct.Struct("<I")
+_I32 = struct.Struct("<i")
+_VT_HEAD = struct.Struct("<HH")
+_SCALARS = {k: struct.Struct("<" + v) for k, v in schema.SCALAR_FORMATS.items()}
+_SCALARS["utype"] = struct.Struct("<B")
+
+
+class _Table:
+    """A verified table: its position, its size, and the field offsets of its vtable."""
+
+    __slots__ = ("name", "pos", "size", "slots")
+
+    def __init__(self, name: str, pos: int, size: int, slots: tuple[int, ...]) -> None:
+        self.name = name
+        self.pos = pos
+        self.size = size
+        self.slots = slots
+
+
+class _FlatReader:
+    """Bounds- and alignment-checked access to one flatbuffer held in `buf`."""
+
+    def __init__(self, buf: bytes) -> None:
+        self.buf = buf
+        self.size = len(buf)
+
+    @staticmethod
+    def fail(where: str, message: str) -> NoReturn:
+        raise ModelError(f"{where}: {message}" if where else message)
+
+    def need(self, pos: int, n: int, what: str, where: str) -> None:
+        """Check that `n` bytes at `pos` lie inside the file."""
+        if pos < 0:
+            self.fail(where, f"{what} at offset {pos} lies before the start of the file")
+        if pos + n > self.size:
+            self.fail(
+                where,
+                f"file truncated: {what} at offset {pos} needs {n} bytes, file has {self.size}",
+            )
+
+    def aligned(self, pos: int, align: int, what: str, where: str) -> None:
+        if pos % align:
+            self.fail(where, f"{what} at offset {pos} is not aligned to {align} bytes")
+
+    def table(self, pos: int, name: str, where: str) -> _Table:
+        what = f"{name} table"
+        self.need(pos, 4, what, where)
+        self.aligned(pos, 4, what, where)
+        vt = pos - _I32.unpack_from(self.buf, pos)[0]
+        self.need(vt, 4, f"vtable of {what}", where)
+        self.aligned(vt, 2, f"vtable of {what}", where)
+        vt_size, obj_size = _VT_HEAD.unpack_from(self.buf, vt)
+        if vt_size < 4 or vt_size % 2:
+            self.fail(where, f"vtable of {what} at offset {vt} has invalid size {vt_size}")
+        self.need(vt, vt_size, f"vtable of {what}", where)
+        if obj_size < 4:
+            self.fail(where, f"{what} at offset {pos} has invalid size {obj_size}")
+        self.need(pos, obj_size, what, where)
+        n = (vt_size - 4) // 2
+        return _Table(name, pos, obj_size, struct.unpack_from(f"<{n}H", self.buf, vt + 4))
+
+    def decode(self, pos: int, table: schema.Table, where: str) -> dict[str, Any]:
+        """Every field of `table` at `pos`, verified. Absent scalars read as their default;
+        absent strings, vectors, tables and unions as None. Tables and union values are
+        returned as positions, vectors of tables as lists of positions, [ubyte] as bytes,
+        other vectors as tuples."""
+        t = self.table(pos, table.name, where)
+        slots = t.slots
+        out: dict[str, Any] = {}
+        for i, f in enumerate(table.fields):
+            offset = slots[i] if i < len(slots) else 0
+            if offset:
+                out[f.name] = self._value(t, offset, f, where)
+            elif f.kind in _SCALARS:
+                out[f.name] = f.default
+            else:
+                out[f.name] = None
+        return out
+
+    def _field(self, t: _Table, offset: int, size: int, f: schema.Field, where: str) -> int:
+        if offset + size > t.size:
+            self.fail(
+                where,
+                f"field {t.name}.{f.name} at table offset {offset} ({size} bytes) lies outside "
+                f"its {t.size}-byte table at offset {t.pos}",
+            )
+        pos = t.pos + offset
+        self.aligned(pos, size, f"field {t.name}.{f.name}", where)
+        return pos
+
+    def _enum(self, f: schema.Field, value: int, where: str) -> Any:
+        assert f.enum is not None
+        try:
+            return f.enum(value)
+        except ValueError:
+            self.fail(where, f"field {f.name}: {value} is not a valid {f.enum.__name__}")
+
+    def _value(self, t: _Table, offset: int, f: schema.Field, where: str) -> Any:
+        buf = self.buf
+        kind = f.kind
+        scalar = _SCALARS.get(kind)
+        if scalar is not None:
+            pos = self._field(t, offset, scalar.size, f, where)
+            value = scalar.unpack_from(buf, pos)[0]
+            if f.enum is not None:
+                return self._enum(f, value, where)
+            if kind == "utype":
+                assert f.ref is not None
+                if value > len(schema.UNIONS[f.ref]):
+                    self.fail(where, f"field {t.name}.{f.name}: unknown {f.ref} type {value}")
+            return value
+        pos = self._field(t, offset, 4, f, where)
+        target = pos + _U32.unpack_from(buf, pos)[0]
+        if kind in ("table", "union"):
+            return target
+        what = f"{t.name}.{f.name}"
+        if kind == "string":
+            return self.string(target, what, where)
+        element = f.element
+        if element == "table":
+            n, start = self.vector(target, 4, what, where)
+            offsets = struct.unpack_from(f"<{n}I", buf, start)
+            return [start + 4 * i + o for i, o in enumerate(offsets)]
+        if element == "ubyte":
+            n, start = self.vector(target, 1, what, where)
+            return buf[start : start + n]
+        element_struct = _SCALARS[element]
+        n, start = self.vector(target, element_struct.size, what, where)
+        values = struct.unpack_from(f"<{n}{schema.SCALAR_FORMATS[element]}", buf, start)
+        if f.enum is not None:
+            return tuple(self._enum(f, v, where) for v in values)
+        return values
+
+    def vector(self, pos: int, element_size: int, what: str, where: str) -> tuple[int, int]:
+        """(length, start of the elements) of the vector at `pos`."""
+        self.need(pos, 4, f"vector {what}", where)
+        self.aligned(pos, 4, f"vector {what}", where)
+        n = _U32.unpack_from(self.buf, pos)[0]
+        start = pos + 4
+        if n * element_size > self.size - start:
+            self.fail(
+                where,
+                f"vector {what} at offset {pos} claims {n} elements of {element_size} bytes, "
+                f"but only {self.size - start} bytes follow in the file",
+            )
+        return n, start
+
+    def string(self, pos: int, what: str, where: str) -> str:
+        n, start = self.vector(pos, 1, what, where)
+        if start + n >= self.size or self.buf[start + n] != 0:
+            self.fail(where, f"string {what} at offset {pos} is not NUL-terminated")
+        try:
+            return self.buf[start : start + n].decode("utf-8")
+        except UnicodeDecodeError as e:
+            self.fail(where, f"string {what} at offset {pos} is not valid UTF-8 ({e.reason})")
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+def _options(reader: _FlatReader, pos: int, table: schema.Table, where: str) -> dict[str, Any]:
+    """Builtin options by field name; absent strings/vectors become ""/()/b""."""
+    raw = reader.decode(pos, table, where)
+    options: dict[str, Any] = {}
+    for f in table.fields:
+        if f.deprecated:
+            continue
+        value = raw[f.name]
+        if value is None:
+            value = "" if f.kind == "string" else b"" if f.kind == "[ubyte]" else ()
+        options[f.name] = value
+    return options
+
+
+class _ModelReader:
+    def __init__(self, buf: bytes) -> None:
+        self.buf = buf
+        self.r = _FlatReader(buf)
+
+    def read(self) -> Model:
+        buf, r = self.buf, self.r
+        if len(buf) < 8:
+            raise ModelError(
+                f"file truncated: a .tflite file needs at least 8 bytes, file has {len(buf)}"
+            )
+        if buf[4:8] != schema.FILE_IDENTIFIER:
+            raise ModelError(
+                f"not a TFLite model: file identifier is {bytes(buf[4:8])!r}, expected b'TFL3'"
+            )
+        m = r.decode(_U32.unpack_from(buf, 0)[0], schema.MODEL, "model")
+        if m["version"] != schema.SCHEMA_VERSION:
+            raise ModelError(
+                f"model: schema version {m['version']} is not supported "
+                f"(expected {schema.SCHEMA_VERSION})"
+            )
+        self.buffers = [self._buffer(i, p) for i, p in enumerate(m["buffers"] or ())]
+        self.opcodes = [self._opcode(i, p) for i, p in enumerate(m["operator_codes"] or ())]
+        subgraphs = [self._subgraph(i, p) for i, p in enumerate(m["subgraphs"] or ())]
+        metadata: dict[str, bytes] = {}
+        for i, pos in enumerate(m["metadata"] or ()):
+            where = f"metadata {i}"
+            entry = r.decode(pos, schema.METADATA, where)
+            name = entry["name"] or ""
+            metadata[name] = self.buffers[self._buffer_index(entry["buffer"], where)]
+        return Model(
+            version=m["version"],
+            description=m["description"] or "",
+            subgraphs=subgraphs,
+            buffers=self.buffers,
+            metadata=metadata,
+            opcodes=self.opcodes,
+        )
+
+    def _buffer(self, index: int, pos: int) -> bytes:
+        where = f"buffer {index}"
+        b = self.r.decode(pos, schema.BUFFER, where)
+        data: bytes = b["data"] or b""
+        # offset/size (for models over 2 GB) are absolute file positions; valid if offset > 1.
+        if b["offset"] > 1:
+            if data:
+                self.r.fail(where, "has both inline data and an offset into the file")
+            self.r.need(b["offset"], b["size"], "buffer data", where)
+            data = self.buf[b["offset"] : b["offset"] + b["size"]]
+        if index == 0 and data:
+            self.r.fail(where, f"buffer 0 must be the empty sentinel, it holds {len(data)} bytes")
+        return data
+
+    def _buffer_index(self, index: int, where: str) -> int:
+        # Index 0 is the empty sentinel, valid even in a model that lists no buffers.
+        if index >= len(self.buffers) and index != 0:
+            self.r.fail(where, f"buffer index {index} out of range ({len(self.buffers)} buffers)")
+        return index
+
+    def _opcode(self, index: int, pos: int) -> OperatorCode:
+        where = f"operator code {index}"
+        c = self.r.decode(pos, schema.OPERATOR_CODE, where)
+        deprecated = c["deprecated_builtin_code"]
+        if deprecated < 0:
+            self.r.fail(where, f"negative deprecated_builtin_code {deprecated}")
+        code = BuiltinOperator(max(deprecated, c["builtin_code"]))
+        custom = c["custom_code"]
+        if code == BuiltinOperator.CUSTOM and custom is None:
+            self.r.fail(where, "CUSTOM operator without a custom_code")
+        if c["version"] < 1:
+            self.r.fail(where, f"version {c['version']} is not >= 1")
+        return OperatorCode(code, custom, c["version"])
+
+    def _subgraph(self, index: int, pos: int) -> Subgraph:
+        where = f"subgraph {index}"
+        s = self.r.decode(pos, schema.SUBGRAPH, where)
+        tensors = [
+            self._tensor(f"{where}, tensor {i}", i, p) for i, p in enumerate(s["tensors"] or ())
+        ]
+        n = len(tensors)
+        inputs = self._indices(s["inputs"], n, f"{where}: input", optional=False)
+        outputs = self._indices(s["outputs"], n, f"{where}: output", optional=False)
+        operators = [self._operator(where, i, p, n) for i, p in enumerate(s["operators"] or ())]
+        return Subgraph(index, s["name"] or "", tensors, operators, inputs, outputs)
+
+    def _indices(
+        self, values: tuple[int, ...] | None, n: int, what: str, optional: bool
+    ) -> tuple[int, ...]:
+        if values is None:
+            return ()
+        low = -1 if optional else 0
+        for i, v in enumerate(values):
+            if not low <= v < n:
+                hint = " (-1 is allowed only for optional operator inputs)" if v == -1 else ""
+                raise ModelError(f"{what} {i}: tensor index {v} out of range ({n} tensors){hint}")
+        return values
+
+    def _tensor(self, where: str, index: int, pos: int) -> Tensor:
+        r = self.r
+        t = r.decode(pos, schema.TENSOR, where)
+        name: str = t["name"] or ""
+        where = f"{where} ({name!r})"
+        ttype: TensorType = t["type"]
+        shape: tuple[int, ...] = t["shape"] or ()
+        if any(d < 0 for d in shape):
+            r.fail(where, f"shape {list(shape)} has a negative dimension")
+        signature: tuple[int, ...] | None = t["shape_signature"]
+        if signature is not None and (
+            len(signature) != len(shape)
+            or any(s != d and s != -1 for s, d in zip(signature, shape, strict=True))
+        ):
+            r.fail(where, f"shape_signature {list(signature)} does not match shape {list(shape)}")
+        if t["sparsity"] is not None:
+            r.fail(where, "sparse tensors are not supported")
+        if t["external_buffer"]:
+            r.fail(where, "tensors in external buffers are not supported")
+        dtype = schema.NUMPY_DTYPES.get(ttype, OPAQUE_DTYPE)
+        buffer = self._buffer_index(t["buffer"], where)
+        data = None
+        if buffer < len(self.buffers) and self.buffers[buffer]:
+            raw = self.buffers[buffer]
+            if dtype is OPAQUE_DTYPE:
+                r.fail(where, f"constant data of type {ttype.name} cannot be represented")
+            expected = math.prod(shape) * dtype.itemsize
+            if len(raw) != expected:
+                r.fail(
+                    where,
+                    f"buffer {buffer} holds {len(raw)} bytes, but shape {list(shape)} of "
+                    f"{ttype.name} needs {expected}",
+                )
+            data = np.frombuffer(raw, dtype=dtype).reshape(shape)
+        quant = None
+        if t["quantization"] is not None:
+            quant = self._quantization(where, t["quantization"], shape)
+        return Tensor(
+            index=index,
+            name=name,
+            shape=shape,
+            dtype=dtype,
+            type=ttype,
+            buffer=buffer,
+            data=data,
+            quant=quant,
+            is_variable=t["is_variable"],
+            shape_signature=signature,
+        )
+
+    def _quantization(self, where: str, pos: int, shape: tuple[int, ...]) -> Quantization | None:
+        q = self.r.decode(pos, schema.QUANTIZATION, where)
+        scale = q["scale"] or ()
+        zero_point = q["zero_point"] or ()
+        if not scale:
+            return None  # min/max only, or nothing: not quantized
+        if len(zero_point) != len(scale):
+            self.r.fail(
+                where,
+                f"quantization has {len(scale)} scales but {len(zero_point)} zero points",
+            )
+        dim = q["quantized_dimension"]
+        if dim < 0:
+            self.r.fail(where, f"negative quantized_dimension {dim}")
+        if dim >= len(shape) and (len(scale) == 1 or (len(shape) == 1 and len(scale) == shape[0])):
+            # TFLM ignores the axis of a per-tensor or 1-D tensor's quantization, and real
+            # models carry stale ones (person_detect's biases say 3), so read it as axis 0.
+            dim = 0
+        if len(scale) > 1:
+            if dim >= len(shape):
+                self.r.fail(
+                    where,
+                    f"quantized_dimension {dim} out of range for shape {list(shape)}",
+                )
+            if shape[dim] != len(scale):
+                self.r.fail(
+                    where,
+                    f"{len(scale)} per-channel scales, but dimension {dim} of shape "
+                    f"{list(shape)} has {shape[dim]} channels",
+                )
+        scale_array = np.array(scale, dtype=np.float32)
+        zp_array = np.array(zero_point, dtype=np.int64)
+        scale_array.flags.writeable = False
+        zp_array.flags.writeable = False
+        return Quantization(scale_array, zp_array, dim)
+
+    def _operator(self, graph: str, index: int, pos: int, n_tensors: int) -> Operator:
+        r = self.r
+        where = f"{graph}, operator {index}"
+        o = r.decode(pos, schema.OPERATOR, where)
+        opcode_index = o["opcode_index"]
+        if opcode_index >= len(self.opcodes):
+            r.fail(
+                where,
+                f"opcode index {opcode_index} out of range ({len(self.opcodes)} opcodes)",
+            )
+        code = self.opcodes[opcode_index]
+        where = f"{where} ({code.name})"
+        inputs = self._indices(o["inputs"], n_tensors, f"{where}: input", optional=True)
+        outputs = self._indices(o["outputs"], n_tensors, f"{where}: output", optional=False)
+        intermediates = self._indices(
+            o["intermediates"], n_tensors, f"{where}: intermediate", optional=False
+        )
+        options = self._builtin_options(o, code, where)
+        custom: bytes | None = o["custom_options"]
+        if o["large_custom_options_offset"] > 1:
+            if custom:
+                r.fail(where, "has both inline custom options and an offset into the file")
+            start, size = o["large_custom_options_offset"], o["large_custom_options_size"]
+            r.need(start, size, "custom options", where)
+            custom = self.buf[start : start + size]
+        return Operator(
+            index=index,
+            opcode_index=opcode_index,
+            builtin_code=code.builtin_code,
+            name=code.name,
+            custom_code=code.custom_code,
+            version=code.version,
+            inputs=inputs,
+            outputs=outputs,
+            intermediates=intermediates,
+            options=options,
+            custom_options=custom,
+        )
+
+    def _builtin_options(self, o: dict[str, Any], code: OperatorCode, where: str) -> dict[str, Any]:
+        found: list[tuple[schema.OptionsSpec, int | None]] = []
+        for union, field in (
+            ("BuiltinOptions", "builtin_options"),
+            ("BuiltinOptions2", "builtin_options_2"),
+        ):
+            spec = schema.options_spec(union, o[field + "_type"])
+            if spec is not None:
+                found.append((spec, o[field]))
+        if not found:
+            return {}
+        if len(found) > 1:
+            self.r.fail(where, "has both builtin_options and builtin_options_2")
+        spec, pos = found[0]
+        expected = schema.op_options(code.builtin_code)
+        if expected is None or expected.table is not spec.table:
+            wanted = "no options" if expected is None else expected.table.name
+            self.r.fail(where, f"carries {spec.table.name}, but {code.name} takes {wanted}")
+        if pos is None:
+            self.r.fail(where, f"{spec.table.name} is announced but absent")
+        return _options(self.r, pos, spec.table, where)
