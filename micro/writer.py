@@ -1,0 +1,490 @@
+"""A writer of ``.tflite`` files: `ModelBuilder` collects tensors and operators, `build()`
+serializes them with a small flatbuffer builder of our own.
+
+The builder works back to front, as flatbuffers are meant to be built: children (strings,
+vectors, sub-tables) are written before the table that points at them, so every uoffset
+points forward in the file. Positions are counted from the end of the buffer while building;
+the final size is padded to the largest alignment used, so an object aligned relative to the
+end is aligned in the file too. Options go through the same `micro.schema` tables the reader
+uses, so there is no per-operator code here either.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+from . import schema
+from .schema import BuiltinOperator, TensorType
+
+__all__ = ["ModelBuilder"]
+
+_U32 = struct.Struct("<I")
+_I32 = struct.Struct("<i")
+_H = struct.Struct("<H")
+
+
+class _Offset(int):
+    """Position of a written object, counted from the end of the buffer."""
+
+
+class FlatBufferBuilder:
+    """Minimal back-to-front flatbuffer builder: strings, scalar vectors and tables."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []  # in reverse file order
+        self._size = 0
+        self._max_align = 4
+        self._vtables: dict[bytes, int] = {}
+
+    def _prepend(self, data: bytes) -> None:
+        self._chunks.append(data)
+        self._size += len(data)
+
+    def _pad_for(self, nbytes: int, align: int) -> None:
+        """Pad so that `nbytes` prepended next start at a multiple of `align`."""
+        self._max_align = max(self._max_align, align)
+        pad = (-(self._size + nbytes)) % align
+        if pad:
+            self._prepend(bytes(pad))
+
+    def create_string(self, text: str) -> _Offset:
+        raw = text.encode("utf-8")
+        self._pad_for(len(raw) + 1, 4)
+        self._prepend(raw + b"\0")
+        self._prepend(_U32.pack(len(raw)))
+        return _Offset(self._size)
+
+    def create_vector(self, element: str, values: Sequence[Any] | bytes, align: int = 0) -> _Offset:
+        """A vector of scalars of flatbuffer type `element` ("int", "float", "ubyte", ...)."""
+        if element == "ubyte" and isinstance(values, (bytes, bytearray, memoryview)):
+            payload = bytes(values)
+        else:
+            payload = struct.pack(f"<{len(values)}{schema.SCALAR_FORMATS[element]}", *values)
+        size = schema.SCALAR_SIZES[element]
+        self._pad_for(len(payload), max(4, size, align))
+        self._prepend(payload)
+        self._prepend(_U32.pack(len(payload) // size))
+        return _Offset(self._size)
+
+    def create_offset_vector(self, offsets: Sequence[int]) -> _Offset:
+        """A vector of uoffsets to objects already written (e.g. a vector of tables)."""
+        self._pad_for(4 * len(offsets), 4)
+        start = self._size + 4 * len(offsets)  # position of element 0
+        self._prepend(b"".join(_U32.pack(start - 4 * i - o) for i, o in enumerate(offsets)))
+        self._prepend(_U32.pack(len(offsets)))
+        return _Offset(self._size)
+
+    def create_table(self, fields: Sequence[tuple[int, str, Any]]) -> _Offset:
+        """A table from (slot, kind, value) triples: `kind` is a scalar type name, or
+        "offset" for a uoffset to an object already written (value is its _Offset)."""
+        layout: list[tuple[int, int, str, Any]] = []  # (position in table, slot, kind, value)
+        pos = 4  # after the soffset to the vtable
+        for slot, kind, value in sorted(fields, key=lambda f: -_size_of(f[1])):
+            size = _size_of(kind)
+            pos += (-pos) % size
+            layout.append((pos, slot, kind, value))
+            pos += size
+        obj_size = pos
+        self._pad_for(obj_size, max([4] + [_size_of(k) for _, k, _ in fields]))
+        table_off = self._size + obj_size
+        nslots = max((slot + 1 for slot, _, _ in fields), default=0)
+        slot_offsets = [0] * nslots
+        body = bytearray(obj_size)
+        for position, slot, kind, value in layout:
+            slot_offsets[slot] = position
+            if kind == "offset":
+                _U32.pack_into(body, position, (table_off - position) - value)
+            else:
+                struct.pack_into("<" + schema.SCALAR_FORMATS[kind], body, position, value)
+        vtable = struct.pack(f"<HH{nslots}H", 4 + 2 * nslots, obj_size, *slot_offsets)
+        vt_off = self._vtables.get(vtable)
+        new_vtable = vt_off is None
+        if vt_off is None:
+            vt_off = table_off + len(vtable)  # written right before the table
+        _I32.pack_into(body, 0, vt_off - table_off)
+        self._prepend(bytes(body))
+        if new_vtable:
+            self._prepend(vtable)
+            self._vtables[vtable] = vt_off
+        return _Offset(table_off)
+
+    def finish(self, root: int, identifier: bytes) -> bytes:
+        self._pad_for(8, self._max_align)
+        self._prepend(identifier)
+        self._prepend(_U32.pack(self._size + 4 - root))
+        return b"".join(reversed(self._chunks))
+
+    # -- schema-driven encoding ----------------------------------------------------------
+
+    def encode(self, table: schema.Table, values: Mapping[str, Any]) -> _Offset:
+        """Write a table of `micro.schema` from field values: scalars (defaults omitted),
+        str for strings, sequences (bytes for [ubyte]) for vectors, and _Offsets of objects
+        already written for tables, unions and vectors of tables."""
+        fields: list[tuple[int, str, Any]] = []
+        for name, value in values.items():
+            if value is None:
+                continue
+            slot = table.slot(name)
+            f = table.fields[slot]
+            kind = "ubyte" if f.kind == "utype" else f.kind
+            if kind in schema.SCALAR_FORMATS:
+                if value != f.default:
+                    fields.append((slot, kind, int(value) if f.enum is not None else value))
+                continue
+            if kind == "string":
+                offset = self.create_string(value)
+            elif kind == "[table]":
+                offset = self.create_offset_vector(value)
+            elif f.is_vector:
+                offset = self.create_vector(f.element, value, f.align)
+            else:  # table or union, already written
+                offset = value
+            fields.append((slot, "offset", offset))
+        return self.create_table(fields)
+
+
+def _size_of(kind: str) -> int:
+    return 4 if kind == "offset" else schema.SCALAR_SIZES[kind]
+
+
+# -- the model builder -----------------------------------------------------------------
+
+
+@dataclass
+class _TensorSpec:
+    name: str
+    shape: tuple[int, ...]
+    type: TensorType
+    buffer: int
+    scale: tuple[float, ...] | None
+    zero_point: tuple[int, ...] | None
+    quantized_dimension: int
+    is_variable: bool
+
+
+@dataclass
+class _OperatorSpec:
+    opcode: int
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    options: tuple[schema.OptionsSpec, dict[str, Any]] | None
+    custom_options: bytes | None
+
+
+def _scalar_ok(kind: str, value: Any) -> bool:
+    try:
+        struct.pack("<" + schema.SCALAR_FORMATS[kind], value)
+    except (struct.error, TypeError):
+        return False
+    return True
+
+
+def normalize_options(
+    op_name: str, table: schema.Table, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check builtin options against `table` and convert enum names/ints to enum members."""
+    out: dict[str, Any] = {}
+    names = [f.name for f in table.fields if not f.deprecated]
+    for name, value in options.items():
+        try:
+            f = table.field_named(name)
+        except KeyError:
+            raise ValueError(
+                f"{op_name}: {table.name} has no field {name!r} (fields: {', '.join(names)})"
+            ) from None
+        if f.deprecated or f.kind in ("utype", "union", "table", "[table]"):
+            raise ValueError(f"{op_name}: {table.name}.{name} cannot be written")
+        where = f"{op_name}: {table.name}.{name}"
+        if f.enum is not None:
+            enum = f.enum
+            converted = [_enum_value(enum, v, where) for v in (value if f.is_vector else [value])]
+            out[name] = tuple(converted) if f.is_vector else converted[0]
+        elif f.kind == "string":
+            if not isinstance(value, str):
+                raise ValueError(f"{where}: expected a str, got {value!r}")
+            out[name] = value
+        elif f.kind == "[ubyte]":
+            out[name] = bytes(value)
+        elif f.is_vector:
+            vector = tuple(value)
+            if not all(_scalar_ok(f.element, v) for v in vector):
+                raise ValueError(f"{where}: {vector!r} is not a vector of {f.element}")
+            out[name] = vector
+        else:
+            if f.kind == "bool":
+                value = bool(value)
+            if not _scalar_ok(f.kind, value):
+                raise ValueError(f"{where}: {value!r} does not fit a {f.kind}")
+            out[name] = value
+    return out
+
+
+def _enum_value(enum: type[IntEnum], value: Any, where: str) -> IntEnum:
+    try:
+        if isinstance(value, str):
+            return enum[value.upper()]
+        return enum(value)
+    except (KeyError, ValueError):
+        raise ValueError(f"{where}: {value!r} is not a {enum.__name__}") from None
+
+
+def _as_data(
+    data: np.ndarray | bytes | Any, ttype: TensorType, shape: tuple[int, ...], name: str
+) -> bytes:
+    dtype = schema.NUMPY_DTYPES.get(ttype)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if dtype is not None and len(raw) != math.prod(shape) * dtype.itemsize:
+            raise ValueError(
+                f"tensor {name!r}: {len(raw)} bytes of data for shape {list(shape)} of "
+                f"{ttype.name} ({math.prod(shape) * dtype.itemsize} bytes)"
+            )
+        return raw
+    if dtype is None:
+        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
+    array = np.asarray(data)
+    if array.size != math.prod(shape):
+        raise ValueError(
+            f"tensor {name!r}: data of shape {list(array.shape)} does not fit shape {list(shape)}"
+        )
+    if array.dtype != dtype:
+        converted = array.astype(dtype)
+        lossless = array.dtype.kind in "fc" and dtype.kind in "fc"
+        if not lossless and not (array.dtype.kind in "iub" and np.array_equal(converted, array)):
+            raise ValueError(
+                f"tensor {name!r}: {array.dtype} data does not convert exactly to {dtype}"
+            )
+        array = converted
+    return np.ascontiguousarray(array).tobytes()
+
+
+class ModelBuilder:
+    """Collects one subgraph's tensors and operators; `build()` returns the .tflite bytes.
+
+    Each tensor with data gets a buffer of its own; tensors without data use buffer 0, the
+    empty sentinel. Operator codes are shared by (builtin code, custom code, version).
+    """
+
+    def __init__(self, description: str = "micro") -> None:
+        self.description = description
+        self._tensors: list[_TensorSpec] = []
+        self._operators: list[_OperatorSpec] = []
+        self._opcodes: dict[tuple[int, str | None, int], int] = {}
+        self._buffers: list[bytes] = [b""]
+        self._metadata: list[tuple[str, int]] = []
+        self._inputs: tuple[int, ...] = ()
+        self._outputs: tuple[int, ...] = ()
+
+    def add_tensor(
+        self,
+        name: str,
+        shape: Sequence[int],
+        dtype: TensorType | str | np.dtype[Any] | type,
+        data: np.ndarray | bytes | None = None,
+        scale: float | Sequence[float] | np.ndarray | None = None,
+        zero_point: int | Sequence[int] | np.ndarray | None = None,
+        quantized_dimension: int = 0,
+        is_variable: bool = False,
+    ) -> int:
+        """Add a tensor and return its index. `data` (an array convertible to the type
+        without loss, or raw little-endian bytes) makes it constant; `scale` (one, or one per
+        channel along `quantized_dimension`) and `zero_point` (default 0) quantize it."""
+        ttype = schema.tensor_type(dtype)
+        dims = tuple(int(d) for d in shape)
+        if any(d < 0 for d in dims):
+            raise ValueError(f"tensor {name!r}: negative dimension in shape {list(dims)}")
+        buffer = 0
+        if data is not None:
+            raw = _as_data(data, ttype, dims, name)
+            if raw:
+                buffer = len(self._buffers)
+                self._buffers.append(raw)
+        scales: tuple[float, ...] | None = None
+        zero_points: tuple[int, ...] | None = None
+        if scale is not None:
+            scales = tuple(float(s) for s in np.atleast_1d(np.asarray(scale, dtype=np.float64)))
+            if zero_point is None:
+                zero_points = (0,) * len(scales)
+            else:
+                zero_points = tuple(int(z) for z in np.atleast_1d(np.asarray(zero_point)))
+            if len(zero_points) != len(scales) or not scales:
+                raise ValueError(
+                    f"tensor {name!r}: {len(scales)} scales but {len(zero_points)} zero points"
+                )
+            if len(scales) > 1 and not (
+                0 <= quantized_dimension < len(dims) and dims[quantized_dimension] == len(scales)
+            ):
+                raise ValueError(
+                    f"tensor {name!r}: {len(scales)} per-channel scales do not match dimension "
+                    f"{quantized_dimension} of shape {list(dims)}"
+                )
+        elif zero_point is not None:
+            raise ValueError(f"tensor {name!r}: a zero_point needs a scale")
+        self._tensors.append(
+            _TensorSpec(
+                name, dims, ttype, buffer, scales, zero_points, quantized_dimension, is_variable
+            )
+        )
+        return len(self._tensors) - 1
+
+    def add_operator(
+        self,
+        op: BuiltinOperator | int | str,
+        inputs: Sequence[int],
+        outputs: Sequence[int],
+        options: Mapping[str, Any] | None = None,
+        version: int = 1,
+        custom_code: str | None = None,
+        custom_options: bytes | None = None,
+    ) -> int:
+        """Add an operator and return its index. `op` is a BuiltinOperator, its name, or
+        the name of a custom operator (then written as CUSTOM with that custom code).
+        `options` are the builtin options by schema field name (enum fields also accept
+        names); the options table is chosen from the operator."""
+        if isinstance(op, str) and op.upper() in BuiltinOperator.__members__:
+            code = BuiltinOperator[op.upper()]
+        elif isinstance(op, str):
+            code = BuiltinOperator.CUSTOM
+            custom_code = custom_code or op
+        else:
+            code = BuiltinOperator(op)
+        if code == BuiltinOperator.CUSTOM and not custom_code:
+            raise ValueError("a CUSTOM operator needs a custom_code")
+        if code != BuiltinOperator.CUSTOM and custom_code is not None:
+            raise ValueError(f"{code.name} is a builtin operator: it takes no custom_code")
+        if version < 1:
+            raise ValueError(f"{code.name}: version {version} is not >= 1")
+        spec = schema.op_options(code)
+        encoded: tuple[schema.OptionsSpec, dict[str, Any]] | None = None
+        if spec is not None:
+            encoded = (spec, normalize_options(code.name, spec.table, options or {}))
+        elif options:
+            raise ValueError(f"{code.name} takes no builtin options")
+        key = (int(code), custom_code, version)
+        opcode = self._opcodes.setdefault(key, len(self._opcodes))
+        self._operators.append(
+            _OperatorSpec(
+                opcode,
+                tuple(int(i) for i in inputs),
+                tuple(int(o) for o in outputs),
+                encoded,
+                None if custom_options is None else bytes(custom_options),
+            )
+        )
+        return len(self._operators) - 1
+
+    def set_inputs(self, inputs: Sequence[int]) -> None:
+        self._inputs = tuple(int(i) for i in inputs)
+
+    def set_outputs(self, outputs: Sequence[int]) -> None:
+        self._outputs = tuple(int(o) for o in outputs)
+
+    def add_metadata(self, name: str, data: bytes) -> None:
+        self._metadata.append((name, len(self._buffers)))
+        self._buffers.append(bytes(data))
+
+    def _check(self) -> None:
+        n = len(self._tensors)
+        for what, indices in (("subgraph input", self._inputs), ("subgraph output", self._outputs)):
+            for i in indices:
+                if not 0 <= i < n:
+                    raise ValueError(f"{what}: tensor index {i} out of range ({n} tensors)")
+        for k, op in enumerate(self._operators):
+            for i in op.inputs:
+                if not -1 <= i < n:
+                    raise ValueError(f"operator {k}: input tensor {i} out of range ({n} tensors)")
+            for o in op.outputs:
+                if not 0 <= o < n:
+                    raise ValueError(f"operator {k}: output tensor {o} out of range ({n} tensors)")
+
+    def build(self) -> bytes:
+        """Serialize the model (schema version 3, identifier TFL3)."""
+        self._check()
+        fb = FlatBufferBuilder()
+        enc = fb.encode
+        # Buffer contents first: they end up at the end of the file, 16-byte aligned.
+        buffers = [enc(schema.BUFFER, {"data": raw or None}) for raw in self._buffers]
+        tensors = []
+        for t in self._tensors:
+            quant = None
+            if t.scale is not None:
+                quant = enc(
+                    schema.QUANTIZATION,
+                    {
+                        "scale": t.scale,
+                        "zero_point": t.zero_point,
+                        "quantized_dimension": t.quantized_dimension,
+                    },
+                )
+            tensors.append(
+                enc(
+                    schema.TENSOR,
+                    {
+                        "shape": t.shape,
+                        "type": t.type,
+                        "buffer": t.buffer,
+                        "name": t.name,
+                        "quantization": quant,
+                        "is_variable": t.is_variable,
+                        "has_rank": True,
+                    },
+                )
+            )
+        operators = []
+        for op in self._operators:
+            values: dict[str, Any] = {
+                "opcode_index": op.opcode,
+                "inputs": op.inputs,
+                "outputs": op.outputs,
+                "custom_options": op.custom_options,
+            }
+            if op.options is not None:
+                spec, options = op.options
+                field = "builtin_options" if spec.union == "BuiltinOptions" else "builtin_options_2"
+                values[field + "_type"] = spec.type
+                values[field] = enc(spec.table, options)
+            operators.append(enc(schema.OPERATOR, values))
+        subgraph = enc(
+            schema.SUBGRAPH,
+            {
+                "tensors": tensors,
+                "inputs": self._inputs,
+                "outputs": self._outputs,
+                "operators": operators,
+                "name": "main",
+            },
+        )
+        opcodes = [
+            enc(
+                schema.OPERATOR_CODE,
+                {
+                    "deprecated_builtin_code": min(
+                        code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES
+                    ),
+                    "custom_code": custom,
+                    "version": version,
+                    "builtin_code": code,
+                },
+            )
+            for code, custom, version in self._opcodes
+        ]
+        metadata = [enc(schema.METADATA, {"name": name, "buffer": b}) for name, b in self._metadata]
+        root = enc(
+            schema.MODEL,
+            {
+                "version": schema.SCHEMA_VERSION,
+                "operator_codes": opcodes,
+                "subgraphs": [subgraph],
+                "description": self.description,
+                "buffers": buffers,
+                "metadata": metadata or None,
+            },
+        )
+        return fb.finish(root, schema.FILE_IDENTIFIER)
