@@ -12,7 +12,7 @@ import numpy as np
 
 from . import resolver
 from ._ffi import kernel_id, pack_params
-from .errors import ModelError, UnsupportedOpError
+from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import Operand, OpContext
 from .planner import Buffer, Plan, plan
@@ -101,13 +101,25 @@ class Compiler:
     def emit(
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
-        pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        try:
+            pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        except OverflowError as exc:
+            raise ModelError(
+                f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
+                f"({exc}); the tensor shapes are too large or corrupt"
+            ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
     def compile(self) -> CompiledModel:
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
-            prepare(OpContext(self, op))
+            ctx = OpContext(self, op)
+            try:
+                prepare(ctx)
+            except MicroError as exc:
+                if str(exc).startswith("operator "):
+                    raise
+                raise type(exc)(f"{ctx.where}: {exc}") from exc
         buffers = self._lifetimes()
         arena_plan = plan(list({id(b): b for b in buffers.values()}.values()), len(self.steps))
         return self._serialize(arena_plan, buffers)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .errors import UnsupportedOpError
 from .schema import ActivationFunctionType as Act
 
 INT8_MIN, INT8_MAX = -128, 127
@@ -71,7 +72,7 @@ def activation_range_int(
         )
     if activation == Act.NONE:
         return qmin, qmax
-    raise ValueError(f"fused activation {activation} is not supported on quantized outputs")
+    raise UnsupportedOpError(f"fused activation {activation} is not supported on int outputs")
 
 
 def activation_range_float(activation: int) -> tuple[float, float]:
@@ -85,4 +86,4 @@ def activation_range_float(activation: int) -> tuple[float, float]:
         return -1.0, 1.0
     if activation == Act.NONE:
         return -inf, inf
-    raise ValueError(f"fused activation {activation} is not supported on float outputs")
+    raise UnsupportedOpError(f"fused activation {activation} is not supported on float outputs")

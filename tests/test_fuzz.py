@@ -73,7 +73,7 @@ def test_mutated_models_only_raise_micro_errors(rel: str, reference: Callable[[s
 
 
 def _program(reference: Callable[[str], Path]) -> tuple[bytes, int]:
-    compiled = compile_model(load_model(reference(MODELS[1]).read_bytes()))
+    compiled = compile_model(load_model(reference(MODELS[0]).read_bytes()))
     return compiled.program, compiled.arena_size
 
 
@@ -125,7 +125,7 @@ def test_corrupt_programs_under_sanitizers(reference: Callable[[str], Path]) -> 
     program, arena = _program(reference)
     rng = np.random.default_rng(7)
     data_offset = struct.unpack_from("<I", program, 60)[0]
-    inputs = [bytes(1960)]
+    inputs = [bytes(1)]
     for _ in range(150):
         blob = bytearray(program)
         for _ in range(int(rng.integers(1, 4))):

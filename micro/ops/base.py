@@ -90,14 +90,30 @@ class OpContext:
 
     def quant(self, tensor: Tensor) -> tuple[float, int]:
         """Per-tensor (scale, zero_point); a missing or per-channel quantization is an error."""
+        scales, zero_points = self.channel_quant(tensor, 1)
+        return float(scales[0]), int(zero_points[0])
+
+    def channel_quant(self, tensor: Tensor, channels: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scales as float64, zero points as int64) with 1 or `channels` entries, validated:
+        scales finite and positive, zero points inside the tensor type's range."""
         q = tensor.quant
+        label = f"tensor {tensor.index} ('{tensor.name}')"
         if q is None or len(q.scale) == 0:
-            raise self.malformed(f"tensor {tensor.index} ('{tensor.name}') is not quantized")
-        if len(q.scale) != 1:
+            raise self.malformed(f"{label} is not quantized")
+        if len(q.scale) not in (1, channels):
             raise self.unsupported(
-                f"tensor {tensor.index} ('{tensor.name}') needs per-tensor quantization"
+                f"{label} has {len(q.scale)} scales; expected 1"
+                + (f" or {channels}" if channels != 1 else "")
             )
-        return float(q.scale[0]), int(q.zero_point[0])
+        scales = q.scale.astype(np.float64)
+        if not np.all(np.isfinite(scales) & (scales > 0)):
+            raise self.malformed(f"{label} has a scale that is not a positive finite number")
+        zero_points = q.zero_point.astype(np.int64)
+        if tensor.dtype.kind in "iu":
+            info = np.iinfo(tensor.dtype)
+            if np.any(zero_points < info.min) or np.any(zero_points > info.max):
+                raise self.malformed(f"{label} has a zero point outside {tensor.dtype.name}")
+        return scales, zero_points
 
     def unsupported(self, message: str) -> UnsupportedOpError:
         return UnsupportedOpError(f"{self.where}: {message}")

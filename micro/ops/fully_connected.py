@@ -38,11 +38,9 @@ def prepare(ctx: OpContext) -> None:
         raise ctx.unsupported("weights must be constant")
     in_scale, in_zp = ctx.quant(x)
     out_scale, out_zp = ctx.quant(out)
-    if w.quant is None or len(w.quant.scale) not in (1, depth_out):
-        raise ctx.malformed("weights need one scale or one per output channel")
-    w_scales = w.quant.scale.astype(np.float64)
-    w_zp = int(w.quant.zero_point[0])
-    if len(w_scales) > 1 and np.any(w.quant.zero_point != 0):
+    w_scales, w_zps = ctx.channel_quant(w, depth_out)
+    w_zp = int(w_zps[0])
+    if len(w_scales) > 1 and np.any(w_zps != 0):
         raise ctx.unsupported("per-channel weights must have zero points of 0")
     real = (np.float64(in_scale) * w_scales) / np.float64(out_scale)
     mult, shift = quantize_multipliers(real)
