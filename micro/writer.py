@@ -167,6 +167,7 @@ class _TensorSpec:
     zero_point: tuple[int, ...] | None
     quantized_dimension: int
     is_variable: bool
+    shape_signature: tuple[int, ...] | None
 
 
 @dataclass
@@ -174,6 +175,7 @@ class _OperatorSpec:
     opcode: int
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
+    intermediates: tuple[int, ...]
     options: tuple[schema.OptionsSpec, dict[str, Any]] | None
     custom_options: bytes | None
 
@@ -292,10 +294,12 @@ class ModelBuilder:
         zero_point: int | Sequence[int] | np.ndarray | None = None,
         quantized_dimension: int = 0,
         is_variable: bool = False,
+        shape_signature: Sequence[int] | None = None,
     ) -> int:
         """Add a tensor and return its index. `data` (an array convertible to the type
         without loss, or raw little-endian bytes) makes it constant; `scale` (one, or one per
-        channel along `quantized_dimension`) and `zero_point` (default 0) quantize it."""
+        channel along `quantized_dimension`) and `zero_point` (default 0) quantize it.
+        `shape_signature` may mark dimensions unknown (-1)."""
         ttype = schema.tensor_type(dtype)
         dims = tuple(int(d) for d in shape)
         if any(d < 0 for d in dims):
@@ -327,9 +331,27 @@ class ModelBuilder:
                 )
         elif zero_point is not None:
             raise ValueError(f"tensor {name!r}: a zero_point needs a scale")
+        signature = None
+        if shape_signature is not None:
+            signature = tuple(int(d) for d in shape_signature)
+            if len(signature) != len(dims) or any(
+                s != d and s != -1 for s, d in zip(signature, dims, strict=True)
+            ):
+                raise ValueError(
+                    f"tensor {name!r}: shape_signature {list(signature)} does not match "
+                    f"shape {list(dims)}"
+                )
         self._tensors.append(
             _TensorSpec(
-                name, dims, ttype, buffer, scales, zero_points, quantized_dimension, is_variable
+                name,
+                dims,
+                ttype,
+                buffer,
+                scales,
+                zero_points,
+                quantized_dimension,
+                is_variable,
+                signature,
             )
         )
         return len(self._tensors) - 1
@@ -343,6 +365,7 @@ class ModelBuilder:
         version: int = 1,
         custom_code: str | None = None,
         custom_options: bytes | None = None,
+        intermediates: Sequence[int] = (),
     ) -> int:
         """Add an operator and return its index. `op` is a BuiltinOperator, its name, or
         the name of a custom operator (then written as CUSTOM with that custom code).
@@ -374,6 +397,7 @@ class ModelBuilder:
                 opcode,
                 tuple(int(i) for i in inputs),
                 tuple(int(o) for o in outputs),
+                tuple(int(i) for i in intermediates),
                 encoded,
                 None if custom_options is None else bytes(custom_options),
             )
@@ -400,17 +424,53 @@ class ModelBuilder:
             for i in op.inputs:
                 if not -1 <= i < n:
                     raise ValueError(f"operator {k}: input tensor {i} out of range ({n} tensors)")
-            for o in op.outputs:
+            for o in op.outputs + op.intermediates:
                 if not 0 <= o < n:
-                    raise ValueError(f"operator {k}: output tensor {o} out of range ({n} tensors)")
+                    raise ValueError(f"operator {k}: tensor {o} out of range ({n} tensors)")
 
-    def build(self) -> bytes:
-        """Serialize the model (schema version 3, identifier TFL3)."""
+    def build(self, use_buffer_offset: bool = False) -> bytes:
+        """Serialize the model (schema version 3, identifier TFL3).
+
+        With `use_buffer_offset`, buffer contents and custom options are stored after the
+        flatbuffer and referenced by absolute file offset and size, as TFLite does for
+        models over 2 GB; otherwise they are inline vectors. (LiteRT reads such files; TFLM
+        does not.)
+        """
         self._check()
+        if not use_buffer_offset:
+            return self._serialize(None, None)
+        blobs = [raw for raw in self._buffers if raw]
+        blobs += [op.custom_options for op in self._operators if op.custom_options]
+        # The head's size does not depend on the offset values (always-present ulongs), so
+        # one pass with placeholders measures it and a second writes the real offsets.
+        head = self._serialize([2] * len(blobs), blobs)
+        offsets = []
+        end = len(head)
+        for blob in blobs:
+            end += (-end) % 16
+            offsets.append(end)
+            end += len(blob)
+        head = self._serialize(offsets, blobs)
+        out = bytearray(head)
+        for offset, blob in zip(offsets, blobs, strict=True):
+            out += bytes(offset - len(out))
+            out += blob
+        return bytes(out)
+
+    def _serialize(self, offsets: list[int] | None, blobs: list[bytes] | None) -> bytes:
         fb = FlatBufferBuilder()
         enc = fb.encode
+        located = iter(zip(offsets or (), blobs or (), strict=True))
+
+        def place(raw: bytes | None) -> dict[str, Any]:
+            if not raw or offsets is None:
+                return {}
+            offset, blob = next(located)
+            assert blob is raw
+            return {"offset": offset, "size": len(raw)}
+
         # Buffer contents first: they end up at the end of the file, 16-byte aligned.
-        buffers = [enc(schema.BUFFER, {"data": raw or None}) for raw in self._buffers]
+        buffers = [enc(schema.BUFFER, place(raw) or {"data": raw or None}) for raw in self._buffers]
         tensors = []
         for t in self._tensors:
             quant = None
@@ -433,6 +493,7 @@ class ModelBuilder:
                         "name": t.name,
                         "quantization": quant,
                         "is_variable": t.is_variable,
+                        "shape_signature": t.shape_signature,
                         "has_rank": True,
                     },
                 )
@@ -443,8 +504,14 @@ class ModelBuilder:
                 "opcode_index": op.opcode,
                 "inputs": op.inputs,
                 "outputs": op.outputs,
-                "custom_options": op.custom_options,
+                "intermediates": op.intermediates or None,
             }
+            outside = place(op.custom_options)
+            if outside:
+                values["large_custom_options_offset"] = outside["offset"]
+                values["large_custom_options_size"] = outside["size"]
+            else:
+                values["custom_options"] = op.custom_options
             if op.options is not None:
                 spec, options = op.options
                 field = "builtin_options" if spec.union == "BuiltinOptions" else "builtin_options_2"
