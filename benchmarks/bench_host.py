@@ -1,0 +1,160 @@
+"""Host benchmark: micro beside TFLM's Python interpreter and LiteRT, in one run.
+
+For each reference model: median per-invoke latency of micro, tflite-micro (TFLM reference
+kernels), LiteRT with its reference kernels and LiteRT's default (XNNPACK, 1 thread); the
+ratios; and arena bytes: micro's need, the lower bound, and TFLM's smallest working arena
+(found by bisection, each probe in a subprocess because TFLM crashes on too small an arena).
+
+    python benchmarks/bench_host.py [--runs N] [--models a,b] [--no-tflm-arena] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+import micro
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+MODELS = {
+    "hello_world_int8": "tflm/hello_world/hello_world_int8.tflite",
+    "micro_speech": "tflm/micro_speech/micro_speech_quantized.tflite",
+    "person_detect": "tflm/person_detection/person_detect.tflite",
+    "kws_ref_model": "mlperf_tiny/kws_ref_model.tflite",
+    "vww_96_int8": "mlperf_tiny/vww_96_int8.tflite",
+    "resnet (ic)": "mlperf_tiny/pretrainedResnet_quant.tflite",
+    "ad01_int8": "mlperf_tiny/ad01_int8.tflite",
+}
+
+_PROBE = """
+import sys
+import numpy as np
+from tflite_micro.python.tflite_micro import runtime
+data = open(sys.argv[1], "rb").read()
+it = runtime.Interpreter.from_bytes(data, arena_size=int(sys.argv[2]))
+d = it.get_input_details(0)
+it.set_input(np.zeros(d["shape"], d["dtype"]), 0)
+it.invoke()
+print("OK")
+"""
+
+
+def median_us(fn: Callable[[], object], runs: int) -> float:
+    """Median over `runs` timings of a batch sized to last about 2 ms (min 1 call)."""
+    fn()
+    start = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - start, 1e-7)
+    batch = max(1, int(0.002 / once))
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        samples.append((time.perf_counter() - start) / batch)
+    return statistics.median(samples) * 1e6
+
+
+def tflm_smallest_arena(path: Path, hi: int) -> int:
+    def works(size: int) -> bool:
+        proc = subprocess.run([sys.executable, "-c", _PROBE, str(path), str(size)],
+                              capture_output=True, text=True, timeout=120)
+        return proc.returncode == 0 and "OK" in proc.stdout
+
+    while not works(hi):
+        hi *= 2
+    lo = 0
+    while hi - lo > 16:
+        mid = (lo + hi) // 2
+        if works(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def inputs_for(it: micro.Interpreter) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    out = []
+    for d in it.get_input_details():
+        dtype = np.dtype(d["dtype"])
+        if dtype.kind in "iu":
+            out.append(rng.integers(-128, 127, d["shape"]).astype(dtype))
+        else:
+            out.append(rng.uniform(-1, 1, d["shape"]).astype(dtype))
+    return out
+
+
+def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float | int | str]:
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    from ai_edge_litert.interpreter import OpResolverType
+    from tflite_micro.python.tflite_micro import runtime
+
+    data = path.read_bytes()
+    it = micro.Interpreter.from_bytes(data)
+    xs = inputs_for(it)
+    for i, x in enumerate(xs):
+        it.set_input(x, i)
+    row: dict[str, float | int | str] = {"model": name}
+    row["micro_us"] = median_us(it.invoke, runs)
+
+    tflm = runtime.Interpreter.from_bytes(data, arena_size=16 * 1024 * 1024)
+    for i, x in enumerate(xs):
+        tflm.set_input(x, i)
+    row["tflm_us"] = median_us(tflm.invoke, runs)
+
+    for key, resolver in (("litert_ref_us", OpResolverType.BUILTIN_REF),
+                          ("litert_us", OpResolverType.AUTO)):
+        lite = LiteRT(model_content=data, experimental_op_resolver_type=resolver, num_threads=1)
+        lite.allocate_tensors()
+        for d, x in zip(lite.get_input_details(), xs, strict=True):
+            lite.set_tensor(d["index"], x)
+        row[key] = median_us(lite.invoke, runs)
+
+    row["arena"] = it.arena_used_bytes()
+    row["lower_bound"] = it.lower_bound
+    row["tflm_arena"] = tflm_smallest_arena(path, 4 * it.arena_used_bytes() + 4096) if tflm_arena else 0
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=31)
+    parser.add_argument("--models", help="comma-separated subset of: " + ", ".join(MODELS))
+    parser.add_argument("--no-tflm-arena", action="store_true", help="skip the arena bisection")
+    args = parser.parse_args()
+    names = args.models.split(",") if args.models else list(MODELS)
+    rows = []
+    for name in names:
+        path = REFERENCE / MODELS[name]
+        if not path.exists():
+            print(f"skip {name}: {path} not found", file=sys.stderr)
+            continue
+        print(f"benchmarking {name} ...", file=sys.stderr, flush=True)
+        try:
+            rows.append(bench(name, path, args.runs, not args.no_tflm_arena))
+        except micro.MicroError as exc:
+            print(f"skip {name}: {exc}", file=sys.stderr)
+    header = ("| model | micro µs | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs | TFLM/micro "
+              "| LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B | TFLM arena B |")
+    print(header)
+    print("|---" * 11 + "|")
+    for r in rows:
+        m = float(r["micro_us"])
+        print(f"| {r['model']} | {m:.1f} | {float(r['tflm_us']):.1f} | "
+              f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
+              f"{float(r['tflm_us']) / m:.1f}× | {float(r['litert_ref_us']) / m:.1f}× | "
+              f"{m / float(r['litert_us']):.1f}× | {int(r['arena']):,} | {int(r['lower_bound']):,} | "
+              f"{int(r['tflm_arena']):,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
