@@ -64,8 +64,12 @@ def median_us(fn: Callable[[], object], runs: int) -> float:
 
 def tflm_smallest_arena(path: Path, hi: int) -> int:
     def works(size: int) -> bool:
-        proc = subprocess.run([sys.executable, "-c", _PROBE, str(path), str(size)],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(path), str(size)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return proc.returncode == 0 and "OK" in proc.stdout
 
     while not works(hi):
@@ -110,8 +114,10 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
         tflm.set_input(x, i)
     row["tflm_us"] = median_us(tflm.invoke, runs)
 
-    for key, resolver in (("litert_ref_us", OpResolverType.BUILTIN_REF),
-                          ("litert_us", OpResolverType.AUTO)):
+    for key, resolver in (
+        ("litert_ref_us", OpResolverType.BUILTIN_REF),
+        ("litert_us", OpResolverType.AUTO),
+    ):
         lite = LiteRT(model_content=data, experimental_op_resolver_type=resolver, num_threads=1)
         lite.allocate_tensors()
         for d, x in zip(lite.get_input_details(), xs, strict=True):
@@ -120,7 +126,9 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
 
     row["arena"] = it.arena_used_bytes()
     row["lower_bound"] = it.lower_bound
-    row["tflm_arena"] = tflm_smallest_arena(path, 4 * it.arena_used_bytes() + 4096) if tflm_arena else 0
+    row["tflm_arena"] = (
+        tflm_smallest_arena(path, 4 * it.arena_used_bytes() + 4096) if tflm_arena else 0
+    )
     return row
 
 
@@ -142,17 +150,21 @@ def main() -> int:
             rows.append(bench(name, path, args.runs, not args.no_tflm_arena))
         except micro.MicroError as exc:
             print(f"skip {name}: {exc}", file=sys.stderr)
-    header = ("| model | micro µs | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs | TFLM/micro "
-              "| LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B | TFLM arena B |")
+    header = (
+        "| model | micro µs | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs | TFLM/micro "
+        "| LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B | TFLM arena B |"
+    )
     print(header)
     print("|---" * 11 + "|")
     for r in rows:
         m = float(r["micro_us"])
-        print(f"| {r['model']} | {m:.1f} | {float(r['tflm_us']):.1f} | "
-              f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
-              f"{float(r['tflm_us']) / m:.1f}× | {float(r['litert_ref_us']) / m:.1f}× | "
-              f"{m / float(r['litert_us']):.1f}× | {int(r['arena']):,} | {int(r['lower_bound']):,} | "
-              f"{int(r['tflm_arena']):,} |")
+        print(
+            f"| {r['model']} | {m:.1f} | {float(r['tflm_us']):.1f} | "
+            f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
+            f"{float(r['tflm_us']) / m:.1f}x | {float(r['litert_ref_us']) / m:.1f}x | "
+            f"{m / float(r['litert_us']):.1f}x | {int(r['arena']):,} | {int(r['lower_bound']):,} | "
+            f"{int(r['tflm_arena']):,} |"
+        )
     return 0
 
 

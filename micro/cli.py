@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -83,15 +82,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     it.invoke()
     outputs = [it.get_output(i) for i in range(len(it.get_output_details()))]
     origin = "from files" if args.input else f"random, seed {args.seed}"
-    print(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; "
-          f"inputs {origin}")
+    print(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; inputs {origin}")
     for d, y in zip(it.get_output_details(), outputs, strict=True):
         print(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
         print(np.array2string(y, threshold=64, max_line_width=100))
         if d["scale"]:
             real = (y.astype(np.float64) - d["zero_point"]) * d["scale"]
-            print("  dequantized: " + np.array2string(real, threshold=64, precision=4,
-                                                       max_line_width=100))
+            print(
+                "  dequantized: "
+                + np.array2string(real, threshold=64, precision=4, max_line_width=100)
+            )
     if args.output:
         if len(outputs) == 1:
             np.save(args.output, outputs[0])
@@ -116,11 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a model on the host in a fixed arena")
     p.add_argument("model", help=".tflite file")
-    p.add_argument("--input", action="append", metavar="NPY",
-                   help="input tensor as .npy (repeat per input; default: seeded random)")
+    p.add_argument(
+        "--input",
+        action="append",
+        metavar="NPY",
+        help="input tensor as .npy (repeat per input; default: seeded random)",
+    )
     p.add_argument("--output", metavar="NPY", help="write the output(s) (.npy, or .npz if several)")
-    p.add_argument("--arena", type=int, metavar="BYTES",
-                   help="arena budget in bytes (default: exactly what the model needs)")
+    p.add_argument(
+        "--arena",
+        type=int,
+        metavar="BYTES",
+        help="arena budget in bytes (default: exactly what the model needs)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
     p.set_defaults(func=cmd_run)
 

@@ -1,6 +1,6 @@
 """Compile a model into a Program: resolve each op, prepare it, plan the arena, serialize.
 
-    Model ──► resolver ──► prepare (per op, Python) ──► lifetimes ──► planner ──► Program
+Model ──► resolver ──► prepare (per op, Python) ──► lifetimes ──► planner ──► Program
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from . import resolver
 from ._ffi import kernel_id, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
-from .ops.base import Operand, OpContext
+from .ops.base import OpContext, Operand
 from .planner import Buffer, Plan, plan
 from .program import ProgramWriter, Step
 
@@ -218,8 +218,15 @@ class Compiler:
         scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
         zp = int(q.zero_point[0]) if q is not None and len(q.zero_point) == 1 else 0
         return TensorSlot(
-            index, t.name, t.shape, t.dtype, scale, zp, buffers[self.root(index)].offset,
-            t.nbytes, q,
+            index,
+            t.name,
+            t.shape,
+            t.dtype,
+            scale,
+            zp,
+            buffers[self.root(index)].offset,
+            t.nbytes,
+            q,
         )
 
 

@@ -1,9 +1,9 @@
 """The Python API: load → resolve → prepare → plan → run in a fixed arena.
 
-    it = micro.Interpreter.from_file("model.tflite", arena_size=32_000)
-    it.set_input(x, 0)
-    it.invoke()
-    y = it.get_output(0)
+it = micro.Interpreter.from_file("model.tflite", arena_size=32_000)
+it.set_input(x, 0)
+it.invoke()
+y = it.get_output(0)
 """
 
 from __future__ import annotations
@@ -157,7 +157,9 @@ def _describe(slot: TensorSlot) -> dict[str, Any]:
         "quantization": (slot.scale, slot.zero_point),
         "quantization_parameters": {
             "scales": q.scale.copy() if q is not None else np.zeros(0, np.float32),
-            "zero_points": q.zero_point.astype(np.int32) if q is not None else np.zeros(0, np.int32),
+            "zero_points": q.zero_point.astype(np.int32)
+            if q is not None
+            else np.zeros(0, np.int32),
             "quantized_dimension": q.quantized_dimension if q is not None else 0,
         },
     }

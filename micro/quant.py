@@ -19,7 +19,7 @@ INT8_MIN, INT8_MAX = -128, 127
 
 def round_half_away(x: float) -> int:
     """std::round: halves go away from zero (Python's round goes to even)."""
-    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
 def quantize_multiplier(real: float) -> tuple[int, int]:

@@ -34,10 +34,13 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
     """Everything `micro inspect` prints, as JSON-able data."""
     model = compiled.model
     graph = model.subgraphs[0]
-    ops = []
+    ops: list[dict[str, Any]] = []
+    by_type: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "macs": 0})
     for op in graph.operators:
         steps = [s for s in compiled.steps if s.op_index == op.index]
         outs = [graph.tensors[i] for i in op.outputs if i >= 0]
+        by_type[op.name]["count"] += 1
+        by_type[op.name]["macs"] += sum(s.macs for s in steps)
         ops.append(
             {
                 "index": op.index,
@@ -48,10 +51,6 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "macs": sum(s.macs for s in steps),
             }
         )
-    by_type: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "macs": 0})
-    for o in ops:
-        by_type[o["op"]]["count"] += 1
-        by_type[o["op"]]["macs"] += o["macs"]
     tensors = []
     for t in graph.tensors:
         buf = compiled.buffer_of.get(t.index)
@@ -72,8 +71,13 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
         )
     kinds: dict[str, int] = defaultdict(int)
     for b in compiled.plan.buffers:
-        kinds["scratch" if b.kind == "scratch" else
-              "variables" if b.kind == "variable" else "activations"] += b.size
+        kinds[
+            "scratch"
+            if b.kind == "scratch"
+            else "variables"
+            if b.kind == "variable"
+            else "activations"
+        ] += b.size
     weight_bytes = sum(t["bytes"] for t in tensors if t["kind"] == "weight")
     return {
         "description": model.description,
@@ -119,8 +123,14 @@ def format_summary(info: dict[str, Any], name: str) -> str:
             )
     lines += ["", f"operators ({len(info['operators'])}):"]
     rows = [
-        [o["index"], o["op"], o["version"], ",".join(o["kernels"]) or "(alias)",
-         " ".join(_shape(tuple(s)) for s in o["output_shape"]), f"{o['macs']:,}"]
+        [
+            o["index"],
+            o["op"],
+            o["version"],
+            ",".join(o["kernels"]) or "(alias)",
+            " ".join(_shape(tuple(s)) for s in o["output_shape"]),
+            f"{o['macs']:,}",
+        ]
         for o in info["operators"]
     ]
     lines.append(format_table(["#", "op", "v", "kernel", "output", "MACs"], rows, "#,MACs"))
@@ -134,13 +144,23 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     lines.append(format_table(["op", "count", "MACs", "% MACs"], rows, "count,MACs,% MACs"))
     lines += ["", f"tensors ({len(info['tensors'])}):"]
     rows = [
-        [t["index"], t["name"][:48], t["dtype"], _shape(tuple(t["shape"])), f"{t['bytes']:,}",
-         t["kind"], "" if t["arena_offset"] is None else t["arena_offset"]]
+        [
+            t["index"],
+            t["name"][:48],
+            t["dtype"],
+            _shape(tuple(t["shape"])),
+            f"{t['bytes']:,}",
+            t["kind"],
+            "" if t["arena_offset"] is None else t["arena_offset"],
+        ]
         for t in info["tensors"]
     ]
     lines.append(
-        format_table(["#", "name", "type", "shape", "bytes", "kind", "arena offset"], rows,
-                     "#,bytes,arena offset")
+        format_table(
+            ["#", "name", "type", "shape", "bytes", "kind", "arena offset"],
+            rows,
+            "#,bytes,arena offset",
+        )
     )
     a = info["arena"]
     lines += [
@@ -162,18 +182,29 @@ def format_summary(info: dict[str, Any], name: str) -> str:
 
 def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     p = compiled.plan
-    live = [sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))]
+    live = [
+        sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))
+    ]
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,
         "n_steps": p.n_steps,
         "peak_step": int(np.argmax(live)) if live else 0,
         "live_bytes": live,
-        "steps": [{"index": i, "op_index": s.op_index, "op": s.op_name, "kernel": s.kernel}
-                  for i, s in enumerate(compiled.steps)],
+        "steps": [
+            {"index": i, "op_index": s.op_index, "op": s.op_name, "kernel": s.kernel}
+            for i, s in enumerate(compiled.steps)
+        ],
         "buffers": [
-            {"name": b.name, "kind": b.kind, "offset": b.offset, "size": b.size,
-             "first_step": b.first, "last_step": b.last, "tensors": b.tensors}
+            {
+                "name": b.name,
+                "kind": b.kind,
+                "offset": b.offset,
+                "size": b.size,
+                "first_step": b.first,
+                "last_step": b.last,
+                "tensors": b.tensors,
+            }
             for b in sorted(p.buffers, key=lambda b: (b.offset, b.first))
         ],
     }
@@ -187,23 +218,37 @@ def format_plan(data: dict[str, Any], width: int = 64) -> str:
         lo = b["first_step"] * cols // n
         hi = b["last_step"] * cols // n
         bar = " " * lo + "#" * (hi - lo + 1) + " " * (cols - hi - 1)
-        rows.append([f"{b['offset']:,}", f"{b['size']:,}", f"{b['first_step']}-{b['last_step']}",
-                     b["kind"], b["name"][:36], "|" + bar + "|"])
-    table = format_table(["offset", "bytes", "steps", "kind", "buffer", "lifetime (steps →)"],
-                         rows, "offset,bytes")
+        rows.append(
+            [
+                f"{b['offset']:,}",
+                f"{b['size']:,}",
+                f"{b['first_step']}-{b['last_step']}",
+                b["kind"],
+                b["name"][:36],
+                "|" + bar + "|",
+            ]
+        )
+    table = format_table(
+        ["offset", "bytes", "steps", "kind", "buffer", "lifetime (steps →)"], rows, "offset,bytes"
+    )
     peak = data["peak_step"]
-    return "\n".join([
-        table,
-        "",
-        f"arena: {data['arena_size']:,} B   lower bound: {data['lower_bound']:,} B "
-        f"(at step {peak}: {data['steps'][peak]['op'] if data['steps'] else '-'})   "
-        f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
-    ])
+    return "\n".join(
+        [
+            table,
+            "",
+            f"arena: {data['arena_size']:,} B   lower bound: {data['lower_bound']:,} B "
+            f"(at step {peak}: {data['steps'][peak]['op'] if data['steps'] else '-'})   "
+            f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
+        ]
+    )
 
 
 _PALETTE = {
-    "input": (86, 156, 214), "output": (214, 120, 86), "tensor": (120, 180, 120),
-    "scratch": (200, 200, 90), "variable": (170, 120, 200),
+    "input": (86, 156, 214),
+    "output": (214, 120, 86),
+    "tensor": (120, 180, 120),
+    "scratch": (200, 200, 90),
+    "variable": (170, 120, 200),
 }
 
 
@@ -224,15 +269,24 @@ def draw_plan(data: dict[str, Any], path: str) -> None:
     c.box(left, top, left + plot_w, top + plot_h, (245, 245, 245), (0, 0, 0))
     for b in data["buffers"]:
         color = _PALETTE.get(b["kind"], (150, 150, 150))
-        c.box(x(b["first_step"]), y(b["offset"] + b["size"]), x(b["last_step"] + 1),
-              y(b["offset"]) + 1, color, (40, 40, 40))
+        c.box(
+            x(b["first_step"]),
+            y(b["offset"] + b["size"]),
+            x(b["last_step"] + 1),
+            y(b["offset"]) + 1,
+            color,
+            (40, 40, 40),
+        )
     lb = y(data["lower_bound"])
     for xx in range(left, left + plot_w, 6):
         c.hline(xx, xx + 3, lb, (200, 0, 0))
     peak = data["peak_step"]
     c.vline(x(peak + 0.5), top, top + plot_h, (200, 0, 0))
-    c.text(left, 8, f"ARENA {data['arena_size']} B  LOWER BOUND {data['lower_bound']} B  "
-           f"PEAK AT STEP {peak}")
+    c.text(
+        left,
+        8,
+        f"ARENA {data['arena_size']} B  LOWER BOUND {data['lower_bound']} B  PEAK AT STEP {peak}",
+    )
     c.text(4, top - 2, f"{data['arena_size']}")
     c.text(4, top + plot_h - 10, "0")
     c.text(left, top + plot_h + 10, "STEP 0")

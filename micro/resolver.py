@@ -15,20 +15,14 @@ from .schema import BuiltinOperator as B
 BUILTINS: dict[int, str] = {
     B.FULLY_CONNECTED: "fully_connected.prepare",
     # convolutions
-
     # pooling, reductions, softmax, logistic, tanh
-
     # activations, quantize, elementwise arithmetic
-
     # data movement
-
     # signal builtins
-
 }
 
 CUSTOM: dict[str, str] = {
     # signal custom ops
-
 }
 
 

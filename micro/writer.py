@@ -367,17 +367,18 @@ class ModelBuilder:
         custom_options: bytes | None = None,
         intermediates: Sequence[int] = (),
     ) -> int:
-        """Add an operator and return its index. `op` is a BuiltinOperator, its name, or
-        the name of a custom operator (then written as CUSTOM with that custom code).
-        `options` are the builtin options by schema field name (enum fields also accept
-        names); the options table is chosen from the operator."""
-        if isinstance(op, str) and op.upper() in BuiltinOperator.__members__:
-            code = BuiltinOperator[op.upper()]
-        elif isinstance(op, str):
-            code = BuiltinOperator.CUSTOM
-            custom_code = custom_code or op
-        else:
-            code = BuiltinOperator(op)
+        """Add an operator and return its index. `op` is a BuiltinOperator or its name; a
+        custom operator is op="CUSTOM" with its `custom_code`. `options` are the builtin
+        options by schema field name (enum fields also take member names); the options
+        table is the one the operator carries. An input of -1 leaves an optional input out.
+        """
+        try:
+            code = BuiltinOperator[op.upper()] if isinstance(op, str) else BuiltinOperator(op)
+        except (KeyError, ValueError):
+            raise ValueError(
+                f"unknown builtin operator {op!r} (a custom operator is op='CUSTOM' with "
+                "custom_code=...)"
+            ) from None
         if code == BuiltinOperator.CUSTOM and not custom_code:
             raise ValueError("a CUSTOM operator needs a custom_code")
         if code != BuiltinOperator.CUSTOM and custom_code is not None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import sanitized
 
 import micro
-import sanitized
 
 TFLM_ARENA = 8 * 1024 * 1024
 

@@ -36,8 +36,15 @@ def harness() -> Path:
         raise RuntimeError("no C compiler found to build the sanitized harness")
     out = Path(tempfile.mkdtemp(prefix="micro-asan-")) / "run_program"
     sources = sorted(str(p) for p in (ROOT / "csrc").rglob("*.c"))
-    cmd = [cc, *FLAGS, f"-I{ROOT / 'csrc' / 'include'}", *sources,
-           str(ROOT / "tests" / "native" / "run_program.c"), "-o", str(out)]
+    cmd = [
+        cc,
+        *FLAGS,
+        f"-I{ROOT / 'csrc' / 'include'}",
+        *sources,
+        str(ROOT / "tests" / "native" / "run_program.c"),
+        "-o",
+        str(out),
+    ]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     return out
 
@@ -52,12 +59,23 @@ def run(program: bytes, arena_size: int, inputs: list[bytes]) -> tuple[int, byte
         d = Path(tmp)
         (d / "program.bin").write_bytes(program)
         (d / "inputs.bin").write_bytes(b"".join(inputs))
-        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0",
-                   UBSAN_OPTIONS="print_stacktrace=1")
+        env = dict(
+            os.environ,
+            ASAN_OPTIONS="detect_leaks=0:abort_on_error=0",
+            UBSAN_OPTIONS="print_stacktrace=1",
+        )
         proc = subprocess.run(
-            [str(harness()), str(d / "program.bin"), str(arena_size), str(d / "inputs.bin"),
-             str(d / "outputs.bin")],
-            capture_output=True, text=True, env=env, timeout=120,
+            [
+                str(harness()),
+                str(d / "program.bin"),
+                str(arena_size),
+                str(d / "inputs.bin"),
+                str(d / "outputs.bin"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
         )
         out = (d / "outputs.bin").read_bytes() if (d / "outputs.bin").exists() else b""
         return proc.returncode, out, proc.stderr

@@ -18,7 +18,14 @@ from micro.schema import ActivationFunctionType as Act
 
 def test_round_half_away_from_zero() -> None:
     assert [round_half_away(x) for x in (0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, -0.51)] == [
-        1, 2, 3, -1, -2, -3, 0, -1,
+        1,
+        2,
+        3,
+        -1,
+        -2,
+        -3,
+        0,
+        -1,
     ]
 
 
