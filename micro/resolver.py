@@ -12,18 +12,26 @@ from .model import Operator
 from .ops.base import PrepareFn
 from .schema import BuiltinOperator as B
 
+# fmt: off
 BUILTINS: dict[int, str] = {
     B.FULLY_CONNECTED: "fully_connected.prepare",
     # convolutions
+
     # pooling, reductions, softmax, logistic, tanh
+
     # activations, quantize, elementwise arithmetic
+
     # data movement
+
     # signal builtins
+
 }
 
 CUSTOM: dict[str, str] = {
     # signal custom ops
+
 }
+# fmt: on
 
 
 def supported() -> list[str]:
