@@ -1,0 +1,524 @@
+"""The .tflite reader: against independent readers on real models, on targeted corruptions,
+and under bounded fuzzing (nothing but ModelError may escape for bad bytes)."""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from micro import schema
+from micro.errors import ModelError
+from micro.model import Model, load_model
+from micro.writer import ModelBuilder
+
+Reference = Callable[[str], Path]
+
+MODELS = [
+    "tflm/hello_world/hello_world_int8.tflite",
+    "tflm/hello_world/hello_world_float.tflite",
+    "tflm/micro_speech/micro_speech_quantized.tflite",
+    "tflm/micro_speech/audio_preprocessor_int8.tflite",
+    "tflm/micro_speech/audio_preprocessor_float.tflite",
+    "tflm/person_detection/person_detect.tflite",
+    "tflm/keyword/keyword_scrambled.tflite",
+    "tflm/keyword/keyword_scrambled_8bit.tflite",
+    "tflm/mnist_lstm/trained_lstm_int8.tflite",
+    "tflm/simple_add/simple_add_model.tflite",
+    "tflm/seanet/conv/conv0.tflite",
+    "tflm/seanet/leaky_relu/leaky_relu0.tflite",
+    "tflm/seanet/pad/pad0.tflite",
+    "tflm/seanet/quantize/quantize0.tflite",
+    "mlperf_tiny/ad01_int8.tflite",
+    "mlperf_tiny/kws_ref_model.tflite",
+    "mlperf_tiny/pretrainedResnet_quant.tflite",
+    "mlperf_tiny/vww_96_int8.tflite",
+]
+# LiteRT refuses person_detect (its biases' quantized_dimension is 3) and has no Signal ops.
+LITERT_MODELS = [m for m in MODELS if "person_detect" not in m and "audio_preprocessor" not in m]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _plain(value: Any) -> Any:
+    """Oracle values (numpy arrays, bytes strings, None) in the reader's terms."""
+    if isinstance(value, np.ndarray):
+        return tuple(value.tolist())
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+# -- against the flatbuffers package's generated reader (an independent decoder) -------
+
+
+def _oracle(data: bytes) -> Any:
+    fb = pytest.importorskip("ai_edge_litert.schema_py_generated")
+    return fb.ModelT.InitFromPackedBuf(data, 0)
+
+
+def _buffer_bytes(oracle: Any, data: bytes, index: int) -> bytes:
+    buf = oracle.buffers[index]
+    if buf.offset > 1:
+        return data[buf.offset : buf.offset + buf.size]
+    return b"" if buf.data is None else bytes(np.asarray(buf.data, dtype=np.uint8))
+
+
+def _check_against_oracle(model: Model, data: bytes) -> None:
+    o = _oracle(data)
+    assert model.version == o.version == 3
+    assert model.description == (o.description or b"").decode()
+    assert len(model.buffers) == len(o.buffers)
+    for i, raw in enumerate(model.buffers):
+        assert raw == _buffer_bytes(o, data, i), f"buffer {i}"
+    assert len(model.opcodes) == len(o.operatorCodes)
+    for mine, theirs in zip(model.opcodes, o.operatorCodes, strict=True):
+        assert mine.builtin_code == max(theirs.builtinCode, theirs.deprecatedBuiltinCode)
+        assert mine.custom_code == (
+            None if theirs.customCode is None else theirs.customCode.decode()
+        )
+        assert mine.version == theirs.version
+    names = {(m.name or b"").decode(): _buffer_bytes(o, data, m.buffer) for m in o.metadata or ()}
+    assert model.metadata == names
+    assert len(model.subgraphs) == len(o.subgraphs)
+    for graph, og in zip(model.subgraphs, o.subgraphs, strict=True):
+        assert graph.name == (og.name or b"").decode()
+        assert graph.inputs == _plain(og.inputs)
+        assert graph.outputs == _plain(og.outputs)
+        assert len(graph.tensors) == len(og.tensors)
+        for t, ot in zip(graph.tensors, og.tensors, strict=True):
+            assert t.name == (ot.name or b"").decode()
+            assert t.shape == _plain(ot.shape if ot.shape is not None else ())
+            assert t.type == ot.type
+            assert t.buffer == ot.buffer
+            assert t.is_variable == ot.isVariable
+            sig = ot.shapeSignature
+            assert t.shape_signature == (None if sig is None else _plain(sig))
+            raw = _buffer_bytes(o, data, ot.buffer)
+            if raw:
+                assert t.data is not None and t.data.tobytes() == raw
+                assert t.data.shape == t.shape and not t.data.flags.writeable
+            else:
+                assert t.data is None
+            q = ot.quantization
+            if q is None or q.scale is None or len(q.scale) == 0:
+                assert t.quant is None
+            else:
+                assert t.quant is not None
+                assert np.array_equal(t.quant.scale, np.asarray(q.scale, np.float32))
+                assert np.array_equal(t.quant.zero_point, np.asarray(q.zeroPoint, np.int64))
+                # The reader reads a stale axis of a 1-D / per-tensor quantization as 0.
+                qd = q.quantizedDimension if q.quantizedDimension < len(t.shape) else 0
+                assert t.quant.quantized_dimension == qd
+        assert len(graph.operators) == len(og.operators)
+        for op, oo in zip(graph.operators, og.operators, strict=True):
+            assert op.opcode_index == oo.opcodeIndex
+            assert op.inputs == _plain(oo.inputs if oo.inputs is not None else ())
+            assert op.outputs == _plain(oo.outputs if oo.outputs is not None else ())
+            assert op.intermediates == _plain(
+                oo.intermediates if oo.intermediates is not None else ()
+            )
+            custom = (
+                None if oo.customOptions is None else bytes(np.asarray(oo.customOptions, np.uint8))
+            )
+            assert op.custom_options == custom
+            _check_options(op.options, oo)
+
+
+def _check_options(options: dict[str, Any], oo: Any) -> None:
+    spec = schema.options_spec("BuiltinOptions", oo.builtinOptionsType)
+    theirs = oo.builtinOptions
+    if spec is None and getattr(oo, "builtinOptions2Type", 0):
+        spec = schema.options_spec("BuiltinOptions2", oo.builtinOptions2Type)
+        theirs = oo.builtinOptions2
+    if spec is None:
+        assert options == {}
+        return
+    assert set(options) == {f.name for f in spec.table.fields if not f.deprecated}
+    for name, value in options.items():
+        attr = _camel(name)
+        if not hasattr(theirs, attr):
+            continue  # a field newer than the oracle's schema
+        expected = getattr(theirs, attr)
+        if isinstance(value, str):
+            expected = (expected or b"").decode()
+        elif isinstance(value, bytes):
+            expected = b"" if expected is None else bytes(np.asarray(expected, np.uint8))
+        elif isinstance(value, tuple):
+            expected = () if expected is None else _plain(expected)
+        assert value == expected, name
+
+
+@pytest.mark.parametrize("rel", MODELS)
+def test_reader_agrees_with_flatbuffers_object_api(rel: str, reference: Reference) -> None:
+    data = reference(rel).read_bytes()
+    _check_against_oracle(load_model(data), data)
+
+
+def test_all_reference_models_load(reference: Reference) -> None:
+    root = reference("tflm/hello_world/hello_world_int8.tflite").parents[2]
+    paths = sorted(root.rglob("*.tflite"))
+    assert len(paths) > 20
+    for path in paths:
+        model = load_model(path)
+        assert model.subgraphs and model.subgraphs[0].operators, path
+
+
+# -- against LiteRT's interpreter --------------------------------------------------------
+
+
+@pytest.mark.parametrize("rel", LITERT_MODELS)
+def test_reader_agrees_with_litert(rel: str, reference: Reference) -> None:
+    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    path = reference(rel)
+    model = load_model(path)
+    it = litert.Interpreter(
+        model_path=str(path),
+        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )
+    graph = model.subgraphs[0]
+    details = it.get_tensor_details()
+    assert len(details) == len(graph.tensors)
+    for d, t in zip(details, graph.tensors, strict=True):
+        assert d["name"] == t.name
+        assert tuple(d["shape"]) == t.shape
+        assert np.dtype(d["dtype"]) == t.dtype
+        qp = d["quantization_parameters"]
+        if t.quant is None:
+            assert len(qp["scales"]) == 0
+        else:
+            assert np.array_equal(qp["scales"], t.quant.scale)
+            assert np.array_equal(qp["zero_points"], t.quant.zero_point)
+            assert qp["quantized_dimension"] == t.quant.quantized_dimension
+    ops = it._get_ops_details()
+    assert [d["op_name"] for d in ops] == [op.name for op in graph.operators]
+    for d, op in zip(ops, graph.operators, strict=True):
+        assert tuple(d["inputs"]) == op.inputs
+        assert tuple(d["outputs"]) == op.outputs
+    it.allocate_tensors()
+    for t in graph.tensors:
+        if t.is_constant:
+            assert np.array_equal(it.get_tensor(t.index), t.data), t.name
+
+
+# -- specifics ---------------------------------------------------------------------------
+
+
+def test_person_detect_loads_fast(reference: Reference) -> None:
+    data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        model = load_model(data)
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.05, f"person_detect took {best * 1e3:.1f} ms to load"
+    # Constant data are read-only views on the model's buffers, not copies.
+    weights = [t for t in model.subgraphs[0].tensors if t.is_constant]
+    assert weights and all(not t.data.flags.owndata for t in weights if t.data is not None)
+    assert all(not t.data.flags.writeable for t in weights if t.data is not None)
+
+
+def test_model_facts(reference: Reference) -> None:
+    model = load_model(reference("tflm/micro_speech/micro_speech_quantized.tflite"))
+    graph = model.subgraphs[0]
+    assert [op.name for op in graph.operators] == [
+        "RESHAPE",
+        "DEPTHWISE_CONV_2D",
+        "FULLY_CONNECTED",
+        "SOFTMAX",
+    ]
+    conv = graph.operators[1]
+    assert conv.builtin_code == schema.BuiltinOperator.DEPTHWISE_CONV_2D
+    assert conv.options["padding"] == schema.Padding.SAME
+    assert conv.options["fused_activation_function"] == schema.ActivationFunctionType.RELU
+    assert conv.options["dilation_w_factor"] == 1  # schema default, absent from the file
+    weights = graph.tensors[conv.inputs[1]]
+    assert weights.is_constant and weights.type == schema.TensorType.INT8
+    assert weights.quant is not None and weights.nbytes == weights.data.nbytes  # type: ignore[union-attr]
+    assert graph.tensors[graph.inputs[0]].data is None
+
+
+def test_sources(reference: Reference, tmp_path: Path) -> None:
+    path = reference("tflm/hello_world/hello_world_int8.tflite")
+    data = path.read_bytes()
+    for source in (path, str(path), data, bytearray(data), memoryview(data)):
+        assert len(load_model(source).subgraphs[0].tensors) == 10
+    with pytest.raises(TypeError):
+        load_model(42)  # type: ignore[arg-type]
+
+
+# -- targeted corruptions ----------------------------------------------------------------
+
+
+def _builder() -> ModelBuilder:
+    b = ModelBuilder()
+    x = b.add_tensor("input", [1, 4], "int8", scale=0.5, zero_point=1)
+    w = b.add_tensor(
+        "weights",
+        [3, 4],
+        "int8",
+        data=np.arange(12).reshape(3, 4),
+        scale=[0.1, 0.2, 0.3],
+        zero_point=[0, 0, 0],
+    )
+    bias = b.add_tensor("bias", [3], "int32", data=[1, 2, 3], scale=[0.05, 0.1, 0.15])
+    y = b.add_tensor("output", [1, 3], "int8", scale=0.25, zero_point=-2)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y], {"fused_activation_function": "RELU"})
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b
+
+
+def _unchecked(b: ModelBuilder) -> bytes:
+    """Serialize without the builder's own checks, to write corrupt models on purpose."""
+    return b._serialize(None, None)
+
+
+def _fails(data: bytes, pattern: str) -> str:
+    with pytest.raises(ModelError, match=pattern) as info:
+        load_model(data)
+    return str(info.value)
+
+
+def test_valid_small_model() -> None:
+    model = load_model(_builder().build())
+    assert [t.name for t in model.subgraphs[0].tensors] == ["input", "weights", "bias", "output"]
+
+
+def test_truncated() -> None:
+    data = _builder().build()
+    _fails(data[:6], r"file truncated: a \.tflite file needs at least 8 bytes, file has 6")
+    _fails(data[: len(data) // 2], r"file truncated: .* at offset \d+ needs \d+ bytes, file has")
+    for n in range(8, len(data), 7):
+        with pytest.raises(ModelError):
+            load_model(data[:n])
+
+
+def test_bad_identifier() -> None:
+    data = bytearray(_builder().build())
+    data[4:8] = b"TFL2"
+    _fails(bytes(data), r"not a TFLite model: file identifier is b'TFL2', expected b'TFL3'")
+
+
+def test_schema_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    data = _builder().build()
+    monkeypatch.undo()
+    _fails(data, r"model: schema version 2 is not supported \(expected 3\)")
+
+
+def test_buffer_index_out_of_range() -> None:
+    b = _builder()
+    b._tensors[1].buffer = 40
+    _fails(
+        _unchecked(b),
+        r"^subgraph 0, tensor 1 \('weights'\): buffer index 40 out of range \(3 buffers\)$",
+    )
+
+
+def test_vtable_outside_the_file() -> None:
+    data = bytearray(_builder().build())
+    root = struct.unpack_from("<I", data, 0)[0]
+    struct.pack_into("<i", data, root, -len(data))
+    _fails(bytes(data), r"file truncated: vtable of Model table at offset \d+ needs 4 bytes")
+    struct.pack_into("<i", data, root, root + 8)
+    _fails(bytes(data), r"vtable of Model table at offset -8 lies before the start of the file")
+
+
+def test_field_outside_its_table() -> None:
+    data = bytearray(_builder().build())
+    root = struct.unpack_from("<I", data, 0)[0]
+    vtable = root - struct.unpack_from("<i", data, root)[0]
+    struct.pack_into("<H", data, vtable + 4, 0xFFF0)  # slot 0: Model.version
+    _fails(bytes(data), r"model: field Model\.version at table offset 65520 .* lies outside its")
+
+
+def test_misaligned_table() -> None:
+    data = bytearray(_builder().build())
+    struct.pack_into("<I", data, 0, struct.unpack_from("<I", data, 0)[0] + 2)
+    _fails(bytes(data), r"Model table at offset \d+ is not aligned to 4 bytes")
+
+
+def test_huge_vector_length() -> None:
+    data = bytearray(_builder().build())
+    at = data.index(b"weights\0") - 4
+    struct.pack_into("<I", data, at, 0x7FFFFFFF)
+    _fails(
+        bytes(data),
+        r"subgraph 0, tensor 1: vector Tensor\.name at offset \d+ claims 2147483647 elements "
+        r"of 1 bytes, but only \d+ bytes follow",
+    )
+
+
+def test_bad_strings() -> None:
+    data = bytearray(_builder().build())
+    at = data.index(b"weights\0")
+    data[at + 3] = 0xFF
+    _fails(bytes(data), r"string Tensor\.name at offset \d+ is not valid UTF-8")
+    data[at + 7] = ord("x")
+    _fails(bytes(data), r"string Tensor\.name at offset \d+ is not NUL-terminated")
+
+
+def test_negative_dim() -> None:
+    b = _builder()
+    b._tensors[0].shape = (1, -4)
+    _fails(
+        _unchecked(b), r"subgraph 0, tensor 0 \('input'\): shape \[1, -4\] has a negative dimension"
+    )
+
+
+def test_shape_signature_mismatch() -> None:
+    b = _builder()
+    b._tensors[0].shape_signature = (-1, 5)
+    _fails(_unchecked(b), r"shape_signature \[-1, 5\] does not match shape \[1, 4\]")
+    b._tensors[0].shape_signature = (-1, 4)
+    assert load_model(_unchecked(b)).subgraphs[0].tensors[0].shape_signature == (-1, 4)
+
+
+def test_opcode_index_out_of_range() -> None:
+    b = _builder()
+    b._operators[0].opcode = 9
+    _fails(_unchecked(b), r"^subgraph 0, operator 0: opcode index 9 out of range \(1 opcodes\)$")
+
+
+def test_tensor_indices() -> None:
+    b = _builder()
+    b._operators[0].inputs = (0, 1, -1)  # an omitted optional input is fine
+    assert load_model(_unchecked(b)).subgraphs[0].operators[0].inputs == (0, 1, -1)
+    b._operators[0].inputs = (0, 1, 4)
+    _fails(_unchecked(b), r"operator 0 \(FULLY_CONNECTED\): input 2: tensor index 4 out of range")
+    b._operators[0].inputs = (0, 1, 2)
+    b._operators[0].outputs = (-1,)
+    _fails(
+        _unchecked(b), r"output 0: tensor index -1 out of range \(4 tensors\) \(-1 is allowed only"
+    )
+    b._operators[0].outputs = (3,)
+    b._outputs = (7,)
+    _fails(_unchecked(b), r"subgraph 0: output 0: tensor index 7 out of range \(4 tensors\)")
+
+
+def test_data_size_mismatch() -> None:
+    b = _builder()
+    b._tensors[1].shape = (3, 5)
+    _fails(_unchecked(b), r"buffer 1 holds 12 bytes, but shape \[3, 5\] of INT8 needs 15")
+
+
+def test_quantization_mismatches() -> None:
+    b = _builder()
+    b._tensors[1].zero_point = (0, 0)
+    _fails(_unchecked(b), r"tensor 1 \('weights'\): quantization has 3 scales but 2 zero points")
+    b = _builder()
+    b._tensors[1].scale, b._tensors[1].zero_point = (0.1, 0.2), (0, 0)
+    _fails(_unchecked(b), r"2 per-channel scales, but dimension 0 of shape \[3, 4\] has 3 channels")
+    b = _builder()
+    b._tensors[1].quantized_dimension = 2
+    _fails(_unchecked(b), r"quantized_dimension 2 out of range for shape \[3, 4\]")
+    b._tensors[1].quantized_dimension = -1
+    _fails(_unchecked(b), r"negative quantized_dimension -1")
+
+
+def test_bad_enum_and_union_values() -> None:
+    b = _builder()
+    spec, options = b._operators[0].options  # type: ignore[misc]
+    options["fused_activation_function"] = 7
+    _fails(
+        _unchecked(b), r"field fused_activation_function: 7 is not a valid ActivationFunctionType"
+    )
+    b._operators[0].options = (schema.OptionsSpec("BuiltinOptions", 200, spec.table), {})
+    _fails(_unchecked(b), r"field Operator\.builtin_options_type: unknown BuiltinOptions type 200")
+    add = schema.op_options(schema.BuiltinOperator.ADD)
+    assert add is not None
+    b._operators[0].options = (add, {})
+    _fails(_unchecked(b), r"carries AddOptions, but FULLY_CONNECTED takes FullyConnectedOptions")
+    b._tensors[0].type = 99  # type: ignore[assignment]
+    _fails(_unchecked(b), r"field type: 99 is not a valid TensorType")
+
+
+def test_buffer_zero_must_be_empty() -> None:
+    b = _builder()
+    b._buffers[0] = b"x"
+    _fails(_unchecked(b), r"buffer 0: buffer 0 must be the empty sentinel, it holds 1 bytes")
+
+
+def test_unrepresentable_constant() -> None:
+    b = ModelBuilder()
+    b.add_tensor("packed", [4], "INT4")  # no data: fine
+    assert load_model(_unchecked(b)).subgraphs[0].tensors[0].dtype.itemsize == 1
+    b.add_tensor("packed_const", [4], "INT4", data=b"\x12\x34")
+    _fails(_unchecked(b), r"tensor 1 \('packed_const'\): constant data of type INT4 cannot be")
+
+
+def test_buffer_offset_outside_the_file() -> None:
+    data = _builder().build(use_buffer_offset=True)
+    assert load_model(data).subgraphs[0].tensors[2].data.tolist() == [1, 2, 3]  # type: ignore[union-attr]
+    _fails(data[:-8], r"buffer 2: file truncated: buffer data at offset \d+ needs 12 bytes")
+
+
+# -- fuzzing -----------------------------------------------------------------------------
+
+FUZZ_MODELS = [
+    "tflm/hello_world/hello_world_int8.tflite",
+    "tflm/micro_speech/micro_speech_quantized.tflite",
+]
+
+
+def _mutate(data: bytes, rng: np.random.Generator) -> bytes:
+    buf = bytearray(data)
+    kind = int(rng.integers(0, 6))
+    if kind == 0:  # truncate
+        return bytes(buf[: int(rng.integers(0, len(buf)))])
+    if kind == 1:  # random bytes anywhere
+        for _ in range(int(rng.integers(1, 9))):
+            buf[int(rng.integers(0, len(buf)))] = int(rng.integers(0, 256))
+    elif kind == 2:  # bit flips in the structure (tables, vtables, offsets sit up front)
+        for _ in range(int(rng.integers(1, 5))):
+            buf[int(rng.integers(0, min(len(buf), 2048)))] ^= 1 << int(rng.integers(0, 8))
+    elif kind == 3:  # a special 32-bit value at an aligned position
+        pos = int(rng.integers(0, len(buf) // 4)) * 4
+        value = [0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, int(rng.integers(0, 2**32))]
+        struct.pack_into("<I", buf, pos, value[int(rng.integers(0, len(value)))])
+    elif kind == 4:  # a small 16-bit value (vtable entries, sizes)
+        pos = int(rng.integers(0, len(buf) // 2)) * 2
+        struct.pack_into("<H", buf, pos, int(rng.integers(0, 64)))
+    else:  # delete or insert a few bytes, shifting everything after
+        pos = int(rng.integers(0, len(buf)))
+        if rng.integers(0, 2):
+            del buf[pos : pos + int(rng.integers(1, 9))]
+        else:
+            buf[pos:pos] = bytes(rng.integers(0, 256, int(rng.integers(1, 9)), dtype=np.uint8))
+    return bytes(buf)
+
+
+@pytest.mark.parametrize("rel", FUZZ_MODELS)
+def test_fuzz_only_model_errors(rel: str, reference: Reference) -> None:
+    data = reference(rel).read_bytes()
+    rng = np.random.default_rng(sum(map(ord, rel)))
+    outcomes = {"loaded": 0, "ModelError": 0}
+    for _ in range(1500):
+        mutated = _mutate(data, rng)
+        try:
+            model = load_model(mutated)
+        except ModelError as e:
+            assert str(e) and re.match(r"^\S", str(e))
+            outcomes["ModelError"] += 1
+            continue
+        outcomes["loaded"] += 1
+        for graph in model.subgraphs:  # whatever loads is self-consistent
+            n = len(graph.tensors)
+            for t in graph.tensors:
+                assert all(d >= 0 for d in t.shape)
+                if t.data is not None:
+                    assert t.data.shape == t.shape and t.data.nbytes == t.nbytes
+            for op in graph.operators:
+                assert all(-1 <= i < n for i in op.inputs)
+                assert all(0 <= i < n for i in op.outputs + op.intermediates)
+    assert outcomes["loaded"] > 50 and outcomes["ModelError"] > 500, outcomes
