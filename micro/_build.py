@@ -53,11 +53,45 @@ def compile_args() -> list[str]:
     return args
 
 
+# Host-only glue (not part of csrc/, which never sees a clock or libc): a step hook that
+# adds each step's wall time, in nanoseconds, to a per-step array.
+HOST_PROFILER = """
+#include <time.h>
+typedef struct {
+    uint64_t *step_ns;   /* n_steps accumulators */
+    uint32_t n_steps;
+    uint64_t started;
+} micro_host_profile_t;
+
+static uint64_t micro_host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void micro_host_profile_hook(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase)
+{
+    micro_host_profile_t *p = ctx;
+    (void)kernel;
+    if (phase == 0) {
+        p->started = micro_host_now_ns();
+    } else if (step < p->n_steps) {
+        p->step_ns[step] += micro_host_now_ns() - p->started;
+    }
+}
+"""
+
+HOST_PROFILER_CDEF = """
+typedef struct { uint64_t *step_ns; uint32_t n_steps; uint64_t started; } micro_host_profile_t;
+static void micro_host_profile_hook(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
+"""
+
 ffibuilder = FFI()
-ffibuilder.cdef(cdef_source())
+ffibuilder.cdef(cdef_source() + HOST_PROFILER_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    '#include "micro/micro.h"\n',
+    '#include "micro/micro.h"\n' + HOST_PROFILER,
     sources=c_sources(),
     include_dirs=[str(INCLUDE.relative_to(ROOT))],
     extra_compile_args=compile_args(),

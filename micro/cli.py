@@ -101,6 +101,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from . import profile
+
+    compiled = _compile(args.model)
+    if args.board:
+        import importlib
+
+        firmware = importlib.import_module("micro.firmware")  # needs the firmware toolchain
+        costs = firmware.step_instructions(compiled, args.board)
+        data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
+    else:
+        costs = profile.host_step_times(compiled, runs=args.runs)
+        data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
+    if args.json:
+        _emit_json(data)
+    else:
+        print(profile.format_profile(data))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="micro",
@@ -137,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", help="also draw the arena over time as a PNG")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("profile", help="time (host) or instructions (emulated board) per op")
+    p.add_argument("model", help=".tflite file")
+    p.add_argument("--runs", type=int, default=50, help="invokes to average on the host")
+    p.add_argument("--board", help="count instructions on an emulated board instead")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_profile)
     return parser
 
 

@@ -61,6 +61,11 @@ class Runtime:
     def reset(self) -> None:
         lib.micro_reset(self._rt)
 
+    def set_hook(self, hook: Any, ctx: Any) -> None:
+        """Install a C step hook (micro_step_hook_fn) with its context; NULL removes it."""
+        self._rt.hook = hook
+        self._rt.hook_ctx = ctx
+
 
 class Interpreter:
     """Runs one model in an arena of a fixed size, bit-exact with TFLM's reference kernels."""

@@ -1,0 +1,129 @@
+"""Per-op profiling: one table from per-step costs, measured on the host (microseconds, via
+the executor's step hook) or on an emulated board (instructions, from the firmware)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._ffi import ffi, lib
+from ._table import format_table
+from .compiler import CompiledModel
+from .interpreter import Runtime
+
+
+def _shape(shape: Sequence[int]) -> str:
+    return "x".join(str(d) for d in shape) if len(shape) else "scalar"
+
+
+def host_step_times(compiled: CompiledModel, runs: int = 20, seed: int = 0) -> list[float]:
+    """Mean wall time per step in microseconds over `runs` invokes (after one warm-up),
+    measured inside the C executor so Python adds nothing to a step."""
+    rt = Runtime(compiled.program, compiled.arena_size)
+    rng = np.random.default_rng(seed)
+    for slot in compiled.inputs:
+        rt.arena[slot.offset : slot.offset + slot.size] = rng.integers(0, 256, slot.size)
+    rt.invoke()
+    n = len(compiled.steps)
+    step_ns = ffi.new("uint64_t[]", max(n, 1))
+    prof = ffi.new("micro_host_profile_t *", {"step_ns": step_ns, "n_steps": n})
+    rt.set_hook(lib.micro_host_profile_hook, prof)
+    for _ in range(runs):
+        rt.invoke()
+    rt.set_hook(ffi.NULL, ffi.NULL)
+    return [step_ns[i] / runs / 1000.0 for i in range(n)]
+
+
+def build_profile(
+    compiled: CompiledModel, step_costs: Sequence[float], unit: str, where: str
+) -> dict[str, Any]:
+    """The per-op table and the by-op-type summary from per-step costs."""
+    graph = compiled.model.subgraphs[0]
+    per_op: dict[int, float] = defaultdict(float)
+    macs: dict[int, int] = defaultdict(int)
+    kernels: dict[int, list[str]] = defaultdict(list)
+    for step, cost in zip(compiled.steps, step_costs, strict=True):
+        per_op[step.op_index] += cost
+        macs[step.op_index] += step.macs
+        kernels[step.op_index].append(step.kernel)
+    total = sum(per_op.values())
+    rows: list[dict[str, Any]] = []
+    running = 0.0
+    for op in graph.operators:
+        cost = per_op.get(op.index, 0.0)
+        running += cost
+        outs = [graph.tensors[i].shape for i in op.outputs if i >= 0]
+        rows.append(
+            {
+                "index": op.index,
+                "op": op.name,
+                "kernels": kernels.get(op.index, []),
+                "output_shape": [list(s) for s in outs],
+                "macs": macs.get(op.index, 0),
+                "cost": cost,
+                "percent": 100.0 * cost / total if total else 0.0,
+                "cumulative_percent": 100.0 * running / total if total else 0.0,
+            }
+        )
+    by_type: dict[str, dict[str, float]] = {}
+    for r in rows:
+        t = by_type.setdefault(r["op"], {"count": 0, "cost": 0.0})
+        t["count"] += 1
+        t["cost"] += r["cost"]
+    summary = [
+        {
+            "op": name,
+            "count": int(v["count"]),
+            "total": v["cost"],
+            "average": v["cost"] / v["count"],
+            "percent": 100.0 * v["cost"] / total if total else 0.0,
+        }
+        for name, v in sorted(by_type.items(), key=lambda kv: -kv[1]["cost"])
+    ]
+    return {"unit": unit, "where": where, "total": total, "ops": rows, "by_type": summary}
+
+
+def format_profile(data: dict[str, Any]) -> str:
+    unit = data["unit"]
+    digits = 1 if unit == "us" else 0
+
+    def num(x: float) -> str:
+        return f"{x:,.{digits}f}"
+
+    rows = [
+        [
+            r["index"],
+            r["op"],
+            " ".join(_shape(s) for s in r["output_shape"]),
+            f"{r['macs']:,}",
+            num(r["cost"]) if r["kernels"] else "(alias)",
+            f"{r['percent']:.1f}%",
+            f"{r['cumulative_percent']:.1f}%",
+        ]
+        for r in data["ops"]
+    ]
+    cost_header = f"time {unit}" if unit == "us" else unit
+    lines = [
+        f"per op ({data['where']}):",
+        format_table(
+            ["#", "op", "output", "MACs", cost_header, "%", "cum %"],
+            rows,
+            f"#,MACs,{cost_header},%,cum %",
+        ),
+        "",
+        "by op type:",
+        format_table(
+            ["op", "count", f"total {unit}", f"avg {unit}", "%"],
+            [
+                [s["op"], s["count"], num(s["total"]), num(s["average"]), f"{s['percent']:.1f}%"]
+                for s in data["by_type"]
+            ],
+            f"count,total {unit},avg {unit},%",
+        ),
+        "",
+        f"total: {num(data['total'])} {unit} per inference",
+    ]
+    return "\n".join(lines)
