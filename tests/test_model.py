@@ -130,6 +130,9 @@ def _check_against_oracle(model: Model, data: bytes) -> None:
             custom = (
                 None if oo.customOptions is None else bytes(np.asarray(oo.customOptions, np.uint8))
             )
+            if oo.largeCustomOptionsOffset > 1:
+                start = oo.largeCustomOptionsOffset
+                custom = data[start : start + oo.largeCustomOptionsSize]
             assert op.custom_options == custom
             _check_options(op.options, oo)
 
