@@ -16,6 +16,8 @@ from .schema import BuiltinOperator as B
 BUILTINS: dict[int, str] = {
     B.FULLY_CONNECTED: "fully_connected.prepare",
     # convolutions
+    B.CONV_2D: "conv.prepare",
+    B.DEPTHWISE_CONV_2D: "depthwise_conv.prepare",
 
     # pooling, reductions, softmax, logistic, tanh
 

@@ -8,6 +8,8 @@
 extern const micro_kernel_t micro_kernel_fully_connected_s8;
 extern const micro_kernel_t micro_kernel_fully_connected_f32;
 /* convolutions */
+extern const micro_kernel_t micro_kernel_conv_s8;
+extern const micro_kernel_t micro_kernel_depthwise_conv_s8;
 
 /* pooling, reductions, softmax, logistic, tanh */
 
@@ -22,6 +24,8 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_S8, fully_connected_s8),
     MICRO_ENTRY(MICRO_K_FULLY_CONNECTED_F32, fully_connected_f32),
     /* convolutions */
+    MICRO_ENTRY(MICRO_K_CONV_S8, conv_s8),
+    MICRO_ENTRY(MICRO_K_DEPTHWISE_CONV_S8, depthwise_conv_s8),
 
     /* pooling, reductions, softmax, logistic, tanh */
 

@@ -36,6 +36,8 @@ typedef enum {
     MICRO_K_FULLY_CONNECTED_F32 = 2,
 
     /* convolutions: 10-14 */
+    MICRO_K_CONV_S8 = 10,
+    MICRO_K_DEPTHWISE_CONV_S8 = 11,
 
     /* pooling, reductions, softmax, logistic, tanh: 15-24 */
 

@@ -21,6 +21,8 @@
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/kernels/fully_connected_f32.h"
 /* convolutions */
+#include "micro/kernels/conv_s8.h"
+#include "micro/kernels/depthwise_conv_s8.h"
 
 /* pooling, reductions, softmax, logistic, tanh */
 

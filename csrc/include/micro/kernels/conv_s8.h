@@ -1,0 +1,59 @@
+/*
+ * CONV_2D, int8 NHWC activations, int8 weights [O][FH][FW][I], int32 bias, grouped:
+ * input channels C = groups * I, output channel o belongs to group o / (O / groups).
+ *   output[b][y][x][o] = clamp(output_zp + requant_o(bias[o] +
+ *       sum_{fy,fx,i} filter[o][fy][fx][i] * in(b, y*stride_h + fy*dilation_h - pad_top,
+ *                                              x*stride_w + fx*dilation_w - pad_left,
+ *                                              group(o) * I + i)))
+ * where in() reads input_zp outside the image. `bias` is folded on the host:
+ *   bias[o] = model_bias[o] - input_zp * sum filter[o],
+ * so the product (input - input_zp) * filter costs one int8 dot product, and a padded tap
+ * contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
+ * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
+ *
+ * Scratch: int8[MICRO_CONV_S8_SCRATCH_ROWS * FH * FW * I], the im2col rows of the patches
+ * being multiplied (a 1x1 patch inside the image is read in place).
+ */
+#ifndef MICRO_KERNELS_CONV_S8_H
+#define MICRO_KERNELS_CONV_S8_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+#define MICRO_CONV_S8_SCRATCH_ROWS 2
+
+typedef struct {
+    int32_t batches;            /* N >= 1 */
+    int32_t input_height;       /* H >= 1 */
+    int32_t input_width;        /* W >= 1 */
+    int32_t input_depth;        /* C = groups * filter_depth */
+    int32_t filter_height;      /* FH >= 1 */
+    int32_t filter_width;       /* FW >= 1 */
+    int32_t filter_depth;       /* I >= 1: input channels per group */
+    int32_t output_height;      /* OH >= 1 */
+    int32_t output_width;       /* OW >= 1 */
+    int32_t output_depth;       /* O >= 1, a multiple of groups */
+    int32_t groups;             /* >= 1 */
+    int32_t stride_height;      /* >= 1 */
+    int32_t stride_width;       /* >= 1 */
+    int32_t dilation_height;    /* >= 1 */
+    int32_t dilation_width;     /* >= 1 */
+    int32_t pad_top;            /* >= 0: rows of input_zp above the image */
+    int32_t pad_left;           /* >= 0: columns of input_zp left of the image */
+    int32_t input_zp;           /* [-128, 127] */
+    int32_t output_zp;          /* [-128, 127] */
+    int32_t act_min;            /* [-128, act_max] */
+    int32_t act_max;            /* [act_min, 127] */
+} micro_conv_s8_params_t;
+
+/* Operands: input int8[N*H*W*C], filter int8[O*FH*FW*I], bias int32[O] (folded, see
+ * above), multiplier int32[O], shift int32[O] (> 0: left), scratch int8[see above],
+ * output int8[N*OH*OW*O]. */
+micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
+                             const int8_t *filter, const int32_t *bias,
+                             const int32_t *multiplier, const int32_t *shift, int8_t *scratch,
+                             int8_t *output);
+
+#endif

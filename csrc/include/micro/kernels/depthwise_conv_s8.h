@@ -1,0 +1,50 @@
+/*
+ * DEPTHWISE_CONV_2D, int8 NHWC activations, int8 weights [1][FH][FW][O], int32 bias,
+ * O = C * depth_multiplier; output channel o reads input channel o / depth_multiplier.
+ *   output[b][y][x][o] = clamp(output_zp + requant_o(bias[o] +
+ *       sum_{fy,fx} filter[fy][fx][o] * in(b, y*stride_h + fy*dilation_h - pad_top,
+ *                                           x*stride_w + fx*dilation_w - pad_left,
+ *                                           o / depth_multiplier)))
+ * where in() reads input_zp outside the image. `bias` is folded on the host:
+ *   bias[o] = model_bias[o] - input_zp * sum_{fy,fx} filter[fy][fx][o],
+ * so a padded tap contributes (input_zp - input_zp) * filter = 0, exactly as TFLM's
+ * reference kernel (which skips it). The filter's zero point is ignored, as TFLM does.
+ */
+#ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_H
+#define MICRO_KERNELS_DEPTHWISE_CONV_S8_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+typedef struct {
+    int32_t batches;            /* N >= 1 */
+    int32_t input_height;       /* H >= 1 */
+    int32_t input_width;        /* W >= 1 */
+    int32_t input_depth;        /* C >= 1 */
+    int32_t depth_multiplier;   /* M >= 1 */
+    int32_t filter_height;      /* FH >= 1 */
+    int32_t filter_width;       /* FW >= 1 */
+    int32_t output_height;      /* OH >= 1 */
+    int32_t output_width;       /* OW >= 1; output depth is O = C * M */
+    int32_t stride_height;      /* >= 1 */
+    int32_t stride_width;       /* >= 1 */
+    int32_t dilation_height;    /* >= 1 */
+    int32_t dilation_width;     /* >= 1 */
+    int32_t pad_top;            /* >= 0: rows of input_zp above the image */
+    int32_t pad_left;           /* >= 0: columns of input_zp left of the image */
+    int32_t input_zp;           /* [-128, 127] */
+    int32_t output_zp;          /* [-128, 127] */
+    int32_t act_min;            /* [-128, act_max] */
+    int32_t act_max;            /* [act_min, 127] */
+} micro_depthwise_conv_s8_params_t;
+
+/* Operands: input int8[N*H*W*C], filter int8[FH*FW*O], bias int32[O] (folded, see above),
+ * multiplier int32[O], shift int32[O] (> 0: left), output int8[N*OH*OW*O]. */
+micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+                                       const int8_t *input, const int8_t *filter,
+                                       const int32_t *bias, const int32_t *multiplier,
+                                       const int32_t *shift, int8_t *output);
+
+#endif

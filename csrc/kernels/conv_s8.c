@@ -1,0 +1,170 @@
+/*
+ * CONV_2D int8 as im2col + a small GEMM: output pixels are taken two at a time, each
+ * one's patch (FH*FW*I int8, input_zp where the window leaves the image) gathered into
+ * a scratch row, and every filter of the group dotted with both rows at once (2 pixels x
+ * 2 filters per pass, so each loaded byte is used twice). The dot products are plain
+ * contiguous int8 loops the compiler vectorises; the zero point was folded into the bias.
+ */
+#include "micro/kernels/conv_s8.h"
+
+#include <string.h>
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "requant.h"
+
+/* The patch of output pixel (oy, ox) for group g, K = FH*FW*I bytes: a pointer into the
+ * image for a 1x1 window inside it, else gathered into `row`. */
+static const int8_t *gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+                            int32_t ox, int32_t g, int8_t *row)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t depth = p->filter_depth, fw = p->filter_width;
+    const int32_t iy0 = oy * p->stride_height - p->pad_top;
+    const int32_t ix0 = ox * p->stride_width - p->pad_left;
+    const int8_t *base = image + (int64_t)g * depth;
+    if (p->filter_height == 1 && fw == 1 && iy0 >= 0 && iy0 < height && ix0 >= 0 &&
+        ix0 < width) {
+        return base + ((int64_t)iy0 * width + ix0) * channels;
+    }
+    const int fill = p->input_zp;
+    const int32_t span = fw * depth;
+    int8_t *dst = row;
+    for (int32_t fy = 0; fy < p->filter_height; ++fy, dst += span) {
+        const int32_t iy = iy0 + fy * p->dilation_height;
+        if (iy < 0 || iy >= height) {
+            memset(dst, fill, (size_t)span);
+            continue;
+        }
+        const int8_t *line = base + (int64_t)iy * width * channels;
+        if (p->dilation_width == 1 && p->groups == 1 && ix0 >= 0 && ix0 + fw <= width) {
+            memcpy(dst, line + (int64_t)ix0 * channels, (size_t)span);
+            continue;
+        }
+        for (int32_t fx = 0; fx < fw; ++fx) {
+            const int32_t ix = ix0 + fx * p->dilation_width;
+            if (ix < 0 || ix >= width) {
+                memset(dst + fx * depth, fill, (size_t)depth);
+            } else {
+                memcpy(dst + fx * depth, line + (int64_t)ix * channels, (size_t)depth);
+            }
+        }
+    }
+    return row;
+}
+
+/* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. */
+static void dot_2x2(const int8_t *restrict x0, const int8_t *restrict x1,
+                    const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
+                    int32_t *restrict s)
+{
+    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+    for (int32_t k = 0; k < n; ++k) {
+        const int32_t a = x0[k], b = x1[k], u = w0[k], v = w1[k];
+        s00 += a * u;
+        s01 += a * v;
+        s10 += b * u;
+        s11 += b * v;
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
+static inline int8_t finish(const micro_conv_s8_params_t *p, int32_t acc, int32_t bias,
+                            int32_t multiplier, int32_t shift)
+{
+    /* The bias add wraps like TFLM's int32 accumulator would. */
+    const int32_t total = (int32_t)((uint32_t)acc + (uint32_t)bias);
+    const int32_t out = micro_requantize(total, multiplier, shift) + p->output_zp;
+    return (int8_t)micro_clamp(out, p->act_min, p->act_max);
+}
+
+micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
+                             const int8_t *filter, const int32_t *bias,
+                             const int32_t *multiplier, const int32_t *shift, int8_t *scratch,
+                             int8_t *output)
+{
+    const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
+    const int32_t per_group = p->output_depth / p->groups;
+    const int32_t depth_out = p->output_depth;
+    const int32_t pixels = p->output_height * p->output_width;
+    const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
+    int8_t *row0 = scratch, *row1 = scratch + k;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + b * image_size;
+        int8_t *out_image = output + (int64_t)b * pixels * depth_out;
+        for (int32_t pix = 0; pix < pixels; pix += 2) {
+            const int32_t pix1 = pix + 1 < pixels ? pix + 1 : pix;
+            int8_t *out0 = out_image + (int64_t)pix * depth_out;
+            int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
+            for (int32_t g = 0; g < p->groups; ++g) {
+                const int8_t *x0 = gather(p, image, pix / p->output_width,
+                                          pix % p->output_width, g, row0);
+                const int8_t *x1 = gather(p, image, pix1 / p->output_width,
+                                          pix1 % p->output_width, g, row1);
+                const int32_t first = g * per_group, last = first + per_group;
+                for (int32_t o = first; o < last; o += 2) {
+                    const int32_t o1 = o + 1 < last ? o + 1 : o;
+                    int32_t s[4];
+                    dot_2x2(x0, x1, filter + (int64_t)o * k, filter + (int64_t)o1 * k, k, s);
+                    out0[o] = finish(p, s[0], bias[o], multiplier[o], shift[o]);
+                    out0[o1] = finish(p, s[1], bias[o1], multiplier[o1], shift[o1]);
+                    out1[o] = finish(p, s[2], bias[o], multiplier[o], shift[o]);
+                    out1[o1] = finish(p, s[3], bias[o1], multiplier[o1], shift[o1]);
+                }
+            }
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_conv_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_conv_s8_params_t *p = params;
+    const int32_t in_dims[4] = {p->batches, p->input_height, p->input_width, p->input_depth};
+    const int32_t filter_dims[4] = {p->output_depth, p->filter_height, p->filter_width,
+                                    p->filter_depth};
+    const int32_t out_dims[4] = {p->batches, p->output_height, p->output_width,
+                                 p->output_depth};
+    const int32_t steps[4] = {p->stride_height, p->stride_width, p->dilation_height,
+                              p->dilation_width};
+    const int64_t n_in = micro_count(in_dims, 4), n_filter = micro_count(filter_dims, 4);
+    const int64_t n_out = micro_count(out_dims, 4), n_steps = micro_count(steps, 4);
+    if (n_in < 0 || n_filter < 0 || n_out < 0 || n_steps < 0 || p->groups < 1 ||
+        (int64_t)p->groups * p->filter_depth != p->input_depth ||
+        p->output_depth % p->groups != 0 || p->pad_top < 0 || p->pad_left < 0 ||
+        !micro_in_range(p->input_zp, -128, 127) || !micro_in_range(p->output_zp, -128, 127) ||
+        !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
+        return MICRO_ERR_PARAMS;
+    }
+    /* Every window coordinate (and the dot product) must stay inside int32 arithmetic. */
+    const int64_t reach_y = (int64_t)(p->output_height - 1) * p->stride_height +
+                            (int64_t)(p->filter_height - 1) * p->dilation_height;
+    const int64_t reach_x = (int64_t)(p->output_width - 1) * p->stride_width +
+                            (int64_t)(p->filter_width - 1) * p->dilation_width;
+    const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
+    if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
+        p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 17) ||
+        (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
+        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
+        !micro_fits(size[4], p->output_depth, 4) ||
+        !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * k, 1) || !micro_fits(size[6], n_out, 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    if (!micro_requant_ok(op[3], op[4], p->output_depth)) {
+        return MICRO_ERR_PARAMS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t), 7};

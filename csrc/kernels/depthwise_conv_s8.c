@@ -1,0 +1,135 @@
+/*
+ * DEPTHWISE_CONV_2D int8: for each output pixel, channels are taken in tiles of TILE; a
+ * tile's int32 accumulators live on the stack and every window tap adds one contiguous
+ * int8 x int8 row product (vectorised over channels). A tap outside the image adds
+ * input_zp * filter, which cancels the zero point folded into the bias. With a depth
+ * multiplier M > 1 each tap's input channels are first repeated M times into a tile row.
+ */
+#include "micro/kernels/depthwise_conv_s8.h"
+
+#include <string.h>
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "requant.h"
+
+#define TILE 64
+
+/* acc[c] += x[c] * w[c] for c < n. */
+static void row_mac(int32_t *restrict acc, const int8_t *restrict x, const int8_t *restrict w,
+                    int32_t n)
+{
+    for (int32_t c = 0; c < n; ++c) {
+        acc[c] += (int32_t)x[c] * (int32_t)w[c];
+    }
+}
+
+micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+                                       const int8_t *input, const int8_t *filter,
+                                       const int32_t *bias, const int32_t *multiplier,
+                                       const int32_t *shift, int8_t *output)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t mult = p->depth_multiplier;
+    const int32_t depth_out = channels * mult;
+    int32_t acc[TILE];
+    int8_t padded[TILE];
+    int8_t spread[TILE];
+    memset(padded, p->input_zp, sizeof padded);
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + (int64_t)b * height * width * channels;
+        for (int32_t oy = 0; oy < p->output_height; ++oy) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_top;
+            for (int32_t ox = 0; ox < p->output_width; ++ox) {
+                const int32_t ix0 = ox * p->stride_width - p->pad_left;
+                int8_t *out =
+                    output + (((int64_t)b * p->output_height + oy) * p->output_width + ox) *
+                                 depth_out;
+                for (int32_t o0 = 0; o0 < depth_out; o0 += TILE) {
+                    const int32_t n = depth_out - o0 < TILE ? depth_out - o0 : TILE;
+                    memset(acc, 0, sizeof acc);
+                    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
+                        const int32_t iy = iy0 + fy * p->dilation_height;
+                        const int y_in = iy >= 0 && iy < height;
+                        for (int32_t fx = 0; fx < p->filter_width; ++fx) {
+                            const int32_t ix = ix0 + fx * p->dilation_width;
+                            const int8_t *w =
+                                filter + ((int64_t)fy * p->filter_width + fx) * depth_out + o0;
+                            const int8_t *x = padded;
+                            if (y_in && ix >= 0 && ix < width) {
+                                const int8_t *pixel =
+                                    image + ((int64_t)iy * width + ix) * channels;
+                                if (mult == 1) {
+                                    x = pixel + o0;
+                                } else {
+                                    for (int32_t j = 0; j < n; ++j) {
+                                        spread[j] = pixel[(o0 + j) / mult];
+                                    }
+                                    x = spread;
+                                }
+                            }
+                            row_mac(acc, x, w, n);
+                        }
+                    }
+                    for (int32_t j = 0; j < n; ++j) {
+                        const int32_t o = o0 + j;
+                        /* The bias add wraps like TFLM's int32 accumulator would. */
+                        const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
+                        const int32_t v =
+                            micro_requantize(total, multiplier[o], shift[o]) + p->output_zp;
+                        out[o] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_depthwise_conv_s8(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_depthwise_conv_s8_params_t *p = params;
+    const int32_t in_dims[4] = {p->batches, p->input_height, p->input_width, p->input_depth};
+    const int32_t out_dims[5] = {p->batches, p->output_height, p->output_width, p->input_depth,
+                                 p->depth_multiplier};
+    const int32_t filter_dims[4] = {p->filter_height, p->filter_width, p->input_depth,
+                                    p->depth_multiplier};
+    const int32_t steps[4] = {p->stride_height, p->stride_width, p->dilation_height,
+                              p->dilation_width};
+    const int64_t n_in = micro_count(in_dims, 4), n_filter = micro_count(filter_dims, 4);
+    const int64_t n_out = micro_count(out_dims, 5), n_steps = micro_count(steps, 4);
+    if (n_in < 0 || n_filter < 0 || n_out < 0 || n_steps < 0 || p->pad_top < 0 ||
+        p->pad_left < 0 || !micro_in_range(p->input_zp, -128, 127) ||
+        !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
+        !micro_in_range(p->act_max, p->act_min, 127)) {
+        return MICRO_ERR_PARAMS;
+    }
+    /* Window coordinates stay inside int32; the accumulator cannot overflow (< 2^17 taps). */
+    const int64_t reach_y = (int64_t)(p->output_height - 1) * p->stride_height +
+                            (int64_t)(p->filter_height - 1) * p->dilation_height;
+    const int64_t reach_x = (int64_t)(p->output_width - 1) * p->stride_width +
+                            (int64_t)(p->filter_width - 1) * p->dilation_width;
+    if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
+        p->pad_left > INT32_MAX / 2 ||
+        (int64_t)p->filter_height * p->filter_width > (INT64_C(1) << 17)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
+    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
+        !micro_fits(size[2], depth_out, 4) || !micro_fits(size[3], depth_out, 4) ||
+        !micro_fits(size[4], depth_out, 4) || !micro_fits(size[5], n_out, 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    if (!micro_requant_ok(op[3], op[4], depth_out)) {
+        return MICRO_ERR_PARAMS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), 6};

@@ -1,0 +1,187 @@
+"""CONV_2D: int8 activations, int8 per-tensor or per-channel weights, optional int32 bias,
+strides, SAME/VALID padding, dilation, groups (input channels a multiple of the filter's).
+
+Also the prepare steps DEPTHWISE_CONV_2D shares: window padding, requantization and the
+bias folding. As in TFLM's reference kernels the filter's zero point is ignored (int8
+weights are symmetric by the quantization spec).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._ffi import lib
+from ..model import Tensor
+from ..quant import activation_range_int, quantize_multipliers
+from ._shapes import AxisPadding, compute_padding
+from .base import OpContext
+
+
+@dataclass(frozen=True)
+class Window:
+    """The spatial geometry of a windowed op, validated against the output tensor."""
+
+    stride_h: int
+    stride_w: int
+    dilation_h: int
+    dilation_w: int
+    y: AxisPadding
+    x: AxisPadding
+
+
+def window(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Window:
+    """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
+    o = ctx.options
+    stride_h, stride_w = int(o.get("stride_h", 0)), int(o.get("stride_w", 0))
+    dil_h, dil_w = int(o.get("dilation_h_factor", 1)), int(o.get("dilation_w_factor", 1))
+    if min(stride_h, stride_w) < 1 or min(dil_h, dil_w) < 1:
+        raise ctx.malformed(
+            f"strides ({stride_h}, {stride_w}) and dilations ({dil_h}, {dil_w}) must be >= 1"
+        )
+    padding = int(o.get("padding", 0))
+    y = compute_padding(padding, in_h, filter_h, stride_h, dil_h)
+    x = compute_padding(padding, in_w, filter_w, stride_w, dil_w)
+    if y is None or x is None:
+        raise ctx.malformed(
+            f"a {filter_h}x{filter_w} window (dilation {dil_h}, {dil_w}) with padding "
+            f"{padding} gives no output on a {in_h}x{in_w} input"
+        )
+    return Window(stride_h, stride_w, dil_h, dil_w, y, x)
+
+
+def check_output_shape(ctx: OpContext, out: Tensor, expected: tuple[int, ...]) -> None:
+    if tuple(out.shape) != expected:
+        raise ctx.malformed(f"output shape {tuple(out.shape)} != expected {expected}")
+
+
+def requantization(
+    ctx: OpContext, x: Tensor, w: Tensor, out: Tensor, channels: int, channel_axis: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(multiplier[channels], shift[channels], input_zp, output_zp): the effective scale
+    input_scale * filter_scale / output_scale per output channel, in double precision
+    (TFLite's PopulateConvolutionQuantizationParams), a per-tensor scale broadcast."""
+    in_scale, in_zp = ctx.quant(x)
+    out_scale, out_zp = ctx.quant(out)
+    q = w.quant
+    if q is None or len(q.scale) == 0:
+        raise ctx.malformed(f"weights tensor {w.index} ('{w.name}') is not quantized")
+    if len(q.scale) not in (1, channels):
+        raise ctx.malformed(
+            f"weights have {len(q.scale)} scales; expected 1 or {channels} (one per channel)"
+        )
+    if len(q.scale) > 1 and (
+        not 0 <= q.quantized_dimension < len(w.shape)
+        or w.shape[q.quantized_dimension] != channels
+    ):
+        raise ctx.malformed(
+            f"per-channel weights quantized along axis {q.quantized_dimension}, "
+            f"expected axis {channel_axis} of {channels} channels"
+        )
+    for name, zp in (("input", in_zp), ("output", out_zp)):
+        if not -128 <= zp <= 127:
+            raise ctx.malformed(f"{name} zero point {zp} is outside int8")
+    scales = np.broadcast_to(q.scale.astype(np.float64), (channels,))
+    real = (np.float64(in_scale) * scales) / np.float64(out_scale)
+    mult, shift = quantize_multipliers(real)
+    return mult, shift, in_zp, out_zp
+
+
+def folded_bias(
+    ctx: OpContext, bias: Tensor | None, weights: np.ndarray, channels: int, in_zp: int
+) -> np.ndarray:
+    """int32[channels]: model bias - input_zp * sum of each channel's weights (wrapped to
+    int32 like the accumulator). `weights` is int64 [channels, taps]."""
+    values = np.zeros(channels, dtype=np.int64)
+    if bias is not None:
+        b = ctx.value(bias)
+        if b is None:
+            raise ctx.unsupported(f"bias tensor {bias.index} ('{bias.name}') must be constant")
+        ctx.check_dtype(bias, "int32")
+        if b.size != channels:
+            raise ctx.malformed(f"bias has {b.size} values, expected {channels}")
+        values = b.astype(np.int64).reshape(channels)
+    folded = values - in_zp * weights.sum(axis=1)
+    return folded.astype(np.uint64).astype(np.uint32).view(np.int32)
+
+
+def activation(ctx: OpContext, out: Tensor) -> tuple[int, int]:
+    scale, zp = ctx.quant(out)
+    act = int(ctx.options.get("fused_activation_function", 0))
+    try:
+        return activation_range_int(act, scale, zp)
+    except ValueError as exc:
+        raise ctx.unsupported(str(exc)) from None
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out = ctx.input(0), ctx.input(1), ctx.output()
+    bias = ctx.optional_input(2)
+    for t in (x, w, out):
+        ctx.check_dtype(t, "int8")
+    for t in (x, w, out):
+        if len(t.shape) != 4:
+            raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = w.shape
+    if min(x.shape) < 1 or min(w.shape) < 1:
+        raise ctx.malformed(f"empty input {x.shape} or filter {w.shape}")
+    if channels % filter_depth:
+        raise ctx.malformed(
+            f"input channels {channels} are not a multiple of the filter depth {filter_depth}"
+        )
+    groups = channels // filter_depth
+    if depth_out % groups:
+        raise ctx.malformed(f"{depth_out} filters do not split into {groups} groups")
+    weights = ctx.value(w)
+    if weights is None:
+        raise ctx.unsupported("weights must be constant")
+    win = window(ctx, in_h, in_w, filter_h, filter_w)
+    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    taps = filter_h * filter_w * filter_depth
+    if taps > 1 << 17:
+        raise ctx.unsupported(f"a window of {taps} values is too large (at most 131072)")
+    mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 0)
+    folded = folded_bias(ctx, bias, weights.astype(np.int64).reshape(depth_out, taps), depth_out,
+                         in_zp)
+    act_min, act_max = activation(ctx, out)
+    params = {
+        "batches": batches,
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": channels,
+        "filter_height": filter_h,
+        "filter_width": filter_w,
+        "filter_depth": filter_depth,
+        "output_height": win.y.out_size,
+        "output_width": win.x.out_size,
+        "output_depth": depth_out,
+        "groups": groups,
+        "stride_height": win.stride_h,
+        "stride_width": win.stride_w,
+        "dilation_height": win.dilation_h,
+        "dilation_width": win.dilation_w,
+        "pad_top": win.y.before,
+        "pad_left": win.x.before,
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    macs = batches * win.y.out_size * win.x.out_size * depth_out * taps
+    ctx.emit(
+        "conv_s8",
+        params,
+        [
+            ctx.ref(x),
+            ctx.ref(w),
+            ctx.const(folded),
+            ctx.const(mult),
+            ctx.const(shift),
+            ctx.scratch(int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * taps),
+            ctx.ref(out),
+        ],
+        macs,
+    )

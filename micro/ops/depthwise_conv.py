@@ -1,0 +1,83 @@
+"""DEPTHWISE_CONV_2D: int8 activations, int8 per-tensor or per-channel weights [1, FH, FW, O],
+optional int32 bias, depth multiplier >= 1, strides, SAME/VALID padding, dilation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import OpContext
+from .conv import activation, check_output_shape, folded_bias, requantization, window
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out = ctx.input(0), ctx.input(1), ctx.output()
+    bias = ctx.optional_input(2)
+    for t in (x, w, out):
+        ctx.check_dtype(t, "int8")
+    for t in (x, w, out):
+        if len(t.shape) != 4:
+            raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
+    batches, in_h, in_w, channels = x.shape
+    one, filter_h, filter_w, depth_out = w.shape
+    if min(x.shape) < 1 or min(w.shape) < 1 or one != 1:
+        raise ctx.malformed(f"input {x.shape} / filter {w.shape} (expected [1, FH, FW, O])")
+    if depth_out % channels:
+        raise ctx.malformed(
+            f"filter depth {depth_out} is not a multiple of the {channels} input channels"
+        )
+    multiplier = depth_out // channels
+    option = int(ctx.options.get("depth_multiplier", multiplier))
+    if option != multiplier:
+        raise ctx.malformed(
+            f"depth_multiplier option {option} != filter depth {depth_out} / {channels} channels"
+        )
+    weights = ctx.value(w)
+    if weights is None:
+        raise ctx.unsupported("weights must be constant")
+    q = w.quant
+    if q is not None and len(q.scale) != len(q.zero_point):
+        raise ctx.malformed(
+            f"weights have {len(q.scale)} scales but {len(q.zero_point)} zero points"
+        )
+    win = window(ctx, in_h, in_w, filter_h, filter_w)
+    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 3)
+    per_channel = weights.astype(np.int64).reshape(filter_h * filter_w, depth_out).T
+    folded = folded_bias(ctx, bias, per_channel, depth_out, in_zp)
+    act_min, act_max = activation(ctx, out)
+    params = {
+        "batches": batches,
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": channels,
+        "depth_multiplier": multiplier,
+        "filter_height": filter_h,
+        "filter_width": filter_w,
+        "output_height": win.y.out_size,
+        "output_width": win.x.out_size,
+        "stride_height": win.stride_h,
+        "stride_width": win.stride_w,
+        "dilation_height": win.dilation_h,
+        "dilation_width": win.dilation_w,
+        "pad_top": win.y.before,
+        "pad_left": win.x.before,
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    macs = batches * win.y.out_size * win.x.out_size * depth_out * filter_h * filter_w
+    ctx.emit(
+        "depthwise_conv_s8",
+        params,
+        [
+            ctx.ref(x),
+            ctx.ref(w),
+            ctx.const(folded),
+            ctx.const(mult),
+            ctx.const(shift),
+            ctx.ref(out),
+        ],
+        macs,
+    )
