@@ -15,40 +15,40 @@ import numpy as np
 from .._ffi import lib
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
-from ._shapes import AxisPadding, compute_padding
+from ._shapes import Window, compute_padding
 from .base import OpContext
 
 
 @dataclass(frozen=True)
-class Window:
-    """The spatial geometry of a windowed op, validated against the output tensor."""
+class Geometry:
+    """Strides, dilations and the (height, width) windows of a convolution."""
 
     stride_h: int
     stride_w: int
     dilation_h: int
     dilation_w: int
-    y: AxisPadding
-    x: AxisPadding
+    y: Window
+    x: Window
 
 
-def window(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Window:
+def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Geometry:
     """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
     o = ctx.options
     stride_h, stride_w = int(o.get("stride_h", 0)), int(o.get("stride_w", 0))
     dil_h, dil_w = int(o.get("dilation_h_factor", 1)), int(o.get("dilation_w_factor", 1))
-    if min(stride_h, stride_w) < 1 or min(dil_h, dil_w) < 1:
-        raise ctx.malformed(
-            f"strides ({stride_h}, {stride_w}) and dilations ({dil_h}, {dil_w}) must be >= 1"
-        )
     padding = int(o.get("padding", 0))
-    y = compute_padding(padding, in_h, filter_h, stride_h, dil_h)
-    x = compute_padding(padding, in_w, filter_w, stride_w, dil_w)
-    if y is None or x is None:
-        raise ctx.malformed(
-            f"a {filter_h}x{filter_w} window (dilation {dil_h}, {dil_w}) with padding "
-            f"{padding} gives no output on a {in_h}x{in_w} input"
+    try:
+        y, x = compute_padding(
+            padding, (in_h, in_w), (filter_h, filter_w), (stride_h, stride_w), (dil_h, dil_w)
         )
-    return Window(stride_h, stride_w, dil_h, dil_w, y, x)
+    except ValueError as exc:
+        raise ctx.malformed(str(exc)) from None
+    if y.out_size < 1 or x.out_size < 1:
+        raise ctx.malformed(
+            f"a {filter_h}x{filter_w} window (dilation {dil_h}x{dil_w}) leaves no output "
+            f"on a {in_h}x{in_w} input"
+        )
+    return Geometry(stride_h, stride_w, dil_h, dil_w, y, x)
 
 
 def check_output_shape(ctx: OpContext, out: Tensor, expected: tuple[int, ...]) -> None:
@@ -72,8 +72,7 @@ def requantization(
             f"weights have {len(q.scale)} scales; expected 1 or {channels} (one per channel)"
         )
     if len(q.scale) > 1 and (
-        not 0 <= q.quantized_dimension < len(w.shape)
-        or w.shape[q.quantized_dimension] != channels
+        not 0 <= q.quantized_dimension < len(w.shape) or w.shape[q.quantized_dimension] != channels
     ):
         raise ctx.malformed(
             f"per-channel weights quantized along axis {q.quantized_dimension}, "
@@ -138,14 +137,15 @@ def prepare(ctx: OpContext) -> None:
     weights = ctx.value(w)
     if weights is None:
         raise ctx.unsupported("weights must be constant")
-    win = window(ctx, in_h, in_w, filter_h, filter_w)
+    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
     taps = filter_h * filter_w * filter_depth
     if taps > 1 << 17:
         raise ctx.unsupported(f"a window of {taps} values is too large (at most 131072)")
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 0)
-    folded = folded_bias(ctx, bias, weights.astype(np.int64).reshape(depth_out, taps), depth_out,
-                         in_zp)
+    folded = folded_bias(
+        ctx, bias, weights.astype(np.int64).reshape(depth_out, taps), depth_out, in_zp
+    )
     act_min, act_max = activation(ctx, out)
     params = {
         "batches": batches,
@@ -163,8 +163,8 @@ def prepare(ctx: OpContext) -> None:
         "stride_width": win.stride_w,
         "dilation_height": win.dilation_h,
         "dilation_width": win.dilation_w,
-        "pad_top": win.y.before,
-        "pad_left": win.x.before,
+        "pad_top": win.y.pad,
+        "pad_left": win.x.pad,
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import OpContext
-from .conv import activation, check_output_shape, folded_bias, requantization, window
+from .conv import activation, check_output_shape, folded_bias, geometry, requantization
 
 
 def prepare(ctx: OpContext) -> None:
@@ -40,7 +40,7 @@ def prepare(ctx: OpContext) -> None:
         raise ctx.malformed(
             f"weights have {len(q.scale)} scales but {len(q.zero_point)} zero points"
         )
-    win = window(ctx, in_h, in_w, filter_h, filter_w)
+    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 3)
     per_channel = weights.astype(np.int64).reshape(filter_h * filter_w, depth_out).T
@@ -60,8 +60,8 @@ def prepare(ctx: OpContext) -> None:
         "stride_width": win.stride_w,
         "dilation_height": win.dilation_h,
         "dilation_width": win.dilation_w,
-        "pad_top": win.y.before,
-        "pad_left": win.x.before,
+        "pad_top": win.y.pad,
+        "pad_left": win.x.pad,
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,
