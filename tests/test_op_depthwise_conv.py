@@ -1,0 +1,221 @@
+"""DEPTHWISE_CONV_2D int8: generated models compared byte for byte with TFLM, and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm
+from test_op_conv import ACTIVATIONS, output_hw
+
+import micro
+from micro.errors import ModelError, UnsupportedOpError
+from micro.schema import ActivationFunctionType as Act
+from micro.schema import Padding
+from micro.writer import ModelBuilder
+
+
+def depthwise_model(
+    *,
+    input_shape: tuple[int, int, int, int],
+    filter_hw: tuple[int, int] = (3, 3),
+    multiplier: int = 1,
+    padding: int = Padding.SAME,
+    stride: tuple[int, int] = (1, 1),
+    dilation: tuple[int, int] = (1, 1),
+    activation: int = Act.NONE,
+    in_q: tuple[float, int] = (0.05, 3),
+    out_q: tuple[float, int] = (0.1, -7),
+    w_scales: np.ndarray | None = None,
+    w_zp: int = 0,
+    bias: bool = True,
+    seed: int = 0,
+    dtype: str = "int8",
+    filter_shape: tuple[int, ...] | None = None,
+    output_shape: tuple[int, ...] | None = None,
+    options: dict[str, Any] | None = None,
+) -> bytes:
+    """A one-op DEPTHWISE_CONV_2D model with random weights and bias drawn from `seed`."""
+    rng = np.random.default_rng(seed)
+    n, h, w, c = input_shape
+    oc = c * multiplier
+    if filter_shape is None:
+        filter_shape = (1, *filter_hw, oc)
+    if output_shape is None:
+        oh, ow = output_hw(padding, (h, w), filter_hw, stride, dilation)
+        output_shape = (n, oh, ow, oc)
+    scales = np.array([0.01]) if w_scales is None else np.asarray(w_scales)
+    quant = dtype != "float32"
+    b = ModelBuilder()
+    x = b.add_tensor(
+        "input",
+        input_shape,
+        dtype,
+        scale=in_q[0] if quant else None,
+        zero_point=in_q[1] if quant else None,
+    )
+    weights = rng.integers(-127, 128, filter_shape).astype(np.int8)
+    wt = b.add_tensor(
+        "filter",
+        filter_shape,
+        "int8" if quant else "float32",
+        data=weights if quant else weights.astype(np.float32),
+        scale=scales if quant else None,
+        zero_point=np.full(len(scales), w_zp) if quant else None,
+        quantized_dimension=3,
+    )
+    inputs = [x, wt]
+    if bias:
+        bscale = in_q[0] * scales
+        values = rng.integers(-20000, 20000, oc).astype(np.int32)
+        inputs.append(
+            b.add_tensor(
+                "bias",
+                (oc,),
+                "int32",
+                data=values,
+                scale=bscale,
+                zero_point=np.zeros(len(bscale), np.int64),
+            )
+        )
+    y = b.add_tensor(
+        "output",
+        output_shape,
+        dtype,
+        scale=out_q[0] if quant else None,
+        zero_point=out_q[1] if quant else None,
+    )
+    opts = {
+        "padding": padding,
+        "stride_h": stride[0],
+        "stride_w": stride[1],
+        "depth_multiplier": multiplier,
+        "dilation_h_factor": dilation[0],
+        "dilation_w_factor": dilation[1],
+        "fused_activation_function": activation,
+    }
+    opts.update(options or {})
+    b.add_operator("DEPTHWISE_CONV_2D", inputs, [y], opts)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+def random_case(seed: int) -> dict[str, Any]:
+    """Random but always valid DEPTHWISE_CONV_2D parameters (non-empty output)."""
+    rng = np.random.default_rng(2000 + seed)
+    while True:
+        n = int(rng.integers(1, 3))
+        h, w = (int(v) for v in rng.integers(1, 12, 2))
+        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        dilation = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        if rng.random() < 0.4:
+            dilation = (1, 1)
+        padding = Padding.SAME if rng.random() < 0.5 else Padding.VALID
+        try:
+            oh, ow = output_hw(padding, (h, w), (fh, fw), stride, dilation)
+        except ValueError:  # a VALID window larger than the input
+            continue
+        if oh >= 1 and ow >= 1:
+            break
+    # Channel counts around the kernel's 64-channel tile, and some depth multipliers.
+    c = (
+        int(rng.choice([1, 2, 3, 8, 16, 33, 64, 70, 130]))
+        if rng.random() < 0.5
+        else int(rng.integers(1, 40))
+    )
+    multiplier = int(rng.integers(2, 5)) if rng.random() < 0.3 else 1
+    oc = c * multiplier
+    per_channel = rng.random() < 0.6
+    w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
+    in_scale = float(rng.uniform(0.005, 0.1))
+    out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(fh * fw) * rng.uniform(0.3, 3))
+    return {
+        "input_shape": (n, h, w, c),
+        "filter_hw": (fh, fw),
+        "multiplier": multiplier,
+        "padding": padding,
+        "stride": stride,
+        "dilation": dilation,
+        "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
+        "in_q": (in_scale, int(rng.integers(-128, 128))),
+        "out_q": (out_scale, int(rng.integers(-128, 128))),
+        "w_scales": w_scales,
+        "bias": bool(rng.random() < 0.8),
+        "seed": seed,
+    }
+
+
+@pytest.mark.parametrize("seed", range(160))
+def test_generated_matches_tflm(seed: int) -> None:
+    assert_matches_tflm(depthwise_model(**random_case(seed)), seeds=(seed,))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # person_detect's layers: M = 8 on one channel with stride 2, then M = 1
+        {"input_shape": (1, 96, 96, 1), "multiplier": 8, "stride": (2, 2), "activation": Act.RELU6},
+        {"input_shape": (1, 48, 48, 8), "activation": Act.RELU6},
+        {"input_shape": (1, 6, 6, 128), "activation": Act.RELU6},
+        {"input_shape": (1, 3, 3, 256), "activation": Act.RELU6},
+        # tile boundaries: 64, 65, 129 channels, and a multiplier across a tile edge
+        {"input_shape": (1, 4, 4, 65)},
+        {"input_shape": (1, 3, 5, 129), "stride": (2, 1)},
+        {"input_shape": (1, 4, 4, 22), "multiplier": 3},
+        # a window wider than the image, dilated, every tap of a border pixel padded
+        {"input_shape": (1, 2, 3, 5), "filter_hw": (5, 5), "dilation": (3, 2)},
+        # extreme zero points
+        {"input_shape": (1, 6, 6, 8), "in_q": (0.02, -128), "out_q": (0.05, 127)},
+        {
+            "input_shape": (1, 6, 6, 8),
+            "in_q": (0.02, 127),
+            "out_q": (0.05, -128),
+            "activation": Act.RELU,
+        },
+        # no bias, per-channel scales with a multiplier
+        {
+            "input_shape": (2, 5, 5, 2),
+            "multiplier": 2,
+            "bias": False,
+            "w_scales": np.array([0.01, 0.02, 0.004, 0.03]),
+        },
+        # a nonzero filter zero point: TFLM's int8 kernel ignores it, and so do we
+        {"input_shape": (1, 5, 5, 6), "w_zp": -11},
+    ],
+)
+def test_special_cases_match_tflm(case: dict[str, Any]) -> None:
+    assert_matches_tflm(depthwise_model(**case), seeds=(0, 1))
+
+
+def test_reports_macs() -> None:
+    model = depthwise_model(input_shape=(2, 6, 6, 4), multiplier=2, stride=(2, 2))
+    it = micro.Interpreter.from_bytes(model)
+    (step,) = it.compiled.steps
+    assert step.kernel == "depthwise_conv_s8"
+    assert step.macs == 2 * 3 * 3 * 8 * 3 * 3
+
+
+BASE: dict[str, Any] = {"input_shape": (1, 6, 6, 4)}
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "match"),
+    [
+        ({"dtype": "float32"}, UnsupportedOpError, "float32"),
+        ({"dtype": "int16"}, UnsupportedOpError, "int16"),
+        ({"options": {"depth_multiplier": 2}}, ModelError, "depth_multiplier"),
+        ({"filter_shape": (1, 3, 3, 6)}, ModelError, "not a multiple"),
+        ({"filter_shape": (2, 3, 3, 4)}, ModelError, "expected \\[1, FH, FW, O\\]"),
+        ({"output_shape": (1, 6, 6, 8)}, ModelError, "output shape"),
+        ({"options": {"stride_w": 0}}, ModelError, "stride"),
+        ({"options": {"dilation_h_factor": 0}}, ModelError, "dilation"),
+        ({"activation": Act.SIGN_BIT}, UnsupportedOpError, "fused activation"),
+    ],
+)
+def test_errors_name_the_operator(changes: dict[str, Any], error: type, match: str) -> None:
+    with pytest.raises(error, match=match) as info:
+        micro.Interpreter.from_bytes(depthwise_model(**{**BASE, **changes}))
+    assert "operator 0 (DEPTHWISE_CONV_2D" in str(info.value)
