@@ -40,6 +40,8 @@ __all__ = [
 
 # dtype of tensors whose type numpy cannot hold (INT4, STRING, ...): opaque bytes.
 OPAQUE_DTYPE = np.dtype("V1")
+# No real model comes close; the cap keeps shape arithmetic and messages small.
+MAX_RANK = 32
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,6 +191,18 @@ class _FlatReader:
     def __init__(self, buf: bytes) -> None:
         self.buf = buf
         self.size = len(buf)
+        # Tables may share vectors, so a small file could make us copy its contents over and
+        # over; no writer does that, so the bytes we decode are bounded by the file's size.
+        self.budget = 2 * self.size + 65536
+
+    def charge(self, nbytes: int, what: str, where: str) -> None:
+        self.budget -= nbytes
+        if self.budget < 0:
+            self.fail(
+                where,
+                f"{what}: the file's tables reference far more data than the file holds "
+                "(shared or overlapping vectors)",
+            )
 
     @staticmethod
     def fail(where: str, message: str) -> NoReturn:
@@ -309,6 +323,7 @@ class _FlatReader:
                 f"vector {what} at offset {pos} claims {n} elements of {element_size} bytes, "
                 f"but only {self.size - start} bytes follow in the file",
             )
+        self.charge(n * element_size, f"vector {what}", where)
         return n, start
 
     def string(self, pos: int, what: str, where: str) -> str:
@@ -367,7 +382,8 @@ class _ModelReader:
             where = f"metadata {i}"
             entry = r.decode(pos, schema.METADATA, where)
             name = entry["name"] or ""
-            metadata[name] = self.buffers[self._buffer_index(entry["buffer"], where)]
+            index = self._buffer_index(entry["buffer"], where)
+            metadata[name] = self.buffers[index] if index < len(self.buffers) else b""
         return Model(
             version=m["version"],
             description=m["description"] or "",
@@ -386,6 +402,7 @@ class _ModelReader:
             if data:
                 self.r.fail(where, "has both inline data and an offset into the file")
             self.r.need(b["offset"], b["size"], "buffer data", where)
+            self.r.charge(b["size"], "buffer data", where)
             data = self.buf[b["offset"] : b["offset"] + b["size"]]
         if index == 0 and data:
             self.r.fail(where, f"buffer 0 must be the empty sentinel, it holds {len(data)} bytes")
@@ -442,6 +459,8 @@ class _ModelReader:
         where = f"{where} ({name!r})"
         ttype: TensorType = t["type"]
         shape: tuple[int, ...] = t["shape"] or ()
+        if len(shape) > MAX_RANK:
+            r.fail(where, f"rank {len(shape)} exceeds {MAX_RANK}")
         if any(d < 0 for d in shape):
             r.fail(where, f"shape {list(shape)} has a negative dimension")
         signature: tuple[int, ...] | None = t["shape_signature"]
@@ -545,6 +564,7 @@ class _ModelReader:
                 r.fail(where, "has both inline custom options and an offset into the file")
             start, size = o["large_custom_options_offset"], o["large_custom_options_size"]
             r.need(start, size, "custom options", where)
+            r.charge(size, "custom options", where)
             custom = self.buf[start : start + size]
         return Operator(
             index=index,

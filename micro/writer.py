@@ -19,6 +19,7 @@ from enum import IntEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import schema
 from .schema import BuiltinOperator, TensorType
@@ -237,9 +238,7 @@ def _enum_value(enum: type[IntEnum], value: Any, where: str) -> IntEnum:
         raise ValueError(f"{where}: {value!r} is not a {enum.__name__}") from None
 
 
-def _as_data(
-    data: np.ndarray | bytes | Any, ttype: TensorType, shape: tuple[int, ...], name: str
-) -> bytes:
+def _as_data(data: npt.ArrayLike, ttype: TensorType, shape: tuple[int, ...], name: str) -> bytes:
     dtype = schema.NUMPY_DTYPES.get(ttype)
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
@@ -289,7 +288,7 @@ class ModelBuilder:
         name: str,
         shape: Sequence[int],
         dtype: TensorType | str | np.dtype[Any] | type,
-        data: np.ndarray | bytes | None = None,
+        data: npt.ArrayLike | None = None,
         scale: float | Sequence[float] | np.ndarray | None = None,
         zero_point: int | Sequence[int] | np.ndarray | None = None,
         quantized_dimension: int = 0,

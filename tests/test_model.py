@@ -16,7 +16,7 @@ import pytest
 from micro import schema
 from micro.errors import ModelError
 from micro.model import Model, load_model
-from micro.writer import ModelBuilder
+from micro.writer import FlatBufferBuilder, ModelBuilder
 
 Reference = Callable[[str], Path]
 
@@ -140,7 +140,7 @@ def _check_against_oracle(model: Model, data: bytes) -> None:
 def _check_options(options: dict[str, Any], oo: Any) -> None:
     spec = schema.options_spec("BuiltinOptions", oo.builtinOptionsType)
     theirs = oo.builtinOptions
-    if spec is None and getattr(oo, "builtinOptions2Type", 0):
+    if spec is None and oo.builtinOptions2Type:
         spec = schema.options_spec("BuiltinOptions2", oo.builtinOptions2Type)
         theirs = oo.builtinOptions2
     if spec is None:
@@ -209,7 +209,7 @@ def test_reader_agrees_with_litert(rel: str, reference: Reference) -> None:
         assert tuple(d["outputs"]) == op.outputs
     it.allocate_tensors()
     for t in graph.tensors:
-        if t.is_constant:
+        if t.data is not None and not t.is_variable:
             assert np.array_equal(it.get_tensor(t.index), t.data), t.name
 
 
@@ -377,6 +377,25 @@ def test_negative_dim() -> None:
     _fails(
         _unchecked(b), r"subgraph 0, tensor 0 \('input'\): shape \[1, -4\] has a negative dimension"
     )
+
+
+def test_rank_cap() -> None:
+    b = _builder()
+    b._tensors[0].shape = (1,) * 33
+    _fails(_unchecked(b), r"tensor 0 \('input'\): rank 33 exceeds 32")
+
+
+def test_shared_vectors_cannot_amplify() -> None:
+    # 2000 tensors that all point at one table with a 10 kB name: legal flatbuffer sharing,
+    # but decoding it would build 20 MB of names from a 20 kB file.
+    fb = FlatBufferBuilder()
+    name = fb.create_string("n" * 10_000)
+    tensor = fb.create_table([(schema.TENSOR.slot("name"), "offset", name)])
+    subgraph = fb.encode(schema.SUBGRAPH, {"tensors": [tensor] * 2000})
+    root = fb.encode(schema.MODEL, {"version": 3, "subgraphs": [subgraph]})
+    data = fb.finish(root, schema.FILE_IDENTIFIER)
+    assert len(data) < 20_000
+    _fails(data, r"tensor \d+: vector Tensor\.name: the file's tables reference far more data")
 
 
 def test_shape_signature_mismatch() -> None:

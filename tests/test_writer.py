@@ -261,8 +261,8 @@ def test_alignment() -> None:
     rng = np.random.default_rng(3)
     b = ModelBuilder("alignment")
     for i in range(5):
-        data = rng.integers(-(2**31), 2**31, 3 + i, dtype=np.int64).astype(np.int32)
-        b.add_tensor(f"c{i}", [3 + i], "int32", data=data, scale=[0.5] * (3 + i))
+        values = rng.integers(-(2**31), 2**31, 3 + i, dtype=np.int64).astype(np.int32)
+        b.add_tensor(f"c{i}", [3 + i], "int32", data=values, scale=[0.5] * (3 + i))
         b.add_tensor(f"f{i}", [1 + i], "float64", data=rng.normal(size=1 + i))
     b.add_tensor("byte", [1], "int8", data=[5])
     data = b.build()
@@ -334,9 +334,9 @@ def test_every_options_table_round_trips() -> None:
     data = b.build()
     model = load_model(data)
     _check_against_oracle(model, data)  # an independent decoder reads the same values
-    for op, options in zip(model.subgraphs[0].operators, expected, strict=True):
+    for operator, options in zip(model.subgraphs[0].operators, expected, strict=True):
         for name, value in options.items():
-            assert op.options[name] == value, (op.name, name)
+            assert operator.options[name] == value, (operator.name, name)
 
 
 _SCALARS = set(schema.SCALAR_FORMATS)
@@ -363,7 +363,7 @@ def _random_model(rng: np.random.Generator) -> tuple[ModelBuilder, list[dict[str
         if rng.integers(0, 2):
             raw = rng.integers(0, 256, math.prod(shape) * dtype.itemsize, dtype=np.uint8)
             if ttype == TensorType.BOOL:
-                raw = raw & 1
+                raw &= 1
             spec["data"] = raw.view(dtype).reshape(shape)
         if rng.integers(0, 2):
             if len(shape) and shape[-1] > 1 and rng.integers(0, 2):
