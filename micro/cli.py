@@ -13,6 +13,7 @@ import numpy as np
 from . import __version__, report
 from .compiler import CompiledModel, compile_model
 from .errors import MicroError
+from .firmware import add_firmware_commands
 from .interpreter import Interpreter
 from .model import load_model
 
@@ -164,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--board", help="count instructions on an emulated board instead")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_profile)
+
+    add_firmware_commands(sub)
     return parser
 
 

@@ -1,0 +1,25 @@
+/*
+ * The port: the little a board gives the firmware. firmware/port/startup.c calls
+ * micro_port_init() before main() and micro_port_exit(main's status) after it.
+ * Emulated boards take the semihosting pieces here; a real board lists the pieces it
+ * uses in boards/<id>/board.json ("micro": {"port": [...]}) and brings its own console.
+ */
+#ifndef MICRO_PORT_H
+#define MICRO_PORT_H
+
+#include <stdint.h>
+
+/* Clocks and console. */
+void micro_port_init(void);
+/* Write `size` bytes of text to the console. */
+void micro_port_write(const char *text, uint32_t size);
+/* Free-running CPU cycle counter (DWT CYCCNT on M3/M4/M7); 0 where the board has none. */
+uint32_t micro_port_cycles(void);
+int micro_port_has_cycles(void);
+/* An empty, never-inlined function: an instruction counter (micro's QEMU plugin) records
+ * its count each time the CPU enters it, so firmware brackets what it measures with it. */
+void micro_port_mark(uint32_t id);
+/* End the program: on an emulator its status becomes the emulator's exit status. */
+void micro_port_exit(int status) __attribute__((noreturn));
+
+#endif

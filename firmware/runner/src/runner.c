@@ -1,0 +1,170 @@
+/*
+ * micro's firmware main(): run the exported model (micro_model.h) on each of its input
+ * sets and print what the host needs to compare and measure. One line per fact:
+ *
+ *   micro board=<id> program=<bytes> arena=<bytes> steps=<n> sets=<n>
+ *   init status=<code> step=<index or -1> msg=<text>
+ *   output set=<s> index=<i> size=<bytes> hex=<bytes in hex>
+ *   invoke set=<s> status=<code> cycles=<n>             (cycles only with a cycle counter)
+ *   step index=<i> kernel=<id> cycles=<n>               (profile pass over set 0)
+ *   done status=<code>
+ *
+ * Every inference and every profiled step is bracketed with micro_port_mark() (ids in
+ * micro_model.h order: invoke begin 1, end 2; step begin 3, end 4), where the emulator's
+ * instruction counter reads its count. No printf: numbers are formatted here.
+ */
+#include <string.h>
+
+#include "micro/micro.h"
+#include "micro_model.h"
+#include "micro_port.h"
+
+static union {
+    uint64_t align;
+    uint8_t bytes[MICRO_MODEL_ARENA_SIZE > 0 ? MICRO_MODEL_ARENA_SIZE : 8];
+} arena;
+
+static void put(const char *text)
+{
+    micro_port_write(text, (uint32_t)strlen(text));
+}
+
+static void put_u32(uint32_t value)
+{
+    char digits[11];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value != 0);
+    char text[11];
+    for (int i = 0; i < n; ++i) {
+        text[i] = digits[n - 1 - i];
+    }
+    micro_port_write(text, (uint32_t)n);
+}
+
+static void put_field(const char *name, uint32_t value)
+{
+    put(name);
+    put_u32(value);
+}
+
+static void put_hex(const uint8_t *data, uint32_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    char line[64];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < size; ++i) {
+        line[n++] = hex[data[i] >> 4];
+        line[n++] = hex[data[i] & 15u];
+        if (n == sizeof line) {
+            micro_port_write(line, n);
+            n = 0;
+        }
+    }
+    micro_port_write(line, n);
+}
+
+typedef struct {
+    uint32_t start;
+} profile_t;
+
+static void on_step(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase)
+{
+    profile_t *profile = ctx;
+    if (phase == 0) {
+        micro_port_mark(3);
+        profile->start = micro_port_cycles();
+        return;
+    }
+    const uint32_t cycles = micro_port_cycles() - profile->start;
+    micro_port_mark(4);
+    put_field("step index=", step);
+    put_field(" kernel=", kernel);
+    if (micro_port_has_cycles()) {
+        put_field(" cycles=", cycles);
+    }
+    put("\n");
+}
+
+static micro_status_t run_set(micro_runtime_t *rt, uint32_t set)
+{
+    micro_status_t status = micro_reset(rt);
+    for (uint32_t i = 0; status == MICRO_OK && i < MICRO_MODEL_N_INPUTS; ++i) {
+        const micro_model_tensor_t *given = &micro_model_inputs[set * MICRO_MODEL_N_INPUTS + i];
+        uint32_t size = 0;
+        uint8_t *input = micro_input(rt, i, &size);
+        if (input == NULL || (given->data != NULL && given->size != size)) {
+            return MICRO_ERR_INDEX;
+        }
+        if (given->data != NULL) {
+            memcpy(input, given->data, size);
+        } else {
+            memset(input, 0, size);
+        }
+    }
+    if (status != MICRO_OK) {
+        return status;
+    }
+    micro_port_mark(1);
+    const uint32_t start = micro_port_cycles();
+    status = micro_invoke(rt);
+    const uint32_t cycles = micro_port_cycles() - start;
+    micro_port_mark(2);
+    put_field("invoke set=", set);
+    put_field(" status=", (uint32_t)status);
+    if (micro_port_has_cycles()) {
+        put_field(" cycles=", cycles);
+    }
+    put("\n");
+    return status;
+}
+
+int main(void)
+{
+    micro_runtime_t rt;
+    put("micro board=" MICRO_BOARD);
+    put_field(" program=", micro_model_program_size);
+    put_field(" arena=", (uint32_t)sizeof arena.bytes);
+    put_field(" steps=", MICRO_MODEL_N_STEPS);
+    put_field(" sets=", MICRO_MODEL_N_SETS);
+    put("\n");
+
+    micro_status_t status = micro_init(&rt, micro_model_program.bytes, micro_model_program_size,
+                                       arena.bytes, MICRO_MODEL_ARENA_SIZE);
+    put_field("init status=", (uint32_t)status);
+    put(" step=");
+    if (rt.error_step == 0xFFFFFFFFu) {
+        put("-1");
+    } else {
+        put_u32(rt.error_step);
+    }
+    put(" msg=");
+    put(micro_status_str(status));
+    put("\n");
+
+    for (uint32_t set = 0; status == MICRO_OK && set < MICRO_MODEL_N_SETS; ++set) {
+        status = run_set(&rt, set);
+        for (uint32_t i = 0; status == MICRO_OK && i < micro_n_outputs(&rt); ++i) {
+            uint32_t size = 0;
+            const uint8_t *output = micro_output(&rt, i, &size);
+            put_field("output set=", set);
+            put_field(" index=", i);
+            put_field(" size=", size);
+            put(" hex=");
+            put_hex(output, size);
+            put("\n");
+        }
+    }
+    if (status == MICRO_OK && MICRO_MODEL_PROFILE) {
+        profile_t profile = {0};
+        rt.hook = on_step;
+        rt.hook_ctx = &profile;
+        status = run_set(&rt, 0);
+        rt.hook = NULL;
+    }
+    put_field("done status=", (uint32_t)status);
+    put("\n");
+    return (int)status;
+}

@@ -1,0 +1,709 @@
+"""Firmware: the compiled model's Program, as C, built with PlatformIO for a board, run on
+QEMU (emulated boards) or uploaded (real boards).
+
+    export ──► DIR/  platformio.ini          a PlatformIO project for the board
+                     include/micro_model.h   arena size, counts, the input sets' table type
+                     src/micro_model.c       the Program bytes (exactly the host's) + inputs
+                     src/micro_kernels.c     kernel table of only the kernels it uses
+    build  ──► pio run (offline: firmware/platform, the system arm-none-eabi-gcc)
+    run    ──► qemu-system-arm + firmware/qemu/insncount.c: outputs, instruction counts
+
+The project links micro's C runtime (library.json at the repository root) and the runner
+(firmware/runner: main() printing outputs and costs). The generated kernel table defines
+micro_kernel_get, so the linker never pulls csrc/runtime/kernel_table.o, and with it every
+kernel, out of the runtime's archive: only the kernels the model uses are linked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._ffi import lib
+from .boards import ROOT, Board, load_board
+from .errors import MicroError
+from .program import HEADER_FORMAT, HEADER_SIZE
+
+PLATFORM_DIR = ROOT / "firmware" / "platform"
+RUNNER_DIR = ROOT / "firmware" / "runner"
+PLUGIN_SOURCE = ROOT / "firmware" / "qemu" / "insncount.c"
+
+# PlatformIO 6.2 runs SCons from its "tool-scons" package, pinned to ~4.41101.0 (SCons
+# 4.11.1); we seed it from PyPI's wheel since the registry that serves it is not reachable.
+SCONS_VERSION = "4.11.1"
+TOOL_SCONS_VERSION = "4.41101.0"
+
+# What the firmware needs besides the Program and the arena, to refuse a model that cannot
+# fit before anything is built. Measured on mps2-an386 (runner + executor + the FC kernel +
+# startup: 3.9 KB of flash); the margin leaves room for the larger kernels.
+RUNTIME_FLASH = 24 * 1024
+RUNTIME_RAM = 1024
+
+MARK_INVOKE = 2  # markers per inference (begin, end)
+
+
+class FirmwareError(MicroError):
+    """Firmware could not be exported, built or run, or does not fit its board."""
+
+
+def core_dir() -> Path:
+    """PlatformIO's core folder for micro: project-local, so ~/.platformio is untouched."""
+    return Path(os.environ.get("MICRO_PIO_CORE_DIR", ROOT / ".pio-core"))
+
+
+def plugin_path() -> Path:
+    return core_dir() / "micro" / "libinsncount.so"
+
+
+def pio_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PLATFORMIO_CORE_DIR=str(core_dir()),
+        PLATFORMIO_SETTING_ENABLE_TELEMETRY="No",  # else a DNS query per command
+        PLATFORMIO_DISABLE_UPGRADE_CHECK="true",  # else a 60 s network timeout once a week
+    )
+    return env
+
+
+# -- setup ---------------------------------------------------------------------------------
+
+
+def setup() -> list[str]:
+    """Make `pio run` work offline: seed tool-scons, build the QEMU counting plugin."""
+    done = [_seed_tool_scons(core_dir() / "packages" / "tool-scons")]
+    done.append(_build_plugin())
+    return done
+
+
+def _seed_tool_scons(dest: Path) -> str:
+    if (dest / "scons-local" / "SCons").is_dir() and (dest / ".piopm").is_file():
+        return f"tool-scons: present in {dest}"
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary=:all:",
+                f"scons=={SCONS_VERSION}",
+                "-d",
+                tmp,
+            ],
+            check=True,
+        )
+        wheel = next(Path(tmp).glob("scons-*.whl"))
+        shutil.rmtree(dest, ignore_errors=True)
+        (dest / "scons-local").mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(
+                dest / "scons-local", [n for n in zf.namelist() if n.startswith("SCons/")]
+            )
+    # PlatformIO runs `python <tool-scons>/scons.py`; .piopm must name the owner "platformio"
+    # or PlatformIO does not recognise the package and goes to the registry for it.
+    (dest / "scons.py").write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),"
+        " 'scons-local'))\n"
+        "if __name__ == '__main__':\n"
+        "    import SCons.Script\n"
+        "    SCons.Script.main()\n"
+    )
+    (dest / "package.json").write_text(
+        json.dumps(
+            {
+                "name": "tool-scons",
+                "version": TOOL_SCONS_VERSION,
+                "system": "*",
+                "description": f"SCons {SCONS_VERSION} from PyPI's wheel",
+                "license": "MIT",
+            }
+        )
+    )
+    (dest / ".piopm").write_text(
+        json.dumps(
+            {
+                "type": "tool",
+                "name": "tool-scons",
+                "version": TOOL_SCONS_VERSION,
+                "spec": {
+                    "owner": "platformio",
+                    "id": None,
+                    "name": "tool-scons",
+                    "requirements": f"~{TOOL_SCONS_VERSION}",
+                    "uri": None,
+                },
+            }
+        )
+    )
+    return f"tool-scons: SCons {SCONS_VERSION} seeded into {dest}"
+
+
+def _build_plugin() -> str:
+    out = plugin_path()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "gcc",
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-o",
+            str(out),
+            str(PLUGIN_SOURCE),
+        ],
+        check=True,
+    )
+    return f"QEMU instruction-count plugin: {out}"
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def kernel_names() -> dict[int, str]:
+    """C kernel id -> kernel name, read from the C enum (MICRO_K_<NAME>)."""
+    return {
+        int(getattr(lib, n)): n[len("MICRO_K_") :].lower()
+        for n in dir(lib)
+        if n.startswith("MICRO_K_") and n != "MICRO_K_COUNT"
+    }
+
+
+def program_kernels(program: bytes) -> list[str]:
+    """Names of the kernels a Program's steps use, sorted (reads its step table)."""
+    header = struct.unpack_from(HEADER_FORMAT, program)
+    n_steps, steps_offset = header[5], header[6]
+    names = kernel_names()
+    used = set()
+    for i in range(n_steps):
+        (kernel,) = struct.unpack_from("<I", program, steps_offset + 16 * i)
+        if kernel not in names:
+            raise FirmwareError(f"step {i} uses kernel id {kernel}, unknown to this runtime")
+        used.add(names[kernel])
+    return sorted(used)
+
+
+@dataclass
+class Bundle:
+    dir: Path
+    board: Board
+    program_size: int
+    arena_size: int
+    n_steps: int
+    n_sets: int
+    kernels: list[str]
+
+
+def check_fit(board: Board, program_size: int, arena_size: int, input_bytes: int = 0) -> None:
+    """Refuse, before building, a model whose firmware cannot fit the board."""
+    flash = program_size + input_bytes + RUNTIME_FLASH
+    ram = arena_size + board.stack_size + RUNTIME_RAM
+    problems = []
+    if flash > board.flash_size:
+        problems.append(
+            f"flash: program {program_size:,} B + inputs {input_bytes:,} B + runtime "
+            f"~{RUNTIME_FLASH:,} B = {flash:,} B > {board.flash_size:,} B"
+        )
+    if ram > board.ram_size:
+        problems.append(
+            f"RAM: arena {arena_size:,} B + stack {board.stack_size:,} B + runtime "
+            f"~{RUNTIME_RAM:,} B = {ram:,} B > {board.ram_size:,} B"
+        )
+    if problems:
+        raise FirmwareError(f"the model does not fit {board.id}: " + "; ".join(problems))
+
+
+def _c_bytes(data: bytes, indent: str = "    ") -> str:
+    rows = []
+    for i in range(0, len(data), 16):
+        rows.append(indent + ", ".join(f"0x{b:02x}" for b in data[i : i + 16]) + ",")
+    return "\n".join(rows) if rows else indent + "0"
+
+
+def export(
+    program: bytes,
+    board: Board,
+    out_dir: str | os.PathLike[str],
+    input_sets: Sequence[Sequence[bytes]] | None = None,
+    profile: bool = True,
+    check: bool = True,
+) -> Bundle:
+    """Write a PlatformIO project that runs `program` (the exact bytes) on `board`.
+
+    input_sets: inputs to run, each a list of every model input's bytes; None runs once
+    on zeros. profile: also time each step on input set 0.
+    """
+    header = struct.unpack_from(HEADER_FORMAT, program) if len(program) >= HEADER_SIZE else ()
+    if len(header) < 16 or header[0] != int(lib.MICRO_PROGRAM_MAGIC):
+        if check:
+            raise FirmwareError("not a micro program (bad magic)")
+        header = (0,) * 16
+    arena_size, n_steps, n_inputs = header[4], header[5], header[9]
+    kernels = program_kernels(program) if check else sorted(kernel_names().values())
+    sets = [list(s) for s in input_sets] if input_sets else [[b""] * n_inputs]
+    input_bytes = sum(len(data) for tensors in sets for data in tensors)
+    if check:
+        check_fit(board, len(program), arena_size, input_bytes)
+    for tensors in sets:
+        if len(tensors) != n_inputs:
+            raise FirmwareError(f"an input set has {len(tensors)} inputs; the model has {n_inputs}")
+
+    out = Path(out_dir)
+    (out / "src").mkdir(parents=True, exist_ok=True)
+    (out / "include").mkdir(parents=True, exist_ok=True)
+    (out / "include" / "micro_model.h").write_text(
+        f"""/* Generated by `micro export` for {board.id}: the model's Program and inputs. */
+#ifndef MICRO_MODEL_H
+#define MICRO_MODEL_H
+
+#include <stdint.h>
+
+#define MICRO_MODEL_ARENA_SIZE {arena_size}u
+#define MICRO_MODEL_N_STEPS {n_steps}u
+#define MICRO_MODEL_N_INPUTS {n_inputs}u
+#define MICRO_MODEL_N_SETS {len(sets)}u
+#define MICRO_MODEL_PROFILE {int(profile)}
+
+/* The Program, 8-byte aligned as micro_init requires. */
+extern const union micro_model_program_u {{
+    uint64_t align;
+    uint8_t bytes[{max(len(program), 1)}];
+}} micro_model_program;
+extern const uint32_t micro_model_program_size;
+
+/* Input i of set s is micro_model_inputs[s * MICRO_MODEL_N_INPUTS + i]; data NULL = zeros. */
+typedef struct {{
+    const uint8_t *data;
+    uint32_t size;
+}} micro_model_tensor_t;
+extern const micro_model_tensor_t micro_model_inputs[];
+
+#endif
+"""
+    )
+    arrays = []
+    table = []
+    for s, tensors in enumerate(sets):
+        for i, data in enumerate(tensors):
+            if data:
+                name = f"input_{s}_{i}"
+                arrays.append(
+                    f"static const uint8_t {name}[{len(data)}] = {{\n{_c_bytes(data)}\n}};"
+                )
+                table.append(f"    {{{name}, {len(data)}u}},")
+            else:
+                table.append("    {NULL, 0u},")
+    (out / "src" / "micro_model.c").write_text(
+        f"""/* Generated by `micro export`: the Program bytes, exactly those the host runs. */
+#include <stddef.h>
+
+#include "micro_model.h"
+
+const union micro_model_program_u micro_model_program = {{.bytes = {{
+{_c_bytes(program)}
+}}}};
+const uint32_t micro_model_program_size = {len(program)}u;
+
+{chr(10).join(arrays)}
+
+const micro_model_tensor_t micro_model_inputs[] = {{
+{chr(10).join(table) or "    {NULL, 0u},"}
+}};
+"""
+    )
+    externs = "\n".join(f"extern const micro_kernel_t micro_kernel_{k};" for k in kernels)
+    cases = "\n".join(
+        f"    case MICRO_K_{k.upper()}:\n        return &micro_kernel_{k};" for k in kernels
+    )
+    (out / "src" / "micro_kernels.c").write_text(
+        f"""/* Generated by `micro export`: the kernels this model uses. It replaces
+ * csrc/runtime/kernel_table.c, so the linker leaves every other kernel out. */
+#include <stddef.h>
+
+#include "micro/kernel.h"
+
+{externs}
+
+const micro_kernel_t *micro_kernel_get(uint32_t id)
+{{
+    switch (id) {{
+{cases}
+    default:
+        return NULL;
+    }}
+}}
+"""
+    )
+    (out / "platformio.ini").write_text(
+        f"""; Generated by `micro export`: `pio run` builds, `pio run -t upload` runs it
+; ({"on QEMU" if board.emulated else "uploads it to the board"}).
+[platformio]
+default_envs = {board.id}
+build_cache_dir = {core_dir() / "build-cache"}
+
+[env:{board.id}]
+platform = symlink://{PLATFORM_DIR}
+board = {board.id}
+lib_deps =
+    symlink://{ROOT}
+    symlink://{RUNNER_DIR}
+"""
+    )
+    bundle = Bundle(out, board, len(program), arena_size, n_steps, len(sets), kernels)
+    (out / "bundle.json").write_text(
+        json.dumps(
+            {
+                "board": board.id,
+                "program_size": bundle.program_size,
+                "arena_size": arena_size,
+                "steps": n_steps,
+                "input_sets": len(sets),
+                "kernels": kernels,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    return bundle
+
+
+# -- build ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    elf: Path
+    flash: int  # bytes: vectors, code, constants (the Program), .data's load image
+    ram: int  # bytes: stack, .data, .bss (the arena)
+    sections: dict[str, int]
+
+
+def _pio(args: Sequence[str], cwd: Path | None = None, timeout: float = 900) -> str:
+    cmd = [sys.executable, "-m", "platformio", *args]
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=pio_env(), capture_output=True, text=True, timeout=timeout
+    )
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+        raise FirmwareError(f"`pio {' '.join(args)}` failed:\n{tail}")
+    return proc.stdout
+
+
+def build(project: str | os.PathLike[str], board: Board) -> Build:
+    project = Path(project)
+    if not (core_dir() / "packages" / "tool-scons" / ".piopm").is_file():
+        raise FirmwareError(
+            "PlatformIO is not set up for offline builds: run scripts/setup_firmware.sh "
+            "(or `python -m micro.firmware setup`)"
+        )
+    _pio(["run", "-d", str(project), "-e", board.id])
+    elf = project / ".pio" / "build" / board.id / "firmware.elf"
+    return Build(elf, *_sizes(elf))
+
+
+def _sizes(elf: Path) -> tuple[int, int, dict[str, int]]:
+    out = subprocess.run(
+        ["arm-none-eabi-size", "-A", "-d", str(elf)], capture_output=True, text=True, check=True
+    ).stdout
+    sections = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].startswith(".") and parts[1].isdigit():
+            sections[parts[0]] = int(parts[1])
+    flash = sum(sections.get(s, 0) for s in (".vectors", ".text", ".rodata", ".ARM.exidx", ".data"))
+    ram = sum(sections.get(s, 0) for s in (".stack", ".data", ".bss"))
+    return flash, ram, sections
+
+
+# -- run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    status: int  # the firmware's exit status (0: every step ran)
+    init_status: int
+    init_message: str
+    outputs: dict[tuple[int, int], bytes]  # (input set, output index) -> bytes
+    instructions: list[int] = field(default_factory=list)  # per input set, one inference
+    step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
+    cycles: list[int] = field(default_factory=list)
+    log: str = ""
+
+
+def symbols(elf: Path) -> dict[str, int]:
+    """Symbol name -> address (Thumb bit cleared) of an ELF, through arm-none-eabi-nm."""
+    out = subprocess.run(
+        ["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True
+    ).stdout
+    table = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            table[parts[2]] = int(parts[0], 16) & ~1
+    return table
+
+
+def run_qemu(elf: Path, board: Board, count: bool = True, timeout: float = 300) -> Run:
+    """Run an emulated board's firmware; with `count`, measure instructions per inference."""
+    if board.qemu_machine is None:
+        raise FirmwareError(f"{board.id} is a real board; it cannot run on QEMU")
+    cmd = [
+        "qemu-system-arm",
+        "-machine",
+        board.qemu_machine,
+        "-nographic",
+        "-monitor",
+        "none",
+        "-serial",
+        "null",
+        "-semihosting-config",
+        "enable=on,target=native",
+        "-kernel",
+        str(elf),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = Path(tmp) / "counts.txt"
+        if count:
+            if not plugin_path().is_file():
+                raise FirmwareError(
+                    "the QEMU counting plugin is not built: run scripts/setup_firmware.sh"
+                )
+            mark = symbols(elf).get("micro_port_mark")
+            if mark is None:
+                raise FirmwareError(f"{elf} has no micro_port_mark: not micro's runner")
+            cmd += ["-plugin", f"{plugin_path()},mark={mark:#x},out={counts}"]
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise FirmwareError(f"{elf} did not finish on QEMU within {timeout:.0f} s") from exc
+        marks = []
+        if count and counts.is_file():
+            marks = [
+                int(line.split()[1])
+                for line in counts.read_text().splitlines()
+                if line.startswith("mark ")
+            ]
+    # QEMU prints the semihosting console on its stderr.
+    result = _parse_run(proc.stderr, proc.returncode)
+    result.log = proc.stdout + proc.stderr
+    if count:
+        _attribute(result, marks)
+    return result
+
+
+_FIELD_RE = re.compile(r"(\w+)=(\S*)")
+
+
+def _parse_run(text: str, returncode: int) -> Run:
+    run = Run(returncode, -1, "", {})
+    for line in text.splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind == "init":
+            run.init_status = int(_FIELD_RE.findall(rest)[0][1])
+            run.init_message = rest.partition(" msg=")[2]
+        elif kind == "output":
+            f = dict(_FIELD_RE.findall(rest))
+            run.outputs[(int(f["set"]), int(f["index"]))] = bytes.fromhex(f["hex"])
+        elif kind == "invoke":
+            f = dict(_FIELD_RE.findall(rest))
+            if "cycles" in f:
+                run.cycles.append(int(f["cycles"]))
+    return run
+
+
+def _attribute(run: Run, marks: list[int]) -> None:
+    """Marks come in runner order: (begin, end) per input set, then the profile pass:
+    begin, (step begin, step end) per step, end."""
+    n_sets = len({s for s, _ in run.outputs}) if run.outputs else 0
+    plain = marks[: MARK_INVOKE * n_sets]
+    run.instructions = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
+    prof = marks[MARK_INVOKE * n_sets :]
+    if len(prof) >= 2:
+        steps = prof[1:-1]
+        run.step_instructions = [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]
+
+
+# -- the whole path --------------------------------------------------------------------------
+
+
+@dataclass
+class Flash:
+    bundle: Bundle
+    build: Build
+    run: Run | None  # None for a real board (uploaded, not run here)
+
+
+def build_dir_for(model: str | os.PathLike[str], board: Board) -> Path:
+    return ROOT / ".micro-build" / f"{Path(model).stem}-{board.id}"
+
+
+def flash(
+    program: bytes,
+    board_id: str,
+    input_sets: Sequence[Sequence[bytes]] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    upload: bool = True,
+    count: bool = True,
+) -> Flash:
+    """Export, build, then run on QEMU (emulated board) or upload (real board)."""
+    board = load_board(board_id)
+    project = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="micro-"))
+    bundle = export(program, board, project, input_sets)
+    built = build(project, board)
+    run = None
+    if board.emulated:
+        run = run_qemu(built.elf, board, count=count)
+    elif upload:
+        _pio(["run", "-d", str(project), "-e", board.id, "-t", "upload"])
+    return Flash(bundle, built, run)
+
+
+def step_instructions(compiled: Any, board_id: str) -> list[int]:
+    """Instructions each step of a compiled model takes on an emulated board (inputs zero)."""
+    if not load_board(board_id).emulated:
+        raise FirmwareError(f"{board_id} is a real board: instructions are counted on QEMU")
+    with tempfile.TemporaryDirectory(prefix="micro-") as tmp:
+        run = flash(compiled.program, board_id, None, tmp).run
+    assert run is not None
+    if run.status != 0 or len(run.step_instructions) != len(compiled.steps):
+        raise FirmwareError(f"the firmware failed on {board_id}:\n{run.log}")
+    return run.step_instructions
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _input_sets(compiled: Any, paths: Sequence[str]) -> list[list[bytes]] | None:
+    if not paths:
+        return None
+    if len(paths) != len(compiled.inputs):
+        raise FirmwareError(
+            f"the model has {len(compiled.inputs)} inputs; {len(paths)} --input files given"
+        )
+    tensors = []
+    for slot, path in zip(compiled.inputs, paths, strict=True):
+        array = np.load(path, allow_pickle=False)
+        if array.dtype != slot.dtype or array.size * array.itemsize != slot.size:
+            raise FirmwareError(
+                f"{path}: input '{slot.name}' needs {slot.dtype.name} {list(slot.shape)}, "
+                f"got {array.dtype.name} {list(array.shape)}"
+            )
+        tensors.append(np.ascontiguousarray(array).tobytes())
+    return [tensors]
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .compiler import compile_model
+    from .model import load_model
+
+    compiled = compile_model(load_model(args.model))
+    board = load_board(args.board)
+    bundle = export(compiled.program, board, args.output, _input_sets(compiled, args.input or []))
+    sys.stdout.write(
+        f"wrote {bundle.dir} for {board.id}: program {bundle.program_size:,} B, arena "
+        f"{bundle.arena_size:,} B, kernels {', '.join(bundle.kernels)}\n"
+        f"build it with: pio run -d {bundle.dir}\n"
+    )
+    return 0
+
+
+def _cmd_flash(args: argparse.Namespace) -> int:
+    from .compiler import compile_model
+    from .model import load_model
+
+    compiled = compile_model(load_model(args.model))
+    board = load_board(args.board)
+    out = args.build_dir or build_dir_for(args.model, board)
+    result = flash(compiled.program, board.id, _input_sets(compiled, args.input or []), out)
+    write = sys.stdout.write
+    write(
+        f"{board.name}: flash {result.build.flash:,} B of {board.flash_size:,} B, "
+        f"RAM {result.build.ram:,} B of {board.ram_size:,} B "
+        f"(arena {result.bundle.arena_size:,} B, stack {board.stack_size:,} B)\n"
+    )
+    if result.run is None:
+        write(f"uploaded {result.build.elf}\n")
+        return 0
+    run = result.run
+    if run.init_status != 0 or run.status != 0:
+        write(f"the board refused or failed the program: {run.init_message or run.log}\n")
+        return 1
+    for slot_index, slot in enumerate(compiled.outputs):
+        data = run.outputs[(0, slot_index)]
+        value = np.frombuffer(data, dtype=slot.dtype).reshape(slot.shape)
+        write(f"output '{slot.name}' {slot.dtype.name} {list(slot.shape)}:\n")
+        write(np.array2string(value, threshold=64, max_line_width=100) + "\n")
+    if run.instructions:
+        write(f"instructions per inference: {run.instructions[0]:,}\n")
+    for i, (step, n) in enumerate(zip(compiled.steps, run.step_instructions, strict=False)):
+        write(f"  step {i:3d} {step.op_name:<24} {step.kernel:<24} {n:>12,}\n")
+    return 0
+
+
+def add_firmware_commands(sub: Any) -> None:
+    """Add `export` and `flash` to the `micro` command line's subparsers."""
+    p = sub.add_parser("export", help="write a board's firmware project (Program as C source)")
+    p.add_argument("model", help=".tflite file")
+    p.add_argument("--board", required=True, help="board id (a folder in boards/)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="project folder to write")
+    p.add_argument(
+        "--input",
+        action="append",
+        metavar="NPY",
+        help="input tensor to run, as .npy (repeat per input; default zeros)",
+    )
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("flash", help="build the firmware with PlatformIO and run or upload it")
+    p.add_argument("model", help=".tflite file")
+    p.add_argument("--board", required=True, help="board id (a folder in boards/)")
+    p.add_argument(
+        "--input",
+        action="append",
+        metavar="NPY",
+        help="input tensor, as .npy (repeat per input; default zeros)",
+    )
+    p.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        help="where to write the project (default .micro-build/<model>-<board>)",
+    )
+    p.set_defaults(func=_cmd_flash)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m micro.firmware")
+    parser.add_argument("command", choices=["setup"])
+    parser.parse_args(argv)
+    try:
+        for line in setup():
+            sys.stdout.write(line + "\n")
+    except (subprocess.CalledProcessError, OSError) as exc:
+        sys.stderr.write(f"setup failed: {exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The promise: the firmware on each emulated board gives exactly the host's output bytes,
+for the reference models and for generated ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from difftest import random_inputs
+from models import fully_connected_chain
+
+import micro
+from micro import firmware
+from micro.boards import load_board
+
+EMULATED = ["mps2-an385", "mps2-an386", "mps2-an500"]
+SEEDS = (0, 1, 2)
+
+
+def assert_board_matches_host(model: bytes, board_id: str, build_dir: Path) -> firmware.Flash:
+    """Run `model` on the host and on the board for each seed's input: same bytes."""
+    try:
+        it = micro.Interpreter.from_bytes(model)
+    except micro.UnsupportedOpError as exc:
+        pytest.skip(f"the host runtime does not support this model yet: {exc}")
+    sets = [random_inputs(it, seed) for seed in SEEDS]
+    expected = []
+    for inputs in sets:
+        for i, x in enumerate(inputs):
+            it.set_input(x, i)
+        it.invoke()
+        expected.append([it.get_output(k).tobytes() for k in range(len(it.compiled.outputs))])
+    result = firmware.flash(
+        it.compiled.program,
+        board_id,
+        [[x.tobytes() for x in inputs] for inputs in sets],
+        build_dir,
+    )
+    run = result.run
+    assert run is not None and run.init_status == 0 and run.status == 0, run and run.log
+    for s, outputs in enumerate(expected):
+        for k, data in enumerate(outputs):
+            got = run.outputs[(s, k)]
+            assert got == data, f"set {s} output {k}: board {got.hex()} host {data.hex()}"
+    assert len(run.instructions) == len(SEEDS) and min(run.instructions) > 0
+    assert len(run.step_instructions) == len(it.compiled.steps)
+    assert result.bundle.arena_size == it.arena_used_bytes()
+    return result
+
+
+@pytest.mark.parametrize("board", EMULATED)
+def test_hello_world(
+    board: str, toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    model = reference("tflm/hello_world/hello_world_int8.tflite").read_bytes()
+    assert_board_matches_host(model, board, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "tflm/micro_speech/micro_speech_quantized.tflite",
+        "tflm/person_detection/person_detect.tflite",
+    ],
+    ids=lambda r: Path(r).stem,
+)
+def test_reference_models(
+    rel: str, board: str, toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    assert_board_matches_host(reference(rel).read_bytes(), board, tmp_path)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_generated_on_m4f(seed: int, toolchain: None, tmp_path: Path) -> None:
+    assert_board_matches_host(fully_connected_chain(seed), "mps2-an386", tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+@pytest.mark.parametrize("seed", range(2, 8))
+def test_generated(seed: int, board: str, toolchain: None, tmp_path: Path) -> None:
+    assert_board_matches_host(fully_connected_chain(seed), board, tmp_path)
+
+
+def test_only_the_used_kernels_are_linked(toolchain: None, tmp_path: Path) -> None:
+    program = micro.Interpreter.from_bytes(fully_connected_chain(0)).compiled.program
+    result = firmware.flash(program, "mps2-an386", None, tmp_path, count=False)
+    symbols = firmware.symbols(result.build.elf)
+    linked = sorted(s for s in symbols if s.startswith("micro_kernel_") and s != "micro_kernel_get")
+    assert linked == ["micro_kernel_fully_connected_s8"]
+    assert result.bundle.kernels == ["fully_connected_s8"]
+    assert load_board("mps2-an386").emulated
+    # The image is small: runner, executor, one kernel, startup and the Program.
+    assert result.build.flash < result.bundle.program_size + 8 * 1024, result.build.sections
