@@ -20,12 +20,10 @@ import argparse
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,12 +38,6 @@ from .program import HEADER_FORMAT, HEADER_SIZE
 
 PLATFORM_DIR = ROOT / "firmware" / "platform"
 RUNNER_DIR = ROOT / "firmware" / "runner"
-PLUGIN_SOURCE = ROOT / "firmware" / "qemu" / "insncount.c"
-
-# PlatformIO 6.2 runs SCons from its "tool-scons" package, pinned to ~4.41101.0 (SCons
-# 4.11.1); we seed it from PyPI's wheel since the registry that serves it is not reachable.
-SCONS_VERSION = "4.11.1"
-TOOL_SCONS_VERSION = "4.41101.0"
 
 # What the firmware needs besides the Program and the arena, to refuse a model that cannot
 # fit before anything is built. Measured on mps2-an386 (runner + executor + the FC kernel +
@@ -61,7 +53,8 @@ class FirmwareError(MicroError):
 
 
 def core_dir() -> Path:
-    """PlatformIO's core folder for micro: project-local, so ~/.platformio is untouched."""
+    """PlatformIO's core folder for micro: project-local, so ~/.platformio is untouched.
+    scripts/setup_firmware.sh seeds it (same default, same MICRO_PIO_CORE_DIR)."""
     return Path(os.environ.get("MICRO_PIO_CORE_DIR", ROOT / ".pio-core"))
 
 
@@ -77,103 +70,6 @@ def pio_env() -> dict[str, str]:
         PLATFORMIO_DISABLE_UPGRADE_CHECK="true",  # else a 60 s network timeout once a week
     )
     return env
-
-
-# -- setup ---------------------------------------------------------------------------------
-
-
-def setup() -> list[str]:
-    """Make `pio run` work offline: seed tool-scons, build the QEMU counting plugin."""
-    done = [_seed_tool_scons(core_dir() / "packages" / "tool-scons")]
-    done.append(_build_plugin())
-    return done
-
-
-def _seed_tool_scons(dest: Path) -> str:
-    if (dest / "scons-local" / "SCons").is_dir() and (dest / ".piopm").is_file():
-        return f"tool-scons: present in {dest}"
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "-q",
-                "--no-deps",
-                "--only-binary=:all:",
-                f"scons=={SCONS_VERSION}",
-                "-d",
-                tmp,
-            ],
-            check=True,
-        )
-        wheel = next(Path(tmp).glob("scons-*.whl"))
-        shutil.rmtree(dest, ignore_errors=True)
-        (dest / "scons-local").mkdir(parents=True)
-        with zipfile.ZipFile(wheel) as zf:
-            zf.extractall(
-                dest / "scons-local", [n for n in zf.namelist() if n.startswith("SCons/")]
-            )
-    # PlatformIO runs `python <tool-scons>/scons.py`; .piopm must name the owner "platformio"
-    # or PlatformIO does not recognise the package and goes to the registry for it.
-    (dest / "scons.py").write_text(
-        "import os, sys\n"
-        "sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),"
-        " 'scons-local'))\n"
-        "if __name__ == '__main__':\n"
-        "    import SCons.Script\n"
-        "    SCons.Script.main()\n"
-    )
-    (dest / "package.json").write_text(
-        json.dumps(
-            {
-                "name": "tool-scons",
-                "version": TOOL_SCONS_VERSION,
-                "system": "*",
-                "description": f"SCons {SCONS_VERSION} from PyPI's wheel",
-                "license": "MIT",
-            }
-        )
-    )
-    (dest / ".piopm").write_text(
-        json.dumps(
-            {
-                "type": "tool",
-                "name": "tool-scons",
-                "version": TOOL_SCONS_VERSION,
-                "spec": {
-                    "owner": "platformio",
-                    "id": None,
-                    "name": "tool-scons",
-                    "requirements": f"~{TOOL_SCONS_VERSION}",
-                    "uri": None,
-                },
-            }
-        )
-    )
-    return f"tool-scons: SCons {SCONS_VERSION} seeded into {dest}"
-
-
-def _build_plugin() -> str:
-    out = plugin_path()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "gcc",
-            "-shared",
-            "-fPIC",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-o",
-            str(out),
-            str(PLUGIN_SOURCE),
-        ],
-        check=True,
-    )
-    return f"QEMU instruction-count plugin: {out}"
 
 
 # -- export --------------------------------------------------------------------------------
@@ -412,8 +308,7 @@ def build(project: str | os.PathLike[str], board: Board) -> Build:
     project = Path(project)
     if not (core_dir() / "packages" / "tool-scons" / ".piopm").is_file():
         raise FirmwareError(
-            "PlatformIO is not set up for offline builds: run scripts/setup_firmware.sh "
-            "(or `python -m micro.firmware setup`)"
+            "PlatformIO is not set up for offline builds: run scripts/setup_firmware.sh"
         )
     _pio(["run", "-d", str(project), "-e", board.id])
     elf = project / ".pio" / "build" / board.id / "firmware.elf"
@@ -690,20 +585,3 @@ def add_firmware_commands(sub: Any) -> None:
         help="where to write the project (default .micro-build/<model>-<board>)",
     )
     p.set_defaults(func=_cmd_flash)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m micro.firmware")
-    parser.add_argument("command", choices=["setup"])
-    parser.parse_args(argv)
-    try:
-        for line in setup():
-            sys.stdout.write(line + "\n")
-    except (subprocess.CalledProcessError, OSError) as exc:
-        sys.stderr.write(f"setup failed: {exc}\n")
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
