@@ -268,12 +268,12 @@ class _FlatReader:
         self.aligned(pos, size, f"field {t.name}.{f.name}", where)
         return pos
 
-    def _enum(self, f: schema.Field, value: int, where: str) -> Any:
+    def _enum(self, t: _Table, f: schema.Field, value: int, where: str) -> Any:
         assert f.enum is not None
         try:
             return f.enum(value)
         except ValueError:
-            self.fail(where, f"field {f.name}: {value} is not a valid {f.enum.__name__}")
+            self.fail(where, f"field {t.name}.{f.name}: {value} is not a valid {f.enum.__name__}")
 
     def _value(self, t: _Table, offset: int, f: schema.Field, where: str) -> Any:
         buf = self.buf
@@ -283,7 +283,7 @@ class _FlatReader:
             pos = self._field(t, offset, scalar.size, f, where)
             value = scalar.unpack_from(buf, pos)[0]
             if f.enum is not None:
-                return self._enum(f, value, where)
+                return self._enum(t, f, value, where)
             if kind == "utype":
                 assert f.ref is not None
                 if value > len(schema.UNIONS[f.ref]):
@@ -308,7 +308,7 @@ class _FlatReader:
         n, start = self.vector(target, element_struct.size, what, where)
         values = struct.unpack_from(f"<{n}{schema.SCALAR_FORMATS[element]}", buf, start)
         if f.enum is not None:
-            return tuple(self._enum(f, v, where) for v in values)
+            return tuple(self._enum(t, f, v, where) for v in values)
         return values
 
     def vector(self, pos: int, element_size: int, what: str, where: str) -> tuple[int, int]:

@@ -246,7 +246,8 @@ def test_model_facts(reference: Reference) -> None:
     assert conv.options["dilation_w_factor"] == 1  # schema default, absent from the file
     weights = graph.tensors[conv.inputs[1]]
     assert weights.is_constant and weights.type == schema.TensorType.INT8
-    assert weights.quant is not None and weights.nbytes == weights.data.nbytes  # type: ignore[union-attr]
+    assert weights.quant is not None and weights.data is not None
+    assert weights.nbytes == weights.data.nbytes
     assert graph.tensors[graph.inputs[0]].data is None
 
 
@@ -453,7 +454,8 @@ def test_bad_enum_and_union_values() -> None:
     spec, options = b._operators[0].options  # type: ignore[misc]
     options["fused_activation_function"] = 7
     _fails(
-        _unchecked(b), r"field fused_activation_function: 7 is not a valid ActivationFunctionType"
+        _unchecked(b),
+        r"FullyConnectedOptions\.fused_activation_function: 7 is not a valid ActivationFunction",
     )
     b._operators[0].options = (schema.OptionsSpec("BuiltinOptions", 200, spec.table), {})
     _fails(_unchecked(b), r"field Operator\.builtin_options_type: unknown BuiltinOptions type 200")
@@ -462,7 +464,7 @@ def test_bad_enum_and_union_values() -> None:
     b._operators[0].options = (add, {})
     _fails(_unchecked(b), r"carries AddOptions, but FULLY_CONNECTED takes FullyConnectedOptions")
     b._tensors[0].type = 99  # type: ignore[assignment]
-    _fails(_unchecked(b), r"field type: 99 is not a valid TensorType")
+    _fails(_unchecked(b), r"field Tensor\.type: 99 is not a valid TensorType")
 
 
 def test_buffer_zero_must_be_empty() -> None:
@@ -481,7 +483,8 @@ def test_unrepresentable_constant() -> None:
 
 def test_buffer_offset_outside_the_file() -> None:
     data = _builder().build(use_buffer_offset=True)
-    assert load_model(data).subgraphs[0].tensors[2].data.tolist() == [1, 2, 3]  # type: ignore[union-attr]
+    bias = load_model(data).subgraphs[0].tensors[2]
+    assert bias.data is not None and bias.data.tolist() == [1, 2, 3]
     _fails(data[:-8], r"buffer 2: file truncated: buffer data at offset \d+ needs 12 bytes")
 
 

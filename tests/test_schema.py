@@ -93,7 +93,8 @@ def test_table_layout(name: str) -> None:
         if f.deprecated or method is None:
             continue  # deprecated fields have no accessor; others are newer than LiteRT's
         source = inspect.getsource(method)
-        assert int(re.search(r"Offset\((\d+)\)", source).group(1)) == 4 + 2 * slot, f.name  # type: ignore[union-attr]
+        vtable_offset = re.search(r"Offset\((\d+)\)", source)
+        assert vtable_offset is not None and int(vtable_offset.group(1)) == 4 + 2 * slot, f.name
         indexed = "(self, j)" in source
         flags = re.search(r"number_types\.(\w+)Flags, [oa]", source)
         if f.kind in ("table", "union"):
