@@ -409,7 +409,7 @@ def _random_model(rng: np.random.Generator) -> tuple[ModelBuilder, list[dict[str
 
 def test_random_models_round_trip() -> None:
     rng = np.random.default_rng(2024)
-    for i in range(300):
+    for i in range(200):
         b, specs = _random_model(rng)
         data = b.build(use_buffer_offset=i % 3 == 0)
         model = load_model(data)
