@@ -24,6 +24,14 @@ BUILTINS: dict[int, str] = {
     # activations, quantize, elementwise arithmetic
 
     # data movement
+    B.RESHAPE: "reshape.prepare_reshape",
+    B.SQUEEZE: "reshape.prepare_squeeze",
+    B.EXPAND_DIMS: "reshape.prepare_expand_dims",
+    B.CONCATENATION: "concatenation.prepare",
+    B.PAD: "pad.prepare",
+    B.PADV2: "pad.prepare",
+    B.STRIDED_SLICE: "strided_slice.prepare",
+    B.TRANSPOSE: "transpose.prepare",
 
     # signal builtins
 

@@ -80,13 +80,13 @@ def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
         got = run_micro(model, inputs)
         if sanitized.enabled():
             for g, s in zip(got, run_sanitized(it, inputs), strict=True):
-                assert np.array_equal(g.view(np.uint8), s.view(np.uint8)), "sanitized differs"
+                assert g.tobytes() == s.tobytes(), "sanitized differs"
         assert len(got) == len(expected), f"seed {seed}: {len(got)} outputs vs {len(expected)}"
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
             assert g.dtype == e.dtype, f"seed {seed}, output {k}: dtype {g.dtype} vs {e.dtype}"
             assert g.size == e.size, f"seed {seed}, output {k}: shape {g.shape} vs {e.shape}"
             g, e = g.reshape(e.shape), e
-            if not np.array_equal(g.view(np.uint8), e.view(np.uint8)):
+            if g.tobytes() != e.tobytes():
                 bad = np.flatnonzero(g.ravel().view(np.uint8) != e.ravel().view(np.uint8))
                 raise AssertionError(
                     f"seed {seed}, output {k}: {bad.size} of {e.nbytes} bytes differ; first at "

@@ -43,4 +43,18 @@ static inline int micro_requant_ok(const int32_t *multiplier, const int32_t *shi
     return 1;
 }
 
+/* Element sizes of the type-agnostic data movement kernels. */
+static inline int micro_elem_size_ok(int32_t es)
+{
+    return es == 1 || es == 2 || es == 4 || es == 8;
+}
+
+/* 1 if two operands share no byte (a kernel may then use memcpy between them). */
+static inline int micro_disjoint(const void *a, uint32_t a_size, const void *b, uint32_t b_size)
+{
+    const uintptr_t x = (uintptr_t)a;
+    const uintptr_t y = (uintptr_t)b;
+    return x + a_size <= y || y + b_size <= x;
+}
+
 #endif

@@ -16,6 +16,8 @@ extern const micro_kernel_t micro_kernel_depthwise_conv_s8;
 /* activations, quantize, elementwise arithmetic */
 
 /* data movement */
+extern const micro_kernel_t micro_kernel_strided_copy;
+extern const micro_kernel_t micro_kernel_pad;
 
 /* signal */
 
@@ -32,6 +34,8 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     /* activations, quantize, elementwise arithmetic */
 
     /* data movement */
+    MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),
+    MICRO_ENTRY(MICRO_K_PAD, pad),
 
     /* signal */
 

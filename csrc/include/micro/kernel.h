@@ -44,6 +44,8 @@ typedef enum {
     /* activations, quantize, elementwise arithmetic: 25-39 */
 
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
+    MICRO_K_STRIDED_COPY = 40,
+    MICRO_K_PAD = 41,
 
     /* signal (speech front end) and its builtins: 64-95 */
 

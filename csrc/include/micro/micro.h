@@ -29,6 +29,8 @@
 /* activations, quantize, elementwise arithmetic */
 
 /* data movement */
+#include "micro/kernels/strided_copy.h"
+#include "micro/kernels/pad.h"
 
 /* signal */
 

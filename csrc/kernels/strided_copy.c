@@ -1,0 +1,114 @@
+#include "micro/kernels/strided_copy.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "micro/kernel.h"
+#include "check.h"
+
+/* One innermost run of n elements. A memcpy of a constant size compiles to a plain load and
+ * store, stays defined for any alignment and for every element type. */
+#define MICRO_COPY_RUN(ES)                                                   \
+    for (int32_t i = 0; i < n; ++i) {                                        \
+        memcpy(dst + (ptrdiff_t)i * dstep, src + (ptrdiff_t)i * sstep, ES); \
+    }
+
+static void copy_run(uint8_t *dst, const uint8_t *src, int32_t n, int32_t dst_stride,
+                     int32_t src_stride, int32_t es)
+{
+    if (dst_stride == 1 && src_stride == 1) {
+        memcpy(dst, src, (size_t)n * (size_t)es);
+        return;
+    }
+    const ptrdiff_t dstep = (ptrdiff_t)dst_stride * es;
+    const ptrdiff_t sstep = (ptrdiff_t)src_stride * es;
+    switch (es) {
+    case 1:
+        for (int32_t i = 0; i < n; ++i) {
+            dst[(ptrdiff_t)i * dstep] = src[(ptrdiff_t)i * sstep];
+        }
+        break;
+    case 2:
+        MICRO_COPY_RUN(2)
+        break;
+    case 4:
+        MICRO_COPY_RUN(4)
+        break;
+    default:
+        MICRO_COPY_RUN(8)
+        break;
+    }
+}
+
+micro_status_t micro_strided_copy(const micro_strided_copy_params_t *p, const void *src,
+                                  void *dst)
+{
+    const int32_t last = p->n_dims - 1;
+    const int32_t es = p->elem_size;
+    int32_t index[MICRO_COPY_MAX_DIMS] = {0};
+    /* Element offsets of the current run's first element; 64-bit so that stepping one past
+     * the end of a dimension cannot overflow before it is rewound. */
+    int64_t s = p->src_offset;
+    int64_t d = p->dst_offset;
+    for (;;) {
+        copy_run((uint8_t *)dst + (ptrdiff_t)d * es, (const uint8_t *)src + (ptrdiff_t)s * es,
+                 p->shape[last], p->dst_stride[last], p->src_stride[last], es);
+        int32_t k = last - 1;
+        for (; k >= 0; --k) {
+            s += p->src_stride[k];
+            d += p->dst_stride[k];
+            if (++index[k] < p->shape[k]) {
+                break;
+            }
+            s -= (int64_t)p->shape[k] * p->src_stride[k];
+            d -= (int64_t)p->shape[k] * p->dst_stride[k];
+            index[k] = 0;
+        }
+        if (k < 0) {
+            return MICRO_OK;
+        }
+    }
+}
+
+/* 1 if every element the view reaches lies inside an operand of `size` bytes. */
+static int view_fits(const int32_t *shape, const int32_t *stride, int32_t n, int32_t offset,
+                     int32_t es, uint32_t size)
+{
+    int64_t lo = offset;
+    int64_t hi = offset;
+    for (int32_t k = 0; k < n; ++k) {
+        const int64_t span = (int64_t)(shape[k] - 1) * stride[k];
+        if (span > INT32_MAX || span < -INT32_MAX) {
+            return 0;
+        }
+        if (span < 0) {
+            lo += span;
+        } else {
+            hi += span;
+        }
+    }
+    return lo >= 0 && (hi + 1) * es <= INT32_MAX && micro_fits(size, hi + 1, es);
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_strided_copy(params, op[0], op[1]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_strided_copy_params_t *p = params;
+    if (!micro_elem_size_ok(p->elem_size) || !micro_in_range(p->n_dims, 1, MICRO_COPY_MAX_DIMS) ||
+        micro_count(p->shape, p->n_dims) < 0 || p->src_offset < 0 || p->dst_offset < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!view_fits(p->shape, p->src_stride, p->n_dims, p->src_offset, p->elem_size, size[0]) ||
+        !view_fits(p->shape, p->dst_stride, p->n_dims, p->dst_offset, p->elem_size, size[1]) ||
+        !micro_disjoint(op[0], size[0], op[1], size[1])) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_strided_copy = {
+    step, check, sizeof(micro_strided_copy_params_t), 2};
