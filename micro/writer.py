@@ -24,11 +24,10 @@ import numpy.typing as npt
 from . import schema
 from .schema import BuiltinOperator, TensorType
 
-__all__ = ["ModelBuilder"]
+__all__ = ["FlatBufferBuilder", "ModelBuilder"]
 
 _U32 = struct.Struct("<I")
 _I32 = struct.Struct("<i")
-_H = struct.Struct("<H")
 
 
 class _Offset(int):
