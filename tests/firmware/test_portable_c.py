@@ -1,0 +1,46 @@
+"""csrc/ compiles for every Cortex-M core micro targets under strict warnings, and needs
+nothing from the C library beyond <string.h>'s memory functions (and libgcc's helpers)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORES = {
+    "cortex-m0plus": ["-mcpu=cortex-m0plus", "-mfloat-abi=soft"],
+    "cortex-m3": ["-mcpu=cortex-m3", "-mfloat-abi=soft"],
+    "cortex-m4f": ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+    "cortex-m7f": ["-mcpu=cortex-m7", "-mfloat-abi=hard", "-mfpu=fpv5-d16"],
+}
+FLAGS = ["-mthumb", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-Os", "-c"]
+LIBC_ALLOWED = {"memcpy", "memset", "memmove", "memcmp"}
+
+
+@pytest.mark.parametrize("core", sorted(CORES))
+def test_csrc_builds_and_needs_no_libc(core: str, tmp_path: Path) -> None:
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc is not installed (scripts/setup_firmware.sh)")
+    sources = sorted(str(p) for p in (ROOT / "csrc").rglob("*.c"))
+    subprocess.run(
+        ["arm-none-eabi-gcc", *CORES[core], *FLAGS, f"-I{ROOT / 'csrc' / 'include'}", *sources],
+        cwd=tmp_path,
+        check=True,
+    )
+    defined: set[str] = set()
+    undefined: set[str] = set()
+    for obj in tmp_path.glob("*.o"):
+        out = subprocess.run(
+            ["arm-none-eabi-nm", str(obj)], capture_output=True, text=True, check=True
+        ).stdout
+        for line in out.splitlines():
+            parts = line.split()
+            if parts[0] == "U":
+                undefined.add(parts[1])
+            elif len(parts) == 3:
+                defined.add(parts[2])
+    external = {s for s in undefined - defined if not s.startswith("__aeabi_")}
+    assert external <= LIBC_ALLOWED, f"csrc needs {sorted(external - LIBC_ALLOWED)} on {core}"
