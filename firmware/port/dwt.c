@@ -5,16 +5,14 @@
 #define DEMCR_TRCENA (1u << 24)
 #define DWT_CTRL (*(volatile uint32_t *)0xE0001000u)
 #define DWT_CYCCNT (*(volatile uint32_t *)0xE0001004u)
-#define DWT_LAR (*(volatile uint32_t *)0xE0001FB0u) /* Cortex-M7 only: lock access */
+#define DWT_LAR (*(volatile uint32_t *)0xE0001FB0u)
 #define DWT_CTRL_CYCCNTENA 1u
 
 uint32_t micro_port_cycles(void)
 {
     if (!(DWT_CTRL & DWT_CTRL_CYCCNTENA)) {
         DEMCR |= DEMCR_TRCENA;
-#if defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && (__ARM_FP & 8)
-        DWT_LAR = 0xC5ACCE55u; /* Cortex-M7 (double-precision FPU): unlock the DWT */
-#endif
+        DWT_LAR = 0xC5ACCE55u; /* Cortex-M7 keeps the DWT locked; elsewhere it is ignored */
         DWT_CYCCNT = 0;
         DWT_CTRL |= DWT_CTRL_CYCCNTENA;
     }

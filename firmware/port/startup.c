@@ -38,10 +38,16 @@ __attribute__((noreturn)) void micro_default_handler(void)
     micro_port_exit(251);
 }
 
+#define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
+
+typedef void (*micro_vector_t)(void);
+extern const micro_vector_t micro_vectors[16];
 
 __attribute__((noreturn)) void micro_reset_handler(void)
 {
+    /* A bootloader may have left VTOR at its own table (Nano 33 BLE, RP2040's boot2). */
+    SCB_VTOR = (uint32_t)(uintptr_t)micro_vectors;
     for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
         *dst++ = *src++;
     }
@@ -55,8 +61,6 @@ __attribute__((noreturn)) void micro_reset_handler(void)
     micro_port_init();
     micro_port_exit(main());
 }
-
-typedef void (*micro_vector_t)(void);
 
 /* Core exceptions only: external interrupts are never enabled. */
 __attribute__((section(".vectors"), used)) const micro_vector_t micro_vectors[16] = {
