@@ -20,6 +20,13 @@ BUILTINS: dict[int, str] = {
     B.DEPTHWISE_CONV_2D: "depthwise_conv.prepare",
 
     # pooling, reductions, softmax, logistic, tanh
+    B.AVERAGE_POOL_2D: "pooling.prepare_average",
+    B.MAX_POOL_2D: "pooling.prepare_max",
+    B.MEAN: "reduce.prepare_mean",
+    B.SUM: "reduce.prepare_sum",
+    B.SOFTMAX: "softmax.prepare",
+    B.LOGISTIC: "logistic_tanh.prepare_logistic",
+    B.TANH: "logistic_tanh.prepare_tanh",
 
     # activations, quantize, elementwise arithmetic
 

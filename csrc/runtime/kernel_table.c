@@ -12,6 +12,11 @@ extern const micro_kernel_t micro_kernel_conv_s8;
 extern const micro_kernel_t micro_kernel_depthwise_conv_s8;
 
 /* pooling, reductions, softmax, logistic, tanh */
+extern const micro_kernel_t micro_kernel_average_pool_s8;
+extern const micro_kernel_t micro_kernel_max_pool_s8;
+extern const micro_kernel_t micro_kernel_mean_s8;
+extern const micro_kernel_t micro_kernel_softmax_s8;
+extern const micro_kernel_t micro_kernel_lut_s8;
 
 /* activations, quantize, elementwise arithmetic */
 
@@ -30,6 +35,11 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_DEPTHWISE_CONV_S8, depthwise_conv_s8),
 
     /* pooling, reductions, softmax, logistic, tanh */
+    MICRO_ENTRY(MICRO_K_AVERAGE_POOL_S8, average_pool_s8),
+    MICRO_ENTRY(MICRO_K_MAX_POOL_S8, max_pool_s8),
+    MICRO_ENTRY(MICRO_K_MEAN_S8, mean_s8),
+    MICRO_ENTRY(MICRO_K_SOFTMAX_S8, softmax_s8),
+    MICRO_ENTRY(MICRO_K_LUT_S8, lut_s8),
 
     /* activations, quantize, elementwise arithmetic */
 

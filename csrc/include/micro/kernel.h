@@ -40,6 +40,11 @@ typedef enum {
     MICRO_K_DEPTHWISE_CONV_S8 = 11,
 
     /* pooling, reductions, softmax, logistic, tanh: 15-24 */
+    MICRO_K_AVERAGE_POOL_S8 = 15,
+    MICRO_K_MAX_POOL_S8 = 16,
+    MICRO_K_MEAN_S8 = 17,
+    MICRO_K_SOFTMAX_S8 = 18,
+    MICRO_K_LUT_S8 = 19,
 
     /* activations, quantize, elementwise arithmetic: 25-39 */
 

@@ -25,6 +25,11 @@
 #include "micro/kernels/depthwise_conv_s8.h"
 
 /* pooling, reductions, softmax, logistic, tanh */
+#include "micro/kernels/average_pool_s8.h"
+#include "micro/kernels/max_pool_s8.h"
+#include "micro/kernels/mean_s8.h"
+#include "micro/kernels/softmax_s8.h"
+#include "micro/kernels/lut_s8.h"
 
 /* activations, quantize, elementwise arithmetic */
 

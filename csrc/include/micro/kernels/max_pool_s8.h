@@ -1,0 +1,21 @@
+/*
+ * MAX_POOL_2D, int8 NHWC (input and output share scale and zero point).
+ *   output[b][y][x][c] = clamp(max over the window taps inside the input) (geometry:
+ *   pool_s8.h); padding never wins.
+ */
+#ifndef MICRO_KERNELS_MAX_POOL_S8_H
+#define MICRO_KERNELS_MAX_POOL_S8_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+#include "micro/kernels/pool_s8.h"
+
+typedef micro_pool_s8_params_t micro_max_pool_s8_params_t;
+
+/* Operands: input int8[B*H*W*C], output int8[B*OH*OW*C]. */
+micro_status_t micro_max_pool_s8(const micro_pool_s8_params_t *p, const int8_t *input,
+                                 int8_t *output);
+
+#endif

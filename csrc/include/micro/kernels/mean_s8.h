@@ -1,0 +1,38 @@
+/*
+ * MEAN (and SUM) of int8 over some axes, TFLM's integer reduction:
+ *   acc    = sum of the int8 inputs over the reduced axes (int32, wrapping)
+ *   output = clamp(output_zp + requant(acc + bias, multiplier, shift), -128, 127)
+ * with bias = -input_zp * count (wrapped to int32) and, for MEAN, 1/count already folded
+ * into multiplier and shift by the host, exactly as the reference does.
+ *
+ * The host merges adjacent axes of the same kind, so the input is dims[0..rank) with a
+ * bit per reduced axis in `reduced`; dims[0] is kept (it may be 1) and dims[1] is
+ * reduced. For each index of dims[0] the kernel sums the rest into `scratch`, one int32
+ * per output of that block (the product of the kept dims after dims[0]).
+ */
+#ifndef MICRO_KERNELS_MEAN_S8_H
+#define MICRO_KERNELS_MEAN_S8_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+#define MICRO_MEAN_MAX_DIMS 8
+
+typedef struct {
+    int32_t rank;           /* [2, MICRO_MEAN_MAX_DIMS] */
+    int32_t dims[8];        /* dims[0..rank) >= 1; the rest ignored */
+    uint32_t reduced;       /* bit i set: dims[i] is reduced; bit 0 clear, bit 1 set */
+    int32_t bias;           /* added to each sum (wrapping): -input_zp * count */
+    int32_t multiplier;     /* >= 0 */
+    int32_t shift;          /* [-31, 30], > 0: left */
+    int32_t output_zp;      /* [-128, 127] */
+} micro_mean_s8_params_t;
+
+/* Operands: input int8[prod dims], scratch int32[prod kept dims after dims[0]],
+ * output int8[prod kept dims]. The reduced count times 128 must fit in int32. */
+micro_status_t micro_mean_s8(const micro_mean_s8_params_t *p, const int8_t *input,
+                             int32_t *scratch, int8_t *output);
+
+#endif

@@ -1,0 +1,34 @@
+#include "micro/kernels/lut_s8.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+
+micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
+                            const int8_t *table, int8_t *output)
+{
+    for (int32_t i = 0; i < p->count; ++i) {
+        output[i] = table[(uint8_t)input[i]];
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_lut_s8(params, op[0], op[1], op[2]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    (void)op;
+    const micro_lut_s8_params_t *p = params;
+    if (p->count < 1) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], p->count, 1) || !micro_fits(size[1], 256, 1) ||
+        !micro_fits(size[2], p->count, 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t), 3};

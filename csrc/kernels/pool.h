@@ -1,0 +1,50 @@
+/* Window geometry checks and bounds shared by the int8 2-D pools (internal). */
+#ifndef MICRO_KERNELS_POOL_H
+#define MICRO_KERNELS_POOL_H
+
+#include <stdint.h>
+
+#include "micro/kernels/pool_s8.h"
+#include "micro/status.h"
+#include "check.h"
+
+/* Channels handled per pass: a local accumulator row the compiler can vectorise. */
+#define MICRO_POOL_BLOCK 64
+
+/* The taps [start, end) of a window starting at `origin` that fall in [0, size). */
+static inline void micro_pool_taps(int32_t origin, int32_t filter, int32_t size,
+                                   int32_t *start, int32_t *end)
+{
+    *start = origin < 0 ? -origin : 0;
+    *end = size - origin < filter ? size - origin : filter;
+}
+
+/* MICRO_OK if the params are in range, every window overlaps the input, and the input
+ * (operand 0) and output (operand 1) are large enough. */
+static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
+                                              const uint32_t *size)
+{
+    const int32_t in_dims[4] = {p->batches, p->input_h, p->input_w, p->channels};
+    const int32_t out_dims[4] = {p->batches, p->output_h, p->output_w, p->channels};
+    const int32_t window[4] = {p->filter_h, p->filter_w, p->stride_h, p->stride_w};
+    if (micro_count(in_dims, 4) < 0 || micro_count(out_dims, 4) < 0 ||
+        micro_count(window, 4) < 0 ||
+        (int64_t)p->filter_h * p->filter_w > (INT64_C(1) << 23) ||
+        !micro_in_range(p->pad_h, 0, p->filter_h - 1) ||
+        !micro_in_range(p->pad_w, 0, p->filter_w - 1) ||
+        !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
+        return MICRO_ERR_PARAMS;
+    }
+    /* The last window must still start inside the input: then none is empty. */
+    if ((int64_t)(p->output_h - 1) * p->stride_h - p->pad_h >= p->input_h ||
+        (int64_t)(p->output_w - 1) * p->stride_w - p->pad_w >= p->input_w) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], micro_count(in_dims, 4), 1) ||
+        !micro_fits(size[1], micro_count(out_dims, 4), 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+#endif

@@ -1,0 +1,116 @@
+#include "micro/kernels/softmax_s8.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "fixedpoint.h"
+#include "requant.h"
+
+/* The row's maximum, then the reciprocal of its sum of exponentials as (scale, exponent);
+ * 0 if the exponent falls outside [0, 31] (see the header). */
+static int row_scale(const int8_t *x, int32_t depth, const int32_t *exp_table, int32_t bits,
+                     int8_t *max_out, int32_t *scale, int32_t *exponent)
+{
+    int8_t max = x[0];
+    for (int32_t c = 1; c < depth; ++c) {
+        max = x[c] > max ? x[c] : max;
+    }
+    uint32_t sum = 0;
+    for (int32_t c = 0; c < depth; ++c) {
+        sum += (uint32_t)micro_round_shift_right(exp_table[max - x[c]], 12);
+    }
+    *max_out = max;
+    if (sum == 0) {
+        return 0;
+    }
+    const int32_t headroom = micro_clz32(sum);
+    *exponent = (12 - headroom) + 31 - bits;
+    if (*exponent < 0 || *exponent > 31) {
+        return 0;
+    }
+    *scale = micro_fx_one_over_one_plus_x((int32_t)((sum << headroom) - UINT32_C(0x80000000)));
+    return 1;
+}
+
+static void softmax_to_s8(const micro_softmax_s8_params_t *p, const int8_t *input,
+                          const int32_t *exp_table, int8_t *output)
+{
+    for (int32_t r = 0; r < p->rows; ++r) {
+        const int8_t *x = input + (int64_t)r * p->depth;
+        int8_t *y = output + (int64_t)r * p->depth;
+        int8_t max;
+        int32_t scale = 0, exponent = 0;
+        if (!row_scale(x, p->depth, exp_table, 8, &max, &scale, &exponent)) {
+            for (int32_t c = 0; c < p->depth; ++c) {
+                y[c] = -128;
+            }
+            continue;
+        }
+        for (int32_t c = 0; c < p->depth; ++c) {
+            const int32_t prob = micro_high_mul(scale, exp_table[max - x[c]]);
+            const int32_t v = micro_round_shift_right(prob, exponent) - 128;
+            y[c] = (int8_t)micro_clamp(v, -128, 127);
+        }
+    }
+}
+
+static void softmax_to_s16(const micro_softmax_s8_params_t *p, const int8_t *input,
+                           const int32_t *exp_table, int16_t *output)
+{
+    for (int32_t r = 0; r < p->rows; ++r) {
+        const int8_t *x = input + (int64_t)r * p->depth;
+        int16_t *y = output + (int64_t)r * p->depth;
+        int8_t max;
+        int32_t scale = 0, exponent = 0;
+        if (!row_scale(x, p->depth, exp_table, 16, &max, &scale, &exponent)) {
+            for (int32_t c = 0; c < p->depth; ++c) {
+                y[c] = -32768;
+            }
+            continue;
+        }
+        for (int32_t c = 0; c < p->depth; ++c) {
+            const int32_t prob = micro_high_mul(scale, exp_table[max - x[c]]);
+            const int32_t v = micro_round_shift_right(prob, exponent) - 32768;
+            y[c] = (int16_t)micro_clamp(v, -32768, 32767);
+        }
+    }
+}
+
+micro_status_t micro_softmax_s8(const micro_softmax_s8_params_t *p, const int8_t *input,
+                                const int32_t *exp_table, void *output)
+{
+    if (p->output_bits == 16) {
+        softmax_to_s16(p, input, exp_table, output);
+    } else {
+        softmax_to_s8(p, input, exp_table, output);
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_softmax_s8(params, op[0], op[1], op[2]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_softmax_s8_params_t *p = params;
+    const int32_t dims[2] = {p->rows, p->depth};
+    const int64_t n = micro_count(dims, 2);
+    if (n < 0 || (p->output_bits != 8 && p->output_bits != 16)) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], n, 1) || !micro_fits(size[1], 256, 4) ||
+        !micro_fits(size[2], n, p->output_bits / 8)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    const int32_t *exp_table = op[1];
+    for (int i = 0; i < 256; ++i) {
+        if (exp_table[i] < 0) {
+            return MICRO_ERR_PARAMS;
+        }
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_softmax_s8 = {step, check, sizeof(micro_softmax_s8_params_t),
+                                                3};

@@ -1,0 +1,171 @@
+"""gemmlowp-style fixed-point arithmetic on Python ints, bit for bit.
+
+TFLM's reference kernels compute exp, logistic, tanh and reciprocals in gemmlowp's fixed
+point (fixedpoint/fixedpoint.h): a Qm value is an int32 with m integer bits and 31 - m
+fractional bits. micro uses these functions on the host to fill lookup tables that make the
+C kernels exact and fast (csrc/kernels/fixedpoint.h is the C twin of the few pieces that
+run on the device). Every function takes and returns int32 values as Python ints;
+additions wrap like the reference's int32 additions, products and power-of-two rescales
+round and saturate as gemmlowp's.
+"""
+
+from __future__ import annotations
+
+INT32_MIN = -(1 << 31)
+INT32_MAX = (1 << 31) - 1
+
+
+def wrap32(x: int) -> int:
+    """x modulo 2^32 as a signed int32 (two's complement wrap)."""
+    return ((x + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+
+
+def _div_trunc(a: int, b: int) -> int:
+    """C's integer division: truncates toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def high_mul(a: int, b: int) -> int:
+    """SaturatingRoundingDoublingHighMul: round(a * b / 2^31), INT32_MIN^2 saturating."""
+    if a == INT32_MIN and b == INT32_MIN:
+        return INT32_MAX
+    ab = a * b
+    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
+    return _div_trunc(ab + nudge, 1 << 31)
+
+
+def rounding_divide_by_pot(x: int, exponent: int) -> int:
+    """RoundingDivideByPOT: x / 2^exponent, rounding half away from zero."""
+    mask = (1 << exponent) - 1
+    remainder = x & mask
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return (x >> exponent) + (1 if remainder > threshold else 0)
+
+
+def multiply_by_pot(x: int, exponent: int) -> int:
+    """SaturatingRoundingMultiplyByPOT: saturating left shift or rounding right shift."""
+    if exponent > 0:
+        threshold = (1 << (31 - exponent)) - 1
+        if x > threshold:
+            return INT32_MAX
+        if x < -threshold:
+            return INT32_MIN
+        return x << exponent
+    if exponent < 0:
+        return rounding_divide_by_pot(x, -exponent)
+    return x
+
+
+def rescale(x: int, src_bits: int, dst_bits: int) -> int:
+    """Rescale<dst_bits>(x) of a Q`src_bits` value."""
+    return multiply_by_pot(x, src_bits - dst_bits)
+
+
+def multiply_by_quantized_multiplier(x: int, multiplier: int, shift: int) -> int:
+    """TFLite's double-rounding MultiplyByQuantizedMultiplier (shift > 0: left)."""
+    left = max(shift, 0)
+    right = max(-shift, 0)
+    return rounding_divide_by_pot(high_mul(wrap32(x * (1 << left)), multiplier), right)
+
+
+def rounding_half_sum(a: int, b: int) -> int:
+    total = a + b
+    return _div_trunc(total + (1 if total >= 0 else -1), 2)
+
+
+def _exp_on_interval_between_negative_one_quarter_and_0_excl(a: int) -> int:
+    """exp(a) for a Q0 value a in [-1/4, 0): Taylor expansion around -1/8."""
+    constant_term = 1895147668  # exp(-1/8)
+    constant_1_over_3 = 715827883
+    x = wrap32(a + (1 << 28))
+    x2 = high_mul(x, x)
+    x3 = high_mul(x2, x)
+    x4 = high_mul(x2, x2)
+    x4_over_4 = multiply_by_pot(x4, -2)
+    poly = multiply_by_pot(wrap32(high_mul(wrap32(x4_over_4 + x3), constant_1_over_3) + x2), -1)
+    return wrap32(constant_term + high_mul(constant_term, wrap32(x + poly)))
+
+
+# exp(-2^k) in Q0 for k = -2..4, gemmlowp's barrel-shifter constants.
+_EXP_BARREL = (
+    (-2, 1672461947),
+    (-1, 1302514674),
+    (0, 790015084),
+    (1, 290630308),
+    (2, 39332535),
+    (3, 720401),
+    (4, 242),
+)
+
+
+def exp_on_negative_values(a: int, integer_bits: int) -> int:
+    """exp(a) in Q0 for a Q`integer_bits` value a <= 0."""
+    fractional_bits = 31 - integer_bits
+    one_quarter = 1 << (fractional_bits - 2)
+    mask = one_quarter - 1
+    a_mod_quarter_minus_one_quarter = wrap32((a & mask) - one_quarter)
+    result = _exp_on_interval_between_negative_one_quarter_and_0_excl(
+        rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0)
+    )
+    remainder = wrap32(a_mod_quarter_minus_one_quarter - a)
+    for exponent, multiplier in _EXP_BARREL:
+        if integer_bits > exponent and remainder & (1 << (fractional_bits + exponent)):
+            result = high_mul(result, multiplier)
+    if integer_bits > 5 and a < -(1 << (36 - integer_bits)):
+        result = 0
+    if a == 0:
+        result = INT32_MAX
+    return result
+
+
+def _newton_reciprocal_q2(a: int) -> int:
+    """1 / ((1 + a) / 2) in Q2 for a Q0 value a in [0, 1): three Newton-Raphson steps."""
+    half_denominator = rounding_half_sum(a, INT32_MAX)
+    x = wrap32(1515870810 + high_mul(half_denominator, -1010580540))  # 48/17 - 32/17 d
+    one_q2 = 1 << 29
+    for _ in range(3):
+        error = wrap32(one_q2 - high_mul(half_denominator, x))
+        x = wrap32(x + multiply_by_pot(high_mul(x, error), 2))
+    return x
+
+
+def one_over_one_plus_x_for_x_in_0_1(a: int) -> int:
+    """1 / (1 + a) in Q0 for a Q0 value a in [0, 1)."""
+    return multiply_by_pot(_newton_reciprocal_q2(a), 1)
+
+
+def one_minus_x_over_one_plus_x_for_x_in_0_1(a: int) -> int:
+    """(1 - a) / (1 + a) in Q0 for a Q0 value a in [0, 1)."""
+    return multiply_by_pot(wrap32(_newton_reciprocal_q2(a) - (1 << 29)), 2)
+
+
+def logistic(a: int, integer_bits: int) -> int:
+    """1 / (1 + exp(-a)) in Q0 for a Q`integer_bits` value a."""
+    if a == 0:
+        return 1 << 30
+    magnitude = a if a > 0 else wrap32(-a)
+    positive = one_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(wrap32(-magnitude), integer_bits)
+    )
+    return positive if a > 0 else wrap32(INT32_MAX - positive)
+
+
+def tanh(a: int, integer_bits: int) -> int:
+    """tanh(a) in Q0 for a Q`integer_bits` value a."""
+    if a == 0:
+        return 0
+    non_positive = a if a < 0 else wrap32(-a)
+    # exp(2 * n): the same raw value read with one more integer bit.
+    t = one_minus_x_over_one_plus_x_for_x_in_0_1(
+        exp_on_negative_values(non_positive, integer_bits + 1)
+    )
+    return wrap32(-t) if a < 0 else t
+
+
+def get_reciprocal(x: int, integer_bits: int) -> tuple[int, int]:
+    """TFLite's GetReciprocal of a positive Q`integer_bits` x: (Q0 scale, bits over unit)."""
+    headroom_plus_one = 32 - (x & 0xFFFFFFFF).bit_length()
+    num_bits_over_unit = integer_bits - headroom_plus_one
+    shifted_minus_one = wrap32(((x & 0xFFFFFFFF) << headroom_plus_one) - (1 << 31))
+    return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one), num_bits_over_unit

@@ -1,0 +1,72 @@
+"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 NHWC, any window, stride and SAME/VALID padding.
+
+TFLM's reference pools work on the raw int8 values: input and output must share scale and
+zero point (its prepare fails otherwise), the fused activation clamps in the output's
+quantization, and the average divides by the number of taps inside the input.
+"""
+
+from __future__ import annotations
+
+from ..quant import activation_range_int
+from ._shapes import compute_padding
+from .base import OpContext
+
+
+def prepare_average(ctx: OpContext) -> None:
+    _prepare(ctx, "average_pool_s8")
+
+
+def prepare_max(ctx: OpContext) -> None:
+    _prepare(ctx, "max_pool_s8")
+
+
+def _prepare(ctx: OpContext, kernel: str) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int8")
+    ctx.check_dtype(out, "int8")
+    if len(x.shape) != 4 or len(out.shape) != 4:
+        raise ctx.malformed(f"input {x.shape} and output {out.shape} must be 4-D (NHWC)")
+    in_scale, in_zp = ctx.quant(x)
+    out_scale, out_zp = ctx.quant(out)
+    if abs(in_scale - out_scale) > 1e-6 or in_zp != out_zp:
+        raise ctx.unsupported(
+            f"input (scale {in_scale}, zero point {in_zp}) and output (scale {out_scale}, "
+            f"zero point {out_zp}) must share their quantization, as TFLM requires"
+        )
+    o = ctx.options
+    filter_hw = (int(o["filter_height"]), int(o["filter_width"]))
+    stride_hw = (int(o["stride_h"]), int(o["stride_w"]))
+    batches, in_h, in_w, channels = x.shape
+    try:
+        win_h, win_w = compute_padding(int(o["padding"]), (in_h, in_w), filter_hw, stride_hw)
+    except ValueError as exc:
+        raise ctx.malformed(f"invalid pooling window: {exc}") from None
+    expected = (batches, win_h.out_size, win_w.out_size, channels)
+    if out.shape != expected:
+        raise ctx.malformed(f"output shape {out.shape} != {expected} from the pooling window")
+    if 0 in expected or 0 in x.shape:
+        raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
+    if filter_hw[0] * filter_hw[1] > 1 << 23:
+        raise ctx.unsupported(f"filter {filter_hw} is too large (at most 2^23 taps)")
+    act_min, act_max = activation_range_int(
+        int(o.get("fused_activation_function", 0)), out_scale, out_zp
+    )
+    params = {
+        "batches": batches,
+        "input_h": in_h,
+        "input_w": in_w,
+        "channels": channels,
+        "output_h": win_h.out_size,
+        "output_w": win_w.out_size,
+        "filter_h": filter_hw[0],
+        "filter_w": filter_hw[1],
+        "stride_h": stride_hw[0],
+        "stride_w": stride_hw[1],
+        "pad_h": win_h.pad,
+        "pad_w": win_w.pad,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    taps = out.nbytes * filter_hw[0] * filter_hw[1]
+    ctx.emit(kernel, params, [ctx.ref(x), ctx.ref(out)], taps)

@@ -1,0 +1,112 @@
+"""LOGISTIC and TANH (int8, lookup tables of TFLM's integer arithmetic) against TFLM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm, run_micro, run_tflm
+
+import micro
+from micro.ops.lut import lut_table
+from micro.writer import ModelBuilder
+
+OPS = ("LOGISTIC", "TANH")
+ALL_INT8 = np.arange(-128, 128, dtype=np.int8)
+
+
+def unary_model(
+    op: str,
+    shape: tuple[int, ...],
+    scale: float,
+    zero_point: int,
+    out_quant: tuple[float, int] | None = None,
+    dtype: str = "int8",
+) -> bytes:
+    if out_quant is None:  # what the converter emits
+        out_quant = (1 / 256, -128) if op == "LOGISTIC" else (1 / 128, 0)
+    b = ModelBuilder()
+    x = b.add_tensor("x", shape, dtype, scale=scale, zero_point=zero_point)
+    y = b.add_tensor("y", shape, dtype, scale=out_quant[0], zero_point=out_quant[1])
+    b.add_operator(op, [x], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+def _scale(rng: np.random.Generator) -> float:
+    return float(np.exp(rng.uniform(np.log(1e-4), np.log(30.0))))
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(100))
+def test_random_models_match_tflm(op: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = tuple(int(d) for d in rng.integers(1, 9, int(rng.integers(1, 5))))
+    model = unary_model(op, shape, _scale(rng), int(rng.integers(-128, 128)))
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+SCALES = [2.0**-20, 2.0**-8, 0.0078125, 0.01, 0.03, 0.1, 0.5, 1.0, 7.9, 15.99, 16.0, 1e3]
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("case", range(len(SCALES) + 40))
+def test_every_input_value(op: str, case: int) -> None:
+    """The whole table: all 256 int8 inputs, for fixed edge scales and random ones."""
+    rng = np.random.default_rng(1000 + case)
+    scale = SCALES[case] if case < len(SCALES) else _scale(rng)
+    zero_point = int(rng.integers(-128, 128))
+    model = unary_model(op, (256,), scale, zero_point)
+    (got,) = run_micro(model, [ALL_INT8])
+    (expected,) = run_tflm(model, [ALL_INT8], 1)
+    assert np.array_equal(got, expected), f"scale {scale}, zero point {zero_point}"
+
+
+def test_output_quantization_is_not_read() -> None:
+    """TFLM ignores the output scale (and TANH's zero point); so does micro."""
+    for op, out_quant in (("LOGISTIC", (0.3, -128)), ("TANH", (0.05, 17))):
+        model = unary_model(op, (256,), 0.05, 3, out_quant)
+        (got,) = run_micro(model, [ALL_INT8])
+        assert np.array_equal(got, run_tflm(model, [ALL_INT8], 1)[0])
+
+
+def test_known_values() -> None:
+    """Independent arithmetic: logistic(0) = 1/2 -> 0; tanh(0) = 0; saturation far out."""
+    for op, expected in (("LOGISTIC", [-128, 0, 127]), ("TANH", [-128, 0, 127])):
+        it = micro.Interpreter.from_bytes(unary_model(op, (3,), 0.5, 0))
+        it.set_input(np.array([-128, 0, 127], np.int8), 0)
+        it.invoke()
+        assert it.get_output(0).tolist() == expected
+
+
+def test_lut_table_indexing() -> None:
+    table = lut_table(lambda q: -q - 1)
+    assert table[0] == -1 and table[127] == -128 and table[128] == 127 and table[255] == 0
+
+
+def _error(model: bytes) -> micro.MicroError:
+    with pytest.raises(micro.MicroError) as info:
+        micro.Interpreter.from_bytes(model)
+    return info.value
+
+
+def test_rejects_logistic_output_zero_point() -> None:
+    err = _error(unary_model("LOGISTIC", (4,), 0.1, 0, (1 / 256, 0)))
+    assert isinstance(err, micro.UnsupportedOpError) and "-128" in str(err)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_rejects_int16(op: str) -> None:
+    err = _error(unary_model(op, (4,), 2**-12, 0, (2**-15, 0), dtype="int16"))
+    assert isinstance(err, micro.UnsupportedOpError) and "int16" in str(err)
+
+
+def test_rejects_shape_mismatch() -> None:
+    b = ModelBuilder()
+    x = b.add_tensor("x", (4,), "int8", scale=0.1, zero_point=0)
+    y = b.add_tensor("y", (5,), "int8", scale=1 / 128, zero_point=0)
+    b.add_operator("TANH", [x], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    err = _error(b.build())
+    assert isinstance(err, micro.ModelError) and "operator 0" in str(err)

@@ -1,0 +1,134 @@
+"""MEAN and SUM (int8, constant axes) against TFLM, byte for byte."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm
+
+import micro
+from micro.writer import ModelBuilder
+
+
+def reduce_model(
+    op: str,
+    shape: tuple[int, ...],
+    axes: list[int],
+    keep_dims: bool,
+    in_quant: tuple[float, int] = (0.05, 0),
+    out_quant: tuple[float, int] = (0.05, 0),
+    out_shape: tuple[int, ...] | None = None,
+    dtype: str = "int8",
+    axes_dtype: str = "int32",
+    const_axes: bool = True,
+) -> bytes:
+    if out_shape is None:
+        resolved = {a % len(shape) for a in axes}
+        out_shape = tuple(
+            1 if i in resolved else d for i, d in enumerate(shape) if keep_dims or i not in resolved
+        )
+    b = ModelBuilder()
+    x = b.add_tensor("x", shape, dtype, scale=in_quant[0], zero_point=in_quant[1])
+    a = b.add_tensor(
+        "axes",
+        (len(axes),),
+        axes_dtype,
+        data=np.array(axes, dtype=np.int64) if const_axes else None,
+    )
+    y = b.add_tensor("y", out_shape, dtype, scale=out_quant[0], zero_point=out_quant[1])
+    b.add_operator(op, [x, a], [y], {"keep_dims": keep_dims})
+    b.set_inputs([x] if const_axes else [x, a])
+    b.set_outputs([y])
+    return b.build()
+
+
+def _quant(rng: np.random.Generator) -> tuple[float, int]:
+    return float(np.exp(rng.uniform(np.log(1e-3), np.log(1.0)))), int(rng.integers(-128, 128))
+
+
+def random_reduce(op: str, seed: int) -> bytes:
+    rng = np.random.default_rng(seed)
+    rank = int(rng.integers(1, 6))
+    shape = tuple(int(d) for d in rng.choice([1, 2, 3, 5, 8, 17, 40], rank))
+    while np.prod(shape) > 20_000:
+        shape = shape[1:]
+    if seed % 3 == 0 and len(shape) == 4:  # the common case: a global mean over H, W of NHWC
+        axes = [1, 2] if seed % 2 else [2, -3]
+    else:
+        n_axes = int(rng.integers(0, rank + 2))  # may repeat an axis
+        axes = [int(a) for a in rng.integers(-len(shape), max(len(shape), 1), n_axes)]
+    in_quant = _quant(rng)
+    # Half the cases keep the quantization (the usual converter output), half change it.
+    out_quant = in_quant if seed % 2 else _quant(rng)
+    return reduce_model(op, shape, axes, bool(rng.integers(0, 2)), in_quant, out_quant)
+
+
+@pytest.mark.parametrize("seed", range(130))
+def test_random_means_match_tflm(seed: int) -> None:
+    assert_matches_tflm(random_reduce("MEAN", seed), seeds=(seed,))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_sums_match_tflm(seed: int) -> None:
+    assert_matches_tflm(random_reduce("SUM", seed), seeds=(seed,))
+
+
+@pytest.mark.parametrize("keep_dims", [True, False])
+@pytest.mark.parametrize(
+    ("shape", "axes"),
+    [
+        ((1, 7, 7, 1280), [1, 2]),  # MobileNet's head
+        ((2, 5, 3, 64), [1, 2]),
+        ((1, 1, 1, 8), [1, 2]),  # nothing to sum: a requantization
+        ((3, 4000), [1]),  # many elements per output
+        ((2, 3, 4, 5), [0, 2]),  # alternating reduced and kept axes
+        ((2, 3, 4, 5), [0, 1, 2, 3]),
+        ((6,), []),  # no axes: an elementwise requantization
+    ],
+)
+def test_edge_reductions_match_tflm(shape, axes, keep_dims) -> None:
+    model = reduce_model("MEAN", shape, axes, keep_dims, (0.02, -5), (0.013, 9))
+    assert_matches_tflm(model, seeds=(0, 1))
+
+
+def test_mean_of_known_values() -> None:
+    """Independent arithmetic: sums 101 and -101 over 4 taps, scale ratio 1, i.e.
+    multiplier 2^30 (shift 1) divided by 4: 2^30 with shift -1. The reference rounds twice:
+    101 * 2^30 / 2^31 = 50.5 -> 51 (half away from zero), then 51 / 2 = 25.5 -> 26; the
+    doubling high multiply rounds -50.5 up to -50, then -50 / 2 = -25."""
+    model = reduce_model("MEAN", (1, 2, 2, 2), [1, 2], False, (0.5, 0), (0.5, 0))
+    it = micro.Interpreter.from_bytes(model)
+    it.set_input(np.array([10, -10, 20, -20, 30, -30, 41, -41], np.int8).reshape(1, 2, 2, 2), 0)
+    it.invoke()
+    assert it.get_output(0).ravel().tolist() == [26, -25]  # not 25 and -25 (25.25, -25.25)
+
+
+def _error(model: bytes) -> micro.MicroError:
+    with pytest.raises(micro.MicroError) as info:
+        micro.Interpreter.from_bytes(model)
+    return info.value
+
+
+def test_rejects_runtime_axes() -> None:
+    err = _error(reduce_model("MEAN", (2, 3), [1], False, const_axes=False))
+    assert isinstance(err, micro.UnsupportedOpError) and "constant" in str(err)
+
+
+def test_rejects_float_input() -> None:
+    err = _error(reduce_model("MEAN", (2, 3), [1], False, dtype="float32"))
+    assert isinstance(err, micro.UnsupportedOpError) and "float32" in str(err)
+
+
+def test_rejects_int64_axes() -> None:
+    err = _error(reduce_model("MEAN", (2, 3), [1], False, axes_dtype="int64"))
+    assert isinstance(err, micro.UnsupportedOpError) and "int64" in str(err)
+
+
+def test_rejects_axis_out_of_range() -> None:
+    err = _error(reduce_model("MEAN", (2, 3), [2], False, out_shape=(2,)))
+    assert isinstance(err, micro.ModelError) and "axis 2" in str(err)
+
+
+def test_rejects_wrong_output_size() -> None:
+    err = _error(reduce_model("SUM", (2, 3), [1], False, out_shape=(3,)))
+    assert isinstance(err, micro.ModelError) and "operator 0" in str(err)
