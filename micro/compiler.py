@@ -125,7 +125,7 @@ class Compiler:
         return self._serialize(arena_plan, buffers)
 
     def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
-        """Arena buffers keyed by root tensor index, or (step, operand) for scratch."""
+        """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
         end = max(len(self.steps) - 1, 0)
         buffers: dict[int | tuple[int, int], Buffer] = {}
 
@@ -157,6 +157,8 @@ class Compiler:
                     touch(operand.tensor, s)
                 elif operand.kind == "scratch":
                     buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
+                elif operand.kind == "state":
+                    buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
         for o in self.graph.outputs:
             buf = touch(o, end)
             buf.last = end
@@ -178,7 +180,7 @@ class Compiler:
             for j, operand in enumerate(step.operands):
                 if operand.kind == "tensor":
                     refs.append(arena_ref(operand.tensor))
-                elif operand.kind == "scratch":
+                elif operand.kind in ("scratch", "state"):
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
                     refs.append(writer.const_ref(operand.data))
@@ -191,6 +193,10 @@ class Compiler:
             if t.is_variable:
                 init = b"" if t.data is None else np.ascontiguousarray(t.data).tobytes()
                 variables.append((arena_ref(t.index), writer.const_ref(init)))
+        for s, step in enumerate(self.steps):
+            for j, operand in enumerate(step.operands):
+                if operand.kind == "state":  # op-private state: zeros at init and reset
+                    variables.append(((buffers[(s, j)].offset, operand.size), writer.const_ref(b"")))
         program = writer.serialize(
             arena_plan.arena_size,
             [arena_ref(i) for i in self.graph.inputs],

@@ -46,6 +46,15 @@ BUILTINS: dict[int, str] = {
 
 CUSTOM: dict[str, str] = {
     # signal custom ops
+    "SignalWindow": "signal.window",
+    "SignalFftAutoScale": "signal.fft_auto_scale",
+    "SignalRfft": "signal.rfft",
+    "SignalEnergy": "signal.energy",
+    "SignalFilterBank": "signal.filter_bank",
+    "SignalFilterBankSquareRoot": "signal.filter_bank_square_root",
+    "SignalFilterBankSpectralSubtraction": "signal.filter_bank_spectral_subtraction",
+    "SignalPCAN": "signal.pcan",
+    "SignalFilterBankLog": "signal.filter_bank_log",
 
 }
 # fmt: on

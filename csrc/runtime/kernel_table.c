@@ -25,6 +25,15 @@ extern const micro_kernel_t micro_kernel_strided_copy;
 extern const micro_kernel_t micro_kernel_pad;
 
 /* signal */
+extern const micro_kernel_t micro_kernel_signal_window_s16;
+extern const micro_kernel_t micro_kernel_signal_fft_auto_scale_s16;
+extern const micro_kernel_t micro_kernel_signal_rfft_s16;
+extern const micro_kernel_t micro_kernel_signal_energy_s16;
+extern const micro_kernel_t micro_kernel_signal_filter_bank_u32;
+extern const micro_kernel_t micro_kernel_signal_filter_bank_sqrt_u64;
+extern const micro_kernel_t micro_kernel_signal_spectral_subtraction_u32;
+extern const micro_kernel_t micro_kernel_signal_pcan_u32;
+extern const micro_kernel_t micro_kernel_signal_filter_bank_log_u32;
 
 
 static const micro_kernel_t *const table[MICRO_K_COUNT] = {
@@ -48,6 +57,15 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_PAD, pad),
 
     /* signal */
+    MICRO_ENTRY(MICRO_K_SIGNAL_WINDOW_S16, signal_window_s16),
+    MICRO_ENTRY(MICRO_K_SIGNAL_FFT_AUTO_SCALE_S16, signal_fft_auto_scale_s16),
+    MICRO_ENTRY(MICRO_K_SIGNAL_RFFT_S16, signal_rfft_s16),
+    MICRO_ENTRY(MICRO_K_SIGNAL_ENERGY_S16, signal_energy_s16),
+    MICRO_ENTRY(MICRO_K_SIGNAL_FILTER_BANK_U32, signal_filter_bank_u32),
+    MICRO_ENTRY(MICRO_K_SIGNAL_FILTER_BANK_SQRT_U64, signal_filter_bank_sqrt_u64),
+    MICRO_ENTRY(MICRO_K_SIGNAL_SPECTRAL_SUBTRACTION_U32, signal_spectral_subtraction_u32),
+    MICRO_ENTRY(MICRO_K_SIGNAL_PCAN_U32, signal_pcan_u32),
+    MICRO_ENTRY(MICRO_K_SIGNAL_FILTER_BANK_LOG_U32, signal_filter_bank_log_u32),
 
 };
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    kind: str  # "tensor", "const", "scratch", "none"
+    kind: str  # "tensor", "const", "scratch", "state", "none"
     tensor: int = -1
     data: bytes = b""
     size: int = 0
@@ -143,6 +143,14 @@ class OpContext:
     @staticmethod
     def scratch(nbytes: int) -> Operand:
         return Operand("scratch", size=nbytes) if nbytes > 0 else NONE
+
+    @staticmethod
+    def state(nbytes: int) -> Operand:
+        """Arena bytes private to this op that persist across invocations (as TFLM's
+        persistent buffers): zeros after init and after reset."""
+        if nbytes <= 0:
+            raise ValueError("state needs at least one byte")
+        return Operand("state", size=nbytes)
 
     def emit(
         self, kernel: str, params: dict[str, Any], operands: Sequence[Operand], macs: int = 0

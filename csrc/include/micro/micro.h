@@ -38,6 +38,15 @@
 #include "micro/kernels/pad.h"
 
 /* signal */
+#include "micro/kernels/signal_window_s16.h"
+#include "micro/kernels/signal_fft_auto_scale_s16.h"
+#include "micro/kernels/signal_rfft_s16.h"
+#include "micro/kernels/signal_energy_s16.h"
+#include "micro/kernels/signal_filter_bank_u32.h"
+#include "micro/kernels/signal_filter_bank_sqrt_u64.h"
+#include "micro/kernels/signal_spectral_subtraction_u32.h"
+#include "micro/kernels/signal_pcan_u32.h"
+#include "micro/kernels/signal_filter_bank_log_u32.h"
 
 
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */

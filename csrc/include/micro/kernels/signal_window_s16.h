@@ -1,0 +1,25 @@
+/*
+ * SignalWindow: multiply int16 frames by an int16 window, then shift right and saturate.
+ *   output[f*W + i] = saturate_int16((input[f*W + i] * window[i]) >> shift)
+ * for every frame f of W samples (the input is its frames, back to back).
+ */
+#ifndef MICRO_KERNELS_SIGNAL_WINDOW_S16_H
+#define MICRO_KERNELS_SIGNAL_WINDOW_S16_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+typedef struct {
+    int32_t size;          /* N >= 1: input and output elements, a multiple of window_size */
+    int32_t window_size;   /* W >= 1 */
+    int32_t shift;         /* [0, 31]: arithmetic right shift of the 32-bit product */
+} micro_signal_window_s16_params_t;
+
+/* Operands: input int16[N], window int16[W], output int16[N]. */
+micro_status_t micro_signal_window_s16(const micro_signal_window_s16_params_t *p,
+                                       const int16_t *input, const int16_t *window,
+                                       int16_t *output);
+
+#endif
