@@ -196,7 +196,9 @@ class Compiler:
         for s, step in enumerate(self.steps):
             for j, operand in enumerate(step.operands):
                 if operand.kind == "state":  # op-private state: zeros at init and reset
-                    variables.append(((buffers[(s, j)].offset, operand.size), writer.const_ref(b"")))
+                    variables.append(
+                        ((buffers[(s, j)].offset, operand.size), writer.const_ref(b""))
+                    )
         program = writer.serialize(
             arena_plan.arena_size,
             [arena_ref(i) for i in self.graph.inputs],

@@ -41,27 +41,29 @@ class _Reader:
         self.data = data
         self.steps = 0
 
-    def uint(self, pos: int, width: int) -> int:
+    def read_uint(self, pos: int, width: int) -> int:
         if width not in (1, 2, 4, 8):
             raise _fail(f"invalid byte width {width}")
         if pos < 0 or pos + width > len(self.data):
-            raise _fail(f"read of {width} bytes at {pos} is outside the {len(self.data)}-byte buffer")
+            raise _fail(
+                f"read of {width} bytes at {pos} is outside the {len(self.data)}-byte buffer"
+            )
         return int.from_bytes(self.data[pos : pos + width], "little")
 
-    def int(self, pos: int, width: int) -> int:
-        value = self.uint(pos, width)
+    def read_int(self, pos: int, width: int) -> int:
+        value = self.read_uint(pos, width)
         return value - (1 << (8 * width)) if value >> (8 * width - 1) else value
 
-    def float(self, pos: int, width: int) -> float:
+    def read_float(self, pos: int, width: int) -> float:
         if width == 4:
-            return float(struct.unpack("<f", self.uint(pos, 4).to_bytes(4, "little"))[0])
+            return float(struct.unpack("<f", self.read_uint(pos, 4).to_bytes(4, "little"))[0])
         if width == 8:
-            return float(struct.unpack("<d", self.uint(pos, 8).to_bytes(8, "little"))[0])
+            return float(struct.unpack("<d", self.read_uint(pos, 8).to_bytes(8, "little"))[0])
         raise _fail(f"float of width {width}")
 
     def indirect(self, pos: int, width: int) -> int:
         """The target of the offset stored at `pos`: offsets point strictly backwards."""
-        offset = self.uint(pos, width)
+        offset = self.read_uint(pos, width)
         if offset > pos:
             raise _fail(f"offset {offset} at byte {pos} points outside the buffer")
         return pos - offset
@@ -77,7 +79,7 @@ class _Reader:
 
     def sized(self, pos: int, width: int, elem: int) -> int:
         """Element count stored before a vector at `pos`; the elements must fit."""
-        size = self.uint(pos - width, width)
+        size = self.read_uint(pos - width, width)
         if pos + size * elem > len(self.data):
             raise _fail(f"vector of {size} elements at byte {pos} overruns the buffer")
         return size
@@ -90,20 +92,20 @@ class _Reader:
         if kind == NULL:
             return None
         if kind == INT:
-            return self.int(pos, parent_width)
+            return self.read_int(pos, parent_width)
         if kind == UINT:
-            return self.uint(pos, parent_width)
+            return self.read_uint(pos, parent_width)
         if kind == FLOAT:
-            return self.float(pos, parent_width)
+            return self.read_float(pos, parent_width)
         if kind == BOOL:
-            return self.uint(pos, parent_width) != 0
+            return self.read_uint(pos, parent_width) != 0
         target = self.indirect(pos, parent_width)
         if kind == INDIRECT_INT:
-            return self.int(target, width)
+            return self.read_int(target, width)
         if kind == INDIRECT_UINT:
-            return self.uint(target, width)
+            return self.read_uint(target, width)
         if kind == INDIRECT_FLOAT:
-            return self.float(target, width)
+            return self.read_float(target, width)
         if kind == KEY:
             return self.cstring(target)
         if kind in (STRING, BLOB):
@@ -121,31 +123,35 @@ class _Reader:
             size = self.sized(target, width, width + 1)
             types = target + size * width
             return [
-                self.value(target + i * width, width, self.uint(types + i, 1), depth + 1)
+                self.value(target + i * width, width, self.read_uint(types + i, 1), depth + 1)
                 for i in range(size)
             ]
         if VECTOR_INT <= kind <= VECTOR_KEY or kind in (VECTOR_STRING_DEPRECATED, VECTOR_BOOL):
             elem = BOOL if kind == VECTOR_BOOL else kind - VECTOR_INT + INT
             size = self.sized(target, width, width)
-            return [self.value(target + i * width, width, elem << 2, depth + 1) for i in range(size)]
+            return [
+                self.value(target + i * width, width, elem << 2, depth + 1) for i in range(size)
+            ]
         if VECTOR_INT2 <= kind < VECTOR_INT2 + 9:
             count = 2 + (kind - VECTOR_INT2) // 3
             elem = (kind - VECTOR_INT2) % 3 + INT
             if target + count * width > len(self.data):
                 raise _fail(f"fixed vector at byte {target} overruns the buffer")
-            return [self.value(target + i * width, width, elem << 2, depth + 1) for i in range(count)]
+            return [
+                self.value(target + i * width, width, elem << 2, depth + 1) for i in range(count)
+            ]
         raise _fail(f"unknown value type {kind}")
 
     def map(self, pos: int, width: int, depth: int) -> dict[str, Any]:
         size = self.sized(pos, width, width + 1)
-        keys_width = self.uint(pos - 2 * width, width)
+        keys_width = self.read_uint(pos - 2 * width, width)
         keys = self.value(pos - 3 * width, width, (VECTOR_KEY << 2) | _log2(keys_width), depth + 1)
         if len(keys) != size:
             raise _fail(f"map at byte {pos} has {size} values but {len(keys)} keys")
         types = pos + size * width
         out: dict[str, Any] = {}
         for i, key in enumerate(keys):
-            out[key] = self.value(pos + i * width, width, self.uint(types + i, 1), depth + 1)
+            out[key] = self.value(pos + i * width, width, self.read_uint(types + i, 1), depth + 1)
         return out
 
 
@@ -201,7 +207,9 @@ def _fits(value: int | float | bool, width: int) -> bool:
     if isinstance(value, bool):
         return True
     if isinstance(value, float):
-        return width in (4, 8) and (width == 8 or float(struct.unpack("<f", struct.pack("<f", value))[0]) == value)
+        return width in (4, 8) and (
+            width == 8 or float(struct.unpack("<f", struct.pack("<f", value))[0]) == value
+        )
     bits = 8 * width
     return -(1 << (bits - 1)) <= value < (1 << (bits - 1))
 

@@ -41,6 +41,10 @@ BUILTINS: dict[int, str] = {
     B.TRANSPOSE: "transpose.prepare",
 
     # signal builtins
+    B.CAST: "cast.prepare",
+    B.DIV: "binary_s32.prepare_div",
+    B.MINIMUM: "binary_s32.prepare_minimum",
+    B.MAXIMUM: "binary_s32.prepare_maximum",
 
 }
 

@@ -34,6 +34,8 @@ extern const micro_kernel_t micro_kernel_signal_filter_bank_sqrt_u64;
 extern const micro_kernel_t micro_kernel_signal_spectral_subtraction_u32;
 extern const micro_kernel_t micro_kernel_signal_pcan_u32;
 extern const micro_kernel_t micro_kernel_signal_filter_bank_log_u32;
+extern const micro_kernel_t micro_kernel_cast;
+extern const micro_kernel_t micro_kernel_binary_s32;
 
 
 static const micro_kernel_t *const table[MICRO_K_COUNT] = {
@@ -66,6 +68,8 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_SIGNAL_SPECTRAL_SUBTRACTION_U32, signal_spectral_subtraction_u32),
     MICRO_ENTRY(MICRO_K_SIGNAL_PCAN_U32, signal_pcan_u32),
     MICRO_ENTRY(MICRO_K_SIGNAL_FILTER_BANK_LOG_U32, signal_filter_bank_log_u32),
+    MICRO_ENTRY(MICRO_K_CAST, cast),
+    MICRO_ENTRY(MICRO_K_BINARY_S32, binary_s32),
 
 };
 

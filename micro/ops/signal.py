@@ -213,8 +213,13 @@ def filter_bank(ctx: OpContext) -> None:
     channels = _int32(ctx, _options(ctx, "num_channels"), "num_channels")
     if channels < 1 or channels > 32767 or out.shape[0] != channels:
         raise ctx.malformed(f"num_channels {channels} does not match the output {out.shape}")
-    names = ("weights", "unweights", "channel frequency starts", "channel weight starts",
-             "channel widths")
+    names = (
+        "weights",
+        "unweights",
+        "channel frequency starts",
+        "channel weight starts",
+        "channel widths",
+    )
     tables = []
     for i, name in enumerate(names, start=1):
         t = ctx.input(i)
@@ -259,15 +264,22 @@ def filter_bank_square_root(ctx: OpContext) -> None:
     if channels < 1 or out.shape[0] < channels:
         raise ctx.malformed(f"output {out.shape} is smaller than the input {x.shape}")
     params = {"num_channels": channels}
-    ctx.emit("signal_filter_bank_sqrt_u64", params, [ctx.ref(x), ctx.ref(bits), ctx.ref(out)],
-             channels)
+    ctx.emit(
+        "signal_filter_bank_sqrt_u64", params, [ctx.ref(x), ctx.ref(bits), ctx.ref(out)], channels
+    )
 
 
 # -- SignalFilterBankSpectralSubtraction --------------------------------------------------
 
 _SPECTRAL_KEYS = (
-    "alternate_one_minus_smoothing", "alternate_smoothing", "clamping", "min_signal_remaining",
-    "num_channels", "one_minus_smoothing", "smoothing", "smoothing_bits",
+    "alternate_one_minus_smoothing",
+    "alternate_smoothing",
+    "clamping",
+    "min_signal_remaining",
+    "num_channels",
+    "one_minus_smoothing",
+    "smoothing",
+    "smoothing_bits",
     "spectral_subtraction_bits",
 )
 
@@ -315,8 +327,12 @@ def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
 def pcan(ctx: OpContext) -> None:
     ctx.check_io_count((3,))
     x, noise, lut, out = ctx.input(0), ctx.input(1), ctx.input(2), ctx.output()
-    for t, what in ((x, "the input"), (noise, "the noise estimate"), (lut, "the gain table"),
-                    (out, "the output")):
+    for t, what in (
+        (x, "the input"),
+        (noise, "the noise estimate"),
+        (lut, "the gain table"),
+        (out, "the output"),
+    ):
         _rank(ctx, t, 1, what)
     ctx.check_dtype(x, "uint32")
     ctx.check_dtype(noise, "uint32")
@@ -369,5 +385,9 @@ def filter_bank_log(ctx: OpContext) -> None:
         "correction_bits": bits,
         "ln2_q16": LN2_Q16,
     }
-    ctx.emit("signal_filter_bank_log_u32", params, [ctx.ref(x), ctx.const(log_lut()), ctx.ref(out)],
-             channels)
+    ctx.emit(
+        "signal_filter_bank_log_u32",
+        params,
+        [ctx.ref(x), ctx.const(log_lut()), ctx.ref(out)],
+        channels,
+    )

@@ -47,6 +47,8 @@
 #include "micro/kernels/signal_spectral_subtraction_u32.h"
 #include "micro/kernels/signal_pcan_u32.h"
 #include "micro/kernels/signal_filter_bank_log_u32.h"
+#include "micro/kernels/cast.h"
+#include "micro/kernels/binary_s32.h"
 
 
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */

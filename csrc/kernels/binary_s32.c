@@ -1,0 +1,90 @@
+#include "micro/kernels/binary_s32.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "requant.h"
+
+/* Wrap-around add, subtract and multiply without signed overflow. */
+static inline int32_t wrap(uint32_t u)
+{
+    return (int32_t)(u & 0x7FFFFFFFu) + ((u >> 31) != 0 ? INT32_MIN : 0);
+}
+
+static inline int32_t apply(int32_t op, int32_t a, int32_t b)
+{
+    switch (op) {
+    case MICRO_BINARY_ADD:
+        return wrap((uint32_t)a + (uint32_t)b);
+    case MICRO_BINARY_SUB:
+        return wrap((uint32_t)a - (uint32_t)b);
+    case MICRO_BINARY_MUL:
+        return wrap((uint32_t)a * (uint32_t)b);
+    case MICRO_BINARY_DIV:
+        return (a == INT32_MIN && b == -1) ? INT32_MIN : a / b;
+    case MICRO_BINARY_MIN:
+        return a < b ? a : b;
+    default:
+        return a > b ? a : b;
+    }
+}
+
+micro_status_t micro_binary_s32(const micro_binary_s32_params_t *p, const int32_t *input1,
+                                const int32_t *input2, int32_t *output)
+{
+    const int32_t n = p->count;
+    const int32_t s1 = p->stride1, s2 = p->stride2;
+    if (p->op == MICRO_BINARY_DIV) {
+        const int32_t n2 = s2 ? n : 1;
+        for (int32_t i = 0; i < n2; ++i) {
+            if (input2[i] == 0) {
+                return MICRO_ERR_PARAMS;
+            }
+        }
+    }
+    /* One loop per op (the switch is outside the loop) so each can vectorise. */
+    switch (p->op) {
+#define BINARY_CASE(OP)                                                                 \
+    case OP:                                                                            \
+        for (int32_t i = 0; i < n; ++i) {                                               \
+            output[i] = micro_clamp(apply(OP, input1[i * s1], input2[i * s2]), p->act_min, \
+                                    p->act_max);                                        \
+        }                                                                               \
+        break;
+        BINARY_CASE(MICRO_BINARY_ADD)
+        BINARY_CASE(MICRO_BINARY_SUB)
+        BINARY_CASE(MICRO_BINARY_MUL)
+        BINARY_CASE(MICRO_BINARY_DIV)
+        BINARY_CASE(MICRO_BINARY_MIN)
+    default:
+        for (int32_t i = 0; i < n; ++i) {
+            output[i] = micro_clamp(apply(MICRO_BINARY_MAX, input1[i * s1], input2[i * s2]),
+                                    p->act_min, p->act_max);
+        }
+        break;
+#undef BINARY_CASE
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_binary_s32(params, op[0], op[1], op[2]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_binary_s32_params_t *p = params;
+    (void)op;
+    if (!micro_in_range(p->op, MICRO_BINARY_ADD, MICRO_BINARY_MAX) || p->count < 1 ||
+        !micro_in_range(p->stride1, 0, 1) || !micro_in_range(p->stride2, 0, 1) ||
+        p->act_min > p->act_max) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], p->stride1 ? p->count : 1, 4) ||
+        !micro_fits(size[1], p->stride2 ? p->count : 1, 4) || !micro_fits(size[2], p->count, 4)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_binary_s32 = {step, check, sizeof(micro_binary_s32_params_t), 3};

@@ -1,0 +1,74 @@
+"""int32 elementwise binary ops (unquantized): DIV, MINIMUM and MAXIMUM here, and the int32
+case of ADD, SUB and MUL through `prepare_int32`. TFLM's reference semantics: wrap-around
+arithmetic, C division, then the fused activation's clamp (CalculateActivationRange).
+Broadcasting: equal shapes, or one input with a single element."""
+
+from __future__ import annotations
+
+import math
+
+from ..quant import activation_range_float
+from .base import OpContext
+
+# MICRO_BINARY_* in csrc/include/micro/kernels/binary_s32.h
+OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "minimum": 4, "maximum": 5}
+INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def activation_range_int32(activation: int) -> tuple[int, int]:
+    lo, hi = activation_range_float(activation)
+    return max(INT32_MIN, int(lo)) if lo > -math.inf else INT32_MIN, (
+        min(INT32_MAX, int(hi)) if hi < math.inf else INT32_MAX
+    )
+
+
+def prepare_int32(ctx: OpContext, operation: str) -> None:
+    """An int32 ADD, SUB, MUL, DIV, MINIMUM or MAXIMUM."""
+    ctx.check_io_count((2,))
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x1, x2, out):
+        ctx.check_dtype(t, "int32")
+        if t.quant is not None and len(t.quant.scale) > 0:
+            raise ctx.unsupported(
+                f"tensor {t.index} ('{t.name}'): quantized int32 is not supported"
+            )
+    n1, n2, n = math.prod(x1.shape), math.prod(x2.shape), math.prod(out.shape)
+    if n == 0:
+        raise ctx.unsupported("tensors with no elements are not supported")
+    if (
+        not (n1 in (1, n) and n2 in (1, n))
+        or (n1 == n and x1.shape != out.shape and n1 > 1)
+        or (n2 == n and x2.shape != out.shape and n2 > 1)
+    ):
+        raise ctx.unsupported(
+            f"broadcasting {x1.shape} with {x2.shape} to {out.shape}: only equal shapes or a "
+            "single-element input are supported for int32"
+        )
+    if operation == "div":
+        divisor = ctx.value(x2)
+        if divisor is not None and (divisor == 0).any():
+            raise ctx.malformed("constant divisor contains zero")
+    act_min, act_max = activation_range_int32(ctx.options.get("fused_activation_function", 0))
+    params = {
+        "op": OPS[operation],
+        "count": n,
+        "stride1": int(n1 == n and n > 1),
+        "stride2": int(n2 == n and n > 1),
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
+
+
+def prepare_div(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name != "int32":
+        raise ctx.unsupported(f"DIV of {ctx.input(0).dtype.name}: only int32 is supported")
+    prepare_int32(ctx, "div")
+
+
+def prepare_minimum(ctx: OpContext) -> None:
+    prepare_int32(ctx, "minimum")
+
+
+def prepare_maximum(ctx: OpContext) -> None:
+    prepare_int32(ctx, "maximum")

@@ -1,0 +1,24 @@
+"""CAST between int8, int16, int32, uint32, float32 (and from bool), as TFLM's cast.cc."""
+
+from __future__ import annotations
+
+import math
+
+from .base import OpContext
+
+# MICRO_CAST_* in csrc/include/micro/kernels/cast.h
+_TYPES = {"int8": 0, "int16": 1, "int32": 2, "uint32": 3, "float32": 4, "bool": 5}
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, *_TYPES)
+    ctx.check_dtype(out, *(t for t in _TYPES if t != "bool"))
+    count = math.prod(x.shape)
+    if count != math.prod(out.shape):
+        raise ctx.malformed(f"input {x.shape} and output {out.shape} sizes differ")
+    if count == 0:
+        raise ctx.unsupported("tensors with no elements are not supported")
+    params = {"count": count, "from": _TYPES[x.dtype.name], "to": _TYPES[out.dtype.name]}
+    ctx.emit("cast", params, [ctx.ref(x), ctx.ref(out)])

@@ -1,0 +1,83 @@
+"""int32 DIV, MINIMUM and MAXIMUM (and the shared int32 kernel), byte-identical to TFLM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import run_micro, run_tflm
+from signal_models import builtin_model
+
+import micro
+
+SHAPES = [((40,), (40,)), ((40,), ()), ((), (3, 5)), ((1,), (6,)), ((2, 3), (1,)), ((7,), (7,))]
+ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+
+
+def _int32(rng: np.random.Generator, shape: tuple[int, ...], bits: int) -> np.ndarray:
+    return rng.integers(-(1 << bits), (1 << bits) - 1, shape, endpoint=True).astype(np.int32)
+
+
+@pytest.mark.parametrize("op", ["DIV", "MINIMUM", "MAXIMUM"])
+@pytest.mark.parametrize("case", range(24))
+def test_matches_tflm(op: str, case: int) -> None:
+    rng = np.random.default_rng(case)
+    s1, s2 = SHAPES[case % len(SHAPES)]
+    out = s1 if int(np.prod(s1)) >= int(np.prod(s2)) and s1 else s2
+    options = None
+    if op == "DIV":
+        options = {"fused_activation_function": ACTIVATIONS[case % 4]}
+    a = _int32(rng, s1, 31 if case % 2 else 12)
+    b = _int32(rng, s2, 31 if case % 3 else 6)
+    if op == "DIV":
+        b = np.where(b == 0, 1, b).astype(np.int32)
+        a.reshape(-1)[:1] = -(1 << 31)
+    const = case % 5 == 4
+    model = builtin_model(
+        op,
+        [("a", s1, np.int32, None), ("b", s2, np.int32, b if const else None)],
+        out,
+        np.int32,
+        options,
+    )
+    inputs = [a] if const else [a, b]
+    (got,) = run_micro(model, inputs)
+    (want,) = run_tflm(model, inputs, 1)
+    assert got.tobytes() == np.asarray(want).tobytes(), f"{got} != {want}"
+
+
+def test_constant_zero_divisor_is_malformed() -> None:
+    model = builtin_model(
+        "DIV",
+        [("a", (4,), np.int32, None), ("b", (), np.int32, np.array(0, np.int32))],
+        (4,),
+        np.int32,
+    )
+    with pytest.raises(micro.ModelError, match="divisor contains zero"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_runtime_zero_divisor_is_an_invoke_error() -> None:
+    model = builtin_model(
+        "DIV", [("a", (4,), np.int32, None), ("b", (4,), np.int32, None)], (4,), np.int32
+    )
+    it = micro.Interpreter.from_bytes(model)
+    it.set_input(np.arange(4, dtype=np.int32), 0)
+    it.set_input(np.array([1, 2, 0, 4], np.int32), 1)
+    with pytest.raises(micro.InvokeError):
+        it.invoke()
+
+
+def test_general_broadcast_is_unsupported() -> None:
+    model = builtin_model(
+        "MINIMUM", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
+    )
+    with pytest.raises(micro.UnsupportedOpError, match="broadcasting"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_float_div_is_unsupported() -> None:
+    model = builtin_model(
+        "DIV", [("a", (4,), np.float32, None), ("b", (4,), np.float32, None)], (4,), np.float32
+    )
+    with pytest.raises(micro.UnsupportedOpError, match="only int32"):
+        micro.Interpreter.from_bytes(model)

@@ -1,0 +1,51 @@
+"""CAST: every supported type pair, byte-identical to TFLM (floats include NaN, inf and
+out-of-range values, which TFLM saturates)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import run_micro, run_tflm
+from signal_models import builtin_model
+
+import micro
+
+TYPES = [np.int8, np.int16, np.int32, np.uint32, np.float32, np.bool_]
+
+
+def _values(rng: np.random.Generator, dtype: type, shape: tuple[int, ...]) -> np.ndarray:
+    if dtype is np.float32:
+        x = rng.uniform(-1e10, 1e10, shape).astype(np.float32).reshape(-1)
+        special = [np.nan, np.inf, -np.inf, 3e9, -3e9, 127.9, -128.9, 0.5, -0.5, 65535.5]
+        x[: len(special)] = special[: x.size]
+        small = rng.uniform(-300, 300, x.size // 2).astype(np.float32)
+        x[len(special) : len(special) + small.size] = small[: max(0, x.size - len(special))]
+        return x.reshape(shape)
+    if dtype is np.bool_:
+        return rng.integers(0, 2, shape).astype(bool)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, endpoint=True, dtype=dtype)
+
+
+@pytest.mark.parametrize("src", TYPES, ids=lambda t: np.dtype(t).name)
+@pytest.mark.parametrize("dst", TYPES[:-1], ids=lambda t: np.dtype(t).name)
+def test_cast_matches_tflm(src: type, dst: type) -> None:
+    rng = np.random.default_rng(7)
+    for shape in [(1,), (5, 7), (2, 3, 41)]:
+        model = builtin_model("CAST", [("x", shape, src, None)], shape, dst)
+        x = _values(rng, src, shape)
+        (got,) = run_micro(model, [x])
+        (want,) = run_tflm(model, [x], 1)
+        assert got.tobytes() == np.asarray(want).tobytes(), f"{shape}: {got} != {want}"
+
+
+def test_cast_of_size_mismatch_is_malformed() -> None:
+    model = builtin_model("CAST", [("x", (4,), np.int8, None)], (5,), np.int32)
+    with pytest.raises(micro.ModelError, match="sizes differ"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_cast_of_int64_is_unsupported() -> None:
+    model = builtin_model("CAST", [("x", (4,), np.int64, None)], (4,), np.int32)
+    with pytest.raises(micro.UnsupportedOpError, match="int64"):
+        micro.Interpreter.from_bytes(model)
