@@ -62,6 +62,25 @@ def test_beyond_tflm_matches_numpy(seed: int) -> None:
     assert_matches_numpy(model, lambda xs: [np.transpose(xs[0], perm)])
 
 
+@pytest.mark.parametrize(
+    ("shape", "perm"),
+    [
+        ((37, 21), [1, 0]),
+        ((16, 16), [1, 0]),
+        ((3, 18, 33, 2), [0, 2, 1, 3]),
+        ((2, 17, 40), [2, 1, 0]),
+        ((20, 3, 50), [2, 1, 0]),
+    ],
+)
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
+def test_large_planes_are_tiled_and_match_tflm(
+    shape: tuple[int, ...], perm: list[int], dtype: str
+) -> None:
+    """Planes of at least 16 x 16 take the kernel's tiled path, edges included."""
+    model = transpose_model(shape, perm, dtype, random_quant(np.random.default_rng(0), dtype))
+    assert_matches_tflm(model, seeds=(0,))
+
+
 def test_constant_input_matches_tflm() -> None:
     rng = np.random.default_rng(7)
     data = random_values(rng, (3, 4, 5), "int8")

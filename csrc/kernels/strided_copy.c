@@ -13,11 +13,28 @@
         memcpy(dst + (ptrdiff_t)i * dstep, src + (ptrdiff_t)i * sstep, ES); \
     }
 
+/* Contiguous bytes. Short runs (slices of a few channels) are copied in 8-byte words
+ * inline, where a call to memcpy would cost more than the copy. */
+static void copy_bytes(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n > 64) {
+        memcpy(dst, src, n);
+        return;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(dst + i, src + i, 8);
+    }
+    for (; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
 static void copy_run(uint8_t *dst, const uint8_t *src, int32_t n, int32_t dst_stride,
                      int32_t src_stride, int32_t es)
 {
     if (dst_stride == 1 && src_stride == 1) {
-        memcpy(dst, src, (size_t)n * (size_t)es);
+        copy_bytes(dst, src, (size_t)n * (size_t)es);
         return;
     }
     const ptrdiff_t dstep = (ptrdiff_t)dst_stride * es;
@@ -40,20 +57,61 @@ static void copy_run(uint8_t *dst, const uint8_t *src, int32_t n, int32_t dst_st
     }
 }
 
+/* Side of the square tiles a transposing plane is copied in: TILE source rows and TILE
+ * destination rows stay in the data cache while the tile is copied. */
+#define MICRO_COPY_TILE 16
+
+/* The innermost two dimensions: n1 runs of n0 elements (n1 = 1 for a 1-d copy). */
+static void copy_plane(uint8_t *dst, const uint8_t *src, const micro_strided_copy_params_t *p)
+{
+    const int32_t es = p->elem_size;
+    const int32_t last = p->n_dims - 1;
+    const int32_t n0 = p->shape[last];
+    const int32_t ds0 = p->dst_stride[last];
+    const int32_t ss0 = p->src_stride[last];
+    const int32_t n1 = last > 0 ? p->shape[last - 1] : 1;
+    const ptrdiff_t dstep1 = last > 0 ? (ptrdiff_t)p->dst_stride[last - 1] * es : 0;
+    const ptrdiff_t sstep1 = last > 0 ? (ptrdiff_t)p->src_stride[last - 1] * es : 0;
+    if (ds0 == 1 && ss0 == 1) {
+        const size_t run = (size_t)n0 * (size_t)es;
+        for (int32_t j = 0; j < n1; ++j) {
+            copy_bytes(dst + (ptrdiff_t)j * dstep1, src + (ptrdiff_t)j * sstep1, run);
+        }
+        return;
+    }
+    if (ds0 == 1 && sstep1 == es && n0 >= MICRO_COPY_TILE && n1 >= MICRO_COPY_TILE) {
+        /* A transpose: rows of dst gather columns of src. */
+        const ptrdiff_t sstep0 = (ptrdiff_t)ss0 * es;
+        for (int32_t j0 = 0; j0 < n1; j0 += MICRO_COPY_TILE) {
+            const int32_t j1 = n1 - j0 < MICRO_COPY_TILE ? n1 : j0 + MICRO_COPY_TILE;
+            for (int32_t i0 = 0; i0 < n0; i0 += MICRO_COPY_TILE) {
+                const int32_t n = n0 - i0 < MICRO_COPY_TILE ? n0 - i0 : MICRO_COPY_TILE;
+                for (int32_t j = j0; j < j1; ++j) {
+                    copy_run(dst + (ptrdiff_t)j * dstep1 + (ptrdiff_t)i0 * es,
+                             src + (ptrdiff_t)j * sstep1 + (ptrdiff_t)i0 * sstep0, n, 1, ss0, es);
+                }
+            }
+        }
+        return;
+    }
+    for (int32_t j = 0; j < n1; ++j) {
+        copy_run(dst + (ptrdiff_t)j * dstep1, src + (ptrdiff_t)j * sstep1, n0, ds0, ss0, es);
+    }
+}
+
 micro_status_t micro_strided_copy(const micro_strided_copy_params_t *p, const void *src,
                                   void *dst)
 {
-    const int32_t last = p->n_dims - 1;
+    const int32_t outer = p->n_dims - 2; /* dims [0, outer] are walked here, the rest by planes */
     const int32_t es = p->elem_size;
     int32_t index[MICRO_COPY_MAX_DIMS] = {0};
-    /* Element offsets of the current run's first element; 64-bit so that stepping one past
+    /* Element offsets of the current plane's first element; 64-bit so that stepping one past
      * the end of a dimension cannot overflow before it is rewound. */
     int64_t s = p->src_offset;
     int64_t d = p->dst_offset;
     for (;;) {
-        copy_run((uint8_t *)dst + (ptrdiff_t)d * es, (const uint8_t *)src + (ptrdiff_t)s * es,
-                 p->shape[last], p->dst_stride[last], p->src_stride[last], es);
-        int32_t k = last - 1;
+        copy_plane((uint8_t *)dst + (ptrdiff_t)d * es, (const uint8_t *)src + (ptrdiff_t)s * es, p);
+        int32_t k = outer - 1;
         for (; k >= 0; --k) {
             s += p->src_stride[k];
             d += p->dst_stride[k];
