@@ -3,7 +3,11 @@ random shapes and quantization. Grows as ops land."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import test_op_conv
+import test_op_depthwise_conv
 
 from micro.writer import ModelBuilder
 
@@ -46,3 +50,13 @@ def fully_connected_chain(seed: int) -> bytes:
     b.set_inputs([first])
     b.set_outputs([x])
     return b.build()
+
+
+# Op kind -> seeded model. The single-op generators are the op tests' own (TFLM-checked).
+GENERATED: dict[str, Callable[[int], bytes]] = {
+    "fully_connected": fully_connected_chain,
+    "conv_2d": lambda seed: test_op_conv.conv_model(**test_op_conv.random_case(seed)),
+    "depthwise_conv_2d": lambda seed: test_op_depthwise_conv.depthwise_model(
+        **test_op_depthwise_conv.random_case(seed)
+    ),
+}
