@@ -40,6 +40,8 @@ BUILTINS: dict[int, str] = {
     B.STRIDED_SLICE: "strided_slice.prepare",
     B.TRANSPOSE: "transpose.prepare",
 
+    # recurrent and more shape ops
+
     # signal builtins
     B.CAST: "cast.prepare",
     B.DIV: "binary_s32.prepare_div",

@@ -24,6 +24,8 @@ extern const micro_kernel_t micro_kernel_lut_s8;
 extern const micro_kernel_t micro_kernel_strided_copy;
 extern const micro_kernel_t micro_kernel_pad;
 
+/* recurrent and more shape ops */
+
 /* signal */
 extern const micro_kernel_t micro_kernel_signal_window_s16;
 extern const micro_kernel_t micro_kernel_signal_fft_auto_scale_s16;
@@ -57,6 +59,8 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),
     MICRO_ENTRY(MICRO_K_PAD, pad),
+
+    /* recurrent and more shape ops */
 
     /* signal */
     MICRO_ENTRY(MICRO_K_SIGNAL_WINDOW_S16, signal_window_s16),

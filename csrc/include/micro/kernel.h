@@ -52,6 +52,8 @@ typedef enum {
     MICRO_K_STRIDED_COPY = 40,
     MICRO_K_PAD = 41,
 
+    /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
+
     /* signal (speech front end) and its builtins: 64-95 */
     MICRO_K_SIGNAL_WINDOW_S16 = 64,
     MICRO_K_SIGNAL_FFT_AUTO_SCALE_S16 = 65,

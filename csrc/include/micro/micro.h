@@ -37,6 +37,8 @@
 #include "micro/kernels/strided_copy.h"
 #include "micro/kernels/pad.h"
 
+/* recurrent and more shape ops */
+
 /* signal */
 #include "micro/kernels/signal_window_s16.h"
 #include "micro/kernels/signal_fft_auto_scale_s16.h"
