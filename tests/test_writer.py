@@ -16,7 +16,7 @@ from test_model import MODELS, _check_against_oracle
 from micro import schema
 from micro.model import Model, load_model
 from micro.schema import BuiltinOperator, TensorType
-from micro.writer import ModelBuilder
+from micro.writer import ModelBuilder, rewrite_model
 
 Reference = Callable[[str], Path]
 
@@ -73,41 +73,6 @@ def _same_model(a: Model, b: Model) -> None:
             ):
                 assert getattr(oa, name) == getattr(ob, name), (oa.index, name)
             assert _filled(oa.options, oa.builtin_code) == _filled(ob.options, ob.builtin_code)
-
-
-def rebuild(model: Model, **build: Any) -> bytes:
-    """Re-encode a loaded (single-subgraph) model with ModelBuilder."""
-    b = ModelBuilder(model.description)
-    (graph,) = model.subgraphs
-    for t in graph.tensors:
-        q = t.quant
-        b.add_tensor(
-            t.name,
-            t.shape,
-            t.type,
-            data=t.data,
-            scale=None if q is None else q.scale,
-            zero_point=None if q is None else q.zero_point,
-            quantized_dimension=0 if q is None else q.quantized_dimension,
-            is_variable=t.is_variable,
-            shape_signature=t.shape_signature,
-        )
-    for op in graph.operators:
-        b.add_operator(
-            op.builtin_code,
-            op.inputs,
-            op.outputs,
-            op.options,
-            version=op.version,
-            custom_code=op.custom_code,
-            custom_options=op.custom_options,
-            intermediates=op.intermediates,
-        )
-    b.set_inputs(graph.inputs)
-    b.set_outputs(graph.outputs)
-    for name, value in model.metadata.items():
-        b.add_metadata(name, value)
-    return b.build(**build)
 
 
 def _random_inputs(model: Model, seed: int) -> list[np.ndarray]:
@@ -279,7 +244,7 @@ def test_alignment() -> None:
 def test_buffer_offset_mode(reference: Reference) -> None:
     original = reference("mlperf_tiny/kws_ref_model.tflite").read_bytes()
     model = load_model(original)
-    inline, outside = rebuild(model), rebuild(model, use_buffer_offset=True)
+    inline, outside = rewrite_model(model), rewrite_model(model, use_buffer_offset=True)
     for data in (inline, outside):
         _same_model(model, load_model(data))
         _check_against_oracle(load_model(data), data)
@@ -431,7 +396,7 @@ def test_random_models_round_trip() -> None:
                 assert np.array_equal(t.quant.scale, np.atleast_1d(spec["scale"]))
                 assert np.array_equal(t.quant.zero_point, np.atleast_1d(spec["zero_point"]))
                 assert t.quant.quantized_dimension == spec.get("quantized_dimension", 0)
-        _same_model(model, load_model(rebuild(model)))
+        _same_model(model, load_model(rewrite_model(model)))
 
 
 # -- re-encoded reference models ---------------------------------------------------------
@@ -441,7 +406,7 @@ def test_random_models_round_trip() -> None:
 def test_reencoded_reference_model(rel: str, reference: Reference) -> None:
     original = reference(rel).read_bytes()
     model = load_model(original)
-    again = rebuild(model)
+    again = rewrite_model(model)
     _same_model(model, load_model(again))
     _check_against_oracle(load_model(again), again)
     inputs = _random_inputs(model, 1)
