@@ -1,9 +1,10 @@
 /*
  * CONV_2D int8 as im2col + a small GEMM: output pixels are taken two at a time, each
- * one's patch (FH*FW*I int8, input_zp where the window leaves the image) gathered into
- * a scratch row, and every filter of the group dotted with both rows at once (2 pixels x
- * 2 filters per pass, so each loaded byte is used twice). The dot products are plain
- * contiguous int8 loops the compiler vectorises; the zero point was folded into the bias.
+ * one's patch (FH*FW*I values, input_zp where the window leaves the image) widened to
+ * int16 into a scratch row, and every filter of the group dotted with both rows at once
+ * (2 pixels x 2 filters per pass, so each loaded value is used twice). The dot products
+ * are contiguous 16-bit x 8-bit loops the compiler turns into 16-bit multiply-adds (as
+ * CMSIS-NN's q7-to-q15 im2col does); the zero point was folded into the bias.
  */
 #include "micro/kernels/conv_s8.h"
 
@@ -13,54 +14,72 @@
 #include "check.h"
 #include "requant.h"
 
-/* The patch of output pixel (oy, ox) for group g, K = FH*FW*I bytes: a pointer into the
- * image for a 1x1 window inside it, else gathered into `row`. */
-static const int8_t *gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
-                            int32_t ox, int32_t g, int8_t *row)
+/* R, the padded filter row (see the header). */
+static int32_t row_size(const micro_conv_s8_params_t *p)
+{
+    const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
+    return (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
+}
+
+/* Widens n int8 values to int16. */
+static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+static void fill(int16_t *dst, int16_t value, int32_t n)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        dst[i] = value;
+    }
+}
+
+/* The patch of output pixel (oy, ox) for group g, K = FH*FW*I values widened to int16
+ * into `row`, input_zp where the window leaves the image. */
+static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+                   int32_t ox, int32_t g, int16_t *row)
 {
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
     const int32_t depth = p->filter_depth, fw = p->filter_width;
     const int32_t iy0 = oy * p->stride_height - p->pad_top;
     const int32_t ix0 = ox * p->stride_width - p->pad_left;
     const int8_t *base = image + (int64_t)g * depth;
-    if (p->filter_height == 1 && fw == 1 && iy0 >= 0 && iy0 < height && ix0 >= 0 &&
-        ix0 < width) {
-        return base + ((int64_t)iy0 * width + ix0) * channels;
-    }
-    const int fill = p->input_zp;
+    const int16_t zp = (int16_t)p->input_zp;
     const int32_t span = fw * depth;
-    int8_t *dst = row;
+    int16_t *dst = row;
     for (int32_t fy = 0; fy < p->filter_height; ++fy, dst += span) {
         const int32_t iy = iy0 + fy * p->dilation_height;
         if (iy < 0 || iy >= height) {
-            memset(dst, fill, (size_t)span);
+            fill(dst, zp, span);
             continue;
         }
         const int8_t *line = base + (int64_t)iy * width * channels;
         if (p->dilation_width == 1 && p->groups == 1 && ix0 >= 0 && ix0 + fw <= width) {
-            memcpy(dst, line + (int64_t)ix0 * channels, (size_t)span);
+            widen(dst, line + (int64_t)ix0 * channels, span);
             continue;
         }
         for (int32_t fx = 0; fx < fw; ++fx) {
             const int32_t ix = ix0 + fx * p->dilation_width;
             if (ix < 0 || ix >= width) {
-                memset(dst + fx * depth, fill, (size_t)depth);
+                fill(dst + fx * depth, zp, depth);
             } else {
-                memcpy(dst + fx * depth, line + (int64_t)ix * channels, (size_t)depth);
+                widen(dst + fx * depth, line + (int64_t)ix * channels, depth);
             }
         }
     }
-    return row;
 }
 
-/* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. */
-static void dot_2x2(const int8_t *restrict x0, const int8_t *restrict x1,
+/* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. n is a multiple
+ * of MICRO_CONV_S8_K_ALIGN, so the vectorised loop never leaves a scalar tail. */
+static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
                     const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
                     int32_t *restrict s)
 {
     int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;
     for (int32_t k = 0; k < n; ++k) {
-        const int32_t a = x0[k], b = x1[k], u = w0[k], v = w1[k];
+        const int16_t a = x0[k], b = x1[k], u = w0[k], v = w1[k];
         s00 += a * u;
         s01 += a * v;
         s10 += b * u;
@@ -83,15 +102,19 @@ static inline int8_t finish(const micro_conv_s8_params_t *p, int32_t acc, int32_
 
 micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
-                             const int32_t *multiplier, const int32_t *shift, int8_t *scratch,
+                             const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output)
 {
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
+    const int32_t row = row_size(p);
     const int32_t per_group = p->output_depth / p->groups;
     const int32_t depth_out = p->output_depth;
     const int32_t pixels = p->output_height * p->output_width;
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
-    int8_t *row0 = scratch, *row1 = scratch + k;
+    int16_t *row0 = scratch, *row1 = scratch + row;
+    /* The rows' tails meet zero weights; keep them finite (zero) once for all pixels. */
+    fill(row0 + k, 0, row - k);
+    fill(row1 + k, 0, row - k);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
@@ -100,15 +123,14 @@ micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *inpu
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
             for (int32_t g = 0; g < p->groups; ++g) {
-                const int8_t *x0 = gather(p, image, pix / p->output_width,
-                                          pix % p->output_width, g, row0);
-                const int8_t *x1 = gather(p, image, pix1 / p->output_width,
-                                          pix1 % p->output_width, g, row1);
+                gather(p, image, pix / p->output_width, pix % p->output_width, g, row0);
+                gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, row1);
                 const int32_t first = g * per_group, last = first + per_group;
                 for (int32_t o = first; o < last; o += 2) {
                     const int32_t o1 = o + 1 < last ? o + 1 : o;
                     int32_t s[4];
-                    dot_2x2(x0, x1, filter + (int64_t)o * k, filter + (int64_t)o1 * k, k, s);
+                    dot_2x2(row0, row1, filter + (int64_t)o * row, filter + (int64_t)o1 * row, row,
+                            s);
                     out0[o] = finish(p, s[0], bias[o], multiplier[o], shift[o]);
                     out0[o1] = finish(p, s[1], bias[o1], multiplier[o1], shift[o1]);
                     out1[o] = finish(p, s[2], bias[o], multiplier[o], shift[o]);
@@ -150,15 +172,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     const int64_t reach_x = (int64_t)(p->output_width - 1) * p->stride_width +
                             (int64_t)(p->filter_width - 1) * p->dilation_width;
     const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
+    const int64_t row = (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN *
+                        MICRO_CONV_S8_K_ALIGN;
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 17) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
+    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], (int64_t)p->output_depth * row, 1) ||
         !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
         !micro_fits(size[4], p->output_depth, 4) ||
-        !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * k, 1) || !micro_fits(size[6], n_out, 1)) {
+        !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2) || !micro_fits(size[6], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     if (!micro_requant_ok(op[3], op[4], p->output_depth)) {

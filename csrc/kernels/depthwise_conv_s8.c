@@ -16,12 +16,31 @@
 #define TILE 64
 
 /* acc[c] += x[c] * w[c] for c < n. */
-static void row_mac(int32_t *restrict acc, const int8_t *restrict x, const int8_t *restrict w,
+static inline void row_mac(int32_t *restrict acc, const int8_t *restrict x, const int8_t *restrict w,
                     int32_t n)
 {
     for (int32_t c = 0; c < n; ++c) {
         acc[c] += (int32_t)x[c] * (int32_t)w[c];
     }
+}
+
+/* The input row a tile of output channels [o0, o0 + n) reads from one pixel: the pixel's
+ * channels themselves when M == 1, else each channel repeated M times into `spread`. */
+static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int32_t mult,
+                                int8_t *spread)
+{
+    if (mult == 1) {
+        return pixel + o0;
+    }
+    int32_t c = o0 / mult, m = o0 % mult;
+    for (int32_t j = 0; j < n; ++j) {
+        spread[j] = pixel[c];
+        if (++m == mult) {
+            m = 0;
+            ++c;
+        }
+    }
+    return spread;
 }
 
 micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
@@ -30,7 +49,7 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                                        const int32_t *shift, int8_t *output)
 {
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
-    const int32_t mult = p->depth_multiplier;
+    const int32_t mult = p->depth_multiplier, fw = p->filter_width;
     const int32_t depth_out = channels * mult;
     int32_t acc[TILE];
     int8_t padded[TILE];
@@ -47,28 +66,38 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                                  depth_out;
                 for (int32_t o0 = 0; o0 < depth_out; o0 += TILE) {
                     const int32_t n = depth_out - o0 < TILE ? depth_out - o0 : TILE;
-                    memset(acc, 0, sizeof acc);
+                    for (int32_t j = 0; j < n; ++j) {
+                        acc[j] = 0;
+                    }
                     for (int32_t fy = 0; fy < p->filter_height; ++fy) {
                         const int32_t iy = iy0 + fy * p->dilation_height;
                         const int y_in = iy >= 0 && iy < height;
-                        for (int32_t fx = 0; fx < p->filter_width; ++fx) {
+                        const int8_t *line = image + (int64_t)iy * width * channels;
+                        const int8_t *w = filter + (int64_t)fy * fw * depth_out + o0;
+                        for (int32_t fx = 0; fx < fw; ++fx, w += depth_out) {
                             const int32_t ix = ix0 + fx * p->dilation_width;
-                            const int8_t *w =
-                                filter + ((int64_t)fy * p->filter_width + fx) * depth_out + o0;
                             const int8_t *x = padded;
                             if (y_in && ix >= 0 && ix < width) {
-                                const int8_t *pixel =
-                                    image + ((int64_t)iy * width + ix) * channels;
-                                if (mult == 1) {
-                                    x = pixel + o0;
-                                } else {
-                                    for (int32_t j = 0; j < n; ++j) {
-                                        spread[j] = pixel[(o0 + j) / mult];
-                                    }
-                                    x = spread;
-                                }
+                                x = tile_input(line + (int64_t)ix * channels, o0, n, mult,
+                                               spread);
                             }
-                            row_mac(acc, x, w, n);
+                            /* Constant lengths for the common tiles: straight-line vectors. */
+                            switch (n) {
+                            case 8:
+                                row_mac(acc, x, w, 8);
+                                break;
+                            case 16:
+                                row_mac(acc, x, w, 16);
+                                break;
+                            case 32:
+                                row_mac(acc, x, w, 32);
+                                break;
+                            case TILE:
+                                row_mac(acc, x, w, TILE);
+                                break;
+                            default:
+                                row_mac(acc, x, w, n);
+                            }
                         }
                     }
                     for (int32_t j = 0; j < n; ++j) {

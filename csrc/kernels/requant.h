@@ -16,10 +16,10 @@ static inline int32_t micro_high_mul(int32_t a, int32_t b)
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
+    /* The reference adds a nudge of 2^30 (1 - 2^30 if ab < 0) and divides by 2^31 rounding
+     * toward zero; in both cases that is floor((ab + 2^30) / 2^31): one add, one shift. */
     const int64_t ab = (int64_t)a * (int64_t)b;
-    const int64_t nudge = ab >= 0 ? (INT64_C(1) << 30) : (1 - (INT64_C(1) << 30));
-    /* Division (not a shift) truncates toward zero, as the reference does. */
-    return (int32_t)((ab + nudge) / (INT64_C(1) << 31));
+    return (int32_t)((ab + (INT64_C(1) << 30)) >> 31);
 }
 
 static inline int32_t micro_round_shift_right(int32_t x, int32_t exponent)

@@ -136,9 +136,32 @@ def prepare(ctx: OpContext) -> None:
     if taps > 1 << 17:
         raise ctx.unsupported(f"a window of {taps} values is too large (at most 131072)")
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 0)
-    folded = folded_bias(
-        ctx, bias, weights.astype(np.int64).reshape(depth_out, taps), depth_out, in_zp
-    )
+    w64 = weights.astype(np.int64).reshape(depth_out, taps)
+    folded = folded_bias(ctx, bias, w64, depth_out, in_zp)
+    emit_conv(ctx, x, out, weights, groups, win, folded, mult, shift, in_zp, out_zp)
+
+
+def emit_conv(
+    ctx: OpContext,
+    x: Tensor,
+    out: Tensor,
+    weights: np.ndarray,
+    groups: int,
+    win: Geometry,
+    folded: np.ndarray,
+    mult: np.ndarray,
+    shift: np.ndarray,
+    in_zp: int,
+    out_zp: int,
+) -> None:
+    """Emit a conv_s8 step: `weights` are [O, FH, FW, I] int8, `folded` the folded bias."""
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = weights.shape
+    taps = filter_h * filter_w * filter_depth
+    align = int(lib.MICRO_CONV_S8_K_ALIGN)
+    row = -(-taps // align) * align
+    padded = np.zeros((depth_out, row), dtype=np.int8)
+    padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
         "batches": batches,
@@ -169,11 +192,11 @@ def prepare(ctx: OpContext) -> None:
         params,
         [
             ctx.ref(x),
-            ctx.ref(w),
+            ctx.const(padded),
             ctx.const(folded),
             ctx.const(mult),
             ctx.const(shift),
-            ctx.scratch(int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * taps),
+            ctx.scratch(2 * int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * row),
             ctx.ref(out),
         ],
         macs,

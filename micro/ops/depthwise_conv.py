@@ -1,12 +1,22 @@
 """DEPTHWISE_CONV_2D: int8 activations, int8 per-tensor or per-channel weights [1, FH, FW, O],
-optional int32 bias, depth multiplier >= 1, strides, SAME/VALID padding, dilation."""
+optional int32 bias, depth multiplier >= 1, strides, SAME/VALID padding, dilation.
+
+A single input channel (e.g. a first layer on a grey image) is computed by the conv kernel,
+which is faster there; otherwise by the depthwise kernel."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .base import OpContext
-from .conv import activation, check_output_shape, folded_bias, geometry, requantization
+from .conv import (
+    activation,
+    check_output_shape,
+    emit_conv,
+    folded_bias,
+    geometry,
+    requantization,
+)
 
 
 def prepare(ctx: OpContext) -> None:
@@ -45,6 +55,12 @@ def prepare(ctx: OpContext) -> None:
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 3)
     per_channel = weights.astype(np.int64).reshape(filter_h * filter_w, depth_out).T
     folded = folded_bias(ctx, bias, per_channel, depth_out, in_zp)
+    if channels == 1:
+        # One input channel: the same sums as a convolution with O filters of depth 1
+        # ([1, FH, FW, O] -> [O, FH, FW, 1]), which the conv kernel does as a dense GEMM.
+        conv_weights = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
+        emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
+        return
     act_min, act_max = activation(ctx, out)
     params = {
         "batches": batches,

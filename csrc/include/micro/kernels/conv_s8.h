@@ -1,5 +1,7 @@
 /*
- * CONV_2D, int8 NHWC activations, int8 weights [O][FH][FW][I], int32 bias, grouped:
+ * CONV_2D, int8 NHWC activations, int8 weights [O][R], int32 bias, grouped, where each
+ * filter row holds the [FH][FW][I] weights zero-padded to R values, R = FH * FW * I rounded
+ * up to a multiple of MICRO_CONV_S8_K_ALIGN (so dot products are whole vectors);
  * input channels C = groups * I, output channel o belongs to group o / (O / groups).
  *   output[b][y][x][o] = clamp(output_zp + requant_o(bias[o] +
  *       sum_{fy,fx,i} filter[o][fy][fx][i] * in(b, y*stride_h + fy*dilation_h - pad_top,
@@ -11,8 +13,8 @@
  * contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
  * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
  *
- * Scratch: int8[MICRO_CONV_S8_SCRATCH_ROWS * FH * FW * I], the im2col rows of the patches
- * being multiplied (a 1x1 patch inside the image is read in place).
+ * Scratch: int16[MICRO_CONV_S8_SCRATCH_ROWS * R], the im2col rows (patches widened to
+ * 16 bits) of the output pixels being computed.
  */
 #ifndef MICRO_KERNELS_CONV_S8_H
 #define MICRO_KERNELS_CONV_S8_H
@@ -23,6 +25,7 @@
 #include "micro/status.h"
 
 #define MICRO_CONV_S8_SCRATCH_ROWS 2
+#define MICRO_CONV_S8_K_ALIGN 16
 
 typedef struct {
     int32_t batches;            /* N >= 1 */
@@ -48,12 +51,12 @@ typedef struct {
     int32_t act_max;            /* [act_min, 127] */
 } micro_conv_s8_params_t;
 
-/* Operands: input int8[N*H*W*C], filter int8[O*FH*FW*I], bias int32[O] (folded, see
- * above), multiplier int32[O], shift int32[O] (> 0: left), scratch int8[see above],
+/* Operands: input int8[N*H*W*C], filter int8[O*R], bias int32[O] (folded, see
+ * above), multiplier int32[O], shift int32[O] (> 0: left), scratch int16[see above],
  * output int8[N*OH*OW*O]. */
 micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
-                             const int32_t *multiplier, const int32_t *shift, int8_t *scratch,
+                             const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output);
 
 #endif
