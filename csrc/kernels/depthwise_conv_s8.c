@@ -82,20 +82,15 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                                                spread);
                             }
                             /* Constant lengths for the common tiles: straight-line vectors. */
-                            switch (n) {
-                            case 8:
-                                row_mac(acc, x, w, 8);
-                                break;
-                            case 16:
-                                row_mac(acc, x, w, 16);
-                                break;
-                            case 32:
-                                row_mac(acc, x, w, 32);
-                                break;
-                            case TILE:
+                            if (n == TILE) {
                                 row_mac(acc, x, w, TILE);
-                                break;
-                            default:
+                            } else if (n == 8) {
+                                row_mac(acc, x, w, 8);
+                            } else if (n == 16) {
+                                row_mac(acc, x, w, 16);
+                            } else if (n == 32) {
+                                row_mac(acc, x, w, 32);
+                            } else {
                                 row_mac(acc, x, w, n);
                             }
                         }
