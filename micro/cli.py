@@ -16,6 +16,7 @@ from .errors import MicroError
 from .firmware import add_firmware_commands
 from .interpreter import Interpreter
 from .model import load_model
+from .speech.cli import add_speech_command
 
 
 def _compile(path: str) -> CompiledModel:
@@ -167,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_profile)
 
     add_firmware_commands(sub)
+    add_speech_command(sub)
     return parser
 
 

@@ -72,3 +72,15 @@ def prepare_minimum(ctx: OpContext) -> None:
 
 def prepare_maximum(ctx: OpContext) -> None:
     prepare_int32(ctx, "maximum")
+
+
+def prepare_add(ctx: OpContext) -> None:
+    prepare_int32(ctx, "add")
+
+
+def prepare_sub(ctx: OpContext) -> None:
+    prepare_int32(ctx, "sub")
+
+
+def prepare_mul(ctx: OpContext) -> None:
+    prepare_int32(ctx, "mul")

@@ -1,0 +1,114 @@
+"""Audio to commands: features (FeatureGenerator) -> keyword model -> Recognizer.
+
+listener = Listener(model_path)
+for detection in listener.push(samples):   # any number of samples at a time
+    print(detection)                         # heard 'yes' (0.93) at 1.24 s
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..interpreter import Interpreter
+from .features import FeatureGenerator
+from .recognizer import LABELS, Detection, Recognizer
+
+
+class KeywordModel:
+    """An int8 keyword model: features int8[frames, channels] in, class scores out."""
+
+    def __init__(self, model: bytes | str | os.PathLike[str], labels: tuple[str, ...] = LABELS):
+        data = model if isinstance(model, bytes) else open(model, "rb").read()  # noqa: SIM115
+        self.interpreter = Interpreter.from_bytes(data)
+        inp = self.interpreter.get_input_details(0)
+        out = self.interpreter.get_output_details(0)
+        self.input_shape = tuple(int(d) for d in inp["shape"])
+        self.input_size = int(np.prod(self.input_shape))
+        self.output_scale, self.output_zp = float(out["scale"]), int(out["zero_point"])
+        self.output_dtype = np.dtype(out["dtype"])
+        n_out = int(np.prod(out["shape"]))
+        if n_out != len(labels):
+            raise ValueError(f"the model has {n_out} outputs but {len(labels)} labels were given")
+        self.labels = labels
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Class probabilities (float) for int8 features of the model's input size."""
+        x = np.asarray(features, dtype=np.int8).reshape(self.input_shape)
+        self.interpreter.set_input(x, 0)
+        self.interpreter.invoke()
+        y = self.interpreter.get_output(0).reshape(-1)
+        if self.output_dtype.kind == "f":
+            return y.astype(np.float64)
+        return self.output_scale * (y.astype(np.float64) - self.output_zp)
+
+    def classify(self, features: np.ndarray) -> tuple[str, float]:
+        s = self.scores(features)
+        best = int(np.argmax(s))
+        return self.labels[best], float(s[best])
+
+
+@dataclass
+class Trace:
+    """Everything a run produced, for reports and plots."""
+
+    features: list[np.ndarray] = field(default_factory=list)  # one int8 row per window
+    times: list[float] = field(default_factory=list)  # end of each window, s
+    scores: list[np.ndarray] = field(default_factory=list)  # at score_times
+    score_times: list[float] = field(default_factory=list)
+    detections: list[Detection] = field(default_factory=list)
+
+
+class Listener:
+    """The streaming pipeline: push audio, get detections."""
+
+    def __init__(
+        self,
+        model: bytes | str | os.PathLike[str],
+        preprocessor: bytes | str | os.PathLike[str] | None = None,
+        recognizer: Recognizer | None = None,
+        labels: tuple[str, ...] = LABELS,
+        every: int = 1,
+    ) -> None:
+        self.features = FeatureGenerator(preprocessor)
+        self.model = KeywordModel(model, labels)
+        self.recognizer = recognizer or Recognizer(labels)
+        rows, rem = divmod(self.model.input_size, self.features.channels)
+        if rem:
+            raise ValueError(
+                f"the model's input of {self.model.input_size} values is not rows of "
+                f"{self.features.channels} features"
+            )
+        self.rows = rows
+        self.every = max(1, every)
+        self._window = np.zeros((rows, self.features.channels), np.int8)
+        self.trace = Trace()
+
+    def reset(self) -> None:
+        self.features.reset()
+        self.recognizer.reset()
+        self._window[:] = 0
+        self.trace = Trace()
+
+    def push(self, samples: np.ndarray) -> list[Detection]:
+        detections = []
+        rate = self.features.params.sample_rate
+        for row in self.features.push(samples):
+            self._window = np.roll(self._window, -1, axis=0)
+            self._window[-1] = row
+            frame = len(self.trace.features)
+            time = (frame * self.features.stride + self.features.window) / rate
+            self.trace.features.append(row)
+            self.trace.times.append(time)
+            if frame + 1 < self.rows or frame % self.every:
+                continue  # the model needs a full window of features
+            scores = self.model.scores(self._window)
+            self.trace.scores.append(scores)
+            self.trace.score_times.append(time)
+            detection = self.recognizer.update(scores, time)
+            if detection is not None:
+                detections.append(detection)
+                self.trace.detections.append(detection)
+        return detections

@@ -1,0 +1,75 @@
+"""Turning a stream of per-window class scores into commands.
+
+Scores arrive every stride (20 ms) for the last second of audio. A command is reported when
+its score, averaged over the last `window` seconds, reaches `threshold`; after a report
+nothing more is reported for `suppression` seconds (one utterance gives one command even
+though it stays in view for a second).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+LABELS = ("silence", "unknown", "yes", "no")
+
+
+@dataclass(frozen=True)
+class Detection:
+    label: str
+    score: float  # the averaged score, in [0, 1]
+    time: float  # seconds from the start of the stream
+
+    def __str__(self) -> str:
+        return f"heard '{self.label}' ({self.score:.2f}) at {self.time:.2f} s"
+
+
+class Recognizer:
+    def __init__(
+        self,
+        labels: Sequence[str] = LABELS,
+        window: float = 1.0,
+        threshold: float = 0.8,
+        suppression: float = 1.5,
+        min_results: int = 3,
+        ignore: Sequence[str] = ("silence", "unknown"),
+    ) -> None:
+        if not 0 < threshold <= 1 or window <= 0 or suppression < 0 or min_results < 1:
+            raise ValueError("threshold must be in (0, 1], window > 0, suppression >= 0")
+        self.labels = tuple(labels)
+        self.window = window
+        self.threshold = threshold
+        self.suppression = suppression
+        self.min_results = min_results
+        self._commands = np.array([label not in ignore for label in self.labels])
+        self._history: deque[tuple[float, np.ndarray]] = deque()
+        self._last: Detection | None = None
+
+    def reset(self) -> None:
+        self._history.clear()
+        self._last = None
+
+    def update(self, scores: Sequence[float] | np.ndarray, time: float) -> Detection | None:
+        """Add the scores for the window ending at `time` (s); a Detection or None."""
+        values = np.asarray(scores, dtype=np.float64).reshape(-1)
+        if values.size != len(self.labels):
+            raise ValueError(f"{values.size} scores for {len(self.labels)} labels")
+        if self._history and time < self._history[-1][0]:
+            raise ValueError(f"time went backwards: {time} after {self._history[-1][0]}")
+        self._history.append((time, values))
+        while self._history[0][0] <= time - self.window:
+            self._history.popleft()
+        if len(self._history) < self.min_results:
+            return None
+        average = np.mean([s for _, s in self._history], axis=0)
+        candidates = np.where(self._commands, average, -1.0)
+        best = int(np.argmax(candidates))
+        if candidates[best] < self.threshold:
+            return None
+        if self._last is not None and time - self._last.time < self.suppression:
+            return None
+        self._last = Detection(self.labels[best], float(average[best]), time)
+        return self._last

@@ -1,0 +1,308 @@
+"""The speech demo: features identical to TFLM's preprocessor, TFLM's micro_speech model
+classifying the shared clips, the recognizer, the .wav reader and the CLI."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import micro
+from micro.cli import main
+from micro.speech import frontend
+from micro.speech.features import BUNDLED_PREPROCESSOR, FeatureGenerator, bundled_preprocessor
+from micro.speech.pipeline import KeywordModel, Listener
+from micro.speech.recognizer import Detection, Recognizer
+from micro.speech.wav import AudioError, read_wav, resample, write_wav
+
+Ref = Callable[[str], Path]
+
+
+def _pipeline_missing() -> str | None:
+    """Which op the preprocessor still lacks in this checkout (int32 ADD/MUL come with the
+    elementwise group's ADD/MUL), or None when it compiles."""
+    try:
+        micro.Interpreter.from_bytes(frontend.build_preprocessor())
+    except micro.UnsupportedOpError as exc:
+        return str(exc).split(";")[0]
+    return None
+
+
+MISSING = _pipeline_missing()
+needs_pipeline = pytest.mark.skipif(
+    MISSING is not None, reason=f"the preprocessor needs an op micro lacks here: {MISSING}"
+)
+SPEECH = "tflm/micro_speech"
+CLIPS = {"yes": "yes", "no": "no", "silence": "silence", "noise": "silence"}
+DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
+
+
+def _tflm_features(model: bytes, audio: np.ndarray) -> np.ndarray:
+    """TFLM's interpreter on each 30 ms window, every 20 ms, from a reset state."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    it = runtime.Interpreter.from_bytes(model, arena_size=1 << 16)
+    rows = []
+    for start in range(0, len(audio) - 480 + 1, 320):
+        it.set_input(audio[start : start + 480].reshape(1, 480), 0)
+        it.invoke()
+        rows.append(np.array(it.get_output(0)))
+    return np.array(rows, dtype=np.int8).reshape(-1, 40)
+
+
+@pytest.fixture(scope="module")
+def tflm_preprocessor() -> bytes:
+    from conftest import reference_path
+
+    return reference_path(f"{SPEECH}/audio_preprocessor_int8.tflite").read_bytes()
+
+
+@needs_pipeline
+@pytest.mark.parametrize("clip", sorted(CLIPS))
+def test_features_identical_to_tflm_frame_by_frame(
+    clip: str, reference: Ref, tflm_preprocessor: bytes
+) -> None:
+    audio = read_wav(reference(f"{SPEECH}/testdata/{clip}_1000ms.wav"))
+    want = _tflm_features(tflm_preprocessor, audio)
+    assert want.shape == (49, 40)
+    for model in (tflm_preprocessor, None):  # TFLM's model in micro, and micro's own model
+        gen = FeatureGenerator(model)
+        np.testing.assert_array_equal(gen.features(audio), want)
+        # Streaming in uneven pieces gives the same rows (state carries across pushes).
+        gen.reset()
+        rng = np.random.default_rng(len(clip))
+        pieces, pos = [], 0
+        while pos < len(audio):
+            n = int(rng.integers(1, 900))
+            pieces.append(gen.push(audio[pos : pos + n]))
+            pos += n
+        np.testing.assert_array_equal(np.concatenate(pieces), want)
+
+
+@needs_pipeline
+def test_own_preprocessor_identical_on_random_audio(tflm_preprocessor: bytes) -> None:
+    rng = np.random.default_rng(5)
+    audio = np.concatenate(
+        [
+            rng.integers(-32768, 32767, 8000, dtype=np.int16),
+            (rng.normal(0, 300, 8000)).astype(np.int16),
+            np.zeros(3000, np.int16),
+            (8000 * np.sin(np.arange(8000) * 0.3)).astype(np.int16),
+        ]
+    )
+    want = _tflm_features(tflm_preprocessor, audio)
+    np.testing.assert_array_equal(FeatureGenerator().features(audio), want)
+    np.testing.assert_array_equal(_tflm_features(bundled_preprocessor(), audio), want)
+
+
+def test_bundled_preprocessor_is_the_generated_one() -> None:
+    assert (DATA / BUNDLED_PREPROCESSOR).read_bytes() == frontend.build_preprocessor()
+
+
+def test_preprocessor_has_tflm_ops(tflm_preprocessor: bytes) -> None:
+    ours = micro.load_model(frontend.build_preprocessor()).subgraphs[0].operators
+    theirs = micro.load_model(tflm_preprocessor).subgraphs[0].operators
+    assert [op.name for op in ours] == [op.name for op in theirs]
+
+
+@needs_pipeline
+@pytest.mark.parametrize("clip", sorted(CLIPS))
+def test_tflm_model_classifies_the_shared_clips(clip: str, reference: Ref) -> None:
+    model = KeywordModel(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    features = FeatureGenerator().features(
+        read_wav(reference(f"{SPEECH}/testdata/{clip}_1000ms.wav"))
+    )
+    label, score = model.classify(features)
+    assert label == CLIPS[clip], (label, score)
+
+
+@needs_pipeline
+def test_listener_hears_yes_and_no(reference: Ref) -> None:
+    listener = Listener(
+        reference(f"{SPEECH}/micro_speech_quantized.tflite"),
+        recognizer=Recognizer(window=0.5, suppression=1.0, min_results=1),
+    )
+    silence = np.zeros(8000, np.int16)
+    audio = np.concatenate(
+        [
+            read_wav(reference(f"{SPEECH}/testdata/yes_1000ms.wav")),
+            silence,
+            read_wav(reference(f"{SPEECH}/testdata/no_1000ms.wav")),
+            silence,
+        ]
+    )
+    heard = []
+    for start in range(0, len(audio), 320):  # 20 ms blocks, as a microphone delivers them
+        heard += listener.push(audio[start : start + 320])
+    assert [d.label for d in heard] == ["yes", "no"]
+    assert 0.9 < heard[0].time < 1.5 and 2.4 < heard[1].time < 3.0
+    assert len(listener.trace.features) == (len(audio) - 480) // 320 + 1
+
+
+# -- recognizer on synthetic score streams ----------------------------------------------------
+
+YES, NO, SIL = [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]
+
+
+def _run(r: Recognizer, stream: list[list[float]], dt: float = 0.02) -> list[Detection]:
+    out = []
+    for i, s in enumerate(stream):
+        d = r.update(s, i * dt)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def test_recognizer_reports_once_then_suppresses() -> None:
+    r = Recognizer(window=0.2, threshold=0.8, suppression=1.0, min_results=3)
+    heard = _run(r, [SIL] * 10 + [YES] * 40 + [SIL] * 20)
+    assert len(heard) == 1
+    assert heard[0].label == "yes" and heard[0].score >= 0.8
+    # The last 0.2 s hold 10 results; the average reaches 0.8 with the 8th "yes" (step 17).
+    assert heard[0].time == pytest.approx(0.02 * 17)
+    assert str(heard[0]) == f"heard 'yes' ({heard[0].score:.2f}) at {heard[0].time:.2f} s"
+
+
+def test_recognizer_reports_again_after_suppression() -> None:
+    r = Recognizer(window=0.1, threshold=0.9, suppression=0.5, min_results=1)
+    heard = _run(r, [YES] * 10 + [SIL] * 20 + [NO] * 10 + [SIL] * 5 + [YES] * 10)
+    assert [d.label for d in heard] == ["yes", "no"]  # the last "yes" falls in suppression
+    assert heard[1].time - heard[0].time >= 0.5
+
+
+def test_recognizer_ignores_silence_and_unknown_and_low_scores() -> None:
+    r = Recognizer(window=0.1, threshold=0.8, min_results=1)
+    assert _run(r, [SIL] * 50 + [[0.0, 1.0, 0.0, 0.0]] * 50 + [[0.3, 0.0, 0.7, 0.0]] * 50) == []
+
+
+def test_recognizer_needs_min_results_and_averages() -> None:
+    r = Recognizer(window=1.0, threshold=0.75, min_results=4, suppression=0)
+    assert _run(r, [YES] * 3) == []
+    r = Recognizer(window=1.0, threshold=0.75, min_results=1, suppression=0)
+    heard = _run(r, [YES, NO, YES, YES])  # averages 1, .5, .67, .75
+    assert [(d.label, round(d.score, 2)) for d in heard] == [("yes", 1.0), ("yes", 0.75)]
+
+
+def test_recognizer_rejects_bad_input() -> None:
+    r = Recognizer()
+    with pytest.raises(ValueError, match="4 labels"):
+        r.update([1.0, 0.0], 0.0)
+    r.update(YES, 1.0)
+    with pytest.raises(ValueError, match="backwards"):
+        r.update(YES, 0.5)
+    with pytest.raises(ValueError):
+        Recognizer(threshold=0)
+
+
+# -- wav reading ------------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes, channels: int, width: int, rate: int) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(data)
+    return path
+
+
+def test_wav_16k_int16_is_read_exactly(tmp_path: Path) -> None:
+    audio = np.random.default_rng(0).integers(-32768, 32767, 1000, dtype=np.int16)
+    write_wav(tmp_path / "a.wav", audio)
+    np.testing.assert_array_equal(read_wav(tmp_path / "a.wav"), audio)
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+@pytest.mark.parametrize("rate", [8000, 16000, 44100])
+def test_wav_widths_rates_and_channels(tmp_path: Path, width: int, rate: int) -> None:
+    t = np.arange(rate) / rate
+    tone = 0.5 * np.sin(2 * np.pi * 440 * t)
+    full = float(1 << (8 * width - 1))
+    ints = np.round(tone * full).astype(np.int64)
+    stereo = np.stack([ints, ints], axis=1).reshape(-1)
+    if width == 1:
+        raw = (stereo + 128).astype(np.uint8).tobytes()
+    else:
+        raw = b"".join(int(v).to_bytes(width, "little", signed=True) for v in stereo)
+    got = read_wav(_write(tmp_path / "t.wav", raw, 2, width, rate))
+    assert len(got) == 16000
+    want = 0.5 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000) * 32768
+    tolerance = 300 if width == 1 else 40  # 8-bit audio is coarse
+    assert np.abs(got[64:-64] - want[64:-64]).max() < tolerance
+
+
+def test_resampling_removes_what_the_target_cannot_hold() -> None:
+    t = np.arange(44100) / 44100
+    above_nyquist = np.sin(2 * np.pi * 11000 * t)
+    assert np.abs(resample(above_nyquist, 44100, 16000)[100:-100]).max() < 1e-3
+
+
+def test_wav_errors_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(AudioError, match="no such file"):
+        read_wav(tmp_path / "missing.wav")
+    (tmp_path / "text.wav").write_text("not audio at all")
+    with pytest.raises(AudioError, match=r"not a PCM \.wav file.*sox"):
+        read_wav(tmp_path / "text.wav")
+    # A float (format 3) .wav: the stdlib reader refuses it, and so do we, clearly.
+    header = bytearray(_write(tmp_path / "f.wav", b"\0" * 8, 1, 4, 16000).read_bytes())
+    header[20:22] = (3).to_bytes(2, "little")
+    (tmp_path / "float.wav").write_bytes(bytes(header))
+    with pytest.raises(AudioError, match=r"not a PCM \.wav file"):
+        read_wav(tmp_path / "float.wav")
+    assert issubclass(AudioError, micro.MicroError)
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+@needs_pipeline
+def test_cli_file_and_plot(
+    reference: Ref, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    png = tmp_path / "run.png"
+    assert main(["speech", wav, "--model", model, "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "yes_1000ms.wav: heard 'yes'" in out
+    assert png.read_bytes().startswith(b"\x89PNG")
+    # A 44.1 kHz stereo copy is resampled and heard the same way.
+    audio = read_wav(wav).astype(np.float64) / 32768
+    up = np.round(resample(audio, 16000, 44100) * 32767).astype(np.int16)
+    stereo = _write(tmp_path / "stereo.wav", np.repeat(up, 2).astype("<i2").tobytes(), 2, 2, 44100)
+    assert main(["speech", str(stereo), "--model", model]) == 0
+    assert "heard 'yes'" in capsys.readouterr().out
+
+
+@needs_pipeline
+def test_cli_demo(reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    assert main(["speech", "--demo", "--model", model]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("demo_yes.wav: heard 'yes'") for line in lines)
+    assert any(line.startswith("demo_no.wav: heard 'no'") for line in lines)
+    assert any(line.startswith("demo_silence.wav: heard nothing") for line in lines)
+
+
+@needs_pipeline
+def test_cli_errors(tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    assert main(["speech", str(tmp_path / "none.wav"), "--model", model]) != 0
+    assert "no such file" in capsys.readouterr().err
+    assert main(["speech", "--model", model]) != 0
+    assert "exactly one of" in capsys.readouterr().err
+
+
+@needs_pipeline
+def test_cli_listen_without_a_microphone(
+    reference: Ref, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sounddevice", None)  # as if not installed
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    assert main(["speech", "--listen", "--model", model]) != 0
+    assert "needs the sounddevice package" in capsys.readouterr().err
