@@ -12,12 +12,24 @@ static inline int32_t micro_signal_msb32(uint32_t x)
     if (x == 0) {
         return 32;
     }
-    int32_t n = 0;
-    while (x != 0) {
-        x >>= 1;
-        ++n;
+    int32_t n = 1;   /* binary search: five steps, no loop */
+    if (x >> 16) {
+        n += 16;
+        x >>= 16;
     }
-    return n;
+    if (x >> 8) {
+        n += 8;
+        x >>= 8;
+    }
+    if (x >> 4) {
+        n += 4;
+        x >>= 4;
+    }
+    if (x >> 2) {
+        n += 2;
+        x >>= 2;
+    }
+    return n + (int32_t)(x >> 1);
 }
 
 /* Same for 64 bits (0 has 64). */
