@@ -86,6 +86,8 @@ def test_random_pools_match_tflm(op: str, seed: int) -> None:
         ((1, 1, 1, 5), (3, 3), (2, 2), Padding.SAME),  # every tap but one is padding
         ((1, 6, 5, 4), (5, 4), (3, 3), Padding.SAME),  # odd total padding: extra after
         ((3, 4, 9, 3), (1, 1), (2, 3), Padding.VALID),  # subsampling only
+        ((1, 20, 19, 70), (17, 16), (3, 2), Padding.VALID),  # > 256 taps: int32 sums
+        ((1, 20, 19, 5), (17, 19), (2, 2), Padding.SAME),  # 136 to 323 taps
     ],
 )
 def test_edge_windows_match_tflm(op, shape, filter_hw, stride_hw, padding) -> None:

@@ -19,6 +19,29 @@ static inline void micro_pool_taps(int32_t origin, int32_t filter, int32_t size,
     *end = size - origin < filter ? size - origin : filter;
 }
 
+/*
+ * Exact division by a tap count without a divide instruction per element:
+ * floor(n / d) == (n * m) >> k for d in [1, 2^21] and 0 <= n < 129 * d (the magnitude of
+ * an int8 window sum plus half the count), with k = 31 + floor(log2 d) and
+ * m = ceil(2^k / d) <= 2^31: the error n * (m * d - 2^k) < 129 * d^2 <= 2^k.
+ */
+typedef struct {
+    uint32_t m;
+    int32_t k;
+} micro_divisor_t;
+
+static inline micro_divisor_t micro_divisor(uint32_t d)
+{
+    int32_t log2 = 0;
+    while ((d >> log2) > 1u) {
+        ++log2;
+    }
+    micro_divisor_t div;
+    div.k = 31 + log2;
+    div.m = (uint32_t)(((UINT64_C(1) << div.k) + d - 1u) / d);
+    return div;
+}
+
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input
  * (operand 0) and output (operand 1) are large enough. */
 static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
@@ -29,7 +52,7 @@ static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
     const int32_t window[4] = {p->filter_h, p->filter_w, p->stride_h, p->stride_w};
     if (micro_count(in_dims, 4) < 0 || micro_count(out_dims, 4) < 0 ||
         micro_count(window, 4) < 0 ||
-        (int64_t)p->filter_h * p->filter_w > (INT64_C(1) << 23) ||
+        (int64_t)p->filter_h * p->filter_w > (INT64_C(1) << 21) ||
         !micro_in_range(p->pad_h, 0, p->filter_h - 1) ||
         !micro_in_range(p->pad_w, 0, p->filter_w - 1) ||
         !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {

@@ -5,6 +5,18 @@
 #include "fixedpoint.h"
 #include "requant.h"
 
+/*
+ * The reference's SaturatingRoundingDoublingHighMul then RoundingDivideByPOT, for the
+ * operands softmax has: both non-negative (the table is checked, the reciprocal is in
+ * [2^30, 2^31)), so no sign cases: round(a * b / 2^31), then round(. / 2^exponent) with
+ * halves rounded up, `round_bit` being 2^(exponent - 1) (0 for exponent 0).
+ */
+static inline int32_t scale_down(int32_t a, int32_t b, uint32_t round_bit, int32_t exponent)
+{
+    const uint32_t product = (uint32_t)(((uint64_t)a * (uint64_t)b + (UINT64_C(1) << 30)) >> 31);
+    return (int32_t)((product + round_bit) >> exponent);
+}
+
 /* The row's maximum, then the reciprocal of its sum of exponentials as (scale, exponent);
  * 0 if the exponent falls outside [0, 31] (see the header). */
 static int row_scale(const int8_t *x, int32_t depth, const int32_t *exp_table, int32_t bits,
@@ -16,7 +28,8 @@ static int row_scale(const int8_t *x, int32_t depth, const int32_t *exp_table, i
     }
     uint32_t sum = 0;
     for (int32_t c = 0; c < depth; ++c) {
-        sum += (uint32_t)micro_round_shift_right(exp_table[max - x[c]], 12);
+        /* Rescale Q0.31 -> Q12.19: a rounding shift by 12 (non-negative values). */
+        sum += ((uint32_t)exp_table[max - x[c]] + (UINT32_C(1) << 11)) >> 12;
     }
     *max_out = max;
     if (sum == 0) {
@@ -45,10 +58,10 @@ static void softmax_to_s8(const micro_softmax_s8_params_t *p, const int8_t *inpu
             }
             continue;
         }
+        const uint32_t round_bit = exponent > 0 ? UINT32_C(1) << (exponent - 1) : 0u;
         for (int32_t c = 0; c < p->depth; ++c) {
-            const int32_t prob = micro_high_mul(scale, exp_table[max - x[c]]);
-            const int32_t v = micro_round_shift_right(prob, exponent) - 128;
-            y[c] = (int8_t)micro_clamp(v, -128, 127);
+            const int32_t v = scale_down(scale, exp_table[max - x[c]], round_bit, exponent);
+            y[c] = (int8_t)((v < 127 - (-128) ? v : 127 - (-128)) + (-128));
         }
     }
 }
@@ -67,10 +80,10 @@ static void softmax_to_s16(const micro_softmax_s8_params_t *p, const int8_t *inp
             }
             continue;
         }
+        const uint32_t round_bit = exponent > 0 ? UINT32_C(1) << (exponent - 1) : 0u;
         for (int32_t c = 0; c < p->depth; ++c) {
-            const int32_t prob = micro_high_mul(scale, exp_table[max - x[c]]);
-            const int32_t v = micro_round_shift_right(prob, exponent) - 32768;
-            y[c] = (int16_t)micro_clamp(v, -32768, 32767);
+            const int32_t v = scale_down(scale, exp_table[max - x[c]], round_bit, exponent);
+            y[c] = (int16_t)((v < 32767 - (-32768) ? v : 32767 - (-32768)) + (-32768));
         }
     }
 }

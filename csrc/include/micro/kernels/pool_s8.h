@@ -17,7 +17,7 @@ typedef struct {
     int32_t channels;       /* >= 1, innermost in input and output */
     int32_t output_h;       /* >= 1; every window overlaps the input */
     int32_t output_w;       /* >= 1 */
-    int32_t filter_h;       /* >= 1; filter_h * filter_w <= 2^23 */
+    int32_t filter_h;       /* >= 1; filter_h * filter_w <= 2^21 */
     int32_t filter_w;       /* >= 1 */
     int32_t stride_h;       /* >= 1 */
     int32_t stride_w;       /* >= 1 */
