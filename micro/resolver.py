@@ -29,6 +29,15 @@ BUILTINS: dict[int, str] = {
     B.TANH: "logistic_tanh.prepare_tanh",
 
     # activations, quantize, elementwise arithmetic
+    B.ADD: "add.prepare_add",
+    B.SUB: "add.prepare_sub",
+    B.MUL: "mul.prepare",
+    B.RELU: "activations.prepare_relu",
+    B.RELU6: "activations.prepare_relu6",
+    B.LEAKY_RELU: "activations.prepare_leaky_relu",
+    B.HARD_SWISH: "activations.prepare_hard_swish",
+    B.QUANTIZE: "quantize.prepare_quantize",
+    B.DEQUANTIZE: "quantize.prepare_dequantize",
 
     # data movement
     B.RESHAPE: "reshape.prepare_reshape",

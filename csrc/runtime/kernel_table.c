@@ -19,6 +19,11 @@ extern const micro_kernel_t micro_kernel_softmax_s8;
 extern const micro_kernel_t micro_kernel_lut_s8;
 
 /* activations, quantize, elementwise arithmetic */
+extern const micro_kernel_t micro_kernel_add_s8;
+extern const micro_kernel_t micro_kernel_mul_s8;
+extern const micro_kernel_t micro_kernel_quantize_f32;
+extern const micro_kernel_t micro_kernel_dequantize_f32;
+extern const micro_kernel_t micro_kernel_requantize_s16;
 
 /* data movement */
 extern const micro_kernel_t micro_kernel_strided_copy;
@@ -55,6 +60,11 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_LUT_S8, lut_s8),
 
     /* activations, quantize, elementwise arithmetic */
+    MICRO_ENTRY(MICRO_K_ADD_S8, add_s8),
+    MICRO_ENTRY(MICRO_K_MUL_S8, mul_s8),
+    MICRO_ENTRY(MICRO_K_QUANTIZE_F32, quantize_f32),
+    MICRO_ENTRY(MICRO_K_DEQUANTIZE_F32, dequantize_f32),
+    MICRO_ENTRY(MICRO_K_REQUANTIZE_S16, requantize_s16),
 
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),

@@ -47,6 +47,11 @@ typedef enum {
     MICRO_K_LUT_S8 = 19,
 
     /* activations, quantize, elementwise arithmetic: 25-39 */
+    MICRO_K_ADD_S8 = 26,
+    MICRO_K_MUL_S8 = 27,
+    MICRO_K_QUANTIZE_F32 = 28,
+    MICRO_K_DEQUANTIZE_F32 = 29,
+    MICRO_K_REQUANTIZE_S16 = 30,
 
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
     MICRO_K_STRIDED_COPY = 40,

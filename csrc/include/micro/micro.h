@@ -32,6 +32,11 @@
 #include "micro/kernels/lut_s8.h"
 
 /* activations, quantize, elementwise arithmetic */
+#include "micro/kernels/add_s8.h"
+#include "micro/kernels/mul_s8.h"
+#include "micro/kernels/quantize_f32.h"
+#include "micro/kernels/dequantize_f32.h"
+#include "micro/kernels/requantize_s16.h"
 
 /* data movement */
 #include "micro/kernels/strided_copy.h"

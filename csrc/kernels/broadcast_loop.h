@@ -1,0 +1,82 @@
+/*
+ * Walk a broadcast layout (micro/kernels/broadcast.h) row by row (internal).
+ *
+ * The innermost dim is a row; `row` is called once per row with the two inputs' row
+ * starts and their innermost strides (0: that input is one repeated element, else 1 in
+ * every layout the host emits, but any stride works). The outer dims advance like an
+ * odometer, so a row costs O(1) bookkeeping.
+ */
+#ifndef MICRO_KERNELS_BROADCAST_LOOP_H
+#define MICRO_KERNELS_BROADCAST_LOOP_H
+
+#include <stdint.h>
+
+#include "micro/kernels/broadcast.h"
+
+typedef void (*micro_row_fn)(const void *params, const int8_t *a, int32_t stride_a,
+                             const int8_t *b, int32_t stride_b, int8_t *out, int32_t n);
+
+static inline void micro_broadcast_walk(int32_t rank, const int32_t *dims,
+                                        const int32_t *stride1, const int32_t *stride2,
+                                        const int8_t *a, const int8_t *b, int8_t *out,
+                                        micro_row_fn row, const void *params)
+{
+    int32_t index[MICRO_BROADCAST_RANK] = {0};
+    const int32_t inner = rank - 1;
+    int64_t rows = 1;
+    for (int32_t d = 0; d < inner; ++d) {
+        rows *= dims[d];
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+        row(params, a, stride1[inner], b, stride2[inner], out, dims[inner]);
+        out += dims[inner];
+        for (int32_t d = inner - 1; d >= 0; --d) {
+            a += stride1[d];
+            b += stride2[d];
+            if (++index[d] < dims[d]) {
+                break;
+            }
+            index[d] = 0;
+            a -= (int64_t)stride1[d] * dims[d];
+            b -= (int64_t)stride2[d] * dims[d];
+        }
+    }
+}
+
+/* Elements of the output (product of dims), or -1 if the layout is invalid. */
+static inline int64_t micro_broadcast_count(int32_t rank, const int32_t *dims)
+{
+    if (rank < 1 || rank > MICRO_BROADCAST_RANK) {
+        return -1;
+    }
+    int64_t total = 1;
+    for (int32_t d = 0; d < rank; ++d) {
+        if (dims[d] < 1) {
+            return -1;
+        }
+        total *= dims[d];
+        if (total > INT32_MAX) {
+            return -1;
+        }
+    }
+    return total;
+}
+
+/* Elements an input with these strides must hold (1 + its largest index), or -1. */
+static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
+                                             const int32_t *stride)
+{
+    int64_t last = 0;
+    for (int32_t d = 0; d < rank; ++d) {
+        if (stride[d] < 0) {
+            return -1;
+        }
+        last += (int64_t)(dims[d] - 1) * stride[d];
+        if (last > INT32_MAX) {
+            return -1;
+        }
+    }
+    return last + 1;
+}
+
+#endif

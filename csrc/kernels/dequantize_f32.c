@@ -1,0 +1,54 @@
+#include "micro/kernels/dequantize_f32.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+
+micro_status_t micro_dequantize_f32(const micro_dequantize_f32_params_t *p, const void *input,
+                                    float *output)
+{
+    const int32_t zp = p->input_zp;
+    const float scale = p->scale;
+    if (p->input_type == MICRO_DEQUANTIZE_S8) {
+        const int8_t *in = input;
+        for (int32_t i = 0; i < p->count; ++i) {
+            output[i] = scale * (float)(in[i] - zp);
+        }
+    } else if (p->input_type == MICRO_DEQUANTIZE_U8) {
+        const uint8_t *in = input;
+        for (int32_t i = 0; i < p->count; ++i) {
+            output[i] = scale * (float)(in[i] - zp);
+        }
+    } else {
+        const int16_t *in = input;
+        for (int32_t i = 0; i < p->count; ++i) {
+            output[i] = scale * (float)(in[i] - zp);
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_dequantize_f32(params, op[0], op[1]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_dequantize_f32_params_t *p = params;
+    (void)op;
+    const int32_t type = p->input_type;
+    const int32_t lo = type == MICRO_DEQUANTIZE_S8 ? -128 : type == MICRO_DEQUANTIZE_U8 ? 0 : -32768;
+    const int32_t hi = type == MICRO_DEQUANTIZE_S8 ? 127 : type == MICRO_DEQUANTIZE_U8 ? 255 : 32767;
+    if (micro_count(&p->count, 1) < 0 || !micro_in_range(type, 0, 2) ||
+        !micro_in_range(p->input_zp, lo, hi)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t width = type == MICRO_DEQUANTIZE_S16 ? 2 : 1;
+    if (!micro_fits(size[0], p->count, width) || !micro_fits(size[1], p->count, 4)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_dequantize_f32 = {
+    step, check, sizeof(micro_dequantize_f32_params_t), 2};

@@ -1,0 +1,72 @@
+#include "micro/kernels/mul_s8.h"
+
+#include "micro/kernel.h"
+#include "broadcast_loop.h"
+#include "check.h"
+#include "requant.h"
+
+static inline int8_t finish(const micro_mul_s8_params_t *p, int32_t product)
+{
+    const int32_t out = micro_requantize(product, p->multiplier, p->shift) + p->output_zp;
+    return (int8_t)micro_clamp(out, p->act_min, p->act_max);
+}
+
+static void mul_row(const void *params, const int8_t *a, int32_t stride_a, const int8_t *b,
+                    int32_t stride_b, int8_t *out, int32_t n)
+{
+    const micro_mul_s8_params_t *p = params;
+    const int32_t zp1 = p->input1_zp, zp2 = p->input2_zp;
+    if (stride_a == 0) {
+        const int32_t x = a[0] - zp1;
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = finish(p, x * (b[i * stride_b] - zp2));
+        }
+    } else if (stride_b == 0) {
+        const int32_t y = b[0] - zp2;
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = finish(p, (a[i * stride_a] - zp1) * y);
+        }
+    } else {
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = finish(p, (a[i * stride_a] - zp1) * (b[i * stride_b] - zp2));
+        }
+    }
+}
+
+micro_status_t micro_mul_s8(const micro_mul_s8_params_t *p, const int8_t *input1,
+                            const int8_t *input2, int8_t *output)
+{
+    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output,
+                         mul_row, p);
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_mul_s8(params, op[0], op[1], op[2]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_mul_s8_params_t *p = params;
+    (void)op;
+    const int64_t count = micro_broadcast_count(p->rank, p->dims);
+    if (count < 0 || !micro_in_range(p->input1_zp, -128, 127) ||
+        !micro_in_range(p->input2_zp, -128, 127) || !micro_in_range(p->output_zp, -128, 127) ||
+        !micro_requant_ok(&p->multiplier, &p->shift, 1) ||
+        !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
+    if (extent1 < 0 || extent2 < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
+        !micro_fits(size[2], count, 1)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t), 3};

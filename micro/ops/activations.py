@@ -1,0 +1,138 @@
+"""RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py).
+
+What TFLM computes (its micro kernels, which differ from TFLite's in places). The oracle
+build computes every scale ratio in double from the float32 scales (some of TFLM's sources
+have float32 divisions here; the binary and the tests say double):
+- RELU requantizes from the input to the output quantization, then clamps at the output's
+  zero.
+- RELU6 does NOT requantize: it clamps in the input's quantization to [input_zp,
+  input_zp + roundf(6 / input_scale)] (a float32 division), ignoring the output's
+  quantization.
+- LEAKY_RELU has two multipliers, identity and alpha, the alpha one applied to the
+  magnitude with the sign restored afterwards when alpha < 0.
+- HARD_SWISH is the reference's 16-bit fixed-point arithmetic, emulated here with int16
+  wrap-around where the reference has it; its "hires" input scale input_scale / 128 is a
+  float32 product.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import Tensor
+from ..quant import requantize, round_half_away
+from ._rescale import multiplier
+from .base import OpContext
+from .lut import byte_values, emit_table
+
+f32 = np.float32
+
+
+def _int8_io(ctx: OpContext) -> tuple[Tensor, Tensor, float, int, float, int]:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int8")
+    ctx.check_dtype(out, "int8")
+    s_in, zp_in = ctx.quant(x)
+    s_out, zp_out = ctx.quant(out)
+    return x, out, s_in, zp_in, s_out, zp_out
+
+
+def prepare_relu(ctx: OpContext) -> None:
+    x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
+    mult, shift = multiplier(ctx, s_in / s_out, "input-to-output")
+    values = requantize(byte_values(x) - zp_in, mult, shift) + zp_out
+    emit_table(ctx, x, out, np.clip(values, max(-128, zp_out), 127))
+
+
+def prepare_relu6(ctx: OpContext) -> None:
+    x, out, s_in, zp_in, _, _ = _int8_io(ctx)
+    six = min(max(round_half_away(float(f32(6.0) / f32(s_in))) + zp_in, -128), 127)
+    emit_table(ctx, x, out, np.clip(byte_values(x), zp_in, six))
+
+
+def prepare_leaky_relu(ctx: OpContext) -> None:
+    x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
+    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
+    m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
+    v = byte_values(x) - zp_in
+    identity = requantize(v, m_id, s_id)
+    scaled = requantize(v, abs(m_alpha), s_alpha)
+    negative = -scaled if m_alpha < 0 else scaled
+    values = zp_out + np.where(v >= 0, identity, negative)
+    emit_table(ctx, x, out, np.clip(values, -128, 127))
+
+
+def prepare_hard_swish(ctx: OpContext) -> None:
+    x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
+    hires_scale = float(f32(1.0 / 128.0) * f32(s_in))  # float32 product
+    out_m32, out_exp = multiplier(ctx, hires_scale / s_out, "output")
+    relu_m32, relu_exp = multiplier(ctx, hires_scale / (3.0 / 32768.0), "relu")
+    if out_exp > 0:
+        raise ctx.unsupported(
+            f"output scale {s_out:g} is too small for input scale {s_in:g} "
+            "(TFLM needs a non-positive output exponent)"
+        )
+    out_m16, relu_m16 = _downscale_to_int16(out_m32), _downscale_to_int16(relu_m32)
+
+    hires = _i16((byte_values(x) - zp_in) * 128)
+    preshift_out = _srdhm16(hires, out_m16)
+    reluish = hires
+    if relu_exp > 0:
+        reluish = _saturating_left_shift16(reluish, relu_exp - 1)
+    reluish = _srdhm16(reluish, relu_m16)
+    if relu_exp > 0:
+        reluish = _saturating_left_shift16(reluish, 1)
+    if relu_exp < 0:
+        reluish = _rdbpot16(reluish, -relu_exp)
+    reluish = (reluish + (1 << 15)) >> 1
+    preshift = _sdhm16(reluish, preshift_out)
+    values = _i16(_rdbpot16(preshift, -out_exp) + zp_out)
+    emit_table(ctx, x, out, np.clip(values, -128, 127))
+
+
+# -- int16 fixed-point helpers (gemmlowp semantics, on int64 arrays) -------------------------
+
+
+def _i16(v: np.ndarray) -> np.ndarray:
+    """Two's-complement wrap to int16 (as a C cast to int16_t does)."""
+    return ((np.asarray(v, dtype=np.int64) + (1 << 15)) & 0xFFFF) - (1 << 15)
+
+
+def _downscale_to_int16(multiplier: int) -> int:
+    """DownScaleInt32ToInt16Multiplier: round a Q31 multiplier to Q15, saturating."""
+    if multiplier >= (1 << 31) - 1 - (1 << 15):
+        return (1 << 15) - 1
+    return (multiplier + (1 << 15)) >> 16
+
+
+def _srdhm16(a: np.ndarray, b: int) -> np.ndarray:
+    """SaturatingRoundingDoublingHighMul on int16: (a*b + nudge) / 2^15, truncating."""
+    a = np.asarray(a, dtype=np.int64)
+    ab = a * b
+    s = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
+    q = np.where(s >= 0, s >> 15, -((-s) >> 15))
+    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, _i16(q))
+
+
+def _sdhm16(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """SaturatingDoublingHighMul on int16: a*b / 2^15 truncating toward zero (no rounding)."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    ab = a * b
+    q = np.where(ab >= 0, ab >> 15, -((-ab) >> 15))
+    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, _i16(q))
+
+
+def _saturating_left_shift16(v: np.ndarray, amount: int) -> np.ndarray:
+    return np.clip(np.asarray(v, dtype=np.int64) * (1 << amount), -(1 << 15), (1 << 15) - 1)
+
+
+def _rdbpot16(x: np.ndarray, exponent: int) -> np.ndarray:
+    """RoundingDivideByPOT with int16 as the integer type: the mask (2^e - 1) is an int16,
+    so for e >= 16 it wraps to -1, which the reference then uses as is."""
+    x = np.asarray(x, dtype=np.int64)
+    mask = int(_i16(np.int64((1 << exponent) - 1)))
+    remainder = _i16(x & mask)
+    threshold = _i16((mask >> 1) + (x < 0))
+    return _i16((x >> exponent) + (remainder > threshold))

@@ -1,0 +1,67 @@
+"""ADD and SUB: int8, with broadcasting and fused activations (TFLM's add_common/sub_common).
+
+TFLM rescales both inputs to a common scale of twice the larger input scale, with 20 bits
+of headroom, adds (or subtracts), then rescales to the output; the three real multipliers
+are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
+float32; the oracle TFLM build matches double, which a regression case in
+tests/test_op_add_sub.py pins down.)
+"""
+
+from __future__ import annotations
+
+from ..quant import activation_range_int, quantize_multiplier_below_one
+from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from .base import OpContext
+
+LEFT_SHIFT = 20  # int8 headroom bits (TFLM: 15 for int16)
+
+
+def prepare_add(ctx: OpContext) -> None:
+    _prepare(ctx, subtract=False)
+
+
+def prepare_sub(ctx: OpContext) -> None:
+    _prepare(ctx, subtract=True)
+
+
+def _prepare(ctx: OpContext, subtract: bool) -> None:
+    ctx.check_io_count((2,))
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x1, x2, out):
+        ctx.check_dtype(t, "int8")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    s1, zp1 = ctx.quant(x1)
+    s2, zp2 = ctx.quant(x2)
+    so, zpo = ctx.quant(out)
+    twice_max = 2.0 * max(s1, s2)
+    real1 = s1 / twice_max
+    real2 = s2 / twice_max
+    real_out = twice_max / ((1 << LEFT_SHIFT) * so)
+    try:
+        m1, sh1 = quantize_multiplier_below_one(real1)
+        m2, sh2 = quantize_multiplier_below_one(real2)
+        mo, sho = quantize_multiplier_below_one(real_out)
+    except ValueError:
+        raise ctx.unsupported(
+            f"the output scale {so:g} is too small for input scales {s1:g} and {s2:g} "
+            f"(the rescale to the output must be below 1, as TFLM requires)"
+        ) from None
+    act_min, act_max = activation_range_int(
+        ctx.options.get("fused_activation_function", 0), so, zpo
+    )
+    params = {
+        **layout.params(MAX_BROADCAST_RANK),
+        "subtract": int(subtract),
+        "input1_zp": zp1,
+        "input2_zp": zp2,
+        "output_zp": zpo,
+        "input1_multiplier": m1,
+        "input1_shift": sh1,
+        "input2_multiplier": m2,
+        "input2_shift": sh2,
+        "output_multiplier": mo,
+        "output_shift": sho,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    ctx.emit("add_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])

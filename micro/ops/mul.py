@@ -1,0 +1,38 @@
+"""MUL: int8, with broadcasting and fused activations (TFLM's mul_common).
+
+One requantization of the product of the zero-point-shifted inputs, with the multiplier
+input1_scale * input2_scale / output_scale computed in double.
+"""
+
+from __future__ import annotations
+
+from ..quant import activation_range_int
+from . import _rescale
+from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from .base import OpContext
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((2,))
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x1, x2, out):
+        ctx.check_dtype(t, "int8")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    s1, zp1 = ctx.quant(x1)
+    s2, zp2 = ctx.quant(x2)
+    so, zpo = ctx.quant(out)
+    multiplier, shift = _rescale.multiplier(ctx, s1 * s2 / so, "input-to-output")
+    act_min, act_max = activation_range_int(
+        ctx.options.get("fused_activation_function", 0), so, zpo
+    )
+    params = {
+        **layout.params(MAX_BROADCAST_RANK),
+        "input1_zp": zp1,
+        "input2_zp": zp2,
+        "output_zp": zpo,
+        "multiplier": multiplier,
+        "shift": shift,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    ctx.emit("mul_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], macs=out.nbytes)

@@ -1,0 +1,89 @@
+"""RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8) against TFLM, byte for byte.
+
+Each op is a function of one int8 value, so every random quantization is checked on all
+256 input values, plus a randomly shaped model on random inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm
+from opmodels import assert_exact, random_quant, unary_model
+
+import micro
+from micro.errors import UnsupportedOpError
+
+OPS = ("RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH")
+ALL_INT8 = np.arange(-128, 128, dtype=np.int8)
+
+
+def _case(op: str, rng: np.random.Generator) -> tuple[tuple[float, int], tuple[float, int], dict]:
+    q_in = random_quant(rng, -3, 0)
+    # Output scale relative to the input's: from much finer to much coarser.
+    ratio = 10.0 ** rng.uniform(-2, 1.5)
+    q_out = (float(np.float32(q_in[0] * ratio)), int(rng.integers(-128, 128)))
+    options = {}
+    if op == "LEAKY_RELU":
+        alpha = rng.choice([0.0, 0.01, 0.1, 0.2, 1.0, 1.5, -0.5, float(rng.uniform(-2, 2))])
+        options = {"alpha": float(np.float32(alpha))}
+    return q_in, q_out, options
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(100))
+def test_random_models(op: str, seed: int) -> None:
+    rng = np.random.default_rng([seed, OPS.index(op), 11])
+    q_in, q_out, options = _case(op, rng)
+    assert_exact(unary_model(op, (256,), "int8", "int8", q_in, q_out, options), [ALL_INT8])
+    shape = tuple(int(d) for d in rng.integers(1, 8, int(rng.integers(0, 6))))
+    model = unary_model(op, shape, "int8", "int8", q_in, q_out, options)
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+@pytest.mark.parametrize(
+    ("q_in", "q_out"),
+    [
+        ((0.02, 0), (0.02, 0)),  # identity scales
+        ((0.1, -128), (0.05, -128)),
+        ((0.0235, 3), (1e-4, 7)),  # RELU6's six saturates; LEAKY_RELU: double alpha rescale
+        ((1.0, 0), (2.0, 127)),
+        ((0.5, 100), (0.25, -100)),
+        # RELU: a float32 ratio of the scales would give another multiplier and output
+        ((0.37824496626853943, 9), (0.10327507555484772, -67)),
+        ((0.0067555829882621765, -115), (0.0013776090927422047, -127)),
+    ],
+)
+@pytest.mark.parametrize("op", OPS[:3])
+def test_edges(op: str, q_in: tuple[float, int], q_out: tuple[float, int]) -> None:
+    options = {"alpha": 0.3} if op == "LEAKY_RELU" else None
+    assert_exact(unary_model(op, (256,), "int8", "int8", q_in, q_out, options), [ALL_INT8])
+
+
+@pytest.mark.parametrize(
+    ("q_in", "q_out"),
+    [
+        ((0.02, 0), (0.02, 0)),
+        ((0.002, -5), (3.0, 10)),  # output exponent below -15: the int16 mask wraps
+        ((0.001, 20), (5.0, -20)),
+        ((0.9, -128), (0.03, -100)),  # large relu-ish exponent: saturating shifts
+        ((0.05, 127), (0.0004, 0)),  # output exponent 0
+    ],
+)
+def test_hard_swish_fixed_point_edges(q_in: tuple[float, int], q_out: tuple[float, int]) -> None:
+    model = unary_model("HARD_SWISH", (256,), "int8", "int8", q_in, q_out)
+    assert_exact(model, [ALL_INT8])
+
+
+def test_errors() -> None:
+    def compile_(model: bytes) -> None:
+        micro.Interpreter.from_bytes(model)
+
+    q = (0.05, 0)
+    for op in OPS:
+        with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*float32"):
+            compile_(unary_model(op, (4,), "float32", "float32", None, None))
+        with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
+            compile_(unary_model(op, (4,), "int16", "int16", q, q))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(HARD_SWISH.*too small"):
+        compile_(unary_model("HARD_SWISH", (4,), "int8", "int8", (1.0, 0), (1e-4, 0)))

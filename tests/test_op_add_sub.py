@@ -1,0 +1,105 @@
+"""ADD and SUB (int8, broadcasting, fused activations) against TFLM, byte for byte."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm
+from opmodels import (
+    QUANTIZED_ACTIVATIONS,
+    assert_exact,
+    binary_model,
+    random_broadcast,
+    random_int8,
+    random_quant,
+)
+
+import micro
+from micro.errors import ModelError, UnsupportedOpError
+from micro.schema import ActivationFunctionType as Act
+
+OPS = ("ADD", "SUB")
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(120))
+def test_random_models(op: str, seed: int) -> None:
+    rng = np.random.default_rng([seed, OPS.index(op)])
+    shape1, shape2 = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    q1 = random_quant(rng)
+    if rng.random() < 0.2:  # identical scales: the rescales are exact halves, ties abound
+        q2, q_out = (q1[0], int(rng.integers(-128, 128))), (q1[0], int(rng.integers(-128, 128)))
+    else:
+        q2, q_out = random_quant(rng), random_quant(rng)
+    activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
+    const2 = random_int8(rng, shape2) if rng.random() < 0.2 else None
+    model = binary_model(op, shape1, shape2, out_shape, q1, q2, q_out, activation, const2=const2)
+    assert_matches_tflm(model, seeds=(seed, seed + 1000))
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(6))
+def test_every_input_pair(op: str, seed: int) -> None:
+    """All 256 x 256 int8 pairs in one broadcast: (256, 1) op (1, 256)."""
+    rng = np.random.default_rng([seed, 7])
+    q1, q2, q_out = random_quant(rng), random_quant(rng), random_quant(rng)
+    if seed == 0:
+        q2 = q_out = (q1[0], 0)
+    model = binary_model(op, (256, 1), (1, 256), (256, 256), q1, q2, q_out)
+    values = np.arange(-128, 128, dtype=np.int8)
+    assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
+
+
+@pytest.mark.parametrize(
+    ("shape1", "shape2"),
+    [
+        ((2, 3, 4, 5, 6, 7), (2, 1, 4, 1, 6, 1)),  # alternating broadcast: 6 loop dims
+        ((1, 3, 1, 5, 1, 7), (2, 1, 4, 1, 6, 1)),  # both inputs broadcast
+        ((7, 1, 1, 9), (1, 5, 3, 9)),
+        ((), ()),
+        ((1, 1, 1), (1,)),
+        ((300,), (300,)),
+        ((4, 1), (3,)),
+    ],
+)
+def test_broadcast_layouts(shape1: tuple[int, ...], shape2: tuple[int, ...]) -> None:
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    for op in OPS:
+        model = binary_model(op, shape1, shape2, out_shape, (0.03, 5), (0.011, -20), (0.05, -3))
+        assert_matches_tflm(model, seeds=(1,))
+        # and with the operands swapped
+        model = binary_model(op, shape2, shape1, out_shape, (0.011, -20), (0.03, 5), (0.05, -3))
+        assert_matches_tflm(model, seeds=(2,))
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_multipliers_in_double(op: str) -> None:
+    """Scales whose SUB multipliers differ if computed in float32 instead of double
+    (TFLM computes them in double for both ops): (-6, 25) -> -20, not -19."""
+    model = binary_model(op, (256, 1), (1, 256), (256, 256), (0.03, 5), (0.011, -20), (0.05, -3))
+    values = np.arange(-128, 128, dtype=np.int8)
+    assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
+
+
+def _compile(model: bytes) -> None:
+    micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_errors(op: str) -> None:
+    q = (0.05, 0)
+    with pytest.raises(ModelError, match=r"operator 0 .*do not broadcast"):
+        _compile(binary_model(op, (2, 3), (4,), (2, 3), q, q, q))
+    with pytest.raises(ModelError, match=r"operator 0 .*not the broadcast shape"):
+        _compile(binary_model(op, (2, 3), (3,), (2, 4), q, q, q))
+    with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
+        _compile(binary_model(op, (3,), (3,), (3,), q, q, q, dtype="int16"))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 .*activation"):
+        _compile(binary_model(op, (3,), (3,), (3,), q, q, q, activation=Act.TANH))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 .*output scale .* too small"):
+        _compile(binary_model(op, (3,), (3,), (3,), (1.0, 0), (1.0, 0), (1e-7, 0)))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 .*loop dims"):
+        shape1, shape2 = (2, 1, 2, 1, 2, 1, 2), (1, 2, 1, 2, 1, 2, 1)
+        out = np.broadcast_shapes(shape1, shape2)
+        _compile(binary_model(op, shape1, shape2, out, q, q, q))
