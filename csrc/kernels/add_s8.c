@@ -5,78 +5,80 @@
 #include "check.h"
 #include "requant.h"
 
-#define ADD_LEFT_SHIFT 20
+typedef struct {
+    const micro_add_s8_params_t *p;
+    const int32_t *table1;
+    const int32_t *table2;
+} add_ctx_t;
 
-static inline int32_t scale_input(int32_t x, int32_t zp, int32_t multiplier, int32_t shift)
+/* Params are copied into locals: stores through int8_t pointers may alias anything, so
+ * reading them through `p` inside the loops would reload them every element. */
+typedef struct {
+    int32_t zp_out, multiplier, shift, act_min, act_max;
+} add_consts_t;
+
+static inline int8_t finish(const add_consts_t *k, int32_t sum)
 {
-    return micro_requantize((x - zp) * (1 << ADD_LEFT_SHIFT), multiplier, shift);
+    const int32_t out = micro_requantize(sum, k->multiplier, k->shift) + k->zp_out;
+    return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
-static inline int8_t finish(const micro_add_s8_params_t *p, int32_t sum)
-{
-    const int32_t out = micro_requantize(sum, p->output_multiplier, p->output_shift) + p->output_zp;
-    return (int8_t)micro_clamp(out, p->act_min, p->act_max);
-}
-
-/* One row; `negate` is 0 (ADD) or -1 (SUB): (t ^ negate) - negate is t or -t. */
-static void add_row(const void *params, const int8_t *a, int32_t stride_a, const int8_t *b,
+static void add_row(const void *ctx, const int8_t *a, int32_t stride_a, const int8_t *b,
                     int32_t stride_b, int8_t *out, int32_t n)
 {
-    const micro_add_s8_params_t *p = params;
-    const int32_t negate = -p->subtract;
-    const int32_t m1 = p->input1_multiplier, s1 = p->input1_shift, zp1 = p->input1_zp;
-    const int32_t m2 = p->input2_multiplier, s2 = p->input2_shift, zp2 = p->input2_zp;
+    const add_ctx_t *c = ctx;
+    const add_consts_t k = {c->p->output_zp, c->p->output_multiplier, c->p->output_shift,
+                            c->p->act_min, c->p->act_max};
+    const int32_t *t1 = c->table1, *t2 = c->table2;
     if (stride_a == 0) {
-        const int32_t t1 = scale_input(a[0], zp1, m1, s1);
+        const int32_t term = t1[(uint8_t)a[0]];
         for (int32_t i = 0; i < n; ++i) {
-            const int32_t t2 = scale_input(b[i * stride_b], zp2, m2, s2);
-            out[i] = finish(p, t1 + ((t2 ^ negate) - negate));
+            out[i] = finish(&k, term + t2[(uint8_t)b[i * stride_b]]);
         }
     } else if (stride_b == 0) {
-        const int32_t t2 = scale_input(b[0], zp2, m2, s2);
-        const int32_t t2s = (t2 ^ negate) - negate;
+        const int32_t term = t2[(uint8_t)b[0]];
         for (int32_t i = 0; i < n; ++i) {
-            out[i] = finish(p, scale_input(a[i * stride_a], zp1, m1, s1) + t2s);
+            out[i] = finish(&k, t1[(uint8_t)a[i * stride_a]] + term);
         }
     } else {
         for (int32_t i = 0; i < n; ++i) {
-            const int32_t t1 = scale_input(a[i * stride_a], zp1, m1, s1);
-            const int32_t t2 = scale_input(b[i * stride_b], zp2, m2, s2);
-            out[i] = finish(p, t1 + ((t2 ^ negate) - negate));
+            out[i] = finish(&k, t1[(uint8_t)a[i * stride_a]] + t2[(uint8_t)b[i * stride_b]]);
         }
     }
 }
 
 micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1,
-                            const int8_t *input2, int8_t *output)
+                            const int8_t *input2, const int32_t *table1,
+                            const int32_t *table2, int8_t *output)
 {
+    const add_ctx_t ctx = {p, table1, table2};
     micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output,
-                         add_row, p);
+                         add_row, &ctx);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s8(params, op[0], op[1], op[2]);
+    return micro_add_s8(params, op[0], op[1], op[2], op[3], op[4]);
 }
 
-static int shift_ok(int32_t multiplier, int32_t shift)
+static int table_ok(const int32_t *table)
 {
-    return multiplier >= 0 && micro_in_range(shift, -31, 0);
+    for (int i = 0; i < 256; ++i) {
+        if (table[i] < -MICRO_ADD_TERM_LIMIT || table[i] > MICRO_ADD_TERM_LIMIT) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_add_s8_params_t *p = params;
-    (void)op;
     const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->subtract, 0, 1) ||
-        !micro_in_range(p->input1_zp, -128, 127) || !micro_in_range(p->input2_zp, -128, 127) ||
-        !micro_in_range(p->output_zp, -128, 127) ||
-        !shift_ok(p->input1_multiplier, p->input1_shift) ||
-        !shift_ok(p->input2_multiplier, p->input2_shift) ||
-        !shift_ok(p->output_multiplier, p->output_shift) ||
-        !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
+    if (count < 0 || !micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
+        !micro_in_range(p->output_shift, -31, 0) || !micro_in_range(p->act_min, -128, 127) ||
+        !micro_in_range(p->act_max, p->act_min, 127)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
@@ -85,10 +87,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
-        !micro_fits(size[2], count, 1)) {
+        !micro_fits(size[2], 256, 4) || !micro_fits(size[3], 256, 4) ||
+        !micro_fits(size[4], count, 1)) {
         return MICRO_ERR_OPERANDS;
+    }
+    if (!table_ok(op[2]) || !table_ok(op[3])) {
+        return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 3};
+const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 5};

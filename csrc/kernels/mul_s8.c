@@ -5,30 +5,37 @@
 #include "check.h"
 #include "requant.h"
 
-static inline int8_t finish(const micro_mul_s8_params_t *p, int32_t product)
+/* Params are copied into locals: stores through int8_t pointers may alias anything, so
+ * reading them through `p` inside the loops would reload them every element. */
+typedef struct {
+    int32_t zp1, zp2, zp_out, multiplier, shift, act_min, act_max;
+} mul_consts_t;
+
+static inline int8_t finish(const mul_consts_t *k, int32_t product)
 {
-    const int32_t out = micro_requantize(product, p->multiplier, p->shift) + p->output_zp;
-    return (int8_t)micro_clamp(out, p->act_min, p->act_max);
+    const int32_t out = micro_requantize(product, k->multiplier, k->shift) + k->zp_out;
+    return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
 static void mul_row(const void *params, const int8_t *a, int32_t stride_a, const int8_t *b,
                     int32_t stride_b, int8_t *out, int32_t n)
 {
     const micro_mul_s8_params_t *p = params;
-    const int32_t zp1 = p->input1_zp, zp2 = p->input2_zp;
+    const mul_consts_t k = {p->input1_zp, p->input2_zp, p->output_zp, p->multiplier,
+                            p->shift,     p->act_min,   p->act_max};
     if (stride_a == 0) {
-        const int32_t x = a[0] - zp1;
+        const int32_t x = a[0] - k.zp1;
         for (int32_t i = 0; i < n; ++i) {
-            out[i] = finish(p, x * (b[i * stride_b] - zp2));
+            out[i] = finish(&k, x * (b[i * stride_b] - k.zp2));
         }
     } else if (stride_b == 0) {
-        const int32_t y = b[0] - zp2;
+        const int32_t y = b[0] - k.zp2;
         for (int32_t i = 0; i < n; ++i) {
-            out[i] = finish(p, (a[i * stride_a] - zp1) * y);
+            out[i] = finish(&k, (a[i * stride_a] - k.zp1) * y);
         }
     } else {
         for (int32_t i = 0; i < n; ++i) {
-            out[i] = finish(p, (a[i * stride_a] - zp1) * (b[i * stride_b] - zp2));
+            out[i] = finish(&k, (a[i * stride_a] - k.zp1) * (b[i * stride_b] - k.zp2));
         }
     }
 }

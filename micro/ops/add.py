@@ -4,14 +4,18 @@ TFLM rescales both inputs to a common scale of twice the larger input scale, wit
 of headroom, adds (or subtracts), then rescales to the output; the three real multipliers
 are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
 float32; the oracle TFLM build matches double, which a regression case in
-tests/test_op_add_sub.py pins down.)
+tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
+so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once.
 """
 
 from __future__ import annotations
 
-from ..quant import activation_range_int, quantize_multiplier_below_one
+import numpy as np
+
+from ..quant import activation_range_int, quantize_multiplier_below_one, requantize
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext
+from .lut import INT8_INPUTS
 
 LEFT_SHIFT = 20  # int8 headroom bits (TFLM: 15 for int16)
 
@@ -49,19 +53,22 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     act_min, act_max = activation_range_int(
         ctx.options.get("fused_activation_function", 0), so, zpo
     )
+    sign = -1 if subtract else 1
+    table1 = _term_table(zp1, m1, sh1)
+    table2 = sign * _term_table(zp2, m2, sh2)
     params = {
         **layout.params(MAX_BROADCAST_RANK),
-        "subtract": int(subtract),
-        "input1_zp": zp1,
-        "input2_zp": zp2,
         "output_zp": zpo,
-        "input1_multiplier": m1,
-        "input1_shift": sh1,
-        "input2_multiplier": m2,
-        "input2_shift": sh2,
         "output_multiplier": mo,
         "output_shift": sho,
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("add_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+    operands = [ctx.ref(x1), ctx.ref(x2), ctx.const(table1), ctx.const(table2), ctx.ref(out)]
+    ctx.emit("add_s8", params, operands)
+
+
+def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
+    """TFLM's rescaled input term for every int8 value, indexed by the value's byte."""
+    values = INT8_INPUTS - zero_point
+    return requantize(values << LEFT_SHIFT, multiplier, shift).astype(np.int32)

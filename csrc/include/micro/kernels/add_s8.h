@@ -1,11 +1,13 @@
 /*
  * ADD and SUB, int8, with broadcasting (TFLM's quantized add/sub, bit for bit):
- *   t1 = requant((input1 - input1_zp) * 2^20, input1_multiplier, input1_shift)
- *   t2 = requant((input2 - input2_zp) * 2^20, input2_multiplier, input2_shift)
- *   output = clamp(output_zp + requant(t1 +/- t2, output_multiplier, output_shift))
- * with `requant` micro's one requantization routine (TFLite MultiplyByQuantizedMultiplier).
- * SUB subtracts t2 (requant is not odd-symmetric, so t2 is never folded into a negative
- * multiplier).
+ *   output = clamp(output_zp + requant(table1[input1] + table2[input2],
+ *                                      output_multiplier, output_shift))
+ * where the host fills each 256-entry table with that input's rescaled term, exactly as
+ * TFLM computes it per element:
+ *   table1[x] = requant((x - input1_zp) * 2^20, input1_multiplier, input1_shift)
+ *   table2[y] = +/- requant((y - input2_zp) * 2^20, input2_multiplier, input2_shift)
+ * (negated for SUB), with `requant` micro's one requantization routine. Two of TFLM's three
+ * requantizations per element become table loads.
  */
 #ifndef MICRO_KERNELS_ADD_S8_H
 #define MICRO_KERNELS_ADD_S8_H
@@ -16,28 +18,25 @@
 #include "micro/status.h"
 #include "micro/kernels/broadcast.h"
 
+#define MICRO_ADD_TERM_LIMIT 0x40000000 /* |table entry| <= 2^30, so a sum fits int32 */
+
 typedef struct {
     int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
     int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
     int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 (0: broadcast) */
     int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 (0: broadcast) */
-    int32_t subtract;                       /* 0: ADD, 1: SUB (input1 - input2) */
-    int32_t input1_zp;                      /* [-128, 127] */
-    int32_t input2_zp;                      /* [-128, 127] */
     int32_t output_zp;                      /* [-128, 127] */
-    int32_t input1_multiplier;              /* [0, 2^31) */
-    int32_t input1_shift;                   /* [-31, 0] */
-    int32_t input2_multiplier;              /* [0, 2^31) */
-    int32_t input2_shift;                   /* [-31, 0] */
     int32_t output_multiplier;              /* [0, 2^31) */
     int32_t output_shift;                   /* [-31, 0] */
     int32_t act_min;                        /* [-128, act_max] */
     int32_t act_max;                        /* [act_min, 127] */
 } micro_add_s8_params_t;
 
-/* Operands: input1 int8, input2 int8 (each as large as its strides reach), output int8
- * [product of dims]. */
+/* Operands: input1 int8, input2 int8 (each as large as its strides reach), table1
+ * int32[256], table2 int32[256] (indexed by the input's byte: 0..127, then -128..-1;
+ * entries within +/-MICRO_ADD_TERM_LIMIT), output int8[product of dims]. */
 micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1,
-                            const int8_t *input2, int8_t *output);
+                            const int8_t *input2, const int32_t *table1,
+                            const int32_t *table2, int8_t *output);
 
 #endif
