@@ -144,4 +144,3 @@ def wrap_int32(x: np.ndarray) -> np.ndarray:
     """Two's-complement wrap of int64 values to the int32 range (still int64)."""
     v = np.asarray(x, dtype=np.int64)
     return ((v + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
-
