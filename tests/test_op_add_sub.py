@@ -82,6 +82,15 @@ def test_multipliers_in_double(op: str) -> None:
     assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
 
 
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize(("shape1", "shape2"), [((3, 4), (3, 4)), ((3, 4), ()), ((1,), (5,))])
+def test_int32_goes_to_the_int32_kernel(op: str, shape1: tuple, shape2: tuple) -> None:
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    for activation in (Act.NONE, Act.RELU6):
+        model = binary_model(op, shape1, shape2, out_shape, None, None, None, activation, "int32")
+        assert_matches_tflm(model, seeds=(4,))
+
+
 def _compile(model: bytes) -> None:
     micro.Interpreter.from_bytes(model)
 

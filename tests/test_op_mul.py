@@ -62,6 +62,16 @@ def test_broadcast_layouts(shape1: tuple[int, ...], shape2: tuple[int, ...]) -> 
     assert_matches_tflm(binary_model("MUL", shape2, shape1, out_shape, q2, q1, q_out), (2,))
 
 
+@pytest.mark.parametrize(("shape1", "shape2"), [((3, 4), (3, 4)), ((3, 4), ()), ((1,), (5,))])
+def test_int32_goes_to_the_int32_kernel(shape1: tuple, shape2: tuple) -> None:
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    for activation in (Act.NONE, Act.RELU):
+        model = binary_model(
+            "MUL", shape1, shape2, out_shape, None, None, None, activation, "int32"
+        )
+        assert_matches_tflm(model, seeds=(5,))
+
+
 def test_errors() -> None:
     q = (0.05, 0)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..quant import activation_range_int, quantize_multiplier_below_one, requantize
+from . import binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext
 from .lut import INT8_INPUTS
@@ -31,6 +32,9 @@ def prepare_sub(ctx: OpContext) -> None:
 def _prepare(ctx: OpContext, subtract: bool) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    if x1.dtype.name == "int32":
+        binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
+        return
     for t in (x1, x2, out):
         ctx.check_dtype(t, "int8")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)

@@ -48,7 +48,10 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         divisor = ctx.value(x2)
         if divisor is not None and (divisor == 0).any():
             raise ctx.malformed("constant divisor contains zero")
-    act_min, act_max = activation_range_int32(ctx.options.get("fused_activation_function", 0))
+    activation = ctx.options.get("fused_activation_function", 0)
+    if operation == "add":
+        activation = 0  # TFLM's int32 ADD ignores its fused activation (SUB and MUL apply it)
+    act_min, act_max = activation_range_int32(activation)
     params = {
         "op": OPS[operation],
         "count": n,

@@ -7,7 +7,7 @@ input1_scale * input2_scale / output_scale computed in double.
 from __future__ import annotations
 
 from ..quant import activation_range_int
-from . import _rescale
+from . import _rescale, binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext
 
@@ -15,6 +15,9 @@ from .base import OpContext
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    if x1.dtype.name == "int32":
+        binary_s32.prepare_int32(ctx, "mul")
+        return
     for t in (x1, x2, out):
         ctx.check_dtype(t, "int8")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
