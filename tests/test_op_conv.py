@@ -254,6 +254,11 @@ BASE = {"input_shape": (1, 6, 6, 4), "filter_shape": (3, 3, 3, 4)}
             "larger than the input",
         ),
         ({"dtype": "int16"}, UnsupportedOpError, "int16"),
+        (
+            {"input_shape": (1, 1, 1, 65537), "filter_shape": (1, 1, 1, 65537)},
+            UnsupportedOpError,
+            "too large",
+        ),
     ],
 )
 def test_errors_name_the_operator(changes: dict[str, Any], error: type, match: str) -> None:

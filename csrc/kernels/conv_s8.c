@@ -175,7 +175,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     const int64_t row = (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN *
                         MICRO_CONV_S8_K_ALIGN;
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
-        p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 17) ||
+        p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
         return MICRO_ERR_PARAMS;
     }

@@ -133,14 +133,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->act_max, p->act_min, 127)) {
         return MICRO_ERR_PARAMS;
     }
-    /* Window coordinates stay inside int32; the accumulator cannot overflow (< 2^17 taps). */
+    /* Window coordinates stay inside int32; at most 2^16 taps of 2^14 keep sums in int32. */
     const int64_t reach_y = (int64_t)(p->output_height - 1) * p->stride_height +
                             (int64_t)(p->filter_height - 1) * p->dilation_height;
     const int64_t reach_x = (int64_t)(p->output_width - 1) * p->stride_width +
                             (int64_t)(p->filter_width - 1) * p->dilation_width;
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 ||
-        (int64_t)p->filter_height * p->filter_width > (INT64_C(1) << 17)) {
+        (int64_t)p->filter_height * p->filter_width > (INT64_C(1) << 16)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;

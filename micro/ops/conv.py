@@ -51,6 +51,15 @@ def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int)
     return Geometry(stride_h, stride_w, dil_h, dil_w, y, x)
 
 
+MAX_WINDOW = 1 << 16
+"""Values summed per output: 2^16 products of at most 2^14 stay inside the int32 sums."""
+
+
+def check_window_size(ctx: OpContext, values: int) -> None:
+    if values > MAX_WINDOW:
+        raise ctx.unsupported(f"a window of {values} values is too large (at most {MAX_WINDOW})")
+
+
 def check_output_shape(ctx: OpContext, out: Tensor, expected: tuple[int, ...]) -> None:
     if tuple(out.shape) != expected:
         raise ctx.malformed(f"output shape {tuple(out.shape)} != expected {expected}")
@@ -133,8 +142,7 @@ def prepare(ctx: OpContext) -> None:
     win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
     taps = filter_h * filter_w * filter_depth
-    if taps > 1 << 17:
-        raise ctx.unsupported(f"a window of {taps} values is too large (at most 131072)")
+    check_window_size(ctx, taps)
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 0)
     w64 = weights.astype(np.int64).reshape(depth_out, taps)
     folded = folded_bias(ctx, bias, w64, depth_out, in_zp)

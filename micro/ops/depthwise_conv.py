@@ -12,6 +12,7 @@ from .base import OpContext
 from .conv import (
     activation,
     check_output_shape,
+    check_window_size,
     emit_conv,
     folded_bias,
     geometry,
@@ -52,6 +53,7 @@ def prepare(ctx: OpContext) -> None:
         )
     win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    check_window_size(ctx, filter_h * filter_w)
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 3)
     per_channel = weights.astype(np.int64).reshape(filter_h * filter_w, depth_out).T
     folded = folded_bias(ctx, bias, per_channel, depth_out, in_zp)
