@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm, run_micro, run_tflm
+from hostile import assert_hostile_params_safe
 
 import micro
 from micro.ops.lut import lut_table
@@ -110,3 +111,8 @@ def test_rejects_shape_mismatch() -> None:
     b.set_outputs([y])
     err = _error(b.build())
     assert isinstance(err, micro.ModelError) and "operator 0" in str(err)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_tampered_params_are_refused_or_safe(op: str) -> None:
+    assert_hostile_params_safe(unary_model(op, (3, 5), 0.1, 2))

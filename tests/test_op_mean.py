@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
+from hostile import assert_hostile_params_safe
 
 import micro
 from micro.writer import ModelBuilder
@@ -132,3 +133,8 @@ def test_rejects_axis_out_of_range() -> None:
 def test_rejects_wrong_output_size() -> None:
     err = _error(reduce_model("SUM", (2, 3), [1], False, out_shape=(3,)))
     assert isinstance(err, micro.ModelError) and "operator 0" in str(err)
+
+
+@pytest.mark.parametrize(("shape", "axes"), [((2, 3, 4, 5), [0, 2]), ((1, 4, 4, 8), [1, 2])])
+def test_tampered_params_are_refused_or_safe(shape, axes) -> None:
+    assert_hostile_params_safe(reduce_model("MEAN", shape, axes, True, (0.1, 3), (0.05, -2)))

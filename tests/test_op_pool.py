@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
+from hostile import assert_hostile_params_safe
 
 import micro
 from micro.ops._shapes import compute_padding
@@ -137,3 +138,9 @@ def test_rejects_wrong_output_shape() -> None:
 def test_rejects_unsupported_activation() -> None:
     err = _error(pool_model("MAX_POOL_2D", (1, 4, 4, 2), (2, 2), (2, 2), Padding.VALID, Act.TANH))
     assert isinstance(err, micro.UnsupportedOpError) and "operator 0" in str(err)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_tampered_params_are_refused_or_safe(op: str) -> None:
+    model = pool_model(op, (2, 5, 6, 3), (3, 2), (2, 1), Padding.SAME, Act.RELU, 0.1, 4)
+    assert_hostile_params_safe(model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm, run_micro, run_tflm
+from hostile import assert_hostile_params_safe
 
 import micro
 from micro.writer import ModelBuilder
@@ -97,3 +98,8 @@ def test_rejects_tiny_beta() -> None:
     """TFLM aborts when beta * scale * 2^26 <= 1; micro refuses the model instead."""
     err = _error(softmax_model((2, 5), 1e-4, 0, beta=1e-4))
     assert isinstance(err, micro.UnsupportedOpError) and "operator 0" in str(err)
+
+
+@pytest.mark.parametrize("out", [INT8_OUT, INT16_OUT], ids=["int8", "int16"])
+def test_tampered_params_are_refused_or_safe(out: tuple[str, float, int]) -> None:
+    assert_hostile_params_safe(softmax_model((3, 7), 0.1, 5, out=out))

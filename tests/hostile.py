@@ -1,0 +1,68 @@
+"""Hostile params: a program whose params struct was tampered with (and its checksum
+re-sealed) must be refused by the kernel's check function or run inside its buffers.
+
+`assert_hostile_params_safe(model)` compiles the model, then for every int32 field of
+every step's params writes extreme values one at a time. Each variant is either refused
+(ProgramError) or runs; under MICRO_SANITIZE=1 it also runs in the ASan/UBSan build,
+which must report nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+import zlib
+
+import numpy as np
+import sanitized
+from difftest import random_inputs
+
+import micro
+from micro._ffi import ffi, lib
+from micro.interpreter import Runtime
+
+HOSTILE = (0, 1, -1, 2, 7, 255, 256, 65535, 1 << 24, 2**31 - 1, -(2**31))
+
+
+def _seal(blob: bytearray) -> bytes:
+    struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
+    return bytes(blob)
+
+
+def hostile_programs(program: bytes) -> list[bytes]:
+    (n_steps, steps_offset) = struct.unpack_from("<2I", program, 20)
+    data_offset = struct.unpack_from("<I", program, 60)[0]
+    variants = []
+    for s in range(n_steps):
+        kernel, params, _, _ = struct.unpack_from("<4I", program, steps_offset + 16 * s)
+        size = int(ffi.cast("const micro_kernel_t *", lib.micro_kernel_get(kernel)).params_size)
+        for field in range(size // 4):
+            for value in HOSTILE:
+                blob = bytearray(program)
+                struct.pack_into("<i", blob, data_offset + params + 4 * field, value)
+                variants.append(_seal(blob))
+    return variants
+
+
+def assert_hostile_params_safe(model: bytes) -> None:
+    it = micro.Interpreter.from_bytes(model)
+    arena = it.compiled.arena_size
+    inputs = random_inputs(it, 0)
+    blobs = [np.ascontiguousarray(x).tobytes() for x in inputs]
+    refused = 0
+    for program in hostile_programs(it.compiled.program):
+        try:
+            rt = Runtime(program, arena)
+        except micro.ProgramError:
+            refused += 1
+            continue
+        for i, x in enumerate(blobs):
+            offset, size = it.compiled.inputs[i].offset, it.compiled.inputs[i].size
+            rt.arena[offset : offset + size] = np.frombuffer(x, np.uint8)
+        with contextlib.suppress(micro.InvokeError):
+            rt.invoke()
+        if sanitized.enabled():
+            status, _, err = sanitized.run(program, arena, blobs)
+            assert status == 0 or status >= 10, err
+            assert "Sanitizer" not in err and "runtime error" not in err, err
+    assert refused > 0, "no tampered params were refused"
