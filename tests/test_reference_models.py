@@ -14,6 +14,7 @@ MODELS = [
     "tflm/hello_world/hello_world_int8.tflite",
     "tflm/hello_world/hello_world_float.tflite",
     "tflm/micro_speech/micro_speech_quantized.tflite",
+    "tflm/micro_speech/audio_preprocessor_int8.tflite",
     "tflm/person_detection/person_detect.tflite",
     "mlperf_tiny/kws_ref_model.tflite",
     "mlperf_tiny/vww_96_int8.tflite",
