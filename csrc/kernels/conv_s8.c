@@ -91,13 +91,19 @@ static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
     s[3] = s11;
 }
 
-static inline int8_t finish(const micro_conv_s8_params_t *p, int32_t acc, int32_t bias,
-                            int32_t multiplier, int32_t shift)
+/* The output's zero point and clamp, copied out of the params: an int8 store may alias
+ * anything, so fields read after one would be reloaded every time. */
+typedef struct {
+    int32_t zp, lo, hi;
+} out_range_t;
+
+static inline int8_t finish(out_range_t r, int32_t acc, int32_t bias, int32_t multiplier,
+                            int32_t shift)
 {
     /* The bias add wraps like TFLM's int32 accumulator would. */
     const int32_t total = (int32_t)((uint32_t)acc + (uint32_t)bias);
-    const int32_t out = micro_requantize(total, multiplier, shift) + p->output_zp;
-    return (int8_t)micro_clamp(out, p->act_min, p->act_max);
+    const int32_t out = micro_requantize(total, multiplier, shift) + r.zp;
+    return (int8_t)micro_clamp(out, r.lo, r.hi);
 }
 
 micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
@@ -111,30 +117,32 @@ micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *inpu
     const int32_t depth_out = p->output_depth;
     const int32_t pixels = p->output_height * p->output_width;
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
+    const int32_t groups = p->groups, batches = p->batches, out_w = p->output_width;
+    const out_range_t r = {p->output_zp, p->act_min, p->act_max};
     int16_t *row0 = scratch, *row1 = scratch + row;
     /* The rows' tails meet zero weights; keep them finite (zero) once for all pixels. */
     fill(row0 + k, 0, row - k);
     fill(row1 + k, 0, row - k);
-    for (int32_t b = 0; b < p->batches; ++b) {
+    for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
         for (int32_t pix = 0; pix < pixels; pix += 2) {
             const int32_t pix1 = pix + 1 < pixels ? pix + 1 : pix;
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
-            for (int32_t g = 0; g < p->groups; ++g) {
-                gather(p, image, pix / p->output_width, pix % p->output_width, g, row0);
-                gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, row1);
+            for (int32_t g = 0; g < groups; ++g) {
+                gather(p, image, pix / out_w, pix % out_w, g, row0);
+                gather(p, image, pix1 / out_w, pix1 % out_w, g, row1);
                 const int32_t first = g * per_group, last = first + per_group;
                 for (int32_t o = first; o < last; o += 2) {
                     const int32_t o1 = o + 1 < last ? o + 1 : o;
                     int32_t s[4];
                     dot_2x2(row0, row1, filter + (int64_t)o * row, filter + (int64_t)o1 * row, row,
                             s);
-                    out0[o] = finish(p, s[0], bias[o], multiplier[o], shift[o]);
-                    out0[o1] = finish(p, s[1], bias[o1], multiplier[o1], shift[o1]);
-                    out1[o] = finish(p, s[2], bias[o], multiplier[o], shift[o]);
-                    out1[o1] = finish(p, s[3], bias[o1], multiplier[o1], shift[o1]);
+                    out0[o] = finish(r, s[0], bias[o], multiplier[o], shift[o]);
+                    out0[o1] = finish(r, s[1], bias[o1], multiplier[o1], shift[o1]);
+                    out1[o] = finish(r, s[2], bias[o], multiplier[o], shift[o]);
+                    out1[o1] = finish(r, s[3], bias[o1], multiplier[o1], shift[o1]);
                 }
             }
         }

@@ -51,31 +51,38 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
     const int32_t mult = p->depth_multiplier, fw = p->filter_width;
     const int32_t depth_out = channels * mult;
+    /* Fields copied to locals: an int8 store may alias the params, which would otherwise be
+     * reloaded after every output byte. */
+    const int32_t batches = p->batches, out_h = p->output_height, out_w = p->output_width;
+    const int32_t stride_h = p->stride_height, stride_w = p->stride_width;
+    const int32_t pad_top = p->pad_top, pad_left = p->pad_left, fh = p->filter_height;
+    const int32_t dil_h = p->dilation_height, dil_w = p->dilation_width;
+    const int32_t out_zp = p->output_zp, act_min = p->act_min, act_max = p->act_max;
     int32_t acc[TILE];
     int8_t padded[TILE];
     int8_t spread[TILE];
     memset(padded, p->input_zp, sizeof padded);
-    for (int32_t b = 0; b < p->batches; ++b) {
+    for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * width * channels;
-        for (int32_t oy = 0; oy < p->output_height; ++oy) {
-            const int32_t iy0 = oy * p->stride_height - p->pad_top;
-            for (int32_t ox = 0; ox < p->output_width; ++ox) {
-                const int32_t ix0 = ox * p->stride_width - p->pad_left;
+        for (int32_t oy = 0; oy < out_h; ++oy) {
+            const int32_t iy0 = oy * stride_h - pad_top;
+            for (int32_t ox = 0; ox < out_w; ++ox) {
+                const int32_t ix0 = ox * stride_w - pad_left;
                 int8_t *out =
-                    output + (((int64_t)b * p->output_height + oy) * p->output_width + ox) *
+                    output + (((int64_t)b * out_h + oy) * out_w + ox) *
                                  depth_out;
                 for (int32_t o0 = 0; o0 < depth_out; o0 += TILE) {
                     const int32_t n = depth_out - o0 < TILE ? depth_out - o0 : TILE;
                     for (int32_t j = 0; j < n; ++j) {
                         acc[j] = 0;
                     }
-                    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
-                        const int32_t iy = iy0 + fy * p->dilation_height;
+                    for (int32_t fy = 0; fy < fh; ++fy) {
+                        const int32_t iy = iy0 + fy * dil_h;
                         const int y_in = iy >= 0 && iy < height;
                         const int8_t *line = image + (int64_t)iy * width * channels;
                         const int8_t *w = filter + (int64_t)fy * fw * depth_out + o0;
                         for (int32_t fx = 0; fx < fw; ++fx, w += depth_out) {
-                            const int32_t ix = ix0 + fx * p->dilation_width;
+                            const int32_t ix = ix0 + fx * dil_w;
                             const int8_t *x = padded;
                             if (y_in && ix >= 0 && ix < width) {
                                 x = tile_input(line + (int64_t)ix * channels, o0, n, mult,
@@ -100,8 +107,8 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[o], shift[o]) + p->output_zp;
-                        out[o] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
+                            micro_requantize(total, multiplier[o], shift[o]) + out_zp;
+                        out[o] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
             }
