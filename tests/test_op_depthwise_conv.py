@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
-from test_op_conv import ACTIVATIONS, output_hw
+from test_op_conv import ACTIVATIONS, assert_hostile_params_refused_or_safe, output_hw
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -219,3 +219,8 @@ def test_errors_name_the_operator(changes: dict[str, Any], error: type, match: s
     with pytest.raises(error, match=match) as info:
         micro.Interpreter.from_bytes(depthwise_model(**{**BASE, **changes}))
     assert "operator 0 (DEPTHWISE_CONV_2D" in str(info.value)
+
+
+def test_hostile_params_are_refused_or_safe() -> None:
+    model = depthwise_model(input_shape=(2, 5, 6, 3), multiplier=2, stride=(1, 2))
+    assert_hostile_params_refused_or_safe(model, "depthwise_conv_s8")
