@@ -76,16 +76,17 @@ def activation_range_int(
 
 
 def activation_range_float(activation: int) -> tuple[float, float]:
-    """CalculateActivationRange for float outputs."""
-    inf = float("inf")
+    """CalculateActivationRange for float outputs: the open ends are +/-FLT_MAX (not
+    infinity), so TFLM's clamp turns an infinite result into +/-FLT_MAX."""
+    flt_max = float(np.finfo(np.float32).max)
     if activation == Act.RELU:
-        return 0.0, inf
+        return 0.0, flt_max
     if activation == Act.RELU6:
         return 0.0, 6.0
     if activation == Act.RELU_N1_TO_1:
         return -1.0, 1.0
     if activation == Act.NONE:
-        return -inf, inf
+        return -flt_max, flt_max
     raise UnsupportedOpError(f"fused activation {activation} is not supported on float outputs")
 
 

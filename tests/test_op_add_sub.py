@@ -91,6 +91,30 @@ def test_int32_goes_to_the_int32_kernel(op: str, shape1: tuple, shape2: tuple) -
         assert_matches_tflm(model, seeds=(4,))
 
 
+@pytest.mark.parametrize("op", [*OPS, "MUL"])
+@pytest.mark.parametrize("seed", range(30))
+def test_float32(op: str, seed: int) -> None:
+    """float32 ADD, SUB and MUL: broadcasting and fused activations (float ranges)."""
+    rng = np.random.default_rng([seed, 31])
+    shape1, shape2 = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
+    model = binary_model(op, shape1, shape2, out_shape, None, None, None, activation, "float32")
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+@pytest.mark.parametrize("op", [*OPS, "MUL"])
+def test_float32_specials(op: str) -> None:
+    """Infinities clamp to +/-FLT_MAX without an activation (TFLM's range is the largest
+    finite float, not infinity); NaN and signed zeros pass through as TFLM computes them."""
+    big = np.finfo(np.float32).max
+    x1 = np.array([big, -big, np.inf, -np.inf, np.nan, 0.0, -0.0, -0.0, 1.0, 3.0], np.float32)
+    x2 = np.array([big, -big, 1.0, np.inf, 2.0, -0.0, -0.0, 0.0, np.nan, 7.0], np.float32)
+    for activation in QUANTIZED_ACTIVATIONS:
+        model = binary_model(op, (10,), (10,), (10,), None, None, None, activation, "float32")
+        assert_exact(model, [x1, x2])
+
+
 def _compile(model: bytes) -> None:
     micro.Interpreter.from_bytes(model)
 
@@ -104,6 +128,9 @@ def test_errors(op: str) -> None:
         _compile(binary_model(op, (2, 3), (3,), (2, 4), q, q, q))
     with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
         _compile(binary_model(op, (3,), (3,), (3,), q, q, q, dtype="int16"))
+    with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*activation"):
+        model = binary_model(op, (3,), (3,), (3,), None, None, None, Act.TANH, "float32")
+        _compile(model)
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*activation"):
         _compile(binary_model(op, (3,), (3,), (3,), q, q, q, activation=Act.TANH))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*output scale .* too small"):

@@ -23,9 +23,11 @@ static inline int8_t finish(const add_consts_t *k, int32_t sum)
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
-static void add_row(const void *ctx, const int8_t *a, int32_t stride_a, const int8_t *b,
-                    int32_t stride_b, int8_t *out, int32_t n)
+static void add_row(const void *ctx, const void *input1, int32_t stride_a, const void *input2,
+                    int32_t stride_b, void *output, int32_t n)
 {
+    const int8_t *a = input1, *b = input2;
+    int8_t *out = output;
     const add_ctx_t *c = ctx;
     const add_consts_t k = {c->p->output_zp, c->p->output_multiplier, c->p->output_shift,
                             c->p->act_min, c->p->act_max};
@@ -52,7 +54,7 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
                             const int32_t *table2, int8_t *output)
 {
     const add_ctx_t ctx = {p, table1, table2};
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output,
+    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
                          add_row, &ctx);
     return MICRO_OK;
 }

@@ -13,14 +13,17 @@
 
 #include "micro/kernels/broadcast.h"
 
-typedef void (*micro_row_fn)(const void *params, const int8_t *a, int32_t stride_a,
-                             const int8_t *b, int32_t stride_b, int8_t *out, int32_t n);
+typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
+                             int32_t stride_b, void *out, int32_t n);
 
+/* Elements are `width` bytes wide in both inputs and the output; strides count elements. */
 static inline void micro_broadcast_walk(int32_t rank, const int32_t *dims,
                                         const int32_t *stride1, const int32_t *stride2,
-                                        const int8_t *a, const int8_t *b, int8_t *out,
-                                        micro_row_fn row, const void *params)
+                                        const void *input1, const void *input2, void *output,
+                                        int32_t width, micro_row_fn row, const void *ctx)
 {
+    const uint8_t *a = input1, *b = input2;
+    uint8_t *out = output;
     int32_t index[MICRO_BROADCAST_RANK] = {0};
     const int32_t inner = rank - 1;
     int64_t rows = 1;
@@ -28,17 +31,17 @@ static inline void micro_broadcast_walk(int32_t rank, const int32_t *dims,
         rows *= dims[d];
     }
     for (int64_t r = 0; r < rows; ++r) {
-        row(params, a, stride1[inner], b, stride2[inner], out, dims[inner]);
-        out += dims[inner];
+        row(ctx, a, stride1[inner], b, stride2[inner], out, dims[inner]);
+        out += (int64_t)dims[inner] * width;
         for (int32_t d = inner - 1; d >= 0; --d) {
-            a += stride1[d];
-            b += stride2[d];
+            a += (int64_t)stride1[d] * width;
+            b += (int64_t)stride2[d] * width;
             if (++index[d] < dims[d]) {
                 break;
             }
             index[d] = 0;
-            a -= (int64_t)stride1[d] * dims[d];
-            b -= (int64_t)stride2[d] * dims[d];
+            a -= (int64_t)stride1[d] * dims[d] * width;
+            b -= (int64_t)stride2[d] * dims[d] * width;
         }
     }
 }

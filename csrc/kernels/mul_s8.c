@@ -17,9 +17,11 @@ static inline int8_t finish(const mul_consts_t *k, int32_t product)
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
-static void mul_row(const void *params, const int8_t *a, int32_t stride_a, const int8_t *b,
-                    int32_t stride_b, int8_t *out, int32_t n)
+static void mul_row(const void *params, const void *input1, int32_t stride_a,
+                    const void *input2, int32_t stride_b, void *output, int32_t n)
 {
+    const int8_t *a = input1, *b = input2;
+    int8_t *out = output;
     const micro_mul_s8_params_t *p = params;
     const mul_consts_t k = {p->input1_zp, p->input2_zp, p->output_zp, p->multiplier,
                             p->shift,     p->act_min,   p->act_max};
@@ -43,7 +45,7 @@ static void mul_row(const void *params, const int8_t *a, int32_t stride_a, const
 micro_status_t micro_mul_s8(const micro_mul_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, int8_t *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output,
+    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
                          mul_row, p);
     return MICRO_OK;
 }

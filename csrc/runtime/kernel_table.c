@@ -24,6 +24,7 @@ extern const micro_kernel_t micro_kernel_mul_s8;
 extern const micro_kernel_t micro_kernel_quantize_f32;
 extern const micro_kernel_t micro_kernel_dequantize_f32;
 extern const micro_kernel_t micro_kernel_requantize_s16;
+extern const micro_kernel_t micro_kernel_binary_f32;
 
 /* data movement */
 extern const micro_kernel_t micro_kernel_strided_copy;
@@ -65,6 +66,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_QUANTIZE_F32, quantize_f32),
     MICRO_ENTRY(MICRO_K_DEQUANTIZE_F32, dequantize_f32),
     MICRO_ENTRY(MICRO_K_REQUANTIZE_S16, requantize_s16),
+    MICRO_ENTRY(MICRO_K_BINARY_F32, binary_f32),
 
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..quant import activation_range_int, quantize_multiplier_below_one, requantize
+from ..quant import (
+    activation_range_float,
+    activation_range_int,
+    quantize_multiplier_below_one,
+    requantize,
+)
 from . import binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext
@@ -34,6 +39,9 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
         binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
+        return
+    if x1.dtype.name == "float32":
+        prepare_float(ctx, "sub" if subtract else "add")
         return
     for t in (x1, x2, out):
         ctx.check_dtype(t, "int8")
@@ -76,3 +84,22 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
     """TFLM's rescaled input term for every int8 value, indexed by the value's byte."""
     values = INT8_INPUTS - zero_point
     return requantize(values << LEFT_SHIFT, multiplier, shift).astype(np.int32)
+
+
+FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2}  # MICRO_BINARY_F32_* in binary_f32.h
+
+
+def prepare_float(ctx: OpContext, operation: str) -> None:
+    """float32 ADD, SUB or MUL with broadcasting and the fused activation's clamp."""
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x1, x2, out):
+        ctx.check_dtype(t, "float32")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
+    params = {
+        **layout.params(MAX_BROADCAST_RANK),
+        "op": FLOAT_OPS[operation],
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    ctx.emit("binary_f32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..quant import activation_range_int
 from . import _rescale, binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from .add import prepare_float
 from .base import OpContext
 
 
@@ -17,6 +18,9 @@ def prepare(ctx: OpContext) -> None:
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
         binary_s32.prepare_int32(ctx, "mul")
+        return
+    if x1.dtype.name == "float32":
+        prepare_float(ctx, "mul")
         return
     for t in (x1, x2, out):
         ctx.check_dtype(t, "int8")

@@ -52,6 +52,7 @@ typedef enum {
     MICRO_K_QUANTIZE_F32 = 28,
     MICRO_K_DEQUANTIZE_F32 = 29,
     MICRO_K_REQUANTIZE_S16 = 30,
+    MICRO_K_BINARY_F32 = 31,
 
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
     MICRO_K_STRIDED_COPY = 40,

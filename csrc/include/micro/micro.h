@@ -37,6 +37,7 @@
 #include "micro/kernels/quantize_f32.h"
 #include "micro/kernels/dequantize_f32.h"
 #include "micro/kernels/requantize_s16.h"
+#include "micro/kernels/binary_f32.h"
 
 /* data movement */
 #include "micro/kernels/strided_copy.h"

@@ -1,0 +1,87 @@
+#include "micro/kernels/binary_f32.h"
+
+#include "micro/kernel.h"
+#include "broadcast_loop.h"
+#include "check.h"
+
+static inline float apply(int32_t op, float x, float y, float lo, float hi)
+{
+    float v = op == MICRO_BINARY_F32_ADD ? x + y : op == MICRO_BINARY_F32_SUB ? x - y : x * y;
+    v = v < lo ? lo : v; /* std::max(v, lo) */
+    return hi < v ? hi : v; /* std::min(v, hi) */
+}
+
+/* One row for a fixed op: the switch in f32_row makes `op` a constant in each copy. */
+static inline void row_op(int32_t op, const float *a, int32_t stride_a, const float *b,
+                          int32_t stride_b, float *out, int32_t n, float lo, float hi)
+{
+    if (stride_a == 0) {
+        const float x = a[0];
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = apply(op, x, b[i * stride_b], lo, hi);
+        }
+    } else if (stride_b == 0) {
+        const float y = b[0];
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = apply(op, a[i * stride_a], y, lo, hi);
+        }
+    } else {
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = apply(op, a[i * stride_a], b[i * stride_b], lo, hi);
+        }
+    }
+}
+
+static void f32_row(const void *params, const void *input1, int32_t stride_a, const void *input2,
+                    int32_t stride_b, void *output, int32_t n)
+{
+    const micro_binary_f32_params_t *p = params;
+    const float lo = p->act_min, hi = p->act_max;
+    switch (p->op) {
+    case MICRO_BINARY_F32_ADD:
+        row_op(MICRO_BINARY_F32_ADD, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_SUB:
+        row_op(MICRO_BINARY_F32_SUB, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    default:
+        row_op(MICRO_BINARY_F32_MUL, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    }
+}
+
+micro_status_t micro_binary_f32(const micro_binary_f32_params_t *p, const float *input1,
+                                const float *input2, float *output)
+{
+    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 4,
+                         f32_row, p);
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_binary_f32(params, op[0], op[1], op[2]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_binary_f32_params_t *p = params;
+    (void)op;
+    const int64_t count = micro_broadcast_count(p->rank, p->dims);
+    if (count < 0 || !micro_in_range(p->op, 0, 2) || !(p->act_min <= p->act_max)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
+    if (extent1 < 0 || extent2 < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(size[0], extent1, 4) || !micro_fits(size[1], extent2, 4) ||
+        !micro_fits(size[2], count, 4)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_binary_f32 = {
+    step, check, sizeof(micro_binary_f32_params_t), 3};
