@@ -1,0 +1,178 @@
+"""The bundled yes/no model (micro/speech/data/yes_no.tflite) and its training data pipeline.
+
+The model must classify TFLM's four micro_speech test clips (real recordings it never saw:
+yes, no, background noise, silence) as TFLM's own evaluate_test expects, when run by TFLM's
+interpreter and by micro. Features for TFLM's run come from TFLM's preprocessor model; for
+micro's run from micro's own front end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from micro.speech import synth
+
+DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
+MODEL = DATA / "yes_no.tflite"
+LABELS = ["silence", "unknown", "yes", "no"]
+# (expected label, file) as in TFLM's examples/micro_speech/evaluate_test.py
+CLIPS = [
+    ("yes", "yes_1000ms.wav"),
+    ("no", "no_1000ms.wav"),
+    ("silence", "noise_1000ms.wav"),
+    ("silence", "silence_1000ms.wav"),
+]
+MICRO_SPEECH = "tflm/micro_speech"
+
+
+def tflm_features(preprocessor: Path, clip: np.ndarray) -> np.ndarray:
+    """49x40 int8 features: TFLM's preprocessor, 30 ms windows every 20 ms, state reset."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    pre = runtime.Interpreter.from_bytes(preprocessor.read_bytes())
+    out = np.empty((49, 40), np.int8)
+    for i in range(49):
+        pre.set_input(clip[i * 320 : i * 320 + 480].reshape(1, 480), 0)
+        pre.invoke()
+        out[i] = pre.get_output(0)
+    return out
+
+
+def test_model_is_small() -> None:
+    assert MODEL.stat().st_size <= 20 * 1024
+
+
+def test_report_matches_model() -> None:
+    report = json.loads(MODEL.with_suffix(".json").read_text())
+    assert report["labels"] == LABELS
+    assert report["size_bytes"] == MODEL.stat().st_size
+    held = report["held_out_accuracy"]
+    assert set(held["per_class"]) == set(LABELS)
+    assert report["held_out"]["voice_count"] > 0
+
+
+def test_model_io_is_int8_features_to_int8_scores() -> None:
+    from tflite_micro.python.tflite_micro import runtime
+
+    it = runtime.Interpreter.from_bytes(MODEL.read_bytes())
+    inp, out = it.get_input_details(0), it.get_output_details(0)
+    assert np.dtype(inp["dtype"]) == np.int8 and int(np.prod(inp["shape"])) == 49 * 40
+    assert np.dtype(out["dtype"]) == np.int8 and int(np.prod(out["shape"])) == len(LABELS)
+    # the front end's int8 output is the model's input as it is: float = (q + 128) / 32
+    q = inp["quantization_parameters"]
+    assert float(q["scales"][0]) == 2.0**-5 and int(q["zero_points"][0]) == -128
+
+
+@pytest.mark.parametrize(("label", "name"), CLIPS)
+def test_tflm_runs_bundled_model_on_reference_clips(reference, label: str, name: str) -> None:
+    from tflite_micro.python.tflite_micro import runtime
+
+    clip, rate = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    assert rate == 16000 and len(clip) == 16000
+    features = tflm_features(reference(f"{MICRO_SPEECH}/audio_preprocessor_int8.tflite"), clip)
+    it = runtime.Interpreter.from_bytes(MODEL.read_bytes())
+    it.set_input(features.reshape(it.get_input_details(0)["shape"]), 0)
+    it.invoke()
+    scores = np.array(it.get_output(0)).reshape(-1)
+    assert LABELS[int(np.argmax(scores))] == label, f"{name}: scores {scores.tolist()}"
+
+
+@pytest.mark.parametrize(("label", "name"), CLIPS)
+def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name: str) -> None:
+    import micro
+    from micro.speech.features import FeatureGenerator
+
+    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    features = FeatureGenerator().features(clip)
+    assert features.shape == (49, 40)
+    it = micro.Interpreter.from_file(MODEL)
+    it.set_input(features.reshape(-1), 0)
+    it.invoke()
+    scores = it.get_output(0).reshape(-1)
+    assert LABELS[int(np.argmax(scores))] == label, f"{name}: scores {scores.tolist()}"
+
+
+# --------------------------------------------------------------------------- data pipeline
+
+
+def test_resample_keeps_a_tone_at_its_frequency() -> None:
+    t = np.arange(22050) / 22050.0
+    tone = np.sin(2 * np.pi * 440.0 * t)
+    out = synth.resample(tone, 22050, 16000)
+    assert len(out) == 16000
+    spectrum = np.abs(np.fft.rfft(out))
+    assert np.argmax(spectrum) == 440  # 1 Hz bins over one second
+    assert np.isclose(np.sqrt(np.mean(out[1000:-1000] ** 2)), np.sqrt(0.5), rtol=0.01)
+
+
+def test_colored_noise_slopes() -> None:
+    rng = np.random.default_rng(0)
+    for slope in (0.0, -3.0, -6.0):
+        x = synth.colored_noise(rng, 64000, slope)
+        power = np.abs(np.fft.rfft(x)) ** 2
+        f = np.fft.rfftfreq(len(x), 1 / 16000)
+        low = power[(f >= 500) & (f < 1000)].mean()
+        high = power[(f >= 2000) & (f < 4000)].mean()
+        measured = 10 * np.log10(high / low) / 2.0  # two octaves apart (band centres)
+        assert abs(measured - slope) < 1.0, (slope, measured)
+
+
+def test_silence_and_placement_make_one_second_int16_clips() -> None:
+    rng = np.random.default_rng(1)
+    word = np.sin(np.linspace(0, 300, 6000)) * 8000
+    for _ in range(5):
+        clip = synth.place_word(rng, word)
+        assert clip.dtype == np.int16 and clip.shape == (16000,)
+        assert np.abs(clip).max() > 300
+        sil = synth.silence_clip(rng)
+        assert sil.dtype == np.int16 and sil.shape == (16000,)
+    # the same seed gives the same clip
+    a = synth.place_word(np.random.default_rng(7), word)
+    b = synth.place_word(np.random.default_rng(7), word)
+    assert np.array_equal(a, b)
+
+
+def test_held_out_voices_never_train() -> None:
+    from micro.speech import train
+
+    voices = [
+        synth.Voice("espeak", "en-us"),
+        synth.Voice("espeak", "en-us+m4"),
+        synth.Voice("espeak", "en-gb-scotland+m1"),
+        synth.Voice("flite", "slt"),
+        synth.Voice("flite", "rms"),
+        synth.Voice("festival", "ked_diphone"),
+    ]
+    held = {v.id for v in voices if train.is_held_out(v)}
+    assert held == {
+        "espeak:en-us+m4",
+        "espeak:en-gb-scotland+m1",
+        "flite:rms",
+        "festival:ked_diphone",
+    }
+    plan = train.plan_takes(train.DataConfig(), voices)
+    words = {t.word for t, label, _ in plan if label == 1}
+    assert not words & {"yes", "no"}
+    assert {t.word for t, label, _ in plan if label >= 2} == {"yes", "no"}
+    assert plan == train.plan_takes(train.DataConfig(), voices)  # deterministic
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_espeak_synthesis_smoke(tmp_path: Path) -> None:
+    voice = synth.Voice("espeak", "en-us")
+    takes = [synth.Take(voice, "yes"), synth.Take(voice, "no", rate=1.2, pitch=30)]
+    audio = synth.synthesize(takes, tmp_path)
+    for take in takes:
+        samples = audio[take]
+        assert samples.dtype == np.int16 and 2000 < len(samples) < 20000
+        assert np.abs(samples).max() > 1000
+        clip = synth.place_word(np.random.default_rng(0), samples)
+        assert clip.shape == (16000,)
+    # cached: a second call reads the same samples back
+    again = synth.synthesize(takes, tmp_path)
+    assert all(np.array_equal(audio[t], again[t]) for t in takes)
