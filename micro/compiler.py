@@ -72,6 +72,7 @@ class Compiler:
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self._drop_optional = False
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
         for t in self.graph.tensors:
@@ -110,7 +111,9 @@ class Compiler:
             ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
-    def compile(self) -> CompiledModel:
+    def compile(self, arena_budget: int | None = None) -> CompiledModel:
+        """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
+        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes."""
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
@@ -120,9 +123,23 @@ class Compiler:
                 if str(exc).startswith("operator "):
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
+        chosen = fast = self._plan(keep_optional=True)
+        if any(o.optional for step in self.steps for o in step.operands):
+            small = self._plan(keep_optional=False)
+            limit = small[0].arena_size if arena_budget is None else arena_budget
+            if fast[0].arena_size > max(limit, small[0].arena_size):
+                chosen = small
+        self._drop_optional = chosen is not fast
+        return self._serialize(*chosen)
+
+    def _plan(self, keep_optional: bool) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
+        self._drop_optional = not keep_optional
         buffers = self._lifetimes()
-        arena_plan = plan(list({id(b): b for b in buffers.values()}.values()), len(self.steps))
-        return self._serialize(arena_plan, buffers)
+        unique = list({id(b): b for b in buffers.values()}.values())
+        return plan(unique, len(self.steps)), buffers
+
+    def _dropped(self, operand: Operand) -> bool:
+        return operand.optional and self._drop_optional
 
     def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
         """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
@@ -155,7 +172,7 @@ class Compiler:
             for j, operand in enumerate(step.operands):
                 if operand.kind == "tensor":
                     touch(operand.tensor, s)
-                elif operand.kind == "scratch":
+                elif operand.kind == "scratch" and not self._dropped(operand):
                     buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
                 elif operand.kind == "state":
                     buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
@@ -180,7 +197,7 @@ class Compiler:
             for j, operand in enumerate(step.operands):
                 if operand.kind == "tensor":
                     refs.append(arena_ref(operand.tensor))
-                elif operand.kind in ("scratch", "state"):
+                elif operand.kind in ("scratch", "state") and not self._dropped(operand):
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
                     refs.append(writer.const_ref(operand.data))
@@ -238,5 +255,8 @@ class Compiler:
         )
 
 
-def compile_model(model: Model, subgraph: int = 0) -> CompiledModel:
-    return Compiler(model, subgraph).compile()
+def compile_model(
+    model: Model, subgraph: int = 0, arena_budget: int | None = None
+) -> CompiledModel:
+    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan."""
+    return Compiler(model, subgraph).compile(arena_budget)

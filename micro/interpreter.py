@@ -82,11 +82,11 @@ class Interpreter:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(path)), arena_size)
+        return cls(compile_model(load_model(path), arena_budget=arena_size), arena_size)
 
     @classmethod
     def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(data)), arena_size)
+        return cls(compile_model(load_model(data), arena_budget=arena_size), arena_size)
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:

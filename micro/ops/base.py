@@ -26,6 +26,7 @@ class Operand:
     tensor: int = -1
     data: bytes = b""
     size: int = 0
+    optional: bool = False  # scratch the kernel can also run without (slower, less memory)
 
 
 NONE = Operand("none")
@@ -141,8 +142,10 @@ class OpContext:
         return Operand("const", data=data)
 
     @staticmethod
-    def scratch(nbytes: int) -> Operand:
-        return Operand("scratch", size=nbytes) if nbytes > 0 else NONE
+    def scratch(nbytes: int, optional: bool = False) -> Operand:
+        """Arena bytes for this step only. `optional`: the kernel also runs with the operand
+        absent (NULL), so the compiler may drop it when that makes the arena smaller."""
+        return Operand("scratch", size=nbytes, optional=optional) if nbytes > 0 else NONE
 
     @staticmethod
     def state(nbytes: int) -> Operand:
