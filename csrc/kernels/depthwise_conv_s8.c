@@ -1,7 +1,7 @@
 /*
  * DEPTHWISE_CONV_2D int8: for each output pixel, channels are taken in tiles of TILE; a
  * tile's int32 accumulators live on the stack and every window tap adds one contiguous
- * int8 x int8 row product (vectorised over channels). A tap outside the image adds
+ * int8 x int8 row product (vectorised over channels; common tile widths are constants). A tap outside the image adds
  * input_zp * filter, which cancels the zero point folded into the bias. With a depth
  * multiplier M > 1 each tap's input channels are first repeated M times into a tile row.
  */

@@ -9,8 +9,8 @@
  *                                              group(o) * I + i)))
  * where in() reads input_zp outside the image. `bias` is folded on the host:
  *   bias[o] = model_bias[o] - input_zp * sum filter[o],
- * so the product (input - input_zp) * filter costs one int8 dot product, and a padded tap
- * contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
+ * so the product (input - input_zp) * filter costs one plain dot product, and a padded
+ * tap contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
  * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
  *
  * Scratch: int16[MICRO_CONV_S8_SCRATCH_ROWS * R], the im2col rows (patches widened to
