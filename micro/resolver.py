@@ -24,6 +24,8 @@ BUILTINS: dict[int, str] = {
     B.MAX_POOL_2D: "pooling.prepare_max",
     B.MEAN: "reduce.prepare_mean",
     B.SUM: "reduce.prepare_sum",
+    B.REDUCE_MAX: "reduce.prepare_max",
+    B.REDUCE_MIN: "reduce.prepare_min",
     B.SOFTMAX: "softmax.prepare",
     B.LOGISTIC: "logistic_tanh.prepare_logistic",
     B.TANH: "logistic_tanh.prepare_tanh",

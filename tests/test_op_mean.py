@@ -1,4 +1,4 @@
-"""MEAN and SUM (int8, constant axes) against TFLM, byte for byte."""
+"""MEAN, SUM, REDUCE_MAX and REDUCE_MIN (int8, constant axes) against TFLM, byte for byte."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def random_reduce(op: str, seed: int) -> bytes:
         axes = [int(a) for a in rng.integers(-len(shape), max(len(shape), 1), n_axes)]
     in_quant = _quant(rng)
     # Half the cases keep the quantization (the usual converter output), half change it.
-    out_quant = in_quant if seed % 2 else _quant(rng)
+    out_quant = in_quant if seed % 2 or op.startswith("REDUCE") else _quant(rng)
     return reduce_model(op, shape, axes, bool(rng.integers(0, 2)), in_quant, out_quant)
 
 
@@ -72,6 +72,12 @@ def test_random_means_match_tflm(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_random_sums_match_tflm(seed: int) -> None:
     assert_matches_tflm(random_reduce("SUM", seed), seeds=(seed,))
+
+
+@pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
+@pytest.mark.parametrize("seed", range(60))
+def test_random_min_max_match_tflm(op: str, seed: int) -> None:
+    assert_matches_tflm(random_reduce(op, seed), seeds=(seed,))
 
 
 @pytest.mark.parametrize("keep_dims", [True, False])
@@ -102,6 +108,16 @@ def test_mean_of_known_values() -> None:
     it.set_input(np.array([10, -10, 20, -20, 30, -30, 41, -41], np.int8).reshape(1, 2, 2, 2), 0)
     it.invoke()
     assert it.get_output(0).ravel().tolist() == [26, -25]  # not 25 and -25 (25.25, -25.25)
+
+
+def test_min_max_of_known_values() -> None:
+    """Independent arithmetic: max and min over H, W of raw int8 values."""
+    x = np.array([5, -7, -128, 3, 127, -1, 0, 2], np.int8).reshape(1, 2, 2, 2)
+    for op, expected in (("REDUCE_MAX", [127, 3]), ("REDUCE_MIN", [-128, -7])):
+        it = micro.Interpreter.from_bytes(reduce_model(op, (1, 2, 2, 2), [1, 2], False))
+        it.set_input(x, 0)
+        it.invoke()
+        assert it.get_output(0).ravel().tolist() == expected
 
 
 def _error(model: bytes) -> micro.MicroError:
@@ -135,6 +151,14 @@ def test_rejects_wrong_output_size() -> None:
     assert isinstance(err, micro.ModelError) and "operator 0" in str(err)
 
 
+def test_rejects_min_max_requantization() -> None:
+    err = _error(reduce_model("REDUCE_MAX", (2, 3), [1], False, (0.1, 0), (0.1, 1)))
+    assert isinstance(err, micro.UnsupportedOpError) and "quantization" in str(err)
+
+
+@pytest.mark.parametrize("op", ["MEAN", "REDUCE_MIN"])
 @pytest.mark.parametrize(("shape", "axes"), [((2, 3, 4, 5), [0, 2]), ((1, 4, 4, 8), [1, 2])])
-def test_tampered_params_are_refused_or_safe(shape, axes) -> None:
-    assert_hostile_params_safe(reduce_model("MEAN", shape, axes, True, (0.1, 3), (0.05, -2)))
+def test_tampered_params_are_refused_or_safe(op, shape, axes) -> None:
+    quant = (0.1, 3)
+    out_quant = (0.05, -2) if op == "MEAN" else quant
+    assert_hostile_params_safe(reduce_model(op, shape, axes, True, quant, out_quant))

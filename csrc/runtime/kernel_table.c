@@ -17,6 +17,7 @@ extern const micro_kernel_t micro_kernel_max_pool_s8;
 extern const micro_kernel_t micro_kernel_mean_s8;
 extern const micro_kernel_t micro_kernel_softmax_s8;
 extern const micro_kernel_t micro_kernel_lut_s8;
+extern const micro_kernel_t micro_kernel_reduce_minmax_s8;
 
 /* activations, quantize, elementwise arithmetic */
 extern const micro_kernel_t micro_kernel_add_s8;
@@ -59,6 +60,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_MEAN_S8, mean_s8),
     MICRO_ENTRY(MICRO_K_SOFTMAX_S8, softmax_s8),
     MICRO_ENTRY(MICRO_K_LUT_S8, lut_s8),
+    MICRO_ENTRY(MICRO_K_REDUCE_MINMAX_S8, reduce_minmax_s8),
 
     /* activations, quantize, elementwise arithmetic */
     MICRO_ENTRY(MICRO_K_ADD_S8, add_s8),

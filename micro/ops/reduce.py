@@ -1,37 +1,110 @@
-"""MEAN and SUM of int8 over constant axes (keep_dims either way).
+"""int8 reductions over constant axes (keep_dims either way): MEAN, SUM, REDUCE_MAX,
+REDUCE_MIN.
 
-TFLM has one integer path for both (reference_ops::QuantizedMeanOrSum; there is no
-special int8 case for the H, W mean of NHWC): sum the raw int8 values in int32, subtract
-input_zp * count, then MultiplyByQuantizedMultiplier with QuantizeMultiplier(in_scale /
-out_scale), for MEAN first divided by count in fixed point:
+MEAN and SUM: TFLM has one integer path for both (reference_ops::QuantizedMeanOrSum;
+there is no special int8 case for the H, W mean of NHWC): sum the raw int8 values in
+int32, subtract input_zp * count, then MultiplyByQuantizedMultiplier with
+QuantizeMultiplier(in_scale / out_scale), for MEAN first divided by count in fixed point:
     s = min(floor(log2(count)), 32, 31 + shift)
     multiplier = (multiplier << s) // count,  shift -= s
-and add the output zero point, clamp to int8. The kernel (csrc/kernels/mean_s8.c) sums
-over the input with adjacent axes of the same kind merged.
+and add the output zero point, clamp to int8 (kernel mean_s8).
+
+REDUCE_MAX and REDUCE_MIN compare the raw int8 values; TFLM requires the input and
+output to share scale and zero point exactly (kernel reduce_minmax_s8).
+
+Both kernels take the input with size-1 axes dropped and adjacent axes of the same kind
+merged (csrc/include/micro/kernels/reduce_shape.h).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..fixedpoint import wrap32
+from ..model import Tensor
 from ..quant import quantize_multiplier
 from .base import OpContext
 
-MAX_DIMS = 8  # MICRO_MEAN_MAX_DIMS
+MAX_DIMS = 8  # MICRO_REDUCE_MAX_DIMS
+
+
+@dataclass
+class Reduction:
+    x: Tensor
+    out: Tensor
+    count: int  # elements reduced into each output
+    dims: list[int]  # the canonical layout, padded to MAX_DIMS
+    rank: int
+    reduced: int  # bit mask over dims
+
+    @property
+    def block_out(self) -> int:
+        """Outputs per index of dims[0]."""
+        return math.prod(
+            d for i, d in enumerate(self.dims[: self.rank]) if i > 0 and not self.reduced >> i & 1
+        )
 
 
 def prepare_mean(ctx: OpContext) -> None:
-    _prepare(ctx, divide=True)
+    _prepare_sum(ctx, divide=True)
 
 
 def prepare_sum(ctx: OpContext) -> None:
-    _prepare(ctx, divide=False)
+    _prepare_sum(ctx, divide=False)
 
 
-def _prepare(ctx: OpContext, divide: bool) -> None:
+def prepare_max(ctx: OpContext) -> None:
+    _prepare_minmax(ctx, minimum=False)
+
+
+def prepare_min(ctx: OpContext) -> None:
+    _prepare_minmax(ctx, minimum=True)
+
+
+def _prepare_sum(ctx: OpContext, divide: bool) -> None:
+    r = _reduction(ctx)
+    if r.count * 128 > 2**31 - 1:
+        raise ctx.unsupported(f"reducing {r.count} elements into one overflows the int32 sum")
+    in_scale, in_zp = ctx.quant(r.x)
+    out_scale, out_zp = ctx.quant(r.out)
+    real = float(np.float64(np.float32(in_scale)) / np.float64(np.float32(out_scale)))
+    if math.frexp(real)[1] > 30:
+        raise ctx.unsupported(f"input/output scale ratio {real} is too large")
+    multiplier, shift = quantize_multiplier(real)
+    if divide:
+        s = min(r.count.bit_length() - 1, 32, 31 + shift)
+        multiplier = (multiplier << s) // r.count
+        shift -= s
+    params = {
+        "rank": r.rank,
+        "dims": r.dims,
+        "reduced": r.reduced,
+        "bias": wrap32(-in_zp * r.count),
+        "multiplier": multiplier,
+        "shift": shift,
+        "output_zp": out_zp,
+    }
+    operands = [ctx.ref(r.x), ctx.scratch(4 * r.block_out), ctx.ref(r.out)]
+    ctx.emit("mean_s8", params, operands, math.prod(r.x.shape))
+
+
+def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
+    r = _reduction(ctx)
+    in_scale, in_zp = ctx.quant(r.x)
+    out_scale, out_zp = ctx.quant(r.out)
+    if np.float32(in_scale) != np.float32(out_scale) or in_zp != out_zp:
+        raise ctx.unsupported(
+            f"input (scale {in_scale}, zero point {in_zp}) and output (scale {out_scale}, "
+            f"zero point {out_zp}) must share their quantization, as TFLM requires"
+        )
+    params = {"rank": r.rank, "dims": r.dims, "reduced": r.reduced, "minimum": int(minimum)}
+    ctx.emit("reduce_minmax_s8", params, [ctx.ref(r.x), ctx.ref(r.out)], math.prod(r.x.shape))
+
+
+def _reduction(ctx: OpContext) -> Reduction:
     ctx.check_io_count((2,))
     x, axes_tensor, out = ctx.input(0), ctx.input(1), ctx.output()
     ctx.check_dtype(x, "int8")
@@ -43,44 +116,17 @@ def _prepare(ctx: OpContext, divide: bool) -> None:
         axes = resolve_axes(ctx, ctx.const_input(1, "the axes"), len(x.shape))
     if 0 in x.shape:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
-    kept = [d for i, d in enumerate(x.shape) if i not in axes]
-    count = math.prod(x.shape[i] for i in axes)
-    if math.prod(out.shape) != math.prod(kept):
+    n_out = math.prod(d for i, d in enumerate(x.shape) if i not in axes)
+    if math.prod(out.shape) != n_out:
         raise ctx.malformed(
-            f"output shape {out.shape} does not hold the {math.prod(kept)} results of "
-            f"reducing {x.shape} over axes {sorted(axes)}"
+            f"output shape {out.shape} does not hold the {n_out} results of reducing "
+            f"{x.shape} over axes {sorted(axes)}"
         )
-    if count * 128 > 2**31 - 1:
-        raise ctx.unsupported(f"reducing {count} elements into one overflows the int32 sum")
-    in_scale, in_zp = ctx.quant(x)
-    out_scale, out_zp = ctx.quant(out)
-    real = float(np.float64(np.float32(in_scale)) / np.float64(np.float32(out_scale)))
-    if math.frexp(real)[1] > 30:
-        raise ctx.unsupported(f"input/output scale ratio {real} is too large")
-    multiplier, shift = quantize_multiplier(real)
-    if divide:
-        s = min(count.bit_length() - 1, 32, 31 + shift)
-        multiplier = (multiplier << s) // count
-        shift -= s
     dims, reduced = canonical_dims(x.shape, axes)
     if len(dims) > MAX_DIMS:
         raise ctx.unsupported(f"the reduction of {x.shape} over {sorted(axes)} is too complex")
-    params = {
-        "rank": len(dims),
-        "dims": dims + [1] * (MAX_DIMS - len(dims)),
-        "reduced": reduced,
-        "bias": wrap32(-in_zp * count),
-        "multiplier": multiplier,
-        "shift": shift,
-        "output_zp": out_zp,
-    }
-    block_out = math.prod(d for i, d in enumerate(dims) if i > 0 and not reduced >> i & 1)
-    ctx.emit(
-        "mean_s8",
-        params,
-        [ctx.ref(x), ctx.scratch(4 * block_out), ctx.ref(out)],
-        math.prod(x.shape),
-    )
+    count = math.prod(x.shape[i] for i in axes)
+    return Reduction(x, out, count, dims + [1] * (MAX_DIMS - len(dims)), len(dims), reduced)
 
 
 def resolve_axes(ctx: OpContext, values: np.ndarray, rank: int) -> set[int]:

@@ -45,6 +45,7 @@ typedef enum {
     MICRO_K_MEAN_S8 = 17,
     MICRO_K_SOFTMAX_S8 = 18,
     MICRO_K_LUT_S8 = 19,
+    MICRO_K_REDUCE_MINMAX_S8 = 20,
 
     /* activations, quantize, elementwise arithmetic: 25-39 */
     MICRO_K_ADD_S8 = 26,

@@ -30,6 +30,7 @@
 #include "micro/kernels/mean_s8.h"
 #include "micro/kernels/softmax_s8.h"
 #include "micro/kernels/lut_s8.h"
+#include "micro/kernels/reduce_minmax_s8.h"
 
 /* activations, quantize, elementwise arithmetic */
 #include "micro/kernels/add_s8.h"

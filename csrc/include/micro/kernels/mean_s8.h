@@ -4,11 +4,8 @@
  *   output = clamp(output_zp + requant(acc + bias, multiplier, shift), -128, 127)
  * with bias = -input_zp * count (wrapped to int32) and, for MEAN, 1/count already folded
  * into multiplier and shift by the host, exactly as the reference does.
- *
- * The host merges adjacent axes of the same kind, so the input is dims[0..rank) with a
- * bit per reduced axis in `reduced`; dims[0] is kept (it may be 1) and dims[1] is
- * reduced. For each index of dims[0] the kernel sums the rest into `scratch`, one int32
- * per output of that block (the product of the kept dims after dims[0]).
+ * The input layout is reduce_shape.h's; the sums of one block of outputs accumulate in
+ * `scratch`.
  */
 #ifndef MICRO_KERNELS_MEAN_S8_H
 #define MICRO_KERNELS_MEAN_S8_H
@@ -17,12 +14,11 @@
 #include <stdint.h>
 #endif
 #include "micro/status.h"
-
-#define MICRO_MEAN_MAX_DIMS 8
+#include "micro/kernels/reduce_shape.h"
 
 typedef struct {
-    int32_t rank;           /* [2, MICRO_MEAN_MAX_DIMS] */
-    int32_t dims[8];        /* dims[0..rank) >= 1; the rest ignored */
+    int32_t rank;           /* [2, MICRO_REDUCE_MAX_DIMS] */
+    int32_t dims[8];        /* MICRO_REDUCE_MAX_DIMS; dims[0..rank) >= 1, the rest ignored */
     uint32_t reduced;       /* bit i set: dims[i] is reduced; bit 0 clear, bit 1 set */
     int32_t bias;           /* added to each sum (wrapping): -input_zp * count */
     int32_t multiplier;     /* >= 0 */
