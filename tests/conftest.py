@@ -4,24 +4,11 @@ MICRO_REQUIRE_REFERENCE=1 (CI)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
-def reference_path(rel: str) -> Path:
-    """Path of a reference file; skips (or fails under MICRO_REQUIRE_REFERENCE=1) if absent."""
-    path = REFERENCE / rel
-    if not path.exists():
-        message = f"reference data not found: {path} (../shared/reference is absent)"
-        if os.environ.get("MICRO_REQUIRE_REFERENCE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+from reference import reference_path
 
 
 @pytest.fixture

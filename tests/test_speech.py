@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from reference import reference_path
 
 import micro
 from micro.cli import main
@@ -55,8 +56,6 @@ def _tflm_features(model: bytes, audio: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def tflm_preprocessor() -> bytes:
-    from conftest import reference_path
-
     return reference_path(f"{SPEECH}/audio_preprocessor_int8.tflite").read_bytes()
 
 
