@@ -173,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["speech", "train"]:  # its own parser: `speech` takes a positional file
+        from .speech import train
+
+        return train.main(argv[2:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -129,7 +129,10 @@ def listen(listener: Listener, seconds: float) -> None:
 
 def add_speech_command(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "speech", help="the yes/no speech demo: a .wav file, the microphone or bundled clips"
+        "speech",
+        help="the yes/no speech demo: a .wav file, the microphone or bundled clips",
+        epilog="Retrain for other words: micro speech train --words WORD,WORD "
+        "(needs pip install 'micro[train]' and Debian's espeak-ng, flite, festival).",
     )
     p.add_argument("file", nargs="?", help="a PCM .wav file (any rate, width and channels)")
     p.add_argument("--listen", action="store_true", help="listen to the default microphone")

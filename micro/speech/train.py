@@ -590,16 +590,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_train_command(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``train`` to a ``micro speech`` sub-command parser."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "train", help="train a keyword model on synthesized speech (needs micro[train])"
-    )
-    add_arguments(p)
-    p.set_defaults(func=cmd_train)
-    return p
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="micro speech train", description=__doc__.split("\n")[0])
     add_arguments(parser)
