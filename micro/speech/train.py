@@ -26,9 +26,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import importlib.util
 import json
 import logging
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -594,6 +596,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="micro speech train", description=__doc__.split("\n")[0])
     add_arguments(parser)
     args = parser.parse_args(argv)
+    missing = [m for m in ("tensorflow", "keras") if importlib.util.find_spec(m) is None]
+    missing += [t for t in ("espeak-ng", "flite", "text2wave") if shutil.which(t) is None]
+    if missing:
+        print(
+            f"error: training needs {', '.join(missing)}: pip install 'micro[train]' and "
+            "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k "
+            "festvox-us-slt-hts",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(level=logging.INFO)
     return cmd_train(args)
 
