@@ -597,7 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     missing = [m for m in ("tensorflow", "keras") if importlib.util.find_spec(m) is None]
-    missing += [t for t in ("espeak-ng", "flite", "text2wave") if shutil.which(t) is None]
+    missing += [t for t in ("espeak-ng", "flite", "festival") if shutil.which(t) is None]
     if missing:
         print(
             f"error: training needs {', '.join(missing)}: pip install 'micro[train]' and "
