@@ -190,7 +190,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], (int64_t)p->output_depth * row, 1) ||
         !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
         !micro_fits(size[4], p->output_depth, 4) ||
-        !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2) || !micro_fits(size[6], n_out, 1)) {
+        !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2) ||
+        !micro_fits(size[6], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     if (!micro_requant_ok(op[3], op[4], p->output_depth)) {

@@ -1,9 +1,11 @@
 /*
  * DEPTHWISE_CONV_2D int8: for each output pixel, channels are taken in tiles of TILE; a
  * tile's int32 accumulators live on the stack and every window tap adds one contiguous
- * int8 x int8 row product (vectorised over channels; common tile widths are constants). A tap outside the image adds
- * input_zp * filter, which cancels the zero point folded into the bias. With a depth
- * multiplier M > 1 each tap's input channels are first repeated M times into a tile row.
+ * int8 x int8 row product (vectorised over channels; common tile widths are constants).
+ * A tap outside the image adds input_zp * filter, which cancels the zero point folded
+ * into the bias. With a depth multiplier M > 1 each tap's input channels are first
+ * repeated M times into a tile row. Few channels take the wide path (run_wide), whose
+ * tiles span several pixels. Stack: about 1.2 KB (the tiles and a 3x3 window's weights).
  */
 #include "micro/kernels/depthwise_conv_s8.h"
 
@@ -14,10 +16,12 @@
 #include "requant.h"
 
 #define TILE 64
+#define WIDE TILE /* lanes of a few-channel tile; the buffers are shared */
+#define WIDE_TAPS 9
 
 /* acc[c] += x[c] * w[c] for c < n. */
-static inline void row_mac(int32_t *restrict acc, const int8_t *restrict x, const int8_t *restrict w,
-                    int32_t n)
+static inline void row_mac(int32_t *restrict acc, const int8_t *restrict x,
+                           const int8_t *restrict w, int32_t n)
 {
     for (int32_t c = 0; c < n; ++c) {
         acc[c] += (int32_t)x[c] * (int32_t)w[c];
@@ -43,6 +47,83 @@ static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int3
     return spread;
 }
 
+/* Few channels (M == 1, C <= WIDE / 2, at most WIDE_TAPS taps): a tile spans
+ * P = WIDE / C neighbouring output pixels of a row, so each tap is one WIDE-lane row
+ * product against the tap's weights repeated P times. The input lanes are read in place
+ * when the P windows are side by side inside the image (stride 1), else gathered. */
+static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+                     const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
+                     const int32_t *shift, int8_t *output, int32_t *acc, const int8_t *padded,
+                     int8_t *gathered)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t fh = p->filter_height, fw = p->filter_width;
+    const int32_t out_h = p->output_height, out_w = p->output_width;
+    const int32_t stride_h = p->stride_height, stride_w = p->stride_width;
+    const int32_t dil_h = p->dilation_height, dil_w = p->dilation_width;
+    const int32_t pad_top = p->pad_top, pad_left = p->pad_left, batches = p->batches;
+    const int32_t out_zp = p->output_zp, act_min = p->act_min, act_max = p->act_max;
+    const int32_t per = WIDE / channels;
+    const size_t width_c = (size_t)channels;
+    int8_t weights[WIDE_TAPS][WIDE];
+    for (int32_t t = 0; t < fh * fw; ++t) {
+        for (int32_t q = 0; q < per; ++q) {
+            memcpy(weights[t] + q * channels, filter + t * channels, width_c);
+        }
+    }
+    for (int32_t b = 0; b < batches; ++b) {
+        const int8_t *image = input + (int64_t)b * height * width * channels;
+        for (int32_t oy = 0; oy < out_h; ++oy) {
+            const int32_t iy0 = oy * stride_h - pad_top;
+            int8_t *out_row = output + ((int64_t)b * out_h + oy) * out_w * channels;
+            for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+                const int32_t pixels = out_w - ox0 < per ? out_w - ox0 : per;
+                const int32_t n = pixels * channels;
+                for (int32_t j = 0; j < n; ++j) {
+                    acc[j] = 0;
+                }
+                for (int32_t fy = 0; fy < fh; ++fy) {
+                    const int32_t iy = iy0 + fy * dil_h;
+                    const int y_in = iy >= 0 && iy < height;
+                    const int8_t *line = image + (int64_t)iy * width * channels;
+                    for (int32_t fx = 0; fx < fw; ++fx) {
+                        const int32_t first = ox0 * stride_w - pad_left + fx * dil_w;
+                        const int32_t last = first + (pixels - 1) * stride_w;
+                        const int8_t *x = padded;
+                        if (y_in && stride_w == 1 && first >= 0 && last < width) {
+                            x = line + (int64_t)first * channels;
+                        } else if (y_in) {
+                            for (int32_t q = 0; q < pixels; ++q) {
+                                const int32_t ix = first + q * stride_w;
+                                const int8_t *src =
+                                    ix >= 0 && ix < width ? line + (int64_t)ix * channels : padded;
+                                memcpy(gathered + q * channels, src, width_c);
+                            }
+                            x = gathered;
+                        }
+                        if (n == WIDE) {
+                            row_mac(acc, x, weights[fy * fw + fx], WIDE);
+                        } else {
+                            row_mac(acc, x, weights[fy * fw + fx], n);
+                        }
+                    }
+                }
+                int8_t *out = out_row + (int64_t)ox0 * channels;
+                for (int32_t q = 0; q < pixels; ++q) {
+                    for (int32_t c = 0; c < channels; ++c) {
+                        const int32_t j = q * channels + c;
+                        /* The bias add wraps like TFLM's int32 accumulator would. */
+                        const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[c]);
+                        const int32_t v =
+                            micro_requantize(total, multiplier[c], shift[c]) + out_zp;
+                        out[j] = (int8_t)micro_clamp(v, act_min, act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
 micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
@@ -51,6 +132,14 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
     const int32_t mult = p->depth_multiplier, fw = p->filter_width;
     const int32_t depth_out = channels * mult;
+    int32_t acc[TILE];
+    int8_t padded[TILE];
+    int8_t spread[TILE];
+    memset(padded, p->input_zp, sizeof padded);
+    if (mult == 1 && channels <= WIDE / 2 && p->filter_height * p->filter_width <= WIDE_TAPS) {
+        run_wide(p, input, filter, bias, multiplier, shift, output, acc, padded, spread);
+        return MICRO_OK;
+    }
     /* Fields copied to locals: an int8 store may alias the params, which would otherwise be
      * reloaded after every output byte. */
     const int32_t batches = p->batches, out_h = p->output_height, out_w = p->output_width;
@@ -58,10 +147,6 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
     const int32_t pad_top = p->pad_top, pad_left = p->pad_left, fh = p->filter_height;
     const int32_t dil_h = p->dilation_height, dil_w = p->dilation_width;
     const int32_t out_zp = p->output_zp, act_min = p->act_min, act_max = p->act_max;
-    int32_t acc[TILE];
-    int8_t padded[TILE];
-    int8_t spread[TILE];
-    memset(padded, p->input_zp, sizeof padded);
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * width * channels;
         for (int32_t oy = 0; oy < out_h; ++oy) {
