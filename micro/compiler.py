@@ -72,7 +72,7 @@ class Compiler:
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
-        self._drop_optional = False
+        self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
         for t in self.graph.tensors:
@@ -123,23 +123,40 @@ class Compiler:
                 if str(exc).startswith("operator "):
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
-        chosen = fast = self._plan(keep_optional=True)
-        if any(o.optional for step in self.steps for o in step.operands):
-            small = self._plan(keep_optional=False)
-            limit = small[0].arena_size if arena_budget is None else arena_budget
-            if fast[0].arena_size > max(limit, small[0].arena_size):
-                chosen = small
-        self._drop_optional = chosen is not fast
-        return self._serialize(*chosen)
+        return self._serialize(*self._choose_plan(arena_budget))
 
-    def _plan(self, keep_optional: bool) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
-        self._drop_optional = not keep_optional
+    def _choose_plan(
+        self, arena_budget: int | None
+    ) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
+        """Keep every optional scratch, then drop those of the steps at the peak until the
+        arena fits the budget (no budget: the smallest arena the model can have)."""
+        optional = {
+            (s, j)
+            for s, step in enumerate(self.steps)
+            for j, o in enumerate(step.operands)
+            if o.kind == "scratch" and o.optional
+        }
+        self._dropped = set(optional)
+        floor = self._plan()[0].arena_size
+        target = floor if arena_budget is None else max(arena_budget, floor)
+        self._dropped = set()
+        current = self._plan()
+        while current[0].arena_size > target:
+            live = [
+                sum(b.size for b in current[0].buffers if b.first <= step <= b.last)
+                for step in range(len(self.steps))
+            ]
+            peak = max(live)
+            kept = optional - self._dropped
+            at_peak = {(s, j) for s, j in kept if live[s] == peak} or kept
+            self._dropped |= at_peak
+            current = self._plan()
+        return current
+
+    def _plan(self) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
         buffers = self._lifetimes()
         unique = list({id(b): b for b in buffers.values()}.values())
         return plan(unique, len(self.steps)), buffers
-
-    def _dropped(self, operand: Operand) -> bool:
-        return operand.optional and self._drop_optional
 
     def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
         """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
@@ -172,7 +189,7 @@ class Compiler:
             for j, operand in enumerate(step.operands):
                 if operand.kind == "tensor":
                     touch(operand.tensor, s)
-                elif operand.kind == "scratch" and not self._dropped(operand):
+                elif operand.kind == "scratch" and (s, j) not in self._dropped:
                     buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
                 elif operand.kind == "state":
                     buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
@@ -197,7 +214,7 @@ class Compiler:
             for j, operand in enumerate(step.operands):
                 if operand.kind == "tensor":
                     refs.append(arena_ref(operand.tensor))
-                elif operand.kind in ("scratch", "state") and not self._dropped(operand):
+                elif operand.kind in ("scratch", "state") and (s, j) not in self._dropped:
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
                     refs.append(writer.const_ref(operand.data))
