@@ -6,10 +6,14 @@ Each op is a function of one int8 value, so every random quantization is checked
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
 from opmodels import assert_exact, random_quant, unary_model
+from seanet import assert_seanet_case
 
 import micro
 from micro.errors import UnsupportedOpError
@@ -75,6 +79,32 @@ def test_hard_swish_fixed_point_edges(q_in: tuple[float, int], q_out: tuple[floa
     assert_exact(model, [ALL_INT8])
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_leaky_relu_int16(seed: int) -> None:
+    rng = np.random.default_rng([seed, 17])
+    q_in = (float(np.float32(10.0 ** rng.uniform(-5, -2))), 0)
+    q_out = (float(np.float32(q_in[0] * 10.0 ** rng.uniform(-1.5, 1.5))), 0)
+    if seed % 4 == 3:  # TFLM does not require zero points of 0 here
+        q_in, q_out = (
+            (q_in[0], int(rng.integers(-500, 500))),
+            (q_out[0], int(rng.integers(-500, 500))),
+        )
+    alpha = rng.choice([0.0, 0.01, 0.2, 0.3, 1.0, 1.7, -0.4, float(rng.uniform(-2, 2))])
+    options = {"alpha": float(np.float32(alpha))}
+    shape = tuple(int(d) for d in rng.integers(1, 9, int(rng.integers(0, 5))))
+    model = unary_model("LEAKY_RELU", shape, "int16", "int16", q_in, q_out, options)
+    assert_matches_tflm(model, seeds=(seed,))
+    values = np.arange(-32768, 32768, dtype=np.int16)
+    model = unary_model("LEAKY_RELU", values.shape, "int16", "int16", q_in, q_out, options)
+    assert_exact(model, [values])
+
+
+@pytest.mark.parametrize("name", [f"leaky_relu{i}" for i in range(23)])
+def test_seanet_leaky_relu(name: str, reference: Callable[[str], Path]) -> None:
+    """TFLM's seanet int16 LEAKY_RELU cases: golden outputs and TFLM, byte for byte."""
+    assert_seanet_case(reference, "leaky_relu", name)
+
+
 def test_errors() -> None:
     def compile_(model: bytes) -> None:
         micro.Interpreter.from_bytes(model)
@@ -83,7 +113,8 @@ def test_errors() -> None:
     for op in OPS:
         with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*float32"):
             compile_(unary_model(op, (4,), "float32", "float32", None, None))
-        with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
-            compile_(unary_model(op, (4,), "int16", "int16", q, q))
+        if op != "LEAKY_RELU":
+            with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
+                compile_(unary_model(op, (4,), "int16", "int16", q, q))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(HARD_SWISH.*too small"):
         compile_(unary_model("HARD_SWISH", (4,), "int8", "int8", (1.0, 0), (1e-4, 0)))

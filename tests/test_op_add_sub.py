@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
@@ -13,6 +16,7 @@ from opmodels import (
     random_int8,
     random_quant,
 )
+from seanet import assert_seanet_case
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -115,6 +119,30 @@ def test_float32_specials(op: str) -> None:
         assert_exact(model, [x1, x2])
 
 
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(40))
+def test_int16(op: str, seed: int) -> None:
+    """int16: TFLM's general-scale path (left shift 15), with broadcasting and activations."""
+    rng = np.random.default_rng([seed, OPS.index(op), 16])
+    shape1, shape2 = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    q1, q2, q_out = (random_quant(rng, -5, -2) for _ in range(3))
+    zps = [int(z) for z in rng.integers(-300, 300, 3)] if seed % 5 == 4 else [0, 0, 0]
+    q1, q2, q_out = (q1[0], zps[0]), (q2[0], zps[1]), (q_out[0], zps[2])
+    activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
+    model = binary_model(op, shape1, shape2, out_shape, q1, q2, q_out, activation, "int16")
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+@pytest.mark.parametrize(
+    ("op_dir", "name"),
+    [("add", f"add{i}") for i in range(17)] + [("sub", f"sub{i}") for i in range(5)],
+)
+def test_seanet_reference(op_dir: str, name: str, reference: Callable[[str], Path]) -> None:
+    """TFLM's seanet int16 ADD and SUB cases: golden outputs and TFLM, byte for byte."""
+    assert_seanet_case(reference, op_dir, name)
+
+
 def _compile(model: bytes) -> None:
     micro.Interpreter.from_bytes(model)
 
@@ -126,8 +154,8 @@ def test_errors(op: str) -> None:
         _compile(binary_model(op, (2, 3), (4,), (2, 3), q, q, q))
     with pytest.raises(ModelError, match=r"operator 0 .*not the broadcast shape"):
         _compile(binary_model(op, (2, 3), (3,), (2, 4), q, q, q))
-    with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
-        _compile(binary_model(op, (3,), (3,), (3,), q, q, q, dtype="int16"))
+    with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*uint8"):
+        _compile(binary_model(op, (3,), (3,), (3,), q, q, q, dtype="uint8"))
     with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*activation"):
         model = binary_model(op, (3,), (3,), (3,), None, None, None, Act.TANH, "float32")
         _compile(model)

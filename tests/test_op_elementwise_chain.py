@@ -55,13 +55,42 @@ def chain_model() -> bytes:
     return b.build()
 
 
+def chain16_model() -> bytes:
+    """int16 -> LEAKY_RELU -> SUB (broadcast const) -> QUANTIZE (to int32) -> QUANTIZE (to
+    int16) -> ADD -> QUANTIZE (to int8)."""
+    rng = np.random.default_rng(6)
+    b = ModelBuilder()
+    x = b.add_tensor("x", (3, 4, 5), "int16", scale=0.001, zero_point=0)
+    lr = b.add_tensor("lr", (3, 4, 5), "int16", scale=0.0008, zero_point=0)
+    c = b.add_tensor("c", (4, 1), "int16", data=rng.integers(-30000, 30000, (4, 1)), scale=0.0005)
+    s = b.add_tensor("s", (3, 4, 5), "int16", scale=0.0015, zero_point=0)
+    w = b.add_tensor("w", (3, 4, 5), "int32", scale=1e-6, zero_point=0)
+    n = b.add_tensor("n", (3, 4, 5), "int16", scale=0.002, zero_point=0)
+    a = b.add_tensor("a", (3, 4, 5), "int16", scale=0.003, zero_point=0)
+    y = b.add_tensor("y", (3, 4, 5), "int8", scale=0.05, zero_point=4)
+    b.add_operator("LEAKY_RELU", [x], [lr], {"alpha": -0.2})
+    b.add_operator("SUB", [lr, c], [s], {"fused_activation_function": Act.RELU6})
+    b.add_operator("QUANTIZE", [s], [w])
+    b.add_operator("QUANTIZE", [w], [n])
+    b.add_operator("ADD", [n, x], [a], {"fused_activation_function": Act.NONE})
+    b.add_operator("QUANTIZE", [a], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
 def test_chain_matches_tflm() -> None:
     assert_matches_tflm(chain_model(), seeds=(0, 1, 2, 3))
+    assert_matches_tflm(chain16_model(), seeds=(0, 1, 2, 3))
 
 
 def _hostile_programs() -> tuple[list[bytes], int]:
-    compiled = compile_model(load_model(chain_model()))
-    return hostile_programs(compiled.program), compiled.arena_size
+    programs, arena = [], 0
+    for model in (chain_model(), chain16_model()):
+        compiled = compile_model(load_model(model))
+        programs += hostile_programs(compiled.program)
+        arena = max(arena, compiled.arena_size)
+    return programs, arena
 
 
 def test_hostile_params_are_refused_or_harmless() -> None:
@@ -80,7 +109,7 @@ def test_hostile_params_are_refused_or_harmless() -> None:
 
 @pytest.mark.skipif(not sanitized.enabled(), reason="set MICRO_SANITIZE=1 to run the ASan build")
 def test_hostile_params_under_sanitizers() -> None:
-    inputs = [bytes(2 * 5 * 6 * 4), bytes(2 * 5)]
+    inputs = [bytes(2 * 5 * 6 * 4), bytes(2 * 5)]  # the int16 chain reads only a prefix
     # A seeded sample: every variant under ASan would take minutes.
     programs, arena = _hostile_programs()
     pick = np.random.default_rng(3).choice(

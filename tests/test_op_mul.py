@@ -81,7 +81,7 @@ def test_errors() -> None:
     with pytest.raises(ModelError, match=r"operator 0 .*do not broadcast"):
         compile_(binary_model("MUL", (2, 3), (2,), (2, 3), q, q, q))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(MUL.*int16"):
-        compile_(binary_model("MUL", (3,), (3,), (3,), q, q, q, dtype="int16"))
+        compile_(binary_model("MUL", (3,), (3,), (3,), (0.05, 0), (0.05, 0), q, dtype="int16"))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*activation"):
         compile_(binary_model("MUL", (3,), (3,), (3,), q, q, q, activation=Act.SIGN_BIT))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*too large"):

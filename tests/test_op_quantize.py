@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
 from opmodels import assert_exact, unary_model
+from seanet import assert_seanet_case
 
 import micro
 from micro.errors import UnsupportedOpError
@@ -17,12 +21,18 @@ INT_PAIRS = [
     ("int16", "int8"),
     ("int8", "int16"),
     ("int16", "int16"),
+    ("int8", "int32"),
+    ("int16", "int32"),
+    ("int32", "int8"),
+    ("int32", "int16"),
 ]
 
 
 def _quant(rng: np.random.Generator, dtype: str, lo: float = -3.0, hi: float = 0.0):
     scale = float(np.float32(10.0 ** rng.uniform(lo, hi)))
     info = np.iinfo(dtype)
+    if dtype == "int32":  # int32 zero points are 0 in practice; keep them small
+        return scale, int(rng.integers(-1000, 1000)) if rng.random() < 0.3 else 0
     zp = 0 if dtype == "int16" and rng.random() < 0.5 else int(rng.integers(info.min, info.max))
     return scale, zp
 
@@ -76,8 +86,15 @@ def test_requantize(src: str, dst: str, seed: int) -> None:
     q_in = _quant(rng, src)
     q_out = (float(np.float32(q_in[0] * 10.0 ** rng.uniform(-2, 2))), _quant(rng, dst)[1])
     assert_matches_tflm(unary_model("QUANTIZE", _shape(rng), src, dst, q_in, q_out), (seed,))
-    values = _all_values(src)
-    assert_exact(unary_model("QUANTIZE", values.shape, src, dst, q_in, q_out), [values])
+    if src != "int32":
+        values = _all_values(src)
+        assert_exact(unary_model("QUANTIZE", values.shape, src, dst, q_in, q_out), [values])
+
+
+@pytest.mark.parametrize("name", ["quantize0", "quantize1"])
+def test_seanet_quantize(name: str, reference: Callable[[str], Path]) -> None:
+    """TFLM's seanet int32 <-> int16 QUANTIZE cases: golden outputs and TFLM, byte for byte."""
+    assert_seanet_case(reference, "quantize", name)
 
 
 @pytest.mark.parametrize("src", ["int8", "uint8", "int16"])
@@ -95,8 +112,8 @@ def test_errors() -> None:
         micro.Interpreter.from_bytes(model)
 
     q = (0.05, 0)
-    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(QUANTIZE.*int32 to int8"):
-        compile_(unary_model("QUANTIZE", (4,), "int32", "int8", q, q))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(QUANTIZE.*int32 to int32"):
+        compile_(unary_model("QUANTIZE", (4,), "int32", "int32", q, q))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(QUANTIZE.*uint8 to uint8"):
         compile_(unary_model("QUANTIZE", (4,), "uint8", "uint8", (0.05, 128), (0.05, 128)))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(DEQUANTIZE.*int32"):

@@ -24,8 +24,10 @@ extern const micro_kernel_t micro_kernel_add_s8;
 extern const micro_kernel_t micro_kernel_mul_s8;
 extern const micro_kernel_t micro_kernel_quantize_f32;
 extern const micro_kernel_t micro_kernel_dequantize_f32;
-extern const micro_kernel_t micro_kernel_requantize_s16;
+extern const micro_kernel_t micro_kernel_requantize_int;
 extern const micro_kernel_t micro_kernel_binary_f32;
+extern const micro_kernel_t micro_kernel_add_s16;
+extern const micro_kernel_t micro_kernel_leaky_relu_s16;
 
 /* data movement */
 extern const micro_kernel_t micro_kernel_strided_copy;
@@ -67,8 +69,10 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_MUL_S8, mul_s8),
     MICRO_ENTRY(MICRO_K_QUANTIZE_F32, quantize_f32),
     MICRO_ENTRY(MICRO_K_DEQUANTIZE_F32, dequantize_f32),
-    MICRO_ENTRY(MICRO_K_REQUANTIZE_S16, requantize_s16),
+    MICRO_ENTRY(MICRO_K_REQUANTIZE_INT, requantize_int),
     MICRO_ENTRY(MICRO_K_BINARY_F32, binary_f32),
+    MICRO_ENTRY(MICRO_K_ADD_S16, add_s16),
+    MICRO_ENTRY(MICRO_K_LEAKY_RELU_S16, leaky_relu_s16),
 
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),

@@ -1,4 +1,5 @@
-"""RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py).
+"""RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py); and
+LEAKY_RELU on int16 (the leaky_relu_s16 kernel).
 
 What TFLM computes (its micro kernels, which differ from TFLite's in places). The oracle
 build computes every scale ratio in double from the float32 scales (some of TFLM's sources
@@ -16,6 +17,8 @@ have float32 divisions here; the binary and the tests say double):
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -52,6 +55,9 @@ def prepare_relu6(ctx: OpContext) -> None:
 
 
 def prepare_leaky_relu(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name == "int16":
+        _prepare_leaky_relu_int16(ctx)
+        return
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
     alpha = float(f32(ctx.options.get("alpha", 0.0)))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
@@ -62,6 +68,32 @@ def prepare_leaky_relu(ctx: OpContext) -> None:
     negative = -scaled if m_alpha < 0 else scaled
     values = zp_out + np.where(v >= 0, identity, negative)
     emit_table(ctx, x, out, np.clip(values, -128, 127))
+
+
+def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(out, "int16")
+    if math.prod(x.shape) != math.prod(out.shape):
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if math.prod(x.shape) == 0:
+        raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
+    s_in, zp_in = ctx.quant(x)
+    s_out, zp_out = ctx.quant(out)
+    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
+    m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
+    params = {
+        "count": math.prod(x.shape),
+        "input_zp": zp_in,
+        "output_zp": zp_out,
+        "identity_multiplier": m_id,
+        "identity_shift": s_id,
+        "alpha_multiplier": abs(m_alpha),
+        "alpha_shift": s_alpha,
+        "alpha_negative": int(m_alpha < 0),
+    }
+    ctx.emit("leaky_relu_s16", params, [ctx.ref(x), ctx.ref(out)])
 
 
 def prepare_hard_swish(ctx: OpContext) -> None:

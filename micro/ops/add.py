@@ -1,11 +1,14 @@
-"""ADD and SUB: int8, with broadcasting and fused activations (TFLM's add_common/sub_common).
+"""ADD and SUB: int8 and int16, with broadcasting and fused activations (TFLM's add_common
+and sub_common); float32 (binary_f32) and int32 (binary_s32) are routed here too.
 
 TFLM rescales both inputs to a common scale of twice the larger input scale, with 20 bits
-of headroom, adds (or subtracts), then rescales to the output; the three real multipliers
+of headroom (15 for int16), adds (or subtracts), then rescales to the output; the three real multipliers
 are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
 float32; the oracle TFLM build matches double, which a regression case in
 tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
 so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once.
+int16 has no tables (add_s16 rescales each element); TFLM micro ignores pot_scale_int16
+and always takes its general-scale int16 path.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext
 from .lut import INT8_INPUTS
 
-LEFT_SHIFT = 20  # int8 headroom bits (TFLM: 15 for int16)
+LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
+LEFT_SHIFT_INT16 = 15  # and of int16 inputs (TFLM's general-scale int16 path)
 
 
 def prepare_add(ctx: OpContext) -> None:
@@ -43,16 +47,18 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     if x1.dtype.name == "float32":
         prepare_float(ctx, "sub" if subtract else "add")
         return
+    int16 = x1.dtype.name == "int16"
     for t in (x1, x2, out):
-        ctx.check_dtype(t, "int8")
+        ctx.check_dtype(t, "int16" if int16 else "int8")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
     s1, zp1 = ctx.quant(x1)
     s2, zp2 = ctx.quant(x2)
     so, zpo = ctx.quant(out)
+    left_shift = LEFT_SHIFT_INT16 if int16 else LEFT_SHIFT
     twice_max = 2.0 * max(s1, s2)
     real1 = s1 / twice_max
     real2 = s2 / twice_max
-    real_out = twice_max / ((1 << LEFT_SHIFT) * so)
+    real_out = twice_max / ((1 << left_shift) * so)
     try:
         m1, sh1 = quantize_multiplier_below_one(real1)
         m2, sh2 = quantize_multiplier_below_one(real2)
@@ -62,9 +68,28 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
             f"the output scale {so:g} is too small for input scales {s1:g} and {s2:g} "
             f"(the rescale to the output must be below 1, as TFLM requires)"
         ) from None
+    qmin, qmax = (-32768, 32767) if int16 else (-128, 127)
     act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo
+        ctx.options.get("fused_activation_function", 0), so, zpo, qmin, qmax
     )
+    if int16:
+        params = {
+            **layout.params(MAX_BROADCAST_RANK),
+            "subtract": int(subtract),
+            "input1_zp": zp1,
+            "input2_zp": zp2,
+            "output_zp": zpo,
+            "input1_multiplier": m1,
+            "input1_shift": sh1,
+            "input2_multiplier": m2,
+            "input2_shift": sh2,
+            "output_multiplier": mo,
+            "output_shift": sho,
+            "act_min": act_min,
+            "act_max": act_max,
+        }
+        ctx.emit("add_s16", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+        return
     sign = -1 if subtract else 1
     table1 = _term_table(zp1, m1, sh1)
     table2 = sign * _term_table(zp2, m2, sh2)

@@ -2,7 +2,7 @@
 
 QUANTIZE float32 -> int8/int16 is float32 math in the kernel (x / scale, roundf).
 Requantizing 8-bit -> 8-bit (int8/uint8 combinations TFLM supports) is a 256-entry table;
-the int16 combinations run the requantize_s16 kernel. The multiplier is
+the other integer pairs (int16 or int32 on a side) run requantize_int. The multiplier is
 input_scale / output_scale in double. DEQUANTIZE int8/uint8/int16 -> float32 is one float
 multiply per element.
 """
@@ -21,7 +21,15 @@ from .lut import byte_values, emit_table
 
 # (input dtype, output dtype) pairs TFLM requantizes between; 8-bit pairs are tables.
 _TABLE_PAIRS = {("int8", "int8"), ("int8", "uint8"), ("uint8", "int8")}
-_WIDE_PAIRS = {("int16", "int8"), ("int8", "int16"), ("int16", "int16")}
+_WIDE_PAIRS = {
+    ("int16", "int8"),
+    ("int8", "int16"),
+    ("int16", "int16"),
+    ("int8", "int32"),
+    ("int16", "int32"),
+    ("int32", "int8"),
+    ("int32", "int16"),
+}
 _DEQUANTIZE_TYPES = {"int8": 0, "uint8": 1, "int16": 2}  # MICRO_DEQUANTIZE_S8, _U8, _S16
 
 
@@ -43,7 +51,8 @@ def prepare_quantize(ctx: OpContext) -> None:
     if pair not in _TABLE_PAIRS | _WIDE_PAIRS:
         raise ctx.unsupported(
             f"QUANTIZE from {pair[0]} to {pair[1]} is not supported; supported: float32 to "
-            "int8/int16, int8 to int8/uint8/int16, uint8 to int8, int16 to int8/int16"
+            "int8/int16, int8 to int8/uint8/int16/int32, uint8 to int8, int16 to "
+            "int8/int16/int32, int32 to int8/int16"
         )
     s_in, zp_in = ctx.quant(x)
     real = s_in / s_out
@@ -62,7 +71,7 @@ def prepare_quantize(ctx: OpContext) -> None:
         "multiplier": multiplier,
         "shift": shift,
     }
-    ctx.emit("requantize_s16", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("requantize_int", params, [ctx.ref(x), ctx.ref(out)])
 
 
 def prepare_dequantize(ctx: OpContext) -> None:

@@ -52,8 +52,10 @@ typedef enum {
     MICRO_K_MUL_S8 = 27,
     MICRO_K_QUANTIZE_F32 = 28,
     MICRO_K_DEQUANTIZE_F32 = 29,
-    MICRO_K_REQUANTIZE_S16 = 30,
+    MICRO_K_REQUANTIZE_INT = 30,
     MICRO_K_BINARY_F32 = 31,
+    MICRO_K_ADD_S16 = 32,
+    MICRO_K_LEAKY_RELU_S16 = 33,
 
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
     MICRO_K_STRIDED_COPY = 40,

@@ -37,8 +37,10 @@
 #include "micro/kernels/mul_s8.h"
 #include "micro/kernels/quantize_f32.h"
 #include "micro/kernels/dequantize_f32.h"
-#include "micro/kernels/requantize_s16.h"
+#include "micro/kernels/requantize_int.h"
 #include "micro/kernels/binary_f32.h"
+#include "micro/kernels/add_s16.h"
+#include "micro/kernels/leaky_relu_s16.h"
 
 /* data movement */
 #include "micro/kernels/strided_copy.h"
