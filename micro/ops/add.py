@@ -2,8 +2,8 @@
 and sub_common); float32 (binary_f32) and int32 (binary_s32) are routed here too.
 
 TFLM rescales both inputs to a common scale of twice the larger input scale, with 20 bits
-of headroom (15 for int16), adds (or subtracts), then rescales to the output; the three real multipliers
-are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
+of headroom (15 for int16), adds (or subtracts), then rescales to the output; the three
+real multipliers are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
 float32; the oracle TFLM build matches double, which a regression case in
 tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
 so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once.
