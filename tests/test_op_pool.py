@@ -89,6 +89,8 @@ def test_random_pools_match_tflm(op: str, seed: int) -> None:
         ((3, 4, 9, 3), (1, 1), (2, 3), Padding.VALID),  # subsampling only
         ((1, 20, 19, 70), (17, 16), (3, 2), Padding.VALID),  # > 256 taps: int32 sums
         ((1, 20, 19, 5), (17, 19), (2, 2), Padding.SAME),  # 136 to 323 taps
+        ((2, 3, 200, 3), (2, 3), (1, 2), Padding.SAME),  # narrow but a row > 512 values
+        ((1, 9, 168, 3), (3, 3), (2, 3), Padding.SAME),  # narrow, a row of 504 values
     ],
 )
 def test_edge_windows_match_tflm(op, shape, filter_hw, stride_hw, padding) -> None:

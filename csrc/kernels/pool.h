@@ -11,6 +11,32 @@
 /* Channels handled per pass: a local accumulator row the compiler can vectorise. */
 #define MICRO_POOL_BLOCK 64
 
+/*
+ * Narrow inputs (fewer than MICRO_POOL_NARROW channels) pool separably, one output row at
+ * a time: the window's input rows are first reduced into one padded row on the stack
+ * (MICRO_POOL_ROW elements, contiguous and vectorisable whatever the depth), then each
+ * output reads its filter_w columns of that row. This avoids a vector loop per tap and
+ * pixel over only a few channels.
+ */
+#define MICRO_POOL_NARROW 16
+#define MICRO_POOL_ROW 512
+
+/* Columns of the padded row: the left padding, the input, and any right padding the last
+ * window reaches. */
+static inline int64_t micro_pool_row_cols(const micro_pool_s8_params_t *p)
+{
+    const int64_t reach = (int64_t)(p->output_w - 1) * p->stride_w + p->filter_w;
+    const int64_t span = (int64_t)p->pad_w + p->input_w;
+    return span > reach ? span : reach;
+}
+
+/* 1 if the separable path applies (the padded row fits MICRO_POOL_ROW). */
+static inline int micro_pool_separable(const micro_pool_s8_params_t *p)
+{
+    return p->channels < MICRO_POOL_NARROW &&
+           micro_pool_row_cols(p) * p->channels <= MICRO_POOL_ROW;
+}
+
 /* The taps [start, end) of a window starting at `origin` that fall in [0, size). */
 static inline void micro_pool_taps(int32_t origin, int32_t filter, int32_t size,
                                    int32_t *start, int32_t *end)
@@ -40,6 +66,16 @@ static inline micro_divisor_t micro_divisor(uint32_t d)
     div.k = 31 + log2;
     div.m = (uint32_t)(((UINT64_C(1) << div.k) + d - 1u) / d);
     return div;
+}
+
+/*
+ * The same for at most 256 taps in 32-bit arithmetic: floor(n / d) == (n * m) >> 24 with
+ * m = ceil(2^24 / d), for d in [1, 256] and 0 <= n < 129 * d: the error
+ * n * (m * d - 2^24) < 129 * d^2 <= 2^24, and n * m < 129 * (2^24 + d) < 2^32.
+ */
+static inline uint32_t micro_divisor256(uint32_t d)
+{
+    return ((UINT32_C(1) << 24) + d - 1u) / d;
 }
 
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input
