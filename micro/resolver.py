@@ -38,6 +38,7 @@ BUILTINS: dict[int, str] = {
     B.RELU6: "activations.prepare_relu6",
     B.LEAKY_RELU: "activations.prepare_leaky_relu",
     B.HARD_SWISH: "activations.prepare_hard_swish",
+    B.PRELU: "activations.prepare_prelu",
     B.QUANTIZE: "quantize.prepare_quantize",
     B.DEQUANTIZE: "quantize.prepare_dequantize",
 

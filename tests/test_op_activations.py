@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from difftest import assert_matches_tflm
-from opmodels import assert_exact, random_quant, unary_model
+from opmodels import assert_exact, random_broadcast, random_quant, unary_model
 from seanet import assert_seanet_case
 
 import micro
 from micro.errors import UnsupportedOpError
+from micro.writer import ModelBuilder
 
 OPS = ("RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH")
 ALL_INT8 = np.arange(-128, 128, dtype=np.int8)
@@ -103,6 +104,41 @@ def test_leaky_relu_int16(seed: int) -> None:
 def test_seanet_leaky_relu(name: str, reference: Callable[[str], Path]) -> None:
     """TFLM's seanet int16 LEAKY_RELU cases: golden outputs and TFLM, byte for byte."""
     assert_seanet_case(reference, "leaky_relu", name)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_prelu(seed: int) -> None:
+    """PRELU int8: alpha constant or not, broadcast per channel or in any broadcast shape."""
+    rng = np.random.default_rng([seed, 18])
+    shape, alpha_shape = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape, alpha_shape)
+    q_in, q_alpha = random_quant(rng, -3, 0), random_quant(rng, -3, 0)
+    q_out = (
+        float(np.float32(q_in[0] * 10.0 ** rng.uniform(-1.5, 1.5))),
+        int(rng.integers(-128, 128)),
+    )
+    alpha = rng.integers(-128, 128, alpha_shape).astype(np.int8) if seed % 2 else None
+    b = ModelBuilder()
+    x = b.add_tensor("x", shape, "int8", scale=q_in[0], zero_point=q_in[1])
+    a = b.add_tensor("a", alpha_shape, "int8", data=alpha, scale=q_alpha[0], zero_point=q_alpha[1])
+    y = b.add_tensor("y", out_shape, "int8", scale=q_out[0], zero_point=q_out[1])
+    b.add_operator("PRELU", [x, a], [y])
+    b.set_inputs([x] if alpha is not None else [x, a])
+    b.set_outputs([y])
+    assert_matches_tflm(b.build(), seeds=(seed, seed + 1))
+
+
+def test_prelu_every_pair() -> None:
+    """All 256 x 256 (input, alpha) pairs: (256, 1) with alpha (1, 256)."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (256, 1), "int8", scale=0.05, zero_point=-7)
+    a = b.add_tensor("a", (1, 256), "int8", scale=0.013, zero_point=20)
+    y = b.add_tensor("y", (256, 256), "int8", scale=0.08, zero_point=3)
+    b.add_operator("PRELU", [x, a], [y])
+    b.set_inputs([x, a])
+    b.set_outputs([y])
+    values = np.arange(-128, 128, dtype=np.int8)
+    assert_exact(b.build(), [values.reshape(256, 1), values.reshape(1, 256)])
 
 
 def test_errors() -> None:

@@ -20,7 +20,7 @@ from micro.writer import ModelBuilder
 
 def chain_model() -> bytes:
     """float32 -> MUL (broadcast const) -> QUANTIZE -> ADD (broadcast const) -> MUL (broadcast)
-    -> LEAKY_RELU -> QUANTIZE (to int16) -> QUANTIZE (to int8) -> SUB -> HARD_SWISH ->
+    -> LEAKY_RELU -> PRELU -> QUANTIZE (to int16) -> QUANTIZE (to int8) -> SUB -> HARD_SWISH ->
     DEQUANTIZE -> SUB (float, broadcast) -> float32."""
     rng = np.random.default_rng(5)
     b = ModelBuilder()
@@ -33,6 +33,8 @@ def chain_model() -> bytes:
     m2 = b.add_tensor("m2", (2, 5, 1), "int8", scale=0.01, zero_point=-1)
     m = b.add_tensor("m", (2, 5, 6), "int8", scale=0.004, zero_point=0)
     lr = b.add_tensor("lr", (2, 5, 6), "int8", scale=0.004, zero_point=-20)
+    pa = b.add_tensor("pa", (6,), "int8", data=rng.integers(-128, 128, 6), scale=0.01, zero_point=5)
+    pr = b.add_tensor("pr", (2, 5, 6), "int8", scale=0.005, zero_point=-9)
     w = b.add_tensor("w", (2, 5, 6), "int16", scale=0.0001, zero_point=0)
     n = b.add_tensor("n", (2, 5, 6), "int8", scale=0.005, zero_point=2)
     s = b.add_tensor("s", (2, 5, 6), "int8", scale=0.006, zero_point=-7)
@@ -44,7 +46,8 @@ def chain_model() -> bytes:
     b.add_operator("ADD", [q, c], [a], {"fused_activation_function": Act.RELU})
     b.add_operator("MUL", [a, m2], [m], {"fused_activation_function": Act.NONE})
     b.add_operator("LEAKY_RELU", [m], [lr], {"alpha": 0.25})
-    b.add_operator("QUANTIZE", [lr], [w])
+    b.add_operator("PRELU", [lr, pa], [pr])
+    b.add_operator("QUANTIZE", [pr], [w])
     b.add_operator("QUANTIZE", [w], [n])
     b.add_operator("SUB", [n, q], [s], {"fused_activation_function": Act.RELU_N1_TO_1})
     b.add_operator("HARD_SWISH", [s], [h])

@@ -1,5 +1,5 @@
-"""RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py); and
-LEAKY_RELU on int16 (the leaky_relu_s16 kernel).
+"""RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py);
+LEAKY_RELU on int16 (the leaky_relu_s16 kernel); PRELU on int8 (prelu_s8, broadcasting).
 
 What TFLM computes (its micro kernels, which differ from TFLite's in places). The oracle
 build computes every scale ratio in double from the float32 scales (some of TFLM's sources
@@ -11,6 +11,8 @@ have float32 divisions here; the binary and the tests say double):
   quantization.
 - LEAKY_RELU has two multipliers, identity and alpha, the alpha one applied to the
   magnitude with the sign restored afterwards when alpha < 0.
+- PRELU: identity rescale input_scale / output_scale for v >= 0, else the product
+  v * (alpha - alpha_zp) rescaled by input_scale * alpha_scale / output_scale.
 - HARD_SWISH is the reference's 16-bit fixed-point arithmetic, emulated here with int16
   wrap-around where the reference has it; its "hires" input scale input_scale / 128 is a
   float32 product.
@@ -24,6 +26,7 @@ import numpy as np
 
 from ..model import Tensor
 from ..quant import requantize, round_half_away
+from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from ._rescale import multiplier
 from .base import OpContext
 from .lut import byte_values, emit_table
@@ -94,6 +97,31 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         "alpha_negative": int(m_alpha < 0),
     }
     ctx.emit("leaky_relu_s16", params, [ctx.ref(x), ctx.ref(out)])
+
+
+def prepare_prelu(ctx: OpContext) -> None:
+    """PRELU int8: alpha (int8, usually a constant per-channel vector) broadcast to the input."""
+    ctx.check_io_count((2,))
+    x, alpha, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x, alpha, out):
+        ctx.check_dtype(t, "int8")
+    layout = binary_layout(ctx, x.shape, alpha.shape, out.shape)
+    s_in, zp_in = ctx.quant(x)
+    s_alpha, zp_alpha = ctx.quant(alpha)
+    s_out, zp_out = ctx.quant(out)
+    m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
+    m_alpha, s_alpha_shift = multiplier(ctx, s_in * s_alpha / s_out, "alpha")
+    params = {
+        **layout.params(MAX_BROADCAST_RANK),
+        "input_zp": zp_in,
+        "alpha_zp": zp_alpha,
+        "output_zp": zp_out,
+        "identity_multiplier": m_id,
+        "identity_shift": s_id,
+        "alpha_multiplier": m_alpha,
+        "alpha_shift": s_alpha_shift,
+    }
+    ctx.emit("prelu_s8", params, [ctx.ref(x), ctx.ref(alpha), ctx.ref(out)])
 
 
 def prepare_hard_swish(ctx: OpContext) -> None:

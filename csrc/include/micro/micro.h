@@ -41,6 +41,7 @@
 #include "micro/kernels/binary_f32.h"
 #include "micro/kernels/add_s16.h"
 #include "micro/kernels/leaky_relu_s16.h"
+#include "micro/kernels/prelu_s8.h"
 
 /* data movement */
 #include "micro/kernels/strided_copy.h"

@@ -1,0 +1,36 @@
+/*
+ * PRELU, int8, alpha broadcast to the input (TFLM's BroadcastPrelu4DSlow, bit for bit),
+ * with v = input - input_zp:
+ *   v >= 0: output = clamp(output_zp + requant(v, identity_multiplier, identity_shift))
+ *   v <  0: output = clamp(output_zp + requant(v * (alpha - alpha_zp),
+ *                                              alpha_multiplier, alpha_shift))
+ */
+#ifndef MICRO_KERNELS_PRELU_S8_H
+#define MICRO_KERNELS_PRELU_S8_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+#include "micro/kernels/broadcast.h"
+
+typedef struct {
+    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
+    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
+    int32_t stride1[MICRO_BROADCAST_RANK];  /* input strides in elements, >= 0 (0: broadcast) */
+    int32_t stride2[MICRO_BROADCAST_RANK];  /* alpha strides in elements, >= 0 (0: broadcast) */
+    int32_t input_zp;                       /* [-128, 127] */
+    int32_t alpha_zp;                       /* [-128, 127] */
+    int32_t output_zp;                      /* [-128, 127] */
+    int32_t identity_multiplier;            /* [0, 2^31): input_scale / output_scale */
+    int32_t identity_shift;                 /* [-31, 30], > 0: left */
+    int32_t alpha_multiplier;  /* [0, 2^31): input_scale * alpha_scale / output_scale */
+    int32_t alpha_shift;                    /* [-31, 30], > 0: left */
+} micro_prelu_s8_params_t;
+
+/* Operands: input int8, alpha int8 (each as large as its strides reach), output int8
+ * [product of dims]. */
+micro_status_t micro_prelu_s8(const micro_prelu_s8_params_t *p, const int8_t *input,
+                              const int8_t *alpha, int8_t *output);
+
+#endif
