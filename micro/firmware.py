@@ -543,29 +543,75 @@ def _cmd_flash(args: argparse.Namespace) -> int:
     board = load_board(args.board)
     out = args.build_dir or build_dir_for(args.model, board)
     result = flash(compiled.program, board.id, _input_sets(compiled, args.input or []), out)
-    write = sys.stdout.write
-    write(
-        f"{board.name}: flash {result.build.flash:,} B of {board.flash_size:,} B, "
-        f"RAM {result.build.ram:,} B of {board.ram_size:,} B "
-        f"(arena {result.bundle.arena_size:,} B, stack {board.stack_size:,} B)\n"
-    )
-    if result.run is None:
-        write(f"uploaded {result.build.elf}\n")
-        return 0
+    report = _flash_report(compiled, board, result)
+    if args.json:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+    else:
+        sys.stdout.write(_format_flash_report(report))
+    return 0 if report.get("ok", True) else 1
+
+
+def _flash_report(compiled: Any, board: Board, result: Any) -> dict[str, Any]:
+    """What `micro flash` reports, as JSON-able data."""
+    report: dict[str, Any] = {
+        "board": board.id,
+        "board_name": board.name,
+        "flash": result.build.flash,
+        "flash_size": board.flash_size,
+        "ram": result.build.ram,
+        "ram_size": board.ram_size,
+        "arena": result.bundle.arena_size,
+        "stack": board.stack_size,
+    }
     run = result.run
-    if run.init_status != 0 or run.status != 0:
-        write(f"the board refused or failed the program: {run.init_message or run.log}\n")
-        return 1
-    for slot_index, slot in enumerate(compiled.outputs):
-        data = run.outputs[(0, slot_index)]
-        value = np.frombuffer(data, dtype=slot.dtype).reshape(slot.shape)
-        write(f"output '{slot.name}' {slot.dtype.name} {list(slot.shape)}:\n")
-        write(np.array2string(value, threshold=64, max_line_width=100) + "\n")
-    if run.instructions:
-        write(f"instructions per inference: {run.instructions[0]:,}\n")
-    for i, (step, n) in enumerate(zip(compiled.steps, run.step_instructions, strict=False)):
-        write(f"  step {i:3d} {step.op_name:<24} {step.kernel:<24} {n:>12,}\n")
-    return 0
+    if run is None:
+        report["uploaded"] = str(result.build.elf)
+        return report
+    report["ok"] = run.init_status == 0 and run.status == 0
+    if not report["ok"]:
+        report["error"] = run.init_message or run.log
+        return report
+    report["outputs"] = [
+        {
+            "name": slot.name,
+            "dtype": slot.dtype.name,
+            "shape": list(slot.shape),
+            "values": np.frombuffer(run.outputs[(0, i)], dtype=slot.dtype).tolist(),
+        }
+        for i, slot in enumerate(compiled.outputs)
+    ]
+    report["instructions"] = run.instructions[0] if run.instructions else None
+    report["steps"] = [
+        {"index": i, "op": step.op_name, "kernel": step.kernel, "instructions": n}
+        for i, (step, n) in enumerate(zip(compiled.steps, run.step_instructions, strict=False))
+    ]
+    return report
+
+
+def _format_flash_report(report: dict[str, Any]) -> str:
+    lines = [
+        f"{report['board_name']}: flash {report['flash']:,} B of {report['flash_size']:,} B, "
+        f"RAM {report['ram']:,} B of {report['ram_size']:,} B "
+        f"(arena {report['arena']:,} B, stack {report['stack']:,} B)"
+    ]
+    if "uploaded" in report:
+        return "\n".join([*lines, f"uploaded {report['uploaded']}"]) + "\n"
+    if not report["ok"]:
+        return (
+            "\n".join([*lines, f"the board refused or failed the program: {report['error']}"])
+            + "\n"
+        )
+    for out in report["outputs"]:
+        value = np.array(out["values"], dtype=out["dtype"]).reshape(out["shape"])
+        lines.append(f"output '{out['name']}' {out['dtype']} {out['shape']}:")
+        lines.append(np.array2string(value, threshold=64, max_line_width=100))
+    if report["instructions"] is not None:
+        lines.append(f"instructions per inference: {report['instructions']:,}")
+    for st in report["steps"]:
+        lines.append(
+            f"  step {st['index']:3d} {st['op']:<24} {st['kernel']:<24} {st['instructions']:>12,}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def add_firmware_commands(sub: Any) -> None:
@@ -601,4 +647,5 @@ def add_firmware_commands(sub: Any) -> None:
         metavar="DIR",
         help="where to write the project (default .micro-build/<model>-<board>)",
     )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_flash)

@@ -1,0 +1,46 @@
+"""Per-op profiling on an emulated board: instruction counts are deterministic, and the
+profile covers every op exactly once with totals that add up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from micro import cli, firmware
+from micro.compiler import compile_model
+from micro.model import load_model
+from micro.profile import build_profile
+
+
+def test_instruction_counts_repeat_exactly(
+    toolchain: None, reference: Callable[[str], Path]
+) -> None:
+    compiled = compile_model(load_model(reference("tflm/hello_world/hello_world_int8.tflite")))
+    first = firmware.step_instructions(compiled, "mps2-an386")
+    second = firmware.step_instructions(compiled, "mps2-an386")
+    assert first == second
+    assert len(first) == len(compiled.steps) and all(n > 0 for n in first)
+    data = build_profile(compiled, first, "instructions", "board mps2-an386")
+    graph = compiled.model.subgraphs[0]
+    assert [r["index"] for r in data["ops"]] == [op.index for op in graph.operators]
+    assert data["total"] == sum(first)
+    assert data["ops"][-1]["cumulative_percent"] == pytest.approx(100.0)
+
+
+def test_flash_json_on_an_emulated_board(
+    toolchain: None,
+    reference: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    model = reference("tflm/hello_world/hello_world_int8.tflite")
+    args = ["flash", str(model), "--board", "mps2-an386", "--build-dir", str(tmp_path), "--json"]
+    assert cli.main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["arena"] == 32
+    assert report["flash"] <= report["flash_size"] and report["ram"] <= report["ram_size"]
+    assert report["instructions"] >= sum(s["instructions"] for s in report["steps"]) > 0
+    assert [s["op"] for s in report["steps"]] == ["FULLY_CONNECTED"] * 3
