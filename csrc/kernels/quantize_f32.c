@@ -25,14 +25,15 @@ micro_status_t micro_quantize_f32(const micro_quantize_f32_params_t *p, const fl
     const int32_t qmax = p->output_bits == 8 ? 127 : 32767, qmin = -qmax - 1;
     const float lo = (float)(qmin - zp - 1), hi = (float)(qmax - zp + 1);
     const float scale = p->scale;
+    const int32_t n = p->count; /* a local: int8 stores may alias *p */
     if (p->output_bits == 8) {
         int8_t *out = output;
-        for (int32_t i = 0; i < p->count; ++i) {
+        for (int32_t i = 0; i < n; ++i) {
             out[i] = (int8_t)quantize_one(input[i], scale, lo, hi, zp, qmin, qmax);
         }
     } else {
         int16_t *out = output;
-        for (int32_t i = 0; i < p->count; ++i) {
+        for (int32_t i = 0; i < n; ++i) {
             out[i] = (int16_t)quantize_one(input[i], scale, lo, hi, zp, qmin, qmax);
         }
     }

@@ -31,8 +31,8 @@ static inline void run(const micro_requantize_int_params_t *p, const void *input
                        int32_t in_bits, void *output, int32_t out_bits)
 {
     const uint32_t zp_in = (uint32_t)p->input_zp, zp_out = (uint32_t)p->output_zp;
-    const int32_t multiplier = p->multiplier, shift = p->shift;
-    for (int32_t i = 0; i < p->count; ++i) {
+    const int32_t multiplier = p->multiplier, shift = p->shift, n = p->count;
+    for (int32_t i = 0; i < n; ++i) {
         const int32_t v = (int32_t)((uint32_t)load(input, in_bits, i) - zp_in);
         const int32_t scaled = micro_requantize(v, multiplier, shift);
         store(output, out_bits, i, (int32_t)((uint32_t)scaled + zp_out));
