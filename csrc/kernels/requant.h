@@ -2,9 +2,10 @@
  * The one requantization routine (internal to the kernels).
  *
  * TFLite's MultiplyByQuantizedMultiplier, bit for bit: a shift > 0 scales left first, then
- * SaturatingRoundingDoublingHighMul (round half away from zero, saturating the single
- * overflow case INT32_MIN * INT32_MIN), then RoundingDivideByPOT for a shift < 0 (round
- * half away from zero). Two roundings, as TFLM's reference kernels do.
+ * SaturatingRoundingDoublingHighMul (round to nearest, ties toward +infinity, saturating
+ * the single overflow case INT32_MIN * INT32_MIN), then RoundingDivideByPOT for a shift < 0
+ * (round half away from zero). Two roundings, as TFLM's reference kernels do. The ties
+ * rule of the first is why SUB negates its term instead of its multiplier.
  */
 #ifndef MICRO_KERNELS_REQUANT_H
 #define MICRO_KERNELS_REQUANT_H
