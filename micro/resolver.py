@@ -53,6 +53,11 @@ BUILTINS: dict[int, str] = {
     B.TRANSPOSE: "transpose.prepare",
 
     # recurrent and more shape ops
+    B.SLICE: "slice.prepare",
+    B.SPLIT: "split.prepare_split",
+    B.SPLIT_V: "split.prepare_split_v",
+    B.PACK: "pack.prepare_pack",
+    B.UNPACK: "pack.prepare_unpack",
 
     # signal builtins
     B.CAST: "cast.prepare",
