@@ -225,8 +225,7 @@ class Compiler:
         variables = []
         for t in self.graph.tensors:
             if t.is_variable:
-                init = b"" if t.data is None else np.ascontiguousarray(t.data).tobytes()
-                variables.append((arena_ref(t.index), writer.const_ref(init)))
+                variables.append((arena_ref(t.index), writer.const_ref(_variable_init(t))))
         for s, step in enumerate(self.steps):
             for j, operand in enumerate(step.operands):
                 if operand.kind == "state":  # op-private state: zeros at init and reset
@@ -270,6 +269,15 @@ class Compiler:
             t.nbytes,
             q,
         )
+
+
+def _variable_init(t: Tensor) -> bytes:
+    """A variable's value after init and reset, as TFLM's: an int8 variable is filled with its
+    zero point, any other with zeros (b""); a buffer the model stores for it is not used."""
+    q = t.quant
+    if t.dtype == np.int8 and q is not None and len(q.zero_point) and q.zero_point[0] != 0:
+        return bytes([int(q.zero_point[0]) & 0xFF]) * t.nbytes
+    return b""
 
 
 def compile_model(

@@ -58,6 +58,7 @@ BUILTINS: dict[int, str] = {
     B.SPLIT_V: "split.prepare_split_v",
     B.PACK: "pack.prepare_pack",
     B.UNPACK: "pack.prepare_unpack",
+    B.SVDF: "svdf.prepare",
 
     # signal builtins
     B.CAST: "cast.prepare",

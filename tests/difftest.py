@@ -92,3 +92,30 @@ def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
                     f"seed {seed}, output {k}: {bad.size} of {e.nbytes} bytes differ; first at "
                     f"byte {bad[0]}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
                 )
+
+
+def assert_sequence_matches_tflm(
+    model: bytes, invokes: int, seed: int = 0, resets: Sequence[int] = ()
+) -> None:
+    """One micro and one TFLM interpreter run `invokes` times on fresh seeded inputs without
+    being recreated, so variable tensors (recurrent state) carry over; both are reset before
+    each invoke index in `resets`. Every invoke's outputs must be identical."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    ours = micro.Interpreter.from_bytes(model)
+    theirs = runtime.Interpreter.from_bytes(model, arena_size=TFLM_ARENA)
+    n_outputs = len(ours.get_output_details())
+    for k in range(invokes):
+        if k in resets:
+            ours.reset()
+            theirs.reset()
+        for i, x in enumerate(random_inputs(ours, seed * 1000 + k)):
+            ours.set_input(x, i)
+            theirs.set_input(x, i)
+        ours.invoke()
+        theirs.invoke()
+        for j in range(n_outputs):
+            g, e = ours.get_output(j), np.array(theirs.get_output(j))
+            assert g.tobytes() == e.reshape(g.shape).tobytes(), (
+                f"invoke {k}, output {j}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
+            )

@@ -35,6 +35,7 @@ extern const micro_kernel_t micro_kernel_strided_copy;
 extern const micro_kernel_t micro_kernel_pad;
 
 /* recurrent and more shape ops */
+extern const micro_kernel_t micro_kernel_svdf_s8;
 
 /* signal */
 extern const micro_kernel_t micro_kernel_signal_window_s16;
@@ -81,6 +82,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_PAD, pad),
 
     /* recurrent and more shape ops */
+    MICRO_ENTRY(MICRO_K_SVDF_S8, svdf_s8),
 
     /* signal */
     MICRO_ENTRY(MICRO_K_SIGNAL_WINDOW_S16, signal_window_s16),

@@ -63,6 +63,7 @@ typedef enum {
     MICRO_K_PAD = 41,
 
     /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
+    MICRO_K_SVDF_S8 = 96,
 
     /* signal (speech front end) and its builtins: 64-95 */
     MICRO_K_SIGNAL_WINDOW_S16 = 64,

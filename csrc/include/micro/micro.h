@@ -48,6 +48,7 @@
 #include "micro/kernels/pad.h"
 
 /* recurrent and more shape ops */
+#include "micro/kernels/svdf_s8.h"
 
 /* signal */
 #include "micro/kernels/signal_window_s16.h"

@@ -1,0 +1,111 @@
+"""SVDF, full integer (TFLM's int8 SVDF with an int8 or int16 activation state).
+
+TFLM facts this mirrors:
+  - the two effective scales are computed in float32 and only then widened to double:
+    input * feature_weights / state, and state * time_weights / output;
+  - the state is clamped to its type after the first requantization and its zero point is
+    added after the clamp (a wrapping store);
+  - the integer path ignores the fused activation;
+  - the bias is required and its scale must match state * time_weights within 1e-5;
+  - the time weights and the state share one type (the kernel is templated on it);
+  - weight zero points are not used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..quant import quantize_multiplier, wrap_int32
+from .base import OpContext
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((5,))
+    x, wf, wt, state, out = (
+        ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(4), ctx.output()
+    )  # fmt: skip
+    bias = ctx.optional_input(3)
+    for t, name in ((x, "input"), (wf, "feature weights"), (wt, "time weights"),
+                    (state, "state"), (out, "output")):  # fmt: skip
+        if len(t.shape) != 2:
+            raise ctx.malformed(f"the {name} must be 2-D, got shape {list(t.shape)}")
+    rank = int(ctx.options.get("rank", 0))
+    batches, input_size = x.shape
+    filters, memory = wt.shape
+    if rank < 1 or filters % rank:
+        raise ctx.malformed(f"rank {rank} does not divide the {filters} filters")
+    units = filters // rank
+    if wf.shape != (filters, input_size):
+        raise ctx.malformed(f"feature weights {list(wf.shape)} != [{filters}, {input_size}]")
+    if state.shape != (batches, memory * filters):
+        raise ctx.malformed(f"state {list(state.shape)} != [{batches}, {memory * filters}]")
+    if out.shape != (batches, units):
+        raise ctx.malformed(f"output {list(out.shape)} != [{batches}, {units}]")
+    if not state.is_variable:
+        raise ctx.malformed(f"the state (tensor {state.index}) is not a variable tensor")
+    if x.dtype.name == "float32":
+        raise ctx.unsupported("float SVDF is not supported; micro runs the integer SVDF")
+    for t in (x, wf, out):
+        ctx.check_dtype(t, "int8")
+    ctx.check_dtype(wt, "int8", "int16")
+    if state.dtype != wt.dtype:
+        raise ctx.unsupported(
+            f"the state is {state.dtype.name} and the time weights {wt.dtype.name}; TFLM "
+            "needs one type for both"
+        )
+    if bias is None:
+        raise ctx.unsupported("an integer SVDF needs a bias (TFLM reads its scale)")
+    ctx.check_dtype(bias, "int32")
+    if bias.shape != (units,):
+        raise ctx.malformed(f"bias {list(bias.shape)} != [{units}]")
+    weights_feature, weights_time, bias_values = ctx.value(wf), ctx.value(wt), ctx.value(bias)
+    if weights_feature is None or weights_time is None or bias_values is None:
+        raise ctx.unsupported("the weights and the bias must be constant")
+
+    in_scale, in_zp = ctx.quant(x)
+    wf_scale, _ = ctx.quant(wf)
+    wt_scale, _ = ctx.quant(wt)
+    state_scale, state_zp = ctx.quant(state)
+    bias_scale, _ = ctx.quant(bias)
+    out_scale, out_zp = ctx.quant(out)
+    f32 = np.float32
+    state_product = f32(state_scale) * f32(wt_scale)
+    if abs(float(bias_scale) - float(state_product)) >= 1e-5:
+        raise ctx.unsupported(
+            f"bias scale {bias_scale} is not state scale * time weights scale "
+            f"({float(state_product)}) within 1e-5 (TFLM refuses it)"
+        )
+    feature_mult, feature_shift = quantize_multiplier(
+        float(f32(f32(in_scale) * f32(wf_scale)) / f32(state_scale))
+    )
+    output_mult, output_shift = quantize_multiplier(float(state_product / f32(out_scale)))
+
+    wf64 = weights_feature.astype(np.int64)
+    feature_bias = -in_zp * wf64.sum(axis=1)
+    time_sums = weights_time.astype(np.int64).reshape(units, rank * memory).sum(axis=1)
+    folded_bias = bias_values.astype(np.int64) - state_zp * time_sums
+    params = {
+        "batches": batches,
+        "input_size": input_size,
+        "units": units,
+        "rank": rank,
+        "memory": memory,
+        "state_bytes": state.dtype.itemsize,
+        "state_zp": state_zp,
+        "feature_multiplier": feature_mult,
+        "feature_shift": feature_shift,
+        "output_multiplier": output_mult,
+        "output_shift": output_shift,
+        "output_zp": out_zp,
+    }
+    operands = [
+        ctx.ref(x),
+        ctx.ref(wf),
+        ctx.const(wrap_int32(feature_bias).astype(np.int32)),
+        ctx.ref(wt),
+        ctx.const(wrap_int32(folded_bias).astype(np.int32)),
+        ctx.ref(state),
+        ctx.ref(out),
+    ]
+    macs = batches * filters * (input_size + memory)
+    ctx.emit("svdf_s8", params, operands, macs)

@@ -1,0 +1,205 @@
+"""SVDF (full integer, int8 or int16 state): random batches, input sizes, units, ranks,
+memory sizes and quantization, byte-exact against TFLM over several consecutive invokes
+(the state is a variable tensor that carries over) and after reset()."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm, assert_sequence_matches_tflm
+
+import micro
+from micro.errors import ModelError, UnsupportedOpError
+from micro.writer import ModelBuilder
+
+F32 = np.float32
+
+
+def svdf_model(
+    rng: np.random.Generator,
+    batches: int,
+    input_size: int,
+    units: int,
+    rank: int,
+    memory: int,
+    state_dtype: str = "int8",
+    bias: bool = True,
+    bias_scale_error: float = 0.0,
+    activation: str = "RELU",
+) -> bytes:
+    filters = units * rank
+    limit = 127 if state_dtype == "int8" else 32767
+    in_scale = float(rng.uniform(0.005, 0.1))
+    in_zp = int(rng.integers(-128, 128))
+    wf_scale = float(rng.uniform(0.002, 0.02))
+    wt_scale = float(rng.uniform(0.002, 0.02)) * (1 if state_dtype == "int8" else 1 / 256)
+    # Scales that keep the requantized values mostly inside their types, sometimes not.
+    typical_feature = 128 * 74 * math.sqrt(input_size)
+    state_scale = in_scale * wf_scale * typical_feature / limit * 2 ** rng.uniform(-2, 2)
+    state_zp = int(rng.integers(-128, 128)) if state_dtype == "int8" else 0
+    typical_time = (limit / 2) * (limit * 0.6) * math.sqrt(rank * memory)
+    out_scale = state_scale * wt_scale * typical_time / 127 * 2 ** rng.uniform(-2, 2)
+    out_zp = int(rng.integers(-128, 128))
+    bias_scale = float(F32(state_scale) * F32(wt_scale)) + bias_scale_error
+
+    b = ModelBuilder()
+    x = b.add_tensor("x", (batches, input_size), "int8", scale=in_scale, zero_point=in_zp)
+    wf = b.add_tensor(
+        "wf", (filters, input_size), "int8",
+        data=rng.integers(-127, 128, (filters, input_size), dtype=np.int8), scale=wf_scale,
+    )  # fmt: skip
+    wt_info = np.iinfo(np.dtype(state_dtype))
+    wt = b.add_tensor(
+        "wt", (filters, memory), state_dtype,
+        data=rng.integers(wt_info.min + 1, wt_info.max + 1, (filters, memory)).astype(
+            state_dtype
+        ),
+        scale=wt_scale,
+    )  # fmt: skip
+    bias_index = -1
+    if bias:
+        bias_index = b.add_tensor(
+            "bias", (units,), "int32",
+            data=rng.integers(-(1 << 14), 1 << 14, units).astype(np.int32), scale=bias_scale,
+        )  # fmt: skip
+    state = b.add_tensor(
+        "state", (batches, memory * filters), state_dtype, scale=state_scale,
+        zero_point=state_zp, is_variable=True,
+    )  # fmt: skip
+    out = b.add_tensor("out", (batches, units), "int8", scale=out_scale, zero_point=out_zp)
+    b.add_operator(
+        "SVDF", [x, wf, wt, bias_index, state], [out],
+        {"rank": rank, "fused_activation_function": activation},
+    )  # fmt: skip
+    b.set_inputs([x])
+    b.set_outputs([out])
+    return b.build()
+
+
+def random_model(seed: int) -> tuple[bytes, int]:
+    rng = np.random.default_rng(seed)
+    memory = int(rng.integers(1, 11))
+    model = svdf_model(
+        rng,
+        batches=int(rng.integers(1, 4)),
+        input_size=int(rng.integers(1, 41)),
+        units=int(rng.integers(1, 17)),
+        rank=int(rng.integers(1, 4)),
+        memory=memory,
+        state_dtype=str(rng.choice(["int8", "int16"])),
+        activation=str(rng.choice(["NONE", "RELU"])),
+    )
+    return model, memory
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_matches_tflm_over_invokes_and_reset(seed: int) -> None:
+    model, memory = random_model(seed)
+    invokes = memory + 3  # past the first memory steps, when every slot holds real data
+    assert_sequence_matches_tflm(model, invokes + 3, seed, resets=(invokes,))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_single_invoke_matches_tflm(seed: int) -> None:
+    model, _ = random_model(100 + seed)
+    assert_matches_tflm(model, seeds=(0,))
+
+
+def test_state_is_carried_and_reset() -> None:
+    """Independent of TFLM: the same input twice gives different outputs (the state moved),
+    and after reset() the first output again."""
+    rng = np.random.default_rng(5)
+    it = micro.Interpreter.from_bytes(svdf_model(rng, 1, 8, 4, 2, 4, "int16"))
+    x = rng.integers(-128, 128, (1, 8), dtype=np.int8)
+    outs = []
+    for _ in range(2):
+        it.set_input(x)
+        it.invoke()
+        outs.append(it.get_output())
+    it.reset()
+    it.set_input(x)
+    it.invoke()
+    assert not np.array_equal(outs[0], outs[1])
+    assert np.array_equal(outs[0], it.get_output())
+
+
+def test_missing_bias_is_unsupported() -> None:
+    model = svdf_model(np.random.default_rng(0), 1, 4, 2, 1, 3, bias=False)
+    with pytest.raises(UnsupportedOpError, match="needs a bias"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_bias_scale_mismatch_is_unsupported() -> None:
+    model = svdf_model(np.random.default_rng(0), 1, 4, 2, 1, 3, bias_scale_error=1e-4)
+    with pytest.raises(UnsupportedOpError, match="bias scale"):
+        micro.Interpreter.from_bytes(model)
+
+
+def small_model(
+    rank: int = 1, state_dtype: str = "int8", wt_dtype: str = "int8", variable: bool = True
+) -> bytes:
+    """A 3-filter SVDF with hand-set shapes, types and options (for the refusals)."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 4), "int8", scale=0.1)
+    wf = b.add_tensor("wf", (3, 4), "int8", data=np.ones((3, 4), np.int8), scale=0.1)
+    wt = b.add_tensor("wt", (3, 2), wt_dtype, data=np.ones((3, 2), wt_dtype), scale=0.1)
+    units = 3 // rank if 3 % rank == 0 else 1
+    bias = b.add_tensor("bias", (units,), "int32", data=np.zeros(units, np.int32), scale=0.01)
+    state = b.add_tensor("state", (1, 6), state_dtype, scale=0.1, is_variable=variable)
+    out = b.add_tensor("out", (1, units), "int8", scale=0.1)
+    b.add_operator("SVDF", [x, wf, wt, bias, state], [out], {"rank": rank})
+    b.set_inputs([x])
+    b.set_outputs([out])
+    return b.build()
+
+
+def test_small_model_runs() -> None:
+    assert_sequence_matches_tflm(small_model(), 4)
+
+
+def test_rank_must_divide_filters() -> None:
+    with pytest.raises(ModelError, match="rank 2 does not divide"):
+        micro.Interpreter.from_bytes(small_model(rank=2))
+
+
+def test_state_and_time_weights_share_a_type() -> None:
+    with pytest.raises(UnsupportedOpError, match="one type"):
+        micro.Interpreter.from_bytes(small_model(state_dtype="int16"))
+
+
+def test_state_must_be_a_variable() -> None:
+    with pytest.raises(ModelError, match="not a variable"):
+        micro.Interpreter.from_bytes(small_model(variable=False))
+
+
+def submodel(data: bytes, ops: range, inputs: list[int], outputs: list[int]) -> bytes:
+    """The operators `ops` of a one-subgraph model with the given graph inputs/outputs."""
+    (graph,) = micro.load_model(data).subgraphs
+    b = ModelBuilder()
+    for t in graph.tensors:
+        q = t.quant
+        b.add_tensor(
+            t.name, t.shape, t.type, data=t.data,
+            scale=None if q is None else q.scale,
+            zero_point=None if q is None else q.zero_point,
+            is_variable=t.is_variable,
+        )  # fmt: skip
+    for k in ops:
+        op = graph.operators[k]
+        b.add_operator(op.builtin_code, op.inputs, op.outputs, op.options, version=op.version)
+    b.set_inputs(inputs)
+    b.set_outputs(outputs)
+    return b.build()
+
+
+@pytest.mark.parametrize("name", ["keyword_scrambled_8bit", "keyword_scrambled"])
+def test_keyword_model_svdf_stack_matches_tflm(name: str, reference) -> None:
+    """The keyword models' SVDF/FULLY_CONNECTED/SOFTMAX stack (operators 1-13, between
+    the int16 QUANTIZE ops at both ends), with their weights: 7 SVDFs with int8 (8bit) or
+    int16 state, over 30 consecutive invokes with a reset after 20. Every SVDF's output is
+    a model output too (the final scores alone saturate on random inputs)."""
+    data = reference(f"tflm/keyword/{name}.tflite").read_bytes()
+    model = submodel(data, range(1, 14), [0], [5, 13, 21, 29, 37, 42, 47, 50, 51])
+    assert_sequence_matches_tflm(model, 30, seed=3, resets=(20,))
