@@ -145,3 +145,16 @@ def wrap_int32(x: np.ndarray) -> np.ndarray:
     """Two's-complement wrap of int64 values to the int32 range (still int64)."""
     v = np.asarray(x, dtype=np.int64)
     return ((v + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+
+
+def sigmoid_table_u16() -> np.ndarray:
+    """The table behind TFLM's int16 sigmoid and tanh: sigmoid(k / 24), k = 0..255, in units
+    of 2^-16, each knot raised by half the chord's error so that linear interpolation errs
+    both ways (|sigmoid''| / 16 of a step squared); the last knot is the ceiling 2^16 - 1.
+    """
+    x = np.arange(256, dtype=np.float64) / 24.0
+    s = 1.0 / (1.0 + np.exp(-x))
+    curvature = np.abs(s * (1.0 - s) * (1.0 - 2.0 * s)) / (16.0 * 24.0 * 24.0)
+    table = np.floor(65536.0 * (s + curvature) + 0.5)
+    table[-1] = 65535
+    return table.astype(np.uint16)

@@ -59,6 +59,7 @@ BUILTINS: dict[int, str] = {
     B.PACK: "pack.prepare_pack",
     B.UNPACK: "pack.prepare_unpack",
     B.SVDF: "svdf.prepare",
+    B.UNIDIRECTIONAL_SEQUENCE_LSTM: "lstm.prepare",
 
     # signal builtins
     B.CAST: "cast.prepare",

@@ -11,6 +11,7 @@ import numpy as np
 import sanitized
 
 import micro
+from micro.writer import ModelBuilder
 
 TFLM_ARENA = 8 * 1024 * 1024
 
@@ -119,3 +120,26 @@ def assert_sequence_matches_tflm(
             assert g.tobytes() == e.reshape(g.shape).tobytes(), (
                 f"invoke {k}, output {j}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
             )
+
+
+def submodel(data: bytes, ops: range, inputs: list[int], outputs: list[int]) -> bytes:
+    """The operators `ops` of a one-subgraph model with the given graph inputs/outputs."""
+    (graph,) = micro.load_model(data).subgraphs
+    b = ModelBuilder()
+    for t in graph.tensors:
+        q = t.quant
+        b.add_tensor(
+            t.name, t.shape, t.type, data=t.data,
+            scale=None if q is None else q.scale,
+            zero_point=None if q is None else q.zero_point,
+            is_variable=t.is_variable,
+        )  # fmt: skip
+    for k in ops:
+        op = graph.operators[k]
+        b.add_operator(
+            op.builtin_code, op.inputs, op.outputs, op.options, version=op.version,
+            intermediates=op.intermediates,
+        )  # fmt: skip
+    b.set_inputs(inputs)
+    b.set_outputs(outputs)
+    return b.build()

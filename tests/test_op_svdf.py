@@ -8,10 +8,12 @@ import math
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm, assert_sequence_matches_tflm
+from _movement import patched_program
+from difftest import assert_matches_tflm, assert_sequence_matches_tflm, submodel
 
 import micro
-from micro.errors import ModelError, UnsupportedOpError
+from micro.errors import ModelError, ProgramError, UnsupportedOpError
+from micro.interpreter import Runtime
 from micro.writer import ModelBuilder
 
 F32 = np.float32
@@ -174,26 +176,6 @@ def test_state_must_be_a_variable() -> None:
         micro.Interpreter.from_bytes(small_model(variable=False))
 
 
-def submodel(data: bytes, ops: range, inputs: list[int], outputs: list[int]) -> bytes:
-    """The operators `ops` of a one-subgraph model with the given graph inputs/outputs."""
-    (graph,) = micro.load_model(data).subgraphs
-    b = ModelBuilder()
-    for t in graph.tensors:
-        q = t.quant
-        b.add_tensor(
-            t.name, t.shape, t.type, data=t.data,
-            scale=None if q is None else q.scale,
-            zero_point=None if q is None else q.zero_point,
-            is_variable=t.is_variable,
-        )  # fmt: skip
-    for k in ops:
-        op = graph.operators[k]
-        b.add_operator(op.builtin_code, op.inputs, op.outputs, op.options, version=op.version)
-    b.set_inputs(inputs)
-    b.set_outputs(outputs)
-    return b.build()
-
-
 @pytest.mark.parametrize("name", ["keyword_scrambled_8bit", "keyword_scrambled"])
 def test_keyword_model_svdf_stack_matches_tflm(name: str, reference) -> None:
     """The keyword models' SVDF/FULLY_CONNECTED/SOFTMAX stack (operators 1-13, between
@@ -203,3 +185,23 @@ def test_keyword_model_svdf_stack_matches_tflm(name: str, reference) -> None:
     data = reference(f"tflm/keyword/{name}.tflite").read_bytes()
     model = submodel(data, range(1, 14), [0], [5, 13, 21, 29, 37, 42, 47, 50, 51])
     assert_sequence_matches_tflm(model, 30, seed=3, resets=(20,))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"state_bytes": 3},
+        {"state_zp": 200},
+        {"batches": 2},
+        {"input_padded": 8},
+        {"memory": 100},
+        {"feature_shift": 31},
+        {"output_multiplier": -1},
+    ],
+)
+def test_hostile_params_are_refused(changes: dict) -> None:
+    """A corrupt program (valid checksum) is refused by the kernel's check at load time."""
+    model = svdf_model(np.random.default_rng(0), 1, 20, 4, 2, 3, "int8")
+    program, arena = patched_program(model, **changes)
+    with pytest.raises(ProgramError, match="step 0"):
+        Runtime(program, arena)

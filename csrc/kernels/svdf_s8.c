@@ -4,40 +4,34 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "dot_s8.h"
+#include "fixedpoint.h"
 #include "requant.h"
-
-/* Dot products accumulate in uint32: the wrap-around of TFLM's int32 sums, without C's
- * undefined signed overflow. */
-static int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n)
-{
-    uint32_t acc = 0;
-    for (int32_t i = 0; i < n; ++i) {
-        acc += (uint32_t)((int32_t)a[i] * (int32_t)b[i]);
-    }
-    return (int32_t)acc;
-}
-
-static int32_t dot_s16(const int16_t *a, const int16_t *b, int32_t n)
-{
-    uint32_t acc = 0;
-    for (int32_t i = 0; i < n; ++i) {
-        acc += (uint32_t)((int32_t)a[i] * (int32_t)b[i]);
-    }
-    return (int32_t)acc;
-}
 
 /* state_zp + clamp(v, lo, hi), wrapped into [lo, hi] as a store into the narrow type. */
 static int32_t store_value(int32_t v, int32_t lo, int32_t hi, int32_t zp)
 {
-    const uint32_t span = (uint32_t)(hi - lo) + 1u;
     const int32_t sum = micro_clamp(v, lo, hi) + zp;
-    return (int32_t)((uint32_t)(sum - lo) % span) + lo;
+    return (int32_t)((uint32_t)(sum - lo) & (uint32_t)(hi - lo)) + lo; /* hi - lo = 2^k - 1 */
+}
+
+/* The newest state slot of one filter (see the header, step 2). */
+static void store_feature(const micro_svdf_s8_params_t *p, int32_t acc, int32_t lo, int32_t hi,
+                          void *state, int64_t at)
+{
+    const int32_t v = store_value(micro_requantize(acc, p->feature_multiplier, p->feature_shift),
+                                  lo, hi, p->state_zp);
+    if (p->state_bytes == 2) {
+        ((int16_t *)state)[at] = (int16_t)v;
+    } else {
+        ((int8_t *)state)[at] = (int8_t)v;
+    }
 }
 
 micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *input,
                              const int8_t *weights_feature, const int32_t *feature_bias,
                              const void *weights_time, const int32_t *bias, void *state,
-                             int8_t *output)
+                             int8_t *output, int16_t *scratch)
 {
     const int32_t filters = p->units * p->rank;
     const int32_t mem = p->memory;
@@ -52,21 +46,18 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
      * element that crosses into the previous filter's newest slot is overwritten below). */
     memmove(state, (uint8_t *)state + p->state_bytes, (size_t)(total - 1) * (size_t)p->state_bytes);
 
-    /* 2. The newest slot of every filter: the feature projection of this input. */
+    /* 2. The newest slot of every filter: the feature projection of this input, four
+     * (padded) filters per pass over the widened input. */
+    const int32_t ip = p->input_padded;
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *x = input + (int64_t)b * p->input_size;
-        for (int32_t f = 0; f < filters; ++f) {
-            const int32_t acc =
-                dot_s8(weights_feature + (int64_t)f * p->input_size, x, p->input_size) +
-                feature_bias[f];
-            const int32_t v = store_value(
-                micro_requantize(acc, p->feature_multiplier, p->feature_shift), lo, hi,
-                p->state_zp);
-            const int64_t at = ((int64_t)b * filters + f) * mem + mem - 1;
-            if (wide) {
-                s16[at] = (int16_t)v;
-            } else {
-                s8[at] = (int8_t)v;
+        const int64_t row = (int64_t)b * filters * mem + mem - 1;
+        micro_widen_s8(scratch, input + (int64_t)b * p->input_size, p->input_size, ip);
+        for (int32_t f = 0; f < filters; f += 4) {
+            int32_t dot[4];
+            micro_dot4_s8_s16(weights_feature + (int64_t)f * ip, ip, scratch, ip, dot);
+            for (int32_t r = 0; r < 4 && f + r < filters; ++r) {
+                store_feature(p, micro_fx_add(dot[r], feature_bias[f + r]), lo, hi, state,
+                              row + (int64_t)(f + r) * mem);
             }
         }
     }
@@ -79,9 +70,9 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
             const int64_t w_at = (int64_t)u * run;
             const int64_t s_at = (int64_t)b * filters * mem + w_at;
             const int32_t dot =
-                wide ? dot_s16((const int16_t *)weights_time + w_at, s16 + s_at, run)
-                     : dot_s8((const int8_t *)weights_time + w_at, s8 + s_at, run);
-            const int32_t acc = (int32_t)((uint32_t)dot + (uint32_t)bias[u]);
+                wide ? micro_dot_s16((const int16_t *)weights_time + w_at, s16 + s_at, run)
+                     : micro_dot_s8((const int8_t *)weights_time + w_at, s8 + s_at, run);
+            const int32_t acc = micro_fx_add(dot, bias[u]);
             const int32_t v =
                 micro_requantize(acc, p->output_multiplier, p->output_shift) + p->output_zp;
             output[(int64_t)b * p->units + u] = (int8_t)micro_clamp(v, INT8_MIN, INT8_MAX);
@@ -92,15 +83,17 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_svdf_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6]);
+    return micro_svdf_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_svdf_s8_params_t *p = params;
     (void)op;
-    const int32_t dims[5] = {p->batches, p->input_size, p->units, p->rank, p->memory};
-    if (micro_count(dims, 5) < 0 || !micro_in_range(p->state_bytes, 1, 2) ||
+    const int32_t dims[5] = {p->batches, p->input_padded, p->units, p->rank, p->memory};
+    if (micro_count(dims, 5) < 0 || !micro_in_range(p->input_size, 1, p->input_padded) ||
+        p->input_padded % 16 != 0 || p->input_padded > MICRO_DOT_S8_MAX_N ||
+        (int64_t)p->rank * p->memory > MICRO_DOT_S8_MAX_N || !micro_in_range(p->state_bytes, 1, 2) ||
         !micro_in_range(p->output_zp, -128, 127)) {
         return MICRO_ERR_PARAMS;
     }
@@ -113,13 +106,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     const int64_t filters = (int64_t)p->units * p->rank;
     const int64_t es = p->state_bytes;
     if (!micro_fits(size[0], (int64_t)p->batches * p->input_size, 1) ||
-        !micro_fits(size[1], filters * p->input_size, 1) || !micro_fits(size[2], filters, 4) ||
+        !micro_fits(size[1], (filters + 3) / 4 * 4 * p->input_padded, 1) || !micro_fits(size[2], filters, 4) ||
         !micro_fits(size[3], filters * p->memory, es) || !micro_fits(size[4], p->units, 4) ||
         !micro_fits(size[5], (int64_t)p->batches * filters * p->memory, es) ||
-        !micro_fits(size[6], (int64_t)p->batches * p->units, 1)) {
+        !micro_fits(size[6], (int64_t)p->batches * p->units, 1) ||
+        !micro_fits(size[7], p->input_padded, 2)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t), 7};
+const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t), 8};

@@ -36,6 +36,7 @@ extern const micro_kernel_t micro_kernel_pad;
 
 /* recurrent and more shape ops */
 extern const micro_kernel_t micro_kernel_svdf_s8;
+extern const micro_kernel_t micro_kernel_lstm_s8;
 
 /* signal */
 extern const micro_kernel_t micro_kernel_signal_window_s16;
@@ -83,6 +84,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
 
     /* recurrent and more shape ops */
     MICRO_ENTRY(MICRO_K_SVDF_S8, svdf_s8),
+    MICRO_ENTRY(MICRO_K_LSTM_S8, lstm_s8),
 
     /* signal */
     MICRO_ENTRY(MICRO_K_SIGNAL_WINDOW_S16, signal_window_s16),

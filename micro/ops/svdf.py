@@ -87,6 +87,7 @@ def prepare(ctx: OpContext) -> None:
     params = {
         "batches": batches,
         "input_size": input_size,
+        "input_padded": -(-input_size // 16) * 16,
         "units": units,
         "rank": rank,
         "memory": memory,
@@ -100,12 +101,19 @@ def prepare(ctx: OpContext) -> None:
     }
     operands = [
         ctx.ref(x),
-        ctx.ref(wf),
+        ctx.const(_padded(weights_feature)),
         ctx.const(wrap_int32(feature_bias).astype(np.int32)),
         ctx.ref(wt),
         ctx.const(wrap_int32(folded_bias).astype(np.int32)),
         ctx.ref(state),
         ctx.ref(out),
+        ctx.scratch(2 * params["input_padded"]),
     ]
     macs = batches * filters * (input_size + memory)
     ctx.emit("svdf_s8", params, operands, macs)
+
+
+def _padded(weights: np.ndarray) -> np.ndarray:
+    """[F, I] int8 weights zero-padded to [F rounded up to 4, I rounded up to 16]."""
+    rows, cols = weights.shape
+    return np.pad(weights, ((0, -rows % 4), (0, -cols % 16)))

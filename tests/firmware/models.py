@@ -8,6 +8,8 @@ from collections.abc import Callable
 import numpy as np
 import test_op_conv
 import test_op_depthwise_conv
+import test_op_lstm
+import test_op_svdf
 
 from micro.writer import ModelBuilder
 
@@ -59,4 +61,6 @@ GENERATED: dict[str, Callable[[int], bytes]] = {
     "depthwise_conv_2d": lambda seed: test_op_depthwise_conv.depthwise_model(
         **test_op_depthwise_conv.random_case(seed)
     ),
+    "svdf": lambda seed: test_op_svdf.random_model(seed)[0],
+    "lstm": test_op_lstm.random_model,
 }

@@ -64,6 +64,7 @@ typedef enum {
 
     /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
     MICRO_K_SVDF_S8 = 96,
+    MICRO_K_LSTM_S8 = 97,
 
     /* signal (speech front end) and its builtins: 64-95 */
     MICRO_K_SIGNAL_WINDOW_S16 = 64,

@@ -49,6 +49,7 @@
 
 /* recurrent and more shape ops */
 #include "micro/kernels/svdf_s8.h"
+#include "micro/kernels/lstm_s8.h"
 
 /* signal */
 #include "micro/kernels/signal_window_s16.h"

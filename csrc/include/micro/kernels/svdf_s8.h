@@ -15,6 +15,10 @@
  * bias[u] = model_bias[u] - state_zp * (sum of the unit's rank * M time weights). Sums wrap
  * modulo 2^32 as TFLM's int32 accumulators do. TFLM's integer SVDF ignores the fused
  * activation.
+ *
+ * The feature weights are zero-padded on the host to [F rounded up to 4][input_padded], and
+ * each input row is widened to int16 into scratch, so step 2 runs four filters per pass of
+ * whole-vector int16 multiply-adds.
  */
 #ifndef MICRO_KERNELS_SVDF_S8_H
 #define MICRO_KERNELS_SVDF_S8_H
@@ -27,6 +31,7 @@
 typedef struct {
     int32_t batches;            /* B >= 1 */
     int32_t input_size;         /* I >= 1 */
+    int32_t input_padded;       /* I rounded up to a multiple of 16 */
     int32_t units;              /* U >= 1 */
     int32_t rank;               /* R >= 1; filters F = U * R */
     int32_t memory;             /* M >= 1 */
@@ -39,12 +44,13 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
 } micro_svdf_s8_params_t;
 
-/* Operands: input int8[B*I], feature weights int8[F*I], feature bias int32[F] (folded),
- * time weights int8/int16[F*M], bias int32[U] (folded), state int8/int16[B*F*M] (a variable:
- * read and written), output int8[B*U]. */
+/* Operands: input int8[B*I], feature weights int8[F4][input_padded] (F4 = F rounded up to
+ * 4, zero padded), feature bias int32[F] (folded), time weights int8/int16[F*M], bias
+ * int32[U] (folded), state int8/int16[B*F*M] (a variable: read and written), output
+ * int8[B*U], scratch int16[input_padded]. */
 micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *input,
                              const int8_t *weights_feature, const int32_t *feature_bias,
                              const void *weights_time, const int32_t *bias, void *state,
-                             int8_t *output);
+                             int8_t *output, int16_t *scratch);
 
 #endif

@@ -1,0 +1,133 @@
+#include "micro/kernels/lstm_s8.h"
+
+#include "micro/kernel.h"
+#include "check.h"
+#include "dot_s8.h"
+#include "fixedpoint.h"
+#include "requant.h"
+#include "sigmoid_s16.h"
+
+/* clamp16(requant(dot + bias)): one gate projection, Q3.12. */
+static int32_t project(int32_t dot, int32_t bias, int32_t multiplier, int32_t shift)
+{
+    const int32_t acc = micro_fx_add(dot, bias);
+    return micro_clamp(micro_requantize(acc, multiplier, shift), INT16_MIN, INT16_MAX);
+}
+
+/* clamp(zp + requant(a * b)), TFLM's elementwise integer Mul of two Q0.15 values. */
+static int32_t mul(int32_t a, int32_t b, int32_t multiplier, int32_t shift, int32_t zp,
+                   int32_t lo, int32_t hi)
+{
+    return micro_clamp(zp + micro_requantize(a * b, multiplier, shift), lo, hi);
+}
+
+/*
+ * One time step of one batch row. Every unit reads the whole previous hidden state, so it
+ * is read from the padded copy `hp` while the new values are written to h and out.
+ */
+static void lstm_step(const micro_lstm_s8_params_t *p, const int16_t *xp, const int16_t *hp,
+                      const int8_t *input_weights, const int8_t *recurrent_weights,
+                      const int32_t *biases, const uint16_t *table, int8_t *h, int16_t *c,
+                      int8_t *out)
+{
+    const int32_t ip = p->input_padded;
+    const int32_t sp = p->state_padded;
+    for (int32_t n = 0; n < p->state_size; ++n) {
+        const int32_t *bias = biases + (int64_t)n * 2 * MICRO_LSTM_GATES;
+        int32_t dot_in[MICRO_LSTM_GATES];
+        int32_t dot_rec[MICRO_LSTM_GATES];
+        int32_t gate[MICRO_LSTM_GATES];
+        micro_dot4_s8_s16(input_weights + (int64_t)n * MICRO_LSTM_GATES * ip, ip, xp, ip, dot_in);
+        micro_dot4_s8_s16(recurrent_weights + (int64_t)n * MICRO_LSTM_GATES * sp, sp, hp, sp,
+                      dot_rec);
+        for (int32_t g = 0; g < MICRO_LSTM_GATES; ++g) {
+            const int32_t a = project(dot_in[g], bias[2 * g], p->gate_multiplier[2 * g],
+                                      p->gate_shift[2 * g]);
+            const int32_t r = project(dot_rec[g], bias[2 * g + 1], p->gate_multiplier[2 * g + 1],
+                                      p->gate_shift[2 * g + 1]);
+            gate[g] = micro_clamp(a + r, INT16_MIN, INT16_MAX);
+        }
+        const int32_t input_gate = micro_sigmoid_s16(gate[0], table);
+        const int32_t forget_gate = micro_sigmoid_s16(gate[1], table);
+        const int32_t cell_gate = micro_tanh_s16(gate[2], 3, 0, table);
+        const int32_t output_gate = micro_sigmoid_s16(gate[3], table);
+
+        const int32_t kept = mul(forget_gate, c[n], p->forget_multiplier, p->forget_shift, 0,
+                                 INT16_MIN, INT16_MAX);
+        const int32_t added = mul(input_gate, cell_gate, p->input_multiplier, p->input_shift,
+                                  0, INT16_MIN, INT16_MAX);
+        int32_t cell = micro_clamp(kept + added, INT16_MIN, INT16_MAX);
+        if (p->use_cell_clip) {
+            cell = micro_clamp(cell, -p->cell_clip, p->cell_clip);
+        }
+        c[n] = (int16_t)cell;
+        const int32_t squashed = micro_tanh_s16(cell, p->tanh_multiplier, p->tanh_shift, table);
+        const int8_t value = (int8_t)mul(squashed, output_gate, p->output_multiplier,
+                                         p->output_shift, p->hidden_zp, INT8_MIN, INT8_MAX);
+        h[n] = value;
+        out[n] = value;
+    }
+}
+
+micro_status_t micro_lstm_s8(const micro_lstm_s8_params_t *p, const int8_t *input,
+                             const int8_t *input_weights, const int8_t *recurrent_weights,
+                             const int32_t *biases, const uint16_t *sigmoid_table,
+                             int8_t *hidden, int16_t *cell, int8_t *output, int16_t *scratch)
+{
+    const int32_t s = p->state_size;
+    int16_t *xp = scratch;
+    int16_t *hp = scratch + p->input_padded;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        for (int32_t t = 0; t < p->time_steps; ++t) {
+            /* Row of (b, t) in the [B][T] or [T][B] layout of the input and output. */
+            const int64_t row = p->time_major ? (int64_t)t * p->batches + b
+                                              : (int64_t)b * p->time_steps + t;
+            micro_widen_s8(xp, input + row * p->input_size, p->input_size, p->input_padded);
+            micro_widen_s8(hp, hidden + (int64_t)b * s, s, p->state_padded);
+            lstm_step(p, xp, hp, input_weights, recurrent_weights, biases, sigmoid_table,
+                      hidden + (int64_t)b * s, cell + (int64_t)b * s, output + row * s);
+        }
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_lstm_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6], op[7], op[8]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    const micro_lstm_s8_params_t *p = params;
+    const int32_t dims[4] = {p->batches, p->time_steps, p->input_padded, p->state_padded};
+    const int32_t gates = MICRO_LSTM_GATES;
+    (void)op;
+    if (micro_count(dims, 4) < 0 || !micro_in_range(p->input_size, 1, p->input_padded) ||
+        !micro_in_range(p->state_size, 1, p->state_padded) || p->input_padded % 16 != 0 ||
+        p->state_padded % 16 != 0 || p->input_padded > MICRO_DOT_S8_MAX_N ||
+        p->state_padded > MICRO_DOT_S8_MAX_N || !micro_in_range(p->time_major, 0, 1) ||
+        !micro_in_range(p->hidden_zp, -128, 127) || !micro_in_range(p->use_cell_clip, 0, 1) ||
+        !micro_in_range(p->cell_clip, 0, 32767) || !micro_in_range(p->tanh_multiplier, 1, 49152) ||
+        !micro_in_range(p->tanh_shift, 0, 31) ||
+        !micro_requant_ok(p->gate_multiplier, p->gate_shift, 2 * gates) ||
+        !micro_requant_ok(&p->forget_multiplier, &p->forget_shift, 1) ||
+        !micro_requant_ok(&p->input_multiplier, &p->input_shift, 1) ||
+        !micro_requant_ok(&p->output_multiplier, &p->output_shift, 1)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t s = p->state_size;
+    const int64_t rows = (int64_t)p->batches * p->time_steps;
+    if (!micro_fits(size[0], rows * p->input_size, 1) ||
+        !micro_fits(size[1], s * gates * p->input_padded, 1) ||
+        !micro_fits(size[2], s * gates * p->state_padded, 1) ||
+        !micro_fits(size[3], s * 2 * gates, 4) ||
+        !micro_fits(size[4], MICRO_SIGMOID_TABLE_SIZE, 2) ||
+        !micro_fits(size[5], p->batches * s, 1) || !micro_fits(size[6], p->batches * s, 2) ||
+        !micro_fits(size[7], rows * s, 1) ||
+        !micro_fits(size[8], (int64_t)p->input_padded + p->state_padded, 2)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_lstm_s8 = {step, check, sizeof(micro_lstm_s8_params_t), 9};

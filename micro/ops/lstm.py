@@ -1,0 +1,195 @@
+"""UNIDIRECTIONAL_SEQUENCE_LSTM, integer: TFLM's 8x8->16 LSTM (int8 activations and weights,
+int32 biases, int16 cell state), the standard LSTM only (no CIFG, peephole, projection or
+layer norm, as TFLM).
+
+TFLM facts this mirrors (unidirectional_sequence_lstm.cc, lstm_eval*.cc):
+  - every gate's two projections go to a fixed Q3.12 (scale 2^-12, int16), with multipliers
+    float32(input scale * weight scale) / 2^-12 in double; weight zero points would be
+    applied, but TFLM assumes 0 (so does micro); the model's intermediates are not used;
+  - gates are int16 sigmoid / tanh (Q0.15 out) read from one interpolated table;
+  - the inter-gate products use scales 2^-15 * cell / cell, 2^-15 * 2^-15 / cell and
+    2^-15 * 2^-15 / hidden (with the hidden zero point), in double;
+  - the cell's tanh takes the cell scale as a power of two, log2 rounded in float32
+    (CheckedLog2, whose check TFLM ignores): shift 12 + that power;
+  - cell_clip > 0 clamps the cell to +-trunc(cell_clip / cell scale), saturated to int16;
+  - the output is a copy of the hidden state, whatever the output tensor's quantization;
+  - per-channel weights are not supported by TFLM's integer LSTM (it would use an unset
+    multiplier), so micro refuses them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model import Tensor
+from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16, wrap_int32
+from ..schema import ActivationFunctionType
+from .base import OpContext
+
+# Tensor indices (TFLM's lstm_shared.h); gate order input, forget, cell, output.
+INPUT_WEIGHTS = (1, 2, 3, 4)
+RECURRENT_WEIGHTS = (5, 6, 7, 8)
+BIASES = (12, 13, 14, 15)
+ABSENT = {9: "peephole", 10: "peephole", 11: "peephole", 16: "projection",
+          17: "projection", 20: "layer norm", 21: "layer norm", 22: "layer norm",
+          23: "layer norm"}  # fmt: skip
+HIDDEN, CELL = 18, 19
+GATE_SCALE = 2.0**-12  # Q3.12: the gates' input
+UNIT_SCALE = 2.0**-15  # Q0.15: the gates' output
+
+
+def prepare(ctx: OpContext) -> None:
+    ctx.check_io_count((24,))
+    x, out = ctx.input(0), ctx.output()
+    hidden, cell = ctx.input(HIDDEN), ctx.input(CELL)
+    for i, what in ABSENT.items():
+        if ctx.optional_input(i) is not None:
+            raise ctx.unsupported(f"input {i} ({what}) is set; TFLM runs the standard LSTM only")
+    if x.dtype.name == "float32":
+        raise ctx.unsupported("float LSTM is not supported; micro runs the integer LSTM")
+    for t in (x, hidden, out):
+        ctx.check_dtype(t, "int8")
+    ctx.check_dtype(cell, "int16")
+    for t, what in ((hidden, "hidden state"), (cell, "cell state")):
+        if not t.is_variable:
+            raise ctx.malformed(f"the {what} (tensor {t.index}) is not a variable tensor")
+    activation = ctx.options.get("fused_activation_function", ActivationFunctionType.NONE)
+    if activation != ActivationFunctionType.TANH:
+        raise ctx.unsupported(f"cell gate activation {activation}; TFLM supports TANH only")
+
+    if len(x.shape) != 3 or len(out.shape) != 3 or len(hidden.shape) < 2:
+        raise ctx.malformed(
+            f"input {list(x.shape)} and output {list(out.shape)} must be 3-D, the hidden "
+            f"state {list(hidden.shape)} at least 2-D"
+        )
+    time_major = bool(ctx.options.get("time_major", False))
+    steps, batches = x.shape[:2] if time_major else x.shape[1::-1]
+    size, units = x.shape[2], hidden.shape[1]
+    for n_in, indices, what in ((size, INPUT_WEIGHTS, "input"), (units, RECURRENT_WEIGHTS,
+                                                                  "recurrent")):  # fmt: skip
+        for i in indices:
+            w = ctx.input(i)
+            ctx.check_dtype(w, "int8")
+            if w.shape != (units, n_in):
+                raise ctx.malformed(f"{what} weights {i} {list(w.shape)} != [{units}, {n_in}]")
+    for i in BIASES:
+        b = ctx.input(i)
+        ctx.check_dtype(b, "int32")
+        if b.shape != (units,):
+            raise ctx.malformed(f"bias {i} {list(b.shape)} != [{units}]")
+    for t, what in ((hidden, "hidden"), (cell, "cell")):
+        if math.prod(t.shape) != batches * units:
+            raise ctx.malformed(f"the {what} state has {math.prod(t.shape)} elements, not "
+                                f"{batches} x {units}")  # fmt: skip
+    if out.shape[:2] != x.shape[:2] or out.shape[2] != units:
+        raise ctx.malformed(f"output {list(out.shape)} != {[*x.shape[:2], units]}")
+
+    in_scale, in_zp = ctx.quant(x)
+    hidden_scale, hidden_zp = ctx.quant(hidden)
+    cell_scale, _ = ctx.quant(cell)
+    multipliers, shifts = [], []
+    folded = np.zeros((units, 8), np.int64)
+    w_in: list[np.ndarray] = []
+    w_rec: list[np.ndarray] = []
+    for g in range(4):
+        for k, (i, scale, zp) in enumerate(
+            ((INPUT_WEIGHTS[g], in_scale, in_zp), (RECURRENT_WEIGHTS[g], hidden_scale, hidden_zp))
+        ):
+            w = ctx.input(i)
+            values = _constant(ctx, w)
+            m, s = quantize_multiplier(_projection_scale(ctx, w, scale))
+            multipliers.append(m)
+            shifts.append(s)
+            folded[:, 2 * g + k] = -zp * values.astype(np.int64).sum(axis=1)
+            (w_in if k == 0 else w_rec).append(values)
+        folded[:, 2 * g] += _constant(ctx, ctx.input(BIASES[g])).astype(np.int64)
+
+    forget = quantize_multiplier(float(np.float64(UNIT_SCALE) * cell_scale / cell_scale))
+    input_ = quantize_multiplier(UNIT_SCALE * UNIT_SCALE / cell_scale)
+    output = quantize_multiplier(UNIT_SCALE * UNIT_SCALE / hidden_scale)
+    tanh_multiplier, tanh_shift = _cell_tanh(ctx, cell_scale)
+    cell_clip = float(np.float32(ctx.options.get("cell_clip", 0.0)))
+    clip = int(min(max(cell_clip / cell_scale, -32768.0), 32767.0))  # truncates as a cast
+    params = {
+        "batches": batches,
+        "time_steps": steps,
+        "input_size": size,
+        "state_size": units,
+        "input_padded": _pad16(size),
+        "state_padded": _pad16(units),
+        "time_major": int(time_major),
+        "hidden_zp": hidden_zp,
+        "gate_multiplier": multipliers,
+        "gate_shift": shifts,
+        "forget_multiplier": forget[0],
+        "forget_shift": forget[1],
+        "input_multiplier": input_[0],
+        "input_shift": input_[1],
+        "output_multiplier": output[0],
+        "output_shift": output[1],
+        "use_cell_clip": int(cell_clip > 0),
+        "cell_clip": max(clip, 0),
+        "tanh_multiplier": tanh_multiplier,
+        "tanh_shift": tanh_shift,
+    }
+    operands = [
+        ctx.ref(x),
+        ctx.const(_unit_major(w_in)),
+        ctx.const(_unit_major(w_rec)),
+        ctx.const(wrap_int32(folded).astype(np.int32)),
+        ctx.const(sigmoid_table_u16()),
+        ctx.ref(hidden),
+        ctx.ref(cell),
+        ctx.ref(out),
+        ctx.scratch(2 * (_pad16(size) + _pad16(units))),
+    ]
+    macs = batches * steps * 4 * units * (size + units)
+    ctx.emit("lstm_s8", params, operands, macs)
+
+
+def _pad16(n: int) -> int:
+    return -(-n // 16) * 16
+
+
+def _unit_major(weights: list[np.ndarray]) -> np.ndarray:
+    """The four gates' [units, n] weights as [units][4][n rounded up to 16], zero padded."""
+    stacked = np.stack(weights, axis=1)
+    n = stacked.shape[2]
+    return np.pad(stacked, ((0, 0), (0, 0), (0, _pad16(n) - n)))
+
+
+def _constant(ctx: OpContext, t: Tensor) -> np.ndarray:
+    value = ctx.value(t)
+    if value is None:
+        raise ctx.unsupported(f"tensor {t.index} ('{t.name}') must be constant")
+    return np.asarray(value)
+
+
+def _projection_scale(ctx: OpContext, w: Tensor, activation_scale: float) -> float:
+    """double(float32(activation scale * weight scale)) / 2^-12, as TFLM's FC multiplier."""
+    q = w.quant
+    if q is not None and len(q.scale) > 1:
+        raise ctx.unsupported(
+            f"weights {w.index} are per-channel; TFLM's integer LSTM needs one scale"
+        )
+    w_scale, w_zp = ctx.quant(w)
+    if w_zp != 0:
+        raise ctx.unsupported(f"weights {w.index} have zero point {w_zp}; TFLM assumes 0")
+    return float(np.float32(activation_scale) * np.float32(w_scale)) / GATE_SCALE
+
+
+def _cell_tanh(ctx: OpContext, cell_scale: float) -> tuple[int, int]:
+    """(multiplier, shift) of the cell's tanh input, from TFLM's CheckedLog2 power."""
+    f32 = np.float32
+    log2 = f32(np.log(f32(cell_scale))) * (f32(1.0) / f32(np.log(f32(2.0))))
+    power = round_half_away(float(log2))
+    left = 15 + power - 3
+    multiplier, shift = (3, -left) if left < 0 else (3 << left, 0)
+    if multiplier > 49152 or shift > 31:
+        raise ctx.unsupported(
+            f"cell state scale {cell_scale} (about 2^{power}) is outside what TFLM's int16 "
+            "tanh handles (2^-43 to 2^2)"
+        )
+    return multiplier, shift
