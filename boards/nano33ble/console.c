@@ -14,12 +14,16 @@
 #define UART_TXD REG(UART0 + 0x51Cu)
 #define UART_BAUDRATE REG(UART0 + 0x524u)
 
+#define NVMC_ICACHECNF REG(0x4001E540u)
+#define ICACHECNF_CACHEEN 1u
+
 #define TX_PIN 3u               /* P1.03 */
 #define PSEL_PORT1 (1u << 5)
 #define BAUD_115200 0x01D7E000u
 
 void micro_port_init(void)
 {
+    NVMC_ICACHECNF = ICACHECNF_CACHEEN; /* the flash's instruction cache is off at reset */
     P1_OUTSET = 1u << TX_PIN; /* idle high before the UART takes the pin */
     P1_DIRSET = 1u << TX_PIN;
     UART_PSEL_TXD = PSEL_PORT1 | TX_PIN;

@@ -6,14 +6,12 @@
 #include <stdint.h>
 
 #include "micro_port.h"
+#include "semihosting.h"
 
-#define SYS_WRITE0 0x04u
-#define SYS_EXIT 0x18u
-#define SYS_EXIT_EXTENDED 0x20u
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 #define ADP_STOPPED_RUN_TIME_ERROR 0x20023u
 
-static uint32_t semihost(uint32_t op, const void *arg)
+uint32_t micro_semihost(uint32_t op, const void *arg)
 {
     register uint32_t r0 __asm__("r0") = op;
     register const void *r1 __asm__("r1") = arg;
@@ -34,7 +32,7 @@ void micro_port_write(const char *text, uint32_t size)
             chunk[i] = text[i];
         }
         chunk[n] = '\0';
-        semihost(SYS_WRITE0, chunk);
+        micro_semihost(MICRO_SYS_WRITE0, chunk);
         text += n;
         size -= n;
     }
@@ -43,10 +41,10 @@ void micro_port_write(const char *text, uint32_t size)
 void micro_port_exit(int status)
 {
     const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
-    semihost(SYS_EXIT_EXTENDED, block);
+    micro_semihost(MICRO_SYS_EXIT_EXTENDED, block);
     /* A host without the extension: plain SYS_EXIT reports only success or failure. */
-    semihost(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_STOPPED_APPLICATION_EXIT
-                                                              : ADP_STOPPED_RUN_TIME_ERROR));
+    const uint32_t reason = status == 0 ? ADP_STOPPED_APPLICATION_EXIT : ADP_STOPPED_RUN_TIME_ERROR;
+    micro_semihost(MICRO_SYS_EXIT, (const void *)(uintptr_t)reason);
     for (;;) {
     }
 }

@@ -1,8 +1,9 @@
 /*
  * Board-independent Cortex-M startup: the vector table, and a reset handler that copies
  * .data, zeroes .bss, turns the FPU on when the image uses it, then runs
- * micro_port_init(), main() and micro_port_exit(). No interrupt is ever enabled, so
- * every exception other than reset ends the program with a message.
+ * micro_port_init(), main() and micro_port_exit(). Startup enables no interrupt, so every
+ * exception other than reset ends the program with a message; a driver that needs one
+ * (boards/nano33ble/pdm.c) copies this table into RAM with its handler added.
  */
 #include <stdint.h>
 
@@ -62,7 +63,7 @@ __attribute__((noreturn)) void micro_reset_handler(void)
     micro_port_exit(main());
 }
 
-/* Core exceptions only: external interrupts are never enabled. */
+/* Core exceptions only: startup enables no external interrupt. */
 __attribute__((section(".vectors"), used)) const micro_vector_t micro_vectors[16] = {
     (micro_vector_t)(uintptr_t)__stack_top,
     micro_reset_handler,

@@ -3,6 +3,7 @@
 micro speech clip.wav [--plot run.png]     any PCM .wav: mono-mixed, resampled to 16 kHz
 micro speech --listen [--seconds 10]       the default microphone (needs sounddevice)
 micro speech --demo                        the bundled clips
+micro speech --board mps2-an386 [FILE | --demo]   the whole pipeline in firmware (board.py)
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def run_clip(listener: Listener, audio: np.ndarray, name: str) -> list[str]:
 def cmd_speech(args: argparse.Namespace) -> int:
     if sum(bool(x) for x in (args.file, args.listen, args.demo)) != 1:
         raise MicroError("give exactly one of: a .wav FILE, --listen or --demo")
+    if args.board:
+        from .board import cmd_speech_board
+
+        return cmd_speech_board(args, _model_path(args))
     listener = _listener(args)
     if args.demo:
         for clip in DEMO_CLIPS:
@@ -141,6 +146,13 @@ def add_speech_command(subparsers: Any) -> None:
     p.add_argument("--model", help="keyword model .tflite (default: the bundled yes/no model)")
     p.add_argument("--preprocessor", help="audio preprocessor .tflite (default: micro's own)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the features and scores over time")
+    p.add_argument("--board", help="run the pipeline in firmware on this board (see boards/)")
+    p.add_argument(
+        "--every",
+        type=int,
+        help="with --board: run the model every N steps of 20 ms (default 1 on an emulated "
+        "board, 5 on a real one)",
+    )
     p.add_argument("--threshold", type=float, default=0.8, help="averaged score to report")
     p.add_argument("--window", type=float, default=0.5, help="seconds of scores averaged")
     p.add_argument(

@@ -4,6 +4,10 @@ Scores arrive every stride (20 ms) for the last second of audio. A command is re
 its score, averaged over the last `window` seconds, reaches `threshold`; after a report
 nothing more is reported for `suppression` seconds (one utterance gives one command even
 though it stays in view for a second).
+
+Times are compared as the exact values they stand for (sums of 20 ms strides), to a
+nanosecond: a 0.5 s window holds exactly 25 results of a 20 ms stride, whatever the float
+rounding of the times. firmware/speech/src/speech_recognizer.c is the integer twin.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LABELS = ("silence", "unknown", "yes", "no")
+TIME_TOLERANCE = 1e-9  # s
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class Recognizer:
         if self._history and time < self._history[-1][0]:
             raise ValueError(f"time went backwards: {time} after {self._history[-1][0]}")
         self._history.append((time, values))
-        while self._history[0][0] <= time - self.window:
+        while len(self._history) > 1 and self._history[0][0] <= time - self.window + TIME_TOLERANCE:
             self._history.popleft()
         if len(self._history) < self.min_results:
             return None
@@ -69,7 +74,7 @@ class Recognizer:
         best = int(np.argmax(candidates))
         if candidates[best] < self.threshold:
             return None
-        if self._last is not None and time - self._last.time < self.suppression:
+        if self._last is not None and time - self._last.time < self.suppression - TIME_TOLERANCE:
             return None
         self._last = Detection(self.labels[best], float(average[best]), time)
         return self._last

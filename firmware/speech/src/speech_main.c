@@ -1,0 +1,327 @@
+/*
+ * micro's speech firmware. Every 20 ms step: the last 30 ms of audio -> features (the
+ * preprocessor's Program) -> a sliding window of SPEECH_ROWS feature rows -> the keyword
+ * model (its Program; every SPEECH_EVERY steps once the window is full) -> the recognizer,
+ * printing what it heard. Audio comes from the bundled clips (speech_bundle.c), then from
+ * the board's audio input (micro_audio.h): host .wav files on an emulator, the microphone
+ * on a board that has one. A clip or file is followed by SPEECH_TAIL_SAMPLES of silence,
+ * as on the host (`micro speech`), so a word at its very end is still heard.
+ *
+ * Output, one fact a line:
+ *   speech board=<id> features_arena=<B> model_arena=<B> rows=<n> channels=<n> every=<n>
+ *   stream name=<name>
+ *   features frame=<k> hex=<row>                                  (SPEECH_TRACE)
+ *   scores frame=<k> hex=<int8 scores>                             (SPEECH_TRACE)
+ *   <name>: heard 'yes' (0.93) at 1.24 s
+ *   <name>: heard nothing (mostly 'silence', 0.66 on average)      (nothing reported)
+ *   end name=<name> frames=<n>
+ *   done status=<code>
+ *
+ * Each step is bracketed by four micro_port_mark calls (before the features, after them,
+ * after the model, after the recognizer), so the emulator's instruction counter splits it
+ * into its parts; reading audio and printing stay outside.
+ */
+#include <string.h>
+
+#include "micro/micro.h"
+#include "micro_audio.h"
+#include "micro_port.h"
+#include "speech_bundle.h"
+#include "speech_recognizer.h"
+
+#define WINDOW SPEECH_WINDOW_SAMPLES
+#define STRIDE SPEECH_STRIDE_SAMPLES
+#define FEATURES (SPEECH_ROWS * SPEECH_CHANNELS)
+
+static union {
+    uint64_t align;
+    uint8_t bytes[SPEECH_FEATURES_ARENA_SIZE];
+} features_arena;
+
+static union {
+    uint64_t align;
+    uint8_t bytes[SPEECH_MODEL_ARENA_SIZE];
+} model_arena;
+
+typedef struct {
+    micro_runtime_t features;
+    micro_runtime_t model;
+    speech_recognizer_t recognizer;
+    int16_t audio[WINDOW];    /* the window the next step turns into features */
+    int8_t window[FEATURES];  /* the last SPEECH_ROWS feature rows, oldest first */
+    int64_t totals[SPEECH_N_LABELS]; /* of (score - zero point), over the stream */
+    uint32_t scored;          /* model runs in the stream */
+    uint32_t heard;           /* reports in the stream */
+} speech_t;
+
+static speech_t speech;
+
+/* Where samples come from: a bundled clip, or the open audio input stream. Either is
+ * followed by SPEECH_TAIL_SAMPLES zeros. */
+typedef struct {
+    const speech_clip_t *clip; /* NULL: micro_audio_read */
+    uint32_t position;
+    uint32_t tail;
+    int ended;
+} source_t;
+
+/* -- console ------------------------------------------------------------------------- */
+
+static void put(const char *text)
+{
+    micro_port_write(text, (uint32_t)strlen(text));
+}
+
+static void put_u32(uint32_t value)
+{
+    char text[10];
+    uint32_t n = sizeof text;
+    do {
+        text[--n] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value != 0);
+    micro_port_write(text + n, sizeof text - n);
+}
+
+static void put_field(const char *name, uint32_t value)
+{
+    put(name);
+    put_u32(value);
+}
+
+static void put_hex(const void *data, uint32_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *bytes = data;
+    char line[64];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < size; ++i) {
+        line[n++] = hex[bytes[i] >> 4];
+        line[n++] = hex[bytes[i] & 15u];
+        if (n == sizeof line) {
+            micro_port_write(line, n);
+            n = 0;
+        }
+    }
+    micro_port_write(line, n);
+}
+
+/* `hundredths` as "d.dd". */
+static void put_centi(uint32_t hundredths)
+{
+    char text[3] = {'.', (char)('0' + hundredths / 10u % 10u), (char)('0' + hundredths % 10u)};
+    put_u32(hundredths / 100u);
+    micro_port_write(text, 3);
+}
+
+/* round(num / den) for num >= 0, den > 0. */
+static uint32_t round_div(int64_t num, int64_t den)
+{
+    return num <= 0 ? 0u : (uint32_t)((2 * num + den) / (2 * den));
+}
+
+/* The average of `sum` (score - zero point) over `count` results, in hundredths. */
+static uint32_t average_centi(int64_t sum, uint32_t count)
+{
+    return round_div((int64_t)100 * SPEECH_SCALE_NUM * sum, (int64_t)SPEECH_SCALE_DEN * count);
+}
+
+/* -- audio --------------------------------------------------------------------------- */
+
+/* Fill `samples` with `count` samples; fewer only when the source and its tail are done. */
+static uint32_t source_read(source_t *s, int16_t *samples, uint32_t count)
+{
+    uint32_t n = 0;
+    if (!s->ended) {
+        if (s->clip != NULL) {
+            const uint32_t left = s->clip->n_samples - s->position;
+            n = count < left ? count : left;
+            memcpy(samples, s->clip->samples + s->position, n * sizeof *samples);
+            s->position += n;
+        } else {
+            n = micro_audio_read(samples, count);
+        }
+        s->ended = n < count;
+    }
+    for (; n < count && s->tail > 0; ++n, --s->tail) {
+        samples[n] = 0;
+    }
+    return n;
+}
+
+/* -- the pipeline -------------------------------------------------------------------- */
+
+static micro_status_t step(uint32_t frame, const char *name)
+{
+    speech_t *sp = &speech;
+    uint32_t size = 0;
+
+    micro_port_mark(1);
+    memcpy(micro_input(&sp->features, 0, &size), sp->audio, sizeof sp->audio);
+    micro_status_t status = micro_invoke(&sp->features);
+    const int8_t *row = (const int8_t *)micro_output(&sp->features, 0, &size);
+    memmove(sp->window, sp->window + SPEECH_CHANNELS, FEATURES - SPEECH_CHANNELS);
+    memcpy(sp->window + FEATURES - SPEECH_CHANNELS, row, SPEECH_CHANNELS);
+    micro_port_mark(2);
+
+    const int classify = status == MICRO_OK && frame + 1 >= SPEECH_ROWS && frame % SPEECH_EVERY == 0;
+    const int8_t *scores = NULL;
+    if (classify) {
+        memcpy(micro_input(&sp->model, 0, &size), sp->window, FEATURES);
+        status = micro_invoke(&sp->model);
+        scores = (const int8_t *)micro_output(&sp->model, 0, &size);
+    }
+    micro_port_mark(3);
+
+    /* The window just processed ends at this sample. */
+    const uint32_t time = frame * STRIDE + WINDOW;
+    speech_detection_t detection;
+    const int heard = classify && status == MICRO_OK &&
+                      speech_recognizer_update(&sp->recognizer, scores, time, &detection);
+    micro_port_mark(4);
+
+    if (status != MICRO_OK) {
+        return status;
+    }
+    if (SPEECH_TRACE) {
+        put_field("features frame=", frame);
+        put(" hex=");
+        put_hex(row, SPEECH_CHANNELS);
+        put("\n");
+    }
+    if (classify) {
+        for (uint32_t k = 0; k < SPEECH_N_LABELS; ++k) {
+            sp->totals[k] += (int64_t)scores[k] - speech_recognizer_config.zero_point;
+        }
+        ++sp->scored;
+        if (SPEECH_TRACE) {
+            put_field("scores frame=", frame);
+            put(" hex=");
+            put_hex(scores, SPEECH_N_LABELS);
+            put("\n");
+        }
+    }
+    if (heard) {
+        ++sp->heard;
+        put(name);
+        put(": heard '");
+        put(speech_labels[detection.label]);
+        put("' (");
+        put_centi(average_centi(detection.sum, detection.count));
+        put(") at ");
+        put_centi(round_div((int64_t)detection.time * 100, SPEECH_SAMPLE_RATE));
+        put(" s\n");
+    }
+    return MICRO_OK;
+}
+
+static micro_status_t run_stream(const char *name, source_t *source)
+{
+    speech_t *sp = &speech;
+    put("stream name=");
+    put(name);
+    put("\n");
+    micro_status_t status = micro_reset(&sp->features); /* forget the noise estimates */
+    memset(sp->window, 0, sizeof sp->window);
+    memset(sp->totals, 0, sizeof sp->totals);
+    sp->scored = 0;
+    sp->heard = 0;
+    speech_recognizer_reset(&sp->recognizer);
+
+    uint32_t frame = 0;
+    if (source_read(source, sp->audio, WINDOW) == WINDOW) {
+        while (status == MICRO_OK) {
+            status = step(frame, name);
+            ++frame;
+            memmove(sp->audio, sp->audio + STRIDE, (WINDOW - STRIDE) * sizeof *sp->audio);
+            if (source_read(source, sp->audio + WINDOW - STRIDE, STRIDE) < STRIDE) {
+                break;
+            }
+        }
+    }
+    if (status == MICRO_OK && sp->heard == 0) {
+        put(name);
+        if (sp->scored == 0) {
+            put(": heard nothing (too short for the model's window)\n");
+        } else {
+            uint32_t best = 0;
+            for (uint32_t k = 1; k < SPEECH_N_LABELS; ++k) {
+                best = sp->totals[k] > sp->totals[best] ? k : best;
+            }
+            put(": heard nothing (mostly '");
+            put(speech_labels[best]);
+            put("', ");
+            put_centi(average_centi(sp->totals[best], sp->scored));
+            put(" on average)\n");
+        }
+    }
+    put("end name=");
+    put(name);
+    put_field(" frames=", frame);
+    put("\n");
+    return status;
+}
+
+/* Load and verify both Programs and check their tensors are the sizes this file assumes. */
+static micro_status_t init(void)
+{
+    speech_t *sp = &speech;
+    micro_status_t status =
+        micro_init(&sp->features, speech_features_program.bytes, speech_features_program_size,
+                   features_arena.bytes, sizeof features_arena.bytes);
+    if (status == MICRO_OK) {
+        status = micro_init(&sp->model, speech_model_program.bytes, speech_model_program_size,
+                            model_arena.bytes, sizeof model_arena.bytes);
+    }
+    if (status != MICRO_OK) {
+        return status;
+    }
+    uint32_t audio = 0, row = 0, input = 0, scores = 0;
+    if (micro_input(&sp->features, 0, &audio) == NULL ||
+        micro_output(&sp->features, 0, &row) == NULL ||
+        micro_input(&sp->model, 0, &input) == NULL ||
+        micro_output(&sp->model, 0, &scores) == NULL || audio != sizeof sp->audio ||
+        row != SPEECH_CHANNELS || input != FEATURES || scores != SPEECH_N_LABELS ||
+        !speech_recognizer_init(&sp->recognizer, &speech_recognizer_config)) {
+        return MICRO_ERR_INDEX;
+    }
+    return MICRO_OK;
+}
+
+int main(void)
+{
+    put("speech board=" MICRO_BOARD);
+    put_field(" features_arena=", SPEECH_FEATURES_ARENA_SIZE);
+    put_field(" model_arena=", SPEECH_MODEL_ARENA_SIZE);
+    put_field(" rows=", SPEECH_ROWS);
+    put_field(" channels=", SPEECH_CHANNELS);
+    put_field(" every=", SPEECH_EVERY);
+    put("\n");
+    micro_status_t status = init();
+    if (status != MICRO_OK) {
+        put("init failed: ");
+        put(micro_status_str(status));
+        put("\n");
+    }
+    for (uint32_t i = 0; status == MICRO_OK && i < speech_n_clips; ++i) {
+        source_t clip = {&speech_clips[i], 0, SPEECH_TAIL_SAMPLES, 0};
+        status = run_stream(speech_clips[i].name, &clip);
+    }
+    char name[64];
+    int opened = 0;
+    for (uint32_t i = 0; status == MICRO_OK && (opened = micro_audio_open(i, name, sizeof name)) != 0; ++i) {
+        if (opened == 1) {
+            source_t input = {NULL, 0, SPEECH_TAIL_SAMPLES, 0};
+            status = run_stream(name, &input);
+            micro_audio_close();
+        }
+    }
+    if (status != MICRO_OK) {
+        put("failed: ");
+        put(micro_status_str(status));
+        put("\n");
+    }
+    put_field("done status=", (uint32_t)status);
+    put("\n");
+    return (int)status;
+}

@@ -1,0 +1,577 @@
+"""The speech pipeline in firmware: features, keyword model and recognizer on a board.
+
+    export ──► DIR/ platformio.ini            the board, micro's C runtime, firmware/speech
+                    include/speech_bundle.h   sizes, settings, declarations
+                    src/speech_bundle.c       both Programs (the host's bytes), clips, labels
+                    src/micro_kernels.c       the kernels the two Programs use, no others
+    build  ──► micro.firmware.build (PlatformIO, offline)
+    run    ──► QEMU: the bundled clips, then host .wav files streamed in through semihosting;
+               what it heard, every feature row and score (trace builds), and the
+               instructions of each 20 ms step (features, model, recognizer)
+
+Two Programs run side by side, each in its own arena: the preprocessor (its noise
+estimates persist in its arena from step to step) and the keyword model. The recognizer is
+firmware/speech/src/speech_recognizer.c, the integer twin of recognizer.py.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import struct
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import firmware
+from ..boards import ROOT, Board
+from ..compiler import CompiledModel, compile_model
+from ..errors import MicroError
+from ..model import load_model
+from .features import bundled_preprocessor
+from .frontend import FrontendParams
+from .pipeline import Listener
+from .recognizer import LABELS, TIME_TOLERANCE, Detection, Recognizer
+from .wav import SAMPLE_RATE, read_wav, write_wav
+
+SPEECH_DIR = ROOT / "firmware" / "speech"
+TAIL_SECONDS = 0.5  # silence after each clip or file, as `micro speech` on the host
+MAX_LABELS = 8  # SPEECH_MAX_LABELS in speech_recognizer.h
+MAX_RESULTS = 64  # SPEECH_MAX_RESULTS
+MARKS_PER_STEP = 4  # speech_main.c: before the features, after them, after the model, after
+NANO_HZ = 64_000_000  # the Nano 33 BLE Sense's nRF52840
+CYCLES_PER_INSTRUCTION = 1.25  # an assumption for a Cortex-M4 running from cached flash
+# How often the model runs on a real board unless told: on the emulated M4F the features
+# take ~0.15 M instructions a step and TFLM's micro_speech model ~3.3 M, so one model run in
+# five steps keeps a 64 MHz M4F at ~80% (the PDM driver buffers 160 ms for the long step).
+REAL_BOARD_EVERY = 5
+STEP_SECONDS = 0.02
+INT64_MAX = (1 << 63) - 1
+
+
+class SpeechBoardError(firmware.FirmwareError):
+    """The speech firmware cannot be built for these models or settings, or failed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The recognizer's settings (as `micro speech`'s options) and how often the model runs."""
+
+    labels: tuple[str, ...] = LABELS
+    window: float = 0.5  # s of scores averaged
+    threshold: float = 0.8
+    suppression: float = 1.0  # s
+    min_results: int = 1
+    every: int = 1  # run the model every this many steps once the window is full
+    ignore: tuple[str, ...] = ("silence", "unknown")
+    tail: float = TAIL_SECONDS
+
+    def recognizer(self) -> Recognizer:
+        return Recognizer(
+            self.labels,
+            window=self.window,
+            threshold=self.threshold,
+            suppression=self.suppression,
+            min_results=self.min_results,
+            ignore=self.ignore,
+        )
+
+
+@dataclass
+class Stream:
+    """One clip or file as the pipeline saw it."""
+
+    name: str
+    frames: int = 0
+    features: list[bytes] = field(default_factory=list)  # per frame (trace builds)
+    scores: dict[int, bytes] = field(default_factory=dict)  # frame -> int8 scores (trace)
+    detections: list[Detection] = field(default_factory=list)
+    summary: str = ""  # "heard nothing (...)" when nothing was reported
+
+
+@dataclass
+class Bundle:
+    dir: Path
+    board: Board
+    features_program: int  # bytes
+    features_arena: int
+    model_program: int
+    model_arena: int
+    clip_bytes: int
+    rows: int  # feature rows the model sees
+    score_scale: float
+    score_zero_point: int
+    kernels: list[str]
+    settings: Settings
+    trace: bool
+
+
+@dataclass
+class StepCost:
+    """Instructions of one 20 ms step on the board."""
+
+    features: int
+    model: int  # 0-ish when the model did not run at this step
+    recognizer: int
+    classified: bool
+
+    @property
+    def total(self) -> int:
+        return self.features + self.model + self.recognizer
+
+
+@dataclass
+class Run:
+    status: int
+    streams: list[Stream]
+    steps: list[StepCost]
+    log: str
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def _compile(data: bytes, what: str) -> CompiledModel:
+    try:
+        return compile_model(load_model(data))
+    except MicroError as exc:
+        raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
+
+
+def _samples(seconds: float, rate: int) -> int:
+    """A duration in samples, rounded as the host recognizer compares times (to 1 ns)."""
+    return max(0, math.ceil(seconds * rate - TIME_TOLERANCE * rate))
+
+
+def _fraction(value: Fraction, what: str, limit: int) -> tuple[int, int]:
+    if value.numerator > limit or value.denominator > limit:
+        raise SpeechBoardError(f"{what} {float(value)} cannot be represented in the firmware")
+    return value.numerator, value.denominator
+
+
+def _c_string(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.\- ]*", text):
+        raise SpeechBoardError(f"{text!r}: names and labels may hold letters, digits, _ . - only")
+    return f'"{text}"'
+
+
+def export(
+    model: bytes,
+    board: Board,
+    out_dir: str | os.PathLike[str],
+    clips: Sequence[tuple[str, np.ndarray]] = (),
+    settings: Settings | None = None,
+    preprocessor: bytes | None = None,
+    trace: bool = False,
+) -> Bundle:
+    """Write the speech firmware's PlatformIO project for `board`.
+
+    model: the keyword model (.tflite bytes, int8 in and out). clips: (name, int16 audio at
+    16 kHz) compiled into the image and run first. preprocessor: the features model
+    (default: micro's bundled one). trace: print every feature row and score.
+    """
+    settings = settings or Settings()
+    params = FrontendParams()
+    features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor")
+    keywords = _compile(model, "keyword model")
+    (audio,), (row,) = features.inputs, features.outputs
+    if audio.dtype != np.int16 or row.dtype != np.int8 or len(features.inputs) != 1:
+        raise SpeechBoardError("the preprocessor must take int16 audio and give int8 features")
+    window, stride, rate = audio.size // 2, params.stride_samples, params.sample_rate
+    channels = row.size
+    if not 0 < stride <= window or rate != SAMPLE_RATE:
+        raise SpeechBoardError(f"windows of {window} samples every {stride} are not supported")
+    if len(keywords.inputs) != 1 or len(keywords.outputs) != 1:
+        raise SpeechBoardError("the keyword model must have one input and one output")
+    (x,), (y,) = keywords.inputs, keywords.outputs
+    if x.dtype != np.int8 or y.dtype != np.int8 or x.size % channels:
+        raise SpeechBoardError(
+            f"the keyword model must take int8 rows of {channels} features and give int8 "
+            f"scores; it takes {x.dtype.name} {list(x.shape)} and gives {y.dtype.name}"
+        )
+    rows, n_labels = x.size // channels, y.size
+    if n_labels != len(settings.labels) or n_labels > MAX_LABELS:
+        raise SpeechBoardError(
+            f"the model gives {n_labels} scores for {len(settings.labels)} labels "
+            f"(at most {MAX_LABELS})"
+        )
+    if settings.every < 1 or settings.min_results < 1 or settings.window <= 0:
+        raise SpeechBoardError("every and min_results must be >= 1 and the window > 0")
+    if not 0 < settings.threshold <= 1 or y.scale <= 0:
+        raise SpeechBoardError("the threshold must be in (0, 1] and the scores' scale > 0")
+    window_samples = _samples(settings.window, rate)
+    in_view = -(-window_samples // (stride * settings.every))
+    if in_view > MAX_RESULTS:
+        raise SpeechBoardError(
+            f"a {settings.window} s window holds {in_view} results; the firmware keeps "
+            f"{MAX_RESULTS} (run the model less often with every, or shorten the window)"
+        )
+    scale = Fraction(float(y.scale))
+    threshold_num, threshold_den = _fraction(
+        Fraction(settings.threshold).limit_denominator(10**6) / scale, "threshold", 1 << 40
+    )
+    scale_num, scale_den = _fraction(scale, "the scores' scale", 1 << 40)
+
+    programs = {"features": features.program, "model": keywords.program}
+    arenas = {name: struct.unpack_from("<I", p, 16)[0] for name, p in programs.items()}
+    clip_bytes = sum(2 * len(a) for _, a in clips)
+    firmware.check_fit(
+        board,
+        sum(len(p) for p in programs.values()),
+        sum(arenas.values()) + 2 * window + rows * channels,
+        clip_bytes,
+    )
+    kernels = sorted({k for p in programs.values() for k in firmware.program_kernels(p)})
+
+    out = Path(out_dir)
+    (out / "src").mkdir(parents=True, exist_ok=True)
+    (out / "include").mkdir(parents=True, exist_ok=True)
+    decls, defs = [], []
+    for name, program in programs.items():
+        declaration, definition = firmware.program_c(f"speech_{name}_program", program)
+        decls.append(declaration)
+        defs.append(definition)
+    commands = sum(
+        1 << k for k, label in enumerate(settings.labels) if label not in settings.ignore
+    )
+    (out / "include" / "speech_bundle.h").write_text(
+        f"""/* Generated by micro (micro/speech/board.py) for {board.id}: the speech pipeline's
+ * Programs, settings and clips. */
+#ifndef SPEECH_BUNDLE_H
+#define SPEECH_BUNDLE_H
+
+#include <stdint.h>
+
+#include "speech_recognizer.h"
+
+#define SPEECH_FEATURES_ARENA_SIZE {arenas["features"]}u
+#define SPEECH_MODEL_ARENA_SIZE {arenas["model"]}u
+#define SPEECH_SAMPLE_RATE {rate}u
+#define SPEECH_WINDOW_SAMPLES {window}u /* audio in one row of features */
+#define SPEECH_STRIDE_SAMPLES {stride}u /* audio between rows: one step */
+#define SPEECH_CHANNELS {channels}u     /* features in a row */
+#define SPEECH_ROWS {rows}u             /* rows the model sees */
+#define SPEECH_EVERY {settings.every}u  /* the model runs every this many steps */
+#define SPEECH_TAIL_SAMPLES {_samples(settings.tail, rate)}u /* silence after a clip or file */
+#define SPEECH_N_LABELS {n_labels}u
+#define SPEECH_TRACE {int(trace)}
+/* The scores' scale, scale_num / scale_den, to print averages. */
+#define SPEECH_SCALE_NUM {scale_num}
+#define SPEECH_SCALE_DEN {scale_den}
+
+{chr(10).join(decls)}
+
+extern const speech_recognizer_config_t speech_recognizer_config;
+extern const char *const speech_labels[SPEECH_N_LABELS];
+
+typedef struct {{
+    const char *name;
+    const int16_t *samples;
+    uint32_t n_samples;
+}} speech_clip_t;
+extern const speech_clip_t speech_clips[]; /* speech_n_clips of them */
+extern const uint32_t speech_n_clips;
+
+#endif
+"""
+    )
+    arrays, table = [], []
+    for i, (name, audio_data) in enumerate(clips):
+        samples = np.asarray(audio_data, np.int16).reshape(-1)
+        lines = [
+            "    " + ", ".join(str(int(v)) for v in samples[k : k + 16]) + ","
+            for k in range(0, len(samples), 16)
+        ]
+        arrays.append(
+            f"static const int16_t clip_{i}[{max(1, len(samples))}] = {{\n"
+            + ("\n".join(lines) or "    0")
+            + "\n};"
+        )
+        table.append(f"    {{{_c_string(name)}, clip_{i}, {len(samples)}u}},")
+    labels = ", ".join(_c_string(label) for label in settings.labels)
+    (out / "src" / "speech_bundle.c").write_text(
+        f"""/* Generated by micro (micro/speech/board.py): the Programs (exactly the host's
+ * bytes), the recognizer's settings, the labels and the bundled clips. */
+#include <stddef.h>
+
+#include "speech_bundle.h"
+
+{(chr(10) * 2).join(defs)}
+
+/* window {settings.window} s, suppression {settings.suppression} s (in samples);
+ * threshold {settings.threshold} = {threshold_num}/{threshold_den} scores' units */
+const speech_recognizer_config_t speech_recognizer_config = {{
+    .n_labels = {n_labels}u,
+    .commands = {commands}u,
+    .zero_point = {int(y.zero_point)},
+    .window = {window_samples}u,
+    .suppression = {_samples(settings.suppression, rate)}u,
+    .min_results = {settings.min_results}u,
+    .threshold_num = {threshold_num},
+    .threshold_den = {threshold_den},
+}};
+
+const char *const speech_labels[SPEECH_N_LABELS] = {{{labels}}};
+
+{(chr(10) * 2).join(arrays)}
+
+const speech_clip_t speech_clips[] = {{
+{chr(10).join(table) or "    {NULL, NULL, 0u},"}
+}};
+const uint32_t speech_n_clips = {len(clips)}u;
+"""
+    )
+    firmware.write_kernel_table(out / "src" / "micro_kernels.c", kernels)
+    firmware.write_platformio_ini(out, board, [SPEECH_DIR])
+    return Bundle(
+        out,
+        board,
+        len(programs["features"]),
+        arenas["features"],
+        len(programs["model"]),
+        arenas["model"],
+        clip_bytes,
+        rows,
+        float(y.scale),
+        int(y.zero_point),
+        kernels,
+        settings,
+        trace,
+    )
+
+
+# -- run -------------------------------------------------------------------------------------
+
+_HEARD_RE = re.compile(r"^(.*): heard '(.*)' \(([\d.]+)\) at ([\d.]+) s$")
+_NOTHING_RE = re.compile(r"^(.*): (heard nothing .*)$")
+_FIELDS_RE = re.compile(r"(\w+)=(\S*)")
+
+
+def parse(text: str, status: int, marks: Sequence[int] = (), rows: int = 0, every: int = 1) -> Run:
+    """The firmware's console (speech_main.c's format) and marker counts, as a Run."""
+    streams: list[Stream] = []
+    for line in text.splitlines():
+        kind, _, rest = line.partition(" ")
+        fields = dict(_FIELDS_RE.findall(rest))
+        if kind == "stream" and "name" in fields:
+            streams.append(Stream(rest.partition("name=")[2]))
+        elif not streams:
+            continue
+        elif kind == "features":
+            streams[-1].features.append(bytes.fromhex(fields["hex"]))
+        elif kind == "scores":
+            streams[-1].scores[int(fields["frame"])] = bytes.fromhex(fields["hex"])
+        elif kind == "end":
+            streams[-1].frames = int(fields["frames"])
+        elif m := _HEARD_RE.match(line):
+            streams[-1].detections.append(Detection(m[2], float(m[3]), float(m[4])))
+        elif m := _NOTHING_RE.match(line):
+            streams[-1].summary = m[2]
+    steps = []
+    frames = [k for s in streams for k in range(s.frames)]
+    for i, frame in enumerate(frames):
+        group = marks[MARKS_PER_STEP * i : MARKS_PER_STEP * (i + 1)]
+        if len(group) < MARKS_PER_STEP:
+            break
+        classified = frame + 1 >= rows and frame % every == 0
+        steps.append(
+            StepCost(group[1] - group[0], group[2] - group[1], group[3] - group[2], classified)
+        )
+    return Run(status, streams, steps, text)
+
+
+def run(
+    bundle: Bundle,
+    elf: Path,
+    files: Sequence[str | os.PathLike[str]] = (),
+    count: bool = True,
+    timeout: float = 600,
+) -> Run:
+    """Run the firmware on QEMU: its bundled clips, then `files` (any .wav: converted to
+    16 kHz mono 16-bit as the host reads them, then streamed in through semihosting)."""
+    with tempfile.TemporaryDirectory(prefix="micro-speech-") as tmp:
+        paths = []
+        for i, f in enumerate(files):
+            name = re.sub(r"[^A-Za-z0-9_.\-]", "_", Path(f).name)
+            path = Path(tmp) / f"{i}" / name
+            path.parent.mkdir()
+            write_wav(path, read_wav(f))
+            paths.append(str(path))
+        result = firmware.run_qemu(elf, bundle.board, count=count, timeout=timeout, args=paths)
+    return parse(result.log, result.status, result.marks, bundle.rows, bundle.settings.every)
+
+
+def host_streams(
+    model: bytes,
+    clips: Sequence[tuple[str, np.ndarray]],
+    settings: Settings | None = None,
+    preprocessor: bytes | None = None,
+) -> list[Stream]:
+    """What the host pipeline (Listener) makes of the same clips, tail included: feature
+    rows, the model's int8 scores at the frames it ran, detections (rounded as printed)."""
+    settings = settings or Settings()
+    listener = Listener(model, preprocessor, settings.recognizer(), settings.labels, settings.every)
+    tail = np.zeros(_samples(settings.tail, SAMPLE_RATE), np.int16)
+    it = listener.model.interpreter
+    streams = []
+    for name, audio in clips:
+        listener.reset()
+        detections = listener.push(np.concatenate([np.asarray(audio, np.int16), tail]))
+        rows = listener.trace.features
+        stream = Stream(name, len(rows), [r.tobytes() for r in rows])
+        for frame in range(listener.rows - 1, len(rows)):
+            if frame % settings.every:
+                continue  # as Listener.push: the model runs on frames divisible by every
+            window = np.stack(rows[frame + 1 - listener.rows : frame + 1])
+            it.set_input(window.reshape(listener.model.input_shape), 0)
+            it.invoke()
+            stream.scores[frame] = it.get_output(0).tobytes()
+        stream.detections = [
+            Detection(d.label, round(d.score, 2), round(d.time, 2)) for d in detections
+        ]
+        streams.append(stream)
+    return streams
+
+
+# -- costs -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Costs:
+    features: int  # instructions, the most any step took
+    model: int  # the most a step running the model took for it
+    recognizer: int
+    total: int  # the most a whole step took
+    features_mean: float
+    model_mean: float
+
+    def budget(self, hz: int = NANO_HZ) -> int:
+        return round(hz * STEP_SECONDS)
+
+
+def costs(steps: Sequence[StepCost]) -> Costs:
+    if not steps:
+        raise SpeechBoardError("no step was measured")
+    classified = [s for s in steps if s.classified] or list(steps)
+    return Costs(
+        features=max(s.features for s in steps),
+        model=max(s.model for s in classified),
+        recognizer=max(s.recognizer for s in classified),
+        total=max(s.total for s in steps),
+        features_mean=float(np.mean([s.features for s in steps])),
+        model_mean=float(np.mean([s.model for s in classified])),
+    )
+
+
+def margin(costs: Costs, every: int, cpi: float = CYCLES_PER_INSTRUCTION, hz: int = NANO_HZ) -> str:
+    """Real time on a `hz` Cortex-M4F, from instruction counts and an assumed CPI."""
+    budget = costs.budget(hz)
+    features = costs.features_mean * cpi / budget
+    peak = costs.total * cpi / budget
+    average = (every * costs.features_mean + costs.model_mean + costs.recognizer) * cpi
+    average /= every * budget
+    return (
+        f"real time at {hz / 1e6:g} MHz (Nano 33 BLE Sense): {budget:,} cycles per 20 ms step; "
+        f"assuming {cpi:g} cycles per instruction, the features take {features:.0%} of a "
+        f"step, a step running the model {peak:.0%} ({peak * 20:.0f} ms), and with the model "
+        f"{'every step' if every == 1 else f'every {every} steps'} the average load is "
+        f"{average:.0%}"
+        + ("" if average < 1 else " (not real time: run the model less often, --every)")
+    )
+
+
+def _report(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def cmd_speech_board(args: Any, model_path: str) -> int:
+    """`micro speech --board BOARD [FILE.wav | --demo | --listen]`: the pipeline in firmware.
+
+    An emulated board runs on QEMU: the bundled demo clips (compiled in) or a host .wav file
+    (streamed in through semihosting), printing what it heard and the instructions per step.
+    A real board is built and uploaded: the demo clips (--demo), then its microphone.
+    """
+    from ..boards import load_board
+    from .cli import DEMO_CLIPS, data_file
+
+    board = load_board(args.board)
+    if args.listen and board.emulated:
+        raise MicroError(f"{board.id} is emulated and has no microphone: give a .wav FILE")
+    if args.file and not board.emulated:
+        raise MicroError(
+            f"{board.id} cannot read host files: --demo plays the bundled clips on it, then "
+            "listens to its microphone"
+        )
+    every = args.every or (1 if board.emulated else REAL_BOARD_EVERY)
+    settings = Settings(
+        window=args.window, threshold=args.threshold, suppression=args.suppression, every=every
+    )
+    clips = []
+    if args.demo:
+        for name in DEMO_CLIPS:
+            path = data_file(name)
+            if path is None:
+                raise MicroError(f"the demo clip {name} is missing from this install")
+            clips.append((name, read_wav(path)))
+    preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
+    out = ROOT / ".micro-build" / f"speech-{board.id}-{'demo' if clips else 'files'}"
+    bundle = export(
+        Path(model_path).read_bytes(), board, out, clips, settings, preprocessor, bool(args.plot)
+    )
+    built = firmware.build(out, board)
+    _report(
+        f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
+        f"of {board.ram_size:,} B (arenas: features {bundle.features_arena:,} B, model "
+        f"{bundle.model_arena:,} B; stack {board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
+    )
+    if not board.emulated:
+        firmware.pio(["run", "-d", str(out), "-e", board.id, "-t", "upload"])
+        _report(f"uploaded {built.elf}: the board prints what it hears on its console")
+        return 0
+    result = run(bundle, built.elf, [args.file] if args.file else [])
+    names = [name for name, _ in clips] + ([os.path.basename(args.file)] if args.file else [])
+    for name, stream in zip(names, result.streams, strict=False):
+        for d in stream.detections:
+            _report(f"{name}: {d}")
+        if stream.summary:
+            _report(f"{name}: {stream.summary}")
+    if result.status != 0 or len(result.streams) != len(names):
+        _report(f"the firmware failed (status {result.status}):\n{result.log}")
+        return 1
+    c = costs(result.steps)
+    _report(
+        f"instructions per 20 ms step on the {board.core}: features {c.features:,}, keyword "
+        f"model {c.model:,} (when it runs), recognizer {c.recognizer:,}; "
+        f"a whole step at most {c.total:,}"
+    )
+    _report(margin(c, settings.every))
+    if args.plot:
+        _plot(result.streams[-1], bundle, args.plot)
+        _report(f"wrote {args.plot}")
+    return 0
+
+
+def _plot(stream: Stream, bundle: Bundle, path: str) -> None:
+    from .pipeline import Trace
+    from .plot import plot_trace
+
+    params = FrontendParams()
+    trace = Trace()
+    for k, row in enumerate(stream.features):
+        trace.features.append(np.frombuffer(row, np.int8))
+        trace.times.append((k * params.stride_samples + params.window_samples) / SAMPLE_RATE)
+    for frame, scores in sorted(stream.scores.items()):
+        q = np.frombuffer(scores, np.int8).astype(np.float64)
+        trace.scores.append(bundle.score_scale * (q - bundle.score_zero_point))
+        trace.score_times.append(trace.times[frame])
+    trace.detections = list(stream.detections)
+    plot_trace(trace, bundle.settings.labels, path)

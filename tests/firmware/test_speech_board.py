@@ -1,0 +1,327 @@
+"""The speech pipeline in firmware (firmware/speech, micro/speech/board.py): on the emulated
+Cortex-M4F the features of a clip are the host's byte for byte, the scores too, and the
+detections are the host pipeline's, for clips compiled into the image and for host .wav
+files streamed in through semihosting; the C recognizer gives the Python recognizer's
+detections on the same score streams; the Nano 33 BLE Sense build (with its PDM driver)
+compiles."""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import subprocess
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import micro
+from micro import firmware
+from micro.boards import ROOT, load_board
+from micro.speech import board as speech_board
+from micro.speech import frontend
+from micro.speech.wav import read_wav
+
+Ref = Callable[[str], Path]
+SPEECH = "tflm/micro_speech"
+CLIPS = ("yes", "no", "silence", "noise")
+EXPECTED = {"yes": ["yes"], "no": ["no"], "silence": [], "noise": []}
+RECOGNIZER_C = ROOT / "firmware" / "speech" / "src" / "speech_recognizer.c"
+
+
+def _preprocessor_missing() -> str | None:
+    try:
+        micro.Interpreter.from_bytes(frontend.build_preprocessor())
+    except micro.UnsupportedOpError as exc:
+        return str(exc).split(";")[0]
+    return None
+
+
+needs_pipeline = pytest.mark.skipif(
+    (missing := _preprocessor_missing()) is not None,
+    reason=f"the preprocessor needs an op micro lacks here: {missing}",
+)
+
+
+# -- the C recognizer against recognizer.py, on the host ------------------------------------
+
+
+class Config(ctypes.Structure):
+    _fields_ = [
+        ("n_labels", ctypes.c_uint32),
+        ("commands", ctypes.c_uint32),
+        ("zero_point", ctypes.c_int32),
+        ("window", ctypes.c_uint32),
+        ("suppression", ctypes.c_uint32),
+        ("min_results", ctypes.c_uint32),
+        ("threshold_num", ctypes.c_int64),
+        ("threshold_den", ctypes.c_int64),
+    ]
+
+
+class Detected(ctypes.Structure):
+    _fields_ = [
+        ("label", ctypes.c_uint32),
+        ("sum", ctypes.c_int32),
+        ("count", ctypes.c_uint32),
+        ("time", ctypes.c_uint32),
+    ]
+
+
+@pytest.fixture(scope="module")
+def c_recognizer(tmp_path_factory: pytest.TempPathFactory) -> ctypes.CDLL:
+    """speech_recognizer.c built for the host, with the firmware's strict flags."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    lib = tmp_path_factory.mktemp("recognizer") / "librecognizer.so"
+    subprocess.run(
+        ["gcc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-Wconversion",
+         "-O2", "-shared", "-fPIC", "-o", str(lib), str(RECOGNIZER_C)],
+        check=True,
+    )  # fmt: skip
+    return ctypes.CDLL(str(lib))
+
+
+def _c_detections(
+    lib: ctypes.CDLL, settings: speech_board.Settings, stream: np.ndarray, every: int
+) -> list[tuple[str, float, float]]:
+    """The C recognizer on int8 scores (scale 1/256, zero point -128), one result every
+    `every` 20 ms strides: (label, average, time in s) per report."""
+    n_labels = stream.shape[1]
+    num, den = (Fraction(settings.threshold).limit_denominator(10**6) * 256).as_integer_ratio()
+    config = Config(
+        n_labels, 0b1100, -128,
+        speech_board._samples(settings.window, 16000),
+        speech_board._samples(settings.suppression, 16000),
+        settings.min_results, num, den,
+    )  # fmt: skip
+    state = ctypes.create_string_buffer(8192)  # >= sizeof(speech_recognizer_t)
+    assert lib.speech_recognizer_init(state, ctypes.byref(config)) == 1
+    out = []
+    detection = Detected()
+    for i, scores in enumerate(stream):
+        time = 480 + 320 * every * i
+        row = (ctypes.c_int8 * n_labels)(*scores.tolist())
+        if lib.speech_recognizer_update(state, row, ctypes.c_uint32(time), ctypes.byref(detection)):
+            assert detection.time == time
+            average = detection.sum / (256 * detection.count)
+            out.append((settings.labels[detection.label], average, detection.time / 16000))
+    return out
+
+
+def _py_detections(
+    settings: speech_board.Settings, stream: np.ndarray, every: int
+) -> list[tuple[str, float, float]]:
+    r = settings.recognizer()
+    out = []
+    for i, scores in enumerate(stream):
+        d = r.update((scores.astype(np.float64) + 128) / 256, (480 + 320 * every * i) / 16000)
+        if d is not None:
+            out.append((d.label, d.score, d.time))
+    return out
+
+
+def _assert_same(c: list[tuple[str, float, float]], py: list[tuple[str, float, float]]) -> None:
+    assert [(label, round(time * 16000)) for label, _, time in c] == [
+        (label, round(time * 16000)) for label, _, time in py
+    ]
+    for (_, a, _), (_, b, _) in zip(c, py, strict=True):
+        assert a == pytest.approx(b, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_c_recognizer_matches_python_on_random_streams(
+    c_recognizer: ctypes.CDLL, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    every = int(rng.integers(1, 4))
+    settings = speech_board.Settings(
+        window=float(rng.choice([0.1, 0.2, 0.5, 1.0])),
+        threshold=float(rng.choice([0.5, 0.6015625, 0.75, 0.8])),
+        suppression=float(rng.choice([0.0, 0.2, 0.5, 1.0, 1.5])),
+        min_results=int(rng.integers(1, 5)),
+    )
+    # Scores from a few levels, in runs, so averages often land exactly on the threshold and
+    # windows and suppression end exactly on a result.
+    levels = np.array([-128, -77, 0, 76, 77, 127], np.int8)
+    stream = []
+    while len(stream) < 300:
+        stream += [levels[rng.integers(0, len(levels), 4)]] * int(rng.integers(1, 30))
+    scores = np.array(stream[:300], np.int8)
+    py = _py_detections(settings, scores, every)
+    _assert_same(_c_detections(c_recognizer, settings, scores, every), py)
+
+
+@needs_pipeline
+def test_c_recognizer_matches_python_on_the_clips(
+    c_recognizer: ctypes.CDLL, reference: Ref
+) -> None:
+    """The score streams TFLM's model gives for its four clips, one after the other."""
+    model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
+    clips = [(c, read_wav(reference(f"{SPEECH}/testdata/{c}_1000ms.wav"))) for c in CLIPS]
+    scores = [
+        np.frombuffer(s.scores[f], np.int8)
+        for s in speech_board.host_streams(model, clips)
+        for f in sorted(s.scores)
+    ]
+    stream = np.array(scores)
+    for settings in (
+        speech_board.Settings(),
+        speech_board.Settings(window=1.0, threshold=0.6, suppression=0.3, min_results=3),
+    ):
+        py = _py_detections(settings, stream, 1)
+        assert {label for label, _, _ in py} == {"yes", "no"}
+        _assert_same(_c_detections(c_recognizer, settings, stream, 1), py)
+
+
+# -- on the emulated Cortex-M4F -------------------------------------------------------------
+
+
+M4fRun = tuple[speech_board.Run, list[speech_board.Stream], speech_board.Bundle, firmware.Build]
+_M4F_RUN: list[M4fRun] = []
+
+
+@pytest.fixture
+def m4f_run(toolchain: None, reference: Ref, tmp_path_factory: pytest.TempPathFactory) -> M4fRun:
+    """One image with two TFLM clips compiled in (C arrays), run with the other two as host
+    .wav files (semihosting); and the host pipeline on the same four clips. Built and run
+    once for the module's tests."""
+    if not _M4F_RUN:
+        model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
+        paths = {c: reference(f"{SPEECH}/testdata/{c}_1000ms.wav") for c in CLIPS}
+        bundled = [(f"{c}.wav", read_wav(paths[c])) for c in ("yes", "noise")]
+        board = load_board("mps2-an386")
+        project = tmp_path_factory.mktemp("speech-m4f")
+        bundle = speech_board.export(model, board, project, bundled, trace=True)
+        built = firmware.build(project, board)
+        run = speech_board.run(bundle, built.elf, [paths["no"], paths["silence"]])
+        files = [(f"{c}_1000ms.wav", read_wav(paths[c])) for c in ("no", "silence")]
+        host = speech_board.host_streams(model, [*bundled, *files])
+        _M4F_RUN.append((run, host, bundle, built))
+    return _M4F_RUN[0]
+
+
+@needs_pipeline
+def test_board_features_scores_and_detections_equal_the_host(m4f_run: M4fRun) -> None:
+    run, host, _, _ = m4f_run
+    assert run.status == 0, run.log
+    assert [s.name for s in run.streams] == [s.name for s in host]
+    for board, want in zip(run.streams, host, strict=True):
+        assert board.frames == want.frames == (16000 + 8000 - 480) // 320 + 1
+        assert board.features == want.features, f"{board.name}: feature rows differ"
+        assert board.scores == want.scores, f"{board.name}: scores differ"
+        assert [(d.label, d.time) for d in board.detections] == [
+            (d.label, d.time) for d in want.detections
+        ]
+        for got, expected in zip(board.detections, want.detections, strict=True):
+            assert abs(got.score - expected.score) <= 0.0100001  # both rounded to 0.01
+    heard = {s.name.split("_")[0].split(".")[0]: [d.label for d in s.detections] for s in host}
+    assert heard == EXPECTED
+    assert run.streams[2].summary == ""  # "no" was heard
+    assert run.streams[3].summary.startswith("heard nothing (mostly 'silence'")
+
+
+@needs_pipeline
+def test_instructions_per_step(m4f_run: M4fRun) -> None:
+    run, host, bundle, built = m4f_run
+    assert len(run.steps) == sum(s.frames for s in host)
+    assert [s.classified for s in run.steps[:74]] == [f >= 48 for f in range(74)]
+    costs = speech_board.costs(run.steps)
+    assert 0 < costs.recognizer < costs.features < costs.model
+    assert all(s.model < 100 for s in run.steps if not s.classified)
+    assert costs.total == max(s.total for s in run.steps) >= costs.features + costs.model // 2
+    # Memory: both arenas as the host planned them, and what the image holds.
+    assert (
+        bundle.features_arena
+        == micro.Interpreter.from_bytes(frontend.build_preprocessor()).arena_used_bytes()
+    )
+    assert built.sections[".bss"] >= bundle.features_arena + bundle.model_arena
+    assert built.flash > bundle.features_program + bundle.model_program + bundle.clip_bytes
+
+
+def test_nano33ble_build_links_the_pdm_microphone(
+    toolchain: None, reference: Ref, tmp_path: Path
+) -> None:
+    """The Nano variant: same pipeline, the bundled clips, then its PDM microphone
+    (boards/nano33ble/pdm.c: compiled and linked here, untested on hardware)."""
+    model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
+    if _preprocessor_missing() is not None:
+        pytest.skip(f"the preprocessor needs an op micro lacks here: {_preprocessor_missing()}")
+    board = load_board("nano33ble")
+    clip = [("yes.wav", read_wav(reference(f"{SPEECH}/testdata/yes_1000ms.wav")))]
+    speech_board.export(model, board, tmp_path, clip, speech_board.Settings(every=5))
+    built = firmware.build(tmp_path, board)
+    symbols = firmware.symbols(built.elf)
+    assert {"micro_audio_open", "micro_audio_read", "pdm_handler", "main"} <= symbols.keys()
+    assert built.flash <= board.flash_size and built.ram <= board.ram_size
+
+
+def test_firmware_c_is_strict_c99(tmp_path: Path) -> None:
+    """The speech firmware, the semihosting audio input and the Nano's PDM driver compile
+    under the strictest flags (the platform builds port and board files with -Wall only)."""
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("arm-none-eabi-gcc is not installed (scripts/setup_firmware.sh)")
+    (tmp_path / "speech_bundle.h").write_text(
+        '#include "speech_recognizer.h"\n#define SPEECH_FEATURES_ARENA_SIZE 8u\n'
+        "#define SPEECH_MODEL_ARENA_SIZE 8u\n#define SPEECH_SAMPLE_RATE 16000u\n"
+        "#define SPEECH_WINDOW_SAMPLES 480u\n#define SPEECH_STRIDE_SAMPLES 320u\n"
+        "#define SPEECH_CHANNELS 40u\n#define SPEECH_ROWS 49u\n#define SPEECH_EVERY 1u\n"
+        "#define SPEECH_TAIL_SAMPLES 8000u\n#define SPEECH_N_LABELS 4u\n#define SPEECH_TRACE 1\n"
+        "#define SPEECH_SCALE_NUM 1\n#define SPEECH_SCALE_DEN 256\n"
+        + firmware.program_c("speech_features_program", b"")[0]
+        + firmware.program_c("speech_model_program", b"")[0]
+        + "\nextern const speech_recognizer_config_t speech_recognizer_config;"
+        "\nextern const char *const speech_labels[4];"
+        "\ntypedef struct { const char *name; const int16_t *samples; uint32_t n_samples; }"
+        " speech_clip_t;\nextern const speech_clip_t speech_clips[];"
+        "\nextern const uint32_t speech_n_clips;\n"
+    )
+    sources = [
+        *sorted((ROOT / "firmware" / "speech" / "src").glob("*.c")),
+        ROOT / "firmware" / "port" / "semihosting_audio.c",
+        ROOT / "firmware" / "port" / "semihosting.c",
+        ROOT / "boards" / "nano33ble" / "pdm.c",
+    ]
+    for source in sources:
+        subprocess.run(
+            ["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard",
+             "-mfpu=fpv4-sp-d16", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror",
+             "-Wconversion", "-Wshadow", "-Os", "-DMICRO_BOARD=\"test\"", f"-I{tmp_path}",
+             f"-I{ROOT / 'firmware' / 'port'}", f"-I{ROOT / 'firmware' / 'speech' / 'src'}",
+             f"-I{ROOT / 'csrc' / 'include'}", "-c", str(source), "-o",
+             str(tmp_path / (source.stem + ".o"))],
+            check=True,
+        )  # fmt: skip
+
+
+def test_cli_refuses_what_a_board_cannot_do(
+    reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from micro.cli import main
+
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    assert main(["speech", "--board", "mps2-an386", "--listen", "--model", model]) != 0
+    assert "no microphone" in capsys.readouterr().err
+    assert main(["speech", "--board", "nano33ble", wav, "--model", model]) != 0
+    assert "cannot read host files" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@needs_pipeline
+def test_cli_runs_a_wav_file_on_the_m4f(
+    toolchain: None, reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from micro.cli import main
+
+    model = reference(f"{SPEECH}/micro_speech_quantized.tflite")
+    wav = reference(f"{SPEECH}/testdata/no_1000ms.wav")
+    (host,) = speech_board.host_streams(model.read_bytes(), [(wav.name, read_wav(wav))])
+    assert [d.label for d in host.detections] == ["no"]
+    assert main(["speech", "--board", "mps2-an386", str(wav), "--model", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert f"no_1000ms.wav: {host.detections[0]}\n" in out
+    assert "instructions per 20 ms step on the Cortex-M4F: features " in out
+    assert "1,280,000 cycles per 20 ms step" in out
