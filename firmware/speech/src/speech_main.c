@@ -1,17 +1,17 @@
 /*
  * micro's speech firmware. Every 20 ms step: the last 30 ms of audio -> features (the
- * preprocessor's Program) -> a sliding window of SPEECH_ROWS feature rows -> the keyword
- * model (its Program; every SPEECH_EVERY steps once the window is full) -> the recognizer,
- * printing what it heard. Audio comes from the bundled clips (speech_bundle.c), then from
- * the board's audio input (micro_audio.h): host .wav files on an emulator, the microphone
- * on a board that has one. A clip or file is followed by SPEECH_TAIL_SAMPLES of silence,
- * as on the host (`micro speech`), so a word at its very end is still heard.
+ * preprocessor's Program) -> a sliding window of `rows` feature rows -> the keyword model
+ * (its Program; every `every` steps once the window is full) -> the recognizer, printing
+ * what it heard. Audio comes from the bundled clips, then from the board's audio input
+ * (micro_audio.h): host .wav files on an emulator, the microphone on a board that has one.
+ * A clip or file is followed by `tail_samples` of silence, as on the host (`micro speech`),
+ * so a word at its very end is still heard. The models and settings: speech_bundle.h.
  *
  * Output, one fact a line:
  *   speech board=<id> features_arena=<B> model_arena=<B> rows=<n> channels=<n> every=<n>
  *   stream name=<name>
- *   features frame=<k> hex=<row>                                  (SPEECH_TRACE)
- *   scores frame=<k> hex=<int8 scores>                             (SPEECH_TRACE)
+ *   features frame=<k> hex=<row>                                  (trace)
+ *   scores frame=<k> hex=<int8 scores>                             (trace)
  *   <name>: heard 'yes' (0.93) at 1.24 s
  *   <name>: heard nothing (mostly 'silence', 0.66 on average)      (nothing reported)
  *   end name=<name> frames=<n>
@@ -29,35 +29,19 @@
 #include "speech_bundle.h"
 #include "speech_recognizer.h"
 
-#define WINDOW SPEECH_WINDOW_SAMPLES
-#define STRIDE SPEECH_STRIDE_SAMPLES
-#define FEATURES (SPEECH_ROWS * SPEECH_CHANNELS)
-
-static union {
-    uint64_t align;
-    uint8_t bytes[SPEECH_FEATURES_ARENA_SIZE];
-} features_arena;
-
-static union {
-    uint64_t align;
-    uint8_t bytes[SPEECH_MODEL_ARENA_SIZE];
-} model_arena;
-
 typedef struct {
     micro_runtime_t features;
     micro_runtime_t model;
     speech_recognizer_t recognizer;
-    int16_t audio[WINDOW];    /* the window the next step turns into features */
-    int8_t window[FEATURES];  /* the last SPEECH_ROWS feature rows, oldest first */
-    int64_t totals[SPEECH_N_LABELS]; /* of (score - zero point), over the stream */
-    uint32_t scored;          /* model runs in the stream */
-    uint32_t heard;           /* reports in the stream */
+    int64_t totals[SPEECH_MAX_LABELS]; /* of (score - zero point), over the stream */
+    uint32_t scored;                   /* model runs in the stream */
+    uint32_t heard;                    /* reports in the stream */
 } speech_t;
 
 static speech_t speech;
 
 /* Where samples come from: a bundled clip, or the open audio input stream. Either is
- * followed by SPEECH_TAIL_SAMPLES zeros. */
+ * followed by tail_samples zeros. */
 typedef struct {
     const speech_clip_t *clip; /* NULL: micro_audio_read */
     uint32_t position;
@@ -123,7 +107,7 @@ static uint32_t round_div(int64_t num, int64_t den)
 /* The average of `sum` (score - zero point) over `count` results, in hundredths. */
 static uint32_t average_centi(int64_t sum, uint32_t count)
 {
-    return round_div((int64_t)100 * SPEECH_SCALE_NUM * sum, (int64_t)SPEECH_SCALE_DEN * count);
+    return round_div(100 * speech_bundle.scale_num * sum, speech_bundle.scale_den * count);
 }
 
 /* -- audio --------------------------------------------------------------------------- */
@@ -153,28 +137,30 @@ static uint32_t source_read(source_t *s, int16_t *samples, uint32_t count)
 
 static micro_status_t step(uint32_t frame, const char *name)
 {
+    const speech_bundle_t *b = &speech_bundle;
     speech_t *sp = &speech;
+    const uint32_t features = b->rows * b->channels;
     uint32_t size = 0;
 
     micro_port_mark(1);
-    memcpy(micro_input(&sp->features, 0, &size), sp->audio, sizeof sp->audio);
+    memcpy(micro_input(&sp->features, 0, &size), b->audio, b->window_samples * sizeof *b->audio);
     micro_status_t status = micro_invoke(&sp->features);
     const int8_t *row = (const int8_t *)micro_output(&sp->features, 0, &size);
-    memmove(sp->window, sp->window + SPEECH_CHANNELS, FEATURES - SPEECH_CHANNELS);
-    memcpy(sp->window + FEATURES - SPEECH_CHANNELS, row, SPEECH_CHANNELS);
+    memmove(b->window, b->window + b->channels, features - b->channels);
+    memcpy(b->window + features - b->channels, row, b->channels);
     micro_port_mark(2);
 
-    const int classify = status == MICRO_OK && frame + 1 >= SPEECH_ROWS && frame % SPEECH_EVERY == 0;
+    const int classify = status == MICRO_OK && frame + 1 >= b->rows && frame % b->every == 0;
     const int8_t *scores = NULL;
     if (classify) {
-        memcpy(micro_input(&sp->model, 0, &size), sp->window, FEATURES);
+        memcpy(micro_input(&sp->model, 0, &size), b->window, features);
         status = micro_invoke(&sp->model);
         scores = (const int8_t *)micro_output(&sp->model, 0, &size);
     }
     micro_port_mark(3);
 
     /* The window just processed ends at this sample. */
-    const uint32_t time = frame * STRIDE + WINDOW;
+    const uint32_t time = frame * b->stride_samples + b->window_samples;
     speech_detection_t detection;
     const int heard = classify && status == MICRO_OK &&
                       speech_recognizer_update(&sp->recognizer, scores, time, &detection);
@@ -183,21 +169,21 @@ static micro_status_t step(uint32_t frame, const char *name)
     if (status != MICRO_OK) {
         return status;
     }
-    if (SPEECH_TRACE) {
+    if (b->trace) {
         put_field("features frame=", frame);
         put(" hex=");
-        put_hex(row, SPEECH_CHANNELS);
+        put_hex(row, b->channels);
         put("\n");
     }
     if (classify) {
-        for (uint32_t k = 0; k < SPEECH_N_LABELS; ++k) {
-            sp->totals[k] += (int64_t)scores[k] - speech_recognizer_config.zero_point;
+        for (uint32_t k = 0; k < b->recognizer.n_labels; ++k) {
+            sp->totals[k] += (int64_t)scores[k] - b->recognizer.zero_point;
         }
         ++sp->scored;
-        if (SPEECH_TRACE) {
+        if (b->trace) {
             put_field("scores frame=", frame);
             put(" hex=");
-            put_hex(scores, SPEECH_N_LABELS);
+            put_hex(scores, b->recognizer.n_labels);
             put("\n");
         }
     }
@@ -205,11 +191,11 @@ static micro_status_t step(uint32_t frame, const char *name)
         ++sp->heard;
         put(name);
         put(": heard '");
-        put(speech_labels[detection.label]);
+        put(b->labels[detection.label]);
         put("' (");
         put_centi(average_centi(detection.sum, detection.count));
         put(") at ");
-        put_centi(round_div((int64_t)detection.time * 100, SPEECH_SAMPLE_RATE));
+        put_centi(round_div((int64_t)detection.time * 100, b->sample_rate));
         put(" s\n");
     }
     return MICRO_OK;
@@ -217,24 +203,26 @@ static micro_status_t step(uint32_t frame, const char *name)
 
 static micro_status_t run_stream(const char *name, source_t *source)
 {
+    const speech_bundle_t *b = &speech_bundle;
     speech_t *sp = &speech;
+    const uint32_t keep = b->window_samples - b->stride_samples;
     put("stream name=");
     put(name);
     put("\n");
     micro_status_t status = micro_reset(&sp->features); /* forget the noise estimates */
-    memset(sp->window, 0, sizeof sp->window);
+    memset(b->window, 0, b->rows * b->channels);
     memset(sp->totals, 0, sizeof sp->totals);
     sp->scored = 0;
     sp->heard = 0;
     speech_recognizer_reset(&sp->recognizer);
 
     uint32_t frame = 0;
-    if (source_read(source, sp->audio, WINDOW) == WINDOW) {
+    if (source_read(source, b->audio, b->window_samples) == b->window_samples) {
         while (status == MICRO_OK) {
             status = step(frame, name);
             ++frame;
-            memmove(sp->audio, sp->audio + STRIDE, (WINDOW - STRIDE) * sizeof *sp->audio);
-            if (source_read(source, sp->audio + WINDOW - STRIDE, STRIDE) < STRIDE) {
+            memmove(b->audio, b->audio + b->stride_samples, keep * sizeof *b->audio);
+            if (source_read(source, b->audio + keep, b->stride_samples) < b->stride_samples) {
                 break;
             }
         }
@@ -245,11 +233,11 @@ static micro_status_t run_stream(const char *name, source_t *source)
             put(": heard nothing (too short for the model's window)\n");
         } else {
             uint32_t best = 0;
-            for (uint32_t k = 1; k < SPEECH_N_LABELS; ++k) {
+            for (uint32_t k = 1; k < b->recognizer.n_labels; ++k) {
                 best = sp->totals[k] > sp->totals[best] ? k : best;
             }
             put(": heard nothing (mostly '");
-            put(speech_labels[best]);
+            put(b->labels[best]);
             put("', ");
             put_centi(average_centi(sp->totals[best], sp->scored));
             put(" on average)\n");
@@ -262,16 +250,16 @@ static micro_status_t run_stream(const char *name, source_t *source)
     return status;
 }
 
-/* Load and verify both Programs and check their tensors are the sizes this file assumes. */
+/* Load and verify both Programs and check their tensors are the sizes the bundle says. */
 static micro_status_t init(void)
 {
+    const speech_bundle_t *b = &speech_bundle;
     speech_t *sp = &speech;
-    micro_status_t status =
-        micro_init(&sp->features, speech_features_program.bytes, speech_features_program_size,
-                   features_arena.bytes, sizeof features_arena.bytes);
+    micro_status_t status = micro_init(&sp->features, b->features_program, b->features_program_size,
+                                       b->features_arena, b->features_arena_size);
     if (status == MICRO_OK) {
-        status = micro_init(&sp->model, speech_model_program.bytes, speech_model_program_size,
-                            model_arena.bytes, sizeof model_arena.bytes);
+        status = micro_init(&sp->model, b->model_program, b->model_program_size, b->model_arena,
+                            b->model_arena_size);
     }
     if (status != MICRO_OK) {
         return status;
@@ -280,9 +268,11 @@ static micro_status_t init(void)
     if (micro_input(&sp->features, 0, &audio) == NULL ||
         micro_output(&sp->features, 0, &row) == NULL ||
         micro_input(&sp->model, 0, &input) == NULL ||
-        micro_output(&sp->model, 0, &scores) == NULL || audio != sizeof sp->audio ||
-        row != SPEECH_CHANNELS || input != FEATURES || scores != SPEECH_N_LABELS ||
-        !speech_recognizer_init(&sp->recognizer, &speech_recognizer_config)) {
+        micro_output(&sp->model, 0, &scores) == NULL ||
+        audio != b->window_samples * sizeof *b->audio || row != b->channels ||
+        input != b->rows * b->channels || scores != b->recognizer.n_labels ||
+        b->stride_samples == 0 || b->stride_samples > b->window_samples || b->every == 0 ||
+        !speech_recognizer_init(&sp->recognizer, &b->recognizer)) {
         return MICRO_ERR_INDEX;
     }
     return MICRO_OK;
@@ -290,28 +280,30 @@ static micro_status_t init(void)
 
 int main(void)
 {
+    const speech_bundle_t *b = &speech_bundle;
     put("speech board=" MICRO_BOARD);
-    put_field(" features_arena=", SPEECH_FEATURES_ARENA_SIZE);
-    put_field(" model_arena=", SPEECH_MODEL_ARENA_SIZE);
-    put_field(" rows=", SPEECH_ROWS);
-    put_field(" channels=", SPEECH_CHANNELS);
-    put_field(" every=", SPEECH_EVERY);
+    put_field(" features_arena=", b->features_arena_size);
+    put_field(" model_arena=", b->model_arena_size);
+    put_field(" rows=", b->rows);
+    put_field(" channels=", b->channels);
+    put_field(" every=", b->every);
     put("\n");
     micro_status_t status = init();
     if (status != MICRO_OK) {
-        put("init failed: ");
+        put("the programs cannot run: ");
         put(micro_status_str(status));
         put("\n");
     }
-    for (uint32_t i = 0; status == MICRO_OK && i < speech_n_clips; ++i) {
-        source_t clip = {&speech_clips[i], 0, SPEECH_TAIL_SAMPLES, 0};
-        status = run_stream(speech_clips[i].name, &clip);
+    for (uint32_t i = 0; status == MICRO_OK && i < b->n_clips; ++i) {
+        source_t clip = {&b->clips[i], 0, b->tail_samples, 0};
+        status = run_stream(b->clips[i].name, &clip);
     }
     char name[64];
     int opened = 0;
-    for (uint32_t i = 0; status == MICRO_OK && (opened = micro_audio_open(i, name, sizeof name)) != 0; ++i) {
+    for (uint32_t i = 0; status == MICRO_OK && (opened = micro_audio_open(i, name, sizeof name)) != 0;
+         ++i) {
         if (opened == 1) {
-            source_t input = {NULL, 0, SPEECH_TAIL_SAMPLES, 0};
+            source_t input = {NULL, 0, b->tail_samples, 0};
             status = run_stream(name, &input);
             micro_audio_close();
         }
