@@ -14,8 +14,9 @@
  * STARTED event (the DMA has begun a block, with the address it was given) the interrupt
  * handler gives it the address of the block after, so the transfer never stops. A block is
  * complete when the block after it starts. The ring absorbs a step that takes longer than
- * 20 ms (a model run) as long as the pipeline keeps up on average; if it falls BLOCKS - 1
- * blocks behind, the oldest audio is dropped and a line says so.
+ * 20 ms (a model run), up to (BLOCKS - 2) x 20 ms, as long as the pipeline keeps up on
+ * average (board.json: micro.audio_buffer_ms); if it falls further behind, the oldest
+ * audio is dropped and a line says so.
  *
  * startup.c enables no interrupt and its vector table holds the core exceptions only: this
  * file copies it into a RAM table with room for the nRF52840's 48 interrupts, adds its
@@ -78,7 +79,7 @@
 #define N_VECTORS (16u + 48u)
 
 #define BLOCK 320u  /* samples: 20 ms, one step */
-#define BLOCKS 8u   /* 160 ms of audio in flight */
+#define BLOCKS 16u  /* 320 ms in flight: a step may take 280 ms if the average keeps up */
 #define SETTLE 5u   /* blocks dropped after start: microphone power-up, decimation filter */
 
 typedef void (*vector_t)(void);

@@ -23,7 +23,7 @@ import re
 import struct
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -48,10 +48,7 @@ MAX_RESULTS = 64  # SPEECH_MAX_RESULTS
 MARKS_PER_STEP = 4  # speech_main.c: before the features, after them, after the model, after
 NANO_HZ = 64_000_000  # the Nano 33 BLE Sense's nRF52840
 CYCLES_PER_INSTRUCTION = 1.25  # an assumption for a Cortex-M4 running from cached flash
-# How often the model runs on a real board unless told: on the emulated M4F the features
-# take ~0.15 M instructions a step and TFLM's micro_speech model ~3.3 M, so one model run in
-# five steps keeps a 64 MHz M4F at ~80% (the PDM driver buffers 160 ms for the long step).
-REAL_BOARD_EVERY = 5
+MAX_LOAD = 0.8  # on a real board the model runs as often as keeps the average load below this
 STEP_SECONDS = 0.02
 INT64_MAX = (1 << 63) - 1
 
@@ -431,6 +428,11 @@ def host_streams(
         stream.detections = [
             Detection(d.label, round(d.score, 2), round(d.time, 2)) for d in detections
         ]
+        if not detections and listener.trace.scores:  # as `micro speech` says it
+            average = np.mean(listener.trace.scores, axis=0)
+            k = int(np.argmax(average))
+            label = settings.labels[k]
+            stream.summary = f"heard nothing (mostly '{label}', {average[k]:.2f} on average)"
         streams.append(stream)
     return streams
 
@@ -465,21 +467,76 @@ def costs(steps: Sequence[StepCost]) -> Costs:
     )
 
 
-def margin(costs: Costs, every: int, cpi: float = CYCLES_PER_INSTRUCTION, hz: int = NANO_HZ) -> str:
-    """Real time on a `hz` Cortex-M4F, from instruction counts and an assumed CPI."""
+def load(costs: Costs, every: int, hz: int, cpi: float = CYCLES_PER_INSTRUCTION) -> float:
+    """The average share of real time the pipeline takes with the model every `every` steps."""
+    cycles = (every * costs.features_mean + costs.model_mean + costs.recognizer) * cpi
+    return cycles / (every * costs.budget(hz))
+
+
+def choose_every(costs: Costs, hz: int, max_load: float = MAX_LOAD) -> int:
+    """How often the model can run: the smallest `every` keeping the average load under
+    `max_load` (the features alone must fit; at most once a second)."""
+    for every in range(1, 51):
+        if load(costs, every, hz) <= max_load:
+            return every
+    raise SpeechBoardError(
+        f"the pipeline cannot keep up at {hz / 1e6:g} MHz: the features alone take "
+        f"{load(costs, 10**9, hz):.0%} of real time"
+    )
+
+
+def margin(
+    costs: Costs,
+    every: int,
+    hz: int = NANO_HZ,
+    cpi: float = CYCLES_PER_INSTRUCTION,
+    where: str = "",
+) -> str:
+    """Real time on a `hz` Cortex-M, from instruction counts and an assumed CPI."""
     budget = costs.budget(hz)
     features = costs.features_mean * cpi / budget
     peak = costs.total * cpi / budget
-    average = (every * costs.features_mean + costs.model_mean + costs.recognizer) * cpi
-    average /= every * budget
+    average = load(costs, every, hz, cpi)
     return (
-        f"real time at {hz / 1e6:g} MHz (Nano 33 BLE Sense): {budget:,} cycles per 20 ms step; "
-        f"assuming {cpi:g} cycles per instruction, the features take {features:.0%} of a "
-        f"step, a step running the model {peak:.0%} ({peak * 20:.0f} ms), and with the model "
+        f"real time at {hz / 1e6:g} MHz{where}: {budget:,} cycles per 20 ms step; assuming {cpi:g} "
+        f"cycles per instruction, the features take {features:.0%} of a step, a step running "
+        f"the model {peak:.0%} ({peak * 20:.0f} ms), and with the model "
         f"{'every step' if every == 1 else f'every {every} steps'} the average load is "
         f"{average:.0%}"
         + ("" if average < 1 else " (not real time: run the model less often, --every)")
     )
+
+
+def board_hz(board: Board) -> int:
+    return int(str(board.manifest["build"]["f_cpu"]).rstrip("L"))
+
+
+def emulated_twin(board: Board) -> Board | None:
+    """An emulated board with the same core, to count instructions for a real one."""
+    from ..boards import list_boards, load_board
+
+    for other in map(load_board, list_boards()):
+        if other.emulated and other.core == board.core:
+            return other
+    return None
+
+
+def measure(
+    model: bytes,
+    board: Board,
+    audio: np.ndarray,
+    settings: Settings,
+    preprocessor: bytes | None = None,
+) -> Costs:
+    """Instructions per step of the pipeline on `board` (emulated), the model every step."""
+    out = ROOT / ".micro-build" / f"speech-{board.id}-measure"
+    bundle = export(
+        model, board, out, [("measure", audio)], replace(settings, every=1), preprocessor
+    )
+    result = run(bundle, firmware.build(out, board).elf)
+    if result.status != 0:
+        raise SpeechBoardError(f"the firmware failed on {board.id}:\n{result.log}")
+    return costs(result.steps)
 
 
 def _report(text: str) -> None:
@@ -507,9 +564,11 @@ def cmd_speech_board(args: Any, model_path: str) -> int:
             f"{board.id} cannot read host files: --demo plays the bundled clips on it, then "
             "listens to its microphone"
         )
-    every = args.every or (1 if board.emulated else REAL_BOARD_EVERY)
     settings = Settings(
-        window=args.window, threshold=args.threshold, suppression=args.suppression, every=every
+        window=args.window,
+        threshold=args.threshold,
+        suppression=args.suppression,
+        every=args.every or 1,
     )
     clips = []
     if args.demo:
@@ -519,10 +578,11 @@ def cmd_speech_board(args: Any, model_path: str) -> int:
                 raise MicroError(f"the demo clip {name} is missing from this install")
             clips.append((name, read_wav(path)))
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
+    model = Path(model_path).read_bytes()
+    if not board.emulated and not args.every:
+        settings = replace(settings, every=_real_time_every(model, board, settings, preprocessor))
     out = ROOT / ".micro-build" / f"speech-{board.id}-{'demo' if clips else 'files'}"
-    bundle = export(
-        Path(model_path).read_bytes(), board, out, clips, settings, preprocessor, bool(args.plot)
-    )
+    bundle = export(model, board, out, clips, settings, preprocessor, bool(args.plot))
     built = firmware.build(out, board)
     _report(
         f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
@@ -549,11 +609,41 @@ def cmd_speech_board(args: Any, model_path: str) -> int:
         f"model {c.model:,} (when it runs), recognizer {c.recognizer:,}; "
         f"a whole step at most {c.total:,}"
     )
-    _report(margin(c, settings.every))
+    _report(margin(c, settings.every, where=" (Nano 33 BLE Sense)"))
     if args.plot:
         _plot(result.streams[-1], bundle, args.plot)
         _report(f"wrote {args.plot}")
     return 0
+
+
+def _real_time_every(
+    model: bytes, board: Board, settings: Settings, preprocessor: bytes | None
+) -> int:
+    """Measure on the board's emulated twin, then run the model as often as real time allows."""
+    twin = emulated_twin(board)
+    if twin is None:
+        _report(f"no emulated {board.core} to measure on: the model runs every step (--every)")
+        return 1
+    from .cli import DEMO_CLIPS, data_file
+
+    path = data_file(DEMO_CLIPS[0])
+    audio = read_wav(path) if path is not None else np.zeros(SAMPLE_RATE, np.int16)
+    c = measure(model, twin, audio, settings, preprocessor)
+    hz = board_hz(board)
+    every = choose_every(c, hz)
+    _report(
+        f"measured on {twin.id} ({twin.core}): features {c.features:,} instructions a step, "
+        f"the keyword model {c.model:,}; the model runs every {every} step(s)"
+    )
+    _report(margin(c, every, hz, where=f" ({board.id})"))
+    buffer_ms = float(board.manifest["micro"].get("audio_buffer_ms", 0))
+    peak_ms = c.total * CYCLES_PER_INSTRUCTION / hz * 1000
+    if buffer_ms and peak_ms > buffer_ms:
+        _report(
+            f"warning: a step running the model takes ~{peak_ms:.0f} ms, more than the "
+            f"{buffer_ms:.0f} ms of audio {board.id} buffers: audio will be dropped"
+        )
+    return every
 
 
 def _plot(stream: Stream, bundle: Bundle, path: str) -> None:

@@ -150,8 +150,9 @@ def add_speech_command(subparsers: Any) -> None:
     p.add_argument(
         "--every",
         type=int,
-        help="with --board: run the model every N steps of 20 ms (default 1 on an emulated "
-        "board, 5 on a real one)",
+        help="with --board: run the model every N steps of 20 ms (default: every step on an "
+        "emulated board; on a real one, as often as real time allows, measured on the "
+        "emulated twin)",
     )
     p.add_argument("--threshold", type=float, default=0.8, help="averaged score to report")
     p.add_argument("--window", type=float, default=0.5, help="seconds of scores averaged")

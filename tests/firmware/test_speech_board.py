@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from reference import reference_path
 
 import micro
 from micro import firmware
@@ -180,32 +181,24 @@ def test_c_recognizer_matches_python_on_the_clips(
 
 
 M4fRun = tuple[speech_board.Run, list[speech_board.Stream], speech_board.Bundle, firmware.Build]
-_M4F_RUN: list[M4fRun] = []
+DATA = ROOT / "micro" / "speech" / "data"
+DEMO = {"demo_yes.wav": ["yes"], "demo_no.wav": ["no"], "demo_silence.wav": []}
 
 
-@pytest.fixture
-def m4f_run(toolchain: None, reference: Ref, tmp_path_factory: pytest.TempPathFactory) -> M4fRun:
-    """One image with two TFLM clips compiled in (C arrays), run with the other two as host
-    .wav files (semihosting); and the host pipeline on the same four clips. Built and run
-    once for the module's tests."""
-    if not _M4F_RUN:
-        model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
-        paths = {c: reference(f"{SPEECH}/testdata/{c}_1000ms.wav") for c in CLIPS}
-        bundled = [(f"{c}.wav", read_wav(paths[c])) for c in ("yes", "noise")]
-        board = load_board("mps2-an386")
-        project = tmp_path_factory.mktemp("speech-m4f")
-        bundle = speech_board.export(model, board, project, bundled, trace=True)
-        built = firmware.build(project, board)
-        run = speech_board.run(bundle, built.elf, [paths["no"], paths["silence"]])
-        files = [(f"{c}_1000ms.wav", read_wav(paths[c])) for c in ("no", "silence")]
-        host = speech_board.host_streams(model, [*bundled, *files])
-        _M4F_RUN.append((run, host, bundle, built))
-    return _M4F_RUN[0]
+def _board_and_host(
+    model: bytes, bundled: list[tuple[str, np.ndarray]], files: list[Path], project: Path
+) -> M4fRun:
+    """The firmware on the emulated M4F: `bundled` compiled in (C arrays), then `files`
+    streamed in as host .wav files (semihosting); and the host pipeline on the same clips."""
+    board = load_board("mps2-an386")
+    bundle = speech_board.export(model, board, project, bundled, trace=True)
+    built = firmware.build(project, board)
+    run = speech_board.run(bundle, built.elf, files)
+    clips = [*bundled, *((f.name, read_wav(f)) for f in files)]
+    return run, speech_board.host_streams(model, clips), bundle, built
 
 
-@needs_pipeline
-def test_board_features_scores_and_detections_equal_the_host(m4f_run: M4fRun) -> None:
-    run, host, _, _ = m4f_run
+def _assert_board_equals_host(run: speech_board.Run, host: list[speech_board.Stream]) -> None:
     assert run.status == 0, run.log
     assert [s.name for s in run.streams] == [s.name for s in host]
     for board, want in zip(run.streams, host, strict=True):
@@ -214,18 +207,51 @@ def test_board_features_scores_and_detections_equal_the_host(m4f_run: M4fRun) ->
         assert board.scores == want.scores, f"{board.name}: scores differ"
         assert [(d.label, d.time) for d in board.detections] == [
             (d.label, d.time) for d in want.detections
-        ]
+        ], board.name
         for got, expected in zip(board.detections, want.detections, strict=True):
             assert abs(got.score - expected.score) <= 0.0100001  # both rounded to 0.01
-    heard = {s.name.split("_")[0].split(".")[0]: [d.label for d in s.detections] for s in host}
-    assert heard == EXPECTED
-    assert run.streams[2].summary == ""  # "no" was heard
-    assert run.streams[3].summary.startswith("heard nothing (mostly 'silence'")
+        # "heard nothing (mostly 'silence', 0.66 on average)": same label, same average
+        assert board.summary.split(",")[0] == want.summary.split(",")[0], board.name
+        if want.summary:
+            got_average, want_average = (float(x.summary.split(", ")[1][:4]) for x in (board, want))
+            assert abs(got_average - want_average) <= 0.0100001
+
+
+@pytest.fixture(scope="module")
+def own_model_run(toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> M4fRun:
+    """micro's own yes/no model with its demo clips compiled in and TFLM's four clips
+    streamed in from the host."""
+    files = [reference_path(f"{SPEECH}/testdata/{c}_1000ms.wav") for c in CLIPS]
+    bundled = [(name, read_wav(DATA / name)) for name in DEMO]
+    model = (DATA / "yes_no.tflite").read_bytes()
+    return _board_and_host(model, bundled, files, tmp_path_factory.mktemp("speech-m4f"))
 
 
 @needs_pipeline
-def test_instructions_per_step(m4f_run: M4fRun) -> None:
-    run, host, bundle, built = m4f_run
+def test_own_model_on_the_m4f_equals_the_host(own_model_run: M4fRun) -> None:
+    run, host, _, _ = own_model_run
+    _assert_board_equals_host(run, host)
+    assert {s.name: [d.label for d in s.detections] for s in host[: len(DEMO)]} == DEMO
+
+
+@pytest.mark.slow
+@needs_pipeline
+def test_tflm_model_on_the_m4f_equals_the_host(
+    toolchain: None, reference: Ref, tmp_path: Path
+) -> None:
+    """TFLM's micro_speech model: two of its clips compiled in, two streamed in."""
+    model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
+    paths = {c: reference(f"{SPEECH}/testdata/{c}_1000ms.wav") for c in CLIPS}
+    bundled = [(f"{c}.wav", read_wav(paths[c])) for c in ("yes", "noise")]
+    run, host, _, _ = _board_and_host(model, bundled, [paths["no"], paths["silence"]], tmp_path)
+    _assert_board_equals_host(run, host)
+    heard = {s.name.split("_")[0].split(".")[0]: [d.label for d in s.detections] for s in host}
+    assert heard == EXPECTED
+
+
+@needs_pipeline
+def test_instructions_per_step(own_model_run: M4fRun) -> None:
+    run, host, bundle, built = own_model_run
     assert len(run.steps) == sum(s.frames for s in host)
     assert [s.classified for s in run.steps[:74]] == [f >= 48 for f in range(74)]
     costs = speech_board.costs(run.steps)
@@ -237,21 +263,22 @@ def test_instructions_per_step(m4f_run: M4fRun) -> None:
         bundle.features_arena
         == micro.Interpreter.from_bytes(frontend.build_preprocessor()).arena_used_bytes()
     )
+    assert (
+        bundle.model_arena == micro.Interpreter.from_file(DATA / "yes_no.tflite").arena_used_bytes()
+    )
     assert built.sections[".bss"] >= bundle.features_arena + bundle.model_arena
     assert built.flash > bundle.features_program + bundle.model_program + bundle.clip_bytes
 
 
-def test_nano33ble_build_links_the_pdm_microphone(
-    toolchain: None, reference: Ref, tmp_path: Path
-) -> None:
+def test_nano33ble_build_links_the_pdm_microphone(toolchain: None, tmp_path: Path) -> None:
     """The Nano variant: same pipeline, the bundled clips, then its PDM microphone
     (boards/nano33ble/pdm.c: compiled and linked here, untested on hardware)."""
-    model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
     if _preprocessor_missing() is not None:
         pytest.skip(f"the preprocessor needs an op micro lacks here: {_preprocessor_missing()}")
     board = load_board("nano33ble")
-    clip = [("yes.wav", read_wav(reference(f"{SPEECH}/testdata/yes_1000ms.wav")))]
-    speech_board.export(model, board, tmp_path, clip, speech_board.Settings(every=5))
+    clips = [(name, read_wav(DATA / name)) for name in DEMO]
+    model = (DATA / "yes_no.tflite").read_bytes()
+    speech_board.export(model, board, tmp_path, clips, speech_board.Settings(every=12))
     built = firmware.build(tmp_path, board)
     symbols = firmware.symbols(built.elf)
     assert {"micro_audio_open", "micro_audio_read", "pdm_handler", "main"} <= symbols.keys()
