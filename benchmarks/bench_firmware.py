@@ -15,7 +15,9 @@ import argparse
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,9 +33,14 @@ MODELS = {
 }
 COUNT_BOARD = "mps2-an386"
 SIZE_BOARDS = ["mps2-an386", "nano33ble"]
+# Instructions per inference on a Cortex-M4F (DESIGN.md's measured anchors).
+ANCHORS = {
+    "micro_speech": (9.31e6, 1.50e6),  # TFLM reference kernels, TFLM + CMSIS-NN
+    "person_detect": (95.6e6, 22.9e6),
+}
 
 
-def bench(name: str, path: Path) -> dict[str, object]:
+def bench(name: str, path: Path) -> dict[str, Any]:
     it = micro.Interpreter.from_file(path)
     compiled = it.compiled
     rng = np.random.default_rng(0)
@@ -41,7 +48,7 @@ def bench(name: str, path: Path) -> dict[str, object]:
     for slot in compiled.inputs:
         info = np.iinfo(slot.dtype)
         inputs.append(rng.integers(info.min, info.max, slot.shape, np.int64).astype(slot.dtype))
-    row: dict[str, object] = {"model": name, "arena": it.arena_used_bytes()}
+    row: dict[str, Any] = {"model": name, "arena": it.arena_used_bytes()}
     with tempfile.TemporaryDirectory(prefix="micro-bench-") as tmp:
         result = firmware.flash(
             compiled.program, COUNT_BOARD, [[x.tobytes() for x in inputs]], Path(tmp) / "m4f"
@@ -55,11 +62,14 @@ def bench(name: str, path: Path) -> dict[str, object]:
             run.outputs[(0, k)] == it.get_output(k).tobytes() for k in range(len(compiled.outputs))
         )
         per_op: dict[str, int] = defaultdict(int)
+        macs: dict[str, int] = defaultdict(int)
         for step, n in zip(compiled.steps, run.step_instructions, strict=True):
             per_op[step.op_name] += n
+            macs[step.op_name] += step.macs
         row.update(
             instructions=run.instructions[0],
             per_op=dict(sorted(per_op.items(), key=lambda kv: -kv[1])),
+            macs=dict(macs),
             matches_host=same,
             program=len(compiled.program),
         )
@@ -72,6 +82,43 @@ def bench(name: str, path: Path) -> dict[str, object]:
             row[f"flash {board}"] = built.flash
             row[f"ram {board}"] = built.ram
     return row
+
+
+def markdown(rows: list[dict[str, Any]], out: Callable[[str], object]) -> None:
+    """The README's tables: instructions against the anchors, per op type, flash and RAM."""
+    out(
+        "| model | micro | TFLM reference kernels | TFLM + CMSIS-NN | = host |\n"
+        "|---|---|---|---|---|\n"
+    )
+    for r in rows:
+        ref, cmsis = ANCHORS.get(r["model"], (None, None))
+        anchors = [f"{a / 1e6:.2f} M" if a else "-" for a in (ref, cmsis)]
+        n = r["instructions"]
+        ours = f"{n / 1e6:.2f} M" if n >= 100_000 else f"{n:,}"
+        out(
+            f"| {r['model']} | **{ours}** | {anchors[0]} | "
+            f"{anchors[1]} | {'yes' if r['matches_host'] else 'NO'} |\n"
+        )
+    out("\n| model | op | instructions | share | MACs | instructions / MAC |\n")
+    out("|---|---|---|---|---|---|\n")
+    for r in rows:
+        for op, n in r["per_op"].items():
+            m = r["macs"].get(op, 0)
+            per_mac = f"{n / m:.2f}" if m else "-"
+            out(
+                f"| {r['model']} | {op} | {n:,} | {100 * n / r['instructions']:.1f}% | "
+                f"{m:,} | {per_mac} |\n"
+            )
+    out(
+        "\n| model | program B | arena B | flash B (an386 / Nano 33 BLE) "
+        "| RAM B (an386 / Nano 33 BLE) |\n|---|---|---|---|---|\n"
+    )
+    for r in rows:
+        out(
+            f"| {r['model']} | {r['program']:,} | {r['arena']:,} | "
+            f"{r['flash mps2-an386']:,} / {r['flash nano33ble']:,} | "
+            f"{r['ram mps2-an386']:,} / {r['ram nano33ble']:,} |\n"
+        )
 
 
 def main() -> int:
@@ -88,28 +135,18 @@ def main() -> int:
             sys.stderr.write(f"{name}: skipped, {exc}\n")
     out = sys.stdout.write
     if args.markdown:
-        out(
-            "| model | M4F instructions / inference | program B | arena B | flash B (an386 / "
-            "Nano 33 BLE) | RAM B (an386 / Nano 33 BLE) | = host |\n|---|---|---|---|---|---|---|\n"
-        )
+        markdown(rows, out)
+        return 0
     for r in rows:
-        if args.markdown:
-            out(
-                f"| {r['model']} | {r['instructions']:,} | {r['program']:,} | {r['arena']:,} | "
-                f"{r['flash mps2-an386']:,} / {r['flash nano33ble']:,} | "
-                f"{r['ram mps2-an386']:,} / {r['ram nano33ble']:,} | "
-                f"{'yes' if r['matches_host'] else 'NO'} |\n"
-            )
-        else:
-            out(
-                f"{r['model']}: {r['instructions']:,} instructions on {COUNT_BOARD}; "
-                + ", ".join(f"{k} {v:,}" for k, v in r.items() if k.startswith(("flash", "ram")))
-                + f"; output equals host: {r['matches_host']}\n"
-            )
-            per_op = r["per_op"]
-            assert isinstance(per_op, dict)
-            for op, n in per_op.items():
-                out(f"    {op:<24} {n:>12,}  {100 * n / r['instructions']:5.1f}%\n")
+        out(
+            f"{r['model']}: {r['instructions']:,} instructions on {COUNT_BOARD}; "
+            + ", ".join(f"{k} {v:,}" for k, v in r.items() if k.startswith(("flash", "ram")))
+            + f"; output equals host: {r['matches_host']}\n"
+        )
+        per_op = r["per_op"]
+        assert isinstance(per_op, dict)
+        for op, n in per_op.items():
+            out(f"    {op:<24} {n:>12,}  {100 * n / r['instructions']:5.1f}%\n")
     return 0
 
 

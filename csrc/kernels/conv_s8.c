@@ -10,7 +10,9 @@
 
 #include <string.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/conv_s8_dsp.h"
 #include "check.h"
 #include "requant.h"
 
@@ -152,7 +154,8 @@ micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *inpu
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_conv_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6]);
+    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(params, op[0], op[1], op[2], op[3],
+                                                          op[4], op[5], op[6]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

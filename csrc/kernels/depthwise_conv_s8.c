@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/depthwise_conv_s8_dsp.h"
 #include "check.h"
 #include "requant.h"
 
@@ -204,7 +206,8 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_depthwise_conv_s8(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+    return (MICRO_DSP ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
+        params, op[0], op[1], op[2], op[3], op[4], op[5]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

@@ -1,6 +1,8 @@
 #include "micro/kernels/fully_connected_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/fully_connected_s8_dsp.h"
 #include "check.h"
 #include "requant.h"
 
@@ -36,7 +38,8 @@ micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t 
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_fully_connected_s8(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+    return (MICRO_DSP ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
+        params, op[0], op[1], op[2], op[3], op[4], op[5]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

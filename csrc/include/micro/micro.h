@@ -20,9 +20,12 @@
 #include "micro/kernel.h"
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/kernels/fully_connected_f32.h"
+#include "micro/kernels/fully_connected_s8_dsp.h"
 /* convolutions */
 #include "micro/kernels/conv_s8.h"
 #include "micro/kernels/depthwise_conv_s8.h"
+#include "micro/kernels/conv_s8_dsp.h"
+#include "micro/kernels/depthwise_conv_s8_dsp.h"
 
 /* pooling, reductions, softmax, logistic, tanh */
 #include "micro/kernels/average_pool_s8.h"

@@ -1,0 +1,30 @@
+/*
+ * Build configuration: the one place that decides which kernel variants a build runs.
+ * Kernels include it; it is not part of the public API (micro.h does not include it).
+ *
+ * MICRO_DSP = 1 where the Armv7E-M DSP extension is available (Cortex-M4, M7, M33 with
+ * DSP, ...: __ARM_FEATURE_DSP): CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED steps then
+ * run their *_dsp twins (dual 16-bit multiply-accumulates), which give the same bytes as
+ * the reference kernels. Elsewhere (the host, Cortex-M0+/M3) the reference kernels run;
+ * the twins still compile there, in portable C, so the host tests them against their
+ * oracles. Build with -DMICRO_DSP=0 to run the reference kernels on a DSP core.
+ */
+#ifndef MICRO_CONFIG_H
+#define MICRO_CONFIG_H
+
+#ifndef MICRO_DSP
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define MICRO_DSP 1
+#else
+#define MICRO_DSP 0
+#endif
+#endif
+
+/* Keeps a hot inner loop out of its caller, so it has every register to itself. */
+#if defined(__GNUC__)
+#define MICRO_NOINLINE __attribute__((noinline))
+#else
+#define MICRO_NOINLINE
+#endif
+
+#endif

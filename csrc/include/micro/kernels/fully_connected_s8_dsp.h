@@ -1,0 +1,17 @@
+/*
+ * FULLY_CONNECTED int8 on the DSP extension's dual 16-bit multiply-accumulates
+ * (Cortex-M4/M7): the twin of micro_fully_connected_s8, with the same params, operands and
+ * output bytes (see fully_connected_s8.h). Steps run it when MICRO_DSP is set
+ * (micro/config.h).
+ */
+#ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_H
+#define MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_H
+
+#include "micro/kernels/fully_connected_s8.h"
+
+micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
+                                            const int8_t *input, const int8_t *filter,
+                                            const int32_t *bias, const int32_t *multiplier,
+                                            const int32_t *shift, int8_t *output);
+
+#endif

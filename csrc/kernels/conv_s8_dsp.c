@@ -1,0 +1,300 @@
+/*
+ * CONV_2D int8 as im2col + a 2x2 GEMM on dual 16-bit multiply-accumulates (SMLAD), the
+ * twin of micro_conv_s8 (conv_s8.c, its oracle: same bytes out).
+ *
+ * Output pixels go two at a time. Their patches (input_zp where the window leaves the
+ * image) are widened to int16 into the scratch, interleaved by blocks of 4 values so that
+ * the two SXTB16 of a filter word line up with one 64-bit scratch word:
+ *
+ *   word 2j + p = pixel p's values (4j, 4j + 2) | (4j + 1, 4j + 3) << 32
+ *               = SXTB16(filter word j)         | SXTB16(filter word j, ROR 8) << 32
+ *
+ * A pass dots two filters with both pixels: per 4 values, 2 filter loads, 4 SXTB16,
+ * 2 double-word loads and 8 SMLAD for 16 multiply-accumulates. Accumulators start at the
+ * bias (sums wrap modulo 2^32, so the order changes no bit). Filter rows are zero past
+ * K = FH*FW*I, so only ceil(K / 8) * 8 values are dotted, the scratch zero there.
+ */
+#include "micro/kernels/conv_s8_dsp.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dsp.h"
+
+static inline uint64_t widen4(uint32_t v)
+{
+    return (uint64_t)micro_sxtb16(v) | (uint64_t)micro_sxtb16_hi(v) << 32;
+}
+
+/* Widens n int8 (a multiple of 4) at src into a pixel's words from dst on. */
+static inline void widen_run(uint64_t *dst, const int8_t *src, int32_t n)
+{
+    for (const int8_t *end = src + n; src != end; src += 4, dst += 2) {
+        *dst = widen4(micro_read4(src));
+    }
+}
+
+/* A patch assembled as int8 in a small buffer, widened into the scratch every time the
+ * buffer fills (whole blocks of 4; the leftover bytes move to the front). */
+#define STAGE 128
+
+typedef struct {
+    int8_t bytes[STAGE];
+    int32_t n;
+    uint64_t *dst;
+} stage_t;
+
+static void stage_flush(stage_t *st)
+{
+    const int32_t whole = st->n & ~3;
+    widen_run(st->dst, st->bytes, whole);
+    st->dst += whole / 2;
+    for (int32_t i = whole; i < st->n; ++i) {
+        st->bytes[i - whole] = st->bytes[i];
+    }
+    st->n -= whole;
+}
+
+static void stage_copy(stage_t *st, const int8_t *src, int32_t n)
+{
+    while (n > 0) {
+        int32_t m = STAGE - st->n;
+        m = m < n ? m : n;
+        int8_t *to = st->bytes + st->n;
+        int32_t i = 0;
+        for (; i + 4 <= m; i += 4) {
+            const uint32_t v = micro_read4(src + i);
+            memcpy(to + i, &v, sizeof v);
+        }
+        for (; i < m; ++i) {
+            to[i] = src[i];
+        }
+        src += m;
+        n -= m;
+        st->n += m;
+        if (st->n == STAGE) {
+            stage_flush(st);
+        }
+    }
+}
+
+static void stage_set(stage_t *st, int32_t value, int32_t n)
+{
+    while (n > 0) {
+        int32_t m = STAGE - st->n;
+        m = m < n ? m : n;
+        int8_t *to = st->bytes + st->n;
+        for (int32_t i = 0; i < m; ++i) {
+            to[i] = (int8_t)value;
+        }
+        n -= m;
+        st->n += m;
+        if (st->n == STAGE) {
+            stage_flush(st);
+        }
+    }
+}
+
+/* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
+ * values (zero past K). With one group and no horizontal dilation a window row is one run
+ * of the image row (input_zp on the columns outside it); otherwise each tap's I channels
+ * are a run. */
+static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+                   int32_t ox, int32_t g, uint64_t *words, int32_t pix, int32_t pairs)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t depth = p->filter_depth, fw = p->filter_width, zp = p->input_zp;
+    const int32_t iy0 = oy * p->stride_height - p->pad_top;
+    const int32_t ix0 = ox * p->stride_width - p->pad_left;
+    const int8_t *base = image + (int64_t)g * depth;
+    const int32_t span = fw * depth;
+    const int runs = p->dilation_width == 1 && p->groups == 1;
+    /* With runs, taps [fx_lo, fx_hi) of a window row lie inside the image. */
+    const int32_t fx_lo = ix0 < 0 ? (-ix0 < fw ? -ix0 : fw) : 0;
+    const int32_t fx_hi = width - ix0 < fw ? (width - ix0 > fx_lo ? width - ix0 : fx_lo) : fw;
+    const int64_t line_size = (int64_t)width * channels;
+    if (runs && fx_lo == 0 && fx_hi == fw && (span & 7) == 0) {
+        /* The common case: whole window rows of whole 8-value pairs, widened directly. */
+        const int8_t *src = base + (int64_t)iy0 * line_size + (int64_t)ix0 * channels;
+        const int64_t src_step = p->dilation_height * line_size;
+        const uint64_t quad = ((uint64_t)zp & 0xFFFFu) * UINT64_C(0x0001000100010001);
+        uint64_t *dst = words + pix;
+        const int32_t dst_step = span / 2; /* 64-bit words a row takes, both pixels */
+        int32_t iy = iy0;
+        for (int32_t fy = 0; fy < p->filter_height;
+             ++fy, src += src_step, dst += dst_step, iy += p->dilation_height) {
+            if (iy >= 0 && iy < height) {
+                widen_run(dst, src, span);
+            } else {
+                for (int32_t i = 0; i < dst_step; i += 2) {
+                    dst[i] = quad;
+                }
+            }
+        }
+        return;
+    }
+    stage_t st;
+    st.n = 0;
+    st.dst = words + pix;
+    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_height;
+        if (iy < 0 || iy >= height) {
+            stage_set(&st, zp, span);
+            continue;
+        }
+        const int8_t *line = base + (int64_t)iy * line_size;
+        if (runs) {
+            stage_set(&st, zp, fx_lo * depth);
+            if (fx_hi > fx_lo) {
+                stage_copy(&st, line + (int64_t)(ix0 + fx_lo) * channels,
+                           (fx_hi - fx_lo) * depth);
+            }
+            stage_set(&st, zp, (fw - fx_hi) * depth);
+            continue;
+        }
+        for (int32_t fx = 0; fx < fw; ++fx) {
+            const int32_t ix = ix0 + fx * p->dilation_width;
+            if (ix < 0 || ix >= width) {
+                stage_set(&st, zp, depth);
+            } else {
+                stage_copy(&st, line + (int64_t)ix * channels, depth);
+            }
+        }
+    }
+    stage_set(&st, 0, 8 * pairs - p->filter_height * span);
+    stage_flush(&st);
+}
+
+/* s[2r + f] += the dot of scratch pixel r with filter row w_f, over 8 * pairs values. */
+#define MICRO_DOT_BLOCK(a, b)                                                              \
+    do {                                                                                   \
+        const uint32_t a_even = micro_sxtb16(a), a_odd = micro_sxtb16_hi(a);               \
+        const uint32_t b_even = micro_sxtb16(b), b_odd = micro_sxtb16_hi(b);               \
+        uint64_t px = *x++;                                                                \
+        s00 = micro_smlad((uint32_t)px, a_even, s00);                                      \
+        s00 = micro_smlad((uint32_t)(px >> 32), a_odd, s00);                               \
+        s01 = micro_smlad((uint32_t)px, b_even, s01);                                      \
+        s01 = micro_smlad((uint32_t)(px >> 32), b_odd, s01);                               \
+        px = *x++;                                                                         \
+        s10 = micro_smlad((uint32_t)px, a_even, s10);                                      \
+        s10 = micro_smlad((uint32_t)(px >> 32), a_odd, s10);                               \
+        s11 = micro_smlad((uint32_t)px, b_even, s11);                                      \
+        s11 = micro_smlad((uint32_t)(px >> 32), b_odd, s11);                               \
+    } while (0)
+
+MICRO_NOINLINE static void dot_2x2(const uint64_t *x, const int8_t *w0, const int8_t *w1,
+                                   int32_t pairs, int32_t *s)
+{
+    int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
+    for (; pairs >= 2; pairs -= 2, w0 += 16, w1 += 16) {
+        MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 8), micro_read4(w1 + 8));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 12), micro_read4(w1 + 12));
+    }
+    if (pairs > 0) {
+        MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
+    }
+    s[0] = s00;
+    s[1] = s01;
+    s[2] = s10;
+    s[3] = s11;
+}
+
+#undef MICRO_DOT_BLOCK
+
+/* What a pass over a group's filters needs besides the pixel pair's outputs. */
+typedef struct {
+    const uint64_t *words;
+    const int8_t *filter;
+    int32_t row, pairs;
+    const int32_t *bias, *multiplier, *shift;
+    int32_t zp, zp2, lo, hi;
+} pass_t;
+
+/* Filters [first, last) on the scratch's pixel pair, any requantization. */
+MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last,
+                                    int8_t *out0, int8_t *out1)
+{
+    for (int32_t o = first; o < last; o += 2) {
+        const int32_t o1 = o + 1 < last ? o + 1 : o;
+        int32_t s[4] = {c->bias[o], c->bias[o1], c->bias[o], c->bias[o1]};
+        dot_2x2(c->words, c->filter + (int64_t)o * c->row, c->filter + (int64_t)o1 * c->row,
+                c->pairs, s);
+        const micro_requant_channel_t c0 = micro_requant_channel(c->multiplier[o], c->shift[o]);
+        const micro_requant_channel_t c1 =
+            micro_requant_channel(c->multiplier[o1], c->shift[o1]);
+        out0[o] = (int8_t)micro_requant_out(s[0], c0, c->zp, c->zp2, c->lo, c->hi);
+        out1[o] = (int8_t)micro_requant_out(s[2], c0, c->zp, c->zp2, c->lo, c->hi);
+        out0[o1] = (int8_t)micro_requant_out(s[1], c1, c->zp, c->zp2, c->lo, c->hi);
+        out1[o1] = (int8_t)micro_requant_out(s[3], c1, c->zp, c->zp2, c->lo, c->hi);
+    }
+}
+
+/* The same when micro_requant_fast_ok holds. */
+MICRO_NOINLINE static void pass_fast(const pass_t *c, int32_t first, int32_t last,
+                                     int8_t *out0, int8_t *out1)
+{
+    const int32_t zp2 = c->zp2;
+    for (int32_t o = first; o < last; o += 2) {
+        const int32_t o1 = o + 1 < last ? o + 1 : o;
+        int32_t s[4] = {c->bias[o], c->bias[o1], c->bias[o], c->bias[o1]};
+        dot_2x2(c->words, c->filter + (int64_t)o * c->row, c->filter + (int64_t)o1 * c->row,
+                c->pairs, s);
+        const int32_t m0 = (int32_t)((uint32_t)c->multiplier[o] << 1), r0 = ~c->shift[o];
+        const int32_t m1 = (int32_t)((uint32_t)c->multiplier[o1] << 1), r1 = ~c->shift[o1];
+        out0[o] = (int8_t)micro_requant_fast_out(s[0], m0, r0, zp2);
+        out1[o] = (int8_t)micro_requant_fast_out(s[2], m0, r0, zp2);
+        out0[o1] = (int8_t)micro_requant_fast_out(s[1], m1, r1, zp2);
+        out1[o1] = (int8_t)micro_requant_fast_out(s[3], m1, r1, zp2);
+    }
+}
+
+micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias,
+                                 const int32_t *multiplier, const int32_t *shift,
+                                 int16_t *scratch, int8_t *output)
+{
+    if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0) {
+        return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
+    }
+    const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
+    const int32_t per_group = p->output_depth / p->groups;
+    const int32_t depth_out = p->output_depth;
+    const int32_t pixels = p->output_height * p->output_width;
+    const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
+    pass_t c;
+    c.words = (const uint64_t *)(void *)scratch;
+    c.filter = filter;
+    c.row = (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
+    c.pairs = (k + 7) / 8; /* 8 * pairs <= row: MICRO_CONV_S8_K_ALIGN is 16 */
+    c.bias = bias;
+    c.multiplier = multiplier;
+    c.shift = shift;
+    c.zp = p->output_zp;
+    c.zp2 = 1 + 2 * p->output_zp;
+    c.lo = p->act_min;
+    c.hi = p->act_max;
+    void (*pass)(const pass_t *, int32_t, int32_t, int8_t *, int8_t *) =
+        micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi) ? pass_fast : pass_any;
+    uint64_t *words = (uint64_t *)(void *)scratch;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + b * image_size;
+        int8_t *out_image = output + (int64_t)b * pixels * depth_out;
+        for (int32_t pix = 0; pix < pixels; pix += 2) {
+            const int32_t pix1 = pix + 1 < pixels ? pix + 1 : pix;
+            int8_t *out0 = out_image + (int64_t)pix * depth_out;
+            int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
+            for (int32_t g = 0; g < p->groups; ++g) {
+                gather(p, image, pix / p->output_width, pix % p->output_width, g, words, 0,
+                       c.pairs);
+                gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, words, 1,
+                       c.pairs);
+                pass(&c, g * per_group, (g + 1) * per_group, out0, out1);
+            }
+        }
+    }
+    return MICRO_OK;
+}

@@ -1,0 +1,240 @@
+/*
+ * Dual 16-bit arithmetic of the Armv7E-M DSP extension (internal to the *_dsp kernels).
+ *
+ * A uint32_t holds two int16 lanes, lane 0 in bits 0-15. With MICRO_DSP each helper is
+ * one instruction through the compiler's <arm_acle.h>; otherwise it is portable C with
+ * the instruction's exact result, so the *_dsp kernels also build, and are tested against
+ * their reference twins, on the host. Accumulations wrap modulo 2^32 like the
+ * instructions (which only set the sticky Q flag) and like the reference's int32 sums.
+ */
+#ifndef MICRO_KERNELS_DSP_H
+#define MICRO_KERNELS_DSP_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "micro/config.h"
+
+#if MICRO_DSP
+#include <arm_acle.h>
+#endif
+
+/* 4 bytes from any address (one LDR on cores with unaligned access, e.g. M4/M7). */
+static inline uint32_t micro_read4(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+#if MICRO_DSP
+
+/* Bytes 0 and 2 of x, sign-extended into lanes 0 and 1 (SXTB16). */
+static inline uint32_t micro_sxtb16(uint32_t x)
+{
+    return (uint32_t)__sxtb16((int8x4_t)x);
+}
+
+/* Bytes 1 and 3 of x, sign-extended into lanes 0 and 1 (SXTB16 with ROR #8: ACLE has
+ * no rotate operand and GCC does not fold one in, hence the one-instruction asm). */
+#if defined(__GNUC__)
+static inline uint32_t micro_sxtb16_hi(uint32_t x)
+{
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#else
+static inline uint32_t micro_sxtb16_hi(uint32_t x)
+{
+    return (uint32_t)__sxtb16((int8x4_t)(x >> 8));
+}
+#endif
+
+/* acc + x.lane0 * y.lane0 + x.lane1 * y.lane1 (SMLAD). */
+static inline int32_t micro_smlad(uint32_t x, uint32_t y, int32_t acc)
+{
+    return __smlad((int16x2_t)x, (int16x2_t)y, acc);
+}
+
+/* acc + x.lane0 * y.lane0 (SMLABB). */
+static inline int32_t micro_smlabb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return __smlabb((int32_t)x, (int32_t)y, acc);
+}
+
+/* acc + x.lane1 * y.lane1 (SMLATT). */
+static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
+{
+    return __smlatt((int32_t)x, (int32_t)y, acc);
+}
+
+/* a + b saturated to the int32 range (QADD). */
+static inline int32_t micro_qadd(int32_t a, int32_t b)
+{
+    return __qadd(a, b);
+}
+
+
+/* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
+ * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
+ * ACLE intrinsic that GCC turns into the one instruction. */
+#if defined(__GNUC__)
+static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
+    return r;
+}
+
+static inline int32_t micro_ssat8_half(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
+    return r;
+}
+#else
+static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
+{
+    const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
+    return (int32_t)((uint32_t)acc + (uint32_t)high);
+}
+
+static inline int32_t micro_ssat8_half(int32_t x)
+{
+    return __ssat(x >> 1, 8);
+}
+#endif
+
+#else
+
+static inline int32_t micro_lane(uint32_t x, int lane)
+{
+    return (int32_t)(int16_t)(uint16_t)(x >> (16 * lane));
+}
+
+static inline uint32_t micro_sxtb16(uint32_t x)
+{
+    const uint32_t lo = (uint32_t)(int32_t)(int8_t)(uint8_t)x & 0xFFFFu;
+    const uint32_t hi = (uint32_t)(int32_t)(int8_t)(uint8_t)(x >> 16) & 0xFFFFu;
+    return lo | hi << 16;
+}
+
+static inline uint32_t micro_sxtb16_hi(uint32_t x)
+{
+    return micro_sxtb16(x >> 8);
+}
+
+static inline int32_t micro_smlad(uint32_t x, uint32_t y, int32_t acc)
+{
+    const int32_t p0 = micro_lane(x, 0) * micro_lane(y, 0);
+    const int32_t p1 = micro_lane(x, 1) * micro_lane(y, 1);
+    return (int32_t)((uint32_t)acc + (uint32_t)p0 + (uint32_t)p1);
+}
+
+static inline int32_t micro_smlabb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 0) * micro_lane(y, 0)));
+}
+
+static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 1) * micro_lane(y, 1)));
+}
+
+static inline int32_t micro_qadd(int32_t a, int32_t b)
+{
+    const int64_t s = (int64_t)a + b;
+    return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+}
+
+static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
+{
+    const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
+    return (int32_t)((uint32_t)acc + (uint32_t)high);
+}
+
+static inline int32_t micro_ssat8_half(int32_t x)
+{
+    const int32_t h = x >> 1;
+    return h < -128 ? -128 : (h > 127 ? 127 : h);
+}
+
+#endif
+
+
+/*
+ * clamp(micro_requantize(acc, multiplier, shift) + output_zp, lo, hi) (requant.h), bit for
+ * bit, in fewer instructions, for a multiplier in [0, 2^31) (the kernels' checks ensure
+ * it; then the high multiply never saturates):
+ *   - y = floor((x * m + 2^30) / 2^31) is one SMMLAR: floor((x * 2m + 2^31) / 2^32), and
+ *     when m >= 2^30, 2m only fits as the int32 2m - 2^32, which takes x off the high word:
+ *     the accumulate operand adds it back (x & mask);
+ *   - y lies in (INT32_MIN, INT32_MAX), so for a right shift e >= 1 the division rounding
+ *     half away from zero is (((y - (y < 0)) >> (e - 1)) + 1) >> 1 (nested floors), and
+ *     the zero point joins before the last shift as 2 * zp: the saturating add only
+ *     saturates far outside [-128, 127], where the clamp gives the same byte;
+ *   - with e == 0 the zero point is added with the reference's wrap-around.
+ * A channel's constants come from micro_requant_channel once per call.
+ */
+typedef struct {
+    int32_t m2;         /* 2 * multiplier modulo 2^32 */
+    int32_t mask;       /* -1 if multiplier >= 2^30, else 0 */
+    int32_t left;       /* left shift before the multiply, 0..30 */
+    int32_t right1;     /* right shift after it minus 1: -1..30 (-1: none) */
+} micro_requant_channel_t;
+
+static inline micro_requant_channel_t micro_requant_channel(int32_t multiplier, int32_t shift)
+{
+    micro_requant_channel_t c;
+    c.m2 = (int32_t)((uint32_t)multiplier << 1);
+    c.mask = multiplier >= (INT32_C(1) << 30) ? -1 : 0;
+    c.left = shift > 0 ? shift : 0;
+    c.right1 = (shift > 0 ? 0 : -shift) - 1;
+    return c;
+}
+
+/* zp2 = 1 + 2 * output_zp. */
+static inline int32_t micro_requant_out(int32_t acc, micro_requant_channel_t c,
+                                        int32_t output_zp, int32_t zp2, int32_t lo, int32_t hi)
+{
+    const int32_t x = (int32_t)((uint32_t)acc << c.left);
+    const int32_t y = micro_smmlar(x, c.m2, x & c.mask);
+    int32_t v;
+    if (c.right1 < 0) {
+        v = (int32_t)((uint32_t)y + (uint32_t)output_zp);
+    } else {
+        v = micro_qadd((y + (y >> 31)) >> c.right1, zp2) >> 1;
+    }
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/*
+ * The common case in fewer instructions still: every multiplier in [2^30, 2^31) (all but
+ * a zero scale), every shift <= -1 (scales below 1/2) and no activation clamp beyond
+ * int8's. Then there is no left shift, the high multiply needs no mask, and the clamp is
+ * one SSAT. micro_requant_fast_ok tells, once per call, whether it applies.
+ */
+static inline int micro_requant_fast_ok(const int32_t *multiplier, const int32_t *shift,
+                                        int32_t n, int32_t lo, int32_t hi)
+{
+    if (lo != -128 || hi != 127) {
+        return 0;
+    }
+    for (int32_t i = 0; i < n; ++i) {
+        if (multiplier[i] < (INT32_C(1) << 30) || shift[i] > -1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* m2 = 2 * multiplier modulo 2^32, right1 = -shift - 1 (= ~shift), zp2 = 1 + 2 * zp. */
+static inline int32_t micro_requant_fast_out(int32_t acc, int32_t m2, int32_t right1,
+                                             int32_t zp2)
+{
+    const int32_t y = micro_smmlar(acc, m2, acc);
+    return micro_ssat8_half(micro_qadd((y + (y >> 31)) >> right1, zp2));
+}
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * FULLY_CONNECTED int8 on dual 16-bit multiply-accumulates (SMLAD), the twin of
+ * micro_fully_connected_s8 (fully_connected_s8.c, its oracle: same bytes out).
+ *
+ * Each input row is dotted with four filter rows at a time: per 4 values, the input word
+ * is split once by SXTB16 into its even and odd values, each filter word likewise, and
+ * two SMLAD per filter add the 4 products. Accumulators start at bias - filter_zp * the
+ * row's sum (every sum wraps modulo 2^32, as the reference's int32 arithmetic does).
+ */
+#include "micro/kernels/fully_connected_s8_dsp.h"
+
+#include <stdint.h>
+
+#include "dsp.h"
+
+/* acc[j] += the dot of x with filter row w + j * depth, j < 4, over n values. */
+MICRO_NOINLINE static void dot_1x4(const int8_t *x, const int8_t *w, int32_t depth, int32_t n,
+                                   int32_t *acc)
+{
+    const int8_t *w0 = w, *w1 = w + depth, *w2 = w + 2 * depth, *w3 = w + 3 * depth;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k);
+        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
+        uint32_t wv = micro_read4(w0 + k);
+        a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
+        a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
+        wv = micro_read4(w1 + k);
+        a1 = micro_smlad(x_even, micro_sxtb16(wv), a1);
+        a1 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a1);
+        wv = micro_read4(w2 + k);
+        a2 = micro_smlad(x_even, micro_sxtb16(wv), a2);
+        a2 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a2);
+        wv = micro_read4(w3 + k);
+        a3 = micro_smlad(x_even, micro_sxtb16(wv), a3);
+        a3 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a3);
+    }
+    for (; k < n; ++k) {
+        const int32_t xv = x[k];
+        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[k]));
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[k]));
+        a2 = (int32_t)((uint32_t)a2 + (uint32_t)(xv * w2[k]));
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(xv * w3[k]));
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* acc + the dot of x with w over n values. */
+static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
+{
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k), wv = micro_read4(w + k);
+        acc = micro_smlad(micro_sxtb16(xv), micro_sxtb16(wv), acc);
+        acc = micro_smlad(micro_sxtb16_hi(xv), micro_sxtb16_hi(wv), acc);
+    }
+    for (; k < n; ++k) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)(x[k] * w[k]));
+    }
+    return acc;
+}
+
+micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
+                                            const int8_t *input, const int8_t *filter,
+                                            const int32_t *bias, const int32_t *multiplier,
+                                            const int32_t *shift, int8_t *output)
+{
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    const int32_t channels = p->per_channel ? units : 1;
+    const int32_t zp = p->output_zp, zp2 = 1 + 2 * p->output_zp;
+    const int fast = micro_requant_fast_ok(multiplier, shift, channels, p->act_min, p->act_max);
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *row = input + (int64_t)b * depth;
+        int8_t *out = output + (int64_t)b * units;
+        uint32_t zp_sum = 0;
+        if (p->filter_zp != 0) {
+            int32_t sum = 0;
+            for (int32_t k = 0; k < depth; ++k) {
+                sum += row[k];
+            }
+            zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
+        }
+        for (int32_t n = 0; n < units;) {
+            int32_t acc[4];
+            const int32_t group = units - n >= 4 ? 4 : 1;
+            for (int32_t j = 0; j < group; ++j) {
+                acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
+            }
+            if (group == 4) {
+                dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
+            } else {
+                acc[0] = dot_1x1(row, filter + (int64_t)n * depth, depth, acc[0]);
+            }
+            for (int32_t j = 0; j < group; ++j, ++n) {
+                const int32_t c = p->per_channel ? n : 0;
+                if (fast) {
+                    out[n] = (int8_t)micro_requant_fast_out(
+                        acc[j], (int32_t)((uint32_t)multiplier[c] << 1), ~shift[c], zp2);
+                } else {
+                    out[n] = (int8_t)micro_requant_out(acc[j],
+                                                       micro_requant_channel(multiplier[c], shift[c]),
+                                                       zp, zp2, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+    return MICRO_OK;
+}

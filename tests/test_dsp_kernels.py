@@ -1,0 +1,259 @@
+"""The *_dsp kernels (Cortex-M4/M7 DSP extension twins; on the host their portable C) give
+the bytes of their reference kernels, the oracle, over random params and data: shapes,
+strides, dilations, padding, groups, depth multipliers, zero points, activation clamps,
+and requantizations that take the fast path (multiplier in [2^30, 2^31), shift <= -1, no
+clamp) and those that do not (left shifts, small or zero multipliers, wide accumulators).
+The firmware parity tests run the same kernels with the DSP instructions on QEMU."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from micro._ffi import ffi, kernel_id, lib
+
+CASES = 150
+K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
+SCRATCH_ROWS = int(lib.MICRO_CONV_S8_SCRATCH_ROWS)
+
+
+def ptr(array: np.ndarray, ctype: str) -> Any:
+    return ffi.cast(ctype + " *", ffi.from_buffer(array))
+
+
+def requant(rng: np.random.Generator, n: int, small: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel multipliers and shifts: mostly the fast path's, sometimes anything valid.
+    Scales suit the data (small values take shifts near 0) so outputs land inside the
+    clamp, where a wrong rounding shows."""
+    mult = rng.integers(1 << 30, 1 << 31, n, dtype=np.int64)
+    lo, hi = (-6, 0) if small else (-14, -5)
+    shift = rng.integers(lo, hi, n)
+    if rng.random() < 0.4:
+        kind = rng.integers(0, 5, n)
+        mult = np.where(kind == 1, rng.integers(0, 1 << 30, n), mult)
+        mult = np.where(kind == 2, 0, mult)
+        shift = np.where(kind == 3, rng.integers(-31, 31, n), shift)
+        shift = np.where(kind == 4, rng.integers(0, 3, n) if small else shift, shift)
+    return mult.astype(np.int32), shift.astype(np.int32)
+
+
+def activation(rng: np.random.Generator) -> tuple[int, int]:
+    if rng.random() < 0.5:
+        return -128, 127
+    lo = int(rng.integers(-128, 128))
+    return lo, int(rng.integers(lo, 128))
+
+
+def bias(rng: np.random.Generator, n: int, small: bool) -> np.ndarray:
+    wide = rng.random() < 0.1
+    limit = (1 << 31) - 1 if wide else 1 << (4 if small else 16)
+    return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int32)
+
+
+def int8(rng: np.random.Generator, n: int, small: bool = False) -> np.ndarray:
+    limit = 4 if small else 128
+    return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int8)
+
+
+def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
+    """The kernel's own check accepts the case (so it is one the runtime would run)."""
+    entry = lib.micro_kernel_get(kernel_id(kernel))
+    ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(a)) for a in operands])
+    sizes = ffi.new("uint32_t[]", [a.nbytes for a in operands])
+    assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
+
+
+def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    groups = int(rng.choice([1, 1, 1, 2, 3]))
+    depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
+    fh, fw = (1, 1) if rng.random() < 0.3 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    per_group = int(rng.integers(1, 10))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 12)),
+        "input_width": int(rng.integers(1, 12)),
+        "input_depth": groups * depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 9)),
+        "output_width": int(rng.integers(1, 9)),
+        "output_depth": groups * per_group,
+        "groups": groups,
+        "stride_height": int(rng.integers(1, 4)),
+        "stride_width": int(rng.integers(1, 4)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    small = bool(rng.random() < 0.4)
+    k = fh * fw * depth
+    row = -(-k // K_ALIGN) * K_ALIGN
+    o = p["output_depth"]
+    filt = np.zeros((o, row), np.int8)
+    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
+    mult, shift = requant(rng, o, small)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    # int64 storage: the scratch is 8-aligned as the planner lays it out.
+    scratch = np.zeros(-(-SCRATCH_ROWS * row // 4), np.int64)
+    operands = [
+        int8(rng, n_in, small),
+        filt.reshape(-1),
+        bias(rng, o, small),
+        mult,
+        shift,
+        scratch,
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_conv_s8_params_t *", p), operands
+
+
+def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    out = np.zeros_like(ops[6])
+    status = fn(
+        params,
+        ptr(ops[0], "int8_t"),
+        ptr(ops[1], "int8_t"),
+        ptr(ops[2], "int32_t"),
+        ptr(ops[3], "int32_t"),
+        ptr(ops[4], "int32_t"),
+        ptr(ops[5], "int16_t"),
+        ptr(out, "int8_t"),
+    )
+    assert status == lib.MICRO_OK
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_dsp_matches_reference(seed: int) -> None:
+    params, ops = conv_case(seed)
+    checked("conv_s8", params, ops)
+    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+
+
+def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
+    params, ops = conv_case(7)
+    raw = np.zeros(ops[5].nbytes + 8, np.uint8)
+    shifted = raw[2 : 2 + ops[5].nbytes]
+    ops = [*ops[:5], shifted, ops[6]]
+    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+
+
+def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    channels = int(rng.choice([1, 3, 4, 8, 12, int(rng.integers(1, 40))]))
+    mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 4))
+    fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 12)),
+        "input_width": int(rng.integers(1, 12)),
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": fh,
+        "filter_width": fw,
+        "output_height": int(rng.integers(1, 9)),
+        "output_width": int(rng.integers(1, 9)),
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    o = channels * mult
+    small = bool(rng.random() < 0.4)
+    mults, shifts = requant(rng, o, small)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * channels
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    operands = [
+        int8(rng, n_in, small),
+        int8(rng, fh * fw * o, small),
+        bias(rng, o, small),
+        mults,
+        shifts,
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
+
+
+def run_six(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    """Depthwise and fully connected: input, filter, bias, multiplier, shift, output."""
+    out = np.zeros_like(ops[5])
+    status = fn(
+        params,
+        ptr(ops[0], "int8_t"),
+        ptr(ops[1], "int8_t"),
+        ptr(ops[2], "int32_t"),
+        ptr(ops[3], "int32_t"),
+        ptr(ops[4], "int32_t"),
+        ptr(out, "int8_t"),
+    )
+    assert status == lib.MICRO_OK
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_depthwise_dsp_matches_reference(seed: int) -> None:
+    params, ops = depthwise_case(seed)
+    checked("depthwise_conv_s8", params, ops)
+    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
+    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+
+
+def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    per_channel = int(rng.integers(0, 2))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 4)),
+        "input_depth": int(rng.choice([1, 3, 4, 16, int(rng.integers(1, 300))])),
+        "output_depth": int(rng.integers(1, 14)),
+        "filter_zp": 0 if rng.random() < 0.7 else int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+        "per_channel": per_channel,
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    n = p["output_depth"]
+    small = bool(rng.random() < 0.4)
+    mults, shifts = requant(rng, n if per_channel else 1, small)
+    operands = [
+        int8(rng, p["batches"] * p["input_depth"], small),
+        int8(rng, n * p["input_depth"], small),
+        bias(rng, n, small),
+        mults,
+        shifts,
+        np.zeros(p["batches"] * n, np.int8),
+    ]
+    return ffi.new("micro_fully_connected_s8_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_fully_connected_dsp_matches_reference(seed: int) -> None:
+    params, ops = fully_connected_case(seed)
+    checked("fully_connected_s8", params, ops)
+    dsp = run_six(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run_six(lib.micro_fully_connected_s8, params, ops)
+
+
+def test_cases_cover_both_requantization_paths() -> None:
+    """Guard on the generator: fast-path and general cases both occur."""
+    fast = general = 0
+    for seed in range(CASES):
+        rng = np.random.default_rng(seed)
+        mult, shift = requant(rng, 8, seed % 2 == 0)
+        if bool((mult >= 1 << 30).all() and (shift <= -1).all()):
+            fast += 1
+        else:
+            general += 1
+    assert fast > CASES // 4 and general > CASES // 5
