@@ -97,6 +97,40 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
     assert LABELS[int(np.argmax(scores))] == label, f"{name}: scores {scores.tolist()}"
 
 
+# The bundled model classifies the real 'no' clip correctly but not confidently enough to be
+# reported (about 0.68 averaged, threshold 0.8): the synthetic-to-real gap. Two retrainings
+# with stronger augmentation and a wider model did not close it (see this commit message).
+HEARD = [
+    pytest.param(
+        label,
+        name,
+        marks=pytest.mark.xfail(strict=True, reason="'no' scores ~0.68 < 0.8 on real speech"),
+    )
+    if label == "no"
+    else (label, name)
+    for label, name in CLIPS
+]
+
+
+@pytest.mark.parametrize(("label", "name"), HEARD)
+def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str) -> None:
+    """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
+    front end and the model; the recognizer (defaults of the command: scores averaged over
+    0.5 s, threshold 0.8) reports the word once, and nothing for background or silence."""
+    from micro.speech.cli import TAIL_SECONDS
+    from micro.speech.pipeline import Listener
+    from micro.speech.recognizer import Recognizer
+
+    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    recognizer = Recognizer(
+        tuple(LABELS), window=0.5, threshold=0.8, suppression=1.0, min_results=1
+    )
+    listener = Listener(MODEL, recognizer=recognizer)
+    heard = listener.push(np.concatenate([clip, np.zeros(int(TAIL_SECONDS * 16000), np.int16)]))
+    expected = [] if label == "silence" else [label]
+    assert [d.label for d in heard] == expected, [str(d) for d in heard]
+
+
 # --------------------------------------------------------------------------- data pipeline
 
 
