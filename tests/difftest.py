@@ -45,8 +45,10 @@ def run_tflm(
     return [np.array(it.get_output(i)) for i in range(n_outputs)]
 
 
-def run_micro(model: bytes, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-    it = micro.Interpreter.from_bytes(model)
+def run_micro(
+    model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None = None
+) -> list[np.ndarray]:
+    it = micro.Interpreter.from_bytes(model, arena_size=arena_size)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
     it.invoke()
@@ -68,8 +70,15 @@ def run_sanitized(it: micro.Interpreter, inputs: Sequence[np.ndarray]) -> list[n
     return outputs
 
 
-def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
+def assert_matches_tflm(
+    model: bytes,
+    seeds: Sequence[int] = (0, 1, 2),
+    arena_sizes: Sequence[int | None] = (None,),
+) -> None:
     """Run `model` in micro and TFLM on seeded random inputs; outputs must be identical.
+
+    `arena_sizes`: micro runs once per arena budget (None: the smallest arena), so plans
+    that keep or drop optional scratch are each compared with TFLM.
 
     With MICRO_SANITIZE=1 the program also runs in the sanitized C build and must give the
     same bytes there.
@@ -78,21 +87,23 @@ def assert_matches_tflm(model: bytes, seeds: Sequence[int] = (0, 1, 2)) -> None:
     for seed in seeds:
         inputs = random_inputs(it, seed)
         expected = run_tflm(model, inputs, len(it.get_output_details()))
-        got = run_micro(model, inputs)
-        if sanitized.enabled():
-            for g, s in zip(got, run_sanitized(it, inputs), strict=True):
-                assert g.tobytes() == s.tobytes(), "sanitized differs"
-        assert len(got) == len(expected), f"seed {seed}: {len(got)} outputs vs {len(expected)}"
-        for k, (g, e) in enumerate(zip(got, expected, strict=True)):
-            assert g.dtype == e.dtype, f"seed {seed}, output {k}: dtype {g.dtype} vs {e.dtype}"
-            assert g.size == e.size, f"seed {seed}, output {k}: shape {g.shape} vs {e.shape}"
-            g, e = g.reshape(e.shape), e
-            if g.tobytes() != e.tobytes():
-                bad = np.flatnonzero(g.ravel().view(np.uint8) != e.ravel().view(np.uint8))
-                raise AssertionError(
-                    f"seed {seed}, output {k}: {bad.size} of {e.nbytes} bytes differ; first at "
-                    f"byte {bad[0]}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
-                )
+        for arena_size in arena_sizes:
+            got = run_micro(model, inputs, arena_size)
+            if arena_size is None and sanitized.enabled():
+                for g, s in zip(got, run_sanitized(it, inputs), strict=True):
+                    assert g.tobytes() == s.tobytes(), "sanitized differs"
+            where = f"seed {seed}" + ("" if arena_size is None else f", arena {arena_size}")
+            assert len(got) == len(expected), f"{where}: {len(got)} outputs vs {len(expected)}"
+            for k, (g, e) in enumerate(zip(got, expected, strict=True)):
+                assert g.dtype == e.dtype, f"{where}, output {k}: dtype {g.dtype} vs {e.dtype}"
+                assert g.size == e.size, f"{where}, output {k}: shape {g.shape} vs {e.shape}"
+                g, e = g.reshape(e.shape), e
+                if g.tobytes() != e.tobytes():
+                    bad = np.flatnonzero(g.ravel().view(np.uint8) != e.ravel().view(np.uint8))
+                    raise AssertionError(
+                        f"{where}, output {k}: {bad.size} of {e.nbytes} bytes differ; first "
+                        f"at byte {bad[0]}: micro {g.ravel()[:8]} TFLM {e.ravel()[:8]}"
+                    )
 
 
 def assert_sequence_matches_tflm(

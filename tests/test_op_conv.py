@@ -17,6 +17,7 @@ from micro.schema import Padding
 from micro.writer import ModelBuilder
 
 ACTIVATIONS = [Act.NONE, Act.RELU, Act.RELU6, Act.RELU_N1_TO_1]
+ROOMY = 1 << 22  # an arena budget every generated case fits with its optional scratch
 
 
 def output_hw(
@@ -155,7 +156,8 @@ def random_case(seed: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize("seed", range(160))
 def test_generated_matches_tflm(seed: int) -> None:
-    assert_matches_tflm(conv_model(**random_case(seed)), seeds=(seed,))
+    # The smallest arena drops the im2col scratch (direct path); a roomy one keeps it.
+    assert_matches_tflm(conv_model(**random_case(seed)), seeds=(seed,), arena_sizes=(None, ROOMY))
 
 
 @pytest.mark.parametrize(
@@ -220,6 +222,21 @@ def test_reports_macs() -> None:
     (step,) = it.compiled.steps
     assert step.kernel == "conv_s8"
     assert step.macs == 2 * 6 * 6 * 5 * 3 * 3 * 4
+
+
+def test_im2col_scratch_is_optional() -> None:
+    # Input 1x7x5x3 (105 B) and output 1x7x5x4 (140 B) are both live at the only step; the
+    # im2col scratch is 2 rows of 3*3*3 = 27 taps padded to 32, as int16: 128 B.
+    model = conv_model(input_shape=(1, 7, 5, 3), filter_shape=(4, 3, 3, 3))
+    lean = micro.Interpreter.from_bytes(model)
+    assert lean.arena_used_bytes() == 112 + 144  # each buffer 8-byte aligned
+    roomy = micro.Interpreter.from_bytes(model, arena_size=ROOMY)
+    assert roomy.arena_used_bytes() == 112 + 144 + 128
+    tight = micro.Interpreter.from_bytes(model, arena_size=112 + 144 + 127)
+    assert tight.arena_used_bytes() == 112 + 144
+    with pytest.raises(micro.ArenaTooSmallError):
+        micro.Interpreter.from_bytes(model, arena_size=112 + 144 - 1)
+    assert_matches_tflm(model, seeds=(0, 1), arena_sizes=(None, ROOMY))
 
 
 def _compile(model: bytes) -> None:

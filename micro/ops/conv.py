@@ -204,7 +204,7 @@ def emit_conv(
             ctx.const(folded),
             ctx.const(mult),
             ctx.const(shift),
-            ctx.scratch(2 * int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * row),
+            ctx.scratch(2 * int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * row, optional=True),
             ctx.ref(out),
         ],
         macs,

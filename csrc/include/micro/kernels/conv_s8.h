@@ -14,7 +14,8 @@
  * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
  *
  * Scratch: int16[MICRO_CONV_S8_SCRATCH_ROWS * R], the im2col rows (patches widened to
- * 16 bits) of the output pixels being computed.
+ * 16 bits) of the output pixels being computed; optional: with none (NULL, size 0) the
+ * kernel sums straight from the int8 input, slower, to the same bytes.
  */
 #ifndef MICRO_KERNELS_CONV_S8_H
 #define MICRO_KERNELS_CONV_S8_H
@@ -53,7 +54,8 @@ typedef struct {
 
 /* Operands: input int8[N*H*W*C], filter int8[O*R], bias int32[O] (folded, see
  * above), multiplier int32[O], shift int32[O] (> 0: left), scratch int16[see above],
- * output int8[N*OH*OW*O]. */
+ * output int8[N*OH*OW*O].
+ * scratch may be NULL (see above). */
 micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,

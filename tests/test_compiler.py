@@ -1,0 +1,105 @@
+"""Arena planning of the reference models: with no budget the arena is the tensor-only lower
+bound (optional im2col scratch dropped), a budget keeps what fits, and every plan gives the
+same bytes as TFLM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from difftest import assert_matches_tflm, random_inputs
+
+import micro
+from micro.model import load_model
+
+MICRO_SPEECH = "tflm/micro_speech/micro_speech_quantized.tflite"
+PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
+ROOMY = 1 << 22
+
+
+def tensor_only_bound(path: Path) -> int:
+    """The largest sum of activation bytes alive at one operator, from the model alone: a
+    tensor lives from the operator that writes it (graph inputs: the first) to the last one
+    that reads it (graph outputs: the last); a RESHAPE's output is its input's bytes."""
+    graph = load_model(path).subgraphs[0]
+    tensors = graph.tensors
+    same = {}  # reshape output -> the tensor whose bytes it reuses
+    for op in graph.operators:
+        if op.name == "RESHAPE":
+            same[op.outputs[0]] = same.get(op.inputs[0], op.inputs[0])
+    last_step = len(graph.operators) - 1
+    live: dict[int, list[int]] = {}
+
+    def use(index: int, step: int) -> None:
+        if index < 0 or tensors[index].data is not None:
+            return  # omitted or constant
+        root = same.get(index, index)
+        span = live.setdefault(root, [step, step])
+        span[0], span[1] = min(span[0], step), max(span[1], step)
+
+    for i in graph.inputs:
+        use(i, 0)
+    for s, op in enumerate(graph.operators):
+        for i in (*op.inputs, *op.outputs):
+            use(i, s)
+    for o in graph.outputs:
+        use(o, last_step)
+    return max(
+        sum(tensors[t].nbytes for t, (a, b) in live.items() if a <= s <= b)
+        for s in range(last_step + 1)
+    )
+
+
+def kept_scratch(it: micro.Interpreter) -> int:
+    return sum(b.kind == "scratch" for b in it.compiled.plan.buffers)
+
+
+def conv_steps(it: micro.Interpreter) -> int:
+    return sum(step.kernel == "conv_s8" for step in it.compiled.steps)
+
+
+@pytest.mark.parametrize(
+    ("rel", "bound", "scratch"),
+    [
+        # RESHAPE'd input 49*40 + conv output 25*20*8; scratch 2 rows of 10*8 taps, int16.
+        (MICRO_SPEECH, 1960 + 4000, 2 * 80 * 2),
+        # 48*48*8 in + 48*48*16 out of the first 1x1 conv; 8 taps padded to 16, 2 rows, int16.
+        (PERSON_DETECT, 18432 + 36864, 2 * 16 * 2),
+    ],
+    ids=["micro_speech", "person_detect"],
+)
+def test_arena_plans(rel: str, bound: int, scratch: int, reference: Callable[[str], Path]) -> None:
+    path = reference(rel)
+    assert tensor_only_bound(path) == bound
+    lean = micro.Interpreter.from_file(path)
+    assert lean.arena_used_bytes() == bound
+    # Only the scratch of the conv at the peak is dropped: the others cost no arena bytes.
+    assert kept_scratch(lean) == conv_steps(lean) - 1
+
+    # Room for the scratch: every conv keeps it, and needs exactly its bytes at the peak.
+    roomy = micro.Interpreter.from_file(path, arena_size=ROOMY)
+    need = roomy.arena_used_bytes()
+    assert need == bound + scratch
+    assert kept_scratch(roomy) == conv_steps(roomy) > 0
+    exact = micro.Interpreter.from_file(path, arena_size=need)
+    assert exact.arena_used_bytes() == need and kept_scratch(exact) == conv_steps(exact)
+
+    # In between: again only the scratch at the peak goes.
+    between = micro.Interpreter.from_file(path, arena_size=need - 1)
+    assert between.arena_used_bytes() <= need - 1
+    assert kept_scratch(between) == conv_steps(between) - 1
+
+    with pytest.raises(micro.ArenaTooSmallError):
+        micro.Interpreter.from_file(path, arena_size=bound - 1)
+
+    plans = (lean, between, roomy)
+    for seed in (0, 1):
+        outputs = []
+        for it in plans:
+            for i, x in enumerate(random_inputs(it, seed)):
+                it.set_input(x, i)
+            it.invoke()
+            outputs.append(it.get_output(0).tobytes())
+        assert outputs[0] == outputs[1] == outputs[2]
+    assert_matches_tflm(path.read_bytes(), seeds=(2,), arena_sizes=(None, need - 1, ROOMY))
