@@ -12,57 +12,67 @@ static inline int32_t wrap(uint32_t u)
 
 static inline int32_t apply(int32_t op, int32_t a, int32_t b)
 {
-    switch (op) {
-    case MICRO_BINARY_ADD:
+    if (op == MICRO_BINARY_ADD) {
         return wrap((uint32_t)a + (uint32_t)b);
-    case MICRO_BINARY_SUB:
-        return wrap((uint32_t)a - (uint32_t)b);
-    case MICRO_BINARY_MUL:
-        return wrap((uint32_t)a * (uint32_t)b);
-    case MICRO_BINARY_DIV:
-        return (a == INT32_MIN && b == -1) ? INT32_MIN : a / b;
-    case MICRO_BINARY_MIN:
-        return a < b ? a : b;
-    default:
-        return a > b ? a : b;
     }
+    if (op == MICRO_BINARY_SUB) {
+        return wrap((uint32_t)a - (uint32_t)b);
+    }
+    if (op == MICRO_BINARY_MUL) {
+        return wrap((uint32_t)a * (uint32_t)b);
+    }
+    if (op == MICRO_BINARY_DIV) {
+        return (a == INT32_MIN && b == -1) ? INT32_MIN : a / b;
+    }
+    if (op == MICRO_BINARY_MIN) {
+        return a < b ? a : b;
+    }
+    return a > b ? a : b;
 }
+
+/* One loop per op so each can vectorise, dispatched through a table: a switch (or an
+ * if-chain, which GCC turns into one) calls a libgcc case-table helper on Thumb-1. */
+typedef void (*binary_loop_t)(const micro_binary_s32_params_t *p, const int32_t *input1,
+                              const int32_t *input2, int32_t *output);
+
+#define BINARY_LOOP(NAME, OP)                                                              \
+    static void NAME(const micro_binary_s32_params_t *p, const int32_t *input1,            \
+                     const int32_t *input2, int32_t *output)                               \
+    {                                                                                      \
+        const int32_t n = p->count, s1 = p->stride1, s2 = p->stride2;                      \
+        for (int32_t i = 0; i < n; ++i) {                                                  \
+            output[i] = micro_clamp(apply(OP, input1[i * s1], input2[i * s2]), p->act_min, \
+                                    p->act_max);                                           \
+        }                                                                                  \
+    }
+
+BINARY_LOOP(loop_add, MICRO_BINARY_ADD)
+BINARY_LOOP(loop_sub, MICRO_BINARY_SUB)
+BINARY_LOOP(loop_mul, MICRO_BINARY_MUL)
+BINARY_LOOP(loop_div, MICRO_BINARY_DIV)
+BINARY_LOOP(loop_min, MICRO_BINARY_MIN)
+BINARY_LOOP(loop_max, MICRO_BINARY_MAX)
+
+/* In MICRO_BINARY_* order. */
+static const binary_loop_t binary_loops[6] = {loop_add, loop_sub, loop_mul,
+                                              loop_div, loop_min, loop_max};
 
 micro_status_t micro_binary_s32(const micro_binary_s32_params_t *p, const int32_t *input1,
                                 const int32_t *input2, int32_t *output)
 {
-    const int32_t n = p->count;
-    const int32_t s1 = p->stride1, s2 = p->stride2;
     if (p->op == MICRO_BINARY_DIV) {
-        const int32_t n2 = s2 ? n : 1;
+        const int32_t n2 = p->stride2 ? p->count : 1;
         for (int32_t i = 0; i < n2; ++i) {
             if (input2[i] == 0) {
                 return MICRO_ERR_PARAMS;
             }
         }
     }
-    /* One loop per op (the switch is outside the loop) so each can vectorise. */
-    switch (p->op) {
-#define BINARY_CASE(OP)                                                                 \
-    case OP:                                                                            \
-        for (int32_t i = 0; i < n; ++i) {                                               \
-            output[i] = micro_clamp(apply(OP, input1[i * s1], input2[i * s2]), p->act_min, \
-                                    p->act_max);                                        \
-        }                                                                               \
-        break;
-        BINARY_CASE(MICRO_BINARY_ADD)
-        BINARY_CASE(MICRO_BINARY_SUB)
-        BINARY_CASE(MICRO_BINARY_MUL)
-        BINARY_CASE(MICRO_BINARY_DIV)
-        BINARY_CASE(MICRO_BINARY_MIN)
-    default:
-        for (int32_t i = 0; i < n; ++i) {
-            output[i] = micro_clamp(apply(MICRO_BINARY_MAX, input1[i * s1], input2[i * s2]),
-                                    p->act_min, p->act_max);
-        }
-        break;
-#undef BINARY_CASE
-    }
+    /* An out-of-range op (refused by check) is taken as MAX. */
+    const int32_t op = micro_in_range(p->op, MICRO_BINARY_ADD, MICRO_BINARY_MAX)
+                           ? p->op
+                           : MICRO_BINARY_MAX;
+    binary_loops[op](p, input1, input2, output);
     return MICRO_OK;
 }
 

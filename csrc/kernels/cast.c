@@ -39,83 +39,60 @@ static inline uint32_t float_to_u32(float x)
     return x >= 4294967296.0f ? UINT32_MAX : (uint32_t)x;
 }
 
-#define CAST_LOOP(TYPE_IN, TYPE_OUT, EXPR)                                   \
-    do {                                                                     \
+/* The dispatch is a table of loops, not a switch or an if-chain (which GCC also turns into
+ * a switch): on Thumb-1 a switch calls a libgcc case-table helper. */
+typedef void (*cast_loop_t)(const void *input, void *output, int32_t n);
+
+/* A loop converting n values of TYPE_IN `x` to TYPE_OUT as EXPR. */
+#define CAST_LOOP(NAME, TYPE_IN, TYPE_OUT, EXPR)                             \
+    static void NAME(const void *input, void *output, int32_t n)             \
+    {                                                                        \
         const TYPE_IN *in_ = (const TYPE_IN *)input;                         \
         TYPE_OUT *out_ = (TYPE_OUT *)output;                                 \
         for (int32_t i = 0; i < n; ++i) {                                    \
             const TYPE_IN x = in_[i];                                        \
             out_[i] = (EXPR);                                                \
         }                                                                    \
-    } while (0)
+    }
 
 /* The loops for one integer source type: U is its 32-bit pattern, F its float value. */
-#define CAST_FROM_INTEGER(TYPE_IN, U, F)                                     \
-    switch (p->to) {                                                         \
-    case MICRO_CAST_INT8:                                                    \
-        CAST_LOOP(TYPE_IN, int8_t, wrap8(U));                                \
-        break;                                                               \
-    case MICRO_CAST_INT16:                                                   \
-        CAST_LOOP(TYPE_IN, int16_t, wrap16(U));                              \
-        break;                                                               \
-    case MICRO_CAST_INT32:                                                   \
-        CAST_LOOP(TYPE_IN, int32_t, wrap32(U));                              \
-        break;                                                               \
-    case MICRO_CAST_UINT32:                                                  \
-        CAST_LOOP(TYPE_IN, uint32_t, (U));                                   \
-        break;                                                               \
-    default:                                                                 \
-        CAST_LOOP(TYPE_IN, float, (F));                                      \
-        break;                                                               \
-    }
+#define CAST_FROM_INTEGER(NAME, TYPE_IN, U, F)                               \
+    CAST_LOOP(NAME##_to_int8, TYPE_IN, int8_t, wrap8(U))                     \
+    CAST_LOOP(NAME##_to_int16, TYPE_IN, int16_t, wrap16(U))                  \
+    CAST_LOOP(NAME##_to_int32, TYPE_IN, int32_t, wrap32(U))                  \
+    CAST_LOOP(NAME##_to_uint32, TYPE_IN, uint32_t, (U))                      \
+    CAST_LOOP(NAME##_to_float, TYPE_IN, float, (F))
 
-static void cast_from_float(const micro_cast_params_t *p, const void *input, void *output)
-{
-    const int32_t n = p->count;
-    switch (p->to) {
-    case MICRO_CAST_INT8:
-        CAST_LOOP(float, int8_t, (int8_t)float_to_int(x, -128.0f, 127.0f, -128, 127));
-        break;
-    case MICRO_CAST_INT16:
-        CAST_LOOP(float, int16_t,
-                  (int16_t)float_to_int(x, -32768.0f, 32767.0f, -32768, 32767));
-        break;
-    case MICRO_CAST_INT32:
-        CAST_LOOP(float, int32_t,
-                  float_to_int(x, -2147483648.0f, 2147483648.0f, INT32_MIN, INT32_MAX));
-        break;
-    case MICRO_CAST_UINT32:
-        CAST_LOOP(float, uint32_t, float_to_u32(x));
-        break;
-    default:
-        CAST_LOOP(float, float, x);
-        break;
-    }
-}
+CAST_FROM_INTEGER(int8, int8_t, (uint32_t)(int32_t)x, (float)x)
+CAST_FROM_INTEGER(int16, int16_t, (uint32_t)(int32_t)x, (float)x)
+CAST_FROM_INTEGER(int32, int32_t, (uint32_t)x, (float)x)
+CAST_FROM_INTEGER(uint32, uint32_t, x, (float)x)
+CAST_FROM_INTEGER(bool, uint8_t, (uint32_t)(x != 0), (float)(x != 0))
+CAST_LOOP(float_to_int8, float, int8_t, (int8_t)float_to_int(x, -128.0f, 127.0f, -128, 127))
+CAST_LOOP(float_to_int16, float, int16_t,
+          (int16_t)float_to_int(x, -32768.0f, 32767.0f, -32768, 32767))
+CAST_LOOP(float_to_int32, float, int32_t,
+          float_to_int(x, -2147483648.0f, 2147483648.0f, INT32_MIN, INT32_MAX))
+CAST_LOOP(float_to_uint32, float, uint32_t, float_to_u32(x))
+CAST_LOOP(float_to_float, float, float, x)
+
+#define CAST_ROW(NAME) {NAME##_to_int8, NAME##_to_int16, NAME##_to_int32, NAME##_to_uint32, \
+                        NAME##_to_float}
+
+/* [from][to], in MICRO_CAST_* order (INT8, INT16, INT32, UINT32, FLOAT32, BOOL). */
+static const cast_loop_t cast_loops[6][5] = {CAST_ROW(int8),   CAST_ROW(int16), CAST_ROW(int32),
+                                             CAST_ROW(uint32), CAST_ROW(float), CAST_ROW(bool)};
 
 micro_status_t micro_cast(const micro_cast_params_t *p, const void *input, void *output)
 {
-    const int32_t n = p->count;
-    switch (p->from) {
-    case MICRO_CAST_INT8:
-        CAST_FROM_INTEGER(int8_t, (uint32_t)(int32_t)x, (float)x);
-        break;
-    case MICRO_CAST_INT16:
-        CAST_FROM_INTEGER(int16_t, (uint32_t)(int32_t)x, (float)x);
-        break;
-    case MICRO_CAST_INT32:
-        CAST_FROM_INTEGER(int32_t, (uint32_t)x, (float)x);
-        break;
-    case MICRO_CAST_UINT32:
-        CAST_FROM_INTEGER(uint32_t, x, (float)x);
-        break;
-    case MICRO_CAST_BOOL:
-        CAST_FROM_INTEGER(uint8_t, (uint32_t)(x != 0), (float)(x != 0));
-        break;
-    default:
-        cast_from_float(p, input, output);
-        break;
-    }
+    /* Out-of-range types (refused by check) are taken as FLOAT32. */
+    const int32_t from = micro_in_range(p->from, MICRO_CAST_INT8, MICRO_CAST_BOOL)
+                             ? p->from
+                             : MICRO_CAST_FLOAT32;
+    const int32_t to = micro_in_range(p->to, MICRO_CAST_INT8, MICRO_CAST_FLOAT32)
+                           ? p->to
+                           : MICRO_CAST_FLOAT32;
+    cast_loops[from][to](input, output, p->count);
     return MICRO_OK;
 }
 
