@@ -153,16 +153,29 @@ static int contiguous(const micro_conv_s8_params_t *p, int32_t ix0)
 static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t ix0,
                     const int8_t *u, const int8_t *v, int32_t *s)
 {
-    const int32_t depth = p->filter_depth, channels = p->input_depth;
-    if (contiguous(p, ix0)) {
-        dot_1x2(line + (int64_t)ix0 * channels, u, v, p->filter_width * depth, s);
+    const int32_t depth = p->filter_depth, channels = p->input_depth, fw = p->filter_width;
+    const int32_t zp = p->input_zp;
+    if (p->dilation_width == 1 && p->groups == 1) {
+        /* The taps inside the image are one run: one dot product, and input_zp times the
+         * weights of the columns left and right of the image. */
+        const int32_t lo = ix0 < 0 ? (-ix0 < fw ? -ix0 : fw) : 0;
+        const int32_t room = p->input_width - ix0;
+        const int32_t hi = room < fw ? (room > lo ? room : lo) : fw;
+        const int32_t left = lo * depth, run = (hi - lo) * depth, right = (fw - hi) * depth;
+        if (left + right > 0) {
+            s[0] += zp * (weight_sum(u, left) + weight_sum(u + left + run, right));
+            s[1] += zp * (weight_sum(v, left) + weight_sum(v + left + run, right));
+        }
+        if (run > 0) {
+            dot_1x2(line + (int64_t)(ix0 + lo) * channels, u + left, v + left, run, s);
+        }
         return;
     }
-    for (int32_t fx = 0; fx < p->filter_width; ++fx, u += depth, v += depth) {
+    for (int32_t fx = 0; fx < fw; ++fx, u += depth, v += depth) {
         const int32_t ix = ix0 + fx * p->dilation_width;
         if (ix < 0 || ix >= p->input_width) {
-            s[0] += p->input_zp * weight_sum(u, depth);
-            s[1] += p->input_zp * weight_sum(v, depth);
+            s[0] += zp * weight_sum(u, depth);
+            s[1] += zp * weight_sum(v, depth);
         } else {
             dot_1x2(line + (int64_t)ix * channels, u, v, depth, s);
         }
