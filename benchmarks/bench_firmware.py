@@ -24,6 +24,8 @@ import numpy as np
 import micro
 from micro import firmware
 from micro.boards import load_board
+from micro.compiler import compile_model
+from micro.model import load_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
@@ -41,7 +43,9 @@ ANCHORS = {
 
 
 def bench(name: str, path: Path) -> dict[str, Any]:
-    it = micro.Interpreter.from_file(path)
+    # The plan `micro flash` picks: the fastest that fits the board's RAM.
+    budget = firmware.arena_budget(load_board(COUNT_BOARD))
+    it = micro.Interpreter(compile_model(load_model(path), arena_budget=budget))
     compiled = it.compiled
     rng = np.random.default_rng(0)
     inputs = []

@@ -106,14 +106,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     from . import profile
 
-    compiled = _compile(args.model)
     if args.board:
-        import importlib
+        from . import boards, firmware
 
-        firmware = importlib.import_module("micro.firmware")  # needs the firmware toolchain
-        costs = firmware.step_instructions(compiled, args.board)
+        # The plan `micro flash` runs: the fastest that fits the board's RAM.
+        budget = firmware.arena_budget(boards.load_board(args.board))
+        compiled = compile_model(load_model(args.model), arena_budget=budget)
+        costs: list[float] = list(firmware.step_instructions(compiled, args.board))
         data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
     else:
+        compiled = _compile(args.model)
         costs = profile.host_step_times(compiled, runs=args.runs)
         data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
     if args.json:

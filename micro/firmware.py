@@ -109,6 +109,20 @@ class Bundle:
     kernels: list[str]
 
 
+def arena_budget(board: Board) -> int:
+    """RAM a board leaves for the arena: the default budget of `micro flash` and `export`,
+    so the fastest plan that fits the board is chosen (optional scratch kept if it fits)."""
+    return max(board.ram_size - board.stack_size - RUNTIME_RAM, 0)
+
+
+def _compile_for(args: argparse.Namespace, board: Board) -> Any:
+    from .compiler import compile_model
+    from .model import load_model
+
+    budget = args.arena if args.arena is not None else arena_budget(board)
+    return compile_model(load_model(args.model), arena_budget=budget)
+
+
 def check_fit(board: Board, program_size: int, arena_size: int, input_bytes: int = 0) -> None:
     """Refuse, before building, a model whose firmware cannot fit the board."""
     flash = program_size + input_bytes + RUNTIME_FLASH
@@ -549,11 +563,8 @@ def _input_sets(compiled: Any, paths: Sequence[str]) -> list[list[bytes]] | None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .compiler import compile_model
-    from .model import load_model
-
-    compiled = compile_model(load_model(args.model))
     board = load_board(args.board)
+    compiled = _compile_for(args, board)
     bundle = export(
         compiled.program,
         board,
@@ -570,11 +581,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_flash(args: argparse.Namespace) -> int:
-    from .compiler import compile_model
-    from .model import load_model
-
-    compiled = compile_model(load_model(args.model))
     board = load_board(args.board)
+    compiled = _compile_for(args, board)
     out = args.build_dir or build_dir_for(args.model, board)
     result = flash(compiled.program, board.id, _input_sets(compiled, args.input or []), out)
     report = _flash_report(compiled, board, result)
@@ -665,6 +673,13 @@ def add_firmware_commands(sub: Any) -> None:
         action="store_true",
         help="write only the model's C files into DIR (for your own PlatformIO project)",
     )
+    p.add_argument(
+        "--arena",
+        type=int,
+        metavar="BYTES",
+        help="arena budget (default: the RAM the board leaves for it; the plan is the "
+        "fastest that fits)",
+    )
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("flash", help="build the firmware with PlatformIO and run or upload it")
@@ -682,4 +697,11 @@ def add_firmware_commands(sub: Any) -> None:
         help="where to write the project (default .micro-build/<model>-<board>)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--arena",
+        type=int,
+        metavar="BYTES",
+        help="arena budget (default: the RAM the board leaves for it; the plan is the "
+        "fastest that fits)",
+    )
     p.set_defaults(func=_cmd_flash)
