@@ -110,6 +110,12 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
         it.set_input(x, i)
     row: dict[str, float | int | str] = {"model": name}
     row["micro_us"] = median_us(it.invoke, runs)
+    # With room to spare the compiler keeps every optional scratch (faster conv kernels).
+    fast = micro.Interpreter.from_bytes(data, arena_size=1 << 24)
+    for i, x in enumerate(xs):
+        fast.set_input(x, i)
+    row["micro_fast_us"] = median_us(fast.invoke, runs)
+    row["fast_arena"] = fast.arena_used_bytes()
 
     tflm = runtime.Interpreter.from_bytes(data, arena_size=16 * 1024 * 1024)
     for i, x in enumerate(xs):
@@ -158,19 +164,21 @@ def main() -> int:
         except micro.MicroError as exc:
             print(f"skip {name}: {exc}", file=sys.stderr)
     header = (
-        "| model | micro µs | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs | TFLM/micro "
-        "| LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B | TFLM arena B |"
+        "| model | micro µs | micro µs, roomy arena | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs "
+        "| TFLM/micro | LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B "
+        "| roomy arena B | TFLM arena B |"
     )
     print(header)
-    print("|---" * 11 + "|")
+    print("|---" * 13 + "|")
     for r in rows:
         m = float(r["micro_us"])
         print(
-            f"| {r['model']} | {m:.1f} | {float(r['tflm_us']):.1f} | "
+            f"| {r['model']} | {m:.1f} | {float(r['micro_fast_us']):.1f} | "
+            f"{float(r['tflm_us']):.1f} | "
             f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
             f"{float(r['tflm_us']) / m:.1f}x | {float(r['litert_ref_us']) / m:.1f}x | "
             f"{m / float(r['litert_us']):.1f}x | {int(r['arena']):,} | {int(r['lower_bound']):,} | "
-            f"{int(r['tflm_arena']):,} |"
+            f"{int(r['fast_arena']):,} | {int(r['tflm_arena']):,} |"
         )
     return 0
 
