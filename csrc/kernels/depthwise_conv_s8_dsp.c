@@ -119,7 +119,7 @@ static int8_t finish(const dw_t *d, int32_t c, int32_t acc)
 MICRO_NOINLINE static void pixel_any(const dw_t *d, const int8_t *x, int32_t fy_lo,
                                      int32_t fy_hi, int32_t fx_lo, int32_t fx_hi, int8_t *out)
 {
-    const int32_t channels = d->channels;
+    const int32_t channels = d->channels, fw = d->fw;
     const uint32_t zp_pair = ((uint32_t)d->in_zp & 0xFFFFu) * 0x10001u;
     for (int32_t c = 0; c < d->quads; c += 4) {
         int32_t a0 = d->bias[c], a1 = d->bias[c + 1], a2 = d->bias[c + 2], a3 = d->bias[c + 3];
@@ -127,20 +127,28 @@ MICRO_NOINLINE static void pixel_any(const dw_t *d, const int8_t *x, int32_t fy_
         const int8_t *row = x + c;
         for (int32_t fy = 0; fy < d->fh; ++fy, row += d->x_row) {
             const int y_in = fy >= fy_lo && fy < fy_hi;
-            for (int32_t fx = 0; fx < d->fw; ++fx, w += channels) {
-                uint32_t x_even = zp_pair, x_odd = zp_pair;
-                if (y_in && fx >= fx_lo && fx < fx_hi) {
-                    const uint32_t xv = micro_read4(row + fx * d->x_col);
-                    x_even = micro_sxtb16(xv);
-                    x_odd = micro_sxtb16_hi(xv);
-                }
-                MICRO_DW_TAP(x_even, x_odd, micro_read4(w));
+            const int32_t lo = y_in ? fx_lo : fw, hi = y_in ? fx_hi : fw;
+            int32_t fx = 0;
+            for (; fx < lo; ++fx, w += channels) {
+                MICRO_DW_TAP(zp_pair, zp_pair, micro_read4(w));
+            }
+            for (const int8_t *xp = row + fx * d->x_col; fx < hi; ++fx, xp += d->x_col,
+                              w += channels) {
+                const uint32_t xv = micro_read4(xp);
+                MICRO_DW_TAP(micro_sxtb16(xv), micro_sxtb16_hi(xv), micro_read4(w));
+            }
+            for (; fx < fw; ++fx, w += channels) {
+                MICRO_DW_TAP(zp_pair, zp_pair, micro_read4(w));
             }
         }
-        out[c] = finish(d, c, a0);
-        out[c + 1] = finish(d, c + 1, a1);
-        out[c + 2] = finish(d, c + 2, a2);
-        out[c + 3] = finish(d, c + 3, a3);
+        if (d->fast) {
+            finish4_fast(d, c, a0, a1, a2, a3, out);
+        } else {
+            out[c] = finish(d, c, a0);
+            out[c + 1] = finish(d, c + 1, a1);
+            out[c + 2] = finish(d, c + 2, a2);
+            out[c + 3] = finish(d, c + 3, a3);
+        }
     }
     for (int32_t c = d->quads; c < channels; ++c) {
         int32_t acc = d->bias[c];
