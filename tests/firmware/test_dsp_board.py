@@ -1,0 +1,173 @@
+"""The *_dsp kernels with the real DSP instructions (SMLAD, SXTB16, SMMLAR, SSAT, ...)
+against their reference kernels on the emulated board: one firmware runs both on random
+param sets (test_dsp_kernels' generators, which the host checks in portable C) and
+compares the bytes on the board."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import test_dsp_kernels as cases
+
+from micro import firmware
+from micro._ffi import ffi
+from micro.boards import ROOT, load_board
+
+PER_KERNEL = 40
+
+C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
+
+MAIN = r"""
+#include <stdint.h>
+#include <string.h>
+
+#include "micro/micro.h"
+#include "micro_port.h"
+#include "cases.h"
+
+static int8_t out_ref[MAX_OUT];
+static int8_t out_dsp[MAX_OUT];
+static int64_t scratch[MAX_SCRATCH / 8 + 1];  /* 8-aligned, as the planner lays it out */
+
+static void say(const char *text)
+{
+    micro_port_write(text, (uint32_t)strlen(text));
+}
+
+static int same(const char *kernel, uint32_t i, uint32_t n)
+{
+    if (memcmp(out_ref, out_dsp, n) == 0) {
+        return 1;
+    }
+    char line[48] = "mismatch ";
+    strcat(line, kernel);
+    strcat(line, " case ");
+    char digits[12];
+    uint32_t k = sizeof digits - 1;
+    digits[k] = '\0';
+    do {
+        digits[--k] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i != 0);
+    strcat(line, digits + k);
+    strcat(line, "\n");
+    say(line);
+    return 0;
+}
+
+int main(void)
+{
+    int bad = 0;
+    for (uint32_t i = 0; i < N_CONV; ++i) {
+        const conv_case_t *c = &conv_cases[i];
+        memset(out_ref, 0x55, c->n_out);
+        memset(out_dsp, 0x2a, c->n_out);
+        micro_conv_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
+                      (int16_t *)scratch, out_ref);
+        micro_conv_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
+                          (int16_t *)scratch, out_dsp);
+        bad += !same("conv", i, c->n_out);
+    }
+    for (uint32_t i = 0; i < N_DEPTHWISE; ++i) {
+        const depthwise_case_t *c = &depthwise_cases[i];
+        memset(out_ref, 0x55, c->n_out);
+        memset(out_dsp, 0x2a, c->n_out);
+        micro_depthwise_conv_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
+                                out_ref);
+        micro_depthwise_conv_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier,
+                                    c->shift, out_dsp);
+        bad += !same("depthwise", i, c->n_out);
+    }
+    for (uint32_t i = 0; i < N_FC; ++i) {
+        const fc_case_t *c = &fc_cases[i];
+        memset(out_ref, 0x55, c->n_out);
+        memset(out_dsp, 0x2a, c->n_out);
+        micro_fully_connected_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
+                                 out_ref);
+        micro_fully_connected_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier,
+                                     c->shift, out_dsp);
+        bad += !same("fully_connected", i, c->n_out);
+    }
+    say(bad == 0 ? "dsp cases all equal\n" : "dsp cases differ\n");
+    return bad != 0;
+}
+"""
+
+
+def c_array(name: str, data: np.ndarray) -> str:
+    values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
+    return f"static const {C_TYPES[data.dtype]} {name}[] = {{{values}}};"
+
+
+def c_params(name: str, ctype: str, params: Any) -> str:
+    fields = [f for f, _ in ffi.typeof(ctype).fields]
+    inits = ", ".join(f".{f} = {int(getattr(params, f))}" for f in fields)
+    return f"static const {ctype} {name} = {{{inits}}};"
+
+
+def cases_header() -> str:
+    lines = ["#include <stdint.h>", '#include "micro/micro.h"']
+    max_out = max_scratch = 1
+    tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
+    generators = [
+        ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
+        ("depthwise", "micro_depthwise_conv_s8_params_t", cases.depthwise_case, 5),
+        ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
+    ]
+    for kind, ctype, make, out_index in generators:
+        for seed in range(PER_KERNEL):
+            params, ops = make(1000 + seed)
+            tag = f"{kind}{seed}"
+            lines.append(c_params(f"{tag}_p", ctype, params))
+            for j, role in enumerate(["input", "filter", "bias", "multiplier", "shift"]):
+                lines.append(c_array(f"{tag}_{role}", ops[j]))
+            n_out = ops[out_index].nbytes
+            max_out = max(max_out, n_out)
+            if kind == "conv":
+                max_scratch = max(max_scratch, ops[5].nbytes)
+            refs = ", ".join(
+                f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
+            )
+            tables[kind].append(f"    {{&{tag}_p, {refs}, {n_out}u}},")
+    lines.append(f"#define MAX_OUT {max_out}")
+    lines.append(f"#define MAX_SCRATCH {max_scratch}")
+    for kind, ctype, _, _ in generators:
+        lines.append(
+            f"typedef struct {{ const {ctype} *p; const int8_t *input, *filter; "
+            "const int32_t *bias, *multiplier, *shift; uint32_t n_out; }"
+            f" {kind}_case_t;"
+        )
+        lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
+        lines.extend(tables[kind])
+        lines.append("};")
+    lines.append(f"#define N_CONV {PER_KERNEL}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(f"#define N_FC {PER_KERNEL}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "board", ["mps2-an386", pytest.param("mps2-an500", marks=pytest.mark.slow)]
+)
+def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.c").write_text(MAIN)
+    (src / "cases.h").write_text(cases_header())
+    (tmp_path / "platformio.ini").write_text(
+        f"[env:{board}]\nplatform = symlink://{firmware.PLATFORM_DIR}\nboard = {board}\n"
+        f"lib_deps = symlink://{ROOT}\n"
+    )
+    firmware.pio(["run", "-d", str(tmp_path), "-e", board])
+    elf = tmp_path / ".pio" / "build" / board / "firmware.elf"
+    run = firmware.run_qemu(elf, load_board(board), count=False)
+    assert "dsp cases all equal" in run.log and run.status == 0, run.log
+    # The DSP twins are what ran: their instructions are in the image.
+    disassembly = subprocess.run(
+        ["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True, text=True, check=True
+    ).stdout
+    for instruction in ("smlad", "smmlar", "sxtb16"):
+        assert f"\t{instruction}" in disassembly, instruction
