@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from _movement import patched_program
-from difftest import TFLM_ARENA, assert_matches_tflm, assert_sequence_matches_tflm, submodel
+from difftest import (
+    TFLM_ARENA,
+    assert_matches_tflm,
+    assert_sequence_matches_tflm,
+    run_micro,
+    run_tflm,
+    submodel,
+)
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -315,3 +322,32 @@ def test_hostile_params_are_refused(changes: dict) -> None:
     program, arena = patched_program(model, **changes)
     with pytest.raises(ProgramError, match="step 0"):
         Runtime(program, arena)
+
+
+def test_projection_scale_is_computed_in_double() -> None:
+    """Scales (found by a search) whose gate multiplier differs between a float32 and a double
+    product, and a cell gate sum (its bias) on a rounding edge between them: TFLM rounds as
+    double, and the tiny hidden scale makes the difference visible in the output."""
+    bits = np.array([955612731, 971120431], np.uint32).view(np.float32)
+    in_scale, w_scale = float(bits[0]), float(bits[1])
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 1, 1), "int8", scale=in_scale)
+    inputs = [x] + [-1] * 23
+    for k in range(4):
+        inputs[1 + k] = b.add_tensor(f"w{k}", (1, 1), "int8", data=np.zeros((1, 1), np.int8),
+                                     scale=w_scale)  # fmt: skip
+        inputs[5 + k] = b.add_tensor(f"r{k}", (1, 1), "int8", data=np.zeros((1, 1), np.int8),
+                                     scale=0.01)  # fmt: skip
+        bias = 21760 if k == 2 else 10**7  # input/forget/output gates saturate open
+        inputs[12 + k] = b.add_tensor(f"b{k}", (1,), "int32", data=np.array([bias], np.int32),
+                                      scale=in_scale * w_scale)  # fmt: skip
+    inputs[18] = b.add_tensor("h", (1, 1), "int8", scale=2.0**-15, is_variable=True)
+    inputs[19] = b.add_tensor("c", (1, 1), "int16", scale=2.0**-15, is_variable=True)
+    y = b.add_tensor("y", (1, 1, 1), "int8", scale=2.0**-15)
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [y],
+                   {"fused_activation_function": "TANH"})  # fmt: skip
+    b.set_inputs([x])
+    b.set_outputs([y])
+    model = b.build()
+    xs = [np.zeros((1, 1, 1), np.int8)]
+    assert run_micro(model, xs)[0].tobytes() == run_tflm(model, xs, 1)[0].tobytes()

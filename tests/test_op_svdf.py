@@ -9,7 +9,13 @@ import math
 import numpy as np
 import pytest
 from _movement import patched_program
-from difftest import assert_matches_tflm, assert_sequence_matches_tflm, submodel
+from difftest import (
+    assert_matches_tflm,
+    assert_sequence_matches_tflm,
+    run_micro,
+    run_tflm,
+    submodel,
+)
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -205,3 +211,63 @@ def test_hostile_params_are_refused(changes: dict) -> None:
     program, arena = patched_program(model, **changes)
     with pytest.raises(ProgramError, match="step 0"):
         Runtime(program, arena)
+
+
+def f32_bits(bits: int) -> float:
+    return float(np.array([bits], np.uint32).view(np.float32)[0])
+
+
+def test_feature_scale_is_computed_in_double() -> None:
+    """Scales (found by a search) whose feature multiplier differs between float32 and double
+    arithmetic, and a feature sum on a rounding edge between them: TFLM rounds as double."""
+    in_scale, wf_scale, state_scale = (
+        f32_bits(1034476463),
+        f32_bits(1026381121),
+        f32_bits(1077176812),
+    )
+    acc = -52111  # = 127 * (x0 + ... + x6) + x7
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 8), "int8", scale=in_scale)
+    wf = b.add_tensor("wf", (1, 8), "int8", data=np.array([[127] * 7 + [1]], np.int8),
+                      scale=wf_scale)  # fmt: skip
+    wt = b.add_tensor("wt", (1, 1), "int16", data=np.ones((1, 1), np.int16), scale=1.0)
+    bias = b.add_tensor("bias", (1,), "int32", data=np.array([64], np.int32), scale=state_scale)
+    state = b.add_tensor("state", (1, 1), "int16", scale=state_scale, is_variable=True)
+    out = b.add_tensor("out", (1, 1), "int8", scale=state_scale)
+    b.add_operator("SVDF", [x, wf, wt, bias, state], [out], {"rank": 1})
+    b.set_inputs([x])
+    b.set_outputs([out])
+    q, r = divmod(acc, 127)
+    values = []
+    for _ in range(7):
+        v = max(-128, min(127, q))
+        values.append(v)
+        q -= v
+    values.append(r)
+    assert sum(v * 127 for v in values[:7]) + values[7] == acc
+    model = b.build()
+    xs = [np.array([values], np.int8)]
+    assert run_micro(model, xs)[0].tobytes() == run_tflm(model, xs, 1)[0].tobytes()
+
+
+def test_output_scale_is_computed_in_double() -> None:
+    """As above for state * time weights / output: the sum is the bias alone."""
+    state_scale, wt_scale, out_scale = (
+        f32_bits(1012429797),
+        f32_bits(1020714844),
+        f32_bits(1067025141),
+    )
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 2), "int8", scale=0.1)
+    wf = b.add_tensor("wf", (1, 2), "int8", data=np.zeros((1, 2), np.int8), scale=0.01)
+    wt = b.add_tensor("wt", (1, 1), "int8", data=np.zeros((1, 1), np.int8), scale=wt_scale)
+    bias = b.add_tensor("bias", (1,), "int32", data=np.array([-257841], np.int32),
+                        scale=float(np.float32(state_scale) * np.float32(wt_scale)))  # fmt: skip
+    state = b.add_tensor("state", (1, 1), "int8", scale=state_scale, is_variable=True)
+    out = b.add_tensor("out", (1, 1), "int8", scale=out_scale)
+    b.add_operator("SVDF", [x, wf, wt, bias, state], [out], {"rank": 1})
+    b.set_inputs([x])
+    b.set_outputs([out])
+    model = b.build()
+    xs = [np.zeros((1, 2), np.int8)]
+    assert run_micro(model, xs)[0].tobytes() == run_tflm(model, xs, 1)[0].tobytes()

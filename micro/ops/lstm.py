@@ -4,8 +4,9 @@ layer norm, as TFLM).
 
 TFLM facts this mirrors (unidirectional_sequence_lstm.cc, lstm_eval*.cc):
   - every gate's two projections go to a fixed Q3.12 (scale 2^-12, int16), with multipliers
-    float32(input scale * weight scale) / 2^-12 in double; weight zero points would be
-    applied, but TFLM assumes 0 (so does micro); the model's intermediates are not used;
+    input scale * weight scale / 2^-12 in double (the TFLM wheel, checked by probing it:
+    the source reads as a float32 product); weight zero points would be applied, but TFLM
+    assumes 0 (so does micro); the model's intermediates are not used;
   - gates are int16 sigmoid / tanh (Q0.15 out) read from one interpolated table;
   - the inter-gate products use scales 2^-15 * cell / cell, 2^-15 * 2^-15 / cell and
     2^-15 * 2^-15 / hidden (with the hidden zero point), in double;
@@ -168,7 +169,7 @@ def _constant(ctx: OpContext, t: Tensor) -> np.ndarray:
 
 
 def _projection_scale(ctx: OpContext, w: Tensor, activation_scale: float) -> float:
-    """double(float32(activation scale * weight scale)) / 2^-12, as TFLM's FC multiplier."""
+    """activation scale * weight scale / 2^-12 in double, as TFLM's FC multiplier."""
     q = w.quant
     if q is not None and len(q.scale) > 1:
         raise ctx.unsupported(
@@ -177,7 +178,7 @@ def _projection_scale(ctx: OpContext, w: Tensor, activation_scale: float) -> flo
     w_scale, w_zp = ctx.quant(w)
     if w_zp != 0:
         raise ctx.unsupported(f"weights {w.index} have zero point {w_zp}; TFLM assumes 0")
-    return float(np.float32(activation_scale) * np.float32(w_scale)) / GATE_SCALE
+    return activation_scale * w_scale / GATE_SCALE
 
 
 def _cell_tanh(ctx: OpContext, cell_scale: float) -> tuple[int, int]:

@@ -1,8 +1,9 @@
 """SVDF, full integer (TFLM's int8 SVDF with an int8 or int16 activation state).
 
 TFLM facts this mirrors:
-  - the two effective scales are computed in float32 and only then widened to double:
-    input * feature_weights / state, and state * time_weights / output;
+  - the two effective scales, input * feature_weights / state and state * time_weights /
+    output, are computed in double (the TFLM wheel, checked by probing it: TFLM's source
+    reads as float32 arithmetic, but float32 here gives different bytes);
   - the state is clamped to its type after the first requantization and its zero point is
     added after the clamp (a wrapping store);
   - the integer path ignores the fused activation;
@@ -68,17 +69,14 @@ def prepare(ctx: OpContext) -> None:
     state_scale, state_zp = ctx.quant(state)
     bias_scale, _ = ctx.quant(bias)
     out_scale, out_zp = ctx.quant(out)
-    f32 = np.float32
-    state_product = f32(state_scale) * f32(wt_scale)
-    if abs(float(bias_scale) - float(state_product)) >= 1e-5:
+    state_product = state_scale * wt_scale
+    if abs(bias_scale - state_product) >= 1e-5:
         raise ctx.unsupported(
             f"bias scale {bias_scale} is not state scale * time weights scale "
-            f"({float(state_product)}) within 1e-5 (TFLM refuses it)"
+            f"({state_product}) within 1e-5 (TFLM refuses it)"
         )
-    feature_mult, feature_shift = quantize_multiplier(
-        float(f32(f32(in_scale) * f32(wf_scale)) / f32(state_scale))
-    )
-    output_mult, output_shift = quantize_multiplier(float(state_product / f32(out_scale)))
+    feature_mult, feature_shift = quantize_multiplier(in_scale * wf_scale / state_scale)
+    output_mult, output_shift = quantize_multiplier(state_product / out_scale)
 
     wf64 = weights_feature.astype(np.int64)
     feature_bias = -in_zp * wf64.sum(axis=1)
