@@ -116,7 +116,9 @@ def activation(ctx: OpContext, out: Tensor) -> tuple[int, int]:
     return activation_range_int(int(ctx.options.get("fused_activation_function", 0)), scale, zp)
 
 
-def prepare(ctx: OpContext) -> None:
+def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """Input, filter, output and optional bias of a CONV_2D or DEPTHWISE_CONV_2D, checked:
+    2 or 3 inputs, int8, 4-D."""
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
     bias = ctx.optional_input(2)
@@ -125,6 +127,11 @@ def prepare(ctx: OpContext) -> None:
     for t in (x, w, out):
         if len(t.shape) != 4:
             raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
+    return x, w, out, bias
+
+
+def prepare(ctx: OpContext) -> None:
+    x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
     if min(x.shape) < 1 or min(w.shape) < 1:

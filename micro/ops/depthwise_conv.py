@@ -13,6 +13,7 @@ from .conv import (
     activation,
     check_output_shape,
     check_window_size,
+    conv_tensors,
     emit_conv,
     folded_bias,
     geometry,
@@ -21,14 +22,7 @@ from .conv import (
 
 
 def prepare(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out = ctx.input(0), ctx.input(1), ctx.output()
-    bias = ctx.optional_input(2)
-    for t in (x, w, out):
-        ctx.check_dtype(t, "int8")
-    for t in (x, w, out):
-        if len(t.shape) != 4:
-            raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
+    x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
     one, filter_h, filter_w, depth_out = w.shape
     if min(x.shape) < 1 or min(w.shape) < 1 or one != 1:
