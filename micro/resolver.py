@@ -51,6 +51,8 @@ BUILTINS: dict[int, str] = {
     B.PADV2: "pad.prepare",
     B.STRIDED_SLICE: "strided_slice.prepare",
     B.TRANSPOSE: "transpose.prepare",
+    B.RESIZE_NEAREST_NEIGHBOR: "resize.prepare_nearest",
+    B.RESIZE_BILINEAR: "resize.prepare_bilinear",
 
     # recurrent and more shape ops
     B.SLICE: "slice.prepare",

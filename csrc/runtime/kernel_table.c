@@ -33,6 +33,8 @@ extern const micro_kernel_t micro_kernel_prelu_s8;
 /* data movement */
 extern const micro_kernel_t micro_kernel_strided_copy;
 extern const micro_kernel_t micro_kernel_pad;
+extern const micro_kernel_t micro_kernel_index_copy;
+extern const micro_kernel_t micro_kernel_resize_bilinear_s8;
 
 /* recurrent and more shape ops */
 extern const micro_kernel_t micro_kernel_svdf_s8;
@@ -81,6 +83,8 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),
     MICRO_ENTRY(MICRO_K_PAD, pad),
+    MICRO_ENTRY(MICRO_K_INDEX_COPY, index_copy),
+    MICRO_ENTRY(MICRO_K_RESIZE_BILINEAR_S8, resize_bilinear_s8),
 
     /* recurrent and more shape ops */
     MICRO_ENTRY(MICRO_K_SVDF_S8, svdf_s8),

@@ -61,6 +61,8 @@ typedef enum {
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
     MICRO_K_STRIDED_COPY = 40,
     MICRO_K_PAD = 41,
+    MICRO_K_INDEX_COPY = 42,
+    MICRO_K_RESIZE_BILINEAR_S8 = 43,
 
     /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
     MICRO_K_SVDF_S8 = 96,

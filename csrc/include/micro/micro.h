@@ -49,6 +49,8 @@
 /* data movement */
 #include "micro/kernels/strided_copy.h"
 #include "micro/kernels/pad.h"
+#include "micro/kernels/index_copy.h"
+#include "micro/kernels/resize_bilinear_s8.h"
 
 /* recurrent and more shape ops */
 #include "micro/kernels/svdf_s8.h"
