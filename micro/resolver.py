@@ -53,6 +53,12 @@ BUILTINS: dict[int, str] = {
     B.TRANSPOSE: "transpose.prepare",
     B.RESIZE_NEAREST_NEIGHBOR: "resize.prepare_nearest",
     B.RESIZE_BILINEAR: "resize.prepare_bilinear",
+    B.SPACE_TO_DEPTH: "rearrange.prepare_space_to_depth",
+    B.DEPTH_TO_SPACE: "rearrange.prepare_depth_to_space",
+    B.REVERSE_V2: "rearrange.prepare_reverse",
+    B.BROADCAST_TO: "rearrange.prepare_broadcast_to",
+    B.MIRROR_PAD: "rearrange.prepare_mirror_pad",
+    B.GATHER: "gather.prepare",
 
     # recurrent and more shape ops
     B.SLICE: "slice.prepare",

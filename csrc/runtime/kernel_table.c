@@ -35,6 +35,7 @@ extern const micro_kernel_t micro_kernel_strided_copy;
 extern const micro_kernel_t micro_kernel_pad;
 extern const micro_kernel_t micro_kernel_index_copy;
 extern const micro_kernel_t micro_kernel_resize_bilinear_s8;
+extern const micro_kernel_t micro_kernel_gather;
 
 /* recurrent and more shape ops */
 extern const micro_kernel_t micro_kernel_svdf_s8;
@@ -85,6 +86,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_PAD, pad),
     MICRO_ENTRY(MICRO_K_INDEX_COPY, index_copy),
     MICRO_ENTRY(MICRO_K_RESIZE_BILINEAR_S8, resize_bilinear_s8),
+    MICRO_ENTRY(MICRO_K_GATHER, gather),
 
     /* recurrent and more shape ops */
     MICRO_ENTRY(MICRO_K_SVDF_S8, svdf_s8),

@@ -63,6 +63,7 @@ typedef enum {
     MICRO_K_PAD = 41,
     MICRO_K_INDEX_COPY = 42,
     MICRO_K_RESIZE_BILINEAR_S8 = 43,
+    MICRO_K_GATHER = 44,
 
     /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
     MICRO_K_SVDF_S8 = 96,

@@ -51,6 +51,7 @@
 #include "micro/kernels/pad.h"
 #include "micro/kernels/index_copy.h"
 #include "micro/kernels/resize_bilinear_s8.h"
+#include "micro/kernels/gather.h"
 
 /* recurrent and more shape ops */
 #include "micro/kernels/svdf_s8.h"
