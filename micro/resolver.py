@@ -41,6 +41,11 @@ BUILTINS: dict[int, str] = {
     B.PRELU: "activations.prepare_prelu",
     B.QUANTIZE: "quantize.prepare_quantize",
     B.DEQUANTIZE: "quantize.prepare_dequantize",
+    B.NEG: "elementwise.prepare_neg",
+    B.SQUARE: "elementwise.prepare_square",
+    B.SQRT: "elementwise.prepare_sqrt",
+    B.RSQRT: "elementwise.prepare_rsqrt",
+    B.SQUARED_DIFFERENCE: "elementwise.prepare_squared_difference",
 
     # data movement
     B.RESHAPE: "reshape.prepare_reshape",
@@ -71,9 +76,9 @@ BUILTINS: dict[int, str] = {
 
     # signal builtins
     B.CAST: "cast.prepare",
-    B.DIV: "binary_s32.prepare_div",
-    B.MINIMUM: "binary_s32.prepare_minimum",
-    B.MAXIMUM: "binary_s32.prepare_maximum",
+    B.DIV: "elementwise.prepare_div",
+    B.MINIMUM: "elementwise.prepare_minimum",
+    B.MAXIMUM: "elementwise.prepare_maximum",
 
 }
 

@@ -75,9 +75,9 @@ def test_general_broadcast_is_unsupported() -> None:
         micro.Interpreter.from_bytes(model)
 
 
-def test_float_div_is_unsupported() -> None:
+def test_int16_div_is_unsupported() -> None:
     model = builtin_model(
-        "DIV", [("a", (4,), np.float32, None), ("b", (4,), np.float32, None)], (4,), np.float32
+        "DIV", [("a", (4,), np.int16, None), ("b", (4,), np.int16, None)], (4,), np.int16
     )
-    with pytest.raises(micro.UnsupportedOpError, match="only int32"):
+    with pytest.raises(micro.UnsupportedOpError, match="DIV of int16"):
         micro.Interpreter.from_bytes(model)

@@ -29,6 +29,7 @@ extern const micro_kernel_t micro_kernel_binary_f32;
 extern const micro_kernel_t micro_kernel_add_s16;
 extern const micro_kernel_t micro_kernel_leaky_relu_s16;
 extern const micro_kernel_t micro_kernel_prelu_s8;
+extern const micro_kernel_t micro_kernel_unary_f32;
 
 /* data movement */
 extern const micro_kernel_t micro_kernel_strided_copy;
@@ -80,6 +81,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_ADD_S16, add_s16),
     MICRO_ENTRY(MICRO_K_LEAKY_RELU_S16, leaky_relu_s16),
     MICRO_ENTRY(MICRO_K_PRELU_S8, prelu_s8),
+    MICRO_ENTRY(MICRO_K_UNARY_F32, unary_f32),
 
     /* data movement */
     MICRO_ENTRY(MICRO_K_STRIDED_COPY, strided_copy),

@@ -111,16 +111,23 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
     return requantize(values << LEFT_SHIFT, multiplier, shift).astype(np.int32)
 
 
-FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2}  # MICRO_BINARY_F32_* in binary_f32.h
+# MICRO_BINARY_F32_* in binary_f32.h
+FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "squared_difference": 4, "maximum": 5,
+             "minimum": 6}  # fmt: skip
+NO_ACTIVATION = ("squared_difference", "maximum", "minimum")  # TFLM applies no clamp
 
 
 def prepare_float(ctx: OpContext, operation: str) -> None:
-    """float32 ADD, SUB or MUL with broadcasting and the fused activation's clamp."""
+    """A float32 binary op with broadcasting and, if it has one, the fused activation's clamp."""
+    ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     for t in (x1, x2, out):
         ctx.check_dtype(t, "float32")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
-    act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
+    if operation in NO_ACTIVATION:
+        act_min, act_max = -float("inf"), float("inf")
+    else:
+        act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
     params = {
         **layout.params(MAX_BROADCAST_RANK),
         "op": FLOAT_OPS[operation],

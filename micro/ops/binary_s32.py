@@ -1,5 +1,5 @@
-"""int32 elementwise binary ops (unquantized): DIV, MINIMUM and MAXIMUM here, and the int32
-case of ADD, SUB and MUL through `prepare_int32`. TFLM's reference semantics: wrap-around
+"""int32 elementwise binary ops (unquantized) through `prepare_int32`: the int32 case of ADD,
+SUB, MUL, DIV, MINIMUM and MAXIMUM. TFLM's reference semantics: wrap-around
 arithmetic, C division, then the fused activation's clamp (CalculateActivationRange).
 Broadcasting: equal shapes, or one input with a single element."""
 
@@ -61,20 +61,6 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         "act_max": act_max,
     }
     ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
-
-
-def prepare_div(ctx: OpContext) -> None:
-    if ctx.input(0).dtype.name != "int32":
-        raise ctx.unsupported(f"DIV of {ctx.input(0).dtype.name}: only int32 is supported")
-    prepare_int32(ctx, "div")
-
-
-def prepare_minimum(ctx: OpContext) -> None:
-    prepare_int32(ctx, "minimum")
-
-
-def prepare_maximum(ctx: OpContext) -> None:
-    prepare_int32(ctx, "maximum")
 
 
 def prepare_add(ctx: OpContext) -> None:

@@ -57,6 +57,7 @@ typedef enum {
     MICRO_K_ADD_S16 = 32,
     MICRO_K_LEAKY_RELU_S16 = 33,
     MICRO_K_PRELU_S8 = 34,
+    MICRO_K_UNARY_F32 = 35,
 
     /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
     MICRO_K_STRIDED_COPY = 40,

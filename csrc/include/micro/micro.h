@@ -45,6 +45,7 @@
 #include "micro/kernels/add_s16.h"
 #include "micro/kernels/leaky_relu_s16.h"
 #include "micro/kernels/prelu_s8.h"
+#include "micro/kernels/unary_f32.h"
 
 /* data movement */
 #include "micro/kernels/strided_copy.h"

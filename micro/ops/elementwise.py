@@ -1,0 +1,104 @@
+"""Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
+integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
+table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
+LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM (`binary_f32`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .. import fixedpoint as fx
+from ..quant import quantize_multiplier
+from . import binary_s32
+from .add import prepare_float
+from .base import OpContext
+from .lut import emit_lut
+
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
+
+
+def _unary_f32(ctx: OpContext, operation: str) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "float32")
+    ctx.check_dtype(out, "float32")
+    count = math.prod(x.shape)
+    if math.prod(out.shape) != count:
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if count == 0:
+        raise ctx.unsupported("empty tensors are not supported")
+    params = {"op": UNARY_F32[operation], "count": count}
+    ctx.emit("unary_f32", params, [ctx.ref(x), ctx.ref(out)], count)
+
+
+def prepare_neg(ctx: OpContext) -> None:
+    _unary_f32(ctx, "neg")
+
+
+def prepare_square(ctx: OpContext) -> None:
+    _unary_f32(ctx, "square")
+
+
+def prepare_sqrt(ctx: OpContext) -> None:
+    _unary_f32(ctx, "sqrt")
+
+
+def prepare_rsqrt(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name != "int8":
+        _unary_f32(ctx, "rsqrt")
+        return
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    in_scale, in_zp = ctx.quant(x)
+    out_scale, out_zp = ctx.quant(out)
+    # TFLM: 1 / (sqrt(float32 input scale) * output scale), the product in float32.
+    real = 1.0 / float(np.sqrt(np.float32(in_scale)) * np.float32(out_scale))
+    multiplier, shift = quantize_multiplier(real)
+    emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+
+
+def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[int], int]:
+    """TFLM's int8 RSQRT of one value. Below the zero point TFLM stops with an error; the
+    table gives 127 there (the value TFLM gives at the zero point itself)."""
+    k_shift = 20
+
+    def fn(q: int) -> int:
+        value = q - in_zp
+        if value <= 0:
+            return 127
+        inv, inv_shift = fx.inv_sqrt_multiplier(value)
+        data = fx.multiply_by_quantized_multiplier(1, inv, inv_shift + k_shift)
+        y = fx.multiply_by_quantized_multiplier(data, multiplier, shift - k_shift) + out_zp
+        return max(-128, min(127, y))
+
+    return fn
+
+
+def prepare_squared_difference(ctx: OpContext) -> None:
+    ctx.check_dtype(ctx.input(0), "float32")
+    prepare_float(ctx, "squared_difference")
+
+
+def _binary(ctx: OpContext, operation: str) -> None:
+    dtype = ctx.input(0).dtype.name
+    if dtype == "int32":
+        binary_s32.prepare_int32(ctx, operation)
+    elif dtype == "float32":
+        prepare_float(ctx, operation)
+    else:
+        raise ctx.unsupported(f"{operation.upper()} of {dtype}: float32 and int32 are supported")
+
+
+def prepare_div(ctx: OpContext) -> None:
+    _binary(ctx, "div")
+
+
+def prepare_maximum(ctx: OpContext) -> None:
+    _binary(ctx, "maximum")
+
+
+def prepare_minimum(ctx: OpContext) -> None:
+    _binary(ctx, "minimum")
