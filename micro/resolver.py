@@ -18,6 +18,7 @@ BUILTINS: dict[int, str] = {
     # convolutions
     B.CONV_2D: "conv.prepare",
     B.DEPTHWISE_CONV_2D: "depthwise_conv.prepare",
+    B.BATCH_MATMUL: "batch_matmul.prepare",
 
     # pooling, reductions, softmax, logistic, tanh
     B.AVERAGE_POOL_2D: "pooling.prepare_average",

@@ -41,6 +41,17 @@ static inline int32_t micro_requantize(int32_t x, int32_t multiplier, int32_t sh
     return micro_round_shift_right(micro_high_mul(scaled, multiplier), right);
 }
 
+/* The 64-bit MultiplyByQuantizedMultiplier of TFLite's int16x8 kernels: the multiplier
+ * rounded to 16 bits, one rounding shift by 15 - shift (ties toward +infinity), then the
+ * result's low 32 bits. x in [-2^47, 2^47), shift in [-31, 7]. */
+static inline int32_t micro_requantize_s64(int64_t x, int32_t multiplier, int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int32_t total = 15 - shift;
+    const int64_t result = (x * reduced + ((int64_t)1 << (total - 1))) >> total;
+    return (int32_t)(uint32_t)((uint64_t)result & 0xFFFFFFFFu);
+}
+
 static inline int32_t micro_clamp(int32_t x, int32_t lo, int32_t hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);

@@ -38,6 +38,7 @@ typedef enum {
     /* convolutions: 10-14 */
     MICRO_K_CONV_S8 = 10,
     MICRO_K_DEPTHWISE_CONV_S8 = 11,
+    MICRO_K_BATCH_MATMUL = 12,
 
     /* pooling, reductions, softmax, logistic, tanh: 15-24 */
     MICRO_K_AVERAGE_POOL_S8 = 15,
