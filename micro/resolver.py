@@ -19,6 +19,7 @@ BUILTINS: dict[int, str] = {
     B.CONV_2D: "conv.prepare",
     B.DEPTHWISE_CONV_2D: "depthwise_conv.prepare",
     B.BATCH_MATMUL: "batch_matmul.prepare",
+    B.TRANSPOSE_CONV: "transpose_conv.prepare",
 
     # pooling, reductions, softmax, logistic, tanh
     B.AVERAGE_POOL_2D: "pooling.prepare_average",

@@ -11,6 +11,7 @@ extern const micro_kernel_t micro_kernel_fully_connected_f32;
 extern const micro_kernel_t micro_kernel_conv_s8;
 extern const micro_kernel_t micro_kernel_depthwise_conv_s8;
 extern const micro_kernel_t micro_kernel_batch_matmul;
+extern const micro_kernel_t micro_kernel_transpose_conv;
 
 /* pooling, reductions, softmax, logistic, tanh */
 extern const micro_kernel_t micro_kernel_average_pool_s8;
@@ -64,6 +65,7 @@ static const micro_kernel_t *const table[MICRO_K_COUNT] = {
     MICRO_ENTRY(MICRO_K_CONV_S8, conv_s8),
     MICRO_ENTRY(MICRO_K_DEPTHWISE_CONV_S8, depthwise_conv_s8),
     MICRO_ENTRY(MICRO_K_BATCH_MATMUL, batch_matmul),
+    MICRO_ENTRY(MICRO_K_TRANSPOSE_CONV, transpose_conv),
 
     /* pooling, reductions, softmax, logistic, tanh */
     MICRO_ENTRY(MICRO_K_AVERAGE_POOL_S8, average_pool_s8),

@@ -39,6 +39,7 @@ typedef enum {
     MICRO_K_CONV_S8 = 10,
     MICRO_K_DEPTHWISE_CONV_S8 = 11,
     MICRO_K_BATCH_MATMUL = 12,
+    MICRO_K_TRANSPOSE_CONV = 13,
 
     /* pooling, reductions, softmax, logistic, tanh: 15-24 */
     MICRO_K_AVERAGE_POOL_S8 = 15,

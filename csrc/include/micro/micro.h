@@ -25,6 +25,7 @@
 #include "micro/kernels/conv_s8.h"
 #include "micro/kernels/depthwise_conv_s8.h"
 #include "micro/kernels/batch_matmul.h"
+#include "micro/kernels/transpose_conv.h"
 #include "micro/kernels/conv_s8_dsp.h"
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
