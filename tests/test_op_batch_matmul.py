@@ -12,8 +12,16 @@ import micro
 from micro.writer import ModelBuilder
 
 
-def bmm_model(lhs: tuple, rhs: tuple, out: tuple, dtype: str, adj_x: bool, adj_y: bool,
-              quants: list[tuple[float, int]], rhs_data: np.ndarray | None = None) -> bytes:  # fmt: skip
+def bmm_model(
+    lhs: tuple,
+    rhs: tuple,
+    out: tuple,
+    dtype: str,
+    adj_x: bool,
+    adj_y: bool,
+    quants: list[tuple[float, int]],
+    rhs_data: np.ndarray | None = None,
+) -> bytes:
     b = ModelBuilder()
     (ls, lz), (rs, rz), (os_, oz) = quants
     x = b.add_tensor("lhs", lhs, dtype, scale=ls, zero_point=lz)
@@ -52,7 +60,7 @@ def random_case(seed: int, dtype: str, const_rhs: bool = False) -> bytes:
     if const_rhs:
         info = np.iinfo(dtype)
         data = rng.integers(info.min, info.max, rhs, endpoint=True).astype(dtype)
-    return bmm_model(lhs, rhs, tuple(out_batch) + (m, n), dtype, adj_x, adj_y, quants, data)
+    return bmm_model(lhs, rhs, (*out_batch, m, n), dtype, adj_x, adj_y, quants, data)
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -70,21 +78,22 @@ def test_constant_rhs_matches_tflm(seed: int) -> None:
 def test_attention_shapes_match_tflm() -> None:
     """Keras MultiHeadAttention: Q K^T over heads, then scores V."""
     q = [(0.05, 3), (0.04, -7), (0.2, 11)]
-    assert_matches_tflm(bmm_model((1, 4, 16, 8), (1, 4, 16, 8), (1, 4, 16, 16), "int8", False,
-                                  True, q))  # fmt: skip
-    assert_matches_tflm(bmm_model((1, 4, 16, 16), (1, 4, 16, 8), (1, 4, 16, 8), "int8", False,
-                                  False, q))  # fmt: skip
+    assert_matches_tflm(
+        bmm_model((1, 4, 16, 8), (1, 4, 16, 8), (1, 4, 16, 16), "int8", False, True, q)
+    )
+    assert_matches_tflm(
+        bmm_model((1, 4, 16, 16), (1, 4, 16, 8), (1, 4, 16, 8), "int8", False, False, q)
+    )
 
 
 def test_rejects_mismatched_depth() -> None:
     model = bmm_model((2, 3), (4, 5), (2, 5), "int8", False, False, [(0.1, 0)] * 3)
-    with pytest.raises(micro.ModelError, match="operator 0.*depth"):
+    with pytest.raises(micro.ModelError, match=r"operator 0.*depth"):
         micro.Interpreter.from_bytes(model)
 
 
 def test_rejects_int16_zero_point() -> None:
-    model = bmm_model((2, 3), (3, 5), (2, 5), "int16", False, False, [(0.1, 1), (0.1, 0),
-                                                                       (0.1, 0)])  # fmt: skip
+    model = bmm_model((2, 3), (3, 5), (2, 5), "int16", False, False, [(0.1, 1), (0.1, 0), (0.1, 0)])
     with pytest.raises(micro.UnsupportedOpError, match="zero points"):
         micro.Interpreter.from_bytes(model)
 

@@ -41,8 +41,26 @@ def test_unary_matches_tflm(op: str, seed: int) -> None:
 def _special_floats(rng: np.random.Generator, n: int) -> np.ndarray:
     """Random bit patterns (all exponents, subnormals, NaNs, infinities) plus edge values."""
     bits = rng.integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32)
-    edges = np.array([0.0, -0.0, 1.0, 2.0, 4.0, 0.25, np.inf, -np.inf, np.nan, -1.0,
-                      1e-45, 1.4e-45, 3.4e38, 1.1754942e-38, 1.1754944e-38], np.float32)  # fmt: skip
+    edges = np.array(
+        [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            4.0,
+            0.25,
+            np.inf,
+            -np.inf,
+            np.nan,
+            -1.0,
+            1e-45,
+            1.4e-45,
+            3.4e38,
+            1.1754942e-38,
+            1.1754944e-38,
+        ],
+        np.float32,
+    )
     return np.concatenate([bits.view(np.float32), edges])
 
 

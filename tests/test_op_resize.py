@@ -33,8 +33,12 @@ def resize_model(
 
 def random_case(seed: int) -> tuple[tuple[int, int, int, int], tuple[int, int], bool, bool]:
     rng = np.random.default_rng(seed)
-    shape = (int(rng.integers(1, 3)), int(rng.integers(1, 9)), int(rng.integers(1, 9)),
-             int(rng.integers(1, 6)))  # fmt: skip
+    shape = (
+        int(rng.integers(1, 3)),
+        int(rng.integers(1, 9)),
+        int(rng.integers(1, 9)),
+        int(rng.integers(1, 6)),
+    )
     size = (int(rng.integers(1, 17)), int(rng.integers(1, 17)))
     flags = int(rng.integers(0, 3))  # none, align_corners, half_pixel_centers
     return shape, size, flags == 1, flags == 2
@@ -47,7 +51,9 @@ def test_nearest_matches_tflm(seed: int) -> None:
         align = half = True  # TFLM accepts both flags for nearest neighbour
     dtype = ("int8", "int16", "float32")[seed % 3]
     quant = random_quant(np.random.default_rng(seed), dtype)
-    assert_matches_tflm(resize_model("RESIZE_NEAREST_NEIGHBOR", shape, size, dtype, align, half, quant))
+    assert_matches_tflm(
+        resize_model("RESIZE_NEAREST_NEIGHBOR", shape, size, dtype, align, half, quant)
+    )
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -61,9 +67,17 @@ def test_bilinear_matches_tflm(seed: int) -> None:
 @pytest.mark.parametrize(("align", "half"), [(False, False), (True, False), (False, True)])
 def test_upsampling2d_shapes(op: str, align: bool, half: bool) -> None:
     """What Keras UpSampling2D and FPN necks emit: exact 2x and 4x, odd inputs, 3x."""
-    for shape, size in (((1, 5, 7, 8), (10, 14)), ((1, 3, 3, 16), (12, 12)), ((1, 4, 6, 3), (12, 18))):
-        assert_matches_tflm(resize_model(op, shape, size, "int8", align, half, random_quant(
-            np.random.default_rng(1), "int8")), seeds=(0,))  # fmt: skip
+    for shape, size in (
+        ((1, 5, 7, 8), (10, 14)),
+        ((1, 3, 3, 16), (12, 12)),
+        ((1, 4, 6, 3), (12, 18)),
+    ):
+        assert_matches_tflm(
+            resize_model(
+                op, shape, size, "int8", align, half, random_quant(np.random.default_rng(1), "int8")
+            ),
+            seeds=(0,),
+        )
 
 
 def test_bilinear_rejects_both_flags() -> None:
@@ -81,7 +95,7 @@ def test_rejects_unsupported_types_and_ranks() -> None:
         [T((2, 2, 1), "int8"), T((2,), "int32", np.array([4, 4], np.int32))],
         [T((4, 4, 1), "int8")],
     )
-    with pytest.raises(micro.UnsupportedOpError, match="operator 0.*4-D"):
+    with pytest.raises(micro.UnsupportedOpError, match=r"operator 0.*4-D"):
         micro.Interpreter.from_bytes(bad)
 
 

@@ -6,44 +6,44 @@
 #include "check.h"
 #include "requant.h"
 
-/* One output matrix; T is the element type. int8 sums wrap to 32 bits as TFLM's int32
- * accumulator does (never in a model that was converted with sane scales). */
-#define MICRO_BMM_MATRIX(T, l, r, o)                                                        \
-    for (int32_t i = 0; i < p->rows; ++i) {                                                 \
-        for (int32_t j = 0; j < p->cols; ++j) {                                             \
-            const T *a = (l) + (ptrdiff_t)i * p->lhs_stride_i;                              \
-            const T *b = (r) + (ptrdiff_t)j * p->rhs_stride_j;                              \
-            int64_t sum = 0;                                                                \
-            for (int32_t k = 0; k < p->depth; ++k) {                                        \
-                sum += (int64_t)(a[(ptrdiff_t)k * p->lhs_stride_k] - p->lhs_zp) *           \
-                       (b[(ptrdiff_t)k * p->rhs_stride_k] - p->rhs_zp);                     \
-            }                                                                               \
-            const int32_t scaled =                                                          \
-                sizeof(T) == 1                                                              \
-                    ? micro_requantize((int32_t)(uint32_t)((uint64_t)sum & 0xFFFFFFFFu),    \
-                                       p->multiplier, p->shift)                             \
-                    : micro_requantize_s64(sum, p->multiplier, p->shift);                   \
-            /* Wrapping add: the reference adds in int32 before it clamps. */               \
-            const int32_t v = (int32_t)((uint32_t)scaled + (uint32_t)p->output_zp);         \
-            (o)[(ptrdiff_t)i * p->cols + j] = (T)micro_clamp(v, p->act_min, p->act_max);    \
-        }                                                                                   \
-    }
+/* Element i of an int8 (width 1) or int16 (width 2) operand. */
+static inline int32_t load(const void *base, int32_t width, ptrdiff_t i)
+{
+    return width == 1 ? ((const int8_t *)base)[i] : ((const int16_t *)base)[i];
+}
 
 micro_status_t micro_batch_matmul(const micro_batch_matmul_params_t *p, const void *lhs,
                                   const void *rhs, const int32_t *offsets, void *output)
 {
-    const ptrdiff_t matrix = (ptrdiff_t)p->rows * p->cols;
+    const int32_t w = p->width;
+    ptrdiff_t o = 0;
     for (int32_t b = 0; b < p->batches; ++b) {
-        if (p->width == 1) {
-            const int8_t *l = (const int8_t *)lhs + offsets[2 * b];
-            const int8_t *r = (const int8_t *)rhs + offsets[2 * b + 1];
-            int8_t *o = (int8_t *)output + b * matrix;
-            MICRO_BMM_MATRIX(int8_t, l, r, o)
-        } else {
-            const int16_t *l = (const int16_t *)lhs + offsets[2 * b];
-            const int16_t *r = (const int16_t *)rhs + offsets[2 * b + 1];
-            int16_t *o = (int16_t *)output + b * matrix;
-            MICRO_BMM_MATRIX(int16_t, l, r, o)
+        const ptrdiff_t lo = offsets[2 * b];
+        const ptrdiff_t ro = offsets[2 * b + 1];
+        for (int32_t i = 0; i < p->rows; ++i) {
+            for (int32_t j = 0; j < p->cols; ++j, ++o) {
+                const ptrdiff_t a = lo + (ptrdiff_t)i * p->lhs_stride_i;
+                const ptrdiff_t c = ro + (ptrdiff_t)j * p->rhs_stride_j;
+                int64_t sum = 0;
+                for (int32_t k = 0; k < p->depth; ++k) {
+                    sum += (int64_t)(load(lhs, w, a + (ptrdiff_t)k * p->lhs_stride_k) - p->lhs_zp) *
+                           (load(rhs, w, c + (ptrdiff_t)k * p->rhs_stride_k) - p->rhs_zp);
+                }
+                /* int8 sums in 32 bits as TFLM's int32 accumulator (wrapping, never in a sane
+                 * model); int16 keeps 64 bits and the 64-bit requantization. */
+                const int32_t scaled =
+                    w == 1 ? micro_requantize((int32_t)(uint32_t)((uint64_t)sum & 0xFFFFFFFFu),
+                                              p->multiplier, p->shift)
+                           : micro_requantize_s64(sum, p->multiplier, p->shift);
+                /* Wrapping add: the reference adds in int32 before it clamps. */
+                const int32_t v = micro_clamp((int32_t)((uint32_t)scaled + (uint32_t)p->output_zp),
+                                              p->act_min, p->act_max);
+                if (w == 1) {
+                    ((int8_t *)output)[o] = (int8_t)v;
+                } else {
+                    ((int16_t *)output)[o] = (int16_t)v;
+                }
+            }
         }
     }
     return MICRO_OK;

@@ -21,19 +21,22 @@ from ..quant import (
     quantize_multiplier_below_one,
     requantize,
 )
-from . import binary_s32
+from ..schema import BuiltinOperator as B
+from . import _binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
-from .base import OpContext
+from .base import OpContext, prepares
 from .lut import INT8_INPUTS
 
 LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
 LEFT_SHIFT_INT16 = 15  # and of int16 inputs (TFLM's general-scale int16 path)
 
 
+@prepares(B.ADD)
 def prepare_add(ctx: OpContext) -> None:
     _prepare(ctx, subtract=False)
 
 
+@prepares(B.SUB)
 def prepare_sub(ctx: OpContext) -> None:
     _prepare(ctx, subtract=True)
 
@@ -42,7 +45,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
-        binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
+        _binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
         return
     if x1.dtype.name == "float32":
         prepare_float(ctx, "sub" if subtract else "add")
@@ -112,8 +115,15 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
 
 
 # MICRO_BINARY_F32_* in binary_f32.h
-FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "squared_difference": 4, "maximum": 5,
-             "minimum": 6}  # fmt: skip
+FLOAT_OPS = {
+    "add": 0,
+    "sub": 1,
+    "mul": 2,
+    "div": 3,
+    "squared_difference": 4,
+    "maximum": 5,
+    "minimum": 6,
+}
 NO_ACTIVATION = ("squared_difference", "maximum", "minimum")  # TFLM applies no clamp
 
 

@@ -14,12 +14,14 @@ import math
 
 import numpy as np
 
+from ..schema import BuiltinOperator as B
 from . import _rescale
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("int8", "int16")
 
 
+@prepares(B.BATCH_MATMUL)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     lhs, rhs, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -41,8 +43,8 @@ def prepare(ctx: OpContext) -> None:
     if any(a != b and 1 not in (a, b) for a, b in zip(lb, rb, strict=True)):
         raise ctx.malformed(f"batch dims of {lhs.shape} and {rhs.shape} do not broadcast")
     batch = tuple(max(a, b) for a, b in zip(lb, rb, strict=True))
-    if tuple(out.shape) != batch + (m, n):
-        raise ctx.malformed(f"output shape {out.shape} != {batch + (m, n)}")
+    if tuple(out.shape) != (*batch, m, n):
+        raise ctx.malformed(f"output shape {out.shape} != {(*batch, m, n)}")
     if math.prod(out.shape) == 0 or k == 0:
         raise ctx.unsupported("empty tensors are not supported")
 

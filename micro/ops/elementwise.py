@@ -12,9 +12,10 @@ import numpy as np
 
 from .. import fixedpoint as fx
 from ..quant import quantize_multiplier
-from . import binary_s32
+from ..schema import BuiltinOperator as B
+from . import _binary_s32
 from .add import prepare_float
-from .base import OpContext
+from .base import OpContext, prepares
 from .lut import emit_lut
 
 UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
@@ -34,18 +35,22 @@ def _unary_f32(ctx: OpContext, operation: str) -> None:
     ctx.emit("unary_f32", params, [ctx.ref(x), ctx.ref(out)], count)
 
 
+@prepares(B.NEG)
 def prepare_neg(ctx: OpContext) -> None:
     _unary_f32(ctx, "neg")
 
 
+@prepares(B.SQUARE)
 def prepare_square(ctx: OpContext) -> None:
     _unary_f32(ctx, "square")
 
 
+@prepares(B.SQRT)
 def prepare_sqrt(ctx: OpContext) -> None:
     _unary_f32(ctx, "sqrt")
 
 
+@prepares(B.RSQRT)
 def prepare_rsqrt(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name != "int8":
         _unary_f32(ctx, "rsqrt")
@@ -77,6 +82,7 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
     return fn
 
 
+@prepares(B.SQUARED_DIFFERENCE)
 def prepare_squared_difference(ctx: OpContext) -> None:
     ctx.check_dtype(ctx.input(0), "float32")
     prepare_float(ctx, "squared_difference")
@@ -85,20 +91,23 @@ def prepare_squared_difference(ctx: OpContext) -> None:
 def _binary(ctx: OpContext, operation: str) -> None:
     dtype = ctx.input(0).dtype.name
     if dtype == "int32":
-        binary_s32.prepare_int32(ctx, operation)
+        _binary_s32.prepare_int32(ctx, operation)
     elif dtype == "float32":
         prepare_float(ctx, operation)
     else:
         raise ctx.unsupported(f"{operation.upper()} of {dtype}: float32 and int32 are supported")
 
 
+@prepares(B.DIV)
 def prepare_div(ctx: OpContext) -> None:
     _binary(ctx, "div")
 
 
+@prepares(B.MAXIMUM)
 def prepare_maximum(ctx: OpContext) -> None:
     _binary(ctx, "maximum")
 
 
+@prepares(B.MINIMUM)
 def prepare_minimum(ctx: OpContext) -> None:
     _binary(ctx, "minimum")

@@ -8,12 +8,14 @@ import math
 
 import numpy as np
 
+from ..schema import BuiltinOperator as B
 from ._copy import check_types
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("float32", "int8")
 
 
+@prepares(B.GATHER)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, coords, out = ctx.input(0), ctx.input(1), ctx.output()

@@ -8,9 +8,10 @@ import math
 
 import numpy as np
 
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy, int_values, row_major_strides
 from ._index import emit_index_copy
-from .base import OpContext
+from .base import OpContext, prepares
 
 BLOCK_DTYPES = ("float32", "int8")  # TFLM's SPACE_TO_DEPTH and DEPTH_TO_SPACE
 ANY_DTYPES = ("bool", "int8", "uint8", "int16", "int32", "int64", "float32")
@@ -32,6 +33,7 @@ def _block_io(ctx: OpContext) -> tuple[int, list[int], list[int]]:
     return block, list(x.shape), list(out.shape)
 
 
+@prepares(B.SPACE_TO_DEPTH)
 def prepare_space_to_depth(ctx: OpContext) -> None:
     block, (n, h, w, c), out_shape = _block_io(ctx)
     if h % block or w % block:
@@ -46,6 +48,7 @@ def prepare_space_to_depth(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, box, 0, strides)
 
 
+@prepares(B.DEPTH_TO_SPACE)
 def prepare_depth_to_space(ctx: OpContext) -> None:
     block, (n, h, w, c), out_shape = _block_io(ctx)
     if c % (block * block):
@@ -61,6 +64,7 @@ def prepare_depth_to_space(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, box, 0, strides)
 
 
+@prepares(B.REVERSE_V2)
 def prepare_reverse(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()
@@ -83,6 +87,7 @@ def prepare_reverse(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, x.shape, offset, strides)
 
 
+@prepares(B.BROADCAST_TO)
 def prepare_broadcast_to(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()
@@ -100,9 +105,7 @@ def prepare_broadcast_to(ctx: OpContext) -> None:
         raise ctx.malformed(f"input shape {x.shape} cannot broadcast to {list(out.shape)}")
     if math.prod(out.shape) == 0:
         raise ctx.unsupported("empty tensors are not supported")
-    strides = [
-        0 if i == 1 else s for i, s in zip(padded, row_major_strides(padded), strict=True)
-    ]
+    strides = [0 if i == 1 else s for i, s in zip(padded, row_major_strides(padded), strict=True)]
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, out.shape, 0, strides)
 
 
@@ -114,6 +117,7 @@ def mirror_indices(size: int, before: int, after: int, reflect: bool) -> np.ndar
     return np.array(left + list(range(size)) + right, dtype=np.int64)
 
 
+@prepares(B.MIRROR_PAD)
 def prepare_mirror_pad(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

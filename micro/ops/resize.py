@@ -14,9 +14,10 @@ import math
 import numpy as np
 
 from ..model import Tensor
+from ..schema import BuiltinOperator as B
 from ._copy import int_values
 from ._index import emit_index_copy
-from .base import OpContext
+from .base import OpContext, prepares
 
 NEAREST_DTYPES = ("float32", "int8", "int16")
 
@@ -63,6 +64,7 @@ def nearest_indices(
     return index
 
 
+@prepares(B.RESIZE_NEAREST_NEIGHBOR)
 def prepare_nearest(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, NEAREST_DTYPES)
     align = bool(ctx.options.get("align_corners", False))
@@ -74,7 +76,9 @@ def prepare_nearest(ctx: OpContext) -> None:
     emit_index_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, [images, rows, cols], channels)
 
 
-def bilinear_table(in_size: int, out_size: int, align_corners: bool, half_pixel: bool) -> np.ndarray:
+def bilinear_table(
+    in_size: int, out_size: int, align_corners: bool, half_pixel: bool
+) -> np.ndarray:
     """(lower, upper, weight of upper) per output coordinate, TFLM's 10-bit integer form."""
     if align_corners and out_size > 1:
         scale = (1024 * (in_size - 1) + (out_size - 1) // 2) // (out_size - 1)
@@ -94,6 +98,7 @@ def _c_div(a: int, b: int) -> int:
     return a // b if a >= 0 else -(-a // b)
 
 
+@prepares(B.RESIZE_BILINEAR)
 def prepare_bilinear(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, ("int8",))
     align = bool(ctx.options.get("align_corners", False))

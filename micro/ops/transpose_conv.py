@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model import Tensor
 from ..quant import activation_range_int
+from ..schema import BuiltinOperator as B
 from ._copy import int_values
 from ._shapes import compute_padding
-from ..model import Tensor
-from .base import OpContext, Operand
+from .base import OpContext, Operand, prepares
 from .conv import check_window_size, requantization
 
 
+@prepares(B.TRANSPOSE_CONV)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((3, 4))
     w, x, out = ctx.input(1), ctx.input(2), ctx.output()
@@ -42,9 +44,11 @@ def prepare(ctx: OpContext) -> None:
     stride_h, stride_w = int(o.get("stride_h", 0)), int(o.get("stride_w", 0))
     try:
         y, xw = compute_padding(
-            int(o.get("padding", 0)), (out.shape[1], out.shape[2]), (filter_h, filter_w),
+            int(o.get("padding", 0)),
+            (out.shape[1], out.shape[2]),
+            (filter_h, filter_w),
             (stride_h, stride_w),
-        )  # fmt: skip
+        )
     except ValueError as exc:
         raise ctx.malformed(str(exc)) from None
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 0)
@@ -78,8 +82,14 @@ def prepare(ctx: OpContext) -> None:
         "act_max": act_max,
     }
     macs = batches * in_h * in_w * depth * filter_h * filter_w * depth_out
-    operands = [ctx.ref(x), ctx.const(weights), _bias(ctx, bias, depth_out, int16),
-                ctx.const(mult), ctx.const(shift), ctx.ref(out)]  # fmt: skip
+    operands = [
+        ctx.ref(x),
+        ctx.const(weights),
+        _bias(ctx, bias, depth_out, int16),
+        ctx.const(mult),
+        ctx.const(shift),
+        ctx.ref(out),
+    ]
     ctx.emit("transpose_conv", params, operands, macs)
 
 
