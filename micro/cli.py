@@ -125,6 +125,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ops(args: argparse.Namespace) -> int:
+    from . import optable
+
+    sys.stdout.write(optable.markdown() if args.markdown else optable.text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="micro",
@@ -168,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--board", help="count instructions on an emulated board instead")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("ops", help="the operators micro runs, and why it lacks TFLM's others")
+    p.add_argument("--markdown", action="store_true", help="the README's table")
+    p.set_defaults(func=cmd_ops)
 
     add_firmware_commands(sub)
     add_speech_command(sub)

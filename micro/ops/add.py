@@ -31,12 +31,12 @@ LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
 LEFT_SHIFT_INT16 = 15  # and of int16 inputs (TFLM's general-scale int16 path)
 
 
-@prepares(B.ADD)
+@prepares(B.ADD, types="int8, int16, int32, float32")
 def prepare_add(ctx: OpContext) -> None:
     _prepare(ctx, subtract=False)
 
 
-@prepares(B.SUB)
+@prepares(B.SUB, types="int8, int16, int32, float32")
 def prepare_sub(ctx: OpContext) -> None:
     _prepare(ctx, subtract=True)
 

@@ -21,7 +21,7 @@ from .base import OpContext, prepares
 DTYPES = ("int8", "int16")
 
 
-@prepares(B.BATCH_MATMUL)
+@prepares(B.BATCH_MATMUL, types="int8, int16")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     lhs, rhs, out = ctx.input(0), ctx.input(1), ctx.output()

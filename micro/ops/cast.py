@@ -11,7 +11,7 @@ from .base import OpContext, prepares
 _TYPES = {"int8": 0, "int16": 1, "int32": 2, "uint32": 3, "float32": 4, "bool": 5}
 
 
-@prepares(B.CAST)
+@prepares(B.CAST, types="int8, int16, int32, uint32, float32, bool (from)")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

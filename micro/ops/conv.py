@@ -131,7 +131,7 @@ def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D)
+@prepares(B.CONV_2D, types="int8")
 def prepare(ctx: OpContext) -> None:
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape

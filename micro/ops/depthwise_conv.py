@@ -22,7 +22,7 @@ from .conv import (
 )
 
 
-@prepares(B.DEPTHWISE_CONV_2D)
+@prepares(B.DEPTHWISE_CONV_2D, types="int8")
 def prepare(ctx: OpContext) -> None:
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape

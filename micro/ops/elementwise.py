@@ -35,22 +35,22 @@ def _unary_f32(ctx: OpContext, operation: str) -> None:
     ctx.emit("unary_f32", params, [ctx.ref(x), ctx.ref(out)], count)
 
 
-@prepares(B.NEG)
+@prepares(B.NEG, types="float32")
 def prepare_neg(ctx: OpContext) -> None:
     _unary_f32(ctx, "neg")
 
 
-@prepares(B.SQUARE)
+@prepares(B.SQUARE, types="float32")
 def prepare_square(ctx: OpContext) -> None:
     _unary_f32(ctx, "square")
 
 
-@prepares(B.SQRT)
+@prepares(B.SQRT, types="float32")
 def prepare_sqrt(ctx: OpContext) -> None:
     _unary_f32(ctx, "sqrt")
 
 
-@prepares(B.RSQRT)
+@prepares(B.RSQRT, types="int8, float32")
 def prepare_rsqrt(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name != "int8":
         _unary_f32(ctx, "rsqrt")
@@ -82,7 +82,7 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
     return fn
 
 
-@prepares(B.SQUARED_DIFFERENCE)
+@prepares(B.SQUARED_DIFFERENCE, types="float32")
 def prepare_squared_difference(ctx: OpContext) -> None:
     ctx.check_dtype(ctx.input(0), "float32")
     prepare_float(ctx, "squared_difference")
@@ -98,16 +98,16 @@ def _binary(ctx: OpContext, operation: str) -> None:
         raise ctx.unsupported(f"{operation.upper()} of {dtype}: float32 and int32 are supported")
 
 
-@prepares(B.DIV)
+@prepares(B.DIV, types="int32, float32")
 def prepare_div(ctx: OpContext) -> None:
     _binary(ctx, "div")
 
 
-@prepares(B.MAXIMUM)
+@prepares(B.MAXIMUM, types="int32, float32")
 def prepare_maximum(ctx: OpContext) -> None:
     _binary(ctx, "maximum")
 
 
-@prepares(B.MINIMUM)
+@prepares(B.MINIMUM, types="int32, float32")
 def prepare_minimum(ctx: OpContext) -> None:
     _binary(ctx, "minimum")

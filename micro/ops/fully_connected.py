@@ -11,7 +11,7 @@ from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
 
-@prepares(B.FULLY_CONNECTED)
+@prepares(B.FULLY_CONNECTED, types="int8, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()

@@ -15,7 +15,7 @@ from .base import OpContext, prepares
 DTYPES = ("float32", "int8")
 
 
-@prepares(B.GATHER)
+@prepares(B.GATHER, types="int8, float32 (int32 indices)")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, coords, out = ctx.input(0), ctx.input(1), ctx.output()

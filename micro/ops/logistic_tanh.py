@@ -26,7 +26,7 @@ from .lut import emit_lut
 INPUT_INTEGER_BITS = 4
 
 
-@prepares(B.LOGISTIC)
+@prepares(B.LOGISTIC, types="int8")
 def prepare_logistic(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -38,7 +38,7 @@ def prepare_logistic(ctx: OpContext) -> None:
     emit_lut(ctx, x, out, logistic_fn(*_input_quant(ctx)))
 
 
-@prepares(B.TANH)
+@prepares(B.TANH, types="int8")
 def prepare_tanh(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -14,7 +14,7 @@ from .add import prepare_float
 from .base import OpContext, prepares
 
 
-@prepares(B.MUL)
+@prepares(B.MUL, types="int8, int32, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()

@@ -13,12 +13,12 @@ from ._shapes import compute_padding
 from .base import OpContext, prepares
 
 
-@prepares(B.AVERAGE_POOL_2D)
+@prepares(B.AVERAGE_POOL_2D, types="int8")
 def prepare_average(ctx: OpContext) -> None:
     _prepare(ctx, "average_pool_s8")
 
 
-@prepares(B.MAX_POOL_2D)
+@prepares(B.MAX_POOL_2D, types="int8")
 def prepare_max(ctx: OpContext) -> None:
     _prepare(ctx, "max_pool_s8")
 

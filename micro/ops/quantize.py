@@ -34,7 +34,7 @@ _WIDE_PAIRS = {
 _DEQUANTIZE_TYPES = {"int8": 0, "uint8": 1, "int16": 2}  # MICRO_DEQUANTIZE_S8, _U8, _S16
 
 
-@prepares(B.QUANTIZE)
+@prepares(B.QUANTIZE, types="float32 -> int8, int16; int8, uint8, int16, int32 requantized")
 def prepare_quantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -76,7 +76,7 @@ def prepare_quantize(ctx: OpContext) -> None:
     ctx.emit("requantize_int", params, [ctx.ref(x), ctx.ref(out)])
 
 
-@prepares(B.DEQUANTIZE)
+@prepares(B.DEQUANTIZE, types="int8, uint8, int16 -> float32")
 def prepare_dequantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -33,7 +33,7 @@ def _block_io(ctx: OpContext) -> tuple[int, list[int], list[int]]:
     return block, list(x.shape), list(out.shape)
 
 
-@prepares(B.SPACE_TO_DEPTH)
+@prepares(B.SPACE_TO_DEPTH, types="int8, float32")
 def prepare_space_to_depth(ctx: OpContext) -> None:
     block, (n, h, w, c), out_shape = _block_io(ctx)
     if h % block or w % block:
@@ -48,7 +48,7 @@ def prepare_space_to_depth(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, box, 0, strides)
 
 
-@prepares(B.DEPTH_TO_SPACE)
+@prepares(B.DEPTH_TO_SPACE, types="int8, float32")
 def prepare_depth_to_space(ctx: OpContext) -> None:
     block, (n, h, w, c), out_shape = _block_io(ctx)
     if c % (block * block):
@@ -64,7 +64,7 @@ def prepare_depth_to_space(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, box, 0, strides)
 
 
-@prepares(B.REVERSE_V2)
+@prepares(B.REVERSE_V2, types="bool, int8, uint8, int16, int32, int64, float32")
 def prepare_reverse(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()
@@ -87,7 +87,7 @@ def prepare_reverse(ctx: OpContext) -> None:
     emit_strided_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, x.shape, offset, strides)
 
 
-@prepares(B.BROADCAST_TO)
+@prepares(B.BROADCAST_TO, types="bool, int8, uint8, int16, int32, int64, float32")
 def prepare_broadcast_to(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()
@@ -117,7 +117,7 @@ def mirror_indices(size: int, before: int, after: int, reflect: bool) -> np.ndar
     return np.array(left + list(range(size)) + right, dtype=np.int64)
 
 
-@prepares(B.MIRROR_PAD)
+@prepares(B.MIRROR_PAD, types="int8, float32")
 def prepare_mirror_pad(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

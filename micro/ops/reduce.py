@@ -49,22 +49,22 @@ class Reduction:
         )
 
 
-@prepares(B.MEAN)
+@prepares(B.MEAN, types="int8")
 def prepare_mean(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=True)
 
 
-@prepares(B.SUM)
+@prepares(B.SUM, types="int8")
 def prepare_sum(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=False)
 
 
-@prepares(B.REDUCE_MAX)
+@prepares(B.REDUCE_MAX, types="int8")
 def prepare_max(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=False)
 
 
-@prepares(B.REDUCE_MIN)
+@prepares(B.REDUCE_MIN, types="int8")
 def prepare_min(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=True)
 

@@ -64,7 +64,7 @@ def nearest_indices(
     return index
 
 
-@prepares(B.RESIZE_NEAREST_NEIGHBOR)
+@prepares(B.RESIZE_NEAREST_NEIGHBOR, types="int8, int16, float32")
 def prepare_nearest(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, NEAREST_DTYPES)
     align = bool(ctx.options.get("align_corners", False))
@@ -98,7 +98,7 @@ def _c_div(a: int, b: int) -> int:
     return a // b if a >= 0 else -(-a // b)
 
 
-@prepares(B.RESIZE_BILINEAR)
+@prepares(B.RESIZE_BILINEAR, types="int8")
 def prepare_bilinear(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, ("int8",))
     align = bool(ctx.options.get("align_corners", False))

@@ -17,7 +17,7 @@ from .base import OpContext, Operand, prepares
 from .conv import check_window_size, requantization
 
 
-@prepares(B.TRANSPOSE_CONV)
+@prepares(B.TRANSPOSE_CONV, types="int8, int16x8")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((3, 4))
     w, x, out = ctx.input(1), ctx.input(2), ctx.output()
