@@ -13,7 +13,7 @@ import numpy as np
 from .. import fixedpoint as fx
 from ..quant import quantize_multiplier
 from ..schema import BuiltinOperator as B
-from . import _binary_s32
+from . import _binary_s32, compare
 from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import emit_lut
@@ -88,26 +88,21 @@ def prepare_squared_difference(ctx: OpContext) -> None:
     prepare_float(ctx, "squared_difference")
 
 
-def _binary(ctx: OpContext, operation: str) -> None:
-    dtype = ctx.input(0).dtype.name
-    if dtype == "int32":
-        _binary_s32.prepare_int32(ctx, operation)
-    elif dtype == "float32":
-        prepare_float(ctx, operation)
-    else:
-        raise ctx.unsupported(f"{operation.upper()} of {dtype}: float32 and int32 are supported")
-
-
 @prepares(B.DIV, types="int32, float32")
 def prepare_div(ctx: OpContext) -> None:
-    _binary(ctx, "div")
+    dtype = ctx.input(0).dtype.name
+    if dtype == "int32":
+        _binary_s32.prepare_int32(ctx, "div")
+    elif dtype == "float32":
+        prepare_float(ctx, "div")
+    else:
+        raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
 
 
-@prepares(B.MAXIMUM, types="int32, float32")
-def prepare_maximum(ctx: OpContext) -> None:
-    _binary(ctx, "maximum")
-
-
-@prepares(B.MINIMUM, types="int32, float32")
-def prepare_minimum(ctx: OpContext) -> None:
-    _binary(ctx, "minimum")
+@prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")
+def prepare_minmax(ctx: OpContext) -> None:
+    """float32 as TFLM's float kernel (binary_f32); integers compare raw values (compare)."""
+    if ctx.input(0).dtype.name == "float32":
+        prepare_float(ctx, "maximum" if ctx.op.builtin_code == B.MAXIMUM else "minimum")
+    else:
+        compare.prepare_minmax(ctx)
