@@ -1,6 +1,7 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 NHWC, any window, stride and SAME/VALID padding.
+"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 and int16 NHWC, any window, stride and SAME/VALID
+padding (int16: kernel pool_s16, TFLM's int16 reference pools).
 
-TFLM's reference pools work on the raw int8 values: input and output must share scale and
+TFLM's reference pools work on the raw values: input and output must share scale and
 zero point (its prepare fails otherwise), the fused activation clamps in the output's
 quantization, and the average divides by the number of taps inside the input.
 """
@@ -13,12 +14,12 @@ from ._shapes import compute_padding
 from .base import OpContext, prepares
 
 
-@prepares(B.AVERAGE_POOL_2D, types="int8")
+@prepares(B.AVERAGE_POOL_2D, types="int8, int16")
 def prepare_average(ctx: OpContext) -> None:
     _prepare(ctx, "average_pool_s8")
 
 
-@prepares(B.MAX_POOL_2D, types="int8")
+@prepares(B.MAX_POOL_2D, types="int8, int16")
 def prepare_max(ctx: OpContext) -> None:
     _prepare(ctx, "max_pool_s8")
 
@@ -26,8 +27,9 @@ def prepare_max(ctx: OpContext) -> None:
 def _prepare(ctx: OpContext, kernel: str) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
-    ctx.check_dtype(x, "int8")
-    ctx.check_dtype(out, "int8")
+    ctx.check_dtype(x, "int8", "int16")
+    ctx.check_dtype(out, x.dtype.name)
+    int16 = x.dtype.name == "int16"
     if len(x.shape) != 4 or len(out.shape) != 4:
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must be 4-D (NHWC)")
     in_scale, in_zp = ctx.quant(x)
@@ -50,10 +52,12 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         raise ctx.malformed(f"output shape {out.shape} != {expected} from the pooling window")
     if 0 in expected or 0 in x.shape:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
-    if filter_hw[0] * filter_hw[1] > 1 << 21:
-        raise ctx.unsupported(f"filter {filter_hw} is too large (at most 2^21 taps)")
+    max_taps = 1 << (16 if int16 else 21)
+    if filter_hw[0] * filter_hw[1] > max_taps:
+        raise ctx.unsupported(f"filter {filter_hw} is too large (at most {max_taps} taps)")
+    lo, hi = (-32768, 32767) if int16 else (-128, 127)
     act_min, act_max = activation_range_int(
-        int(o.get("fused_activation_function", 0)), out_scale, out_zp
+        int(o.get("fused_activation_function", 0)), out_scale, out_zp, lo, hi
     )
     params = {
         "batches": batches,
@@ -72,4 +76,7 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         "act_max": act_max,
     }
     taps = out.nbytes * filter_hw[0] * filter_hw[1]
+    if int16:
+        params["op"] = 1 if kernel == "max_pool_s8" else 0  # MICRO_POOL_S16_*
+        kernel = "pool_s16"
     ctx.emit(kernel, params, [ctx.ref(x), ctx.ref(out)], taps)
