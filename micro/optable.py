@@ -180,7 +180,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "READ_VARIABLE": _SUBGRAPHS,
     "REDUCE_ALL": _NOT_YET,
     "ROUND": _NOT_YET,
-    "SHAPE": _NOT_YET,
     "SIN": _LIBM,
     "SPACE_TO_BATCH_ND": _NOT_YET,
     "VAR_HANDLE": _SUBGRAPHS,

@@ -1,6 +1,7 @@
 """Ops that only rearrange elements, each one strided copy or one table gather:
 SPACE_TO_DEPTH and DEPTH_TO_SPACE (a 6-d transpose of NHWC blocks), REVERSE_V2 (negative
-strides), BROADCAST_TO (zero strides) and MIRROR_PAD (reflected index tables)."""
+strides), BROADCAST_TO (zero strides), MIRROR_PAD (reflected index tables), and SHAPE (a
+copy of constant data: shapes are static in micro)."""
 
 from __future__ import annotations
 
@@ -149,3 +150,17 @@ def prepare_mirror_pad(ctx: OpContext) -> None:
         run *= x.shape[len(tables) - 1]  # unpadded inner dimensions copy as one run
         tables.pop()
     emit_index_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, tables, run)
+
+
+@prepares(B.SHAPE, types="any -> int32")
+def prepare_shape(ctx: OpContext) -> None:
+    """The input's static shape, copied from constant data into the int32 output."""
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(out, "int32")
+    if tuple(out.shape) != (len(x.shape),):
+        raise ctx.malformed(f"output shape {out.shape} != ({len(x.shape)},) for input {x.shape}")
+    if not x.shape:
+        raise ctx.unsupported("the shape of a scalar is empty; nothing to compute")
+    shape = np.array(x.shape, dtype=np.int32)
+    emit_strided_copy(ctx, ctx.const(shape), ctx.ref(out), 4, [len(shape)], 0, [1])

@@ -29,9 +29,12 @@ def prepare(ctx: OpContext) -> None:
     for t in (x, w, out):
         if len(t.shape) != 4 or min(t.shape) < 1:
             raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
-    shape = int_values(ctx, 0, "output_shape")
-    if shape != list(out.shape):
-        raise ctx.malformed(f"output_shape {shape} != output tensor shape {list(out.shape)}")
+    # TFLM sizes the output from the output tensor; a constant output_shape must agree (the
+    # converter computes it at run time from SHAPE when the batch is dynamic).
+    if ctx.value(ctx.input(0)) is not None:
+        shape = int_values(ctx, 0, "output_shape")
+        if shape != list(out.shape):
+            raise ctx.malformed(f"output_shape {shape} != output tensor shape {list(out.shape)}")
     batches, in_h, in_w, depth = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
     if filter_depth != depth or out.shape[0] != batches or out.shape[3] != depth_out:
