@@ -11,12 +11,13 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import fixedpoint as fx
-from ..quant import quantize_multiplier
+from ..quant import quantize_multiplier, quantize_multiplier_below_one, requantize
 from ..schema import BuiltinOperator as B
-from . import _binary_s32, compare
+from . import _binary_s32, _rescale, compare
+from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
-from .lut import emit_lut
+from .lut import INT8_INPUTS, emit_lut
 
 UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
 
@@ -82,10 +83,39 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
     return fn
 
 
-@prepares(B.SQUARED_DIFFERENCE, types="float32")
+@prepares(B.SQUARED_DIFFERENCE, types="int8, float32")
 def prepare_squared_difference(ctx: OpContext) -> None:
-    ctx.check_dtype(ctx.input(0), "float32")
-    prepare_float(ctx, "squared_difference")
+    """float32 as TFLM's float kernel; int8 as its quantized one: both inputs rescaled to
+    twice the larger input scale with 7 bits of headroom (one table per input), the
+    difference squared, then rescaled by (2 max scale)^2 / (2^14 output scale)."""
+    x1 = ctx.input(0)
+    ctx.check_dtype(x1, "int8", "float32")
+    if x1.dtype.name == "float32":
+        prepare_float(ctx, "squared_difference")
+        return
+    ctx.check_io_count((2,))
+    x2, out = ctx.input(1), ctx.output()
+    for t in (x2, out):
+        ctx.check_dtype(t, "int8")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    (s1, zp1), (s2, zp2), (so, zpo) = ctx.quant(x1), ctx.quant(x2), ctx.quant(out)
+    twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+    terms = []
+    for scale, zp in ((s1, zp1), (s2, zp2)):
+        m, sh = quantize_multiplier_below_one(scale / twice_max)
+        terms.append(requantize((INT8_INPUTS - zp) << 7, m, sh).astype(np.int32))
+    real = twice_max * twice_max / float(np.float32(16384 * np.float32(so)))
+    multiplier, shift = _rescale.multiplier(ctx, real, "squared-difference-to-output")
+    params = {
+        **layout.params(MAX_BROADCAST_RANK),
+        "output_zp": zpo,
+        "multiplier": multiplier,
+        "shift": shift,
+        "act_min": -128,
+        "act_max": 127,
+    }
+    operands = [ctx.ref(x1), ctx.ref(x2), ctx.const(np.concatenate(terms)), ctx.ref(out)]
+    ctx.emit("squared_difference_s8", params, operands)
 
 
 @prepares(B.DIV, types="int32, float32")

@@ -1,6 +1,6 @@
 """Float32 elementwise ops (NEG, SQUARE, SQRT, RSQRT; SQUARED_DIFFERENCE, DIV, MAXIMUM,
-MINIMUM with broadcasting) and int8 RSQRT against TFLM; the integer square root against
-numpy's correctly rounded one on every kind of float."""
+MINIMUM with broadcasting), int8 RSQRT and int8 SQUARED_DIFFERENCE against TFLM; the integer
+square root against numpy's correctly rounded one on every kind of float."""
 
 from __future__ import annotations
 
@@ -126,3 +126,27 @@ def test_rsqrt_int16_is_refused() -> None:
     model = unary_model("RSQRT", (4,), "int16", "int16", (0.01, 0), (0.01, 0))
     with pytest.raises(micro.UnsupportedOpError, match="operator 0"):
         micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_squared_difference_int8_matches_tflm(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s1, s2 = random_broadcast(rng)
+    out = tuple(np.broadcast_shapes(s1, s2))
+    if len(out) > 4:
+        s1, s2, out = s1[-4:], s2[-4:], out[-4:]
+    q1, q2 = random_quant(rng, -3, -1), random_quant(rng, -3, -1)
+    # An output scale near the squared input range, so results spread over int8.
+    big = max(q1[0], q2[0]) * 128
+    q_out = (
+        float(np.float32(big * big / 128 * 10 ** rng.uniform(-1, 0.5))),
+        int(rng.integers(-128, 128)),
+    )
+    b = ModelBuilder()
+    x1 = b.add_tensor("x1", s1, "int8", scale=q1[0], zero_point=q1[1])
+    x2 = b.add_tensor("x2", s2, "int8", scale=q2[0], zero_point=q2[1])
+    y = b.add_tensor("y", out, "int8", scale=q_out[0], zero_point=q_out[1])
+    b.add_operator("SQUARED_DIFFERENCE", [x1, x2], [y])
+    b.set_inputs([x1, x2])
+    b.set_outputs([y])
+    assert_matches_tflm(b.build(), seeds=(seed,))
