@@ -15,6 +15,7 @@ from cffi import FFI
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 INCLUDE = CSRC / "include"
+SPEECH_SRC = ROOT / "firmware" / "speech" / "src"
 
 _INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
 _DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
@@ -89,13 +90,20 @@ typedef struct { uint64_t *step_ns; uint32_t n_steps; uint64_t started; } micro_
 static void micro_host_profile_hook(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
 """
 
+# The speech firmware's limits, read from its header so the host checks settings against
+# the values the firmware was compiled with (micro.speech.board).
+SPEECH_CDEF = """
+#define SPEECH_MAX_LABELS ...
+#define SPEECH_MAX_RESULTS ...
+"""
+
 ffibuilder = FFI()
-ffibuilder.cdef(cdef_source() + HOST_PROFILER_CDEF)
+ffibuilder.cdef(cdef_source() + HOST_PROFILER_CDEF + SPEECH_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    '#include "micro/micro.h"\n' + HOST_PROFILER,
+    '#include "micro/micro.h"\n#include "speech_recognizer.h"\n' + HOST_PROFILER,
     sources=c_sources(),
-    include_dirs=[str(INCLUDE.relative_to(ROOT))],
+    include_dirs=[str(INCLUDE.relative_to(ROOT)), str(SPEECH_SRC.relative_to(ROOT))],
     extra_compile_args=compile_args(),
 )
 

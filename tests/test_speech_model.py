@@ -117,8 +117,7 @@ def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
     front end and the model; the recognizer (defaults of the command: scores averaged over
     0.5 s, threshold 0.8) reports the word once, and nothing for background or silence."""
-    from micro.speech.cli import TAIL_SECONDS
-    from micro.speech.pipeline import Listener
+    from micro.speech.pipeline import TAIL_SECONDS, Listener
     from micro.speech.recognizer import Recognizer
 
     clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))

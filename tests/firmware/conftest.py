@@ -11,14 +11,16 @@ import shutil
 import pytest
 
 from micro import firmware
+from micro.firmware.toolchain import scons_ready
+from micro.resources import pio_core_dir
 
 
 def missing_tools() -> list[str]:
     missing = [t for t in ("arm-none-eabi-gcc", "qemu-system-arm") if shutil.which(t) is None]
     if importlib.util.find_spec("platformio") is None:
         missing.append("platformio (pip)")
-    if not (firmware.core_dir() / "packages" / "tool-scons" / ".piopm").is_file():
-        missing.append(f"seeded PlatformIO core ({firmware.core_dir()})")
+    if not scons_ready():
+        missing.append(f"seeded PlatformIO core ({pio_core_dir()})")
     if not firmware.plugin_path().is_file():
         missing.append("QEMU counting plugin")
     return missing

@@ -12,7 +12,8 @@ import pytest
 
 import micro
 from micro import firmware
-from micro.boards import BOARDS_DIR, BoardError, list_boards, load_board
+from micro.boards import BoardError, list_boards, load_board
+from micro.resources import boards_dir
 
 REAL = ["nano33ble", "disco_f746ng", "pico"]
 
@@ -51,7 +52,7 @@ def test_real_board_builds(
 
 
 def _pico_image() -> object:
-    spec = importlib.util.spec_from_file_location("pico_image", BOARDS_DIR / "pico" / "image.py")
+    spec = importlib.util.spec_from_file_location("pico_image", boards_dir() / "pico" / "image.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

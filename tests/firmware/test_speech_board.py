@@ -20,10 +20,12 @@ from reference import reference_path
 
 import micro
 from micro import firmware
-from micro.boards import ROOT, load_board
+from micro.boards import load_board
 from micro.speech import board as speech_board
 from micro.speech import frontend
 from micro.speech.wav import read_wav
+
+ROOT = Path(__file__).resolve().parents[2]
 
 Ref = Callable[[str], Path]
 SPEECH = "tflm/micro_speech"
@@ -94,8 +96,8 @@ def _c_detections(
     num, den = (Fraction(settings.threshold).limit_denominator(10**6) * 256).as_integer_ratio()
     config = Config(
         n_labels, 0b1100, -128,
-        speech_board._samples(settings.window, 16000),
-        speech_board._samples(settings.suppression, 16000),
+        speech_board.samples(settings.window, 16000),
+        speech_board.samples(settings.suppression, 16000),
         settings.min_results, num, den,
     )  # fmt: skip
     state = ctypes.create_string_buffer(8192)  # >= sizeof(speech_recognizer_t)

@@ -1,59 +1,45 @@
-"""The `micro` command line: inspect, run and plan a .tflite model."""
+"""`micro inspect`, `run`, `plan` and `profile`: a model on the host."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import __version__, report
-from .compiler import CompiledModel, compile_model
-from .errors import MicroError
-from .firmware import add_firmware_commands
-from .interpreter import Interpreter
-from .model import load_model
-from .speech.cli import add_speech_command
+from .. import profile, report
+from ..compiler import CompiledModel, compile_model
+from ..errors import MicroError
+from ..interpreter import Interpreter
+from ..model import load_model
+from .output import array, emit_json, note, out
 
 
 def _compile(path: str) -> CompiledModel:
     return compile_model(load_model(path))
 
 
-def _emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, default=_json_default)
-    sys.stdout.write("\n")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-
 def cmd_inspect(args: argparse.Namespace) -> int:
     info = report.summary(_compile(args.model))
     if args.json:
-        _emit_json(info)
+        emit_json(info)
     else:
-        print(report.format_summary(info, args.model))
+        out(report.format_summary(info, args.model))
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     data = report.plan_data(_compile(args.model))
     if args.json:
-        _emit_json(data)
+        emit_json(data)
     else:
-        print(report.format_plan(data))
+        out(report.format_plan(data))
     if args.png:
-        report.draw_plan(data, args.png)
-        print(f"wrote {args.png}", file=sys.stderr)
+        from ..plot import draw_plan
+
+        draw_plan(data, args.png)
+        note(f"wrote {args.png}")
     return 0
 
 
@@ -84,55 +70,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     it.invoke()
     outputs = [it.get_output(i) for i in range(len(it.get_output_details()))]
     origin = "from files" if args.input else f"random, seed {args.seed}"
-    print(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; inputs {origin}")
+    out(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; inputs {origin}")
     for d, y in zip(it.get_output_details(), outputs, strict=True):
-        print(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
-        print(np.array2string(y, threshold=64, max_line_width=100))
+        out(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
+        out(array(y))
         if d["scale"]:
             real = (y.astype(np.float64) - d["zero_point"]) * d["scale"]
-            print(
-                "  dequantized: "
-                + np.array2string(real, threshold=64, precision=4, max_line_width=100)
-            )
+            out("  dequantized: " + array(real, precision=4))
     if args.output:
         if len(outputs) == 1:
             np.save(args.output, outputs[0])
         else:
             np.savez(args.output, *outputs)
-        print(f"wrote {args.output}", file=sys.stderr)
+        note(f"wrote {args.output}")
     return 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from . import profile
-
     if args.board:
-        from . import boards, firmware
+        from ..boards import load_board
+        from ..firmware import arena_budget, step_instructions
 
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
-        budget = firmware.arena_budget(boards.load_board(args.board))
+        budget = arena_budget(load_board(args.board))
         compiled = compile_model(load_model(args.model), arena_budget=budget)
-        costs: list[float] = list(firmware.step_instructions(compiled, args.board))
+        costs: list[float] = list(step_instructions(compiled, args.board))
         data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
     else:
         compiled = _compile(args.model)
         costs = profile.host_step_times(compiled, runs=args.runs)
         data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
     if args.json:
-        _emit_json(data)
+        emit_json(data)
     else:
-        print(profile.format_profile(data))
+        out(profile.format_profile(data))
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="micro",
-        description="Inspect, run and plan int8 .tflite models, bit-exact with TFLM.",
-    )
-    parser.add_argument("--version", action="version", version=f"micro {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_commands(sub: Any) -> None:
     p = sub.add_parser("inspect", help="ops, tensors, MACs, weights and the arena a model needs")
     p.add_argument("model", help=".tflite file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -158,7 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="the arena layout over time, as a table and a picture")
     p.add_argument("model", help=".tflite file")
-    p.add_argument("--png", metavar="FILE", help="also draw the arena over time as a PNG")
+    p.add_argument(
+        "--png",
+        metavar="FILE",
+        help="also draw the arena over time (.png, .svg or .pdf by the suffix; needs micro[plot])",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_plan)
 
@@ -168,28 +147,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--board", help="count instructions on an emulated board instead")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_profile)
-
-    add_firmware_commands(sub)
-    add_speech_command(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:2] == ["speech", "train"]:  # its own parser: `speech` takes a positional file
-        from .speech import train
-
-        return train.main(argv[2:])
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except MicroError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
