@@ -4,7 +4,7 @@ model's firmware on the emulated board and on the Nano 33 BLE Sense (built, not 
 
     python benchmarks/bench_firmware.py [--models a,b] [--markdown]
 
-Needs scripts/setup_firmware.sh. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
+Needs `micro setup`. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
 95.6 M instructions, TFLM + CMSIS-NN 1.50 M / 22.9 M (micro_speech / person_detect);
 TFLM's micro_speech example is about 151 KB of flash on the Nano 33 BLE.
 """

@@ -31,6 +31,33 @@ def bytes_axis(axis: Any) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
 
 
+PLOT_PX = (960, 620)  # the plan's axes in pixels at the saved size, to fit labels in boxes
+CHAR_PX = 6.5  # width of one character at the labels' font size
+
+
+def _label(ax: Any, buffer: dict[str, Any], width: float, height: float) -> None:
+    """The buffer's name and size inside its box, turned upright in tall narrow boxes,
+    cut to fit from the left, left out when even a few characters would not fit."""
+    vertical = height > width
+    along, across = (height, width) if vertical else (width, height)
+    chars = int(along / CHAR_PX) - 1
+    if chars < 5 or across < 12:
+        return
+    # Names share long scope prefixes (Model/Block/...): keep the end, which differs.
+    name = buffer["name"] if len(buffer["name"]) <= chars else "…" + buffer["name"][1 - chars :]
+    text = name if across < 26 else f"{name}\n{buffer['size']:,} B"
+    ax.text(
+        buffer["first_step"] + (buffer["last_step"] - buffer["first_step"] + 1) / 2,
+        buffer["offset"] + buffer["size"] / 2,
+        text,
+        ha="center",
+        va="center",
+        rotation=90 if vertical else 0,
+        fontsize=7,
+        clip_on=True,
+    )
+
+
 def draw_plan(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """The arena over time: x = step, y = byte offset; each buffer a box from its first to
     its last step, named when there is room; the lower bound and the peak step marked."""
@@ -52,16 +79,7 @@ def draw_plan(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
                 linewidth=0.6,
             )
         )
-        if b["size"] >= arena * 0.04 and steps >= n * 0.08:
-            ax.text(
-                b["first_step"] + steps / 2,
-                b["offset"] + b["size"] / 2,
-                f"{b['name'][:28]}\n{b['size']:,} B",
-                ha="center",
-                va="center",
-                fontsize=7,
-                clip_on=True,
-            )
+        _label(ax, b, steps / n * PLOT_PX[0], b["size"] / arena * PLOT_PX[1])
     ax.axhline(data["lower_bound"], color="#c00000", linestyle="--", linewidth=1)
     peak = data["peak_step"]
     ax.axvline(peak + 0.5, color="#c00000", linestyle=":", linewidth=1)

@@ -1,5 +1,5 @@
 """Firmware tests need arm-none-eabi-gcc, qemu-system-arm and an offline-ready PlatformIO
-(scripts/setup_firmware.sh). Without them they skip with the reason, or fail instead when
+(`micro setup`). Without them they skip with the reason, or fail instead when
 MICRO_REQUIRE_FIRMWARE=1 (CI, which runs the setup script first)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def missing_tools() -> list[str]:
 def toolchain() -> None:
     missing = missing_tools()
     if missing:
-        message = f"firmware tools missing: {', '.join(missing)}; run scripts/setup_firmware.sh"
+        message = f"firmware tools missing: {', '.join(missing)}; run `micro setup`"
         if os.environ.get("MICRO_REQUIRE_FIRMWARE") == "1":
             pytest.fail(message)
         pytest.skip(message)

@@ -291,7 +291,7 @@ def test_firmware_c_is_strict_c99(tmp_path: Path) -> None:
     """The speech firmware, the semihosting audio input and the Nano's PDM driver compile
     under the strictest flags (the platform builds port and board files with -Wall only)."""
     if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("arm-none-eabi-gcc is not installed (scripts/setup_firmware.sh)")
+        pytest.skip("arm-none-eabi-gcc is not installed (`micro setup`)")
     sources = [
         *sorted((ROOT / "firmware" / "speech" / "src").glob("*.c")),
         ROOT / "firmware" / "port" / "semihosting_audio.c",
