@@ -26,6 +26,7 @@ from micro import firmware
 from micro.boards import load_board
 from micro.compiler import compile_model
 from micro.model import load_model
+from micro.progress import progress
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
@@ -132,7 +133,7 @@ def main() -> int:
     args = parser.parse_args()
     names = args.models.split(",") if args.models else list(MODELS)
     rows = []
-    for name in names:
+    for name in progress(names, "models"):
         try:
             rows.append(bench(name, REFERENCE / MODELS[name]))
         except micro.UnsupportedOpError as exc:

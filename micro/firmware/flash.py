@@ -12,6 +12,7 @@ from pathlib import Path
 from ..boards import Board, load_board
 from ..compiler import CompiledModel
 from ..errors import FirmwareError
+from ..progress import Progress
 from ..resources import build_root
 from .build import Build, build
 from .generate import Bundle, export
@@ -45,13 +46,19 @@ def flash(
     """Export, build, then run on QEMU (emulated board) or upload (real board)."""
     board = load_board(board_id)
     project = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="micro-"))
+    bar = Progress(3, board.id)
+    bar.update(0, "export")
     bundle = export(program, board, project, input_sets)
+    bar.update(1, "build (PlatformIO)")
     built = build(project, board)
+    bar.update(1, "run on QEMU" if board.emulated else "upload" if upload else "")
     run = None
     if board.emulated:
         run = run_qemu(built.elf, board, count=count)
     elif upload:
         upload_project(project, board)
+    bar.update(1, "done")
+    bar.close()
     return Flash(bundle, built, run)
 
 

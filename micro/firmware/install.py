@@ -72,9 +72,7 @@ def _debian(apt: bool) -> list[Item]:
             "install the GNU Arm toolchain with newlib (arm-none-eabi-gcc), qemu-system-arm "
             "and gcc with your system's package manager"
         )
-    return [
-        Item(name, name not in missing, "", fix if name in missing else "") for name in DEBIAN
-    ]
+    return [Item(name, name not in missing, "", fix if name in missing else "") for name in DEBIAN]
 
 
 def _platformio(install: bool) -> Item:
@@ -95,10 +93,8 @@ def _seed_scons(core: Path) -> None:
     PlatformIO accept it as platformio/tool-scons instead of going to its registry."""
     scons = core / "packages" / "tool-scons"
     with tempfile.TemporaryDirectory() as tmp:
-        proc = _run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:"]
-            + [f"scons=={SCONS}", "-d", tmp]
-        )
+        download = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+        proc = _run([*download, "--only-binary=:all:", f"scons=={SCONS}", "-d", tmp])
         wheels = list(Path(tmp).glob(f"scons-{SCONS}-*.whl"))
         if proc.returncode != 0 or not wheels:
             return
