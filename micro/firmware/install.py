@@ -35,7 +35,7 @@ NEWLIB = Path("/usr/lib/arm-none-eabi/newlib")
 # Debian package -> how to tell it is there.
 DEBIAN: dict[str, Callable[[], bool]] = {
     "gcc-arm-none-eabi": lambda: shutil.which("arm-none-eabi-gcc") is not None,
-    "libnewlib-arm-none-eabi": NEWLIB.is_dir,
+    "libnewlib-arm-none-eabi": lambda: NEWLIB.is_dir(),
     "qemu-system-arm": lambda: shutil.which("qemu-system-arm") is not None,
     "gcc": lambda: shutil.which("gcc") is not None,
 }
