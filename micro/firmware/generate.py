@@ -23,8 +23,8 @@ from string import Template
 from .._ffi import lib
 from ..boards import Board
 from ..errors import FirmwareError
+from ..program import read_header, read_steps
 from ..resources import data_root, firmware_dir, pio_core_dir
-from .program import program_header
 
 # What the firmware needs besides the Program and the arena, to refuse a model that cannot
 # fit before anything is built. Measured on mps2-an386 (runner + executor + the FC kernel +
@@ -52,10 +52,10 @@ def program_kernels(program: bytes) -> list[str]:
     """Names of the kernels a Program's steps use, sorted."""
     names = kernel_names()
     used = set()
-    for i, kernel in enumerate(program_header(program).step_kernels):
-        if kernel not in names:
-            raise FirmwareError(f"step {i} uses kernel id {kernel}, unknown to this runtime")
-        used.add(names[kernel])
+    for i, step in enumerate(read_steps(program)):
+        if step.kernel not in names:
+            raise FirmwareError(f"step {i} uses kernel id {step.kernel}, unknown to this runtime")
+        used.add(names[step.kernel])
     return sorted(used)
 
 
@@ -171,15 +171,12 @@ def export(
     sources_only: write only micro_model.h, micro_model.c and micro_kernels.c into out_dir,
     for a project of one's own (firmware/example).
     """
-    try:
-        header = program_header(program)
-    except FirmwareError:
+    header = read_header(program)
+    if header.magic != int(lib.MICRO_PROGRAM_MAGIC):
         if check:
-            raise
-        header = None
-    arena_size = header.arena_size if header else 0
-    n_steps = header.n_steps if header else 0
-    n_inputs = header.n_inputs if header else 0
+            raise FirmwareError("not a micro program (bad magic)")
+        header = read_header(b"")
+    arena_size, n_steps, n_inputs = header.arena_size, header.n_steps, header.n_inputs
     kernels = program_kernels(program) if check else sorted(kernel_names().values())
     sets = [list(s) for s in input_sets] if input_sets else [[b""] * n_inputs]
     input_bytes = sum(len(data) for tensors in sets for data in tensors)
