@@ -13,6 +13,7 @@ from ..boards import Board, load_board
 from ..compiler import CompiledModel, compile_model
 from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash
 from ..model import load_model
+from .options import arena_option, board_option, input_option, model_command
 from .output import array, emit_json, out
 
 
@@ -135,57 +136,32 @@ def format_flash_report(report: dict[str, Any]) -> str:
 BOARD_HELP = "board id, e.g. mps2-an386 or nano33ble (a folder of boards/)"
 
 
-def _arena_option(p: Any) -> None:
-    p.add_argument(
-        "--arena",
-        type=int,
-        metavar="BYTES",
-        help="arena budget (default: the RAM the board leaves for it; the plan is the "
-        "fastest that fits)",
-    )
-
-
-def _input_option(p: Any) -> None:
-    p.add_argument(
-        "--input",
-        action="append",
-        metavar="NPY",
-        help="input tensor to run, as .npy (repeat per input; default zeros)",
-    )
+BOARD_ARENA = "default: the RAM the board leaves for it; the plan is the fastest that fits"
 
 
 def add_commands(sub: Any) -> None:
-    p = sub.add_parser("export", help="write a board's firmware project (Program as C source)")
-    p.add_argument("model", help=".tflite file")
-    p.add_argument(
-        "--board",
-        required=True,
-        help="board id, e.g. mps2-an386 or nano33ble (a folder of boards/)",
+    p = model_command(
+        sub, "export", "write a board's firmware project (Program as C source)", cmd_export, False
     )
+    board_option(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="project folder to write")
-    _input_option(p)
+    input_option(p, "zeros")
     p.add_argument(
         "--sources-only",
         action="store_true",
         help="write only the model's C files into DIR (for your own PlatformIO project)",
     )
-    _arena_option(p)
-    p.set_defaults(func=cmd_export)
+    arena_option(p, BOARD_ARENA)
 
-    p = sub.add_parser("flash", help="build the firmware with PlatformIO and run or upload it")
-    p.add_argument("model", help=".tflite file")
-    p.add_argument(
-        "--board",
-        required=True,
-        help="board id, e.g. mps2-an386 or nano33ble (a folder of boards/)",
+    p = model_command(
+        sub, "flash", "build the firmware with PlatformIO and run or upload it", cmd_flash
     )
-    _input_option(p)
+    board_option(p)
+    input_option(p, "zeros")
     p.add_argument(
         "--build-dir",
         metavar="DIR",
         type=Path,
         help="where to write the project (default .micro-build/<model>-<board>)",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    _arena_option(p)
-    p.set_defaults(func=cmd_flash)
+    arena_option(p, BOARD_ARENA)

@@ -13,6 +13,7 @@ from ..compiler import CompiledModel, compile_model
 from ..errors import MicroError
 from ..interpreter import Interpreter
 from ..model import load_model
+from .options import arena_option, input_option, model_command
 from .output import array, emit_json, note, out
 
 
@@ -108,42 +109,25 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    p = sub.add_parser("inspect", help="ops, tensors, MACs, weights and the arena a model needs")
-    p.add_argument("model", help=".tflite file")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=cmd_inspect)
-
-    p = sub.add_parser("run", help="run a model on the host in a fixed arena")
-    p.add_argument("model", help=".tflite file")
-    p.add_argument(
-        "--input",
-        action="append",
-        metavar="NPY",
-        help="input tensor as .npy (repeat per input; default: seeded random)",
+    model_command(
+        sub, "inspect", "ops, tensors, MACs, weights and the arena a model needs", cmd_inspect
     )
+
+    p = model_command(sub, "run", "run a model on the host in a fixed arena", cmd_run, False)
+    input_option(p, "seeded random")
     p.add_argument("--output", metavar="NPY", help="write the output(s) (.npy, or .npz if several)")
-    p.add_argument(
-        "--arena",
-        type=int,
-        metavar="BYTES",
-        help="arena budget in bytes (default: exactly what the model needs)",
-    )
+    arena_option(p, "default: exactly what the model needs")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
-    p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("plan", help="the arena layout over time, as a table and a picture")
-    p.add_argument("model", help=".tflite file")
+    p = model_command(sub, "plan", "the arena layout over time, as a table and a picture", cmd_plan)
     p.add_argument(
         "--png",
         metavar="FILE",
         help="also draw the arena over time (.png, .svg or .pdf by the suffix; needs micro[plot])",
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("profile", help="time (host) or instructions (emulated board) per op")
-    p.add_argument("model", help=".tflite file")
+    p = model_command(
+        sub, "profile", "time (host) or instructions (emulated board) per op", cmd_profile
+    )
     p.add_argument("--runs", type=int, default=50, help="invokes to average on the host")
     p.add_argument("--board", help="count instructions on an emulated board instead")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=cmd_profile)
