@@ -1,8 +1,9 @@
 """`micro speech --board BOARD [FILE.wav | --demo | --listen]`: the pipeline in firmware.
 
 An emulated board runs on QEMU: the bundled demo clips (compiled in) or a host .wav file
-(streamed in through semihosting), printing what it heard and the instructions per step.
-A real board is built and uploaded: the demo clips (--demo), then its microphone; the model
+(streamed in through semihosting), printing what it heard, the instructions per step and
+what they mean in real time on each real board with the same core (at its manifest's
+clock). A real board is built and uploaded: the demo clips (--demo), then its microphone; the model
 runs as often as real time allows at the board's clock, measured on an emulated twin.
 """
 
@@ -110,7 +111,8 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         f"model {c.model:,} (when it runs), recognizer {c.recognizer:,}; "
         f"a whole step at most {c.total:,}"
     )
-    out(format_real_time(speech.real_time(c, board, settings.every)))
+    for target in speech.real_twins(board):
+        out(format_real_time(speech.real_time(c, target, settings.every)))
     if args.plot:
         from ..speech.plot import plot_trace
 

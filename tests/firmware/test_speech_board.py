@@ -34,20 +34,6 @@ EXPECTED = {"yes": ["yes"], "no": ["no"], "silence": [], "noise": []}
 RECOGNIZER_C = ROOT / "firmware" / "speech" / "src" / "speech_recognizer.c"
 
 
-def _preprocessor_missing() -> str | None:
-    try:
-        micro.Interpreter.from_bytes(frontend.build_preprocessor())
-    except micro.UnsupportedOpError as exc:
-        return str(exc).split(";")[0]
-    return None
-
-
-needs_pipeline = pytest.mark.skipif(
-    (missing := _preprocessor_missing()) is not None,
-    reason=f"the preprocessor needs an op micro lacks here: {missing}",
-)
-
-
 # -- the C recognizer against recognizer.py, on the host ------------------------------------
 
 
@@ -157,7 +143,6 @@ def test_c_recognizer_matches_python_on_random_streams(
     _assert_same(_c_detections(c_recognizer, settings, scores, every), py)
 
 
-@needs_pipeline
 def test_c_recognizer_matches_python_on_the_clips(
     c_recognizer: ctypes.CDLL, reference: Ref
 ) -> None:
@@ -229,7 +214,6 @@ def own_model_run(toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> 
     return _board_and_host(model, bundled, files, tmp_path_factory.mktemp("speech-m4f"))
 
 
-@needs_pipeline
 def test_own_model_on_the_m4f_equals_the_host(own_model_run: M4fRun) -> None:
     run, host, _, _ = own_model_run
     _assert_board_equals_host(run, host)
@@ -237,7 +221,6 @@ def test_own_model_on_the_m4f_equals_the_host(own_model_run: M4fRun) -> None:
 
 
 @pytest.mark.slow
-@needs_pipeline
 def test_tflm_model_on_the_m4f_equals_the_host(
     toolchain: None, reference: Ref, tmp_path: Path
 ) -> None:
@@ -251,7 +234,6 @@ def test_tflm_model_on_the_m4f_equals_the_host(
     assert heard == EXPECTED
 
 
-@needs_pipeline
 def test_instructions_per_step(own_model_run: M4fRun) -> None:
     run, host, bundle, built = own_model_run
     assert len(run.steps) == sum(s.frames for s in host)
@@ -275,8 +257,6 @@ def test_instructions_per_step(own_model_run: M4fRun) -> None:
 def test_nano33ble_build_links_the_pdm_microphone(toolchain: None, tmp_path: Path) -> None:
     """The Nano variant: same pipeline, the bundled clips, then its PDM microphone
     (boards/nano33ble/pdm.c: compiled and linked here, untested on hardware)."""
-    if _preprocessor_missing() is not None:
-        pytest.skip(f"the preprocessor needs an op micro lacks here: {_preprocessor_missing()}")
     board = load_board("nano33ble")
     clips = [(name, read_wav(DATA / name)) for name in DEMO]
     model = (DATA / "yes_no.tflite").read_bytes()
@@ -324,7 +304,6 @@ def test_cli_refuses_what_a_board_cannot_do(
 
 
 @pytest.mark.slow
-@needs_pipeline
 def test_cli_runs_a_wav_file_on_the_m4f(
     toolchain: None, reference: Ref, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,6 +22,7 @@ from .budget import (
     load,
     measure,
     real_time,
+    real_twins,
     schedule,
 )
 from .generate import MAX_LABELS, MAX_RESULTS, Bundle, Settings, SpeechBoardError, export, samples
@@ -48,6 +49,7 @@ __all__ = [
     "measure",
     "parse",
     "real_time",
+    "real_twins",
     "run",
     "samples",
     "schedule",

@@ -107,6 +107,15 @@ def real_time(
     )
 
 
+def real_twins(board: Board) -> list[Board]:
+    """The boards an emulated board's counts speak for: the real boards with its core (the
+    board itself when there is none, or when it is real)."""
+    if not board.emulated:
+        return [board]
+    twins = [b for b in map(load_board, list_boards()) if not b.emulated and b.core == board.core]
+    return twins or [board]
+
+
 def emulated_twin(board: Board) -> Board | None:
     """An emulated board with the same core, to count instructions for a real one."""
     for other in map(load_board, list_boards()):
