@@ -29,7 +29,7 @@ from .output import note, out
 def format_real_time(rt: speech.RealTime) -> str:
     every = "every step" if rt.every == 1 else f"every {rt.every} steps"
     return (
-        f"real time at {rt.hz / 1e6:g} MHz ({rt.board}): {rt.step_cycles:,} cycles per 20 ms "
+        f"real time on the {rt.board} at {rt.hz / 1e6:g} MHz: {rt.step_cycles:,} cycles per 20 ms "
         f"step; assuming {rt.cpi:g} cycles per instruction, the features take "
         f"{rt.features:.0%} of a step, a step running the model {rt.peak:.0%} "
         f"({rt.peak_ms:.0f} ms), and with the model {every} the average load is "
