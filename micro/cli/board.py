@@ -162,6 +162,7 @@ def add_commands(sub: Any) -> None:
         "--build-dir",
         metavar="DIR",
         type=Path,
-        help="where to write the project (default .micro-build/<model>-<board>)",
+        help="where to write the project (default: .micro-build/<model>-<board> in the "
+        "checkout, or under ~/.cache/micro for an installed micro)",
     )
     arena_option(p, BOARD_ARENA)
