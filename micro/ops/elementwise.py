@@ -13,7 +13,7 @@ import numpy as np
 from .. import fixedpoint as fx
 from ..quant import quantize_multiplier, quantize_multiplier_below_one, requantize
 from ..schema import BuiltinOperator as B
-from . import _binary_s32, _rescale, compare
+from . import _rescale, compare, int32_elementwise
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
@@ -122,7 +122,7 @@ def prepare_squared_difference(ctx: OpContext) -> None:
 def prepare_div(ctx: OpContext) -> None:
     dtype = ctx.input(0).dtype.name
     if dtype == "int32":
-        _binary_s32.prepare_int32(ctx, "div")
+        int32_elementwise.prepare_int32(ctx, "div")
     elif dtype == "float32":
         prepare_float(ctx, "div")
     else:

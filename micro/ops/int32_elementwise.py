@@ -1,6 +1,7 @@
-"""int32 elementwise binary ops (unquantized) through `prepare_int32`: the int32 case of ADD,
-SUB, MUL, DIV, MINIMUM and MAXIMUM. TFLM's reference semantics: wrap-around
-arithmetic, C division, then the fused activation's clamp (CalculateActivationRange).
+"""int32 elementwise binary ops (unquantized), a helper of the op modules: the int32 case
+of ADD, SUB, MUL (add.py, mul.py) and DIV (elementwise.py) through `prepare_int32`. TFLM's
+reference semantics: wrap-around arithmetic, C division, then the fused activation's clamp
+(CalculateActivationRange).
 Broadcasting: equal shapes, or one input with a single element."""
 
 from __future__ import annotations
@@ -61,15 +62,3 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         "act_max": act_max,
     }
     ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
-
-
-def prepare_add(ctx: OpContext) -> None:
-    prepare_int32(ctx, "add")
-
-
-def prepare_sub(ctx: OpContext) -> None:
-    prepare_int32(ctx, "sub")
-
-
-def prepare_mul(ctx: OpContext) -> None:
-    prepare_int32(ctx, "mul")
