@@ -161,7 +161,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "COS": _LIBM,
     "CUMSUM": _NOT_YET,
     "DYNAMIC_UPDATE_SLICE": _NOT_YET,
-    "ELU": _NOT_YET,
     "EMBEDDING_LOOKUP": _NOT_YET,
     "EXP": _LIBM,
     "FILL": _NOT_YET,

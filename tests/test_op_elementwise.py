@@ -150,3 +150,15 @@ def test_squared_difference_int8_matches_tflm(seed: int) -> None:
     b.set_inputs([x1, x2])
     b.set_outputs([y])
     assert_matches_tflm(b.build(), seeds=(seed,))
+
+
+@pytest.mark.parametrize("case", range(60))
+def test_elu_int8_every_input_matches_tflm(case: int) -> None:
+    """The whole table (TFLM builds it in float32 with expf) for random quantizations."""
+    rng = np.random.default_rng(3000 + case)
+    q_in, q_out = random_quant(rng, -2.5, 0), random_quant(rng, -2.5, -0.5)
+    x = np.arange(-128, 128, dtype=np.int8)
+    model = unary_model("ELU", x.shape, "int8", "int8", q_in, q_out)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert np.array_equal(got, want), f"quant {q_in} -> {q_out}"

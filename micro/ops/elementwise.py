@@ -17,7 +17,7 @@ from . import _rescale, compare, int32_elementwise
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
-from .lut import INT8_INPUTS, emit_lut
+from .lut import INT8_INPUTS, emit_lut, emit_table
 
 UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
 
@@ -136,3 +136,26 @@ def prepare_minmax(ctx: OpContext) -> None:
         prepare_float(ctx, "maximum" if ctx.op.builtin_code == B.MAXIMUM else "minimum")
     else:
         compare.prepare_minmax(ctx)
+
+
+@prepares(B.ELU, types="int8")
+def prepare_elu(ctx: OpContext) -> None:
+    """int8 ELU as TFLM builds its table, in float32: x = in_scale * (q - in_zp);
+    y = x < 0 ? exp(x) - 1 : x; round-half-away(y * (1 / out_scale)) + out_zp, clamped.
+    (float32 ELU needs exp on the device: not supported, see `micro ops`.)"""
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int8")
+    ctx.check_dtype(out, "int8")
+    (s_in, zp_in), (s_out, zp_out) = ctx.quant(x), ctx.quant(out)
+    f32 = np.float32
+    inverse = f32(1) / f32(s_out)
+    q = INT8_INPUTS
+    deq = f32(s_in) * (q - zp_in).astype(f32)
+    # exp in double rounded once to float32: the correctly rounded expf.
+    exp = np.exp(np.minimum(deq, f32(0)).astype(np.float64)).astype(f32)
+    y = np.where(deq < f32(0), exp - f32(1), deq).astype(f32)
+    scaled = (y * inverse).astype(f32)
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + f32(0.5))
+    values = (rounded.astype(f32) + f32(zp_out)).astype(np.int64)
+    emit_table(ctx, x, out, np.clip(values, -128, 127))
