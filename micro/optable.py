@@ -151,8 +151,6 @@ _SUBGRAPHS = "needs several subgraphs (control flow or resource variables); micr
 NOT_SUPPORTED: dict[str, str] = {
     "ABS": _NOT_YET,
     "ADD_N": _NOT_YET,
-    "ARG_MAX": _NOT_YET,
-    "ARG_MIN": _NOT_YET,
     "ASSIGN_VARIABLE": _SUBGRAPHS,
     "BATCH_TO_SPACE_ND": _NOT_YET,
     "BROADCAST_ARGS": _NOT_YET,
