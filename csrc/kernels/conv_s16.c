@@ -1,7 +1,6 @@
 #include "micro/kernels/conv_s16.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include "micro/kernel.h"
 #include "check.h"
@@ -47,25 +46,8 @@ micro_status_t micro_conv_s16(const micro_conv_s16_params_t *p, const int16_t *i
             for (int32_t x = 0; x < p->output_width; ++x) {
                 for (int32_t oc = 0; oc < p->output_depth; ++oc, ++o) {
                     const int64_t sum = window_sum(p, input, filter, b, y, x, oc);
-                    int32_t v;
-                    if (p->accum == 32) {
-                        /* int32 sums and bias as the reference's accumulator (wrapping). */
-                        uint32_t acc = (uint32_t)((uint64_t)sum & 0xFFFFFFFFu);
-                        if (bias) {
-                            acc += (uint32_t)((const int32_t *)bias)[oc];
-                        }
-                        v = micro_requantize((int32_t)acc, multiplier[oc], shift[oc]);
-                    } else {
-                        int64_t acc = sum;
-                        if (bias) {
-                            int64_t bv;
-                            memcpy(&bv, (const uint8_t *)bias + (size_t)oc * 8, 8);
-                            /* Inside the 64-bit requantization's range, [-2^47, 2^47). */
-                            const int64_t limit = (int64_t)1 << 46;
-                            acc += bv < -limit ? -limit : (bv > limit ? limit : bv);
-                        }
-                        v = micro_requantize_s64(acc, multiplier[oc], shift[oc]);
-                    }
+                    const int32_t v = micro_requantize_sum(sum, bias, oc, p->accum == 64,
+                                                           multiplier[oc], shift[oc]);
                     output[o] = (int16_t)micro_clamp(v, p->act_min, p->act_max);
                 }
             }

@@ -1,7 +1,6 @@
 #include "micro/kernels/transpose_conv.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include "micro/kernel.h"
 #include "check.h"
@@ -56,26 +55,13 @@ micro_status_t micro_transpose_conv(const micro_transpose_conv_params_t *p, cons
             for (int32_t x = 0; x < p->output_width; ++x) {
                 for (int32_t oc = 0; oc < p->output_depth; ++oc, ++o) {
                     const int64_t sum = window_sum(p, input, filter, b, y, x, oc);
-                    int32_t v;
+                    int32_t v = micro_requantize_sum(sum, bias, oc, p->width == 2,
+                                                     multiplier[oc], shift[oc]);
                     if (p->width == 1) {
-                        /* 32-bit sums as the reference (wrapping, never in a sane model). */
-                        int32_t acc = (int32_t)(uint32_t)((uint64_t)sum & 0xFFFFFFFFu);
-                        if (bias) {
-                            acc = (int32_t)((uint32_t)acc + (uint32_t)((const int32_t *)bias)[oc]);
-                        }
-                        v = (int32_t)((uint32_t)micro_requantize(acc, multiplier[oc], shift[oc]) +
-                                      (uint32_t)p->output_zp);
+                        /* Wrapping add: the reference adds in int32 before it clamps. */
+                        v = (int32_t)((uint32_t)v + (uint32_t)p->output_zp);
                         ((int8_t *)output)[o] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
                     } else {
-                        int64_t acc = sum;
-                        if (bias) {
-                            int64_t bv;
-                            memcpy(&bv, (const uint8_t *)bias + (size_t)oc * 8, 8);
-                            /* The 64-bit requantization's input range, [-2^47, 2^47). */
-                            const int64_t limit = (int64_t)1 << 46;
-                            acc += bv < -limit ? -limit : (bv > limit ? limit : bv);
-                        }
-                        v = micro_requantize_s64(acc, multiplier[oc], shift[oc]);
                         ((int16_t *)output)[o] = (int16_t)micro_clamp(v, p->act_min, p->act_max);
                     }
                 }
