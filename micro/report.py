@@ -90,7 +90,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
         "weight_bytes": weight_bytes,
         "program_bytes": len(compiled.program),
         "arena": {
-            "needed": compiled.arena_size,
+            "needed": compiled.arena_bytes_needed,
             "lower_bound": compiled.lower_bound,
             "activations": kinds["activations"],
             "scratch": kinds["scratch"],

@@ -31,7 +31,7 @@ def test_inspect_json(reference: Callable[[str], Path], capsys: pytest.CaptureFi
     assert [o["op"] for o in info["operators"]] == [op.name for op in graph.operators]
     weights = sum(t.nbytes for t in graph.tensors if t.data is not None)
     assert info["weight_bytes"] == weights
-    assert info["arena"]["needed"] == compile_model(load_model(path)).arena_size
+    assert info["arena"]["needed"] == compile_model(load_model(path)).arena_bytes_needed
     assert info["arena"]["lower_bound"] <= info["arena"]["needed"]
     # MACs from the shapes alone: a 10x8 window on 1 channel for each of 25x20x8 outputs, and
     # a 4000 -> 4 fully connected layer.
