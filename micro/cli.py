@@ -17,6 +17,7 @@ from .firmware import add_firmware_commands
 from .interpreter import Interpreter
 from .model import load_model
 from .speech.cli import add_speech_command
+from .vision.cli import add_classify_command
 
 
 def _compile(path: str) -> CompiledModel:
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_firmware_commands(sub)
     add_speech_command(sub)
+    add_classify_command(sub)
     return parser
 
 
