@@ -14,6 +14,7 @@ from . import __version__, report
 from .compiler import CompiledModel, compile_model
 from .errors import MicroError
 from .firmware import add_firmware_commands
+from .gesture.cli import add_gesture_command
 from .interpreter import Interpreter
 from .model import load_model
 from .speech.cli import add_speech_command
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_firmware_commands(sub)
     add_speech_command(sub)
     add_classify_command(sub)
+    add_gesture_command(sub)
     return parser
 
 
@@ -182,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .speech import train
 
         return train.main(argv[2:])
+    if argv[:2] == ["gesture", "train"]:
+        from .gesture import train as gesture_train
+
+        return gesture_train.main(argv[2:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -8,10 +8,11 @@
 The table maps each 8-bit pixel value to the model's input value: the real value is
 `lo + p * (hi - lo) / 255`, where [lo, hi] is the range the model expects, and is then
 quantized with the input's own scale and zero point (round half away from zero, clamp).
-The range is read from the quantization: the int8 (or uint8) range covers 255 x scale of
-real values, which matches one convention of image models: [0, 1] (MLPerf Tiny vww),
-[-1, 1] (TFLM person_detect) or [0, 255] (MLPerf Tiny ic). Anything else, and any float
-input, needs the range given explicitly. The same table is what the camera firmware
+The range is read from the quantization: when the int8 (or uint8) codes cover one
+convention of image models, [0, 1] (MLPerf Tiny vww), [-1, 1] (TFLM person_detect) or
+[0, 255] (MLPerf Tiny ic), within two steps at the low end and 2% in width, each pixel
+value is one code: pixel p becomes the lowest code + p (int8: p - 128, as TFLM's camera
+code feeds person_detect). Anything else, and any float input, needs the range given. The same table is what the camera firmware
 applies to each pixel on a board (firmware/classify), so both sides convert alike.
 """
 
@@ -95,10 +96,11 @@ def _infer_range(
             "give it with --input-range LOW,HIGH (e.g. 0,1)"
         )
     width = 255.0 * scale
-    for low, high in RANGES:
-        if abs(width - (high - low)) <= RANGE_TOLERANCE * (high - low):
-            return low, high
     low = scale * (int(np.iinfo(dtype).min) - zero_point)
+    for lo, hi in RANGES:
+        step_off = abs(low - lo) <= 2 * scale
+        if abs(width - (hi - lo)) <= RANGE_TOLERANCE * (hi - lo) and step_off:
+            return low, low + width  # one pixel value per quantization step
     raise ImageError(
         f"input '{name}' (scale {scale:g}, zero point {zero_point}) covers real values "
         f"[{low:g}, {low + width:g}], none of the usual pixel ranges (0..1, -1..1, 0..255): "
