@@ -27,6 +27,17 @@ from .program import HEADER_FORMAT
 
 
 @dataclass
+class Bundle:
+    """A demo firmware's project, written for a board."""
+
+    dir: Path
+    board: Board
+    program_size: int
+    arena_size: int
+    kernels: list[str]
+
+
+@dataclass
 class Compiled:
     model: CompiledModel
     arena_size: int
@@ -60,7 +71,7 @@ def c_string(text: str) -> str:
 
 def write_project(
     out: Path, board: Board, library: Path, name: str, compiled: Compiled, **values: object
-) -> None:
+) -> Bundle:
     """The PlatformIO project of demo `name` (library/<name>_bundle.c.in filled in)."""
     (out / "src").mkdir(parents=True, exist_ok=True)
     program = compiled.program
@@ -75,6 +86,22 @@ def write_project(
     (out / "src" / f"{name}_bundle.c").write_text(text)
     firmware.write_kernel_table(out / "src" / "micro_kernels.c", compiled.kernels)
     firmware.write_platformio_ini(out, board, [library])
+    return Bundle(out, board, len(program), compiled.arena_size, compiled.kernels)
+
+
+def build_and_describe(bundle: Bundle) -> tuple[firmware.Build, str]:
+    """Build the project; the build and a line on the flash and RAM it takes."""
+    built = firmware.build(bundle.dir, bundle.board)
+    board = bundle.board
+    return built, (
+        f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
+        f"of {board.ram_size:,} B (arena {bundle.arena_size:,} B)"
+    )
+
+
+def upload(bundle: Bundle) -> None:
+    """Upload a real board's build (PlatformIO's upload target)."""
+    firmware.pio(["run", "-d", str(bundle.dir), "-e", bundle.board.id, "-t", "upload"])
 
 
 def run_streams(

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "micro_camera.h"
-#include "micro_port.h"
+#include "micro_print.h"
 #include "twim.h"
 
 #define REG(addr) (*(volatile uint32_t *)(addr))
@@ -94,15 +94,6 @@ static struct {
     uint32_t frames;
 } camera;
 
-static void say(const char *text)
-{
-    uint32_t n = 0;
-    while (text[n] != '\0') {
-        ++n;
-    }
-    micro_port_write(text, n);
-}
-
 static int write_table(const uint8_t (*table)[2], uint32_t n)
 {
     for (uint32_t i = 0; i < n; ++i) {
@@ -142,7 +133,7 @@ static int start(uint32_t channels)
     const uint8_t reset[2] = {REG_COM7, COM7_RESET};
     if (!twim_read(&sccb, OV7675, REG_PID, &pid, 1) || pid != 0x76u ||
         !twim_write(&sccb, OV7675, reset, 2)) {
-        say("camera: no OV7675 answers at 0x21\n");
+        micro_put("camera: no OV7675 answers at 0x21\n");
         return 0;
     }
     twim_delay_us(10000);

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "micro_imu.h"
-#include "micro_port.h"
+#include "micro_print.h"
 #include "twim.h"
 
 #define REG(addr) (*(volatile uint32_t *)(addr))
@@ -48,15 +48,6 @@ static struct {
     int open;
 } imu;
 
-static void say(const char *text)
-{
-    uint32_t n = 0;
-    while (text[n] != '\0') {
-        ++n;
-    }
-    micro_port_write(text, n);
-}
-
 static int write_reg(uint8_t reg, uint8_t value)
 {
     const uint8_t data[2] = {reg, value};
@@ -73,7 +64,7 @@ static int start(void)
     twim_init(&bus);
     uint8_t who = 0;
     if (!twim_read(&bus, LSM9DS1_AG, WHO_AM_I, &who, 1) || who != WHO_AM_I_AG) {
-        say("imu: no LSM9DS1 at 0x6B (a Rev2 board has a BMI270, not supported)\n");
+        micro_put("imu: no LSM9DS1 at 0x6B (a Rev2 board has a BMI270, not supported)\n");
         return 0;
     }
     if (!write_reg(CTRL_REG8, SW_RESET_IF_ADD_INC)) {
@@ -131,7 +122,7 @@ uint32_t micro_imu_read(int16_t *xyz, uint32_t count)
     for (; imu.open && n < count; ++n) {
         int16_t a[3], b[3];
         if (!sample(a) || !sample(b)) {
-            say("imu: read failed\n");
+            micro_put("imu: read failed\n");
             break;
         }
         for (uint32_t axis = 0; axis < 3u; ++axis) { /* the mean, rounded half up */

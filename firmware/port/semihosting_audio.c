@@ -8,22 +8,13 @@
 #include <stdint.h>
 
 #include "micro_audio.h"
-#include "micro_port.h"
+#include "micro_print.h"
 #include "micro_stream.h"
 
 static struct {
     int open;
     uint32_t left; /* bytes of the data chunk not read yet */
 } audio;
-
-static void say(const char *text)
-{
-    uint32_t n = 0;
-    while (text[n] != '\0') {
-        ++n;
-    }
-    micro_port_write(text, n);
-}
 
 static int read_bytes(void *data, uint32_t size)
 {
@@ -99,9 +90,9 @@ int micro_audio_open(uint32_t index, char *name, uint32_t size)
     }
     audio.open = 1;
     if (!read_header()) {
-        say("audio: ");
-        say(name);
-        say(" is not a 16 kHz mono 16-bit PCM .wav file\n");
+        micro_put("audio: ");
+        micro_put(name);
+        micro_put(" is not a 16 kHz mono 16-bit PCM .wav file\n");
         micro_audio_close();
         return -1;
     }

@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 
-#include "micro_port.h"
+#include "micro_print.h"
 #include "micro_stream.h"
 #include "semihosting.h"
 
@@ -19,15 +19,6 @@ static struct {
     int open;        /* a file is open: handle */
     uint32_t handle;
 } stream;
-
-static void say(const char *text)
-{
-    uint32_t n = 0;
-    while (text[n] != '\0') {
-        ++n;
-    }
-    micro_port_write(text, n);
-}
 
 /* Word `index` of the command line (space separated): its start and length, or 0. */
 static uint32_t word(uint32_t index, const char **start)
@@ -87,9 +78,9 @@ int micro_stream_open(uint32_t index, char *name, uint32_t size)
     stream.handle = micro_semihost(MICRO_SYS_OPEN, block);
     stream.open = stream.handle != 0xFFFFFFFFu;
     if (!stream.open) {
-        say("stream: cannot open ");
-        say(path);
-        say("\n");
+        micro_put("stream: cannot open ");
+        micro_put(path);
+        micro_put("\n");
         return -1;
     }
     return 1;

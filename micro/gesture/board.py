@@ -29,15 +29,6 @@ GESTURE_DIR = ROOT / "firmware" / "gesture"
 
 
 @dataclass
-class Bundle:
-    dir: Path
-    board: Board
-    program_size: int
-    arena_size: int
-    kernels: list[str]
-
-
-@dataclass
 class Stream:
     name: str
     samples: int = 0
@@ -59,14 +50,13 @@ def export(
     out_dir: str | os.PathLike[str],
     threshold: float = THRESHOLD,
     trace: bool = False,
-) -> Bundle:
+) -> demo_firmware.Bundle:
     """Write the gesture firmware's PlatformIO project for `board`."""
     compiled = demo_firmware.compile_for(model.model, board, WINDOW * 3)
     scale = Fraction(model.scale)
     labels = model.labels
-    out = Path(out_dir)
-    demo_firmware.write_project(
-        out,
+    return demo_firmware.write_project(
+        Path(out_dir),
         board,
         GESTURE_DIR,
         "gesture",
@@ -87,7 +77,6 @@ def export(
         scale_den=scale.denominator,
         trace=int(trace),
     )
-    return Bundle(out, board, len(compiled.program), compiled.arena_size, compiled.kernels)
 
 
 def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
@@ -117,7 +106,7 @@ def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
 
 
 def run(
-    bundle: Bundle,
+    bundle: demo_firmware.Bundle,
     elf: Path,
     traces: Sequence[tuple[str, np.ndarray]],
     count: bool = True,

@@ -77,7 +77,7 @@ def cmd_gesture(args: argparse.Namespace) -> int:
 
 
 def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | None) -> int:
-    from .. import firmware
+    from .. import demo_firmware
     from ..boards import ROOT, load_board
     from . import board as gesture_board
 
@@ -88,13 +88,10 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
         raise MicroError(f"{target.id} cannot read host files: it reads its own IMU")
     out = ROOT / ".micro-build" / f"gesture-{target.id}"
     bundle = gesture_board.export(model, target, out, args.threshold)
-    built = firmware.build(out, target)
-    _out(
-        f"{target.name}: flash {built.flash:,} B of {target.flash_size:,} B, RAM {built.ram:,} B "
-        f"of {target.ram_size:,} B (arena {bundle.arena_size:,} B)"
-    )
+    built, described = demo_firmware.build_and_describe(bundle)
+    _out(described)
     if not target.emulated:
-        firmware.pio(["run", "-d", str(out), "-e", target.id, "-t", "upload"])
+        demo_firmware.upload(bundle)
         _out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
         return 0
     assert trace_path is not None

@@ -275,7 +275,9 @@ def demo_trace(shapes: Sequence[str], seed: int) -> tuple[np.ndarray, list[tuple
     for 1.5-2.5 s between them: the trace [n, 3] in g and (shape, end time in s) of each."""
     rng = np.random.default_rng((seed, 99))
     writer = random_writer(rng)
-    hands, marks, t = [], [], 0.0
+    hands: list[np.ndarray] = []
+    marks: list[tuple[str, float]] = []
+    t = 0.0
     for shape in shapes:
         pause = rng.uniform(1.5, 2.5)
         hand = _motion(writer, rng, SHAPES[shape])

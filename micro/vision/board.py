@@ -30,15 +30,6 @@ MARKS_PER_FRAME = 2  # classify_main.c: before and after each inference
 
 
 @dataclass
-class Bundle:
-    dir: Path
-    board: Board
-    program_size: int
-    arena_size: int
-    kernels: list[str]
-
-
-@dataclass
 class Frame:
     name: str
     status: int
@@ -60,7 +51,7 @@ def export(
     fmt: InputFormat,
     labels: Sequence[str],
     max_frames: int = 0,
-) -> Bundle:
+) -> demo_firmware.Bundle:
     """Write the classify firmware's PlatformIO project for `board`."""
     pixel_count = fmt.height * fmt.width * fmt.channels
     compiled = demo_firmware.compile_for(model, board, pixel_count)
@@ -72,9 +63,8 @@ def export(
         )
     if y.size != len(labels):
         raise firmware.FirmwareError(f"the model gives {y.size} scores for {len(labels)} labels")
-    out = Path(out_dir)
-    demo_firmware.write_project(
-        out,
+    return demo_firmware.write_project(
+        Path(out_dir),
         board,
         CLASSIFY_DIR,
         "classify",
@@ -91,7 +81,6 @@ def export(
         output_signed=int(y.dtype == np.int8),
         max_frames=max_frames,
     )
-    return Bundle(out, board, len(compiled.program), compiled.arena_size, compiled.kernels)
 
 
 def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
@@ -109,7 +98,7 @@ def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
 
 
 def run(
-    bundle: Bundle,
+    bundle: demo_firmware.Bundle,
     elf: Path,
     frames: Sequence[tuple[str, np.ndarray]],
     count: bool = True,

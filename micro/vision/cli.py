@@ -76,7 +76,7 @@ def _emit(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
 def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     import numpy as np
 
-    from .. import firmware
+    from .. import demo_firmware
     from ..boards import ROOT, load_board
     from . import board as classify_board
     from .image import load_pixels
@@ -92,14 +92,11 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     out = ROOT / ".micro-build" / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
     bundle = classify_board.export(model, target, out, classifier.format, classifier.labels)
-    built = firmware.build(out, target)
+    built, described = demo_firmware.build_and_describe(bundle)
     if not args.json:
-        _out(
-            f"{target.name}: flash {built.flash:,} B of {target.flash_size:,} B, RAM "
-            f"{built.ram:,} B of {target.ram_size:,} B (arena {bundle.arena_size:,} B)"
-        )
+        _out(described)
     if not target.emulated:
-        firmware.pio(["run", "-d", str(out), "-e", target.id, "-t", "upload"])
+        demo_firmware.upload(bundle)
         _out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
         return 0
     result = classify_board.run(bundle, built.elf, frames)

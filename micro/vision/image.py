@@ -12,8 +12,9 @@ The range is read from the quantization: when the int8 (or uint8) codes cover on
 convention of image models, [0, 1] (MLPerf Tiny vww), [-1, 1] (TFLM person_detect) or
 [0, 255] (MLPerf Tiny ic), within two steps at the low end and 2% in width, each pixel
 value is one code: pixel p becomes the lowest code + p (int8: p - 128, as TFLM's camera
-code feeds person_detect). Anything else, and any float input, needs the range given. The same table is what the camera firmware
-applies to each pixel on a board (firmware/classify), so both sides convert alike.
+code feeds person_detect). Anything else, and any float input, needs the range given.
+The same table is what the camera firmware applies to each pixel on a board
+(firmware/classify), so both sides convert alike.
 """
 
 from __future__ import annotations
