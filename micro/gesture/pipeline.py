@@ -25,7 +25,7 @@ from .synth import COUNTS_PER_G, NEGATIVE, RATE
 
 WINDOW = 64  # samples the model sees (2.56 s)
 HOP = 4  # samples between two runs of the model (160 ms)
-SUPPRESS = 32  # samples after a detection with none (1.28 s)
+SUPPRESS = WINDOW  # samples after a detection with none: the stroke leaves the window
 INPUT_SCALE = 1.0 / 32  # g per int8 step: the model's input quantization (zero point 0)
 SHIFT = 8  # counts per int8 step = 2 ** SHIFT
 THRESHOLD = 0.8

@@ -134,7 +134,6 @@ def evaluate(model: bytes, labels: Sequence[str], x: np.ndarray, y: np.ndarray) 
 
 
 def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str, Any]:
-    import tensorflow as tf
 
     unknown = [g for g in gestures if g not in synth.SHAPES]
     if unknown or not gestures:
@@ -142,13 +141,23 @@ def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str,
             f"unknown gesture(s) {', '.join(unknown) or '(none)'}; "
             f"shapes: {', '.join(synth.SHAPES)}"
         )
-    labels = [*gestures, synth.NEGATIVE]
     x, y = make_data(gestures, TRAIN_WRITERS, seed, 0)
     val = make_data(gestures, VAL_WRITERS, seed, 1)
+    model = train(x, y, val, len(gestures) + 1, epochs, seed)
+    out.write_bytes(convert_int8(model, x))
+    return write_card(out, gestures, epochs, seed)
+
+
+def write_card(out: Path, gestures: Sequence[str], epochs: int, seed: int) -> dict[str, Any]:
+    """The model card of the model `out` trained with these settings: what it was trained
+    on, its accuracy on the held-out writers (stream 2 of the seed), and a demo trace of
+    one more writer (written next to the model)."""
+    import tensorflow as tf
+
+    tflite = out.read_bytes()
+    labels = [*gestures, synth.NEGATIVE]
     held = make_data(gestures, HELD_OUT_WRITERS, seed, 2)
-    model = train(x, y, val, len(labels), epochs, seed)
-    tflite = convert_int8(model, x)
-    out.write_bytes(tflite)
+    per_writer = PER_WRITER * (len(gestures) + 3)  # the negative class: 3x
     card = {
         "model": out.name,
         "labels": labels,
@@ -176,7 +185,7 @@ def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str,
             "validation": VAL_WRITERS,
             "held_out": HELD_OUT_WRITERS,
         },
-        "windows": {"train": len(y), "validation": len(val[1])},
+        "windows": {"train": TRAIN_WRITERS * per_writer, "validation": VAL_WRITERS * per_writer},
         "negative_class": (
             "holding still, random smooth motions, other shapes ("
             + ", ".join(s for s in synth.OTHER_SHAPES if s not in gestures)
@@ -185,7 +194,8 @@ def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str,
         "held_out": evaluate(tflite, labels, *held),
         "measured_on_real_recordings": None,
     }
-    demo, marks = synth.demo_trace([*gestures, "z"], seed)
+    other = next(s for s in synth.OTHER_SHAPES if s not in gestures)
+    demo, marks = synth.demo_trace([*gestures, other], seed)
     write_trace(out.with_name(out.stem + "_demo.csv"), demo)
     card["demo_trace"] = {
         "file": out.stem + "_demo.csv",
