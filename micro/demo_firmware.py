@@ -11,7 +11,6 @@ files streamed into the firmware on QEMU (firmware/port/semihosting_stream.c).
 from __future__ import annotations
 
 import re
-import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .boards import Board
 from .compiler import CompiledModel, compile_model
 from .errors import MicroError
 from .model import load_model
-from .program import HEADER_FORMAT
+from .program import read_header
 
 
 @dataclass
@@ -55,7 +54,7 @@ def compile_for(model: bytes, board: Board, extra_ram: int = 0) -> Compiled:
         compiled = compile_model(load_model(model), arena_budget=firmware.arena_budget(board))
     except MicroError as exc:
         raise firmware.FirmwareError(f"the model cannot be compiled for {board.id}: {exc}") from exc
-    arena = int(struct.unpack_from(HEADER_FORMAT, compiled.program)[4])
+    arena = int(read_header(compiled.program).arena_size)
     firmware.check_fit(board, len(compiled.program), arena + extra_ram)
     return Compiled(compiled, arena, firmware.program_kernels(compiled.program))
 
