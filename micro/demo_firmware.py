@@ -1,6 +1,7 @@
 """What the demo firmwares (firmware/classify, firmware/gesture) share on the host side:
-a model compiled for a board, the bundle written from the demo's template file, and host
-files streamed into the firmware on QEMU (firmware/port/semihosting_stream.c).
+a model compiled for a board, the bundle written from the demo's template
+(micro/firmware/templates/<demo>_bundle.c.in), and host files streamed into the firmware
+on QEMU (firmware/port/semihosting_stream.c).
 
     DIR/ platformio.ini         the board, micro's C runtime, the demo's library
          src/<demo>_bundle.c    the demo's template, filled: the Program (the host's
@@ -15,7 +16,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from string import Template
 
 from . import firmware
 from .boards import Board
@@ -71,10 +71,12 @@ def c_string(text: str) -> str:
 def write_project(
     out: Path, board: Board, library: Path, name: str, compiled: Compiled, **values: object
 ) -> Bundle:
-    """The PlatformIO project of demo `name` (library/<name>_bundle.c.in filled in)."""
+    """The PlatformIO project of demo `name` (its template, micro/firmware/templates/
+    <name>_bundle.c.in, filled in) with its firmware library `library` (main())."""
     (out / "src").mkdir(parents=True, exist_ok=True)
     program = compiled.program
-    text = Template((library / f"{name}_bundle.c.in").read_text()).substitute(
+    text = firmware.render(
+        f"{name}_bundle.c.in",
         board=board.id,
         program_array=max(len(program), 1),
         program_bytes=firmware.c_bytes(program),
@@ -100,7 +102,7 @@ def build_and_describe(bundle: Bundle) -> tuple[firmware.Build, str]:
 
 def upload(bundle: Bundle) -> None:
     """Upload a real board's build (PlatformIO's upload target)."""
-    firmware.pio(["run", "-d", str(bundle.dir), "-e", bundle.board.id, "-t", "upload"])
+    firmware.upload_project(bundle.dir, bundle.board)
 
 
 def run_streams(
@@ -109,7 +111,7 @@ def run_streams(
     streams: Sequence[tuple[str, bytes]],
     count: bool = True,
     timeout: float = 600,
-) -> firmware.Run:
+) -> firmware.Emulation:
     """Run the firmware on QEMU with `streams` (name, bytes) as host files it opens in turn."""
     with tempfile.TemporaryDirectory(prefix="micro-stream-") as tmp:
         paths = []
@@ -119,7 +121,7 @@ def run_streams(
             path.parent.mkdir()
             path.write_bytes(data)
             paths.append(str(path))
-        return firmware.run_qemu(elf, board, count=count, timeout=timeout, args=paths)
+        return firmware.emulate(elf, board, count=count, timeout=timeout, args=paths)
 
 
 def field_lines(text: str, kind: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ import pytest
 
 from micro import cli
 from micro.gesture import pipeline, synth
-from micro.gesture.cli import BUNDLED_MODEL, DEMO_TRACE, data_file, load_model
+from micro.gesture.bundled import BUNDLED_MODEL, DEMO_TRACE, data_file, load_model
 
 HELD_OUT_STREAM = 7  # writers of this random stream: training uses streams 0, 1 and 2
 

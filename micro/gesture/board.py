@@ -21,11 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import demo_firmware
-from ..boards import ROOT, Board
+from ..boards import Board
+from ..resources import firmware_dir
 from .pipeline import HOP, SHIFT, SUPPRESS, THRESHOLD, WINDOW, Detection, GestureModel, counts
 from .synth import NEGATIVE
-
-GESTURE_DIR = ROOT / "firmware" / "gesture"
 
 
 @dataclass
@@ -58,7 +57,7 @@ def export(
     return demo_firmware.write_project(
         Path(out_dir),
         board,
-        GESTURE_DIR,
+        firmware_dir() / "gesture",
         "gesture",
         compiled,
         window_bytes=WINDOW * 3,
@@ -115,4 +114,4 @@ def run(
     """Run the firmware on QEMU on `traces` (name, [n, 3] accelerations in g)."""
     streams = [(name, counts(t).astype("<i2").tobytes()) for name, t in traces]
     result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.log, result.status, result.marks)
+    return parse(result.console, result.status, result.marks)

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from .. import demo_firmware, firmware
-from ..boards import ROOT, Board
+from ..boards import Board
+from ..resources import firmware_dir
 from .image import InputFormat
 
-CLASSIFY_DIR = ROOT / "firmware" / "classify"
 MARKS_PER_FRAME = 2  # classify_main.c: before and after each inference
 
 
@@ -66,7 +66,7 @@ def export(
     return demo_firmware.write_project(
         Path(out_dir),
         board,
-        CLASSIFY_DIR,
+        firmware_dir() / "classify",
         "classify",
         compiled,
         pixel_count=pixel_count,
@@ -107,4 +107,4 @@ def run(
     """Run the firmware on QEMU on `frames` (name, uint8 pixels at the model's size)."""
     streams = [(name, np.ascontiguousarray(p, np.uint8).tobytes()) for name, p in frames]
     result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.log, result.status, result.marks)
+    return parse(result.console, result.status, result.marks)

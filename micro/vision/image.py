@@ -19,7 +19,6 @@ The same table is what the camera firmware applies to each pixel on a board
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MicroError
+from ..extras import require
 
 # Conventions an image model's float input may follow: (low, high) for pixel 0 and 255.
 RANGES = ((0.0, 1.0), (-1.0, 1.0), (0.0, 255.0), (-128.0, 127.0))
@@ -110,11 +110,7 @@ def _infer_range(
 
 
 def _pillow() -> Any:
-    if importlib.util.find_spec("PIL") is None:
-        raise ImageError("reading pictures needs Pillow: pip install 'micro[image]'")
-    from PIL import Image
-
-    return Image
+    return require("PIL.Image", "image", "reading pictures")
 
 
 def load_pixels(path: str | os.PathLike[str], fmt: InputFormat, signed: bool = False) -> np.ndarray:

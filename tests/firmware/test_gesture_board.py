@@ -13,7 +13,7 @@ from micro import cli, firmware
 from micro.boards import load_board
 from micro.gesture import board as gesture_board
 from micro.gesture import pipeline
-from micro.gesture.cli import DEMO_TRACE, data_file, load_model
+from micro.gesture.bundled import DEMO_TRACE, data_file, load_model
 
 
 @pytest.mark.slow

@@ -10,56 +10,28 @@ micro gesture train --gestures wing,ring,slope --out my.tflite
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from importlib import resources
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..errors import MicroError
-from .pipeline import HOP, THRESHOLD, GestureModel, read_trace
-from .synth import RATE
-
-BUNDLED_MODEL = "gestures.tflite"
-DEMO_TRACE = "gestures_demo.csv"
-
-
-def data_file(name: str) -> Path | None:
-    path = Path(str(resources.files("micro.gesture") / "data" / name))
-    return path if path.is_file() else None
+from ..gesture.bundled import demo_trace, load_model
+from ..gesture.pipeline import HOP, THRESHOLD, GestureModel, read_trace
+from ..gesture.synth import RATE
+from .options import board_option
+from .output import emit_json, out
 
 
-def load_model(path: str | None) -> GestureModel:
-    """A gesture model and its labels (its JSON card, next to it)."""
-    model = Path(path) if path else data_file(BUNDLED_MODEL)
-    if model is None:
-        raise MicroError("no gesture model is bundled with this install: pass --model PATH")
-    card = model.with_suffix(".json")
-    if not model.is_file():
-        raise MicroError(f"{model}: no such model file")
-    try:
-        labels = json.loads(card.read_text())["labels"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise MicroError(
-            f"{card}: the model's card (its labels) cannot be read ({exc}); "
-            "`micro gesture train` writes it next to the model"
-        ) from exc
-    return GestureModel(model, labels)
+def train_main(argv: Sequence[str]) -> int:
+    from ..gesture import train
 
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+    return train.main(list(argv))
 
 
 def cmd_gesture(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    trace_path = args.trace
-    if args.demo:
-        demo = data_file(DEMO_TRACE)
-        if demo is None:
-            raise MicroError("the demo trace is missing from this install")
-        trace_path = str(demo)
+    trace_path = str(demo_trace()) if args.demo else args.trace
     if args.board:
         return _on_board(args, model, trace_path)
     if trace_path is None:
@@ -67,56 +39,58 @@ def cmd_gesture(args: argparse.Namespace) -> int:
     result = model.run(read_trace(trace_path), args.threshold)
     name = Path(trace_path).name
     if args.json:
-        _out(json.dumps([d.__dict__ for d in result.detections], indent=2))
+        emit_json([asdict(d) for d in result.detections])
         return 0
     for d in result.detections:
-        _out(f"{name}: gesture {d}")
+        out(f"{name}: gesture {d}")
     if not result.detections:
-        _out(f"{name}: no gesture ({len(result.ends)} windows scored)")
+        out(f"{name}: no gesture ({len(result.ends)} windows scored)")
     return 0
 
 
 def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | None) -> int:
     from .. import demo_firmware
-    from ..boards import ROOT, load_board
-    from . import board as gesture_board
+    from ..boards import load_board
+    from ..gesture import board as gesture_board
+    from ..resources import build_root
 
     target = load_board(args.board)
     if target.emulated and trace_path is None:
         raise MicroError(f"{target.id} is emulated and has no sensor: give a trace or --demo")
     if trace_path is not None and not target.emulated:
         raise MicroError(f"{target.id} cannot read host files: it reads its own IMU")
-    out = ROOT / ".micro-build" / f"gesture-{target.id}"
-    bundle = gesture_board.export(model, target, out, args.threshold)
+    dest = build_root() / f"gesture-{target.id}"
+    bundle = gesture_board.export(model, target, dest, args.threshold)
     built, described = demo_firmware.build_and_describe(bundle)
-    _out(described)
+    out(described)
     if not target.emulated:
         demo_firmware.upload(bundle)
-        _out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
+        out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
         return 0
-    assert trace_path is not None
+    assert trace_path is not None  # emulated: checked above
     name = Path(trace_path).name
     result = gesture_board.run(bundle, built.elf, [(name, read_trace(trace_path))])
     if result.status != 0 or len(result.streams) != 1:
         raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
     stream = result.streams[0]
     for d in stream.detections:
-        _out(f"{name}: gesture {d}")
+        out(f"{name}: gesture {d}")
     if not stream.detections:
-        _out(f"{name}: no gesture")
+        out(f"{name}: no gesture")
     if stream.instructions:
-        _out(
+        out(
             f"instructions per inference on the {target.core}: {max(stream.instructions):,} "
             f"(one every {HOP / RATE:.2f} s of samples)"
         )
     return 0
 
 
-def add_gesture_command(sub: Any) -> None:
-    p = sub.add_parser(
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser(
         "gesture",
-        help="accelerometer gestures (wing W, ring O, slope L) in a 25 Hz trace; "
-        "`micro gesture train` retrains",
+        help="accelerometer gestures (wing W, ring O, slope L) in a 25 Hz trace",
+        epilog="Retrain for other shapes: micro gesture train --gestures wing,ring,z "
+        "(needs pip install 'micro[train]').",
     )
     p.add_argument("trace", nargs="?", help="CSV: ax,ay,az in g (or t,ax,ay,az) at 25 Hz")
     p.add_argument("--demo", action="store_true", help="the bundled example trace")
@@ -124,6 +98,6 @@ def add_gesture_command(sub: Any) -> None:
     p.add_argument(
         "--threshold", type=float, default=THRESHOLD, help=f"score to report (default {THRESHOLD})"
     )
-    p.add_argument("--board", help="run in firmware (the trace streamed in on an emulator)")
+    board_option(p, required=False)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_gesture)

@@ -9,13 +9,13 @@ micro classify --model m.tflite --labels a,b --board nano33ble   (the camera; up
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import MicroError
-from .classify import Classifier, Score, ranked
+from ..vision.classify import Classifier, Score, ranked
+from .options import board_option
+from .output import emit_json, out
 
 
 def _range(text: str) -> tuple[float, float]:
@@ -24,11 +24,6 @@ def _range(text: str) -> tuple[float, float]:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"expected LOW,HIGH (e.g. 0,1), got {text!r}") from exc
     return low, high
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 def _result(name: str, scores: list[Score], top: int, instructions: int | None) -> dict[str, Any]:
@@ -67,19 +62,20 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def _emit(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
     if args.json:
-        _out(json.dumps(results, indent=2))
+        emit_json(results)
     else:
         for result in results:
-            _out(_format(result))
+            out(_format(result))
 
 
 def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     import numpy as np
 
     from .. import demo_firmware
-    from ..boards import ROOT, load_board
-    from . import board as classify_board
-    from .image import load_pixels
+    from ..boards import load_board
+    from ..resources import build_root
+    from ..vision import board as classify_board
+    from ..vision.image import load_pixels
 
     target = load_board(args.board)
     if target.emulated and not args.images:
@@ -89,15 +85,15 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     frames = [
         (path, load_pixels(path, classifier.format, classifier.signed)) for path in args.images
     ]
-    out = ROOT / ".micro-build" / f"classify-{Path(args.model).stem}-{target.id}"
+    dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
-    bundle = classify_board.export(model, target, out, classifier.format, classifier.labels)
+    bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
     built, described = demo_firmware.build_and_describe(bundle)
     if not args.json:
-        _out(described)
+        out(described)
     if not target.emulated:
         demo_firmware.upload(bundle)
-        _out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
+        out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
         return 0
     result = classify_board.run(bundle, built.elf, frames)
     if result.status != 0 or len(result.frames) != len(frames):
@@ -118,8 +114,8 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     return 0
 
 
-def add_classify_command(sub: Any) -> None:
-    p = sub.add_parser(
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser(
         "classify", help="an image model on pictures (PNG, JPEG, BMP): the top labels"
     )
     p.add_argument("images", nargs="*", metavar="IMAGE", help="pictures to classify")
@@ -139,6 +135,6 @@ def add_classify_command(sub: Any) -> None:
         help="the file's bytes are int8 values, not pixels (TFLM's person_detection test "
         "pictures are stored so)",
     )
-    p.add_argument("--board", help="run in firmware: frames streamed in (emulated) or the camera")
+    board_option(p, required=False)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_classify)
