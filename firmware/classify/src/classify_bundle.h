@@ -1,7 +1,7 @@
 /*
  * What the classify firmware runs: the image model's Program, its arena, the input format
  * and the pixel table. `micro classify --board` writes the one definition, classify_bundle,
- * into the project's src/classify_bundle.c (from firmware/classify/classify_bundle.c.in).
+ * into the project's src/classify_bundle.c (micro/firmware/templates/).
  */
 #ifndef CLASSIFY_BUNDLE_H
 #define CLASSIFY_BUNDLE_H

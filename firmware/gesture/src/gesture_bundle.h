@@ -1,7 +1,7 @@
 /*
  * What the gesture firmware runs: the model's Program and arena, the window, the labels and
  * the recognizer's settings. `micro gesture --board` writes the one definition,
- * gesture_bundle, into the project's src/gesture_bundle.c (from gesture_bundle.c.in).
+ * gesture_bundle, into the project's src/gesture_bundle.c (micro/firmware/templates/).
  */
 #ifndef GESTURE_BUNDLE_H
 #define GESTURE_BUNDLE_H
