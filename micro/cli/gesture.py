@@ -62,7 +62,8 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     dest = build_root() / f"gesture-{target.id}"
     bundle = gesture_board.export(model, target, dest, args.threshold)
     built, described = demo_firmware.build_and_describe(bundle)
-    out(described)
+    if not args.json:
+        out(described)
     if not target.emulated:
         demo_firmware.upload(bundle)
         out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
@@ -73,6 +74,10 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     if result.status != 0 or len(result.streams) != 1:
         raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
     stream = result.streams[0]
+    if args.json:
+        costs = {"instructions_per_inference": max(stream.instructions, default=None)}
+        emit_json({"detections": [asdict(d) for d in stream.detections], **costs})
+        return 0
     for d in stream.detections:
         out(f"{name}: gesture {d}")
     if not stream.detections:
