@@ -25,8 +25,8 @@
 #define REG(addr) (*(volatile uint32_t *)(addr))
 #define P0_OUTSET REG(0x50000508u)
 #define P0_PIN_CNF(n) REG(0x50000700u + 4u * (n))
-#define P1_OUTSET REG(0x50000308u)
-#define P1_PIN_CNF(n) REG(0x50000300u + 0x400u + 4u * (n))
+#define P1_OUTSET REG(0x50000808u) /* P1 at 0x50000300, OUTSET at +0x508 */
+#define P1_PIN_CNF(n) REG(0x50000A00u + 4u * (n)) /* P1 PIN_CNF at +0x700 */
 #define PIN_CNF_OUTPUT_H0H1 (1u | (3u << 8)) /* output, high drive */
 
 #define LSM9DS1_AG 0x6Bu
