@@ -141,3 +141,16 @@ def test_demo_trace_finds_what_was_drawn(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["gesture", "--demo"]) == 0
     out = capsys.readouterr().out
     assert out.count("gesture '") == 3
+
+
+def test_streams_of_held_out_writers() -> None:
+    """The whole pipeline on streams of writers training never saw (other seeds than the
+    card's): most gestures found and named right; most other shapes raise no alarm."""
+    from micro.gesture import train
+
+    card = json.loads(data_file(BUNDLED_MODEL).with_suffix(".json").read_text())  # type: ignore[union-attr]
+    model = data_file(BUNDLED_MODEL).read_bytes()  # type: ignore[union-attr]
+    report = train.stream_report(model, card["labels"], card["seed"] + HELD_OUT_STREAM, 10)
+    assert report["found"] >= 0.85 * report["gestures_drawn"], report
+    assert report["named_wrong"] <= 0.05 * report["gestures_drawn"], report
+    assert report["false_alarms"] < 0.5 * report["other_shapes_drawn"], report

@@ -18,8 +18,8 @@ shape once, with that writer's habits varied a little:
    white noise, quantized as the LSM9DS1 at +-4 g (1/8192 g).
 
 The negative class (`NEGATIVE`) is everything else a wand sees: holding still, random
-smooth motions, other shapes (V, Z, S, lines, a triangle, a check mark), and pieces of the
-real gestures (at most half of one).
+smooth motions, other shapes (V, Z, S, lines, a triangle, a check mark) whole or only their
+start or end, and pieces of the real gestures (at most half of one).
 """
 
 from __future__ import annotations
@@ -235,11 +235,16 @@ def window(
 def _place(
     writer: Writer, rng: np.random.Generator, hand: np.ndarray, samples: int, whole: bool
 ) -> np.ndarray:
-    """The motion at a random place in a window of still hand (clipped if longer)."""
+    """The motion at a random place in a window of still hand: all of it (`whole`), or
+    anywhere, so the window may hold only its start or only its end, as a window sliding
+    over a stream does."""
     total = samples / RATE
     length = len(hand) / FINE
     slack = max(0.0, total - length)
-    before = rng.uniform(0, slack) if whole else rng.uniform(0, total)
+    before = rng.uniform(0, slack) if whole else rng.uniform(-0.7 * length, total)
+    if before < 0:  # it began before the window: only its end is seen
+        hand = hand[round(-before * FINE) :]
+        before = 0.0
     positions = np.concatenate([_still(before) + hand[0], hand, _still(total) + hand[-1]])
     return render(writer, rng, positions)[:samples]
 
