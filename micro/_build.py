@@ -128,17 +128,19 @@ def includes() -> str:
 
 
 # The speech firmware's limits, read from its header so the host checks settings against
-# the values the firmware was compiled with (micro.speech.board).
+# the values the firmware was compiled with, and cuts its instruction counts at its marks
+# (micro.speech.board).
 SPEECH_CDEF = """
 #define SPEECH_MAX_LABELS ...
 #define SPEECH_MAX_RESULTS ...
+#define SPEECH_MARKS_PER_STEP ...
 """
 
 ffibuilder = FFI()
 ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF + SPEECH_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    includes() + '#include "speech_recognizer.h"\n' + HOST_PROFILER,
+    includes() + '#include "speech_bundle.h"\n' + HOST_PROFILER,
     sources=c_sources(),
     include_dirs=[str(INCLUDE.relative_to(ROOT)), str(SPEECH_SRC.relative_to(ROOT))],
     extra_compile_args=compile_args(),
