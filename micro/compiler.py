@@ -16,7 +16,7 @@ from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand
 from .planner import Buffer, Plan, plan
-from .program import ProgramWriter, Step
+from .program import ProgramWriter, Step, check_arena_size
 
 
 @dataclass
@@ -114,6 +114,8 @@ class Compiler:
     def compile(self, arena_budget: int | None = None) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
         plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes."""
+        if arena_budget is not None:
+            check_arena_size(arena_budget)
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
@@ -123,7 +125,30 @@ class Compiler:
                 if str(exc).startswith("operator "):
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
+        self._check_dataflow()  # after prepare: an op's own message is the more specific
         return self._serialize(*self._choose_plan(arena_budget))
+
+    def _check_dataflow(self) -> None:
+        """Every tensor an operator reads is a graph input, a constant, a variable or an
+        earlier operator's output, and every graph output is written: otherwise the result
+        would be whatever the arena held."""
+        written = set(self.graph.inputs) | set(self._consts)
+        written |= {t.index for t in self.graph.tensors if t.is_variable}
+        for op in self.graph.operators:
+            for i in op.inputs:
+                if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) reads tensor {i} "
+                        f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
+                        f"a variable or the output of an earlier operator"
+                    )
+            written.update(op.outputs)
+        for o in self.graph.outputs:
+            if o not in written:
+                raise ModelError(
+                    f"graph output tensor {o} ('{self.tensor(o).name}') is never written: no "
+                    f"operator produces it and it is not a graph input"
+                )
 
     def _choose_plan(
         self, arena_budget: int | None

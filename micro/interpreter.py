@@ -17,9 +17,9 @@ from ._ffi import ffi, lib, status_message
 from .compiler import CompiledModel, TensorSlot, compile_model
 from .errors import ArenaTooSmallError, InputError, InvokeError, ProgramError
 from .model import load_model
+from .program import U32_MAX, check_arena_size
 
 _ALIGN = 64
-
 
 def aligned_buffer(size: int, alignment: int = _ALIGN) -> np.ndarray:
     """A zeroed uint8 array of `size` bytes whose data pointer is `alignment`-aligned."""
@@ -32,6 +32,9 @@ class Runtime:
     """The C executor over one program and one arena (also used for raw program blobs)."""
 
     def __init__(self, program: bytes, arena_size: int) -> None:
+        check_arena_size(arena_size)
+        if len(program) > U32_MAX:
+            raise ProgramError(f"program of {len(program)} bytes: the format ends at 4 GiB")
         self.program = aligned_buffer(len(program))
         self.program[:] = np.frombuffer(program, dtype=np.uint8)
         self.arena = aligned_buffer(arena_size)
@@ -74,6 +77,7 @@ class Interpreter:
         needed = compiled.arena_size
         if arena_size is None:
             arena_size = needed
+        check_arena_size(arena_size)
         if arena_size < needed:
             raise ArenaTooSmallError(needed, arena_size)
         self.compiled = compiled
@@ -91,7 +95,13 @@ class Interpreter:
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:
         slot = self._slot(self.compiled.inputs, index, "input")
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError) as exc:
+            raise InputError(
+                f"input {index} ('{slot.name}') is not an array ({exc}); pass a numpy array "
+                f"of shape {list(slot.shape)}"
+            ) from None
         if array.dtype != slot.dtype:
             raise InputError(
                 f"input {index} ('{slot.name}') expects dtype {slot.dtype.name}, got "

@@ -10,13 +10,28 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ._ffi import lib
+from .errors import InputError, ModelError
 from .planner import align_up
 
 HEADER_FORMAT = "<16I"
 HEADER_SIZE = struct.calcsize(HEADER_FORMAT)
 REF_CONST = int(lib.MICRO_REF_CONST)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
+U32_MAX = 0xFFFFFFFF
+
+
+def check_arena_size(arena_size: object) -> None:
+    """An arena budget the 32-bit runtime can take, checked before anything is allocated."""
+    if isinstance(arena_size, bool) or not isinstance(arena_size, (int, np.integer)):
+        raise InputError(f"arena_size must be an int (bytes), got {type(arena_size).__name__}")
+    if not 0 <= arena_size <= U32_MAX:
+        raise InputError(
+            f"arena_size {arena_size} is outside 0..{U32_MAX}: the runtime addresses its "
+            f"arena with 32-bit offsets"
+        )
 
 
 @dataclass
@@ -76,6 +91,14 @@ class ProgramWriter:
         refs_offset = steps_offset + 16 * len(step_rows)
         data_offset = align_up(refs_offset + 8 * len(refs), DATA_ALIGN)
         size = data_offset + len(self.data)
+        # Offsets are uint32 and bit 31 of a ref marks the data region: both regions must
+        # stay below 2^31 bytes, or the format cannot say where an operand lives.
+        if size >= REF_CONST or arena_size >= REF_CONST:
+            raise ModelError(
+                f"the model needs a {size:,} B program and a {arena_size:,} B arena; the "
+                f"Program format addresses at most {REF_CONST - 1:,} B of each (shapes too "
+                f"large or corrupt)"
+            )
         body = bytearray()
         for row in step_rows:
             body += struct.pack("<4I", *row)
