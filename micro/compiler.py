@@ -66,12 +66,13 @@ class CompiledModel:
 
 
 class Compiler:
-    def __init__(self, model: Model, subgraph: int = 0) -> None:
+    def __init__(self, model: Model, subgraph: int = 0, keep_inputs: bool = False) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
         self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -207,6 +208,8 @@ class Compiler:
 
         for i in self.graph.inputs:
             touch(i, 0, "input")
+            if self.keep_inputs:
+                touch(i, end)
         for t in self.graph.tensors:
             if t.is_variable:
                 touch(t.index, 0, "variable").last = end
@@ -306,7 +309,11 @@ def _variable_init(t: Tensor) -> bytes:
 
 
 def compile_model(
-    model: Model, subgraph: int = 0, arena_budget: int | None = None
+    model: Model, subgraph: int = 0, arena_budget: int | None = None, keep_inputs: bool = False
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan."""
-    return Compiler(model, subgraph).compile(arena_budget)
+    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan.
+
+    As in TFLM, an input's bytes may be reused once its last reader has run, so an input
+    must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
+    may need a larger arena)."""
+    return Compiler(model, subgraph, keep_inputs).compile(arena_budget)

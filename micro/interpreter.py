@@ -21,6 +21,7 @@ from .program import U32_MAX, check_arena_size
 
 _ALIGN = 64
 
+
 def aligned_buffer(size: int, alignment: int = _ALIGN) -> np.ndarray:
     """A zeroed uint8 array of `size` bytes whose data pointer is `alignment`-aligned."""
     raw = np.zeros(size + alignment, dtype=np.uint8)
@@ -85,12 +86,27 @@ class Interpreter:
         self._arena = self._runtime.arena
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(path), arena_budget=arena_size), arena_size)
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        arena_size: int | None = None,
+        keep_inputs: bool = False,
+    ) -> Interpreter:
+        """`keep_inputs`: inputs survive invoke (see compile_model); by default, as in
+        TFLM, set them again before every invoke."""
+        model = load_model(path)
+        return cls(
+            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
+        )
 
     @classmethod
-    def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(data), arena_budget=arena_size), arena_size)
+    def from_bytes(
+        cls, data: bytes, arena_size: int | None = None, keep_inputs: bool = False
+    ) -> Interpreter:
+        model = load_model(data)
+        return cls(
+            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
+        )
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:
