@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import resolver
-from ._ffi import kernel_id, pack_params
+from ._ffi import kernel_access, kernel_id, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand
@@ -110,7 +110,33 @@ class Compiler:
                 f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
                 f"({exc}); the tensor shapes are too large or corrupt"
             ) from exc
+        self._check_access(op, kernel, operands)
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
+
+    def _check_access(self, op: Operator, kernel: str, operands: list[Operand]) -> None:
+        """The operands against the kernel's access contract (kernels.def), which micro_init
+        enforces on the Program: refuse here, naming the operator, what it would refuse."""
+        access = kernel_access(kernel)
+        if len(access) != len(operands):
+            raise UnsupportedOpError(
+                f"operator {op.index} ({op.name}): {kernel} takes {len(access)} operands, "
+                f"prepare gave {len(operands)}"
+            )
+        for j, (letter, o) in enumerate(zip(access, operands, strict=True)):
+            variable = o.kind == "tensor" and self.tensor(o.tensor).is_variable
+            allowed = {
+                "i": o.kind in ("tensor", "const"),
+                "c": o.kind == "const",
+                "o": o.kind == "tensor" and not variable,
+                "s": o.kind == "scratch",
+                "v": o.kind == "state" or variable,
+            }[letter]
+            if not allowed and o.kind != "none":
+                what = {"c": "constant data", "o": "a non-variable tensor", "v": "a variable"}
+                raise UnsupportedOpError(
+                    f"operator {op.index} ({op.name}): operand {j} of {kernel} must be "
+                    f"{what.get(letter, letter)}, got a {'variable ' if variable else ''}{o.kind}"
+                )
 
     def compile(self, arena_budget: int | None = None) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the

@@ -22,7 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "tests" / "fuzz" / "program_fuzz.c"
 REGRESSIONS = ROOT / "tests" / "fuzz" / "regressions"
-COMMON = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", f"-I{ROOT / 'csrc' / 'include'}"]
+COMMON = [
+    "-std=c99",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-ffp-contract=off",
+    f"-I{ROOT / 'csrc' / 'include'}",
+]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 SANITIZER_ENV = {
     "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:allocator_may_return_null=1",
@@ -195,6 +202,7 @@ def run_libfuzzer(seeds: list[Path], runs: int, seconds: int, work: Path) -> Cam
     result.outcomes["libFuzzer executions"] = result.mutants
     if proc.returncode != 0 or done is None:
         kept = sorted(p.name for p in artifacts.iterdir())
-        result.failures.append(f"libFuzzer exit {proc.returncode}, artifacts {kept}: "
-                               f"{proc.stderr[-3000:]}")
+        result.failures.append(
+            f"libFuzzer exit {proc.returncode}, artifacts {kept}: {proc.stderr[-3000:]}"
+        )
     return result
