@@ -82,8 +82,9 @@ static int plausible(const uint8_t *p, size_t n)
     if (n < sizeof(micro_program_header_t)) {
         return 0;
     }
-    const uint64_t steps_end = (uint64_t)get32(p, H(steps_offset)) + 16u * get32(p, H(n_steps));
-    const uint64_t refs_end = (uint64_t)get32(p, H(refs_offset)) + 8u * get32(p, H(n_refs));
+    const uint64_t steps_end =
+        (uint64_t)get32(p, H(steps_offset)) + UINT64_C(16) * get32(p, H(n_steps));
+    const uint64_t refs_end = (uint64_t)get32(p, H(refs_offset)) + UINT64_C(8) * get32(p, H(n_refs));
     return steps_end <= n && refs_end <= n && get32(p, H(data_offset)) <= n;
 }
 
