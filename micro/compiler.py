@@ -110,20 +110,21 @@ class Compiler:
                 f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
                 f"({exc}); the tensor shapes are too large or corrupt"
             ) from exc
-        self._check_access(op, kernel, operands)
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
-    def _check_access(self, op: Operator, kernel: str, operands: list[Operand]) -> None:
-        """The operands against the kernel's access contract (kernels.def), which micro_init
-        enforces on the Program: refuse here, naming the operator, what it would refuse."""
-        access = kernel_access(kernel)
-        if len(access) != len(operands):
+    def _check_access(self, step: StepInfo) -> None:
+        """A step's operands against its kernel's access contract (kernels.def), which
+        micro_init enforces on the Program: refuse here, naming the operator, what it would
+        refuse. Run after every prepare, when all aliases (RESHAPE onto a variable) are known."""
+        where = f"operator {step.op_index} ({step.op_name})"
+        access = kernel_access(step.kernel)
+        if len(access) != len(step.operands):
             raise UnsupportedOpError(
-                f"operator {op.index} ({op.name}): {kernel} takes {len(access)} operands, "
-                f"prepare gave {len(operands)}"
+                f"{where}: {step.kernel} takes {len(access)} operands, got {len(step.operands)}"
             )
-        for j, (letter, o) in enumerate(zip(access, operands, strict=True)):
-            variable = o.kind == "tensor" and self.tensor(o.tensor).is_variable
+        variables = {self.root(t.index) for t in self.graph.tensors if t.is_variable}
+        for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
+            variable = o.kind == "tensor" and self.root(o.tensor) in variables
             allowed = {
                 "i": o.kind in ("tensor", "const"),
                 "c": o.kind == "const",
@@ -132,10 +133,14 @@ class Compiler:
                 "v": o.kind == "state" or variable,
             }[letter]
             if not allowed and o.kind != "none":
-                what = {"c": "constant data", "o": "a non-variable tensor", "v": "a variable"}
+                what = {
+                    "c": "constant data",
+                    "o": "a tensor that is no variable",
+                    "v": "a variable",
+                }
                 raise UnsupportedOpError(
-                    f"operator {op.index} ({op.name}): operand {j} of {kernel} must be "
-                    f"{what.get(letter, letter)}, got a {'variable ' if variable else ''}{o.kind}"
+                    f"{where}: operand {j} of {step.kernel} must be {what.get(letter, letter)}, "
+                    f"got a {'variable ' if variable else ''}{o.kind}"
                 )
 
     def compile(self, arena_budget: int | None = None) -> CompiledModel:
@@ -153,6 +158,8 @@ class Compiler:
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
         self._check_dataflow()  # after prepare: an op's own message is the more specific
+        for step in self.steps:
+            self._check_access(step)
         return self._serialize(*self._choose_plan(arena_budget))
 
     def _check_dataflow(self) -> None:

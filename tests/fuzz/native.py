@@ -114,13 +114,14 @@ def seed_programs(reference: Path, out_dir: Path) -> list[Path]:
 class Campaign:
     """What a hostile-Program campaign saw."""
 
+    what: str
     mutants: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)  # ran / refused / skipped
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = ", ".join(f"{k} {v:,}" for k, v in sorted(self.outcomes.items()))
-        return f"{self.mutants:,} sealed hostile Programs: {parts}; failures {len(self.failures)}"
+        return f"{self.mutants:,} {self.what}: {parts}; failures {len(self.failures)}"
 
 
 def _run(cmd: list[str], timeout: float, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -143,7 +144,7 @@ def _check_process(kind: str, proc: subprocess.CompletedProcess[str], what: str)
 
 def run_campaign(seeds: list[Path], count: int, rng_seed: int, timeout: float = 3600) -> Campaign:
     """`count` mutants of `seeds`, in the normal and the sanitized build, compared."""
-    result = Campaign(mutants=count)
+    result = Campaign("sealed hostile Programs", count)
     lines = {}
     for kind, env in (("normal", {}), ("sanitized", SANITIZER_ENV)):
         cmd = [str(build(kind)), "generate", str(count), str(rng_seed), *map(str, seeds)]
@@ -162,7 +163,7 @@ def run_campaign(seeds: list[Path], count: int, rng_seed: int, timeout: float = 
 
 def replay(files: list[Path], timeout: float = 600) -> Campaign:
     """Kept programs (regressions) in both builds: same lines, no report."""
-    result = Campaign(mutants=len(files))
+    result = Campaign("kept Programs", len(files))
     if not files:
         return result
     lines = {}
@@ -198,8 +199,7 @@ def run_libfuzzer(seeds: list[Path], runs: int, seconds: int, work: Path) -> Cam
     ]
     proc = _run(cmd, seconds + 600, SANITIZER_ENV)
     done = re.search(r"Done (\d+) runs", proc.stderr)
-    result = Campaign(mutants=int(done.group(1)) if done else 0)
-    result.outcomes["libFuzzer executions"] = result.mutants
+    result = Campaign("libFuzzer executions", int(done.group(1)) if done else 0)
     if proc.returncode != 0 or done is None:
         kept = sorted(p.name for p in artifacts.iterdir())
         result.failures.append(
