@@ -16,9 +16,8 @@ from micro._ffi import ffi, kernel_access, lib
 from micro.compiler import compile_model
 from micro.interpreter import Runtime
 from micro.model import load_model
+from micro.program import seal
 from micro.writer import ModelBuilder
-
-REF_CONST = int(lib.MICRO_REF_CONST)
 
 
 def _fc_model() -> bytes:
@@ -62,9 +61,7 @@ class Blob:
         return self.refs[self.steps[step].first_ref + j]
 
     def sealed(self) -> bytes:
-        size = self.header.size
-        self.header.crc32 = lib.micro_crc32(self._buf + 16, size - 16)
-        return bytes(self.data)
+        return seal(self.data)
 
 
 def _refused(program: bytes, arena: int) -> str:
