@@ -9,7 +9,6 @@ here they run bounded: structure-aware model and CLI mutants by default, the C b
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from pathlib import Path
 
