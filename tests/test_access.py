@@ -85,7 +85,7 @@ def test_output_pointed_into_the_program_is_refused() -> None:
     blob = Blob(compiled.program)
     out = blob.operand(0, 5)
     out.offset = blob.operand(0, 1).offset  # the filter's bytes, in the constant data
-    assert "access contract" in _refused(blob.sealed(), compiled.arena_size)
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 
 @pytest.mark.parametrize("operand", [1, 2, 3, 4])  # filter, bias, multiplier, shift
@@ -96,15 +96,15 @@ def test_constant_operands_pointed_into_the_arena_are_refused(operand: int) -> N
     blob = Blob(compiled.program)
     ref = blob.operand(0, operand)
     ref.offset = 0  # the start of the arena (the input)
-    ref.size = min(ref.size, compiled.arena_size)
-    assert "access contract" in _refused(blob.sealed(), compiled.arena_size)
+    ref.size = min(ref.size, compiled.arena_bytes_needed)
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 
 def test_written_operand_over_another_operand_is_refused() -> None:
     compiled = compile_model(load_model(_fc_model()))
     blob = Blob(compiled.program)
     blob.operand(0, 5).offset = blob.operand(0, 0).offset  # output over the input
-    assert "access contract" in _refused(blob.sealed(), compiled.arena_size)
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 
 def test_state_outside_a_variable_and_outputs_over_a_variable_are_refused() -> None:
@@ -112,14 +112,14 @@ def test_state_outside_a_variable_and_outputs_over_a_variable_are_refused() -> N
     access = kernel_access(compiled.steps[0].kernel)
     state, out = access.index("v"), access.index("o")
     intact = Blob(compiled.program).sealed()
-    Runtime(intact, compiled.arena_size).invoke()  # the untouched program runs
+    Runtime(intact, compiled.arena_bytes_needed).invoke()  # the untouched program runs
 
     blob = Blob(intact)
     blob.operand(0, out).offset = blob.operand(0, state).offset  # output written over state
-    assert "access contract" in _refused(blob.sealed(), compiled.arena_size)
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
     blob = Blob(intact)
     blob.operand(0, state).offset = 0  # state kept outside any variable
-    assert "access contract" in _refused(blob.sealed(), compiled.arena_size)
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 
 def test_a_model_writing_a_variable_through_an_alias_is_refused_at_compile_time() -> None:
