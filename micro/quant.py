@@ -31,8 +31,8 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     """
     if real == 0.0:
         return 0, 0
-    if not math.isfinite(real) or real < 0.0:
-        raise ModelError(f"rescale {real!r} is not a finite non-negative number")
+    if not math.isfinite(real):
+        raise ModelError(f"rescale {real!r} is not a finite number")
     mantissa, shift = math.frexp(real)
     q = round_half_away(mantissa * (1 << 31))
     if q == 1 << 31:

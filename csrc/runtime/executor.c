@@ -182,12 +182,26 @@ static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t
     return MICRO_OK;
 }
 
+/* 1 if the kernel declares exactly n operands (no strlen: csrc links no libc but memory). */
+static int access_fits(const char *access, uint32_t n)
+{
+    if (access == NULL) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+        if (access[i] == '\0') {
+            return 0;
+        }
+    }
+    return access[n] == '\0';
+}
+
 static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *s)
 {
     const micro_program_header_t *h = rt->header;
     const micro_kernel_t *k = micro_kernel_get(s->kernel);
     const char *access = micro_kernel_access(s->kernel);
-    if (k == NULL || access == NULL || strlen(access) != k->n_operands) {
+    if (k == NULL || !access_fits(access, k->n_operands)) {
         return MICRO_ERR_KERNEL;
     }
     if (s->n_operands != k->n_operands || s->n_operands > MICRO_MAX_OPERANDS ||
