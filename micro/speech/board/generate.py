@@ -190,7 +190,7 @@ def export(
     check_fit(
         board,
         sum(len(c.program) for c in programs.values()),
-        features.arena_size + keywords.arena_size + 2 * window + rows * channels,
+        features.arena_bytes_needed + keywords.arena_bytes_needed + 2 * window + rows * channels,
         clip_bytes,
     )
     kernels = sorted({k for c in programs.values() for k in program_kernels(c.program)})
@@ -205,8 +205,8 @@ def export(
             board=board.id,
             features_program="\n".join(program_c("speech_features_program", features.program)),
             model_program="\n".join(program_c("speech_model_program", keywords.program)),
-            features_arena=features.arena_size,
-            model_arena=keywords.arena_size,
+            features_arena=features.arena_bytes_needed,
+            model_arena=keywords.arena_bytes_needed,
             features_program_size=len(features.program),
             model_program_size=len(keywords.program),
             window_samples=window,
@@ -243,9 +243,9 @@ def export(
         dir=out,
         board=board,
         features_program=len(features.program),
-        features_arena=features.arena_size,
+        features_arena=features.arena_bytes_needed,
         model_program=len(keywords.program),
-        model_arena=keywords.arena_size,
+        model_arena=keywords.arena_bytes_needed,
         clip_bytes=clip_bytes,
         rows=rows,
         score_scale=float(y.scale),
