@@ -165,8 +165,9 @@ class Compiler:
 
     def _check_dataflow(self) -> None:
         """Every tensor an operator reads is a graph input, a constant, a variable or an
-        earlier operator's output, and every graph output is written: otherwise the result
-        would be whatever the arena held."""
+        earlier operator's output, every output is written once and by one operator, and
+        every graph output is written: otherwise the result would be whatever the arena
+        held, or a step would write over what it reads."""
         written = set(self.graph.inputs) | set(self._consts)
         written |= {t.index for t in self.graph.tensors if t.is_variable}
         for op in self.graph.operators:
@@ -177,7 +178,14 @@ class Compiler:
                         f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
                         f"a variable or the output of an earlier operator"
                     )
-            written.update(op.outputs)
+            for o in op.outputs:
+                if o in written:
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) writes tensor {o} "
+                        f"('{self.tensor(o).name}'), which is already a graph input, a "
+                        f"constant, a variable or written before: every output must be new"
+                    )
+                written.add(o)
         for o in self.graph.outputs:
             if o not in written:
                 raise ModelError(

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._ffi import ffi, lib, status_message
 from .compiler import CompiledModel, TensorSlot, compile_model
-from .errors import ArenaTooSmallError, InputError, InvokeError, ProgramError
+from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
 from .model import load_model
 from .program import U32_MAX, check_arena_size
 
@@ -50,7 +50,11 @@ class Runtime:
         if status != lib.MICRO_OK:
             step = self._rt.error_step
             where = f" (step {step})" if step != 0xFFFFFFFF else ""
-            raise ProgramError(f"program rejected by the runtime{where}: {status_message(status)}")
+            error = ProgramError(
+                f"program rejected by the runtime{where}: {status_message(status)}"
+            )
+            error.step = step if step != 0xFFFFFFFF else None
+            raise error
 
     def invoke(self) -> None:
         status = lib.micro_invoke(self._rt)
@@ -82,7 +86,17 @@ class Interpreter:
         if arena_size < needed:
             raise ArenaTooSmallError(needed, arena_size)
         self.compiled = compiled
-        self._runtime = Runtime(compiled.program, arena_size)
+        try:
+            self._runtime = Runtime(compiled.program, arena_size)
+        except ProgramError as exc:
+            if exc.step is None or exc.step >= len(compiled.steps):
+                raise
+            s = compiled.steps[exc.step]  # a model the compiler let through: name its op
+            raise ModelError(
+                f"operator {s.op_index} ({s.op_name}): the runtime refuses its {s.kernel} step "
+                f"({exc}); its shapes, strides, dilation or padding are outside what the "
+                f"kernel supports"
+            ) from exc
         self._arena = self._runtime.arena
 
     @classmethod

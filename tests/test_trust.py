@@ -152,3 +152,32 @@ def test_inputs_survive_invoke_only_when_kept(rel: str, reference: Callable[[str
     assert not np.array_equal(*outputs[0])  # the default plan consumed the input
     assert np.array_equal(*outputs[1])  # the kept input gives the same result again
     assert kept.arena_used_bytes() >= default.arena_used_bytes()
+
+
+def test_an_operator_writing_what_it_reads_is_refused() -> None:
+    """Found by the model fuzzer: ADD writing its own input compiled, and the runtime
+    refused the overlapping step. Outputs must be new tensors (TFLite graphs are SSA)."""
+    b = ModelBuilder()
+    x1 = b.add_tensor("x1", (1, 8), "int8", scale=0.1, zero_point=0)
+    x2 = b.add_tensor("x2", (1, 8), "int8", scale=0.1, zero_point=0)
+    b.add_operator("ADD", [x1, x2], [x2])
+    b.set_inputs([x1, x2])
+    b.set_outputs([x2])
+    with pytest.raises(micro.ModelError, match=r"operator 0 \(ADD\) writes tensor 1 .* new"):
+        compile_model(load_model(b.build()))
+
+
+def test_a_step_the_runtime_refuses_is_a_model_error_naming_the_operator() -> None:
+    """Found by the model fuzzer: a dilation of 2^31 - 1 compiled; micro_init refused the
+    step. The interpreter reports it as the model's fault, at the operator."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 5, 5, 2), "int8", scale=0.1, zero_point=0)
+    w = b.add_tensor("w", (1, 3, 3, 2), "int8", data=np.ones((1, 3, 3, 2), np.int8), scale=0.1)
+    y = b.add_tensor("y", (1, 5, 5, 2), "int8", scale=0.1, zero_point=0)
+    options = {"padding": 0, "stride_w": 1, "stride_h": 1, "depth_multiplier": 1}
+    options |= {"dilation_w_factor": 2**31 - 1, "dilation_h_factor": 1}
+    b.add_operator("DEPTHWISE_CONV_2D", [x, w], [y], options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    with pytest.raises(micro.ModelError, match=r"operator 0 \(DEPTHWISE_CONV_2D\): the runtime"):
+        micro.Interpreter.from_bytes(b.build())
