@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -42,29 +41,25 @@ _CRC_AT = ffi.offsetof("micro_program_header_t", "crc32")
 _CRC_FROM = _CRC_AT + ffi.sizeof("uint32_t")
 
 
-def _plain(ctype: str, value: Any) -> SimpleNamespace:
-    """A struct's fields as a plain object: cffi struct references into a temporary array
-    do not keep it alive, so the caller must not get them."""
-    return SimpleNamespace(**{name: getattr(value, name) for name, _ in ffi.typeof(ctype).fields})
-
-
 def read_header(program: bytes) -> Any:
-    """The header of `program` with micro_program_header_t's fields by name. A blob shorter
+    """The header of `program` as a micro_program_header_t (fields by name). A blob shorter
     than a header reads as zeros past its end (so its magic does not match)."""
     header = ffi.new("micro_program_header_t *")
     head = bytes(program[:HEADER_SIZE])
     ffi.memmove(header, head, len(head))
-    return _plain("micro_program_header_t", header[0])
+    return header[0]
 
 
 def read_steps(program: bytes) -> list[Any]:
-    """The step table of `program`, micro_step_t's fields by name (kernel, params, ...)."""
+    """The step table of `program` as micro_step_t values (kernel, params, operands)."""
     header = read_header(program)
     at = header.steps_offset
     blob = bytes(program[at : at + STEP_SIZE * header.n_steps])
     steps = ffi.new("micro_step_t[]", header.n_steps)
     ffi.memmove(steps, blob, len(blob))
-    return [_plain("micro_step_t", step) for step in steps]
+    # Each step copied into memory of its own: an element of `steps` would not keep the
+    # array alive, and reading it after this returns would read freed memory.
+    return [ffi.new("micro_step_t *", step)[0] for step in steps]
 
 
 def crc32(program: bytes | bytearray) -> int:
