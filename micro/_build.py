@@ -22,7 +22,9 @@ REGISTRY = INCLUDE / "micro" / "kernels.def"
 
 _INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
 _DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
-_KERNEL_RE = re.compile(r"^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)\s*$")
+_KERNEL_RE = re.compile(
+    r'^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*"([icosv]*)"\s*\)\s*$'
+)
 
 
 def registry(path: Path = REGISTRY) -> list[tuple[int, str, str]]:
@@ -33,7 +35,9 @@ def registry(path: Path = REGISTRY) -> list[tuple[int, str, str]]:
         if line.strip():
             match = _KERNEL_RE.match(line.strip())
             if match is None:
-                raise ValueError(f"{path.name}: not a MICRO_KERNEL(id, NAME, name) line: {line}")
+                raise ValueError(
+                    f"{path.name}: not a MICRO_KERNEL(id, NAME, name, access) line: {line}"
+                )
             rows.append((int(match.group(1)), match.group(2), match.group(3)))
     return rows
 

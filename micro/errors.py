@@ -30,6 +30,8 @@ class ArenaTooSmallError(MicroError):
 class ProgramError(MicroError):
     """A compiled program blob is corrupt or does not match this runtime."""
 
+    step: int | None = None  # the step micro_init refused, when it names one
+
 
 class InvokeError(MicroError):
     """The C runtime reported an error while running a program."""

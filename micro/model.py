@@ -339,14 +339,21 @@ class _FlatReader:
 # -- the model --------------------------------------------------------------------------
 
 
-def _options(reader: _FlatReader, pos: int, table: schema.Table, where: str) -> dict[str, Any]:
-    """Builtin options by field name; absent strings/vectors become ""/()/b""."""
-    raw = reader.decode(pos, table, where)
+def _options(
+    reader: _FlatReader, pos: int | None, table: schema.Table, where: str
+) -> dict[str, Any]:
+    """Builtin options by field name; absent strings/vectors become ""/()/b"". With no
+    table (pos None) every field has its schema default, as a flatbuffer reader sees it."""
+    raw = reader.decode(pos, table, where) if pos is not None else {}
     options: dict[str, Any] = {}
     for f in table.fields:
         if f.deprecated:
             continue
-        value = raw[f.name]
+        if pos is not None:
+            value = raw[f.name]
+        else:
+            scalar = not f.is_vector and f.kind not in ("string", "table", "union")
+            value = f.default if scalar else None
         if value is None:
             value = "" if f.kind == "string" else b"" if f.kind == "[ubyte]" else ()
         options[f.name] = value
@@ -589,8 +596,9 @@ class _ModelReader:
             spec = schema.options_spec(union, o[field + "_type"])
             if spec is not None:
                 found.append((spec, o[field]))
-        if not found:
-            return {}
+        if not found:  # no options table: its fields read as their defaults
+            expected = schema.op_options(code.builtin_code)
+            return {} if expected is None else _options(self.r, None, expected.table, where)
         if len(found) > 1:
             self.r.fail(where, "has both builtin_options and builtin_options_2")
         spec, pos = found[0]

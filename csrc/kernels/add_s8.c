@@ -19,7 +19,7 @@ typedef struct {
 
 static inline int8_t finish(const add_consts_t *k, int32_t sum)
 {
-    const int32_t out = micro_requantize(sum, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(sum, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 

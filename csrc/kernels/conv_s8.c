@@ -229,7 +229,7 @@ static inline int8_t finish(out_range_t r, int32_t acc, int32_t bias, int32_t mu
 {
     /* The bias add wraps like TFLM's int32 accumulator would. */
     const int32_t total = (int32_t)((uint32_t)acc + (uint32_t)bias);
-    const int32_t out = micro_requantize(total, multiplier, shift) + r.zp;
+    const int32_t out = micro_requantize_zp(total, multiplier, shift, r.zp);
     return (int8_t)micro_clamp(out, r.lo, r.hi);
 }
 

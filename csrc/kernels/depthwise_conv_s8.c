@@ -117,7 +117,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[c]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[c], shift[c]) + out_zp;
+                            micro_requantize_zp(total, multiplier[c], shift[c], out_zp);
                         out[j] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -194,7 +194,7 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[o], shift[o]) + out_zp;
+                            micro_requantize_zp(total, multiplier[o], shift[o], out_zp);
                         out[o] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
