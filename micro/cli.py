@@ -112,8 +112,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
         budget = firmware.arena_budget(boards.load_board(args.board))
         compiled = compile_model(load_model(args.model), arena_budget=budget)
-        costs: list[float] = list(firmware.step_instructions(compiled, args.board))
-        data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
+        insns, cycles = firmware.step_counts(compiled, args.board)
+        where = f"board {args.board}"
+        clock = firmware.clock_hz(boards.load_board(args.board))
+        data = profile.build_profile(compiled, insns, "instructions", where, cycles, clock)
     else:
         compiled = _compile(args.model)
         costs = profile.host_step_times(compiled, runs=args.runs)

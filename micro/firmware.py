@@ -58,8 +58,43 @@ def core_dir() -> Path:
     return Path(os.environ.get("MICRO_PIO_CORE_DIR", ROOT / ".pio-core"))
 
 
+PLUGIN_SOURCES = [ROOT / "firmware" / "qemu" / n for n in ("insncount.c", "cortexm_cycles.h")]
+
+
 def plugin_path() -> Path:
     return core_dir() / "micro" / "libinsncount.so"
+
+
+def ensure_plugin() -> Path:
+    """The QEMU counting plugin, rebuilt with the host's gcc when older than its sources
+    (a stale plugin would count without the cycle estimate)."""
+    path = plugin_path()
+    newest = max(src.stat().st_mtime for src in PLUGIN_SOURCES)
+    if path.is_file() and path.stat().st_mtime >= newest:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    cmd = ["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror"]
+    proc = subprocess.run(
+        [*cmd, "-o", str(tmp), str(PLUGIN_SOURCES[0])], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise FirmwareError(f"building the QEMU counting plugin failed:\n{proc.stderr}")
+    os.replace(tmp, path)  # atomic: a concurrent run sees the old or the new plugin whole
+    return path
+
+
+def plugin_core(board: Board) -> str:
+    """The plugin's cycle model for a board's core: m3, m4 or m7."""
+    cpu = str(board.manifest["build"]["cpu"]).removeprefix("cortex-")
+    if cpu not in ("m3", "m4", "m7"):
+        raise FirmwareError(f"{board.id}: no cycle model for {cpu} (the plugin has m3, m4, m7)")
+    return cpu
+
+
+def clock_hz(board: Board) -> int:
+    """The board's CPU clock (board.json's f_cpu), to turn cycles into time."""
+    return int(str(board.manifest["build"]["f_cpu"]).rstrip("L"))
 
 
 def pio_env() -> dict[str, str]:
@@ -381,8 +416,12 @@ class Run:
     outputs: dict[tuple[int, int], bytes]  # (input set, output index) -> bytes
     instructions: list[int] = field(default_factory=list)  # per input set, one inference
     step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
-    cycles: list[int] = field(default_factory=list)
+    cycles: list[int] = field(default_factory=list)  # the board's own cycle counter
     marks: list[int] = field(default_factory=list)  # instructions executed before each mark
+    # The plugin's cycle estimate (zero-wait-state memory), like the instruction counts.
+    estimated_cycles: list[int] = field(default_factory=list)
+    step_estimated_cycles: list[int] = field(default_factory=list)
+    mark_cycles: list[int] = field(default_factory=list)
     log: str = ""
 
 
@@ -423,24 +462,21 @@ def run_qemu(
     with tempfile.TemporaryDirectory() as tmp:
         counts = Path(tmp) / "counts.txt"
         if count:
-            if not plugin_path().is_file():
-                raise FirmwareError(
-                    "the QEMU counting plugin is not built: run scripts/setup_firmware.sh"
-                )
             mark = symbols(elf).get("micro_port_mark")
             if mark is None:
                 raise FirmwareError(f"{elf} has no micro_port_mark: not micro's runner")
-            cmd += ["-plugin", f"{plugin_path()},mark={mark:#x},out={counts}"]
+            plugin = f"{ensure_plugin()},mark={mark:#x},out={counts},core={plugin_core(board)}"
+            cmd += ["-plugin", plugin]
         try:
             proc = subprocess.run(
                 cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as exc:
             raise FirmwareError(f"{elf} did not finish on QEMU within {timeout:.0f} s") from exc
-        marks = []
+        marks = []  # (instructions, estimated cycles) before each mark
         if count and counts.is_file():
             marks = [
-                int(line.split()[1])
+                (int(line.split()[1]), int(line.split()[2]))
                 for line in counts.read_text().splitlines()
                 if line.startswith("mark ")
             ]
@@ -448,8 +484,12 @@ def run_qemu(
     result = _parse_run(proc.stderr, proc.returncode)
     result.log = proc.stdout + proc.stderr
     if count:
-        result.marks = marks
-        _attribute(result, marks)
+        result.marks = [n for n, _ in marks]
+        result.mark_cycles = [c for _, c in marks]
+        result.instructions, result.step_instructions = _attribute(result, result.marks)
+        result.estimated_cycles, result.step_estimated_cycles = _attribute(
+            result, result.mark_cycles
+        )
     return result
 
 
@@ -481,16 +521,16 @@ def _parse_run(text: str, returncode: int) -> Run:
     return run
 
 
-def _attribute(run: Run, marks: list[int]) -> None:
-    """Marks come in runner order: (begin, end) per input set, then the profile pass:
-    begin, (step begin, step end) per step, end."""
+def _attribute(run: Run, marks: list[int]) -> tuple[list[int], list[int]]:
+    """Per input set and per step costs from a counter read at each mark. Marks come in
+    runner order: (begin, end) per input set, then the profile pass: begin, (step begin,
+    step end) per step, end."""
     n_sets = len({s for s, _ in run.outputs}) if run.outputs else 0
     plain = marks[: MARK_INVOKE * n_sets]
-    run.instructions = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
+    per_set = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
     prof = marks[MARK_INVOKE * n_sets :]
-    if len(prof) >= 2:
-        steps = prof[1:-1]
-        run.step_instructions = [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]
+    steps = prof[1:-1] if len(prof) >= 2 else []
+    return per_set, [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]
 
 
 # -- the whole path --------------------------------------------------------------------------
@@ -528,8 +568,9 @@ def flash(
     return Flash(bundle, built, run)
 
 
-def step_instructions(compiled: Any, board_id: str) -> list[int]:
-    """Instructions each step of a compiled model takes on an emulated board (inputs zero)."""
+def step_counts(compiled: Any, board_id: str) -> tuple[list[int], list[int]]:
+    """Instructions and estimated cycles each step of a compiled model takes on an emulated
+    board (inputs zero)."""
     if not load_board(board_id).emulated:
         raise FirmwareError(f"{board_id} is a real board: instructions are counted on QEMU")
     with tempfile.TemporaryDirectory(prefix="micro-") as tmp:
@@ -537,7 +578,12 @@ def step_instructions(compiled: Any, board_id: str) -> list[int]:
     assert run is not None
     if run.status != 0 or len(run.step_instructions) != len(compiled.steps):
         raise FirmwareError(f"the firmware failed on {board_id}:\n{run.log}")
-    return run.step_instructions
+    return run.step_instructions, run.step_estimated_cycles
+
+
+def step_instructions(compiled: Any, board_id: str) -> list[int]:
+    """Instructions each step of a compiled model takes on an emulated board (inputs zero)."""
+    return step_counts(compiled, board_id)[0]
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -623,9 +669,13 @@ def _flash_report(compiled: Any, board: Board, result: Any) -> dict[str, Any]:
         for i, slot in enumerate(compiled.outputs)
     ]
     report["instructions"] = run.instructions[0] if run.instructions else None
+    report["estimated_cycles"] = run.estimated_cycles[0] if run.estimated_cycles else None
+    report["clock_hz"] = clock_hz(board)
     report["steps"] = [
-        {"index": i, "op": step.op_name, "kernel": step.kernel, "instructions": n}
-        for i, (step, n) in enumerate(zip(compiled.steps, run.step_instructions, strict=False))
+        {"index": i, "op": step.op_name, "kernel": step.kernel, "instructions": n, "cycles": c}
+        for i, (step, n, c) in enumerate(
+            zip(compiled.steps, run.step_instructions, run.step_estimated_cycles, strict=False)
+        )
     ]
     return report
 
@@ -649,9 +699,20 @@ def _format_flash_report(report: dict[str, Any]) -> str:
         lines.append(np.array2string(value, threshold=64, max_line_width=100))
     if report["instructions"] is not None:
         lines.append(f"instructions per inference: {report['instructions']:,}")
+    if report["estimated_cycles"] is not None:
+        ms = 1000.0 * report["estimated_cycles"] / report["clock_hz"]
+        lines.append(
+            f"estimated cycles per inference: {report['estimated_cycles']:,} = {ms:.3f} ms at "
+            f"{report['clock_hz'] / 1e6:g} MHz (TRM timings, zero-wait-state memory)"
+        )
+    if report["steps"]:
+        lines.append(
+            f"  step {'':3} {'op':<24} {'kernel':<24} {'instructions':>12} {'est. cycles':>12}"
+        )
     for st in report["steps"]:
         lines.append(
             f"  step {st['index']:3d} {st['op']:<24} {st['kernel']:<24} {st['instructions']:>12,}"
+            f" {st['cycles']:>12,}"
         )
     return "\n".join(lines) + "\n"
 
