@@ -1,6 +1,8 @@
 #include "micro/kernels/add_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/add_s8_dsp.h"
 #include "broadcast_loop.h"
 #include "check.h"
 #include "requant.h"
@@ -61,7 +63,8 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s8(params, op[0], op[1], op[2], op[3], op[4]);
+    return (MICRO_DSP ? micro_add_s8_dsp : micro_add_s8)(params, op[0], op[1], op[2], op[3],
+                                                         op[4]);
 }
 
 static int table_ok(const int32_t *table)
