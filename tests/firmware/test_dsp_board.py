@@ -122,6 +122,11 @@ def c_params(name: str, ctype: str, params: Any) -> str:
     return f"static const {ctype} {name} = {{{inits}}};"
 
 
+def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Every other case one the 3x3 fast paths (inside and border windows) take."""
+    return cases.depthwise_case(seed, fast3x3=seed % 2 == 1)
+
+
 KERNELS = ["conv_s8", "depthwise_conv_s8", "fully_connected_s8", "add_s8"]
 
 
@@ -136,7 +141,7 @@ def cases_header() -> str:
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
         ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
-        ("depthwise", "micro_depthwise_conv_s8_params_t", cases.depthwise_case, 5),
+        ("depthwise", "micro_depthwise_conv_s8_params_t", depthwise_case, 5),
         ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
     ]
     for kind, ctype, make, out_index in generators:
