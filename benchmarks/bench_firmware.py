@@ -6,7 +6,7 @@ and RAM of each model's firmware on the emulated board and on the Nano 33 BLE Se
 
     python benchmarks/bench_firmware.py [--models a,b] [--boards a,b] [--markdown]
 
-Needs scripts/setup_firmware.sh. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
+Needs `micro setup`. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
 95.6 M instructions, TFLM + CMSIS-NN 1.50 M / 22.9 M (micro_speech / person_detect);
 TFLM's micro_speech example is about 151 KB of flash on the Nano 33 BLE. MLPerf Tiny
 (results v1.0 to v1.3, Cortex-M4 STM32L4R5 at 120 MHz, cycles = ms x MHz): see PUBLISHED.
@@ -29,6 +29,7 @@ from micro import firmware
 from micro.boards import load_board
 from micro.compiler import compile_model
 from micro.model import load_model
+from micro.progress import progress
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
@@ -174,7 +175,7 @@ def main() -> int:
     names = args.models.split(",") if args.models else list(MODELS)
     boards = args.boards.split(",") if args.boards else COUNT_BOARDS
     rows = []
-    for name in names:
+    for name in progress(names, "models"):
         try:
             rows.append(bench(name, REFERENCE / MODELS[name], boards))
         except micro.UnsupportedOpError as exc:

@@ -115,7 +115,7 @@ def test_hand_timed_sequences(core: str, tmp_path: Path) -> None:
     board = load_board(BOARDS[core])
     mark = firmware.symbols(elf)["marker"]
     counts = tmp_path / "counts.txt"
-    plugin = f"{firmware.ensure_plugin()},mark={mark:#x},out={counts},core={core}"
+    plugin = f"{firmware.require_plugin()},mark={mark:#x},out={counts},core={core}"
     subprocess.run(
         [
             "qemu-system-arm",
