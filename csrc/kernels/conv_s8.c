@@ -319,10 +319,20 @@ MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, 
     return MICRO_OK;
 }
 
+int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
+{
+    const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
+    const int64_t row =
+        (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
+    return MICRO_CONV_S8_SCRATCH_ROWS * row * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(params, op[0], op[1], op[2], op[3],
-                                                          op[4], op[5], op[6]);
+    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(
+        params, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
+        op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
+        op[MICRO_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -357,17 +367,21 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], (int64_t)p->output_depth * row, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
-        !micro_fits(size[4], p->output_depth, 4) ||
-        (size[5] != 0 && !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2)) ||
-        !micro_fits(size[6], n_out, 1)) {
+    if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_FILTER], (int64_t)p->output_depth * row, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_MULTIPLIER], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_SHIFT], p->output_depth, 4) ||
+        (size[MICRO_CONV_S8_SCRATCH] != 0 &&
+         !micro_fits(size[MICRO_CONV_S8_SCRATCH], micro_conv_s8_scratch_size(p), 1)) ||
+        !micro_fits(size[MICRO_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], p->output_depth)) {
+    if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t), 7};
+const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t),
+                                             MICRO_CONV_S8_N_OPERANDS};

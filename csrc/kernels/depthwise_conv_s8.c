@@ -207,7 +207,9 @@ MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_c
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_DEPTHWISE_CONV_S8_INPUT], op[MICRO_DEPTHWISE_CONV_S8_FILTER],
+        op[MICRO_DEPTHWISE_CONV_S8_BIAS], op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER],
+        op[MICRO_DEPTHWISE_CONV_S8_SHIFT], op[MICRO_DEPTHWISE_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -239,16 +241,20 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
-        !micro_fits(size[2], depth_out, 4) || !micro_fits(size[3], depth_out, 4) ||
-        !micro_fits(size[4], depth_out, 4) || !micro_fits(size[5], n_out, 1)) {
+    if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], n_filter, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_BIAS], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_SHIFT], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], depth_out)) {
+    if (!micro_requant_ok(op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], op[MICRO_DEPTHWISE_CONV_S8_SHIFT],
+                          depth_out)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
-    step, check, sizeof(micro_depthwise_conv_s8_params_t), 6};
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS};

@@ -39,7 +39,9 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_FULLY_CONNECTED_S8_INPUT], op[MICRO_FULLY_CONNECTED_S8_FILTER],
+        op[MICRO_FULLY_CONNECTED_S8_BIAS], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+        op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -52,18 +54,23 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;
-    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 1) ||
-        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], channels, 4) ||
-        !micro_fits(size[4], channels, 4) ||
-        !micro_fits(size[5], (int64_t)p->batches * p->output_depth, 1)) {
+    if (!micro_fits(size[MICRO_FULLY_CONNECTED_S8_INPUT], (int64_t)p->batches * p->input_depth,
+                    1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_FILTER],
+                    (int64_t)p->output_depth * p->input_depth, 1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_MULTIPLIER], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SHIFT], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_OUTPUT], (int64_t)p->batches * p->output_depth,
+                    1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], channels)) {
+    if (!micro_requant_ok(op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+                          op[MICRO_FULLY_CONNECTED_S8_SHIFT], channels)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_fully_connected_s8 = {
-    step, check, sizeof(micro_fully_connected_s8_params_t), 6};
+    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS};

@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PER_KERNEL = 40
 
+KERNELS = [
+    f"{op}{dsp}"
+    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8", "add_s8")
+    for dsp in ("", "_dsp")
+]
+
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
 MAIN = r"""
@@ -129,16 +135,9 @@ def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return cases.depthwise_case(seed, fast3x3=seed % 2 == 1)
 
 
-KERNELS = ["conv_s8", "depthwise_conv_s8", "fully_connected_s8", "add_s8"]
-
-
 def cases_header() -> str:
     lines = ["#include <stdint.h>", '#include "micro/micro.h"']
-    for kernel in KERNELS:  # each reference kernel's header and its twin's
-        lines += [
-            f'#include "micro/kernels/{kernel}.h"',
-            f'#include "micro/kernels/{kernel}_dsp.h"',
-        ]
+    lines += [f'#include "micro/kernels/{k}.h"' for k in KERNELS]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
