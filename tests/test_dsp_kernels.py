@@ -297,10 +297,12 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         tables.append(t.astype(np.int32))
     lo, hi = activation(rng)
     p = {
-        "rank": rank,
-        "dims": dims + pad,
-        "stride1": strides[0] + pad,
-        "stride2": strides[1] + pad,
+        "broadcast": {
+            "rank": rank,
+            "dims": dims + pad,
+            "stride1": strides[0] + pad,
+            "stride2": strides[1] + pad,
+        },
         "output_zp": int(rng.integers(-128, 128)),
         "output_multiplier": int(rng.integers(0, 1 << 31)),
         "output_shift": int(rng.integers(-31, 1)),

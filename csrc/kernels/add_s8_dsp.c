@@ -39,7 +39,6 @@ micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *in
                                 const int32_t *table2, int8_t *output)
 {
     const add_dsp_t ctx = {p, table1, table2};
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
-                         add_row, &ctx);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row, &ctx);
     return MICRO_OK;
 }

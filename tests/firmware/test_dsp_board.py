@@ -120,14 +120,20 @@ def c_array(name: str, data: np.ndarray) -> str:
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:
-    def init(value: Any) -> str:
-        if isinstance(value, ffi.CData):  # an array field
-            return "{" + ", ".join(str(int(v)) for v in value) + "}"
-        return str(int(value))
+    return f"static const {ctype} {name} = {c_init(params)};"
 
-    fields = [f for f, _ in ffi.typeof(ctype).fields]
-    inits = ", ".join(f".{f} = {init(getattr(params, f))}" for f in fields)
-    return f"static const {ctype} {name} = {{{inits}}};"
+
+def c_init(value: Any) -> str:
+    """A C initializer for a cffi struct, array or number (nested as deep as they are)."""
+    if not isinstance(value, ffi.CData):
+        return str(int(value))
+    kind = ffi.typeof(value).kind
+    if kind == "pointer":  # the params, as ffi.new made them
+        return c_init(value[0])
+    if kind == "array":
+        return "{" + ", ".join(c_init(v) for v in value) + "}"
+    fields = [f for f, _ in ffi.typeof(value).fields]
+    return "{" + ", ".join(f".{f} = {c_init(getattr(value, f))}" for f in fields) + "}"
 
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
