@@ -53,7 +53,7 @@ static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int3
  * P = WIDE / C neighbouring output pixels of a row, so each tap is one WIDE-lane row
  * product against the tap's weights repeated P times. The input lanes are read in place
  * when the P windows are side by side inside the image (stride 1), else gathered. */
-static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                      const int32_t *shift, int8_t *output, int32_t *acc, const int8_t *padded,
                      int8_t *gathered)
@@ -126,7 +126,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
     }
 }
 
-micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
                                        const int32_t *shift, int8_t *output)

@@ -6,7 +6,7 @@
 #include "check.h"
 #include "requant.h"
 
-micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,
                                         const int32_t *shift, int8_t *output)

@@ -23,7 +23,7 @@ PER_KERNEL = 40
 
 KERNELS = [
     f"{op}{dsp}"
-    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
+    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8", "add_s8")
     for dsp in ("", "_dsp")
 ]
 
@@ -100,6 +100,14 @@ int main(void)
                                      c->shift, out_dsp);
         bad += !same("fully_connected", i, c->n_out);
     }
+    for (uint32_t i = 0; i < N_ADD; ++i) {
+        const add_case_t *c = &add_cases[i];
+        memset(out_ref, 0x55, c->n_out);
+        memset(out_dsp, 0x2a, c->n_out);
+        micro_add_s8(c->p, c->input1, c->input2, c->table1, c->table2, out_ref);
+        micro_add_s8_dsp(c->p, c->input1, c->input2, c->table1, c->table2, out_dsp);
+        bad += !same("add", i, c->n_out);
+    }
     say(bad == 0 ? "dsp cases all equal\n" : "dsp cases differ\n");
     return bad != 0;
 }
@@ -112,9 +120,25 @@ def c_array(name: str, data: np.ndarray) -> str:
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:
-    fields = [f for f, _ in ffi.typeof(ctype).fields]
-    inits = ", ".join(f".{f} = {int(getattr(params, f))}" for f in fields)
-    return f"static const {ctype} {name} = {{{inits}}};"
+    return f"static const {ctype} {name} = {c_init(params)};"
+
+
+def c_init(value: Any) -> str:
+    """A C initializer for a cffi struct, array or number (nested as deep as they are)."""
+    if not isinstance(value, ffi.CData):
+        return str(int(value))
+    kind = ffi.typeof(value).kind
+    if kind == "pointer":  # the params, as ffi.new made them
+        return c_init(value[0])
+    if kind == "array":
+        return "{" + ", ".join(c_init(v) for v in value) + "}"
+    fields = [f for f, _ in ffi.typeof(value).fields]
+    return "{" + ", ".join(f".{f} = {c_init(getattr(value, f))}" for f in fields) + "}"
+
+
+def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Every other case one the 3x3 fast paths (inside and border windows) take."""
+    return cases.depthwise_case(seed, fast3x3=seed % 2 == 1)
 
 
 def cases_header() -> str:
@@ -124,7 +148,7 @@ def cases_header() -> str:
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
         ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
-        ("depthwise", "micro_depthwise_conv_s8_params_t", cases.depthwise_case, 5),
+        ("depthwise", "micro_depthwise_conv_s8_params_t", depthwise_case, 5),
         ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
     ]
     for kind, ctype, make, out_index in generators:
@@ -142,7 +166,9 @@ def cases_header() -> str:
                 f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
             )
             tables[kind].append(f"    {{&{tag}_p, {refs}, {n_out}u}},")
-    lines.append(f"#define MAX_OUT {max_out}")
+    add_lines, add_out = add_cases_c()
+    lines.extend(add_lines)
+    lines.append(f"#define MAX_OUT {max(max_out, add_out)}")
     lines.append(f"#define MAX_SCRATCH {max_scratch}")
     for kind, ctype, _, _ in generators:
         lines.append(
@@ -156,6 +182,27 @@ def cases_header() -> str:
     lines.append(f"#define N_CONV {PER_KERNEL}\n#define N_DEPTHWISE {PER_KERNEL}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
+
+
+def add_cases_c() -> tuple[list[str], int]:
+    """ADD's cases (two inputs and two tables, no filter) and their largest output."""
+    lines, table = [], []
+    max_out = 1
+    roles = ["input1", "input2", "table1", "table2"]
+    for seed in range(PER_KERNEL):
+        params, ops = cases.add_case(1000 + seed)
+        tag = f"add{seed}"
+        lines.append(c_params(f"{tag}_p", "micro_add_s8_params_t", params))
+        lines.extend(c_array(f"{tag}_{role}", ops[j]) for j, role in enumerate(roles))
+        refs = ", ".join(f"{tag}_{r}" for r in roles)
+        table.append(f"    {{&{tag}_p, {refs}, {ops[4].nbytes}u}},")
+        max_out = max(max_out, ops[4].nbytes)
+    lines.append(
+        "typedef struct { const micro_add_s8_params_t *p; const int8_t *input1, *input2; "
+        "const int32_t *table1, *table2; uint32_t n_out; } add_case_t;"
+    )
+    cases_c = ["static const add_case_t add_cases[] = {", *table, "};"]
+    return [*lines, *cases_c, f"#define N_ADD {PER_KERNEL}"], max_out
 
 
 @pytest.mark.parametrize(
