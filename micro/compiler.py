@@ -109,7 +109,8 @@ class Compiler:
         except OverflowError as exc:
             raise ModelError(
                 f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
-                f"({exc}); the tensor shapes are too large or corrupt"
+                f"({exc}); the tensor shapes are too large or corrupt",
+                operator=op.index,
             ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
@@ -155,9 +156,10 @@ class Compiler:
             try:
                 prepare(ctx)
             except MicroError as exc:
-                if str(exc).startswith("operator "):
-                    raise
-                raise type(exc)(f"{ctx.where}: {exc}") from exc
+                if exc.operator is None:  # raised below the op (a helper, a reader): locate it
+                    exc.operator = op.index
+                    exc.args = (f"{ctx.where}: {exc}",)
+                raise
         self._check_dataflow()  # after prepare: an op's own message is the more specific
         for step in self.steps:
             self._check_access(step)
@@ -236,7 +238,8 @@ class Compiler:
             tensor = self.tensor(index)
             if root in self._consts:
                 raise UnsupportedOpError(
-                    f"tensor {index} ('{tensor.name}') is constant but used as an activation"
+                    f"tensor {index} ('{tensor.name}') is constant but used as an activation",
+                    tensor=tensor.name,
                 )
             buf = buffers.get(root)
             if buf is None:

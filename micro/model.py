@@ -339,21 +339,17 @@ class _FlatReader:
 # -- the model --------------------------------------------------------------------------
 
 
-def _options(
-    reader: _FlatReader, pos: int | None, table: schema.Table, where: str
-) -> dict[str, Any]:
-    """Builtin options by field name; absent strings/vectors become ""/()/b"". With no
-    table (pos None) every field has its schema default, as a flatbuffer reader sees it."""
-    raw = reader.decode(pos, table, where) if pos is not None else {}
+def _options(raw: dict[str, Any] | None, table: schema.Table) -> dict[str, Any]:
+    """Builtin options by field name, every field present: the decoded table `raw`, or with
+    no table (None) the schema defaults, as for every field the table leaves out. Absent
+    strings/vectors become ""/()/b""."""
+    if raw is None:  # no table: every field reads as left out
+        raw = {f.name: f.default if f.kind in _SCALARS else None for f in table.fields}
     options: dict[str, Any] = {}
     for f in table.fields:
         if f.deprecated:
             continue
-        if pos is not None:
-            value = raw[f.name]
-        else:
-            scalar = not f.is_vector and f.kind not in ("string", "table", "union")
-            value = f.default if scalar else None
+        value = raw[f.name]
         if value is None:
             value = "" if f.kind == "string" else b"" if f.kind == "[ubyte]" else ()
         options[f.name] = value
@@ -596,16 +592,15 @@ class _ModelReader:
             spec = schema.options_spec(union, o[field + "_type"])
             if spec is not None:
                 found.append((spec, o[field]))
-        if not found:  # no options table: its fields read as their defaults
-            expected = schema.op_options(code.builtin_code)
-            return {} if expected is None else _options(self.r, None, expected.table, where)
+        expected = schema.op_options(code.builtin_code)
+        if not found:
+            return {} if expected is None else _options(None, expected.table)
         if len(found) > 1:
             self.r.fail(where, "has both builtin_options and builtin_options_2")
         spec, pos = found[0]
-        expected = schema.op_options(code.builtin_code)
         if expected is None or expected.table is not spec.table:
             wanted = "no options" if expected is None else expected.table.name
             self.r.fail(where, f"carries {spec.table.name}, but {code.name} takes {wanted}")
         if pos is None:
             self.r.fail(where, f"{spec.table.name} is announced but absent")
-        return _options(self.r, pos, spec.table, where)
+        return _options(self.r.decode(pos, spec.table, where), spec.table)

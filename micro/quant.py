@@ -107,40 +107,6 @@ def quantize_multiplier_below_one(real: float) -> tuple[int, int]:
     return quantize_multiplier(real)
 
 
-def requantize(x: np.ndarray, multiplier: int, shift: int) -> np.ndarray:
-    """micro_requantize (TFLite's MultiplyByQuantizedMultiplier, double rounding), vectorised.
-
-    Integer arithmetic in int64, bit for bit with csrc/kernels/requant.h: the left shift
-    wraps to int32, SaturatingRoundingDoublingHighMul rounds half up (ties toward +inf:
-    its nudge is 2^30 for a non-negative product, 1 - 2^30 for a negative one, then it
-    truncates), RoundingDivideByPOT rounds half away from zero.
-    """
-    v = np.asarray(x, dtype=np.int64)
-    left, right = max(shift, 0), max(-shift, 0)
-    v = wrap_int32(v << left)
-    ab = v * np.int64(multiplier)
-    nudge = np.where(ab >= 0, np.int64(1 << 30), np.int64(1 - (1 << 30)))
-    s = ab + nudge
-    high = np.where(s >= 0, s >> 31, -((-s) >> 31))  # division truncating toward zero
-    if multiplier == -(1 << 31):
-        high = np.where(v == -(1 << 31), np.int64((1 << 31) - 1), high)
-    return rounding_divide_by_pot(high, right)
-
-
-def rounding_divide_by_pot(x: np.ndarray, exponent: int) -> np.ndarray:
-    """gemmlowp's RoundingDivideByPOT on int32 values: x / 2^exponent, half away from zero."""
-    v = np.asarray(x, dtype=np.int64)
-    mask = (1 << exponent) - 1
-    threshold = (mask >> 1) + (v < 0)
-    return (v >> exponent) + ((v & mask) > threshold)
-
-
-def wrap_int32(x: np.ndarray) -> np.ndarray:
-    """Two's-complement wrap of int64 values to the int32 range (still int64)."""
-    v = np.asarray(x, dtype=np.int64)
-    return ((v + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
-
-
 def sigmoid_table_u16() -> np.ndarray:
     """The table behind TFLM's int16 sigmoid and tanh: sigmoid(k / 24), k = 0..255, in units
     of 2^-16, each knot raised by half the chord's error so that linear interpolation errs

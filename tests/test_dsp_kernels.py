@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from micro._ffi import ffi, kernel_id, lib
+from micro._ffi import ffi, kernel_id, lib, scratch_size
 
 CASES = 150
 K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
-SCRATCH_ROWS = int(lib.MICRO_CONV_S8_SCRATCH_ROWS)
+CONV_SCRATCH, CONV_OUTPUT = int(lib.MICRO_CONV_S8_SCRATCH), int(lib.MICRO_CONV_S8_OUTPUT)
 
 
 def ptr(array: np.ndarray, ctype: str) -> Any:
@@ -103,7 +103,7 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
     n_out = p["batches"] * p["output_height"] * p["output_width"] * o
     # int64 storage: the scratch is 8-aligned as the planner lays it out.
-    scratch = np.zeros(-(-SCRATCH_ROWS * row // 4), np.int64)
+    scratch = np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64)
     operands = [
         int8(rng, n_in, small),
         filt.reshape(-1),
@@ -117,7 +117,7 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 
 def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    out = np.zeros_like(ops[6])
+    out = np.zeros_like(ops[CONV_OUTPUT])
     status = fn(
         params,
         ptr(ops[0], "int8_t"),
@@ -125,7 +125,7 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
         ptr(ops[2], "int32_t"),
         ptr(ops[3], "int32_t"),
         ptr(ops[4], "int32_t"),
-        ptr(ops[5], "int16_t"),
+        ptr(ops[CONV_SCRATCH], "int16_t"),
         ptr(out, "int8_t"),
     )
     assert status == lib.MICRO_OK
@@ -141,9 +141,8 @@ def test_conv_dsp_matches_reference(seed: int) -> None:
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     params, ops = conv_case(7)
-    raw = np.zeros(ops[5].nbytes + 8, np.uint8)
-    shifted = raw[2 : 2 + ops[5].nbytes]
-    ops = [*ops[:5], shifted, ops[6]]
+    raw = np.zeros(ops[CONV_SCRATCH].nbytes + 8, np.uint8)
+    ops[CONV_SCRATCH] = raw[2 : 2 + ops[CONV_SCRATCH].nbytes]
     assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
 
 

@@ -14,18 +14,10 @@ import pytest
 import test_dsp_kernels as cases
 
 from micro import firmware
-from micro._ffi import ffi
-from micro.boards import load_board
-
-ROOT = Path(__file__).resolve().parents[2]
+from micro._ffi import ffi, lib
+from micro.boards import ROOT, load_board
 
 PER_KERNEL = 40
-
-KERNELS = [
-    f"{op}{dsp}"
-    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8", "add_s8")
-    for dsp in ("", "_dsp")
-]
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -100,14 +92,6 @@ int main(void)
                                      c->shift, out_dsp);
         bad += !same("fully_connected", i, c->n_out);
     }
-    for (uint32_t i = 0; i < N_ADD; ++i) {
-        const add_case_t *c = &add_cases[i];
-        memset(out_ref, 0x55, c->n_out);
-        memset(out_dsp, 0x2a, c->n_out);
-        micro_add_s8(c->p, c->input1, c->input2, c->table1, c->table2, out_ref);
-        micro_add_s8_dsp(c->p, c->input1, c->input2, c->table1, c->table2, out_dsp);
-        bad += !same("add", i, c->n_out);
-    }
     say(bad == 0 ? "dsp cases all equal\n" : "dsp cases differ\n");
     return bad != 0;
 }
@@ -120,36 +104,32 @@ def c_array(name: str, data: np.ndarray) -> str:
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:
-    return f"static const {ctype} {name} = {c_init(params)};"
-
-
-def c_init(value: Any) -> str:
-    """A C initializer for a cffi struct, array or number (nested as deep as they are)."""
-    if not isinstance(value, ffi.CData):
-        return str(int(value))
-    kind = ffi.typeof(value).kind
-    if kind == "pointer":  # the params, as ffi.new made them
-        return c_init(value[0])
-    if kind == "array":
-        return "{" + ", ".join(c_init(v) for v in value) + "}"
-    fields = [f for f, _ in ffi.typeof(value).fields]
-    return "{" + ", ".join(f".{f} = {c_init(getattr(value, f))}" for f in fields) + "}"
-
-
-def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
-    """Every other case one the 3x3 fast paths (inside and border windows) take."""
-    return cases.depthwise_case(seed, fast3x3=seed % 2 == 1)
+    fields = [f for f, _ in ffi.typeof(ctype).fields]
+    inits = ", ".join(f".{f} = {int(getattr(params, f))}" for f in fields)
+    return f"static const {ctype} {name} = {{{inits}}};"
 
 
 def cases_header() -> str:
-    lines = ["#include <stdint.h>", '#include "micro/micro.h"']
-    lines += [f'#include "micro/kernels/{k}.h"' for k in KERNELS]
+    lines = ["#include <stdint.h>", '#include "micro/micro.h"'] + [
+        f'#include "micro/kernels/{name}.h"'
+        for name in ("conv_s8_dsp", "depthwise_conv_s8_dsp", "fully_connected_s8_dsp")
+    ]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
-        ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
-        ("depthwise", "micro_depthwise_conv_s8_params_t", depthwise_case, 5),
-        ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
+        ("conv", "micro_conv_s8_params_t", cases.conv_case, lib.MICRO_CONV_S8_OUTPUT),
+        (
+            "depthwise",
+            "micro_depthwise_conv_s8_params_t",
+            cases.depthwise_case,
+            lib.MICRO_DEPTHWISE_CONV_S8_OUTPUT,
+        ),
+        (
+            "fc",
+            "micro_fully_connected_s8_params_t",
+            cases.fully_connected_case,
+            lib.MICRO_FULLY_CONNECTED_S8_OUTPUT,
+        ),
     ]
     for kind, ctype, make, out_index in generators:
         for seed in range(PER_KERNEL):
@@ -161,14 +141,12 @@ def cases_header() -> str:
             n_out = ops[out_index].nbytes
             max_out = max(max_out, n_out)
             if kind == "conv":
-                max_scratch = max(max_scratch, ops[5].nbytes)
+                max_scratch = max(max_scratch, ops[lib.MICRO_CONV_S8_SCRATCH].nbytes)
             refs = ", ".join(
                 f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
             )
             tables[kind].append(f"    {{&{tag}_p, {refs}, {n_out}u}},")
-    add_lines, add_out = add_cases_c()
-    lines.extend(add_lines)
-    lines.append(f"#define MAX_OUT {max(max_out, add_out)}")
+    lines.append(f"#define MAX_OUT {max_out}")
     lines.append(f"#define MAX_SCRATCH {max_scratch}")
     for kind, ctype, _, _ in generators:
         lines.append(
@@ -184,27 +162,6 @@ def cases_header() -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_cases_c() -> tuple[list[str], int]:
-    """ADD's cases (two inputs and two tables, no filter) and their largest output."""
-    lines, table = [], []
-    max_out = 1
-    roles = ["input1", "input2", "table1", "table2"]
-    for seed in range(PER_KERNEL):
-        params, ops = cases.add_case(1000 + seed)
-        tag = f"add{seed}"
-        lines.append(c_params(f"{tag}_p", "micro_add_s8_params_t", params))
-        lines.extend(c_array(f"{tag}_{role}", ops[j]) for j, role in enumerate(roles))
-        refs = ", ".join(f"{tag}_{r}" for r in roles)
-        table.append(f"    {{&{tag}_p, {refs}, {ops[4].nbytes}u}},")
-        max_out = max(max_out, ops[4].nbytes)
-    lines.append(
-        "typedef struct { const micro_add_s8_params_t *p; const int8_t *input1, *input2; "
-        "const int32_t *table1, *table2; uint32_t n_out; } add_case_t;"
-    )
-    cases_c = ["static const add_case_t add_cases[] = {", *table, "};"]
-    return [*lines, *cases_c, f"#define N_ADD {PER_KERNEL}"], max_out
-
-
 @pytest.mark.parametrize(
     "board", ["mps2-an386", pytest.param("mps2-an500", marks=pytest.mark.slow)]
 )
@@ -214,7 +171,7 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     (src / "main.c").write_text(MAIN)
     (src / "cases.h").write_text(cases_header())
     (tmp_path / "platformio.ini").write_text(
-        f"[env:{board}]\nplatform = symlink://{ROOT / 'firmware' / 'platform'}\nboard = {board}\n"
+        f"[env:{board}]\nplatform = symlink://{firmware.PLATFORM_DIR}\nboard = {board}\n"
         f"lib_deps = symlink://{ROOT}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])
