@@ -94,8 +94,7 @@ micro_status_t micro_compare(const micro_compare_params_t *p, const void *input1
 {
     const compare_ctx_t c = {p, tables};
     const int minmax = p->op >= MICRO_COMPARE_MAXIMUM;
-    micro_broadcast_walk_widths(p->rank, p->dims, p->stride1, p->stride2, input1, input2,
-                                output, width_of(p->kind), minmax ? width_of(p->kind) : 1,
+    micro_broadcast_walk_widths(&p->broadcast, input1, input2, output, width_of(p->kind), minmax ? width_of(p->kind) : 1,
                                 compare_row, &c);
     return MICRO_OK;
 }
@@ -113,9 +112,9 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         (p->kind == MICRO_COMPARE_S8_SCALED && p->op >= MICRO_COMPARE_MAXIMUM)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
+    const int64_t count = micro_broadcast_count(p->broadcast.rank, p->broadcast.dims);
+    const int64_t extent1 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride2);
     if (count < 0 || extent1 < 0 || extent2 < 0) {
         return MICRO_ERR_PARAMS;
     }
@@ -129,4 +128,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), 4};
+const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS};

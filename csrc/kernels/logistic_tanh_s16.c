@@ -43,4 +43,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_logistic_tanh_s16 = {
-    step, check, sizeof(micro_logistic_tanh_s16_params_t), 3};
+    step, check, sizeof(micro_logistic_tanh_s16_params_t), MICRO_LOGISTIC_TANH_S16_N_OPERANDS};

@@ -21,7 +21,7 @@ static void mul_row(const void *params, const void *input1, int32_t stride_a,
 micro_status_t micro_mul_s16(const micro_mul_s16_params_t *p, const int16_t *input1,
                              const int16_t *input2, int16_t *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 2,
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 2,
                          mul_row, p);
     return MICRO_OK;
 }
@@ -35,9 +35,9 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     (void)op;
     const micro_mul_s16_params_t *p = params;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
+    const int64_t count = micro_broadcast_count(p->broadcast.rank, p->broadcast.dims);
+    const int64_t extent1 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride2);
     if (count < 0 || extent1 < 0 || extent2 < 0 ||
         !micro_requant_ok(&p->multiplier, &p->shift, 1) ||
         !micro_in_range(p->act_min, INT16_MIN, INT16_MAX) ||
@@ -51,4 +51,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), 3};
+const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), MICRO_MUL_S16_N_OPERANDS};

@@ -29,7 +29,7 @@ micro_status_t micro_squared_difference_s8(const micro_squared_difference_s8_par
                                            const int32_t *terms, int8_t *output)
 {
     const sqdiff_ctx_t c = {p, terms};
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 1,
                          sqdiff_row, &c);
     return MICRO_OK;
 }
@@ -42,9 +42,9 @@ static micro_status_t step(const void *params, void *const *op)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_squared_difference_s8_params_t *p = params;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
+    const int64_t count = micro_broadcast_count(p->broadcast.rank, p->broadcast.dims);
+    const int64_t extent1 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride2);
     if (count < 0 || extent1 < 0 || extent2 < 0 || !micro_in_range(p->output_zp, -128, 127) ||
         !micro_requant_ok(&p->multiplier, &p->shift, 1) ||
         !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
@@ -64,4 +64,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_squared_difference_s8 = {
-    step, check, sizeof(micro_squared_difference_s8_params_t), 4};
+    step, check, sizeof(micro_squared_difference_s8_params_t), MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS};

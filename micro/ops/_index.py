@@ -44,4 +44,8 @@ def emit_index_copy(
         "shape": shape + [1] * (MAX_INDEX_DIMS - len(shape)),
         "run": run,
     }
-    ctx.emit("index_copy", params, [src, ctx.const(joined.astype(np.int32)), dst])
+    ctx.emit(
+        "index_copy",
+        params,
+        {"input": src, "tables": ctx.const(joined.astype(np.int32)), "output": dst},
+    )

@@ -86,7 +86,12 @@ def prepare(ctx: OpContext) -> None:
         "act_min": int(info.min),
         "act_max": int(info.max),
     }
-    operands = [ctx.ref(lhs), ctx.ref(rhs), ctx.const(offsets.astype(np.int32)), ctx.ref(out)]
+    operands = {
+        "lhs": ctx.ref(lhs),
+        "rhs": ctx.ref(rhs),
+        "offsets": ctx.const(offsets.astype(np.int32)),
+        "output": ctx.ref(out),
+    }
     ctx.emit("batch_matmul", params, operands, len(offsets) * m * n * k)
 
 

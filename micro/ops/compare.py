@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..fixedpoint import requantize
 from ..model import Tensor
-from ..quant import quantize_multiplier_below_one, requantize
+from ..quant import quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from .base import NONE, OpContext, Operand, prepares
 from .lut import INT8_INPUTS
 
@@ -78,8 +79,12 @@ def prepare_minmax(ctx: OpContext) -> None:
 def _emit(ctx: OpContext, kind: int, tables: Operand) -> None:
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
-    params = {**layout.params(MAX_BROADCAST_RANK), "op": OPS[ctx.op.builtin_code], "kind": kind}
-    ctx.emit("compare", params, [ctx.ref(x1), ctx.ref(x2), tables, ctx.ref(out)])
+    params = {"broadcast": layout.fields(), "op": OPS[ctx.op.builtin_code], "kind": kind}
+    ctx.emit(
+        "compare",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "tables": tables, "output": ctx.ref(out)},
+    )
 
 
 SELECT_DTYPES = ("float32", "int8", "int16")  # TFLM's SELECT_V2
@@ -117,7 +122,11 @@ def prepare_select(ctx: OpContext) -> None:
         "stride_x": strides[1],
         "stride_y": strides[2],
     }
-    ctx.emit("select", params, [ctx.ref(cond), ctx.ref(x), ctx.ref(y), ctx.ref(out)])
+    ctx.emit(
+        "select",
+        params,
+        {"condition": ctx.ref(cond), "x": ctx.ref(x), "y": ctx.ref(y), "output": ctx.ref(out)},
+    )
 
 
 def row_major_broadcast(shape: tuple[int, ...]) -> list[int]:

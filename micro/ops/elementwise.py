@@ -11,10 +11,11 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import fixedpoint as fx
-from ..quant import quantize_multiplier, quantize_multiplier_below_one, requantize
+from ..fixedpoint import requantize
+from ..quant import quantize_multiplier, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from . import _rescale, compare, int32_elementwise
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
@@ -33,7 +34,7 @@ def _unary_f32(ctx: OpContext, operation: str) -> None:
     if count == 0:
         raise ctx.unsupported("empty tensors are not supported")
     params = {"op": UNARY_F32[operation], "count": count}
-    ctx.emit("unary_f32", params, [ctx.ref(x), ctx.ref(out)], count)
+    ctx.emit("unary_f32", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, count)
 
 
 @prepares(B.NEG, types="float32")
@@ -76,8 +77,8 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
         if value <= 0:
             return 127
         inv, inv_shift = fx.inv_sqrt_multiplier(value)
-        data = fx.multiply_by_quantized_multiplier(1, inv, inv_shift + k_shift)
-        y = fx.multiply_by_quantized_multiplier(data, multiplier, shift - k_shift) + out_zp
+        data = fx.requantize(1, inv, inv_shift + k_shift)
+        y = fx.requantize(data, multiplier, shift - k_shift) + out_zp
         return max(-128, min(127, y))
 
     return fn
@@ -107,14 +108,19 @@ def prepare_squared_difference(ctx: OpContext) -> None:
     real = twice_max * twice_max / float(np.float32(16384 * np.float32(so)))
     multiplier, shift = _rescale.multiplier(ctx, real, "squared-difference-to-output")
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "output_zp": zpo,
         "multiplier": multiplier,
         "shift": shift,
         "act_min": -128,
         "act_max": 127,
     }
-    operands = [ctx.ref(x1), ctx.ref(x2), ctx.const(np.concatenate(terms)), ctx.ref(out)]
+    operands = {
+        "input1": ctx.ref(x1),
+        "input2": ctx.ref(x2),
+        "terms": ctx.const(np.concatenate(terms)),
+        "output": ctx.ref(out),
+    }
     ctx.emit("squared_difference_s8", params, operands)
 
 

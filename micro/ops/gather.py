@@ -48,4 +48,6 @@ def prepare(ctx: OpContext) -> None:
         "n_coords": math.prod(coords.shape[batch_dims:]),
         "inner": math.prod(x.shape[axis + 1 :]),
     }
-    ctx.emit("gather", params, [ctx.ref(x), ctx.ref(coords), ctx.ref(out)])
+    ctx.emit(
+        "gather", params, {"input": ctx.ref(x), "coords": ctx.ref(coords), "output": ctx.ref(out)}
+    )

@@ -81,9 +81,7 @@ def _fn(scale: float, zp: int, curve: Callable[[int], int]) -> Callable[[int], i
             return -128
         if x >= radius:
             return 127
-        return max(
-            -128, min(127, curve(fx.multiply_by_quantized_multiplier(x, multiplier, left_shift)))
-        )
+        return max(-128, min(127, curve(fx.requantize(x, multiplier, left_shift))))
 
     return fn
 
@@ -137,5 +135,9 @@ def _prepare_s16(ctx: OpContext, op: int) -> None:
     if math.prod(out.shape) != count or count == 0:
         raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
     params = {"op": op, "count": count, "multiplier": multiplier, "shift": shift}
-    operands = [ctx.ref(x), ctx.const(sigmoid_table_u16()), ctx.ref(out)]
+    operands = {
+        "input": ctx.ref(x),
+        "table": ctx.const(sigmoid_table_u16()),
+        "output": ctx.ref(out),
+    }
     ctx.emit("logistic_tanh_s16", params, operands, count)

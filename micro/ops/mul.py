@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..quant import activation_range_int
 from ..schema import BuiltinOperator as B
 from . import _rescale, int32_elementwise
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
 
@@ -32,26 +32,25 @@ def prepare(ctx: OpContext) -> None:
     s2, zp2 = ctx.quant(x2)
     so, zpo = ctx.quant(out)
     multiplier, shift = _rescale.multiplier(ctx, s1 * s2 / so, "input-to-output")
+    operands = {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
     if x1.dtype.name == "int16":
         if (zp1, zp2, zpo) != (0, 0, 0):
             raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), not {(zp1, zp2, zpo)}")
         act_min, act_max = activation_range_int(
-            ctx.options.get("fused_activation_function", 0), so, zpo, -32768, 32767
+            ctx.options["fused_activation_function"], so, zpo, -32768, 32767
         )
         params16 = {
-            **layout.params(MAX_BROADCAST_RANK),
+            "broadcast": layout.fields(),
             "multiplier": multiplier,
             "shift": shift,
             "act_min": act_min,
             "act_max": act_max,
         }
-        ctx.emit("mul_s16", params16, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], out.nbytes // 2)
+        ctx.emit("mul_s16", params16, operands, out.nbytes // 2)
         return
-    act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo
-    )
+    act_min, act_max = activation_range_int(ctx.options["fused_activation_function"], so, zpo)
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "input1_zp": zp1,
         "input2_zp": zp2,
         "output_zp": zpo,
@@ -60,4 +59,9 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("mul_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], macs=out.nbytes)
+    ctx.emit(
+        "mul_s8",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        macs=out.nbytes,
+    )

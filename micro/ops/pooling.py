@@ -1,7 +1,6 @@
-"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 and int16 NHWC, any window, stride and SAME/VALID
-padding (int16: kernel pool_s16, TFLM's int16 reference pools).
+"""AVERAGE_POOL_2D and MAX_POOL_2D: int8 NHWC, any window, stride and SAME/VALID padding.
 
-TFLM's reference pools work on the raw values: input and output must share scale and
+TFLM's reference pools work on the raw int8 values: input and output must share scale and
 zero point (its prepare fails otherwise), the fused activation clamps in the output's
 quantization, and the average divides by the number of taps inside the input.
 """
@@ -57,7 +56,7 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         raise ctx.unsupported(f"filter {filter_hw} is too large (at most {max_taps} taps)")
     lo, hi = (-32768, 32767) if int16 else (-128, 127)
     act_min, act_max = activation_range_int(
-        int(o.get("fused_activation_function", 0)), out_scale, out_zp, lo, hi
+        int(o["fused_activation_function"]), out_scale, out_zp, lo, hi
     )
     params = {
         "batches": batches,
@@ -79,4 +78,4 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
     if int16:
         params["op"] = 1 if kernel == "max_pool_s8" else 0  # MICRO_POOL_S16_*
         kernel = "pool_s16"
-    ctx.emit(kernel, params, [ctx.ref(x), ctx.ref(out)], taps)
+    ctx.emit(kernel, params, {"input": ctx.ref(x), "output": ctx.ref(out)}, taps)

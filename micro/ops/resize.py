@@ -123,5 +123,10 @@ def prepare_bilinear(ctx: OpContext) -> None:
         "out_w": out_w,
         "channels": channels,
     }
-    operands = [ctx.ref(x), ctx.const(rows), ctx.const(cols), ctx.ref(out)]
+    operands = {
+        "input": ctx.ref(x),
+        "rows": ctx.const(rows),
+        "cols": ctx.const(cols),
+        "output": ctx.ref(out),
+    }
     ctx.emit("resize_bilinear_s8", params, operands, 4 * math.prod(out.shape))

@@ -85,14 +85,14 @@ def prepare(ctx: OpContext) -> None:
         "act_max": act_max,
     }
     macs = batches * in_h * in_w * depth * filter_h * filter_w * depth_out
-    operands = [
-        ctx.ref(x),
-        ctx.const(weights),
-        _bias(ctx, bias, depth_out, int16),
-        ctx.const(mult),
-        ctx.const(shift),
-        ctx.ref(out),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "filter": ctx.const(weights),
+        "bias": _bias(ctx, bias, depth_out, int16),
+        "multiplier": ctx.const(mult),
+        "shift": ctx.const(shift),
+        "output": ctx.ref(out),
+    }
     ctx.emit("transpose_conv", params, operands, macs)
 
 

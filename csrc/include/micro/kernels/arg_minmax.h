@@ -23,6 +23,13 @@ typedef struct {
     int32_t out_width;  /* 4 (int32 output) or 8 (int64) */
 } micro_arg_minmax_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_ARG_MINMAX_INPUT,
+    MICRO_ARG_MINMAX_OUTPUT,
+    MICRO_ARG_MINMAX_N_OPERANDS
+} micro_arg_minmax_operand_t;
+
 /* Operands: input [outer, axis_size, inner], output [outer, inner]. */
 micro_status_t micro_arg_minmax(const micro_arg_minmax_params_t *p, const void *input,
                                 void *output);

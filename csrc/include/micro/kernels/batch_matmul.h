@@ -35,6 +35,15 @@ typedef struct {
     int32_t act_max;
 } micro_batch_matmul_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_BATCH_MATMUL_LHS,
+    MICRO_BATCH_MATMUL_RHS,
+    MICRO_BATCH_MATMUL_OFFSETS,
+    MICRO_BATCH_MATMUL_OUTPUT,
+    MICRO_BATCH_MATMUL_N_OPERANDS
+} micro_batch_matmul_operand_t;
+
 /* Operands: lhs, rhs (int8 or int16), offsets int32[batches][2] (lhs, rhs element offsets of
  * each output matrix, >= 0), output [batches, rows, cols]. */
 micro_status_t micro_batch_matmul(const micro_batch_matmul_params_t *p, const void *lhs,

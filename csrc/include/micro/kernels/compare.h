@@ -34,13 +34,19 @@
 #define MICRO_COMPARE_U8 6
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 */
+    micro_broadcast_t broadcast;            /* the loop nest (micro/kernels/broadcast.h) */
     int32_t op;                             /* MICRO_COMPARE_LESS .. _MINIMUM */
     int32_t kind;                           /* MICRO_COMPARE_F32 .. _U8: the inputs' type */
 } micro_compare_params_t;
+
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_COMPARE_INPUT1,
+    MICRO_COMPARE_INPUT2,
+    MICRO_COMPARE_TABLES,
+    MICRO_COMPARE_OUTPUT,
+    MICRO_COMPARE_N_OPERANDS
+} micro_compare_operand_t;
 
 /* Operands: input1, input2 (of `kind`, as large as their strides reach), tables
  * int32[2][256] (S8_SCALED only, indexed by each input's byte; else absent), output

@@ -41,6 +41,17 @@ typedef struct {
     int32_t act_max;
 } micro_conv_s16_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_CONV_S16_INPUT,
+    MICRO_CONV_S16_FILTER,
+    MICRO_CONV_S16_BIAS,
+    MICRO_CONV_S16_MULTIPLIER,
+    MICRO_CONV_S16_SHIFT,
+    MICRO_CONV_S16_OUTPUT,
+    MICRO_CONV_S16_N_OPERANDS
+} micro_conv_s16_operand_t;
+
 /* Operands: input int16[batches, input_height, input_width, input_depth], filter
  * int8[output_depth, filter_height, filter_width, filter_depth], bias int32 (accum 32) or
  * int64 (accum 64) [output_depth] or absent, multiplier int32[output_depth] (>= 0), shift

@@ -22,6 +22,14 @@ typedef struct {
     int32_t inner;      /* >= 1: elements after the axis */
 } micro_gather_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_GATHER_INPUT,
+    MICRO_GATHER_COORDS,
+    MICRO_GATHER_OUTPUT,
+    MICRO_GATHER_N_OPERANDS
+} micro_gather_operand_t;
+
 /* Operands: input [batches, outer, axis_size, inner], coords int32[batches, n_coords],
  * output [batches, outer, n_coords, inner]. */
 micro_status_t micro_gather(const micro_gather_params_t *p, const void *input,

@@ -27,6 +27,14 @@ typedef struct {
     int32_t run;                              /* >= 1: contiguous elements per position */
 } micro_index_copy_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_INDEX_COPY_INPUT,
+    MICRO_INDEX_COPY_TABLES,
+    MICRO_INDEX_COPY_OUTPUT,
+    MICRO_INDEX_COPY_N_OPERANDS
+} micro_index_copy_operand_t;
+
 /* Operands: input (elements), tables int32[shape[0] + ... + shape[n_dims - 1]] (table k
  * follows table k - 1; entries >= 0, in elements; every sum plus run stays inside the
  * input), output (prod(shape) * run elements). Input and output must not overlap. */

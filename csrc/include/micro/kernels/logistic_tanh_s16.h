@@ -21,6 +21,14 @@ typedef struct {
     int32_t shift;       /* [0, 30]: rounding right shift after the multiply */
 } micro_logistic_tanh_s16_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_LOGISTIC_TANH_S16_INPUT,
+    MICRO_LOGISTIC_TANH_S16_TABLE,
+    MICRO_LOGISTIC_TANH_S16_OUTPUT,
+    MICRO_LOGISTIC_TANH_S16_N_OPERANDS
+} micro_logistic_tanh_s16_operand_t;
+
 /* Operands: input int16[count], table uint16[256] (micro.quant.sigmoid_table_u16),
  * output int16[count]. */
 micro_status_t micro_logistic_tanh_s16(const micro_logistic_tanh_s16_params_t *p,

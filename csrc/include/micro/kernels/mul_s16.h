@@ -14,15 +14,20 @@
 #include "micro/kernels/broadcast.h"
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 */
+    micro_broadcast_t broadcast;            /* the loop nest (micro/kernels/broadcast.h) */
     int32_t multiplier;                     /* [0, 2^31): input1_scale * input2_scale / output_scale */
     int32_t shift;                          /* [-31, 30], > 0: left */
     int32_t act_min;                        /* [-32768, act_max] */
     int32_t act_max;                        /* [act_min, 32767] */
 } micro_mul_s16_params_t;
+
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_MUL_S16_INPUT1,
+    MICRO_MUL_S16_INPUT2,
+    MICRO_MUL_S16_OUTPUT,
+    MICRO_MUL_S16_N_OPERANDS
+} micro_mul_s16_operand_t;
 
 /* Operands: input1 int16, input2 int16 (as large as their strides reach), output int16
  * [product of dims]. */

@@ -34,6 +34,13 @@ typedef struct {
     int32_t act_max;        /* [act_min, 32767] */
 } micro_pool_s16_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_POOL_S16_INPUT,
+    MICRO_POOL_S16_OUTPUT,
+    MICRO_POOL_S16_N_OPERANDS
+} micro_pool_s16_operand_t;
+
 /* Operands: input int16[B*H*W*C], output int16[B*OH*OW*C]. */
 micro_status_t micro_pool_s16(const micro_pool_s16_params_t *p, const int16_t *input,
                               int16_t *output);

@@ -27,6 +27,15 @@ typedef struct {
     int32_t channels;   /* >= 1 */
 } micro_resize_bilinear_s8_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_RESIZE_BILINEAR_S8_INPUT,
+    MICRO_RESIZE_BILINEAR_S8_ROWS,
+    MICRO_RESIZE_BILINEAR_S8_COLS,
+    MICRO_RESIZE_BILINEAR_S8_OUTPUT,
+    MICRO_RESIZE_BILINEAR_S8_N_OPERANDS
+} micro_resize_bilinear_s8_operand_t;
+
 /* Operands: input int8[batches, in_h, in_w, channels]; rows int32[out_h][3] (y0, y1, wy
  * with 0 <= y0, y1 < in_h); cols int32[out_w][3] (x0, x1, wx, 0 <= x0, x1 < in_w);
  * output int8[batches, out_h, out_w, channels]. */

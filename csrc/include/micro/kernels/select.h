@@ -23,6 +23,15 @@ typedef struct {
     int32_t stride_y[MICRO_SELECT_MAX_DIMS];    /* y strides in elements, >= 0 */
 } micro_select_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_SELECT_CONDITION,
+    MICRO_SELECT_X,
+    MICRO_SELECT_Y,
+    MICRO_SELECT_OUTPUT,
+    MICRO_SELECT_N_OPERANDS
+} micro_select_operand_t;
+
 /* Operands: condition bool (one byte each), x, y, output [product of dims]. */
 micro_status_t micro_select(const micro_select_params_t *p, const uint8_t *condition,
                             const void *x, const void *y, void *output);

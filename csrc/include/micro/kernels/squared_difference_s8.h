@@ -16,16 +16,22 @@
 #include "micro/kernels/broadcast.h"
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 */
+    micro_broadcast_t broadcast;            /* the loop nest (micro/kernels/broadcast.h) */
     int32_t output_zp;                      /* [-128, 127] */
     int32_t multiplier;                     /* [0, 2^31) */
     int32_t shift;                          /* [-31, 30], > 0: left */
     int32_t act_min;                        /* [-128, act_max] */
     int32_t act_max;                        /* [act_min, 127] */
 } micro_squared_difference_s8_params_t;
+
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_SQUARED_DIFFERENCE_S8_INPUT1,
+    MICRO_SQUARED_DIFFERENCE_S8_INPUT2,
+    MICRO_SQUARED_DIFFERENCE_S8_TERMS,
+    MICRO_SQUARED_DIFFERENCE_S8_OUTPUT,
+    MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS
+} micro_squared_difference_s8_operand_t;
 
 /* Operands: input1 int8, input2 int8 (as large as their strides reach), terms
  * int32[2][256] (each in (-2^15, 2^15), indexed by the input's byte), output int8

@@ -38,6 +38,17 @@ typedef struct {
     int32_t act_max;
 } micro_transpose_conv_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_TRANSPOSE_CONV_INPUT,
+    MICRO_TRANSPOSE_CONV_FILTER,
+    MICRO_TRANSPOSE_CONV_BIAS,
+    MICRO_TRANSPOSE_CONV_MULTIPLIER,
+    MICRO_TRANSPOSE_CONV_SHIFT,
+    MICRO_TRANSPOSE_CONV_OUTPUT,
+    MICRO_TRANSPOSE_CONV_N_OPERANDS
+} micro_transpose_conv_operand_t;
+
 /* Operands: input [batches, input_height, input_width, input_depth] (int8 or int16),
  * filter int8[output_depth, filter_height, filter_width, input_depth], bias int32 (int8)
  * or int64 (int16) [output_depth] or absent, multiplier int32[output_depth] (>= 0),

@@ -23,6 +23,13 @@ typedef struct {
     int32_t count;  /* >= 1: elements */
 } micro_unary_f32_params_t;
 
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_UNARY_F32_INPUT,
+    MICRO_UNARY_F32_OUTPUT,
+    MICRO_UNARY_F32_N_OPERANDS
+} micro_unary_f32_operand_t;
+
 /* Operands: input f32[count], output f32[count] (may be the same buffer). */
 micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *input,
                                float *output);
