@@ -14,7 +14,7 @@ except ImportError as exc:  # pragma: no cover - only on a broken install
         "(or `pip install -e .` in a checkout), which compiles csrc/ with cffi"
     ) from exc
 
-__all__ = ["ffi", "kernel_id", "lib", "pack_params", "status_message"]
+__all__ = ["ffi", "kernel_id", "lib", "overlap_gap", "pack_params", "status_message"]
 
 
 def kernel_id(name: str) -> int:
@@ -40,6 +40,15 @@ def pack_params(kernel: str, params: dict[str, Any]) -> bytes:
         )
     struct = ffi.new(f"micro_{kernel}_params_t *", params)
     return bytes(ffi.buffer(struct))
+
+
+def overlap_gap(kernel: str, params: bytes, sizes: list[int], inp: int, out: int) -> int | None:
+    """The kernel's overlap rule (csrc/include/micro/kernel.h): the smallest
+    input_base - output_base in bytes at which operand `out` may run over operand `inp`, or
+    None if it may not."""
+    c_sizes = ffi.new("uint32_t[]", sizes)
+    gap = int(lib.micro_overlap_gap(kernel_id(kernel), params, c_sizes, inp, out))
+    return None if gap == int(lib.MICRO_NO_OVERLAP) else gap
 
 
 def status_message(status: int) -> str:

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 
 from . import resolver
-from ._ffi import kernel_id, pack_params
+from ._ffi import kernel_id, overlap_gap, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand
-from .planner import Buffer, Plan, plan
+from .planner import Buffer, Overlap, Plan, plan
 from .program import ProgramWriter, Step
 
 
@@ -66,12 +66,13 @@ class CompiledModel:
 
 
 class Compiler:
-    def __init__(self, model: Model, subgraph: int = 0) -> None:
+    def __init__(self, model: Model, subgraph: int = 0, overlap: bool = True) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -156,7 +157,49 @@ class Compiler:
     def _plan(self) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
         buffers = self._lifetimes()
         unique = list({id(b): b for b in buffers.values()}.values())
-        return plan(unique, len(self.steps)), buffers
+        overlaps = [o for _, o in self._overlaps(buffers)] if self.overlap else []
+        return plan(unique, len(self.steps), overlaps=overlaps), buffers
+
+    def _operand_sizes(self, s: int) -> list[int]:
+        """Byte size of every operand of step s, as its refs will have them."""
+        sizes = []
+        for j, o in enumerate(self.steps[s].operands):
+            if o.kind == "tensor":
+                sizes.append(self.tensor(o.tensor).nbytes)
+            elif o.kind == "const":
+                sizes.append(len(o.data))
+            elif o.kind in ("scratch", "state") and (s, j) not in self._dropped:
+                sizes.append(o.size)
+            else:
+                sizes.append(0)
+        return sizes
+
+    def _overlaps(
+        self, buffers: dict[int | tuple[int, int], Buffer]
+    ) -> list[tuple[tuple[int, int, int], Overlap]]:
+        """((step, input operand, output operand), Overlap) for every step whose kernel lets
+        its output run over an input that dies at that step (and is not read twice by it)."""
+        found = []
+        for s, step in enumerate(self.steps):
+            tensors = [(j, o.tensor) for j, o in enumerate(step.operands) if o.kind == "tensor"]
+            roots = [self.root(t) for _, t in tensors]
+            params = pack_params(step.kernel, step.params)
+            for i, x in tensors:
+                for j, y in tensors:
+                    bx, by = buffers[self.root(x)], buffers[self.root(y)]
+                    if (
+                        bx is by
+                        or roots.count(self.root(x)) > 1
+                        or bx.last != s
+                        or by.first != s
+                        or bx.kind not in ("tensor", "input")
+                        or by.kind not in ("tensor", "output")
+                    ):
+                        continue
+                    gap = overlap_gap(step.kernel, params, self._operand_sizes(s), i, j)
+                    if gap is not None:
+                        found.append(((s, i, j), Overlap(by, bx, gap)))
+        return found
 
     def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
         """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
@@ -204,6 +247,12 @@ class Compiler:
         self, arena_plan: Plan, buffers: dict[int | tuple[int, int], Buffer]
     ) -> CompiledModel:
         writer = ProgramWriter()
+        declared = {
+            (s, i, j)
+            for (s, i, j), o in (self._overlaps(buffers) if self.overlap else [])
+            if o.output.offset < o.input.offset + o.input.size
+            and o.input.offset < o.output.offset + o.output.size
+        }
 
         def arena_ref(index: int) -> tuple[int, int]:
             return (buffers[self.root(index)].offset, self.tensor(index).nbytes)
@@ -220,7 +269,8 @@ class Compiler:
                     refs.append(writer.const_ref(operand.data))
                 else:
                     refs.append((0, 0))
-            writer.steps.append(Step(kernel_id(step.kernel), params, refs))
+            pair = next(((i, j) for t, i, j in declared if t == s), None)
+            writer.steps.append(Step(kernel_id(step.kernel), params, refs, pair))
 
         variables = []
         for t in self.graph.tensors:
@@ -281,7 +331,8 @@ def _variable_init(t: Tensor) -> bytes:
 
 
 def compile_model(
-    model: Model, subgraph: int = 0, arena_budget: int | None = None
+    model: Model, subgraph: int = 0, arena_budget: int | None = None, overlap: bool = True
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan."""
-    return Compiler(model, subgraph).compile(arena_budget)
+    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan.
+    `overlap=False` keeps every step's operands in separate bytes (the tensor bound)."""
+    return Compiler(model, subgraph, overlap).compile(arena_budget)

@@ -34,7 +34,7 @@ import numpy as np
 from ._ffi import lib
 from .boards import ROOT, Board, load_board
 from .errors import MicroError
-from .program import HEADER_FORMAT, HEADER_SIZE
+from .program import HEADER_FORMAT, HEADER_SIZE, STEP_SIZE
 
 PLATFORM_DIR = ROOT / "firmware" / "platform"
 RUNNER_DIR = ROOT / "firmware" / "runner"
@@ -91,7 +91,7 @@ def program_kernels(program: bytes) -> list[str]:
     names = kernel_names()
     used = set()
     for i in range(n_steps):
-        (kernel,) = struct.unpack_from("<I", program, steps_offset + 16 * i)
+        (kernel,) = struct.unpack_from("<I", program, steps_offset + STEP_SIZE * i)
         if kernel not in names:
             raise FirmwareError(f"step {i} uses kernel id {kernel}, unknown to this runtime")
         used.add(names[kernel])

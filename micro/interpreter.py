@@ -81,12 +81,19 @@ class Interpreter:
         self._arena = self._runtime.arena
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(path), arena_budget=arena_size), arena_size)
+    def from_file(
+        cls, path: str | os.PathLike[str], arena_size: int | None = None, overlap: bool = True
+    ) -> Interpreter:
+        """`overlap=False`: no step's output shares bytes with its input (the tensor bound)."""
+        compiled = compile_model(load_model(path), arena_budget=arena_size, overlap=overlap)
+        return cls(compiled, arena_size)
 
     @classmethod
-    def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(data), arena_budget=arena_size), arena_size)
+    def from_bytes(
+        cls, data: bytes, arena_size: int | None = None, overlap: bool = True
+    ) -> Interpreter:
+        compiled = compile_model(load_model(data), arena_budget=arena_size, overlap=overlap)
+        return cls(compiled, arena_size)
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:

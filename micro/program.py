@@ -10,13 +10,16 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
-from ._ffi import lib
+from ._ffi import ffi, lib
 from .planner import align_up
 
 HEADER_FORMAT = "<16I"
 HEADER_SIZE = struct.calcsize(HEADER_FORMAT)
 REF_CONST = int(lib.MICRO_REF_CONST)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
+NO_OPERAND = int(lib.MICRO_NO_OPERAND)
+STEP_SIZE = int(ffi.sizeof("micro_step_t"))
+STEP_FORMAT = "<" + "I" * (STEP_SIZE // 4)
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Step:
     kernel: int
     params: int  # offset in the data region
     refs: list[tuple[int, int]]  # (offset | REF_CONST, size)
+    overlap: tuple[int, int] | None = None  # (input, output) operands sharing bytes
 
 
 @dataclass
@@ -62,7 +66,8 @@ class ProgramWriter:
         refs: list[tuple[int, int]] = []
         step_rows = []
         for step in self.steps:
-            step_rows.append((step.kernel, step.params, len(step.refs), len(refs)))
+            pair = step.overlap or (NO_OPERAND, NO_OPERAND)
+            step_rows.append((step.kernel, step.params, len(step.refs), len(refs), *pair))
             refs.extend(step.refs)
         inputs_first = len(refs)
         refs.extend(inputs)
@@ -73,12 +78,12 @@ class ProgramWriter:
             refs.extend([var, init])
 
         steps_offset = HEADER_SIZE
-        refs_offset = steps_offset + 16 * len(step_rows)
+        refs_offset = steps_offset + STEP_SIZE * len(step_rows)
         data_offset = align_up(refs_offset + 8 * len(refs), DATA_ALIGN)
         size = data_offset + len(self.data)
         body = bytearray()
         for row in step_rows:
-            body += struct.pack("<4I", *row)
+            body += struct.pack(STEP_FORMAT, *row)
         for ref in refs:
             body += struct.pack("<2I", *ref)
         body += b"\0" * (data_offset - refs_offset - 8 * len(refs))

@@ -20,6 +20,7 @@ from difftest import random_inputs
 import micro
 from micro._ffi import ffi, lib
 from micro.interpreter import Runtime
+from micro.program import STEP_SIZE
 
 HOSTILE = (0, 1, -1, 2, 7, 255, 256, 65535, 1 << 24, 2**31 - 1, -(2**31))
 
@@ -34,7 +35,7 @@ def hostile_programs(program: bytes) -> list[bytes]:
     data_offset = struct.unpack_from("<I", program, 60)[0]
     variants = []
     for s in range(n_steps):
-        kernel, params, _, _ = struct.unpack_from("<4I", program, steps_offset + 16 * s)
+        kernel, params = struct.unpack_from("<2I", program, steps_offset + STEP_SIZE * s)
         size = int(ffi.cast("const micro_kernel_t *", lib.micro_kernel_get(kernel)).params_size)
         for field in range(size // 4):
             for value in HOSTILE:

@@ -1,5 +1,7 @@
 #include "micro/kernels/add_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -105,4 +107,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t), 3};
+const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t), 3, NULL};

@@ -99,4 +99,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 5};
+/* Overlap rule, output (4) over either input (0, 1) laid out as the output: in place. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_add_s8_params_t *p = params;
+    (void)size;
+    if (out != 4 || in > 1) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(p->rank, p->dims, in == 0 ? p->stride1 : p->stride2);
+}
+
+const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 5, gap};

@@ -175,5 +175,5 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return micro_pool_check(params, size);
 }
 
-const micro_kernel_t micro_kernel_average_pool_s8 = {step, check,
-                                                     sizeof(micro_pool_s8_params_t), 2};
+const micro_kernel_t micro_kernel_average_pool_s8 = {
+    step, check, sizeof(micro_pool_s8_params_t), 2, micro_pool_gap};

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "micro/kernel.h"
 #include "micro/kernels/broadcast.h"
 
 typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
@@ -80,6 +81,26 @@ static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
         }
     }
     return last + 1;
+}
+
+/* Overlap rule of a broadcast elementwise kernel, output over the input with `stride`: the
+ * rows walk the output front to back and read element i of an input laid out as the output
+ * (dense strides) before writing element i, so such an input may be overwritten in place;
+ * a broadcast input is read again later and may not. */
+static inline uint32_t micro_broadcast_gap(int32_t rank, const int32_t *dims,
+                                           const int32_t *stride)
+{
+    int64_t dense = 1;
+    if (micro_broadcast_count(rank, dims) < 0) {
+        return MICRO_NO_OVERLAP;
+    }
+    for (int32_t d = rank - 1; d >= 0; --d) {
+        if (dims[d] > 1 && stride[d] != dense) {
+            return MICRO_NO_OVERLAP;
+        }
+        dense *= dims[d];
+    }
+    return 0;
 }
 
 #endif

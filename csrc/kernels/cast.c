@@ -1,5 +1,7 @@
 #include "micro/kernels/cast.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -123,4 +125,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t), 2};
+const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t), 2, NULL};

@@ -2,6 +2,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
                             const int8_t *table, int8_t *output)
@@ -31,4 +32,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t), 3};
+/* Overlap rule, output (2) over input (0): element i is read, looked up, written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_lut_s8_params_t *p = params;
+    (void)size;
+    return in == 0 && out == 2 ? micro_elementwise_gap(p->count, 1, 1) : MICRO_NO_OVERLAP;
+}
+
+const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t), 3, gap};

@@ -119,4 +119,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_max_pool_s8 = {step, check, sizeof(micro_pool_s8_params_t),
-                                                 2};
+                                                 2, micro_pool_gap};

@@ -78,4 +78,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t), 3};
+/* Overlap rule, output (2) over either input (0, 1) laid out as the output: in place. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_mul_s8_params_t *p = params;
+    (void)size;
+    if (out != 2 || in > 1) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(p->rank, p->dims, in == 0 ? p->stride1 : p->stride2);
+}
+
+const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t), 3, gap};

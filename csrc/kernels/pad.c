@@ -107,4 +107,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t), 3};
+const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t), 3, NULL};

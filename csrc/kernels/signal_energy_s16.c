@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_energy_s16.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 #include "micro/kernel.h"
@@ -41,4 +43,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_energy_s16 = {
-    step, check, sizeof(micro_signal_energy_s16_params_t), 2};
+    step, check, sizeof(micro_signal_energy_s16_params_t), 2, NULL};

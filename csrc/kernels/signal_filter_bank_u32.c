@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_filter_bank_u32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -73,4 +75,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_filter_bank_u32 = {
-    step, check, sizeof(micro_signal_filter_bank_u32_params_t), 7};
+    step, check, sizeof(micro_signal_filter_bank_u32_params_t), 7, NULL};

@@ -169,4 +169,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_strided_copy = {
-    step, check, sizeof(micro_strided_copy_params_t), 2};
+    step, check, sizeof(micro_strided_copy_params_t), 2, NULL};

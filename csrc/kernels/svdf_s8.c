@@ -1,5 +1,7 @@
 #include "micro/kernels/svdf_s8.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 #include "micro/kernel.h"
@@ -116,4 +118,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t), 8};
+const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t), 8, NULL};

@@ -4,7 +4,9 @@
  * micro_init checks, in order: alignment, magic, version, size, CRC, that every table
  * lies inside the program, and for every step that its kernel is linked, its params
  * struct and operands lie inside their regions with the right count and alignment, and
- * that the kernel's own check accepts them. After that, micro_invoke only resolves
+ * that the kernel's own check accepts them, and that no two of its arena operands share
+ * bytes unless they are the same reference or the pair the step declares overlapping at
+ * a distance its kernel's overlap rule allows. After that, micro_invoke only resolves
  * operand offsets to pointers and calls kernels.
  */
 #include <stddef.h>
@@ -111,6 +113,55 @@ static micro_status_t check_tables(const micro_program_header_t *h)
     return MICRO_OK;
 }
 
+uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
+                           uint32_t in, uint32_t out)
+{
+    const micro_kernel_t *k = micro_kernel_get(kernel);
+    if (k == NULL || k->gap == NULL || params == NULL || sizes == NULL || in == out ||
+        in >= k->n_operands || out >= k->n_operands) {
+        return MICRO_NO_OVERLAP;
+    }
+    return k->gap(params, sizes, in, out);
+}
+
+static int arena_ref(const micro_ref_t *ref)
+{
+    return ref->size != 0 && !(ref->offset & MICRO_REF_CONST);
+}
+
+/* The declared pair sits where the rule allows; any other two arena operands that share
+ * bytes are one reference read twice. */
+static micro_status_t check_overlap(const micro_step_t *s, const micro_ref_t *r,
+                                    const void *params, const uint32_t *sizes)
+{
+    const uint32_t in = s->overlap_in, out = s->overlap_out;
+    if (in != MICRO_NO_OPERAND || out != MICRO_NO_OPERAND) {
+        if (in >= s->n_operands || out >= s->n_operands || !arena_ref(&r[in]) ||
+            !arena_ref(&r[out]) || r[out].offset > r[in].offset) {
+            return MICRO_ERR_OVERLAP;
+        }
+        const uint32_t gap = micro_overlap_gap(s->kernel, params, sizes, in, out);
+        if (gap == MICRO_NO_OVERLAP || r[in].offset - r[out].offset < gap) {
+            return MICRO_ERR_OVERLAP;
+        }
+    }
+    for (uint32_t i = 0; i < s->n_operands; ++i) {
+        for (uint32_t j = i + 1; j < s->n_operands; ++j) {
+            const micro_ref_t *a = &r[i], *b = &r[j];
+            const int shared = arena_ref(a) && arena_ref(b) &&
+                               (uint64_t)a->offset < (uint64_t)b->offset + b->size &&
+                               (uint64_t)b->offset < (uint64_t)a->offset + a->size;
+            const int declared = (i == in && j == out) || (i == out && j == in);
+            const int same = a->offset == b->offset && a->size == b->size && i != in &&
+                             i != out && j != in && j != out;
+            if (shared && !declared && !same) {
+                return MICRO_ERR_OVERLAP;
+            }
+        }
+    }
+    return MICRO_OK;
+}
+
 static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *s)
 {
     const micro_program_header_t *h = rt->header;
@@ -139,7 +190,12 @@ static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *
         ops[i] = resolve(rt, ref);
         sizes[i] = ref->size;
     }
-    return k->check(rt->program + h->data_offset + s->params, ops, sizes);
+    const void *params = rt->program + h->data_offset + s->params;
+    const micro_status_t status = k->check(params, ops, sizes);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    return check_overlap(s, &refs(rt)[s->first_ref], params, sizes);
 }
 
 static micro_status_t check_io(const micro_runtime_t *rt)
@@ -347,6 +403,8 @@ const char *micro_status_str(micro_status_t status)
     case MICRO_ERR_ARENA: return "arena smaller than the program needs";
     case MICRO_ERR_INDEX: return "index out of range";
     case MICRO_ERR_STATE: return "runtime not initialised";
+    case MICRO_ERR_OVERLAP:
+        return "a step's operands share arena bytes its kernel's overlap rule does not allow";
     }
     return "unknown status";
 }

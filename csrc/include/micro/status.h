@@ -16,7 +16,8 @@ typedef enum {
     MICRO_ERR_PARAMS = 10,       /* a params struct has the wrong size or out-of-range values */
     MICRO_ERR_ARENA = 11,        /* arena smaller than the program needs */
     MICRO_ERR_INDEX = 12,        /* input/output/step index out of range */
-    MICRO_ERR_STATE = 13         /* runtime used before a successful micro_init */
+    MICRO_ERR_STATE = 13,        /* runtime used before a successful micro_init */
+    MICRO_ERR_OVERLAP = 14       /* a step's operands overlap where its kernel's rule forbids */
 } micro_status_t;
 
 #endif
