@@ -171,3 +171,24 @@ class OpContext:
 
 
 PrepareFn = Callable[[OpContext], None]
+
+# The operator registry: builtin code or custom code -> prepare, filled by @prepares as the
+# op modules are imported (micro/resolver.py imports them all).
+BUILTIN_OPS: dict[int, PrepareFn] = {}
+CUSTOM_OPS: dict[str, PrepareFn] = {}
+
+
+def prepares(*ops: int | str) -> Callable[[PrepareFn], PrepareFn]:
+    """Register the decorated function as the prepare of these operators: BuiltinOperator
+    codes, or the custom_code strings of custom operators."""
+
+    def register(fn: PrepareFn) -> PrepareFn:
+        for op in ops:
+            table: dict[Any, PrepareFn] = CUSTOM_OPS if isinstance(op, str) else BUILTIN_OPS
+            key = op if isinstance(op, str) else int(op)
+            if key in table:
+                raise RuntimeError(f"operator {op!r} is registered twice")
+            table[key] = fn
+        return fn
+
+    return register
