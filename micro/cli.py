@@ -36,21 +36,33 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
+def _choices(compiled: CompiledModel) -> list[dict[str, Any]]:
+    return report.plan_choices(compile_model(compiled.model, overlap=False), compiled)
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
-    info = report.summary(_compile(args.model))
+    compiled = _compile(args.model)
+    info = report.summary(compiled)
+    info["plans"] = _choices(compiled)
     if args.json:
         _emit_json(info)
     else:
         print(report.format_summary(info, args.model))
+        print()
+        print(report.format_choices(info["plans"]))
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    data = report.plan_data(_compile(args.model))
+    compiled = _compile(args.model)
+    data = report.plan_data(compiled)
+    data["plans"] = _choices(compiled)
     if args.json:
         _emit_json(data)
     else:
         print(report.format_plan(data))
+        print()
+        print(report.format_choices(data["plans"]))
     if args.png:
         report.draw_plan(data, args.png)
         print(f"wrote {args.png}", file=sys.stderr)

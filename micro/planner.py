@@ -62,21 +62,27 @@ class Plan:
     lower_bound: int  # the bound of this plan's kind: overlapped if it has overlaps
     n_steps: int
     tensor_bound: int = 0  # every buffer separate
+    overlaps: list[Overlap] = field(default_factory=list)
 
 
 def align_up(n: int, alignment: int) -> int:
     return (n + alignment - 1) // alignment * alignment
 
 
-def lower_bound(buffers: list[Buffer], n_steps: int, overlaps: Sequence[Overlap] = ()) -> int:
-    peak = 0
+def live_bytes(buffers: list[Buffer], n_steps: int, overlaps: Sequence[Overlap] = ()) -> list[int]:
+    """Bytes alive at each step, an overlapping pair counted as the span it needs."""
+    live = []
     for step in range(max(n_steps, 1)):
-        live = sum(b.size for b in buffers if b.first <= step <= b.last)
+        total = sum(b.size for b in buffers if b.first <= step <= b.last)
         for o in overlaps:
             if o.input.last == step == o.output.first:
-                live += o.span() - o.output.size - o.input.size
-        peak = max(peak, live)
-    return peak
+                total += o.span() - o.output.size - o.input.size
+        live.append(total)
+    return live
+
+
+def lower_bound(buffers: list[Buffer], n_steps: int, overlaps: Sequence[Overlap] = ()) -> int:
+    return max(live_bytes(buffers, n_steps, overlaps))
 
 
 def _conflict(
@@ -195,4 +201,5 @@ def plan(
         lower_bound(buffers, n_steps, overlaps),
         n_steps,
         lower_bound(buffers, n_steps),
+        overlaps,
     )

@@ -11,6 +11,7 @@ from ._png import Canvas
 from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
+from .planner import live_bytes
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -167,7 +168,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         "",
         "memory:",
         f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
-        f"  lower bound      {a['lower_bound']:>10,} B   (largest sum of tensors alive at once)",
+        f"  lower bound      {a['lower_bound']:>10,} B   (peak alive, overlaps counted)",
         f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
         f"    scratch        {a['scratch']:>10,} B",
         f"    variables      {a['variables']:>10,} B",
@@ -177,14 +178,45 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     return "\n".join(lines)
 
 
+# -- memory or speed: the plans side by side ---------------------------------------------
+
+
+def plan_choices(separate: CompiledModel, overlapped: CompiledModel) -> list[dict[str, Any]]:
+    """The plans a user can pick from, smallest arena last. Both run the same steps with the
+    same params (only operand addresses differ), so they cost the same instructions."""
+    return [
+        {
+            "plan": "tensor bound (separate buffers)",
+            "arena": separate.arena_size,
+            "bound": separate.lower_bound,
+            "extra_instructions": 0.0,
+        },
+        {
+            "plan": "overlapped (outputs over dying inputs)",
+            "arena": overlapped.arena_size,
+            "bound": overlapped.lower_bound,
+            "extra_instructions": 0.0,
+        },
+    ]
+
+
+def format_choices(choices: list[dict[str, Any]]) -> str:
+    rows = [
+        [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", f"+{c['extra_instructions']:.0%}"]
+        for c in choices
+    ]
+    table = format_table(
+        ["plan", "arena B", "bound B", "instructions"], rows, "arena B,bound B,instructions"
+    )
+    return "plans (same steps, so the same instructions on any board):\n" + table
+
+
 # -- the arena plan ----------------------------------------------------------------------
 
 
 def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     p = compiled.plan
-    live = [
-        sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))
-    ]
+    live = live_bytes(p.buffers, p.n_steps, p.overlaps)
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,
