@@ -10,13 +10,17 @@ from typing import Any
 
 import numpy as np
 
-from . import resolver
+from . import patches, resolver
 from ._ffi import kernel_id, overlap_gap, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand
 from .planner import Buffer, Overlap, Plan, plan
 from .program import ProgramWriter, Step
+
+# Arena buffers by root tensor index, (step, operand) for scratch and state, or
+# ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
+Key = int | tuple[int, int] | tuple[str, int]
 
 
 @dataclass
@@ -112,9 +116,12 @@ class Compiler:
             ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
-    def compile(self, arena_budget: int | None = None) -> CompiledModel:
+    def compile(self, arena_budget: int | None = None, max_overhead: float = 0.0) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
-        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes."""
+        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
+        With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
+        smallest arena within that many extra instructions (a fraction), or with a budget,
+        the fewest extra instructions that fit it."""
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
@@ -124,19 +131,30 @@ class Compiler:
                 if str(exc).startswith("operator "):
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
+        if max_overhead > 0:
+            self.steps = patches.choose(self, arena_budget, max_overhead)
         return self._serialize(*self._choose_plan(arena_budget))
 
-    def _choose_plan(
-        self, arena_budget: int | None
-    ) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
-        """Keep every optional scratch, then drop those of the steps at the peak until the
-        arena fits the budget (no budget: the smallest arena the model can have)."""
-        optional = {
+    def floor_arena(self) -> int:
+        """The arena of the current steps with every optional scratch dropped."""
+        kept, self._dropped = self._dropped, self._optional()
+        try:
+            return self._plan()[0].arena_size
+        finally:
+            self._dropped = kept
+
+    def _optional(self) -> set[tuple[int, int]]:
+        return {
             (s, j)
             for s, step in enumerate(self.steps)
             for j, o in enumerate(step.operands)
             if o.kind == "scratch" and o.optional
         }
+
+    def _choose_plan(self, arena_budget: int | None) -> tuple[Plan, dict[Key, Buffer]]:
+        """Keep every optional scratch, then drop those of the steps at the peak until the
+        arena fits the budget (no budget: the smallest arena the model can have)."""
+        optional = self._optional()
         self._dropped = set(optional)
         floor = self._plan()[0].arena_size
         target = floor if arena_budget is None else max(arena_budget, floor)
@@ -154,18 +172,24 @@ class Compiler:
             current = self._plan()
         return current
 
-    def _plan(self) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
+    def _plan(self) -> tuple[Plan, dict[Key, Buffer]]:
         buffers = self._lifetimes()
         unique = list({id(b): b for b in buffers.values()}.values())
         overlaps = [o for _, o in self._overlaps(buffers)] if self.overlap else []
         return plan(unique, len(self.steps), overlaps=overlaps), buffers
+
+    def _is_view(self, o: Operand) -> bool:
+        """A tensor operand that is only part of its tensor (a strip's rows)."""
+        return o.offset != 0 or o.size not in (0, self.tensor(o.tensor).nbytes)
 
     def _operand_sizes(self, s: int) -> list[int]:
         """Byte size of every operand of step s, as its refs will have them."""
         sizes = []
         for j, o in enumerate(self.steps[s].operands):
             if o.kind == "tensor":
-                sizes.append(self.tensor(o.tensor).nbytes)
+                sizes.append(o.size or self.tensor(o.tensor).nbytes)
+            elif o.kind == "strip":
+                sizes.append(o.size)
             elif o.kind == "const":
                 sizes.append(len(o.data))
             elif o.kind in ("scratch", "state") and (s, j) not in self._dropped:
@@ -174,14 +198,16 @@ class Compiler:
                 sizes.append(0)
         return sizes
 
-    def _overlaps(
-        self, buffers: dict[int | tuple[int, int], Buffer]
-    ) -> list[tuple[tuple[int, int, int], Overlap]]:
+    def _overlaps(self, buffers: dict[Key, Buffer]) -> list[tuple[tuple[int, int, int], Overlap]]:
         """((step, input operand, output operand), Overlap) for every step whose kernel lets
         its output run over an input that dies at that step (and is not read twice by it)."""
         found = []
         for s, step in enumerate(self.steps):
-            tensors = [(j, o.tensor) for j, o in enumerate(step.operands) if o.kind == "tensor"]
+            tensors = [
+                (j, o.tensor)
+                for j, o in enumerate(step.operands)
+                if o.kind == "tensor" and not self._is_view(o)
+            ]
             roots = [self.root(t) for _, t in tensors]
             params = pack_params(step.kernel, step.params)
             for i, x in tensors:
@@ -201,10 +227,10 @@ class Compiler:
                         found.append(((s, i, j), Overlap(by, bx, gap)))
         return found
 
-    def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
+    def _lifetimes(self) -> dict[Key, Buffer]:
         """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
         end = max(len(self.steps) - 1, 0)
-        buffers: dict[int | tuple[int, int], Buffer] = {}
+        buffers: dict[Key, Buffer] = {}
 
         def touch(index: int, step: int, kind: str = "tensor") -> Buffer:
             root = self.root(index)
@@ -236,6 +262,11 @@ class Compiler:
                     buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
                 elif operand.kind == "state":
                     buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
+                elif operand.kind == "strip":
+                    key = ("strip", operand.tensor)
+                    name = f"strips of {self.tensor(operand.tensor).name}"
+                    buf = buffers.setdefault(key, Buffer(name, 0, s, s, "strip"))
+                    buf.size, buf.last = max(buf.size, operand.size), s
         for o in self.graph.outputs:
             buf = touch(o, end)
             buf.last = end
@@ -243,9 +274,7 @@ class Compiler:
                 buf.kind = "output"
         return buffers
 
-    def _serialize(
-        self, arena_plan: Plan, buffers: dict[int | tuple[int, int], Buffer]
-    ) -> CompiledModel:
+    def _serialize(self, arena_plan: Plan, buffers: dict[Key, Buffer]) -> CompiledModel:
         writer = ProgramWriter()
         declared = {
             (s, i, j)
@@ -261,8 +290,13 @@ class Compiler:
             params = writer.add_data(pack_params(step.kernel, step.params), 4)
             refs = []
             for j, operand in enumerate(step.operands):
-                if operand.kind == "tensor":
+                if operand.kind == "tensor" and self._is_view(operand):  # rows of the tensor
+                    base = buffers[self.root(operand.tensor)].offset
+                    refs.append((base + operand.offset, operand.size))
+                elif operand.kind == "tensor":
                     refs.append(arena_ref(operand.tensor))
+                elif operand.kind == "strip":
+                    refs.append((buffers[("strip", operand.tensor)].offset, operand.size))
                 elif operand.kind in ("scratch", "state") and (s, j) not in self._dropped:
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
@@ -303,7 +337,7 @@ class Compiler:
             buffer_of,
         )
 
-    def _slot(self, index: int, buffers: dict[int | tuple[int, int], Buffer]) -> TensorSlot:
+    def _slot(self, index: int, buffers: dict[Key, Buffer]) -> TensorSlot:
         t = self.tensor(index)
         q = t.quant
         scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
@@ -331,8 +365,13 @@ def _variable_init(t: Tensor) -> bytes:
 
 
 def compile_model(
-    model: Model, subgraph: int = 0, arena_budget: int | None = None, overlap: bool = True
+    model: Model,
+    subgraph: int = 0,
+    arena_budget: int | None = None,
+    overlap: bool = True,
+    max_overhead: float = 0.0,
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan.
-    `overlap=False` keeps every step's operands in separate bytes (the tensor bound)."""
-    return Compiler(model, subgraph, overlap).compile(arena_budget)
+    """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
+    the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
+    bound)."""
+    return Compiler(model, subgraph, overlap).compile(arena_budget, max_overhead)

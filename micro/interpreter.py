@@ -82,17 +82,31 @@ class Interpreter:
 
     @classmethod
     def from_file(
-        cls, path: str | os.PathLike[str], arena_size: int | None = None, overlap: bool = True
+        cls,
+        path: str | os.PathLike[str],
+        arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
     ) -> Interpreter:
-        """`overlap=False`: no step's output shares bytes with its input (the tensor bound)."""
-        compiled = compile_model(load_model(path), arena_budget=arena_size, overlap=overlap)
+        """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
+        `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
+        that fraction of extra instructions (estimated; see micro/patches.py)."""
+        compiled = compile_model(
+            load_model(path), arena_budget=arena_size, overlap=overlap, max_overhead=max_overhead
+        )
         return cls(compiled, arena_size)
 
     @classmethod
     def from_bytes(
-        cls, data: bytes, arena_size: int | None = None, overlap: bool = True
+        cls,
+        data: bytes,
+        arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
     ) -> Interpreter:
-        compiled = compile_model(load_model(data), arena_budget=arena_size, overlap=overlap)
+        compiled = compile_model(
+            load_model(data), arena_budget=arena_size, overlap=overlap, max_overhead=max_overhead
+        )
         return cls(compiled, arena_size)
 
     # -- running ---------------------------------------------------------------------

@@ -111,41 +111,52 @@ def _place(
             for start, end, other in placed
             if other.overlaps_in_time(buf)
         )
-        offset = 0
-        for start, end in conflicts:
-            if offset + size <= start:
-                break
-            offset = max(offset, align_up(end, alignment))
+        offset = _lowest(conflicts, size, alignment)
         placed.append((offset, offset + buf.size, buf))
         offsets[id(buf)] = offset
     end = max((e for _, e, _ in placed), default=0)
     return offsets, align_up(end, alignment)
 
 
+def _lowest(conflicts: list[tuple[int, int]], size: int, alignment: int) -> int:
+    """The lowest aligned offset clear of `conflicts` (sorted _conflict intervals)."""
+    offset = 0
+    for start, end in conflicts:
+        if offset + size <= start:
+            break
+        offset = max(offset, align_up(end, alignment))
+    return offset
+
+
 def _place_top_down(
     buffers: list[Buffer], alignment: int, gaps: dict[tuple[int, int], int], arena: int
 ) -> dict[int, int] | None:
-    """Birth order, each buffer at the highest offset that fits under `arena`: a chain of
-    overlapping steps then walks down the arena (each output below its input) and climbs
-    back to the top where it has to start afresh. None if some buffer does not fit."""
+    """Birth order, each buffer of an overlapping pair at the highest offset that fits under
+    `arena`, any other at the lowest: a chain of overlapping steps then walks down the arena
+    (each output below its input) and climbs back to the top where it has to start afresh,
+    while the rest keeps out of its way at the bottom. None if some buffer does not fit."""
+    chained = {key for pair in gaps for key in pair}
     placed: list[tuple[int, int, Buffer]] = []
     offsets: dict[int, int] = {}
     for buf in sorted(buffers, key=lambda b: (b.first, -b.size)):
         size = align_up(buf.size, alignment)
-        conflicts = [
+        conflicts = sorted(
             _conflict(buf, size, start, end, other, gaps)
             for start, end, other in placed
             if other.overlaps_in_time(buf)
-        ]
-        offset = (arena - size) // alignment * alignment
-        moved = True
-        while moved and offset >= 0:
-            moved = False
-            for start, end in conflicts:
-                if offset + size > start and offset < end:
-                    offset = (start - size) // alignment * alignment
-                    moved = True
-        if offset < 0:
+        )
+        if id(buf) in chained:
+            offset = (arena - size) // alignment * alignment
+            moved = True
+            while moved and offset >= 0:
+                moved = False
+                for start, end in conflicts:
+                    if offset + size > start and offset < end:
+                        offset = (start - size) // alignment * alignment
+                        moved = True
+        else:
+            offset = _lowest(conflicts, size, alignment)
+        if offset < 0 or offset + size > arena:
             return None
         placed.append((offset, offset + buf.size, buf))
         offsets[id(buf)] = offset

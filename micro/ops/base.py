@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    kind: str  # "tensor", "const", "scratch", "state", "none"
+    kind: str  # "tensor", "const", "scratch", "state", "strip" (micro/patches.py), "none"
     tensor: int = -1
     data: bytes = b""
-    size: int = 0
+    size: int = 0  # of a tensor: 0 for all of it, else the bytes of a view from `offset`
     optional: bool = False  # scratch the kernel can also run without (slower, less memory)
+    offset: int = 0  # of a tensor view: its first byte in the tensor
 
 
 NONE = Operand("none")
