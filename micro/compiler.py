@@ -76,6 +76,7 @@ class Compiler:
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self._prepared = False
         self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
@@ -122,6 +123,16 @@ class Compiler:
         With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
         smallest arena within that many extra instructions (a fraction), or with a budget,
         the fewest extra instructions that fit it."""
+        self.prepare()
+        if max_overhead > 0:
+            self.steps = patches.choose(self, arena_budget, max_overhead)
+        return self.build(arena_budget)
+
+    def prepare(self) -> None:
+        """Prepare every operator into steps (once)."""
+        if self._prepared:
+            return
+        self._prepared = True
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
@@ -131,8 +142,9 @@ class Compiler:
                 if str(exc).startswith("operator "):
                     raise
                 raise type(exc)(f"{ctx.where}: {exc}") from exc
-        if max_overhead > 0:
-            self.steps = patches.choose(self, arena_budget, max_overhead)
+
+    def build(self, arena_budget: int | None = None) -> CompiledModel:
+        """Plan the current steps and serialize them into a Program."""
         return self._serialize(*self._choose_plan(arena_budget))
 
     def floor_arena(self) -> int:
