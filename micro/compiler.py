@@ -14,25 +14,13 @@ from . import patches, resolver
 from ._ffi import kernel_id, overlap_gap, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
-from .ops.base import OpContext, Operand
+from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Overlap, Plan, plan
 from .program import ProgramWriter, Step
 
 # Arena buffers by root tensor index, (step, operand) for scratch and state, or
 # ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
 Key = int | tuple[int, int] | tuple[str, int]
-
-
-@dataclass
-class StepInfo:
-    """One C step and the operator it came from (for profiling and reports)."""
-
-    op_index: int
-    op_name: str
-    kernel: str
-    macs: int
-    operands: list[Operand]
-    params: dict[str, Any]
 
 
 @dataclass
@@ -146,6 +134,10 @@ class Compiler:
     def build(self, arena_budget: int | None = None) -> CompiledModel:
         """Plan the current steps and serialize them into a Program."""
         return self._serialize(*self._choose_plan(arena_budget))
+
+    @property
+    def outputs(self) -> list[int]:
+        return list(self.graph.outputs)
 
     def floor_arena(self) -> int:
         """The arena of the current steps with every optional scratch dropped."""

@@ -19,15 +19,26 @@ Algorithm:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ._ffi import lib
-from .ops.base import Operand
+from .model import Tensor
+from .ops.base import Operand, StepInfo
 
-if TYPE_CHECKING:
-    from .compiler import Compiler, StepInfo
+
+class Compiler(Protocol):
+    """What patching needs of micro.compiler.Compiler (which imports this module)."""
+
+    steps: list[StepInfo]
+
+    @property
+    def outputs(self) -> Sequence[int]: ...
+    def root(self, index: int) -> int: ...
+    def tensor(self, index: int) -> Tensor: ...
+    def floor_arena(self) -> int: ...
+
 
 # Instructions a step costs besides its MACs (call, params, loop setup), in MAC units.
 STEP_COST_MACS = 500
@@ -175,7 +186,7 @@ def candidates(compiler: Compiler) -> Iterator[tuple[Patching, list[StepInfo], f
     for step in steps:
         for t in {compiler.root(o.tensor) for o in step.operands if o.kind == "tensor"}:
             readers[t] = readers.get(t, 0) + 1
-    for t in compiler.graph.outputs:
+    for t in compiler.outputs:
         readers[compiler.root(t)] = readers.get(compiler.root(t), 0) + 1
     links = {t: n - 1 for t, n in readers.items()}  # a link is read once besides its producer
     for first, last in chains(steps, links):

@@ -7,7 +7,6 @@ and the executor refuses a Program whose operands overlap any other way."""
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,6 @@ import numpy as np
 import pytest
 import test_dsp_kernels as dsp
 from difftest import assert_matches_tflm
-from hostile import _seal
 from opmodels import binary_model, unary_model
 from test_op_conv import conv_model
 from test_op_pool import pool_model
@@ -26,7 +24,7 @@ from test_op_softmax import softmax_model
 import micro
 from micro._ffi import ffi, kernel_id, lib, pack_params
 from micro.interpreter import Runtime
-from micro.program import NO_OPERAND, STEP_SIZE
+from micro.program import NO_OPERAND, REF_SIZE, read_header, read_steps, seal
 from micro.schema import Padding
 
 SEEDS = range(40)
@@ -206,51 +204,48 @@ def test_conv_rule_worked_example() -> None:
     assert case.gap() == 2 * 32 + 4
 
 
-def _refs(program: bytes, step: int) -> tuple[int, int, int]:
-    """(offset of step `step`'s row, of its first ref, its operand count)."""
-    n_steps, steps_offset, _, refs_offset = struct.unpack_from("<4I", program, 20)
-    assert step < n_steps
-    row = steps_offset + STEP_SIZE * step
-    _, _, n_operands, first_ref = struct.unpack_from("<4I", program, row)
-    return row, refs_offset + 8 * first_ref, n_operands
+def _set(program: bytes, at: int, *values: int) -> bytes:
+    """`program` with uint32 `values` written from byte `at`, resealed."""
+    blob = bytearray(program)
+    for k, v in enumerate(values):
+        blob[at + 4 * k : at + 4 * k + 4] = v.to_bytes(4, "little")
+    return seal(blob)
 
 
 def _overlapping_program() -> tuple[bytes, int]:
     model = conv_model(input_shape=(1, 9, 9, 4), filter_shape=(8, 3, 3, 4))
     it = micro.Interpreter.from_bytes(model)
     program = it.compiled.program
-    row, _, _ = _refs(program, 0)
-    assert struct.unpack_from("<2I", program, row + 16) == (0, 6)
+    (step,) = read_steps(program)
+    assert (step.overlap_in, step.overlap_out) == (0, 6)
     return program, it.arena_used_bytes()
 
 
 def test_program_declares_the_pair_and_the_executor_checks_it() -> None:
     program, arena = _overlapping_program()
     Runtime(program, arena)  # accepted as compiled
+    header = read_header(program)
+    (step,) = read_steps(program)
+    pair_at = header.steps_offset + ffi.offsetof("micro_step_t", "overlap_in")
+    input_ref_at = header.refs_offset + REF_SIZE * step.first_ref
+    input_offset = int.from_bytes(program[input_ref_at : input_ref_at + 4], "little")
 
-    undeclared = bytearray(program)
-    row, refs, _ = _refs(program, 0)
-    struct.pack_into("<2I", undeclared, row + 16, NO_OPERAND, NO_OPERAND)
-    with pytest.raises(micro.ProgramError, match="overlap rule"):
-        Runtime(_seal(undeclared), arena)
-
-    closer = bytearray(program)  # the input moved 8 bytes down onto the output
-    (offset,) = struct.unpack_from("<I", program, refs)
-    struct.pack_into("<I", closer, refs, offset - 8)
-    with pytest.raises(micro.ProgramError, match="overlap rule"):
-        Runtime(_seal(closer), arena)
-
-    reversed_pair = bytearray(program)
-    struct.pack_into("<2I", reversed_pair, row + 16, 6, 0)
-    with pytest.raises(micro.ProgramError, match="overlap rule"):
-        Runtime(_seal(reversed_pair), arena)
+    tampered = {
+        "undeclared": _set(program, pair_at, NO_OPERAND, NO_OPERAND),
+        "input 8 bytes closer": _set(program, input_ref_at, input_offset - 8),
+        "pair reversed": _set(program, pair_at, 6, 0),
+    }
+    for what, blob in tampered.items():
+        with pytest.raises(micro.ProgramError, match="overlap rule"):
+            Runtime(blob, arena)
+            pytest.fail(what)
 
 
 def test_separate_buffers_declare_nothing() -> None:
     model = conv_model(input_shape=(1, 9, 9, 4), filter_shape=(8, 3, 3, 4))
     program = micro.Interpreter.from_bytes(model, overlap=False).compiled.program
-    row, _, _ = _refs(program, 0)
-    assert struct.unpack_from("<2I", program, row + 16) == (NO_OPERAND, NO_OPERAND)
+    (step,) = read_steps(program)
+    assert (step.overlap_in, step.overlap_out) == (NO_OPERAND, NO_OPERAND)
 
 
 @pytest.mark.parametrize(
