@@ -10,17 +10,20 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__, report
+from . import __version__, patches, report
 from .compiler import CompiledModel, compile_model
 from .errors import MicroError
 from .firmware import add_firmware_commands
 from .interpreter import Interpreter
-from .model import load_model
+from .model import Model, load_model
 from .speech.cli import add_speech_command
 
 
-def _compile(path: str) -> CompiledModel:
-    return compile_model(load_model(path))
+def _compile(args: argparse.Namespace) -> CompiledModel:
+    """The plan the options pick: with --arena the fastest that fits (patched only if it
+    must, within --max-overhead), else the smallest arena without extra instructions."""
+    overhead = args.max_overhead if args.arena is not None else 0.0
+    return compile_model(load_model(args.model), arena_budget=args.arena, max_overhead=overhead)
 
 
 def _emit_json(data: Any) -> None:
@@ -36,33 +39,47 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def _choices(compiled: CompiledModel) -> list[dict[str, Any]]:
-    return report.plan_choices(compile_model(compiled.model, overlap=False), compiled)
+def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
+    plans = {
+        "tensor bound": compile_model(model, overlap=False),
+        "overlapped": compile_model(model),
+        "patched": compile_model(model, max_overhead=args.max_overhead),
+    }
+    instructions = None
+    if args.board:
+        from . import firmware
+
+        instructions = {
+            name: sum(firmware.step_instructions(c, args.board)) for name, c in plans.items()
+        }
+    return report.plan_choices(
+        plans["tensor bound"], plans["overlapped"], plans["patched"], instructions
+    )
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    compiled = _compile(args.model)
+    compiled = _compile(args)
     info = report.summary(compiled)
-    info["plans"] = _choices(compiled)
+    info["plans"] = _choices(args, compiled.model)
     if args.json:
         _emit_json(info)
     else:
         print(report.format_summary(info, args.model))
         print()
-        print(report.format_choices(info["plans"]))
+        print(report.format_choices(info["plans"], args.board))
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    compiled = _compile(args.model)
+    compiled = _compile(args)
     data = report.plan_data(compiled)
-    data["plans"] = _choices(compiled)
+    data["plans"] = _choices(args, compiled.model)
     if args.json:
         _emit_json(data)
     else:
         print(report.format_plan(data))
         print()
-        print(report.format_choices(data["plans"]))
+        print(report.format_choices(data["plans"], args.board))
     if args.png:
         report.draw_plan(data, args.png)
         print(f"wrote {args.png}", file=sys.stderr)
@@ -89,7 +106,7 @@ def _load_inputs(it: Interpreter, paths: Sequence[str], seed: int) -> list[np.nd
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    it = Interpreter.from_file(args.model, arena_size=args.arena)
+    it = Interpreter(_compile(args), args.arena)
     inputs = _load_inputs(it, args.input or [], args.seed)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
@@ -127,7 +144,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         costs: list[float] = list(firmware.step_instructions(compiled, args.board))
         data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
     else:
-        compiled = _compile(args.model)
+        compiled = compile_model(load_model(args.model))
         costs = profile.host_step_times(compiled, runs=args.runs)
         data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
     if args.json:
@@ -135,6 +152,21 @@ def cmd_profile(args: argparse.Namespace) -> int:
     else:
         print(profile.format_profile(data))
     return 0
+
+
+def _plan_options(p: argparse.ArgumentParser, arena: bool = True, board: bool = False) -> None:
+    if arena:
+        p.add_argument(
+            "--arena",
+            type=int,
+            metavar="BYTES",
+            help="arena budget: the fastest plan that fits (default: smallest without overhead)",
+        )
+    patches.add_overhead_option(p)
+    if board:
+        p.add_argument(
+            "--board", help="measure each plan's instructions on this emulated board (QEMU)"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", help="ops, tensors, MACs, weights and the arena a model needs")
     p.add_argument("model", help=".tflite file")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _plan_options(p, board=True)
     p.set_defaults(func=cmd_inspect)
 
     p = sub.add_parser("run", help="run a model on the host in a fixed arena")
@@ -166,12 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="arena budget in bytes (default: exactly what the model needs)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
+    _plan_options(p, arena=False)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("plan", help="the arena layout over time, as a table and a picture")
     p.add_argument("model", help=".tflite file")
     p.add_argument("--png", metavar="FILE", help="also draw the arena over time as a PNG")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _plan_options(p, board=True)
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("profile", help="time (host) or instructions (emulated board) per op")

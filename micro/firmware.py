@@ -33,6 +33,7 @@ import numpy as np
 from ._ffi import lib
 from .boards import ROOT, Board, load_board
 from .errors import MicroError
+from .patches import add_overhead_option
 from .program import read_header, read_steps
 
 PLATFORM_DIR = ROOT / "firmware" / "platform"
@@ -116,7 +117,9 @@ def _compile_for(args: argparse.Namespace, board: Board) -> Any:
     from .model import load_model
 
     budget = args.arena if args.arena is not None else arena_budget(board)
-    return compile_model(load_model(args.model), arena_budget=budget)
+    return compile_model(
+        load_model(args.model), arena_budget=budget, max_overhead=args.max_overhead
+    )
 
 
 def check_fit(board: Board, program_size: int, arena_size: int, input_bytes: int = 0) -> None:
@@ -676,6 +679,7 @@ def add_firmware_commands(sub: Any) -> None:
         help="arena budget (default: the RAM the board leaves for it; the plan is the "
         "fastest that fits)",
     )
+    add_overhead_option(p)
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("flash", help="build the firmware with PlatformIO and run or upload it")
@@ -700,4 +704,5 @@ def add_firmware_commands(sub: Any) -> None:
         help="arena budget (default: the RAM the board leaves for it; the plan is the "
         "fastest that fits)",
     )
+    add_overhead_option(p)
     p.set_defaults(func=_cmd_flash)

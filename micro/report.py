@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from . import patches
 from ._png import Canvas
 from ._table import format_table
 from .compiler import CompiledModel
@@ -181,34 +182,46 @@ def format_summary(info: dict[str, Any], name: str) -> str:
 # -- memory or speed: the plans side by side ---------------------------------------------
 
 
-def plan_choices(separate: CompiledModel, overlapped: CompiledModel) -> list[dict[str, Any]]:
-    """The plans a user can pick from, smallest arena last. Both run the same steps with the
-    same params (only operand addresses differ), so they cost the same instructions."""
-    return [
-        {
-            "plan": "tensor bound (separate buffers)",
-            "arena": separate.arena_size,
-            "bound": separate.lower_bound,
-            "extra_instructions": 0.0,
-        },
-        {
-            "plan": "overlapped (outputs over dying inputs)",
-            "arena": overlapped.arena_size,
-            "bound": overlapped.lower_bound,
-            "extra_instructions": 0.0,
-        },
-    ]
+def plan_choices(
+    separate: CompiledModel,
+    overlapped: CompiledModel,
+    patched: CompiledModel,
+    instructions: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """The plans a user picks from: memory against instructions. The first two run the same
+    steps (only operand addresses differ); the patched one recomputes halo rows, estimated
+    from its MACs, or measured per plan on an emulated board (`instructions`)."""
+    plans = {"tensor bound": separate, "overlapped": overlapped, "patched": patched}
+    rows = []
+    for name, c in plans.items():
+        row: dict[str, Any] = {
+            "plan": name,
+            "arena": c.arena_size,
+            "bound": c.lower_bound,
+            "steps": len(c.steps),
+            "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
+        }
+        if instructions is not None:
+            row["instructions"] = instructions[name]
+            row["measured_overhead"] = instructions[name] / instructions["overlapped"] - 1
+        rows.append(row)
+    return rows
 
 
-def format_choices(choices: list[dict[str, Any]]) -> str:
-    rows = [
-        [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", f"+{c['extra_instructions']:.0%}"]
-        for c in choices
-    ]
-    table = format_table(
-        ["plan", "arena B", "bound B", "instructions"], rows, "arena B,bound B,instructions"
-    )
-    return "plans (same steps, so the same instructions on any board):\n" + table
+def format_choices(choices: list[dict[str, Any]], board: str | None = None) -> str:
+    measured = "instructions" in choices[0]
+    rows = []
+    for c in choices:
+        row = [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", str(c["steps"])]
+        row.append(f"{c['estimated_overhead']:+.1%}")
+        if measured:
+            row += [f"{c['instructions']:,}", f"{c['measured_overhead']:+.1%}"]
+        rows.append(row)
+    header = ["plan", "arena B", "bound B", "steps", "instr. (est.)"]
+    if measured:
+        header += [f"instructions on {board}", "measured"]
+    table = format_table(header, rows, ",".join(header[1:]))
+    return "plans (pick memory or speed; --arena N runs the fastest that fits):\n" + table
 
 
 # -- the arena plan ----------------------------------------------------------------------

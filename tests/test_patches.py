@@ -4,6 +4,7 @@ the smallest arena under the overhead limit, and the fastest plan that fits a bu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from difftest import random_inputs, run_tflm
 from test_chains import Net
 
 import micro
-from micro import patches
+from micro import cli, patches
 from micro.compiler import CompiledModel, Compiler
 from micro.model import load_model
 
@@ -104,3 +105,28 @@ def test_person_detect_patched_under_half_the_tensor_bound(
     tight = micro.Interpreter.from_file(path, arena_size=32000, max_overhead=0.15)
     assert tight.arena_used_bytes() <= 32000
     assert len(base.compiled.steps) < len(tight.compiled.steps) < len(lean.compiled.steps)
+
+
+def test_parse_overhead() -> None:
+    assert patches.parse_overhead("15%") == pytest.approx(0.15)
+    assert patches.parse_overhead("0.05") == pytest.approx(0.05)
+    with pytest.raises(ValueError, match="fraction"):
+        patches.parse_overhead("-3%")
+
+
+def test_plan_shows_the_three_plans_and_arena_picks_the_fastest(
+    reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(reference(PERSON_DETECT))
+    assert cli.main(["plan", path, "--json", "--max-overhead", "15%"]) == 0
+    plans = {p["plan"]: p for p in json.loads(capsys.readouterr().out)["plans"]}
+    assert plans["tensor bound"]["arena"] == 55296
+    assert plans["overlapped"]["arena"] < 55296
+    assert plans["patched"]["arena"] <= 27648
+    assert plans["overlapped"]["estimated_overhead"] == 0
+    assert 0 < plans["patched"]["estimated_overhead"] <= 0.15
+
+    assert cli.main(["run", path, "--arena", "30000"]) == 0
+    assert "used of 30,000 B" in capsys.readouterr().out
+    assert cli.main(["run", path, "--arena", "30000", "--max-overhead", "0%"]) == 1
+    assert "arena" in capsys.readouterr().err
