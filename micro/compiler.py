@@ -15,7 +15,7 @@ from ._ffi import kernel_id, overlap_gap, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand, StepInfo
-from .planner import Buffer, Overlap, Plan, plan
+from .planner import Buffer, Overlap, Plan, live_bytes, plan
 from .program import ProgramWriter, Step
 
 # Arena buffers by root tensor index, (step, operand) for scratch and state, or
@@ -156,8 +156,8 @@ class Compiler:
         }
 
     def _choose_plan(self, arena_budget: int | None) -> tuple[Plan, dict[Key, Buffer]]:
-        """Keep every optional scratch, then drop those of the steps at the peak until the
-        arena fits the budget (no budget: the smallest arena the model can have)."""
+        """Keep every optional scratch, then drop those of the steps with the most bytes alive
+        until the arena fits the budget (no budget: the smallest arena the model can have)."""
         optional = self._optional()
         self._dropped = set(optional)
         floor = self._plan()[0].arena_size
@@ -165,14 +165,11 @@ class Compiler:
         self._dropped = set()
         current = self._plan()
         while current[0].arena_size > target:
-            live = [
-                sum(b.size for b in current[0].buffers if b.first <= step <= b.last)
-                for step in range(len(self.steps))
-            ]
-            peak = max(live)
+            p = current[0]
+            live = live_bytes(p.buffers, p.n_steps, p.overlaps)
             kept = optional - self._dropped
-            at_peak = {(s, j) for s, j in kept if live[s] == peak} or kept
-            self._dropped |= at_peak
+            peak = max(live[s] for s, _ in kept)
+            self._dropped |= {(s, j) for s, j in kept if live[s] == peak}
             current = self._plan()
         return current
 

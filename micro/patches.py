@@ -154,7 +154,9 @@ def _strip_step(
     params = dict(step.params)
     params[g.in_h], params[g.out_h] = hi - lo, b - a
     params[g.pad] = step.params[g.pad] + lo - a * step.params[g.stride]
-    operands = list(step.operands)
+    # A strip keeps its kernel's fast path: optional scratch (a few hundred bytes of im2col
+    # rows) becomes required, or the per-MAC cost could double where the savings are.
+    operands = [replace(o, optional=False) if o.kind == "scratch" else o for o in step.operands]
     x, y = operands[g.inp], operands[g.out]
     if k == 0:  # rows of the chain's input tensor
         operands[g.inp] = replace(x, offset=lo * in_row, size=(hi - lo) * in_row)
