@@ -4,7 +4,7 @@ model's firmware on the emulated board and on the Nano 33 BLE Sense (built, not 
 
     python benchmarks/bench_firmware.py [--models a,b] [--markdown]
 
-Needs scripts/setup_firmware.sh. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
+Needs `micro setup`. Anchors (DESIGN.md): TFLM reference kernels 9.31 M /
 95.6 M instructions, TFLM + CMSIS-NN 1.50 M / 22.9 M (micro_speech / person_detect);
 TFLM's micro_speech example is about 151 KB of flash on the Nano 33 BLE.
 """
@@ -26,6 +26,7 @@ from micro import firmware
 from micro.boards import load_board
 from micro.compiler import compile_model
 from micro.model import load_model
+from micro.progress import progress
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
@@ -132,7 +133,7 @@ def main() -> int:
     args = parser.parse_args()
     names = args.models.split(",") if args.models else list(MODELS)
     rows = []
-    for name in names:
+    for name in progress(names, "models"):
         try:
             rows.append(bench(name, REFERENCE / MODELS[name]))
         except micro.UnsupportedOpError as exc:

@@ -15,6 +15,7 @@ from cffi import FFI
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 INCLUDE = CSRC / "include"
+SPEECH_SRC = ROOT / "firmware" / "speech" / "src"
 
 KERNEL_HEADERS = INCLUDE / "micro" / "kernels"
 REGISTRY = INCLUDE / "micro" / "kernels.def"
@@ -126,13 +127,20 @@ def includes() -> str:
     return "".join(f'#include "{h.relative_to(INCLUDE)}"\n' for h in headers)
 
 
+# The speech firmware's limits, read from its header so the host checks settings against
+# the values the firmware was compiled with (micro.speech.board).
+SPEECH_CDEF = """
+#define SPEECH_MAX_LABELS ...
+#define SPEECH_MAX_RESULTS ...
+"""
+
 ffibuilder = FFI()
-ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF)
+ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF + SPEECH_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    includes() + HOST_PROFILER,
+    includes() + '#include "speech_recognizer.h"\n' + HOST_PROFILER,
     sources=c_sources(),
-    include_dirs=[str(INCLUDE.relative_to(ROOT))],
+    include_dirs=[str(INCLUDE.relative_to(ROOT)), str(SPEECH_SRC.relative_to(ROOT))],
     extra_compile_args=compile_args(),
 )
 

@@ -49,7 +49,8 @@ class CompiledModel:
     buffer_of: dict[int, Buffer] = field(default_factory=dict)
 
     @property
-    def arena_size(self) -> int:
+    def arena_bytes_needed(self) -> int:
+        """Arena bytes the program needs (its plan's size); the budget is the caller's."""
         return self.plan.arena_size
 
     @property

@@ -37,3 +37,11 @@ class InvokeError(MicroError):
 
 class InputError(MicroError, ValueError):
     """A value passed to the interpreter has the wrong shape, dtype or index."""
+
+
+class FirmwareError(MicroError):
+    """Firmware could not be exported, built or run, or does not fit its board."""
+
+
+class ToolchainError(FirmwareError):
+    """A tool the board commands need (compiler, PlatformIO, QEMU) is missing: `micro setup`."""

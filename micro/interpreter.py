@@ -71,7 +71,7 @@ class Interpreter:
     """Runs one model in an arena of a fixed size, bit-exact with TFLM's reference kernels."""
 
     def __init__(self, compiled: CompiledModel, arena_size: int | None = None) -> None:
-        needed = compiled.arena_size
+        needed = compiled.arena_bytes_needed
         if arena_size is None:
             arena_size = needed
         if arena_size < needed:
@@ -154,7 +154,7 @@ class Interpreter:
 
     def arena_used_bytes(self) -> int:
         """Bytes of the arena the model uses: an arena of this size always runs it."""
-        return self.compiled.arena_size
+        return self.compiled.arena_bytes_needed
 
     @property
     def lower_bound(self) -> int:

@@ -19,7 +19,6 @@ Algorithm:
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -233,23 +232,3 @@ def choose(compiler: Compiler, budget: int | None, max_overhead: float) -> list[
         if rank(arena, cost) < best[0]:
             best = (rank(arena, cost), patched)
     return best[1]
-
-
-def parse_overhead(text: str) -> float:
-    """`--max-overhead` as a fraction: "15%" or "0.15"."""
-    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    if not 0 <= value < 10:
-        raise ValueError(f"--max-overhead {text}: give a fraction like 0.15 or 15%")
-    return value
-
-
-def add_overhead_option(parser: argparse.ArgumentParser) -> None:
-    """The command-line knob: --max-overhead PCT (default 15%)."""
-    parser.add_argument(
-        "--max-overhead",
-        type=parse_overhead,
-        default=0.15,
-        metavar="PCT",
-        help="extra instructions a patched plan may cost for a smaller arena, e.g. 15%% "
-        "(the default)",
-    )

@@ -1,14 +1,17 @@
 """Arena planner: place every arena buffer at an offset so that buffers alive at the same
 time never overlap, except where a kernel's overlap rule lets its output share its input.
 
-Algorithm (greedy by size, as TFLM's GreedyMemoryPlanner, plus more orderings):
+Algorithm (greedy, as TFLM's GreedyMemoryPlanner, over several orderings):
   1. Each buffer has a size and a lifetime [first, last] in step indices (inclusive).
-  2. Take the buffers in an order (largest first; ties by earlier first use).
+  2. Take the buffers in an order: largest first (TFLM's; ties by earlier first use),
+     longest-lived first, or by first use.
   3. Place each one at the lowest aligned offset where it overlaps no already-placed
      buffer whose lifetime intersects its own. An Overlap (output Y of the step where its
      input X dies, gap g from the kernel's rule) relaxes one such pair: Y may start at
      X.offset - g or lower and run over X.
-  4. Repeat with other orders (longest-lived first, first use) and keep the smallest arena.
+  4. Do this for each order and keep the smallest arena. With overlaps, also try birth
+     order in a trial arena, each pair's buffers as high as they fit and the rest as low,
+     trial sizes scanned up from the bound: a chain of overlapping steps walks down.
   5. The tensor bound is the largest sum of sizes alive at one step; the overlapped bound
      the same with each overlapping pair counted as the span it needs, max(Y, g + X).
      No plan can do better than the bound of its kind.

@@ -22,7 +22,7 @@ def _shape(shape: Sequence[int]) -> str:
 def host_step_times(compiled: CompiledModel, runs: int = 20, seed: int = 0) -> list[float]:
     """Mean wall time per step in microseconds over `runs` invokes (after one warm-up),
     measured inside the C executor so Python adds nothing to a step."""
-    rt = Runtime(compiled.program, compiled.arena_size)
+    rt = Runtime(compiled.program, compiled.arena_bytes_needed)
     rng = np.random.default_rng(seed)
     for slot in compiled.inputs:
         rt.arena[slot.offset : slot.offset + slot.size] = rng.integers(0, 256, slot.size)

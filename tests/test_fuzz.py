@@ -74,7 +74,7 @@ def test_mutated_models_only_raise_micro_errors(rel: str, reference: Callable[[s
 
 def _program(reference: Callable[[str], Path]) -> tuple[bytes, int]:
     compiled = compile_model(load_model(reference(MODELS[0]).read_bytes()))
-    return compiled.program, compiled.arena_size
+    return compiled.program, compiled.arena_bytes_needed
 
 
 def test_corrupt_program_is_refused(reference: Callable[[str], Path]) -> None:

@@ -15,6 +15,7 @@ from test_chains import Net
 
 import micro
 from micro import cli, patches
+from micro.cli.options import overhead_fraction
 from micro.compiler import CompiledModel, Compiler
 from micro.model import load_model
 
@@ -108,10 +109,10 @@ def test_person_detect_patched_under_half_the_tensor_bound(
 
 
 def test_parse_overhead() -> None:
-    assert patches.parse_overhead("15%") == pytest.approx(0.15)
-    assert patches.parse_overhead("0.05") == pytest.approx(0.05)
+    assert overhead_fraction("15%") == pytest.approx(0.15)
+    assert overhead_fraction("0.05") == pytest.approx(0.05)
     with pytest.raises(ValueError, match="fraction"):
-        patches.parse_overhead("-3%")
+        overhead_fraction("-3%")
 
 
 def test_plan_shows_the_three_plans_and_arena_picks_the_fastest(

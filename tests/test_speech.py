@@ -22,20 +22,6 @@ from micro.speech.wav import AudioError, read_wav, resample, write_wav
 Ref = Callable[[str], Path]
 
 
-def _pipeline_missing() -> str | None:
-    """Which op the preprocessor still lacks in this checkout (int32 ADD/MUL come with the
-    elementwise group's ADD/MUL), or None when it compiles."""
-    try:
-        micro.Interpreter.from_bytes(frontend.build_preprocessor())
-    except micro.UnsupportedOpError as exc:
-        return str(exc).split(";")[0]
-    return None
-
-
-MISSING = _pipeline_missing()
-needs_pipeline = pytest.mark.skipif(
-    MISSING is not None, reason=f"the preprocessor needs an op micro lacks here: {MISSING}"
-)
 SPEECH = "tflm/micro_speech"
 CLIPS = {"yes": "yes", "no": "no", "silence": "silence", "noise": "silence"}
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
@@ -59,7 +45,6 @@ def tflm_preprocessor() -> bytes:
     return reference_path(f"{SPEECH}/audio_preprocessor_int8.tflite").read_bytes()
 
 
-@needs_pipeline
 @pytest.mark.parametrize("clip", sorted(CLIPS))
 def test_features_identical_to_tflm_frame_by_frame(
     clip: str, reference: Ref, tflm_preprocessor: bytes
@@ -81,7 +66,6 @@ def test_features_identical_to_tflm_frame_by_frame(
         np.testing.assert_array_equal(np.concatenate(pieces), want)
 
 
-@needs_pipeline
 def test_own_preprocessor_identical_on_random_audio(tflm_preprocessor: bytes) -> None:
     rng = np.random.default_rng(5)
     audio = np.concatenate(
@@ -107,7 +91,6 @@ def test_preprocessor_has_tflm_ops(tflm_preprocessor: bytes) -> None:
     assert [op.name for op in ours] == [op.name for op in theirs]
 
 
-@needs_pipeline
 @pytest.mark.parametrize("clip", sorted(CLIPS))
 def test_tflm_model_classifies_the_shared_clips(clip: str, reference: Ref) -> None:
     model = KeywordModel(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
@@ -118,7 +101,6 @@ def test_tflm_model_classifies_the_shared_clips(clip: str, reference: Ref) -> No
     assert label == CLIPS[clip], (label, score)
 
 
-@needs_pipeline
 def test_listener_hears_yes_and_no(reference: Ref) -> None:
     listener = Listener(
         reference(f"{SPEECH}/micro_speech_quantized.tflite"),
@@ -257,7 +239,6 @@ def test_wav_errors_are_clear(tmp_path: Path) -> None:
 # -- the command line -------------------------------------------------------------------------
 
 
-@needs_pipeline
 def test_cli_file_and_plot(
     reference: Ref, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,7 +257,6 @@ def test_cli_file_and_plot(
     assert "heard 'yes'" in capsys.readouterr().out
 
 
-@needs_pipeline
 def test_cli_demo(reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
     model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
     assert main(["speech", "--demo", "--model", model]) == 0
@@ -286,7 +266,6 @@ def test_cli_demo(reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
     assert any(line.startswith("demo_silence.wav: heard nothing") for line in lines)
 
 
-@needs_pipeline
 def test_cli_errors(tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
     model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
     assert main(["speech", str(tmp_path / "none.wav"), "--model", model]) != 0
@@ -295,7 +274,6 @@ def test_cli_errors(tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixtur
     assert "exactly one of" in capsys.readouterr().err
 
 
-@needs_pipeline
 def test_cli_listen_without_a_microphone(
     reference: Ref, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,5 +1,5 @@
 """ADD and SUB: int8 and int16, with broadcasting and fused activations (TFLM's add_common
-and sub_common); float32 (binary_f32) and int32 (binary_s32) are routed here too.
+and sub_common); float32 (binary_f32) and int32 (int32_elementwise) are routed here too.
 
 TFLM rescales both inputs to a common scale of twice the larger input scale, with 20 bits
 of headroom (15 for int16), adds (or subtracts), then rescales to the output; the three
@@ -22,7 +22,7 @@ from ..quant import (
     requantize,
 )
 from ..schema import BuiltinOperator as B
-from . import binary_s32
+from . import int32_elementwise
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS
@@ -45,7 +45,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
-        binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
+        int32_elementwise.prepare_int32(ctx, "sub" if subtract else "add")
         return
     if x1.dtype.name == "float32":
         prepare_float(ctx, "sub" if subtract else "add")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..quant import activation_range_int
 from ..schema import BuiltinOperator as B
-from . import _rescale, binary_s32
+from . import _rescale, int32_elementwise
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
@@ -19,7 +19,7 @@ def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
-        binary_s32.prepare_int32(ctx, "mul")
+        int32_elementwise.prepare_int32(ctx, "mul")
         return
     if x1.dtype.name == "float32":
         prepare_float(ctx, "mul")

@@ -68,14 +68,16 @@ def to_int16(audio: np.ndarray) -> np.ndarray:
     return np.clip(np.round(audio * 32768.0), -32768, 32767).astype(np.int16)
 
 
-def resample(audio: np.ndarray, source: int, target: int, half_taps: int = 32) -> np.ndarray:
-    """Band-limited resampling from `source` to `target` Hz: each output sample is a
-    Kaiser-windowed sinc sum of its neighbours, with the cut-off at the lower Nyquist
-    frequency (so downsampling does not alias)."""
+def resample(audio: np.ndarray, source: float, target: float, half_taps: int = 32) -> np.ndarray:
+    """Band-limited resampling from `source` to `target` Hz (the one resampler: .wav files
+    and the training data's speed changes): each output sample is a Kaiser-windowed sinc
+    sum of its neighbours, with the cut-off at the lower Nyquist frequency (so downsampling
+    does not alias)."""
+    audio = np.asarray(audio)
     if source == target or len(audio) == 0:
         return audio.astype(np.float64)
     ratio = target / source
-    n_out = int(np.floor(len(audio) * ratio))
+    n_out = int(np.floor(len(audio) * target / source + 1e-9))
     cutoff = min(1.0, ratio)
     t = np.arange(n_out) / ratio  # output times in input samples
     base = np.floor(t).astype(np.int64)

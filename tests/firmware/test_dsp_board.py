@@ -15,7 +15,9 @@ import test_dsp_kernels as cases
 
 from micro import firmware
 from micro._ffi import ffi
-from micro.boards import ROOT, load_board
+from micro.boards import load_board
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PER_KERNEL = 40
 
@@ -158,7 +160,7 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     (src / "main.c").write_text(MAIN)
     (src / "cases.h").write_text(cases_header())
     (tmp_path / "platformio.ini").write_text(
-        f"[env:{board}]\nplatform = symlink://{firmware.PLATFORM_DIR}\nboard = {board}\n"
+        f"[env:{board}]\nplatform = symlink://{ROOT / 'firmware' / 'platform'}\nboard = {board}\n"
         f"lib_deps = symlink://{ROOT}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])

@@ -79,15 +79,3 @@ def prepare_minimum(ctx: OpContext) -> None:
 @prepares(B.MAXIMUM)
 def prepare_maximum(ctx: OpContext) -> None:
     prepare_int32(ctx, "maximum")
-
-
-def prepare_add(ctx: OpContext) -> None:
-    prepare_int32(ctx, "add")
-
-
-def prepare_sub(ctx: OpContext) -> None:
-    prepare_int32(ctx, "sub")
-
-
-def prepare_mul(ctx: OpContext) -> None:
-    prepare_int32(ctx, "mul")
