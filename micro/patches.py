@@ -12,9 +12,11 @@ Algorithm:
      row is computed exactly as before. The chain's input and output are read and written
      in place (row ranges of the whole tensors); the tensors between live in strip buffers
      sized for the tallest strip.
-  4. The compiler tries the chains around the arena's peak and strip heights, and keeps
-     the smallest arena whose estimated extra instructions stay under the user's limit
-     (extra MACs from the halos, plus a fixed cost per added step).
+  4. The compiler tries every chain of up to MAX_CHAIN steps and every strip height whose
+     strips start on aligned arena offsets, and keeps the smallest arena whose estimated
+     extra instructions stay under the user's limit (extra MACs from the halos, plus a
+     fixed cost per added step; a conservative estimate, since strips keep their im2col
+     scratch). With an arena budget: the cheapest that fits, unpatched if that fits.
 """
 
 from __future__ import annotations
