@@ -113,6 +113,11 @@ def c_params(name: str, ctype: str, params: Any) -> str:
 
 def cases_header() -> str:
     lines = ["#include <stdint.h>", '#include "micro/micro.h"']
+    lines += [
+        f'#include "micro/kernels/{kernel}{twin}.h"'
+        for kernel in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
+        for twin in ("", "_dsp")
+    ]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [

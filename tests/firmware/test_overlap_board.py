@@ -22,12 +22,6 @@ MAIN = r"""
 #include <string.h>
 
 #include "micro/micro.h"
-#include "micro/kernels/conv_s8.h"
-#include "micro/kernels/conv_s8_dsp.h"
-#include "micro/kernels/depthwise_conv_s8.h"
-#include "micro/kernels/depthwise_conv_s8_dsp.h"
-#include "micro/kernels/fully_connected_s8.h"
-#include "micro/kernels/fully_connected_s8_dsp.h"
 #include "micro_port.h"
 #include "cases.h"
 
