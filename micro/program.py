@@ -41,7 +41,9 @@ def read_steps(program: bytes) -> list[Any]:
     blob = bytes(program[at : at + STEP_SIZE * header.n_steps])
     steps = ffi.new("micro_step_t[]", header.n_steps)
     ffi.memmove(steps, blob, len(blob))
-    return list(steps)
+    # Each step copied into memory of its own: an element of `steps` would not keep the
+    # array alive, and reading it after this returns would read freed memory.
+    return [ffi.new("micro_step_t *", step)[0] for step in steps]
 
 
 def crc32(program: bytes | bytearray) -> int:

@@ -54,14 +54,14 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
                             const int32_t *table2, int8_t *output)
 {
     const add_ctx_t ctx = {p, table1, table2};
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
-                         add_row, &ctx);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row, &ctx);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s8(params, op[0], op[1], op[2], op[3], op[4]);
+    return micro_add_s8(params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2],
+                        op[MICRO_ADD_S8_TABLE1], op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
 }
 
 static int table_ok(const int32_t *table)
@@ -77,37 +77,37 @@ static int table_ok(const int32_t *table)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_add_s8_params_t *p = params;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
+    if (!micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
         !micro_in_range(p->output_shift, -31, 0) || !micro_in_range(p->act_min, -128, 127) ||
         !micro_in_range(p->act_max, p->act_min, 127)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
+    const micro_status_t layout =
+        micro_broadcast_check(&p->broadcast, size[MICRO_ADD_S8_INPUT1], size[MICRO_ADD_S8_INPUT2],
+                              size[MICRO_ADD_S8_OUTPUT], 1);
+    if (layout != MICRO_OK) {
+        return layout;
     }
-    if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
-        !micro_fits(size[2], 256, 4) || !micro_fits(size[3], 256, 4) ||
-        !micro_fits(size[4], count, 1)) {
+    if (!micro_fits(size[MICRO_ADD_S8_TABLE1], 256, 4) ||
+        !micro_fits(size[MICRO_ADD_S8_TABLE2], 256, 4)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!table_ok(op[2]) || !table_ok(op[3])) {
+    if (!table_ok(op[MICRO_ADD_S8_TABLE1]) || !table_ok(op[MICRO_ADD_S8_TABLE2])) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-/* Overlap rule, output (4) over either input (0, 1) laid out as the output: in place. */
+/* Overlap rule, output over either input laid out as the output: in place. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_add_s8_params_t *p = params;
     (void)size;
-    if (out != 4 || in > 1) {
+    if (out != MICRO_ADD_S8_OUTPUT || (in != MICRO_ADD_S8_INPUT1 && in != MICRO_ADD_S8_INPUT2)) {
         return MICRO_NO_OVERLAP;
     }
-    return micro_broadcast_gap(p->rank, p->dims, in == 0 ? p->stride1 : p->stride2);
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S8_INPUT1);
 }
 
-const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 5, gap};
+const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t),
+                                            MICRO_ADD_S8_N_OPERANDS, gap};

@@ -320,10 +320,20 @@ micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *inpu
     return MICRO_OK;
 }
 
+int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
+{
+    const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
+    const int64_t row =
+        (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
+    return MICRO_CONV_S8_SCRATCH_ROWS * row * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(params, op[0], op[1], op[2], op[3],
-                                                          op[4], op[5], op[6]);
+    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(
+        params, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
+        op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
+        op[MICRO_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -358,23 +368,26 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], (int64_t)p->output_depth * row, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
-        !micro_fits(size[4], p->output_depth, 4) ||
-        (size[5] != 0 && !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2)) ||
-        !micro_fits(size[6], n_out, 1)) {
+    if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_FILTER], (int64_t)p->output_depth * row, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_MULTIPLIER], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_SHIFT], p->output_depth, 4) ||
+        (size[MICRO_CONV_S8_SCRATCH] != 0 &&
+         !micro_fits(size[MICRO_CONV_S8_SCRATCH], micro_conv_s8_scratch_size(p), 1)) ||
+        !micro_fits(size[MICRO_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], p->output_depth)) {
+    if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-/* Overlap rule, output (6) over input (0): both this kernel and its DSP twin compute output
- * rows in order, output row r reading input rows from r * stride_h - pad_top on; they take
- * pixels two at a time across the row end, so a pass may write one pixel of the next row
- * (lead) while the row's windows are still being read. */
+/* Overlap rule, output over input: both this kernel and its DSP twin compute output rows
+ * in order, output row r reading input rows from r * stride_h - pad_top on; they take pixels
+ * two at a time across the row end, so a pass may write one pixel of the next row (lead)
+ * while the row's windows are still being read. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_conv_s8_params_t *p = params;
@@ -383,8 +396,9 @@ static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint3
                             (int64_t)p->output_width * p->output_depth, p->input_height,
                             (int64_t)p->input_width * p->input_depth, p->stride_height,
                             -(int64_t)p->pad_top, p->output_depth};
-    return in == 0 && out == 6 ? micro_rows_gap(&g) : MICRO_NO_OVERLAP;
+    return in == MICRO_CONV_S8_INPUT && out == MICRO_CONV_S8_OUTPUT ? micro_rows_gap(&g)
+                                                                     : MICRO_NO_OVERLAP;
 }
 
-const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t), 7,
-                                             gap};
+const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t),
+                                             MICRO_CONV_S8_N_OPERANDS, gap};

@@ -208,7 +208,9 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_DEPTHWISE_CONV_S8_INPUT], op[MICRO_DEPTHWISE_CONV_S8_FILTER],
+        op[MICRO_DEPTHWISE_CONV_S8_BIAS], op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER],
+        op[MICRO_DEPTHWISE_CONV_S8_SHIFT], op[MICRO_DEPTHWISE_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -240,21 +242,25 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
-        !micro_fits(size[2], depth_out, 4) || !micro_fits(size[3], depth_out, 4) ||
-        !micro_fits(size[4], depth_out, 4) || !micro_fits(size[5], n_out, 1)) {
+    if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], n_filter, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_BIAS], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_SHIFT], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], depth_out)) {
+    if (!micro_requant_ok(op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], op[MICRO_DEPTHWISE_CONV_S8_SHIFT],
+                          depth_out)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-/* Overlap rule, output (5) over input (0): this kernel and its DSP twin compute output rows
- * in order, a row's pixels only (no pass crosses a row end), output row r reading input
- * rows from r * stride_h - pad_top on. With stride 1 and same-size rows that is in place
- * but for the rows the window reaches above its centre. */
+/* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
+ * order, a row's pixels only (no pass crosses a row end), output row r reading input rows
+ * from r * stride_h - pad_top on. With stride 1 and same-size rows that is in place but
+ * for the rows the window reaches above its centre. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_depthwise_conv_s8_params_t *p = params;
@@ -263,8 +269,10 @@ static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint3
     const micro_rows_t g = {p->batches, p->output_height, p->output_width * depth_out,
                             p->input_height, (int64_t)p->input_width * p->input_depth,
                             p->stride_height, -(int64_t)p->pad_top, 0};
-    return in == 0 && out == 5 ? micro_rows_gap(&g) : MICRO_NO_OVERLAP;
+    return in == MICRO_DEPTHWISE_CONV_S8_INPUT && out == MICRO_DEPTHWISE_CONV_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
 }
 
 const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
-    step, check, sizeof(micro_depthwise_conv_s8_params_t), 6, gap};
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS, gap};

@@ -40,7 +40,9 @@ micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t 
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_FULLY_CONNECTED_S8_INPUT], op[MICRO_FULLY_CONNECTED_S8_FILTER],
+        op[MICRO_FULLY_CONNECTED_S8_BIAS], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+        op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -53,28 +55,35 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;
-    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 1) ||
-        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], channels, 4) ||
-        !micro_fits(size[4], channels, 4) ||
-        !micro_fits(size[5], (int64_t)p->batches * p->output_depth, 1)) {
+    if (!micro_fits(size[MICRO_FULLY_CONNECTED_S8_INPUT], (int64_t)p->batches * p->input_depth,
+                    1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_FILTER],
+                    (int64_t)p->output_depth * p->input_depth, 1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_MULTIPLIER], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SHIFT], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_OUTPUT], (int64_t)p->batches * p->output_depth,
+                    1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], channels)) {
+    if (!micro_requant_ok(op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+                          op[MICRO_FULLY_CONNECTED_S8_SHIFT], channels)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-/* Overlap rule, output (5) over input (0): this kernel and its DSP twin compute batch rows
- * in order, reading the whole input row b for every output of row b. */
+/* Overlap rule, output over input: this kernel and its DSP twin compute batch rows in
+ * order, reading the whole input row b for every output of row b. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_fully_connected_s8_params_t *p = params;
     (void)size;
     const micro_rows_t g = {1, p->batches, p->output_depth, p->batches, p->input_depth, 1, 0, 0};
-    return in == 0 && out == 5 ? micro_rows_gap(&g) : MICRO_NO_OVERLAP;
+    return in == MICRO_FULLY_CONNECTED_S8_INPUT && out == MICRO_FULLY_CONNECTED_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
 }
 
 const micro_kernel_t micro_kernel_fully_connected_s8 = {
-    step, check, sizeof(micro_fully_connected_s8_params_t), 6, gap};
+    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS, gap};

@@ -15,7 +15,8 @@ micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_lut_s8(params, op[0], op[1], op[2]);
+    return micro_lut_s8(params, op[MICRO_LUT_S8_INPUT], op[MICRO_LUT_S8_TABLE],
+                        op[MICRO_LUT_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -25,19 +26,23 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->count < 1) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, 1) || !micro_fits(size[1], 256, 1) ||
-        !micro_fits(size[2], p->count, 1)) {
+    if (!micro_fits(size[MICRO_LUT_S8_INPUT], p->count, 1) ||
+        !micro_fits(size[MICRO_LUT_S8_TABLE], 256, 1) ||
+        !micro_fits(size[MICRO_LUT_S8_OUTPUT], p->count, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-/* Overlap rule, output (2) over input (0): element i is read, looked up, written. */
+/* Overlap rule, output over input: element i is read, looked up, written. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_lut_s8_params_t *p = params;
     (void)size;
-    return in == 0 && out == 2 ? micro_elementwise_gap(p->count, 1, 1) : MICRO_NO_OVERLAP;
+    return in == MICRO_LUT_S8_INPUT && out == MICRO_LUT_S8_OUTPUT
+               ? micro_elementwise_gap(p->count, 1, 1)
+               : MICRO_NO_OVERLAP;
 }
 
-const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t), 3, gap};
+const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t),
+                                            MICRO_LUT_S8_N_OPERANDS, gap};

@@ -102,7 +102,8 @@ micro_status_t micro_softmax_s8(const micro_softmax_s8_params_t *p, const int8_t
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_softmax_s8(params, op[0], op[1], op[2]);
+    return micro_softmax_s8(params, op[MICRO_SOFTMAX_S8_INPUT], op[MICRO_SOFTMAX_S8_EXP_TABLE],
+                            op[MICRO_SOFTMAX_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -113,11 +114,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n < 0 || (p->output_bits != 8 && p->output_bits != 16)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n, 1) || !micro_fits(size[1], 256, 4) ||
-        !micro_fits(size[2], n, p->output_bits / 8)) {
+    if (!micro_fits(size[MICRO_SOFTMAX_S8_INPUT], n, 1) ||
+        !micro_fits(size[MICRO_SOFTMAX_S8_EXP_TABLE], 256, 4) ||
+        !micro_fits(size[MICRO_SOFTMAX_S8_OUTPUT], n, p->output_bits / 8)) {
         return MICRO_ERR_OPERANDS;
     }
-    const int32_t *exp_table = op[1];
+    const int32_t *exp_table = op[MICRO_SOFTMAX_S8_EXP_TABLE];
     for (int i = 0; i < 256; ++i) {
         if (exp_table[i] < 0) {
             return MICRO_ERR_PARAMS;
@@ -126,16 +128,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-/* Overlap rule, output (2) over input (0): rows in order, each input row read whole (its
- * maximum, then its sum, then each output) while its output row is written. */
+/* Overlap rule, output over input: rows in order, each input row read whole (its maximum,
+ * then its sum, then each output) while its output row is written. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_softmax_s8_params_t *p = params;
     (void)size;
     const micro_rows_t g = {1, p->rows, (int64_t)p->depth * (p->output_bits / 8), p->rows,
                             p->depth, 1, 0, 0};
-    return in == 0 && out == 2 ? micro_rows_gap(&g) : MICRO_NO_OVERLAP;
+    return in == MICRO_SOFTMAX_S8_INPUT && out == MICRO_SOFTMAX_S8_OUTPUT ? micro_rows_gap(&g)
+                                                                          : MICRO_NO_OVERLAP;
 }
 
 const micro_kernel_t micro_kernel_softmax_s8 = {step, check, sizeof(micro_softmax_s8_params_t),
-                                                3, gap};
+                                                MICRO_SOFTMAX_S8_N_OPERANDS, gap};

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import MicroError
-from . import board, model, setup, speech
+from . import board, classify, gesture, model, setup, speech
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"micro {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (model, board, speech, setup):
+    for group in (model, board, speech, classify, gesture, setup):
         group.add_commands(sub)
     return parser
 
@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["speech", "train"]:  # its own parser: `speech` takes a positional file
         return speech.train_main(argv[2:])
+    if argv[:2] == ["gesture", "train"]:
+        return gesture.train_main(argv[2:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

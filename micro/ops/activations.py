@@ -27,7 +27,7 @@ import numpy as np
 from ..model import Tensor
 from ..quant import requantize, round_half_away
 from ..schema import BuiltinOperator as B
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from ._rescale import multiplier
 from .base import OpContext, prepares
 from .lut import byte_values, emit_table
@@ -100,7 +100,7 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         "alpha_shift": s_alpha,
         "alpha_negative": int(m_alpha < 0),
     }
-    ctx.emit("leaky_relu_s16", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("leaky_relu_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
 @prepares(B.PRELU)
@@ -117,7 +117,7 @@ def prepare_prelu(ctx: OpContext) -> None:
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha_shift = multiplier(ctx, s_in * s_alpha / s_out, "alpha")
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "input_zp": zp_in,
         "alpha_zp": zp_alpha,
         "output_zp": zp_out,
@@ -126,7 +126,9 @@ def prepare_prelu(ctx: OpContext) -> None:
         "alpha_multiplier": m_alpha,
         "alpha_shift": s_alpha_shift,
     }
-    ctx.emit("prelu_s8", params, [ctx.ref(x), ctx.ref(alpha), ctx.ref(out)])
+    ctx.emit(
+        "prelu_s8", params, {"input": ctx.ref(x), "alpha": ctx.ref(alpha), "output": ctx.ref(out)}
+    )
 
 
 @prepares(B.HARD_SWISH)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._ffi import lib
 from ..quant import (
     activation_range_float,
     activation_range_int,
@@ -23,7 +24,7 @@ from ..quant import (
 )
 from ..schema import BuiltinOperator as B
 from . import int32_elementwise
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS
 
@@ -77,7 +78,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     )
     if int16:
         params = {
-            **layout.params(MAX_BROADCAST_RANK),
+            "broadcast": layout.fields(),
             "subtract": int(subtract),
             "input1_zp": zp1,
             "input2_zp": zp2,
@@ -91,20 +92,30 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
             "act_min": act_min,
             "act_max": act_max,
         }
-        ctx.emit("add_s16", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+        ctx.emit(
+            "add_s16",
+            params,
+            {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        )
         return
     sign = -1 if subtract else 1
     table1 = _term_table(zp1, m1, sh1)
     table2 = sign * _term_table(zp2, m2, sh2)
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "output_zp": zpo,
         "output_multiplier": mo,
         "output_shift": sho,
         "act_min": act_min,
         "act_max": act_max,
     }
-    operands = [ctx.ref(x1), ctx.ref(x2), ctx.const(table1), ctx.const(table2), ctx.ref(out)]
+    operands = {
+        "input1": ctx.ref(x1),
+        "input2": ctx.ref(x2),
+        "table1": ctx.const(table1),
+        "table2": ctx.const(table2),
+        "output": ctx.ref(out),
+    }
     ctx.emit("add_s8", params, operands)
 
 
@@ -114,7 +125,9 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
     return requantize(values << LEFT_SHIFT, multiplier, shift).astype(np.int32)
 
 
-FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2}  # MICRO_BINARY_F32_* in binary_f32.h
+FLOAT_OPS = {
+    op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}")) for op in ("add", "sub", "mul")
+}
 
 
 def prepare_float(ctx: OpContext, operation: str) -> None:
@@ -125,9 +138,11 @@ def prepare_float(ctx: OpContext, operation: str) -> None:
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
     act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "op": FLOAT_OPS[operation],
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("binary_f32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+    ctx.emit(
+        "binary_f32", params, {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
+    )

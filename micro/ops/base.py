@@ -5,12 +5,13 @@ only do integer arithmetic on what prepare froze into their params struct.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
 
@@ -184,9 +185,17 @@ class OpContext:
         return Operand("state", size=nbytes)
 
     def emit(
-        self, kernel: str, params: dict[str, Any], operands: Sequence[Operand], macs: int = 0
+        self, kernel: str, params: dict[str, Any], operands: Mapping[str, Operand], macs: int = 0
     ) -> None:
-        self._graph.emit(self.op, kernel, params, list(operands), macs)
+        """A step running `kernel` with its params struct and its operands by slot name
+        (the kernel's micro_<kernel>_operand_t: every slot, NONE for an absent one)."""
+        slots = operand_slots(kernel)
+        if set(operands) != set(slots):
+            raise TypeError(
+                f"operands of {kernel}: missing {sorted(set(slots) - set(operands))}, "
+                f"unexpected {sorted(set(operands) - set(slots))}"
+            )
+        self._graph.emit(self.op, kernel, params, [operands[s] for s in slots], macs)
 
     def alias(self, output: Tensor, source: Tensor) -> None:
         """`output` is `source`'s bytes under another shape (RESHAPE, SQUEEZE, ...)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._ffi import lib
+from .._ffi import lib, scratch_size
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
@@ -207,14 +207,14 @@ def emit_conv(
     ctx.emit(
         "conv_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.const(padded),
-            ctx.const(folded),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.scratch(2 * int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * row, optional=True),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.const(padded),
+            "bias": ctx.const(folded),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "scratch": ctx.scratch(scratch_size("conv_s8", params), optional=True),
+            "output": ctx.ref(out),
+        },
         macs,
     )

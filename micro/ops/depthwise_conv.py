@@ -85,13 +85,13 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "depthwise_conv_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.ref(w),
-            ctx.const(folded),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.ref(w),
+            "bias": ctx.const(folded),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "output": ctx.ref(out),
+        },
         macs,
     )

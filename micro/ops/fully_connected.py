@@ -68,14 +68,14 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "fully_connected_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.ref(w),
-            ctx.const(_wrap_int32(folded)),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.ref(w),
+            "bias": ctx.const(_wrap_int32(folded)),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "output": ctx.ref(out),
+        },
         macs,
     )
 
@@ -96,7 +96,12 @@ def prepare_float(
         "act_min": act_min,
         "act_max": act_max,
     }
-    operands = [ctx.ref(ctx.input(0)), ctx.ref(ctx.input(1)), ctx.ref(bias), ctx.ref(ctx.output())]
+    operands = {
+        "input": ctx.ref(ctx.input(0)),
+        "filter": ctx.ref(ctx.input(1)),
+        "bias": ctx.ref(bias),
+        "output": ctx.ref(ctx.output()),
+    }
     ctx.emit("fully_connected_f32", params, operands, macs)
 
 

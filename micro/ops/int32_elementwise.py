@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import math
 
+from .._ffi import lib
 from ..quant import activation_range_float
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
-# MICRO_BINARY_* in csrc/include/micro/kernels/binary_s32.h
-OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "minimum": 4, "maximum": 5}
+OPS = {
+    "add": int(lib.MICRO_BINARY_ADD),
+    "sub": int(lib.MICRO_BINARY_SUB),
+    "mul": int(lib.MICRO_BINARY_MUL),
+    "div": int(lib.MICRO_BINARY_DIV),
+    "minimum": int(lib.MICRO_BINARY_MIN),
+    "maximum": int(lib.MICRO_BINARY_MAX),
+}
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 
 
@@ -61,7 +68,12 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
+    ctx.emit(
+        "binary_s32",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        n,
+    )
 
 
 @prepares(B.DIV)

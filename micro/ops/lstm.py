@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from .._ffi import scratch_size
 from ..model import Tensor
 from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16, wrap_int32
 from ..schema import ActivationFunctionType
@@ -137,17 +138,17 @@ def prepare(ctx: OpContext) -> None:
         "tanh_multiplier": tanh_multiplier,
         "tanh_shift": tanh_shift,
     }
-    operands = [
-        ctx.ref(x),
-        ctx.const(_unit_major(w_in)),
-        ctx.const(_unit_major(w_rec)),
-        ctx.const(wrap_int32(folded).astype(np.int32)),
-        ctx.const(sigmoid_table_u16()),
-        ctx.ref(hidden),
-        ctx.ref(cell),
-        ctx.ref(out),
-        ctx.scratch(2 * (_pad16(size) + _pad16(units))),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "input_weights": ctx.const(_unit_major(w_in)),
+        "recurrent_weights": ctx.const(_unit_major(w_rec)),
+        "biases": ctx.const(wrap_int32(folded).astype(np.int32)),
+        "sigmoid_table": ctx.const(sigmoid_table_u16()),
+        "hidden": ctx.ref(hidden),
+        "cell": ctx.ref(cell),
+        "output": ctx.ref(out),
+        "scratch": ctx.scratch(scratch_size("lstm_s8", params)),
+    }
     macs = batches * steps * 4 * units * (size + units)
     ctx.emit("lstm_s8", params, operands, macs)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..quant import activation_range_int
 from ..schema import BuiltinOperator as B
 from . import _rescale, int32_elementwise
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
 
@@ -35,7 +35,7 @@ def prepare(ctx: OpContext) -> None:
         ctx.options.get("fused_activation_function", 0), so, zpo
     )
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "input1_zp": zp1,
         "input2_zp": zp2,
         "output_zp": zpo,
@@ -44,4 +44,9 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("mul_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], macs=out.nbytes)
+    ctx.emit(
+        "mul_s8",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        macs=out.nbytes,
+    )

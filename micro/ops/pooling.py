@@ -72,4 +72,4 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         "act_max": act_max,
     }
     taps = out.nbytes * filter_hw[0] * filter_hw[1]
-    ctx.emit(kernel, params, [ctx.ref(x), ctx.ref(out)], taps)
+    ctx.emit(kernel, params, {"input": ctx.ref(x), "output": ctx.ref(out)}, taps)

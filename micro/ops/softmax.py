@@ -62,7 +62,7 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "softmax_s8",
         {"rows": rows, "depth": depth, "output_bits": bits},
-        [ctx.ref(x), ctx.const(table), ctx.ref(out)],
+        {"input": ctx.ref(x), "exp_table": ctx.const(table), "output": ctx.ref(out)},
         3 * rows * depth,
     )
 

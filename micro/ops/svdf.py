@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._ffi import scratch_size
 from ..quant import quantize_multiplier, wrap_int32
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
@@ -99,16 +100,16 @@ def prepare(ctx: OpContext) -> None:
         "output_shift": output_shift,
         "output_zp": out_zp,
     }
-    operands = [
-        ctx.ref(x),
-        ctx.const(_padded(weights_feature)),
-        ctx.const(wrap_int32(feature_bias).astype(np.int32)),
-        ctx.ref(wt),
-        ctx.const(wrap_int32(folded_bias).astype(np.int32)),
-        ctx.ref(state),
-        ctx.ref(out),
-        ctx.scratch(2 * params["input_padded"]),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "weights_feature": ctx.const(_padded(weights_feature)),
+        "feature_bias": ctx.const(wrap_int32(feature_bias).astype(np.int32)),
+        "weights_time": ctx.ref(wt),
+        "bias": ctx.const(wrap_int32(folded_bias).astype(np.int32)),
+        "state": ctx.ref(state),
+        "output": ctx.ref(out),
+        "scratch": ctx.scratch(scratch_size("svdf_s8", params)),
+    }
     macs = batches * filters * (input_size + memory)
     ctx.emit("svdf_s8", params, operands, macs)
 

@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PER_KERNEL = 40
 
+KERNELS = [
+    f"{op}{dsp}"
+    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
+    for dsp in ("", "_dsp")
+]
+
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
 MAIN = r"""
@@ -113,11 +119,7 @@ def c_params(name: str, ctype: str, params: Any) -> str:
 
 def cases_header() -> str:
     lines = ["#include <stdint.h>", '#include "micro/micro.h"']
-    lines += [
-        f'#include "micro/kernels/{kernel}{twin}.h"'
-        for kernel in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
-        for twin in ("", "_dsp")
-    ]
+    lines += [f'#include "micro/kernels/{k}.h"' for k in KERNELS]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
