@@ -6,6 +6,7 @@ level; build_py copies them to micro/_data/ inside the build, never into the sou
 so an installed micro finds them through importlib.resources (micro/resources.py).
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -30,6 +31,10 @@ def data_files() -> list[Path]:
 
 class BuildPyWithData(build_py):
     def run(self) -> None:
+        if not self.editable_mode:
+            # Start from an empty package: a module renamed or deleted since the last build
+            # would otherwise stay in build/ and end up in the wheel.
+            shutil.rmtree(Path(self.build_lib) / "micro", ignore_errors=True)
         super().run()
         if self.editable_mode:  # an editable install reads the checkout itself
             return

@@ -16,6 +16,7 @@ except ImportError as exc:  # pragma: no cover - only on a broken install
 
 __all__ = [
     "ffi",
+    "kernel_access",
     "kernel_id",
     "lib",
     "operand_slots",
@@ -32,6 +33,11 @@ def kernel_id(name: str) -> int:
     if value is None:
         raise KeyError(f"no C kernel named {name!r} (MICRO_K_{name.upper()} is not defined)")
     return int(value)
+
+
+def kernel_access(name: str) -> str:
+    """The kernel's operand access letters from the C registry (kernels.def)."""
+    return str(ffi.string(lib.micro_kernel_access(kernel_id(name))).decode())
 
 
 def pack_params(kernel: str, params: dict[str, Any]) -> bytes:

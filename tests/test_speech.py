@@ -236,6 +236,45 @@ def test_wav_errors_are_clear(tmp_path: Path) -> None:
     assert issubclass(AudioError, micro.MicroError)
 
 
+def _hostile_wavs(tmp_path: Path) -> dict[str, Path]:
+    """Files that must each be one clear error, never an empty run or minutes of work."""
+    empty = _write(tmp_path / "empty.wav", b"", 1, 2, 16000)
+    good = _write(tmp_path / "good.wav", b"\1\0" * 1600, 1, 2, 16000).read_bytes()
+    (tmp_path / "truncated.wav").write_bytes(good[:44])  # data chunk announced, then cut
+    (tmp_path / "half.wav").write_bytes(good[: 44 + 1000])
+    slow = _write(tmp_path / "slow.wav", b"\1\0" * 16000, 1, 2, 16000).read_bytes()
+    slow_header = bytearray(slow)
+    slow_header[24:28] = (1).to_bytes(4, "little")  # claims 1 Hz: 16,000 s to resample
+    (tmp_path / "1hz.wav").write_bytes(bytes(slow_header))
+    return {
+        "empty": empty,
+        "truncated": tmp_path / "truncated.wav",
+        "half": tmp_path / "half.wav",
+        "1hz": tmp_path / "1hz.wav",
+    }
+
+
+def test_empty_truncated_and_absurd_wavs_are_refused(tmp_path: Path) -> None:
+    wavs = _hostile_wavs(tmp_path)
+    with pytest.raises(AudioError, match="holds no audio samples"):
+        read_wav(wavs["empty"])
+    with pytest.raises(AudioError, match=r"holds no audio|truncated"):
+        read_wav(wavs["truncated"])
+    with pytest.raises(AudioError, match="truncated: the header announces 1600 frames"):
+        read_wav(wavs["half"])
+    with pytest.raises(AudioError, match="at 1 Hz is not audio micro can use"):
+        read_wav(wavs["1hz"])
+
+
+def test_cli_exits_nonzero_with_one_line_on_hostile_wavs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, path in _hostile_wavs(tmp_path).items():
+        assert main(["speech", str(path)]) != 0, name
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: "), (name, err)
+
+
 # -- the command line -------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int3
  * P = WIDE / C neighbouring output pixels of a row, so each tap is one WIDE-lane row
  * product against the tap's weights repeated P times. The input lanes are read in place
  * when the P windows are side by side inside the image (stride 1), else gathered. */
-static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                      const int32_t *shift, int8_t *output, int32_t *acc, const int8_t *padded,
                      int8_t *gathered)
@@ -118,7 +118,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[c]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[c], shift[c]) + out_zp;
+                            micro_requantize_zp(total, multiplier[c], shift[c], out_zp);
                         out[j] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -127,7 +127,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
     }
 }
 
-micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
                                        const int32_t *shift, int8_t *output)
@@ -195,7 +195,7 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[o], shift[o]) + out_zp;
+                            micro_requantize_zp(total, multiplier[o], shift[o], out_zp);
                         out[o] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }

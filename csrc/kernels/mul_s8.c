@@ -13,7 +13,7 @@ typedef struct {
 
 static inline int8_t finish(const mul_consts_t *k, int32_t product)
 {
-    const int32_t out = micro_requantize(product, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(product, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 

@@ -76,7 +76,7 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
                      : micro_dot_s8((const int8_t *)weights_time + w_at, s8 + s_at, run);
             const int32_t acc = micro_fx_add(dot, bias[u]);
             const int32_t v =
-                micro_requantize(acc, p->output_multiplier, p->output_shift) + p->output_zp;
+                micro_requantize_zp(acc, p->output_multiplier, p->output_shift, p->output_zp);
             output[(int64_t)b * p->units + u] = (int8_t)micro_clamp(v, INT8_MIN, INT8_MAX);
         }
     }

@@ -111,9 +111,13 @@ def flash_report(compiled: CompiledModel, board: Board, result: Any) -> dict[str
         for i, slot in enumerate(compiled.outputs)
     ]
     report["instructions"] = run.instructions[0] if run.instructions else None
+    report["estimated_cycles"] = run.estimated_cycles[0] if run.estimated_cycles else None
+    report["clock_hz"] = board.clock_hz
     report["steps"] = [
-        {"index": i, "op": step.op_name, "kernel": step.kernel, "instructions": n}
-        for i, (step, n) in enumerate(zip(compiled.steps, run.step_instructions, strict=False))
+        {"index": i, "op": step.op_name, "kernel": step.kernel, "instructions": n, "cycles": c}
+        for i, (step, n, c) in enumerate(
+            zip(compiled.steps, run.step_instructions, run.step_estimated_cycles, strict=False)
+        )
     ]
     return report
 
@@ -134,9 +138,19 @@ def format_flash_report(report: dict[str, Any]) -> str:
         lines.append(array(value))
     if report["instructions"] is not None:
         lines.append(f"instructions per inference: {report['instructions']:,}")
+    if report["estimated_cycles"] is not None:
+        ms = 1000.0 * report["estimated_cycles"] / report["clock_hz"]
+        lines.append(
+            f"estimated cycles per inference: {report['estimated_cycles']:,} = {ms:.3f} ms at "
+            f"{report['clock_hz'] / 1e6:g} MHz (TRM timings, zero-wait-state memory)"
+        )
+    if report["steps"]:
+        head = f"  step {'':3} {'op':<24} {'kernel':<24} {'instructions':>12} {'est. cycles':>12}"
+        lines.append(head)
     for st in report["steps"]:
         lines.append(
             f"  step {st['index']:3d} {st['op']:<24} {st['kernel']:<24} {st['instructions']:>12,}"
+            f" {st['cycles']:>12,}"
         )
     return "\n".join(lines)
 

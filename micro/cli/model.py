@@ -117,13 +117,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     if args.board:
         from ..boards import load_board
-        from ..firmware import arena_budget, step_instructions
+        from ..firmware import arena_budget, step_counts
 
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
-        budget = arena_budget(load_board(args.board))
-        compiled = compile_model(load_model(args.model), arena_budget=budget)
-        costs: list[float] = list(step_instructions(compiled, args.board))
-        data = profile.build_profile(compiled, costs, "instructions", f"board {args.board}")
+        board = load_board(args.board)
+        compiled = compile_model(load_model(args.model), arena_budget=arena_budget(board))
+        insns, cycles = step_counts(compiled, args.board)
+        where = f"board {args.board}"
+        data = profile.build_profile(compiled, insns, "instructions", where, cycles, board.clock_hz)
     else:
         compiled = compile_model(load_model(args.model))
         costs = profile.host_step_times(compiled, runs=args.runs)
@@ -164,7 +165,12 @@ def add_commands(sub: Any) -> None:
     _plan_options(p)
 
     p = model_command(
-        sub, "profile", "time (host) or instructions (emulated board) per op", cmd_profile
+        sub,
+        "profile",
+        "time (host) or instructions and estimated cycles (emulated board) per op",
+        cmd_profile,
     )
     p.add_argument("--runs", type=int, default=50, help="invokes to average on the host")
-    p.add_argument("--board", help="count instructions on an emulated board instead")
+    p.add_argument(
+        "--board", help="count instructions (and estimate cycles) on an emulated board instead"
+    )

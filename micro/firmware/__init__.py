@@ -2,7 +2,7 @@
 
     generate ──► a PlatformIO project: the Program as C (templates/), the kernels it uses
     build    ──► PlatformIO, offline (firmware/platform, the system arm-none-eabi-gcc)
-    run      ──► qemu-system-arm + the instruction-count plugin; the runner's console
+    run      ──► qemu-system-arm + the plugin (instructions, estimated cycles); the console
     flash    ──► the three for one model, or an upload to a real board
 
 The project links micro's C runtime (library.json) and a main(): the runner
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..errors import FirmwareError, ToolchainError
 from .build import Build, build, section_sizes, symbols
-from .flash import Flash, build_dir_for, flash, step_instructions, upload_project
+from .flash import Flash, build_dir_for, flash, step_counts, step_instructions, upload_project
 from .generate import (
     Bundle,
     arena_budget,
@@ -28,8 +28,8 @@ from .generate import (
     write_kernel_table,
     write_platformio_ini,
 )
-from .run import Emulation, Run, emulate, parse_console, run_qemu
-from .toolchain import pio, plugin_path
+from .run import Emulation, Run, emulate, parse_console, plugin_core, run_qemu
+from .toolchain import pio, plugin_path, require_plugin
 
 __all__ = [
     "Build",
@@ -51,12 +51,15 @@ __all__ = [
     "kernel_names",
     "parse_console",
     "pio",
+    "plugin_core",
     "plugin_path",
     "program_c",
     "program_kernels",
     "render",
+    "require_plugin",
     "run_qemu",
     "section_sizes",
+    "step_counts",
     "step_instructions",
     "symbols",
     "upload_project",

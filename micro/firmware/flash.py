@@ -62,12 +62,18 @@ def flash(
     return Flash(bundle, built, run)
 
 
-def step_instructions(compiled: CompiledModel, board_id: str) -> list[int]:
-    """Instructions each step of a compiled model takes on an emulated board (inputs zero)."""
+def step_counts(compiled: CompiledModel, board_id: str) -> tuple[list[int], list[int]]:
+    """Instructions and estimated cycles each step of a compiled model takes on an emulated
+    board (inputs zero)."""
     if not load_board(board_id).emulated:
         raise FirmwareError(f"{board_id} is a real board: instructions are counted on QEMU")
     with tempfile.TemporaryDirectory(prefix="micro-") as tmp:
         run = flash(compiled.program, board_id, None, tmp).run
     if run is None or run.status != 0 or len(run.step_instructions) != len(compiled.steps):
         raise FirmwareError(f"the firmware failed on {board_id}:\n{run.log if run else ''}")
-    return run.step_instructions
+    return run.step_instructions, run.step_estimated_cycles
+
+
+def step_instructions(compiled: CompiledModel, board_id: str) -> list[int]:
+    """Instructions each step of a compiled model takes on an emulated board (inputs zero)."""
+    return step_counts(compiled, board_id)[0]

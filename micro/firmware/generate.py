@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from .._ffi import lib
+from .._ffi import kernel_access, lib
 from ..boards import Board
 from ..errors import FirmwareError
 from ..program import read_header, read_steps
@@ -103,12 +103,16 @@ def program_c(name: str, program: bytes) -> tuple[str, str]:
 
 
 def write_kernel_table(path: Path, kernels: Sequence[str]) -> None:
-    """micro_kernels.c: micro_kernel_get over `kernels` only (see the module docstring)."""
+    """micro_kernels.c: micro_kernel_get and micro_kernel_access (the operand access letters
+    micro_init enforces) over `kernels` only (see the module docstring)."""
     externs = "\n".join(f"extern const micro_kernel_t micro_kernel_{k};" for k in kernels)
     cases = "\n".join(
         f"    case MICRO_K_{k.upper()}:\n        return &micro_kernel_{k};" for k in kernels
     )
-    path.write_text(render("micro_kernels.c.in", externs=externs, cases=cases))
+    access = "\n".join(
+        f'    case MICRO_K_{k.upper()}:\n        return "{kernel_access(k)}";' for k in kernels
+    )
+    path.write_text(render("micro_kernels.c.in", externs=externs, cases=cases, access=access))
 
 
 def write_platformio_ini(out: Path, board: Board, libraries: Sequence[Path]) -> None:

@@ -4,7 +4,8 @@
     PlatformIO        from PyPI, into the running Python
     tool-scons        SCons from its PyPI wheel, seeded into micro's PlatformIO core folder
                       as the package PlatformIO would otherwise fetch from its registry
-    QEMU plugin       firmware/qemu/insncount.c, built with gcc (counts instructions)
+    QEMU plugin       firmware/qemu/insncount.c, built with gcc (counts instructions,
+                      estimates cycles)
 
 Each check reports what it found; what cannot be done here (no root, no apt-get) comes
 back with the exact command to run.
@@ -23,8 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..resources import firmware_dir, pio_core_dir
-from .toolchain import plugin_path, scons_ready
+from ..resources import pio_core_dir
+from .toolchain import (
+    build_plugin,
+    plugin_build_command,
+    plugin_path,
+    plugin_stale,
+    scons_ready,
+)
 
 PLATFORMIO = "platformio==6.2.0"
 # PlatformIO 6.2.0 requires platformio/tool-scons ~4.41101.0, which is SCons 4.11.1.
@@ -132,17 +139,14 @@ def _scons(install: bool) -> Item:
 
 
 def _plugin(install: bool) -> Item:
-    source = firmware_dir() / "qemu" / "insncount.c"
     target = plugin_path()
-    cmd = ["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror"]
-    cmd += ["-o", str(target), str(source)]
+    cmd = plugin_build_command(target)
     detail = str(target)
-    if not target.is_file() and install and shutil.which("gcc"):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        proc = _run(cmd)
+    if plugin_stale() and install and shutil.which("gcc"):
+        proc = build_plugin()
         if proc.returncode != 0:
             detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else detail
-    ok = target.is_file()
+    ok = not plugin_stale()
     return Item("QEMU instruction-count plugin", ok, detail, "" if ok else " ".join(cmd))
 
 

@@ -1,5 +1,6 @@
-"""Running an emulated board's firmware on QEMU, counting instructions between the
-firmware's markers (firmware/qemu/insncount.c), and reading the runner's console.
+"""Running an emulated board's firmware on QEMU, counting instructions and estimating
+cycles (the core's TRM timings, zero-wait-state memory) between the firmware's markers
+(firmware/qemu/insncount.c), and reading the runner's console.
 
 The runner (firmware/runner/src/runner.c) prints one line per fact:
     init status=<n> msg=<text>
@@ -34,6 +35,7 @@ class Emulation:
     console: str
     log: str
     marks: list[int]  # instructions executed before each mark
+    mark_cycles: list[int] = field(default_factory=list)  # estimated cycles, likewise
 
 
 @dataclass
@@ -44,8 +46,11 @@ class Run:
     outputs: dict[tuple[int, int], bytes]  # (input set, output index) -> bytes
     instructions: list[int] = field(default_factory=list)  # per input set, one inference
     step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
-    cycles: list[int] = field(default_factory=list)
+    cycles: list[int] = field(default_factory=list)  # the board's own cycle counter
     marks: list[int] = field(default_factory=list)
+    # The plugin's cycle estimate (zero-wait-state memory), like the instruction counts.
+    estimated_cycles: list[int] = field(default_factory=list)
+    step_estimated_cycles: list[int] = field(default_factory=list)
     log: str = ""
 
 
@@ -70,22 +75,34 @@ def emulate(
             mark = symbols(elf).get("micro_port_mark")
             if mark is None:
                 raise FirmwareError(f"{elf} has no micro_port_mark: not micro's firmware")
-            cmd += ["-plugin", f"{plugin},mark={mark:#x},out={counts}"]
+            core = plugin_core(board)
+            cmd += ["-plugin", f"{plugin},mark={mark:#x},out={counts},core={core}"]
         try:
             proc = subprocess.run(
                 cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as exc:
             raise FirmwareError(f"{elf} did not finish on QEMU within {timeout:.0f} s") from exc
-        marks = []
+        marks = []  # "mark <instructions> <estimated cycles>"
         if count and counts.is_file():
             marks = [
-                int(line.split()[1])
+                (int(line.split()[1]), int(line.split()[2]))
                 for line in counts.read_text().splitlines()
                 if line.startswith("mark ")
             ]
     # QEMU prints the semihosting console on its stderr.
-    return Emulation(proc.returncode, proc.stderr, proc.stdout + proc.stderr, marks)
+    log = proc.stdout + proc.stderr
+    return Emulation(
+        proc.returncode, proc.stderr, log, [n for n, _ in marks], [c for _, c in marks]
+    )
+
+
+def plugin_core(board: Board) -> str:
+    """The plugin's cycle model for a board's core: m3, m4 or m7."""
+    cpu = str(board.manifest["build"]["cpu"]).removeprefix("cortex-")
+    if cpu not in ("m3", "m4", "m7"):
+        raise FirmwareError(f"{board.id}: no cycle model for {cpu} (the plugin has m3, m4, m7)")
+    return cpu
 
 
 def run_qemu(
@@ -97,7 +114,10 @@ def run_qemu(
     result.log = emulation.log
     if count:
         result.marks = emulation.marks
-        _attribute(result, emulation.marks)
+        result.instructions, result.step_instructions = _attribute(result, emulation.marks)
+        result.estimated_cycles, result.step_estimated_cycles = _attribute(
+            result, emulation.mark_cycles
+        )
     return result
 
 
@@ -129,13 +149,13 @@ def parse_console(text: str, returncode: int) -> Run:
     return run
 
 
-def _attribute(run: Run, marks: list[int]) -> None:
-    """Marks come in runner order: (begin, end) per input set, then the profile pass:
-    begin, (step begin, step end) per step, end."""
+def _attribute(run: Run, marks: list[int]) -> tuple[list[int], list[int]]:
+    """Per input set and per step costs from a counter read at each mark. Marks come in
+    runner order: (begin, end) per input set, then the profile pass: begin, (step begin,
+    step end) per step, end."""
     n_sets = len({s for s, _ in run.outputs}) if run.outputs else 0
     plain = marks[: MARK_INVOKE * n_sets]
-    run.instructions = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
+    per_set = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
     prof = marks[MARK_INVOKE * n_sets :]
-    if len(prof) >= 2:
-        steps = prof[1:-1]
-        run.step_instructions = [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]
+    steps = prof[1:-1] if len(prof) >= 2 else []
+    return per_set, [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]

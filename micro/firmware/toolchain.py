@@ -12,13 +12,43 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import FirmwareError, ToolchainError
-from ..resources import pio_core_dir
+from ..resources import firmware_dir, pio_core_dir
 
 SETUP_HINT = "run `micro setup` (it installs what it can and prints the commands for the rest)"
 
 
 def plugin_path() -> Path:
     return pio_core_dir() / "micro" / "libinsncount.so"
+
+
+def plugin_sources() -> list[Path]:
+    qemu = firmware_dir() / "qemu"
+    return [qemu / "insncount.c", qemu / "cortexm_cycles.h", qemu / "qemu_plugin_api.h"]
+
+
+def plugin_stale() -> bool:
+    """Missing, or older than its sources (it would count without the newer estimate)."""
+    target = plugin_path()
+    if not target.is_file():
+        return True
+    return target.stat().st_mtime < max(p.stat().st_mtime for p in plugin_sources())
+
+
+def plugin_build_command(target: Path) -> list[str]:
+    cmd = ["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror"]
+    return [*cmd, "-o", str(target), str(plugin_sources()[0])]
+
+
+def build_plugin() -> subprocess.CompletedProcess[str]:
+    """Build the plugin with the host's gcc, atomically: a concurrent run sees the old or
+    the new library whole."""
+    target = plugin_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    proc = subprocess.run(plugin_build_command(tmp), capture_output=True, text=True)
+    if proc.returncode == 0:
+        os.replace(tmp, target)
+    return proc
 
 
 def scons_ready() -> bool:
@@ -44,6 +74,11 @@ def require_build_tools() -> None:
 
 
 def require_plugin() -> Path:
+    """The QEMU counting plugin, rebuilt first when older than its sources."""
+    if plugin_stale() and shutil.which("gcc"):
+        proc = build_plugin()
+        if proc.returncode != 0:
+            raise ToolchainError(f"building the QEMU counting plugin failed:\n{proc.stderr}")
     if not plugin_path().is_file():
         raise ToolchainError(f"the QEMU instruction-count plugin is not built: {SETUP_HINT}")
     return plugin_path()

@@ -24,8 +24,9 @@ import math
 
 import numpy as np
 
+from ..fixedpoint import requantize
 from ..model import Tensor
-from ..quant import requantize, round_half_away
+from ..quant import round_half_away
 from ..schema import BuiltinOperator as B
 from ._broadcast import binary_layout
 from ._rescale import multiplier
@@ -66,7 +67,7 @@ def prepare_leaky_relu(ctx: OpContext) -> None:
         _prepare_leaky_relu_int16(ctx)
         return
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
-    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    alpha = float(f32(ctx.options["alpha"]))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
     v = byte_values(x) - zp_in
@@ -87,7 +88,7 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     s_in, zp_in = ctx.quant(x)
     s_out, zp_out = ctx.quant(out)
-    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    alpha = float(f32(ctx.options["alpha"]))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
     params = {

@@ -16,12 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._ffi import lib
-from ..quant import (
-    activation_range_float,
-    activation_range_int,
-    quantize_multiplier_below_one,
-    requantize,
-)
+from ..fixedpoint import requantize
+from ..quant import activation_range_float, activation_range_int, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from . import int32_elementwise
 from ._broadcast import binary_layout
@@ -74,7 +70,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
         ) from None
     qmin, qmax = (-32768, 32767) if int16 else (-128, 127)
     act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo, qmin, qmax
+        ctx.options["fused_activation_function"], so, zpo, qmin, qmax
     )
     if int16:
         params = {
@@ -136,7 +132,7 @@ def prepare_float(ctx: OpContext, operation: str) -> None:
     for t in (x1, x2, out):
         ctx.check_dtype(t, "float32")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
-    act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
+    act_min, act_max = activation_range_float(ctx.options["fused_activation_function"])
     params = {
         "broadcast": layout.fields(),
         "op": FLOAT_OPS[operation],

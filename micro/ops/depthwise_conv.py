@@ -34,7 +34,7 @@ def prepare(ctx: OpContext) -> None:
             f"filter depth {depth_out} is not a multiple of the {channels} input channels"
         )
     multiplier = depth_out // channels
-    option = int(ctx.options.get("depth_multiplier", multiplier))
+    option = int(ctx.options["depth_multiplier"])
     if option != multiplier:
         raise ctx.malformed(
             f"depth_multiplier option {option} != filter depth {depth_out} / {channels} channels"

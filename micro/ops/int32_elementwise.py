@@ -56,9 +56,12 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         divisor = ctx.value(x2)
         if divisor is not None and (divisor == 0).any():
             raise ctx.malformed("constant divisor contains zero")
-    activation = ctx.options.get("fused_activation_function", 0)
-    if operation == "add":
+    if operation in ("minimum", "maximum"):
+        activation = 0  # their options table has no fused activation
+    elif operation == "add":
         activation = 0  # TFLM's int32 ADD ignores its fused activation (SUB and MUL apply it)
+    else:
+        activation = ctx.options["fused_activation_function"]
     act_min, act_max = activation_range_int32(activation)
     params = {
         "op": OPS[operation],

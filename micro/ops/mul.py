@@ -31,9 +31,7 @@ def prepare(ctx: OpContext) -> None:
     s2, zp2 = ctx.quant(x2)
     so, zpo = ctx.quant(out)
     multiplier, shift = _rescale.multiplier(ctx, s1 * s2 / so, "input-to-output")
-    act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo
-    )
+    act_min, act_max = activation_range_int(ctx.options["fused_activation_function"], so, zpo)
     params = {
         "broadcast": layout.fields(),
         "input1_zp": zp1,

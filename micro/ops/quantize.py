@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from .._ffi import lib
+from ..fixedpoint import requantize
 from ..model import Tensor
-from ..quant import requantize
 from ..schema import BuiltinOperator as B
 from . import _rescale
 from .base import OpContext, prepares

@@ -16,6 +16,7 @@ import numpy as np
 from .. import flexbuffers
 from .._ffi import lib, scratch_size
 from ..errors import ModelError
+from ..fixedpoint import wrap32
 from ..model import Tensor
 from .base import OpContext, prepares
 
@@ -43,8 +44,7 @@ def _int32(ctx: OpContext, options: dict[str, Any], key: str) -> int:
         return int(value)
     if not isinstance(value, int):
         raise ctx.malformed(f"option {key} must be an integer, got {value!r}")
-    value &= INT32_MASK
-    return value - (1 << 32) if value >= 1 << 31 else value
+    return wrap32(value)
 
 
 def _rank(ctx: OpContext, tensor: Tensor, rank: int, what: str) -> None:

@@ -52,7 +52,7 @@ def prepare(ctx: OpContext) -> None:
                 f"an int16 output needs scale 1/65536 and zero point -32768 (TFLM), "
                 f"got {out_scale} and {out_zp}"
             )
-    beta = float(ctx.options.get("beta", 1.0))
+    beta = float(ctx.options["beta"])
     try:
         table = exp_table(beta, in_scale)
     except ValueError as exc:

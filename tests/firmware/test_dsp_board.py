@@ -14,18 +14,10 @@ import pytest
 import test_dsp_kernels as cases
 
 from micro import firmware
-from micro._ffi import ffi
-from micro.boards import load_board
-
-ROOT = Path(__file__).resolve().parents[2]
+from micro._ffi import ffi, lib
+from micro.boards import ROOT, load_board
 
 PER_KERNEL = 40
-
-KERNELS = [
-    f"{op}{dsp}"
-    for op in ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
-    for dsp in ("", "_dsp")
-]
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -118,14 +110,26 @@ def c_params(name: str, ctype: str, params: Any) -> str:
 
 
 def cases_header() -> str:
-    lines = ["#include <stdint.h>", '#include "micro/micro.h"']
-    lines += [f'#include "micro/kernels/{k}.h"' for k in KERNELS]
+    lines = ["#include <stdint.h>", '#include "micro/micro.h"'] + [
+        f'#include "micro/kernels/{name}.h"'
+        for name in ("conv_s8_dsp", "depthwise_conv_s8_dsp", "fully_connected_s8_dsp")
+    ]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
-        ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
-        ("depthwise", "micro_depthwise_conv_s8_params_t", cases.depthwise_case, 5),
-        ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
+        ("conv", "micro_conv_s8_params_t", cases.conv_case, lib.MICRO_CONV_S8_OUTPUT),
+        (
+            "depthwise",
+            "micro_depthwise_conv_s8_params_t",
+            cases.depthwise_case,
+            lib.MICRO_DEPTHWISE_CONV_S8_OUTPUT,
+        ),
+        (
+            "fc",
+            "micro_fully_connected_s8_params_t",
+            cases.fully_connected_case,
+            lib.MICRO_FULLY_CONNECTED_S8_OUTPUT,
+        ),
     ]
     for kind, ctype, make, out_index in generators:
         for seed in range(PER_KERNEL):
@@ -137,7 +141,7 @@ def cases_header() -> str:
             n_out = ops[out_index].nbytes
             max_out = max(max_out, n_out)
             if kind == "conv":
-                max_scratch = max(max_scratch, ops[5].nbytes)
+                max_scratch = max(max_scratch, ops[lib.MICRO_CONV_S8_SCRATCH].nbytes)
             refs = ", ".join(
                 f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
             )
@@ -167,7 +171,7 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     (src / "main.c").write_text(MAIN)
     (src / "cases.h").write_text(cases_header())
     (tmp_path / "platformio.ini").write_text(
-        f"[env:{board}]\nplatform = symlink://{ROOT / 'firmware' / 'platform'}\nboard = {board}\n"
+        f"[env:{board}]\nplatform = symlink://{firmware.PLATFORM_DIR}\nboard = {board}\n"
         f"lib_deps = symlink://{ROOT}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])

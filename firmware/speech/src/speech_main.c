@@ -103,13 +103,13 @@ static micro_status_t step(uint32_t frame, const char *name)
     const uint32_t features = b->rows * b->channels;
     uint32_t size = 0;
 
-    micro_port_mark(1);
+    micro_port_mark(SPEECH_MARK_FEATURES);
     memcpy(micro_input(&sp->features, 0, &size), b->audio, b->window_samples * sizeof *b->audio);
     micro_status_t status = micro_invoke(&sp->features);
     const int8_t *row = (const int8_t *)micro_output(&sp->features, 0, &size);
     memmove(b->window, b->window + b->channels, features - b->channels);
     memcpy(b->window + features - b->channels, row, b->channels);
-    micro_port_mark(2);
+    micro_port_mark(SPEECH_MARK_MODEL);
 
     const int classify = status == MICRO_OK && frame + 1 >= b->rows && frame % b->every == 0;
     const int8_t *scores = NULL;
@@ -118,14 +118,14 @@ static micro_status_t step(uint32_t frame, const char *name)
         status = micro_invoke(&sp->model);
         scores = (const int8_t *)micro_output(&sp->model, 0, &size);
     }
-    micro_port_mark(3);
+    micro_port_mark(SPEECH_MARK_RECOGNIZER);
 
     /* The window just processed ends at this sample. */
     const uint32_t time = frame * b->stride_samples + b->window_samples;
     speech_detection_t detection;
     const int heard = classify && status == MICRO_OK &&
                       speech_recognizer_update(&sp->recognizer, scores, time, &detection);
-    micro_port_mark(4);
+    micro_port_mark(SPEECH_MARK_DONE);
 
     if (status != MICRO_OK) {
         return status;

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._ffi import lib
 from ...firmware import emulate
 from ..frontend import FrontendParams
 from ..pipeline import Listener, Trace, heard_nothing
@@ -22,7 +23,8 @@ from ..recognizer import Detection
 from ..wav import SAMPLE_RATE, read_wav, write_wav
 from .generate import Bundle, Settings, samples
 
-MARKS_PER_STEP = 4  # speech_main.c: before the features, after them, after the model, after
+# speech_bundle.h: marks before the features, after them, after the model, after the recognizer
+MARKS_PER_STEP = int(lib.SPEECH_MARKS_PER_STEP)
 
 
 @dataclass
