@@ -135,9 +135,9 @@ class Run:
 # -- export ----------------------------------------------------------------------------------
 
 
-def _compile(data: bytes, what: str) -> CompiledModel:
+def _compile(data: bytes, what: str, arena_budget: int | None = None) -> CompiledModel:
     try:
-        return compile_model(load_model(data))
+        return compile_model(load_model(data), arena_budget=arena_budget)
     except MicroError as exc:
         raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
 
@@ -177,7 +177,10 @@ def export(
     settings = settings or Settings()
     params = FrontendParams()
     features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor")
-    keywords = _compile(model, "keyword model")
+    # The model keeps its optional scratch (faster kernels) when the board's RAM holds it
+    # beside the features' arena and buffers; otherwise it gets its smallest arena.
+    spare = firmware.arena_budget(board) - features.arena_size - 4 * features.inputs[0].size
+    keywords = _compile(model, "keyword model", max(spare, 0))
     (audio,), (row,) = features.inputs, features.outputs
     if audio.dtype != np.int16 or row.dtype != np.int8 or len(features.inputs) != 1:
         raise SpeechBoardError("the preprocessor must take int16 audio and give int8 features")
