@@ -102,3 +102,54 @@ def convert_int8(model: Any, x_calibration: np.ndarray, shape: Shape) -> bytes:
     converter.inference_output_type = tf.int8
     tflite: bytes = converter.convert()
     return tflite
+
+
+#: What the converted model may contain: ops that micro and TFLM's micro_speech build have.
+ALLOWED_OPS = {
+    "RESHAPE",
+    "CONV_2D",
+    "DEPTHWISE_CONV_2D",
+    "AVERAGE_POOL_2D",
+    "MAX_POOL_2D",
+    "FULLY_CONNECTED",
+    "SOFTMAX",
+    "ADD",
+    "MEAN",
+}
+
+
+def check_ops(model: bytes) -> list[str]:
+    """The converted model's operators, in order; an error if one is outside ALLOWED_OPS."""
+    from ..model import load_model
+
+    names = [op.name for op in load_model(model).subgraphs[0].operators]
+    extra = sorted(set(names) - ALLOWED_OPS)
+    if extra:
+        raise RuntimeError(f"the converted model uses {extra}; allowed: {sorted(ALLOWED_OPS)}")
+    return names
+
+
+def check_io(model: bytes) -> None:
+    """The converted model must take the front end's int8 features as they are."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    q = runtime.Interpreter.from_bytes(model).get_input_details(0)["quantization_parameters"]
+    scale, zp = float(q["scales"][0]), int(q["zero_points"][0])
+    if scale != INPUT_SCALE or zp != INPUT_ZERO_POINT:
+        raise RuntimeError(
+            f"converted input quantization is ({scale}, {zp}), expected "
+            f"({INPUT_SCALE}, {INPUT_ZERO_POINT})"
+        )
+
+
+def predict_int8(model: bytes, x: np.ndarray) -> np.ndarray:
+    """int8 scores of every example through TFLM's interpreter (the oracle)."""
+    from tflite_micro.python.tflite_micro import runtime
+
+    it = runtime.Interpreter.from_bytes(model)
+    out = []
+    for example in x:
+        it.set_input(example.reshape(1, -1), 0)
+        it.invoke()
+        out.append(np.array(it.get_output(0)).reshape(-1))
+    return np.stack(out)
