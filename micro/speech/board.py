@@ -142,6 +142,13 @@ def _compile(data: bytes, what: str, arena_budget: int | None = None) -> Compile
         raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
 
 
+def model_arena_budget(board: Board, features: CompiledModel) -> int:
+    """The keyword model keeps its optional scratch (faster kernels) when the board's RAM
+    holds it beside the features' arena and audio buffers; else it gets its smallest arena."""
+    spare = firmware.arena_budget(board) - features.arena_size - 4 * features.inputs[0].size
+    return max(spare, 0)
+
+
 def _samples(seconds: float, rate: int) -> int:
     """A duration in samples, rounded as the host recognizer compares times (to 1 ns)."""
     return max(0, math.ceil(seconds * rate - TIME_TOLERANCE * rate))
@@ -177,10 +184,7 @@ def export(
     settings = settings or Settings()
     params = FrontendParams()
     features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor")
-    # The model keeps its optional scratch (faster kernels) when the board's RAM holds it
-    # beside the features' arena and buffers; otherwise it gets its smallest arena.
-    spare = firmware.arena_budget(board) - features.arena_size - 4 * features.inputs[0].size
-    keywords = _compile(model, "keyword model", max(spare, 0))
+    keywords = _compile(model, "keyword model", model_arena_budget(board, features))
     (audio,), (row,) = features.inputs, features.outputs
     if audio.dtype != np.int16 or row.dtype != np.int8 or len(features.inputs) != 1:
         raise SpeechBoardError("the preprocessor must take int16 audio and give int8 features")

@@ -147,3 +147,17 @@ def load_noise(paths: Sequence[Path], min_seconds: float = 1.0) -> list[np.ndarr
         if len(audio) >= min_seconds * 16000:
             out.append(audio)
     return out
+
+
+def reserved_only(root: str | os.PathLike[str], reserved: Iterable[str]) -> list[Clip]:
+    """The clips of reserved speakers only: for the final held-out evaluation, never for
+    training, validation or tuning."""
+    reserved = frozenset(reserved)
+    every = scan(root)
+    return [c for c in every if any(h in c.path.name.lower() for h in reserved)]
+
+
+def silence_folder(root: str | os.PathLike[str]) -> list[Path]:
+    """Speech Commands' ``_silence_`` clips (evaluation only)."""
+    folder = Path(root) / "_silence_"
+    return sorted(folder.glob("*.wav")) if folder.is_dir() else []

@@ -110,3 +110,59 @@ def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tup
     for d in detections:
         log.debug("false alarm: %s", d)
     return len(detections), len(stream) / 16000 / 3600
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`micro speech evaluate`: a model on recorded speakers, as the demo hears them."""
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    from . import corpus
+    from .recognizer import LABELS
+
+    p = argparse.ArgumentParser(prog="micro speech evaluate", description=main.__doc__)
+    p.add_argument("--model", required=True, help="keyword model .tflite (labels as the demo's)")
+    p.add_argument("--data", required=True, help="recorded speech, Speech Commands layout")
+    p.add_argument("--reserved", required=True, help="the reserved speakers' hashes")
+    p.add_argument(
+        "--speakers",
+        choices=("reserved", "validation"),
+        default="reserved",
+        help="the reserved speakers (held out: report, never tune) or the validation ones",
+    )
+    p.add_argument("--validation-fraction", type=float, default=0.3)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    args = p.parse_args(argv)
+    reserved = corpus.read_reserved(args.reserved)
+    if args.speakers == "reserved":
+        clips = corpus.reserved_only(args.data, reserved)
+    else:
+        clips = corpus.split(corpus.scan(args.data, reserved), args.validation_fraction)[1]
+    silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(args.data)])
+    audio = corpus.load(clips) + silence
+    words = [c.word for c in clips] + [""] * len(silence)
+    model = Path(args.model).read_bytes()
+    rows = table(model, LABELS, words, audio)
+    others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
+    stream = long_stream(np.random.default_rng(0), others, silence)
+    alarms, hours = false_alarms(model, LABELS, stream)
+    result = {
+        "speakers": args.speakers,
+        "count": len({c.speaker for c in clips}),
+        "demo": {k: r.as_dict() for k, r in rows.items()},
+        "false_alarms": {"count": alarms, "minutes": round(hours * 60, 2)},
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        return 0
+    lines = [f"{result['count']} {args.speakers} speakers, as `micro speech FILE` hears them:"]
+    lines += [f"  {k:<12} {r.right}/{r.total} ({r.rate:.1%})" for k, r in rows.items()]
+    per_hour = alarms / hours if hours else 0.0
+    lines.append(
+        f"  false alarms {alarms} in {hours * 60:.1f} min of other words on recorded "
+        f"noise ({per_hour:.1f} per hour)"
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -85,7 +85,7 @@ def augment(
     elif shift < 0:
         x[shift:] = 0.0
     if rng.random() < 0.3:
-        x = np.convolve(x, synth.room_impulse(rng, rng.uniform(0.1, 0.7)))[:CLIP]
+        x = synth.convolve(x, synth.room_impulse(rng, rng.uniform(0.1, 0.7)))[:CLIP]
     if rng.random() < 0.3:
         x = synth.microphone(rng, x)
     x *= 32767.0 * 10.0 ** (rng.uniform(-40.0, -1.0) / 20.0) / (np.max(np.abs(x)) + 1e-9)

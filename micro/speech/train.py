@@ -177,8 +177,8 @@ class DataConfig:
     silence_fraction: float = 0.16  # of the training clips
     unknown_words: tuple[str, ...] = field(default_factory=lambda: synth.UNKNOWN_WORDS)
     rhymes: bool = True  # keep the keywords' near-rhymes (RHYMES) among the unknown words
-    world_fraction: float = 0.5  # of the keyword takes also re-spoken by a new WORLD voice
-    world_copies: int = 6  # augmented clips per re-spoken take
+    world_fraction: float = 0.15  # of the keyword takes also re-spoken by a new WORLD voice
+    world_copies: int = 10  # augmented clips per re-spoken take
     noise: tuple[str, ...] = ()  # recorded noise files mixed into half the clips
 
     @property
