@@ -1,7 +1,7 @@
 """cffi build script: compiles csrc/ into the extension `micro._micro_c` (API mode).
 
-The cdef is read from the C headers themselves (csrc/include/micro/micro.h and what it
-includes), so Python and C cannot drift apart.
+The cdef is read from the C headers themselves (csrc/include/micro/micro.h and every
+kernel header in csrc/include/micro/kernels/), so Python and C cannot drift apart.
 """
 
 from __future__ import annotations
@@ -16,8 +16,29 @@ ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 INCLUDE = CSRC / "include"
 
+KERNEL_HEADERS = INCLUDE / "micro" / "kernels"
+REGISTRY = INCLUDE / "micro" / "kernels.def"
+
 _INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
 _DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
+_KERNEL_RE = re.compile(r"^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)\s*$")
+
+
+def registry(path: Path = REGISTRY) -> list[tuple[int, str, str]]:
+    """The kernel registry micro/kernels.def as (id, NAME, name), in file order."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    rows = []
+    for line in text.splitlines():
+        if line.strip():
+            match = _KERNEL_RE.match(line.strip())
+            if match is None:
+                raise ValueError(f"{path.name}: not a MICRO_KERNEL(id, NAME, name) line: {line}")
+            rows.append((int(match.group(1)), match.group(2), match.group(3)))
+    return rows
+
+
+def kernel_headers() -> list[Path]:
+    return sorted(KERNEL_HEADERS.glob("*.h"))
 
 
 def cdef_source(header: Path = INCLUDE / "micro" / "micro.h", seen: set[Path] | None = None) -> str:
@@ -27,11 +48,13 @@ def cdef_source(header: Path = INCLUDE / "micro" / "micro.h", seen: set[Path] | 
         return ""
     seen.add(header)
     text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.S)
-    out = []
+    out: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         include = _INCLUDE_RE.match(stripped)
-        if include:
+        if include and INCLUDE / include.group(1) == REGISTRY:  # the enum's X-macro list
+            out.extend(f"MICRO_K_{upper} = {id_}," for id_, upper, _ in registry())
+        elif include:
             out.append(cdef_source(INCLUDE / include.group(1), seen))
         elif stripped.startswith("#"):
             define = _DEFINE_RE.match(stripped)
@@ -89,11 +112,25 @@ typedef struct { uint64_t *step_ns; uint32_t n_steps; uint64_t started; } micro_
 static void micro_host_profile_hook(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
 """
 
+
+def full_cdef() -> str:
+    """micro.h and every kernel header (params structs, kernel entry points)."""
+    seen: set[Path] = set()
+    parts = [cdef_source(INCLUDE / "micro" / "micro.h", seen)]
+    parts += [cdef_source(header, seen) for header in kernel_headers()]
+    return "\n".join(parts)
+
+
+def includes() -> str:
+    headers = [INCLUDE / "micro" / "micro.h", *kernel_headers()]
+    return "".join(f'#include "{h.relative_to(INCLUDE)}"\n' for h in headers)
+
+
 ffibuilder = FFI()
-ffibuilder.cdef(cdef_source() + HOST_PROFILER_CDEF)
+ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    '#include "micro/micro.h"\n' + HOST_PROFILER,
+    includes() + HOST_PROFILER,
     sources=c_sources(),
     include_dirs=[str(INCLUDE.relative_to(ROOT))],
     extra_compile_args=compile_args(),

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ import numpy as np
 from ._ffi import lib
 from .boards import ROOT, Board, load_board
 from .errors import MicroError
-from .program import HEADER_FORMAT, HEADER_SIZE
+from .program import read_header, read_steps
 
 PLATFORM_DIR = ROOT / "firmware" / "platform"
 RUNNER_DIR = ROOT / "firmware" / "runner"
@@ -86,15 +85,12 @@ def kernel_names() -> dict[int, str]:
 
 def program_kernels(program: bytes) -> list[str]:
     """Names of the kernels a Program's steps use, sorted (reads its step table)."""
-    header = struct.unpack_from(HEADER_FORMAT, program)
-    n_steps, steps_offset = header[5], header[6]
     names = kernel_names()
     used = set()
-    for i in range(n_steps):
-        (kernel,) = struct.unpack_from("<I", program, steps_offset + 16 * i)
-        if kernel not in names:
-            raise FirmwareError(f"step {i} uses kernel id {kernel}, unknown to this runtime")
-        used.add(names[kernel])
+    for i, step in enumerate(read_steps(program)):
+        if step.kernel not in names:
+            raise FirmwareError(f"step {i} uses kernel id {step.kernel}, unknown to this runtime")
+        used.add(names[step.kernel])
     return sorted(used)
 
 
@@ -231,12 +227,12 @@ def export(
     micro_model.h, micro_model.c and micro_kernels.c into out_dir, for a project of one's own
     (firmware/example).
     """
-    header = struct.unpack_from(HEADER_FORMAT, program) if len(program) >= HEADER_SIZE else ()
-    if len(header) < 16 or header[0] != int(lib.MICRO_PROGRAM_MAGIC):
+    header = read_header(program)
+    if header.magic != int(lib.MICRO_PROGRAM_MAGIC):
         if check:
             raise FirmwareError("not a micro program (bad magic)")
-        header = (0,) * 16
-    arena_size, n_steps, n_inputs = header[4], header[5], header[9]
+        header = read_header(b"")
+    arena_size, n_steps, n_inputs = header.arena_size, header.n_steps, header.n_inputs
     kernels = program_kernels(program) if check else sorted(kernel_names().values())
     sets = [list(s) for s in input_sets] if input_sets else [[b""] * n_inputs]
     input_bytes = sum(len(data) for tensors in sets for data in tensors)

@@ -1,22 +1,62 @@
-"""The Program blob (format: csrc/include/micro/program.h): build and serialize.
+"""The Program blob (format: csrc/include/micro/program.h): build, serialize, read, seal.
 
 The blob is what runs, on the host through cffi and on a board from flash; it carries
-no Python objects. Sizes and offsets are little-endian uint32.
+no Python objects. Its header, steps and refs are the C structs themselves
+(micro_program_header_t, micro_step_t, micro_ref_t through cffi), never retyped here.
 """
 
 from __future__ import annotations
 
-import struct
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
-from ._ffi import lib
+from ._ffi import ffi, lib
 from .planner import align_up
 
-HEADER_FORMAT = "<16I"
-HEADER_SIZE = struct.calcsize(HEADER_FORMAT)
+HEADER_SIZE = ffi.sizeof("micro_program_header_t")
+STEP_SIZE = ffi.sizeof("micro_step_t")
+REF_SIZE = ffi.sizeof("micro_ref_t")
 REF_CONST = int(lib.MICRO_REF_CONST)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
+# The checksum field, and where the bytes it covers start (right after it).
+_CRC_AT = ffi.offsetof("micro_program_header_t", "crc32")
+_CRC_FROM = _CRC_AT + ffi.sizeof("uint32_t")
+
+
+def read_header(program: bytes) -> Any:
+    """The header of `program` as a micro_program_header_t (fields by name). A blob shorter
+    than a header reads as zeros past its end (so its magic does not match)."""
+    header = ffi.new("micro_program_header_t *")
+    head = bytes(program[:HEADER_SIZE])
+    ffi.memmove(header, head, len(head))
+    return header[0]
+
+
+def read_steps(program: bytes) -> list[Any]:
+    """The step table of `program` as micro_step_t values (kernel, params, operands)."""
+    header = read_header(program)
+    at = header.steps_offset
+    blob = bytes(program[at : at + STEP_SIZE * header.n_steps])
+    steps = ffi.new("micro_step_t[]", header.n_steps)
+    ffi.memmove(steps, blob, len(blob))
+    return list(steps)
+
+
+def crc32(program: bytes | bytearray) -> int:
+    """The checksum micro_init expects in the header: CRC-32 of the bytes after it."""
+    return zlib.crc32(memoryview(program)[_CRC_FROM:]) & 0xFFFFFFFF
+
+
+def seal(program: bytes | bytearray) -> bytes:
+    """`program` with its header's checksum recomputed (after editing its bytes)."""
+    blob = bytearray(program)
+    blob[_CRC_AT:_CRC_FROM] = crc32(blob).to_bytes(4, "little")
+    return bytes(blob)
+
+
+def _struct_bytes(ctype: str, value: Any) -> bytes:
+    return bytes(ffi.buffer(ffi.new(ctype, value)))
 
 
 @dataclass
@@ -73,34 +113,31 @@ class ProgramWriter:
             refs.extend([var, init])
 
         steps_offset = HEADER_SIZE
-        refs_offset = steps_offset + 16 * len(step_rows)
-        data_offset = align_up(refs_offset + 8 * len(refs), DATA_ALIGN)
-        size = data_offset + len(self.data)
-        body = bytearray()
-        for row in step_rows:
-            body += struct.pack("<4I", *row)
-        for ref in refs:
-            body += struct.pack("<2I", *ref)
-        body += b"\0" * (data_offset - refs_offset - 8 * len(refs))
-        body += self.data
-        fields = [
-            int(lib.MICRO_PROGRAM_MAGIC),
-            int(lib.MICRO_PROGRAM_VERSION),
-            size,
-            0,
-            arena_size,
-            len(step_rows),
-            steps_offset,
-            len(refs),
-            refs_offset,
-            len(inputs),
-            inputs_first,
-            len(outputs),
-            outputs_first,
-            len(variables),
-            variables_first,
-            data_offset,
-        ]
-        blob = bytearray(struct.pack(HEADER_FORMAT, *fields)) + body
-        struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
-        return bytes(blob)
+        refs_offset = steps_offset + STEP_SIZE * len(step_rows)
+        data_offset = align_up(refs_offset + REF_SIZE * len(refs), DATA_ALIGN)
+        header = {
+            "magic": int(lib.MICRO_PROGRAM_MAGIC),
+            "version": int(lib.MICRO_PROGRAM_VERSION),
+            "size": data_offset + len(self.data),
+            "crc32": 0,  # sealed below
+            "arena_size": arena_size,
+            "n_steps": len(step_rows),
+            "steps_offset": steps_offset,
+            "n_refs": len(refs),
+            "refs_offset": refs_offset,
+            "n_inputs": len(inputs),
+            "inputs_first": inputs_first,
+            "n_outputs": len(outputs),
+            "outputs_first": outputs_first,
+            "n_variables": len(variables),
+            "variables_first": variables_first,
+            "data_offset": data_offset,
+        }
+        blob = bytearray(_struct_bytes("micro_program_header_t *", header))
+        if step_rows:
+            blob += _struct_bytes("micro_step_t[]", step_rows)
+        if refs:
+            blob += _struct_bytes("micro_ref_t[]", refs)
+        blob += b"\0" * (data_offset - len(blob))
+        blob += self.data
+        return seal(blob)

@@ -1,105 +1,54 @@
-"""Op resolver: which prepare function handles which operator. One line per op.
+"""Op resolver: which prepare function handles which operator.
 
-Entries name a function in micro/ops ("module.function"), imported on first use.
+Each op module in micro/ops registers its prepare functions with @prepares (ops/base.py);
+the resolver imports every op module once, on first use, and looks operators up in what
+they registered.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import pkgutil
 
+from . import ops
 from .errors import UnsupportedOpError
 from .model import Operator
-from .ops.base import PrepareFn
+from .ops.base import BUILTIN_OPS, CUSTOM_OPS, PrepareFn
 from .schema import BuiltinOperator as B
 
-# fmt: off
-BUILTINS: dict[int, str] = {
-    B.FULLY_CONNECTED: "fully_connected.prepare",
-    # convolutions
-    B.CONV_2D: "conv.prepare",
-    B.DEPTHWISE_CONV_2D: "depthwise_conv.prepare",
 
-    # pooling, reductions, softmax, logistic, tanh
-    B.AVERAGE_POOL_2D: "pooling.prepare_average",
-    B.MAX_POOL_2D: "pooling.prepare_max",
-    B.MEAN: "reduce.prepare_mean",
-    B.SUM: "reduce.prepare_sum",
-    B.REDUCE_MAX: "reduce.prepare_max",
-    B.REDUCE_MIN: "reduce.prepare_min",
-    B.SOFTMAX: "softmax.prepare",
-    B.LOGISTIC: "logistic_tanh.prepare_logistic",
-    B.TANH: "logistic_tanh.prepare_tanh",
+@functools.cache
+def op_modules() -> tuple[str, ...]:
+    """Import every module of micro.ops (which registers its operators); their names."""
+    names = tuple(sorted(m.name for m in pkgutil.iter_modules(ops.__path__)))
+    for name in names:
+        importlib.import_module(f"{ops.__name__}.{name}")
+    return names
 
-    # activations, quantize, elementwise arithmetic
-    B.ADD: "add.prepare_add",
-    B.SUB: "add.prepare_sub",
-    B.MUL: "mul.prepare",
-    B.RELU: "activations.prepare_relu",
-    B.RELU6: "activations.prepare_relu6",
-    B.LEAKY_RELU: "activations.prepare_leaky_relu",
-    B.HARD_SWISH: "activations.prepare_hard_swish",
-    B.PRELU: "activations.prepare_prelu",
-    B.QUANTIZE: "quantize.prepare_quantize",
-    B.DEQUANTIZE: "quantize.prepare_dequantize",
 
-    # data movement
-    B.RESHAPE: "reshape.prepare_reshape",
-    B.SQUEEZE: "reshape.prepare_squeeze",
-    B.EXPAND_DIMS: "reshape.prepare_expand_dims",
-    B.CONCATENATION: "concatenation.prepare",
-    B.PAD: "pad.prepare",
-    B.PADV2: "pad.prepare",
-    B.STRIDED_SLICE: "strided_slice.prepare",
-    B.TRANSPOSE: "transpose.prepare",
+def builtin_ops() -> dict[int, PrepareFn]:
+    op_modules()
+    return BUILTIN_OPS
 
-    # recurrent and more shape ops
-    B.SLICE: "slice.prepare",
-    B.SPLIT: "split.prepare_split",
-    B.SPLIT_V: "split.prepare_split_v",
-    B.PACK: "pack.prepare_pack",
-    B.UNPACK: "pack.prepare_unpack",
-    B.SVDF: "svdf.prepare",
-    B.UNIDIRECTIONAL_SEQUENCE_LSTM: "lstm.prepare",
 
-    # signal builtins
-    B.CAST: "cast.prepare",
-    B.DIV: "binary_s32.prepare_div",
-    B.MINIMUM: "binary_s32.prepare_minimum",
-    B.MAXIMUM: "binary_s32.prepare_maximum",
-
-}
-
-CUSTOM: dict[str, str] = {
-    # signal custom ops
-    "SignalWindow": "signal.window",
-    "SignalFftAutoScale": "signal.fft_auto_scale",
-    "SignalRfft": "signal.rfft",
-    "SignalEnergy": "signal.energy",
-    "SignalFilterBank": "signal.filter_bank",
-    "SignalFilterBankSquareRoot": "signal.filter_bank_square_root",
-    "SignalFilterBankSpectralSubtraction": "signal.filter_bank_spectral_subtraction",
-    "SignalPCAN": "signal.pcan",
-    "SignalFilterBankLog": "signal.filter_bank_log",
-
-}
-# fmt: on
+def custom_ops() -> dict[str, PrepareFn]:
+    op_modules()
+    return CUSTOM_OPS
 
 
 def supported() -> list[str]:
-    return sorted([B(code).name for code in BUILTINS] + list(CUSTOM))
-
-
-def _load(entry: str) -> PrepareFn:
-    module, function = entry.rsplit(".", 1)
-    fn: PrepareFn = getattr(importlib.import_module(f"micro.ops.{module}"), function)
-    return fn
+    return sorted([B(code).name for code in builtin_ops()] + list(custom_ops()))
 
 
 def lookup(op: Operator) -> PrepareFn:
-    entry = CUSTOM.get(op.custom_code) if op.custom_code else BUILTINS.get(op.builtin_code)
-    if entry is None:
+    if op.custom_code:
+        prepare = custom_ops().get(op.custom_code)
+    else:
+        prepare = builtin_ops().get(op.builtin_code)
+    if prepare is None:
         raise UnsupportedOpError(
             f"operator {op.index}: {op.name} (version {op.version}) is not supported; "
             f"micro supports: {', '.join(supported())}"
         )
-    return _load(entry)
+    return prepare

@@ -4,8 +4,6 @@ cases TFLM does not run (types or ranks beyond its kernels)."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +14,7 @@ from difftest import random_inputs, run_micro, run_sanitized
 
 import micro
 from micro._ffi import pack_params
+from micro.program import seal
 from micro.writer import ModelBuilder
 
 
@@ -106,5 +105,4 @@ def patched_program(model: bytes, **changes: Any) -> tuple[bytes, int]:
     at = bytes(blob).find(old, 64)
     assert at > 0 and bytes(blob).find(old, at + 1) < 0, "params not found exactly once"
     blob[at : at + len(old)] = new
-    struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
-    return bytes(blob), compiled.arena_size
+    return seal(blob), compiled.arena_size

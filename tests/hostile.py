@@ -11,36 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import struct
-import zlib
 
 import numpy as np
 import sanitized
 from difftest import random_inputs
 
 import micro
-from micro._ffi import ffi, lib
+from micro._ffi import lib
 from micro.interpreter import Runtime
+from micro.program import read_header, read_steps, seal
 
 HOSTILE = (0, 1, -1, 2, 7, 255, 256, 65535, 1 << 24, 2**31 - 1, -(2**31))
 
 
-def _seal(blob: bytearray) -> bytes:
-    struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
-    return bytes(blob)
-
-
 def hostile_programs(program: bytes) -> list[bytes]:
-    (n_steps, steps_offset) = struct.unpack_from("<2I", program, 20)
-    data_offset = struct.unpack_from("<I", program, 60)[0]
+    data_offset = read_header(program).data_offset
     variants = []
-    for s in range(n_steps):
-        kernel, params, _, _ = struct.unpack_from("<4I", program, steps_offset + 16 * s)
-        size = int(ffi.cast("const micro_kernel_t *", lib.micro_kernel_get(kernel)).params_size)
+    for step in read_steps(program):
+        size = int(lib.micro_kernel_get(step.kernel).params_size)
         for field in range(size // 4):
             for value in HOSTILE:
                 blob = bytearray(program)
-                struct.pack_into("<i", blob, data_offset + params + 4 * field, value)
-                variants.append(_seal(blob))
+                struct.pack_into("<i", blob, data_offset + step.params + 4 * field, value)
+                variants.append(seal(blob))
     return variants
 
 

@@ -7,7 +7,6 @@ never a crash, never a write outside its buffers (the sanitized C build checks t
 from __future__ import annotations
 
 import struct
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import micro
 from micro.compiler import compile_model
 from micro.interpreter import Runtime
 from micro.model import load_model
+from micro.program import read_header, seal
 
 MODELS = [
     "tflm/hello_world/hello_world_int8.tflite",
@@ -77,11 +77,6 @@ def _program(reference: Callable[[str], Path]) -> tuple[bytes, int]:
     return compiled.program, compiled.arena_size
 
 
-def _fix_crc(blob: bytearray) -> bytes:
-    struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
-    return bytes(blob)
-
-
 def test_corrupt_program_is_refused(reference: Callable[[str], Path]) -> None:
     program, arena = _program(reference)
     Runtime(program, arena)  # the intact program loads
@@ -104,7 +99,7 @@ def test_corrupt_program_with_valid_checksum_never_escapes(
     everything that would lead outside a buffer (in the sanitized build, nothing leaks)."""
     program, arena = _program(reference)
     rng = np.random.default_rng(99)
-    data_offset = struct.unpack_from("<I", program, 60)[0]
+    data_offset = read_header(program).data_offset
     refused = ran = 0
     for _ in range(400):
         blob = bytearray(program)
@@ -112,7 +107,7 @@ def test_corrupt_program_with_valid_checksum_never_escapes(
             pos = int(rng.integers(16, data_offset + 64))
             blob[pos] = int(rng.integers(0, 256))
         try:
-            rt = Runtime(_fix_crc(blob), arena)
+            rt = Runtime(seal(blob), arena)
             rt.invoke()
             ran += 1
         except micro.MicroError:
@@ -124,12 +119,12 @@ def test_corrupt_program_with_valid_checksum_never_escapes(
 def test_corrupt_programs_under_sanitizers(reference: Callable[[str], Path]) -> None:
     program, arena = _program(reference)
     rng = np.random.default_rng(7)
-    data_offset = struct.unpack_from("<I", program, 60)[0]
+    data_offset = read_header(program).data_offset
     inputs = [bytes(1)]
     for _ in range(150):
         blob = bytearray(program)
         for _ in range(int(rng.integers(1, 4))):
             blob[int(rng.integers(16, data_offset + 64))] = int(rng.integers(0, 256))
-        status, _, err = sanitized.run(_fix_crc(blob), arena, inputs)
+        status, _, err = sanitized.run(seal(blob), arena, inputs)
         assert status in (0,) or status >= 10, err  # 0 = ran, >= 10 = refused with a status
         assert "Sanitizer" not in err and "runtime error" not in err, err

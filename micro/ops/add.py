@@ -21,19 +21,22 @@ from ..quant import (
     quantize_multiplier_below_one,
     requantize,
 )
+from ..schema import BuiltinOperator as B
 from . import binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
-from .base import OpContext
+from .base import OpContext, prepares
 from .lut import INT8_INPUTS
 
 LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
 LEFT_SHIFT_INT16 = 15  # and of int16 inputs (TFLM's general-scale int16 path)
 
 
+@prepares(B.ADD)
 def prepare_add(ctx: OpContext) -> None:
     _prepare(ctx, subtract=False)
 
 
+@prepares(B.SUB)
 def prepare_sub(ctx: OpContext) -> None:
     _prepare(ctx, subtract=True)
 

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
-
-if TYPE_CHECKING:
-    from ..compiler import Compiler
 
 
 @dataclass(frozen=True)
@@ -32,11 +29,29 @@ class Operand:
 NONE = Operand("none")
 
 
+class Graph(Protocol):
+    """The graph being compiled, as an op's prepare may use it (the compiler provides it)."""
+
+    def tensor(self, index: int) -> Tensor:
+        """Tensor `index` of the subgraph; a bad index is a malformed model."""
+
+    def const_value(self, index: int) -> np.ndarray | None:
+        """The constant contents of tensor `index` (also through aliases), or None."""
+
+    def emit(
+        self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
+    ) -> None:
+        """Append a step running `kernel` for `op`."""
+
+    def alias(self, output: int, source: int) -> None:
+        """Tensor `output` is tensor `source`'s bytes under another shape."""
+
+
 class OpContext:
     """What an op's prepare sees: its operator, its tensors, and ways to emit steps."""
 
-    def __init__(self, compiler: Compiler, op: Operator) -> None:
-        self._compiler = compiler
+    def __init__(self, graph: Graph, op: Operator) -> None:
+        self._graph = graph
         self.op = op
         self.options: dict[str, Any] = op.options
 
@@ -55,16 +70,16 @@ class OpContext:
     def optional_input(self, i: int) -> Tensor | None:
         if i >= len(self.op.inputs) or self.op.inputs[i] < 0:
             return None
-        return self._compiler.tensor(self.op.inputs[i])
+        return self._graph.tensor(self.op.inputs[i])
 
     def output(self, i: int = 0) -> Tensor:
         if i >= len(self.op.outputs):
             raise self.malformed(f"output {i} is missing")
-        return self._compiler.tensor(self.op.outputs[i])
+        return self._graph.tensor(self.op.outputs[i])
 
     def value(self, tensor: Tensor) -> np.ndarray | None:
         """The constant contents of a tensor (also through aliases), or None."""
-        return self._compiler.const_value(tensor.index)
+        return self._graph.const_value(tensor.index)
 
     def const_input(self, i: int, what: str) -> np.ndarray:
         """Input i, which this op needs to be constant (a shape, axes, paddings, ...)."""
@@ -158,7 +173,7 @@ class OpContext:
     def emit(
         self, kernel: str, params: dict[str, Any], operands: Sequence[Operand], macs: int = 0
     ) -> None:
-        self._compiler.emit(self.op, kernel, params, list(operands), macs)
+        self._graph.emit(self.op, kernel, params, list(operands), macs)
 
     def alias(self, output: Tensor, source: Tensor) -> None:
         """`output` is `source`'s bytes under another shape (RESHAPE, SQUEEZE, ...)."""
@@ -167,7 +182,28 @@ class OpContext:
                 f"output {output.index} has {output.nbytes} bytes, input {source.index} "
                 f"has {source.nbytes}"
             )
-        self._compiler.alias(output.index, source.index)
+        self._graph.alias(output.index, source.index)
 
 
 PrepareFn = Callable[[OpContext], None]
+
+# The operator registry: builtin code or custom code -> prepare, filled by @prepares as the
+# op modules are imported (micro/resolver.py imports them all).
+BUILTIN_OPS: dict[int, PrepareFn] = {}
+CUSTOM_OPS: dict[str, PrepareFn] = {}
+
+
+def prepares(*ops: int | str) -> Callable[[PrepareFn], PrepareFn]:
+    """Register the decorated function as the prepare of these operators: BuiltinOperator
+    codes, or the custom_code strings of custom operators."""
+
+    def register(fn: PrepareFn) -> PrepareFn:
+        for op in ops:
+            table: dict[Any, PrepareFn] = CUSTOM_OPS if isinstance(op, str) else BUILTIN_OPS
+            key = op if isinstance(op, str) else int(op)
+            if key in table:
+                raise RuntimeError(f"operator {op!r} is registered twice")
+            table[key] = fn
+        return fn
+
+    return register

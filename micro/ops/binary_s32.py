@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from ..quant import activation_range_float
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 # MICRO_BINARY_* in csrc/include/micro/kernels/binary_s32.h
 OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "minimum": 4, "maximum": 5}
@@ -63,16 +64,19 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
     ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
 
 
+@prepares(B.DIV)
 def prepare_div(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name != "int32":
         raise ctx.unsupported(f"DIV of {ctx.input(0).dtype.name}: only int32 is supported")
     prepare_int32(ctx, "div")
 
 
+@prepares(B.MINIMUM)
 def prepare_minimum(ctx: OpContext) -> None:
     prepare_int32(ctx, "minimum")
 
 
+@prepares(B.MAXIMUM)
 def prepare_maximum(ctx: OpContext) -> None:
     prepare_int32(ctx, "maximum")
 

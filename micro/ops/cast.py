@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 # MICRO_CAST_* in csrc/include/micro/kernels/cast.h
 _TYPES = {"int8": 0, "int16": 1, "int32": 2, "uint32": 3, "float32": 4, "bool": 5}
 
 
+@prepares(B.CAST)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

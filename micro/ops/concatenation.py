@@ -12,12 +12,14 @@ import math
 
 from ..model import Tensor
 from ..schema import ActivationFunctionType
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("bool", "int8", "int16", "int32", "int64", "float32")
 
 
+@prepares(B.CONCATENATION)
 def prepare(ctx: OpContext) -> None:
     if ctx.n_inputs < 1:
         raise ctx.malformed("has no inputs")

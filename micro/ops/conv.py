@@ -15,8 +15,9 @@ import numpy as np
 from .._ffi import lib
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
+from ..schema import BuiltinOperator as B
 from ._shapes import Window, compute_padding
-from .base import OpContext
+from .base import OpContext, prepares
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
+@prepares(B.CONV_2D)
 def prepare(ctx: OpContext) -> None:
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape

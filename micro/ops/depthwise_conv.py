@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 from .conv import (
     activation,
     check_output_shape,
@@ -21,6 +22,7 @@ from .conv import (
 )
 
 
+@prepares(B.DEPTHWISE_CONV_2D)
 def prepare(ctx: OpContext) -> None:
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape

@@ -7,9 +7,11 @@ import math
 import numpy as np
 
 from ..quant import activation_range_float, activation_range_int, quantize_multipliers
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 
+@prepares(B.FULLY_CONNECTED)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()

@@ -19,12 +19,14 @@ from collections.abc import Callable
 
 from .. import fixedpoint as fx
 from ..quant import round_half_away
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 from .lut import emit_lut
 
 INPUT_INTEGER_BITS = 4
 
 
+@prepares(B.LOGISTIC)
 def prepare_logistic(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -36,6 +38,7 @@ def prepare_logistic(ctx: OpContext) -> None:
     emit_lut(ctx, x, out, logistic_fn(*_input_quant(ctx)))
 
 
+@prepares(B.TANH)
 def prepare_tanh(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

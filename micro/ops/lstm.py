@@ -27,7 +27,8 @@ import numpy as np
 from ..model import Tensor
 from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16, wrap_int32
 from ..schema import ActivationFunctionType
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 # Tensor indices (TFLM's lstm_shared.h); gate order input, forget, cell, output.
 INPUT_WEIGHTS = (1, 2, 3, 4)
@@ -41,6 +42,7 @@ GATE_SCALE = 2.0**-12  # Q3.12: the gates' input
 UNIT_SCALE = 2.0**-15  # Q0.15: the gates' output
 
 
+@prepares(B.UNIDIRECTIONAL_SEQUENCE_LSTM)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((24,))
     x, out = ctx.input(0), ctx.output()

@@ -7,12 +7,14 @@ input1_scale * input2_scale / output_scale computed in double.
 from __future__ import annotations
 
 from ..quant import activation_range_int
+from ..schema import BuiltinOperator as B
 from . import _rescale, binary_s32
 from ._broadcast import MAX_BROADCAST_RANK, binary_layout
 from .add import prepare_float
-from .base import OpContext
+from .base import OpContext, prepares
 
 
+@prepares(B.MUL)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 from ..model import Tensor
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy
-from .base import OpContext
+from .base import OpContext, prepares
 
 
+@prepares(B.PACK)
 def prepare_pack(ctx: OpContext) -> None:
     n = ctx.n_inputs
     ctx.check_io_count((n,))
@@ -35,6 +37,7 @@ def prepare_pack(ctx: OpContext) -> None:
         )
 
 
+@prepares(B.UNPACK)
 def prepare_unpack(ctx: OpContext) -> None:
     n = len(ctx.op.outputs)
     ctx.check_io_count((1,), n)

@@ -12,14 +12,16 @@ import math
 
 import numpy as np
 
+from ..schema import BuiltinOperator as B
 from ._copy import check_types, int_values
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("int8", "int16", "int32", "float32")
 MAX_DIMS = 5  # TFLM's PadKernelMaxDimensionCount
 MAX_PAD_DIMS = 6  # MICRO_PAD_MAX_DIMS
 
 
+@prepares(B.PAD, B.PADV2)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2, 3))
     x, out = ctx.input(0), ctx.output()

@@ -8,14 +8,17 @@ quantization, and the average divides by the number of taps inside the input.
 from __future__ import annotations
 
 from ..quant import activation_range_int
+from ..schema import BuiltinOperator as B
 from ._shapes import compute_padding
-from .base import OpContext
+from .base import OpContext, prepares
 
 
+@prepares(B.AVERAGE_POOL_2D)
 def prepare_average(ctx: OpContext) -> None:
     _prepare(ctx, "average_pool_s8")
 
 
+@prepares(B.MAX_POOL_2D)
 def prepare_max(ctx: OpContext) -> None:
     _prepare(ctx, "max_pool_s8")
 

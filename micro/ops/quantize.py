@@ -15,8 +15,9 @@ import numpy as np
 
 from ..model import Tensor
 from ..quant import requantize
+from ..schema import BuiltinOperator as B
 from . import _rescale
-from .base import OpContext
+from .base import OpContext, prepares
 from .lut import byte_values, emit_table
 
 # (input dtype, output dtype) pairs TFLM requantizes between; 8-bit pairs are tables.
@@ -33,6 +34,7 @@ _WIDE_PAIRS = {
 _DEQUANTIZE_TYPES = {"int8": 0, "uint8": 1, "int16": 2}  # MICRO_DEQUANTIZE_S8, _U8, _S16
 
 
+@prepares(B.QUANTIZE)
 def prepare_quantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -74,6 +76,7 @@ def prepare_quantize(ctx: OpContext) -> None:
     ctx.emit("requantize_int", params, [ctx.ref(x), ctx.ref(out)])
 
 
+@prepares(B.DEQUANTIZE)
 def prepare_dequantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

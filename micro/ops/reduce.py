@@ -26,7 +26,8 @@ import numpy as np
 from ..fixedpoint import wrap32
 from ..model import Tensor
 from ..quant import quantize_multiplier
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 MAX_DIMS = 8  # MICRO_REDUCE_MAX_DIMS
 
@@ -48,18 +49,22 @@ class Reduction:
         )
 
 
+@prepares(B.MEAN)
 def prepare_mean(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=True)
 
 
+@prepares(B.SUM)
 def prepare_sum(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=False)
 
 
+@prepares(B.REDUCE_MAX)
 def prepare_max(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=False)
 
 
+@prepares(B.REDUCE_MIN)
 def prepare_min(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=True)
 

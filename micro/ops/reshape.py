@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 
 from ..model import Tensor
+from ..schema import BuiltinOperator as B
 from ._copy import MOVABLE_DTYPES, check_types, int_values
-from .base import OpContext
+from .base import OpContext, prepares
 
 
 def _alias(ctx: OpContext, x: Tensor, out: Tensor) -> None:
@@ -34,11 +35,13 @@ def _unquantized(t: Tensor) -> bool:
     return t.quant is None or len(t.quant.scale) == 0
 
 
+@prepares(B.RESHAPE)
 def prepare_reshape(ctx: OpContext) -> None:
     ctx.check_io_count((1, 2))
     _alias(ctx, ctx.input(0), ctx.output())
 
 
+@prepares(B.SQUEEZE)
 def prepare_squeeze(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -62,6 +65,7 @@ def prepare_squeeze(ctx: OpContext) -> None:
     _alias(ctx, x, out)
 
 
+@prepares(B.EXPAND_DIMS)
 def prepare_expand_dims(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

@@ -16,7 +16,7 @@ import numpy as np
 from .. import flexbuffers
 from ..errors import ModelError
 from ..model import Tensor
-from .base import OpContext
+from .base import OpContext, prepares
 
 INT32_MASK = 0xFFFFFFFF
 RFFT_MAX_STAGES = 16  # MICRO_SIGNAL_RFFT_MAX_STAGES
@@ -58,6 +58,7 @@ def _size(tensor: Tensor) -> int:
 # -- SignalWindow -------------------------------------------------------------------------
 
 
+@prepares("SignalWindow")
 def window(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -79,6 +80,7 @@ def window(ctx: OpContext) -> None:
 # -- SignalFftAutoScale -------------------------------------------------------------------
 
 
+@prepares("SignalFftAutoScale")
 def fft_auto_scale(ctx: OpContext) -> None:
     ctx.check_io_count((1,), outputs=2)
     x, out, scale = ctx.input(0), ctx.output(0), ctx.output(1)
@@ -132,6 +134,7 @@ def rfft_super_twiddles(half: int) -> np.ndarray:
     return np.array(pairs, dtype=np.int16).reshape(-1)
 
 
+@prepares("SignalRfft")
 def rfft(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -181,6 +184,7 @@ def rfft(ctx: OpContext) -> None:
 # -- SignalEnergy -------------------------------------------------------------------------
 
 
+@prepares("SignalEnergy")
 def energy(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -203,6 +207,7 @@ def energy(ctx: OpContext) -> None:
 # -- SignalFilterBank ---------------------------------------------------------------------
 
 
+@prepares("SignalFilterBank")
 def filter_bank(ctx: OpContext) -> None:
     ctx.check_io_count((6,))
     x, out = ctx.input(0), ctx.output()
@@ -251,6 +256,7 @@ def filter_bank(ctx: OpContext) -> None:
 # -- SignalFilterBankSquareRoot -----------------------------------------------------------
 
 
+@prepares("SignalFilterBankSquareRoot")
 def filter_bank_square_root(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, bits, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -284,6 +290,7 @@ _SPECTRAL_KEYS = (
 )
 
 
+@prepares("SignalFilterBankSpectralSubtraction")
 def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
     ctx.check_io_count((1,), outputs=2)
     x, out, noise = ctx.input(0), ctx.output(0), ctx.output(1)
@@ -324,6 +331,7 @@ def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
 # -- SignalPCAN ---------------------------------------------------------------------------
 
 
+@prepares("SignalPCAN")
 def pcan(ctx: OpContext) -> None:
     ctx.check_io_count((3,))
     x, noise, lut, out = ctx.input(0), ctx.input(1), ctx.input(2), ctx.output()
@@ -364,6 +372,7 @@ def log_lut() -> np.ndarray:
 LN2_Q16 = round(math.log(2) * 65536)
 
 
+@prepares("SignalFilterBankLog")
 def filter_bank_log(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy, row_major_strides
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("bool", "int8", "int16", "int32", "float32")
 
 
+@prepares(B.SLICE)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((3,))
     x, out = ctx.input(0), ctx.output()

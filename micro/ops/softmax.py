@@ -16,11 +16,13 @@ import numpy as np
 
 from .. import fixedpoint as fx
 from ..quant import round_half_away
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 SCALED_DIFF_INTEGER_BITS = 5
 
 
+@prepares(B.SOFTMAX)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 
 from ..model import Tensor
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy, int_values
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("int8", "int16", "int32", "float32")
 
 
+@prepares(B.SPLIT)
 def prepare_split(ctx: OpContext) -> None:
     """SPLIT(axis, input): num_splits outputs of equal size."""
     n = len(ctx.op.outputs)
@@ -29,6 +31,7 @@ def prepare_split(ctx: OpContext) -> None:
     _emit(ctx, x, axis, [x.shape[axis] // n] * n)
 
 
+@prepares(B.SPLIT_V)
 def prepare_split_v(ctx: OpContext) -> None:
     """SPLIT_V(input, size_splits, axis): outputs of the sizes their shapes give."""
     n = len(ctx.op.outputs)

@@ -17,9 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..quant import quantize_multiplier, wrap_int32
-from .base import OpContext
+from ..schema import BuiltinOperator as B
+from .base import OpContext, prepares
 
 
+@prepares(B.SVDF)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((5,))
     x, wf, wt, state, out = (

@@ -3,12 +3,14 @@ copy reads with the input's stride of perm[k] and writes the output row-major.""
 
 from __future__ import annotations
 
+from ..schema import BuiltinOperator as B
 from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy, int_values, row_major_strides
-from .base import OpContext
+from .base import OpContext, prepares
 
 DTYPES = ("bool", "int8", "int16", "int32", "float32")
 
 
+@prepares(B.TRANSPOSE)
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +34,7 @@ from ..boards import ROOT, Board
 from ..compiler import CompiledModel, compile_model
 from ..errors import MicroError
 from ..model import load_model
+from ..program import read_header
 from .features import bundled_preprocessor
 from .frontend import FrontendParams
 from .pipeline import Listener
@@ -224,7 +224,7 @@ def export(
     scale_num, scale_den = _fraction(scale, "the scores' scale", 1 << 40)
 
     programs = {"features": features.program, "model": keywords.program}
-    arenas = {name: struct.unpack_from("<I", p, 16)[0] for name, p in programs.items()}
+    arenas = {name: read_header(p).arena_size for name, p in programs.items()}
     clip_bytes = sum(2 * len(a) for _, a in clips)
     firmware.check_fit(
         board,

@@ -4,7 +4,6 @@ a model too big for a board is refused before anything is built, with the number
 from __future__ import annotations
 
 import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,11 @@ from models import fully_connected_chain
 import micro
 from micro import firmware
 from micro.boards import load_board
-
-HEADER = struct.Struct("<16I")
+from micro.program import HEADER_SIZE, ProgramWriter, read_header, seal
 
 
 def _program() -> bytes:
     return micro.Interpreter.from_bytes(fully_connected_chain(0)).compiled.program
-
-
-def _with_crc(blob: bytearray) -> bytes:
-    struct.pack_into("<I", blob, 12, zlib.crc32(bytes(blob[16:])) & 0xFFFFFFFF)
-    return bytes(blob)
 
 
 def _run(program: bytes, tmp_path: Path) -> firmware.Run:
@@ -45,10 +38,10 @@ def test_operand_outside_the_arena_is_refused_despite_a_valid_crc(
     toolchain: None, tmp_path: Path
 ) -> None:
     blob = bytearray(_program())
-    fields = HEADER.unpack_from(blob)
-    refs_offset = fields[8]
-    struct.pack_into("<I", blob, refs_offset, fields[4] + 8)  # first operand past the arena
-    run = _run(_with_crc(blob), tmp_path)
+    header = read_header(blob)
+    # the first operand's offset, past the arena
+    struct.pack_into("<I", blob, header.refs_offset, header.arena_size + 8)
+    run = _run(seal(blob), tmp_path)
     assert run.init_status == int(micro._ffi.lib.MICRO_ERR_LAYOUT), run.log
     assert "step=0 " in run.log and not run.outputs
 
@@ -61,8 +54,17 @@ def test_model_too_big_for_the_board_is_refused_before_building(tmp_path: Path) 
     assert "mps2-an385" in message and "RAM" in message and f"{board.ram_size:,} B" in message
     with pytest.raises(firmware.FirmwareError, match="flash: program 4,194,304 B"):
         firmware.export(
-            struct.pack("<16I", 0x5243494D, 1, 64, 0, 8, *[0] * 11) + bytes(4 * 1024 * 1024 - 64),
+            _huge_program(4 * 1024 * 1024),
             board,
             tmp_path,
         )
     assert not (tmp_path / "platformio.ini").exists()
+
+
+def _huge_program(size: int) -> bytes:
+    """A valid empty program of `size` bytes (constant padding), arena 8 bytes."""
+    writer = ProgramWriter()
+    writer.add_data(bytes(size - HEADER_SIZE))
+    program = writer.serialize(8, [], [], [])
+    assert len(program) == size
+    return program

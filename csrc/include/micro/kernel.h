@@ -30,55 +30,11 @@ typedef struct {
     uint32_t n_operands;    /* exact operand count */
 } micro_kernel_t;
 
-/* Kernel ids are part of the program format: never renumber, only append. */
+/* Kernel ids, one per line of micro/kernels.def (part of the program format). */
 typedef enum {
-    MICRO_K_FULLY_CONNECTED_S8 = 1,
-    MICRO_K_FULLY_CONNECTED_F32 = 2,
-
-    /* convolutions: 10-14 */
-    MICRO_K_CONV_S8 = 10,
-    MICRO_K_DEPTHWISE_CONV_S8 = 11,
-
-    /* pooling, reductions, softmax, logistic, tanh: 15-24 */
-    MICRO_K_AVERAGE_POOL_S8 = 15,
-    MICRO_K_MAX_POOL_S8 = 16,
-    MICRO_K_MEAN_S8 = 17,
-    MICRO_K_SOFTMAX_S8 = 18,
-    MICRO_K_LUT_S8 = 19,
-    MICRO_K_REDUCE_MINMAX_S8 = 20,
-
-    /* activations, quantize, elementwise arithmetic: 25-39 */
-    MICRO_K_ADD_S8 = 26,
-    MICRO_K_MUL_S8 = 27,
-    MICRO_K_QUANTIZE_F32 = 28,
-    MICRO_K_DEQUANTIZE_F32 = 29,
-    MICRO_K_REQUANTIZE_INT = 30,
-    MICRO_K_BINARY_F32 = 31,
-    MICRO_K_ADD_S16 = 32,
-    MICRO_K_LEAKY_RELU_S16 = 33,
-    MICRO_K_PRELU_S8 = 34,
-
-    /* data movement: concatenation, pad, slice, transpose, copy: 40-54 */
-    MICRO_K_STRIDED_COPY = 40,
-    MICRO_K_PAD = 41,
-
-    /* recurrent (SVDF, LSTM) and more shape ops: 96-111 */
-    MICRO_K_SVDF_S8 = 96,
-    MICRO_K_LSTM_S8 = 97,
-
-    /* signal (speech front end) and its builtins: 64-95 */
-    MICRO_K_SIGNAL_WINDOW_S16 = 64,
-    MICRO_K_SIGNAL_FFT_AUTO_SCALE_S16 = 65,
-    MICRO_K_SIGNAL_RFFT_S16 = 66,
-    MICRO_K_SIGNAL_ENERGY_S16 = 67,
-    MICRO_K_SIGNAL_FILTER_BANK_U32 = 68,
-    MICRO_K_SIGNAL_FILTER_BANK_SQRT_U64 = 69,
-    MICRO_K_SIGNAL_SPECTRAL_SUBTRACTION_U32 = 70,
-    MICRO_K_SIGNAL_PCAN_U32 = 71,
-    MICRO_K_SIGNAL_FILTER_BANK_LOG_U32 = 72,
-    MICRO_K_CAST = 73,
-    MICRO_K_BINARY_S32 = 74,
-
+#define MICRO_KERNEL(id, NAME, name) MICRO_K_##NAME = id,
+#include "micro/kernels.def"
+#undef MICRO_KERNEL
     MICRO_K_COUNT = 128
 } micro_kernel_id_t;
 

@@ -18,55 +18,6 @@
 #include "micro/status.h"
 #include "micro/program.h"
 #include "micro/kernel.h"
-#include "micro/kernels/fully_connected_s8.h"
-#include "micro/kernels/fully_connected_f32.h"
-#include "micro/kernels/fully_connected_s8_dsp.h"
-/* convolutions */
-#include "micro/kernels/conv_s8.h"
-#include "micro/kernels/depthwise_conv_s8.h"
-#include "micro/kernels/conv_s8_dsp.h"
-#include "micro/kernels/depthwise_conv_s8_dsp.h"
-
-/* pooling, reductions, softmax, logistic, tanh */
-#include "micro/kernels/average_pool_s8.h"
-#include "micro/kernels/max_pool_s8.h"
-#include "micro/kernels/mean_s8.h"
-#include "micro/kernels/softmax_s8.h"
-#include "micro/kernels/lut_s8.h"
-#include "micro/kernels/reduce_minmax_s8.h"
-
-/* activations, quantize, elementwise arithmetic */
-#include "micro/kernels/add_s8.h"
-#include "micro/kernels/mul_s8.h"
-#include "micro/kernels/quantize_f32.h"
-#include "micro/kernels/dequantize_f32.h"
-#include "micro/kernels/requantize_int.h"
-#include "micro/kernels/binary_f32.h"
-#include "micro/kernels/add_s16.h"
-#include "micro/kernels/leaky_relu_s16.h"
-#include "micro/kernels/prelu_s8.h"
-
-/* data movement */
-#include "micro/kernels/strided_copy.h"
-#include "micro/kernels/pad.h"
-
-/* recurrent and more shape ops */
-#include "micro/kernels/svdf_s8.h"
-#include "micro/kernels/lstm_s8.h"
-
-/* signal */
-#include "micro/kernels/signal_window_s16.h"
-#include "micro/kernels/signal_fft_auto_scale_s16.h"
-#include "micro/kernels/signal_rfft_s16.h"
-#include "micro/kernels/signal_energy_s16.h"
-#include "micro/kernels/signal_filter_bank_u32.h"
-#include "micro/kernels/signal_filter_bank_sqrt_u64.h"
-#include "micro/kernels/signal_spectral_subtraction_u32.h"
-#include "micro/kernels/signal_pcan_u32.h"
-#include "micro/kernels/signal_filter_bank_log_u32.h"
-#include "micro/kernels/cast.h"
-#include "micro/kernels/binary_s32.h"
-
 
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */
 typedef void (*micro_step_hook_fn)(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
