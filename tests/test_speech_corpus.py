@@ -145,3 +145,20 @@ def test_augmented_copies_are_one_second_int16() -> None:
         assert np.abs(out).max() > 0
         silence = realdata.silence_example(rng, [np.ones(20000) * 100.0])
         assert silence.shape == (16000,)
+
+
+def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Path) -> None:
+    """`micro speech train --words up,down`: 'up' is recorded here, 'down' is not; yes and no
+    become unknown words; the card says which keyword had recordings."""
+    from micro.speech import card
+
+    _tree(tmp_path, ["0a1b2c3d"], ["%08x" % (0x10000000 * i + 7) for i in range(1, 9)])
+    labels = ["silence", "unknown", "up", "down"]
+    cfg = realdata.RealConfig(tmp_path, frozenset({"0a1b2c3d"}), keyword_copies=3)
+    data = realdata.build(cfg, labels, lambda clip: np.zeros((49, 40), np.int8))
+    assert data.counts["up"] == 3 * len([f for f in data.files_train if f.startswith("up/")])
+    assert data.counts["down"] == 0 and data.counts["unknown"] > 0
+    assert set(data.val_words) <= {"yes", "no", "up", "bed", ""}
+    assert not [f for f in data.files_train + data.files_val if "0a1b2c3d" in f]
+    sources = card.sources(data, tmp_path, ["up", "down"])["keywords"]
+    assert sources == {"up": "recorded + synthetic", "down": "synthetic only"}

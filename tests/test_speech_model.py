@@ -56,7 +56,8 @@ def test_card_matches_model() -> None:
     assert set(held["per_class"]) == set(LABELS)
     assert report["held_out"]["voice_count"] > 0
     sc = report["sources"]["speech_commands"]
-    assert sc["commit"] == "c66f6b0d78fe9218f6de9d07189691cfae077bee" and sc["licence"] == "CC BY 4.0"
+    assert sc["commit"] == "c66f6b0d78fe9218f6de9d07189691cfae077bee"
+    assert sc["licence"] == "CC BY 4.0"
     listed = (DATA / "yes_no.files.txt").read_text().splitlines()
     assert sc["train_files"] == len([f for f in listed if not f.startswith("noise: ")])
     demo = report["validation_speakers"]["demo"]
@@ -165,7 +166,7 @@ def test_silence_and_placement_make_one_second_int16_clips() -> None:
 
 
 def test_held_out_voices_never_train() -> None:
-    from micro.speech import train
+    from micro.speech import synthset as train
 
     voices = [
         synth.Voice("espeak", "en-us"),

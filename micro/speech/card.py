@@ -96,12 +96,14 @@ def write(
         out.with_suffix(".files.txt").write_text("\n".join(lines) + "\n")
 
 
-def sources(real: RealSet | None, data: Path | None, words: Sequence[str]) -> dict[str, Any]:
+def sources(
+    real: RealSet | None, data: Path | None, words: Sequence[str], synthetic: bool = True
+) -> dict[str, Any]:
     """Where each keyword's training speech came from, and the recorded sets' credits."""
-    per_word = {
-        w: "recorded + synthetic" if real and real.counts.get(w) else "synthetic only"
-        for w in words
-    }
+    recorded = {w for w in words if real is not None and real.counts.get(w)}
+    kinds = {(True, True): "recorded + synthetic", (True, False): "recorded only"}
+    kinds.update({(False, True): "synthetic only", (False, False): "none"})
+    per_word = {w: kinds[w in recorded, synthetic] for w in words}
     info: dict[str, Any] = {"keywords": per_word}
     if real is not None and data is not None:
         info["speech_commands"] = {

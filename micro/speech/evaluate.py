@@ -133,14 +133,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the reserved speakers (held out: report, never tune) or the validation ones",
     )
     p.add_argument("--validation-fraction", type=float, default=0.3)
+    p.add_argument(
+        "--noise",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="recorded noise folders (with --speakers validation: their validation files)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     args = p.parse_args(argv)
     reserved = corpus.read_reserved(args.reserved)
-    if args.speakers == "reserved":
+    if args.speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
         clips = corpus.reserved_only(args.data, reserved)
-    else:
+        silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(args.data)])
+    else:  # the validation side of the recorded noise, cut into one-second pieces
         clips = corpus.split(corpus.scan(args.data, reserved), args.validation_fraction)[1]
-    silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(args.data)])
+        paths = [p for d in args.noise for p in corpus.noise_files(d)]
+        noise = corpus.load_noise(
+            [p for p in paths if corpus.is_validation(p.stem, args.validation_fraction)]
+        )
+        silence = [n[i : i + 16000] for n in noise for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
     model = Path(args.model).read_bytes()
