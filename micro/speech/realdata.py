@@ -29,8 +29,8 @@ class RealConfig:
     noise: tuple[Path, ...] = ()
     validation_fraction: float = 0.3
     keyword_copies: int = 16
-    unknown_copies: int = 2
-    silence_per_file_second: float = 2.0  # train silence excerpts per second of noise
+    unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
+    silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
     seed: int = 4321
 
 
