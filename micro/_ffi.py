@@ -14,7 +14,16 @@ except ImportError as exc:  # pragma: no cover - only on a broken install
         "(or `pip install -e .` in a checkout), which compiles csrc/ with cffi"
     ) from exc
 
-__all__ = ["ffi", "kernel_id", "lib", "pack_params", "status_message"]
+__all__ = [
+    "ffi",
+    "kernel_access",
+    "kernel_id",
+    "lib",
+    "operand_slots",
+    "pack_params",
+    "scratch_size",
+    "status_message",
+]
 
 
 def kernel_id(name: str) -> int:
@@ -23,6 +32,11 @@ def kernel_id(name: str) -> int:
     if value is None:
         raise KeyError(f"no C kernel named {name!r} (MICRO_K_{name.upper()} is not defined)")
     return int(value)
+
+
+def kernel_access(name: str) -> str:
+    """The kernel's operand access letters from the C registry (kernels.def)."""
+    return str(ffi.string(lib.micro_kernel_access(kernel_id(name))).decode())
 
 
 def pack_params(kernel: str, params: dict[str, Any]) -> bytes:
@@ -38,8 +52,25 @@ def pack_params(kernel: str, params: dict[str, Any]) -> bytes:
         raise TypeError(
             f"params for {kernel}: missing {sorted(missing)}, unexpected {sorted(extra)}"
         )
-    struct = ffi.new(f"micro_{kernel}_params_t *", params)
-    return bytes(ffi.buffer(struct))
+    return bytes(ffi.buffer(_params(kernel, params)))
+
+
+def _params(kernel: str, params: dict[str, Any]) -> Any:
+    return ffi.new(f"micro_{kernel}_params_t *", params)
+
+
+def operand_slots(kernel: str) -> list[str]:
+    """The kernel's operand slots in a step's order: the enum micro_<kernel>_operand_t, as
+    lowercase names (MICRO_CONV_S8_FILTER -> "filter")."""
+    prefix = f"MICRO_{kernel.upper()}_"
+    values = ffi.typeof(f"micro_{kernel}_operand_t").relements
+    slots = sorted((v, n) for n, v in values.items() if n != prefix + "N_OPERANDS")
+    return [n[len(prefix) :].lower() for _, n in slots]
+
+
+def scratch_size(kernel: str, params: dict[str, Any]) -> int:
+    """Bytes of scratch the kernel needs with these params: micro_<kernel>_scratch_size()."""
+    return int(getattr(lib, f"micro_{kernel}_scratch_size")(_params(kernel, params)))
 
 
 def status_message(status: int) -> str:

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from . import resolver
-from ._ffi import kernel_id, pack_params
+from ._ffi import kernel_access, kernel_id, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand
 from .planner import Buffer, Plan, plan
-from .program import ProgramWriter, Step
+from .program import ProgramWriter, Step, check_arena_size
 
 
 @dataclass
@@ -57,7 +57,8 @@ class CompiledModel:
     buffer_of: dict[int, Buffer] = field(default_factory=dict)
 
     @property
-    def arena_size(self) -> int:
+    def arena_bytes_needed(self) -> int:
+        """Arena bytes the program needs (its plan's size); the budget is the caller's."""
         return self.plan.arena_size
 
     @property
@@ -66,12 +67,13 @@ class CompiledModel:
 
 
 class Compiler:
-    def __init__(self, model: Model, subgraph: int = 0) -> None:
+    def __init__(self, model: Model, subgraph: int = 0, keep_inputs: bool = False) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
         self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -107,23 +109,91 @@ class Compiler:
         except OverflowError as exc:
             raise ModelError(
                 f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
-                f"({exc}); the tensor shapes are too large or corrupt"
+                f"({exc}); the tensor shapes are too large or corrupt",
+                operator=op.index,
             ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
+
+    def _check_access(self, step: StepInfo) -> None:
+        """A step's operands against its kernel's access contract (kernels.def), which
+        micro_init enforces on the Program: refuse here, naming the operator, what it would
+        refuse. Run after every prepare, when all aliases (RESHAPE onto a variable) are known."""
+        where = f"operator {step.op_index} ({step.op_name})"
+        access = kernel_access(step.kernel)
+        if len(access) != len(step.operands):
+            raise UnsupportedOpError(
+                f"{where}: {step.kernel} takes {len(access)} operands, got {len(step.operands)}"
+            )
+        variables = {self.root(t.index) for t in self.graph.tensors if t.is_variable}
+        for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
+            variable = o.kind == "tensor" and self.root(o.tensor) in variables
+            allowed = {
+                "i": o.kind in ("tensor", "const"),
+                "c": o.kind == "const",
+                "o": o.kind == "tensor" and not variable,
+                "s": o.kind == "scratch",
+                "v": o.kind == "state" or variable,
+            }[letter]
+            if not allowed and o.kind != "none":
+                what = {
+                    "c": "constant data",
+                    "o": "a tensor that is no variable",
+                    "v": "a variable",
+                }
+                raise UnsupportedOpError(
+                    f"{where}: operand {j} of {step.kernel} must be {what.get(letter, letter)}, "
+                    f"got a {'variable ' if variable else ''}{o.kind}"
+                )
 
     def compile(self, arena_budget: int | None = None) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
         plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes."""
+        if arena_budget is not None:
+            check_arena_size(arena_budget)
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
             try:
                 prepare(ctx)
             except MicroError as exc:
-                if str(exc).startswith("operator "):
-                    raise
-                raise type(exc)(f"{ctx.where}: {exc}") from exc
+                if exc.operator is None:  # raised below the op (a helper, a reader): locate it
+                    exc.operator = op.index
+                    exc.args = (f"{ctx.where}: {exc}",)
+                raise
+        self._check_dataflow()  # after prepare: an op's own message is the more specific
+        for step in self.steps:
+            self._check_access(step)
         return self._serialize(*self._choose_plan(arena_budget))
+
+    def _check_dataflow(self) -> None:
+        """Every tensor an operator reads is a graph input, a constant, a variable or an
+        earlier operator's output, every output is written once and by one operator, and
+        every graph output is written: otherwise the result would be whatever the arena
+        held, or a step would write over what it reads."""
+        written = set(self.graph.inputs) | set(self._consts)
+        written |= {t.index for t in self.graph.tensors if t.is_variable}
+        for op in self.graph.operators:
+            for i in op.inputs:
+                if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) reads tensor {i} "
+                        f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
+                        f"a variable or the output of an earlier operator"
+                    )
+            for o in op.outputs:
+                if o in written:
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) writes tensor {o} "
+                        f"('{self.tensor(o).name}'), which is already a graph input, a "
+                        f"constant, a variable or written before: every output must be new"
+                    )
+                written.add(o)
+        for o in self.graph.outputs:
+            if o not in written:
+                raise ModelError(
+                    f"graph output tensor {o} ('{self.tensor(o).name}') is never written: no "
+                    f"operator produces it and it is not a graph input"
+                )
 
     def _choose_plan(
         self, arena_budget: int | None
@@ -168,7 +238,8 @@ class Compiler:
             tensor = self.tensor(index)
             if root in self._consts:
                 raise UnsupportedOpError(
-                    f"tensor {index} ('{tensor.name}') is constant but used as an activation"
+                    f"tensor {index} ('{tensor.name}') is constant but used as an activation",
+                    tensor=tensor.name,
                 )
             buf = buffers.get(root)
             if buf is None:
@@ -182,6 +253,8 @@ class Compiler:
 
         for i in self.graph.inputs:
             touch(i, 0, "input")
+            if self.keep_inputs:
+                touch(i, end)
         for t in self.graph.tensors:
             if t.is_variable:
                 touch(t.index, 0, "variable").last = end
@@ -281,7 +354,11 @@ def _variable_init(t: Tensor) -> bytes:
 
 
 def compile_model(
-    model: Model, subgraph: int = 0, arena_budget: int | None = None
+    model: Model, subgraph: int = 0, arena_budget: int | None = None, keep_inputs: bool = False
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan."""
-    return Compiler(model, subgraph).compile(arena_budget)
+    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan.
+
+    As in TFLM, an input's bytes may be reused once its last reader has run, so an input
+    must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
+    may need a larger arena)."""
+    return Compiler(model, subgraph, keep_inputs).compile(arena_budget)

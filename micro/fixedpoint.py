@@ -1,23 +1,42 @@
-"""gemmlowp-style fixed-point arithmetic on Python ints, bit for bit.
+"""gemmlowp-style fixed-point arithmetic, bit for bit: the host's one mirror of the C
+runtime's integer arithmetic (csrc/kernels/requant.h, csrc/kernels/fixedpoint.h).
 
-TFLM's reference kernels compute exp, logistic, tanh and reciprocals in gemmlowp's fixed
-point (fixedpoint/fixedpoint.h): a Qm value is an int32 with m integer bits and 31 - m
-fractional bits. micro uses these functions on the host to fill lookup tables that make the
-C kernels exact and fast (csrc/kernels/fixedpoint.h is the C twin of the few pieces that
-run on the device). Every function takes and returns int32 values as Python ints;
-additions wrap like the reference's int32 additions, products and power-of-two rescales
-round and saturate as gemmlowp's.
+TFLM's reference kernels requantize with MultiplyByQuantizedMultiplier and compute exp,
+logistic, tanh and reciprocals in gemmlowp's fixed point (fixedpoint/fixedpoint.h): a Qm
+value is an int32 with m integer bits and 31 - m fractional bits. micro uses these
+functions on the host to fill lookup tables and fold constants that make the C kernels
+exact and fast. The primitives (wrap32, high_mul, rounding_divide_by_pot,
+requantize) take Python ints or int64 numpy arrays (elementwise);
+the rest takes ints. Additions wrap like the reference's int32 additions, products and
+power-of-two rescales round and saturate as gemmlowp's.
 """
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+import numpy as np
+
 INT32_MIN = -(1 << 31)
 INT32_MAX = (1 << 31) - 1
 
+Int = TypeVar("Int", int, np.ndarray)
 
-def wrap32(x: int) -> int:
-    """x modulo 2^32 as a signed int32 (two's complement wrap)."""
-    return ((x + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+
+def _select(condition: Any, yes: Any, no: Any) -> Any:
+    """`yes` where `condition` holds, else `no` (elementwise for an array condition)."""
+    if isinstance(condition, np.ndarray):
+        return np.where(condition, yes, no)
+    return yes if condition else no
+
+
+def _int64(x: Int) -> Int:
+    return np.asarray(x, dtype=np.int64) if isinstance(x, np.ndarray) else x
+
+
+def wrap32(x: Int) -> Int:
+    """x modulo 2^32 as a signed int32 (two's complement wrap; arrays come back as int64)."""
+    return ((_int64(x) + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
 
 
 def _div_trunc(a: int, b: int) -> int:
@@ -26,21 +45,24 @@ def _div_trunc(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q
 
 
-def high_mul(a: int, b: int) -> int:
-    """SaturatingRoundingDoublingHighMul: round(a * b / 2^31), INT32_MIN^2 saturating."""
-    if a == INT32_MIN and b == INT32_MIN:
-        return INT32_MAX
-    ab = a * b
-    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
-    return _div_trunc(ab + nudge, 1 << 31)
+def high_mul(a: Int, b: int) -> Int:
+    """SaturatingRoundingDoublingHighMul: round(a * b / 2^31), INT32_MIN^2 saturating. The
+    nudge is 2^30 for a non-negative product, 1 - 2^30 for a negative one, then the
+    division truncates toward zero (as C's does)."""
+    ab = _int64(a) * b
+    s = ab + _select(ab >= 0, 1 << 30, 1 - (1 << 30))
+    high = _select(s >= 0, s >> 31, -((-s) >> 31))
+    saturated: Int = _select((a == INT32_MIN) & (b == INT32_MIN), INT32_MAX, high)
+    return saturated
 
 
-def rounding_divide_by_pot(x: int, exponent: int) -> int:
+def rounding_divide_by_pot(x: Int, exponent: int) -> Int:
     """RoundingDivideByPOT: x / 2^exponent, rounding half away from zero."""
+    x = _int64(x)
     mask = (1 << exponent) - 1
-    remainder = x & mask
-    threshold = (mask >> 1) + (1 if x < 0 else 0)
-    return (x >> exponent) + (1 if remainder > threshold else 0)
+    threshold = (mask >> 1) + (x < 0)
+    result: Int = (x >> exponent) + ((x & mask) > threshold)
+    return result
 
 
 def multiply_by_pot(x: int, exponent: int) -> int:
@@ -62,11 +84,12 @@ def rescale(x: int, src_bits: int, dst_bits: int) -> int:
     return multiply_by_pot(x, src_bits - dst_bits)
 
 
-def multiply_by_quantized_multiplier(x: int, multiplier: int, shift: int) -> int:
-    """TFLite's double-rounding MultiplyByQuantizedMultiplier (shift > 0: left)."""
+def requantize(x: Int, multiplier: int, shift: int) -> Int:
+    """TFLite's double-rounding MultiplyByQuantizedMultiplier (shift > 0: left): the C
+    runtime's micro_requantize. The left shift wraps to int32."""
     left = max(shift, 0)
     right = max(-shift, 0)
-    return rounding_divide_by_pot(high_mul(wrap32(x * (1 << left)), multiplier), right)
+    return rounding_divide_by_pot(high_mul(wrap32(_int64(x) << left), multiplier), right)
 
 
 def rounding_half_sum(a: int, b: int) -> int:

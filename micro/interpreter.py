@@ -15,8 +15,9 @@ import numpy as np
 
 from ._ffi import ffi, lib, status_message
 from .compiler import CompiledModel, TensorSlot, compile_model
-from .errors import ArenaTooSmallError, InputError, InvokeError, ProgramError
+from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
 from .model import load_model
+from .program import U32_MAX, check_arena_size
 
 _ALIGN = 64
 
@@ -32,6 +33,9 @@ class Runtime:
     """The C executor over one program and one arena (also used for raw program blobs)."""
 
     def __init__(self, program: bytes, arena_size: int) -> None:
+        check_arena_size(arena_size)
+        if len(program) > U32_MAX:
+            raise ProgramError(f"program of {len(program)} bytes: the format ends at 4 GiB")
         self.program = aligned_buffer(len(program))
         self.program[:] = np.frombuffer(program, dtype=np.uint8)
         self.arena = aligned_buffer(arena_size)
@@ -46,7 +50,11 @@ class Runtime:
         if status != lib.MICRO_OK:
             step = self._rt.error_step
             where = f" (step {step})" if step != 0xFFFFFFFF else ""
-            raise ProgramError(f"program rejected by the runtime{where}: {status_message(status)}")
+            error = ProgramError(
+                f"program rejected by the runtime{where}: {status_message(status)}"
+            )
+            error.step = step if step != 0xFFFFFFFF else None
+            raise error
 
     def invoke(self) -> None:
         status = lib.micro_invoke(self._rt)
@@ -71,27 +79,59 @@ class Interpreter:
     """Runs one model in an arena of a fixed size, bit-exact with TFLM's reference kernels."""
 
     def __init__(self, compiled: CompiledModel, arena_size: int | None = None) -> None:
-        needed = compiled.arena_size
+        needed = compiled.arena_bytes_needed
         if arena_size is None:
             arena_size = needed
+        check_arena_size(arena_size)
         if arena_size < needed:
             raise ArenaTooSmallError(needed, arena_size)
         self.compiled = compiled
-        self._runtime = Runtime(compiled.program, arena_size)
+        try:
+            self._runtime = Runtime(compiled.program, arena_size)
+        except ProgramError as exc:
+            if exc.step is None or exc.step >= len(compiled.steps):
+                raise
+            s = compiled.steps[exc.step]  # a model the compiler let through: name its op
+            raise ModelError(
+                f"operator {s.op_index} ({s.op_name}): the runtime refuses its {s.kernel} step "
+                f"({exc}); its shapes, strides, dilation or padding are outside what the "
+                f"kernel supports"
+            ) from exc
         self._arena = self._runtime.arena
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(path), arena_budget=arena_size), arena_size)
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        arena_size: int | None = None,
+        keep_inputs: bool = False,
+    ) -> Interpreter:
+        """`keep_inputs`: inputs survive invoke (see compile_model); by default, as in
+        TFLM, set them again before every invoke."""
+        model = load_model(path)
+        return cls(
+            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
+        )
 
     @classmethod
-    def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(data), arena_budget=arena_size), arena_size)
+    def from_bytes(
+        cls, data: bytes, arena_size: int | None = None, keep_inputs: bool = False
+    ) -> Interpreter:
+        model = load_model(data)
+        return cls(
+            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
+        )
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:
         slot = self._slot(self.compiled.inputs, index, "input")
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError) as exc:
+            raise InputError(
+                f"input {index} ('{slot.name}') is not an array ({exc}); pass a numpy array "
+                f"of shape {list(slot.shape)}"
+            ) from None
         if array.dtype != slot.dtype:
             raise InputError(
                 f"input {index} ('{slot.name}') expects dtype {slot.dtype.name}, got "
@@ -133,7 +173,7 @@ class Interpreter:
 
     def arena_used_bytes(self) -> int:
         """Bytes of the arena the model uses: an arena of this size always runs it."""
-        return self.compiled.arena_size
+        return self.compiled.arena_bytes_needed
 
     @property
     def lower_bound(self) -> int:

@@ -339,9 +339,12 @@ class _FlatReader:
 # -- the model --------------------------------------------------------------------------
 
 
-def _options(reader: _FlatReader, pos: int, table: schema.Table, where: str) -> dict[str, Any]:
-    """Builtin options by field name; absent strings/vectors become ""/()/b""."""
-    raw = reader.decode(pos, table, where)
+def _options(raw: dict[str, Any] | None, table: schema.Table) -> dict[str, Any]:
+    """Builtin options by field name, every field present: the decoded table `raw`, or with
+    no table (None) the schema defaults, as for every field the table leaves out. Absent
+    strings/vectors become ""/()/b""."""
+    if raw is None:  # no table: every field reads as left out
+        raw = {f.name: f.default if f.kind in _SCALARS else None for f in table.fields}
     options: dict[str, Any] = {}
     for f in table.fields:
         if f.deprecated:
@@ -589,15 +592,15 @@ class _ModelReader:
             spec = schema.options_spec(union, o[field + "_type"])
             if spec is not None:
                 found.append((spec, o[field]))
+        expected = schema.op_options(code.builtin_code)
         if not found:
-            return {}
+            return {} if expected is None else _options(None, expected.table)
         if len(found) > 1:
             self.r.fail(where, "has both builtin_options and builtin_options_2")
         spec, pos = found[0]
-        expected = schema.op_options(code.builtin_code)
         if expected is None or expected.table is not spec.table:
             wanted = "no options" if expected is None else expected.table.name
             self.r.fail(where, f"carries {spec.table.name}, but {code.name} takes {wanted}")
         if pos is None:
             self.r.fail(where, f"{spec.table.name} is announced but absent")
-        return _options(self.r, pos, spec.table, where)
+        return _options(self.r.decode(pos, spec.table, where), spec.table)

@@ -1,12 +1,13 @@
 """Arena planner: place every arena buffer at an offset so that buffers alive at the same
 time never overlap.
 
-Algorithm (greedy by size, as TFLM's GreedyMemoryPlanner, plus a second ordering):
+Algorithm (greedy, as TFLM's GreedyMemoryPlanner, over three orderings):
   1. Each buffer has a size and a lifetime [first, last] in step indices (inclusive).
-  2. Take the buffers in an order (largest first; ties by earlier first use).
+  2. Take the buffers in an order: largest first (TFLM's; ties by earlier first use),
+     longest-lived first, or by first use.
   3. Place each one at the lowest aligned offset where it overlaps no already-placed
      buffer whose lifetime intersects its own.
-  4. Repeat with a second order (longest-lived first) and keep the smaller arena.
+  4. Do this for each of the three orders and keep the smallest arena (the first on a tie).
   5. The lower bound is the largest sum of sizes alive at one step: no plan can do better.
 """
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from ._png import Canvas
 from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
@@ -91,7 +90,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
         "weight_bytes": weight_bytes,
         "program_bytes": len(compiled.program),
         "arena": {
-            "needed": compiled.arena_size,
+            "needed": compiled.arena_bytes_needed,
             "lower_bound": compiled.lower_bound,
             "activations": kinds["activations"],
             "scratch": kinds["scratch"],
@@ -241,60 +240,3 @@ def format_plan(data: dict[str, Any], width: int = 64) -> str:
             f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
         ]
     )
-
-
-_PALETTE = {
-    "input": (86, 156, 214),
-    "output": (214, 120, 86),
-    "tensor": (120, 180, 120),
-    "scratch": (200, 200, 90),
-    "variable": (170, 120, 200),
-}
-
-
-def draw_plan(data: dict[str, Any], path: str) -> None:
-    """Arena over time: x = step, y = offset; each buffer a box; peak and lower bound marked."""
-    width, height, left, top, bottom = 900, 520, 90, 40, 50
-    c = Canvas(width, height)
-    n = max(data["n_steps"], 1)
-    arena = max(data["arena_size"], 1)
-    plot_w, plot_h = width - left - 20, height - top - bottom
-
-    def x(step: float) -> int:
-        return left + int(step * plot_w / n)
-
-    def y(offset: float) -> int:
-        return top + plot_h - int(offset * plot_h / arena)
-
-    c.box(left, top, left + plot_w, top + plot_h, (245, 245, 245), (0, 0, 0))
-    for b in data["buffers"]:
-        color = _PALETTE.get(b["kind"], (150, 150, 150))
-        c.box(
-            x(b["first_step"]),
-            y(b["offset"] + b["size"]),
-            x(b["last_step"] + 1),
-            y(b["offset"]) + 1,
-            color,
-            (40, 40, 40),
-        )
-    lb = y(data["lower_bound"])
-    for xx in range(left, left + plot_w, 6):
-        c.hline(xx, xx + 3, lb, (200, 0, 0))
-    peak = data["peak_step"]
-    c.vline(x(peak + 0.5), top, top + plot_h, (200, 0, 0))
-    c.text(
-        left,
-        8,
-        f"ARENA {data['arena_size']} B  LOWER BOUND {data['lower_bound']} B  PEAK AT STEP {peak}",
-    )
-    c.text(4, top - 2, f"{data['arena_size']}")
-    c.text(4, top + plot_h - 10, "0")
-    c.text(left, top + plot_h + 10, "STEP 0")
-    label = f"STEP {n - 1}"
-    c.text(left + plot_w - Canvas.text_width(label), top + plot_h + 10, label)
-    legend_x = left
-    for kind, color in _PALETTE.items():
-        c.box(legend_x, height - 18, legend_x + 12, height - 6, color, (40, 40, 40))
-        c.text(legend_x + 16, height - 17, kind)
-        legend_x += 30 + Canvas.text_width(kind)
-    c.save(path)

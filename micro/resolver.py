@@ -49,6 +49,7 @@ def lookup(op: Operator) -> PrepareFn:
     if prepare is None:
         raise UnsupportedOpError(
             f"operator {op.index}: {op.name} (version {op.version}) is not supported; "
-            f"micro supports: {', '.join(supported())}"
+            f"micro supports: {', '.join(supported())}",
+            operator=op.index,
         )
     return prepare

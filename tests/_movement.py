@@ -105,4 +105,4 @@ def patched_program(model: bytes, **changes: Any) -> tuple[bytes, int]:
     at = bytes(blob).find(old, 64)
     assert at > 0 and bytes(blob).find(old, at + 1) < 0, "params not found exactly once"
     blob[at : at + len(old)] = new
-    return seal(blob), compiled.arena_size
+    return seal(blob), compiled.arena_bytes_needed

@@ -14,3 +14,16 @@ from reference import reference_path
 @pytest.fixture
 def reference() -> Callable[[str], Path]:
     return reference_path
+
+
+def pytest_report_header() -> list[str]:
+    """The oracles' versions (pinned in pyproject.toml's test extra), on every report."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("tflite-micro", "ai-edge-litert"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ["oracles: " + ", ".join(found)]

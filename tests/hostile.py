@@ -39,7 +39,7 @@ def hostile_programs(program: bytes) -> list[bytes]:
 
 def assert_hostile_params_safe(model: bytes) -> None:
     it = micro.Interpreter.from_bytes(model)
-    arena = it.compiled.arena_size
+    arena = it.compiled.arena_bytes_needed
     inputs = random_inputs(it, 0)
     blobs = [np.ascontiguousarray(x).tobytes() for x in inputs]
     refused = 0

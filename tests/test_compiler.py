@@ -12,6 +12,7 @@ from difftest import assert_matches_tflm, random_inputs
 
 import micro
 from micro.model import load_model
+from micro.writer import ModelBuilder
 
 MICRO_SPEECH = "tflm/micro_speech/micro_speech_quantized.tflite"
 PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
@@ -103,3 +104,22 @@ def test_arena_plans(rel: str, bound: int, scratch: int, reference: Callable[[st
             outputs.append(it.get_output(0).tobytes())
         assert outputs[0] == outputs[1] == outputs[2]
     assert_matches_tflm(path.read_bytes(), seeds=(2,), arena_sizes=(None, need - 1, ROOMY))
+
+
+@pytest.mark.parametrize(
+    ("op", "out_dtype", "tensor"), [("LOGISTIC", "int16", "z"), ("SOFTMAX", "int16", None)]
+)
+def test_errors_carry_their_location(op: str, out_dtype: str, tensor: str | None) -> None:
+    """A compile error says where it is as attributes (the operator's index, the tensor's
+    name when one tensor is at fault), not only in its message."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 4), "int8", scale=0.5, zero_point=0)
+    y = b.add_tensor("y", (1, 4), "int8", scale=0.5, zero_point=0)
+    z = b.add_tensor("z", (1, 4), out_dtype, scale=0.5, zero_point=0)
+    b.add_operator("RELU", [x], [y])
+    b.add_operator(op, [y], [z])
+    b.set_inputs([x])
+    b.set_outputs([z])
+    with pytest.raises(micro.UnsupportedOpError, match=f"^operator 1 [(]{op} ") as err:
+        micro.Interpreter.from_bytes(b.build())
+    assert (err.value.operator, err.value.tensor) == (1, tensor)

@@ -134,17 +134,24 @@ def _check_against_oracle(model: Model, data: bytes) -> None:
                 start = oo.largeCustomOptionsOffset
                 custom = data[start : start + oo.largeCustomOptionsSize]
             assert op.custom_options == custom
-            _check_options(op.options, oo)
+            _check_options(op.options, oo, op.builtin_code)
 
 
-def _check_options(options: dict[str, Any], oo: Any) -> None:
+def _check_options(options: dict[str, Any], oo: Any, code: int) -> None:
     spec = schema.options_spec("BuiltinOptions", oo.builtinOptionsType)
     theirs = oo.builtinOptions
     if spec is None and oo.builtinOptions2Type:
         spec = schema.options_spec("BuiltinOptions2", oo.builtinOptions2Type)
         theirs = oo.builtinOptions2
-    if spec is None:
-        assert options == {}
+    if spec is None:  # no options table: the schema defaults of the op's table, if it has one
+        table = schema.op_options(code)
+        fields = () if table is None else table.table.fields
+        left_out = {"string": "", "[ubyte]": b""}
+        assert options == {
+            f.name: f.default if f.kind in schema.SCALAR_FORMATS else left_out.get(f.kind, ())
+            for f in fields
+            if not f.deprecated
+        }
         return
     assert set(options) == {f.name for f in spec.table.fields if not f.deprecated}
     for name, value in options.items():

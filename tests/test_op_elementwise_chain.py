@@ -92,7 +92,7 @@ def _hostile_programs() -> tuple[list[bytes], int]:
     for model in (chain_model(), chain16_model()):
         compiled = compile_model(load_model(model))
         programs += hostile_programs(compiled.program)
-        arena = max(arena, compiled.arena_size)
+        arena = max(arena, compiled.arena_bytes_needed)
     return programs, arena
 
 

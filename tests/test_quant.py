@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from micro.fixedpoint import requantize, wrap32
 from micro.quant import (
     activation_range_int,
     quantize_multiplier,
@@ -57,3 +58,16 @@ def test_activation_ranges() -> None:
     assert activation_range_int(Act.RELU6, 0.1, -100) == (-100, -40)
     assert activation_range_int(Act.RELU6, 0.01, 0) == (0, 127)
     assert activation_range_int(Act.RELU_N1_TO_1, 0.1, 0) == (-10, 10)
+
+
+def test_requantize_is_one_arithmetic_for_ints_and_arrays() -> None:
+    """fixedpoint's requantize (the host's mirror of micro_requantize) gives the same
+    values elementwise on an int64 array as on each Python int, edges included."""
+    rng = np.random.default_rng(0)
+    edges = [0, 1, -1, 2**31 - 1, -(2**31), 2**30, -(2**30), 12345, -12345]
+    xs = np.array(edges + list(rng.integers(-(2**31), 2**31, 200)), dtype=np.int64)
+    for multiplier, shift in [(2**31 - 1, 0), (-(2**31), 0), (2**30, -31), (1518500250, 3)]:
+        array = requantize(xs, multiplier, shift)
+        assert [int(v) for v in array] == [requantize(int(x), multiplier, shift) for x in xs]
+    assert requantize(-(2**31), -(2**31), 0) == 2**31 - 1  # the one saturating product
+    assert [wrap32(v) for v in (2**31, -(2**31) - 1, 2**32 + 5)] == [-(2**31), 2**31 - 1, 5]

@@ -11,7 +11,7 @@ import pytest
 
 from micro import resolver
 from micro._build import CSRC, INCLUDE, registry
-from micro._ffi import ffi, lib
+from micro._ffi import ffi, lib, operand_slots
 from micro.schema import BuiltinOperator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +37,11 @@ def test_kernel_is_built_and_linked(id_: int, upper: str, name: str) -> None:
     entry = lib.micro_kernel_get(id_)
     assert entry != ffi.NULL
     assert entry.params_size == ffi.sizeof(f"micro_{name}_params_t")
+    # named operand slots: micro_<name>_operand_t, one per operand, counted by N_OPERANDS
+    slots = operand_slots(name)
+    assert entry.n_operands == len(slots) == getattr(lib, f"MICRO_{upper}_N_OPERANDS")
+    # a kernel with scratch says how much: micro_<name>_scratch_size(), called by prepare
+    assert ("scratch" in slots) == hasattr(lib, f"micro_{name}_scratch_size")
 
 
 def test_unregistered_ids_have_no_kernel() -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from micro.speech import synth
+from micro.speech.wav import read_wav, resample
 
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
 MODEL = DATA / "yes_no.tflite"
@@ -81,8 +82,8 @@ def test_model_io_is_int8_features_to_int8_scores() -> None:
 def test_tflm_runs_bundled_model_on_reference_clips(reference, label: str, name: str) -> None:
     from tflite_micro.python.tflite_micro import runtime
 
-    clip, rate = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
-    assert rate == 16000 and len(clip) == 16000
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    assert len(clip) == 16000
     features = tflm_features(reference(f"{MICRO_SPEECH}/audio_preprocessor_int8.tflite"), clip)
     it = runtime.Interpreter.from_bytes(MODEL.read_bytes())
     it.set_input(features.reshape(it.get_input_details(0)["shape"]), 0)
@@ -96,7 +97,7 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
     import micro
     from micro.speech.features import FeatureGenerator
 
-    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
     features = FeatureGenerator().features(clip)
     assert features.shape == (49, 40)
     it = micro.Interpreter.from_file(MODEL)
@@ -111,11 +112,10 @@ def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
     front end and the model; the recognizer (defaults of the command: scores averaged over
     0.5 s, threshold 0.8) reports the word once, and nothing for background or silence."""
-    from micro.speech.cli import TAIL_SECONDS
-    from micro.speech.pipeline import Listener
+    from micro.speech.pipeline import TAIL_SECONDS, Listener
     from micro.speech.recognizer import Recognizer
 
-    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
     recognizer = Recognizer(
         tuple(LABELS), window=0.5, threshold=0.8, suppression=1.0, min_results=1
     )
@@ -131,7 +131,7 @@ def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str
 def test_resample_keeps_a_tone_at_its_frequency() -> None:
     t = np.arange(22050) / 22050.0
     tone = np.sin(2 * np.pi * 440.0 * t)
-    out = synth.resample(tone, 22050, 16000)
+    out = resample(tone, 22050, 16000)
     assert len(out) == 16000
     spectrum = np.abs(np.fft.rfft(out))
     assert np.argmax(spectrum) == 440  # 1 Hz bins over one second

@@ -62,14 +62,14 @@ static void add16_row(const void *params, const void *input1, int32_t stride_a,
 micro_status_t micro_add_s16(const micro_add_s16_params_t *p, const int16_t *input1,
                              const int16_t *input2, int16_t *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 2,
-                         add16_row, p);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 2, add16_row, p);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s16(params, op[0], op[1], op[2]);
+    return micro_add_s16(params, op[MICRO_ADD_S16_INPUT1], op[MICRO_ADD_S16_INPUT2],
+                         op[MICRO_ADD_S16_OUTPUT]);
 }
 
 static int multiplier_ok(int32_t multiplier, int32_t shift)
@@ -81,9 +81,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     const micro_add_s16_params_t *p = params;
     (void)op;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->subtract, 0, 1) ||
-        !micro_in_range(p->input1_zp, -32768, 32767) ||
+    if (!micro_in_range(p->subtract, 0, 1) || !micro_in_range(p->input1_zp, -32768, 32767) ||
         !micro_in_range(p->input2_zp, -32768, 32767) ||
         !micro_in_range(p->output_zp, -32768, 32767) ||
         !multiplier_ok(p->input1_multiplier, p->input1_shift) ||
@@ -93,16 +91,9 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->act_max, p->act_min, 32767)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
-    }
-    if (!micro_fits(size[0], extent1, 2) || !micro_fits(size[1], extent2, 2) ||
-        !micro_fits(size[2], count, 2)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    return MICRO_OK;
+    return micro_broadcast_check(&p->broadcast, size[MICRO_ADD_S16_INPUT1],
+                                 size[MICRO_ADD_S16_INPUT2], size[MICRO_ADD_S16_OUTPUT], 2);
 }
 
-const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t), 3};
+const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t),
+                                             MICRO_ADD_S16_N_OPERANDS};

@@ -1,6 +1,8 @@
 #include "micro/kernels/add_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/add_s8_dsp.h"
 #include "broadcast_loop.h"
 #include "check.h"
 #include "requant.h"
@@ -19,7 +21,7 @@ typedef struct {
 
 static inline int8_t finish(const add_consts_t *k, int32_t sum)
 {
-    const int32_t out = micro_requantize(sum, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(sum, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
@@ -54,14 +56,15 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
                             const int32_t *table2, int8_t *output)
 {
     const add_ctx_t ctx = {p, table1, table2};
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
-                         add_row, &ctx);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row, &ctx);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s8(params, op[0], op[1], op[2], op[3], op[4]);
+    return (MICRO_DSP ? micro_add_s8_dsp : micro_add_s8)(
+        params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2], op[MICRO_ADD_S8_TABLE1],
+        op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
 }
 
 static int table_ok(const int32_t *table)
@@ -77,26 +80,26 @@ static int table_ok(const int32_t *table)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_add_s8_params_t *p = params;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
+    if (!micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
         !micro_in_range(p->output_shift, -31, 0) || !micro_in_range(p->act_min, -128, 127) ||
         !micro_in_range(p->act_max, p->act_min, 127)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
+    const micro_status_t layout =
+        micro_broadcast_check(&p->broadcast, size[MICRO_ADD_S8_INPUT1], size[MICRO_ADD_S8_INPUT2],
+                              size[MICRO_ADD_S8_OUTPUT], 1);
+    if (layout != MICRO_OK) {
+        return layout;
     }
-    if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
-        !micro_fits(size[2], 256, 4) || !micro_fits(size[3], 256, 4) ||
-        !micro_fits(size[4], count, 1)) {
+    if (!micro_fits(size[MICRO_ADD_S8_TABLE1], 256, 4) ||
+        !micro_fits(size[MICRO_ADD_S8_TABLE2], 256, 4)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!table_ok(op[2]) || !table_ok(op[3])) {
+    if (!table_ok(op[MICRO_ADD_S8_TABLE1]) || !table_ok(op[MICRO_ADD_S8_TABLE2])) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t), 5};
+const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t),
+                                            MICRO_ADD_S8_N_OPERANDS};

@@ -166,14 +166,16 @@ micro_status_t micro_average_pool_s8(const micro_pool_s8_params_t *p, const int8
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_average_pool_s8(params, op[0], op[1]);
+    return micro_average_pool_s8(params, op[MICRO_AVERAGE_POOL_S8_INPUT],
+                                 op[MICRO_AVERAGE_POOL_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     (void)op;
-    return micro_pool_check(params, size);
+    return micro_pool_check(params, size[MICRO_AVERAGE_POOL_S8_INPUT],
+                            size[MICRO_AVERAGE_POOL_S8_OUTPUT]);
 }
 
-const micro_kernel_t micro_kernel_average_pool_s8 = {step, check,
-                                                     sizeof(micro_pool_s8_params_t), 2};
+const micro_kernel_t micro_kernel_average_pool_s8 = {step, check, sizeof(micro_pool_s8_params_t),
+                                                     MICRO_AVERAGE_POOL_S8_N_OPERANDS};

@@ -53,35 +53,26 @@ static void f32_row(const void *params, const void *input1, int32_t stride_a, co
 micro_status_t micro_binary_f32(const micro_binary_f32_params_t *p, const float *input1,
                                 const float *input2, float *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 4,
-                         f32_row, p);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 4, f32_row, p);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_binary_f32(params, op[0], op[1], op[2]);
+    return micro_binary_f32(params, op[MICRO_BINARY_F32_INPUT1], op[MICRO_BINARY_F32_INPUT2],
+                            op[MICRO_BINARY_F32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_binary_f32_params_t *p = params;
     (void)op;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->op, 0, 2) || !(p->act_min <= p->act_max)) {
+    if (!micro_in_range(p->op, 0, 2) || !(p->act_min <= p->act_max)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
-    }
-    if (!micro_fits(size[0], extent1, 4) || !micro_fits(size[1], extent2, 4) ||
-        !micro_fits(size[2], count, 4)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    return MICRO_OK;
+    return micro_broadcast_check(&p->broadcast, size[MICRO_BINARY_F32_INPUT1],
+                                 size[MICRO_BINARY_F32_INPUT2], size[MICRO_BINARY_F32_OUTPUT], 4);
 }
 
-const micro_kernel_t micro_kernel_binary_f32 = {
-    step, check, sizeof(micro_binary_f32_params_t), 3};
+const micro_kernel_t micro_kernel_binary_f32 = {step, check, sizeof(micro_binary_f32_params_t),
+                                                MICRO_BINARY_F32_N_OPERANDS};

@@ -78,7 +78,8 @@ micro_status_t micro_binary_s32(const micro_binary_s32_params_t *p, const int32_
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_binary_s32(params, op[0], op[1], op[2]);
+    return micro_binary_s32(params, op[MICRO_BINARY_S32_INPUT1], op[MICRO_BINARY_S32_INPUT2],
+                            op[MICRO_BINARY_S32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -90,11 +91,13 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         p->act_min > p->act_max) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->stride1 ? p->count : 1, 4) ||
-        !micro_fits(size[1], p->stride2 ? p->count : 1, 4) || !micro_fits(size[2], p->count, 4)) {
+    if (!micro_fits(size[MICRO_BINARY_S32_INPUT1], p->stride1 ? p->count : 1, 4) ||
+        !micro_fits(size[MICRO_BINARY_S32_INPUT2], p->stride2 ? p->count : 1, 4) ||
+        !micro_fits(size[MICRO_BINARY_S32_OUTPUT], p->count, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_binary_s32 = {step, check, sizeof(micro_binary_s32_params_t), 3};
+const micro_kernel_t micro_kernel_binary_s32 = {step, check, sizeof(micro_binary_s32_params_t),
+                                                MICRO_BINARY_S32_N_OPERANDS};

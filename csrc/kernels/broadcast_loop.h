@@ -1,5 +1,5 @@
 /*
- * Walk a broadcast layout (micro/kernels/broadcast.h) row by row (internal).
+ * Walk a broadcast layout (micro/kernels/broadcast.h) row by row, and check one (internal).
  *
  * The innermost dim is a row; `row` is called once per row with the two inputs' row
  * starts and their innermost strides (0: that input is one repeated element, else 1 in
@@ -12,16 +12,19 @@
 #include <stdint.h>
 
 #include "micro/kernels/broadcast.h"
+#include "micro/status.h"
+#include "check.h"
 
 typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
                              int32_t stride_b, void *out, int32_t n);
 
 /* Elements are `width` bytes wide in both inputs and the output; strides count elements. */
-static inline void micro_broadcast_walk(int32_t rank, const int32_t *dims,
-                                        const int32_t *stride1, const int32_t *stride2,
-                                        const void *input1, const void *input2, void *output,
-                                        int32_t width, micro_row_fn row, const void *ctx)
+static inline void micro_broadcast_walk(const micro_broadcast_t *layout, const void *input1,
+                                        const void *input2, void *output, int32_t width,
+                                        micro_row_fn row, const void *ctx)
 {
+    const int32_t rank = layout->rank;
+    const int32_t *dims = layout->dims, *stride1 = layout->stride1, *stride2 = layout->stride2;
     const uint8_t *a = input1, *b = input2;
     uint8_t *out = output;
     int32_t index[MICRO_BROADCAST_RANK] = {0};
@@ -80,6 +83,29 @@ static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
         }
     }
     return last + 1;
+}
+
+/* The check of a broadcast kernel's layout and its three operands (byte sizes; elements
+ * `width` bytes): MICRO_ERR_PARAMS if the layout is invalid, MICRO_ERR_OPERANDS if an
+ * operand is smaller than the layout reaches, else MICRO_OK. */
+static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layout,
+                                                   uint32_t input1_size, uint32_t input2_size,
+                                                   uint32_t output_size, int64_t width)
+{
+    const int64_t count = micro_broadcast_count(layout->rank, layout->dims);
+    if (count < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t extent1 = micro_broadcast_extent(layout->rank, layout->dims, layout->stride1);
+    const int64_t extent2 = micro_broadcast_extent(layout->rank, layout->dims, layout->stride2);
+    if (extent1 < 0 || extent2 < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (!micro_fits(input1_size, extent1, width) || !micro_fits(input2_size, extent2, width) ||
+        !micro_fits(output_size, count, width)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
 }
 
 #endif

@@ -98,7 +98,7 @@ micro_status_t micro_cast(const micro_cast_params_t *p, const void *input, void 
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_cast(params, op[0], op[1]);
+    return micro_cast(params, op[MICRO_CAST_INPUT], op[MICRO_CAST_OUTPUT]);
 }
 
 static int32_t width(int32_t type)
@@ -116,11 +116,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->to, MICRO_CAST_INT8, MICRO_CAST_FLOAT32)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, width(p->from)) ||
-        !micro_fits(size[1], p->count, width(p->to))) {
+    if (!micro_fits(size[MICRO_CAST_INPUT], p->count, width(p->from)) ||
+        !micro_fits(size[MICRO_CAST_OUTPUT], p->count, width(p->to))) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t), 2};
+const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t),
+                                          MICRO_CAST_N_OPERANDS};

@@ -29,7 +29,7 @@ static int32_t row_size(const micro_conv_s8_params_t *p)
 }
 
 /* Widens n int8 values to int16. */
-static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
+MICRO_HOST_CLONES static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
 {
     for (int32_t i = 0; i < n; ++i) {
         dst[i] = src[i];
@@ -45,7 +45,7 @@ static void fill(int16_t *dst, int16_t value, int32_t n)
 
 /* The patch of output pixel (oy, ox) for group g, K = FH*FW*I values widened to int16
  * into `row`, input_zp where the window leaves the image. */
-static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+MICRO_HOST_CLONES static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
                    int32_t ox, int32_t g, int16_t *row)
 {
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
@@ -80,7 +80,7 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
 
 /* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. n is a multiple
  * of MICRO_CONV_S8_K_ALIGN, so the vectorised loop never leaves a scalar tail. */
-static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
+MICRO_HOST_CLONES static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
                     const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
                     int32_t *restrict s)
 {
@@ -109,7 +109,7 @@ static int32_t weight_sum(const int8_t *w, int32_t n)
 }
 
 /* s[f] += sum_k x[k] * w_f[k] for filters w0, w1 (int8 x int8, n values). */
-static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
+MICRO_HOST_CLONES static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
                     const int8_t *restrict w1, int32_t n, int32_t *restrict s)
 {
     int32_t s0 = 0, s1 = 0;
@@ -123,7 +123,7 @@ static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
 }
 
 /* s[2r + f] += sum_k x_r[k] * w_f[k] for inputs x0, x1 and filters w0, w1, all int8. */
-static void dot_2x2_s8(const int8_t *restrict x0, const int8_t *restrict x1,
+MICRO_HOST_CLONES static void dot_2x2_s8(const int8_t *restrict x0, const int8_t *restrict x1,
                        const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
                        int32_t *restrict s)
 {
@@ -150,7 +150,7 @@ static int contiguous(const micro_conv_s8_params_t *p, int32_t ix0)
 
 /* s[0], s[1] += one pixel's taps of filter row u, v on input row `line` (its group's
  * first channel), the window starting at column ix0. */
-static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t ix0,
+MICRO_HOST_CLONES static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t ix0,
                     const int8_t *u, const int8_t *v, int32_t *s)
 {
     const int32_t depth = p->filter_depth, channels = p->input_depth, fw = p->filter_width;
@@ -184,7 +184,7 @@ static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t
 
 /* The sums of output pixels (oy, ox0) and (oy, ox1), group g, filters w0, w1, without
  * im2col: s[2r + f], the same values as dot_2x2 over the pixels' gathered rows. */
-static void direct_2x2(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+MICRO_HOST_CLONES static void direct_2x2(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
                        int32_t ox0, int32_t ox1, int32_t g, const int8_t *w0,
                        const int8_t *w1, int32_t *s)
 {
@@ -229,12 +229,12 @@ static inline int8_t finish(out_range_t r, int32_t acc, int32_t bias, int32_t mu
 {
     /* The bias add wraps like TFLM's int32 accumulator would. */
     const int32_t total = (int32_t)((uint32_t)acc + (uint32_t)bias);
-    const int32_t out = micro_requantize(total, multiplier, shift) + r.zp;
+    const int32_t out = micro_requantize_zp(total, multiplier, shift, r.zp);
     return (int8_t)micro_clamp(out, r.lo, r.hi);
 }
 
 /* No scratch: two pixels of an output row x two filters per pass, from the int8 input. */
-static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
                         const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                         const int32_t *shift, int8_t *output)
 {
@@ -271,7 +271,7 @@ static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
     }
 }
 
-micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output)
@@ -319,10 +319,20 @@ micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *inpu
     return MICRO_OK;
 }
 
+int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
+{
+    const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
+    const int64_t row =
+        (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
+    return MICRO_CONV_S8_SCRATCH_ROWS * row * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(params, op[0], op[1], op[2], op[3],
-                                                          op[4], op[5], op[6]);
+    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(
+        params, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
+        op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
+        op[MICRO_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -357,17 +367,21 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], (int64_t)p->output_depth * row, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], p->output_depth, 4) ||
-        !micro_fits(size[4], p->output_depth, 4) ||
-        (size[5] != 0 && !micro_fits(size[5], MICRO_CONV_S8_SCRATCH_ROWS * row, 2)) ||
-        !micro_fits(size[6], n_out, 1)) {
+    if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_FILTER], (int64_t)p->output_depth * row, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_MULTIPLIER], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_CONV_S8_SHIFT], p->output_depth, 4) ||
+        (size[MICRO_CONV_S8_SCRATCH] != 0 &&
+         !micro_fits(size[MICRO_CONV_S8_SCRATCH], micro_conv_s8_scratch_size(p), 1)) ||
+        !micro_fits(size[MICRO_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], p->output_depth)) {
+    if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t), 7};
+const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t),
+                                             MICRO_CONV_S8_N_OPERANDS};

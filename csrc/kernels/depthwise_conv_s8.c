@@ -53,7 +53,7 @@ static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int3
  * P = WIDE / C neighbouring output pixels of a row, so each tap is one WIDE-lane row
  * product against the tap's weights repeated P times. The input lanes are read in place
  * when the P windows are side by side inside the image (stride 1), else gathered. */
-static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                      const int32_t *shift, int8_t *output, int32_t *acc, const int8_t *padded,
                      int8_t *gathered)
@@ -117,7 +117,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[c]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[c], shift[c]) + out_zp;
+                            micro_requantize_zp(total, multiplier[c], shift[c], out_zp);
                         out[j] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -126,7 +126,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
     }
 }
 
-micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
                                        const int32_t *shift, int8_t *output)
@@ -194,7 +194,7 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[o], shift[o]) + out_zp;
+                            micro_requantize_zp(total, multiplier[o], shift[o], out_zp);
                         out[o] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -207,7 +207,9 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_DEPTHWISE_CONV_S8_INPUT], op[MICRO_DEPTHWISE_CONV_S8_FILTER],
+        op[MICRO_DEPTHWISE_CONV_S8_BIAS], op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER],
+        op[MICRO_DEPTHWISE_CONV_S8_SHIFT], op[MICRO_DEPTHWISE_CONV_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -239,16 +241,20 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_filter, 1) ||
-        !micro_fits(size[2], depth_out, 4) || !micro_fits(size[3], depth_out, 4) ||
-        !micro_fits(size[4], depth_out, 4) || !micro_fits(size[5], n_out, 1)) {
+    if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], n_filter, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_BIAS], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_SHIFT], depth_out, 4) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], depth_out)) {
+    if (!micro_requant_ok(op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], op[MICRO_DEPTHWISE_CONV_S8_SHIFT],
+                          depth_out)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
-    step, check, sizeof(micro_depthwise_conv_s8_params_t), 6};
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS};

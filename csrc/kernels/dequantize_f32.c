@@ -29,7 +29,8 @@ micro_status_t micro_dequantize_f32(const micro_dequantize_f32_params_t *p, cons
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_dequantize_f32(params, op[0], op[1]);
+    return micro_dequantize_f32(params, op[MICRO_DEQUANTIZE_F32_INPUT],
+                                op[MICRO_DEQUANTIZE_F32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -44,11 +45,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t width = type == MICRO_DEQUANTIZE_S16 ? 2 : 1;
-    if (!micro_fits(size[0], p->count, width) || !micro_fits(size[1], p->count, 4)) {
+    if (!micro_fits(size[MICRO_DEQUANTIZE_F32_INPUT], p->count, width) ||
+        !micro_fits(size[MICRO_DEQUANTIZE_F32_OUTPUT], p->count, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_dequantize_f32 = {
-    step, check, sizeof(micro_dequantize_f32_params_t), 2};
+    step, check, sizeof(micro_dequantize_f32_params_t), MICRO_DEQUANTIZE_F32_N_OPERANDS};

@@ -29,7 +29,9 @@ micro_status_t micro_fully_connected_f32(const micro_fully_connected_f32_params_
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_fully_connected_f32(params, op[0], op[1], op[2], op[3]);
+    return micro_fully_connected_f32(
+        params, op[MICRO_FULLY_CONNECTED_F32_INPUT], op[MICRO_FULLY_CONNECTED_F32_FILTER],
+        op[MICRO_FULLY_CONNECTED_F32_BIAS], op[MICRO_FULLY_CONNECTED_F32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -40,14 +42,18 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (micro_count(dims, 3) < 0 || !(p->act_min <= p->act_max)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 4) ||
-        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 4) ||
-        (size[2] != 0 && !micro_fits(size[2], p->output_depth, 4)) ||
-        !micro_fits(size[3], (int64_t)p->batches * p->output_depth, 4)) {
+    if (!micro_fits(size[MICRO_FULLY_CONNECTED_F32_INPUT], (int64_t)p->batches * p->input_depth,
+                    4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_F32_FILTER],
+                    (int64_t)p->output_depth * p->input_depth, 4) ||
+        (size[MICRO_FULLY_CONNECTED_F32_BIAS] != 0 &&
+         !micro_fits(size[MICRO_FULLY_CONNECTED_F32_BIAS], p->output_depth, 4)) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_F32_OUTPUT], (int64_t)p->batches * p->output_depth,
+                    4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_fully_connected_f32 = {
-    step, check, sizeof(micro_fully_connected_f32_params_t), 4};
+    step, check, sizeof(micro_fully_connected_f32_params_t), MICRO_FULLY_CONNECTED_F32_N_OPERANDS};

@@ -6,7 +6,7 @@
 #include "check.h"
 #include "requant.h"
 
-micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,
                                         const int32_t *shift, int8_t *output)
@@ -14,21 +14,23 @@ micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t 
     const int32_t depth = p->input_depth;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
-        int32_t row_sum = 0;
+        /* Sums wrap modulo 2^32 (uint32), as TFLM's int32 accumulator does in practice:
+         * a deep layer or a folded bias near the int32 limits is defined, not UB. */
+        uint32_t row_sum = 0;
         if (p->filter_zp != 0) {
             for (int32_t k = 0; k < depth; ++k) {
-                row_sum += row[k];
+                row_sum += (uint32_t)row[k];
             }
         }
         for (int32_t n = 0; n < p->output_depth; ++n) {
             const int8_t *w = filter + (int64_t)n * depth;
-            int32_t acc = 0;
+            uint32_t sum = 0;
             for (int32_t k = 0; k < depth; ++k) {
-                acc += (int32_t)row[k] * (int32_t)w[k];
+                sum += (uint32_t)((int32_t)row[k] * (int32_t)w[k]);
             }
-            acc = acc - p->filter_zp * row_sum + bias[n];
+            int32_t acc = (int32_t)(sum - (uint32_t)p->filter_zp * row_sum + (uint32_t)bias[n]);
             const int32_t c = p->per_channel ? n : 0;
-            acc = micro_requantize(acc, multiplier[c], shift[c]) + p->output_zp;
+            acc = micro_requantize_zp(acc, multiplier[c], shift[c], p->output_zp);
             output[(int64_t)b * p->output_depth + n] =
                 (int8_t)micro_clamp(acc, p->act_min, p->act_max);
         }
@@ -39,7 +41,9 @@ micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t 
 static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
-        params, op[0], op[1], op[2], op[3], op[4], op[5]);
+        params, op[MICRO_FULLY_CONNECTED_S8_INPUT], op[MICRO_FULLY_CONNECTED_S8_FILTER],
+        op[MICRO_FULLY_CONNECTED_S8_BIAS], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+        op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -52,18 +56,23 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;
-    if (!micro_fits(size[0], (int64_t)p->batches * p->input_depth, 1) ||
-        !micro_fits(size[1], (int64_t)p->output_depth * p->input_depth, 1) ||
-        !micro_fits(size[2], p->output_depth, 4) || !micro_fits(size[3], channels, 4) ||
-        !micro_fits(size[4], channels, 4) ||
-        !micro_fits(size[5], (int64_t)p->batches * p->output_depth, 1)) {
+    if (!micro_fits(size[MICRO_FULLY_CONNECTED_S8_INPUT], (int64_t)p->batches * p->input_depth,
+                    1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_FILTER],
+                    (int64_t)p->output_depth * p->input_depth, 1) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_BIAS], p->output_depth, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_MULTIPLIER], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SHIFT], channels, 4) ||
+        !micro_fits(size[MICRO_FULLY_CONNECTED_S8_OUTPUT], (int64_t)p->batches * p->output_depth,
+                    1)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_requant_ok(op[3], op[4], channels)) {
+    if (!micro_requant_ok(op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+                          op[MICRO_FULLY_CONNECTED_S8_SHIFT], channels)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_fully_connected_s8 = {
-    step, check, sizeof(micro_fully_connected_s8_params_t), 6};
+    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS};

@@ -25,7 +25,8 @@ micro_status_t micro_leaky_relu_s16(const micro_leaky_relu_s16_params_t *p,
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_leaky_relu_s16(params, op[0], op[1]);
+    return micro_leaky_relu_s16(params, op[MICRO_LEAKY_RELU_S16_INPUT],
+                                op[MICRO_LEAKY_RELU_S16_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -39,11 +40,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->alpha_negative, 0, 1)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, 2) || !micro_fits(size[1], p->count, 2)) {
+    if (!micro_fits(size[MICRO_LEAKY_RELU_S16_INPUT], p->count, 2) ||
+        !micro_fits(size[MICRO_LEAKY_RELU_S16_OUTPUT], p->count, 2)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_leaky_relu_s16 = {
-    step, check, sizeof(micro_leaky_relu_s16_params_t), 2};
+    step, check, sizeof(micro_leaky_relu_s16_params_t), MICRO_LEAKY_RELU_S16_N_OPERANDS};

@@ -91,9 +91,18 @@ micro_status_t micro_lstm_s8(const micro_lstm_s8_params_t *p, const int8_t *inpu
     return MICRO_OK;
 }
 
+int64_t micro_lstm_s8_scratch_size(const micro_lstm_s8_params_t *p)
+{
+    return ((int64_t)p->input_padded + p->state_padded) * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_lstm_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6], op[7], op[8]);
+    return micro_lstm_s8(params, op[MICRO_LSTM_S8_INPUT], op[MICRO_LSTM_S8_INPUT_WEIGHTS],
+                         op[MICRO_LSTM_S8_RECURRENT_WEIGHTS], op[MICRO_LSTM_S8_BIASES],
+                         op[MICRO_LSTM_S8_SIGMOID_TABLE], op[MICRO_LSTM_S8_HIDDEN],
+                         op[MICRO_LSTM_S8_CELL], op[MICRO_LSTM_S8_OUTPUT],
+                         op[MICRO_LSTM_S8_SCRATCH]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -117,17 +126,19 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     }
     const int64_t s = p->state_size;
     const int64_t rows = (int64_t)p->batches * p->time_steps;
-    if (!micro_fits(size[0], rows * p->input_size, 1) ||
-        !micro_fits(size[1], s * gates * p->input_padded, 1) ||
-        !micro_fits(size[2], s * gates * p->state_padded, 1) ||
-        !micro_fits(size[3], s * 2 * gates, 4) ||
-        !micro_fits(size[4], MICRO_SIGMOID_TABLE_SIZE, 2) ||
-        !micro_fits(size[5], p->batches * s, 1) || !micro_fits(size[6], p->batches * s, 2) ||
-        !micro_fits(size[7], rows * s, 1) ||
-        !micro_fits(size[8], (int64_t)p->input_padded + p->state_padded, 2)) {
+    if (!micro_fits(size[MICRO_LSTM_S8_INPUT], rows * p->input_size, 1) ||
+        !micro_fits(size[MICRO_LSTM_S8_INPUT_WEIGHTS], s * gates * p->input_padded, 1) ||
+        !micro_fits(size[MICRO_LSTM_S8_RECURRENT_WEIGHTS], s * gates * p->state_padded, 1) ||
+        !micro_fits(size[MICRO_LSTM_S8_BIASES], s * 2 * gates, 4) ||
+        !micro_fits(size[MICRO_LSTM_S8_SIGMOID_TABLE], MICRO_SIGMOID_TABLE_SIZE, 2) ||
+        !micro_fits(size[MICRO_LSTM_S8_HIDDEN], p->batches * s, 1) ||
+        !micro_fits(size[MICRO_LSTM_S8_CELL], p->batches * s, 2) ||
+        !micro_fits(size[MICRO_LSTM_S8_OUTPUT], rows * s, 1) ||
+        !micro_fits(size[MICRO_LSTM_S8_SCRATCH], micro_lstm_s8_scratch_size(p), 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_lstm_s8 = {step, check, sizeof(micro_lstm_s8_params_t), 9};
+const micro_kernel_t micro_kernel_lstm_s8 = {step, check, sizeof(micro_lstm_s8_params_t),
+                                             MICRO_LSTM_S8_N_OPERANDS};

@@ -14,7 +14,8 @@ micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_lut_s8(params, op[0], op[1], op[2]);
+    return micro_lut_s8(params, op[MICRO_LUT_S8_INPUT], op[MICRO_LUT_S8_TABLE],
+                        op[MICRO_LUT_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -24,11 +25,13 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->count < 1) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, 1) || !micro_fits(size[1], 256, 1) ||
-        !micro_fits(size[2], p->count, 1)) {
+    if (!micro_fits(size[MICRO_LUT_S8_INPUT], p->count, 1) ||
+        !micro_fits(size[MICRO_LUT_S8_TABLE], 256, 1) ||
+        !micro_fits(size[MICRO_LUT_S8_OUTPUT], p->count, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t), 3};
+const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t),
+                                            MICRO_LUT_S8_N_OPERANDS};

@@ -109,14 +109,14 @@ micro_status_t micro_max_pool_s8(const micro_pool_s8_params_t *p, const int8_t *
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_max_pool_s8(params, op[0], op[1]);
+    return micro_max_pool_s8(params, op[MICRO_MAX_POOL_S8_INPUT], op[MICRO_MAX_POOL_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     (void)op;
-    return micro_pool_check(params, size);
+    return micro_pool_check(params, size[MICRO_MAX_POOL_S8_INPUT], size[MICRO_MAX_POOL_S8_OUTPUT]);
 }
 
 const micro_kernel_t micro_kernel_max_pool_s8 = {step, check, sizeof(micro_pool_s8_params_t),
-                                                 2};
+                                                 MICRO_MAX_POOL_S8_N_OPERANDS};

@@ -36,16 +36,26 @@ micro_status_t micro_mean_s8(const micro_mean_s8_params_t *p, const int8_t *inpu
         int8_t *out = output + (int64_t)o * l.block_out;
         for (int32_t j = 0; j < l.block_out; ++j) {
             const int32_t shifted = micro_fx_add(scratch[j], p->bias);
-            const int32_t y = micro_requantize(shifted, p->multiplier, p->shift) + p->output_zp;
+            const int32_t y = micro_requantize_zp(shifted, p->multiplier, p->shift, p->output_zp);
             out[j] = (int8_t)micro_clamp(y, -128, 127);
         }
     }
     return MICRO_OK;
 }
 
+int64_t micro_mean_s8_scratch_size(const micro_mean_s8_params_t *p)
+{
+    int64_t block_out = 1; /* the kept dims after dims[0] */
+    for (int32_t d = 1; d < p->rank; ++d) {
+        block_out *= ((p->reduced >> d) & 1u) ? 1 : p->dims[d];
+    }
+    return block_out * (int64_t)sizeof(int32_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_mean_s8(params, op[0], op[1], op[2]);
+    return micro_mean_s8(params, op[MICRO_MEAN_S8_INPUT], op[MICRO_MEAN_S8_SCRATCH],
+                         op[MICRO_MEAN_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -58,11 +68,13 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         p->multiplier < 0 || !micro_in_range(p->shift, -31, 30)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_out / p->dims[0], 4) ||
-        !micro_fits(size[2], n_out, 1)) {
+    if (!micro_fits(size[MICRO_MEAN_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_MEAN_S8_SCRATCH], micro_mean_s8_scratch_size(p), 1) ||
+        !micro_fits(size[MICRO_MEAN_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_mean_s8 = {step, check, sizeof(micro_mean_s8_params_t), 3};
+const micro_kernel_t micro_kernel_mean_s8 = {step, check, sizeof(micro_mean_s8_params_t),
+                                             MICRO_MEAN_S8_N_OPERANDS};

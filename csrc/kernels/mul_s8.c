@@ -13,7 +13,7 @@ typedef struct {
 
 static inline int8_t finish(const mul_consts_t *k, int32_t product)
 {
-    const int32_t out = micro_requantize(product, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(product, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
@@ -45,37 +45,29 @@ static void mul_row(const void *params, const void *input1, int32_t stride_a,
 micro_status_t micro_mul_s8(const micro_mul_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, int8_t *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input1, input2, output, 1,
-                         mul_row, p);
+    micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, mul_row, p);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_mul_s8(params, op[0], op[1], op[2]);
+    return micro_mul_s8(params, op[MICRO_MUL_S8_INPUT1], op[MICRO_MUL_S8_INPUT2],
+                        op[MICRO_MUL_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_mul_s8_params_t *p = params;
     (void)op;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->input1_zp, -128, 127) ||
-        !micro_in_range(p->input2_zp, -128, 127) || !micro_in_range(p->output_zp, -128, 127) ||
-        !micro_requant_ok(&p->multiplier, &p->shift, 1) ||
-        !micro_in_range(p->act_min, -128, 127) || !micro_in_range(p->act_max, p->act_min, 127)) {
+    if (!micro_in_range(p->input1_zp, -128, 127) || !micro_in_range(p->input2_zp, -128, 127) ||
+        !micro_in_range(p->output_zp, -128, 127) ||
+        !micro_requant_ok(&p->multiplier, &p->shift, 1) || !micro_in_range(p->act_min, -128, 127) ||
+        !micro_in_range(p->act_max, p->act_min, 127)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
-    }
-    if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
-        !micro_fits(size[2], count, 1)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    return MICRO_OK;
+    return micro_broadcast_check(&p->broadcast, size[MICRO_MUL_S8_INPUT1],
+                                 size[MICRO_MUL_S8_INPUT2], size[MICRO_MUL_S8_OUTPUT], 1);
 }
 
-const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t), 3};
+const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t),
+                                            MICRO_MUL_S8_N_OPERANDS};

@@ -76,7 +76,7 @@ micro_status_t micro_pad(const micro_pad_params_t *p, const void *input, const v
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_pad(params, op[0], op[1], op[2]);
+    return micro_pad(params, op[MICRO_PAD_INPUT], op[MICRO_PAD_VALUE], op[MICRO_PAD_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -98,13 +98,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n_in < 0 || n_out < 0 || n_out * p->elem_size > INT32_MAX) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, p->elem_size) || !micro_fits(size[1], 1, p->elem_size) ||
-        !micro_fits(size[2], n_out, p->elem_size) ||
-        !micro_disjoint(op[0], size[0], op[2], size[2]) ||
-        !micro_disjoint(op[1], size[1], op[2], size[2])) {
+    if (!micro_fits(size[MICRO_PAD_INPUT], n_in, p->elem_size) ||
+        !micro_fits(size[MICRO_PAD_VALUE], 1, p->elem_size) ||
+        !micro_fits(size[MICRO_PAD_OUTPUT], n_out, p->elem_size) ||
+        !micro_disjoint(op[MICRO_PAD_INPUT], size[MICRO_PAD_INPUT], op[MICRO_PAD_OUTPUT],
+                        size[MICRO_PAD_OUTPUT]) ||
+        !micro_disjoint(op[MICRO_PAD_VALUE], size[MICRO_PAD_VALUE], op[MICRO_PAD_OUTPUT],
+                        size[MICRO_PAD_OUTPUT])) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t), 3};
+const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t),
+                                         MICRO_PAD_N_OPERANDS};

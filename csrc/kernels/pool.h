@@ -78,10 +78,10 @@ static inline uint32_t micro_divisor256(uint32_t d)
     return ((UINT32_C(1) << 24) + d - 1u) / d;
 }
 
-/* MICRO_OK if the params are in range, every window overlaps the input, and the input
- * (operand 0) and output (operand 1) are large enough. */
+/* MICRO_OK if the params are in range, every window overlaps the input, and the input and
+ * output operands (their byte sizes) are large enough. */
 static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
-                                              const uint32_t *size)
+                                              uint32_t input_size, uint32_t output_size)
 {
     const int32_t in_dims[4] = {p->batches, p->input_h, p->input_w, p->channels};
     const int32_t out_dims[4] = {p->batches, p->output_h, p->output_w, p->channels};
@@ -99,8 +99,8 @@ static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
         (int64_t)(p->output_w - 1) * p->stride_w - p->pad_w >= p->input_w) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], micro_count(in_dims, 4), 1) ||
-        !micro_fits(size[1], micro_count(out_dims, 4), 1)) {
+    if (!micro_fits(input_size, micro_count(in_dims, 4), 1) ||
+        !micro_fits(output_size, micro_count(out_dims, 4), 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;

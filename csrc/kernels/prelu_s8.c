@@ -38,37 +38,29 @@ static void prelu_row(const void *params, const void *input, int32_t stride_a,
 micro_status_t micro_prelu_s8(const micro_prelu_s8_params_t *p, const int8_t *input,
                               const int8_t *alpha, int8_t *output)
 {
-    micro_broadcast_walk(p->rank, p->dims, p->stride1, p->stride2, input, alpha, output, 1,
-                         prelu_row, p);
+    micro_broadcast_walk(&p->broadcast, input, alpha, output, 1, prelu_row, p);
     return MICRO_OK;
 }
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_prelu_s8(params, op[0], op[1], op[2]);
+    return micro_prelu_s8(params, op[MICRO_PRELU_S8_INPUT], op[MICRO_PRELU_S8_ALPHA],
+                          op[MICRO_PRELU_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_prelu_s8_params_t *p = params;
     (void)op;
-    const int64_t count = micro_broadcast_count(p->rank, p->dims);
-    if (count < 0 || !micro_in_range(p->input_zp, -128, 127) ||
-        !micro_in_range(p->alpha_zp, -128, 127) || !micro_in_range(p->output_zp, -128, 127) ||
+    if (!micro_in_range(p->input_zp, -128, 127) || !micro_in_range(p->alpha_zp, -128, 127) ||
+        !micro_in_range(p->output_zp, -128, 127) ||
         !micro_requant_ok(&p->identity_multiplier, &p->identity_shift, 1) ||
         !micro_requant_ok(&p->alpha_multiplier, &p->alpha_shift, 1)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t extent1 = micro_broadcast_extent(p->rank, p->dims, p->stride1);
-    const int64_t extent2 = micro_broadcast_extent(p->rank, p->dims, p->stride2);
-    if (extent1 < 0 || extent2 < 0) {
-        return MICRO_ERR_PARAMS;
-    }
-    if (!micro_fits(size[0], extent1, 1) || !micro_fits(size[1], extent2, 1) ||
-        !micro_fits(size[2], count, 1)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    return MICRO_OK;
+    return micro_broadcast_check(&p->broadcast, size[MICRO_PRELU_S8_INPUT],
+                                 size[MICRO_PRELU_S8_ALPHA], size[MICRO_PRELU_S8_OUTPUT], 1);
 }
 
-const micro_kernel_t micro_kernel_prelu_s8 = {step, check, sizeof(micro_prelu_s8_params_t), 3};
+const micro_kernel_t micro_kernel_prelu_s8 = {step, check, sizeof(micro_prelu_s8_params_t),
+                                              MICRO_PRELU_S8_N_OPERANDS};

@@ -42,7 +42,7 @@ micro_status_t micro_quantize_f32(const micro_quantize_f32_params_t *p, const fl
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_quantize_f32(params, op[0], op[1]);
+    return micro_quantize_f32(params, op[MICRO_QUANTIZE_F32_INPUT], op[MICRO_QUANTIZE_F32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -55,11 +55,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !(p->scale > 0.0f && p->scale <= 3.0e38f)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, 4) || !micro_fits(size[1], p->count, p->output_bits / 8)) {
+    if (!micro_fits(size[MICRO_QUANTIZE_F32_INPUT], p->count, 4) ||
+        !micro_fits(size[MICRO_QUANTIZE_F32_OUTPUT], p->count, p->output_bits / 8)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_quantize_f32 = {
-    step, check, sizeof(micro_quantize_f32_params_t), 2};
+const micro_kernel_t micro_kernel_quantize_f32 = {step, check, sizeof(micro_quantize_f32_params_t),
+                                                  MICRO_QUANTIZE_F32_N_OPERANDS};

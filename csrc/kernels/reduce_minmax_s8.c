@@ -51,7 +51,8 @@ micro_status_t micro_reduce_minmax_s8(const micro_reduce_minmax_s8_params_t *p,
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_reduce_minmax_s8(params, op[0], op[1]);
+    return micro_reduce_minmax_s8(params, op[MICRO_REDUCE_MINMAX_S8_INPUT],
+                                  op[MICRO_REDUCE_MINMAX_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -63,11 +64,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->minimum, 0, 1)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n_in, 1) || !micro_fits(size[1], n_out, 1)) {
+    if (!micro_fits(size[MICRO_REDUCE_MINMAX_S8_INPUT], n_in, 1) ||
+        !micro_fits(size[MICRO_REDUCE_MINMAX_S8_OUTPUT], n_out, 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_reduce_minmax_s8 = {
-    step, check, sizeof(micro_reduce_minmax_s8_params_t), 2};
+    step, check, sizeof(micro_reduce_minmax_s8_params_t), MICRO_REDUCE_MINMAX_S8_N_OPERANDS};

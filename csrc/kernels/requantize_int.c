@@ -64,7 +64,8 @@ micro_status_t micro_requantize_int(const micro_requantize_int_params_t *p, cons
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_requantize_int(params, op[0], op[1]);
+    return micro_requantize_int(params, op[MICRO_REQUANTIZE_INT_INPUT],
+                                op[MICRO_REQUANTIZE_INT_OUTPUT]);
 }
 
 static int32_t type_limit(int32_t bits)
@@ -88,12 +89,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_requant_ok(&p->multiplier, &p->shift, 1)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->count, in_bits / 8) ||
-        !micro_fits(size[1], p->count, out_bits / 8)) {
+    if (!micro_fits(size[MICRO_REQUANTIZE_INT_INPUT], p->count, in_bits / 8) ||
+        !micro_fits(size[MICRO_REQUANTIZE_INT_OUTPUT], p->count, out_bits / 8)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_requantize_int = {
-    step, check, sizeof(micro_requantize_int_params_t), 2};
+    step, check, sizeof(micro_requantize_int_params_t), MICRO_REQUANTIZE_INT_N_OPERANDS};

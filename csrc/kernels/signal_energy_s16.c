@@ -23,7 +23,8 @@ micro_status_t micro_signal_energy_s16(const micro_signal_energy_s16_params_t *p
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_energy_s16(params, op[0], op[1]);
+    return micro_signal_energy_s16(params, op[MICRO_SIGNAL_ENERGY_S16_INPUT],
+                                   op[MICRO_SIGNAL_ENERGY_S16_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -34,11 +35,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->start, 0, p->end)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], 2 * (int64_t)p->end, 2) || !micro_fits(size[1], p->output_size, 4)) {
+    if (!micro_fits(size[MICRO_SIGNAL_ENERGY_S16_INPUT], 2 * (int64_t)p->end, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_ENERGY_S16_OUTPUT], p->output_size, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_energy_s16 = {
-    step, check, sizeof(micro_signal_energy_s16_params_t), 2};
+    step, check, sizeof(micro_signal_energy_s16_params_t), MICRO_SIGNAL_ENERGY_S16_N_OPERANDS};

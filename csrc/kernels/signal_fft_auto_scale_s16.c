@@ -49,7 +49,9 @@ micro_status_t micro_signal_fft_auto_scale_s16(const micro_signal_fft_auto_scale
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_fft_auto_scale_s16(params, op[0], op[1], op[2]);
+    return micro_signal_fft_auto_scale_s16(params, op[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_INPUT],
+                                           op[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_OUTPUT],
+                                           op[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_SCALE]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -59,12 +61,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->size < 1) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->size, 2) || !micro_fits(size[1], p->size, 2) ||
-        !micro_fits(size[2], 1, 4)) {
+    if (!micro_fits(size[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_INPUT], p->size, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_OUTPUT], p->size, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FFT_AUTO_SCALE_S16_SCALE], 1, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_fft_auto_scale_s16 = {
-    step, check, sizeof(micro_signal_fft_auto_scale_s16_params_t), 3};
+    step, check, sizeof(micro_signal_fft_auto_scale_s16_params_t),
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS};

@@ -42,7 +42,9 @@ micro_status_t micro_signal_filter_bank_log_u32(
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_filter_bank_log_u32(params, op[0], op[1], op[2]);
+    return micro_signal_filter_bank_log_u32(params, op[MICRO_SIGNAL_FILTER_BANK_LOG_U32_INPUT],
+                                            op[MICRO_SIGNAL_FILTER_BANK_LOG_U32_LUT],
+                                            op[MICRO_SIGNAL_FILTER_BANK_LOG_U32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -52,13 +54,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->num_channels < 1 || p->correction_bits > 31) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->num_channels, 4) ||
-        !micro_fits(size[1], MICRO_SIGNAL_LOG_LUT_SIZE, 2) ||
-        !micro_fits(size[2], p->num_channels, 2)) {
+    if (!micro_fits(size[MICRO_SIGNAL_FILTER_BANK_LOG_U32_INPUT], p->num_channels, 4) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_LOG_U32_LUT], MICRO_SIGNAL_LOG_LUT_SIZE, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_LOG_U32_OUTPUT], p->num_channels, 2)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_filter_bank_log_u32 = {
-    step, check, sizeof(micro_signal_filter_bank_log_u32_params_t), 3};
+    step, check, sizeof(micro_signal_filter_bank_log_u32_params_t),
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_N_OPERANDS};

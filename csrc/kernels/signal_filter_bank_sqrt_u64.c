@@ -70,7 +70,9 @@ micro_status_t micro_signal_filter_bank_sqrt_u64(
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_filter_bank_sqrt_u64(params, op[0], op[1], op[2]);
+    return micro_signal_filter_bank_sqrt_u64(params, op[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_INPUT],
+                                             op[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_SCALE_BITS],
+                                             op[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -80,12 +82,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->num_channels < 1) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->num_channels, 8) || !micro_fits(size[1], 1, 4) ||
-        !micro_fits(size[2], p->num_channels, 4)) {
+    if (!micro_fits(size[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_INPUT], p->num_channels, 8) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_SCALE_BITS], 1, 4) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_SQRT_U64_OUTPUT], p->num_channels, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_filter_bank_sqrt_u64 = {
-    step, check, sizeof(micro_signal_filter_bank_sqrt_u64_params_t), 3};
+    step, check, sizeof(micro_signal_filter_bank_sqrt_u64_params_t),
+    MICRO_SIGNAL_FILTER_BANK_SQRT_U64_N_OPERANDS};

@@ -49,7 +49,11 @@ micro_status_t micro_signal_filter_bank_u32(const micro_signal_filter_bank_u32_p
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_filter_bank_u32(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6]);
+    return micro_signal_filter_bank_u32(
+        params, op[MICRO_SIGNAL_FILTER_BANK_U32_INPUT], op[MICRO_SIGNAL_FILTER_BANK_U32_WEIGHTS],
+        op[MICRO_SIGNAL_FILTER_BANK_U32_UNWEIGHTS], op[MICRO_SIGNAL_FILTER_BANK_U32_FREQ_STARTS],
+        op[MICRO_SIGNAL_FILTER_BANK_U32_WEIGHT_STARTS], op[MICRO_SIGNAL_FILTER_BANK_U32_WIDTHS],
+        op[MICRO_SIGNAL_FILTER_BANK_U32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -60,17 +64,23 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t bands = (int64_t)p->num_channels + 1;
-    if (!micro_fits(size[0], p->input_size, 4) || !micro_fits(size[1], p->num_weights, 2) ||
-        !micro_fits(size[2], p->num_weights, 2) || !micro_fits(size[3], bands, 2) ||
-        !micro_fits(size[4], bands, 2) || !micro_fits(size[5], bands, 2) ||
-        !micro_fits(size[6], p->num_channels, 8)) {
+    if (!micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_INPUT], p->input_size, 4) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_WEIGHTS], p->num_weights, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_UNWEIGHTS], p->num_weights, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_FREQ_STARTS], bands, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_WEIGHT_STARTS], bands, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_WIDTHS], bands, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_FILTER_BANK_U32_OUTPUT], p->num_channels, 8)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!bands_ok(p, op[3], op[4], op[5])) {
+    if (!bands_ok(p, op[MICRO_SIGNAL_FILTER_BANK_U32_FREQ_STARTS],
+                  op[MICRO_SIGNAL_FILTER_BANK_U32_WEIGHT_STARTS],
+                  op[MICRO_SIGNAL_FILTER_BANK_U32_WIDTHS])) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_filter_bank_u32 = {
-    step, check, sizeof(micro_signal_filter_bank_u32_params_t), 7};
+    step, check, sizeof(micro_signal_filter_bank_u32_params_t),
+    MICRO_SIGNAL_FILTER_BANK_U32_N_OPERANDS};

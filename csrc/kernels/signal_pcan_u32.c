@@ -50,7 +50,9 @@ micro_status_t micro_signal_pcan_u32(const micro_signal_pcan_u32_params_t *p,
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_pcan_u32(params, op[0], op[1], op[2], op[3]);
+    return micro_signal_pcan_u32(params, op[MICRO_SIGNAL_PCAN_U32_INPUT],
+                                 op[MICRO_SIGNAL_PCAN_U32_NOISE], op[MICRO_SIGNAL_PCAN_U32_LUT],
+                                 op[MICRO_SIGNAL_PCAN_U32_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -60,13 +62,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (p->num_channels < 1 || !micro_in_range(p->snr_shift, 0, 63)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->num_channels, 4) || !micro_fits(size[1], p->num_channels, 4) ||
-        !micro_fits(size[2], MICRO_SIGNAL_PCAN_LUT_SIZE, 2) ||
-        !micro_fits(size[3], p->num_channels, 4)) {
+    if (!micro_fits(size[MICRO_SIGNAL_PCAN_U32_INPUT], p->num_channels, 4) ||
+        !micro_fits(size[MICRO_SIGNAL_PCAN_U32_NOISE], p->num_channels, 4) ||
+        !micro_fits(size[MICRO_SIGNAL_PCAN_U32_LUT], MICRO_SIGNAL_PCAN_LUT_SIZE, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_PCAN_U32_OUTPUT], p->num_channels, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_pcan_u32 = {
-    step, check, sizeof(micro_signal_pcan_u32_params_t), 4};
+    step, check, sizeof(micro_signal_pcan_u32_params_t), MICRO_SIGNAL_PCAN_U32_N_OPERANDS};

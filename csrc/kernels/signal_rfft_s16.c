@@ -235,9 +235,17 @@ micro_status_t micro_signal_rfft_s16(const micro_signal_rfft_s16_params_t *p,
     return MICRO_OK;
 }
 
+int64_t micro_signal_rfft_s16_scratch_size(const micro_signal_rfft_s16_params_t *p)
+{
+    return 2 * (int64_t)p->half_length * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_rfft_s16(params, op[0], op[1], op[2], op[3], op[4]);
+    return micro_signal_rfft_s16(
+        params, op[MICRO_SIGNAL_RFFT_S16_INPUT], op[MICRO_SIGNAL_RFFT_S16_TWIDDLES],
+        op[MICRO_SIGNAL_RFFT_S16_SUPER_TWIDDLES], op[MICRO_SIGNAL_RFFT_S16_SCRATCH],
+        op[MICRO_SIGNAL_RFFT_S16_OUTPUT]);
 }
 
 /* Twiddles must lie in [-32767, 32767] so no Q15 product sum can overflow int32. */
@@ -270,16 +278,20 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t out = (int64_t)p->frames * 2 * (h + 1);
-    if (!micro_fits(size[0], (int64_t)p->frames * p->input_length, 2) ||
-        !micro_fits(size[1], 2 * (int64_t)h, 2) || !micro_fits(size[2], 2 * (int64_t)(h / 2), 2) ||
-        !micro_fits(size[3], 2 * (int64_t)h, 2) || out > INT32_MAX || !micro_fits(size[4], out, 2)) {
+    if (!micro_fits(size[MICRO_SIGNAL_RFFT_S16_INPUT], (int64_t)p->frames * p->input_length, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_RFFT_S16_TWIDDLES], 2 * (int64_t)h, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_RFFT_S16_SUPER_TWIDDLES], 2 * (int64_t)(h / 2), 2) ||
+        !micro_fits(size[MICRO_SIGNAL_RFFT_S16_SCRATCH], micro_signal_rfft_s16_scratch_size(p),
+                    1) ||
+        out > INT32_MAX || !micro_fits(size[MICRO_SIGNAL_RFFT_S16_OUTPUT], out, 2)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!twiddles_ok(op[1], 2 * h) || !twiddles_ok(op[2], 2 * (h / 2))) {
+    if (!twiddles_ok(op[MICRO_SIGNAL_RFFT_S16_TWIDDLES], 2 * h) ||
+        !twiddles_ok(op[MICRO_SIGNAL_RFFT_S16_SUPER_TWIDDLES], 2 * (h / 2))) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_rfft_s16 = {
-    step, check, sizeof(micro_signal_rfft_s16_params_t), 5};
+    step, check, sizeof(micro_signal_rfft_s16_params_t), MICRO_SIGNAL_RFFT_S16_N_OPERANDS};

@@ -36,7 +36,11 @@ micro_status_t micro_signal_spectral_subtraction_u32(
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_spectral_subtraction_u32(params, op[0], op[1], op[2], op[3]);
+    return micro_signal_spectral_subtraction_u32(
+        params, op[MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_INPUT],
+        op[MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_OUTPUT],
+        op[MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_NOISE_OUT],
+        op[MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_STATE]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -56,4 +60,5 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_spectral_subtraction_u32 = {
-    step, check, sizeof(micro_signal_spectral_subtraction_u32_params_t), 4};
+    step, check, sizeof(micro_signal_spectral_subtraction_u32_params_t),
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS};

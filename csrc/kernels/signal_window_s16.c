@@ -24,7 +24,9 @@ micro_status_t micro_signal_window_s16(const micro_signal_window_s16_params_t *p
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_signal_window_s16(params, op[0], op[1], op[2]);
+    return micro_signal_window_s16(params, op[MICRO_SIGNAL_WINDOW_S16_INPUT],
+                                   op[MICRO_SIGNAL_WINDOW_S16_WINDOW],
+                                   op[MICRO_SIGNAL_WINDOW_S16_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -35,12 +37,13 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_in_range(p->shift, 0, 31)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], p->size, 2) || !micro_fits(size[1], p->window_size, 2) ||
-        !micro_fits(size[2], p->size, 2)) {
+    if (!micro_fits(size[MICRO_SIGNAL_WINDOW_S16_INPUT], p->size, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_WINDOW_S16_WINDOW], p->window_size, 2) ||
+        !micro_fits(size[MICRO_SIGNAL_WINDOW_S16_OUTPUT], p->size, 2)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
 const micro_kernel_t micro_kernel_signal_window_s16 = {
-    step, check, sizeof(micro_signal_window_s16_params_t), 3};
+    step, check, sizeof(micro_signal_window_s16_params_t), MICRO_SIGNAL_WINDOW_S16_N_OPERANDS};

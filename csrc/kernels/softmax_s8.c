@@ -101,7 +101,8 @@ micro_status_t micro_softmax_s8(const micro_softmax_s8_params_t *p, const int8_t
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_softmax_s8(params, op[0], op[1], op[2]);
+    return micro_softmax_s8(params, op[MICRO_SOFTMAX_S8_INPUT], op[MICRO_SOFTMAX_S8_EXP_TABLE],
+                            op[MICRO_SOFTMAX_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -112,11 +113,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n < 0 || (p->output_bits != 8 && p->output_bits != 16)) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(size[0], n, 1) || !micro_fits(size[1], 256, 4) ||
-        !micro_fits(size[2], n, p->output_bits / 8)) {
+    if (!micro_fits(size[MICRO_SOFTMAX_S8_INPUT], n, 1) ||
+        !micro_fits(size[MICRO_SOFTMAX_S8_EXP_TABLE], 256, 4) ||
+        !micro_fits(size[MICRO_SOFTMAX_S8_OUTPUT], n, p->output_bits / 8)) {
         return MICRO_ERR_OPERANDS;
     }
-    const int32_t *exp_table = op[1];
+    const int32_t *exp_table = op[MICRO_SOFTMAX_S8_EXP_TABLE];
     for (int i = 0; i < 256; ++i) {
         if (exp_table[i] < 0) {
             return MICRO_ERR_PARAMS;
@@ -126,4 +128,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_softmax_s8 = {step, check, sizeof(micro_softmax_s8_params_t),
-                                                3};
+                                                MICRO_SOFTMAX_S8_N_OPERANDS};

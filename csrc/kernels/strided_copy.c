@@ -150,7 +150,7 @@ static int view_fits(const int32_t *shape, const int32_t *stride, int32_t n, int
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_strided_copy(params, op[0], op[1]);
+    return micro_strided_copy(params, op[MICRO_STRIDED_COPY_SRC], op[MICRO_STRIDED_COPY_DST]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -160,13 +160,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         micro_count(p->shape, p->n_dims) < 0 || p->src_offset < 0 || p->dst_offset < 0) {
         return MICRO_ERR_PARAMS;
     }
-    if (!view_fits(p->shape, p->src_stride, p->n_dims, p->src_offset, p->elem_size, size[0]) ||
-        !view_fits(p->shape, p->dst_stride, p->n_dims, p->dst_offset, p->elem_size, size[1]) ||
-        !micro_disjoint(op[0], size[0], op[1], size[1])) {
+    if (!view_fits(p->shape, p->src_stride, p->n_dims, p->src_offset, p->elem_size,
+                   size[MICRO_STRIDED_COPY_SRC]) ||
+        !view_fits(p->shape, p->dst_stride, p->n_dims, p->dst_offset, p->elem_size,
+                   size[MICRO_STRIDED_COPY_DST]) ||
+        !micro_disjoint(op[MICRO_STRIDED_COPY_SRC], size[MICRO_STRIDED_COPY_SRC],
+                        op[MICRO_STRIDED_COPY_DST], size[MICRO_STRIDED_COPY_DST])) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_strided_copy = {
-    step, check, sizeof(micro_strided_copy_params_t), 2};
+const micro_kernel_t micro_kernel_strided_copy = {step, check, sizeof(micro_strided_copy_params_t),
+                                                  MICRO_STRIDED_COPY_N_OPERANDS};

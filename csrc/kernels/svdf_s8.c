@@ -74,16 +74,24 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
                      : micro_dot_s8((const int8_t *)weights_time + w_at, s8 + s_at, run);
             const int32_t acc = micro_fx_add(dot, bias[u]);
             const int32_t v =
-                micro_requantize(acc, p->output_multiplier, p->output_shift) + p->output_zp;
+                micro_requantize_zp(acc, p->output_multiplier, p->output_shift, p->output_zp);
             output[(int64_t)b * p->units + u] = (int8_t)micro_clamp(v, INT8_MIN, INT8_MAX);
         }
     }
     return MICRO_OK;
 }
 
+int64_t micro_svdf_s8_scratch_size(const micro_svdf_s8_params_t *p)
+{
+    return (int64_t)p->input_padded * (int64_t)sizeof(int16_t);
+}
+
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_svdf_s8(params, op[0], op[1], op[2], op[3], op[4], op[5], op[6], op[7]);
+    return micro_svdf_s8(params, op[MICRO_SVDF_S8_INPUT], op[MICRO_SVDF_S8_WEIGHTS_FEATURE],
+                         op[MICRO_SVDF_S8_FEATURE_BIAS], op[MICRO_SVDF_S8_WEIGHTS_TIME],
+                         op[MICRO_SVDF_S8_BIAS], op[MICRO_SVDF_S8_STATE], op[MICRO_SVDF_S8_OUTPUT],
+                         op[MICRO_SVDF_S8_SCRATCH]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -105,15 +113,19 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     }
     const int64_t filters = (int64_t)p->units * p->rank;
     const int64_t es = p->state_bytes;
-    if (!micro_fits(size[0], (int64_t)p->batches * p->input_size, 1) ||
-        !micro_fits(size[1], (filters + 3) / 4 * 4 * p->input_padded, 1) || !micro_fits(size[2], filters, 4) ||
-        !micro_fits(size[3], filters * p->memory, es) || !micro_fits(size[4], p->units, 4) ||
-        !micro_fits(size[5], (int64_t)p->batches * filters * p->memory, es) ||
-        !micro_fits(size[6], (int64_t)p->batches * p->units, 1) ||
-        !micro_fits(size[7], p->input_padded, 2)) {
+    if (!micro_fits(size[MICRO_SVDF_S8_INPUT], (int64_t)p->batches * p->input_size, 1) ||
+        !micro_fits(size[MICRO_SVDF_S8_WEIGHTS_FEATURE], (filters + 3) / 4 * 4 * p->input_padded,
+                    1) ||
+        !micro_fits(size[MICRO_SVDF_S8_FEATURE_BIAS], filters, 4) ||
+        !micro_fits(size[MICRO_SVDF_S8_WEIGHTS_TIME], filters * p->memory, es) ||
+        !micro_fits(size[MICRO_SVDF_S8_BIAS], p->units, 4) ||
+        !micro_fits(size[MICRO_SVDF_S8_STATE], (int64_t)p->batches * filters * p->memory, es) ||
+        !micro_fits(size[MICRO_SVDF_S8_OUTPUT], (int64_t)p->batches * p->units, 1) ||
+        !micro_fits(size[MICRO_SVDF_S8_SCRATCH], micro_svdf_s8_scratch_size(p), 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t), 8};
+const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t),
+                                             MICRO_SVDF_S8_N_OPERANDS};

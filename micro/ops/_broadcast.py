@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._ffi import lib
+
 if TYPE_CHECKING:
     from .base import OpContext
+
+MAX_BROADCAST_RANK = int(lib.MICRO_BROADCAST_RANK)
 
 
 def broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
@@ -39,9 +43,9 @@ class BroadcastLayout:
     def rank(self) -> int:
         return len(self.dims)
 
-    def params(self, max_rank: int) -> dict[str, object]:
-        """The rank/dims/stride1/stride2 fields of a kernel params struct."""
-        pad = (0,) * (max_rank - self.rank)
+    def fields(self) -> dict[str, object]:
+        """The layout as a micro_broadcast_t (the `broadcast` field of a params struct)."""
+        pad = (0,) * (MAX_BROADCAST_RANK - self.rank)
         return {
             "rank": self.rank,
             "dims": list(self.dims + pad),
@@ -83,9 +87,6 @@ def broadcast_layout(
                 strides[k][d] = step
                 step *= dims[d]
     return BroadcastLayout(tuple(dims), tuple(strides[0]), tuple(strides[1]))
-
-
-MAX_BROADCAST_RANK = 6  # MICRO_BROADCAST_RANK in csrc/include/micro/kernels/broadcast.h
 
 
 def binary_layout(

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._ffi import lib
 from ..model import Tensor
 from .base import OpContext, Operand
 
-MAX_COPY_DIMS = 6  # MICRO_COPY_MAX_DIMS
+MAX_COPY_DIMS = int(lib.MICRO_COPY_MAX_DIMS)
 MOVABLE_DTYPES = ("bool", "int8", "uint8", "int16", "int32", "int64", "float32")
 
 
@@ -80,7 +81,7 @@ def emit_strided_copy(
         "dst_offset": dst_offset,
         "dst_stride": d_strides + [0] * pad,
     }
-    ctx.emit("strided_copy", params, [src, dst])
+    ctx.emit("strided_copy", params, {"src": src, "dst": dst})
 
 
 def check_types(ctx: OpContext, tensors: Sequence[Tensor], dtypes: Sequence[str]) -> None:

@@ -24,10 +24,11 @@ import math
 
 import numpy as np
 
+from ..fixedpoint import requantize
 from ..model import Tensor
-from ..quant import requantize, round_half_away
+from ..quant import round_half_away
 from ..schema import BuiltinOperator as B
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from ._broadcast import binary_layout
 from ._rescale import multiplier
 from .base import OpContext, prepares
 from .lut import byte_values, emit_table
@@ -66,7 +67,7 @@ def prepare_leaky_relu(ctx: OpContext) -> None:
         _prepare_leaky_relu_int16(ctx)
         return
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
-    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    alpha = float(f32(ctx.options["alpha"]))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
     v = byte_values(x) - zp_in
@@ -87,7 +88,7 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     s_in, zp_in = ctx.quant(x)
     s_out, zp_out = ctx.quant(out)
-    alpha = float(f32(ctx.options.get("alpha", 0.0)))
+    alpha = float(f32(ctx.options["alpha"]))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
     params = {
@@ -100,7 +101,7 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         "alpha_shift": s_alpha,
         "alpha_negative": int(m_alpha < 0),
     }
-    ctx.emit("leaky_relu_s16", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("leaky_relu_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
 @prepares(B.PRELU)
@@ -117,7 +118,7 @@ def prepare_prelu(ctx: OpContext) -> None:
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha_shift = multiplier(ctx, s_in * s_alpha / s_out, "alpha")
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "input_zp": zp_in,
         "alpha_zp": zp_alpha,
         "output_zp": zp_out,
@@ -126,7 +127,9 @@ def prepare_prelu(ctx: OpContext) -> None:
         "alpha_multiplier": m_alpha,
         "alpha_shift": s_alpha_shift,
     }
-    ctx.emit("prelu_s8", params, [ctx.ref(x), ctx.ref(alpha), ctx.ref(out)])
+    ctx.emit(
+        "prelu_s8", params, {"input": ctx.ref(x), "alpha": ctx.ref(alpha), "output": ctx.ref(out)}
+    )
 
 
 @prepares(B.HARD_SWISH)

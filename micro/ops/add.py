@@ -1,5 +1,5 @@
 """ADD and SUB: int8 and int16, with broadcasting and fused activations (TFLM's add_common
-and sub_common); float32 (binary_f32) and int32 (binary_s32) are routed here too.
+and sub_common); float32 (binary_f32) and int32 (int32_elementwise) are routed here too.
 
 TFLM rescales both inputs to a common scale of twice the larger input scale, with 20 bits
 of headroom (15 for int16), adds (or subtracts), then rescales to the output; the three
@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..quant import (
-    activation_range_float,
-    activation_range_int,
-    quantize_multiplier_below_one,
-    requantize,
-)
+from .._ffi import lib
+from ..fixedpoint import requantize
+from ..quant import activation_range_float, activation_range_int, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
-from . import binary_s32
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from . import int32_elementwise
+from ._broadcast import binary_layout
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS
 
@@ -45,7 +42,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
-        binary_s32.prepare_int32(ctx, "sub" if subtract else "add")
+        int32_elementwise.prepare_int32(ctx, "sub" if subtract else "add")
         return
     if x1.dtype.name == "float32":
         prepare_float(ctx, "sub" if subtract else "add")
@@ -73,11 +70,11 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
         ) from None
     qmin, qmax = (-32768, 32767) if int16 else (-128, 127)
     act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo, qmin, qmax
+        ctx.options["fused_activation_function"], so, zpo, qmin, qmax
     )
     if int16:
         params = {
-            **layout.params(MAX_BROADCAST_RANK),
+            "broadcast": layout.fields(),
             "subtract": int(subtract),
             "input1_zp": zp1,
             "input2_zp": zp2,
@@ -91,20 +88,30 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
             "act_min": act_min,
             "act_max": act_max,
         }
-        ctx.emit("add_s16", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+        ctx.emit(
+            "add_s16",
+            params,
+            {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        )
         return
     sign = -1 if subtract else 1
     table1 = _term_table(zp1, m1, sh1)
     table2 = sign * _term_table(zp2, m2, sh2)
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "output_zp": zpo,
         "output_multiplier": mo,
         "output_shift": sho,
         "act_min": act_min,
         "act_max": act_max,
     }
-    operands = [ctx.ref(x1), ctx.ref(x2), ctx.const(table1), ctx.const(table2), ctx.ref(out)]
+    operands = {
+        "input1": ctx.ref(x1),
+        "input2": ctx.ref(x2),
+        "table1": ctx.const(table1),
+        "table2": ctx.const(table2),
+        "output": ctx.ref(out),
+    }
     ctx.emit("add_s8", params, operands)
 
 
@@ -114,7 +121,9 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
     return requantize(values << LEFT_SHIFT, multiplier, shift).astype(np.int32)
 
 
-FLOAT_OPS = {"add": 0, "sub": 1, "mul": 2}  # MICRO_BINARY_F32_* in binary_f32.h
+FLOAT_OPS = {
+    op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}")) for op in ("add", "sub", "mul")
+}
 
 
 def prepare_float(ctx: OpContext, operation: str) -> None:
@@ -123,11 +132,13 @@ def prepare_float(ctx: OpContext, operation: str) -> None:
     for t in (x1, x2, out):
         ctx.check_dtype(t, "float32")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
-    act_min, act_max = activation_range_float(ctx.options.get("fused_activation_function", 0))
+    act_min, act_max = activation_range_float(ctx.options["fused_activation_function"])
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "op": FLOAT_OPS[operation],
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("binary_f32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)])
+    ctx.emit(
+        "binary_f32", params, {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
+    )

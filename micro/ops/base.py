@@ -5,12 +5,13 @@ only do integer arithmetic on what prepare froze into their params struct.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
 
@@ -101,7 +102,8 @@ class OpContext:
         if tensor.dtype.name not in dtypes:
             raise self.unsupported(
                 f"tensor {tensor.index} ('{tensor.name}') is {tensor.dtype.name}; "
-                f"supported: {', '.join(dtypes)}"
+                f"supported: {', '.join(dtypes)}",
+                tensor,
             )
 
     def quant(self, tensor: Tensor) -> tuple[float, int]:
@@ -115,27 +117,38 @@ class OpContext:
         q = tensor.quant
         label = f"tensor {tensor.index} ('{tensor.name}')"
         if q is None or len(q.scale) == 0:
-            raise self.malformed(f"{label} is not quantized")
+            raise self.malformed(f"{label} is not quantized", tensor)
         if len(q.scale) not in (1, channels):
             raise self.unsupported(
                 f"{label} has {len(q.scale)} scales; expected 1"
-                + (f" or {channels}" if channels != 1 else "")
+                + (f" or {channels}" if channels != 1 else ""),
+                tensor,
             )
         scales = q.scale.astype(np.float64)
         if not np.all(np.isfinite(scales) & (scales > 0)):
-            raise self.malformed(f"{label} has a scale that is not a positive finite number")
+            raise self.malformed(
+                f"{label} has a scale that is not a positive finite number", tensor
+            )
         zero_points = q.zero_point.astype(np.int64)
         if tensor.dtype.kind in "iu":
             info = np.iinfo(tensor.dtype)
             if np.any(zero_points < info.min) or np.any(zero_points > info.max):
-                raise self.malformed(f"{label} has a zero point outside {tensor.dtype.name}")
+                raise self.malformed(
+                    f"{label} has a zero point outside {tensor.dtype.name}", tensor
+                )
         return scales, zero_points
 
-    def unsupported(self, message: str) -> UnsupportedOpError:
-        return UnsupportedOpError(f"{self.where}: {message}")
+    def unsupported(self, message: str, tensor: Tensor | None = None) -> UnsupportedOpError:
+        """The error for what micro does not implement, located at this operator (and at
+        `tensor` when the fault is one tensor's)."""
+        return UnsupportedOpError(f"{self.where}: {message}", **self._location(tensor))
 
-    def malformed(self, message: str) -> ModelError:
-        return ModelError(f"{self.where}: {message}")
+    def malformed(self, message: str, tensor: Tensor | None = None) -> ModelError:
+        """The error for a model that is wrong, located as `unsupported`'s."""
+        return ModelError(f"{self.where}: {message}", **self._location(tensor))
+
+    def _location(self, tensor: Tensor | None) -> dict[str, Any]:
+        return {"operator": self.op.index, "tensor": None if tensor is None else tensor.name}
 
     @property
     def where(self) -> str:
@@ -171,9 +184,17 @@ class OpContext:
         return Operand("state", size=nbytes)
 
     def emit(
-        self, kernel: str, params: dict[str, Any], operands: Sequence[Operand], macs: int = 0
+        self, kernel: str, params: dict[str, Any], operands: Mapping[str, Operand], macs: int = 0
     ) -> None:
-        self._graph.emit(self.op, kernel, params, list(operands), macs)
+        """A step running `kernel` with its params struct and its operands by slot name
+        (the kernel's micro_<kernel>_operand_t: every slot, NONE for an absent one)."""
+        slots = operand_slots(kernel)
+        if set(operands) != set(slots):
+            raise TypeError(
+                f"operands of {kernel}: missing {sorted(set(slots) - set(operands))}, "
+                f"unexpected {sorted(set(operands) - set(slots))}"
+            )
+        self._graph.emit(self.op, kernel, params, [operands[s] for s in slots], macs)
 
     def alias(self, output: Tensor, source: Tensor) -> None:
         """`output` is `source`'s bytes under another shape (RESHAPE, SQUEEZE, ...)."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 
+from .._ffi import lib
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
-# MICRO_CAST_* in csrc/include/micro/kernels/cast.h
-_TYPES = {"int8": 0, "int16": 1, "int32": 2, "uint32": 3, "float32": 4, "bool": 5}
+_TYPES = {
+    t: int(getattr(lib, f"MICRO_CAST_{t.upper()}"))
+    for t in ("int8", "int16", "int32", "uint32", "float32", "bool")
+}
 
 
 @prepares(B.CAST)
@@ -23,4 +26,4 @@ def prepare(ctx: OpContext) -> None:
     if count == 0:
         raise ctx.unsupported("tensors with no elements are not supported")
     params = {"count": count, "from": _TYPES[x.dtype.name], "to": _TYPES[out.dtype.name]}
-    ctx.emit("cast", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("cast", params, {"input": ctx.ref(x), "output": ctx.ref(out)})

@@ -27,16 +27,16 @@ def prepare(ctx: OpContext) -> None:
     inputs = [ctx.input(i) for i in range(ctx.n_inputs)]
     out = ctx.output()
     check_types(ctx, [*inputs, out], DTYPES)
-    activation = ctx.options.get("fused_activation_function", ActivationFunctionType.NONE)
+    activation = ctx.options["fused_activation_function"]
     if activation != ActivationFunctionType.NONE:
         raise ctx.unsupported(f"fused activation {activation} (TFLM allows none)")
     rank = len(out.shape)
     if rank > MAX_COPY_DIMS:
         raise ctx.unsupported(f"output has {rank} dimensions; at most {MAX_COPY_DIMS}")
-    axis = int(ctx.options.get("axis", 0))
+    axis = int(ctx.options["axis"])
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
-        raise ctx.malformed(f"axis {ctx.options.get('axis')} out of range for rank {rank}")
+        raise ctx.malformed(f"axis {ctx.options['axis']} out of range for rank {rank}")
     total = 0
     for t in inputs:
         same = len(t.shape) == rank and all(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._ffi import lib
+from .._ffi import lib, scratch_size
+from ..fixedpoint import wrap32
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
@@ -35,9 +36,9 @@ class Geometry:
 def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Geometry:
     """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
     o = ctx.options
-    stride_h, stride_w = int(o.get("stride_h", 0)), int(o.get("stride_w", 0))
-    dil_h, dil_w = int(o.get("dilation_h_factor", 1)), int(o.get("dilation_w_factor", 1))
-    padding = int(o.get("padding", 0))
+    stride_h, stride_w = int(o["stride_h"]), int(o["stride_w"])
+    dil_h, dil_w = int(o["dilation_h_factor"]), int(o["dilation_w_factor"])
+    padding = int(o["padding"])
     try:
         y, x = compute_padding(
             padding, (in_h, in_w), (filter_h, filter_w), (stride_h, stride_w), (dil_h, dil_w)
@@ -109,12 +110,12 @@ def folded_bias(
             raise ctx.malformed(f"bias has {b.size} values, expected {channels}")
         values = b.astype(np.int64).reshape(channels)
     folded = values - in_zp * weights.sum(axis=1)
-    return folded.astype(np.uint64).astype(np.uint32).view(np.int32)
+    return wrap32(folded).astype(np.int32)
 
 
 def activation(ctx: OpContext, out: Tensor) -> tuple[int, int]:
     scale, zp = ctx.quant(out)
-    return activation_range_int(int(ctx.options.get("fused_activation_function", 0)), scale, zp)
+    return activation_range_int(int(ctx.options["fused_activation_function"]), scale, zp)
 
 
 def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
@@ -207,14 +208,14 @@ def emit_conv(
     ctx.emit(
         "conv_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.const(padded),
-            ctx.const(folded),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.scratch(2 * int(lib.MICRO_CONV_S8_SCRATCH_ROWS) * row, optional=True),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.const(padded),
+            "bias": ctx.const(folded),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "scratch": ctx.scratch(scratch_size("conv_s8", params), optional=True),
+            "output": ctx.ref(out),
+        },
         macs,
     )

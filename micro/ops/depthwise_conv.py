@@ -34,7 +34,7 @@ def prepare(ctx: OpContext) -> None:
             f"filter depth {depth_out} is not a multiple of the {channels} input channels"
         )
     multiplier = depth_out // channels
-    option = int(ctx.options.get("depth_multiplier", multiplier))
+    option = int(ctx.options["depth_multiplier"])
     if option != multiplier:
         raise ctx.malformed(
             f"depth_multiplier option {option} != filter depth {depth_out} / {channels} channels"
@@ -85,13 +85,13 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "depthwise_conv_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.ref(w),
-            ctx.const(folded),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.ref(w),
+            "bias": ctx.const(folded),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "output": ctx.ref(out),
+        },
         macs,
     )

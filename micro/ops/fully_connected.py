@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..fixedpoint import wrap32
 from ..quant import activation_range_float, activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
@@ -18,7 +19,7 @@ def prepare(ctx: OpContext) -> None:
     bias = ctx.optional_input(2)
     if len(w.shape) != 2:
         raise ctx.malformed(f"weights must be 2-D, got shape {w.shape}")
-    if ctx.options.get("weights_format", 0) != 0:
+    if ctx.options["weights_format"] != 0:
         raise ctx.unsupported("shuffled weights formats are not supported")
     depth_out, depth = w.shape
     n_in = math.prod(x.shape)
@@ -27,7 +28,7 @@ def prepare(ctx: OpContext) -> None:
     batches = n_in // depth
     if out.nbytes != batches * depth_out * out.dtype.itemsize:
         raise ctx.malformed(f"output shape {out.shape} != [{batches}, {depth_out}]")
-    activation = ctx.options.get("fused_activation_function", 0)
+    activation = ctx.options["fused_activation_function"]
     macs = batches * depth * depth_out
     if x.dtype.name == "float32":
         prepare_float(ctx, batches, depth, depth_out, activation, macs)
@@ -51,6 +52,8 @@ def prepare(ctx: OpContext) -> None:
         b = ctx.value(bias)
         if b is None or bias.dtype.name != "int32":
             raise ctx.unsupported("bias must be a constant int32 tensor")
+        if b.size != depth_out:
+            raise ctx.malformed(f"bias has {b.size} values, expected {depth_out}")
         bias_values = b.astype(np.int64).reshape(depth_out)
     w64 = weights.astype(np.int64).reshape(depth_out, depth)
     folded = bias_values - in_zp * w64.sum(axis=1) + depth * in_zp * w_zp
@@ -68,14 +71,14 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "fully_connected_s8",
         params,
-        [
-            ctx.ref(x),
-            ctx.ref(w),
-            ctx.const(_wrap_int32(folded)),
-            ctx.const(mult),
-            ctx.const(shift),
-            ctx.ref(out),
-        ],
+        {
+            "input": ctx.ref(x),
+            "filter": ctx.ref(w),
+            "bias": ctx.const(wrap32(folded).astype(np.int32)),
+            "multiplier": ctx.const(mult),
+            "shift": ctx.const(shift),
+            "output": ctx.ref(out),
+        },
         macs,
     )
 
@@ -96,10 +99,10 @@ def prepare_float(
         "act_min": act_min,
         "act_max": act_max,
     }
-    operands = [ctx.ref(ctx.input(0)), ctx.ref(ctx.input(1)), ctx.ref(bias), ctx.ref(ctx.output())]
+    operands = {
+        "input": ctx.ref(ctx.input(0)),
+        "filter": ctx.ref(ctx.input(1)),
+        "bias": ctx.ref(bias),
+        "output": ctx.ref(ctx.output()),
+    }
     ctx.emit("fully_connected_f32", params, operands, macs)
-
-
-def _wrap_int32(values: np.ndarray) -> np.ndarray:
-    """int64 → int32 with two's-complement wrap, as the int32 accumulator would."""
-    return values.astype(np.int64).astype(np.uint64).astype(np.uint32).view(np.int32)

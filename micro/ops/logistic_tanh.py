@@ -73,9 +73,7 @@ def _fn(scale: float, zp: int, curve: Callable[[int], int]) -> Callable[[int], i
             return -128
         if x >= radius:
             return 127
-        return max(
-            -128, min(127, curve(fx.multiply_by_quantized_multiplier(x, multiplier, left_shift)))
-        )
+        return max(-128, min(127, curve(fx.requantize(x, multiplier, left_shift))))
 
     return fn
 

@@ -24,8 +24,10 @@ import math
 
 import numpy as np
 
+from .._ffi import scratch_size
+from ..fixedpoint import wrap32
 from ..model import Tensor
-from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16, wrap_int32
+from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16
 from ..schema import ActivationFunctionType
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
@@ -58,7 +60,7 @@ def prepare(ctx: OpContext) -> None:
     for t, what in ((hidden, "hidden state"), (cell, "cell state")):
         if not t.is_variable:
             raise ctx.malformed(f"the {what} (tensor {t.index}) is not a variable tensor")
-    activation = ctx.options.get("fused_activation_function", ActivationFunctionType.NONE)
+    activation = ctx.options["fused_activation_function"]
     if activation != ActivationFunctionType.TANH:
         raise ctx.unsupported(f"cell gate activation {activation}; TFLM supports TANH only")
 
@@ -67,7 +69,7 @@ def prepare(ctx: OpContext) -> None:
             f"input {list(x.shape)} and output {list(out.shape)} must be 3-D, the hidden "
             f"state {list(hidden.shape)} at least 2-D"
         )
-    time_major = bool(ctx.options.get("time_major", False))
+    time_major = bool(ctx.options["time_major"])
     steps, batches = x.shape[:2] if time_major else x.shape[1::-1]
     size, units = x.shape[2], hidden.shape[1]
     for n_in, indices, what in ((size, INPUT_WEIGHTS, "input"), (units, RECURRENT_WEIGHTS,
@@ -113,8 +115,9 @@ def prepare(ctx: OpContext) -> None:
     input_ = quantize_multiplier(UNIT_SCALE * UNIT_SCALE / cell_scale)
     output = quantize_multiplier(UNIT_SCALE * UNIT_SCALE / hidden_scale)
     tanh_multiplier, tanh_shift = _cell_tanh(ctx, cell_scale)
-    cell_clip = float(np.float32(ctx.options.get("cell_clip", 0.0)))
-    clip = int(min(max(cell_clip / cell_scale, -32768.0), 32767.0))  # truncates as a cast
+    cell_clip = float(np.float32(ctx.options["cell_clip"]))
+    # TFLM clips only when cell_clip > 0 (so never for NaN); the cast truncates.
+    clip = int(min(cell_clip / cell_scale, 32767.0)) if cell_clip > 0 else 0
     params = {
         "batches": batches,
         "time_steps": steps,
@@ -133,21 +136,21 @@ def prepare(ctx: OpContext) -> None:
         "output_multiplier": output[0],
         "output_shift": output[1],
         "use_cell_clip": int(cell_clip > 0),
-        "cell_clip": max(clip, 0),
+        "cell_clip": clip,
         "tanh_multiplier": tanh_multiplier,
         "tanh_shift": tanh_shift,
     }
-    operands = [
-        ctx.ref(x),
-        ctx.const(_unit_major(w_in)),
-        ctx.const(_unit_major(w_rec)),
-        ctx.const(wrap_int32(folded).astype(np.int32)),
-        ctx.const(sigmoid_table_u16()),
-        ctx.ref(hidden),
-        ctx.ref(cell),
-        ctx.ref(out),
-        ctx.scratch(2 * (_pad16(size) + _pad16(units))),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "input_weights": ctx.const(_unit_major(w_in)),
+        "recurrent_weights": ctx.const(_unit_major(w_rec)),
+        "biases": ctx.const(wrap32(folded).astype(np.int32)),
+        "sigmoid_table": ctx.const(sigmoid_table_u16()),
+        "hidden": ctx.ref(hidden),
+        "cell": ctx.ref(cell),
+        "output": ctx.ref(out),
+        "scratch": ctx.scratch(scratch_size("lstm_s8", params)),
+    }
     macs = batches * steps * 4 * units * (size + units)
     ctx.emit("lstm_s8", params, operands, macs)
 

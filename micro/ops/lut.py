@@ -65,4 +65,9 @@ def emit_table(ctx: OpContext, x: Tensor, out: Tensor, values: np.ndarray) -> No
     if values.shape != (256,) or values.min() < info.min or values.max() > info.max:
         raise ValueError(f"a lut_s8 table needs 256 values in the range of {out.dtype}")
     table = values.astype(out.dtype).tobytes()
-    ctx.emit("lut_s8", {"count": count}, [ctx.ref(x), ctx.const(table), ctx.ref(out)], count)
+    ctx.emit(
+        "lut_s8",
+        {"count": count},
+        {"input": ctx.ref(x), "table": ctx.const(table), "output": ctx.ref(out)},
+        count,
+    )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..quant import activation_range_int
 from ..schema import BuiltinOperator as B
-from . import _rescale, binary_s32
-from ._broadcast import MAX_BROADCAST_RANK, binary_layout
+from . import _rescale, int32_elementwise
+from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
 
@@ -19,7 +19,7 @@ def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     if x1.dtype.name == "int32":
-        binary_s32.prepare_int32(ctx, "mul")
+        int32_elementwise.prepare_int32(ctx, "mul")
         return
     if x1.dtype.name == "float32":
         prepare_float(ctx, "mul")
@@ -31,11 +31,9 @@ def prepare(ctx: OpContext) -> None:
     s2, zp2 = ctx.quant(x2)
     so, zpo = ctx.quant(out)
     multiplier, shift = _rescale.multiplier(ctx, s1 * s2 / so, "input-to-output")
-    act_min, act_max = activation_range_int(
-        ctx.options.get("fused_activation_function", 0), so, zpo
-    )
+    act_min, act_max = activation_range_int(ctx.options["fused_activation_function"], so, zpo)
     params = {
-        **layout.params(MAX_BROADCAST_RANK),
+        "broadcast": layout.fields(),
         "input1_zp": zp1,
         "input2_zp": zp2,
         "output_zp": zpo,
@@ -44,4 +42,9 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("mul_s8", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], macs=out.nbytes)
+    ctx.emit(
+        "mul_s8",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        macs=out.nbytes,
+    )

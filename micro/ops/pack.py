@@ -57,7 +57,7 @@ def _layout(
 ) -> tuple[int, int]:
     """(outer, inner) of the packed tensor around the validated axis."""
     n = len(values)
-    count = ctx.options.get(count_option, 0)
+    count = ctx.options[count_option]
     if count != n:
         raise ctx.malformed(f"{count_option} is {count} but the operator has {n} values")
     rank = len(packed.shape)
@@ -65,10 +65,10 @@ def _layout(
         raise ctx.unsupported(
             f"the packed tensor has {rank} dimensions; supported: 1 to {MAX_COPY_DIMS}"
         )
-    axis = int(ctx.options.get("axis", 0))
+    axis = int(ctx.options["axis"])
     axis = axis + rank if axis < 0 else axis
     if not 0 <= axis < rank:
-        raise ctx.malformed(f"axis {ctx.options.get('axis')} out of range for rank {rank}")
+        raise ctx.malformed(f"axis {ctx.options['axis']} out of range for rank {rank}")
     expected = [*packed.shape[:axis], *packed.shape[axis + 1 :]]
     if packed.shape[axis] != n or any(list(t.shape) != expected for t in values):
         raise ctx.malformed(

@@ -12,13 +12,14 @@ import math
 
 import numpy as np
 
+from .._ffi import lib
 from ..schema import BuiltinOperator as B
 from ._copy import check_types, int_values
 from .base import OpContext, prepares
 
 DTYPES = ("int8", "int16", "int32", "float32")
 MAX_DIMS = 5  # TFLM's PadKernelMaxDimensionCount
-MAX_PAD_DIMS = 6  # MICRO_PAD_MAX_DIMS
+MAX_PAD_DIMS = int(lib.MICRO_PAD_MAX_DIMS)
 
 
 @prepares(B.PAD, B.PADV2)
@@ -70,7 +71,7 @@ def prepare(ctx: OpContext) -> None:
         "before": [d[1] for d in dims + fill],
         "after": [d[2] for d in dims + fill],
     }
-    ctx.emit("pad", params, [ctx.ref(x), value, ctx.ref(out)])
+    ctx.emit("pad", params, {"input": ctx.ref(x), "value": value, "output": ctx.ref(out)})
 
 
 def _merge(shape: list[int], before: list[int], after: list[int]) -> list[tuple[int, int, int]]:

@@ -52,9 +52,7 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     if filter_hw[0] * filter_hw[1] > 1 << 21:
         raise ctx.unsupported(f"filter {filter_hw} is too large (at most 2^21 taps)")
-    act_min, act_max = activation_range_int(
-        int(o.get("fused_activation_function", 0)), out_scale, out_zp
-    )
+    act_min, act_max = activation_range_int(int(o["fused_activation_function"]), out_scale, out_zp)
     params = {
         "batches": batches,
         "input_h": in_h,
@@ -72,4 +70,4 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         "act_max": act_max,
     }
     taps = out.nbytes * filter_hw[0] * filter_hw[1]
-    ctx.emit(kernel, params, [ctx.ref(x), ctx.ref(out)], taps)
+    ctx.emit(kernel, params, {"input": ctx.ref(x), "output": ctx.ref(out)}, taps)

@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
+from .._ffi import lib
+from ..fixedpoint import requantize
 from ..model import Tensor
-from ..quant import requantize
 from ..schema import BuiltinOperator as B
 from . import _rescale
 from .base import OpContext, prepares
@@ -31,7 +32,11 @@ _WIDE_PAIRS = {
     ("int32", "int8"),
     ("int32", "int16"),
 }
-_DEQUANTIZE_TYPES = {"int8": 0, "uint8": 1, "int16": 2}  # MICRO_DEQUANTIZE_S8, _U8, _S16
+_DEQUANTIZE_TYPES = {
+    "int8": int(lib.MICRO_DEQUANTIZE_S8),
+    "uint8": int(lib.MICRO_DEQUANTIZE_U8),
+    "int16": int(lib.MICRO_DEQUANTIZE_S16),
+}
 
 
 @prepares(B.QUANTIZE)
@@ -48,7 +53,7 @@ def prepare_quantize(ctx: OpContext) -> None:
             "output_zp": zp_out,
             "scale": s_out,
         }
-        ctx.emit("quantize_f32", params, [ctx.ref(x), ctx.ref(out)])
+        ctx.emit("quantize_f32", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
         return
     if pair not in _TABLE_PAIRS | _WIDE_PAIRS:
         raise ctx.unsupported(
@@ -73,7 +78,7 @@ def prepare_quantize(ctx: OpContext) -> None:
         "multiplier": multiplier,
         "shift": shift,
     }
-    ctx.emit("requantize_int", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("requantize_int", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
 @prepares(B.DEQUANTIZE)
@@ -90,7 +95,7 @@ def prepare_dequantize(ctx: OpContext) -> None:
         "input_zp": zp,
         "scale": scale,
     }
-    ctx.emit("dequantize_f32", params, [ctx.ref(x), ctx.ref(out)])
+    ctx.emit("dequantize_f32", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
 def _same_count(ctx: OpContext, x: Tensor, out: Tensor) -> int:

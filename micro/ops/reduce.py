@@ -23,13 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._ffi import lib, scratch_size
 from ..fixedpoint import wrap32
 from ..model import Tensor
 from ..quant import quantize_multiplier
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
-MAX_DIMS = 8  # MICRO_REDUCE_MAX_DIMS
+MAX_DIMS = int(lib.MICRO_REDUCE_MAX_DIMS)
 
 
 @dataclass
@@ -40,13 +41,6 @@ class Reduction:
     dims: list[int]  # the canonical layout, padded to MAX_DIMS
     rank: int
     reduced: int  # bit mask over dims
-
-    @property
-    def block_out(self) -> int:
-        """Outputs per index of dims[0]."""
-        return math.prod(
-            d for i, d in enumerate(self.dims[: self.rank]) if i > 0 and not self.reduced >> i & 1
-        )
 
 
 @prepares(B.MEAN)
@@ -92,7 +86,11 @@ def _prepare_sum(ctx: OpContext, divide: bool) -> None:
         "shift": shift,
         "output_zp": out_zp,
     }
-    operands = [ctx.ref(r.x), ctx.scratch(4 * r.block_out), ctx.ref(r.out)]
+    operands = {
+        "input": ctx.ref(r.x),
+        "scratch": ctx.scratch(scratch_size("mean_s8", params)),
+        "output": ctx.ref(r.out),
+    }
     ctx.emit("mean_s8", params, operands, math.prod(r.x.shape))
 
 
@@ -106,7 +104,12 @@ def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
             f"zero point {out_zp}) must share their quantization, as TFLM requires"
         )
     params = {"rank": r.rank, "dims": r.dims, "reduced": r.reduced, "minimum": int(minimum)}
-    ctx.emit("reduce_minmax_s8", params, [ctx.ref(r.x), ctx.ref(r.out)], math.prod(r.x.shape))
+    ctx.emit(
+        "reduce_minmax_s8",
+        params,
+        {"input": ctx.ref(r.x), "output": ctx.ref(r.out)},
+        math.prod(r.x.shape),
+    )
 
 
 def _reduction(ctx: OpContext) -> Reduction:

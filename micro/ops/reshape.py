@@ -46,7 +46,7 @@ def prepare_squeeze(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     rank = len(x.shape)
-    axes = [int(a) for a in ctx.options.get("squeeze_dims") or []]
+    axes = [int(a) for a in ctx.options["squeeze_dims"]]
     if not axes:
         squeezed = {k for k in range(rank) if x.shape[k] == 1}
     else:

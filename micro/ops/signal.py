@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 
 from .. import flexbuffers
+from .._ffi import lib, scratch_size
 from ..errors import ModelError
+from ..fixedpoint import wrap32
 from ..model import Tensor
 from .base import OpContext, prepares
 
 INT32_MASK = 0xFFFFFFFF
-RFFT_MAX_STAGES = 16  # MICRO_SIGNAL_RFFT_MAX_STAGES
-PCAN_LUT_SIZE = 125  # MICRO_SIGNAL_PCAN_LUT_SIZE: 4 * 32 - 3 entries
+RFFT_MAX_STAGES = int(lib.MICRO_SIGNAL_RFFT_MAX_STAGES)
+PCAN_LUT_SIZE = int(lib.MICRO_SIGNAL_PCAN_LUT_SIZE)  # 4 * 32 - 3 entries
 LOG_SEGMENTS = 128
 
 
@@ -42,8 +44,7 @@ def _int32(ctx: OpContext, options: dict[str, Any], key: str) -> int:
         return int(value)
     if not isinstance(value, int):
         raise ctx.malformed(f"option {key} must be an integer, got {value!r}")
-    value &= INT32_MASK
-    return value - (1 << 32) if value >= 1 << 31 else value
+    return wrap32(value)
 
 
 def _rank(ctx: OpContext, tensor: Tensor, rank: int, what: str) -> None:
@@ -74,7 +75,12 @@ def window(ctx: OpContext) -> None:
     if not 0 <= shift <= 31:
         raise ctx.unsupported(f"shift {shift} is outside [0, 31]")
     params = {"size": n, "window_size": width, "shift": shift}
-    ctx.emit("signal_window_s16", params, [ctx.ref(x), ctx.ref(w), ctx.ref(out)], n)
+    ctx.emit(
+        "signal_window_s16",
+        params,
+        {"input": ctx.ref(x), "window": ctx.ref(w), "output": ctx.ref(out)},
+        n,
+    )
 
 
 # -- SignalFftAutoScale -------------------------------------------------------------------
@@ -94,7 +100,12 @@ def fft_auto_scale(ctx: OpContext) -> None:
     if n < 1 or out.shape[0] != n:
         raise ctx.malformed(f"input {x.shape} and output {out.shape} differ")
     params = {"size": n}
-    ctx.emit("signal_fft_auto_scale_s16", params, [ctx.ref(x), ctx.ref(out), ctx.ref(scale)], n)
+    ctx.emit(
+        "signal_fft_auto_scale_s16",
+        params,
+        {"input": ctx.ref(x), "output": ctx.ref(out), "scale": ctx.ref(scale)},
+        n,
+    )
 
 
 # -- SignalRfft ---------------------------------------------------------------------------
@@ -170,13 +181,13 @@ def rfft(ctx: OpContext) -> None:
         "n_stages": len(radices),
         "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
     }
-    operands = [
-        ctx.ref(x),
-        ctx.const(rfft_twiddles(half)),
-        ctx.const(rfft_super_twiddles(half)),
-        ctx.scratch(2 * half * 2),
-        ctx.ref(out),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "twiddles": ctx.const(rfft_twiddles(half)),
+        "super_twiddles": ctx.const(rfft_super_twiddles(half)),
+        "scratch": ctx.scratch(scratch_size("signal_rfft_s16", params)),
+        "output": ctx.ref(out),
+    }
     macs = frames * half * max(1, int(math.log2(half))) * 4
     ctx.emit("signal_rfft_s16", params, operands, macs)
 
@@ -201,7 +212,9 @@ def energy(ctx: OpContext) -> None:
             "output"
         )
     params = {"output_size": out.shape[0], "start": start, "end": end}
-    ctx.emit("signal_energy_s16", params, [ctx.ref(x), ctx.ref(out)], end - start)
+    ctx.emit(
+        "signal_energy_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, end - start
+    )
 
 
 # -- SignalFilterBank ---------------------------------------------------------------------
@@ -249,7 +262,9 @@ def filter_bank(ctx: OpContext) -> None:
             f"fall outside the {x.shape[0]} bins / {len(weights)} weights"
         )
     params = {"num_channels": channels, "input_size": x.shape[0], "num_weights": len(weights)}
-    operands = [ctx.ref(x)] + [ctx.ref(ctx.input(i)) for i in range(1, 6)] + [ctx.ref(out)]
+    slots = ("weights", "unweights", "freq_starts", "weight_starts", "widths")
+    operands = {"input": ctx.ref(x), "output": ctx.ref(out)}
+    operands |= {slot: ctx.ref(ctx.input(i)) for i, slot in enumerate(slots, start=1)}
     ctx.emit("signal_filter_bank_u32", params, operands, 2 * int(n.sum()))
 
 
@@ -271,7 +286,10 @@ def filter_bank_square_root(ctx: OpContext) -> None:
         raise ctx.malformed(f"output {out.shape} is smaller than the input {x.shape}")
     params = {"num_channels": channels}
     ctx.emit(
-        "signal_filter_bank_sqrt_u64", params, [ctx.ref(x), ctx.ref(bits), ctx.ref(out)], channels
+        "signal_filter_bank_sqrt_u64",
+        params,
+        {"input": ctx.ref(x), "scale_bits": ctx.ref(bits), "output": ctx.ref(out)},
+        channels,
     )
 
 
@@ -324,7 +342,12 @@ def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
         "spectral_subtraction_bits": value["spectral_subtraction_bits"],
         "clamping": int(bool(clamping)),
     }
-    operands = [ctx.ref(x), ctx.ref(out), ctx.ref(noise), ctx.state(4 * channels)]
+    operands = {
+        "input": ctx.ref(x),
+        "output": ctx.ref(out),
+        "noise_out": ctx.ref(noise),
+        "state": ctx.state(4 * channels),
+    }
     ctx.emit("signal_spectral_subtraction_u32", params, operands, 2 * channels)
 
 
@@ -355,7 +378,12 @@ def pcan(ctx: OpContext) -> None:
     if not 0 <= shift <= 63:
         raise ctx.unsupported(f"snr_shift {shift} is outside [0, 63]")
     params = {"num_channels": channels, "snr_shift": shift}
-    operands = [ctx.ref(x), ctx.ref(noise), ctx.ref(lut), ctx.ref(out)]
+    operands = {
+        "input": ctx.ref(x),
+        "noise": ctx.ref(noise),
+        "lut": ctx.ref(lut),
+        "output": ctx.ref(out),
+    }
     ctx.emit("signal_pcan_u32", params, operands, channels)
 
 
@@ -397,6 +425,6 @@ def filter_bank_log(ctx: OpContext) -> None:
     ctx.emit(
         "signal_filter_bank_log_u32",
         params,
-        [ctx.ref(x), ctx.const(log_lut()), ctx.ref(out)],
+        {"input": ctx.ref(x), "lut": ctx.const(log_lut()), "output": ctx.ref(out)},
         channels,
     )

@@ -52,7 +52,7 @@ def prepare(ctx: OpContext) -> None:
                 f"an int16 output needs scale 1/65536 and zero point -32768 (TFLM), "
                 f"got {out_scale} and {out_zp}"
             )
-    beta = float(ctx.options.get("beta", 1.0))
+    beta = float(ctx.options["beta"])
     try:
         table = exp_table(beta, in_scale)
     except ValueError as exc:
@@ -62,7 +62,7 @@ def prepare(ctx: OpContext) -> None:
     ctx.emit(
         "softmax_s8",
         {"rows": rows, "depth": depth, "output_bits": bits},
-        [ctx.ref(x), ctx.const(table), ctx.ref(out)],
+        {"input": ctx.ref(x), "exp_table": ctx.const(table), "output": ctx.ref(out)},
         3 * rows * depth,
     )
 

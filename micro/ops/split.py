@@ -23,8 +23,8 @@ def prepare_split(ctx: OpContext) -> None:
     n = len(ctx.op.outputs)
     ctx.check_io_count((2,), n)
     x = ctx.input(1)
-    if ctx.options.get("num_splits", n) != n:
-        raise ctx.malformed(f"num_splits is {ctx.options.get('num_splits')} for {n} outputs")
+    if ctx.options["num_splits"] != n:
+        raise ctx.malformed(f"num_splits is {ctx.options['num_splits']} for {n} outputs")
     axis = _axis(ctx, x, 0)
     if n < 1 or x.shape[axis] % n:
         raise ctx.malformed(f"axis {axis} of size {x.shape[axis]} does not split {n} ways")

@@ -38,13 +38,13 @@ def prepare(ctx: OpContext) -> None:
             f"for input rank {rank}"
         )
     for name in ("ellipsis_mask", "new_axis_mask"):
-        if ctx.options.get(name, 0):
+        if ctx.options[name]:
             raise ctx.unsupported(f"{name} is not supported (TFLM ignores it)")
-    if ctx.options.get("offset", False):
+    if ctx.options["offset"]:
         raise ctx.unsupported("offset=true is not supported (TFLM ignores it)")
-    begin_mask = int(ctx.options.get("begin_mask", 0))
-    end_mask = int(ctx.options.get("end_mask", 0))
-    shrink_mask = int(ctx.options.get("shrink_axis_mask", 0))
+    begin_mask = int(ctx.options["begin_mask"])
+    end_mask = int(ctx.options["end_mask"])
+    shrink_mask = int(ctx.options["shrink_axis_mask"])
 
     counts, starts, out_shape = [], [], []
     for k in range(rank):

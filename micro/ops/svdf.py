@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..quant import quantize_multiplier, wrap_int32
+from .._ffi import scratch_size
+from ..fixedpoint import wrap32
+from ..quant import quantize_multiplier
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
@@ -32,7 +34,7 @@ def prepare(ctx: OpContext) -> None:
                     (state, "state"), (out, "output")):  # fmt: skip
         if len(t.shape) != 2:
             raise ctx.malformed(f"the {name} must be 2-D, got shape {list(t.shape)}")
-    rank = int(ctx.options.get("rank", 0))
+    rank = int(ctx.options["rank"])
     batches, input_size = x.shape
     filters, memory = wt.shape
     if rank < 1 or filters % rank:
@@ -99,16 +101,16 @@ def prepare(ctx: OpContext) -> None:
         "output_shift": output_shift,
         "output_zp": out_zp,
     }
-    operands = [
-        ctx.ref(x),
-        ctx.const(_padded(weights_feature)),
-        ctx.const(wrap_int32(feature_bias).astype(np.int32)),
-        ctx.ref(wt),
-        ctx.const(wrap_int32(folded_bias).astype(np.int32)),
-        ctx.ref(state),
-        ctx.ref(out),
-        ctx.scratch(2 * params["input_padded"]),
-    ]
+    operands = {
+        "input": ctx.ref(x),
+        "weights_feature": ctx.const(_padded(weights_feature)),
+        "feature_bias": ctx.const(wrap32(feature_bias).astype(np.int32)),
+        "weights_time": ctx.ref(wt),
+        "bias": ctx.const(wrap32(folded_bias).astype(np.int32)),
+        "state": ctx.ref(state),
+        "output": ctx.ref(out),
+        "scratch": ctx.scratch(scratch_size("svdf_s8", params)),
+    }
     macs = batches * filters * (input_size + memory)
     ctx.emit("svdf_s8", params, operands, macs)
 

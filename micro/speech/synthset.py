@@ -20,10 +20,10 @@ from typing import TextIO
 
 import numpy as np
 
+from ..progress import Progress
 from . import corpus, realdata, synth
 from . import voices as voices_mod
 from .network import CHANNELS, FRAMES
-from .progress import Progress
 
 log = logging.getLogger(__name__)
 

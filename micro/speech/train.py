@@ -36,6 +36,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from ..progress import Progress
 from . import card, corpus, realdata
 from .network import (
     CHANNELS,
@@ -48,7 +49,6 @@ from .network import (
     predict_int8,
     to_float,
 )
-from .progress import Progress
 from .synthset import (
     HELD_OUT_ACCENTS,
     HELD_OUT_VARIANTS,

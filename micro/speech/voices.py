@@ -111,11 +111,12 @@ def random_transform(rng: np.random.Generator, word: np.ndarray) -> np.ndarray:
 def respeak_cached(cache_dir: Path, key: str, word: np.ndarray) -> np.ndarray:
     """``random_transform`` of a take, seeded by its ``key`` and cached as a WAV file under
     ``cache_dir/world`` (the vocoder takes a few hundred milliseconds a word)."""
-    from .synth import read_wav, trim, write_wav
+    from .synth import trim
+    from .wav import read_wav, write_wav
 
     path = cache_dir / "world" / f"{key}.wav"
     if path.exists():
-        return read_wav(path)[0]
+        return read_wav(path)
     seed = int(hashlib.sha1(key.encode()).hexdigest()[:8], 16)
     out = random_transform(np.random.default_rng(seed), trim(word))
     path.parent.mkdir(parents=True, exist_ok=True)

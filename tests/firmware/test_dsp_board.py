@@ -14,7 +14,7 @@ import pytest
 import test_dsp_kernels as cases
 
 from micro import firmware
-from micro._ffi import ffi
+from micro._ffi import ffi, lib
 from micro.boards import ROOT, load_board
 
 PER_KERNEL = 40
@@ -110,13 +110,26 @@ def c_params(name: str, ctype: str, params: Any) -> str:
 
 
 def cases_header() -> str:
-    lines = ["#include <stdint.h>", '#include "micro/micro.h"']
+    lines = ["#include <stdint.h>", '#include "micro/micro.h"'] + [
+        f'#include "micro/kernels/{name}.h"'
+        for name in ("conv_s8_dsp", "depthwise_conv_s8_dsp", "fully_connected_s8_dsp")
+    ]
     max_out = max_scratch = 1
     tables: dict[str, list[str]] = {"conv": [], "depthwise": [], "fc": []}
     generators = [
-        ("conv", "micro_conv_s8_params_t", cases.conv_case, 6),
-        ("depthwise", "micro_depthwise_conv_s8_params_t", cases.depthwise_case, 5),
-        ("fc", "micro_fully_connected_s8_params_t", cases.fully_connected_case, 5),
+        ("conv", "micro_conv_s8_params_t", cases.conv_case, lib.MICRO_CONV_S8_OUTPUT),
+        (
+            "depthwise",
+            "micro_depthwise_conv_s8_params_t",
+            cases.depthwise_case,
+            lib.MICRO_DEPTHWISE_CONV_S8_OUTPUT,
+        ),
+        (
+            "fc",
+            "micro_fully_connected_s8_params_t",
+            cases.fully_connected_case,
+            lib.MICRO_FULLY_CONNECTED_S8_OUTPUT,
+        ),
     ]
     for kind, ctype, make, out_index in generators:
         for seed in range(PER_KERNEL):
@@ -128,7 +141,7 @@ def cases_header() -> str:
             n_out = ops[out_index].nbytes
             max_out = max(max_out, n_out)
             if kind == "conv":
-                max_scratch = max(max_scratch, ops[5].nbytes)
+                max_scratch = max(max_scratch, ops[lib.MICRO_CONV_S8_SCRATCH].nbytes)
             refs = ", ".join(
                 f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
             )

@@ -32,7 +32,7 @@ typedef struct {
 
 /* Kernel ids, one per line of micro/kernels.def (part of the program format). */
 typedef enum {
-#define MICRO_KERNEL(id, NAME, name) MICRO_K_##NAME = id,
+#define MICRO_KERNEL(id, NAME, name, access) MICRO_K_##NAME = id,
 #include "micro/kernels.def"
 #undef MICRO_KERNEL
     MICRO_K_COUNT = 128
@@ -40,5 +40,8 @@ typedef enum {
 
 /* The kernel table (csrc/runtime/kernel_table.c): NULL where a kernel is not linked. */
 const micro_kernel_t *micro_kernel_get(uint32_t id);
+/* The kernel's operand access letters (kernels.def: i, c, o, s, v), one per operand; NULL
+ * where no kernel is registered. */
+const char *micro_kernel_access(uint32_t id);
 
 #endif

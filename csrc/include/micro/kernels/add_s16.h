@@ -16,10 +16,7 @@
 #include "micro/kernels/broadcast.h"
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 (0: broadcast) */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 (0: broadcast) */
+    micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
     int32_t subtract;                       /* 0: ADD, 1: SUB (input1 - input2) */
     int32_t input1_zp;                      /* [-32768, 32767] */
     int32_t input2_zp;                      /* [-32768, 32767] */
@@ -34,8 +31,14 @@ typedef struct {
     int32_t act_max;                        /* [act_min, 32767] */
 } micro_add_s16_params_t;
 
-/* Operands: input1 int16, input2 int16 (each as large as its strides reach), output int16
- * [product of dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_ADD_S16_INPUT1,  /* int16, as large as its strides reach */
+    MICRO_ADD_S16_INPUT2,  /* int16, likewise */
+    MICRO_ADD_S16_OUTPUT,  /* int16[product of dims] */
+    MICRO_ADD_S16_N_OPERANDS
+} micro_add_s16_operand_t;
+
 micro_status_t micro_add_s16(const micro_add_s16_params_t *p, const int16_t *input1,
                              const int16_t *input2, int16_t *output);
 

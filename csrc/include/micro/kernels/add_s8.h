@@ -21,10 +21,7 @@
 #define MICRO_ADD_TERM_LIMIT 0x40000000 /* |table entry| <= 2^30, so a sum fits int32 */
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 (0: broadcast) */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 (0: broadcast) */
+    micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
     int32_t output_zp;                      /* [-128, 127] */
     int32_t output_multiplier;              /* [0, 2^31) */
     int32_t output_shift;                   /* [-31, 0] */
@@ -32,9 +29,18 @@ typedef struct {
     int32_t act_max;                        /* [act_min, 127] */
 } micro_add_s8_params_t;
 
-/* Operands: input1 int8, input2 int8 (each as large as its strides reach), table1
- * int32[256], table2 int32[256] (indexed by the input's byte: 0..127, then -128..-1;
- * entries within +/-MICRO_ADD_TERM_LIMIT), output int8[product of dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_ADD_S8_INPUT1,  /* int8, as large as its strides reach */
+    MICRO_ADD_S8_INPUT2,  /* int8, likewise */
+    /* int32[256], indexed by input1's byte (0..127, then -128..-1), entries within
+     * +/-MICRO_ADD_TERM_LIMIT */
+    MICRO_ADD_S8_TABLE1,
+    MICRO_ADD_S8_TABLE2,  /* int32[256], likewise for input2 */
+    MICRO_ADD_S8_OUTPUT,  /* int8[product of dims] */
+    MICRO_ADD_S8_N_OPERANDS
+} micro_add_s8_operand_t;
+
 micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, const int32_t *table1,
                             const int32_t *table2, int8_t *output);

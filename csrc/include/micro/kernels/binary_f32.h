@@ -18,17 +18,20 @@
 #define MICRO_BINARY_F32_MUL 2
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 (0: broadcast) */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 (0: broadcast) */
+    micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
     int32_t op;                             /* MICRO_BINARY_F32_ADD, _SUB or _MUL */
     float act_min;                          /* <= act_max */
     float act_max;
 } micro_binary_f32_params_t;
 
-/* Operands: input1 f32, input2 f32 (each as large as its strides reach), output
- * f32[product of dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_BINARY_F32_INPUT1,  /* f32, as large as its strides reach */
+    MICRO_BINARY_F32_INPUT2,  /* f32, likewise */
+    MICRO_BINARY_F32_OUTPUT,  /* f32[product of dims] */
+    MICRO_BINARY_F32_N_OPERANDS
+} micro_binary_f32_operand_t;
+
 micro_status_t micro_binary_f32(const micro_binary_f32_params_t *p, const float *input1,
                                 const float *input2, float *output);
 

@@ -30,7 +30,14 @@ typedef struct {
     int32_t act_max;
 } micro_binary_s32_params_t;
 
-/* Operands: input1 int32[N or 1], input2 int32[N or 1], output int32[N]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_BINARY_S32_INPUT1,  /* int32[N or 1] */
+    MICRO_BINARY_S32_INPUT2,  /* int32[N or 1] */
+    MICRO_BINARY_S32_OUTPUT,  /* int32[N] */
+    MICRO_BINARY_S32_N_OPERANDS
+} micro_binary_s32_operand_t;
+
 micro_status_t micro_binary_s32(const micro_binary_s32_params_t *p, const int32_t *input1,
                                 const int32_t *input2, int32_t *output);
 

@@ -26,7 +26,13 @@ typedef struct {
     int32_t to;      /* MICRO_CAST_*: output type (not BOOL) */
 } micro_cast_params_t;
 
-/* Operands: input from[N], output to[N]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_CAST_INPUT,   /* from[N] */
+    MICRO_CAST_OUTPUT,  /* to[N] */
+    MICRO_CAST_N_OPERANDS
+} micro_cast_operand_t;
+
 micro_status_t micro_cast(const micro_cast_params_t *p, const void *input, void *output);
 
 #endif

@@ -13,9 +13,9 @@
  * tap contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
  * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
  *
- * Scratch: int16[MICRO_CONV_S8_SCRATCH_ROWS * R], the im2col rows (patches widened to
- * 16 bits) of the output pixels being computed; optional: with none (NULL, size 0) the
- * kernel sums straight from the int8 input, slower, to the same bytes.
+ * Scratch (micro_conv_s8_scratch_size() bytes): the im2col rows (patches widened to 16
+ * bits) of the MICRO_CONV_S8_SCRATCH_ROWS output pixels being computed; optional: with none
+ * (NULL, size 0) the kernel sums straight from the int8 input, slower, to the same bytes.
  */
 #ifndef MICRO_KERNELS_CONV_S8_H
 #define MICRO_KERNELS_CONV_S8_H
@@ -52,10 +52,21 @@ typedef struct {
     int32_t act_max;            /* [act_min, 127] */
 } micro_conv_s8_params_t;
 
-/* Operands: input int8[N*H*W*C], filter int8[O*R], bias int32[O] (folded, see
- * above), multiplier int32[O], shift int32[O] (> 0: left), scratch int16[see above],
- * output int8[N*OH*OW*O].
- * scratch may be NULL (see above). */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_CONV_S8_INPUT,       /* int8[N*H*W*C] */
+    MICRO_CONV_S8_FILTER,      /* int8[O*R] */
+    MICRO_CONV_S8_BIAS,        /* int32[O] (folded, see above) */
+    MICRO_CONV_S8_MULTIPLIER,  /* int32[O] */
+    MICRO_CONV_S8_SHIFT,       /* int32[O] (> 0: left) */
+    MICRO_CONV_S8_SCRATCH,     /* micro_conv_s8_scratch_size(p) bytes, or absent (see above) */
+    MICRO_CONV_S8_OUTPUT,      /* int8[N*OH*OW*O] */
+    MICRO_CONV_S8_N_OPERANDS
+} micro_conv_s8_operand_t;
+
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p);
+
 micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,

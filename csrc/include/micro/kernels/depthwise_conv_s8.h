@@ -40,8 +40,17 @@ typedef struct {
     int32_t act_max;            /* [act_min, 127] */
 } micro_depthwise_conv_s8_params_t;
 
-/* Operands: input int8[N*H*W*C], filter int8[FH*FW*O], bias int32[O] (folded, see above),
- * multiplier int32[O], shift int32[O] (> 0: left), output int8[N*OH*OW*O]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_DEPTHWISE_CONV_S8_INPUT,       /* int8[N*H*W*C] */
+    MICRO_DEPTHWISE_CONV_S8_FILTER,      /* int8[FH*FW*O] */
+    MICRO_DEPTHWISE_CONV_S8_BIAS,        /* int32[O] (folded, see above) */
+    MICRO_DEPTHWISE_CONV_S8_MULTIPLIER,  /* int32[O] */
+    MICRO_DEPTHWISE_CONV_S8_SHIFT,       /* int32[O] (> 0: left) */
+    MICRO_DEPTHWISE_CONV_S8_OUTPUT,      /* int8[N*OH*OW*O] */
+    MICRO_DEPTHWISE_CONV_S8_N_OPERANDS
+} micro_depthwise_conv_s8_operand_t;
+
 micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,

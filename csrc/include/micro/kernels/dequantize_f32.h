@@ -23,7 +23,13 @@ typedef struct {
     float scale;            /* input scale */
 } micro_dequantize_f32_params_t;
 
-/* Operands: input int8 / uint8 / int16 [count], output f32[count]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_DEQUANTIZE_F32_INPUT,   /* int8 / uint8 / int16 [count] */
+    MICRO_DEQUANTIZE_F32_OUTPUT,  /* f32[count] */
+    MICRO_DEQUANTIZE_F32_N_OPERANDS
+} micro_dequantize_f32_operand_t;
+
 micro_status_t micro_dequantize_f32(const micro_dequantize_f32_params_t *p, const void *input,
                                     float *output);
 

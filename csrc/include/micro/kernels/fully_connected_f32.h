@@ -18,7 +18,15 @@ typedef struct {
     float act_max;          /* +inf when no activation */
 } micro_fully_connected_f32_params_t;
 
-/* Operands: input f32[B*K], filter f32[N*K], bias f32[N] or absent, output f32[B*N]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_FULLY_CONNECTED_F32_INPUT,   /* f32[B*K] */
+    MICRO_FULLY_CONNECTED_F32_FILTER,  /* f32[N*K] */
+    MICRO_FULLY_CONNECTED_F32_BIAS,    /* f32[N], or absent */
+    MICRO_FULLY_CONNECTED_F32_OUTPUT,  /* f32[B*N] */
+    MICRO_FULLY_CONNECTED_F32_N_OPERANDS
+} micro_fully_connected_f32_operand_t;
+
 micro_status_t micro_fully_connected_f32(const micro_fully_connected_f32_params_t *p,
                                          const float *input, const float *filter,
                                          const float *bias, float *output);

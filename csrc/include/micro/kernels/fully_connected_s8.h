@@ -25,8 +25,17 @@ typedef struct {
     int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each */
 } micro_fully_connected_s8_params_t;
 
-/* Operands: input int8[B*K], filter int8[N*K], bias int32[N] (folded, see above),
- * multiplier int32[1 or N], shift int32[1 or N] (> 0: left), output int8[B*N]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_FULLY_CONNECTED_S8_INPUT,       /* int8[B*K] */
+    MICRO_FULLY_CONNECTED_S8_FILTER,      /* int8[N*K] */
+    MICRO_FULLY_CONNECTED_S8_BIAS,        /* int32[N] (folded, see above) */
+    MICRO_FULLY_CONNECTED_S8_MULTIPLIER,  /* int32[1 or N] */
+    MICRO_FULLY_CONNECTED_S8_SHIFT,       /* int32[1 or N] (> 0: left) */
+    MICRO_FULLY_CONNECTED_S8_OUTPUT,      /* int8[B*N] */
+    MICRO_FULLY_CONNECTED_S8_N_OPERANDS
+} micro_fully_connected_s8_operand_t;
+
 micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,

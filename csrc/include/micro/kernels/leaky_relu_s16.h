@@ -24,7 +24,13 @@ typedef struct {
     int32_t alpha_negative;         /* 1 if alpha < 0, else 0 */
 } micro_leaky_relu_s16_params_t;
 
-/* Operands: input int16[count], output int16[count]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_LEAKY_RELU_S16_INPUT,   /* int16[count] */
+    MICRO_LEAKY_RELU_S16_OUTPUT,  /* int16[count] */
+    MICRO_LEAKY_RELU_S16_N_OPERANDS
+} micro_leaky_relu_s16_operand_t;
+
 micro_status_t micro_leaky_relu_s16(const micro_leaky_relu_s16_params_t *p,
                                     const int16_t *input, int16_t *output);
 

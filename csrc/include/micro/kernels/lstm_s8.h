@@ -55,11 +55,26 @@ typedef struct {
     int32_t tanh_shift;         /* multiplier in [1, 49152], shift in [0, 31] */
 } micro_lstm_s8_params_t;
 
-/* Operands: input int8[B*T*I]; input weights int8[S][4][input_padded] and recurrent
- * weights int8[S][4][state_padded], unit-major (unit n's four gate rows together, zero
- * padded); biases int32[S][8] (unit n, gate g: input bias at 2g, recurrent bias at 2g + 1);
- * sigmoid table uint16[256]; hidden state int8[B*S]; cell state int16[B*S]; output
- * int8[B*T*S]; scratch int16[input_padded + state_padded]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_LSTM_S8_INPUT,              /* int8[B*T*I] */
+    /* int8[S][4][input_padded], unit-major (unit n's four gate rows together, zero padded) */
+    MICRO_LSTM_S8_INPUT_WEIGHTS,
+    MICRO_LSTM_S8_RECURRENT_WEIGHTS,  /* int8[S][4][state_padded], likewise */
+    /* int32[S][8] (unit n, gate g: input bias at 2g, recurrent bias at 2g + 1) */
+    MICRO_LSTM_S8_BIASES,
+    MICRO_LSTM_S8_SIGMOID_TABLE,      /* uint16[256] */
+    MICRO_LSTM_S8_HIDDEN,             /* hidden state int8[B*S] */
+    MICRO_LSTM_S8_CELL,               /* cell state int16[B*S] */
+    MICRO_LSTM_S8_OUTPUT,             /* int8[B*T*S] */
+    /* micro_lstm_s8_scratch_size(p) bytes: x and h widened to int16 */
+    MICRO_LSTM_S8_SCRATCH,
+    MICRO_LSTM_S8_N_OPERANDS
+} micro_lstm_s8_operand_t;
+
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_lstm_s8_scratch_size(const micro_lstm_s8_params_t *p);
+
 micro_status_t micro_lstm_s8(const micro_lstm_s8_params_t *p, const int8_t *input,
                              const int8_t *input_weights, const int8_t *recurrent_weights,
                              const int32_t *biases, const uint16_t *sigmoid_table,

@@ -16,8 +16,15 @@ typedef struct {
     int32_t count;          /* >= 1: elements */
 } micro_lut_s8_params_t;
 
-/* Operands: input int8[count], table int8[256] (indexed by the input's bit pattern,
- * i.e. 0..127 then -128..-1), output int8[count]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_LUT_S8_INPUT,   /* int8[count] */
+    /* int8[256], indexed by the input's bit pattern (0..127, then -128..-1) */
+    MICRO_LUT_S8_TABLE,
+    MICRO_LUT_S8_OUTPUT,  /* int8[count] */
+    MICRO_LUT_S8_N_OPERANDS
+} micro_lut_s8_operand_t;
+
 micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
                             const int8_t *table, int8_t *output);
 

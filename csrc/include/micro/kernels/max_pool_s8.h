@@ -14,7 +14,13 @@
 
 typedef micro_pool_s8_params_t micro_max_pool_s8_params_t;
 
-/* Operands: input int8[B*H*W*C], output int8[B*OH*OW*C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_MAX_POOL_S8_INPUT,   /* int8[B*H*W*C] */
+    MICRO_MAX_POOL_S8_OUTPUT,  /* int8[B*OH*OW*C] */
+    MICRO_MAX_POOL_S8_N_OPERANDS
+} micro_max_pool_s8_operand_t;
+
 micro_status_t micro_max_pool_s8(const micro_pool_s8_params_t *p, const int8_t *input,
                                  int8_t *output);
 

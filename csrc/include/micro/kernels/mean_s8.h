@@ -26,8 +26,18 @@ typedef struct {
     int32_t output_zp;      /* [-128, 127] */
 } micro_mean_s8_params_t;
 
-/* Operands: input int8[prod dims], scratch int32[prod kept dims after dims[0]],
- * output int8[prod kept dims]. The reduced count times 128 must fit in int32. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_MEAN_S8_INPUT,    /* int8[prod dims] */
+    /* micro_mean_s8_scratch_size(p) bytes: int32 sums of one block */
+    MICRO_MEAN_S8_SCRATCH,
+    MICRO_MEAN_S8_OUTPUT,   /* int8[prod kept dims] */
+    MICRO_MEAN_S8_N_OPERANDS
+} micro_mean_s8_operand_t;
+
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_mean_s8_scratch_size(const micro_mean_s8_params_t *p);
+
 micro_status_t micro_mean_s8(const micro_mean_s8_params_t *p, const int8_t *input,
                              int32_t *scratch, int8_t *output);
 

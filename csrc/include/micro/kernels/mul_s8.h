@@ -13,10 +13,7 @@
 #include "micro/kernels/broadcast.h"
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input1 strides in elements, >= 0 (0: broadcast) */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* input2 strides in elements, >= 0 (0: broadcast) */
+    micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
     int32_t input1_zp;                      /* [-128, 127] */
     int32_t input2_zp;                      /* [-128, 127] */
     int32_t output_zp;                      /* [-128, 127] */
@@ -26,8 +23,14 @@ typedef struct {
     int32_t act_max;                        /* [act_min, 127] */
 } micro_mul_s8_params_t;
 
-/* Operands: input1 int8, input2 int8 (each as large as its strides reach), output int8
- * [product of dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_MUL_S8_INPUT1,  /* int8, as large as its strides reach */
+    MICRO_MUL_S8_INPUT2,  /* int8, likewise */
+    MICRO_MUL_S8_OUTPUT,  /* int8[product of dims] */
+    MICRO_MUL_S8_N_OPERANDS
+} micro_mul_s8_operand_t;
+
 micro_status_t micro_mul_s8(const micro_mul_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, int8_t *output);
 

@@ -27,8 +27,14 @@ typedef struct {
     int32_t after[MICRO_PAD_MAX_DIMS];    /* >= 0: pad elements after the input, per dim */
 } micro_pad_params_t;
 
-/* Operands: input (prod(in_shape) elements), value (1 element: the pad value),
- * output (prod(before + in_shape + after) elements). */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_PAD_INPUT,   /* prod(in_shape) elements */
+    MICRO_PAD_VALUE,   /* 1 element: the pad value */
+    MICRO_PAD_OUTPUT,  /* prod(before + in_shape + after) elements */
+    MICRO_PAD_N_OPERANDS
+} micro_pad_operand_t;
+
 micro_status_t micro_pad(const micro_pad_params_t *p, const void *input, const void *value,
                          void *output);
 

@@ -15,10 +15,7 @@
 #include "micro/kernels/broadcast.h"
 
 typedef struct {
-    int32_t rank;                           /* [1, MICRO_BROADCAST_RANK] */
-    int32_t dims[MICRO_BROADCAST_RANK];     /* output extents, outermost first, >= 1 */
-    int32_t stride1[MICRO_BROADCAST_RANK];  /* input strides in elements, >= 0 (0: broadcast) */
-    int32_t stride2[MICRO_BROADCAST_RANK];  /* alpha strides in elements, >= 0 (0: broadcast) */
+    micro_broadcast_t broadcast;            /* input, alpha -> output (broadcast.h) */
     int32_t input_zp;                       /* [-128, 127] */
     int32_t alpha_zp;                       /* [-128, 127] */
     int32_t output_zp;                      /* [-128, 127] */
@@ -28,8 +25,14 @@ typedef struct {
     int32_t alpha_shift;                    /* [-31, 30], > 0: left */
 } micro_prelu_s8_params_t;
 
-/* Operands: input int8, alpha int8 (each as large as its strides reach), output int8
- * [product of dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_PRELU_S8_INPUT,   /* int8, as large as its strides reach */
+    MICRO_PRELU_S8_ALPHA,   /* int8, likewise */
+    MICRO_PRELU_S8_OUTPUT,  /* int8[product of dims] */
+    MICRO_PRELU_S8_N_OPERANDS
+} micro_prelu_s8_operand_t;
+
 micro_status_t micro_prelu_s8(const micro_prelu_s8_params_t *p, const int8_t *input,
                               const int8_t *alpha, int8_t *output);
 

@@ -20,7 +20,13 @@ typedef struct {
     float scale;            /* output scale, finite and > 0 */
 } micro_quantize_f32_params_t;
 
-/* Operands: input f32[count], output int8[count] or int16[count]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_QUANTIZE_F32_INPUT,   /* f32[count] */
+    MICRO_QUANTIZE_F32_OUTPUT,  /* int8[count] or int16[count] */
+    MICRO_QUANTIZE_F32_N_OPERANDS
+} micro_quantize_f32_operand_t;
+
 micro_status_t micro_quantize_f32(const micro_quantize_f32_params_t *p, const float *input,
                                   void *output);
 

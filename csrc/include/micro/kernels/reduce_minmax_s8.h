@@ -20,7 +20,13 @@ typedef struct {
     int32_t minimum;        /* 0: REDUCE_MAX, 1: REDUCE_MIN */
 } micro_reduce_minmax_s8_params_t;
 
-/* Operands: input int8[prod dims], output int8[prod kept dims]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_REDUCE_MINMAX_S8_INPUT,   /* int8[prod dims] */
+    MICRO_REDUCE_MINMAX_S8_OUTPUT,  /* int8[prod kept dims] */
+    MICRO_REDUCE_MINMAX_S8_N_OPERANDS
+} micro_reduce_minmax_s8_operand_t;
+
 micro_status_t micro_reduce_minmax_s8(const micro_reduce_minmax_s8_params_t *p,
                                       const int8_t *input, int8_t *output);
 

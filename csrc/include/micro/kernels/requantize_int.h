@@ -24,7 +24,13 @@ typedef struct {
     int32_t shift;          /* [-31, 30], > 0: left */
 } micro_requantize_int_params_t;
 
-/* Operands: input int8/int16/int32 [count], output int8/int16/int32 [count]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_REQUANTIZE_INT_INPUT,   /* int8 / int16 / int32 [count] */
+    MICRO_REQUANTIZE_INT_OUTPUT,  /* int8 / int16 / int32 [count] */
+    MICRO_REQUANTIZE_INT_N_OPERANDS
+} micro_requantize_int_operand_t;
+
 micro_status_t micro_requantize_int(const micro_requantize_int_params_t *p, const void *input,
                                     void *output);
 

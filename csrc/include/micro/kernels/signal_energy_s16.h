@@ -17,7 +17,13 @@ typedef struct {
     int32_t end;           /* [start, M]: the input holds at least `end` complex bins */
 } micro_signal_energy_s16_params_t;
 
-/* Operands: input int16[2*end] (re, im interleaved), output uint32[M]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_ENERGY_S16_INPUT,   /* int16[2*end] (re, im interleaved) */
+    MICRO_SIGNAL_ENERGY_S16_OUTPUT,  /* uint32[M] */
+    MICRO_SIGNAL_ENERGY_S16_N_OPERANDS
+} micro_signal_energy_s16_operand_t;
+
 micro_status_t micro_signal_energy_s16(const micro_signal_energy_s16_params_t *p,
                                        const int16_t *input, uint32_t *output);
 

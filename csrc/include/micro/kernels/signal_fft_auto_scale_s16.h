@@ -16,7 +16,14 @@ typedef struct {
     int32_t size;   /* N >= 1: input and output elements */
 } micro_signal_fft_auto_scale_s16_params_t;
 
-/* Operands: input int16[N], output int16[N], scale int32[1] (the shift applied). */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_INPUT,   /* int16[N] */
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_OUTPUT,  /* int16[N] */
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_SCALE,   /* int32[1]: the shift applied */
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS
+} micro_signal_fft_auto_scale_s16_operand_t;
+
 micro_status_t micro_signal_fft_auto_scale_s16(const micro_signal_fft_auto_scale_s16_params_t *p,
                                                const int16_t *input, int16_t *output,
                                                int32_t *scale);

@@ -23,8 +23,15 @@ typedef struct {
     uint32_t ln2_q16;          /* ln(2) * 2^16, rounded: 45426 */
 } micro_signal_filter_bank_log_u32_params_t;
 
-/* Operands: input uint32[C], lut uint16[MICRO_SIGNAL_LOG_LUT_SIZE] (entries 0..128 as
- * above, entry 129 = 0), output int16[C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_INPUT,   /* uint32[C] */
+    /* uint16[MICRO_SIGNAL_LOG_LUT_SIZE] (entries 0..128 as above, entry 129 = 0) */
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_LUT,
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_OUTPUT,  /* int16[C] */
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_N_OPERANDS
+} micro_signal_filter_bank_log_u32_operand_t;
+
 micro_status_t micro_signal_filter_bank_log_u32(
     const micro_signal_filter_bank_log_u32_params_t *p, const uint32_t *input,
     const uint16_t *lut, int16_t *output);

@@ -18,7 +18,14 @@ typedef struct {
     int32_t num_channels;   /* C >= 1 */
 } micro_signal_filter_bank_sqrt_u64_params_t;
 
-/* Operands: input uint64[C], scale_bits int32[1], output uint32[C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_FILTER_BANK_SQRT_U64_INPUT,       /* uint64[C] */
+    MICRO_SIGNAL_FILTER_BANK_SQRT_U64_SCALE_BITS,  /* int32[1] */
+    MICRO_SIGNAL_FILTER_BANK_SQRT_U64_OUTPUT,      /* uint32[C] */
+    MICRO_SIGNAL_FILTER_BANK_SQRT_U64_N_OPERANDS
+} micro_signal_filter_bank_sqrt_u64_operand_t;
+
 micro_status_t micro_signal_filter_bank_sqrt_u64(
     const micro_signal_filter_bank_sqrt_u64_params_t *p, const uint64_t *input,
     const int32_t *scale_bits, uint32_t *output);

@@ -22,9 +22,20 @@ typedef struct {
     int32_t num_weights;    /* K >= 1: elements of weights and unweights */
 } micro_signal_filter_bank_u32_params_t;
 
-/* Operands: input uint32[n], weights int16[K], unweights int16[K], freq_starts int16[C+1],
- * weight_starts int16[C+1], widths int16[C+1] (constant; every channel's bins must lie in
- * [0, n) and its weights in [0, K)), output uint64[C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_FILTER_BANK_U32_INPUT,          /* uint32[n] */
+    MICRO_SIGNAL_FILTER_BANK_U32_WEIGHTS,        /* int16[K] */
+    MICRO_SIGNAL_FILTER_BANK_U32_UNWEIGHTS,      /* int16[K] */
+    MICRO_SIGNAL_FILTER_BANK_U32_FREQ_STARTS,    /* int16[C+1] */
+    MICRO_SIGNAL_FILTER_BANK_U32_WEIGHT_STARTS,  /* int16[C+1] */
+    /* int16[C+1] (the last four constant: every channel's bins must lie in [0, n) and its
+     * weights in [0, K)) */
+    MICRO_SIGNAL_FILTER_BANK_U32_WIDTHS,
+    MICRO_SIGNAL_FILTER_BANK_U32_OUTPUT,         /* uint64[C] */
+    MICRO_SIGNAL_FILTER_BANK_U32_N_OPERANDS
+} micro_signal_filter_bank_u32_operand_t;
+
 micro_status_t micro_signal_filter_bank_u32(const micro_signal_filter_bank_u32_params_t *p,
                                             const uint32_t *input, const int16_t *weights,
                                             const int16_t *unweights,

@@ -20,8 +20,15 @@ typedef struct {
     int32_t snr_shift;      /* [0, 63] */
 } micro_signal_pcan_u32_params_t;
 
-/* Operands: input uint32[C], noise uint32[C], lut int16[MICRO_SIGNAL_PCAN_LUT_SIZE],
- * output uint32[C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_PCAN_U32_INPUT,   /* uint32[C] */
+    MICRO_SIGNAL_PCAN_U32_NOISE,   /* uint32[C] */
+    MICRO_SIGNAL_PCAN_U32_LUT,     /* int16[MICRO_SIGNAL_PCAN_LUT_SIZE] */
+    MICRO_SIGNAL_PCAN_U32_OUTPUT,  /* uint32[C] */
+    MICRO_SIGNAL_PCAN_U32_N_OPERANDS
+} micro_signal_pcan_u32_operand_t;
+
 micro_status_t micro_signal_pcan_u32(const micro_signal_pcan_u32_params_t *p,
                                      const uint32_t *input, const uint32_t *noise,
                                      const int16_t *lut, uint32_t *output);

@@ -29,8 +29,20 @@ typedef struct {
     int32_t radix[16];      /* radix of stage s, in {2, 3, 4, 5}; their product is H */
 } micro_signal_rfft_s16_params_t;
 
-/* Operands: input int16[F*L], twiddles int16[2H] (re, im; each in [-32767, 32767]),
- * super twiddles int16[2*(H/2)] (likewise), scratch int16[2H], output int16[F*2*(H+1)]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_RFFT_S16_INPUT,           /* int16[F*L] */
+    MICRO_SIGNAL_RFFT_S16_TWIDDLES,        /* int16[2H] (re, im; each in [-32767, 32767]) */
+    MICRO_SIGNAL_RFFT_S16_SUPER_TWIDDLES,  /* int16[2*(H/2)] (likewise) */
+    /* micro_signal_rfft_s16_scratch_size(p) bytes: one complex int16 frame */
+    MICRO_SIGNAL_RFFT_S16_SCRATCH,
+    MICRO_SIGNAL_RFFT_S16_OUTPUT,          /* int16[F*2*(H+1)] */
+    MICRO_SIGNAL_RFFT_S16_N_OPERANDS
+} micro_signal_rfft_s16_operand_t;
+
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_signal_rfft_s16_scratch_size(const micro_signal_rfft_s16_params_t *p);
+
 micro_status_t micro_signal_rfft_s16(const micro_signal_rfft_s16_params_t *p,
                                      const int16_t *input, const int16_t *twiddles,
                                      const int16_t *super_twiddles, int16_t *scratch,

@@ -29,7 +29,15 @@ typedef struct {
     uint32_t clamping;                        /* 0 or 1 */
 } micro_signal_spectral_subtraction_u32_params_t;
 
-/* Operands: input uint32[C], output uint32[C], noise_out uint32[C], state uint32[C]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_INPUT,      /* uint32[C] */
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_OUTPUT,     /* uint32[C] */
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_NOISE_OUT,  /* uint32[C] */
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_STATE,      /* uint32[C] */
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS
+} micro_signal_spectral_subtraction_u32_operand_t;
+
 micro_status_t micro_signal_spectral_subtraction_u32(
     const micro_signal_spectral_subtraction_u32_params_t *p, const uint32_t *input,
     uint32_t *output, uint32_t *noise_out, uint32_t *state);

@@ -17,7 +17,14 @@ typedef struct {
     int32_t shift;         /* [0, 31]: arithmetic right shift of the 32-bit product */
 } micro_signal_window_s16_params_t;
 
-/* Operands: input int16[N], window int16[W], output int16[N]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SIGNAL_WINDOW_S16_INPUT,   /* int16[N] */
+    MICRO_SIGNAL_WINDOW_S16_WINDOW,  /* int16[W] */
+    MICRO_SIGNAL_WINDOW_S16_OUTPUT,  /* int16[N] */
+    MICRO_SIGNAL_WINDOW_S16_N_OPERANDS
+} micro_signal_window_s16_operand_t;
+
 micro_status_t micro_signal_window_s16(const micro_signal_window_s16_params_t *p,
                                        const int16_t *input, const int16_t *window,
                                        int16_t *output);

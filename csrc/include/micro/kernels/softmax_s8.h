@@ -26,8 +26,14 @@ typedef struct {
     int32_t output_bits;    /* 8: int8 output, 16: int16 output */
 } micro_softmax_s8_params_t;
 
-/* Operands: input int8[rows*depth], exp_table int32[256] (index: max - x, entries in
- * [0, 2^31)), output int8 or int16 [rows*depth]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SOFTMAX_S8_INPUT,      /* int8[rows*depth] */
+    MICRO_SOFTMAX_S8_EXP_TABLE,  /* int32[256] (index: max - x, entries in [0, 2^31)) */
+    MICRO_SOFTMAX_S8_OUTPUT,     /* int8 or int16 [rows*depth] */
+    MICRO_SOFTMAX_S8_N_OPERANDS
+} micro_softmax_s8_operand_t;
+
 micro_status_t micro_softmax_s8(const micro_softmax_s8_params_t *p, const int8_t *input,
                                 const int32_t *exp_table, void *output);
 

@@ -31,8 +31,14 @@ typedef struct {
     int32_t dst_stride[MICRO_COPY_MAX_DIMS];  /* elements per index step, any sign */
 } micro_strided_copy_params_t;
 
-/* Operands: src (elements of elem_size bytes), dst. Every element the box reaches must lie
- * inside its operand; src and dst must not overlap. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    /* elements of elem_size bytes; every element the box reaches lies inside */
+    MICRO_STRIDED_COPY_SRC,
+    MICRO_STRIDED_COPY_DST,  /* likewise; src and dst must not overlap */
+    MICRO_STRIDED_COPY_N_OPERANDS
+} micro_strided_copy_operand_t;
+
 micro_status_t micro_strided_copy(const micro_strided_copy_params_t *p, const void *src,
                                   void *dst);
 

@@ -44,10 +44,23 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
 } micro_svdf_s8_params_t;
 
-/* Operands: input int8[B*I], feature weights int8[F4][input_padded] (F4 = F rounded up to
- * 4, zero padded), feature bias int32[F] (folded), time weights int8/int16[F*M], bias
- * int32[U] (folded), state int8/int16[B*F*M] (a variable: read and written), output
- * int8[B*U], scratch int16[input_padded]. */
+/* Operands, in a step's order (micro_kernel_t.n_operands of them). */
+typedef enum {
+    MICRO_SVDF_S8_INPUT,            /* int8[B*I] */
+    /* int8[F4][input_padded] (F4 = F rounded up to 4, zero padded) */
+    MICRO_SVDF_S8_WEIGHTS_FEATURE,
+    MICRO_SVDF_S8_FEATURE_BIAS,     /* int32[F] (folded) */
+    MICRO_SVDF_S8_WEIGHTS_TIME,     /* int8/int16[F*M] */
+    MICRO_SVDF_S8_BIAS,             /* int32[U] (folded) */
+    MICRO_SVDF_S8_STATE,            /* int8/int16[B*F*M] (a variable: read and written) */
+    MICRO_SVDF_S8_OUTPUT,           /* int8[B*U] */
+    MICRO_SVDF_S8_SCRATCH,          /* micro_svdf_s8_scratch_size(p) bytes: an input row, int16 */
+    MICRO_SVDF_S8_N_OPERANDS
+} micro_svdf_s8_operand_t;
+
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_svdf_s8_scratch_size(const micro_svdf_s8_params_t *p);
+
 micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *input,
                              const int8_t *weights_feature, const int32_t *feature_bias,
                              const void *weights_time, const int32_t *bias, void *state,

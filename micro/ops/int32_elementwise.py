@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import math
 
+from .._ffi import lib
 from ..quant import activation_range_float
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
-# MICRO_BINARY_* in csrc/include/micro/kernels/binary_s32.h
-OPS = {"add": 0, "sub": 1, "mul": 2, "div": 3, "minimum": 4, "maximum": 5}
+OPS = {
+    "add": int(lib.MICRO_BINARY_ADD),
+    "sub": int(lib.MICRO_BINARY_SUB),
+    "mul": int(lib.MICRO_BINARY_MUL),
+    "div": int(lib.MICRO_BINARY_DIV),
+    "minimum": int(lib.MICRO_BINARY_MIN),
+    "maximum": int(lib.MICRO_BINARY_MAX),
+}
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 
 
@@ -49,9 +56,12 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         divisor = ctx.value(x2)
         if divisor is not None and (divisor == 0).any():
             raise ctx.malformed("constant divisor contains zero")
-    activation = ctx.options.get("fused_activation_function", 0)
-    if operation == "add":
+    if operation in ("minimum", "maximum"):
+        activation = 0  # their options table has no fused activation
+    elif operation == "add":
         activation = 0  # TFLM's int32 ADD ignores its fused activation (SUB and MUL apply it)
+    else:
+        activation = ctx.options["fused_activation_function"]
     act_min, act_max = activation_range_int32(activation)
     params = {
         "op": OPS[operation],
@@ -61,7 +71,12 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    ctx.emit("binary_s32", params, [ctx.ref(x1), ctx.ref(x2), ctx.ref(out)], n)
+    ctx.emit(
+        "binary_s32",
+        params,
+        {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+        n,
+    )
 
 
 @prepares(B.DIV)
@@ -79,15 +94,3 @@ def prepare_minimum(ctx: OpContext) -> None:
 @prepares(B.MAXIMUM)
 def prepare_maximum(ctx: OpContext) -> None:
     prepare_int32(ctx, "maximum")
-
-
-def prepare_add(ctx: OpContext) -> None:
-    prepare_int32(ctx, "add")
-
-
-def prepare_sub(ctx: OpContext) -> None:
-    prepare_int32(ctx, "sub")
-
-
-def prepare_mul(ctx: OpContext) -> None:
-    prepare_int32(ctx, "mul")
