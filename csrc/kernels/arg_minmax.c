@@ -67,4 +67,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_arg_minmax = {step, check, sizeof(micro_arg_minmax_params_t), MICRO_ARG_MINMAX_N_OPERANDS};
+const micro_kernel_t micro_kernel_arg_minmax = {step, check, sizeof(micro_arg_minmax_params_t), MICRO_ARG_MINMAX_N_OPERANDS, NULL};

@@ -100,4 +100,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_batch_matmul = {
-    step, check, sizeof(micro_batch_matmul_params_t), MICRO_BATCH_MATMUL_N_OPERANDS};
+    step, check, sizeof(micro_batch_matmul_params_t), MICRO_BATCH_MATMUL_N_OPERANDS, NULL};

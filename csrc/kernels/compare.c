@@ -128,4 +128,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS};
+const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS, NULL};

@@ -103,4 +103,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_conv_s16 = {step, check, sizeof(micro_conv_s16_params_t), MICRO_CONV_S16_N_OPERANDS};
+const micro_kernel_t micro_kernel_conv_s16 = {step, check, sizeof(micro_conv_s16_params_t), MICRO_CONV_S16_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/logistic_tanh_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "sigmoid_s16.h"
@@ -43,4 +45,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_logistic_tanh_s16 = {
-    step, check, sizeof(micro_logistic_tanh_s16_params_t), MICRO_LOGISTIC_TANH_S16_N_OPERANDS};
+    step, check, sizeof(micro_logistic_tanh_s16_params_t), MICRO_LOGISTIC_TANH_S16_N_OPERANDS, NULL};

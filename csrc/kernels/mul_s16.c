@@ -1,5 +1,7 @@
 #include "micro/kernels/mul_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -51,4 +53,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), MICRO_MUL_S16_N_OPERANDS};
+const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), MICRO_MUL_S16_N_OPERANDS, NULL};

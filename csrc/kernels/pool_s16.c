@@ -81,4 +81,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_pool_s16 = {step, check, sizeof(micro_pool_s16_params_t), MICRO_POOL_S16_N_OPERANDS};
+const micro_kernel_t micro_kernel_pool_s16 = {step, check, sizeof(micro_pool_s16_params_t), MICRO_POOL_S16_N_OPERANDS, NULL};

@@ -76,4 +76,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_resize_bilinear_s8 = {
-    step, check, sizeof(micro_resize_bilinear_s8_params_t), MICRO_RESIZE_BILINEAR_S8_N_OPERANDS};
+    step, check, sizeof(micro_resize_bilinear_s8_params_t), MICRO_RESIZE_BILINEAR_S8_N_OPERANDS, NULL};

@@ -82,4 +82,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_select = {step, check, sizeof(micro_select_params_t), MICRO_SELECT_N_OPERANDS};
+const micro_kernel_t micro_kernel_select = {step, check, sizeof(micro_select_params_t), MICRO_SELECT_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/squared_difference_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -64,4 +66,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_squared_difference_s8 = {
-    step, check, sizeof(micro_squared_difference_s8_params_t), MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS};
+    step, check, sizeof(micro_squared_difference_s8_params_t), MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS, NULL};

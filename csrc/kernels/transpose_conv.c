@@ -115,4 +115,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_transpose_conv = {
-    step, check, sizeof(micro_transpose_conv_params_t), MICRO_TRANSPOSE_CONV_N_OPERANDS};
+    step, check, sizeof(micro_transpose_conv_params_t), MICRO_TRANSPOSE_CONV_N_OPERANDS, NULL};

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -118,4 +120,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_unary_f32 = {step, check, sizeof(micro_unary_f32_params_t), MICRO_UNARY_F32_N_OPERANDS};
+const micro_kernel_t micro_kernel_unary_f32 = {step, check, sizeof(micro_unary_f32_params_t), MICRO_UNARY_F32_N_OPERANDS, NULL};
