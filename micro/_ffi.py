@@ -20,6 +20,7 @@ __all__ = [
     "kernel_id",
     "lib",
     "operand_slots",
+    "overlap_gap",
     "pack_params",
     "scratch_size",
     "status_message",
@@ -71,6 +72,15 @@ def operand_slots(kernel: str) -> list[str]:
 def scratch_size(kernel: str, params: dict[str, Any]) -> int:
     """Bytes of scratch the kernel needs with these params: micro_<kernel>_scratch_size()."""
     return int(getattr(lib, f"micro_{kernel}_scratch_size")(_params(kernel, params)))
+
+
+def overlap_gap(kernel: str, params: bytes, sizes: list[int], inp: int, out: int) -> int | None:
+    """The kernel's overlap rule (csrc/include/micro/kernel.h): the smallest
+    input_base - output_base in bytes at which operand `out` may run over operand `inp`, or
+    None if it may not."""
+    c_sizes = ffi.new("uint32_t[]", sizes)
+    gap = int(lib.micro_overlap_gap(kernel_id(kernel), params, c_sizes, inp, out))
+    return None if gap == int(lib.MICRO_NO_OVERLAP) else gap
 
 
 def status_message(status: int) -> str:

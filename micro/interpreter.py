@@ -16,7 +16,7 @@ import numpy as np
 from ._ffi import ffi, lib, status_message
 from .compiler import CompiledModel, TensorSlot, compile_model
 from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
-from .model import load_model
+from .model import Model, load_model
 from .program import U32_MAX, check_arena_size
 
 _ALIGN = 64
@@ -104,23 +104,45 @@ class Interpreter:
         cls,
         path: str | os.PathLike[str],
         arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
         keep_inputs: bool = False,
     ) -> Interpreter:
-        """`keep_inputs`: inputs survive invoke (see compile_model); by default, as in
-        TFLM, set them again before every invoke."""
-        model = load_model(path)
-        return cls(
-            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
-        )
+        """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
+        `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
+        that fraction of extra instructions (estimated; see micro/patches.py).
+        `keep_inputs`: inputs survive invoke (see compile_model); by default, as in TFLM,
+        set them again before every invoke."""
+        return cls._compiled(load_model(path), arena_size, overlap, max_overhead, keep_inputs)
 
     @classmethod
     def from_bytes(
-        cls, data: bytes, arena_size: int | None = None, keep_inputs: bool = False
+        cls,
+        data: bytes,
+        arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
+        keep_inputs: bool = False,
     ) -> Interpreter:
-        model = load_model(data)
-        return cls(
-            compile_model(model, arena_budget=arena_size, keep_inputs=keep_inputs), arena_size
+        return cls._compiled(load_model(data), arena_size, overlap, max_overhead, keep_inputs)
+
+    @classmethod
+    def _compiled(
+        cls,
+        model: Model,
+        arena_size: int | None,
+        overlap: bool,
+        max_overhead: float,
+        keep_inputs: bool,
+    ) -> Interpreter:
+        compiled = compile_model(
+            model,
+            arena_budget=arena_size,
+            overlap=overlap,
+            max_overhead=max_overhead,
+            keep_inputs=keep_inputs,
         )
+        return cls(compiled, arena_size)
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:

@@ -22,6 +22,7 @@ STEP_SIZE = ffi.sizeof("micro_step_t")
 REF_SIZE = ffi.sizeof("micro_ref_t")
 REF_CONST = int(lib.MICRO_REF_CONST)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
+NO_OPERAND = int(lib.MICRO_NO_OPERAND)
 U32_MAX = 0xFFFFFFFF
 
 
@@ -83,6 +84,7 @@ class Step:
     kernel: int
     params: int  # offset in the data region
     refs: list[tuple[int, int]]  # (offset | REF_CONST, size)
+    overlap: tuple[int, int] | None = None  # (input, output) operands sharing bytes
 
 
 @dataclass
@@ -121,7 +123,8 @@ class ProgramWriter:
         refs: list[tuple[int, int]] = []
         step_rows = []
         for step in self.steps:
-            step_rows.append((step.kernel, step.params, len(step.refs), len(refs)))
+            pair = step.overlap or (NO_OPERAND, NO_OPERAND)
+            step_rows.append((step.kernel, step.params, len(step.refs), len(refs), *pair))
             refs.extend(step.refs)
         inputs_first = len(refs)
         refs.extend(inputs)

@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from . import patches
 from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
+from .planner import live_bytes
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -166,7 +168,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         "",
         "memory:",
         f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
-        f"  lower bound      {a['lower_bound']:>10,} B   (largest sum of tensors alive at once)",
+        f"  lower bound      {a['lower_bound']:>10,} B   (peak alive, overlaps counted)",
         f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
         f"    scratch        {a['scratch']:>10,} B",
         f"    variables      {a['variables']:>10,} B",
@@ -176,14 +178,57 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     return "\n".join(lines)
 
 
+# -- memory or speed: the plans side by side ---------------------------------------------
+
+
+def plan_choices(
+    separate: CompiledModel,
+    overlapped: CompiledModel,
+    patched: CompiledModel,
+    instructions: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """The plans a user picks from: memory against instructions. The first two run the same
+    steps (only operand addresses differ); the patched one recomputes halo rows, estimated
+    from its MACs, or measured per plan on an emulated board (`instructions`)."""
+    plans = {"tensor bound": separate, "overlapped": overlapped, "patched": patched}
+    rows = []
+    for name, c in plans.items():
+        row: dict[str, Any] = {
+            "plan": name,
+            "arena": c.arena_bytes_needed,
+            "bound": c.lower_bound,
+            "steps": len(c.steps),
+            "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
+        }
+        if instructions is not None:
+            row["instructions"] = instructions[name]
+            row["measured_overhead"] = instructions[name] / instructions["overlapped"] - 1
+        rows.append(row)
+    return rows
+
+
+def format_choices(choices: list[dict[str, Any]], board: str | None = None) -> str:
+    measured = "instructions" in choices[0]
+    rows = []
+    for c in choices:
+        row = [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", str(c["steps"])]
+        row.append(f"{c['estimated_overhead']:+.1%}")
+        if measured:
+            row += [f"{c['instructions']:,}", f"{c['measured_overhead']:+.1%}"]
+        rows.append(row)
+    header = ["plan", "arena B", "bound B", "steps", "instr. (est.)"]
+    if measured:
+        header += [f"instructions on {board}", "measured"]
+    table = format_table(header, rows, ",".join(header[1:]))
+    return "plans (pick memory or speed; --arena N runs the fastest that fits):\n" + table
+
+
 # -- the arena plan ----------------------------------------------------------------------
 
 
 def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     p = compiled.plan
-    live = [
-        sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))
-    ]
+    live = live_bytes(p.buffers, p.n_steps, p.overlaps)
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,

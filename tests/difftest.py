@@ -46,9 +46,9 @@ def run_tflm(
 
 
 def run_micro(
-    model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None = None
+    model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None = None, overlap: bool = True
 ) -> list[np.ndarray]:
-    it = micro.Interpreter.from_bytes(model, arena_size=arena_size)
+    it = micro.Interpreter.from_bytes(model, arena_size=arena_size, overlap=overlap)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
     it.invoke()
@@ -78,7 +78,8 @@ def assert_matches_tflm(
     """Run `model` in micro and TFLM on seeded random inputs; outputs must be identical.
 
     `arena_sizes`: micro runs once per arena budget (None: the smallest arena), so plans
-    that keep or drop optional scratch are each compared with TFLM.
+    that keep or drop optional scratch are each compared with TFLM. The smallest arena lets
+    outputs overlap inputs where kernels allow it; the plan with separate buffers runs too.
 
     With MICRO_SANITIZE=1 the program also runs in the sanitized C build and must give the
     same bytes there.
@@ -87,8 +88,11 @@ def assert_matches_tflm(
     for seed in seeds:
         inputs = random_inputs(it, seed)
         expected = run_tflm(model, inputs, len(it.get_output_details()))
+        separate = run_micro(model, inputs, overlap=False)
         for arena_size in arena_sizes:
             got = run_micro(model, inputs, arena_size)
+            for g, s in zip(got, separate, strict=True):
+                assert g.tobytes() == s.tobytes(), f"seed {seed}: overlapped != separate buffers"
             if arena_size is None and sanitized.enabled():
                 for g, s in zip(got, run_sanitized(it, inputs), strict=True):
                     assert g.tobytes() == s.tobytes(), "sanitized differs"

@@ -101,5 +101,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over either input laid out as the output: in place. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_add_s8_params_t *p = params;
+    (void)size;
+    if (out != MICRO_ADD_S8_OUTPUT || (in != MICRO_ADD_S8_INPUT1 && in != MICRO_ADD_S8_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S8_INPUT1);
+}
+
 const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t),
-                                            MICRO_ADD_S8_N_OPERANDS};
+                                            MICRO_ADD_S8_N_OPERANDS, gap};

@@ -19,6 +19,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/conv_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 /* R, the padded filter row (see the header). */
@@ -383,5 +384,21 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: both this kernel and its DSP twin compute output rows
+ * in order, output row r reading input rows from r * stride_h - pad_top on; they take pixels
+ * two at a time across the row end, so a pass may write one pixel of the next row (lead)
+ * while the row's windows are still being read. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_conv_s8_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {p->batches, p->output_height,
+                            (int64_t)p->output_width * p->output_depth, p->input_height,
+                            (int64_t)p->input_width * p->input_depth, p->stride_height,
+                            -(int64_t)p->pad_top, p->output_depth};
+    return in == MICRO_CONV_S8_INPUT && out == MICRO_CONV_S8_OUTPUT ? micro_rows_gap(&g)
+                                                                     : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t),
-                                             MICRO_CONV_S8_N_OPERANDS};
+                                             MICRO_CONV_S8_N_OPERANDS, gap};

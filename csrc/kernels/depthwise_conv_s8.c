@@ -15,6 +15,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 #define TILE 64
@@ -256,5 +257,22 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
+ * order, a row's pixels only (no pass crosses a row end), output row r reading input rows
+ * from r * stride_h - pad_top on. With stride 1 and same-size rows that is in place but
+ * for the rows the window reaches above its centre. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_depthwise_conv_s8_params_t *p = params;
+    (void)size;
+    const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
+    const micro_rows_t g = {p->batches, p->output_height, p->output_width * depth_out,
+                            p->input_height, (int64_t)p->input_width * p->input_depth,
+                            p->stride_height, -(int64_t)p->pad_top, 0};
+    return in == MICRO_DEPTHWISE_CONV_S8_INPUT && out == MICRO_DEPTHWISE_CONV_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
-    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS};
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS, gap};

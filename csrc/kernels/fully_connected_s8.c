@@ -4,6 +4,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/fully_connected_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
@@ -74,5 +75,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: this kernel and its DSP twin compute batch rows in
+ * order, reading the whole input row b for every output of row b. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_fully_connected_s8_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {1, p->batches, p->output_depth, p->batches, p->input_depth, 1, 0, 0};
+    return in == MICRO_FULLY_CONNECTED_S8_INPUT && out == MICRO_FULLY_CONNECTED_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_fully_connected_s8 = {
-    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS};
+    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS, gap};

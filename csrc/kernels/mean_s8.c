@@ -1,5 +1,7 @@
 #include "micro/kernels/mean_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "fixedpoint.h"
@@ -77,4 +79,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_mean_s8 = {step, check, sizeof(micro_mean_s8_params_t),
-                                             MICRO_MEAN_S8_N_OPERANDS};
+                                             MICRO_MEAN_S8_N_OPERANDS, NULL};

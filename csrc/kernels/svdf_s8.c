@@ -1,5 +1,7 @@
 #include "micro/kernels/svdf_s8.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 #include "micro/kernel.h"
@@ -128,4 +130,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t),
-                                             MICRO_SVDF_S8_N_OPERANDS};
+                                             MICRO_SVDF_S8_N_OPERANDS, NULL};

@@ -3,8 +3,10 @@
  *
  * micro_init checks, in order: alignment, magic, version, size, CRC, that every table
  * lies inside the program, and for every step that its kernel is linked, its params
- * struct and operands lie inside their regions with the right count and alignment, and
- * that the kernel's own check accepts them. After that, micro_invoke only resolves
+ * struct and operands lie inside their regions with the right count and alignment, that
+ * they keep the kernel's access contract (no written operand over another operand but
+ * the pair the step declares), that the kernel's own check accepts them, and that the
+ * declared pair sits at a distance the kernel's overlap rule allows. After that, micro_invoke only resolves
  * operand offsets to pointers and calls kernels.
  */
 #include <stddef.h>
@@ -111,6 +113,17 @@ static micro_status_t check_tables(const micro_program_header_t *h)
     return MICRO_OK;
 }
 
+uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
+                           uint32_t in, uint32_t out)
+{
+    const micro_kernel_t *k = micro_kernel_get(kernel);
+    if (k == NULL || k->gap == NULL || params == NULL || sizes == NULL || in == out ||
+        in >= k->n_operands || out >= k->n_operands) {
+        return MICRO_NO_OVERLAP;
+    }
+    return k->gap(params, sizes, in, out);
+}
+
 /* 1 if arena ranges [a, a + an) and [b, b + bn) share a byte. */
 static int overlap(uint32_t a, uint32_t an, uint32_t b, uint32_t bn)
 {
@@ -136,16 +149,14 @@ static int variable_relation(const micro_runtime_t *rt, const micro_ref_t *ref)
     return inside_one;
 }
 
-/* Whether the Program records that written operand `w` of a step may overlap operand `x`
- * (a kernel whose loop order allows it). Format version 1 records none. */
+/* Whether the Program records that written operand `w` of a step may overlap operand `x`:
+ * the one pair a step declares (program.h), whose distance check_declared_overlap checks
+ * against the kernel's overlap rule. */
 static int overlap_declared(const micro_runtime_t *rt, const micro_step_t *s, uint32_t w,
                             uint32_t x)
 {
     (void)rt;
-    (void)s;
-    (void)w;
-    (void)x;
-    return 0;
+    return s->overlap_out == w && s->overlap_in == x;
 }
 
 /* The kernel's operand access contract (kernels.def), from the refs alone: constants in the
@@ -196,6 +207,25 @@ static int access_fits(const char *access, uint32_t n)
     return access[n] == '\0';
 }
 
+/* The pair a step declares overlapping (if any): both arena operands, the output starting
+ * below the input by at least the gap the kernel's overlap rule asks for these params. */
+static micro_status_t check_declared_overlap(const micro_step_t *s, const micro_ref_t *r,
+                                             const void *params, const uint32_t *sizes)
+{
+    const uint32_t in = s->overlap_in, out = s->overlap_out;
+    if (in == MICRO_NO_OPERAND && out == MICRO_NO_OPERAND) {
+        return MICRO_OK;
+    }
+    if (in >= s->n_operands || out >= s->n_operands || r[in].size == 0 || r[out].size == 0 ||
+        (r[in].offset & MICRO_REF_CONST) || (r[out].offset & MICRO_REF_CONST) ||
+        r[out].offset > r[in].offset) {
+        return MICRO_ERR_OVERLAP;
+    }
+    const uint32_t gap = micro_overlap_gap(s->kernel, params, sizes, in, out);
+    return gap != MICRO_NO_OVERLAP && r[in].offset - r[out].offset >= gap ? MICRO_OK
+                                                                            : MICRO_ERR_OVERLAP;
+}
+
 static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *s)
 {
     const micro_program_header_t *h = rt->header;
@@ -225,11 +255,16 @@ static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *
         ops[i] = resolve(rt, ref);
         sizes[i] = ref->size;
     }
-    const micro_status_t status = check_access(rt, s, access);
+    micro_status_t status = check_access(rt, s, access);
     if (status != MICRO_OK) {
         return status;
     }
-    return k->check(rt->program + h->data_offset + s->params, ops, sizes);
+    const void *params = rt->program + h->data_offset + s->params;
+    status = k->check(params, ops, sizes);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    return check_declared_overlap(s, &refs(rt)[s->first_ref], params, sizes);
 }
 
 static micro_status_t check_io(const micro_runtime_t *rt)
@@ -452,6 +487,8 @@ const char *micro_status_str(micro_status_t status)
         return "an operand breaks its kernel's access contract (a constant outside the "
                "program, a written operand outside the arena, over a variable or another "
                "operand)";
+    case MICRO_ERR_OVERLAP:
+        return "a step declares an overlap its kernel's overlap rule does not allow";
     }
     return "unknown status";
 }

@@ -13,13 +13,21 @@ from ..boards import Board, load_board
 from ..compiler import CompiledModel, compile_model
 from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash
 from ..model import load_model
-from .options import arena_option, board_option, input_option, model_command
+from .options import (
+    arena_option,
+    board_option,
+    input_option,
+    model_command,
+    overhead_option,
+)
 from .output import array, emit_json, out
 
 
 def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
     budget = args.arena if args.arena is not None else arena_budget(board)
-    return compile_model(load_model(args.model), arena_budget=budget)
+    return compile_model(
+        load_model(args.model), arena_budget=budget, max_overhead=args.max_overhead
+    )
 
 
 def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[bytes]] | None:
@@ -166,6 +174,7 @@ def add_commands(sub: Any) -> None:
         help="write only the model's C files into DIR (for your own PlatformIO project)",
     )
     arena_option(p, BOARD_ARENA)
+    overhead_option(p)
 
     p = model_command(
         sub, "flash", "build the firmware with PlatformIO and run or upload it", cmd_flash
@@ -180,3 +189,4 @@ def add_commands(sub: Any) -> None:
         "checkout, or under ~/.cache/micro for an installed micro)",
     )
     arena_option(p, BOARD_ARENA)
+    overhead_option(p)

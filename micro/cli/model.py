@@ -12,30 +12,57 @@ from .. import profile, report
 from ..compiler import CompiledModel, compile_model
 from ..errors import MicroError
 from ..interpreter import Interpreter
-from ..model import load_model
-from .options import arena_option, input_option, model_command
+from ..model import Model, load_model
+from .options import arena_option, input_option, model_command, overhead_option
 from .output import array, emit_json, note, out
 
 
-def _compile(path: str) -> CompiledModel:
-    return compile_model(load_model(path))
+def _compile(args: argparse.Namespace) -> CompiledModel:
+    """The plan the options pick: with --arena the fastest that fits (patched only if it
+    must, within --max-overhead), else the smallest arena without extra instructions."""
+    overhead = args.max_overhead if args.arena is not None else 0.0
+    return compile_model(load_model(args.model), arena_budget=args.arena, max_overhead=overhead)
+
+
+def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
+    plans = {
+        "tensor bound": compile_model(model, overlap=False),
+        "overlapped": compile_model(model),
+        "patched": compile_model(model, max_overhead=args.max_overhead),
+    }
+    instructions = None
+    if args.board:
+        from ..firmware import step_instructions
+
+        instructions = {name: sum(step_instructions(c, args.board)) for name, c in plans.items()}
+    return report.plan_choices(
+        plans["tensor bound"], plans["overlapped"], plans["patched"], instructions
+    )
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    info = report.summary(_compile(args.model))
+    compiled = _compile(args)
+    info = report.summary(compiled)
+    info["plans"] = _choices(args, compiled.model)
     if args.json:
         emit_json(info)
     else:
         out(report.format_summary(info, args.model))
+        out("")
+        out(report.format_choices(info["plans"], args.board))
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    data = report.plan_data(_compile(args.model))
+    compiled = _compile(args)
+    data = report.plan_data(compiled)
+    data["plans"] = _choices(args, compiled.model)
     if args.json:
         emit_json(data)
     else:
         out(report.format_plan(data))
+        out("")
+        out(report.format_choices(data["plans"], args.board))
     if args.png:
         from ..plot import draw_plan
 
@@ -64,7 +91,7 @@ def _load_inputs(it: Interpreter, paths: Sequence[str], seed: int) -> list[np.nd
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    it = Interpreter.from_file(args.model, arena_size=args.arena)
+    it = Interpreter(_compile(args), args.arena)
     inputs = _load_inputs(it, args.input or [], args.seed)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
@@ -99,7 +126,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         where = f"board {args.board}"
         data = profile.build_profile(compiled, insns, "instructions", where, cycles, board.clock_hz)
     else:
-        compiled = _compile(args.model)
+        compiled = compile_model(load_model(args.model))
         costs = profile.host_step_times(compiled, runs=args.runs)
         data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
     if args.json:
@@ -109,15 +136,24 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    """inspect and plan: which plan to show, and the plans to compare it with."""
+    arena_option(p, "show the fastest plan that fits; default: the smallest without overhead")
+    overhead_option(p)
+    p.add_argument("--board", help="measure each plan's instructions on this emulated board (QEMU)")
+
+
 def add_commands(sub: Any) -> None:
-    model_command(
+    p = model_command(
         sub, "inspect", "ops, tensors, MACs, weights and the arena a model needs", cmd_inspect
     )
+    _plan_options(p)
 
     p = model_command(sub, "run", "run a model on the host in a fixed arena", cmd_run, False)
     input_option(p, "seeded random")
     p.add_argument("--output", metavar="NPY", help="write the output(s) (.npy, or .npz if several)")
     arena_option(p, "default: exactly what the model needs")
+    overhead_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
 
     p = model_command(sub, "plan", "the arena layout over time, as a table and a picture", cmd_plan)
@@ -126,6 +162,7 @@ def add_commands(sub: Any) -> None:
         metavar="FILE",
         help="also draw the arena over time (.png, .svg or .pdf by the suffix; needs micro[plot])",
     )
+    _plan_options(p)
 
     p = model_command(
         sub,

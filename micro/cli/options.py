@@ -38,3 +38,22 @@ def input_option(p: argparse.ArgumentParser, default: str) -> None:
 
 def arena_option(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--arena", type=int, metavar="BYTES", help=f"arena budget ({default})")
+
+
+def overhead_fraction(text: str) -> float:
+    """`--max-overhead` as a fraction: "15%" or "0.15"."""
+    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    if not 0 <= value < 10:
+        raise ValueError(f"--max-overhead {text}: give a fraction like 0.15 or 15%")
+    return value
+
+
+def overhead_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-overhead",
+        type=overhead_fraction,
+        default=0.15,
+        metavar="PCT",
+        help="extra instructions a patched plan (a chain of ops run in strips) may cost for "
+        "a smaller arena, e.g. 15%% (the default)",
+    )

@@ -18,10 +18,13 @@ EMULATED = [b for b in list_boards() if load_board(b).emulated]  # every folder 
 SEEDS = (0, 1, 2)
 
 
-def assert_board_matches_host(model: bytes, board_id: str, build_dir: Path) -> firmware.Flash:
-    """Run `model` on the host and on the board for each seed's input: same bytes."""
+def assert_board_matches_host(
+    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0
+) -> firmware.Flash:
+    """Run `model` on the host and on the board for each seed's input: same bytes.
+    `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py)."""
     try:
-        it = micro.Interpreter.from_bytes(model)
+        it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead)
     except micro.UnsupportedOpError as exc:
         pytest.skip(f"the host runtime does not support this model yet: {exc}")
     sets = [random_inputs(it, seed) for seed in SEEDS]
