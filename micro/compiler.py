@@ -95,7 +95,13 @@ class Compiler:
         if value is not None:
             self._consts[output] = value.reshape(self.tensor(output).shape)
         else:
-            self._alias[output] = self.root(source)
+            root = self.root(source)
+            if root == output:  # a cycle would make root() loop forever
+                raise ModelError(
+                    f"tensor {output} ('{self.tensor(output).name}') would be its own alias: "
+                    f"an operator writes the tensor it reads"
+                )
+            self._alias[output] = root
 
     def emit(
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int

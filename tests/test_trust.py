@@ -181,3 +181,16 @@ def test_a_step_the_runtime_refuses_is_a_model_error_naming_the_operator() -> No
     b.set_outputs([y])
     with pytest.raises(micro.ModelError, match=r"operator 0 \(DEPTHWISE_CONV_2D\): the runtime"):
         micro.Interpreter.from_bytes(b.build())
+
+
+def test_a_reshape_onto_its_own_input_is_refused_not_a_hang() -> None:
+    """Found by the model fuzzer: RESHAPE writing its input made an alias cycle, and the
+    compiler looped forever looking for the buffer's root."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 8), "int8", scale=0.1, zero_point=0)
+    shape = b.add_tensor("shape", (2,), "int32", data=np.array([1, 8], np.int32))
+    b.add_operator("RESHAPE", [x, shape], [x])
+    b.set_inputs([x])
+    b.set_outputs([x])
+    with pytest.raises(micro.ModelError, match=r"operator 0 .*would be its own alias"):
+        compile_model(load_model(b.build()))

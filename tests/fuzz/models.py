@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import signal
 import struct
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from micro.model import Quantization, load_model
 from micro.schema import TensorType
 from micro.writer import rewrite_model
 
+HANG_SECONDS = 60  # a mutant still compiling or running after this is a hang (a finding)
 MAX_MACS = 20_000_000  # a mutated shape can ask for a huge (valid) computation: don't run it
 EXTREME_SCALES = (1e20, 1e-20, 3.4e38, 1e-45, 0.0, -1.0, float("nan"), float("inf"), 2.0**-29)
 EXTREME_INTS = (0, 1, -1, 2, 127, 128, -129, 255, 65536, 2**31 - 1, -(2**31))
@@ -160,6 +162,24 @@ def try_model(data: bytes, rng: np.random.Generator) -> tuple[str, bytes | None]
         return type(exc).__name__, None
 
 
+class Hang(Exception):
+    """A mutant ran longer than HANG_SECONDS."""
+
+
+@contextlib.contextmanager
+def _hang_guard() -> Any:
+    def alarm(signum: int, frame: Any) -> None:
+        raise Hang(f"still running after {HANG_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(HANG_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @dataclass
 class ModelCampaign:
     what: str = "mutated models"
@@ -201,8 +221,9 @@ def run_models(
             result.outcomes["unwritable"] += 1
             continue
         try:
-            outcome, program = try_model(data, rng)
-        except Exception as exc:  # the finding: anything that is not a MicroError
+            with _hang_guard():
+                outcome, program = try_model(data, rng)
+        except Exception as exc:  # the finding: anything that is not a MicroError, or a hang
             name = _keep(keep, data, ".tflite")
             result.failures.append(f"mutant {i} ({name}): {type(exc).__name__}: {exc}")
             continue
@@ -275,7 +296,11 @@ def run_cli(
             path = work / "model.tflite"
             path.write_bytes(byte_mutation(models[i % len(models)], rng))
             argv = commands[i % 2][1](path)
-        outcome = cli_outcome(argv)
+        try:
+            with _hang_guard():
+                outcome = cli_outcome(argv)
+        except Hang as exc:
+            outcome = f"failure: hang: {exc}"
         if outcome.startswith("failure"):
             name = _keep(work / "failures", path.read_bytes(), path.suffix)
             result.failures.append(f"{' '.join(argv[:1])} on {name}: {outcome}")
