@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+#: ../shared beside the repository; MICRO_SHARED_DIR points elsewhere (a git worktree's
+#: parent holds no shared/).
+SHARED = Path(os.environ.get("MICRO_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+REFERENCE = SHARED / "reference"
 
 
 def reference_path(rel: str) -> Path:

@@ -48,13 +48,22 @@ def test_model_is_small() -> None:
     assert MODEL.stat().st_size <= 20 * 1024
 
 
-def test_report_matches_model() -> None:
+def test_card_matches_model() -> None:
     report = json.loads(MODEL.with_suffix(".json").read_text())
     assert report["labels"] == LABELS
     assert report["size_bytes"] == MODEL.stat().st_size
+    assert report["trained_on"] == ["recorded", "synthetic"]
     held = report["held_out_accuracy"]
     assert set(held["per_class"]) == set(LABELS)
     assert report["held_out"]["voice_count"] > 0
+    sc = report["sources"]["speech_commands"]
+    assert sc["commit"] == "c66f6b0d78fe9218f6de9d07189691cfae077bee"
+    assert sc["licence"] == "CC BY 4.0"
+    listed = (DATA / "yes_no.files.txt").read_text().splitlines()
+    assert sc["train_files"] == len([f for f in listed if not f.startswith("noise: ")])
+    demo = report["validation_speakers"]["demo"]
+    assert set(demo) == {"yes", "no", "other words", "silence"}
+    assert all(row["total"] > 0 for row in demo.values())
 
 
 def test_model_io_is_int8_features_to_int8_scores() -> None:
@@ -98,22 +107,7 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
     assert LABELS[int(np.argmax(scores))] == label, f"{name}: scores {scores.tolist()}"
 
 
-# The bundled model classifies the real 'no' clip correctly but not confidently enough to be
-# reported (about 0.68 averaged, threshold 0.8): the synthetic-to-real gap. Two retrainings
-# with stronger augmentation and a wider model did not close it (see this commit message).
-HEARD = [
-    pytest.param(
-        label,
-        name,
-        marks=pytest.mark.xfail(strict=True, reason="'no' scores ~0.68 < 0.8 on real speech"),
-    )
-    if label == "no"
-    else (label, name)
-    for label, name in CLIPS
-]
-
-
-@pytest.mark.parametrize(("label", "name"), HEARD)
+@pytest.mark.parametrize(("label", "name"), CLIPS)
 def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str) -> None:
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
     front end and the model; the recognizer (defaults of the command: scores averaged over
@@ -172,7 +166,7 @@ def test_silence_and_placement_make_one_second_int16_clips() -> None:
 
 
 def test_held_out_voices_never_train() -> None:
-    from micro.speech import train
+    from micro.speech import synthset as train
 
     voices = [
         synth.Voice("espeak", "en-us"),

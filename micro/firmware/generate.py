@@ -126,7 +126,9 @@ def write_platformio_ini(out: Path, board: Board, libraries: Sequence[Path]) -> 
             build_cache=pio_core_dir() / "build-cache",
             platform=firmware_dir() / "platform",
             runtime=data_root(),
-            libraries="".join(f"\n    symlink://{lib}" for lib in libraries),
+            # Named links: PlatformIO otherwise names a link by its folder, and a checkout
+            # in a folder called like one of the libraries ("speech") would shadow it.
+            libraries="".join(f"\n    micro-{lib.name}=symlink://{lib}" for lib in libraries),
         )
     )
 

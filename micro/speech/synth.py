@@ -297,6 +297,14 @@ def room_impulse(rng: np.random.Generator, rt60: float) -> np.ndarray:
     return ir
 
 
+def convolve(x: np.ndarray, ir: np.ndarray) -> np.ndarray:
+    """Full linear convolution by the FFT (a room's impulse response is thousands of taps)."""
+    n = len(x) + len(ir) - 1
+    size = 1 << (n - 1).bit_length()
+    out: np.ndarray = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(ir, size), size)[:n]
+    return out
+
+
 def microphone(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """Colour the spectrum like a small microphone or a cheap loudspeaker: a random
     high-pass, low-pass and tilt (zero-phase, applied in the frequency domain)."""
@@ -333,7 +341,7 @@ def place_word(rng: np.random.Generator, word: np.ndarray, strength: float = 1.0
 
     if rng.random() < 0.4 * strength:
         ir = room_impulse(rng, rng.uniform(0.05, 0.5))
-        wet = np.convolve(x, ir)[: min(len(x) + len(ir), limit)]
+        wet = convolve(x, ir)[: min(len(x) + len(ir), limit)]
         x = wet / (np.max(np.abs(wet)) + 1e-9)
 
     clip = np.zeros(CLIP_SAMPLES)

@@ -25,7 +25,16 @@ from .budget import (
     real_twins,
     schedule,
 )
-from .generate import MAX_LABELS, MAX_RESULTS, Bundle, Settings, SpeechBoardError, export, samples
+from .generate import (
+    MAX_LABELS,
+    MAX_RESULTS,
+    Bundle,
+    Settings,
+    SpeechBoardError,
+    export,
+    model_arena_budget,
+    samples,
+)
 from .run import Run, StepCost, Stream, host_streams, parse, run, stream_trace
 
 __all__ = [
@@ -47,6 +56,7 @@ __all__ = [
     "host_streams",
     "load",
     "measure",
+    "model_arena_budget",
     "parse",
     "real_time",
     "real_twins",

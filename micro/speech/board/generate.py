@@ -27,6 +27,7 @@ from ...boards import Board
 from ...compiler import CompiledModel, compile_model
 from ...errors import FirmwareError, MicroError
 from ...firmware import (
+    arena_budget,
     c_array_rows,
     check_fit,
     program_c,
@@ -98,9 +99,16 @@ def samples(seconds: float, rate: int = SAMPLE_RATE) -> int:
     return max(0, math.ceil(seconds * rate - TIME_TOLERANCE * rate))
 
 
-def _compile(data: bytes, what: str) -> CompiledModel:
+def model_arena_budget(board: Board, features: CompiledModel) -> int:
+    """The keyword model keeps its optional scratch (faster kernels) when the board's RAM
+    holds it beside the features' arena and audio buffers; else it gets its smallest arena."""
+    spare = arena_budget(board) - features.arena_bytes_needed - 4 * features.inputs[0].size
+    return max(spare, 0)
+
+
+def _compile(data: bytes, what: str, arena_budget: int | None = None) -> CompiledModel:
     try:
-        return compile_model(load_model(data))
+        return compile_model(load_model(data), arena_budget=arena_budget)
     except MicroError as exc:
         raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
 
@@ -146,7 +154,7 @@ def export(
     settings = settings or Settings()
     params = FrontendParams()
     features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor")
-    keywords = _compile(model, "keyword model")
+    keywords = _compile(model, "keyword model", model_arena_budget(board, features))
     (audio,), (row,) = features.inputs, features.outputs
     if audio.dtype != np.int16 or row.dtype != np.int8 or len(features.inputs) != 1:
         raise SpeechBoardError("the preprocessor must take int16 audio and give int8 features")
