@@ -178,8 +178,11 @@ class Compiler:
         earlier operator's output, every output is written once and by one operator, and
         every graph output is written: otherwise the result would be whatever the arena
         held, or a step would write over what it reads."""
-        written = set(self.graph.inputs) | set(self._consts)
-        written |= {t.index for t in self.graph.tensors if t.is_variable}
+        # The file's constants and variables; not self._consts, which also holds what an
+        # operator made constant (a reshaped constant), an output like any other here.
+        written = set(self.graph.inputs) | {
+            t.index for t in self.graph.tensors if t.data is not None or t.is_variable
+        }
         for op in self.graph.operators:
             for i in op.inputs:
                 if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
