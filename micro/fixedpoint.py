@@ -192,3 +192,28 @@ def get_reciprocal(x: int, integer_bits: int) -> tuple[int, int]:
     num_bits_over_unit = integer_bits - headroom_plus_one
     shifted_minus_one = wrap32(((x & 0xFFFFFFFF) << headroom_plus_one) - (1 << 31))
     return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one), num_bits_over_unit
+
+
+def inv_sqrt_multiplier(x: int) -> tuple[int, int]:
+    """GetInvSqrtQuantizedMultiplierExp(x, kReverseShift): (multiplier, left shift) with
+    multiplier * 2^(shift - 31) ~= 1 / sqrt(x), by five Newton steps in Q3 fixed point."""
+    if x <= 1:
+        return INT32_MAX, 0
+    shift = 11
+    while x >= 1 << 29:
+        x //= 4
+        shift += 1
+    pairs = ((32 - x.bit_length()) - 1) // 2 - 1  # CountLeadingZeros(x) - 1, in bit pairs
+    shift -= pairs
+    x <<= 2 * pairs
+    half_input = rounding_divide_by_pot(x >> 1, 1)
+    half_three = (1 << 28) + (1 << 27)  # 1.5 in Q3
+    y = 1 << 28  # 1.0 in Q3
+    for _ in range(5):
+        y3 = multiply_by_pot(high_mul(high_mul(y, y), y), 6)  # Q9 -> Q3
+        y = multiply_by_pot(wrap32(high_mul(half_three, y) - high_mul(half_input, y3)), 3)
+    y = high_mul(y, 1518500250)  # times sqrt(2) / 2 in Q0
+    if shift < 0:
+        y = wrap32(y << -shift)
+        shift = 0
+    return y, -shift

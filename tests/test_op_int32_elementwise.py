@@ -69,15 +69,26 @@ def test_runtime_zero_divisor_is_an_invoke_error() -> None:
 
 def test_general_broadcast_is_unsupported() -> None:
     model = builtin_model(
-        "MINIMUM", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
+        "SUB", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
     )
     with pytest.raises(micro.UnsupportedOpError, match="broadcasting"):
         micro.Interpreter.from_bytes(model)
 
 
-def test_float_div_is_unsupported() -> None:
+def test_minimum_broadcasts_generally() -> None:
+    """int32 MINIMUM / MAXIMUM run on the compare kernel, which broadcasts any shapes."""
     model = builtin_model(
-        "DIV", [("a", (4,), np.float32, None), ("b", (4,), np.float32, None)], (4,), np.float32
+        "MINIMUM", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
     )
-    with pytest.raises(micro.UnsupportedOpError, match="only int32"):
+    a = np.array([[5, -2, 7], [0, 9, -9]], np.int32)
+    b = np.array([1, 1, 1], np.int32)
+    (got,) = run_micro(model, [a, b])
+    assert np.array_equal(got, run_tflm(model, [a, b], 1)[0])
+
+
+def test_int16_div_is_unsupported() -> None:
+    model = builtin_model(
+        "DIV", [("a", (4,), np.int16, None), ("b", (4,), np.int16, None)], (4,), np.int16
+    )
+    with pytest.raises(micro.UnsupportedOpError, match="DIV of int16"):
         micro.Interpreter.from_bytes(model)

@@ -97,9 +97,25 @@ def test_rejects_logistic_output_zero_point() -> None:
 
 
 @pytest.mark.parametrize("op", OPS)
-def test_rejects_int16(op: str) -> None:
-    err = _error(unary_model(op, (4,), 2**-12, 0, (2**-15, 0), dtype="int16"))
-    assert isinstance(err, micro.UnsupportedOpError) and "int16" in str(err)
+def test_rejects_int16_output_scale(op: str) -> None:
+    err = _error(unary_model(op, (4,), 2**-12, 0, (2**-14, 0), dtype="int16"))
+    assert isinstance(err, micro.UnsupportedOpError) and "2^-15" in str(err)
+
+
+INT16_SCALES = [2.0**-12, 2.0**-11, 2.0**-13, 2.0**-10, 1e-4, 3e-4, 1e-3, 2.5e-5, 7.7e-4]
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("case", range(len(INT16_SCALES) + 12))
+def test_int16_every_input_value(op: str, case: int) -> None:
+    """All 65536 int16 inputs: power-of-two input scales (TFLM's shortcut) and general ones."""
+    rng = np.random.default_rng(2000 + case)
+    scale = INT16_SCALES[case] if case < len(INT16_SCALES) else float(10 ** rng.uniform(-5, -2.5))
+    model = unary_model(op, (65536,), scale, 0, (2**-15, 0), dtype="int16")
+    x = np.arange(-32768, 32768, dtype=np.int16)
+    (got,) = run_micro(model, [x])
+    (expected,) = run_tflm(model, [x], 1)
+    assert np.array_equal(got, expected), f"scale {scale}"
 
 
 def test_rejects_shape_mismatch() -> None:

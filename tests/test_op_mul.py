@@ -32,6 +32,19 @@ def test_random_models(seed: int) -> None:
     assert_matches_tflm(model, seeds=(seed, seed + 1000))
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_random_int16_models(seed: int) -> None:
+    """int16 (zero points 0): broadcasting, activations, rescales below and above 1."""
+    rng = np.random.default_rng([seed, 16])
+    shape1, shape2 = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape1, shape2)
+    q1, q2 = (random_quant(rng, -4, -2)[0], 0), (random_quant(rng, -4, -2)[0], 0)
+    q_out = (float(np.float32(q1[0] * q2[0] * 32768 * 10 ** rng.uniform(-1, 0.5))), 0)
+    activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
+    model = binary_model("MUL", shape1, shape2, out_shape, q1, q2, q_out, activation, dtype="int16")
+    assert_matches_tflm(model, seeds=(seed,))
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_every_input_pair(seed: int) -> None:
     """All 256 x 256 int8 pairs in one broadcast: (256, 1) * (1, 256)."""
@@ -80,8 +93,8 @@ def test_errors() -> None:
 
     with pytest.raises(ModelError, match=r"operator 0 .*do not broadcast"):
         compile_(binary_model("MUL", (2, 3), (2,), (2, 3), q, q, q))
-    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(MUL.*int16"):
-        compile_(binary_model("MUL", (3,), (3,), (3,), (0.05, 0), (0.05, 0), q, dtype="int16"))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(MUL.*zero points"):
+        compile_(binary_model("MUL", (3,), (3,), (3,), (0.05, 1), (0.05, 0), q, dtype="int16"))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*activation"):
         compile_(binary_model("MUL", (3,), (3,), (3,), q, q, q, activation=Act.SIGN_BIT))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 .*too large"):

@@ -51,7 +51,7 @@ def pool_model(
     return b.build()
 
 
-def random_pool(op: str, seed: int) -> bytes:
+def random_pool(op: str, seed: int, dtype: str = "int8") -> bytes:
     rng = np.random.default_rng(seed)
     padding = int(rng.choice([Padding.SAME, Padding.VALID]))
     in_h, in_w = (int(v) for v in rng.integers(1, 13, 2))
@@ -68,8 +68,9 @@ def random_pool(op: str, seed: int) -> bytes:
         stride_hw,  # type: ignore[arg-type]
         padding,
         int(rng.choice(ACTIVATIONS)),
-        float(np.exp(rng.uniform(np.log(1e-3), np.log(1.0)))),
-        int(rng.integers(-128, 128)),
+        float(np.exp(rng.uniform(np.log(1e-3), np.log(1.0)))) / (256 if dtype == "int16" else 1),
+        int(rng.integers(-128, 128)) if dtype == "int8" else 0,
+        dtype=dtype,
     )
 
 
@@ -113,12 +114,18 @@ def _error(model: bytes) -> micro.MicroError:
     return info.value
 
 
-def test_rejects_int16() -> None:
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("seed", range(40))
+def test_random_int16_pools_match_tflm(op: str, seed: int) -> None:
+    assert_matches_tflm(random_pool(op, seed, "int16"), seeds=(seed,))
+
+
+def test_rejects_int32() -> None:
     err = _error(
-        pool_model("MAX_POOL_2D", (1, 4, 4, 2), (2, 2), (2, 2), Padding.VALID, dtype="int16")
+        pool_model("MAX_POOL_2D", (1, 4, 4, 2), (2, 2), (2, 2), Padding.VALID, dtype="int32")
     )
     assert isinstance(err, micro.UnsupportedOpError)
-    assert "operator 0" in str(err) and "int16" in str(err)
+    assert "operator 0" in str(err) and "int32" in str(err)
 
 
 def test_rejects_different_output_quantization() -> None:

@@ -8,7 +8,16 @@
 
 static inline float apply(int32_t op, float x, float y, float lo, float hi)
 {
-    float v = op == MICRO_BINARY_F32_ADD ? x + y : op == MICRO_BINARY_F32_SUB ? x - y : x * y;
+    float v;
+    switch (op) {
+    case MICRO_BINARY_F32_ADD: v = x + y; break;
+    case MICRO_BINARY_F32_SUB: v = x - y; break;
+    case MICRO_BINARY_F32_MUL: v = x * y; break;
+    case MICRO_BINARY_F32_DIV: v = x / y; break;
+    case MICRO_BINARY_F32_SQUARED_DIFFERENCE: v = (x - y) * (x - y); break;
+    case MICRO_BINARY_F32_MAXIMUM: v = x > y ? x : y; break;
+    default: v = x < y ? x : y; break;
+    }
     v = v < lo ? lo : v; /* std::max(v, lo) */
     return hi < v ? hi : v; /* std::min(v, hi) */
 }
@@ -46,8 +55,21 @@ static void f32_row(const void *params, const void *input1, int32_t stride_a, co
     case MICRO_BINARY_F32_SUB:
         row_op(MICRO_BINARY_F32_SUB, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
-    default:
+    case MICRO_BINARY_F32_MUL:
         row_op(MICRO_BINARY_F32_MUL, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_DIV:
+        row_op(MICRO_BINARY_F32_DIV, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_SQUARED_DIFFERENCE:
+        row_op(MICRO_BINARY_F32_SQUARED_DIFFERENCE, input1, stride_a, input2, stride_b, output,
+               n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_MAXIMUM:
+        row_op(MICRO_BINARY_F32_MAXIMUM, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    default:
+        row_op(MICRO_BINARY_F32_MINIMUM, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
     }
 }
@@ -69,7 +91,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     const micro_binary_f32_params_t *p = params;
     (void)op;
-    if (!micro_in_range(p->op, 0, 2) || !(p->act_min <= p->act_max)) {
+    if (!micro_in_range(p->op, 0, 6) || !(p->act_min <= p->act_max)) {
         return MICRO_ERR_PARAMS;
     }
     return micro_broadcast_check(&p->broadcast, size[MICRO_BINARY_F32_INPUT1],

@@ -19,10 +19,12 @@
 typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
                              int32_t stride_b, void *out, int32_t n);
 
-/* Elements are `width` bytes wide in both inputs and the output; strides count elements. */
-static inline void micro_broadcast_walk(const micro_broadcast_t *layout, const void *input1,
-                                        const void *input2, void *output, int32_t width,
-                                        micro_row_fn row, const void *ctx)
+/* Input elements are `width` bytes wide, output elements `out_width` (a comparison writes
+ * one-byte bools); strides count elements. */
+static inline void micro_broadcast_walk_widths(const micro_broadcast_t *layout,
+                                               const void *input1, const void *input2,
+                                               void *output, int32_t width, int32_t out_width,
+                                               micro_row_fn row, const void *ctx)
 {
     const int32_t rank = layout->rank;
     const int32_t *dims = layout->dims, *stride1 = layout->stride1, *stride2 = layout->stride2;
@@ -36,7 +38,7 @@ static inline void micro_broadcast_walk(const micro_broadcast_t *layout, const v
     }
     for (int64_t r = 0; r < rows; ++r) {
         row(ctx, a, stride1[inner], b, stride2[inner], out, dims[inner]);
-        out += (int64_t)dims[inner] * width;
+        out += (int64_t)dims[inner] * out_width;
         for (int32_t d = inner - 1; d >= 0; --d) {
             a += (int64_t)stride1[d] * width;
             b += (int64_t)stride2[d] * width;
@@ -48,6 +50,14 @@ static inline void micro_broadcast_walk(const micro_broadcast_t *layout, const v
             b -= (int64_t)stride2[d] * dims[d] * width;
         }
     }
+}
+
+/* Elements are `width` bytes wide in both inputs and the output. */
+static inline void micro_broadcast_walk(const micro_broadcast_t *layout, const void *input1,
+                                        const void *input2, void *output, int32_t width,
+                                        micro_row_fn row, const void *ctx)
+{
+    micro_broadcast_walk_widths(layout, input1, input2, output, width, width, row, ctx);
 }
 
 /* Elements of the output (product of dims), or -1 if the layout is invalid. */

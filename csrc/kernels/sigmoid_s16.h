@@ -20,10 +20,10 @@ static inline uint32_t micro_abs_u32(int32_t v)
     return v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
 }
 
-/* sigmoid of a Q3.12 value (times 3, no shift), Q0.15 result in [0, 32767]. */
-static inline int16_t micro_sigmoid_s16(int32_t x, const uint16_t *table)
+/* sigmoid of an input already scaled to the table (a step is 512 units), Q0.15 result in
+ * [0, 32767]. */
+static inline int16_t micro_sigmoid_s16_scaled(int32_t v, const uint16_t *table)
 {
-    const int32_t v = x * 3;
     const uint32_t a = micro_abs_u32(v);
     const uint32_t i = a >> 9;
     uint32_t r = UINT32_C(0x7FFF) << 10;
@@ -34,6 +34,12 @@ static inline int16_t micro_sigmoid_s16(int32_t x, const uint16_t *table)
     }
     r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
     return (int16_t)(r >> 10);
+}
+
+/* sigmoid of a Q3.12 value (times 3, no shift), Q0.15 result in [0, 32767]. */
+static inline int16_t micro_sigmoid_s16(int32_t x, const uint16_t *table)
+{
+    return micro_sigmoid_s16_scaled(x * 3, table);
 }
 
 /* tanh of (x * multiplier + round) >> shift, Q0.15 result in [-32767, 32767]. */

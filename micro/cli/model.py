@@ -136,6 +136,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ops(args: argparse.Namespace) -> int:
+    from .. import optable
+
+    text = optable.markdown() if args.markdown else optable.text()
+    out(text.rstrip("\n"))
+    return 0
+
+
 def _plan_options(p: argparse.ArgumentParser) -> None:
     """inspect and plan: which plan to show, and the plans to compare it with."""
     arena_option(p, "show the fastest plan that fits; default: the smallest without overhead")
@@ -174,3 +182,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--board", help="count instructions (and estimate cycles) on an emulated board instead"
     )
+
+    p = sub.add_parser("ops", help="the operators micro runs, and why it lacks TFLM's others")
+    p.add_argument("--markdown", action="store_true", help="the README's table")
+    p.set_defaults(func=cmd_ops)

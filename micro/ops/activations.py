@@ -46,7 +46,7 @@ def _int8_io(ctx: OpContext) -> tuple[Tensor, Tensor, float, int, float, int]:
     return x, out, s_in, zp_in, s_out, zp_out
 
 
-@prepares(B.RELU)
+@prepares(B.RELU, types="int8")
 def prepare_relu(ctx: OpContext) -> None:
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
     mult, shift = multiplier(ctx, s_in / s_out, "input-to-output")
@@ -54,14 +54,14 @@ def prepare_relu(ctx: OpContext) -> None:
     emit_table(ctx, x, out, np.clip(values, max(-128, zp_out), 127))
 
 
-@prepares(B.RELU6)
+@prepares(B.RELU6, types="int8")
 def prepare_relu6(ctx: OpContext) -> None:
     x, out, s_in, zp_in, _, _ = _int8_io(ctx)
     six = min(max(round_half_away(float(f32(6.0) / f32(s_in))) + zp_in, -128), 127)
     emit_table(ctx, x, out, np.clip(byte_values(x), zp_in, six))
 
 
-@prepares(B.LEAKY_RELU)
+@prepares(B.LEAKY_RELU, types="int8, int16")
 def prepare_leaky_relu(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         _prepare_leaky_relu_int16(ctx)
@@ -104,7 +104,7 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
     ctx.emit("leaky_relu_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
-@prepares(B.PRELU)
+@prepares(B.PRELU, types="int8")
 def prepare_prelu(ctx: OpContext) -> None:
     """PRELU int8: alpha (int8, usually a constant per-channel vector) broadcast to the input."""
     ctx.check_io_count((2,))
@@ -132,7 +132,7 @@ def prepare_prelu(ctx: OpContext) -> None:
     )
 
 
-@prepares(B.HARD_SWISH)
+@prepares(B.HARD_SWISH, types="int8")
 def prepare_hard_swish(ctx: OpContext) -> None:
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
     hires_scale = float(f32(1.0 / 128.0) * f32(s_in))  # float32 product

@@ -28,12 +28,12 @@ LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
 LEFT_SHIFT_INT16 = 15  # and of int16 inputs (TFLM's general-scale int16 path)
 
 
-@prepares(B.ADD)
+@prepares(B.ADD, types="int8, int16, int32, float32")
 def prepare_add(ctx: OpContext) -> None:
     _prepare(ctx, subtract=False)
 
 
-@prepares(B.SUB)
+@prepares(B.SUB, types="int8, int16, int32, float32")
 def prepare_sub(ctx: OpContext) -> None:
     _prepare(ctx, subtract=True)
 
@@ -122,17 +122,23 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
 
 
 FLOAT_OPS = {
-    op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}")) for op in ("add", "sub", "mul")
+    op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}"))
+    for op in ("add", "sub", "mul", "div", "squared_difference", "maximum", "minimum")
 }
+NO_ACTIVATION = ("squared_difference", "maximum", "minimum")  # TFLM applies no clamp
 
 
 def prepare_float(ctx: OpContext, operation: str) -> None:
-    """float32 ADD, SUB or MUL with broadcasting and the fused activation's clamp."""
+    """A float32 binary op with broadcasting and, if it has one, the fused activation's clamp."""
+    ctx.check_io_count((2,))
     x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
     for t in (x1, x2, out):
         ctx.check_dtype(t, "float32")
     layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
-    act_min, act_max = activation_range_float(ctx.options["fused_activation_function"])
+    if operation in NO_ACTIVATION:
+        act_min, act_max = -float("inf"), float("inf")
+    else:
+        act_min, act_max = activation_range_float(ctx.options["fused_activation_function"])
     params = {
         "broadcast": layout.fields(),
         "op": FLOAT_OPS[operation],

@@ -225,11 +225,15 @@ PrepareFn = Callable[[OpContext], None]
 # op modules are imported (micro/resolver.py imports them all).
 BUILTIN_OPS: dict[int, PrepareFn] = {}
 CUSTOM_OPS: dict[str, PrepareFn] = {}
+# The tensor types each registered operator runs, as declared next to its prepare (the
+# operator table of `micro ops` and the README is generated from this).
+OP_TYPES: dict[int | str, str] = {}
 
 
-def prepares(*ops: int | str) -> Callable[[PrepareFn], PrepareFn]:
+def prepares(*ops: int | str, types: str) -> Callable[[PrepareFn], PrepareFn]:
     """Register the decorated function as the prepare of these operators: BuiltinOperator
-    codes, or the custom_code strings of custom operators."""
+    codes, or the custom_code strings of custom operators. `types` lists the tensor types
+    it runs, e.g. "int8, int16x8, float32" (int16x8: int16 activations, int8 weights)."""
 
     def register(fn: PrepareFn) -> PrepareFn:
         for op in ops:
@@ -238,6 +242,7 @@ def prepares(*ops: int | str) -> Callable[[PrepareFn], PrepareFn]:
             if key in table:
                 raise RuntimeError(f"operator {op!r} is registered twice")
             table[key] = fn
+            OP_TYPES[key] = types
         return fn
 
     return register

@@ -14,7 +14,7 @@ _TYPES = {
 }
 
 
-@prepares(B.CAST)
+@prepares(B.CAST, types="int8, int16, int32, uint32, float32, bool (from)")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

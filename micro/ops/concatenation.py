@@ -19,7 +19,7 @@ from .base import OpContext, prepares
 DTYPES = ("bool", "int8", "int16", "int32", "int64", "float32")
 
 
-@prepares(B.CONCATENATION)
+@prepares(B.CONCATENATION, types="bool, int8, int16, int32, int64, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.n_inputs < 1:
         raise ctx.malformed("has no inputs")

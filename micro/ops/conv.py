@@ -8,6 +8,8 @@ weights are symmetric by the quantization spec).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +20,7 @@ from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
 from ._shapes import Window, compute_padding
-from .base import OpContext, prepares
+from .base import OpContext, Operand, prepares
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,11 @@ def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D)
+@prepares(B.CONV_2D, types="int8, int16x8")
 def prepare(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name == "int16":
+        prepare_conv_s16(ctx)
+        return
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
@@ -219,3 +224,160 @@ def emit_conv(
         },
         macs,
     )
+
+
+# -- int16x8 ---------------------------------------------------------------------------------
+# int16 activations, int8 weights, per-channel or per-tensor scales, no zero points: CONV_2D,
+# DEPTHWISE_CONV_2D and FULLY_CONNECTED as one `conv_s16` step each. TFLM accumulates in
+# int32 when the bias is int32 (or absent with quantized_bias_type INT32) and in int64
+# otherwise (depthwise always), requantizing with the matching MultiplyByQuantizedMultiplier;
+# the kernel's `accum` follows that rule. A depthwise filter [1, H, W, O] is a grouped conv
+# filter [O, H, W, 1]; a fully connected layer is a 1x1 conv over [batches, 1, 1, depth].
+
+INT16_MIN, INT16_MAX = -32768, 32767
+
+
+def _check_io_s16(ctx: OpContext, x: Tensor, w: Tensor, out: Tensor) -> None:
+    ctx.check_dtype(x, "int16")
+    ctx.check_dtype(w, "int8")
+    ctx.check_dtype(out, "int16")
+
+
+def prepare_conv_s16(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
+    _check_io_s16(ctx, x, w, out)
+    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
+        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = w.shape
+    if channels % filter_depth or depth_out % (channels // filter_depth):
+        raise ctx.malformed(f"input channels {channels} do not group into filter {w.shape}")
+    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
+    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    weights = _weights_s16(ctx, w)
+    _emit_s16(ctx, x, w, out, bias, weights, channels // filter_depth, win, 0)
+
+
+def prepare_depthwise_s16(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
+    _check_io_s16(ctx, x, w, out)
+    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
+        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    batches, in_h, in_w, channels = x.shape
+    one, filter_h, filter_w, depth_out = w.shape
+    if one != 1 or depth_out % channels:
+        raise ctx.malformed(f"filter {w.shape} is not [1, H, W, a multiple of {channels}]")
+    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
+    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    grouped = np.ascontiguousarray(np.transpose(_weights_s16(ctx, w)[0], (2, 0, 1))[..., None])
+    if bias is not None and bias.dtype.name == "int32":
+        raise ctx.unsupported("an int16x8 depthwise bias must be int64 (TFLM)")
+    _emit_s16(ctx, x, w, out, bias, grouped, channels, win, 3, accum64=True)
+
+
+def prepare_fully_connected_s16(ctx: OpContext) -> None:
+    ctx.check_io_count((2, 3))
+    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
+    _check_io_s16(ctx, x, w, out)
+    if len(w.shape) != 2 or min(w.shape) < 1:
+        raise ctx.malformed(f"weights must be non-empty 2-D, got shape {w.shape}")
+    depth_out, depth = w.shape
+    n_in = math.prod(x.shape)
+    if n_in % depth:
+        raise ctx.malformed(f"input of {n_in} elements is not a multiple of depth {depth}")
+    batches = n_in // depth
+    if math.prod(out.shape) != batches * depth_out:
+        raise ctx.malformed(f"output shape {out.shape} != [{batches}, {depth_out}]")
+    weights = _weights_s16(ctx, w).reshape(depth_out, 1, 1, depth)
+    one = Window(1, 0, 0)
+    win = Geometry(1, 1, 1, 1, one, one)
+    flat = dataclasses.replace(x, shape=(batches, 1, 1, depth))
+    _emit_s16(ctx, flat, w, out, bias, weights, 1, win, 0)
+
+
+def _weights_s16(ctx: OpContext, w: Tensor) -> np.ndarray:
+    weights = ctx.value(w)
+    if weights is None:
+        raise ctx.unsupported("weights must be constant")
+    return weights
+
+
+def _emit_s16(
+    ctx: OpContext,
+    x: Tensor,
+    w: Tensor,
+    out: Tensor,
+    bias: Tensor | None,
+    weights: np.ndarray,
+    groups: int,
+    win: Geometry,
+    channel_axis: int,
+    accum64: bool = False,
+) -> None:
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = weights.shape
+    check_window_size(ctx, filter_h * filter_w * filter_depth)
+    mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, channel_axis)
+    if (in_zp, out_zp) != (0, 0):
+        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), not {(in_zp, out_zp)}")
+    bias_operand, accum = _bias_s16(ctx, bias, depth_out, accum64)
+    if accum == 64 and int(shift.max()) > 7:
+        raise ctx.unsupported("a per-channel rescale is too large for TFLM's int16 path")
+    scale, zp = ctx.quant(out)
+    act_min, act_max = activation_range_int(
+        int(ctx.options.get("fused_activation_function", 0)), scale, zp, INT16_MIN, INT16_MAX
+    )
+    params = {
+        "batches": batches,
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": channels,
+        "filter_height": filter_h,
+        "filter_width": filter_w,
+        "filter_depth": filter_depth,
+        "output_height": win.y.out_size,
+        "output_width": win.x.out_size,
+        "output_depth": depth_out,
+        "groups": groups,
+        "stride_height": win.stride_h,
+        "stride_width": win.stride_w,
+        "dilation_height": win.dilation_h,
+        "dilation_width": win.dilation_w,
+        "pad_top": win.y.pad,
+        "pad_left": win.x.pad,
+        "accum": accum,
+        "act_min": act_min,
+        "act_max": act_max,
+    }
+    macs = (
+        batches * win.y.out_size * win.x.out_size * depth_out * filter_h * filter_w * filter_depth
+    )
+    operands = {
+        "input": ctx.ref(x),
+        "filter": ctx.const(weights.astype(np.int8)),
+        "bias": bias_operand,
+        "multiplier": ctx.const(mult),
+        "shift": ctx.const(shift),
+        "output": ctx.ref(out),
+    }
+    ctx.emit("conv_s16", params, operands, macs)
+
+
+def _bias_s16(
+    ctx: OpContext, bias: Tensor | None, channels: int, accum64: bool
+) -> tuple[Operand, int]:
+    """The bias operand and the accumulator width TFLM picks for it."""
+    if bias is None:
+        wide = accum64 or int(ctx.options.get("quantized_bias_type", 0)) != 2  # TensorType.INT32
+        return ctx.ref(None), 64 if wide else 32
+    values = ctx.value(bias)
+    if values is None:
+        raise ctx.unsupported(f"bias tensor {bias.index} ('{bias.name}') must be constant")
+    ctx.check_dtype(bias, "int32", "int64")
+    if values.size != channels:
+        raise ctx.malformed(f"bias has {values.size} values, expected {channels}")
+    if bias.dtype.name == "int32" and not accum64:
+        return ctx.const(values.astype(np.int32).ravel()), 32
+    return ctx.const(values.astype(np.int64).ravel()), 64

@@ -18,12 +18,16 @@ from .conv import (
     emit_conv,
     folded_bias,
     geometry,
+    prepare_depthwise_s16,
     requantization,
 )
 
 
-@prepares(B.DEPTHWISE_CONV_2D)
+@prepares(B.DEPTHWISE_CONV_2D, types="int8, int16x8")
 def prepare(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name == "int16":
+        prepare_depthwise_s16(ctx)
+        return
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
     one, filter_h, filter_w, depth_out = w.shape

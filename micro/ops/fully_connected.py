@@ -10,10 +10,14 @@ from ..fixedpoint import wrap32
 from ..quant import activation_range_float, activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
+from .conv import prepare_fully_connected_s16
 
 
-@prepares(B.FULLY_CONNECTED)
+@prepares(B.FULLY_CONNECTED, types="int8, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name == "int16":
+        prepare_fully_connected_s16(ctx)
+        return
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
     bias = ctx.optional_input(2)

@@ -1,6 +1,7 @@
-"""int32 elementwise binary ops (unquantized): DIV, MINIMUM and MAXIMUM here, and the int32
-case of ADD, SUB and MUL through `prepare_int32`. TFLM's reference semantics: wrap-around
-arithmetic, C division, then the fused activation's clamp (CalculateActivationRange).
+"""int32 elementwise binary ops (unquantized), a helper of the op modules: the int32 case
+of ADD, SUB, MUL (add.py, mul.py) and DIV (elementwise.py) through `prepare_int32`. TFLM's
+reference semantics: wrap-around arithmetic, C division, then the fused activation's clamp
+(CalculateActivationRange).
 Broadcasting: equal shapes, or one input with a single element."""
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ import math
 
 from .._ffi import lib
 from ..quant import activation_range_float
-from ..schema import BuiltinOperator as B
-from .base import OpContext, prepares
+from .base import OpContext
 
 OPS = {
     "add": int(lib.MICRO_BINARY_ADD),
@@ -77,20 +77,3 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
         {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
         n,
     )
-
-
-@prepares(B.DIV)
-def prepare_div(ctx: OpContext) -> None:
-    if ctx.input(0).dtype.name != "int32":
-        raise ctx.unsupported(f"DIV of {ctx.input(0).dtype.name}: only int32 is supported")
-    prepare_int32(ctx, "div")
-
-
-@prepares(B.MINIMUM)
-def prepare_minimum(ctx: OpContext) -> None:
-    prepare_int32(ctx, "minimum")
-
-
-@prepares(B.MAXIMUM)
-def prepare_maximum(ctx: OpContext) -> None:
-    prepare_int32(ctx, "maximum")

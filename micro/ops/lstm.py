@@ -44,7 +44,7 @@ GATE_SCALE = 2.0**-12  # Q3.12: the gates' input
 UNIT_SCALE = 2.0**-15  # Q0.15: the gates' output
 
 
-@prepares(B.UNIDIRECTIONAL_SEQUENCE_LSTM)
+@prepares(B.UNIDIRECTIONAL_SEQUENCE_LSTM, types="int8 (int16 cell)")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((24,))
     x, out = ctx.input(0), ctx.output()

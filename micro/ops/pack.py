@@ -15,7 +15,7 @@ from ._copy import MAX_COPY_DIMS, check_types, emit_strided_copy
 from .base import OpContext, prepares
 
 
-@prepares(B.PACK)
+@prepares(B.PACK, types="bool, int8, int16, int32, int64, float32")
 def prepare_pack(ctx: OpContext) -> None:
     n = ctx.n_inputs
     ctx.check_io_count((n,))
@@ -37,7 +37,7 @@ def prepare_pack(ctx: OpContext) -> None:
         )
 
 
-@prepares(B.UNPACK)
+@prepares(B.UNPACK, types="bool, int8, int16, int32, int64, float32")
 def prepare_unpack(ctx: OpContext) -> None:
     n = len(ctx.op.outputs)
     ctx.check_io_count((1,), n)

@@ -22,7 +22,7 @@ MAX_DIMS = 5  # TFLM's PadKernelMaxDimensionCount
 MAX_PAD_DIMS = int(lib.MICRO_PAD_MAX_DIMS)
 
 
-@prepares(B.PAD, B.PADV2)
+@prepares(B.PAD, B.PADV2, types="int8, int16, int32, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2, 3))
     x, out = ctx.input(0), ctx.output()

@@ -13,12 +13,12 @@ from ._shapes import compute_padding
 from .base import OpContext, prepares
 
 
-@prepares(B.AVERAGE_POOL_2D)
+@prepares(B.AVERAGE_POOL_2D, types="int8, int16")
 def prepare_average(ctx: OpContext) -> None:
     _prepare(ctx, "average_pool_s8")
 
 
-@prepares(B.MAX_POOL_2D)
+@prepares(B.MAX_POOL_2D, types="int8, int16")
 def prepare_max(ctx: OpContext) -> None:
     _prepare(ctx, "max_pool_s8")
 
@@ -26,8 +26,9 @@ def prepare_max(ctx: OpContext) -> None:
 def _prepare(ctx: OpContext, kernel: str) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
-    ctx.check_dtype(x, "int8")
-    ctx.check_dtype(out, "int8")
+    ctx.check_dtype(x, "int8", "int16")
+    ctx.check_dtype(out, x.dtype.name)
+    int16 = x.dtype.name == "int16"
     if len(x.shape) != 4 or len(out.shape) != 4:
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must be 4-D (NHWC)")
     in_scale, in_zp = ctx.quant(x)
@@ -50,9 +51,13 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         raise ctx.malformed(f"output shape {out.shape} != {expected} from the pooling window")
     if 0 in expected or 0 in x.shape:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
-    if filter_hw[0] * filter_hw[1] > 1 << 21:
-        raise ctx.unsupported(f"filter {filter_hw} is too large (at most 2^21 taps)")
-    act_min, act_max = activation_range_int(int(o["fused_activation_function"]), out_scale, out_zp)
+    max_taps = 1 << (16 if int16 else 21)
+    if filter_hw[0] * filter_hw[1] > max_taps:
+        raise ctx.unsupported(f"filter {filter_hw} is too large (at most {max_taps} taps)")
+    lo, hi = (-32768, 32767) if int16 else (-128, 127)
+    act_min, act_max = activation_range_int(
+        int(o["fused_activation_function"]), out_scale, out_zp, lo, hi
+    )
     params = {
         "batches": batches,
         "input_h": in_h,
@@ -70,4 +75,7 @@ def _prepare(ctx: OpContext, kernel: str) -> None:
         "act_max": act_max,
     }
     taps = out.nbytes * filter_hw[0] * filter_hw[1]
+    if int16:
+        params["op"] = 1 if kernel == "max_pool_s8" else 0  # MICRO_POOL_S16_*
+        kernel = "pool_s16"
     ctx.emit(kernel, params, {"input": ctx.ref(x), "output": ctx.ref(out)}, taps)

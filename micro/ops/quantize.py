@@ -39,7 +39,7 @@ _DEQUANTIZE_TYPES = {
 }
 
 
-@prepares(B.QUANTIZE)
+@prepares(B.QUANTIZE, types="float32 -> int8, int16; int8, uint8, int16, int32 requantized")
 def prepare_quantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -81,7 +81,7 @@ def prepare_quantize(ctx: OpContext) -> None:
     ctx.emit("requantize_int", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
-@prepares(B.DEQUANTIZE)
+@prepares(B.DEQUANTIZE, types="int8, uint8, int16 -> float32")
 def prepare_dequantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

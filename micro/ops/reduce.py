@@ -43,22 +43,22 @@ class Reduction:
     reduced: int  # bit mask over dims
 
 
-@prepares(B.MEAN)
+@prepares(B.MEAN, types="int8")
 def prepare_mean(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=True)
 
 
-@prepares(B.SUM)
+@prepares(B.SUM, types="int8")
 def prepare_sum(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=False)
 
 
-@prepares(B.REDUCE_MAX)
+@prepares(B.REDUCE_MAX, types="int8")
 def prepare_max(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=False)
 
 
-@prepares(B.REDUCE_MIN)
+@prepares(B.REDUCE_MIN, types="int8")
 def prepare_min(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=True)
 
@@ -170,3 +170,32 @@ def canonical_dims(shape: tuple[int, ...], axes: set[int]) -> tuple[list[int], i
     dims = [d for d, _ in merged]
     mask = sum(1 << i for i, (_, r) in enumerate(merged) if r)
     return dims, mask
+
+
+@prepares(B.ARG_MAX, B.ARG_MIN, types="int8, float32 -> int32")
+def prepare_arg_minmax(ctx: OpContext) -> None:
+    """ARG_MAX / ARG_MIN along one constant axis (TFLM: first index of the extreme)."""
+    ctx.check_io_count((2,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int8", "float32")
+    ctx.check_dtype(out, "int32")  # TFLM writes int32 indices only
+    ctx.check_dtype(ctx.input(1), "int32")
+    axes = [int(a) for a in np.asarray(ctx.const_input(1, "axis")).ravel()]
+    rank = len(x.shape)
+    if len(axes) != 1 or not -rank <= axes[0] < rank:
+        raise ctx.malformed(f"axis {axes} must be one dimension of the rank-{rank} input")
+    axis = axes[0] % rank
+    expected = x.shape[:axis] + x.shape[axis + 1 :]
+    if math.prod(out.shape) != math.prod(expected) or math.prod(x.shape) == 0:
+        raise ctx.malformed(f"output shape {out.shape} != {expected} (input {x.shape})")
+    params = {
+        "outer": math.prod(x.shape[:axis]),
+        "axis_size": x.shape[axis],
+        "inner": math.prod(x.shape[axis + 1 :]),
+        "kind": 1 if x.dtype.name == "int8" else 0,
+        "is_min": int(ctx.op.builtin_code == B.ARG_MIN),
+        "out_width": out.dtype.itemsize,
+    }
+    ctx.emit(
+        "arg_minmax", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, math.prod(x.shape)
+    )

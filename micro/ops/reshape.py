@@ -35,13 +35,13 @@ def _unquantized(t: Tensor) -> bool:
     return t.quant is None or len(t.quant.scale) == 0
 
 
-@prepares(B.RESHAPE)
+@prepares(B.RESHAPE, types="any")
 def prepare_reshape(ctx: OpContext) -> None:
     ctx.check_io_count((1, 2))
     _alias(ctx, ctx.input(0), ctx.output())
 
 
-@prepares(B.SQUEEZE)
+@prepares(B.SQUEEZE, types="any")
 def prepare_squeeze(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -65,7 +65,7 @@ def prepare_squeeze(ctx: OpContext) -> None:
     _alias(ctx, x, out)
 
 
-@prepares(B.EXPAND_DIMS)
+@prepares(B.EXPAND_DIMS, types="any")
 def prepare_expand_dims(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

@@ -59,7 +59,7 @@ def _size(tensor: Tensor) -> int:
 # -- SignalWindow -------------------------------------------------------------------------
 
 
-@prepares("SignalWindow")
+@prepares("SignalWindow", types="int16")
 def window(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -86,7 +86,7 @@ def window(ctx: OpContext) -> None:
 # -- SignalFftAutoScale -------------------------------------------------------------------
 
 
-@prepares("SignalFftAutoScale")
+@prepares("SignalFftAutoScale", types="int16")
 def fft_auto_scale(ctx: OpContext) -> None:
     ctx.check_io_count((1,), outputs=2)
     x, out, scale = ctx.input(0), ctx.output(0), ctx.output(1)
@@ -145,7 +145,7 @@ def rfft_super_twiddles(half: int) -> np.ndarray:
     return np.array(pairs, dtype=np.int16).reshape(-1)
 
 
-@prepares("SignalRfft")
+@prepares("SignalRfft", types="int16")
 def rfft(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -195,7 +195,7 @@ def rfft(ctx: OpContext) -> None:
 # -- SignalEnergy -------------------------------------------------------------------------
 
 
-@prepares("SignalEnergy")
+@prepares("SignalEnergy", types="int16 -> uint32")
 def energy(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -220,7 +220,7 @@ def energy(ctx: OpContext) -> None:
 # -- SignalFilterBank ---------------------------------------------------------------------
 
 
-@prepares("SignalFilterBank")
+@prepares("SignalFilterBank", types="uint32 -> uint64")
 def filter_bank(ctx: OpContext) -> None:
     ctx.check_io_count((6,))
     x, out = ctx.input(0), ctx.output()
@@ -271,7 +271,7 @@ def filter_bank(ctx: OpContext) -> None:
 # -- SignalFilterBankSquareRoot -----------------------------------------------------------
 
 
-@prepares("SignalFilterBankSquareRoot")
+@prepares("SignalFilterBankSquareRoot", types="uint64 -> uint32")
 def filter_bank_square_root(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, bits, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -308,7 +308,7 @@ _SPECTRAL_KEYS = (
 )
 
 
-@prepares("SignalFilterBankSpectralSubtraction")
+@prepares("SignalFilterBankSpectralSubtraction", types="uint32")
 def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
     ctx.check_io_count((1,), outputs=2)
     x, out, noise = ctx.input(0), ctx.output(0), ctx.output(1)
@@ -354,7 +354,7 @@ def filter_bank_spectral_subtraction(ctx: OpContext) -> None:
 # -- SignalPCAN ---------------------------------------------------------------------------
 
 
-@prepares("SignalPCAN")
+@prepares("SignalPCAN", types="uint32")
 def pcan(ctx: OpContext) -> None:
     ctx.check_io_count((3,))
     x, noise, lut, out = ctx.input(0), ctx.input(1), ctx.input(2), ctx.output()
@@ -400,7 +400,7 @@ def log_lut() -> np.ndarray:
 LN2_Q16 = round(math.log(2) * 65536)
 
 
-@prepares("SignalFilterBankLog")
+@prepares("SignalFilterBankLog", types="uint32 -> int16")
 def filter_bank_log(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -22,7 +22,7 @@ from .base import OpContext, prepares
 SCALED_DIFF_INTEGER_BITS = 5
 
 
-@prepares(B.SOFTMAX)
+@prepares(B.SOFTMAX, types="int8 -> int8, int16")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

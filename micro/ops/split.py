@@ -17,7 +17,7 @@ from .base import OpContext, prepares
 DTYPES = ("int8", "int16", "int32", "float32")
 
 
-@prepares(B.SPLIT)
+@prepares(B.SPLIT, types="int8, int16, int32, float32")
 def prepare_split(ctx: OpContext) -> None:
     """SPLIT(axis, input): num_splits outputs of equal size."""
     n = len(ctx.op.outputs)
@@ -31,7 +31,7 @@ def prepare_split(ctx: OpContext) -> None:
     _emit(ctx, x, axis, [x.shape[axis] // n] * n)
 
 
-@prepares(B.SPLIT_V)
+@prepares(B.SPLIT_V, types="int8, int16, int32, float32")
 def prepare_split_v(ctx: OpContext) -> None:
     """SPLIT_V(input, size_splits, axis): outputs of the sizes their shapes give."""
     n = len(ctx.op.outputs)

@@ -21,7 +21,7 @@ from .base import OpContext, prepares
 DTYPES = ("bool", "int8", "int16", "int32", "float32")
 
 
-@prepares(B.STRIDED_SLICE)
+@prepares(B.STRIDED_SLICE, types="bool, int8, int16, int32, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((4,))
     x, out = ctx.input(0), ctx.output()

@@ -23,7 +23,7 @@ from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
 
-@prepares(B.SVDF)
+@prepares(B.SVDF, types="int8 (int8 or int16 state)")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((5,))
     x, wf, wt, state, out = (

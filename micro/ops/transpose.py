@@ -10,7 +10,7 @@ from .base import OpContext, prepares
 DTYPES = ("bool", "int8", "int16", "int32", "float32")
 
 
-@prepares(B.TRANSPOSE)
+@prepares(B.TRANSPOSE, types="bool, int8, int16, int32, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     x, out = ctx.input(0), ctx.output()

@@ -6,11 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import test_op_batch_matmul
 import test_op_conv
 import test_op_depthwise_conv
+import test_op_int16x8
 import test_op_lstm
 import test_op_svdf
+import test_op_transpose_conv
+from _movement import T, one_op_model, random_quant
+from test_op_compare import compare_model
+from test_op_logistic_tanh import unary_model as squash_model
+from test_op_pool import random_pool
+from test_op_rearrange import gather_model, mirror_model
+from test_op_resize import resize_model
 
+import micro
 from micro.writer import ModelBuilder
 
 
@@ -64,3 +74,99 @@ GENERATED: dict[str, Callable[[int], bytes]] = {
     "svdf": lambda seed: test_op_svdf.random_model(seed)[0],
     "lstm": test_op_lstm.random_model,
 }
+
+
+def merged(models: list[bytes]) -> bytes:
+    """One model running the given one-subgraph models side by side: their inputs, in order,
+    then their outputs; one firmware build covers every kernel they use."""
+    b = ModelBuilder()
+    inputs: list[int] = []
+    outputs: list[int] = []
+    for data in models:
+        (graph,) = micro.load_model(data).subgraphs
+        index: dict[int, int] = {}
+        for t in graph.tensors:
+            q = t.quant
+            index[t.index] = b.add_tensor(
+                f"m{len(inputs)}_{t.name}",
+                t.shape,
+                t.type,
+                data=t.data,
+                scale=None if q is None else q.scale,
+                zero_point=None if q is None else q.zero_point,
+                quantized_dimension=0 if q is None else q.quantized_dimension,
+            )
+        for op in graph.operators:
+            b.add_operator(
+                op.builtin_code,
+                [index[i] if i >= 0 else -1 for i in op.inputs],
+                [index[o] for o in op.outputs],
+                op.options,
+                version=op.version,
+            )
+        inputs += [index[i] for i in graph.inputs]
+        outputs += [index[o] for o in graph.outputs]
+    b.set_inputs(inputs)
+    b.set_outputs(outputs)
+    return b.build()
+
+
+def new_ops_model(seed: int) -> bytes:
+    """The kernels issue 14 added, each on a random (TFLM-checked) case: bilinear and nearest
+    resizes, mirror pad and gather (index_copy, gather), transpose conv int8 and int16x8,
+    batch matmul int8 and int16, float sqrt / rsqrt / squared difference (integer sqrt,
+    soft-float on the M3)."""
+    rng = np.random.default_rng(seed)
+    q8 = random_quant(rng, "int8")
+    floats = [
+        one_op_model(op, [T((3, 5), "float32")], [T((3, 5), "float32")])
+        for op in ("SQRT", "RSQRT", "NEG")
+    ]
+    return merged(
+        [
+            resize_model("RESIZE_BILINEAR", (1, 5, 7, 3), (10, 14), "int8", False, True, q8),
+            resize_model(
+                "RESIZE_NEAREST_NEIGHBOR",
+                (2, 3, 4, 2),
+                (7, 5),
+                "int16",
+                True,
+                False,
+                random_quant(rng, "int16"),
+            ),
+            mirror_model((3, 4, 2), np.array([[1, 2], [3, 0], [0, 0]]), 0, "int8", q8),
+            gather_model((5, 3, 2), np.array([[4, 0], [2, 2]], np.int32), 0, 0, "int8", q8, True),
+            test_op_transpose_conv.tconv_model(seed, "int8"),
+            test_op_transpose_conv.tconv_model(seed, "int16"),
+            test_op_batch_matmul.random_case(seed, "int8"),
+            test_op_batch_matmul.random_case(seed, "int16"),
+            *floats,
+            one_op_model(
+                "SQUARED_DIFFERENCE",
+                [T((2, 3), "float32"), T((3,), "float32")],
+                [T((2, 3), "float32")],
+            ),
+            one_op_model(
+                "SQUARED_DIFFERENCE",
+                [T((2, 3), "int8", quant=q8), T((3,), "int8", quant=q8)],
+                [T((2, 3), "int8", quant=random_quant(rng, "int8"))],
+            ),
+            compare_model("LESS", (2, 3), (3,), "int8", rng),
+            compare_model("MAXIMUM", (2, 3), (1, 3), "int16", rng, out_dtype="int16"),
+            one_op_model(
+                "SELECT_V2",
+                [
+                    T((2, 1), "bool", np.array([[True], [False]])),
+                    T((3,), "int8", quant=q8),
+                    T((2, 3), "int8", quant=q8),
+                ],
+                [T((2, 3), "int8", quant=q8)],
+            ),
+            test_op_int16x8.conv_model(seed),
+            test_op_int16x8.conv_model(seed, depthwise=True),
+            test_op_int16x8.fc_model(seed),
+            random_pool("AVERAGE_POOL_2D", seed, "int16"),
+            squash_model("LOGISTIC", (4, 5), 3e-4, 0, (2**-15, 0), "int16"),
+            squash_model("TANH", (4, 5), 2**-12, 0, (2**-15, 0), "int16"),
+        ]
+    )

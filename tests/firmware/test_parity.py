@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from difftest import random_inputs
-from models import GENERATED, fully_connected_chain
+from models import GENERATED, fully_connected_chain, new_ops_model
 
 import micro
 from micro import firmware
@@ -101,3 +101,11 @@ def test_only_the_used_kernels_are_linked(toolchain: None, tmp_path: Path) -> No
     assert load_board("mps2-an386").emulated
     # The image is small: runner, executor, one kernel, startup and the Program.
     assert result.build.flash < result.bundle.program_size + 8 * 1024, result.build.sections
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_new_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> None:
+    """Issue 14's kernels (resize, index_copy, gather, transpose conv, batch matmul, float
+    unary and binary ops) in one model: each board gives the host's bytes."""
+    assert_board_matches_host(new_ops_model(0), board, tmp_path)

@@ -16,10 +16,14 @@
 #define MICRO_BINARY_F32_ADD 0
 #define MICRO_BINARY_F32_SUB 1
 #define MICRO_BINARY_F32_MUL 2
+#define MICRO_BINARY_F32_DIV 3
+#define MICRO_BINARY_F32_SQUARED_DIFFERENCE 4
+#define MICRO_BINARY_F32_MAXIMUM 5
+#define MICRO_BINARY_F32_MINIMUM 6
 
 typedef struct {
     micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
-    int32_t op;                             /* MICRO_BINARY_F32_ADD, _SUB or _MUL */
+    int32_t op;                             /* one of MICRO_BINARY_F32_* */
     float act_min;                          /* <= act_max */
     float act_max;
 } micro_binary_f32_params_t;

@@ -1,0 +1,37 @@
+/*
+ * Elementwise float32 functions as TFLM's reference kernels compute them:
+ *   NEG -x;  SQUARE x * x;  SQRT sqrt(x);  RSQRT 1 / sqrt(x)
+ * sqrt is the IEEE-754 correctly rounded square root, computed with integer arithmetic
+ * (no libm on the device), so every board gives the host's bytes; a negative input gives
+ * the x86 default NaN (0xFFC00000), as the oracle running on the host does.
+ */
+#ifndef MICRO_KERNELS_UNARY_F32_H
+#define MICRO_KERNELS_UNARY_F32_H
+
+#ifndef MICRO_CDEF
+#include <stdint.h>
+#endif
+#include "micro/status.h"
+
+#define MICRO_UNARY_F32_NEG 0
+#define MICRO_UNARY_F32_SQUARE 1
+#define MICRO_UNARY_F32_SQRT 2
+#define MICRO_UNARY_F32_RSQRT 3
+
+typedef struct {
+    int32_t op;     /* one of MICRO_UNARY_F32_* */
+    int32_t count;  /* >= 1: elements */
+} micro_unary_f32_params_t;
+
+/* Operand slots, in a step's order (see the operand comment below). */
+typedef enum {
+    MICRO_UNARY_F32_INPUT,
+    MICRO_UNARY_F32_OUTPUT,
+    MICRO_UNARY_F32_N_OPERANDS
+} micro_unary_f32_operand_t;
+
+/* Operands: input f32[count], output f32[count] (may be the same buffer). */
+micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *input,
+                               float *output);
+
+#endif

@@ -1,0 +1,131 @@
+#include "micro/kernels/compare.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "micro/kernel.h"
+#include "broadcast_loop.h"
+#include "check.h"
+
+typedef struct {
+    const micro_compare_params_t *p;
+    const int32_t *tables;
+} compare_ctx_t;
+
+static int32_t width_of(int32_t kind)
+{
+    static const int32_t width[] = {4, 1, 1, 2, 4, 8, 1};
+    return width[kind];
+}
+
+/* -1, 0 or 1 as a < b, a == b, a > b; 2 if unordered (a NaN). */
+static int order(const compare_ctx_t *c, const uint8_t *a, const uint8_t *b)
+{
+    switch (c->p->kind) {
+    case MICRO_COMPARE_F32: {
+        float x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        return x < y ? -1 : (x > y ? 1 : (x == y ? 0 : 2));
+    }
+    case MICRO_COMPARE_S8_SCALED: {
+        const int32_t x = c->tables[*a];
+        const int32_t y = c->tables[256 + *b];
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    case MICRO_COMPARE_S8: {
+        const int8_t x = (int8_t)*a, y = (int8_t)*b;
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    case MICRO_COMPARE_S16: {
+        int16_t x, y;
+        memcpy(&x, a, 2);
+        memcpy(&y, b, 2);
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    case MICRO_COMPARE_S32: {
+        int32_t x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    case MICRO_COMPARE_S64: {
+        int64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    default:
+        return *a < *b ? -1 : (*a > *b ? 1 : 0);
+    }
+}
+
+static void compare_row(const void *ctx, const void *input1, int32_t stride_a,
+                        const void *input2, int32_t stride_b, void *output, int32_t n)
+{
+    const compare_ctx_t *c = ctx;
+    const int32_t op = c->p->op;
+    const int32_t w = width_of(c->p->kind);
+    const uint8_t *a = input1;
+    const uint8_t *b = input2;
+    uint8_t *out = output;
+    for (int32_t i = 0; i < n; ++i, a += stride_a * w, b += stride_b * w) {
+        const int o = order(c, a, b);
+        if (op == MICRO_COMPARE_MAXIMUM || op == MICRO_COMPARE_MINIMUM) {
+            const int first = op == MICRO_COMPARE_MAXIMUM ? o == 1 : o == -1;
+            memcpy(out + (ptrdiff_t)i * w, first ? a : b, (size_t)w);
+            continue;
+        }
+        int r;
+        switch (op) {
+        case MICRO_COMPARE_LESS: r = o == -1; break;
+        case MICRO_COMPARE_LESS_EQUAL: r = o == -1 || o == 0; break;
+        case MICRO_COMPARE_GREATER: r = o == 1; break;
+        case MICRO_COMPARE_GREATER_EQUAL: r = o == 1 || o == 0; break;
+        case MICRO_COMPARE_EQUAL: r = o == 0; break;
+        default: r = o != 0; break;
+        }
+        out[i] = (uint8_t)r;
+    }
+}
+
+micro_status_t micro_compare(const micro_compare_params_t *p, const void *input1,
+                             const void *input2, const int32_t *tables, void *output)
+{
+    const compare_ctx_t c = {p, tables};
+    const int minmax = p->op >= MICRO_COMPARE_MAXIMUM;
+    micro_broadcast_walk_widths(&p->broadcast, input1, input2, output, width_of(p->kind), minmax ? width_of(p->kind) : 1,
+                                compare_row, &c);
+    return MICRO_OK;
+}
+
+static micro_status_t step(const void *params, void *const *op)
+{
+    return micro_compare(params, op[0], op[1], op[2], op[3]);
+}
+
+static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
+{
+    (void)op;
+    const micro_compare_params_t *p = params;
+    if (!micro_in_range(p->op, 0, 7) || !micro_in_range(p->kind, 0, 6) ||
+        (p->kind == MICRO_COMPARE_S8_SCALED && p->op >= MICRO_COMPARE_MAXIMUM)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t count = micro_broadcast_count(p->broadcast.rank, p->broadcast.dims);
+    const int64_t extent1 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride1);
+    const int64_t extent2 = micro_broadcast_extent(p->broadcast.rank, p->broadcast.dims, p->broadcast.stride2);
+    if (count < 0 || extent1 < 0 || extent2 < 0) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int32_t w = width_of(p->kind);
+    const int32_t out_w = p->op >= MICRO_COMPARE_MAXIMUM ? w : 1;
+    if (!micro_fits(size[0], extent1, w) || !micro_fits(size[1], extent2, w) ||
+        (p->kind == MICRO_COMPARE_S8_SCALED && !micro_fits(size[2], 512, 4)) ||
+        !micro_fits(size[3], count, out_w)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
+const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS, NULL};

@@ -1,0 +1,167 @@
+"""Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
+integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
+table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
+LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM (`binary_f32`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .. import fixedpoint as fx
+from ..fixedpoint import requantize
+from ..quant import quantize_multiplier, quantize_multiplier_below_one
+from ..schema import BuiltinOperator as B
+from . import _rescale, compare, int32_elementwise
+from ._broadcast import binary_layout
+from .add import prepare_float
+from .base import OpContext, prepares
+from .lut import INT8_INPUTS, emit_lut, emit_table
+
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
+
+
+def _unary_f32(ctx: OpContext, operation: str) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "float32")
+    ctx.check_dtype(out, "float32")
+    count = math.prod(x.shape)
+    if math.prod(out.shape) != count:
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if count == 0:
+        raise ctx.unsupported("empty tensors are not supported")
+    params = {"op": UNARY_F32[operation], "count": count}
+    ctx.emit("unary_f32", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, count)
+
+
+@prepares(B.NEG, types="float32")
+def prepare_neg(ctx: OpContext) -> None:
+    _unary_f32(ctx, "neg")
+
+
+@prepares(B.SQUARE, types="float32")
+def prepare_square(ctx: OpContext) -> None:
+    _unary_f32(ctx, "square")
+
+
+@prepares(B.SQRT, types="float32")
+def prepare_sqrt(ctx: OpContext) -> None:
+    _unary_f32(ctx, "sqrt")
+
+
+@prepares(B.RSQRT, types="int8, float32")
+def prepare_rsqrt(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name != "int8":
+        _unary_f32(ctx, "rsqrt")
+        return
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    in_scale, in_zp = ctx.quant(x)
+    out_scale, out_zp = ctx.quant(out)
+    # TFLM: 1 / (sqrt(float32 input scale) * output scale), the product in float32.
+    real = 1.0 / float(np.sqrt(np.float32(in_scale)) * np.float32(out_scale))
+    multiplier, shift = quantize_multiplier(real)
+    emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+
+
+def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[int], int]:
+    """TFLM's int8 RSQRT of one value. Below the zero point TFLM stops with an error; the
+    table gives 127 there (the value TFLM gives at the zero point itself)."""
+    k_shift = 20
+
+    def fn(q: int) -> int:
+        value = q - in_zp
+        if value <= 0:
+            return 127
+        inv, inv_shift = fx.inv_sqrt_multiplier(value)
+        data = fx.requantize(1, inv, inv_shift + k_shift)
+        y = fx.requantize(data, multiplier, shift - k_shift) + out_zp
+        return max(-128, min(127, y))
+
+    return fn
+
+
+@prepares(B.SQUARED_DIFFERENCE, types="int8, float32")
+def prepare_squared_difference(ctx: OpContext) -> None:
+    """float32 as TFLM's float kernel; int8 as its quantized one: both inputs rescaled to
+    twice the larger input scale with 7 bits of headroom (one table per input), the
+    difference squared, then rescaled by (2 max scale)^2 / (2^14 output scale)."""
+    x1 = ctx.input(0)
+    ctx.check_dtype(x1, "int8", "float32")
+    if x1.dtype.name == "float32":
+        prepare_float(ctx, "squared_difference")
+        return
+    ctx.check_io_count((2,))
+    x2, out = ctx.input(1), ctx.output()
+    for t in (x2, out):
+        ctx.check_dtype(t, "int8")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    (s1, zp1), (s2, zp2), (so, zpo) = ctx.quant(x1), ctx.quant(x2), ctx.quant(out)
+    twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+    terms = []
+    for scale, zp in ((s1, zp1), (s2, zp2)):
+        m, sh = quantize_multiplier_below_one(scale / twice_max)
+        terms.append(requantize((INT8_INPUTS - zp) << 7, m, sh).astype(np.int32))
+    real = twice_max * twice_max / float(np.float32(16384 * np.float32(so)))
+    multiplier, shift = _rescale.multiplier(ctx, real, "squared-difference-to-output")
+    params = {
+        "broadcast": layout.fields(),
+        "output_zp": zpo,
+        "multiplier": multiplier,
+        "shift": shift,
+        "act_min": -128,
+        "act_max": 127,
+    }
+    operands = {
+        "input1": ctx.ref(x1),
+        "input2": ctx.ref(x2),
+        "terms": ctx.const(np.concatenate(terms)),
+        "output": ctx.ref(out),
+    }
+    ctx.emit("squared_difference_s8", params, operands)
+
+
+@prepares(B.DIV, types="int32, float32")
+def prepare_div(ctx: OpContext) -> None:
+    dtype = ctx.input(0).dtype.name
+    if dtype == "int32":
+        int32_elementwise.prepare_int32(ctx, "div")
+    elif dtype == "float32":
+        prepare_float(ctx, "div")
+    else:
+        raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
+
+
+@prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")
+def prepare_minmax(ctx: OpContext) -> None:
+    """float32 as TFLM's float kernel (binary_f32); integers compare raw values (compare)."""
+    if ctx.input(0).dtype.name == "float32":
+        prepare_float(ctx, "maximum" if ctx.op.builtin_code == B.MAXIMUM else "minimum")
+    else:
+        compare.prepare_minmax(ctx)
+
+
+@prepares(B.ELU, types="int8")
+def prepare_elu(ctx: OpContext) -> None:
+    """int8 ELU as TFLM builds its table, in float32: x = in_scale * (q - in_zp);
+    y = x < 0 ? exp(x) - 1 : x; round-half-away(y * (1 / out_scale)) + out_zp, clamped.
+    (float32 ELU needs exp on the device: not supported, see `micro ops`.)"""
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int8")
+    ctx.check_dtype(out, "int8")
+    (s_in, zp_in), (s_out, zp_out) = ctx.quant(x), ctx.quant(out)
+    f32 = np.float32
+    inverse = f32(1) / f32(s_out)
+    q = INT8_INPUTS
+    deq = f32(s_in) * (q - zp_in).astype(f32)
+    # exp in double rounded once to float32: the correctly rounded expf.
+    exp = np.exp(np.minimum(deq, f32(0)).astype(np.float64)).astype(f32)
+    y = np.where(deq < f32(0), exp - f32(1), deq).astype(f32)
+    scaled = (y * inverse).astype(f32)
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + f32(0.5))
+    values = (rounded.astype(f32) + f32(zp_out)).astype(np.int64)
+    emit_table(ctx, x, out, np.clip(values, -128, 127))

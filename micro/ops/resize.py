@@ -1,0 +1,132 @@
+"""RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR (NHWC), as TFLM's reference kernels.
+
+Source coordinates depend only on the output row or column, so prepare computes them once:
+nearest neighbour becomes one `index_copy` step (float32, int8, int16: bytes are copied);
+int8 bilinear becomes `resize_bilinear_s8` with TFLM's 10-bit fixed-point rows and columns.
+The coordinate arithmetic follows the reference in its own precision: float32 for nearest
+neighbour (scale, half-pixel offset, round half away or floor), int32 for int8 bilinear.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model import Tensor
+from ..schema import BuiltinOperator as B
+from ._copy import int_values
+from ._index import emit_index_copy
+from .base import OpContext, prepares
+
+NEAREST_DTYPES = ("float32", "int8", "int16")
+
+
+def _io(ctx: OpContext, dtypes: tuple[str, ...]) -> tuple[Tensor, Tensor, int, int]:
+    ctx.check_io_count((2,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, *dtypes)
+    if out.dtype != x.dtype:
+        raise ctx.malformed(f"output is {out.dtype.name}, input is {x.dtype.name}")
+    if len(x.shape) != 4 or len(out.shape) != 4:
+        raise ctx.unsupported(f"input and output must be 4-D NHWC, not {x.shape} -> {out.shape}")
+    if len(ctx.input(1).shape) != 1:
+        raise ctx.malformed(f"size must be a 1-D tensor of 2 values, shape {ctx.input(1).shape}")
+    size = int_values(ctx, 1, "size")
+    if len(size) != 2 or min(size) < 1:
+        raise ctx.malformed(f"size {size} must be two positive values (height, width)")
+    expected = (x.shape[0], size[0], size[1], x.shape[3])
+    if tuple(out.shape) != expected:
+        raise ctx.malformed(f"output shape {out.shape} != resized shape {expected}")
+    if math.prod(x.shape) == 0:
+        raise ctx.unsupported("resizing an empty tensor is not supported")
+    return x, out, size[0], size[1]
+
+
+def nearest_indices(
+    in_size: int, out_size: int, align_corners: bool, half_pixel_centers: bool
+) -> np.ndarray:
+    """TFLM's GetNearestNeighbor for every output coordinate, in float32 arithmetic."""
+    f32 = np.float32
+    if align_corners and out_size > 1:
+        scale = f32(in_size - 1) / f32(out_size - 1)
+    else:
+        scale = f32(in_size) / f32(out_size)
+    offset = f32(0.5) if half_pixel_centers else f32(0.0)
+    value = (np.arange(out_size, dtype=f32) + offset) * scale
+    if align_corners:
+        index = np.sign(value) * np.floor(np.abs(value) + f32(0.5))  # round half away
+    else:
+        index = np.floor(value)
+    index = np.minimum(index.astype(np.int64), in_size - 1)
+    if half_pixel_centers:
+        index = np.maximum(index, 0)
+    return index
+
+
+@prepares(B.RESIZE_NEAREST_NEIGHBOR, types="int8, int16, float32")
+def prepare_nearest(ctx: OpContext) -> None:
+    x, out, out_h, out_w = _io(ctx, NEAREST_DTYPES)
+    align = bool(ctx.options.get("align_corners", False))
+    half = bool(ctx.options.get("half_pixel_centers", False))
+    batches, in_h, in_w, channels = x.shape
+    rows = nearest_indices(in_h, out_h, align, half) * in_w * channels
+    cols = nearest_indices(in_w, out_w, align, half) * channels
+    images = np.arange(batches) * in_h * in_w * channels
+    emit_index_copy(ctx, ctx.ref(x), ctx.ref(out), x.dtype.itemsize, [images, rows, cols], channels)
+
+
+def bilinear_table(
+    in_size: int, out_size: int, align_corners: bool, half_pixel: bool
+) -> np.ndarray:
+    """(lower, upper, weight of upper) per output coordinate, TFLM's 10-bit integer form."""
+    if align_corners and out_size > 1:
+        scale = (1024 * (in_size - 1) + (out_size - 1) // 2) // (out_size - 1)
+    else:
+        scale = (1024 * in_size + out_size // 2) // out_size
+    table = np.zeros((out_size, 3), dtype=np.int32)
+    for v in range(out_size):
+        scaled = v * scale + scale // 2 - 512 if half_pixel else v * scale
+        lower = max(_c_div(scaled, 1024), 0)
+        upper = min(_c_div(scaled + 1023, 1024), in_size - 1)
+        table[v] = (lower, upper, scaled - 1024 * lower)
+    return table
+
+
+def _c_div(a: int, b: int) -> int:
+    """C's integer division (truncates toward zero) for b > 0."""
+    return a // b if a >= 0 else -(-a // b)
+
+
+@prepares(B.RESIZE_BILINEAR, types="int8")
+def prepare_bilinear(ctx: OpContext) -> None:
+    x, out, out_h, out_w = _io(ctx, ("int8",))
+    align = bool(ctx.options.get("align_corners", False))
+    half = bool(ctx.options.get("half_pixel_centers", False))
+    if align and half:
+        raise ctx.malformed("align_corners and half_pixel_centers cannot both be set (TFLM)")
+    batches, in_h, in_w, channels = x.shape
+    rows = bilinear_table(in_h, out_h, align, half)
+    cols = bilinear_table(in_w, out_w, align, half)
+    limit = 65536  # MICRO_RESIZE_MAX_WEIGHT
+    if rows[:, 0].max() >= in_h or cols[:, 0].max() >= in_w:
+        raise ctx.unsupported(
+            f"resizing {x.shape} to {out.shape}: TFLM's integer scale would read past the input"
+        )
+    if np.abs(rows[:, 2]).max() > limit or np.abs(cols[:, 2]).max() > limit:
+        raise ctx.unsupported(f"resizing {x.shape} to {out.shape} needs weights beyond {limit}")
+    params = {
+        "batches": batches,
+        "in_h": in_h,
+        "in_w": in_w,
+        "out_h": out_h,
+        "out_w": out_w,
+        "channels": channels,
+    }
+    operands = {
+        "input": ctx.ref(x),
+        "rows": ctx.const(rows),
+        "cols": ctx.const(cols),
+        "output": ctx.ref(out),
+    }
+    ctx.emit("resize_bilinear_s8", params, operands, 4 * math.prod(out.shape))

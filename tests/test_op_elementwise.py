@@ -1,0 +1,164 @@
+"""Float32 elementwise ops (NEG, SQUARE, SQRT, RSQRT; SQUARED_DIFFERENCE, DIV, MAXIMUM,
+MINIMUM with broadcasting), int8 RSQRT and int8 SQUARED_DIFFERENCE against TFLM; the integer
+square root against numpy's correctly rounded one on every kind of float."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from difftest import assert_matches_tflm, run_micro, run_tflm
+from opmodels import random_broadcast, random_quant, unary_model
+from test_op_rearrange import _shape
+
+import micro
+from micro.schema import ActivationFunctionType as Act
+from micro.writer import ModelBuilder
+
+UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT")
+BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM")
+
+
+def binary_model(op: str, s1: tuple, s2: tuple, out: tuple, act: int = Act.NONE) -> bytes:
+    """float32 input1 op input2; only DIV has a fused activation."""
+    b = ModelBuilder()
+    x1 = b.add_tensor("x1", s1, "float32")
+    x2 = b.add_tensor("x2", s2, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator(op, [x1, x2], [y], {"fused_activation_function": act} if op == "DIV" else None)
+    b.set_inputs([x1, x2])
+    b.set_outputs([y])
+    return b.build()
+
+
+@pytest.mark.parametrize("op", UNARY)
+@pytest.mark.parametrize("seed", range(10))
+def test_unary_matches_tflm(op: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = _shape(rng, int(rng.integers(1, 5)), 7)
+    assert_matches_tflm(unary_model(op, shape, "float32", "float32", None, None), seeds=(seed,))
+
+
+def _special_floats(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Random bit patterns (all exponents, subnormals, NaNs, infinities) plus edge values."""
+    bits = rng.integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32)
+    edges = np.array(
+        [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            4.0,
+            0.25,
+            np.inf,
+            -np.inf,
+            np.nan,
+            -1.0,
+            1e-45,
+            1.4e-45,
+            3.4e38,
+            1.1754942e-38,
+            1.1754944e-38,
+        ],
+        np.float32,
+    )
+    return np.concatenate([bits.view(np.float32), edges])
+
+
+@pytest.mark.parametrize("op", ["SQRT", "RSQRT"])
+def test_sqrt_is_correctly_rounded(op: str) -> None:
+    """Positive inputs over every exponent: numpy's float32 sqrt is correctly rounded, and
+    so is the division; negative inputs give the oracle's default NaN."""
+    rng = np.random.default_rng(7)
+    x = np.abs(_special_floats(rng, 20000))
+    x = x[~np.isnan(x)]
+    model = unary_model(op, x.shape, "float32", "float32", None, None)
+    (got,) = run_micro(model, [x])
+    with np.errstate(divide="ignore"):
+        want = np.sqrt(x) if op == "SQRT" else np.float32(1) / np.sqrt(x)
+    assert got.tobytes() == want.astype(np.float32).tobytes()
+
+
+@pytest.mark.parametrize("op", ["SQRT", "RSQRT", "NEG", "SQUARE"])
+def test_special_values_match_tflm(op: str) -> None:
+    x = _special_floats(np.random.default_rng(3), 2000)
+    model = unary_model(op, x.shape, "float32", "float32", None, None)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("op", BINARY)
+@pytest.mark.parametrize("seed", range(12))
+def test_binary_matches_tflm(op: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s1, s2 = random_broadcast(rng)
+    out = tuple(np.broadcast_shapes(s1, s2))
+    if len(out) > 4 and op == "SQUARED_DIFFERENCE":
+        s1, s2, out = s1[-4:], s2[-4:], out[-4:]  # TFLM broadcasts up to 4-D here
+    act = int(rng.choice([Act.NONE, Act.RELU, Act.RELU6])) if op == "DIV" else Act.NONE
+    model = binary_model(op, s1, s2, out, act)
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+def test_div_by_zero_and_nan_match_tflm() -> None:
+    a = np.array([1, -1, 0, np.nan, np.inf, 3], np.float32)
+    b = np.array([0, 0, 0, 1, np.inf, -0.0], np.float32)
+    for op in BINARY:
+        model = binary_model(op, (6,), (6,), (6,))
+        (got,) = run_micro(model, [a, b])
+        (want,) = run_tflm(model, [a, b], 1)
+        assert got.tobytes() == want.tobytes(), op
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rsqrt_int8_every_valid_input_matches_tflm(seed: int) -> None:
+    """The whole table at or above the zero point (TFLM refuses values below it)."""
+    rng = np.random.default_rng(seed)
+    q_in, q_out = random_quant(rng, -3, 0), random_quant(rng, -2, 1)
+    x = np.arange(q_in[1], 128, dtype=np.int8)
+    model = unary_model("RSQRT", x.shape, "int8", "int8", q_in, q_out)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert np.array_equal(got, want), f"quant {q_in} -> {q_out}"
+
+
+def test_rsqrt_int16_is_refused() -> None:
+    model = unary_model("RSQRT", (4,), "int16", "int16", (0.01, 0), (0.01, 0))
+    with pytest.raises(micro.UnsupportedOpError, match="operator 0"):
+        micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_squared_difference_int8_matches_tflm(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s1, s2 = random_broadcast(rng)
+    out = tuple(np.broadcast_shapes(s1, s2))
+    if len(out) > 4:
+        s1, s2, out = s1[-4:], s2[-4:], out[-4:]
+    q1, q2 = random_quant(rng, -3, -1), random_quant(rng, -3, -1)
+    # An output scale near the squared input range, so results spread over int8.
+    big = max(q1[0], q2[0]) * 128
+    q_out = (
+        float(np.float32(big * big / 128 * 10 ** rng.uniform(-1, 0.5))),
+        int(rng.integers(-128, 128)),
+    )
+    b = ModelBuilder()
+    x1 = b.add_tensor("x1", s1, "int8", scale=q1[0], zero_point=q1[1])
+    x2 = b.add_tensor("x2", s2, "int8", scale=q2[0], zero_point=q2[1])
+    y = b.add_tensor("y", out, "int8", scale=q_out[0], zero_point=q_out[1])
+    b.add_operator("SQUARED_DIFFERENCE", [x1, x2], [y])
+    b.set_inputs([x1, x2])
+    b.set_outputs([y])
+    assert_matches_tflm(b.build(), seeds=(seed,))
+
+
+@pytest.mark.parametrize("case", range(60))
+def test_elu_int8_every_input_matches_tflm(case: int) -> None:
+    """The whole table (TFLM builds it in float32 with expf) for random quantizations."""
+    rng = np.random.default_rng(3000 + case)
+    q_in, q_out = random_quant(rng, -2.5, 0), random_quant(rng, -2.5, -0.5)
+    x = np.arange(-128, 128, dtype=np.int8)
+    model = unary_model("ELU", x.shape, "int8", "int8", q_in, q_out)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert np.array_equal(got, want), f"quant {q_in} -> {q_out}"

@@ -1,0 +1,114 @@
+"""RESIZE_NEAREST_NEIGHBOR (float32, int8, int16) and RESIZE_BILINEAR (int8) against TFLM:
+random shapes, up- and downsampling, both align_corners and half_pixel_centers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _movement import T, one_op_model, random_quant
+from difftest import assert_matches_tflm
+from hostile import assert_hostile_params_safe
+
+import micro
+
+
+def resize_model(
+    op: str,
+    shape: tuple[int, int, int, int],
+    size: tuple[int, int],
+    dtype: str,
+    align: bool,
+    half: bool,
+    quant: dict | None = None,
+) -> bytes:
+    quant = quant or {}
+    out = (shape[0], size[0], size[1], shape[3])
+    return one_op_model(
+        op,
+        [T(shape, dtype, quant=quant), T((2,), "int32", np.array(size, np.int32))],
+        [T(out, dtype, quant=quant)],
+        {"align_corners": align, "half_pixel_centers": half},
+    )
+
+
+def random_case(seed: int) -> tuple[tuple[int, int, int, int], tuple[int, int], bool, bool]:
+    rng = np.random.default_rng(seed)
+    shape = (
+        int(rng.integers(1, 3)),
+        int(rng.integers(1, 9)),
+        int(rng.integers(1, 9)),
+        int(rng.integers(1, 6)),
+    )
+    size = (int(rng.integers(1, 17)), int(rng.integers(1, 17)))
+    flags = int(rng.integers(0, 3))  # none, align_corners, half_pixel_centers
+    return shape, size, flags == 1, flags == 2
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_nearest_matches_tflm(seed: int) -> None:
+    shape, size, align, half = random_case(seed)
+    if seed % 7 == 6:
+        align = half = True  # TFLM accepts both flags for nearest neighbour
+    dtype = ("int8", "int16", "float32")[seed % 3]
+    quant = random_quant(np.random.default_rng(seed), dtype)
+    assert_matches_tflm(
+        resize_model("RESIZE_NEAREST_NEIGHBOR", shape, size, dtype, align, half, quant)
+    )
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_bilinear_matches_tflm(seed: int) -> None:
+    shape, size, align, half = random_case(seed)
+    quant = random_quant(np.random.default_rng(seed), "int8")
+    assert_matches_tflm(resize_model("RESIZE_BILINEAR", shape, size, "int8", align, half, quant))
+
+
+@pytest.mark.parametrize("op", ["RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"])
+@pytest.mark.parametrize(("align", "half"), [(False, False), (True, False), (False, True)])
+def test_upsampling2d_shapes(op: str, align: bool, half: bool) -> None:
+    """What Keras UpSampling2D and FPN necks emit: exact 2x and 4x, odd inputs, 3x."""
+    for shape, size in (
+        ((1, 5, 7, 8), (10, 14)),
+        ((1, 3, 3, 16), (12, 12)),
+        ((1, 4, 6, 3), (12, 18)),
+    ):
+        assert_matches_tflm(
+            resize_model(
+                op, shape, size, "int8", align, half, random_quant(np.random.default_rng(1), "int8")
+            ),
+            seeds=(0,),
+        )
+
+
+def test_bilinear_rejects_both_flags() -> None:
+    model = resize_model("RESIZE_BILINEAR", (1, 2, 2, 1), (4, 4), "int8", True, True)
+    with pytest.raises(micro.ModelError, match="align_corners"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_rejects_unsupported_types_and_ranks() -> None:
+    model = resize_model("RESIZE_BILINEAR", (1, 2, 2, 1), (4, 4), "int16", False, False)
+    with pytest.raises(micro.UnsupportedOpError, match="int16"):
+        micro.Interpreter.from_bytes(model)
+    bad = one_op_model(
+        "RESIZE_NEAREST_NEIGHBOR",
+        [T((2, 2, 1), "int8"), T((2,), "int32", np.array([4, 4], np.int32))],
+        [T((4, 4, 1), "int8")],
+    )
+    with pytest.raises(micro.UnsupportedOpError, match=r"operator 0.*4-D"):
+        micro.Interpreter.from_bytes(bad)
+
+
+def test_rejects_wrong_output_shape() -> None:
+    bad = one_op_model(
+        "RESIZE_NEAREST_NEIGHBOR",
+        [T((1, 2, 2, 1), "int8"), T((2,), "int32", np.array([4, 4], np.int32))],
+        [T((1, 4, 5, 1), "int8")],
+    )
+    with pytest.raises(micro.ModelError, match="resized shape"):
+        micro.Interpreter.from_bytes(bad)
+
+
+@pytest.mark.parametrize("op", ["RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"])
+def test_tampered_params_are_refused_or_safe(op: str) -> None:
+    assert_hostile_params_safe(resize_model(op, (1, 3, 4, 2), (6, 5), "int8", False, True))
