@@ -145,7 +145,7 @@ CASES: dict[str, Callable[[int], Case]] = {
     "add_s8": lambda s: elementwise_case("ADD", s),
     "mul_s8": lambda s: elementwise_case("MUL", s),
 }
-DSP_TWINS = ("conv_s8", "depthwise_conv_s8", "fully_connected_s8")
+DSP_TWINS = ("add_s8", "conv_s8", "depthwise_conv_s8", "fully_connected_s8")
 
 
 @pytest.mark.parametrize("kernel", sorted(CASES))

@@ -101,7 +101,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-/* Overlap rule, output over either input laid out as the output: in place. */
+/* Overlap rule, output over either input laid out as the output: in place (this kernel
+ * and its DSP twin read element i of each input before writing element i). */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_add_s8_params_t *p = params;

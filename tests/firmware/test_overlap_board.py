@@ -13,9 +13,9 @@ import test_dsp_board as board_cases
 
 from micro import firmware
 from micro.boards import load_board
+from micro.resources import data_root, firmware_dir
 
 M4F = "mps2-an386"
-ROOT = Path(__file__).resolve().parents[2]
 
 MAIN = r"""
 #include <stdint.h>
@@ -141,8 +141,8 @@ def test_overlapped_twins_equal_separate_reference_on_m4f(toolchain: None, tmp_p
     (src / "main.c").write_text(MAIN)
     (src / "cases.h").write_text(board_cases.cases_header())
     (tmp_path / "platformio.ini").write_text(
-        f"[env:{M4F}]\nplatform = symlink://{ROOT / 'firmware' / 'platform'}\nboard = {M4F}\n"
-        f"lib_deps = symlink://{ROOT}\n"
+        f"[env:{M4F}]\nplatform = symlink://{firmware_dir() / 'platform'}\nboard = {M4F}\n"
+        f"lib_deps = symlink://{data_root()}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", M4F])
     elf = tmp_path / ".pio" / "build" / M4F / "firmware.elf"
