@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sanitized
-from difftest import random_inputs
+from support import sanitized
+from support.oracle import random_inputs
 
 import micro
 from micro.compiler import compile_model
