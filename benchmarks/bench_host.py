@@ -22,6 +22,7 @@ import numpy as np
 
 import micro
 from micro.model import load_model
+from micro.progress import progress
 from micro.writer import rewrite_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -153,12 +154,11 @@ def main() -> int:
     args = parser.parse_args()
     names = args.models.split(",") if args.models else list(MODELS)
     rows = []
-    for name in names:
+    for name in progress(names, "models"):
         path = REFERENCE / MODELS[name]
         if not path.exists():
             print(f"skip {name}: {path} not found", file=sys.stderr)
             continue
-        print(f"benchmarking {name} ...", file=sys.stderr, flush=True)
         try:
             rows.append(bench(name, path, args.runs, not args.no_tflm_arena))
         except micro.MicroError as exc:

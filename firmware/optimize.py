@@ -12,7 +12,12 @@ numbers (instructions per inference and flash, -Os against -O2 per file).
 Import("env")  # noqa: F821 - SCons
 
 SPEED = ["-O2", "-fno-schedule-insns"]
-HOT = ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c", "fully_connected_s8_dsp.c")
+HOT = (
+    "conv_s8_dsp.c",
+    "depthwise_conv_s8_dsp.c",
+    "fully_connected_s8_dsp.c",
+    "add_s8_dsp.c",
+)
 
 
 def for_speed(env, node):

@@ -15,13 +15,16 @@ from cffi import FFI
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 INCLUDE = CSRC / "include"
+SPEECH_SRC = ROOT / "firmware" / "speech" / "src"
 
 KERNEL_HEADERS = INCLUDE / "micro" / "kernels"
 REGISTRY = INCLUDE / "micro" / "kernels.def"
 
 _INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
 _DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
-_KERNEL_RE = re.compile(r"^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)\s*$")
+_KERNEL_RE = re.compile(
+    r'^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*"([icosv]*)"\s*\)\s*$'
+)
 
 
 def registry(path: Path = REGISTRY) -> list[tuple[int, str, str]]:
@@ -32,7 +35,9 @@ def registry(path: Path = REGISTRY) -> list[tuple[int, str, str]]:
         if line.strip():
             match = _KERNEL_RE.match(line.strip())
             if match is None:
-                raise ValueError(f"{path.name}: not a MICRO_KERNEL(id, NAME, name) line: {line}")
+                raise ValueError(
+                    f"{path.name}: not a MICRO_KERNEL(id, NAME, name, access) line: {line}"
+                )
             rows.append((int(match.group(1)), match.group(2), match.group(3)))
     return rows
 
@@ -126,13 +131,22 @@ def includes() -> str:
     return "".join(f'#include "{h.relative_to(INCLUDE)}"\n' for h in headers)
 
 
+# The speech firmware's limits, read from its header so the host checks settings against
+# the values the firmware was compiled with, and cuts its instruction counts at its marks
+# (micro.speech.board).
+SPEECH_CDEF = """
+#define SPEECH_MAX_LABELS ...
+#define SPEECH_MAX_RESULTS ...
+#define SPEECH_MARKS_PER_STEP ...
+"""
+
 ffibuilder = FFI()
-ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF)
+ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF + SPEECH_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    includes() + HOST_PROFILER,
+    includes() + '#include "speech_bundle.h"\n' + HOST_PROFILER,
     sources=c_sources(),
-    include_dirs=[str(INCLUDE.relative_to(ROOT))],
+    include_dirs=[str(INCLUDE.relative_to(ROOT)), str(SPEECH_SRC.relative_to(ROOT))],
     extra_compile_args=compile_args(),
 )
 

@@ -16,9 +16,11 @@ except ImportError as exc:  # pragma: no cover - only on a broken install
 
 __all__ = [
     "ffi",
+    "kernel_access",
     "kernel_id",
     "lib",
     "operand_slots",
+    "overlap_gap",
     "pack_params",
     "scratch_size",
     "status_message",
@@ -31,6 +33,11 @@ def kernel_id(name: str) -> int:
     if value is None:
         raise KeyError(f"no C kernel named {name!r} (MICRO_K_{name.upper()} is not defined)")
     return int(value)
+
+
+def kernel_access(name: str) -> str:
+    """The kernel's operand access letters from the C registry (kernels.def)."""
+    return str(ffi.string(lib.micro_kernel_access(kernel_id(name))).decode())
 
 
 def pack_params(kernel: str, params: dict[str, Any]) -> bytes:
@@ -65,6 +72,15 @@ def operand_slots(kernel: str) -> list[str]:
 def scratch_size(kernel: str, params: dict[str, Any]) -> int:
     """Bytes of scratch the kernel needs with these params: micro_<kernel>_scratch_size()."""
     return int(getattr(lib, f"micro_{kernel}_scratch_size")(_params(kernel, params)))
+
+
+def overlap_gap(kernel: str, params: bytes, sizes: list[int], inp: int, out: int) -> int | None:
+    """The kernel's overlap rule (csrc/include/micro/kernel.h): the smallest
+    input_base - output_base in bytes at which operand `out` may run over operand `inp`, or
+    None if it may not."""
+    c_sizes = ffi.new("uint32_t[]", sizes)
+    gap = int(lib.micro_overlap_gap(kernel_id(kernel), params, c_sizes, inp, out))
+    return None if gap == int(lib.MICRO_NO_OVERLAP) else gap
 
 
 def status_message(status: int) -> str:

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MicroError
-
-ROOT = Path(__file__).resolve().parent.parent
-BOARDS_DIR = ROOT / "boards"
+from .resources import boards_dir
 
 
 class BoardError(MicroError):
@@ -29,6 +27,7 @@ class Board:
     flash_size: int  # bytes of flash the firmware may use
     ram_size: int  # bytes of RAM the firmware may use (stack, data, arena)
     stack_size: int
+    clock_hz: int  # the core clock (the manifest's build.f_cpu)
     qemu_machine: str | None  # None for a real board
     manifest: dict[str, Any]
 
@@ -42,15 +41,13 @@ class Board:
 
 
 def list_boards() -> list[str]:
-    if not BOARDS_DIR.is_dir():
-        return []
-    return sorted(p.parent.name for p in BOARDS_DIR.glob("*/board.json"))
+    return sorted(p.parent.name for p in boards_dir().glob("*/board.json"))
 
 
 def load_board(board_id: str) -> Board:
-    path = BOARDS_DIR / board_id / "board.json"
+    path = boards_dir() / board_id / "board.json"
     if not path.is_file():
-        known = ", ".join(list_boards()) or f"none ({BOARDS_DIR} is missing)"
+        known = ", ".join(list_boards()) or f"none ({boards_dir()} is empty)"
         raise BoardError(f"unknown board {board_id!r}; known boards: {known}")
     try:
         manifest = json.loads(path.read_text())
@@ -63,6 +60,7 @@ def load_board(board_id: str) -> Board:
             flash_size=int(manifest["upload"]["maximum_size"]),
             ram_size=int(manifest["upload"]["maximum_ram_size"]),
             stack_size=int(micro["stack_size"]),
+            clock_hz=int(str(manifest["build"]["f_cpu"]).rstrip("Ll")),
             qemu_machine=micro.get("qemu_machine"),
             manifest=manifest,
         )

@@ -10,25 +10,17 @@ from typing import Any
 
 import numpy as np
 
-from . import resolver
-from ._ffi import kernel_id, pack_params
+from . import patches, resolver
+from ._ffi import kernel_access, kernel_id, overlap_gap, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
-from .ops.base import OpContext, Operand
-from .planner import Buffer, Plan, plan
-from .program import ProgramWriter, Step
+from .ops.base import OpContext, Operand, StepInfo
+from .planner import Buffer, Overlap, Plan, live_bytes, plan
+from .program import ProgramWriter, Step, check_arena_size
 
-
-@dataclass
-class StepInfo:
-    """One C step and the operator it came from (for profiling and reports)."""
-
-    op_index: int
-    op_name: str
-    kernel: str
-    macs: int
-    operands: list[Operand]
-    params: dict[str, Any]
+# Arena buffers by root tensor index, (step, operand) for scratch and state, or
+# ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
+Key = int | tuple[int, int] | tuple[str, int]
 
 
 @dataclass
@@ -67,12 +59,17 @@ class CompiledModel:
 
 
 class Compiler:
-    def __init__(self, model: Model, subgraph: int = 0) -> None:
+    def __init__(
+        self, model: Model, subgraph: int = 0, overlap: bool = True, keep_inputs: bool = False
+    ) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
         self.model = model
         self.graph = model.subgraphs[subgraph]
         self.steps: list[StepInfo] = []
+        self._prepared = False
+        self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
+        self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
         self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -113,9 +110,55 @@ class Compiler:
             ) from exc
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
-    def compile(self, arena_budget: int | None = None) -> CompiledModel:
+    def _check_access(self, step: StepInfo) -> None:
+        """A step's operands against its kernel's access contract (kernels.def), which
+        micro_init enforces on the Program: refuse here, naming the operator, what it would
+        refuse. Run after every prepare, when all aliases (RESHAPE onto a variable) are known."""
+        where = f"operator {step.op_index} ({step.op_name})"
+        access = kernel_access(step.kernel)
+        if len(access) != len(step.operands):
+            raise UnsupportedOpError(
+                f"{where}: {step.kernel} takes {len(access)} operands, got {len(step.operands)}"
+            )
+        variables = {self.root(t.index) for t in self.graph.tensors if t.is_variable}
+        for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
+            variable = o.kind == "tensor" and self.root(o.tensor) in variables
+            allowed = {
+                "i": o.kind in ("tensor", "const", "strip"),
+                "c": o.kind == "const",
+                "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
+                "s": o.kind == "scratch",
+                "v": o.kind == "state" or variable,
+            }[letter]
+            if not allowed and o.kind != "none":
+                what = {
+                    "c": "constant data",
+                    "o": "a tensor that is no variable",
+                    "v": "a variable",
+                }
+                raise UnsupportedOpError(
+                    f"{where}: operand {j} of {step.kernel} must be {what.get(letter, letter)}, "
+                    f"got a {'variable ' if variable else ''}{o.kind}"
+                )
+
+    def compile(self, arena_budget: int | None = None, max_overhead: float = 0.0) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
-        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes."""
+        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
+        With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
+        smallest arena within that many extra instructions (a fraction), or with a budget,
+        the fewest extra instructions that fit it."""
+        if arena_budget is not None:
+            check_arena_size(arena_budget)
+        self.prepare()
+        if max_overhead > 0:
+            self.steps = patches.choose(self, arena_budget, max_overhead)
+        return self.build(arena_budget)
+
+    def prepare(self) -> None:
+        """Prepare every operator into steps (once)."""
+        if self._prepared:
+            return
+        self._prepared = True
         for op in self.graph.operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
@@ -126,45 +169,144 @@ class Compiler:
                     exc.operator = op.index
                     exc.args = (f"{ctx.where}: {exc}",)
                 raise
+        self._check_dataflow()  # after prepare: an op's own message is the more specific
+        for step in self.steps:
+            self._check_access(step)
+
+    def _check_dataflow(self) -> None:
+        """Every tensor an operator reads is a graph input, a constant, a variable or an
+        earlier operator's output, every output is written once and by one operator, and
+        every graph output is written: otherwise the result would be whatever the arena
+        held, or a step would write over what it reads."""
+        # The file's constants and variables; not self._consts, which also holds what an
+        # operator made constant (a reshaped constant), an output like any other here.
+        written = set(self.graph.inputs) | {
+            t.index for t in self.graph.tensors if t.data is not None or t.is_variable
+        }
+        for op in self.graph.operators:
+            for i in op.inputs:
+                if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) reads tensor {i} "
+                        f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
+                        f"a variable or the output of an earlier operator"
+                    )
+            for o in op.outputs:
+                if o in written:
+                    raise ModelError(
+                        f"operator {op.index} ({op.name}) writes tensor {o} "
+                        f"('{self.tensor(o).name}'), which is already a graph input, a "
+                        f"constant, a variable or written before: every output must be new"
+                    )
+                written.add(o)
+        for o in self.graph.outputs:
+            if o not in written:
+                raise ModelError(
+                    f"graph output tensor {o} ('{self.tensor(o).name}') is never written: no "
+                    f"operator produces it and it is not a graph input"
+                )
+
+    def build(self, arena_budget: int | None = None) -> CompiledModel:
+        """Plan the current steps and serialize them into a Program."""
         return self._serialize(*self._choose_plan(arena_budget))
 
-    def _choose_plan(
-        self, arena_budget: int | None
-    ) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
-        """Keep every optional scratch, then drop those of the steps at the peak until the
-        arena fits the budget (no budget: the smallest arena the model can have)."""
-        optional = {
+    @property
+    def outputs(self) -> list[int]:
+        return list(self.graph.outputs)
+
+    def floor_arena(self) -> int:
+        """The arena of the current steps with every optional scratch dropped."""
+        kept, self._dropped = self._dropped, self._optional()
+        try:
+            return self._plan()[0].arena_size
+        finally:
+            self._dropped = kept
+
+    def _optional(self) -> set[tuple[int, int]]:
+        return {
             (s, j)
             for s, step in enumerate(self.steps)
             for j, o in enumerate(step.operands)
             if o.kind == "scratch" and o.optional
         }
+
+    def _choose_plan(self, arena_budget: int | None) -> tuple[Plan, dict[Key, Buffer]]:
+        """Keep every optional scratch, then drop those of the steps with the most bytes alive
+        until the arena fits the budget (no budget: the smallest arena the model can have)."""
+        optional = self._optional()
         self._dropped = set(optional)
         floor = self._plan()[0].arena_size
         target = floor if arena_budget is None else max(arena_budget, floor)
         self._dropped = set()
         current = self._plan()
         while current[0].arena_size > target:
-            live = [
-                sum(b.size for b in current[0].buffers if b.first <= step <= b.last)
-                for step in range(len(self.steps))
-            ]
-            peak = max(live)
+            p = current[0]
+            live = live_bytes(p.buffers, p.n_steps, p.overlaps)
             kept = optional - self._dropped
-            at_peak = {(s, j) for s, j in kept if live[s] == peak} or kept
-            self._dropped |= at_peak
+            peak = max(live[s] for s, _ in kept)
+            self._dropped |= {(s, j) for s, j in kept if live[s] == peak}
             current = self._plan()
         return current
 
-    def _plan(self) -> tuple[Plan, dict[int | tuple[int, int], Buffer]]:
+    def _plan(self) -> tuple[Plan, dict[Key, Buffer]]:
         buffers = self._lifetimes()
         unique = list({id(b): b for b in buffers.values()}.values())
-        return plan(unique, len(self.steps)), buffers
+        overlaps = [o for _, o in self._overlaps(buffers)] if self.overlap else []
+        return plan(unique, len(self.steps), overlaps=overlaps), buffers
 
-    def _lifetimes(self) -> dict[int | tuple[int, int], Buffer]:
+    def _is_view(self, o: Operand) -> bool:
+        """A tensor operand that is only part of its tensor (a strip's rows)."""
+        return o.offset != 0 or o.size not in (0, self.tensor(o.tensor).nbytes)
+
+    def _operand_sizes(self, s: int) -> list[int]:
+        """Byte size of every operand of step s, as its refs will have them."""
+        sizes = []
+        for j, o in enumerate(self.steps[s].operands):
+            if o.kind == "tensor":
+                sizes.append(o.size or self.tensor(o.tensor).nbytes)
+            elif o.kind == "strip":
+                sizes.append(o.size)
+            elif o.kind == "const":
+                sizes.append(len(o.data))
+            elif o.kind in ("scratch", "state") and (s, j) not in self._dropped:
+                sizes.append(o.size)
+            else:
+                sizes.append(0)
+        return sizes
+
+    def _overlaps(self, buffers: dict[Key, Buffer]) -> list[tuple[tuple[int, int, int], Overlap]]:
+        """((step, input operand, output operand), Overlap) for every step whose kernel lets
+        its output run over an input that dies at that step (and is not read twice by it)."""
+        found = []
+        for s, step in enumerate(self.steps):
+            tensors = [
+                (j, o.tensor)
+                for j, o in enumerate(step.operands)
+                if o.kind == "tensor" and not self._is_view(o)
+            ]
+            roots = [self.root(t) for _, t in tensors]
+            params = pack_params(step.kernel, step.params)
+            for i, x in tensors:
+                for j, y in tensors:
+                    bx, by = buffers[self.root(x)], buffers[self.root(y)]
+                    if (
+                        bx is by
+                        or roots.count(self.root(x)) > 1
+                        or bx.last != s
+                        or by.first != s
+                        or bx.kind not in ("tensor", "input")
+                        or by.kind not in ("tensor", "output")
+                    ):
+                        continue
+                    gap = overlap_gap(step.kernel, params, self._operand_sizes(s), i, j)
+                    if gap is not None:
+                        found.append(((s, i, j), Overlap(by, bx, gap)))
+        return found
+
+    def _lifetimes(self) -> dict[Key, Buffer]:
         """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
         end = max(len(self.steps) - 1, 0)
-        buffers: dict[int | tuple[int, int], Buffer] = {}
+        buffers: dict[Key, Buffer] = {}
 
         def touch(index: int, step: int, kind: str = "tensor") -> Buffer:
             root = self.root(index)
@@ -186,6 +328,8 @@ class Compiler:
 
         for i in self.graph.inputs:
             touch(i, 0, "input")
+            if self.keep_inputs:
+                touch(i, end)
         for t in self.graph.tensors:
             if t.is_variable:
                 touch(t.index, 0, "variable").last = end
@@ -197,6 +341,11 @@ class Compiler:
                     buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
                 elif operand.kind == "state":
                     buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
+                elif operand.kind == "strip":
+                    key = ("strip", operand.tensor)
+                    name = f"strips of {self.tensor(operand.tensor).name}"
+                    buf = buffers.setdefault(key, Buffer(name, 0, s, s, "strip"))
+                    buf.size, buf.last = max(buf.size, operand.size), s
         for o in self.graph.outputs:
             buf = touch(o, end)
             buf.last = end
@@ -204,10 +353,14 @@ class Compiler:
                 buf.kind = "output"
         return buffers
 
-    def _serialize(
-        self, arena_plan: Plan, buffers: dict[int | tuple[int, int], Buffer]
-    ) -> CompiledModel:
+    def _serialize(self, arena_plan: Plan, buffers: dict[Key, Buffer]) -> CompiledModel:
         writer = ProgramWriter()
+        declared = {
+            (s, i, j)
+            for (s, i, j), o in (self._overlaps(buffers) if self.overlap else [])
+            if o.output.offset < o.input.offset + o.input.size
+            and o.input.offset < o.output.offset + o.output.size
+        }
 
         def arena_ref(index: int) -> tuple[int, int]:
             return (buffers[self.root(index)].offset, self.tensor(index).nbytes)
@@ -216,15 +369,21 @@ class Compiler:
             params = writer.add_data(pack_params(step.kernel, step.params), 4)
             refs = []
             for j, operand in enumerate(step.operands):
-                if operand.kind == "tensor":
+                if operand.kind == "tensor" and self._is_view(operand):  # rows of the tensor
+                    base = buffers[self.root(operand.tensor)].offset
+                    refs.append((base + operand.offset, operand.size))
+                elif operand.kind == "tensor":
                     refs.append(arena_ref(operand.tensor))
+                elif operand.kind == "strip":
+                    refs.append((buffers[("strip", operand.tensor)].offset, operand.size))
                 elif operand.kind in ("scratch", "state") and (s, j) not in self._dropped:
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
                     refs.append(writer.const_ref(operand.data))
                 else:
                     refs.append((0, 0))
-            writer.steps.append(Step(kernel_id(step.kernel), params, refs))
+            pair = next(((i, j) for t, i, j in declared if t == s), None)
+            writer.steps.append(Step(kernel_id(step.kernel), params, refs, pair))
 
         variables = []
         for t in self.graph.tensors:
@@ -257,7 +416,7 @@ class Compiler:
             buffer_of,
         )
 
-    def _slot(self, index: int, buffers: dict[int | tuple[int, int], Buffer]) -> TensorSlot:
+    def _slot(self, index: int, buffers: dict[Key, Buffer]) -> TensorSlot:
         t = self.tensor(index)
         q = t.quant
         scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
@@ -285,7 +444,18 @@ def _variable_init(t: Tensor) -> bytes:
 
 
 def compile_model(
-    model: Model, subgraph: int = 0, arena_budget: int | None = None
+    model: Model,
+    subgraph: int = 0,
+    arena_budget: int | None = None,
+    overlap: bool = True,
+    max_overhead: float = 0.0,
+    keep_inputs: bool = False,
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` picks the plan."""
-    return Compiler(model, subgraph).compile(arena_budget)
+    """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
+    the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
+    bound).
+
+    As in TFLM, an input's bytes may be reused once its last reader has run, so an input
+    must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
+    may need a larger arena)."""
+    return Compiler(model, subgraph, overlap, keep_inputs).compile(arena_budget, max_overhead)

@@ -39,6 +39,8 @@ class ArenaTooSmallError(MicroError):
 class ProgramError(MicroError):
     """A compiled program blob is corrupt or does not match this runtime."""
 
+    step: int | None = None  # the step micro_init refused, when it names one
+
 
 class InvokeError(MicroError):
     """The C runtime reported an error while running a program."""
@@ -46,3 +48,11 @@ class InvokeError(MicroError):
 
 class InputError(MicroError, ValueError):
     """A value passed to the interpreter has the wrong shape, dtype or index."""
+
+
+class FirmwareError(MicroError):
+    """Firmware could not be exported, built or run, or does not fit its board."""
+
+
+class ToolchainError(FirmwareError):
+    """A tool the board commands need (compiler, PlatformIO, QEMU) is missing: `micro setup`."""

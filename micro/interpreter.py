@@ -15,8 +15,9 @@ import numpy as np
 
 from ._ffi import ffi, lib, status_message
 from .compiler import CompiledModel, TensorSlot, compile_model
-from .errors import ArenaTooSmallError, InputError, InvokeError, ProgramError
-from .model import load_model
+from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
+from .model import Model, load_model
+from .program import U32_MAX, check_arena_size
 
 _ALIGN = 64
 
@@ -32,6 +33,9 @@ class Runtime:
     """The C executor over one program and one arena (also used for raw program blobs)."""
 
     def __init__(self, program: bytes, arena_size: int) -> None:
+        check_arena_size(arena_size)
+        if len(program) > U32_MAX:
+            raise ProgramError(f"program of {len(program)} bytes: the format ends at 4 GiB")
         self.program = aligned_buffer(len(program))
         self.program[:] = np.frombuffer(program, dtype=np.uint8)
         self.arena = aligned_buffer(arena_size)
@@ -46,7 +50,11 @@ class Runtime:
         if status != lib.MICRO_OK:
             step = self._rt.error_step
             where = f" (step {step})" if step != 0xFFFFFFFF else ""
-            raise ProgramError(f"program rejected by the runtime{where}: {status_message(status)}")
+            error = ProgramError(
+                f"program rejected by the runtime{where}: {status_message(status)}"
+            )
+            error.step = step if step != 0xFFFFFFFF else None
+            raise error
 
     def invoke(self) -> None:
         status = lib.micro_invoke(self._rt)
@@ -74,24 +82,78 @@ class Interpreter:
         needed = compiled.arena_bytes_needed
         if arena_size is None:
             arena_size = needed
+        check_arena_size(arena_size)
         if arena_size < needed:
             raise ArenaTooSmallError(needed, arena_size)
         self.compiled = compiled
-        self._runtime = Runtime(compiled.program, arena_size)
+        try:
+            self._runtime = Runtime(compiled.program, arena_size)
+        except ProgramError as exc:
+            if exc.step is None or exc.step >= len(compiled.steps):
+                raise
+            s = compiled.steps[exc.step]  # a model the compiler let through: name its op
+            raise ModelError(
+                f"operator {s.op_index} ({s.op_name}): the runtime refuses its {s.kernel} step "
+                f"({exc}); its shapes, strides, dilation or padding are outside what the "
+                f"kernel supports"
+            ) from exc
         self._arena = self._runtime.arena
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str], arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(path), arena_budget=arena_size), arena_size)
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
+        keep_inputs: bool = False,
+    ) -> Interpreter:
+        """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
+        `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
+        that fraction of extra instructions (estimated; see micro/patches.py).
+        `keep_inputs`: inputs survive invoke (see compile_model); by default, as in TFLM,
+        set them again before every invoke."""
+        return cls._compiled(load_model(path), arena_size, overlap, max_overhead, keep_inputs)
 
     @classmethod
-    def from_bytes(cls, data: bytes, arena_size: int | None = None) -> Interpreter:
-        return cls(compile_model(load_model(data), arena_budget=arena_size), arena_size)
+    def from_bytes(
+        cls,
+        data: bytes,
+        arena_size: int | None = None,
+        overlap: bool = True,
+        max_overhead: float = 0.0,
+        keep_inputs: bool = False,
+    ) -> Interpreter:
+        return cls._compiled(load_model(data), arena_size, overlap, max_overhead, keep_inputs)
+
+    @classmethod
+    def _compiled(
+        cls,
+        model: Model,
+        arena_size: int | None,
+        overlap: bool,
+        max_overhead: float,
+        keep_inputs: bool,
+    ) -> Interpreter:
+        compiled = compile_model(
+            model,
+            arena_budget=arena_size,
+            overlap=overlap,
+            max_overhead=max_overhead,
+            keep_inputs=keep_inputs,
+        )
+        return cls(compiled, arena_size)
 
     # -- running ---------------------------------------------------------------------
     def set_input(self, value: Any, index: int = 0) -> None:
         slot = self._slot(self.compiled.inputs, index, "input")
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError) as exc:
+            raise InputError(
+                f"input {index} ('{slot.name}') is not an array ({exc}); pass a numpy array "
+                f"of shape {list(slot.shape)}"
+            ) from None
         if array.dtype != slot.dtype:
             raise InputError(
                 f"input {index} ('{slot.name}') expects dtype {slot.dtype.name}, got "

@@ -1,5 +1,6 @@
 """Per-op profiling: one table from per-step costs, measured on the host (microseconds, via
-the executor's step hook) or on an emulated board (instructions, from the firmware)."""
+the executor's step hook) or on an emulated board (instructions, from the firmware, with
+the QEMU plugin's cycle estimate and the time it means at the board's clock)."""
 
 from __future__ import annotations
 
@@ -38,17 +39,27 @@ def host_step_times(compiled: CompiledModel, runs: int = 20, seed: int = 0) -> l
 
 
 def build_profile(
-    compiled: CompiledModel, step_costs: Sequence[float], unit: str, where: str
+    compiled: CompiledModel,
+    step_costs: Sequence[float],
+    unit: str,
+    where: str,
+    step_cycles: Sequence[int] | None = None,
+    clock_hz: int | None = None,
 ) -> dict[str, Any]:
-    """The per-op table and the by-op-type summary from per-step costs."""
+    """The per-op table and the by-op-type summary from per-step costs; with
+    `step_cycles` (an emulated board's cycle estimate) and the board's `clock_hz`, each
+    row also gets its estimated cycles and milliseconds."""
     graph = compiled.model.subgraphs[0]
     per_op: dict[int, float] = defaultdict(float)
+    cycles: dict[int, int] = defaultdict(int)
     macs: dict[int, int] = defaultdict(int)
     kernels: dict[int, list[str]] = defaultdict(list)
-    for step, cost in zip(compiled.steps, step_costs, strict=True):
+    for i, (step, cost) in enumerate(zip(compiled.steps, step_costs, strict=True)):
         per_op[step.op_index] += cost
         macs[step.op_index] += step.macs
         kernels[step.op_index].append(step.kernel)
+        if step_cycles is not None:
+            cycles[step.op_index] += step_cycles[i]
     total = sum(per_op.values())
     rows: list[dict[str, Any]] = []
     running = 0.0
@@ -68,12 +79,14 @@ def build_profile(
                 "cumulative_percent": 100.0 * running / total if total else 0.0,
             }
         )
+        if step_cycles is not None:
+            rows[-1]["cycles"] = cycles.get(op.index, 0)
     by_type: dict[str, dict[str, float]] = {}
     for r in rows:
         t = by_type.setdefault(r["op"], {"count": 0, "cost": 0.0})
         t["count"] += 1
         t["cost"] += r["cost"]
-    summary = [
+    summary: list[dict[str, Any]] = [
         {
             "op": name,
             "count": int(v["count"]),
@@ -83,7 +96,19 @@ def build_profile(
         }
         for name, v in sorted(by_type.items(), key=lambda kv: -kv[1]["cost"])
     ]
-    return {"unit": unit, "where": where, "total": total, "ops": rows, "by_type": summary}
+    data: dict[str, Any] = {
+        "unit": unit,
+        "where": where,
+        "total": total,
+        "ops": rows,
+        "by_type": summary,
+    }
+    if step_cycles is not None:
+        data["cycles"] = sum(step_cycles)
+        data["clock_hz"] = clock_hz
+        for t in summary:
+            t["cycles"] = sum(r["cycles"] for r in rows if r["op"] == t["op"])
+    return data
 
 
 def format_profile(data: dict[str, Any]) -> str:
@@ -106,24 +131,37 @@ def format_profile(data: dict[str, Any]) -> str:
         for r in data["ops"]
     ]
     cost_header = f"time {unit}" if unit == "us" else unit
+    op_headers = ["#", "op", "output", "MACs", cost_header, "%", "cum %"]
+    type_rows = [
+        [s["op"], s["count"], num(s["total"]), num(s["average"]), f"{s['percent']:.1f}%"]
+        for s in data["by_type"]
+    ]
+    type_headers = ["op", "count", f"total {unit}", f"avg {unit}", "%"]
+    estimated = "cycles" in data
+    if estimated:
+        for row, r in zip(rows, data["ops"], strict=True):
+            row.insert(5, f"{r['cycles']:,}" if r["kernels"] else "")
+        for row, s in zip(type_rows, data["by_type"], strict=True):
+            row.insert(3, f"{s['cycles']:,}")
+        op_headers.insert(5, "est. cycles")
+        type_headers.insert(3, "est. cycles")
     lines = [
         f"per op ({data['where']}):",
-        format_table(
-            ["#", "op", "output", "MACs", cost_header, "%", "cum %"],
-            rows,
-            f"#,MACs,{cost_header},%,cum %",
-        ),
+        format_table(op_headers, rows, f"#,MACs,{cost_header},est. cycles,%,cum %"),
         "",
         "by op type:",
-        format_table(
-            ["op", "count", f"total {unit}", f"avg {unit}", "%"],
-            [
-                [s["op"], s["count"], num(s["total"]), num(s["average"]), f"{s['percent']:.1f}%"]
-                for s in data["by_type"]
-            ],
-            f"count,total {unit},avg {unit},%",
-        ),
+        format_table(type_headers, type_rows, f"count,total {unit},est. cycles,avg {unit},%"),
         "",
         f"total: {num(data['total'])} {unit} per inference",
     ]
+    if estimated:
+        line = f"estimated cycles: {data['cycles']:,}"
+        if data["clock_hz"]:
+            ms = 1000.0 * data["cycles"] / data["clock_hz"]
+            line += f" = {ms:.3f} ms at {data['clock_hz'] / 1e6:g} MHz"
+        lines += [
+            line,
+            "(an estimate from the core's TRM instruction timings for zero-wait-state "
+            "memory; instructions are counted exactly)",
+        ]
     return "\n".join(lines)

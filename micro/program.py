@@ -11,7 +11,10 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ._ffi import ffi, lib
+from .errors import InputError, ModelError
 from .planner import align_up
 
 HEADER_SIZE = ffi.sizeof("micro_program_header_t")
@@ -19,6 +22,21 @@ STEP_SIZE = ffi.sizeof("micro_step_t")
 REF_SIZE = ffi.sizeof("micro_ref_t")
 REF_CONST = int(lib.MICRO_REF_CONST)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
+NO_OPERAND = int(lib.MICRO_NO_OPERAND)
+U32_MAX = 0xFFFFFFFF
+
+
+def check_arena_size(arena_size: object) -> None:
+    """An arena budget the 32-bit runtime can take, checked before anything is allocated."""
+    if isinstance(arena_size, bool) or not isinstance(arena_size, (int, np.integer)):
+        raise InputError(f"arena_size must be an int (bytes), got {type(arena_size).__name__}")
+    if not 0 <= arena_size <= U32_MAX:
+        raise InputError(
+            f"arena_size {arena_size} is outside 0..{U32_MAX}: the runtime addresses its "
+            f"arena with 32-bit offsets"
+        )
+
+
 # The checksum field, and where the bytes it covers start (right after it).
 _CRC_AT = ffi.offsetof("micro_program_header_t", "crc32")
 _CRC_FROM = _CRC_AT + ffi.sizeof("uint32_t")
@@ -40,7 +58,9 @@ def read_steps(program: bytes) -> list[Any]:
     blob = bytes(program[at : at + STEP_SIZE * header.n_steps])
     steps = ffi.new("micro_step_t[]", header.n_steps)
     ffi.memmove(steps, blob, len(blob))
-    return list(steps)
+    # Each step copied into memory of its own: an element of `steps` would not keep the
+    # array alive, and reading it after this returns would read freed memory.
+    return [ffi.new("micro_step_t *", step)[0] for step in steps]
 
 
 def crc32(program: bytes | bytearray) -> int:
@@ -64,6 +84,7 @@ class Step:
     kernel: int
     params: int  # offset in the data region
     refs: list[tuple[int, int]]  # (offset | REF_CONST, size)
+    overlap: tuple[int, int] | None = None  # (input, output) operands sharing bytes
 
 
 @dataclass
@@ -102,7 +123,8 @@ class ProgramWriter:
         refs: list[tuple[int, int]] = []
         step_rows = []
         for step in self.steps:
-            step_rows.append((step.kernel, step.params, len(step.refs), len(refs)))
+            pair = step.overlap or (NO_OPERAND, NO_OPERAND)
+            step_rows.append((step.kernel, step.params, len(step.refs), len(refs), *pair))
             refs.extend(step.refs)
         inputs_first = len(refs)
         refs.extend(inputs)
@@ -115,10 +137,19 @@ class ProgramWriter:
         steps_offset = HEADER_SIZE
         refs_offset = steps_offset + STEP_SIZE * len(step_rows)
         data_offset = align_up(refs_offset + REF_SIZE * len(refs), DATA_ALIGN)
+        # Offsets are uint32 and bit 31 of a ref marks the data region: both regions must
+        # stay below 2^31 bytes, or the format cannot say where an operand lives.
+        size = data_offset + len(self.data)
+        if size >= REF_CONST or arena_size >= REF_CONST:
+            raise ModelError(
+                f"the model needs a {size:,} B program and a {arena_size:,} B arena; the "
+                f"Program format addresses at most {REF_CONST - 1:,} B of each (shapes too "
+                f"large or corrupt)"
+            )
         header = {
             "magic": int(lib.MICRO_PROGRAM_MAGIC),
             "version": int(lib.MICRO_PROGRAM_VERSION),
-            "size": data_offset + len(self.data),
+            "size": size,
             "crc32": 0,  # sealed below
             "arena_size": arena_size,
             "n_steps": len(step_rows),

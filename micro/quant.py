@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .errors import UnsupportedOpError
+from .errors import ModelError, UnsupportedOpError
 from .schema import ActivationFunctionType as Act
 
 INT8_MIN, INT8_MAX = -128, 127
@@ -25,10 +25,14 @@ def round_half_away(x: float) -> int:
 def quantize_multiplier(real: float) -> tuple[int, int]:
     """(multiplier, shift) with real == multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
 
-    shift > 0 means a left shift, as everywhere in micro.
+    shift > 0 means a left shift, as everywhere in micro. A shift above 30 is a ModelError:
+    TFLM's double-rounding build does not cap it, and its left shift would overflow int32
+    (undefined), so no bytes define such a model's result.
     """
     if real == 0.0:
         return 0, 0
+    if not math.isfinite(real):
+        raise ModelError(f"rescale {real!r} is not a finite number")
     mantissa, shift = math.frexp(real)
     q = round_half_away(mantissa * (1 << 31))
     if q == 1 << 31:
@@ -37,8 +41,10 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
     if shift < -31:
         return 0, 0
     if shift > 30:
-        # TFLite caps this case; a real scale this large never occurs in a valid model.
-        shift, q = 30, (1 << 31) - 1
+        raise ModelError(
+            f"rescale {real:g} is 2^30 or more, beyond TFLM's requantization (its left shift "
+            f"overflows int32); the tensors' scales are corrupt or extreme"
+        )
     return q, shift
 
 
@@ -98,18 +104,6 @@ def quantize_multiplier_below_one(real: float) -> tuple[int, int]:
     """
     if not 0.0 < real < 1.0:
         raise ValueError(f"multiplier {real!r} is not in (0, 1)")
-    return quantize_multiplier(real)
-
-
-def quantize_multiplier_checked(real: float) -> tuple[int, int]:
-    """quantize_multiplier for TFLM's double-rounding build, which does not cap the shift:
-    a shift above 30 would overflow its left shift, so it is a ValueError here."""
-    if real != 0.0:
-        mantissa, shift = math.frexp(real)
-        if abs(round_half_away(mantissa * (1 << 31))) == 1 << 31:
-            shift += 1
-        if shift > 30:
-            raise ValueError(f"multiplier {real!r} is too large (2^{shift - 1} or more)")
     return quantize_multiplier(real)
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ._png import Canvas
+from . import patches
 from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
+from .planner import live_bytes
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -167,7 +168,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         "",
         "memory:",
         f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
-        f"  lower bound      {a['lower_bound']:>10,} B   (largest sum of tensors alive at once)",
+        f"  lower bound      {a['lower_bound']:>10,} B   (peak alive, overlaps counted)",
         f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
         f"    scratch        {a['scratch']:>10,} B",
         f"    variables      {a['variables']:>10,} B",
@@ -177,14 +178,57 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     return "\n".join(lines)
 
 
+# -- memory or speed: the plans side by side ---------------------------------------------
+
+
+def plan_choices(
+    separate: CompiledModel,
+    overlapped: CompiledModel,
+    patched: CompiledModel,
+    instructions: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """The plans a user picks from: memory against instructions. The first two run the same
+    steps (only operand addresses differ); the patched one recomputes halo rows, estimated
+    from its MACs, or measured per plan on an emulated board (`instructions`)."""
+    plans = {"tensor bound": separate, "overlapped": overlapped, "patched": patched}
+    rows = []
+    for name, c in plans.items():
+        row: dict[str, Any] = {
+            "plan": name,
+            "arena": c.arena_bytes_needed,
+            "bound": c.lower_bound,
+            "steps": len(c.steps),
+            "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
+        }
+        if instructions is not None:
+            row["instructions"] = instructions[name]
+            row["measured_overhead"] = instructions[name] / instructions["overlapped"] - 1
+        rows.append(row)
+    return rows
+
+
+def format_choices(choices: list[dict[str, Any]], board: str | None = None) -> str:
+    measured = "instructions" in choices[0]
+    rows = []
+    for c in choices:
+        row = [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", str(c["steps"])]
+        row.append(f"{c['estimated_overhead']:+.1%}")
+        if measured:
+            row += [f"{c['instructions']:,}", f"{c['measured_overhead']:+.1%}"]
+        rows.append(row)
+    header = ["plan", "arena B", "bound B", "steps", "instr. (est.)"]
+    if measured:
+        header += [f"instructions on {board}", "measured"]
+    table = format_table(header, rows, ",".join(header[1:]))
+    return "plans (pick memory or speed; --arena N runs the fastest that fits):\n" + table
+
+
 # -- the arena plan ----------------------------------------------------------------------
 
 
 def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     p = compiled.plan
-    live = [
-        sum(b.size for b in p.buffers if b.first <= s <= b.last) for s in range(max(p.n_steps, 1))
-    ]
+    live = live_bytes(p.buffers, p.n_steps, p.overlaps)
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,
@@ -241,60 +285,3 @@ def format_plan(data: dict[str, Any], width: int = 64) -> str:
             f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
         ]
     )
-
-
-_PALETTE = {
-    "input": (86, 156, 214),
-    "output": (214, 120, 86),
-    "tensor": (120, 180, 120),
-    "scratch": (200, 200, 90),
-    "variable": (170, 120, 200),
-}
-
-
-def draw_plan(data: dict[str, Any], path: str) -> None:
-    """Arena over time: x = step, y = offset; each buffer a box; peak and lower bound marked."""
-    width, height, left, top, bottom = 900, 520, 90, 40, 50
-    c = Canvas(width, height)
-    n = max(data["n_steps"], 1)
-    arena = max(data["arena_size"], 1)
-    plot_w, plot_h = width - left - 20, height - top - bottom
-
-    def x(step: float) -> int:
-        return left + int(step * plot_w / n)
-
-    def y(offset: float) -> int:
-        return top + plot_h - int(offset * plot_h / arena)
-
-    c.box(left, top, left + plot_w, top + plot_h, (245, 245, 245), (0, 0, 0))
-    for b in data["buffers"]:
-        color = _PALETTE.get(b["kind"], (150, 150, 150))
-        c.box(
-            x(b["first_step"]),
-            y(b["offset"] + b["size"]),
-            x(b["last_step"] + 1),
-            y(b["offset"]) + 1,
-            color,
-            (40, 40, 40),
-        )
-    lb = y(data["lower_bound"])
-    for xx in range(left, left + plot_w, 6):
-        c.hline(xx, xx + 3, lb, (200, 0, 0))
-    peak = data["peak_step"]
-    c.vline(x(peak + 0.5), top, top + plot_h, (200, 0, 0))
-    c.text(
-        left,
-        8,
-        f"ARENA {data['arena_size']} B  LOWER BOUND {data['lower_bound']} B  PEAK AT STEP {peak}",
-    )
-    c.text(4, top - 2, f"{data['arena_size']}")
-    c.text(4, top + plot_h - 10, "0")
-    c.text(left, top + plot_h + 10, "STEP 0")
-    label = f"STEP {n - 1}"
-    c.text(left + plot_w - Canvas.text_width(label), top + plot_h + 10, label)
-    legend_x = left
-    for kind, color in _PALETTE.items():
-        c.box(legend_x, height - 18, legend_x + 12, height - 6, color, (40, 40, 40))
-        c.text(legend_x + 16, height - 17, kind)
-        legend_x += 30 + Canvas.text_width(kind)
-    c.save(path)

@@ -73,26 +73,26 @@ def conv_steps(it: micro.Interpreter) -> int:
 def test_arena_plans(rel: str, bound: int, scratch: int, reference: Callable[[str], Path]) -> None:
     path = reference(rel)
     assert tensor_only_bound(path) == bound
-    lean = micro.Interpreter.from_file(path)
+    lean = micro.Interpreter.from_file(path, overlap=False)
     assert lean.arena_used_bytes() == bound
     # Only the scratch of the conv at the peak is dropped: the others cost no arena bytes.
     assert kept_scratch(lean) == conv_steps(lean) - 1
 
     # Room for the scratch: every conv keeps it, and needs exactly its bytes at the peak.
-    roomy = micro.Interpreter.from_file(path, arena_size=ROOMY)
+    roomy = micro.Interpreter.from_file(path, arena_size=ROOMY, overlap=False)
     need = roomy.arena_used_bytes()
     assert need == bound + scratch
     assert kept_scratch(roomy) == conv_steps(roomy) > 0
-    exact = micro.Interpreter.from_file(path, arena_size=need)
+    exact = micro.Interpreter.from_file(path, arena_size=need, overlap=False)
     assert exact.arena_used_bytes() == need and kept_scratch(exact) == conv_steps(exact)
 
     # In between: again only the scratch at the peak goes.
-    between = micro.Interpreter.from_file(path, arena_size=need - 1)
+    between = micro.Interpreter.from_file(path, arena_size=need - 1, overlap=False)
     assert between.arena_used_bytes() <= need - 1
     assert kept_scratch(between) == conv_steps(between) - 1
 
     with pytest.raises(micro.ArenaTooSmallError):
-        micro.Interpreter.from_file(path, arena_size=bound - 1)
+        micro.Interpreter.from_file(path, arena_size=bound - 1, overlap=False)
 
     plans = (lean, between, roomy)
     for seed in (0, 1):

@@ -146,11 +146,16 @@ def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
 
 
-def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def depthwise_case(seed: int, fast3x3: bool = False) -> tuple[Any, list[np.ndarray]]:
+    """Random depthwise params; `fast3x3`: only what the 3x3 fast paths take (multiplier 1,
+    channels a multiple of 4, fast requantization, no clamp), borders included."""
     rng = np.random.default_rng(seed)
-    channels = int(rng.choice([1, 3, 4, 8, 12, int(rng.integers(1, 40))]))
+    # 68 and 132: more channels than a border window copy takes at once (64)
+    channels = int(rng.choice([1, 3, 4, 8, 12, 68, 132, int(rng.integers(1, 40))]))
     mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 4))
     fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    if fast3x3:
+        channels, mult, fh, fw = int(rng.choice([4, 8, 64, 68, 132])), 1, 3, 3
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": int(rng.integers(1, 12)),
@@ -170,10 +175,13 @@ def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
-    p["act_min"], p["act_max"] = activation(rng)
+    p["act_min"], p["act_max"] = (-128, 127) if fast3x3 else activation(rng)
     o = channels * mult
     small = bool(rng.random() < 0.4)
     mults, shifts = requant(rng, o, small)
+    if fast3x3:
+        mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+        shifts = rng.integers(-6, 0, o).astype(np.int32) if small else np.minimum(shifts, -1)
     n_in = p["batches"] * p["input_height"] * p["input_width"] * channels
     n_out = p["batches"] * p["output_height"] * p["output_width"] * o
     operands = [
@@ -206,6 +214,14 @@ def run_six(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_dsp_matches_reference(seed: int) -> None:
     params, ops = depthwise_case(seed)
+    checked("depthwise_conv_s8", params, ops)
+    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
+    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_depthwise_3x3_fast_paths_match_reference(seed: int) -> None:
+    params, ops = depthwise_case(seed, fast3x3=True)
     checked("depthwise_conv_s8", params, ops)
     dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
@@ -256,3 +272,63 @@ def test_cases_cover_both_requantization_paths() -> None:
         else:
             general += 1
     assert fast > CASES // 4 and general > CASES // 5
+
+
+def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Any broadcast layout (strides 0 or the row-major ones), tables at and inside their
+    limits, requantizations of every valid shift, activation clamps."""
+    rng = np.random.default_rng(seed)
+    rank = int(rng.integers(1, int(lib.MICRO_BROADCAST_RANK) + 1))
+    dims = [int(d) for d in rng.integers(1, 6, rank)]
+    strides = []
+    for _ in range(2):
+        keep = rng.random(rank) < 0.7
+        shape = [d if k else 1 for d, k in zip(dims, keep, strict=True)]
+        row_major = np.cumprod([1, *shape[::-1]])[:-1][::-1]
+        strides.append([int(s) if k else 0 for s, k in zip(row_major, keep, strict=True)])
+    pad = [0] * (int(lib.MICRO_BROADCAST_RANK) - rank)
+    limit = int(lib.MICRO_ADD_TERM_LIMIT)
+    tables = []
+    for _ in range(2):
+        scale = int(rng.choice([1 << 10, 1 << 20, limit // 128]))
+        t = (np.arange(256, dtype=np.int64) - 128) * int(rng.integers(1, scale + 1))
+        t = np.roll(np.clip(t, -limit, limit), -128)  # indexed by the byte: 0..127, -128..-1
+        tables.append(t.astype(np.int32))
+    lo, hi = activation(rng)
+    p = {
+        "broadcast": {
+            "rank": rank,
+            "dims": dims + pad,
+            "stride1": strides[0] + pad,
+            "stride2": strides[1] + pad,
+        },
+        "output_zp": int(rng.integers(-128, 128)),
+        "output_multiplier": int(rng.integers(0, 1 << 31)),
+        "output_shift": int(rng.integers(-31, 1)),
+        "act_min": lo,
+        "act_max": hi,
+    }
+    extent = [1 + sum((d - 1) * s for d, s in zip(dims, st, strict=True)) for st in strides]
+    count = int(np.prod(dims))
+    operands = [int8(rng, extent[0]), int8(rng, extent[1]), *tables, np.zeros(count, np.int8)]
+    return ffi.new("micro_add_s8_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_add_dsp_matches_reference(seed: int) -> None:
+    params, ops = add_case(seed)
+    checked("add_s8", params, ops)
+    outs = []
+    for kernel in (lib.micro_add_s8_dsp, lib.micro_add_s8):
+        out = np.zeros_like(ops[4])
+        status = kernel(
+            params,
+            ptr(ops[0], "int8_t"),
+            ptr(ops[1], "int8_t"),
+            ptr(ops[2], "int32_t"),
+            ptr(ops[3], "int32_t"),
+            ptr(out, "int8_t"),
+        )
+        assert status == lib.MICRO_OK
+        outs.append(out.tobytes())
+    assert outs[0] == outs[1]

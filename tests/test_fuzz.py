@@ -2,18 +2,23 @@
 
 Whatever the bytes, micro must answer with a MicroError (or run): never another exception,
 never a crash, never a write outside its buffers (the sanitized C build checks that part).
+The campaigns themselves live in tests/fuzz (`PYTHONPATH=tests python3 -m fuzz.campaign`);
+here they run bounded: structure-aware model and CLI mutants by default, the C builds
+(normal vs ASan+UBSan, and libFuzzer) in the slow suite.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fuzz import models, native
+from fuzz.models import byte_mutation
 from support import sanitized
 from support.oracle import random_inputs
+from support.reference import REFERENCE
 
 import micro
 from micro.compiler import compile_model
@@ -27,24 +32,6 @@ MODELS = [
     "mlperf_tiny/ad01_int8.tflite",
 ]
 MAX_MACS = 50_000_000  # a mutated shape can ask for a huge (valid) computation: don't run it
-
-
-def _mutate(data: bytes, rng: np.random.Generator) -> bytes:
-    buf = bytearray(data)
-    kind = rng.integers(0, 4)
-    if kind == 0:
-        return bytes(buf[: int(rng.integers(0, len(buf)))])
-    if kind == 1:  # flip a few bytes anywhere
-        for _ in range(int(rng.integers(1, 9))):
-            buf[int(rng.integers(0, len(buf)))] = int(rng.integers(0, 256))
-    elif kind == 2:  # flip bytes in the first few KB, where the tables and offsets are
-        for _ in range(int(rng.integers(1, 5))):
-            buf[int(rng.integers(0, min(len(buf), 4096)))] ^= 1 << int(rng.integers(0, 8))
-    else:  # write a random 32-bit value at an aligned position (offsets, lengths, indices)
-        pos = int(rng.integers(0, len(buf) // 4)) * 4
-        value = int(rng.choice([0, 1, 0x7FFFFFFF, 0xFFFFFFFF, int(rng.integers(0, 2**32))]))
-        buf[pos : pos + 4] = struct.pack("<I", value)
-    return bytes(buf)
 
 
 def _try(data: bytes) -> str:
@@ -65,7 +52,7 @@ def test_mutated_models_only_raise_micro_errors(rel: str, reference: Callable[[s
     rng = np.random.default_rng(1234)
     outcomes: dict[str, int] = {}
     for _ in range(1000):
-        result = _try(_mutate(data, rng))
+        result = _try(byte_mutation(data, rng))
         outcomes[result] = outcomes.get(result, 0) + 1
     # Both kinds of outcome must have happened, or the fuzzing did not exercise anything.
     assert outcomes.get("ModelError", 0) > 100, outcomes
@@ -128,3 +115,51 @@ def test_corrupt_programs_under_sanitizers(reference: Callable[[str], Path]) -> 
         status, _, err = sanitized.run(seal(blob), arena, inputs)
         assert status in (0,) or status >= 10, err  # 0 = ran, >= 10 = refused with a status
         assert "Sanitizer" not in err and "runtime error" not in err, err
+
+
+def _seed_models(reference: Callable[[str], Path]) -> list[bytes]:
+    return [reference(rel).read_bytes() for rel in native.SEED_MODELS]
+
+
+def test_structure_aware_model_mutants_only_raise_micro_errors(
+    reference: Callable[[str], Path],
+) -> None:
+    result = models.run_models(_seed_models(reference), 300, rng_seed=5)
+    assert not result.failures, result.failures[:5]
+    # Every kind of outcome happened, or the mutants did not exercise anything.
+    assert result.outcomes["ran"] > 30 and result.outcomes["ModelError"] > 30, result.outcomes
+    assert result.programs  # the accepted ones compiled to Programs
+
+
+def test_hostile_cli_inputs_exit_with_one_line(
+    reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from micro.speech.wav import write_wav
+
+    write_wav(tmp_path / "seed.wav", (np.sin(np.arange(4000) / 5.0) * 8000).astype(np.int16))
+    wav = (tmp_path / "seed.wav").read_bytes()
+    result = models.run_cli(_seed_models(reference)[:3], wav, 48, 3, tmp_path / "cli")
+    assert not result.failures, result.failures[:5]
+    assert sum(v for k, v in result.outcomes.items() if k.endswith(" error")) > 5
+
+
+@pytest.mark.slow
+def test_hostile_program_campaign_normal_vs_sanitized(
+    reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    reference(native.SEED_MODELS[0])  # skip (or fail in CI) without the reference data
+    seeds = native.seed_programs(REFERENCE, tmp_path / "seeds")
+    result = native.run_campaign(seeds, 3000, rng_seed=11)
+    assert not result.failures, result.failures[:3]
+    assert result.outcomes["ran"] > 100 and result.outcomes["refused"] > 1000, result.outcomes
+
+
+@pytest.mark.slow
+def test_libfuzzer_target_runs_clean(reference: Callable[[str], Path], tmp_path: Path) -> None:
+    if native.compiler("libfuzzer") is None:
+        pytest.skip("libFuzzer needs clang (Debian: apt install clang)")
+    reference(native.SEED_MODELS[0])
+    seeds = native.seed_programs(REFERENCE, tmp_path / "seeds")
+    result = native.run_libfuzzer(seeds, 3000, 120, tmp_path / "lf")
+    assert not result.failures, result.failures[:1]
+    assert result.mutants >= 3000

@@ -14,12 +14,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "micro"
 
-# Cycles the firmware/speech split has yet to remove, each as its sorted modules. Delete an
-# entry when its cycle is gone (the test fails on an entry that no longer is a cycle).
-KNOWN_CYCLES: list[tuple[str, ...]] = [
-    ("micro.speech.board", "micro.speech.cli"),
-]
-
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -99,11 +93,7 @@ def test_module_imports(name: str) -> None:
 
 
 def test_no_import_cycles() -> None:
-    found = cycles()
-    unexpected = [c for c in found if c not in KNOWN_CYCLES]
-    assert not unexpected, f"import cycles in micro: {unexpected}"
-    gone = [c for c in KNOWN_CYCLES if c not in found]
-    assert not gone, f"no longer cycles, delete them from KNOWN_CYCLES: {gone}"
+    assert cycles() == [], "import cycles in micro"
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -225,17 +225,17 @@ def test_reports_macs() -> None:
 
 
 def test_im2col_scratch_is_optional() -> None:
-    # Input 1x7x5x3 (105 B) and output 1x7x5x4 (140 B) are both live at the only step; the
+    # With separate buffers, input 1x7x5x3 (105 B) and output 1x7x5x4 (140 B) are both live; the
     # im2col scratch is 2 rows of 3*3*3 = 27 taps padded to 32, as int16: 128 B.
     model = conv_model(input_shape=(1, 7, 5, 3), filter_shape=(4, 3, 3, 3))
-    lean = micro.Interpreter.from_bytes(model)
+    lean = micro.Interpreter.from_bytes(model, overlap=False)
     assert lean.arena_used_bytes() == 112 + 144  # each buffer 8-byte aligned
-    roomy = micro.Interpreter.from_bytes(model, arena_size=ROOMY)
+    roomy = micro.Interpreter.from_bytes(model, arena_size=ROOMY, overlap=False)
     assert roomy.arena_used_bytes() == 112 + 144 + 128
-    tight = micro.Interpreter.from_bytes(model, arena_size=112 + 144 + 127)
+    tight = micro.Interpreter.from_bytes(model, arena_size=112 + 144 + 127, overlap=False)
     assert tight.arena_used_bytes() == 112 + 144
     with pytest.raises(micro.ArenaTooSmallError):
-        micro.Interpreter.from_bytes(model, arena_size=112 + 144 - 1)
+        micro.Interpreter.from_bytes(model, arena_size=112 + 144 - 1, overlap=False)
     assert_matches_tflm(model, seeds=(0, 1), arena_sizes=(None, ROOMY))
 
 

@@ -352,3 +352,9 @@ def test_projection_scale_is_computed_in_double() -> None:
     model = b.build()
     xs = [np.zeros((1, 1, 1), np.int8)]
     assert run_micro(model, xs)[0].tobytes() == run_tflm(model, xs, 1)[0].tobytes()
+
+
+def test_nan_cell_clip_means_no_clip_as_in_tflm() -> None:
+    """TFLM clips only when cell_clip > 0, which NaN is not (it used to be a ValueError)."""
+    model = lstm_model(np.random.default_rng(3), 1, 3, 4, 5, cell_clip=float("nan"))
+    assert_matches_tflm(model, seeds=(0, 1))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-import struct
-import zlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import ImageColor
 
 from micro import cli
 from micro.compiler import compile_model
 from micro.model import load_model
+from micro.plot import KIND_COLORS
 
 SPEECH = "tflm/micro_speech/micro_speech_quantized.tflite"
 
@@ -48,14 +49,37 @@ def test_plan_json_and_png(
         assert a["offset"] + a["size"] <= data["arena_size"]
     assert max(data["live_bytes"]) == data["lower_bound"]
     assert data["live_bytes"][data["peak_step"]] == data["lower_bound"]
-    blob = png.read_bytes()
-    assert blob[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", blob[16:24])
-    assert width > 100 and height > 100
-    # The image data decompresses to one filter byte plus RGB per pixel per row.
-    idat = blob.index(b"IDAT")
-    size = struct.unpack(">I", blob[idat - 4 : idat])[0]
-    assert len(zlib.decompress(blob[idat + 4 : idat + 4 + size])) == height * (1 + 3 * width)
+    from PIL import Image
+
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width > 600 and image.height > 400
+        colors = {c for _, c in image.convert("RGB").getcolors(1 << 20) or []}
+    # Every kind of buffer the plan holds is drawn in its legend colour.
+    for kind in {b["kind"] for b in data["buffers"]}:
+        assert ImageColor.getrgb(KIND_COLORS[kind]) in colors, kind
+
+
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_plan_picture_format_follows_the_suffix(
+    reference: Callable[[str], Path], tmp_path: Path, suffix: str, magic: bytes
+) -> None:
+    path = tmp_path / f"plan{suffix}"
+    assert cli.main(["plan", str(reference(SPEECH)), "--png", str(path)]) == 0
+    assert path.read_bytes().startswith(magic)
+
+
+def test_plan_picture_without_matplotlib_is_one_line(
+    reference: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    assert cli.main(["plan", str(reference(SPEECH)), "--png", str(tmp_path / "p.png")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "error: drawing the plan needs the matplotlib package: pip install 'micro[plot]'"
+    ]
 
 
 def test_plan_text_names_every_buffer(

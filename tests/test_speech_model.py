@@ -17,6 +17,7 @@ import pytest
 from support.oracle import tflm
 
 from micro.speech import synth
+from micro.speech.wav import read_wav, resample
 
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
 MODEL = DATA / "yes_no.tflite"
@@ -48,13 +49,22 @@ def test_model_is_small() -> None:
     assert MODEL.stat().st_size <= 20 * 1024
 
 
-def test_report_matches_model() -> None:
+def test_card_matches_model() -> None:
     report = json.loads(MODEL.with_suffix(".json").read_text())
     assert report["labels"] == LABELS
     assert report["size_bytes"] == MODEL.stat().st_size
+    assert report["trained_on"] == ["recorded", "synthetic"]
     held = report["held_out_accuracy"]
     assert set(held["per_class"]) == set(LABELS)
     assert report["held_out"]["voice_count"] > 0
+    sc = report["sources"]["speech_commands"]
+    assert sc["commit"] == "c66f6b0d78fe9218f6de9d07189691cfae077bee"
+    assert sc["licence"] == "CC BY 4.0"
+    listed = (DATA / "yes_no.files.txt").read_text().splitlines()
+    assert sc["train_files"] == len([f for f in listed if not f.startswith("noise: ")])
+    demo = report["validation_speakers"]["demo"]
+    assert set(demo) == {"yes", "no", "other words", "silence"}
+    assert all(row["total"] > 0 for row in demo.values())
 
 
 def test_model_io_is_int8_features_to_int8_scores() -> None:
@@ -73,8 +83,8 @@ def test_model_io_is_int8_features_to_int8_scores() -> None:
 def test_tflm_runs_bundled_model_on_reference_clips(reference, label: str, name: str) -> None:
     runtime = tflm()
 
-    clip, rate = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
-    assert rate == 16000 and len(clip) == 16000
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    assert len(clip) == 16000
     features = tflm_features(reference(f"{MICRO_SPEECH}/audio_preprocessor_int8.tflite"), clip)
     it = runtime.Interpreter.from_bytes(MODEL.read_bytes())
     it.set_input(features.reshape(it.get_input_details(0)["shape"]), 0)
@@ -88,7 +98,7 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
     import micro
     from micro.speech.features import FeatureGenerator
 
-    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
     features = FeatureGenerator().features(clip)
     assert features.shape == (49, 40)
     it = micro.Interpreter.from_file(MODEL)
@@ -98,31 +108,15 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
     assert LABELS[int(np.argmax(scores))] == label, f"{name}: scores {scores.tolist()}"
 
 
-# The bundled model classifies the real 'no' clip correctly but not confidently enough to be
-# reported (about 0.68 averaged, threshold 0.8): the synthetic-to-real gap. Two retrainings
-# with stronger augmentation and a wider model did not close it (see this commit message).
-HEARD = [
-    pytest.param(
-        label,
-        name,
-        marks=pytest.mark.xfail(strict=True, reason="'no' scores ~0.68 < 0.8 on real speech"),
-    )
-    if label == "no"
-    else (label, name)
-    for label, name in CLIPS
-]
-
-
-@pytest.mark.parametrize(("label", "name"), HEARD)
+@pytest.mark.parametrize(("label", "name"), CLIPS)
 def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str) -> None:
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
     front end and the model; the recognizer (defaults of the command: scores averaged over
     0.5 s, threshold 0.8) reports the word once, and nothing for background or silence."""
-    from micro.speech.cli import TAIL_SECONDS
-    from micro.speech.pipeline import Listener
+    from micro.speech.pipeline import TAIL_SECONDS, Listener
     from micro.speech.recognizer import Recognizer
 
-    clip, _ = synth.read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
+    clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
     recognizer = Recognizer(
         tuple(LABELS), window=0.5, threshold=0.8, suppression=1.0, min_results=1
     )
@@ -138,7 +132,7 @@ def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str
 def test_resample_keeps_a_tone_at_its_frequency() -> None:
     t = np.arange(22050) / 22050.0
     tone = np.sin(2 * np.pi * 440.0 * t)
-    out = synth.resample(tone, 22050, 16000)
+    out = resample(tone, 22050, 16000)
     assert len(out) == 16000
     spectrum = np.abs(np.fft.rfft(out))
     assert np.argmax(spectrum) == 440  # 1 Hz bins over one second
@@ -173,7 +167,7 @@ def test_silence_and_placement_make_one_second_int16_clips() -> None:
 
 
 def test_held_out_voices_never_train() -> None:
-    from micro.speech import train
+    from micro.speech import synthset as train
 
     voices = [
         synth.Voice("espeak", "en-us"),

@@ -1,5 +1,7 @@
 #include "micro/kernels/add_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -96,4 +98,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t),
-                                             MICRO_ADD_S16_N_OPERANDS};
+                                             MICRO_ADD_S16_N_OPERANDS, NULL};

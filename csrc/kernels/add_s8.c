@@ -1,6 +1,8 @@
 #include "micro/kernels/add_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/add_s8_dsp.h"
 #include "broadcast_loop.h"
 #include "check.h"
 #include "requant.h"
@@ -19,7 +21,7 @@ typedef struct {
 
 static inline int8_t finish(const add_consts_t *k, int32_t sum)
 {
-    const int32_t out = micro_requantize(sum, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(sum, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
@@ -60,8 +62,9 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_add_s8(params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2],
-                        op[MICRO_ADD_S8_TABLE1], op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
+    return (MICRO_DSP ? micro_add_s8_dsp : micro_add_s8)(
+        params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2], op[MICRO_ADD_S8_TABLE1],
+        op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
 }
 
 static int table_ok(const int32_t *table)
@@ -98,5 +101,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over either input laid out as the output: in place. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_add_s8_params_t *p = params;
+    (void)size;
+    if (out != MICRO_ADD_S8_OUTPUT || (in != MICRO_ADD_S8_INPUT1 && in != MICRO_ADD_S8_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S8_INPUT1);
+}
+
 const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t),
-                                            MICRO_ADD_S8_N_OPERANDS};
+                                            MICRO_ADD_S8_N_OPERANDS, gap};

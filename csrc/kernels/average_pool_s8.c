@@ -177,5 +177,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                             size[MICRO_AVERAGE_POOL_S8_OUTPUT]);
 }
 
+/* Overlap rule, output over input: see micro_pool_gap (pool.h). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    (void)size;
+    return in == MICRO_AVERAGE_POOL_S8_INPUT && out == MICRO_AVERAGE_POOL_S8_OUTPUT
+               ? micro_pool_gap(params)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_average_pool_s8 = {step, check, sizeof(micro_pool_s8_params_t),
-                                                     MICRO_AVERAGE_POOL_S8_N_OPERANDS};
+                                                     MICRO_AVERAGE_POOL_S8_N_OPERANDS, gap};

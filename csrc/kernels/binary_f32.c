@@ -1,5 +1,7 @@
 #include "micro/kernels/binary_f32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -75,4 +77,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_binary_f32 = {step, check, sizeof(micro_binary_f32_params_t),
-                                                MICRO_BINARY_F32_N_OPERANDS};
+                                                MICRO_BINARY_F32_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/binary_s32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "requant.h"
@@ -100,4 +102,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_binary_s32 = {step, check, sizeof(micro_binary_s32_params_t),
-                                                MICRO_BINARY_S32_N_OPERANDS};
+                                                MICRO_BINARY_S32_N_OPERANDS, NULL};

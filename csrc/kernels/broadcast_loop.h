@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "micro/kernel.h"
 #include "micro/kernels/broadcast.h"
 #include "micro/status.h"
 #include "check.h"
@@ -106,6 +107,26 @@ static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layo
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
+}
+
+/* Overlap rule of a broadcast elementwise kernel, output over input1 (`first`) or input2:
+ * the rows walk the output front to back and read element i of an input laid out as the
+ * output (dense strides) before writing element i, so such an input may be overwritten in
+ * place; a broadcast input is read again later and may not. */
+static inline uint32_t micro_broadcast_gap(const micro_broadcast_t *layout, int first)
+{
+    const int32_t *stride = first ? layout->stride1 : layout->stride2;
+    int64_t dense = 1;
+    if (micro_broadcast_count(layout->rank, layout->dims) < 0) {
+        return MICRO_NO_OVERLAP;
+    }
+    for (int32_t d = layout->rank - 1; d >= 0; --d) {
+        if (layout->dims[d] > 1 && stride[d] != dense) {
+            return MICRO_NO_OVERLAP;
+        }
+        dense *= layout->dims[d];
+    }
+    return 0;
 }
 
 #endif

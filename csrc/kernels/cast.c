@@ -1,5 +1,7 @@
 #include "micro/kernels/cast.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -124,4 +126,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t),
-                                          MICRO_CAST_N_OPERANDS};
+                                          MICRO_CAST_N_OPERANDS, NULL};

@@ -19,6 +19,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/conv_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 /* R, the padded filter row (see the header). */
@@ -29,7 +30,7 @@ static int32_t row_size(const micro_conv_s8_params_t *p)
 }
 
 /* Widens n int8 values to int16. */
-static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
+MICRO_HOST_CLONES static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
 {
     for (int32_t i = 0; i < n; ++i) {
         dst[i] = src[i];
@@ -45,7 +46,7 @@ static void fill(int16_t *dst, int16_t value, int32_t n)
 
 /* The patch of output pixel (oy, ox) for group g, K = FH*FW*I values widened to int16
  * into `row`, input_zp where the window leaves the image. */
-static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+MICRO_HOST_CLONES static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
                    int32_t ox, int32_t g, int16_t *row)
 {
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
@@ -80,7 +81,7 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
 
 /* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. n is a multiple
  * of MICRO_CONV_S8_K_ALIGN, so the vectorised loop never leaves a scalar tail. */
-static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
+MICRO_HOST_CLONES static void dot_2x2(const int16_t *restrict x0, const int16_t *restrict x1,
                     const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
                     int32_t *restrict s)
 {
@@ -109,7 +110,7 @@ static int32_t weight_sum(const int8_t *w, int32_t n)
 }
 
 /* s[f] += sum_k x[k] * w_f[k] for filters w0, w1 (int8 x int8, n values). */
-static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
+MICRO_HOST_CLONES static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
                     const int8_t *restrict w1, int32_t n, int32_t *restrict s)
 {
     int32_t s0 = 0, s1 = 0;
@@ -123,7 +124,7 @@ static void dot_1x2(const int8_t *restrict x, const int8_t *restrict w0,
 }
 
 /* s[2r + f] += sum_k x_r[k] * w_f[k] for inputs x0, x1 and filters w0, w1, all int8. */
-static void dot_2x2_s8(const int8_t *restrict x0, const int8_t *restrict x1,
+MICRO_HOST_CLONES static void dot_2x2_s8(const int8_t *restrict x0, const int8_t *restrict x1,
                        const int8_t *restrict w0, const int8_t *restrict w1, int32_t n,
                        int32_t *restrict s)
 {
@@ -150,7 +151,7 @@ static int contiguous(const micro_conv_s8_params_t *p, int32_t ix0)
 
 /* s[0], s[1] += one pixel's taps of filter row u, v on input row `line` (its group's
  * first channel), the window starting at column ix0. */
-static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t ix0,
+MICRO_HOST_CLONES static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t ix0,
                     const int8_t *u, const int8_t *v, int32_t *s)
 {
     const int32_t depth = p->filter_depth, channels = p->input_depth, fw = p->filter_width;
@@ -184,7 +185,7 @@ static void row_1x2(const micro_conv_s8_params_t *p, const int8_t *line, int32_t
 
 /* The sums of output pixels (oy, ox0) and (oy, ox1), group g, filters w0, w1, without
  * im2col: s[2r + f], the same values as dot_2x2 over the pixels' gathered rows. */
-static void direct_2x2(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
+MICRO_HOST_CLONES static void direct_2x2(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
                        int32_t ox0, int32_t ox1, int32_t g, const int8_t *w0,
                        const int8_t *w1, int32_t *s)
 {
@@ -229,12 +230,12 @@ static inline int8_t finish(out_range_t r, int32_t acc, int32_t bias, int32_t mu
 {
     /* The bias add wraps like TFLM's int32 accumulator would. */
     const int32_t total = (int32_t)((uint32_t)acc + (uint32_t)bias);
-    const int32_t out = micro_requantize(total, multiplier, shift) + r.zp;
+    const int32_t out = micro_requantize_zp(total, multiplier, shift, r.zp);
     return (int8_t)micro_clamp(out, r.lo, r.hi);
 }
 
 /* No scratch: two pixels of an output row x two filters per pass, from the int8 input. */
-static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
                         const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                         const int32_t *shift, int8_t *output)
 {
@@ -271,7 +272,7 @@ static void conv_direct(const micro_conv_s8_params_t *p, const int8_t *input,
     }
 }
 
-micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output)
@@ -383,5 +384,21 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: both this kernel and its DSP twin compute output rows
+ * in order, output row r reading input rows from r * stride_h - pad_top on; they take pixels
+ * two at a time across the row end, so a pass may write one pixel of the next row (lead)
+ * while the row's windows are still being read. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_conv_s8_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {p->batches, p->output_height,
+                            (int64_t)p->output_width * p->output_depth, p->input_height,
+                            (int64_t)p->input_width * p->input_depth, p->stride_height,
+                            -(int64_t)p->pad_top, p->output_depth};
+    return in == MICRO_CONV_S8_INPUT && out == MICRO_CONV_S8_OUTPUT ? micro_rows_gap(&g)
+                                                                     : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_conv_s8 = {step, check, sizeof(micro_conv_s8_params_t),
-                                             MICRO_CONV_S8_N_OPERANDS};
+                                             MICRO_CONV_S8_N_OPERANDS, gap};

@@ -15,6 +15,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 #define TILE 64
@@ -53,7 +54,7 @@ static const int8_t *tile_input(const int8_t *pixel, int32_t o0, int32_t n, int3
  * P = WIDE / C neighbouring output pixels of a row, so each tap is one WIDE-lane row
  * product against the tap's weights repeated P times. The input lanes are read in place
  * when the P windows are side by side inside the image (stride 1), else gathered. */
-static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                      const int32_t *shift, int8_t *output, int32_t *acc, const int8_t *padded,
                      int8_t *gathered)
@@ -117,7 +118,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[c]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[c], shift[c]) + out_zp;
+                            micro_requantize_zp(total, multiplier[c], shift[c], out_zp);
                         out[j] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -126,7 +127,7 @@ static void run_wide(const micro_depthwise_conv_s8_params_t *p, const int8_t *in
     }
 }
 
-micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
                                        const int32_t *shift, int8_t *output)
@@ -194,7 +195,7 @@ micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p
                         /* The bias add wraps like TFLM's int32 accumulator would. */
                         const int32_t total = (int32_t)((uint32_t)acc[j] + (uint32_t)bias[o]);
                         const int32_t v =
-                            micro_requantize(total, multiplier[o], shift[o]) + out_zp;
+                            micro_requantize_zp(total, multiplier[o], shift[o], out_zp);
                         out[o] = (int8_t)micro_clamp(v, act_min, act_max);
                     }
                 }
@@ -256,5 +257,22 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
+ * order, a row's pixels only (no pass crosses a row end), output row r reading input rows
+ * from r * stride_h - pad_top on. With stride 1 and same-size rows that is in place but
+ * for the rows the window reaches above its centre. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_depthwise_conv_s8_params_t *p = params;
+    (void)size;
+    const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
+    const micro_rows_t g = {p->batches, p->output_height, p->output_width * depth_out,
+                            p->input_height, (int64_t)p->input_width * p->input_depth,
+                            p->stride_height, -(int64_t)p->pad_top, 0};
+    return in == MICRO_DEPTHWISE_CONV_S8_INPUT && out == MICRO_DEPTHWISE_CONV_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_depthwise_conv_s8 = {
-    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS};
+    step, check, sizeof(micro_depthwise_conv_s8_params_t), MICRO_DEPTHWISE_CONV_S8_N_OPERANDS, gap};

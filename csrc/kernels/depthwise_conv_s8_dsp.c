@@ -12,6 +12,7 @@
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "dsp.h"
 
@@ -83,15 +84,18 @@ MICRO_NOINLINE static void pixel_whole_fast(const dw_t *d, const int8_t *x, int8
     }
 }
 
-/* The same for a window 3 taps wide (the common 3x3), each row's taps unrolled. */
-MICRO_NOINLINE static void pixel_whole_fast3(const dw_t *d, const int8_t *x, int8_t *out)
+/* The same for a window 3 taps wide (the common 3x3), each row's taps unrolled, over
+ * channels [c0, c1) (multiples of 4): x is channel c0's top-left tap, taps lie x_col
+ * bytes apart along x and x_row along y. */
+MICRO_NOINLINE static void pixel_whole_fast3(const dw_t *d, const int8_t *x, int32_t x_col,
+                                             int32_t x_row, int32_t c0, int32_t c1, int8_t *out)
 {
-    const int32_t fh = d->fh, x_col = d->x_col, x_row = d->x_row;
+    const int32_t fh = d->fh;
     const int32_t channels = d->channels;
-    for (int32_t c = 0; c < d->quads; c += 4) {
+    for (int32_t c = c0; c < c1; c += 4, x += 4) {
         int32_t a0 = d->bias[c], a1 = d->bias[c + 1], a2 = d->bias[c + 2], a3 = d->bias[c + 3];
         const int8_t *w = d->filter + c;
-        const int8_t *row = x + c;
+        const int8_t *row = x;
         for (int32_t fy = 0; fy < fh; ++fy, row += x_row, w += 3 * channels) {
             uint32_t xv = micro_read4(row);
             MICRO_DW_TAP(micro_sxtb16(xv), micro_sxtb16_hi(xv), micro_read4(w));
@@ -101,6 +105,34 @@ MICRO_NOINLINE static void pixel_whole_fast3(const dw_t *d, const int8_t *x, int
             MICRO_DW_TAP(micro_sxtb16(xv), micro_sxtb16_hi(xv), micro_read4(w + 2 * channels));
         }
         finish4_fast(d, c, a0, a1, a2, a3, out);
+    }
+}
+
+/* Channels a 3x3 border window is copied for at a time (the copy lives on the stack). */
+#define MICRO_DW_BORDER_CHANNELS 64
+
+/* A 3x3 output pixel whose window crosses the image's edge: the window, input_zp where it
+ * lies outside, is copied MICRO_DW_BORDER_CHANNELS channels at a time, then runs the
+ * inside path, which costs far less per tap than pixel_any. x as in pixel_any. */
+MICRO_NOINLINE static void pixel_border_fast3(const dw_t *d, const int8_t *x, int32_t fy_lo,
+                                              int32_t fy_hi, int32_t fx_lo, int32_t fx_hi,
+                                              int8_t *out)
+{
+    enum { N = MICRO_DW_BORDER_CHANNELS };
+    int8_t window[9 * N];
+    for (int32_t c = 0; c < d->channels; c += N) {
+        const int32_t n = d->channels - c < N ? d->channels - c : N;
+        for (int32_t fy = 0; fy < 3; ++fy) {
+            for (int32_t fx = 0; fx < 3; ++fx) {
+                int8_t *tap = window + (fy * 3 + fx) * N;
+                if (fy >= fy_lo && fy < fy_hi && fx >= fx_lo && fx < fx_hi) {
+                    memcpy(tap, x + fy * d->x_row + fx * d->x_col + c, (size_t)n);
+                } else {
+                    memset(tap, d->in_zp, (size_t)n);
+                }
+            }
+        }
+        pixel_whole_fast3(d, window, N, 3 * N, c, c + n, out);
     }
 }
 
@@ -207,8 +239,13 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                 int32_t fx_lo, fx_hi;
                 inside(ix0, p->dilation_width, d.fw, width, &fx_lo, &fx_hi);
                 const int8_t *x = image + ((int64_t)iy0 * width + ix0) * channels;
-                if (whole_fast && fy_lo == 0 && fy_hi == d.fh && fx_lo == 0 && fx_hi == d.fw) {
-                    (d.fw == 3 ? pixel_whole_fast3 : pixel_whole_fast)(&d, x, out);
+                const int whole = fy_lo == 0 && fy_hi == d.fh && fx_lo == 0 && fx_hi == d.fw;
+                if (whole_fast && whole && d.fw == 3) {
+                    pixel_whole_fast3(&d, x, d.x_col, d.x_row, 0, channels, out);
+                } else if (whole_fast && whole) {
+                    pixel_whole_fast(&d, x, out);
+                } else if (whole_fast && d.fh == 3 && d.fw == 3) {
+                    pixel_border_fast3(&d, x, fy_lo, fy_hi, fx_lo, fx_hi, out);
                 } else {
                     pixel_any(&d, x, fy_lo, fy_hi, fx_lo, fx_hi, out);
                 }

@@ -1,5 +1,7 @@
 #include "micro/kernels/dequantize_f32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -53,4 +55,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_dequantize_f32 = {
-    step, check, sizeof(micro_dequantize_f32_params_t), MICRO_DEQUANTIZE_F32_N_OPERANDS};
+    step, check, sizeof(micro_dequantize_f32_params_t), MICRO_DEQUANTIZE_F32_N_OPERANDS, NULL};

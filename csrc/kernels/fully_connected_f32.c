@@ -1,5 +1,7 @@
 #include "micro/kernels/fully_connected_f32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -56,4 +58,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_fully_connected_f32 = {
-    step, check, sizeof(micro_fully_connected_f32_params_t), MICRO_FULLY_CONNECTED_F32_N_OPERANDS};
+    step, check, sizeof(micro_fully_connected_f32_params_t), MICRO_FULLY_CONNECTED_F32_N_OPERANDS, NULL};

@@ -4,9 +4,10 @@
 #include "micro/kernel.h"
 #include "micro/kernels/fully_connected_s8_dsp.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
-micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
+MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,
                                         const int32_t *shift, int8_t *output)
@@ -14,21 +15,23 @@ micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t 
     const int32_t depth = p->input_depth;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
-        int32_t row_sum = 0;
+        /* Sums wrap modulo 2^32 (uint32), as TFLM's int32 accumulator does in practice:
+         * a deep layer or a folded bias near the int32 limits is defined, not UB. */
+        uint32_t row_sum = 0;
         if (p->filter_zp != 0) {
             for (int32_t k = 0; k < depth; ++k) {
-                row_sum += row[k];
+                row_sum += (uint32_t)row[k];
             }
         }
         for (int32_t n = 0; n < p->output_depth; ++n) {
             const int8_t *w = filter + (int64_t)n * depth;
-            int32_t acc = 0;
+            uint32_t sum = 0;
             for (int32_t k = 0; k < depth; ++k) {
-                acc += (int32_t)row[k] * (int32_t)w[k];
+                sum += (uint32_t)((int32_t)row[k] * (int32_t)w[k]);
             }
-            acc = acc - p->filter_zp * row_sum + bias[n];
+            int32_t acc = (int32_t)(sum - (uint32_t)p->filter_zp * row_sum + (uint32_t)bias[n]);
             const int32_t c = p->per_channel ? n : 0;
-            acc = micro_requantize(acc, multiplier[c], shift[c]) + p->output_zp;
+            acc = micro_requantize_zp(acc, multiplier[c], shift[c], p->output_zp);
             output[(int64_t)b * p->output_depth + n] =
                 (int8_t)micro_clamp(acc, p->act_min, p->act_max);
         }
@@ -72,5 +75,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: this kernel and its DSP twin compute batch rows in
+ * order, reading the whole input row b for every output of row b. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_fully_connected_s8_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {1, p->batches, p->output_depth, p->batches, p->input_depth, 1, 0, 0};
+    return in == MICRO_FULLY_CONNECTED_S8_INPUT && out == MICRO_FULLY_CONNECTED_S8_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_fully_connected_s8 = {
-    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS};
+    step, check, sizeof(micro_fully_connected_s8_params_t), MICRO_FULLY_CONNECTED_S8_N_OPERANDS, gap};

@@ -64,15 +64,27 @@ static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
     return acc;
 }
 
+/* One output byte: acc requantized with channel c's constants (fast: see dsp.h). */
+static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_t zp, int32_t zp2,
+                            int32_t lo, int32_t hi)
+{
+    if (fast) {
+        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)m << 1), ~sh, zp2);
+    }
+    return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int8_t *output)
 {
     const int32_t depth = p->input_depth, units = p->output_depth;
-    const int32_t channels = p->per_channel ? units : 1;
+    const int32_t lo = p->act_min, hi = p->act_max;
     const int32_t zp = p->output_zp, zp2 = 1 + 2 * p->output_zp;
-    const int fast = micro_requant_fast_ok(multiplier, shift, channels, p->act_min, p->act_max);
+    /* Channel of output n: n & chan_mask (0 for per-tensor), no branch per output. */
+    const int32_t chan_mask = p->per_channel ? -1 : 0;
+    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, lo, hi);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -84,28 +96,23 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        for (int32_t n = 0; n < units;) {
+        int32_t n = 0;
+        for (; n + 4 <= units; n += 4) {
             int32_t acc[4];
-            const int32_t group = units - n >= 4 ? 4 : 1;
-            for (int32_t j = 0; j < group; ++j) {
+            for (int32_t j = 0; j < 4; ++j) {
                 acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
             }
-            if (group == 4) {
-                dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
-            } else {
-                acc[0] = dot_1x1(row, filter + (int64_t)n * depth, depth, acc[0]);
+            dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
+            for (int32_t j = 0; j < 4; ++j) {
+                const int32_t c = (n + j) & chan_mask;
+                out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
             }
-            for (int32_t j = 0; j < group; ++j, ++n) {
-                const int32_t c = p->per_channel ? n : 0;
-                if (fast) {
-                    out[n] = (int8_t)micro_requant_fast_out(
-                        acc[j], (int32_t)((uint32_t)multiplier[c] << 1), ~shift[c], zp2);
-                } else {
-                    out[n] = (int8_t)micro_requant_out(acc[j],
-                                                       micro_requant_channel(multiplier[c], shift[c]),
-                                                       zp, zp2, p->act_min, p->act_max);
-                }
-            }
+        }
+        for (; n < units; ++n) {
+            const int32_t c = n & chan_mask;
+            const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
+                                        (int32_t)((uint32_t)bias[n] - zp_sum));
+            out[n] = fc_out(fast, acc, multiplier[c], shift[c], zp, zp2, lo, hi);
         }
     }
     return MICRO_OK;

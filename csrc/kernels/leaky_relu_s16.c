@@ -1,5 +1,7 @@
 #include "micro/kernels/leaky_relu_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "requant.h"
@@ -48,4 +50,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_leaky_relu_s16 = {
-    step, check, sizeof(micro_leaky_relu_s16_params_t), MICRO_LEAKY_RELU_S16_N_OPERANDS};
+    step, check, sizeof(micro_leaky_relu_s16_params_t), MICRO_LEAKY_RELU_S16_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/lstm_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "dot_s8.h"
@@ -141,4 +143,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_lstm_s8 = {step, check, sizeof(micro_lstm_s8_params_t),
-                                             MICRO_LSTM_S8_N_OPERANDS};
+                                             MICRO_LSTM_S8_N_OPERANDS, NULL};

@@ -2,6 +2,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 micro_status_t micro_lut_s8(const micro_lut_s8_params_t *p, const int8_t *input,
                             const int8_t *table, int8_t *output)
@@ -33,5 +34,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, looked up, written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_lut_s8_params_t *p = params;
+    (void)size;
+    return in == MICRO_LUT_S8_INPUT && out == MICRO_LUT_S8_OUTPUT
+               ? micro_elementwise_gap(p->count, 1, 1)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_lut_s8 = {step, check, sizeof(micro_lut_s8_params_t),
-                                            MICRO_LUT_S8_N_OPERANDS};
+                                            MICRO_LUT_S8_N_OPERANDS, gap};

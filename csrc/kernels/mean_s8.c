@@ -1,5 +1,7 @@
 #include "micro/kernels/mean_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "fixedpoint.h"
@@ -36,7 +38,7 @@ micro_status_t micro_mean_s8(const micro_mean_s8_params_t *p, const int8_t *inpu
         int8_t *out = output + (int64_t)o * l.block_out;
         for (int32_t j = 0; j < l.block_out; ++j) {
             const int32_t shifted = micro_fx_add(scratch[j], p->bias);
-            const int32_t y = micro_requantize(shifted, p->multiplier, p->shift) + p->output_zp;
+            const int32_t y = micro_requantize_zp(shifted, p->multiplier, p->shift, p->output_zp);
             out[j] = (int8_t)micro_clamp(y, -128, 127);
         }
     }
@@ -77,4 +79,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_mean_s8 = {step, check, sizeof(micro_mean_s8_params_t),
-                                             MICRO_MEAN_S8_N_OPERANDS};
+                                             MICRO_MEAN_S8_N_OPERANDS, NULL};

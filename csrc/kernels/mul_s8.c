@@ -13,7 +13,7 @@ typedef struct {
 
 static inline int8_t finish(const mul_consts_t *k, int32_t product)
 {
-    const int32_t out = micro_requantize(product, k->multiplier, k->shift) + k->zp_out;
+    const int32_t out = micro_requantize_zp(product, k->multiplier, k->shift, k->zp_out);
     return (int8_t)micro_clamp(out, k->act_min, k->act_max);
 }
 
@@ -69,5 +69,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                                  size[MICRO_MUL_S8_INPUT2], size[MICRO_MUL_S8_OUTPUT], 1);
 }
 
+/* Overlap rule, output over either input laid out as the output: in place. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_mul_s8_params_t *p = params;
+    (void)size;
+    if (out != MICRO_MUL_S8_OUTPUT || (in != MICRO_MUL_S8_INPUT1 && in != MICRO_MUL_S8_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_MUL_S8_INPUT1);
+}
+
 const micro_kernel_t micro_kernel_mul_s8 = {step, check, sizeof(micro_mul_s8_params_t),
-                                            MICRO_MUL_S8_N_OPERANDS};
+                                            MICRO_MUL_S8_N_OPERANDS, gap};

@@ -111,4 +111,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t),
-                                         MICRO_PAD_N_OPERANDS};
+                                         MICRO_PAD_N_OPERANDS, NULL};

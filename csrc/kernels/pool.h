@@ -7,6 +7,7 @@
 #include "micro/kernels/pool_s8.h"
 #include "micro/status.h"
 #include "check.h"
+#include "overlap.h"
 
 /* Channels handled per pass: a local accumulator row the compiler can vectorise. */
 #define MICRO_POOL_BLOCK 64
@@ -104,6 +105,17 @@ static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
+}
+
+/* Overlap rule of both pools, output over input: output rows in order, a row's pixels
+ * only (the narrow path reduces the row's window rows first), output row r reading input
+ * rows from r * stride_h - pad_h on. */
+static inline uint32_t micro_pool_gap(const micro_pool_s8_params_t *p)
+{
+    const micro_rows_t g = {p->batches, p->output_h, (int64_t)p->output_w * p->channels,
+                            p->input_h, (int64_t)p->input_w * p->channels, p->stride_h,
+                            -(int64_t)p->pad_h, 0};
+    return micro_rows_gap(&g);
 }
 
 #endif

@@ -1,5 +1,7 @@
 #include "micro/kernels/prelu_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -63,4 +65,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_prelu_s8 = {step, check, sizeof(micro_prelu_s8_params_t),
-                                              MICRO_PRELU_S8_N_OPERANDS};
+                                              MICRO_PRELU_S8_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/quantize_f32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "requant.h"
@@ -63,4 +65,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_quantize_f32 = {step, check, sizeof(micro_quantize_f32_params_t),
-                                                  MICRO_QUANTIZE_F32_N_OPERANDS};
+                                                  MICRO_QUANTIZE_F32_N_OPERANDS, NULL};

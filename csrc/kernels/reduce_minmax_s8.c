@@ -1,5 +1,7 @@
 #include "micro/kernels/reduce_minmax_s8.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "reduce.h"
@@ -72,4 +74,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_reduce_minmax_s8 = {
-    step, check, sizeof(micro_reduce_minmax_s8_params_t), MICRO_REDUCE_MINMAX_S8_N_OPERANDS};
+    step, check, sizeof(micro_reduce_minmax_s8_params_t), MICRO_REDUCE_MINMAX_S8_N_OPERANDS, NULL};

@@ -41,6 +41,14 @@ static inline int32_t micro_requantize(int32_t x, int32_t multiplier, int32_t sh
     return micro_round_shift_right(micro_high_mul(scaled, multiplier), right);
 }
 
+/* micro_requantize(x, ...) + zp with the int32 add wrapping, as the reference's add does on
+ * two's complement: an extreme rescale can bring the requantized value next to INT32_MAX. */
+static inline int32_t micro_requantize_zp(int32_t x, int32_t multiplier, int32_t shift,
+                                          int32_t zp)
+{
+    return (int32_t)((uint32_t)micro_requantize(x, multiplier, shift) + (uint32_t)zp);
+}
+
 static inline int32_t micro_clamp(int32_t x, int32_t lo, int32_t hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);

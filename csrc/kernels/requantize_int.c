@@ -1,5 +1,7 @@
 #include "micro/kernels/requantize_int.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "requant.h"
@@ -97,4 +99,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_requantize_int = {
-    step, check, sizeof(micro_requantize_int_params_t), MICRO_REQUANTIZE_INT_N_OPERANDS};
+    step, check, sizeof(micro_requantize_int_params_t), MICRO_REQUANTIZE_INT_N_OPERANDS, NULL};

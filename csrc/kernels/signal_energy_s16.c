@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_energy_s16.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 #include "micro/kernel.h"
@@ -43,4 +45,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_energy_s16 = {
-    step, check, sizeof(micro_signal_energy_s16_params_t), MICRO_SIGNAL_ENERGY_S16_N_OPERANDS};
+    step, check, sizeof(micro_signal_energy_s16_params_t), MICRO_SIGNAL_ENERGY_S16_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_fft_auto_scale_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "signal_bits.h"
@@ -71,4 +73,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 
 const micro_kernel_t micro_kernel_signal_fft_auto_scale_s16 = {
     step, check, sizeof(micro_signal_fft_auto_scale_s16_params_t),
-    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS};
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_pcan_u32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "signal_bits.h"
@@ -72,4 +74,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_pcan_u32 = {
-    step, check, sizeof(micro_signal_pcan_u32_params_t), MICRO_SIGNAL_PCAN_U32_N_OPERANDS};
+    step, check, sizeof(micro_signal_pcan_u32_params_t), MICRO_SIGNAL_PCAN_U32_N_OPERANDS, NULL};

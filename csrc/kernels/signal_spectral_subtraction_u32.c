@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_spectral_subtraction_u32.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 
@@ -61,4 +63,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 
 const micro_kernel_t micro_kernel_signal_spectral_subtraction_u32 = {
     step, check, sizeof(micro_signal_spectral_subtraction_u32_params_t),
-    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS};
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/signal_window_s16.h"
 
+#include <stddef.h>
+
 #include "micro/kernel.h"
 #include "check.h"
 #include "requant.h"
@@ -46,4 +48,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_signal_window_s16 = {
-    step, check, sizeof(micro_signal_window_s16_params_t), MICRO_SIGNAL_WINDOW_S16_N_OPERANDS};
+    step, check, sizeof(micro_signal_window_s16_params_t), MICRO_SIGNAL_WINDOW_S16_N_OPERANDS, NULL};

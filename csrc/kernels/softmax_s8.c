@@ -2,6 +2,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "fixedpoint.h"
 #include "requant.h"
 
@@ -127,5 +128,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: rows in order, each input row read whole (its maximum,
+ * then its sum, then each output) while its output row is written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_softmax_s8_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {1, p->rows, (int64_t)p->depth * (p->output_bits / 8), p->rows,
+                            p->depth, 1, 0, 0};
+    return in == MICRO_SOFTMAX_S8_INPUT && out == MICRO_SOFTMAX_S8_OUTPUT ? micro_rows_gap(&g)
+                                                                          : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_softmax_s8 = {step, check, sizeof(micro_softmax_s8_params_t),
-                                                MICRO_SOFTMAX_S8_N_OPERANDS};
+                                                MICRO_SOFTMAX_S8_N_OPERANDS, gap};

@@ -172,4 +172,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_strided_copy = {step, check, sizeof(micro_strided_copy_params_t),
-                                                  MICRO_STRIDED_COPY_N_OPERANDS};
+                                                  MICRO_STRIDED_COPY_N_OPERANDS, NULL};

@@ -1,5 +1,7 @@
 #include "micro/kernels/svdf_s8.h"
 
+#include <stddef.h>
+
 #include <string.h>
 
 #include "micro/kernel.h"
@@ -74,7 +76,7 @@ micro_status_t micro_svdf_s8(const micro_svdf_s8_params_t *p, const int8_t *inpu
                      : micro_dot_s8((const int8_t *)weights_time + w_at, s8 + s_at, run);
             const int32_t acc = micro_fx_add(dot, bias[u]);
             const int32_t v =
-                micro_requantize(acc, p->output_multiplier, p->output_shift) + p->output_zp;
+                micro_requantize_zp(acc, p->output_multiplier, p->output_shift, p->output_zp);
             output[(int64_t)b * p->units + u] = (int8_t)micro_clamp(v, INT8_MIN, INT8_MAX);
         }
     }
@@ -128,4 +130,4 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 const micro_kernel_t micro_kernel_svdf_s8 = {step, check, sizeof(micro_svdf_s8_params_t),
-                                             MICRO_SVDF_S8_N_OPERANDS};
+                                             MICRO_SVDF_S8_N_OPERANDS, NULL};

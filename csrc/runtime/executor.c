@@ -3,8 +3,10 @@
  *
  * micro_init checks, in order: alignment, magic, version, size, CRC, that every table
  * lies inside the program, and for every step that its kernel is linked, its params
- * struct and operands lie inside their regions with the right count and alignment, and
- * that the kernel's own check accepts them. After that, micro_invoke only resolves
+ * struct and operands lie inside their regions with the right count and alignment, that
+ * they keep the kernel's access contract (no written operand over another operand but
+ * the pair the step declares), that the kernel's own check accepts them, and that the
+ * declared pair sits at a distance the kernel's overlap rule allows. After that, micro_invoke only resolves
  * operand offsets to pointers and calls kernels.
  */
 #include <stddef.h>
@@ -111,11 +113,125 @@ static micro_status_t check_tables(const micro_program_header_t *h)
     return MICRO_OK;
 }
 
+uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
+                           uint32_t in, uint32_t out)
+{
+    const micro_kernel_t *k = micro_kernel_get(kernel);
+    if (k == NULL || k->gap == NULL || params == NULL || sizes == NULL || in == out ||
+        in >= k->n_operands || out >= k->n_operands) {
+        return MICRO_NO_OVERLAP;
+    }
+    return k->gap(params, sizes, in, out);
+}
+
+/* 1 if arena ranges [a, a + an) and [b, b + bn) share a byte. */
+static int overlap(uint32_t a, uint32_t an, uint32_t b, uint32_t bn)
+{
+    return (uint64_t)a < (uint64_t)b + bn && (uint64_t)b < (uint64_t)a + an;
+}
+
+/* Where `ref` (an arena operand) meets the variables: 0 not at all, 1 inside one, 2 across
+ * the edge of one (never legitimate). */
+static int variable_relation(const micro_runtime_t *rt, const micro_ref_t *ref)
+{
+    const micro_program_header_t *h = rt->header;
+    int inside_one = 0;
+    for (uint32_t v = 0; v < h->n_variables; ++v) {
+        const micro_ref_t *var = &refs(rt)[h->variables_first + 2 * v];
+        if (overlap(ref->offset, ref->size, var->offset, var->size)) {
+            if (ref->offset < var->offset ||
+                (uint64_t)ref->offset + ref->size > (uint64_t)var->offset + var->size) {
+                return 2;
+            }
+            inside_one = 1;
+        }
+    }
+    return inside_one;
+}
+
+/* Whether the Program records that written operand `w` of a step may overlap operand `x`:
+ * the one pair a step declares (program.h), whose distance check_declared_overlap checks
+ * against the kernel's overlap rule. */
+static int overlap_declared(const micro_runtime_t *rt, const micro_step_t *s, uint32_t w,
+                            uint32_t x)
+{
+    (void)rt;
+    return s->overlap_out == w && s->overlap_in == x;
+}
+
+/* The kernel's operand access contract (kernels.def), from the refs alone: constants in the
+ * program, written operands in the arena, state inside a variable, nothing written over a
+ * variable or over another operand of the step. Reads no operand's contents. */
+static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t *s,
+                                   const char *access)
+{
+    const micro_ref_t *ops = &refs(rt)[s->first_ref];
+    for (uint32_t i = 0; i < s->n_operands; ++i) {
+        const micro_ref_t *r = &ops[i];
+        const int is_const = (r->offset & MICRO_REF_CONST) != 0;
+        if (r->size == 0 || access[i] == 'i') {
+            continue;
+        }
+        if (access[i] == 'c') {
+            if (!is_const) {
+                return MICRO_ERR_ACCESS;
+            }
+            continue;
+        }
+        if (is_const || variable_relation(rt, r) != (access[i] == 'v' ? 1 : 0)) {
+            return MICRO_ERR_ACCESS;
+        }
+        for (uint32_t j = 0; j < s->n_operands; ++j) {
+            const micro_ref_t *q = &ops[j];
+            if (j != i && q->size != 0 && !(q->offset & MICRO_REF_CONST) &&
+                overlap(r->offset, r->size, q->offset, q->size) &&
+                !overlap_declared(rt, s, i, j)) {
+                return MICRO_ERR_ACCESS;
+            }
+        }
+    }
+    return MICRO_OK;
+}
+
+/* 1 if the kernel declares exactly n operands (no strlen: csrc links no libc but memory). */
+static int access_fits(const char *access, uint32_t n)
+{
+    if (access == NULL) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+        if (access[i] == '\0') {
+            return 0;
+        }
+    }
+    return access[n] == '\0';
+}
+
+/* The pair a step declares overlapping (if any): both arena operands, the output starting
+ * below the input by at least the gap the kernel's overlap rule asks for these params. */
+static micro_status_t check_declared_overlap(const micro_step_t *s, const micro_ref_t *r,
+                                             const void *params, const uint32_t *sizes)
+{
+    const uint32_t in = s->overlap_in, out = s->overlap_out;
+    if (in == MICRO_NO_OPERAND && out == MICRO_NO_OPERAND) {
+        return MICRO_OK;
+    }
+    if (in >= s->n_operands || out >= s->n_operands || r[in].size == 0 || r[out].size == 0 ||
+        (r[in].offset & MICRO_REF_CONST) || (r[out].offset & MICRO_REF_CONST) ||
+        r[out].offset > r[in].offset) {
+        return MICRO_ERR_OVERLAP;
+    }
+    const uint32_t gap = micro_overlap_gap(s->kernel, params, sizes, in, out);
+    return gap != MICRO_NO_OVERLAP && r[in].offset - r[out].offset >= gap ? MICRO_OK
+                                                                            : MICRO_ERR_OVERLAP;
+}
+
 static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *s)
 {
     const micro_program_header_t *h = rt->header;
     const micro_kernel_t *k = micro_kernel_get(s->kernel);
-    if (k == NULL) {
+    const char *access = micro_kernel_access(s->kernel);
+    if (k == NULL || !access_fits(access, k->n_operands)) {
         return MICRO_ERR_KERNEL;
     }
     if (s->n_operands != k->n_operands || s->n_operands > MICRO_MAX_OPERANDS ||
@@ -139,7 +255,16 @@ static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *
         ops[i] = resolve(rt, ref);
         sizes[i] = ref->size;
     }
-    return k->check(rt->program + h->data_offset + s->params, ops, sizes);
+    micro_status_t status = check_access(rt, s, access);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    const void *params = rt->program + h->data_offset + s->params;
+    status = k->check(params, ops, sizes);
+    if (status != MICRO_OK) {
+        return status;
+    }
+    return check_declared_overlap(s, &refs(rt)[s->first_ref], params, sizes);
 }
 
 static micro_status_t check_io(const micro_runtime_t *rt)
@@ -170,6 +295,12 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         if ((var->offset & MICRO_REF_CONST) ||
             (init->size != 0 && (!(init->offset & MICRO_REF_CONST) || init->size != var->size))) {
             return MICRO_ERR_LAYOUT;
+        }
+        for (uint32_t j = 0; j < i; ++j) {  /* state that persists never shares a byte */
+            const micro_ref_t *other = &refs(rt)[h->variables_first + 2 * j];
+            if (overlap(var->offset, var->size, other->offset, other->size)) {
+                return MICRO_ERR_LAYOUT;
+            }
         }
     }
     return MICRO_OK;
@@ -203,6 +334,11 @@ micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t 
     }
     if (h->arena_size > arena_size) {
         return MICRO_ERR_ARENA;
+    }
+    /* Kernels write the arena only: it must not share a byte with the program they read. */
+    if (arena_size != 0 && (uintptr_t)arena < (uintptr_t)program + h->size &&
+        (uintptr_t)program < (uintptr_t)arena + arena_size) {
+        return MICRO_ERR_LAYOUT;
     }
     rt->program = program;
     rt->header = h;
@@ -347,6 +483,12 @@ const char *micro_status_str(micro_status_t status)
     case MICRO_ERR_ARENA: return "arena smaller than the program needs";
     case MICRO_ERR_INDEX: return "index out of range";
     case MICRO_ERR_STATE: return "runtime not initialised";
+    case MICRO_ERR_ACCESS:
+        return "an operand breaks its kernel's access contract (a constant outside the "
+               "program, a written operand outside the arena, over a variable or another "
+               "operand)";
+    case MICRO_ERR_OVERLAP:
+        return "a step declares an overlap its kernel's overlap rule does not allow";
     }
     return "unknown status";
 }

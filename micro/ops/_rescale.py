@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..quant import quantize_multiplier_checked
+from ..errors import ModelError
+from ..quant import quantize_multiplier
 from .base import OpContext
 
 
 def multiplier(ctx: OpContext, real: float, what: str) -> tuple[int, int]:
     """QuantizeMultiplier(real); a rescale too large for TFLM's arithmetic is unsupported."""
     try:
-        return quantize_multiplier_checked(real)
-    except ValueError:
+        return quantize_multiplier(real)
+    except ModelError:
         raise ctx.unsupported(f"the {what} rescale {real:g} is too large") from None

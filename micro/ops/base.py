@@ -20,11 +20,24 @@ from ..model import Operator, Tensor
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    kind: str  # "tensor", "const", "scratch", "state", "none"
+    kind: str  # "tensor", "const", "scratch", "state", "strip" (micro/patches.py), "none"
     tensor: int = -1
     data: bytes = b""
-    size: int = 0
+    size: int = 0  # of a tensor: 0 for all of it, else the bytes of a view from `offset`
     optional: bool = False  # scratch the kernel can also run without (slower, less memory)
+    offset: int = 0  # of a tensor view: its first byte in the tensor
+
+
+@dataclass
+class StepInfo:
+    """One C step and the operator it came from (for profiling and reports)."""
+
+    op_index: int
+    op_name: str
+    kernel: str
+    macs: int
+    operands: list[Operand]
+    params: dict[str, Any]
 
 
 NONE = Operand("none")

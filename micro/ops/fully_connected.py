@@ -52,6 +52,8 @@ def prepare(ctx: OpContext) -> None:
         b = ctx.value(bias)
         if b is None or bias.dtype.name != "int32":
             raise ctx.unsupported("bias must be a constant int32 tensor")
+        if b.size != depth_out:
+            raise ctx.malformed(f"bias has {b.size} values, expected {depth_out}")
         bias_values = b.astype(np.int64).reshape(depth_out)
     w64 = weights.astype(np.int64).reshape(depth_out, depth)
     folded = bias_values - in_zp * w64.sum(axis=1) + depth * in_zp * w_zp

@@ -116,7 +116,8 @@ def prepare(ctx: OpContext) -> None:
     output = quantize_multiplier(UNIT_SCALE * UNIT_SCALE / hidden_scale)
     tanh_multiplier, tanh_shift = _cell_tanh(ctx, cell_scale)
     cell_clip = float(np.float32(ctx.options["cell_clip"]))
-    clip = int(min(max(cell_clip / cell_scale, -32768.0), 32767.0))  # truncates as a cast
+    # TFLM clips only when cell_clip > 0 (so never for NaN); the cast truncates.
+    clip = int(min(cell_clip / cell_scale, 32767.0)) if cell_clip > 0 else 0
     params = {
         "batches": batches,
         "time_steps": steps,
@@ -135,7 +136,7 @@ def prepare(ctx: OpContext) -> None:
         "output_multiplier": output[0],
         "output_shift": output[1],
         "use_cell_clip": int(cell_clip > 0),
-        "cell_clip": max(clip, 0),
+        "cell_clip": clip,
         "tanh_multiplier": tanh_multiplier,
         "tanh_shift": tanh_shift,
     }

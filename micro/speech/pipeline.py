@@ -16,6 +16,8 @@ from ..interpreter import Interpreter
 from .features import FeatureGenerator
 from .recognizer import LABELS, Detection, Recognizer
 
+TAIL_SECONDS = 0.5  # silence appended to a clip so a word at its very end is still heard
+
 
 class KeywordModel:
     """An int8 keyword model: features int8[frames, channels] in, class scores out."""
@@ -112,3 +114,21 @@ class Listener:
                 detections.append(detection)
                 self.trace.detections.append(detection)
         return detections
+
+    def run_clip(self, audio: np.ndarray, tail_samples: int | None = None) -> list[Detection]:
+        """Reset, then run one whole clip and a tail of silence after it (default
+        TAIL_SECONDS)."""
+        self.reset()
+        if tail_samples is None:
+            tail_samples = int(TAIL_SECONDS * self.features.params.sample_rate)
+        silence = np.zeros(tail_samples, np.int16)
+        return self.push(np.concatenate([np.asarray(audio, np.int16), silence]))
+
+
+def heard_nothing(scores: list[np.ndarray], labels: tuple[str, ...]) -> str:
+    """What a run that reported no command says instead (the firmware prints the same)."""
+    if not scores:
+        return "heard nothing (the clip is shorter than one 30 ms window)"
+    average = np.mean(scores, axis=0)
+    k = int(np.argmax(average))
+    return f"heard nothing (mostly '{labels[k]}', {average[k]:.2f} on average)"

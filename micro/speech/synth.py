@@ -20,13 +20,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-import wave
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .wav import read_wav, resample, write_wav
 
 SAMPLE_RATE = 16000
 CLIP_SAMPLES = SAMPLE_RATE  # one-second clips, like TFLM's micro_speech
@@ -122,40 +123,6 @@ def espeak_variants() -> list[str]:
 # --------------------------------------------------------------------------- synthesis
 
 
-def read_wav(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
-    """A mono 16-bit WAV file as (int16 samples, sample rate); stereo is averaged."""
-    with wave.open(str(path), "rb") as w:
-        if w.getsampwidth() != 2:
-            raise ValueError(f"{path}: {8 * w.getsampwidth()}-bit samples, expected 16-bit")
-        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-        channels, rate = w.getnchannels(), w.getframerate()
-    if channels > 1:
-        data = data.reshape(-1, channels).mean(axis=1).astype(np.int16)
-    return data.astype(np.int16), rate
-
-
-def write_wav(path: str | os.PathLike[str], samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """Write int16 mono samples as a WAV file."""
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.asarray(samples, dtype="<i2").tobytes())
-
-
-def resample(x: np.ndarray, rate_in: float, rate_out: float) -> np.ndarray:
-    """Band-limited resampling by the FFT (the clips are short and start and end quietly)."""
-    x = np.asarray(x, dtype=np.float64)
-    n_out = max(1, round(len(x) * rate_out / rate_in))
-    if n_out == len(x) or len(x) < 2:
-        return x.copy()
-    spectrum = np.fft.rfft(x)
-    keep = min(len(spectrum), n_out // 2 + 1)
-    out = np.zeros(n_out // 2 + 1, dtype=complex)
-    out[:keep] = spectrum[:keep]
-    return np.fft.irfft(out, n_out) * (n_out / len(x))
-
-
 def _synth_espeak(take: Take, path: Path) -> None:
     wpm = round(175 * take.rate)
     cmd = ["espeak-ng", "-v", take.voice.name, "-s", str(wpm), "-p", str(take.pitch)]
@@ -183,11 +150,8 @@ def _festival_script(takes: Sequence[Take], paths: Sequence[Path]) -> str:
 
 def _store(raw: Path, dest: Path) -> None:
     """Convert a synthesizer's WAV to the cache's format (16 kHz mono int16)."""
-    samples, rate = read_wav(raw)
-    if rate != SAMPLE_RATE:
-        samples = np.clip(np.round(resample(samples, rate, SAMPLE_RATE)), -32768, 32767)
     tmp = dest.with_suffix(".tmp")
-    write_wav(tmp, samples.astype(np.int16))
+    write_wav(tmp, read_wav(raw))
     tmp.replace(dest)
 
 
@@ -238,7 +202,7 @@ def synthesize(
             if progress:
                 progress(len(chunk))
 
-    return {t: read_wav(path_of[t])[0] for t in takes}
+    return {t: read_wav(path_of[t]) for t in takes}
 
 
 # --------------------------------------------------------------------------- backgrounds
@@ -333,6 +297,14 @@ def room_impulse(rng: np.random.Generator, rt60: float) -> np.ndarray:
     return ir
 
 
+def convolve(x: np.ndarray, ir: np.ndarray) -> np.ndarray:
+    """Full linear convolution by the FFT (a room's impulse response is thousands of taps)."""
+    n = len(x) + len(ir) - 1
+    size = 1 << (n - 1).bit_length()
+    out: np.ndarray = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(ir, size), size)[:n]
+    return out
+
+
 def microphone(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """Colour the spectrum like a small microphone or a cheap loudspeaker: a random
     high-pass, low-pass and tilt (zero-phase, applied in the frequency domain)."""
@@ -369,7 +341,7 @@ def place_word(rng: np.random.Generator, word: np.ndarray, strength: float = 1.0
 
     if rng.random() < 0.4 * strength:
         ir = room_impulse(rng, rng.uniform(0.05, 0.5))
-        wet = np.convolve(x, ir)[: min(len(x) + len(ir), limit)]
+        wet = convolve(x, ir)[: min(len(x) + len(ir), limit)]
         x = wet / (np.max(np.abs(wet)) + 1e-9)
 
     clip = np.zeros(CLIP_SAMPLES)

@@ -9,6 +9,7 @@ all) is an `AudioError` that says what the file is and what is expected.
 from __future__ import annotations
 
 import os
+import struct
 import wave
 
 import numpy as np
@@ -16,6 +17,9 @@ import numpy as np
 from ..errors import MicroError
 
 SAMPLE_RATE = 16000
+# Rates a .wav may claim: below 4 kHz is not speech audio (a 1 Hz header would make a few
+# frames minutes of resampling), above 384 kHz no recorder writes.
+MIN_RATE, MAX_RATE = 4000, 384000
 
 
 class AudioError(MicroError, ValueError):
@@ -27,19 +31,32 @@ def read_wav(path: str | os.PathLike[str], rate: int = SAMPLE_RATE) -> np.ndarra
     try:
         with wave.open(os.fspath(path), "rb") as w:
             channels, width, source_rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
-            raw = w.readframes(w.getnframes())
+            announced = w.getnframes()
+            if channels >= 1 and width >= 1 and MIN_RATE <= source_rate <= MAX_RATE:
+                raw = w.readframes(announced)
+            else:
+                raw = b""
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
-    except (wave.Error, EOFError) as exc:
+    except (wave.Error, EOFError, struct.error) as exc:
         raise AudioError(
             f"{path}: not a PCM .wav file ({exc}); convert it first, e.g. "
             f"`sox {os.fspath(path)} -b 16 -c 1 -r {rate} out.wav`"
         ) from None
     if width not in (1, 2, 3, 4):
         raise AudioError(f"{path}: {8 * width}-bit samples are not supported (8-32 bit PCM)")
-    if channels < 1 or source_rate < 1:
-        raise AudioError(f"{path}: {channels} channels at {source_rate} Hz is not audio")
+    if channels < 1 or not MIN_RATE <= source_rate <= MAX_RATE:
+        raise AudioError(
+            f"{path}: {channels} channels at {source_rate} Hz is not audio micro can use "
+            f"(1 or more channels, {MIN_RATE}-{MAX_RATE} Hz)"
+        )
     frames = len(raw) // (width * channels)
+    if frames == 0:
+        raise AudioError(f"{path}: the file holds no audio samples")
+    if frames < announced:
+        raise AudioError(
+            f"{path}: truncated: the header announces {announced} frames, the file holds {frames}"
+        )
     samples = decode_pcm(raw[: frames * width * channels], width).reshape(frames, channels)
     if width == 2 and channels == 1 and source_rate == rate:
         return samples[:, 0].astype(np.int16)
@@ -68,14 +85,16 @@ def to_int16(audio: np.ndarray) -> np.ndarray:
     return np.clip(np.round(audio * 32768.0), -32768, 32767).astype(np.int16)
 
 
-def resample(audio: np.ndarray, source: int, target: int, half_taps: int = 32) -> np.ndarray:
-    """Band-limited resampling from `source` to `target` Hz: each output sample is a
-    Kaiser-windowed sinc sum of its neighbours, with the cut-off at the lower Nyquist
-    frequency (so downsampling does not alias)."""
+def resample(audio: np.ndarray, source: float, target: float, half_taps: int = 32) -> np.ndarray:
+    """Band-limited resampling from `source` to `target` Hz (the one resampler: .wav files
+    and the training data's speed changes): each output sample is a Kaiser-windowed sinc
+    sum of its neighbours, with the cut-off at the lower Nyquist frequency (so downsampling
+    does not alias)."""
+    audio = np.asarray(audio)
     if source == target or len(audio) == 0:
         return audio.astype(np.float64)
     ratio = target / source
-    n_out = int(np.floor(len(audio) * ratio))
+    n_out = int(np.floor(len(audio) * target / source + 1e-9))
     cutoff = min(1.0, ratio)
     t = np.arange(n_out) / ratio  # output times in input samples
     base = np.floor(t).astype(np.int64)

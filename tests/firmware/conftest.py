@@ -1,34 +1,21 @@
-"""Firmware tests need arm-none-eabi-gcc, qemu-system-arm and an offline-ready PlatformIO
-(scripts/setup_firmware.sh). Without them they skip with the reason, or fail instead when
-MICRO_REQUIRE_FIRMWARE=1 (CI, which runs the setup script first)."""
+"""Firmware tests need what `micro setup` installs (arm-none-eabi-gcc, qemu-system-arm, an
+offline-ready PlatformIO, the QEMU plugin). Without it they skip with the reason, or fail
+instead when MICRO_REQUIRE_FIRMWARE=1 (CI, which runs `micro setup` first)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 
 import pytest
 
-from micro import firmware
-
-
-def missing_tools() -> list[str]:
-    missing = [t for t in ("arm-none-eabi-gcc", "qemu-system-arm") if shutil.which(t) is None]
-    if importlib.util.find_spec("platformio") is None:
-        missing.append("platformio (pip)")
-    if not (firmware.core_dir() / "packages" / "tool-scons" / ".piopm").is_file():
-        missing.append(f"seeded PlatformIO core ({firmware.core_dir()})")
-    if not firmware.plugin_path().is_file():
-        missing.append("QEMU counting plugin")
-    return missing
+from micro.firmware.install import setup
 
 
 @pytest.fixture(scope="session")
 def toolchain() -> None:
-    missing = missing_tools()
+    missing = [item.name for item in setup(install=False, apt=False) if not item.present]
     if missing:
-        message = f"firmware tools missing: {', '.join(missing)}; run scripts/setup_firmware.sh"
+        message = f"firmware tools missing: {', '.join(missing)}; run `micro setup`"
         if os.environ.get("MICRO_REQUIRE_FIRMWARE") == "1":
             pytest.fail(message)
         pytest.skip(message)

@@ -15,7 +15,8 @@ import test_dsp_kernels as cases
 
 from micro import firmware
 from micro._ffi import ffi, lib
-from micro.boards import ROOT, load_board
+from micro.boards import load_board
+from micro.resources import data_root, firmware_dir
 
 PER_KERNEL = 40
 
@@ -171,8 +172,8 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     (src / "main.c").write_text(MAIN)
     (src / "cases.h").write_text(cases_header())
     (tmp_path / "platformio.ini").write_text(
-        f"[env:{board}]\nplatform = symlink://{firmware.PLATFORM_DIR}\nboard = {board}\n"
-        f"lib_deps = symlink://{ROOT}\n"
+        f"[env:{board}]\nplatform = symlink://{firmware_dir() / 'platform'}\nboard = {board}\n"
+        f"lib_deps = symlink://{data_root()}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])
     elf = tmp_path / ".pio" / "build" / board / "firmware.elf"

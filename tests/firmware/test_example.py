@@ -11,7 +11,9 @@ import numpy as np
 
 import micro
 from micro import firmware
-from micro.boards import ROOT, load_board
+from micro.boards import load_board
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXAMPLE = ROOT / "firmware" / "example"
 

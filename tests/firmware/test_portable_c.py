@@ -27,7 +27,7 @@ LIBGCC_PREFIXES = ("__aeabi_", "__gnu_")  # the compiler's own helpers (division
 )
 def test_csrc_builds_and_needs_no_libc(core: str, tmp_path: Path) -> None:
     if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("arm-none-eabi-gcc is not installed (scripts/setup_firmware.sh)")
+        pytest.skip("arm-none-eabi-gcc is not installed (`micro setup`)")
     sources = sorted(str(p) for p in (ROOT / "csrc").rglob("*.c"))
     subprocess.run(
         ["arm-none-eabi-gcc", *CORES[core], *FLAGS, f"-I{ROOT / 'csrc' / 'include'}", *sources],

@@ -43,4 +43,7 @@ def test_flash_json_on_an_emulated_board(
     assert report["ok"] and report["arena"] == 32
     assert report["flash"] <= report["flash_size"] and report["ram"] <= report["ram_size"]
     assert report["instructions"] >= sum(s["instructions"] for s in report["steps"]) > 0
+    # Every instruction takes at least a cycle on the M4's table.
+    assert report["estimated_cycles"] >= report["instructions"]
+    assert all(s["cycles"] >= s["instructions"] for s in report["steps"])
     assert [s["op"] for s in report["steps"]] == ["FULLY_CONNECTED"] * 3

@@ -46,6 +46,23 @@ def test_operand_outside_the_arena_is_refused_despite_a_valid_crc(
     assert "step=0 " in run.log and not run.outputs
 
 
+def test_output_pointed_into_the_program_breaks_the_access_contract_on_the_board(
+    toolchain: None, tmp_path: Path
+) -> None:
+    """The executor's operand-access contract (kernels.def) holds on the board too: the
+    firmware's own kernel table carries the access letters."""
+    blob = bytearray(_program())
+    header = read_header(blob)
+    refs = micro._ffi.ffi.cast("micro_ref_t *", micro._ffi.ffi.from_buffer(blob))
+    first = header.refs_offset // micro._ffi.ffi.sizeof("micro_ref_t")
+    # step 0 is a FULLY_CONNECTED: its output (operand 5) onto its filter (operand 1)
+    refs[first + 5].offset = refs[first + 1].offset
+    run = _run(seal(blob), tmp_path)
+    assert run.init_status == int(micro._ffi.lib.MICRO_ERR_ACCESS), run.log
+    assert "step=0 " in run.log and not run.outputs
+    assert run.status == run.init_status
+
+
 def test_model_too_big_for_the_board_is_refused_before_building(tmp_path: Path) -> None:
     board = load_board("mps2-an385")
     with pytest.raises(firmware.FirmwareError) as err:

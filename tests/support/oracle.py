@@ -120,9 +120,9 @@ def run_litert(model: bytes, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def run_micro(
-    model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None = None
+    model: bytes, inputs: Sequence[np.ndarray], arena_size: int | None = None, overlap: bool = True
 ) -> list[np.ndarray]:
-    it = micro.Interpreter.from_bytes(model, arena_size=arena_size)
+    it = micro.Interpreter.from_bytes(model, arena_size=arena_size, overlap=overlap)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
     it.invoke()
@@ -178,7 +178,8 @@ def assert_matches_tflm(
     must be identical.
 
     `arena_sizes`: micro runs once per arena budget (None: the smallest arena), so plans
-    that keep or drop optional scratch are each compared with TFLM.
+    that keep or drop optional scratch are each compared with TFLM. The smallest arena lets
+    outputs overlap inputs where kernels allow it; the plan with separate buffers runs too.
 
     With MICRO_SANITIZE=1 the program also runs in the sanitized C build and must give the
     same bytes there.
@@ -189,8 +190,10 @@ def assert_matches_tflm(
         cases = [(f"seed {seed}", random_inputs(it, seed)) for seed in seeds]
     for label, case in cases:
         expected = run_tflm(model, case, len(it.get_output_details()))
+        separate = run_micro(model, case, overlap=False)
         for arena_size in arena_sizes:
             got = run_micro(model, case, arena_size)
+            assert_same_bytes(got, separate, f"{label}: overlapped vs separate buffers")
             if arena_size is None and sanitized.enabled():
                 assert_same_bytes(run_sanitized(it, case), got, f"{label}, sanitized build")
             where = label + ("" if arena_size is None else f", arena {arena_size}")

@@ -1,5 +1,5 @@
-"""Where the reference data is (../shared/reference, not part of the project, or
-$MICRO_REFERENCE_DIR), and the one rule for anything a test needs that may be absent (the
+"""Where the reference data is (../shared/reference, not part of the project, or under
+$MICRO_SHARED_DIR), and the one rule for anything a test needs that may be absent (the
 data, an oracle package): skip with a clear message, or fail instead when
 MICRO_REQUIRE_REFERENCE=1 (CI). Nothing else skips for a missing prerequisite."""
 
@@ -12,10 +12,10 @@ from typing import NoReturn
 import numpy as np
 import pytest
 
-REFERENCE = Path(
-    os.environ.get("MICRO_REFERENCE_DIR")
-    or Path(__file__).resolve().parents[3] / "shared" / "reference"
-)
+#: ../shared beside the repository; MICRO_SHARED_DIR points elsewhere (a git worktree's
+#: parent holds no shared/).
+SHARED = Path(os.environ.get("MICRO_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+REFERENCE = SHARED / "reference"
 
 
 def absent(message: str) -> NoReturn:

@@ -20,6 +20,21 @@
 #endif
 #endif
 
+/*
+ * Host runtime CPU dispatch: on x86-64 glibc Linux with GCC the hot reference kernels are
+ * compiled twice, for AVX2 and for baseline x86-64, and the dynamic loader picks one by
+ * the CPU (ifunc), so a wheel built without -march=native still uses AVX2 where it exists.
+ * Same C source, so the same bytes out. Elsewhere (Cortex-M, other hosts) it is nothing.
+ */
+#include <stdint.h> /* defines __GLIBC__ where glibc (whose loader resolves ifuncs) is libc */
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && \
+    !defined(MICRO_NO_CLONES)
+#define MICRO_HOST_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MICRO_HOST_CLONES
+#endif
+
 /* Keeps a hot inner loop out of its caller, so it has every register to itself. */
 #if defined(__GNUC__)
 #define MICRO_NOINLINE __attribute__((noinline))

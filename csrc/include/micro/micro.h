@@ -53,6 +53,10 @@ const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *siz
 /* Arena bytes a program needs (reads the header only; 0 if it is not a program). */
 uint32_t micro_program_arena_size(const uint8_t *program, uint32_t program_size);
 uint32_t micro_crc32(const uint8_t *data, uint32_t size);
+/* The kernel's overlap rule (kernel.h) for operands `in` and `out` given its params and
+ * operand sizes (n_operands of them): the smallest in_base - out_base, or MICRO_NO_OVERLAP. */
+uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
+                           uint32_t in, uint32_t out);
 const char *micro_status_str(micro_status_t status);
 
 #endif

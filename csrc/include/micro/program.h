@@ -14,6 +14,9 @@
  *
  * A reference with MICRO_REF_CONST set points into the data region, otherwise into the
  * arena. A reference of size 0 is an absent optional operand (the kernel sees NULL).
+ * Arena operands of one step never share bytes, except identical references (one tensor
+ * read twice) and the one pair a step declares in overlap_in/overlap_out, whose offsets
+ * the kernel's overlap rule (kernel.h) must allow; micro_init refuses anything else.
  */
 #ifndef MICRO_PROGRAM_H
 #define MICRO_PROGRAM_H
@@ -23,11 +26,12 @@
 #endif
 
 #define MICRO_PROGRAM_MAGIC 0x5243494D   /* "MICR" */
-#define MICRO_PROGRAM_VERSION 1
+#define MICRO_PROGRAM_VERSION 2
 #define MICRO_REF_CONST 0x80000000       /* bit of micro_ref_t.offset: data region */
 #define MICRO_MAX_OPERANDS 16            /* operands of one step */
 #define MICRO_ARENA_ALIGN 8              /* arena base and every arena offset */
 #define MICRO_DATA_ALIGN 8               /* program base and every const array offset */
+#define MICRO_NO_OPERAND 0xFFFFFFFF      /* micro_step_t.overlap_in/out: no overlap */
 
 typedef struct {
     uint32_t magic;             /* MICRO_PROGRAM_MAGIC */
@@ -53,6 +57,8 @@ typedef struct {
     uint32_t params;            /* offset of the params struct in the data region */
     uint32_t n_operands;        /* operands are refs [first_ref, +n_operands) */
     uint32_t first_ref;
+    uint32_t overlap_in;        /* operand the output overlaps by the kernel's rule, and */
+    uint32_t overlap_out;       /* that output; both MICRO_NO_OPERAND when none overlap */
 } micro_step_t;
 
 typedef struct {

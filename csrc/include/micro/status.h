@@ -16,7 +16,11 @@ typedef enum {
     MICRO_ERR_PARAMS = 10,       /* a params struct has the wrong size or out-of-range values */
     MICRO_ERR_ARENA = 11,        /* arena smaller than the program needs */
     MICRO_ERR_INDEX = 12,        /* input/output/step index out of range */
-    MICRO_ERR_STATE = 13         /* runtime used before a successful micro_init */
+    MICRO_ERR_STATE = 13,        /* runtime used before a successful micro_init */
+    MICRO_ERR_ACCESS = 14,       /* an operand breaks its kernel's access contract (kernels.def):
+                                    a constant in the arena, a written operand in the
+                                    program, over a variable or over another operand */
+    MICRO_ERR_OVERLAP = 15       /* a declared overlap its kernel's rule does not allow */
 } micro_status_t;
 
 #endif

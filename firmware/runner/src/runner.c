@@ -11,60 +11,18 @@
  *
  * Every inference and every profiled step is bracketed with micro_port_mark() (ids in
  * micro_model.h order: invoke begin 1, end 2; step begin 3, end 4), where the emulator's
- * instruction counter reads its count. No printf: numbers are formatted here.
+ * instruction counter reads its count. No printf: micro_print.h formats numbers.
  */
 #include <string.h>
 
 #include "micro/micro.h"
 #include "micro_model.h"
-#include "micro_port.h"
+#include "micro_print.h"
 
 static union {
     uint64_t align;
     uint8_t bytes[MICRO_MODEL_ARENA_SIZE > 0 ? MICRO_MODEL_ARENA_SIZE : 8];
 } arena;
-
-static void put(const char *text)
-{
-    micro_port_write(text, (uint32_t)strlen(text));
-}
-
-static void put_u32(uint32_t value)
-{
-    char digits[11];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10u);
-        value /= 10u;
-    } while (value != 0);
-    char text[11];
-    for (int i = 0; i < n; ++i) {
-        text[i] = digits[n - 1 - i];
-    }
-    micro_port_write(text, (uint32_t)n);
-}
-
-static void put_field(const char *name, uint32_t value)
-{
-    put(name);
-    put_u32(value);
-}
-
-static void put_hex(const uint8_t *data, uint32_t size)
-{
-    static const char hex[] = "0123456789abcdef";
-    char line[64];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < size; ++i) {
-        line[n++] = hex[data[i] >> 4];
-        line[n++] = hex[data[i] & 15u];
-        if (n == sizeof line) {
-            micro_port_write(line, n);
-            n = 0;
-        }
-    }
-    micro_port_write(line, n);
-}
 
 typedef struct {
     uint32_t start;
@@ -80,12 +38,12 @@ static void on_step(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase)
     }
     const uint32_t cycles = micro_port_cycles() - profile->start;
     micro_port_mark(4);
-    put_field("step index=", step);
-    put_field(" kernel=", kernel);
+    micro_put_field("step index=", step);
+    micro_put_field(" kernel=", kernel);
     if (micro_port_has_cycles()) {
-        put_field(" cycles=", cycles);
+        micro_put_field(" cycles=", cycles);
     }
-    put("\n");
+    micro_put("\n");
 }
 
 static micro_status_t run_set(micro_runtime_t *rt, uint32_t set)
@@ -112,49 +70,49 @@ static micro_status_t run_set(micro_runtime_t *rt, uint32_t set)
     status = micro_invoke(rt);
     const uint32_t cycles = micro_port_cycles() - start;
     micro_port_mark(2);
-    put_field("invoke set=", set);
-    put_field(" status=", (uint32_t)status);
+    micro_put_field("invoke set=", set);
+    micro_put_field(" status=", (uint32_t)status);
     if (micro_port_has_cycles()) {
-        put_field(" cycles=", cycles);
+        micro_put_field(" cycles=", cycles);
     }
-    put("\n");
+    micro_put("\n");
     return status;
 }
 
 int main(void)
 {
     micro_runtime_t rt;
-    put("micro board=" MICRO_BOARD);
-    put_field(" program=", micro_model_program_size);
-    put_field(" arena=", (uint32_t)sizeof arena.bytes);
-    put_field(" steps=", MICRO_MODEL_N_STEPS);
-    put_field(" sets=", MICRO_MODEL_N_SETS);
-    put("\n");
+    micro_put("micro board=" MICRO_BOARD);
+    micro_put_field(" program=", micro_model_program_size);
+    micro_put_field(" arena=", (uint32_t)sizeof arena.bytes);
+    micro_put_field(" steps=", MICRO_MODEL_N_STEPS);
+    micro_put_field(" sets=", MICRO_MODEL_N_SETS);
+    micro_put("\n");
 
     micro_status_t status = micro_init(&rt, micro_model_program.bytes, micro_model_program_size,
                                        arena.bytes, MICRO_MODEL_ARENA_SIZE);
-    put_field("init status=", (uint32_t)status);
-    put(" step=");
+    micro_put_field("init status=", (uint32_t)status);
+    micro_put(" step=");
     if (rt.error_step == 0xFFFFFFFFu) {
-        put("-1");
+        micro_put("-1");
     } else {
-        put_u32(rt.error_step);
+        micro_put_u32(rt.error_step);
     }
-    put(" msg=");
-    put(micro_status_str(status));
-    put("\n");
+    micro_put(" msg=");
+    micro_put(micro_status_str(status));
+    micro_put("\n");
 
     for (uint32_t set = 0; status == MICRO_OK && set < MICRO_MODEL_N_SETS; ++set) {
         status = run_set(&rt, set);
         for (uint32_t i = 0; status == MICRO_OK && i < micro_n_outputs(&rt); ++i) {
             uint32_t size = 0;
             const uint8_t *output = micro_output(&rt, i, &size);
-            put_field("output set=", set);
-            put_field(" index=", i);
-            put_field(" size=", size);
-            put(" hex=");
-            put_hex(output, size);
-            put("\n");
+            micro_put_field("output set=", set);
+            micro_put_field(" index=", i);
+            micro_put_field(" size=", size);
+            micro_put(" hex=");
+            micro_put_hex(output, size);
+            micro_put("\n");
         }
     }
     if (status == MICRO_OK && MICRO_MODEL_PROFILE) {
@@ -164,7 +122,7 @@ int main(void)
         status = run_set(&rt, 0);
         rt.hook = NULL;
     }
-    put_field("done status=", (uint32_t)status);
-    put("\n");
+    micro_put_field("done status=", (uint32_t)status);
+    micro_put("\n");
     return (int)status;
 }

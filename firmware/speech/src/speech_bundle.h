@@ -11,6 +11,15 @@
 
 #include "speech_recognizer.h"
 
+/* The micro_port_mark ids that bracket each 20 ms step, so the emulator's instruction
+ * counter splits it into features, model and recognizer (the host reads these through
+ * cffi to cut the counts). */
+#define SPEECH_MARK_FEATURES 1u   /* before the features */
+#define SPEECH_MARK_MODEL 2u      /* after the features, before the model */
+#define SPEECH_MARK_RECOGNIZER 3u /* after the model, before the recognizer */
+#define SPEECH_MARK_DONE 4u       /* after the recognizer */
+#define SPEECH_MARKS_PER_STEP 4u
+
 typedef struct {
     const char *name;
     const int16_t *samples; /* 16 kHz mono */

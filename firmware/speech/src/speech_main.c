@@ -25,7 +25,7 @@
 
 #include "micro/micro.h"
 #include "micro_audio.h"
-#include "micro_port.h"
+#include "micro_print.h"
 #include "speech_bundle.h"
 #include "speech_recognizer.h"
 
@@ -51,50 +51,11 @@ typedef struct {
 
 /* -- console ------------------------------------------------------------------------- */
 
-static void put(const char *text)
-{
-    micro_port_write(text, (uint32_t)strlen(text));
-}
-
-static void put_u32(uint32_t value)
-{
-    char text[10];
-    uint32_t n = sizeof text;
-    do {
-        text[--n] = (char)('0' + value % 10u);
-        value /= 10u;
-    } while (value != 0);
-    micro_port_write(text + n, sizeof text - n);
-}
-
-static void put_field(const char *name, uint32_t value)
-{
-    put(name);
-    put_u32(value);
-}
-
-static void put_hex(const void *data, uint32_t size)
-{
-    static const char hex[] = "0123456789abcdef";
-    const uint8_t *bytes = data;
-    char line[64];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < size; ++i) {
-        line[n++] = hex[bytes[i] >> 4];
-        line[n++] = hex[bytes[i] & 15u];
-        if (n == sizeof line) {
-            micro_port_write(line, n);
-            n = 0;
-        }
-    }
-    micro_port_write(line, n);
-}
-
 /* `hundredths` as "d.dd". */
 static void put_centi(uint32_t hundredths)
 {
     char text[3] = {'.', (char)('0' + hundredths / 10u % 10u), (char)('0' + hundredths % 10u)};
-    put_u32(hundredths / 100u);
+    micro_put_u32(hundredths / 100u);
     micro_port_write(text, 3);
 }
 
@@ -142,13 +103,13 @@ static micro_status_t step(uint32_t frame, const char *name)
     const uint32_t features = b->rows * b->channels;
     uint32_t size = 0;
 
-    micro_port_mark(1);
+    micro_port_mark(SPEECH_MARK_FEATURES);
     memcpy(micro_input(&sp->features, 0, &size), b->audio, b->window_samples * sizeof *b->audio);
     micro_status_t status = micro_invoke(&sp->features);
     const int8_t *row = (const int8_t *)micro_output(&sp->features, 0, &size);
     memmove(b->window, b->window + b->channels, features - b->channels);
     memcpy(b->window + features - b->channels, row, b->channels);
-    micro_port_mark(2);
+    micro_port_mark(SPEECH_MARK_MODEL);
 
     const int classify = status == MICRO_OK && frame + 1 >= b->rows && frame % b->every == 0;
     const int8_t *scores = NULL;
@@ -157,23 +118,23 @@ static micro_status_t step(uint32_t frame, const char *name)
         status = micro_invoke(&sp->model);
         scores = (const int8_t *)micro_output(&sp->model, 0, &size);
     }
-    micro_port_mark(3);
+    micro_port_mark(SPEECH_MARK_RECOGNIZER);
 
     /* The window just processed ends at this sample. */
     const uint32_t time = frame * b->stride_samples + b->window_samples;
     speech_detection_t detection;
     const int heard = classify && status == MICRO_OK &&
                       speech_recognizer_update(&sp->recognizer, scores, time, &detection);
-    micro_port_mark(4);
+    micro_port_mark(SPEECH_MARK_DONE);
 
     if (status != MICRO_OK) {
         return status;
     }
     if (b->trace) {
-        put_field("features frame=", frame);
-        put(" hex=");
-        put_hex(row, b->channels);
-        put("\n");
+        micro_put_field("features frame=", frame);
+        micro_put(" hex=");
+        micro_put_hex(row, b->channels);
+        micro_put("\n");
     }
     if (classify) {
         for (uint32_t k = 0; k < b->recognizer.n_labels; ++k) {
@@ -181,22 +142,22 @@ static micro_status_t step(uint32_t frame, const char *name)
         }
         ++sp->scored;
         if (b->trace) {
-            put_field("scores frame=", frame);
-            put(" hex=");
-            put_hex(scores, b->recognizer.n_labels);
-            put("\n");
+            micro_put_field("scores frame=", frame);
+            micro_put(" hex=");
+            micro_put_hex(scores, b->recognizer.n_labels);
+            micro_put("\n");
         }
     }
     if (heard) {
         ++sp->heard;
-        put(name);
-        put(": heard '");
-        put(b->labels[detection.label]);
-        put("' (");
+        micro_put(name);
+        micro_put(": heard '");
+        micro_put(b->labels[detection.label]);
+        micro_put("' (");
         put_centi(average_centi(detection.sum, detection.count));
-        put(") at ");
+        micro_put(") at ");
         put_centi(round_div((int64_t)detection.time * 100, b->sample_rate));
-        put(" s\n");
+        micro_put(" s\n");
     }
     return MICRO_OK;
 }
@@ -206,9 +167,9 @@ static micro_status_t run_stream(const char *name, source_t *source)
     const speech_bundle_t *b = &speech_bundle;
     speech_t *sp = &speech;
     const uint32_t keep = b->window_samples - b->stride_samples;
-    put("stream name=");
-    put(name);
-    put("\n");
+    micro_put("stream name=");
+    micro_put(name);
+    micro_put("\n");
     micro_status_t status = micro_reset(&sp->features); /* forget the noise estimates */
     memset(b->window, 0, b->rows * b->channels);
     memset(sp->totals, 0, sizeof sp->totals);
@@ -228,25 +189,25 @@ static micro_status_t run_stream(const char *name, source_t *source)
         }
     }
     if (status == MICRO_OK && sp->heard == 0) {
-        put(name);
+        micro_put(name);
         if (sp->scored == 0) {
-            put(": heard nothing (too short for the model's window)\n");
+            micro_put(": heard nothing (too short for the model's window)\n");
         } else {
             uint32_t best = 0;
             for (uint32_t k = 1; k < b->recognizer.n_labels; ++k) {
                 best = sp->totals[k] > sp->totals[best] ? k : best;
             }
-            put(": heard nothing (mostly '");
-            put(b->labels[best]);
-            put("', ");
+            micro_put(": heard nothing (mostly '");
+            micro_put(b->labels[best]);
+            micro_put("', ");
             put_centi(average_centi(sp->totals[best], sp->scored));
-            put(" on average)\n");
+            micro_put(" on average)\n");
         }
     }
-    put("end name=");
-    put(name);
-    put_field(" frames=", frame);
-    put("\n");
+    micro_put("end name=");
+    micro_put(name);
+    micro_put_field(" frames=", frame);
+    micro_put("\n");
     return status;
 }
 
@@ -281,18 +242,18 @@ static micro_status_t init(void)
 int main(void)
 {
     const speech_bundle_t *b = &speech_bundle;
-    put("speech board=" MICRO_BOARD);
-    put_field(" features_arena=", b->features_arena_size);
-    put_field(" model_arena=", b->model_arena_size);
-    put_field(" rows=", b->rows);
-    put_field(" channels=", b->channels);
-    put_field(" every=", b->every);
-    put("\n");
+    micro_put("speech board=" MICRO_BOARD);
+    micro_put_field(" features_arena=", b->features_arena_size);
+    micro_put_field(" model_arena=", b->model_arena_size);
+    micro_put_field(" rows=", b->rows);
+    micro_put_field(" channels=", b->channels);
+    micro_put_field(" every=", b->every);
+    micro_put("\n");
     micro_status_t status = init();
     if (status != MICRO_OK) {
-        put("the programs cannot run: ");
-        put(micro_status_str(status));
-        put("\n");
+        micro_put("the programs cannot run: ");
+        micro_put(micro_status_str(status));
+        micro_put("\n");
     }
     for (uint32_t i = 0; status == MICRO_OK && i < b->n_clips; ++i) {
         source_t clip = {&b->clips[i], 0, b->tail_samples, 0};
@@ -309,11 +270,11 @@ int main(void)
         }
     }
     if (status != MICRO_OK) {
-        put("failed: ");
-        put(micro_status_str(status));
-        put("\n");
+        micro_put("failed: ");
+        micro_put(micro_status_str(status));
+        micro_put("\n");
     }
-    put_field("done status=", (uint32_t)status);
-    put("\n");
+    micro_put_field("done status=", (uint32_t)status);
+    micro_put("\n");
     return (int)status;
 }

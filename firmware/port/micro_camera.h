@@ -1,0 +1,25 @@
+/*
+ * A board's camera: frames of 8-bit pixels at the size an image model takes. Optional, like
+ * micro_audio.h: boards/nano33ble/camera.c drives the Tiny Machine Learning Kit's OV7675;
+ * on the emulated boards firmware/classify's stream_camera.c reads frames of pixels the host
+ * streams in (micro_stream.h).
+ */
+#ifndef MICRO_CAMERA_H
+#define MICRO_CAMERA_H
+
+#include <stdint.h>
+
+typedef struct {
+    uint32_t width;    /* pixels a row, as the model's input */
+    uint32_t height;   /* rows */
+    uint32_t channels; /* 1: grayscale (luma), 3: R, G, B interleaved */
+} micro_camera_format_t;
+
+/* Capture frame `index` (0, 1, ...) as width x height x channels pixels into `pixels`,
+ * centre-cropped to the format's aspect ratio and scaled to its size, and write its name
+ * (NUL-terminated, at most name_size bytes): 1 if captured, 0 if there are no more frames,
+ * -1 on an error (the reason is written on the console). A real camera never ends. */
+int micro_camera_frame(uint32_t index, const micro_camera_format_t *format, uint8_t *pixels,
+                       char *name, uint32_t name_size);
+
+#endif

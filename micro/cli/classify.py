@@ -1,0 +1,140 @@
+"""`micro classify`: an image model on pictures, on the host or in firmware.
+
+micro classify photo.jpg --model person_detect.tflite --labels no_person,person
+micro classify a.png b.png --model m.tflite --labels labels.txt --top 3 --json
+micro classify photo.jpg --model m.tflite --labels a,b --board mps2-an386   (QEMU)
+micro classify --model m.tflite --labels a,b --board nano33ble   (the camera; uploads)
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..errors import MicroError
+from ..vision.classify import Classifier, Score, ranked
+from .options import board_option
+from .output import emit_json, out
+
+
+def _range(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(v) for v in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH (e.g. 0,1), got {text!r}") from exc
+    return low, high
+
+
+def _result(name: str, scores: list[Score], top: int, instructions: int | None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "image": name,
+        "top": [{"label": s.label, "score": round(s.score, 6), "raw": s.raw} for s in scores[:top]],
+    }
+    if instructions is not None:
+        result["instructions"] = instructions
+    return result
+
+
+def _format(result: dict[str, Any]) -> str:
+    best = result["top"][0]
+    rest = ", ".join(f"{s['label']} {s['score']:.3f}" for s in result["top"][1:])
+    cost = f" [{result['instructions']:,} instructions]" if "instructions" in result else ""
+    return (
+        f"{result['image']}: {best['label']} ({best['score']:.3f})"
+        + (f"; then {rest}" if rest else "")
+        + cost
+    )
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    if not Path(args.model).is_file():
+        raise MicroError(f"{args.model}: no such model file")
+    classifier = Classifier(args.model, args.labels, args.input_range, args.signed_pixels)
+    if args.board:
+        return _on_board(args, classifier)
+    if not args.images:
+        raise MicroError("give one or more pictures (PNG, JPEG, BMP) to classify")
+    results = [_result(path, classifier.classify(path), args.top, None) for path in args.images]
+    _emit(args, results)
+    return 0
+
+
+def _emit(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
+    if args.json:
+        emit_json(results)
+    else:
+        for result in results:
+            out(_format(result))
+
+
+def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
+    import numpy as np
+
+    from .. import demo_firmware
+    from ..boards import load_board
+    from ..resources import build_root
+    from ..vision import board as classify_board
+    from ..vision.image import load_pixels
+
+    target = load_board(args.board)
+    if target.emulated and not args.images:
+        raise MicroError(f"{target.id} is emulated and has no camera: give pictures to stream in")
+    if args.images and not target.emulated:
+        raise MicroError(f"{target.id} cannot read host files: it classifies its camera's frames")
+    frames = [
+        (path, load_pixels(path, classifier.format, classifier.signed)) for path in args.images
+    ]
+    dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
+    model = Path(args.model).read_bytes()
+    bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
+    built, described = demo_firmware.build_and_describe(bundle)
+    if not args.json:
+        out(described)
+    if not target.emulated:
+        demo_firmware.upload(bundle)
+        out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
+        return 0
+    result = classify_board.run(bundle, built.elf, frames)
+    if result.status != 0 or len(result.frames) != len(frames):
+        raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
+    dtype = np.dtype(classifier.output_details["dtype"])
+    results = [
+        _result(
+            path,
+            ranked(
+                np.frombuffer(frame.scores, dtype), classifier.output_details, classifier.labels
+            ),
+            args.top,
+            frame.instructions,
+        )
+        for (path, _), frame in zip(frames, result.frames, strict=True)
+    ]
+    _emit(args, results)
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "classify", help="an image model on pictures (PNG, JPEG, BMP): the top labels"
+    )
+    p.add_argument("images", nargs="*", metavar="IMAGE", help="pictures to classify")
+    p.add_argument("--model", required=True, help="the image model (.tflite)")
+    p.add_argument("--labels", help="the labels of the scores: a,b,c or a file of one label a line")
+    p.add_argument("--top", type=int, default=3, help="labels to show per picture (default 3)")
+    p.add_argument(
+        "--input-range",
+        type=_range,
+        metavar="LOW,HIGH",
+        help="the real values of pixels 0 and 255 (default: read from the input's "
+        "quantization; needed for float inputs)",
+    )
+    p.add_argument(
+        "--signed-pixels",
+        action="store_true",
+        help="the file's bytes are int8 values, not pixels (TFLM's person_detection test "
+        "pictures are stored so)",
+    )
+    board_option(p, required=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_classify)

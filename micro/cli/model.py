@@ -1,0 +1,176 @@
+"""`micro inspect`, `run`, `plan` and `profile`: a model on the host."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import profile, report
+from ..compiler import CompiledModel, compile_model
+from ..errors import MicroError
+from ..interpreter import Interpreter
+from ..model import Model, load_model
+from .options import arena_option, input_option, model_command, overhead_option
+from .output import array, emit_json, note, out
+
+
+def _compile(args: argparse.Namespace) -> CompiledModel:
+    """The plan the options pick: with --arena the fastest that fits (patched only if it
+    must, within --max-overhead), else the smallest arena without extra instructions."""
+    overhead = args.max_overhead if args.arena is not None else 0.0
+    return compile_model(load_model(args.model), arena_budget=args.arena, max_overhead=overhead)
+
+
+def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
+    plans = {
+        "tensor bound": compile_model(model, overlap=False),
+        "overlapped": compile_model(model),
+        "patched": compile_model(model, max_overhead=args.max_overhead),
+    }
+    instructions = None
+    if args.board:
+        from ..firmware import step_instructions
+
+        instructions = {name: sum(step_instructions(c, args.board)) for name, c in plans.items()}
+    return report.plan_choices(
+        plans["tensor bound"], plans["overlapped"], plans["patched"], instructions
+    )
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    compiled = _compile(args)
+    info = report.summary(compiled)
+    info["plans"] = _choices(args, compiled.model)
+    if args.json:
+        emit_json(info)
+    else:
+        out(report.format_summary(info, args.model))
+        out("")
+        out(report.format_choices(info["plans"], args.board))
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    compiled = _compile(args)
+    data = report.plan_data(compiled)
+    data["plans"] = _choices(args, compiled.model)
+    if args.json:
+        emit_json(data)
+    else:
+        out(report.format_plan(data))
+        out("")
+        out(report.format_choices(data["plans"], args.board))
+    if args.png:
+        from ..plot import draw_plan
+
+        draw_plan(data, args.png)
+        note(f"wrote {args.png}")
+    return 0
+
+
+def _load_inputs(it: Interpreter, paths: Sequence[str], seed: int) -> list[np.ndarray]:
+    details = it.get_input_details()
+    if paths and len(paths) != len(details):
+        raise MicroError(f"the model has {len(details)} inputs; {len(paths)} --input files given")
+    if paths:
+        return [np.load(p, allow_pickle=False) for p in paths]
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for d in details:
+        dtype = np.dtype(d["dtype"])
+        shape = tuple(int(s) for s in d["shape"])
+        if dtype.kind in "iu":
+            info = np.iinfo(dtype)
+            arrays.append(rng.integers(info.min, info.max, shape, endpoint=True, dtype=dtype))
+        else:
+            arrays.append(rng.uniform(-1, 1, shape).astype(dtype))
+    return arrays
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    it = Interpreter(_compile(args), args.arena)
+    inputs = _load_inputs(it, args.input or [], args.seed)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    outputs = [it.get_output(i) for i in range(len(it.get_output_details()))]
+    origin = "from files" if args.input else f"random, seed {args.seed}"
+    out(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; inputs {origin}")
+    for d, y in zip(it.get_output_details(), outputs, strict=True):
+        out(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
+        out(array(y))
+        if d["scale"]:
+            real = (y.astype(np.float64) - d["zero_point"]) * d["scale"]
+            out("  dequantized: " + array(real, precision=4))
+    if args.output:
+        if len(outputs) == 1:
+            np.save(args.output, outputs[0])
+        else:
+            np.savez(args.output, *outputs)
+        note(f"wrote {args.output}")
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    if args.board:
+        from ..boards import load_board
+        from ..firmware import arena_budget, step_counts
+
+        # The plan `micro flash` runs: the fastest that fits the board's RAM.
+        board = load_board(args.board)
+        compiled = compile_model(load_model(args.model), arena_budget=arena_budget(board))
+        insns, cycles = step_counts(compiled, args.board)
+        where = f"board {args.board}"
+        data = profile.build_profile(compiled, insns, "instructions", where, cycles, board.clock_hz)
+    else:
+        compiled = compile_model(load_model(args.model))
+        costs = profile.host_step_times(compiled, runs=args.runs)
+        data = profile.build_profile(compiled, costs, "us", f"host, mean of {args.runs} runs")
+    if args.json:
+        emit_json(data)
+    else:
+        out(profile.format_profile(data))
+    return 0
+
+
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    """inspect and plan: which plan to show, and the plans to compare it with."""
+    arena_option(p, "show the fastest plan that fits; default: the smallest without overhead")
+    overhead_option(p)
+    p.add_argument("--board", help="measure each plan's instructions on this emulated board (QEMU)")
+
+
+def add_commands(sub: Any) -> None:
+    p = model_command(
+        sub, "inspect", "ops, tensors, MACs, weights and the arena a model needs", cmd_inspect
+    )
+    _plan_options(p)
+
+    p = model_command(sub, "run", "run a model on the host in a fixed arena", cmd_run, False)
+    input_option(p, "seeded random")
+    p.add_argument("--output", metavar="NPY", help="write the output(s) (.npy, or .npz if several)")
+    arena_option(p, "default: exactly what the model needs")
+    overhead_option(p)
+    p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
+
+    p = model_command(sub, "plan", "the arena layout over time, as a table and a picture", cmd_plan)
+    p.add_argument(
+        "--png",
+        metavar="FILE",
+        help="also draw the arena over time (.png, .svg or .pdf by the suffix; needs micro[plot])",
+    )
+    _plan_options(p)
+
+    p = model_command(
+        sub,
+        "profile",
+        "time (host) or instructions and estimated cycles (emulated board) per op",
+        cmd_profile,
+    )
+    p.add_argument("--runs", type=int, default=50, help="invokes to average on the host")
+    p.add_argument(
+        "--board", help="count instructions (and estimate cycles) on an emulated board instead"
+    )

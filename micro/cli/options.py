@@ -1,0 +1,59 @@
+"""Arguments several commands share, spelled and explained the same way everywhere."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+
+def model_command(
+    sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], int], json: bool = True
+) -> argparse.ArgumentParser:
+    """A subcommand taking a .tflite file (and --json unless `json` is False)."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    p.add_argument("model", help=".tflite file")
+    if json:
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=func)
+    return p
+
+
+def board_option(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument(
+        "--board",
+        required=required,
+        help="board id, e.g. mps2-an386 or nano33ble (a folder of boards/)",
+    )
+
+
+def input_option(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument(
+        "--input",
+        action="append",
+        metavar="NPY",
+        help=f"input tensor as .npy (repeat per input; default: {default})",
+    )
+
+
+def arena_option(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--arena", type=int, metavar="BYTES", help=f"arena budget ({default})")
+
+
+def overhead_fraction(text: str) -> float:
+    """`--max-overhead` as a fraction: "15%" or "0.15"."""
+    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    if not 0 <= value < 10:
+        raise ValueError(f"--max-overhead {text}: give a fraction like 0.15 or 15%")
+    return value
+
+
+def overhead_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-overhead",
+        type=overhead_fraction,
+        default=0.15,
+        metavar="PCT",
+        help="extra instructions a patched plan (a chain of ops run in strips) may cost for "
+        "a smaller arena, e.g. 15%% (the default)",
+    )

@@ -1,0 +1,105 @@
+"""`micro speech`: the yes/no demo on the host (a .wav file, the microphone, the bundled
+clips) or in firmware on a board (speech_board.py); `micro speech train` retrains it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import MicroError
+from ..speech.bundled import demo_clips, model_path
+from ..speech.pipeline import Listener, heard_nothing
+from ..speech.recognizer import LABELS, Recognizer
+from ..speech.wav import read_wav
+from . import speech_board
+from .output import note, out
+
+
+def train_main(argv: Sequence[str]) -> int:
+    from ..speech import train
+
+    return train.main(list(argv))
+
+
+def _run_clip(listener: Listener, name: str, audio: Any) -> None:
+    heard = listener.run_clip(audio)
+    for d in heard:
+        out(f"{name}: {d}")
+    if not heard:
+        out(f"{name}: {heard_nothing(listener.trace.scores, listener.model.labels)}")
+
+
+def cmd_speech(args: argparse.Namespace) -> int:
+    if sum(bool(x) for x in (args.file, args.listen, args.demo)) != 1:
+        raise MicroError("give exactly one of: a .wav FILE, --listen or --demo")
+    if args.board:
+        return speech_board.cmd_speech_board(args)
+    recognizer = Recognizer(
+        LABELS,
+        window=args.window,
+        threshold=args.threshold,
+        suppression=args.suppression,
+        min_results=1,
+    )
+    listener = Listener(model_path(args.model), args.preprocessor, recognizer)
+    if args.demo:
+        for name, audio in demo_clips():
+            _run_clip(listener, name, audio)
+    elif args.listen:
+        from ..speech.microphone import input_device, listen
+
+        device = input_device()
+        out(f"listening on {device} for {args.seconds:g} s (say 'yes' or 'no'; Ctrl-C stops)")
+        for detection in listen(listener, args.seconds):
+            out(str(detection))
+    else:
+        _run_clip(listener, os.path.basename(args.file), read_wav(args.file))
+    if args.plot:
+        from ..speech.plot import plot_trace
+
+        plot_trace(listener.trace, LABELS, args.plot)
+        note(f"wrote {args.plot}")
+    return 0
+
+
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "speech",
+        help="the yes/no speech demo: a .wav file, the microphone or bundled clips",
+        epilog="Retrain for other words: micro speech train --words WORD,WORD "
+        "(needs pip install 'micro[train]' and Debian's espeak-ng, flite, festival).",
+    )
+    p.add_argument("file", nargs="?", help="a PCM .wav file (any rate, width and channels)")
+    p.add_argument(
+        "--listen",
+        action="store_true",
+        help="listen to the default microphone (needs micro[audio])",
+    )
+    p.add_argument("--seconds", type=float, default=10.0, help="how long --listen listens")
+    p.add_argument("--demo", action="store_true", help="run the bundled demo clips")
+    p.add_argument("--model", help="keyword model .tflite (default: the bundled yes/no model)")
+    p.add_argument("--preprocessor", help="audio preprocessor .tflite (default: micro's own)")
+    p.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="draw the features and scores over time (.png, .svg or .pdf; needs micro[plot])",
+    )
+    p.add_argument("--board", help="run the pipeline in firmware on this board (see boards/)")
+    p.add_argument(
+        "--every",
+        type=int,
+        help="with --board: run the model every N steps of 20 ms (default: every step on an "
+        "emulated board; on a real one, as often as real time allows, measured on the "
+        "emulated twin)",
+    )
+    p.add_argument("--threshold", type=float, default=0.8, help="averaged score to report")
+    p.add_argument("--window", type=float, default=0.5, help="seconds of scores averaged")
+    p.add_argument(
+        "--suppression",
+        type=float,
+        default=1.0,
+        help="seconds after a report in which nothing more is reported",
+    )
+    p.set_defaults(func=cmd_speech)

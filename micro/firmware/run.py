@@ -1,0 +1,161 @@
+"""Running an emulated board's firmware on QEMU, counting instructions and estimating
+cycles (the core's TRM timings, zero-wait-state memory) between the firmware's markers
+(firmware/qemu/insncount.c), and reading the runner's console.
+
+The runner (firmware/runner/src/runner.c) prints one line per fact:
+    init status=<n> msg=<text>
+    output set=<s> index=<i> hex=<bytes>
+    invoke set=<s> [cycles=<n>]
+and marks (begin, end) of each inference, then, for the profile pass, begin, (step begin,
+step end) per step, end.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..boards import Board
+from ..errors import FirmwareError
+from .build import symbols
+from .toolchain import require_plugin, require_tool
+
+MARK_INVOKE = 2  # markers per inference (begin, end)
+
+
+@dataclass
+class Emulation:
+    """What QEMU gave back: exit status, console (semihosting) and the marker counts."""
+
+    status: int
+    console: str
+    log: str
+    marks: list[int]  # instructions executed before each mark
+    mark_cycles: list[int] = field(default_factory=list)  # estimated cycles, likewise
+
+
+@dataclass
+class Run:
+    status: int  # the firmware's exit status (0: every step ran)
+    init_status: int
+    init_message: str
+    outputs: dict[tuple[int, int], bytes]  # (input set, output index) -> bytes
+    instructions: list[int] = field(default_factory=list)  # per input set, one inference
+    step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
+    cycles: list[int] = field(default_factory=list)  # the board's own cycle counter
+    marks: list[int] = field(default_factory=list)
+    # The plugin's cycle estimate (zero-wait-state memory), like the instruction counts.
+    estimated_cycles: list[int] = field(default_factory=list)
+    step_estimated_cycles: list[int] = field(default_factory=list)
+    log: str = ""
+
+
+def emulate(
+    elf: Path, board: Board, count: bool = True, timeout: float = 300, args: Sequence[str] = ()
+) -> Emulation:
+    """Run `elf` on the board's QEMU machine; with `count`, the instructions before each
+    call of micro_port_mark. `args` become the semihosting command line (SYS_GET_CMDLINE)."""
+    if board.qemu_machine is None:
+        raise FirmwareError(f"{board.id} is a real board; it cannot run on QEMU")
+    cmd = [
+        require_tool("qemu-system-arm"),
+        *("-machine", board.qemu_machine, "-nographic", "-monitor", "none", "-serial", "null"),
+        "-semihosting-config",
+        ",".join(["enable=on,target=native,arg=firmware", *(f"arg={_qemu_arg(a)}" for a in args)]),
+        *("-kernel", str(elf)),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = Path(tmp) / "counts.txt"
+        if count:
+            plugin = require_plugin()
+            mark = symbols(elf).get("micro_port_mark")
+            if mark is None:
+                raise FirmwareError(f"{elf} has no micro_port_mark: not micro's firmware")
+            core = plugin_core(board)
+            cmd += ["-plugin", f"{plugin},mark={mark:#x},out={counts},core={core}"]
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise FirmwareError(f"{elf} did not finish on QEMU within {timeout:.0f} s") from exc
+        marks = []  # "mark <instructions> <estimated cycles>"
+        if count and counts.is_file():
+            marks = [
+                (int(line.split()[1]), int(line.split()[2]))
+                for line in counts.read_text().splitlines()
+                if line.startswith("mark ")
+            ]
+    # QEMU prints the semihosting console on its stderr.
+    log = proc.stdout + proc.stderr
+    return Emulation(
+        proc.returncode, proc.stderr, log, [n for n, _ in marks], [c for _, c in marks]
+    )
+
+
+def plugin_core(board: Board) -> str:
+    """The plugin's cycle model for a board's core: m3, m4 or m7."""
+    cpu = str(board.manifest["build"]["cpu"]).removeprefix("cortex-")
+    if cpu not in ("m3", "m4", "m7"):
+        raise FirmwareError(f"{board.id}: no cycle model for {cpu} (the plugin has m3, m4, m7)")
+    return cpu
+
+
+def run_qemu(
+    elf: Path, board: Board, count: bool = True, timeout: float = 300, args: Sequence[str] = ()
+) -> Run:
+    """Run the runner's firmware and read its outputs and instruction counts."""
+    emulation = emulate(elf, board, count, timeout, args)
+    result = parse_console(emulation.console, emulation.status)
+    result.log = emulation.log
+    if count:
+        result.marks = emulation.marks
+        result.instructions, result.step_instructions = _attribute(result, emulation.marks)
+        result.estimated_cycles, result.step_estimated_cycles = _attribute(
+            result, emulation.mark_cycles
+        )
+    return result
+
+
+def _qemu_arg(arg: str) -> str:
+    """An argument for -semihosting-config: QEMU splits options at commas (doubled ones
+    escape), and the guest splits its command line at spaces."""
+    if " " in arg:
+        raise FirmwareError(f"a semihosting argument cannot hold a space: {arg!r}")
+    return arg.replace(",", ",,")
+
+
+FIELD_RE = re.compile(r"(\w+)=(\S*)")
+
+
+def parse_console(text: str, returncode: int) -> Run:
+    run = Run(returncode, -1, "", {})
+    for line in text.splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind == "init":
+            run.init_status = int(FIELD_RE.findall(rest)[0][1])
+            run.init_message = rest.partition(" msg=")[2]
+        elif kind == "output":
+            f = dict(FIELD_RE.findall(rest))
+            run.outputs[(int(f["set"]), int(f["index"]))] = bytes.fromhex(f["hex"])
+        elif kind == "invoke":
+            f = dict(FIELD_RE.findall(rest))
+            if "cycles" in f:
+                run.cycles.append(int(f["cycles"]))
+    return run
+
+
+def _attribute(run: Run, marks: list[int]) -> tuple[list[int], list[int]]:
+    """Per input set and per step costs from a counter read at each mark. Marks come in
+    runner order: (begin, end) per input set, then the profile pass: begin, (step begin,
+    step end) per step, end."""
+    n_sets = len({s for s, _ in run.outputs}) if run.outputs else 0
+    plain = marks[: MARK_INVOKE * n_sets]
+    per_set = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
+    prof = marks[MARK_INVOKE * n_sets :]
+    steps = prof[1:-1] if len(prof) >= 2 else []
+    return per_set, [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]

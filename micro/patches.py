@@ -1,0 +1,236 @@
+"""Patch-based execution: run a chain of spatial steps strip by strip so the large tensors
+between them never exist whole.
+
+Algorithm:
+  1. A chain is a run of consecutive steps (conv, depthwise conv, pools; batch 1), each
+     reading only the previous one's output, which nothing else reads.
+  2. The chain's last output is cut into strips of `rows` rows. Walking the chain backwards,
+     a strip of output rows [a, b) needs input rows [a*s - pad, (b-1)*s - pad + reach],
+     clipped to the image: the receptive field, whose halo rows are recomputed per strip.
+  3. Each strip becomes one step per chain op, with the same params but the strip's heights
+     and a top padding that lines its rows up with the original windows, so every output
+     row is computed exactly as before. The chain's input and output are read and written
+     in place (row ranges of the whole tensors); the tensors between live in strip buffers
+     sized for the tallest strip.
+  4. The compiler tries every chain of up to MAX_CHAIN steps and every strip height whose
+     strips start on aligned arena offsets, and keeps the smallest arena whose estimated
+     extra instructions stay under the user's limit (extra MACs from the halos, plus a
+     fixed cost per added step; a conservative estimate, since strips keep their im2col
+     scratch). With an arena budget: the cheapest that fits, unpatched if that fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from ._ffi import lib
+from .model import Tensor
+from .ops.base import Operand, StepInfo
+
+
+class Compiler(Protocol):
+    """What patching needs of micro.compiler.Compiler (which imports this module)."""
+
+    steps: list[StepInfo]
+
+    @property
+    def outputs(self) -> Sequence[int]: ...
+    def root(self, index: int) -> int: ...
+    def tensor(self, index: int) -> Tensor: ...
+    def floor_arena(self) -> int: ...
+
+
+# Instructions a step costs besides its MACs (call, params, loop setup), in MAC units.
+STEP_COST_MACS = 500
+# Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
+# halos that grow with every step.
+MAX_CHAIN = 6
+ARENA_ALIGN = int(lib.MICRO_ARENA_ALIGN)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where a spatial kernel keeps its row geometry: params keys and arena operands."""
+
+    in_h: str
+    out_h: str
+    pad: str
+    stride: str
+    filter_h: str
+    dilation: str | None
+    inp: int
+    out: int
+
+
+_CONV = Rows("input_height", "output_height", "pad_top", "stride_height", "filter_height",
+             "dilation_height", 0, 6)  # fmt: skip
+_POOL = Rows("input_h", "output_h", "pad_h", "stride_h", "filter_h", None, 0, 1)
+SPATIAL = {
+    "conv_s8": _CONV,
+    "depthwise_conv_s8": replace(_CONV, out=5),
+    "average_pool_s8": _POOL,
+    "max_pool_s8": _POOL,
+}
+
+
+@dataclass(frozen=True)
+class Patching:
+    """Steps [first, last] of the compiled model run in strips of `rows` output rows."""
+
+    first: int
+    last: int
+    rows: int
+
+
+def _geometry(step: StepInfo) -> Rows | None:
+    g = SPATIAL.get(step.kernel)
+    if g is None or step.params.get("batches", 1) != 1:
+        return None
+    return g
+
+
+def needed_rows(step: StepInfo, a: int, b: int) -> tuple[int, int]:
+    """Input rows [lo, hi) that output rows [a, b) of a spatial step read."""
+    g = SPATIAL[step.kernel]
+    p = step.params
+    dilation = p[g.dilation] if g.dilation else 1
+    lo = a * p[g.stride] - p[g.pad]
+    hi = (b - 1) * p[g.stride] - p[g.pad] + (p[g.filter_h] - 1) * dilation + 1
+    return max(lo, 0), min(max(hi, 0), p[g.in_h])
+
+
+def chains(steps: list[StepInfo], readers: dict[int, int]) -> list[tuple[int, int]]:
+    """Every run (first, last) of at least two spatial steps, each reading the previous
+    one's output tensor, read by no other step (`readers`: root tensor -> steps reading it,
+    model outputs counted)."""
+    runs = []
+    for first in range(len(steps)):
+        if _geometry(steps[first]) is None:
+            continue
+        last = first
+        while last + 1 < len(steps) and last + 1 - first < MAX_CHAIN:
+            g, h = _geometry(steps[last]), _geometry(steps[last + 1])
+            if g is None or h is None:
+                break
+            link = steps[last].operands[g.out].tensor
+            if steps[last + 1].operands[h.inp].tensor != link or readers.get(link, 0) != 1:
+                break
+            last += 1
+            runs.append((first, last))
+    return runs
+
+
+def split(
+    steps: list[StepInfo], patching: Patching, in_row: int, row_bytes: list[int]
+) -> list[StepInfo]:
+    """The steps with the chain replaced by its strips. `in_row`: bytes of one row of the
+    chain's input; `row_bytes[k]`: of one row of chain step k's output."""
+    chain = steps[patching.first : patching.last + 1]
+    last_g = SPATIAL[chain[-1].kernel]
+    height = chain[-1].params[last_g.out_h]
+    strips = []
+    for a in range(0, height, patching.rows):
+        spans = [(a, min(a + patching.rows, height))]
+        for step in reversed(chain[1:]):
+            spans.append(needed_rows(step, *spans[-1]))
+        spans.reverse()  # spans[k]: output rows of chain step k in this strip
+        for k, step in enumerate(chain):
+            strips.append(_strip_step(step, k, len(chain), spans, in_row, row_bytes))
+    return [*steps[: patching.first], *strips, *steps[patching.last + 1 :]]
+
+
+def _strip_step(
+    step: StepInfo,
+    k: int,
+    n: int,
+    spans: list[tuple[int, int]],
+    in_row: int,
+    row_bytes: list[int],
+) -> StepInfo:
+    g = SPATIAL[step.kernel]
+    a, b = spans[k]
+    lo, hi = needed_rows(step, a, b)
+    params = dict(step.params)
+    params[g.in_h], params[g.out_h] = hi - lo, b - a
+    params[g.pad] = step.params[g.pad] + lo - a * step.params[g.stride]
+    # A strip keeps its kernel's fast path: optional scratch (a few hundred bytes of im2col
+    # rows) becomes required, or the per-MAC cost could double where the savings are.
+    operands = [replace(o, optional=False) if o.kind == "scratch" else o for o in step.operands]
+    x, y = operands[g.inp], operands[g.out]
+    if k == 0:  # rows of the chain's input tensor
+        operands[g.inp] = replace(x, offset=lo * in_row, size=(hi - lo) * in_row)
+    else:  # the previous step's strip buffer holds exactly rows [lo, hi)
+        operands[g.inp] = Operand("strip", tensor=x.tensor, size=(hi - lo) * row_bytes[k - 1])
+    if k == n - 1:
+        operands[g.out] = replace(y, offset=a * row_bytes[k], size=(b - a) * row_bytes[k])
+    else:
+        operands[g.out] = Operand("strip", tensor=y.tensor, size=(b - a) * row_bytes[k])
+    macs = step.macs * (b - a) // max(step.params[g.out_h], 1)
+    return replace(step, params=params, operands=operands, macs=macs)
+
+
+def overhead(original: list[StepInfo], patched: list[StepInfo]) -> float:
+    """Estimated extra instructions of `patched` over `original`, as a fraction."""
+    base = sum(s.macs for s in original) + STEP_COST_MACS * len(original)
+    cost = sum(s.macs for s in patched) + STEP_COST_MACS * len(patched)
+    return (cost - base) / max(base, 1)
+
+
+def _heights(height: int) -> list[int]:
+    """Strip heights to try, tallest (cheapest) first."""
+    return sorted({h for h in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32) if h < height}, reverse=True)
+
+
+def candidates(compiler: Compiler) -> Iterator[tuple[Patching, list[StepInfo], float]]:
+    """Every chain and strip height, with its steps and estimated overhead."""
+    steps = compiler.steps
+    readers: dict[int, int] = {}
+    for step in steps:
+        for t in {compiler.root(o.tensor) for o in step.operands if o.kind == "tensor"}:
+            readers[t] = readers.get(t, 0) + 1
+    for t in compiler.outputs:
+        readers[compiler.root(t)] = readers.get(compiler.root(t), 0) + 1
+    links = {t: n - 1 for t, n in readers.items()}  # a link is read once besides its producer
+    for first, last in chains(steps, links):
+        chain = steps[first : last + 1]
+        geometry = [SPATIAL[s.kernel] for s in chain]
+        outs = [
+            compiler.tensor(s.operands[g.out].tensor) for s, g in zip(chain, geometry, strict=True)
+        ]
+        x = compiler.tensor(chain[0].operands[geometry[0].inp].tensor)
+        in_row = x.nbytes // chain[0].params[geometry[0].in_h]
+        row_bytes = [
+            t.nbytes // s.params[g.out_h] for t, s, g in zip(outs, chain, geometry, strict=True)
+        ]
+        if in_row % ARENA_ALIGN:  # a strip's first input row must be an aligned arena offset
+            continue
+        for rows in _heights(chain[-1].params[geometry[-1].out_h]):
+            if rows * row_bytes[-1] % ARENA_ALIGN:
+                continue
+            patching = Patching(first, last, rows)
+            patched = split(steps, patching, in_row, row_bytes)
+            yield patching, patched, overhead(steps, patched)
+
+
+def choose(compiler: Compiler, budget: int | None, max_overhead: float) -> list[StepInfo]:
+    """The steps to run: unchanged, or with one chain in strips (see the module doc)."""
+
+    def rank(arena: int, cost: float) -> tuple[int, float, float]:
+        # What fits the budget, fewest extra instructions first; else the smallest arena.
+        if budget is not None and arena <= budget:
+            return (0, cost, arena)
+        return (1, arena, cost)
+
+    original = compiler.steps
+    best = (rank(compiler.floor_arena(), 0.0), original)
+    for _, patched, cost in candidates(compiler):
+        if cost > max_overhead or (best[0][0] == 0 and best[0][1] == 0.0):
+            continue
+        compiler.steps = patched
+        arena = compiler.floor_arena()
+        compiler.steps = original
+        if rank(arena, cost) < best[0]:
+            best = (rank(arena, cost), patched)
+    return best[1]

@@ -1,0 +1,125 @@
+"""The model card: what a trained keyword model was made from and how it does on real speech.
+
+Written next to the model as ``<model>.json``; the exact recorded files it was trained on
+go to ``<model>.files.txt`` (one ``<folder>/<file>`` a line, then the noise files).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import corpus, evaluate
+from .network import predict_int8
+from .realdata import RealSet
+
+#: The recorded data sets the project knows, for the card's credits.
+SPEECH_COMMANDS = {
+    "name": "Speech Commands v0.02, test partition (Warden 2018)",
+    "licence": "CC BY 4.0",
+    "source": "github.com/thegtagamer/PICO-tinyML-benchmark, MLTK_keyworkSpotting/dataset/",
+    "commit": "c66f6b0d78fe9218f6de9d07189691cfae077bee",
+}
+NOISE_SOURCES = {
+    "felixchenfy": {
+        "source": "github.com/felixchenfy/Speech-Commands-Classification-by-LSTM-PyTorch "
+        "data/noises/ (the author's own recordings only)",
+        "commit": "173ef9c09198572ee42628e5351abc43fa506030",
+        "licence": "MIT",
+    },
+    "ibm": {
+        "source": "github.com/IBM/MAX-Audio-Classifier samples/ (freesound.org recordings)",
+        "commit": "3c308abcb04e1523e668ebaf76ca55898cd97d28",
+        "licence": "per file CC0 or CC BY, authors in the repository's samples/README.md",
+    },
+}
+
+
+def accuracy_report(scores: np.ndarray, y: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """Per-class accuracy and the confusion matrix of one-second clips (argmax)."""
+    pred = scores.argmax(axis=1)
+    per_class = {
+        name: {
+            "clips": int((y == i).sum()),
+            "accuracy": round(float((pred[y == i] == i).mean()), 4),
+        }
+        for i, name in enumerate(labels)
+        if (y == i).any()
+    }
+    confusion = np.zeros((len(labels), len(labels)), int)
+    np.add.at(confusion, (y, pred), 1)
+    return {
+        "accuracy": round(float((pred == y).mean()), 4) if len(y) else None,
+        "per_class": per_class,
+        "confusion": {"rows_true_cols_predicted": list(labels), "counts": confusion.tolist()},
+    }
+
+
+def on_real_speech(
+    model: bytes, labels: Sequence[str], real: RealSet, seed: int = 0
+) -> dict[str, Any]:
+    """The validation speakers: clips classified, the demo's table, false alarms per hour
+    over their other words (one after another) on a bed of the validation noise."""
+    scores = predict_int8(model, real.x_val)
+    rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
+    pairs = zip(real.val_audio, real.val_words, strict=True)
+    others = [a for a, w in pairs if w and w not in labels]
+    noises = corpus.load_noise([Path(p) for p in real.noise_val])
+    stream = evaluate.long_stream(np.random.default_rng(seed), others, noises)
+    alarms, hours = evaluate.false_alarms(model, labels, stream)
+    return {
+        "clips": accuracy_report(scores, real.y_val, labels),
+        "demo": {k: r.as_dict() for k, r in rows.items()},
+        "false_alarms": {
+            "count": alarms,
+            "minutes": round(hours * 60, 2),
+            "per_hour": round(alarms / hours, 2) if hours else None,
+        },
+    }
+
+
+def write(
+    out: Path,
+    report: dict[str, Any],
+    real: RealSet | None,
+) -> None:
+    """``out.json`` (the card) and ``out.files.txt`` (the recorded training files)."""
+    report = {"model": out.name, "date": datetime.date.today().isoformat(), **report}
+    out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
+    if real is not None:
+        lines = [*real.files_train, *(f"noise: {Path(p).name}" for p in real.noise_train)]
+        out.with_suffix(".files.txt").write_text("\n".join(lines) + "\n")
+
+
+def sources(
+    real: RealSet | None, data: Path | None, words: Sequence[str], synthetic: bool = True
+) -> dict[str, Any]:
+    """Where each keyword's training speech came from, and the recorded sets' credits."""
+    recorded = {w for w in words if real is not None and real.counts.get(w)}
+    kinds = {(True, True): "recorded + synthetic", (True, False): "recorded only"}
+    kinds.update({(False, True): "synthetic only", (False, False): "none"})
+    per_word = {w: kinds[w in recorded, synthetic] for w in words}
+    info: dict[str, Any] = {"keywords": per_word}
+    if real is not None and data is not None:
+        info["speech_commands"] = {
+            **SPEECH_COMMANDS,
+            "train_files": len(real.files_train),
+            "validation_files": len(real.files_val),
+            "train_speakers": len(_speakers(real.files_train)),
+            "validation_speakers": len(_speakers(real.files_val)),
+        }
+        info["noise"] = {
+            "train_files": [Path(p).name for p in real.noise_train],
+            "validation_files": [Path(p).name for p in real.noise_val],
+            "sources": NOISE_SOURCES,
+        }
+    return info
+
+
+def _speakers(names: Sequence[str]) -> set[str]:
+    return {Path(n).name.split("_nohash_")[0][-8:] for n in names}

@@ -1,0 +1,163 @@
+"""Recorded speech for training: a folder in the Speech Commands layout, minus reserved speakers.
+
+    DIR/<word>/<speaker>_nohash_<n>.wav          one folder per word
+    DIR/_unknown_/<word>_<speaker>_nohash_<n>.wav[.wav]   (the test partition's mixed folder)
+
+The rules the training code enforces (and tests check):
+
+- a file whose name holds a reserved speaker's hash is never used, whatever its folder;
+- Speech Commands' ``_background_noise_`` and ``_silence_`` folders are never read;
+- TFLM's ``yes_1000ms.wav`` and ``no_1000ms.wav`` are test clips, never training data;
+- the pool is split into train and validation by *speaker* (a hash of the speaker id), so no
+  voice is on both sides.
+
+Noise recordings (any folder of .wav files) are split the same way, by file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .wav import AudioError, read_wav
+
+log = logging.getLogger(__name__)
+
+#: Folders that hold no training speech (Speech Commands' noise and its silence clips).
+RESERVED_FOLDERS = frozenset({"_background_noise_", "_silence_"})
+#: TFLM's micro_speech test clips: evaluation only.
+TEST_ONLY_FILES = frozenset({"yes_1000ms.wav", "no_1000ms.wav"})
+
+_NAME = re.compile(
+    r"^(?:(?P<word>[a-z]+)_)?(?P<speaker>[0-9a-f]{8})_nohash_(?P<n>\d+)\.wav(?:\.wav)?$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class Clip:
+    """One recording: its word, its speaker's hash and its path."""
+
+    word: str
+    speaker: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The path relative to the data set's folder (how the training list names it)."""
+        return f"{self.path.parent.name}/{self.path.name}"
+
+
+def read_reserved(path: str | os.PathLike[str]) -> frozenset[str]:
+    """Speaker hashes from a text file: one per line, ``#`` starts a comment."""
+    hashes = set()
+    for line in Path(path).read_text().splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text:
+            hashes.add(text.lower())
+    return frozenset(hashes)
+
+
+def is_reserved(file_name: str, reserved: Iterable[str]) -> bool:
+    """The rule as the issue states it: the file's name holds a reserved hash."""
+    lowered = file_name.lower()
+    return lowered in TEST_ONLY_FILES or any(h in lowered for h in reserved)
+
+
+def scan(root: str | os.PathLike[str], reserved: Iterable[str] = ()) -> list[Clip]:
+    """Every usable clip under ``root`` (sorted), reserved speakers and folders left out."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such folder (expected DIR/<word>/<file>.wav)")
+    reserved = frozenset(reserved)
+    clips, dropped = [], 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name in RESERVED_FOLDERS:
+            continue
+        for path in sorted(folder.iterdir()):
+            match = _NAME.match(path.name)
+            if match is None:
+                continue
+            if is_reserved(path.name, reserved):
+                dropped += 1
+                continue
+            word = match["word"] or folder.name
+            if folder.name.startswith("_") and not match["word"]:
+                continue  # a mixed folder's file that does not say its word
+            clips.append(Clip(word, match["speaker"], path))
+    log.info("%s: %d clips, %d of reserved speakers left out", root, len(clips), dropped)
+    return clips
+
+
+def _fraction(key: str, salt: str) -> float:
+    digest = hashlib.sha1(f"{salt}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def is_validation(speaker: str, fraction: float, salt: str = "micro-speech") -> bool:
+    """Whether a speaker (or a noise file) belongs to the validation side: a pure function of
+    its name, so the split never moves when files are added."""
+    return _fraction(speaker, salt) < fraction
+
+
+def split(clips: Sequence[Clip], fraction: float) -> tuple[list[Clip], list[Clip]]:
+    """(train, validation) by speaker."""
+    train = [c for c in clips if not is_validation(c.speaker, fraction)]
+    validation = [c for c in clips if is_validation(c.speaker, fraction)]
+    return train, validation
+
+
+def load(clips: Sequence[Clip], seconds: float = 1.0) -> list[np.ndarray]:
+    """The clips' audio (16 kHz int16), each padded or cut to ``seconds``; an unreadable file
+    is skipped with a warning (and its slot holds silence)."""
+    n = round(seconds * 16000)
+    out = []
+    for clip in clips:
+        audio = np.zeros(n, np.int16)
+        try:
+            samples = read_wav(clip.path)[:n]
+            audio[: len(samples)] = samples
+        except AudioError as exc:
+            log.warning("skipped %s", exc)
+        out.append(audio)
+    return out
+
+
+def noise_files(root: str | os.PathLike[str]) -> list[Path]:
+    """The .wav files under ``root`` (any depth), sorted; none if it is absent."""
+    root = Path(root)
+    return sorted(root.rglob("*.wav")) if root.is_dir() else []
+
+
+def load_noise(paths: Sequence[Path], min_seconds: float = 1.0) -> list[np.ndarray]:
+    """Readable noise recordings of at least ``min_seconds`` (16 kHz int16)."""
+    out = []
+    for path in paths:
+        try:
+            audio = read_wav(path)
+        except AudioError as exc:
+            log.warning("skipped noise %s", exc)
+            continue
+        if len(audio) >= min_seconds * 16000:
+            out.append(audio)
+    return out
+
+
+def reserved_only(root: str | os.PathLike[str], reserved: Iterable[str]) -> list[Clip]:
+    """The clips of reserved speakers only: for the final held-out evaluation, never for
+    training, validation or tuning."""
+    reserved = frozenset(reserved)
+    every = scan(root)
+    return [c for c in every if any(h in c.path.name.lower() for h in reserved)]
+
+
+def silence_folder(root: str | os.PathLike[str]) -> list[Path]:
+    """Speech Commands' ``_silence_`` clips (evaluation only)."""
+    folder = Path(root) / "_silence_"
+    return sorted(folder.glob("*.wav")) if folder.is_dir() else []

@@ -1,0 +1,180 @@
+"""How a keyword model does on recorded speech, measured as the demo uses it.
+
+- ``heard``: each clip through ``micro speech FILE``'s pipeline (the streaming front end,
+  the model on every 20 ms step, the recognizer with the command's defaults, a silent tail);
+  a keyword counts when exactly that word is reported, any other clip when no command is.
+- ``false_alarms``: the same pipeline run over a long stream of non-keyword speech and noise;
+  every command it reports is a false alarm.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .pipeline import Listener
+from .recognizer import Recognizer
+
+log = logging.getLogger(__name__)
+
+# ``micro speech`` defaults (cli.py): 0.5 s averaged, threshold 0.8, 1 s suppression.
+WINDOW, THRESHOLD, SUPPRESSION, TAIL_SECONDS = 0.5, 0.8, 1.0, 0.5
+
+
+def listener(model: bytes, labels: Sequence[str]) -> Listener:
+    recognizer = Recognizer(
+        tuple(labels),
+        window=WINDOW,
+        threshold=THRESHOLD,
+        suppression=SUPPRESSION,
+        min_results=1,
+    )
+    return Listener(model, recognizer=recognizer, labels=tuple(labels))
+
+
+def heard(model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray]) -> list[list[str]]:
+    """The commands reported for each clip (int16, 16 kHz), a silent tail appended."""
+    run = listener(model, labels)
+    tail = np.zeros(round(TAIL_SECONDS * 16000), np.int16)
+    out = []
+    for clip in clips:
+        run.reset()
+        out.append([d.label for d in run.push(np.concatenate([clip, tail]))])
+    return out
+
+
+@dataclass
+class Row:
+    """One class of clips: how many, and how many the demo got right."""
+
+    name: str
+    right: int
+    total: int
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else float("nan")
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"right": self.right, "total": self.total, "rate": round(self.rate, 4)}
+
+
+def table(
+    model: bytes, labels: Sequence[str], words: Sequence[str], clips: Sequence[np.ndarray]
+) -> dict[str, Row]:
+    """Per keyword: clips of it heard as it alone; ``other words``: clips of any other word
+    with no command; ``silence`` (word ""): no command."""
+    keywords = list(labels[2:])
+    results = heard(model, labels, clips)
+    rows = {k: Row(k, 0, 0) for k in keywords}
+    rows["other words"] = Row("other words", 0, 0)
+    rows["silence"] = Row("silence", 0, 0)
+    for word, got in zip(words, results, strict=True):
+        key = word if word in keywords else "silence" if word == "" else "other words"
+        row = rows[key]
+        row.total += 1
+        row.right += got == [word] if word in keywords else not got
+    return {k: r for k, r in rows.items() if r.total}
+
+
+def long_stream(
+    rng: np.random.Generator,
+    clips: Sequence[np.ndarray],
+    noises: Sequence[np.ndarray],
+    noise_db: float = -15.0,
+) -> np.ndarray:
+    """Clips one after another with 0.2..1.5 s gaps, over a bed of the noises (one after
+    another) ``noise_db`` below the speech's typical peak level (int16)."""
+    pieces = []
+    for clip in clips:
+        pieces.append(np.asarray(clip, np.float64))
+        pieces.append(np.zeros(int(rng.uniform(0.2, 1.5) * 16000)))
+    speech = np.concatenate(pieces) if pieces else np.zeros(16000)
+    if noises:
+        bed = np.concatenate([np.asarray(n, np.float64) for n in noises])
+        bed = np.tile(bed, len(speech) // len(bed) + 1)[: len(speech)]
+        peak = np.median([np.max(np.abs(c)) for c in clips]) if clips else 3000.0
+        rms = np.sqrt(np.mean(bed**2)) + 1e-9
+        speech = speech + bed / rms * peak * 10.0 ** (noise_db / 20.0)
+    out: np.ndarray = np.clip(np.round(speech), -32768, 32767).astype(np.int16)
+    return out
+
+
+def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tuple[int, float]:
+    """(commands reported, hours of audio) over ``stream``."""
+    run = listener(model, labels)
+    detections = run.push(stream)
+    for d in detections:
+        log.debug("false alarm: %s", d)
+    return len(detections), len(stream) / 16000 / 3600
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`micro speech evaluate`: a model on recorded speakers, as the demo hears them."""
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    from . import corpus
+    from .recognizer import LABELS
+
+    p = argparse.ArgumentParser(prog="micro speech evaluate", description=main.__doc__)
+    p.add_argument("--model", required=True, help="keyword model .tflite (labels as the demo's)")
+    p.add_argument("--data", required=True, help="recorded speech, Speech Commands layout")
+    p.add_argument("--reserved", required=True, help="the reserved speakers' hashes")
+    p.add_argument(
+        "--speakers",
+        choices=("reserved", "validation"),
+        default="reserved",
+        help="the reserved speakers (held out: report, never tune) or the validation ones",
+    )
+    p.add_argument("--validation-fraction", type=float, default=0.3)
+    p.add_argument(
+        "--noise",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="recorded noise folders (with --speakers validation: their validation files)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    args = p.parse_args(argv)
+    reserved = corpus.read_reserved(args.reserved)
+    if args.speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
+        clips = corpus.reserved_only(args.data, reserved)
+        silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(args.data)])
+    else:  # the validation side of the recorded noise, cut into one-second pieces
+        clips = corpus.split(corpus.scan(args.data, reserved), args.validation_fraction)[1]
+        paths = [p for d in args.noise for p in corpus.noise_files(d)]
+        noise = corpus.load_noise(
+            [p for p in paths if corpus.is_validation(p.stem, args.validation_fraction)]
+        )
+        silence = [n[i : i + 16000] for n in noise for i in range(0, len(n) - 15999, 16000)]
+    audio = corpus.load(clips) + silence
+    words = [c.word for c in clips] + [""] * len(silence)
+    model = Path(args.model).read_bytes()
+    rows = table(model, LABELS, words, audio)
+    others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
+    stream = long_stream(np.random.default_rng(0), others, silence)
+    alarms, hours = false_alarms(model, LABELS, stream)
+    result = {
+        "speakers": args.speakers,
+        "count": len({c.speaker for c in clips}),
+        "demo": {k: r.as_dict() for k, r in rows.items()},
+        "false_alarms": {"count": alarms, "minutes": round(hours * 60, 2)},
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        return 0
+    lines = [f"{result['count']} {args.speakers} speakers, as `micro speech FILE` hears them:"]
+    lines += [f"  {k:<12} {r.right}/{r.total} ({r.rate:.1%})" for k, r in rows.items()]
+    per_hour = alarms / hours if hours else 0.0
+    lines.append(
+        f"  false alarms {alarms} in {hours * 60:.1f} min of other words on recorded "
+        f"noise ({per_hour:.1f} per hour)"
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,203 @@
+"""Training and validation examples from recorded speech and noise (see ``corpus``).
+
+Train side (augmented copies): each keyword clip is shifted in time, made quiet or loud,
+sometimes put in a room or through a cheap microphone, and mixed with a recorded noise
+(or a synthetic one) at a random SNR; other words are the *unknown* class; one-second
+noise excerpts at random levels join the *silence* class. Validation side: the validation
+speakers' clips as recorded, and excerpts of the validation noise files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import corpus, synth
+
+Features = Callable[[np.ndarray], np.ndarray]
+CLIP = synth.CLIP_SAMPLES
+VERSION = 1  # bump when augmentation changes
+
+
+@dataclass
+class RealConfig:
+    data: Path | None
+    reserved: frozenset[str]
+    noise: tuple[Path, ...] = ()
+    validation_fraction: float = 0.3
+    keyword_copies: int = 16
+    unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
+    silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
+    seed: int = 4321
+
+
+@dataclass
+class RealSet:
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    val_words: list[str]  # the word of each validation example ("" for silence)
+    val_audio: np.ndarray  # int16 [N, 16000]: the validation examples as heard
+    files_train: list[str] = field(default_factory=list)
+    files_val: list[str] = field(default_factory=list)
+    noise_train: list[str] = field(default_factory=list)
+    noise_val: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def excerpt(rng: np.random.Generator, noise: np.ndarray, n: int = CLIP) -> np.ndarray:
+    """A random ``n``-sample piece of a recording (float), looped if it is shorter."""
+    if len(noise) < n:
+        noise = np.tile(noise, n // len(noise) + 1)
+    start = int(rng.integers(0, len(noise) - n + 1))
+    return noise[start : start + n].astype(np.float64)
+
+
+def mix_noise(
+    rng: np.random.Generator, clip: np.ndarray, noises: Sequence[np.ndarray], snr_db: float
+) -> np.ndarray:
+    """Add a recorded noise (a synthetic one when there is none) at ``snr_db`` below the
+    clip's loudest 100 ms."""
+    x = np.asarray(clip, dtype=np.float64)
+    blocks = x[: len(x) // 1600 * 1600].reshape(-1, 1600)
+    level = float(np.sqrt((blocks**2).mean(axis=1).max())) + 1e-9
+    if noises:
+        noise = excerpt(rng, noises[int(rng.integers(len(noises)))])
+    else:
+        noise = synth.background(rng)
+    noise /= np.sqrt(np.mean(noise**2)) + 1e-9
+    return x + noise * level * 10.0 ** (-snr_db / 20.0)
+
+
+def augment(
+    rng: np.random.Generator, audio: np.ndarray, noises: Sequence[np.ndarray]
+) -> np.ndarray:
+    """One augmented copy of a one-second recording (int16)."""
+    x = np.asarray(audio, dtype=np.float64)
+    shift = int(rng.integers(-CLIP // 6, CLIP // 6 + 1))
+    x = np.roll(x, shift)
+    if shift > 0:
+        x[:shift] = 0.0
+    elif shift < 0:
+        x[shift:] = 0.0
+    if rng.random() < 0.3:
+        x = synth.convolve(x, synth.room_impulse(rng, rng.uniform(0.1, 0.7)))[:CLIP]
+    if rng.random() < 0.3:
+        x = synth.microphone(rng, x)
+    x *= 32767.0 * 10.0 ** (rng.uniform(-40.0, -1.0) / 20.0) / (np.max(np.abs(x)) + 1e-9)
+    if rng.random() < 0.75:
+        x = mix_noise(rng, x, noises, rng.uniform(0.0, 30.0))
+    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def silence_example(rng: np.random.Generator, noises: Sequence[np.ndarray]) -> np.ndarray:
+    """A noise excerpt at a random level, 0.1 % .. 30 % of full scale RMS (int16)."""
+    x = excerpt(rng, noises[int(rng.integers(len(noises)))])
+    x *= 32767.0 * 10.0 ** (rng.uniform(-60.0, -10.0) / 20.0) / (np.sqrt(np.mean(x**2)) + 1e-9)
+    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def build(
+    cfg: RealConfig,
+    labels: Sequence[str],
+    features: Features,
+    progress: Callable[[int], None] | None = None,
+) -> RealSet:
+    """Features of the recorded pool: augmented train copies and the validation clips."""
+    if cfg.data is None:
+        raise ValueError("no data folder")
+    words = list(labels[2:])
+    rng = np.random.default_rng(cfg.seed)
+    clips = corpus.scan(cfg.data, cfg.reserved)
+    train, val = corpus.split(clips, cfg.validation_fraction)
+    paths = [p for root in cfg.noise for p in corpus.noise_files(root)]
+    noise_train = [p for p in paths if not corpus.is_validation(p.stem, cfg.validation_fraction)]
+    noise_val = [p for p in paths if corpus.is_validation(p.stem, cfg.validation_fraction)]
+    noises = corpus.load_noise(noise_train)
+    noises_val = corpus.load_noise(noise_val)
+
+    def label(word: str) -> int:
+        return 2 + words.index(word) if word in words else 1
+
+    xs: list[np.ndarray] = []
+    ys: list[int] = []
+    audio = corpus.load(train)
+    for clip, samples in zip(train, audio, strict=True):
+        y = label(clip.word)
+        copies = cfg.keyword_copies if y >= 2 else cfg.unknown_copies
+        for _ in range(copies):
+            xs.append(features(augment(rng, samples, noises)))
+            ys.append(y)
+        if progress:
+            progress(1)
+    seconds = sum(len(n) for n in noises) / 16000
+    n_silence = int(seconds * cfg.silence_per_file_second) if noises else 0
+    for _ in range(n_silence):
+        xs.append(features(silence_example(rng, noises)))
+        ys.append(0)
+    for _ in range(max(0, len(xs) // 7 - n_silence)):  # at least 1/8 silence
+        xs.append(features(synth.silence_clip(rng)))
+        ys.append(0)
+
+    xv, yv, val_words, val_audio = [], [], [], []
+    for clip, samples in zip(val, corpus.load(val), strict=True):
+        val_audio.append(samples)
+        xv.append(features(samples))
+        yv.append(label(clip.word))
+        val_words.append(clip.word)
+        if progress:
+            progress(1)
+    for noise in noises_val:  # every second of each validation noise file, at two levels
+        for start in range(0, len(noise) - CLIP + 1, CLIP):
+            piece = noise[start : start + CLIP].astype(np.float64)
+            for gain in (1.0, 0.1):
+                val_audio.append(np.clip(np.round(piece * gain), -32768, 32767).astype(np.int16))
+                xv.append(features(val_audio[-1]))
+                yv.append(0)
+                val_words.append("")
+
+    counts = {name: int(sum(1 for y in ys if y == i)) for i, name in enumerate(labels)}
+    return RealSet(
+        np.stack(xs) if xs else np.zeros((0, 49, 40), np.int8),
+        np.array(ys, np.int64),
+        np.stack(xv) if xv else np.zeros((0, 49, 40), np.int8),
+        np.array(yv, np.int64),
+        val_words,
+        np.stack(val_audio) if val_audio else np.zeros((0, CLIP), np.int16),
+        [c.name for c in train],
+        [c.name for c in val],
+        [str(p) for p in noise_train],
+        [str(p) for p in noise_val],
+        counts,
+    )
+
+
+def save(data: RealSet, path: Path) -> None:
+    import json
+
+    arrays = {k: v for k, v in vars(data).items() if isinstance(v, np.ndarray)}
+    lists = {k: v for k, v in vars(data).items() if not isinstance(v, np.ndarray)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays["meta"] = np.array(json.dumps(lists))
+    np.savez_compressed(path, allow_pickle=False, **arrays)
+
+
+def load_saved(path: Path) -> RealSet:
+    import json
+
+    saved = np.load(path)
+    fields = {k: saved[k] for k in saved.files if k != "meta"}
+    return RealSet(**fields, **json.loads(str(saved["meta"])))
+
+
+def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
+    """Names the cached features of a recorded pool (a change of any input renames them)."""
+    import hashlib
+
+    items = [(k, sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(cfg).items()]
+    text = repr((items, tuple(labels), frontend, VERSION))
+    return hashlib.sha1(text.encode()).hexdigest()[:12]

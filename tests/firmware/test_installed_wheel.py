@@ -1,0 +1,87 @@
+"""`pip install micro` does everything: the wheel built from this checkout, installed into a
+fresh virtual environment outside it, runs inspect, run, flash on the emulated M4F, export
+for the Nano 33 BLE Sense and the speech demo, after `micro setup`.
+
+The venv is a clean one (no system site-packages): pip fetches numpy and cffi, and `micro
+setup` fetches PlatformIO and SCons, from PyPI, as for a user. Its PlatformIO core and
+cache live in the test's temporary folder, so nothing of the checkout is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import micro
+
+ROOT = Path(__file__).resolve().parents[2]
+HELLO = "tflm/hello_world/hello_world_int8.tflite"
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_every_command(
+    toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    model = reference(HELLO)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "MICRO_"))}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), MICRO_PIO_CORE_DIR=str(tmp_path / "core"))
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    wheels = tmp_path / "wheels"
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheels)],
+        tmp_path,
+        env,
+    )
+    (wheel,) = wheels.glob("micro-*.whl")
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
+    python, cli = str(venv / "bin" / "python"), str(venv / "bin" / "micro")
+    _run([python, "-m", "pip", "install", "-q", str(wheel)], tmp_path, env)
+    where = _run([python, "-c", "import micro.resources as r; print(r.data_root())"], tmp_path, env)
+    assert Path(where.strip()).is_relative_to(venv), where
+
+    setup = _run([cli, "setup", "--no-apt"], tmp_path, env)
+    assert "MISSING" not in setup, setup
+
+    assert "arena" in _run([cli, "inspect", str(model)], tmp_path, env)
+
+    # The host and the emulated board give the same bytes for the same input.
+    x = np.array([[37]], dtype=np.int8)
+    np.save(tmp_path / "x.npy", x)
+    _run([cli, "run", str(model), "--input", "x.npy", "--output", "y.npy"], tmp_path, env)
+    host = np.load(tmp_path / "y.npy")
+    it = micro.Interpreter.from_file(model)
+    it.set_input(x, 0)
+    it.invoke()
+    assert host.tobytes() == it.get_output(0).tobytes()
+    report = json.loads(
+        _run(
+            [cli, "flash", str(model), "--board", "mps2-an386", "--input", "x.npy", "--json"],
+            tmp_path,
+            env,
+        )
+    )
+    assert report["ok"] and report["instructions"] > 0
+    assert report["outputs"][0]["values"] == host.reshape(-1).tolist()
+
+    out = _run([cli, "export", str(model), "--board", "nano33ble", "-o", "nano"], tmp_path, env)
+    assert "build it with: pio run" in out
+    assert (tmp_path / "nano" / "platformio.ini").is_file()
+    assert (tmp_path / "nano" / "src" / "micro_model.c").is_file()
+
+    lines = _run([cli, "speech", "--demo"], tmp_path, env).splitlines()
+    assert any(line.startswith("demo_yes.wav: heard 'yes'") for line in lines), lines
+    assert any(line.startswith("demo_no.wav: heard 'no'") for line in lines), lines

@@ -1,0 +1,34 @@
+"""Arenas below the tensor bound on the emulated Cortex-M4F (DSP twins, real instruction
+counts): overlapped and patched programs give the host's bytes, and person_detect's patched
+plan stays under half its tensor bound within 15 % more instructions than unpatched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_parity import assert_board_matches_host
+from test_patches import random_chain
+
+M4F = "mps2-an386"
+PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
+
+
+@pytest.mark.slow
+def test_person_detect_patched_on_m4f(
+    toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    model = reference(PERSON_DETECT).read_bytes()
+    overlapped = assert_board_matches_host(model, M4F, tmp_path / "overlapped")
+    patched = assert_board_matches_host(model, M4F, tmp_path / "patched", max_overhead=0.15)
+    assert overlapped.run is not None and patched.run is not None
+    assert patched.bundle.arena_size <= 55296 // 2 < overlapped.bundle.arena_size
+    assert max(patched.run.instructions) <= 1.15 * min(overlapped.run.instructions)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3))
+def test_patched_random_chains_on_m4f(seed: int, toolchain: None, tmp_path: Path) -> None:
+    """Any overhead allowed: the smallest-arena patching of each chain."""
+    assert_board_matches_host(random_chain(seed), M4F, tmp_path, max_overhead=10.0)

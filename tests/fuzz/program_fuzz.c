@@ -1,0 +1,389 @@
+/*
+ * Fuzzing the executor with hostile Programs: micro_init + micro_invoke on CRC-sealed
+ * blobs mutated with knowledge of the format (program.h), so most mutants get past the
+ * checksum and reach the checks that matter (operand kinds and offsets, params, tables).
+ *
+ * One source, two uses:
+ *   - libFuzzer target (-DMICRO_FUZZ_LIBFUZZER, clang -fsanitize=fuzzer,address,undefined):
+ *     LLVMFuzzerCustomMutator applies the structure-aware mutations below;
+ *   - a deterministic driver (no libFuzzer), built twice, normal and sanitized:
+ *       program_fuzz generate COUNT RNG_SEED SEED.bin...   one line per mutant:
+ *                                                        "index status digest-of-outputs"
+ *       program_fuzz dump INDEX RNG_SEED OUT SEED.bin...   write mutant INDEX (to keep it)
+ *       program_fuzz run FILE...                           replay kept programs
+ *     Two builds printing the same lines ran every mutant to the same bytes.
+ * A mutant still running after HANG_SECONDS is a hang: the driver says which and exits 3.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "micro/micro.h"
+
+#define MAX_ARENA (8u << 20)  /* mutants asking for more are skipped, not run */
+#define HANG_SECONDS 20
+#define STATUS_SKIPPED (-1)
+
+typedef struct {
+    uint64_t s;
+} rng_t;
+
+static uint32_t next(rng_t *r)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return (uint32_t)(r->s >> 11);
+}
+
+static uint32_t below(rng_t *r, uint32_t n)
+{
+    return n == 0 ? 0 : next(r) % n;
+}
+
+static uint32_t get32(const uint8_t *p, size_t at)
+{
+    uint32_t v;
+    memcpy(&v, p + at, 4);
+    return v;
+}
+
+static void put32(uint8_t *p, size_t at, uint32_t v)
+{
+    memcpy(p + at, &v, 4);
+}
+
+static const uint32_t HOSTILE[] = {0u, 1u, 2u, 3u, 7u, 8u, 15u, 16u, 30u, 31u, 32u, 255u,
+                                   256u, 65535u, 65536u, 1u << 24, 0x7FFFFFFFu, 0x80000000u,
+                                   0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFFFE1u, 0xFFFFFF80u};
+#define N_HOSTILE (sizeof(HOSTILE) / sizeof(HOSTILE[0]))
+
+static uint32_t hostile(rng_t *r, uint32_t current)
+{
+    switch (below(r, 4)) {
+    case 0: return current + 1u;
+    case 1: return current - 1u;
+    case 2: return next(r);
+    default: return HOSTILE[below(r, N_HOSTILE)];
+    }
+}
+
+/* Field offsets of the header (program.h), read through the struct so they cannot drift. */
+#define H(field) offsetof(micro_program_header_t, field)
+
+static int plausible(const uint8_t *p, size_t n)
+{
+    if (n < sizeof(micro_program_header_t)) {
+        return 0;
+    }
+    const uint64_t steps_end =
+        (uint64_t)get32(p, H(steps_offset)) + UINT64_C(16) * get32(p, H(n_steps));
+    const uint64_t refs_end = (uint64_t)get32(p, H(refs_offset)) + UINT64_C(8) * get32(p, H(n_refs));
+    return steps_end <= n && refs_end <= n && get32(p, H(data_offset)) <= n;
+}
+
+static void reseal(uint8_t *p, size_t n)
+{
+    const uint32_t size = get32(p, H(size));
+    if (size >= 16 && size <= n) {
+        put32(p, H(crc32), micro_crc32(p + 16, size - 16));
+    }
+}
+
+static void flip_bytes(uint8_t *p, size_t n, rng_t *r)
+{
+    for (uint32_t i = 0, count = 1 + below(r, 4); i < count && n > 0; ++i) {
+        p[below(r, (uint32_t)n)] ^= (uint8_t)(1u << below(r, 8));
+    }
+}
+
+/* One structure-aware mutation; 0 if the blob is not a plausible program. */
+static int mutate_once(uint8_t *p, size_t n, rng_t *r)
+{
+    if (!plausible(p, n)) {
+        return 0;
+    }
+    const uint32_t n_steps = get32(p, H(n_steps)), steps = get32(p, H(steps_offset));
+    const uint32_t n_refs = get32(p, H(n_refs)), refs = get32(p, H(refs_offset));
+    const uint32_t data = get32(p, H(data_offset));
+    const size_t ref = refs + 8u * (size_t)below(r, n_refs);
+    const size_t other = refs + 8u * (size_t)below(r, n_refs);
+    const size_t step = steps + 16u * (size_t)below(r, n_steps);
+    switch (below(r, 10)) {
+    case 0: /* an operand's region: the data bit, another operand's place, a nudge */
+        if (n_refs == 0) return 0;
+        switch (below(r, 3)) {
+        case 0: put32(p, ref, get32(p, ref) ^ MICRO_REF_CONST); break;
+        case 1: put32(p, ref, get32(p, other)); break;
+        default: put32(p, ref, hostile(r, get32(p, ref))); break;
+        }
+        return 1;
+    case 1: /* an operand's size */
+        if (n_refs == 0) return 0;
+        put32(p, ref + 4, below(r, 2) ? get32(p, other + 4) : hostile(r, get32(p, ref + 4)));
+        return 1;
+    case 2: { /* a step's kernel, params offset, operand count or first operand */
+        if (n_steps == 0) return 0;
+        const size_t field = step + 4u * below(r, 4);
+        if (field == step && below(r, 2)) {
+            uint32_t id = below(r, MICRO_K_COUNT);
+            while (micro_kernel_get(id) == NULL) {
+                id = (id + 1) % MICRO_K_COUNT;
+            }
+            put32(p, field, id);
+        } else {
+            put32(p, field, hostile(r, get32(p, field)));
+        }
+        return 1;
+    }
+    case 3:
+    case 4:
+    case 5: { /* a field of a step's params struct */
+        if (n_steps == 0) return 0;
+        const micro_kernel_t *k = micro_kernel_get(get32(p, step));
+        const uint64_t at = (uint64_t)data + get32(p, step + 4);
+        if (k == NULL || k->params_size < 4 || at + k->params_size > n) return 0;
+        const size_t field = (size_t)at + 4u * below(r, k->params_size / 4);
+        put32(p, field, hostile(r, get32(p, field)));
+        return 1;
+    }
+    case 6: { /* a word of constant data: multipliers, shifts, tables, bias */
+        if (n < (size_t)data + 4) return 0;
+        const size_t at = data + 4u * (size_t)below(r, (uint32_t)((n - data) / 4));
+        put32(p, at, hostile(r, get32(p, at)));
+        return 1;
+    }
+    case 7: { /* a header field after the checksum */
+        const size_t field = 16u + 4u * below(r, (sizeof(micro_program_header_t) - 16) / 4);
+        put32(p, field, hostile(r, get32(p, field)));
+        return 1;
+    }
+    case 8: { /* two operands swapped */
+        if (n_refs == 0) return 0;
+        uint8_t tmp[8];
+        memcpy(tmp, p + ref, 8);
+        memcpy(p + ref, p + other, 8);
+        memcpy(p + other, tmp, 8);
+        return 1;
+    }
+    default:
+        flip_bytes(p, n, r);
+        return 1;
+    }
+}
+
+/* 1-4 mutations; the CRC is resealed 31 times in 32 so most mutants reach the real checks. */
+static void mutate(uint8_t *p, size_t n, rng_t *r)
+{
+    for (uint32_t i = 0, count = 1 + below(r, 4); i < count; ++i) {
+        if (!mutate_once(p, n, r)) {
+            flip_bytes(p, n, r);
+        }
+    }
+    if (below(r, 32) != 0) {
+        reseal(p, n);
+    }
+}
+
+/* Init, fill the inputs with a fixed pattern, invoke; *digest is FNV-1a of the outputs. */
+static int run_one(const uint8_t *data, size_t size, uint32_t *digest)
+{
+    *digest = 0;
+    if (size > UINT32_MAX) {
+        return STATUS_SKIPPED;
+    }
+    const uint32_t arena_size = micro_program_arena_size(data, (uint32_t)size);
+    if (arena_size > MAX_ARENA) {
+        return STATUS_SKIPPED;
+    }
+    uint8_t *program = malloc(size ? size : 1);  /* malloc: aligned for any type */
+    uint8_t *arena = calloc(arena_size ? arena_size : 1, 1);  /* same bytes in both builds */
+    if (program == NULL || arena == NULL) {
+        abort();
+    }
+    memcpy(program, data, size);
+    micro_runtime_t rt;
+    micro_status_t status = micro_init(&rt, program, (uint32_t)size, arena, arena_size);
+    if (status == MICRO_OK) {
+        for (uint32_t i = 0; i < micro_n_inputs(&rt); ++i) {
+            uint32_t n = 0;
+            uint8_t *in = micro_input(&rt, i, &n);
+            for (uint32_t j = 0; j < n; ++j) {
+                in[j] = (uint8_t)(j * 131u + 7u * i + 29u);
+            }
+        }
+        status = micro_invoke(&rt);
+        uint32_t h = 2166136261u;
+        for (uint32_t i = 0; status == MICRO_OK && i < micro_n_outputs(&rt); ++i) {
+            uint32_t n = 0;
+            const uint8_t *out = micro_output(&rt, i, &n);
+            for (uint32_t j = 0; j < n; ++j) {
+                h = (h ^ out[j]) * 16777619u;
+            }
+        }
+        *digest = h;
+    }
+    free(arena);
+    free(program);
+    return (int)status;
+}
+
+#ifdef MICRO_FUZZ_LIBFUZZER
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint32_t digest;
+    (void)run_one(data, size, &digest);
+    return 0;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    rng_t r = {((uint64_t)seed << 1) | 1u};
+    if (below(&r, 16) == 0 || !plausible(data, size)) {
+        return LLVMFuzzerMutate(data, size, max_size);
+    }
+    mutate(data, size, &r);
+    return size;
+}
+
+#else
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+} blob_t;
+
+static blob_t read_file(const char *path)
+{
+    blob_t b = {NULL, 0};
+    FILE *f = fopen(path, "rb");
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(2);
+    }
+    const long n = ftell(f);
+    rewind(f);
+    b.size = n > 0 ? (size_t)n : 0;
+    b.data = malloc(b.size ? b.size : 1);
+    if (b.data == NULL || fread(b.data, 1, b.size, f) != b.size) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return b;
+}
+
+static volatile sig_atomic_t current = -1;
+
+/* Says which mutant hung (async-signal-safe: write() only), then exits 3. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    char msg[64] = "hang: mutant ";
+    size_t n = strlen(msg);
+    char digits[12];
+    size_t k = 0;
+    for (unsigned long v = (unsigned long)current; k == 0 || v > 0; v /= 10) {
+        digits[k++] = (char)('0' + v % 10);
+    }
+    while (k > 0) {
+        msg[n++] = digits[--k];
+    }
+    msg[n++] = '\n';
+    if (write(2, msg, n) < 0) {
+        _exit(4);
+    }
+    _exit(3);
+}
+
+/* Mutant `index` of the campaign: seed index % n_seeds, mutated by a generator seeded with
+ * (rng_seed, index), so any mutant can be regenerated alone. */
+static blob_t mutant(const blob_t *seeds, int n_seeds, uint32_t index, uint32_t rng_seed)
+{
+    const blob_t *s = &seeds[index % (uint32_t)n_seeds];
+    blob_t b = {malloc(s->size ? s->size : 1), s->size};
+    if (b.data == NULL) {
+        abort();
+    }
+    memcpy(b.data, s->data, s->size);
+    rng_t r = {(((uint64_t)rng_seed << 32) | index) * 2654435761u + 1u};
+    for (int i = 0; i < 3; ++i) {
+        (void)next(&r);
+    }
+    mutate(b.data, b.size, &r);
+    return b;
+}
+
+static blob_t *read_seeds(int n, char **paths)
+{
+    blob_t *seeds = malloc(sizeof(blob_t) * (size_t)n);
+    if (seeds == NULL) {
+        abort();
+    }
+    for (int i = 0; i < n; ++i) {
+        seeds[i] = read_file(paths[i]);
+    }
+    return seeds;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGALRM, on_alarm);
+    if (argc >= 5 && strcmp(argv[1], "generate") == 0) {
+        const uint32_t count = (uint32_t)strtoul(argv[2], NULL, 10);
+        const uint32_t rng_seed = (uint32_t)strtoul(argv[3], NULL, 10);
+        blob_t *seeds = read_seeds(argc - 4, argv + 4);
+        for (uint32_t i = 0; i < count; ++i) {
+            blob_t b = mutant(seeds, argc - 4, i, rng_seed);
+            uint32_t digest;
+            current = (sig_atomic_t)i;
+            alarm(HANG_SECONDS);
+            const int status = run_one(b.data, b.size, &digest);
+            alarm(0);
+            printf("%u %d %08x\n", i, status, digest);
+            fflush(stdout);  /* after a crash, the last line names the mutant before it */
+            free(b.data);
+        }
+        return 0;
+    }
+    if (argc >= 6 && strcmp(argv[1], "dump") == 0) {
+        const uint32_t index = (uint32_t)strtoul(argv[2], NULL, 10);
+        const uint32_t rng_seed = (uint32_t)strtoul(argv[3], NULL, 10);
+        blob_t *seeds = read_seeds(argc - 5, argv + 5);
+        blob_t b = mutant(seeds, argc - 5, index, rng_seed);
+        FILE *f = fopen(argv[4], "wb");
+        if (f == NULL || fwrite(b.data, 1, b.size, f) != b.size || fclose(f) != 0) {
+            return 2;
+        }
+        return 0;
+    }
+    if (argc >= 3 && strcmp(argv[1], "run") == 0) {
+        for (int i = 2; i < argc; ++i) {
+            blob_t b = read_file(argv[i]);
+            uint32_t digest;
+            alarm(HANG_SECONDS);
+            const int status = run_one(b.data, b.size, &digest);
+            alarm(0);
+            printf("%s %d %08x\n", argv[i], status, digest);
+            free(b.data);
+        }
+        return 0;
+    }
+    fprintf(stderr,
+            "usage: %s generate COUNT RNG_SEED SEED...\n"
+            "       %s dump INDEX RNG_SEED OUT SEED...\n"
+            "       %s run FILE...\n",
+            argv[0], argv[0], argv[0]);
+    return 2;
+}
+
+#endif

@@ -1,0 +1,106 @@
+"""`micro setup` and what the board commands do when a tool is missing; where the package
+finds its board and firmware files; optional extras; progress bars."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from micro import cli
+from micro.boards import list_boards, load_board
+from micro.firmware import install
+from micro.progress import Progress
+from micro.resources import boards_dir, data_root, firmware_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No tool on PATH and an empty PlatformIO core folder."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("MICRO_PIO_CORE_DIR", str(tmp_path / "core"))
+    monkeypatch.setattr(install, "NEWLIB", tmp_path / "no-newlib")
+    return tmp_path
+
+
+def test_setup_check_names_what_is_missing_and_the_command(
+    bare: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["setup", "--check"]) == 1
+    out = capsys.readouterr().out
+    for name in ("gcc-arm-none-eabi", "qemu-system-arm", "tool-scons", "instruction-count"):
+        line = next(line for line in out.splitlines() if name in line)
+        assert "MISSING" in line, line
+    assert "to install: install the GNU Arm toolchain" in out  # no apt-get: not Debian
+    assert "to install: micro setup" in out
+    assert "to install: gcc -shared" in out and "insncount.c" in out
+    assert not (bare / "core").exists()  # --check installs nothing
+
+
+def test_setup_on_debian_gives_the_apt_get_line(bare: Path) -> None:
+    apt = bare / "bin" / "apt-get"
+    apt.write_text("#!/bin/sh\nexit 1\n")
+    apt.chmod(0o755)
+    items = {item.name: item for item in install.setup(install=False, apt=False)}
+    assert not items["gcc-arm-none-eabi"].present
+    assert re.fullmatch(
+        r"(sudo )?apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm gcc",
+        items["gcc-arm-none-eabi"].command,
+    )
+    assert not items["tool-scons (PlatformIO offline)"].present
+    assert all(item.command == "" for item in items.values() if item.present)
+
+
+def test_board_command_without_the_toolchain_says_run_setup(
+    bare: Path, reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(reference("tflm/hello_world/hello_world_int8.tflite"))
+    out = bare / "project"
+    assert cli.main(["flash", model, "--board", "mps2-an386", "--build-dir", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: arm-none-eabi-gcc is not installed: run `micro setup`"), err
+    assert len(err.splitlines()) == 1
+
+
+def test_files_come_from_the_checkout_here() -> None:
+    assert data_root() == ROOT
+    assert boards_dir() == ROOT / "boards" and firmware_dir() == ROOT / "firmware"
+    assert set(list_boards()) == {p.parent.name for p in (ROOT / "boards").glob("*/board.json")}
+
+
+def test_board_clock_and_name_come_from_the_manifest() -> None:
+    for board_id in list_boards():
+        manifest = json.loads((ROOT / "boards" / board_id / "board.json").read_text())
+        board = load_board(board_id)
+        assert board.name == manifest["name"]
+        assert board.clock_hz == int(manifest["build"]["f_cpu"].rstrip("L"))
+
+
+def test_progress_is_quiet_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    bar = Progress(3, "work", stream)
+    bar.update(1, "a note")
+    bar.close()
+    assert stream.getvalue() == ""
+
+
+def test_missing_extra_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    wav = tmp_path / "silence.wav"
+    from micro.speech.wav import write_wav
+
+    write_wav(wav, [0] * 16000)
+    assert cli.main(["speech", str(wav), "--plot", str(tmp_path / "run.png")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --plot needs the matplotlib package: pip install 'micro[plot]'"]

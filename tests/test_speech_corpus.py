@@ -1,0 +1,164 @@
+"""Recorded training speech (micro/speech/corpus.py, realdata.py): reserved speakers, noise
+folders and TFLM's test clips are never selected; the split is by speaker; the bundled
+model's training list holds no reserved speaker."""
+
+from __future__ import annotations
+
+import os
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support.reference import SHARED
+
+from micro.speech import corpus, realdata
+
+DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
+RESERVED_FILE = SHARED / "speech" / "reserved_speakers.txt"
+
+
+def _reserved_file() -> Path:
+    if not RESERVED_FILE.exists():
+        message = f"{RESERVED_FILE} is absent (../shared/speech is not part of the project)"
+        if os.environ.get("MICRO_REQUIRE_REFERENCE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return RESERVED_FILE
+
+
+def _wav(path: Path, samples: np.ndarray | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = np.zeros(16000, np.int16) if samples is None else samples
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(data.astype("<i2").tobytes())
+
+
+def _tree(root: Path, reserved: list[str], free: list[str]) -> None:
+    """A small Speech Commands tree: every speaker says yes, no and up; the test
+    partition's mixed _unknown_ folder; the reserved folders; TFLM's clips."""
+    for speaker in reserved + free:
+        for word in ("yes", "no", "up"):
+            _wav(root / word / f"{speaker}_nohash_0.wav")
+        _wav(root / "_unknown_" / f"bed_{speaker}_nohash_1.wav.wav")
+    _wav(root / "_background_noise_" / "white_noise.wav")
+    _wav(root / "_silence_" / "0001.wav")
+    _wav(root / "yes" / "yes_1000ms.wav")
+    _wav(root / "no" / "no_1000ms.wav")
+    (root / "README.md").write_text("not audio")
+
+
+def test_read_reserved_ignores_comments_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "reserved.txt"
+    path.write_text("# reserved\n\n0A1b2c3d  # a speaker\n  deadbeef\n")
+    assert corpus.read_reserved(path) == {"0a1b2c3d", "deadbeef"}
+
+
+def test_reserved_speakers_and_folders_are_never_selected(tmp_path: Path) -> None:
+    reserved, free = ["0a1b2c3d", "11111111"], ["22222222", "33333333", "44444444"]
+    _tree(tmp_path, reserved, free)
+    clips = corpus.scan(tmp_path, reserved)
+    names = [c.path.name for c in clips]
+    assert not [n for n in names if any(r in n for r in reserved)]
+    assert {c.speaker for c in clips} == set(free)
+    assert not [c for c in clips if c.path.parent.name in corpus.RESERVED_FOLDERS]
+    assert "yes_1000ms.wav" not in names and "no_1000ms.wav" not in names
+    # the mixed folder's files say their word; every other folder is its word
+    assert sorted({c.word for c in clips}) == ["bed", "no", "up", "yes"]
+    assert len(clips) == 4 * len(free)
+    # without a reserved list every speaker is there, still no noise, silence or TFLM clip
+    assert {c.speaker for c in corpus.scan(tmp_path)} == set(reserved + free)
+
+
+def test_the_shared_reserved_list_drops_its_speakers(tmp_path: Path) -> None:
+    reserved = sorted(corpus.read_reserved(_reserved_file()))
+    assert len(reserved) >= 50 and all(len(h) == 8 for h in reserved)
+    free = ["%08x" % (0x12345678 + i) for i in range(6)]
+    assert not set(free) & set(reserved)
+    _tree(tmp_path, reserved[:20], free)
+    clips = corpus.scan(tmp_path, reserved)
+    assert {c.speaker for c in clips} == set(free)
+
+
+def test_split_is_by_speaker_and_stable() -> None:
+    clips = [
+        corpus.Clip(word, f"{s:08x}", Path(f"{word}/{s:08x}_nohash_{n}.wav"))
+        for s in range(200)
+        for word in ("yes", "no")
+        for n in range(2)
+    ]
+    train, val = corpus.split(clips, 0.3)
+    assert len(train) + len(val) == len(clips)
+    assert not {c.speaker for c in train} & {c.speaker for c in val}
+    assert 0.2 < len(val) / len(clips) < 0.4
+    # a speaker's side does not depend on who else is in the pool
+    again_train, again_val = corpus.split(clips[: len(clips) // 2], 0.3)
+    assert {c.speaker for c in again_val} <= {c.speaker for c in val}
+    assert {c.speaker for c in again_train} <= {c.speaker for c in train}
+
+
+def test_bundled_training_list_holds_no_reserved_speaker() -> None:
+    """The files the bundled model was trained on (listed beside it)."""
+    reserved = corpus.read_reserved(_reserved_file())
+    lines = (DATA / "yes_no.files.txt").read_text().splitlines()
+    speech = [line for line in lines if not line.startswith("noise: ")]
+    assert len(speech) > 500
+    assert not [line for line in speech if corpus.is_reserved(line.split("/")[-1], reserved)]
+    assert not [line for line in speech if line.split("/")[0] in corpus.RESERVED_FOLDERS]
+    noise = [line for line in lines if line.startswith("noise: ")]
+    assert not [n for n in noise if "background_noise" in n]
+
+
+def test_unreadable_clips_and_noise_are_skipped(tmp_path: Path) -> None:
+    bad = tmp_path / "yes" / "aaaaaaaa_nohash_0.wav"
+    bad.parent.mkdir()
+    bad.write_bytes(b"RIFF....not a wav")
+    (audio,) = corpus.load([corpus.Clip("yes", "aaaaaaaa", bad)])
+    assert audio.shape == (16000,) and not audio.any()
+    assert corpus.load_noise([bad]) == []
+    assert corpus.noise_files(tmp_path / "absent") == []
+    with pytest.raises(FileNotFoundError):
+        corpus.scan(tmp_path / "absent")
+
+
+def test_noise_is_mixed_at_the_asked_snr() -> None:
+    rng = np.random.default_rng(0)
+    clip = np.zeros(16000)
+    clip[4000:12000] = 3000.0 * np.sin(np.arange(8000) * 0.3)
+    noise = [np.random.default_rng(1).standard_normal(40000) * 500]
+    mixed = realdata.mix_noise(rng, clip, noise, 20.0)
+    added = mixed - clip
+    peak_block = np.sqrt(np.mean(clip[4800:6400] ** 2))
+    assert 20 * np.log10(peak_block / np.sqrt(np.mean(added**2))) == pytest.approx(20.0, abs=0.5)
+
+
+def test_augmented_copies_are_one_second_int16() -> None:
+    rng = np.random.default_rng(2)
+    word = np.zeros(16000, np.int16)
+    word[5000:11000] = (np.sin(np.arange(6000) * 0.2) * 9000).astype(np.int16)
+    for _ in range(5):
+        out = realdata.augment(rng, word, [])
+        assert out.dtype == np.int16 and out.shape == (16000,)
+        assert np.abs(out).max() > 0
+        silence = realdata.silence_example(rng, [np.ones(20000) * 100.0])
+        assert silence.shape == (16000,)
+
+
+def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Path) -> None:
+    """`micro speech train --words up,down`: 'up' is recorded here, 'down' is not; yes and no
+    become unknown words; the card says which keyword had recordings."""
+    from micro.speech import card
+
+    _tree(tmp_path, ["0a1b2c3d"], ["%08x" % (0x10000000 * i + 7) for i in range(1, 9)])
+    labels = ["silence", "unknown", "up", "down"]
+    cfg = realdata.RealConfig(tmp_path, frozenset({"0a1b2c3d"}), keyword_copies=3)
+    data = realdata.build(cfg, labels, lambda clip: np.zeros((49, 40), np.int8))
+    assert data.counts["up"] == 3 * len([f for f in data.files_train if f.startswith("up/")])
+    assert data.counts["down"] == 0 and data.counts["unknown"] > 0
+    assert set(data.val_words) <= {"yes", "no", "up", "bed", ""}
+    assert not [f for f in data.files_train + data.files_val if "0a1b2c3d" in f]
+    sources = card.sources(data, tmp_path, ["up", "down"])["keywords"]
+    assert sources == {"up": "recorded + synthetic", "down": "synthetic only"}
