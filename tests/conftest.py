@@ -1,5 +1,6 @@
-"""Shared fixtures. Reference models live in ../shared/reference (not part of the project):
-tests that need them skip with a clear message when it is absent, and fail instead when
+"""Shared fixtures and the report header. The helpers live in tests/support (see its
+__init__); reference models in ../shared/reference (not part of the project): tests that
+need one skip with a clear message when it is absent, and fail instead when
 MICRO_REQUIRE_REFERENCE=1 (CI)."""
 
 from __future__ import annotations
@@ -8,22 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reference import reference_path
+from support import oracle
+from support.reference import reference_path
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return oracle.report_header()
 
 
 @pytest.fixture
 def reference() -> Callable[[str], Path]:
     return reference_path
-
-
-def pytest_report_header() -> list[str]:
-    """The oracles' versions (pinned in pyproject.toml's test extra), on every report."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("tflite-micro", "ai-edge-litert"):
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} not installed")
-    return ["oracles: " + ", ".join(found)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import sanitized
+from support import sanitized
 
 import micro
 from micro._build import registry

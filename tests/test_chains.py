@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
+from support.oracle import assert_matches_tflm
 
 from micro.ops._shapes import compute_window
 from micro.schema import ActivationFunctionType as Act

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from difftest import assert_matches_tflm, random_inputs
+from support.oracle import assert_matches_tflm, random_inputs
 
 import micro
 from micro.model import load_model

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
+from support.oracle import assert_matches_tflm
 
 import micro
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sanitized
-from difftest import random_inputs
 from fuzz import models, native
 from fuzz.models import byte_mutation
-from reference import REFERENCE
+from support import sanitized
+from support.oracle import random_inputs
+from support.reference import REFERENCE
 
 import micro
 from micro.compiler import compile_model

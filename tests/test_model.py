@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.oracle import litert, litert_schema
 
 from micro import schema
 from micro.errors import ModelError
@@ -62,7 +63,7 @@ def _plain(value: Any) -> Any:
 
 
 def _oracle(data: bytes) -> Any:
-    fb = pytest.importorskip("ai_edge_litert.schema_py_generated")
+    fb = litert_schema()
     return fb.ModelT.InitFromPackedBuf(data, 0)
 
 
@@ -188,12 +189,12 @@ def test_all_reference_models_load(reference: Reference) -> None:
 
 @pytest.mark.parametrize("rel", LITERT_MODELS)
 def test_reader_agrees_with_litert(rel: str, reference: Reference) -> None:
-    litert = pytest.importorskip("ai_edge_litert.interpreter")
+    lite = litert()
     path = reference(rel)
     model = load_model(path)
-    it = litert.Interpreter(
+    it = lite.Interpreter(
         model_path=str(path),
-        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+        experimental_op_resolver_type=lite.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
     )
     graph = model.subgraphs[0]
     details = it.get_tensor_details()

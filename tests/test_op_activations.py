@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
-from opmodels import assert_exact, random_broadcast, random_quant, unary_model
-from seanet import assert_seanet_case
+from support.models import random_broadcast, random_quant, unary_model
+from support.oracle import assert_matches_tflm
+from support.seanet import assert_seanet_case
 
 import micro
 from micro.errors import UnsupportedOpError
@@ -24,7 +24,7 @@ ALL_INT8 = np.arange(-128, 128, dtype=np.int8)
 
 
 def _case(op: str, rng: np.random.Generator) -> tuple[tuple[float, int], tuple[float, int], dict]:
-    q_in = random_quant(rng, -3, 0)
+    q_in = random_quant(rng, "int8", -3, 0)
     # Output scale relative to the input's: from much finer to much coarser.
     ratio = 10.0 ** rng.uniform(-2, 1.5)
     q_out = (float(np.float32(q_in[0] * ratio)), int(rng.integers(-128, 128)))
@@ -40,7 +40,9 @@ def _case(op: str, rng: np.random.Generator) -> tuple[tuple[float, int], tuple[f
 def test_random_models(op: str, seed: int) -> None:
     rng = np.random.default_rng([seed, OPS.index(op), 11])
     q_in, q_out, options = _case(op, rng)
-    assert_exact(unary_model(op, (256,), "int8", "int8", q_in, q_out, options), [ALL_INT8])
+    assert_matches_tflm(
+        unary_model(op, (256,), "int8", "int8", q_in, q_out, options), inputs=[ALL_INT8]
+    )
     shape = tuple(int(d) for d in rng.integers(1, 8, int(rng.integers(0, 6))))
     model = unary_model(op, shape, "int8", "int8", q_in, q_out, options)
     assert_matches_tflm(model, seeds=(seed,))
@@ -62,7 +64,9 @@ def test_random_models(op: str, seed: int) -> None:
 @pytest.mark.parametrize("op", OPS[:3])
 def test_edges(op: str, q_in: tuple[float, int], q_out: tuple[float, int]) -> None:
     options = {"alpha": 0.3} if op == "LEAKY_RELU" else None
-    assert_exact(unary_model(op, (256,), "int8", "int8", q_in, q_out, options), [ALL_INT8])
+    assert_matches_tflm(
+        unary_model(op, (256,), "int8", "int8", q_in, q_out, options), inputs=[ALL_INT8]
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,7 +81,7 @@ def test_edges(op: str, q_in: tuple[float, int], q_out: tuple[float, int]) -> No
 )
 def test_hard_swish_fixed_point_edges(q_in: tuple[float, int], q_out: tuple[float, int]) -> None:
     model = unary_model("HARD_SWISH", (256,), "int8", "int8", q_in, q_out)
-    assert_exact(model, [ALL_INT8])
+    assert_matches_tflm(model, inputs=[ALL_INT8])
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -97,7 +101,7 @@ def test_leaky_relu_int16(seed: int) -> None:
     assert_matches_tflm(model, seeds=(seed,))
     values = np.arange(-32768, 32768, dtype=np.int16)
     model = unary_model("LEAKY_RELU", values.shape, "int16", "int16", q_in, q_out, options)
-    assert_exact(model, [values])
+    assert_matches_tflm(model, inputs=[values])
 
 
 @pytest.mark.parametrize("name", [f"leaky_relu{i}" for i in range(23)])
@@ -112,7 +116,7 @@ def test_prelu(seed: int) -> None:
     rng = np.random.default_rng([seed, 18])
     shape, alpha_shape = random_broadcast(rng)
     out_shape = np.broadcast_shapes(shape, alpha_shape)
-    q_in, q_alpha = random_quant(rng, -3, 0), random_quant(rng, -3, 0)
+    q_in, q_alpha = random_quant(rng, "int8", -3, 0), random_quant(rng, "int8", -3, 0)
     q_out = (
         float(np.float32(q_in[0] * 10.0 ** rng.uniform(-1.5, 1.5))),
         int(rng.integers(-128, 128)),
@@ -138,7 +142,7 @@ def test_prelu_every_pair() -> None:
     b.set_inputs([x, a])
     b.set_outputs([y])
     values = np.arange(-128, 128, dtype=np.int8)
-    assert_exact(b.build(), [values.reshape(256, 1), values.reshape(1, 256)])
+    assert_matches_tflm(b.build(), inputs=[values.reshape(256, 1), values.reshape(1, 256)])
 
 
 def test_errors() -> None:

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
-from opmodels import (
+from support.models import (
     QUANTIZED_ACTIVATIONS,
-    assert_exact,
     binary_model,
     random_broadcast,
-    random_int8,
     random_quant,
+    random_values,
 )
-from seanet import assert_seanet_case
+from support.oracle import assert_matches_tflm
+from support.seanet import assert_seanet_case
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -37,7 +36,7 @@ def test_random_models(op: str, seed: int) -> None:
     else:
         q2, q_out = random_quant(rng), random_quant(rng)
     activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
-    const2 = random_int8(rng, shape2) if rng.random() < 0.2 else None
+    const2 = random_values(rng, shape2, "int8") if rng.random() < 0.2 else None
     model = binary_model(op, shape1, shape2, out_shape, q1, q2, q_out, activation, const2=const2)
     assert_matches_tflm(model, seeds=(seed, seed + 1000))
 
@@ -52,7 +51,7 @@ def test_every_input_pair(op: str, seed: int) -> None:
         q2 = q_out = (q1[0], 0)
     model = binary_model(op, (256, 1), (1, 256), (256, 256), q1, q2, q_out)
     values = np.arange(-128, 128, dtype=np.int8)
-    assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
+    assert_matches_tflm(model, inputs=[values.reshape(256, 1), values.reshape(1, 256)])
 
 
 @pytest.mark.parametrize(
@@ -83,7 +82,7 @@ def test_multipliers_in_double(op: str) -> None:
     (TFLM computes them in double for both ops): (-6, 25) -> -20, not -19."""
     model = binary_model(op, (256, 1), (1, 256), (256, 256), (0.03, 5), (0.011, -20), (0.05, -3))
     values = np.arange(-128, 128, dtype=np.int8)
-    assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
+    assert_matches_tflm(model, inputs=[values.reshape(256, 1), values.reshape(1, 256)])
 
 
 @pytest.mark.parametrize("op", OPS)
@@ -116,7 +115,7 @@ def test_float32_specials(op: str) -> None:
     x2 = np.array([big, -big, 1.0, np.inf, 2.0, -0.0, -0.0, 0.0, np.nan, 7.0], np.float32)
     for activation in QUANTIZED_ACTIVATIONS:
         model = binary_model(op, (10,), (10,), (10,), None, None, None, activation, "float32")
-        assert_exact(model, [x1, x2])
+        assert_matches_tflm(model, inputs=[x1, x2])
 
 
 @pytest.mark.parametrize("op", OPS)
@@ -126,7 +125,7 @@ def test_int16(op: str, seed: int) -> None:
     rng = np.random.default_rng([seed, OPS.index(op), 16])
     shape1, shape2 = random_broadcast(rng)
     out_shape = np.broadcast_shapes(shape1, shape2)
-    q1, q2, q_out = (random_quant(rng, -5, -2) for _ in range(3))
+    q1, q2, q_out = (random_quant(rng, "int8", -5, -2) for _ in range(3))
     zps = [int(z) for z in rng.integers(-300, 300, 3)] if seed % 5 == 4 else [0, 0, 0]
     q1, q2, q_out = (q1[0], zps[0]), (q2[0], zps[1]), (q_out[0], zps[2])
     activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]

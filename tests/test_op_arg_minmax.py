@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, one_op_model
-from difftest import assert_matches_tflm, run_micro, run_tflm
-from hostile import assert_hostile_params_safe
+from support.models import T, one_op_model
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 
@@ -15,7 +15,7 @@ import micro
 def arg_model(op: str, shape: tuple, axis: int, dtype: str, out_dtype: str) -> bytes:
     rank = len(shape)
     out = shape[: axis % rank] + shape[axis % rank + 1 :]
-    quant = {"scale": 0.1, "zero_point": 3} if dtype == "int8" else {}
+    quant = (0.1, 3) if dtype == "int8" else None
     return one_op_model(
         op,
         [T(shape, dtype, quant=quant), T((1,), "int32", np.array([axis], np.int32))],

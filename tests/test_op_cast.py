@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import run_micro, run_tflm
-from signal_models import builtin_model
+from support.models import T, one_op_model
+from support.oracle import run_micro, run_tflm
 
 import micro
 
@@ -32,7 +32,7 @@ def _values(rng: np.random.Generator, dtype: type, shape: tuple[int, ...]) -> np
 def test_cast_matches_tflm(src: type, dst: type) -> None:
     rng = np.random.default_rng(7)
     for shape in [(1,), (5, 7), (2, 3, 41)]:
-        model = builtin_model("CAST", [("x", shape, src, None)], shape, dst)
+        model = one_op_model("CAST", [T(shape, src, name="x")], [T(shape, dst, name="output")])
         x = _values(rng, src, shape)
         (got,) = run_micro(model, [x])
         (want,) = run_tflm(model, [x], 1)
@@ -40,12 +40,12 @@ def test_cast_matches_tflm(src: type, dst: type) -> None:
 
 
 def test_cast_of_size_mismatch_is_malformed() -> None:
-    model = builtin_model("CAST", [("x", (4,), np.int8, None)], (5,), np.int32)
+    model = one_op_model("CAST", [T((4,), np.int8, name="x")], [T((5,), np.int32, name="output")])
     with pytest.raises(micro.ModelError, match="sizes differ"):
         micro.Interpreter.from_bytes(model)
 
 
 def test_cast_of_int64_is_unsupported() -> None:
-    model = builtin_model("CAST", [("x", (4,), np.int64, None)], (4,), np.int32)
+    model = one_op_model("CAST", [T((4,), np.int64, name="x")], [T((4,), np.int32, name="output")])
     with pytest.raises(micro.UnsupportedOpError, match="int64"):
         micro.Interpreter.from_bytes(model)

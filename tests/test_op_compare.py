@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, one_op_model
-from difftest import assert_matches_tflm, run_micro, run_tflm
-from hostile import assert_hostile_params_safe
-from opmodels import random_broadcast
+from support.models import Quant, T, one_op_model, random_broadcast
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 
@@ -16,17 +15,17 @@ ORDER = ("LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL")
 EQUALITY = ("EQUAL", "NOT_EQUAL")
 
 
-def _q(rng: np.random.Generator, dtype: str) -> dict:
+def _q(rng: np.random.Generator, dtype: str) -> Quant | None:
     if dtype != "int8":
-        return {}
-    return {"scale": float(10 ** rng.uniform(-3, -0.1)), "zero_point": int(rng.integers(-128, 128))}
+        return None
+    return float(10 ** rng.uniform(-3, -0.1)), int(rng.integers(-128, 128))
 
 
 def compare_model(
     op: str, s1: tuple, s2: tuple, dtype: str, rng: np.random.Generator, out_dtype: str = "bool"
 ) -> bytes:
     out = tuple(np.broadcast_shapes(s1, s2))
-    q_out = _q(rng, dtype) if out_dtype != "bool" else {}
+    q_out = _q(rng, dtype) if out_dtype != "bool" else None
     q1 = _q(rng, dtype)
     q2 = q1 if out_dtype != "bool" else _q(rng, dtype)
     return one_op_model(
@@ -57,8 +56,8 @@ def test_int8_equal_real_values_compare_equal(op: str) -> None:
     model = one_op_model(
         op,
         [
-            T((256,), "int8", quant={"scale": 0.02, "zero_point": 3}),
-            T((256,), "int8", quant={"scale": 0.01, "zero_point": -7}),
+            T((256,), "int8", quant=(0.02, 3)),
+            T((256,), "int8", quant=(0.01, -7)),
         ],
         [T((256,), "bool")],
     )
@@ -134,8 +133,8 @@ def test_rejects_int8_scale_above_one() -> None:
     model = one_op_model(
         "LESS",
         [
-            T((3,), "int8", quant={"scale": 2.0, "zero_point": 0}),
-            T((3,), "int8", quant={"scale": 0.5, "zero_point": 0}),
+            T((3,), "int8", quant=(2.0, 0)),
+            T((3,), "int8", quant=(0.5, 0)),
         ],
         [T((3,), "bool")],
     )

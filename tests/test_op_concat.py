@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant, random_values
-from difftest import assert_matches_tflm
+from support.models import T, one_op_model, random_quant, random_values
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -57,7 +57,7 @@ def test_matches_numpy(seed: int) -> None:
 
 
 def test_last_axis_copies_one_run_per_row() -> None:
-    q = {"scale": 0.1, "zero_point": 4}
+    q = (0.1, 4)
     model = one_op_model(
         "CONCATENATION",
         [T((2, 3, 5), "int8", quant=q), T((2, 3, 7), "int8", quant=q)],
@@ -78,8 +78,8 @@ def concat_error(inputs: list[T], out: T, options: dict[str, Any], error: type, 
 
 
 def test_int8_rescaling_is_unsupported() -> None:
-    a = {"scale": 0.1, "zero_point": 4}
-    b = {"scale": 0.2, "zero_point": 4}
+    a = (0.1, 4)
+    b = (0.2, 4)
     concat_error(
         [T((2, 3), "int8", quant=a), T((2, 3), "int8", quant=b)],
         T((4, 3), "int8", quant=a),
@@ -90,8 +90,8 @@ def test_int8_rescaling_is_unsupported() -> None:
 
 
 def test_int8_zero_point_mismatch_is_unsupported() -> None:
-    a = {"scale": 0.1, "zero_point": 4}
-    b = {"scale": 0.1, "zero_point": 5}
+    a = (0.1, 4)
+    b = (0.1, 5)
     concat_error(
         [T((2, 3), "int8", quant=a), T((2, 3), "int8", quant=a)],
         T((2, 6), "int8", quant=b),
@@ -102,7 +102,7 @@ def test_int8_zero_point_mismatch_is_unsupported() -> None:
 
 
 def test_int16_nonzero_zero_point_is_unsupported() -> None:
-    a = {"scale": 0.1, "zero_point": 3}
+    a = (0.1, 3)
     concat_error(
         [T((2, 3), "int16", quant=a), T((2, 3), "int16", quant=a)],
         T((2, 6), "int16", quant=a),

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm, run_micro, run_tflm
-from opmodels import random_broadcast, random_quant, unary_model
+from support.models import random_broadcast, random_quant, unary_model
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
 from test_op_rearrange import _shape
 
 import micro
@@ -114,7 +114,7 @@ def test_div_by_zero_and_nan_match_tflm() -> None:
 def test_rsqrt_int8_every_valid_input_matches_tflm(seed: int) -> None:
     """The whole table at or above the zero point (TFLM refuses values below it)."""
     rng = np.random.default_rng(seed)
-    q_in, q_out = random_quant(rng, -3, 0), random_quant(rng, -2, 1)
+    q_in, q_out = random_quant(rng, "int8", -3, 0), random_quant(rng, "int8", -2, 1)
     x = np.arange(q_in[1], 128, dtype=np.int8)
     model = unary_model("RSQRT", x.shape, "int8", "int8", q_in, q_out)
     (got,) = run_micro(model, [x])
@@ -135,7 +135,7 @@ def test_squared_difference_int8_matches_tflm(seed: int) -> None:
     out = tuple(np.broadcast_shapes(s1, s2))
     if len(out) > 4:
         s1, s2, out = s1[-4:], s2[-4:], out[-4:]
-    q1, q2 = random_quant(rng, -3, -1), random_quant(rng, -3, -1)
+    q1, q2 = random_quant(rng, "int8", -3, -1), random_quant(rng, "int8", -3, -1)
     # An output scale near the squared input range, so results spread over int8.
     big = max(q1[0], q2[0]) * 128
     q_out = (
@@ -156,7 +156,7 @@ def test_squared_difference_int8_matches_tflm(seed: int) -> None:
 def test_elu_int8_every_input_matches_tflm(case: int) -> None:
     """The whole table (TFLM builds it in float32 with expf) for random quantizations."""
     rng = np.random.default_rng(3000 + case)
-    q_in, q_out = random_quant(rng, -2.5, 0), random_quant(rng, -2.5, -0.5)
+    q_in, q_out = random_quant(rng, "int8", -2.5, 0), random_quant(rng, "int8", -2.5, -0.5)
     x = np.arange(-128, 128, dtype=np.int8)
     model = unary_model("ELU", x.shape, "int8", "int8", q_in, q_out)
     (got,) = run_micro(model, [x])

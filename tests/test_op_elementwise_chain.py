@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import sanitized
-from difftest import assert_matches_tflm
-from hostile import hostile_programs
+from support import sanitized
+from support.oracle import assert_matches_tflm
+from support.programs import hostile_programs
 
 import micro
 from micro.compiler import compile_model

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import run_micro, run_tflm
-from signal_models import builtin_model
+from support.models import T, one_op_model
+from support.oracle import run_micro, run_tflm
 
 import micro
 
@@ -32,11 +32,10 @@ def test_matches_tflm(op: str, case: int) -> None:
         b = np.where(b == 0, 1, b).astype(np.int32)
         a.reshape(-1)[:1] = -(1 << 31)
     const = case % 5 == 4
-    model = builtin_model(
+    model = one_op_model(
         op,
-        [("a", s1, np.int32, None), ("b", s2, np.int32, b if const else None)],
-        out,
-        np.int32,
+        [T(s1, np.int32, name="a"), T(s2, np.int32, b if const else None, name="b")],
+        [T(out, np.int32, name="output")],
         options,
     )
     inputs = [a] if const else [a, b]
@@ -46,19 +45,20 @@ def test_matches_tflm(op: str, case: int) -> None:
 
 
 def test_constant_zero_divisor_is_malformed() -> None:
-    model = builtin_model(
+    model = one_op_model(
         "DIV",
-        [("a", (4,), np.int32, None), ("b", (), np.int32, np.array(0, np.int32))],
-        (4,),
-        np.int32,
+        [T((4,), np.int32, name="a"), T((), np.int32, np.array(0, np.int32), name="b")],
+        [T((4,), np.int32, name="output")],
     )
     with pytest.raises(micro.ModelError, match="divisor contains zero"):
         micro.Interpreter.from_bytes(model)
 
 
 def test_runtime_zero_divisor_is_an_invoke_error() -> None:
-    model = builtin_model(
-        "DIV", [("a", (4,), np.int32, None), ("b", (4,), np.int32, None)], (4,), np.int32
+    model = one_op_model(
+        "DIV",
+        [T((4,), np.int32, name="a"), T((4,), np.int32, name="b")],
+        [T((4,), np.int32, name="output")],
     )
     it = micro.Interpreter.from_bytes(model)
     it.set_input(np.arange(4, dtype=np.int32), 0)
@@ -68,8 +68,10 @@ def test_runtime_zero_divisor_is_an_invoke_error() -> None:
 
 
 def test_general_broadcast_is_unsupported() -> None:
-    model = builtin_model(
-        "SUB", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
+    model = one_op_model(
+        "SUB",
+        [T((2, 3), np.int32, name="a"), T((3,), np.int32, name="b")],
+        [T((2, 3), np.int32, name="output")],
     )
     with pytest.raises(micro.UnsupportedOpError, match="broadcasting"):
         micro.Interpreter.from_bytes(model)
@@ -77,8 +79,10 @@ def test_general_broadcast_is_unsupported() -> None:
 
 def test_minimum_broadcasts_generally() -> None:
     """int32 MINIMUM / MAXIMUM run on the compare kernel, which broadcasts any shapes."""
-    model = builtin_model(
-        "MINIMUM", [("a", (2, 3), np.int32, None), ("b", (3,), np.int32, None)], (2, 3), np.int32
+    model = one_op_model(
+        "MINIMUM",
+        [T((2, 3), np.int32, name="a"), T((3,), np.int32, name="b")],
+        [T((2, 3), np.int32, name="output")],
     )
     a = np.array([[5, -2, 7], [0, 9, -9]], np.int32)
     b = np.array([1, 1, 1], np.int32)
@@ -87,8 +91,10 @@ def test_minimum_broadcasts_generally() -> None:
 
 
 def test_int16_div_is_unsupported() -> None:
-    model = builtin_model(
-        "DIV", [("a", (4,), np.int16, None), ("b", (4,), np.int16, None)], (4,), np.int16
+    model = one_op_model(
+        "DIV",
+        [T((4,), np.int16, name="a"), T((4,), np.int16, name="b")],
+        [T((4,), np.int16, name="output")],
     )
     with pytest.raises(micro.UnsupportedOpError, match="DIV of int16"):
         micro.Interpreter.from_bytes(model)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm, run_micro, run_tflm
-from hostile import assert_hostile_params_safe
+from support.models import T, one_op_model, unary_model
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 from micro.ops.lut import lut_table
-from micro.writer import ModelBuilder
 
 OPS = ("LOGISTIC", "TANH")
 ALL_INT8 = np.arange(-128, 128, dtype=np.int8)
 
 
-def unary_model(
+def lut_model(
     op: str,
     shape: tuple[int, ...],
     scale: float,
@@ -23,15 +23,10 @@ def unary_model(
     out_quant: tuple[float, int] | None = None,
     dtype: str = "int8",
 ) -> bytes:
-    if out_quant is None:  # what the converter emits
+    """`op` on an input of this quantization; the output's is the converter's by default."""
+    if out_quant is None:
         out_quant = (1 / 256, -128) if op == "LOGISTIC" else (1 / 128, 0)
-    b = ModelBuilder()
-    x = b.add_tensor("x", shape, dtype, scale=scale, zero_point=zero_point)
-    y = b.add_tensor("y", shape, dtype, scale=out_quant[0], zero_point=out_quant[1])
-    b.add_operator(op, [x], [y])
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build()
+    return unary_model(op, shape, dtype, dtype, (scale, zero_point), out_quant)
 
 
 def _scale(rng: np.random.Generator) -> float:
@@ -43,7 +38,7 @@ def _scale(rng: np.random.Generator) -> float:
 def test_random_models_match_tflm(op: str, seed: int) -> None:
     rng = np.random.default_rng(seed)
     shape = tuple(int(d) for d in rng.integers(1, 9, int(rng.integers(1, 5))))
-    model = unary_model(op, shape, _scale(rng), int(rng.integers(-128, 128)))
+    model = lut_model(op, shape, _scale(rng), int(rng.integers(-128, 128)))
     assert_matches_tflm(model, seeds=(seed,))
 
 
@@ -57,7 +52,7 @@ def test_every_input_value(op: str, case: int) -> None:
     rng = np.random.default_rng(1000 + case)
     scale = SCALES[case] if case < len(SCALES) else _scale(rng)
     zero_point = int(rng.integers(-128, 128))
-    model = unary_model(op, (256,), scale, zero_point)
+    model = lut_model(op, (256,), scale, zero_point)
     (got,) = run_micro(model, [ALL_INT8])
     (expected,) = run_tflm(model, [ALL_INT8], 1)
     assert np.array_equal(got, expected), f"scale {scale}, zero point {zero_point}"
@@ -66,7 +61,7 @@ def test_every_input_value(op: str, case: int) -> None:
 def test_output_quantization_is_not_read() -> None:
     """TFLM ignores the output scale (and TANH's zero point); so does micro."""
     for op, out_quant in (("LOGISTIC", (0.3, -128)), ("TANH", (0.05, 17))):
-        model = unary_model(op, (256,), 0.05, 3, out_quant)
+        model = lut_model(op, (256,), 0.05, 3, out_quant)
         (got,) = run_micro(model, [ALL_INT8])
         assert np.array_equal(got, run_tflm(model, [ALL_INT8], 1)[0])
 
@@ -74,7 +69,7 @@ def test_output_quantization_is_not_read() -> None:
 def test_known_values() -> None:
     """Independent arithmetic: logistic(0) = 1/2 -> 0; tanh(0) = 0; saturation far out."""
     for op, expected in (("LOGISTIC", [-128, 0, 127]), ("TANH", [-128, 0, 127])):
-        it = micro.Interpreter.from_bytes(unary_model(op, (3,), 0.5, 0))
+        it = micro.Interpreter.from_bytes(lut_model(op, (3,), 0.5, 0))
         it.set_input(np.array([-128, 0, 127], np.int8), 0)
         it.invoke()
         assert it.get_output(0).tolist() == expected
@@ -92,13 +87,13 @@ def _error(model: bytes) -> micro.MicroError:
 
 
 def test_rejects_logistic_output_zero_point() -> None:
-    err = _error(unary_model("LOGISTIC", (4,), 0.1, 0, (1 / 256, 0)))
+    err = _error(lut_model("LOGISTIC", (4,), 0.1, 0, (1 / 256, 0)))
     assert isinstance(err, micro.UnsupportedOpError) and "-128" in str(err)
 
 
 @pytest.mark.parametrize("op", OPS)
 def test_rejects_int16_output_scale(op: str) -> None:
-    err = _error(unary_model(op, (4,), 2**-12, 0, (2**-14, 0), dtype="int16"))
+    err = _error(lut_model(op, (4,), 2**-12, 0, (2**-14, 0), dtype="int16"))
     assert isinstance(err, micro.UnsupportedOpError) and "2^-15" in str(err)
 
 
@@ -111,7 +106,7 @@ def test_int16_every_input_value(op: str, case: int) -> None:
     """All 65536 int16 inputs: power-of-two input scales (TFLM's shortcut) and general ones."""
     rng = np.random.default_rng(2000 + case)
     scale = INT16_SCALES[case] if case < len(INT16_SCALES) else float(10 ** rng.uniform(-5, -2.5))
-    model = unary_model(op, (65536,), scale, 0, (2**-15, 0), dtype="int16")
+    model = lut_model(op, (65536,), scale, 0, (2**-15, 0), dtype="int16")
     x = np.arange(-32768, 32768, dtype=np.int16)
     (got,) = run_micro(model, [x])
     (expected,) = run_tflm(model, [x], 1)
@@ -119,16 +114,11 @@ def test_int16_every_input_value(op: str, case: int) -> None:
 
 
 def test_rejects_shape_mismatch() -> None:
-    b = ModelBuilder()
-    x = b.add_tensor("x", (4,), "int8", scale=0.1, zero_point=0)
-    y = b.add_tensor("y", (5,), "int8", scale=1 / 128, zero_point=0)
-    b.add_operator("TANH", [x], [y])
-    b.set_inputs([x])
-    b.set_outputs([y])
-    err = _error(b.build())
+    x, y = T((4,), "int8", quant=(0.1, 0)), T((5,), "int8", quant=(1 / 128, 0))
+    err = _error(one_op_model("TANH", [x], [y]))
     assert isinstance(err, micro.ModelError) and "operator 0" in str(err)
 
 
 @pytest.mark.parametrize("op", OPS)
 def test_tampered_params_are_refused_or_safe(op: str) -> None:
-    assert_hostile_params_safe(unary_model(op, (3, 5), 0.1, 2))
+    assert_hostile_params_safe(lut_model(op, (3, 5), 0.1, 2))

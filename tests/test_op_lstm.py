@@ -14,15 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _movement import patched_program
-from difftest import (
+from support.oracle import (
     TFLM_ARENA,
     assert_matches_tflm,
     assert_sequence_matches_tflm,
     run_micro,
     run_tflm,
     submodel,
+    tflm,
 )
+from support.programs import patched_program
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -144,7 +145,7 @@ def interpolate(x: np.ndarray, table: np.ndarray, step_bits: int) -> np.ndarray:
 def test_sigmoid_table_matches_tflm_int16_activations(op: str, step_bits: int) -> None:
     """Every int16 input of TFLM's int16 LOGISTIC / TANH (Q3.12 in, Q0.15 out: the LSTM's
     gate case) equals the interpolation of micro's table."""
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     b = ModelBuilder()
     x = b.add_tensor("x", (65536,), "int16", scale=2.0**-12, zero_point=0)
@@ -212,7 +213,7 @@ def mnist_input(path: Path, scale: float, zero_point: int) -> np.ndarray:
 def test_mnist_samples_match_tflm_and_their_labels(reference: Callable[[str], Path]) -> None:
     """Each digit sample is classified as its digit, with TFLM's bytes; the LSTM state
     carries from one image to the next unless reset, in both."""
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     data = reference(MNIST).read_bytes()
     ours = micro.Interpreter.from_bytes(data)

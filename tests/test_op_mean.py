@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
-from hostile import assert_hostile_params_safe
+from support.models import random_quant
+from support.oracle import assert_matches_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 from micro.writer import ModelBuilder
@@ -43,10 +44,6 @@ def reduce_model(
     return b.build()
 
 
-def _quant(rng: np.random.Generator) -> tuple[float, int]:
-    return float(np.exp(rng.uniform(np.log(1e-3), np.log(1.0)))), int(rng.integers(-128, 128))
-
-
 def random_reduce(op: str, seed: int) -> bytes:
     rng = np.random.default_rng(seed)
     rank = int(rng.integers(1, 6))
@@ -58,9 +55,9 @@ def random_reduce(op: str, seed: int) -> bytes:
     else:
         n_axes = int(rng.integers(0, rank + 2))  # may repeat an axis
         axes = [int(a) for a in rng.integers(-len(shape), max(len(shape), 1), n_axes)]
-    in_quant = _quant(rng)
+    in_quant = random_quant(rng)
     # Half the cases keep the quantization (the usual converter output), half change it.
-    out_quant = in_quant if seed % 2 or op.startswith("REDUCE") else _quant(rng)
+    out_quant = in_quant if seed % 2 or op.startswith("REDUCE") else random_quant(rng)
     return reduce_model(op, shape, axes, bool(rng.integers(0, 2)), in_quant, out_quant)
 
 

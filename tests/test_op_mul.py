@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
-from opmodels import (
+from support.models import (
     QUANTIZED_ACTIVATIONS,
-    assert_exact,
     binary_model,
     random_broadcast,
-    random_int8,
     random_quant,
+    random_values,
 )
+from support.oracle import assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -25,9 +24,13 @@ def test_random_models(seed: int) -> None:
     shape1, shape2 = random_broadcast(rng)
     out_shape = np.broadcast_shapes(shape1, shape2)
     # Products of two scales against an output scale: rescales from far below to above 1.
-    q1, q2, q_out = random_quant(rng, -3, 0), random_quant(rng, -3, 0), random_quant(rng, -5, -1)
+    q1, q2, q_out = (
+        random_quant(rng, "int8", -3, 0),
+        random_quant(rng, "int8", -3, 0),
+        random_quant(rng, "int8", -5, -1),
+    )
     activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
-    const2 = random_int8(rng, shape2) if rng.random() < 0.2 else None
+    const2 = random_values(rng, shape2, "int8") if rng.random() < 0.2 else None
     model = binary_model("MUL", shape1, shape2, out_shape, q1, q2, q_out, activation, const2=const2)
     assert_matches_tflm(model, seeds=(seed, seed + 1000))
 
@@ -38,7 +41,8 @@ def test_random_int16_models(seed: int) -> None:
     rng = np.random.default_rng([seed, 16])
     shape1, shape2 = random_broadcast(rng)
     out_shape = np.broadcast_shapes(shape1, shape2)
-    q1, q2 = (random_quant(rng, -4, -2)[0], 0), (random_quant(rng, -4, -2)[0], 0)
+    q1, q2 = random_quant(rng, "int16", -4, -2), random_quant(rng, "int16", -4, -2)
+    assert q1 is not None and q2 is not None
     q_out = (float(np.float32(q1[0] * q2[0] * 32768 * 10 ** rng.uniform(-1, 0.5))), 0)
     activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
     model = binary_model("MUL", shape1, shape2, out_shape, q1, q2, q_out, activation, dtype="int16")
@@ -51,11 +55,11 @@ def test_every_input_pair(seed: int) -> None:
     rng = np.random.default_rng([seed, 8])
     q1, q2 = random_quant(rng), random_quant(rng)
     # Seeds 0-3: output scales that make the rescale > 1 (a left shift), 4-7: < 1.
-    q_out = random_quant(rng, -7, -6) if seed < 4 else random_quant(rng, -3, -1)
+    q_out = random_quant(rng, "int8", -7, -6) if seed < 4 else random_quant(rng, "int8", -3, -1)
     activation = QUANTIZED_ACTIVATIONS[seed % len(QUANTIZED_ACTIVATIONS)]
     model = binary_model("MUL", (256, 1), (1, 256), (256, 256), q1, q2, q_out, activation)
     values = np.arange(-128, 128, dtype=np.int8)
-    assert_exact(model, [values.reshape(256, 1), values.reshape(1, 256)])
+    assert_matches_tflm(model, inputs=[values.reshape(256, 1), values.reshape(1, 256)])
 
 
 @pytest.mark.parametrize(

@@ -5,31 +5,33 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
 
 
-def pack_model(shape: list[int], axis: int, n: int, dtype: str, quant: dict | None = None) -> bytes:
+def pack_model(
+    shape: list[int], axis: int, n: int, dtype: str, quant: Quant | None = None
+) -> bytes:
     k = axis % (len(shape) + 1)
     out_shape = [*shape[:k], n, *shape[k:]]
     return one_op_model(
         "PACK",
-        [T(shape, dtype, quant=quant or {}) for _ in range(n)],
-        [T(out_shape, dtype, quant=quant or {})],
+        [T(shape, dtype, quant=quant) for _ in range(n)],
+        [T(out_shape, dtype, quant=quant)],
         {"values_count": n, "axis": axis},
     )
 
 
-def unpack_model(shape: list[int], axis: int, dtype: str, quant: dict | None = None) -> bytes:
+def unpack_model(shape: list[int], axis: int, dtype: str, quant: Quant | None = None) -> bytes:
     k = axis % len(shape)
     out_shape = [*shape[:k], *shape[k + 1 :]]
     return one_op_model(
         "UNPACK",
-        [T(shape, dtype, quant=quant or {})],
-        [T(out_shape, dtype, quant=quant or {})] * shape[k],
+        [T(shape, dtype, quant=quant)],
+        [T(out_shape, dtype, quant=quant)] * shape[k],
         {"num": shape[k], "axis": axis},
     )
 

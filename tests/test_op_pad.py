@@ -4,19 +4,11 @@ PADV2: the constant) are checked by the oracle, and once more against numpy."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
-from _movement import (
-    T,
-    assert_matches_numpy,
-    one_op_model,
-    patched_program,
-    random_quant,
-    random_values,
-)
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant, random_values
+from support.oracle import assert_matches_numpy, assert_matches_tflm
+from support.programs import patched_program
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -29,7 +21,7 @@ def pad_model(
     shape: tuple[int, ...],
     paddings: np.ndarray,
     dtype: str,
-    quant: dict[str, Any],
+    quant: Quant | None,
     value: T | None = None,
     op: str = "PAD",
 ) -> bytes:
@@ -67,7 +59,7 @@ def test_matches_numpy(seed: int) -> None:
     if value is not None:
         fill = value.data
     elif dtype == "int8":
-        fill = quant["zero_point"]
+        fill = quant[1]
     else:
         fill = 0
     assert_matches_numpy(
@@ -78,7 +70,7 @@ def test_matches_numpy(seed: int) -> None:
 
 def test_pad_value_from_a_live_tensor() -> None:
     """PADV2 reads its constant at run time, so a non-constant scalar input works too."""
-    q = {"scale": 0.25, "zero_point": 5}
+    q = (0.25, 5)
     model = pad_model(
         (2, 3), np.array([[1, 0], [2, 1]]), "int8", q, T((1,), "int8", quant=q), "PADV2"
     )
@@ -87,7 +79,7 @@ def test_pad_value_from_a_live_tensor() -> None:
 
 def test_image_style_nhwc() -> None:
     """The common case before a convolution: pad H and W of NHWC, channels contiguous."""
-    q = {"scale": 0.05, "zero_point": -128}
+    q = (0.05, -128)
     model = pad_model((1, 5, 5, 8), np.array([[0, 0], [1, 2], [2, 1], [0, 0]]), "int8", q)
     (step,) = micro.Interpreter.from_bytes(model).compiled.steps
     assert step.kernel == "pad" and step.params["n_dims"] == 2  # H, W*C
@@ -95,7 +87,7 @@ def test_image_style_nhwc() -> None:
 
 
 def test_no_padding_is_a_copy() -> None:
-    model = pad_model((2, 3, 4), np.zeros((3, 2), np.int64), "float32", {})
+    model = pad_model((2, 3, 4), np.zeros((3, 2), np.int64), "float32", None)
     (step,) = micro.Interpreter.from_bytes(model).compiled.steps
     assert step.params["n_dims"] == 1 and step.params["in_shape"][0] == 24
     assert_matches_tflm(model)
@@ -118,8 +110,8 @@ def test_non_constant_paddings_are_unsupported() -> None:
 
 
 def test_value_quantized_differently_is_unsupported() -> None:
-    q = {"scale": 0.25, "zero_point": 5}
-    value = T((), "int8", np.array(3, np.int8), {"scale": 0.5, "zero_point": 5})
+    q = (0.25, 5)
+    value = T((), "int8", np.array(3, np.int8), (0.5, 5))
     model = pad_model((2, 3), np.array([[1, 0], [0, 1]]), "int8", q, value, "PADV2")
     with pytest.raises(UnsupportedOpError, match="constant_values"):
         micro.Interpreter.from_bytes(model)
@@ -136,13 +128,13 @@ def test_wrong_output_shape_is_malformed() -> None:
 
 
 def test_six_dims_unsupported() -> None:
-    model = pad_model((1,) * 6, np.ones((6, 2), np.int64), "int8", {"scale": 1.0})
+    model = pad_model((1,) * 6, np.ones((6, 2), np.int64), "int8", (1.0, 0))
     with pytest.raises(UnsupportedOpError, match="at most 5"):
         micro.Interpreter.from_bytes(model)
 
 
 def test_unsupported_type() -> None:
-    model = pad_model((2, 2), np.ones((2, 2), np.int64), "bool", {})
+    model = pad_model((2, 2), np.ones((2, 2), np.int64), "bool", None)
     with pytest.raises(UnsupportedOpError, match="bool"):
         micro.Interpreter.from_bytes(model)
 
@@ -161,7 +153,7 @@ def test_unsupported_type() -> None:
 )
 def test_hostile_pad_params_are_refused(changes: dict) -> None:
     """A corrupt program (valid checksum) is refused by the kernel's check at load time."""
-    model = pad_model((2, 3), np.array([[1, 1], [0, 2]]), "int8", {"scale": 1.0})
+    model = pad_model((2, 3), np.array([[1, 1], [0, 2]]), "int8", (1.0, 0))
     (step,) = micro.Interpreter.from_bytes(model).compiled.steps
     assert step.params["in_shape"][:2] == [2, 3] and step.params["before"][:2] == [1, 0]
     program, arena = patched_program(model, **changes)

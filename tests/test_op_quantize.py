@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm
-from opmodels import assert_exact, unary_model
-from seanet import assert_seanet_case
+from support.models import random_quant, unary_model
+from support.oracle import assert_matches_tflm
+from support.seanet import assert_seanet_case
 
 import micro
 from micro.errors import UnsupportedOpError
@@ -28,15 +28,6 @@ INT_PAIRS = [
 ]
 
 
-def _quant(rng: np.random.Generator, dtype: str, lo: float = -3.0, hi: float = 0.0):
-    scale = float(np.float32(10.0 ** rng.uniform(lo, hi)))
-    info = np.iinfo(dtype)
-    if dtype == "int32":  # int32 zero points are 0 in practice; keep them small
-        return scale, int(rng.integers(-1000, 1000)) if rng.random() < 0.3 else 0
-    zp = 0 if dtype == "int16" and rng.random() < 0.5 else int(rng.integers(info.min, info.max))
-    return scale, zp
-
-
 def _shape(rng: np.random.Generator) -> tuple[int, ...]:
     return tuple(int(d) for d in rng.integers(1, 9, int(rng.integers(0, 5))))
 
@@ -50,7 +41,7 @@ def _all_values(dtype: str) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(100))
 def test_quantize_float(out: str, seed: int) -> None:
     rng = np.random.default_rng([seed, 21])
-    q_out = _quant(rng, out, -3, 0.5)
+    q_out = random_quant(rng, out, -3, 0.5, any_zero_point=True)
     model = unary_model("QUANTIZE", _shape(rng), "float32", out, None, q_out)
     assert_matches_tflm(model, seeds=(seed,))
     # Every rounding boundary: k / 2 * scale for k over the output range and past it,
@@ -60,7 +51,7 @@ def test_quantize_float(out: str, seed: int) -> None:
     x = np.concatenate(
         [halves, np.nextafter(halves, np.float32(np.inf)), np.nextafter(halves, -np.inf)]
     ).astype(np.float32)
-    assert_exact(unary_model("QUANTIZE", x.shape, "float32", out, None, q_out), [x])
+    assert_matches_tflm(unary_model("QUANTIZE", x.shape, "float32", out, None, q_out), inputs=[x])
 
 
 def test_quantize_float_saturates() -> None:
@@ -69,7 +60,9 @@ def test_quantize_float_saturates() -> None:
     x = np.array([0.0, -0.0, 1e7, -1e7, 3.5, -3.5, 2e5, -2e5], dtype=np.float32)
     for out in ("int8", "int16"):
         for zp in (-3, 0, 3):
-            assert_exact(unary_model("QUANTIZE", x.shape, "float32", out, None, (0.01, zp)), [x])
+            assert_matches_tflm(
+                unary_model("QUANTIZE", x.shape, "float32", out, None, (0.01, zp)), inputs=[x]
+            )
     x = np.array([1e30, -1e30, np.inf, -np.inf, np.nan], dtype=np.float32)
     it = micro.Interpreter.from_bytes(
         unary_model("QUANTIZE", x.shape, "float32", "int8", None, (0.01, -3))
@@ -83,12 +76,17 @@ def test_quantize_float_saturates() -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_requantize(src: str, dst: str, seed: int) -> None:
     rng = np.random.default_rng([seed, INT_PAIRS.index((src, dst)), 22])
-    q_in = _quant(rng, src)
-    q_out = (float(np.float32(q_in[0] * 10.0 ** rng.uniform(-2, 2))), _quant(rng, dst)[1])
+    q_in = random_quant(rng, src, any_zero_point=True)
+    q_out = (
+        float(np.float32(q_in[0] * 10.0 ** rng.uniform(-2, 2))),
+        random_quant(rng, dst, any_zero_point=True)[1],
+    )
     assert_matches_tflm(unary_model("QUANTIZE", _shape(rng), src, dst, q_in, q_out), (seed,))
     if src != "int32":
         values = _all_values(src)
-        assert_exact(unary_model("QUANTIZE", values.shape, src, dst, q_in, q_out), [values])
+        assert_matches_tflm(
+            unary_model("QUANTIZE", values.shape, src, dst, q_in, q_out), inputs=[values]
+        )
 
 
 @pytest.mark.parametrize("name", ["quantize0", "quantize1"])
@@ -101,10 +99,12 @@ def test_seanet_quantize(name: str, reference: Callable[[str], Path]) -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_dequantize(src: str, seed: int) -> None:
     rng = np.random.default_rng([seed, 23])
-    q_in = _quant(rng, src, -6, 2)
+    q_in = random_quant(rng, src, -6, 2, any_zero_point=True)
     assert_matches_tflm(unary_model("DEQUANTIZE", _shape(rng), src, "float32", q_in, None), (seed,))
     values = _all_values(src)
-    assert_exact(unary_model("DEQUANTIZE", values.shape, src, "float32", q_in, None), [values])
+    assert_matches_tflm(
+        unary_model("DEQUANTIZE", values.shape, src, "float32", q_in, None), inputs=[values]
+    )
 
 
 def test_errors() -> None:

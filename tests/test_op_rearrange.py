@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm, run_micro
-from hostile import assert_hostile_params_safe
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 
@@ -16,7 +16,9 @@ def _shape(rng: np.random.Generator, rank: int, hi: int = 5) -> tuple[int, ...]:
     return tuple(int(d) for d in rng.integers(1, hi, rank))
 
 
-def block_model(op: str, shape: tuple[int, ...], block: int, dtype: str, quant: dict) -> bytes:
+def block_model(
+    op: str, shape: tuple[int, ...], block: int, dtype: str, quant: Quant | None
+) -> bytes:
     n, h, w, c = shape
     if op == "SPACE_TO_DEPTH":
         out = (n, h // block, w // block, c * block * block)
@@ -39,7 +41,9 @@ def test_block_ops_match_tflm(op: str, seed: int) -> None:
     assert_matches_tflm(block_model(op, shape, block, dtype, random_quant(rng, dtype)))
 
 
-def reverse_model(shape: tuple[int, ...], axes: list[int], dtype: str, quant: dict) -> bytes:
+def reverse_model(
+    shape: tuple[int, ...], axes: list[int], dtype: str, quant: Quant | None
+) -> bytes:
     return one_op_model(
         "REVERSE_V2",
         [T(shape, dtype, quant=quant), T((len(axes),), "int32", np.array(axes, np.int32))],
@@ -87,7 +91,7 @@ def mirror_model(
     pads: np.ndarray,
     mode: int,
     dtype: str,
-    quant: dict,
+    quant: Quant | None,
     pad_type: str = "int32",
 ) -> bytes:
     out = tuple(int(n + p.sum()) for n, p in zip(shape, pads, strict=True))
@@ -115,7 +119,7 @@ def test_mirror_pad_matches_tflm(seed: int) -> None:
 
 
 def test_mirror_pad_rejects_too_wide_reflection() -> None:
-    model = mirror_model((3,), np.array([[3, 0]]), 0, "int8", {})
+    model = mirror_model((3,), np.array([[3, 0]]), 0, "int8", None)
     with pytest.raises(micro.ModelError, match="REFLECT"):
         micro.Interpreter.from_bytes(model)
 
@@ -126,7 +130,7 @@ def gather_model(
     axis: int,
     batch_dims: int,
     dtype: str,
-    quant: dict,
+    quant: Quant | None,
     const: bool,
 ) -> bytes:
     rank = len(shape)
@@ -165,8 +169,6 @@ def test_gather_const_indices_match_tflm(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_gather_runtime_indices_match_tflm(seed: int) -> None:
     """Indices as a model input (an embedding lookup); valid values, fed to both runtimes."""
-    from difftest import run_tflm
-
     rng, shape, coords, axis, batch_dims = random_gather(seed)
     model = gather_model(shape, coords, axis, batch_dims, "int8", random_quant(rng, "int8"), False)
     x = rng.integers(-128, 128, shape).astype(np.int8)
@@ -176,7 +178,7 @@ def test_gather_runtime_indices_match_tflm(seed: int) -> None:
 
 
 def test_gather_runtime_index_out_of_range_is_an_error() -> None:
-    model = gather_model((4, 3), np.zeros(2, np.int32), 0, 0, "int8", {}, False)
+    model = gather_model((4, 3), np.zeros(2, np.int32), 0, 0, "int8", None, False)
     it = micro.Interpreter.from_bytes(model)
     it.set_input(np.zeros((4, 3), np.int8), 0)
     it.set_input(np.array([1, 4], np.int32), 1)
@@ -185,7 +187,7 @@ def test_gather_runtime_index_out_of_range_is_an_error() -> None:
 
 
 def test_gather_const_index_out_of_range_is_refused() -> None:
-    model = gather_model((4, 3), np.array([0, 5], np.int32), 0, 0, "int8", {}, True)
+    model = gather_model((4, 3), np.array([0, 5], np.int32), 0, 0, "int8", None, True)
     with pytest.raises(micro.ModelError, match=r"operator 0.*outside"):
         micro.Interpreter.from_bytes(model)
 
@@ -193,9 +195,9 @@ def test_gather_const_index_out_of_range_is_refused() -> None:
 @pytest.mark.parametrize(
     "model",
     [
-        block_model("SPACE_TO_DEPTH", (1, 4, 4, 2), 2, "int8", {}),
-        mirror_model((3, 4), np.array([[1, 2], [2, 0]]), 0, "int8", {}),
-        gather_model((4, 3, 2), np.array([[0, 2]], np.int32), 1, 0, "int8", {}, True),
+        block_model("SPACE_TO_DEPTH", (1, 4, 4, 2), 2, "int8", None),
+        mirror_model((3, 4), np.array([[1, 2], [2, 0]]), 0, "int8", None),
+        gather_model((4, 3, 2), np.array([[0, 2]], np.int32), 1, 0, "int8", None, True),
     ],
     ids=["space_to_depth", "mirror_pad", "gather"],
 )

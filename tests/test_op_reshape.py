@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm
+from support.models import T, one_op_model, quant_kwargs, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -72,22 +72,22 @@ def random_model(seed: int) -> tuple[bytes, int, int, bool]:
         kind, out_shape, options, second = "RESHAPE", list(shape), {}, None
 
     b = ModelBuilder()
-    x = b.add_tensor("x", shape[::-1] if sandwich else shape, dtype, **quant)
+    x = b.add_tensor("x", shape[::-1] if sandwich else shape, dtype, **quant_kwargs(quant))
     a = x
     if sandwich:
-        a = b.add_tensor("a", shape, dtype, **quant)
+        a = b.add_tensor("a", shape, dtype, **quant_kwargs(quant))
         perm = b.add_tensor(
             "perm_a", (len(shape),), "int32", data=np.arange(len(shape))[::-1].astype(np.int32)
         )
         b.add_operator("TRANSPOSE", [x, perm], [a])
-    c = b.add_tensor("c", out_shape, dtype, **quant)
+    c = b.add_tensor("c", out_shape, dtype, **quant_kwargs(quant))
     inputs = [a]
     if second is not None:
         inputs.append(b.add_tensor("shape", second.shape, "int32", data=second))
     b.add_operator(kind, inputs, [c], options)
     y = c
     if sandwich:
-        y = b.add_tensor("y", out_shape[::-1], dtype, **quant)
+        y = b.add_tensor("y", out_shape[::-1], dtype, **quant_kwargs(quant))
         perm = b.add_tensor(
             "perm_y",
             (len(out_shape),),
@@ -117,16 +117,16 @@ def test_matches_tflm_and_aliases(seed: int) -> None:
 
 def test_reshape_between_two_ops_has_no_buffer_of_its_own() -> None:
     """PAD -> RESHAPE -> TRANSPOSE: the reshape's output lives in the PAD output's buffer."""
-    q = {"scale": 0.5, "zero_point": -2}
+    q = (0.5, -2)
     b = ModelBuilder()
-    x = b.add_tensor("x", (2, 3), "int8", **q)
+    x = b.add_tensor("x", (2, 3), "int8", **quant_kwargs(q))
     pads = b.add_tensor("pads", (2, 2), "int32", data=np.array([[1, 1], [0, 1]], np.int32))
-    p = b.add_tensor("padded", (4, 4), "int8", **q)
+    p = b.add_tensor("padded", (4, 4), "int8", **quant_kwargs(q))
     b.add_operator("PAD", [x, pads], [p])
-    r = b.add_tensor("reshaped", (2, 8), "int8", **q)
+    r = b.add_tensor("reshaped", (2, 8), "int8", **quant_kwargs(q))
     b.add_operator("RESHAPE", [p], [r], {"new_shape": [2, 8]})
     perm = b.add_tensor("perm", (2,), "int32", data=np.array([1, 0], np.int32))
-    y = b.add_tensor("y", (8, 2), "int8", **q)
+    y = b.add_tensor("y", (8, 2), "int8", **quant_kwargs(q))
     b.add_operator("TRANSPOSE", [r, perm], [y])
     b.set_inputs([x])
     b.set_outputs([y])
@@ -142,14 +142,14 @@ def test_reshape_between_two_ops_has_no_buffer_of_its_own() -> None:
 
 def test_reshape_of_a_constant_stays_constant() -> None:
     """A reshaped constant feeding an op is read from the constant data, not the arena."""
-    q = {"scale": 0.5, "zero_point": 1}
+    q = (0.5, 1)
     data = np.arange(6, dtype=np.int8).reshape(2, 3)
     b = ModelBuilder()
-    k = b.add_tensor("k", (2, 3), "int8", data=data, **q)
-    r = b.add_tensor("k6", (6,), "int8", **q)
+    k = b.add_tensor("k", (2, 3), "int8", data=data, **quant_kwargs(q))
+    r = b.add_tensor("k6", (6,), "int8", **quant_kwargs(q))
     b.add_operator("RESHAPE", [k], [r])
-    x = b.add_tensor("x", (6,), "int8", **q)
-    y = b.add_tensor("y", (12,), "int8", **q)
+    x = b.add_tensor("x", (6,), "int8", **quant_kwargs(q))
+    y = b.add_tensor("y", (12,), "int8", **quant_kwargs(q))
     b.add_operator("CONCATENATION", [x, r], [y], {"axis": 0})
     b.set_inputs([x])
     b.set_outputs([y])
@@ -162,8 +162,8 @@ def test_reshape_of_a_constant_stays_constant() -> None:
 def test_quantization_change_is_unsupported() -> None:
     model = one_op_model(
         "RESHAPE",
-        [T((2, 3), "int8", quant={"scale": 0.5, "zero_point": 1})],
-        [T((6,), "int8", quant={"scale": 0.25, "zero_point": 1})],
+        [T((2, 3), "int8", quant=(0.5, 1))],
+        [T((6,), "int8", quant=(0.25, 1))],
     )
     with pytest.raises(UnsupportedOpError, match="quantized differently"):
         micro.Interpreter.from_bytes(model)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, one_op_model, random_quant
-from difftest import assert_matches_tflm
-from hostile import assert_hostile_params_safe
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 
@@ -19,9 +19,8 @@ def resize_model(
     dtype: str,
     align: bool,
     half: bool,
-    quant: dict | None = None,
+    quant: Quant | None = None,
 ) -> bytes:
-    quant = quant or {}
     out = (shape[0], size[0], size[1], shape[3])
     return one_op_model(
         op,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -20,17 +20,17 @@ def slice_model(
     out_shape: list[int],
     dtype: str,
     index_dtype: str = "int32",
-    quant: dict | None = None,
+    quant: Quant | None = None,
 ) -> bytes:
     n = len(begin)
     return one_op_model(
         "SLICE",
         [
-            T(shape, dtype, quant=quant or {}),
+            T(shape, dtype, quant=quant),
             T((n,), index_dtype, np.array(begin, index_dtype)),
             T((n,), index_dtype, np.array(size, index_dtype)),
         ],
-        [T(out_shape, dtype, quant=quant or {})],
+        [T(out_shape, dtype, quant=quant)],
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from difftest import assert_matches_tflm, run_micro, run_tflm
-from hostile import assert_hostile_params_safe
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 from micro.writer import ModelBuilder

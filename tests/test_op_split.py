@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -19,30 +19,30 @@ def axis_tensor(axis: int) -> T:
 
 
 def split_model(
-    shape: tuple[int, ...], axis: int, n: int, dtype: str, quant: dict | None = None
+    shape: tuple[int, ...], axis: int, n: int, dtype: str, quant: Quant | None = None
 ) -> bytes:
     k = axis % len(shape)
     out_shape = [*shape[:k], shape[k] // n, *shape[k + 1 :]]
     return one_op_model(
         "SPLIT",
-        [axis_tensor(axis), T(shape, dtype, quant=quant or {})],
-        [T(out_shape, dtype, quant=quant or {})] * n,
+        [axis_tensor(axis), T(shape, dtype, quant=quant)],
+        [T(out_shape, dtype, quant=quant)] * n,
         {"num_splits": n},
     )
 
 
 def split_v_model(
-    shape: tuple[int, ...], axis: int, sizes: list[int], dtype: str, quant: dict | None = None
+    shape: tuple[int, ...], axis: int, sizes: list[int], dtype: str, quant: Quant | None = None
 ) -> bytes:
     k = axis % len(shape)
-    outs = [T([*shape[:k], s, *shape[k + 1 :]], dtype, quant=quant or {}) for s in sizes]
+    outs = [T([*shape[:k], s, *shape[k + 1 :]], dtype, quant=quant) for s in sizes]
     given = list(sizes)
     if len(sizes) > 1 and sizes[0] % 2:  # the converter's -1 for "the rest"; TFLM ignores it
         given[-1] = -1
     return one_op_model(
         "SPLIT_V",
         [
-            T(shape, dtype, quant=quant or {}),
+            T(shape, dtype, quant=quant),
             T((len(sizes),), "int32", np.array(given, np.int32)),
             axis_tensor(axis),
         ],

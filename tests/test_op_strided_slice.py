@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _movement import T, assert_matches_numpy, one_op_model, random_quant
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant
+from support.oracle import assert_matches_numpy, assert_matches_tflm
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -28,9 +28,8 @@ def slice_model(
     out_shape: list[int],
     dtype: str,
     options: dict[str, Any],
-    quant: dict[str, Any] | None = None,
+    quant: Quant | None = None,
 ) -> bytes:
-    quant = quant or {}
     n = len(begin)
     return one_op_model(
         "STRIDED_SLICE",

@@ -8,14 +8,14 @@ import math
 
 import numpy as np
 import pytest
-from _movement import patched_program
-from difftest import (
+from support.oracle import (
     assert_matches_tflm,
     assert_sequence_matches_tflm,
     run_micro,
     run_tflm,
     submodel,
 )
+from support.programs import patched_program
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError

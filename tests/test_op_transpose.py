@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _movement import (
-    T,
-    assert_matches_numpy,
-    one_op_model,
-    patched_program,
-    random_quant,
-    random_values,
-)
-from difftest import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant, random_values
+from support.oracle import assert_matches_numpy, assert_matches_tflm
+from support.programs import patched_program
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -24,10 +18,9 @@ def transpose_model(
     shape: tuple[int, ...],
     perm: list[int],
     dtype: str,
-    quant: dict | None = None,
+    quant: Quant | None = None,
     const_input: np.ndarray | None = None,
 ) -> bytes:
-    quant = quant or {}
     out_shape = [shape[p] for p in perm]
     return one_op_model(
         "TRANSPOSE",
@@ -84,7 +77,7 @@ def test_large_planes_are_tiled_and_match_tflm(
 def test_constant_input_matches_tflm() -> None:
     rng = np.random.default_rng(7)
     data = random_values(rng, (3, 4, 5), "int8")
-    model = transpose_model((3, 4, 5), [1, 2, 0], "int8", {"scale": 0.5, "zero_point": -3}, data)
+    model = transpose_model((3, 4, 5), [1, 2, 0], "int8", (0.5, -3), data)
     got = micro.Interpreter.from_bytes(model)
     got.invoke()
     assert got.get_output(0).tobytes() == np.transpose(data, (1, 2, 0)).tobytes()
@@ -92,7 +85,7 @@ def test_constant_input_matches_tflm() -> None:
 
 def test_large_inner_run_is_one_memcpy() -> None:
     """[2, 3, 64] -> [3, 2, 64]: the 64-element rows stay contiguous, so the copy is 2-d."""
-    model = transpose_model((2, 3, 64), [1, 0, 2], "int8", {"scale": 1.0, "zero_point": 0})
+    model = transpose_model((2, 3, 64), [1, 0, 2], "int8", (1.0, 0))
     it = micro.Interpreter.from_bytes(model)
     (step,) = it.compiled.steps
     assert step.kernel == "strided_copy"
@@ -112,8 +105,8 @@ def test_identity_perm_is_a_single_run() -> None:
 def test_non_constant_perm_is_unsupported() -> None:
     model = one_op_model(
         "TRANSPOSE",
-        [T((2, 3), "int8", quant={"scale": 1.0}), T((2,), "int32")],
-        [T((3, 2), "int8", quant={"scale": 1.0})],
+        [T((2, 3), "int8", quant=(1.0, 0)), T((2,), "int32")],
+        [T((3, 2), "int8", quant=(1.0, 0))],
     )
     with pytest.raises(UnsupportedOpError, match="perm"):
         micro.Interpreter.from_bytes(model)

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as dsp
-from difftest import assert_matches_tflm
-from opmodels import binary_model, unary_model
+from support.models import binary_model, unary_model
+from support.oracle import assert_matches_tflm
 from test_op_conv import conv_model
 from test_op_pool import pool_model
 from test_op_softmax import softmax_model

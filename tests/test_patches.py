@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from difftest import random_inputs, run_tflm
+from support.oracle import random_inputs, run_tflm
 from test_chains import Net
 
 import micro

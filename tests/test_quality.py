@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import oracle
+from support.reference import absent
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON_DIRS = ["micro", "tests", "benchmarks"]
@@ -48,3 +50,13 @@ def test_c_compiles_cleanly(source: str, tmp_path: Path) -> None:
     if cc is None:
         pytest.skip("no C compiler")
     _run([cc, *C_FLAGS, "-Icsrc/include", "-c", source, "-o", str(tmp_path / "x.o")])
+
+
+def test_oracles_are_the_pinned_versions() -> None:
+    """The byte-exact tests mean what they say only against the pinned oracle builds."""
+    pins, have = oracle.pinned(), oracle.installed()
+    assert set(pins) == set(oracle.ORACLES), f"pyproject.toml pins {pins}"
+    for name, version in have.items():
+        if version is None:
+            absent(f"the oracle {name} is not installed (pip install -e '.[test]')")
+        assert version == pins[name], f"{name} {version} is installed; the tests pin {pins[name]}"

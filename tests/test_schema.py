@@ -12,10 +12,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.oracle import litert_schema
 
 from micro import schema
 
-generated: Any = pytest.importorskip("ai_edge_litert.schema_py_generated")
+generated: Any = litert_schema()
 
 _FLAGS = {
     "Bool": "bool",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from difftest import run_micro
-from signal_models import custom_op_model, read_vectors
+from support.models import T, custom_op_model
+from support.oracle import run_micro, tflm
+from support.reference import read_vectors
 
 import micro
 from micro import flexbuffers
@@ -48,8 +49,8 @@ def test_window_vectors(reference: Ref) -> None:
     # All frames at once: the window applies to each frame of the [frames, n] input.
     model = custom_op_model(
         "SignalWindow",
-        [("x", inputs.shape, np.int16, None), ("w", (n,), np.int16, weights)],
-        [("y", inputs.shape, np.int16)],
+        [T(inputs.shape, np.int16, name="x"), T((n,), np.int16, weights, name="w")],
+        [T(inputs.shape, np.int16, name="y")],
         {"shift": 12},
     )
     (got,) = run_micro(model, [inputs])
@@ -64,8 +65,8 @@ def test_fft_auto_scale_vectors(reference: Ref) -> None:
     n = len(rows[0])
     model = custom_op_model(
         "SignalFftAutoScale",
-        [("x", (n,), np.int16, None)],
-        [("y", (n,), np.int16), ("scale", (), np.int32)],
+        [T((n,), np.int16, name="x")],
+        [T((n,), np.int16, name="y"), T((), np.int32, name="scale")],
         {},
     )
     for x, y, scale in zip(rows[0::3], rows[1::3], rows[2::3], strict=True):
@@ -80,8 +81,8 @@ def test_rfft_vectors(reference: Ref) -> None:
     inputs, expected = np.array(rows[0::2], np.int16), np.array(rows[1::2])
     model = custom_op_model(
         "SignalRfft",
-        [("x", inputs.shape, np.int16, None)],
-        [("y", expected.shape, np.int16)],
+        [T(inputs.shape, np.int16, name="x")],
+        [T(expected.shape, np.int16, name="y")],
         {"T": 7, "fft_length": length},
     )
     (got,) = run_micro(model, [inputs])
@@ -94,8 +95,8 @@ def test_energy_vectors(reference: Ref) -> None:
     n = len(rows[0])
     model = custom_op_model(
         "SignalEnergy",
-        [("x", (n,), np.int16, None)],
-        [("y", (n // 2,), np.uint32)],
+        [T((n,), np.int16, name="x")],
+        [T((n // 2,), np.uint32, name="y")],
         {"start_index": start, "end_index": end},
     )
     for x, y in zip(rows[0::2], rows[1::2], strict=True):
@@ -132,9 +133,9 @@ def _filter_bank_model(bank: frontend.FilterBank, n: int, channels: int) -> byte
     tables = [bank.weights, bank.unweights, bank.freq_starts, bank.weight_starts, bank.widths]
     return custom_op_model(
         "SignalFilterBank",
-        [("x", (n,), np.uint32, None)]
-        + [(f"t{i}", t.shape, np.int16, t) for i, t in enumerate(tables)],
-        [("y", (channels,), np.uint64)],
+        [T((n,), np.uint32, name="x")]
+        + [T(t.shape, np.int16, t, name=f"t{i}") for i, t in enumerate(tables)],
+        [T((channels,), np.uint64, name="y")],
         {"num_channels": channels},
     )
 
@@ -153,8 +154,8 @@ def test_filter_bank_square_root_vectors(reference: Ref) -> None:
 def _sqrt_model(n: int) -> bytes:
     return custom_op_model(
         "SignalFilterBankSquareRoot",
-        [("x", (n,), np.uint64, None), ("bits", (), np.int32, None)],
-        [("y", (n,), np.uint32)],
+        [T((n,), np.uint64, name="x"), T((), np.int32, name="bits")],
+        [T((n,), np.uint32, name="y")],
         {},
     )
 
@@ -180,8 +181,8 @@ def _spectral_model(params: frontend.FrontendParams) -> bytes:
     n = params.channels
     return custom_op_model(
         "SignalFilterBankSpectralSubtraction",
-        [("x", (n,), np.uint32, None)],
-        [("y", (n,), np.uint32), ("noise", (n,), np.uint32)],
+        [T((n,), np.uint32, name="x")],
+        [T((n,), np.uint32, name="y"), T((n,), np.uint32, name="noise")],
         frontend.spectral_subtraction_options(params),
     )
 
@@ -201,11 +202,11 @@ def _pcan_model(n: int, lut: np.ndarray, snr_shift: int = 6) -> bytes:
     return custom_op_model(
         "SignalPCAN",
         [
-            ("x", (n,), np.uint32, None),
-            ("noise", (n,), np.uint32, None),
-            ("lut", lut.shape, np.int16, lut),
+            T((n,), np.uint32, name="x"),
+            T((n,), np.uint32, name="noise"),
+            T(lut.shape, np.int16, lut, name="lut"),
         ],
-        [("y", (n,), np.uint32)],
+        [T((n,), np.uint32, name="y")],
         {"snr_shift": snr_shift},
     )
 
@@ -236,21 +237,19 @@ SEEDS = range(12)
 
 def _assert_same(model: bytes, inputs: list[np.ndarray], frames: int = 1) -> None:
     """micro and TFLM give the same bytes, over `frames` invocations (state carries)."""
-    from tflite_micro.python.tflite_micro import runtime
-
-    tflm = runtime.Interpreter.from_bytes(model, arena_size=1 << 20)
+    theirs = tflm().Interpreter.from_bytes(model, arena_size=1 << 20)
     it = micro.Interpreter.from_bytes(model)
     n_out = len(it.get_output_details())
     rng = np.random.default_rng(len(inputs))
     for frame in range(frames):
         xs = inputs if frame == 0 else [_shuffle(rng, x) for x in inputs]
         for i, x in enumerate(xs):
-            tflm.set_input(x, i)
+            theirs.set_input(x, i)
             it.set_input(x, i)
-        tflm.invoke()
+        theirs.invoke()
         it.invoke()
         for k in range(n_out):
-            want, got = np.asarray(tflm.get_output(k)), it.get_output(k)
+            want, got = np.asarray(theirs.get_output(k)), it.get_output(k)
             assert got.tobytes() == want.tobytes(), f"frame {frame}, output {k}: {got} != {want}"
 
 
@@ -273,8 +272,8 @@ def test_window_matches_tflm(seed: int) -> None:
     weights = _ints(rng, np.int16, (width,), 15)
     model = custom_op_model(
         "SignalWindow",
-        [("x", (frames, width), np.int16, None), ("w", (width,), np.int16, weights)],
-        [("y", (frames, width), np.int16)],
+        [T((frames, width), np.int16, name="x"), T((width,), np.int16, weights, name="w")],
+        [T((frames, width), np.int16, name="y")],
         {"shift": shift},
     )
     _assert_same(model, [_ints(rng, np.int16, (frames, width), 15)])
@@ -291,8 +290,8 @@ def test_fft_auto_scale_matches_tflm(seed: int) -> None:
         x[:] = 0
     model = custom_op_model(
         "SignalFftAutoScale",
-        [("x", (n,), np.int16, None)],
-        [("y", (n,), np.int16), ("s", (), np.int32)],
+        [T((n,), np.int16, name="x")],
+        [T((n,), np.int16, name="y"), T((), np.int32, name="s")],
         {},
     )
     _assert_same(model, [x])
@@ -307,8 +306,8 @@ def test_rfft_matches_tflm(seed: int) -> None:
     frames = int(rng.integers(1, 3))
     model = custom_op_model(
         "SignalRfft",
-        [("x", (frames, frame), np.int16, None)],
-        [("y", (frames, length + 2), np.int16)],
+        [T((frames, frame), np.int16, name="x")],
+        [T((frames, length + 2), np.int16, name="y")],
         {"T": 7, "fft_length": length},
     )
     _assert_same(model, [_ints(rng, np.int16, (frames, frame), int(rng.integers(4, 16)))])
@@ -324,17 +323,15 @@ def test_energy_matches_tflm(seed: int) -> None:
     x[rng.integers(0, 2 * bins, 3)] = -32768
     model = custom_op_model(
         "SignalEnergy",
-        [("x", (2 * bins,), np.int16, None)],
-        [("y", (bins,), np.uint32)],
+        [T((2 * bins,), np.int16, name="x")],
+        [T((bins,), np.uint32, name="y")],
         {"start_index": start, "end_index": end},
     )
-    from tflite_micro.python.tflite_micro import runtime
-
-    tflm = runtime.Interpreter.from_bytes(model, arena_size=1 << 20)
-    tflm.set_input(x, 0)
-    tflm.invoke()
+    theirs = tflm().Interpreter.from_bytes(model, arena_size=1 << 20)
+    theirs.set_input(x, 0)
+    theirs.invoke()
     (got,) = run_micro(model, [x])
-    np.testing.assert_array_equal(got[start:end], tflm.get_output(0)[start:end])
+    np.testing.assert_array_equal(got[start:end], theirs.get_output(0)[start:end])
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -407,8 +404,8 @@ def test_filter_bank_log_matches_tflm(seed: int) -> None:
     }
     model = custom_op_model(
         "SignalFilterBankLog",
-        [("x", (n,), np.uint32, None)],
-        [("y", (n,), np.int16)],
+        [T((n,), np.uint32, name="x")],
+        [T((n,), np.int16, name="y")],
         options,
     )
     x = _ints(rng, np.uint32, (n,), int(rng.integers(1, 33)))
@@ -430,8 +427,8 @@ def test_kiss_factors() -> None:
 def _window_model(raw: bytes | None = None, options: dict | None = None) -> bytes:
     return custom_op_model(
         "SignalWindow",
-        [("x", (1, 8), np.int16, None), ("w", (8,), np.int16, np.ones(8, np.int16))],
-        [("y", (1, 8), np.int16)],
+        [T((1, 8), np.int16, name="x"), T((8,), np.int16, np.ones(8, np.int16), name="w")],
+        [T((1, 8), np.int16, name="y")],
         options,
         raw_options=raw,
     )
@@ -450,16 +447,16 @@ def test_malformed_options_name_the_operator() -> None:
 def test_unsupported_fft_length_and_type() -> None:
     model = custom_op_model(
         "SignalRfft",
-        [("x", (28,), np.int16, None)],
-        [("y", (30,), np.int16)],
+        [T((28,), np.int16, name="x")],
+        [T((30,), np.int16, name="y")],
         {"T": 7, "fft_length": 28},
     )
     with pytest.raises(micro.UnsupportedOpError, match=r"radices \[2, 7\]"):
         micro.Interpreter.from_bytes(model)
     model = custom_op_model(
         "SignalRfft",
-        [("x", (64,), np.float32, None)],
-        [("y", (66,), np.float32)],
+        [T((64,), np.float32, name="x")],
+        [T((66,), np.float32, name="y")],
         {"T": 0, "fft_length": 64},
     )
     with pytest.raises(micro.UnsupportedOpError, match="int16 RFFT"):
@@ -469,8 +466,8 @@ def test_unsupported_fft_length_and_type() -> None:
 def test_energy_range_outside_the_spectrum() -> None:
     model = custom_op_model(
         "SignalEnergy",
-        [("x", (20,), np.int16, None)],
-        [("y", (10,), np.uint32)],
+        [T((20,), np.int16, name="x")],
+        [T((10,), np.uint32, name="y")],
         {"start_index": 2, "end_index": 11},
     )
     with pytest.raises(micro.ModelError, match=r"bins \[2, 11\)"):
@@ -487,9 +484,9 @@ def test_filter_bank_band_outside_the_input() -> None:
     ]
     model = custom_op_model(
         "SignalFilterBank",
-        [("x", (10,), np.uint32, None)]
-        + [(f"t{i}", t.shape, np.int16, t) for i, t in enumerate(tables)],
-        [("y", (1,), np.uint64)],
+        [T((10,), np.uint32, name="x")]
+        + [T(t.shape, np.int16, t, name=f"t{i}") for i, t in enumerate(tables)],
+        [T((1,), np.uint64, name="y")],
         {"num_channels": 1},
     )
     with pytest.raises(micro.ModelError, match="channel 1: bins"):
@@ -499,8 +496,8 @@ def test_filter_bank_band_outside_the_input() -> None:
 def test_wrong_dtype_is_unsupported() -> None:
     model = custom_op_model(
         "SignalFilterBankLog",
-        [("x", (4,), np.int32, None)],
-        [("y", (4,), np.int16)],
+        [T((4,), np.int32, name="x")],
+        [T((4,), np.int16, name="y")],
         {"input_correction_bits": 0, "output_scale": 1},
     )
     with pytest.raises(micro.UnsupportedOpError, match="int32; supported: uint32"):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_path
+from support.oracle import tflm
+from support.reference import reference_path
 
 import micro
 from micro.cli import main
@@ -29,7 +30,7 @@ DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
 
 def _tflm_features(model: bytes, audio: np.ndarray) -> np.ndarray:
     """TFLM's interpreter on each 30 ms window, every 20 ms, from a reset state."""
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     it = runtime.Interpreter.from_bytes(model, arena_size=1 << 16)
     rows = []

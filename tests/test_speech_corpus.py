@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import SHARED
+from support.reference import SHARED
 
 from micro.speech import corpus, realdata
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.oracle import tflm
 
 from micro.speech import synth
 from micro.speech.wav import read_wav, resample
@@ -33,7 +34,7 @@ MICRO_SPEECH = "tflm/micro_speech"
 
 def tflm_features(preprocessor: Path, clip: np.ndarray) -> np.ndarray:
     """49x40 int8 features: TFLM's preprocessor, 30 ms windows every 20 ms, state reset."""
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     pre = runtime.Interpreter.from_bytes(preprocessor.read_bytes())
     out = np.empty((49, 40), np.int8)
@@ -67,7 +68,7 @@ def test_card_matches_model() -> None:
 
 
 def test_model_io_is_int8_features_to_int8_scores() -> None:
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     it = runtime.Interpreter.from_bytes(MODEL.read_bytes())
     inp, out = it.get_input_details(0), it.get_output_details(0)
@@ -80,7 +81,7 @@ def test_model_io_is_int8_features_to_int8_scores() -> None:
 
 @pytest.mark.parametrize(("label", "name"), CLIPS)
 def test_tflm_runs_bundled_model_on_reference_clips(reference, label: str, name: str) -> None:
-    from tflite_micro.python.tflite_micro import runtime
+    runtime = tflm()
 
     clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
     assert len(clip) == 16000

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import sanitized
-from difftest import run_sanitized
-from opmodels import assert_exact
+from support import sanitized
+from support.oracle import assert_matches_tflm, run_sanitized
 
 import micro
 from micro.compiler import compile_model
@@ -50,7 +49,7 @@ def test_extreme_representable_scales_match_tflm(
     int32 limit: the sums wrap as TFLM's do (the sanitized build checks they are defined)."""
     model = _fc_model(*scales, bias=bias)
     for x in (np.full((1, 16), 127, np.int8), np.full((1, 16), -128, np.int8)):
-        assert_exact(model, [x])
+        assert_matches_tflm(model, inputs=[x])
         if sanitized.enabled():  # UBSan: the adds are defined, the bytes the same
             it = micro.Interpreter.from_bytes(model)
             it.set_input(x, 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_path
+from support.reference import reference_path
 
 from micro import MicroError, cli
 from micro.vision import image

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from support.models import random_values
+from support.oracle import litert_schema, run_litert, run_tflm
 from test_model import MODELS, _check_against_oracle
 
 from micro import schema
@@ -78,37 +80,8 @@ def _same_model(a: Model, b: Model) -> None:
 def _random_inputs(model: Model, seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     graph = model.subgraphs[0]
-    out = []
-    for i in graph.inputs:
-        t = graph.tensors[i]
-        if t.dtype.kind in "iu":
-            info = np.iinfo(t.dtype)
-            out.append(rng.integers(info.min, info.max, t.shape, endpoint=True).astype(t.dtype))
-        else:
-            out.append(rng.uniform(-1, 1, t.shape).astype(t.dtype))
-    return out
-
-
-def run_tflm(data: bytes, inputs: Sequence[np.ndarray]) -> np.ndarray:
-    runtime = pytest.importorskip("tflite_micro.python.tflite_micro.runtime")
-    it = runtime.Interpreter.from_bytes(data, arena_size=1_000_000)
-    for i, x in enumerate(inputs):
-        it.set_input(x, i)
-    it.invoke()
-    return np.array(it.get_output(0))
-
-
-def run_litert(data: bytes, inputs: Sequence[np.ndarray]) -> np.ndarray:
-    litert = pytest.importorskip("ai_edge_litert.interpreter")
-    it = litert.Interpreter(
-        model_content=data,
-        experimental_op_resolver_type=litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
-    )
-    it.allocate_tensors()
-    for d, x in zip(it.get_input_details(), inputs, strict=True):
-        it.set_tensor(d["index"], x)
-    it.invoke()
-    return np.array(it.get_tensor(it.get_output_details()[0]["index"]))
+    tensors = [graph.tensors[i] for i in graph.inputs]
+    return [random_values(rng, t.shape, t.dtype, float_range=1.0) for t in tensors]
 
 
 # -- small models, run by both runtimes --------------------------------------------------
@@ -165,8 +138,8 @@ def test_tflm_and_litert_agree_on_written_models(make: Callable[..., bytes]) -> 
     _check_against_oracle(model, data)
     for seed in range(3):
         inputs = _random_inputs(model, seed)
-        tflm = run_tflm(data, inputs)
-        assert np.array_equal(tflm, run_litert(data, inputs))
+        tflm = run_tflm(data, inputs, 1)[0]
+        assert np.array_equal(tflm, run_litert(data, inputs)[0])
         assert len(np.unique(tflm)) > 2  # not saturated: the comparison means something
 
 
@@ -211,7 +184,7 @@ def test_opcodes_are_shared_and_codes_written_both_ways() -> None:
     ]
     assert [op.opcode_index for op in model.subgraphs[0].operators] == [0, 0, 1, 2, 3, 3, 4]
     assert model.subgraphs[0].operators[4].custom_options == b"\x01\x02"
-    oracle = pytest.importorskip("ai_edge_litert.schema_py_generated")
+    oracle = litert_schema()
     codes = oracle.ModelT.InitFromPackedBuf(data, 0).operatorCodes
     assert [(c.deprecatedBuiltinCode, c.builtinCode) for c in codes] == [
         (0, 0),
@@ -251,9 +224,9 @@ def test_buffer_offset_mode(reference: Reference) -> None:
     root = struct.unpack_from("<I", outside, 0)[0]
     assert root < len(outside) // 10  # the flatbuffer is small; the weights follow it
     inputs = _random_inputs(model, 0)
-    expected = run_litert(original, inputs)
-    assert np.array_equal(run_litert(inline, inputs), expected)
-    assert np.array_equal(run_litert(outside, inputs), expected)
+    expected = run_litert(original, inputs)[0]
+    assert np.array_equal(run_litert(inline, inputs)[0], expected)
+    assert np.array_equal(run_litert(outside, inputs)[0], expected)
 
 
 # -- every options table -----------------------------------------------------------------
@@ -410,7 +383,7 @@ def test_reencoded_reference_model(rel: str, reference: Reference) -> None:
     _same_model(model, load_model(again))
     _check_against_oracle(load_model(again), again)
     inputs = _random_inputs(model, 1)
-    assert np.array_equal(run_tflm(again, inputs), run_tflm(original, inputs))
+    assert np.array_equal(run_tflm(again, inputs, 1)[0], run_tflm(original, inputs, 1)[0])
 
 
 # -- argument checking -------------------------------------------------------------------

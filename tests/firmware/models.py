@@ -13,9 +13,9 @@ import test_op_int16x8
 import test_op_lstm
 import test_op_svdf
 import test_op_transpose_conv
-from _movement import T, one_op_model, random_quant
+from support.models import T, one_op_model, random_quant
 from test_op_compare import compare_model
-from test_op_logistic_tanh import unary_model as squash_model
+from test_op_logistic_tanh import lut_model as squash_model
 from test_op_pool import random_pool
 from test_op_rearrange import gather_model, mirror_model
 from test_op_resize import resize_model

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference import reference_path
+from support.reference import reference_path
 
 import micro
 from micro import firmware

@@ -11,7 +11,7 @@
    accepted ones are then replayed in both C builds;
 4. hostile models and wavs through the command line.
 Findings are kept under --keep (default: a temporary directory); the exit status is 1 if
-anything failed. Reference models come from ../shared/reference (see tests/reference.py).
+anything failed. Reference models come from ../shared/reference (see tests/support/reference.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from reference import REFERENCE
+from support.reference import REFERENCE
 
 from fuzz import models, native
 

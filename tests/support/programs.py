@@ -1,5 +1,6 @@
-"""Hostile params: a program whose params struct was tampered with (and its checksum
-re-sealed) must be refused by the kernel's check function or run inside its buffers.
+"""Tampered Programs (re-sealed with micro.program.seal, so only the verifier can refuse
+them). Hostile params: a program whose params struct was tampered with must be refused by
+the kernel's check function or run inside its buffers.
 
 `assert_hostile_params_safe(model)` compiles the model, then for every int32 field of
 every step's params writes extreme values one at a time. Each variant is either refused
@@ -11,15 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import struct
+from typing import Any
 
 import numpy as np
-import sanitized
-from difftest import random_inputs
 
 import micro
-from micro._ffi import lib
+from micro._ffi import lib, pack_params
 from micro.interpreter import Runtime
 from micro.program import read_header, read_steps, seal
+
+from . import sanitized
+from .oracle import random_inputs
 
 HOSTILE = (0, 1, -1, 2, 7, 255, 256, 65535, 1 << 24, 2**31 - 1, -(2**31))
 
@@ -59,3 +62,17 @@ def assert_hostile_params_safe(model: bytes) -> None:
             assert status == 0 or status >= 10, err
             assert "Sanitizer" not in err and "runtime error" not in err, err
     assert refused > 0, "no tampered params were refused"
+
+
+def patched_program(model: bytes, **changes: Any) -> tuple[bytes, int]:
+    """The compiled program of a one-step model with some params fields replaced (re-sealed),
+    to check that the kernel's check refuses hostile params; and its arena size."""
+    compiled = micro.Interpreter.from_bytes(model).compiled
+    (step,) = compiled.steps
+    old = pack_params(step.kernel, step.params)
+    new = pack_params(step.kernel, {**step.params, **changes})
+    blob = bytearray(compiled.program)
+    at = bytes(blob).find(old, read_header(blob).data_offset)
+    assert at > 0 and bytes(blob).find(old, at + 1) < 0, "params not found exactly once"
+    blob[at : at + len(old)] = new
+    return seal(blob), compiled.arena_bytes_needed

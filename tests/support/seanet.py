@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from difftest import run_tflm
 
 import micro
+
+from .oracle import run_tflm
 
 DTYPES = {"int8": np.int8, "int16": np.int16, "int32": np.int32}
 
