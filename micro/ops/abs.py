@@ -19,7 +19,7 @@ from .base import OpContext, prepares
 from .lut import byte_values, emit_table
 
 
-@prepares(B.ABS)
+@prepares(B.ABS, types="int8, int16")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
