@@ -79,10 +79,14 @@ static inline int64_t micro_broadcast_count(int32_t rank, const int32_t *dims)
     return total;
 }
 
-/* Elements an input with these strides must hold (1 + its largest index), or -1. */
+/* Elements an input with these strides must hold (1 + its largest index), or -1 (also for
+ * a rank outside the layout's arrays: callers may ask before they count). */
 static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
                                              const int32_t *stride)
 {
+    if (rank < 1 || rank > MICRO_BROADCAST_RANK) {
+        return -1;
+    }
     int64_t last = 0;
     for (int32_t d = 0; d < rank; ++d) {
         if (stride[d] < 0) {
