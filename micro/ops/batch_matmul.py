@@ -31,8 +31,8 @@ def prepare(ctx: OpContext) -> None:
             raise ctx.malformed(f"tensor {t.index} is {t.dtype.name}, lhs is {lhs.dtype.name}")
     if not (2 <= len(lhs.shape) <= 5 and 2 <= len(rhs.shape) <= 5):
         raise ctx.unsupported(f"lhs {lhs.shape} and rhs {rhs.shape} must have rank 2 to 5")
-    adj_x = bool(ctx.options.get("adj_x", False))
-    adj_y = bool(ctx.options.get("adj_y", False))
+    adj_x = bool(ctx.options["adj_x"])
+    adj_y = bool(ctx.options["adj_y"])
     m, k = (lhs.shape[-1], lhs.shape[-2]) if adj_x else (lhs.shape[-2], lhs.shape[-1])
     k2, n = (rhs.shape[-1], rhs.shape[-2]) if adj_y else (rhs.shape[-2], rhs.shape[-1])
     if k != k2:

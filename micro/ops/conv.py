@@ -327,7 +327,7 @@ def _emit_s16(
         raise ctx.unsupported("a per-channel rescale is too large for TFLM's int16 path")
     scale, zp = ctx.quant(out)
     act_min, act_max = activation_range_int(
-        int(ctx.options.get("fused_activation_function", 0)), scale, zp, INT16_MIN, INT16_MAX
+        int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
         "batches": batches,
@@ -370,7 +370,7 @@ def _bias_s16(
 ) -> tuple[Operand, int]:
     """The bias operand and the accumulator width TFLM picks for it."""
     if bias is None:
-        wide = accum64 or int(ctx.options.get("quantized_bias_type", 0)) != 2  # TensorType.INT32
+        wide = accum64 or int(ctx.options["quantized_bias_type"]) != 2  # TensorType.INT32
         return ctx.ref(None), 64 if wide else 32
     values = ctx.value(bias)
     if values is None:

@@ -22,12 +22,12 @@ def prepare(ctx: OpContext) -> None:
     check_types(ctx, [x, out], DTYPES)
     ctx.check_dtype(coords, "int32")
     rank, crank = len(x.shape), len(coords.shape)
-    axis = int(ctx.options.get("axis", 0))
-    batch_dims = int(ctx.options.get("batch_dims", 0))
+    axis = int(ctx.options["axis"])
+    batch_dims = int(ctx.options["batch_dims"])
     axis += rank if axis < 0 else 0
     batch_dims += crank if batch_dims < 0 else 0
     if not 0 <= axis < rank:
-        raise ctx.malformed(f"axis {ctx.options.get('axis')} is outside the rank-{rank} input")
+        raise ctx.malformed(f"axis {axis} is outside the rank-{rank} input")
     if not (0 <= batch_dims <= axis and batch_dims < rank and batch_dims <= crank):
         raise ctx.malformed(f"batch_dims {batch_dims} must be in [0, axis {axis}]")
     if x.shape[:batch_dims] != coords.shape[:batch_dims]:

@@ -26,7 +26,7 @@ def _block_io(ctx: OpContext) -> tuple[int, list[int], list[int]]:
     check_types(ctx, [x, out], BLOCK_DTYPES)
     if len(x.shape) != 4 or len(out.shape) != 4:
         raise ctx.unsupported(f"input and output must be 4-D NHWC, not {x.shape} -> {out.shape}")
-    block = int(ctx.options.get("block_size", 0))
+    block = int(ctx.options["block_size"])
     if block < 1:
         raise ctx.malformed(f"block_size {block} must be at least 1")
     if math.prod(x.shape) == 0:
@@ -128,7 +128,7 @@ def prepare_mirror_pad(ctx: OpContext) -> None:
     rank = len(x.shape)
     if len(pads) != 2 * rank or len(out.shape) != rank:
         raise ctx.malformed(f"paddings {pads} must hold 2 values per input dimension ({rank})")
-    reflect = int(ctx.options.get("mode", 0)) == 0  # MirrorPadMode.REFLECT
+    reflect = int(ctx.options["mode"]) == 0  # MirrorPadMode.REFLECT
     limit = 1 if reflect else 0
     tables = []
     strides = row_major_strides(x.shape)

@@ -67,8 +67,8 @@ def nearest_indices(
 @prepares(B.RESIZE_NEAREST_NEIGHBOR, types="int8, int16, float32")
 def prepare_nearest(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, NEAREST_DTYPES)
-    align = bool(ctx.options.get("align_corners", False))
-    half = bool(ctx.options.get("half_pixel_centers", False))
+    align = bool(ctx.options["align_corners"])
+    half = bool(ctx.options["half_pixel_centers"])
     batches, in_h, in_w, channels = x.shape
     rows = nearest_indices(in_h, out_h, align, half) * in_w * channels
     cols = nearest_indices(in_w, out_w, align, half) * channels
@@ -101,8 +101,8 @@ def _c_div(a: int, b: int) -> int:
 @prepares(B.RESIZE_BILINEAR, types="int8")
 def prepare_bilinear(ctx: OpContext) -> None:
     x, out, out_h, out_w = _io(ctx, ("int8",))
-    align = bool(ctx.options.get("align_corners", False))
-    half = bool(ctx.options.get("half_pixel_centers", False))
+    align = bool(ctx.options["align_corners"])
+    half = bool(ctx.options["half_pixel_centers"])
     if align and half:
         raise ctx.malformed("align_corners and half_pixel_centers cannot both be set (TFLM)")
     batches, in_h, in_w, channels = x.shape
