@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from support.reference import SHARED
 
-from micro.speech import corpus, realdata
+from micro.speech import card, corpus, realdata
 
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
 RESERVED_FILE = SHARED / "speech" / "reserved_speakers.txt"
@@ -104,12 +104,14 @@ def test_bundled_training_list_holds_no_reserved_speaker() -> None:
     """The files the bundled model was trained on (listed beside it)."""
     reserved = corpus.read_reserved(_reserved_file())
     lines = (DATA / "yes_no.files.txt").read_text().splitlines()
-    speech = [line for line in lines if not line.startswith("noise: ")]
+    speech = [line for line in lines if not line.startswith(("noise: ", "speech: "))]
     assert len(speech) > 500
     assert not [line for line in speech if corpus.is_reserved(line.split("/")[-1], reserved)]
     assert not [line for line in speech if line.split("/")[0] in corpus.RESERVED_FOLDERS]
     noise = [line for line in lines if line.startswith("noise: ")]
     assert not [n for n in noise if "background_noise" in n]
+    other = [line.removeprefix("speech: ") for line in lines if line.startswith("speech: ")]
+    assert {line.split("/")[0] for line in other} <= set(card.SPEECH_SOURCES)
 
 
 def test_unreadable_clips_and_noise_are_skipped(tmp_path: Path) -> None:
@@ -150,8 +152,6 @@ def test_augmented_copies_are_one_second_int16() -> None:
 def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Path) -> None:
     """`micro speech train --words up,down`: 'up' is recorded here, 'down' is not; yes and no
     become unknown words; the card says which keyword had recordings."""
-    from micro.speech import card
-
     _tree(tmp_path, ["0a1b2c3d"], ["%08x" % (0x10000000 * i + 7) for i in range(1, 9)])
     labels = ["silence", "unknown", "up", "down"]
     cfg = realdata.RealConfig(tmp_path, frozenset({"0a1b2c3d"}), keyword_copies=3)
@@ -162,3 +162,34 @@ def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Pa
     assert not [f for f in data.files_train + data.files_val if "0a1b2c3d" in f]
     sources = card.sources(data, tmp_path, ["up", "down"])["keywords"]
     assert sources == {"up": "recorded + synthetic", "down": "synthetic only"}
+
+
+def test_loudest_second_is_where_the_word_is() -> None:
+    take = np.zeros(48000, np.int16)
+    take[32000:36000] = 8000  # the word, 2.0 .. 2.25 s into a 3 s take
+    second = corpus.loudest_second(take)
+    assert second.shape == (16000,) and int(np.count_nonzero(second)) == 4000
+    assert np.flatnonzero(second)[0] == 6000  # centred
+    short = corpus.loudest_second(np.full(4000, 7, np.int16))
+    assert short.shape == (16000,) and np.flatnonzero(short).tolist() == list(range(6000, 10000))
+
+
+def test_other_speech_joins_the_train_side_unknown_only(tmp_path: Path) -> None:
+    """``--speech DIR``: each readable file's loudest second, augmented, as *unknown*; the
+    validation side and the keywords are untouched; the card credits a known folder."""
+    data_dir, digits = tmp_path / "sc", tmp_path / "fsdd"
+    _tree(data_dir, [], ["%08x" % (0x10000000 * i + 7) for i in range(1, 9)])
+    _wav(digits / "3_theo_0.wav", np.full(6000, 900, np.int16))
+    _wav(digits / "4_theo_0.wav", np.full(30000, 900, np.int16))
+    (digits / "5_theo_0.wav").write_bytes(b"RIFF....not a wav")
+    labels = ["silence", "unknown", "yes", "no"]
+    zeros = np.zeros((49, 40), np.int8)
+    base = realdata.build(realdata.RealConfig(data_dir, frozenset()), labels, lambda c: zeros)
+    cfg = realdata.RealConfig(data_dir, frozenset(), speech=(digits,), speech_copies=3)
+    wide = realdata.build(cfg, labels, lambda c: zeros)
+    assert wide.speech_train == ["fsdd/3_theo_0.wav", "fsdd/4_theo_0.wav"]
+    assert wide.counts["unknown"] == base.counts["unknown"] + 6
+    assert (wide.counts["yes"], wide.counts["no"]) == (base.counts["yes"], base.counts["no"])
+    assert wide.val_words == base.val_words and wide.files_val == base.files_val
+    credits = card.sources(wide, data_dir, ["yes", "no"])["other_speech"]
+    assert credits["fsdd"]["train_files"] == 2 and credits["fsdd"]["licence"] == "CC BY-SA 4.0"

@@ -39,6 +39,23 @@ NOISE_SOURCES = {
     },
 }
 
+#: Other recorded speech (``--speech DIR``), credited by the folder's name.
+SPEECH_SOURCES = {
+    "picovoice": {
+        "name": "Picovoice wake-word-benchmark: crowd-sourced wake words (alexa, computer, "
+        "jarvis, smart mirror, snowboy, view glass), 50+ speakers",
+        "source": "github.com/Picovoice/wake-word-benchmark audio/ (FLAC converted to 16 kHz)",
+        "commit": "84919190fb1891bf0936dcb577d9268e467f876f",
+        "licence": "Apache-2.0",
+    },
+    "fsdd": {
+        "name": "Free Spoken Digit Dataset: digits 0-9 from 6 speakers (8 kHz, resampled)",
+        "source": "github.com/Jakobovski/free-spoken-digit-dataset recordings/",
+        "commit": "26eb9aaf76e81b692f806f9140c2d2777410d7a1",
+        "licence": "CC BY-SA 4.0",
+    },
+}
+
 
 def accuracy_report(scores: np.ndarray, y: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
     """Per-class accuracy and the confusion matrix of one-second clips (argmax)."""
@@ -93,6 +110,7 @@ def write(
     out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n")
     if real is not None:
         lines = [*real.files_train, *(f"noise: {Path(p).name}" for p in real.noise_train)]
+        lines += [f"speech: {name}" for name in real.speech_train]
         out.with_suffix(".files.txt").write_text("\n".join(lines) + "\n")
 
 
@@ -118,6 +136,15 @@ def sources(
             "validation_files": [Path(p).name for p in real.noise_val],
             "sources": NOISE_SOURCES,
         }
+        folders = sorted({name.split("/", 1)[0] for name in real.speech_train})
+        if folders:
+            info["other_speech"] = {
+                f: {
+                    **SPEECH_SOURCES.get(f, {"source": "not a known source: credit it"}),
+                    "train_files": sum(1 for n in real.speech_train if n.startswith(f + "/")),
+                }
+                for f in folders
+            }
     return info
 
 

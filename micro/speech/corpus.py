@@ -11,7 +11,9 @@ The rules the training code enforces (and tests check):
 - the pool is split into train and validation by *speaker* (a hash of the speaker id), so no
   voice is on both sides.
 
-Noise recordings (any folder of .wav files) are split the same way, by file name.
+Noise recordings (any folder of .wav files) are split the same way, by file name. Other
+speech (any folder of .wav files: wake words, digits, ...) only widens the *unknown* class of
+the train side: its loudest second is the clip (``load_speech``).
 """
 
 from __future__ import annotations
@@ -146,6 +148,34 @@ def load_noise(paths: Sequence[Path], min_seconds: float = 1.0) -> list[np.ndarr
             continue
         if len(audio) >= min_seconds * 16000:
             out.append(audio)
+    return out
+
+
+def loudest_second(audio: np.ndarray, n: int = 16000) -> np.ndarray:
+    """The ``n`` samples that hold the most energy of a recording (the middle one of equal
+    candidates), padded with silence on both sides when it is shorter: where a word sits in
+    a longer take."""
+    x = np.asarray(audio, np.int16)
+    if len(x) <= n:
+        out = np.zeros(n, np.int16)
+        start = (n - len(x)) // 2
+        out[start : start + len(x)] = x
+        return out
+    energy = np.concatenate([[0.0], np.cumsum(x.astype(np.float64) ** 2)])
+    windows = energy[n:] - energy[:-n]
+    best = np.flatnonzero(windows >= windows.max())
+    start = int(best[len(best) // 2])
+    return x[start : start + n]
+
+
+def load_speech(paths: Sequence[Path]) -> list[np.ndarray]:
+    """One-second clips of other speech (``loudest_second`` of each readable file)."""
+    out = []
+    for path in paths:
+        try:
+            out.append(loudest_second(read_wav(path)))
+        except AudioError as exc:
+            log.warning("skipped speech %s", exc)
     return out
 
 

@@ -3,8 +3,9 @@
 Train side (augmented copies): each keyword clip is shifted in time, made quiet or loud,
 sometimes put in a room or through a cheap microphone, and mixed with a recorded noise
 (or a synthetic one) at a random SNR; other words are the *unknown* class; one-second
-noise excerpts at random levels join the *silence* class. Validation side: the validation
-speakers' clips as recorded, and excerpts of the validation noise files.
+noise excerpts at random levels join the *silence* class; other recorded speech (wake words,
+digits: ``RealConfig.speech``), augmented the same way, widens the *unknown* class. Validation
+side: the validation speakers' clips as recorded, and excerpts of the validation noise files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from . import corpus, synth
 
 Features = Callable[[np.ndarray], np.ndarray]
 CLIP = synth.CLIP_SAMPLES
-VERSION = 1  # bump when augmentation changes
+VERSION = 2  # bump when augmentation changes
 
 
 @dataclass
@@ -31,6 +32,8 @@ class RealConfig:
     keyword_copies: int = 16
     unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
     silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
+    speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown only
+    speech_copies: int = 2
     seed: int = 4321
 
 
@@ -46,6 +49,7 @@ class RealSet:
     files_val: list[str] = field(default_factory=list)
     noise_train: list[str] = field(default_factory=list)
     noise_val: list[str] = field(default_factory=list)
+    speech_train: list[str] = field(default_factory=list)  # other speech, "<folder>/<path>"
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -134,6 +138,14 @@ def build(
             ys.append(y)
         if progress:
             progress(1)
+    speech_used = []
+    for root in cfg.speech:
+        for path in corpus.noise_files(root):
+            for samples in corpus.load_speech([path]):  # none when unreadable
+                speech_used.append(f"{root.name}/{path.relative_to(root)}")
+                for _ in range(cfg.speech_copies):
+                    xs.append(features(augment(rng, samples, noises)))
+                    ys.append(1)
     seconds = sum(len(n) for n in noises) / 16000
     n_silence = int(seconds * cfg.silence_per_file_second) if noises else 0
     for _ in range(n_silence):
@@ -172,6 +184,7 @@ def build(
         [c.name for c in val],
         [str(p) for p in noise_train],
         [str(p) for p in noise_val],
+        speech_used,
         counts,
     )
 

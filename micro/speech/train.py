@@ -122,7 +122,9 @@ def train_keras(
     seed: int,
     stream: TextIO | None = None,
     shape: Shape | None = None,
+    balance: bool = False,
 ) -> Any:
+    """``balance``: weight each class by the inverse of its share of the examples."""
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -142,6 +144,9 @@ def train_keras(
             logs = logs or {}
             bar.update(1, f"loss {logs.get('loss', 0):.3f} acc {logs.get('accuracy', 0):.3f}")
 
+    counts = np.bincount(y_train, minlength=num_classes)
+    weights = len(y_train) / (num_classes * np.maximum(counts, 1)) if balance else None
+    class_weight = None if weights is None else {i: float(w) for i, w in enumerate(weights)}
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
     for epoch in range(epochs):
@@ -156,6 +161,7 @@ def train_keras(
             verbose=0,
             callbacks=[Bar()],
             shuffle=False,
+            class_weight=class_weight,
         )
     bar.close()
     return model
@@ -244,8 +250,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     real = None
     if args.data:
         real_cfg = realdata.RealConfig(
-            Path(args.data), reserved, tuple(Path(d) for d in args.noise), fraction
-        )
+            Path(args.data), reserved, tuple(Path(d) for d in args.noise), fraction,
+            speech=tuple(Path(d) for d in args.speech),
+        )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
         [real.x_train] if real is not None and "recorded" in sources else []
@@ -256,7 +263,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
 
     shape = Shape.parse(args.channels)
-    model = train_keras(x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape)
+    model = train_keras(
+        x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape, args.balance
+    )
     pick = np.random.default_rng(args.seed).choice(len(x_train), 400, replace=False)
     tflite = convert_int8(model, x_train[pick], shape)
     check_io(tflite)
@@ -276,6 +285,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "channels": str(shape),
         "trained_on": sorted(sources),
         "unknown_near_rhymes": args.rhymes,
+        "balanced_classes": args.balance,
         "train_clips": {name: int(c) for name, c in zip(cfg.labels, counts, strict=True)},
         "sources": card.sources(
             real if "recorded" in sources else None, args.data, words, synthetic is not None
@@ -330,6 +340,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a folder of recorded noise .wav files (repeatable); split by file name",
+    )
+    p.add_argument(
+        "--speech",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder of other recorded speech .wav files for the unknown class (repeatable; "
+        "train side only, the loudest second of each file)",
+    )
+    p.add_argument(
+        "--balance",
+        action="store_true",
+        help="weight the classes by the inverse of their number of training examples",
     )
     p.add_argument(
         "--sources",
