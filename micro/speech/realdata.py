@@ -20,7 +20,7 @@ from . import corpus, synth
 
 Features = Callable[[np.ndarray], np.ndarray]
 CLIP = synth.CLIP_SAMPLES
-VERSION = 2  # bump when augmentation changes
+VERSION = 1  # bump when augmentation changes
 
 
 @dataclass
@@ -212,5 +212,7 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
     import hashlib
 
     items = [(k, sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(cfg).items()]
+    if not cfg.speech:  # pools without other speech keep the names they had before it existed
+        items = [(k, v) for k, v in items if k not in ("speech", "speech_copies")]
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]

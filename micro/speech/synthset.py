@@ -97,8 +97,9 @@ def plan_takes(cfg: DataConfig, voices: Sequence[synth.Voice]) -> list[tuple[syn
     """(take, label index, augmented copies) for every utterance to synthesize."""
     rng = np.random.default_rng(cfg.seed)
     unknown = [w for w in cfg.unknown_words if w not in cfg.words]
-    if not cfg.rhymes:
-        unknown = [w for w in unknown if w not in RHYMES]
+    # Without the rhymes the plan is the same takes minus theirs (the random draws do not
+    # move), so the ablation changes nothing else and reuses the synthesized audio.
+    dropped = () if cfg.rhymes else RHYMES
     plan: list[tuple[synth.Take, int, int]] = []
 
     def espeak_take(voice: synth.Voice, word: str) -> synth.Take:
@@ -111,7 +112,9 @@ def plan_takes(cfg: DataConfig, voices: Sequence[synth.Voice]) -> list[tuple[syn
                 for _ in range(cfg.espeak_takes):
                     plan.append((espeak_take(voice, word), label, cfg.espeak_copies))
             for word in rng.choice(unknown, size=cfg.espeak_unknown, replace=False):
-                plan.append((espeak_take(voice, str(word)), 1, cfg.espeak_unknown_copies))
+                take = espeak_take(voice, str(word))
+                if word not in dropped:
+                    plan.append((take, 1, cfg.espeak_unknown_copies))
         else:
             for label, word in enumerate(cfg.words, start=2):
                 for rate in np.linspace(0.8, 1.25, cfg.natural_takes):
@@ -119,7 +122,8 @@ def plan_takes(cfg: DataConfig, voices: Sequence[synth.Voice]) -> list[tuple[syn
                     plan.append((take, label, cfg.natural_copies))
             for word in unknown:
                 take = synth.Take(voice, word, round(float(rng.uniform(0.85, 1.15)), 2))
-                plan.append((take, 1, cfg.natural_unknown_copies))
+                if word not in dropped:
+                    plan.append((take, 1, cfg.natural_unknown_copies))
     return plan
 
 
