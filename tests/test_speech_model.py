@@ -189,6 +189,10 @@ def test_held_out_voices_never_train() -> None:
     assert not words & {"yes", "no"}
     assert {t.word for t, label, _ in plan if label >= 2} == {"yes", "no"}
     assert plan == train.plan_takes(train.DataConfig(), voices)  # deterministic
+    # --no-rhymes: the same takes, minus the rhymes' (the ablation changes nothing else)
+    plain = train.plan_takes(train.DataConfig(rhymes=False), voices)
+    assert plain == [item for item in plan if item[0].word not in train.RHYMES]
+    assert {t.word for t, label, _ in plan if label == 1} & set(train.RHYMES)
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
