@@ -61,7 +61,14 @@ def test_card_matches_model() -> None:
     assert sc["commit"] == "c66f6b0d78fe9218f6de9d07189691cfae077bee"
     assert sc["licence"] == "CC BY 4.0"
     listed = (DATA / "yes_no.files.txt").read_text().splitlines()
-    assert sc["train_files"] == len([f for f in listed if not f.startswith("noise: ")])
+    assert sc["train_files"] == len(
+        [f for f in listed if not f.startswith(("noise: ", "speech: "))]
+    )
+    other = report["sources"].get("other_speech", {})
+    assert sum(o["train_files"] for o in other.values()) == len(
+        [f for f in listed if f.startswith("speech: ")]
+    )
+    assert all(o["commit"] and o["licence"] for o in other.values())
     demo = report["validation_speakers"]["demo"]
     assert set(demo) == {"yes", "no", "other words", "silence"}
     assert all(row["total"] > 0 for row in demo.values())
