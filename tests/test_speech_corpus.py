@@ -183,13 +183,23 @@ def test_other_speech_joins_the_train_side_unknown_only(tmp_path: Path) -> None:
     _wav(digits / "4_theo_0.wav", np.full(30000, 900, np.int16))
     (digits / "5_theo_0.wav").write_bytes(b"RIFF....not a wav")
     labels = ["silence", "unknown", "yes", "no"]
-    zeros = np.zeros((49, 40), np.int8)
-    base = realdata.build(realdata.RealConfig(data_dir, frozenset()), labels, lambda c: zeros)
+    calls = []
+
+    def features(clip: np.ndarray) -> np.ndarray:
+        calls.append(clip)
+        return np.full((49, 40), len(calls) % 100, np.int8)
+
     cfg = realdata.RealConfig(data_dir, frozenset(), speech=(digits,), speech_copies=3)
-    wide = realdata.build(cfg, labels, lambda c: zeros)
+    base = realdata.build(cfg, labels, features)
+    wide = realdata.add_speech(base, cfg, features, tmp_path / "cache", "test")
     assert wide.speech_train == ["fsdd/3_theo_0.wav", "fsdd/4_theo_0.wav"]
-    assert wide.counts["unknown"] == base.counts["unknown"] + 6
-    assert (wide.counts["yes"], wide.counts["no"]) == (base.counts["yes"], base.counts["no"])
+    assert len(wide.y_train) == len(base.y_train) + 6 and (wide.y_train[-6:] == 1).all()
+    assert wide.counts == {**base.counts, "unknown": base.counts["unknown"] + 6}
     assert wide.val_words == base.val_words and wide.files_val == base.files_val
+    assert all(c.shape == (16000,) and c.dtype == np.int16 for c in calls[-6:])
+    # cached: a second call computes no features and gives the same examples
+    n = len(calls)
+    again = realdata.add_speech(base, cfg, features, tmp_path / "cache", "test")
+    assert len(calls) == n and np.array_equal(again.x_train, wide.x_train)
     credits = card.sources(wide, data_dir, ["yes", "no"])["other_speech"]
     assert credits["fsdd"]["train_files"] == 2 and credits["fsdd"]["licence"] == "CC BY-SA 4.0"

@@ -11,7 +11,7 @@ side: the validation speakers' clips as recorded, and excerpts of the validation
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ class RealConfig:
     keyword_copies: int = 16
     unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
     silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
-    speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown only
+    speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown (add_speech)
     speech_copies: int = 2
     seed: int = 4321
 
@@ -105,6 +105,13 @@ def silence_example(rng: np.random.Generator, noises: Sequence[np.ndarray]) -> n
     return np.clip(np.round(x), -32768, 32767).astype(np.int16)
 
 
+def noise_split(cfg: RealConfig) -> tuple[list[Path], list[Path]]:
+    """The noise files of the train side and of the validation side (by file name)."""
+    paths = [p for root in cfg.noise for p in corpus.noise_files(root)]
+    val = [p for p in paths if corpus.is_validation(p.stem, cfg.validation_fraction)]
+    return [p for p in paths if p not in val], val
+
+
 def build(
     cfg: RealConfig,
     labels: Sequence[str],
@@ -118,9 +125,7 @@ def build(
     rng = np.random.default_rng(cfg.seed)
     clips = corpus.scan(cfg.data, cfg.reserved)
     train, val = corpus.split(clips, cfg.validation_fraction)
-    paths = [p for root in cfg.noise for p in corpus.noise_files(root)]
-    noise_train = [p for p in paths if not corpus.is_validation(p.stem, cfg.validation_fraction)]
-    noise_val = [p for p in paths if corpus.is_validation(p.stem, cfg.validation_fraction)]
+    noise_train, noise_val = noise_split(cfg)
     noises = corpus.load_noise(noise_train)
     noises_val = corpus.load_noise(noise_val)
 
@@ -138,14 +143,6 @@ def build(
             ys.append(y)
         if progress:
             progress(1)
-    speech_used = []
-    for root in cfg.speech:
-        for path in corpus.noise_files(root):
-            for samples in corpus.load_speech([path]):  # none when unreadable
-                speech_used.append(f"{root.name}/{path.relative_to(root)}")
-                for _ in range(cfg.speech_copies):
-                    xs.append(features(augment(rng, samples, noises)))
-                    ys.append(1)
     seconds = sum(len(n) for n in noises) / 16000
     n_silence = int(seconds * cfg.silence_per_file_second) if noises else 0
     for _ in range(n_silence):
@@ -184,8 +181,45 @@ def build(
         [c.name for c in val],
         [str(p) for p in noise_train],
         [str(p) for p in noise_val],
-        speech_used,
+        [],
         counts,
+    )
+
+
+def add_speech(
+    data: RealSet, cfg: RealConfig, features: Features, cache: Path, frontend: str
+) -> RealSet:
+    """``data`` with the other recorded speech of ``cfg.speech`` on its train side, as
+    *unknown*: ``speech_copies`` augmented copies of each readable file's loudest second.
+    Its features are cached apart from the pool's, by the files, the noise and the copies."""
+    import hashlib
+
+    files = [(root, p) for root in cfg.speech for p in corpus.noise_files(root)]
+    noise_train = noise_split(cfg)[0]
+    key = repr(([(str(p), p.stat().st_size) for _, p in files], [str(p) for p in noise_train],
+                cfg.speech_copies, cfg.seed, frontend, VERSION))  # fmt: skip
+    path = cache / f"speech-{hashlib.sha1(key.encode()).hexdigest()[:12]}.npz"
+    if path.exists():
+        saved = np.load(path)
+        x, used = saved["x"], [str(n) for n in saved["files"]]
+    else:
+        rng = np.random.default_rng(cfg.seed + 1)
+        noises = corpus.load_noise(noise_train)
+        xs, used = [], []
+        for root, file in files:
+            for samples in corpus.load_speech([file]):  # none when unreadable
+                used.append(f"{root.name}/{file.relative_to(root)}")
+                xs += [features(augment(rng, samples, noises)) for _ in range(cfg.speech_copies)]
+        x = np.stack(xs) if xs else np.zeros((0, 49, 40), np.int8)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, x=x, files=np.array(used))
+    counts = {**data.counts, "unknown": data.counts.get("unknown", 0) + len(x)}
+    return replace(
+        data,
+        x_train=np.concatenate([data.x_train, x]),
+        y_train=np.concatenate([data.y_train, np.ones(len(x), np.int64)]),
+        speech_train=used,
+        counts=counts,
     )
 
 
@@ -211,8 +245,11 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
     """Names the cached features of a recorded pool (a change of any input renames them)."""
     import hashlib
 
-    items = [(k, sorted(v) if isinstance(v, frozenset) else v) for k, v in vars(cfg).items()]
-    if not cfg.speech:  # pools without other speech keep the names they had before it existed
-        items = [(k, v) for k, v in items if k not in ("speech", "speech_copies")]
+    skip = ("speech", "speech_copies")  # cached apart (add_speech)
+    items = [
+        (k, sorted(v) if isinstance(v, frozenset) else v)
+        for k, v in vars(cfg).items()
+        if k not in skip
+    ]
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]

@@ -211,16 +211,18 @@ def recorded_set(
     cfg: realdata.RealConfig, labels: Sequence[str], cache: Path, features: FeatureFn,
     frontend: str, rebuild: bool, stream: TextIO | None,
 ) -> realdata.RealSet:  # fmt: skip
-    """The recorded pool's features (train copies and validation clips), cached."""
+    """The recorded pool's features (train copies and validation clips), cached; then the
+    other recorded speech, if any (cached apart)."""
     path = cache / f"recorded-{realdata.digest(cfg, labels, frontend)}.npz"
     if path.exists() and not rebuild:
-        return realdata.load_saved(path)
-    n = len(corpus.scan(cfg.data, cfg.reserved)) if cfg.data else 0
-    bar = Progress(n, "recorded", stream)
-    data = realdata.build(cfg, labels, features, bar.update)
-    bar.close()
-    realdata.save(data, path)
-    return data
+        data = realdata.load_saved(path)
+    else:
+        n = len(corpus.scan(cfg.data, cfg.reserved)) if cfg.data else 0
+        bar = Progress(n, "recorded", stream)
+        data = realdata.build(cfg, labels, features, bar.update)
+        bar.close()
+        realdata.save(data, path)
+    return realdata.add_speech(data, cfg, features, cache, frontend) if cfg.speech else data
 
 
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any]:
