@@ -33,7 +33,7 @@ class RealConfig:
     unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
     silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
     speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown (add_speech)
-    speech_copies: int = 2
+    speech_copies: int = 1
     seed: int = 4321
 
 
