@@ -118,14 +118,18 @@ def test_micro_runs_bundled_model_on_reference_clips(reference, label: str, name
 @pytest.mark.parametrize(("label", "name"), CLIPS)
 def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str) -> None:
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
-    front end and the model; the recognizer (defaults of the command: scores averaged over
-    0.5 s, threshold 0.8) reports the word once, and nothing for background or silence."""
+    front end and the model; the recognizer (the command's defaults) reports the word once,
+    and nothing for background or silence."""
+    from micro.speech import recognizer as r
     from micro.speech.pipeline import TAIL_SECONDS, Listener
-    from micro.speech.recognizer import Recognizer
 
     clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
-    recognizer = Recognizer(
-        tuple(LABELS), window=0.5, threshold=0.8, suppression=1.0, min_results=1
+    recognizer = r.Recognizer(
+        tuple(LABELS),
+        window=r.DEMO_WINDOW,
+        threshold=r.DEMO_THRESHOLD,
+        suppression=r.DEMO_SUPPRESSION,
+        min_results=1,
     )
     listener = Listener(MODEL, recognizer=recognizer)
     heard = listener.push(np.concatenate([clip, np.zeros(int(TAIL_SECONDS * 16000), np.int16)]))

@@ -15,21 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pipeline import Listener
-from .recognizer import Recognizer
+from .pipeline import TAIL_SECONDS, Listener
+from .recognizer import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Recognizer
 
 log = logging.getLogger(__name__)
-
-# ``micro speech`` defaults (cli.py): 0.5 s averaged, threshold 0.8, 1 s suppression.
-WINDOW, THRESHOLD, SUPPRESSION, TAIL_SECONDS = 0.5, 0.8, 1.0, 0.5
 
 
 def listener(model: bytes, labels: Sequence[str]) -> Listener:
     recognizer = Recognizer(
         tuple(labels),
-        window=WINDOW,
-        threshold=THRESHOLD,
-        suppression=SUPPRESSION,
+        window=DEMO_WINDOW,
+        threshold=DEMO_THRESHOLD,
+        suppression=DEMO_SUPPRESSION,
         min_results=1,
     )
     return Listener(model, recognizer=recognizer, labels=tuple(labels))
