@@ -14,7 +14,7 @@ import micro
 from micro.schema import ActivationFunctionType as Act
 from micro.writer import ModelBuilder
 
-UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT")
+UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT", "FLOOR", "CEIL", "ROUND")
 BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM")
 
 
@@ -78,13 +78,35 @@ def test_sqrt_is_correctly_rounded(op: str) -> None:
     assert got.tobytes() == want.astype(np.float32).tobytes()
 
 
-@pytest.mark.parametrize("op", ["SQRT", "RSQRT", "NEG", "SQUARE"])
+@pytest.mark.parametrize("op", ["SQRT", "RSQRT", "NEG", "SQUARE", "FLOOR", "CEIL", "ROUND"])
 def test_special_values_match_tflm(op: str) -> None:
     x = _special_floats(np.random.default_rng(3), 2000)
     model = unary_model(op, x.shape, "float32", "float32", None, None)
     (got,) = run_micro(model, [x])
     (want,) = run_tflm(model, [x], 1)
     assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("op", ["FLOOR", "CEIL", "ROUND"])
+def test_rounding_matches_tflm(op: str) -> None:
+    """Every exponent, signed zeros, NaN and infinities, halves (ROUND's ties to even),
+    values one ulp either side of integers and halves, and the 2^23 boundary."""
+    rng = np.random.default_rng(11)
+    halves = np.arange(-40, 41, dtype=np.float32) / np.float32(2)
+    near = np.concatenate(
+        [np.nextafter(halves, np.float32(np.inf)), np.nextafter(halves, np.float32(-np.inf))]
+    )
+    big = np.float32(2**23) + np.arange(-4, 5, dtype=np.float32) / np.float32(2)
+    x = np.concatenate(
+        [_special_floats(rng, 4000), halves, near, big, -big, rng.uniform(-9, 9, 500)]
+    ).astype(np.float32)
+    model = unary_model(op, x.shape, "float32", "float32", None, None)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert got.tobytes() == want.tobytes()
+    finite = np.isfinite(x)
+    numpy_fn = {"FLOOR": np.floor, "CEIL": np.ceil, "ROUND": np.round}[op]
+    assert np.array_equal(got[finite], numpy_fn(x[finite]))  # values; ROUND's -0.0 is +0.0
 
 
 @pytest.mark.parametrize("op", BINARY)
