@@ -21,7 +21,8 @@ from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
 
-UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}  # MICRO_UNARY_F32_*
+# MICRO_UNARY_F32_*
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}
 
 
 def _unary_f32(ctx: OpContext, operation: str) -> None:
