@@ -178,7 +178,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "SignalStacker": _NOT_YET,
     "SignalDelay": _NOT_YET,
     "CIRCULAR_BUFFER": _NOT_YET,
-    "TFLite_Detection_PostProcess": _NOT_YET,
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
 }
