@@ -1,7 +1,8 @@
 """TRANSPOSE_CONV: int8 (int32 bias) and int16 activations with int8 weights (int64 or int16
 bias), per-tensor or per-channel weight scales, and float32 (`transpose_conv_f32`, float
-weights and bias, constant or not); SAME/VALID padding, strides, fused activation. Inputs as the schema orders them: output shape, weights [O, H, W, I], input,
-optional bias. Padding is TFLM's: a convolution's padding computed from the output size.
+weights and bias, constant or not); SAME/VALID padding, strides, fused activation. Inputs
+as the schema orders them: output shape, weights [O, H, W, I], input, optional bias.
+Padding is TFLM's: a convolution's padding computed from the output size.
 """
 
 from __future__ import annotations
