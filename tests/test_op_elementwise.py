@@ -15,7 +15,7 @@ from micro.schema import ActivationFunctionType as Act
 from micro.writer import ModelBuilder
 
 UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT", "FLOOR", "CEIL", "ROUND")
-BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM")
+BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM", "FLOOR_DIV", "FLOOR_MOD")
 
 
 def binary_model(op: str, s1: tuple, s2: tuple, out: tuple, act: int = Act.NONE) -> bytes:
@@ -115,17 +115,47 @@ def test_binary_matches_tflm(op: str, seed: int) -> None:
     rng = np.random.default_rng(seed)
     s1, s2 = random_broadcast(rng)
     out = tuple(np.broadcast_shapes(s1, s2))
-    if len(out) > 4 and op == "SQUARED_DIFFERENCE":
+    if len(out) > 4 and op in ("SQUARED_DIFFERENCE", "FLOOR_DIV", "FLOOR_MOD"):
         s1, s2, out = s1[-4:], s2[-4:], out[-4:]  # TFLM broadcasts up to 4-D here
     act = int(rng.choice([Act.NONE, Act.RELU, Act.RELU6])) if op == "DIV" else Act.NONE
     model = binary_model(op, s1, s2, out, act)
     assert_matches_tflm(model, seeds=(seed,))
 
 
+@pytest.mark.parametrize("op", ["FLOOR_DIV", "FLOOR_MOD"])
+def test_floor_div_mod_special_values_match_tflm(op: str) -> None:
+    """Every exponent pairing (huge quotients, subnormals), signs, infinities and NaNs; no
+    zero divisor for FLOOR_DIV (TFLM refuses to run then, as micro does)."""
+    rng = np.random.default_rng(13)
+    a = _special_floats(rng, 3000)
+    b = np.concatenate([_special_floats(rng, 3000)[: a.size - 40], rng.uniform(-3, 3, 40)])
+    b = b.astype(np.float32)
+    if op == "FLOOR_DIV":
+        b[b == 0] = np.float32(0.5)
+    small = rng.integers(-50, 50, (2, 400)).astype(np.float32) / np.float32(4)
+    small[1][small[1] == 0] = np.float32(-1.5)
+    a, b = np.concatenate([a, small[0]]), np.concatenate([b, small[1]])
+    model = binary_model(op, a.shape, b.shape, a.shape)
+    (got,) = run_micro(model, [a, b])
+    (want,) = run_tflm(model, [a, b], 1)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_floor_div_by_zero_stops_as_tflm() -> None:
+    model = binary_model("FLOOR_DIV", (3,), (1,), (3,))
+    a, b = np.ones(3, np.float32), np.array([-0.0], np.float32)
+    with pytest.raises(micro.InvokeError):
+        run_micro(model, [a, b])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [a, b], 1)
+
+
 def test_div_by_zero_and_nan_match_tflm() -> None:
     a = np.array([1, -1, 0, np.nan, np.inf, 3], np.float32)
     b = np.array([0, 0, 0, 1, np.inf, -0.0], np.float32)
     for op in BINARY:
+        if op == "FLOOR_DIV":
+            continue  # a zero divisor stops the run (above)
         model = binary_model(op, (6,), (6,), (6,))
         (got,) = run_micro(model, [a, b])
         (want,) = run_tflm(model, [a, b], 1)

@@ -2,7 +2,8 @@
 (`unary_f32`, with an integer square root that is correctly rounded on every target, and
 rounding on the bits), RSQRT on int8 as a lookup
 table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
-LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM (`binary_f32`)."""
+LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM, FLOOR_DIV and
+FLOOR_MOD (`binary_f32`)."""
 
 from __future__ import annotations
 
@@ -140,6 +141,13 @@ def prepare_div(ctx: OpContext) -> None:
         prepare_float(ctx, "div")
     else:
         raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
+
+
+@prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="float32")
+def prepare_floor_div_mod(ctx: OpContext) -> None:
+    """TFLM runs both on float32 only (floor of the double quotient; fmod to y's sign)."""
+    ctx.check_dtype(ctx.input(0), "float32")
+    prepare_float(ctx, B(ctx.op.builtin_code).name.lower())
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")
