@@ -151,7 +151,6 @@ _SUBGRAPHS = "needs several subgraphs (control flow or resource variables); micr
 NOT_SUPPORTED: dict[str, str] = {
     "ADD_N": _NOT_YET,
     "ASSIGN_VARIABLE": _SUBGRAPHS,
-    "BATCH_TO_SPACE_ND": _NOT_YET,
     "BROADCAST_ARGS": _NOT_YET,
     "CALL_ONCE": _SUBGRAPHS,
     "COS": _LIBM,
@@ -167,7 +166,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "LOG_SOFTMAX": _NOT_YET,
     "READ_VARIABLE": _SUBGRAPHS,
     "SIN": _LIBM,
-    "SPACE_TO_BATCH_ND": _NOT_YET,
     "VAR_HANDLE": _SUBGRAPHS,
     "WHILE": _SUBGRAPHS,
     "SignalIrfft": _NOT_YET,
