@@ -24,6 +24,11 @@ static float activate(int32_t act, float a)
     }
 }
 
+int64_t micro_svdf_f32_scratch_size(const micro_svdf_f32_params_t *p)
+{
+    return 4 * (int64_t)p->batches * p->filters;
+}
+
 micro_status_t micro_svdf_f32(const micro_svdf_f32_params_t *p, const float *input,
                               const float *weights_feature, const float *weights_time,
                               const float *bias, float *state, float *output, float *scratch)
@@ -89,7 +94,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         (size[3] != 0 && !micro_fits(size[3], units, 4)) ||
         !micro_fits(size[4], micro_count(state_dims, 3), 4) ||
         !micro_fits(size[5], (int64_t)p->batches * units, 4) ||
-        !micro_fits(size[6], (int64_t)p->batches * p->filters, 4)) {
+        !micro_fits(size[6], micro_svdf_f32_scratch_size(p), 1)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;

@@ -156,7 +156,7 @@ def _prepare_float(ctx: OpContext, rank: int) -> None:
         "bias": ctx.ref(bias),
         "state": ctx.ref(state),
         "output": ctx.ref(out),
-        "scratch": ctx.scratch(4 * x.shape[0] * filters),
+        "scratch": ctx.scratch(scratch_size("svdf_f32", params)),
     }
     ctx.emit("svdf_f32", params, operands, x.shape[0] * filters * (x.shape[1] + memory))
 

@@ -43,10 +43,13 @@ typedef enum {
     MICRO_SVDF_F32_N_OPERANDS
 } micro_svdf_f32_operand_t;
 
+/* Bytes of scratch: the filters' time sums, f32[batches][filters]. */
+int64_t micro_svdf_f32_scratch_size(const micro_svdf_f32_params_t *p);
+
 /* Operands: input f32[batches][input_size], weights_feature f32[filters][input_size],
  * weights_time f32[filters][memory], bias f32[filters / rank] or absent, state
  * f32[batches][filters][memory] (kept between invokes), output f32[batches][filters / rank],
- * scratch f32[batches][filters]. */
+ * scratch (micro_svdf_f32_scratch_size bytes). */
 micro_status_t micro_svdf_f32(const micro_svdf_f32_params_t *p, const float *input,
                               const float *weights_feature, const float *weights_time,
                               const float *bias, float *state, float *output, float *scratch);
