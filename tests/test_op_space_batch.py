@@ -1,13 +1,15 @@
 """SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND (float32, int8; 3-D and 4-D) against TFLM:
-random blocks, paddings and crops, quantized int8 with any zero point (padding is raw 0,
-as TFLM writes it)."""
+random blocks, paddings and crops, quantized int8 with any zero point. TFLM pads
+SPACE_TO_BATCH_ND with whatever its pad-value buffer held (it never sets it), so padded
+cases are compared with LiteRT, which pads with real zero (the zero point), and the cases
+without padding with TFLM too."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from support.models import Quant, T, one_op_model, random_quant
-from support.oracle import assert_matches_tflm
+from support.models import Quant, T, one_op_model, random_quant, random_values
+from support.oracle import assert_matches_tflm, assert_same_bytes, run_litert, run_micro
 from support.programs import assert_hostile_params_safe
 
 import micro
@@ -66,7 +68,20 @@ def test_space_to_batch_matches_tflm(seed: int) -> None:
         pads += [top, bottom]
     shape = (int(rng.integers(1, 3)), *sizes, int(rng.integers(1, 5)))
     quant = random_quant(rng, dtype)
-    assert_matches_tflm(s2b_model(shape, block, pads, dtype, quant), seeds=(seed,))
+    model = s2b_model(shape, block, pads, dtype, quant)
+    x = random_values(rng, shape, dtype)
+    assert_same_bytes(run_micro(model, [x]), run_litert(model, [x]), "LiteRT")
+    if not any(pads):
+        assert_matches_tflm(model, inputs=[x])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8"])
+def test_space_to_batch_without_padding_matches_tflm(dtype: str) -> None:
+    rng = np.random.default_rng(3)
+    for shape, block in (((2, 4, 6, 3), [2, 3]), ((1, 6, 2), [3]), ((3, 2, 2, 1), [1, 2])):
+        pads = [0] * (2 * len(block))
+        model = s2b_model(shape, block, pads, dtype, random_quant(rng, dtype))
+        assert_matches_tflm(model, seeds=(0, 1))
 
 
 @pytest.mark.parametrize("seed", range(24))

@@ -22,7 +22,7 @@ micro_status_t micro_space_to_batch(const micro_space_to_batch_params_t *p, cons
             for (int32_t ow = 0; ow < p->out_w; ++ow, out += pixel) {
                 const int64_t x = (int64_t)ow * p->block_w + sw - p->pad_left;
                 if (y < 0 || y >= p->in_h || x < 0 || x >= p->in_w) {
-                    memset(out, 0, pixel);
+                    memset(out, p->pad_byte, pixel);
                 } else {
                     memcpy(out, in + ((((ptrdiff_t)b * p->in_h + y) * p->in_w) + x) * pixel,
                            pixel);
@@ -46,7 +46,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                                  p->depth};
     const int64_t n_in = micro_count(in_dims, 4), n_out = micro_count(out_dims, 6);
     if (!micro_elem_size_ok(p->elem_size) || n_in < 0 || n_out < 0 || p->pad_top < 0 ||
-        p->pad_left < 0) {
+        p->pad_left < 0 || !micro_in_range(p->pad_byte, 0, 255)) {
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], n_in, p->elem_size) || !micro_fits(size[1], n_out, p->elem_size) ||

@@ -4,7 +4,9 @@ constant block shape and paddings/crops, as TFLM's reference kernels.
 BATCH_TO_SPACE_ND is a pure gather: output (b, y, x) reads input batch
 ((y + crop_top) % bh * bw + (x + crop_left) % bw) * batches + b at row (y + crop_top) // bh
 and column (x + crop_left) // bw, each term a function of one output coordinate: one
-`index_copy`. SPACE_TO_BATCH_ND also writes padding (`space_to_batch`)."""
+`index_copy`. SPACE_TO_BATCH_ND also writes padding (`space_to_batch`): real zero, i.e.
+the output zero point for int8, as LiteRT (TFLM means to, but leaves its pad value unset
+and pads with whatever its buffer held)."""
 
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def prepare_space_to_batch(ctx: OpContext) -> None:
         "block_w": bw,
         "pad_top": top,
         "pad_left": left,
+        "pad_byte": ctx.quant(out)[1] & 0xFF if out.dtype.name == "int8" else 0,
     }
     ctx.emit("space_to_batch", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 

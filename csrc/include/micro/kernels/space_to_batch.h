@@ -1,8 +1,9 @@
 /*
  * SPACE_TO_BATCH_ND (NHWC; a 3-D NHC input is NH1C), any element type, as TFLM's
  * reference: output batch ob = (sh * block_w + sw) * batches + b takes the padded input's
- * pixels (oh * block_h + sh, ow * block_w + sw) of image b; pixels in the padding are zero
- * bytes (TFLM never sets its pad value, so raw 0 rather than the zero point).
+ * pixels (oh * block_h + sh, ow * block_w + sw) of image b; every byte of a pixel in the
+ * padding is pad_byte (the output zero point's byte for int8, 0 for float32: LiteRT's
+ * values; TFLM never sets its pad value and pads with whatever its buffer held).
  */
 #ifndef MICRO_KERNELS_SPACE_TO_BATCH_H
 #define MICRO_KERNELS_SPACE_TO_BATCH_H
@@ -24,6 +25,7 @@ typedef struct {
     int32_t block_w;    /* >= 1 */
     int32_t pad_top;    /* >= 0 */
     int32_t pad_left;   /* >= 0 */
+    int32_t pad_byte;   /* [0, 255]: written to every byte of a padded pixel */
 } micro_space_to_batch_params_t;
 
 /* Operand slots, in a step's order (see the operand comment below). */
