@@ -22,12 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import flexbuffers
+from ..ops.signal_filter_bank import PCAN_LUT_SIZE
 from ..writer import ModelBuilder
 
 F32 = np.float32
 PCAN_SNR_BITS = 12
 PCAN_SNR_SHIFT = 6  # the signal library's generator fixes snr_shift at 6
-PCAN_LUT_SIZE = 4 * 32 - 3
 
 
 @dataclass(frozen=True)
