@@ -34,6 +34,37 @@ class Geometry:
     y: Window
     x: Window
 
+    def params(self) -> dict[str, int]:
+        """The window fields every convolution kernel's params struct has."""
+        return {
+            "output_height": self.y.out_size,
+            "output_width": self.x.out_size,
+            "stride_height": self.stride_h,
+            "stride_width": self.stride_w,
+            "dilation_height": self.dilation_h,
+            "dilation_width": self.dilation_w,
+            "pad_top": self.y.pad,
+            "pad_left": self.x.pad,
+        }
+
+
+def conv_layout(x: Tensor, weights: np.ndarray, groups: int, win: Geometry) -> dict[str, int]:
+    """The layout fields conv_s8 and conv_s16 share: NHWC input `x`, OHWI `weights`."""
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = weights.shape
+    return {
+        "batches": batches,
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": channels,
+        "filter_height": filter_h,
+        "filter_width": filter_w,
+        "filter_depth": filter_depth,
+        "output_depth": depth_out,
+        "groups": groups,
+        **win.params(),
+    }
+
 
 def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Geometry:
     """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
@@ -178,7 +209,7 @@ def emit_conv(
     out_zp: int,
 ) -> None:
     """Emit a conv_s8 step: `weights` are [O, FH, FW, I] int8, `folded` the folded bias."""
-    batches, in_h, in_w, channels = x.shape
+    batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     taps = filter_h * filter_w * filter_depth
     align = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -187,23 +218,7 @@ def emit_conv(
     padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
-        "batches": batches,
-        "input_height": in_h,
-        "input_width": in_w,
-        "input_depth": channels,
-        "filter_height": filter_h,
-        "filter_width": filter_w,
-        "filter_depth": filter_depth,
-        "output_height": win.y.out_size,
-        "output_width": win.x.out_size,
-        "output_depth": depth_out,
-        "groups": groups,
-        "stride_height": win.stride_h,
-        "stride_width": win.stride_w,
-        "dilation_height": win.dilation_h,
-        "dilation_width": win.dilation_w,
-        "pad_top": win.y.pad,
-        "pad_left": win.x.pad,
+        **conv_layout(x, weights, groups, win),
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,
@@ -316,7 +331,7 @@ def _emit_s16(
     channel_axis: int,
     accum64: bool = False,
 ) -> None:
-    batches, in_h, in_w, channels = x.shape
+    batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     check_window_size(ctx, filter_h * filter_w * filter_depth)
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, channel_axis)
@@ -330,23 +345,7 @@ def _emit_s16(
         int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
-        "batches": batches,
-        "input_height": in_h,
-        "input_width": in_w,
-        "input_depth": channels,
-        "filter_height": filter_h,
-        "filter_width": filter_w,
-        "filter_depth": filter_depth,
-        "output_height": win.y.out_size,
-        "output_width": win.x.out_size,
-        "output_depth": depth_out,
-        "groups": groups,
-        "stride_height": win.stride_h,
-        "stride_width": win.stride_w,
-        "dilation_height": win.dilation_h,
-        "dilation_width": win.dilation_w,
-        "pad_top": win.y.pad,
-        "pad_left": win.x.pad,
+        **conv_layout(x, weights, groups, win),
         "accum": accum,
         "act_min": act_min,
         "act_max": act_max,
