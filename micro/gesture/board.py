@@ -114,5 +114,4 @@ def run(
 ) -> Run:
     """Run the firmware on QEMU on `traces` (name, [n, 3] accelerations in g)."""
     streams = [(name, counts(t).astype("<i2").tobytes()) for name, t in traces]
-    result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.console, result.status, result.marks)
+    return demo_firmware.run_streams(elf, bundle.board, streams, parse, count, timeout)

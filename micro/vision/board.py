@@ -103,5 +103,4 @@ def run(
 ) -> Run:
     """Run the firmware on QEMU on `frames` (name, uint8 pixels at the model's size)."""
     streams = [(name, np.ascontiguousarray(p, np.uint8).tobytes()) for name, p in frames]
-    result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.console, result.status, result.marks)
+    return demo_firmware.run_streams(elf, bundle.board, streams, parse, count, timeout)
