@@ -94,7 +94,7 @@ int main(void)
                                        arena.bytes, MICRO_MODEL_ARENA_SIZE);
     micro_put_field("init status=", (uint32_t)status);
     micro_put(" step=");
-    if (rt.error_step == 0xFFFFFFFFu) {
+    if (rt.error_step == MICRO_NO_STEP) {
         micro_put("-1");
     } else {
         micro_put_u32(rt.error_step);
