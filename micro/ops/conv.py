@@ -252,18 +252,26 @@ def emit_conv(
 INT16_MIN, INT16_MAX = -32768, 32767
 
 
-def _check_io_s16(ctx: OpContext, x: Tensor, w: Tensor, out: Tensor) -> None:
+def _tensors_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """Input, weights, output and optional bias of an int16x8 op, typed."""
+    ctx.check_io_count((2, 3))
+    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
     ctx.check_dtype(x, "int16")
     ctx.check_dtype(w, "int8")
     ctx.check_dtype(out, "int16")
+    return x, w, out, bias
+
+
+def _spatial_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """`_tensors_s16` of a convolution: input and filter non-empty and 4-D."""
+    x, w, out, bias = _tensors_s16(ctx)
+    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
+        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    return x, w, out, bias
 
 
 def prepare_conv_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
-    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
-        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    x, w, out, bias = _spatial_s16(ctx)
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
     if channels % filter_depth or depth_out % (channels // filter_depth):
@@ -275,11 +283,7 @@ def prepare_conv_s16(ctx: OpContext) -> None:
 
 
 def prepare_depthwise_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
-    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
-        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    x, w, out, bias = _spatial_s16(ctx)
     batches, in_h, in_w, channels = x.shape
     one, filter_h, filter_w, depth_out = w.shape
     if one != 1 or depth_out % channels:
@@ -293,9 +297,7 @@ def prepare_depthwise_s16(ctx: OpContext) -> None:
 
 
 def prepare_fully_connected_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
+    x, w, out, bias = _tensors_s16(ctx)
     if len(w.shape) != 2 or min(w.shape) < 1:
         raise ctx.malformed(f"weights must be non-empty 2-D, got shape {w.shape}")
     depth_out, depth = w.shape
