@@ -118,19 +118,19 @@ def bilinear_f32_table(
     return np.stack([lower, upper], axis=1).astype(np.int32), weights
 
 
-def _prepare_bilinear_f32(ctx: OpContext, x: Tensor, out: Tensor, align: bool, half: bool) -> None:
+def _geometry(x: Tensor, out: Tensor) -> dict[str, int]:
+    """The params both bilinear kernels share: NHWC input and output extents."""
     batches, in_h, in_w, channels = x.shape
+    keys = ("batches", "in_h", "in_w", "out_h", "out_w", "channels")
+    return dict(zip(keys, (batches, in_h, in_w, out.shape[1], out.shape[2], channels), strict=True))
+
+
+def _prepare_bilinear_f32(ctx: OpContext, x: Tensor, out: Tensor, align: bool, half: bool) -> None:
+    in_h, in_w = x.shape[1], x.shape[2]
     out_h, out_w = out.shape[1], out.shape[2]
     rows, row_weights = bilinear_f32_table(in_h, out_h, align, half)
     cols, col_weights = bilinear_f32_table(in_w, out_w, align, half)
-    params = {
-        "batches": batches,
-        "in_h": in_h,
-        "in_w": in_w,
-        "out_h": out_h,
-        "out_w": out_w,
-        "channels": channels,
-    }
+    params = _geometry(x, out)
     operands = {
         "input": ctx.ref(x),
         "rows": ctx.const(rows),
@@ -151,7 +151,7 @@ def prepare_bilinear(ctx: OpContext) -> None:
     if x.dtype.name == "float32":
         _prepare_bilinear_f32(ctx, x, out, align, half)
         return
-    batches, in_h, in_w, channels = x.shape
+    in_h, in_w = x.shape[1], x.shape[2]
     rows = bilinear_table(in_h, out_h, align, half)
     cols = bilinear_table(in_w, out_w, align, half)
     limit = 65536  # MICRO_RESIZE_MAX_WEIGHT
@@ -161,14 +161,7 @@ def prepare_bilinear(ctx: OpContext) -> None:
         )
     if np.abs(rows[:, 2]).max() > limit or np.abs(cols[:, 2]).max() > limit:
         raise ctx.unsupported(f"resizing {x.shape} to {out.shape} needs weights beyond {limit}")
-    params = {
-        "batches": batches,
-        "in_h": in_h,
-        "in_w": in_w,
-        "out_h": out_h,
-        "out_w": out_w,
-        "channels": channels,
-    }
+    params = _geometry(x, out)
     operands = {
         "input": ctx.ref(x),
         "rows": ctx.const(rows),
