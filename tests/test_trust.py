@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from support import sanitized
+from support.models import T, one_op_model
 from support.oracle import assert_matches_tflm, run_sanitized
 
 import micro
@@ -193,3 +194,63 @@ def test_a_reshape_onto_its_own_input_is_refused_not_a_hang() -> None:
     b.set_outputs([x])
     with pytest.raises(micro.ModelError, match=r"operator 0 .*would be its own alias"):
         compile_model(load_model(b.build()))
+
+
+def _q8(shape: tuple[int, ...], scale: float = 0.5, name: str | None = None) -> T:
+    return T(shape, "int8", quant=(scale, 0), name=name)
+
+
+def _axes(values: list[int]) -> T:
+    return T((len(values),), "int32", data=np.array(values, np.int32), name="axes")
+
+
+ZERO_DIVISORS = {
+    "MEAN over an empty axis": (
+        lambda: one_op_model("MEAN", [_q8((1, 0, 4), name="x"), _axes([1])], [_q8((1, 4))]),
+        r"operator 0 \(MEAN v1\): MEAN over axis 1 of input 0 \('x'\), shape \(1, 0, 4\), "
+        r"whose size is 0: the mean divides by zero",
+    ),
+    "a zero output scale": (
+        lambda: one_op_model(
+            "FULLY_CONNECTED",
+            [_q8((1, 4)), T((2, 4), "int8", np.ones((2, 4), np.int8), (0.1, 0))],
+            [_q8((1, 2), scale=0.0, name="y")],
+        ),
+        r"operator 0 \(FULLY_CONNECTED v1\): tensor 2 \('y'\) has scale 0; its requantization "
+        r"divides by the scale: division by zero",
+    ),
+    "a zero stride": (
+        lambda: one_op_model(
+            "AVERAGE_POOL_2D",
+            [_q8((1, 4, 4, 1))],
+            [_q8((1, 4, 4, 1))],
+            {"padding": 0, "stride_w": 1, "stride_h": 0, "filter_width": 1, "filter_height": 1},
+        ),
+        r"operator 0 \(AVERAGE_POOL_2D v1\): .*height: stride 0: the output size divides by "
+        r"the stride \(division by zero\)",
+    ),
+    "an empty pooling window": (
+        lambda: one_op_model(
+            "AVERAGE_POOL_2D",
+            [_q8((1, 4, 4, 1))],
+            [_q8((1, 4, 4, 1))],
+            {"padding": 0, "stride_w": 1, "stride_h": 1, "filter_width": 0, "filter_height": 1},
+        ),
+        r"width: filter size 0: an empty window \(an average over it divides by zero\)",
+    ),
+    "FULLY_CONNECTED weights of depth 0": (
+        lambda: one_op_model(
+            "FULLY_CONNECTED",
+            [_q8((1, 0)), T((2, 0), "int8", np.ones((2, 0), np.int8), (0.1, 0), name="w")],
+            [_q8((1, 2))],
+        ),
+        r"weights, input 1 \('w'\), have depth 0 .*\(division by zero\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ZERO_DIVISORS)
+def test_a_division_by_zero_in_a_model_names_the_operator_and_operand(case: str) -> None:
+    build, message = ZERO_DIVISORS[case]
+    with pytest.raises(micro.ModelError, match=message):
+        compile_model(load_model(build()))
