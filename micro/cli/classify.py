@@ -73,6 +73,7 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
 
     from .. import demo_firmware
     from ..boards import load_board
+    from ..progress import Progress
     from ..resources import build_root
     from ..vision import board as classify_board
     from ..vision.image import load_pixels
@@ -87,15 +88,22 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     ]
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
-    bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
-    built, described = demo_firmware.build_and_describe(bundle)
+    with Progress(3, f"classify on {target.id}") as bar:
+        bar.stage("export")
+        bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
+        bar.stage("build (PlatformIO)")
+        built, described = demo_firmware.build_and_describe(bundle)
+        if target.emulated:
+            bar.stage("run on QEMU")
+            result = classify_board.run(bundle, built.elf, frames)
+        else:
+            bar.stage("upload")
+            demo_firmware.upload(bundle)
     if not args.json:
         out(described)
     if not target.emulated:
-        demo_firmware.upload(bundle)
         out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
         return 0
-    result = classify_board.run(bundle, built.elf, frames)
     if result.status != 0 or len(result.frames) != len(frames):
         raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
     dtype = np.dtype(classifier.output_details["dtype"])

@@ -52,6 +52,7 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     from .. import demo_firmware
     from ..boards import load_board
     from ..gesture import board as gesture_board
+    from ..progress import Progress
     from ..resources import build_root
 
     target = load_board(args.board)
@@ -60,17 +61,24 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     if trace_path is not None and not target.emulated:
         raise MicroError(f"{target.id} cannot read host files: it reads its own IMU")
     dest = build_root() / f"gesture-{target.id}"
-    bundle = gesture_board.export(model, target, dest, args.threshold)
-    built, described = demo_firmware.build_and_describe(bundle)
+    name = Path(trace_path).name if trace_path is not None else ""
+    with Progress(3, f"gesture on {target.id}") as bar:
+        bar.stage("export")
+        bundle = gesture_board.export(model, target, dest, args.threshold)
+        bar.stage("build (PlatformIO)")
+        built, described = demo_firmware.build_and_describe(bundle)
+        if target.emulated:
+            assert trace_path is not None  # emulated: checked above
+            bar.stage("run on QEMU")
+            result = gesture_board.run(bundle, built.elf, [(name, read_trace(trace_path))])
+        else:
+            bar.stage("upload")
+            demo_firmware.upload(bundle)
     if not args.json:
         out(described)
     if not target.emulated:
-        demo_firmware.upload(bundle)
         out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
         return 0
-    assert trace_path is not None  # emulated: checked above
-    name = Path(trace_path).name
-    result = gesture_board.run(bundle, built.elf, [(name, read_trace(trace_path))])
     if result.status != 0 or len(result.streams) != 1:
         raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
     stream = result.streams[0]

@@ -19,6 +19,7 @@ import numpy as np
 from ..boards import Board, load_board
 from ..errors import MicroError
 from ..firmware import build, upload_project
+from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
 from ..speech.bundled import demo_clips, model_path
@@ -40,27 +41,27 @@ def format_real_time(rt: speech.RealTime) -> str:
 
 def _every_for(
     model: bytes, board: Board, settings: speech.Settings, preprocessor: bytes | None
-) -> int:
-    """How often the model runs on a real board, as measured on its emulated twin."""
+) -> tuple[int, list[str]]:
+    """How often the model runs on a real board, as measured on its emulated twin, and the
+    lines that say so."""
     clips = demo_clips()
     audio = clips[0][1] if clips else np.zeros(SAMPLE_RATE, np.int16)
     plan = speech.schedule(model, board, audio, settings, preprocessor)
     if plan is None:
-        out(f"no emulated {board.core} to measure on: the model runs every step (--every)")
-        return 1
+        return 1, [f"no emulated {board.core} to measure on: the model runs every step (--every)"]
     c = plan.costs
-    out(
+    lines = [
         f"measured on {plan.twin.id} ({plan.twin.core}): features {c.features:,} instructions "
-        f"a step, the keyword model {c.model:,}; the model runs every {plan.every} step(s)"
-    )
-    out(format_real_time(plan.real_time))
+        f"a step, the keyword model {c.model:,}; the model runs every {plan.every} step(s)",
+        format_real_time(plan.real_time),
+    ]
     if plan.drops_audio:
-        out(
+        lines.append(
             f"warning: a step running the model takes ~{plan.real_time.peak_ms:.0f} ms, more "
             f"than the {plan.audio_buffer_ms:.0f} ms of audio {board.id} buffers: audio will "
             "be dropped"
         )
-    return plan.every
+    return plan.every, lines
 
 
 def cmd_speech_board(args: argparse.Namespace) -> int:
@@ -81,21 +82,36 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
     clips = demo_clips() if args.demo else []
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
     model = Path(model_path(args.model)).read_bytes()
-    if not board.emulated and not args.every:
-        settings = replace(settings, every=_every_for(model, board, settings, preprocessor))
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
-    bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
-    built = build(project, board)
+    measure = not board.emulated and not args.every
+    measured: list[str] = []
+    with Progress(3 + measure, f"speech on {board.id}") as bar:
+        if measure:
+            bar.stage("measure on the emulated twin (build, run on QEMU)")
+            every, measured = _every_for(model, board, settings, preprocessor)
+            settings = replace(settings, every=every)
+        bar.stage("export")
+        bundle = speech.export(
+            model, board, project, clips, settings, preprocessor, bool(args.plot)
+        )
+        bar.stage("build (PlatformIO)")
+        built = build(project, board)
+        if board.emulated:
+            bar.stage("run on QEMU")
+            result = speech.run(bundle, built.elf, [args.file] if args.file else [])
+        else:
+            bar.stage("upload")
+            upload_project(project, board)
+    for line in measured:
+        out(line)
     out(
         f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
         f"of {board.ram_size:,} B (arenas: features {bundle.features_arena:,} B, model "
         f"{bundle.model_arena:,} B; stack {board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
     )
     if not board.emulated:
-        upload_project(project, board)
         out(f"uploaded {built.elf}: the board prints what it hears on its console")
         return 0
-    result = speech.run(bundle, built.elf, [args.file] if args.file else [])
     names = [name for name, _ in clips] + ([os.path.basename(args.file)] if args.file else [])
     for name, stream in zip(names, result.streams, strict=False):
         for d in stream.detections:
