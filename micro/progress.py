@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from tqdm import tqdm
 
@@ -39,12 +39,11 @@ class Progress:
         if note is not None:
             self._bar.set_postfix_str(note, refresh=False)
         self._bar.update(n)
-        if n == 0:
-            self._bar.refresh()
 
     def stage(self, note: str) -> None:
         """The previous stage is done (if any); `note` runs now."""
         self.update(1 if self._started else 0, note)
+        self._bar.refresh()
         self._started = True
 
     def close(self) -> None:
@@ -68,3 +67,23 @@ class Progress:
 def progress(items: Iterable[T], label: str, total: int | None = None) -> Iterator[T]:
     """`items`, with a bar while they are consumed."""
     yield from tqdm(items, desc=label, total=total, file=sys.stderr, disable=None, leave=False)
+
+
+def keras_callback(bar: Progress, stage: str = "", advance: bool = True) -> Any:
+    """A Keras callback that notes the loss and accuracy on `bar` after each batch (after
+    `stage`, when given) and, with `advance`, moves the bar one step a batch."""
+    import keras
+
+    class Callback(keras.callbacks.Callback):
+        epoch = 0
+
+        def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
+            logs = logs or {}
+            where = f"{stage} epoch {self.epoch + 1}, " if stage else ""
+            note = f"{where}loss {logs.get('loss', 0):.3f} acc {logs.get('accuracy', 0):.3f}"
+            bar.update(1 if advance else 0, note)
+
+    return Callback()

@@ -125,6 +125,31 @@ def test_progress_is_quiet_when_not_a_terminal() -> None:
     assert stream.getvalue() == ""
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_names_each_stage_and_ticks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from micro import progress
+
+    monkeypatch.setattr(progress, "TICK_SECONDS", 0.01)
+    stream = _Terminal()
+    with Progress(2, "board", stream) as bar:
+        bar.stage("build (PlatformIO)")
+        before = len(stream.getvalue())
+        time.sleep(0.2)  # one long step: the line is redrawn meanwhile (its clock runs)
+        assert len(stream.getvalue()) > before
+        bar.stage("run on QEMU")
+    text = stream.getvalue()
+    assert "board" in text and "build (PlatformIO)" in text and "run on QEMU" in text
+    assert "2/2" in text  # the last stage counted when the block ends
+
+
 def test_missing_extra_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

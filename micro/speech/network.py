@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from ..progress import progress
+
 FRAMES, CHANNELS = 49, 40
 #: The model's input quantization: float feature = (int8 + 128) * 2**-5 (exact in float32),
 #: so the int8 front-end output *is* the model's int8 input.
@@ -148,7 +150,7 @@ def predict_int8(model: bytes, x: np.ndarray) -> np.ndarray:
 
     it = runtime.Interpreter.from_bytes(model)
     out = []
-    for example in x:
+    for example in progress(x, "int8 scores"):
         it.set_input(example.reshape(1, -1), 0)
         it.invoke()
         out.append(np.array(it.get_output(0)).reshape(-1))

@@ -36,7 +36,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from ..progress import Progress
+from ..progress import Progress, keras_callback
 from . import card, corpus, realdata
 from .network import (
     CHANNELS,
@@ -136,11 +136,7 @@ def train_keras(
         metrics=["accuracy"],
     )
     bar = Progress(epochs * steps, "train", stream)
-
-    class Bar(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
-            logs = logs or {}
-            bar.update(1, f"loss {logs.get('loss', 0):.3f} acc {logs.get('accuracy', 0):.3f}")
+    callback = keras_callback(bar)
 
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
@@ -154,7 +150,7 @@ def train_keras(
             epochs=epoch + 1,
             initial_epoch=epoch,
             verbose=0,
-            callbacks=[Bar()],
+            callbacks=[callback],
             shuffle=False,
         )
     bar.close()
