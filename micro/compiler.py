@@ -16,7 +16,7 @@ from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Overlap, Plan, live_bytes, plan
-from .program import ProgramWriter, Step, check_arena_size
+from .program import REF_CONST, ProgramWriter, Step, check_arena_size
 
 # Arena buffers by root tensor index, (step, operand) for scratch and state, or
 # ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
@@ -114,6 +114,19 @@ class Compiler:
                 f"({exc}); the tensor shapes are too large or corrupt",
                 operator=op.index,
             ) from exc
+        for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
+            nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
+            if nbytes >= REF_CONST:
+                what = (
+                    f"tensor {o.tensor} ('{self.tensor(o.tensor).name}')"
+                    if o.tensor >= 0
+                    else o.kind
+                )
+                raise ModelError(
+                    f"operator {op.index} ({op.name}): {what} needs {nbytes:,} B; the Program "
+                    f"format addresses at most {REF_CONST - 1:,} B (shapes too large or corrupt)",
+                    operator=op.index,
+                )
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
     def _check_access(self, step: StepInfo) -> None:
