@@ -23,9 +23,16 @@ class Progress:
     """A bar of `total` steps named `label`; update() advances it, with an optional note
     (the stage now running). Also a context manager that closes it."""
 
-    def __init__(self, total: int, label: str, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, total: int, label: str, stream: TextIO | None = None, stages: bool = False
+    ) -> None:
+        """`stages`: the steps are a few stages of unequal length (shown without a rate
+        or an estimate of the time left)."""
         out = stream if stream is not None else sys.stderr
-        self._bar = tqdm(total=total, desc=label, file=out, disable=None, dynamic_ncols=True)
+        fmt = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]" if stages else None
+        self._bar = tqdm(
+            total=total, desc=label, file=out, disable=None, dynamic_ncols=True, bar_format=fmt
+        )
         self._done = threading.Event()
         self._started = False
         if not self._bar.disable:

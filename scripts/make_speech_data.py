@@ -53,7 +53,7 @@ CLIPS = (("yes", "yes", 1), ("no", "no", 2), ("silence", None, 3))
 
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
-    with Progress(1 + len(CLIPS), "speech data") as bar:
+    with Progress(1 + len(CLIPS), "speech data", stages=True) as bar:
         bar.stage(BUNDLED_PREPROCESSOR)
         (DATA / BUNDLED_PREPROCESSOR).write_bytes(build_preprocessor())
         for name, word, seed in CLIPS:

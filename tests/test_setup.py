@@ -139,7 +139,7 @@ def test_progress_on_a_terminal_names_each_stage_and_ticks(
 
     monkeypatch.setattr(progress, "TICK_SECONDS", 0.01)
     stream = _Terminal()
-    with Progress(2, "board", stream) as bar:
+    with Progress(2, "board", stream, stages=True) as bar:
         bar.stage("build (PlatformIO)")
         before = len(stream.getvalue())
         time.sleep(0.2)  # one long step: the line is redrawn meanwhile (its clock runs)

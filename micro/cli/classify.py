@@ -88,7 +88,7 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     ]
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
-    with Progress(3, f"classify on {target.id}") as bar:
+    with Progress(3, f"classify on {target.id}", stages=True) as bar:
         bar.stage("export")
         bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
         bar.stage("build (PlatformIO)")

@@ -62,7 +62,7 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
         raise MicroError(f"{target.id} cannot read host files: it reads its own IMU")
     dest = build_root() / f"gesture-{target.id}"
     name = Path(trace_path).name if trace_path is not None else ""
-    with Progress(3, f"gesture on {target.id}") as bar:
+    with Progress(3, f"gesture on {target.id}", stages=True) as bar:
         bar.stage("export")
         bundle = gesture_board.export(model, target, dest, args.threshold)
         bar.stage("build (PlatformIO)")

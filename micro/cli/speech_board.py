@@ -85,7 +85,7 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
     measure = not board.emulated and not args.every
     measured: list[str] = []
-    with Progress(3 + measure, f"speech on {board.id}") as bar:
+    with Progress(3 + measure, f"speech on {board.id}", stages=True) as bar:
         if measure:
             bar.stage("measure on the emulated twin (build, run on QEMU)")
             every, measured = _every_for(model, board, settings, preprocessor)

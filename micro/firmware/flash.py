@@ -47,7 +47,7 @@ def flash(
     board = load_board(board_id)
     project = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="micro-"))
     run = None
-    with Progress(3 if board.emulated or upload else 2, board.id) as bar:
+    with Progress(3 if board.emulated or upload else 2, board.id, stages=True) as bar:
         bar.stage("export")
         bundle = export(program, board, project, input_sets)
         bar.stage("build (PlatformIO)")

@@ -185,7 +185,7 @@ def _plugin(install: bool) -> Item:
 def setup(install: bool = True, apt: bool = True) -> list[Item]:
     """Check every tool; with `install`, install what is missing and can be installed here
     (`apt`: Debian packages too, as root or through passwordless sudo)."""
-    with Progress(4, "micro setup") as bar:
+    with Progress(4, "micro setup", stages=True) as bar:
         bar.stage("Debian packages (apt-get)" if install and apt else "Debian packages")
         items = _debian(install and apt)
         bar.stage("PlatformIO")

@@ -189,7 +189,7 @@ def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str,
             f"unknown gesture(s) {', '.join(unknown) or '(none)'}; "
             f"shapes: {', '.join(synth.SHAPES)}"
         )
-    with Progress(4, "gesture train") as bar:
+    with Progress(4, "gesture train", stages=True) as bar:
         bar.stage("synthesize strokes")
         x, y = make_data(gestures, TRAIN_WRITERS, seed, 0)
         val = make_data(gestures, VAL_WRITERS, seed, 1)

@@ -252,7 +252,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     shape = Shape.parse(args.channels)
     model = train_keras(x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape)
     pick = np.random.default_rng(args.seed).choice(len(x_train), 400, replace=False)
-    with Progress(1, "convert", stream) as bar:
+    with Progress(1, "convert", stream, stages=True) as bar:
         bar.stage("int8 (TFLite converter)")
         tflite = convert_int8(model, x_train[pick], shape)
     check_io(tflite)
