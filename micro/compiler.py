@@ -151,6 +151,12 @@ class Compiler:
                     exc.operator = op.index
                     exc.args = (f"{ctx.where}: {exc}",)
                 raise
+            except OverflowError as exc:  # cffi: a size or params value past its C type
+                raise ModelError(
+                    f"{ctx.where}: a value does not fit the kernel's 32-bit fields ({exc}); "
+                    "the tensor shapes are too large or corrupt",
+                    operator=op.index,
+                ) from exc
         self._check_dataflow()  # after prepare: an op's own message is the more specific
         for step in self.steps:
             self._check_access(step)

@@ -328,3 +328,19 @@ def test_conv_extreme_representable_scales_match_tflm(
             it.set_input(x, 0)
             it.invoke()
             assert np.array_equal(run_sanitized(it, [x])[0], it.get_output(0))
+
+
+@pytest.mark.parametrize("dilation", [2**31 - 1, 2**31 - 2])
+def test_a_conv_whose_padding_overflows_its_fields_is_a_model_error(dilation: int) -> None:
+    """Found by the model fuzzer (6 of 100,000 mutants): a SAME-padded CONV_2D with a huge
+    dilation gave padding and scratch sizes past int32, and cffi's OverflowError escaped
+    from the op's scratch-size query instead of a ModelError."""
+    options = {"padding": 0, "stride_w": 2, "stride_h": 2, "dilation_h_factor": 1}
+    model = one_op_model(
+        "CONV_2D",
+        [_q8((1, 49, 10, 1)), T((8, 10, 4, 1), "int8", np.ones((8, 10, 4, 1), np.int8), (0.1, 0))],
+        [_q8((1, 25, 5, 8))],
+        options | {"dilation_w_factor": dilation},
+    )
+    with pytest.raises(micro.ModelError, match=r"operator 0 \(CONV_2D v1\): .*32-bit fields"):
+        compile_model(load_model(model))
