@@ -69,14 +69,7 @@ class Compiler:
     def emit(
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
-        try:
-            pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
-        except OverflowError as exc:
-            raise ModelError(
-                f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
-                f"({exc}); the tensor shapes are too large or corrupt",
-                operator=op.index,
-            ) from exc
+        pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
         for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
             nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
             if nbytes >= REF_CONST:
@@ -151,12 +144,6 @@ class Compiler:
                     exc.operator = op.index
                     exc.args = (f"{ctx.where}: {exc}",)
                 raise
-            except OverflowError as exc:  # cffi: a size or params value past its C type
-                raise ModelError(
-                    f"{ctx.where}: a value does not fit the kernel's 32-bit fields ({exc}); "
-                    "the tensor shapes are too large or corrupt",
-                    operator=op.index,
-                ) from exc
         self._check_dataflow()  # after prepare: an op's own message is the more specific
         for step in self.steps:
             self._check_access(step)
