@@ -16,7 +16,7 @@ from .errors import MicroError, ModelError, UnsupportedOpError
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Overlap, Plan, live_bytes, plan
-from .program import ProgramWriter, Step, check_arena_size
+from .program import REF_STREAM, ProgramWriter, Step, check_arena_size
 
 # Arena buffers by root tensor index, (step, operand) for scratch and state, or
 # ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
@@ -33,9 +33,14 @@ class TensorSlot:
     dtype: np.dtype
     scale: float
     zero_point: int
-    offset: int
+    offset: int  # -1 for a streamed input: it has no place in the arena
     size: int
     quant: Any = None
+
+    @property
+    def streamed(self) -> bool:
+        """An input whose rows the program pulls through a row reader (micro/patches.py)."""
+        return self.offset < 0
 
 
 @dataclass
@@ -135,6 +140,7 @@ class Compiler:
                 "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
                 "s": o.kind == "scratch",
                 "v": o.kind == "state" or variable,
+                "r": o.kind == "stream",
             }[letter]
             if not allowed and o.kind != "none":
                 what = {
@@ -147,17 +153,25 @@ class Compiler:
                     f"got a {'variable ' if variable else ''}{o.kind}"
                 )
 
-    def compile(self, arena_budget: int | None = None, max_overhead: float = 0.0) -> CompiledModel:
+    def streamed(self) -> set[int]:
+        """Root tensors of the inputs the steps stream (read by stream_rows steps only)."""
+        return {self.root(o.tensor) for s in self.steps for o in s.operands if o.kind == "stream"}
+
+    def compile(
+        self, arena_budget: int | None = None, max_overhead: float = 0.0, stream: bool = False
+    ) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
         plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
         With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
         smallest arena within that many extra instructions (a fraction), or with a budget,
-        the fewest extra instructions that fit it."""
+        the fewest extra instructions that fit it. `stream`: the patched chain starts at an
+        image input, whose rows its first stage pulls on demand: no copy of the input is kept
+        in the arena (an error if no chain can)."""
         if arena_budget is not None:
             check_arena_size(arena_budget)
         self.prepare()
-        if max_overhead > 0:
-            self.steps = patches.choose(self, arena_budget, max_overhead)
+        if max_overhead > 0 or stream:
+            self.steps = patches.choose(self, arena_budget, max_overhead, stream)
         return self.build(arena_budget)
 
     def prepare(self) -> None:
@@ -220,6 +234,10 @@ class Compiler:
     def outputs(self) -> list[int]:
         return list(self.graph.outputs)
 
+    @property
+    def inputs(self) -> list[int]:
+        return list(self.graph.inputs)
+
     def floor_arena(self) -> int:
         """The arena of the current steps with every optional scratch dropped."""
         kept, self._dropped = self._dropped, self._optional()
@@ -272,6 +290,8 @@ class Compiler:
                 sizes.append(o.size or self.tensor(o.tensor).nbytes)
             elif o.kind == "strip":
                 sizes.append(o.size)
+            elif o.kind == "stream":
+                sizes.append(self.tensor(o.tensor).nbytes)
             elif o.kind == "const":
                 sizes.append(len(o.data))
             elif o.kind in ("scratch", "state") and (s, j) not in self._dropped:
@@ -332,7 +352,10 @@ class Compiler:
                 buf.tensors.append(index)
             return buf
 
+        streamed = self.streamed()
         for i in self.graph.inputs:
+            if self.root(i) in streamed:
+                continue
             touch(i, 0, "input")
             if self.keep_inputs:
                 touch(i, end)
@@ -371,6 +394,14 @@ class Compiler:
         def arena_ref(index: int) -> tuple[int, int]:
             return (buffers[self.root(index)].offset, self.tensor(index).nbytes)
 
+        def input_ref(index: int) -> tuple[int, int]:
+            if self.root(index) not in streamed:
+                return arena_ref(index)
+            k = [self.root(i) for i in self.graph.inputs].index(self.root(index))
+            return (REF_STREAM | k, self.tensor(index).nbytes)
+
+        streamed = self.streamed()
+
         for s, step in enumerate(self.steps):
             params = writer.add_data(pack_params(step.kernel, step.params), 4)
             refs = []
@@ -382,6 +413,8 @@ class Compiler:
                     refs.append(arena_ref(operand.tensor))
                 elif operand.kind == "strip":
                     refs.append((buffers[("strip", operand.tensor)].offset, operand.size))
+                elif operand.kind == "stream":
+                    refs.append(input_ref(operand.tensor))
                 elif operand.kind in ("scratch", "state") and (s, j) not in self._dropped:
                     refs.append((buffers[(s, j)].offset, operand.size))
                 elif operand.kind == "const":
@@ -403,7 +436,7 @@ class Compiler:
                     )
         program = writer.serialize(
             arena_plan.arena_size,
-            [arena_ref(i) for i in self.graph.inputs],
+            [input_ref(i) for i in self.graph.inputs],
             [arena_ref(o) for o in self.graph.outputs],
             variables,
         )
@@ -427,6 +460,7 @@ class Compiler:
         q = t.quant
         scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
         zp = int(q.zero_point[0]) if q is not None and len(q.zero_point) == 1 else 0
+        buf = buffers.get(self.root(index))
         return TensorSlot(
             index,
             t.name,
@@ -434,7 +468,7 @@ class Compiler:
             t.dtype,
             scale,
             zp,
-            buffers[self.root(index)].offset,
+            -1 if buf is None else buf.offset,
             t.nbytes,
             q,
         )
@@ -456,6 +490,7 @@ def compile_model(
     overlap: bool = True,
     max_overhead: float = 0.0,
     keep_inputs: bool = False,
+    stream: bool = False,
 ) -> CompiledModel:
     """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
     the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
@@ -463,5 +498,6 @@ def compile_model(
 
     As in TFLM, an input's bytes may be reused once its last reader has run, so an input
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
-    may need a larger arena)."""
-    return Compiler(model, subgraph, overlap, keep_inputs).compile(arena_budget, max_overhead)
+    may need a larger arena). `stream`: see Compiler.compile."""
+    compiler = Compiler(model, subgraph, overlap, keep_inputs)
+    return compiler.compile(arena_budget, max_overhead, stream)

@@ -26,11 +26,20 @@ static const micro_step_t *steps(const micro_runtime_t *rt)
     return (const micro_step_t *)(const void *)(rt->program + rt->header->steps_offset);
 }
 
-/* Pointer for a verified reference; NULL for an absent (size 0) operand. */
+static int is_stream(const micro_ref_t *ref)
+{
+    return (ref->offset & (MICRO_REF_CONST | MICRO_REF_STREAM)) == MICRO_REF_STREAM;
+}
+
+/* Pointer for a verified reference; NULL for an absent (size 0) operand; a streamed input
+ * resolves to the runtime's row source. */
 static void *resolve(const micro_runtime_t *rt, const micro_ref_t *ref)
 {
     if (ref->size == 0) {
         return NULL;
+    }
+    if (is_stream(ref)) {
+        return (void *)(uintptr_t)&rt->rows;
     }
     if (ref->offset & MICRO_REF_CONST) {
         const uint8_t *data = rt->program + rt->header->data_offset;
@@ -65,7 +74,7 @@ static int inside(uint32_t offset, uint32_t count, uint32_t width, uint32_t limi
 static micro_status_t check_ref(const micro_program_header_t *h, const micro_ref_t *ref,
                                 uint32_t arena_size)
 {
-    if (ref->size == 0) {
+    if (ref->size == 0 || is_stream(ref)) {  /* a stream: check_stream, where it is used */
         return MICRO_OK;
     }
     if (ref->offset & MICRO_REF_CONST) {
@@ -159,6 +168,17 @@ static int overlap_declared(const micro_runtime_t *rt, const micro_step_t *s, ui
     return s->overlap_out == w && s->overlap_in == x;
 }
 
+/* 1 if `ref` names a streamed input as that input's own reference does. */
+static int stream_of_input(const micro_runtime_t *rt, const micro_ref_t *ref)
+{
+    const uint32_t index = ref->offset & ~(uint32_t)MICRO_REF_STREAM;
+    if (!is_stream(ref) || index >= rt->header->n_inputs) {
+        return 0;
+    }
+    const micro_ref_t *input = &refs(rt)[rt->header->inputs_first + index];
+    return input->offset == ref->offset && input->size == ref->size && ref->size != 0;
+}
+
 /* The kernel's operand access contract (kernels.def), from the refs alone: constants in the
  * program, written operands in the arena, state inside a variable, nothing written over a
  * variable or over another operand of the step. Reads no operand's contents. */
@@ -169,6 +189,12 @@ static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t
     for (uint32_t i = 0; i < s->n_operands; ++i) {
         const micro_ref_t *r = &ops[i];
         const int is_const = (r->offset & MICRO_REF_CONST) != 0;
+        if (access[i] == 'r' || is_stream(r)) {  /* a stream where, and only where, asked */
+            if (access[i] != 'r' || !stream_of_input(rt, r)) {
+                return MICRO_ERR_ACCESS;
+            }
+            continue;
+        }
         if (r->size == 0 || access[i] == 'i') {
             continue;
         }
@@ -183,7 +209,7 @@ static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t
         }
         for (uint32_t j = 0; j < s->n_operands; ++j) {
             const micro_ref_t *q = &ops[j];
-            if (j != i && q->size != 0 && !(q->offset & MICRO_REF_CONST) &&
+            if (j != i && q->size != 0 && !(q->offset & MICRO_REF_CONST) && !is_stream(q) &&
                 overlap(r->offset, r->size, q->offset, q->size) &&
                 !overlap_declared(rt, s, i, j)) {
                 return MICRO_ERR_ACCESS;
@@ -274,7 +300,8 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         const uint32_t index = i < h->n_inputs ? h->inputs_first + i
                                                : h->outputs_first + (i - h->n_inputs);
         const micro_ref_t *ref = &refs(rt)[index];
-        if (ref->offset & MICRO_REF_CONST) {
+        if ((ref->offset & MICRO_REF_CONST) ||
+            (is_stream(ref) && (i >= h->n_inputs || !stream_of_input(rt, ref)))) {
             return MICRO_ERR_LAYOUT;
         }
         const micro_status_t status = check_ref(h, ref, h->arena_size);
@@ -292,7 +319,7 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         if (status != MICRO_OK) {
             return status;
         }
-        if ((var->offset & MICRO_REF_CONST) ||
+        if ((var->offset & MICRO_REF_CONST) || is_stream(var) || is_stream(init) ||
             (init->size != 0 && (!(init->offset & MICRO_REF_CONST) || init->size != var->size))) {
             return MICRO_ERR_LAYOUT;
         }
@@ -441,7 +468,25 @@ uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size)
     if (size != NULL) {
         *size = ref->size;
     }
-    return rt->arena + ref->offset;
+    return is_stream(ref) ? NULL : rt->arena + ref->offset;
+}
+
+uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i)
+{
+    if (rt == NULL || !rt->ready || i >= rt->header->n_inputs) {
+        return 0;
+    }
+    return (uint32_t)is_stream(&refs(rt)[rt->header->inputs_first + i]);
+}
+
+micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    rt->rows.read = read;
+    rt->rows.ctx = ctx;
+    return MICRO_OK;
 }
 
 const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size)

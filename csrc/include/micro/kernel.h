@@ -56,7 +56,7 @@ typedef enum {
 
 /* The kernel table (csrc/runtime/kernel_table.c): NULL where a kernel is not linked. */
 const micro_kernel_t *micro_kernel_get(uint32_t id);
-/* The kernel's operand access letters (kernels.def: i, c, o, s, v), one per operand; NULL
+/* The kernel's operand access letters (kernels.def: i, c, o, s, v, r), one per operand; NULL
  * where no kernel is registered. */
 const char *micro_kernel_access(uint32_t id);
 
