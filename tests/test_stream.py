@@ -133,3 +133,22 @@ def test_vww_streamed_under_the_input_size(reference: Callable[[str], Path]) -> 
         it.set_input(inputs[0])
         it.invoke()
         assert it.get_output(0).tobytes() == run_tflm(path.read_bytes(), inputs, 1)[0].tobytes()
+
+
+def test_the_executor_refuses_rows_out_of_order() -> None:
+    it = _streamed(random_chain(3))
+    program = it.compiled.program
+    header = read_header(program)
+    stream = [s for s in read_steps(program) if s.kernel == lib.MICRO_K_STREAM_ROWS]
+    second = header.data_offset + stream[1].params
+
+    def with_field(name: str, value: int) -> bytes:
+        blob = bytearray(program)
+        at = second + ffi.offsetof("micro_stream_rows_params_t", name)
+        blob[at : at + 4] = value.to_bytes(4, "little")
+        return seal(blob)
+
+    Runtime(program, it.arena_used_bytes())
+    for blob in (with_field("first", 0), with_field("keep", 1 << 20)):
+        with pytest.raises(micro.ProgramError, match="invalid kernel parameters"):
+            Runtime(blob, it.arena_used_bytes())

@@ -330,6 +330,35 @@ micro_status_t micro_verify_program(const uint8_t *program, uint32_t program_siz
     return MICRO_OK;
 }
 
+/* The stream_rows steps of streamed input k (their params already checked) in step order:
+ * each asks for rows after all rows asked before (each row once, in order, as a camera
+ * delivers them), keeps no more rows than its halo buffer holds, and uses one buffer. */
+static micro_status_t check_stream(micro_runtime_t *rt, uint32_t k)
+{
+    const uint8_t *data = rt->program + rt->header->data_offset;
+    uint32_t next = 0, held = 0, buffer = MICRO_NO_OPERAND;
+    for (uint32_t i = 0; i < rt->header->n_steps; ++i) {
+        const micro_step_t *s = &micro_steps(rt)[i];
+        const micro_ref_t *ops = &micro_refs(rt)[s->first_ref];
+        if (s->kernel != MICRO_K_STREAM_ROWS ||
+            ops[MICRO_STREAM_ROWS_SOURCE].offset != (MICRO_REF_STREAM | k)) {
+            continue;
+        }
+        const micro_stream_rows_params_t *p = (const void *)(data + s->params);
+        const uint32_t at = ops[MICRO_STREAM_ROWS_BUFFER].offset;
+        if ((uint32_t)p->input != k || (uint32_t)p->first < next ||
+            (uint32_t)p->drop + (uint32_t)p->keep > held ||
+            (buffer != MICRO_NO_OPERAND && at != buffer)) {
+            rt->error_step = i;
+            return MICRO_ERR_PARAMS;
+        }
+        next = (uint32_t)p->first + (uint32_t)p->n_read;
+        held = (uint32_t)p->keep + (uint32_t)p->n_read;
+        buffer = at;
+    }
+    return MICRO_OK;
+}
+
 micro_status_t micro_verify_steps(micro_runtime_t *rt)
 {
     micro_status_t status = check_io(rt);
@@ -337,6 +366,11 @@ micro_status_t micro_verify_steps(micro_runtime_t *rt)
         status = check_step(rt, &micro_steps(rt)[i]);
         if (status != MICRO_OK) {
             rt->error_step = i;
+        }
+    }
+    for (uint32_t k = 0; status == MICRO_OK && k < rt->header->n_inputs; ++k) {
+        if (micro_is_stream(&micro_refs(rt)[rt->header->inputs_first + k])) {
+            status = check_stream(rt, k);
         }
     }
     return status;
