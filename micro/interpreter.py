@@ -70,13 +70,11 @@ class Runtime:
     def reset(self) -> None:
         lib.micro_reset(self._rt)
 
-    def stream_from(self, rows: np.ndarray) -> None:
-        """Serve a streamed input's rows from `rows` (uint8, one row per line), kept alive
-        here: the runtime's row reader is micro_memory_rows over it."""
-        self._rows = rows
-        self._source = ffi.new(
-            "micro_memory_rows_t *", (ffi.from_buffer(rows), rows.shape[0], rows.shape[1])
-        )
+    def stream_from(self, data: np.ndarray) -> None:
+        """Serve a streamed input's rows from `data` (uint8), kept alive here: the
+        runtime's row reader is micro_memory_rows over it."""
+        self._rows = data
+        self._source = ffi.new("micro_memory_rows_t *", (ffi.from_buffer(data), data.nbytes))
         reader = ffi.addressof(lib, "micro_memory_rows")
         lib.micro_set_row_reader(self._rt, reader, self._source)
 
@@ -188,7 +186,7 @@ class Interpreter:
             array = array.reshape(slot.shape)
         flat = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
         if slot.streamed:  # its rows reach the arena through the row reader, strip by strip
-            self._runtime.stream_from(flat.copy().reshape(slot.shape[1], -1))
+            self._runtime.stream_from(flat.copy())
             self._streams_set.add(index)
             return
         view = self._arena[slot.offset : slot.offset + slot.size]

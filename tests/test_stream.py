@@ -5,6 +5,7 @@ input as streamed and the executor refuses a stream anywhere but a stream_rows s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from support.oracle import random_inputs, run_tflm
 from test_patches import random_chain
 
 import micro
+from micro import cli
 from micro._ffi import ffi, lib
 from micro.interpreter import Runtime
 from micro.program import REF_SIZE, REF_STREAM, read_header, read_steps, seal
@@ -152,3 +154,20 @@ def test_the_executor_refuses_rows_out_of_order() -> None:
     for blob in (with_field("first", 0), with_field("keep", 1 << 20)):
         with pytest.raises(micro.ProgramError, match="invalid kernel parameters"):
             Runtime(blob, it.arena_used_bytes())
+
+
+def test_plan_shows_the_streamed_plan_beside_the_resident_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "chain.tflite"
+    path.write_bytes(random_chain(3))
+    assert cli.main(["plan", str(path), "--json", "--max-overhead", "50%"]) == 0
+    plans = {p["plan"]: p for p in json.loads(capsys.readouterr().out)["plans"]}
+    assert list(plans) == ["tensor bound", "overlapped", "patched", "patched, streamed input"]
+    resident = micro.Interpreter.from_file(path, max_overhead=0.5)
+    assert plans["patched"]["arena"] == resident.arena_used_bytes()
+    assert (
+        plans["patched, streamed input"]["arena"] == _streamed(path.read_bytes()).arena_used_bytes()
+    )
+    assert cli.main(["run", str(path), "--stream-input", "--max-overhead", "50%"]) == 0
+    assert "used of" in capsys.readouterr().out

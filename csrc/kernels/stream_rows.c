@@ -10,12 +10,16 @@ micro_status_t micro_memory_rows(void *ctx, uint32_t input, uint32_t first_row,
                                  uint32_t n_rows, uint32_t row_bytes, uint8_t *dst)
 {
     const micro_memory_rows_t *m = ctx;
+    const uint64_t start = (uint64_t)first_row * row_bytes, bytes = (uint64_t)n_rows * row_bytes;
     (void)input;
-    if (m == NULL || row_bytes != m->row_bytes || first_row > m->rows ||
-        n_rows > m->rows - first_row) {
+    if (m == NULL || start > m->size || bytes > m->size - start) {
         return MICRO_ERR_INDEX;
     }
-    memcpy(dst, m->data + (size_t)first_row * row_bytes, (size_t)n_rows * row_bytes);
+    if (m->data == NULL) {
+        memset(dst, 0, (size_t)bytes);
+    } else {
+        memcpy(dst, m->data + start, (size_t)bytes);
+    }
     return MICRO_OK;
 }
 

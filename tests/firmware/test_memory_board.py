@@ -1,6 +1,7 @@
 """Arenas below the tensor bound on the emulated Cortex-M4F (DSP twins, real instruction
-counts): overlapped and patched programs give the host's bytes, and person_detect's patched
-plan stays under half its tensor bound within 15 % more instructions than unpatched."""
+counts): overlapped, patched and streamed-input programs give the host's bytes;
+person_detect's patched plan stays under half its tensor bound, and vww's streamed plan
+under its own input's size, within 15 % more instructions than unpatched."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from test_patches import random_chain
 
 M4F = "mps2-an386"
 PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
+VWW = "mlperf_tiny/vww_96_int8.tflite"
 
 
 @pytest.mark.slow
@@ -32,3 +34,23 @@ def test_person_detect_patched_on_m4f(
 def test_patched_random_chains_on_m4f(seed: int, toolchain: None, tmp_path: Path) -> None:
     """Any overhead allowed: the smallest-arena patching of each chain."""
     assert_board_matches_host(random_chain(seed), M4F, tmp_path, max_overhead=10.0)
+
+
+@pytest.mark.slow
+def test_vww_streamed_on_m4f(
+    toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    model = reference(VWW).read_bytes()
+    overlapped = assert_board_matches_host(model, M4F, tmp_path / "overlapped")
+    streamed = assert_board_matches_host(
+        model, M4F, tmp_path / "streamed", max_overhead=0.15, stream=True
+    )
+    assert overlapped.run is not None and streamed.run is not None
+    assert streamed.bundle.arena_size <= 96 * 96 * 3 < overlapped.bundle.arena_size
+    assert max(streamed.run.instructions) <= 1.15 * min(overlapped.run.instructions)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3))
+def test_streamed_random_chains_on_m4f(seed: int, toolchain: None, tmp_path: Path) -> None:
+    assert_board_matches_host(random_chain(seed), M4F, tmp_path, max_overhead=10.0, stream=True)

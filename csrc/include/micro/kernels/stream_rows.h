@@ -32,11 +32,11 @@ typedef struct {
 } micro_row_source_t;
 
 /* A reader over rows already in memory (a frame buffer, flash, a host array): ctx is a
- * micro_memory_rows_t. Fails with MICRO_ERR_INDEX past its rows. */
+ * micro_memory_rows_t; row r is the row_bytes bytes from data + r * row_bytes, or, with
+ * data NULL, zeros. Fails with MICRO_ERR_INDEX past `size`. */
 typedef struct {
-    const uint8_t *data;        /* rows * row_bytes bytes */
-    uint32_t rows;
-    uint32_t row_bytes;
+    const uint8_t *data;        /* size bytes, or NULL */
+    uint32_t size;
 } micro_memory_rows_t;
 
 micro_status_t micro_memory_rows(void *ctx, uint32_t input, uint32_t first_row,
