@@ -125,7 +125,12 @@ class Compiler:
             check_arena_size(arena_budget)
         self.prepare()
         if max_overhead > 0 or stream:
+            original = self.steps
             self.steps = patches.choose(self, arena_budget, max_overhead, stream)
+            if self.steps is not original and arena_budget is None:
+                # A patched plan keeps every optional scratch: dropping one would slow its
+                # step several times over, outside the overhead the plan was chosen under.
+                return self.build(self.full_arena())
         return self.build(arena_budget)
 
     def prepare(self) -> None:
@@ -198,6 +203,14 @@ class Compiler:
     @property
     def inputs(self) -> list[int]:
         return list(self.graph.inputs)
+
+    def full_arena(self) -> int:
+        """The arena of the current steps with every optional scratch kept."""
+        kept, self.dropped = self.dropped, set()
+        try:
+            return self._plan()[0].arena_size
+        finally:
+            self.dropped = kept
 
     def floor_arena(self) -> int:
         """The arena of the current steps with every optional scratch dropped."""

@@ -14,9 +14,10 @@ Algorithm:
      sized for the tallest strip.
   4. The compiler tries every chain of up to MAX_CHAIN steps and every strip height whose
      strips start on aligned arena offsets, and keeps the smallest arena whose estimated
-     extra instructions stay under the user's limit (extra MACs from the halos, plus a
-     fixed cost per added step; a conservative estimate, since strips keep their im2col
-     scratch). With an arena budget: the cheapest that fits, unpatched if that fits.
+     extra instructions stay under the user's limit (extra MACs from the halos at
+     STRIP_MAC_COST, plus a fixed cost per added step). A patched plan keeps every
+     optional scratch (its arena is counted with them), so no step loses its fast path.
+     With an arena budget: the cheapest that fits, unpatched if that fits.
   5. Streamed input (asked for): a chain that starts at a model input, read by nothing
      else, keeps no copy of it. Before each strip a stream_rows step moves the rows the
      strip shares with the previous one to the front of a halo buffer and pulls the new
@@ -49,6 +50,7 @@ class Compiler(Protocol):
     def root(self, index: int) -> int: ...
     def tensor(self, index: int) -> Tensor: ...
     def floor_arena(self) -> int: ...
+    def full_arena(self) -> int: ...
 
 
 # Instructions a step costs besides its MACs (call, params, loop setup), in MAC units.
@@ -298,7 +300,7 @@ def choose(
         if cost > max_overhead or (best[0][0] == 0 and best[0][1] == 0.0):
             continue
         compiler.steps = patched
-        arena = compiler.floor_arena()
+        arena = compiler.full_arena()  # the plan keeps its scratch (Compiler.compile)
         compiler.steps = original
         if rank(arena, cost) < best[0]:
             best = (rank(arena, cost), patched)
