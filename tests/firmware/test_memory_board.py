@@ -8,9 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from test_overlap_rules import RULES
 from test_parity import assert_board_matches_host
 from test_patches import random_chain
+
+import micro
+from micro.program import NO_OPERAND, read_steps
 
 M4F = "mps2-an386"
 PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
@@ -54,3 +59,19 @@ def test_vww_streamed_on_m4f(
 @pytest.mark.parametrize("seed", range(3))
 def test_streamed_random_chains_on_m4f(seed: int, toolchain: None, tmp_path: Path) -> None:
     assert_board_matches_host(random_chain(seed), M4F, tmp_path, max_overhead=10.0, stream=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kernel", sorted(RULES))
+def test_overlap_rules_on_m4f(kernel: str, toolchain: None, tmp_path: Path) -> None:
+    """Each rule's one-op model, planned with its output over its input, on the board."""
+    builders, _ = RULES[kernel]
+    declared = 0
+    for k, build in enumerate(builders):
+        model = build(np.random.default_rng([k, 13]))
+        (step,) = read_steps(micro.Interpreter.from_bytes(model).compiled.program)
+        overlapping = step.overlap_out != NO_OPERAND
+        result = assert_board_matches_host(model, M4F, tmp_path / str(k))
+        assert result.run is not None
+        declared += overlapping
+    assert declared > 0
