@@ -14,7 +14,7 @@ from ..compiler import CompiledModel, compile_model
 from ..errors import MicroError, UnsupportedOpError
 from ..interpreter import Interpreter
 from ..model import Model, load_model
-from .options import arena_option, input_option, model_command, overhead_option
+from .options import arena_option, input_option, model_command, overhead_option, stream_option
 from .output import array, emit_json, note, out
 
 
@@ -151,15 +151,6 @@ def cmd_ops(args: argparse.Namespace) -> int:
     text = optable.markdown() if args.markdown else optable.text()
     out(text.rstrip("\n"))
     return 0
-
-
-def stream_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--stream-input",
-        action="store_true",
-        help="patch the first stage so it pulls the image input's rows on demand (a camera's "
-        "rows, through the C API's row reader): no resident copy of the input",
-    )
 
 
 def _plan_options(p: argparse.ArgumentParser) -> None:
