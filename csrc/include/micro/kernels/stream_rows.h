@@ -3,8 +3,9 @@
  * arena, through the row reader the application installs (micro_set_row_reader). A
  * patched first stage runs one of these before each strip: rows the previous strip
  * left in the buffer that this strip still needs move to its front, and the reader
- * appends the new ones, so each input row is asked for exactly once, in order, as a
- * camera delivers them:
+ * appends the new ones, so input rows are asked for in increasing order, each at most
+ * once, as a camera delivers them (a row no window reads, under a stride larger than
+ * the window, is never asked for: a camera's reader drops it):
  *
  *   buffer before:  [ drop rows | keep rows ]             (drop + keep rows, from earlier)
  *   buffer after:   [ keep rows | rows first .. first + n_read - 1 from the reader ]
