@@ -9,11 +9,13 @@ micro classify --model m.tflite --labels a,b --board nano33ble   (the camera; up
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import MicroError
 from ..vision.classify import Classifier, Score, ranked
+from .demo_board import build_and_run, check_input, check_run
 from .options import board_option
 from .output import emit_json, out
 
@@ -73,39 +75,29 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
 
     from .. import demo_firmware
     from ..boards import load_board
-    from ..progress import Progress
     from ..resources import build_root
     from ..vision import board as classify_board
     from ..vision.image import load_pixels
 
     target = load_board(args.board)
-    if target.emulated and not args.images:
-        raise MicroError(f"{target.id} is emulated and has no camera: give pictures to stream in")
-    if args.images and not target.emulated:
-        raise MicroError(f"{target.id} cannot read host files: it classifies its camera's frames")
+    images = bool(args.images)
+    check_input(
+        target, not images, images, "camera: give pictures to stream in",
+        "it classifies its camera's frames",
+    )  # fmt: skip
     frames = [
         (path, load_pixels(path, classifier.format, classifier.signed)) for path in args.images
     ]
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
-    with Progress(3, f"classify on {target.id}", stages=True) as bar:
-        bar.stage("export")
-        bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
-        bar.stage("build (PlatformIO)")
-        built, described = demo_firmware.build_and_describe(bundle)
-        if target.emulated:
-            bar.stage("run on QEMU")
-            result = classify_board.run(bundle, built.elf, frames)
-        else:
-            bar.stage("upload")
-            demo_firmware.upload(bundle)
-    if not args.json:
-        out(described)
-    if not target.emulated:
-        out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
+    bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
+    result = build_and_run(
+        dest, target, partial(demo_firmware.describe, bundle), "the scores of each camera frame",
+        args.json, lambda elf: classify_board.run(bundle, elf, frames),
+    )  # fmt: skip
+    if result is None:
         return 0
-    if result.status != 0 or len(result.frames) != len(frames):
-        raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
+    check_run(result.status, result.log, len(result.frames) == len(frames))
     dtype = np.dtype(classifier.output_details["dtype"])
     results = [
         _result(

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from ..boards import Board, load_board
-from ..errors import MicroError
-from ..firmware import build, upload_project
+from ..firmware import Build
 from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
 from ..speech.bundled import demo_clips, model_path
 from ..speech.wav import SAMPLE_RATE
+from .demo_board import build_and_run, check_input, check_run
 from .output import note, out
 
 
@@ -46,7 +46,9 @@ def _every_for(
     lines that say so."""
     clips = demo_clips()
     audio = clips[0][1] if clips else np.zeros(SAMPLE_RATE, np.int16)
-    plan = speech.schedule(model, board, audio, settings, preprocessor)
+    with Progress(1, f"speech on {board.id}", stages=True) as bar:
+        bar.stage("measure on the emulated twin (build, run on QEMU)")
+        plan = speech.schedule(model, board, audio, settings, preprocessor)
     if plan is None:
         return 1, [f"no emulated {board.core} to measure on: the model runs every step (--every)"]
     c = plan.costs
@@ -66,13 +68,10 @@ def _every_for(
 
 def cmd_speech_board(args: argparse.Namespace) -> int:
     board = load_board(args.board)
-    if args.listen and board.emulated:
-        raise MicroError(f"{board.id} is emulated and has no microphone: give a .wav FILE")
-    if args.file and not board.emulated:
-        raise MicroError(
-            f"{board.id} cannot read host files: --demo plays the bundled clips on it, then "
-            "listens to its microphone"
-        )
+    check_input(
+        board, args.listen, bool(args.file), "microphone: give a .wav FILE",
+        "--demo plays the bundled clips on it, then listens to its microphone",
+    )  # fmt: skip
     settings = speech.Settings(
         window=args.window,
         threshold=args.threshold,
@@ -82,35 +81,27 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
     clips = demo_clips() if args.demo else []
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
     model = Path(model_path(args.model)).read_bytes()
+    if not board.emulated and not args.every:
+        every, measured = _every_for(model, board, settings, preprocessor)
+        for line in measured:
+            out(line)
+        settings = replace(settings, every=every)
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
-    measure = not board.emulated and not args.every
-    measured: list[str] = []
-    with Progress(3 + measure, f"speech on {board.id}", stages=True) as bar:
-        if measure:
-            bar.stage("measure on the emulated twin (build, run on QEMU)")
-            every, measured = _every_for(model, board, settings, preprocessor)
-            settings = replace(settings, every=every)
-        bar.stage("export")
-        bundle = speech.export(
-            model, board, project, clips, settings, preprocessor, bool(args.plot)
+    bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
+
+    def describe(built: Build) -> str:
+        return (
+            f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM "
+            f"{built.ram:,} B of {board.ram_size:,} B (arenas: features "
+            f"{bundle.features_arena:,} B, model {bundle.model_arena:,} B; stack "
+            f"{board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
         )
-        bar.stage("build (PlatformIO)")
-        built = build(project, board)
-        if board.emulated:
-            bar.stage("run on QEMU")
-            result = speech.run(bundle, built.elf, [args.file] if args.file else [])
-        else:
-            bar.stage("upload")
-            upload_project(project, board)
-    for line in measured:
-        out(line)
-    out(
-        f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
-        f"of {board.ram_size:,} B (arenas: features {bundle.features_arena:,} B, model "
-        f"{bundle.model_arena:,} B; stack {board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
+
+    files = [args.file] if args.file else []
+    result = build_and_run(
+        project, board, describe, "what it hears", False, lambda elf: speech.run(bundle, elf, files)
     )
-    if not board.emulated:
-        out(f"uploaded {built.elf}: the board prints what it hears on its console")
+    if result is None:
         return 0
     names = [name for name, _ in clips] + ([os.path.basename(args.file)] if args.file else [])
     for name, stream in zip(names, result.streams, strict=False):
@@ -118,9 +109,7 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
             out(f"{name}: {d}")
         if stream.summary:
             out(f"{name}: {stream.summary}")
-    if result.status != 0 or len(result.streams) != len(names):
-        out(f"the firmware failed (status {result.status}):\n{result.log}")
-        return 1
+    check_run(result.status, result.log, len(result.streams) == len(names))
     c = speech.costs(result.steps)
     out(
         f"instructions per 20 ms step on the {board.core}: features {c.features:,}, keyword "
