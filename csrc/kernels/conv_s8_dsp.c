@@ -235,22 +235,59 @@ MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last
     }
 }
 
-/* The same when micro_requant_fast_ok holds. */
-MICRO_NOINLINE static void pass_fast(const pass_t *c, int32_t first, int32_t last,
-                                     int8_t *out0, int8_t *out1)
+/* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
+#define CONV_BLOCK 128
+
+/* A channel's bias and fast requantization constants (dsp.h), side by side. */
+typedef struct {
+    int32_t bias, m2, right1;
+} chan_t;
+
+/* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
+ * micro_requant_fast_ok holds; out0, out1: the pixels' first outputs of the n. */
+static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                            int32_t n, int8_t *out0, int8_t *out1,
+                                            int32_t pairs)
 {
-    const int32_t zp2 = c->zp2;
-    for (int32_t o = first; o < last; o += 2) {
-        const int32_t o1 = o + 1 < last ? o + 1 : o;
-        int32_t s[4] = {c->bias[o], c->bias[o1], c->bias[o], c->bias[o1]};
-        dot_2x2(c->words, c->filter + (int64_t)o * c->row, c->filter + (int64_t)o1 * c->row,
-                c->pairs, s);
-        const int32_t m0 = (int32_t)((uint32_t)c->multiplier[o] << 1), r0 = ~c->shift[o];
-        const int32_t m1 = (int32_t)((uint32_t)c->multiplier[o1] << 1), r1 = ~c->shift[o1];
-        out0[o] = (int8_t)micro_requant_fast_out(s[0], m0, r0, zp2);
-        out1[o] = (int8_t)micro_requant_fast_out(s[2], m0, r0, zp2);
-        out0[o1] = (int8_t)micro_requant_fast_out(s[1], m1, r1, zp2);
-        out1[o1] = (int8_t)micro_requant_fast_out(s[3], m1, r1, zp2);
+    const uint64_t *words = c->words;
+    const int32_t row = c->row, zp2 = c->zp2;
+    for (int32_t o = 0; o < n; o += 2, w += 2 * row) {
+        const int32_t o1 = o + 1 < n ? o + 1 : o;
+        int32_t s[4] = {ch[o].bias, ch[o1].bias, ch[o].bias, ch[o1].bias};
+        dot_2x2(words, w, w + (o1 - o) * row, pairs, s);
+        out0[o] = (int8_t)micro_requant_fast_out(s[0], ch[o].m2, ch[o].right1, zp2);
+        out1[o] = (int8_t)micro_requant_fast_out(s[2], ch[o].m2, ch[o].right1, zp2);
+        out0[o1] = (int8_t)micro_requant_fast_out(s[1], ch[o1].m2, ch[o1].right1, zp2);
+        out1[o1] = (int8_t)micro_requant_fast_out(s[3], ch[o1].m2, ch[o1].right1, zp2);
+    }
+}
+
+/* The same, specialised for 8 and 16 values (no loop), and any. */
+MICRO_NOINLINE static void pass_fast_8(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                       int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, 1);
+}
+
+MICRO_NOINLINE static void pass_fast_16(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                        int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, 2);
+}
+
+MICRO_NOINLINE static void pass_fast(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                     int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, c->pairs);
+}
+
+/* Fills the table with channels [o0, o0 + n). */
+static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        ch[i].bias = c->bias[o0 + i];
+        ch[i].m2 = (int32_t)((uint32_t)c->multiplier[o0 + i] << 1);
+        ch[i].right1 = ~c->shift[o0 + i];
     }
 }
 
@@ -279,8 +316,11 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     c.zp2 = 1 + 2 * p->output_zp;
     c.lo = p->act_min;
     c.hi = p->act_max;
-    void (*pass)(const pass_t *, int32_t, int32_t, int8_t *, int8_t *) =
-        micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi) ? pass_fast : pass_any;
+    const int fast = micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
+    void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
+        c.pairs == 1 ? pass_fast_8 : (c.pairs == 2 ? pass_fast_16 : pass_fast);
+    chan_t table[CONV_BLOCK];
+    int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
@@ -294,7 +334,19 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                        c.pairs);
                 gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, words, 1,
                        c.pairs);
-                pass(&c, g * per_group, (g + 1) * per_group, out0, out1);
+                const int32_t end = (g + 1) * per_group;
+                if (!fast) {
+                    pass_any(&c, g * per_group, end, out0, out1);
+                    continue;
+                }
+                for (int32_t o0 = g * per_group; o0 < end; o0 += CONV_BLOCK) {
+                    const int32_t n = end - o0 < CONV_BLOCK ? end - o0 : CONV_BLOCK;
+                    if (held != o0 || depth_out > CONV_BLOCK) {
+                        fill_channels(&c, o0, n, table);
+                        held = o0;
+                    }
+                    pass(&c, table, filter + (int64_t)o0 * c.row, n, out0 + o0, out1 + o0);
+                }
             }
         }
     }
