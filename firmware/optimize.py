@@ -11,7 +11,7 @@ numbers (instructions per inference and flash, -Os against -O2 per file).
 
 Import("env")  # noqa: F821 - SCons
 
-SPEED = ["-O2", "-fno-schedule-insns"]
+SPEED = ["-O2", "-fno-schedule-insns", "-fno-tree-loop-distribute-patterns"]
 HOT = (
     "conv_s8_dsp.c",
     "depthwise_conv_s8_dsp.c",

@@ -96,6 +96,78 @@ static void stage_set(stage_t *st, int32_t value, int32_t n)
     }
 }
 
+/* n bytes from src to dst, a word at a time (runs are short: a library call would cost
+ * more than the copy). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = micro_read4(src + i);
+        memcpy(dst + i, &v, sizeof v);
+    }
+    for (; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+/* n bytes of `value` at dst, a word at a time. */
+static inline void fill_run(int8_t *dst, int32_t value, int32_t n)
+{
+    const uint32_t v = ((uint32_t)value & 0xFFu) * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(dst + i, &v, sizeof v);
+    }
+    for (; i < n; ++i) {
+        dst[i] = (int8_t)value;
+    }
+}
+
+/* Bytes of the patches assembled as int8 before they are widened (the stack). */
+#define PATCH 640
+
+/* The patch whose window's top-left tap is (iy0, ix0) (taps [fx_lo, fx_hi) of a row inside
+ * the image when the rows are runs), `base` the group's first channel, assembled as n int8
+ * (input_zp outside the image, zero past K) and widened into `dst`'s pixel words. */
+static void gather_patch(const micro_conv_s8_params_t *p, const int8_t *base, int32_t iy0,
+                         int32_t ix0, int32_t fx_lo, int32_t fx_hi, uint64_t *dst, int32_t n)
+{
+    uint32_t aligned[PATCH / 4];
+    int8_t *const patch = (int8_t *)aligned;
+    int8_t *to = patch;
+    const int32_t channels = p->input_depth, depth = p->filter_depth, fw = p->filter_width;
+    const int32_t zp = p->input_zp, span = fw * depth;
+    const int runs = p->dilation_width == 1 && p->groups == 1;
+    const int64_t line_size = (int64_t)p->input_width * channels;
+    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_height;
+        if (iy < 0 || iy >= p->input_height) {
+            fill_run(to, zp, span);
+            to += span;
+            continue;
+        }
+        const int8_t *line = base + (int64_t)iy * line_size;
+        if (runs) {
+            const int32_t inside = (fx_hi - fx_lo) * depth;
+            fill_run(to, zp, fx_lo * depth);
+            copy_run(to + fx_lo * depth, line + (int64_t)(ix0 + fx_lo) * channels, inside);
+            fill_run(to + fx_hi * depth, zp, (fw - fx_hi) * depth);
+            to += span;
+            continue;
+        }
+        for (int32_t fx = 0; fx < fw; ++fx, to += depth) {
+            const int32_t ix = ix0 + fx * p->dilation_width;
+            if (ix < 0 || ix >= p->input_width) {
+                fill_run(to, zp, depth);
+            } else {
+                copy_run(to, line + (int64_t)ix * channels, depth);
+            }
+        }
+    }
+    fill_run(to, 0, n - (int32_t)(to - patch));
+    widen_run(dst, patch, n);
+}
+
 /* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
  * values (zero past K). With one group and no horizontal dilation a window row is one run
  * of the image row (input_zp on the columns outside it); otherwise each tap's I channels
@@ -132,6 +204,10 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
                 }
             }
         }
+        return;
+    }
+    if (8 * pairs <= PATCH) {
+        gather_patch(p, base, iy0, ix0, fx_lo, fx_hi, words + pix, 8 * pairs);
         return;
     }
     stage_t st;
