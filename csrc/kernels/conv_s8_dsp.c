@@ -61,15 +61,7 @@ static void stage_copy(stage_t *st, const int8_t *src, int32_t n)
     while (n > 0) {
         int32_t m = STAGE - st->n;
         m = m < n ? m : n;
-        int8_t *to = st->bytes + st->n;
-        int32_t i = 0;
-        for (; i + 4 <= m; i += 4) {
-            const uint32_t v = micro_read4(src + i);
-            memcpy(to + i, &v, sizeof v);
-        }
-        for (; i < m; ++i) {
-            to[i] = src[i];
-        }
+        micro_copy_run(st->bytes + st->n, src, m);
         src += m;
         n -= m;
         st->n += m;
@@ -84,42 +76,12 @@ static void stage_set(stage_t *st, int32_t value, int32_t n)
     while (n > 0) {
         int32_t m = STAGE - st->n;
         m = m < n ? m : n;
-        int8_t *to = st->bytes + st->n;
-        for (int32_t i = 0; i < m; ++i) {
-            to[i] = (int8_t)value;
-        }
+        micro_fill_run(st->bytes + st->n, value, m);
         n -= m;
         st->n += m;
         if (st->n == STAGE) {
             stage_flush(st);
         }
-    }
-}
-
-/* n bytes from src to dst, a word at a time (runs are short: a library call would cost
- * more than the copy). */
-static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n)
-{
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const uint32_t v = micro_read4(src + i);
-        memcpy(dst + i, &v, sizeof v);
-    }
-    for (; i < n; ++i) {
-        dst[i] = src[i];
-    }
-}
-
-/* n bytes of `value` at dst, a word at a time. */
-static inline void fill_run(int8_t *dst, int32_t value, int32_t n)
-{
-    const uint32_t v = ((uint32_t)value & 0xFFu) * 0x01010101u;
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        memcpy(dst + i, &v, sizeof v);
-    }
-    for (; i < n; ++i) {
-        dst[i] = (int8_t)value;
     }
 }
 
@@ -142,29 +104,29 @@ static void gather_patch(const micro_conv_s8_params_t *p, const int8_t *base, in
     for (int32_t fy = 0; fy < p->filter_height; ++fy) {
         const int32_t iy = iy0 + fy * p->dilation_height;
         if (iy < 0 || iy >= p->input_height) {
-            fill_run(to, zp, span);
+            micro_fill_run(to, zp, span);
             to += span;
             continue;
         }
         const int8_t *line = base + (int64_t)iy * line_size;
         if (runs) {
             const int32_t inside = (fx_hi - fx_lo) * depth;
-            fill_run(to, zp, fx_lo * depth);
-            copy_run(to + fx_lo * depth, line + (int64_t)(ix0 + fx_lo) * channels, inside);
-            fill_run(to + fx_hi * depth, zp, (fw - fx_hi) * depth);
+            micro_fill_run(to, zp, fx_lo * depth);
+            micro_copy_run(to + fx_lo * depth, line + (int64_t)(ix0 + fx_lo) * channels, inside);
+            micro_fill_run(to + fx_hi * depth, zp, (fw - fx_hi) * depth);
             to += span;
             continue;
         }
         for (int32_t fx = 0; fx < fw; ++fx, to += depth) {
             const int32_t ix = ix0 + fx * p->dilation_width;
             if (ix < 0 || ix >= p->input_width) {
-                fill_run(to, zp, depth);
+                micro_fill_run(to, zp, depth);
             } else {
-                copy_run(to, line + (int64_t)ix * channels, depth);
+                micro_copy_run(to, line + (int64_t)ix * channels, depth);
             }
         }
     }
-    fill_run(to, 0, n - (int32_t)(to - patch));
+    micro_fill_run(to, 0, n - (int32_t)(to - patch));
     widen_run(dst, patch, n);
 }
 
