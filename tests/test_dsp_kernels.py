@@ -65,11 +65,17 @@ def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
     assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
 
 
-def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
+    """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
+    which it streams through a smaller buffer."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
+    if long:
+        depth = int(rng.integers(72, 140))
     fh, fw = (1, 1) if rng.random() < 0.3 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    if long:
+        fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
     per_group = int(rng.integers(1, 10))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
@@ -135,6 +141,13 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_dsp_matches_reference(seed: int) -> None:
     params, ops = conv_case(seed)
+    checked("conv_s8", params, ops)
+    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 10))
+def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
+    params, ops = conv_case(seed, long=True)
     checked("conv_s8", params, ops)
     assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
 
