@@ -227,13 +227,17 @@ static MICRO_ALWAYS_INLINE void dot_2x2(const uint64_t *x, const int8_t *w0, con
                                         int32_t pairs, int32_t *s)
 {
     int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
-    for (; pairs >= 2; pairs -= 2, w0 += 16, w1 += 16) {
+    for (; pairs >= 4; pairs -= 4, w0 += 32, w1 += 32) {
         MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
         MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
         MICRO_DOT_BLOCK(micro_read4(w0 + 8), micro_read4(w1 + 8));
         MICRO_DOT_BLOCK(micro_read4(w0 + 12), micro_read4(w1 + 12));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 16), micro_read4(w1 + 16));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 20), micro_read4(w1 + 20));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 24), micro_read4(w1 + 24));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 28), micro_read4(w1 + 28));
     }
-    if (pairs > 0) {
+    for (; pairs > 0; --pairs, w0 += 8, w1 += 8) {
         MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
         MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
     }
