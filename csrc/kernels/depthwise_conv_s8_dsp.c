@@ -8,11 +8,13 @@
  * odd channels, and SMLABB/SMLATT add the 4 products against the tap's weights, which a
  * block of up to DW_BLOCK channels has widened to int16 once per call (per row when the
  * channels need several blocks), in the same even/odd order, next to each channel's
- * requantization constants. Loop order: output row, block, quad, pixel, so a pass never
- * crosses a row (the overlap rule in depthwise_conv_s8.c). Whole 3x3 windows are
- * unrolled; a window crossing the image's edge multiplies input_zp outside it, which
- * cancels the zero point folded into the bias. Other shapes (more than DW_TAPS taps,
- * channels not a multiple of 4, a requantization off the fast path) run pixel_any.
+ * requantization constants. Loop order: output row, block, then pixel and quad, so a pass
+ * never crosses a row (the overlap rule in depthwise_conv_s8.c). With M == 1 a pixel reads
+ * its taps through a table of pointers, a tap outside the image pointing at a row of
+ * input_zp bytes (its product cancels the zero point folded into the bias), so a border
+ * pixel costs what an inner one does; a row's whole windows go as one run, 3x3 unrolled.
+ * Other shapes (more than DW_TAPS taps, channels not a multiple of 4, a requantization off
+ * the fast path) run pixel_any, or the reference kernel when M > 1.
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
