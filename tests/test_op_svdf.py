@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.oracle import (
     TFLM_ARENA,
     assert_matches_tflm,
@@ -15,6 +16,7 @@ from support.oracle import (
     assert_sequence_matches_tflm,
     random_inputs,
     run_micro,
+    run_sanitized,
     run_tflm,
     submodel,
     tflm,
@@ -40,7 +42,10 @@ def svdf_model(
     bias: bool = True,
     bias_scale_error: float = 0.0,
     activation: str = "RELU",
+    out_rescale: float | None = None,
 ) -> bytes:
+    """`out_rescale`: the output requantization's scale (state * time weights / output)
+    instead of a typical one."""
     filters = units * rank
     limit = 127 if state_dtype == "int8" else 32767
     in_scale = float(rng.uniform(0.005, 0.1))
@@ -53,6 +58,8 @@ def svdf_model(
     state_zp = int(rng.integers(-128, 128)) if state_dtype == "int8" else 0
     typical_time = (limit / 2) * (limit * 0.6) * math.sqrt(rank * memory)
     out_scale = state_scale * wt_scale * typical_time / 127 * 2 ** rng.uniform(-2, 2)
+    if out_rescale is not None:
+        out_scale = state_scale * wt_scale / out_rescale
     out_zp = int(rng.integers(-128, 128))
     bias_scale = float(F32(state_scale) * F32(wt_scale)) + bias_scale_error
 
@@ -336,3 +343,25 @@ def test_float_tanh_is_refused() -> None:
 
 def test_float_tampered_params_are_refused_or_safe() -> None:
     assert_hostile_params_safe(float_svdf_model(3))
+
+
+def test_output_rescale_beyond_tflm_requantization_is_refused() -> None:
+    model = svdf_model(np.random.default_rng(3), 1, 8, 4, 1, 3, out_rescale=1e25)
+    with pytest.raises(ModelError, match=r"operator 0 \(SVDF.*rescale .* 2\^30"):
+        micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("state_dtype", ["int8", "int16"])
+def test_extreme_representable_output_rescale_matches_tflm(state_dtype: str) -> None:
+    """A rescale just below 2^30: requantized sums saturate next to INT32_MAX before the
+    output zero point is added, as in TFLM (the sanitized build checks the adds are defined)."""
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        model = svdf_model(rng, 2, 8, 4, 2, 3, state_dtype, out_rescale=2.0**29.9)
+        assert_sequence_matches_tflm(model, invokes=3, seed=seed)
+        if sanitized.enabled():
+            it = micro.Interpreter.from_bytes(model)
+            x = random_inputs(it, seed)
+            it.set_input(x[0], 0)
+            it.invoke()
+            assert np.array_equal(run_sanitized(it, x)[0], it.get_output(0))

@@ -124,6 +124,13 @@ def reduction(ctx: OpContext, dtype: str = "int8") -> Reduction:
     else:
         axes = resolve_axes(ctx, ctx.const_input(1, "the axes"), len(x.shape))
     if 0 in x.shape:
+        empty = [i for i in sorted(axes) if x.shape[i] == 0]
+        if ctx.op.name == "MEAN" and empty:
+            raise ctx.malformed(
+                f"MEAN over axis {empty[0]} of input 0 ('{x.name}'), shape {x.shape}, whose "
+                "size is 0: the mean divides by zero",
+                x,
+            )
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     n_out = math.prod(d for i, d in enumerate(x.shape) if i not in axes)
     if math.prod(out.shape) != n_out:
