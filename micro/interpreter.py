@@ -50,25 +50,37 @@ class Runtime:
         )
         if status != lib.MICRO_OK:
             step = self._rt.error_step
-            where = f" (step {step})" if step != 0xFFFFFFFF else ""
+            failed = step != lib.MICRO_NO_STEP
+            where = f" (step {step})" if failed else ""
             error = ProgramError(
                 f"program rejected by the runtime{where}: {status_message(status)}"
             )
-            error.step = step if step != 0xFFFFFFFF else None
+            error.step = step if failed else None
             raise error
 
     def invoke(self) -> None:
-        status = lib.micro_invoke(self._rt)
-        if status != lib.MICRO_OK:
-            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+        self._check(lib.micro_invoke(self._rt))
 
     def invoke_range(self, first: int, last: int) -> None:
-        status = lib.micro_invoke_range(self._rt, first, last)
+        self._check(lib.micro_invoke_range(self._rt, first, last))
+
+    def _check(self, status: int) -> None:
         if status != lib.MICRO_OK:
-            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+            step = int(self._rt.error_step)
+            error = InvokeError(f"step {step} failed: {status_message(status)}")
+            error.step, error.status = step, int(status)
+            raise error
 
     def reset(self) -> None:
         lib.micro_reset(self._rt)
+
+    def stream_from(self, data: np.ndarray) -> None:
+        """Serve a streamed input's rows from `data` (uint8), kept alive here: the
+        runtime's row reader is micro_memory_rows over it."""
+        self._rows = data
+        self._source = ffi.new("micro_memory_rows_t *", (ffi.from_buffer(data), data.nbytes))
+        reader = ffi.addressof(lib, "micro_memory_rows")
+        lib.micro_set_row_reader(self._rt, reader, self._source)
 
     def set_hook(self, hook: Any, ctx: Any) -> None:
         """Install a C step hook (micro_step_hook_fn) with its context; NULL removes it."""
@@ -99,6 +111,7 @@ class Interpreter:
                 f"kernel supports"
             ) from exc
         self._arena = self._runtime.arena
+        self._streams_set: set[int] = set()
 
     @classmethod
     def from_file(
@@ -108,13 +121,17 @@ class Interpreter:
         overlap: bool = True,
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
+        stream: bool = False,
     ) -> Interpreter:
         """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
         `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
         that fraction of extra instructions (estimated; see micro/patches.py).
         `keep_inputs`: inputs survive invoke (see compile_model); by default, as in TFLM,
-        set them again before every invoke."""
-        return cls._compiled(load_model(path), arena_size, overlap, max_overhead, keep_inputs)
+        set them again before every invoke. `stream`: the first patched stage pulls the
+        image input's rows on demand; no copy of the input is kept in the arena (set_input
+        keeps the array and serves its rows)."""
+        model = load_model(path)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
 
     @classmethod
     def from_bytes(
@@ -124,8 +141,10 @@ class Interpreter:
         overlap: bool = True,
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
+        stream: bool = False,
     ) -> Interpreter:
-        return cls._compiled(load_model(data), arena_size, overlap, max_overhead, keep_inputs)
+        model = load_model(data)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
 
     @classmethod
     def _compiled(
@@ -135,6 +154,7 @@ class Interpreter:
         overlap: bool,
         max_overhead: float,
         keep_inputs: bool,
+        stream: bool = False,
     ) -> Interpreter:
         compiled = compile_model(
             model,
@@ -142,6 +162,7 @@ class Interpreter:
             overlap=overlap,
             max_overhead=max_overhead,
             keep_inputs=keep_inputs,
+            stream=stream,
         )
         return cls(compiled, arena_size)
 
@@ -167,11 +188,48 @@ class Interpreter:
                     f"{list(array.shape)}"
                 )
             array = array.reshape(slot.shape)
+        flat = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        if slot.streamed:  # its rows reach the arena through the row reader, strip by strip
+            self._runtime.stream_from(flat.copy())
+            self._streams_set.add(index)
+            return
         view = self._arena[slot.offset : slot.offset + slot.size]
-        view[:] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        view[:] = flat
 
     def invoke(self) -> None:
-        self._runtime.invoke()
+        for k, slot in enumerate(self.compiled.inputs):
+            if slot.streamed and k not in self._streams_set:
+                raise InputError(
+                    f"input {k} ('{slot.name}') is streamed (its rows are read on demand): "
+                    f"set it with set_input before invoke"
+                )
+        try:
+            self._runtime.invoke()
+        except InvokeError as exc:
+            if exc.status != lib.MICRO_ERR_DIV_ZERO or exc.step is None:
+                raise
+            raise self._division_by_zero(exc.step) from None
+
+    def _division_by_zero(self, step: int) -> InvokeError:
+        """The error of a step that found a zero divisor: its operator, and the divisor
+        (input 1 of every TFLite division) with the first zero it holds."""
+        info = self.compiled.steps[step]
+        graph = self.compiled.model.subgraphs[0]
+        tensor = graph.tensors[graph.operators[info.op_index].inputs[1]]
+        where = ""
+        buffer = self.compiled.buffer_of.get(tensor.index)
+        if buffer is not None and buffer.offset >= 0:
+            raw = self._arena[buffer.offset : buffer.offset + tensor.nbytes]
+            zeros = np.flatnonzero(raw.view(tensor.dtype) == 0)
+            where = f" at element {int(zeros[0])}" if zeros.size else ""
+        error = InvokeError(
+            f"operator {info.op_index} ({info.op_name}): division by zero: the divisor, input 1 "
+            f"('{tensor.name}'), holds 0{where}",
+            operator=info.op_index,
+            tensor=tensor.name,
+        )
+        error.step, error.status = step, int(lib.MICRO_ERR_DIV_ZERO)
+        return error
 
     def get_output(self, index: int = 0) -> np.ndarray:
         slot = self._slot(self.compiled.outputs, index, "output")

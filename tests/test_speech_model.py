@@ -120,11 +120,12 @@ def test_micro_speech_hears_the_reference_clips(reference, label: str, name: str
     """What ``micro speech FILE.wav`` does: stream the clip and a silent tail through the
     front end and the model; the recognizer (the command's defaults) reports the word once,
     and nothing for background or silence."""
-    from micro.speech import recognizer as r
+    from micro.speech import pipeline as r
     from micro.speech.pipeline import TAIL_SECONDS, Listener
+    from micro.speech.recognizer import Recognizer
 
     clip = read_wav(reference(f"{MICRO_SPEECH}/testdata/{name}"))
-    recognizer = r.Recognizer(
+    recognizer = Recognizer(
         tuple(LABELS),
         window=r.DEMO_WINDOW,
         threshold=r.DEMO_THRESHOLD,

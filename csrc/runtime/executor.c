@@ -9,8 +9,6 @@
 #include "micro/micro.h"
 #include "verify.h"
 
-#define NO_STEP 0xFFFFFFFFu
-
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size)
 {
@@ -18,7 +16,7 @@ micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t 
         return MICRO_ERR_NULL;
     }
     memset(rt, 0, sizeof(*rt));
-    rt->error_step = NO_STEP;
+    rt->error_step = MICRO_NO_STEP;
     micro_status_t status = micro_verify_program(program, program_size, arena, arena_size);
     if (status == MICRO_OK) {
         rt->program = program;
@@ -117,7 +115,25 @@ uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size)
     if (size != NULL) {
         *size = ref->size;
     }
-    return rt->arena + ref->offset;
+    return micro_is_stream(ref) ? NULL : rt->arena + ref->offset;
+}
+
+uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i)
+{
+    if (rt == NULL || !rt->ready || i >= rt->header->n_inputs) {
+        return 0;
+    }
+    return (uint32_t)micro_is_stream(&micro_refs(rt)[rt->header->inputs_first + i]);
+}
+
+micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    rt->rows.read = read;
+    rt->rows.ctx = ctx;
+    return MICRO_OK;
 }
 
 const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size)
@@ -155,6 +171,7 @@ const char *micro_status_str(micro_status_t status)
                "operand)";
     case MICRO_ERR_OVERLAP:
         return "a step declares an overlap its kernel's overlap rule does not allow";
+    case MICRO_ERR_DIV_ZERO: return "division by zero: a divisor operand holds 0";
     }
     return "unknown status";
 }

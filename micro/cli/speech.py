@@ -10,14 +10,14 @@ from typing import Any
 
 from ..errors import MicroError
 from ..speech.bundled import demo_clips, model_path
-from ..speech.pipeline import Listener, heard_nothing
-from ..speech.recognizer import (
+from ..speech.pipeline import (
     DEMO_SUPPRESSION,
     DEMO_THRESHOLD,
     DEMO_WINDOW,
-    LABELS,
-    Recognizer,
+    Listener,
+    heard_nothing,
 )
+from ..speech.recognizer import LABELS, Recognizer
 from ..speech.wav import read_wav
 from . import speech_board
 from .output import note, out

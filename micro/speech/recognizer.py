@@ -20,9 +20,6 @@ import numpy as np
 
 LABELS = ("silence", "unknown", "yes", "no")
 TIME_TOLERANCE = 1e-9  # s
-#: The demo's settings (``micro speech``, the firmware, ``micro speech evaluate``), chosen on
-#: the validation speakers: scores averaged over 0.5 s, reported at 0.82, then 1 s of quiet.
-DEMO_WINDOW, DEMO_THRESHOLD, DEMO_SUPPRESSION = 0.5, 0.82, 1.0
 
 
 @dataclass(frozen=True)

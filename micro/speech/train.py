@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import platform
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +33,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from ..progress import Progress
+from .. import training
+from ..progress import Progress, keras_callback
 from . import card, corpus, realdata
 from .network import (
     CHANNELS,
@@ -136,11 +136,7 @@ def train_keras(
         metrics=["accuracy"],
     )
     bar = Progress(epochs * steps, "train", stream)
-
-    class Bar(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
-            logs = logs or {}
-            bar.update(1, f"loss {logs.get('loss', 0):.3f} acc {logs.get('accuracy', 0):.3f}")
+    callback = keras_callback(bar)
 
     counts = np.bincount(y_train, minlength=num_classes)
     weights = len(y_train) / (num_classes * np.maximum(counts, 1)) if balance else None
@@ -157,7 +153,7 @@ def train_keras(
             epochs=epoch + 1,
             initial_epoch=epoch,
             verbose=0,
-            callbacks=[Bar()],
+            callbacks=[callback],
             shuffle=False,
             class_weight=class_weight,
         )
@@ -183,15 +179,8 @@ def _package_versions(names: Sequence[str]) -> dict[str, str]:
 
 
 def versions() -> dict[str, str]:
-    import tensorflow as tf
-
-    from .. import __version__
-
     return {
-        "micro": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "tensorflow": tf.__version__,
+        **training.versions(),
         **_package_versions(
             ["espeak-ng", "flite", "festival", *(f"festvox-{v}" for v in FESTVOX_PACKAGES)]
         ),
@@ -267,7 +256,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape, args.balance
     )
     pick = np.random.default_rng(args.seed).choice(len(x_train), 400, replace=False)
-    tflite = convert_int8(model, x_train[pick], shape)
+    with Progress(1, "convert", stream, stages=True) as bar:
+        bar.stage("int8 (TFLite converter)")
+        tflite = convert_int8(model, x_train[pick], shape)
     check_io(tflite)
     ops = check_ops(tflite)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from models import GENERATED, fully_connected_chain, new_ops_model
+from models import GENERATED, float_ops_model, fully_connected_chain, new_ops_model
 from support.oracle import random_inputs
 
 import micro
@@ -19,11 +19,12 @@ SEEDS = (0, 1, 2)
 
 
 def assert_board_matches_host(
-    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0
+    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0, stream: bool = False
 ) -> firmware.Flash:
     """Run `model` on the host and on the board for each seed's input: same bytes.
-    `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py)."""
-    it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead)
+    `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py);
+    `stream`: with the image input streamed (the runner's row reader serves the set)."""
+    it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead, stream=stream)
     sets = [random_inputs(it, seed) for seed in SEEDS]
     expected = []
     for inputs in sets:
@@ -106,3 +107,13 @@ def test_new_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> 
     """Issue 14's kernels (resize, index_copy, gather, transpose conv, batch matmul, float
     unary and binary ops) in one model: each board gives the host's bytes."""
     assert_board_matches_host(new_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_float_and_data_movement_ops_on_every_board(
+    board: str, toolchain: None, tmp_path: Path
+) -> None:
+    """Issue 14's float and data-movement kernels in one model: each board gives the
+    host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
+    assert_board_matches_host(float_ops_model(0), board, tmp_path)

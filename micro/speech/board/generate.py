@@ -40,15 +40,8 @@ from ...model import load_model
 from ...resources import firmware_dir
 from ..features import bundled_preprocessor
 from ..frontend import FrontendParams
-from ..pipeline import TAIL_SECONDS
-from ..recognizer import (
-    DEMO_SUPPRESSION,
-    DEMO_THRESHOLD,
-    DEMO_WINDOW,
-    LABELS,
-    TIME_TOLERANCE,
-    Recognizer,
-)
+from ..pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, TAIL_SECONDS
+from ..recognizer import LABELS, TIME_TOLERANCE, Recognizer
 from ..wav import SAMPLE_RATE
 
 # The firmware's fixed capacities, from speech_recognizer.h through cffi.
