@@ -22,6 +22,7 @@ from fuzz.native import REGRESSIONS
 from support import sanitized
 from support.models import T, one_op_model
 from support.programs import params_at_end
+from test_patches import random_chain
 
 import micro
 from micro._ffi import lib
@@ -99,6 +100,19 @@ def test_broadcast_rank_past_the_layout_is_refused_before_reading_past_the_param
     if sanitized.enabled():
         for path in paths:
             assert sanitized_status(path.read_bytes()) == statuses[str(path)]
+
+
+def test_a_streamed_input_is_served_rows_by_every_harness(tmp_path: Path) -> None:
+    """Found by the long Program campaign: a Program with a streamed input has no input
+    buffer (micro_input gives NULL), and the harnesses wrote their input pattern through it.
+    They now install a row reader, as an application does."""
+    model = random_chain(0)  # a chain whose first stage can stream its input
+    program = micro.Interpreter.from_bytes(model, max_overhead=0.5, stream=True).compiled.program
+    path = tmp_path / "streamed.bin"
+    path.write_bytes(program)
+    assert guarded([path]) == {str(path): 0}
+    if sanitized.enabled():
+        assert sanitized_status(program) == 0
 
 
 def test_kept_programs_are_refused_or_run_inside_their_buffers() -> None:

@@ -49,6 +49,7 @@ int main(int argc, char **argv)
         return 2;
     }
     micro_runtime_t rt;
+    micro_memory_rows_t streamed = {NULL, 0};
     micro_status_t status =
         micro_init(&rt, program, (uint32_t)program_size, arena, (uint32_t)arena_size);
     if (status != MICRO_OK) {
@@ -63,7 +64,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "inputs file too short\n");
             return 2;
         }
-        memcpy(dst, inputs + used, n);
+        if (dst == NULL) {  /* a streamed input: invoke reads its rows from the inputs file */
+            streamed.data = (const uint8_t *)inputs + used;
+            streamed.size = n;
+            micro_set_row_reader(&rt, micro_memory_rows, &streamed);
+        } else {
+            memcpy(dst, inputs + used, n);
+        }
         used += n;
     }
     status = micro_invoke(&rt);
