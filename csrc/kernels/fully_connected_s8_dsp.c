@@ -74,6 +74,18 @@ static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_
     return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
 }
 
+/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast (a constant there), so
+ * the requantization path is chosen once per 4 outputs, not per output. */
+static inline void fc_out4(int fast, const int32_t *acc, int32_t n, int32_t chan_mask,
+                           const int32_t *multiplier, const int32_t *shift, int32_t zp,
+                           int32_t zp2, int32_t lo, int32_t hi, int8_t *out)
+{
+    for (int32_t j = 0; j < 4; ++j) {
+        const int32_t c = (n + j) & chan_mask;
+        out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
+    }
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
@@ -103,9 +115,10 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                 acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
             }
             dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
-            for (int32_t j = 0; j < 4; ++j) {
-                const int32_t c = (n + j) & chan_mask;
-                out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
+            if (fast) {
+                fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
+            } else {
+                fc_out4(0, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
             }
         }
         for (; n < units; ++n) {
