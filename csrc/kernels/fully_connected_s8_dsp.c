@@ -13,12 +13,16 @@
 
 #include "dsp.h"
 
-/* acc[j] += the dot of x with filter row w + j * depth, j < 4, over n values. */
+/* acc[j] = bias[j] - zp_sum + the dot of x with filter row w + j * depth, j < 4, over n
+ * values. */
 MICRO_NOINLINE static void dot_1x4(const int8_t *x, const int8_t *w, int32_t depth, int32_t n,
-                                   int32_t *acc)
+                                   const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
     const int8_t *w0 = w, *w1 = w + depth, *w2 = w + 2 * depth, *w3 = w + 3 * depth;
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
     int32_t k = 0;
     for (; k + 4 <= n; k += 4) {
         const uint32_t xv = micro_read4(x + k);
@@ -111,10 +115,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         int32_t n = 0;
         for (; n + 4 <= units; n += 4) {
             int32_t acc[4];
-            for (int32_t j = 0; j < 4; ++j) {
-                acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
-            }
-            dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
+            dot_1x4(row, filter + (int64_t)n * depth, depth, depth, bias + n, zp_sum, acc);
             if (fast) {
                 fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
             } else {
