@@ -144,50 +144,46 @@ _LIBM = (
     "float transcendental: TFLM's bytes are the host libm's; micro's C has no libm, so it "
     "cannot promise the same bytes on every board"
 )
-_SUBGRAPHS = "needs several subgraphs (control flow or resource variables); micro compiles one"
+# Control flow and resource variables: micro compiles a model's first subgraph into one
+# straight-line list of steps with one arena plan. What each would need beyond that:
+_PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
+_RESOURCE = (
+    "a resource id resolved at compile time to a state buffer in the arena (as variable "
+    "tensors are), shared by every operator naming it"
+)
 
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
     "ADD_N": _NOT_YET,
-    "ASSIGN_VARIABLE": _SUBGRAPHS,
-    "BATCH_TO_SPACE_ND": _NOT_YET,
-    "BROADCAST_ARGS": _NOT_YET,
-    "CALL_ONCE": _SUBGRAPHS,
-    "CEIL": _NOT_YET,
+    "ASSIGN_VARIABLE": "writes a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
+    "CALL_ONCE": "runs an initialisation subgraph on the first invoke; "
+    + _PROGRAM
+    + "that subgraph's steps in the Program and a run-once flag kept in the state",
     "COS": _LIBM,
     "CUMSUM": _NOT_YET,
-    "DYNAMIC_UPDATE_SLICE": _NOT_YET,
-    "EMBEDDING_LOOKUP": _NOT_YET,
     "EXP": _LIBM,
-    "FILL": _NOT_YET,
-    "FLOOR": _NOT_YET,
-    "FLOOR_DIV": _NOT_YET,
-    "FLOOR_MOD": _NOT_YET,
-    "GATHER_ND": _NOT_YET,
-    "IF": _SUBGRAPHS,
+    "IF": "runs one of two subgraphs, chosen by a bool at run time; "
+    + _PROGRAM
+    + "both branches' steps, a conditional jump in the executor and one plan for both",
     "L2_NORMALIZATION": _NOT_YET,
     "L2_POOL_2D": _NOT_YET,
     "LOG": _LIBM,
     "LOG_SOFTMAX": _NOT_YET,
-    "LOGICAL_AND": _NOT_YET,
-    "LOGICAL_NOT": _NOT_YET,
-    "LOGICAL_OR": _NOT_YET,
-    "READ_VARIABLE": _SUBGRAPHS,
-    "REDUCE_ALL": _NOT_YET,
-    "ROUND": _NOT_YET,
+    "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": _LIBM,
-    "SPACE_TO_BATCH_ND": _NOT_YET,
-    "VAR_HANDLE": _SUBGRAPHS,
-    "WHILE": _SUBGRAPHS,
-    "ZEROS_LIKE": _NOT_YET,
+    "VAR_HANDLE": "names a resource variable shared across subgraphs; micro would need "
+    + _RESOURCE,
+    "WHILE": "runs a body subgraph while a condition subgraph gives true; "
+    + _PROGRAM
+    + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
+    "variables alive across iterations (the loop count is unbounded)",
     "SignalIrfft": _NOT_YET,
     "SignalFramer": "not implemented: micro's speech front end frames audio on the host side",
     "SignalOverlapAdd": _NOT_YET,
     "SignalStacker": _NOT_YET,
     "SignalDelay": _NOT_YET,
     "CIRCULAR_BUFFER": _NOT_YET,
-    "TFLite_Detection_PostProcess": _NOT_YET,
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
 }

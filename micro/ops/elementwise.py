@@ -1,7 +1,9 @@
-"""Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
-integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
+"""Elementwise functions: NEG, SQUARE, SQRT, RSQRT, FLOOR, CEIL and ROUND on float32
+(`unary_f32`, with an integer square root that is correctly rounded on every target, and
+rounding on the bits), RSQRT on int8 as a lookup
 table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
-LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM (`binary_f32`)."""
+LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM, FLOOR_DIV and
+FLOOR_MOD (`binary_f32`)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
 
-UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
+# MICRO_UNARY_F32_*
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}
 
 
 def _unary_f32(ctx: OpContext, operation: str) -> None:
@@ -50,6 +53,11 @@ def prepare_square(ctx: OpContext) -> None:
 @prepares(B.SQRT, types="float32")
 def prepare_sqrt(ctx: OpContext) -> None:
     _unary_f32(ctx, "sqrt")
+
+
+@prepares(B.FLOOR, B.CEIL, B.ROUND, types="float32")
+def prepare_rounding(ctx: OpContext) -> None:
+    _unary_f32(ctx, B(ctx.op.builtin_code).name.lower())
 
 
 @prepares(B.RSQRT, types="int8, float32")
@@ -133,6 +141,13 @@ def prepare_div(ctx: OpContext) -> None:
         prepare_float(ctx, "div")
     else:
         raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
+
+
+@prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="float32")
+def prepare_floor_div_mod(ctx: OpContext) -> None:
+    """TFLM runs both on float32 only (floor of the double quotient; fmod to y's sign)."""
+    ctx.check_dtype(ctx.input(0), "float32")
+    prepare_float(ctx, B(ctx.op.builtin_code).name.lower())
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")

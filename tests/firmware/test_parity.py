@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from models import GENERATED, fully_connected_chain, new_ops_model
+from models import GENERATED, float_ops_model, fully_connected_chain, new_ops_model
 from support.oracle import random_inputs
 
 import micro
@@ -107,3 +107,13 @@ def test_new_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> 
     """Issue 14's kernels (resize, index_copy, gather, transpose conv, batch matmul, float
     unary and binary ops) in one model: each board gives the host's bytes."""
     assert_board_matches_host(new_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_float_and_data_movement_ops_on_every_board(
+    board: str, toolchain: None, tmp_path: Path
+) -> None:
+    """Issue 14's float and data-movement kernels in one model: each board gives the
+    host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
+    assert_board_matches_host(float_ops_model(0), board, tmp_path)
