@@ -13,12 +13,16 @@
 
 #include "dsp.h"
 
-/* acc[j] += the dot of x with filter row w + j * depth, j < 4, over n values. */
+/* acc[j] = bias[j] - zp_sum + the dot of x with filter row w + j * depth, j < 4, over n
+ * values. */
 MICRO_NOINLINE static void dot_1x4(const int8_t *x, const int8_t *w, int32_t depth, int32_t n,
-                                   int32_t *acc)
+                                   const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
     const int8_t *w0 = w, *w1 = w + depth, *w2 = w + 2 * depth, *w3 = w + 3 * depth;
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
     int32_t k = 0;
     for (; k + 4 <= n; k += 4) {
         const uint32_t xv = micro_read4(x + k);
@@ -74,6 +78,18 @@ static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_
     return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
 }
 
+/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast (a constant there), so
+ * the requantization path is chosen once per 4 outputs, not per output. */
+static inline void fc_out4(int fast, const int32_t *acc, int32_t n, int32_t chan_mask,
+                           const int32_t *multiplier, const int32_t *shift, int32_t zp,
+                           int32_t zp2, int32_t lo, int32_t hi, int8_t *out)
+{
+    for (int32_t j = 0; j < 4; ++j) {
+        const int32_t c = (n + j) & chan_mask;
+        out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
+    }
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
@@ -99,13 +115,11 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         int32_t n = 0;
         for (; n + 4 <= units; n += 4) {
             int32_t acc[4];
-            for (int32_t j = 0; j < 4; ++j) {
-                acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
-            }
-            dot_1x4(row, filter + (int64_t)n * depth, depth, depth, acc);
-            for (int32_t j = 0; j < 4; ++j) {
-                const int32_t c = (n + j) & chan_mask;
-                out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
+            dot_1x4(row, filter + (int64_t)n * depth, depth, depth, bias + n, zp_sum, acc);
+            if (fast) {
+                fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
+            } else {
+                fc_out4(0, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
             }
         }
         for (; n < units; ++n) {
