@@ -1,7 +1,7 @@
 """Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
 integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
 table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
-LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM (`binary_f32`)."""
+LayerNormalization: SQUARED_DIFFERENCE, MAXIMUM, MINIMUM (`binary_f32`; DIV is div.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .. import fixedpoint as fx
 from ..fixedpoint import requantize
 from ..quant import quantize_multiplier, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
-from . import _rescale, compare, int32_elementwise
+from . import _rescale, compare
 from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
@@ -122,17 +122,6 @@ def prepare_squared_difference(ctx: OpContext) -> None:
         "output": ctx.ref(out),
     }
     ctx.emit("squared_difference_s8", params, operands)
-
-
-@prepares(B.DIV, types="int32, float32")
-def prepare_div(ctx: OpContext) -> None:
-    dtype = ctx.input(0).dtype.name
-    if dtype == "int32":
-        int32_elementwise.prepare_int32(ctx, "div")
-    elif dtype == "float32":
-        prepare_float(ctx, "div")
-    else:
-        raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")
