@@ -54,7 +54,7 @@ def test_broadcast_matches_tflm(seed: int) -> None:
 
 def test_extreme_rescale_is_refused() -> None:
     model = binary_model("DIV", (4,), (4,), (4,), (1.0, 0), (1e-4, 0), (1e-3, 0))
-    with pytest.raises(micro.UnsupportedOpError, match="operator 0.*outside"):
+    with pytest.raises(micro.UnsupportedOpError, match=r"operator 0.*outside"):
         micro.Interpreter.from_bytes(model)
 
 

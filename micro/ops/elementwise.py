@@ -84,15 +84,19 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
     return fn
 
 
-@prepares(B.SQUARED_DIFFERENCE, types="int8, float32")
+@prepares(B.SQUARED_DIFFERENCE, types="int8, int16, int32, float32")
 def prepare_squared_difference(ctx: OpContext) -> None:
-    """float32 as TFLM's float kernel; int8 as its quantized one: both inputs rescaled to
-    twice the larger input scale with 7 bits of headroom (one table per input), the
-    difference squared, then rescaled by (2 max scale)^2 / (2^14 output scale)."""
+    """float32 as TFLM's float kernel; int8 and int16 as its quantized one: both inputs
+    rescaled to twice the larger input scale (int8 with 7 bits of headroom, one table per
+    input), the difference squared, then rescaled by (2 max scale)^2 / (2^(2 headroom)
+    output scale); int32 on raw values, wrapping."""
     x1 = ctx.input(0)
-    ctx.check_dtype(x1, "int8", "float32")
+    ctx.check_dtype(x1, "int8", "int16", "int32", "float32")
     if x1.dtype.name == "float32":
         prepare_float(ctx, "squared_difference")
+        return
+    if x1.dtype.name != "int8":
+        _squared_difference_int(ctx)
         return
     ctx.check_io_count((2,))
     x2, out = ctx.input(1), ctx.output()
@@ -122,6 +126,34 @@ def prepare_squared_difference(ctx: OpContext) -> None:
         "output": ctx.ref(out),
     }
     ctx.emit("squared_difference_s8", params, operands)
+
+
+def _squared_difference_int(ctx: OpContext) -> None:
+    ctx.check_io_count((2,))
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x2, out):
+        if t.dtype != x1.dtype:
+            raise ctx.malformed(f"tensor {t.index} is {t.dtype.name}, input 0 is {x1.dtype.name}")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    params = {"broadcast": layout.fields(), "kind": SQUARED_DIFFERENCE_KINDS[x1.dtype.name]}
+    params |= dict.fromkeys(("multiplier1", "shift1", "multiplier2", "shift2"), 0)
+    params |= {"multiplier": 0, "shift": 0}  # int32 computes on raw values
+    if x1.dtype.name == "int16":
+        (s1, zp1), (s2, zp2), (so, zpo) = ctx.quant(x1), ctx.quant(x2), ctx.quant(out)
+        if (zp1, zp2, zpo) != (0, 0, 0):
+            raise ctx.unsupported("int16 zero points must be 0 (TFLM requires it)")
+        twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+        params["multiplier1"], params["shift1"] = quantize_multiplier_below_one(s1 / twice_max)
+        params["multiplier2"], params["shift2"] = quantize_multiplier_below_one(s2 / twice_max)
+        real = twice_max * twice_max / float(np.float32(so))
+        params["multiplier"], params["shift"] = _rescale.multiplier(
+            ctx, real, "squared-difference-to-output"
+        )
+    operands = {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
+    ctx.emit("squared_difference_int", params, operands, math.prod(layout.dims))
+
+
+SQUARED_DIFFERENCE_KINDS = {"int16": 0, "int32": 1}  # MICRO_SQUARED_DIFFERENCE_S16, _S32
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")
