@@ -1,61 +1,24 @@
 """Compile a model into a Program: resolve each op, prepare it, plan the arena, serialize.
 
-Model ──► resolver ──► prepare (per op, Python) ──► lifetimes ──► planner ──► Program
+Model ──► resolver ──► prepare (per op, Python) ──► lifetimes ──► planner ──► serialize
+ (compiler.py)                                       (lifetimes.py) (planner.py) (serialize.py)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import patches, resolver
-from ._ffi import kernel_access, kernel_id, overlap_gap, pack_params
+from ._ffi import kernel_access, pack_params
 from .errors import MicroError, ModelError, UnsupportedOpError
+from .lifetimes import Key, lifetimes, overlaps
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand, StepInfo
-from .planner import Buffer, Overlap, Plan, live_bytes, plan
-from .program import ProgramWriter, Step, check_arena_size
-
-# Arena buffers by root tensor index, (step, operand) for scratch and state, or
-# ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
-Key = int | tuple[int, int] | tuple[str, int]
-
-
-@dataclass
-class TensorSlot:
-    """A model input or output: where it lives in the arena and how it is typed."""
-
-    index: int
-    name: str
-    shape: tuple[int, ...]
-    dtype: np.dtype
-    scale: float
-    zero_point: int
-    offset: int
-    size: int
-    quant: Any = None
-
-
-@dataclass
-class CompiledModel:
-    model: Model
-    program: bytes
-    plan: Plan
-    steps: list[StepInfo]
-    inputs: list[TensorSlot]
-    outputs: list[TensorSlot]
-    buffer_of: dict[int, Buffer] = field(default_factory=dict)
-
-    @property
-    def arena_bytes_needed(self) -> int:
-        """Arena bytes the program needs (its plan's size); the budget is the caller's."""
-        return self.plan.arena_size
-
-    @property
-    def lower_bound(self) -> int:
-        return self.plan.lower_bound
+from .planner import Buffer, Plan, live_bytes, plan
+from .program import check_arena_size
+from .serialize import CompiledModel, serialize
 
 
 class Compiler:
@@ -70,7 +33,7 @@ class Compiler:
         self._prepared = False
         self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
-        self._dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
+        self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
         for t in self.graph.tensors:
@@ -214,7 +177,14 @@ class Compiler:
 
     def build(self, arena_budget: int | None = None) -> CompiledModel:
         """Plan the current steps and serialize them into a Program."""
-        return self._serialize(*self._choose_plan(arena_budget))
+        arena_plan, buffers = self._choose_plan(arena_budget)
+        declared = {
+            (s, i, j)
+            for (s, i, j), o in (overlaps(self, buffers) if self.overlap else [])
+            if o.output.offset < o.input.offset + o.input.size
+            and o.input.offset < o.output.offset + o.output.size
+        }
+        return serialize(self, arena_plan, buffers, declared)
 
     @property
     def outputs(self) -> list[int]:
@@ -222,11 +192,11 @@ class Compiler:
 
     def floor_arena(self) -> int:
         """The arena of the current steps with every optional scratch dropped."""
-        kept, self._dropped = self._dropped, self._optional()
+        kept, self.dropped = self.dropped, self._optional()
         try:
             return self._plan()[0].arena_size
         finally:
-            self._dropped = kept
+            self.dropped = kept
 
     def _optional(self) -> set[tuple[int, int]]:
         return {
@@ -240,213 +210,25 @@ class Compiler:
         """Keep every optional scratch, then drop those of the steps with the most bytes alive
         until the arena fits the budget (no budget: the smallest arena the model can have)."""
         optional = self._optional()
-        self._dropped = set(optional)
+        self.dropped = set(optional)
         floor = self._plan()[0].arena_size
         target = floor if arena_budget is None else max(arena_budget, floor)
-        self._dropped = set()
+        self.dropped = set()
         current = self._plan()
         while current[0].arena_size > target:
             p = current[0]
             live = live_bytes(p.buffers, p.n_steps, p.overlaps)
-            kept = optional - self._dropped
+            kept = optional - self.dropped
             peak = max(live[s] for s, _ in kept)
-            self._dropped |= {(s, j) for s, j in kept if live[s] == peak}
+            self.dropped |= {(s, j) for s, j in kept if live[s] == peak}
             current = self._plan()
         return current
 
     def _plan(self) -> tuple[Plan, dict[Key, Buffer]]:
-        buffers = self._lifetimes()
+        buffers = lifetimes(self)
         unique = list({id(b): b for b in buffers.values()}.values())
-        overlaps = [o for _, o in self._overlaps(buffers)] if self.overlap else []
-        return plan(unique, len(self.steps), overlaps=overlaps), buffers
-
-    def _is_view(self, o: Operand) -> bool:
-        """A tensor operand that is only part of its tensor (a strip's rows)."""
-        return o.offset != 0 or o.size not in (0, self.tensor(o.tensor).nbytes)
-
-    def _operand_sizes(self, s: int) -> list[int]:
-        """Byte size of every operand of step s, as its refs will have them."""
-        sizes = []
-        for j, o in enumerate(self.steps[s].operands):
-            if o.kind == "tensor":
-                sizes.append(o.size or self.tensor(o.tensor).nbytes)
-            elif o.kind == "strip":
-                sizes.append(o.size)
-            elif o.kind == "const":
-                sizes.append(len(o.data))
-            elif o.kind in ("scratch", "state") and (s, j) not in self._dropped:
-                sizes.append(o.size)
-            else:
-                sizes.append(0)
-        return sizes
-
-    def _overlaps(self, buffers: dict[Key, Buffer]) -> list[tuple[tuple[int, int, int], Overlap]]:
-        """((step, input operand, output operand), Overlap) for every step whose kernel lets
-        its output run over an input that dies at that step (and is not read twice by it)."""
-        found = []
-        for s, step in enumerate(self.steps):
-            tensors = [
-                (j, o.tensor)
-                for j, o in enumerate(step.operands)
-                if o.kind == "tensor" and not self._is_view(o)
-            ]
-            roots = [self.root(t) for _, t in tensors]
-            params = pack_params(step.kernel, step.params)
-            for i, x in tensors:
-                for j, y in tensors:
-                    bx, by = buffers[self.root(x)], buffers[self.root(y)]
-                    if (
-                        bx is by
-                        or roots.count(self.root(x)) > 1
-                        or bx.last != s
-                        or by.first != s
-                        or bx.kind not in ("tensor", "input")
-                        or by.kind not in ("tensor", "output")
-                    ):
-                        continue
-                    gap = overlap_gap(step.kernel, params, self._operand_sizes(s), i, j)
-                    if gap is not None:
-                        found.append(((s, i, j), Overlap(by, bx, gap)))
-        return found
-
-    def _lifetimes(self) -> dict[Key, Buffer]:
-        """Arena buffers keyed by root tensor index, or (step, operand) for scratch and state."""
-        end = max(len(self.steps) - 1, 0)
-        buffers: dict[Key, Buffer] = {}
-
-        def touch(index: int, step: int, kind: str = "tensor") -> Buffer:
-            root = self.root(index)
-            tensor = self.tensor(index)
-            if root in self._consts:
-                raise UnsupportedOpError(
-                    f"tensor {index} ('{tensor.name}') is constant but used as an activation",
-                    tensor=tensor.name,
-                )
-            buf = buffers.get(root)
-            if buf is None:
-                buf = Buffer(self.tensor(root).name, 0, step, step, kind)
-                buffers[root] = buf
-            buf.size = max(buf.size, tensor.nbytes)
-            buf.first, buf.last = min(buf.first, step), max(buf.last, step)
-            if index not in buf.tensors:
-                buf.tensors.append(index)
-            return buf
-
-        for i in self.graph.inputs:
-            touch(i, 0, "input")
-            if self.keep_inputs:
-                touch(i, end)
-        for t in self.graph.tensors:
-            if t.is_variable:
-                touch(t.index, 0, "variable").last = end
-        for s, step in enumerate(self.steps):
-            for j, operand in enumerate(step.operands):
-                if operand.kind == "tensor":
-                    touch(operand.tensor, s)
-                elif operand.kind == "scratch" and (s, j) not in self._dropped:
-                    buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
-                elif operand.kind == "state":
-                    buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
-                elif operand.kind == "strip":
-                    key = ("strip", operand.tensor)
-                    name = f"strips of {self.tensor(operand.tensor).name}"
-                    buf = buffers.setdefault(key, Buffer(name, 0, s, s, "strip"))
-                    buf.size, buf.last = max(buf.size, operand.size), s
-        for o in self.graph.outputs:
-            buf = touch(o, end)
-            buf.last = end
-            if buf.kind == "tensor":
-                buf.kind = "output"
-        return buffers
-
-    def _serialize(self, arena_plan: Plan, buffers: dict[Key, Buffer]) -> CompiledModel:
-        writer = ProgramWriter()
-        declared = {
-            (s, i, j)
-            for (s, i, j), o in (self._overlaps(buffers) if self.overlap else [])
-            if o.output.offset < o.input.offset + o.input.size
-            and o.input.offset < o.output.offset + o.output.size
-        }
-
-        def arena_ref(index: int) -> tuple[int, int]:
-            return (buffers[self.root(index)].offset, self.tensor(index).nbytes)
-
-        for s, step in enumerate(self.steps):
-            params = writer.add_data(pack_params(step.kernel, step.params), 4)
-            refs = []
-            for j, operand in enumerate(step.operands):
-                if operand.kind == "tensor" and self._is_view(operand):  # rows of the tensor
-                    base = buffers[self.root(operand.tensor)].offset
-                    refs.append((base + operand.offset, operand.size))
-                elif operand.kind == "tensor":
-                    refs.append(arena_ref(operand.tensor))
-                elif operand.kind == "strip":
-                    refs.append((buffers[("strip", operand.tensor)].offset, operand.size))
-                elif operand.kind in ("scratch", "state") and (s, j) not in self._dropped:
-                    refs.append((buffers[(s, j)].offset, operand.size))
-                elif operand.kind == "const":
-                    refs.append(writer.const_ref(operand.data))
-                else:
-                    refs.append((0, 0))
-            pair = next(((i, j) for t, i, j in declared if t == s), None)
-            writer.steps.append(Step(kernel_id(step.kernel), params, refs, pair))
-
-        variables = []
-        for t in self.graph.tensors:
-            if t.is_variable:
-                variables.append((arena_ref(t.index), writer.const_ref(_variable_init(t))))
-        for s, step in enumerate(self.steps):
-            for j, operand in enumerate(step.operands):
-                if operand.kind == "state":  # op-private state: zeros at init and reset
-                    variables.append(
-                        ((buffers[(s, j)].offset, operand.size), writer.const_ref(b""))
-                    )
-        program = writer.serialize(
-            arena_plan.arena_size,
-            [arena_ref(i) for i in self.graph.inputs],
-            [arena_ref(o) for o in self.graph.outputs],
-            variables,
-        )
-        buffer_of = {
-            i: buffers[self.root(i)]
-            for i in range(len(self.graph.tensors))
-            if self.root(i) in buffers
-        }
-        return CompiledModel(
-            self.model,
-            program,
-            arena_plan,
-            self.steps,
-            [self._slot(i, buffers) for i in self.graph.inputs],
-            [self._slot(o, buffers) for o in self.graph.outputs],
-            buffer_of,
-        )
-
-    def _slot(self, index: int, buffers: dict[Key, Buffer]) -> TensorSlot:
-        t = self.tensor(index)
-        q = t.quant
-        scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
-        zp = int(q.zero_point[0]) if q is not None and len(q.zero_point) == 1 else 0
-        return TensorSlot(
-            index,
-            t.name,
-            t.shape,
-            t.dtype,
-            scale,
-            zp,
-            buffers[self.root(index)].offset,
-            t.nbytes,
-            q,
-        )
-
-
-def _variable_init(t: Tensor) -> bytes:
-    """A variable's value after init and reset, as TFLM's: an int8 variable is filled with its
-    zero point, any other with zeros (b""); a buffer the model stores for it is not used."""
-    q = t.quant
-    if t.dtype == np.int8 and q is not None and len(q.zero_point) and q.zero_point[0] != 0:
-        return bytes([int(q.zero_point[0]) & 0xFF]) * t.nbytes
-    return b""
+        pairs = [o for _, o in overlaps(self, buffers)] if self.overlap else []
+        return plan(unique, len(self.steps), overlaps=pairs), buffers
 
 
 def compile_model(

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from ._ffi import ffi, lib, status_message
-from .compiler import CompiledModel, TensorSlot, compile_model
+from .compiler import compile_model
 from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
 from .model import Model, load_model
 from .program import U32_MAX, check_arena_size
+from .serialize import CompiledModel, TensorSlot
 
 _ALIGN = 64
 

@@ -16,8 +16,9 @@ from support.oracle import litert, litert_schema
 
 from micro import schema
 from micro.errors import ModelError
+from micro.flatbuffer_builder import FlatBufferBuilder
 from micro.model import Model, load_model
-from micro.writer import FlatBufferBuilder, ModelBuilder
+from micro.writer import ModelBuilder
 
 Reference = Callable[[str], Path]
 

@@ -14,7 +14,7 @@ from support.reference import read_vectors
 
 import micro
 from micro import flexbuffers
-from micro.ops.signal import kiss_factors
+from micro.ops.signal_spectrum import kiss_factors
 from micro.speech import frontend
 
 VECTORS = "tflm/signal_testdata"

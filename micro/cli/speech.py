@@ -18,9 +18,9 @@ from .output import note, out
 
 
 def train_main(argv: Sequence[str]) -> int:
-    from ..speech import train
+    from . import speech_train  # TensorFlow and the synthesizers load only for training
 
-    return train.main(list(argv))
+    return speech_train.main(list(argv))
 
 
 def _run_clip(listener: Listener, name: str, audio: Any) -> None:

@@ -1,0 +1,44 @@
+/*
+ * Internal to csrc/runtime (not part of the public API): the Program's tables as the
+ * executor and its verifier both read them, and the verifier's two entry points.
+ */
+#ifndef MICRO_RUNTIME_VERIFY_H
+#define MICRO_RUNTIME_VERIFY_H
+
+#include <stdint.h>
+
+#include "micro/micro.h"
+
+static inline const micro_ref_t *micro_refs(const micro_runtime_t *rt)
+{
+    return (const micro_ref_t *)(const void *)(rt->program + rt->header->refs_offset);
+}
+
+static inline const micro_step_t *micro_steps(const micro_runtime_t *rt)
+{
+    return (const micro_step_t *)(const void *)(rt->program + rt->header->steps_offset);
+}
+
+/* Pointer for a verified reference; NULL for an absent (size 0) operand. */
+static inline void *micro_resolve(const micro_runtime_t *rt, const micro_ref_t *ref)
+{
+    if (ref->size == 0) {
+        return NULL;
+    }
+    if (ref->offset & MICRO_REF_CONST) {
+        const uint8_t *data = rt->program + rt->header->data_offset;
+        /* Constant operands are read-only; kernels take them through const pointers. */
+        return (void *)(uintptr_t)(data + (ref->offset & ~(uint32_t)MICRO_REF_CONST));
+    }
+    return rt->arena + ref->offset;
+}
+
+/* The blob on its own: alignment, magic, version, size, CRC, tables inside the program,
+ * an arena as large as the plan and sharing no byte with the program. */
+micro_status_t micro_verify_program(const uint8_t *program, uint32_t program_size,
+                                    const uint8_t *arena, uint32_t arena_size);
+/* With rt holding a verified blob and its arena: inputs, outputs, variables, then every
+ * step; on a step's failure rt->error_step names it. */
+micro_status_t micro_verify_steps(micro_runtime_t *rt);
+
+#endif

@@ -1,0 +1,117 @@
+"""`micro speech train`: retrain the keyword model (micro/speech/train.py does the work)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import logging
+import shutil
+import sys
+from collections.abc import Sequence
+
+from ..speech import train
+from ..speech.network import Shape
+from .output import out
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--words", default="yes,no", help="comma-separated keywords (default yes,no)")
+    p.add_argument(
+        "--out",
+        help="output .tflite (default WORD_WORD.tflite); a .json report is written beside it",
+    )
+    p.add_argument(
+        "--cache",
+        default=".cache/micro-speech",
+        help="where synthesized audio and features are cached",
+    )
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument(
+        "--channels",
+        default=str(Shape()),
+        help="channels of the first convolution, then of each depthwise-separable block",
+    )
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        help="recorded speech in the Speech Commands layout (DIR/<word>/<speaker>_nohash_<n>.wav)",
+    )
+    p.add_argument(
+        "--reserved",
+        metavar="FILE",
+        help="speaker hashes never to use, one a line (../shared/speech/reserved_speakers.txt)",
+    )
+    p.add_argument(
+        "--noise",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder of recorded noise .wav files (repeatable); split by file name",
+    )
+    p.add_argument(
+        "--sources",
+        default="synthetic,recorded",
+        help="what to train on: synthetic, recorded or both (validation is always recorded)",
+    )
+    p.add_argument(
+        "--validation-fraction",
+        type=float,
+        default=0.3,
+        help="share of the recorded speakers (and noise files) kept for validation",
+    )
+    p.add_argument(
+        "--no-rhymes",
+        dest="rhymes",
+        action="store_false",
+        help="leave the keywords' near-rhymes out of the synthetic unknown words",
+    )
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--jobs", type=int, default=2, help="parallel synthesizer processes")
+    p.add_argument("--rebuild", action="store_true", help="recompute cached features")
+    p.add_argument(
+        "--frontend-model",
+        metavar="TFLITE",
+        help="compute features by running this preprocessor .tflite in TFLM's "
+        "interpreter instead of micro's front end (a cross-check)",
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    report = train.run(args)
+    out(f"wrote {args.out or 'the model'} ({report['size_bytes']:,} B)")
+    if "held_out_accuracy" in report:
+        acc = report["held_out_accuracy"]
+        per = ", ".join(f"{k} {v['accuracy']:.1%}" for k, v in acc["per_class"].items())
+        out(f"held-out synthetic voices: {acc['accuracy']:.1%} ({per})")
+    for word, where in report["sources"]["keywords"].items():
+        out(f"'{word}': {where}")
+    if "validation_speakers" in report:
+        val = report["validation_speakers"]
+        rows = ", ".join(f"{k} {v['right']}/{v['total']}" for k, v in val["demo"].items())
+        alarms = val["false_alarms"]
+        out(f"validation speakers, as the demo hears them: {rows}")
+        out(
+            f"false alarms: {alarms['count']} in {alarms['minutes']} min "
+            f"({alarms['per_hour']} per hour)"
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="micro speech train", description=(train.__doc__ or "").split("\n")[0]
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    missing = [m for m in ("tensorflow", "keras") if importlib.util.find_spec(m) is None]
+    missing += [t for t in ("espeak-ng", "flite", "festival") if shutil.which(t) is None]
+    if missing:
+        print(
+            f"error: training needs {', '.join(missing)}: pip install 'micro[train]' and "
+            "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k "
+            "festvox-us-slt-hts",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level=logging.INFO)
+    return cmd_train(args)

@@ -1,0 +1,181 @@
+"""TFLM's signal library custom ops (the speech front end), options in FlexBuffers: window, FFT
+auto-scale, RFFT and energy.
+
+Each prepare mirrors the TFLM op's Prepare checks, reads the options the way TFLM's
+FlexbufferWrapper does (by key; TFLM reads by position in the sorted key list, which is the
+same thing for a well-formed map) and computes every floating-point table on the host:
+the FFT twiddles and radix plan.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._ffi import lib, scratch_size
+from ._signal import check_rank, n_elements, read_int32, read_options
+from .base import OpContext, prepares
+
+RFFT_MAX_STAGES = int(lib.MICRO_SIGNAL_RFFT_MAX_STAGES)
+
+
+# -- SignalWindow -------------------------------------------------------------------------
+
+
+@prepares("SignalWindow", types="int16")
+def window(ctx: OpContext) -> None:
+    ctx.check_io_count((2,))
+    x, w, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x, w, out):
+        ctx.check_dtype(t, "int16")
+    if len(x.shape) < 1 or len(x.shape) != len(out.shape):
+        raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
+    check_rank(ctx, w, 1, "the window")
+    shift = read_int32(ctx, read_options(ctx, "shift"), "shift")
+    n, width = n_elements(x), w.shape[0]
+    if width < 1 or n < 1 or n % width or n_elements(out) != n:
+        raise ctx.malformed(f"input of {n} samples is not frames of the {width}-sample window")
+    if not 0 <= shift <= 31:
+        raise ctx.unsupported(f"shift {shift} is outside [0, 31]")
+    params = {"size": n, "window_size": width, "shift": shift}
+    ctx.emit(
+        "signal_window_s16",
+        params,
+        {"input": ctx.ref(x), "window": ctx.ref(w), "output": ctx.ref(out)},
+        n,
+    )
+
+
+# -- SignalFftAutoScale -------------------------------------------------------------------
+
+
+@prepares("SignalFftAutoScale", types="int16")
+def fft_auto_scale(ctx: OpContext) -> None:
+    ctx.check_io_count((1,), outputs=2)
+    x, out, scale = ctx.input(0), ctx.output(0), ctx.output(1)
+    check_rank(ctx, x, 1, "the input")
+    check_rank(ctx, out, 1, "the output")
+    check_rank(ctx, scale, 0, "the scale output")
+    ctx.check_dtype(x, "int16")
+    ctx.check_dtype(out, "int16")
+    ctx.check_dtype(scale, "int32")
+    n = x.shape[0]
+    if n < 1 or out.shape[0] != n:
+        raise ctx.malformed(f"input {x.shape} and output {out.shape} differ")
+    params = {"size": n}
+    ctx.emit(
+        "signal_fft_auto_scale_s16",
+        params,
+        {"input": ctx.ref(x), "output": ctx.ref(out), "scale": ctx.ref(scale)},
+        n,
+    )
+
+
+# -- SignalRfft ---------------------------------------------------------------------------
+
+
+def kiss_factors(n: int) -> list[int]:
+    """KISS FFT's factorisation of a complex FFT length: 4s first, then 2, then odd primes
+    (a remainder above floor(sqrt(n)) of the original n is taken whole)."""
+    radices = []
+    p = 4
+    floor_sqrt = math.floor(math.sqrt(n))
+    while True:
+        while n % p:
+            p = {4: 2, 2: 3}.get(p, p + 2)
+            if p > floor_sqrt:
+                p = n
+        n //= p
+        radices.append(p)
+        if n <= 1:
+            return radices
+
+
+def _q15_phasor(phase: float) -> tuple[int, int]:
+    """KISS FFT's fixed-point e^(i phase): floor(0.5 + 32767 * cos/sin), in double."""
+    return math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))
+
+
+def rfft_twiddles(half: int) -> np.ndarray:
+    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im)."""
+    pairs = [_q15_phasor(-2 * math.pi * k / half) for k in range(half)]
+    return np.array(pairs, dtype=np.int16).reshape(-1)
+
+
+def rfft_super_twiddles(half: int) -> np.ndarray:
+    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2."""
+    pairs = [_q15_phasor(-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
+    return np.array(pairs, dtype=np.int16).reshape(-1)
+
+
+@prepares("SignalRfft", types="int16")
+def rfft(ctx: OpContext) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    options = read_options(ctx, "T", "fft_length")
+    ttype = read_int32(ctx, options, "T")
+    if ttype != 7:  # TensorType INT16
+        raise ctx.unsupported(f"only the int16 RFFT is supported (T={ttype})")
+    ctx.check_dtype(x, "int16")
+    ctx.check_dtype(out, "int16")
+    length = read_int32(ctx, options, "fft_length")
+    if len(x.shape) < 1 or len(x.shape) != len(out.shape):
+        raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
+    if length < 4 or length % 2 or length > 1 << 17:
+        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
+    half = length // 2
+    frame = x.shape[-1]
+    if frame < 1 or frame > length:
+        raise ctx.malformed(f"input frames of {frame} samples do not fit fft_length {length}")
+    frames = n_elements(x) // frame
+    if out.shape[-1] != 2 * (half + 1) or n_elements(out) != frames * 2 * (half + 1):
+        raise ctx.malformed(
+            f"output {out.shape} must hold {frames} frames of {half + 1} complex bins"
+        )
+    radices = kiss_factors(half)
+    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
+        raise ctx.unsupported(
+            f"fft_length {length}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
+        )
+    params = {
+        "frames": frames,
+        "input_length": frame,
+        "half_length": half,
+        "n_stages": len(radices),
+        "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
+    }
+    operands = {
+        "input": ctx.ref(x),
+        "twiddles": ctx.const(rfft_twiddles(half)),
+        "super_twiddles": ctx.const(rfft_super_twiddles(half)),
+        "scratch": ctx.scratch(scratch_size("signal_rfft_s16", params)),
+        "output": ctx.ref(out),
+    }
+    macs = frames * half * max(1, int(math.log2(half))) * 4
+    ctx.emit("signal_rfft_s16", params, operands, macs)
+
+
+# -- SignalEnergy -------------------------------------------------------------------------
+
+
+@prepares("SignalEnergy", types="int16 -> uint32")
+def energy(ctx: OpContext) -> None:
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    check_rank(ctx, x, 1, "the input")
+    check_rank(ctx, out, 1, "the output")
+    ctx.check_dtype(x, "int16")
+    ctx.check_dtype(out, "uint32")
+    options = read_options(ctx, "start_index", "end_index")
+    start, end = read_int32(ctx, options, "start_index"), read_int32(ctx, options, "end_index")
+    bins = x.shape[0] // 2
+    if not 0 <= start <= end <= min(bins, out.shape[0]):
+        raise ctx.malformed(
+            f"bins [{start}, {end}) do not fit the {bins}-bin input and {out.shape[0]}-element "
+            "output"
+        )
+    params = {"output_size": out.shape[0], "start": start, "end": end}
+    ctx.emit(
+        "signal_energy_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, end - start
+    )
