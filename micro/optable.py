@@ -166,7 +166,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "FLOOR_MOD": _NOT_YET,
     "GATHER_ND": _NOT_YET,
     "IF": _SUBGRAPHS,
-    "L2_NORMALIZATION": _NOT_YET,
     "L2_POOL_2D": _NOT_YET,
     "LOG": _LIBM,
     "LOG_SOFTMAX": _NOT_YET,
