@@ -156,7 +156,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "CALL_ONCE": _SUBGRAPHS,
     "CEIL": _NOT_YET,
     "COS": _LIBM,
-    "CUMSUM": _NOT_YET,
     "DYNAMIC_UPDATE_SLICE": _NOT_YET,
     "EMBEDDING_LOOKUP": _NOT_YET,
     "EXP": _LIBM,
