@@ -149,7 +149,6 @@ _SUBGRAPHS = "needs several subgraphs (control flow or resource variables); micr
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
-    "ADD_N": _NOT_YET,
     "ASSIGN_VARIABLE": _SUBGRAPHS,
     "BATCH_TO_SPACE_ND": _NOT_YET,
     "BROADCAST_ARGS": _NOT_YET,

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..fixedpoint import requantize
+from ..model import Tensor
 from ..quant import quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from .base import NONE, OpContext, prepares
@@ -48,18 +49,25 @@ def prepare(ctx: OpContext) -> None:
     }
     terms = NONE
     if x.dtype.name == "int8":
-        (s_in, zp_in), (s_out, zp_out) = ctx.quant(x), ctx.quant(out)
-        twice = 2.0 * float(np.float32(s_in))
-        in_mult, in_shift = quantize_multiplier_below_one(float(np.float32(s_in)) / twice)
-        real_out = twice / ((1 << LEFT_SHIFT) * float(np.float32(s_out)))
-        try:
-            params["multiplier"], params["shift"] = quantize_multiplier_below_one(real_out)
-        except ValueError:
-            raise ctx.unsupported(
-                f"input/output scale ratio {s_in / s_out:g} is 2^19 or more (TFLM aborts)"
-            ) from None
-        params["output_zp"] = zp_out
-        values = requantize((INT8_INPUTS - zp_in) << LEFT_SHIFT, in_mult, in_shift)
-        terms = ctx.const(values.astype(np.int32))
+        table, params["multiplier"], params["shift"], params["output_zp"] = int8_terms(ctx, x, out)
+        terms = ctx.const(table)
     count = math.prod(x.shape)
     ctx.emit("cumsum", params, {"input": ctx.ref(x), "terms": terms, "output": ctx.ref(out)}, count)
+
+
+def int8_terms(ctx: OpContext, x: Tensor, out: Tensor) -> tuple[np.ndarray, int, int, int]:
+    """(terms by input byte, output multiplier, shift, zero point) of TFLM's int8 CUMSUM and
+    ADD_N: the input rescaled to twice its scale after a left shift by 20, and the
+    rescale of a sum of terms to the output."""
+    (s_in, zp_in), (s_out, zp_out) = ctx.quant(x), ctx.quant(out)
+    twice = 2.0 * float(np.float32(s_in))
+    in_mult, in_shift = quantize_multiplier_below_one(float(np.float32(s_in)) / twice)
+    real_out = twice / ((1 << LEFT_SHIFT) * float(np.float32(s_out)))
+    try:
+        multiplier, shift = quantize_multiplier_below_one(real_out)
+    except ValueError:
+        raise ctx.unsupported(
+            f"input/output scale ratio {s_in / s_out:g} is 2^19 or more (TFLM aborts)"
+        ) from None
+    values = requantize((INT8_INPUTS - zp_in) << LEFT_SHIFT, in_mult, in_shift)
+    return values.astype(np.int32), multiplier, shift, zp_out
