@@ -166,7 +166,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "IF": _SUBGRAPHS,
     "L2_POOL_2D": _NOT_YET,
     "LOG": _LIBM,
-    "LOG_SOFTMAX": _NOT_YET,
     "LOGICAL_AND": _NOT_YET,
     "LOGICAL_NOT": _NOT_YET,
     "LOGICAL_OR": _NOT_YET,
