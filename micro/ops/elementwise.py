@@ -20,10 +20,10 @@ from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
 
-UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3}  # MICRO_UNARY_F32_*
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "abs": 4}  # MICRO_UNARY_F32_*
 
 
-def _unary_f32(ctx: OpContext, operation: str) -> None:
+def unary_f32(ctx: OpContext, operation: str) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     ctx.check_dtype(x, "float32")
@@ -39,23 +39,23 @@ def _unary_f32(ctx: OpContext, operation: str) -> None:
 
 @prepares(B.NEG, types="float32")
 def prepare_neg(ctx: OpContext) -> None:
-    _unary_f32(ctx, "neg")
+    unary_f32(ctx, "neg")
 
 
 @prepares(B.SQUARE, types="float32")
 def prepare_square(ctx: OpContext) -> None:
-    _unary_f32(ctx, "square")
+    unary_f32(ctx, "square")
 
 
 @prepares(B.SQRT, types="float32")
 def prepare_sqrt(ctx: OpContext) -> None:
-    _unary_f32(ctx, "sqrt")
+    unary_f32(ctx, "sqrt")
 
 
 @prepares(B.RSQRT, types="int8, float32")
 def prepare_rsqrt(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name != "int8":
-        _unary_f32(ctx, "rsqrt")
+        unary_f32(ctx, "rsqrt")
         return
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()

@@ -1,6 +1,7 @@
 /*
  * Elementwise float32 functions as TFLM's reference kernels compute them:
- *   NEG -x;  SQUARE x * x;  SQRT sqrt(x);  RSQRT 1 / sqrt(x)
+ *   NEG -x;  SQUARE x * x;  SQRT sqrt(x);  RSQRT 1 / sqrt(x);  ABS |x| (the sign bit
+ *   cleared, NaNs too, as fabsf does)
  * sqrt is the IEEE-754 correctly rounded square root, computed with integer arithmetic
  * (no libm on the device), so every board gives the host's bytes; a negative input gives
  * the x86 default NaN (0xFFC00000), as the oracle running on the host does.
@@ -17,6 +18,7 @@
 #define MICRO_UNARY_F32_SQUARE 1
 #define MICRO_UNARY_F32_SQRT 2
 #define MICRO_UNARY_F32_RSQRT 3
+#define MICRO_UNARY_F32_ABS 4
 
 typedef struct {
     int32_t op;     /* one of MICRO_UNARY_F32_* */
