@@ -1,7 +1,8 @@
 """Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
 integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
-table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
-LayerNormalization: SQUARED_DIFFERENCE, MAXIMUM, MINIMUM (`binary_f32`; DIV is div.py)."""
+table of TFLM's integer arithmetic and on int16 by that arithmetic in C (`rsqrt_s16`), and
+the float32 binary ops the converter emits around LayerNormalization: SQUARED_DIFFERENCE,
+MAXIMUM, MINIMUM (`binary_f32`; DIV is div.py)."""
 
 from __future__ import annotations
 
@@ -52,25 +53,43 @@ def prepare_sqrt(ctx: OpContext) -> None:
     unary_f32(ctx, "sqrt")
 
 
-@prepares(B.RSQRT, types="int8, float32")
+@prepares(B.RSQRT, types="int8, int16, float32")
 def prepare_rsqrt(ctx: OpContext) -> None:
-    if ctx.input(0).dtype.name != "int8":
+    dtype = ctx.input(0).dtype.name
+    if dtype not in ("int8", "int16"):
         unary_f32(ctx, "rsqrt")
         return
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(out, dtype)
     in_scale, in_zp = ctx.quant(x)
     out_scale, out_zp = ctx.quant(out)
-    # TFLM: 1 / (sqrt(float32 input scale) * output scale), the product in float32.
-    real = 1.0 / float(np.sqrt(np.float32(in_scale)) * np.float32(out_scale))
+    # 1 / (sqrt(input scale) * output scale) in double, as the wheel computes it (TFLM's
+    # source tree takes the square root and the product in float32; on int16 inputs the
+    # two differ at ties of the final rounding).
+    real = 1.0 / (math.sqrt(float(np.float32(in_scale))) * float(np.float32(out_scale)))
     multiplier, shift = quantize_multiplier(real)
-    emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+    if dtype == "int8":
+        emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+        return
+    if in_zp != 0 or out_zp != 0:
+        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), got {in_zp} and {out_zp}")
+    count = math.prod(x.shape)
+    if math.prod(out.shape) != count or count == 0:
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if shift - RSQRT_SHIFT < -31:
+        raise ctx.unsupported(f"the rescale {real:g} is too small for TFLM's arithmetic")
+    params = {"count": count, "multiplier": multiplier, "shift": shift - RSQRT_SHIFT}
+    ctx.emit("rsqrt_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, count)
+
+
+RSQRT_SHIFT = 20  # TFLM's kShift: the inverse square root is taken at 2^20
 
 
 def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[int], int]:
     """TFLM's int8 RSQRT of one value. Below the zero point TFLM stops with an error; the
     table gives 127 there (the value TFLM gives at the zero point itself)."""
-    k_shift = 20
+    k_shift = RSQRT_SHIFT
 
     def fn(q: int) -> int:
         value = q - in_zp
