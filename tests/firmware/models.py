@@ -20,7 +20,7 @@ import test_op_softmax
 import test_op_squared_difference_int
 import test_op_svdf
 import test_op_transpose_conv
-from support.models import T, binary_model, one_op_model, random_quant
+from support.models import T, binary_model, one_op_model, random_quant, unary_model
 from test_op_compare import compare_model
 from test_op_logistic_tanh import lut_model as squash_model
 from test_op_pool import random_pool
@@ -182,7 +182,8 @@ def new_ops_model(seed: int) -> bytes:
 def quantized_ops_model(seed: int) -> bytes:
     """The integer kernels of the later operator-coverage work, each on a random
     (TFLM-checked) case: int8 DIV, int16 and int32 SQUARED_DIFFERENCE, int16 SOFTMAX, int16
-    MEAN, int8 L2_NORMALIZATION and LOG_SOFTMAX, CUMSUM and ADD_N (int8 and float32)."""
+    MEAN, int8 L2_NORMALIZATION and LOG_SOFTMAX, CUMSUM and ADD_N (int8 and float32), int16
+    RSQRT, float32 ABS."""
     rng = np.random.default_rng(seed)
     q8 = [random_quant(rng, "int8") for _ in range(3)]
     q16 = [random_quant(rng, "int16", -5, -1) for _ in range(3)]
@@ -208,5 +209,7 @@ def quantized_ops_model(seed: int) -> bytes:
             cumsum((2, 5), -1, "float32", exclusive=True),
             add_n(3, (2, 5), "int8", q8[2], (q8[2][0] * 2, 1)),
             add_n(4, (3, 2), "float32", None, None),
+            unary_model("RSQRT", (2, 8), "int16", "int16", (1e-3, 0), (0.01, 0)),
+            unary_model("ABS", (2, 8), "float32", "float32", None, None),
         ]
     )
