@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import MicroError
+from .errors import MicroError, ModelError
 
 try:
     from ._micro_c import ffi, lib
@@ -57,7 +57,24 @@ def pack_params(kernel: str, params: dict[str, Any]) -> bytes:
 
 
 def _params(kernel: str, params: dict[str, Any]) -> Any:
-    return ffi.new(f"micro_{kernel}_params_t *", params)
+    ctype = f"micro_{kernel}_params_t"
+    try:
+        return ffi.new(f"{ctype} *", params)
+    except OverflowError as exc:  # a corrupt shape or option: name the field that overflows
+        bad = [n for n, f in ffi.typeof(ctype).fields if not _fits(f.type, params.get(n))]
+        raise ModelError(
+            f"{kernel}: {', '.join(f'{n} = {params[n]}' for n in bad) or exc} does not fit "
+            f"the kernel's parameters; the tensor shapes or the operator's options are too "
+            f"large or corrupt"
+        ) from exc
+
+
+def _fits(ctype: Any, value: Any) -> bool:
+    try:
+        ffi.new(ffi.getctype(ctype, "*"), value)
+    except OverflowError:
+        return False
+    return True
 
 
 def operand_slots(kernel: str) -> list[str]:

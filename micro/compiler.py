@@ -69,14 +69,7 @@ class Compiler:
     def emit(
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
-        try:
-            pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
-        except OverflowError as exc:
-            raise ModelError(
-                f"operator {op.index} ({op.name}): a {kernel} parameter does not fit 32 bits "
-                f"({exc}); the tensor shapes are too large or corrupt",
-                operator=op.index,
-            ) from exc
+        pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
     def _check_access(self, step: StepInfo) -> None:

@@ -182,6 +182,26 @@ def test_a_step_the_runtime_refuses_is_a_model_error_naming_the_operator() -> No
         micro.Interpreter.from_bytes(b.build())
 
 
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+def test_a_padding_beyond_32_bits_is_a_model_error_naming_the_field(op: str) -> None:
+    """Found by the long model campaign: SAME padding with a dilation of 2^31 - 1 and stride
+    2 gives a padding above 2^32; packing the kernel's params raised cffi's OverflowError."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, 6, 6, 2), "int8", scale=0.1, zero_point=0)
+    wshape = (2, 3, 5, 2) if op == "CONV_2D" else (1, 3, 5, 2)
+    w = b.add_tensor("w", wshape, "int8", data=np.ones(wshape, np.int8), scale=0.1)
+    y = b.add_tensor("y", (1, 3, 3, 2), "int8", scale=0.1, zero_point=0)
+    options = {"padding": 0, "stride_w": 2, "stride_h": 2, "dilation_h_factor": 1}
+    options |= {"dilation_w_factor": 2**31 - 1}
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = 1
+    b.add_operator(op, [x, w], [y], options)
+    b.set_inputs([x])
+    b.set_outputs([y])
+    with pytest.raises(micro.ModelError, match=rf"operator 0 \({op} v1\).*pad_left = \d+ does not"):
+        compile_model(load_model(b.build()))
+
+
 def test_a_reshape_onto_its_own_input_is_refused_not_a_hang() -> None:
     """Found by the model fuzzer: RESHAPE writing its input made an alias cycle, and the
     compiler looped forever looking for the buffer's root."""
