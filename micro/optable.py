@@ -248,7 +248,7 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "PRELU": {"int16": "not implemented (prelu_s8's arithmetic on int16)", "float32": _FLOAT},
     "REDUCE_MAX": {"float32": _FLOAT},
     "REDUCE_MIN": {"float32": _FLOAT},
-    "RELU": {"int16": "not implemented (a requantize and clamp)", "float32": _FLOAT},
+    "RELU": {"float32": _FLOAT},
     "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
     "RESIZE_BILINEAR": {"float32": _FLOAT},
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
