@@ -199,7 +199,6 @@ NOT_SUPPORTED: dict[str, str] = {
         "not implemented: stacks successive feature frames with state and a ready output; "
         "micro's speech demo stacks features before it invokes the model"
     ),
-    "SignalDelay": "not implemented: a per-channel delay line with state (int16)",
     "CIRCULAR_BUFFER": (
         "not implemented: an int8 frame buffer with state that aborts the rest of the "
         "invocation until enough frames arrived; micro's executor runs every step of every "
