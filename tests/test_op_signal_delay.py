@@ -21,9 +21,8 @@ def delay_model(shape: tuple[int, ...], length: int) -> bytes:
 @pytest.mark.parametrize("seed", range(16))
 def test_matches_tflm_across_invocations(seed: int) -> None:
     rng = np.random.default_rng([seed, 5])
-    shape = tuple(int(d) for d in rng.integers(1, 5, int(rng.integers(0, 3)))) + (
-        int(rng.integers(1, 40)),
-    )
+    outer = [int(d) for d in rng.integers(1, 5, int(rng.integers(0, 3)))]
+    shape = (*outer, int(rng.integers(1, 40)))
     length = int(rng.choice([0, 1, 3, shape[-1], shape[-1] + 7, 100]))
     model = delay_model(shape, length)
     theirs = tflm().Interpreter.from_bytes(model, arena_size=1 << 20)
