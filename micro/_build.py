@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 INCLUDE = CSRC / "include"
 SPEECH_SRC = ROOT / "firmware" / "speech" / "src"
+PORT = ROOT / "firmware" / "port"
 
 KERNEL_HEADERS = INCLUDE / "micro" / "kernels"
 REGISTRY = INCLUDE / "micro" / "kernels.def"
@@ -140,13 +141,20 @@ SPEECH_CDEF = """
 #define SPEECH_MARKS_PER_STEP ...
 """
 
+# The marks of the runner, classify and gesture firmware (firmware/port/micro_marks.h),
+# likewise (micro.firmware.run).
+MARKS_CDEF = """
+#define MICRO_MARKS_PER_INVOKE ...
+#define MICRO_MARKS_PER_STEP ...
+"""
+
 ffibuilder = FFI()
-ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF + SPEECH_CDEF)
+ffibuilder.cdef(full_cdef() + HOST_PROFILER_CDEF + SPEECH_CDEF + MARKS_CDEF)
 ffibuilder.set_source(
     "micro._micro_c",
-    includes() + '#include "speech_bundle.h"\n' + HOST_PROFILER,
+    includes() + '#include "speech_bundle.h"\n#include "micro_marks.h"\n' + HOST_PROFILER,
     sources=c_sources(),
-    include_dirs=[str(INCLUDE.relative_to(ROOT)), str(SPEECH_SRC.relative_to(ROOT))],
+    include_dirs=[str(d.relative_to(ROOT)) for d in (INCLUDE, SPEECH_SRC, PORT)],
     extra_compile_args=compile_args(),
 )
 

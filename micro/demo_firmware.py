@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from . import firmware
 from .boards import Board
@@ -23,6 +24,8 @@ from .compiler import CompiledModel, compile_model
 from .errors import MicroError
 from .model import load_model
 from .program import read_header
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -90,29 +93,25 @@ def write_project(
     return Bundle(out, board, len(program), compiled.arena_size, compiled.kernels)
 
 
-def build_and_describe(bundle: Bundle) -> tuple[firmware.Build, str]:
-    """Build the project; the build and a line on the flash and RAM it takes."""
-    built = firmware.build(bundle.dir, bundle.board)
+def describe(bundle: Bundle, built: firmware.Build) -> str:
+    """A line on the flash and RAM the built project takes."""
     board = bundle.board
-    return built, (
+    return (
         f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
         f"of {board.ram_size:,} B (arena {bundle.arena_size:,} B)"
     )
-
-
-def upload(bundle: Bundle) -> None:
-    """Upload a real board's build (PlatformIO's upload target)."""
-    firmware.upload_project(bundle.dir, bundle.board)
 
 
 def run_streams(
     elf: Path,
     board: Board,
     streams: Sequence[tuple[str, bytes]],
+    parse: Callable[[str, int, Sequence[int]], T],
     count: bool = True,
     timeout: float = 600,
-) -> firmware.Emulation:
-    """Run the firmware on QEMU with `streams` (name, bytes) as host files it opens in turn."""
+) -> T:
+    """Run the firmware on QEMU with `streams` (name, bytes) as host files it opens in turn;
+    what `parse` makes of its console, exit status and marks."""
     with tempfile.TemporaryDirectory(prefix="micro-stream-") as tmp:
         paths = []
         for i, (name, data) in enumerate(streams):
@@ -121,7 +120,8 @@ def run_streams(
             path.parent.mkdir()
             path.write_bytes(data)
             paths.append(str(path))
-        return firmware.emulate(elf, board, count=count, timeout=timeout, args=paths)
+        result = firmware.emulate(elf, board, count=count, timeout=timeout, args=paths)
+    return parse(result.console, result.status, result.marks)
 
 
 def field_lines(text: str, kind: str) -> list[dict[str, str]]:

@@ -39,6 +39,11 @@ def wrap32(x: Int) -> Int:
     return ((_int64(x) + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
 
 
+def wrap16(x: Int) -> Int:
+    """x modulo 2^16 as a signed int16 (a C cast to int16_t; arrays come back as int64)."""
+    return ((_int64(x) + (1 << 15)) & 0xFFFF) - (1 << 15)
+
+
 def _div_trunc(a: int, b: int) -> int:
     """C's integer division: truncates toward zero."""
     q = abs(a) // abs(b)

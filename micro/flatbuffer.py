@@ -2,7 +2,8 @@
 `micro.schema`: every uoffset, soffset and vtable (size, alignment, every field inside its
 table and the file), each vector length (against the bytes left, before anything is
 allocated), each string (NUL-terminated UTF-8 inside the file), each union type and enum
-value. A malformed buffer raises `ModelError` naming what is wrong and where.
+value. A malformed buffer raises `ModelError` naming what is wrong and where. Also the
+builtin options of an operator, every field present with the schema's defaults.
 """
 
 from __future__ import annotations
@@ -198,3 +199,30 @@ def options(raw: dict[str, Any] | None, table: schema.Table) -> dict[str, Any]:
             value = "" if f.kind == "string" else b"" if f.kind == "[ubyte]" else ()
         options[f.name] = value
     return options
+
+
+def builtin_options(
+    r: FlatReader, o: dict[str, Any], builtin_code: int, op_name: str, where: str
+) -> dict[str, Any]:
+    """The builtin options of a decoded Operator table `o` (either union), checked against
+    what the operator takes, every field present (`options`)."""
+    found: list[tuple[schema.OptionsSpec, int | None]] = []
+    for union, field in (
+        ("BuiltinOptions", "builtin_options"),
+        ("BuiltinOptions2", "builtin_options_2"),
+    ):
+        spec = schema.options_spec(union, o[field + "_type"])
+        if spec is not None:
+            found.append((spec, o[field]))
+    expected = schema.op_options(builtin_code)
+    if not found:
+        return {} if expected is None else options(None, expected.table)
+    if len(found) > 1:
+        r.fail(where, "has both builtin_options and builtin_options_2")
+    spec, pos = found[0]
+    if expected is None or expected.table is not spec.table:
+        wanted = "no options" if expected is None else expected.table.name
+        r.fail(where, f"carries {spec.table.name}, but {op_name} takes {wanted}")
+    if pos is None:
+        r.fail(where, f"{spec.table.name} is announced but absent")
+    return options(r.decode(pos, spec.table, where), spec.table)

@@ -50,11 +50,12 @@ class Runtime:
         )
         if status != lib.MICRO_OK:
             step = self._rt.error_step
-            where = f" (step {step})" if step != 0xFFFFFFFF else ""
+            failed = step != lib.MICRO_NO_STEP
+            where = f" (step {step})" if failed else ""
             error = ProgramError(
                 f"program rejected by the runtime{where}: {status_message(status)}"
             )
-            error.step = step if step != 0xFFFFFFFF else None
+            error.step = step if failed else None
             raise error
 
     def invoke(self) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import schema
 from .errors import ModelError
-from .flatbuffer import U32, FlatReader, options
+from .flatbuffer import U32, FlatReader, builtin_options
 from .schema import BuiltinOperator, TensorType
 
 __all__ = [
@@ -365,7 +365,7 @@ class _ModelReader:
         intermediates = self._indices(
             o["intermediates"], n_tensors, f"{where}: intermediate", optional=False
         )
-        options = self._builtin_options(o, code, where)
+        options = builtin_options(self.r, o, code.builtin_code, code.name, where)
         custom: bytes | None = o["custom_options"]
         if o["large_custom_options_offset"] > 1:
             if custom:
@@ -387,25 +387,3 @@ class _ModelReader:
             options=options,
             custom_options=custom,
         )
-
-    def _builtin_options(self, o: dict[str, Any], code: OperatorCode, where: str) -> dict[str, Any]:
-        found: list[tuple[schema.OptionsSpec, int | None]] = []
-        for union, field in (
-            ("BuiltinOptions", "builtin_options"),
-            ("BuiltinOptions2", "builtin_options_2"),
-        ):
-            spec = schema.options_spec(union, o[field + "_type"])
-            if spec is not None:
-                found.append((spec, o[field]))
-        expected = schema.op_options(code.builtin_code)
-        if not found:
-            return {} if expected is None else options(None, expected.table)
-        if len(found) > 1:
-            self.r.fail(where, "has both builtin_options and builtin_options_2")
-        spec, pos = found[0]
-        if expected is None or expected.table is not spec.table:
-            wanted = "no options" if expected is None else expected.table.name
-            self.r.fail(where, f"carries {spec.table.name}, but {code.name} takes {wanted}")
-        if pos is None:
-            self.r.fail(where, f"{spec.table.name} is announced but absent")
-        return options(self.r.decode(pos, spec.table, where), spec.table)

@@ -25,9 +25,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from ._ffi import lib
 from .model import Tensor
 from .ops.base import Operand, StepInfo
+from .planner import ARENA_ALIGN
 
 
 class Compiler(Protocol):
@@ -47,7 +47,6 @@ STEP_COST_MACS = 500
 # Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
 # halos that grow with every step.
 MAX_CHAIN = 6
-ARENA_ALIGN = int(lib.MICRO_ARENA_ALIGN)
 
 
 @dataclass(frozen=True)

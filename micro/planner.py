@@ -26,6 +26,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ._ffi import lib
+
+ARENA_ALIGN = int(lib.MICRO_ARENA_ALIGN)  # every arena offset (program.h)
+
 
 @dataclass
 class Buffer:
@@ -186,7 +190,10 @@ def _search_top_down(
 
 
 def plan(
-    buffers: list[Buffer], n_steps: int, alignment: int = 8, overlaps: list[Overlap] | None = None
+    buffers: list[Buffer],
+    n_steps: int,
+    alignment: int = ARENA_ALIGN,
+    overlaps: list[Overlap] | None = None,
 ) -> Plan:
     """Assign `offset` to every buffer; return the plan with its arena size and bounds."""
     overlaps = overlaps or []

@@ -23,6 +23,17 @@ def round_half_away(x: float) -> int:
     return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
 
 
+def split_q31(real: float) -> tuple[int, int]:
+    """QuantizeMultiplier's core, with no cap on the shift: (q, shift) with real close to
+    q * 2^(shift - 31), q in [2^30, 2^31) rounded half away from zero (real > 0, finite)."""
+    mantissa, shift = math.frexp(real)
+    q = round_half_away(mantissa * (1 << 31))
+    if q == 1 << 31:
+        q //= 2
+        shift += 1
+    return q, shift
+
+
 def quantize_multiplier(real: float) -> tuple[int, int]:
     """(multiplier, shift) with real == multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
 
@@ -34,11 +45,7 @@ def quantize_multiplier(real: float) -> tuple[int, int]:
         return 0, 0
     if not math.isfinite(real):
         raise ModelError(f"rescale {real!r} is not a finite number")
-    mantissa, shift = math.frexp(real)
-    q = round_half_away(mantissa * (1 << 31))
-    if q == 1 << 31:
-        q //= 2
-        shift += 1
+    q, shift = split_q31(real)
     if shift < -31:
         return 0, 0
     if shift > 30:

@@ -4,13 +4,12 @@ model's training list holds no reserved speaker."""
 
 from __future__ import annotations
 
-import os
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
-from support.reference import SHARED
+from support.reference import SHARED, absent
 
 from micro.speech import corpus, realdata
 
@@ -20,10 +19,7 @@ RESERVED_FILE = SHARED / "speech" / "reserved_speakers.txt"
 
 def _reserved_file() -> Path:
     if not RESERVED_FILE.exists():
-        message = f"{RESERVED_FILE} is absent (../shared/speech is not part of the project)"
-        if os.environ.get("MICRO_REQUIRE_REFERENCE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        absent(f"{RESERVED_FILE} is absent (../shared/speech is not part of the project)")
     return RESERVED_FILE
 
 

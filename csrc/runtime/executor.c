@@ -9,8 +9,6 @@
 #include "micro/micro.h"
 #include "verify.h"
 
-#define NO_STEP 0xFFFFFFFFu
-
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size)
 {
@@ -18,7 +16,7 @@ micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t 
         return MICRO_ERR_NULL;
     }
     memset(rt, 0, sizeof(*rt));
-    rt->error_step = NO_STEP;
+    rt->error_step = MICRO_NO_STEP;
     micro_status_t status = micro_verify_program(program, program_size, arena, arena_size);
     if (status == MICRO_OK) {
         rt->program = program;

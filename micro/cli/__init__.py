@@ -29,9 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["speech", "evaluate"]:
-        from ..speech import evaluate
+        from . import speech_evaluate
 
-        return evaluate.main(argv[2:])
+        return speech_evaluate.main(argv[2:])
     if argv[:2] == ["speech", "train"]:  # its own parser: `speech` takes a positional file
         return speech.train_main(argv[2:])
     if argv[:2] == ["gesture", "train"]:

@@ -9,11 +9,13 @@ micro classify --model m.tflite --labels a,b --board nano33ble   (the camera; up
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import MicroError
 from ..vision.classify import Classifier, Score, ranked
+from .demo_board import build_or_upload, check_input, check_run
 from .options import board_option
 from .output import emit_json, out
 
@@ -78,26 +80,25 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     from ..vision.image import load_pixels
 
     target = load_board(args.board)
-    if target.emulated and not args.images:
-        raise MicroError(f"{target.id} is emulated and has no camera: give pictures to stream in")
-    if args.images and not target.emulated:
-        raise MicroError(f"{target.id} cannot read host files: it classifies its camera's frames")
+    images = bool(args.images)
+    check_input(
+        target, not images, images, "camera: give pictures to stream in",
+        "it classifies its camera's frames",
+    )  # fmt: skip
     frames = [
         (path, load_pixels(path, classifier.format, classifier.signed)) for path in args.images
     ]
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
     bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
-    built, described = demo_firmware.build_and_describe(bundle)
-    if not args.json:
-        out(described)
-    if not target.emulated:
-        demo_firmware.upload(bundle)
-        out(f"uploaded {built.elf}: the board prints the scores of each camera frame")
+    elf = build_or_upload(
+        dest, target, partial(demo_firmware.describe, bundle), "the scores of each camera frame",
+        args.json,
+    )  # fmt: skip
+    if elf is None:
         return 0
-    result = classify_board.run(bundle, built.elf, frames)
-    if result.status != 0 or len(result.frames) != len(frames):
-        raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
+    result = classify_board.run(bundle, elf, frames)
+    check_run(result.status, result.log, len(result.frames) == len(frames))
     dtype = np.dtype(classifier.output_details["dtype"])
     results = [
         _result(

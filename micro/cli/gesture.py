@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,15 @@ from ..errors import MicroError
 from ..gesture.bundled import demo_trace, load_model
 from ..gesture.pipeline import HOP, THRESHOLD, GestureModel, read_trace
 from ..gesture.synth import RATE
+from .demo_board import build_or_upload, check_input, check_run
 from .options import board_option
 from .output import emit_json, out
 
 
 def train_main(argv: Sequence[str]) -> int:
-    from ..gesture import train
+    from . import gesture_train  # TensorFlow loads only for training
 
-    return train.main(list(argv))
+    return gesture_train.main(list(argv))
 
 
 def cmd_gesture(args: argparse.Namespace) -> int:
@@ -55,24 +57,19 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     from ..resources import build_root
 
     target = load_board(args.board)
-    if target.emulated and trace_path is None:
-        raise MicroError(f"{target.id} is emulated and has no sensor: give a trace or --demo")
-    if trace_path is not None and not target.emulated:
-        raise MicroError(f"{target.id} cannot read host files: it reads its own IMU")
+    given = trace_path is not None
+    check_input(target, not given, given, "sensor: give a trace or --demo", "it reads its own IMU")
     dest = build_root() / f"gesture-{target.id}"
     bundle = gesture_board.export(model, target, dest, args.threshold)
-    built, described = demo_firmware.build_and_describe(bundle)
-    if not args.json:
-        out(described)
-    if not target.emulated:
-        demo_firmware.upload(bundle)
-        out(f"uploaded {built.elf}: the board prints the gestures it sees on its console")
+    elf = build_or_upload(
+        dest, target, partial(demo_firmware.describe, bundle), "the gestures it sees", args.json
+    )
+    if elf is None:
         return 0
     assert trace_path is not None  # emulated: checked above
     name = Path(trace_path).name
-    result = gesture_board.run(bundle, built.elf, [(name, read_trace(trace_path))])
-    if result.status != 0 or len(result.streams) != 1:
-        raise MicroError(f"the firmware failed (status {result.status}):\n{result.log}")
+    result = gesture_board.run(bundle, elf, [(name, read_trace(trace_path))])
+    check_run(result.status, result.log, len(result.streams) == 1)
     stream = result.streams[0]
     if args.json:
         costs = {"instructions_per_inference": max(stream.instructions, default=None)}

@@ -10,7 +10,13 @@ from typing import Any
 
 from ..errors import MicroError
 from ..speech.bundled import demo_clips, model_path
-from ..speech.pipeline import Listener, heard_nothing
+from ..speech.pipeline import (
+    DEMO_SUPPRESSION,
+    DEMO_THRESHOLD,
+    DEMO_WINDOW,
+    Listener,
+    heard_nothing,
+)
 from ..speech.recognizer import LABELS, Recognizer
 from ..speech.wav import read_wav
 from . import speech_board
@@ -94,12 +100,14 @@ def add_commands(subparsers: Any) -> None:
         "emulated board; on a real one, as often as real time allows, measured on the "
         "emulated twin)",
     )
-    p.add_argument("--threshold", type=float, default=0.8, help="averaged score to report")
-    p.add_argument("--window", type=float, default=0.5, help="seconds of scores averaged")
+    p.add_argument(
+        "--threshold", type=float, default=DEMO_THRESHOLD, help="averaged score to report"
+    )
+    p.add_argument("--window", type=float, default=DEMO_WINDOW, help="seconds of scores averaged")
     p.add_argument(
         "--suppression",
         type=float,
-        default=1.0,
+        default=DEMO_SUPPRESSION,
         help="seconds after a report in which nothing more is reported",
     )
     p.set_defaults(func=cmd_speech)

@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from ..boards import Board, load_board
-from ..errors import MicroError
-from ..firmware import build, upload_project
+from ..firmware import Build
 from ..resources import build_root
 from ..speech import board as speech
 from ..speech.bundled import demo_clips, model_path
 from ..speech.wav import SAMPLE_RATE
+from .demo_board import build_or_upload, check_input, check_run
 from .output import note, out
 
 
@@ -65,13 +65,10 @@ def _every_for(
 
 def cmd_speech_board(args: argparse.Namespace) -> int:
     board = load_board(args.board)
-    if args.listen and board.emulated:
-        raise MicroError(f"{board.id} is emulated and has no microphone: give a .wav FILE")
-    if args.file and not board.emulated:
-        raise MicroError(
-            f"{board.id} cannot read host files: --demo plays the bundled clips on it, then "
-            "listens to its microphone"
-        )
+    check_input(
+        board, args.listen, bool(args.file), "microphone: give a .wav FILE",
+        "--demo plays the bundled clips on it, then listens to its microphone",
+    )  # fmt: skip
     settings = speech.Settings(
         window=args.window,
         threshold=args.threshold,
@@ -85,26 +82,26 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         settings = replace(settings, every=_every_for(model, board, settings, preprocessor))
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
     bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
-    built = build(project, board)
-    out(
-        f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM {built.ram:,} B "
-        f"of {board.ram_size:,} B (arenas: features {bundle.features_arena:,} B, model "
-        f"{bundle.model_arena:,} B; stack {board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
-    )
-    if not board.emulated:
-        upload_project(project, board)
-        out(f"uploaded {built.elf}: the board prints what it hears on its console")
+
+    def describe(built: Build) -> str:
+        return (
+            f"{board.name}: flash {built.flash:,} B of {board.flash_size:,} B, RAM "
+            f"{built.ram:,} B of {board.ram_size:,} B (arenas: features "
+            f"{bundle.features_arena:,} B, model {bundle.model_arena:,} B; stack "
+            f"{board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
+        )
+
+    elf = build_or_upload(project, board, describe, "what it hears", quiet=False)
+    if elf is None:
         return 0
-    result = speech.run(bundle, built.elf, [args.file] if args.file else [])
+    result = speech.run(bundle, elf, [args.file] if args.file else [])
     names = [name for name, _ in clips] + ([os.path.basename(args.file)] if args.file else [])
     for name, stream in zip(names, result.streams, strict=False):
         for d in stream.detections:
             out(f"{name}: {d}")
         if stream.summary:
             out(f"{name}: {stream.summary}")
-    if result.status != 0 or len(result.streams) != len(names):
-        out(f"the firmware failed (status {result.status}):\n{result.log}")
-        return 1
+    check_run(result.status, result.log, len(result.streams) == len(names))
     c = speech.costs(result.steps)
     out(
         f"instructions per 20 ms step on the {board.core}: features {c.features:,}, keyword "

@@ -19,12 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._ffi import lib
 from ..boards import Board
 from ..errors import FirmwareError
 from .build import symbols
 from .toolchain import require_plugin, require_tool
 
-MARK_INVOKE = 2  # markers per inference (begin, end)
+# Marks per inference and per profiled step (firmware/port/micro_marks.h).
+MARKS_PER_INVOKE = int(lib.MICRO_MARKS_PER_INVOKE)
+MARKS_PER_STEP = int(lib.MICRO_MARKS_PER_STEP)
 
 
 @dataclass
@@ -154,8 +157,13 @@ def _attribute(run: Run, marks: list[int]) -> tuple[list[int], list[int]]:
     runner order: (begin, end) per input set, then the profile pass: begin, (step begin,
     step end) per step, end."""
     n_sets = len({s for s, _ in run.outputs}) if run.outputs else 0
-    plain = marks[: MARK_INVOKE * n_sets]
-    per_set = [plain[i + 1] - plain[i] for i in range(0, len(plain) - 1, 2)]
-    prof = marks[MARK_INVOKE * n_sets :]
-    steps = prof[1:-1] if len(prof) >= 2 else []
-    return per_set, [steps[i + 1] - steps[i] for i in range(0, len(steps) - 1, 2)]
+    per_set = mark_costs(marks[: MARKS_PER_INVOKE * n_sets])
+    prof = marks[MARKS_PER_INVOKE * n_sets :]
+    return per_set, mark_costs(prof[1:-1] if len(prof) >= 2 else [], MARKS_PER_STEP)
+
+
+def mark_costs(marks: Sequence[int], per: int = MARKS_PER_INVOKE) -> list[int]:
+    """What a counter read at each mark says each bracketed piece cost: the difference between
+    its first and last mark, `per` marks a piece (micro_marks.h; an unfinished piece is left
+    out)."""
+    return [marks[i + per - 1] - marks[i] for i in range(0, len(marks) - per + 1, per)]

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import demo_firmware
 from ..boards import Board
+from ..firmware.run import mark_costs
 from ..resources import firmware_dir
 from .pipeline import HOP, SHIFT, SUPPRESS, THRESHOLD, WINDOW, Detection, GestureModel, counts
 from .synth import NEGATIVE
@@ -97,7 +98,7 @@ def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
             score = float(line.split("(")[-1].split(")")[0])
             time = float(line.rsplit(" at ", 1)[1].split()[0])
             streams[-1].detections.append(Detection(label, score, time))
-    pairs = [marks[i + 1] - marks[i] for i in range(0, len(marks) - 1, 2)]
+    pairs = mark_costs(marks)
     for stream in streams:
         runs = max(0, (stream.samples - WINDOW) // HOP + 1) if stream.samples >= WINDOW else 0
         stream.instructions, pairs = pairs[:runs], pairs[runs:]
@@ -113,5 +114,4 @@ def run(
 ) -> Run:
     """Run the firmware on QEMU on `traces` (name, [n, 3] accelerations in g)."""
     streams = [(name, counts(t).astype("<i2").tobytes()) for name, t in traces]
-    result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.console, result.status, result.marks)
+    return demo_firmware.run_streams(elf, bundle.board, streams, parse, count, timeout)

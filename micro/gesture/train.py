@@ -1,6 +1,7 @@
 """Train a gesture model on synthetic strokes and write it as a full-integer int8 .tflite.
 
     micro gesture train --gestures wing,ring,slope --out gestures.tflite
+    (the command: micro/cli/gesture_train.py)
 
 1. **Strokes.** `synth.dataset` draws each gesture (and the negative class) by random
    writers (synth.py: size, speed, tilt, hold, handedness, sensor bias and noise), WINDOW
@@ -17,19 +18,15 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import importlib.util
 import json
-import platform
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from .. import training
 from ..errors import MicroError
 from . import synth
 from .pipeline import INPUT_SCALE, WINDOW, GestureModel, counts, to_int8, write_trace
@@ -92,26 +89,14 @@ def train(
 
 
 def convert_int8(model: Any, x_calibration: np.ndarray) -> bytes:
-    import tensorflow as tf
-
     span = np.zeros((2, WINDOW, 3), np.float32)
     span[0] = -4.0  # fixes the input range to [-4, 127/32] g: scale 1/32, zero point 0
     span[1] = 127 * INPUT_SCALE
     calibration = np.concatenate([span, x_calibration[:500]])
 
-    def representative() -> Any:
-        for window in calibration:
-            yield [window[None]]
-
     single = build_model(model.output_shape[-1], batch_size=1)  # static shapes: no SHAPE op
     single.set_weights(model.get_weights())
-    converter = tf.lite.TFLiteConverter.from_keras_model(single)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    return bytes(converter.convert())
+    return training.convert_int8(single, [window[None] for window in calibration])
 
 
 def evaluate(model: bytes, labels: Sequence[str], x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
@@ -193,8 +178,6 @@ def write_card(out: Path, gestures: Sequence[str], epochs: int, seed: int) -> di
     """The model card of the model `out` trained with these settings: what it was trained
     on, its accuracy on the held-out writers (stream 2 of the seed), and a demo trace of
     one more writer (written next to the model)."""
-    import tensorflow as tf
-
     tflite = out.read_bytes()
     labels = [*gestures, synth.NEGATIVE]
     held = make_data(gestures, HELD_OUT_WRITERS, seed, 2)
@@ -204,12 +187,7 @@ def write_card(out: Path, gestures: Sequence[str], epochs: int, seed: int) -> di
         "labels": labels,
         "size_bytes": len(tflite),
         "date": datetime.date.today().isoformat(),
-        "versions": {
-            "micro": __version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "tensorflow": tf.__version__,
-        },
+        "versions": training.versions(),
         "input": {
             "shape": [1, WINDOW, 3],
             "rate_hz": synth.RATE,
@@ -246,38 +224,3 @@ def write_card(out: Path, gestures: Sequence[str], epochs: int, seed: int) -> di
     }
     out.with_suffix(".json").write_text(json.dumps(card, indent=1) + "\n")
     return card
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        prog="micro gesture train",
-        description="Train an accelerometer gesture model on synthetic strokes (int8 .tflite "
-        "and a JSON model card).",
-    )
-    p.add_argument(
-        "--gestures",
-        default="wing,ring,slope",
-        help=f"comma-separated shapes to recognise (of: {', '.join(synth.SHAPES)})",
-    )
-    p.add_argument("--out", default="gestures.tflite", help="the model to write (.tflite)")
-    p.add_argument("--epochs", type=int, default=25)
-    p.add_argument("--seed", type=int, default=1234)
-    args = p.parse_args(argv)
-    missing = [m for m in ("tensorflow", "keras") if importlib.util.find_spec(m) is None]
-    if missing:
-        print("error: training needs TensorFlow: pip install 'micro[train]'", file=sys.stderr)
-        return 2
-    try:
-        card = run(
-            [g.strip() for g in args.gestures.split(",")], Path(args.out), args.epochs, args.seed
-        )
-    except MicroError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    held = card["held_out"]
-    print(
-        f"wrote {args.out} ({card['size_bytes']:,} B) and its card; held-out writers: "
-        f"{held['accuracy']:.1%} of {held['windows']} windows "
-        + ", ".join(f"{k} {v:.1%}" for k, v in held["per_class"].items())
-    )
-    return 0

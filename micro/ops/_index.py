@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._ffi import lib
 from .base import OpContext, Operand
 
-MAX_INDEX_DIMS = 6  # MICRO_INDEX_COPY_MAX_DIMS
+MAX_INDEX_DIMS = int(lib.MICRO_INDEX_COPY_MAX_DIMS)
 
 
 def emit_index_copy(

@@ -41,3 +41,15 @@ def check_rank(ctx: OpContext, tensor: Tensor, rank: int, what: str) -> None:
 
 def n_elements(tensor: Tensor) -> int:
     return math.prod(tensor.shape)
+
+
+def vectors(ctx: OpContext, n_inputs: int, in_dtype: str, out_dtype: str) -> tuple[Tensor, Tensor]:
+    """Input 0 and the output, after the checks most signal prepares start with: `n_inputs`
+    inputs, input 0 and the output of rank 1 and of these types."""
+    ctx.check_io_count((n_inputs,))
+    x, out = ctx.input(0), ctx.output()
+    check_rank(ctx, x, 1, "the input")
+    check_rank(ctx, out, 1, "the output")
+    ctx.check_dtype(x, in_dtype)
+    ctx.check_dtype(out, out_dtype)
+    return x, out

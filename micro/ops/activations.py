@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ..fixedpoint import requantize
+from ..fixedpoint import requantize, wrap16
 from ..model import Tensor
 from ..quant import round_half_away
 from ..schema import BuiltinOperator as B
@@ -160,7 +160,7 @@ def prepare_hard_swish(ctx: OpContext) -> None:
         )
     out_m16, relu_m16 = _downscale_to_int16(out_m32), _downscale_to_int16(relu_m32)
 
-    hires = _i16((byte_values(x) - zp_in) * 128)
+    hires = wrap16((byte_values(x) - zp_in) * 128)
     preshift_out = _srdhm16(hires, out_m16)
     reluish = hires
     if relu_exp > 0:
@@ -172,16 +172,11 @@ def prepare_hard_swish(ctx: OpContext) -> None:
         reluish = _rdbpot16(reluish, -relu_exp)
     reluish = (reluish + (1 << 15)) >> 1
     preshift = _sdhm16(reluish, preshift_out)
-    values = _i16(_rdbpot16(preshift, -out_exp) + zp_out)
+    values = wrap16(_rdbpot16(preshift, -out_exp) + zp_out)
     emit_table(ctx, x, out, np.clip(values, -128, 127))
 
 
 # -- int16 fixed-point helpers (gemmlowp semantics, on int64 arrays) -------------------------
-
-
-def _i16(v: np.ndarray) -> np.ndarray:
-    """Two's-complement wrap to int16 (as a C cast to int16_t does)."""
-    return ((np.asarray(v, dtype=np.int64) + (1 << 15)) & 0xFFFF) - (1 << 15)
 
 
 def _downscale_to_int16(multiplier: int) -> int:
@@ -197,7 +192,7 @@ def _srdhm16(a: np.ndarray, b: int) -> np.ndarray:
     ab = a * b
     s = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
     q = np.where(s >= 0, s >> 15, -((-s) >> 15))
-    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, _i16(q))
+    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, wrap16(q))
 
 
 def _sdhm16(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -205,7 +200,7 @@ def _sdhm16(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     ab = a * b
     q = np.where(ab >= 0, ab >> 15, -((-ab) >> 15))
-    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, _i16(q))
+    return np.where((a == -(1 << 15)) & (b == -(1 << 15)), (1 << 15) - 1, wrap16(q))
 
 
 def _saturating_left_shift16(v: np.ndarray, amount: int) -> np.ndarray:
@@ -216,7 +211,7 @@ def _rdbpot16(x: np.ndarray, exponent: int) -> np.ndarray:
     """RoundingDivideByPOT with int16 as the integer type: the mask (2^e - 1) is an int16,
     so for e >= 16 it wraps to -1, which the reference then uses as is."""
     x = np.asarray(x, dtype=np.int64)
-    mask = int(_i16(np.int64((1 << exponent) - 1)))
-    remainder = _i16(x & mask)
-    threshold = _i16((mask >> 1) + (x < 0))
-    return _i16((x >> exponent) + (remainder > threshold))
+    mask = int(wrap16(np.int64((1 << exponent) - 1)))
+    remainder = wrap16(x & mask)
+    threshold = wrap16((mask >> 1) + (x < 0))
+    return wrap16((x >> exponent) + (remainder > threshold))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._ffi import lib
 from ..fixedpoint import requantize
 from ..model import Tensor
 from ..quant import quantize_multiplier_below_one
@@ -88,7 +89,7 @@ def _emit(ctx: OpContext, kind: int, tables: Operand) -> None:
 
 
 SELECT_DTYPES = ("float32", "int8", "int16")  # TFLM's SELECT_V2
-SELECT_MAX_DIMS = 6  # MICRO_SELECT_MAX_DIMS
+SELECT_MAX_DIMS = int(lib.MICRO_SELECT_MAX_DIMS)
 
 
 @prepares(B.SELECT_V2, types="int8, int16, float32 (bool condition)")

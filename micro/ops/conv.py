@@ -34,6 +34,37 @@ class Geometry:
     y: Window
     x: Window
 
+    def params(self) -> dict[str, int]:
+        """The window fields every convolution kernel's params struct has."""
+        return {
+            "output_height": self.y.out_size,
+            "output_width": self.x.out_size,
+            "stride_height": self.stride_h,
+            "stride_width": self.stride_w,
+            "dilation_height": self.dilation_h,
+            "dilation_width": self.dilation_w,
+            "pad_top": self.y.pad,
+            "pad_left": self.x.pad,
+        }
+
+
+def conv_layout(x: Tensor, weights: np.ndarray, groups: int, win: Geometry) -> dict[str, int]:
+    """The layout fields conv_s8 and conv_s16 share: NHWC input `x`, OHWI `weights`."""
+    batches, in_h, in_w, channels = x.shape
+    depth_out, filter_h, filter_w, filter_depth = weights.shape
+    return {
+        "batches": batches,
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": channels,
+        "filter_height": filter_h,
+        "filter_width": filter_w,
+        "filter_depth": filter_depth,
+        "output_depth": depth_out,
+        "groups": groups,
+        **win.params(),
+    }
+
 
 def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Geometry:
     """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
@@ -178,7 +209,7 @@ def emit_conv(
     out_zp: int,
 ) -> None:
     """Emit a conv_s8 step: `weights` are [O, FH, FW, I] int8, `folded` the folded bias."""
-    batches, in_h, in_w, channels = x.shape
+    batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     taps = filter_h * filter_w * filter_depth
     align = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -187,23 +218,7 @@ def emit_conv(
     padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
-        "batches": batches,
-        "input_height": in_h,
-        "input_width": in_w,
-        "input_depth": channels,
-        "filter_height": filter_h,
-        "filter_width": filter_w,
-        "filter_depth": filter_depth,
-        "output_height": win.y.out_size,
-        "output_width": win.x.out_size,
-        "output_depth": depth_out,
-        "groups": groups,
-        "stride_height": win.stride_h,
-        "stride_width": win.stride_w,
-        "dilation_height": win.dilation_h,
-        "dilation_width": win.dilation_w,
-        "pad_top": win.y.pad,
-        "pad_left": win.x.pad,
+        **conv_layout(x, weights, groups, win),
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,
@@ -237,18 +252,26 @@ def emit_conv(
 INT16_MIN, INT16_MAX = -32768, 32767
 
 
-def _check_io_s16(ctx: OpContext, x: Tensor, w: Tensor, out: Tensor) -> None:
+def _tensors_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """Input, weights, output and optional bias of an int16x8 op, typed."""
+    ctx.check_io_count((2, 3))
+    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
     ctx.check_dtype(x, "int16")
     ctx.check_dtype(w, "int8")
     ctx.check_dtype(out, "int16")
+    return x, w, out, bias
+
+
+def _spatial_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
+    """`_tensors_s16` of a convolution: input and filter non-empty and 4-D."""
+    x, w, out, bias = _tensors_s16(ctx)
+    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
+        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    return x, w, out, bias
 
 
 def prepare_conv_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
-    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
-        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    x, w, out, bias = _spatial_s16(ctx)
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
     if channels % filter_depth or depth_out % (channels // filter_depth):
@@ -260,11 +283,7 @@ def prepare_conv_s16(ctx: OpContext) -> None:
 
 
 def prepare_depthwise_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
-    if len(x.shape) != 4 or len(w.shape) != 4 or min(x.shape) < 1 or min(w.shape) < 1:
-        raise ctx.malformed(f"input {x.shape} and filter {w.shape} must be non-empty 4-D")
+    x, w, out, bias = _spatial_s16(ctx)
     batches, in_h, in_w, channels = x.shape
     one, filter_h, filter_w, depth_out = w.shape
     if one != 1 or depth_out % channels:
@@ -278,9 +297,7 @@ def prepare_depthwise_s16(ctx: OpContext) -> None:
 
 
 def prepare_fully_connected_s16(ctx: OpContext) -> None:
-    ctx.check_io_count((2, 3))
-    x, w, out, bias = ctx.input(0), ctx.input(1), ctx.output(), ctx.optional_input(2)
-    _check_io_s16(ctx, x, w, out)
+    x, w, out, bias = _tensors_s16(ctx)
     if len(w.shape) != 2 or min(w.shape) < 1:
         raise ctx.malformed(f"weights must be non-empty 2-D, got shape {w.shape}")
     depth_out, depth = w.shape
@@ -316,7 +333,7 @@ def _emit_s16(
     channel_axis: int,
     accum64: bool = False,
 ) -> None:
-    batches, in_h, in_w, channels = x.shape
+    batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     check_window_size(ctx, filter_h * filter_w * filter_depth)
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, channel_axis)
@@ -330,23 +347,7 @@ def _emit_s16(
         int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
-        "batches": batches,
-        "input_height": in_h,
-        "input_width": in_w,
-        "input_depth": channels,
-        "filter_height": filter_h,
-        "filter_width": filter_w,
-        "filter_depth": filter_depth,
-        "output_height": win.y.out_size,
-        "output_width": win.x.out_size,
-        "output_depth": depth_out,
-        "groups": groups,
-        "stride_height": win.stride_h,
-        "stride_width": win.stride_w,
-        "dilation_height": win.dilation_h,
-        "dilation_width": win.dilation_w,
-        "pad_top": win.y.pad,
-        "pad_left": win.x.pad,
+        **conv_layout(x, weights, groups, win),
         "accum": accum,
         "act_min": act_min,
         "act_max": act_max,

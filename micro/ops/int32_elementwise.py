@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from .._ffi import lib
+from ..fixedpoint import INT32_MAX, INT32_MIN
 from ..quant import activation_range_float
 from .base import OpContext
 
@@ -20,7 +21,6 @@ OPS = {
     "minimum": int(lib.MICRO_BINARY_MIN),
     "maximum": int(lib.MICRO_BINARY_MAX),
 }
-INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 
 
 def activation_range_int32(activation: int) -> tuple[int, int]:

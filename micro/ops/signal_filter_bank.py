@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .._ffi import lib
-from ._signal import check_rank, read_int32, read_options
+from ._signal import check_rank, read_int32, read_options, vectors
 from .base import OpContext, prepares
 
 INT32_MASK = 0xFFFFFFFF
@@ -27,12 +27,7 @@ LOG_SEGMENTS = 128
 
 @prepares("SignalFilterBank", types="uint32 -> uint64")
 def filter_bank(ctx: OpContext) -> None:
-    ctx.check_io_count((6,))
-    x, out = ctx.input(0), ctx.output()
-    check_rank(ctx, x, 1, "the input")
-    check_rank(ctx, out, 1, "the output")
-    ctx.check_dtype(x, "uint32")
-    ctx.check_dtype(out, "uint64")
+    x, out = vectors(ctx, 6, "uint32", "uint64")
     channels = read_int32(ctx, read_options(ctx, "num_channels"), "num_channels")
     if channels < 1 or channels > 32767 or out.shape[0] != channels:
         raise ctx.malformed(f"num_channels {channels} does not match the output {out.shape}")
@@ -207,12 +202,7 @@ LN2_Q16 = round(math.log(2) * 65536)
 
 @prepares("SignalFilterBankLog", types="uint32 -> int16")
 def filter_bank_log(ctx: OpContext) -> None:
-    ctx.check_io_count((1,))
-    x, out = ctx.input(0), ctx.output()
-    check_rank(ctx, x, 1, "the input")
-    check_rank(ctx, out, 1, "the output")
-    ctx.check_dtype(x, "uint32")
-    ctx.check_dtype(out, "int16")
+    x, out = vectors(ctx, 1, "uint32", "int16")
     options = read_options(ctx, "input_correction_bits", "output_scale")
     bits = read_int32(ctx, options, "input_correction_bits")
     scale = read_int32(ctx, options, "output_scale") & INT32_MASK

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .._ffi import lib, scratch_size
-from ._signal import check_rank, n_elements, read_int32, read_options
+from ._signal import check_rank, n_elements, read_int32, read_options, vectors
 from .base import OpContext, prepares
 
 RFFT_MAX_STAGES = int(lib.MICRO_SIGNAL_RFFT_MAX_STAGES)
@@ -161,12 +161,7 @@ def rfft(ctx: OpContext) -> None:
 
 @prepares("SignalEnergy", types="int16 -> uint32")
 def energy(ctx: OpContext) -> None:
-    ctx.check_io_count((1,))
-    x, out = ctx.input(0), ctx.output()
-    check_rank(ctx, x, 1, "the input")
-    check_rank(ctx, out, 1, "the output")
-    ctx.check_dtype(x, "int16")
-    ctx.check_dtype(out, "uint32")
+    x, out = vectors(ctx, 1, "int16", "uint32")
     options = read_options(ctx, "start_index", "end_index")
     start, end = read_int32(ctx, options, "start_index"), read_int32(ctx, options, "end_index")
     bins = x.shape[0] // 2

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import fixedpoint as fx
 from .._ffi import lib
-from ..quant import lut_populate_int16, quantize_multiplier, round_half_away
+from ..quant import lut_populate_int16, quantize_multiplier, split_q31
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
@@ -79,11 +79,7 @@ def input_scaling(beta: float, input_scale: float) -> tuple[int, int, int]:
     if not real > 1.0:
         raise ValueError(f"beta * input scale ({beta} * {input_scale}) is too small for TFLM")
     # QuantizeMultiplier without a cap on the shift: a real of 2^31 - 1 gives shift 31.
-    mantissa, left_shift = math.frexp(real)
-    multiplier = round_half_away(mantissa * (1 << 31))
-    if multiplier == 1 << 31:
-        multiplier //= 2
-        left_shift += 1
+    multiplier, left_shift = split_q31(real)
     max_input = ((1 << SCALED_DIFF_INTEGER_BITS) - 1) * (1 << (31 - SCALED_DIFF_INTEGER_BITS))
     diff_min = -math.floor(max_input / (1 << left_shift))
     return multiplier, left_shift, diff_min

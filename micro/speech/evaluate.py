@@ -12,24 +12,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .pipeline import Listener
+from .pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Listener
 from .recognizer import Recognizer
 
 log = logging.getLogger(__name__)
-
-# ``micro speech`` defaults (cli.py): 0.5 s averaged, threshold 0.8, 1 s suppression.
-WINDOW, THRESHOLD, SUPPRESSION, TAIL_SECONDS = 0.5, 0.8, 1.0, 0.5
 
 
 def listener(model: bytes, labels: Sequence[str]) -> Listener:
     recognizer = Recognizer(
         tuple(labels),
-        window=WINDOW,
-        threshold=THRESHOLD,
-        suppression=SUPPRESSION,
+        window=DEMO_WINDOW,
+        threshold=DEMO_THRESHOLD,
+        suppression=DEMO_SUPPRESSION,
         min_results=1,
     )
     return Listener(model, recognizer=recognizer, labels=tuple(labels))
@@ -38,12 +36,7 @@ def listener(model: bytes, labels: Sequence[str]) -> Listener:
 def heard(model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray]) -> list[list[str]]:
     """The commands reported for each clip (int16, 16 kHz), a silent tail appended."""
     run = listener(model, labels)
-    tail = np.zeros(round(TAIL_SECONDS * 16000), np.int16)
-    out = []
-    for clip in clips:
-        run.reset()
-        out.append([d.label for d in run.push(np.concatenate([clip, tail]))])
-    return out
+    return [[d.label for d in run.run_clip(clip)] for clip in clips]
 
 
 @dataclass
@@ -112,69 +105,41 @@ def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tup
     return len(detections), len(stream) / 16000 / 3600
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`micro speech evaluate`: a model on recorded speakers, as the demo hears them."""
-    import argparse
-    import json
-    import sys
-    from pathlib import Path
-
+def speakers_report(
+    model: bytes,
+    data: str,
+    reserved: frozenset[str],
+    speakers: str = "reserved",
+    validation_fraction: float = 0.3,
+    noise: Sequence[str] = (),
+) -> tuple[dict[str, Any], dict[str, Row], float]:
+    """How the demo does on recorded speakers: the reserved ones (held out: report, never
+    tune; Speech Commands' own silence clips as silence) or the validation ones (the
+    validation side of the recorded `noise` folders as silence), and its false alarms: the
+    report, its rows, and the hours of audio the false alarms were counted over."""
     from . import corpus
     from .recognizer import LABELS
 
-    p = argparse.ArgumentParser(prog="micro speech evaluate", description=main.__doc__)
-    p.add_argument("--model", required=True, help="keyword model .tflite (labels as the demo's)")
-    p.add_argument("--data", required=True, help="recorded speech, Speech Commands layout")
-    p.add_argument("--reserved", required=True, help="the reserved speakers' hashes")
-    p.add_argument(
-        "--speakers",
-        choices=("reserved", "validation"),
-        default="reserved",
-        help="the reserved speakers (held out: report, never tune) or the validation ones",
-    )
-    p.add_argument("--validation-fraction", type=float, default=0.3)
-    p.add_argument(
-        "--noise",
-        metavar="DIR",
-        action="append",
-        default=[],
-        help="recorded noise folders (with --speakers validation: their validation files)",
-    )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    args = p.parse_args(argv)
-    reserved = corpus.read_reserved(args.reserved)
-    if args.speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
-        clips = corpus.reserved_only(args.data, reserved)
-        silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(args.data)])
+    if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
+        clips = corpus.reserved_only(data, reserved)
+        silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(data)])
     else:  # the validation side of the recorded noise, cut into one-second pieces
-        clips = corpus.split(corpus.scan(args.data, reserved), args.validation_fraction)[1]
-        paths = [p for d in args.noise for p in corpus.noise_files(d)]
-        noise = corpus.load_noise(
-            [p for p in paths if corpus.is_validation(p.stem, args.validation_fraction)]
+        clips = corpus.split(corpus.scan(data, reserved), validation_fraction)[1]
+        paths = [p for d in noise for p in corpus.noise_files(d)]
+        sounds = corpus.load_noise(
+            [p for p in paths if corpus.is_validation(p.stem, validation_fraction)]
         )
-        silence = [n[i : i + 16000] for n in noise for i in range(0, len(n) - 15999, 16000)]
+        silence = [n[i : i + 16000] for n in sounds for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
-    model = Path(args.model).read_bytes()
     rows = table(model, LABELS, words, audio)
     others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
     stream = long_stream(np.random.default_rng(0), others, silence)
     alarms, hours = false_alarms(model, LABELS, stream)
     result = {
-        "speakers": args.speakers,
+        "speakers": speakers,
         "count": len({c.speaker for c in clips}),
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": {"count": alarms, "minutes": round(hours * 60, 2)},
     }
-    if args.json:
-        sys.stdout.write(json.dumps(result, indent=1) + "\n")
-        return 0
-    lines = [f"{result['count']} {args.speakers} speakers, as `micro speech FILE` hears them:"]
-    lines += [f"  {k:<12} {r.right}/{r.total} ({r.rate:.1%})" for k, r in rows.items()]
-    per_hour = alarms / hours if hours else 0.0
-    lines.append(
-        f"  false alarms {alarms} in {hours * 60:.1f} min of other words on recorded "
-        f"noise ({per_hour:.1f} per hour)"
-    )
-    sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return result, rows, hours

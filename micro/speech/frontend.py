@@ -22,12 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import flexbuffers
+from ..fixedpoint import wrap16
+from ..ops.signal_filter_bank import PCAN_LUT_SIZE
 from ..writer import ModelBuilder
 
 F32 = np.float32
 PCAN_SNR_BITS = 12
 PCAN_SNR_SHIFT = 6  # the signal library's generator fixes snr_shift at 6
-PCAN_LUT_SIZE = 4 * 32 - 3
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,7 @@ def pcan_gain_lut(strength: float, offset: float, input_bits: int, gain_bits: in
         a2 = (y2 - y0) - a1
         base = 4 * interval - 6
         lut[base : base + 4] = [y0, a1, a2, 0]
-    wrapped = (lut[:PCAN_LUT_SIZE] + (1 << 15)) % (1 << 16) - (1 << 15)  # int16 stores
-    return wrapped.astype(np.int16)
+    return wrap16(lut[:PCAN_LUT_SIZE]).astype(np.int16)  # int16 stores
 
 
 def energy_range(params: FrontendParams) -> tuple[int, int]:

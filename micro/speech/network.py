@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import training
+
 FRAMES, CHANNELS = 49, 40
 #: The model's input quantization: float feature = (int8 + 128) * 2**-5 (exact in float32),
 #: so the int8 front-end output *is* the model's int8 input.
@@ -82,26 +84,12 @@ def build_model(num_classes: int, shape: Shape, batch_size: int | None = None) -
 def convert_int8(model: Any, x_calibration: np.ndarray, shape: Shape) -> bytes:
     """Full-integer int8 conversion of a batch-1 copy of ``model``; the input keeps the
     front end's int8 values unchanged (see ``INPUT_SCALE``)."""
-    import tensorflow as tf
-
     single = build_model(int(model.output.shape[-1]), shape, batch_size=1)
     single.set_weights(model.get_weights())
     lo = np.full((1, FRAMES, CHANNELS), -128, np.int8)
     hi = np.full((1, FRAMES, CHANNELS), 127, np.int8)
     calib = np.concatenate([lo, hi, x_calibration])
-
-    def representative() -> Any:
-        for example in calib:
-            yield [to_float(example[None])]
-
-    converter = tf.lite.TFLiteConverter.from_keras_model(single)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    tflite: bytes = converter.convert()
-    return tflite
+    return training.convert_int8(single, [to_float(example[None]) for example in calib])
 
 
 #: What the converted model may contain: ops that micro and TFLM's micro_speech build have.

@@ -17,6 +17,9 @@ from .features import FeatureGenerator
 from .recognizer import LABELS, Detection, Recognizer
 
 TAIL_SECONDS = 0.5  # silence appended to a clip so a word at its very end is still heard
+# How the demo listens (`micro speech`'s defaults, the firmware's and the evaluation's):
+# scores averaged over 0.5 s, a command reported at 0.8, then 1 s in which nothing is.
+DEMO_WINDOW, DEMO_THRESHOLD, DEMO_SUPPRESSION = 0.5, 0.8, 1.0
 
 
 class KeywordModel:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import platform
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from .. import training
 from ..progress import Progress
 from . import card, corpus, realdata
 from .network import (
@@ -177,15 +177,8 @@ def _package_versions(names: Sequence[str]) -> dict[str, str]:
 
 
 def versions() -> dict[str, str]:
-    import tensorflow as tf
-
-    from .. import __version__
-
     return {
-        "micro": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "tensorflow": tf.__version__,
+        **training.versions(),
         **_package_versions(
             ["espeak-ng", "flite", "festival", *(f"festvox-{v}" for v in FESTVOX_PACKAGES)]
         ),

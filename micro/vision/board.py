@@ -23,10 +23,9 @@ import numpy as np
 
 from .. import demo_firmware, firmware
 from ..boards import Board
+from ..firmware.run import mark_costs
 from ..resources import firmware_dir
 from .image import InputFormat
-
-MARKS_PER_FRAME = 2  # classify_main.c: before and after each inference
 
 
 @dataclass
@@ -90,10 +89,8 @@ def parse(text: str, status: int, marks: Sequence[int] = ()) -> Run:
         frame = Frame(fields.get("name", ""), int(fields.get("status", "-1")))
         frame.scores = bytes.fromhex(fields.get("hex", ""))
         result.frames.append(frame)
-    for i, frame in enumerate(result.frames):
-        pair = marks[MARKS_PER_FRAME * i : MARKS_PER_FRAME * (i + 1)]
-        if len(pair) == MARKS_PER_FRAME:
-            frame.instructions = pair[1] - pair[0]
+    for frame, cost in zip(result.frames, mark_costs(marks), strict=False):
+        frame.instructions = cost
     return result
 
 
@@ -106,5 +103,4 @@ def run(
 ) -> Run:
     """Run the firmware on QEMU on `frames` (name, uint8 pixels at the model's size)."""
     streams = [(name, np.ascontiguousarray(p, np.uint8).tobytes()) for name, p in frames]
-    result = demo_firmware.run_streams(elf, bundle.board, streams, count, timeout)
-    return parse(result.console, result.status, result.marks)
+    return demo_firmware.run_streams(elf, bundle.board, streams, parse, count, timeout)

@@ -4,9 +4,8 @@ instead when MICRO_REQUIRE_FIRMWARE=1 (CI, which runs `micro setup` first)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from support.reference import firmware_absent
 
 from micro.firmware.install import setup
 
@@ -15,7 +14,4 @@ from micro.firmware.install import setup
 def toolchain() -> None:
     missing = [item.name for item in setup(install=False, apt=False) if not item.present]
     if missing:
-        message = f"firmware tools missing: {', '.join(missing)}; run `micro setup`"
-        if os.environ.get("MICRO_REQUIRE_FIRMWARE") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        firmware_absent(f"firmware tools missing: {', '.join(missing)}; run `micro setup`")

@@ -5,11 +5,11 @@ hardware (boards/nano33ble/README.md): compiling them is what CI can check."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from support.reference import require_tools
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
 
@@ -29,8 +29,7 @@ INCLUDES = ["firmware/port", "firmware/classify/src", "firmware/gesture/src", "c
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_strict_c99(source: Path, tmp_path: Path) -> None:
-    if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("arm-none-eabi-gcc is not installed (scripts/setup_firmware.sh)")
+    require_tools("arm-none-eabi-gcc")
     includes = [f"-I{ROOT / d}" for d in INCLUDES]
     out = tmp_path / (source.stem + ".o")
     subprocess.run(["arm-none-eabi-gcc", *FLAGS, *includes, "-c", str(source), "-o", str(out)],

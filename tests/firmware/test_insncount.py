@@ -7,11 +7,11 @@ after a load single, divides at their worst (12)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from support.reference import require_tools
 
 from micro import firmware
 from micro.boards import load_board
@@ -99,9 +99,7 @@ callee:
 
 @pytest.mark.parametrize("core", sorted(BOARDS))
 def test_hand_timed_sequences(core: str, tmp_path: Path) -> None:
-    for tool in ("arm-none-eabi-as", "arm-none-eabi-ld", "qemu-system-arm", "gcc"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed; run scripts/setup_firmware.sh")
+    require_tools("arm-none-eabi-as", "arm-none-eabi-ld", "qemu-system-arm", "gcc")
     text, expected = program(core)
     (tmp_path / "seq.s").write_text(text)
     subprocess.run(

@@ -3,11 +3,11 @@ nothing from the C library beyond <string.h>'s memory functions (and libgcc's he
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from support.reference import require_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 CORES = {
@@ -26,8 +26,7 @@ LIBGCC_PREFIXES = ("__aeabi_", "__gnu_")  # the compiler's own helpers (division
     [pytest.param(c, marks=[] if c == "cortex-m4f" else [pytest.mark.slow]) for c in sorted(CORES)],
 )
 def test_csrc_builds_and_needs_no_libc(core: str, tmp_path: Path) -> None:
-    if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("arm-none-eabi-gcc is not installed (`micro setup`)")
+    require_tools("arm-none-eabi-gcc")
     sources = sorted(str(p) for p in (ROOT / "csrc").rglob("*.c"))
     subprocess.run(
         ["arm-none-eabi-gcc", *CORES[core], *FLAGS, f"-I{ROOT / 'csrc' / 'include'}", *sources],

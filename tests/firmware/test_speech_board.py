@@ -8,7 +8,6 @@ compiles."""
 from __future__ import annotations
 
 import ctypes
-import shutil
 import subprocess
 from collections.abc import Callable
 from fractions import Fraction
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.reference import reference_path
+from support.reference import reference_path, require_tools
 
 import micro
 from micro import firmware
@@ -64,8 +63,7 @@ class Detected(ctypes.Structure):
 @pytest.fixture(scope="module")
 def c_recognizer(tmp_path_factory: pytest.TempPathFactory) -> ctypes.CDLL:
     """speech_recognizer.c built for the host, with the firmware's strict flags."""
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
+    require_tools("gcc")
     lib = tmp_path_factory.mktemp("recognizer") / "librecognizer.so"
     subprocess.run(
         ["gcc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-Wconversion",
@@ -282,8 +280,7 @@ def test_nano33ble_build_links_the_pdm_microphone(toolchain: None, tmp_path: Pat
 def test_firmware_c_is_strict_c99(tmp_path: Path) -> None:
     """The speech firmware, the semihosting audio input and the Nano's PDM driver compile
     under the strictest flags (the platform builds port and board files with -Wall only)."""
-    if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("arm-none-eabi-gcc is not installed (`micro setup`)")
+    require_tools("arm-none-eabi-gcc")
     sources = [
         *sorted((ROOT / "firmware" / "speech" / "src").glob("*.c")),
         ROOT / "firmware" / "port" / "semihosting_audio.c",

@@ -1,11 +1,14 @@
 """Where the reference data is (../shared/reference, not part of the project, or under
 $MICRO_SHARED_DIR), and the one rule for anything a test needs that may be absent (the
 data, an oracle package): skip with a clear message, or fail instead when
-MICRO_REQUIRE_REFERENCE=1 (CI). Nothing else skips for a missing prerequisite."""
+MICRO_REQUIRE_REFERENCE=1 (CI); a firmware tool likewise, failing under
+MICRO_REQUIRE_FIRMWARE=1 (CI, which runs `micro setup` first). Nothing else skips for a
+missing prerequisite."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import NoReturn
 
@@ -24,6 +27,21 @@ def absent(message: str) -> NoReturn:
     if os.environ.get("MICRO_REQUIRE_REFERENCE") == "1":
         pytest.fail(message)
     pytest.skip(message, allow_module_level=True)
+
+
+def firmware_absent(message: str) -> NoReturn:
+    """Skip the test for a firmware tool `micro setup` installs (fail under CI's
+    MICRO_REQUIRE_FIRMWARE=1)."""
+    if os.environ.get("MICRO_REQUIRE_FIRMWARE") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_tools(*names: str) -> None:
+    """`firmware_absent` unless every program in `names` is on the PATH."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if missing:
+        firmware_absent(f"{', '.join(missing)} not installed: run `micro setup`")
 
 
 def reference_path(rel: str) -> Path:

@@ -19,6 +19,8 @@
 #include "micro/program.h"
 #include "micro/kernel.h"
 
+#define MICRO_NO_STEP 0xFFFFFFFF /* micro_runtime_t.error_step: no step failed */
+
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */
 typedef void (*micro_step_hook_fn)(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
 
@@ -28,7 +30,7 @@ typedef struct {
     uint8_t *arena;             /* 8-byte aligned, at least header->arena_size bytes */
     uint32_t arena_size;
     uint32_t ready;             /* 1 after a successful micro_init */
-    uint32_t error_step;        /* step that failed verification or invoke, or 0xFFFFFFFF */
+    uint32_t error_step;        /* step that failed verification or invoke, or MICRO_NO_STEP */
     micro_step_hook_fn hook;
     void *hook_ctx;
 } micro_runtime_t;

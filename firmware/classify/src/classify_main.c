@@ -8,11 +8,12 @@
  *   frame index=<i> name=<name> status=<code> top=<label> score=<raw> hex=<scores>
  *   done status=<code>
  *
- * Each inference is bracketed by micro_port_mark(1) and (2), where the emulator's
+ * Each inference is bracketed by marks (micro_marks.h), where the emulator's
  * instruction counter reads its count; capture and printing stay outside.
  */
 #include "classify_bundle.h"
 #include "micro/micro.h"
+#include "micro_marks.h"
 #include "micro_print.h"
 
 #define NAME_SIZE 64u
@@ -29,9 +30,9 @@ static micro_status_t classify(micro_runtime_t *rt, uint32_t index, const char *
     for (uint32_t i = 0; i < size; ++i) {
         input[i] = b->table[b->pixels[i]];
     }
-    micro_port_mark(1);
+    micro_port_mark(MICRO_MARK_INVOKE_BEGIN);
     micro_status_t status = micro_invoke(rt);
-    micro_port_mark(2);
+    micro_port_mark(MICRO_MARK_INVOKE_END);
     uint32_t output_size = 0;
     const uint8_t *scores = micro_output(rt, 0, &output_size);
     if (status == MICRO_OK && (scores == NULL || output_size != b->n_labels)) {

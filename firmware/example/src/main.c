@@ -1,12 +1,14 @@
 /*
  * Using micro's C runtime from an application: load the program, set the input, invoke,
  * read the output, report what it cost. The model comes from `micro export --sources-only`
- * (src/model/); the console and cycle counter from the board's port (micro_port.h).
+ * (src/model/); the console and cycle counter from the board's port (micro_port.h, and
+ * micro_print.h to write text and numbers without printf).
  */
 #include <string.h>
 
 #include "micro/micro.h"
 #include "micro_port.h"
+#include "micro_print.h"
 #include "model/micro_model.h"
 
 /* The arena: exactly the bytes the host's planner computed for this model. */
@@ -14,22 +16,6 @@ static union {
     uint64_t align;
     uint8_t bytes[MICRO_MODEL_ARENA_SIZE];
 } arena;
-
-static void say(const char *text)
-{
-    micro_port_write(text, (uint32_t)strlen(text));
-}
-
-static void say_u32(uint32_t value)
-{
-    char text[10];
-    uint32_t n = sizeof text;
-    do {
-        text[--n] = (char)('0' + value % 10u);
-        value /= 10u;
-    } while (value != 0);
-    micro_port_write(text + n, sizeof text - n);
-}
 
 int main(void)
 {
@@ -39,9 +25,9 @@ int main(void)
     micro_status_t status = micro_init(&rt, micro_model_program.bytes, micro_model_program_size,
                                        arena.bytes, sizeof arena.bytes);
     if (status != MICRO_OK) {
-        say("program refused: ");
-        say(micro_status_str(status));
-        say("\n");
+        micro_put("program refused: ");
+        micro_put(micro_status_str(status));
+        micro_put("\n");
         return (int)status;
     }
 
@@ -55,29 +41,29 @@ int main(void)
     status = micro_invoke(&rt);
     const uint32_t cycles = micro_port_cycles() - start;
     if (status != MICRO_OK) {
-        say("invoke failed: ");
-        say(micro_status_str(status));
-        say("\n");
+        micro_put("invoke failed: ");
+        micro_put(micro_status_str(status));
+        micro_put("\n");
         return (int)status;
     }
 
     /* 4. Get the output. */
     const int8_t *scores = (const int8_t *)micro_output(&rt, 0, &size);
-    say("output:");
+    micro_put("output:");
     for (uint32_t i = 0; i < size; ++i) {
-        say(scores[i] < 0 ? " -" : " ");
-        say_u32((uint32_t)(scores[i] < 0 ? -scores[i] : scores[i]));
+        micro_put(" ");
+        micro_put_i32(scores[i]);
     }
 
     /* 5. Report. */
-    say("\narena bytes: ");
-    say_u32((uint32_t)sizeof arena.bytes);
-    say("\nsteps: ");
-    say_u32(micro_n_steps(&rt));
+    micro_put("\narena bytes: ");
+    micro_put_u32((uint32_t)sizeof arena.bytes);
+    micro_put("\nsteps: ");
+    micro_put_u32(micro_n_steps(&rt));
     if (micro_port_has_cycles()) {
-        say("\ncycles: ");
-        say_u32(cycles);
+        micro_put("\ncycles: ");
+        micro_put_u32(cycles);
     }
-    say("\n");
+    micro_put("\n");
     return 0;
 }

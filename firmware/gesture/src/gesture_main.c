@@ -13,12 +13,13 @@
  *   end name=<name> samples=<n>
  *   done status=<code>
  *
- * Each inference is bracketed by micro_port_mark(1) and (2), where the emulator's
+ * Each inference is bracketed by marks (micro_marks.h), where the emulator's
  * instruction counter reads its count.
  */
 #include "gesture_bundle.h"
 #include "micro/micro.h"
 #include "micro_imu.h"
+#include "micro_marks.h"
 #include "micro_print.h"
 
 #define NAME_SIZE 64u
@@ -57,9 +58,9 @@ static micro_status_t classify(uint32_t end, const char *name)
     for (uint32_t i = 0; i < size; ++i) {
         input[i] = (uint8_t)b->window[i];
     }
-    micro_port_mark(1);
+    micro_port_mark(MICRO_MARK_INVOKE_BEGIN);
     const micro_status_t status = micro_invoke(&gesture.rt);
-    micro_port_mark(2);
+    micro_port_mark(MICRO_MARK_INVOKE_END);
     const int8_t *scores = (const int8_t *)micro_output(&gesture.rt, 0, &size);
     if (status != MICRO_OK || scores == NULL || size != b->n_labels) {
         return status != MICRO_OK ? status : MICRO_ERR_INDEX;

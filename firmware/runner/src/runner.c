@@ -10,14 +10,15 @@
  *   done status=<code>
  *
  * Every inference and every profiled step is bracketed with micro_port_mark() (ids in
- * micro_model.h order: invoke begin 1, end 2; step begin 3, end 4), where the emulator's
- * instruction counter reads its count. No printf: micro_print.h formats numbers.
+ * micro_marks.h), where the emulator's instruction counter reads its count. No printf:
+ * micro_print.h formats numbers.
  */
 #include <string.h>
 
 #include "micro/micro.h"
 #include "micro_model.h"
 #include "micro_print.h"
+#include "micro_marks.h"
 
 static union {
     uint64_t align;
@@ -32,12 +33,12 @@ static void on_step(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase)
 {
     profile_t *profile = ctx;
     if (phase == 0) {
-        micro_port_mark(3);
+        micro_port_mark(MICRO_MARK_STEP_BEGIN);
         profile->start = micro_port_cycles();
         return;
     }
     const uint32_t cycles = micro_port_cycles() - profile->start;
-    micro_port_mark(4);
+    micro_port_mark(MICRO_MARK_STEP_END);
     micro_put_field("step index=", step);
     micro_put_field(" kernel=", kernel);
     if (micro_port_has_cycles()) {
@@ -65,11 +66,11 @@ static micro_status_t run_set(micro_runtime_t *rt, uint32_t set)
     if (status != MICRO_OK) {
         return status;
     }
-    micro_port_mark(1);
+    micro_port_mark(MICRO_MARK_INVOKE_BEGIN);
     const uint32_t start = micro_port_cycles();
     status = micro_invoke(rt);
     const uint32_t cycles = micro_port_cycles() - start;
-    micro_port_mark(2);
+    micro_port_mark(MICRO_MARK_INVOKE_END);
     micro_put_field("invoke set=", set);
     micro_put_field(" status=", (uint32_t)status);
     if (micro_port_has_cycles()) {
@@ -93,7 +94,7 @@ int main(void)
                                        arena.bytes, MICRO_MODEL_ARENA_SIZE);
     micro_put_field("init status=", (uint32_t)status);
     micro_put(" step=");
-    if (rt.error_step == 0xFFFFFFFFu) {
+    if (rt.error_step == MICRO_NO_STEP) {
         micro_put("-1");
     } else {
         micro_put_u32(rt.error_step);

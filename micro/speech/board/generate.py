@@ -40,7 +40,7 @@ from ...model import load_model
 from ...resources import firmware_dir
 from ..features import bundled_preprocessor
 from ..frontend import FrontendParams
-from ..pipeline import TAIL_SECONDS
+from ..pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, TAIL_SECONDS
 from ..recognizer import LABELS, TIME_TOLERANCE, Recognizer
 from ..wav import SAMPLE_RATE
 
@@ -58,9 +58,9 @@ class Settings:
     """The recognizer's settings (as `micro speech`'s options) and how often the model runs."""
 
     labels: tuple[str, ...] = LABELS
-    window: float = 0.5  # s of scores averaged
-    threshold: float = 0.8
-    suppression: float = 1.0  # s
+    window: float = DEMO_WINDOW  # s of scores averaged
+    threshold: float = DEMO_THRESHOLD
+    suppression: float = DEMO_SUPPRESSION  # s
     min_results: int = 1
     every: int = 1  # run the model every this many steps once the window is full
     ignore: tuple[str, ...] = ("silence", "unknown")
