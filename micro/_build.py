@@ -24,7 +24,7 @@ REGISTRY = INCLUDE / "micro" / "kernels.def"
 _INCLUDE_RE = re.compile(r'#include\s+"(micro/[^"]+)"')
 _DEFINE_RE = re.compile(r"#define\s+\w+\s+(0x[0-9A-Fa-f]+|\d+)\b")
 _KERNEL_RE = re.compile(
-    r'^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*"([icosv]*)"\s*\)\s*$'
+    r'^MICRO_KERNEL\(\s*(\d+)\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*"([icosvr]*)"\s*\)\s*$'
 )
 
 

@@ -91,6 +91,7 @@ class Compiler:
                 "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
                 "s": o.kind == "scratch",
                 "v": o.kind == "state" or variable,
+                "r": o.kind == "stream",
             }[letter]
             if not allowed and o.kind != "none":
                 what = {
@@ -103,17 +104,26 @@ class Compiler:
                     f"got a {'variable ' if variable else ''}{o.kind}"
                 )
 
-    def compile(self, arena_budget: int | None = None, max_overhead: float = 0.0) -> CompiledModel:
+    def compile(
+        self, arena_budget: int | None = None, max_overhead: float = 0.0, stream: bool = False
+    ) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
         plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
         With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
         smallest arena within that many extra instructions (a fraction), or with a budget,
-        the fewest extra instructions that fit it."""
+        the fewest extra instructions that fit it. `stream`: the patched chain starts at an
+        image input, whose rows its first stage pulls on demand: no copy of the input is kept
+        in the arena (an error if no chain can)."""
         if arena_budget is not None:
             check_arena_size(arena_budget)
         self.prepare()
-        if max_overhead > 0:
-            self.steps = patches.choose(self, arena_budget, max_overhead)
+        if max_overhead > 0 or stream:
+            original = self.steps
+            self.steps = patches.choose(self, arena_budget, max_overhead, stream)
+            if self.steps is not original and arena_budget is None:
+                # A patched plan keeps every optional scratch: dropping one would slow its
+                # step several times over, outside the overhead the plan was chosen under.
+                return self.build(self.full_arena())
         return self.build(arena_budget)
 
     def prepare(self) -> None:
@@ -183,6 +193,18 @@ class Compiler:
     def outputs(self) -> list[int]:
         return list(self.graph.outputs)
 
+    @property
+    def inputs(self) -> list[int]:
+        return list(self.graph.inputs)
+
+    def full_arena(self) -> int:
+        """The arena of the current steps with every optional scratch kept."""
+        kept, self.dropped = self.dropped, set()
+        try:
+            return self._plan()[0].arena_size
+        finally:
+            self.dropped = kept
+
     def floor_arena(self) -> int:
         """The arena of the current steps with every optional scratch dropped."""
         kept, self.dropped = self.dropped, self._optional()
@@ -231,6 +253,7 @@ def compile_model(
     overlap: bool = True,
     max_overhead: float = 0.0,
     keep_inputs: bool = False,
+    stream: bool = False,
 ) -> CompiledModel:
     """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
     the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
@@ -238,5 +261,6 @@ def compile_model(
 
     As in TFLM, an input's bytes may be reused once its last reader has run, so an input
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
-    may need a larger arena)."""
-    return Compiler(model, subgraph, overlap, keep_inputs).compile(arena_budget, max_overhead)
+    may need a larger arena). `stream`: see Compiler.compile."""
+    compiler = Compiler(model, subgraph, overlap, keep_inputs)
+    return compiler.compile(arena_budget, max_overhead, stream)

@@ -71,6 +71,14 @@ class Runtime:
     def reset(self) -> None:
         lib.micro_reset(self._rt)
 
+    def stream_from(self, data: np.ndarray) -> None:
+        """Serve a streamed input's rows from `data` (uint8), kept alive here: the
+        runtime's row reader is micro_memory_rows over it."""
+        self._rows = data
+        self._source = ffi.new("micro_memory_rows_t *", (ffi.from_buffer(data), data.nbytes))
+        reader = ffi.addressof(lib, "micro_memory_rows")
+        lib.micro_set_row_reader(self._rt, reader, self._source)
+
     def set_hook(self, hook: Any, ctx: Any) -> None:
         """Install a C step hook (micro_step_hook_fn) with its context; NULL removes it."""
         self._rt.hook = hook
@@ -100,6 +108,7 @@ class Interpreter:
                 f"kernel supports"
             ) from exc
         self._arena = self._runtime.arena
+        self._streams_set: set[int] = set()
 
     @classmethod
     def from_file(
@@ -109,13 +118,17 @@ class Interpreter:
         overlap: bool = True,
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
+        stream: bool = False,
     ) -> Interpreter:
         """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
         `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
         that fraction of extra instructions (estimated; see micro/patches.py).
         `keep_inputs`: inputs survive invoke (see compile_model); by default, as in TFLM,
-        set them again before every invoke."""
-        return cls._compiled(load_model(path), arena_size, overlap, max_overhead, keep_inputs)
+        set them again before every invoke. `stream`: the first patched stage pulls the
+        image input's rows on demand; no copy of the input is kept in the arena (set_input
+        keeps the array and serves its rows)."""
+        model = load_model(path)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
 
     @classmethod
     def from_bytes(
@@ -125,8 +138,10 @@ class Interpreter:
         overlap: bool = True,
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
+        stream: bool = False,
     ) -> Interpreter:
-        return cls._compiled(load_model(data), arena_size, overlap, max_overhead, keep_inputs)
+        model = load_model(data)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
 
     @classmethod
     def _compiled(
@@ -136,6 +151,7 @@ class Interpreter:
         overlap: bool,
         max_overhead: float,
         keep_inputs: bool,
+        stream: bool = False,
     ) -> Interpreter:
         compiled = compile_model(
             model,
@@ -143,6 +159,7 @@ class Interpreter:
             overlap=overlap,
             max_overhead=max_overhead,
             keep_inputs=keep_inputs,
+            stream=stream,
         )
         return cls(compiled, arena_size)
 
@@ -168,10 +185,21 @@ class Interpreter:
                     f"{list(array.shape)}"
                 )
             array = array.reshape(slot.shape)
+        flat = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        if slot.streamed:  # its rows reach the arena through the row reader, strip by strip
+            self._runtime.stream_from(flat.copy())
+            self._streams_set.add(index)
+            return
         view = self._arena[slot.offset : slot.offset + slot.size]
-        view[:] = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+        view[:] = flat
 
     def invoke(self) -> None:
+        for k, slot in enumerate(self.compiled.inputs):
+            if slot.streamed and k not in self._streams_set:
+                raise InputError(
+                    f"input {k} ('{slot.name}') is streamed (its rows are read on demand): "
+                    f"set it with set_input before invoke"
+                )
         self._runtime.invoke()
 
     def get_output(self, index: int = 0) -> np.ndarray:

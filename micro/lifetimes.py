@@ -39,6 +39,11 @@ def is_view(c: Steps, o: Operand) -> bool:
     return o.offset != 0 or o.size not in (0, c.tensor(o.tensor).nbytes)
 
 
+def streamed(c: Steps) -> set[int]:
+    """Root tensors of the inputs the steps stream (read by stream_rows steps only)."""
+    return {c.root(o.tensor) for s in c.steps for o in s.operands if o.kind == "stream"}
+
+
 def operand_sizes(c: Steps, s: int) -> list[int]:
     """Byte size of every operand of step s, as its refs will have them."""
     sizes = []
@@ -47,6 +52,8 @@ def operand_sizes(c: Steps, s: int) -> list[int]:
             sizes.append(o.size or c.tensor(o.tensor).nbytes)
         elif o.kind == "strip":
             sizes.append(o.size)
+        elif o.kind == "stream":
+            sizes.append(c.tensor(o.tensor).nbytes)
         elif o.kind == "const":
             sizes.append(len(o.data))
         elif o.kind in ("scratch", "state") and (s, j) not in c.dropped:
@@ -109,7 +116,10 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
             buf.tensors.append(index)
         return buf
 
+    stream = streamed(c)
     for i in c.graph.inputs:
+        if c.root(i) in stream:  # no place in the arena: its rows reach a halo buffer
+            continue
         touch(i, 0, "input")
         if c.keep_inputs:
             touch(i, end)

@@ -14,9 +14,15 @@ Algorithm:
      sized for the tallest strip.
   4. The compiler tries every chain of up to MAX_CHAIN steps and every strip height whose
      strips start on aligned arena offsets, and keeps the smallest arena whose estimated
-     extra instructions stay under the user's limit (extra MACs from the halos, plus a
-     fixed cost per added step; a conservative estimate, since strips keep their im2col
-     scratch). With an arena budget: the cheapest that fits, unpatched if that fits.
+     extra instructions stay under the user's limit (extra MACs from the halos at
+     STRIP_MAC_COST, plus a fixed cost per added step). A patched plan keeps every
+     optional scratch (its arena is counted with them), so no step loses its fast path.
+     With an arena budget: the cheapest that fits, unpatched if that fits.
+  5. Streamed input (asked for): a chain that starts at a model input, read by nothing
+     else, keeps no copy of it. Before each strip a stream_rows step moves the rows the
+     strip shares with the previous one to the front of a halo buffer and pulls the new
+     rows through the application's row reader, so each input row is read once, in order
+     (a camera's order), and the arena holds only the tallest strip's input rows.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from .errors import UnsupportedOpError
 from .model import Tensor
 from .ops.base import Operand, StepInfo
 from .planner import ARENA_ALIGN
@@ -34,16 +41,24 @@ class Compiler(Protocol):
     """What patching needs of micro.compiler.Compiler (which imports this module)."""
 
     steps: list[StepInfo]
+    keep_inputs: bool
 
+    @property
+    def inputs(self) -> Sequence[int]: ...
     @property
     def outputs(self) -> Sequence[int]: ...
     def root(self, index: int) -> int: ...
     def tensor(self, index: int) -> Tensor: ...
     def floor_arena(self) -> int: ...
+    def full_arena(self) -> int: ...
 
 
 # Instructions a step costs besides its MACs (call, params, loop setup), in MAC units.
 STEP_COST_MACS = 500
+# What a MAC recomputed in a strip costs, in units of the model's average MAC: strips run
+# the first, narrow layers (3-channel convolutions, depthwise), which take about twice the
+# average instructions per MAC on the M4 (measured on vww and person_detect, mps2-an386).
+STRIP_MAC_COST = 2
 # Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
 # halos that grow with every step.
 MAX_CHAIN = 6
@@ -81,6 +96,7 @@ class Patching:
     first: int
     last: int
     rows: int
+    stream: int | None = None  # model input index whose rows the chain streams
 
 
 def _geometry(step: StepInfo) -> Rows | None:
@@ -130,14 +146,48 @@ def split(
     last_g = SPATIAL[chain[-1].kernel]
     height = chain[-1].params[last_g.out_h]
     strips = []
+    held = (0, 0)  # input rows the halo buffer holds (streamed input)
     for a in range(0, height, patching.rows):
         spans = [(a, min(a + patching.rows, height))]
         for step in reversed(chain[1:]):
             spans.append(needed_rows(step, *spans[-1]))
         spans.reverse()  # spans[k]: output rows of chain step k in this strip
+        if patching.stream is not None:
+            rows = needed_rows(chain[0], *spans[0])
+            strips.append(_stream_step(chain[0], patching.stream, held, rows, in_row))
+            held = rows
         for k, step in enumerate(chain):
-            strips.append(_strip_step(step, k, len(chain), spans, in_row, row_bytes))
+            strip = _strip_step(step, k, len(chain), spans, in_row, row_bytes)
+            if k == 0 and patching.stream is not None:  # its rows are in the halo buffer
+                x = step.operands[SPATIAL[step.kernel].inp]
+                size = (held[1] - held[0]) * in_row
+                strip.operands[SPATIAL[step.kernel].inp] = Operand("strip", x.tensor, size=size)
+            strips.append(strip)
     return [*steps[: patching.first], *strips, *steps[patching.last + 1 :]]
+
+
+def _stream_step(
+    first: StepInfo, index: int, held: tuple[int, int], rows: tuple[int, int], in_row: int
+) -> StepInfo:
+    """The stream_rows step that turns a halo buffer holding input rows `held` into one
+    holding `rows`: keep the shared rows, read the new ones (each row once, in order)."""
+    g = SPATIAL[first.kernel]
+    keep = max(held[1] - rows[0], 0)
+    drop = rows[0] - held[0] if keep else 0
+    start = max(held[1], rows[0])
+    params = {
+        "input": index,
+        "rows": first.params[g.in_h],
+        "row_bytes": in_row,
+        "first": start,
+        "n_read": rows[1] - start,
+        "drop": drop,
+        "keep": keep,
+    }
+    tensor = first.operands[g.inp].tensor
+    size = max(drop + keep, rows[1] - rows[0]) * in_row
+    operands = [Operand("stream", tensor), Operand("strip", tensor, size=size)]
+    return StepInfo(first.op_index, "(input rows)", "stream_rows", 0, operands, params)
 
 
 def _strip_step(
@@ -173,8 +223,8 @@ def _strip_step(
 def overhead(original: list[StepInfo], patched: list[StepInfo]) -> float:
     """Estimated extra instructions of `patched` over `original`, as a fraction."""
     base = sum(s.macs for s in original) + STEP_COST_MACS * len(original)
-    cost = sum(s.macs for s in patched) + STEP_COST_MACS * len(patched)
-    return (cost - base) / max(base, 1)
+    extra = STRIP_MAC_COST * (sum(s.macs for s in patched) - sum(s.macs for s in original))
+    return (extra + STEP_COST_MACS * (len(patched) - len(original))) / max(base, 1)
 
 
 def _heights(height: int) -> list[int]:
@@ -182,8 +232,11 @@ def _heights(height: int) -> list[int]:
     return sorted({h for h in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32) if h < height}, reverse=True)
 
 
-def candidates(compiler: Compiler) -> Iterator[tuple[Patching, list[StepInfo], float]]:
-    """Every chain and strip height, with its steps and estimated overhead."""
+def candidates(
+    compiler: Compiler, stream: bool = False
+) -> Iterator[tuple[Patching, list[StepInfo], float]]:
+    """Every chain and strip height, with its steps and estimated overhead; with `stream`,
+    only the chains that can stream their input (see the module doc)."""
     steps = compiler.steps
     readers: dict[int, int] = {}
     for step in steps:
@@ -203,18 +256,34 @@ def candidates(compiler: Compiler) -> Iterator[tuple[Patching, list[StepInfo], f
         row_bytes = [
             t.nbytes // s.params[g.out_h] for t, s, g in zip(outs, chain, geometry, strict=True)
         ]
-        if in_row % ARENA_ALIGN:  # a strip's first input row must be an aligned arena offset
+        source = _streamable(compiler, x.index, readers) if stream else None
+        if stream and source is None:
+            continue
+        if in_row % ARENA_ALIGN and not stream:  # strips start on aligned input rows
             continue
         for rows in _heights(chain[-1].params[geometry[-1].out_h]):
             if rows * row_bytes[-1] % ARENA_ALIGN:
                 continue
-            patching = Patching(first, last, rows)
+            patching = Patching(first, last, rows, source)
             patched = split(steps, patching, in_row, row_bytes)
             yield patching, patched, overhead(steps, patched)
 
 
-def choose(compiler: Compiler, budget: int | None, max_overhead: float) -> list[StepInfo]:
-    """The steps to run: unchanged, or with one chain in strips (see the module doc)."""
+def _streamable(compiler: Compiler, tensor: int, readers: dict[int, int]) -> int | None:
+    """The model input index of `tensor` if a chain reading it may stream it: a model input
+    (no alias), read by that chain only, kept by nothing after the invoke."""
+    inputs = [compiler.root(i) for i in compiler.inputs]
+    root = compiler.root(tensor)
+    if compiler.keep_inputs or root not in inputs or readers.get(root, 0) != 1:
+        return None
+    return inputs.index(root)
+
+
+def choose(
+    compiler: Compiler, budget: int | None, max_overhead: float, stream: bool = False
+) -> list[StepInfo]:
+    """The steps to run: unchanged, or with one chain in strips (see the module doc); with
+    `stream`, the best streamed chain (an error if there is none)."""
 
     def rank(arena: int, cost: float) -> tuple[int, float, float]:
         # What fits the budget, fewest extra instructions first; else the smallest arena.
@@ -224,12 +293,20 @@ def choose(compiler: Compiler, budget: int | None, max_overhead: float) -> list[
 
     original = compiler.steps
     best = (rank(compiler.floor_arena(), 0.0), original)
-    for _, patched, cost in candidates(compiler):
+    if stream:  # the resident input is not a choice
+        best = ((2, 0.0, 0.0), original)
+    for _, patched, cost in candidates(compiler, stream):
         if cost > max_overhead or (best[0][0] == 0 and best[0][1] == 0.0):
             continue
         compiler.steps = patched
-        arena = compiler.floor_arena()
+        arena = compiler.full_arena()  # the plan keeps its scratch (Compiler.compile)
         compiler.steps = original
         if rank(arena, cost) < best[0]:
             best = (rank(arena, cost), patched)
+    if best[1] is original and stream:
+        raise UnsupportedOpError(
+            "no input can be streamed: streaming needs a chain of convolutions or pools "
+            f"(batch 1) that starts at a model input and is its only reader, within "
+            f"{max_overhead:.0%} extra instructions (--max-overhead)"
+        )
     return best[1]

@@ -21,6 +21,7 @@ HEADER_SIZE = ffi.sizeof("micro_program_header_t")
 STEP_SIZE = ffi.sizeof("micro_step_t")
 REF_SIZE = ffi.sizeof("micro_ref_t")
 REF_CONST = int(lib.MICRO_REF_CONST)
+REF_STREAM = int(lib.MICRO_REF_STREAM)
 DATA_ALIGN = int(lib.MICRO_DATA_ALIGN)
 NO_OPERAND = int(lib.MICRO_NO_OPERAND)
 U32_MAX = 0xFFFFFFFF

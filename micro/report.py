@@ -182,15 +182,13 @@ def format_summary(info: dict[str, Any], name: str) -> str:
 
 
 def plan_choices(
-    separate: CompiledModel,
-    overlapped: CompiledModel,
-    patched: CompiledModel,
-    instructions: dict[str, int] | None = None,
+    plans: dict[str, CompiledModel], instructions: dict[str, int] | None = None
 ) -> list[dict[str, Any]]:
-    """The plans a user picks from: memory against instructions. The first two run the same
-    steps (only operand addresses differ); the patched one recomputes halo rows, estimated
-    from its MACs, or measured per plan on an emulated board (`instructions`)."""
-    plans = {"tensor bound": separate, "overlapped": overlapped, "patched": patched}
+    """The plans a user picks from, by name: memory against instructions. "tensor bound" and
+    "overlapped" run the same steps (only operand addresses differ); the patched ones
+    recompute halo rows (and a streamed one pulls its input's rows: no resident copy),
+    estimated from their MACs, or measured per plan on an emulated board (`instructions`)."""
+    overlapped = plans["overlapped"]
     rows = []
     for name, c in plans.items():
         row: dict[str, Any] = {

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from ._ffi import kernel_id, pack_params
-from .lifetimes import Key, Steps, is_view
+from .lifetimes import Key, Steps, is_view, streamed
 from .model import Model, Tensor
 from .ops.base import StepInfo
 from .planner import Buffer, Plan
-from .program import ProgramWriter, Step
+from .program import REF_STREAM, ProgramWriter, Step
 
 
 @dataclass
@@ -26,9 +26,14 @@ class TensorSlot:
     dtype: np.dtype
     scale: float
     zero_point: int
-    offset: int
+    offset: int  # -1 for a streamed input: it has no place in the arena
     size: int
     quant: Any = None
+
+    @property
+    def streamed(self) -> bool:
+        """An input whose rows the program pulls through a row reader (micro/patches.py)."""
+        return self.offset < 0
 
 
 @dataclass
@@ -61,6 +66,14 @@ def serialize(
     def arena_ref(index: int) -> tuple[int, int]:
         return (buffers[c.root(index)].offset, c.tensor(index).nbytes)
 
+    stream = streamed(c)
+
+    def input_ref(index: int) -> tuple[int, int]:
+        if c.root(index) not in stream:
+            return arena_ref(index)
+        k = [c.root(i) for i in c.graph.inputs].index(c.root(index))
+        return (REF_STREAM | k, c.tensor(index).nbytes)
+
     for s, step in enumerate(c.steps):
         params = writer.add_data(pack_params(step.kernel, step.params), 4)
         refs = []
@@ -72,6 +85,8 @@ def serialize(
                 refs.append(arena_ref(operand.tensor))
             elif operand.kind == "strip":
                 refs.append((buffers[("strip", operand.tensor)].offset, operand.size))
+            elif operand.kind == "stream":
+                refs.append(input_ref(operand.tensor))
             elif operand.kind in ("scratch", "state") and (s, j) not in c.dropped:
                 refs.append((buffers[(s, j)].offset, operand.size))
             elif operand.kind == "const":
@@ -91,7 +106,7 @@ def serialize(
                 variables.append(((buffers[(s, j)].offset, operand.size), writer.const_ref(b"")))
     program = writer.serialize(
         arena_plan.arena_size,
-        [arena_ref(i) for i in c.graph.inputs],
+        [input_ref(i) for i in c.graph.inputs],
         [arena_ref(o) for o in c.graph.outputs],
         variables,
     )
@@ -112,6 +127,7 @@ def _slot(c: Steps, index: int, buffers: dict[Key, Buffer]) -> TensorSlot:
     q = t.quant
     scale = float(q.scale[0]) if q is not None and len(q.scale) == 1 else 0.0
     zp = int(q.zero_point[0]) if q is not None and len(q.zero_point) == 1 else 0
+    buf = buffers.get(c.root(index))
     return TensorSlot(
         index,
         t.name,
@@ -119,7 +135,7 @@ def _slot(c: Steps, index: int, buffers: dict[Key, Buffer]) -> TensorSlot:
         t.dtype,
         scale,
         zp,
-        buffers[c.root(index)].offset,
+        -1 if buf is None else buf.offset,
         t.nbytes,
         q,
     )

@@ -77,7 +77,7 @@ def test_every_kernel_declares_each_operand() -> None:
     for id_, _, name in registry():
         access = kernel_access(name)
         assert len(access) == lib.micro_kernel_get(id_).n_operands, name
-        assert set(access) <= set("icosv"), name
+        assert set(access) <= set("icosvr"), name
 
 
 def test_output_pointed_into_the_program_is_refused() -> None:

@@ -65,11 +65,17 @@ def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
     assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
 
 
-def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
+    """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
+    which it streams through a smaller buffer."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
+    if long:
+        depth = int(rng.integers(72, 140))
     fh, fw = (1, 1) if rng.random() < 0.3 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    if long:
+        fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
     per_group = int(rng.integers(1, 10))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
@@ -139,6 +145,13 @@ def test_conv_dsp_matches_reference(seed: int) -> None:
     assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
 
 
+@pytest.mark.parametrize("seed", range(CASES // 10))
+def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
+    params, ops = conv_case(seed, long=True)
+    checked("conv_s8", params, ops)
+    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+
+
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     params, ops = conv_case(7)
     raw = np.zeros(ops[CONV_SCRATCH].nbytes + 8, np.uint8)
@@ -146,16 +159,26 @@ def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
 
 
-def depthwise_case(seed: int, fast3x3: bool = False) -> tuple[Any, list[np.ndarray]]:
-    """Random depthwise params; `fast3x3`: only what the 3x3 fast paths take (multiplier 1,
-    channels a multiple of 4, fast requantization, no clamp), borders included."""
+def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
+    """Random depthwise params; `fast`: only what the widened paths take (output channels a
+    multiple of 4, at most 9 taps, fast requantization, no clamp), any depth multiplier,
+    borders included, 3x3 half the time."""
     rng = np.random.default_rng(seed)
-    # 68 and 132: more channels than a border window copy takes at once (64)
+    # 68 and 132: more channels than a block widens at once (64)
     channels = int(rng.choice([1, 3, 4, 8, 12, 68, 132, int(rng.integers(1, 40))]))
     mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 4))
     fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
-    if fast3x3:
-        channels, mult, fh, fw = int(rng.choice([4, 8, 64, 68, 132])), 1, 3, 3
+    if fast:
+        mult = 1 if rng.random() < 0.7 else int(rng.choice([2, 3, 4, 8]))
+        channels = int(rng.choice([4, 8, 64, 68, 132])) // (4 if mult % 4 == 0 else 1)
+        channels = channels if mult % 2 else max(2, channels // 2)
+        if (channels * mult) % 4:
+            channels = 4
+        if rng.random() < 0.5:
+            fh, fw = 3, 3
+        else:
+            fh = int(rng.integers(1, 10))
+            fw = int(rng.integers(1, 9 // fh + 1))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": int(rng.integers(1, 12)),
@@ -175,11 +198,11 @@ def depthwise_case(seed: int, fast3x3: bool = False) -> tuple[Any, list[np.ndarr
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
-    p["act_min"], p["act_max"] = (-128, 127) if fast3x3 else activation(rng)
+    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
     o = channels * mult
     small = bool(rng.random() < 0.4)
     mults, shifts = requant(rng, o, small)
-    if fast3x3:
+    if fast:
         mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
         shifts = rng.integers(-6, 0, o).astype(np.int32) if small else np.minimum(shifts, -1)
     n_in = p["batches"] * p["input_height"] * p["input_width"] * channels
@@ -219,9 +242,9 @@ def test_depthwise_dsp_matches_reference(seed: int) -> None:
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
 
 
-@pytest.mark.parametrize("seed", range(CASES // 3))
-def test_depthwise_3x3_fast_paths_match_reference(seed: int) -> None:
-    params, ops = depthwise_case(seed, fast3x3=True)
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_depthwise_widened_paths_match_reference(seed: int) -> None:
+    params, ops = depthwise_case(seed, fast=True)
     checked("depthwise_conv_s8", params, ops)
     dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)

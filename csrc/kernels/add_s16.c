@@ -97,5 +97,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                                  size[MICRO_ADD_S16_INPUT2], size[MICRO_ADD_S16_OUTPUT], 2);
 }
 
+/* Overlap rule, output over an input: rows of the broadcast walk, element i read before it is written (micro_broadcast_gap). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_add_s16_params_t *p = params;
+    (void)size;
+    if (out != MICRO_ADD_S16_OUTPUT || (in != MICRO_ADD_S16_INPUT1 && in != MICRO_ADD_S16_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S16_INPUT1, 2, 2);
+}
+
 const micro_kernel_t micro_kernel_add_s16 = {step, check, sizeof(micro_add_s16_params_t),
-                                             MICRO_ADD_S16_N_OPERANDS, NULL};
+                                             MICRO_ADD_S16_N_OPERANDS, gap};

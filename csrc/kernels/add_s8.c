@@ -110,7 +110,7 @@ static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint3
     if (out != MICRO_ADD_S8_OUTPUT || (in != MICRO_ADD_S8_INPUT1 && in != MICRO_ADD_S8_INPUT2)) {
         return MICRO_NO_OVERLAP;
     }
-    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S8_INPUT1);
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_ADD_S8_INPUT1, 1, 1);
 }
 
 const micro_kernel_t micro_kernel_add_s8 = {step, check, sizeof(micro_add_s8_params_t),

@@ -67,4 +67,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_arg_minmax = {step, check, sizeof(micro_arg_minmax_params_t), MICRO_ARG_MINMAX_N_OPERANDS, NULL};
+/* Overlap rule: none (a reduction: an output element is written once its whole axis is
+ * read, and outputs are a fraction of the input; not derived). */
+const micro_kernel_t micro_kernel_arg_minmax = {step, check, sizeof(micro_arg_minmax_params_t), MICRO_ARG_MINMAX_N_OPERANDS, MICRO_OVERLAP_NONE};

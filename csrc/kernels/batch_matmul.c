@@ -99,5 +99,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each output row reads a whole right-hand matrix, and broadcast
+ * batches re-read left-hand rows; not derived). */
 const micro_kernel_t micro_kernel_batch_matmul = {
-    step, check, sizeof(micro_batch_matmul_params_t), MICRO_BATCH_MATMUL_N_OPERANDS, NULL};
+    step, check, sizeof(micro_batch_matmul_params_t), MICRO_BATCH_MATMUL_N_OPERANDS, MICRO_OVERLAP_NONE};

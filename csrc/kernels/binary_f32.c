@@ -98,5 +98,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                                  size[MICRO_BINARY_F32_INPUT2], size[MICRO_BINARY_F32_OUTPUT], 4);
 }
 
+/* Overlap rule, output over an input: rows of the broadcast walk, element i read before it is written (micro_broadcast_gap). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_binary_f32_params_t *p = params;
+    (void)size;
+    if (out != MICRO_BINARY_F32_OUTPUT || (in != MICRO_BINARY_F32_INPUT1 && in != MICRO_BINARY_F32_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_BINARY_F32_INPUT1, 4, 4);
+}
+
 const micro_kernel_t micro_kernel_binary_f32 = {step, check, sizeof(micro_binary_f32_params_t),
-                                                MICRO_BINARY_F32_N_OPERANDS, NULL};
+                                                MICRO_BINARY_F32_N_OPERANDS, gap};

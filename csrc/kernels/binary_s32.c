@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 /* Wrap-around add, subtract and multiply without signed overflow. */
@@ -101,5 +102,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over an input of N elements (stride 1): element i read, then
+ * written; a one-element (broadcast) input is read throughout. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_binary_s32_params_t *p = params;
+    (void)size;
+    const int dense = (in == MICRO_BINARY_S32_INPUT1 && p->stride1 == 1) ||
+                      (in == MICRO_BINARY_S32_INPUT2 && p->stride2 == 1);
+    return dense && out == MICRO_BINARY_S32_OUTPUT ? micro_elementwise_gap(p->count, 4, 4)
+                                                   : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_binary_s32 = {step, check, sizeof(micro_binary_s32_params_t),
-                                                MICRO_BINARY_S32_N_OPERANDS, NULL};
+                                                MICRO_BINARY_S32_N_OPERANDS, gap};

@@ -15,6 +15,7 @@
 #include "micro/kernels/broadcast.h"
 #include "micro/status.h"
 #include "check.h"
+#include "overlap.h"
 
 typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
                              int32_t stride_b, void *out, int32_t n);
@@ -123,15 +124,18 @@ static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layo
     return MICRO_OK;
 }
 
-/* Overlap rule of a broadcast elementwise kernel, output over input1 (`first`) or input2:
- * the rows walk the output front to back and read element i of an input laid out as the
- * output (dense strides) before writing element i, so such an input may be overwritten in
- * place; a broadcast input is read again later and may not. */
-static inline uint32_t micro_broadcast_gap(const micro_broadcast_t *layout, int first)
+/* Overlap rule of a broadcast elementwise kernel, output over input1 (`first`) or input2,
+ * elements `in_width` bytes in and `out_width` out: the rows walk the output front to back
+ * and read element i of an input laid out as the output (dense strides) before writing
+ * element i, so such an input streams as in micro_elementwise_gap; a broadcast input is
+ * read again later and may not be overwritten. */
+static inline uint32_t micro_broadcast_gap(const micro_broadcast_t *layout, int first,
+                                           int64_t in_width, int64_t out_width)
 {
     const int32_t *stride = first ? layout->stride1 : layout->stride2;
+    const int64_t count = micro_broadcast_count(layout->rank, layout->dims);
     int64_t dense = 1;
-    if (micro_broadcast_count(layout->rank, layout->dims) < 0) {
+    if (count < 0) {
         return MICRO_NO_OVERLAP;
     }
     for (int32_t d = layout->rank - 1; d >= 0; --d) {
@@ -140,7 +144,7 @@ static inline uint32_t micro_broadcast_gap(const micro_broadcast_t *layout, int 
         }
         dense *= layout->dims[d];
     }
-    return 0;
+    return micro_elementwise_gap(count, in_width, out_width);
 }
 
 #endif

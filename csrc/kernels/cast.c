@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 /* Integer sources are widened to their 32-bit two's complement pattern `u`; every integer
  * target is a function of `u` alone, and float targets of the source's value. */
@@ -125,5 +126,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, converted, written; a wider output starts below. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_cast_params_t *p = params;
+    (void)size;
+    return in == MICRO_CAST_INPUT && out == MICRO_CAST_OUTPUT ? micro_elementwise_gap(p->count, width(p->from), width(p->to))
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_cast = {step, check, sizeof(micro_cast_params_t),
-                                          MICRO_CAST_N_OPERANDS, NULL};
+                                          MICRO_CAST_N_OPERANDS, gap};

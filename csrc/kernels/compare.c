@@ -128,4 +128,19 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS, NULL};
+/* Overlap rule, output over an input: rows of the broadcast walk, element i compared
+ * before its (one-byte, or for MINIMUM/MAXIMUM same-width) result is written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_compare_params_t *p = params;
+    (void)size;
+    if (out != MICRO_COMPARE_OUTPUT || (in != MICRO_COMPARE_INPUT1 && in != MICRO_COMPARE_INPUT2) ||
+        !micro_in_range(p->kind, 0, 6)) {
+        return MICRO_NO_OVERLAP;
+    }
+    const int32_t w = width_of(p->kind);
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_COMPARE_INPUT1, w,
+                               p->op >= MICRO_COMPARE_MAXIMUM ? w : 1);
+}
+
+const micro_kernel_t micro_kernel_compare = {step, check, sizeof(micro_compare_params_t), MICRO_COMPARE_N_OPERANDS, gap};

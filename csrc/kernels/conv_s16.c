@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 /* The window sum of output (b, y, x), channel oc, in 64 bits (exact for every valid model). */
@@ -103,4 +104,18 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_conv_s16 = {step, check, sizeof(micro_conv_s16_params_t), MICRO_CONV_S16_N_OPERANDS, NULL};
+/* Overlap rule, output over input: output rows in order, each pixel's channels at once,
+ * output row r reading input rows from r * stride_height - pad_top on (2-byte elements). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_conv_s16_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {p->batches, p->output_height,
+                            2 * (int64_t)p->output_width * p->output_depth, p->input_height,
+                            2 * (int64_t)p->input_width * p->input_depth, p->stride_height,
+                            -(int64_t)p->pad_top, 0};
+    return in == MICRO_CONV_S16_INPUT && out == MICRO_CONV_S16_OUTPUT ? micro_rows_gap(&g)
+                                                                      : MICRO_NO_OVERLAP;
+}
+
+const micro_kernel_t micro_kernel_conv_s16 = {step, check, sizeof(micro_conv_s16_params_t), MICRO_CONV_S16_N_OPERANDS, gap};

@@ -61,15 +61,7 @@ static void stage_copy(stage_t *st, const int8_t *src, int32_t n)
     while (n > 0) {
         int32_t m = STAGE - st->n;
         m = m < n ? m : n;
-        int8_t *to = st->bytes + st->n;
-        int32_t i = 0;
-        for (; i + 4 <= m; i += 4) {
-            const uint32_t v = micro_read4(src + i);
-            memcpy(to + i, &v, sizeof v);
-        }
-        for (; i < m; ++i) {
-            to[i] = src[i];
-        }
+        micro_copy_run(st->bytes + st->n, src, m);
         src += m;
         n -= m;
         st->n += m;
@@ -84,16 +76,58 @@ static void stage_set(stage_t *st, int32_t value, int32_t n)
     while (n > 0) {
         int32_t m = STAGE - st->n;
         m = m < n ? m : n;
-        int8_t *to = st->bytes + st->n;
-        for (int32_t i = 0; i < m; ++i) {
-            to[i] = (int8_t)value;
-        }
+        micro_fill_run(st->bytes + st->n, value, m);
         n -= m;
         st->n += m;
         if (st->n == STAGE) {
             stage_flush(st);
         }
     }
+}
+
+/* Bytes of the patches assembled as int8 before they are widened (the stack). */
+#define PATCH 640
+
+/* The patch whose window's top-left tap is (iy0, ix0) (taps [fx_lo, fx_hi) of a row inside
+ * the image when the rows are runs), `base` the group's first channel, assembled as n int8
+ * (input_zp outside the image, zero past K) and widened into `dst`'s pixel words. */
+static void gather_patch(const micro_conv_s8_params_t *p, const int8_t *base, int32_t iy0,
+                         int32_t ix0, int32_t fx_lo, int32_t fx_hi, uint64_t *dst, int32_t n)
+{
+    uint32_t aligned[PATCH / 4];
+    int8_t *const patch = (int8_t *)aligned;
+    int8_t *to = patch;
+    const int32_t channels = p->input_depth, depth = p->filter_depth, fw = p->filter_width;
+    const int32_t zp = p->input_zp, span = fw * depth;
+    const int runs = p->dilation_width == 1 && p->groups == 1;
+    const int64_t line_size = (int64_t)p->input_width * channels;
+    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_height;
+        if (iy < 0 || iy >= p->input_height) {
+            micro_fill_run(to, zp, span);
+            to += span;
+            continue;
+        }
+        const int8_t *line = base + (int64_t)iy * line_size;
+        if (runs) {
+            const int32_t inside = (fx_hi - fx_lo) * depth;
+            micro_fill_run(to, zp, fx_lo * depth);
+            micro_copy_run(to + fx_lo * depth, line + (int64_t)(ix0 + fx_lo) * channels, inside);
+            micro_fill_run(to + fx_hi * depth, zp, (fw - fx_hi) * depth);
+            to += span;
+            continue;
+        }
+        for (int32_t fx = 0; fx < fw; ++fx, to += depth) {
+            const int32_t ix = ix0 + fx * p->dilation_width;
+            if (ix < 0 || ix >= p->input_width) {
+                micro_fill_run(to, zp, depth);
+            } else {
+                micro_copy_run(to, line + (int64_t)ix * channels, depth);
+            }
+        }
+    }
+    micro_fill_run(to, 0, n - (int32_t)(to - patch));
+    widen_run(dst, patch, n);
 }
 
 /* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
@@ -132,6 +166,10 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
                 }
             }
         }
+        return;
+    }
+    if (8 * pairs <= PATCH) {
+        gather_patch(p, base, iy0, ix0, fx_lo, fx_hi, words + pix, 8 * pairs);
         return;
     }
     stage_t st;
@@ -183,17 +221,23 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
         s11 = micro_smlad((uint32_t)(px >> 32), b_odd, s11);                               \
     } while (0)
 
-MICRO_NOINLINE static void dot_2x2(const uint64_t *x, const int8_t *w0, const int8_t *w1,
-                                   int32_t pairs, int32_t *s)
+/* Inlined into the passes: a call per filter pair (9 registers pushed and popped, the
+ * accumulators through memory) cost 4 % of a convolution's cycles on the M4. */
+static MICRO_ALWAYS_INLINE void dot_2x2(const uint64_t *x, const int8_t *w0, const int8_t *w1,
+                                        int32_t pairs, int32_t *s)
 {
     int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
-    for (; pairs >= 2; pairs -= 2, w0 += 16, w1 += 16) {
+    for (; pairs >= 4; pairs -= 4, w0 += 32, w1 += 32) {
         MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
         MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
         MICRO_DOT_BLOCK(micro_read4(w0 + 8), micro_read4(w1 + 8));
         MICRO_DOT_BLOCK(micro_read4(w0 + 12), micro_read4(w1 + 12));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 16), micro_read4(w1 + 16));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 20), micro_read4(w1 + 20));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 24), micro_read4(w1 + 24));
+        MICRO_DOT_BLOCK(micro_read4(w0 + 28), micro_read4(w1 + 28));
     }
-    if (pairs > 0) {
+    for (; pairs > 0; --pairs, w0 += 8, w1 += 8) {
         MICRO_DOT_BLOCK(micro_read4(w0), micro_read4(w1));
         MICRO_DOT_BLOCK(micro_read4(w0 + 4), micro_read4(w1 + 4));
     }
@@ -233,22 +277,59 @@ MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last
     }
 }
 
-/* The same when micro_requant_fast_ok holds. */
-MICRO_NOINLINE static void pass_fast(const pass_t *c, int32_t first, int32_t last,
-                                     int8_t *out0, int8_t *out1)
+/* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
+#define CONV_BLOCK 128
+
+/* A channel's bias and fast requantization constants (dsp.h), side by side. */
+typedef struct {
+    int32_t bias, m2, right1;
+} chan_t;
+
+/* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
+ * micro_requant_fast_ok holds; out0, out1: the pixels' first outputs of the n. */
+static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                            int32_t n, int8_t *out0, int8_t *out1,
+                                            int32_t pairs)
 {
-    const int32_t zp2 = c->zp2;
-    for (int32_t o = first; o < last; o += 2) {
-        const int32_t o1 = o + 1 < last ? o + 1 : o;
-        int32_t s[4] = {c->bias[o], c->bias[o1], c->bias[o], c->bias[o1]};
-        dot_2x2(c->words, c->filter + (int64_t)o * c->row, c->filter + (int64_t)o1 * c->row,
-                c->pairs, s);
-        const int32_t m0 = (int32_t)((uint32_t)c->multiplier[o] << 1), r0 = ~c->shift[o];
-        const int32_t m1 = (int32_t)((uint32_t)c->multiplier[o1] << 1), r1 = ~c->shift[o1];
-        out0[o] = (int8_t)micro_requant_fast_out(s[0], m0, r0, zp2);
-        out1[o] = (int8_t)micro_requant_fast_out(s[2], m0, r0, zp2);
-        out0[o1] = (int8_t)micro_requant_fast_out(s[1], m1, r1, zp2);
-        out1[o1] = (int8_t)micro_requant_fast_out(s[3], m1, r1, zp2);
+    const uint64_t *words = c->words;
+    const int32_t row = c->row, zp2 = c->zp2;
+    for (int32_t o = 0; o < n; o += 2, w += 2 * row) {
+        const int32_t o1 = o + 1 < n ? o + 1 : o;
+        int32_t s[4] = {ch[o].bias, ch[o1].bias, ch[o].bias, ch[o1].bias};
+        dot_2x2(words, w, w + (o1 - o) * row, pairs, s);
+        out0[o] = (int8_t)micro_requant_fast_out(s[0], ch[o].m2, ch[o].right1, zp2);
+        out1[o] = (int8_t)micro_requant_fast_out(s[2], ch[o].m2, ch[o].right1, zp2);
+        out0[o1] = (int8_t)micro_requant_fast_out(s[1], ch[o1].m2, ch[o1].right1, zp2);
+        out1[o1] = (int8_t)micro_requant_fast_out(s[3], ch[o1].m2, ch[o1].right1, zp2);
+    }
+}
+
+/* The same, specialised for 8 and 16 values (no loop), and any. */
+MICRO_NOINLINE static void pass_fast_8(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                       int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, 1);
+}
+
+MICRO_NOINLINE static void pass_fast_16(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                        int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, 2);
+}
+
+MICRO_NOINLINE static void pass_fast(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                     int32_t n, int8_t *out0, int8_t *out1)
+{
+    pass_fast_k(c, ch, w, n, out0, out1, c->pairs);
+}
+
+/* Fills the table with channels [o0, o0 + n). */
+static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        ch[i].bias = c->bias[o0 + i];
+        ch[i].m2 = (int32_t)((uint32_t)c->multiplier[o0 + i] << 1);
+        ch[i].right1 = ~c->shift[o0 + i];
     }
 }
 
@@ -277,8 +358,11 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     c.zp2 = 1 + 2 * p->output_zp;
     c.lo = p->act_min;
     c.hi = p->act_max;
-    void (*pass)(const pass_t *, int32_t, int32_t, int8_t *, int8_t *) =
-        micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi) ? pass_fast : pass_any;
+    const int fast = micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
+    void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
+        c.pairs == 1 ? pass_fast_8 : (c.pairs == 2 ? pass_fast_16 : pass_fast);
+    chan_t table[CONV_BLOCK];
+    int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
@@ -292,7 +376,19 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                        c.pairs);
                 gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, words, 1,
                        c.pairs);
-                pass(&c, g * per_group, (g + 1) * per_group, out0, out1);
+                const int32_t end = (g + 1) * per_group;
+                if (!fast) {
+                    pass_any(&c, g * per_group, end, out0, out1);
+                    continue;
+                }
+                for (int32_t o0 = g * per_group; o0 < end; o0 += CONV_BLOCK) {
+                    const int32_t n = end - o0 < CONV_BLOCK ? end - o0 : CONV_BLOCK;
+                    if (held != o0 || depth_out > CONV_BLOCK) {
+                        fill_channels(&c, o0, n, table);
+                        held = o0;
+                    }
+                    pass(&c, table, filter + (int64_t)o0 * c.row, n, out0 + o0, out1 + o0);
+                }
             }
         }
     }

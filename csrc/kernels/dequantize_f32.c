@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 micro_status_t micro_dequantize_f32(const micro_dequantize_f32_params_t *p, const void *input,
                                     float *output)
@@ -54,5 +55,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, dequantized, written; the wider output starts below. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_dequantize_f32_params_t *p = params;
+    (void)size;
+    return in == MICRO_DEQUANTIZE_F32_INPUT && out == MICRO_DEQUANTIZE_F32_OUTPUT ? micro_elementwise_gap(p->count, p->input_type == MICRO_DEQUANTIZE_S16 ? 2 : 1, 4)
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_dequantize_f32 = {
-    step, check, sizeof(micro_dequantize_f32_params_t), MICRO_DEQUANTIZE_F32_N_OPERANDS, NULL};
+    step, check, sizeof(micro_dequantize_f32_params_t), MICRO_DEQUANTIZE_F32_N_OPERANDS, gap};

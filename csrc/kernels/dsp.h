@@ -237,4 +237,31 @@ static inline int32_t micro_requant_fast_out(int32_t acc, int32_t m2, int32_t ri
     return micro_ssat8_half(micro_qadd((y + (y >> 31)) >> right1, zp2));
 }
 
+/* n bytes from src to dst, a word at a time (runs are short: a library call would cost
+ * more than the copy). */
+static inline void micro_copy_run(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = micro_read4(src + i);
+        memcpy(dst + i, &v, sizeof v);
+    }
+    for (; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+/* n bytes of `value` at dst, a word at a time. */
+static inline void micro_fill_run(int8_t *dst, int32_t value, int32_t n)
+{
+    const uint32_t v = ((uint32_t)value & 0xFFu) * 0x01010101u;
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(dst + i, &v, sizeof v);
+    }
+    for (; i < n; ++i) {
+        dst[i] = (int8_t)value;
+    }
+}
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 micro_status_t micro_fully_connected_f32(const micro_fully_connected_f32_params_t *p,
                                          const float *input, const float *filter,
@@ -57,5 +58,18 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: batch rows in order, reading the whole input row b
+ * for every output of row b. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_fully_connected_f32_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {1, p->batches, 4 * (int64_t)p->output_depth, p->batches,
+                            4 * (int64_t)p->input_depth, 1, 0, 0};
+    return in == MICRO_FULLY_CONNECTED_F32_INPUT && out == MICRO_FULLY_CONNECTED_F32_OUTPUT
+               ? micro_rows_gap(&g)
+               : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_fully_connected_f32 = {
-    step, check, sizeof(micro_fully_connected_f32_params_t), MICRO_FULLY_CONNECTED_F32_N_OPERANDS, NULL};
+    step, check, sizeof(micro_fully_connected_f32_params_t), MICRO_FULLY_CONNECTED_F32_N_OPERANDS, gap};

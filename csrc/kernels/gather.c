@@ -53,4 +53,5 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_gather = {step, check, sizeof(micro_gather_params_t), MICRO_GATHER_N_OPERANDS, NULL};
+/* Overlap rule: none (indices read the input in any order, any number of times). */
+const micro_kernel_t micro_kernel_gather = {step, check, sizeof(micro_gather_params_t), MICRO_GATHER_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -86,4 +86,5 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_index_copy = {step, check, sizeof(micro_index_copy_params_t), MICRO_INDEX_COPY_N_OPERANDS, NULL};
+/* Overlap rule: none (copies runs in the order of their indices, not the input's). */
+const micro_kernel_t micro_kernel_index_copy = {step, check, sizeof(micro_index_copy_params_t), MICRO_INDEX_COPY_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 micro_status_t micro_leaky_relu_s16(const micro_leaky_relu_s16_params_t *p,
@@ -49,5 +50,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, mapped, written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_leaky_relu_s16_params_t *p = params;
+    (void)size;
+    return in == MICRO_LEAKY_RELU_S16_INPUT && out == MICRO_LEAKY_RELU_S16_OUTPUT ? micro_elementwise_gap(p->count, 2, 2)
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_leaky_relu_s16 = {
-    step, check, sizeof(micro_leaky_relu_s16_params_t), MICRO_LEAKY_RELU_S16_N_OPERANDS, NULL};
+    step, check, sizeof(micro_leaky_relu_s16_params_t), MICRO_LEAKY_RELU_S16_N_OPERANDS, gap};

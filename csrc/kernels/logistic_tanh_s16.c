@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "sigmoid_s16.h"
 
 micro_status_t micro_logistic_tanh_s16(const micro_logistic_tanh_s16_params_t *p,
@@ -44,5 +45,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, looked up, written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_logistic_tanh_s16_params_t *p = params;
+    (void)size;
+    return in == MICRO_LOGISTIC_TANH_S16_INPUT && out == MICRO_LOGISTIC_TANH_S16_OUTPUT ? micro_elementwise_gap(p->count, 2, 2)
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_logistic_tanh_s16 = {
-    step, check, sizeof(micro_logistic_tanh_s16_params_t), MICRO_LOGISTIC_TANH_S16_N_OPERANDS, NULL};
+    step, check, sizeof(micro_logistic_tanh_s16_params_t), MICRO_LOGISTIC_TANH_S16_N_OPERANDS, gap};

@@ -142,5 +142,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (every gate reads the whole input before the state and the output are
+ * written). */
 const micro_kernel_t micro_kernel_lstm_s8 = {step, check, sizeof(micro_lstm_s8_params_t),
-                                             MICRO_LSTM_S8_N_OPERANDS, NULL};
+                                             MICRO_LSTM_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -33,5 +33,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return micro_mean_check(params, size, 1);
 }
 
+/* Overlap rule: none (a reduction through scratch accumulators; its output is a fraction of
+ * the input; not derived). */
 const micro_kernel_t micro_kernel_mean_s8 = {step, check, sizeof(micro_mean_s8_params_t),
-                                             MICRO_MEAN_S8_N_OPERANDS, NULL};
+                                             MICRO_MEAN_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

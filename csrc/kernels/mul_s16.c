@@ -53,4 +53,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), MICRO_MUL_S16_N_OPERANDS, NULL};
+/* Overlap rule, output over an input: rows of the broadcast walk, element i read before it is written (micro_broadcast_gap). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_mul_s16_params_t *p = params;
+    (void)size;
+    if (out != MICRO_MUL_S16_OUTPUT || (in != MICRO_MUL_S16_INPUT1 && in != MICRO_MUL_S16_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_MUL_S16_INPUT1, 2, 2);
+}
+
+const micro_kernel_t micro_kernel_mul_s16 = {step, check, sizeof(micro_mul_s16_params_t), MICRO_MUL_S16_N_OPERANDS, gap};

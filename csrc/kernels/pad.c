@@ -110,5 +110,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (the output leads its input by the padding before each row; not
+ * derived). */
 const micro_kernel_t micro_kernel_pad = {step, check, sizeof(micro_pad_params_t),
-                                         MICRO_PAD_N_OPERANDS, NULL};
+                                         MICRO_PAD_N_OPERANDS, MICRO_OVERLAP_NONE};

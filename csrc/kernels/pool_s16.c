@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 static int32_t window(const micro_pool_s16_params_t *p, const int16_t *image, int32_t y,
@@ -81,4 +82,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_pool_s16 = {step, check, sizeof(micro_pool_s16_params_t), MICRO_POOL_S16_N_OPERANDS, NULL};
+/* Overlap rule, output over input: output rows in order, output row r reading input rows
+ * from r * stride_h - pad_h on (int16: rows of 2-byte elements). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_pool_s16_params_t *p = params;
+    (void)size;
+    const micro_rows_t g = {p->batches, p->output_h, 2 * (int64_t)p->output_w * p->channels,
+                            p->input_h, 2 * (int64_t)p->input_w * p->channels, p->stride_h,
+                            -(int64_t)p->pad_h, 0};
+    return in == MICRO_POOL_S16_INPUT && out == MICRO_POOL_S16_OUTPUT ? micro_rows_gap(&g)
+                                                                      : MICRO_NO_OVERLAP;
+}
+
+const micro_kernel_t micro_kernel_pool_s16 = {step, check, sizeof(micro_pool_s16_params_t), MICRO_POOL_S16_N_OPERANDS, gap};

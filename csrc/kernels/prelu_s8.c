@@ -64,5 +64,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                                  size[MICRO_PRELU_S8_ALPHA], size[MICRO_PRELU_S8_OUTPUT], 1);
 }
 
+/* Overlap rule, output over an input: rows of the broadcast walk, element i read before it is written (micro_broadcast_gap). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_prelu_s8_params_t *p = params;
+    (void)size;
+    if (out != MICRO_PRELU_S8_OUTPUT || (in != MICRO_PRELU_S8_INPUT && in != MICRO_PRELU_S8_ALPHA)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_PRELU_S8_INPUT, 1, 1);
+}
+
 const micro_kernel_t micro_kernel_prelu_s8 = {step, check, sizeof(micro_prelu_s8_params_t),
-                                              MICRO_PRELU_S8_N_OPERANDS, NULL};
+                                              MICRO_PRELU_S8_N_OPERANDS, gap};

@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 /* zp + roundf(x / scale), clamped; x / scale is first clamped (NaN to the low side) to a
@@ -64,5 +65,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is read, quantized, written (narrower: in place). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_quantize_f32_params_t *p = params;
+    (void)size;
+    return in == MICRO_QUANTIZE_F32_INPUT && out == MICRO_QUANTIZE_F32_OUTPUT ? micro_elementwise_gap(p->count, 4, p->output_bits / 8)
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_quantize_f32 = {step, check, sizeof(micro_quantize_f32_params_t),
-                                                  MICRO_QUANTIZE_F32_N_OPERANDS, NULL};
+                                                  MICRO_QUANTIZE_F32_N_OPERANDS, gap};

@@ -73,5 +73,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (a reduction: an output element is written once its whole axis is
+ * read, and outputs are a fraction of the input; not derived). */
 const micro_kernel_t micro_kernel_reduce_minmax_s8 = {
-    step, check, sizeof(micro_reduce_minmax_s8_params_t), MICRO_REDUCE_MINMAX_S8_N_OPERANDS, NULL};
+    step, check, sizeof(micro_reduce_minmax_s8_params_t), MICRO_REDUCE_MINMAX_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

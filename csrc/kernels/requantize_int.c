@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 #include "requant.h"
 
 static inline int32_t load(const void *data, int32_t bits, int32_t i)
@@ -98,5 +99,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over input: element i is loaded, requantized, stored; a wider output starts below. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_requantize_int_params_t *p = params;
+    (void)size;
+    return in == MICRO_REQUANTIZE_INT_INPUT && out == MICRO_REQUANTIZE_INT_OUTPUT ? micro_elementwise_gap(p->count, p->input_bits / 8, p->output_bits / 8)
+                                      : MICRO_NO_OVERLAP;
+}
+
 const micro_kernel_t micro_kernel_requantize_int = {
-    step, check, sizeof(micro_requantize_int_params_t), MICRO_REQUANTIZE_INT_N_OPERANDS, NULL};
+    step, check, sizeof(micro_requantize_int_params_t), MICRO_REQUANTIZE_INT_N_OPERANDS, gap};

@@ -75,5 +75,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (upscaling writes output rows ahead of the input rows it still reads).
+ * */
 const micro_kernel_t micro_kernel_resize_bilinear_s8 = {
-    step, check, sizeof(micro_resize_bilinear_s8_params_t), MICRO_RESIZE_BILINEAR_S8_N_OPERANDS, NULL};
+    step, check, sizeof(micro_resize_bilinear_s8_params_t), MICRO_RESIZE_BILINEAR_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -5,6 +5,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 micro_status_t micro_select(const micro_select_params_t *p, const uint8_t *condition,
                             const void *x, const void *y, void *output)
@@ -82,4 +83,26 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_select = {step, check, sizeof(micro_select_params_t), MICRO_SELECT_N_OPERANDS, NULL};
+/* Overlap rule, output over x or y laid out as the output (dense strides): element i is
+ * read (from x or y) before it is written; the condition (one byte per element) and a
+ * broadcast operand are read again and may not be overwritten. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_select_params_t *p = params;
+    (void)size;
+    if (out != MICRO_SELECT_OUTPUT || (in != MICRO_SELECT_X && in != MICRO_SELECT_Y) ||
+        !micro_in_range(p->rank, 1, MICRO_SELECT_MAX_DIMS)) {
+        return MICRO_NO_OVERLAP;
+    }
+    const int32_t *stride = in == MICRO_SELECT_X ? p->stride_x : p->stride_y;
+    int64_t dense = 1;
+    for (int32_t d = p->rank - 1; d >= 0; --d) {
+        if (p->dims[d] < 1 || (p->dims[d] > 1 && stride[d] != dense)) {
+            return MICRO_NO_OVERLAP;
+        }
+        dense *= p->dims[d];
+    }
+    return micro_elementwise_gap(dense, p->elem_size, p->elem_size);
+}
+
+const micro_kernel_t micro_kernel_select = {step, check, sizeof(micro_select_params_t), MICRO_SELECT_N_OPERANDS, gap};

@@ -71,6 +71,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (two outputs, the input scanned for its maximum before any is
+ * written). */
 const micro_kernel_t micro_kernel_signal_fft_auto_scale_s16 = {
     step, check, sizeof(micro_signal_fft_auto_scale_s16_params_t),
-    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS, NULL};
+    MICRO_SIGNAL_FFT_AUTO_SCALE_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

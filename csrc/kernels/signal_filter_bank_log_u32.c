@@ -64,6 +64,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (frames of a few hundred bytes, read in several passes; not derived).
+ * */
 const micro_kernel_t micro_kernel_signal_filter_bank_log_u32 = {
     step, check, sizeof(micro_signal_filter_bank_log_u32_params_t),
-    MICRO_SIGNAL_FILTER_BANK_LOG_U32_N_OPERANDS, NULL};
+    MICRO_SIGNAL_FILTER_BANK_LOG_U32_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -61,6 +61,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (frames of a few hundred bytes, read in several passes; not derived).
+ * */
 const micro_kernel_t micro_kernel_signal_spectral_subtraction_u32 = {
     step, check, sizeof(micro_signal_spectral_subtraction_u32_params_t),
-    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS, NULL};
+    MICRO_SIGNAL_SPECTRAL_SUBTRACTION_U32_N_OPERANDS, MICRO_OVERLAP_NONE};

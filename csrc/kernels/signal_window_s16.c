@@ -47,5 +47,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (frames of a few hundred bytes, read in several passes; not derived).
+ * */
 const micro_kernel_t micro_kernel_signal_window_s16 = {
-    step, check, sizeof(micro_signal_window_s16_params_t), MICRO_SIGNAL_WINDOW_S16_N_OPERANDS, NULL};
+    step, check, sizeof(micro_signal_window_s16_params_t), MICRO_SIGNAL_WINDOW_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

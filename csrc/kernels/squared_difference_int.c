@@ -78,7 +78,9 @@ static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint3
         (in != MICRO_SQUARED_DIFFERENCE_INT_INPUT1 && in != MICRO_SQUARED_DIFFERENCE_INT_INPUT2)) {
         return MICRO_NO_OVERLAP;
     }
-    return micro_broadcast_gap(&p->broadcast, in == MICRO_SQUARED_DIFFERENCE_INT_INPUT1);
+    const int64_t width = p->kind == MICRO_SQUARED_DIFFERENCE_S16 ? 2 : 4;
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_SQUARED_DIFFERENCE_INT_INPUT1, width,
+                               width);
 }
 
 const micro_kernel_t micro_kernel_squared_difference_int = {

@@ -65,5 +65,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule, output over an input: rows of the broadcast walk, element i read before it is written (micro_broadcast_gap). */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_squared_difference_s8_params_t *p = params;
+    (void)size;
+    if (out != MICRO_SQUARED_DIFFERENCE_S8_OUTPUT || (in != MICRO_SQUARED_DIFFERENCE_S8_INPUT1 && in != MICRO_SQUARED_DIFFERENCE_S8_INPUT2)) {
+        return MICRO_NO_OVERLAP;
+    }
+    return micro_broadcast_gap(&p->broadcast, in == MICRO_SQUARED_DIFFERENCE_S8_INPUT1, 1, 1);
+}
+
 const micro_kernel_t micro_kernel_squared_difference_s8 = {
-    step, check, sizeof(micro_squared_difference_s8_params_t), MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS, NULL};
+    step, check, sizeof(micro_squared_difference_s8_params_t), MICRO_SQUARED_DIFFERENCE_S8_N_OPERANDS, gap};

@@ -171,5 +171,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (a transpose or a reversed slice reads its input out of the output's
+ * order). */
 const micro_kernel_t micro_kernel_strided_copy = {step, check, sizeof(micro_strided_copy_params_t),
-                                                  MICRO_STRIDED_COPY_N_OPERANDS, NULL};
+                                                  MICRO_STRIDED_COPY_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -114,5 +114,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each input pixel is scattered into several output rows, accumulated
+ * before they are final: the output runs ahead of its input). */
 const micro_kernel_t micro_kernel_transpose_conv = {
-    step, check, sizeof(micro_transpose_conv_params_t), MICRO_TRANSPOSE_CONV_N_OPERANDS, NULL};
+    step, check, sizeof(micro_transpose_conv_params_t), MICRO_TRANSPOSE_CONV_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -6,6 +6,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "overlap.h"
 
 static float from_bits(uint32_t u)
 {
@@ -127,4 +128,13 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
-const micro_kernel_t micro_kernel_unary_f32 = {step, check, sizeof(micro_unary_f32_params_t), MICRO_UNARY_F32_N_OPERANDS, NULL};
+/* Overlap rule, output over input: element i is read, mapped, written. */
+static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
+{
+    const micro_unary_f32_params_t *p = params;
+    (void)size;
+    return in == MICRO_UNARY_F32_INPUT && out == MICRO_UNARY_F32_OUTPUT ? micro_elementwise_gap(p->count, 4, 4)
+                                      : MICRO_NO_OVERLAP;
+}
+
+const micro_kernel_t micro_kernel_unary_f32 = {step, check, sizeof(micro_unary_f32_params_t), MICRO_UNARY_F32_N_OPERANDS, gap};

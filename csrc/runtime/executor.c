@@ -115,7 +115,25 @@ uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size)
     if (size != NULL) {
         *size = ref->size;
     }
-    return rt->arena + ref->offset;
+    return micro_is_stream(ref) ? NULL : rt->arena + ref->offset;
+}
+
+uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i)
+{
+    if (rt == NULL || !rt->ready || i >= rt->header->n_inputs) {
+        return 0;
+    }
+    return (uint32_t)micro_is_stream(&micro_refs(rt)[rt->header->inputs_first + i]);
+}
+
+micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    rt->rows.read = read;
+    rt->rows.ctx = ctx;
+    return MICRO_OK;
 }
 
 const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size)

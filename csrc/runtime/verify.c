@@ -39,7 +39,7 @@ static int inside(uint32_t offset, uint32_t count, uint32_t width, uint32_t limi
 static micro_status_t check_ref(const micro_program_header_t *h, const micro_ref_t *ref,
                                 uint32_t arena_size)
 {
-    if (ref->size == 0) {
+    if (ref->size == 0 || micro_is_stream(ref)) {  /* a stream: checked where it is used */
         return MICRO_OK;
     }
     if (ref->offset & MICRO_REF_CONST) {
@@ -133,6 +133,17 @@ static int overlap_declared(const micro_runtime_t *rt, const micro_step_t *s, ui
     return s->overlap_out == w && s->overlap_in == x;
 }
 
+/* 1 if `ref` names a streamed input as that input's own reference does. */
+static int stream_of_input(const micro_runtime_t *rt, const micro_ref_t *ref)
+{
+    const uint32_t index = ref->offset & ~(uint32_t)MICRO_REF_STREAM;
+    if (!micro_is_stream(ref) || index >= rt->header->n_inputs) {
+        return 0;
+    }
+    const micro_ref_t *input = &micro_refs(rt)[rt->header->inputs_first + index];
+    return input->offset == ref->offset && input->size == ref->size && ref->size != 0;
+}
+
 /* The kernel's operand access contract (kernels.def), from the refs alone: constants in the
  * program, written operands in the arena, state inside a variable, nothing written over a
  * variable or over another operand of the step. Reads no operand's contents. */
@@ -143,6 +154,12 @@ static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t
     for (uint32_t i = 0; i < s->n_operands; ++i) {
         const micro_ref_t *r = &ops[i];
         const int is_const = (r->offset & MICRO_REF_CONST) != 0;
+        if (access[i] == 'r' || micro_is_stream(r)) {  /* a stream where, and only where, asked */
+            if (access[i] != 'r' || !stream_of_input(rt, r)) {
+                return MICRO_ERR_ACCESS;
+            }
+            continue;
+        }
         if (r->size == 0 || access[i] == 'i') {
             continue;
         }
@@ -157,7 +174,7 @@ static micro_status_t check_access(const micro_runtime_t *rt, const micro_step_t
         }
         for (uint32_t j = 0; j < s->n_operands; ++j) {
             const micro_ref_t *q = &ops[j];
-            if (j != i && q->size != 0 && !(q->offset & MICRO_REF_CONST) &&
+            if (j != i && q->size != 0 && !(q->offset & MICRO_REF_CONST) && !micro_is_stream(q) &&
                 overlap(r->offset, r->size, q->offset, q->size) &&
                 !overlap_declared(rt, s, i, j)) {
                 return MICRO_ERR_ACCESS;
@@ -248,7 +265,8 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         const uint32_t index = i < h->n_inputs ? h->inputs_first + i
                                                : h->outputs_first + (i - h->n_inputs);
         const micro_ref_t *ref = &micro_refs(rt)[index];
-        if (ref->offset & MICRO_REF_CONST) {
+        if ((ref->offset & MICRO_REF_CONST) ||
+            (micro_is_stream(ref) && (i >= h->n_inputs || !stream_of_input(rt, ref)))) {
             return MICRO_ERR_LAYOUT;
         }
         const micro_status_t status = check_ref(h, ref, h->arena_size);
@@ -266,7 +284,7 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         if (status != MICRO_OK) {
             return status;
         }
-        if ((var->offset & MICRO_REF_CONST) ||
+        if ((var->offset & MICRO_REF_CONST) || micro_is_stream(var) || micro_is_stream(init) ||
             (init->size != 0 && (!(init->offset & MICRO_REF_CONST) || init->size != var->size))) {
             return MICRO_ERR_LAYOUT;
         }
@@ -312,6 +330,35 @@ micro_status_t micro_verify_program(const uint8_t *program, uint32_t program_siz
     return MICRO_OK;
 }
 
+/* The stream_rows steps of streamed input k (their params already checked) in step order:
+ * each asks for rows after all rows asked before (each row once, in order, as a camera
+ * delivers them), keeps no more rows than its halo buffer holds, and uses one buffer. */
+static micro_status_t check_stream(micro_runtime_t *rt, uint32_t k)
+{
+    const uint8_t *data = rt->program + rt->header->data_offset;
+    uint32_t next = 0, held = 0, buffer = MICRO_NO_OPERAND;
+    for (uint32_t i = 0; i < rt->header->n_steps; ++i) {
+        const micro_step_t *s = &micro_steps(rt)[i];
+        const micro_ref_t *ops = &micro_refs(rt)[s->first_ref];
+        if (s->kernel != MICRO_K_STREAM_ROWS ||
+            ops[MICRO_STREAM_ROWS_SOURCE].offset != (MICRO_REF_STREAM | k)) {
+            continue;
+        }
+        const micro_stream_rows_params_t *p = (const void *)(data + s->params);
+        const uint32_t at = ops[MICRO_STREAM_ROWS_BUFFER].offset;
+        if ((uint32_t)p->input != k || (uint32_t)p->first < next ||
+            (uint32_t)p->drop + (uint32_t)p->keep > held ||
+            (buffer != MICRO_NO_OPERAND && at != buffer)) {
+            rt->error_step = i;
+            return MICRO_ERR_PARAMS;
+        }
+        next = (uint32_t)p->first + (uint32_t)p->n_read;
+        held = (uint32_t)p->keep + (uint32_t)p->n_read;
+        buffer = at;
+    }
+    return MICRO_OK;
+}
+
 micro_status_t micro_verify_steps(micro_runtime_t *rt)
 {
     micro_status_t status = check_io(rt);
@@ -319,6 +366,11 @@ micro_status_t micro_verify_steps(micro_runtime_t *rt)
         status = check_step(rt, &micro_steps(rt)[i]);
         if (status != MICRO_OK) {
             rt->error_step = i;
+        }
+    }
+    for (uint32_t k = 0; status == MICRO_OK && k < rt->header->n_inputs; ++k) {
+        if (micro_is_stream(&micro_refs(rt)[rt->header->inputs_first + k])) {
+            status = check_stream(rt, k);
         }
     }
     return status;

@@ -19,11 +19,21 @@ static inline const micro_step_t *micro_steps(const micro_runtime_t *rt)
     return (const micro_step_t *)(const void *)(rt->program + rt->header->steps_offset);
 }
 
-/* Pointer for a verified reference; NULL for an absent (size 0) operand. */
+/* 1 if `ref` names a streamed input (program.h). */
+static inline int micro_is_stream(const micro_ref_t *ref)
+{
+    return (ref->offset & (MICRO_REF_CONST | MICRO_REF_STREAM)) == MICRO_REF_STREAM;
+}
+
+/* Pointer for a verified reference; NULL for an absent (size 0) operand; a streamed input
+ * resolves to the runtime's row source. */
 static inline void *micro_resolve(const micro_runtime_t *rt, const micro_ref_t *ref)
 {
     if (ref->size == 0) {
         return NULL;
+    }
+    if (micro_is_stream(ref)) {
+        return (void *)(uintptr_t)&rt->rows;
     }
     if (ref->offset & MICRO_REF_CONST) {
         const uint8_t *data = rt->program + rt->header->data_offset;

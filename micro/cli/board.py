@@ -19,15 +19,16 @@ from .options import (
     input_option,
     model_command,
     overhead_option,
+    stream_option,
 )
 from .output import array, emit_json, out
 
 
 def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
     budget = args.arena if args.arena is not None else arena_budget(board)
-    return compile_model(
-        load_model(args.model), arena_budget=budget, max_overhead=args.max_overhead
-    )
+    model = load_model(args.model)
+    stream = args.stream_input  # the runner serves the input set's rows (micro_memory_rows)
+    return compile_model(model, arena_budget=budget, max_overhead=args.max_overhead, stream=stream)
 
 
 def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[bytes]] | None:
@@ -175,6 +176,7 @@ def add_commands(sub: Any) -> None:
     )
     arena_option(p, BOARD_ARENA)
     overhead_option(p)
+    stream_option(p)
 
     p = model_command(
         sub, "flash", "build the firmware with PlatformIO and run or upload it", cmd_flash
@@ -190,3 +192,4 @@ def add_commands(sub: Any) -> None:
     )
     arena_option(p, BOARD_ARENA)
     overhead_option(p)
+    stream_option(p)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,18 +11,24 @@ import numpy as np
 
 from .. import profile, report
 from ..compiler import CompiledModel, compile_model
-from ..errors import MicroError
+from ..errors import MicroError, UnsupportedOpError
 from ..interpreter import Interpreter
 from ..model import Model, load_model
-from .options import arena_option, input_option, model_command, overhead_option
+from .options import arena_option, input_option, model_command, overhead_option, stream_option
 from .output import array, emit_json, note, out
 
 
 def _compile(args: argparse.Namespace) -> CompiledModel:
     """The plan the options pick: with --arena the fastest that fits (patched only if it
-    must, within --max-overhead), else the smallest arena without extra instructions."""
-    overhead = args.max_overhead if args.arena is not None else 0.0
-    return compile_model(load_model(args.model), arena_budget=args.arena, max_overhead=overhead)
+    must, within --max-overhead), else the smallest arena without extra instructions; with
+    --stream-input, the patched plan that streams the image input."""
+    stream = getattr(args, "stream_input", False)
+    overhead = args.max_overhead if args.arena is not None or stream else 0.0
+    model = load_model(args.model)
+    return compile_model(model, arena_budget=args.arena, max_overhead=overhead, stream=stream)
+
+
+STREAMED = "patched, streamed input"
 
 
 def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
@@ -30,14 +37,16 @@ def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
         "overlapped": compile_model(model),
         "patched": compile_model(model, max_overhead=args.max_overhead),
     }
+    # Beside the resident input's plans, never instead of them; absent where no chain
+    # starts at an image input.
+    with contextlib.suppress(UnsupportedOpError):
+        plans[STREAMED] = compile_model(model, max_overhead=args.max_overhead, stream=True)
     instructions = None
     if args.board:
         from ..firmware import step_instructions
 
         instructions = {name: sum(step_instructions(c, args.board)) for name, c in plans.items()}
-    return report.plan_choices(
-        plans["tensor bound"], plans["overlapped"], plans["patched"], instructions
-    )
+    return report.plan_choices(plans, instructions)
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -148,6 +157,7 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     """inspect and plan: which plan to show, and the plans to compare it with."""
     arena_option(p, "show the fastest plan that fits; default: the smallest without overhead")
     overhead_option(p)
+    stream_option(p)
     p.add_argument("--board", help="measure each plan's instructions on this emulated board (QEMU)")
 
 
@@ -162,6 +172,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--output", metavar="NPY", help="write the output(s) (.npy, or .npz if several)")
     arena_option(p, "default: exactly what the model needs")
     overhead_option(p)
+    stream_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
 
     p = model_command(sub, "plan", "the arena layout over time, as a table and a picture", cmd_plan)

@@ -57,3 +57,12 @@ def overhead_option(p: argparse.ArgumentParser) -> None:
         help="extra instructions a patched plan (a chain of ops run in strips) may cost for "
         "a smaller arena, e.g. 15%% (the default)",
     )
+
+
+def stream_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--stream-input",
+        action="store_true",
+        help="patch the first stage so it pulls the image input's rows on demand (a camera's "
+        "rows, through the C API's row reader): no resident copy of the input",
+    )

@@ -20,7 +20,8 @@ from ..model import Operator, Tensor
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    kind: str  # "tensor", "const", "scratch", "state", "strip" (micro/patches.py), "none"
+    # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "none"
+    kind: str
     tensor: int = -1
     data: bytes = b""
     size: int = 0  # of a tensor: 0 for all of it, else the bytes of a view from `offset`

@@ -19,11 +19,12 @@ SEEDS = (0, 1, 2)
 
 
 def assert_board_matches_host(
-    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0
+    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0, stream: bool = False
 ) -> firmware.Flash:
     """Run `model` on the host and on the board for each seed's input: same bytes.
-    `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py)."""
-    it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead)
+    `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py);
+    `stream`: with the image input streamed (the runner's row reader serves the set)."""
+    it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead, stream=stream)
     sets = [random_inputs(it, seed) for seed in SEEDS]
     expected = []
     for inputs in sets:

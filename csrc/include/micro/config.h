@@ -35,11 +35,14 @@
 #define MICRO_HOST_CLONES
 #endif
 
-/* Keeps a hot inner loop out of its caller, so it has every register to itself. */
+/* Keeps a hot inner loop out of its caller, so it has every register to itself; or puts
+ * it into its caller, so no call, spill or reload runs per use. */
 #if defined(__GNUC__)
 #define MICRO_NOINLINE __attribute__((noinline))
+#define MICRO_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define MICRO_NOINLINE
+#define MICRO_ALWAYS_INLINE inline
 #endif
 
 #endif

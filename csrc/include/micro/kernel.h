@@ -14,8 +14,9 @@
  * A kernel may also state an overlap rule (csrc/kernels/overlap.h): gap(params, sizes,
  * in, out) is the smallest input_base - output_base, in bytes, at which output operand
  * `out` may share bytes with input operand `in` and still compute exactly what it computes
- * from separate buffers, or MICRO_NO_OVERLAP (also for a pair it does not allow). NULL:
- * the kernel's operands never overlap.
+ * from separate buffers, or MICRO_NO_OVERLAP (also for a pair it does not allow). A kernel
+ * without a rule says so in its table entry with MICRO_OVERLAP_NONE and a comment giving
+ * the reason: its operands never overlap.
  */
 #ifndef MICRO_KERNEL_H
 #define MICRO_KERNEL_H
@@ -30,6 +31,9 @@ typedef micro_status_t (*micro_check_fn)(const void *params, void *const *operan
                                          const uint32_t *sizes);
 
 #define MICRO_NO_OVERLAP 0xFFFFFFFF
+/* micro_kernel_t.gap of a kernel whose operands never overlap (tests/test_overlap.py
+ * requires every kernel to state a rule or this). */
+#define MICRO_OVERLAP_NONE ((micro_gap_fn)0)
 
 typedef uint32_t (*micro_gap_fn)(const void *params, const uint32_t *sizes, uint32_t in,
                                  uint32_t out);
@@ -39,7 +43,7 @@ typedef struct {
     micro_check_fn check;
     uint32_t params_size;   /* sizeof the kernel's params struct */
     uint32_t n_operands;    /* exact operand count */
-    micro_gap_fn gap;       /* overlap rule, or NULL: operands never overlap */
+    micro_gap_fn gap;       /* overlap rule, or MICRO_OVERLAP_NONE */
 } micro_kernel_t;
 
 /* Kernel ids, one per line of micro/kernels.def (part of the program format). */
@@ -52,7 +56,7 @@ typedef enum {
 
 /* The kernel table (csrc/runtime/kernel_table.c): NULL where a kernel is not linked. */
 const micro_kernel_t *micro_kernel_get(uint32_t id);
-/* The kernel's operand access letters (kernels.def: i, c, o, s, v), one per operand; NULL
+/* The kernel's operand access letters (kernels.def: i, c, o, s, v, r), one per operand; NULL
  * where no kernel is registered. */
 const char *micro_kernel_access(uint32_t id);
 

@@ -18,6 +18,7 @@
 #include "micro/status.h"
 #include "micro/program.h"
 #include "micro/kernel.h"
+#include "micro/kernels/stream_rows.h"
 
 #define MICRO_NO_STEP 0xFFFFFFFF /* micro_runtime_t.error_step: no step failed */
 
@@ -33,6 +34,7 @@ typedef struct {
     uint32_t error_step;        /* step that failed verification or invoke, or MICRO_NO_STEP */
     micro_step_hook_fn hook;
     void *hook_ctx;
+    micro_row_source_t rows;    /* reader of streamed inputs (micro_set_row_reader) */
 } micro_runtime_t;
 
 /* Verify the program against this runtime and the arena, then reset variables. */
@@ -45,10 +47,17 @@ micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t 
 /* Restore variable tensors (recurrent state) to their initial values. */
 micro_status_t micro_reset(micro_runtime_t *rt);
 
+/* Install the reader a program with a streamed input pulls its rows from (after micro_init,
+ * which clears it), e.g. micro_memory_rows over a frame buffer, or a camera driver's. */
+micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx);
+/* 1 if input i is streamed (micro_input gives NULL for it), else 0. */
+uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i);
+
 uint32_t micro_n_steps(const micro_runtime_t *rt);
 uint32_t micro_n_inputs(const micro_runtime_t *rt);
 uint32_t micro_n_outputs(const micro_runtime_t *rt);
-/* Pointer to input/output i in the arena and its size in bytes; NULL if out of range. */
+/* Pointer to input/output i in the arena and its size in bytes; NULL if out of range or
+ * (for an input) streamed. */
 uint8_t *micro_input(micro_runtime_t *rt, uint32_t i, uint32_t *size);
 const uint8_t *micro_output(const micro_runtime_t *rt, uint32_t i, uint32_t *size);
 

@@ -17,6 +17,10 @@
  * Arena operands of one step never share bytes, except identical references (one tensor
  * read twice) and the one pair a step declares in overlap_in/overlap_out, whose offsets
  * the kernel's overlap rule (kernel.h) must allow; micro_init refuses anything else.
+ *
+ * A streamed input (MICRO_REF_STREAM | its index, size: its bytes) has no place in the
+ * arena: its rows reach a halo buffer through STREAM_ROWS steps (kernels/stream_rows.h),
+ * the only operands that may name it, from the reader the application installs.
  */
 #ifndef MICRO_PROGRAM_H
 #define MICRO_PROGRAM_H
@@ -28,6 +32,8 @@
 #define MICRO_PROGRAM_MAGIC 0x5243494D   /* "MICR" */
 #define MICRO_PROGRAM_VERSION 2
 #define MICRO_REF_CONST 0x80000000       /* bit of micro_ref_t.offset: data region */
+#define MICRO_REF_STREAM 0x40000000      /* bit of micro_ref_t.offset (CONST clear): a streamed
+                                            model input, low bits its index; see below */
 #define MICRO_MAX_OPERANDS 16            /* operands of one step */
 #define MICRO_ARENA_ALIGN 8              /* arena base and every arena offset */
 #define MICRO_DATA_ALIGN 8               /* program base and every const array offset */
