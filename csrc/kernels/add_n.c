@@ -57,5 +57,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (kept simple: the inputs are many and an output element depends on all of them). */
 const micro_kernel_t micro_kernel_add_n = {step, check, sizeof(micro_add_n_params_t),
-                                           MICRO_ADD_N_N_OPERANDS, NULL};
+                                           MICRO_ADD_N_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -69,5 +69,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (a reversed walk writes outputs ahead of inputs it still reads). */
 const micro_kernel_t micro_kernel_cumsum = {step, check, sizeof(micro_cumsum_params_t),
-                                            MICRO_CUMSUM_N_OPERANDS, NULL};
+                                            MICRO_CUMSUM_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -91,5 +91,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (kept simple: a broadcast input is read again after outputs are written). */
 const micro_kernel_t micro_kernel_div_s8 = {
-    step, check, sizeof(micro_div_s8_params_t), MICRO_DIV_S8_N_OPERANDS, NULL};
+    step, check, sizeof(micro_div_s8_params_t), MICRO_DIV_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

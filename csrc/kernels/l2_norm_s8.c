@@ -49,5 +49,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each row is read twice, for its sum of squares and again for its outputs). */
 const micro_kernel_t micro_kernel_l2_norm_s8 = {step, check, sizeof(micro_l2_norm_s8_params_t),
-                                                MICRO_L2_NORM_S8_N_OPERANDS, NULL};
+                                                MICRO_L2_NORM_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

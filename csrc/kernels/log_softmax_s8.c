@@ -111,5 +111,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each row is read three times: maximum, sum, outputs). */
 const micro_kernel_t micro_kernel_log_softmax_s8 = {
-    step, check, sizeof(micro_log_softmax_s8_params_t), MICRO_LOG_SOFTMAX_S8_N_OPERANDS, NULL};
+    step, check, sizeof(micro_log_softmax_s8_params_t), MICRO_LOG_SOFTMAX_S8_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -29,5 +29,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return micro_mean_check(params, size, 2);
 }
 
+/* Overlap rule: none (a reduction: an output is written once all its inputs are summed). */
 const micro_kernel_t micro_kernel_mean_s16 = {step, check, sizeof(micro_mean_s16_params_t),
-                                              MICRO_MEAN_S16_N_OPERANDS, NULL};
+                                              MICRO_MEAN_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -43,5 +43,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (kept simple; an elementwise rule would hold but is not stated). */
 const micro_kernel_t micro_kernel_rsqrt_s16 = {step, check, sizeof(micro_rsqrt_s16_params_t),
-                                               MICRO_RSQRT_S16_N_OPERANDS, NULL};
+                                               MICRO_RSQRT_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -46,5 +46,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (an output row is written from the delay line before the row's input is read). */
 const micro_kernel_t micro_kernel_signal_delay_s16 = {
-    step, check, sizeof(micro_signal_delay_s16_params_t), MICRO_SIGNAL_DELAY_S16_N_OPERANDS, NULL};
+    step, check, sizeof(micro_signal_delay_s16_params_t), MICRO_SIGNAL_DELAY_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -72,5 +72,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each row is read for its maximum and then again for its exponentials). */
 const micro_kernel_t micro_kernel_softmax_s16 = {
-    step, check, sizeof(micro_softmax_s16_params_t), MICRO_SOFTMAX_S16_N_OPERANDS, NULL};
+    step, check, sizeof(micro_softmax_s16_params_t), MICRO_SOFTMAX_S16_N_OPERANDS, MICRO_OVERLAP_NONE};

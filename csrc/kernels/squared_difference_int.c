@@ -68,21 +68,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return micro_broadcast_check(&p->broadcast, size[0], size[1], size[2], width);
 }
 
-/* Overlap rule, output over either input laid out as the output: in place (element i of
- * each input is read before element i is written). */
-static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
-{
-    const micro_squared_difference_int_params_t *p = params;
-    (void)size;
-    if (out != MICRO_SQUARED_DIFFERENCE_INT_OUTPUT ||
-        (in != MICRO_SQUARED_DIFFERENCE_INT_INPUT1 && in != MICRO_SQUARED_DIFFERENCE_INT_INPUT2)) {
-        return MICRO_NO_OVERLAP;
-    }
-    const int64_t width = p->kind == MICRO_SQUARED_DIFFERENCE_S16 ? 2 : 4;
-    return micro_broadcast_gap(&p->broadcast, in == MICRO_SQUARED_DIFFERENCE_INT_INPUT1, width,
-                               width);
-}
-
+/* Overlap rule: none (kept simple: a broadcast input is read again after outputs are written). */
 const micro_kernel_t micro_kernel_squared_difference_int = {
     step, check, sizeof(micro_squared_difference_int_params_t),
-    MICRO_SQUARED_DIFFERENCE_INT_N_OPERANDS, gap};
+    MICRO_SQUARED_DIFFERENCE_INT_N_OPERANDS, MICRO_OVERLAP_NONE};
