@@ -17,7 +17,7 @@ from .lifetimes import Key, lifetimes, overlaps
 from .model import Model, Operator, Tensor
 from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Plan, live_bytes, plan
-from .program import check_arena_size
+from .program import REF_CONST, check_arena_size
 from .serialize import CompiledModel, serialize
 
 
@@ -70,6 +70,19 @@ class Compiler:
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
+            nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
+            if nbytes >= REF_CONST:
+                what = (
+                    f"tensor {o.tensor} ('{self.tensor(o.tensor).name}')"
+                    if o.tensor >= 0
+                    else o.kind
+                )
+                raise ModelError(
+                    f"operator {op.index} ({op.name}): {what} needs {nbytes:,} B; the Program "
+                    f"format addresses at most {REF_CONST - 1:,} B (shapes too large or corrupt)",
+                    operator=op.index,
+                )
         self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
 
     def _check_access(self, step: StepInfo) -> None:

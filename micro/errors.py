@@ -45,6 +45,9 @@ class ProgramError(MicroError):
 class InvokeError(MicroError):
     """The C runtime reported an error while running a program."""
 
+    step: int | None = None  # the step that failed
+    status: int = 0  # its micro_status_t
+
 
 class InputError(MicroError, ValueError):
     """A value passed to the interpreter has the wrong shape, dtype or index."""

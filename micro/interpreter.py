@@ -59,14 +59,17 @@ class Runtime:
             raise error
 
     def invoke(self) -> None:
-        status = lib.micro_invoke(self._rt)
-        if status != lib.MICRO_OK:
-            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+        self._check(lib.micro_invoke(self._rt))
 
     def invoke_range(self, first: int, last: int) -> None:
-        status = lib.micro_invoke_range(self._rt, first, last)
+        self._check(lib.micro_invoke_range(self._rt, first, last))
+
+    def _check(self, status: int) -> None:
         if status != lib.MICRO_OK:
-            raise InvokeError(f"step {self._rt.error_step} failed: {status_message(status)}")
+            step = int(self._rt.error_step)
+            error = InvokeError(f"step {step} failed: {status_message(status)}")
+            error.step, error.status = step, int(status)
+            raise error
 
     def reset(self) -> None:
         lib.micro_reset(self._rt)
@@ -200,7 +203,33 @@ class Interpreter:
                     f"input {k} ('{slot.name}') is streamed (its rows are read on demand): "
                     f"set it with set_input before invoke"
                 )
-        self._runtime.invoke()
+        try:
+            self._runtime.invoke()
+        except InvokeError as exc:
+            if exc.status != lib.MICRO_ERR_DIV_ZERO or exc.step is None:
+                raise
+            raise self._division_by_zero(exc.step) from None
+
+    def _division_by_zero(self, step: int) -> InvokeError:
+        """The error of a step that found a zero divisor: its operator, and the divisor
+        (input 1 of every TFLite division) with the first zero it holds."""
+        info = self.compiled.steps[step]
+        graph = self.compiled.model.subgraphs[0]
+        tensor = graph.tensors[graph.operators[info.op_index].inputs[1]]
+        where = ""
+        buffer = self.compiled.buffer_of.get(tensor.index)
+        if buffer is not None and buffer.offset >= 0:
+            raw = self._arena[buffer.offset : buffer.offset + tensor.nbytes]
+            zeros = np.flatnonzero(raw.view(tensor.dtype) == 0)
+            where = f" at element {int(zeros[0])}" if zeros.size else ""
+        error = InvokeError(
+            f"operator {info.op_index} ({info.op_name}): division by zero: the divisor, input 1 "
+            f"('{tensor.name}'), holds 0{where}",
+            operator=info.op_index,
+            tensor=tensor.name,
+        )
+        error.step, error.status = step, int(lib.MICRO_ERR_DIV_ZERO)
+        return error
 
     def get_output(self, index: int = 0) -> np.ndarray:
         slot = self._slot(self.compiled.outputs, index, "output")

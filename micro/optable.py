@@ -139,49 +139,45 @@ TFLM_CUSTOM = [
     "DECODE",
 ]
 
-_NOT_YET = "not implemented yet (issue 14)"
 _LIBM = (
     "float32 only in TFLM, computed by the C library (std::sin, cos, log, exp): glibc's on the "
     "oracle's host, which is not correctly rounded (its expf(-2.2167969) misses the nearest "
     "float32, measured), newlib's on a board, not shown to agree with it; micro's C has no "
     "libm, so it cannot promise TFLM's bytes on every target"
 )
-_SUBGRAPHS = "needs several subgraphs (control flow or resource variables); micro compiles one"
+# Control flow and resource variables: micro compiles a model's first subgraph into one
+# straight-line list of steps with one arena plan. What each would need beyond that:
+_PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
+_RESOURCE = (
+    "a resource id resolved at compile time to a state buffer in the arena (as variable "
+    "tensors are), shared by every operator naming it"
+)
 
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
-    "ASSIGN_VARIABLE": _SUBGRAPHS,
-    "BATCH_TO_SPACE_ND": _NOT_YET,
-    "BROADCAST_ARGS": _NOT_YET,
-    "CALL_ONCE": _SUBGRAPHS,
-    "CEIL": _NOT_YET,
+    "ASSIGN_VARIABLE": "writes a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
+    "CALL_ONCE": "runs an initialisation subgraph on the first invoke; "
+    + _PROGRAM
+    + "that subgraph's steps in the Program and a run-once flag kept in the state",
     "COS": _LIBM,
-    "DYNAMIC_UPDATE_SLICE": _NOT_YET,
-    "EMBEDDING_LOOKUP": _NOT_YET,
     "EXP": _LIBM,
-    "FILL": _NOT_YET,
-    "FLOOR": _NOT_YET,
-    "FLOOR_DIV": _NOT_YET,
-    "FLOOR_MOD": _NOT_YET,
-    "GATHER_ND": _NOT_YET,
-    "IF": _SUBGRAPHS,
+    "IF": "runs one of two subgraphs, chosen by a bool at run time; "
+    + _PROGRAM
+    + "both branches' steps, a conditional jump in the executor and one plan for both",
     "L2_POOL_2D": (
         "float32 only in TFLM (the square root of each window's mean square); not implemented "
         "(micro's correctly rounded integer sqrt, as in SQRT, would give TFLM's bytes)"
     ),
     "LOG": _LIBM,
-    "LOGICAL_AND": _NOT_YET,
-    "LOGICAL_NOT": _NOT_YET,
-    "LOGICAL_OR": _NOT_YET,
-    "READ_VARIABLE": _SUBGRAPHS,
-    "REDUCE_ALL": _NOT_YET,
-    "ROUND": _NOT_YET,
+    "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": _LIBM,
-    "SPACE_TO_BATCH_ND": _NOT_YET,
-    "VAR_HANDLE": _SUBGRAPHS,
-    "WHILE": _SUBGRAPHS,
-    "ZEROS_LIKE": _NOT_YET,
+    "VAR_HANDLE": "names a resource variable shared across subgraphs; micro would need "
+    + _RESOURCE,
+    "WHILE": "runs a body subgraph while a condition subgraph gives true; "
+    + _PROGRAM
+    + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
+    "variables alive across iterations (the loop count is unbounded)",
     "SignalIrfft": (
         "not implemented: the inverse real FFT (int16, int32, float32) of audio resynthesis; "
         "micro's speech front end needs only the forward one"
@@ -204,7 +200,6 @@ NOT_SUPPORTED: dict[str, str] = {
         "invocation until enough frames arrived; micro's executor runs every step of every "
         "invocation"
     ),
-    "TFLite_Detection_PostProcess": _NOT_YET,
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
 }
@@ -224,7 +219,6 @@ _INT4 = (
 # prepare declares.
 TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "AVERAGE_POOL_2D": {"float32": _FLOAT},
-    "BATCH_MATMUL": {"float32": _FLOAT},
     "CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
     "DEPTHWISE_CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
     "ELU": {"float32": _FLOAT_LIBM.format(fn="expm1")},
@@ -249,12 +243,9 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "REDUCE_MIN": {"float32": _FLOAT},
     "RELU": {"float32": _FLOAT},
     "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
-    "RESIZE_BILINEAR": {"float32": _FLOAT},
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
     "SUM": {"float32": _FLOAT},
-    "SVDF": {"float32": _FLOAT},
     "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
-    "TRANSPOSE_CONV": {"float32": _FLOAT},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": {
         "int16x8": (
             "not implemented: TFLM's 16x8 LSTM (int16 activations and cell, int8 weights, "

@@ -19,6 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from micro.progress import Progress  # noqa: E402
 from micro.speech.features import BUNDLED_PREPROCESSOR  # noqa: E402
 from micro.speech.frontend import build_preprocessor  # noqa: E402
 from micro.speech.wav import read_wav, write_wav  # noqa: E402
@@ -47,11 +48,17 @@ def clip(word: str | None, seed: int) -> np.ndarray:
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
 
 
+CLIPS = (("yes", "yes", 1), ("no", "no", 2), ("silence", None, 3))
+
+
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
-    (DATA / BUNDLED_PREPROCESSOR).write_bytes(build_preprocessor())
-    for name, word, seed in (("yes", "yes", 1), ("no", "no", 2), ("silence", None, 3)):
-        write_wav(DATA / f"demo_{name}.wav", clip(word, seed))
+    with Progress(1 + len(CLIPS), "speech data", stages=True) as bar:
+        bar.stage(BUNDLED_PREPROCESSOR)
+        (DATA / BUNDLED_PREPROCESSOR).write_bytes(build_preprocessor())
+        for name, word, seed in CLIPS:
+            bar.stage(f"demo_{name}.wav")
+            write_wav(DATA / f"demo_{name}.wav", clip(word, seed))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from support import sanitized
+from support.models import T, one_op_model
 
 import micro
 from micro._build import registry
@@ -16,7 +17,7 @@ from micro._ffi import ffi, kernel_access, lib
 from micro.compiler import compile_model
 from micro.interpreter import Runtime
 from micro.model import load_model
-from micro.program import seal
+from micro.program import read_header, seal
 from micro.writer import ModelBuilder
 
 
@@ -85,6 +86,24 @@ def test_output_pointed_into_the_program_is_refused() -> None:
     blob = Blob(compiled.program)
     out = blob.operand(0, 5)
     out.offset = blob.operand(0, 1).offset  # the filter's bytes, in the constant data
+    assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
+
+
+def test_scratch_pointed_into_the_program_is_refused() -> None:
+    axes = T((2,), "int32", np.array([1, 2], np.int32))
+    model = one_op_model("MEAN", [T((1, 4, 4, 8), "int8", quant=(0.5, 0)), axes], [
+        T((1, 8), "int8", quant=(0.5, 0))
+    ])  # fmt: skip
+    compiled = compile_model(load_model(model))
+    scratch = kernel_access(compiled.steps[0].kernel).index("s")
+    intact = Blob(compiled.program).sealed()
+    Runtime(intact, compiled.arena_bytes_needed).invoke()  # the untouched program runs
+    blob = Blob(intact)
+    program = read_header(intact)
+    blob.operand(0, scratch).offset = int(lib.MICRO_REF_CONST)  # the start of the data
+    blob.operand(0, scratch).size = min(
+        blob.operand(0, scratch).size, program.size - program.data_offset
+    )
     assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 

@@ -149,8 +149,9 @@ def test_hostile_program_campaign_normal_vs_sanitized(
 ) -> None:
     reference(native.SEED_MODELS[0])  # skip (or fail in CI) without the reference data
     seeds = native.seed_programs(REFERENCE, tmp_path / "seeds")
-    result = native.run_campaign(seeds, 3000, rng_seed=11)
+    result = native.run_campaign(seeds, 3000, 11, tmp_path / "findings")
     assert not result.failures, result.failures[:3]
+    assert not list((tmp_path / "findings").iterdir())  # nothing kept
     assert result.outcomes["ran"] > 100 and result.outcomes["refused"] > 1000, result.outcomes
 
 
@@ -160,6 +161,7 @@ def test_libfuzzer_target_runs_clean(reference: Callable[[str], Path], tmp_path:
         pytest.skip("libFuzzer needs clang (Debian: apt install clang)")
     reference(native.SEED_MODELS[0])
     seeds = native.seed_programs(REFERENCE, tmp_path / "seeds")
-    result = native.run_libfuzzer(seeds, 3000, 120, tmp_path / "lf")
+    result = native.run_libfuzzer(seeds, 3000, 120, tmp_path / "lf", tmp_path / "findings")
     assert not result.failures, result.failures[:1]
+    assert not list((tmp_path / "findings").iterdir())
     assert result.mutants >= 3000

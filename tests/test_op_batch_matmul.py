@@ -1,10 +1,11 @@
-"""BATCH_MATMUL (int8, int16) against TFLM: random ranks 2-5, broadcast batch dims, adj_x
+"""BATCH_MATMUL (int8, int16, float32) against TFLM: random ranks 2-5, broadcast batch dims, adj_x
 and adj_y, quantization, constant or runtime rhs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.models import random_values
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
 
@@ -19,11 +20,12 @@ def bmm_model(
     dtype: str,
     adj_x: bool,
     adj_y: bool,
-    quants: list[tuple[float, int]],
+    quants: list[tuple[float, int]] | None,
     rhs_data: np.ndarray | None = None,
 ) -> bytes:
+    """quants None: float32 tensors."""
     b = ModelBuilder()
-    (ls, lz), (rs, rz), (os_, oz) = quants
+    (ls, lz), (rs, rz), (os_, oz) = quants or [(None, None)] * 3
     x = b.add_tensor("lhs", lhs, dtype, scale=ls, zero_point=lz)
     y = b.add_tensor("rhs", rhs, dtype, data=rhs_data, scale=rs, zero_point=rz)
     z = b.add_tensor("out", out, dtype, scale=os_, zero_point=oz)
@@ -58,21 +60,31 @@ def random_case(seed: int, dtype: str, const_rhs: bool = False) -> bytes:
     quants = [q(ls), q(rs), q(ls * rs * spread)]
     data = None
     if const_rhs:
-        info = np.iinfo(dtype)
-        data = rng.integers(info.min, info.max, rhs, endpoint=True).astype(dtype)
+        data = random_values(rng, rhs, dtype)
+    if dtype == "float32":
+        return bmm_model(lhs, rhs, (*out_batch, m, n), dtype, adj_x, adj_y, None, data)
     return bmm_model(lhs, rhs, (*out_batch, m, n), dtype, adj_x, adj_y, quants, data)
 
 
 @pytest.mark.parametrize("seed", range(60))
-@pytest.mark.parametrize("dtype", ["int8", "int16"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 def test_matches_tflm(dtype: str, seed: int) -> None:
     assert_matches_tflm(random_case(seed, dtype), seeds=(seed,))
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_constant_rhs_matches_tflm(seed: int) -> None:
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_constant_rhs_matches_tflm(seed: int, dtype: str) -> None:
     """A weight matrix (TFLM transposes it once into its arena; micro reads it in place)."""
-    assert_matches_tflm(random_case(seed, "int8", const_rhs=True), seeds=(seed,))
+    assert_matches_tflm(random_case(seed, dtype, const_rhs=True), seeds=(seed,))
+
+
+def test_float_sums_in_tflm_order() -> None:
+    """Cancellation and signed zeros: a different summation order gives different bytes."""
+    lhs = np.array([[1e8, 1.0, -1e8, 1.0, -0.0], [-0.0, -0.0, -0.0, -0.0, -0.0]], np.float32)
+    rhs = np.array([[1.0], [1.0], [1.0], [3e-8], [1.0]], np.float32)
+    model = bmm_model((2, 5), (5, 1), (2, 1), "float32", False, False, None)
+    assert_matches_tflm(model, inputs=[lhs, rhs])
 
 
 def test_attention_shapes_match_tflm() -> None:
@@ -98,6 +110,6 @@ def test_rejects_int16_zero_point() -> None:
         micro.Interpreter.from_bytes(model)
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int16"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 def test_tampered_params_are_refused_or_safe(dtype: str) -> None:
     assert_hostile_params_safe(random_case(3, dtype))

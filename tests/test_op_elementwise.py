@@ -15,8 +15,8 @@ import micro
 from micro.schema import ActivationFunctionType as Act
 from micro.writer import ModelBuilder
 
-UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT")
-BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM")
+UNARY = ("NEG", "SQUARE", "SQRT", "RSQRT", "FLOOR", "CEIL", "ROUND")
+BINARY = ("SQUARED_DIFFERENCE", "DIV", "MAXIMUM", "MINIMUM", "FLOOR_DIV", "FLOOR_MOD")
 
 
 def binary_model(op: str, s1: tuple, s2: tuple, out: tuple, act: int = Act.NONE) -> bytes:
@@ -79,7 +79,7 @@ def test_sqrt_is_correctly_rounded(op: str) -> None:
     assert got.tobytes() == want.astype(np.float32).tobytes()
 
 
-@pytest.mark.parametrize("op", ["SQRT", "RSQRT", "NEG", "SQUARE"])
+@pytest.mark.parametrize("op", ["SQRT", "RSQRT", "NEG", "SQUARE", "FLOOR", "CEIL", "ROUND"])
 def test_special_values_match_tflm(op: str) -> None:
     x = _special_floats(np.random.default_rng(3), 2000)
     model = unary_model(op, x.shape, "float32", "float32", None, None)
@@ -88,23 +88,75 @@ def test_special_values_match_tflm(op: str) -> None:
     assert got.tobytes() == want.tobytes()
 
 
+@pytest.mark.parametrize("op", ["FLOOR", "CEIL", "ROUND"])
+def test_rounding_matches_tflm(op: str) -> None:
+    """Every exponent, signed zeros, NaN and infinities, halves (ROUND's ties to even),
+    values one ulp either side of integers and halves, and the 2^23 boundary."""
+    rng = np.random.default_rng(11)
+    halves = np.arange(-40, 41, dtype=np.float32) / np.float32(2)
+    near = np.concatenate(
+        [np.nextafter(halves, np.float32(np.inf)), np.nextafter(halves, np.float32(-np.inf))]
+    )
+    big = np.float32(2**23) + np.arange(-4, 5, dtype=np.float32) / np.float32(2)
+    x = np.concatenate(
+        [_special_floats(rng, 4000), halves, near, big, -big, rng.uniform(-9, 9, 500)]
+    ).astype(np.float32)
+    model = unary_model(op, x.shape, "float32", "float32", None, None)
+    (got,) = run_micro(model, [x])
+    (want,) = run_tflm(model, [x], 1)
+    assert got.tobytes() == want.tobytes()
+    finite = np.isfinite(x)
+    numpy_fn = {"FLOOR": np.floor, "CEIL": np.ceil, "ROUND": np.round}[op]
+    assert np.array_equal(got[finite], numpy_fn(x[finite]))  # values; ROUND's -0.0 is +0.0
+
+
 @pytest.mark.parametrize("op", BINARY)
 @pytest.mark.parametrize("seed", range(12))
 def test_binary_matches_tflm(op: str, seed: int) -> None:
     rng = np.random.default_rng(seed)
     s1, s2 = random_broadcast(rng)
     out = tuple(np.broadcast_shapes(s1, s2))
-    if len(out) > 4 and op == "SQUARED_DIFFERENCE":
+    if len(out) > 4 and op in ("SQUARED_DIFFERENCE", "FLOOR_DIV", "FLOOR_MOD"):
         s1, s2, out = s1[-4:], s2[-4:], out[-4:]  # TFLM broadcasts up to 4-D here
     act = int(rng.choice([Act.NONE, Act.RELU, Act.RELU6])) if op == "DIV" else Act.NONE
     model = binary_model(op, s1, s2, out, act)
     assert_matches_tflm(model, seeds=(seed,))
 
 
+@pytest.mark.parametrize("op", ["FLOOR_DIV", "FLOOR_MOD"])
+def test_floor_div_mod_special_values_match_tflm(op: str) -> None:
+    """Every exponent pairing (huge quotients, subnormals), signs, infinities and NaNs; no
+    zero divisor for FLOOR_DIV (TFLM refuses to run then, as micro does)."""
+    rng = np.random.default_rng(13)
+    a = _special_floats(rng, 3000)
+    b = np.concatenate([_special_floats(rng, 3000)[: a.size - 40], rng.uniform(-3, 3, 40)])
+    b = b.astype(np.float32)
+    if op == "FLOOR_DIV":
+        b[b == 0] = np.float32(0.5)
+    small = rng.integers(-50, 50, (2, 400)).astype(np.float32) / np.float32(4)
+    small[1][small[1] == 0] = np.float32(-1.5)
+    a, b = np.concatenate([a, small[0]]), np.concatenate([b, small[1]])
+    model = binary_model(op, a.shape, b.shape, a.shape)
+    (got,) = run_micro(model, [a, b])
+    (want,) = run_tflm(model, [a, b], 1)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_floor_div_by_zero_stops_as_tflm() -> None:
+    model = binary_model("FLOOR_DIV", (3,), (1,), (3,))
+    a, b = np.ones(3, np.float32), np.array([-0.0], np.float32)
+    with pytest.raises(micro.InvokeError):
+        run_micro(model, [a, b])
+    with pytest.raises(RuntimeError):
+        run_tflm(model, [a, b], 1)
+
+
 def test_div_by_zero_and_nan_match_tflm() -> None:
     a = np.array([1, -1, 0, np.nan, np.inf, 3], np.float32)
     b = np.array([0, 0, 0, 1, np.inf, -0.0], np.float32)
     for op in BINARY:
+        if op == "FLOOR_DIV":
+            continue  # a zero divisor stops the run (above)
         model = binary_model(op, (6,), (6,), (6,))
         (got,) = run_micro(model, [a, b])
         (want,) = run_tflm(model, [a, b], 1)

@@ -8,6 +8,7 @@ from support.models import T, one_op_model
 from support.oracle import run_micro, run_tflm
 
 import micro
+from micro._ffi import status_message
 
 SHAPES = [((40,), (40,)), ((40,), ()), ((), (3, 5)), ((1,), (6,)), ((2, 3), (1,)), ((7,), (7,))]
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
@@ -50,7 +51,11 @@ def test_constant_zero_divisor_is_malformed() -> None:
         [T((4,), np.int32, name="a"), T((), np.int32, np.array(0, np.int32), name="b")],
         [T((4,), np.int32, name="output")],
     )
-    with pytest.raises(micro.ModelError, match="divisor contains zero"):
+    with pytest.raises(
+        micro.ModelError,
+        match=r"operator 0 \(DIV v1\): division by zero: the divisor, input 1 \('b'\), is a "
+        r"constant holding 0 at element 0",
+    ):
         micro.Interpreter.from_bytes(model)
 
 
@@ -63,8 +68,14 @@ def test_runtime_zero_divisor_is_an_invoke_error() -> None:
     it = micro.Interpreter.from_bytes(model)
     it.set_input(np.arange(4, dtype=np.int32), 0)
     it.set_input(np.array([1, 2, 0, 4], np.int32), 1)
-    with pytest.raises(micro.InvokeError):
+    with pytest.raises(micro.InvokeError) as info:
         it.invoke()
+    assert str(info.value) == (
+        "operator 0 (DIV): division by zero: the divisor, input 1 ('b'), holds 0 at element 2"
+    )
+    assert (info.value.operator, info.value.tensor) == (0, "b")
+    # The C status says it on its own too (the firmware prints it).
+    assert status_message(info.value.status) == "division by zero: a divisor operand holds 0"
 
 
 def test_general_broadcast_is_unsupported() -> None:

@@ -1,5 +1,5 @@
-"""RESIZE_NEAREST_NEIGHBOR (float32, int8, int16) and RESIZE_BILINEAR (int8) against TFLM:
-random shapes, up- and downsampling, both align_corners and half_pixel_centers."""
+"""RESIZE_NEAREST_NEIGHBOR (float32, int8, int16) and RESIZE_BILINEAR (int8, float32)
+against TFLM: random shapes, up- and downsampling, both align_corners and half_pixel_centers."""
 
 from __future__ import annotations
 
@@ -62,21 +62,35 @@ def test_bilinear_matches_tflm(seed: int) -> None:
     assert_matches_tflm(resize_model("RESIZE_BILINEAR", shape, size, "int8", align, half, quant))
 
 
+@pytest.mark.parametrize("seed", range(60))
+def test_float_bilinear_matches_tflm(seed: int) -> None:
+    shape, size, align, half = random_case(seed + 1000)
+    model = resize_model("RESIZE_BILINEAR", shape, size, "float32", align, half)
+    assert_matches_tflm(model, seeds=(seed,))
+
+
+def test_float_bilinear_keeps_tflm_signed_zero_and_extremes() -> None:
+    """-0.0 inputs give +0.0 (TFLM adds 0.0f), and values near FLT_MAX overflow as there."""
+    model = resize_model("RESIZE_BILINEAR", (1, 3, 3, 2), (7, 5), "float32", False, True)
+    x = np.full((1, 3, 3, 2), -0.0, np.float32)
+    x[0, 1, :, 0] = 3.0e38
+    x[0, 2, :, 1] = -np.inf
+    assert_matches_tflm(model, inputs=[x])
+
+
 @pytest.mark.parametrize("op", ["RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"])
 @pytest.mark.parametrize(("align", "half"), [(False, False), (True, False), (False, True)])
-def test_upsampling2d_shapes(op: str, align: bool, half: bool) -> None:
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_upsampling2d_shapes(op: str, align: bool, half: bool, dtype: str) -> None:
     """What Keras UpSampling2D and FPN necks emit: exact 2x and 4x, odd inputs, 3x."""
     for shape, size in (
         ((1, 5, 7, 8), (10, 14)),
         ((1, 3, 3, 16), (12, 12)),
         ((1, 4, 6, 3), (12, 18)),
     ):
-        assert_matches_tflm(
-            resize_model(
-                op, shape, size, "int8", align, half, random_quant(np.random.default_rng(1), "int8")
-            ),
-            seeds=(0,),
-        )
+        quant = random_quant(np.random.default_rng(1), dtype)
+        model = resize_model(op, shape, size, dtype, align, half, quant)
+        assert_matches_tflm(model, seeds=(0,))
 
 
 def test_bilinear_rejects_both_flags() -> None:
@@ -109,5 +123,7 @@ def test_rejects_wrong_output_shape() -> None:
 
 
 @pytest.mark.parametrize("op", ["RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR"])
-def test_tampered_params_are_refused_or_safe(op: str) -> None:
-    assert_hostile_params_safe(resize_model(op, (1, 3, 4, 2), (6, 5), "int8", False, True))
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_tampered_params_are_refused_or_safe(op: str, dtype: str) -> None:
+    model = resize_model(op, (1, 3, 4, 2), (6, 5), dtype, False, True)
+    assert_hostile_params_safe(model)

@@ -8,14 +8,20 @@ import math
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.oracle import (
+    TFLM_ARENA,
     assert_matches_tflm,
+    assert_same_bytes,
     assert_sequence_matches_tflm,
+    random_inputs,
     run_micro,
+    run_sanitized,
     run_tflm,
     submodel,
+    tflm,
 )
-from support.programs import patched_program
+from support.programs import assert_hostile_params_safe, patched_program
 
 import micro
 from micro.errors import ModelError, ProgramError, UnsupportedOpError
@@ -36,7 +42,10 @@ def svdf_model(
     bias: bool = True,
     bias_scale_error: float = 0.0,
     activation: str = "RELU",
+    out_rescale: float | None = None,
 ) -> bytes:
+    """`out_rescale`: the output requantization's scale (state * time weights / output)
+    instead of a typical one."""
     filters = units * rank
     limit = 127 if state_dtype == "int8" else 32767
     in_scale = float(rng.uniform(0.005, 0.1))
@@ -49,6 +58,8 @@ def svdf_model(
     state_zp = int(rng.integers(-128, 128)) if state_dtype == "int8" else 0
     typical_time = (limit / 2) * (limit * 0.6) * math.sqrt(rank * memory)
     out_scale = state_scale * wt_scale * typical_time / 127 * 2 ** rng.uniform(-2, 2)
+    if out_rescale is not None:
+        out_scale = state_scale * wt_scale / out_rescale
     out_zp = int(rng.integers(-128, 128))
     bias_scale = float(F32(state_scale) * F32(wt_scale)) + bias_scale_error
 
@@ -271,3 +282,86 @@ def test_output_scale_is_computed_in_double() -> None:
     model = b.build()
     xs = [np.zeros((1, 2), np.int8)]
     assert run_micro(model, xs)[0].tobytes() == run_tflm(model, xs, 1)[0].tobytes()
+
+
+def float_svdf_model(seed: int, activation: str = "NONE", bias_kind: str = "random") -> bytes:
+    """bias_kind: "random", "zero" (a constant 0.0 bias) or "none" (no bias input)."""
+    rng = np.random.default_rng(seed)
+    batches, input_size = int(rng.integers(1, 4)), int(rng.integers(1, 30))
+    units, rank, memory = int(rng.integers(1, 9)), int(rng.integers(1, 4)), int(rng.integers(1, 8))
+    filters = units * rank
+    b = ModelBuilder()
+    x = b.add_tensor("x", (batches, input_size), "float32")
+    wf = b.add_tensor(
+        "wf", (filters, input_size), "float32",
+        data=rng.normal(0, 0.5, (filters, input_size)).astype(np.float32),
+    )  # fmt: skip
+    wt = b.add_tensor(
+        "wt", (filters, memory), "float32",
+        data=rng.normal(0, 0.5, (filters, memory)).astype(np.float32),
+    )  # fmt: skip
+    values = rng.normal(0, 1, units).astype(F32) * (bias_kind == "random")
+    bias = -1 if bias_kind == "none" else b.add_tensor("b", (units,), "float32", data=values)
+    state = b.add_tensor("state", (batches, memory * filters), "float32", is_variable=True)
+    out = b.add_tensor("out", (batches, units), "float32")
+    b.add_operator(
+        "SVDF", [x, wf, wt, bias, state], [out],
+        {"rank": rank, "fused_activation_function": activation},
+    )  # fmt: skip
+    b.set_inputs([x])
+    b.set_outputs([out])
+    return b.build()
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_float_matches_tflm_over_invokes_and_reset(seed: int) -> None:
+    activation = ("NONE", "RELU", "RELU_N1_TO_1", "RELU6", "SIGN_BIT")[seed % 5]
+    model = float_svdf_model(seed, activation)
+    assert_sequence_matches_tflm(model, 12, seed, resets=(8,))
+
+
+def test_float_without_bias_is_a_zero_bias() -> None:
+    """TFLM's float SVDF crashes without a bias (its TODO #1751); micro starts the sums at
+    0.0f as TFLM's code intends, which TFLM computes with a zero bias."""
+    for seed in range(4):
+        ours = micro.Interpreter.from_bytes(float_svdf_model(seed, bias_kind="none"))
+        zero = float_svdf_model(seed, bias_kind="zero")
+        theirs = tflm().Interpreter.from_bytes(zero, arena_size=TFLM_ARENA)
+        for k in range(6):
+            (x,) = random_inputs(ours, seed * 100 + k)
+            ours.set_input(x, 0)
+            theirs.set_input(x, 0)
+            ours.invoke()
+            theirs.invoke()
+            assert_same_bytes([ours.get_output(0)], [theirs.get_output(0)], f"invoke {k}")
+
+
+def test_float_tanh_is_refused() -> None:
+    with pytest.raises(micro.UnsupportedOpError, match=r"operator 0.*TANH needs libm"):
+        micro.Interpreter.from_bytes(float_svdf_model(0, "TANH"))
+
+
+def test_float_tampered_params_are_refused_or_safe() -> None:
+    assert_hostile_params_safe(float_svdf_model(3))
+
+
+def test_output_rescale_beyond_tflm_requantization_is_refused() -> None:
+    model = svdf_model(np.random.default_rng(3), 1, 8, 4, 1, 3, out_rescale=1e25)
+    with pytest.raises(ModelError, match=r"operator 0 \(SVDF.*rescale .* 2\^30"):
+        micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("state_dtype", ["int8", "int16"])
+def test_extreme_representable_output_rescale_matches_tflm(state_dtype: str) -> None:
+    """A rescale just below 2^30: requantized sums saturate next to INT32_MAX before the
+    output zero point is added, as in TFLM (the sanitized build checks the adds are defined)."""
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        model = svdf_model(rng, 2, 8, 4, 2, 3, state_dtype, out_rescale=2.0**29.9)
+        assert_sequence_matches_tflm(model, invokes=3, seed=seed)
+        if sanitized.enabled():
+            it = micro.Interpreter.from_bytes(model)
+            x = random_inputs(it, seed)
+            it.set_input(x[0], 0)
+            it.invoke()
+            assert np.array_equal(run_sanitized(it, x)[0], it.get_output(0))

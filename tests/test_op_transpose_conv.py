@@ -1,6 +1,6 @@
-"""TRANSPOSE_CONV (int8, and int16 activations with int8 per-channel weights) against TFLM:
-random shapes, strides, SAME/VALID padding, per-tensor or per-channel scales, bias or not,
-fused activations."""
+"""TRANSPOSE_CONV (int8, int16 activations with int8 per-channel weights, and float32)
+against TFLM: random shapes, strides, SAME/VALID padding, per-tensor or per-channel scales,
+bias or not, fused activations; float weights constant or given at run time."""
 
 from __future__ import annotations
 
@@ -92,6 +92,38 @@ def test_matches_tflm(dtype: str, seed: int) -> None:
     assert_matches_tflm(tconv_model(seed, dtype), seeds=(seed,))
 
 
+def float_tconv_model(seed: int, const_weights: bool = True) -> bytes:
+    rng = np.random.default_rng(seed)
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    ic, oc = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    padding = int(rng.integers(0, 2))
+    out_h = h * sh if padding == 0 else (h - 1) * sh + fh
+    out_w = w * sw if padding == 0 else (w - 1) * sw + fw
+    b = ModelBuilder()
+    shape = b.add_tensor("shape", (4,), "int32", data=np.array([n, out_h, out_w, oc], np.int32))
+    weights = rng.normal(0, 1, (oc, fh, fw, ic)).astype(np.float32)
+    wt = b.add_tensor("w", weights.shape, "float32", data=weights if const_weights else None)
+    x = b.add_tensor("x", (n, h, w, ic), "float32")
+    y = b.add_tensor("y", (n, out_h, out_w, oc), "float32")
+    inputs = [shape, wt, x]
+    if rng.random() < 0.7:
+        bias = rng.normal(0, 2, oc).astype(np.float32)
+        inputs.append(b.add_tensor("b", (oc,), "float32", data=bias))
+    act = int(rng.choice([0, 1, 2, 3]))  # NONE, RELU, RELU_N1_TO_1, RELU6
+    options = {"padding": padding, "stride_h": sh, "stride_w": sw, "fused_activation_function": act}
+    b.add_operator("TRANSPOSE_CONV", inputs, [y], options, version=3)
+    b.set_inputs([x] if const_weights else [wt, x])
+    b.set_outputs([y])
+    return b.build()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_float_matches_tflm(seed: int) -> None:
+    assert_matches_tflm(float_tconv_model(seed, const_weights=seed % 4 != 3), seeds=(seed,))
+
+
 def test_rejects_output_shape_mismatch() -> None:
     b = ModelBuilder()
     shape = b.add_tensor("shape", (4,), "int32", data=np.array([1, 4, 4, 2], np.int32))
@@ -107,6 +139,7 @@ def test_rejects_output_shape_mismatch() -> None:
         micro.Interpreter.from_bytes(b.build())
 
 
-@pytest.mark.parametrize("dtype", ["int8", "int16"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "float32"])
 def test_tampered_params_are_refused_or_safe(dtype: str) -> None:
-    assert_hostile_params_safe(tconv_model(5, dtype))
+    model = float_tconv_model(5) if dtype == "float32" else tconv_model(5, dtype)
+    assert_hostile_params_safe(model)

@@ -14,6 +14,7 @@ import pytest
 
 from micro import cli
 from micro.boards import list_boards, load_board
+from micro.errors import ToolchainError
 from micro.firmware import install
 from micro.progress import Progress
 from micro.resources import boards_dir, data_root, firmware_dir
@@ -28,7 +29,6 @@ def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setenv("MICRO_PIO_CORE_DIR", str(tmp_path / "core"))
-    monkeypatch.setattr(install, "NEWLIB", tmp_path / "no-newlib")
     return tmp_path
 
 
@@ -60,15 +60,47 @@ def test_setup_on_debian_gives_the_apt_get_line(bare: Path) -> None:
     assert all(item.command == "" for item in items.values() if item.present)
 
 
-def test_board_command_without_the_toolchain_says_run_setup(
-    bare: Path, reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+def _board_commands(reference: Callable[[str], Path], tmp: Path) -> list[list[str]]:
+    """Every command that builds firmware (`micro export` only writes a project)."""
+    hello = str(reference("tflm/hello_world/hello_world_int8.tflite"))
+    person = reference("tflm/person_detection/person_detect.tflite")
+    picture = str(person.parent / "testdata" / "person.bmp")
+    classify = ["classify", "--model", str(person), "--labels", "no,yes"]
+    return [
+        ["flash", hello, "--board", "mps2-an386", "--build-dir", str(tmp / "project")],
+        ["flash", hello, "--board", "nano33ble", "--build-dir", str(tmp / "nano")],
+        ["profile", hello, "--board", "mps2-an386"],
+        ["speech", "--demo", "--board", "mps2-an386"],
+        ["speech", "--demo", "--board", "nano33ble"],  # measures on its emulated twin first
+        ["gesture", "--demo", "--board", "mps2-an386"],
+        [*classify, picture, "--board", "mps2-an386", "--signed-pixels"],
+    ]
+
+
+def test_every_board_command_without_the_toolchain_says_run_setup(
+    bare: Path,
+    reference: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    model = str(reference("tflm/hello_world/hello_world_int8.tflite"))
-    out = bare / "project"
-    assert cli.main(["flash", model, "--board", "mps2-an386", "--build-dir", str(out)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error: arm-none-eabi-gcc is not installed: run `micro setup`"), err
-    assert len(err.splitlines()) == 1
+    monkeypatch.setenv("XDG_CACHE_HOME", str(bare / "cache"))
+    for argv in _board_commands(reference, bare):
+        assert cli.main(argv) == 1, argv
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: arm-none-eabi-gcc is not installed: run `micro setup`"), (
+            argv,
+            err,
+        )
+        assert len(err.splitlines()) == 1, (argv, err)
+
+
+def test_running_on_qemu_without_it_says_run_setup(bare: Path) -> None:
+    from micro.firmware import emulate
+
+    with pytest.raises(
+        ToolchainError, match=r"qemu-system-arm is not installed: run `micro setup`"
+    ):
+        emulate(bare / "firmware.elf", load_board("mps2-an386"))
 
 
 def test_files_come_from_the_checkout_here() -> None:
@@ -91,6 +123,31 @@ def test_progress_is_quiet_when_not_a_terminal() -> None:
     bar.update(1, "a note")
     bar.close()
     assert stream.getvalue() == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_names_each_stage_and_ticks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from micro import progress
+
+    monkeypatch.setattr(progress, "TICK_SECONDS", 0.01)
+    stream = _Terminal()
+    with Progress(2, "board", stream, stages=True) as bar:
+        bar.stage("build (PlatformIO)")
+        before = len(stream.getvalue())
+        time.sleep(0.2)  # one long step: the line is redrawn meanwhile (its clock runs)
+        assert len(stream.getvalue()) > before
+        bar.stage("run on QEMU")
+    text = stream.getvalue()
+    assert "board" in text and "build (PlatformIO)" in text and "run on QEMU" in text
+    assert "2/2" in text  # the last stage counted when the block ends
 
 
 def test_missing_extra_is_one_line(

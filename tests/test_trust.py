@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from support import sanitized
+from support.models import T, one_op_model
 from support.oracle import assert_matches_tflm, run_sanitized
 
 import micro
@@ -213,3 +214,137 @@ def test_a_reshape_onto_its_own_input_is_refused_not_a_hang() -> None:
     b.set_outputs([x])
     with pytest.raises(micro.ModelError, match=r"operator 0 .*would be its own alias"):
         compile_model(load_model(b.build()))
+
+
+def _q8(shape: tuple[int, ...], scale: float = 0.5, name: str | None = None) -> T:
+    return T(shape, "int8", quant=(scale, 0), name=name)
+
+
+def _axes(values: list[int]) -> T:
+    return T((len(values),), "int32", data=np.array(values, np.int32), name="axes")
+
+
+ZERO_DIVISORS = {
+    "MEAN over an empty axis": (
+        lambda: one_op_model("MEAN", [_q8((1, 0, 4), name="x"), _axes([1])], [_q8((1, 4))]),
+        r"operator 0 \(MEAN v1\): MEAN over axis 1 of input 0 \('x'\), shape \(1, 0, 4\), "
+        r"whose size is 0: the mean divides by zero",
+    ),
+    "a zero output scale": (
+        lambda: one_op_model(
+            "FULLY_CONNECTED",
+            [_q8((1, 4)), T((2, 4), "int8", np.ones((2, 4), np.int8), (0.1, 0))],
+            [_q8((1, 2), scale=0.0, name="y")],
+        ),
+        r"operator 0 \(FULLY_CONNECTED v1\): tensor 2 \('y'\) has scale 0; its requantization "
+        r"divides by the scale: division by zero",
+    ),
+    "a zero stride": (
+        lambda: one_op_model(
+            "AVERAGE_POOL_2D",
+            [_q8((1, 4, 4, 1))],
+            [_q8((1, 4, 4, 1))],
+            {"padding": 0, "stride_w": 1, "stride_h": 0, "filter_width": 1, "filter_height": 1},
+        ),
+        r"operator 0 \(AVERAGE_POOL_2D v1\): .*height: stride 0: the output size divides by "
+        r"the stride \(division by zero\)",
+    ),
+    "an empty pooling window": (
+        lambda: one_op_model(
+            "AVERAGE_POOL_2D",
+            [_q8((1, 4, 4, 1))],
+            [_q8((1, 4, 4, 1))],
+            {"padding": 0, "stride_w": 1, "stride_h": 1, "filter_width": 0, "filter_height": 1},
+        ),
+        r"width: filter size 0: an empty window \(an average over it divides by zero\)",
+    ),
+    "FULLY_CONNECTED weights of depth 0": (
+        lambda: one_op_model(
+            "FULLY_CONNECTED",
+            [_q8((1, 0)), T((2, 0), "int8", np.ones((2, 0), np.int8), (0.1, 0), name="w")],
+            [_q8((1, 2))],
+        ),
+        r"weights, input 1 \('w'\), have depth 0 .*\(division by zero\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ZERO_DIVISORS)
+def test_a_division_by_zero_in_a_model_names_the_operator_and_operand(case: str) -> None:
+    build, message = ZERO_DIVISORS[case]
+    with pytest.raises(micro.ModelError, match=message):
+        compile_model(load_model(build()))
+
+
+HUGE = (1, 70000, 70000)  # 4.9e9 elements: offsets and sizes past what 32 bits address
+HUGE_MODELS = {
+    "RELU": lambda: one_op_model("RELU", [_q8(HUGE)], [_q8(HUGE)]),
+    "int32 ADD": lambda: one_op_model(
+        "ADD", [T(HUGE, "int32"), T(HUGE, "int32")], [T(HUGE, "int32")]
+    ),
+    "MEAN": lambda: one_op_model("MEAN", [_q8(HUGE), _axes([1])], [_q8((1, 70000))]),
+    "CONCATENATION": lambda: one_op_model(
+        "CONCATENATION", [_q8(HUGE), _q8(HUGE)], [_q8((2, 70000, 70000))], {"axis": 0}
+    ),
+    "RESHAPE": lambda: one_op_model(
+        "RESHAPE",
+        [_q8(HUGE), T((2,), "int32", np.array([70000, 70000], np.int32))],
+        [_q8((70000, 70000))],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HUGE_MODELS)
+def test_shapes_past_the_program_format_are_a_model_error(case: str) -> None:
+    """The Program addresses 2^31 - 1 bytes of arena and of data: larger shapes are refused
+    at their operator (or, for an alias, the whole plan), never a struct or cffi error."""
+    with pytest.raises(
+        micro.ModelError,
+        match=r"(operator 0|Program format).* 2,147,483,647 B|"
+        r"operator 0 .*does not fit",
+    ):
+        compile_model(load_model(HUGE_MODELS[case]()))
+
+
+def _conv_model(op: str, in_scale: float, w_scale: float, out_scale: float, bias: int) -> bytes:
+    """A 3x3x2 input, 1x1 filters of 127 (2 output channels), output zero point 100."""
+    depthwise = op == "DEPTHWISE_CONV_2D"
+    w_shape = (1, 1, 1, 2) if depthwise else (2, 1, 1, 2)
+    options = {"padding": 1, "stride_w": 1, "stride_h": 1}
+    options |= {"depth_multiplier": 1} if depthwise else {}
+    return one_op_model(
+        op,
+        [
+            T((1, 3, 3, 2), "int8", quant=(in_scale, 0)),
+            T(w_shape, "int8", np.full(w_shape, 127, np.int8), (w_scale, 0)),
+            T((2,), "int32", np.full(2, bias, np.int32), (in_scale * w_scale, 0)),
+        ],
+        [T((1, 3, 3, 2), "int8", quant=(out_scale, 100))],
+        options,
+    )
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+def test_conv_rescale_beyond_tflm_requantization_is_refused(op: str) -> None:
+    with pytest.raises(micro.ModelError, match=rf"operator 0 \({op}.*rescale .* 2\^30"):
+        compile_model(load_model(_conv_model(op, 1.0, 1.0, 1e-20, 0)))
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D"])
+@pytest.mark.parametrize(
+    ("scales", "bias"),
+    [((1.0, 1.0, 2.0**-29), 0), ((3.4e38, 1e-30, 1e9), 2**31 - 1000), ((1e-20, 1e-20, 1.0), 0)],
+)
+def test_conv_extreme_representable_scales_match_tflm(
+    op: str, scales: tuple[float, float, float], bias: int
+) -> None:
+    """As FULLY_CONNECTED's: requantized sums next to INT32_MAX plus the output zero point,
+    and biases near the int32 limit, give TFLM's bytes (and, sanitized, no UBSan report)."""
+    model = _conv_model(op, *scales, bias=bias)
+    for x in (np.full((1, 3, 3, 2), 127, np.int8), np.full((1, 3, 3, 2), -128, np.int8)):
+        assert_matches_tflm(model, inputs=[x])
+        if sanitized.enabled():
+            it = micro.Interpreter.from_bytes(model)
+            it.set_input(x, 0)
+            it.invoke()
+            assert np.array_equal(run_sanitized(it, [x])[0], it.get_output(0))

@@ -12,10 +12,33 @@ static inline int32_t load(const void *base, int32_t width, ptrdiff_t i)
     return width == 1 ? ((const int8_t *)base)[i] : ((const int16_t *)base)[i];
 }
 
+/* float32: TFLM's float reference sums the products in float, k ascending, from 0.0f. */
+static void matmul_f32(const micro_batch_matmul_params_t *p, const float *lhs, const float *rhs,
+                       const int32_t *offsets, float *output)
+{
+    for (int32_t b = 0; b < p->batches; ++b) {
+        for (int32_t i = 0; i < p->rows; ++i) {
+            const float *a = lhs + offsets[2 * b] + (ptrdiff_t)i * p->lhs_stride_i;
+            for (int32_t j = 0; j < p->cols; ++j) {
+                const float *c = rhs + offsets[2 * b + 1] + (ptrdiff_t)j * p->rhs_stride_j;
+                float total = 0.0f;
+                for (int32_t k = 0; k < p->depth; ++k) {
+                    total += a[(ptrdiff_t)k * p->lhs_stride_k] * c[(ptrdiff_t)k * p->rhs_stride_k];
+                }
+                *output++ = total;
+            }
+        }
+    }
+}
+
 micro_status_t micro_batch_matmul(const micro_batch_matmul_params_t *p, const void *lhs,
                                   const void *rhs, const int32_t *offsets, void *output)
 {
     const int32_t w = p->width;
+    if (w == 4) {
+        matmul_f32(p, lhs, rhs, offsets, output);
+        return MICRO_OK;
+    }
     ptrdiff_t o = 0;
     for (int32_t b = 0; b < p->batches; ++b) {
         const ptrdiff_t lo = offsets[2 * b];
@@ -69,12 +92,20 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     const int32_t lo = p->width == 1 ? INT8_MIN : INT16_MIN;
     const int32_t hi = p->width == 1 ? INT8_MAX : INT16_MAX;
     const int32_t max_shift = p->width == 1 ? 30 : 7;
-    if ((p->width != 1 && p->width != 2) || micro_count(dims, 4) < 0 ||
+    if (p->width == 4) { /* float32: no quantization */
+        if (p->lhs_zp != 0 || p->rhs_zp != 0 || p->output_zp != 0 || p->multiplier != 0 ||
+            p->shift != 0 || p->act_min != 0 || p->act_max != 0) {
+            return MICRO_ERR_PARAMS;
+        }
+    } else if ((p->width != 1 && p->width != 2) || !micro_in_range(p->lhs_zp, lo, hi) ||
+               !micro_in_range(p->rhs_zp, lo, hi) || !micro_in_range(p->output_zp, lo, hi) ||
+               p->multiplier < 0 || !micro_in_range(p->shift, -31, max_shift) ||
+               !micro_in_range(p->act_min, lo, hi) || !micro_in_range(p->act_max, p->act_min, hi)) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (micro_count(dims, 4) < 0 ||
         micro_count(out_dims, 3) < 0 || p->lhs_stride_i < 0 || p->lhs_stride_k < 0 ||
-        p->rhs_stride_k < 0 || p->rhs_stride_j < 0 || !micro_in_range(p->lhs_zp, lo, hi) ||
-        !micro_in_range(p->rhs_zp, lo, hi) || !micro_in_range(p->output_zp, lo, hi) ||
-        p->multiplier < 0 || !micro_in_range(p->shift, -31, max_shift) ||
-        !micro_in_range(p->act_min, lo, hi) || !micro_in_range(p->act_max, p->act_min, hi)) {
+        p->rhs_stride_k < 0 || p->rhs_stride_j < 0) {
         return MICRO_ERR_PARAMS;
     }
     /* int16 (TFLM: zero points 0): sums stay below 2^47, the 64-bit requantization's range. */

@@ -5,6 +5,14 @@
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
+#include "float_bits.h"
+
+/* TFLM's FloorMod: the truncated remainder moved to the divisor's sign. */
+static inline float floor_mod(float x, float y)
+{
+    const float r = micro_fmod_f32(x, y);
+    return (r != 0 && ((y < 0) != (r < 0))) ? r + y : r;
+}
 
 static inline float apply(int32_t op, float x, float y, float lo, float hi)
 {
@@ -16,6 +24,8 @@ static inline float apply(int32_t op, float x, float y, float lo, float hi)
     case MICRO_BINARY_F32_DIV: v = x / y; break;
     case MICRO_BINARY_F32_SQUARED_DIFFERENCE: v = (x - y) * (x - y); break;
     case MICRO_BINARY_F32_MAXIMUM: v = x > y ? x : y; break;
+    case MICRO_BINARY_F32_FLOOR_DIV: v = (float)micro_floor_f64((double)x / (double)y); break;
+    case MICRO_BINARY_F32_FLOOR_MOD: v = floor_mod(x, y); break;
     default: v = x < y ? x : y; break;
     }
     v = v < lo ? lo : v; /* std::max(v, lo) */
@@ -68,15 +78,39 @@ static void f32_row(const void *params, const void *input1, int32_t stride_a, co
     case MICRO_BINARY_F32_MAXIMUM:
         row_op(MICRO_BINARY_F32_MAXIMUM, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
+    case MICRO_BINARY_F32_FLOOR_DIV:
+        row_op(MICRO_BINARY_F32_FLOOR_DIV, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_FLOOR_MOD:
+        row_op(MICRO_BINARY_F32_FLOOR_MOD, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
     default:
         row_op(MICRO_BINARY_F32_MINIMUM, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
     }
 }
 
+/* 1 if some element input2 reaches is zero (TFLM's FLOOR_DIV refuses to run then). */
+static int reaches_zero(const micro_broadcast_t *b, const float *input2)
+{
+    int64_t last = 0;
+    for (int32_t d = 0; d < b->rank; ++d) {
+        last += (int64_t)(b->dims[d] - 1) * b->stride2[d];
+    }
+    for (int64_t i = 0; i <= last; ++i) {
+        if (input2[i] == 0.0f) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 micro_status_t micro_binary_f32(const micro_binary_f32_params_t *p, const float *input1,
                                 const float *input2, float *output)
 {
+    if (p->op == MICRO_BINARY_F32_FLOOR_DIV && reaches_zero(&p->broadcast, input2)) {
+        return MICRO_ERR_PARAMS;
+    }
     micro_broadcast_walk(&p->broadcast, input1, input2, output, 4, f32_row, p);
     return MICRO_OK;
 }
@@ -91,7 +125,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     const micro_binary_f32_params_t *p = params;
     (void)op;
-    if (!micro_in_range(p->op, 0, 6) || !(p->act_min <= p->act_max)) {
+    if (!micro_in_range(p->op, 0, 8) || !(p->act_min <= p->act_max)) {
         return MICRO_ERR_PARAMS;
     }
     return micro_broadcast_check(&p->broadcast, size[MICRO_BINARY_F32_INPUT1],

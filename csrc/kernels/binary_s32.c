@@ -67,7 +67,7 @@ micro_status_t micro_binary_s32(const micro_binary_s32_params_t *p, const int32_
         const int32_t n2 = p->stride2 ? p->count : 1;
         for (int32_t i = 0; i < n2; ++i) {
             if (input2[i] == 0) {
-                return MICRO_ERR_PARAMS;
+                return MICRO_ERR_DIV_ZERO;
             }
         }
     }

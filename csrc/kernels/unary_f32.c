@@ -74,6 +74,48 @@ static float sqrt_f32(float x)
     return from_bits(((uint32_t)(exponent + 150) << 23) | ((uint32_t)root & 0x7FFFFF));
 }
 
+/* floor, or ceil when `up`, on the bits: clear the fraction bits, first stepping the
+ * magnitude up by one unit when a fraction is dropped in the rounding direction. */
+static float round_toward(float x, int up)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    const int32_t e = (int32_t)((u >> 23) & 0xFF) - 127;
+    const uint32_t negative = u >> 31;
+    if (e >= 23) {
+        return x; /* integral, infinite or NaN (kept as it is, signalling too, as TFLM) */
+    }
+    if (e < 0) {
+        if ((u & 0x7FFFFFFF) == 0) {
+            return x;
+        }
+        if (negative) {
+            return up ? from_bits(0x80000000u) : -1.0f;
+        }
+        return up ? 1.0f : 0.0f;
+    }
+    const uint32_t fraction = 0x7FFFFFu >> e;
+    if ((u & fraction) == 0) {
+        return x;
+    }
+    if (negative != (uint32_t)up) {
+        u += fraction + 1; /* may carry into the exponent: still the right value */
+    }
+    return from_bits(u & ~fraction);
+}
+
+/* TFLM's RoundToNearest: ties to even through the parity of floor(x) as an int (only
+ * asked when the fraction is exactly 0.5, so |floor(x)| < 2^23 there). */
+static float round_half_even(float x)
+{
+    const float f = round_toward(x, 0);
+    const float diff = x - f;
+    if (diff < 0.5f || (diff == 0.5f && (int32_t)f % 2 == 0)) {
+        return f;
+    }
+    return f + 1.0f;
+}
+
 micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *input,
                                float *output)
 {
@@ -101,9 +143,24 @@ micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *i
             output[i] = from_bits(u & 0x7FFFFFFFu);
         }
         break;
-    default:
+    case MICRO_UNARY_F32_RSQRT:
         for (int32_t i = 0; i < n; ++i) {
             output[i] = 1.0f / sqrt_f32(input[i]);
+        }
+        break;
+    case MICRO_UNARY_F32_FLOOR:
+        for (int32_t i = 0; i < n; ++i) {
+            output[i] = round_toward(input[i], 0);
+        }
+        break;
+    case MICRO_UNARY_F32_CEIL:
+        for (int32_t i = 0; i < n; ++i) {
+            output[i] = round_toward(input[i], 1);
+        }
+        break;
+    default:
+        for (int32_t i = 0; i < n; ++i) {
+            output[i] = round_half_even(input[i]);
         }
         break;
     }
@@ -119,7 +176,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     (void)op;
     const micro_unary_f32_params_t *p = params;
-    if (p->count < 1 || !micro_in_range(p->op, 0, 4)) {
+    if (p->count < 1 || !micro_in_range(p->op, 0, 7)) {
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], p->count, 4) || !micro_fits(size[1], p->count, 4)) {

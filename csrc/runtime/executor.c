@@ -171,6 +171,7 @@ const char *micro_status_str(micro_status_t status)
                "operand)";
     case MICRO_ERR_OVERLAP:
         return "a step declares an overlap its kernel's overlap rule does not allow";
+    case MICRO_ERR_DIV_ZERO: return "division by zero: a divisor operand holds 0";
     }
     return "unknown status";
 }

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import MicroError
 from ..vision.classify import Classifier, Score, ranked
-from .demo_board import build_or_upload, check_input, check_run
+from .demo_board import build_and_run, check_input, check_run
 from .options import board_option
 from .output import emit_json, out
 
@@ -91,13 +91,12 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
     bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
-    elf = build_or_upload(
+    result = build_and_run(
         dest, target, partial(demo_firmware.describe, bundle), "the scores of each camera frame",
-        args.json,
+        args.json, lambda elf: classify_board.run(bundle, elf, frames),
     )  # fmt: skip
-    if elf is None:
+    if result is None:
         return 0
-    result = classify_board.run(bundle, elf, frames)
     check_run(result.status, result.log, len(result.frames) == len(frames))
     dtype = np.dtype(classifier.output_details["dtype"])
     results = [

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..boards import Board
 from ..errors import MicroError
 from ..firmware import Build, build, upload_project
+from ..progress import Progress
 from .output import out
+
+T = TypeVar("T")
 
 
 def check_input(
@@ -24,19 +28,31 @@ def check_input(
         raise MicroError(f"{board.id} cannot read host files: {own_input}")
 
 
-def build_or_upload(
-    project: Path, board: Board, describe: Callable[[Build], str], prints: str, quiet: bool
-) -> Path | None:
+def build_and_run(
+    project: Path,
+    board: Board,
+    describe: Callable[[Build], str],
+    prints: str,
+    quiet: bool,
+    run: Callable[[Path], T],
+) -> T | None:
     """Build `project` and say what it takes (`describe`, unless `quiet`). An emulated
-    board's ELF is returned to run; a real board is uploaded (it `prints` on its console)."""
-    built = build(project, board)
+    board runs the ELF (`run`, whose result is returned); a real board is uploaded (it
+    `prints` on its console). A progress line names the stage while they run."""
+    result = None
+    with Progress(2, f"{project.name} on {board.id}", stages=True) as bar:
+        bar.stage("build (PlatformIO)")
+        built = build(project, board)
+        bar.stage("run on QEMU" if board.emulated else "upload")
+        if board.emulated:
+            result = run(built.elf)
+        else:
+            upload_project(project, board)
     if not quiet:
         out(describe(built))
-    if board.emulated:
-        return built.elf
-    upload_project(project, board)
-    out(f"uploaded {built.elf}: the board prints {prints} on its console")
-    return None
+    if not board.emulated:
+        out(f"uploaded {built.elf}: the board prints {prints} on its console")
+    return result
 
 
 def check_run(status: int, log: str, complete: bool) -> None:

@@ -20,7 +20,7 @@ from ..errors import MicroError
 from ..gesture.bundled import demo_trace, load_model
 from ..gesture.pipeline import HOP, THRESHOLD, GestureModel, read_trace
 from ..gesture.synth import RATE
-from .demo_board import build_or_upload, check_input, check_run
+from .demo_board import build_and_run, check_input, check_run
 from .options import board_option
 from .output import emit_json, out
 
@@ -61,14 +61,13 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     check_input(target, not given, given, "sensor: give a trace or --demo", "it reads its own IMU")
     dest = build_root() / f"gesture-{target.id}"
     bundle = gesture_board.export(model, target, dest, args.threshold)
-    elf = build_or_upload(
-        dest, target, partial(demo_firmware.describe, bundle), "the gestures it sees", args.json
-    )
-    if elf is None:
+    name = Path(trace_path).name if trace_path is not None else ""
+    result = build_and_run(
+        dest, target, partial(demo_firmware.describe, bundle), "the gestures it sees", args.json,
+        lambda elf: gesture_board.run(bundle, elf, [(name, read_trace(str(trace_path)))]),
+    )  # fmt: skip
+    if result is None:
         return 0
-    assert trace_path is not None  # emulated: checked above
-    name = Path(trace_path).name
-    result = gesture_board.run(bundle, elf, [(name, read_trace(trace_path))])
     check_run(result.status, result.log, len(result.streams) == 1)
     stream = result.streams[0]
     if args.json:

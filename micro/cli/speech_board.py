@@ -18,11 +18,12 @@ import numpy as np
 
 from ..boards import Board, load_board
 from ..firmware import Build
+from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
 from ..speech.bundled import demo_clips, model_path
 from ..speech.wav import SAMPLE_RATE
-from .demo_board import build_or_upload, check_input, check_run
+from .demo_board import build_and_run, check_input, check_run
 from .output import note, out
 
 
@@ -40,27 +41,29 @@ def format_real_time(rt: speech.RealTime) -> str:
 
 def _every_for(
     model: bytes, board: Board, settings: speech.Settings, preprocessor: bytes | None
-) -> int:
-    """How often the model runs on a real board, as measured on its emulated twin."""
+) -> tuple[int, list[str]]:
+    """How often the model runs on a real board, as measured on its emulated twin, and the
+    lines that say so."""
     clips = demo_clips()
     audio = clips[0][1] if clips else np.zeros(SAMPLE_RATE, np.int16)
-    plan = speech.schedule(model, board, audio, settings, preprocessor)
+    with Progress(1, f"speech on {board.id}", stages=True) as bar:
+        bar.stage("measure on the emulated twin (build, run on QEMU)")
+        plan = speech.schedule(model, board, audio, settings, preprocessor)
     if plan is None:
-        out(f"no emulated {board.core} to measure on: the model runs every step (--every)")
-        return 1
+        return 1, [f"no emulated {board.core} to measure on: the model runs every step (--every)"]
     c = plan.costs
-    out(
+    lines = [
         f"measured on {plan.twin.id} ({plan.twin.core}): features {c.features:,} instructions "
-        f"a step, the keyword model {c.model:,}; the model runs every {plan.every} step(s)"
-    )
-    out(format_real_time(plan.real_time))
+        f"a step, the keyword model {c.model:,}; the model runs every {plan.every} step(s)",
+        format_real_time(plan.real_time),
+    ]
     if plan.drops_audio:
-        out(
+        lines.append(
             f"warning: a step running the model takes ~{plan.real_time.peak_ms:.0f} ms, more "
             f"than the {plan.audio_buffer_ms:.0f} ms of audio {board.id} buffers: audio will "
             "be dropped"
         )
-    return plan.every
+    return plan.every, lines
 
 
 def cmd_speech_board(args: argparse.Namespace) -> int:
@@ -79,7 +82,10 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
     model = Path(model_path(args.model)).read_bytes()
     if not board.emulated and not args.every:
-        settings = replace(settings, every=_every_for(model, board, settings, preprocessor))
+        every, measured = _every_for(model, board, settings, preprocessor)
+        for line in measured:
+            out(line)
+        settings = replace(settings, every=every)
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
     bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
 
@@ -91,10 +97,12 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
             f"{board.stack_size:,} B; clips {bundle.clip_bytes:,} B)"
         )
 
-    elf = build_or_upload(project, board, describe, "what it hears", quiet=False)
-    if elf is None:
+    files = [args.file] if args.file else []
+    result = build_and_run(
+        project, board, describe, "what it hears", False, lambda elf: speech.run(bundle, elf, files)
+    )
+    if result is None:
         return 0
-    result = speech.run(bundle, elf, [args.file] if args.file else [])
     names = [name for name, _ in clips] + ([os.path.basename(args.file)] if args.file else [])
     for name, stream in zip(names, result.streams, strict=False):
         for d in stream.detections:

@@ -46,19 +46,18 @@ def flash(
     """Export, build, then run on QEMU (emulated board) or upload (real board)."""
     board = load_board(board_id)
     project = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="micro-"))
-    bar = Progress(3, board.id)
-    bar.update(0, "export")
-    bundle = export(program, board, project, input_sets)
-    bar.update(1, "build (PlatformIO)")
-    built = build(project, board)
-    bar.update(1, "run on QEMU" if board.emulated else "upload" if upload else "")
     run = None
-    if board.emulated:
-        run = run_qemu(built.elf, board, count=count)
-    elif upload:
-        upload_project(project, board)
-    bar.update(1, "done")
-    bar.close()
+    with Progress(3 if board.emulated or upload else 2, board.id, stages=True) as bar:
+        bar.stage("export")
+        bundle = export(program, board, project, input_sets)
+        bar.stage("build (PlatformIO)")
+        built = build(project, board)
+        if board.emulated:
+            bar.stage("run on QEMU")
+            run = run_qemu(built.elf, board, count=count)
+        elif upload:
+            bar.stage("upload")
+            upload_project(project, board)
     return Flash(bundle, built, run)
 
 

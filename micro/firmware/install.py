@@ -1,14 +1,15 @@
 """What the board commands need, checked and, where possible, installed (`micro setup`):
 
-    Debian packages   arm-none-eabi-gcc + newlib, qemu-system-arm, gcc (apt-get, as root)
+    Debian packages   arm-none-eabi-gcc + newlib, qemu-system-arm, gcc (apt-get, as root
+                      or through `sudo -n`, which fails rather than ask for a password)
     PlatformIO        from PyPI, into the running Python
     tool-scons        SCons from its PyPI wheel, seeded into micro's PlatformIO core folder
                       as the package PlatformIO would otherwise fetch from its registry
     QEMU plugin       firmware/qemu/insncount.c, built with gcc (counts instructions,
                       estimates cycles)
 
-Each check reports what it found; what cannot be done here (no root, no apt-get) comes
-back with the exact command to run.
+Each check reports what it found; what cannot be done here (no root and no passwordless
+sudo, no apt-get, a failed install) comes back with the exact command to run.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..progress import Progress
 from ..resources import pio_core_dir
 from .toolchain import (
     build_plugin,
@@ -37,15 +39,28 @@ PLATFORMIO = "platformio==6.2.0"
 # PlatformIO 6.2.0 requires platformio/tool-scons ~4.41101.0, which is SCons 4.11.1.
 SCONS = "4.11.1"
 SCONS_PIO_VERSION = "4.41101.0"
-NEWLIB = Path("/usr/lib/arm-none-eabi/newlib")
+
+
+def _newlib() -> bool:
+    """The Arm compiler finds newlib's C library (it prints just the name when it cannot)."""
+    gcc = shutil.which("arm-none-eabi-gcc")
+    if gcc is None:
+        return False
+    found = _run([gcc, "-print-file-name=libc.a"]).stdout.strip()
+    return os.path.isabs(found) and os.path.isfile(found)
+
 
 # Debian package -> how to tell it is there.
 DEBIAN: dict[str, Callable[[], bool]] = {
     "gcc-arm-none-eabi": lambda: shutil.which("arm-none-eabi-gcc") is not None,
-    "libnewlib-arm-none-eabi": lambda: NEWLIB.is_dir(),
+    "libnewlib-arm-none-eabi": _newlib,
     "qemu-system-arm": lambda: shutil.which("qemu-system-arm") is not None,
     "gcc": lambda: shutil.which("gcc") is not None,
 }
+NOT_DEBIAN = (
+    "install the GNU Arm toolchain with newlib (arm-none-eabi-gcc), qemu-system-arm and gcc "
+    "with your system's package manager"
+)
 
 
 @dataclass
@@ -56,30 +71,47 @@ class Item:
     command: str = ""  # when missing: the command that installs it
 
 
-def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True)
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+
+
+def apt_commands(packages: list[str]) -> list[list[str]] | None:
+    """The commands that install Debian `packages` from here: apt-get as root, or through
+    `sudo -n` (never asks for a password: it fails instead); None without either."""
+    if os.geteuid() == 0:
+        prefix = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"]
+    else:
+        return None
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    return [[*prefix, "apt-get", "update", "-qq"], [*prefix, *install]]
 
 
 def _debian(apt: bool) -> list[Item]:
     missing = [name for name, present in DEBIAN.items() if not present()]
-    if missing and apt and os.geteuid() == 0 and shutil.which("apt-get"):
+    failure = ""
+    commands = apt_commands(missing) if missing and apt and shutil.which("apt-get") else None
+    if commands is not None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-            env=env,
-            capture_output=True,
-        )
+        for cmd in commands:
+            proc = _run(cmd, env)
+            if proc.returncode != 0:
+                lines = (proc.stderr or proc.stdout).strip().splitlines()
+                failure = f"`{' '.join(cmd)}` failed: {lines[-1] if lines else proc.returncode}"
+                break
         missing = [name for name in missing if not DEBIAN[name]()]
     if shutil.which("apt-get"):
         sudo = "" if os.geteuid() == 0 else "sudo "
         fix = f"{sudo}apt-get install {' '.join(missing)}"
     else:
-        fix = (
-            "install the GNU Arm toolchain with newlib (arm-none-eabi-gcc), qemu-system-arm "
-            "and gcc with your system's package manager"
-        )
-    return [Item(name, name not in missing, "", fix if name in missing else "") for name in DEBIAN]
+        fix = NOT_DEBIAN
+    return [  # the failure once, on the first package still missing
+        Item(name, False, failure if name == missing[0] else "", fix)
+        if name in missing
+        else Item(name, True)
+        for name in DEBIAN
+    ]
 
 
 def _platformio(install: bool) -> Item:
@@ -152,9 +184,14 @@ def _plugin(install: bool) -> Item:
 
 def setup(install: bool = True, apt: bool = True) -> list[Item]:
     """Check every tool; with `install`, install what is missing and can be installed here
-    (`apt`: Debian packages too, when root)."""
-    items = _debian(install and apt)
-    items.append(_platformio(install))
-    items.append(_scons(install))
-    items.append(_plugin(install))
+    (`apt`: Debian packages too, as root or through passwordless sudo)."""
+    with Progress(4, "micro setup", stages=True) as bar:
+        bar.stage("Debian packages (apt-get)" if install and apt else "Debian packages")
+        items = _debian(install and apt)
+        bar.stage("PlatformIO")
+        items.append(_platformio(install))
+        bar.stage("tool-scons")
+        items.append(_scons(install))
+        bar.stage("QEMU plugin")
+        items.append(_plugin(install))
     return items

@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import training
 from ..errors import MicroError
+from ..progress import Progress, keras_callback
 from . import synth
 from .pipeline import INPUT_SCALE, WINDOW, GestureModel, counts, to_int8, write_trace
 
@@ -67,7 +68,13 @@ def build_model(n_labels: int, batch_size: int | None = None) -> Any:
 
 
 def train(
-    x: np.ndarray, y: np.ndarray, val: tuple[np.ndarray, np.ndarray], n: int, epochs: int, seed: int
+    x: np.ndarray,
+    y: np.ndarray,
+    val: tuple[np.ndarray, np.ndarray],
+    n: int,
+    epochs: int,
+    seed: int,
+    bar: Progress,
 ) -> Any:
     import keras
 
@@ -82,8 +89,8 @@ def train(
     )
     weights = len(y) / (n * np.bincount(y, minlength=n))
     model.fit(
-        x, y, batch_size=64, epochs=epochs, validation_data=val, verbose=2,
-        class_weight=dict(enumerate(weights)),
+        x, y, batch_size=64, epochs=epochs, validation_data=val, verbose=0,
+        class_weight=dict(enumerate(weights)), callbacks=[keras_callback(bar, "train", False)],
     )  # fmt: skip
     return model
 
@@ -167,11 +174,16 @@ def run(gestures: Sequence[str], out: Path, epochs: int, seed: int) -> dict[str,
             f"unknown gesture(s) {', '.join(unknown) or '(none)'}; "
             f"shapes: {', '.join(synth.SHAPES)}"
         )
-    x, y = make_data(gestures, TRAIN_WRITERS, seed, 0)
-    val = make_data(gestures, VAL_WRITERS, seed, 1)
-    model = train(x, y, val, len(gestures) + 1, epochs, seed)
-    out.write_bytes(convert_int8(model, x))
-    return write_card(out, gestures, epochs, seed)
+    with Progress(4, "gesture train", stages=True) as bar:
+        bar.stage("synthesize strokes")
+        x, y = make_data(gestures, TRAIN_WRITERS, seed, 0)
+        val = make_data(gestures, VAL_WRITERS, seed, 1)
+        bar.stage("train")
+        model = train(x, y, val, len(gestures) + 1, epochs, seed, bar)
+        bar.stage("convert to int8")
+        out.write_bytes(convert_int8(model, x))
+        bar.stage("score held-out writers and streams")
+        return write_card(out, gestures, epochs, seed)
 
 
 def write_card(out: Path, gestures: Sequence[str], epochs: int, seed: int) -> dict[str, Any]:

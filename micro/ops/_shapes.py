@@ -32,6 +32,12 @@ def compute_window(
     """Output size and padding of one dimension; ValueError if the arguments are invalid."""
     if padding not in (Padding.SAME, Padding.VALID):
         raise ValueError(f"unknown padding {padding}")
+    if stride == 0 or filter_size == 0:
+        raise ValueError(
+            f"stride {stride}: the output size divides by the stride (division by zero)"
+            if stride == 0
+            else "filter size 0: an empty window (an average over it divides by zero)"
+        )
     if in_size < 0 or filter_size <= 0 or stride <= 0 or dilation <= 0:
         raise ValueError(
             f"invalid window: input {in_size}, filter {filter_size}, stride {stride}, "
@@ -59,7 +65,12 @@ def compute_padding(
     dilation_hw: tuple[int, int] = (1, 1),
 ) -> tuple[Window, Window]:
     """(height, width) windows of a 2-D op, as TFLite's ComputePaddingHeightWidth."""
-    return (
-        compute_window(padding, in_hw[0], filter_hw[0], stride_hw[0], dilation_hw[0]),
-        compute_window(padding, in_hw[1], filter_hw[1], stride_hw[1], dilation_hw[1]),
-    )
+    windows = []
+    for i, axis in enumerate(("height", "width")):
+        try:
+            windows.append(
+                compute_window(padding, in_hw[i], filter_hw[i], stride_hw[i], dilation_hw[i])
+            )
+        except ValueError as exc:
+            raise ValueError(f"{axis}: {exc}") from None
+    return windows[0], windows[1]

@@ -123,9 +123,13 @@ def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:
 
 FLOAT_OPS = {
     op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}"))
-    for op in ("add", "sub", "mul", "div", "squared_difference", "maximum", "minimum")
-}
-NO_ACTIVATION = ("squared_difference", "maximum", "minimum")  # TFLM applies no clamp
+    for op in (
+        "add", "sub", "mul", "div", "squared_difference", "maximum", "minimum", "floor_div",
+        "floor_mod",
+    )
+}  # fmt: skip
+# TFLM applies no clamp
+NO_ACTIVATION = ("squared_difference", "maximum", "minimum", "floor_div", "floor_mod")
 
 
 def prepare_float(ctx: OpContext, operation: str) -> None:

@@ -140,9 +140,14 @@ class OpContext:
             )
         scales = q.scale.astype(np.float64)
         if not np.all(np.isfinite(scales) & (scales > 0)):
-            raise self.malformed(
-                f"{label} has a scale that is not a positive finite number", tensor
+            at = int(np.flatnonzero(~(np.isfinite(scales) & (scales > 0)))[0])
+            which = f"scale {scales[at]:g}" + (f" (channel {at})" if len(scales) > 1 else "")
+            why = (
+                "its requantization divides by the scale: division by zero"
+                if scales[at] == 0
+                else "a scale must be a positive finite number"
             )
+            raise self.malformed(f"{label} has {which}; {why}", tensor)
         zero_points = q.zero_point.astype(np.int64)
         if tensor.dtype.kind in "iu":
             info = np.iinfo(tensor.dtype)

@@ -1,5 +1,6 @@
-"""BATCH_MATMUL, int8 and int16 (TFLM's reference): lhs [..., M, K] (or [..., K, M] with
-adj_x) times rhs [..., K, N] (or [..., N, K] with adj_y), batch dims broadcast (rank 2-5).
+"""BATCH_MATMUL, int8, int16 and float32 (TFLM's reference): lhs [..., M, K] (or [..., K, M]
+with adj_x) times rhs [..., K, N] (or [..., N, K] with adj_y), batch dims broadcast (rank
+2-5).
 
 Prepare turns adj_x/adj_y into strides and the broadcast batch dims into one (lhs, rhs)
 offset pair per output matrix, so the kernel never transposes (TFLM copies a transposed rhs
@@ -14,14 +15,16 @@ import math
 
 import numpy as np
 
+from ..model import Tensor
 from ..schema import BuiltinOperator as B
 from . import _rescale
 from .base import OpContext, prepares
 
-DTYPES = ("int8", "int16")
+DTYPES = ("int8", "int16", "float32")
+FLOAT_PARAMS = {"lhs_zp": 0, "rhs_zp": 0, "output_zp": 0, "multiplier": 0, "shift": 0}
 
 
-@prepares(B.BATCH_MATMUL, types="int8, int16")
+@prepares(B.BATCH_MATMUL, types="int8, int16, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
     lhs, rhs, out = ctx.input(0), ctx.input(1), ctx.output()
@@ -48,18 +51,10 @@ def prepare(ctx: OpContext) -> None:
     if math.prod(out.shape) == 0 or k == 0:
         raise ctx.unsupported("empty tensors are not supported")
 
-    ls, lzp = ctx.quant(lhs)
-    rs, rzp = ctx.quant(rhs)
-    os_, ozp = ctx.quant(out)
-    int16 = lhs.dtype.name == "int16"
-    if int16 and (lzp, rzp, ozp) != (0, 0, 0):
-        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), not {(lzp, rzp, ozp)}")
-    real = float(np.float32(ls) * np.float32(rs)) / os_
-    multiplier, shift = _rescale.multiplier(ctx, real, "lhs-times-rhs-to-output")
-    if int16 and shift > 7:
-        raise ctx.unsupported(f"the rescale {real:g} is too large for TFLM's int16 path")
-    info = np.iinfo(lhs.dtype)
-
+    if lhs.dtype.name == "float32":
+        quant = {**FLOAT_PARAMS, "act_min": 0, "act_max": 0}
+    else:
+        quant = _quant_params(ctx, lhs, rhs, out)
     offsets = np.zeros((math.prod(batch), 2), dtype=np.int64)
     lstrides = _batch_strides(lb, m * k)
     rstrides = _batch_strides(rb, k * n)
@@ -78,13 +73,7 @@ def prepare(ctx: OpContext) -> None:
         "lhs_stride_k": m if adj_x else 1,
         "rhs_stride_k": 1 if adj_y else n,
         "rhs_stride_j": k if adj_y else 1,
-        "lhs_zp": lzp,
-        "rhs_zp": rzp,
-        "output_zp": ozp,
-        "multiplier": multiplier,
-        "shift": shift,
-        "act_min": int(info.min),
-        "act_max": int(info.max),
+        **quant,
     }
     operands = {
         "lhs": ctx.ref(lhs),
@@ -93,6 +82,29 @@ def prepare(ctx: OpContext) -> None:
         "output": ctx.ref(out),
     }
     ctx.emit("batch_matmul", params, operands, len(offsets) * m * n * k)
+
+
+def _quant_params(ctx: OpContext, lhs: Tensor, rhs: Tensor, out: Tensor) -> dict[str, int]:
+    ls, lzp = ctx.quant(lhs)
+    rs, rzp = ctx.quant(rhs)
+    os_, ozp = ctx.quant(out)
+    int16 = lhs.dtype.name == "int16"
+    if int16 and (lzp, rzp, ozp) != (0, 0, 0):
+        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), not {(lzp, rzp, ozp)}")
+    real = float(np.float32(ls) * np.float32(rs)) / os_
+    multiplier, shift = _rescale.multiplier(ctx, real, "lhs-times-rhs-to-output")
+    if int16 and shift > 7:
+        raise ctx.unsupported(f"the rescale {real:g} is too large for TFLM's int16 path")
+    info = np.iinfo(lhs.dtype)
+    return {
+        "lhs_zp": lzp,
+        "rhs_zp": rzp,
+        "output_zp": ozp,
+        "multiplier": multiplier,
+        "shift": shift,
+        "act_min": int(info.min),
+        "act_max": int(info.max),
+    }
 
 
 def _batch_strides(dims: tuple[int, ...], matrix: int) -> list[int]:

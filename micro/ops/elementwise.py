@@ -1,8 +1,9 @@
-"""Elementwise functions: NEG, SQUARE, SQRT and RSQRT on float32 (`unary_f32`, with an
-integer square root that is correctly rounded on every target), RSQRT on int8 as a lookup
-table of TFLM's integer arithmetic and on int16 by that arithmetic in C (`rsqrt_s16`), and
-the float32 binary ops the converter emits around LayerNormalization: SQUARED_DIFFERENCE,
-MAXIMUM, MINIMUM (`binary_f32`; DIV is div.py)."""
+"""Elementwise functions: NEG, SQUARE, SQRT, RSQRT, FLOOR, CEIL and ROUND on float32
+(`unary_f32`, with an integer square root that is correctly rounded on every target, and
+rounding on the bits), RSQRT on int8 as a lookup table of TFLM's integer arithmetic and on
+int16 by that arithmetic in C (`rsqrt_s16`), and the float32 binary ops the converter emits
+around LayerNormalization: SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV and FLOOR_MOD
+(`binary_f32`; DIV is div.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from .add import prepare_float
 from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
 
-UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "abs": 4}  # MICRO_UNARY_F32_*
+# MICRO_UNARY_F32_*
+UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}
+UNARY_F32["abs"] = 7
 
 
 def unary_f32(ctx: OpContext, operation: str) -> None:
@@ -51,6 +54,11 @@ def prepare_square(ctx: OpContext) -> None:
 @prepares(B.SQRT, types="float32")
 def prepare_sqrt(ctx: OpContext) -> None:
     unary_f32(ctx, "sqrt")
+
+
+@prepares(B.FLOOR, B.CEIL, B.ROUND, types="float32")
+def prepare_rounding(ctx: OpContext) -> None:
+    unary_f32(ctx, B(ctx.op.builtin_code).name.lower())
 
 
 @prepares(B.RSQRT, types="int8, int16, float32")
@@ -173,6 +181,13 @@ def _squared_difference_int(ctx: OpContext) -> None:
 
 
 SQUARED_DIFFERENCE_KINDS = {"int16": 0, "int32": 1}  # MICRO_SQUARED_DIFFERENCE_S16, _S32
+
+
+@prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="float32")
+def prepare_floor_div_mod(ctx: OpContext) -> None:
+    """TFLM runs both on float32 only (floor of the double quotient; fmod to y's sign)."""
+    ctx.check_dtype(ctx.input(0), "float32")
+    prepare_float(ctx, B(ctx.op.builtin_code).name.lower())
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")

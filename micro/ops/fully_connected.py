@@ -27,7 +27,13 @@ def prepare(ctx: OpContext) -> None:
         raise ctx.unsupported("shuffled weights formats are not supported")
     depth_out, depth = w.shape
     n_in = math.prod(x.shape)
-    if depth == 0 or n_in % depth:
+    if depth == 0:
+        raise ctx.malformed(
+            f"weights, input 1 ('{w.name}'), have depth 0 (shape {w.shape}): the batch count "
+            "divides the input by the depth (division by zero)",
+            w,
+        )
+    if n_in % depth:
         raise ctx.malformed(f"input of {n_in} elements is not a multiple of depth {depth}")
     batches = n_in // depth
     if out.nbytes != batches * depth_out * out.dtype.itemsize:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .._ffi import lib
 from ..fixedpoint import INT32_MAX, INT32_MIN
 from ..quant import activation_range_float
@@ -55,7 +57,12 @@ def prepare_int32(ctx: OpContext, operation: str) -> None:
     if operation == "div":
         divisor = ctx.value(x2)
         if divisor is not None and (divisor == 0).any():
-            raise ctx.malformed("constant divisor contains zero")
+            at = int(np.flatnonzero(np.asarray(divisor).reshape(-1) == 0)[0])
+            raise ctx.malformed(
+                f"division by zero: the divisor, input 1 ('{x2.name}'), is a constant holding "
+                f"0 at element {at}",
+                x2,
+            )
     if operation in ("minimum", "maximum"):
         activation = 0  # their options table has no fused activation
     elif operation == "add":

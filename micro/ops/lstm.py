@@ -53,7 +53,11 @@ def prepare(ctx: OpContext) -> None:
         if ctx.optional_input(i) is not None:
             raise ctx.unsupported(f"input {i} ({what}) is set; TFLM runs the standard LSTM only")
     if x.dtype.name == "float32":
-        raise ctx.unsupported("float LSTM is not supported; micro runs the integer LSTM")
+        raise ctx.unsupported(
+            "float LSTM is not supported: TFLM's gates call the host libm's expf and tanhf, "
+            "which micro's C (no libm) cannot match on every board; quantize the model to "
+            "int8 (micro runs the integer LSTM)"
+        )
     for t in (x, hidden, out):
         ctx.check_dtype(t, "int8")
     ctx.check_dtype(cell, "int16")

@@ -64,7 +64,7 @@ def prepare_min(ctx: OpContext) -> None:
 
 
 def _prepare_sum(ctx: OpContext, divide: bool) -> None:
-    r = _reduction(ctx, ("int8", "int16"))
+    r = reduction(ctx, "int8", "int16")
     if r.count * -np.iinfo(r.x.dtype).min > 2**31 - 1:
         raise ctx.unsupported(f"reducing {r.count} elements into one overflows the int32 sum")
     in_scale, in_zp = ctx.quant(r.x)
@@ -96,7 +96,7 @@ def _prepare_sum(ctx: OpContext, divide: bool) -> None:
 
 
 def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
-    r = _reduction(ctx, ("int8",))
+    r = reduction(ctx)
     in_scale, in_zp = ctx.quant(r.x)
     out_scale, out_zp = ctx.quant(r.out)
     if np.float32(in_scale) != np.float32(out_scale) or in_zp != out_zp:
@@ -113,10 +113,12 @@ def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
     )
 
 
-def _reduction(ctx: OpContext, dtypes: tuple[str, ...]) -> Reduction:
+def reduction(ctx: OpContext, *dtypes: str) -> Reduction:
+    """The checked reduction of an input of one of `dtypes` (default int8) over its constant
+    axes; the output has the input's type."""
     ctx.check_io_count((2,))
     x, axes_tensor, out = ctx.input(0), ctx.input(1), ctx.output()
-    ctx.check_dtype(x, *dtypes)
+    ctx.check_dtype(x, *(dtypes or ("int8",)))
     ctx.check_dtype(out, x.dtype.name)
     ctx.check_dtype(axes_tensor, "int32")
     if math.prod(axes_tensor.shape) == 0:  # no axes (an empty tensor has no buffer)
@@ -124,6 +126,13 @@ def _reduction(ctx: OpContext, dtypes: tuple[str, ...]) -> Reduction:
     else:
         axes = resolve_axes(ctx, ctx.const_input(1, "the axes"), len(x.shape))
     if 0 in x.shape:
+        empty = [i for i in sorted(axes) if x.shape[i] == 0]
+        if ctx.op.name == "MEAN" and empty:
+            raise ctx.malformed(
+                f"MEAN over axis {empty[0]} of input 0 ('{x.name}'), shape {x.shape}, whose "
+                "size is 0: the mean divides by zero",
+                x,
+            )
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     n_out = math.prod(d for i, d in enumerate(x.shape) if i not in axes)
     if math.prod(out.shape) != n_out:

@@ -2,9 +2,10 @@
 
 Source coordinates depend only on the output row or column, so prepare computes them once:
 nearest neighbour becomes one `index_copy` step (float32, int8, int16: bytes are copied);
-int8 bilinear becomes `resize_bilinear_s8` with TFLM's 10-bit fixed-point rows and columns.
-The coordinate arithmetic follows the reference in its own precision: float32 for nearest
-neighbour (scale, half-pixel offset, round half away or floor), int32 for int8 bilinear.
+int8 bilinear becomes `resize_bilinear_s8` with TFLM's 10-bit fixed-point rows and columns,
+float32 bilinear `resize_bilinear_f32` with its float weights. The coordinate arithmetic
+follows the reference in its own precision: float32 for nearest neighbour (scale,
+half-pixel offset, round half away or floor) and float bilinear, int32 for int8 bilinear.
 """
 
 from __future__ import annotations
@@ -98,14 +99,59 @@ def _c_div(a: int, b: int) -> int:
     return a // b if a >= 0 else -(-a // b)
 
 
-@prepares(B.RESIZE_BILINEAR, types="int8")
+def bilinear_f32_table(
+    in_size: int, out_size: int, align_corners: bool, half_pixel: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) int32 and (1 - d, d) float32 per output coordinate: TFLM's float
+    ComputeInterpolationValues, step by step in float32."""
+    f32 = np.float32
+    if align_corners and out_size > 1:
+        scale = f32(in_size - 1) / f32(out_size - 1)
+    else:
+        scale = f32(in_size) / f32(out_size)
+    value = np.arange(out_size, dtype=f32)
+    scaled = (value + f32(0.5)) * scale - f32(0.5) if half_pixel else value * scale
+    lower = np.maximum(np.floor(scaled).astype(np.int64), 0)
+    upper = np.minimum(np.ceil(scaled).astype(np.int64), in_size - 1)
+    d = (scaled - lower.astype(f32)).astype(f32)
+    weights = np.stack([(f32(1) - d).astype(f32), d], axis=1)
+    return np.stack([lower, upper], axis=1).astype(np.int32), weights
+
+
+def _geometry(x: Tensor, out: Tensor) -> dict[str, int]:
+    """The params both bilinear kernels share: NHWC input and output extents."""
+    batches, in_h, in_w, channels = x.shape
+    keys = ("batches", "in_h", "in_w", "out_h", "out_w", "channels")
+    return dict(zip(keys, (batches, in_h, in_w, out.shape[1], out.shape[2], channels), strict=True))
+
+
+def _prepare_bilinear_f32(ctx: OpContext, x: Tensor, out: Tensor, align: bool, half: bool) -> None:
+    in_h, in_w = x.shape[1], x.shape[2]
+    out_h, out_w = out.shape[1], out.shape[2]
+    rows, row_weights = bilinear_f32_table(in_h, out_h, align, half)
+    cols, col_weights = bilinear_f32_table(in_w, out_w, align, half)
+    params = _geometry(x, out)
+    operands = {
+        "input": ctx.ref(x),
+        "rows": ctx.const(rows),
+        "cols": ctx.const(cols),
+        "weights": ctx.const(np.concatenate([row_weights.ravel(), col_weights.ravel()])),
+        "output": ctx.ref(out),
+    }
+    ctx.emit("resize_bilinear_f32", params, operands, 4 * math.prod(out.shape))
+
+
+@prepares(B.RESIZE_BILINEAR, types="int8, float32")
 def prepare_bilinear(ctx: OpContext) -> None:
-    x, out, out_h, out_w = _io(ctx, ("int8",))
+    x, out, out_h, out_w = _io(ctx, ("int8", "float32"))
     align = bool(ctx.options["align_corners"])
     half = bool(ctx.options["half_pixel_centers"])
     if align and half:
         raise ctx.malformed("align_corners and half_pixel_centers cannot both be set (TFLM)")
-    batches, in_h, in_w, channels = x.shape
+    if x.dtype.name == "float32":
+        _prepare_bilinear_f32(ctx, x, out, align, half)
+        return
+    in_h, in_w = x.shape[1], x.shape[2]
     rows = bilinear_table(in_h, out_h, align, half)
     cols = bilinear_table(in_w, out_w, align, half)
     limit = 65536  # MICRO_RESIZE_MAX_WEIGHT
@@ -115,14 +161,7 @@ def prepare_bilinear(ctx: OpContext) -> None:
         )
     if np.abs(rows[:, 2]).max() > limit or np.abs(cols[:, 2]).max() > limit:
         raise ctx.unsupported(f"resizing {x.shape} to {out.shape} needs weights beyond {limit}")
-    params = {
-        "batches": batches,
-        "in_h": in_h,
-        "in_w": in_w,
-        "out_h": out_h,
-        "out_w": out_w,
-        "channels": channels,
-    }
+    params = _geometry(x, out)
     operands = {
         "input": ctx.ref(x),
         "rows": ctx.const(rows),

@@ -1,4 +1,5 @@
-"""SVDF, full integer (TFLM's int8 SVDF with an int8 or int16 activation state).
+"""SVDF, full integer (TFLM's int8 SVDF with an int8 or int16 activation state), and
+float32 (`svdf_f32`, TFLM's float reference in its order of operations).
 
 TFLM facts this mirrors:
   - the two effective scales, input * feature_weights / state and state * time_weights /
@@ -23,7 +24,7 @@ from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 
 
-@prepares(B.SVDF, types="int8 (int8 or int16 state)")
+@prepares(B.SVDF, types="int8 (int8 or int16 state), float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((5,))
     x, wf, wt, state, out = (
@@ -49,7 +50,8 @@ def prepare(ctx: OpContext) -> None:
     if not state.is_variable:
         raise ctx.malformed(f"the state (tensor {state.index}) is not a variable tensor")
     if x.dtype.name == "float32":
-        raise ctx.unsupported("float SVDF is not supported; micro runs the integer SVDF")
+        _prepare_float(ctx, rank)
+        return
     for t in (x, wf, out):
         ctx.check_dtype(t, "int8")
     ctx.check_dtype(wt, "int8", "int16")
@@ -113,6 +115,50 @@ def prepare(ctx: OpContext) -> None:
     }
     macs = batches * filters * (input_size + memory)
     ctx.emit("svdf_s8", params, operands, macs)
+
+
+FLOAT_ACTIVATIONS = (
+    0,
+    1,
+    2,
+    3,
+    5,
+)  # MICRO_SVDF_F32_ACT_*: NONE, RELU, RELU_N1_TO_1, RELU6, SIGN_BIT
+
+
+def _prepare_float(ctx: OpContext, rank: int) -> None:
+    x, wf, wt, state, out = (
+        ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(4), ctx.output()
+    )  # fmt: skip
+    bias = ctx.optional_input(3)
+    for t in (wf, wt, state, out, *([bias] if bias is not None else [])):
+        ctx.check_dtype(t, "float32")
+    filters, memory = wt.shape
+    if bias is not None and bias.shape != (filters // rank,):
+        raise ctx.malformed(f"bias {list(bias.shape)} != [{filters // rank}]")
+    activation = int(ctx.options["fused_activation_function"])
+    if activation not in FLOAT_ACTIVATIONS:
+        raise ctx.unsupported(
+            f"fused activation {activation}: TANH needs libm's tanhf (see `micro ops`)"
+        )
+    params = {
+        "batches": x.shape[0],
+        "input_size": x.shape[1],
+        "filters": filters,
+        "rank": rank,
+        "memory": memory,
+        "activation": activation,
+    }
+    operands = {
+        "input": ctx.ref(x),
+        "weights_feature": ctx.ref(wf),
+        "weights_time": ctx.ref(wt),
+        "bias": ctx.ref(bias),
+        "state": ctx.ref(state),
+        "output": ctx.ref(out),
+        "scratch": ctx.scratch(scratch_size("svdf_f32", params)),
+    }
+    ctx.emit("svdf_f32", params, operands, x.shape[0] * filters * (x.shape[1] + memory))
 
 
 def _padded(weights: np.ndarray) -> np.ndarray:

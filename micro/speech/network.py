@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import training
+from ..progress import progress
 
 FRAMES, CHANNELS = 49, 40
 #: The model's input quantization: float feature = (int8 + 128) * 2**-5 (exact in float32),
@@ -136,7 +137,7 @@ def predict_int8(model: bytes, x: np.ndarray) -> np.ndarray:
 
     it = runtime.Interpreter.from_bytes(model)
     out = []
-    for example in x:
+    for example in progress(x, "int8 scores"):
         it.set_input(example.reshape(1, -1), 0)
         it.invoke()
         out.append(np.array(it.get_output(0)).reshape(-1))

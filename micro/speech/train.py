@@ -34,7 +34,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from .. import training
-from ..progress import Progress
+from ..progress import Progress, keras_callback
 from . import card, corpus, realdata
 from .network import (
     CHANNELS,
@@ -134,11 +134,7 @@ def train_keras(
         metrics=["accuracy"],
     )
     bar = Progress(epochs * steps, "train", stream)
-
-    class Bar(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
-            logs = logs or {}
-            bar.update(1, f"loss {logs.get('loss', 0):.3f} acc {logs.get('accuracy', 0):.3f}")
+    callback = keras_callback(bar)
 
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
@@ -152,7 +148,7 @@ def train_keras(
             epochs=epoch + 1,
             initial_epoch=epoch,
             verbose=0,
-            callbacks=[Bar()],
+            callbacks=[callback],
             shuffle=False,
         )
     bar.close()
@@ -249,7 +245,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     shape = Shape.parse(args.channels)
     model = train_keras(x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape)
     pick = np.random.default_rng(args.seed).choice(len(x_train), 400, replace=False)
-    tflite = convert_int8(model, x_train[pick], shape)
+    with Progress(1, "convert", stream, stages=True) as bar:
+        bar.stage("int8 (TFLite converter)")
+        tflite = convert_int8(model, x_train[pick], shape)
     check_io(tflite)
     ops = check_ops(tflite)
     out.parent.mkdir(parents=True, exist_ok=True)

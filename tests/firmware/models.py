@@ -11,6 +11,7 @@ import test_op_batch_matmul
 import test_op_conv
 import test_op_cumsum
 import test_op_depthwise_conv
+import test_op_detection_postprocess
 import test_op_int16x8
 import test_op_l2_norm
 import test_op_log_softmax
@@ -22,10 +23,15 @@ import test_op_svdf
 import test_op_transpose_conv
 from support.models import T, binary_model, one_op_model, random_quant, unary_model
 from test_op_compare import compare_model
+from test_op_fill import fill_model
+from test_op_gather_nd import gather_nd_model
+from test_op_logical import all_model, logical_model
 from test_op_logistic_tanh import lut_model as squash_model
 from test_op_pool import random_pool
 from test_op_rearrange import gather_model, mirror_model
 from test_op_resize import resize_model
+from test_op_space_batch import b2s_model, s2b_model
+from test_op_update_slice import dus_model
 
 import micro
 from micro.writer import ModelBuilder
@@ -110,6 +116,8 @@ def merged(models: list[bytes]) -> bytes:
                 [index[o] for o in op.outputs],
                 op.options,
                 version=op.version,
+                custom_code=op.custom_code or None,
+                custom_options=op.custom_options,
             )
         inputs += [index[i] for i in graph.inputs]
         outputs += [index[o] for o in graph.outputs]
@@ -211,5 +219,39 @@ def quantized_ops_model(seed: int) -> bytes:
             add_n(4, (3, 2), "float32", None, None),
             unary_model("RSQRT", (2, 8), "int16", "int16", (1e-3, 0), (0.01, 0)),
             unary_model("ABS", (2, 8), "float32", "float32", None, None),
+        ]
+    )
+
+
+def float_ops_model(seed: int) -> bytes:
+    """The float and data-movement kernels issue 14 added, each on a TFLM-checked case whose
+    random inputs are all valid (indices and start positions are constants): logical ops
+    and REDUCE_ALL, FILL, float rounding, FLOOR_DIV/FLOOR_MOD, float bilinear resize, batch
+    matmul and transpose conv, space/batch moves, GATHER_ND, EMBEDDING_LOOKUP,
+    DYNAMIC_UPDATE_SLICE and the detection post-process (double exp, soft-float on the M4F)."""
+    rng = np.random.default_rng(seed)
+    f32 = [T((3, 5), "float32")]
+    detection = {"max_detections": 5, "use_regular_nms": bool(seed % 2), "detections_per_class": 3}
+    return merged(
+        [
+            logical_model("LOGICAL_AND", (2, 3), (3,)),
+            logical_model("LOGICAL_OR", (2, 1, 3), (4, 1)),
+            all_model((3, 4), [1], False),
+            fill_model((2, 3), "float32"),
+            *(one_op_model(op, f32, f32) for op in ("FLOOR", "CEIL", "ROUND")),
+            *(one_op_model(op, f32 * 2, f32) for op in ("FLOOR_DIV", "FLOOR_MOD")),
+            resize_model("RESIZE_BILINEAR", (1, 3, 4, 2), (7, 5), "float32", False, True),
+            test_op_batch_matmul.random_case(seed, "float32"),
+            test_op_transpose_conv.float_tconv_model(seed),
+            s2b_model((1, 5, 4, 2), [2, 3], [1, 0, 1, 1], "int8", random_quant(rng, "int8")),
+            b2s_model((6, 2, 3, 2), [2, 3], [1, 0, 0, 2], "float32"),
+            gather_nd_model((3, 4, 2), (2, 2), "float32", np.array([[1, 2], [0, 3]], np.int32)),
+            one_op_model(
+                "EMBEDDING_LOOKUP",
+                [T((4,), "int32", np.array([4, 0, 2, 2], np.int32)), T((5, 3), "float32")],
+                [T((4, 3), "float32")],
+            ),
+            dus_model((4, 6), (2, 3), "int16", "int32", np.array([3, -1], np.int32)),
+            test_op_detection_postprocess.detection_model(12, 3, detection, rng),
         ]
     )

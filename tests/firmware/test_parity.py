@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from models import GENERATED, fully_connected_chain, new_ops_model, quantized_ops_model
+from models import (
+    GENERATED,
+    float_ops_model,
+    fully_connected_chain,
+    new_ops_model,
+    quantized_ops_model,
+)
 from support.oracle import random_inputs
 
 import micro
@@ -115,3 +121,13 @@ def test_quantized_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
     L2_NORMALIZATION, LOG_SOFTMAX, CUMSUM, ADD_N and float ABS in one model: the Cortex-M4F
     board gives the host's bytes."""
     assert_board_matches_host(quantized_ops_model(0), "mps2-an386", tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_float_and_data_movement_ops_on_every_board(
+    board: str, toolchain: None, tmp_path: Path
+) -> None:
+    """Issue 14's float and data-movement kernels in one model: each board gives the
+    host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
+    assert_board_matches_host(float_ops_model(0), board, tmp_path)

@@ -36,6 +36,7 @@ MAX_MACS = 20_000_000  # a mutated shape can ask for a huge (valid) computation:
 EXTREME_SCALES = (1e20, 1e-20, 3.4e38, 1e-45, 0.0, -1.0, float("nan"), float("inf"), 2.0**-29)
 EXTREME_INTS = (0, 1, -1, 2, 127, 128, -129, 255, 65536, 2**31 - 1, -(2**31))
 DIMS = (0, 1, 2, 3, 1000, 2**16, 2**31 - 1)
+RUNNING = "running.tflite"  # the mutant being tried, in the keep folder, until the loop ends
 
 
 def byte_mutation(data: bytes, rng: np.random.Generator) -> bytes:
@@ -167,7 +168,7 @@ class Hang(Exception):
 
 
 @contextlib.contextmanager
-def _hang_guard() -> Any:
+def hang_guard() -> Any:
     def alarm(signum: int, frame: Any) -> None:
         raise Hang(f"still running after {HANG_SECONDS} s")
 
@@ -210,9 +211,10 @@ def run_models(
 ) -> ModelCampaign:
     """`count` mutants (half raw bytes, half structural) of `seeds`, each loaded, compiled
     and, if cheap enough, run; the Programs of up to `max_programs` accepted ones are kept
-    for the C builds to replay."""
+    for the C builds to replay. A failing mutant is kept in `keep` as <sha1>.tflite."""
     rng = np.random.default_rng(rng_seed)
     result = ModelCampaign()
+    running = keep / RUNNING if keep is not None else None
     for i in range(count):
         seed = seeds[i % len(seeds)]
         data = byte_mutation(seed, rng) if i % 2 else structural_mutation(seed, rng)
@@ -220,8 +222,11 @@ def run_models(
         if data is None:
             result.outcomes["unwritable"] += 1
             continue
+        if running is not None:  # a signal ends the campaign: this file says on what
+            running.parent.mkdir(parents=True, exist_ok=True)
+            running.write_bytes(data)
         try:
-            with _hang_guard():
+            with hang_guard():
                 outcome, program = try_model(data, rng)
         except Exception as exc:  # the finding: anything that is not a MicroError, or a hang
             name = _keep(keep, data, ".tflite")
@@ -230,6 +235,8 @@ def run_models(
         result.outcomes[outcome] += 1
         if program is not None and len(result.programs) < max_programs:
             result.programs[hashlib.sha1(program).hexdigest()[:16]] = program
+    if running is not None:
+        running.unlink(missing_ok=True)
     return result
 
 
@@ -275,8 +282,10 @@ def run_cli(
     rng_seed: int,
     work: Path,
     speech_model: Path | None = None,
+    findings: Path | None = None,
 ) -> ModelCampaign:
-    """`count` hostile files through `micro inspect`, `micro run` and `micro speech`."""
+    """`count` hostile files through `micro inspect`, `micro run` and `micro speech`; each
+    one that fails is kept in `findings` (default: work/failures)."""
     rng = np.random.default_rng(rng_seed)
     result = ModelCampaign("hostile CLI inputs")
     work.mkdir(parents=True, exist_ok=True)
@@ -297,12 +306,12 @@ def run_cli(
             path.write_bytes(byte_mutation(models[i % len(models)], rng))
             argv = commands[i % 2][1](path)
         try:
-            with _hang_guard():
+            with hang_guard():
                 outcome = cli_outcome(argv)
         except Hang as exc:
             outcome = f"failure: hang: {exc}"
         if outcome.startswith("failure"):
-            name = _keep(work / "failures", path.read_bytes(), path.suffix)
+            name = _keep(findings or work / "failures", path.read_bytes(), path.suffix)
             result.failures.append(f"{' '.join(argv[:1])} on {name}: {outcome}")
         result.outcomes[f"{argv[0]} {outcome}"] += 1
     return result

@@ -3,8 +3,9 @@ libFuzzer), make seed Programs from the reference models, and run hostile-Progra
 
 A campaign runs the same deterministic mutants in the normal and the sanitized build and
 compares them line by line (status and a digest of the outputs): any difference, signal,
-hang or sanitizer report is a failure, with the mutant's index to regenerate it
-(`program_fuzz dump`).
+hang or sanitizer report is a failure, and the mutant is dumped into the findings folder
+(`program_fuzz dump`), where libFuzzer's crash inputs go too: copied to tests/fuzz/regressions/
+they are replayed by every test run (tests/test_fuzz_regressions.py).
 """
 
 from __future__ import annotations
@@ -142,15 +143,32 @@ def _check_process(kind: str, proc: subprocess.CompletedProcess[str], what: str)
     return []
 
 
-def run_campaign(seeds: list[Path], count: int, rng_seed: int, timeout: float = 3600) -> Campaign:
-    """`count` mutants of `seeds`, in the normal and the sanitized build, compared."""
+def _suspects(names: list[str], lines: dict[str, list[str]], failed: dict[str, bool]) -> set[str]:
+    """The inputs a run over `names` (one output line each, in order) failed on: where the
+    builds' lines differ, and in a build that died or reported, the input after its last
+    line (the one it was running)."""
+    found = {
+        a.split()[0] for a, b in zip(lines["normal"], lines["sanitized"], strict=False) if a != b
+    }
+    for kind, dead in failed.items():
+        if dead and len(lines[kind]) < len(names):
+            found.add(names[len(lines[kind])])
+    return found
+
+
+def run_campaign(
+    seeds: list[Path], count: int, rng_seed: int, findings: Path, timeout: float = 3600
+) -> Campaign:
+    """`count` mutants of `seeds`, in the normal and the sanitized build, compared. Each
+    mutant a build failed on is kept as findings/program-<rng_seed>-<index>.bin."""
     result = Campaign("sealed hostile Programs", count)
-    lines = {}
+    lines, failed = {}, {}
     for kind, env in (("normal", {}), ("sanitized", SANITIZER_ENV)):
         cmd = [str(build(kind)), "generate", str(count), str(rng_seed), *map(str, seeds)]
         proc = _run(cmd, timeout, env)
-        result.failures += _check_process(kind, proc, f"generate {count} {rng_seed}")
-        lines[kind] = proc.stdout.splitlines()
+        problems = _check_process(kind, proc, f"generate {count} {rng_seed}")
+        result.failures += problems
+        lines[kind], failed[kind] = proc.stdout.splitlines(), bool(problems)
     for a, b in zip(lines["normal"], lines["sanitized"], strict=False):
         if a != b:
             result.failures.append(f"normal and sanitized builds differ: {a!r} vs {b!r}")
@@ -158,32 +176,46 @@ def run_campaign(seeds: list[Path], count: int, rng_seed: int, timeout: float = 
         result.outcomes[_outcome(int(line.split()[1]))] += 1
     if len(lines["sanitized"]) != count:
         result.failures.append(f"sanitized build ran {len(lines['sanitized'])} of {count}")
+    findings.mkdir(parents=True, exist_ok=True)
+    for index in sorted(_suspects([str(i) for i in range(count)], lines, failed), key=int):
+        out = findings / f"program-{rng_seed}-{index}.bin"
+        dump = [str(build("normal")), "dump", index, str(rng_seed), str(out), *map(str, seeds)]
+        subprocess.run(dump, check=True, timeout=60)
     return result
 
 
-def replay(files: list[Path], timeout: float = 600) -> Campaign:
-    """Kept programs (regressions) in both builds: same lines, no report."""
+def replay(files: list[Path], findings: Path | None = None, timeout: float = 600) -> Campaign:
+    """Kept programs (regressions, accepted mutants) in both builds: same lines, no report.
+    With `findings`, the ones a build failed on are copied there."""
     result = Campaign("kept Programs", len(files))
     if not files:
         return result
-    lines = {}
+    lines, failed = {}, {}
     for kind, env in (("normal", {}), ("sanitized", SANITIZER_ENV)):
         proc = _run([str(build(kind)), "run", *map(str, files)], timeout, env)
-        result.failures += _check_process(kind, proc, "run")
-        lines[kind] = proc.stdout.splitlines()
+        problems = _check_process(kind, proc, "run")
+        result.failures += problems
+        lines[kind], failed[kind] = proc.stdout.splitlines(), bool(problems)
     if lines["normal"] != lines["sanitized"]:
         result.failures.append("normal and sanitized builds differ on the kept programs")
     for line in lines["sanitized"]:
         result.outcomes[_outcome(int(line.split()[1]))] += 1
+    if findings is not None:
+        findings.mkdir(parents=True, exist_ok=True)
+        for name in _suspects([str(f) for f in files], lines, failed):
+            shutil.copy(name, findings / Path(name).name)
     return result
 
 
-def run_libfuzzer(seeds: list[Path], runs: int, seconds: int, work: Path) -> Campaign:
+def run_libfuzzer(
+    seeds: list[Path], runs: int, seconds: int, work: Path, findings: Path
+) -> Campaign:
     """libFuzzer with the structure-aware mutator, from the seeds, for `runs` executions or
-    `seconds`, whichever ends first; a crash leaves its input in work/artifacts."""
-    corpus, artifacts = work / "corpus", work / "artifacts"
-    for d in (corpus, artifacts):
-        d.mkdir(parents=True, exist_ok=True)
+    `seconds`, whichever ends first. An input it crashed, hung or leaked on is kept as
+    findings/libfuzzer-<kind>-<sha1>.bin."""
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    findings.mkdir(parents=True, exist_ok=True)
     for s in seeds:
         shutil.copy(s, corpus / s.name)
     cmd = [
@@ -194,15 +226,18 @@ def run_libfuzzer(seeds: list[Path], runs: int, seconds: int, work: Path) -> Cam
         "-rss_limit_mb=2048",
         "-max_len=600000",
         "-seed=1",
-        f"-artifact_prefix={artifacts}/",
+        f"-artifact_prefix={findings}/libfuzzer-",
         str(corpus),
     ]
     proc = _run(cmd, seconds + 600, SANITIZER_ENV)
     done = re.search(r"Done (\d+) runs", proc.stderr)
     result = Campaign("libFuzzer executions", int(done.group(1)) if done else 0)
-    if proc.returncode != 0 or done is None:
-        kept = sorted(p.name for p in artifacts.iterdir())
+    kept = []
+    for artifact in findings.glob("libfuzzer-*"):
+        if artifact.suffix != ".bin":
+            kept.append(artifact.rename(artifact.with_name(artifact.name + ".bin")).name)
+    if proc.returncode != 0 or done is None or kept:
         result.failures.append(
-            f"libFuzzer exit {proc.returncode}, artifacts {kept}: {proc.stderr[-3000:]}"
+            f"libFuzzer exit {proc.returncode}, kept {kept}: {proc.stderr[-3000:]}"
         )
     return result

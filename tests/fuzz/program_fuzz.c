@@ -74,8 +74,13 @@ static uint32_t hostile(rng_t *r, uint32_t current)
     }
 }
 
-/* Field offsets of the header (program.h), read through the struct so they cannot drift. */
+/* Field offsets and table strides of the format (program.h), read through its structs so
+ * they cannot drift. */
 #define H(field) offsetof(micro_program_header_t, field)
+#define S(field) offsetof(micro_step_t, field)
+#define R(field) offsetof(micro_ref_t, field)
+#define STEP_SIZE sizeof(micro_step_t)
+#define REF_SIZE sizeof(micro_ref_t)
 
 static int plausible(const uint8_t *p, size_t n)
 {
@@ -83,8 +88,9 @@ static int plausible(const uint8_t *p, size_t n)
         return 0;
     }
     const uint64_t steps_end =
-        (uint64_t)get32(p, H(steps_offset)) + UINT64_C(16) * get32(p, H(n_steps));
-    const uint64_t refs_end = (uint64_t)get32(p, H(refs_offset)) + UINT64_C(8) * get32(p, H(n_refs));
+        (uint64_t)get32(p, H(steps_offset)) + (uint64_t)STEP_SIZE * get32(p, H(n_steps));
+    const uint64_t refs_end =
+        (uint64_t)get32(p, H(refs_offset)) + (uint64_t)REF_SIZE * get32(p, H(n_refs));
     return steps_end <= n && refs_end <= n && get32(p, H(data_offset)) <= n;
 }
 
@@ -112,9 +118,9 @@ static int mutate_once(uint8_t *p, size_t n, rng_t *r)
     const uint32_t n_steps = get32(p, H(n_steps)), steps = get32(p, H(steps_offset));
     const uint32_t n_refs = get32(p, H(n_refs)), refs = get32(p, H(refs_offset));
     const uint32_t data = get32(p, H(data_offset));
-    const size_t ref = refs + 8u * (size_t)below(r, n_refs);
-    const size_t other = refs + 8u * (size_t)below(r, n_refs);
-    const size_t step = steps + 16u * (size_t)below(r, n_steps);
+    const size_t ref = refs + REF_SIZE * (size_t)below(r, n_refs);
+    const size_t other = refs + REF_SIZE * (size_t)below(r, n_refs);
+    const size_t step = steps + STEP_SIZE * (size_t)below(r, n_steps);
     switch (below(r, 10)) {
     case 0: /* an operand's region: the data bit, another operand's place, a nudge */
         if (n_refs == 0) return 0;
@@ -126,12 +132,13 @@ static int mutate_once(uint8_t *p, size_t n, rng_t *r)
         return 1;
     case 1: /* an operand's size */
         if (n_refs == 0) return 0;
-        put32(p, ref + 4, below(r, 2) ? get32(p, other + 4) : hostile(r, get32(p, ref + 4)));
+        put32(p, ref + R(size),
+              below(r, 2) ? get32(p, other + R(size)) : hostile(r, get32(p, ref + R(size))));
         return 1;
-    case 2: { /* a step's kernel, params offset, operand count or first operand */
+    case 2: { /* a step's field: kernel, params offset, operands, declared overlap */
         if (n_steps == 0) return 0;
-        const size_t field = step + 4u * below(r, 4);
-        if (field == step && below(r, 2)) {
+        const size_t field = step + 4u * below(r, STEP_SIZE / 4);
+        if (field == step + S(kernel) && below(r, 2)) {
             uint32_t id = below(r, MICRO_K_COUNT);
             while (micro_kernel_get(id) == NULL) {
                 id = (id + 1) % MICRO_K_COUNT;
@@ -146,8 +153,8 @@ static int mutate_once(uint8_t *p, size_t n, rng_t *r)
     case 4:
     case 5: { /* a field of a step's params struct */
         if (n_steps == 0) return 0;
-        const micro_kernel_t *k = micro_kernel_get(get32(p, step));
-        const uint64_t at = (uint64_t)data + get32(p, step + 4);
+        const micro_kernel_t *k = micro_kernel_get(get32(p, step + S(kernel)));
+        const uint64_t at = (uint64_t)data + get32(p, step + S(params));
         if (k == NULL || k->params_size < 4 || at + k->params_size > n) return 0;
         const size_t field = (size_t)at + 4u * below(r, k->params_size / 4);
         put32(p, field, hostile(r, get32(p, field)));
@@ -166,10 +173,10 @@ static int mutate_once(uint8_t *p, size_t n, rng_t *r)
     }
     case 8: { /* two operands swapped */
         if (n_refs == 0) return 0;
-        uint8_t tmp[8];
-        memcpy(tmp, p + ref, 8);
-        memcpy(p + ref, p + other, 8);
-        memcpy(p + other, tmp, 8);
+        uint8_t tmp[REF_SIZE];
+        memcpy(tmp, p + ref, REF_SIZE);
+        memcpy(p + ref, p + other, REF_SIZE);
+        memcpy(p + other, tmp, REF_SIZE);
         return 1;
     }
     default:

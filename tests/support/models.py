@@ -171,3 +171,32 @@ def random_broadcast(rng: np.random.Generator) -> tuple[tuple[int, ...], tuple[i
         return tuple(d if rng.random() < 0.6 else 1 for d in full[rank - keep :])
 
     return part(), part()
+
+
+def bool_input_model(
+    op: str,
+    inputs: Sequence[T],
+    outputs: Sequence[T],
+    options: Mapping[str, Any] | None = None,
+) -> bytes:
+    """A model of one operator whose non-constant bool inputs are computed in the model as
+    float32 input > 0 (TFLM's Python interpreter cannot set bool inputs); random float
+    inputs give random bools. The other inputs are model inputs, in order."""
+    b = ModelBuilder()
+    zero = b.add_tensor("zero", (), "float32", data=np.zeros((), np.float32))
+    ins, graph_inputs = [], []
+    for k, t in enumerate(inputs):
+        index = b.add_tensor(t.name or f"in{k}", t.shape, t.dtype, data=t.data)
+        ins.append(index)
+        if t.data is not None:
+            continue
+        if np.dtype(t.dtype) == np.bool_:
+            source = b.add_tensor(f"src{k}", t.shape, "float32")
+            b.add_operator("GREATER", [source, zero], [index])
+            index = source
+        graph_inputs.append(index)
+    outs = [b.add_tensor(t.name or f"out{k}", t.shape, t.dtype) for k, t in enumerate(outputs)]
+    b.add_operator(op, ins, outs, options)
+    b.set_inputs(graph_inputs)
+    b.set_outputs(outs)
+    return b.build()

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import micro
-from micro._ffi import lib, pack_params
+from micro._ffi import ffi, lib, pack_params
 from micro.interpreter import Runtime
 from micro.program import read_header, read_steps, seal
 
@@ -76,3 +76,20 @@ def patched_program(model: bytes, **changes: Any) -> tuple[bytes, int]:
     assert at > 0 and bytes(blob).find(old, at + 1) < 0, "params not found exactly once"
     blob[at : at + len(old)] = new
     return seal(blob), compiled.arena_bytes_needed
+
+
+def params_at_end(model: bytes, **changes: Any) -> bytes:
+    """The Program of a one-step model with its params (some fields replaced) moved to the
+    end of the blob (re-sealed): a check that reads past the params struct then reads past
+    the Program, which the guarded and sanitized runs catch."""
+    compiled = micro.Interpreter.from_bytes(model).compiled
+    (step,) = compiled.steps
+    params = pack_params(step.kernel, {**step.params, **changes})
+    blob = bytearray(compiled.program)
+    blob += bytes(-len(blob) % 16)
+    header = read_header(bytes(blob))
+    at = header.steps_offset + ffi.offsetof("micro_step_t", "params")
+    struct.pack_into("<I", blob, at, len(blob) - header.data_offset)
+    blob += params
+    struct.pack_into("<I", blob, ffi.offsetof("micro_program_header_t", "size"), len(blob))
+    return seal(blob)

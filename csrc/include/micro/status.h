@@ -20,7 +20,8 @@ typedef enum {
     MICRO_ERR_ACCESS = 14,       /* an operand breaks its kernel's access contract (kernels.def):
                                     a constant in the arena, a written operand in the
                                     program, over a variable or over another operand */
-    MICRO_ERR_OVERLAP = 15       /* a declared overlap its kernel's rule does not allow */
+    MICRO_ERR_OVERLAP = 15,      /* a declared overlap its kernel's rule does not allow */
+    MICRO_ERR_DIV_ZERO = 16      /* invoke: a divisor operand holds 0 (int32 DIV) */
 } micro_status_t;
 
 #endif

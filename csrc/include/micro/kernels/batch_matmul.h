@@ -6,7 +6,9 @@
  *      R(b, k, j) = rhs[rhs_offset[b] + k * rhs_stride_k + j * rhs_stride_j],
  * so adj_x / adj_y are strides and broadcast batch dims are repeated offsets (the host
  * computes both). requant is MultiplyByQuantizedMultiplier: the 32-bit one for int8, the
- * 64-bit one for int16, as TFLM picks by its accumulator type.
+ * 64-bit one for int16, as TFLM picks by its accumulator type. float32 (width 4, every
+ * quantization field 0): out[b, i, j] = sum_k L(b, i, k) * R(b, k, j), summed in float in
+ * increasing k from 0.0f, as TFLM's float reference.
  */
 #ifndef MICRO_KERNELS_BATCH_MATMUL_H
 #define MICRO_KERNELS_BATCH_MATMUL_H
@@ -17,7 +19,7 @@
 #include "micro/status.h"
 
 typedef struct {
-    int32_t width;          /* bytes per element of lhs, rhs and output: 1 or 2 */
+    int32_t width;          /* bytes per element of lhs, rhs and output: 1, 2 or 4 (float32) */
     int32_t batches;        /* >= 1: output matrices */
     int32_t rows;           /* >= 1: M */
     int32_t depth;          /* >= 1: K */
@@ -44,7 +46,7 @@ typedef enum {
     MICRO_BATCH_MATMUL_N_OPERANDS
 } micro_batch_matmul_operand_t;
 
-/* Operands: lhs, rhs (int8 or int16), offsets int32[batches][2] (lhs, rhs element offsets of
+/* Operands: lhs, rhs (int8, int16 or float32), offsets int32[batches][2] (lhs, rhs element offsets of
  * each output matrix, >= 0), output [batches, rows, cols]. */
 micro_status_t micro_batch_matmul(const micro_batch_matmul_params_t *p, const void *lhs,
                                   const void *rhs, const int32_t *offsets, void *output);

@@ -1,8 +1,12 @@
 /*
- * ADD, SUB, MUL on float32, with broadcasting (TFLM's reference float kernels):
+ * ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV, FLOOR_MOD on
+ * float32, with broadcasting (TFLM's reference float kernels):
  *   output = min(max(input1 OP input2, act_min), act_max)
  * in that order, with C's comparisons, so NaN passes through and, as in TFLM, an infinite
  * result is clamped to +/-FLT_MAX when the range is [-FLT_MAX, FLT_MAX] (no activation).
+ * FLOOR_DIV is floor(double(x) / double(y)) rounded to float, and stops with
+ * MICRO_ERR_PARAMS if any y is zero (TFLM's Eval fails); FLOOR_MOD is fmod(x, y) moved to
+ * y's sign when they differ (r + y), with exact fmod and floor (no libm).
  */
 #ifndef MICRO_KERNELS_BINARY_F32_H
 #define MICRO_KERNELS_BINARY_F32_H
@@ -20,6 +24,8 @@
 #define MICRO_BINARY_F32_SQUARED_DIFFERENCE 4
 #define MICRO_BINARY_F32_MAXIMUM 5
 #define MICRO_BINARY_F32_MINIMUM 6
+#define MICRO_BINARY_F32_FLOOR_DIV 7
+#define MICRO_BINARY_F32_FLOOR_MOD 8
 
 typedef struct {
     micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */

@@ -4,7 +4,8 @@
  * then clamp to the fused activation's range. Either input may be a single element
  * broadcast over the other (stride 0).
  *   output[i] = clamp(a[i * stride1] op b[i * stride2], act_min, act_max)
- * DIV by zero is MICRO_ERR_PARAMS (TFLM traps); INT32_MIN / -1 wraps to INT32_MIN.
+ * DIV by zero is MICRO_ERR_DIV_ZERO, before any output is written (TFLM traps);
+ * INT32_MIN / -1 wraps to INT32_MIN.
  */
 #ifndef MICRO_KERNELS_BINARY_S32_H
 #define MICRO_KERNELS_BINARY_S32_H
