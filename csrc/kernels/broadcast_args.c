@@ -61,5 +61,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (two shape vectors in, one shape out; nothing is worth overlapping). */
 const micro_kernel_t micro_kernel_broadcast_args = {
-    step, check, sizeof(micro_broadcast_args_params_t), MICRO_BROADCAST_ARGS_N_OPERANDS, NULL};
+    step, check, sizeof(micro_broadcast_args_params_t), MICRO_BROADCAST_ARGS_N_OPERANDS,
+    MICRO_OVERLAP_NONE};

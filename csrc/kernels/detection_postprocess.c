@@ -272,6 +272,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (boxes and scores are read for every class and every kept box). */
 const micro_kernel_t micro_kernel_detection_postprocess = {
     step, check, sizeof(micro_detection_postprocess_params_t),
-    MICRO_DETECTION_POSTPROCESS_N_OPERANDS, NULL};
+    MICRO_DETECTION_POSTPROCESS_N_OPERANDS, MICRO_OVERLAP_NONE};

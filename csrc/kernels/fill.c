@@ -36,5 +36,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (the value operand is read for every output element). */
 const micro_kernel_t micro_kernel_fill = {step, check, sizeof(micro_fill_params_t),
-                                          MICRO_FILL_N_OPERANDS, NULL};
+                                          MICRO_FILL_N_OPERANDS, MICRO_OVERLAP_NONE};

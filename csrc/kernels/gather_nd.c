@@ -52,5 +52,6 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (indices read the input in any order, any number of times). */
 const micro_kernel_t micro_kernel_gather_nd = {step, check, sizeof(micro_gather_nd_params_t),
-                                               MICRO_GATHER_ND_N_OPERANDS, NULL};
+                                               MICRO_GATHER_ND_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -73,6 +73,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (each output row reads two input rows in any order when upscaling). */
 const micro_kernel_t micro_kernel_resize_bilinear_f32 = {
     step, check, sizeof(micro_resize_bilinear_f32_params_t),
-    MICRO_RESIZE_BILINEAR_F32_N_OPERANDS, NULL};
+    MICRO_RESIZE_BILINEAR_F32_N_OPERANDS, MICRO_OVERLAP_NONE};

@@ -56,5 +56,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (an output batch gathers strided input pixels from the whole image). */
 const micro_kernel_t micro_kernel_space_to_batch = {
-    step, check, sizeof(micro_space_to_batch_params_t), MICRO_SPACE_TO_BATCH_N_OPERANDS, NULL};
+    step, check, sizeof(micro_space_to_batch_params_t), MICRO_SPACE_TO_BATCH_N_OPERANDS,
+    MICRO_OVERLAP_NONE};

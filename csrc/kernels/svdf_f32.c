@@ -100,5 +100,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (state and scratch passes: the input is read for every filter before
+ * any output). */
 const micro_kernel_t micro_kernel_svdf_f32 = {step, check, sizeof(micro_svdf_f32_params_t),
-                                              MICRO_SVDF_F32_N_OPERANDS, NULL};
+                                              MICRO_SVDF_F32_N_OPERANDS, MICRO_OVERLAP_NONE};

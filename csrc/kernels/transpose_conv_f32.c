@@ -90,6 +90,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (every input pixel scatters into a window of outputs). */
 const micro_kernel_t micro_kernel_transpose_conv_f32 = {
     step, check, sizeof(micro_transpose_conv_f32_params_t), MICRO_TRANSPOSE_CONV_F32_N_OPERANDS,
-    NULL};
+    MICRO_OVERLAP_NONE};

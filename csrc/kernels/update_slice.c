@@ -86,5 +86,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     return MICRO_OK;
 }
 
+/* Overlap rule: none (the output is written over the operand before the update is read). */
 const micro_kernel_t micro_kernel_update_slice = {
-    step, check, sizeof(micro_update_slice_params_t), MICRO_UPDATE_SLICE_N_OPERANDS, NULL};
+    step, check, sizeof(micro_update_slice_params_t), MICRO_UPDATE_SLICE_N_OPERANDS,
+    MICRO_OVERLAP_NONE};
