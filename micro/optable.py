@@ -139,10 +139,11 @@ TFLM_CUSTOM = [
     "DECODE",
 ]
 
-_NOT_YET = "not implemented yet (issue 14)"
 _LIBM = (
-    "float transcendental: TFLM's bytes are the host libm's; micro's C has no libm, so it "
-    "cannot promise the same bytes on every board"
+    "float32 only in TFLM, computed by the C library (std::sin, cos, log, exp): glibc's on the "
+    "oracle's host, which is not correctly rounded (its expf(-2.2167969) misses the nearest "
+    "float32, measured), newlib's on a board, not shown to agree with it; micro's C has no "
+    "libm, so it cannot promise TFLM's bytes on every target"
 )
 # Control flow and resource variables: micro compiles a model's first subgraph into one
 # straight-line list of steps with one arena plan. What each would need beyond that:
@@ -155,21 +156,20 @@ _RESOURCE = (
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
-    "ADD_N": _NOT_YET,
     "ASSIGN_VARIABLE": "writes a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "CALL_ONCE": "runs an initialisation subgraph on the first invoke; "
     + _PROGRAM
     + "that subgraph's steps in the Program and a run-once flag kept in the state",
     "COS": _LIBM,
-    "CUMSUM": _NOT_YET,
     "EXP": _LIBM,
     "IF": "runs one of two subgraphs, chosen by a bool at run time; "
     + _PROGRAM
     + "both branches' steps, a conditional jump in the executor and one plan for both",
-    "L2_NORMALIZATION": _NOT_YET,
-    "L2_POOL_2D": _NOT_YET,
+    "L2_POOL_2D": (
+        "float32 only in TFLM (the square root of each window's mean square); not implemented "
+        "(micro's correctly rounded integer sqrt, as in SQRT, would give TFLM's bytes)"
+    ),
     "LOG": _LIBM,
-    "LOG_SOFTMAX": _NOT_YET,
     "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": _LIBM,
     "VAR_HANDLE": "names a resource variable shared across subgraphs; micro would need "
@@ -178,14 +178,81 @@ NOT_SUPPORTED: dict[str, str] = {
     + _PROGRAM
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
-    "SignalIrfft": _NOT_YET,
-    "SignalFramer": "not implemented: micro's speech front end frames audio on the host side",
-    "SignalOverlapAdd": _NOT_YET,
-    "SignalStacker": _NOT_YET,
-    "SignalDelay": _NOT_YET,
-    "CIRCULAR_BUFFER": _NOT_YET,
+    "SignalIrfft": (
+        "not implemented: the inverse real FFT (int16, int32, float32) of audio resynthesis; "
+        "micro's speech front end needs only the forward one"
+    ),
+    "SignalFramer": (
+        "not implemented: splits streamed audio chunks into overlapping frames, with state "
+        "and a frame-ready output; micro's speech demo frames audio before it invokes the "
+        "model, so a model containing it is refused"
+    ),
+    "SignalOverlapAdd": (
+        "not implemented: overlap-add of output frames with state (int16, float32), the "
+        "resynthesis partner of SignalIrfft"
+    ),
+    "SignalStacker": (
+        "not implemented: stacks successive feature frames with state and a ready output; "
+        "micro's speech demo stacks features before it invokes the model"
+    ),
+    "CIRCULAR_BUFFER": (
+        "not implemented: an int8 frame buffer with state that aborts the rest of the "
+        "invocation until enough frames arrived; micro's executor runs every step of every "
+        "invocation"
+    ),
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
+}
+
+_FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
+_FLOAT_LIBM = (
+    "needs the C library's {fn} at run time, as TFLM computes it: not promised bit-exact on "
+    "every target (see EXP)"
+)
+_INT4 = (
+    "not implemented: TFLM unpacks two 4-bit weights per byte; micro would unpack them at "
+    "compile time into its int8 weights"
+)
+
+# Types TFLM's kernels run for operators micro runs, which micro does not: operator ->
+# {types: why}. tests/test_optable.py checks that no type listed here is one the operator's
+# prepare declares.
+TYPES_NOT_RUN: dict[str, dict[str, str]] = {
+    "AVERAGE_POOL_2D": {"float32": _FLOAT},
+    "CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
+    "DEPTHWISE_CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
+    "ELU": {"float32": _FLOAT_LIBM.format(fn="expm1")},
+    "FULLY_CONNECTED": {"int8 with int4 weights": _INT4},
+    "GREATER": {
+        "int16": (
+            "TFLM's comparison prepare sets its rescaling for int8 inputs only, so int16 "
+            "GREATER compares zeros and answers false for every input (checked on the wheel)"
+        )
+    },
+    "HARD_SWISH": {"float32": _FLOAT},
+    "L2_NORMALIZATION": {
+        "float32": "not implemented (float sums, a square root as SQRT's, a division)"
+    },
+    "LEAKY_RELU": {"float32": _FLOAT},
+    "LOGISTIC": {"float32": _FLOAT_LIBM.format(fn="exp")},
+    "LOG_SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp and log")},
+    "MAX_POOL_2D": {"float32": _FLOAT},
+    "MEAN": {"float32": _FLOAT},
+    "PRELU": {"int16": "not implemented (prelu_s8's arithmetic on int16)", "float32": _FLOAT},
+    "REDUCE_MAX": {"float32": _FLOAT},
+    "REDUCE_MIN": {"float32": _FLOAT},
+    "RELU": {"float32": _FLOAT},
+    "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
+    "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
+    "SUM": {"float32": _FLOAT},
+    "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": {
+        "int16x8": (
+            "not implemented: TFLM's 16x8 LSTM (int16 activations and cell, int8 weights, "
+            "int64 bias) needs its own gate arithmetic beside lstm_s8"
+        ),
+        "float32": _FLOAT,
+    },
 }
 
 KERNELS = Path(__file__).resolve().parent.parent / "csrc" / "kernels"
@@ -242,6 +309,11 @@ def missing() -> dict[str, str]:
     return {n: NOT_SUPPORTED[n] for n in TFLM_BUILTINS + TFLM_CUSTOM if n not in have}
 
 
+def missing_types() -> list[tuple[str, str, str]]:
+    """(operator, type, why) for each type TFLM runs and micro does not, operators sorted."""
+    return [(n, t, why) for n in sorted(TYPES_NOT_RUN) for t, why in TYPES_NOT_RUN[n].items()]
+
+
 def markdown() -> str:
     yes = "yes"
     lines = [
@@ -253,6 +325,8 @@ def markdown() -> str:
             f"| `{r.name}` | {r.types} | {yes if r.host else ''} | {yes if r.board else ''} "
             f"| {yes if r.dsp else ''} |"
         )
+    lines += ["", "Types TFLM runs that micro does not, for operators micro runs:", ""]
+    lines += [f"- `{name}` {t}: {why}" for name, t, why in missing_types()]
     lines += ["", "Registered by TFLM, not run by micro:", ""]
     lines += [f"- `{name}`: {why}" for name, why in missing().items()]
     return "\n".join(lines) + "\n"
@@ -262,6 +336,8 @@ def text() -> str:
     width = max(len(r.name) for r in rows())
     out = [f"{'operator':<{width}}  types"]
     out += [f"{r.name:<{width}}  {r.types}" + ("  [DSP]" if r.dsp else "") for r in rows()]
+    out += ["", "types TFLM runs that micro does not:"]
+    out += [f"  {name} {t}: {why}" for name, t, why in missing_types()]
     out += ["", f"not run by micro ({len(missing())} of TFLM's operators):"]
     out += [f"  {name}: {why}" for name, why in missing().items()]
     return "\n".join(out) + "\n"

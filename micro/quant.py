@@ -8,6 +8,7 @@ flushed to zero), activation ranges follow CalculateActivationRangeQuantized.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -125,3 +126,40 @@ def sigmoid_table_u16() -> np.ndarray:
     table = np.floor(65536.0 * (s + curvature) + 0.5)
     table[-1] = 65535
     return table.astype(np.uint16)
+
+
+def _round_f32(x: np.ndarray) -> np.ndarray:
+    """std::round on float32 values: half away from zero (exact in float64)."""
+    wide = x.astype(np.float64)
+    return (np.sign(wide) * np.floor(np.abs(wide) + 0.5)).astype(np.float32)
+
+
+def lut_populate_int16(
+    input_scale: np.float32,
+    input_zp: int,
+    output_scale: np.float32,
+    output_zp: int,
+    fn: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """TFLite's LUTPopulate<int16_t> in float32, operation for operation: 512 knots of `fn`
+    over the input range, each lowered by half its chord's midpoint error, and a 513th knot
+    for the last slope. `fn` maps float32 arrays to float32 arrays."""
+    f32 = np.float32
+    input_min = f32(input_scale * f32(-32768 - input_zp))
+    input_max = f32(input_scale * f32(32767 - input_zp))
+    output_min = f32(output_scale * f32(-32768 - output_zp))
+    output_max = f32(output_scale * f32(32767 - output_zp))
+    step = f32(f32(input_max - input_min) / f32(512))
+    half_step = f32(step / f32(2))
+    scaling_inv = f32(f32(65536) / f32(output_max - output_min))
+    i = np.arange(512, dtype=np.float32)
+    x = (input_min + i * step).astype(np.float32)
+    val = fn(x)
+    val_mid = fn((x + half_step).astype(np.float32))
+    val_next = fn((input_min + (i + f32(1)) * step).astype(np.float32))
+    sample = _round_f32(val * scaling_inv)
+    interp = _round_f32(((val_next * scaling_inv + sample) / f32(2)).astype(np.float32))
+    bias = _round_f32((interp - _round_f32(val_mid * scaling_inv)) / f32(2))
+    last = _round_f32(fn(np.array([input_max], np.float32)) * scaling_inv)
+    knots = np.concatenate([(sample - bias).astype(np.float32), last])
+    return np.clip(knots, -32768, 32767).astype(np.int16)

@@ -1,4 +1,5 @@
-"""ABS (int8 table, int16 abs_s16) against TFLM on generated models, every input value."""
+"""ABS (int8 table, int16 abs_s16, float32) against TFLM on generated models, every int8 and
+int16 input value, every kind of float."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from support.models import random_quant, unary_model
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
+from test_op_elementwise import _special_floats
 
 import micro
 
@@ -51,11 +53,17 @@ def test_unquantized_int16_wraps_like_tflm() -> None:
     assert it.get_output(0)[0] == -32768  # |-32768| wraps, as std::abs on an int16 does
 
 
+def test_float32_matches_tflm() -> None:
+    """Every kind of float: NaNs (both signs), infinities, zeros, subnormals."""
+    x = _special_floats(np.random.default_rng(4), 4000)
+    assert_matches_tflm(unary_model("ABS", x.shape, "float32", "float32", None, None), inputs=[x])
+
+
 @pytest.mark.parametrize(
     ("dtype", "q_in", "q_out", "error", "match"),
     [
         ("int16", (0.01, 3), (0.01, 0), micro.UnsupportedOpError, "zero points must be 0"),
-        ("float32", None, None, micro.UnsupportedOpError, "float32"),
+        ("int32", None, None, micro.UnsupportedOpError, "int32"),
         ("int8", None, None, micro.ModelError, "not quantized"),
     ],
 )

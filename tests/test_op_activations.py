@@ -153,8 +153,23 @@ def test_errors() -> None:
     for op in OPS:
         with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*float32"):
             compile_(unary_model(op, (4,), "float32", "float32", None, None))
-        if op != "LEAKY_RELU":
+        if op not in ("LEAKY_RELU", "RELU"):
             with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
                 compile_(unary_model(op, (4,), "int16", "int16", q, q))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(HARD_SWISH.*too small"):
         compile_(unary_model("HARD_SWISH", (4,), "int8", "int8", (1.0, 0), (1e-4, 0)))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_relu_int16_every_input_matches_tflm(seed: int) -> None:
+    rng = np.random.default_rng([seed, 16])
+    q_in, q_out = random_quant(rng, "int16", -5, -1), random_quant(rng, "int16", -5, -1)
+    assert q_in and q_out
+    x = np.arange(-32768, 32768, dtype=np.int16)
+    assert_matches_tflm(unary_model("RELU", x.shape, "int16", "int16", q_in, q_out), inputs=[x])
+
+
+def test_relu_int16_zero_point_is_refused() -> None:
+    model = unary_model("RELU", (4,), "int16", "int16", (0.01, 2), (0.01, 0))
+    with pytest.raises(micro.UnsupportedOpError, match="zero points"):
+        micro.Interpreter.from_bytes(model)

@@ -1,6 +1,6 @@
 """Float32 elementwise ops (NEG, SQUARE, SQRT, RSQRT; SQUARED_DIFFERENCE, DIV, MAXIMUM,
-MINIMUM with broadcasting), int8 RSQRT and int8 SQUARED_DIFFERENCE against TFLM; the integer
-square root against numpy's correctly rounded one on every kind of float."""
+MINIMUM with broadcasting), int8 and int16 RSQRT and int8 SQUARED_DIFFERENCE against TFLM;
+the integer square root against numpy's correctly rounded one on every kind of float."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from support.models import random_broadcast, random_quant, unary_model
 from support.oracle import assert_matches_tflm, run_micro, run_tflm
+from support.programs import assert_hostile_params_safe
 from test_op_rearrange import _shape
 
 import micro
@@ -174,10 +175,28 @@ def test_rsqrt_int8_every_valid_input_matches_tflm(seed: int) -> None:
     assert np.array_equal(got, want), f"quant {q_in} -> {q_out}"
 
 
-def test_rsqrt_int16_is_refused() -> None:
-    model = unary_model("RSQRT", (4,), "int16", "int16", (0.01, 0), (0.01, 0))
-    with pytest.raises(micro.UnsupportedOpError, match="operator 0"):
+@pytest.mark.parametrize("seed", range(12))
+def test_rsqrt_int16_every_input_matches_tflm(seed: int) -> None:
+    """Every positive int16 value and zero (TFLM stops with an error below zero)."""
+    rng = np.random.default_rng([seed, 16])
+    q_in, q_out = random_quant(rng, "int16", -5, -1), random_quant(rng, "int16", -4, -1)
+    assert q_in and q_out
+    x = np.arange(0, 32768, dtype=np.int16)
+    model = unary_model("RSQRT", x.shape, "int16", "int16", q_in, q_out)
+    assert_matches_tflm(model, inputs=[x])
+
+
+def test_rsqrt_int16_refusals() -> None:
+    model = unary_model("RSQRT", (4,), "int16", "int16", (0.01, 3), (0.01, 0))
+    with pytest.raises(micro.UnsupportedOpError, match="zero points"):
         micro.Interpreter.from_bytes(model)
+    model = unary_model("RSQRT", (4,), "int16", "int16", (1.0, 0), (1e5, 0))
+    with pytest.raises(micro.UnsupportedOpError, match="too small"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_rsqrt_int16_tampered_params_are_refused_or_safe() -> None:
+    assert_hostile_params_safe(unary_model("RSQRT", (3, 5), "int16", "int16", (1e-3, 0), (0.01, 0)))
 
 
 @pytest.mark.parametrize("seed", range(40))

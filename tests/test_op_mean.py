@@ -1,4 +1,5 @@
-"""MEAN, SUM, REDUCE_MAX and REDUCE_MIN (int8, constant axes) against TFLM, byte for byte."""
+"""MEAN, SUM (int8, int16), REDUCE_MAX and REDUCE_MIN (int8), constant axes, against TFLM,
+byte for byte."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def reduce_model(
     return b.build()
 
 
-def random_reduce(op: str, seed: int) -> bytes:
+def random_reduce(op: str, seed: int, dtype: str = "int8") -> bytes:
     rng = np.random.default_rng(seed)
     rank = int(rng.integers(1, 6))
     shape = tuple(int(d) for d in rng.choice([1, 2, 3, 5, 8, 17, 40], rank))
@@ -55,10 +56,15 @@ def random_reduce(op: str, seed: int) -> bytes:
     else:
         n_axes = int(rng.integers(0, rank + 2))  # may repeat an axis
         axes = [int(a) for a in rng.integers(-len(shape), max(len(shape), 1), n_axes)]
-    in_quant = random_quant(rng)
+    in_quant = random_quant(rng, dtype, any_zero_point=True)
     # Half the cases keep the quantization (the usual converter output), half change it.
-    out_quant = in_quant if seed % 2 or op.startswith("REDUCE") else random_quant(rng)
-    return reduce_model(op, shape, axes, bool(rng.integers(0, 2)), in_quant, out_quant)
+    if seed % 2 or op.startswith("REDUCE"):
+        out_quant = in_quant
+    else:
+        out_quant = random_quant(rng, dtype, any_zero_point=True)
+    assert in_quant and out_quant
+    keep = bool(rng.integers(0, 2))
+    return reduce_model(op, shape, axes, keep, in_quant, out_quant, dtype=dtype)
 
 
 @pytest.mark.parametrize("seed", range(130))
@@ -69,6 +75,12 @@ def test_random_means_match_tflm(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(40))
 def test_random_sums_match_tflm(seed: int) -> None:
     assert_matches_tflm(random_reduce("SUM", seed), seeds=(seed,))
+
+
+@pytest.mark.parametrize("op", ["MEAN", "SUM"])
+@pytest.mark.parametrize("seed", range(50))
+def test_random_int16_means_and_sums_match_tflm(op: str, seed: int) -> None:
+    assert_matches_tflm(random_reduce(op, seed, "int16"), seeds=(seed,))
 
 
 @pytest.mark.parametrize("op", ["REDUCE_MAX", "REDUCE_MIN"])
@@ -159,3 +171,8 @@ def test_tampered_params_are_refused_or_safe(op, shape, axes) -> None:
     quant = (0.1, 3)
     out_quant = (0.05, -2) if op == "MEAN" else quant
     assert_hostile_params_safe(reduce_model(op, shape, axes, True, quant, out_quant))
+
+
+def test_int16_tampered_params_are_refused_or_safe() -> None:
+    model = reduce_model("MEAN", (2, 3, 4, 5), [1, 3], True, (0.1, 3), (0.05, -2), dtype="int16")
+    assert_hostile_params_safe(model)

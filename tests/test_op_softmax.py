@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.models import unary_model
 from support.oracle import assert_matches_tflm, run_micro, run_tflm
 from support.programs import assert_hostile_params_safe
 
@@ -89,9 +90,9 @@ def test_rejects_wrong_output_quantization() -> None:
     assert isinstance(err, micro.UnsupportedOpError) and "-32768" in str(err)
 
 
-def test_rejects_float_and_int16_inputs() -> None:
-    err = _error(softmax_model((2, 5), 0.1, 0, in_dtype="int16", out=("int16", 1 / 32768, 0)))
-    assert isinstance(err, micro.UnsupportedOpError) and "int16" in str(err)
+def test_rejects_float_inputs() -> None:
+    err = _error(unary_model("SOFTMAX", (2, 5), "float32", "float32", None, None, {"beta": 1.0}))
+    assert isinstance(err, micro.UnsupportedOpError) and "float32" in str(err)
 
 
 def test_rejects_tiny_beta() -> None:

@@ -70,4 +70,41 @@ static inline int32_t micro_fx_one_over_one_plus_x(int32_t a)
     return micro_fx_shift_left_sat(x, 1);
 }
 
+/*
+ * TFLite's GetInvSqrtQuantizedMultiplierExp(x, kReverseShift) for x >= 0: *multiplier *
+ * 2^(*shift - 31) ~= 1 / sqrt(x) (x <= 1 as 1). x is normalised into [2^27, 2^29) by bit
+ * pairs, then five Newton steps y = 3/2 y - x/2 y^3 run in Q3 from y = 1.
+ */
+static inline void micro_fx_inv_sqrt(int32_t x, int32_t *multiplier, int32_t *shift)
+{
+    if (x <= 1) {
+        *multiplier = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int32_t exponent = 11;
+    while (x >= (INT32_C(1) << 29)) {
+        x /= 4;
+        ++exponent;
+    }
+    const int32_t pairs = (micro_clz32((uint32_t)x) - 1) / 2 - 1;
+    exponent -= pairs;
+    x = (int32_t)((uint32_t)x << (2 * pairs));
+    const int32_t half_x = micro_round_shift_right(x >> 1, 1);
+    const int32_t half_three = (INT32_C(1) << 28) + (INT32_C(1) << 27);
+    int32_t y = INT32_C(1) << 28;
+    for (int i = 0; i < 5; ++i) {
+        const int32_t y3 = micro_fx_shift_left_sat(micro_high_mul(micro_high_mul(y, y), y), 6);
+        const int32_t step = micro_fx_sub(micro_high_mul(half_three, y), micro_high_mul(half_x, y3));
+        y = micro_fx_shift_left_sat(step, 3);
+    }
+    y = micro_high_mul(y, INT32_C(1518500250)); /* sqrt(2) / 2 in Q0 */
+    if (exponent < 0) {
+        y = (int32_t)((uint32_t)y << -exponent);
+        exponent = 0;
+    }
+    *multiplier = y;
+    *shift = -exponent;
+}
+
 #endif

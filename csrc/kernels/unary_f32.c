@@ -136,6 +136,13 @@ micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *i
             output[i] = sqrt_f32(input[i]);
         }
         break;
+    case MICRO_UNARY_F32_ABS:
+        for (int32_t i = 0; i < n; ++i) {
+            uint32_t u;
+            memcpy(&u, &input[i], sizeof u);
+            output[i] = from_bits(u & 0x7FFFFFFFu);
+        }
+        break;
     case MICRO_UNARY_F32_RSQRT:
         for (int32_t i = 0; i < n; ++i) {
             output[i] = 1.0f / sqrt_f32(input[i]);
@@ -169,7 +176,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     (void)op;
     const micro_unary_f32_params_t *p = params;
-    if (p->count < 1 || !micro_in_range(p->op, 0, 6)) {
+    if (p->count < 1 || !micro_in_range(p->op, 0, 7)) {
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], p->count, 4) || !micro_fits(size[1], p->count, 4)) {

@@ -1,4 +1,5 @@
-"""ABS on int8 and int16, as TFLM's elementwise.cc computes it.
+"""ABS on int8, int16 and float32, as TFLM's elementwise.cc computes it (float32: fabsf, the
+sign bit cleared, in `unary_f32`).
 
 With v = |input - input_zp|: when the input and output scales (float32) are equal the output
 is clamp(v + output_zp); otherwise clamp(requant(v, input_scale / output_scale) + output_zp),
@@ -16,14 +17,18 @@ from ..fixedpoint import requantize
 from ..schema import BuiltinOperator as B
 from ._rescale import multiplier
 from .base import OpContext, prepares
+from .elementwise import unary_f32
 from .lut import byte_values, emit_table
 
 
-@prepares(B.ABS, types="int8, int16")
+@prepares(B.ABS, types="int8, int16, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
-    ctx.check_dtype(x, "int8", "int16")
+    ctx.check_dtype(x, "int8", "int16", "float32")
+    if x.dtype.name == "float32":
+        unary_f32(ctx, "abs")
+        return
     ctx.check_dtype(out, x.dtype.name)
     count = math.prod(x.shape)
     if math.prod(out.shape) != count:

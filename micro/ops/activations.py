@@ -1,5 +1,6 @@
 """RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py);
-LEAKY_RELU on int16 (the leaky_relu_s16 kernel); PRELU on int8 (prelu_s8, broadcasting).
+LEAKY_RELU and RELU on int16 (the leaky_relu_s16 kernel); PRELU on int8 (prelu_s8,
+broadcasting).
 
 What TFLM computes (its micro kernels, which differ from TFLite's in places). The oracle
 build computes every scale ratio in double from the float32 scales (some of TFLM's sources
@@ -46,8 +47,11 @@ def _int8_io(ctx: OpContext) -> tuple[Tensor, Tensor, float, int, float, int]:
     return x, out, s_in, zp_in, s_out, zp_out
 
 
-@prepares(B.RELU, types="int8")
+@prepares(B.RELU, types="int8, int16")
 def prepare_relu(ctx: OpContext) -> None:
+    if ctx.input(0).dtype.name == "int16":
+        _prepare_relu_int16(ctx)
+        return
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
     mult, shift = multiplier(ctx, s_in / s_out, "input-to-output")
     values = requantize(byte_values(x) - zp_in, mult, shift) + zp_out
@@ -78,7 +82,17 @@ def prepare_leaky_relu(ctx: OpContext) -> None:
     emit_table(ctx, x, out, np.clip(values, -128, 127))
 
 
-def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
+def _prepare_relu_int16(ctx: OpContext) -> None:
+    """int16 RELU (zero points 0, as TFLM requires): requantize, clamp below at 0. That is
+    leaky_relu_s16 with a zero alpha: negative inputs give the output zero point, 0."""
+    x, out = ctx.input(0), ctx.output()
+    (_, zp_in), (_, zp_out) = ctx.quant(x), ctx.quant(out)
+    if zp_in != 0 or zp_out != 0:
+        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), got {zp_in} and {zp_out}")
+    _prepare_leaky_relu_int16(ctx, alpha=0.0)
+
+
+def _prepare_leaky_relu_int16(ctx: OpContext, alpha: float | None = None) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     ctx.check_dtype(out, "int16")
@@ -88,7 +102,8 @@ def _prepare_leaky_relu_int16(ctx: OpContext) -> None:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     s_in, zp_in = ctx.quant(x)
     s_out, zp_out = ctx.quant(out)
-    alpha = float(f32(ctx.options["alpha"]))
+    if alpha is None:
+        alpha = float(f32(ctx.options["alpha"]))
     m_id, s_id = multiplier(ctx, s_in / s_out, "identity")
     m_alpha, s_alpha = multiplier(ctx, s_in * alpha / s_out, "alpha")
     params = {

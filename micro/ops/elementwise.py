@@ -1,9 +1,9 @@
 """Elementwise functions: NEG, SQUARE, SQRT, RSQRT, FLOOR, CEIL and ROUND on float32
 (`unary_f32`, with an integer square root that is correctly rounded on every target, and
-rounding on the bits), RSQRT on int8 as a lookup
-table of TFLM's integer arithmetic, and the float32 binary ops the converter emits around
-LayerNormalization: SQUARED_DIFFERENCE, and float DIV, MAXIMUM, MINIMUM, FLOOR_DIV and
-FLOOR_MOD (`binary_f32`)."""
+rounding on the bits), RSQRT on int8 as a lookup table of TFLM's integer arithmetic and on
+int16 by that arithmetic in C (`rsqrt_s16`), and the float32 binary ops the converter emits
+around LayerNormalization: SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV and FLOOR_MOD
+(`binary_f32`; DIV is div.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .. import fixedpoint as fx
 from ..fixedpoint import requantize
 from ..quant import quantize_multiplier, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
-from . import _rescale, compare, int32_elementwise
+from . import _rescale, compare
 from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
@@ -24,9 +24,10 @@ from .lut import INT8_INPUTS, emit_lut, emit_table
 
 # MICRO_UNARY_F32_*
 UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}
+UNARY_F32["abs"] = 7
 
 
-def _unary_f32(ctx: OpContext, operation: str) -> None:
+def unary_f32(ctx: OpContext, operation: str) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     ctx.check_dtype(x, "float32")
@@ -42,43 +43,61 @@ def _unary_f32(ctx: OpContext, operation: str) -> None:
 
 @prepares(B.NEG, types="float32")
 def prepare_neg(ctx: OpContext) -> None:
-    _unary_f32(ctx, "neg")
+    unary_f32(ctx, "neg")
 
 
 @prepares(B.SQUARE, types="float32")
 def prepare_square(ctx: OpContext) -> None:
-    _unary_f32(ctx, "square")
+    unary_f32(ctx, "square")
 
 
 @prepares(B.SQRT, types="float32")
 def prepare_sqrt(ctx: OpContext) -> None:
-    _unary_f32(ctx, "sqrt")
+    unary_f32(ctx, "sqrt")
 
 
 @prepares(B.FLOOR, B.CEIL, B.ROUND, types="float32")
 def prepare_rounding(ctx: OpContext) -> None:
-    _unary_f32(ctx, B(ctx.op.builtin_code).name.lower())
+    unary_f32(ctx, B(ctx.op.builtin_code).name.lower())
 
 
-@prepares(B.RSQRT, types="int8, float32")
+@prepares(B.RSQRT, types="int8, int16, float32")
 def prepare_rsqrt(ctx: OpContext) -> None:
-    if ctx.input(0).dtype.name != "int8":
-        _unary_f32(ctx, "rsqrt")
+    dtype = ctx.input(0).dtype.name
+    if dtype not in ("int8", "int16"):
+        unary_f32(ctx, "rsqrt")
         return
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(out, dtype)
     in_scale, in_zp = ctx.quant(x)
     out_scale, out_zp = ctx.quant(out)
-    # TFLM: 1 / (sqrt(float32 input scale) * output scale), the product in float32.
-    real = 1.0 / float(np.sqrt(np.float32(in_scale)) * np.float32(out_scale))
+    # 1 / (sqrt(input scale) * output scale) in double, as the wheel computes it (TFLM's
+    # source tree takes the square root and the product in float32; on int16 inputs the
+    # two differ at ties of the final rounding).
+    real = 1.0 / (math.sqrt(float(np.float32(in_scale))) * float(np.float32(out_scale)))
     multiplier, shift = quantize_multiplier(real)
-    emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+    if dtype == "int8":
+        emit_lut(ctx, x, out, rsqrt_fn(in_zp, out_zp, multiplier, shift))
+        return
+    if in_zp != 0 or out_zp != 0:
+        raise ctx.unsupported(f"int16 zero points must be 0 (TFLM), got {in_zp} and {out_zp}")
+    count = math.prod(x.shape)
+    if math.prod(out.shape) != count or count == 0:
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if shift - RSQRT_SHIFT < -31:
+        raise ctx.unsupported(f"the rescale {real:g} is too small for TFLM's arithmetic")
+    params = {"count": count, "multiplier": multiplier, "shift": shift - RSQRT_SHIFT}
+    ctx.emit("rsqrt_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, count)
+
+
+RSQRT_SHIFT = 20  # TFLM's kShift: the inverse square root is taken at 2^20
 
 
 def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[int], int]:
     """TFLM's int8 RSQRT of one value. Below the zero point TFLM stops with an error; the
     table gives 127 there (the value TFLM gives at the zero point itself)."""
-    k_shift = 20
+    k_shift = RSQRT_SHIFT
 
     def fn(q: int) -> int:
         value = q - in_zp
@@ -92,15 +111,19 @@ def rsqrt_fn(in_zp: int, out_zp: int, multiplier: int, shift: int) -> Callable[[
     return fn
 
 
-@prepares(B.SQUARED_DIFFERENCE, types="int8, float32")
+@prepares(B.SQUARED_DIFFERENCE, types="int8, int16, int32, float32")
 def prepare_squared_difference(ctx: OpContext) -> None:
-    """float32 as TFLM's float kernel; int8 as its quantized one: both inputs rescaled to
-    twice the larger input scale with 7 bits of headroom (one table per input), the
-    difference squared, then rescaled by (2 max scale)^2 / (2^14 output scale)."""
+    """float32 as TFLM's float kernel; int8 and int16 as its quantized one: both inputs
+    rescaled to twice the larger input scale (int8 with 7 bits of headroom, one table per
+    input), the difference squared, then rescaled by (2 max scale)^2 / (2^(2 headroom)
+    output scale); int32 on raw values, wrapping."""
     x1 = ctx.input(0)
-    ctx.check_dtype(x1, "int8", "float32")
+    ctx.check_dtype(x1, "int8", "int16", "int32", "float32")
     if x1.dtype.name == "float32":
         prepare_float(ctx, "squared_difference")
+        return
+    if x1.dtype.name != "int8":
+        _squared_difference_int(ctx)
         return
     ctx.check_io_count((2,))
     x2, out = ctx.input(1), ctx.output()
@@ -132,15 +155,32 @@ def prepare_squared_difference(ctx: OpContext) -> None:
     ctx.emit("squared_difference_s8", params, operands)
 
 
-@prepares(B.DIV, types="int32, float32")
-def prepare_div(ctx: OpContext) -> None:
-    dtype = ctx.input(0).dtype.name
-    if dtype == "int32":
-        int32_elementwise.prepare_int32(ctx, "div")
-    elif dtype == "float32":
-        prepare_float(ctx, "div")
-    else:
-        raise ctx.unsupported(f"DIV of {dtype}: float32 and int32 are supported")
+def _squared_difference_int(ctx: OpContext) -> None:
+    ctx.check_io_count((2,))
+    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
+    for t in (x2, out):
+        if t.dtype != x1.dtype:
+            raise ctx.malformed(f"tensor {t.index} is {t.dtype.name}, input 0 is {x1.dtype.name}")
+    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    params = {"broadcast": layout.fields(), "kind": SQUARED_DIFFERENCE_KINDS[x1.dtype.name]}
+    params |= dict.fromkeys(("multiplier1", "shift1", "multiplier2", "shift2"), 0)
+    params |= {"multiplier": 0, "shift": 0}  # int32 computes on raw values
+    if x1.dtype.name == "int16":
+        (s1, zp1), (s2, zp2), (so, zpo) = ctx.quant(x1), ctx.quant(x2), ctx.quant(out)
+        if (zp1, zp2, zpo) != (0, 0, 0):
+            raise ctx.unsupported("int16 zero points must be 0 (TFLM requires it)")
+        twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
+        params["multiplier1"], params["shift1"] = quantize_multiplier_below_one(s1 / twice_max)
+        params["multiplier2"], params["shift2"] = quantize_multiplier_below_one(s2 / twice_max)
+        real = twice_max * twice_max / float(np.float32(so))
+        params["multiplier"], params["shift"] = _rescale.multiplier(
+            ctx, real, "squared-difference-to-output"
+        )
+    operands = {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
+    ctx.emit("squared_difference_int", params, operands, math.prod(layout.dims))
+
+
+SQUARED_DIFFERENCE_KINDS = {"int16": 0, "int32": 1}  # MICRO_SQUARED_DIFFERENCE_S16, _S32
 
 
 @prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="float32")

@@ -1,5 +1,5 @@
-"""int8 reductions over constant axes (keep_dims either way): MEAN, SUM, REDUCE_MAX,
-REDUCE_MIN.
+"""Reductions over constant axes (keep_dims either way): MEAN and SUM on int8 and int16,
+REDUCE_MAX and REDUCE_MIN on int8.
 
 MEAN and SUM: TFLM has one integer path for both (reference_ops::QuantizedMeanOrSum;
 there is no special int8 case for the H, W mean of NHWC): sum the raw int8 values in
@@ -7,7 +7,7 @@ int32, subtract input_zp * count, then MultiplyByQuantizedMultiplier with
 QuantizeMultiplier(in_scale / out_scale), for MEAN first divided by count in fixed point:
     s = min(floor(log2(count)), 32, 31 + shift)
     multiplier = (multiplier << s) // count,  shift -= s
-and add the output zero point, clamp to int8 (kernel mean_s8).
+and add the output zero point, clamp to the type (kernels mean_s8, mean_s16).
 
 REDUCE_MAX and REDUCE_MIN compare the raw int8 values; TFLM requires the input and
 output to share scale and zero point exactly (kernel reduce_minmax_s8).
@@ -43,12 +43,12 @@ class Reduction:
     reduced: int  # bit mask over dims
 
 
-@prepares(B.MEAN, types="int8")
+@prepares(B.MEAN, types="int8, int16")
 def prepare_mean(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=True)
 
 
-@prepares(B.SUM, types="int8")
+@prepares(B.SUM, types="int8, int16")
 def prepare_sum(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=False)
 
@@ -64,8 +64,8 @@ def prepare_min(ctx: OpContext) -> None:
 
 
 def _prepare_sum(ctx: OpContext, divide: bool) -> None:
-    r = reduction(ctx)
-    if r.count * 128 > 2**31 - 1:
+    r = reduction(ctx, "int8", "int16")
+    if r.count * -np.iinfo(r.x.dtype).min > 2**31 - 1:
         raise ctx.unsupported(f"reducing {r.count} elements into one overflows the int32 sum")
     in_scale, in_zp = ctx.quant(r.x)
     out_scale, out_zp = ctx.quant(r.out)
@@ -86,12 +86,13 @@ def _prepare_sum(ctx: OpContext, divide: bool) -> None:
         "shift": shift,
         "output_zp": out_zp,
     }
+    kernel = "mean_s8" if r.x.dtype.name == "int8" else "mean_s16"
     operands = {
         "input": ctx.ref(r.x),
-        "scratch": ctx.scratch(scratch_size("mean_s8", params)),
+        "scratch": ctx.scratch(scratch_size(kernel, params)),
         "output": ctx.ref(r.out),
     }
-    ctx.emit("mean_s8", params, operands, math.prod(r.x.shape))
+    ctx.emit(kernel, params, operands, math.prod(r.x.shape))
 
 
 def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
@@ -112,12 +113,13 @@ def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
     )
 
 
-def reduction(ctx: OpContext, dtype: str = "int8") -> Reduction:
-    """The checked reduction of a `dtype` input over its constant axes."""
+def reduction(ctx: OpContext, *dtypes: str) -> Reduction:
+    """The checked reduction of an input of one of `dtypes` (default int8) over its constant
+    axes; the output has the input's type."""
     ctx.check_io_count((2,))
     x, axes_tensor, out = ctx.input(0), ctx.input(1), ctx.output()
-    ctx.check_dtype(x, dtype)
-    ctx.check_dtype(out, dtype)
+    ctx.check_dtype(x, *(dtypes or ("int8",)))
+    ctx.check_dtype(out, x.dtype.name)
     ctx.check_dtype(axes_tensor, "int32")
     if math.prod(axes_tensor.shape) == 0:  # no axes (an empty tensor has no buffer)
         axes: set[int] = set()

@@ -6,15 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import test_op_add_n
 import test_op_batch_matmul
 import test_op_conv
+import test_op_cumsum
 import test_op_depthwise_conv
 import test_op_detection_postprocess
 import test_op_int16x8
+import test_op_l2_norm
+import test_op_log_softmax
 import test_op_lstm
+import test_op_mean
+import test_op_softmax
+import test_op_squared_difference_int
 import test_op_svdf
 import test_op_transpose_conv
-from support.models import T, one_op_model, random_quant
+from support.models import T, binary_model, one_op_model, random_quant, unary_model
 from test_op_compare import compare_model
 from test_op_fill import fill_model
 from test_op_gather_nd import gather_nd_model
@@ -176,6 +183,42 @@ def new_ops_model(seed: int) -> bytes:
             random_pool("AVERAGE_POOL_2D", seed, "int16"),
             squash_model("LOGISTIC", (4, 5), 3e-4, 0, (2**-15, 0), "int16"),
             squash_model("TANH", (4, 5), 2**-12, 0, (2**-15, 0), "int16"),
+        ]
+    )
+
+
+def quantized_ops_model(seed: int) -> bytes:
+    """The integer kernels of the later operator-coverage work, each on a random
+    (TFLM-checked) case: int8 DIV, int16 and int32 SQUARED_DIFFERENCE, int16 SOFTMAX, int16
+    MEAN, int8 L2_NORMALIZATION and LOG_SOFTMAX, CUMSUM and ADD_N (int8 and float32), int16
+    RSQRT, float32 ABS."""
+    rng = np.random.default_rng(seed)
+    q8 = [random_quant(rng, "int8") for _ in range(3)]
+    q16 = [random_quant(rng, "int16", -5, -1) for _ in range(3)]
+    cumsum, add_n = test_op_cumsum.cumsum_model, test_op_add_n.add_n_model
+    return merged(
+        [
+            binary_model("DIV", (2, 3, 4), (4,), (2, 3, 4), (0.05, 3), (0.02, -5), (0.1, 2)),
+            test_op_squared_difference_int.sqdiff_model(
+                (3, 4), (4,), (3, 4), q16[0], q16[1], (0.5, 0), "int16"
+            ),
+            test_op_squared_difference_int.sqdiff_model(
+                (5,), (5,), (5,), None, None, None, "int32"
+            ),
+            test_op_softmax.softmax_model(
+                (2, 10), 0.001, 0, 1.0, ("int16", 1.0 / 32768, 0), in_dtype="int16"
+            ),
+            test_op_mean.reduce_model(
+                "MEAN", (1, 4, 4, 3), [1, 2], True, q16[2], q16[2], dtype="int16"
+            ),
+            test_op_l2_norm.l2_model((3, 8), q8[0]),
+            test_op_log_softmax.log_softmax_model((2, 12), (0.1, 3)),
+            cumsum((2, 3, 4), 1, "int8", q8[1], (q8[1][0] * 4, 0), False, True),
+            cumsum((2, 5), -1, "float32", exclusive=True),
+            add_n(3, (2, 5), "int8", q8[2], (q8[2][0] * 2, 1)),
+            add_n(4, (3, 2), "float32", None, None),
+            unary_model("RSQRT", (2, 8), "int16", "int16", (1e-3, 0), (0.01, 0)),
+            unary_model("ABS", (2, 8), "float32", "float32", None, None),
         ]
     )
 

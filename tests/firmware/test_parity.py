@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from models import GENERATED, float_ops_model, fully_connected_chain, new_ops_model
+from models import (
+    GENERATED,
+    float_ops_model,
+    fully_connected_chain,
+    new_ops_model,
+    quantized_ops_model,
+)
 from support.oracle import random_inputs
 
 import micro
@@ -107,6 +113,14 @@ def test_new_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> 
     """Issue 14's kernels (resize, index_copy, gather, transpose conv, batch matmul, float
     unary and binary ops) in one model: each board gives the host's bytes."""
     assert_board_matches_host(new_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+def test_quantized_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
+    """int8 DIV, int16 / int32 SQUARED_DIFFERENCE, int16 SOFTMAX, MEAN and RSQRT,
+    L2_NORMALIZATION, LOG_SOFTMAX, CUMSUM, ADD_N and float ABS in one model: the Cortex-M4F
+    board gives the host's bytes."""
+    assert_board_matches_host(quantized_ops_model(0), "mps2-an386", tmp_path)
 
 
 @pytest.mark.slow

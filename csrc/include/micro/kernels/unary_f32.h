@@ -1,7 +1,8 @@
 /*
  * Elementwise float32 functions as TFLM's reference kernels compute them:
  *   NEG -x;  SQUARE x * x;  SQRT sqrt(x);  RSQRT 1 / sqrt(x);  FLOOR, CEIL;
- *   ROUND half to even (TFLM: f = floor(x), x - f compared with 0.5, ties by f's parity)
+ *   ROUND half to even (TFLM: f = floor(x), x - f compared with 0.5, ties by f's parity);
+ *   ABS |x| (the sign bit cleared, NaNs too, as fabsf does)
  * sqrt is the IEEE-754 correctly rounded square root, computed with integer arithmetic
  * (no libm on the device), so every board gives the host's bytes; a negative input gives
  * the x86 default NaN (0xFFC00000), as the oracle running on the host does. FLOOR and
@@ -22,6 +23,7 @@
 #define MICRO_UNARY_F32_FLOOR 4
 #define MICRO_UNARY_F32_CEIL 5
 #define MICRO_UNARY_F32_ROUND 6
+#define MICRO_UNARY_F32_ABS 7
 
 typedef struct {
     int32_t op;     /* one of MICRO_UNARY_F32_* */
