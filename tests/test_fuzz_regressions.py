@@ -80,6 +80,9 @@ def broadcast_rank_programs() -> dict[str, bytes]:
             squared, broadcast=rank, shift=0, act_min=0, act_max=127
         ),
         "compare_intact": params_at_end(compare),
+        # The long Program campaign: a dimension of INT32_MIN overflowed `dims[d] - 1` in the
+        # extent (UBSan; the normal build wrapped and refused later).
+        "compare_dim_min": params_at_end(compare, broadcast={**layout, "dims": [-(2**31), 3]}),
     }
 
 
@@ -96,6 +99,7 @@ def test_broadcast_rank_past_the_layout_is_refused_before_reading_past_the_param
         str(tmp_path / "compare_rank.bin"): params,
         str(tmp_path / "squared_difference_rank.bin"): params,
         str(tmp_path / "compare_intact.bin"): 0,  # moving the params alone changes nothing
+        str(tmp_path / "compare_dim_min.bin"): params,
     }
     if sanitized.enabled():
         for path in paths:

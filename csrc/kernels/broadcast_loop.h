@@ -90,10 +90,10 @@ static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
     }
     int64_t last = 0;
     for (int32_t d = 0; d < rank; ++d) {
-        if (stride[d] < 0) {
+        if (dims[d] < 1 || stride[d] < 0) {  /* as micro_broadcast_count refuses them */
             return -1;
         }
-        last += (int64_t)(dims[d] - 1) * stride[d];
+        last += ((int64_t)dims[d] - 1) * stride[d];
         if (last > INT32_MAX) {
             return -1;
         }
