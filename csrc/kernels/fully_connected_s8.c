@@ -7,12 +7,39 @@
 #include "overlap.h"
 #include "requant.h"
 
+int64_t micro_fully_connected_s8_scratch_size(const micro_fully_connected_s8_params_t *p)
+{
+    return 2 * (int64_t)(p->input_depth & ~3);
+}
+
+/* The sum of row[k] * w[k / 4 * stride + k % 4] over k < k4 (a multiple of 4), then of
+ * row[k] * tail[k - k4] over k4 <= k < depth; modulo 2^32. Row-major rows are stride 4
+ * with the tail where it continues; a row of a block of 4 (layout 1) is stride 16. */
+static uint32_t dot(const int8_t *row, const int8_t *w, int32_t stride, int32_t k4,
+                    const int8_t *tail, int32_t depth)
+{
+    uint32_t sum = 0;
+    for (int32_t k = 0; k < k4; k += 4, w += stride) {
+        for (int32_t t = 0; t < 4; ++t) {
+            sum += (uint32_t)((int32_t)row[k + t] * (int32_t)w[t]);
+        }
+    }
+    for (int32_t k = k4; k < depth; ++k) {
+        sum += (uint32_t)((int32_t)row[k] * (int32_t)tail[k - k4]);
+    }
+    return sum;
+}
+
 MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,
-                                        const int32_t *shift, int8_t *output)
+                                        const int32_t *shift, int16_t *scratch,
+                                        int8_t *output)
 {
-    const int32_t depth = p->input_depth;
+    const int32_t depth = p->input_depth, k4 = depth & ~3, rest = depth - k4;
+    /* Rows in blocks of 4 (layout 1): the first 4 * (N / 4) of them. */
+    const int32_t blocked = p->filter_layout ? p->output_depth & ~3 : 0;
+    (void)scratch;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         /* Sums wrap modulo 2^32 (uint32), as TFLM's int32 accumulator does in practice:
@@ -24,10 +51,14 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
             }
         }
         for (int32_t n = 0; n < p->output_depth; ++n) {
-            const int8_t *w = filter + (int64_t)n * depth;
-            uint32_t sum = 0;
-            for (int32_t k = 0; k < depth; ++k) {
-                sum += (uint32_t)((int32_t)row[k] * (int32_t)w[k]);
+            uint32_t sum;
+            if (n < blocked) {
+                const int8_t *block = filter + (int64_t)(n & ~3) * depth;
+                const int32_t j = n & 3;
+                sum = dot(row, block + 4 * j, 16, k4, block + 4 * k4 + j * rest, depth);
+            } else {
+                const int8_t *w = filter + (int64_t)n * depth;
+                sum = dot(row, w, 4, k4, w + k4, depth);
             }
             int32_t acc = (int32_t)(sum - (uint32_t)p->filter_zp * row_sum + (uint32_t)bias[n]);
             const int32_t c = p->per_channel ? n : 0;
@@ -44,7 +75,8 @@ static micro_status_t step(const void *params, void *const *op)
     return (MICRO_DSP ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
         params, op[MICRO_FULLY_CONNECTED_S8_INPUT], op[MICRO_FULLY_CONNECTED_S8_FILTER],
         op[MICRO_FULLY_CONNECTED_S8_BIAS], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
-        op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
+        op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_SCRATCH],
+        op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -53,7 +85,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     const int32_t dims[3] = {p->batches, p->input_depth, p->output_depth};
     if (micro_count(dims, 3) < 0 || !micro_in_range(p->filter_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1)) {
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1) ||
+        !micro_in_range(p->filter_layout, 0, 1)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;
@@ -64,6 +97,9 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_BIAS], p->output_depth, 4) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_MULTIPLIER], channels, 4) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SHIFT], channels, 4) ||
+        (size[MICRO_FULLY_CONNECTED_S8_SCRATCH] != 0 &&
+         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SCRATCH],
+                     micro_fully_connected_s8_scratch_size(p), 1)) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_OUTPUT], (int64_t)p->batches * p->output_depth,
                     1)) {
         return MICRO_ERR_OPERANDS;
