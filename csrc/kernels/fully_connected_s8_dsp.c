@@ -18,12 +18,17 @@
 
 #include "dsp.h"
 
-/* acc[j] += the dot of block row j with the input over `groups` groups of 4 columns; the
- * input is the widened scratch (`widened`, a constant once inlined) or the int8 row. */
+/* acc[j] = bias[j] - zp_sum + the dot of block row j with the input over `groups` groups
+ * of 4 columns; the input is the widened scratch (`widened`, a constant once inlined) or
+ * the int8 row. */
 static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint64_t *w,
-                                          int32_t groups, int32_t *acc)
+                                          int32_t groups, const int32_t *bias, uint32_t zp_sum,
+                                          int32_t *acc)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
     for (int32_t g = 0; g < groups; ++g, w += 2) {
         uint32_t x_even, x_odd;
         if (widened) {
@@ -57,60 +62,72 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
 }
 
 #if MICRO_DSP && defined(__GNUC__)
-/* block_dot on the widened input in 21 instructions per group of 16 products: GCC's own
- * loop splits the 64-bit input load and adds the pointers apart (23). */
+/* One group in 19 instructions: 16 products from one 64-bit load of the widened input
+ * and two of the filter (operands named as in block_widened's asm). */
+#define FC_GROUP                                   \
+    "ldrd %[xe], %[xo], [%[x]], #8\n\t"           \
+    "ldrd %[w0], %[w1], [%[w]], #8\n\t"           \
+    "sxtb16 %[t], %[w0]\n\t"                      \
+    "smlad %[a0], %[xe], %[t], %[a0]\n\t"         \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"             \
+    "smlad %[a0], %[xo], %[w0], %[a0]\n\t"        \
+    "sxtb16 %[t], %[w1]\n\t"                      \
+    "smlad %[a1], %[xe], %[t], %[a1]\n\t"         \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"             \
+    "smlad %[a1], %[xo], %[w1], %[a1]\n\t"        \
+    "ldrd %[w0], %[w1], [%[w]], #8\n\t"           \
+    "sxtb16 %[t], %[w0]\n\t"                      \
+    "smlad %[a2], %[xe], %[t], %[a2]\n\t"         \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"             \
+    "smlad %[a2], %[xo], %[w0], %[a2]\n\t"        \
+    "sxtb16 %[t], %[w1]\n\t"                      \
+    "smlad %[a3], %[xe], %[t], %[a3]\n\t"         \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"             \
+    "smlad %[a3], %[xo], %[w1], %[a3]\n\t"
+
+/* block_dot on the widened input, two groups per turn of the loop (40 instructions per
+ * 32 products; GCC's own loop splits the 64-bit input load and adds pointers apart). */
 MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, int32_t groups,
-                                         int32_t *acc)
+                                         const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
     uint32_t xe, xo, w0, w1, t;
-    if (groups > 0) {
-        __asm__ volatile(
-            "1:\n\t"
-            "ldrd %[xe], %[xo], [%[x]], #8\n\t"
-            "ldrd %[w0], %[w1], [%[w]], #8\n\t"
-            "sxtb16 %[t], %[w0]\n\t"
-            "smlad %[a0], %[xe], %[t], %[a0]\n\t"
-            "sxtb16 %[w0], %[w0], ror #8\n\t"
-            "smlad %[a0], %[xo], %[w0], %[a0]\n\t"
-            "sxtb16 %[t], %[w1]\n\t"
-            "smlad %[a1], %[xe], %[t], %[a1]\n\t"
-            "sxtb16 %[w1], %[w1], ror #8\n\t"
-            "smlad %[a1], %[xo], %[w1], %[a1]\n\t"
-            "ldrd %[w0], %[w1], [%[w]], #8\n\t"
-            "sxtb16 %[t], %[w0]\n\t"
-            "smlad %[a2], %[xe], %[t], %[a2]\n\t"
-            "sxtb16 %[w0], %[w0], ror #8\n\t"
-            "smlad %[a2], %[xo], %[w0], %[a2]\n\t"
-            "sxtb16 %[t], %[w1]\n\t"
-            "smlad %[a3], %[xe], %[t], %[a3]\n\t"
-            "sxtb16 %[w1], %[w1], ror #8\n\t"
-            "smlad %[a3], %[xo], %[w1], %[a3]\n\t"
-            "subs %[n], %[n], #1\n\t"
-            "bne 1b"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x),
-              [w] "+r"(w), [n] "+r"(groups), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0),
-              [w1] "=&r"(w1), [t] "=&r"(t)
-            :
-            : "cc", "memory");
+    int32_t pairs = groups >> 1;
+#define FC_OPERANDS                                                                          \
+    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),  \
+      [n] "+r"(pairs), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),       \
+      [t] "=&r"(t)                                                                           \
+    :                                                                                        \
+    : "cc", "memory"
+    if (pairs > 0) {
+        __asm__ volatile("1:\n\t" FC_GROUP FC_GROUP "subs %[n], %[n], #1\n\t"
+                                                      "bne 1b" FC_OPERANDS);
     }
+    if (groups & 1) {
+        __asm__ volatile(FC_GROUP FC_OPERANDS);
+    }
+#undef FC_OPERANDS
     acc[0] = a0;
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
 }
+#undef FC_GROUP
 #else
 MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, int32_t groups,
-                                         int32_t *acc)
+                                         const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
-    block_dot(1, x, w, groups, acc);
+    block_dot(1, x, w, groups, bias, zp_sum, acc);
 }
 #endif
 
 MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint64_t *w, int32_t groups,
-                                       int32_t *acc)
+                                       const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
-    block_dot(0, x, w, groups, acc);
+    block_dot(0, x, w, groups, bias, zp_sum, acc);
 }
 
 /* acc + the dot of x with w over n values. */
@@ -138,14 +155,16 @@ static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_
     return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
 }
 
-/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast (a constant there), so
- * the requantization path is chosen once per 4 outputs, not per output. */
-static inline void fc_out4(int fast, const int32_t *acc, int32_t n, int32_t chan_mask,
-                           const int32_t *multiplier, const int32_t *shift, int32_t zp,
-                           int32_t zp2, int32_t lo, int32_t hi, int8_t *out)
+/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast and per_channel
+ * (constants there), so the requantization path is chosen once per 4 outputs, and one
+ * multiplier's constants are loaded once. */
+static MICRO_ALWAYS_INLINE void fc_out4(int fast, int per_channel, const int32_t *acc, int32_t n,
+                                        const int32_t *multiplier, const int32_t *shift,
+                                        int32_t zp, int32_t zp2, int32_t lo, int32_t hi,
+                                        int8_t *out)
 {
     for (int32_t j = 0; j < 4; ++j) {
-        const int32_t c = (n + j) & chan_mask;
+        const int32_t c = per_channel ? n + j : 0;
         out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
     }
 }
@@ -195,22 +214,23 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         for (; n + 4 <= units; n += 4) {
             const int8_t *block = filter + (int64_t)n * depth;
             int32_t acc[4];
-            for (int32_t j = 0; j < 4; ++j) {
-                acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
-            }
             const uint64_t *w = (const uint64_t *)(const void *)block;
             if (widened != NULL) {
-                block_widened(widened, w, groups, acc);
+                block_widened(widened, w, groups, bias + n, zp_sum, acc);
             } else {
-                block_bytes(row, w, groups, acc);
+                block_bytes(row, w, groups, bias + n, zp_sum, acc);
             }
             for (int32_t j = 0; j < 4 && rest > 0; ++j) {
                 acc[j] = dot_1x1(row + k4, block + 4 * k4 + j * rest, rest, acc[j]);
             }
-            if (fast) {
-                fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
+            if (fast && p->per_channel) {
+                fc_out4(1, 1, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
+            } else if (fast) {
+                fc_out4(1, 0, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
+            } else if (p->per_channel) {
+                fc_out4(0, 1, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
             } else {
-                fc_out4(0, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
+                fc_out4(0, 0, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
             }
         }
         for (; n < units; ++n) {
