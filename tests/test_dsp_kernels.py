@@ -253,10 +253,12 @@ def test_depthwise_widened_paths_match_reference(seed: int) -> None:
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
 
 
-def fully_connected_case(seed: int, layout: int = 1) -> tuple[Any, list[np.ndarray]]:
-    """Random FC params and data, the filter in `layout`; the optional scratch present in
-    about half the cases (else empty: absent)."""
+def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
+    """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
+    three, else 0); the optional scratch present in about half the cases (else absent)."""
     rng = np.random.default_rng(seed)
+    if layout is None:
+        layout = int(seed % 3 != 0)
     per_channel = int(rng.integers(0, 2))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 4)),

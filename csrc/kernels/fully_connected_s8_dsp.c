@@ -9,7 +9,8 @@
  * two SXTB16 halves of every filter word, and two SMLAD per word add its 4 products
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
- * int32 arithmetic does). Layout 0, or operands not word-aligned, run the reference.
+ * int32 arithmetic does). Row-major filters (layout 0) go 4 rows at a time too, each
+ * filter word split per row; operands not word-aligned run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -130,6 +131,48 @@ MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint64_t *w, int32
     block_dot(0, x, w, groups, bias, zp_sum, acc);
 }
 
+#include "dsp.h"
+
+/* Layout 0: acc[j] = bias[j] - zp_sum + the dot of x with filter row w + j * depth, j < 4,
+ * over n values (each filter word split by SXTB16 per row). */
+MICRO_NOINLINE static void dot_1x4(const int8_t *x, const int8_t *w, int32_t depth, int32_t n,
+                                   const int32_t *bias, uint32_t zp_sum, int32_t *acc)
+{
+    const int8_t *w0 = w, *w1 = w + depth, *w2 = w + 2 * depth, *w3 = w + 3 * depth;
+    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k);
+        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
+        uint32_t wv = micro_read4(w0 + k);
+        a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
+        a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
+        wv = micro_read4(w1 + k);
+        a1 = micro_smlad(x_even, micro_sxtb16(wv), a1);
+        a1 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a1);
+        wv = micro_read4(w2 + k);
+        a2 = micro_smlad(x_even, micro_sxtb16(wv), a2);
+        a2 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a2);
+        wv = micro_read4(w3 + k);
+        a3 = micro_smlad(x_even, micro_sxtb16(wv), a3);
+        a3 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a3);
+    }
+    for (; k < n; ++k) {
+        const int32_t xv = x[k];
+        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[k]));
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[k]));
+        a2 = (int32_t)((uint32_t)a2 + (uint32_t)(xv * w2[k]));
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(xv * w3[k]));
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
 /* acc + the dot of x with w over n values. */
 static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
 {
@@ -184,7 +227,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    if (p->filter_layout != 1 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+    if (((uintptr_t)filter | (uintptr_t)scratch) & 3u) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
@@ -195,7 +238,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     /* Channel of output n: n & chan_mask (0 for per-tensor), no branch per output. */
     const int32_t chan_mask = p->per_channel ? -1 : 0;
     const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, lo, hi);
-    uint64_t *widened = (uint64_t *)(void *)scratch;
+    uint64_t *widened = p->filter_layout ? (uint64_t *)(void *)scratch : NULL;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -215,12 +258,14 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             const int8_t *block = filter + (int64_t)n * depth;
             int32_t acc[4];
             const uint64_t *w = (const uint64_t *)(const void *)block;
-            if (widened != NULL) {
+            if (!p->filter_layout) {
+                dot_1x4(row, block, depth, depth, bias + n, zp_sum, acc);
+            } else if (widened != NULL) {
                 block_widened(widened, w, groups, bias + n, zp_sum, acc);
             } else {
                 block_bytes(row, w, groups, bias + n, zp_sum, acc);
             }
-            for (int32_t j = 0; j < 4 && rest > 0; ++j) {
+            for (int32_t j = 0; j < 4 && rest > 0 && p->filter_layout; ++j) {
                 acc[j] = dot_1x1(row + k4, block + 4 * k4 + j * rest, rest, acc[j]);
             }
             if (fast && p->per_channel) {

@@ -78,14 +78,14 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
         "per_channel": int(len(w_scales) > 1),
-        "filter_layout": 1,
+        "filter_layout": int(ctx.dsp),
     }
     ctx.emit(
         "fully_connected_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.const(blocks_of_4_rows(weights.reshape(depth_out, depth))),
+            "filter": ctx.const(filter_bytes(ctx, weights.reshape(depth_out, depth))),
             "bias": ctx.const(wrap32(folded).astype(np.int32)),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
@@ -103,9 +103,14 @@ WIDEN_FROM_ROWS = 16
 
 def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
     """The optional scratch of the widened input row, for layers with enough rows."""
-    if params["output_depth"] < WIDEN_FROM_ROWS:
+    if not ctx.dsp or params["output_depth"] < WIDEN_FROM_ROWS:
         return NONE
     return ctx.scratch(scratch_size("fully_connected_s8", params), optional=True)
+
+
+def filter_bytes(ctx: OpContext, w: np.ndarray) -> np.ndarray:
+    """The weights [N][K] in the layout the target's kernel reads best."""
+    return blocks_of_4_rows(w) if ctx.dsp else w
 
 
 def blocks_of_4_rows(w: np.ndarray) -> np.ndarray:
