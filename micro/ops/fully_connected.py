@@ -78,7 +78,7 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
         "per_channel": int(len(w_scales) > 1),
-        "filter_layout": int(ctx.dsp),
+        "filter_layout": int(blocked(ctx, depth)),
     }
     ctx.emit(
         "fully_connected_s8",
@@ -103,14 +103,20 @@ WIDEN_FROM_ROWS = 16
 
 def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
     """The optional scratch of the widened input row, for layers with enough rows."""
-    if not ctx.dsp or params["output_depth"] < WIDEN_FROM_ROWS:
+    if not params["filter_layout"] or params["output_depth"] < WIDEN_FROM_ROWS:
         return NONE
     return ctx.scratch(scratch_size("fully_connected_s8", params), optional=True)
 
 
+def blocked(ctx: OpContext, depth: int) -> bool:
+    """Layout 1 for a DSP core, from two groups of 4 columns on (below, a block's call
+    costs more than it saves)."""
+    return ctx.dsp and depth >= 8
+
+
 def filter_bytes(ctx: OpContext, w: np.ndarray) -> np.ndarray:
     """The weights [N][K] in the layout the target's kernel reads best."""
-    return blocks_of_4_rows(w) if ctx.dsp else w
+    return blocks_of_4_rows(w) if blocked(ctx, w.shape[1]) else w
 
 
 def blocks_of_4_rows(w: np.ndarray) -> np.ndarray:
