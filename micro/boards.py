@@ -13,7 +13,6 @@ from typing import Any
 from .errors import MicroError
 from .resources import boards_dir
 
-
 DSP_CORES = {"Cortex-M4", "Cortex-M4F", "Cortex-M7", "Cortex-M7F", "Cortex-M33", "Cortex-M55"}
 
 

@@ -103,7 +103,9 @@ int main(void)
 def c_array(name: str, data: np.ndarray) -> str:
     values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
     # Word-aligned, as the Program's constant data (the twins' 64-bit loads need it).
-    return f"static const {C_TYPES[data.dtype]} {name}[] __attribute__((aligned(8))) = {{{values}}};"
+    return (
+        f"static const {C_TYPES[data.dtype]} {name}[] __attribute__((aligned(8))) = {{{values}}};"
+    )
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:
