@@ -125,8 +125,11 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
-def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    out = np.zeros_like(ops[CONV_OUTPUT])
+def run_seven(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    """Conv and fully connected: input, filter, bias, multiplier, shift, scratch (empty:
+    absent, NULL as the runtime passes it), output."""
+    assert CONV_SCRATCH == FC_SCRATCH == 5 and CONV_OUTPUT == FC_OUTPUT == 6
+    out = np.zeros_like(ops[6])
     status = fn(
         params,
         ptr(ops[0], "int8_t"),
@@ -134,7 +137,7 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
         ptr(ops[2], "int32_t"),
         ptr(ops[3], "int32_t"),
         ptr(ops[4], "int32_t"),
-        ptr(ops[CONV_SCRATCH], "int16_t"),
+        ptr(ops[5], "int16_t") if ops[5].nbytes else ffi.NULL,
         ptr(out, "int8_t"),
     )
     assert status == lib.MICRO_OK
@@ -145,21 +148,27 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 def test_conv_dsp_matches_reference(seed: int) -> None:
     params, ops = conv_case(seed)
     checked("conv_s8", params, ops)
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
     params, ops = conv_case(seed, long=True)
     checked("conv_s8", params, ops)
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     params, ops = conv_case(7)
     raw = np.zeros(ops[CONV_SCRATCH].nbytes + 8, np.uint8)
     ops[CONV_SCRATCH] = raw[2 : 2 + ops[CONV_SCRATCH].nbytes]
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
@@ -287,29 +296,12 @@ def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, lis
     return ffi.new("micro_fully_connected_s8_params_t *", p), operands
 
 
-def run_fully_connected(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    out = np.zeros_like(ops[FC_OUTPUT])
-    scratch = ops[FC_SCRATCH]
-    status = fn(
-        params,
-        ptr(ops[0], "int8_t"),
-        ptr(ops[1], "int8_t"),
-        ptr(ops[2], "int32_t"),
-        ptr(ops[3], "int32_t"),
-        ptr(ops[4], "int32_t"),
-        ptr(scratch, "int16_t") if scratch.nbytes else ffi.NULL,
-        ptr(out, "int8_t"),
-    )
-    assert status == lib.MICRO_OK
-    return out.tobytes()
-
-
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_matches_reference(seed: int) -> None:
     params, ops = fully_connected_case(seed)
     checked("fully_connected_s8", params, ops)
-    dsp = run_fully_connected(lib.micro_fully_connected_s8_dsp, params, ops)
-    assert dsp == run_fully_connected(lib.micro_fully_connected_s8, params, ops)
+    dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
 
 
 @pytest.mark.parametrize("seed", range(CASES // 3))
@@ -319,10 +311,30 @@ def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int) -> No
     blocked, ops = fully_connected_case(seed, layout=1)
     plain, plain_ops = fully_connected_case(seed, layout=0)
     assert np.array_equal(plain_ops[0], ops[0])
-    expected = run_fully_connected(lib.micro_fully_connected_s8, plain, plain_ops)
-    assert run_fully_connected(lib.micro_fully_connected_s8, blocked, ops) == expected
-    assert run_fully_connected(lib.micro_fully_connected_s8_dsp, blocked, ops) == expected
-    assert run_fully_connected(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
+    expected = run_seven(lib.micro_fully_connected_s8, plain, plain_ops)
+    assert run_seven(lib.micro_fully_connected_s8, blocked, ops) == expected
+    assert run_seven(lib.micro_fully_connected_s8_dsp, blocked, ops) == expected
+    assert run_seven(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
+
+
+def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
+    params, ops = fully_connected_case(5, layout=1)
+    params.input_depth, params.output_depth = 37, 9
+    rng = np.random.default_rng(5)
+    ops[0] = int8(rng, params.batches * 37)
+    ops[2], ops[6] = bias(rng, 9, False), np.zeros(params.batches * 9, np.int8)
+    ops[3], ops[4] = requant(rng, 9 if params.per_channel else 1, False)
+    for what in (1, 5):  # the filter, then the scratch, 2 bytes off a word
+        filter_, scratch = (
+            blocks_of_4_rows(int8(rng, 9 * 37).reshape(9, 37)),
+            np.zeros(72, np.uint8),
+        )
+        ops[1], ops[5] = filter_, scratch
+        expected = run_seven(lib.micro_fully_connected_s8, params, ops)
+        raw = np.zeros(ops[what].nbytes + 8, ops[what].dtype)
+        raw[2 : 2 + ops[what].size] = ops[what]
+        ops[what] = raw[2 : 2 + ops[what].size]
+        assert run_seven(lib.micro_fully_connected_s8_dsp, params, ops) == expected
 
 
 def test_blocks_of_4_rows_by_hand() -> None:
