@@ -19,6 +19,8 @@ from support.oracle import random_inputs
 import micro
 from micro import firmware
 from micro.boards import list_boards, load_board
+from micro.compiler import compile_model
+from micro.model import load_model
 
 EMULATED = [b for b in list_boards() if load_board(b).emulated]  # every folder in boards/
 SEEDS = (0, 1, 2)
@@ -29,8 +31,16 @@ def assert_board_matches_host(
 ) -> firmware.Flash:
     """Run `model` on the host and on the board for each seed's input: same bytes.
     `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py);
-    `stream`: with the image input streamed (the runner's row reader serves the set)."""
-    it = micro.Interpreter.from_bytes(model, max_overhead=max_overhead, stream=stream)
+    `stream`: with the image input streamed (the runner's row reader serves the set). The
+    Program is compiled for the board's core (DSP weight layouts on the M4F and M7), as
+    `micro flash` compiles it, and the host runs that same Program."""
+    compiled = compile_model(
+        load_model(model),
+        max_overhead=max_overhead,
+        stream=stream,
+        dsp=load_board(board_id).dsp,
+    )
+    it = micro.Interpreter(compiled)
     sets = [random_inputs(it, seed) for seed in SEEDS]
     expected = []
     for inputs in sets:
