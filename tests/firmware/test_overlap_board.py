@@ -104,7 +104,7 @@ int main(void)
                 continue;
             }
             (twin ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
-                p, x, c->filter, c->bias, c->multiplier, c->shift, fc_scratch, (int8_t *)shared);
+                p, x, c->filter, c->bias, c->multiplier, c->shift, (int8_t *)shared);
             bad += memcmp(shared, expected, c->n_out) != 0;
             ran += 1;
         }
