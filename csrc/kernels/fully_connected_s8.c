@@ -1,7 +1,5 @@
 #include "micro/kernels/fully_connected_s8.h"
 
-#include <string.h>
-
 #include "micro/config.h"
 #include "micro/kernel.h"
 #include "micro/kernels/fully_connected_s8_dsp.h"
@@ -24,56 +22,19 @@ static uint32_t dot(const int8_t *row, const int8_t *w, int32_t n)
     return sum;
 }
 
-/* The 16 products of a group of a block (layout 1) with the group's 4 input values, added
- * to lanes: lane i takes row i / 4, column i % 4. In the compiler's vector extension where
- * it has one (16 products in a few instructions, the host's speed), else plain C. */
-#if defined(__GNUC__) && defined(__x86_64__)
-typedef int8_t micro_v16s8 __attribute__((vector_size(16)));
-typedef int16_t micro_v16s16 __attribute__((vector_size(32)));
-typedef uint32_t micro_v16u32 __attribute__((vector_size(64)));
-typedef uint32_t micro_v4u32 __attribute__((vector_size(16)));
-typedef micro_v16u32 lanes_t;
-
-static inline void group_dot(const int8_t *x, const int8_t *w, lanes_t *lanes)
-{
-    uint32_t xw;
-    memcpy(&xw, x, sizeof xw);
-    const micro_v4u32 x4 = {xw, xw, xw, xw};  /* x[i % 4] in byte i */
-    micro_v16s8 xv, wv;
-    memcpy(&xv, &x4, sizeof xv);
-    memcpy(&wv, w, sizeof wv);
-    /* int8 * int8 fits int16; each product then widens to a 32-bit lane, wrapping there. */
-    const micro_v16s16 prod = __builtin_convertvector(xv, micro_v16s16) *
-                              __builtin_convertvector(wv, micro_v16s16);
-    *lanes += (micro_v16u32)__builtin_convertvector(prod, micro_v16u32);
-}
-#else
-typedef struct {
-    uint32_t v[16];
-} lanes_t;
-
-static inline void group_dot(const int8_t *x, const int8_t *w, lanes_t *lanes)
-{
-    for (int32_t i = 0; i < 16; ++i) {
-        lanes->v[i] += (uint32_t)((int32_t)x[i & 3] * (int32_t)w[i]);
-    }
-}
-#endif
-
-/* sum[j] = the dot of row with block row j (layout 1) over `depth` values. */
+/* sum[j] = the dot of row with block row j (layout 1) over `depth` values: column k < K4
+ * of the row at (k / 4) * 16 + 4 * j + k % 4, the rest after the block's groups. Only
+ * Programs compiled for a DSP core have this layout (the host's own are row-major), so
+ * this loop is written to be plain, not fast. */
 static void block_dot(const int8_t *row, const int8_t *block, int32_t depth, uint32_t *sum)
 {
     const int32_t k4 = depth & ~3, rest = depth - k4;
-    lanes_t lanes;
-    memset(&lanes, 0, sizeof lanes);
-    for (int32_t k = 0; k < k4; k += 4, block += 16) {
-        group_dot(row + k, block, &lanes);
-    }
-    uint32_t v[16];
-    memcpy(v, &lanes, sizeof v);
     for (int32_t j = 0; j < 4; ++j) {
-        sum[j] = v[4 * j] + v[4 * j + 1] + v[4 * j + 2] + v[4 * j + 3] +
-                 dot(row + k4, block + j * rest, rest);
+        uint32_t s = 0;
+        for (int32_t k = 0; k < k4; ++k) {
+            s += (uint32_t)((int32_t)row[k] * (int32_t)block[(k >> 2) * 16 + 4 * j + (k & 3)]);
+        }
+        sum[j] = s + dot(row + k4, block + 4 * k4 + j * rest, rest);
     }
 }
 

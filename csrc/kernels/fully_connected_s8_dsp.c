@@ -9,8 +9,8 @@
  * two SXTB16 halves of every filter word, and two SMLAD per word add its 4 products
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
- * int32 arithmetic does). Row-major filters (layout 0) go 4 rows at a time too, each
- * filter word split per row; operands not word-aligned run the reference.
+ * int32 arithmetic does). Row-major filters (layout 0, a Program compiled for a core
+ * without the DSP extension) and operands not word-aligned run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -86,8 +86,9 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     "sxtb16 %[w1], %[w1], ror #8\n\t"             \
     "smlad %[a3], %[xo], %[w1], %[a3]\n\t"
 
-/* block_dot on the widened input, two groups per turn of the loop (40 instructions per
- * 32 products; GCC's own loop splits the 64-bit input load and adds pointers apart). */
+/* block_dot on the widened input, groups >= 1, two groups per turn of the loop (40
+ * instructions per 32 products; GCC's own loop splits the 64-bit input load and adds
+ * pointers apart). */
 MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, int32_t groups,
                                          const int32_t *bias, uint32_t zp_sum, int32_t *acc)
 {
@@ -96,20 +97,19 @@ MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, i
     int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
     int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
     uint32_t xe, xo, w0, w1, t;
-    int32_t pairs = groups >> 1;
 #define FC_OPERANDS                                                                          \
     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),  \
-      [n] "+r"(pairs), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),       \
+      [n] "+r"(groups), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),       \
       [t] "=&r"(t)                                                                           \
     :                                                                                        \
     : "cc", "memory"
-    if (pairs > 0) {
-        __asm__ volatile("1:\n\t" FC_GROUP FC_GROUP "subs %[n], %[n], #1\n\t"
-                                                      "bne 1b" FC_OPERANDS);
-    }
-    if (groups & 1) {
-        __asm__ volatile(FC_GROUP FC_OPERANDS);
-    }
+    /* Two groups per turn; an odd count enters the first turn at its second group. */
+    __asm__ volatile("lsrs %[n], %[n], #1\n\t"
+                     "bcc 1f\n\t"
+                     "adds %[n], %[n], #1\n\t"
+                     "b 2f\n\t"
+                     "1:\n\t" FC_GROUP "2:\n\t" FC_GROUP "subs %[n], %[n], #1\n\t"
+                     "bne 1b" FC_OPERANDS);
 #undef FC_OPERANDS
     acc[0] = a0;
     acc[1] = a1;
@@ -133,46 +133,6 @@ MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint64_t *w, int32
 
 #include "dsp.h"
 
-/* Layout 0: acc[j] = bias[j] - zp_sum + the dot of x with filter row w + j * depth, j < 4,
- * over n values (each filter word split by SXTB16 per row). */
-MICRO_NOINLINE static void dot_1x4(const int8_t *x, const int8_t *w, int32_t depth, int32_t n,
-                                   const int32_t *bias, uint32_t zp_sum, int32_t *acc)
-{
-    const int8_t *w0 = w, *w1 = w + depth, *w2 = w + 2 * depth, *w3 = w + 3 * depth;
-    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
-    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
-    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
-    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
-    int32_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        const uint32_t xv = micro_read4(x + k);
-        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
-        uint32_t wv = micro_read4(w0 + k);
-        a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
-        a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
-        wv = micro_read4(w1 + k);
-        a1 = micro_smlad(x_even, micro_sxtb16(wv), a1);
-        a1 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a1);
-        wv = micro_read4(w2 + k);
-        a2 = micro_smlad(x_even, micro_sxtb16(wv), a2);
-        a2 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a2);
-        wv = micro_read4(w3 + k);
-        a3 = micro_smlad(x_even, micro_sxtb16(wv), a3);
-        a3 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a3);
-    }
-    for (; k < n; ++k) {
-        const int32_t xv = x[k];
-        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xv * w0[k]));
-        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xv * w1[k]));
-        a2 = (int32_t)((uint32_t)a2 + (uint32_t)(xv * w2[k]));
-        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(xv * w3[k]));
-    }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-}
-
 /* acc + the dot of x with w over n values. */
 static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
 {
@@ -188,6 +148,14 @@ static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
     return acc;
 }
 
+/* The general requantization, out of line: rare, and inlined it would cost a few hundred
+ * bytes of flash per use. */
+MICRO_NOINLINE static int8_t fc_out_general(int32_t acc, int32_t m, int32_t sh, int32_t zp,
+                                            int32_t zp2, int32_t lo, int32_t hi)
+{
+    return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
+}
+
 /* One output byte: acc requantized with channel c's constants (fast: see dsp.h). */
 static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_t zp, int32_t zp2,
                             int32_t lo, int32_t hi)
@@ -195,19 +163,18 @@ static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_
     if (fast) {
         return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)m << 1), ~sh, zp2);
     }
-    return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
+    return fc_out_general(acc, m, sh, zp, zp2, lo, hi);
 }
 
-/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast and per_channel
- * (constants there), so the requantization path is chosen once per 4 outputs, and one
- * multiplier's constants are loaded once. */
-static MICRO_ALWAYS_INLINE void fc_out4(int fast, int per_channel, const int32_t *acc, int32_t n,
-                                        const int32_t *multiplier, const int32_t *shift,
-                                        int32_t zp, int32_t zp2, int32_t lo, int32_t hi,
-                                        int8_t *out)
+/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast (a constant there), so
+ * the requantization path is chosen once per 4 outputs, not per output. */
+static MICRO_ALWAYS_INLINE void fc_out4(int fast, const int32_t *acc, int32_t n,
+                                        int32_t chan_mask, const int32_t *multiplier,
+                                        const int32_t *shift, int32_t zp, int32_t zp2,
+                                        int32_t lo, int32_t hi, int8_t *out)
 {
     for (int32_t j = 0; j < 4; ++j) {
-        const int32_t c = per_channel ? n + j : 0;
+        const int32_t c = (n + j) & chan_mask;
         out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
     }
 }
@@ -227,7 +194,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    if (((uintptr_t)filter | (uintptr_t)scratch) & 3u) {
+    if (p->filter_layout != 1 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
@@ -238,7 +205,8 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     /* Channel of output n: n & chan_mask (0 for per-tensor), no branch per output. */
     const int32_t chan_mask = p->per_channel ? -1 : 0;
     const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, lo, hi);
-    uint64_t *widened = p->filter_layout ? (uint64_t *)(void *)scratch : NULL;
+    /* block_widened needs a group; a scratch with K < 4 (size 0 expected) is not used. */
+    uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -258,24 +226,18 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             const int8_t *block = filter + (int64_t)n * depth;
             int32_t acc[4];
             const uint64_t *w = (const uint64_t *)(const void *)block;
-            if (!p->filter_layout) {
-                dot_1x4(row, block, depth, depth, bias + n, zp_sum, acc);
-            } else if (widened != NULL) {
+            if (widened != NULL) {
                 block_widened(widened, w, groups, bias + n, zp_sum, acc);
             } else {
                 block_bytes(row, w, groups, bias + n, zp_sum, acc);
             }
-            for (int32_t j = 0; j < 4 && rest > 0 && p->filter_layout; ++j) {
+            for (int32_t j = 0; j < 4 && rest > 0; ++j) {
                 acc[j] = dot_1x1(row + k4, block + 4 * k4 + j * rest, rest, acc[j]);
             }
-            if (fast && p->per_channel) {
-                fc_out4(1, 1, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
-            } else if (fast) {
-                fc_out4(1, 0, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
-            } else if (p->per_channel) {
-                fc_out4(0, 1, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
+            if (fast) {
+                fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
             } else {
-                fc_out4(0, 0, acc, n, multiplier, shift, zp, zp2, lo, hi, out);
+                fc_out4(0, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
             }
         }
         for (; n < units; ++n) {

@@ -113,8 +113,9 @@ def test_only_the_used_kernels_are_linked(toolchain: None, tmp_path: Path) -> No
     assert linked == ["micro_kernel_fully_connected_s8"]
     assert result.bundle.kernels == ["fully_connected_s8"]
     assert load_board("mps2-an386").emulated
-    # The image is small: runner, executor, one kernel, startup and the Program.
-    assert result.build.flash < result.bundle.program_size + 8 * 1024, result.build.sections
+    # The image is small: runner, executor, one kernel (FULLY_CONNECTED's reference and
+    # DSP twin, 2.6 KB with the twin's blocked-layout loops), startup and the Program.
+    assert result.build.flash < result.bundle.program_size + 9 * 1024, result.build.sections
 
 
 @pytest.mark.slow

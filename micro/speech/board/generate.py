@@ -106,9 +106,11 @@ def model_arena_budget(board: Board, features: CompiledModel) -> int:
     return max(spare, 0)
 
 
-def _compile(data: bytes, what: str, arena_budget: int | None = None) -> CompiledModel:
+def _compile(
+    data: bytes, what: str, board: Board, arena_budget: int | None = None
+) -> CompiledModel:
     try:
-        return compile_model(load_model(data), arena_budget=arena_budget)
+        return compile_model(load_model(data), arena_budget=arena_budget, dsp=board.dsp)
     except MicroError as exc:
         raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
 
@@ -153,8 +155,8 @@ def export(
     """
     settings = settings or Settings()
     params = FrontendParams()
-    features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor")
-    keywords = _compile(model, "keyword model", model_arena_budget(board, features))
+    features = _compile(preprocessor or bundled_preprocessor(), "audio preprocessor", board)
+    keywords = _compile(model, "keyword model", board, model_arena_budget(board, features))
     (audio,), (row,) = features.inputs, features.outputs
     if audio.dtype != np.int16 or row.dtype != np.int8 or len(features.inputs) != 1:
         raise SpeechBoardError("the preprocessor must take int16 audio and give int8 features")
