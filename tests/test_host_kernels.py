@@ -1,0 +1,123 @@
+"""The host twins (*_host: AVX2 on x86-64 CPUs that have it, chosen at run time) give the
+bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
+cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 output
+channels, 4 pixels, a stack chunk of patches). Without AVX2 a twin is its reference kernel,
+the path every other x86-64 CPU runs; the reference is what the right side of each
+comparison runs, and MICRO_HOST_SIMD=0 builds run it everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from test_dsp_kernels import (
+    CASES,
+    K_ALIGN,
+    activation,
+    bias,
+    checked,
+    conv_case,
+    depthwise_case,
+    int8,
+    requant,
+    run_conv,
+    run_six,
+)
+
+from micro._ffi import ffi, lib, scratch_size
+
+
+def avx2() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return " avx2" in f.read()
+    except OSError:
+        return False
+
+
+def test_the_host_runs_the_avx2_path_where_the_cpu_has_it() -> None:
+    """Not a result check: says which path the comparisons below exercised."""
+    if not avx2():
+        pytest.skip("this CPU has no AVX2: the twins run their reference kernels")
+
+
+def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Conv params over the twin's blocks: up to 70 output channels, wide rows, 1x1 and
+    3x3 windows on many channels, odd patch lengths, groups."""
+    rng = np.random.default_rng(seed)
+    groups = int(rng.choice([1, 1, 1, 2]))
+    depth = int(rng.choice([1, 3, 8, 16, 33, 64, int(rng.integers(1, 130))]))
+    fh, fw = [(1, 1), (3, 3), (int(rng.integers(1, 4)), int(rng.integers(1, 4)))][
+        int(rng.integers(0, 3))
+    ]
+    per_group = int(rng.choice([1, 8, 15, 16, 17, 32, int(rng.integers(1, 70))]))
+    o = groups * per_group
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 10)),
+        "input_width": int(rng.integers(1, 40)),
+        "input_depth": groups * depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 6)),
+        "output_width": int(rng.integers(1, 40)),
+        "output_depth": o,
+        "groups": groups,
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": 1,
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    small = bool(rng.random() < 0.4)
+    k = fh * fw * depth
+    row = -(-k // K_ALIGN) * K_ALIGN
+    filt = np.zeros((o, row), np.int8)
+    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
+    mult, shift = requant(rng, o, small)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    operands = [
+        int8(rng, n_in, small),
+        filt.reshape(-1),
+        bias(rng, o, small),
+        mult,
+        shift,
+        np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64),
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_conv_s8_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_host_matches_reference(seed: int) -> None:
+    for params, ops in (conv_case(seed), wide_conv_case(seed)):
+        checked("conv_s8", params, ops)
+        assert run_conv(lib.micro_conv_s8_host, params, ops) == run_conv(
+            lib.micro_conv_s8, params, ops
+        )
+
+
+@pytest.mark.parametrize("seed", range(CASES // 10))
+def test_conv_host_long_patches_match_reference(seed: int) -> None:
+    """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
+    params, ops = conv_case(seed, long=True)
+    checked("conv_s8", params, ops)
+    assert run_conv(lib.micro_conv_s8_host, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+
+
+def test_conv_host_needs_no_scratch() -> None:
+    params, ops = wide_conv_case(3)
+    want = run_conv(lib.micro_conv_s8, params, ops)
+    ops[5] = np.zeros(0, np.int64)
+    out = np.zeros_like(ops[6])
+    args = [ffi.cast(t + " *", ffi.from_buffer(a)) for t, a in zip(
+        ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"], ops[:5], strict=True)]
+    assert lib.micro_conv_s8_host(params, *args, ffi.NULL, ffi.cast("int8_t *", ffi.from_buffer(out))) == lib.MICRO_OK
+    assert out.tobytes() == want
