@@ -121,3 +121,12 @@ def test_conv_host_needs_no_scratch() -> None:
         ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"], ops[:5], strict=True)]
     assert lib.micro_conv_s8_host(params, *args, ffi.NULL, ffi.cast("int8_t *", ffi.from_buffer(out))) == lib.MICRO_OK
     assert out.tobytes() == want
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_depthwise_host_matches_reference(seed: int) -> None:
+    for fast in (False, True):
+        params, ops = depthwise_case(seed, fast)
+        checked("depthwise_conv_s8", params, ops)
+        host = run_six(lib.micro_depthwise_conv_s8_host, params, ops)
+        assert host == run_six(lib.micro_depthwise_conv_s8, params, ops)
