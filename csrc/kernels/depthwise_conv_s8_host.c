@@ -125,10 +125,13 @@ MICRO_AVX2_FN static void depthwise_avx2(const micro_depthwise_conv_s8_params_t 
                     int8_t bytes[VECS * LANES];
                     _mm_storeu_si128((__m128i *)bytes, micro_narrow16(r[0], r[1]));
                     _mm_storeu_si128((__m128i *)(bytes + 16), micro_narrow16(r[2], r[3]));
-                    if (n == VECS * LANES) {
-                        memcpy(out + c0, bytes, VECS * LANES);
-                    } else {
-                        memcpy(out + c0, bytes, (size_t)n);
+                    /* Constant sizes for whole lane groups: plain stores, no call. */
+                    switch (n % LANES ? 0 : vecs) {
+                    case 4: memcpy(out + c0, bytes, 32); break;
+                    case 3: memcpy(out + c0, bytes, 24); break;
+                    case 2: memcpy(out + c0, bytes, 16); break;
+                    case 1: memcpy(out + c0, bytes, 8); break;
+                    default: memcpy(out + c0, bytes, (size_t)n); break;
                     }
                 }
             }
