@@ -15,11 +15,13 @@ from test_dsp_kernels import (
     CASES,
     K_ALIGN,
     activation,
+    add_case,
     bias,
     checked,
     conv_case,
     depthwise_case,
     int8,
+    ptr,
     requant,
     run_conv,
     run_six,
@@ -130,3 +132,39 @@ def test_depthwise_host_matches_reference(seed: int) -> None:
         checked("depthwise_conv_s8", params, ops)
         host = run_six(lib.micro_depthwise_conv_s8_host, params, ops)
         assert host == run_six(lib.micro_depthwise_conv_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_add_host_matches_reference(seed: int) -> None:
+    """Every broadcast layout (strided and stride-0 rows, rows shorter than 8)."""
+    params, ops = add_case(seed)
+    checked("add_s8", params, ops)
+    outs = []
+    for kernel in (lib.micro_add_s8_host, lib.micro_add_s8):
+        out = np.zeros_like(ops[4])
+        args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
+        assert kernel(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
+        outs.append(out.tobytes())
+    assert outs[0] == outs[1]
+
+
+def test_add_host_long_rows_match_reference() -> None:
+    """Contiguous rows of 1000 elements (the vector loop's main case) and every byte."""
+    rng = np.random.default_rng(5)
+    for seed in range(20):
+        params, ops = add_case(seed)
+        n = 1000
+        params.broadcast.rank = 1
+        params.broadcast.dims[0] = n
+        params.broadcast.stride1[0] = params.broadcast.stride2[0] = 1
+        ops[0] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[1] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[4] = np.zeros(n, np.int8)
+        checked("add_s8", params, ops)
+        outs = []
+        for kernel in (lib.micro_add_s8_host, lib.micro_add_s8):
+            out = np.zeros(n, np.int8)
+            args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
+            assert kernel(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
+            outs.append(out.tobytes())
+        assert outs[0] == outs[1]
