@@ -1,7 +1,8 @@
 """Host benchmark: micro beside TFLM's Python interpreter and LiteRT, in one run.
 
-For each reference model: median per-invoke latency of micro, tflite-micro (TFLM reference
-kernels), LiteRT with its reference kernels and LiteRT's default (XNNPACK, 1 thread); the
+For each reference model: median per-invoke latency of micro (its smallest arena and a roomy
+one), tflite-micro (TFLM reference kernels), LiteRT with its reference kernels and LiteRT's
+default (XNNPACK, 1 thread), timed in interleaved rounds; the
 ratios; and arena bytes: micro's need, the lower bound, and TFLM's smallest working arena
 (found by bisection, each probe in a subprocess because TFLM crashes on too small an arena).
 
@@ -49,20 +50,24 @@ print("OK")
 """
 
 
-def median_us(fn: Callable[[], object], runs: int) -> float:
-    """Median over `runs` timings of a batch sized to last about 2 ms (min 1 call)."""
-    fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-7)
-    batch = max(1, int(0.002 / once))
-    samples = []
-    for _ in range(runs):
+def median_us(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median over `runs` rounds of each function's time per call, in µs. A round times
+    every function once, in turn, each over a batch sized to last about 2 ms (min 1 call),
+    so a burst of load from other jobs falls on all of them alike."""
+    batch = {}
+    for key, fn in fns.items():
+        fn()
         start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - start) / batch)
-    return statistics.median(samples) * 1e6
+        fn()
+        batch[key] = max(1, int(0.002 / max(time.perf_counter() - start, 1e-7)))
+    samples: dict[str, list[float]] = {key: [] for key in fns}
+    for _ in range(runs):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(batch[key]):
+                fn()
+            samples[key].append((time.perf_counter() - start) / batch[key])
+    return {key: statistics.median(v) * 1e6 for key, v in samples.items()}
 
 
 def tflm_smallest_arena(path: Path, hi: int) -> int:
@@ -110,18 +115,18 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
     for i, x in enumerate(xs):
         it.set_input(x, i)
     row: dict[str, float | int | str] = {"model": name}
-    row["micro_us"] = median_us(it.invoke, runs)
+    fns: dict[str, Callable[[], object]] = {"micro_us": it.invoke}
     # With room to spare the compiler keeps every optional scratch (faster conv kernels).
     fast = micro.Interpreter.from_bytes(data, arena_size=1 << 24)
     for i, x in enumerate(xs):
         fast.set_input(x, i)
-    row["micro_fast_us"] = median_us(fast.invoke, runs)
+    fns["micro_fast_us"] = fast.invoke
     row["fast_arena"] = fast.arena_used_bytes()
 
     tflm = runtime.Interpreter.from_bytes(data, arena_size=16 * 1024 * 1024)
     for i, x in enumerate(xs):
         tflm.set_input(x, i)
-    row["tflm_us"] = median_us(tflm.invoke, runs)
+    fns["tflm_us"] = tflm.invoke
 
     # LiteRT refuses a stale quantized_dimension on 1-D biases (person_detect) that TFLM
     # ignores; the re-encoded model differs only there.
@@ -136,7 +141,8 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
         lite.allocate_tensors()
         for d, x in zip(lite.get_input_details(), xs, strict=True):
             lite.set_tensor(d["index"], x)
-        row[key] = median_us(lite.invoke, runs)
+        fns[key] = lite.invoke
+    row.update(median_us(fns, runs))
 
     row["arena"] = it.arena_used_bytes()
     row["lower_bound"] = it.lower_bound

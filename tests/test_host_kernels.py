@@ -117,11 +117,11 @@ def test_conv_host_long_patches_match_reference(seed: int) -> None:
 def test_conv_host_needs_no_scratch() -> None:
     params, ops = wide_conv_case(3)
     want = run_conv(lib.micro_conv_s8, params, ops)
-    ops[5] = np.zeros(0, np.int64)
     out = np.zeros_like(ops[6])
-    args = [ffi.cast(t + " *", ffi.from_buffer(a)) for t, a in zip(
-        ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"], ops[:5], strict=True)]
-    assert lib.micro_conv_s8_host(params, *args, ffi.NULL, ffi.cast("int8_t *", ffi.from_buffer(out))) == lib.MICRO_OK
+    types = ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"]
+    args = [ptr(a, t) for a, t in zip(ops[:5], types, strict=True)]
+    status = lib.micro_conv_s8_host(params, *args, ffi.NULL, ptr(out, "int8_t"))
+    assert status == lib.MICRO_OK
     assert out.tobytes() == want
 
 
