@@ -20,6 +20,7 @@ from test_dsp_kernels import (
     checked,
     conv_case,
     depthwise_case,
+    fully_connected_case,
     int8,
     ptr,
     requant,
@@ -168,3 +169,31 @@ def test_add_host_long_rows_match_reference() -> None:
             assert kernel(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
             outs.append(out.tobytes())
         assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_fully_connected_host_matches_reference(seed: int) -> None:
+    """The DSP twins' cases, then the same with up to 40 outputs and 700 inputs (whole
+    16-value runs and tails, blocks of 8 outputs and their rest)."""
+    params, ops = fully_connected_case(seed)
+    cases = [(params, ops)]
+    rng = np.random.default_rng(seed + 1000)
+    wide = {k: getattr(params, k) for k in dir(params)}
+    wide["input_depth"] = int(rng.integers(1, 700))
+    wide["output_depth"] = n = int(rng.integers(1, 41))
+    channels = n if wide["per_channel"] else 1
+    mults, shifts = requant(rng, channels, False)
+    k = wide["input_depth"]
+    wide_ops = [
+        int8(rng, wide["batches"] * k),
+        int8(rng, n * k),
+        bias(rng, n, False),
+        mults,
+        shifts,
+        np.zeros(wide["batches"] * n, np.int8),
+    ]
+    cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
+    for case_params, case_ops in cases:
+        checked("fully_connected_s8", case_params, case_ops)
+        host = run_six(lib.micro_fully_connected_s8_host, case_params, case_ops)
+        assert host == run_six(lib.micro_fully_connected_s8, case_params, case_ops)

@@ -37,7 +37,7 @@
 
 /*
  * MICRO_HOST_SIMD = 1 on x86-64 hosts built by GCC or clang: steps without a DSP twin run
- * the host twins (*_host: CONV_2D, DEPTHWISE_CONV_2D, ADD/SUB int8), which use AVX2 where the CPU has
+ * the host twins (*_host: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB int8), which use AVX2 where the CPU has
  * it (chosen at run time; no -march=native) and are their reference kernels elsewhere,
  * with the same bytes either way. Build with -DMICRO_HOST_SIMD=0 to run the reference
  * kernels.
