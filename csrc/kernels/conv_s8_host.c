@@ -10,8 +10,9 @@
  * int32, as the reference's. Requantization is the reference's, 8 lanes at a time.
  *
  * A chunk's outputs are written after all its patches are read: when a window is read,
- * only pixels before it have been written, as with micro_conv_s8, whose overlap rule
- * (conv_s8.c) therefore holds for this twin too.
+ * only pixels before it have been written (with groups, a chunk is micro_conv_s8's pixel
+ * pair, each group read before it is written, as there), so micro_conv_s8's overlap rule
+ * (conv_s8.c) holds for this twin too.
  */
 #include "micro/kernels/conv_s8_host.h"
 
@@ -149,7 +150,10 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
                         MICRO_CONV_S8_K_ALIGN;
     const int32_t out_w = p->output_width, depth_out = p->output_depth, groups = p->groups;
     const int32_t pixels = p->output_height * out_w, per_group = depth_out / groups;
-    const int32_t chunk = ROWS / kp < pixels ? ROWS / kp : pixels;
+    /* With groups, a chunk is the reference's pixel pair: it reads a pair's next group after
+     * writing its last one, so a longer chunk would read past pixels it has written. */
+    const int32_t fit = groups > 1 ? MICRO_CONV_S8_SCRATCH_ROWS : ROWS / kp;
+    const int32_t chunk = fit < pixels ? fit : pixels;
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
     const range_t r = {_mm256_set1_epi32(p->output_zp), _mm256_set1_epi32(p->act_min),
                        _mm256_set1_epi32(p->act_max)};
