@@ -24,7 +24,7 @@ from test_dsp_kernels import (
     int8,
     ptr,
     requant,
-    run_conv,
+    run_seven,
     run_six,
 )
 
@@ -102,7 +102,7 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 def test_conv_host_matches_reference(seed: int) -> None:
     for params, ops in (conv_case(seed), wide_conv_case(seed)):
         checked("conv_s8", params, ops)
-        assert run_conv(lib.micro_conv_s8_host, params, ops) == run_conv(
+        assert run_seven(lib.micro_conv_s8_host, params, ops) == run_seven(
             lib.micro_conv_s8, params, ops
         )
 
@@ -112,12 +112,14 @@ def test_conv_host_long_patches_match_reference(seed: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
     params, ops = conv_case(seed, long=True)
     checked("conv_s8", params, ops)
-    assert run_conv(lib.micro_conv_s8_host, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_host, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 def test_conv_host_needs_no_scratch() -> None:
     params, ops = wide_conv_case(3)
-    want = run_conv(lib.micro_conv_s8, params, ops)
+    want = run_seven(lib.micro_conv_s8, params, ops)
     out = np.zeros_like(ops[6])
     types = ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"]
     args = [ptr(a, t) for a, t in zip(ops[:5], types, strict=True)]
@@ -173,27 +175,27 @@ def test_add_host_long_rows_match_reference() -> None:
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_host_matches_reference(seed: int) -> None:
-    """The DSP twins' cases, then the same with up to 40 outputs and 700 inputs (whole
-    16-value runs and tails, blocks of 8 outputs and their rest)."""
-    params, ops = fully_connected_case(seed)
-    cases = [(params, ops)]
+    """The DSP twins' cases in both filter layouts (the twin vectorises layout 0, the
+    host's), then layout 0 with up to 40 outputs and 700 inputs (whole 16-value runs and
+    tails, blocks of 8 outputs and their rest)."""
+    cases = [fully_connected_case(seed, 0), fully_connected_case(seed, 1)]
+    params = cases[0][0]
     rng = np.random.default_rng(seed + 1000)
     wide = {k: getattr(params, k) for k in dir(params)}
-    wide["input_depth"] = int(rng.integers(1, 700))
+    wide["input_depth"] = k = int(rng.integers(1, 700))
     wide["output_depth"] = n = int(rng.integers(1, 41))
-    channels = n if wide["per_channel"] else 1
-    mults, shifts = requant(rng, channels, False)
-    k = wide["input_depth"]
+    mults, shifts = requant(rng, n if wide["per_channel"] else 1, False)
     wide_ops = [
         int8(rng, wide["batches"] * k),
         int8(rng, n * k),
         bias(rng, n, False),
         mults,
         shifts,
+        np.zeros(0, np.uint8),
         np.zeros(wide["batches"] * n, np.int8),
     ]
     cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
     for case_params, case_ops in cases:
         checked("fully_connected_s8", case_params, case_ops)
-        host = run_six(lib.micro_fully_connected_s8_host, case_params, case_ops)
-        assert host == run_six(lib.micro_fully_connected_s8, case_params, case_ops)
+        host = run_seven(lib.micro_fully_connected_s8_host, case_params, case_ops)
+        assert host == run_seven(lib.micro_fully_connected_s8, case_params, case_ops)

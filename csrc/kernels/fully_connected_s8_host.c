@@ -1,6 +1,7 @@
 /*
  * FULLY_CONNECTED int8 on AVX2, the host twin of micro_fully_connected_s8
- * (fully_connected_s8.c, its oracle: same bytes). Per input row, filter rows go 4 at a time:
+ * (fully_connected_s8.c, its oracle: same bytes), for the row-major filter (layout 0, which
+ * the compiler writes for the host). Per input row, filter rows go 4 at a time:
  * 16 inputs and 16 weights per row sign-extended to int16 and multiplied in pairs
  * (VPMADDWD) into 8-lane int32 sums, the tail (K mod 16) added in scalar; the lanes are
  * summed at the end. Sums wrap modulo 2^32, as the reference's do, so the order of the
@@ -103,13 +104,14 @@ MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_pa
 micro_status_t micro_fully_connected_s8_host(const micro_fully_connected_s8_params_t *p,
                                              const int8_t *input, const int8_t *filter,
                                              const int32_t *bias, const int32_t *multiplier,
-                                             const int32_t *shift, int8_t *output)
+                                             const int32_t *shift, int16_t *scratch,
+                                             int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (micro_avx2()) {
+    if (p->filter_layout == 0 && micro_avx2()) {
         fully_connected_avx2(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
     }
 #endif
-    return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, output);
+    return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch, output);
 }
