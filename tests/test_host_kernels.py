@@ -98,62 +98,55 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
+def run_add(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    out = np.zeros_like(ops[4])
+    args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
+    assert fn(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
+    return out.tobytes()
+
+
+def assert_twin(name: str, run: Any, cases: list[tuple[Any, list[np.ndarray]]]) -> None:
+    """micro_<name>_host gives micro_<name>'s bytes on every case the kernel accepts."""
+    twin, reference = getattr(lib, f"micro_{name}_host"), getattr(lib, f"micro_{name}")
+    for params, ops in cases:
+        checked(name, params, ops)
+        assert run(twin, params, ops) == run(reference, params, ops)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_host_matches_reference(seed: int) -> None:
-    for params, ops in (conv_case(seed), wide_conv_case(seed)):
-        checked("conv_s8", params, ops)
-        assert run_seven(lib.micro_conv_s8_host, params, ops) == run_seven(
-            lib.micro_conv_s8, params, ops
-        )
+    assert_twin("conv_s8", run_seven, [conv_case(seed), wide_conv_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_host_long_patches_match_reference(seed: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
-    params, ops = conv_case(seed, long=True)
-    checked("conv_s8", params, ops)
-    assert run_seven(lib.micro_conv_s8_host, params, ops) == run_seven(
-        lib.micro_conv_s8, params, ops
-    )
+    assert_twin("conv_s8", run_seven, [conv_case(seed, long=True)])
 
 
 def test_conv_host_needs_no_scratch() -> None:
     params, ops = wide_conv_case(3)
     want = run_seven(lib.micro_conv_s8, params, ops)
-    out = np.zeros_like(ops[6])
-    types = ["int8_t", "int8_t", "int32_t", "int32_t", "int32_t"]
-    args = [ptr(a, t) for a, t in zip(ops[:5], types, strict=True)]
-    status = lib.micro_conv_s8_host(params, *args, ffi.NULL, ptr(out, "int8_t"))
-    assert status == lib.MICRO_OK
-    assert out.tobytes() == want
+    ops[5] = np.zeros(0, np.int64)  # absent: NULL, as the runtime passes it
+    assert run_seven(lib.micro_conv_s8_host, params, ops) == want
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_host_matches_reference(seed: int) -> None:
-    for fast in (False, True):
-        params, ops = depthwise_case(seed, fast)
-        checked("depthwise_conv_s8", params, ops)
-        host = run_six(lib.micro_depthwise_conv_s8_host, params, ops)
-        assert host == run_six(lib.micro_depthwise_conv_s8, params, ops)
+    cases = [depthwise_case(seed, False), depthwise_case(seed, True)]
+    assert_twin("depthwise_conv_s8", run_six, cases)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_add_host_matches_reference(seed: int) -> None:
     """Every broadcast layout (strided and stride-0 rows, rows shorter than 8)."""
-    params, ops = add_case(seed)
-    checked("add_s8", params, ops)
-    outs = []
-    for kernel in (lib.micro_add_s8_host, lib.micro_add_s8):
-        out = np.zeros_like(ops[4])
-        args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
-        assert kernel(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
-        outs.append(out.tobytes())
-    assert outs[0] == outs[1]
+    assert_twin("add_s8", run_add, [add_case(seed)])
 
 
 def test_add_host_long_rows_match_reference() -> None:
     """Contiguous rows of 1000 elements (the vector loop's main case) and every byte."""
     rng = np.random.default_rng(5)
+    cases = []
     for seed in range(20):
         params, ops = add_case(seed)
         n = 1000
@@ -163,14 +156,8 @@ def test_add_host_long_rows_match_reference() -> None:
         ops[0] = rng.integers(-128, 128, n).astype(np.int8)
         ops[1] = rng.integers(-128, 128, n).astype(np.int8)
         ops[4] = np.zeros(n, np.int8)
-        checked("add_s8", params, ops)
-        outs = []
-        for kernel in (lib.micro_add_s8_host, lib.micro_add_s8):
-            out = np.zeros(n, np.int8)
-            args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
-            assert kernel(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
-            outs.append(out.tobytes())
-        assert outs[0] == outs[1]
+        cases.append((params, ops))
+    assert_twin("add_s8", run_add, cases)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
@@ -195,7 +182,4 @@ def test_fully_connected_host_matches_reference(seed: int) -> None:
         np.zeros(wide["batches"] * n, np.int8),
     ]
     cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
-    for case_params, case_ops in cases:
-        checked("fully_connected_s8", case_params, case_ops)
-        host = run_seven(lib.micro_fully_connected_s8_host, case_params, case_ops)
-        assert host == run_seven(lib.micro_fully_connected_s8, case_params, case_ops)
+    assert_twin("fully_connected_s8", run_seven, cases)
