@@ -78,7 +78,7 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
         "per_channel": int(len(w_scales) > 1),
-        "filter_layout": int(blocked(ctx, depth)),
+        "filter_layout": int(ctx.dsp),
     }
     ctx.emit(
         "fully_connected_s8",
@@ -109,15 +109,10 @@ def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
     return ctx.scratch(scratch_size("fully_connected_s8", params), optional=True)
 
 
-def blocked(ctx: OpContext, depth: int) -> bool:
-    """Layout 1 for a DSP core, from two groups of 4 columns on (below, a block's call
-    costs more than it saves)."""
-    return ctx.dsp and depth >= 8
-
-
 def filter_bytes(ctx: OpContext, w: np.ndarray) -> np.ndarray:
-    """The weights [N][K] in the layout the target's kernel reads best."""
-    return blocks_of_4_rows(w) if blocked(ctx, w.shape[1]) else w
+    """The weights [N][K] in the layout the target's kernel reads best (a DSP core's twin
+    runs row-major filters on the reference kernel)."""
+    return blocks_of_4_rows(w) if ctx.dsp else w
 
 
 def blocks_of_4_rows(w: np.ndarray) -> np.ndarray:
