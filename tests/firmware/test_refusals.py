@@ -55,8 +55,10 @@ def test_output_pointed_into_the_program_breaks_the_access_contract_on_the_board
     header = read_header(blob)
     refs = micro._ffi.ffi.cast("micro_ref_t *", micro._ffi.ffi.from_buffer(blob))
     first = header.refs_offset // micro._ffi.ffi.sizeof("micro_ref_t")
-    # step 0 is a FULLY_CONNECTED: its output (operand 5) onto its filter (operand 1)
-    refs[first + 5].offset = refs[first + 1].offset
+    # step 0 is a FULLY_CONNECTED: its output onto its filter
+    lib = micro._ffi.lib
+    out, filter_ = lib.MICRO_FULLY_CONNECTED_S8_OUTPUT, lib.MICRO_FULLY_CONNECTED_S8_FILTER
+    refs[first + out].offset = refs[first + filter_].offset
     run = _run(seal(blob), tmp_path)
     assert run.init_status == int(micro._ffi.lib.MICRO_ERR_ACCESS), run.log
     assert "step=0 " in run.log and not run.outputs
