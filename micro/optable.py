@@ -165,10 +165,6 @@ NOT_SUPPORTED: dict[str, str] = {
     "IF": "runs one of two subgraphs, chosen by a bool at run time; "
     + _PROGRAM
     + "both branches' steps, a conditional jump in the executor and one plan for both",
-    "L2_POOL_2D": (
-        "float32 only in TFLM (the square root of each window's mean square); not implemented "
-        "(micro's correctly rounded integer sqrt, as in SQRT, would give TFLM's bytes)"
-    ),
     "LOG": _LIBM,
     "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": _LIBM,
@@ -218,9 +214,8 @@ _INT4 = (
 # {types: why}. tests/test_optable.py checks that no type listed here is one the operator's
 # prepare declares.
 TYPES_NOT_RUN: dict[str, dict[str, str]] = {
-    "AVERAGE_POOL_2D": {"float32": _FLOAT},
-    "CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
-    "DEPTHWISE_CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
+    "CONV_2D": {"int8 with int4 weights": _INT4},
+    "DEPTHWISE_CONV_2D": {"int8 with int4 weights": _INT4},
     "ELU": {"float32": _FLOAT_LIBM.format(fn="expm1")},
     "FULLY_CONNECTED": {"int8 with int4 weights": _INT4},
     "GREATER": {
@@ -229,22 +224,9 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
             "GREATER compares zeros and answers false for every input (checked on the wheel)"
         )
     },
-    "HARD_SWISH": {"float32": _FLOAT},
-    "L2_NORMALIZATION": {
-        "float32": "not implemented (float sums, a square root as SQRT's, a division)"
-    },
-    "LEAKY_RELU": {"float32": _FLOAT},
     "LOGISTIC": {"float32": _FLOAT_LIBM.format(fn="exp")},
     "LOG_SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp and log")},
-    "MAX_POOL_2D": {"float32": _FLOAT},
-    "MEAN": {"float32": _FLOAT},
-    "PRELU": {"int16": "not implemented (prelu_s8's arithmetic on int16)", "float32": _FLOAT},
-    "REDUCE_MAX": {"float32": _FLOAT},
-    "REDUCE_MIN": {"float32": _FLOAT},
-    "RELU": {"float32": _FLOAT},
-    "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
-    "SUM": {"float32": _FLOAT},
     "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": {
         "int16x8": (

@@ -48,10 +48,12 @@ class Geometry:
         }
 
 
-def conv_layout(x: Tensor, weights: np.ndarray, groups: int, win: Geometry) -> dict[str, int]:
-    """The layout fields conv_s8 and conv_s16 share: NHWC input `x`, OHWI `weights`."""
+def conv_layout(
+    x: Tensor, filter_shape: tuple[int, ...], groups: int, win: Geometry
+) -> dict[str, int]:
+    """The layout fields conv_s8, conv_s16 and conv_f32 share: NHWC input `x`, OHWI filter."""
     batches, in_h, in_w, channels = x.shape
-    depth_out, filter_h, filter_w, filter_depth = weights.shape
+    depth_out, filter_h, filter_w, filter_depth = filter_shape
     return {
         "batches": batches,
         "input_height": in_h,
@@ -165,10 +167,15 @@ def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D, types="int8, int16x8")
+@prepares(B.CONV_2D, types="int8, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_conv_s16(ctx)
+        return
+    if ctx.input(0).dtype.name == "float32":
+        from .conv_float import prepare_conv_f32  # it imports this module's geometry
+
+        prepare_conv_f32(ctx)
         return
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
@@ -218,7 +225,7 @@ def emit_conv(
     padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
-        **conv_layout(x, weights, groups, win),
+        **conv_layout(x, weights.shape, groups, win),
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,
@@ -347,7 +354,7 @@ def _emit_s16(
         int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
-        **conv_layout(x, weights, groups, win),
+        **conv_layout(x, weights.shape, groups, win),
         "accum": accum,
         "act_min": act_min,
         "act_max": act_max,
