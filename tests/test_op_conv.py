@@ -249,7 +249,7 @@ BASE = {"input_shape": (1, 6, 6, 4), "filter_shape": (3, 3, 3, 4)}
 @pytest.mark.parametrize(
     ("changes", "error", "match"),
     [
-        ({"dtype": "float32"}, UnsupportedOpError, "float32"),
+        ({"dtype": "int32"}, UnsupportedOpError, "int32"),
         ({"weights_const": False}, UnsupportedOpError, "weights must be constant"),
         ({"output_shape": (1, 5, 6, 3)}, ModelError, "output shape"),
         ({"input_shape": (1, 6, 6, 6)}, ModelError, "not a multiple of the filter depth"),

@@ -173,7 +173,7 @@ def prepare(ctx: OpContext) -> None:
         prepare_conv_s16(ctx)
         return
     if ctx.input(0).dtype.name == "float32":
-        from .conv_float import prepare_conv_f32  # it imports this module's geometry
+        from ._conv_float import prepare_conv_f32  # it imports this module's geometry
 
         prepare_conv_f32(ctx)
         return

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
-from .conv_float import prepare_depthwise_f32
+from ._conv_float import prepare_depthwise_f32
 from .conv import (
     activation,
     check_output_shape,
