@@ -168,7 +168,12 @@ def test_refusals(op: str, changes: dict[str, Any], error: type, match: str) -> 
     const = changes.get("const_filter", True)
     weights = np.ones(f_shape, w_dtype)
     wt = b.add_tensor("w", f_shape, w_dtype, data=weights if const else None)
-    bias = b.add_tensor("b", (changes.get("bias", oc),), "float32", data=np.ones(changes.get("bias", oc), np.float32))
+    bias = b.add_tensor(
+        "b",
+        (changes.get("bias", oc),),
+        "float32",
+        data=np.ones(changes.get("bias", oc), np.float32),
+    )
     y = b.add_tensor("y", changes.get("output", (1, 4, 4, oc)), "float32")
     opts = {"padding": Padding.SAME, "stride_h": 1, "stride_w": 1}
     opts["fused_activation_function"] = changes.get("fused", Act.NONE)

@@ -75,7 +75,7 @@ def test_float_matches_tflm(seed: int) -> None:
     shape = (*shape[:-1], int(rng.choice([1, 2, 3, 16, 100, 1000])))
     model = l2_float_model(shape)
     assert_matches_tflm(model, seeds=(seed,))
-    scale = 10.0 ** rng.integers(-25, 19, shape[:-1] + (1,))  # tiny rows hit the 1e-6 floor
+    scale = 10.0 ** rng.integers(-25, 19, (*shape[:-1], 1))  # tiny rows hit the 1e-6 floor
     x = (rng.normal(0, 1, shape) * scale).astype(np.float32)
     assert_matches_tflm(model, inputs=[x])
 

@@ -94,7 +94,7 @@ def test_l2_pool_sqrt_is_correctly_rounded() -> None:
     """A window of one tap: sqrt(x * x / 1) must come back as |x| rounded as TFLM's
     std::sqrt (correctly rounded), over many exponents."""
     rng = np.random.default_rng(5)
-    x = (rng.uniform(1, 2, (1, 16, 16, 4)) * 2.0 ** rng.integers(-60, 60, (1, 16, 16, 4)))
+    x = rng.uniform(1, 2, (1, 16, 16, 4)) * 2.0 ** rng.integers(-60, 60, (1, 16, 16, 4))
     model = float_pool_model("L2_POOL_2D", x.shape, (1, 1), (1, 1), Padding.VALID)
     assert_matches_tflm(model, inputs=[x.astype(np.float32)])
 

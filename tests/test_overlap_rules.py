@@ -104,6 +104,10 @@ def _pool(op: str) -> Builder:
     return lambda rng: random_pool(op, int(rng.integers(1 << 30)), "int16")
 
 
+def _float_pool(op: str) -> Builder:
+    return lambda rng: random_float_pool(op, int(rng.integers(1 << 30)))
+
+
 def _select(rng: np.random.Generator) -> bytes:
     s = _shape(rng)
     return select_model(s, _other(rng, s), s, "int8", rng)
@@ -178,10 +182,7 @@ RULES: dict[str, tuple[list[Builder], int]] = {
         0,
     ),
     "pool_s16": ([_pool("AVERAGE_POOL_2D"), _pool("MAX_POOL_2D")], 0),
-    "pool_f32": (
-        [lambda rng, op=op: random_float_pool(op, int(rng.integers(1 << 30))) for op in FLOAT_POOLS],  # type: ignore[misc]
-        0,
-    ),
+    "pool_f32": ([_float_pool(op) for op in FLOAT_POOLS], 0),
     "conv_s16": (
         [
             lambda rng: conv16_model(int(rng.integers(1 << 30))),

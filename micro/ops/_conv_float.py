@@ -24,7 +24,9 @@ def _tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
         ctx.check_dtype(t, "float32")
     for t in (x, w, out):
         if len(t.shape) != 4 or min(t.shape) < 1:
-            raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be non-empty 4-D, got {t.shape}")
+            raise ctx.malformed(
+                f"tensor {t.index} ('{t.name}') must be non-empty 4-D, got {t.shape}"
+            )
     return x, w, out, bias
 
 
@@ -74,6 +76,11 @@ def _emit(
         raise ctx.malformed(f"bias has shape {bias.shape}, expected {depth_out} values")
     act_min, act_max = activation_range_float(int(ctx.options["fused_activation_function"]))
     params = {**conv_layout(x, filter_shape, groups, win), "act_min": act_min, "act_max": act_max}
-    operands = {"input": ctx.ref(x), "filter": weights, "bias": ctx.ref(bias), "output": ctx.ref(out)}
+    operands = {
+        "input": ctx.ref(x),
+        "filter": weights,
+        "bias": ctx.ref(bias),
+        "output": ctx.ref(out),
+    }
     macs = math.prod(out.shape) * math.prod(filter_shape[1:])
     ctx.emit("conv_f32", params, operands, macs)

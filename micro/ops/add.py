@@ -153,5 +153,7 @@ def prepare_float(ctx: OpContext, operation: str, alpha: float | None = None) ->
         "act_min": act_min,
         "act_max": act_max,
     }
-    second = ctx.const(np.float32([alpha])) if x2 is None else ctx.ref(x2)
-    ctx.emit("binary_f32", params, {"input1": ctx.ref(x1), "input2": second, "output": ctx.ref(out)})
+    second = ctx.ref(x2) if x2 is not None else ctx.const(np.array([alpha], np.float32))
+    ctx.emit(
+        "binary_f32", params, {"input1": ctx.ref(x1), "input2": second, "output": ctx.ref(out)}
+    )

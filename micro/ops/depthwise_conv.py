@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..schema import BuiltinOperator as B
-from .base import OpContext, prepares
 from ._conv_float import prepare_depthwise_f32
+from .base import OpContext, prepares
 from .conv import (
     activation,
     check_output_shape,
