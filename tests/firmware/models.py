@@ -22,13 +22,18 @@ import test_op_squared_difference_int
 import test_op_svdf
 import test_op_transpose_conv
 from support.models import T, binary_model, one_op_model, random_quant, unary_model
+from test_op_activations import prelu_int16_model
+from test_op_activations_float import random_prelu, unary_float
 from test_op_compare import compare_model
+from test_op_conv_float import random_float_conv
 from test_op_fill import fill_model
 from test_op_gather_nd import gather_nd_model
 from test_op_logical import all_model, logical_model
 from test_op_logistic_tanh import lut_model as squash_model
 from test_op_pool import random_pool
+from test_op_pool_float import random_float_pool
 from test_op_rearrange import gather_model, mirror_model
+from test_op_reduce_float import float_reduce_model
 from test_op_resize import resize_model
 from test_op_space_batch import b2s_model, s2b_model
 from test_op_update_slice import dus_model
@@ -255,3 +260,30 @@ def float_ops_model(seed: int) -> bytes:
             test_op_detection_postprocess.detection_model(12, 3, detection, rng),
         ]
     )
+
+
+def float_nn_model(seed: int) -> bytes:
+    """The float32 network kernels (conv_f32 for CONV_2D and DEPTHWISE_CONV_2D, pool_f32's
+    three pools, reduce_f32's four reductions, l2_norm_f32, the RELU, RELU6, HARD_SWISH,
+    LEAKY_RELU and PRELU expressions) and int16 PRELU and RELU6, each on a TFLM-checked
+    case: float sums, divisions and the integer square root, soft-float on the M3."""
+    models = [
+        random_float_conv("CONV_2D", seed),
+        random_float_conv("DEPTHWISE_CONV_2D", seed),
+        *(random_float_pool(op, seed) for op in ("AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D")),
+        *(
+            float_reduce_model(op, (2, 3, 4, 5), [1, -1], keep)
+            for op, keep in (("SUM", False), ("MEAN", True), ("REDUCE_MAX", False))
+        ),
+        float_reduce_model("REDUCE_MIN", (3, 7), [0], True),
+        float_reduce_model("MEAN", (1, 5, 6, 4), [1, 2], True),
+        unary_model("L2_NORMALIZATION", (3, 9), "float32", "float32", None, None),
+        *(
+            unary_float(op, (4, 6), alpha=-0.3)
+            for op in ("RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU")
+        ),
+        random_prelu(seed),
+        prelu_int16_model(seed),
+        unary_model("RELU6", (3, 5), "int16", "int16", (0.002, -40), (0.01, 0)),
+    ]
+    return merged(models)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from models import (
     GENERATED,
+    float_nn_model,
     float_ops_model,
     fully_connected_chain,
     new_ops_model,
@@ -131,3 +132,12 @@ def test_float_and_data_movement_ops_on_every_board(
     """Issue 14's float and data-movement kernels in one model: each board gives the
     host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
     assert_board_matches_host(float_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_float_nn_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> None:
+    """The float32 conv, pool, reduction, L2 and activation kernels and int16 PRELU/RELU6
+    in one model: each board gives the host's bytes (soft-float on the M3, the
+    single-precision FPU on the M4F and M7, no fused multiply-add anywhere)."""
+    assert_board_matches_host(float_nn_model(0), board, tmp_path)
