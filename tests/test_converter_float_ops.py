@@ -71,20 +71,30 @@ def _tconv(x: Any) -> Any:
     return tf.nn.conv2d_transpose(x, tf.constant(w), (1, 8, 8, 5), 2, "SAME")
 
 
+def _prelu_layer() -> Any:
+    """Keras's PReLU (per channel, shared over H and W), which converts to PRELU."""
+    layer = tf.keras.layers.PReLU(shared_axes=[1, 2])
+    layer.build((1, 4, 4, 16))
+    layer.set_weights([np.random.default_rng(2).uniform(-1, 1, (1, 1, 16)).astype(np.float32)])
+    return layer
+
+
+PRELU = _prelu_layer()
+
+
 def _float_cnn(x: Any) -> Any:
     """A small float CNN as Keras layers convert: conv + bias + RELU6, depthwise with a
     depth multiplier, hard swish, leaky relu, PReLU, pools, global mean, reductions, L2 norm."""
     rng = np.random.default_rng(1)
     w = tf.constant(rng.normal(size=(3, 3, 3, 8)).astype(np.float32))
     dw = tf.constant(rng.normal(size=(3, 3, 8, 2)).astype(np.float32))
-    alpha = tf.constant(rng.uniform(-1, 1, 16).astype(np.float32))
     y = tf.nn.relu6(
         tf.nn.conv2d(x, w, 1, "SAME") + tf.constant(np.linspace(-1, 1, 8, dtype=np.float32))
     )
     y = tf.nn.depthwise_conv2d(y, dw, [1, 2, 2, 1], "VALID")
     y = y * tf.nn.relu6(y + 3.0) / 6.0
     y = tf.nn.leaky_relu(y, 0.2)
-    y = tf.maximum(y, 0.0) + alpha * tf.minimum(y, 0.0)
+    y = PRELU(y)
     pooled = tf.nn.avg_pool2d(y, 2, 1, "SAME") + tf.nn.max_pool2d(y, 3, 1, "SAME")
     mean = tf.reduce_mean(pooled, axis=[1, 2], keepdims=True)
     stats = tf.concat(
@@ -124,7 +134,7 @@ CASES: dict[str, tuple[Callable[..., Any], list[Spec], str]] = {
         "BATCH_TO_SPACE_ND",
     ),
     "transpose_conv": (_tconv, [((1, 4, 4, 4), F)], "TRANSPOSE_CONV"),
-    "float_cnn": (_float_cnn, [((1, 9, 9, 3), F)], "DEPTHWISE_CONV_2D"),
+    "float_cnn": (_float_cnn, [((1, 9, 9, 3), F)], "PRELU"),
 }
 
 
