@@ -180,9 +180,11 @@ def prepare_prelu(ctx: OpContext) -> None:
     int16 with int8 alpha (TFLM requires it), float32."""
     ctx.check_io_count((2,))
     x, alpha, out = ctx.input(0), ctx.input(1), ctx.output()
-    if max(len(x.shape), len(alpha.shape), len(out.shape)) > 4:
-        raise ctx.unsupported(f"PRELU broadcasts at most 4-D shapes (TFLM), not {x.shape}")
     if _is_float(ctx):
+        if max(len(x.shape), len(alpha.shape), len(out.shape)) > 4:
+            raise ctx.unsupported(
+                f"float PRELU broadcasts at most 4-D shapes (TFLM), not {x.shape}"
+            )
         prepare_float(ctx, "prelu")
         return
     ctx.check_dtype(x, "int8", "int16")
