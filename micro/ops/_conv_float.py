@@ -75,7 +75,8 @@ def _emit(
     if bias is not None and math.prod(bias.shape) != depth_out:
         raise ctx.malformed(f"bias has shape {bias.shape}, expected {depth_out} values")
     act_min, act_max = activation_range_float(int(ctx.options["fused_activation_function"]))
-    params = {**conv_layout(x, filter_shape, groups, win), "act_min": act_min, "act_max": act_max}
+    params = {"geometry": conv_layout(x, filter_shape, groups, win)}
+    params |= {"act_min": act_min, "act_max": act_max}
     operands = {
         "input": ctx.ref(x),
         "filter": weights,

@@ -51,7 +51,8 @@ class Geometry:
 def conv_layout(
     x: Tensor, filter_shape: tuple[int, ...], groups: int, win: Geometry
 ) -> dict[str, int]:
-    """The layout fields conv_s8, conv_s16 and conv_f32 share: NHWC input `x`, OHWI filter."""
+    """The window of a convolution, NHWC input `x`, OHWI filter: conv_s8's first fields, the
+    micro_conv_geometry_t of conv_s16 and conv_f32."""
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = filter_shape
     return {
@@ -354,7 +355,7 @@ def _emit_s16(
         int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
-        **conv_layout(x, weights.shape, groups, win),
+        "geometry": conv_layout(x, weights.shape, groups, win),
         "accum": accum,
         "act_min": act_min,
         "act_max": act_max,
