@@ -13,7 +13,7 @@ import numpy as np
 from ..model import Tensor
 from ..quant import activation_range_float
 from .base import OpContext, Operand
-from .conv import Geometry, check_output_shape, conv_layout, geometry
+from .conv import Geometry, conv_layout, depthwise_window, grouped_window
 
 
 def _tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
@@ -32,21 +32,14 @@ def _tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
 
 def prepare_conv_f32(ctx: OpContext) -> None:
     x, w, out, bias = _tensors(ctx)
-    batches, in_h, in_w, channels = x.shape
-    depth_out, filter_h, filter_w, filter_depth = w.shape
-    if channels % filter_depth or depth_out % (channels // filter_depth):
-        raise ctx.malformed(f"input channels {channels} do not group into filter {w.shape}")
-    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
-    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
-    _emit(ctx, x, out, bias, w.shape, ctx.ref(w), channels // filter_depth, win)
+    groups, win = grouped_window(ctx, x, w, out)
+    _emit(ctx, x, out, bias, w.shape, ctx.ref(w), groups, win)
 
 
 def prepare_depthwise_f32(ctx: OpContext) -> None:
     x, w, out, bias = _tensors(ctx)
-    batches, in_h, in_w, channels = x.shape
-    one, filter_h, filter_w, depth_out = w.shape
-    if one != 1 or depth_out % channels:
-        raise ctx.malformed(f"filter {w.shape} is not [1, H, W, a multiple of {channels}]")
+    channels, depth_out = x.shape[3], w.shape[3]
+    win = depthwise_window(ctx, x, w, out)
     option = int(ctx.options["depth_multiplier"])
     if option != depth_out // channels:
         raise ctx.malformed(
@@ -55,8 +48,6 @@ def prepare_depthwise_f32(ctx: OpContext) -> None:
     weights = ctx.value(w)
     if weights is None:
         raise ctx.unsupported("float32 depthwise weights must be constant")
-    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
-    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
     grouped = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
     _emit(ctx, x, out, bias, grouped.shape, ctx.const(grouped.astype(np.float32)), channels, win)
 
@@ -75,8 +66,8 @@ def _emit(
     if bias is not None and math.prod(bias.shape) != depth_out:
         raise ctx.malformed(f"bias has shape {bias.shape}, expected {depth_out} values")
     act_min, act_max = activation_range_float(int(ctx.options["fused_activation_function"]))
-    params = {"geometry": conv_layout(x, filter_shape, groups, win)}
-    params |= {"act_min": act_min, "act_max": act_max}
+    geometry = conv_layout(x, filter_shape, groups, win)
+    params = {"geometry": geometry, "act_min": act_min, "act_max": act_max}
     operands = {
         "input": ctx.ref(x),
         "filter": weights,

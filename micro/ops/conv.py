@@ -278,26 +278,38 @@ def _spatial_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
-def prepare_conv_s16(ctx: OpContext) -> None:
-    x, w, out, bias = _spatial_s16(ctx)
+def grouped_window(ctx: OpContext, x: Tensor, w: Tensor, out: Tensor) -> tuple[int, Geometry]:
+    """(groups, window) of a CONV_2D with 4-D input `x`, OHWI filter `w`, output `out`."""
     batches, in_h, in_w, channels = x.shape
     depth_out, filter_h, filter_w, filter_depth = w.shape
     if channels % filter_depth or depth_out % (channels // filter_depth):
         raise ctx.malformed(f"input channels {channels} do not group into filter {w.shape}")
     win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
-    weights = _weights_s16(ctx, w)
-    _emit_s16(ctx, x, w, out, bias, weights, channels // filter_depth, win, 0)
+    return channels // filter_depth, win
 
 
-def prepare_depthwise_s16(ctx: OpContext) -> None:
-    x, w, out, bias = _spatial_s16(ctx)
+def depthwise_window(ctx: OpContext, x: Tensor, w: Tensor, out: Tensor) -> Geometry:
+    """The window of a DEPTHWISE_CONV_2D with 4-D input `x`, filter `w` [1, H, W, O]."""
     batches, in_h, in_w, channels = x.shape
     one, filter_h, filter_w, depth_out = w.shape
     if one != 1 or depth_out % channels:
         raise ctx.malformed(f"filter {w.shape} is not [1, H, W, a multiple of {channels}]")
     win = geometry(ctx, in_h, in_w, filter_h, filter_w)
     check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    return win
+
+
+def prepare_conv_s16(ctx: OpContext) -> None:
+    x, w, out, bias = _spatial_s16(ctx)
+    groups, win = grouped_window(ctx, x, w, out)
+    _emit_s16(ctx, x, w, out, bias, _weights_s16(ctx, w), groups, win, 0)
+
+
+def prepare_depthwise_s16(ctx: OpContext) -> None:
+    x, w, out, bias = _spatial_s16(ctx)
+    channels = x.shape[3]
+    win = depthwise_window(ctx, x, w, out)
     grouped = np.ascontiguousarray(np.transpose(_weights_s16(ctx, w)[0], (2, 0, 1))[..., None])
     if bias is not None and bias.dtype.name == "int32":
         raise ctx.unsupported("an int16x8 depthwise bias must be int64 (TFLM)")
