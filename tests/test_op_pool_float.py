@@ -9,12 +9,11 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
+from test_op_pool import pool_model
 
 import micro
-from micro.ops._shapes import compute_padding
 from micro.schema import ActivationFunctionType as Act
 from micro.schema import Padding
-from micro.writer import ModelBuilder
 
 OPS = ("AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D")
 ACTIVATIONS = (Act.NONE, Act.RELU, Act.RELU6, Act.RELU_N1_TO_1)
@@ -30,24 +29,9 @@ def float_pool_model(
     out_shape: tuple[int, ...] | None = None,
     dtype: str = "float32",
 ) -> bytes:
-    if out_shape is None:
-        h, w = compute_padding(padding, shape[1:3], filter_hw, stride_hw)
-        out_shape = (shape[0], h.out_size, w.out_size, shape[3])
-    b = ModelBuilder()
-    x = b.add_tensor("x", shape, dtype)
-    y = b.add_tensor("y", out_shape, dtype)
-    options = {
-        "padding": padding,
-        "stride_h": stride_hw[0],
-        "stride_w": stride_hw[1],
-        "filter_height": filter_hw[0],
-        "filter_width": filter_hw[1],
-        "fused_activation_function": activation,
-    }
-    b.add_operator(op, [x], [y], options)
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build()
+    return pool_model(
+        op, shape, filter_hw, stride_hw, padding, activation, out_shape=out_shape, dtype=dtype
+    )
 
 
 def random_float_pool(op: str, seed: int) -> bytes:

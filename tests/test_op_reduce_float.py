@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
+from test_op_mean import reduce_model
 
 import micro
-from micro.writer import ModelBuilder
 
 OPS = ("SUM", "MEAN", "REDUCE_MAX", "REDUCE_MIN")
 
@@ -24,21 +24,9 @@ def float_reduce_model(
     out_shape: tuple[int, ...] | None = None,
     const_axes: bool = True,
 ) -> bytes:
-    if out_shape is None:
-        resolved = {a % len(shape) for a in axes}
-        out_shape = tuple(
-            1 if i in resolved else d for i, d in enumerate(shape) if keep_dims or i not in resolved
-        )
-    b = ModelBuilder()
-    x = b.add_tensor("x", shape, "float32")
-    a = b.add_tensor(
-        "axes", (len(axes),), "int32", data=np.array(axes, np.int32) if const_axes else None
+    return reduce_model(
+        op, shape, axes, keep_dims, out_shape=out_shape, dtype="float32", const_axes=const_axes
     )
-    y = b.add_tensor("y", out_shape, "float32")
-    b.add_operator(op, [x, a], [y], {"keep_dims": keep_dims})
-    b.set_inputs([x] if const_axes else [x, a])
-    b.set_outputs([y])
-    return b.build()
 
 
 def random_float_reduce(op: str, seed: int) -> bytes:
