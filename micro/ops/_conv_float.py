@@ -12,8 +12,8 @@ import numpy as np
 
 from ..model import Tensor
 from ..quant import activation_range_float
+from ._conv_window import Geometry, conv_layout, depthwise_window, grouped_window
 from .base import OpContext, Operand
-from .conv import Geometry, conv_layout, depthwise_window, grouped_window
 
 
 def _tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
