@@ -246,13 +246,7 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
     "SUM": {"float32": _FLOAT},
     "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
-    "UNIDIRECTIONAL_SEQUENCE_LSTM": {
-        "int16x8": (
-            "not implemented: TFLM's 16x8 LSTM (int16 activations and cell, int8 weights, "
-            "int64 bias) needs its own gate arithmetic beside lstm_s8"
-        ),
-        "float32": _FLOAT,
-    },
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": {"float32": _FLOAT},
 }
 
 KERNELS = Path(__file__).resolve().parent.parent / "csrc" / "kernels"
