@@ -182,19 +182,6 @@ NOT_SUPPORTED: dict[str, str] = {
         "not implemented: the inverse real FFT (int16, int32, float32) of audio resynthesis; "
         "micro's speech front end needs only the forward one"
     ),
-    "SignalFramer": (
-        "not implemented: splits streamed audio chunks into overlapping frames, with state "
-        "and a frame-ready output; micro's speech demo frames audio before it invokes the "
-        "model, so a model containing it is refused"
-    ),
-    "SignalOverlapAdd": (
-        "not implemented: overlap-add of output frames with state (int16, float32), the "
-        "resynthesis partner of SignalIrfft"
-    ),
-    "SignalStacker": (
-        "not implemented: stacks successive feature frames with state and a ready output; "
-        "micro's speech demo stacks features before it invokes the model"
-    ),
     "CIRCULAR_BUFFER": (
         "not implemented: an int8 frame buffer with state that aborts the rest of the "
         "invocation until enough frames arrived; micro's executor runs every step of every "
