@@ -178,10 +178,6 @@ NOT_SUPPORTED: dict[str, str] = {
     + _PROGRAM
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
-    "SignalIrfft": (
-        "not implemented: the inverse real FFT (int16, int32, float32) of audio resynthesis; "
-        "micro's speech front end needs only the forward one"
-    ),
     "CIRCULAR_BUFFER": (
         "not implemented: an int8 frame buffer with state that aborts the rest of the "
         "invocation until enough frames arrived; micro's executor runs every step of every "
@@ -231,6 +227,16 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "RELU": {"float32": _FLOAT},
     "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
+    "SignalIrfft": {
+        "int32": (
+            "not implemented: KISS FFT's 32-bit fixed point (Q31 products in int64) beside "
+            "the int16 inverse"
+        ),
+        "float32": (
+            "not implemented: KISS FFT's float butterflies, twiddles from the C library's "
+            "cos/sin in double, and TFLM's division by the FFT length"
+        ),
+    },
     "SUM": {"float32": _FLOAT},
     "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": {"float32": _FLOAT},

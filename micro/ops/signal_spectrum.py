@@ -97,16 +97,20 @@ def _q15_phasor(phase: float) -> tuple[int, int]:
     return math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))
 
 
-def rfft_twiddles(half: int) -> np.ndarray:
-    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im)."""
-    pairs = [_q15_phasor(-2 * math.pi * k / half) for k in range(half)]
+def rfft_twiddles(half: int, inverse: bool = False) -> np.ndarray:
+    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im); inverse:
+    their conjugates (KISS FFT negates the phase)."""
+    sign = -1 if inverse else 1
+    pairs = [_q15_phasor(sign * (-2 * math.pi * k / half)) for k in range(half)]
     return np.array(pairs, dtype=np.int16).reshape(-1)
 
 
-def rfft_super_twiddles(half: int) -> np.ndarray:
-    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2."""
-    pairs = [_q15_phasor(-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
-    return np.array(pairs, dtype=np.int16).reshape(-1)
+def rfft_super_twiddles(half: int, inverse: bool = False) -> np.ndarray:
+    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2; inverse:
+    their conjugates."""
+    sign = -1 if inverse else 1
+    phases = [sign * (-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
+    return np.array([_q15_phasor(ph) for ph in phases], dtype=np.int16).reshape(-1)
 
 
 @prepares("SignalRfft", types="int16")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from models import (
     GENERATED,
+    audio_ops_model,
     float_ops_model,
     fully_connected_chain,
     new_ops_model,
@@ -131,3 +132,10 @@ def test_float_and_data_movement_ops_on_every_board(
     """Issue 14's float and data-movement kernels in one model: each board gives the
     host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
     assert_board_matches_host(float_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+def test_audio_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
+    """The int16x8 LSTM, SignalIrfft (int16), SignalFramer, SignalStacker and
+    SignalOverlapAdd (int16, float32) in one model: the Cortex-M4F board gives the host's bytes."""
+    assert_board_matches_host(audio_ops_model(0), "mps2-an386", tmp_path)
