@@ -227,16 +227,6 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "RELU": {"float32": _FLOAT},
     "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
     "SOFTMAX": {"float32": _FLOAT_LIBM.format(fn="exp")},
-    "SignalIrfft": {
-        "int32": (
-            "not implemented: KISS FFT's 32-bit fixed point (Q31 products in int64) beside "
-            "the int16 inverse"
-        ),
-        "float32": (
-            "not implemented: KISS FFT's float butterflies, twiddles from the C library's "
-            "cos/sin in double, and TFLM's division by the FFT length"
-        ),
-    },
     "SUM": {"float32": _FLOAT},
     "TANH": {"float32": _FLOAT_LIBM.format(fn="tanh")},
     "UNIDIRECTIONAL_SEQUENCE_LSTM": {"float32": _FLOAT},

@@ -1,6 +1,6 @@
-"""SignalIrfft, int16 (KISS FFT's kiss_fftri as TFLM runs it): generated models against TFLM
-over FFT lengths of every supported radix mix, full-scale and small inputs, several frames;
-an RFFT followed by the IRFFT against TFLM; the refusals."""
+"""SignalIrfft, int16, int32 and float32 (KISS FFT's kiss_fftri as TFLM runs it): generated
+models against TFLM over FFT lengths of every supported radix mix, full-scale and small
+inputs, several frames; an RFFT followed by the IRFFT against TFLM; the refusals."""
 
 from __future__ import annotations
 
@@ -24,15 +24,23 @@ def irfft_model(frames: tuple[int, ...], length: int, ttype: int = 7, dtype: typ
     )
 
 
+TYPES = {np.int16: 7, np.int32: 2, np.float32: 0}
+
+
+@pytest.mark.parametrize("dtype", list(TYPES), ids=["int16", "int32", "float32"])
 @pytest.mark.parametrize("length", LENGTHS)
-def test_matches_tflm(length: int) -> None:
+def test_matches_tflm(length: int, dtype: type) -> None:
     rng = np.random.default_rng(length)
     frames = tuple(int(d) for d in rng.integers(1, 4, int(rng.integers(1, 3))))
-    model = irfft_model(frames, length)
-    full = rng.integers(-32768, 32768, (*frames, length + 2)).astype(np.int16)
-    small = rng.integers(-300, 301, (*frames, length + 2)).astype(np.int16)
-    assert_matches_tflm(model, inputs=[full])
-    assert_matches_tflm(model, inputs=[small])
+    model = irfft_model(frames, length, TYPES[dtype], dtype)
+    shape = (*frames, length + 2)
+    if dtype is np.float32:
+        cases = [rng.normal(0, 1, shape), rng.normal(0, 1e4, shape)]
+    else:
+        top = int(np.iinfo(dtype).max)
+        cases = [rng.integers(-top - 1, top + 1, shape), rng.integers(-300, 301, shape)]
+    for x in cases:
+        assert_matches_tflm(model, inputs=[np.asarray(x).astype(dtype)])
 
 
 def test_rfft_then_irfft_matches_tflm() -> None:
@@ -54,10 +62,9 @@ def test_rfft_then_irfft_matches_tflm() -> None:
     assert_matches_tflm(irfft_model((2,), length), inputs=[bins])
 
 
-def test_int32_and_float32_are_unsupported() -> None:
-    for ttype, dtype in ((2, np.int32), (0, np.float32)):
-        with pytest.raises(micro.UnsupportedOpError, match="only the int16 IRFFT"):
-            micro.Interpreter.from_bytes(irfft_model((1,), 16, ttype, dtype))
+def test_int8_is_unsupported() -> None:
+    with pytest.raises(micro.UnsupportedOpError, match="T=9"):
+        micro.Interpreter.from_bytes(irfft_model((1,), 16, 9, np.int8))
 
 
 def test_radix_7_is_unsupported() -> None:
@@ -73,5 +80,6 @@ def test_input_not_holding_the_bins_is_malformed() -> None:
         micro.Interpreter.from_bytes(model)
 
 
-def test_tampered_params_are_refused_or_safe() -> None:
-    assert_hostile_params_safe(irfft_model((2,), 40))
+@pytest.mark.parametrize("dtype", list(TYPES), ids=["int16", "int32", "float32"])
+def test_tampered_params_are_refused_or_safe(dtype: type) -> None:
+    assert_hostile_params_safe(irfft_model((2,), 40, TYPES[dtype], dtype))

@@ -7,16 +7,10 @@
 #include "kiss_fft_s16.h"
 
 /* Complex value j of the folded frame (the inverse FFT's input). */
-static cpx folded(const void *src, int32_t length, int32_t j)
+static cpx_s16 folded(const void *src, int32_t length, int32_t j)
 {
     (void)length;
-    return ((const cpx *)src)[j];
-}
-
-static inline cpx conj16(cpx c)
-{
-    c.i = micro_signal_wrap16(-(int32_t)c.i);
-    return c;
+    return ((const cpx_s16 *)src)[j];
 }
 
 micro_status_t micro_signal_irfft_s16(const micro_signal_irfft_s16_params_t *p,
@@ -25,26 +19,14 @@ micro_status_t micro_signal_irfft_s16(const micro_signal_irfft_s16_params_t *p,
                                       int16_t *output)
 {
     const int32_t h = p->half_length;
-    const cpx *tw = (const cpx *)(const void *)twiddles;
-    const cpx *super = (const cpx *)(const void *)super_twiddles;
-    cpx *t = (cpx *)(void *)scratch;
+    const cpx_s16 *tw = (const cpx_s16 *)(const void *)twiddles;
+    const cpx_s16 *super = (const cpx_s16 *)(const void *)super_twiddles;
+    cpx_s16 *t = (cpx_s16 *)(void *)scratch;
     for (int32_t frame = 0; frame < p->frames; ++frame) {
-        const cpx *x = (const cpx *)(const void *)(input + (int64_t)frame * 2 * (h + 1));
-        cpx dc;
-        dc.r = micro_signal_wrap16((int32_t)x[0].r + x[h].r);
-        dc.i = micro_signal_wrap16((int32_t)x[0].r - x[h].r);
-        t[0] = cdiv(dc, 2);
-        for (int32_t k = 1; k <= h / 2; ++k) {
-            const cpx a = cdiv(x[k], 2);
-            const cpx b = cdiv(conj16(x[h - k]), 2);
-            const cpx even = cadd(a, b);
-            const cpx odd = cmul(csub(a, b), super[k - 1]);
-            t[k] = cadd(even, odd);
-            /* For k = H/2 this overwrites t[k], as KISS FFT does. */
-            t[h - k] = conj16(csub(even, odd));
-        }
+        const int16_t *x = input + (int64_t)frame * 2 * (h + 1);
+        micro_kiss_fold_s16((const cpx_s16 *)(const void *)x, h, super, t);
         micro_kiss_fft_s16(h, p->n_stages, p->radix, 1, folded, t, h, tw,
-                           (cpx *)(void *)(output + (int64_t)frame * 2 * h));
+                           (cpx_s16 *)(void *)(output + (int64_t)frame * 2 * h));
     }
     return MICRO_OK;
 }
@@ -66,21 +48,22 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     const micro_signal_irfft_s16_params_t *p = params;
     const int32_t h = p->half_length;
+    const int64_t w = (int64_t)sizeof(int16_t);
     if (p->frames < 1 || !micro_kiss_plan_ok(h, p->n_stages, p->radix)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t in = (int64_t)p->frames * 2 * (h + 1);
     const int64_t out = (int64_t)p->frames * 2 * h;
-    if (in > INT32_MAX || !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_INPUT], in, 2) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_TWIDDLES], 2 * (int64_t)h, 2) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_SUPER_TWIDDLES], 2 * (int64_t)(h / 2), 2) ||
+    if (in > INT32_MAX || !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_INPUT], in, w) ||
+        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_TWIDDLES], 2 * (int64_t)h, w) ||
+        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_SUPER_TWIDDLES], 2 * (int64_t)(h / 2), w) ||
         !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_SCRATCH], micro_signal_irfft_s16_scratch_size(p),
                     1) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_OUTPUT], out, 2)) {
+        !micro_fits(size[MICRO_SIGNAL_IRFFT_S16_OUTPUT], out, w)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!micro_kiss_twiddles_ok(op[MICRO_SIGNAL_IRFFT_S16_TWIDDLES], 2 * h) ||
-        !micro_kiss_twiddles_ok(op[MICRO_SIGNAL_IRFFT_S16_SUPER_TWIDDLES], 2 * (h / 2))) {
+    if (!micro_kiss_twiddles_ok_s16(op[MICRO_SIGNAL_IRFFT_S16_TWIDDLES], 2 * h) ||
+        !micro_kiss_twiddles_ok_s16(op[MICRO_SIGNAL_IRFFT_S16_SUPER_TWIDDLES], 2 * (h / 2))) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;

@@ -97,20 +97,33 @@ def _q15_phasor(phase: float) -> tuple[int, int]:
     return math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))
 
 
-def rfft_twiddles(half: int, inverse: bool = False) -> np.ndarray:
-    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im); inverse:
-    their conjugates (KISS FFT negates the phase)."""
+def fft_phases(half: int, inverse: bool = False) -> list[float]:
+    """The phases of the H-point complex FFT's twiddles, -2 pi k / H, in KISS FFT's double
+    arithmetic; inverse: negated (conjugate twiddles)."""
     sign = -1 if inverse else 1
-    pairs = [_q15_phasor(sign * (-2 * math.pi * k / half)) for k in range(half)]
-    return np.array(pairs, dtype=np.int16).reshape(-1)
+    return [sign * (-2 * math.pi * k / half) for k in range(half)]
 
 
-def rfft_super_twiddles(half: int, inverse: bool = False) -> np.ndarray:
-    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2; inverse:
-    their conjugates."""
+def super_phases(half: int, inverse: bool = False) -> list[float]:
+    """The phases of the real-FFT split's twiddles, -pi ((k + 1) / H + 1/2) for k < H / 2;
+    inverse: negated."""
     sign = -1 if inverse else 1
-    phases = [sign * (-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
+    return [sign * (-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
+
+
+def q15_twiddles(phases: list[float]) -> np.ndarray:
+    """int16 phasors of the phases, interleaved (re, im)."""
     return np.array([_q15_phasor(ph) for ph in phases], dtype=np.int16).reshape(-1)
+
+
+def rfft_twiddles(half: int) -> np.ndarray:
+    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im)."""
+    return q15_twiddles(fft_phases(half))
+
+
+def rfft_super_twiddles(half: int) -> np.ndarray:
+    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2."""
+    return q15_twiddles(super_phases(half))
 
 
 @prepares("SignalRfft", types="int16")

@@ -261,10 +261,10 @@ def float_ops_model(seed: int) -> bytes:
 
 
 def audio_ops_model(seed: int) -> bytes:
-    """The audio kernels: the int16x8 LSTM, the int16 IRFFT and the streaming signal ops, each
-    configured so
-    its output is ready on the first invocation (the runner resets the state before each
-    input set)."""
+    """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32) and the
+    streaming signal ops,
+    each configured so its output is ready on the first invocation (the runner resets the
+    state before each input set)."""
     rng = np.random.default_rng(seed)
     stream = test_op_signal_stream
     return merged(
@@ -275,5 +275,7 @@ def audio_ops_model(seed: int) -> bytes:
             stream.overlap_add_model((2, 3, 8), 4, np.int16),
             stream.overlap_add_model((3, 8), 2, np.float32),
             test_op_signal_irfft.irfft_model((2,), 40),
+            test_op_signal_irfft.irfft_model((1,), 24, 2, np.int32),
+            test_op_signal_irfft.irfft_model((2,), 30, 0, np.float32),
         ]
     )
