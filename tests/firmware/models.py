@@ -262,9 +262,8 @@ def float_ops_model(seed: int) -> bytes:
 
 def audio_ops_model(seed: int) -> bytes:
     """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32) and the
-    streaming signal ops,
-    each configured so its output is ready on the first invocation (the runner resets the
-    state before each input set)."""
+    streaming signal ops, each configured so its output is ready on the first invocation
+    (the runner resets the state before each input set)."""
     rng = np.random.default_rng(seed)
     stream = test_op_signal_stream
     return merged(
