@@ -179,9 +179,11 @@ NOT_SUPPORTED: dict[str, str] = {
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
     "CIRCULAR_BUFFER": (
-        "not implemented: an int8 frame buffer with state that aborts the rest of the "
-        "invocation until enough frames arrived; micro's executor runs every step of every "
-        "invocation"
+        "not implemented: an int8 frame buffer kept in its own output tensor across "
+        "invocations (the planner would have to keep that tensor as state), which ends the "
+        "invocation early (kTfLiteAbort) until cycles_max frames arrived; micro's executor "
+        "runs every step of every invocation. TFLM also guesses cycles_max <= 0 from the "
+        "output shape and a count of prepares kept in a static variable"
     ),
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",

@@ -15,7 +15,9 @@ import micro
 LENGTHS = [4, 6, 8, 10, 12, 16, 18, 20, 24, 30, 32, 40, 50, 64, 100, 128, 150, 256, 480, 512]
 
 
-def irfft_model(frames: tuple[int, ...], length: int, ttype: int = 7, dtype: type = np.int16) -> bytes:
+def irfft_model(
+    frames: tuple[int, ...], length: int, ttype: int = 7, dtype: type = np.int16
+) -> bytes:
     return custom_op_model(
         "SignalIrfft",
         [T((*frames, length + 2), dtype, name="x")],

@@ -131,7 +131,11 @@ def test_framer_matches_tflm(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(16))
 def test_stacker_matches_tflm(seed: int) -> None:
     rng = np.random.default_rng([seed, 32])
-    channels, left, right = int(rng.integers(1, 20)), int(rng.integers(0, 4)), int(rng.integers(0, 4))
+    channels, left, right = (
+        int(rng.integers(1, 20)),
+        int(rng.integers(0, 4)),
+        int(rng.integers(0, 4)),
+    )
     step = int(rng.integers(1, left + right + 2))
     model = stacker_model(channels, left, right, step)
     inputs = [_int16(rng, (channels,)) for _ in range(14)]

@@ -26,8 +26,8 @@ def _twiddles(dtype: str, phases: list[float]) -> np.ndarray:
         pairs = [(math.floor(0.5 + top * math.cos(p)), math.floor(0.5 + top * math.sin(p)))
                  for p in phases]  # fmt: skip
         return np.array(pairs, dtype=np.int32).reshape(-1)
-    pairs = [(math.cos(p), math.sin(p)) for p in phases]
-    return np.array(pairs, dtype=np.float64).astype(np.float32).reshape(-1)
+    unit = [(math.cos(p), math.sin(p)) for p in phases]
+    return np.array(unit, dtype=np.float64).astype(np.float32).reshape(-1)
 
 
 @prepares("SignalIrfft", types="int16, int32, float32")
@@ -68,7 +68,9 @@ def irfft(ctx: OpContext) -> None:
         "n_stages": len(radices),
         "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
     }
-    kernel = {"int16": "signal_irfft_s16", "int32": "signal_irfft_s32"}.get(dtype, "signal_irfft_f32")
+    kernel = {"int16": "signal_irfft_s16", "int32": "signal_irfft_s32"}.get(
+        dtype, "signal_irfft_f32"
+    )
     operands = {
         "input": ctx.ref(x),
         "twiddles": ctx.const(_twiddles(dtype, fft_phases(half, inverse=True))),

@@ -44,7 +44,9 @@ def framer(ctx: OpContext) -> None:
         raise ctx.malformed(f"the input's last dim {inner} is not a multiple of frame_step {step}")
     rows, n_frames = _rows(ctx, x.shape, inner), inner // step
     if n_elements(out) != rows * n_frames * size:
-        raise ctx.malformed(f"output {list(out.shape)} must hold {rows * n_frames} frames of {size}")
+        raise ctx.malformed(
+            f"output {list(out.shape)} must hold {rows * n_frames} frames of {size}"
+        )
     params = {
         "rows": rows,
         "n_frames": n_frames,
@@ -84,8 +86,7 @@ def stacker(ctx: OpContext) -> None:
     window = channels * (left + right + 1)
     if x.shape[0] != channels or out.shape[0] != window or window > 1 << 30:
         raise ctx.malformed(
-            f"input {list(x.shape)} must be [{channels}] and output {list(out.shape)} "
-            f"[{window}]"
+            f"input {list(x.shape)} must be [{channels}] and output {list(out.shape)} [{window}]"
         )
     params = {"channels": channels, "left": left, "window": window, "drop": channels * step}
     operands = {

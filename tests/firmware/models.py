@@ -16,9 +16,9 @@ import test_op_int16x8
 import test_op_l2_norm
 import test_op_log_softmax
 import test_op_lstm
+import test_op_mean
 import test_op_signal_irfft
 import test_op_signal_stream
-import test_op_mean
 import test_op_softmax
 import test_op_squared_difference_int
 import test_op_svdf
