@@ -51,24 +51,8 @@ static micro_status_t step(const void *params, void *const *op)
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
-    const micro_signal_irfft_f32_params_t *p = params;
-    const int32_t h = p->half_length;
-    const int64_t w = (int64_t)sizeof(float);
     (void)op;
-    if (p->frames < 1 || !micro_kiss_plan_ok(h, p->n_stages, p->radix)) {
-        return MICRO_ERR_PARAMS;
-    }
-    const int64_t in = (int64_t)p->frames * 2 * (h + 1);
-    const int64_t out = (int64_t)p->frames * 2 * h;
-    if (in > INT32_MAX || !micro_fits(size[MICRO_SIGNAL_IRFFT_F32_INPUT], in, w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_F32_TWIDDLES], 2 * (int64_t)h, w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_F32_SUPER_TWIDDLES], 2 * (int64_t)(h / 2), w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_F32_SCRATCH], micro_signal_irfft_f32_scratch_size(p),
-                    1) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_F32_OUTPUT], out, w)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    return MICRO_OK;
+    return micro_kiss_irfft_check(params, size, (int64_t)sizeof(float));
 }
 
 /* Overlap rule: none (the inverse FFT writes a frame's output while later frames' input is

@@ -47,23 +47,13 @@ static micro_status_t step(const void *params, void *const *op)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_signal_irfft_s32_params_t *p = params;
-    const int32_t h = p->half_length;
-    const int64_t w = (int64_t)sizeof(int32_t);
-    if (p->frames < 1 || !micro_kiss_plan_ok(h, p->n_stages, p->radix)) {
-        return MICRO_ERR_PARAMS;
+    const micro_status_t status = micro_kiss_irfft_check(p, size, (int64_t)sizeof(int32_t));
+    if (status != MICRO_OK) {
+        return status;
     }
-    const int64_t in = (int64_t)p->frames * 2 * (h + 1);
-    const int64_t out = (int64_t)p->frames * 2 * h;
-    if (in > INT32_MAX || !micro_fits(size[MICRO_SIGNAL_IRFFT_S32_INPUT], in, w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S32_TWIDDLES], 2 * (int64_t)h, w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S32_SUPER_TWIDDLES], 2 * (int64_t)(h / 2), w) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S32_SCRATCH], micro_signal_irfft_s32_scratch_size(p),
-                    1) ||
-        !micro_fits(size[MICRO_SIGNAL_IRFFT_S32_OUTPUT], out, w)) {
-        return MICRO_ERR_OPERANDS;
-    }
-    if (!micro_kiss_twiddles_ok_s32(op[MICRO_SIGNAL_IRFFT_S32_TWIDDLES], 2 * h) ||
-        !micro_kiss_twiddles_ok_s32(op[MICRO_SIGNAL_IRFFT_S32_SUPER_TWIDDLES], 2 * (h / 2))) {
+    if (!micro_kiss_twiddles_ok_s32(op[MICRO_SIGNAL_IRFFT_S32_TWIDDLES], 2 * p->half_length) ||
+        !micro_kiss_twiddles_ok_s32(op[MICRO_SIGNAL_IRFFT_S32_SUPER_TWIDDLES],
+                                    2 * (p->half_length / 2))) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
