@@ -13,7 +13,13 @@ import numpy as np
 from .._ffi import scratch_size
 from ._signal import n_elements, read_int32, read_options
 from .base import OpContext, prepares
-from .signal_spectrum import RFFT_MAX_STAGES, fft_phases, kiss_factors, q15_twiddles, super_phases
+from .signal_spectrum import (
+    fft_length_half,
+    fft_phases,
+    kiss_plan,
+    q15_twiddles,
+    super_phases,
+)
 
 TYPES = {7: "int16", 2: "int32", 0: "float32"}  # TensorType code of the "T" option -> dtype
 
@@ -42,9 +48,7 @@ def irfft(ctx: OpContext) -> None:
     ctx.check_dtype(x, dtype)
     ctx.check_dtype(out, dtype)
     length = read_int32(ctx, options, "fft_length")
-    if length < 4 or length % 2 or length > 1 << 17:
-        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
-    half = length // 2
+    half = fft_length_half(ctx, length)
     if len(x.shape) < 1 or len(x.shape) != len(out.shape) or 0 in x.shape:
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
     frames = n_elements(x) // x.shape[-1]
@@ -57,17 +61,7 @@ def irfft(ctx: OpContext) -> None:
         )
     if n_elements(out) != frames * length:
         raise ctx.malformed(f"output {out.shape} must hold {frames} frames")
-    radices = kiss_factors(half)
-    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
-        raise ctx.unsupported(
-            f"fft_length {length}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
-        )
-    params = {
-        "frames": frames,
-        "half_length": half,
-        "n_stages": len(radices),
-        "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
-    }
+    params = {"frames": frames, **kiss_plan(ctx, half)}
     kernel = {"int16": "signal_irfft_s16", "int32": "signal_irfft_s32"}.get(
         dtype, "signal_irfft_f32"
     )

@@ -92,6 +92,24 @@ def kiss_factors(n: int) -> list[int]:
             return radices
 
 
+def fft_length_half(ctx: OpContext, length: int) -> int:
+    """H of an FFT length TFLM's RFFT/IRFFT run and micro supports, else a refusal."""
+    if length < 4 or length % 2 or length > 1 << 17:
+        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
+    return length // 2
+
+
+def kiss_plan(ctx: OpContext, half: int) -> dict[str, object]:
+    """The radix plan params of an H-point KISS FFT (radices 2 to 5 only)."""
+    radices = kiss_factors(half)
+    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
+        raise ctx.unsupported(
+            f"fft_length {2 * half}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
+        )
+    radix = radices + [0] * (RFFT_MAX_STAGES - len(radices))
+    return {"half_length": half, "n_stages": len(radices), "radix": radix}
+
+
 def _q15_phasor(phase: float) -> tuple[int, int]:
     """KISS FFT's fixed-point e^(i phase): floor(0.5 + 32767 * cos/sin), in double."""
     return math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))
@@ -139,9 +157,7 @@ def rfft(ctx: OpContext) -> None:
     length = read_int32(ctx, options, "fft_length")
     if len(x.shape) < 1 or len(x.shape) != len(out.shape):
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
-    if length < 4 or length % 2 or length > 1 << 17:
-        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
-    half = length // 2
+    half = fft_length_half(ctx, length)
     frame = x.shape[-1]
     if frame < 1 or frame > length:
         raise ctx.malformed(f"input frames of {frame} samples do not fit fft_length {length}")
@@ -150,18 +166,7 @@ def rfft(ctx: OpContext) -> None:
         raise ctx.malformed(
             f"output {out.shape} must hold {frames} frames of {half + 1} complex bins"
         )
-    radices = kiss_factors(half)
-    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
-        raise ctx.unsupported(
-            f"fft_length {length}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
-        )
-    params = {
-        "frames": frames,
-        "input_length": frame,
-        "half_length": half,
-        "n_stages": len(radices),
-        "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
-    }
+    params = {"frames": frames, "input_length": frame, **kiss_plan(ctx, half)}
     operands = {
         "input": ctx.ref(x),
         "twiddles": ctx.const(rfft_twiddles(half)),
