@@ -64,4 +64,29 @@ static inline int micro_lstm_params_ok(const micro_lstm_s8_params_t *p)
            micro_requant_ok(&p->output_multiplier, &p->output_shift, 1);
 }
 
+/* Bytes of the kernels' scratch: x and h as zero-padded int16 rows. */
+static inline int64_t micro_lstm_scratch_bytes(const micro_lstm_s8_params_t *p)
+{
+    return ((int64_t)p->input_padded + p->state_padded) * (int64_t)sizeof(int16_t);
+}
+
+/* The operand sizes both kernels need, in lstm_s8's slot order (the slots of lstm_s16 are
+ * the same): activations (input, hidden, output) of `act` bytes, biases of `bias` bytes. */
+static inline int micro_lstm_sizes_ok(const micro_lstm_s8_params_t *p, const uint32_t *size,
+                                      int64_t act, int64_t bias)
+{
+    const int64_t s = p->state_size;
+    const int64_t rows = (int64_t)p->batches * p->time_steps;
+    const int64_t gates = MICRO_LSTM_GATES;
+    return micro_fits(size[MICRO_LSTM_S8_INPUT], rows * p->input_size, act) &&
+           micro_fits(size[MICRO_LSTM_S8_INPUT_WEIGHTS], s * gates * p->input_padded, 1) &&
+           micro_fits(size[MICRO_LSTM_S8_RECURRENT_WEIGHTS], s * gates * p->state_padded, 1) &&
+           micro_fits(size[MICRO_LSTM_S8_BIASES], s * 2 * gates, bias) &&
+           micro_fits(size[MICRO_LSTM_S8_SIGMOID_TABLE], MICRO_SIGMOID_TABLE_SIZE, 2) &&
+           micro_fits(size[MICRO_LSTM_S8_HIDDEN], p->batches * s, act) &&
+           micro_fits(size[MICRO_LSTM_S8_CELL], p->batches * s, 2) &&
+           micro_fits(size[MICRO_LSTM_S8_OUTPUT], rows * s, act) &&
+           micro_fits(size[MICRO_LSTM_S8_SCRATCH], micro_lstm_scratch_bytes(p), 1);
+}
+
 #endif

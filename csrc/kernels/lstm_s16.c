@@ -100,7 +100,7 @@ micro_status_t micro_lstm_s16(const micro_lstm_s16_params_t *p, const int16_t *i
 
 int64_t micro_lstm_s16_scratch_size(const micro_lstm_s16_params_t *p)
 {
-    return ((int64_t)p->input_padded + p->state_padded) * (int64_t)sizeof(int16_t);
+    return micro_lstm_scratch_bytes(p);
 }
 
 static micro_status_t step(const void *params, void *const *op)
@@ -115,22 +115,11 @@ static micro_status_t step(const void *params, void *const *op)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_lstm_s16_params_t *p = params;
-    const int32_t gates = MICRO_LSTM_GATES;
     (void)op;
     if (!micro_lstm_params_ok(p) || !micro_in_range(p->hidden_zp, INT16_MIN, INT16_MAX)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t s = p->state_size;
-    const int64_t rows = (int64_t)p->batches * p->time_steps;
-    if (!micro_fits(size[MICRO_LSTM_S16_INPUT], rows * p->input_size, 2) ||
-        !micro_fits(size[MICRO_LSTM_S16_INPUT_WEIGHTS], s * gates * p->input_padded, 1) ||
-        !micro_fits(size[MICRO_LSTM_S16_RECURRENT_WEIGHTS], s * gates * p->state_padded, 1) ||
-        !micro_fits(size[MICRO_LSTM_S16_BIASES], s * 2 * gates, 8) ||
-        !micro_fits(size[MICRO_LSTM_S16_SIGMOID_TABLE], MICRO_SIGMOID_TABLE_SIZE, 2) ||
-        !micro_fits(size[MICRO_LSTM_S16_HIDDEN], p->batches * s, 2) ||
-        !micro_fits(size[MICRO_LSTM_S16_CELL], p->batches * s, 2) ||
-        !micro_fits(size[MICRO_LSTM_S16_OUTPUT], rows * s, 2) ||
-        !micro_fits(size[MICRO_LSTM_S16_SCRATCH], micro_lstm_s16_scratch_size(p), 1)) {
+    if (!micro_lstm_sizes_ok(p, size, 2, 8)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
