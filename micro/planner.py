@@ -9,12 +9,15 @@ Algorithm (greedy, as TFLM's GreedyMemoryPlanner, over several orderings):
      buffer whose lifetime intersects its own. An Overlap (output Y of the step where its
      input X dies, gap g from the kernel's rule) relaxes one such pair: Y may start at
      X.offset - g or lower and run over X.
-  4. Do this for each order and keep the smallest arena. With overlaps, also try birth
-     order in a trial arena, each pair's buffers as high as they fit and the rest as low,
-     trial sizes scanned up from the bound: a chain of overlapping steps walks down.
+  4. Do this for each order and keep the smallest arena. With overlaps, also search
+     depth-first in birth order within trial arenas scanned up from the bounds (below),
+     each buffer trying a few offsets (a pair's highest first, so a chain walks down).
   5. The tensor bound is the largest sum of sizes alive at one step; the overlapped bound
      the same with each overlapping pair counted as the span it needs, max(Y, g + X).
-     No plan can do better than the bound of its kind.
+     The chain bound: an output only runs over its input from below, so down a run of
+     steps whose pairs do not fit side by side (X + Y > arena) the buffers drift down by
+     each step's gap; every buffer of the run needs those gaps below it.
+     No plan can do better than the larger of its bounds.
 
         arena offset 0                                                  arena_size
         |  Y (written from here on) ..................|
@@ -70,6 +73,7 @@ class Plan:
     n_steps: int
     tensor_bound: int = 0  # every buffer separate
     overlaps: list[Overlap] = field(default_factory=list)
+    chain_bound: int = 0  # runs of overlapping steps drift down (planner docstring, 5.)
 
 
 def align_up(n: int, alignment: int) -> int:
@@ -125,64 +129,157 @@ def _place(
     return offsets, align_up(end, alignment)
 
 
-def _lowest(conflicts: list[tuple[int, int]], size: int, alignment: int) -> int:
-    """The lowest aligned offset clear of `conflicts` (sorted _conflict intervals)."""
-    offset = 0
-    for start, end in conflicts:
-        if offset + size <= start:
+def _lowest(conflicts: list[tuple[int, int]], size: int, alignment: int, start: int = 0) -> int:
+    """The lowest aligned offset at or above `start` clear of `conflicts`."""
+    offset = start
+    for lo, hi in conflicts:
+        if offset + size <= lo:
             break
-        offset = max(offset, align_up(end, alignment))
+        offset = max(offset, align_up(hi, alignment))
     return offset
 
 
-def _place_top_down(
-    buffers: list[Buffer], alignment: int, gaps: dict[tuple[int, int], int], arena: int
+def _highest(conflicts: list[tuple[int, int]], size: int, alignment: int, top: int) -> int:
+    """The highest aligned offset with its end at or below `top` clear of `conflicts`
+    (negative if there is none)."""
+    offset = (top - size) // alignment * alignment
+    moved = True
+    while moved and offset >= 0:
+        moved = False
+        for lo, hi in conflicts:
+            if offset + size > lo and offset < hi:
+                offset = (lo - size) // alignment * alignment
+                moved = True
+    return offset
+
+
+def _forced_depth(
+    buffers: Sequence[Buffer], alignment: int, gaps: dict[tuple[int, int], int], arena: int
+) -> dict[int, int]:
+    """The lowest offset each buffer can have in `arena`: where an output Y must run over its
+    input X (the two do not fit side by side, X + Y > arena), X starts at least
+    min(gap, Y) above Y, and so on down a chain of such steps (a chain drifts down)."""
+    outputs: dict[int, list[tuple[Buffer, int]]] = {}
+    for b in buffers:
+        for (out, inp), gap in gaps.items():
+            if out == id(b):
+                outputs.setdefault(inp, []).append((b, gap))
+    depth: dict[int, int] = {}
+
+    def low(buf: Buffer) -> int:  # a chain runs forward in steps: no cycles
+        if id(buf) not in depth:
+            depth[id(buf)] = max(
+                (
+                    align_up(low(y) + min(gap, y.size), alignment)
+                    for y, gap in outputs.get(id(buf), [])
+                    if buf.size + y.size > arena
+                ),
+                default=0,
+            )
+        return depth[id(buf)]
+
+    for b in buffers:
+        low(b)
+    return depth
+
+
+def chain_bound(
+    buffers: Sequence[Buffer], overlaps: Sequence[Overlap], alignment: int = ARENA_ALIGN
+) -> int:
+    """The smallest arena in which every chain of overlapping steps fits: a buffer needs its
+    forced depth (_forced_depth) below it. Which pairs are forced depends on the arena, so
+    each range between two thresholds X + Y is tried, smallest first."""
+    gaps = {(id(o.output), id(o.input)): align_up(o.gap, alignment) for o in overlaps}
+    if not gaps:
+        return 0
+    cuts = sorted({o.input.size + o.output.size for o in overlaps})
+    for lo, hi in zip([0, *cuts], [*cuts, None], strict=True):
+        depth = _forced_depth(buffers, alignment, gaps, lo)  # forced set of [lo, hi)
+        need = max(max(depth[id(b)] + b.size for b in buffers), lo)
+        if hi is None or need < hi:
+            return need
+    raise AssertionError("unreachable: the last range is unbounded")
+
+
+def _place_search(
+    buffers: list[Buffer],
+    alignment: int,
+    gaps: dict[tuple[int, int], int],
+    arena: int,
+    budget: int,
 ) -> dict[int, int] | None:
-    """Birth order, each buffer of an overlapping pair at the highest offset that fits under
-    `arena`, any other at the lowest: a chain of overlapping steps then walks down the arena
-    (each output below its input) and climbs back to the top where it has to start afresh,
-    while the rest keeps out of its way at the bottom. None if some buffer does not fit."""
+    """Depth-first placement in birth order within `arena`, None if none was found within
+    `budget` tries. A buffer of an overlapping pair tries the highest offset first (a chain
+    walks down from the top), then the lowest that leaves room for its output below it,
+    then the lowest; any other buffer tries the lowest, then the highest. A buffer below
+    its forced depth cannot fit its chain: that branch is cut at once."""
+    order = sorted(buffers, key=lambda b: (b.first, -b.size))
+    depth = _forced_depth(buffers, alignment, gaps, arena)
+    below = {  # room for the output under its input
+        inp: align_up(min(g, b.size), alignment)
+        for (out, inp), g in gaps.items()
+        for b in buffers
+        if id(b) == out
+    }
     chained = {key for pair in gaps for key in pair}
     placed: list[tuple[int, int, Buffer]] = []
-    offsets: dict[int, int] = {}
-    for buf in sorted(buffers, key=lambda b: (b.first, -b.size)):
+    tries = [budget]
+
+    def candidates(buf: Buffer) -> list[int]:
         size = align_up(buf.size, alignment)
         conflicts = sorted(
             _conflict(buf, size, start, end, other, gaps)
             for start, end, other in placed
             if other.overlaps_in_time(buf)
         )
+        low = depth[id(buf)]
+        high = _highest(conflicts, size, alignment, arena)
+        lowest = _lowest(conflicts, size, alignment, low)
         if id(buf) in chained:
-            offset = (arena - size) // alignment * alignment
-            moved = True
-            while moved and offset >= 0:
-                moved = False
-                for start, end in conflicts:
-                    if offset + size > start and offset < end:
-                        offset = (start - size) // alignment * alignment
-                        moved = True
+            found = [
+                high,
+                _lowest(conflicts, size, alignment, max(low, below.get(id(buf), 0))),
+                lowest,
+            ]
         else:
-            offset = _lowest(conflicts, size, alignment)
-        if offset < 0 or offset + size > arena:
-            return None
-        placed.append((offset, offset + buf.size, buf))
-        offsets[id(buf)] = offset
-    return offsets
+            found = [lowest, high]
+        return [o for o in dict.fromkeys(found) if low <= o and o + size <= arena]
+
+    def place(i: int) -> bool:
+        if i == len(order):
+            return True
+        buf = order[i]
+        for offset in candidates(buf):
+            tries[0] -= 1
+            if tries[0] < 0:
+                return False
+            placed.append((offset, offset + buf.size, buf))
+            if place(i + 1):
+                return True
+            placed.pop()
+        return False
+
+    if not place(0):
+        return None
+    return {id(b): o for o, _, b in placed}
 
 
-def _search_top_down(
+def _search(
     buffers: list[Buffer],
     alignment: int,
     gaps: dict[tuple[int, int], int],
     best: tuple[dict[int, int], int],
     floor: int,
 ) -> tuple[dict[int, int], int]:
-    """The smallest arena top-down placement fits, tried upwards from the bound below `best`
-    (whether it fits is not monotonic in the arena size, so this scans, 64 tries at most)."""
+    """The smallest arena the depth-first placement finds, tried upwards from the bound below
+    `best` (whether it fits is not monotonic in the arena size, so this scans: the first
+    arenas one word apart, then coarser; a bounded number of tries in all)."""
     lo, hi = align_up(floor, alignment), best[1]
-    step = align_up(max((hi - lo) // 64, 1), alignment)
-    for arena in range(lo, hi, step):
-        offsets = _place_top_down(buffers, alignment, gaps, arena)
+    coarse = align_up(max((hi - lo) // 32, 1), alignment)
+    arenas = [a for a in range(lo, min(hi, lo + 8 * alignment), alignment)]
+    arenas += [a for a in range(lo + 8 * alignment, hi, coarse)]
+    for arena in arenas:
+        offsets = _place_search(buffers, alignment, gaps, arena, 8 * len(buffers))
         if offsets is not None:
             end = max((offsets[id(b)] + b.size for b in buffers), default=0)
             return offsets, align_up(end, alignment)
@@ -209,10 +306,10 @@ def plan(
         if best is None or candidate[1] < best[1]:
             best = candidate
     assert best is not None
+    chains = chain_bound(buffers, overlaps, alignment)
     if gaps:
-        best = _search_top_down(
-            buffers, alignment, gaps, best, lower_bound(buffers, n_steps, overlaps)
-        )
+        floor = max(lower_bound(buffers, n_steps, overlaps), chains)
+        best = _search(buffers, alignment, gaps, best, floor)
     offsets, size = best
     for buf in buffers:
         buf.offset = offsets[id(buf)]
@@ -223,4 +320,5 @@ def plan(
         n_steps,
         lower_bound(buffers, n_steps),
         overlaps,
+        chains,
     )
