@@ -13,6 +13,8 @@ import pytest
 
 from micro import cli, firmware
 from micro.boards import load_board
+from micro.compiler import compile_model
+from micro.model import load_model
 from micro.vision import board as classify_board
 from micro.vision.classify import Classifier
 from micro.vision.image import load_pixels
@@ -21,13 +23,17 @@ Ref = Callable[[str], Path]
 PERSON = "tflm/person_detection"
 
 
-def _board_equals_host(reference: Ref, model: str, tmp_path: Path) -> list[int | None]:
+def _board_equals_host(
+    reference: Ref, model: str, tmp_path: Path, stream: bool = False
+) -> list[int | None]:
     c = Classifier(reference(model), "no_person,person", signed=True)
     pictures = [reference(f"{PERSON}/testdata/{n}.bmp") for n in ("person", "no_person")]
     board = load_board("mps2-an386")
     bundle = classify_board.export(
-        reference(model).read_bytes(), board, tmp_path, c.format, c.labels
+        reference(model).read_bytes(), board, tmp_path, c.format, c.labels, stream=stream
     )
+    streamed = compile_model(load_model(reference(model)), max_overhead=0.15, stream=True)
+    assert (bundle.arena_size == streamed.arena_bytes_needed) == stream
     built = firmware.build(tmp_path, board)
     frames = [(p.name, load_pixels(p, c.format, signed=True)) for p in pictures]
     result = classify_board.run(bundle, built.elf, frames)
@@ -45,6 +51,26 @@ def test_person_detect_on_the_board_is_the_host(
 ) -> None:
     counts = _board_equals_host(reference, f"{PERSON}/person_detect.tflite", tmp_path)
     assert all(n is not None and n > 1_000_000 for n in counts)
+
+
+@pytest.mark.slow
+def test_person_detect_streaming_camera_rows_is_the_host(
+    toolchain: None, reference: Ref, tmp_path: Path
+) -> None:
+    """The streamed plan: the camera's rows go through the pixel table straight into the
+    first stage's row buffer; no frame buffer, no input in the arena (patched, 15 %)."""
+    _board_equals_host(reference, f"{PERSON}/person_detect.tflite", tmp_path, stream=True)
+
+
+def test_a_camera_that_captures_whole_frames_is_not_streamed(
+    reference: Ref, tmp_path: Path
+) -> None:
+    model = reference(f"{PERSON}/person_detect.tflite")
+    c = Classifier(model, "no_person,person", signed=True)
+    with pytest.raises(firmware.FirmwareError, match="whole frames"):
+        classify_board.export(
+            model.read_bytes(), load_board("nano33ble"), tmp_path, c.format, c.labels, stream=True
+        )
 
 
 @pytest.mark.slow
