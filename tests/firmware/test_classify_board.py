@@ -90,6 +90,17 @@ def test_cli_on_the_board(
     assert cli.main([*args, "--signed-pixels", "--board", "mps2-an386"]) == 0
     out = capsys.readouterr().out
     assert "person.bmp: person (" in out and "instructions]" in out
+    assert cli.main([*args, "--signed-pixels", "--board", "mps2-an386", "--stream-input"]) == 0
+    streamed = capsys.readouterr().out
+    assert streamed.splitlines()[-1].split(" [")[0] == out.splitlines()[-1].split(" [")[0]
+
+
+def test_stream_input_needs_a_board(reference: Ref, capsys: pytest.CaptureFixture[str]) -> None:
+    model = reference(f"{PERSON}/person_detect.tflite")
+    picture = reference(f"{PERSON}/testdata/person.bmp")
+    args = ["classify", str(picture), "--model", str(model), "--stream-input"]
+    assert cli.main(args) == 1
+    assert "--board" in capsys.readouterr().err
 
 
 def test_nano33ble_build_links_the_camera(toolchain: None, reference: Ref, tmp_path: Path) -> None:
