@@ -21,6 +21,7 @@ from micro.vision.image import load_pixels
 
 Ref = Callable[[str], Path]
 PERSON = "tflm/person_detection"
+VWW = "mlperf_tiny/vww_96_int8.tflite"
 
 
 def _board_equals_host(
@@ -54,12 +55,13 @@ def test_person_detect_on_the_board_is_the_host(
 
 
 @pytest.mark.slow
-def test_person_detect_streaming_camera_rows_is_the_host(
-    toolchain: None, reference: Ref, tmp_path: Path
+@pytest.mark.parametrize("model", [f"{PERSON}/person_detect.tflite", VWW])
+def test_streaming_camera_rows_is_the_host(
+    model: str, toolchain: None, reference: Ref, tmp_path: Path
 ) -> None:
     """The streamed plan: the camera's rows go through the pixel table straight into the
     first stage's row buffer; no frame buffer, no input in the arena (patched, 15 %)."""
-    _board_equals_host(reference, f"{PERSON}/person_detect.tflite", tmp_path, stream=True)
+    _board_equals_host(reference, model, tmp_path, stream=True)
 
 
 def test_a_camera_that_captures_whole_frames_is_not_streamed(
@@ -77,7 +79,7 @@ def test_a_camera_that_captures_whole_frames_is_not_streamed(
 def test_rgb_model_on_the_board_is_the_host(
     toolchain: None, reference: Ref, tmp_path: Path
 ) -> None:
-    _board_equals_host(reference, "mlperf_tiny/vww_96_int8.tflite", tmp_path)
+    _board_equals_host(reference, VWW, tmp_path)
 
 
 @pytest.mark.slow

@@ -21,18 +21,19 @@
 
 #define NAME_SIZE 64u
 
-/* The streamed input's reader (micro_set_row_reader): the open frame's next rows, in order,
- * through the pixel table in place. `ctx`: the next row the frame gives. */
+/* The streamed input's reader (micro_set_row_reader): the open frame's rows, in order,
+ * through the pixel table in place; rows no window reads are dropped. `ctx`: the next row
+ * the frame gives. */
 static micro_status_t camera_rows(void *ctx, uint32_t input, uint32_t first_row,
                                   uint32_t n_rows, uint32_t row_bytes, uint8_t *dst)
 {
     const classify_bundle_t *b = &classify_bundle;
     uint32_t *next = ctx;
-    if (input != 0 || first_row != *next || row_bytes != b->format.width * b->format.channels ||
-        micro_camera_rows(dst, n_rows) != 1) {
+    if (input != 0 || first_row < *next || row_bytes != b->format.width * b->format.channels ||
+        micro_camera_rows(NULL, first_row - *next) != 1 || micro_camera_rows(dst, n_rows) != 1) {
         return MICRO_ERR_INDEX;
     }
-    *next += n_rows;
+    *next = first_row + n_rows;
     for (uint32_t i = 0; i < n_rows * row_bytes; ++i) {
         dst[i] = b->table[dst[i]];
     }

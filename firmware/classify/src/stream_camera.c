@@ -27,11 +27,23 @@ int micro_camera_open(uint32_t index, const micro_camera_format_t *format, char 
     return micro_stream_open(index, name, name_size);
 }
 
+/* `size` bytes of the stream into `pixels`, or dropped (NULL): whether all were there. */
+static int take(uint8_t *pixels, uint32_t size)
+{
+    uint8_t dropped[64];
+    while (pixels == NULL && size > sizeof dropped) {
+        if (micro_stream_read(dropped, sizeof dropped) != sizeof dropped) {
+            return 0;
+        }
+        size -= sizeof dropped;
+    }
+    return micro_stream_read(pixels != NULL ? pixels : dropped, size) == size;
+}
+
 int micro_camera_rows(uint8_t *pixels, uint32_t n_rows)
 {
     const uint32_t row = frame.format.width * frame.format.channels;
-    if (n_rows > frame.format.height - frame.rows_read ||
-        micro_stream_read(pixels, n_rows * row) != n_rows * row) {
+    if (n_rows > frame.format.height - frame.rows_read || !take(pixels, n_rows * row)) {
         return fail();
     }
     frame.rows_read += n_rows;
@@ -41,7 +53,9 @@ int micro_camera_rows(uint8_t *pixels, uint32_t n_rows)
 int micro_camera_close(void)
 {
     uint8_t extra;
-    const int whole = frame.rows_read == frame.format.height && micro_stream_read(&extra, 1) == 0;
+    const uint32_t rest = frame.format.height - frame.rows_read;
+    const int whole = take(NULL, rest * frame.format.width * frame.format.channels) &&
+                      micro_stream_read(&extra, 1) == 0;
     micro_stream_close();
     return whole ? 1 : fail();
 }
