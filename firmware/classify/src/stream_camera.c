@@ -3,6 +3,8 @@
  * whole or row by row as the model asks for them. The linker takes this file from the
  * library's archive only when no board file defines the camera (boards/nano33ble/camera.c
  * does). */
+#include <stddef.h>
+
 #include "micro_camera.h"
 #include "micro_port.h"
 #include "micro_stream.h"
