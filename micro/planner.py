@@ -159,27 +159,31 @@ def _forced_depth(
     """The lowest offset each buffer can have in `arena`: where an output Y must run over its
     input X (the two do not fit side by side, X + Y > arena), X starts at least
     min(gap, Y) above Y, and so on down a chain of such steps (a chain drifts down)."""
+    by_id = {id(b): b for b in buffers}
     outputs: dict[int, list[tuple[Buffer, int]]] = {}
-    for b in buffers:
-        for (out, inp), gap in gaps.items():
-            if out == id(b):
-                outputs.setdefault(inp, []).append((b, gap))
+    for (out, inp), gap in gaps.items():
+        if out in by_id:
+            outputs.setdefault(inp, []).append((by_id[out], gap))
     depth: dict[int, int] = {}
-
-    def low(buf: Buffer) -> int:  # a chain runs forward in steps: no cycles
-        if id(buf) not in depth:
+    for start in buffers:  # outputs before their inputs (a chain may be long: no recursion)
+        stack, visiting = [start], {id(start)}
+        while stack:
+            buf = stack[-1]
+            after = [y for y, _ in outputs.get(id(buf), []) if id(y) not in depth]
+            after = [y for y in after if id(y) not in visiting]  # steps run forward: none
+            if after:
+                stack += after
+                visiting |= {id(y) for y in after}
+                continue
             depth[id(buf)] = max(
                 (
-                    align_up(low(y) + min(gap, y.size), alignment)
+                    align_up(depth.get(id(y), 0) + min(gap, y.size), alignment)
                     for y, gap in outputs.get(id(buf), [])
                     if buf.size + y.size > arena
                 ),
                 default=0,
             )
-        return depth[id(buf)]
-
-    for b in buffers:
-        low(b)
+            stack.pop()
     return depth
 
 
@@ -215,15 +219,14 @@ def _place_search(
     its forced depth cannot fit its chain: that branch is cut at once."""
     order = sorted(buffers, key=lambda b: (b.first, -b.size))
     depth = _forced_depth(buffers, alignment, gaps, arena)
+    sizes = {id(b): b.size for b in buffers}
     below = {  # room for the output under its input
-        inp: align_up(min(g, b.size), alignment)
+        inp: align_up(min(g, sizes[out]), alignment)
         for (out, inp), g in gaps.items()
-        for b in buffers
-        if id(b) == out
+        if out in sizes
     }
     chained = {key for pair in gaps for key in pair}
     placed: list[tuple[int, int, Buffer]] = []
-    tries = [budget]
 
     def candidates(buf: Buffer) -> list[int]:
         size = align_up(buf.size, alignment)
@@ -245,21 +248,23 @@ def _place_search(
             found = [lowest, high]
         return [o for o in dict.fromkeys(found) if low <= o and o + size <= arena]
 
-    def place(i: int) -> bool:
-        if i == len(order):
-            return True
-        buf = order[i]
-        for offset in candidates(buf):
-            tries[0] -= 1
-            if tries[0] < 0:
-                return False
-            placed.append((offset, offset + buf.size, buf))
-            if place(i + 1):
-                return True
-            placed.pop()
-        return False
-
-    if not place(0):
+    # stack[i]: the offsets buffer order[i] has yet to try; placed[i] the one it tries now.
+    stack = [candidates(order[0])] if order else []
+    while stack and len(placed) < len(order):
+        depth_now = len(stack) - 1
+        del placed[depth_now:]  # back at this buffer: undo its last try
+        if not stack[-1]:
+            stack.pop()
+            continue
+        budget -= 1
+        if budget < 0:
+            return None
+        offset = stack[-1].pop(0)
+        buf = order[depth_now]
+        placed.append((offset, offset + buf.size, buf))
+        if len(placed) < len(order):
+            stack.append(candidates(order[len(placed)]))
+    if len(placed) < len(order):
         return None
     return {id(b): o for o, _, b in placed}
 

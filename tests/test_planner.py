@@ -161,3 +161,13 @@ def test_kws_cannot_reach_its_step_bound(reference: Callable[[str], Path]) -> No
     it = micro.Interpreter.from_file(reference("mlperf_tiny/kws_ref_model.tflite"))
     assert it.compiled.plan.lower_bound == 8000 + 640
     assert it.arena_used_bytes() == 8000 + 4 * 640 + 4 * 384
+
+
+def test_a_long_chain_plans_side_by_side_when_drifting_would_cost_more() -> None:
+    """1,200 steps (deeper than Python's recursion limit): drifting down by 200 B a step
+    would need far more than two neighbours side by side, 1,000 + 600 B."""
+    n = 1200
+    chain = [Buffer(f"x{i}", 1000 if i % 2 else 600, max(i - 1, 0), i) for i in range(n)]
+    pairs = [Overlap(y, x, 200) for x, y in itertools.pairwise(chain)]
+    p = plan(chain, n, overlaps=pairs)
+    assert p.arena_size == p.chain_bound == 1000 + 600
