@@ -60,7 +60,11 @@ def compile_for(
     budget = None if stream else firmware.arena_budget(board)
     try:
         compiled = compile_model(
-            load_model(model), arena_budget=budget, max_overhead=max_overhead, stream=stream
+            load_model(model),
+            arena_budget=budget,
+            max_overhead=max_overhead,
+            stream=stream,
+            dsp=board.dsp,
         )
     except MicroError as exc:
         raise firmware.FirmwareError(f"the model cannot be compiled for {board.id}: {exc}") from exc
