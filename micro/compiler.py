@@ -124,10 +124,15 @@ class Compiler:
                 )
 
     def compile(
-        self, arena_budget: int | None = None, max_overhead: float = 0.0, stream: bool = False
+        self,
+        arena_budget: int | None = None,
+        max_overhead: float = 0.0,
+        stream: bool = False,
+        fastest: bool = False,
     ) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
-        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
+        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes,
+        or always if `fastest`.
         With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
         smallest arena within that many extra instructions (a fraction), or with a budget,
         the fewest extra instructions that fit it. `stream`: the patched chain starts at an
@@ -142,7 +147,9 @@ class Compiler:
             if self.steps is not original and arena_budget is None:
                 # A patched plan keeps every optional scratch: dropping one would slow its
                 # step several times over, outside the overhead the plan was chosen under.
-                return self.build(self.full_arena())
+                fastest = True
+        if fastest and arena_budget is None:
+            return self.build(self.full_arena())
         return self.build(arena_budget)
 
     def prepare(self) -> None:
@@ -273,11 +280,13 @@ def compile_model(
     max_overhead: float = 0.0,
     keep_inputs: bool = False,
     stream: bool = False,
+    fastest: bool = False,
     dsp: bool = False,
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
-    the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
-    bound).
+    """Compile `model`; see Compiler.compile for how `arena_budget`, `max_overhead` and
+    `fastest` pick the plan (no budget: the smallest arena, or with `fastest` the arena
+    that keeps every optional scratch). `overlap=False` keeps every step's operands in
+    separate bytes (the tensor bound).
 
     As in TFLM, an input's bytes may be reused once its last reader has run, so an input
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
@@ -285,4 +294,4 @@ def compile_model(
     DSP extension (Board.dsp), weights in the order its kernels read; the Program still runs
     anywhere, to the same bytes."""
     compiler = Compiler(model, subgraph, overlap, keep_inputs, dsp)
-    return compiler.compile(arena_budget, max_overhead, stream)
+    return compiler.compile(arena_budget, max_overhead, stream, fastest)

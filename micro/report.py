@@ -94,6 +94,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
         "arena": {
             "needed": compiled.arena_bytes_needed,
             "lower_bound": compiled.lower_bound,
+            "chain_bound": compiled.plan.chain_bound,
             "activations": kinds["activations"],
             "scratch": kinds["scratch"],
             "variables": kinds["variables"],
@@ -169,6 +170,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         "memory:",
         f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
         f"  lower bound      {a['lower_bound']:>10,} B   (peak alive, overlaps counted)",
+        f"  chain bound      {a['chain_bound']:>10,} B   (runs of overlapping steps drift down)",
         f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
         f"    scratch        {a['scratch']:>10,} B",
         f"    variables      {a['variables']:>10,} B",
@@ -194,7 +196,7 @@ def plan_choices(
         row: dict[str, Any] = {
             "plan": name,
             "arena": c.arena_bytes_needed,
-            "bound": c.lower_bound,
+            "bound": max(c.lower_bound, c.plan.chain_bound),
             "steps": len(c.steps),
             "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
         }
@@ -230,6 +232,7 @@ def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,
+        "chain_bound": p.chain_bound,
         "n_steps": p.n_steps,
         "peak_step": int(np.argmax(live)) if live else 0,
         "live_bytes": live,
@@ -281,5 +284,7 @@ def format_plan(data: dict[str, Any], width: int = 64) -> str:
             f"arena: {data['arena_size']:,} B   lower bound: {data['lower_bound']:,} B "
             f"(at step {peak}: {data['steps'][peak]['op'] if data['steps'] else '-'})   "
             f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
+            f"chain bound: {data['chain_bound']:,} B (an output runs over its input only from "
+            "below: a run of overlapping steps drifts down the arena)",
         ]
     )
