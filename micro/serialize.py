@@ -99,11 +99,13 @@ def serialize(
     variables = []
     for t in c.graph.tensors:
         if t.is_variable:
-            variables.append((arena_ref(t.index), writer.const_ref(_variable_init(t))))
+            init = writer.const_ref(_variable_init(t))
+            variables.append((arena_ref(t.index), init, init))
     for s, step in enumerate(c.steps):
         for j, operand in enumerate(step.operands):
             if operand.kind == "state":  # op-private state: zeros at init and reset
-                variables.append(((buffers[(s, j)].offset, operand.size), writer.const_ref(b"")))
+                zeros = writer.const_ref(b"")
+                variables.append(((buffers[(s, j)].offset, operand.size), zeros, zeros))
     program = writer.serialize(
         arena_plan.arena_size,
         [input_ref(i) for i in c.graph.inputs],
