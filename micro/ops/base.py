@@ -14,13 +14,15 @@ import numpy as np
 from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
+from ..variables import Resource
 
 
 @dataclass(frozen=True)
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "none"
+    # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "resource"
+    # (a resource variable's state buffer: `tensor` is its id, micro/variables.py), "none"
     kind: str
     tensor: int = -1
     data: bytes = b""
@@ -60,6 +62,9 @@ class Graph(Protocol):
 
     def alias(self, output: int, source: int) -> None:
         """Tensor `output` is tensor `source`'s bytes under another shape."""
+
+    def resource(self, handle: int) -> Resource | None:
+        """The resource variable handle tensor `handle` names (None: not resolved)."""
 
 
 class OpContext:
@@ -193,6 +198,17 @@ class OpContext:
         """Arena bytes for this step only. `optional`: the kernel also runs with the operand
         absent (NULL), so the compiler may drop it when that makes the arena smaller."""
         return Operand("scratch", size=nbytes, optional=optional) if nbytes > 0 else NONE
+
+    def resource(self, i: int) -> tuple[Resource, Operand]:
+        """Input i, a resource handle, as its variable and the operand of its state buffer."""
+        handle = self.input(i)
+        resource = self._graph.resource(handle.index)
+        if resource is None:
+            raise self.unsupported(
+                f"resource variable (tensor {handle.index}, '{handle.name}') is never assigned "
+                "(no ASSIGN_VARIABLE in any subgraph): TFLM has no buffer for it to read"
+            )
+        return resource, Operand("resource", tensor=resource.id, size=resource.nbytes)
 
     @staticmethod
     def state(nbytes: int) -> Operand:
