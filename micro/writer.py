@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import schema
+from . import int4, schema
 from .flatbuffer_builder import FlatBufferBuilder, normalize_options
 from .model import Model
 from .schema import BuiltinOperator, TensorType
@@ -55,13 +55,18 @@ def _as_data(data: npt.ArrayLike, ttype: TensorType, shape: tuple[int, ...], nam
                 f"{ttype.name} ({math.prod(shape) * dtype.itemsize} bytes)"
             )
         return raw
-    if dtype is None:
-        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
     array = np.asarray(data)
     if array.size != math.prod(shape):
         raise ValueError(
             f"tensor {name!r}: data of shape {list(array.shape)} does not fit shape {list(shape)}"
         )
+    if ttype == TensorType.INT4 and array.dtype.kind in "iu":
+        try:
+            return int4.pack(array)
+        except ValueError as exc:
+            raise ValueError(f"tensor {name!r}: {exc}") from None
+    if dtype is None:
+        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
     if array.dtype != dtype:
         converted = array.astype(dtype)
         lossless = array.dtype.kind in "fc" and dtype.kind in "fc"

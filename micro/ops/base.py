@@ -14,6 +14,7 @@ import numpy as np
 from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
+from ..schema import TensorType
 from ..variables import Resource
 
 
@@ -119,11 +120,25 @@ class OpContext:
 
     def check_dtype(self, tensor: Tensor, *dtypes: str) -> None:
         if tensor.dtype.name not in dtypes:
+            # A type numpy cannot hold (micro.model.OPAQUE_DTYPE) by its schema name.
+            name = tensor.type.name.lower() if tensor.dtype.kind == "V" else tensor.dtype.name
             raise self.unsupported(
-                f"tensor {tensor.index} ('{tensor.name}') is {tensor.dtype.name}; "
+                f"tensor {tensor.index} ('{tensor.name}') is {name}; "
                 f"supported: {', '.join(dtypes)}",
                 tensor,
             )
+
+    def check_weights(self, tensor: Tensor) -> np.ndarray:
+        """The constant int8 weights of an int8 FULLY_CONNECTED, CONV_2D or DEPTHWISE_CONV_2D:
+        int8, or INT4 (as TFLM: the reader unpacked them to int8, micro/int4.py)."""
+        if tensor.type != TensorType.INT4:
+            self.check_dtype(tensor, "int8")
+        weights = self.value(tensor)
+        if weights is None:
+            raise self.unsupported(
+                f"weights (tensor {tensor.index}, '{tensor.name}') must be constant", tensor
+            )
+        return weights
 
     def quant(self, tensor: Tensor) -> tuple[float, int]:
         """Per-tensor (scale, zero_point); a missing or per-channel quantization is an error."""
