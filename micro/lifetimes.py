@@ -59,7 +59,7 @@ def operand_sizes(c: Steps, s: int) -> list[int]:
             sizes.append(c.tensor(o.tensor).nbytes)
         elif o.kind == "const":
             sizes.append(len(o.data))
-        elif o.kind in ("scratch", "state") and (s, j) not in c.dropped or o.kind == "resource":
+        elif (o.kind in ("scratch", "state") and (s, j) not in c.dropped) or o.kind == "resource":
             sizes.append(o.size)
         else:
             sizes.append(0)
@@ -139,7 +139,9 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
                 buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
             elif operand.kind == "resource":
                 name = f"resource variable {operand.tensor}"
-                buffers.setdefault(("resource", operand.tensor), Buffer(name, operand.size, 0, end, "variable"))
+                buffers.setdefault(
+                    ("resource", operand.tensor), Buffer(name, operand.size, 0, end, "variable")
+                )
             elif operand.kind == "strip":
                 key = ("strip", operand.tensor)
                 name = f"strips of {c.tensor(operand.tensor).name}"

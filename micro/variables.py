@@ -84,8 +84,9 @@ class Resources:
                 out_tensor = graph.tensors[op.outputs[0]]
                 if out_tensor.type != TensorType.RESOURCE:
                     raise _refuse(
-                        graph, op, f"output '{out_tensor.name}' is {out_tensor.type.name}, "
-                        "expected RESOURCE"
+                        graph,
+                        op,
+                        f"output '{out_tensor.name}' is {out_tensor.type.name}, expected RESOURCE",
                     )
                 # TFLM matches names by (container, shared_name); a null container any.
                 key = (op.options.get("container") or "", op.options.get("shared_name") or "")
@@ -98,9 +99,11 @@ class Resources:
                 name = handles.get(op.inputs[0])
                 if name is None:
                     raise _refuse(
-                        graph, op, f"its resource (tensor {op.inputs[0]}) is not the output of "
+                        graph,
+                        op,
+                        f"its resource (tensor {op.inputs[0]}) is not the output of "
                         "an earlier VAR_HANDLE of its subgraph: micro resolves every resource "
-                        "variable at compile time and cannot take one passed in"
+                        "variable at compile time and cannot take one passed in",
                     )
                 if op.builtin_code == B.ASSIGN_VARIABLE:
                     self._allocate(graph, op, name)
@@ -115,9 +118,11 @@ class Resources:
         first = resource.tensor
         if value.dtype != first.dtype or value.nbytes != first.nbytes:
             raise _refuse(
-                graph, op, f"assigns {value.dtype.name} {list(value.shape)} to resource "
+                graph,
+                op,
+                f"assigns {value.dtype.name} {list(value.shape)} to resource "
                 f"variable '{key[1]}', which {resource.where} made {first.dtype.name} "
-                f"{list(first.shape)}: every assignment of a variable must have one type and size"
+                f"{list(first.shape)}: every assignment of a variable must have one type and size",
             )
 
     def resource(self, graph: int, tensor: int) -> Resource | None:
@@ -139,8 +144,10 @@ class Resources:
             index = op.options.get("init_subgraph_index", -1)
             if not 0 <= index < len(self.model.subgraphs) or index == graph.index:
                 raise _refuse(
-                    graph, op, f"init_subgraph_index {index} is not another subgraph "
-                    f"(the model has {len(self.model.subgraphs)})"
+                    graph,
+                    op,
+                    f"init_subgraph_index {index} is not another subgraph "
+                    f"(the model has {len(self.model.subgraphs)})",
                 )
             if op.inputs or op.outputs:
                 raise _refuse(graph, op, "takes no inputs and gives no outputs")
@@ -148,20 +155,28 @@ class Resources:
             for inner in init.operators:
                 if inner.builtin_code == B.VAR_HANDLE:
                     continue
-                value = init.tensors[inner.inputs[1]] if inner.builtin_code == B.ASSIGN_VARIABLE else None
+                value = (
+                    init.tensors[inner.inputs[1]]
+                    if inner.builtin_code == B.ASSIGN_VARIABLE
+                    else None
+                )
                 if value is None or not value.is_constant:
                     raise _refuse(
-                        graph, op, f"its init subgraph {index} runs {inner.name} (operator "
+                        graph,
+                        op,
+                        f"its init subgraph {index} runs {inner.name} (operator "
                         f"{inner.index}){' of a value that is not constant' if value else ''}: "
                         "micro folds an init subgraph into the variables' initial values, so "
-                        "it may hold only VAR_HANDLE and ASSIGN_VARIABLE of constants"
+                        "it may hold only VAR_HANDLE and ASSIGN_VARIABLE of constants",
                     )
                 r = self.resource(index, inner.inputs[0])
                 assert r is not None  # it is assigned right here
                 if r.id in used:
                     raise _refuse(
-                        graph, op, f"sets resource variable '{r.name}' after {used[r.id]} "
+                        graph,
+                        op,
+                        f"sets resource variable '{r.name}' after {used[r.id]} "
                         "used it; micro folds the init subgraph into the initial state, so a "
-                        "CALL_ONCE must come before every operator using its variables"
+                        "CALL_ONCE must come before every operator using its variables",
                     )
                 r.init = np.ascontiguousarray(value.data).tobytes()

@@ -58,7 +58,11 @@ def scales(rng: np.random.Generator, n: int, per_channel: bool) -> list[float]:
 @pytest.mark.parametrize("seed", range(6))
 def test_fully_connected(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    batches, depth, units = int(rng.integers(1, 4)), int(rng.integers(1, 24)), int(rng.integers(1, 12))
+    batches, depth, units = (
+        int(rng.integers(1, 4)),
+        int(rng.integers(1, 24)),
+        int(rng.integers(1, 12)),
+    )
     w = rng.integers(-8, 8, (units, depth))
     model = layer_model(
         "FULLY_CONNECTED", (batches, depth), w, (batches, units),
@@ -120,7 +124,6 @@ def test_packing_is_tflms() -> None:
     assert np.array_equal(int4.unpack(int4.pack(values), values.size), values)
 
 
-
 @pytest.mark.parametrize("nbytes", [4, 6, 9])
 def test_wrong_packed_size_is_refused(nbytes: int) -> None:
     """A [1, 3, 3, 1] filter of 9 values takes 5 bytes; 4 (too few), 6 (one over) and 9 (one
@@ -129,7 +132,7 @@ def test_wrong_packed_size_is_refused(nbytes: int) -> None:
         "CONV_2D", (1, 3, 3, 1), bytes(nbytes), (1, 1, 1, 1), [0.1],
         {"padding": "VALID", "stride_h": 1, "stride_w": 1}, w_shape=(1, 3, 3, 1),
     )  # fmt: skip
-    with pytest.raises(ModelError, match=r"'w'.*holds %d bytes.*INT4 needs 5" % nbytes):
+    with pytest.raises(ModelError, match=rf"'w'.*holds {nbytes} bytes.*INT4 needs 5"):
         micro.load_model(model)
 
 
@@ -138,7 +141,7 @@ def test_int4_outside_weights_is_refused() -> None:
     that are not constant, and INT4 anywhere else are refused by name."""
     w = np.zeros((2, 3), dtype=np.int64)
     s16 = layer_model("FULLY_CONNECTED", (1, 3), w, (1, 2), [0.1], x_type="int16")
-    with pytest.raises(UnsupportedOpError, match="'w'.*is int4; supported: int8"):
+    with pytest.raises(UnsupportedOpError, match=r"'w'.*is int4; supported: int8"):
         micro.Interpreter.from_bytes(s16)
     b = ModelBuilder()
     x = b.add_tensor("x", (1, 3), "int8", scale=0.05)
@@ -147,7 +150,7 @@ def test_int4_outside_weights_is_refused() -> None:
     b.add_operator("FULLY_CONNECTED", [x, w_in, -1], [y])
     b.set_inputs([x, w_in])
     b.set_outputs([y])
-    with pytest.raises(UnsupportedOpError, match="weights .*'w'.* must be constant"):
+    with pytest.raises(UnsupportedOpError, match=r"weights .*'w'.* must be constant"):
         micro.Interpreter.from_bytes(b.build())
     b = ModelBuilder()
     x = b.add_tensor("x", (4,), "int8", scale=0.05)
@@ -156,7 +159,7 @@ def test_int4_outside_weights_is_refused() -> None:
     b.add_operator("ADD", [x, c], [y])
     b.set_inputs([x])
     b.set_outputs([y])
-    with pytest.raises(UnsupportedOpError, match="'c'.*int4"):
+    with pytest.raises(UnsupportedOpError, match=r"'c'.*int4"):
         micro.Interpreter.from_bytes(b.build())
 
 

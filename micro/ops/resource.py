@@ -32,7 +32,9 @@ def prepare_assign(ctx: OpContext) -> None:
     resource, state = ctx.resource(0)
     value = ctx.input(1)
     _check_value(ctx, value, resource.tensor, resource.where)
-    ctx.emit("assign_variable", {"size": value.nbytes}, {"value": ctx.ref(value), "variable": state})
+    ctx.emit(
+        "assign_variable", {"size": value.nbytes}, {"value": ctx.ref(value), "variable": state}
+    )
 
 
 def _check_value(ctx: OpContext, tensor: Tensor, first: Tensor, where: str) -> None:
