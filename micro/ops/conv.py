@@ -166,7 +166,7 @@ def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D, types="int8 (int8 or int4 weights), int16x8")
+@prepares(B.CONV_2D, types="int8, int8 with int4 weights, int16x8")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_conv_s16(ctx)

@@ -14,7 +14,7 @@ from .base import OpContext, prepares
 from .conv import prepare_fully_connected_s16
 
 
-@prepares(B.FULLY_CONNECTED, types="int8 (int8 or int4 weights), int16x8, float32")
+@prepares(B.FULLY_CONNECTED, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_fully_connected_s16(ctx)

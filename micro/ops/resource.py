@@ -12,9 +12,17 @@ from .base import OpContext, prepares
 TYPES = "any (bytes are copied)"
 
 
-@prepares(B.VAR_HANDLE, B.CALL_ONCE, types=TYPES)
-def prepare_resolved(ctx: OpContext) -> None:
-    """Nothing runs: the handle's name and the init subgraph were resolved at compile time."""
+@prepares(B.VAR_HANDLE, types="resource (resolved at compile time)")
+def prepare_handle(ctx: OpContext) -> None:
+    """Nothing runs: the handle's name was resolved at compile time."""
+
+
+@prepares(
+    B.CALL_ONCE,
+    types="an init subgraph of VAR_HANDLE and ASSIGN_VARIABLE of constants, before any use",
+)
+def prepare_call_once(ctx: OpContext) -> None:
+    """Nothing runs: the init subgraph is the variables' initial value (micro/variables.py)."""
 
 
 @prepares(B.READ_VARIABLE, types=TYPES)
