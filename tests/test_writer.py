@@ -17,8 +17,9 @@ from test_model import MODELS, _check_against_oracle
 
 from micro import schema
 from micro.model import Model, load_model
+from micro.rewrite import rewrite_model
 from micro.schema import BuiltinOperator, TensorType
-from micro.writer import ModelBuilder, rewrite_model
+from micro.writer import ModelBuilder
 
 Reference = Callable[[str], Path]
 

@@ -28,8 +28,8 @@ import micro
 from micro.cli import main as cli_main
 from micro.compiler import compile_model
 from micro.model import Quantization, load_model
+from micro.rewrite import rewrite_model
 from micro.schema import TensorType
-from micro.writer import rewrite_model
 
 HANG_SECONDS = 60  # a mutant still compiling or running after this is a hang (a finding)
 MAX_MACS = 20_000_000  # a mutated shape can ask for a huge (valid) computation: don't run it
