@@ -138,7 +138,7 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
             elif operand.kind == "state":
                 buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
             elif operand.kind == "resource":
-                name = f"resource variable {operand.tensor}"
+                name = f"resource variable '{c.resources.name(operand.tensor)}'"
                 buffers.setdefault(
                     ("resource", operand.tensor), Buffer(name, operand.size, 0, end, "variable")
                 )

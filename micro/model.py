@@ -93,6 +93,11 @@ class Tensor:
         return math.prod(self.shape) * self.dtype.itemsize
 
     @property
+    def type_name(self) -> str:
+        """The dtype's name, or the schema's for a type numpy cannot hold (int4, resource)."""
+        return self.type.name.lower() if self.dtype is OPAQUE_DTYPE else self.dtype.name
+
+    @property
     def is_constant(self) -> bool:
         return self.data is not None and not self.is_variable
 

@@ -125,6 +125,9 @@ class Resources:
                 f"{list(first.shape)}: every assignment of a variable must have one type and size",
             )
 
+    def name(self, resource_id: int) -> str:
+        return next(r.name for r in self.by_name.values() if r.id == resource_id)
+
     def resource(self, graph: int, tensor: int) -> Resource | None:
         """The resource a handle tensor of subgraph `graph` names (None: not a handle or never
         assigned anywhere)."""

@@ -119,7 +119,7 @@ def test_two_handles_of_one_name_share_the_variable() -> None:
 def test_state_is_in_the_arena_plan() -> None:
     """The variable is one persistent arena buffer of its bytes, live over every step."""
     it = micro.Interpreter.from_bytes(ring_buffer_model(frames=5, width=7))
-    (buf,) = [b for b in it.compiled.plan.buffers if b.name.startswith("resource variable")]
+    (buf,) = [b for b in it.compiled.plan.buffers if b.name == "resource variable 'ring'"]
     assert (buf.size, buf.first, buf.last) == (35, 0, len(it.compiled.steps) - 1)
 
 

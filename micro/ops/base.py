@@ -120,10 +120,8 @@ class OpContext:
 
     def check_dtype(self, tensor: Tensor, *dtypes: str) -> None:
         if tensor.dtype.name not in dtypes:
-            # A type numpy cannot hold (micro.model.OPAQUE_DTYPE) by its schema name.
-            name = tensor.type.name.lower() if tensor.dtype.kind == "V" else tensor.dtype.name
             raise self.unsupported(
-                f"tensor {tensor.index} ('{tensor.name}') is {name}; "
+                f"tensor {tensor.index} ('{tensor.name}') is {tensor.type_name}; "
                 f"supported: {', '.join(dtypes)}",
                 tensor,
             )
