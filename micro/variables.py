@@ -88,8 +88,17 @@ class Resources:
                         op,
                         f"output '{out_tensor.name}' is {out_tensor.type.name}, expected RESOURCE",
                     )
-                # TFLM matches names by (container, shared_name); a null container any.
-                key = (op.options.get("container") or "", op.options.get("shared_name") or "")
+                key = (op.options["container"], op.options["shared_name"])
+                # TFLM's FindId: names match by (container, shared_name), and an absent
+                # container matches any; the reader reads absent and empty alike as "".
+                if any(n == key[1] and "" in (c, key[0]) and c != key[0] for c, n in self._ids):
+                    raise _refuse(
+                        graph,
+                        op,
+                        f"resource variable '{key[1]}' is named with and without a container: "
+                        "TFLM matches an absent container to any, an empty one to none, and "
+                        "micro cannot tell the two apart",
+                    )
                 handles[op.outputs[0]] = key
                 self._ids.setdefault(key, len(self._ids))
             elif op.builtin_code in (B.ASSIGN_VARIABLE, B.READ_VARIABLE):

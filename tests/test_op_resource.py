@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from support.oracle import assert_sequence_matches_tflm
+from support.programs import assert_hostile_params_safe
 
 import micro
 from micro.errors import UnsupportedOpError
@@ -123,6 +124,10 @@ def test_state_is_in_the_arena_plan() -> None:
     assert (buf.size, buf.first, buf.last) == (35, 0, len(it.compiled.steps) - 1)
 
 
+def test_hostile_params_are_refused_or_safe() -> None:
+    assert_hostile_params_safe(ring_buffer_model())
+
+
 # -- refusals ---------------------------------------------------------------------------
 
 
@@ -207,3 +212,39 @@ def test_a_handle_passed_in_is_refused() -> None:
     b.set_inputs([h])
     b.set_outputs([y])
     refused(b.build(), "not the output of an earlier VAR_HANDLE")
+
+
+def two_containers_model(containers: tuple[str, str]) -> bytes:
+    """Two VAR_HANDLEs of shared_name "v" in `containers`: y0 and y1 read them, then the
+    first is assigned x and the second y0; so y0 is the previous x, y1 the one before."""
+    q = {"scale": 0.05, "zero_point": 0}
+    b = ModelBuilder()
+    x = b.add_tensor("x", (3,), "int8", **q)
+    handles = [var_handle(b, "v", c) for c in containers]
+    ys = [b.add_tensor(f"y{k}", (3,), "int8", **q) for k in range(2)]
+    for h, y in zip(handles, ys, strict=True):
+        b.add_operator("READ_VARIABLE", [h], [y])
+    b.add_operator("ASSIGN_VARIABLE", [handles[1], ys[0]], [])
+    b.add_operator("ASSIGN_VARIABLE", [handles[0], x], [])
+    b.set_inputs([x])
+    b.set_outputs(ys)
+    return b.build()
+
+
+def test_containers_name_two_variables() -> None:
+    """(container, shared_name) names a variable (TFLM's FindId): "a" and "b" hold two.
+    Checked by independent arithmetic: the wheel sizes its variable table by shared names
+    alone, so it cannot run this model."""
+    it = micro.Interpreter.from_bytes(two_containers_model(("a", "b")))
+    rng = np.random.default_rng(0)
+    xs = [rng.integers(-128, 128, 3, dtype=np.int8) for _ in range(4)]
+    zero = np.zeros(3, np.int8)
+    for k, x in enumerate(xs):
+        it.set_input(x, 0)
+        it.invoke()
+        assert it.get_output(0).tolist() == (xs[k - 1] if k >= 1 else zero).tolist()
+        assert it.get_output(1).tolist() == (xs[k - 2] if k >= 2 else zero).tolist()
+
+
+def test_an_empty_container_beside_another_is_refused() -> None:
+    refused(two_containers_model(("a", "")), "named with and without a container")

@@ -134,7 +134,7 @@ class OpContext:
         weights = self.value(tensor)
         if weights is None:
             raise self.unsupported(
-                f"weights (tensor {tensor.index}, '{tensor.name}') must be constant", tensor
+                f"weights must be constant (tensor {tensor.index}, '{tensor.name}')", tensor
             )
         return weights
 
