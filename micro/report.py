@@ -55,7 +55,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "macs": sum(s.macs for s in steps),
             }
         )
-    tensors = []
+    tensors: list[dict[str, Any]] = []
     for t in graph.tensors:
         buf = compiled.buffer_of.get(t.index)
         q = t.quant

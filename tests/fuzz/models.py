@@ -117,9 +117,9 @@ def _mutate_operator(graph: Any, rng: np.random.Generator) -> None:
 def structural_mutation(data: bytes, rng: np.random.Generator) -> bytes | None:
     """A field-level mutant re-encoded by micro's writer; None if the writer refuses it."""
     model = load_model(data)
-    if len(model.subgraphs) != 1:
+    if not model.subgraphs:
         return None
-    graph = model.subgraphs[0]
+    graph = model.subgraphs[int(rng.integers(0, len(model.subgraphs)))]
     for _ in range(int(rng.integers(1, 3))):
         which = int(rng.integers(0, 5))
         if which <= 1:
