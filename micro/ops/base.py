@@ -67,6 +67,11 @@ class Graph(Protocol):
     def resource(self, handle: int) -> Resource | None:
         """The resource variable handle tensor `handle` names (None: not resolved)."""
 
+    @property
+    def dsp(self) -> bool:
+        """The Program targets a core with the DSP extension: lay weights out in the order
+        the *_dsp twins read (the reference kernels read either order, more slowly)."""
+
 
 class OpContext:
     """What an op's prepare sees: its operator, its tensors, and ways to emit steps."""
@@ -75,6 +80,7 @@ class OpContext:
         self._graph = graph
         self.op = op
         self.options: dict[str, Any] = op.options
+        self.dsp = graph.dsp
 
     # -- tensors ---------------------------------------------------------------------
     @property
