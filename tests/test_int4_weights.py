@@ -12,6 +12,7 @@ from support.oracle import assert_matches_tflm, run_tflm
 
 import micro
 from micro import int4
+from micro.compiler import compile_model
 from micro.errors import ModelError, UnsupportedOpError
 from micro.writer import ModelBuilder
 
@@ -166,3 +167,22 @@ def test_int4_outside_weights_is_refused() -> None:
 def test_writer_refuses_values_outside_int4() -> None:
     with pytest.raises(ValueError, match=r"'w'.*\[-8, 7\]"):
         ModelBuilder().add_tensor("w", (2,), "INT4", data=np.array([3, 8]))
+
+
+@pytest.mark.parametrize("op", ["FULLY_CONNECTED", "CONV_2D"])
+def test_dsp_weight_layout(op: str) -> None:
+    """Compiled for a DSP core (weights reordered for the *_dsp twins), INT4 weights still
+    give TFLM's bytes on the host's reference kernels."""
+    rng = np.random.default_rng(5)
+    if op == "FULLY_CONNECTED":
+        w = rng.integers(-8, 8, (20, 19))
+        model = layer_model(op, (2, 19), w, (2, 20), [0.07])
+    else:
+        w = rng.integers(-8, 8, (6, 3, 3, 5))
+        options = {"padding": "SAME", "stride_h": 1, "stride_w": 1}
+        model = layer_model(op, (1, 6, 6, 5), w, (1, 6, 6, 6), scales(rng, 6, True), options)
+    it = micro.Interpreter(compile_model(micro.load_model(model), dsp=True))
+    x = rng.integers(-128, 128, it.get_input_details()[0]["shape"], dtype=np.int8)
+    it.set_input(x, 0)
+    it.invoke()
+    assert it.get_output(0).tobytes() == run_tflm(model, [x], 1)[0].tobytes()
