@@ -19,6 +19,7 @@ from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Plan, live_bytes, plan
 from .program import REF_CONST, check_arena_size
 from .serialize import CompiledModel, serialize
+from .variables import Resource, Resources
 
 
 class Compiler:
@@ -42,6 +43,7 @@ class Compiler:
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
+        self.resources = Resources(model, subgraph)
         for t in self.graph.tensors:
             if t.data is not None and not t.is_variable:
                 self._consts[t.index] = t.data
@@ -58,6 +60,9 @@ class Compiler:
         while index in self._alias:
             index = self._alias[index]
         return index
+
+    def resource(self, handle: int) -> Resource | None:
+        return self.resources.resource(self.graph.index, handle)
 
     def alias(self, output: int, source: int) -> None:
         value = self._consts.get(source)
@@ -105,11 +110,11 @@ class Compiler:
         for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
             variable = o.kind == "tensor" and self.root(o.tensor) in variables
             allowed = {
-                "i": o.kind in ("tensor", "const", "strip"),
+                "i": o.kind in ("tensor", "const", "strip", "resource"),
                 "c": o.kind == "const",
                 "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
                 "s": o.kind == "scratch",
-                "v": o.kind == "state" or variable,
+                "v": o.kind in ("state", "resource") or variable,
                 "r": o.kind == "stream",
             }[letter]
             if not allowed and o.kind != "none":

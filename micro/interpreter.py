@@ -245,7 +245,9 @@ class Interpreter:
         return raw.view(slot.dtype).reshape(slot.shape).copy()
 
     def reset(self) -> None:
-        """Restore variable tensors (recurrent state) to their initial values."""
+        """Restore variable tensors (recurrent state) and resource variables as TFLM's
+        MicroInterpreter::Reset does: a resource variable returns to its zero-point fill (not
+        to what CALL_ONCE's init subgraph set, which does not run again)."""
         self._runtime.reset()
 
     # -- description -----------------------------------------------------------------

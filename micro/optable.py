@@ -172,21 +172,13 @@ def _libm(*fns: str) -> str:
     )
 
 
-# Control flow and resource variables: micro compiles a model's first subgraph into one
-# straight-line list of steps with one arena plan. What each would need beyond that:
+# Control flow: micro compiles a model's first subgraph into one straight-line list of steps
+# with one arena plan (CALL_ONCE's constant init subgraph folds into the initial state).
 _PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
-_RESOURCE = (
-    "a resource id resolved at compile time to a state buffer in the arena (as variable "
-    "tensors are), shared by every operator naming it"
-)
 
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
-    "ASSIGN_VARIABLE": "writes a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
-    "CALL_ONCE": "runs an initialisation subgraph on the first invoke; "
-    + _PROGRAM
-    + "that subgraph's steps in the Program and a run-once flag kept in the state",
     "COS": "float32 only in TFLM; " + _libm("cosf"),
     "EXP": "float32 only in TFLM; " + _libm("expf"),
     "IF": "runs one of two subgraphs, chosen by a bool at run time; "
@@ -197,10 +189,7 @@ NOT_SUPPORTED: dict[str, str] = {
         "(micro's correctly rounded integer sqrt, as in SQRT, would give TFLM's bytes)"
     ),
     "LOG": "float32 only in TFLM; " + _libm("logf"),
-    "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": "float32 only in TFLM; " + _libm("sinf"),
-    "VAR_HANDLE": "names a resource variable shared across subgraphs; micro would need "
-    + _RESOURCE,
     "WHILE": "runs a body subgraph while a condition subgraph gives true; "
     + _PROGRAM
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
@@ -217,20 +206,22 @@ NOT_SUPPORTED: dict[str, str] = {
 }
 
 _FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
-_INT4 = (
-    "not implemented: TFLM unpacks two 4-bit weights per byte; micro would unpack them at "
-    "compile time into its int8 weights"
-)
 
 # Types TFLM's kernels run for operators micro runs, which micro does not: operator ->
 # {types: why}. tests/test_optable.py checks that no type listed here is one the operator's
 # prepare declares.
 TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "AVERAGE_POOL_2D": {"float32": _FLOAT},
-    "CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
-    "DEPTHWISE_CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
+    "CALL_ONCE": {
+        "an init subgraph that computes, or runs after a use of its variables": (
+            "micro runs the init subgraph at compile time into the variables' initial values "
+            "(micro/variables.py); running other operators once would need their steps in "
+            "the Program behind a run-once flag that survives micro_reset"
+        )
+    },
+    "CONV_2D": {"float32": _FLOAT},
+    "DEPTHWISE_CONV_2D": {"float32": _FLOAT},
     "ELU": {"float32": _libm("expm1f")},
-    "FULLY_CONNECTED": {"int8 with int4 weights": _INT4},
     "GREATER": {
         "int16": (
             "TFLM's comparison prepare sets its rescaling for int8 inputs only, so int16 "

@@ -12,6 +12,7 @@ from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
 from .planner import live_bytes
+from .schema import TensorType
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -26,6 +27,8 @@ def _tensor_kind(compiled: CompiledModel, t: Tensor) -> str:
         return "output"
     if t.is_variable:
         return "variable"
+    if t.type == TensorType.RESOURCE:
+        return "resource"  # a handle, resolved at compile time: no bytes at run time
     if t.data is not None:
         return "weight"
     return "activation"
@@ -52,7 +55,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "macs": sum(s.macs for s in steps),
             }
         )
-    tensors = []
+    tensors: list[dict[str, Any]] = []
     for t in graph.tensors:
         buf = compiled.buffer_of.get(t.index)
         q = t.quant
@@ -61,7 +64,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "index": t.index,
                 "name": t.name,
                 "shape": list(t.shape),
-                "dtype": t.dtype.name,
+                "dtype": t.type_name,
                 "bytes": t.nbytes,
                 "kind": _tensor_kind(compiled, t),
                 "arena_offset": buf.offset if buf is not None else None,

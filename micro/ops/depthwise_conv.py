@@ -23,7 +23,7 @@ from .conv import (
 )
 
 
-@prepares(B.DEPTHWISE_CONV_2D, types="int8, int16x8")
+@prepares(B.DEPTHWISE_CONV_2D, types="int8, int8 with int4 weights, int16x8")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_depthwise_s16(ctx)
