@@ -75,6 +75,12 @@ def c_sources() -> list[str]:
     return sorted(str(p.relative_to(ROOT)) for p in CSRC.rglob("*.c"))
 
 
+def c_headers() -> list[str]:
+    """Every header the extension includes: listed so a header-only change rebuilds it."""
+    dirs = (CSRC, SPEECH_SRC, PORT)
+    return sorted(str(p.relative_to(ROOT)) for d in dirs for p in d.rglob("*.h"))
+
+
 def compile_args() -> list[str]:
     # -fno-wrapv undoes CPython's -fwrapv: the kernels never rely on signed wrap-around
     # (the UBSan build checks), and with it GCC stops vectorising indexed loops.
@@ -154,6 +160,7 @@ ffibuilder.set_source(
     "micro._micro_c",
     includes() + '#include "speech_bundle.h"\n#include "micro_marks.h"\n' + HOST_PROFILER,
     sources=c_sources(),
+    depends=[*c_headers(), str(REGISTRY.relative_to(ROOT))],
     include_dirs=[str(d.relative_to(ROOT)) for d in (INCLUDE, SPEECH_SRC, PORT)],
     extra_compile_args=compile_args(),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from micro import cli
 from micro.boards import list_boards, load_board
 from micro.errors import ToolchainError
-from micro.firmware import install
+from micro.firmware import install, toolchain
 from micro.progress import Progress
 from micro.resources import boards_dir, data_root, firmware_dir
 
@@ -161,3 +163,21 @@ def test_missing_extra_is_one_line(
     assert cli.main(["speech", str(wav), "--plot", str(tmp_path / "run.png")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: --plot needs the matplotlib package: pip install 'micro[plot]'"]
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs the host's gcc")
+def test_counting_plugin_is_rebuilt_when_its_sources_change_not_by_file_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICRO_PIO_CORE_DIR", str(tmp_path / "core"))
+    assert toolchain.plugin_stale()  # nothing built yet
+    assert toolchain.build_plugin().returncode == 0
+    assert not toolchain.plugin_stale()
+    plugin = toolchain.plugin_path()
+    os.utime(plugin, (0, 0))  # an old file time (a copy, an upgrade) is not staleness
+    assert not toolchain.plugin_stale()
+    stamp = plugin.with_suffix(".sources")
+    stamp.write_text("built from other sources\n")
+    assert toolchain.plugin_stale()
+    stamp.unlink()
+    assert toolchain.plugin_stale()

@@ -4,6 +4,7 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "resize_geometry.h"
 
 micro_status_t micro_resize_bilinear_s8(const micro_resize_bilinear_s8_params_t *p,
                                         const int8_t *input, const int32_t *rows,
@@ -57,11 +58,8 @@ static micro_status_t step(const void *params, void *const *op)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_resize_bilinear_s8_params_t *p = params;
-    const int32_t in_dims[4] = {p->batches, p->in_h, p->in_w, p->channels};
-    const int32_t out_dims[4] = {p->batches, p->out_h, p->out_w, p->channels};
-    const int64_t in_count = micro_count(in_dims, 4);
-    const int64_t out_count = micro_count(out_dims, 4);
-    if (in_count < 0 || out_count < 0) {
+    int64_t in_count, out_count;
+    if (!micro_resize_counts(p, &in_count, &out_count)) {
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], in_count, 1) || !micro_fits(size[1], (int64_t)p->out_h * 3, 4) ||

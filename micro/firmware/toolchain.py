@@ -4,6 +4,7 @@ that says to run `micro setup`."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -26,12 +27,25 @@ def plugin_sources() -> list[Path]:
     return [qemu / "insncount.c", qemu / "cortexm_cycles.h", qemu / "qemu_plugin_api.h"]
 
 
+def _sources_digest() -> str:
+    """What the plugin is built from: its sources' bytes and the build command."""
+    digest = hashlib.sha256(" ".join(plugin_build_command(Path("plugin"))).encode())
+    for path in plugin_sources():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp_path() -> Path:
+    return plugin_path().with_suffix(".sources")
+
+
 def plugin_stale() -> bool:
-    """Missing, or older than its sources (it would count without the newer estimate)."""
-    target = plugin_path()
-    if not target.is_file():
+    """Missing, or built from other sources than these (it would count without the newer
+    estimate). Judged by content, not file times, which an upgrade or a copy can reorder."""
+    stamp = _stamp_path()
+    if not plugin_path().is_file() or not stamp.is_file():
         return True
-    return target.stat().st_mtime < max(p.stat().st_mtime for p in plugin_sources())
+    return stamp.read_text().strip() != _sources_digest()
 
 
 def plugin_build_command(target: Path) -> list[str]:
@@ -48,6 +62,9 @@ def build_plugin() -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(plugin_build_command(tmp), capture_output=True, text=True)
     if proc.returncode == 0:
         os.replace(tmp, target)
+        stamp = _stamp_path().with_name(f".{_stamp_path().name}.{os.getpid()}")
+        stamp.write_text(_sources_digest() + "\n")
+        os.replace(stamp, _stamp_path())
     return proc
 
 

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from .._ffi import lib
 from ..model import Tensor
 from ..schema import BuiltinOperator as B
 from ._copy import int_values
@@ -154,7 +155,7 @@ def prepare_bilinear(ctx: OpContext) -> None:
     in_h, in_w = x.shape[1], x.shape[2]
     rows = bilinear_table(in_h, out_h, align, half)
     cols = bilinear_table(in_w, out_w, align, half)
-    limit = 65536  # MICRO_RESIZE_MAX_WEIGHT
+    limit = int(lib.MICRO_RESIZE_MAX_WEIGHT)
     if rows[:, 0].max() >= in_h or cols[:, 0].max() >= in_w:
         raise ctx.unsupported(
             f"resizing {x.shape} to {out.shape}: TFLM's integer scale would read past the input"

@@ -14,15 +14,9 @@
 #include <stdint.h>
 #endif
 #include "micro/status.h"
+#include "micro/kernels/resize_geometry.h"
 
-typedef struct {
-    int32_t batches;    /* >= 1 */
-    int32_t in_h;       /* >= 1 */
-    int32_t in_w;       /* >= 1 */
-    int32_t out_h;      /* >= 1 */
-    int32_t out_w;      /* >= 1 */
-    int32_t channels;   /* >= 1 */
-} micro_resize_bilinear_f32_params_t;
+typedef micro_resize_geometry_t micro_resize_bilinear_f32_params_t;
 
 /* Operand slots, in a step's order (see the operand comment below). */
 typedef enum {

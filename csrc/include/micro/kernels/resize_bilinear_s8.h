@@ -14,18 +14,12 @@
 #include <stdint.h>
 #endif
 #include "micro/status.h"
+#include "micro/kernels/resize_geometry.h"
 
 /* Largest |weight| a table may hold: keeps every product far inside 64 bits. */
 #define MICRO_RESIZE_MAX_WEIGHT 65536
 
-typedef struct {
-    int32_t batches;    /* >= 1 */
-    int32_t in_h;       /* >= 1 */
-    int32_t in_w;       /* >= 1 */
-    int32_t out_h;      /* >= 1 */
-    int32_t out_w;      /* >= 1 */
-    int32_t channels;   /* >= 1 */
-} micro_resize_bilinear_s8_params_t;
+typedef micro_resize_geometry_t micro_resize_bilinear_s8_params_t;
 
 /* Operand slots, in a step's order (see the operand comment below). */
 typedef enum {
