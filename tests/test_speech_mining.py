@@ -37,10 +37,35 @@ def test_mining_keeps_exactly_the_windows_scored_as_a_keyword() -> None:
     scale, zero = 1 / 256, -128  # the int8 softmax output's fixed quantization
     fired = ((out[:, 2:] - zero) * scale).max(axis=1) >= 0.5
     assert 0 < fired.sum() < len(fired)
-    kept = mining.windows(KeywordModel(model), stream, 0.5, every=1)
+    kept = mining.windows(KeywordModel(model), rows, 0.5, every=1)
     assert np.array_equal(kept, every[fired])
-    kept2 = mining.windows(KeywordModel(model), stream, 0.5, every=2)
+    kept2 = mining.windows(KeywordModel(model), rows, 0.5, every=2)
     assert np.array_equal(kept2, every[::2][fired[::2]])
+    skip = np.zeros(len(rows), bool)
+    skip[60:] = True  # windows ending at row 60 or later
+    kept3 = mining.windows(KeywordModel(model), rows, 0.5, every=1, skip=skip)
+    assert np.array_equal(kept3, every[:12][fired[:12]])
+
+
+def test_keywords_laid_into_the_streams_are_positives_and_never_negatives() -> None:
+    """A keyword among the streamed recordings gives windows that hold it whole, labelled
+    as it; no window overlapping it is mined as unknown, however the model scores it."""
+    model = (DATA / "yes_no.tflite").read_bytes()
+    yes = read_wav(DATA / "demo_yes.wav")[:16000]
+    others = [np.zeros(24000, np.int16) for _ in range(3)]
+    mined = mining.mine(model, ["silence", "unknown", "yes", "no"], others, [], 0.0,
+                        keywords=[(2, yes)])  # fmt: skip
+    repeats = mining.KEYWORD_REPEATS
+    assert (mined.y == 2).sum() == 3 * repeats  # windows starting 0.1, 0.06, 0.02 s early
+    net = KeywordModel(model)
+    assert all(net.classify(w)[0] == "yes" for w in mined.x[mined.y == 2])
+    # threshold 0: every other window "fires"; those ending on any of the ~101 rows that
+    # see a keyword (its 50 rows and the 49 after, 2 before) are passed over, but the stream
+    # may end (after a pause of 0.2 s or more) before a last keyword's 49 rows after
+    rows = (round(mined.seconds * 16000) - 480) // 320 + 1
+    every_other = (rows - 48 + 1) // 2
+    unknown = int((mined.y == 1).sum())
+    assert every_other - 52 * repeats <= unknown <= every_other - 49 * repeats + 20
 
 
 def test_only_train_side_non_keyword_audio_is_mined(tmp_path: Path) -> None:
@@ -70,7 +95,7 @@ def test_mined_windows_are_cached_by_model_and_inputs(tmp_path: Path) -> None:
 
     def compute() -> mining.Mined:
         calls.append(1)
-        return mining.Mined(np.ones((3, 49, 40), np.int8), 12.5, "abc")
+        return mining.Mined(np.ones((3, 49, 40), np.int8), np.ones(3, np.int64), 12.5, "abc")
 
     first = mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.5), compute)
     again = mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.5), compute)

@@ -226,10 +226,11 @@ def hard_negatives(
 
     def compute() -> mining.Mined:
         audio = mining.train_side_audio(data, reserved, fraction, labels[2:], speech)
+        keywords = mining.train_side_keywords(data, reserved, fraction, labels[2:]) if data else []
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
             return mining.mine(
-                model, labels, audio, noises, args.mine_threshold, args.seed, bar.update
+                model, labels, audio, noises, args.mine_threshold, args.seed, bar.update, keywords
             )
 
     return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
@@ -277,8 +278,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         if not (args.data or args.speech):
             raise SystemExit("--hard-negatives needs recorded audio: --data DIR or --speech DIR")
         hard = hard_negatives(args, cfg.labels, reserved, noise_train, stream)
-        parts.append(np.repeat(hard.x, mining.COPIES, axis=0))
-        labels_parts.append(np.ones(len(hard.x) * mining.COPIES, np.int64))
+        parts.append(hard.x)
+        labels_parts.append(hard.y)
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
 
     shape = Shape.parse(args.channels)
@@ -318,8 +319,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "model_sha256": hard.model_sha256,
             "threshold": args.mine_threshold,
             "minutes_streamed": round(hard.seconds / 60, 1),
-            "windows": len(hard.x),
-            "copies": mining.COPIES,
+            "windows_unknown": int((hard.y == 1).sum()),
+            "windows_keywords_in_streams": int((hard.y >= 2).sum()),
         }
     if synthetic is not None:
         report["train_voices"] = len(synthetic.voices_train)
