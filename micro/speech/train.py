@@ -14,8 +14,11 @@ festvox-*`` packages):
    keyword clips augmented (shift, level, room, microphone, recorded noise), other words
    as *unknown*, recorded noise as *silence*. Words the data set lacks stay synthetic.
 3. **Features**: micro's own copy of TFLM's micro_speech front end, as the demo computes.
-4. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8.
-5. **Card** (``card``): scores on the held-out voices and, as the demo hears them, on the
+4. **Hard negatives** (``mining``, with ``--hard-negatives MODEL``): train-side windows that
+   a trained model takes for a keyword join *unknown*, and keywords heard in those streams
+   their own classes.
+5. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8.
+6. **Card** (``card``): scores on the held-out voices and, as the demo hears them, on the
    validation speakers, with false alarms per hour; ``--sources`` trains on one kind of
    speech only, for the ablation.
 
