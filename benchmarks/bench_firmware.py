@@ -64,8 +64,11 @@ def bench(name: str, path: Path, boards: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="micro-bench-") as tmp:
         for board in boards:
             # The plan `micro flash` picks: the fastest that fits the board's RAM.
-            budget = firmware.arena_budget(load_board(board))
-            it = micro.Interpreter(compile_model(load_model(path), arena_budget=budget))
+            target = load_board(board)
+            budget = firmware.arena_budget(target)
+            it = micro.Interpreter(
+                compile_model(load_model(path), arena_budget=budget, dsp=target.dsp)
+            )
             compiled = it.compiled
             inputs = []
             for slot in compiled.inputs:

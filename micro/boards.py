@@ -13,6 +13,8 @@ from typing import Any
 from .errors import MicroError
 from .resources import boards_dir
 
+DSP_CORES = {"Cortex-M4", "Cortex-M4F", "Cortex-M7", "Cortex-M7F", "Cortex-M33", "Cortex-M55"}
+
 
 class BoardError(MicroError):
     """An unknown board, or a board folder that is not valid."""
@@ -34,6 +36,11 @@ class Board:
     @property
     def emulated(self) -> bool:
         return self.qemu_machine is not None
+
+    @property
+    def dsp(self) -> bool:
+        """The core has the Armv7E-M DSP extension, so the firmware runs the *_dsp twins."""
+        return self.core in DSP_CORES
 
     @property
     def has_cycle_counter(self) -> bool:

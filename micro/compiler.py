@@ -23,7 +23,12 @@ from .serialize import CompiledModel, serialize
 
 class Compiler:
     def __init__(
-        self, model: Model, subgraph: int = 0, overlap: bool = True, keep_inputs: bool = False
+        self,
+        model: Model,
+        subgraph: int = 0,
+        overlap: bool = True,
+        keep_inputs: bool = False,
+        dsp: bool = False,
     ) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
@@ -33,6 +38,7 @@ class Compiler:
         self._prepared = False
         self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
+        self.dsp = dsp  # weights in the order the DSP twins read (ops/base.py, Graph.dsp)
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -267,6 +273,7 @@ def compile_model(
     max_overhead: float = 0.0,
     keep_inputs: bool = False,
     stream: bool = False,
+    dsp: bool = False,
 ) -> CompiledModel:
     """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
     the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
@@ -274,6 +281,8 @@ def compile_model(
 
     As in TFLM, an input's bytes may be reused once its last reader has run, so an input
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
-    may need a larger arena). `stream`: see Compiler.compile."""
-    compiler = Compiler(model, subgraph, overlap, keep_inputs)
+    may need a larger arena). `stream`: see Compiler.compile. `dsp`: for a core with the
+    DSP extension (Board.dsp), weights in the order its kernels read; the Program still runs
+    anywhere, to the same bytes."""
+    compiler = Compiler(model, subgraph, overlap, keep_inputs, dsp)
     return compiler.compile(arena_budget, max_overhead, stream)

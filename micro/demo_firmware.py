@@ -54,7 +54,9 @@ def compile_for(model: bytes, board: Board, extra_ram: int = 0) -> Compiled:
     """The model compiled for the RAM `board` leaves (the fastest plan that fits), refused
     before any build if it cannot fit with `extra_ram` bytes of the demo's own buffers."""
     try:
-        compiled = compile_model(load_model(model), arena_budget=firmware.arena_budget(board))
+        compiled = compile_model(
+            load_model(model), arena_budget=firmware.arena_budget(board), dsp=board.dsp
+        )
     except MicroError as exc:
         raise firmware.FirmwareError(f"the model cannot be compiled for {board.id}: {exc}") from exc
     arena = int(read_header(compiled.program).arena_size)

@@ -84,8 +84,8 @@ def test_every_kernel_declares_each_operand() -> None:
 def test_output_pointed_into_the_program_is_refused() -> None:
     compiled = compile_model(load_model(_fc_model()))
     blob = Blob(compiled.program)
-    out = blob.operand(0, 5)
-    out.offset = blob.operand(0, 1).offset  # the filter's bytes, in the constant data
+    out = blob.operand(0, int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT))
+    out.offset = blob.operand(0, int(lib.MICRO_FULLY_CONNECTED_S8_FILTER)).offset  # constant data
     assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 
@@ -122,7 +122,8 @@ def test_constant_operands_pointed_into_the_arena_are_refused(operand: int) -> N
 def test_written_operand_over_another_operand_is_refused() -> None:
     compiled = compile_model(load_model(_fc_model()))
     blob = Blob(compiled.program)
-    blob.operand(0, 5).offset = blob.operand(0, 0).offset  # output over the input
+    out = blob.operand(0, int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT))
+    out.offset = blob.operand(0, 0).offset  # output over the input
     assert "access contract" in _refused(blob.sealed(), compiled.arena_bytes_needed)
 
 

@@ -8,14 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support.oracle import assert_matches_tflm, random_inputs
+from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 
 import micro
+from micro.compiler import compile_model
 from micro.model import load_model
 from micro.writer import ModelBuilder
 
 MICRO_SPEECH = "tflm/micro_speech/micro_speech_quantized.tflite"
 PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
+FC = "fully_connected_s8"
 ROOMY = 1 << 22
 
 
@@ -123,3 +125,26 @@ def test_errors_carry_their_location(op: str, out_dtype: str, tensor: str | None
     with pytest.raises(micro.UnsupportedOpError, match=f"^operator 1 [(]{op} ") as err:
         micro.Interpreter.from_bytes(b.build())
     assert (err.value.operator, err.value.tensor) == (1, tensor)
+
+
+@pytest.mark.parametrize("rel", [MICRO_SPEECH, "mlperf_tiny/ad01_int8.tflite"])
+def test_dsp_layout_program_gives_tflm_bytes_on_the_host(
+    rel: str, reference: Callable[[str], Path]
+) -> None:
+    """A Program compiled for a DSP core (FULLY_CONNECTED filters in blocks of 4 rows, the
+    widened-input scratch where it pays) runs on the host's reference kernels to TFLM's
+    bytes, with and without its optional scratch."""
+    data = reference(rel).read_bytes()
+    for budget in (None, ROOMY):
+        compiled = compile_model(load_model(data), arena_budget=budget, dsp=True)
+        layouts = {s.params["filter_layout"] for s in compiled.steps if s.kernel == FC}
+        assert layouts == {1}
+        it = micro.Interpreter(compiled)
+        for seed in (0, 1):
+            inputs = random_inputs(it, seed)
+            for i, x in enumerate(inputs):
+                it.set_input(x, i)
+            it.invoke()
+            got = [it.get_output(k) for k in range(len(compiled.outputs))]
+            expected = run_tflm(data, inputs, len(got))
+            assert [g.tobytes() for g in got] == [e.tobytes() for e in expected]

@@ -13,10 +13,13 @@ import numpy as np
 import pytest
 
 from micro._ffi import ffi, kernel_id, lib, scratch_size
+from micro.ops.fully_connected import blocks_of_4_rows
 
 CASES = 150
 K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
 CONV_SCRATCH, CONV_OUTPUT = int(lib.MICRO_CONV_S8_SCRATCH), int(lib.MICRO_CONV_S8_OUTPUT)
+FC_SCRATCH = int(lib.MICRO_FULLY_CONNECTED_S8_SCRATCH)
+FC_OUTPUT = int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT)
 
 
 def ptr(array: np.ndarray, ctype: str) -> Any:
@@ -122,8 +125,11 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
-def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    out = np.zeros_like(ops[CONV_OUTPUT])
+def run_seven(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    """Conv and fully connected: input, filter, bias, multiplier, shift, scratch (empty:
+    absent, NULL as the runtime passes it), output."""
+    assert CONV_SCRATCH == FC_SCRATCH == 5 and CONV_OUTPUT == FC_OUTPUT == 6
+    out = np.zeros_like(ops[6])
     status = fn(
         params,
         ptr(ops[0], "int8_t"),
@@ -131,7 +137,7 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
         ptr(ops[2], "int32_t"),
         ptr(ops[3], "int32_t"),
         ptr(ops[4], "int32_t"),
-        ptr(ops[CONV_SCRATCH], "int16_t"),
+        ptr(ops[5], "int16_t") if ops[5].nbytes else ffi.NULL,
         ptr(out, "int8_t"),
     )
     assert status == lib.MICRO_OK
@@ -142,21 +148,27 @@ def run_conv(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 def test_conv_dsp_matches_reference(seed: int) -> None:
     params, ops = conv_case(seed)
     checked("conv_s8", params, ops)
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
     params, ops = conv_case(seed, long=True)
     checked("conv_s8", params, ops)
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     params, ops = conv_case(7)
     raw = np.zeros(ops[CONV_SCRATCH].nbytes + 8, np.uint8)
     ops[CONV_SCRATCH] = raw[2 : 2 + ops[CONV_SCRATCH].nbytes]
-    assert run_conv(lib.micro_conv_s8_dsp, params, ops) == run_conv(lib.micro_conv_s8, params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
 
 
 def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
@@ -219,7 +231,7 @@ def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]
 
 
 def run_six(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    """Depthwise and fully connected: input, filter, bias, multiplier, shift, output."""
+    """Depthwise: input, filter, bias, multiplier, shift, output."""
     out = np.zeros_like(ops[5])
     status = fn(
         params,
@@ -250,27 +262,35 @@ def test_depthwise_widened_paths_match_reference(seed: int) -> None:
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
 
 
-def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
+    """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
+    three, else 0); the optional scratch present in about half the cases (else absent)."""
     rng = np.random.default_rng(seed)
+    if layout is None:
+        layout = int(seed % 3 != 0)
     per_channel = int(rng.integers(0, 2))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 4)),
-        "input_depth": int(rng.choice([1, 3, 4, 16, int(rng.integers(1, 300))])),
-        "output_depth": int(rng.integers(1, 14)),
+        "input_depth": int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))])),
+        "output_depth": int(rng.choice([1, 3, 4, 8, int(rng.integers(1, 14))])),
         "filter_zp": 0 if rng.random() < 0.7 else int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
         "per_channel": per_channel,
+        "filter_layout": layout,
     }
     p["act_min"], p["act_max"] = activation(rng)
-    n = p["output_depth"]
+    n, k = p["output_depth"], p["input_depth"]
     small = bool(rng.random() < 0.4)
     mults, shifts = requant(rng, n if per_channel else 1, small)
+    weights = int8(rng, n * k, small).reshape(n, k)
+    scratch = scratch_size("fully_connected_s8", p) if rng.random() < 0.5 else 0
     operands = [
-        int8(rng, p["batches"] * p["input_depth"], small),
-        int8(rng, n * p["input_depth"], small),
+        int8(rng, p["batches"] * k, small),
+        blocks_of_4_rows(weights) if layout else weights.reshape(-1),
         bias(rng, n, small),
         mults,
         shifts,
+        np.full(scratch, 0x5A, np.uint8),  # stale bytes: the kernel must write before reading
         np.zeros(p["batches"] * n, np.int8),
     ]
     return ffi.new("micro_fully_connected_s8_params_t *", p), operands
@@ -280,8 +300,63 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 def test_fully_connected_dsp_matches_reference(seed: int) -> None:
     params, ops = fully_connected_case(seed)
     checked("fully_connected_s8", params, ops)
-    dsp = run_six(lib.micro_fully_connected_s8_dsp, params, ops)
-    assert dsp == run_six(lib.micro_fully_connected_s8, params, ops)
+    dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int) -> None:
+    """The compiler's reordering (blocks_of_4_rows) and the reference's reading of layout 1
+    agree with the plain row-major filter: the same bytes out of the same data."""
+    blocked, ops = fully_connected_case(seed, layout=1)
+    plain, plain_ops = fully_connected_case(seed, layout=0)
+    assert np.array_equal(plain_ops[0], ops[0])
+    expected = run_seven(lib.micro_fully_connected_s8, plain, plain_ops)
+    assert run_seven(lib.micro_fully_connected_s8, blocked, ops) == expected
+    assert run_seven(lib.micro_fully_connected_s8_dsp, blocked, ops) == expected
+    assert run_seven(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
+
+
+def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
+    params, ops = fully_connected_case(5, layout=1)
+    params.input_depth, params.output_depth = 37, 9
+    rng = np.random.default_rng(5)
+    ops[0] = int8(rng, params.batches * 37)
+    ops[2], ops[6] = bias(rng, 9, False), np.zeros(params.batches * 9, np.int8)
+    ops[3], ops[4] = requant(rng, 9 if params.per_channel else 1, False)
+    for what in (1, 5):  # the filter, then the scratch, 2 bytes off a word
+        filter_, scratch = (
+            blocks_of_4_rows(int8(rng, 9 * 37).reshape(9, 37)),
+            np.zeros(72, np.uint8),
+        )
+        ops[1], ops[5] = filter_, scratch
+        expected = run_seven(lib.micro_fully_connected_s8, params, ops)
+        raw = np.zeros(ops[what].nbytes + 8, ops[what].dtype)
+        raw[2 : 2 + ops[what].size] = ops[what]
+        ops[what] = raw[2 : 2 + ops[what].size]
+        assert run_seven(lib.micro_fully_connected_s8_dsp, params, ops) == expected
+
+
+def test_blocks_of_4_rows_by_hand() -> None:
+    """Rows 0-3 of 6 by 5 columns: per group of 4 columns row by row, then each row's last
+    column; rows 4-5 as they are."""
+    w = np.arange(30, dtype=np.int8).reshape(6, 5)
+    expected = [0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18, 4, 9, 14, 19]
+    assert blocks_of_4_rows(w).tolist() == expected + list(range(20, 30))
+
+
+def test_fully_connected_checks_the_scratch_size() -> None:
+    params, ops = fully_connected_case(3)
+    params.input_depth = 40
+    ops[0] = int8(np.random.default_rng(0), params.batches * 40)
+    ops[1] = np.zeros(params.output_depth * 40, np.int8)
+    ops[FC_SCRATCH] = np.zeros(2 * 40 - 1, np.uint8)
+    entry = lib.micro_kernel_get(kernel_id("fully_connected_s8"))
+    ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(a)) for a in ops])
+    sizes = ffi.new("uint32_t[]", [a.nbytes for a in ops])
+    assert entry.check(params, ptrs, sizes) == lib.MICRO_ERR_OPERANDS
+    sizes[FC_SCRATCH] = 2 * 40
+    assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
 
 
 def test_cases_cover_both_requantization_paths() -> None:

@@ -136,7 +136,10 @@ CASES: dict[str, Callable[[int], Case]] = {
     "conv_s8": lambda s: _cdata_case("conv_s8", *dsp.conv_case(s), 0, 6),
     "depthwise_conv_s8": lambda s: _cdata_case("depthwise_conv_s8", *dsp.depthwise_case(s), 0, 5),
     "fully_connected_s8": lambda s: _cdata_case(
-        "fully_connected_s8", *dsp.fully_connected_case(s), 0, 5
+        "fully_connected_s8",
+        *dsp.fully_connected_case(s),
+        0,
+        int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT),
     ),
     "average_pool_s8": lambda s: pool_case("AVERAGE_POOL_2D", s),
     "max_pool_s8": lambda s: pool_case("MAX_POOL_2D", s),

@@ -28,7 +28,9 @@ def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
     budget = args.arena if args.arena is not None else arena_budget(board)
     model = load_model(args.model)
     stream = args.stream_input  # the runner serves the input set's rows (micro_memory_rows)
-    return compile_model(model, arena_budget=budget, max_overhead=args.max_overhead, stream=stream)
+    return compile_model(
+        model, arena_budget=budget, max_overhead=args.max_overhead, stream=stream, dsp=board.dsp
+    )
 
 
 def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[bytes]] | None:

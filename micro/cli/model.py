@@ -130,7 +130,9 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
         board = load_board(args.board)
-        compiled = compile_model(load_model(args.model), arena_budget=arena_budget(board))
+        compiled = compile_model(
+            load_model(args.model), arena_budget=arena_budget(board), dsp=board.dsp
+        )
         insns, cycles = step_counts(compiled, args.board)
         where = f"board {args.board}"
         data = profile.build_profile(compiled, insns, "instructions", where, cycles, board.clock_hz)

@@ -61,6 +61,11 @@ class Graph(Protocol):
     def alias(self, output: int, source: int) -> None:
         """Tensor `output` is tensor `source`'s bytes under another shape."""
 
+    @property
+    def dsp(self) -> bool:
+        """The Program targets a core with the DSP extension: lay weights out in the order
+        the *_dsp twins read (the reference kernels read either order, more slowly)."""
+
 
 class OpContext:
     """What an op's prepare sees: its operator, its tensors, and ways to emit steps."""
@@ -69,6 +74,7 @@ class OpContext:
         self._graph = graph
         self.op = op
         self.options: dict[str, Any] = op.options
+        self.dsp = graph.dsp
 
     # -- tensors ---------------------------------------------------------------------
     @property

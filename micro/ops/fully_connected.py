@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 
+from .._ffi import scratch_size
 from ..fixedpoint import wrap32
 from ..quant import activation_range_float, activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
-from .base import OpContext, prepares
+from .base import NONE, OpContext, Operand, prepares
 from .conv import prepare_fully_connected_s16
 
 
@@ -77,20 +78,58 @@ def prepare(ctx: OpContext) -> None:
         "act_min": act_min,
         "act_max": act_max,
         "per_channel": int(len(w_scales) > 1),
+        "filter_layout": int(blocked(ctx, depth)),
     }
     ctx.emit(
         "fully_connected_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.ref(w),
+            "filter": ctx.const(filter_bytes(ctx, weights.reshape(depth_out, depth))),
             "bias": ctx.const(wrap32(folded).astype(np.int32)),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
+            "scratch": widened_input(ctx, params),
             "output": ctx.ref(out),
         },
         macs,
     )
+
+
+# Widening the input costs about 6 instructions per 4 values and saves 2 per 4 values in
+# each block of 4 output rows: from 4 blocks on it pays.
+WIDEN_FROM_ROWS = 16
+
+
+def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
+    """The optional scratch of the widened input row, for layers with enough rows."""
+    if not params["filter_layout"] or params["output_depth"] < WIDEN_FROM_ROWS:
+        return NONE
+    return ctx.scratch(scratch_size("fully_connected_s8", params), optional=True)
+
+
+def blocked(ctx: OpContext, depth: int) -> bool:
+    """Layout 1 for a DSP core, from two groups of 4 columns on (below, a block's call
+    costs more than it saves)."""
+    return ctx.dsp and depth >= 8
+
+
+def filter_bytes(ctx: OpContext, w: np.ndarray) -> np.ndarray:
+    """The weights [N][K] in the layout the target's kernel reads best."""
+    return blocks_of_4_rows(w) if blocked(ctx, w.shape[1]) else w
+
+
+def blocks_of_4_rows(w: np.ndarray) -> np.ndarray:
+    """Weights [N][K] in filter layout 1 (fully_connected_s8.h): each block of 4 rows as
+    groups of 4 columns, row by row, then the block's last K % 4 columns row by row; the
+    last N % 4 rows as they are."""
+    n, k = w.shape
+    n4, k4 = n & ~3, k & ~3
+    blocks = w[:n4].reshape(n4 // 4, 4, k)
+    groups = blocks[:, :, :k4].reshape(n4 // 4, 4, k4 // 4, 4).transpose(0, 2, 1, 3)
+    heads = groups.reshape(n4 // 4, 4 * k4)
+    tails = blocks[:, :, k4:].reshape(n4 // 4, 4 * (k - k4))
+    return np.concatenate([np.concatenate([heads, tails], axis=1).reshape(-1), w[n4:].reshape(-1)])
 
 
 def prepare_float(

@@ -87,10 +87,11 @@ int main(void)
         const fc_case_t *c = &fc_cases[i];
         memset(out_ref, 0x55, c->n_out);
         memset(out_dsp, 0x2a, c->n_out);
+        int16_t *fc_scratch = c->scratch ? (int16_t *)scratch : NULL;
         micro_fully_connected_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                                 out_ref);
+                                 fc_scratch, out_ref);
         micro_fully_connected_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier,
-                                     c->shift, out_dsp);
+                                     c->shift, fc_scratch, out_dsp);
         bad += !same("fully_connected", i, c->n_out);
     }
     say(bad == 0 ? "dsp cases all equal\n" : "dsp cases differ\n");
@@ -101,7 +102,10 @@ int main(void)
 
 def c_array(name: str, data: np.ndarray) -> str:
     values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
-    return f"static const {C_TYPES[data.dtype]} {name}[] = {{{values}}};"
+    # Word-aligned, as the Program's constant data (the twins' 64-bit loads need it).
+    return (
+        f"static const {C_TYPES[data.dtype]} {name}[] __attribute__((aligned(8))) = {{{values}}};"
+    )
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:
@@ -151,18 +155,21 @@ def cases_header() -> str:
                 lines.append(c_array(f"{tag}_{role}", ops[j]))
             n_out = ops[out_index].nbytes
             max_out = max(max_out, n_out)
-            if kind == "conv":
-                max_scratch = max(max_scratch, ops[lib.MICRO_CONV_S8_SCRATCH].nbytes)
+            scratch = 0
+            if kind in ("conv", "fc"):
+                slot = lib.MICRO_CONV_S8_SCRATCH if kind == "conv" else cases.FC_SCRATCH
+                scratch = ops[slot].nbytes
+                max_scratch = max(max_scratch, scratch)
             refs = ", ".join(
                 f"{tag}_{r}" for r in ["input", "filter", "bias", "multiplier", "shift"]
             )
-            tables[kind].append(f"    {{&{tag}_p, {refs}, {n_out}u}},")
+            tables[kind].append(f"    {{&{tag}_p, {refs}, {n_out}u, {int(scratch > 0)}u}},")
     lines.append(f"#define MAX_OUT {max_out}")
     lines.append(f"#define MAX_SCRATCH {max_scratch}")
     for kind, ctype, _, _ in generators:
         lines.append(
             f"typedef struct {{ const {ctype} *p; const int8_t *input, *filter; "
-            "const int32_t *bias, *multiplier, *shift; uint32_t n_out; }"
+            "const int32_t *bias, *multiplier, *shift; uint32_t n_out, scratch; }"
             f" {kind}_case_t;"
         )
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")

@@ -104,7 +104,7 @@ int main(void)
                 continue;
             }
             (twin ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
-                p, x, c->filter, c->bias, c->multiplier, c->shift, (int8_t *)shared);
+                p, x, c->filter, c->bias, c->multiplier, c->shift, fc_scratch, (int8_t *)shared);
             bad += memcmp(shared, expected, c->n_out) != 0;
             ran += 1;
         }
@@ -113,16 +113,17 @@ int main(void)
         const fc_case_t *c = &fc_cases[i];
         const micro_fully_connected_s8_params_t *p = c->p;
         const int64_t n_in = (int64_t)p->batches * p->input_depth;
+        int16_t *fc_scratch = c->scratch ? (int16_t *)scratch : NULL;
         micro_fully_connected_s8(p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                                 expected);
+                                 fc_scratch, expected);
         for (int twin = 0; twin < 2; ++twin) {
-            int8_t *x = place(MICRO_K_FULLY_CONNECTED_S8, p, 6, 5, c->input, n_in, c->n_out);
+            int8_t *x = place(MICRO_K_FULLY_CONNECTED_S8, p, 7, 6, c->input, n_in, c->n_out);
             bad += x == 0;
             if (x == 0) {
                 continue;
             }
             (twin ? micro_fully_connected_s8_dsp : micro_fully_connected_s8)(
-                p, x, c->filter, c->bias, c->multiplier, c->shift, (int8_t *)shared);
+                p, x, c->filter, c->bias, c->multiplier, c->shift, fc_scratch, (int8_t *)shared);
             bad += memcmp(shared, expected, c->n_out) != 0;
             ran += 1;
         }

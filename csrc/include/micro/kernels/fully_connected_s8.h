@@ -5,6 +5,21 @@
  * `bias` here is the folded bias prepared on the host:
  *   bias[n] = model_bias[n] - input_zp * sum_k filter[n][k] + K * input_zp * filter_zp,
  * so the product (input - input_zp) * (filter - filter_zp) costs one int8 dot product.
+ *
+ * Filter layouts (filter_layout), with K4 = K rounded down to a multiple of 4 and N4 = N
+ * likewise:
+ *   0  row-major: filter[n][k] at n * K + k;
+ *   1  rows in blocks of 4, the order the DSP twin reads: rows n < N4 form blocks of 4 * K
+ *      bytes; block b holds, for each group g < K4 / 4 of 4 columns, the 4 bytes
+ *      filter[4b + j][4g .. 4g + 3] of rows j = 0..3 in turn (16 bytes), then the K - K4
+ *      last columns of row 4b, of 4b + 1, 4b + 2, 4b + 3; rows n >= N4 follow row-major.
+ *      One pass over a block feeds 4 accumulators from consecutive words.
+ * Both hold the same N * K bytes; the compiler writes layout 1.
+ *
+ * Scratch (micro_fully_connected_s8_scratch_size() bytes): the input row's first K4 values
+ * widened to 16 bits, per group of 4 the pairs (x0, x2) and (x1, x3), so each word meets
+ * one SXTB16 half of a filter word; optional: with none (NULL, size 0) the DSP twin splits
+ * the input words itself, slower, to the same bytes. The reference kernel ignores it.
  */
 #ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_H
 #define MICRO_KERNELS_FULLY_CONNECTED_S8_H
@@ -23,22 +38,28 @@ typedef struct {
     int32_t act_min;        /* [-128, act_max] */
     int32_t act_max;        /* [act_min, 127] */
     int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each */
+    int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows (see above) */
 } micro_fully_connected_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
 typedef enum {
     MICRO_FULLY_CONNECTED_S8_INPUT,       /* int8[B*K] */
-    MICRO_FULLY_CONNECTED_S8_FILTER,      /* int8[N*K] */
+    MICRO_FULLY_CONNECTED_S8_FILTER,      /* int8[N*K], in filter_layout's order */
     MICRO_FULLY_CONNECTED_S8_BIAS,        /* int32[N] (folded, see above) */
     MICRO_FULLY_CONNECTED_S8_MULTIPLIER,  /* int32[1 or N] */
     MICRO_FULLY_CONNECTED_S8_SHIFT,       /* int32[1 or N] (> 0: left) */
+    MICRO_FULLY_CONNECTED_S8_SCRATCH,     /* scratch_size(p) bytes, or absent (see above) */
     MICRO_FULLY_CONNECTED_S8_OUTPUT,      /* int8[B*N] */
     MICRO_FULLY_CONNECTED_S8_N_OPERANDS
 } micro_fully_connected_s8_operand_t;
 
+/* Bytes of the scratch operand, for params the kernel's check accepts. */
+int64_t micro_fully_connected_s8_scratch_size(const micro_fully_connected_s8_params_t *p);
+
 micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
                                         const int32_t *bias, const int32_t *multiplier,
-                                        const int32_t *shift, int8_t *output);
+                                        const int32_t *shift, int16_t *scratch,
+                                        int8_t *output);
 
 #endif

@@ -12,6 +12,7 @@
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
-                                            const int32_t *shift, int8_t *output);
+                                            const int32_t *shift, int16_t *scratch,
+                                            int8_t *output);
 
 #endif
