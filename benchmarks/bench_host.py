@@ -1,11 +1,13 @@
 """Host benchmark: micro beside TFLM's Python interpreter and LiteRT, in one run.
 
-For each reference model: median per-invoke latency of micro, tflite-micro (TFLM reference
-kernels), LiteRT with its reference kernels and LiteRT's default (XNNPACK, 1 thread); the
-ratios; and arena bytes: micro's need, the lower bound, and TFLM's smallest working arena
-(found by bisection, each probe in a subprocess because TFLM crashes on too small an arena).
+For each reference model: per-invoke latency of micro (its smallest arena and a roomy one),
+tflite-micro (TFLM reference kernels), LiteRT with its reference kernels and LiteRT's
+default (XNNPACK, 1 thread), timed in interleaved rounds (micro beside TFLM, then micro
+beside LiteRT: each ratio comes from its own rounds); the ratios; and arena bytes: micro's
+need, the lower bound, and TFLM's smallest working arena (found by bisection, each probe
+in a subprocess because TFLM crashes on too small an arena).
 
-    python benchmarks/bench_host.py [--runs N] [--models a,b] [--no-tflm-arena] [--markdown]
+    python benchmarks/bench_host.py [--runs N] [--models a,b] [--no-tflm-arena] [--stat min]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 import micro
 from micro.model import load_model
 from micro.progress import progress
-from micro.writer import rewrite_model
+from micro.rewrite import rewrite_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
@@ -49,20 +51,28 @@ print("OK")
 """
 
 
-def median_us(fn: Callable[[], object], runs: int) -> float:
-    """Median over `runs` timings of a batch sized to last about 2 ms (min 1 call)."""
-    fn()
-    start = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - start, 1e-7)
-    batch = max(1, int(0.002 / once))
-    samples = []
-    for _ in range(runs):
+def time_us(
+    fns: dict[str, Callable[[], object]], runs: int, stat: str = "median"
+) -> dict[str, float]:
+    """Each function's time per call in µs, the median (or minimum) over `runs` rounds. A
+    round times every function once, in turn, each over a batch sized to last about 2 ms
+    (min 1 call), so a burst of load from other jobs falls on all of them alike; on a
+    machine busy with other jobs the minimum is the steadier figure."""
+    batch = {}
+    for key, fn in fns.items():
+        fn()
         start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - start) / batch)
-    return statistics.median(samples) * 1e6
+        fn()
+        batch[key] = max(1, int(0.002 / max(time.perf_counter() - start, 1e-7)))
+    samples: dict[str, list[float]] = {key: [] for key in fns}
+    for _ in range(runs):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(batch[key]):
+                fn()
+            samples[key].append((time.perf_counter() - start) / batch[key])
+    pick = min if stat == "min" else statistics.median
+    return {key: pick(v) * 1e6 for key, v in samples.items()}
 
 
 def tflm_smallest_arena(path: Path, hi: int) -> int:
@@ -99,9 +109,10 @@ def inputs_for(it: micro.Interpreter) -> list[np.ndarray]:
     return out
 
 
-def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float | int | str]:
-    from ai_edge_litert.interpreter import Interpreter as LiteRT
-    from ai_edge_litert.interpreter import OpResolverType
+def bench_micro_tflm(
+    name: str, path: Path, runs: int, tflm_arena: bool, stat: str
+) -> dict[str, float | int | str]:
+    """micro (smallest and roomy arena) beside TFLM, and the arenas."""
     from tflite_micro.python.tflite_micro import runtime
 
     data = path.read_bytes()
@@ -109,20 +120,41 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
     xs = inputs_for(it)
     for i, x in enumerate(xs):
         it.set_input(x, i)
-    row: dict[str, float | int | str] = {"model": name}
-    row["micro_us"] = median_us(it.invoke, runs)
     # With room to spare the compiler keeps every optional scratch (faster conv kernels).
     fast = micro.Interpreter.from_bytes(data, arena_size=1 << 24)
     for i, x in enumerate(xs):
         fast.set_input(x, i)
-    row["micro_fast_us"] = median_us(fast.invoke, runs)
-    row["fast_arena"] = fast.arena_used_bytes()
-
     tflm = runtime.Interpreter.from_bytes(data, arena_size=16 * 1024 * 1024)
     for i, x in enumerate(xs):
         tflm.set_input(x, i)
-    row["tflm_us"] = median_us(tflm.invoke, runs)
+    row: dict[str, float | int | str] = {"model": name}
+    row.update(
+        time_us(
+            {"micro_us": it.invoke, "micro_fast_us": fast.invoke, "tflm_us": tflm.invoke},
+            runs,
+            stat,
+        )
+    )
+    row["arena"] = it.arena_used_bytes()
+    row["lower_bound"] = it.lower_bound
+    row["fast_arena"] = fast.arena_used_bytes()
+    row["tflm_arena"] = (
+        tflm_smallest_arena(path, 4 * it.arena_used_bytes() + 4096) if tflm_arena else 0
+    )
+    return row
 
+
+def bench_litert(path: Path, runs: int, stat: str) -> dict[str, float]:
+    """micro beside LiteRT's reference kernels and XNNPACK (1 thread)."""
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    from ai_edge_litert.interpreter import OpResolverType
+
+    data = path.read_bytes()
+    it = micro.Interpreter.from_bytes(data)
+    xs = inputs_for(it)
+    for i, x in enumerate(xs):
+        it.set_input(x, i)
+    fns: dict[str, Callable[[], object]] = {"micro_lite_us": it.invoke}
     # LiteRT refuses a stale quantized_dimension on 1-D biases (person_detect) that TFLM
     # ignores; the re-encoded model differs only there.
     lite_data = rewrite_model(load_model(data))
@@ -136,14 +168,8 @@ def bench(name: str, path: Path, runs: int, tflm_arena: bool) -> dict[str, float
         lite.allocate_tensors()
         for d, x in zip(lite.get_input_details(), xs, strict=True):
             lite.set_tensor(d["index"], x)
-        row[key] = median_us(lite.invoke, runs)
-
-    row["arena"] = it.arena_used_bytes()
-    row["lower_bound"] = it.lower_bound
-    row["tflm_arena"] = (
-        tflm_smallest_arena(path, 4 * it.arena_used_bytes() + 4096) if tflm_arena else 0
-    )
-    return row
+        fns[key] = lite.invoke
+    return time_us(fns, runs, stat)
 
 
 def main() -> int:
@@ -151,18 +177,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=31)
     parser.add_argument("--models", help="comma-separated subset of: " + ", ".join(MODELS))
     parser.add_argument("--no-tflm-arena", action="store_true", help="skip the arena bisection")
+    parser.add_argument(
+        "--stat", choices=("median", "min"), default="median", help="per-engine time over rounds"
+    )
     args = parser.parse_args()
     names = args.models.split(",") if args.models else list(MODELS)
+    # Every model's TFLM timing comes before any LiteRT interpreter exists: once one has
+    # been created, TFLM's kernels in the same process run up to 3x slower (tflite-micro
+    # and ai-edge-litert 2.3 wheels), which would flatter micro.
     rows = []
-    for name in progress(names, "models"):
+    for name in progress(names, "models, micro and TFLM"):
         path = REFERENCE / MODELS[name]
         if not path.exists():
             print(f"skip {name}: {path} not found", file=sys.stderr)
             continue
         try:
-            rows.append(bench(name, path, args.runs, not args.no_tflm_arena))
+            rows.append(bench_micro_tflm(name, path, args.runs, not args.no_tflm_arena, args.stat))
         except micro.MicroError as exc:
             print(f"skip {name}: {exc}", file=sys.stderr)
+    for row in progress(rows, "models, micro and LiteRT"):
+        row.update(bench_litert(REFERENCE / MODELS[str(row["model"])], args.runs, args.stat))
     header = (
         "| model | micro µs | micro µs, roomy arena | TFLM µs | LiteRT ref µs | LiteRT XNNPACK µs "
         "| TFLM/micro | LiteRT ref/micro | micro/XNNPACK | micro arena B | lower bound B "
@@ -171,14 +205,14 @@ def main() -> int:
     print(header)
     print("|---" * 13 + "|")
     for r in rows:
-        m = float(r["micro_us"])
+        m, lite_m = float(r["micro_us"]), float(r["micro_lite_us"])
         print(
             f"| {r['model']} | {m:.1f} | {float(r['micro_fast_us']):.1f} | "
             f"{float(r['tflm_us']):.1f} | "
             f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
-            f"{float(r['tflm_us']) / m:.1f}x | {float(r['litert_ref_us']) / m:.1f}x | "
-            f"{m / float(r['litert_us']):.1f}x | {int(r['arena']):,} | {int(r['lower_bound']):,} | "
-            f"{int(r['fast_arena']):,} | {int(r['tflm_arena']):,} |"
+            f"{float(r['tflm_us']) / m:.1f}x | {float(r['litert_ref_us']) / lite_m:.1f}x | "
+            f"{lite_m / float(r['litert_us']):.1f}x | {int(r['arena']):,} | "
+            f"{int(r['lower_bound']):,} | {int(r['fast_arena']):,} | {int(r['tflm_arena']):,} |"
         )
     return 0
 

@@ -3,6 +3,7 @@
 #include "micro/config.h"
 #include "micro/kernel.h"
 #include "micro/kernels/add_s8_dsp.h"
+#include "micro/kernels/add_s8_host.h"
 #include "broadcast_loop.h"
 #include "check.h"
 #include "requant.h"
@@ -62,7 +63,7 @@ micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_add_s8_dsp : micro_add_s8)(
+    return (MICRO_DSP ? micro_add_s8_dsp : MICRO_HOST_SIMD ? micro_add_s8_host : micro_add_s8)(
         params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2], op[MICRO_ADD_S8_TABLE1],
         op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
 }

@@ -18,7 +18,9 @@
 #include "micro/config.h"
 #include "micro/kernel.h"
 #include "micro/kernels/conv_s8_dsp.h"
+#include "micro/kernels/conv_s8_host.h"
 #include "check.h"
+#include "im2col.h"
 #include "overlap.h"
 #include "requant.h"
 
@@ -27,56 +29,6 @@ static int32_t row_size(const micro_conv_s8_params_t *p)
 {
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
     return (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
-}
-
-/* Widens n int8 values to int16. */
-MICRO_HOST_CLONES static void widen(int16_t *restrict dst, const int8_t *restrict src, int32_t n)
-{
-    for (int32_t i = 0; i < n; ++i) {
-        dst[i] = src[i];
-    }
-}
-
-static void fill(int16_t *dst, int16_t value, int32_t n)
-{
-    for (int32_t i = 0; i < n; ++i) {
-        dst[i] = value;
-    }
-}
-
-/* The patch of output pixel (oy, ox) for group g, K = FH*FW*I values widened to int16
- * into `row`, input_zp where the window leaves the image. */
-MICRO_HOST_CLONES static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
-                   int32_t ox, int32_t g, int16_t *row)
-{
-    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
-    const int32_t depth = p->filter_depth, fw = p->filter_width;
-    const int32_t iy0 = oy * p->stride_height - p->pad_top;
-    const int32_t ix0 = ox * p->stride_width - p->pad_left;
-    const int8_t *base = image + (int64_t)g * depth;
-    const int16_t zp = (int16_t)p->input_zp;
-    const int32_t span = fw * depth;
-    int16_t *dst = row;
-    for (int32_t fy = 0; fy < p->filter_height; ++fy, dst += span) {
-        const int32_t iy = iy0 + fy * p->dilation_height;
-        if (iy < 0 || iy >= height) {
-            fill(dst, zp, span);
-            continue;
-        }
-        const int8_t *line = base + (int64_t)iy * width * channels;
-        if (p->dilation_width == 1 && p->groups == 1 && ix0 >= 0 && ix0 + fw <= width) {
-            widen(dst, line + (int64_t)ix0 * channels, span);
-            continue;
-        }
-        for (int32_t fx = 0; fx < fw; ++fx) {
-            const int32_t ix = ix0 + fx * p->dilation_width;
-            if (ix < 0 || ix >= width) {
-                fill(dst + fx * depth, zp, depth);
-            } else {
-                widen(dst + fx * depth, line + (int64_t)ix * channels, depth);
-            }
-        }
-    }
 }
 
 /* s[2r + f] = sum_k x_r[k] * w_f[k] for rows x0, x1 and filters w0, w1. n is a multiple
@@ -291,8 +243,8 @@ MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, 
     const out_range_t r = {p->output_zp, p->act_min, p->act_max};
     int16_t *row0 = scratch, *row1 = scratch + row;
     /* The rows' tails meet zero weights; keep them finite (zero) once for all pixels. */
-    fill(row0 + k, 0, row - k);
-    fill(row1 + k, 0, row - k);
+    im2col_fill(row0 + k, 0, row - k);
+    im2col_fill(row1 + k, 0, row - k);
     for (int32_t b = 0; b < batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
@@ -301,8 +253,8 @@ MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, 
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
             for (int32_t g = 0; g < groups; ++g) {
-                gather(p, image, pix / out_w, pix % out_w, g, row0);
-                gather(p, image, pix1 / out_w, pix1 % out_w, g, row1);
+                im2col_gather(p, image, pix / out_w, pix % out_w, g, row0);
+                im2col_gather(p, image, pix1 / out_w, pix1 % out_w, g, row1);
                 const int32_t first = g * per_group, last = first + per_group;
                 for (int32_t o = first; o < last; o += 2) {
                     const int32_t o1 = o + 1 < last ? o + 1 : o;
@@ -330,7 +282,7 @@ int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_conv_s8_dsp : micro_conv_s8)(
+    return (MICRO_DSP ? micro_conv_s8_dsp : MICRO_HOST_SIMD ? micro_conv_s8_host : micro_conv_s8)(
         params, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
         op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
         op[MICRO_CONV_S8_OUTPUT]);

@@ -14,6 +14,7 @@
 #include "micro/config.h"
 #include "micro/kernel.h"
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
+#include "micro/kernels/depthwise_conv_s8_host.h"
 #include "check.h"
 #include "overlap.h"
 #include "requant.h"
@@ -207,7 +208,9 @@ MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_c
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP ? micro_depthwise_conv_s8_dsp : micro_depthwise_conv_s8)(
+    return (MICRO_DSP         ? micro_depthwise_conv_s8_dsp
+            : MICRO_HOST_SIMD ? micro_depthwise_conv_s8_host
+                              : micro_depthwise_conv_s8)(
         params, op[MICRO_DEPTHWISE_CONV_S8_INPUT], op[MICRO_DEPTHWISE_CONV_S8_FILTER],
         op[MICRO_DEPTHWISE_CONV_S8_BIAS], op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER],
         op[MICRO_DEPTHWISE_CONV_S8_SHIFT], op[MICRO_DEPTHWISE_CONV_S8_OUTPUT]);

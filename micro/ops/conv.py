@@ -93,19 +93,20 @@ def activation(ctx: OpContext, out: Tensor) -> tuple[int, int]:
 
 def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
     """Input, filter, output and optional bias of a CONV_2D or DEPTHWISE_CONV_2D, checked:
-    2 or 3 inputs, int8, 4-D."""
+    2 or 3 inputs, int8 (the filter int8 or INT4, constant), 4-D."""
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
     bias = ctx.optional_input(2)
-    for t in (x, w, out):
+    for t in (x, out):
         ctx.check_dtype(t, "int8")
+    ctx.check_weights(w)
     for t in (x, w, out):
         if len(t.shape) != 4:
             raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D, types="int8, int16x8, float32")
+@prepares(B.CONV_2D, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_conv_s16(ctx)

@@ -24,7 +24,7 @@ from .conv import (
 )
 
 
-@prepares(B.DEPTHWISE_CONV_2D, types="int8, int16x8, float32")
+@prepares(B.DEPTHWISE_CONV_2D, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_depthwise_s16(ctx)

@@ -17,6 +17,8 @@ import test_op_l2_norm
 import test_op_log_softmax
 import test_op_lstm
 import test_op_mean
+import test_op_signal_irfft
+import test_op_signal_stream
 import test_op_softmax
 import test_op_squared_difference_int
 import test_op_svdf
@@ -113,6 +115,7 @@ def merged(models: list[bytes]) -> bytes:
                 scale=None if q is None else q.scale,
                 zero_point=None if q is None else q.zero_point,
                 quantized_dimension=0 if q is None else q.quantized_dimension,
+                is_variable=t.is_variable,
             )
         for op in graph.operators:
             b.add_operator(
@@ -287,3 +290,23 @@ def float_nn_model(seed: int) -> bytes:
         unary_model("RELU6", (3, 5), "int16", "int16", (0.002, -40), (0.01, 0)),
     ]
     return merged(models)
+
+
+def audio_ops_model(seed: int) -> bytes:
+    """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32) and the
+    streaming signal ops, each configured so its output is ready on the first invocation
+    (the runner resets the state before each input set)."""
+    rng = np.random.default_rng(seed)
+    stream = test_op_signal_stream
+    return merged(
+        [
+            test_op_lstm.lstm_model(rng, 2, 3, 20, 12, time_major=True, wide=True),
+            stream.framer_model((2, 12), 10, 4, True),
+            stream.stacker_model(5, 2, 0, 1),
+            stream.overlap_add_model((2, 3, 8), 4, np.int16),
+            stream.overlap_add_model((3, 8), 2, np.float32),
+            test_op_signal_irfft.irfft_model((2,), 40),
+            test_op_signal_irfft.irfft_model((1,), 24, 2, np.int32),
+            test_op_signal_irfft.irfft_model((2,), 30, 0, np.float32),
+        ]
+    )

@@ -35,6 +35,21 @@
 #define MICRO_HOST_CLONES
 #endif
 
+/*
+ * MICRO_HOST_SIMD = 1 on x86-64 hosts built by GCC or clang: steps without a DSP twin run
+ * the host twins (*_host: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB int8), which use AVX2 where the CPU has
+ * it (chosen at run time; no -march=native) and are their reference kernels elsewhere,
+ * with the same bytes either way. Build with -DMICRO_HOST_SIMD=0 to run the reference
+ * kernels.
+ */
+#ifndef MICRO_HOST_SIMD
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MICRO_HOST_SIMD 1
+#else
+#define MICRO_HOST_SIMD 0
+#endif
+#endif
+
 /* Keeps a hot inner loop out of its caller, so it has every register to itself; or puts
  * it into its caller, so no call, spill or reload runs per use. */
 #if defined(__GNUC__)

@@ -1,0 +1,17 @@
+/*
+ * CONV_2D int8 on the host's vector units: the twin of micro_conv_s8, with the same params,
+ * operands and output bytes (see conv_s8.h); it needs no scratch and ignores any given.
+ * On x86-64 CPUs with AVX2 it runs an int16 GEMM (conv_s8_host.c); elsewhere, and for
+ * patches longer than it holds, it is micro_conv_s8. Host steps run it (micro/config.h).
+ */
+#ifndef MICRO_KERNELS_CONV_S8_HOST_H
+#define MICRO_KERNELS_CONV_S8_HOST_H
+
+#include "micro/kernels/conv_s8.h"
+
+micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t *input,
+                                  const int8_t *filter, const int32_t *bias,
+                                  const int32_t *multiplier, const int32_t *shift,
+                                  int16_t *scratch, int8_t *output);
+
+#endif

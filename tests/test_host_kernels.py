@@ -1,0 +1,185 @@
+"""The host twins (*_host: AVX2 on x86-64 CPUs that have it, chosen at run time) give the
+bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
+cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 output
+channels, 4 pixels, a stack chunk of patches). Without AVX2 a twin is its reference kernel,
+the path every other x86-64 CPU runs; the reference is what the right side of each
+comparison runs, and MICRO_HOST_SIMD=0 builds run it everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from test_dsp_kernels import (
+    CASES,
+    K_ALIGN,
+    activation,
+    add_case,
+    bias,
+    checked,
+    conv_case,
+    depthwise_case,
+    fully_connected_case,
+    int8,
+    ptr,
+    requant,
+    run_seven,
+    run_six,
+)
+
+from micro._ffi import ffi, lib, scratch_size
+
+
+def avx2() -> bool:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return " avx2" in f.read()
+    except OSError:
+        return False
+
+
+def test_the_host_runs_the_avx2_path_where_the_cpu_has_it() -> None:
+    """Not a result check: says which path the comparisons below exercised."""
+    if not avx2():
+        pytest.skip("this CPU has no AVX2: the twins run their reference kernels")
+
+
+def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Conv params over the twin's blocks: up to 70 output channels, wide rows, 1x1 and
+    3x3 windows on many channels, odd patch lengths, groups."""
+    rng = np.random.default_rng(seed)
+    groups = int(rng.choice([1, 1, 1, 2]))
+    depth = int(rng.choice([1, 3, 8, 16, 33, 64, int(rng.integers(1, 130))]))
+    fh, fw = [(1, 1), (3, 3), (int(rng.integers(1, 4)), int(rng.integers(1, 4)))][
+        int(rng.integers(0, 3))
+    ]
+    per_group = int(rng.choice([1, 8, 15, 16, 17, 32, int(rng.integers(1, 70))]))
+    o = groups * per_group
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 10)),
+        "input_width": int(rng.integers(1, 40)),
+        "input_depth": groups * depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 6)),
+        "output_width": int(rng.integers(1, 40)),
+        "output_depth": o,
+        "groups": groups,
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": 1,
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    small = bool(rng.random() < 0.4)
+    k = fh * fw * depth
+    row = -(-k // K_ALIGN) * K_ALIGN
+    filt = np.zeros((o, row), np.int8)
+    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
+    mult, shift = requant(rng, o, small)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    operands = [
+        int8(rng, n_in, small),
+        filt.reshape(-1),
+        bias(rng, o, small),
+        mult,
+        shift,
+        np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64),
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_conv_s8_params_t *", p), operands
+
+
+def run_add(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    out = np.zeros_like(ops[4])
+    args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
+    assert fn(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
+    return out.tobytes()
+
+
+def assert_twin(name: str, run: Any, cases: list[tuple[Any, list[np.ndarray]]]) -> None:
+    """micro_<name>_host gives micro_<name>'s bytes on every case the kernel accepts."""
+    twin, reference = getattr(lib, f"micro_{name}_host"), getattr(lib, f"micro_{name}")
+    for params, ops in cases:
+        checked(name, params, ops)
+        assert run(twin, params, ops) == run(reference, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_host_matches_reference(seed: int) -> None:
+    assert_twin("conv_s8", run_seven, [conv_case(seed), wide_conv_case(seed)])
+
+
+@pytest.mark.parametrize("seed", range(CASES // 10))
+def test_conv_host_long_patches_match_reference(seed: int) -> None:
+    """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
+    assert_twin("conv_s8", run_seven, [conv_case(seed, long=True)])
+
+
+def test_conv_host_needs_no_scratch() -> None:
+    params, ops = wide_conv_case(3)
+    want = run_seven(lib.micro_conv_s8, params, ops)
+    ops[5] = np.zeros(0, np.int64)  # absent: NULL, as the runtime passes it
+    assert run_seven(lib.micro_conv_s8_host, params, ops) == want
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_depthwise_host_matches_reference(seed: int) -> None:
+    cases = [depthwise_case(seed, False), depthwise_case(seed, True)]
+    assert_twin("depthwise_conv_s8", run_six, cases)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_add_host_matches_reference(seed: int) -> None:
+    """Every broadcast layout (strided and stride-0 rows, rows shorter than 8)."""
+    assert_twin("add_s8", run_add, [add_case(seed)])
+
+
+def test_add_host_long_rows_match_reference() -> None:
+    """Contiguous rows of 1000 elements (the vector loop's main case) and every byte."""
+    rng = np.random.default_rng(5)
+    cases = []
+    for seed in range(20):
+        params, ops = add_case(seed)
+        n = 1000
+        params.broadcast.rank = 1
+        params.broadcast.dims[0] = n
+        params.broadcast.stride1[0] = params.broadcast.stride2[0] = 1
+        ops[0] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[1] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[4] = np.zeros(n, np.int8)
+        cases.append((params, ops))
+    assert_twin("add_s8", run_add, cases)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_fully_connected_host_matches_reference(seed: int) -> None:
+    """The DSP twins' cases in both filter layouts (the twin vectorises layout 0, the
+    host's), then layout 0 with up to 40 outputs and 700 inputs (whole 16-value runs and
+    tails, blocks of 8 outputs and their rest)."""
+    cases = [fully_connected_case(seed, 0), fully_connected_case(seed, 1)]
+    params = cases[0][0]
+    rng = np.random.default_rng(seed + 1000)
+    wide = {k: getattr(params, k) for k in dir(params)}
+    wide["input_depth"] = k = int(rng.integers(1, 700))
+    wide["output_depth"] = n = int(rng.integers(1, 41))
+    mults, shifts = requant(rng, n if wide["per_channel"] else 1, False)
+    wide_ops = [
+        int8(rng, wide["batches"] * k),
+        int8(rng, n * k),
+        bias(rng, n, False),
+        mults,
+        shifts,
+        np.zeros(0, np.uint8),
+        np.zeros(wide["batches"] * n, np.int8),
+    ]
+    cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
+    assert_twin("fully_connected_s8", run_seven, cases)
