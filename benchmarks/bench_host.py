@@ -25,7 +25,7 @@ import numpy as np
 import micro
 from micro.model import load_model
 from micro.progress import progress
-from micro.writer import rewrite_model
+from micro.rewrite import rewrite_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {

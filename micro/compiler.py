@@ -19,6 +19,7 @@ from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Plan, live_bytes, plan
 from .program import REF_CONST, check_arena_size
 from .serialize import CompiledModel, serialize
+from .variables import Resource, Resources
 
 
 class Compiler:
@@ -42,6 +43,7 @@ class Compiler:
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
+        self.resources = Resources(model, subgraph)
         for t in self.graph.tensors:
             if t.data is not None and not t.is_variable:
                 self._consts[t.index] = t.data
@@ -58,6 +60,9 @@ class Compiler:
         while index in self._alias:
             index = self._alias[index]
         return index
+
+    def resource(self, handle: int) -> Resource | None:
+        return self.resources.resource(self.graph.index, handle)
 
     def alias(self, output: int, source: int) -> None:
         value = self._consts.get(source)
@@ -105,11 +110,11 @@ class Compiler:
         for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
             variable = o.kind == "tensor" and self.root(o.tensor) in variables
             allowed = {
-                "i": o.kind in ("tensor", "const", "strip"),
+                "i": o.kind in ("tensor", "const", "strip", "resource"),
                 "c": o.kind == "const",
                 "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
                 "s": o.kind == "scratch",
-                "v": o.kind == "state" or variable,
+                "v": o.kind in ("state", "resource") or variable,
                 "r": o.kind == "stream",
             }[letter]
             if not allowed and o.kind != "none":
@@ -124,10 +129,15 @@ class Compiler:
                 )
 
     def compile(
-        self, arena_budget: int | None = None, max_overhead: float = 0.0, stream: bool = False
+        self,
+        arena_budget: int | None = None,
+        max_overhead: float = 0.0,
+        stream: bool = False,
+        fastest: bool = False,
     ) -> CompiledModel:
         """Prepare every op, then plan. Optional scratch (faster kernels) is kept when the
-        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes.
+        plan with it fits `arena_budget`; with no budget, only if it costs no arena bytes,
+        or always if `fastest`.
         With `max_overhead` > 0 a chain of steps may run in strips (micro/patches.py): the
         smallest arena within that many extra instructions (a fraction), or with a budget,
         the fewest extra instructions that fit it. `stream`: the patched chain starts at an
@@ -142,7 +152,9 @@ class Compiler:
             if self.steps is not original and arena_budget is None:
                 # A patched plan keeps every optional scratch: dropping one would slow its
                 # step several times over, outside the overhead the plan was chosen under.
-                return self.build(self.full_arena())
+                fastest = True
+        if fastest and arena_budget is None:
+            return self.build(self.full_arena())
         return self.build(arena_budget)
 
     def prepare(self) -> None:
@@ -273,11 +285,13 @@ def compile_model(
     max_overhead: float = 0.0,
     keep_inputs: bool = False,
     stream: bool = False,
+    fastest: bool = False,
     dsp: bool = False,
 ) -> CompiledModel:
-    """Compile `model`; see Compiler.compile for how `arena_budget` and `max_overhead` pick
-    the plan. `overlap=False` keeps every step's operands in separate bytes (the tensor
-    bound).
+    """Compile `model`; see Compiler.compile for how `arena_budget`, `max_overhead` and
+    `fastest` pick the plan (no budget: the smallest arena, or with `fastest` the arena
+    that keeps every optional scratch). `overlap=False` keeps every step's operands in
+    separate bytes (the tensor bound).
 
     As in TFLM, an input's bytes may be reused once its last reader has run, so an input
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
@@ -285,4 +299,4 @@ def compile_model(
     DSP extension (Board.dsp), weights in the order its kernels read; the Program still runs
     anywhere, to the same bytes."""
     compiler = Compiler(model, subgraph, overlap, keep_inputs, dsp)
-    return compiler.compile(arena_budget, max_overhead, stream)
+    return compiler.compile(arena_budget, max_overhead, stream, fastest)

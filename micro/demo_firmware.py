@@ -50,12 +50,21 @@ class Compiled:
         return self.model.program
 
 
-def compile_for(model: bytes, board: Board, extra_ram: int = 0) -> Compiled:
+def compile_for(
+    model: bytes, board: Board, extra_ram: int = 0, stream: bool = False, max_overhead: float = 0.15
+) -> Compiled:
     """The model compiled for the RAM `board` leaves (the fastest plan that fits), refused
-    before any build if it cannot fit with `extra_ram` bytes of the demo's own buffers."""
+    before any build if it cannot fit with `extra_ram` bytes of the demo's own buffers.
+    `stream`: the smallest plan whose first stage pulls the image input's rows (within
+    `max_overhead` extra instructions), the input never resident."""
+    budget = None if stream else firmware.arena_budget(board)
     try:
         compiled = compile_model(
-            load_model(model), arena_budget=firmware.arena_budget(board), dsp=board.dsp
+            load_model(model),
+            arena_budget=budget,
+            max_overhead=max_overhead,
+            stream=stream,
+            dsp=board.dsp,
         )
     except MicroError as exc:
         raise firmware.FirmwareError(f"the model cannot be compiled for {board.id}: {exc}") from exc

@@ -122,8 +122,13 @@ class Interpreter:
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
         stream: bool = False,
+        fastest: bool = True,
     ) -> Interpreter:
-        """`overlap=False`: no step's output shares bytes with its input (the tensor bound).
+        """`arena_size`: the fastest plan that fits it. None: the fastest plan (every
+        optional scratch kept, as TFLM's kernels always get theirs) in the arena it needs,
+        or with `fastest=False` the smallest arena (slower where a convolution loses its
+        im2col scratch; `micro plan` shows both).
+        `overlap=False`: no step's output shares bytes with its input (the tensor bound).
         `max_overhead` > 0: a chain of steps may run in strips for a smaller arena, at most
         that fraction of extra instructions (estimated; see micro/patches.py).
         `keep_inputs`: inputs survive invoke (see compile_model); by default, as in TFLM,
@@ -131,7 +136,7 @@ class Interpreter:
         image input's rows on demand; no copy of the input is kept in the arena (set_input
         keeps the array and serves its rows)."""
         model = load_model(path)
-        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream, fastest)
 
     @classmethod
     def from_bytes(
@@ -142,9 +147,10 @@ class Interpreter:
         max_overhead: float = 0.0,
         keep_inputs: bool = False,
         stream: bool = False,
+        fastest: bool = True,
     ) -> Interpreter:
         model = load_model(data)
-        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream)
+        return cls._compiled(model, arena_size, overlap, max_overhead, keep_inputs, stream, fastest)
 
     @classmethod
     def _compiled(
@@ -155,6 +161,7 @@ class Interpreter:
         max_overhead: float,
         keep_inputs: bool,
         stream: bool = False,
+        fastest: bool = True,
     ) -> Interpreter:
         compiled = compile_model(
             model,
@@ -163,6 +170,7 @@ class Interpreter:
             max_overhead=max_overhead,
             keep_inputs=keep_inputs,
             stream=stream,
+            fastest=fastest,
         )
         return cls(compiled, arena_size)
 
@@ -237,7 +245,9 @@ class Interpreter:
         return raw.view(slot.dtype).reshape(slot.shape).copy()
 
     def reset(self) -> None:
-        """Restore variable tensors (recurrent state) to their initial values."""
+        """Restore variable tensors (recurrent state) and resource variables as TFLM's
+        MicroInterpreter::Reset does: a resource variable returns to its zero-point fill (not
+        to what CALL_ONCE's init subgraph set, which does not run again)."""
         self._runtime.reset()
 
     # -- description -----------------------------------------------------------------

@@ -14,9 +14,11 @@ from .errors import UnsupportedOpError
 from .model import Model, Subgraph, Tensor
 from .ops.base import Operand, StepInfo
 from .planner import Buffer, Overlap
+from .variables import Resources
 
-# Arena buffers by root tensor index, (step, operand) for scratch and state, or
-# ("strip", tensor) for a patched chain's strip buffer (micro/patches.py).
+# Arena buffers by root tensor index, (step, operand) for scratch and state,
+# ("strip", tensor) for a patched chain's strip buffer (micro/patches.py), or
+# ("resource", id) for a resource variable's state (micro/variables.py).
 Key = int | tuple[int, int] | tuple[str, int]
 
 
@@ -28,6 +30,7 @@ class Steps(Protocol):
     steps: list[StepInfo]
     keep_inputs: bool
     dropped: set[tuple[int, int]]  # optional scratch left out: (step, operand)
+    resources: Resources  # the resource variables (micro/variables.py)
 
     def root(self, index: int) -> int: ...
     def tensor(self, index: int) -> Tensor: ...
@@ -56,7 +59,7 @@ def operand_sizes(c: Steps, s: int) -> list[int]:
             sizes.append(c.tensor(o.tensor).nbytes)
         elif o.kind == "const":
             sizes.append(len(o.data))
-        elif o.kind in ("scratch", "state") and (s, j) not in c.dropped:
+        elif (o.kind in ("scratch", "state") and (s, j) not in c.dropped) or o.kind == "resource":
             sizes.append(o.size)
         else:
             sizes.append(0)
@@ -134,6 +137,11 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
                 buffers[(s, j)] = Buffer(f"scratch of step {s}", operand.size, s, s, "scratch")
             elif operand.kind == "state":
                 buffers[(s, j)] = Buffer(f"state of step {s}", operand.size, 0, end, "variable")
+            elif operand.kind == "resource":
+                name = f"resource variable '{c.resources.name(operand.tensor)}'"
+                buffers.setdefault(
+                    ("resource", operand.tensor), Buffer(name, operand.size, 0, end, "variable")
+                )
             elif operand.kind == "strip":
                 key = ("strip", operand.tensor)
                 name = f"strips of {c.tensor(operand.tensor).name}"

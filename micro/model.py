@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from . import schema
+from . import int4, schema
 from .errors import ModelError
 from .flatbuffer import U32, FlatReader, builtin_options
 from .schema import BuiltinOperator, TensorType
@@ -71,7 +71,8 @@ class Tensor:
     """One tensor of a subgraph.
 
     `dtype` is the numpy dtype of `type`, or an opaque one-byte void dtype for types numpy
-    cannot hold (INT4, STRING, BFLOAT16, ...); such a tensor may not carry constant data.
+    cannot hold (INT4, STRING, BFLOAT16, ...); such a tensor may not carry constant data,
+    except INT4, whose `data` are its values unpacked to int8 (micro/int4.py).
     `data` is the constant contents (read-only, of `shape` and `dtype`), None when the
     tensor's buffer is empty.
     """
@@ -90,6 +91,11 @@ class Tensor:
     @property
     def nbytes(self) -> int:
         return math.prod(self.shape) * self.dtype.itemsize
+
+    @property
+    def type_name(self) -> str:
+        """The dtype's name, or the schema's for a type numpy cannot hold (int4, resource)."""
+        return self.type.name.lower() if self.dtype is OPAQUE_DTYPE else self.dtype.name
 
     @property
     def is_constant(self) -> bool:
@@ -286,16 +292,19 @@ class _ModelReader:
         data = None
         if buffer < len(self.buffers) and self.buffers[buffer]:
             raw = self.buffers[buffer]
-            if dtype is OPAQUE_DTYPE:
+            if ttype == TensorType.INT4:
+                data = self._int4(where, buffer, raw, shape)
+            elif dtype is OPAQUE_DTYPE:
                 r.fail(where, f"constant data of type {ttype.name} cannot be represented")
-            expected = math.prod(shape) * dtype.itemsize
-            if len(raw) != expected:
-                r.fail(
-                    where,
-                    f"buffer {buffer} holds {len(raw)} bytes, but shape {list(shape)} of "
-                    f"{ttype.name} needs {expected}",
-                )
-            data = np.frombuffer(raw, dtype=dtype).reshape(shape)
+            else:
+                expected = math.prod(shape) * dtype.itemsize
+                if len(raw) != expected:
+                    r.fail(
+                        where,
+                        f"buffer {buffer} holds {len(raw)} bytes, but shape {list(shape)} of "
+                        f"{ttype.name} needs {expected}",
+                    )
+                data = np.frombuffer(raw, dtype=dtype).reshape(shape)
         quant = None
         if t["quantization"] is not None:
             quant = self._quantization(where, t["quantization"], shape)
@@ -311,6 +320,19 @@ class _ModelReader:
             is_variable=t["is_variable"],
             shape_signature=signature,
         )
+
+    def _int4(self, where: str, buffer: int, raw: bytes, shape: tuple[int, ...]) -> np.ndarray:
+        """INT4 constant data, packed two values a byte (micro/int4.py), as int8 values."""
+        count = math.prod(shape)
+        if len(raw) != int4.packed_size(count):
+            self.r.fail(
+                where,
+                f"buffer {buffer} holds {len(raw)} bytes, but shape {list(shape)} of INT4 "
+                f"needs {int4.packed_size(count)} (two 4-bit values per byte)",
+            )
+        data = int4.unpack(raw, count).reshape(shape)
+        data.flags.writeable = False
+        return data
 
     def _quantization(self, where: str, pos: int, shape: tuple[int, ...]) -> Quantization | None:
         q = self.r.decode(pos, schema.QUANTIZATION, where)

@@ -172,110 +172,67 @@ def _libm(*fns: str) -> str:
     )
 
 
-# Control flow and resource variables: micro compiles a model's first subgraph into one
-# straight-line list of steps with one arena plan. What each would need beyond that:
+# Control flow: micro compiles a model's first subgraph into one straight-line list of steps
+# with one arena plan (CALL_ONCE's constant init subgraph folds into the initial state).
 _PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
-_RESOURCE = (
-    "a resource id resolved at compile time to a state buffer in the arena (as variable "
-    "tensors are), shared by every operator naming it"
-)
 
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
-    "ASSIGN_VARIABLE": "writes a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
-    "CALL_ONCE": "runs an initialisation subgraph on the first invoke; "
-    + _PROGRAM
-    + "that subgraph's steps in the Program and a run-once flag kept in the state",
     "COS": "float32 only in TFLM; " + _libm("cosf"),
     "EXP": "float32 only in TFLM; " + _libm("expf"),
     "IF": "runs one of two subgraphs, chosen by a bool at run time; "
     + _PROGRAM
     + "both branches' steps, a conditional jump in the executor and one plan for both",
-    "L2_POOL_2D": (
-        "float32 only in TFLM (the square root of each window's mean square); not implemented "
-        "(micro's correctly rounded integer sqrt, as in SQRT, would give TFLM's bytes)"
-    ),
     "LOG": "float32 only in TFLM; " + _libm("logf"),
-    "READ_VARIABLE": "reads a resource variable (VAR_HANDLE); micro would need " + _RESOURCE,
     "SIN": "float32 only in TFLM; " + _libm("sinf"),
-    "VAR_HANDLE": "names a resource variable shared across subgraphs; micro would need "
-    + _RESOURCE,
     "WHILE": "runs a body subgraph while a condition subgraph gives true; "
     + _PROGRAM
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
-    "SignalIrfft": (
-        "not implemented: the inverse real FFT (int16, int32, float32) of audio resynthesis; "
-        "micro's speech front end needs only the forward one"
-    ),
-    "SignalFramer": (
-        "not implemented: splits streamed audio chunks into overlapping frames, with state "
-        "and a frame-ready output; micro's speech demo frames audio before it invokes the "
-        "model, so a model containing it is refused"
-    ),
-    "SignalOverlapAdd": (
-        "not implemented: overlap-add of output frames with state (int16, float32), the "
-        "resynthesis partner of SignalIrfft"
-    ),
-    "SignalStacker": (
-        "not implemented: stacks successive feature frames with state and a ready output; "
-        "micro's speech demo stacks features before it invokes the model"
-    ),
     "CIRCULAR_BUFFER": (
-        "not implemented: an int8 frame buffer with state that aborts the rest of the "
-        "invocation until enough frames arrived; micro's executor runs every step of every "
-        "invocation"
+        "not implemented: an int8 frame buffer kept in its own output tensor across "
+        "invocations (the planner would have to keep that tensor as state), which ends the "
+        "invocation early (kTfLiteAbort) until cycles_max frames arrived; micro's executor "
+        "runs every step of every invocation. TFLM also guesses cycles_max <= 0 from the "
+        "output shape and a count of prepares kept in a static variable"
     ),
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
     "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
 }
 
 _FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
-_INT4 = (
-    "not implemented: TFLM unpacks two 4-bit weights per byte; micro would unpack them at "
-    "compile time into its int8 weights"
-)
 
 # Types TFLM's kernels run for operators micro runs, which micro does not: operator ->
 # {types: why}. tests/test_optable.py checks that no type listed here is one the operator's
 # prepare declares.
 TYPES_NOT_RUN: dict[str, dict[str, str]] = {
-    "AVERAGE_POOL_2D": {"float32": _FLOAT},
-    "CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
-    "DEPTHWISE_CONV_2D": {"float32": _FLOAT, "int8 with int4 weights": _INT4},
+    "CALL_ONCE": {
+        "an init subgraph that computes, or runs after a use of its variables": (
+            "micro runs the init subgraph at compile time into the variables' initial values "
+            "(micro/variables.py); running other operators once would need their steps in "
+            "the Program behind a run-once flag that survives micro_reset"
+        )
+    },
     "ELU": {"float32": _libm("expm1f")},
-    "FULLY_CONNECTED": {"int8 with int4 weights": _INT4},
     "GREATER": {
         "int16": (
             "TFLM's comparison prepare sets its rescaling for int8 inputs only, so int16 "
             "GREATER compares zeros and answers false for every input (checked on the wheel)"
         )
     },
-    "HARD_SWISH": {"float32": _FLOAT},
-    "L2_NORMALIZATION": {
-        "float32": "not implemented (float sums, a square root as SQRT's, a division)"
-    },
-    "LEAKY_RELU": {"float32": _FLOAT},
     "LOGISTIC": {"float32": _libm("expf")},
     "LOG_SOFTMAX": {"float32": _libm("expf", "logf")},
-    "MAX_POOL_2D": {"float32": _FLOAT},
-    "MEAN": {"float32": _FLOAT},
-    "PRELU": {"int16": "not implemented (prelu_s8's arithmetic on int16)", "float32": _FLOAT},
-    "REDUCE_MAX": {"float32": _FLOAT},
-    "REDUCE_MIN": {"float32": _FLOAT},
-    "RELU": {"float32": _FLOAT},
-    "RELU6": {"int16": "not implemented (a clamp in the input's quantization)", "float32": _FLOAT},
     "SOFTMAX": {"float32": _libm("expf")},
-    "SUM": {"float32": _FLOAT},
-    "TANH": {"float32": _libm("tanhf")},
-    "UNIDIRECTIONAL_SEQUENCE_LSTM": {
-        "int16x8": (
-            "not implemented: TFLM's 16x8 LSTM (int16 activations and cell, int8 weights, "
-            "int64 bias) needs its own gate arithmetic beside lstm_s8"
-        ),
-        "float32": _FLOAT,
+    "SignalRfft": {
+        t: (
+            "not implemented: the forward split is int16 only; KISS FFT's "
+            f"{t} butterflies exist (SignalIrfft's, kiss_fft_template.h)"
+        )
+        for t in ("int32", "float32")
     },
+    "TANH": {"float32": _libm("tanhf")},
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": {"float32": _FLOAT},
 }
 
 KERNELS = Path(__file__).resolve().parent.parent / "csrc" / "kernels"

@@ -119,8 +119,9 @@ class ProgramWriter:
         arena_size: int,
         inputs: list[tuple[int, int]],
         outputs: list[tuple[int, int]],
-        variables: list[tuple[tuple[int, int], tuple[int, int]]],
+        variables: list[tuple[tuple[int, int], tuple[int, int], tuple[int, int]]],
     ) -> bytes:
+        """`variables`: (arena ref, value after init, value after reset) each."""
         refs: list[tuple[int, int]] = []
         step_rows = []
         for step in self.steps:
@@ -132,8 +133,8 @@ class ProgramWriter:
         outputs_first = len(refs)
         refs.extend(outputs)
         variables_first = len(refs)
-        for var, init in variables:
-            refs.extend([var, init])
+        for var, init, reset in variables:
+            refs.extend([var, init, reset])
 
         steps_offset = HEADER_SIZE
         refs_offset = steps_offset + STEP_SIZE * len(step_rows)

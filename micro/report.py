@@ -12,6 +12,7 @@ from ._table import format_table
 from .compiler import CompiledModel
 from .model import Tensor
 from .planner import live_bytes
+from .schema import TensorType
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -26,6 +27,8 @@ def _tensor_kind(compiled: CompiledModel, t: Tensor) -> str:
         return "output"
     if t.is_variable:
         return "variable"
+    if t.type == TensorType.RESOURCE:
+        return "resource"  # a handle, resolved at compile time: no bytes at run time
     if t.data is not None:
         return "weight"
     return "activation"
@@ -52,7 +55,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "macs": sum(s.macs for s in steps),
             }
         )
-    tensors = []
+    tensors: list[dict[str, Any]] = []
     for t in graph.tensors:
         buf = compiled.buffer_of.get(t.index)
         q = t.quant
@@ -61,7 +64,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
                 "index": t.index,
                 "name": t.name,
                 "shape": list(t.shape),
-                "dtype": t.dtype.name,
+                "dtype": t.type_name,
                 "bytes": t.nbytes,
                 "kind": _tensor_kind(compiled, t),
                 "arena_offset": buf.offset if buf is not None else None,
@@ -94,6 +97,7 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
         "arena": {
             "needed": compiled.arena_bytes_needed,
             "lower_bound": compiled.lower_bound,
+            "chain_bound": compiled.plan.chain_bound,
             "activations": kinds["activations"],
             "scratch": kinds["scratch"],
             "variables": kinds["variables"],
@@ -169,6 +173,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         "memory:",
         f"  arena needed     {a['needed']:>10,} B   (an arena of this size always runs the model)",
         f"  lower bound      {a['lower_bound']:>10,} B   (peak alive, overlaps counted)",
+        f"  chain bound      {a['chain_bound']:>10,} B   (runs of overlapping steps drift down)",
         f"    activations    {a['activations']:>10,} B   (sum of arena buffers before reuse)",
         f"    scratch        {a['scratch']:>10,} B",
         f"    variables      {a['variables']:>10,} B",
@@ -194,7 +199,7 @@ def plan_choices(
         row: dict[str, Any] = {
             "plan": name,
             "arena": c.arena_bytes_needed,
-            "bound": c.lower_bound,
+            "bound": max(c.lower_bound, c.plan.chain_bound),
             "steps": len(c.steps),
             "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
         }
@@ -230,6 +235,7 @@ def plan_data(compiled: CompiledModel) -> dict[str, Any]:
     return {
         "arena_size": p.arena_size,
         "lower_bound": p.lower_bound,
+        "chain_bound": p.chain_bound,
         "n_steps": p.n_steps,
         "peak_step": int(np.argmax(live)) if live else 0,
         "live_bytes": live,
@@ -281,5 +287,7 @@ def format_plan(data: dict[str, Any], width: int = 64) -> str:
             f"arena: {data['arena_size']:,} B   lower bound: {data['lower_bound']:,} B "
             f"(at step {peak}: {data['steps'][peak]['op'] if data['steps'] else '-'})   "
             f"overhead: {data['arena_size'] - data['lower_bound']:,} B",
+            f"chain bound: {data['chain_bound']:,} B (an output runs over its input only from "
+            "below: a run of overlapping steps drifts down the arena)",
         ]
     )

@@ -89,6 +89,8 @@ def serialize(
                 refs.append(input_ref(operand.tensor))
             elif operand.kind in ("scratch", "state") and (s, j) not in c.dropped:
                 refs.append((buffers[(s, j)].offset, operand.size))
+            elif operand.kind == "resource":
+                refs.append((buffers[("resource", operand.tensor)].offset, operand.size))
             elif operand.kind == "const":
                 refs.append(writer.const_ref(operand.data))
             else:
@@ -99,11 +101,18 @@ def serialize(
     variables = []
     for t in c.graph.tensors:
         if t.is_variable:
-            variables.append((arena_ref(t.index), writer.const_ref(_variable_init(t))))
+            init = writer.const_ref(_variable_init(t))
+            variables.append((arena_ref(t.index), init, init))
     for s, step in enumerate(c.steps):
         for j, operand in enumerate(step.operands):
             if operand.kind == "state":  # op-private state: zeros at init and reset
-                variables.append(((buffers[(s, j)].offset, operand.size), writer.const_ref(b"")))
+                zeros = writer.const_ref(b"")
+                variables.append(((buffers[(s, j)].offset, operand.size), zeros, zeros))
+    for r in c.resources.by_name.values():
+        buf = buffers.get(("resource", r.id))
+        if buf is not None:  # a variable no step of this subgraph uses has no buffer
+            init, reset = writer.const_ref(r.initial), writer.const_ref(r.fill)
+            variables.append(((buf.offset, r.nbytes), init, reset))
     program = writer.serialize(
         arena_plan.arena_size,
         [input_ref(i) for i in c.graph.inputs],

@@ -7,19 +7,18 @@ per-operator code here either.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import schema
+from . import int4, schema
 from .flatbuffer_builder import FlatBufferBuilder, normalize_options
-from .model import Model
 from .schema import BuiltinOperator, TensorType
 
-__all__ = ["ModelBuilder", "rewrite_model"]
+__all__ = ["ModelBuilder"]
 
 
 @dataclass
@@ -45,6 +44,15 @@ class _OperatorSpec:
     custom_options: bytes | None
 
 
+@dataclass
+class _GraphSpec:
+    name: str
+    tensors: list[_TensorSpec] = field(default_factory=list)
+    operators: list[_OperatorSpec] = field(default_factory=list)
+    inputs: tuple[int, ...] = ()
+    outputs: tuple[int, ...] = ()
+
+
 def _as_data(data: npt.ArrayLike, ttype: TensorType, shape: tuple[int, ...], name: str) -> bytes:
     dtype = schema.NUMPY_DTYPES.get(ttype)
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -55,13 +63,18 @@ def _as_data(data: npt.ArrayLike, ttype: TensorType, shape: tuple[int, ...], nam
                 f"{ttype.name} ({math.prod(shape) * dtype.itemsize} bytes)"
             )
         return raw
-    if dtype is None:
-        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
     array = np.asarray(data)
     if array.size != math.prod(shape):
         raise ValueError(
             f"tensor {name!r}: data of shape {list(array.shape)} does not fit shape {list(shape)}"
         )
+    if ttype == TensorType.INT4 and array.dtype.kind in "iu":
+        try:
+            return int4.pack(array)
+        except ValueError as exc:
+            raise ValueError(f"tensor {name!r}: {exc}") from None
+    if dtype is None:
+        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
     if array.dtype != dtype:
         converted = array.astype(dtype)
         lossless = array.dtype.kind in "fc" and dtype.kind in "fc"
@@ -82,13 +95,11 @@ class ModelBuilder:
 
     def __init__(self, description: str = "micro") -> None:
         self.description = description
-        self._tensors: list[_TensorSpec] = []
-        self._operators: list[_OperatorSpec] = []
+        self._graphs = [_GraphSpec("main")]
+        self._graph = self._graphs[0]  # the subgraph tensors and operators are added to
         self._opcodes: dict[tuple[int, str | None, int], int] = {}
         self._buffers: list[bytes] = [b""]
         self._metadata: list[tuple[str, int]] = []
-        self._inputs: tuple[int, ...] = ()
-        self._outputs: tuple[int, ...] = ()
 
     def add_tensor(
         self,
@@ -147,7 +158,7 @@ class ModelBuilder:
                     f"tensor {name!r}: shape_signature {list(signature)} does not match "
                     f"shape {list(dims)}"
                 )
-        self._tensors.append(
+        self._graph.tensors.append(
             _TensorSpec(
                 name,
                 dims,
@@ -160,7 +171,7 @@ class ModelBuilder:
                 signature,
             )
         )
-        return len(self._tensors) - 1
+        return len(self._graph.tensors) - 1
 
     def add_operator(
         self,
@@ -199,7 +210,7 @@ class ModelBuilder:
             raise ValueError(f"{code.name} takes no builtin options")
         key = (int(code), custom_code, version)
         opcode = self._opcodes.setdefault(key, len(self._opcodes))
-        self._operators.append(
+        self._graph.operators.append(
             _OperatorSpec(
                 opcode,
                 tuple(int(i) for i in inputs),
@@ -209,31 +220,48 @@ class ModelBuilder:
                 None if custom_options is None else bytes(custom_options),
             )
         )
-        return len(self._operators) - 1
+        return len(self._graph.operators) - 1
 
     def set_inputs(self, inputs: Sequence[int]) -> None:
-        self._inputs = tuple(int(i) for i in inputs)
+        self._graph.inputs = tuple(int(i) for i in inputs)
 
     def set_outputs(self, outputs: Sequence[int]) -> None:
-        self._outputs = tuple(int(o) for o in outputs)
+        self._graph.outputs = tuple(int(o) for o in outputs)
+
+    def add_subgraph(self, name: str) -> int:
+        """Start another subgraph (e.g. CALL_ONCE's init subgraph) and return its index;
+        tensors, operators, inputs and outputs now go to it."""
+        self._graphs.append(_GraphSpec(name))
+        return self.select_subgraph(len(self._graphs) - 1)
+
+    def select_subgraph(self, index: int) -> int:
+        """Add tensors and operators to subgraph `index` (0: the first, "main")."""
+        self._graph = self._graphs[index]
+        return index
 
     def add_metadata(self, name: str, data: bytes) -> None:
         self._metadata.append((name, len(self._buffers)))
         self._buffers.append(bytes(data))
 
     def _check(self) -> None:
-        n = len(self._tensors)
-        for what, indices in (("subgraph input", self._inputs), ("subgraph output", self._outputs)):
-            for i in indices:
-                if not 0 <= i < n:
-                    raise ValueError(f"{what}: tensor index {i} out of range ({n} tensors)")
-        for k, op in enumerate(self._operators):
-            for i in op.inputs:
-                if not -1 <= i < n:
-                    raise ValueError(f"operator {k}: input tensor {i} out of range ({n} tensors)")
-            for o in op.outputs + op.intermediates:
-                if not 0 <= o < n:
-                    raise ValueError(f"operator {k}: tensor {o} out of range ({n} tensors)")
+        for g, graph in enumerate(self._graphs):
+            n = len(graph.tensors)
+            where = f"subgraph {g}" if len(self._graphs) > 1 else "subgraph"
+            for what, indices in (("input", graph.inputs), ("output", graph.outputs)):
+                for i in indices:
+                    if not 0 <= i < n:
+                        raise ValueError(
+                            f"{where} {what}: tensor index {i} out of range ({n} tensors)"
+                        )
+            for k, op in enumerate(graph.operators):
+                for i in op.inputs:
+                    if not -1 <= i < n:
+                        raise ValueError(
+                            f"operator {k}: input tensor {i} out of range ({n} tensors)"
+                        )
+                for o in op.outputs + op.intermediates:
+                    if not 0 <= o < n:
+                        raise ValueError(f"operator {k}: tensor {o} out of range ({n} tensors)")
 
     def build(self, use_buffer_offset: bool = False) -> bytes:
         """Serialize the model (schema version 3, identifier TFL3).
@@ -247,7 +275,9 @@ class ModelBuilder:
         if not use_buffer_offset:
             return self._serialize(None, None)
         blobs = [raw for raw in self._buffers if raw]
-        blobs += [op.custom_options for op in self._operators if op.custom_options]
+        blobs += [
+            op.custom_options for g in self._graphs for op in g.operators if op.custom_options
+        ]
         # The head's size does not depend on the offset values (always-present ulongs), so
         # one pass with placeholders measures it and a second writes the real offsets.
         head = self._serialize([2] * len(blobs), blobs)
@@ -278,8 +308,43 @@ class ModelBuilder:
 
         # Buffer contents first: they end up at the end of the file, 16-byte aligned.
         buffers = [enc(schema.BUFFER, place(raw) or {"data": raw or None}) for raw in self._buffers]
+        subgraphs = [self._encode_graph(fb, g, place) for g in self._graphs]
+        opcodes = [
+            enc(
+                schema.OPERATOR_CODE,
+                {
+                    "deprecated_builtin_code": min(
+                        code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES
+                    ),
+                    "custom_code": custom,
+                    "version": version,
+                    "builtin_code": code,
+                },
+            )
+            for code, custom, version in self._opcodes
+        ]
+        metadata = [enc(schema.METADATA, {"name": name, "buffer": b}) for name, b in self._metadata]
+        root = enc(
+            schema.MODEL,
+            {
+                "version": schema.SCHEMA_VERSION,
+                "operator_codes": opcodes,
+                "subgraphs": subgraphs,
+                "description": self.description,
+                "buffers": buffers,
+                "metadata": metadata or None,
+            },
+        )
+        return fb.finish(root, schema.FILE_IDENTIFIER)
+
+    @staticmethod
+    def _encode_graph(
+        fb: FlatBufferBuilder, graph: _GraphSpec, place: Callable[[bytes | None], dict[str, Any]]
+    ) -> int:
+        """One subgraph's table (`place` locates custom options stored outside)."""
+        enc = fb.encode
         tensors = []
-        for t in self._tensors:
+        for t in graph.tensors:
             quant = None
             if t.scale is not None:
                 quant = enc(
@@ -306,7 +371,7 @@ class ModelBuilder:
                 )
             )
         operators = []
-        for op in self._operators:
+        for op in graph.operators:
             values: dict[str, Any] = {
                 "opcode_index": op.opcode,
                 "inputs": op.inputs,
@@ -321,80 +386,17 @@ class ModelBuilder:
                 values["custom_options"] = op.custom_options
             if op.options is not None:
                 spec, options = op.options
-                field = "builtin_options" if spec.union == "BuiltinOptions" else "builtin_options_2"
-                values[field + "_type"] = spec.type
-                values[field] = enc(spec.table, options)
+                union = "builtin_options" if spec.union == "BuiltinOptions" else "builtin_options_2"
+                values[union + "_type"] = spec.type
+                values[union] = enc(spec.table, options)
             operators.append(enc(schema.OPERATOR, values))
-        subgraph = enc(
+        return enc(
             schema.SUBGRAPH,
             {
                 "tensors": tensors,
-                "inputs": self._inputs,
-                "outputs": self._outputs,
+                "inputs": graph.inputs,
+                "outputs": graph.outputs,
                 "operators": operators,
-                "name": "main",
+                "name": graph.name,
             },
         )
-        opcodes = [
-            enc(
-                schema.OPERATOR_CODE,
-                {
-                    "deprecated_builtin_code": min(
-                        code, BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES
-                    ),
-                    "custom_code": custom,
-                    "version": version,
-                    "builtin_code": code,
-                },
-            )
-            for code, custom, version in self._opcodes
-        ]
-        metadata = [enc(schema.METADATA, {"name": name, "buffer": b}) for name, b in self._metadata]
-        root = enc(
-            schema.MODEL,
-            {
-                "version": schema.SCHEMA_VERSION,
-                "operator_codes": opcodes,
-                "subgraphs": [subgraph],
-                "description": self.description,
-                "buffers": buffers,
-                "metadata": metadata or None,
-            },
-        )
-        return fb.finish(root, schema.FILE_IDENTIFIER)
-
-
-def rewrite_model(model: Model, **build: Any) -> bytes:
-    """Re-encode a loaded single-subgraph model (e.g. to normalise what the reader
-    tolerates, such as a stale quantized_dimension that LiteRT refuses)."""
-    b = ModelBuilder(model.description)
-    (graph,) = model.subgraphs
-    for t in graph.tensors:
-        q = t.quant
-        b.add_tensor(
-            t.name,
-            t.shape,
-            t.type,
-            data=t.data,
-            scale=None if q is None else q.scale,
-            zero_point=None if q is None else q.zero_point,
-            quantized_dimension=0 if q is None else q.quantized_dimension,
-            is_variable=t.is_variable,
-            shape_signature=t.shape_signature,
-        )
-    for op in graph.operators:
-        b.add_operator(
-            op.builtin_code,
-            op.inputs,
-            op.outputs,
-            op.options,
-            version=op.version,
-            custom_code=op.custom_code,
-            custom_options=op.custom_options,
-            intermediates=op.intermediates,
-        )
-    b.set_inputs(graph.inputs)
-    b.set_outputs(graph.outputs)
-    for name, value in model.metadata.items():
-        b.add_metadata(name, value)
-    return b.build(**build)

@@ -75,7 +75,7 @@ def conv_steps(it: micro.Interpreter) -> int:
 def test_arena_plans(rel: str, bound: int, scratch: int, reference: Callable[[str], Path]) -> None:
     path = reference(rel)
     assert tensor_only_bound(path) == bound
-    lean = micro.Interpreter.from_file(path, overlap=False)
+    lean = micro.Interpreter.from_file(path, overlap=False, fastest=False)
     assert lean.arena_used_bytes() == bound
     # Only the scratch of the conv at the peak is dropped: the others cost no arena bytes.
     assert kept_scratch(lean) == conv_steps(lean) - 1
@@ -85,6 +85,8 @@ def test_arena_plans(rel: str, bound: int, scratch: int, reference: Callable[[st
     need = roomy.arena_used_bytes()
     assert need == bound + scratch
     assert kept_scratch(roomy) == conv_steps(roomy) > 0
+    fastest = micro.Interpreter.from_file(path, overlap=False)  # no arena given: the default
+    assert fastest.arena_used_bytes() == need and kept_scratch(fastest) == conv_steps(fastest)
     exact = micro.Interpreter.from_file(path, arena_size=need, overlap=False)
     assert exact.arena_used_bytes() == need and kept_scratch(exact) == conv_steps(exact)
 

@@ -2,7 +2,9 @@
 data-movement ops issue 14 added, run bit-exact against TFLM: the three bilinear resize
 variants, batched matmul, FLOOR/CEIL/ROUND/FLOOR_DIV/FLOOR_MOD, the logical ops and
 REDUCE_ALL, GATHER_ND, SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND and TRANSPOSE_CONV (a padded
-SPACE_TO_BATCH_ND against LiteRT: TFLM pads with an unset value). Skipped when TensorFlow
+SPACE_TO_BATCH_ND against LiteRT: TFLM pads with an unset value), and a float CNN (CONV_2D
+and DEPTHWISE_CONV_2D with fused activations, pools, MEAN and the other reductions,
+activations, PRELU, L2_NORMALIZATION). Skipped when TensorFlow
 is not installed; the generated models of tests/test_op_*.py cover the same kernels
 without it."""
 
@@ -69,6 +71,43 @@ def _tconv(x: Any) -> Any:
     return tf.nn.conv2d_transpose(x, tf.constant(w), (1, 8, 8, 5), 2, "SAME")
 
 
+def _prelu_layer() -> Any:
+    """Keras's PReLU (per channel, shared over H and W), which converts to PRELU."""
+    layer = tf.keras.layers.PReLU(shared_axes=[1, 2])
+    layer.build((1, 4, 4, 16))
+    layer.set_weights([np.random.default_rng(2).uniform(-1, 1, (1, 1, 16)).astype(np.float32)])
+    return layer
+
+
+PRELU = _prelu_layer()
+
+
+def _float_cnn(x: Any) -> Any:
+    """A small float CNN as Keras layers convert: conv + bias + RELU6, depthwise with a
+    depth multiplier, hard swish, leaky relu, PReLU, pools, global mean, reductions, L2 norm."""
+    rng = np.random.default_rng(1)
+    w = tf.constant(rng.normal(size=(3, 3, 3, 8)).astype(np.float32))
+    dw = tf.constant(rng.normal(size=(3, 3, 8, 2)).astype(np.float32))
+    y = tf.nn.relu6(
+        tf.nn.conv2d(x, w, 1, "SAME") + tf.constant(np.linspace(-1, 1, 8, dtype=np.float32))
+    )
+    y = tf.nn.depthwise_conv2d(y, dw, [1, 2, 2, 1], "VALID")
+    y = y * tf.nn.relu6(y + 3.0) / 6.0
+    y = tf.nn.leaky_relu(y, 0.2)
+    y = PRELU(y)
+    pooled = tf.nn.avg_pool2d(y, 2, 1, "SAME") + tf.nn.max_pool2d(y, 3, 1, "SAME")
+    mean = tf.reduce_mean(pooled, axis=[1, 2], keepdims=True)
+    stats = tf.concat(
+        [
+            tf.reduce_sum(pooled, [1, 2]),
+            tf.reduce_max(pooled, [1, 2]),
+            tf.reduce_min(pooled, [1, 2]),
+        ],
+        -1,
+    )
+    return tf.nn.l2_normalize(tf.reshape(mean, (-1, 16)), -1), stats
+
+
 F = tf.float32
 CASES: dict[str, tuple[Callable[..., Any], list[Spec], str]] = {
     "resize_bilinear": (_resize, [((1, 4, 5, 3), F)], "RESIZE_BILINEAR"),
@@ -95,6 +134,7 @@ CASES: dict[str, tuple[Callable[..., Any], list[Spec], str]] = {
         "BATCH_TO_SPACE_ND",
     ),
     "transpose_conv": (_tconv, [((1, 4, 4, 4), F)], "TRANSPOSE_CONV"),
+    "float_cnn": (_float_cnn, [((1, 9, 9, 3), F)], "PRELU"),
 }
 
 

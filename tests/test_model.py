@@ -331,7 +331,7 @@ def test_schema_version(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_buffer_index_out_of_range() -> None:
     b = _builder()
-    b._tensors[1].buffer = 40
+    b._graph.tensors[1].buffer = 40
     _fails(
         _unchecked(b),
         r"^subgraph 0, tensor 1 \('weights'\): buffer index 40 out of range \(3 buffers\)$",
@@ -383,7 +383,7 @@ def test_bad_strings() -> None:
 
 def test_negative_dim() -> None:
     b = _builder()
-    b._tensors[0].shape = (1, -4)
+    b._graph.tensors[0].shape = (1, -4)
     _fails(
         _unchecked(b), r"subgraph 0, tensor 0 \('input'\): shape \[1, -4\] has a negative dimension"
     )
@@ -391,7 +391,7 @@ def test_negative_dim() -> None:
 
 def test_rank_cap() -> None:
     b = _builder()
-    b._tensors[0].shape = (1,) * 33
+    b._graph.tensors[0].shape = (1,) * 33
     _fails(_unchecked(b), r"tensor 0 \('input'\): rank 33 exceeds 32")
 
 
@@ -410,69 +410,69 @@ def test_shared_vectors_cannot_amplify() -> None:
 
 def test_shape_signature_mismatch() -> None:
     b = _builder()
-    b._tensors[0].shape_signature = (-1, 5)
+    b._graph.tensors[0].shape_signature = (-1, 5)
     _fails(_unchecked(b), r"shape_signature \[-1, 5\] does not match shape \[1, 4\]")
-    b._tensors[0].shape_signature = (-1, 4)
+    b._graph.tensors[0].shape_signature = (-1, 4)
     assert load_model(_unchecked(b)).subgraphs[0].tensors[0].shape_signature == (-1, 4)
 
 
 def test_opcode_index_out_of_range() -> None:
     b = _builder()
-    b._operators[0].opcode = 9
+    b._graph.operators[0].opcode = 9
     _fails(_unchecked(b), r"^subgraph 0, operator 0: opcode index 9 out of range \(1 opcodes\)$")
 
 
 def test_tensor_indices() -> None:
     b = _builder()
-    b._operators[0].inputs = (0, 1, -1)  # an omitted optional input is fine
+    b._graph.operators[0].inputs = (0, 1, -1)  # an omitted optional input is fine
     assert load_model(_unchecked(b)).subgraphs[0].operators[0].inputs == (0, 1, -1)
-    b._operators[0].inputs = (0, 1, 4)
+    b._graph.operators[0].inputs = (0, 1, 4)
     _fails(_unchecked(b), r"operator 0 \(FULLY_CONNECTED\): input 2: tensor index 4 out of range")
-    b._operators[0].inputs = (0, 1, 2)
-    b._operators[0].outputs = (-1,)
+    b._graph.operators[0].inputs = (0, 1, 2)
+    b._graph.operators[0].outputs = (-1,)
     _fails(
         _unchecked(b), r"output 0: tensor index -1 out of range \(4 tensors\) \(-1 is allowed only"
     )
-    b._operators[0].outputs = (3,)
-    b._outputs = (7,)
+    b._graph.operators[0].outputs = (3,)
+    b._graph.outputs = (7,)
     _fails(_unchecked(b), r"subgraph 0: output 0: tensor index 7 out of range \(4 tensors\)")
 
 
 def test_data_size_mismatch() -> None:
     b = _builder()
-    b._tensors[1].shape = (3, 5)
+    b._graph.tensors[1].shape = (3, 5)
     _fails(_unchecked(b), r"buffer 1 holds 12 bytes, but shape \[3, 5\] of INT8 needs 15")
 
 
 def test_quantization_mismatches() -> None:
     b = _builder()
-    b._tensors[1].zero_point = (0, 0)
+    b._graph.tensors[1].zero_point = (0, 0)
     _fails(_unchecked(b), r"tensor 1 \('weights'\): quantization has 3 scales but 2 zero points")
     b = _builder()
-    b._tensors[1].scale, b._tensors[1].zero_point = (0.1, 0.2), (0, 0)
+    b._graph.tensors[1].scale, b._graph.tensors[1].zero_point = (0.1, 0.2), (0, 0)
     _fails(_unchecked(b), r"2 per-channel scales, but dimension 0 of shape \[3, 4\] has 3 channels")
     b = _builder()
-    b._tensors[1].quantized_dimension = 2
+    b._graph.tensors[1].quantized_dimension = 2
     _fails(_unchecked(b), r"quantized_dimension 2 out of range for shape \[3, 4\]")
-    b._tensors[1].quantized_dimension = -1
+    b._graph.tensors[1].quantized_dimension = -1
     _fails(_unchecked(b), r"negative quantized_dimension -1")
 
 
 def test_bad_enum_and_union_values() -> None:
     b = _builder()
-    spec, options = b._operators[0].options  # type: ignore[misc]
+    spec, options = b._graph.operators[0].options  # type: ignore[misc]
     options["fused_activation_function"] = 7
     _fails(
         _unchecked(b),
         r"FullyConnectedOptions\.fused_activation_function: 7 is not a valid ActivationFunction",
     )
-    b._operators[0].options = (schema.OptionsSpec("BuiltinOptions", 200, spec.table), {})
+    b._graph.operators[0].options = (schema.OptionsSpec("BuiltinOptions", 200, spec.table), {})
     _fails(_unchecked(b), r"field Operator\.builtin_options_type: unknown BuiltinOptions type 200")
     add = schema.op_options(schema.BuiltinOperator.ADD)
     assert add is not None
-    b._operators[0].options = (add, {})
+    b._graph.operators[0].options = (add, {})
     _fails(_unchecked(b), r"carries AddOptions, but FULLY_CONNECTED takes FullyConnectedOptions")
-    b._tensors[0].type = 99  # type: ignore[assignment]
+    b._graph.tensors[0].type = 99  # type: ignore[assignment]
     _fails(_unchecked(b), r"field Tensor\.type: 99 is not a valid TensorType")
 
 
@@ -486,8 +486,10 @@ def test_unrepresentable_constant() -> None:
     b = ModelBuilder()
     b.add_tensor("packed", [4], "INT4")  # no data: fine
     assert load_model(_unchecked(b)).subgraphs[0].tensors[0].dtype.itemsize == 1
-    b.add_tensor("packed_const", [4], "INT4", data=b"\x12\x34")
-    _fails(_unchecked(b), r"tensor 1 \('packed_const'\): constant data of type INT4 cannot be")
+    b.add_tensor("packed_const", [4], "INT4", data=b"\x12\x34")  # read as int8 values
+    assert load_model(_unchecked(b)).subgraphs[0].tensors[1].data.tolist() == [2, 1, 4, 3]
+    b.add_tensor("string_const", [4], "STRING", data=b"\x12\x34")
+    _fails(_unchecked(b), r"tensor 2 \('string_const'\): constant data of type STRING cannot be")
 
 
 def test_buffer_offset_outside_the_file() -> None:

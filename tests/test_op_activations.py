@@ -1,4 +1,5 @@
-"""RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8) against TFLM, byte for byte.
+"""RELU, RELU6, LEAKY_RELU, HARD_SWISH (int8), int16 RELU, RELU6, LEAKY_RELU and PRELU,
+int8 PRELU against TFLM, byte for byte.
 
 Each op is a function of one int8 value, so every random quantization is checked on all
 256 input values, plus a randomly shaped model on random inputs.
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 from support.models import random_broadcast, random_quant, unary_model
 from support.oracle import assert_matches_tflm
+from support.programs import assert_hostile_params_safe
 from support.seanet import assert_seanet_case
 
 import micro
@@ -151,11 +153,10 @@ def test_errors() -> None:
 
     q = (0.05, 0)
     for op in OPS:
-        with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*float32"):
-            compile_(unary_model(op, (4,), "float32", "float32", None, None))
-        if op not in ("LEAKY_RELU", "RELU"):
-            with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int16"):
-                compile_(unary_model(op, (4,), "int16", "int16", q, q))
+        with pytest.raises(UnsupportedOpError, match=rf"operator 0 \({op}.*int32"):
+            compile_(unary_model(op, (4,), "int32", "int32", q, q))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(HARD_SWISH.*int16"):
+        compile_(unary_model("HARD_SWISH", (4,), "int16", "int16", q, q))
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(HARD_SWISH.*too small"):
         compile_(unary_model("HARD_SWISH", (4,), "int8", "int8", (1.0, 0), (1e-4, 0)))
 
@@ -173,3 +174,82 @@ def test_relu_int16_zero_point_is_refused() -> None:
     model = unary_model("RELU", (4,), "int16", "int16", (0.01, 2), (0.01, 0))
     with pytest.raises(micro.UnsupportedOpError, match="zero points"):
         micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_relu6_int16_every_input_matches_tflm(seed: int) -> None:
+    """A clamp to [input_zp, input_zp + round(6 / input_scale)] whatever the output's
+    quantization; zero points anywhere, scales putting six inside and outside int16."""
+    rng = np.random.default_rng([seed, 6])
+    q_in = random_quant(rng, "int16", -5, 0, any_zero_point=True)
+    q_out = random_quant(rng, "int16", -5, 0, any_zero_point=True)
+    assert q_in and q_out
+    x = np.arange(-32768, 32768, dtype=np.int16)
+    assert_matches_tflm(unary_model("RELU6", x.shape, "int16", "int16", q_in, q_out), inputs=[x])
+
+
+def test_relu6_int16_scale_beyond_int32_is_refused() -> None:
+    model = unary_model("RELU6", (4,), "int16", "int16", (1e-12, 0), (0.01, 0))
+    with pytest.raises(micro.UnsupportedOpError, match=r"operator 0 \(RELU6.*int32"):
+        micro.Interpreter.from_bytes(model)
+
+
+def prelu_int16_model(seed: int) -> bytes:
+    """PRELU int16 input and output, int8 alpha (constant or not) in any broadcast shape."""
+    rng = np.random.default_rng([seed, 26])
+    shape, alpha_shape = random_broadcast(rng)
+    out_shape = np.broadcast_shapes(shape, alpha_shape)
+    q_in = random_quant(rng, "int16", -4, -1, any_zero_point=True)
+    q_alpha = random_quant(rng, "int8", -3, 0)
+    q_out = random_quant(rng, "int16", -4, -1, any_zero_point=True)
+    assert q_in and q_alpha and q_out
+    alpha = rng.integers(-128, 128, alpha_shape).astype(np.int8) if seed % 2 else None
+    b = ModelBuilder()
+    x = b.add_tensor("x", shape, "int16", scale=q_in[0], zero_point=q_in[1])
+    a = b.add_tensor("a", alpha_shape, "int8", data=alpha, scale=q_alpha[0], zero_point=q_alpha[1])
+    y = b.add_tensor("y", out_shape, "int16", scale=q_out[0], zero_point=q_out[1])
+    b.add_operator("PRELU", [x, a], [y])
+    b.set_inputs([x] if alpha is not None else [x, a])
+    b.set_outputs([y])
+    return b.build()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_prelu_int16(seed: int) -> None:
+    assert_matches_tflm(prelu_int16_model(seed), seeds=(seed, seed + 1))
+
+
+def test_prelu_int16_every_alpha_on_extreme_inputs() -> None:
+    """Every int8 alpha against the int16 extremes and the zero point's neighbours."""
+    b = ModelBuilder()
+    x = b.add_tensor("x", (8, 1), "int16", scale=3e-4, zero_point=-1000)
+    a = b.add_tensor("a", (1, 256), "int8", scale=0.02, zero_point=-5)
+    y = b.add_tensor("y", (8, 256), "int16", scale=2e-4, zero_point=700)
+    b.add_operator("PRELU", [x, a], [y])
+    b.set_inputs([x, a])
+    b.set_outputs([y])
+    xs = np.array([-32768, -32767, -1001, -1000, -999, 0, 32766, 32767], np.int16)
+    alphas = np.arange(-128, 128, dtype=np.int8)
+    assert_matches_tflm(b.build(), inputs=[xs.reshape(8, 1), alphas.reshape(1, 256)])
+
+
+def test_prelu_int16_refusals() -> None:
+    def model(alpha_dtype: str, shape: tuple[int, ...] = (2, 3)) -> bytes:
+        b = ModelBuilder()
+        x = b.add_tensor("x", shape, "int16", scale=0.01, zero_point=0)
+        a = b.add_tensor("a", shape[-1:], alpha_dtype, scale=0.01, zero_point=0)
+        y = b.add_tensor("y", shape, "int16", scale=0.01, zero_point=0)
+        b.add_operator("PRELU", [x, a], [y])
+        b.set_inputs([x, a])
+        b.set_outputs([y])
+        return b.build()
+
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(PRELU.*int16"):
+        micro.Interpreter.from_bytes(model("int16"))
+    with pytest.raises(UnsupportedOpError, match=r"operator 0 \(PRELU.*float32"):
+        micro.Interpreter.from_bytes(model("float32"))
+
+
+def test_int16_tampered_params_are_refused_or_safe() -> None:
+    assert_hostile_params_safe(prelu_int16_model(3))
+    assert_hostile_params_safe(unary_model("RELU6", (3, 5), "int16", "int16", (0.01, 9), (0.01, 0)))

@@ -208,7 +208,7 @@ BASE: dict[str, Any] = {"input_shape": (1, 6, 6, 4)}
 @pytest.mark.parametrize(
     ("changes", "error", "match"),
     [
-        ({"dtype": "float32"}, UnsupportedOpError, "float32"),
+        ({"dtype": "int32"}, UnsupportedOpError, "int32"),
         ({"dtype": "int16"}, UnsupportedOpError, "int16"),
         ({"options": {"depth_multiplier": 2}}, ModelError, "depth_multiplier"),
         ({"filter_shape": (1, 3, 3, 6)}, ModelError, "not a multiple"),

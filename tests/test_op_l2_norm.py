@@ -1,5 +1,5 @@
-"""L2_NORMALIZATION (int8) against TFLM on generated models: random shapes, zero points and
-spreads (all-zero rows included); the refusals."""
+"""L2_NORMALIZATION (int8 and float32) against TFLM on generated models: random shapes, zero
+points and spreads (all-zero rows included), float special values; the refusals."""
 
 from __future__ import annotations
 
@@ -62,3 +62,49 @@ def test_refusals(shape: tuple, act: int, match: str) -> None:
 
 def test_tampered_params_are_refused_or_safe() -> None:
     assert_hostile_params_safe(l2_model((3, 9), (0.05, -3)))
+
+
+def l2_float_model(shape: tuple[int, ...]) -> bytes:
+    return unary_model("L2_NORMALIZATION", shape, "float32", "float32", None, None)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_float_matches_tflm(seed: int) -> None:
+    rng = np.random.default_rng([seed, 32])
+    shape = tuple(int(d) for d in rng.integers(1, 6, int(rng.integers(1, 5))))
+    shape = (*shape[:-1], int(rng.choice([1, 2, 3, 16, 100, 1000])))
+    model = l2_float_model(shape)
+    assert_matches_tflm(model, seeds=(seed,))
+    scale = 10.0 ** rng.integers(-25, 19, (*shape[:-1], 1))  # tiny rows hit the 1e-6 floor
+    x = (rng.normal(0, 1, shape) * scale).astype(np.float32)
+    assert_matches_tflm(model, inputs=[x])
+
+
+def test_float_special_values_match_tflm() -> None:
+    """Zero rows (divided by 1e-6), signed zeros, rows whose squares overflow to infinity
+    (every value / inf), an infinity in a row (inf / inf is NaN), subnormals."""
+    rows = [
+        [0.0, -0.0, 0.0, -0.0],
+        [3e38, 1.0, -2.0, 0.5],
+        [2e19, -2e19, 1e-3, 0.0],
+        [np.inf, 1.0, -1.0, 0.0],
+        [1e-45, -3e-45, 1e-40, 0.0],
+        [1e-7, 0.0, -1e-7, 3e-7],
+        [3.0, 4.0, 0.0, -12.0],
+    ]
+    x = np.array(rows, np.float32)
+    assert_matches_tflm(l2_float_model(x.shape), inputs=[x])
+
+
+@pytest.mark.parametrize(
+    ("shape", "act", "match"), [((2, 2, 2, 2, 2), Act.NONE, "rank-5"), ((2, 4), Act.RELU6, "fused")]
+)
+def test_float_refusals(shape: tuple, act: int, match: str) -> None:
+    options = {"fused_activation_function": int(act)}
+    model = unary_model("L2_NORMALIZATION", shape, "float32", "float32", None, None, options)
+    with pytest.raises(micro.UnsupportedOpError, match=rf"operator 0.*{match}"):
+        micro.Interpreter.from_bytes(model)
+
+
+def test_float_tampered_params_are_refused_or_safe() -> None:
+    assert_hostile_params_safe(l2_float_model((3, 5)))

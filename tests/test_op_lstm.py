@@ -46,20 +46,25 @@ def lstm_model(
     activation: str = "TANH",
     weight_zp: int = 0,
     peephole: bool = False,
+    wide: bool = False,
 ) -> bytes:
-    in_scale = float(rng.uniform(0.002, 0.05))
-    in_zp = int(rng.integers(-128, 128))
-    hidden_scale = float(2 ** rng.uniform(-8.5, -6))
-    hidden_zp = int(rng.integers(-20, 21))
+    """int8 activations, int32 biases; wide: TFLM's 16x8 (int16 activations, zero points 0,
+    int64 biases)."""
+    act, bias_type = ("int16", "int64") if wide else ("int8", "int32")
+    rms = 18900 if wide else 74  # of uniformly random activations
+    in_scale = float(rng.uniform(0.002, 0.05)) * (74 / rms)
+    in_zp = 0 if wide else int(rng.integers(-128, 128))
+    hidden_scale = float(2 ** rng.uniform(-8.5, -6)) * (74 / rms)
+    hidden_zp = 0 if wide else int(rng.integers(-20, 21))
     cell_scale = float(2.0**cell_power)
     b = ModelBuilder()
     shape = (steps, batches, size) if time_major else (batches, steps, size)
-    x = b.add_tensor("x", shape, "int8", scale=in_scale, zero_point=in_zp)
+    x = b.add_tensor("x", shape, act, scale=in_scale, zero_point=in_zp)
     inputs = [x] + [-1] * 23
 
     def weights(name: str, cols: int, activation_scale: float) -> int:
         # Gate pre-activations (Q3.12) spread over about [-8, 8].
-        typical = activation_scale * 74 * 74 * math.sqrt(cols)
+        typical = activation_scale * 74 * rms * math.sqrt(cols)
         scale = float(2 ** rng.uniform(-1.5, 2.5)) / typical
         data = rng.integers(-127, 128, (units, cols), dtype=np.int8)
         return b.add_tensor(name, (units, cols), "int8", data=data, scale=scale,
@@ -70,21 +75,22 @@ def lstm_model(
         w_rec = weights(f"r_{gate}", units, hidden_scale)
         inputs[1 + k] = w_in
         inputs[5 + k] = w_rec
+        bias_range = (1 << 20) if wide else (1 << 12)
         inputs[12 + k] = b.add_tensor(
-            f"bias_{gate}", (units,), "int32",
-            data=rng.integers(-(1 << 12), 1 << 12, units).astype(np.int32), scale=in_scale,
+            f"bias_{gate}", (units,), bias_type,
+            data=rng.integers(-bias_range, bias_range, units).astype(bias_type), scale=in_scale,
         )  # fmt: skip
     if peephole:
         inputs[9] = b.add_tensor("peep", (units,), "int16", data=np.ones(units, np.int16),
                                  scale=1.0)  # fmt: skip
     inputs[18] = b.add_tensor(
-        "hidden", (batches, units), "int8", scale=hidden_scale, zero_point=hidden_zp,
+        "hidden", (batches, units), act, scale=hidden_scale, zero_point=hidden_zp,
         is_variable=True,
     )  # fmt: skip
     inputs[19] = b.add_tensor("cell", (batches, units), "int16", scale=cell_scale,
                               is_variable=True)  # fmt: skip
     out_shape = (steps, batches, units) if time_major else (batches, steps, units)
-    out = b.add_tensor("out", out_shape, "int8", scale=hidden_scale, zero_point=hidden_zp)
+    out = b.add_tensor("out", out_shape, act, scale=hidden_scale, zero_point=hidden_zp)
     b.add_operator(
         "UNIDIRECTIONAL_SEQUENCE_LSTM", inputs, [out],
         {"fused_activation_function": activation, "cell_clip": cell_clip,
@@ -95,7 +101,7 @@ def lstm_model(
     return b.build()
 
 
-def random_model(seed: int) -> bytes:
+def random_model(seed: int, wide: bool = False) -> bytes:
     rng = np.random.default_rng(seed)
     power = float(rng.choice([-15, -14, -13, -12, -11, -10]))
     if rng.random() < 0.2:  # not a power of two: TFLM rounds its log2
@@ -109,6 +115,7 @@ def random_model(seed: int) -> bytes:
         time_major=bool(rng.random() < 0.4),
         cell_power=power,
         cell_clip=float(rng.choice([0.0, rng.uniform(0.5, 8.0)])),
+        wide=wide,
     )
 
 

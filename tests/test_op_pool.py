@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.models import quant_kwargs
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
 
@@ -34,9 +35,10 @@ def pool_model(
         h, w = compute_padding(padding, shape[1:3], filter_hw, stride_hw)
         out_shape = (shape[0], h.out_size, w.out_size, shape[3])
     out_scale, out_zp = out_quant or (scale, zero_point)
+    quant = dtype != "float32"  # float32 tensors carry no quantization
     b = ModelBuilder()
-    x = b.add_tensor("x", shape, dtype, scale=scale, zero_point=zero_point)
-    y = b.add_tensor("y", out_shape, dtype, scale=out_scale, zero_point=out_zp)
+    x = b.add_tensor("x", shape, dtype, **quant_kwargs((scale, zero_point) if quant else None))
+    y = b.add_tensor("y", out_shape, dtype, **quant_kwargs((out_scale, out_zp) if quant else None))
     options = {
         "padding": padding,
         "stride_h": stride_hw[0],

@@ -16,6 +16,8 @@ from support.models import T, one_op_model, unary_model
 from test_op_compare import select_model
 from test_op_int16x8 import conv_model as conv16_model
 from test_op_pool import random_pool
+from test_op_pool_float import OPS as FLOAT_POOLS
+from test_op_pool_float import random_float_pool
 from test_overlap import SEEDS, Case, compiled_case, run
 
 import micro
@@ -78,6 +80,16 @@ def _prelu(rng: np.random.Generator) -> bytes:
     )
 
 
+def _prelu_s16(rng: np.random.Generator) -> bytes:
+    s = _shape(rng)
+    alpha = rng.integers(-128, 128, s[-1:]).astype(np.int8)
+    return one_op_model(
+        "PRELU",
+        [T(s, "int16", quant=(0.01, 30)), T(s[-1:], "int8", alpha, (0.02, 5))],
+        [T(s, "int16", quant=(0.008, -100))],
+    )
+
+
 def _fc_f32(rng: np.random.Generator) -> bytes:
     b, k, n = (int(v) for v in rng.integers(1, 9, 3))
     w = rng.standard_normal((n, k)).astype(np.float32)
@@ -90,6 +102,10 @@ def _fc_f32(rng: np.random.Generator) -> bytes:
 
 def _pool(op: str) -> Builder:
     return lambda rng: random_pool(op, int(rng.integers(1 << 30)), "int16")
+
+
+def _float_pool(op: str) -> Builder:
+    return lambda rng: random_float_pool(op, int(rng.integers(1 << 30)))
 
 
 def _select(rng: np.random.Generator) -> bytes:
@@ -114,6 +130,7 @@ RULES: dict[str, tuple[list[Builder], int]] = {
     ),
     "select": ([_select], 1),
     "prelu_s8": ([_prelu], 0),
+    "prelu_s16": ([_prelu_s16], 0),
     "quantize_f32": (
         [
             _unary("QUANTIZE", "float32", "int8", None, (0.1, 3)),
@@ -148,9 +165,11 @@ RULES: dict[str, tuple[list[Builder], int]] = {
         [
             _unary("NEG", "float32", "float32", None, None),
             _unary("SQRT", "float32", "float32", None, None),
+            _unary("HARD_SWISH", "float32", "float32", None, None),
         ],
         0,
     ),
+    "l2_norm_f32": ([_unary("L2_NORMALIZATION", "float32", "float32", None, None)], 0),
     "leaky_relu_s16": (
         [_unary("LEAKY_RELU", "int16", "int16", (0.001, 0), (0.002, 0), alpha=0.2)],
         0,
@@ -163,6 +182,7 @@ RULES: dict[str, tuple[list[Builder], int]] = {
         0,
     ),
     "pool_s16": ([_pool("AVERAGE_POOL_2D"), _pool("MAX_POOL_2D")], 0),
+    "pool_f32": ([_float_pool(op) for op in FLOAT_POOLS], 0),
     "conv_s16": (
         [
             lambda rng: conv16_model(int(rng.integers(1 << 30))),

@@ -88,3 +88,21 @@ def test_plan_text_names_every_buffer(
     assert cli.main(["plan", str(reference(SPEECH))]) == 0
     text = capsys.readouterr().out
     assert "lower bound" in text and "Reshape_1" in text and "labels_softmax" in text
+
+
+def test_plan_shows_the_fastest_plan_and_arena_picks_it_when_it_fits(
+    reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """micro_speech's smallest plan drops its conv's im2col scratch (2 rows of 10x8 taps as
+    int16: 320 B); the fastest keeps it, and --arena picks it exactly when it fits."""
+    path = str(reference(SPEECH))
+    plans = {p["plan"]: p for p in _json(["plan", path, "--json"], capsys)["plans"]}
+    fastest = plans["overlapped, fastest"]["arena"]
+    assert fastest == plans["overlapped"]["arena"] + 2 * 10 * 8 * 2
+    for arena, scratch in ((fastest, 1), (fastest - 1, 0)):
+        data = _json(["plan", path, "--json", "--arena", str(arena)], capsys)
+        assert sum(b["kind"] == "scratch" for b in data["buffers"]) == scratch
+        assert data["arena_size"] == (fastest if scratch else plans["overlapped"]["arena"])
+    # `micro run` with no --arena runs the fastest plan, as Interpreter does.
+    assert cli.main(["run", path]) == 0
+    assert f"used of {fastest:,} B" in capsys.readouterr().out

@@ -72,6 +72,14 @@ def test_card_matches_model() -> None:
     demo = report["validation_speakers"]["demo"]
     assert set(demo) == {"yes", "no", "other words", "silence"}
     assert all(row["total"] > 0 for row in demo.values())
+    # the ablation (same recipe, one kind of speech) was measured on the same clips
+    ablation = report["ablation_validation_speakers"]
+    assert set(ablation) == {"synthetic only", "recorded only"}
+    for name, row in ablation.items():
+        assert row["trained_on"] == [name.split()[0]]
+        assert {k: r["total"] for k, r in row["demo"].items()} == {
+            k: r["total"] for k, r in demo.items()
+        }
 
 
 def test_model_io_is_int8_features_to_int8_scores() -> None:

@@ -163,7 +163,13 @@ def test_plan_shows_the_streamed_plan_beside_the_resident_ones(
     path.write_bytes(random_chain(3))
     assert cli.main(["plan", str(path), "--json", "--max-overhead", "50%"]) == 0
     plans = {p["plan"]: p for p in json.loads(capsys.readouterr().out)["plans"]}
-    assert list(plans) == ["tensor bound", "overlapped", "patched", "patched, streamed input"]
+    assert list(plans) == [
+        "tensor bound",
+        "overlapped",
+        "overlapped, fastest",
+        "patched",
+        "patched, streamed input",
+    ]
     resident = micro.Interpreter.from_file(path, max_overhead=0.5)
     assert plans["patched"]["arena"] == resident.arena_used_bytes()
     assert (

@@ -17,8 +17,9 @@ from test_model import MODELS, _check_against_oracle
 
 from micro import schema
 from micro.model import Model, load_model
+from micro.rewrite import rewrite_model
 from micro.schema import BuiltinOperator, TensorType
-from micro.writer import ModelBuilder, rewrite_model
+from micro.writer import ModelBuilder
 
 Reference = Callable[[str], Path]
 
@@ -404,7 +405,7 @@ def test_builder_rejects_bad_arguments() -> None:
         (lambda: b.add_tensor("t", [3, 2], "int8", scale=[1, 2]), "per-channel scales"),
         (lambda: b.add_tensor("t", [2], "int8", scale=[1, 2], zero_point=[0]), "2 scales but 1"),
         (lambda: b.add_tensor("t", [2], "int8", shape_signature=[3]), "does not match shape"),
-        (lambda: b.add_tensor("t", [2], "INT4", data=[1, 2]), "as raw bytes"),
+        (lambda: b.add_tensor("t", [2], "STRING", data=[1, 2]), "as raw bytes"),
         (lambda: b.add_operator("CONV2D", [x], [x]), "unknown builtin operator 'CONV2D'"),
         (lambda: b.add_operator("CUSTOM", [x], [x]), "needs a custom_code"),
         (lambda: b.add_operator("ADD", [x], [x], custom_code="A"), "takes no custom_code"),

@@ -227,3 +227,29 @@ int micro_camera_frame(uint32_t index, const micro_camera_format_t *format, uint
     ++camera.frames;
     return 1;
 }
+
+/* Row by row (a streamed model input): refused. The sensor pushes its rows at its own pixel
+ * clock, with no way to hold one until the model asks for it, so rows would be lost between
+ * strips; `micro classify --board nano33ble` runs a resident plan (whole frames) instead. */
+int micro_camera_open(uint32_t index, const micro_camera_format_t *format, char *name,
+                      uint32_t name_size)
+{
+    (void)index;
+    (void)format;
+    (void)name;
+    (void)name_size;
+    micro_put("camera: the OV7675 driver captures whole frames, not rows on demand\n");
+    return -1;
+}
+
+int micro_camera_rows(uint8_t *pixels, uint32_t n_rows)
+{
+    (void)pixels;
+    (void)n_rows;
+    return -1;
+}
+
+int micro_camera_close(void)
+{
+    return -1;
+}

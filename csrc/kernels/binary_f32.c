@@ -26,6 +26,8 @@ static inline float apply(int32_t op, float x, float y, float lo, float hi)
     case MICRO_BINARY_F32_MAXIMUM: v = x > y ? x : y; break;
     case MICRO_BINARY_F32_FLOOR_DIV: v = (float)micro_floor_f64((double)x / (double)y); break;
     case MICRO_BINARY_F32_FLOOR_MOD: v = floor_mod(x, y); break;
+    case MICRO_BINARY_F32_PRELU: v = x >= 0.0f ? x : x * y; break;
+    case MICRO_BINARY_F32_LEAKY_RELU: v = x > 0.0f ? x : x * y; break;
     default: v = x < y ? x : y; break;
     }
     v = v < lo ? lo : v; /* std::max(v, lo) */
@@ -84,6 +86,12 @@ static void f32_row(const void *params, const void *input1, int32_t stride_a, co
     case MICRO_BINARY_F32_FLOOR_MOD:
         row_op(MICRO_BINARY_F32_FLOOR_MOD, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
+    case MICRO_BINARY_F32_PRELU:
+        row_op(MICRO_BINARY_F32_PRELU, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
+    case MICRO_BINARY_F32_LEAKY_RELU:
+        row_op(MICRO_BINARY_F32_LEAKY_RELU, input1, stride_a, input2, stride_b, output, n, lo, hi);
+        break;
     default:
         row_op(MICRO_BINARY_F32_MINIMUM, input1, stride_a, input2, stride_b, output, n, lo, hi);
         break;
@@ -125,7 +133,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     const micro_binary_f32_params_t *p = params;
     (void)op;
-    if (!micro_in_range(p->op, 0, 8) || !(p->act_min <= p->act_max)) {
+    if (!micro_in_range(p->op, 0, 10) || !(p->act_min <= p->act_max)) {
         return MICRO_ERR_PARAMS;
     }
     return micro_broadcast_check(&p->broadcast, size[MICRO_BINARY_F32_INPUT1],

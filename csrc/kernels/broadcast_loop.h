@@ -20,12 +20,14 @@
 typedef void (*micro_row_fn)(const void *ctx, const void *a, int32_t stride_a, const void *b,
                              int32_t stride_b, void *out, int32_t n);
 
-/* Input elements are `width` bytes wide, output elements `out_width` (a comparison writes
- * one-byte bools); strides count elements. */
-static inline void micro_broadcast_walk_widths(const micro_broadcast_t *layout,
-                                               const void *input1, const void *input2,
-                                               void *output, int32_t width, int32_t out_width,
-                                               micro_row_fn row, const void *ctx)
+/* Input elements are `width1` and `width2` bytes wide, output elements `out_width` (a
+ * comparison writes one-byte bools, int16 PRELU reads an int8 alpha); strides count
+ * elements. */
+static inline void micro_broadcast_walk_mixed(const micro_broadcast_t *layout,
+                                              const void *input1, int32_t width1,
+                                              const void *input2, int32_t width2, void *output,
+                                              int32_t out_width, micro_row_fn row,
+                                              const void *ctx)
 {
     const int32_t rank = layout->rank;
     const int32_t *dims = layout->dims, *stride1 = layout->stride1, *stride2 = layout->stride2;
@@ -41,16 +43,25 @@ static inline void micro_broadcast_walk_widths(const micro_broadcast_t *layout,
         row(ctx, a, stride1[inner], b, stride2[inner], out, dims[inner]);
         out += (int64_t)dims[inner] * out_width;
         for (int32_t d = inner - 1; d >= 0; --d) {
-            a += (int64_t)stride1[d] * width;
-            b += (int64_t)stride2[d] * width;
+            a += (int64_t)stride1[d] * width1;
+            b += (int64_t)stride2[d] * width2;
             if (++index[d] < dims[d]) {
                 break;
             }
             index[d] = 0;
-            a -= (int64_t)stride1[d] * dims[d] * width;
-            b -= (int64_t)stride2[d] * dims[d] * width;
+            a -= (int64_t)stride1[d] * dims[d] * width1;
+            b -= (int64_t)stride2[d] * dims[d] * width2;
         }
     }
+}
+
+/* Both inputs' elements `width` bytes wide, the output's `out_width`. */
+static inline void micro_broadcast_walk_widths(const micro_broadcast_t *layout,
+                                               const void *input1, const void *input2,
+                                               void *output, int32_t width, int32_t out_width,
+                                               micro_row_fn row, const void *ctx)
+{
+    micro_broadcast_walk_mixed(layout, input1, width, input2, width, output, out_width, row, ctx);
 }
 
 /* Elements are `width` bytes wide in both inputs and the output. */
@@ -102,11 +113,12 @@ static inline int64_t micro_broadcast_extent(int32_t rank, const int32_t *dims,
 }
 
 /* The check of a broadcast kernel's layout and its three operands (byte sizes; elements
- * `width` bytes): MICRO_ERR_PARAMS if the layout is invalid, MICRO_ERR_OPERANDS if an
- * operand is smaller than the layout reaches, else MICRO_OK. */
-static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layout,
-                                                   uint32_t input1_size, uint32_t input2_size,
-                                                   uint32_t output_size, int64_t width)
+ * `width1`, `width2` and `out_width` bytes): MICRO_ERR_PARAMS if the layout is invalid,
+ * MICRO_ERR_OPERANDS if an operand is smaller than the layout reaches, else MICRO_OK. */
+static inline micro_status_t micro_broadcast_check_mixed(const micro_broadcast_t *layout,
+                                                         uint32_t input1_size, int64_t width1,
+                                                         uint32_t input2_size, int64_t width2,
+                                                         uint32_t output_size, int64_t out_width)
 {
     const int64_t count = micro_broadcast_count(layout->rank, layout->dims);
     if (count < 0) {
@@ -117,11 +129,20 @@ static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layo
     if (extent1 < 0 || extent2 < 0) {
         return MICRO_ERR_PARAMS;
     }
-    if (!micro_fits(input1_size, extent1, width) || !micro_fits(input2_size, extent2, width) ||
-        !micro_fits(output_size, count, width)) {
+    if (!micro_fits(input1_size, extent1, width1) || !micro_fits(input2_size, extent2, width2) ||
+        !micro_fits(output_size, count, out_width)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;
+}
+
+/* The same with every element `width` bytes wide. */
+static inline micro_status_t micro_broadcast_check(const micro_broadcast_t *layout,
+                                                   uint32_t input1_size, uint32_t input2_size,
+                                                   uint32_t output_size, int64_t width)
+{
+    return micro_broadcast_check_mixed(layout, input1_size, width, input2_size, width,
+                                       output_size, width);
 }
 
 /* Overlap rule of a broadcast elementwise kernel, output over input1 (`first`) or input2,

@@ -3,24 +3,14 @@
 #include <stddef.h>
 
 #include "micro/kernel.h"
-#include "check.h"
-#include "dot_s8.h"
 #include "fixedpoint.h"
-#include "requant.h"
-#include "sigmoid_s16.h"
+#include "lstm_cell.h"
 
 /* clamp16(requant(dot + bias)): one gate projection, Q3.12. */
 static int32_t project(int32_t dot, int32_t bias, int32_t multiplier, int32_t shift)
 {
     const int32_t acc = micro_fx_add(dot, bias);
     return micro_clamp(micro_requantize(acc, multiplier, shift), INT16_MIN, INT16_MAX);
-}
-
-/* clamp(zp + requant(a * b)), TFLM's elementwise integer Mul of two Q0.15 values. */
-static int32_t mul(int32_t a, int32_t b, int32_t multiplier, int32_t shift, int32_t zp,
-                   int32_t lo, int32_t hi)
-{
-    return micro_clamp(zp + micro_requantize(a * b, multiplier, shift), lo, hi);
 }
 
 /*
@@ -49,23 +39,7 @@ static void lstm_step(const micro_lstm_s8_params_t *p, const int16_t *xp, const 
                                       p->gate_shift[2 * g + 1]);
             gate[g] = micro_clamp(a + r, INT16_MIN, INT16_MAX);
         }
-        const int32_t input_gate = micro_sigmoid_s16(gate[0], table);
-        const int32_t forget_gate = micro_sigmoid_s16(gate[1], table);
-        const int32_t cell_gate = micro_tanh_s16(gate[2], 3, 0, table);
-        const int32_t output_gate = micro_sigmoid_s16(gate[3], table);
-
-        const int32_t kept = mul(forget_gate, c[n], p->forget_multiplier, p->forget_shift, 0,
-                                 INT16_MIN, INT16_MAX);
-        const int32_t added = mul(input_gate, cell_gate, p->input_multiplier, p->input_shift,
-                                  0, INT16_MIN, INT16_MAX);
-        int32_t cell = micro_clamp(kept + added, INT16_MIN, INT16_MAX);
-        if (p->use_cell_clip) {
-            cell = micro_clamp(cell, -p->cell_clip, p->cell_clip);
-        }
-        c[n] = (int16_t)cell;
-        const int32_t squashed = micro_tanh_s16(cell, p->tanh_multiplier, p->tanh_shift, table);
-        const int8_t value = (int8_t)mul(squashed, output_gate, p->output_multiplier,
-                                         p->output_shift, p->hidden_zp, INT8_MIN, INT8_MAX);
+        const int8_t value = (int8_t)micro_lstm_cell(p, gate, c + n, table, INT8_MIN, INT8_MAX);
         h[n] = value;
         out[n] = value;
     }
@@ -95,7 +69,7 @@ micro_status_t micro_lstm_s8(const micro_lstm_s8_params_t *p, const int8_t *inpu
 
 int64_t micro_lstm_s8_scratch_size(const micro_lstm_s8_params_t *p)
 {
-    return ((int64_t)p->input_padded + p->state_padded) * (int64_t)sizeof(int16_t);
+    return micro_lstm_scratch_bytes(p);
 }
 
 static micro_status_t step(const void *params, void *const *op)
@@ -110,33 +84,11 @@ static micro_status_t step(const void *params, void *const *op)
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_lstm_s8_params_t *p = params;
-    const int32_t dims[4] = {p->batches, p->time_steps, p->input_padded, p->state_padded};
-    const int32_t gates = MICRO_LSTM_GATES;
     (void)op;
-    if (micro_count(dims, 4) < 0 || !micro_in_range(p->input_size, 1, p->input_padded) ||
-        !micro_in_range(p->state_size, 1, p->state_padded) || p->input_padded % 16 != 0 ||
-        p->state_padded % 16 != 0 || p->input_padded > MICRO_DOT_S8_MAX_N ||
-        p->state_padded > MICRO_DOT_S8_MAX_N || !micro_in_range(p->time_major, 0, 1) ||
-        !micro_in_range(p->hidden_zp, -128, 127) || !micro_in_range(p->use_cell_clip, 0, 1) ||
-        !micro_in_range(p->cell_clip, 0, 32767) || !micro_in_range(p->tanh_multiplier, 1, 49152) ||
-        !micro_in_range(p->tanh_shift, 0, 31) ||
-        !micro_requant_ok(p->gate_multiplier, p->gate_shift, 2 * gates) ||
-        !micro_requant_ok(&p->forget_multiplier, &p->forget_shift, 1) ||
-        !micro_requant_ok(&p->input_multiplier, &p->input_shift, 1) ||
-        !micro_requant_ok(&p->output_multiplier, &p->output_shift, 1)) {
+    if (!micro_lstm_params_ok(p) || !micro_in_range(p->hidden_zp, -128, 127)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t s = p->state_size;
-    const int64_t rows = (int64_t)p->batches * p->time_steps;
-    if (!micro_fits(size[MICRO_LSTM_S8_INPUT], rows * p->input_size, 1) ||
-        !micro_fits(size[MICRO_LSTM_S8_INPUT_WEIGHTS], s * gates * p->input_padded, 1) ||
-        !micro_fits(size[MICRO_LSTM_S8_RECURRENT_WEIGHTS], s * gates * p->state_padded, 1) ||
-        !micro_fits(size[MICRO_LSTM_S8_BIASES], s * 2 * gates, 4) ||
-        !micro_fits(size[MICRO_LSTM_S8_SIGMOID_TABLE], MICRO_SIGMOID_TABLE_SIZE, 2) ||
-        !micro_fits(size[MICRO_LSTM_S8_HIDDEN], p->batches * s, 1) ||
-        !micro_fits(size[MICRO_LSTM_S8_CELL], p->batches * s, 2) ||
-        !micro_fits(size[MICRO_LSTM_S8_OUTPUT], rows * s, 1) ||
-        !micro_fits(size[MICRO_LSTM_S8_SCRATCH], micro_lstm_s8_scratch_size(p), 1)) {
+    if (!micro_lstm_sizes_ok(p, size, 1, 4)) {
         return MICRO_ERR_OPERANDS;
     }
     return MICRO_OK;

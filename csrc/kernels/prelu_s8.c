@@ -5,35 +5,16 @@
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
-#include "requant.h"
-
-/* Params copied into locals (int8 stores may alias them; see mul_s8.c). */
-typedef struct {
-    int32_t zp_in, zp_alpha, zp_out, m_id, s_id, m_alpha, s_alpha;
-} prelu_consts_t;
-
-/* Both branches are computed and one selected: no data-dependent branch in the loop. */
-static inline int8_t one(const prelu_consts_t *k, int32_t x, int32_t alpha)
-{
-    const int32_t v = x - k->zp_in;
-    const int32_t identity = micro_requantize(v, k->m_id, k->s_id);
-    const int32_t scaled = micro_requantize(v * (alpha - k->zp_alpha), k->m_alpha, k->s_alpha);
-    /* Wrapping add: only an absurd rescale could leave the int32 range. */
-    const int32_t out = (int32_t)((uint32_t)(v >= 0 ? identity : scaled) + (uint32_t)k->zp_out);
-    return (int8_t)micro_clamp(out, -128, 127);
-}
+#include "prelu.h"
 
 static void prelu_row(const void *params, const void *input, int32_t stride_a,
                       const void *alpha, int32_t stride_b, void *output, int32_t n)
 {
-    const micro_prelu_s8_params_t *p = params;
-    const prelu_consts_t k = {p->input_zp,         p->alpha_zp,         p->output_zp,
-                              p->identity_multiplier, p->identity_shift, p->alpha_multiplier,
-                              p->alpha_shift};
+    const micro_prelu_consts_t k = micro_prelu_consts(params);
     const int8_t *a = input, *b = alpha;
     int8_t *out = output;
     for (int32_t i = 0; i < n; ++i) {
-        out[i] = one(&k, a[i * stride_a], b[i * stride_b]);
+        out[i] = (int8_t)micro_prelu_one(&k, a[i * stride_a], b[i * stride_b], -128, 127);
     }
 }
 

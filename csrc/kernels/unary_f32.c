@@ -6,73 +6,8 @@
 
 #include "micro/kernel.h"
 #include "check.h"
+#include "float_bits.h"
 #include "overlap.h"
-
-static float from_bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* Correctly rounded sqrt: write x = m * 2^e with m a 24-bit integer, scale m by 2^23 or
- * 2^24 so the exponent is even, take the integer square root of the 47- or 48-bit value
- * and round it to nearest with its remainder (an exact tie cannot occur). */
-static float sqrt_f32(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    const uint32_t biased = (u >> 23) & 0xFF;
-    if ((u & 0x7FFFFFFF) == 0) {
-        return x; /* +0, -0 */
-    }
-    if (biased == 0xFF) {
-        if (u & 0x7FFFFF) {
-            return from_bits(u | 0x400000); /* NaN: quieted, payload kept */
-        }
-        return (u >> 31) ? from_bits(0xFFC00000u) : x; /* +inf; -inf is invalid */
-    }
-    if (u >> 31) {
-        return from_bits(0xFFC00000u);
-    }
-    uint64_t m = u & 0x7FFFFF;
-    int32_t e;
-    if (biased == 0) { /* subnormal: normalise */
-        e = -149;
-        while (!(m & 0x800000)) {
-            m <<= 1;
-            --e;
-        }
-    } else {
-        m |= 0x800000;
-        e = (int32_t)biased - 150;
-    }
-    const int32_t s = ((e + 1000) % 2 == 0) ? 24 : 23; /* e - s even */
-    uint64_t n = m << s;                                /* [2^46, 2^48) */
-    uint64_t root = 0;
-    uint64_t bit = (uint64_t)1 << 46;
-    while (bit > n) {
-        bit >>= 2;
-    }
-    while (bit) {
-        if (n >= root + bit) {
-            n -= root + bit;
-            root = (root >> 1) + bit;
-        } else {
-            root >>= 1;
-        }
-        bit >>= 2;
-    }
-    if (n > root) {
-        ++root;
-    }
-    int32_t exponent = (e - s) / 2;
-    if (root == ((uint64_t)1 << 24)) {
-        root >>= 1;
-        ++exponent;
-    }
-    return from_bits(((uint32_t)(exponent + 150) << 23) | ((uint32_t)root & 0x7FFFFF));
-}
 
 /* floor, or ceil when `up`, on the bits: clear the fraction bits, first stepping the
  * magnitude up by one unit when a fraction is dropped in the rounding direction. */
@@ -90,7 +25,7 @@ static float round_toward(float x, int up)
             return x;
         }
         if (negative) {
-            return up ? from_bits(0x80000000u) : -1.0f;
+            return up ? micro_f32_from_bits(0x80000000u) : -1.0f;
         }
         return up ? 1.0f : 0.0f;
     }
@@ -101,7 +36,7 @@ static float round_toward(float x, int up)
     if (negative != (uint32_t)up) {
         u += fraction + 1; /* may carry into the exponent: still the right value */
     }
-    return from_bits(u & ~fraction);
+    return micro_f32_from_bits(u & ~fraction);
 }
 
 /* TFLM's RoundToNearest: ties to even through the parity of floor(x) as an int (only
@@ -133,19 +68,19 @@ micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *i
         break;
     case MICRO_UNARY_F32_SQRT:
         for (int32_t i = 0; i < n; ++i) {
-            output[i] = sqrt_f32(input[i]);
+            output[i] = micro_sqrt_f32(input[i]);
         }
         break;
     case MICRO_UNARY_F32_ABS:
         for (int32_t i = 0; i < n; ++i) {
             uint32_t u;
             memcpy(&u, &input[i], sizeof u);
-            output[i] = from_bits(u & 0x7FFFFFFFu);
+            output[i] = micro_f32_from_bits(u & 0x7FFFFFFFu);
         }
         break;
     case MICRO_UNARY_F32_RSQRT:
         for (int32_t i = 0; i < n; ++i) {
-            output[i] = 1.0f / sqrt_f32(input[i]);
+            output[i] = 1.0f / micro_sqrt_f32(input[i]);
         }
         break;
     case MICRO_UNARY_F32_FLOOR:
@@ -156,6 +91,25 @@ micro_status_t micro_unary_f32(const micro_unary_f32_params_t *p, const float *i
     case MICRO_UNARY_F32_CEIL:
         for (int32_t i = 0; i < n; ++i) {
             output[i] = round_toward(input[i], 1);
+        }
+        break;
+    case MICRO_UNARY_F32_RELU:
+        for (int32_t i = 0; i < n; ++i) {
+            output[i] = input[i] < 0.0f ? 0.0f : input[i];
+        }
+        break;
+    case MICRO_UNARY_F32_RELU6:
+        for (int32_t i = 0; i < n; ++i) {
+            const float x = input[i];
+            output[i] = x > 6.0f ? 6.0f : (x < 0.0f ? 0.0f : x);
+        }
+        break;
+    case MICRO_UNARY_F32_HARD_SWISH:
+        for (int32_t i = 0; i < n; ++i) {
+            const float x = input[i], shifted = x + 3.0f;
+            const float relu = 0.0f < shifted ? shifted : 0.0f; /* std::max(0, x + 3) */
+            const float relu6 = relu < 6.0f ? relu : 6.0f;      /* std::min(6, ...) */
+            output[i] = x * relu6 / 6.0f;
         }
         break;
     default:
@@ -176,7 +130,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 {
     (void)op;
     const micro_unary_f32_params_t *p = params;
-    if (p->count < 1 || !micro_in_range(p->op, 0, 7)) {
+    if (p->count < 1 || !micro_in_range(p->op, 0, 10)) {
         return MICRO_ERR_PARAMS;
     }
     if (!micro_fits(size[0], p->count, 4) || !micro_fits(size[1], p->count, 4)) {

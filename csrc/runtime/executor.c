@@ -9,6 +9,21 @@
 #include "micro/micro.h"
 #include "verify.h"
 
+/* Every variable to its value (ref `which` of its triple: 1 after init, 2 after reset). */
+static void set_variables(micro_runtime_t *rt, uint32_t which)
+{
+    const micro_program_header_t *h = rt->header;
+    for (uint32_t i = 0; i < h->n_variables; ++i) {
+        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * i];
+        const micro_ref_t *value = var + which;
+        if (value->size == 0) {
+            memset(rt->arena + var->offset, 0, var->size);
+        } else {
+            memcpy(rt->arena + var->offset, micro_resolve(rt, value), var->size);
+        }
+    }
+}
+
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size)
 {
@@ -31,7 +46,8 @@ micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t 
         return status;
     }
     rt->ready = 1;
-    return micro_reset(rt);
+    set_variables(rt, 1);
+    return MICRO_OK;
 }
 
 micro_status_t micro_reset(micro_runtime_t *rt)
@@ -39,16 +55,7 @@ micro_status_t micro_reset(micro_runtime_t *rt)
     if (rt == NULL || !rt->ready) {
         return MICRO_ERR_STATE;
     }
-    const micro_program_header_t *h = rt->header;
-    for (uint32_t i = 0; i < h->n_variables; ++i) {
-        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + 2 * i];
-        const micro_ref_t *init = var + 1;
-        if (init->size == 0) {
-            memset(rt->arena + var->offset, 0, var->size);
-        } else {
-            memcpy(rt->arena + var->offset, micro_resolve(rt, init), var->size);
-        }
-    }
+    set_variables(rt, 2);
     return MICRO_OK;
 }
 

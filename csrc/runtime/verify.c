@@ -81,7 +81,7 @@ static micro_status_t check_tables(const micro_program_header_t *h)
     }
     if (!inside(h->inputs_first, h->n_inputs, 1, h->n_refs) ||
         !inside(h->outputs_first, h->n_outputs, 1, h->n_refs) ||
-        !inside(h->variables_first, h->n_variables, 2, h->n_refs)) {
+        !inside(h->variables_first, h->n_variables, MICRO_VARIABLE_REFS, h->n_refs)) {
         return MICRO_ERR_LAYOUT;
     }
     return MICRO_OK;
@@ -111,7 +111,7 @@ static int variable_relation(const micro_runtime_t *rt, const micro_ref_t *ref)
     const micro_program_header_t *h = rt->header;
     int inside_one = 0;
     for (uint32_t v = 0; v < h->n_variables; ++v) {
-        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + 2 * v];
+        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * v];
         if (overlap(ref->offset, ref->size, var->offset, var->size)) {
             if (ref->offset < var->offset ||
                 (uint64_t)ref->offset + ref->size > (uint64_t)var->offset + var->size) {
@@ -275,21 +275,27 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         }
     }
     for (uint32_t i = 0; i < h->n_variables; ++i) {
-        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + 2 * i];
-        const micro_ref_t *init = var + 1;
+        const micro_ref_t *var = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * i];
         micro_status_t status = check_ref(h, var, h->arena_size);
-        if (status == MICRO_OK) {
-            status = check_ref(h, init, h->arena_size);
-        }
         if (status != MICRO_OK) {
             return status;
         }
-        if ((var->offset & MICRO_REF_CONST) || micro_is_stream(var) || micro_is_stream(init) ||
-            (init->size != 0 && (!(init->offset & MICRO_REF_CONST) || init->size != var->size))) {
+        if ((var->offset & MICRO_REF_CONST) || micro_is_stream(var)) {
             return MICRO_ERR_LAYOUT;
         }
+        for (uint32_t k = 1; k < MICRO_VARIABLE_REFS; ++k) {  /* the init and reset values */
+            const micro_ref_t *value = var + k;
+            status = check_ref(h, value, h->arena_size);
+            if (status != MICRO_OK) {
+                return status;
+            }
+            if (micro_is_stream(value) || (value->size != 0 && (!(value->offset & MICRO_REF_CONST) ||
+                                                                value->size != var->size))) {
+                return MICRO_ERR_LAYOUT;
+            }
+        }
         for (uint32_t j = 0; j < i; ++j) {  /* state that persists never shares a byte */
-            const micro_ref_t *other = &micro_refs(rt)[h->variables_first + 2 * j];
+            const micro_ref_t *other = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * j];
             if (overlap(var->offset, var->size, other->offset, other->size)) {
                 return MICRO_ERR_LAYOUT;
             }

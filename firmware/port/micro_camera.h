@@ -22,4 +22,15 @@ typedef struct {
 int micro_camera_frame(uint32_t index, const micro_camera_format_t *format, uint8_t *pixels,
                        char *name, uint32_t name_size);
 
+/* The same frame row by row, for a model that streams its input (micro_set_row_reader): no
+ * frame buffer. Open frame `index` (1, 0 or -1 as micro_camera_frame), read its next
+ * `n_rows` rows of width x channels pixels, in order, into `pixels` (NULL: drop them; 1, or
+ * -1 on an error), then close it, dropping the rows not read: 1 if the frame had its
+ * height in rows, else -1. A camera that cannot hold its rows until the model asks for them
+ * returns -1 from micro_camera_open. */
+int micro_camera_open(uint32_t index, const micro_camera_format_t *format, char *name,
+                      uint32_t name_size);
+int micro_camera_rows(uint8_t *pixels, uint32_t n_rows);
+int micro_camera_close(void);
+
 #endif

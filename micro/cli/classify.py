@@ -3,6 +3,7 @@
 micro classify photo.jpg --model person_detect.tflite --labels no_person,person
 micro classify a.png b.png --model m.tflite --labels labels.txt --top 3 --json
 micro classify photo.jpg --model m.tflite --labels a,b --board mps2-an386   (QEMU)
+micro classify photo.jpg --model m.tflite --labels a,b --board mps2-an386 --stream-input
 micro classify --model m.tflite --labels a,b --board nano33ble   (the camera; uploads)
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from ..errors import MicroError
 from ..vision.classify import Classifier, Score, ranked
 from .demo_board import build_and_run, check_input, check_run
-from .options import board_option
+from .options import board_option, overhead_option, stream_option
 from .output import emit_json, out
 
 
@@ -55,6 +56,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     classifier = Classifier(args.model, args.labels, args.input_range, args.signed_pixels)
     if args.board:
         return _on_board(args, classifier)
+    if args.stream_input:
+        raise MicroError(
+            "--stream-input streams a board's camera rows into the model: give --board"
+        )
     if not args.images:
         raise MicroError("give one or more pictures (PNG, JPEG, BMP) to classify")
     results = [_result(path, classifier.classify(path), args.top, None) for path in args.images]
@@ -90,7 +95,15 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     ]
     dest = build_root() / f"classify-{Path(args.model).stem}-{target.id}"
     model = Path(args.model).read_bytes()
-    bundle = classify_board.export(model, target, dest, classifier.format, classifier.labels)
+    bundle = classify_board.export(
+        model,
+        target,
+        dest,
+        classifier.format,
+        classifier.labels,
+        stream=args.stream_input,
+        max_overhead=args.max_overhead,
+    )
     result = build_and_run(
         dest, target, partial(demo_firmware.describe, bundle), "the scores of each camera frame",
         args.json, lambda elf: classify_board.run(bundle, elf, frames),
@@ -136,5 +149,7 @@ def add_commands(subparsers: Any) -> None:
         "pictures are stored so)",
     )
     board_option(p, required=False)
+    stream_option(p)
+    overhead_option(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_classify)

@@ -57,6 +57,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "train side only, the loudest second of each file)",
     )
     p.add_argument(
+        "--hard-negatives",
+        metavar="TFLITE",
+        help="a trained model whose false alarms become unknown examples: it listens to the "
+        "train side's other words and other speech on its noise, and every window it takes "
+        "for a keyword joins the training set (the card records its SHA-256)",
+    )
+    p.add_argument(
+        "--mine-threshold",
+        type=float,
+        default=0.5,
+        help="keyword score at which --hard-negatives keeps a window (default 0.5)",
+    )
+    p.add_argument(
         "--balance",
         action="store_true",
         help="weight the classes by the inverse of their number of training examples",

@@ -42,14 +42,16 @@ def flash(
     out_dir: str | os.PathLike[str] | None = None,
     upload: bool = True,
     count: bool = True,
+    carry_state: bool = False,
 ) -> Flash:
-    """Export, build, then run on QEMU (emulated board) or upload (real board)."""
+    """Export, build, then run on QEMU (emulated board) or upload (real board).
+    `carry_state`: see export."""
     board = load_board(board_id)
     project = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="micro-"))
     run = None
     with Progress(3 if board.emulated or upload else 2, board.id, stages=True) as bar:
         bar.stage("export")
-        bundle = export(program, board, project, input_sets)
+        bundle = export(program, board, project, input_sets, carry_state=carry_state)
         bar.stage("build (PlatformIO)")
         built = build(project, board)
         if board.emulated:

@@ -168,12 +168,16 @@ def export(
     profile: bool = True,
     check: bool = True,
     sources_only: bool = False,
+    carry_state: bool = False,
 ) -> Bundle:
     """Write a PlatformIO project that runs `program` (the exact bytes) on `board`.
 
     input_sets: inputs to run, each a list of every model input's bytes; None runs once
     on zeros. profile: also time each step on input set 0. check: refuse a Program that is
     not micro's or does not fit (off: tests that feed the firmware a corrupt one).
+    carry_state: run the sets one after the other on the state the previous one left
+    (a stateful model's stream); otherwise the runtime is reset before each set after the
+    first.
     sources_only: write only micro_model.h, micro_model.c and micro_kernels.c into out_dir,
     for a project of one's own (firmware/example).
     """
@@ -206,6 +210,7 @@ def export(
             n_inputs=n_inputs,
             n_sets=len(sets),
             profile=int(profile),
+            carry_state=int(carry_state),
             program_declaration=declaration,
         )
     )

@@ -1,6 +1,8 @@
 """RELU, RELU6, LEAKY_RELU, HARD_SWISH on int8: exact 256-entry tables (see lut.py);
-LEAKY_RELU and RELU on int16 (the leaky_relu_s16 kernel); PRELU on int8 (prelu_s8,
-broadcasting).
+LEAKY_RELU and RELU on int16 (the leaky_relu_s16 kernel); RELU6 on int16 (a clamp, run by
+pool_s16); PRELU on int8 (prelu_s8, broadcasting) and int16 with int8 alpha (prelu_s16).
+float32: RELU, RELU6, HARD_SWISH are unary_f32 functions, PRELU and LEAKY_RELU binary_f32
+ones (alpha broadcast), each TFLM's float reference expression.
 
 What TFLM computes (its micro kernels, which differ from TFLite's in places). The oracle
 build computes every scale ratio in double from the float32 scales (some of TFLM's sources
@@ -25,13 +27,16 @@ import math
 
 import numpy as np
 
+from .._ffi import lib
 from ..fixedpoint import requantize, wrap16
 from ..model import Tensor
 from ..quant import round_half_away
 from ..schema import BuiltinOperator as B
 from ._broadcast import binary_layout
 from ._rescale import multiplier
+from .add import prepare_float
 from .base import OpContext, prepares
+from .elementwise import unary_f32
 from .lut import byte_values, emit_table
 
 f32 = np.float32
@@ -47,8 +52,15 @@ def _int8_io(ctx: OpContext) -> tuple[Tensor, Tensor, float, int, float, int]:
     return x, out, s_in, zp_in, s_out, zp_out
 
 
-@prepares(B.RELU, types="int8, int16")
+def _is_float(ctx: OpContext) -> bool:
+    return ctx.input(0).dtype.name == "float32"
+
+
+@prepares(B.RELU, types="int8, int16, float32")
 def prepare_relu(ctx: OpContext) -> None:
+    if _is_float(ctx):
+        unary_f32(ctx, "relu")
+        return
     if ctx.input(0).dtype.name == "int16":
         _prepare_relu_int16(ctx)
         return
@@ -58,15 +70,58 @@ def prepare_relu(ctx: OpContext) -> None:
     emit_table(ctx, x, out, np.clip(values, max(-128, zp_out), 127))
 
 
-@prepares(B.RELU6, types="int8")
+@prepares(B.RELU6, types="int8, int16, float32")
 def prepare_relu6(ctx: OpContext) -> None:
+    if _is_float(ctx):
+        unary_f32(ctx, "relu6")
+        return
+    if ctx.input(0).dtype.name == "int16":
+        _prepare_relu6_int16(ctx)
+        return
     x, out, s_in, zp_in, _, _ = _int8_io(ctx)
     six = min(max(round_half_away(float(f32(6.0) / f32(s_in))) + zp_in, -128), 127)
     emit_table(ctx, x, out, np.clip(byte_values(x), zp_in, six))
 
 
-@prepares(B.LEAKY_RELU, types="int8, int16")
+def _prepare_relu6_int16(ctx: OpContext) -> None:
+    """int16 RELU6 as TFLM: a clamp of the raw values to [input_zp, six], six =
+    FloatToQuantizedType(6, input scale, input_zp) (float32 division, round half away,
+    clamped to int16), the output's quantization ignored. Run as a 1x1 max pool of a [1, 1,
+    count, 1] image, whose activation clamp is exactly that."""
+    ctx.check_io_count((1,))
+    x, out = ctx.input(0), ctx.output()
+    ctx.check_dtype(x, "int16")
+    ctx.check_dtype(out, "int16")
+    count = math.prod(x.shape)
+    if math.prod(out.shape) != count:
+        raise ctx.malformed(f"output shape {out.shape} does not match input shape {x.shape}")
+    if count == 0:
+        raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
+    s_in, zp_in = ctx.quant(x)
+    steps = float(f32(6.0) / f32(s_in))
+    if steps >= 2**31:
+        raise ctx.unsupported(f"input scale {s_in:g} puts 6.0 outside TFLM's int32 arithmetic")
+    six = min(max(round_half_away(steps) + zp_in, -32768), 32767)
+    window = dict.fromkeys(("batches", "input_h", "output_h", "channels"), 1)
+    window |= dict.fromkeys(("filter_h", "filter_w", "stride_h", "stride_w"), 1)
+    params = {
+        "op": int(lib.MICRO_POOL_S16_MAX),
+        **window,
+        "input_w": count,
+        "output_w": count,
+        "pad_h": 0,
+        "pad_w": 0,
+        "act_min": zp_in,
+        "act_max": six,
+    }
+    ctx.emit("pool_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)}, count)
+
+
+@prepares(B.LEAKY_RELU, types="int8, int16, float32")
 def prepare_leaky_relu(ctx: OpContext) -> None:
+    if _is_float(ctx):
+        prepare_float(ctx, "leaky_relu", alpha=float(f32(ctx.options["alpha"])))
+        return
     if ctx.input(0).dtype.name == "int16":
         _prepare_leaky_relu_int16(ctx)
         return
@@ -119,13 +174,22 @@ def _prepare_leaky_relu_int16(ctx: OpContext, alpha: float | None = None) -> Non
     ctx.emit("leaky_relu_s16", params, {"input": ctx.ref(x), "output": ctx.ref(out)})
 
 
-@prepares(B.PRELU, types="int8")
+@prepares(B.PRELU, types="int8, int16 (int8 alpha), float32")
 def prepare_prelu(ctx: OpContext) -> None:
-    """PRELU int8: alpha (int8, usually a constant per-channel vector) broadcast to the input."""
+    """PRELU: alpha (usually a constant per-channel vector) broadcast to the input; int8,
+    int16 with int8 alpha (TFLM requires it), float32."""
     ctx.check_io_count((2,))
     x, alpha, out = ctx.input(0), ctx.input(1), ctx.output()
-    for t in (x, alpha, out):
-        ctx.check_dtype(t, "int8")
+    if _is_float(ctx):
+        if max(len(x.shape), len(alpha.shape), len(out.shape)) > 4:
+            raise ctx.unsupported(
+                f"float PRELU broadcasts at most 4-D shapes (TFLM), not {x.shape}"
+            )
+        prepare_float(ctx, "prelu")
+        return
+    ctx.check_dtype(x, "int8", "int16")
+    ctx.check_dtype(alpha, "int8")
+    ctx.check_dtype(out, x.dtype.name)
     layout = binary_layout(ctx, x.shape, alpha.shape, out.shape)
     s_in, zp_in = ctx.quant(x)
     s_alpha, zp_alpha = ctx.quant(alpha)
@@ -142,13 +206,15 @@ def prepare_prelu(ctx: OpContext) -> None:
         "alpha_multiplier": m_alpha,
         "alpha_shift": s_alpha_shift,
     }
-    ctx.emit(
-        "prelu_s8", params, {"input": ctx.ref(x), "alpha": ctx.ref(alpha), "output": ctx.ref(out)}
-    )
+    kernel = "prelu_s8" if x.dtype.name == "int8" else "prelu_s16"
+    ctx.emit(kernel, params, {"input": ctx.ref(x), "alpha": ctx.ref(alpha), "output": ctx.ref(out)})
 
 
-@prepares(B.HARD_SWISH, types="int8")
+@prepares(B.HARD_SWISH, types="int8, float32")
 def prepare_hard_swish(ctx: OpContext) -> None:
+    if _is_float(ctx):
+        unary_f32(ctx, "hard_swish")
+        return
     x, out, s_in, zp_in, s_out, zp_out = _int8_io(ctx)
     hires_scale = float(f32(1.0 / 128.0) * f32(s_in))  # float32 product
     out_m32, out_exp = multiplier(ctx, hires_scale / s_out, "output")

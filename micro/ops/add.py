@@ -125,20 +125,24 @@ FLOAT_OPS = {
     op: int(getattr(lib, f"MICRO_BINARY_F32_{op.upper()}"))
     for op in (
         "add", "sub", "mul", "div", "squared_difference", "maximum", "minimum", "floor_div",
-        "floor_mod",
+        "floor_mod", "prelu", "leaky_relu",
     )
 }  # fmt: skip
 # TFLM applies no clamp
-NO_ACTIVATION = ("squared_difference", "maximum", "minimum", "floor_div", "floor_mod")
+NO_ACTIVATION = (
+    "squared_difference", "maximum", "minimum", "floor_div", "floor_mod", "prelu", "leaky_relu"
+)  # fmt: skip
 
 
-def prepare_float(ctx: OpContext, operation: str) -> None:
-    """A float32 binary op with broadcasting and, if it has one, the fused activation's clamp."""
-    ctx.check_io_count((2,))
-    x1, x2, out = ctx.input(0), ctx.input(1), ctx.output()
-    for t in (x1, x2, out):
+def prepare_float(ctx: OpContext, operation: str, alpha: float | None = None) -> None:
+    """A float32 binary op with broadcasting and, if it has one, the fused activation's clamp.
+    `alpha`: LEAKY_RELU's option, the second operand as a one-element constant."""
+    ctx.check_io_count((1,) if alpha is not None else (2,))
+    x1, out = ctx.input(0), ctx.output()
+    x2 = None if alpha is not None else ctx.input(1)
+    for t in (x1, out) if x2 is None else (x1, x2, out):
         ctx.check_dtype(t, "float32")
-    layout = binary_layout(ctx, x1.shape, x2.shape, out.shape)
+    layout = binary_layout(ctx, x1.shape, () if x2 is None else x2.shape, out.shape)
     if operation in NO_ACTIVATION:
         act_min, act_max = -float("inf"), float("inf")
     else:
@@ -149,6 +153,7 @@ def prepare_float(ctx: OpContext, operation: str) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
+    second = ctx.ref(x2) if x2 is not None else ctx.const(np.array([alpha], np.float32))
     ctx.emit(
-        "binary_f32", params, {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)}
+        "binary_f32", params, {"input1": ctx.ref(x1), "input2": second, "output": ctx.ref(out)}
     )

@@ -14,13 +14,16 @@ import numpy as np
 from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
 from ..model import Operator, Tensor
+from ..schema import TensorType
+from ..variables import Resource
 
 
 @dataclass(frozen=True)
 class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
-    # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "none"
+    # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "resource"
+    # (a resource variable's state buffer: `tensor` is its id, micro/variables.py), "none"
     kind: str
     tensor: int = -1
     data: bytes = b""
@@ -60,6 +63,9 @@ class Graph(Protocol):
 
     def alias(self, output: int, source: int) -> None:
         """Tensor `output` is tensor `source`'s bytes under another shape."""
+
+    def resource(self, handle: int) -> Resource | None:
+        """The resource variable handle tensor `handle` names (None: not resolved)."""
 
     @property
     def dsp(self) -> bool:
@@ -121,10 +127,22 @@ class OpContext:
     def check_dtype(self, tensor: Tensor, *dtypes: str) -> None:
         if tensor.dtype.name not in dtypes:
             raise self.unsupported(
-                f"tensor {tensor.index} ('{tensor.name}') is {tensor.dtype.name}; "
+                f"tensor {tensor.index} ('{tensor.name}') is {tensor.type_name}; "
                 f"supported: {', '.join(dtypes)}",
                 tensor,
             )
+
+    def check_weights(self, tensor: Tensor) -> np.ndarray:
+        """The constant int8 weights of an int8 FULLY_CONNECTED, CONV_2D or DEPTHWISE_CONV_2D:
+        int8, or INT4 (as TFLM: the reader unpacked them to int8, micro/int4.py)."""
+        if tensor.type != TensorType.INT4:
+            self.check_dtype(tensor, "int8")
+        weights = self.value(tensor)
+        if weights is None:
+            raise self.unsupported(
+                f"weights must be constant (tensor {tensor.index}, '{tensor.name}')", tensor
+            )
+        return weights
 
     def quant(self, tensor: Tensor) -> tuple[float, int]:
         """Per-tensor (scale, zero_point); a missing or per-channel quantization is an error."""
@@ -199,6 +217,17 @@ class OpContext:
         """Arena bytes for this step only. `optional`: the kernel also runs with the operand
         absent (NULL), so the compiler may drop it when that makes the arena smaller."""
         return Operand("scratch", size=nbytes, optional=optional) if nbytes > 0 else NONE
+
+    def resource(self, i: int) -> tuple[Resource, Operand]:
+        """Input i, a resource handle, as its variable and the operand of its state buffer."""
+        handle = self.input(i)
+        resource = self._graph.resource(handle.index)
+        if resource is None:
+            raise self.unsupported(
+                f"resource variable (tensor {handle.index}, '{handle.name}') is never assigned "
+                "(no ASSIGN_VARIABLE in any subgraph): TFLM has no buffer for it to read"
+            )
+        return resource, Operand("resource", tensor=resource.id, size=resource.nbytes)
 
     @staticmethod
     def state(nbytes: int) -> Operand:

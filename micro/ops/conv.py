@@ -1,16 +1,16 @@
 """CONV_2D: int8 activations, int8 per-tensor or per-channel weights, optional int32 bias,
-strides, SAME/VALID padding, dilation, groups (input channels a multiple of the filter's).
+strides, SAME/VALID padding, dilation, groups (input channels a multiple of the filter's);
+int16x8 (conv_s16, below) and float32 (_conv_float.py) over the same window (_conv_window.py).
 
-Also the prepare steps DEPTHWISE_CONV_2D shares: window padding, requantization and the
-bias folding. As in TFLM's reference kernels the filter's zero point is ignored (int8
-weights are symmetric by the quantization spec).
+Also the prepare steps DEPTHWISE_CONV_2D shares: requantization and the bias folding. As in
+TFLM's reference kernels the filter's zero point is ignored (int8 weights are symmetric by
+the quantization spec).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,72 +19,17 @@ from ..fixedpoint import wrap32
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
-from ._shapes import Window, compute_padding
+from ._conv_float import prepare_conv_f32
+from ._conv_window import (
+    Geometry,
+    check_output_shape,
+    conv_layout,
+    depthwise_window,
+    geometry,
+    grouped_window,
+)
+from ._shapes import Window
 from .base import OpContext, Operand, prepares
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Strides, dilations and the (height, width) windows of a convolution."""
-
-    stride_h: int
-    stride_w: int
-    dilation_h: int
-    dilation_w: int
-    y: Window
-    x: Window
-
-    def params(self) -> dict[str, int]:
-        """The window fields every convolution kernel's params struct has."""
-        return {
-            "output_height": self.y.out_size,
-            "output_width": self.x.out_size,
-            "stride_height": self.stride_h,
-            "stride_width": self.stride_w,
-            "dilation_height": self.dilation_h,
-            "dilation_width": self.dilation_w,
-            "pad_top": self.y.pad,
-            "pad_left": self.x.pad,
-        }
-
-
-def conv_layout(x: Tensor, weights: np.ndarray, groups: int, win: Geometry) -> dict[str, int]:
-    """The layout fields conv_s8 and conv_s16 share: NHWC input `x`, OHWI `weights`."""
-    batches, in_h, in_w, channels = x.shape
-    depth_out, filter_h, filter_w, filter_depth = weights.shape
-    return {
-        "batches": batches,
-        "input_height": in_h,
-        "input_width": in_w,
-        "input_depth": channels,
-        "filter_height": filter_h,
-        "filter_width": filter_w,
-        "filter_depth": filter_depth,
-        "output_depth": depth_out,
-        "groups": groups,
-        **win.params(),
-    }
-
-
-def geometry(ctx: OpContext, in_h: int, in_w: int, filter_h: int, filter_w: int) -> Geometry:
-    """Strides, dilations and padding from the options (TFLM's ComputePaddingHeightWidth)."""
-    o = ctx.options
-    stride_h, stride_w = int(o["stride_h"]), int(o["stride_w"])
-    dil_h, dil_w = int(o["dilation_h_factor"]), int(o["dilation_w_factor"])
-    padding = int(o["padding"])
-    try:
-        y, x = compute_padding(
-            padding, (in_h, in_w), (filter_h, filter_w), (stride_h, stride_w), (dil_h, dil_w)
-        )
-    except ValueError as exc:
-        raise ctx.malformed(str(exc)) from None
-    if y.out_size < 1 or x.out_size < 1:
-        raise ctx.malformed(
-            f"a {filter_h}x{filter_w} window (dilation {dil_h}x{dil_w}) leaves no output "
-            f"on a {in_h}x{in_w} input"
-        )
-    return Geometry(stride_h, stride_w, dil_h, dil_w, y, x)
-
 
 MAX_WINDOW = 1 << 16
 """Values summed per output: 2^16 products of at most 2^14 stay inside the int32 sums."""
@@ -93,11 +38,6 @@ MAX_WINDOW = 1 << 16
 def check_window_size(ctx: OpContext, values: int) -> None:
     if values > MAX_WINDOW:
         raise ctx.unsupported(f"a window of {values} values is too large (at most {MAX_WINDOW})")
-
-
-def check_output_shape(ctx: OpContext, out: Tensor, expected: tuple[int, ...]) -> None:
-    if tuple(out.shape) != expected:
-        raise ctx.malformed(f"output shape {tuple(out.shape)} != expected {expected}")
 
 
 def requantization(
@@ -153,22 +93,26 @@ def activation(ctx: OpContext, out: Tensor) -> tuple[int, int]:
 
 def conv_tensors(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]:
     """Input, filter, output and optional bias of a CONV_2D or DEPTHWISE_CONV_2D, checked:
-    2 or 3 inputs, int8, 4-D."""
+    2 or 3 inputs, int8 (the filter int8 or INT4, constant), 4-D."""
     ctx.check_io_count((2, 3))
     x, w, out = ctx.input(0), ctx.input(1), ctx.output()
     bias = ctx.optional_input(2)
-    for t in (x, w, out):
+    for t in (x, out):
         ctx.check_dtype(t, "int8")
+    ctx.check_weights(w)
     for t in (x, w, out):
         if len(t.shape) != 4:
             raise ctx.malformed(f"tensor {t.index} ('{t.name}') must be 4-D, got {t.shape}")
     return x, w, out, bias
 
 
-@prepares(B.CONV_2D, types="int8, int16x8")
+@prepares(B.CONV_2D, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_conv_s16(ctx)
+        return
+    if ctx.input(0).dtype.name == "float32":
+        prepare_conv_f32(ctx)
         return
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape
@@ -218,7 +162,7 @@ def emit_conv(
     padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
-        **conv_layout(x, weights, groups, win),
+        **conv_layout(x, weights.shape, groups, win),
         "input_zp": in_zp,
         "output_zp": out_zp,
         "act_min": act_min,
@@ -272,24 +216,14 @@ def _spatial_s16(ctx: OpContext) -> tuple[Tensor, Tensor, Tensor, Tensor | None]
 
 def prepare_conv_s16(ctx: OpContext) -> None:
     x, w, out, bias = _spatial_s16(ctx)
-    batches, in_h, in_w, channels = x.shape
-    depth_out, filter_h, filter_w, filter_depth = w.shape
-    if channels % filter_depth or depth_out % (channels // filter_depth):
-        raise ctx.malformed(f"input channels {channels} do not group into filter {w.shape}")
-    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
-    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
-    weights = _weights_s16(ctx, w)
-    _emit_s16(ctx, x, w, out, bias, weights, channels // filter_depth, win, 0)
+    groups, win = grouped_window(ctx, x, w, out)
+    _emit_s16(ctx, x, w, out, bias, _weights_s16(ctx, w), groups, win, 0)
 
 
 def prepare_depthwise_s16(ctx: OpContext) -> None:
     x, w, out, bias = _spatial_s16(ctx)
-    batches, in_h, in_w, channels = x.shape
-    one, filter_h, filter_w, depth_out = w.shape
-    if one != 1 or depth_out % channels:
-        raise ctx.malformed(f"filter {w.shape} is not [1, H, W, a multiple of {channels}]")
-    win = geometry(ctx, in_h, in_w, filter_h, filter_w)
-    check_output_shape(ctx, out, (batches, win.y.out_size, win.x.out_size, depth_out))
+    channels = x.shape[3]
+    win = depthwise_window(ctx, x, w, out)
     grouped = np.ascontiguousarray(np.transpose(_weights_s16(ctx, w)[0], (2, 0, 1))[..., None])
     if bias is not None and bias.dtype.name == "int32":
         raise ctx.unsupported("an int16x8 depthwise bias must be int64 (TFLM)")
@@ -347,7 +281,7 @@ def _emit_s16(
         int(ctx.options["fused_activation_function"]), scale, zp, INT16_MIN, INT16_MAX
     )
     params = {
-        **conv_layout(x, weights, groups, win),
+        "geometry": conv_layout(x, weights.shape, groups, win),
         "accum": accum,
         "act_min": act_min,
         "act_max": act_max,

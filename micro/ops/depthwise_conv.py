@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..schema import BuiltinOperator as B
+from ._conv_float import prepare_depthwise_f32
 from .base import OpContext, prepares
 from .conv import (
     activation,
@@ -23,10 +24,13 @@ from .conv import (
 )
 
 
-@prepares(B.DEPTHWISE_CONV_2D, types="int8, int16x8")
+@prepares(B.DEPTHWISE_CONV_2D, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_depthwise_s16(ctx)
+        return
+    if ctx.input(0).dtype.name == "float32":
+        prepare_depthwise_f32(ctx)
         return
     x, w, out, bias = conv_tensors(ctx)
     batches, in_h, in_w, channels = x.shape

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import fixedpoint as fx
+from .._ffi import lib
 from ..fixedpoint import requantize
 from ..quant import quantize_multiplier, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
@@ -23,8 +24,13 @@ from .base import OpContext, prepares
 from .lut import INT8_INPUTS, emit_lut, emit_table
 
 # MICRO_UNARY_F32_*
-UNARY_F32 = {"neg": 0, "square": 1, "sqrt": 2, "rsqrt": 3, "floor": 4, "ceil": 5, "round": 6}
-UNARY_F32["abs"] = 7
+UNARY_F32 = {
+    op: int(getattr(lib, f"MICRO_UNARY_F32_{op.upper()}"))
+    for op in (
+        "neg", "square", "sqrt", "rsqrt", "floor", "ceil", "round", "abs", "relu", "relu6",
+        "hard_swish",
+    )
+}  # fmt: skip
 
 
 def unary_f32(ctx: OpContext, operation: str) -> None:

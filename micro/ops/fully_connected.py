@@ -1,4 +1,4 @@
-"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights) and float32."""
+"""FULLY_CONNECTED: int8 (per-tensor or per-channel weights, int8 or INT4) and float32."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from .._ffi import scratch_size
 from ..fixedpoint import wrap32
 from ..quant import activation_range_float, activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
+from ..schema import TensorType
 from .base import NONE, OpContext, Operand, prepares
 from .conv import prepare_fully_connected_s16
 
 
-@prepares(B.FULLY_CONNECTED, types="int8, int16x8, float32")
+@prepares(B.FULLY_CONNECTED, types="int8, int8 with int4 weights, int16x8, float32")
 def prepare(ctx: OpContext) -> None:
     if ctx.input(0).dtype.name == "int16":
         prepare_fully_connected_s16(ctx)
@@ -45,15 +46,18 @@ def prepare(ctx: OpContext) -> None:
         prepare_float(ctx, batches, depth, depth_out, activation, macs)
         return
     ctx.check_dtype(x, "int8")
-    ctx.check_dtype(w, "int8")
     ctx.check_dtype(out, "int8")
-    weights = ctx.value(w)
-    if weights is None:
-        raise ctx.unsupported("weights must be constant")
+    weights = ctx.check_weights(w)
     in_scale, in_zp = ctx.quant(x)
     out_scale, out_zp = ctx.quant(out)
     w_scales, w_zps = ctx.channel_quant(w, depth_out)
     w_zp = int(w_zps[0])
+    if len(w_scales) > 1 and w.type == TensorType.INT4:
+        raise ctx.unsupported(
+            "per-channel INT4 weights: TFLM's FULLY_CONNECTED takes INT4 weights per-tensor "
+            "only (its per-channel prepare refuses them)",
+            w,
+        )
     if len(w_scales) > 1 and np.any(w_zps != 0):
         raise ctx.unsupported("per-channel weights must have zero points of 0")
     real = (np.float64(in_scale) * w_scales) / np.float64(out_scale)

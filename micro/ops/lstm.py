@@ -1,6 +1,7 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM, integer: TFLM's 8x8->16 LSTM (int8 activations and weights,
-int32 biases, int16 cell state), the standard LSTM only (no CIFG, peephole, projection or
-layer norm, as TFLM).
+int32 biases, int16 cell state) and 16x8->16 LSTM (int16 activations, int8 weights, int64
+biases, int16 cell state), the standard LSTM only (no CIFG, peephole, projection or layer
+norm, as TFLM).
 
 TFLM facts this mirrors (unidirectional_sequence_lstm.cc, lstm_eval*.cc):
   - every gate's two projections go to a fixed Q3.12 (scale 2^-12, int16), with multipliers
@@ -15,7 +16,9 @@ TFLM facts this mirrors (unidirectional_sequence_lstm.cc, lstm_eval*.cc):
   - cell_clip > 0 clamps the cell to +-trunc(cell_clip / cell scale), saturated to int16;
   - the output is a copy of the hidden state, whatever the output tensor's quantization;
   - per-channel weights are not supported by TFLM's integer LSTM (it would use an unset
-    multiplier), so micro refuses them.
+    multiplier), so micro refuses them;
+  - 16x8 differs only in the projections: int64 sums and bias, requantized by the 64-bit
+    MultiplyByQuantizedMultiplier (lstm_s16), and an int16 hidden state.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ GATE_SCALE = 2.0**-12  # Q3.12: the gates' input
 UNIT_SCALE = 2.0**-15  # Q0.15: the gates' output
 
 
-@prepares(B.UNIDIRECTIONAL_SEQUENCE_LSTM, types="int8 (int16 cell)")
+@prepares(B.UNIDIRECTIONAL_SEQUENCE_LSTM, types="int8 (int16 cell), int16x8")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((24,))
     x, out = ctx.input(0), ctx.output()
@@ -56,10 +59,12 @@ def prepare(ctx: OpContext) -> None:
         raise ctx.unsupported(
             "float LSTM is not supported: TFLM's gates call the host libm's expf and tanhf, "
             "which micro's C (no libm) cannot match on every board; quantize the model to "
-            "int8 (micro runs the integer LSTM)"
+            "int8 or int16x8 (micro runs the integer LSTMs)"
         )
-    for t in (x, hidden, out):
-        ctx.check_dtype(t, "int8")
+    ctx.check_dtype(x, "int8", "int16")
+    wide = x.dtype.name == "int16"
+    for t in (hidden, out):
+        ctx.check_dtype(t, x.dtype.name)
     ctx.check_dtype(cell, "int16")
     for t, what in ((hidden, "hidden state"), (cell, "cell state")):
         if not t.is_variable:
@@ -85,7 +90,7 @@ def prepare(ctx: OpContext) -> None:
                 raise ctx.malformed(f"{what} weights {i} {list(w.shape)} != [{units}, {n_in}]")
     for i in BIASES:
         b = ctx.input(i)
-        ctx.check_dtype(b, "int32")
+        ctx.check_dtype(b, "int64" if wide else "int32")
         if b.shape != (units,):
             raise ctx.malformed(f"bias {i} {list(b.shape)} != [{units}]")
     for t, what in ((hidden, "hidden"), (cell, "cell")):
@@ -122,6 +127,7 @@ def prepare(ctx: OpContext) -> None:
     cell_clip = float(np.float32(ctx.options["cell_clip"]))
     # TFLM clips only when cell_clip > 0 (so never for NaN); the cast truncates.
     clip = int(min(cell_clip / cell_scale, 32767.0)) if cell_clip > 0 else 0
+    kernel = "lstm_s16" if wide else "lstm_s8"
     params = {
         "batches": batches,
         "time_steps": steps,
@@ -148,15 +154,29 @@ def prepare(ctx: OpContext) -> None:
         "input": ctx.ref(x),
         "input_weights": ctx.const(_unit_major(w_in)),
         "recurrent_weights": ctx.const(_unit_major(w_rec)),
-        "biases": ctx.const(wrap32(folded).astype(np.int32)),
+        "biases": ctx.const(_biases(ctx, folded) if wide else wrap32(folded).astype(np.int32)),
         "sigmoid_table": ctx.const(sigmoid_table_u16()),
         "hidden": ctx.ref(hidden),
         "cell": ctx.ref(cell),
         "output": ctx.ref(out),
-        "scratch": ctx.scratch(scratch_size("lstm_s8", params)),
+        "scratch": ctx.scratch(scratch_size(kernel, params)),
     }
     macs = batches * steps * 4 * units * (size + units)
-    ctx.emit("lstm_s8", params, operands, macs)
+    if wide:
+        ctx.emit("lstm_s16", params, operands, macs)
+    else:
+        ctx.emit("lstm_s8", params, operands, macs)
+
+
+def _biases(ctx: OpContext, folded: np.ndarray) -> np.ndarray:
+    """The int64 biases of the 16x8 LSTM with the zero points folded in. TFLM's 64-bit
+    requantization holds sums below 2^47; a bias beyond 2^46 would overflow it."""
+    if np.abs(folded).max(initial=0) > 1 << 46:
+        raise ctx.unsupported(
+            "a gate bias (with the zero points folded in) exceeds 2^46 in magnitude, beyond "
+            "the range of TFLM's 64-bit requantization"
+        )
+    return folded.astype(np.int64)
 
 
 def _pad16(n: int) -> int:

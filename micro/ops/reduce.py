@@ -1,5 +1,6 @@
 """Reductions over constant axes (keep_dims either way): MEAN and SUM on int8 and int16,
-REDUCE_MAX and REDUCE_MIN on int8.
+REDUCE_MAX and REDUCE_MIN on int8, all four on float32 (kernel reduce_f32: TFLM's float
+reference, each output accumulated in input order; MEAN divides the sum by the count).
 
 MEAN and SUM: TFLM has one integer path for both (reference_ops::QuantizedMeanOrSum;
 there is no special int8 case for the H, W mean of NHWC): sum the raw int8 values in
@@ -43,27 +44,47 @@ class Reduction:
     reduced: int  # bit mask over dims
 
 
-@prepares(B.MEAN, types="int8, int16")
+@prepares(B.MEAN, types="int8, int16, float32")
 def prepare_mean(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=True)
 
 
-@prepares(B.SUM, types="int8, int16")
+@prepares(B.SUM, types="int8, int16, float32")
 def prepare_sum(ctx: OpContext) -> None:
     _prepare_sum(ctx, divide=False)
 
 
-@prepares(B.REDUCE_MAX, types="int8")
+@prepares(B.REDUCE_MAX, types="int8, float32")
 def prepare_max(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=False)
 
 
-@prepares(B.REDUCE_MIN, types="int8")
+@prepares(B.REDUCE_MIN, types="int8, float32")
 def prepare_min(ctx: OpContext) -> None:
     _prepare_minmax(ctx, minimum=True)
 
 
+def _prepare_float(ctx: OpContext, op: str) -> None:
+    """reduce_f32: op is SUM, MEAN, MAX or MIN (MICRO_REDUCE_F32_*)."""
+    r = reduction(ctx, "float32")
+    params = {
+        "rank": r.rank,
+        "dims": r.dims,
+        "reduced": r.reduced,
+        "op": int(getattr(lib, f"MICRO_REDUCE_F32_{op}")),
+    }
+    ctx.emit(
+        "reduce_f32",
+        params,
+        {"input": ctx.ref(r.x), "output": ctx.ref(r.out)},
+        math.prod(r.x.shape),
+    )
+
+
 def _prepare_sum(ctx: OpContext, divide: bool) -> None:
+    if ctx.input(0).dtype.name == "float32":
+        _prepare_float(ctx, "MEAN" if divide else "SUM")
+        return
     r = reduction(ctx, "int8", "int16")
     if r.count * -np.iinfo(r.x.dtype).min > 2**31 - 1:
         raise ctx.unsupported(f"reducing {r.count} elements into one overflows the int32 sum")
@@ -96,6 +117,9 @@ def _prepare_sum(ctx: OpContext, divide: bool) -> None:
 
 
 def _prepare_minmax(ctx: OpContext, minimum: bool) -> None:
+    if ctx.input(0).dtype.name == "float32":
+        _prepare_float(ctx, "MIN" if minimum else "MAX")
+        return
     r = reduction(ctx)
     in_scale, in_zp = ctx.quant(r.x)
     out_scale, out_zp = ctx.quant(r.out)

@@ -92,21 +92,56 @@ def kiss_factors(n: int) -> list[int]:
             return radices
 
 
+def fft_length_half(ctx: OpContext, length: int) -> int:
+    """H of an FFT length TFLM's RFFT/IRFFT run and micro supports, else a refusal."""
+    if length < 4 or length % 2 or length > 1 << 17:
+        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
+    return length // 2
+
+
+def kiss_plan(ctx: OpContext, half: int) -> dict[str, object]:
+    """The radix plan params of an H-point KISS FFT (radices 2 to 5 only)."""
+    radices = kiss_factors(half)
+    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
+        raise ctx.unsupported(
+            f"fft_length {2 * half}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
+        )
+    radix = radices + [0] * (RFFT_MAX_STAGES - len(radices))
+    return {"half_length": half, "n_stages": len(radices), "radix": radix}
+
+
 def _q15_phasor(phase: float) -> tuple[int, int]:
     """KISS FFT's fixed-point e^(i phase): floor(0.5 + 32767 * cos/sin), in double."""
     return math.floor(0.5 + 32767 * math.cos(phase)), math.floor(0.5 + 32767 * math.sin(phase))
 
 
+def fft_phases(half: int, inverse: bool = False) -> list[float]:
+    """The phases of the H-point complex FFT's twiddles, -2 pi k / H, in KISS FFT's double
+    arithmetic; inverse: negated (conjugate twiddles)."""
+    sign = -1 if inverse else 1
+    return [sign * (-2 * math.pi * k / half) for k in range(half)]
+
+
+def super_phases(half: int, inverse: bool = False) -> list[float]:
+    """The phases of the real-FFT split's twiddles, -pi ((k + 1) / H + 1/2) for k < H / 2;
+    inverse: negated."""
+    sign = -1 if inverse else 1
+    return [sign * (-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
+
+
+def q15_twiddles(phases: list[float]) -> np.ndarray:
+    """int16 phasors of the phases, interleaved (re, im)."""
+    return np.array([_q15_phasor(ph) for ph in phases], dtype=np.int16).reshape(-1)
+
+
 def rfft_twiddles(half: int) -> np.ndarray:
     """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im)."""
-    pairs = [_q15_phasor(-2 * math.pi * k / half) for k in range(half)]
-    return np.array(pairs, dtype=np.int16).reshape(-1)
+    return q15_twiddles(fft_phases(half))
 
 
 def rfft_super_twiddles(half: int) -> np.ndarray:
     """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2."""
-    pairs = [_q15_phasor(-math.pi * ((k + 1) / half + 0.5)) for k in range(half // 2)]
-    return np.array(pairs, dtype=np.int16).reshape(-1)
+    return q15_twiddles(super_phases(half))
 
 
 @prepares("SignalRfft", types="int16")
@@ -122,9 +157,7 @@ def rfft(ctx: OpContext) -> None:
     length = read_int32(ctx, options, "fft_length")
     if len(x.shape) < 1 or len(x.shape) != len(out.shape):
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
-    if length < 4 or length % 2 or length > 1 << 17:
-        raise ctx.unsupported(f"fft_length {length} must be even, in [4, 131072]")
-    half = length // 2
+    half = fft_length_half(ctx, length)
     frame = x.shape[-1]
     if frame < 1 or frame > length:
         raise ctx.malformed(f"input frames of {frame} samples do not fit fft_length {length}")
@@ -133,18 +166,7 @@ def rfft(ctx: OpContext) -> None:
         raise ctx.malformed(
             f"output {out.shape} must hold {frames} frames of {half + 1} complex bins"
         )
-    radices = kiss_factors(half)
-    if any(r > 5 for r in radices) or len(radices) > RFFT_MAX_STAGES:
-        raise ctx.unsupported(
-            f"fft_length {length}: KISS FFT radices {radices}; only 2, 3, 4 and 5 are supported"
-        )
-    params = {
-        "frames": frames,
-        "input_length": frame,
-        "half_length": half,
-        "n_stages": len(radices),
-        "radix": radices + [0] * (RFFT_MAX_STAGES - len(radices)),
-    }
+    params = {"frames": frames, "input_length": frame, **kiss_plan(ctx, half)}
     operands = {
         "input": ctx.ref(x),
         "twiddles": ctx.const(rfft_twiddles(half)),

@@ -82,10 +82,22 @@ def long_stream(
 ) -> np.ndarray:
     """Clips one after another with 0.2..1.5 s gaps, over a bed of the noises (one after
     another) ``noise_db`` below the speech's typical peak level (int16)."""
-    pieces = []
+    return laid_stream(rng, clips, noises, noise_db)[0]
+
+
+def laid_stream(
+    rng: np.random.Generator,
+    clips: Sequence[np.ndarray],
+    noises: Sequence[np.ndarray],
+    noise_db: float = -15.0,
+) -> tuple[np.ndarray, list[int]]:
+    """``long_stream``, and the sample at which each clip starts in it."""
+    pieces, starts, at = [], [], 0
     for clip in clips:
+        starts.append(at)
         pieces.append(np.asarray(clip, np.float64))
         pieces.append(np.zeros(int(rng.uniform(0.2, 1.5) * 16000)))
+        at += len(pieces[-2]) + len(pieces[-1])
     speech = np.concatenate(pieces) if pieces else np.zeros(16000)
     if noises:
         bed = np.concatenate([np.asarray(n, np.float64) for n in noises])
@@ -94,7 +106,7 @@ def long_stream(
         rms = np.sqrt(np.mean(bed**2)) + 1e-9
         speech = speech + bed / rms * peak * 10.0 ** (noise_db / 20.0)
     out: np.ndarray = np.clip(np.round(speech), -32768, 32767).astype(np.int16)
-    return out
+    return out, starts
 
 
 def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tuple[int, float]:

@@ -14,8 +14,11 @@ festvox-*`` packages):
    keyword clips augmented (shift, level, room, microphone, recorded noise), other words
    as *unknown*, recorded noise as *silence*. Words the data set lacks stay synthetic.
 3. **Features**: micro's own copy of TFLM's micro_speech front end, as the demo computes.
-4. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8.
-5. **Card** (``card``): scores on the held-out voices and, as the demo hears them, on the
+4. **Hard negatives** (``mining``, with ``--hard-negatives MODEL``): train-side windows that
+   a trained model takes for a keyword join *unknown*, and keywords heard in those streams
+   their own classes.
+5. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8.
+6. **Card** (``card``): scores on the held-out voices and, as the demo hears them, on the
    validation speakers, with false alarms per hour; ``--sources`` trains on one kind of
    speech only, for the ablation.
 
@@ -35,7 +38,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import card, corpus, realdata
+from . import card, corpus, mining, realdata
 from .network import (
     CHANNELS,
     FRAMES,
@@ -212,6 +215,30 @@ def recorded_set(
     return realdata.add_speech(data, cfg, features, cache, frontend) if cfg.speech else data
 
 
+def hard_negatives(
+    args: argparse.Namespace, labels: Sequence[str], reserved: frozenset[str],
+    noise_train: Sequence[str], stream: TextIO | None,
+) -> mining.Mined:  # fmt: skip
+    """The train-side windows that ``--hard-negatives MODEL`` takes for a keyword (cached)."""
+    model = Path(args.hard_negatives).read_bytes()
+    data = Path(args.data) if args.data else None
+    speech = [Path(d) for d in args.speech]
+    fraction = args.validation_fraction
+    key = (str(data), sorted(reserved), fraction, list(labels), [str(d) for d in speech],
+           list(noise_train), args.mine_threshold, args.seed)  # fmt: skip
+
+    def compute() -> mining.Mined:
+        audio = mining.train_side_audio(data, reserved, fraction, labels[2:], speech)
+        keywords = mining.train_side_keywords(data, reserved, fraction, labels[2:]) if data else []
+        noises = corpus.load_noise([Path(p) for p in noise_train])
+        with Progress(len(audio), "hard negatives", stream) as bar:
+            return mining.mine(
+                model, labels, audio, noises, args.mine_threshold, args.seed, bar.update, keywords
+            )
+
+    return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
+
+
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any]:
     """Train, convert, evaluate and write the model and its card; returns the card."""
     words = _words(args.words)
@@ -249,13 +276,21 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     labels_parts = ([synthetic.y_train] if synthetic else []) + (
         [real.y_train] if real is not None and "recorded" in sources else []
     )
+    hard = None
+    if args.hard_negatives:
+        if not (args.data or args.speech):
+            raise SystemExit("--hard-negatives needs recorded audio: --data DIR or --speech DIR")
+        hard = hard_negatives(args, cfg.labels, reserved, noise_train, stream)
+        parts.append(hard.x)
+        labels_parts.append(hard.y)
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
 
     shape = Shape.parse(args.channels)
     model = train_keras(
         x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape, args.balance
     )
-    pick = np.random.default_rng(args.seed).choice(len(x_train), 400, replace=False)
+    calibration = min(400, len(x_train))
+    pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
     with Progress(1, "convert", stream, stages=True) as bar:
         bar.stage("int8 (TFLite converter)")
         tflite = convert_int8(model, x_train[pick], shape)
@@ -282,6 +317,14 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             real if "recorded" in sources else None, args.data, words, synthetic is not None
         ),
     }
+    if hard is not None:
+        report["hard_negatives"] = {
+            "model_sha256": hard.model_sha256,
+            "threshold": args.mine_threshold,
+            "minutes_streamed": round(hard.seconds / 60, 1),
+            "windows_unknown": int((hard.y == 1).sum()),
+            "windows_keywords_in_streams": int((hard.y >= 2).sum()),
+        }
     if synthetic is not None:
         report["train_voices"] = len(synthetic.voices_train)
         report["held_out"] = {

@@ -50,10 +50,21 @@ def export(
     fmt: InputFormat,
     labels: Sequence[str],
     max_frames: int = 0,
+    stream: bool = False,
+    max_overhead: float = 0.15,
 ) -> demo_firmware.Bundle:
-    """Write the classify firmware's PlatformIO project for `board`."""
-    pixel_count = fmt.height * fmt.width * fmt.channels
-    compiled = demo_firmware.compile_for(model, board, pixel_count)
+    """Write the classify firmware's PlatformIO project for `board`. `stream`: the Program
+    pulls the camera's rows as its first (patched) stage needs them, so neither a frame
+    buffer nor the input is held (emulated boards: their camera is the host's pictures,
+    streamed; a real camera's driver must hold its rows until asked, which the OV7675's
+    does not)."""
+    if stream and not board.emulated:
+        raise firmware.FirmwareError(
+            f"{board.id}: its camera driver captures whole frames; streaming the camera's rows "
+            f"into the model needs a driver that gives rows on demand (drop --stream-input)"
+        )
+    pixel_count = 0 if stream else fmt.height * fmt.width * fmt.channels
+    compiled = demo_firmware.compile_for(model, board, pixel_count, stream, max_overhead)
     (x,), (y,) = compiled.model.inputs, compiled.model.outputs
     if x.dtype not in (np.int8, np.uint8) or y.dtype not in (np.int8, np.uint8):
         raise firmware.FirmwareError(
@@ -68,7 +79,7 @@ def export(
         firmware_dir() / "classify",
         "classify",
         compiled,
-        pixel_count=pixel_count,
+        pixel_count=max(pixel_count, 1),
         table_note=f"{fmt.dtype.name}, scale {fmt.scale:g}, zero point {fmt.zero_point}, "
         f"pixel 0..255 = {fmt.low:g}..{fmt.high:g}",
         table=firmware.c_bytes(fmt.table().view(np.uint8).tobytes()),

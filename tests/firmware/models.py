@@ -17,18 +17,25 @@ import test_op_l2_norm
 import test_op_log_softmax
 import test_op_lstm
 import test_op_mean
+import test_op_signal_irfft
+import test_op_signal_stream
 import test_op_softmax
 import test_op_squared_difference_int
 import test_op_svdf
 import test_op_transpose_conv
 from support.models import T, binary_model, one_op_model, random_quant, unary_model
+from test_op_activations import prelu_int16_model
+from test_op_activations_float import random_prelu, unary_float
 from test_op_compare import compare_model
+from test_op_conv_float import random_float_conv
 from test_op_fill import fill_model
 from test_op_gather_nd import gather_nd_model
 from test_op_logical import all_model, logical_model
 from test_op_logistic_tanh import lut_model as squash_model
 from test_op_pool import random_pool
+from test_op_pool_float import random_float_pool
 from test_op_rearrange import gather_model, mirror_model
+from test_op_reduce_float import float_reduce_model
 from test_op_resize import resize_model
 from test_op_space_batch import b2s_model, s2b_model
 from test_op_update_slice import dus_model
@@ -108,6 +115,7 @@ def merged(models: list[bytes]) -> bytes:
                 scale=None if q is None else q.scale,
                 zero_point=None if q is None else q.zero_point,
                 quantized_dimension=0 if q is None else q.quantized_dimension,
+                is_variable=t.is_variable,
             )
         for op in graph.operators:
             b.add_operator(
@@ -253,5 +261,52 @@ def float_ops_model(seed: int) -> bytes:
             ),
             dus_model((4, 6), (2, 3), "int16", "int32", np.array([3, -1], np.int32)),
             test_op_detection_postprocess.detection_model(12, 3, detection, rng),
+        ]
+    )
+
+
+def float_nn_model(seed: int) -> bytes:
+    """The float32 network kernels (conv_f32 for CONV_2D and DEPTHWISE_CONV_2D, pool_f32's
+    three pools, reduce_f32's four reductions, l2_norm_f32, the RELU, RELU6, HARD_SWISH,
+    LEAKY_RELU and PRELU expressions) and int16 PRELU and RELU6, each on a TFLM-checked
+    case: float sums, divisions and the integer square root, soft-float on the M3."""
+    models = [
+        random_float_conv("CONV_2D", seed),
+        random_float_conv("DEPTHWISE_CONV_2D", seed),
+        *(random_float_pool(op, seed) for op in ("AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D")),
+        *(
+            float_reduce_model(op, (2, 3, 4, 5), [1, -1], keep)
+            for op, keep in (("SUM", False), ("MEAN", True), ("REDUCE_MAX", False))
+        ),
+        float_reduce_model("REDUCE_MIN", (3, 7), [0], True),
+        float_reduce_model("MEAN", (1, 5, 6, 4), [1, 2], True),
+        unary_model("L2_NORMALIZATION", (3, 9), "float32", "float32", None, None),
+        *(
+            unary_float(op, (4, 6), alpha=-0.3)
+            for op in ("RELU", "RELU6", "HARD_SWISH", "LEAKY_RELU")
+        ),
+        random_prelu(seed),
+        prelu_int16_model(seed),
+        unary_model("RELU6", (3, 5), "int16", "int16", (0.002, -40), (0.01, 0)),
+    ]
+    return merged(models)
+
+
+def audio_ops_model(seed: int) -> bytes:
+    """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32) and the
+    streaming signal ops, each configured so its output is ready on the first invocation
+    (the runner resets the state before each input set)."""
+    rng = np.random.default_rng(seed)
+    stream = test_op_signal_stream
+    return merged(
+        [
+            test_op_lstm.lstm_model(rng, 2, 3, 20, 12, time_major=True, wide=True),
+            stream.framer_model((2, 12), 10, 4, True),
+            stream.stacker_model(5, 2, 0, 1),
+            stream.overlap_add_model((2, 3, 8), 4, np.int16),
+            stream.overlap_add_model((3, 8), 2, np.float32),
+            test_op_signal_irfft.irfft_model((2,), 40),
+            test_op_signal_irfft.irfft_model((1,), 24, 2, np.int32),
+            test_op_signal_irfft.irfft_model((2,), 30, 0, np.float32),
         ]
     )

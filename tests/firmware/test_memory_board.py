@@ -20,18 +20,32 @@ from micro.program import NO_OPERAND, read_steps
 M4F = "mps2-an386"
 PERSON_DETECT = "tflm/person_detection/person_detect.tflite"
 VWW = "mlperf_tiny/vww_96_int8.tflite"
+KWS = "mlperf_tiny/kws_ref_model.tflite"
 
 
 @pytest.mark.slow
 def test_person_detect_patched_on_m4f(
     toolchain: None, reference: Callable[[str], Path], tmp_path: Path
 ) -> None:
+    """The overlapped plan keeps every im2col scratch (the fastest); the patching's estimate
+    counts recomputed MACs only, not its strips' extra steps and im2col refills, so 8 %
+    estimated is what stays within 15 % measured (15 % estimated measures about 23 %)."""
     model = reference(PERSON_DETECT).read_bytes()
     overlapped = assert_board_matches_host(model, M4F, tmp_path / "overlapped")
-    patched = assert_board_matches_host(model, M4F, tmp_path / "patched", max_overhead=0.15)
+    patched = assert_board_matches_host(model, M4F, tmp_path / "patched", max_overhead=0.08)
     assert overlapped.run is not None and patched.run is not None
     assert patched.bundle.arena_size <= 55296 // 2 < overlapped.bundle.arena_size
     assert max(patched.run.instructions) <= 1.15 * min(overlapped.run.instructions)
+
+
+@pytest.mark.slow
+def test_kws_overlapped_chain_on_m4f(
+    toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """kws's run of eight overlapping steps on 8,000 B tensors, each output 640 B (depthwise
+    3x3) or 384 B (1x1 conv) below its input (test_planner.py), runs as on the host."""
+    result = assert_board_matches_host(reference(KWS).read_bytes(), M4F, tmp_path)
+    assert result.bundle.arena_size == 8000 + 4 * 640 + 4 * 384
 
 
 @pytest.mark.slow

@@ -3,18 +3,21 @@ for the reference models and for generated ones."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from models import (
     GENERATED,
+    audio_ops_model,
+    float_nn_model,
     float_ops_model,
     fully_connected_chain,
     new_ops_model,
     quantized_ops_model,
 )
 from support.oracle import random_inputs
+from test_op_resource import ring_buffer_model
 
 import micro
 from micro import firmware
@@ -27,11 +30,18 @@ SEEDS = (0, 1, 2)
 
 
 def assert_board_matches_host(
-    model: bytes, board_id: str, build_dir: Path, max_overhead: float = 0.0, stream: bool = False
+    model: bytes,
+    board_id: str,
+    build_dir: Path,
+    max_overhead: float = 0.0,
+    stream: bool = False,
+    seeds: Sequence[int] = SEEDS,
+    carry_state: bool = False,
 ) -> firmware.Flash:
     """Run `model` on the host and on the board for each seed's input: same bytes.
     `max_overhead` > 0 lets the compiler run a chain of steps in strips (micro/patches.py);
-    `stream`: with the image input streamed (the runner's row reader serves the set). The
+    `stream`: with the image input streamed (the runner's row reader serves the set);
+    `carry_state`: the sets run in sequence, each on the state the previous one left. The
     Program is compiled for the board's core (DSP weight layouts on the M4F and M7), as
     `micro flash` compiles it, and the host runs that same Program."""
     compiled = compile_model(
@@ -41,10 +51,11 @@ def assert_board_matches_host(
         dsp=load_board(board_id).dsp,
     )
     it = micro.Interpreter(compiled)
-    sets = [random_inputs(it, seed) for seed in SEEDS]
+    sets = [random_inputs(it, seed) for seed in seeds]
     expected = []
-    for inputs in sets:
-        it.reset()  # the runner resets the variables (recurrent state) before each set
+    for s, inputs in enumerate(sets):
+        if s > 0 and not carry_state:
+            it.reset()  # as the runner, which resets the variables before each later set
         for i, x in enumerate(inputs):
             it.set_input(x, i)
         it.invoke()
@@ -54,6 +65,7 @@ def assert_board_matches_host(
         board_id,
         [[x.tobytes() for x in inputs] for inputs in sets],
         build_dir,
+        carry_state=carry_state,
     )
     run = result.run
     assert run is not None and run.init_status == 0 and run.status == 0, run and run.log
@@ -61,7 +73,7 @@ def assert_board_matches_host(
         for k, data in enumerate(outputs):
             got = run.outputs[(s, k)]
             assert got == data, f"set {s} output {k}: board {got.hex()} host {data.hex()}"
-    assert len(run.instructions) == len(SEEDS) and min(run.instructions) > 0
+    assert len(run.instructions) == len(seeds) and min(run.instructions) > 0
     assert len(run.step_instructions) == len(it.compiled.steps)
     assert result.bundle.arena_size == it.arena_used_bytes()
     return result
@@ -142,3 +154,29 @@ def test_float_and_data_movement_ops_on_every_board(
     """Issue 14's float and data-movement kernels in one model: each board gives the
     host's bytes (float32 soft-float on the M3, single-precision FPU on the M4F/M7)."""
     assert_board_matches_host(float_ops_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", EMULATED)
+def test_float_nn_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> None:
+    """The float32 conv, pool, reduction, L2 and activation kernels and int16 PRELU/RELU6
+    in one model: each board gives the host's bytes (soft-float on the M3, the
+    single-precision FPU on the M4F and M7, no fused multiply-add anywhere)."""
+    assert_board_matches_host(float_nn_model(0), board, tmp_path)
+
+
+@pytest.mark.slow
+def test_audio_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
+    """The int16x8 LSTM, SignalIrfft (int16, int32, float32), SignalFramer, SignalStacker and
+    SignalOverlapAdd (int16, float32) in one model: the Cortex-M4F board gives the host's bytes."""
+    assert_board_matches_host(audio_ops_model(0), "mps2-an386", tmp_path)
+
+
+@pytest.mark.slow
+def test_stateful_model_on_m4f(toolchain: None, tmp_path: Path) -> None:
+    """A resource variable ring buffer with a CALL_ONCE init subgraph: six invokes in
+    sequence on the board carry its state as on the host (which matches TFLM,
+    tests/test_op_resource.py); the first runs on the init subgraph's values."""
+    assert_board_matches_host(
+        ring_buffer_model(), "mps2-an386", tmp_path, seeds=range(6), carry_state=True
+    )

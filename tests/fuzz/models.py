@@ -28,8 +28,8 @@ import micro
 from micro.cli import main as cli_main
 from micro.compiler import compile_model
 from micro.model import Quantization, load_model
+from micro.rewrite import rewrite_model
 from micro.schema import TensorType
-from micro.writer import rewrite_model
 
 HANG_SECONDS = 60  # a mutant still compiling or running after this is a hang (a finding)
 MAX_MACS = 20_000_000  # a mutated shape can ask for a huge (valid) computation: don't run it
@@ -117,9 +117,9 @@ def _mutate_operator(graph: Any, rng: np.random.Generator) -> None:
 def structural_mutation(data: bytes, rng: np.random.Generator) -> bytes | None:
     """A field-level mutant re-encoded by micro's writer; None if the writer refuses it."""
     model = load_model(data)
-    if len(model.subgraphs) != 1:
+    if not model.subgraphs:
         return None
-    graph = model.subgraphs[0]
+    graph = model.subgraphs[int(rng.integers(0, len(model.subgraphs)))]
     for _ in range(int(rng.integers(1, 3))):
         which = int(rng.integers(0, 5))
         if which <= 1:

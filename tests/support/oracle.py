@@ -209,6 +209,8 @@ def assert_sequence_matches_tflm(
     ours = micro.Interpreter.from_bytes(model)
     theirs = tflm().Interpreter.from_bytes(model, arena_size=TFLM_ARENA)
     n_outputs = len(ours.get_output_details())
+    fed: list[bytes] = []
+    expected: list[bytes] = []
     for k in range(invokes):
         if k in resets:
             ours.reset()
@@ -216,10 +218,18 @@ def assert_sequence_matches_tflm(
         for i, x in enumerate(random_inputs(ours, seed * 1000 + k)):
             ours.set_input(x, i)
             theirs.set_input(x, i)
+            fed.append(np.ascontiguousarray(x).tobytes())
         ours.invoke()
         theirs.invoke()
         got = [ours.get_output(j) for j in range(n_outputs)]
         assert_same_bytes(got, [theirs.get_output(j) for j in range(n_outputs)], f"invoke {k}")
+        expected += [g.tobytes() for g in got]
+    if sanitized.enabled():
+        listed = ",".join(str(k) for k in resets)
+        program, arena = ours.compiled.program, ours.arena_used_bytes()
+        status, out, err = sanitized.run(program, arena, fed, invokes, listed)
+        assert status == 0, f"sanitized runtime failed (exit {status}):\n{err}"
+        assert out == b"".join(expected), "sanitized build: outputs differ over the invokes"
 
 
 def assert_matches_numpy(

@@ -53,8 +53,12 @@ def enabled() -> bool:
     return os.environ.get("MICRO_SANITIZE") == "1"
 
 
-def run(program: bytes, arena_size: int, inputs: list[bytes]) -> tuple[int, bytes, str]:
-    """(exit status, output bytes, stderr) of the sanitized harness."""
+def run(
+    program: bytes, arena_size: int, inputs: list[bytes], invokes: int = 1, resets: str = ""
+) -> tuple[int, bytes, str]:
+    """(exit status, output bytes, stderr) of the sanitized harness. With `invokes` > 1,
+    `inputs` holds that many sets one after the other and the outputs follow likewise;
+    `resets`: comma-separated invoke indices the runtime is reset before."""
     with tempfile.TemporaryDirectory(prefix="micro-asan-run-") as tmp:
         d = Path(tmp)
         (d / "program.bin").write_bytes(program)
@@ -71,6 +75,8 @@ def run(program: bytes, arena_size: int, inputs: list[bytes]) -> tuple[int, byte
                 str(arena_size),
                 str(d / "inputs.bin"),
                 str(d / "outputs.bin"),
+                str(invokes),
+                resets,
             ],
             capture_output=True,
             text=True,

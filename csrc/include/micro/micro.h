@@ -37,14 +37,17 @@ typedef struct {
     micro_row_source_t rows;    /* reader of streamed inputs (micro_set_row_reader) */
 } micro_runtime_t;
 
-/* Verify the program against this runtime and the arena, then reset variables. */
+/* Verify the program against this runtime and the arena, then set variables to their
+ * initial values. */
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size);
 /* Run every step in order. */
 micro_status_t micro_invoke(micro_runtime_t *rt);
 /* Run steps [first, last) only (profiling and debugging). */
 micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t last);
-/* Restore variable tensors (recurrent state) to their initial values. */
+/* Restore variables (recurrent state, resource variables) to their values after reset:
+ * TFLM's MicroInterpreter::Reset (a resource variable is refilled with its default, its
+ * run-once init subgraph does not run again). */
 micro_status_t micro_reset(micro_runtime_t *rt);
 
 /* Install the reader a program with a streamed input pulls its rows from (after micro_init,

@@ -30,7 +30,7 @@
 #endif
 
 #define MICRO_PROGRAM_MAGIC 0x5243494D   /* "MICR" */
-#define MICRO_PROGRAM_VERSION 2
+#define MICRO_PROGRAM_VERSION 3
 #define MICRO_REF_CONST 0x80000000       /* bit of micro_ref_t.offset: data region */
 #define MICRO_REF_STREAM 0x40000000      /* bit of micro_ref_t.offset (CONST clear): a streamed
                                             model input, low bits its index; see below */
@@ -38,6 +38,7 @@
 #define MICRO_ARENA_ALIGN 8              /* arena base and every arena offset */
 #define MICRO_DATA_ALIGN 8               /* program base and every const array offset */
 #define MICRO_NO_OPERAND 0xFFFFFFFF      /* micro_step_t.overlap_in/out: no overlap */
+#define MICRO_VARIABLE_REFS 3            /* refs per variable: arena, value at init, at reset */
 
 typedef struct {
     uint32_t magic;             /* MICRO_PROGRAM_MAGIC */
@@ -53,8 +54,11 @@ typedef struct {
     uint32_t inputs_first;
     uint32_t n_outputs;         /* outputs are refs [outputs_first, +n_outputs) */
     uint32_t outputs_first;
-    uint32_t n_variables;       /* variables are ref pairs (arena, initial value) from */
-    uint32_t variables_first;   /* variables_first; an initial value of size 0 means zeros */
+    uint32_t n_variables;       /* variables are ref triples (arena, value after micro_init,
+                                   value after micro_reset) from variables_first; a value of
+                                   size 0 means zeros. The two differ for a resource variable
+                                   a run-once init subgraph sets (TFLM does not rerun it). */
+    uint32_t variables_first;
     uint32_t data_offset;       /* the constant region; its size is size - data_offset */
 } micro_program_header_t;
 

@@ -15,7 +15,8 @@ typedef struct {
     uint32_t program_size;
     uint8_t *arena;         /* 8-byte aligned, the size the host's planner gave */
     uint32_t arena_size;
-    uint8_t *pixels;        /* width x height x channels: the frame before the table */
+    uint8_t *pixels;        /* width x height x channels: the frame before the table (unused
+                             * when the Program's input is streamed: camera rows) */
     micro_camera_format_t format;
     const uint8_t *table;   /* 256: the input byte (int8 or uint8) of each pixel value */
     const char *const *labels;

@@ -50,9 +50,10 @@ static void on_step(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase)
 /* A streamed input's rows come from its input set in flash (zeros without one). */
 static micro_memory_rows_t streamed;
 
-static micro_status_t run_set(micro_runtime_t *rt, uint32_t set)
+/* Set `set`'s inputs, then invoke; `reset` first restores the variables (micro_reset). */
+static micro_status_t run_set(micro_runtime_t *rt, uint32_t set, int reset)
 {
-    micro_status_t status = micro_reset(rt);
+    micro_status_t status = reset ? micro_reset(rt) : MICRO_OK;
     for (uint32_t i = 0; status == MICRO_OK && i < MICRO_MODEL_N_INPUTS; ++i) {
         const micro_model_tensor_t *given = &micro_model_inputs[set * MICRO_MODEL_N_INPUTS + i];
         uint32_t size = 0;
@@ -116,7 +117,8 @@ int main(void)
     micro_put("\n");
 
     for (uint32_t set = 0; status == MICRO_OK && set < MICRO_MODEL_N_SETS; ++set) {
-        status = run_set(&rt, set);
+        /* Set 0 runs on the state micro_init gave (a run-once init subgraph's values). */
+        status = run_set(&rt, set, set > 0 && !MICRO_MODEL_CARRY_STATE);
         for (uint32_t i = 0; status == MICRO_OK && i < micro_n_outputs(&rt); ++i) {
             uint32_t size = 0;
             const uint8_t *output = micro_output(&rt, i, &size);
@@ -132,7 +134,7 @@ int main(void)
         profile_t profile = {0};
         rt.hook = on_step;
         rt.hook_ctx = &profile;
-        status = run_set(&rt, 0);
+        status = run_set(&rt, 0, 1);
         rt.hook = NULL;
     }
     micro_put_field("done status=", (uint32_t)status);

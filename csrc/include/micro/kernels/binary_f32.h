@@ -7,6 +7,9 @@
  * FLOOR_DIV is floor(double(x) / double(y)) rounded to float, and stops with
  * MICRO_ERR_PARAMS if any y is zero (TFLM's Eval fails); FLOOR_MOD is fmod(x, y) moved to
  * y's sign when they differ (r + y), with exact fmod and floor (no libm).
+ * PRELU is x >= 0 ? x : x * y (TFLM's BroadcastPrelu4DSlowFloat; y the alpha tensor),
+ * LEAKY_RELU x > 0 ? x : x * y (y the alpha option, a one-element constant): they differ on
+ * -0 and +0 with a negative alpha. Neither clamps: the host gives them [-inf, inf].
  */
 #ifndef MICRO_KERNELS_BINARY_F32_H
 #define MICRO_KERNELS_BINARY_F32_H
@@ -26,6 +29,8 @@
 #define MICRO_BINARY_F32_MINIMUM 6
 #define MICRO_BINARY_F32_FLOOR_DIV 7
 #define MICRO_BINARY_F32_FLOOR_MOD 8
+#define MICRO_BINARY_F32_PRELU 9
+#define MICRO_BINARY_F32_LEAKY_RELU 10
 
 typedef struct {
     micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */

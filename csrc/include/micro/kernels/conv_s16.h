@@ -17,25 +17,10 @@
 #include <stdint.h>
 #endif
 #include "micro/status.h"
+#include "micro/kernels/conv_geometry.h"
 
 typedef struct {
-    int32_t batches;         /* >= 1 */
-    int32_t input_height;    /* >= 1 */
-    int32_t input_width;     /* >= 1 */
-    int32_t input_depth;     /* >= 1: groups * filter_depth */
-    int32_t filter_height;   /* >= 1 */
-    int32_t filter_width;    /* >= 1 */
-    int32_t filter_depth;    /* >= 1 */
-    int32_t output_height;   /* >= 1 */
-    int32_t output_width;    /* >= 1 */
-    int32_t output_depth;    /* >= 1: a multiple of groups */
-    int32_t groups;          /* >= 1 */
-    int32_t stride_height;   /* >= 1 */
-    int32_t stride_width;    /* >= 1 */
-    int32_t dilation_height; /* >= 1 */
-    int32_t dilation_width;  /* >= 1 */
-    int32_t pad_top;         /* >= 0 */
-    int32_t pad_left;        /* >= 0 */
+    micro_conv_geometry_t geometry; /* the window (micro/kernels/conv_geometry.h) */
     int32_t accum;           /* 32 or 64 */
     int32_t act_min;         /* <= act_max, in [-32768, 32767] */
     int32_t act_max;

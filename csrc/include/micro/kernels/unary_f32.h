@@ -2,7 +2,10 @@
  * Elementwise float32 functions as TFLM's reference kernels compute them:
  *   NEG -x;  SQUARE x * x;  SQRT sqrt(x);  RSQRT 1 / sqrt(x);  FLOOR, CEIL;
  *   ROUND half to even (TFLM: f = floor(x), x - f compared with 0.5, ties by f's parity);
- *   ABS |x| (the sign bit cleared, NaNs too, as fabsf does)
+ *   ABS |x| (the sign bit cleared, NaNs too, as fabsf does);
+ *   RELU x < 0 ? 0 : x;  RELU6 x > 6 ? 6 : (x < 0 ? 0 : x)  (-0 and NaN pass through);
+ *   HARD_SWISH x * min(6, max(0, x + 3)) / 6, left to right, with std::min / std::max's
+ *   comparisons (a NaN x + 3 gives max 0, so NaN * 0)
  * sqrt is the IEEE-754 correctly rounded square root, computed with integer arithmetic
  * (no libm on the device), so every board gives the host's bytes; a negative input gives
  * the x86 default NaN (0xFFC00000), as the oracle running on the host does. FLOOR and
@@ -24,6 +27,9 @@
 #define MICRO_UNARY_F32_CEIL 5
 #define MICRO_UNARY_F32_ROUND 6
 #define MICRO_UNARY_F32_ABS 7
+#define MICRO_UNARY_F32_RELU 8
+#define MICRO_UNARY_F32_RELU6 9
+#define MICRO_UNARY_F32_HARD_SWISH 10
 
 typedef struct {
     int32_t op;     /* one of MICRO_UNARY_F32_* */

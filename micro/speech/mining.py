@@ -1,0 +1,153 @@
+"""Hard negatives: the windows of non-keyword audio that a keyword model takes for a keyword.
+
+The usual cure for false alarms: stream audio that holds no keyword through a trained model
+as the demo does (the streaming front end, the model on every other 20 ms step), keep each
+one-second feature window whose keyword score reaches ``threshold``, and train the next model
+with those windows as *unknown*. Only train-side audio is streamed -- the train speakers'
+other words, other recorded speech (``--speech``), on a bed of the train-side noise -- never
+a validation or reserved speaker.
+
+A stream's features differ from a lone clip's: the front end has adapted to the noise bed.
+Were every streamed window a negative, the model would learn "adapted front end: unknown"
+and stop hearing keywords in a stream (measured: 4 of 88 validation keywords heard in a
+stream, from 56). So the train speakers' keyword clips are laid into the same streams, and
+the windows that hold one whole join their keyword's class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import corpus, evaluate, realdata
+from .features import FeatureGenerator
+from .network import CHANNELS, FRAMES
+from .pipeline import KeywordModel
+from .wav import AudioError, read_wav
+
+VERSION = 2  # bump when the mining changes
+STRIDE = 320  # samples between feature rows
+BATCH = 200  # recordings per stream: bounds the memory of one stream
+KEYWORD_REPEATS = 8  # augmented copies of each keyword clip laid into the streams
+
+
+@dataclass
+class Mined:
+    x: np.ndarray  # int8 [N, 49, 40]: windows that fired, then windows that hold a keyword
+    y: np.ndarray  # their labels: 1 (unknown) for the first, the keyword's for the others
+    seconds: float  # of audio streamed
+    model_sha256: str
+
+
+def windows(
+    model: KeywordModel, rows: np.ndarray, threshold: float, every: int = 2,
+    skip: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """The windows of a stream's feature ``rows`` at every ``every``-th step whose highest
+    keyword score (labels after silence and unknown) reaches ``threshold``; a window whose
+    last row is marked in ``skip`` is passed over."""
+    keep = []
+    for end in range(FRAMES, len(rows) + 1, every):
+        if skip is not None and skip[end - 1]:
+            continue
+        window = rows[end - FRAMES : end]
+        if model.scores(window)[2:].max() >= threshold:
+            keep.append(window.copy())
+    return np.stack(keep) if keep else np.zeros((0, FRAMES, CHANNELS), np.int8)
+
+
+def train_side_audio(
+    data: Path | None, reserved: frozenset[str], fraction: float, keywords: Sequence[str],
+    speech: Sequence[Path],
+) -> list[np.ndarray]:  # fmt: skip
+    """The non-keyword recordings of the train side: the train speakers' other words (one
+    second each) and every readable file of the other-speech folders, whole."""
+    audio: list[np.ndarray] = []
+    if data is not None:
+        train = corpus.split(corpus.scan(data, reserved), fraction)[0]
+        audio += corpus.load([c for c in train if c.word not in keywords])
+    for root in speech:
+        for path in corpus.noise_files(root):
+            try:
+                audio.append(read_wav(path))
+            except AudioError:
+                continue  # corpus.load_speech has already warned about it
+    return audio
+
+
+def train_side_keywords(
+    data: Path, reserved: frozenset[str], fraction: float, keywords: Sequence[str]
+) -> list[tuple[int, np.ndarray]]:
+    """(label, one-second clip) of every train-side recording of a keyword (labels 2, 3, ...)."""
+    train = corpus.split(corpus.scan(data, reserved), fraction)[0]
+    clips = [c for c in train if c.word in keywords]
+    return [
+        (2 + list(keywords).index(c.word), a)
+        for c, a in zip(clips, corpus.load(clips), strict=True)
+    ]
+
+
+def mine(
+    model: bytes, labels: Sequence[str], audio: Sequence[np.ndarray],
+    noises: Sequence[np.ndarray], threshold: float = 0.5, seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+    keywords: Sequence[tuple[int, np.ndarray]] = (),
+) -> Mined:  # fmt: skip
+    """Stream ``audio`` (recordings one after another with pauses, on the noise bed, in
+    batches of BATCH), with KEYWORD_REPEATS augmented copies of each (label, one-second clip)
+    of ``keywords`` laid among them, through ``model``: the windows that fired outside the
+    keywords, then the windows that hold a whole keyword (every other step from 0.1 s before
+    its clip to its start)."""
+    net = KeywordModel(model, tuple(labels))
+    rng = np.random.default_rng(seed)
+    laid = [(label, clip) for label, clip in keywords for _ in range(KEYWORD_REPEATS)]
+    order = rng.permutation(len(laid))
+    per_batch = -(-len(laid) // max(1, -(-len(audio) // BATCH)))
+    negatives, positives, labels_pos, seconds = [], [], [], 0.0
+    for b, start in enumerate(range(0, len(audio), BATCH)):
+        batch = [(1, a) for a in audio[start : start + BATCH]]
+        batch += [laid[i] for i in order[b * per_batch : (b + 1) * per_batch]]
+        batch = [batch[i] for i in rng.permutation(len(batch))]
+        recordings = [a if k == 1 else realdata.augment(rng, a, noises) for k, a in batch]
+        stream, starts = evaluate.laid_stream(rng, recordings, noises)
+        seconds += len(stream) / 16000
+        rows = FeatureGenerator().push(stream)
+        skip = np.zeros(len(rows), bool)
+        for (label, _), at in zip(batch, starts, strict=True):
+            if label == 1:
+                continue
+            first = max(FRAMES, (at - STRIDE * 5) // STRIDE + FRAMES)  # window from 0.1 s before
+            for end in range(first, min(len(rows), at // STRIDE + FRAMES) + 1, 2):
+                positives.append(rows[end - FRAMES : end].copy())
+                labels_pos.append(label)
+            lo, hi = max(0, at // STRIDE - 2), (at + realdata.CLIP) // STRIDE + FRAMES
+            skip[lo : min(hi, len(skip))] = True  # windows that hold part of a keyword
+        negatives.append(windows(net, rows, threshold, skip=skip))
+        if progress:
+            progress(len(audio[start : start + BATCH]))
+    x = np.concatenate(negatives + ([np.stack(positives)] if positives else []))
+    y = np.ones(len(x), np.int64)
+    y[len(x) - len(positives) :] = labels_pos
+    return Mined(x, y, seconds, hashlib.sha256(model).hexdigest())
+
+
+def cached(
+    path_of: Callable[[str], Path], model: bytes, key: object,
+    compute: Callable[[], Mined],
+) -> Mined:  # fmt: skip
+    """``compute()``'s result, saved at ``path_of(digest)`` of the model and ``key``."""
+    text = repr((hashlib.sha256(model).hexdigest(), key, VERSION))
+    path = path_of(hashlib.sha1(text.encode()).hexdigest()[:12])
+    if path.exists():
+        saved = np.load(path)
+        return Mined(saved["x"], saved["y"], float(saved["seconds"]), str(saved["sha256"]))
+    mined = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path, x=mined.x, y=mined.y, seconds=mined.seconds, sha256=mined.model_sha256
+    )
+    return mined

@@ -1,0 +1,105 @@
+"""Hard-negative mining (micro/speech/mining.py): which windows it keeps, and from which audio."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from micro.speech import corpus, mining
+from micro.speech.features import FeatureGenerator
+from micro.speech.network import predict_int8
+from micro.speech.pipeline import KeywordModel
+from micro.speech.wav import read_wav
+
+DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
+
+
+def _wav(path: Path, value: int, seconds: float = 1.0) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.full(int(seconds * 16000), value, "<i2").tobytes())
+
+
+def test_mining_keeps_exactly_the_windows_scored_as_a_keyword() -> None:
+    """Every window of a stream whose keyword score (TFLM's interpreter as the oracle)
+    reaches the threshold, and no other."""
+    model = (DATA / "yes_no.tflite").read_bytes()
+    clips = [read_wav(DATA / f"demo_{w}.wav") for w in ("no", "silence", "yes")]
+    stream = np.concatenate([*clips, np.zeros(8000, np.int16)])
+    rows = FeatureGenerator().push(stream)
+    every = np.stack([rows[i - 49 : i] for i in range(49, len(rows) + 1)])
+    out = predict_int8(model, every).astype(np.float64)
+    scale, zero = 1 / 256, -128  # the int8 softmax output's fixed quantization
+    fired = ((out[:, 2:] - zero) * scale).max(axis=1) >= 0.5
+    assert 0 < fired.sum() < len(fired)
+    kept = mining.windows(KeywordModel(model), rows, 0.5, every=1)
+    assert np.array_equal(kept, every[fired])
+    kept2 = mining.windows(KeywordModel(model), rows, 0.5, every=2)
+    assert np.array_equal(kept2, every[::2][fired[::2]])
+    skip = np.zeros(len(rows), bool)
+    skip[60:] = True  # windows ending at row 60 or later
+    kept3 = mining.windows(KeywordModel(model), rows, 0.5, every=1, skip=skip)
+    assert np.array_equal(kept3, every[:12][fired[:12]])
+
+
+def test_keywords_laid_into_the_streams_are_positives_and_never_negatives() -> None:
+    """A keyword among the streamed recordings gives windows that hold it whole, labelled
+    as it; no window overlapping it is mined as unknown, however the model scores it."""
+    model = (DATA / "yes_no.tflite").read_bytes()
+    yes = read_wav(DATA / "demo_yes.wav")[:16000]
+    others = [np.zeros(24000, np.int16) for _ in range(3)]
+    mined = mining.mine(model, ["silence", "unknown", "yes", "no"], others, [], 0.0,
+                        keywords=[(2, yes)])  # fmt: skip
+    repeats = mining.KEYWORD_REPEATS
+    assert (mined.y == 2).sum() == 3 * repeats  # windows starting 0.1, 0.06, 0.02 s early
+    net = KeywordModel(model)
+    assert all(net.classify(w)[0] == "yes" for w in mined.x[mined.y == 2])
+    # threshold 0: every other window "fires"; those ending on any of the ~101 rows that
+    # see a keyword (its 50 rows and the 49 after, 2 before) are passed over, but the stream
+    # may end (after a pause of 0.2 s or more) before a last keyword's 49 rows after
+    rows = (round(mined.seconds * 16000) - 480) // 320 + 1
+    every_other = (rows - 48 + 1) // 2
+    unknown = int((mined.y == 1).sum())
+    assert every_other - 52 * repeats <= unknown <= every_other - 49 * repeats + 20
+
+
+def test_only_train_side_non_keyword_audio_is_mined(tmp_path: Path) -> None:
+    """Reserved and validation speakers and the keywords never reach the miner; other
+    speech comes whole."""
+    data, digits = tmp_path / "sc", tmp_path / "fsdd"
+    speakers = ["%08x" % (0x10000000 * i + 7) for i in range(1, 11)]
+    value = {}
+    for s, speaker in enumerate(speakers):
+        for w, word in enumerate(("yes", "up", "bed")):
+            value[speaker, word] = 100 * s + w + 1
+            _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
+    _wav(digits / "3_theo_0.wav", 7000, seconds=2.5)
+    reserved = frozenset({speakers[0]})
+    audio = mining.train_side_audio(data, reserved, 0.3, ["yes", "up"], [digits])
+    train = [s for s in speakers[1:] if not corpus.is_validation(s, 0.3)]
+    assert 0 < len(train) < 9
+    expected = sorted(value[s, "bed"] for s in train)
+    assert sorted(int(a[0]) for a in audio[:-1]) == expected
+    assert all(len(a) == 16000 for a in audio[:-1])
+    assert len(audio[-1]) == 40000 and int(audio[-1][0]) == 7000
+
+
+def test_mined_windows_are_cached_by_model_and_inputs(tmp_path: Path) -> None:
+    model = (DATA / "yes_no.tflite").read_bytes()
+    calls = []
+
+    def compute() -> mining.Mined:
+        calls.append(1)
+        return mining.Mined(np.ones((3, 49, 40), np.int8), np.ones(3, np.int64), 12.5, "abc")
+
+    first = mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.5), compute)
+    again = mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.5), compute)
+    assert len(calls) == 1 and np.array_equal(first.x, again.x) and again.seconds == 12.5
+    mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.6), compute)
+    mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model + b"x", ("a", 0.5), compute)
+    assert len(calls) == 3

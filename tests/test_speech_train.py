@@ -1,0 +1,67 @@
+"""`micro speech train` end to end, on a tiny Speech Commands tree and three espeak voices:
+a keyword the data set has is trained on its recordings and synthetic takes, one it lacks
+on synthetic takes only, and the command says which."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from micro.cli import main
+from micro.speech import synth
+from micro.speech.network import predict_int8
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
+]
+
+
+def _wav(path: Path, samples: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(0)
+    data = tmp_path / "sc"
+    reserved = "0badbeef"
+    for i, speaker in enumerate([reserved, *("%08x" % (0x10000000 * k + 7) for k in range(1, 13))]):
+        for word, pitch in (("up", 0.05), ("yes", 0.11), ("bed", 0.17)):
+            t = np.arange(16000)
+            tone = np.sin(t * (pitch + 0.002 * i)) * np.hanning(16000) * 8000
+            _wav(data / word / f"{speaker}_nohash_0.wav", tone + rng.normal(0, 50, 16000))
+    (tmp_path / "reserved.txt").write_text(f"{reserved}\n")
+    voices = [
+        synth.Voice("espeak", "en-us"),
+        synth.Voice("espeak", "en-us+m3"),
+        synth.Voice("espeak", "en-us+f3"),
+    ]  # f3: a held-out voice
+    monkeypatch.setattr(synth, "available_voices", lambda: voices)
+    out = tmp_path / "up_down.tflite"
+    code = main(["speech", "train", "--words", "up,down", "--data", str(data),
+                 "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
+                 "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1"])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "'up': recorded + synthetic" in text and "'down': synthetic only" in text
+    assert "validation speakers, as the demo hears them: up " in text
+    report = json.loads(out.with_suffix(".json").read_text())
+    assert report["labels"] == ["silence", "unknown", "up", "down"]
+    assert report["sources"]["keywords"] == {"up": "recorded + synthetic", "down": "synthetic only"}
+    used = out.with_suffix(".files.txt").read_text()
+    assert "up/" in used and reserved not in used and "down/" not in used
+    scores = predict_int8(out.read_bytes(), np.zeros((1, 49, 40), np.int8))
+    assert scores.shape == (1, 4)
