@@ -55,6 +55,16 @@ static inline cpx_f32 cmul_f32(cpx_f32 a, cpx_f32 b)
     return m;
 }
 
+static inline float hsum_f32(float a, float b)
+{
+    return half_f32(a + b);
+}
+
+static inline float hdiff_f32(float a, float b)
+{
+    return half_f32(a - b);
+}
+
 #define KT float
 #define KN(name) name##_f32
 #include "kiss_fft_template.h"

@@ -45,4 +45,25 @@ static inline micro_status_t micro_kiss_irfft_check(const micro_signal_irfft_s16
     return MICRO_OK;
 }
 
+/* The RFFT kernels' check (every type): the plan, and the operands in slot order (input,
+ * twiddles, super twiddles, scratch, output) holding elements of `width` bytes. */
+static inline micro_status_t micro_kiss_rfft_check(const micro_signal_rfft_s16_params_t *p,
+                                                   const uint32_t *size, int64_t width)
+{
+    const int32_t h = p->half_length;
+    if (p->frames < 1 || !micro_in_range(p->input_length, 1, 2 * h) ||
+        !micro_kiss_plan_ok(h, p->n_stages, p->radix)) {
+        return MICRO_ERR_PARAMS;
+    }
+    const int64_t out = (int64_t)p->frames * 2 * (h + 1);
+    if (!micro_fits(size[0], (int64_t)p->frames * p->input_length, width) ||
+        !micro_fits(size[1], 2 * (int64_t)h, width) ||
+        !micro_fits(size[2], 2 * (int64_t)(h / 2), width) ||
+        !micro_fits(size[3], 2 * (int64_t)h * width, 1) || out > INT32_MAX ||
+        !micro_fits(size[4], out, width)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    return MICRO_OK;
+}
+
 #endif

@@ -61,6 +61,17 @@ static inline cpx_s16 cmul_s16(cpx_s16 a, cpx_s16 b)
     return m;
 }
 
+/* HALF_OF of a sum taken in int (int16 operands promote), wrapped back to int16. */
+static inline int16_t hsum_s16(int16_t a, int16_t b)
+{
+    return micro_signal_wrap16(((int32_t)a + b) >> 1);
+}
+
+static inline int16_t hdiff_s16(int16_t a, int16_t b)
+{
+    return micro_signal_wrap16(((int32_t)a - b) >> 1);
+}
+
 #define KT int16_t
 #define KN(name) name##_s16
 #include "kiss_fft_template.h"

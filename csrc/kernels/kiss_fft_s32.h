@@ -64,6 +64,17 @@ static inline cpx_s32 cmul_s32(cpx_s32 a, cpx_s32 b)
     return m;
 }
 
+/* HALF_OF of an int32 sum (it wraps before the shift). */
+static inline int32_t hsum_s32(int32_t a, int32_t b)
+{
+    return half_s32(add_s32(a, b));
+}
+
+static inline int32_t hdiff_s32(int32_t a, int32_t b)
+{
+    return half_s32(sub_s32(a, b));
+}
+
 #define KT int32_t
 #define KN(name) name##_s32
 #include "kiss_fft_template.h"

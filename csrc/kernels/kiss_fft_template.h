@@ -9,6 +9,8 @@
  *   KN(half)(a)                                HALF_OF
  *   KN(div)(a, k)                              C_FIXDIV's a / k (float: a itself)
  *   KN(cmul)(a, b)                             C_MUL
+ *   KN(hsum)(a, b), KN(hdiff)(a, b)            HALF_OF(a + b), HALF_OF(a - b) (the sum in
+ *                                              the type's C arithmetic: int16 promotes)
  * Sums are written in KISS FFT's order (a += b + c is a + (b + c)), which the float type
  * needs and the wrapping types do not mind.
  */
@@ -208,5 +210,41 @@ static inline void KN(micro_kiss_fold)(const KN(cpx) *x, int32_t h, const KN(cpx
         const KN(cpx) odd = KN(cmul)(KN(csub)(a, b), super[k - 1]);
         t[k] = KN(cadd)(even, odd);
         t[h - k] = KN(conj)(KN(csub)(even, odd));
+    }
+}
+
+/* The forward FFT's input j: samples (2j, 2j+1) of a frame of `length` real samples
+ * zero-padded to 2H, as one complex value. */
+static inline KN(cpx) KN(micro_kiss_pair)(const void *src, int32_t length, int32_t j)
+{
+    const KT *x = src;
+    KN(cpx) c;
+    c.r = 2 * j < length ? x[2 * j] : (KT)0;
+    c.i = 2 * j + 1 < length ? x[2 * j + 1] : (KT)0;
+    return c;
+}
+
+/* kiss_fftr's split of the H-point transform f of the sample pairs into H+1 bins `out`:
+ *   out[0].r = d.r + d.i, out[H].r = d.r - d.i, d = div2(f[0]), their .i = 0
+ *   out[k] = half(s + t), out[H-k] = half(conj(s - t)), s = a + b, t = (a - b) * super[k-1],
+ *   with a = div2(f[k]), b = div2(conj(f[H-k]))                    (1 <= k <= H/2)
+ * (for k = H/2 the second write replaces the first, as there). */
+static inline void KN(micro_kiss_split)(const KN(cpx) *f, int32_t h, const KN(cpx) *super,
+                                        KN(cpx) *out)
+{
+    const KN(cpx) dc = KN(cdiv)(f[0], 2);
+    out[0].r = KN(add)(dc.r, dc.i);
+    out[h].r = KN(sub)(dc.r, dc.i);
+    out[0].i = (KT)0;
+    out[h].i = (KT)0;
+    for (int32_t k = 1; k <= h / 2; ++k) {
+        const KN(cpx) a = KN(cdiv)(f[k], 2);
+        const KN(cpx) b = KN(cdiv)(KN(conj)(f[h - k]), 2);
+        const KN(cpx) sum = KN(cadd)(a, b);
+        const KN(cpx) t = KN(cmul)(KN(csub)(a, b), super[k - 1]);
+        out[k].r = KN(hsum)(sum.r, t.r);
+        out[k].i = KN(hsum)(sum.i, t.i);
+        out[h - k].r = KN(hdiff)(sum.r, t.r);
+        out[h - k].i = KN(hdiff)(t.i, sum.i);
     }
 }

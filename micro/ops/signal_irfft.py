@@ -1,40 +1,22 @@
 """SignalIrfft (TFLM's signal library): the inverse real FFT of KISS FFT (kiss_fftri) in the
 three types TFLM registers: int16 and int32 fixed point, float32 (then divided by the FFT
-length, as TFLM). The twiddles are computed here as KISS FFT computes them, from double
-phases: floor(0.5 + max * cos/sin) for the fixed-point types, float(cos/sin) for float32
-(Python's math.cos is the C library's)."""
+length, as TFLM). The twiddles are signal_spectrum's (KISS FFT's, conjugated)."""
 
 from __future__ import annotations
 
 import math
-
-import numpy as np
 
 from .._ffi import scratch_size
 from ._signal import n_elements, read_int32, read_options
 from .base import OpContext, prepares
 from .signal_spectrum import (
     fft_length_half,
+    TYPES,
     fft_phases,
     kiss_plan,
-    q15_twiddles,
+    kiss_twiddles,
     super_phases,
 )
-
-TYPES = {7: "int16", 2: "int32", 0: "float32"}  # TensorType code of the "T" option -> dtype
-
-
-def _twiddles(dtype: str, phases: list[float]) -> np.ndarray:
-    if dtype == "int16":
-        return q15_twiddles(phases)
-    if dtype == "int32":
-        top = 2147483647
-        pairs = [(math.floor(0.5 + top * math.cos(p)), math.floor(0.5 + top * math.sin(p)))
-                 for p in phases]  # fmt: skip
-        return np.array(pairs, dtype=np.int32).reshape(-1)
-    unit = [(math.cos(p), math.sin(p)) for p in phases]
-    return np.array(unit, dtype=np.float64).astype(np.float32).reshape(-1)
-
 
 @prepares("SignalIrfft", types="int16, int32, float32")
 def irfft(ctx: OpContext) -> None:
@@ -67,8 +49,8 @@ def irfft(ctx: OpContext) -> None:
     )
     operands = {
         "input": ctx.ref(x),
-        "twiddles": ctx.const(_twiddles(dtype, fft_phases(half, inverse=True))),
-        "super_twiddles": ctx.const(_twiddles(dtype, super_phases(half, inverse=True))),
+        "twiddles": ctx.const(kiss_twiddles(dtype, fft_phases(half, inverse=True))),
+        "super_twiddles": ctx.const(kiss_twiddles(dtype, super_phases(half, inverse=True))),
         "scratch": ctx.scratch(scratch_size(kernel, params)),
         "output": ctx.ref(out),
     }

@@ -134,26 +134,36 @@ def q15_twiddles(phases: list[float]) -> np.ndarray:
     return np.array([_q15_phasor(ph) for ph in phases], dtype=np.int16).reshape(-1)
 
 
-def rfft_twiddles(half: int) -> np.ndarray:
-    """The H-point complex FFT's twiddles e^(-2 pi i k / H), interleaved (re, im)."""
-    return q15_twiddles(fft_phases(half))
+def kiss_twiddles(dtype: str, phases: list[float]) -> np.ndarray:
+    """KISS FFT's phasors of the phases, interleaved (re, im), from double phases:
+    floor(0.5 + max * cos/sin) for the fixed-point types, float(cos/sin) for float32
+    (Python's math.cos is the C library's)."""
+    if dtype == "int16":
+        return q15_twiddles(phases)
+    if dtype == "int32":
+        top = 2147483647
+        pairs = [(math.floor(0.5 + top * math.cos(p)), math.floor(0.5 + top * math.sin(p)))
+                 for p in phases]  # fmt: skip
+        return np.array(pairs, dtype=np.int32).reshape(-1)
+    unit = [(math.cos(p), math.sin(p)) for p in phases]
+    return np.array(unit, dtype=np.float64).astype(np.float32).reshape(-1)
 
 
-def rfft_super_twiddles(half: int) -> np.ndarray:
-    """The real-FFT split's twiddles e^(-i pi ((k + 1) / H + 1/2)), k < H / 2."""
-    return q15_twiddles(super_phases(half))
+TYPES = {7: "int16", 2: "int32", 0: "float32"}  # TensorType code of the "T" option -> dtype
+KERNELS = {"int16": "signal_rfft_s16", "int32": "signal_rfft_s32", "float32": "signal_rfft_f32"}
 
 
-@prepares("SignalRfft", types="int16")
+@prepares("SignalRfft", types="int16, int32, float32")
 def rfft(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     options = read_options(ctx, "T", "fft_length")
     ttype = read_int32(ctx, options, "T")
-    if ttype != 7:  # TensorType INT16
-        raise ctx.unsupported(f"only the int16 RFFT is supported (T={ttype})")
-    ctx.check_dtype(x, "int16")
-    ctx.check_dtype(out, "int16")
+    if ttype not in TYPES:
+        raise ctx.unsupported(f"T={ttype}: TFLM's SignalRfft runs int16, int32 and float32")
+    dtype = TYPES[ttype]
+    ctx.check_dtype(x, dtype)
+    ctx.check_dtype(out, dtype)
     length = read_int32(ctx, options, "fft_length")
     if len(x.shape) < 1 or len(x.shape) != len(out.shape):
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
@@ -169,13 +179,13 @@ def rfft(ctx: OpContext) -> None:
     params = {"frames": frames, "input_length": frame, **kiss_plan(ctx, half)}
     operands = {
         "input": ctx.ref(x),
-        "twiddles": ctx.const(rfft_twiddles(half)),
-        "super_twiddles": ctx.const(rfft_super_twiddles(half)),
-        "scratch": ctx.scratch(scratch_size("signal_rfft_s16", params)),
+        "twiddles": ctx.const(kiss_twiddles(dtype, fft_phases(half))),
+        "super_twiddles": ctx.const(kiss_twiddles(dtype, super_phases(half))),
+        "scratch": ctx.scratch(scratch_size(KERNELS[dtype], params)),
         "output": ctx.ref(out),
     }
     macs = frames * half * max(1, int(math.log2(half))) * 4
-    ctx.emit("signal_rfft_s16", params, operands, macs)
+    ctx.emit(KERNELS[dtype], params, operands, macs)
 
 
 # -- SignalEnergy -------------------------------------------------------------------------
