@@ -18,6 +18,7 @@ import test_op_log_softmax
 import test_op_lstm
 import test_op_mean
 import test_op_signal_irfft
+import test_op_signal_rfft
 import test_op_signal_stream
 import test_op_softmax
 import test_op_squared_difference_int
@@ -293,9 +294,9 @@ def float_nn_model(seed: int) -> bytes:
 
 
 def audio_ops_model(seed: int) -> bytes:
-    """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32) and the
-    streaming signal ops, each configured so its output is ready on the first invocation
-    (the runner resets the state before each input set)."""
+    """The audio kernels: the int16x8 LSTM, the IRFFT (int16, int32, float32), the RFFT
+    (int32, float32) and the streaming signal ops, each configured so its output is ready
+    on the first invocation (the runner resets the state before each input set)."""
     rng = np.random.default_rng(seed)
     stream = test_op_signal_stream
     return merged(
@@ -308,5 +309,7 @@ def audio_ops_model(seed: int) -> bytes:
             test_op_signal_irfft.irfft_model((2,), 40),
             test_op_signal_irfft.irfft_model((1,), 24, 2, np.int32),
             test_op_signal_irfft.irfft_model((2,), 30, 0, np.float32),
+            test_op_signal_rfft.rfft_model((2,), 40, 40, np.int32),
+            test_op_signal_rfft.rfft_model((3,), 17, 30, np.float32),
         ]
     )

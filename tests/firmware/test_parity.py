@@ -167,8 +167,9 @@ def test_float_nn_ops_on_every_board(board: str, toolchain: None, tmp_path: Path
 
 @pytest.mark.slow
 def test_audio_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
-    """The int16x8 LSTM, SignalIrfft (int16, int32, float32), SignalFramer, SignalStacker and
-    SignalOverlapAdd (int16, float32) in one model: the Cortex-M4F board gives the host's bytes."""
+    """The int16x8 LSTM, SignalIrfft (int16, int32, float32), SignalRfft (int32, float32),
+    SignalFramer, SignalStacker and SignalOverlapAdd (int16, float32) in one model: the
+    Cortex-M4F board gives the host's bytes."""
     assert_board_matches_host(audio_ops_model(0), "mps2-an386", tmp_path)
 
 
