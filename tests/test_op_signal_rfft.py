@@ -64,6 +64,17 @@ def test_float_special_values_match_tflm(length: int) -> None:
     assert_matches_tflm(model, inputs=[x])
 
 
+@pytest.mark.parametrize("length", [8, 16, 64])
+def test_full_scale_square_waves_match_tflm(length: int) -> None:
+    """Full-scale square waves overflow int32 in the split's s + t: TFLM wraps the sum before
+    halving it (a sum taken wider and then halved gives other bins here)."""
+    model = rfft_model((length // 2,), length, length, np.int32)
+    n = np.arange(length)
+    waves = np.cos(2 * np.pi * np.outer(np.arange(length // 2), n) / length + 0.3)
+    x = np.where(waves >= 0, 2**31 - 1, -(2**31)).astype(np.int32)
+    assert_matches_tflm(model, inputs=[x])
+
+
 def test_zero_padded_frame_matches_tflm() -> None:
     """Frames of L < 2H samples: the rest of the FFT frame is zeros."""
     model = rfft_model((3,), 7, 40, np.int32)
