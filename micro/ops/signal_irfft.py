@@ -10,13 +10,14 @@ from .._ffi import scratch_size
 from ._signal import n_elements, read_int32, read_options
 from .base import OpContext, prepares
 from .signal_spectrum import (
-    fft_length_half,
     TYPES,
+    fft_length_half,
     fft_phases,
     kiss_plan,
     kiss_twiddles,
     super_phases,
 )
+
 
 @prepares("SignalIrfft", types="int16, int32, float32")
 def irfft(ctx: OpContext) -> None:
