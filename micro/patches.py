@@ -14,9 +14,10 @@ Algorithm:
      sized for the tallest strip.
   4. The compiler tries every chain of up to MAX_CHAIN steps and every strip height whose
      strips start on aligned arena offsets, and keeps the smallest arena whose estimated
-     extra instructions stay under the user's limit (extra MACs from the halos at
-     STRIP_MAC_COST, plus a fixed cost per added step). A patched plan keeps every
-     optional scratch (its arena is counted with them), so no step loses its fast path.
+     extra instructions stay under the user's limit (each step priced by a cost model of
+     the Cortex-M4 kernels, step_cost: its MACs, outputs, window bytes and the call). A
+     patched plan keeps every optional scratch (its arena is counted with them), so no step
+     loses its fast path.
      With an arena budget: the cheapest that fits, unpatched if that fits.
   5. Streamed input (asked for): a chain that starts at a model input, read by nothing
      else, keeps no copy of it. Before each strip a stream_rows step moves the rows the
@@ -53,12 +54,15 @@ class Compiler(Protocol):
     def full_arena(self) -> int: ...
 
 
-# Instructions a step costs besides its MACs (call, params, loop setup), in MAC units.
-STEP_COST_MACS = 500
-# What a MAC recomputed in a strip costs, in units of the model's average MAC: strips run
-# the first, narrow layers (3-channel convolutions, depthwise), which take about twice the
-# average instructions per MAC on the M4 (measured on vww and person_detect, mps2-an386).
-STRIP_MAC_COST = 2
+# Estimated Cortex-M4 instructions of one call of a spatial kernel (DSP twins,
+# mps2-an386): a least-squares fit of (MACs, outputs, patch bytes, calls) to the per-step
+# counts of person_detect, vww and kws, whole and in strips (266 steps; each model's total
+# within 3 %, strips priced a little high). Per output: requantization; per patch byte:
+# gathering a 3x3 window's input (costly when the input has few channels); per call: set-up
+# a strip repeats. Other kernels: a flat rate per MAC and per call.
+CONV_COST = (1.05, 26.2, 19.2, 25_000)  # per MAC, output, patch byte, call
+DEPTHWISE_COST = (4.22, 13.5, 0.0, 7_000)  # per MAC, output pixel, -, call
+OTHER_COST = (2.0, 0.0, 0.0, 1_000)
 # Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
 # halos that grow with every step.
 MAX_CHAIN = 6
@@ -220,11 +224,23 @@ def _strip_step(
     return replace(step, params=params, operands=operands, macs=macs)
 
 
+def step_cost(step: StepInfo) -> float:
+    """Estimated M4 instructions of one step (see CONV_COST)."""
+    p = step.params
+    if step.kernel not in ("conv_s8", "depthwise_conv_s8"):
+        return OTHER_COST[0] * step.macs + OTHER_COST[3]
+    mac, out, patch, call = CONV_COST if step.kernel == "conv_s8" else DEPTHWISE_COST
+    window = p["filter_height"] * p["filter_width"]
+    pixels = p["output_height"] * p["output_width"] * p.get("batches", 1)
+    patch_bytes = pixels * window * p["input_depth"] if window > 1 else 0
+    outputs = pixels * p.get("output_depth", 1)  # depthwise: per pixel, all channels at once
+    return mac * step.macs + out * outputs + patch * patch_bytes + call
+
+
 def overhead(original: list[StepInfo], patched: list[StepInfo]) -> float:
     """Estimated extra instructions of `patched` over `original`, as a fraction."""
-    base = sum(s.macs for s in original) + STEP_COST_MACS * len(original)
-    extra = STRIP_MAC_COST * (sum(s.macs for s in patched) - sum(s.macs for s in original))
-    return (extra + STEP_COST_MACS * (len(patched) - len(original))) / max(base, 1)
+    base = sum(map(step_cost, original))
+    return (sum(map(step_cost, patched)) - base) / max(base, 1.0)
 
 
 def _heights(height: int) -> list[int]:

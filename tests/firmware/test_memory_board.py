@@ -27,12 +27,12 @@ KWS = "mlperf_tiny/kws_ref_model.tflite"
 def test_person_detect_patched_on_m4f(
     toolchain: None, reference: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    """The overlapped plan keeps every im2col scratch (the fastest); the patching's estimate
-    counts recomputed MACs only, not its strips' extra steps and im2col refills, so 8 %
-    estimated is what stays within 15 % measured (15 % estimated measures about 23 %)."""
+    """Against the fastest overlapped plan (every im2col scratch kept): the patching's cost
+    model (patches.step_cost: MACs, outputs, window bytes, calls) keeps the measured extra
+    instructions within the 15 % asked for."""
     model = reference(PERSON_DETECT).read_bytes()
     overlapped = assert_board_matches_host(model, M4F, tmp_path / "overlapped")
-    patched = assert_board_matches_host(model, M4F, tmp_path / "patched", max_overhead=0.08)
+    patched = assert_board_matches_host(model, M4F, tmp_path / "patched", max_overhead=0.15)
     assert overlapped.run is not None and patched.run is not None
     assert patched.bundle.arena_size <= 55296 // 2 < overlapped.bundle.arena_size
     assert max(patched.run.instructions) <= 1.15 * min(overlapped.run.instructions)
