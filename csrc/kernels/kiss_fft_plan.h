@@ -51,8 +51,9 @@ static inline micro_status_t micro_kiss_rfft_check(const micro_signal_rfft_s16_p
                                                    const uint32_t *size, int64_t width)
 {
     const int32_t h = p->half_length;
-    if (p->frames < 1 || !micro_in_range(p->input_length, 1, 2 * h) ||
-        !micro_kiss_plan_ok(h, p->n_stages, p->radix)) {
+    /* The plan first: it bounds h, so 2 * h cannot overflow. */
+    if (p->frames < 1 || !micro_kiss_plan_ok(h, p->n_stages, p->radix) ||
+        !micro_in_range(p->input_length, 1, 2 * h)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t out = (int64_t)p->frames * 2 * (h + 1);
