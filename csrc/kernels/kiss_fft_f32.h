@@ -71,4 +71,20 @@ static inline float hdiff_f32(float a, float b)
 #undef KN
 #undef KT
 
+/* Float twiddles need no bound: no product can overflow. */
+static inline int micro_kiss_twiddles_ok_f32(const float *t, int32_t n)
+{
+    (void)t;
+    (void)n;
+    return 1;
+}
+
+/* KISS FFT's float inverse is unscaled; TFLM divides its n samples by the FFT length n. */
+static inline void micro_kiss_unscale_f32(float *y, int32_t n)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        y[i] /= (float)n;
+    }
+}
+
 #endif
