@@ -1,12 +1,6 @@
 /*
- * SignalOverlapAdd (TFLM's signal library), float32: plain float sums, in this order. Each row's frames of
- * frame_size samples are added into a per-row buffer (state, frame_size samples), and
- * each frame emits the buffer's first frame_step samples, which then leave it:
- *
- *   buffer[i] += frame[i] (i < frame_size); output frame_step samples = buffer[0, step);
- *   buffer = buffer[step, frame_size) ++ frame_step zeros.
- *
- * The buffer starts as zeros (after init and reset), as TFLM's.
+ * SignalOverlapAdd (TFLM's signal library), float32: plain float sums, in this order.
+ * See signal_overlap_add_s16.h for the algorithm; params are the same struct.
  */
 #ifndef MICRO_KERNELS_SIGNAL_OVERLAP_ADD_F32_H
 #define MICRO_KERNELS_SIGNAL_OVERLAP_ADD_F32_H
@@ -14,14 +8,10 @@
 #ifndef MICRO_CDEF
 #include <stdint.h>
 #endif
+#include "micro/kernels/signal_overlap_add_s16.h"
 #include "micro/status.h"
 
-typedef struct {
-    int32_t rows;        /* >= 1: product of the input's outer dims (all but the last two) */
-    int32_t n_frames;    /* >= 1: frames per row and invocation */
-    int32_t frame_size;  /* >= 1 */
-    int32_t frame_step;  /* in [1, frame_size] */
-} micro_signal_overlap_add_f32_params_t;
+typedef micro_signal_overlap_add_s16_params_t micro_signal_overlap_add_f32_params_t;
 
 /* Operand slots: input float32[rows*n_frames*frame_size]; state float32[rows*frame_size]
  * (persistent); output float32[rows*n_frames*frame_step]. */

@@ -1,7 +1,8 @@
 /*
- * SignalOverlapAdd (TFLM's signal library), int16: the sums saturate to int16. Each row's frames of
- * frame_size samples are added into a per-row buffer (state, frame_size samples), and
- * each frame emits the buffer's first frame_step samples, which then leave it:
+ * SignalOverlapAdd (TFLM's signal library), int16: the sums saturate to int16 (the float32
+ * kernel, signal_overlap_add_f32.h, adds plainly). Each row's frames of frame_size samples
+ * are added into a per-row buffer (state, frame_size samples), and each frame emits the
+ * buffer's first frame_step samples, which then leave it:
  *
  *   buffer[i] += frame[i] (i < frame_size); output frame_step samples = buffer[0, step);
  *   buffer = buffer[step, frame_size) ++ frame_step zeros.
