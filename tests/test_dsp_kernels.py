@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.kernels import assert_twin, check_status, run
 
-from micro._ffi import ffi, kernel_id, lib, scratch_size
+from micro._ffi import ffi, lib, scratch_size
 from micro.ops.fully_connected import blocks_of_4_rows
 
 CASES = 150
@@ -20,10 +21,6 @@ K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
 CONV_SCRATCH, CONV_OUTPUT = int(lib.MICRO_CONV_S8_SCRATCH), int(lib.MICRO_CONV_S8_OUTPUT)
 FC_SCRATCH = int(lib.MICRO_FULLY_CONNECTED_S8_SCRATCH)
 FC_OUTPUT = int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT)
-
-
-def ptr(array: np.ndarray, ctype: str) -> Any:
-    return ffi.cast(ctype + " *", ffi.from_buffer(array))
 
 
 def requant(rng: np.random.Generator, n: int, small: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -60,14 +57,6 @@ def int8(rng: np.random.Generator, n: int, small: bool = False) -> np.ndarray:
     return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int8)
 
 
-def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
-    """The kernel's own check accepts the case (so it is one the runtime would run)."""
-    entry = lib.micro_kernel_get(kernel_id(kernel))
-    ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(a)) for a in operands])
-    sizes = ffi.new("uint32_t[]", [a.nbytes for a in operands])
-    assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
-
-
 def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
     which it streams through a smaller buffer."""
@@ -80,28 +69,54 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     if long:
         fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
     per_group = int(rng.integers(1, 10))
+    p = conv_params(rng, groups, depth, (fh, fw), per_group, (12, 12), (9, 9), 4, [1, 1, 2])
+    return conv_operands(rng, p)
+
+
+def conv_params(
+    rng: np.random.Generator,
+    groups: int,
+    depth: int,
+    filter_hw: tuple[int, int],
+    per_group: int,
+    input_hw: tuple[int, int],
+    output_hw: tuple[int, int],
+    strides: int,
+    dilations: list[int],
+) -> dict[str, int]:
+    """Conv params of the given groups, depth per group, filter and outputs per group;
+    input and output sizes below the given bounds, strides below `strides`, dilations
+    drawn from `dilations`; any padding, zero points and activation clamp."""
+    fh, fw = filter_hw
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
-        "input_height": int(rng.integers(1, 12)),
-        "input_width": int(rng.integers(1, 12)),
+        "input_height": int(rng.integers(1, input_hw[0])),
+        "input_width": int(rng.integers(1, input_hw[1])),
         "input_depth": groups * depth,
         "filter_height": fh,
         "filter_width": fw,
         "filter_depth": depth,
-        "output_height": int(rng.integers(1, 9)),
-        "output_width": int(rng.integers(1, 9)),
+        "output_height": int(rng.integers(1, output_hw[0])),
+        "output_width": int(rng.integers(1, output_hw[1])),
         "output_depth": groups * per_group,
         "groups": groups,
-        "stride_height": int(rng.integers(1, 4)),
-        "stride_width": int(rng.integers(1, 4)),
-        "dilation_height": int(rng.choice([1, 1, 2])),
-        "dilation_width": int(rng.choice([1, 1, 2])),
+        "stride_height": int(rng.integers(1, strides)),
+        "stride_width": int(rng.integers(1, strides)),
+        "dilation_height": int(rng.choice(dilations)),
+        "dilation_width": int(rng.choice(dilations)),
         "pad_top": int(rng.integers(0, fh)),
         "pad_left": int(rng.integers(0, fw)),
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
     p["act_min"], p["act_max"] = activation(rng)
+    return p
+
+
+def conv_operands(rng: np.random.Generator, p: dict[str, int]) -> tuple[Any, list[np.ndarray]]:
+    """Random data for conv params p: filter rows zero-padded to K_ALIGN, requantizations,
+    an 8-aligned scratch of the kernel's size."""
+    fh, fw, depth = p["filter_height"], p["filter_width"], p["filter_depth"]
     small = bool(rng.random() < 0.4)
     k = fh * fw * depth
     row = -(-k // K_ALIGN) * K_ALIGN
@@ -125,50 +140,21 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
-def run_seven(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    """Conv and fully connected: input, filter, bias, multiplier, shift, scratch (empty:
-    absent, NULL as the runtime passes it), output."""
-    assert CONV_SCRATCH == FC_SCRATCH == 5 and CONV_OUTPUT == FC_OUTPUT == 6
-    out = np.zeros_like(ops[6])
-    status = fn(
-        params,
-        ptr(ops[0], "int8_t"),
-        ptr(ops[1], "int8_t"),
-        ptr(ops[2], "int32_t"),
-        ptr(ops[3], "int32_t"),
-        ptr(ops[4], "int32_t"),
-        ptr(ops[5], "int16_t") if ops[5].nbytes else ffi.NULL,
-        ptr(out, "int8_t"),
-    )
-    assert status == lib.MICRO_OK
-    return out.tobytes()
-
-
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_dsp_matches_reference(seed: int) -> None:
-    params, ops = conv_case(seed)
-    checked("conv_s8", params, ops)
-    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
-        lib.micro_conv_s8, params, ops
-    )
+    assert_twin("conv_s8", "dsp", [conv_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
-    params, ops = conv_case(seed, long=True)
-    checked("conv_s8", params, ops)
-    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
-        lib.micro_conv_s8, params, ops
-    )
+    assert_twin("conv_s8", "dsp", [conv_case(seed, long=True)])
 
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     params, ops = conv_case(7)
     raw = np.zeros(ops[CONV_SCRATCH].nbytes + 8, np.uint8)
     ops[CONV_SCRATCH] = raw[2 : 2 + ops[CONV_SCRATCH].nbytes]
-    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
-        lib.micro_conv_s8, params, ops
-    )
+    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
 
 
 def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
@@ -230,36 +216,14 @@ def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]
     return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
 
 
-def run_six(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    """Depthwise: input, filter, bias, multiplier, shift, output."""
-    out = np.zeros_like(ops[5])
-    status = fn(
-        params,
-        ptr(ops[0], "int8_t"),
-        ptr(ops[1], "int8_t"),
-        ptr(ops[2], "int32_t"),
-        ptr(ops[3], "int32_t"),
-        ptr(ops[4], "int32_t"),
-        ptr(out, "int8_t"),
-    )
-    assert status == lib.MICRO_OK
-    return out.tobytes()
-
-
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_dsp_matches_reference(seed: int) -> None:
-    params, ops = depthwise_case(seed)
-    checked("depthwise_conv_s8", params, ops)
-    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
-    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+    assert_twin("depthwise_conv_s8", "dsp", [depthwise_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_depthwise_widened_paths_match_reference(seed: int) -> None:
-    params, ops = depthwise_case(seed, fast=True)
-    checked("depthwise_conv_s8", params, ops)
-    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
-    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+    assert_twin("depthwise_conv_s8", "dsp", [depthwise_case(seed, fast=True)])
 
 
 def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
@@ -298,10 +262,7 @@ def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, lis
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_matches_reference(seed: int) -> None:
-    params, ops = fully_connected_case(seed)
-    checked("fully_connected_s8", params, ops)
-    dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
-    assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
+    assert_twin("fully_connected_s8", "dsp", [fully_connected_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 3))
@@ -311,10 +272,10 @@ def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int) -> No
     blocked, ops = fully_connected_case(seed, layout=1)
     plain, plain_ops = fully_connected_case(seed, layout=0)
     assert np.array_equal(plain_ops[0], ops[0])
-    expected = run_seven(lib.micro_fully_connected_s8, plain, plain_ops)
-    assert run_seven(lib.micro_fully_connected_s8, blocked, ops) == expected
-    assert run_seven(lib.micro_fully_connected_s8_dsp, blocked, ops) == expected
-    assert run_seven(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
+    expected = run(lib.micro_fully_connected_s8, plain, plain_ops)
+    assert run(lib.micro_fully_connected_s8, blocked, ops) == expected
+    assert run(lib.micro_fully_connected_s8_dsp, blocked, ops) == expected
+    assert run(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
 
 
 def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
@@ -330,11 +291,11 @@ def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
             np.zeros(72, np.uint8),
         )
         ops[1], ops[5] = filter_, scratch
-        expected = run_seven(lib.micro_fully_connected_s8, params, ops)
+        expected = run(lib.micro_fully_connected_s8, params, ops)
         raw = np.zeros(ops[what].nbytes + 8, ops[what].dtype)
         raw[2 : 2 + ops[what].size] = ops[what]
         ops[what] = raw[2 : 2 + ops[what].size]
-        assert run_seven(lib.micro_fully_connected_s8_dsp, params, ops) == expected
+        assert run(lib.micro_fully_connected_s8_dsp, params, ops) == expected
 
 
 def test_blocks_of_4_rows_by_hand() -> None:
@@ -351,12 +312,9 @@ def test_fully_connected_checks_the_scratch_size() -> None:
     ops[0] = int8(np.random.default_rng(0), params.batches * 40)
     ops[1] = np.zeros(params.output_depth * 40, np.int8)
     ops[FC_SCRATCH] = np.zeros(2 * 40 - 1, np.uint8)
-    entry = lib.micro_kernel_get(kernel_id("fully_connected_s8"))
-    ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(a)) for a in ops])
-    sizes = ffi.new("uint32_t[]", [a.nbytes for a in ops])
-    assert entry.check(params, ptrs, sizes) == lib.MICRO_ERR_OPERANDS
-    sizes[FC_SCRATCH] = 2 * 40
-    assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
+    assert check_status("fully_connected_s8", params, ops) == lib.MICRO_ERR_OPERANDS
+    ops[FC_SCRATCH] = np.zeros(2 * 40, np.uint8)
+    assert check_status("fully_connected_s8", params, ops) == lib.MICRO_OK
 
 
 def test_cases_cover_both_requantization_paths() -> None:
@@ -414,19 +372,4 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_add_dsp_matches_reference(seed: int) -> None:
-    params, ops = add_case(seed)
-    checked("add_s8", params, ops)
-    outs = []
-    for kernel in (lib.micro_add_s8_dsp, lib.micro_add_s8):
-        out = np.zeros_like(ops[4])
-        status = kernel(
-            params,
-            ptr(ops[0], "int8_t"),
-            ptr(ops[1], "int8_t"),
-            ptr(ops[2], "int32_t"),
-            ptr(ops[3], "int32_t"),
-            ptr(out, "int8_t"),
-        )
-        assert status == lib.MICRO_OK
-        outs.append(out.tobytes())
-    assert outs[0] == outs[1]
+    assert_twin("add_s8", "dsp", [add_case(seed)])

@@ -11,24 +11,21 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.kernels import assert_twin, run
 from test_dsp_kernels import (
     CASES,
-    K_ALIGN,
-    activation,
     add_case,
     bias,
-    checked,
     conv_case,
+    conv_operands,
+    conv_params,
     depthwise_case,
     fully_connected_case,
     int8,
-    ptr,
     requant,
-    run_seven,
-    run_six,
 )
 
-from micro._ffi import ffi, lib, scratch_size
+from micro._ffi import ffi, lib
 
 
 def avx2() -> bool:
@@ -55,92 +52,38 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         int(rng.integers(0, 3))
     ]
     per_group = int(rng.choice([1, 8, 15, 16, 17, 32, int(rng.integers(1, 70))]))
-    o = groups * per_group
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": int(rng.integers(1, 10)),
-        "input_width": int(rng.integers(1, 40)),
-        "input_depth": groups * depth,
-        "filter_height": fh,
-        "filter_width": fw,
-        "filter_depth": depth,
-        "output_height": int(rng.integers(1, 6)),
-        "output_width": int(rng.integers(1, 40)),
-        "output_depth": o,
-        "groups": groups,
-        "stride_height": int(rng.integers(1, 3)),
-        "stride_width": int(rng.integers(1, 3)),
-        "dilation_height": 1,
-        "dilation_width": int(rng.choice([1, 1, 2])),
-        "pad_top": int(rng.integers(0, fh)),
-        "pad_left": int(rng.integers(0, fw)),
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
-    p["act_min"], p["act_max"] = activation(rng)
-    small = bool(rng.random() < 0.4)
-    k = fh * fw * depth
-    row = -(-k // K_ALIGN) * K_ALIGN
-    filt = np.zeros((o, row), np.int8)
-    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
-    mult, shift = requant(rng, o, small)
-    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
-    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
-    operands = [
-        int8(rng, n_in, small),
-        filt.reshape(-1),
-        bias(rng, o, small),
-        mult,
-        shift,
-        np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64),
-        np.zeros(n_out, np.int8),
-    ]
-    return ffi.new("micro_conv_s8_params_t *", p), operands
-
-
-def run_add(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
-    out = np.zeros_like(ops[4])
-    args = [ptr(ops[0], "int8_t"), ptr(ops[1], "int8_t"), ptr(ops[2], "int32_t")]
-    assert fn(params, *args, ptr(ops[3], "int32_t"), ptr(out, "int8_t")) == lib.MICRO_OK
-    return out.tobytes()
-
-
-def assert_twin(name: str, run: Any, cases: list[tuple[Any, list[np.ndarray]]]) -> None:
-    """micro_<name>_host gives micro_<name>'s bytes on every case the kernel accepts."""
-    twin, reference = getattr(lib, f"micro_{name}_host"), getattr(lib, f"micro_{name}")
-    for params, ops in cases:
-        checked(name, params, ops)
-        assert run(twin, params, ops) == run(reference, params, ops)
+    p = conv_params(rng, groups, depth, (fh, fw), per_group, (10, 40), (6, 40), 3, [1, 1, 2])
+    return conv_operands(rng, p)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_host_matches_reference(seed: int) -> None:
-    assert_twin("conv_s8", run_seven, [conv_case(seed), wide_conv_case(seed)])
+    assert_twin("conv_s8", "host", [conv_case(seed), wide_conv_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_host_long_patches_match_reference(seed: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
-    assert_twin("conv_s8", run_seven, [conv_case(seed, long=True)])
+    assert_twin("conv_s8", "host", [conv_case(seed, long=True)])
 
 
 def test_conv_host_needs_no_scratch() -> None:
     params, ops = wide_conv_case(3)
-    want = run_seven(lib.micro_conv_s8, params, ops)
+    want = run(lib.micro_conv_s8, params, ops)
     ops[5] = np.zeros(0, np.int64)  # absent: NULL, as the runtime passes it
-    assert run_seven(lib.micro_conv_s8_host, params, ops) == want
+    assert run(lib.micro_conv_s8_host, params, ops) == want
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_host_matches_reference(seed: int) -> None:
     cases = [depthwise_case(seed, False), depthwise_case(seed, True)]
-    assert_twin("depthwise_conv_s8", run_six, cases)
+    assert_twin("depthwise_conv_s8", "host", cases)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_add_host_matches_reference(seed: int) -> None:
     """Every broadcast layout (strided and stride-0 rows, rows shorter than 8)."""
-    assert_twin("add_s8", run_add, [add_case(seed)])
+    assert_twin("add_s8", "host", [add_case(seed)])
 
 
 def test_add_host_long_rows_match_reference() -> None:
@@ -157,7 +100,7 @@ def test_add_host_long_rows_match_reference() -> None:
         ops[1] = rng.integers(-128, 128, n).astype(np.int8)
         ops[4] = np.zeros(n, np.int8)
         cases.append((params, ops))
-    assert_twin("add_s8", run_add, cases)
+    assert_twin("add_s8", "host", cases)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
@@ -182,4 +125,4 @@ def test_fully_connected_host_matches_reference(seed: int) -> None:
         np.zeros(wide["batches"] * n, np.int8),
     ]
     cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
-    assert_twin("fully_connected_s8", run_seven, cases)
+    assert_twin("fully_connected_s8", "host", cases)

@@ -1,5 +1,6 @@
 """The test suite's helpers, one module a job:
 
+kernels    call a kernel's C function on numpy operands; a twin against its reference
 models     build a one-operator model (one builder), random quantizations and values
 oracle     run a model on micro and on the pinned oracles (TFLM, LiteRT) and compare bytes
 programs   tamper with a compiled Program (hostile params, patched fields), re-sealed
