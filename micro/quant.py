@@ -128,7 +128,7 @@ def sigmoid_table_u16() -> np.ndarray:
     return table.astype(np.uint16)
 
 
-def _round_f32(x: np.ndarray) -> np.ndarray:
+def round_f32(x: np.ndarray) -> np.ndarray:
     """std::round on float32 values: half away from zero (exact in float64)."""
     wide = x.astype(np.float64)
     return (np.sign(wide) * np.floor(np.abs(wide) + 0.5)).astype(np.float32)
@@ -157,9 +157,9 @@ def lut_populate_int16(
     val = fn(x)
     val_mid = fn((x + half_step).astype(np.float32))
     val_next = fn((input_min + (i + f32(1)) * step).astype(np.float32))
-    sample = _round_f32(val * scaling_inv)
-    interp = _round_f32(((val_next * scaling_inv + sample) / f32(2)).astype(np.float32))
-    bias = _round_f32((interp - _round_f32(val_mid * scaling_inv)) / f32(2))
-    last = _round_f32(fn(np.array([input_max], np.float32)) * scaling_inv)
+    sample = round_f32(val * scaling_inv)
+    interp = round_f32(((val_next * scaling_inv + sample) / f32(2)).astype(np.float32))
+    bias = round_f32((interp - round_f32(val_mid * scaling_inv)) / f32(2))
+    last = round_f32(fn(np.array([input_max], np.float32)) * scaling_inv)
     knots = np.concatenate([(sample - bias).astype(np.float32), last])
     return np.clip(knots, -32768, 32767).astype(np.int16)

@@ -12,6 +12,7 @@ from support.programs import assert_hostile_params_safe
 from test_op_rearrange import _shape
 
 import micro
+from micro import libm
 from micro.schema import ActivationFunctionType as Act
 from micro.writer import ModelBuilder
 
@@ -227,9 +228,34 @@ def test_squared_difference_int8_matches_tflm(seed: int) -> None:
 def test_elu_int8_every_input_matches_tflm(case: int) -> None:
     """The whole table (TFLM builds it in float32 with expf) for random quantizations."""
     rng = np.random.default_rng(3000 + case)
-    q_in, q_out = random_quant(rng, "int8", -2.5, 0), random_quant(rng, "int8", -2.5, -0.5)
+    _elu_matches_tflm(random_quant(rng, "int8", -2.5, 0), random_quant(rng, "int8", -2.5, -0.5))
+
+
+def _elu_matches_tflm(q_in: tuple[float, int], q_out: tuple[float, int]) -> None:
     x = np.arange(-128, 128, dtype=np.int8)
     model = unary_model("ELU", x.shape, "int8", "int8", q_in, q_out)
     (got,) = run_micro(model, [x])
     (want,) = run_tflm(model, [x], 1)
-    assert np.array_equal(got, want), f"quant {q_in} -> {q_out}"
+    assert np.array_equal(got, want), f"quant {q_in} -> {q_out}: {x[got != want]} differ"
+
+
+def test_elu_int8_calls_the_c_librarys_expf() -> None:
+    """glibc's expf (TFLM's) is one float32 above exp rounded once at x = -0x1.9424fcp-14
+    (found by comparing the two on every negative float32: 97,052 of 1.12e9 differ).
+    Input scale -x puts x at q = in_zp - 1, and an output scale between the two values of
+    2 * (exp(x) - 1) sends them to different sides of a rounding step."""
+    f32 = np.float32
+    x = f32(float.fromhex("-0x1.9424fcp-14"))
+    libc = f32(libm.expf(np.array([x]))[0]) - f32(1)
+    once = f32(np.exp(np.float64(x))) - f32(1)
+    assert libc != once, "this C library's expf rounds exp(x) correctly here"
+    s_out = float(f32(abs(float(libc)) + abs(float(once))))
+    for zp_in in (0, 100):
+        _elu_matches_tflm((float(-x), zp_in), (s_out, 0))
+
+
+def test_elu_int8_rounds_as_roundf() -> None:
+    """The largest float32 below 0.5 rounds to 0 (in float32, it plus 0.5 rounds up to 1)."""
+    below_half = float(np.nextafter(np.float32(0.5), np.float32(0)))
+    for zp_out in (0, 5, -7):
+        _elu_matches_tflm((below_half, 0), (1.0, zp_out))

@@ -13,9 +13,10 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import fixedpoint as fx
+from .. import libm
 from .._ffi import lib
 from ..fixedpoint import requantize
-from ..quant import quantize_multiplier, quantize_multiplier_below_one
+from ..quant import quantize_multiplier, quantize_multiplier_below_one, round_f32
 from ..schema import BuiltinOperator as B
 from . import _rescale, compare
 from ._broadcast import binary_layout
@@ -208,7 +209,8 @@ def prepare_minmax(ctx: OpContext) -> None:
 @prepares(B.ELU, types="int8")
 def prepare_elu(ctx: OpContext) -> None:
     """int8 ELU as TFLM builds its table, in float32: x = in_scale * (q - in_zp);
-    y = x < 0 ? exp(x) - 1 : x; round-half-away(y * (1 / out_scale)) + out_zp, clamped.
+    y = x < 0 ? expf(x) - 1 : x (the C library's expf, as TFLM's: see micro.libm);
+    roundf(y * (1 / out_scale)) + out_zp, truncated, clamped.
     (float32 ELU needs exp on the device: not supported, see `micro ops`.)"""
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
@@ -217,12 +219,8 @@ def prepare_elu(ctx: OpContext) -> None:
     (s_in, zp_in), (s_out, zp_out) = ctx.quant(x), ctx.quant(out)
     f32 = np.float32
     inverse = f32(1) / f32(s_out)
-    q = INT8_INPUTS
-    deq = f32(s_in) * (q - zp_in).astype(f32)
-    # exp in double rounded once to float32: the correctly rounded expf.
-    exp = np.exp(np.minimum(deq, f32(0)).astype(np.float64)).astype(f32)
+    deq = f32(s_in) * (INT8_INPUTS - zp_in).astype(f32)
+    exp = libm.expf(np.minimum(deq, f32(0)))
     y = np.where(deq < f32(0), exp - f32(1), deq).astype(f32)
-    scaled = (y * inverse).astype(f32)
-    rounded = np.sign(scaled) * np.floor(np.abs(scaled) + f32(0.5))
-    values = (rounded.astype(f32) + f32(zp_out)).astype(np.int64)
+    values = (round_f32((y * inverse).astype(f32)) + f32(zp_out)).astype(np.int64)
     emit_table(ctx, x, out, np.clip(values, -128, 127))
