@@ -144,6 +144,21 @@ def run_sanitized(it: micro.Interpreter, inputs: Sequence[np.ndarray]) -> list[n
     return outputs
 
 
+def assert_state_carried_and_reset(model: bytes, x: np.ndarray) -> None:
+    """Independent of the oracles, for a model with variable tensors: the same input twice
+    gives different outputs (the state moved), and after reset() the first output again."""
+    it = micro.Interpreter.from_bytes(model)
+    outs = []
+    for reset in (False, False, True):
+        if reset:
+            it.reset()
+        it.set_input(x)
+        it.invoke()
+        outs.append(it.get_output())
+    assert not np.array_equal(outs[0], outs[1]), "the second invoke gave the first's output"
+    assert np.array_equal(outs[0], outs[2]), "after reset() the output is not the first's"
+
+
 # -- comparisons --------------------------------------------------------------------------
 
 
