@@ -10,10 +10,12 @@ the FFT twiddles and radix plan.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from .._ffi import lib, scratch_size
+from ..model import Tensor
 from ._signal import check_rank, n_elements, read_int32, read_options, vectors
 from .base import OpContext, prepares
 
@@ -153,23 +155,50 @@ TYPES = {7: "int16", 2: "int32", 0: "float32"}  # TensorType code of the "T" opt
 KERNELS = {"int16": "signal_rfft_s16", "int32": "signal_rfft_s32", "float32": "signal_rfft_f32"}
 
 
-@prepares("SignalRfft", types="int16, int32, float32")
-def rfft(ctx: OpContext) -> None:
+def fft_io(ctx: OpContext, op: str) -> tuple[Tensor, Tensor, str, int, int]:
+    """What SignalRfft and SignalIrfft (`op`) check alike: one input and one output of the
+    same rank in the "T" option's type, a supported fft_length. Returns the input, the
+    output, their dtype, the FFT length and H (half of it)."""
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
     options = read_options(ctx, "T", "fft_length")
     ttype = read_int32(ctx, options, "T")
     if ttype not in TYPES:
-        raise ctx.unsupported(f"T={ttype}: TFLM's SignalRfft runs int16, int32 and float32")
+        raise ctx.unsupported(f"T={ttype}: TFLM's {op} runs int16, int32 and float32")
     dtype = TYPES[ttype]
     ctx.check_dtype(x, dtype)
     ctx.check_dtype(out, dtype)
     length = read_int32(ctx, options, "fft_length")
     if len(x.shape) < 1 or len(x.shape) != len(out.shape):
         raise ctx.malformed(f"input {x.shape} and output {out.shape} must have the same rank")
-    half = fft_length_half(ctx, length)
+    if 0 in x.shape:
+        raise ctx.malformed(f"input {x.shape} is empty")
+    return x, out, dtype, length, fft_length_half(ctx, length)
+
+
+def emit_fft(
+    ctx: OpContext, kernel: str, dtype: str, x: Tensor, out: Tensor, params: dict[str, Any]
+) -> None:
+    """The step of an RFFT or IRFFT kernel of dtype: twiddles (conjugated for the inverse)
+    and scratch; about 4 multiply-adds per bin and stage."""
+    inverse = "irfft" in kernel
+    half = int(params["half_length"])
+    operands = {
+        "input": ctx.ref(x),
+        "twiddles": ctx.const(kiss_twiddles(dtype, fft_phases(half, inverse))),
+        "super_twiddles": ctx.const(kiss_twiddles(dtype, super_phases(half, inverse))),
+        "scratch": ctx.scratch(scratch_size(kernel, params)),
+        "output": ctx.ref(out),
+    }
+    frames = int(params["frames"])
+    ctx.emit(kernel, params, operands, frames * half * max(1, int(math.log2(half))) * 4)
+
+
+@prepares("SignalRfft", types="int16, int32, float32")
+def rfft(ctx: OpContext) -> None:
+    x, out, dtype, length, half = fft_io(ctx, "SignalRfft")
     frame = x.shape[-1]
-    if frame < 1 or frame > length:
+    if frame > length:
         raise ctx.malformed(f"input frames of {frame} samples do not fit fft_length {length}")
     frames = n_elements(x) // frame
     if out.shape[-1] != 2 * (half + 1) or n_elements(out) != frames * 2 * (half + 1):
@@ -177,15 +206,7 @@ def rfft(ctx: OpContext) -> None:
             f"output {out.shape} must hold {frames} frames of {half + 1} complex bins"
         )
     params = {"frames": frames, "input_length": frame, **kiss_plan(ctx, half)}
-    operands = {
-        "input": ctx.ref(x),
-        "twiddles": ctx.const(kiss_twiddles(dtype, fft_phases(half))),
-        "super_twiddles": ctx.const(kiss_twiddles(dtype, super_phases(half))),
-        "scratch": ctx.scratch(scratch_size(KERNELS[dtype], params)),
-        "output": ctx.ref(out),
-    }
-    macs = frames * half * max(1, int(math.log2(half))) * 4
-    ctx.emit(KERNELS[dtype], params, operands, macs)
+    emit_fft(ctx, KERNELS[dtype], dtype, x, out, params)
 
 
 # -- SignalEnergy -------------------------------------------------------------------------
