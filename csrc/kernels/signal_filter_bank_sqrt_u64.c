@@ -6,17 +6,17 @@
 #include "check.h"
 #include "signal_bits.h"
 
-/* Bit-by-bit integer square root, rounded up when the remainder exceeds the root, as
- * TFLM's Sqrt32 (root saturates at 0xFFFF). */
-static uint32_t sqrt32(uint32_t num)
+/* TFLM's bit-by-bit integer square root of num, a `width`-bit value (32 or 64): rounded
+ * up when the remainder exceeds the root, unless the root is already `max`. */
+static uint64_t isqrt(uint64_t num, int32_t width, uint64_t max)
 {
     if (num == 0) {
         return 0;
     }
-    uint32_t res = 0;
-    const int32_t top = (32 - micro_signal_msb32(num)) | 1;
-    uint32_t bit = UINT32_C(1) << (31 - top);
-    for (int32_t n = (31 - top) / 2 + 1; n > 0; --n) {
+    uint64_t res = 0;
+    const int32_t top = (width - micro_signal_msb64(num)) | 1;
+    uint64_t bit = UINT64_C(1) << (width - 1 - top);
+    for (int32_t n = (width - 1 - top) / 2 + 1; n > 0; --n) {
         if (num >= res + bit) {
             num -= res + bit;
             res = (res >> 1) + bit;
@@ -25,35 +25,20 @@ static uint32_t sqrt32(uint32_t num)
         }
         bit >>= 2;
     }
-    if (num > res && res != 0xFFFF) {
+    if (num > res && res != max) {
         ++res;
     }
-    return res & 0xFFFFu;
+    return res;
 }
 
-/* Same for 64 bits; values below 2^32 take the 32-bit path (TFLM's shortcut, which is
- * slightly less precise near 2^32, and part of the bit-exact result). */
+/* TFLM's Sqrt64: values below 2^32 take its 32-bit path (Sqrt32, whose root saturates at
+ * 0xFFFF), which is slightly less precise near 2^32, and part of the bit-exact result. */
 static uint32_t sqrt64(uint64_t num)
 {
     if ((num >> 32) == 0) {
-        return sqrt32((uint32_t)num);
+        return (uint32_t)(isqrt(num, 32, 0xFFFF) & 0xFFFFu);
     }
-    uint64_t res = 0;
-    const int32_t top = (64 - micro_signal_msb64(num)) | 1;
-    uint64_t bit = UINT64_C(1) << (63 - top);
-    for (int32_t n = (63 - top) / 2 + 1; n > 0; --n) {
-        if (num >= res + bit) {
-            num -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
-    }
-    if (num > res && res != UINT64_C(0xFFFFFFFF)) {
-        ++res;
-    }
-    return (uint32_t)res;
+    return (uint32_t)isqrt(num, 64, UINT64_C(0xFFFFFFFF));
 }
 
 micro_status_t micro_signal_filter_bank_sqrt_u64(
