@@ -186,6 +186,10 @@ class Compiler:
         written = set(self.graph.inputs) | {
             t.index for t in self.graph.tensors if t.data is not None or t.is_variable
         }
+        # A variable may also be one operator's output (CIRCULAR_BUFFER's frames): written
+        # in place, invocation after invocation.
+        unwritten = {t.index for t in self.graph.tensors if t.is_variable and t.data is None}
+        unwritten -= set(self.graph.inputs)
         for op in self.graph.operators:
             for i in op.inputs:
                 if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
@@ -195,7 +199,9 @@ class Compiler:
                         f"a variable or the output of an earlier operator"
                     )
             for o in op.outputs:
-                if o in written:
+                if o in unwritten:
+                    unwritten.discard(o)
+                elif o in written:
                     raise ModelError(
                         f"operator {op.index} ({op.name}) writes tensor {o} "
                         f"('{self.tensor(o).name}'), which is already a graph input, a "
