@@ -137,7 +137,7 @@ TFLM_CUSTOM = [
     "CIRCULAR_BUFFER",
     "TFLite_Detection_PostProcess",
     "ethos-u",
-    "DECODE",
+    "TFLM_DECODE",
 ]
 
 # The C library functions TFLM's float32 kernels call (the float overloads of std::exp, log,
@@ -190,69 +190,15 @@ NOT_SUPPORTED: dict[str, str] = {
     + _PROGRAM
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
-    "ethos-u",
-    "DECODE",
-]
-
-# The C library functions TFLM's float32 kernels call (the float overloads of std::exp, log,
-# sin, cos, tanh, expm1), and the emulated boards whose newlib (Debian 12's newlib 3.3,
-# newlib-nano) gives other float32 bytes than glibc, the oracle's, on some input. Measured on
-# 5.1 M inputs per function: the M3 and M4F builds use newlib's older single-precision
-# routines, the M7 (double-precision FPU) build the ones glibc uses; the hard-float builds
-# contract expm1f (which tanhf calls) into fused multiply-adds. The real boards link one of
-# these builds (nano33ble, disco_f746ng: the M4F's; pico: a soft-float one, unmeasured).
-# tests/firmware/test_libm_parity.py re-measures this table and checks that the wheel's
-# bytes are glibc's.
-LIBM_DIFFERS: dict[str, tuple[str, ...]] = {
-    "expf": ("mps2-an385", "mps2-an386"),
-    "logf": ("mps2-an385", "mps2-an386"),
-    "sinf": ("mps2-an385", "mps2-an386"),
-    "cosf": ("mps2-an385", "mps2-an386"),
-    "tanhf": ("mps2-an386", "mps2-an500"),
-    "expm1f": ("mps2-an386", "mps2-an500"),
-}
-
-
-def _libm(*fns: str) -> str:
-    named = " and ".join(fns)
-    boards = sorted({b for f in fns for b in LIBM_DIFFERS[f]})
-    where = " and ".join(f"{load_board(b).core} ({b})" for b in boards)
-    return (
-        f"TFLM calls the C library's {named}: glibc's on the oracle's host, newlib's on a board, "
-        f"and newlib's gives other bytes on the emulated {where} (measured, "
-        "tests/firmware/test_libm_parity.py); micro's C links no libm, and a correctly rounded "
-        f"kernel of its own would miss glibc's bytes too (glibc 2.36's {named} "
-        f"{'is' if len(fns) == 1 else 'are'} not correctly rounded)"
-    )
-
-
-# Control flow: micro compiles a model's first subgraph into one straight-line list of steps
-# with one arena plan (CALL_ONCE's constant init subgraph folds into the initial state).
-_PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
-
-# Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
-# an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
-NOT_SUPPORTED: dict[str, str] = {
-    "COS": "float32 only in TFLM; " + _libm("cosf"),
-    "EXP": "float32 only in TFLM; " + _libm("expf"),
-    "IF": "runs one of two subgraphs, chosen by a bool at run time; "
-    + _PROGRAM
-    + "both branches' steps, a conditional jump in the executor and one plan for both",
-    "LOG": "float32 only in TFLM; " + _libm("logf"),
-    "SIN": "float32 only in TFLM; " + _libm("sinf"),
-    "WHILE": "runs a body subgraph while a condition subgraph gives true; "
-    + _PROGRAM
-    + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
-    "variables alive across iterations (the loop count is unbounded)",
-    "CIRCULAR_BUFFER": (
-        "not implemented: an int8 frame buffer kept in its own output tensor across "
-        "invocations (the planner would have to keep that tensor as state), which ends the "
-        "invocation early (kTfLiteAbort) until cycles_max frames arrived; micro's executor "
-        "runs every step of every invocation. TFLM also guesses cycles_max <= 0 from the "
-        "output shape and a count of prepares kept in a static variable"
-    ),
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
-    "DECODE": "TFLM's compressed-tensor decoding; micro stores weights uncompressed",
+    "TFLM_DECODE": (
+        "not implemented: TFLM's DECODE, which expands compressed constant tensors at every "
+        "invoke (a 16-byte header, then lookup tables indexed by 1- to 7-bit codes per "
+        "tensor or per channel, Huffman codes, or pruned values); micro's Programs hold "
+        "weights uncompressed. Testable: the wheel registers it, and its bundled compressor "
+        "(tflite_micro.tensorflow.lite.micro.compression.compress) writes lookup-table models "
+        "the wheel runs (its Huffman and pruning compressors are stubs that raise)"
+    ),
 }
 
 _FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
@@ -271,8 +217,13 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     "ELU": {"float32": _libm("expm1f")},
     "GREATER": {
         "int16": (
-            "TFLM's comparison prepare sets its rescaling for int8 inputs only, so int16 "
-            "GREATER compares zeros and answers false for every input (checked on the wheel)"
+            "TFLM's answer is undefined, so no kernel can match it: GREATER's eval has an "
+            "int16 case (tflite-micro #3028) but the comparisons' shared prepare fills the "
+            "rescaling parameters for int8 inputs only, so int16 reads parameters nothing "
+            "wrote (an uncleared persistent arena buffer). Measured on the wheel: one model, "
+            "one pair of 256-element inputs, six interpreters answered true for 135, 0, 0, "
+            "256, 135 and 0 elements (the comparison holds for 133). TFLM's other comparisons "
+            "have no int16 case"
         )
     },
     "LOGISTIC": {"float32": _libm("expf")},
