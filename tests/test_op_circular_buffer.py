@@ -31,9 +31,7 @@ def add_buffer(
     return y
 
 
-def buffer_model(
-    frames: int, frame: tuple[int, int], cycles: int | None, batch: int = 1
-) -> bytes:
+def buffer_model(frames: int, frame: tuple[int, int], cycles: int | None, batch: int = 1) -> bytes:
     b = ModelBuilder()
     x = b.add_tensor("x", (batch, 1, *frame), "int8", **Q)
     y = add_buffer(b, x, frames, frame, cycles, batch)
@@ -42,16 +40,25 @@ def buffer_model(
     return b.build()
 
 
-def add_conv(b: ModelBuilder, x: int, frames: int, depth: int, oc: int, rng: np.random.Generator) -> int:
+def add_conv(
+    b: ModelBuilder, x: int, frames: int, depth: int, oc: int, rng: np.random.Generator
+) -> int:
     """A VALID CONV_2D over the whole buffer [1, frames, 1, depth] -> [1, 1, 1, oc]."""
     w = b.add_tensor(
-        f"w{x}", (oc, frames, 1, depth), "int8",
+        f"w{x}",
+        (oc, frames, 1, depth),
+        "int8",
         data=rng.integers(-127, 128, (oc, frames, 1, depth)).astype(np.int8),
-        scale=0.02, zero_point=0,
+        scale=0.02,
+        zero_point=0,
     )
     bias = b.add_tensor(
-        f"b{x}", (oc,), "int32", data=rng.integers(-500, 500, oc).astype(np.int32),
-        scale=Q["scale"] * 0.02, zero_point=0,
+        f"b{x}",
+        (oc,),
+        "int32",
+        data=rng.integers(-500, 500, oc).astype(np.int32),
+        scale=Q["scale"] * 0.02,
+        zero_point=0,
     )
     y = b.add_tensor(f"conv{x}", (1, 1, 1, oc), "int8", scale=0.4, zero_point=2)
     options = {"padding": Padding.VALID, "stride_h": 1, "stride_w": 1}
@@ -122,7 +129,9 @@ def test_guessed_period_matches_tflm(frames: int, cycles: int | None) -> None:
     model = buffer_model(frames, (1, 4), cycles)
     run_both(model, 6, (), frames)
     it = micro.Interpreter.from_bytes(model)
-    assert [it.invoke() for _ in range(4)] == ([True] * 4 if frames in (5, 13) else [False, True] * 2)
+    assert [it.invoke() for _ in range(4)] == (
+        [True] * 4 if frames in (5, 13) else [False, True] * 2
+    )
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -161,13 +170,17 @@ def test_sanitized_build_matches_host(seed: int) -> None:
     status, out, err = sanitized.run(it.compiled.program, it.arena_used_bytes(), fed, 10, "6")
     assert status == 0, err
     assert out == b"".join(expected)
-    assert [int(line.split()[1]) for line in err.splitlines() if line.startswith("stopped")] == stopped
+    assert [
+        int(line.split()[1]) for line in err.splitlines() if line.startswith("stopped")
+    ] == stopped
 
 
 def test_output_must_be_a_variable() -> None:
     model = custom_op_model(
-        "CIRCULAR_BUFFER", [T((1, 1, 1, 4), np.int8, quant=(0.1, 0))],
-        [T((1, 3, 1, 4), np.int8, quant=(0.1, 0))], {"cycles_max": 2},
+        "CIRCULAR_BUFFER",
+        [T((1, 1, 1, 4), np.int8, quant=(0.1, 0))],
+        [T((1, 3, 1, 4), np.int8, quant=(0.1, 0))],
+        {"cycles_max": 2},
     )
     with pytest.raises(micro.UnsupportedOpError, match="not a variable tensor"):
         micro.Interpreter.from_bytes(model)
@@ -179,8 +192,12 @@ def refused(model: bytes, error: type[micro.MicroError], match: str) -> None:
     assert "operator 0 (CIRCULAR_BUFFER" in str(info.value)
 
 
-def raw_buffer_model(x_shape: tuple[int, ...], y_shape: tuple[int, ...], dtype: str = "int8",
-                     options: bytes | None = None) -> bytes:
+def raw_buffer_model(
+    x_shape: tuple[int, ...],
+    y_shape: tuple[int, ...],
+    dtype: str = "int8",
+    options: bytes | None = None,
+) -> bytes:
     b = ModelBuilder()
     x = b.add_tensor("x", x_shape, dtype, **Q)
     y = b.add_tensor("y", y_shape, dtype, is_variable=True, **Q)
@@ -199,16 +216,32 @@ def raw_buffer_model(x_shape: tuple[int, ...], y_shape: tuple[int, ...], dtype: 
         ((1, 1, 1, 4), (1, 0, 1, 4), "int8", None, micro.ModelError, "holds no frame"),
         ((1, 1, 1, 4), (1, 3, 1, 4), "int16", None, micro.UnsupportedOpError, "supported: int8"),
         ((1, 1, 2, 96), (1, 3, 2, 96), "int8", None, micro.UnsupportedOpError, "every interpreter"),
-        ((1, 1, 1, 4), (1, 3, 1, 4), "int8", flexbuffers.dumps({"a": 1, "cycles_max": 2}),
-         micro.ModelError, "first value in key order"),
-        ((1, 1, 1, 4), (1, 3, 1, 4), "int8", flexbuffers.dumps({"cycles_max": 1.5}),
-         micro.ModelError, "must be an integer"),
+        (
+            (1, 1, 1, 4),
+            (1, 3, 1, 4),
+            "int8",
+            flexbuffers.dumps({"a": 1, "cycles_max": 2}),
+            micro.ModelError,
+            "first value in key order",
+        ),
+        (
+            (1, 1, 1, 4),
+            (1, 3, 1, 4),
+            "int8",
+            flexbuffers.dumps({"cycles_max": 1.5}),
+            micro.ModelError,
+            "must be an integer",
+        ),
         ((1, 1, 1, 4), (1, 3, 1, 4), "int8", b"\x01\x02\x07", micro.ModelError, "FlexBuffers"),
     ],
 )
 def test_refusals(
-    x_shape: tuple[int, ...], y_shape: tuple[int, ...], dtype: str, options: bytes | None,
-    error: type[micro.MicroError], match: str,
+    x_shape: tuple[int, ...],
+    y_shape: tuple[int, ...],
+    dtype: str,
+    options: bytes | None,
+    error: type[micro.MicroError],
+    match: str,
 ) -> None:
     refused(raw_buffer_model(x_shape, y_shape, dtype, options), error, match)
 

@@ -21,8 +21,8 @@ from test_op_circular_buffer import streaming_model
 from test_op_resource import ring_buffer_model
 
 import micro
-from micro._ffi import lib
 from micro import firmware
+from micro._ffi import lib
 from micro.boards import list_boards, load_board
 from micro.compiler import compile_model
 from micro.model import load_model
