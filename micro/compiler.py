@@ -186,8 +186,14 @@ class Compiler:
         written = set(self.graph.inputs) | {
             t.index for t in self.graph.tensors if t.data is not None or t.is_variable
         }
-        # A variable may also be one operator's output (CIRCULAR_BUFFER's frames): written
-        # in place, invocation after invocation.
+        # A variable may also be the output of one operator whose kernel updates it in place
+        # (access "v", as CIRCULAR_BUFFER's frames), invocation after invocation.
+        in_place = {
+            (step.op_index, o.tensor)
+            for step in self.steps
+            for letter, o in zip(kernel_access(step.kernel), step.operands, strict=False)
+            if letter == "v" and o.kind == "tensor"
+        }
         unwritten = {t.index for t in self.graph.tensors if t.is_variable and t.data is None}
         unwritten -= set(self.graph.inputs)
         for op in self.graph.operators:
@@ -199,7 +205,7 @@ class Compiler:
                         f"a variable or the output of an earlier operator"
                     )
             for o in op.outputs:
-                if o in unwritten:
+                if o in unwritten and (op.index, o) in in_place:
                     unwritten.discard(o)
                 elif o in written:
                     raise ModelError(
