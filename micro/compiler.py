@@ -64,6 +64,9 @@ class Compiler:
     def resource(self, handle: int) -> Resource | None:
         return self.resources.resource(self.graph.index, handle)
 
+    def constant(self, output: int, value: np.ndarray) -> None:
+        self._consts[output] = value.reshape(self.tensor(output).shape)
+
     def alias(self, output: int, source: int) -> None:
         value = self._consts.get(source)
         if value is not None:

@@ -191,14 +191,6 @@ NOT_SUPPORTED: dict[str, str] = {
     + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
     "variables alive across iterations (the loop count is unbounded)",
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
-    "TFLM_DECODE": (
-        "not implemented: TFLM's DECODE, which expands compressed constant tensors at every "
-        "invoke (a 16-byte header, then lookup tables indexed by 1- to 7-bit codes per "
-        "tensor or per channel, Huffman codes, or pruned values); micro's Programs hold "
-        "weights uncompressed. Testable: the wheel registers it, and its bundled compressor "
-        "(tflite_micro.tensorflow.lite.micro.compression.compress) writes lookup-table models "
-        "the wheel runs (its Huffman and pruning compressors are stubs that raise)"
-    ),
 }
 
 _FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
@@ -215,6 +207,16 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
         )
     },
     "ELU": {"float32": _libm("expm1f")},
+    "TFLM_DECODE": {
+        "Huffman and pruning decoding": (
+            "the wheel decodes them, but its compressor's Huffman and pruning methods are "
+            "stubs that raise, so no oracle-written model exists to test a decoder against"
+        ),
+        "lookup tables along another axis than the output's quantization": (
+            "TFLM takes the channels from the quantization, not from the header, and its "
+            "bytes are then not the compressed tensor's"
+        ),
+    },
     "GREATER": {
         "int16": (
             "TFLM's answer is undefined, so no kernel can match it: GREATER's eval has an "
