@@ -23,7 +23,6 @@ PER_TENSOR = "per_tensor"
 def compressed(model: bytes, tensors: dict[int, tuple[int, str | int]]) -> bytes:
     """`model` with tensors {index: (index bits, PER_TENSOR or a channel axis)} compressed by
     tflite-micro's compressor (lookup tables), which inserts the TFLM_DECODE operators."""
-    pytest.importorskip("yaml")  # the compressor's spec module imports it
     root = "tflite_micro.tensorflow.lite.micro.compression"
     compress = importlib.import_module(f"{root}.compress")
     spec = importlib.import_module(f"{root}.spec")
