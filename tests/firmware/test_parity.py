@@ -18,6 +18,7 @@ from models import (
 )
 from support.oracle import random_inputs
 from test_op_circular_buffer import streaming_model
+from test_op_decode import compressed, conv_model
 from test_op_resource import ring_buffer_model
 
 import micro
@@ -200,3 +201,13 @@ def test_streaming_model_on_m4f(toolchain: None, tmp_path: Path) -> None:
     model, periods = streaming_model(4)
     assert max(periods) > 1  # some invokes end early
     assert_board_matches_host(model, "mps2-an386", tmp_path, seeds=range(10), carry_state=True)
+
+
+@pytest.mark.slow
+def test_compressed_model_on_m4f(toolchain: None, tmp_path: Path) -> None:
+    """A CONV_2D compressed by tflite-micro's compressor (TFLM_DECODE lookup tables per
+    channel; tests/test_op_decode.py matches TFLM): decoded at compile time, laid out for
+    the DSP twin, the board gives the host's bytes."""
+    model, _ = conv_model(2, True, 5)
+    small = compressed(model, {1: (3, 0), 2: (2, 0)})
+    assert_board_matches_host(small, "mps2-an386", tmp_path)
