@@ -116,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not complete:
         note(
             "the invocation ended early (a CIRCULAR_BUFFER waits for more frames, as TFLM's "
-            "kTfLiteAbort): the outputs below hold no result of this input"
+            "kTfLiteAbort): outputs of the steps after it hold no result of this input"
         )
     for d, y in zip(it.get_output_details(), outputs, strict=True):
         out(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
