@@ -338,7 +338,7 @@ typedef struct {
     const int8_t *filter;   /*  0: the pair's first row */
     int32_t row;            /*  4: bytes from one row to the next */
     const uint64_t *words;  /*  8: the scratch's pixel pair */
-    int32_t pairs;          /* 12: 8-value groups dotted, >= 1 */
+    int32_t turns;          /* 12: turns of the dot loop, (8-value groups + 1) / 2 */
     const chan_t *ch;       /* 16: the pair's constants (2 entries of 12 bytes) */
     int8_t *out0;           /* 20: pixel 0's output of the pair's first channel */
     int32_t gap;            /* 24: out1 - out0 */
@@ -382,55 +382,61 @@ typedef struct {
     "ssat " ra ", #8, " ra ", asr #1\n\t"             \
     "ssat " rb ", #8, " rb ", asr #1\n\t"
 
-__attribute__((naked, noinline)) static void pass_asm(asm_pass_t *a)
-{
-    (void)a;
-    __asm__ volatile(
-        "push {r0, r4-r11, lr}\n\t"
-        "2:\n\t"
-        "ldr r12, [sp]\n\t"
-        "ldm r12, {r4-r8}\n\t"          /* filter, row, words, pairs, ch */
-        "add r5, r4, r5\n\t"
-        "ldr r0, [r8]\n\t"              /* the accumulators start at the biases */
-        "ldr r1, [r8, #12]\n\t"
-        "mov r2, r0\n\t"
-        "mov r3, r1\n\t"
-        "1:\n\t" ASM_BLOCK ASM_BLOCK
-        "subs r7, r7, #1\n\t"
-        "bne 1b\n\t"
-        "ldr r12, [sp]\n\t"
-        "add lr, r12, #16\n\t"
-        "ldm lr, {r8-r11}\n\t"          /* ch, out0, gap, zp2 */
-        "ldrd r6, r7, [r8, #4]\n\t" ASM_REQUANT("r0", "r2")
-        "strb r0, [r9]\n\t"
-        "strb r2, [r9, r10]\n\t"
-        "ldrd r6, r7, [r8, #16]\n\t" ASM_REQUANT("r1", "r3")
-        "strb r1, [r9, #1]!\n\t"
-        "strb r3, [r9, r10]\n\t"
-        "add r9, r9, #1\n\t"
-        "add r8, r8, #24\n\t"
-        "strd r8, r9, [r12, #16]\n\t"
-        "ldm r12, {r4, r5}\n\t"
-        "add r4, r4, r5, lsl #1\n\t"
-        "str r4, [r12]\n\t"
-        "ldr r7, [r12, #32]\n\t"
-        "subs r7, r7, #1\n\t"
-        "str r7, [r12, #32]\n\t"
-        "bne 2b\n\t"
-        "pop {r0, r4-r11, pc}\n\t");
-}
+/* A pass of pairs 8-value groups, 2 per turn of the loop; with an odd count the first turn
+ * enters at its second group (`enter`). */
+#define PASS_ASM(name, enter)                                                                \
+    __attribute__((naked, noinline)) static void name(asm_pass_t *a)                       \
+    {                                                                                        \
+        (void)a;                                                                             \
+        __asm__ volatile(                                                                    \
+            "push {r0, r4-r11, lr}\n\t"                                                      \
+            "2:\n\t"                                                                         \
+            "ldr r12, [sp]\n\t"                                                              \
+            "ldm r12, {r4-r8}\n\t" /* filter, row, words, turns, ch */                       \
+            "add r5, r4, r5\n\t"                                                             \
+            "ldr r0, [r8]\n\t" /* the accumulators start at the biases */                    \
+            "ldr r1, [r8, #12]\n\t"                                                          \
+            "mov r2, r0\n\t"                                                                 \
+            "mov r3, r1\n\t" enter "1:\n\t" ASM_BLOCK ASM_BLOCK "3:\n\t" ASM_BLOCK ASM_BLOCK \
+            "subs r7, r7, #1\n\t"                                                            \
+            "bne 1b\n\t"                                                                     \
+            "ldr r12, [sp]\n\t"                                                              \
+            "add lr, r12, #16\n\t"                                                           \
+            "ldm lr, {r8-r11}\n\t" /* ch, out0, gap, zp2 */                                  \
+            "ldrd r6, r7, [r8, #4]\n\t" ASM_REQUANT("r0", "r2")                              \
+            "strb r0, [r9]\n\t"                                                              \
+            "strb r2, [r9, r10]\n\t"                                                         \
+            "ldrd r6, r7, [r8, #16]\n\t" ASM_REQUANT("r1", "r3")                             \
+            "strb r1, [r9, #1]!\n\t"                                                         \
+            "strb r3, [r9, r10]\n\t"                                                         \
+            "add r9, r9, #1\n\t"                                                             \
+            "add r8, r8, #24\n\t"                                                            \
+            "strd r8, r9, [r12, #16]\n\t"                                                    \
+            "ldm r12, {r4, r5}\n\t"                                                          \
+            "add r4, r4, r5, lsl #1\n\t"                                                     \
+            "str r4, [r12]\n\t"                                                              \
+            "ldr r7, [r12, #32]\n\t"                                                         \
+            "subs r7, r7, #1\n\t"                                                            \
+            "str r7, [r12, #32]\n\t"                                                         \
+            "bne 2b\n\t"                                                                     \
+            "pop {r0, r4-r11, pc}\n\t");                                                     \
+    }
+
+PASS_ASM(pass_asm_even, "")
+PASS_ASM(pass_asm_odd, "b 3f\n\t")
 
 #undef ASM_BLOCK
 #undef ASM_REQUANT
+#undef PASS_ASM
 
-/* The n filters from w on with pass_asm, the last one (n odd) in C. */
+/* The n filters from w on with pass_asm_*, the last one (n odd) in C. */
 MICRO_NOINLINE static void pass_pairs(const pass_t *c, const chan_t *ch, const int8_t *w,
                                       int32_t n, int8_t *out0, int8_t *out1)
 {
     if (n >= 2) {
-        asm_pass_t a = {w, c->row, c->words, c->pairs, ch, out0, (int32_t)(out1 - out0),
-                        c->zp2, n / 2};
-        pass_asm(&a);
+        asm_pass_t a = {w, c->row, c->words, (c->pairs + 1) / 2, ch, out0,
+                        (int32_t)(out1 - out0), c->zp2, n / 2};
+        (c->pairs & 1 ? pass_asm_odd : pass_asm_even)(&a);
     }
     if (n & 1) {
         const int32_t o = n - 1;
@@ -502,6 +508,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
         c.pairs == 1 ? pass_fast_8 : (c.pairs == 2 ? pass_fast_16 : pass_fast);
 #endif
+    /* Each output pixel reads only its own input pixel, whole 8-value groups of it: the
+     * pixels are widened straight from the image (no window to assemble). */
+    const int pointwise = p->filter_height == 1 && p->filter_width == 1 &&
+                          p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
+                          p->pad_left == 0 && p->groups == 1 && (p->input_depth & 7) == 0 &&
+                          p->input_height == p->output_height &&
+                          p->input_width == p->output_width;
+    const int32_t depth_in = p->input_depth;
     chan_t table[CONV_BLOCK];
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
@@ -513,10 +527,15 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
             for (int32_t g = 0; g < p->groups; ++g) {
-                gather(p, image, pix / p->output_width, pix % p->output_width, g, words, 0,
-                       c.pairs);
-                gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, words, 1,
-                       c.pairs);
+                if (pointwise) {
+                    widen_run(words, image + (int64_t)pix * depth_in, depth_in);
+                    widen_run(words + 1, image + (int64_t)pix1 * depth_in, depth_in);
+                } else {
+                    gather(p, image, pix / p->output_width, pix % p->output_width, g, words,
+                           0, c.pairs);
+                    gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g,
+                           words, 1, c.pairs);
+                }
                 const int32_t end = (g + 1) * per_group;
                 if (!fast) {
                     pass_any(&c, g * per_group, end, out0, out1);
