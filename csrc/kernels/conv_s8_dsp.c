@@ -168,6 +168,22 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
         }
         return;
     }
+    const int32_t iy_last = iy0 + (p->filter_height - 1) * p->dilation_height;
+    if (runs && fx_lo == 0 && fx_hi == fw && iy0 >= 0 && iy_last < height &&
+        8 * pairs <= PATCH) {
+        /* A window inside the image of short rows (a few channels): its rows copied
+         * back to back, then widened. */
+        uint32_t aligned[PATCH / 4];
+        int8_t *to = (int8_t *)aligned;
+        const int8_t *src = base + (int64_t)iy0 * line_size + (int64_t)ix0 * channels;
+        const int64_t src_step = p->dilation_height * line_size;
+        for (int32_t fy = 0; fy < p->filter_height; ++fy, to += span, src += src_step) {
+            micro_copy_run(to, src, span);
+        }
+        micro_fill_run(to, 0, 8 * pairs - p->filter_height * span);
+        widen_run(words + pix, (const int8_t *)aligned, 8 * pairs);
+        return;
+    }
     if (8 * pairs <= PATCH) {
         gather_patch(p, base, iy0, ix0, fx_lo, fx_hi, words + pix, 8 * pairs);
         return;
