@@ -68,11 +68,15 @@ def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
     assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
 
 
-def conv_case(seed: int, long: bool = False, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
+def conv_case(
+    seed: int, long: bool = False, fast: bool = False, pointwise: bool = False
+) -> tuple[Any, list[np.ndarray]]:
     """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
     which it streams through a smaller buffer; `fast`: only what the twin's fast passes take
     (multipliers in [2^30, 2^31) or 0, shifts <= -1, no clamp), odd and even channel
-    counts, filter pairs enough for several per pass."""
+    counts, filter pairs enough for several per pass; `pointwise`: 1x1, stride 1, no
+    padding, output the input's size, channels a multiple of 8 (the twin widens such
+    pixels straight from the image)."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
@@ -103,6 +107,13 @@ def conv_case(seed: int, long: bool = False, fast: bool = False) -> tuple[Any, l
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
+    if pointwise:
+        groups = fh = fw = 1
+        depth = int(rng.choice([8, 16, 24, 64]))
+        p.update(filter_height=1, filter_width=1, filter_depth=depth, input_depth=depth)
+        p.update(groups=1, output_depth=per_group, stride_height=1, stride_width=1)
+        p.update(pad_top=0, pad_left=0)
+        p.update(output_height=p["input_height"], output_width=p["input_width"])
     p["act_min"], p["act_max"] = activation(rng)
     small = bool(rng.random() < 0.4)
     k = fh * fw * depth
@@ -165,6 +176,15 @@ def test_conv_dsp_matches_reference(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_conv_dsp_fast_passes_match_reference(seed: int) -> None:
     params, ops = conv_case(seed, fast=True)
+    checked("conv_s8", params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
+
+
+@pytest.mark.parametrize("seed", range(CASES // 5))
+def test_conv_dsp_pointwise_matches_reference(seed: int) -> None:
+    params, ops = conv_case(seed, fast=seed % 2 == 0, pointwise=True)
     checked("conv_s8", params, ops)
     assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
         lib.micro_conv_s8, params, ops
