@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.kernels import assert_twin, check_status, run
+from support.kernels import assert_twin, check_status, checked, run
 
 from micro._ffi import ffi, lib, scratch_size
 from micro.ops.fully_connected import blocks_of_4_rows
@@ -57,9 +57,15 @@ def int8(rng: np.random.Generator, n: int, small: bool = False) -> np.ndarray:
     return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int8)
 
 
-def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
+def conv_case(
+    seed: int, long: bool = False, fast: bool = False, pointwise: bool = False
+) -> tuple[Any, list[np.ndarray]]:
     """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
-    which it streams through a smaller buffer."""
+    which it streams through a smaller buffer; `fast`: only what the twin's fast passes take
+    (multipliers in [2^30, 2^31) or 0, shifts <= -1, no clamp), odd and even channel
+    counts, filter pairs enough for several per pass; `pointwise`: 1x1, stride 1, no
+    padding, output the input's size, channels a multiple of 8 (the twin widens such
+    pixels straight from the image)."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
@@ -68,55 +74,36 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     fh, fw = (1, 1) if rng.random() < 0.3 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
     if long:
         fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
-    per_group = int(rng.integers(1, 10))
-    p = conv_params(rng, groups, depth, (fh, fw), per_group, (12, 12), (9, 9), 4, [1, 1, 2])
-    return conv_operands(rng, p)
-
-
-def conv_params(
-    rng: np.random.Generator,
-    groups: int,
-    depth: int,
-    filter_hw: tuple[int, int],
-    per_group: int,
-    input_hw: tuple[int, int],
-    output_hw: tuple[int, int],
-    strides: int,
-    dilations: list[int],
-) -> dict[str, int]:
-    """Conv params of the given groups, depth per group, filter and outputs per group;
-    input and output sizes below the given bounds, strides below `strides`, dilations
-    drawn from `dilations`; any padding, zero points and activation clamp."""
-    fh, fw = filter_hw
+    per_group = int(rng.integers(1, 10)) if not fast else int(rng.integers(1, 24))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
-        "input_height": int(rng.integers(1, input_hw[0])),
-        "input_width": int(rng.integers(1, input_hw[1])),
+        "input_height": int(rng.integers(1, 12)),
+        "input_width": int(rng.integers(1, 12)),
         "input_depth": groups * depth,
         "filter_height": fh,
         "filter_width": fw,
         "filter_depth": depth,
-        "output_height": int(rng.integers(1, output_hw[0])),
-        "output_width": int(rng.integers(1, output_hw[1])),
+        "output_height": int(rng.integers(1, 9)),
+        "output_width": int(rng.integers(1, 9)),
         "output_depth": groups * per_group,
         "groups": groups,
-        "stride_height": int(rng.integers(1, strides)),
-        "stride_width": int(rng.integers(1, strides)),
-        "dilation_height": int(rng.choice(dilations)),
-        "dilation_width": int(rng.choice(dilations)),
+        "stride_height": int(rng.integers(1, 4)),
+        "stride_width": int(rng.integers(1, 4)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
         "pad_top": int(rng.integers(0, fh)),
         "pad_left": int(rng.integers(0, fw)),
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
+    if pointwise:
+        groups = fh = fw = 1
+        depth = int(rng.choice([8, 16, 24, 64]))
+        p.update(filter_height=1, filter_width=1, filter_depth=depth, input_depth=depth)
+        p.update(groups=1, output_depth=per_group, stride_height=1, stride_width=1)
+        p.update(pad_top=0, pad_left=0)
+        p.update(output_height=p["input_height"], output_width=p["input_width"])
     p["act_min"], p["act_max"] = activation(rng)
-    return p
-
-
-def conv_operands(rng: np.random.Generator, p: dict[str, int]) -> tuple[Any, list[np.ndarray]]:
-    """Random data for conv params p: filter rows zero-padded to K_ALIGN, requantizations,
-    an 8-aligned scratch of the kernel's size."""
-    fh, fw, depth = p["filter_height"], p["filter_width"], p["filter_depth"]
     small = bool(rng.random() < 0.4)
     k = fh * fw * depth
     row = -(-k // K_ALIGN) * K_ALIGN
@@ -124,6 +111,13 @@ def conv_operands(rng: np.random.Generator, p: dict[str, int]) -> tuple[Any, lis
     filt = np.zeros((o, row), np.int8)
     filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
     mult, shift = requant(rng, o, small)
+    if fast:
+        p["act_min"], p["act_max"] = -128, 127
+        mult = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+        shift = np.minimum(shift, -1).astype(np.int32)
+        zero = rng.random(o) < (0.2 if rng.random() < 0.5 else 0.0)  # zero scales
+        mult[zero] = 0
+        shift[zero] = rng.integers(-31, 31, int(zero.sum()))
     n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
     n_out = p["batches"] * p["output_height"] * p["output_width"] * o
     # int64 storage: the scratch is 8-aligned as the planner lays it out.
@@ -142,12 +136,30 @@ def conv_operands(rng: np.random.Generator, p: dict[str, int]) -> tuple[Any, lis
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_dsp_matches_reference(seed: int) -> None:
-    assert_twin("conv_s8", "dsp", [conv_case(seed)])
+    params, ops = conv_case(seed)
+    checked("conv_s8", params, ops)
+    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_conv_dsp_fast_passes_match_reference(seed: int) -> None:
+    params, ops = conv_case(seed, fast=True)
+    checked("conv_s8", params, ops)
+    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 5))
+def test_conv_dsp_pointwise_matches_reference(seed: int) -> None:
+    params, ops = conv_case(seed, fast=seed % 2 == 0, pointwise=True)
+    checked("conv_s8", params, ops)
+    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
-    assert_twin("conv_s8", "dsp", [conv_case(seed, long=True)])
+    params, ops = conv_case(seed, long=True)
+    checked("conv_s8", params, ops)
+    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
 
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
@@ -218,12 +230,18 @@ def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_dsp_matches_reference(seed: int) -> None:
-    assert_twin("depthwise_conv_s8", "dsp", [depthwise_case(seed)])
+    params, ops = depthwise_case(seed)
+    checked("depthwise_conv_s8", params, ops)
+    dsp = run(lib.micro_depthwise_conv_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_depthwise_conv_s8, params, ops)
 
 
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_depthwise_widened_paths_match_reference(seed: int) -> None:
-    assert_twin("depthwise_conv_s8", "dsp", [depthwise_case(seed, fast=True)])
+    params, ops = depthwise_case(seed, fast=True)
+    checked("depthwise_conv_s8", params, ops)
+    dsp = run(lib.micro_depthwise_conv_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_depthwise_conv_s8, params, ops)
 
 
 def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
@@ -262,7 +280,10 @@ def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, lis
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_matches_reference(seed: int) -> None:
-    assert_twin("fully_connected_s8", "dsp", [fully_connected_case(seed)])
+    params, ops = fully_connected_case(seed)
+    checked("fully_connected_s8", params, ops)
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
 @pytest.mark.parametrize("seed", range(CASES // 3))

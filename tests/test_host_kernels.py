@@ -14,18 +14,18 @@ import pytest
 from support.kernels import assert_twin, run
 from test_dsp_kernels import (
     CASES,
+    K_ALIGN,
+    activation,
     add_case,
     bias,
     conv_case,
-    conv_operands,
-    conv_params,
     depthwise_case,
     fully_connected_case,
     int8,
     requant,
 )
 
-from micro._ffi import ffi, lib
+from micro._ffi import ffi, lib, scratch_size
 
 
 def avx2() -> bool:
@@ -52,8 +52,47 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         int(rng.integers(0, 3))
     ]
     per_group = int(rng.choice([1, 8, 15, 16, 17, 32, int(rng.integers(1, 70))]))
-    p = conv_params(rng, groups, depth, (fh, fw), per_group, (10, 40), (6, 40), 3, [1, 1, 2])
-    return conv_operands(rng, p)
+    o = groups * per_group
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 10)),
+        "input_width": int(rng.integers(1, 40)),
+        "input_depth": groups * depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 6)),
+        "output_width": int(rng.integers(1, 40)),
+        "output_depth": o,
+        "groups": groups,
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": 1,
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = activation(rng)
+    small = bool(rng.random() < 0.4)
+    k = fh * fw * depth
+    row = -(-k // K_ALIGN) * K_ALIGN
+    filt = np.zeros((o, row), np.int8)
+    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
+    mult, shift = requant(rng, o, small)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    operands = [
+        int8(rng, n_in, small),
+        filt.reshape(-1),
+        bias(rng, o, small),
+        mult,
+        shift,
+        np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64),
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
 @pytest.mark.parametrize("seed", range(CASES))
