@@ -81,41 +81,56 @@ typedef struct {
 #define DW_OPAQUE(k) ((void)0)
 #endif
 
+/* One pair of taps into a0..a3 (quad_sum's locals). */
+#define DW_PAIR_STEP()                                                                     \
+    do {                                                                                   \
+        DW_W2(w, 0, w0, w1);                                                               \
+        DW_W2(w, 2, w2, w3);                                                               \
+        if (mode == M1) {                                                                  \
+            const int8_t *t0, *t1;                                                         \
+            DW_TAP2(tap, t0, t1);                                                          \
+            const uint32_t x0 = micro_read4(t0 + k), x1 = micro_read4(t1 + k);             \
+            const uint32_t lo = micro_pkh_lo(x0, x1), hi = micro_pkh_hi(x0, x1);           \
+            a0 = micro_smlad(micro_sxtb16(lo), w0, a0);                                    \
+            a1 = micro_smlad(micro_sxtb16_hi(lo), w1, a1);                                 \
+            a2 = micro_smlad(micro_sxtb16(hi), w2, a2);                                    \
+            a3 = micro_smlad(micro_sxtb16_hi(hi), w3, a3);                                 \
+        } else if (mode == M2) {                                                           \
+            const uint32_t lo =                                                            \
+                micro_pkh_lo(micro_read2(tap[0] + k), micro_read2(tap[1] + k));            \
+            const uint32_t even = micro_sxtb16(lo), odd = micro_sxtb16_hi(lo);             \
+            a0 = micro_smlad(even, w0, a0);                                                \
+            a1 = micro_smlad(even, w1, a1);                                                \
+            a2 = micro_smlad(odd, w2, a2);                                                 \
+            a3 = micro_smlad(odd, w3, a3);                                                 \
+        } else {                                                                           \
+            const uint32_t x = micro_pkh_lo((uint32_t)(int32_t)tap[0][k],                  \
+                                            (uint32_t)(int32_t)tap[1][k]);                 \
+            a0 = micro_smlad(x, w0, a0);                                                   \
+            a1 = micro_smlad(x, w1, a1);                                                   \
+            a2 = micro_smlad(x, w2, a2);                                                   \
+            a3 = micro_smlad(x, w3, a3);                                                   \
+        }                                                                                  \
+    } while (0)
+
 /* acc += a quad's products over its pairs (and lone tap) of taps, its input at byte k of
  * each tap; w: the quad's words. mode, pairs and lone are constants once inlined. */
-static MICRO_ALWAYS_INLINE void quad_sum(int mode, const int8_t *const *tap, int32_t k,
-                                         const uint32_t *w, int32_t pairs, int32_t lone,
-                                         int32_t *acc)
+static MICRO_ALWAYS_INLINE void quad_sum(int mode, int straight, const int8_t *const *tap,
+                                         int32_t k, const uint32_t *w, int32_t pairs,
+                                         int32_t lone, int32_t *acc)
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     uint32_t w0, w1, w2, w3;
+    /* 3x3 (straight, a constant once inlined): the 4 pairs in a straight line. */
+    const int32_t n = straight ? 4 : pairs;
+    if (straight) {
 #pragma GCC unroll 4
-    for (int32_t p = 0; p < pairs; ++p, w += 4, tap += 2) {
-        DW_W2(w, 0, w0, w1);
-        DW_W2(w, 2, w2, w3);
-        if (mode == M1) {
-            const int8_t *t0, *t1;
-            DW_TAP2(tap, t0, t1);
-            const uint32_t x0 = micro_read4(t0 + k), x1 = micro_read4(t1 + k);
-            const uint32_t lo = micro_pkh_lo(x0, x1), hi = micro_pkh_hi(x0, x1);
-            a0 = micro_smlad(micro_sxtb16(lo), w0, a0);
-            a1 = micro_smlad(micro_sxtb16_hi(lo), w1, a1);
-            a2 = micro_smlad(micro_sxtb16(hi), w2, a2);
-            a3 = micro_smlad(micro_sxtb16_hi(hi), w3, a3);
-        } else if (mode == M2) {
-            const uint32_t lo = micro_pkh_lo(micro_read2(tap[0] + k), micro_read2(tap[1] + k));
-            const uint32_t even = micro_sxtb16(lo), odd = micro_sxtb16_hi(lo);
-            a0 = micro_smlad(even, w0, a0);
-            a1 = micro_smlad(even, w1, a1);
-            a2 = micro_smlad(odd, w2, a2);
-            a3 = micro_smlad(odd, w3, a3);
-        } else {
-            const uint32_t x = micro_pkh_lo((uint32_t)(int32_t)tap[0][k],
-                                            (uint32_t)(int32_t)tap[1][k]);
-            a0 = micro_smlad(x, w0, a0);
-            a1 = micro_smlad(x, w1, a1);
-            a2 = micro_smlad(x, w2, a2);
-            a3 = micro_smlad(x, w3, a3);
+        for (int32_t p = 0; p < 4; ++p, w += 4, tap += 2) {
+            DW_PAIR_STEP();
+        }
+    } else {
+        for (int32_t p = 0; p < n; ++p, w += 4, tap += 2) {
+            DW_PAIR_STEP();
         }
     }
     if (lone) {
@@ -151,100 +166,14 @@ static MICRO_ALWAYS_INLINE void quad_sum(int mode, const int8_t *const *tap, int
 
 #undef DW_W2
 #undef DW_TAP2
+#undef DW_PAIR_STEP
 
-#if MICRO_DSP && defined(__GNUC__)
-/* One pair of taps of a 3x3 quad (depth multiplier 1) in 16 instructions: the two tap
- * pointers (one LDRD), the two input words, their channels packed per tap pair, 4 weight
- * words (two LDRD) and 4 SMLAD (operands named as in sum_3x3's asm). */
-#define DW_PAIR(off)                                                                       \
-    "ldrd %[x0], %[x1], [%[tab], #" off "]\n\t"                                            \
-    "ldr %[x0], [%[x0], %[k]]\n\t"                                                         \
-    "ldr %[x1], [%[x1], %[k]]\n\t"                                                         \
-    "pkhbt %[t], %[x0], %[x1], lsl #16\n\t"                                                \
-    "pkhtb %[x1], %[x1], %[x0], asr #16\n\t"                                               \
-    "sxtb16 %[x0], %[t]\n\t"                                                               \
-    "sxtb16 %[t], %[t], ror #8\n\t"                                                        \
-    "ldrd %[u], %[v], [%[w]], #8\n\t"                                                      \
-    "smlad %[a0], %[x0], %[u], %[a0]\n\t"                                                  \
-    "smlad %[a1], %[t], %[v], %[a1]\n\t"                                                   \
-    "sxtb16 %[x0], %[x1]\n\t"                                                              \
-    "sxtb16 %[x1], %[x1], ror #8\n\t"                                                      \
-    "ldrd %[u], %[v], [%[w]], #8\n\t"                                                      \
-    "smlad %[a2], %[x0], %[u], %[a2]\n\t"                                                  \
-    "smlad %[a3], %[x1], %[v], %[a3]\n\t"
-
-/* acc += a 3x3 quad's 36 products (depth multiplier 1) in 74 instructions: 4 pairs, then
- * the lone tap 8 against its words' low lanes. */
-static MICRO_ALWAYS_INLINE void sum_3x3(const int8_t *const *tab, int32_t k, const uint32_t *w,
-                                        int32_t *acc)
-{
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    uint32_t x0, x1, t, u, v;
-    __asm__ volatile(DW_PAIR("0") DW_PAIR("8") DW_PAIR("16") DW_PAIR("24")
-                     "ldr %[x0], [%[tab], #32]\n\t"
-                     "ldr %[x0], [%[x0], %[k]]\n\t"
-                     "sxtb16 %[x1], %[x0]\n\t"
-                     "sxtb16 %[x0], %[x0], ror #8\n\t"
-                     "ldrd %[u], %[v], [%[w]], #8\n\t"
-                     "smlabb %[a0], %[x1], %[u], %[a0]\n\t"
-                     "smlabb %[a1], %[x0], %[v], %[a1]\n\t"
-                     "ldrd %[u], %[v], [%[w]], #8\n\t"
-                     "smlatb %[a2], %[x1], %[u], %[a2]\n\t"
-                     "smlatb %[a3], %[x0], %[v], %[a3]"
-                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
-                       [x0] "=&r"(x0), [x1] "=&r"(x1), [t] "=&r"(t), [u] "=&r"(u), [v] "=&r"(v)
-                     : [tab] "r"(tab), [k] "r"(k)
-                     : "memory");
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-}
-#undef DW_PAIR
-
-/* One output of out_fast's asm: micro_requant_fast_out (dsp.h) and the store. */
-#define DW_OUT(a, j)                                                                       \
-    "ldrd %[m], %[e], [%[rq]], #8\n\t"                                                    \
-    "smmlar %[" a "], %[" a "], %[m], %[" a "]\n\t"                                         \
-    "add %[" a "], %[" a "], %[" a "], asr #31\n\t"                                          \
-    "asr %[" a "], %[" a "], %[e]\n\t"                                                      \
-    "qadd %[" a "], %[" a "], %[zp2]\n\t"                                                   \
-    "ssat %[" a "], #8, %[" a "], asr #1\n\t"                                               \
-    "strb %[" a "], [%[out], #" j "]\n\t"
-
-/* A quad's 4 outputs on the fast requantization in 28 instructions; rq: the quad's
- * (2 * multiplier, ~shift) pairs. */
-static MICRO_ALWAYS_INLINE void out_fast(const int32_t *acc, const int32_t *rq, int32_t zp2,
-                                         int8_t *out)
-{
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], m, e;
-    __asm__ volatile(DW_OUT("a0", "0") DW_OUT("a1", "1") DW_OUT("a2", "2") DW_OUT("a3", "3")
-                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-                       [rq] "+r"(rq), [m] "=&r"(m), [e] "=&r"(e)
-                     : [out] "r"(out), [zp2] "r"(zp2)
-                     : "memory");
-}
-#undef DW_OUT
-#else
-static MICRO_ALWAYS_INLINE void sum_3x3(const int8_t *const *tab, int32_t k, const uint32_t *w,
-                                        int32_t *acc)
-{
-    quad_sum(M1, tab, k, w, 4, 1, acc);
-}
-
-static MICRO_ALWAYS_INLINE void out_fast(const int32_t *acc, const int32_t *rq, int32_t zp2,
-                                         int8_t *out)
-{
-    for (int j = 0; j < 4; ++j) {
-        out[j] = (int8_t)micro_requant_fast_out(acc[j], rq[2 * j], rq[2 * j + 1], zp2);
-    }
-}
-#endif
+#include "depthwise_conv_s8_dsp_3x3.h"
 
 /* A run's pixels over its output channels: quads in order, input byte k of the taps.
  * Everything a store could alias is read into locals first. */
-static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int32_t pairs, int32_t lone,
-                                          const dw_t *d, const run_t *r)
+static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int straight, int32_t pairs,
+                                          int32_t lone, const dw_t *d, const run_t *r)
 {
     const int32_t per = mode == M4 ? d->mult / 4 : 1; /* quads per input channel */
     const int32_t step = mode == M1 ? 4 : (mode == M2 ? 2 : 1);
@@ -262,10 +191,10 @@ static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int32_t pairs, int
             for (int32_t q = 0; q < per; ++q, c += 4, w += (pairs + lone) * 4) {
                 int32_t acc[4] = {bias[c], bias[c + 1], bias[c + 2], bias[c + 3]};
                 DW_OPAQUE(k);
-                if (mode == M1 && pairs == 4 && lone) {
+                if (mode == M1 && straight) {
                     sum_3x3(tap, k, w, acc);
                 } else {
-                    quad_sum(mode, tap, k, w, pairs, lone, acc);
+                    quad_sum(mode, straight, tap, k, w, pairs, lone, acc);
                 }
                 if (fast) {
                     out_fast(acc, rq[c], zp2, out + c);
@@ -288,34 +217,28 @@ static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int32_t pairs, int
  * requantization. */
 MICRO_NOINLINE static void run_m1_3x3(const dw_t *d, const run_t *r)
 {
-    run_quads(M1, 1, 4, 1, d, r);
+    run_quads(M1, 1, 1, 4, 1, d, r);
 }
 
 MICRO_NOINLINE static void run_m4_3x3(const dw_t *d, const run_t *r)
 {
-    run_quads(M4, 1, 4, 1, d, r);
+    run_quads(M4, 1, 1, 4, 1, d, r);
 }
 
 MICRO_NOINLINE static void run_fast(int mode, const dw_t *d, const run_t *r)
 {
     if (mode == M1) {
-        run_quads(M1, 1, d->pairs, d->lone, d, r);
+        run_quads(M1, 1, 0, d->pairs, d->lone, d, r);
     } else if (mode == M2) {
-        run_quads(M2, 1, d->pairs, d->lone, d, r);
+        run_quads(M2, 1, 0, d->pairs, d->lone, d, r);
     } else {
-        run_quads(M4, 1, d->pairs, d->lone, d, r);
+        run_quads(M4, 1, 0, d->pairs, d->lone, d, r);
     }
 }
 
 MICRO_NOINLINE static void run_general(int mode, const dw_t *d, const run_t *r)
 {
-    if (mode == M1) {
-        run_quads(M1, 0, d->pairs, d->lone, d, r);
-    } else if (mode == M2) {
-        run_quads(M2, 0, d->pairs, d->lone, d, r);
-    } else {
-        run_quads(M4, 0, d->pairs, d->lone, d, r);
-    }
+    run_quads(mode, 0, 0, d->pairs, d->lone, d, r);
 }
 
 /* Taps [lo, hi) of a window starting at `start` (step `step`) that land in [0, size). */
