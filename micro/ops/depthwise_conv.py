@@ -27,7 +27,6 @@ from .conv import (
     requantization,
 )
 
-
 # Up to this many taps a one-channel layer runs faster on the DSP twin's tap pairs than
 # as a convolution (whose rows of taps it pads to a multiple of 8).
 DSP_ONE_CHANNEL_TAPS = 9
