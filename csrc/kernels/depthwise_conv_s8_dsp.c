@@ -182,7 +182,7 @@ static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int straight, int3
     const int8_t *const *tap = r->tap;
     const uint32_t *const w0 = d->w + (int64_t)(r->o0 / 4) * (pairs + lone) * 4;
     const int32_t *const bias = d->bias + r->o0;
-    const int32_t(*const rq)[2] = d->rq + (r->o0 - d->rq0);
+    int32_t(*const rq)[2] = d->rq + (r->o0 - d->rq0);
     const int32_t *const mult = d->multiplier + r->o0, *const shift = d->shift + r->o0;
     int8_t *out = r->out;
     for (int32_t i = 0, x = 0; i < pixels; ++i, x += x_step, out += out_step) {
