@@ -137,30 +137,22 @@ def conv_case(
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_dsp_matches_reference(seed: int) -> None:
-    params, ops = conv_case(seed)
-    checked("conv_s8", params, ops)
-    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+    assert_twin("conv_s8", "dsp", [conv_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_conv_dsp_fast_passes_match_reference(seed: int) -> None:
-    params, ops = conv_case(seed, fast=True)
-    checked("conv_s8", params, ops)
-    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+    assert_twin("conv_s8", "dsp", [conv_case(seed, fast=True)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 5))
 def test_conv_dsp_pointwise_matches_reference(seed: int) -> None:
-    params, ops = conv_case(seed, fast=seed % 2 == 0, pointwise=True)
-    checked("conv_s8", params, ops)
-    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+    assert_twin("conv_s8", "dsp", [conv_case(seed, fast=seed % 2 == 0, pointwise=True)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_dsp_long_patches_match_reference(seed: int) -> None:
-    params, ops = conv_case(seed, long=True)
-    checked("conv_s8", params, ops)
-    assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
+    assert_twin("conv_s8", "dsp", [conv_case(seed, long=True)])
 
 
 def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
