@@ -34,7 +34,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data",
         metavar="DIR",
-        help="recorded speech in the Speech Commands layout (DIR/<word>/<speaker>_nohash_<n>.wav)",
+        action="append",
+        default=[],
+        help="recorded speech in the Speech Commands layout (DIR/<word>/<speaker>_nohash_<n>.wav;"
+        " repeatable: a recording an earlier DIR holds under the same name counts once)",
     )
     p.add_argument(
         "--reserved",
