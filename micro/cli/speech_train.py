@@ -123,6 +123,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"false alarms: {alarms['count']} in {alarms['minutes']} min "
             f"({alarms['per_hour']} per hour)"
         )
+        stream = val["keywords_in_a_stream"]
+        out(f"keywords in a stream: {stream['heard']}/{stream['total']} ({stream['stray']} stray)")
     return 0
 
 

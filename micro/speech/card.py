@@ -92,7 +92,8 @@ def on_real_speech(
     model: bytes, labels: Sequence[str], real: RealSet, seed: int = 0
 ) -> dict[str, Any]:
     """The validation speakers: clips classified, the demo's table, false alarms per hour
-    over their other words (one after another) on a bed of the validation noise."""
+    over their other words (one after another) on a bed of the validation noise, and their
+    keywords heard one after another on that bed."""
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
     pairs = zip(real.val_audio, real.val_words, strict=True)
@@ -100,6 +101,7 @@ def on_real_speech(
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream = evaluate.long_stream(np.random.default_rng(seed), others, noises)
     alarms, hours = evaluate.false_alarms(model, labels, stream)
+    words, audio = real.val_words, list(real.val_audio)
     return {
         "clips": accuracy_report(scores, real.y_val, labels),
         "demo": {k: r.as_dict() for k, r in rows.items()},
@@ -108,6 +110,7 @@ def on_real_speech(
             "minutes": round(hours * 60, 2),
             "per_hour": round(alarms / hours, 2) if hours else None,
         },
+        "keywords_in_a_stream": evaluate.keywords_in_stream(model, labels, words, audio, noises),
     }
 
 
