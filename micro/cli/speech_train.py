@@ -94,6 +94,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="leave the keywords' near-rhymes out of the synthetic unknown words",
     )
+    p.add_argument(
+        "--drop-unknown",
+        metavar="WORDS",
+        help="comma-separated synthetic unknown words whose training clips are left out (an "
+        "ablation: the cached features minus theirs, nothing else changes)",
+    )
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--jobs", type=int, default=2, help="parallel synthesizer processes")
     p.add_argument("--rebuild", action="store_true", help="recompute cached features")

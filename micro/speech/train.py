@@ -57,6 +57,7 @@ from .synthset import (
     DataConfig,
     FeatureFn,
     synthetic_set,
+    without_words,
 )
 
 log = logging.getLogger(__name__)
@@ -264,6 +265,10 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         if "synthetic" in sources
         else None
     )
+    dropped = _words(args.drop_unknown) if args.drop_unknown else ()
+    n_dropped = 0
+    if synthetic is not None and dropped:
+        synthetic, n_dropped = without_words(synthetic, cfg, dropped)
     real = None
     if args.data:
         real_cfg = realdata.RealConfig(
@@ -319,6 +324,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             real if "recorded" in sources else None, words, synthetic is not None
         ),
     }
+    if dropped:
+        report["unknown_words_dropped"] = {"words": list(dropped), "train_clips": n_dropped}
     if hard is not None:
         report["hard_negatives"] = {
             "model_sha256": hard.model_sha256,
