@@ -14,10 +14,10 @@ from support.reference import reference_path
 
 import micro
 from micro.cli import main
-from micro.speech import frontend
+from micro.speech import evaluate, frontend
 from micro.speech.features import BUNDLED_PREPROCESSOR, FeatureGenerator, bundled_preprocessor
 from micro.speech.pipeline import KeywordModel, Listener
-from micro.speech.recognizer import Detection, Recognizer
+from micro.speech.recognizer import LABELS, Detection, Recognizer
 from micro.speech.wav import AudioError, read_wav, resample, write_wav
 
 Ref = Callable[[str], Path]
@@ -122,6 +122,22 @@ def test_listener_hears_yes_and_no(reference: Ref) -> None:
     assert [d.label for d in heard] == ["yes", "no"]
     assert 0.9 < heard[0].time < 1.5 and 2.4 < heard[1].time < 3.0
     assert len(listener.trace.features) == (len(audio) - 480) // 320 + 1
+
+
+def test_keywords_in_a_stream_counts_each_clip_by_its_own_span(reference: Ref) -> None:
+    """TFLM's model hears TFLM's yes and no clips laid one after another on TFLM's
+    silence clip (a quiet room's hiss, 15 dB below the speech); swapped labels are heard as
+    nothing; other words are not laid in the stream."""
+    model = reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes()
+    yes, no, room = (
+        read_wav(reference(f"{SPEECH}/testdata/{name}_1000ms.wav"))
+        for name in ("yes", "no", "silence")
+    )
+    bed = [room]
+    right = evaluate.keywords_in_stream(model, LABELS, ["yes", "bed", "no"], [yes, room, no], bed)
+    assert right == {"heard": 2, "total": 2, "stray": 0}
+    swapped = evaluate.keywords_in_stream(model, LABELS, ["no", "yes"], [yes, no], bed)
+    assert swapped == {"heard": 0, "total": 2, "stray": 0}
 
 
 # -- recognizer on synthetic score streams ----------------------------------------------------

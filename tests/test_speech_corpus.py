@@ -5,6 +5,7 @@ model's training list holds no reserved speaker."""
 from __future__ import annotations
 
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,40 @@ def test_the_shared_reserved_list_drops_its_speakers(tmp_path: Path) -> None:
     _tree(tmp_path, reserved[:20], free)
     clips = corpus.scan(tmp_path, reserved)
     assert {c.speaker for c in clips} == set(free)
+
+
+def test_several_copies_count_each_recording_once(tmp_path: Path) -> None:
+    """A second ``--data`` folder (another copy of part of Speech Commands) adds only the
+    recordings the first lacks -- the same ``<speaker>_nohash_<n>`` of the same word, even
+    from the first copy's mixed folder, counts once -- and its reserved speakers stay out."""
+    first, second = tmp_path / "sc", tmp_path / "sc-v0.01-copy"
+    _tree(first, ["0a1b2c3d"], ["22222222", "33333333"])
+    _wav(second / "yes" / "22222222_nohash_0.wav")  # the first copy's clip
+    _wav(second / "bed" / "33333333_nohash_1.wav")  # the first copy's _unknown_ clip
+    _wav(second / "yes" / "22222222_nohash_1.wav")  # a new take
+    _wav(second / "no" / "0a1b2c3d_nohash_3.wav")  # a reserved speaker
+    _wav(second / "down" / "55555555_nohash_0.wav")  # a new speaker
+    clips = corpus.scan_many([first, second], ["0a1b2c3d"])
+    assert len({c.key for c in clips}) == len(clips) == 4 * 2 + 2  # 2 speakers x 4 words
+    added = sorted(c.name for c in clips if c.source)
+    assert added == ["sc-v0.01-copy/down/55555555_nohash_0.wav",
+                     "sc-v0.01-copy/yes/22222222_nohash_1.wav"]  # fmt: skip
+    assert corpus.scan_many([first], ["0a1b2c3d"]) == corpus.scan(first, ["0a1b2c3d"])
+    # the pool, the training list and the card see the second copy
+    cfg = realdata.RealConfig(first, frozenset({"0a1b2c3d"}), keyword_copies=1,
+                              more_data=(second,))  # fmt: skip
+    data = realdata.build(
+        cfg, ["silence", "unknown", "yes", "no"], lambda c: np.zeros((49, 40), np.int8)
+    )
+    assert sorted(data.files_train + data.files_val) == sorted(c.name for c in clips)
+    credits = card.sources(data, ["yes", "no"])
+    first_copy = credits["speech_commands"]
+    assert first_copy["train_files"] + first_copy["validation_files"] == 8
+    copy = credits["more_speech_commands"]["sc-v0.01-copy"]
+    assert copy["train_files"] + copy["validation_files"] == 2
+    assert copy["source"] == "not a known source: credit it"
+    # a second folder renames the cached features
+    assert realdata.digest(replace(cfg, more_data=()), [], "f") != realdata.digest(cfg, [], "f")
 
 
 def test_split_is_by_speaker_and_stable() -> None:
@@ -156,7 +191,7 @@ def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Pa
     assert data.counts["down"] == 0 and data.counts["unknown"] > 0
     assert set(data.val_words) <= {"yes", "no", "up", "bed", ""}
     assert not [f for f in data.files_train + data.files_val if "0a1b2c3d" in f]
-    sources = card.sources(data, tmp_path, ["up", "down"])["keywords"]
+    sources = card.sources(data, ["up", "down"])["keywords"]
     assert sources == {"up": "recorded + synthetic", "down": "synthetic only"}
 
 
@@ -197,5 +232,5 @@ def test_other_speech_joins_the_train_side_unknown_only(tmp_path: Path) -> None:
     n = len(calls)
     again = realdata.add_speech(base, cfg, features, tmp_path / "cache", "test")
     assert len(calls) == n and np.array_equal(again.x_train, wide.x_train)
-    credits = card.sources(wide, data_dir, ["yes", "no"])["other_speech"]
+    credits = card.sources(wide, ["yes", "no"])["other_speech"]
     assert credits["fsdd"]["train_files"] == 2 and credits["fsdd"]["licence"] == "CC BY-SA 4.0"

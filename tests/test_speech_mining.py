@@ -80,7 +80,7 @@ def test_only_train_side_non_keyword_audio_is_mined(tmp_path: Path) -> None:
             _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
     _wav(digits / "3_theo_0.wav", 7000, seconds=2.5)
     reserved = frozenset({speakers[0]})
-    audio = mining.train_side_audio(data, reserved, 0.3, ["yes", "up"], [digits])
+    audio = mining.train_side_audio([data], reserved, 0.3, ["yes", "up"], [digits])
     train = [s for s in speakers[1:] if not corpus.is_validation(s, 0.3)]
     assert 0 < len(train) < 9
     expected = sorted(value[s, "bed"] for s in train)

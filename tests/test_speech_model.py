@@ -215,6 +215,41 @@ def test_held_out_voices_never_train() -> None:
     assert {t.word for t, label, _ in plan if label == 1} & set(train.RHYMES)
 
 
+def test_dropping_unknown_words_removes_just_their_clips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--drop-unknown``: ``train_words`` names every training example ``build_dataset``
+    makes (each synthesized take stands in for by a constant its own), so the ablation takes
+    out exactly the dropped words' clips and keeps every other example as it was."""
+    from micro.speech import synthset, voices
+
+    cast = [synth.Voice("espeak", "en-us"), synth.Voice("espeak", "en-us+m4"),
+            synth.Voice("flite", "slt")]  # fmt: skip
+    cfg = synthset.DataConfig(
+        unknown_words=("nose", "toe", "cat", "dog", "tree"), espeak_unknown=3, natural_takes=2,
+        natural_copies=2, world_fraction=0.5, world_copies=2,
+    )  # fmt: skip
+    plan = synthset.plan_takes(cfg, cast)
+    tone = {t: np.full(4000, 100 + i, np.int16) for i, (t, _, _) in enumerate(plan)}
+    monkeypatch.setattr(synth, "available_voices", lambda: cast)
+    monkeypatch.setattr(synth, "synthesize", lambda takes, cache, **kw: tone)
+    monkeypatch.setattr(voices, "available", lambda: True)
+    monkeypatch.setattr(voices, "respeak_cached", lambda cache, key, word: word)
+    data = synthset.build_dataset(cfg, tmp_path, lambda clip: np.zeros((49, 40), np.int8))
+    words = synthset.train_words(cfg, cast)
+    assert len(words) == len(data.y_train)
+    labels = {"": 0, "yes": 2, "no": 3}
+    assert [labels.get(w, 1) for w in words] == data.y_train.tolist()
+    data.x_train[:] = np.arange(len(words)).reshape(-1, 1, 1) % 127  # tell examples apart
+    kept, n = synthset.without_words(data, cfg, ["nose", "toe"])
+    gone = [w in ("nose", "toe") for w in words]
+    assert n == sum(gone) > 0 and len(kept.y_train) == len(words) - n
+    assert np.array_equal(kept.x_train, data.x_train[~np.array(gone)])
+    assert np.array_equal(kept.x_test, data.x_test)
+    with pytest.raises(ValueError, match="not synthetic unknown words: yes, zebra"):
+        synthset.without_words(data, cfg, ["yes", "zebra"])
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_espeak_synthesis_smoke(tmp_path: Path) -> None:
     voice = synth.Voice("espeak", "en-us")

@@ -34,7 +34,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data",
         metavar="DIR",
-        help="recorded speech in the Speech Commands layout (DIR/<word>/<speaker>_nohash_<n>.wav)",
+        action="append",
+        default=[],
+        help="recorded speech in the Speech Commands layout (DIR/<word>/<speaker>_nohash_<n>.wav;"
+        " repeatable: a recording an earlier DIR holds under the same name counts once)",
     )
     p.add_argument(
         "--reserved",
@@ -91,6 +94,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="leave the keywords' near-rhymes out of the synthetic unknown words",
     )
+    p.add_argument(
+        "--drop-unknown",
+        metavar="WORDS",
+        help="comma-separated synthetic unknown words whose training clips are left out (an "
+        "ablation: the cached features minus theirs, nothing else changes)",
+    )
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--jobs", type=int, default=2, help="parallel synthesizer processes")
     p.add_argument("--rebuild", action="store_true", help="recompute cached features")
@@ -120,6 +129,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"false alarms: {alarms['count']} in {alarms['minutes']} min "
             f"({alarms['per_hour']} per hour)"
         )
+        stream = val["keywords_in_a_stream"]
+        out(f"keywords in a stream: {stream['heard']}/{stream['total']} ({stream['stray']} stray)")
     return 0
 
 

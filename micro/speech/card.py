@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,16 @@ NOISE_SOURCES = {
         "source": "github.com/IBM/MAX-Audio-Classifier samples/ (freesound.org recordings)",
         "commit": "3c308abcb04e1523e668ebaf76ca55898cd97d28",
         "licence": "per file CC0 or CC BY, authors in the repository's samples/README.md",
+    },
+}
+
+#: Further copies of parts of Speech Commands (a second ``--data DIR``), by the folder's name.
+MORE_SPEECH_COMMANDS = {
+    "sc-v0.01-vinsis": {
+        "name": "Speech Commands v0.01 (Warden 2017), 10 clips of each of the 30 words",
+        "source": "github.com/vinsis/speech-commands-recognition speech_commands_v0.01/",
+        "commit": "53317d51bc2c75de6118ede48b0da06a412a1341",
+        "licence": "CC BY 4.0",
     },
 }
 
@@ -81,7 +92,8 @@ def on_real_speech(
     model: bytes, labels: Sequence[str], real: RealSet, seed: int = 0
 ) -> dict[str, Any]:
     """The validation speakers: clips classified, the demo's table, false alarms per hour
-    over their other words (one after another) on a bed of the validation noise."""
+    over their other words (one after another) on a bed of the validation noise, and their
+    keywords heard one after another on that bed."""
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
     pairs = zip(real.val_audio, real.val_words, strict=True)
@@ -89,6 +101,7 @@ def on_real_speech(
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream = evaluate.long_stream(np.random.default_rng(seed), others, noises)
     alarms, hours = evaluate.false_alarms(model, labels, stream)
+    words, audio = real.val_words, list(real.val_audio)
     return {
         "clips": accuracy_report(scores, real.y_val, labels),
         "demo": {k: r.as_dict() for k, r in rows.items()},
@@ -97,6 +110,7 @@ def on_real_speech(
             "minutes": round(hours * 60, 2),
             "per_hour": round(alarms / hours, 2) if hours else None,
         },
+        "keywords_in_a_stream": evaluate.keywords_in_stream(model, labels, words, audio, noises),
     }
 
 
@@ -114,23 +128,26 @@ def write(
         out.with_suffix(".files.txt").write_text("\n".join(lines) + "\n")
 
 
-def sources(
-    real: RealSet | None, data: Path | None, words: Sequence[str], synthetic: bool = True
-) -> dict[str, Any]:
+def sources(real: RealSet | None, words: Sequence[str], synthetic: bool = True) -> dict[str, Any]:
     """Where each keyword's training speech came from, and the recorded sets' credits."""
     recorded = {w for w in words if real is not None and real.counts.get(w)}
     kinds = {(True, True): "recorded + synthetic", (True, False): "recorded only"}
     kinds.update({(False, True): "synthetic only", (False, False): "none"})
     per_word = {w: kinds[w in recorded, synthetic] for w in words}
     info: dict[str, Any] = {"keywords": per_word}
-    if real is not None and data is not None:
-        info["speech_commands"] = {
-            **SPEECH_COMMANDS,
-            "train_files": len(real.files_train),
-            "validation_files": len(real.files_val),
-            "train_speakers": len(_speakers(real.files_train)),
-            "validation_speakers": len(_speakers(real.files_val)),
-        }
+    if real is not None:
+        names = real.files_train + real.files_val
+        copies = sorted({n.split("/", 1)[0] for n in names if n.count("/") == 2})
+        first = {**SPEECH_COMMANDS, **_counts(real, lambda n: n.count("/") == 1)}
+        info["speech_commands"] = first
+        if copies:
+            info["more_speech_commands"] = {
+                f: {
+                    **MORE_SPEECH_COMMANDS.get(f, {"source": "not a known source: credit it"}),
+                    **_counts(real, partial(_under, f)),
+                }
+                for f in copies
+            }
         info["noise"] = {
             "train_files": [Path(p).name for p in real.noise_train],
             "validation_files": [Path(p).name for p in real.noise_val],
@@ -146,6 +163,22 @@ def sources(
                 for f in folders
             }
     return info
+
+
+def _under(folder: str, name: str) -> bool:
+    return name.startswith(folder + "/")
+
+
+def _counts(real: RealSet, pick: Callable[[str], bool]) -> dict[str, int]:
+    """Files and speakers of each side whose training-list name ``pick`` accepts."""
+    train = [n for n in real.files_train if pick(n)]
+    val = [n for n in real.files_val if pick(n)]
+    return {
+        "train_files": len(train),
+        "validation_files": len(val),
+        "train_speakers": len(_speakers(train)),
+        "validation_speakers": len(_speakers(val)),
+    }
 
 
 def _speakers(names: Sequence[str]) -> set[str]:

@@ -23,7 +23,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,11 +49,21 @@ class Clip:
     word: str
     speaker: str
     path: Path
+    source: str = ""  # the folder's name when the clip comes from a further copy (scan_many)
 
     @property
     def name(self) -> str:
-        """The path relative to the data set's folder (how the training list names it)."""
-        return f"{self.path.parent.name}/{self.path.name}"
+        """The path relative to the data set's folder (how the training list names it),
+        after the folder's own name for a further copy."""
+        return "/".join(p for p in (self.source, self.path.parent.name, self.path.name) if p)
+
+    @property
+    def key(self) -> str:
+        """``<word>/<speaker>_nohash_<n>``: Speech Commands names a recording the same in
+        every copy and partition (and in the test partition's mixed folder)."""
+        match = _NAME.match(self.path.name)
+        take = match["n"] if match else self.path.stem
+        return f"{self.word}/{self.speaker}_nohash_{take}"
 
 
 def read_reserved(path: str | os.PathLike[str]) -> frozenset[str]:
@@ -94,6 +104,26 @@ def scan(root: str | os.PathLike[str], reserved: Iterable[str] = ()) -> list[Cli
                 continue  # a mixed folder's file that does not say its word
             clips.append(Clip(word, match["speaker"], path))
     log.info("%s: %d clips, %d of reserved speakers left out", root, len(clips), dropped)
+    return clips
+
+
+def scan_many(roots: Sequence[str | os.PathLike[str]], reserved: Iterable[str] = ()) -> list[Clip]:
+    """``scan`` of several folders (copies of parts of the data set), each recording once: a
+    clip whose ``key`` an earlier folder holds is left out. Clips of the second and later
+    folders carry the folder's name (``Clip.source``)."""
+    reserved = frozenset(reserved)
+    seen: set[str] = set()
+    clips: list[Clip] = []
+    for i, root in enumerate(roots):
+        repeated = 0
+        for clip in scan(root, reserved):
+            if clip.key in seen:
+                repeated += 1
+                continue
+            seen.add(clip.key)
+            clips.append(clip if i == 0 else replace(clip, source=Path(root).name))
+        if repeated:
+            log.info("%s: %d clips already found in an earlier folder", root, repeated)
     return clips
 
 

@@ -120,6 +120,33 @@ def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tup
     return len(detections), len(stream) / 16000 / 3600
 
 
+def keywords_in_stream(
+    model: bytes,
+    labels: Sequence[str],
+    words: Sequence[str],
+    clips: Sequence[np.ndarray],
+    noises: Sequence[np.ndarray],
+    seed: int = 1,
+) -> dict[str, int]:
+    """The keyword clips one after another on a bed of the noises (``laid_stream``), the
+    front end running on, never reset: a clip is heard when the commands reported from its
+    start to 1 s after its end are exactly its word; a command outside every such span is
+    stray. Harder than ``table``, where each clip starts the front end afresh."""
+    keywords = [(w, c) for w, c in zip(words, clips, strict=True) if w in labels[2:]]
+    rng = np.random.default_rng(seed)
+    stream, starts = laid_stream(rng, [c for _, c in keywords], noises)
+    run = listener(model, labels)
+    minute = 60 * 16000
+    got = [d for i in range(0, len(stream), minute) for d in run.push(stream[i : i + minute])]
+    heard, used = 0, set[int]()
+    for (word, clip), start in zip(keywords, starts, strict=True):
+        lo, hi = start / 16000, (start + len(clip)) / 16000 + 1.0
+        inside = [d for d in got if lo < d.time <= hi]
+        used.update(id(d) for d in inside)
+        heard += [d.label for d in inside] == [word]
+    return {"heard": heard, "total": len(keywords), "stray": sum(id(d) not in used for d in got)}
+
+
 def speakers_report(
     model: bytes,
     data: str,

@@ -61,15 +61,14 @@ def windows(
 
 
 def train_side_audio(
-    data: Path | None, reserved: frozenset[str], fraction: float, keywords: Sequence[str],
+    roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str],
     speech: Sequence[Path],
 ) -> list[np.ndarray]:  # fmt: skip
     """The non-keyword recordings of the train side: the train speakers' other words (one
     second each) and every readable file of the other-speech folders, whole."""
     audio: list[np.ndarray] = []
-    if data is not None:
-        train = corpus.split(corpus.scan(data, reserved), fraction)[0]
-        audio += corpus.load([c for c in train if c.word not in keywords])
+    train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
+    audio += corpus.load([c for c in train if c.word not in keywords])
     for root in speech:
         for path in corpus.noise_files(root):
             try:
@@ -80,10 +79,10 @@ def train_side_audio(
 
 
 def train_side_keywords(
-    data: Path, reserved: frozenset[str], fraction: float, keywords: Sequence[str]
+    roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str]
 ) -> list[tuple[int, np.ndarray]]:
     """(label, one-second clip) of every train-side recording of a keyword (labels 2, 3, ...)."""
-    train = corpus.split(corpus.scan(data, reserved), fraction)[0]
+    train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
     clips = [c for c in train if c.word in keywords]
     return [
         (2 + list(keywords).index(c.word), a)

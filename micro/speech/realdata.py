@@ -35,6 +35,11 @@ class RealConfig:
     speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown (add_speech)
     speech_copies: int = 1
     seed: int = 4321
+    more_data: tuple[Path, ...] = ()  # further Speech Commands-layout folders (scan_many)
+
+    @property
+    def roots(self) -> list[Path]:
+        return [] if self.data is None else [self.data, *self.more_data]
 
 
 @dataclass
@@ -123,7 +128,7 @@ def build(
         raise ValueError("no data folder")
     words = list(labels[2:])
     rng = np.random.default_rng(cfg.seed)
-    clips = corpus.scan(cfg.data, cfg.reserved)
+    clips = corpus.scan_many(cfg.roots, cfg.reserved)
     train, val = corpus.split(clips, cfg.validation_fraction)
     noise_train, noise_val = noise_split(cfg)
     noises = corpus.load_noise(noise_train)
@@ -249,7 +254,7 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
     items = [
         (k, sorted(v) if isinstance(v, frozenset) else v)
         for k, v in vars(cfg).items()
-        if k not in skip
+        if k not in skip and not (k == "more_data" and not v)  # one folder: the same name
     ]
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]

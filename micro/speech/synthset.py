@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -125,6 +125,37 @@ def plan_takes(cfg: DataConfig, voices: Sequence[synth.Voice]) -> list[tuple[syn
                 if word not in dropped:
                     plan.append((take, 1, cfg.natural_unknown_copies))
     return plan
+
+
+def train_words(cfg: DataConfig, voices: Sequence[synth.Voice]) -> list[str]:
+    """The word of each training example ``build_dataset`` makes, in its order ("" for
+    silence): its items replayed without synthesizing, for dropping some words' examples from
+    cached features (``--drop-unknown``). Assumes the re-spoken voices were made (pyworld)."""
+    plan = plan_takes(cfg, voices)
+    rng = np.random.default_rng(cfg.seed + 1)
+    words = [t.word for t, _, n in plan if not is_held_out(t.voice) for _ in range(n)]
+    respeak = [
+        take.word
+        for take, label, _ in plan
+        if label >= 2 and not is_held_out(take.voice) and rng.random() < cfg.world_fraction
+    ]
+    words += [w for w in respeak for _ in range(cfg.world_copies)]
+    silence = int(cfg.silence_fraction / (1 - cfg.silence_fraction) * len(words))
+    return words + [""] * silence
+
+
+def without_words(data: Dataset, cfg: DataConfig, words: Sequence[str]) -> tuple[Dataset, int]:
+    """``data`` minus the training examples of the unknown ``words`` (the held-out voices and
+    every other example untouched: an ablation of just those words), and how many went."""
+    bad = sorted(set(words) - set(cfg.unknown_words) | set(words) & set(cfg.words))
+    if bad:
+        raise ValueError(f"not synthetic unknown words: {', '.join(bad)}")
+    per = np.array(train_words(cfg, synth.available_voices()))
+    if len(per) != len(data.y_train) or not (data.y_train[per == ""] == 0).all():
+        raise RuntimeError("the cached synthetic features do not follow the plan: --rebuild")
+    drop = np.isin(per, list(words))
+    kept = replace(data, x_train=data.x_train[~drop], y_train=data.y_train[~drop])
+    return kept, int(drop.sum())
 
 
 def build_dataset(

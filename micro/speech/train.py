@@ -57,6 +57,7 @@ from .synthset import (
     DataConfig,
     FeatureFn,
     synthetic_set,
+    without_words,
 )
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ def recorded_set(
     if path.exists() and not rebuild:
         data = realdata.load_saved(path)
     else:
-        n = len(corpus.scan(cfg.data, cfg.reserved)) if cfg.data else 0
+        n = len(corpus.scan_many(cfg.roots, cfg.reserved))
         bar = Progress(n, "recorded", stream)
         data = realdata.build(cfg, labels, features, bar.update)
         bar.close()
@@ -221,15 +222,16 @@ def hard_negatives(
 ) -> mining.Mined:  # fmt: skip
     """The train-side windows that ``--hard-negatives MODEL`` takes for a keyword (cached)."""
     model = Path(args.hard_negatives).read_bytes()
-    data = Path(args.data) if args.data else None
+    roots = [Path(d) for d in args.data]
     speech = [Path(d) for d in args.speech]
     fraction = args.validation_fraction
-    key = (str(data), sorted(reserved), fraction, list(labels), [str(d) for d in speech],
+    data_key = str(roots[0]) if len(roots) == 1 else [str(d) for d in roots]  # as before: 1
+    key = (data_key, sorted(reserved), fraction, list(labels), [str(d) for d in speech],
            list(noise_train), args.mine_threshold, args.seed)  # fmt: skip
 
     def compute() -> mining.Mined:
-        audio = mining.train_side_audio(data, reserved, fraction, labels[2:], speech)
-        keywords = mining.train_side_keywords(data, reserved, fraction, labels[2:]) if data else []
+        audio = mining.train_side_audio(roots, reserved, fraction, labels[2:], speech)
+        keywords = mining.train_side_keywords(roots, reserved, fraction, labels[2:])
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
             return mining.mine(
@@ -263,11 +265,16 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         if "synthetic" in sources
         else None
     )
+    dropped = _words(args.drop_unknown) if args.drop_unknown else ()
+    n_dropped = 0
+    if synthetic is not None and dropped:
+        synthetic, n_dropped = without_words(synthetic, cfg, dropped)
     real = None
     if args.data:
         real_cfg = realdata.RealConfig(
-            Path(args.data), reserved, tuple(Path(d) for d in args.noise), fraction,
+            Path(args.data[0]), reserved, tuple(Path(d) for d in args.noise), fraction,
             speech=tuple(Path(d) for d in args.speech),
+            more_data=tuple(Path(d) for d in args.data[1:]),
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
@@ -314,9 +321,11 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "balanced_classes": args.balance,
         "train_clips": {name: int(c) for name, c in zip(cfg.labels, counts, strict=True)},
         "sources": card.sources(
-            real if "recorded" in sources else None, args.data, words, synthetic is not None
+            real if "recorded" in sources else None, words, synthetic is not None
         ),
     }
+    if dropped:
+        report["unknown_words_dropped"] = {"words": list(dropped), "train_clips": n_dropped}
     if hard is not None:
         report["hard_negatives"] = {
             "model_sha256": hard.model_sha256,
