@@ -262,28 +262,39 @@ def test_depthwise_widened_paths_match_reference(seed: int) -> None:
     assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
 
 
-def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
+def fully_connected_case(
+    seed: int, layout: int | None = None, fast: bool = False
+) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
-    three, else 0); the optional scratch present in about half the cases (else absent)."""
+    three, else 0); the optional scratch present in about half the cases (else absent).
+    `fast`: what the DSP twin's register-blocked path takes (layout 1, the scratch, K a
+    multiple of 4 with every count of groups modulo 4, per-tensor multipliers of the fast
+    requantization, no clamp beyond int8's)."""
     rng = np.random.default_rng(seed)
     if layout is None:
-        layout = int(seed % 3 != 0)
-    per_channel = int(rng.integers(0, 2))
+        layout = 1 if fast else int(seed % 3 != 0)
+    per_channel = 0 if fast else int(rng.integers(0, 2))
+    depth = int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))]))
+    if fast:
+        depth = 4 * int(rng.choice([1, 2, 3, 4, 5, 7, int(rng.integers(1, 80))]))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 4)),
-        "input_depth": int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))])),
+        "input_depth": depth,
         "output_depth": int(rng.choice([1, 3, 4, 8, int(rng.integers(1, 14))])),
         "filter_zp": 0 if rng.random() < 0.7 else int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
         "per_channel": per_channel,
         "filter_layout": layout,
     }
-    p["act_min"], p["act_max"] = activation(rng)
+    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
     n, k = p["output_depth"], p["input_depth"]
     small = bool(rng.random() < 0.4)
     mults, shifts = requant(rng, n if per_channel else 1, small)
+    if fast:
+        mults = rng.integers(1 << 30, 1 << 31, 1, dtype=np.int64).astype(np.int32)
+        shifts = np.array([rng.integers(-6, 0) if small else rng.integers(-14, -5)], np.int32)
     weights = int8(rng, n * k, small).reshape(n, k)
-    scratch = scratch_size("fully_connected_s8", p) if rng.random() < 0.5 else 0
+    scratch = scratch_size("fully_connected_s8", p) if fast or rng.random() < 0.5 else 0
     operands = [
         int8(rng, p["batches"] * k, small),
         blocks_of_4_rows(weights) if layout else weights.reshape(-1),
@@ -299,6 +310,14 @@ def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, lis
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_matches_reference(seed: int) -> None:
     params, ops = fully_connected_case(seed)
+    checked("fully_connected_s8", params, ops)
+    dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_fully_connected_dsp_fast_path_matches_reference(seed: int) -> None:
+    params, ops = fully_connected_case(seed, fast=True)
     checked("fully_connected_s8", params, ops)
     dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
