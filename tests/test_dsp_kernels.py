@@ -391,15 +391,20 @@ def test_cases_cover_both_requantization_paths() -> None:
     assert fast > CASES // 4 and general > CASES // 5
 
 
-def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def add_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
     """Any broadcast layout (strides 0 or the row-major ones), tables at and inside their
-    limits, requantizations of every valid shift, activation clamps."""
+    limits, requantizations of every valid shift, activation clamps. `fast`: what the DSP
+    twin's 4-wide path takes (rows of two dense inputs, any length, the fast
+    requantization, no clamp beyond int8's)."""
     rng = np.random.default_rng(seed)
     rank = int(rng.integers(1, int(lib.MICRO_BROADCAST_RANK) + 1))
     dims = [int(d) for d in rng.integers(1, 6, rank)]
+    if fast:
+        rank = int(rng.integers(1, 3))
+        dims = [int(d) for d in rng.integers(1, 4, rank - 1)] + [int(rng.integers(1, 70))]
     strides = []
     for _ in range(2):
-        keep = rng.random(rank) < 0.7
+        keep = rng.random(rank) < (1.0 if fast else 0.7)
         shape = [d if k else 1 for d, k in zip(dims, keep, strict=True)]
         row_major = np.cumprod([1, *shape[::-1]])[:-1][::-1]
         strides.append([int(s) if k else 0 for s, k in zip(row_major, keep, strict=True)])
@@ -411,7 +416,10 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         t = (np.arange(256, dtype=np.int64) - 128) * int(rng.integers(1, scale + 1))
         t = np.roll(np.clip(t, -limit, limit), -128)  # indexed by the byte: 0..127, -128..-1
         tables.append(t.astype(np.int32))
-    lo, hi = activation(rng)
+    lo, hi = (-128, 127) if fast else activation(rng)
+    # The fast path's multiplier and shift; outputs mostly inside the clamp.
+    multiplier = int(rng.integers(1 << 30, 1 << 31)) if fast else int(rng.integers(0, 1 << 31))
+    shift = int(rng.integers(-31, -17)) if fast else int(rng.integers(-31, 1))
     p = {
         "broadcast": {
             "rank": rank,
@@ -420,8 +428,8 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
             "stride2": strides[1] + pad,
         },
         "output_zp": int(rng.integers(-128, 128)),
-        "output_multiplier": int(rng.integers(0, 1 << 31)),
-        "output_shift": int(rng.integers(-31, 1)),
+        "output_multiplier": multiplier,
+        "output_shift": shift,
         "act_min": lo,
         "act_max": hi,
     }
@@ -431,9 +439,10 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_add_s8_params_t *", p), operands
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("seed", range(CASES))
-def test_add_dsp_matches_reference(seed: int) -> None:
-    params, ops = add_case(seed)
+def test_add_dsp_matches_reference(seed: int, fast: bool) -> None:
+    params, ops = add_case(seed, fast)
     checked("add_s8", params, ops)
     outs = []
     for kernel in (lib.micro_add_s8_dsp, lib.micro_add_s8):
