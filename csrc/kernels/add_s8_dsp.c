@@ -22,13 +22,12 @@ typedef struct {
     int fast; /* micro_requant_fast_ok for the output's constants */
 } add_dsp_t;
 
-/* Byte j of the words va, vb through the tables, requantized by the fast path, in byte j
- * of the result. */
-static inline uint32_t add_lane(uint32_t va, uint32_t vb, int j, const int32_t *t1,
-                                const int32_t *t2, int32_t m2, int32_t right1, int32_t zp2)
+/* Byte j of the words va, vb through the tables, requantized by the fast path. */
+static inline int32_t add_lane(uint32_t va, uint32_t vb, int j, const int32_t *t1,
+                               const int32_t *t2, int32_t m2, int32_t right1, int32_t zp2)
 {
     const int32_t sum = t1[(va >> (8 * j)) & 0xFFu] + t2[(vb >> (8 * j)) & 0xFFu];
-    return ((uint32_t)micro_requant_fast_out(sum, m2, right1, zp2) & 0xFFu) << (8 * j);
+    return micro_requant_fast_out(sum, m2, right1, zp2);
 }
 
 /* n elements of two dense rows, 4 at a time; returns how many it did (a multiple of 4). */
@@ -41,10 +40,10 @@ static int32_t add_dense_fast(const add_dsp_t *c, const int8_t *a, const int8_t 
     int32_t i = 0;
     for (; i + 4 <= n; i += 4) {
         const uint32_t va = micro_read4(a + i), vb = micro_read4(b + i);
-        const uint32_t v = add_lane(va, vb, 0, t1, t2, m2, right1, zp2) |
-                           add_lane(va, vb, 1, t1, t2, m2, right1, zp2) |
-                           add_lane(va, vb, 2, t1, t2, m2, right1, zp2) |
-                           add_lane(va, vb, 3, t1, t2, m2, right1, zp2);
+        uint32_t v = (uint32_t)add_lane(va, vb, 0, t1, t2, m2, right1, zp2);
+        v = micro_bfi8(v, add_lane(va, vb, 1, t1, t2, m2, right1, zp2), 1);
+        v = micro_bfi8(v, add_lane(va, vb, 2, t1, t2, m2, right1, zp2), 2);
+        v = micro_bfi8(v, add_lane(va, vb, 3, t1, t2, m2, right1, zp2), 3);
         memcpy(out + i, &v, sizeof v);
     }
     return i;

@@ -93,6 +93,14 @@ static inline int32_t micro_ssat8_half(int32_t x)
     __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
     return r;
 }
+
+/* x with its byte `lane` (0..3) replaced by the low byte of v (BFI). */
+#define micro_bfi8(x, v, lane)                                                           \
+    __extension__({                                                                      \
+        uint32_t micro_bfi_r = (x);                                                      \
+        __asm__("bfi %0, %1, %2, #8" : "+r"(micro_bfi_r) : "r"(v), "i"(8 * (lane)));     \
+        micro_bfi_r;                                                                     \
+    })
 #else
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
@@ -104,6 +112,8 @@ static inline int32_t micro_ssat8_half(int32_t x)
 {
     return __ssat(x >> 1, 8);
 }
+#define micro_bfi8(x, v, lane)                                                           \
+    (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
 #endif
 
 #else
@@ -159,6 +169,9 @@ static inline int32_t micro_ssat8_half(int32_t x)
     const int32_t h = x >> 1;
     return h < -128 ? -128 : (h > 127 ? 127 : h);
 }
+
+#define micro_bfi8(x, v, lane)                                                           \
+    (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
 
 #endif
 
