@@ -75,6 +75,12 @@ static inline int32_t micro_qadd(int32_t a, int32_t b)
     return __qadd(a, b);
 }
 
+/* Lane-wise a + b modulo 2^16 (SADD16). */
+static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
+{
+    return (uint32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
+}
+
 
 /* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
  * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
@@ -150,6 +156,11 @@ static inline int32_t micro_smlabb(uint32_t x, uint32_t y, int32_t acc)
 static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
 {
     return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 1) * micro_lane(y, 1)));
+}
+
+static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
+{
+    return (((a & 0xFFFFu) + (b & 0xFFFFu)) & 0xFFFFu) | (((a >> 16) + (b >> 16)) << 16);
 }
 
 static inline int32_t micro_qadd(int32_t a, int32_t b)

@@ -79,6 +79,17 @@ static inline uint32_t micro_divisor256(uint32_t d)
     return ((UINT32_C(1) << 24) + d - 1u) / d;
 }
 
+/* (sum > 0 ? sum + half : sum - half) / count with C's truncation, clamped to [lo, hi],
+ * for at most 256 taps: half = count / 2, m = micro_divisor256(count). */
+static inline int8_t micro_pool_average256(int32_t sum, uint32_t half, uint32_t m, int32_t lo,
+                                           int32_t hi)
+{
+    const uint32_t magnitude = (uint32_t)(sum > 0 ? sum : -sum) + half;
+    const int32_t q = (int32_t)((magnitude * m) >> 24);
+    const int32_t v = sum > 0 ? q : -q;
+    return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+}
+
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input and
  * output operands (their byte sizes) are large enough. */
 static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,
