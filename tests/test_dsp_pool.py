@@ -1,4 +1,4 @@
-"""The pooling DSP twin against its reference kernel on the host (the twin's portable C:
+"""The pooling DSP twins against their reference kernels on the host (the twin's portable C:
 the same source the Cortex-M build compiles with the real SADD16/SXTB16): random
 geometries, paddings, channel counts (multiples of 4 take the twin's path, the rest
 its fallback), windows up to and over 256 taps, activation clamps."""
@@ -58,12 +58,13 @@ def pool_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_pool_s8_params_t *", p), [image, out]
 
 
+@pytest.mark.parametrize("op", ["average_pool_s8", "max_pool_s8"])
 @pytest.mark.parametrize("seed", range(CASES))
-def test_average_pool_dsp_matches_reference(seed: int) -> None:
+def test_pool_dsp_matches_reference(op: str, seed: int) -> None:
     params, ops = pool_case(seed)
-    checked("average_pool_s8", params, ops)
+    checked(op, params, ops)
     outs = []
-    for kernel in (lib.micro_average_pool_s8_dsp, lib.micro_average_pool_s8):
+    for kernel in (getattr(lib, f"micro_{op}_dsp"), getattr(lib, f"micro_{op}")):
         out = np.full_like(ops[1], 0x55)
         assert kernel(params, ptr(ops[0], "int8_t"), ptr(out, "int8_t")) == lib.MICRO_OK
         outs.append(out.tobytes())

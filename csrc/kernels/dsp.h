@@ -81,6 +81,23 @@ static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
     return (uint32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* Byte-wise signed max(a, b) (SSUB8 sets a GE flag per byte where a >= b, SEL picks by
+ * them: one asm, so nothing comes between the two). */
+#if defined(__GNUC__)
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    (void)__ssub8((int8x4_t)a, (int8x4_t)b);
+    return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
+}
+#endif
+
 
 /* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
  * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
@@ -161,6 +178,16 @@ static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
 static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
 {
     return (((a & 0xFFFFu) + (b & 0xFFFFu)) & 0xFFFFu) | (((a >> 16) + (b >> 16)) << 16);
+}
+
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i += 8) {
+        const int8_t x = (int8_t)(uint8_t)(a >> i), y = (int8_t)(uint8_t)(b >> i);
+        r |= (uint32_t)(uint8_t)(x >= y ? x : y) << i;
+    }
+    return r;
 }
 
 static inline int32_t micro_qadd(int32_t a, int32_t b)
