@@ -307,17 +307,10 @@ def fully_connected_case(
     return ffi.new("micro_fully_connected_s8_params_t *", p), operands
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("seed", range(CASES))
-def test_fully_connected_dsp_matches_reference(seed: int) -> None:
-    params, ops = fully_connected_case(seed)
-    checked("fully_connected_s8", params, ops)
-    dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
-    assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)
-
-
-@pytest.mark.parametrize("seed", range(CASES // 2))
-def test_fully_connected_dsp_fast_path_matches_reference(seed: int) -> None:
-    params, ops = fully_connected_case(seed, fast=True)
+def test_fully_connected_dsp_matches_reference(seed: int, fast: bool) -> None:
+    params, ops = fully_connected_case(seed, fast=fast)
     checked("fully_connected_s8", params, ops)
     dsp = run_seven(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run_seven(lib.micro_fully_connected_s8, params, ops)

@@ -27,24 +27,16 @@ micro_status_t micro_average_pool_s8_dsp(const micro_pool_s8_params_t *p, const 
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         for (int32_t oy = 0; oy < p->output_h; ++oy) {
-            const int32_t y0 = oy * p->stride_h - p->pad_h;
-            int32_t fy0, fy1;
-            micro_pool_taps(y0, p->filter_h, p->input_h, &fy0, &fy1);
             for (int32_t ox = 0; ox < p->output_w; ++ox) {
-                const int32_t x0 = ox * p->stride_w - p->pad_w;
-                int32_t fx0, fx1;
-                micro_pool_taps(x0, p->filter_w, p->input_w, &fx0, &fx1);
-                const uint32_t count = (uint32_t)((fy1 - fy0) * (fx1 - fx0));
+                const micro_pool_window_t w = micro_pool_window(p, image, oy, ox);
+                const uint32_t count = (uint32_t)(w.rows * w.cols);
                 const uint32_t m = micro_divisor256(count), half = count / 2u;
-                const int8_t *corner =
-                    image + ((int64_t)(y0 + fy0) * p->input_w + x0 + fx0) * depth;
-                const int32_t taps_x = fx1 - fx0, row_step = p->input_w * depth;
                 for (int32_t c = 0; c < depth; c += 4, out += 4) {
                     uint32_t even = 0, odd = 0; /* int16 sums of channels (0, 2), (1, 3) */
-                    const int8_t *row = corner + c;
-                    for (int32_t fy = fy0; fy < fy1; ++fy, row += row_step) {
+                    const int8_t *row = w.corner + c;
+                    for (int32_t fy = 0; fy < w.rows; ++fy, row += w.row_step) {
                         const int8_t *px = row;
-                        for (int32_t fx = 0; fx < taps_x; ++fx, px += depth) {
+                        for (int32_t fx = 0; fx < w.cols; ++fx, px += depth) {
                             const uint32_t v = micro_read4(px);
                             even = micro_sadd16(even, micro_sxtb16(v));
                             odd = micro_sadd16(odd, micro_sxtb16_hi(v));

@@ -28,25 +28,31 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                                           int32_t groups, int32_t *acc)
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    for (int32_t g = 0; g < groups; ++g, w += 4) {
+    const uint64_t *w2 = (const uint64_t *)(const void *)w; /* 2 words per load */
+    for (int32_t g = 0; g < groups; ++g, w2 += 2) {
         uint32_t x_even, x_odd;
         if (widened) {
-            const uint32_t *xv = (const uint32_t *)x + 2 * g;
-            x_even = xv[0];
-            x_odd = xv[1];
+            const uint64_t xv = ((const uint64_t *)x)[g];
+            x_even = (uint32_t)xv;
+            x_odd = (uint32_t)(xv >> 32);
         } else {
             const uint32_t xv = micro_read4((const int8_t *)x + 4 * g);
             x_even = micro_sxtb16(xv);
             x_odd = micro_sxtb16_hi(xv);
         }
-        a0 = micro_smlad(x_even, micro_sxtb16(w[0]), a0);
-        a0 = micro_smlad(x_odd, micro_sxtb16_hi(w[0]), a0);
-        a1 = micro_smlad(x_even, micro_sxtb16(w[1]), a1);
-        a1 = micro_smlad(x_odd, micro_sxtb16_hi(w[1]), a1);
-        a2 = micro_smlad(x_even, micro_sxtb16(w[2]), a2);
-        a2 = micro_smlad(x_odd, micro_sxtb16_hi(w[2]), a2);
-        a3 = micro_smlad(x_even, micro_sxtb16(w[3]), a3);
-        a3 = micro_smlad(x_odd, micro_sxtb16_hi(w[3]), a3);
+        const uint64_t w01 = w2[0], w23 = w2[1];
+        uint32_t wv = (uint32_t)w01;
+        a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
+        a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
+        wv = (uint32_t)(w01 >> 32);
+        a1 = micro_smlad(x_even, micro_sxtb16(wv), a1);
+        a1 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a1);
+        wv = (uint32_t)w23;
+        a2 = micro_smlad(x_even, micro_sxtb16(wv), a2);
+        a2 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a2);
+        wv = (uint32_t)(w23 >> 32);
+        a3 = micro_smlad(x_even, micro_sxtb16(wv), a3);
+        a3 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a3);
     }
     acc[0] = a0;
     acc[1] = a1;
@@ -182,12 +188,26 @@ static void widen(const int8_t *row, int32_t groups, uint32_t *xs)
     }
 }
 
-/* Outputs n0.. of one batch row (n0 a multiple of 4), each requantized by fc_out_general:
- * the blocks of 4 rows, then the row-major rest. */
-static void fc_row(const micro_fully_connected_s8_params_t *p, const int8_t *row,
-                   const uint64_t *widened, const int8_t *filter, const int32_t *bias,
-                   const int32_t *multiplier, const int32_t *shift, uint32_t zp_sum,
-                   int32_t n0, int8_t *out)
+/* One output byte: acc requantized with channel c's constants, by the fast path (`fast`,
+ * a constant once inlined: dsp.h) or fc_out_general. */
+static MICRO_ALWAYS_INLINE int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p,
+                                         int32_t acc, const int32_t *multiplier,
+                                         const int32_t *shift, int32_t c)
+{
+    if (fast) {
+        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)multiplier[c] << 1),
+                                              ~shift[c], 1 + 2 * p->output_zp);
+    }
+    return fc_out_general(p, acc, multiplier, shift, c);
+}
+
+/* Outputs n0.. of one batch row (n0 a multiple of 4): the blocks of 4 rows, then the
+ * row-major rest; inlined once per value of `fast`. */
+static MICRO_ALWAYS_INLINE void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
+                                       const int8_t *row, const uint64_t *widened,
+                                       const int8_t *filter, const int32_t *bias,
+                                       const int32_t *multiplier, const int32_t *shift,
+                                       uint32_t zp_sum, int32_t n0, int8_t *out)
 {
     const int32_t depth = p->input_depth, units = p->output_depth;
     const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
@@ -210,13 +230,13 @@ static void fc_row(const micro_fully_connected_s8_params_t *p, const int8_t *row
         }
         w = (const uint32_t *)(const void *)(tail + 4 * rest);
         for (int32_t j = 0; j < 4; ++j) {
-            out[n + j] = fc_out_general(p, acc[j], multiplier, shift, (n + j) & chan_mask);
+            out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
         }
     }
     for (; n < units; ++n) {
         const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
                                     (int32_t)((uint32_t)bias[n] - zp_sum));
-        out[n] = fc_out_general(p, acc, multiplier, shift, n & chan_mask);
+        out[n] = fc_out(fast, p, acc, multiplier, shift, n & chan_mask);
     }
 }
 
@@ -233,12 +253,11 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
     /* A scratch with K < 4 (size 0 expected) is not used. */
     uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
-    /* blocks_fast's case (per-channel FC is rare: it takes the general path). */
+    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
+                                           p->act_min, p->act_max);
+    /* blocks_fast's case (per-channel FC is rare: fc_row takes it). */
     const int32_t fast_blocks =
-        widened != NULL && (depth & 3) == 0 && !p->per_channel &&
-                micro_requant_fast_ok(multiplier, shift, 1, p->act_min, p->act_max)
-            ? units >> 2
-            : 0;
+        fast && widened != NULL && (depth & 3) == 0 && !p->per_channel ? units >> 2 : 0;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -258,7 +277,12 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                         fast_blocks, zp_sum, (int32_t)((uint32_t)multiplier[0] << 1),
                         ~shift[0], 1 + 2 * p->output_zp, out);
         }
-        fc_row(p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * fast_blocks, out);
+        if (fast) {
+            fc_row(1, p, row, widened, filter, bias, multiplier, shift, zp_sum,
+                   4 * fast_blocks, out);
+        } else {
+            fc_row(0, p, row, widened, filter, bias, multiplier, shift, zp_sum, 0, out);
+        }
     }
     return MICRO_OK;
 }
