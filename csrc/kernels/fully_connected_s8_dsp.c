@@ -188,9 +188,9 @@ static void widen(const int8_t *row, int32_t groups, uint32_t *xs)
     }
 }
 
-/* One output byte: acc requantized with channel c's constants, by the fast path (`fast`,
- * a constant once inlined: dsp.h) or fc_out_general. */
-static MICRO_ALWAYS_INLINE int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p,
+/* One output byte: acc requantized with channel c's constants, by the fast path (`fast`:
+ * dsp.h) or fc_out_general. */
+static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p,
                                          int32_t acc, const int32_t *multiplier,
                                          const int32_t *shift, int32_t c)
 {
@@ -202,8 +202,9 @@ static MICRO_ALWAYS_INLINE int8_t fc_out(int fast, const micro_fully_connected_s
 }
 
 /* Outputs n0.. of one batch row (n0 a multiple of 4): the blocks of 4 rows, then the
- * row-major rest; inlined once per value of `fast`. */
-static MICRO_ALWAYS_INLINE void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
+ * row-major rest; one copy for both values of `fast` (flash: a second would cost about
+ * 0.6 KB for a path that runs only small or per-channel layers). */
+MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
                                        const int8_t *row, const uint64_t *widened,
                                        const int8_t *filter, const int32_t *bias,
                                        const int32_t *multiplier, const int32_t *shift,
@@ -277,12 +278,8 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                         fast_blocks, zp_sum, (int32_t)((uint32_t)multiplier[0] << 1),
                         ~shift[0], 1 + 2 * p->output_zp, out);
         }
-        if (fast) {
-            fc_row(1, p, row, widened, filter, bias, multiplier, shift, zp_sum,
-                   4 * fast_blocks, out);
-        } else {
-            fc_row(0, p, row, widened, filter, bias, multiplier, shift, zp_sum, 0, out);
-        }
+        fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * fast_blocks,
+               out);
     }
     return MICRO_OK;
 }
