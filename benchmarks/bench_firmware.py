@@ -167,15 +167,26 @@ def markdown(rows: list[dict[str, Any]], boards: list[str], out: Callable[[str],
         )
 
 
+def model_name(given: str) -> str:
+    """A MODELS key from itself or its short name (`ad` for "ad (FC autoencoder)")."""
+    for name in MODELS:
+        if given in (name, name.split(" (")[0]):
+            return name
+    raise SystemExit(f"unknown model {given!r}: one of {', '.join(MODELS)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", help="comma-separated subset of " + ", ".join(MODELS))
+    parser.add_argument(
+        "--models",
+        help="comma-separated subset (short names: ad, kws, ...) of " + ", ".join(MODELS),
+    )
     parser.add_argument(
         "--boards", help="comma-separated emulated boards, the first gets the per-op table"
     )
     parser.add_argument("--markdown", action="store_true", help="print the README tables")
     args = parser.parse_args()
-    names = args.models.split(",") if args.models else list(MODELS)
+    names = [model_name(n) for n in args.models.split(",")] if args.models else list(MODELS)
     boards = args.boards.split(",") if args.boards else COUNT_BOARDS
     rows = []
     for name in progress(names, "models"):

@@ -275,28 +275,39 @@ def test_depthwise_pairs_taken_where_the_twin_runs_them() -> None:
         assert bool(lib.micro_depthwise_conv_s8_dsp_pairs(p)) == takes
 
 
-def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:
+def fully_connected_case(
+    seed: int, layout: int | None = None, fast: bool = False
+) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
-    three, else 0); the optional scratch present in about half the cases (else absent)."""
+    three, else 0); the optional scratch present in about half the cases (else absent).
+    `fast`: what the DSP twin's register-blocked path takes (layout 1, the scratch, K a
+    multiple of 4 with every count of groups modulo 4, per-tensor multipliers of the fast
+    requantization, no clamp beyond int8's)."""
     rng = np.random.default_rng(seed)
     if layout is None:
-        layout = int(seed % 3 != 0)
-    per_channel = int(rng.integers(0, 2))
+        layout = 1 if fast else int(seed % 3 != 0)
+    per_channel = 0 if fast else int(rng.integers(0, 2))
+    depth = int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))]))
+    if fast:
+        depth = 4 * int(rng.choice([1, 2, 3, 4, 5, 7, int(rng.integers(1, 80))]))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 4)),
-        "input_depth": int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))])),
+        "input_depth": depth,
         "output_depth": int(rng.choice([1, 3, 4, 8, int(rng.integers(1, 14))])),
         "filter_zp": 0 if rng.random() < 0.7 else int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
         "per_channel": per_channel,
         "filter_layout": layout,
     }
-    p["act_min"], p["act_max"] = activation(rng)
+    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
     n, k = p["output_depth"], p["input_depth"]
     small = bool(rng.random() < 0.4)
     mults, shifts = requant(rng, n if per_channel else 1, small)
+    if fast:
+        mults = rng.integers(1 << 30, 1 << 31, 1, dtype=np.int64).astype(np.int32)
+        shifts = np.array([rng.integers(-6, 0) if small else rng.integers(-14, -5)], np.int32)
     weights = int8(rng, n * k, small).reshape(n, k)
-    scratch = scratch_size("fully_connected_s8", p) if rng.random() < 0.5 else 0
+    scratch = scratch_size("fully_connected_s8", p) if fast or rng.random() < 0.5 else 0
     operands = [
         int8(rng, p["batches"] * k, small),
         blocks_of_4_rows(weights) if layout else weights.reshape(-1),
@@ -309,9 +320,10 @@ def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, lis
     return ffi.new("micro_fully_connected_s8_params_t *", p), operands
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("seed", range(CASES))
-def test_fully_connected_dsp_matches_reference(seed: int) -> None:
-    params, ops = fully_connected_case(seed)
+def test_fully_connected_dsp_matches_reference(seed: int, fast: bool) -> None:
+    params, ops = fully_connected_case(seed, fast=fast)
     checked("fully_connected_s8", params, ops)
     dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
@@ -382,15 +394,20 @@ def test_cases_cover_both_requantization_paths() -> None:
     assert fast > CASES // 4 and general > CASES // 5
 
 
-def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def add_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
     """Any broadcast layout (strides 0 or the row-major ones), tables at and inside their
-    limits, requantizations of every valid shift, activation clamps."""
+    limits, requantizations of every valid shift, activation clamps. `fast`: what the DSP
+    twin's 4-wide path takes (rows of two dense inputs, any length, the fast
+    requantization, no clamp beyond int8's)."""
     rng = np.random.default_rng(seed)
     rank = int(rng.integers(1, int(lib.MICRO_BROADCAST_RANK) + 1))
     dims = [int(d) for d in rng.integers(1, 6, rank)]
+    if fast:
+        rank = int(rng.integers(1, 3))
+        dims = [int(d) for d in rng.integers(1, 4, rank - 1)] + [int(rng.integers(1, 70))]
     strides = []
     for _ in range(2):
-        keep = rng.random(rank) < 0.7
+        keep = rng.random(rank) < (1.0 if fast else 0.7)
         shape = [d if k else 1 for d, k in zip(dims, keep, strict=True)]
         row_major = np.cumprod([1, *shape[::-1]])[:-1][::-1]
         strides.append([int(s) if k else 0 for s, k in zip(row_major, keep, strict=True)])
@@ -402,7 +419,10 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         t = (np.arange(256, dtype=np.int64) - 128) * int(rng.integers(1, scale + 1))
         t = np.roll(np.clip(t, -limit, limit), -128)  # indexed by the byte: 0..127, -128..-1
         tables.append(t.astype(np.int32))
-    lo, hi = activation(rng)
+    lo, hi = (-128, 127) if fast else activation(rng)
+    # The fast path's multiplier and shift; outputs mostly inside the clamp.
+    multiplier = int(rng.integers(1 << 30, 1 << 31)) if fast else int(rng.integers(0, 1 << 31))
+    shift = int(rng.integers(-31, -17)) if fast else int(rng.integers(-31, 1))
     p = {
         "broadcast": {
             "rank": rank,
@@ -411,8 +431,8 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
             "stride2": strides[1] + pad,
         },
         "output_zp": int(rng.integers(-128, 128)),
-        "output_multiplier": int(rng.integers(0, 1 << 31)),
-        "output_shift": int(rng.integers(-31, 1)),
+        "output_multiplier": multiplier,
+        "output_shift": shift,
         "act_min": lo,
         "act_max": hi,
     }
@@ -422,6 +442,7 @@ def add_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return ffi.new("micro_add_s8_params_t *", p), operands
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("seed", range(CASES))
-def test_add_dsp_matches_reference(seed: int) -> None:
-    assert_twin("add_s8", "dsp", [add_case(seed)])
+def test_add_dsp_matches_reference(seed: int, fast: bool) -> None:
+    assert_twin("add_s8", "dsp", [add_case(seed, fast)])

@@ -1,6 +1,8 @@
 #include "micro/kernels/average_pool_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/average_pool_s8_dsp.h"
 #include "pool.h"
 #include "requant.h"
 
@@ -10,14 +12,6 @@ static inline int8_t average(int32_t sum, uint32_t half, micro_divisor_t div, in
 {
     const uint32_t magnitude = (uint32_t)(sum > 0 ? sum : -sum) + half;
     const int32_t q = (int32_t)(((uint64_t)magnitude * div.m) >> div.k);
-    return (int8_t)micro_clamp(sum > 0 ? q : -q, lo, hi);
-}
-
-/* The same for at most 256 taps, m = micro_divisor256(count). */
-static inline int8_t average256(int32_t sum, uint32_t half, uint32_t m, int32_t lo, int32_t hi)
-{
-    const uint32_t magnitude = (uint32_t)(sum > 0 ? sum : -sum) + half;
-    const int32_t q = (int32_t)((magnitude * m) >> 24);
     return (int8_t)micro_clamp(sum > 0 ? q : -q, lo, hi);
 }
 
@@ -136,7 +130,7 @@ static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, 
             }
         }
         for (int32_t c = 0; c < depth; ++c) {
-            out[c] = average256(sum[c], half, m, p->act_min, p->act_max);
+            out[c] = micro_pool_average256(sum[c], half, m, p->act_min, p->act_max);
         }
     }
 }
@@ -166,8 +160,8 @@ micro_status_t micro_average_pool_s8(const micro_pool_s8_params_t *p, const int8
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_average_pool_s8(params, op[MICRO_AVERAGE_POOL_S8_INPUT],
-                                 op[MICRO_AVERAGE_POOL_S8_OUTPUT]);
+    return (MICRO_DSP ? micro_average_pool_s8_dsp : micro_average_pool_s8)(
+        params, op[MICRO_AVERAGE_POOL_S8_INPUT], op[MICRO_AVERAGE_POOL_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

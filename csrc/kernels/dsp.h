@@ -89,6 +89,29 @@ static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
     return __smlatb((int32_t)x, (int32_t)y, acc);
 }
 
+/* Lane-wise a + b modulo 2^16 (SADD16). */
+static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
+{
+    return (uint32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
+}
+
+/* Byte-wise signed max(a, b) (SSUB8 sets a GE flag per byte where a >= b, SEL picks by
+ * them: one asm, so nothing comes between the two). */
+#if defined(__GNUC__)
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    (void)__ssub8((int8x4_t)a, (int8x4_t)b);
+    return (uint32_t)__sel((uint8x4_t)a, (uint8x4_t)b);
+}
+#endif
+
 
 /* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
  * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
@@ -123,6 +146,13 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
     __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(y), "r"(x));
     return r;
 }
+/* x with its byte `lane` (0..3) replaced by the low byte of v (BFI). */
+#define micro_bfi8(x, v, lane)                                                           \
+    __extension__({                                                                      \
+        uint32_t micro_bfi_r = (x);                                                      \
+        __asm__("bfi %0, %1, %2, #8" : "+r"(micro_bfi_r) : "r"(v), "i"(8 * (lane)));     \
+        micro_bfi_r;                                                                     \
+    })
 #else
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
@@ -144,6 +174,8 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 {
     return (x >> 16) | (y & 0xFFFF0000u);
 }
+#define micro_bfi8(x, v, lane)                                                           \
+    (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
 #endif
 
 #else
@@ -187,6 +219,21 @@ static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
     return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 1) * micro_lane(y, 0)));
 }
 
+static inline uint32_t micro_sadd16(uint32_t a, uint32_t b)
+{
+    return (((a & 0xFFFFu) + (b & 0xFFFFu)) & 0xFFFFu) | (((a >> 16) + (b >> 16)) << 16);
+}
+
+static inline uint32_t micro_max8(uint32_t a, uint32_t b)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i += 8) {
+        const int8_t x = (int8_t)(uint8_t)(a >> i), y = (int8_t)(uint8_t)(b >> i);
+        r |= (uint32_t)(uint8_t)(x >= y ? x : y) << i;
+    }
+    return r;
+}
+
 static inline int32_t micro_qadd(int32_t a, int32_t b)
 {
     const int64_t s = (int64_t)a + b;
@@ -215,6 +262,8 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 {
     return (x >> 16) | (y & 0xFFFF0000u);
 }
+#define micro_bfi8(x, v, lane)                                                           \
+    (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
 
 #endif
 

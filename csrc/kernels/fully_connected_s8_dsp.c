@@ -4,13 +4,15 @@
  *
  * The filter comes in blocks of 4 rows (filter_layout 1, fully_connected_s8.h): per group
  * of 4 columns, 4 consecutive words, one per row, so a block's 4 accumulators take 16
- * products from two 64-bit loads. The input row is widened once per batch row into the
- * scratch as the pairs (x0, x2), (x1, x3) of each group: one 64-bit load then meets the
+ * products from one run of 6 loads. The input row is widened once per batch row into the
+ * scratch as the pairs (x0, x2), (x1, x3) of each group: those two words then meet the
  * two SXTB16 halves of every filter word, and two SMLAD per word add its 4 products
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
- * int32 arithmetic does). Row-major filters (layout 0, a Program compiled for a core
- * without the DSP extension) and operands not word-aligned run the reference.
+ * int32 arithmetic does). Each block's 4 outputs are requantized where its loop ends, with
+ * per-tensor constants held from one block to the next. Row-major filters (layout 0, a
+ * Program compiled for a core without the DSP extension) and operands not word-aligned
+ * run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -19,18 +21,15 @@
 
 #include "dsp.h"
 
-/* acc[j] = bias[j] - zp_sum + the dot of block row j with the input over `groups` groups
- * of 4 columns; the input is the widened scratch (`widened`, a constant once inlined) or
- * the int8 row. */
-static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint64_t *w,
-                                          int32_t groups, const int32_t *bias, uint32_t zp_sum,
-                                          int32_t *acc)
+/* acc[j] += the dot of block row j (words w) with the input over `groups` groups of 4
+ * columns; the input is the widened scratch (`widened`, a constant once inlined) or the
+ * int8 row. */
+static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint32_t *w,
+                                          int32_t groups, int32_t *acc)
 {
-    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
-    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
-    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
-    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
-    for (int32_t g = 0; g < groups; ++g, w += 2) {
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const uint64_t *w2 = (const uint64_t *)(const void *)w; /* 2 words per load */
+    for (int32_t g = 0; g < groups; ++g, w2 += 2) {
         uint32_t x_even, x_odd;
         if (widened) {
             const uint64_t xv = ((const uint64_t *)x)[g];
@@ -41,14 +40,13 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
             x_even = micro_sxtb16(xv);
             x_odd = micro_sxtb16_hi(xv);
         }
-        const uint64_t w01 = w[0];
+        const uint64_t w01 = w2[0], w23 = w2[1];
         uint32_t wv = (uint32_t)w01;
         a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
         a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
         wv = (uint32_t)(w01 >> 32);
         a1 = micro_smlad(x_even, micro_sxtb16(wv), a1);
         a1 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a1);
-        const uint64_t w23 = w[1];
         wv = (uint32_t)w23;
         a2 = micro_smlad(x_even, micro_sxtb16(wv), a2);
         a2 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a2);
@@ -63,75 +61,96 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
 }
 
 #if MICRO_DSP && defined(__GNUC__)
-/* One group in 19 instructions: 16 products from one 64-bit load of the widened input
- * and two of the filter (operands named as in block_widened's asm). */
+/* One group, 16 products: the input pair and the 4 filter words in two LDM (8 cycles; 6
+ * loads in one pipelined run would take 7 but 4 more instructions), then per row 2 SXTB16
+ * and 2 SMLAD; lr is row 0's temporary, each later row reuses the word its predecessor
+ * freed. LDM wants its registers ascending: xe, xo in r4, r5 and w0..w3 in r8..r11. */
 #define FC_GROUP                                   \
-    "ldrd %[xe], %[xo], [%[x]], #8\n\t"           \
-    "ldrd %[w0], %[w1], [%[w]], #8\n\t"           \
-    "sxtb16 %[t], %[w0]\n\t"                      \
-    "smlad %[a0], %[xe], %[t], %[a0]\n\t"         \
+    "ldm %[x]!, {%[xe], %[xo]}\n\t"               \
+    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
+    "sxtb16 lr, %[w0]\n\t"                        \
+    "smlad %[a0], %[xe], lr, %[a0]\n\t"           \
     "sxtb16 %[w0], %[w0], ror #8\n\t"             \
     "smlad %[a0], %[xo], %[w0], %[a0]\n\t"        \
-    "sxtb16 %[t], %[w1]\n\t"                      \
-    "smlad %[a1], %[xe], %[t], %[a1]\n\t"         \
+    "sxtb16 %[w0], %[w1]\n\t"                     \
+    "smlad %[a1], %[xe], %[w0], %[a1]\n\t"        \
     "sxtb16 %[w1], %[w1], ror #8\n\t"             \
     "smlad %[a1], %[xo], %[w1], %[a1]\n\t"        \
-    "ldrd %[w0], %[w1], [%[w]], #8\n\t"           \
-    "sxtb16 %[t], %[w0]\n\t"                      \
-    "smlad %[a2], %[xe], %[t], %[a2]\n\t"         \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"             \
-    "smlad %[a2], %[xo], %[w0], %[a2]\n\t"        \
-    "sxtb16 %[t], %[w1]\n\t"                      \
-    "smlad %[a3], %[xe], %[t], %[a3]\n\t"         \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"             \
-    "smlad %[a3], %[xo], %[w1], %[a3]\n\t"
+    "sxtb16 %[w1], %[w2]\n\t"                     \
+    "smlad %[a2], %[xe], %[w1], %[a2]\n\t"        \
+    "sxtb16 %[w2], %[w2], ror #8\n\t"             \
+    "smlad %[a2], %[xo], %[w2], %[a2]\n\t"        \
+    "sxtb16 %[w2], %[w3]\n\t"                     \
+    "smlad %[a3], %[xe], %[w2], %[a3]\n\t"        \
+    "sxtb16 %[w3], %[w3], ror #8\n\t"             \
+    "smlad %[a3], %[xo], %[w3], %[a3]\n\t"
 
-/* block_dot on the widened input, groups >= 1, two groups per turn of the loop (40
- * instructions per 32 products; GCC's own loop splits the 64-bit input load and adds
- * pointers apart). */
-MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, int32_t groups,
-                                         const int32_t *bias, uint32_t zp_sum, int32_t *acc)
-{
-    int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
-    int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
-    int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
-    int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
-    uint32_t xe, xo, w0, w1, t;
-#define FC_OPERANDS                                                                          \
-    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),  \
-      [n] "+r"(groups), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),       \
-      [t] "=&r"(t)                                                                           \
-    :                                                                                        \
-    : "cc", "memory"
-    /* Two groups per turn; an odd count enters the first turn at its second group. */
-    __asm__ volatile("lsrs %[n], %[n], #1\n\t"
-                     "bcc 1f\n\t"
-                     "adds %[n], %[n], #1\n\t"
-                     "b 2f\n\t"
-                     "1:\n\t" FC_GROUP "2:\n\t" FC_GROUP "subs %[n], %[n], #1\n\t"
-                     "bne 1b" FC_OPERANDS);
-#undef FC_OPERANDS
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-}
-#undef FC_GROUP
+/* a[j] += the dot of block row j with the widened input over groups >= 1 groups; *w
+ * moves past them. Four groups per turn of the loop (74 instructions, 100 cycles per 64
+ * products); a count not a multiple of 4 enters the first turn further in. */
+#define FC_BLOCK(x, wp, groups, a0, a1, a2, a3)                                              \
+    do {                                                                                     \
+        const uint64_t *fc_x = (x);                                                          \
+        int32_t fc_n = (groups);                                                             \
+        register uint32_t xe __asm__("r4"), xo __asm__("r5");                                \
+        register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"),             \
+            w3 __asm__("r11");                                                               \
+        __asm__ volatile("and lr, %[n], #3\n\t"                                              \
+                         "adds %[n], %[n], #3\n\t"                                           \
+                         "lsrs %[n], %[n], #2\n\t"                                           \
+                         "cmp lr, #2\n\t"                                                    \
+                         "beq 3f\n\t"                                                        \
+                         "bhi 2f\n\t"                                                        \
+                         "cmp lr, #1\n\t"                                                    \
+                         "beq 4f\n\t"                                                        \
+                         "1:\n\t" FC_GROUP "2:\n\t" FC_GROUP "3:\n\t" FC_GROUP                \
+                         "4:\n\t" FC_GROUP "subs %[n], %[n], #1\n\t"                        \
+                         "bne 1b"                                                            \
+                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),       \
+                           [x] "+r"(fc_x), [w] "+r"(wp), [n] "+r"(fc_n), [xe] "=&r"(xe),     \
+                           [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),   \
+                           [w3] "=&r"(w3)                                                    \
+                         :                                                                   \
+                         : "lr", "cc", "memory");                                            \
+    } while (0)
 #else
-MICRO_NOINLINE static void block_widened(const uint64_t *x, const uint64_t *w, int32_t groups,
-                                         const int32_t *bias, uint32_t zp_sum, int32_t *acc)
-{
-    block_dot(1, x, w, groups, bias, zp_sum, acc);
-}
+#define FC_BLOCK(x, wp, groups, a0, a1, a2, a3)                                              \
+    do {                                                                                     \
+        int32_t fc_acc[4] = {a0, a1, a2, a3};                                                \
+        block_dot(1, x, wp, groups, fc_acc);                                                 \
+        wp += 4 * (groups);                                                                  \
+        a0 = fc_acc[0];                                                                      \
+        a1 = fc_acc[1];                                                                      \
+        a2 = fc_acc[2];                                                                      \
+        a3 = fc_acc[3];                                                                      \
+    } while (0)
 #endif
 
-MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint64_t *w, int32_t groups,
-                                       const int32_t *bias, uint32_t zp_sum, int32_t *acc)
+/* The common case: the widened input, K a multiple of 4, the fast per-tensor
+ * requantization (m2, right1, zp2: dsp.h), every block's sums and outputs in registers. */
+MICRO_NOINLINE static void blocks_fast(const uint64_t *x, const uint32_t *w, int32_t groups,
+                        const int32_t *bias, int32_t blocks, uint32_t zp_sum, int32_t m2,
+                        int32_t right1, int32_t zp2, int8_t *out)
 {
-    block_dot(0, x, w, groups, bias, zp_sum, acc);
+    for (; blocks > 0; --blocks, bias += 4, out += 4) {
+        int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+        int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+        int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
+        int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
+        FC_BLOCK(x, w, groups, a0, a1, a2, a3);
+        out[0] = (int8_t)micro_requant_fast_out(a0, m2, right1, zp2);
+        out[1] = (int8_t)micro_requant_fast_out(a1, m2, right1, zp2);
+        out[2] = (int8_t)micro_requant_fast_out(a2, m2, right1, zp2);
+        out[3] = (int8_t)micro_requant_fast_out(a3, m2, right1, zp2);
+    }
 }
 
-#include "dsp.h"
+/* block_dot on the int8 row (no scratch), out of line: the slow path. */
+MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint32_t *w, int32_t groups,
+                                       int32_t *acc)
+{
+    block_dot(0, x, w, groups, acc);
+}
 
 /* acc + the dot of x with w over n values. */
 static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
@@ -148,43 +167,77 @@ static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
     return acc;
 }
 
-/* The general requantization, out of line: rare, and inlined it would cost a few hundred
- * bytes of flash per use. */
-MICRO_NOINLINE static int8_t fc_out_general(int32_t acc, int32_t m, int32_t sh, int32_t zp,
-                                            int32_t zp2, int32_t lo, int32_t hi)
+/* The general requantization of channel c, out of line: rare, and inlined it would cost
+ * a few hundred bytes of flash per use. */
+MICRO_NOINLINE static int8_t fc_out_general(const micro_fully_connected_s8_params_t *p,
+                                            int32_t acc, const int32_t *multiplier,
+                                            const int32_t *shift, int32_t c)
 {
-    return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
-}
-
-/* One output byte: acc requantized with channel c's constants (fast: see dsp.h). */
-static inline int8_t fc_out(int fast, int32_t acc, int32_t m, int32_t sh, int32_t zp, int32_t zp2,
-                            int32_t lo, int32_t hi)
-{
-    if (fast) {
-        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)m << 1), ~sh, zp2);
-    }
-    return fc_out_general(acc, m, sh, zp, zp2, lo, hi);
-}
-
-/* out[n + j] for j < 4 from acc[j]; inlined once per value of fast (a constant there), so
- * the requantization path is chosen once per 4 outputs, not per output. */
-static MICRO_ALWAYS_INLINE void fc_out4(int fast, const int32_t *acc, int32_t n,
-                                        int32_t chan_mask, const int32_t *multiplier,
-                                        const int32_t *shift, int32_t zp, int32_t zp2,
-                                        int32_t lo, int32_t hi, int8_t *out)
-{
-    for (int32_t j = 0; j < 4; ++j) {
-        const int32_t c = (n + j) & chan_mask;
-        out[n + j] = fc_out(fast, acc[j], multiplier[c], shift[c], zp, zp2, lo, hi);
-    }
+    return (int8_t)micro_requant_out(acc, micro_requant_channel(multiplier[c], shift[c]),
+                                     p->output_zp, 1 + 2 * p->output_zp, p->act_min,
+                                     p->act_max);
 }
 
 /* The input row's groups widened into the scratch: (x0, x2) low, (x1, x3) high. */
-static void widen(const int8_t *row, int32_t groups, uint64_t *xs)
+static void widen(const int8_t *row, int32_t groups, uint32_t *xs)
 {
     for (int32_t g = 0; g < groups; ++g) {
         const uint32_t xv = micro_read4(row + 4 * g);
-        xs[g] = (uint64_t)micro_sxtb16(xv) | (uint64_t)micro_sxtb16_hi(xv) << 32;
+        xs[2 * g] = micro_sxtb16(xv);
+        xs[2 * g + 1] = micro_sxtb16_hi(xv);
+    }
+}
+
+/* One output byte: acc requantized with channel c's constants, by the fast path (`fast`:
+ * dsp.h) or fc_out_general. */
+static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p,
+                                         int32_t acc, const int32_t *multiplier,
+                                         const int32_t *shift, int32_t c)
+{
+    if (fast) {
+        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)multiplier[c] << 1),
+                                              ~shift[c], 1 + 2 * p->output_zp);
+    }
+    return fc_out_general(p, acc, multiplier, shift, c);
+}
+
+/* Outputs n0.. of one batch row (n0 a multiple of 4): the blocks of 4 rows, then the
+ * row-major rest; one copy for both values of `fast` (flash: a second would cost about
+ * 0.6 KB for a path that runs only small or per-channel layers). */
+MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
+                                       const int8_t *row, const uint64_t *widened,
+                                       const int8_t *filter, const int32_t *bias,
+                                       const int32_t *multiplier, const int32_t *shift,
+                                       uint32_t zp_sum, int32_t n0, int8_t *out)
+{
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
+    const int32_t chan_mask = p->per_channel ? -1 : 0; /* channel of output n: n & mask */
+    const uint32_t *w = (const uint32_t *)(const void *)(filter + (int64_t)n0 * depth);
+    int32_t n = n0;
+    for (; n + 4 <= units; n += 4) {
+        int32_t acc[4];
+        for (int32_t j = 0; j < 4; ++j) {
+            acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
+        }
+        if (widened == NULL) {
+            block_bytes(row, w, groups, acc);
+        } else {
+            block_dot(1, widened, w, groups, acc);
+        }
+        const int8_t *tail = (const int8_t *)(w + 4 * groups);
+        for (int32_t j = 0; j < 4 && rest > 0; ++j) {
+            acc[j] = dot_1x1(row + k4, tail + j * rest, rest, acc[j]);
+        }
+        w = (const uint32_t *)(const void *)(tail + 4 * rest);
+        for (int32_t j = 0; j < 4; ++j) {
+            out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
+        }
+    }
+    for (; n < units; ++n) {
+        const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
+                                    (int32_t)((uint32_t)bias[n] - zp_sum));
+        out[n] = fc_out(fast, p, acc, multiplier, shift, n & chan_mask);
     }
 }
 
@@ -198,15 +251,14 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
-    const int32_t depth = p->input_depth, units = p->output_depth;
-    const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
-    const int32_t lo = p->act_min, hi = p->act_max;
-    const int32_t zp = p->output_zp, zp2 = 1 + 2 * p->output_zp;
-    /* Channel of output n: n & chan_mask (0 for per-tensor), no branch per output. */
-    const int32_t chan_mask = p->per_channel ? -1 : 0;
-    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, lo, hi);
-    /* block_widened needs a group; a scratch with K < 4 (size 0 expected) is not used. */
+    const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
+    /* A scratch with K < 4 (size 0 expected) is not used. */
     uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
+    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
+                                           p->act_min, p->act_max);
+    /* blocks_fast's case (per-channel FC is rare: fc_row takes it). */
+    const int32_t fast_blocks =
+        fast && widened != NULL && (depth & 3) == 0 && !p->per_channel ? units >> 2 : 0;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -219,33 +271,15 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
         if (widened != NULL) {
-            widen(row, groups, widened);
+            widen(row, groups, (uint32_t *)(void *)widened);
         }
-        int32_t n = 0;
-        for (; n + 4 <= units; n += 4) {
-            const int8_t *block = filter + (int64_t)n * depth;
-            int32_t acc[4];
-            const uint64_t *w = (const uint64_t *)(const void *)block;
-            if (widened != NULL) {
-                block_widened(widened, w, groups, bias + n, zp_sum, acc);
-            } else {
-                block_bytes(row, w, groups, bias + n, zp_sum, acc);
-            }
-            for (int32_t j = 0; j < 4 && rest > 0; ++j) {
-                acc[j] = dot_1x1(row + k4, block + 4 * k4 + j * rest, rest, acc[j]);
-            }
-            if (fast) {
-                fc_out4(1, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
-            } else {
-                fc_out4(0, acc, n, chan_mask, multiplier, shift, zp, zp2, lo, hi, out);
-            }
+        if (fast_blocks > 0) {
+            blocks_fast(widened, (const uint32_t *)(const void *)filter, groups, bias,
+                        fast_blocks, zp_sum, (int32_t)((uint32_t)multiplier[0] << 1),
+                        ~shift[0], 1 + 2 * p->output_zp, out);
         }
-        for (; n < units; ++n) {
-            const int32_t c = n & chan_mask;
-            const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
-                                        (int32_t)((uint32_t)bias[n] - zp_sum));
-            out[n] = fc_out(fast, acc, multiplier[c], shift[c], zp, zp2, lo, hi);
-        }
+        fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * fast_blocks,
+               out);
     }
     return MICRO_OK;
 }

@@ -1,6 +1,8 @@
 #include "micro/kernels/max_pool_s8.h"
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/max_pool_s8_dsp.h"
 #include "pool.h"
 
 /* One output row, pixel by pixel, channels in vectorisable blocks. */
@@ -109,7 +111,8 @@ micro_status_t micro_max_pool_s8(const micro_pool_s8_params_t *p, const int8_t *
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_max_pool_s8(params, op[MICRO_MAX_POOL_S8_INPUT], op[MICRO_MAX_POOL_S8_OUTPUT]);
+    return (MICRO_DSP ? micro_max_pool_s8_dsp : micro_max_pool_s8)(
+        params, op[MICRO_MAX_POOL_S8_INPUT], op[MICRO_MAX_POOL_S8_OUTPUT]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

@@ -79,6 +79,40 @@ static inline uint32_t micro_divisor256(uint32_t d)
     return ((UINT32_C(1) << 24) + d - 1u) / d;
 }
 
+/* (sum > 0 ? sum + half : sum - half) / count with C's truncation, clamped to [lo, hi],
+ * for at most 256 taps: half = count / 2, m = micro_divisor256(count). */
+static inline int8_t micro_pool_average256(int32_t sum, uint32_t half, uint32_t m, int32_t lo,
+                                           int32_t hi)
+{
+    const uint32_t magnitude = (uint32_t)(sum > 0 ? sum : -sum) + half;
+    const int32_t q = (int32_t)((magnitude * m) >> 24);
+    const int32_t v = sum > 0 ? q : -q;
+    return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+}
+
+/* The taps of output pixel (oy, ox) inside the input: `rows` x `cols` pixels from
+ * `corner`, rows `row_step` bytes apart (for the DSP twins' word paths). */
+typedef struct {
+    const int8_t *corner;
+    int32_t rows, cols, row_step;
+} micro_pool_window_t;
+
+static inline micro_pool_window_t micro_pool_window(const micro_pool_s8_params_t *p,
+                                                    const int8_t *image, int32_t oy,
+                                                    int32_t ox)
+{
+    const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+    int32_t fy0, fy1, fx0, fx1;
+    micro_pool_taps(y0, p->filter_h, p->input_h, &fy0, &fy1);
+    micro_pool_taps(x0, p->filter_w, p->input_w, &fx0, &fx1);
+    micro_pool_window_t w;
+    w.corner = image + ((int64_t)(y0 + fy0) * p->input_w + x0 + fx0) * p->channels;
+    w.rows = fy1 - fy0;
+    w.cols = fx1 - fx0;
+    w.row_step = p->input_w * p->channels;
+    return w;
+}
+
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input and
  * output operands (their byte sizes) are large enough. */
 static inline micro_status_t micro_pool_check(const micro_pool_s8_params_t *p,

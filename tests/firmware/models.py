@@ -33,7 +33,7 @@ from test_op_fill import fill_model
 from test_op_gather_nd import gather_nd_model
 from test_op_logical import all_model, logical_model
 from test_op_logistic_tanh import lut_model as squash_model
-from test_op_pool import random_pool
+from test_op_pool import pool_model, random_pool
 from test_op_pool_float import random_float_pool
 from test_op_rearrange import gather_model, mirror_model
 from test_op_reduce_float import float_reduce_model
@@ -42,6 +42,8 @@ from test_op_space_batch import b2s_model, s2b_model
 from test_op_update_slice import dus_model
 
 import micro
+from micro.schema import ActivationFunctionType as Act
+from micro.schema import Padding
 from micro.writer import ModelBuilder
 
 
@@ -94,6 +96,7 @@ GENERATED: dict[str, Callable[[int], bytes]] = {
     ),
     "svdf": lambda seed: test_op_svdf.random_model(seed)[0],
     "lstm": test_op_lstm.random_model,
+    "add_pool": lambda seed: add_pool_model(seed),
 }
 
 
@@ -133,6 +136,33 @@ def merged(models: list[bytes]) -> bytes:
     b.set_inputs(inputs)
     b.set_outputs(outputs)
     return b.build()
+
+
+def add_pool_model(seed: int) -> bytes:
+    """int8 ADD, SUB, AVERAGE_POOL_2D and MAX_POOL_2D on dense tensors with a multiple of
+    4 channels (what their DSP twins' word paths take), random quantization, activation,
+    windows and padding."""
+    rng = np.random.default_rng(seed)
+    shape = (1, int(rng.integers(2, 9)), int(rng.integers(2, 9)), 4 * int(rng.integers(1, 17)))
+    act = int(rng.choice([Act.NONE, Act.RELU]))
+    binary = [
+        binary_model(op, shape, shape, shape, *(random_quant(rng) for _ in range(3)), act)
+        for op in ("ADD", "SUB")
+    ]
+    pools = [
+        pool_model(
+            op,
+            shape,
+            (int(rng.integers(1, 4)), int(rng.integers(1, 4))),
+            (int(rng.integers(1, 3)), int(rng.integers(1, 3))),
+            int(rng.choice([Padding.SAME, Padding.VALID])),
+            act,
+            float(np.exp(rng.uniform(np.log(1e-3), 0.0))),
+            int(rng.integers(-128, 128)),
+        )
+        for op in ("AVERAGE_POOL_2D", "MAX_POOL_2D")
+    ]
+    return merged(binary + pools)
 
 
 def new_ops_model(seed: int) -> bytes:

@@ -3,8 +3,9 @@
  * Kernels include it; it is not part of the public API (micro.h does not include it).
  *
  * MICRO_DSP = 1 where the Armv7E-M DSP extension is available (Cortex-M4, M7, M33 with
- * DSP, ...: __ARM_FEATURE_DSP): CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED steps then
- * run their *_dsp twins (dual 16-bit multiply-accumulates), which give the same bytes as
+ * DSP, ...: __ARM_FEATURE_DSP): CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, int8 ADD/SUB,
+ * AVERAGE_POOL_2D and MAX_POOL_2D steps then run their *_dsp twins (dual 16-bit
+ * multiply-accumulates, SIMD byte and halfword arithmetic), which give the same bytes as
  * the reference kernels. Elsewhere (the host, Cortex-M0+/M3) the reference kernels run;
  * the twins still compile there, in portable C, so the host tests them against their
  * oracles. Build with -DMICRO_DSP=0 to run the reference kernels on a DSP core.

@@ -1,0 +1,71 @@
+"""The pooling DSP twins against their reference kernels on the host (the twin's portable C:
+the same source the Cortex-M build compiles with the real SADD16/SXTB16): random
+geometries, paddings, channel counts (multiples of 4 take the twin's path, the rest
+its fallback), windows up to and over 256 taps, activation clamps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from test_dsp_kernels import activation, checked, ptr
+
+from micro._ffi import ffi, lib
+
+CASES = 120
+
+
+def pool_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    big = seed % 10 == 0  # more than 256 taps: the reference's own path
+    fh, fw = (
+        (int(rng.integers(15, 20)), int(rng.integers(15, 20)))
+        if big
+        else (
+            int(rng.integers(1, 9)),
+            int(rng.integers(1, 9)),
+        )
+    )
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    ph, pw = int(rng.integers(0, fh)), int(rng.integers(0, fw))
+    h = int(rng.integers(max(fh - 2 * ph, 1), fh + 12))
+    w = int(rng.integers(max(fw - 2 * pw, 1), fw + 12))
+    c = int(4 * rng.integers(1, 20)) if rng.random() < 0.8 else int(rng.integers(1, 20))
+    lo, hi = activation(rng)
+    p = {
+        "batches": int(rng.integers(1, 3)),
+        "input_h": h,
+        "input_w": w,
+        "channels": c,
+        "output_h": (h + 2 * ph - fh) // sh + 1,
+        "output_w": (w + 2 * pw - fw) // sw + 1,
+        "filter_h": fh,
+        "filter_w": fw,
+        "stride_h": sh,
+        "stride_w": sw,
+        "pad_h": ph,
+        "pad_w": pw,
+        "act_min": lo,
+        "act_max": hi,
+    }
+    # Extremes as often as not: all -128 or all 127 reach the int16 sums' limits.
+    kind = int(rng.integers(0, 4))
+    size = p["batches"] * h * w * c
+    data = {0: rng.integers(-128, 128, size), 1: np.full(size, -128), 2: np.full(size, 127)}
+    image = data.get(kind, rng.integers(-3, 4, size)).astype(np.int8)
+    out = np.zeros(p["batches"] * p["output_h"] * p["output_w"] * c, np.int8)
+    return ffi.new("micro_pool_s8_params_t *", p), [image, out]
+
+
+@pytest.mark.parametrize("op", ["average_pool_s8", "max_pool_s8"])
+@pytest.mark.parametrize("seed", range(CASES))
+def test_pool_dsp_matches_reference(op: str, seed: int) -> None:
+    params, ops = pool_case(seed)
+    checked(op, params, ops)
+    outs = []
+    for kernel in (getattr(lib, f"micro_{op}_dsp"), getattr(lib, f"micro_{op}")):
+        out = np.full_like(ops[1], 0x55)
+        assert kernel(params, ptr(ops[0], "int8_t"), ptr(out, "int8_t")) == lib.MICRO_OK
+        outs.append(out.tobytes())
+    assert outs[0] == outs[1]
