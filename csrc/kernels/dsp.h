@@ -75,6 +75,12 @@ static inline int32_t micro_qadd(int32_t a, int32_t b)
     return __qadd(a, b);
 }
 
+/* x.lane - y.lane in each lane, modulo 2^16 (SSUB16). */
+static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
+{
+    return (uint32_t)__ssub16((int16x2_t)x, (int16x2_t)y);
+}
+
 
 /* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
  * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
@@ -146,6 +152,13 @@ static inline int32_t micro_qadd(int32_t a, int32_t b)
 {
     const int64_t s = (int64_t)a + b;
     return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
+}
+
+static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
+{
+    const uint32_t lo = (x - y) & 0xFFFFu;
+    const uint32_t hi = ((x >> 16) - (y >> 16)) & 0xFFFFu;
+    return lo | hi << 16;
 }
 
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
@@ -235,6 +248,18 @@ static inline int32_t micro_requant_fast_out(int32_t acc, int32_t m2, int32_t ri
 {
     const int32_t y = micro_smmlar(acc, m2, acc);
     return micro_ssat8_half(micro_qadd((y + (y >> 31)) >> right1, zp2));
+}
+
+/* Lanes 0 of x and y as lanes 0 and 1 (PKHBT ... LSL #16), and lanes 1 of x and y as
+ * lanes 0 and 1 (PKHTB ... ASR #16): GCC folds each expression into the one instruction. */
+static inline uint32_t micro_pack_lo(uint32_t x, uint32_t y)
+{
+    return (x & 0xFFFFu) | y << 16;
+}
+
+static inline uint32_t micro_pack_hi(uint32_t x, uint32_t y)
+{
+    return x >> 16 | (y & 0xFFFF0000u);
 }
 
 /* n bytes from src to dst, a word at a time (runs are short: a library call would cost

@@ -1,0 +1,75 @@
+/*
+ * Dot products of int8 rows on dual 16-bit multiply-accumulates (internal to the *_dsp
+ * kernels whose reference subtracts an input zero point inside the sum: TRANSPOSE_CONV,
+ * BATCH_MATMUL).
+ *
+ * One input row x meets 4 weight rows at once: each word of x is split by SXTB16 into the
+ * pairs (x0, x2), (x1, x3), the zero point leaves both lanes by SSUB16 (values in
+ * [-255, 255], exact in 16 bits), and the pairs meet the two SXTB16 halves of each weight
+ * word: per 16 products 1 + 4 input instructions and 4 x 5 weight ones. Sums wrap modulo
+ * 2^32, as the references' int32 arithmetic (or int64 sums taken modulo 2^32) does.
+ */
+#ifndef MICRO_KERNELS_DSP_DOT_H
+#define MICRO_KERNELS_DSP_DOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dsp.h"
+
+/* acc[j] += sum_{k < n} (x[k] - zp) * w[j * stride + k] for j < 4. */
+static MICRO_ALWAYS_INLINE void micro_dot4_zp(const int8_t *x, const int8_t *w, ptrdiff_t stride,
+                                              int32_t n, int32_t zp, int32_t *acc)
+{
+    const uint32_t zz = ((uint32_t)zp & 0xFFFFu) * 0x10001u;
+    const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k);
+        const uint32_t xe = micro_ssub16(micro_sxtb16(xv), zz);
+        const uint32_t xo = micro_ssub16(micro_sxtb16_hi(xv), zz);
+        uint32_t wv = micro_read4(w0 + k);
+        a0 = micro_smlad(xe, micro_sxtb16(wv), a0);
+        a0 = micro_smlad(xo, micro_sxtb16_hi(wv), a0);
+        wv = micro_read4(w1 + k);
+        a1 = micro_smlad(xe, micro_sxtb16(wv), a1);
+        a1 = micro_smlad(xo, micro_sxtb16_hi(wv), a1);
+        wv = micro_read4(w2 + k);
+        a2 = micro_smlad(xe, micro_sxtb16(wv), a2);
+        a2 = micro_smlad(xo, micro_sxtb16_hi(wv), a2);
+        wv = micro_read4(w3 + k);
+        a3 = micro_smlad(xe, micro_sxtb16(wv), a3);
+        a3 = micro_smlad(xo, micro_sxtb16_hi(wv), a3);
+    }
+    for (; k < n; ++k) {
+        const int32_t xk = x[k] - zp;
+        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(xk * w0[k]));
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(xk * w1[k]));
+        a2 = (int32_t)((uint32_t)a2 + (uint32_t)(xk * w2[k]));
+        a3 = (int32_t)((uint32_t)a3 + (uint32_t)(xk * w3[k]));
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* acc + sum_{k < n} (x[k] - zp) * w[k]. */
+static inline int32_t micro_dot1_zp(const int8_t *x, const int8_t *w, int32_t n, int32_t zp,
+                                    int32_t acc)
+{
+    const uint32_t zz = ((uint32_t)zp & 0xFFFFu) * 0x10001u;
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k), wv = micro_read4(w + k);
+        acc = micro_smlad(micro_ssub16(micro_sxtb16(xv), zz), micro_sxtb16(wv), acc);
+        acc = micro_smlad(micro_ssub16(micro_sxtb16_hi(xv), zz), micro_sxtb16_hi(wv), acc);
+    }
+    for (; k < n; ++k) {
+        acc = (int32_t)((uint32_t)acc + (uint32_t)((x[k] - zp) * w[k]));
+    }
+    return acc;
+}
+
+#endif

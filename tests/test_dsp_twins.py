@@ -1,0 +1,90 @@
+"""The DSP twins of TRANSPOSE_CONV int8, BATCH_MATMUL int8 and the int16x8 convolution
+(CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED int16x8) give the bytes of their reference
+kernels, the oracle, over random params and data: shapes (odd sizes and channel counts
+included), strides, padding, dilations, groups, zero points, per-channel requantizations
+of every valid shift, activation clamps, transposed and broadcast operands, and, for
+int16, both accumulator widths with sums near the 32-bit limit. On the host the twins are
+their portable C; tests/firmware/test_dsp_twins_board.py runs the same cases with the DSP
+instructions on the emulated M4F and M7."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import test_dsp_kernels as common
+
+from micro._ffi import ffi, lib
+
+CASES = 150
+
+
+def run(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
+    """Call a kernel on its operands (an empty one is absent: NULL); the output is the last."""
+    out = np.zeros_like(ops[-1])
+    args = [ffi.cast("void *", ffi.from_buffer(a)) if a.nbytes else ffi.NULL for a in ops[:-1]]
+    assert fn(params, *args, ffi.cast("void *", ffi.from_buffer(out))) == lib.MICRO_OK
+    return out.tobytes()
+
+
+def assert_twins_agree(kernel: str, params: Any, ops: list[np.ndarray]) -> None:
+    common.checked(kernel, params, ops)
+    reference, twin = getattr(lib, f"micro_{kernel}"), getattr(lib, f"micro_{kernel}_dsp")
+    expected = run(reference, params, ops)
+    assert run(twin, params, ops) == expected
+
+
+def transpose_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """int8 TRANSPOSE_CONV: output sizes from the converter's rule or anything the check
+    takes (taps past the input included), padding up to the filter size."""
+    rng = np.random.default_rng(seed)
+    small = bool(rng.random() < 0.4)
+    fh, fw = (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    if rng.random() < 0.4:
+        fh = fw = int(rng.choice([2, 3, 4]))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    ih, iw = int(rng.integers(1, 8)), int(rng.integers(1, 8))
+    pt, pl = int(rng.integers(0, fh)), int(rng.integers(0, fw))
+    if rng.random() < 0.6:  # the converter's sizes: (in - 1) * stride + filter - padding
+        oh, ow = (ih - 1) * sh + fh - 2 * pt, (iw - 1) * sw + fw - 2 * pl
+        oh, ow = max(oh, 1), max(ow, 1)
+    else:
+        oh, ow = int(rng.integers(1, 14)), int(rng.integers(1, 14))
+    depth = int(rng.choice([1, 3, 4, 8, 16, int(rng.integers(1, 40))]))
+    o = int(rng.choice([1, 2, 4, 5, 8, 12, int(rng.integers(1, 20))]))
+    p: dict[str, int] = {
+        "width": 1,
+        "batches": int(rng.integers(1, 3)),
+        "input_height": ih,
+        "input_width": iw,
+        "input_depth": depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "output_height": oh,
+        "output_width": ow,
+        "output_depth": o,
+        "stride_height": sh,
+        "stride_width": sw,
+        "pad_top": pt,
+        "pad_left": pl,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = common.activation(rng)
+    mult, shift = common.requant(rng, o, small)
+    n_in = p["batches"] * ih * iw * depth
+    operands = [
+        common.int8(rng, n_in, small),
+        common.int8(rng, o * fh * fw * depth, small),
+        common.bias(rng, o, small) if rng.random() < 0.8 else np.zeros(0, np.int32),
+        np.maximum(mult, 0),
+        shift,
+        np.zeros(p["batches"] * oh * ow * o, np.int8),
+    ]
+    return ffi.new("micro_transpose_conv_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_transpose_conv_dsp_matches_reference(seed: int) -> None:
+    assert_twins_agree("transpose_conv", *transpose_conv_case(seed))
