@@ -88,3 +88,51 @@ def transpose_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_transpose_conv_dsp_matches_reference(seed: int) -> None:
     assert_twins_agree("transpose_conv", *transpose_conv_case(seed))
+
+
+def batch_matmul_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """int8 BATCH_MATMUL: the left matrix as is or transposed (adj_x), the right one as is
+    (columns contiguous) or transposed (adj_y: k contiguous), batches broadcast, zero points
+    and clamps of any kind."""
+    rng = np.random.default_rng(seed)
+    small = bool(rng.random() < 0.4)
+    m, k, n = (int(rng.choice([1, 2, 3, 4, 5, 8, int(rng.integers(1, 40))])) for _ in range(3))
+    adj_x, adj_y = bool(rng.random() < 0.25), bool(rng.random() < 0.5)
+    lhs_batches, rhs_batches = int(rng.integers(1, 3)), int(rng.integers(1, 3))
+    batches = max(lhs_batches, rhs_batches) * int(rng.integers(1, 3))
+    offsets = np.array(
+        [[(b % lhs_batches) * m * k, (b % rhs_batches) * k * n] for b in range(batches)],
+        np.int32,
+    )
+    mult, shift = common.requant(rng, 1, small)
+    lo, hi = common.activation(rng)
+    p = {
+        "width": 1,
+        "batches": batches,
+        "rows": m,
+        "depth": k,
+        "cols": n,
+        "lhs_stride_i": 1 if adj_x else k,
+        "lhs_stride_k": m if adj_x else 1,
+        "rhs_stride_k": 1 if adj_y else n,
+        "rhs_stride_j": k if adj_y else 1,
+        "lhs_zp": int(rng.integers(-128, 128)),
+        "rhs_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+        "multiplier": max(int(mult[0]), 0),
+        "shift": int(shift[0]),
+        "act_min": lo,
+        "act_max": hi,
+    }
+    operands = [
+        common.int8(rng, lhs_batches * m * k, small),
+        common.int8(rng, rhs_batches * k * n, small),
+        offsets.reshape(-1),
+        np.zeros(batches * m * n, np.int8),
+    ]
+    return ffi.new("micro_batch_matmul_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_batch_matmul_dsp_matches_reference(seed: int) -> None:
+    assert_twins_agree("batch_matmul", *batch_matmul_case(seed))

@@ -69,6 +69,12 @@ static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
     return __smlatt((int32_t)x, (int32_t)y, acc);
 }
 
+/* acc + x.lane1 * y.lane0 (SMLATB). */
+static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return __smlatb((int32_t)x, (int32_t)y, acc);
+}
+
 /* a + b saturated to the int32 range (QADD). */
 static inline int32_t micro_qadd(int32_t a, int32_t b)
 {
@@ -146,6 +152,11 @@ static inline int32_t micro_smlabb(uint32_t x, uint32_t y, int32_t acc)
 static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
 {
     return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 1) * micro_lane(y, 1)));
+}
+
+static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return (int32_t)((uint32_t)acc + (uint32_t)(micro_lane(x, 1) * micro_lane(y, 0)));
 }
 
 static inline int32_t micro_qadd(int32_t a, int32_t b)
