@@ -136,3 +136,83 @@ def batch_matmul_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_batch_matmul_dsp_matches_reference(seed: int) -> None:
     assert_twins_agree("batch_matmul", *batch_matmul_case(seed))
+
+
+def conv_s16_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """int16x8 convolution: grouped (depthwise included) or not, a fully connected layer
+    (1x1 over [batches, 1, 1, depth]) in one case of four; both accumulators, int32 / int64
+    or absent biases; one case of eight with the extreme input and weights, whose sums
+    leave the int32 range (accum 64 must keep them, accum 32 wrap them as TFLM's int32)."""
+    rng = np.random.default_rng(seed)
+    kind = int(rng.integers(0, 4))  # 0: fully connected, 1: depthwise, 2-3: conv
+    depth = int(rng.choice([1, 2, 3, 4, 5, 8, 16, int(rng.integers(1, 48))]))
+    groups, per_group = 1, int(rng.choice([1, 3, 4, 5, 8, int(rng.integers(1, 20))]))
+    fh, fw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    ih, iw = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    extreme = seed % 8 == 7
+    if kind == 0:
+        fh = fw = ih = iw = 1
+        depth = int(rng.choice([4, 7, 16, 64, 300, 520, 1100]))
+    elif kind == 1:
+        groups, per_group, depth = depth, int(rng.choice([1, 1, 2, 4])), 1
+    elif rng.random() < 0.2:
+        groups = int(rng.integers(2, 4))
+    if extreme:
+        depth = max(depth, 600 if kind != 1 else 1)
+    accum = 64 if kind == 1 or rng.random() < 0.5 else 32
+    o = groups * per_group
+    stride = (1, 1) if kind == 0 else (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    dilation = (1, 1) if kind == 0 else (int(rng.choice([1, 1, 2])), int(rng.choice([1, 1, 2])))
+    geometry = {
+        "batches": int(rng.integers(1, 4)) if kind == 0 else int(rng.integers(1, 3)),
+        "input_height": ih,
+        "input_width": iw,
+        "input_depth": groups * depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": 1 if kind == 0 else int(rng.integers(1, 7)),
+        "output_width": 1 if kind == 0 else int(rng.integers(1, 7)),
+        "output_depth": o,
+        "groups": groups,
+        "stride_height": stride[0],
+        "stride_width": stride[1],
+        "dilation_height": dilation[0],
+        "dilation_width": dilation[1],
+        "pad_top": 0 if kind == 0 else int(rng.integers(0, fh)),
+        "pad_left": 0 if kind == 0 else int(rng.integers(0, fw)),
+    }
+    n_in = geometry["batches"] * ih * iw * groups * depth
+    k = fh * fw * depth
+    if extreme:
+        x = rng.choice([-32768, 32767], n_in).astype(np.int16)
+        w = rng.choice([-128, 127], o * k).astype(np.int8)
+        x[rng.random(n_in) < 0.5] = -32768
+        w[: o * k // 2] = -128
+    else:
+        x = rng.integers(-32768, 32768, n_in, dtype=np.int64).astype(np.int16)
+        w = common.int8(rng, o * k)
+    # Shifts that bring a typical sum into int16 (outputs inside the clamp), sometimes any.
+    typical = np.log2(np.sqrt(k) * 18918 * 74 + 1)
+    shift = np.clip(np.round(14 - typical + rng.normal(0, 1.5, o)), -31, 7).astype(np.int32)
+    mult = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+    if rng.random() < 0.3:
+        shift = rng.integers(-31, 8 if accum == 64 else 31, o).astype(np.int32)
+        mult = np.where(rng.random(o) < 0.2, rng.integers(0, 1 << 30, o), mult).astype(np.int32)
+    if rng.random() < 0.15:
+        b = np.zeros(0, np.int32)
+    elif accum == 32:
+        b = rng.integers(-(1 << 31), 1 << 31, o, dtype=np.int64).astype(np.int32)
+        b = b if rng.random() < 0.2 else (b >> 12).astype(np.int32)
+    else:
+        b = rng.integers(-(1 << 50), 1 << 50, o, dtype=np.int64) >> int(rng.choice([0, 10, 20]))
+    lo, hi = (-32768, 32767) if rng.random() < 0.5 else sorted(rng.integers(-32768, 32768, 2))
+    p = {"geometry": geometry, "accum": accum, "act_min": int(lo), "act_max": int(hi)}
+    n_out = geometry["batches"] * geometry["output_height"] * geometry["output_width"] * o
+    operands = [x, w, b, mult, shift, np.zeros(n_out, np.int16)]
+    return ffi.new("micro_conv_s16_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_s16_dsp_matches_reference(seed: int) -> None:
+    assert_twins_agree("conv_s16", *conv_s16_case(seed))
