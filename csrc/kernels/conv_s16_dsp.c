@@ -83,20 +83,25 @@ static MICRO_ALWAYS_INLINE void window_sums(int four, const window_t *v, const i
     for (int j = 0; j < 4; ++j) {
         sum[j] = 0;
     }
+    /* Taps kx0 <= kx < kx1 inside the image: with one group and no column dilation their
+     * input values, like their weights, are one run of (kx1 - kx0) * fd. */
+    const int32_t dw = g->dilation_width;
+    int32_t kx0 = v->ix0 >= 0 ? 0 : (-v->ix0 + dw - 1) / dw;
+    int32_t kx1 = (g->input_width - v->ix0 + dw - 1) / dw;
+    kx1 = kx1 < g->filter_width ? kx1 : g->filter_width;
+    const int run = dw == 1 && g->groups == 1;
+    const int32_t len = run ? (kx1 - kx0) * fd : fd;
     for (int32_t ky = 0; ky < g->filter_height; ++ky) {
         const int32_t iy = v->iy0 + ky * g->dilation_height;
         if (iy < 0 || iy >= g->input_height) {
             continue;
         }
-        for (int32_t kx = 0; kx < g->filter_width; ++kx) {
-            const int32_t ix = v->ix0 + kx * g->dilation_width;
-            if (ix < 0 || ix >= g->input_width) {
-                continue;
-            }
+        for (int32_t kx = kx0; kx < kx1; kx += run ? kx1 - kx0 : 1) {
+            const int32_t ix = v->ix0 + kx * dw;
             const int16_t *in = v->image + ((ptrdiff_t)iy * g->input_width + ix) * g->input_depth;
             const int8_t *w = wbase + ((ptrdiff_t)ky * g->filter_width + kx) * fd;
-            for (int32_t c = 0; c < fd;) {
-                int32_t m = fd - c < v->limit ? fd - c : v->limit;
+            for (int32_t c = 0; c < len;) {
+                int32_t m = len - c < v->limit ? len - c : v->limit;
                 if (used + m > v->limit) {
                     for (int j = 0; j < 4; ++j) {
                         sum[j] += part[j];
