@@ -9,11 +9,14 @@ instructions on the emulated M4F and M7."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import test_dsp_kernels as common
+from support.oracle import assert_matches_tflm
 
 from micro._ffi import ffi, lib
 
@@ -216,3 +219,12 @@ def conv_s16_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_s16_dsp_matches_reference(seed: int) -> None:
     assert_twins_agree("conv_s16", *conv_s16_case(seed))
+
+
+def test_twins_model_matches_tflm() -> None:
+    """The model of real layer sizes the board tests and the instructions-per-MAC figures
+    use runs bit-exact with TFLM on the host."""
+    sys.path.insert(0, str(Path(__file__).parent / "firmware"))
+    from models import twins_model
+
+    assert_matches_tflm(twins_model(0), seeds=(0, 1))

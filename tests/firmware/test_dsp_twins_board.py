@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_twins as cases
+from models import twins_model
+from test_parity import assert_board_matches_host
 
 from micro import firmware
 from micro._ffi import ffi
@@ -92,7 +94,8 @@ KERNELS = [
 def c_array(name: str, data: np.ndarray) -> str:
     values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
     # 8-aligned, as the Program's constant data and the arena.
-    return f"static const {C_TYPES[data.dtype]} {name}[] __attribute__((aligned(8))) = {{{values}}};"
+    ctype = C_TYPES[data.dtype]
+    return f"static const {ctype} {name}[] __attribute__((aligned(8))) = {{{values}}};"
 
 
 def c_init(value: Any) -> str:
@@ -158,3 +161,11 @@ def test_dsp_twins_equal_reference_on_board(board: str, toolchain: None, tmp_pat
     ).stdout
     for instruction in ("smlad", "sxtb16", "ssub16", "pkhbt", "pkhtb", "smlatb"):
         assert f"\t{instruction}" in disassembly, instruction
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
+def test_twins_model_matches_host(board: str, toolchain: None, tmp_path: Path) -> None:
+    """Layers of real sizes (twins_model) run by the twins on the board give the host's
+    bytes (the host runs the reference kernels, and matches TFLM: test_dsp_twins)."""
+    assert_board_matches_host(twins_model(0), board, tmp_path)
