@@ -17,11 +17,71 @@
 
 #include "dsp.h"
 
+#if MICRO_DSP && defined(__GNUC__)
+/* micro_dot4_zp's groups of 4 values (n >= 1 of them) in 27 instructions each: GCC's own
+ * loop spills (4 rows' pointers, the zero point, the accumulators and the pairs want more
+ * registers than the core has), so here rows 2 and 3 share one address computed per turn,
+ * the negated zero point is reloaded from the stack, and SXTAB16 adds it while it splits
+ * the input word. */
+static inline void micro_dot4_zp_groups(const int8_t **x, const int8_t **w, ptrdiff_t stride,
+                                        int32_t n, uint32_t neg_zz, int32_t *acc)
+{
+    const int8_t *xp = *x, *wp = *w;
+    int32_t r0 = acc[0], r1 = acc[1], r2 = acc[2], r3 = acc[3];
+    uint32_t lo, hi, e, u, t;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[lo], %[nz]\n\t"
+                     "ldr %[u], [%[x]], #4\n\t"
+                     "sxtab16 %[e], %[lo], %[u]\n\t"
+                     "sxtab16 %[hi], %[lo], %[u], ror #8\n\t"
+                     "ldr %[u], [%[w], %[s]]\n\t"
+                     "sxtb16 %[t], %[u]\n\t"
+                     "smlad %[a1], %[e], %[t], %[a1]\n\t"
+                     "sxtb16 %[u], %[u], ror #8\n\t"
+                     "smlad %[a1], %[hi], %[u], %[a1]\n\t"
+                     "add %[t], %[w], %[s], lsl #1\n\t"
+                     "ldr %[u], [%[t]]\n\t"
+                     "ldr %[t], [%[t], %[s]]\n\t"
+                     "sxtb16 %[lo], %[u]\n\t"
+                     "smlad %[a2], %[e], %[lo], %[a2]\n\t"
+                     "sxtb16 %[u], %[u], ror #8\n\t"
+                     "smlad %[a2], %[hi], %[u], %[a2]\n\t"
+                     "sxtb16 %[lo], %[t]\n\t"
+                     "smlad %[a3], %[e], %[lo], %[a3]\n\t"
+                     "sxtb16 %[t], %[t], ror #8\n\t"
+                     "smlad %[a3], %[hi], %[t], %[a3]\n\t"
+                     "ldr %[u], [%[w]], #4\n\t"
+                     "sxtb16 %[t], %[u]\n\t"
+                     "smlad %[a0], %[e], %[t], %[a0]\n\t"
+                     "sxtb16 %[u], %[u], ror #8\n\t"
+                     "smlad %[a0], %[hi], %[u], %[a0]\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [a0] "+r"(r0), [a1] "+r"(r1), [a2] "+r"(r2), [a3] "+r"(r3),
+                       [x] "+r"(xp), [w] "+r"(wp), [n] "+r"(n), [lo] "=&r"(lo),
+                       [hi] "=&r"(hi), [e] "=&r"(e), [u] "=&r"(u), [t] "=&r"(t)
+                     : [s] "r"(stride), [nz] "m"(neg_zz)
+                     : "cc", "memory");
+    *x = xp;
+    *w = wp;
+    acc[0] = r0;
+    acc[1] = r1;
+    acc[2] = r2;
+    acc[3] = r3;
+}
+#endif
+
 /* acc[j] += sum_{k < n} (x[k] - zp) * w[j * stride + k] for j < 4. */
 static MICRO_ALWAYS_INLINE void micro_dot4_zp(const int8_t *x, const int8_t *w, ptrdiff_t stride,
                                               int32_t n, int32_t zp, int32_t *acc)
 {
     const uint32_t zz = ((uint32_t)zp & 0xFFFFu) * 0x10001u;
+#if MICRO_DSP && defined(__GNUC__)
+    if (n >= 4) {
+        micro_dot4_zp_groups(&x, &w, stride, n >> 2, ((uint32_t)-zp & 0xFFFFu) * 0x10001u, acc);
+        n &= 3;
+    }
+#endif
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t k = 0;
