@@ -24,9 +24,11 @@ typedef struct {
 
 static taps_t taps(int32_t at, int32_t pad, int32_t stride, int32_t in_size, int32_t size)
 {
-    const int64_t t = (int64_t)at + pad;
+    /* t fits: the check keeps pad <= INT32_MAX - the output size (a 32-bit remainder is
+     * one instruction, a 64-bit one a library call per pixel). */
+    const int32_t t = at + pad;
     const int64_t lowest = t - (int64_t)(in_size - 1) * stride; /* = t (mod stride) */
-    const int64_t phase = t % stride;
+    const int32_t phase = t % stride;
     taps_t r;
     r.first = (int32_t)(lowest > phase ? lowest : phase);
     r.last = (int32_t)(t < size - 1 ? t : size - 1);
