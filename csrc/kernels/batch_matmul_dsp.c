@@ -67,6 +67,8 @@ micro_status_t micro_batch_matmul_dsp(const micro_batch_matmul_params_t *p, cons
     const int32_t lz = p->lhs_zp;
     const micro_requant_channel_t ch = micro_requant_channel(p->multiplier, p->shift);
     const int32_t zp = p->output_zp, zp2 = 1 + 2 * p->output_zp;
+    const int fast = micro_requant_fast_ok(&p->multiplier, &p->shift, 1, p->act_min, p->act_max);
+    const int32_t m2 = (int32_t)((uint32_t)p->multiplier << 1);
     int8_t *out = output;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *left = (const int8_t *)lhs + offsets[2 * b];
@@ -92,8 +94,9 @@ micro_status_t micro_batch_matmul_dsp(const micro_batch_matmul_params_t *p, cons
                 }
                 for (int32_t q = 0; q < n; ++q, ++j) {
                     const int32_t total = (int32_t)((uint32_t)acc[q] - correction);
-                    *out++ = (int8_t)micro_requant_out(total, ch, zp, zp2, p->act_min,
-                                                       p->act_max);
+                    *out++ = fast ? (int8_t)micro_requant_fast_out(total, m2, ~p->shift, zp2)
+                                  : (int8_t)micro_requant_out(total, ch, zp, zp2, p->act_min,
+                                                              p->act_max);
                 }
             }
         }

@@ -74,6 +74,17 @@ MICRO_NOINLINE static void sums1(const micro_transpose_conv_params_t *p, const i
     pixel_sums(p, image, filter, ty, tx, row_t, col_t, oc0, 1, acc);
 }
 
+/* One output byte from a sum (fast: every channel's requantization takes dsp.h's short
+ * path, checked once per call). */
+static inline int8_t out_byte(int fast, int32_t acc, int32_t m, int32_t sh, int32_t zp,
+                              int32_t zp2, int32_t lo, int32_t hi)
+{
+    if (fast) {
+        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)m << 1), ~sh, zp2);
+    }
+    return (int8_t)micro_requant_out(acc, micro_requant_channel(m, sh), zp, zp2, lo, hi);
+}
+
 micro_status_t micro_transpose_conv_dsp(const micro_transpose_conv_params_t *p,
                                         const void *input, const int8_t *filter,
                                         const void *bias, const int32_t *multiplier,
@@ -84,6 +95,7 @@ micro_status_t micro_transpose_conv_dsp(const micro_transpose_conv_params_t *p,
     }
     const int32_t channels = p->output_depth;
     const int32_t zp = p->output_zp, zp2 = 1 + 2 * p->output_zp;
+    const int fast = micro_requant_fast_ok(multiplier, shift, channels, p->act_min, p->act_max);
     const int32_t *b32 = bias;
     int8_t *out = output;
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -108,10 +120,8 @@ micro_status_t micro_transpose_conv_dsp(const micro_transpose_conv_params_t *p,
                         sums1(p, image, filter, ty, tx, row_t, col_t, oc, acc);
                     }
                     for (int j = 0; j < n; ++j, ++oc) {
-                        const micro_requant_channel_t c =
-                            micro_requant_channel(multiplier[oc], shift[oc]);
-                        *out++ = (int8_t)micro_requant_out(acc[j], c, zp, zp2, p->act_min,
-                                                           p->act_max);
+                        *out++ = out_byte(fast, acc[j], multiplier[oc], shift[oc], zp, zp2,
+                                          p->act_min, p->act_max);
                     }
                 }
             }
