@@ -179,6 +179,9 @@ const char *micro_status_str(micro_status_t status)
     case MICRO_ERR_OVERLAP:
         return "a step declares an overlap its kernel's overlap rule does not allow";
     case MICRO_ERR_DIV_ZERO: return "division by zero: a divisor operand holds 0";
+    case MICRO_STOPPED:
+        return "a step ended the invocation early (not an error: the model waits for more "
+               "input); later steps did not run";
     }
     return "unknown status";
 }

@@ -21,7 +21,11 @@ typedef enum {
                                     a constant in the arena, a written operand in the
                                     program, over a variable or over another operand */
     MICRO_ERR_OVERLAP = 15,      /* a declared overlap its kernel's rule does not allow */
-    MICRO_ERR_DIV_ZERO = 16      /* invoke: a divisor operand holds 0 (int32 DIV) */
+    MICRO_ERR_DIV_ZERO = 16,     /* invoke: a divisor operand holds 0 (int32 DIV) */
+    MICRO_STOPPED = 64           /* invoke, not an error: a step ended the invocation early
+                                    (TFLM's kTfLiteAbort: a CIRCULAR_BUFFER waiting for its
+                                    next frame); later steps did not run, outputs are stale.
+                                    Apart from the error codes, which grow from 16. */
 } micro_status_t;
 
 #endif
