@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dsp.h"
+#include "dsp_dot.h"
 #include "requant.h"
 
 #define LIMIT 510
@@ -38,32 +38,8 @@ static inline void dot4_groups(const int16_t **x, const int8_t **w, ptrdiff_t st
                      "ldr %[hi], [%[x]], #4\n\t"
                      "pkhbt %[e], %[lo], %[hi], lsl #16\n\t"
                      "pkhtb %[hi], %[hi], %[lo], asr #16\n\t"
-                     "ldr %[u], [%[w], %[s]]\n\t"
-                     "sxtb16 %[t], %[u]\n\t"
-                     "smlad %[a1], %[e], %[t], %[a1]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a1], %[hi], %[u], %[a1]\n\t"
-                     "add %[t], %[w], %[s], lsl #1\n\t"
-                     "ldr %[u], [%[t]]\n\t"
-                     "ldr %[t], [%[t], %[s]]\n\t"
-                     "sxtb16 %[lo], %[u]\n\t"
-                     "smlad %[a2], %[e], %[lo], %[a2]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a2], %[hi], %[u], %[a2]\n\t"
-                     "sxtb16 %[lo], %[t]\n\t"
-                     "smlad %[a3], %[e], %[lo], %[a3]\n\t"
-                     "sxtb16 %[t], %[t], ror #8\n\t"
-                     "smlad %[a3], %[hi], %[t], %[a3]\n\t"
-                     "ldr %[u], [%[w]], #4\n\t"
-                     "sxtb16 %[t], %[u]\n\t"
-                     "smlad %[a0], %[e], %[t], %[a0]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a0], %[hi], %[u], %[a0]\n\t"
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
-                     : [a0] "+r"(r0), [a1] "+r"(r1), [a2] "+r"(r2), [a3] "+r"(r3),
-                       [x] "+r"(xp), [w] "+r"(wp), [n] "+r"(n), [lo] "=&r"(lo),
-                       [hi] "=&r"(hi), [e] "=&r"(e), [u] "=&r"(u), [t] "=&r"(t)
+                     MICRO_DOT4_ROWS_ASM
+                     : MICRO_DOT4_ROWS_OPERANDS
                      : [s] "r"(stride)
                      : "cc", "memory");
     *x = xp;

@@ -1,7 +1,8 @@
 /*
- * Dot products of int8 rows on dual 16-bit multiply-accumulates (internal to the *_dsp
- * kernels whose reference subtracts an input zero point inside the sum: TRANSPOSE_CONV,
- * BATCH_MATMUL).
+ * Dot products of one input row with 4 weight rows on dual 16-bit multiply-accumulates
+ * (internal to the *_dsp kernels): int8 rows whose reference subtracts an input zero point
+ * inside the sum (TRANSPOSE_CONV, BATCH_MATMUL), and the 4-row loop they share with the
+ * int16x8 convolution's.
  *
  * One input row x meets 4 weight rows at once: each word of x is split by SXTB16 into the
  * pairs (x0, x2), (x1, x3), the zero point leaves both lanes by SSUB16 (values in
@@ -16,6 +17,42 @@
 #include <stdint.h>
 
 #include "dsp.h"
+
+#if MICRO_DSP && defined(__GNUC__)
+/* The rest of a turn of the hand-scheduled 4-row loops, once the input's pairs are in e
+ * (values 0 and 2) and hi (1 and 3): the 4 rows' words (row j at w + j * s; rows 2 and 3
+ * through one address in t, so no row needs a pointer of its own), 8 SMLAD, w += 4, and
+ * the loop's end; lo, u and t are free. Then the operands every such loop names. */
+#define MICRO_DOT4_ROWS_ASM                        \
+    "ldr %[u], [%[w], %[s]]\n\t"                 \
+    "sxtb16 %[t], %[u]\n\t"                      \
+    "smlad %[a1], %[e], %[t], %[a1]\n\t"         \
+    "sxtb16 %[u], %[u], ror #8\n\t"              \
+    "smlad %[a1], %[hi], %[u], %[a1]\n\t"        \
+    "add %[t], %[w], %[s], lsl #1\n\t"           \
+    "ldr %[u], [%[t]]\n\t"                       \
+    "ldr %[t], [%[t], %[s]]\n\t"                 \
+    "sxtb16 %[lo], %[u]\n\t"                     \
+    "smlad %[a2], %[e], %[lo], %[a2]\n\t"        \
+    "sxtb16 %[u], %[u], ror #8\n\t"              \
+    "smlad %[a2], %[hi], %[u], %[a2]\n\t"        \
+    "sxtb16 %[lo], %[t]\n\t"                     \
+    "smlad %[a3], %[e], %[lo], %[a3]\n\t"        \
+    "sxtb16 %[t], %[t], ror #8\n\t"              \
+    "smlad %[a3], %[hi], %[t], %[a3]\n\t"        \
+    "ldr %[u], [%[w]], #4\n\t"                   \
+    "sxtb16 %[t], %[u]\n\t"                      \
+    "smlad %[a0], %[e], %[t], %[a0]\n\t"         \
+    "sxtb16 %[u], %[u], ror #8\n\t"              \
+    "smlad %[a0], %[hi], %[u], %[a0]\n\t"        \
+    "subs %[n], %[n], #1\n\t"                    \
+    "bne 1b"
+
+#define MICRO_DOT4_ROWS_OPERANDS                                                          \
+    [a0] "+r"(r0), [a1] "+r"(r1), [a2] "+r"(r2), [a3] "+r"(r3), [x] "+r"(xp),             \
+        [w] "+r"(wp), [n] "+r"(n), [lo] "=&r"(lo), [hi] "=&r"(hi), [e] "=&r"(e),         \
+        [u] "=&r"(u), [t] "=&r"(t)
+#endif
 
 #if MICRO_DSP && defined(__GNUC__)
 /* micro_dot4_zp's groups of 4 values (n >= 1 of them) in 27 instructions each: GCC's own
@@ -34,32 +71,8 @@ static inline void micro_dot4_zp_groups(const int8_t **x, const int8_t **w, ptrd
                      "ldr %[u], [%[x]], #4\n\t"
                      "sxtab16 %[e], %[lo], %[u]\n\t"
                      "sxtab16 %[hi], %[lo], %[u], ror #8\n\t"
-                     "ldr %[u], [%[w], %[s]]\n\t"
-                     "sxtb16 %[t], %[u]\n\t"
-                     "smlad %[a1], %[e], %[t], %[a1]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a1], %[hi], %[u], %[a1]\n\t"
-                     "add %[t], %[w], %[s], lsl #1\n\t"
-                     "ldr %[u], [%[t]]\n\t"
-                     "ldr %[t], [%[t], %[s]]\n\t"
-                     "sxtb16 %[lo], %[u]\n\t"
-                     "smlad %[a2], %[e], %[lo], %[a2]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a2], %[hi], %[u], %[a2]\n\t"
-                     "sxtb16 %[lo], %[t]\n\t"
-                     "smlad %[a3], %[e], %[lo], %[a3]\n\t"
-                     "sxtb16 %[t], %[t], ror #8\n\t"
-                     "smlad %[a3], %[hi], %[t], %[a3]\n\t"
-                     "ldr %[u], [%[w]], #4\n\t"
-                     "sxtb16 %[t], %[u]\n\t"
-                     "smlad %[a0], %[e], %[t], %[a0]\n\t"
-                     "sxtb16 %[u], %[u], ror #8\n\t"
-                     "smlad %[a0], %[hi], %[u], %[a0]\n\t"
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
-                     : [a0] "+r"(r0), [a1] "+r"(r1), [a2] "+r"(r2), [a3] "+r"(r3),
-                       [x] "+r"(xp), [w] "+r"(wp), [n] "+r"(n), [lo] "=&r"(lo),
-                       [hi] "=&r"(hi), [e] "=&r"(e), [u] "=&r"(u), [t] "=&r"(t)
+                     MICRO_DOT4_ROWS_ASM
+                     : MICRO_DOT4_ROWS_OPERANDS
                      : [s] "r"(stride), [nz] "m"(neg_zz)
                      : "cc", "memory");
     *x = xp;
