@@ -18,6 +18,7 @@ __all__ = [
     "ffi",
     "kernel_access",
     "kernel_id",
+    "kernel_predicate",
     "lib",
     "operand_slots",
     "overlap_gap",
@@ -84,6 +85,12 @@ def operand_slots(kernel: str) -> list[str]:
     values = ffi.typeof(f"micro_{kernel}_operand_t").relements
     slots = sorted((v, n) for n, v in values.items() if n != prefix + "N_OPERANDS")
     return [n[len(prefix) :].lower() for _, n in slots]
+
+
+def kernel_predicate(kernel: str, name: str, params: dict[str, Any]) -> bool:
+    """What the kernel's micro_<kernel>_<name>(params) says (a C yes/no the compiler asks,
+    e.g. whether a DSP twin takes a weight layout)."""
+    return bool(getattr(lib, f"micro_{kernel}_{name}")(_params(kernel, params)))
 
 
 def scratch_size(kernel: str, params: dict[str, Any]) -> int:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from micro._ffi import ffi, kernel_id, lib, scratch_size
+from micro.ops.depthwise_conv import tap_pairs
 from micro.ops.fully_connected import blocks_of_4_rows
 
 CASES = 150
@@ -210,25 +211,27 @@ def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
 
 
 def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
-    """Random depthwise params; `fast`: only what the widened paths take (output channels a
-    multiple of 4, at most 9 taps, fast requantization, no clamp), any depth multiplier,
+    """Random depthwise params; `fast`: only what the tap-pair paths take with the fast
+    requantization (output channels a multiple of 4, depth multiplier 1, 2 or a multiple of
+    4, at most 25 taps, no clamp), plus multipliers they leave to the reference (3, 6),
     borders included, 3x3 half the time."""
     rng = np.random.default_rng(seed)
-    # 68 and 132: more channels than a block widens at once (64)
+    # 68 and 132: more input channels than a tap table holds (64); 264 more output
+    # channels than the requantization table (256)
     channels = int(rng.choice([1, 3, 4, 8, 12, 68, 132, int(rng.integers(1, 40))]))
-    mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 4))
+    mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 5))
     fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
     if fast:
-        mult = 1 if rng.random() < 0.7 else int(rng.choice([2, 3, 4, 8]))
-        channels = int(rng.choice([4, 8, 64, 68, 132])) // (4 if mult % 4 == 0 else 1)
-        channels = channels if mult % 2 else max(2, channels // 2)
+        mult = 1 if rng.random() < 0.6 else int(rng.choice([2, 3, 4, 6, 8, 12]))
+        channels = int(rng.choice([1, 4, 8, 64, 68, 132, 264])) // (4 if mult % 4 == 0 else 1)
+        channels = max(1, channels if mult % 2 else channels // 2)
         if (channels * mult) % 4:
             channels = 4
         if rng.random() < 0.5:
             fh, fw = 3, 3
         else:
-            fh = int(rng.integers(1, 10))
-            fw = int(rng.integers(1, 9 // fh + 1))
+            fh = int(rng.integers(1, 6))
+            fw = int(rng.integers(1, 6))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": int(rng.integers(1, 12)),
@@ -284,20 +287,56 @@ def run_six(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
     return out.tobytes()
 
 
+def pairs_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
+    """The case with its filter in layout 1 (int16 tap pairs), as the compiler writes it
+    for a DSP core."""
+    taps = params.filter_height * params.filter_width
+    depth = params.input_depth * params.depth_multiplier
+    pairs = tap_pairs(ops[1].reshape(taps, depth).astype(np.int64))
+    p = ffi.new("micro_depthwise_conv_s8_params_t *", params[0])
+    p.filter_layout = 1
+    return p, [ops[0], np.frombuffer(pairs.tobytes(), np.int8).copy(), *ops[2:]]
+
+
+def check_depthwise(params: Any, ops: list[np.ndarray]) -> None:
+    """The twin gives the reference's bytes on TFLite's filter layout and, where the output
+    channels are a multiple of 4, on layout 1, which the reference also reads."""
+    checked("depthwise_conv_s8", params, ops)
+    expect = run_six(lib.micro_depthwise_conv_s8, params, ops)
+    assert run_six(lib.micro_depthwise_conv_s8_dsp, params, ops) == expect
+    if params.input_depth * params.depth_multiplier % 4 == 0:
+        p1, ops1 = pairs_case(params, ops)
+        checked("depthwise_conv_s8", p1, ops1)
+        assert run_six(lib.micro_depthwise_conv_s8, p1, ops1) == expect
+        assert run_six(lib.micro_depthwise_conv_s8_dsp, p1, ops1) == expect
+
+
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_dsp_matches_reference(seed: int) -> None:
-    params, ops = depthwise_case(seed)
-    checked("depthwise_conv_s8", params, ops)
-    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
-    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+    check_depthwise(*depthwise_case(seed))
 
 
 @pytest.mark.parametrize("seed", range(CASES // 2))
-def test_depthwise_widened_paths_match_reference(seed: int) -> None:
-    params, ops = depthwise_case(seed, fast=True)
-    checked("depthwise_conv_s8", params, ops)
-    dsp = run_six(lib.micro_depthwise_conv_s8_dsp, params, ops)
-    assert dsp == run_six(lib.micro_depthwise_conv_s8, params, ops)
+def test_depthwise_pair_paths_match_reference(seed: int) -> None:
+    check_depthwise(*depthwise_case(seed, fast=True))
+
+
+def test_depthwise_pairs_taken_where_the_twin_runs_them() -> None:
+    """The compiler writes layout 1 exactly where the twin's tap-pair paths run."""
+    base = depthwise_case(0, fast=True)[0]
+    for mult, channels, fh, fw, takes in [
+        (1, 64, 3, 3, True),
+        (1, 6, 3, 3, False),  # 6 output channels: not whole quads
+        (2, 2, 3, 3, True),
+        (3, 4, 3, 3, False),
+        (8, 1, 3, 3, True),
+        (1, 4, 5, 5, True),
+        (1, 4, 6, 5, False),  # 30 taps
+    ]:
+        p = ffi.new("micro_depthwise_conv_s8_params_t *", base[0])
+        p.depth_multiplier, p.input_depth = mult, channels
+        p.filter_height, p.filter_width = fh, fw
+        assert bool(lib.micro_depthwise_conv_s8_dsp_pairs(p)) == takes
 
 
 def fully_connected_case(seed: int, layout: int | None = None) -> tuple[Any, list[np.ndarray]]:

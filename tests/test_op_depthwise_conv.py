@@ -6,12 +6,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.oracle import assert_matches_tflm
+from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
 from test_op_conv import ACTIVATIONS, ROOMY, output_hw
 
 import micro
+from micro.compiler import compile_model
 from micro.errors import ModelError, UnsupportedOpError
+from micro.model import load_model
 from micro.schema import ActivationFunctionType as Act
 from micro.schema import Padding
 from micro.writer import ModelBuilder
@@ -192,6 +194,38 @@ def test_generated_matches_tflm(seed: int) -> None:
 )
 def test_special_cases_match_tflm(case: dict[str, Any]) -> None:
     assert_matches_tflm(depthwise_model(**case), seeds=(0, 1))
+
+
+DSP_CASES = [
+    # person_detect's first layer: one channel, M = 8, on the tap-pair path for DSP cores
+    {"input_shape": (1, 20, 20, 1), "multiplier": 8, "stride": (2, 2), "activation": Act.RELU6},
+    {"input_shape": (1, 9, 7, 1), "multiplier": 4, "filter_hw": (2, 3)},
+    {"input_shape": (1, 7, 7, 8), "activation": Act.RELU6},
+    {"input_shape": (1, 5, 6, 132), "stride": (2, 1)},  # several tap tables per row
+    {"input_shape": (1, 4, 4, 66), "multiplier": 4},  # several requantization tables
+    {"input_shape": (2, 6, 5, 6), "multiplier": 2, "filter_hw": (5, 5), "dilation": (2, 1)},
+    {"input_shape": (1, 6, 6, 8), "filter_hw": (2, 2), "padding": Padding.VALID},
+    {"input_shape": (1, 6, 6, 8), "in_q": (0.02, 127), "out_q": (0.05, -128)},
+    {"input_shape": (1, 5, 5, 4), "multiplier": 3},  # layout 0: the twin runs the reference
+]
+
+
+@pytest.mark.parametrize("case", DSP_CASES)
+def test_dsp_programs_match_tflm(case: dict[str, Any]) -> None:
+    """A Program compiled for a DSP core (filter layout 1, one-channel layers on the
+    depthwise kernel) gives TFLM's bytes on the host, where the reference kernel reads it."""
+    model = depthwise_model(**case)
+    it = micro.Interpreter(compile_model(load_model(model), dsp=True))
+    (step,) = it.compiled.steps
+    takes = case.get("multiplier", 1) != 3
+    assert step.kernel == "depthwise_conv_s8" and step.params["filter_layout"] == int(takes)
+    for seed in (0, 1):
+        inputs = random_inputs(it, seed)
+        for i, x in enumerate(inputs):
+            it.set_input(x, i)
+        it.invoke()
+        expected = run_tflm(model, inputs, 1)[0]
+        assert it.get_output(0).tobytes() == expected.tobytes()
 
 
 def test_reports_macs() -> None:

@@ -128,6 +128,51 @@ MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p
     }
 }
 
+/* Tap t's weight for output channel o in filter layout 1 (depthwise_conv_s8.h). */
+static int32_t pair_weight(const int8_t *filter, int32_t pairs, int32_t t, int32_t o)
+{
+    const uint8_t *w = (const uint8_t *)filter +
+                       ((((int64_t)(o / 4) * pairs + t / 2) * 4 + o % 4) * 4 + (t % 2) * 2);
+    return (int16_t)(uint16_t)(w[0] | w[1] << 8);
+}
+
+/* Filter layout 1, one output at a time (Programs compiled for a DSP core, on the host). */
+static void run_pairs(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
+                      const int32_t *shift, int8_t *output)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t depth_out = channels * p->depth_multiplier, fw = p->filter_width;
+    const int32_t pairs = (p->filter_height * fw + 1) / 2;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + (int64_t)b * height * width * channels;
+        for (int32_t oy = 0; oy < p->output_height; ++oy) {
+            for (int32_t ox = 0; ox < p->output_width; ++ox) {
+                int8_t *out = output + (((int64_t)b * p->output_height + oy) *
+                                            p->output_width + ox) * depth_out;
+                for (int32_t o = 0; o < depth_out; ++o) {
+                    const int32_t c = o / p->depth_multiplier;
+                    int32_t acc = bias[o];
+                    for (int32_t t = 0; t < p->filter_height * fw; ++t) {
+                        const int32_t iy = oy * p->stride_height - p->pad_top +
+                                           t / fw * p->dilation_height;
+                        const int32_t ix = ox * p->stride_width - p->pad_left +
+                                           t % fw * p->dilation_width;
+                        const int32_t x = iy >= 0 && iy < height && ix >= 0 && ix < width
+                                              ? image[((int64_t)iy * width + ix) * channels + c]
+                                              : p->input_zp;
+                        acc = (int32_t)((uint32_t)acc +
+                                        (uint32_t)(x * pair_weight(filter, pairs, t, o)));
+                    }
+                    const int32_t v = micro_requantize_zp(acc, multiplier[o], shift[o],
+                                                          p->output_zp);
+                    out[o] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
 MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_conv_s8_params_t *p,
                                        const int8_t *input, const int8_t *filter,
                                        const int32_t *bias, const int32_t *multiplier,
@@ -139,6 +184,10 @@ MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_c
     int32_t acc[TILE];
     int8_t padded[TILE];
     int8_t spread[TILE];
+    if (p->filter_layout == 1) {
+        run_pairs(p, input, filter, bias, multiplier, shift, output);
+        return MICRO_OK;
+    }
     memset(padded, p->input_zp, sizeof padded);
     if (mult == 1 && channels <= WIDE / 2 && p->filter_height * p->filter_width <= WIDE_TAPS) {
         run_wide(p, input, filter, bias, multiplier, shift, output, acc, padded, spread);
@@ -231,7 +280,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n_in < 0 || n_filter < 0 || n_out < 0 || n_steps < 0 || p->pad_top < 0 ||
         p->pad_left < 0 || !micro_in_range(p->input_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127)) {
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->filter_layout, 0, 1)) {
         return MICRO_ERR_PARAMS;
     }
     /* Window coordinates stay inside int32; at most 2^16 taps of 2^14 keep sums in int32. */
@@ -245,8 +294,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
+    /* Layout 1: O / 4 quads of ceil(T / 2) pairs of 16 bytes (the int16 bytes T * O * 2
+     * round up to). */
+    const int64_t pairs = ((int64_t)p->filter_height * p->filter_width + 1) / 2;
+    if (p->filter_layout == 1 && depth_out % 4 != 0) {
+        return MICRO_ERR_PARAMS;
+    }
     if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
-        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], n_filter, 1) ||
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER],
+                    p->filter_layout ? depth_out / 4 * pairs * 4 : n_filter,
+                    p->filter_layout ? 4 : 1) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_BIAS], depth_out, 4) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], depth_out, 4) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_SHIFT], depth_out, 4) ||

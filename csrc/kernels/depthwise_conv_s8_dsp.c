@@ -1,20 +1,22 @@
 /*
- * DEPTHWISE_CONV_2D int8 on 16-bit multiply-accumulates, the twin of
+ * DEPTHWISE_CONV_2D int8 on dual 16-bit multiply-accumulates, the twin of
  * micro_depthwise_conv_s8 (depthwise_conv_s8.c, its oracle: same bytes out).
  *
- * Output channels go four at a time (a quad), their accumulators in registers from the
- * bias on. A window tap loads the quad's 4 input bytes (one word when the depth
- * multiplier is 1, else the 4 bytes its channels read), SXTB16 splits them into even and
- * odd channels, and SMLABB/SMLATT add the 4 products against the tap's weights, which a
- * block of up to DW_BLOCK channels has widened to int16 once per call (per row when the
- * channels need several blocks), in the same even/odd order, next to each channel's
- * requantization constants. Loop order: output row, block, then pixel and quad, so a pass
- * never crosses a row (the overlap rule in depthwise_conv_s8.c). With M == 1 a pixel reads
- * its taps through a table of pointers, a tap outside the image pointing at a row of
- * input_zp bytes (its product cancels the zero point folded into the bias), so a border
- * pixel costs what an inner one does; a row's whole windows go as one run, 3x3 unrolled.
- * Other shapes (more than DW_TAPS taps, channels not a multiple of 4, a requantization off
- * the fast path) run pixel_any, or the reference kernel when M > 1.
+ * The compiler writes the filter as int16 tap pairs (filter layout 1,
+ * depthwise_conv_s8.h): per quad of output channels and pair of taps (t, t + 1), one word
+ * per channel holding both taps' weights. Output channels go a quad at a time, their 4
+ * accumulators in registers from the bias on; a pair of taps packs the quad's inputs of
+ * both taps into the same lanes (depth multiplier 1: two input words, PKHBT/PKHTB, then
+ * SXTB16 and SXTB16 ROR #8 give each channel's (x_t, x_t+1); multiplier 2: two halfwords;
+ * a multiple of 4: one input byte per tap, shared by the quad) and 4 SMLAD add its 8
+ * products; an odd last tap takes SMLABB/SMLATB against its pair word's low lane. Each
+ * pixel reads its taps through a table of pointers, a tap outside the image pointing at
+ * a row of input_zp bytes (its product cancels the zero point folded into the bias), so a
+ * border pixel costs what an inner one does; a row's whole windows go as one run, 3x3
+ * unrolled. Loop order: output row, block of input channels, pixel, quad, so a pass never
+ * crosses a row (the overlap rule in depthwise_conv_s8.c). Layout 0 (a Program compiled
+ * for a core without the DSP extension), other depth multipliers and more than DW_TAPS
+ * taps run the reference kernel (micro_depthwise_conv_s8_dsp_pairs tells the compiler).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
@@ -23,27 +25,221 @@
 
 #include "dsp.h"
 
-#define DW_BLOCK 64 /* channels widened at a time: 1.7 KB of stack */
-#define DW_TAPS 9   /* taps of the widened path (3x3, 1x9, ...) */
+#define DW_BLOCK 64 /* input channels of a tap table (its input_zp row) */
+#define DW_TAPS 25  /* taps of a tap table (up to 5x5) */
+#define DW_RQ 256   /* output channels whose requantization constants sit on the stack */
 
-/* A block's weights and constants. w[q][t]: quad q's tap t as (c0, c2), (c1, c3) int16
- * lanes, what SXTB16 makes of the tap's 4 input bytes; rq[c]: 2 * multiplier, ~shift. */
-typedef struct {
-    uint32_t w[DW_BLOCK / 4][DW_TAPS][2];
-    int32_t rq[DW_BLOCK][2];
-} dw_block_t;
+enum { M1, M2, M4 }; /* depth multiplier 1, 2, a multiple of 4 */
 
-/* What every quad of a call shares. */
+/* What every quad of a call shares. rq[o - rq0]: 2 * multiplier, ~shift (fast path). */
 typedef struct {
-    const int8_t *filter;
+    const uint32_t *w; /* layout 1 */
     const int32_t *bias, *multiplier, *shift;
-    int32_t channels, depth, mult;  /* C, O = C * M, M */
-    int32_t quads;                  /* O rounded down to a multiple of 4 */
-    int32_t fh, fw, taps;
-    int32_t x_col, x_row;           /* input bytes between taps along x and along y */
-    int32_t in_zp, zp, zp2, lo, hi;
-    int fast;                       /* micro_requant_fast_ok */
+    int32_t mult, depth, pairs, lone; /* lone: the number of taps is odd */
+    int32_t zp, zp2, lo, hi, rq0;
+    int32_t (*rq)[2];
 } dw_t;
+
+/* A run of output pixels: tap[t] points at tap t's bytes for the first pixel and the
+ * block's first input channel, in the image or in a row of input_zp bytes; the next
+ * pixel's taps lie x_step bytes further. Output channels [o0, o0 + n). */
+typedef struct {
+    const int8_t *tap[DW_TAPS];
+    int32_t pixels, x_step, o0, n;
+    int8_t *out;
+    int32_t out_step;
+} run_t;
+
+/* Weights j and j + 1 of a pair's 4 words (one LDRD). */
+#define DW_W2(w, j, lo, hi)                                                                \
+    do {                                                                                   \
+        uint64_t v_;                                                                       \
+        memcpy(&v_, (w) + (j), sizeof v_);                                                 \
+        lo = (uint32_t)v_;                                                                 \
+        hi = (uint32_t)(v_ >> 32);                                                         \
+    } while (0)
+
+/* Tap pointers 0 and 1 of tap (one LDRD where pointers are 32-bit). */
+#define DW_TAP2(tap, t0, t1)                                                               \
+    do {                                                                                   \
+        if (sizeof(void *) == 4) {                                                         \
+            uint64_t v_;                                                                   \
+            memcpy(&v_, (tap), sizeof v_);                                                 \
+            t0 = (const int8_t *)(uintptr_t)(uint32_t)v_;                                  \
+            t1 = (const int8_t *)(uintptr_t)(uint32_t)(v_ >> 32);                          \
+        } else {                                                                           \
+            t0 = (tap)[0];                                                                 \
+            t1 = (tap)[1];                                                                 \
+        }                                                                                  \
+    } while (0)
+
+/* Hides k's value from the optimiser: it would otherwise keep one pointer per tap
+ * (tap[t] + k) on the stack and load, advance and store each per quad. */
+#if defined(__GNUC__)
+#define DW_OPAQUE(k) __asm__("" : "+r"(k))
+#else
+#define DW_OPAQUE(k) ((void)0)
+#endif
+
+/* One pair of taps into a0..a3 (quad_sum's locals). */
+#define DW_PAIR_STEP()                                                                     \
+    do {                                                                                   \
+        DW_W2(w, 0, w0, w1);                                                               \
+        DW_W2(w, 2, w2, w3);                                                               \
+        if (mode == M1) {                                                                  \
+            const int8_t *t0, *t1;                                                         \
+            DW_TAP2(tap, t0, t1);                                                          \
+            const uint32_t x0 = micro_read4(t0 + k), x1 = micro_read4(t1 + k);             \
+            const uint32_t lo = micro_pkh_lo(x0, x1), hi = micro_pkh_hi(x0, x1);           \
+            a0 = micro_smlad(micro_sxtb16(lo), w0, a0);                                    \
+            a1 = micro_smlad(micro_sxtb16_hi(lo), w1, a1);                                 \
+            a2 = micro_smlad(micro_sxtb16(hi), w2, a2);                                    \
+            a3 = micro_smlad(micro_sxtb16_hi(hi), w3, a3);                                 \
+        } else if (mode == M2) {                                                           \
+            const uint32_t lo =                                                            \
+                micro_pkh_lo(micro_read2(tap[0] + k), micro_read2(tap[1] + k));            \
+            const uint32_t even = micro_sxtb16(lo), odd = micro_sxtb16_hi(lo);             \
+            a0 = micro_smlad(even, w0, a0);                                                \
+            a1 = micro_smlad(even, w1, a1);                                                \
+            a2 = micro_smlad(odd, w2, a2);                                                 \
+            a3 = micro_smlad(odd, w3, a3);                                                 \
+        } else {                                                                           \
+            const uint32_t x = micro_pkh_lo((uint32_t)(int32_t)tap[0][k],                  \
+                                            (uint32_t)(int32_t)tap[1][k]);                 \
+            a0 = micro_smlad(x, w0, a0);                                                   \
+            a1 = micro_smlad(x, w1, a1);                                                   \
+            a2 = micro_smlad(x, w2, a2);                                                   \
+            a3 = micro_smlad(x, w3, a3);                                                   \
+        }                                                                                  \
+    } while (0)
+
+/* acc += a quad's products over its pairs (and lone tap) of taps, its input at byte k of
+ * each tap; w: the quad's words. mode, pairs and lone are constants once inlined. */
+static MICRO_ALWAYS_INLINE void quad_sum(int mode, int straight, const int8_t *const *tap,
+                                         int32_t k, const uint32_t *w, int32_t pairs,
+                                         int32_t lone, int32_t *acc)
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    uint32_t w0, w1, w2, w3;
+    /* 3x3 (straight, a constant once inlined): the 4 pairs in a straight line. */
+    const int32_t n = straight ? 4 : pairs;
+    if (straight) {
+#pragma GCC unroll 4
+        for (int32_t p = 0; p < 4; ++p, w += 4, tap += 2) {
+            DW_PAIR_STEP();
+        }
+    } else {
+        for (int32_t p = 0; p < n; ++p, w += 4, tap += 2) {
+            DW_PAIR_STEP();
+        }
+    }
+    if (lone) {
+        DW_W2(w, 0, w0, w1);
+        DW_W2(w, 2, w2, w3);
+        if (mode == M1) {
+            const uint32_t x = micro_read4(tap[0] + k);
+            const uint32_t even = micro_sxtb16(x), odd = micro_sxtb16_hi(x);
+            a0 = micro_smlabb(even, w0, a0);
+            a1 = micro_smlabb(odd, w1, a1);
+            a2 = micro_smlatb(even, w2, a2);
+            a3 = micro_smlatb(odd, w3, a3);
+        } else if (mode == M2) {
+            const uint32_t x = micro_read2(tap[0] + k);
+            const uint32_t even = micro_sxtb16(x), odd = micro_sxtb16_hi(x);
+            a0 = micro_smlabb(even, w0, a0);
+            a1 = micro_smlabb(even, w1, a1);
+            a2 = micro_smlabb(odd, w2, a2);
+            a3 = micro_smlabb(odd, w3, a3);
+        } else {
+            const uint32_t x = (uint32_t)(int32_t)tap[0][k];
+            a0 = micro_smlabb(x, w0, a0);
+            a1 = micro_smlabb(x, w1, a1);
+            a2 = micro_smlabb(x, w2, a2);
+            a3 = micro_smlabb(x, w3, a3);
+        }
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+#undef DW_W2
+#undef DW_TAP2
+#undef DW_PAIR_STEP
+
+#include "depthwise_conv_s8_dsp_3x3.h"
+
+/* A run's pixels over its output channels: quads in order, input byte k of the taps.
+ * Everything a store could alias is read into locals first. */
+static MICRO_ALWAYS_INLINE void run_quads(int mode, int fast, int straight, int32_t pairs,
+                                          int32_t lone, const dw_t *d, const run_t *r)
+{
+    const int32_t per = mode == M4 ? d->mult / 4 : 1; /* quads per input channel */
+    const int32_t step = mode == M1 ? 4 : (mode == M2 ? 2 : 1);
+    const int32_t pixels = r->pixels, x_step = r->x_step, out_step = r->out_step;
+    const int32_t n = r->n, zp = d->zp, zp2 = d->zp2, lo = d->lo, hi = d->hi;
+    const int8_t *const *tap = r->tap;
+    const uint32_t *const w0 = d->w + (int64_t)(r->o0 / 4) * (pairs + lone) * 4;
+    const int32_t *const bias = d->bias + r->o0;
+    int32_t(*const rq)[2] = d->rq + (r->o0 - d->rq0);
+    const int32_t *const mult = d->multiplier + r->o0, *const shift = d->shift + r->o0;
+    int8_t *out = r->out;
+    for (int32_t i = 0, x = 0; i < pixels; ++i, x += x_step, out += out_step) {
+        const uint32_t *w = w0;
+        for (int32_t c = 0, k = x; c < n; k += step) {
+            for (int32_t q = 0; q < per; ++q, c += 4, w += (pairs + lone) * 4) {
+                int32_t acc[4] = {bias[c], bias[c + 1], bias[c + 2], bias[c + 3]};
+                DW_OPAQUE(k);
+                if (mode == M1 && straight) {
+                    sum_3x3(tap, k, w, acc);
+                } else {
+                    quad_sum(mode, straight, tap, k, w, pairs, lone, acc);
+                }
+                if (fast) {
+                    out_fast(acc, rq[c], zp2, out + c);
+                    continue;
+                }
+#pragma GCC unroll 4
+                for (int j = 0; j < 4; ++j) {
+                    out[c + j] = (int8_t)micro_requant_out(
+                        acc[j], micro_requant_channel(mult[c + j], shift[c + j]), zp, zp2, lo,
+                        hi);
+                }
+            }
+        }
+    }
+}
+
+#undef DW_OPAQUE
+
+/* The instances: 3x3 unrolled on the fast requantization, any taps, and the general
+ * requantization. */
+MICRO_NOINLINE static void run_m1_3x3(const dw_t *d, const run_t *r)
+{
+    run_quads(M1, 1, 1, 4, 1, d, r);
+}
+
+MICRO_NOINLINE static void run_m4_3x3(const dw_t *d, const run_t *r)
+{
+    run_quads(M4, 1, 1, 4, 1, d, r);
+}
+
+MICRO_NOINLINE static void run_fast(int mode, const dw_t *d, const run_t *r)
+{
+    if (mode == M1) {
+        run_quads(M1, 1, 0, d->pairs, d->lone, d, r);
+    } else if (mode == M2) {
+        run_quads(M2, 1, 0, d->pairs, d->lone, d, r);
+    } else {
+        run_quads(M4, 1, 0, d->pairs, d->lone, d, r);
+    }
+}
+
+MICRO_NOINLINE static void run_general(int mode, const dw_t *d, const run_t *r)
+{
+    run_quads(mode, 0, 0, d->pairs, d->lone, d, r);
+}
 
 /* Taps [lo, hi) of a window starting at `start` (step `step`) that land in [0, size). */
 static void inside(int32_t start, int32_t step, int32_t taps, int32_t size, int32_t *lo,
@@ -60,336 +256,131 @@ static void inside(int32_t start, int32_t step, int32_t taps, int32_t size, int3
     *hi = b;
 }
 
-/* Widens output channels [o0, o0 + n) (n a multiple of 4) into the block. */
-static void widen_block(const dw_t *d, int32_t o0, int32_t n, dw_block_t *blk)
+static int mode_of(int32_t mult)
 {
-    for (int32_t q = 0; q < n / 4; ++q) {
-        const int8_t *w = d->filter + o0 + 4 * q;
-        for (int32_t t = 0; t < d->taps; ++t, w += d->depth) {
-            const uint32_t v = micro_read4(w);
-            blk->w[q][t][0] = micro_sxtb16(v);
-            blk->w[q][t][1] = micro_sxtb16_hi(v);
-        }
-    }
-    for (int32_t c = 0; c < n; ++c) {
-        blk->rq[c][0] = (int32_t)((uint32_t)d->multiplier[o0 + c] << 1);
-        blk->rq[c][1] = ~d->shift[o0 + c];
-    }
+    return mult == 1 ? M1 : (mult == 2 ? M2 : (mult % 4 == 0 ? M4 : -1));
 }
 
-/* A quad's 4 input bytes with M > 1: the bytes at x + lane[j]. */
-static inline uint32_t quad_bytes(const int8_t *x, const int32_t *lane)
+int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t *p)
 {
-    return (uint32_t)(uint8_t)x[0] | (uint32_t)(uint8_t)x[lane[1]] << 8 |
-           (uint32_t)(uint8_t)x[lane[2]] << 16 | (uint32_t)(uint8_t)x[lane[3]] << 24;
+    const int64_t depth = (int64_t)p->input_depth * p->depth_multiplier;
+    return depth % 4 == 0 && mode_of(p->depth_multiplier) >= 0 &&
+           p->depth_multiplier <= DW_RQ &&
+           (int64_t)p->filter_height * p->filter_width <= DW_TAPS;
 }
 
-#define MICRO_DW_TAP(xv, wp)                                                               \
-    do {                                                                                   \
-        const uint32_t x_e = micro_sxtb16(xv), x_o = micro_sxtb16_hi(xv);                   \
-        a0 = micro_smlabb(x_e, (wp)[0], a0);                                               \
-        a2 = micro_smlatt(x_e, (wp)[0], a2);                                               \
-        a1 = micro_smlabb(x_o, (wp)[1], a1);                                               \
-        a3 = micro_smlatt(x_o, (wp)[1], a3);                                               \
-    } while (0)
-
-#define MICRO_DW_OUT(out)                                                                  \
-    do {                                                                                   \
-        (out)[0] = (int8_t)micro_requant_fast_out(a0, rq[0][0], rq[0][1], zp2);            \
-        (out)[1] = (int8_t)micro_requant_fast_out(a1, rq[1][0], rq[1][1], zp2);            \
-        (out)[2] = (int8_t)micro_requant_fast_out(a2, rq[2][0], rq[2][1], zp2);            \
-        (out)[3] = (int8_t)micro_requant_fast_out(a3, rq[3][0], rq[3][1], zp2);            \
-    } while (0)
-
-/* Where a run of output pixels reads and writes (M == 1): tap[t] points at tap t's bytes
- * for the first pixel and the block's first channel, in the image or in a row of input_zp
- * bytes; the next pixel's taps lie x_step bytes further (0 for a single pixel). */
-typedef struct {
-    const int8_t *tap[DW_TAPS];
-    int32_t taps, pixels, x_step;
-    int8_t *out;
-    int32_t out_step;
-} run_t;
-
-/* A run's pixels over a block's n channels, 9 taps unrolled. */
-MICRO_NOINLINE static void run_taps9(const run_t *r, int32_t n, const dw_block_t *blk,
-                                     const int32_t *bias, int32_t zp2)
+/* Output row oy of image over input channels [c0, c0 + cn). */
+static void row(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
+                const int8_t *zp_row, const int8_t *image, int32_t oy, int32_t c0, int32_t cn,
+                int8_t *out)
 {
-    const int8_t *const *tap = r->tap;
-    int8_t *out = r->out;
-    for (int32_t i = 0, x = 0; i < r->pixels; ++i, x += r->x_step, out += r->out_step) {
-        for (int32_t c = 0; c < n; c += 4) {
-            const uint32_t(*w)[2] = blk->w[c / 4];
-            const int32_t(*rq)[2] = blk->rq + c;
-            const int32_t k = x + c;
-            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-            MICRO_DW_TAP(micro_read4(tap[0] + k), w[0]);
-            MICRO_DW_TAP(micro_read4(tap[1] + k), w[1]);
-            MICRO_DW_TAP(micro_read4(tap[2] + k), w[2]);
-            MICRO_DW_TAP(micro_read4(tap[3] + k), w[3]);
-            MICRO_DW_TAP(micro_read4(tap[4] + k), w[4]);
-            MICRO_DW_TAP(micro_read4(tap[5] + k), w[5]);
-            MICRO_DW_TAP(micro_read4(tap[6] + k), w[6]);
-            MICRO_DW_TAP(micro_read4(tap[7] + k), w[7]);
-            MICRO_DW_TAP(micro_read4(tap[8] + k), w[8]);
-            MICRO_DW_OUT(out + c);
-        }
-    }
-}
-
-/* The same for any number of taps up to DW_TAPS. */
-MICRO_NOINLINE static void run_taps(const run_t *r, int32_t n, const dw_block_t *blk,
-                                    const int32_t *bias, int32_t zp2)
-{
-    int8_t *out = r->out;
-    for (int32_t i = 0, x = 0; i < r->pixels; ++i, x += r->x_step, out += r->out_step) {
-        for (int32_t c = 0; c < n; c += 4) {
-            const uint32_t(*w)[2] = blk->w[c / 4];
-            const int32_t(*rq)[2] = blk->rq + c;
-            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-            for (int32_t t = 0; t < r->taps; ++t) {
-                MICRO_DW_TAP(micro_read4(r->tap[t] + x + c), w[t]);
-            }
-            MICRO_DW_OUT(out + c);
-        }
-    }
-}
-
-/* Where a window lies: its top-left tap and the taps [fy_lo, fy_hi) x [fx_lo, fx_hi)
- * inside the image. */
-typedef struct {
-    const int8_t *x;
-    int32_t fy_lo, fy_hi, fx_lo, fx_hi;
-} window_t;
-
-/* One quad at one output pixel (M > 1), any window of at most DW_TAPS taps; lane as
- * quad_bytes. */
-MICRO_NOINLINE static void quad_pixel(const dw_t *d, const window_t *win, const int32_t *lane,
-                                      const uint32_t (*w)[2], const int32_t *bias,
-                                      const int32_t (*rq)[2], int8_t *out)
-{
-    const int32_t zp2 = d->zp2;
-    const uint32_t zp_pair = ((uint32_t)d->in_zp & 0xFFFFu) * 0x10001u;
-    int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
-    const int8_t *row = win->x;
-    for (int32_t fy = 0; fy < d->fh; ++fy, row += d->x_row) {
-        const int y_in = fy >= win->fy_lo && fy < win->fy_hi;
-        const int8_t *xp = row;
-        for (int32_t fx = 0; fx < d->fw; ++fx, xp += d->x_col, ++w) {
-            if (y_in && fx >= win->fx_lo && fx < win->fx_hi) {
-                const uint32_t xv = quad_bytes(xp, lane);
-                MICRO_DW_TAP(xv, *w);
-            } else {
-                a0 = micro_smlabb(zp_pair, (*w)[0], a0);
-                a2 = micro_smlatt(zp_pair, (*w)[0], a2);
-                a1 = micro_smlabb(zp_pair, (*w)[1], a1);
-                a3 = micro_smlatt(zp_pair, (*w)[1], a3);
-            }
-        }
-    }
-    MICRO_DW_OUT(out);
-}
-
-#undef MICRO_DW_OUT
-#undef MICRO_DW_TAP
-
-/* Output row (batch image, oy) over output channels [o0, o0 + n) of the widened block. */
-static void widened_row(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
-                        const dw_block_t *blk, const int8_t *zp_row, const int8_t *image,
-                        int32_t oy, int32_t o0, int32_t n, int8_t *out)
-{
-    const int32_t width = p->input_width, out_w = p->output_width, depth = d->depth;
+    const int32_t width = p->input_width, out_w = p->output_width, channels = p->input_depth;
+    const int32_t fh = p->filter_height, fw = p->filter_width, mode = mode_of(d->mult);
     const int32_t iy0 = oy * p->stride_height - p->pad_top;
-    window_t win;
-    inside(iy0, p->dilation_height, d->fh, p->input_height, &win.fy_lo, &win.fy_hi);
-    if (d->mult == 1) {
-        /* Output columns [ox_a, ox_b) have windows inside the image along x: with whole
-         * rows they go as one run, the others one by one. */
-        const int32_t span = (d->fw - 1) * p->dilation_width;
-        int32_t ox_a = 0, ox_b = out_w;
-        while (ox_a < out_w && ox_a * p->stride_width - p->pad_left < 0) {
-            ++ox_a;
-        }
-        while (ox_b > ox_a && (ox_b - 1) * p->stride_width - p->pad_left + span >= width) {
-            --ox_b;
-        }
-        const int rows_whole = win.fy_lo == 0 && win.fy_hi == d->fh;
-        run_t r;
-        r.taps = d->taps;
-        r.x_step = p->stride_width * d->channels;
-        r.out_step = depth;
-        for (int32_t ox = 0; ox < out_w; ox += r.pixels) {
-            const int32_t ix0 = ox * p->stride_width - p->pad_left;
-            r.pixels = rows_whole && ox == ox_a && ox_b > ox_a ? ox_b - ox_a : 1;
-            inside(ix0, p->dilation_width, d->fw, width, &win.fx_lo, &win.fx_hi);
-            const int64_t x = (int64_t)iy0 * width * d->channels +
-                              (int64_t)ix0 * d->channels + o0;
-            for (int32_t fy = 0, t = 0; fy < d->fh; ++fy) {
-                const int y_in = fy >= win.fy_lo && fy < win.fy_hi;
-                for (int32_t fx = 0; fx < d->fw; ++fx, ++t) {
-                    const int in = y_in && fx >= win.fx_lo && fx < win.fx_hi;
-                    r.tap[t] = in ? image + x + fy * d->x_row + fx * d->x_col : zp_row;
-                }
-            }
-            r.out = out + (int64_t)ox * depth + o0;
-            if (d->taps == 9) {
-                run_taps9(&r, n, blk, d->bias + o0, d->zp2);
-            } else {
-                run_taps(&r, n, blk, d->bias + o0, d->zp2);
-            }
-        }
-        return;
+    const int32_t x_col = p->dilation_width * channels;
+    const int32_t x_row = p->dilation_height * width * channels;
+    int32_t fy_lo, fy_hi;
+    inside(iy0, p->dilation_height, fh, p->input_height, &fy_lo, &fy_hi);
+    /* Output columns [ox_a, ox_b) have windows inside the image along x: with whole rows
+     * they go as one run, the others one by one. */
+    const int32_t span = (fw - 1) * p->dilation_width;
+    int32_t ox_a = 0, ox_b = out_w;
+    while (ox_a < out_w && ox_a * p->stride_width - p->pad_left < 0) {
+        ++ox_a;
     }
-    for (int32_t q = 0; q < n; q += 4) {
-        const int32_t o = o0 + q;
-        const int32_t c = o / d->mult;
-        int32_t lane[4];
-        for (int32_t j = 0; j < 4; ++j) {
-            lane[j] = (o + j) / d->mult - c;
-        }
-        const uint32_t(*w)[2] = blk->w[q / 4];
-        const int32_t(*rq)[2] = blk->rq + q;
-        for (int32_t ox = 0; ox < out_w; ++ox) {
-            const int32_t ix0 = ox * p->stride_width - p->pad_left;
-            inside(ix0, p->dilation_width, d->fw, width, &win.fx_lo, &win.fx_hi);
-            win.x = image + (int64_t)iy0 * width * d->channels + (int64_t)ix0 * d->channels + c;
-            quad_pixel(d, &win, lane, w, d->bias + o, rq, out + (int64_t)ox * depth + o);
-        }
+    while (ox_b > ox_a && (ox_b - 1) * p->stride_width - p->pad_left + span >= width) {
+        --ox_b;
     }
-}
-
-static int8_t finish(const dw_t *d, int32_t c, int32_t acc)
-{
-    if (d->fast) {
-        return (int8_t)micro_requant_fast_out(acc, (int32_t)((uint32_t)d->multiplier[c] << 1),
-                                              ~d->shift[c], d->zp2);
-    }
-    return (int8_t)micro_requant_out(acc, micro_requant_channel(d->multiplier[c], d->shift[c]),
-                                     d->zp, d->zp2, d->lo, d->hi);
-}
-
-/* The taps of pixel_any: input even/odd channels as SXTB16 lanes, the filter's 4 bytes. */
-#define MICRO_DW_TAP_SPLIT(x_even, x_odd, wv)                                              \
-    do {                                                                                   \
-        const uint32_t w_even = micro_sxtb16(wv), w_odd = micro_sxtb16_hi(wv);             \
-        a0 = micro_smlabb(x_even, w_even, a0);                                             \
-        a2 = micro_smlatt(x_even, w_even, a2);                                             \
-        a1 = micro_smlabb(x_odd, w_odd, a1);                                               \
-        a3 = micro_smlatt(x_odd, w_odd, a3);                                               \
-    } while (0)
-
-/* Any output pixel: taps [fy_lo, fy_hi) x [fx_lo, fx_hi) lie inside the image, the others
- * multiply input_zp. x: the window's top-left tap (may lie outside the image). */
-MICRO_NOINLINE static void pixel_any(const dw_t *d, const int8_t *x, int32_t fy_lo,
-                                     int32_t fy_hi, int32_t fx_lo, int32_t fx_hi, int8_t *out)
-{
-    const int32_t channels = d->channels, fw = d->fw;
-    const uint32_t zp_pair = ((uint32_t)d->in_zp & 0xFFFFu) * 0x10001u;
-    for (int32_t c = 0; c < d->quads; c += 4) {
-        int32_t a0 = d->bias[c], a1 = d->bias[c + 1], a2 = d->bias[c + 2], a3 = d->bias[c + 3];
-        const int8_t *w = d->filter + c;
-        const int8_t *row = x + c;
-        for (int32_t fy = 0; fy < d->fh; ++fy, row += d->x_row) {
+    const int rows_whole = fy_lo == 0 && fy_hi == fh;
+    const int unrolled = fast && fh == 3 && fw == 3 && (mode == M1 || mode == M4);
+    run_t r;
+    r.x_step = p->stride_width * channels;
+    r.out_step = d->depth;
+    r.o0 = c0 * d->mult;
+    r.n = cn * d->mult;
+    for (int32_t ox = 0; ox < out_w; ox += r.pixels) {
+        const int32_t ix0 = ox * p->stride_width - p->pad_left;
+        int32_t fx_lo, fx_hi;
+        r.pixels = rows_whole && ox == ox_a && ox_b > ox_a ? ox_b - ox_a : 1;
+        inside(ix0, p->dilation_width, fw, width, &fx_lo, &fx_hi);
+        const int64_t x = (int64_t)iy0 * width * channels + (int64_t)ix0 * channels + c0;
+        for (int32_t fy = 0, t = 0; fy < fh; ++fy) {
             const int y_in = fy >= fy_lo && fy < fy_hi;
-            const int32_t lo = y_in ? fx_lo : fw, hi = y_in ? fx_hi : fw;
-            int32_t fx = 0;
-            for (; fx < lo; ++fx, w += channels) {
-                MICRO_DW_TAP_SPLIT(zp_pair, zp_pair, micro_read4(w));
-            }
-            for (const int8_t *xp = row + fx * d->x_col; fx < hi; ++fx, xp += d->x_col,
-                              w += channels) {
-                const uint32_t xv = micro_read4(xp);
-                MICRO_DW_TAP_SPLIT(micro_sxtb16(xv), micro_sxtb16_hi(xv), micro_read4(w));
-            }
-            for (; fx < fw; ++fx, w += channels) {
-                MICRO_DW_TAP_SPLIT(zp_pair, zp_pair, micro_read4(w));
+            for (int32_t fx = 0; fx < fw; ++fx, ++t) {
+                const int in = y_in && fx >= fx_lo && fx < fx_hi;
+                r.tap[t] = in ? image + x + fy * x_row + fx * x_col : zp_row;
             }
         }
-        out[c] = finish(d, c, a0);
-        out[c + 1] = finish(d, c + 1, a1);
-        out[c + 2] = finish(d, c + 2, a2);
-        out[c + 3] = finish(d, c + 3, a3);
-    }
-    for (int32_t c = d->quads; c < channels; ++c) {
-        int32_t acc = d->bias[c];
-        const int8_t *w = d->filter + c;
-        const int8_t *row = x + c;
-        for (int32_t fy = 0; fy < d->fh; ++fy, row += d->x_row) {
-            const int y_in = fy >= fy_lo && fy < fy_hi;
-            for (int32_t fx = 0; fx < d->fw; ++fx, w += channels) {
-                const int32_t xv =
-                    y_in && fx >= fx_lo && fx < fx_hi ? row[fx * d->x_col] : d->in_zp;
-                acc = (int32_t)((uint32_t)acc + (uint32_t)(xv * *w));
-            }
+        r.out = out + (int64_t)ox * d->depth + r.o0;
+        if (unrolled && mode == M1) {
+            run_m1_3x3(d, &r);
+        } else if (unrolled) {
+            run_m4_3x3(d, &r);
+        } else if (fast) {
+            run_fast(mode, d, &r);
+        } else {
+            run_general(mode, d, &r);
         }
-        out[c] = finish(d, c, acc);
     }
 }
 
-#undef MICRO_DW_TAP_SPLIT
+/* rq for output channels [o0, o0 + n). */
+static void fill_rq(dw_t *d, int32_t o0, int32_t n)
+{
+    d->rq0 = o0;
+    for (int32_t j = 0; j < n; ++j) {
+        d->rq[j][0] = (int32_t)((uint32_t)d->multiplier[o0 + j] << 1);
+        d->rq[j][1] = ~d->shift[o0 + j];
+    }
+}
 
 micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_t *p,
                                            const int8_t *input, const int8_t *filter,
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output)
 {
-    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    if (p->filter_layout != 1 || !micro_depthwise_conv_s8_dsp_pairs(p) ||
+        ((uintptr_t)filter & 3u) != 0) {
+        return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
+    }
+    const int32_t channels = p->input_depth;
+    int32_t rq[DW_RQ][2];
+    int8_t zp_row[DW_BLOCK];
     dw_t d;
-    d.filter = filter;
+    d.w = (const uint32_t *)(const void *)filter;
     d.bias = bias;
     d.multiplier = multiplier;
     d.shift = shift;
-    d.channels = channels;
     d.mult = p->depth_multiplier;
     d.depth = channels * d.mult;
-    d.quads = d.depth / 4 * 4;
-    d.fh = p->filter_height;
-    d.fw = p->filter_width;
-    d.taps = d.fh * d.fw;
-    d.x_col = p->dilation_width * channels;
-    d.x_row = p->dilation_height * width * channels;
-    d.in_zp = p->input_zp;
+    d.pairs = p->filter_height * p->filter_width / 2;
+    d.lone = p->filter_height * p->filter_width % 2;
     d.zp = p->output_zp;
     d.zp2 = 1 + 2 * p->output_zp;
     d.lo = p->act_min;
     d.hi = p->act_max;
-    d.fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
-    const int widened = d.fast && d.quads == d.depth && d.taps <= DW_TAPS;
-    if (!widened && d.mult != 1) {
-        return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
-    }
-    const int64_t image_size = (int64_t)height * width * channels;
-    const int64_t out_row = (int64_t)p->output_width * d.depth;
-    dw_block_t blk;
-    int8_t zp_row[DW_BLOCK];
+    d.rq = rq;
+    d.rq0 = 0;
     memset(zp_row, p->input_zp, sizeof zp_row);
-    const int one_block = d.depth <= DW_BLOCK;
-    if (widened && one_block) {
-        widen_block(&d, 0, d.depth, &blk);
+    const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
+    /* Input channels per block: the zp row's, and the rq table's output channels. */
+    const int32_t block = DW_RQ / d.mult < DW_BLOCK ? DW_RQ / d.mult : DW_BLOCK;
+    const int one_rq = d.depth <= DW_RQ;
+    if (fast && one_rq) {
+        fill_rq(&d, 0, d.depth);
     }
+    const int64_t image_size = (int64_t)p->input_height * p->input_width * channels;
+    const int64_t out_row = (int64_t)p->output_width * d.depth;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out = output + (int64_t)b * p->output_height * out_row;
         for (int32_t oy = 0; oy < p->output_height; ++oy, out += out_row) {
-            if (widened) {
-                for (int32_t o0 = 0; o0 < d.depth; o0 += DW_BLOCK) {
-                    const int32_t n = d.depth - o0 < DW_BLOCK ? d.depth - o0 : DW_BLOCK;
-                    if (!one_block) {
-                        widen_block(&d, o0, n, &blk);
-                    }
-                    widened_row(p, &d, &blk, zp_row, image, oy, o0, n, out);
+            for (int32_t c0 = 0; c0 < channels; c0 += block) {
+                const int32_t cn = channels - c0 < block ? channels - c0 : block;
+                if (fast && !one_rq) {
+                    fill_rq(&d, c0 * d.mult, cn * d.mult);
                 }
-                continue;
-            }
-            const int32_t iy0 = oy * p->stride_height - p->pad_top;
-            int32_t fy_lo, fy_hi;
-            inside(iy0, p->dilation_height, d.fh, height, &fy_lo, &fy_hi);
-            for (int32_t ox = 0; ox < p->output_width; ++ox) {
-                const int32_t ix0 = ox * p->stride_width - p->pad_left;
-                int32_t fx_lo, fx_hi;
-                inside(ix0, p->dilation_width, d.fw, width, &fx_lo, &fx_hi);
-                const int8_t *x = image + ((int64_t)iy0 * width + ix0) * channels;
-                pixel_any(&d, x, fy_lo, fy_hi, fx_lo, fx_hi, out + (int64_t)ox * d.depth);
+                row(p, &d, fast, zp_row, image, oy, c0, cn, out);
             }
         }
     }

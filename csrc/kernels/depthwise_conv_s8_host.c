@@ -1,6 +1,7 @@
 /*
  * DEPTHWISE_CONV_2D int8 on AVX2, the host twin of micro_depthwise_conv_s8
- * (depthwise_conv_s8.c, its oracle: same bytes), for a depth multiplier of 1.
+ * (depthwise_conv_s8.c, its oracle: same bytes), for a depth multiplier of 1 and
+ * filter layout 0 (the host's; layout 1 runs the reference).
  *
  * Output pixels in order; per pixel, channels in blocks of up to 32 held in four 8-lane
  * int32 accumulators; each window tap adds the products of 8 sign-extended inputs and
@@ -147,7 +148,7 @@ micro_status_t micro_depthwise_conv_s8_host(const micro_depthwise_conv_s8_params
                                             const int32_t *shift, int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (p->depth_multiplier == 1 && micro_avx2()) {
+    if (p->depth_multiplier == 1 && p->filter_layout == 0 && micro_avx2()) {
         depthwise_avx2(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
     }

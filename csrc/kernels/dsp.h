@@ -27,6 +27,14 @@ static inline uint32_t micro_read4(const void *p)
     return v;
 }
 
+/* 2 bytes from any address (one LDRH), in bits 0-15. */
+static inline uint32_t micro_read2(const void *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 #if MICRO_DSP
 
 /* Bytes 0 and 2 of x, sign-extended into lanes 0 and 1 (SXTB16). */
@@ -105,6 +113,22 @@ static inline int32_t micro_ssat8_half(int32_t x)
     __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
     return r;
 }
+
+/* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT with LSL #16), and y's lane 1 and
+ * x's lane 1 (PKHTB with ASR #16): no ACLE intrinsic. */
+static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(x), "r"(y));
+    return r;
+}
+
+static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(y), "r"(x));
+    return r;
+}
 #else
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
@@ -115,6 +139,16 @@ static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 static inline int32_t micro_ssat8_half(int32_t x)
 {
     return __ssat(x >> 1, 8);
+}
+
+static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
+{
+    return (x & 0xFFFFu) | y << 16;
+}
+
+static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
+{
+    return (x >> 16) | (y & 0xFFFF0000u);
 }
 #endif
 
@@ -182,6 +216,17 @@ static inline int32_t micro_ssat8_half(int32_t x)
 {
     const int32_t h = x >> 1;
     return h < -128 ? -128 : (h > 127 ? 127 : h);
+}
+
+/* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT); x's lane 1 and y's lane 1 (PKHTB). */
+static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
+{
+    return (x & 0xFFFFu) | y << 16;
+}
+
+static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
+{
+    return (x >> 16) | (y & 0xFFFF0000u);
 }
 
 #endif

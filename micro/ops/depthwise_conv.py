@@ -2,12 +2,16 @@
 optional int32 bias, depth multiplier >= 1, strides, SAME/VALID padding, dilation.
 
 A single input channel (e.g. a first layer on a grey image) is computed by the conv kernel,
-which is faster there; otherwise by the depthwise kernel."""
+which is faster there, except on a DSP core when the depthwise twin takes the layer on its
+tap-pair path (3x3 or smaller windows); otherwise by the depthwise kernel. For a DSP core
+the weights go in filter layout 1 (int16 tap pairs, depthwise_conv_s8.h) where the twin
+reads it."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._ffi import kernel_predicate
 from ..schema import BuiltinOperator as B
 from ._conv_float import prepare_depthwise_f32
 from .base import OpContext, prepares
@@ -22,6 +26,10 @@ from .conv import (
     prepare_depthwise_s16,
     requantization,
 )
+
+# Up to this many taps a one-channel layer runs faster on the DSP twin's tap pairs than
+# as a convolution (whose rows of taps it pads to a multiple of 8).
+DSP_ONE_CHANNEL_TAPS = 9
 
 
 @prepares(B.DEPTHWISE_CONV_2D, types="int8, int8 with int4 weights, int16x8, float32")
@@ -61,12 +69,6 @@ def prepare(ctx: OpContext) -> None:
     mult, shift, in_zp, out_zp = requantization(ctx, x, w, out, depth_out, 3)
     per_channel = weights.astype(np.int64).reshape(filter_h * filter_w, depth_out).T
     folded = folded_bias(ctx, bias, per_channel, depth_out, in_zp)
-    if channels == 1:
-        # One input channel: the same sums as a convolution with O filters of depth 1
-        # ([1, FH, FW, O] -> [O, FH, FW, 1]), which the conv kernel does as a dense GEMM.
-        conv_weights = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
-        emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
-        return
     act_min, act_max = activation(ctx, out)
     params = {
         "batches": batches,
@@ -81,14 +83,23 @@ def prepare(ctx: OpContext) -> None:
         "output_zp": out_zp,
         "act_min": act_min,
         "act_max": act_max,
+        "filter_layout": 0,
     }
+    pairs = ctx.dsp and kernel_predicate("depthwise_conv_s8", "dsp_pairs", params)
+    if channels == 1 and not (pairs and filter_h * filter_w <= DSP_ONE_CHANNEL_TAPS):
+        # One input channel: the same sums as a convolution with O filters of depth 1
+        # ([1, FH, FW, O] -> [O, FH, FW, 1]), which the conv kernel does as a dense GEMM.
+        conv_weights = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
+        emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
+        return
+    params["filter_layout"] = int(pairs)
     macs = batches * win.y.out_size * win.x.out_size * depth_out * filter_h * filter_w
     ctx.emit(
         "depthwise_conv_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.ref(w),
+            "filter": ctx.const(tap_pairs(per_channel.T)) if pairs else ctx.ref(w),
             "bias": ctx.const(folded),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
@@ -96,3 +107,15 @@ def prepare(ctx: OpContext) -> None:
         },
         macs,
     )
+
+
+def tap_pairs(w: np.ndarray) -> np.ndarray:
+    """Weights [T][O] (O a multiple of 4) in filter layout 1 (depthwise_conv_s8.h): per
+    quad of output channels and pair of taps (2p, 2p + 1), 4 words of the channels' int16
+    weights, tap 2p in the low half (a missing last tap weighs 0); little-endian int16."""
+    taps, depth = w.shape
+    padded = np.zeros((taps + taps % 2, depth), dtype="<i2")
+    padded[:taps] = w
+    # [pair][lane][quad][j] -> [quad][pair][j][lane]
+    pairs = padded.reshape(-1, 2, depth // 4, 4).transpose(2, 0, 3, 1)
+    return np.ascontiguousarray(pairs)

@@ -121,8 +121,12 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
-    """Half of them what the widened paths take."""
-    return cases.depthwise_case(seed, fast=seed % 2 == 0)
+    """Half of them what the tap-pair paths take on the fast requantization; the filter in
+    layout 1 (int16 tap pairs, as compiled for a DSP core) wherever it can be."""
+    params, ops = cases.depthwise_case(seed, fast=seed % 2 == 0)
+    if params.input_depth * params.depth_multiplier % 4:
+        return params, ops
+    return cases.pairs_case(params, ops)
 
 
 def cases_header() -> str:

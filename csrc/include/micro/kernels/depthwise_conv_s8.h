@@ -9,6 +9,15 @@
  *   bias[o] = model_bias[o] - input_zp * sum_{fy,fx} filter[fy][fx][o],
  * so a padded tap contributes (input_zp - input_zp) * filter = 0, exactly as TFLM's
  * reference kernel (which skips it). The filter's zero point is ignored, as TFLM does.
+ *
+ * Filter layouts (filter_layout), with T = FH * FW taps (t = fy * FW + fx) and P = ceil(T/2):
+ *   0  TFLite's: filter[t][o] at t * O + o (int8, T * O bytes);
+ *   1  int16 tap pairs, the order the DSP twin reads (O a multiple of 4): for each quad
+ *      q < O / 4 of output channels and each pair p < P, 4 int32 words, word j holding
+ *      filter[2p][4q + j] in bits 0-15 and filter[2p + 1][4q + j] in bits 16-31 (0 when
+ *      2p + 1 == T), little-endian: O / 4 * P * 16 bytes. A quad's accumulators take a
+ *      pair's 8 products with 4 SMLAD.
+ * The compiler writes layout 1 for DSP cores; the reference kernel reads both.
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_H
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_H
@@ -38,12 +47,13 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
+    int32_t filter_layout;      /* 0: TFLite's, 1: int16 tap pairs (see above) */
 } micro_depthwise_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
 typedef enum {
     MICRO_DEPTHWISE_CONV_S8_INPUT,       /* int8[N*H*W*C] */
-    MICRO_DEPTHWISE_CONV_S8_FILTER,      /* int8[FH*FW*O] */
+    MICRO_DEPTHWISE_CONV_S8_FILTER,      /* filter_layout's bytes (see above) */
     MICRO_DEPTHWISE_CONV_S8_BIAS,        /* int32[O] (folded, see above) */
     MICRO_DEPTHWISE_CONV_S8_MULTIPLIER,  /* int32[O] */
     MICRO_DEPTHWISE_CONV_S8_SHIFT,       /* int32[O] (> 0: left) */

@@ -13,4 +13,9 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output);
 
+/* 1 if the twin runs p with filter layout 1 on its tap-pair paths (O a multiple of 4, a
+ * depth multiplier of 1, 2 or a multiple of 4 up to 256, at most 25 taps), else 0 (it
+ * would run the reference kernel): the compiler writes layout 1 only then. */
+int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t *p);
+
 #endif
