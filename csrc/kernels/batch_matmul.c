@@ -2,7 +2,9 @@
 
 #include <stddef.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/batch_matmul_dsp.h"
 #include "check.h"
 #include "requant.h"
 
@@ -81,7 +83,8 @@ static int reach_ok(int64_t offset, int32_t n1, int32_t s1, int32_t n2, int32_t 
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_batch_matmul(params, op[0], op[1], op[2], op[3]);
+    return (MICRO_DSP ? micro_batch_matmul_dsp : micro_batch_matmul)(params, op[0], op[1], op[2],
+                                                                   op[3]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

@@ -2,7 +2,9 @@
 
 #include <stddef.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/conv_s16_dsp.h"
 #include "check.h"
 #include "conv_geometry.h"
 #include "overlap.h"
@@ -61,7 +63,8 @@ micro_status_t micro_conv_s16(const micro_conv_s16_params_t *p, const int16_t *i
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_conv_s16(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+    return (MICRO_DSP ? micro_conv_s16_dsp : micro_conv_s16)(params, op[0], op[1], op[2], op[3],
+                                                           op[4], op[5]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

@@ -77,16 +77,22 @@ static inline int32_t micro_smlatt(uint32_t x, uint32_t y, int32_t acc)
     return __smlatt((int32_t)x, (int32_t)y, acc);
 }
 
+/* acc + x.lane1 * y.lane0 (SMLATB). */
+static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
+{
+    return __smlatb((int32_t)x, (int32_t)y, acc);
+}
+
 /* a + b saturated to the int32 range (QADD). */
 static inline int32_t micro_qadd(int32_t a, int32_t b)
 {
     return __qadd(a, b);
 }
 
-/* acc + x.lane1 * y.lane0 (SMLATB). */
-static inline int32_t micro_smlatb(uint32_t x, uint32_t y, int32_t acc)
+/* x.lane - y.lane in each lane, modulo 2^16 (SSUB16). */
+static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
 {
-    return __smlatb((int32_t)x, (int32_t)y, acc);
+    return (uint32_t)__ssub16((int16x2_t)x, (int16x2_t)y);
 }
 
 /* Lane-wise a + b modulo 2^16 (SADD16). */
@@ -240,6 +246,13 @@ static inline int32_t micro_qadd(int32_t a, int32_t b)
     return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : (int32_t)s);
 }
 
+static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
+{
+    const uint32_t lo = (x - y) & 0xFFFFu;
+    const uint32_t hi = ((x >> 16) - (y >> 16)) & 0xFFFFu;
+    return lo | hi << 16;
+}
+
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
     const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
@@ -341,6 +354,34 @@ static inline int32_t micro_requant_fast_out(int32_t acc, int32_t m2, int32_t ri
     const int32_t y = micro_smmlar(acc, m2, acc);
     return micro_ssat8_half(micro_qadd((y + (y >> 31)) >> right1, zp2));
 }
+
+/* Lanes 0 of x and y as lanes 0 and 1 (PKHBT with LSL #16), and lanes 1 of x and y as
+ * lanes 0 and 1 (PKHTB with ASR #16; GCC does not fold the C into either, hence the asm). */
+#if MICRO_DSP && defined(__GNUC__)
+static inline uint32_t micro_pack_lo(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(x), "r"(y));
+    return r;
+}
+
+static inline uint32_t micro_pack_hi(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(x), "r"(y));
+    return r;
+}
+#else
+static inline uint32_t micro_pack_lo(uint32_t x, uint32_t y)
+{
+    return (x & 0xFFFFu) | y << 16;
+}
+
+static inline uint32_t micro_pack_hi(uint32_t x, uint32_t y)
+{
+    return x >> 16 | (y & 0xFFFF0000u);
+}
+#endif
 
 /* n bytes from src to dst, a word at a time (runs are short: a library call would cost
  * more than the copy). */

@@ -2,7 +2,9 @@
 
 #include <stddef.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/transpose_conv_dsp.h"
 #include "check.h"
 #include "requant.h"
 
@@ -73,7 +75,8 @@ micro_status_t micro_transpose_conv(const micro_transpose_conv_params_t *p, cons
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_transpose_conv(params, op[0], op[1], op[2], op[3], op[4], op[5]);
+    return (MICRO_DSP ? micro_transpose_conv_dsp : micro_transpose_conv)(
+        params, op[0], op[1], op[2], op[3], op[4], op[5]);
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)

@@ -343,3 +343,65 @@ def audio_ops_model(seed: int) -> bytes:
             test_op_signal_rfft.rfft_model((3,), 17, 30, np.float32),
         ]
     )
+
+
+def _q8(rng: np.random.Generator, n: int = 1) -> np.ndarray:
+    return (10 ** rng.uniform(-2.5, -1.5, n)).astype(np.float32)
+
+
+def twins_model(seed: int) -> bytes:
+    """Layer sizes of real models for the DSP twins (and their instructions per MAC): a
+    decoder's int8 TRANSPOSE_CONV (8x8x32 to 16x16x16, 3x3, stride 2), an attention head's
+    int8 BATCH_MATMULs (Q x K^T and scores x V, 32 x 32 x 32), an int16x8 CONV_2D (16x16x16,
+    3x3, 16 filters) and FULLY_CONNECTED (256 to 64, 4 rows), quantized per channel."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    b = ModelBuilder()
+    w_scale = _q8(rng, 16)
+    weights = rng.integers(-127, 128, (16, 3, 3, 32)).astype(np.int8)
+    shape = b.add_tensor("shape", (4,), "int32", data=np.array([1, 16, 16, 16], np.int32))
+    wt = b.add_tensor(
+        "w", weights.shape, "int8", data=weights, scale=w_scale,
+        zero_point=np.zeros(16, np.int64), quantized_dimension=0,
+    )  # fmt: skip
+    x = b.add_tensor("x", (1, 8, 8, 32), "int8", scale=0.02, zero_point=-3)
+    y = b.add_tensor("y", (1, 16, 16, 16), "int8", scale=0.5, zero_point=5)
+    b.add_operator("TRANSPOSE_CONV", [shape, wt, x], [y], {"padding": 0, "stride_h": 2,
+                                                         "stride_w": 2})  # fmt: skip
+    b.set_inputs([x])
+    b.set_outputs([y])
+    parts.append(b.build())
+    for adj_y in (True, False):
+        quants = [(0.05, -7), (0.04, 11), (0.05 * 0.04 * 110 * np.sqrt(32), 2)]
+        parts.append(
+            test_op_batch_matmul.bmm_model(
+                (1, 32, 32), (1, 32, 32), (1, 32, 32), "int8", False, adj_y, quants
+            )
+        )
+    for fc in (False, True):
+        b = ModelBuilder()
+        n_out = 64 if fc else 16
+        wshape = (64, 256) if fc else (16, 3, 3, 16)
+        w_scale = _q8(rng, n_out)
+        wt = b.add_tensor(
+            "w", wshape, "int8", data=rng.integers(-127, 128, wshape).astype(np.int8),
+            scale=w_scale, zero_point=np.zeros(n_out, np.int64),
+        )  # fmt: skip
+        taps = 256 if fc else 144
+        out_scale = 1e-3 * float(w_scale.mean()) * 32768 * 64 * np.sqrt(taps) / 12000
+        x = b.add_tensor("x", (4, 256) if fc else (1, 16, 16, 16), "int16", scale=1e-3,
+                         zero_point=0)  # fmt: skip
+        y = b.add_tensor("y", (4, 64) if fc else (1, 16, 16, 16), "int16", scale=out_scale,
+                         zero_point=0)  # fmt: skip
+        bias = b.add_tensor(
+            "bias", (n_out,), "int64", data=rng.integers(-(1 << 20), 1 << 20, n_out),
+            scale=1e-3 * w_scale.astype(np.float64), zero_point=np.zeros(n_out, np.int64),
+        )  # fmt: skip
+        options = {"fused_activation_function": 0}
+        if not fc:
+            options.update(padding=0, stride_h=1, stride_w=1)
+        b.add_operator("FULLY_CONNECTED" if fc else "CONV_2D", [x, wt, bias], [y], options)
+        b.set_inputs([x])
+        b.set_outputs([y])
+        parts.append(b.build())
+    return merged(parts)

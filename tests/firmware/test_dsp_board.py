@@ -190,14 +190,13 @@ def cases_header() -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(
-    "board", ["mps2-an386", pytest.param("mps2-an500", marks=pytest.mark.slow)]
-)
-def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_path: Path) -> None:
+def run_cases(main: str, header: str, board: str, tmp_path: Path) -> tuple[Any, str]:
+    """Build a firmware of `main` (src/main.c) and `header` (src/cases.h) against the
+    library for `board`, run it on the emulator: the run and the image's disassembly."""
     src = tmp_path / "src"
     src.mkdir()
-    (src / "main.c").write_text(MAIN)
-    (src / "cases.h").write_text(cases_header())
+    (src / "main.c").write_text(main)
+    (src / "cases.h").write_text(header)
     (tmp_path / "platformio.ini").write_text(
         f"[env:{board}]\nplatform = symlink://{firmware_dir() / 'platform'}\nboard = {board}\n"
         f"lib_deps = symlink://{data_root()}\n"
@@ -205,10 +204,18 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])
     elf = tmp_path / ".pio" / "build" / board / "firmware.elf"
     run = firmware.run_qemu(elf, load_board(board), count=False)
-    assert "dsp cases all equal" in run.log and run.status == 0, run.log
-    # The DSP twins are what ran: their instructions are in the image.
     disassembly = subprocess.run(
         ["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True, text=True, check=True
     ).stdout
+    return run, disassembly
+
+
+@pytest.mark.parametrize(
+    "board", ["mps2-an386", pytest.param("mps2-an500", marks=pytest.mark.slow)]
+)
+def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_path: Path) -> None:
+    run, disassembly = run_cases(MAIN, cases_header(), board, tmp_path)
+    assert "dsp cases all equal" in run.log and run.status == 0, run.log
+    # The DSP twins are what ran: their instructions are in the image.
     for instruction in ("smlad", "smmlar", "sxtb16"):
         assert f"\t{instruction}" in disassembly, instruction
