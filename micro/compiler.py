@@ -278,8 +278,8 @@ class Compiler:
         for o in graph.outputs:
             if o not in written:
                 raise ModelError(
-                    f"{where}graph output tensor {o} ('{self.tensor(o).name}') is never written: no "
-                    f"operator produces it and it is not a graph input"
+                    f"{where}graph output tensor {o} ('{self.tensor(o).name}') is never "
+                    "written: no operator produces it and it is not a graph input"
                 )
 
     def build(self, arena_budget: int | None = None) -> CompiledModel:

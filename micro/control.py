@@ -63,8 +63,8 @@ class Flat:
 
     def origin(self, index: int) -> tuple[int, int]:
         """(subgraph, its own tensor index) of renumbered tensor `index`."""
-        k = max((k for k, off in self.offsets.items() if off <= index), key=self.offsets.get)
-        return k, index - self.offsets[k]
+        offset, k = max((off, k) for k, off in self.offsets.items() if off <= index)
+        return k, index - offset
 
 
 def _shift(indices: tuple[int, ...], offset: int) -> tuple[int, ...]:

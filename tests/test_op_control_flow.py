@@ -21,7 +21,7 @@ from micro.interpreter import Runtime
 from micro.program import read_header, read_steps, seal
 from micro.writer import ModelBuilder
 
-Q8 = {"scale": 0.05, "zero_point": 3}
+Q8: dict[str, Any] = {"scale": 0.05, "zero_point": 3}
 
 
 def quant(dtype: str, scale: float = 0.05, zp: int = 3) -> dict[str, Any]:
@@ -49,7 +49,9 @@ def branch(b: ModelBuilder, name: str, op: str, dtype: str, shape: tuple[int, ..
     return index
 
 
-def if_model(dtype: str, shape: tuple[int, ...], then_op: str = "ADD", else_op: str = "MUL") -> bytes:
+def if_model(
+    dtype: str, shape: tuple[int, ...], then_op: str = "ADD", else_op: str = "MUL"
+) -> bytes:
     """IF (s > 0) over (x, k): then (x + k, x), else (x * k, x); after it, main adds x again
     to the first output, so x must outlive both branches."""
     b = ModelBuilder()
@@ -106,7 +108,9 @@ def counter_loop(b: ModelBuilder, shape: tuple[int, ...], nested: bool) -> tuple
         three = b.add_tensor("three", (1,), "int32", data=[3])
         early = b.add_tensor("early", (1,), "bool")
         b.add_operator("LESS", [i, three], [early])
-        k = b.add_tensor("k", shape, "int8", scale=0.04, zero_point=-5, data=rng.integers(-9, 9, shape))
+        k = b.add_tensor(
+            "k", shape, "int8", scale=0.04, zero_point=-5, data=rng.integers(-9, 9, shape)
+        )
         y = b.add_tensor("y", shape, "int8", scale=0.1, zero_point=-2)
         same = b.add_tensor("same", shape, "int8", **Q8)
         options = {"then_subgraph_index": add, "else_subgraph_index": sub}
@@ -130,10 +134,15 @@ def while_model(shape: tuple[int, ...] = (2, 5), nested: bool = False) -> bytes:
     b.add_operator("CAST", [s], [n])
     x = b.add_tensor("x", shape, "int8", **Q8)
     zero = b.add_tensor("zero", (1,), "int32", data=[0])
-    outs = [b.add_tensor(f"o{k}", t, d, **q) for k, (t, d, q) in enumerate(
-        [((1,), "int32", {}), ((1,), "int32", {}), (shape, "int8", Q8)]
-    )]
-    b.add_operator("WHILE", [zero, n, x], outs, {"cond_subgraph_index": cond, "body_subgraph_index": body})
+    outs = [
+        b.add_tensor(f"o{k}", t, d, **q)
+        for k, (t, d, q) in enumerate(
+            [((1,), "int32", {}), ((1,), "int32", {}), (shape, "int8", Q8)]
+        )
+    ]
+    b.add_operator(
+        "WHILE", [zero, n, x], outs, {"cond_subgraph_index": cond, "body_subgraph_index": body}
+    )
     y = b.add_tensor("y", shape, "int8", scale=0.1, zero_point=0)
     b.add_operator("ADD", [outs[2], x], [y])
     b.set_inputs([s, x])
@@ -160,10 +169,16 @@ def test_a_loop_keeps_what_it_reads_live_over_the_whole_loop() -> None:
     """Every buffer a loop step touches spans the loop, so none shares bytes with another
     one of them: the plan is sound for any number of iterations."""
     compiled = micro.Interpreter.from_bytes(while_model(nested=True)).compiled
-    back = [k for k, s in enumerate(compiled.steps) if s.kernel == "branch" and s.params["target"] <= k]
+    back = [
+        k for k, s in enumerate(compiled.steps) if s.kernel == "branch" and s.params["target"] <= k
+    ]
     assert len(back) == 1
     first, last = compiled.steps[back[0]].params["target"], back[0]
-    inside = [b for b in compiled.plan.buffers if b.kind != "scratch" and b.first <= last and b.last >= first]
+    inside = [
+        b
+        for b in compiled.plan.buffers
+        if b.kind != "scratch" and b.first <= last and b.last >= first
+    ]
     assert all(b.first <= first and b.last >= last for b in inside)
     for p in inside:
         for q in inside:
@@ -198,7 +213,7 @@ def call_once_model(after_use: bool) -> bytes:
     b.add_operator("ADD", [c, c], [s])
     b.add_operator("ASSIGN_VARIABLE", [var_handle(b, "v"), s], [])
     b.select_subgraph(0)
-    call = ("CALL_ONCE", [], [], {"init_subgraph_index": init})
+    call: tuple[Any, ...] = ("CALL_ONCE", [], [], {"init_subgraph_index": init})
     if not after_use:
         b.add_operator(*call)
     x = b.add_tensor("x", (3,), "int8", **Q8)
@@ -319,7 +334,9 @@ def test_a_condition_that_is_not_one_bool_is_refused() -> None:
     b.add_operator("IF", [c, x, k], [y, z], {"then_subgraph_index": t, "else_subgraph_index": t})
     b.set_inputs([c, x, k])
     b.set_outputs([y])
-    with pytest.raises(UnsupportedOpError, match=r"IF.*the condition.*int8 \[1\]; it must be one bool"):
+    with pytest.raises(
+        UnsupportedOpError, match=r"IF.*the condition.*int8 \[1\]; it must be one bool"
+    ):
         micro.Interpreter.from_bytes(b.build())
 
 
@@ -334,5 +351,7 @@ def test_a_branch_of_another_size_is_refused() -> None:
     b.add_operator("IF", [c, x, x], [y, z], {"then_subgraph_index": t, "else_subgraph_index": t})
     b.set_inputs([s, x])
     b.set_outputs([y])
-    with pytest.raises(UnsupportedOpError, match=r"subgraph 1.*each pair must have one type and size"):
+    with pytest.raises(
+        UnsupportedOpError, match=r"subgraph 1.*each pair must have one type and size"
+    ):
         micro.Interpreter.from_bytes(b.build())
