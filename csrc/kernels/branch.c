@@ -4,17 +4,7 @@
 
 #include "micro/kernel.h"
 
-uint32_t micro_branch_next(const micro_branch_params_t *p, const void *cond, uint32_t step)
-{
-    int taken = 1;
-    if (p->when != MICRO_BRANCH_ALWAYS) {
-        const int zero = *(const uint8_t *)cond == 0;
-        taken = p->when == MICRO_BRANCH_IF_ZERO ? zero : !zero;
-    }
-    return taken ? p->target : step + 1;
-}
-
-/* The executor branches (micro_branch_next); the step itself computes nothing. */
+/* The executor branches (executor.c, branch_next); the step itself computes nothing. */
 static micro_status_t step(const void *params, void *const *op)
 {
     (void)params;

@@ -27,6 +27,18 @@ static void set_variables(micro_runtime_t *rt, uint32_t which)
     }
 }
 
+/* The step after branch step `step` (kernels/branch.h). Here, not in branch.c: a firmware
+ * links only the kernels its Program uses. */
+static uint32_t branch_next(const micro_branch_params_t *p, const void *cond, uint32_t step)
+{
+    int taken = 1;
+    if (p->when != MICRO_BRANCH_ALWAYS) {
+        const int zero = *(const uint8_t *)cond == 0;
+        taken = p->when == MICRO_BRANCH_IF_ZERO ? zero : !zero;
+    }
+    return taken ? p->target : step + 1;
+}
+
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size)
 {
@@ -97,7 +109,7 @@ micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t 
         }
         /* A verified target is <= n_steps; one at or past `last` ends the range. */
         const uint32_t next =
-            micro_branch_next((const void *)(data + s->params), ops[MICRO_BRANCH_COND], i);
+            branch_next((const void *)(data + s->params), ops[MICRO_BRANCH_COND], i);
         if (next <= i && rt->loop_limit != 0 && ++iterations > rt->loop_limit) {
             rt->error_step = i;
             return MICRO_ERR_LOOP;

@@ -36,7 +36,4 @@ typedef enum {
     MICRO_BRANCH_N_OPERANDS
 } micro_branch_operand_t;
 
-/* The step that runs after step `step`, a branch with params p and operand cond. */
-uint32_t micro_branch_next(const micro_branch_params_t *p, const void *cond, uint32_t step);
-
 #endif
