@@ -101,11 +101,6 @@ class Compiler:
         finally:
             self._calls.pop()
 
-    def branch(self, op: Operator, cond: Operand, when: int) -> int:
-        """A BRANCH step (target set later by `land`); its step index."""
-        self.emit(op, "branch", {"target": 0, "when": when}, [cond], 0)
-        return len(self.steps) - 1
-
     def land(self, branch: int, target: int | None = None) -> None:
         """Branch step `branch` continues at `target` (default: the next step emitted)."""
         self.steps[branch].params["target"] = self.label() if target is None else target

@@ -83,9 +83,6 @@ class Graph(Protocol):
     def inline(self, op: Operator, index: int) -> None:
         """Emit subgraph `index`'s operators as steps of `op`."""
 
-    def branch(self, op: Operator, cond: Operand, when: int) -> int:
-        """Emit a BRANCH step whose target `land` sets; its step index."""
-
     def land(self, branch: int, target: int | None = None) -> None:
         """Branch step `branch` continues at `target` (default: the next step emitted)."""
 

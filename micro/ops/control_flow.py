@@ -10,7 +10,7 @@ from .._ffi import lib
 from ..model import Tensor
 from ..schema import BuiltinOperator as B
 from ._copy import emit_strided_copy
-from .base import NONE, OpContext, prepares
+from .base import NONE, OpContext, Operand, prepares
 
 IF_ZERO = int(lib.MICRO_BRANCH_IF_ZERO)
 IF_NONZERO = int(lib.MICRO_BRANCH_IF_NONZERO)
@@ -34,6 +34,12 @@ def _copy(ctx: OpContext, sources: Sequence[Tensor], targets: Sequence[Tensor], 
             raise ctx.malformed(f"{what}: tensor {dst.index} ('{dst.name}') is constant", dst)
         if src.index != dst.index:
             emit_strided_copy(ctx, ctx.ref(src), ctx.ref(dst), 1, [src.nbytes], 0, [1])
+
+
+def _branch(ctx: OpContext, cond: Operand, when: int) -> int:
+    """A BRANCH step whose target `land` sets later; its step index."""
+    ctx.emit("branch", {"target": 0, "when": when}, {"cond": cond})
+    return ctx.graph.label() - 1
 
 
 def _tensors(ctx: OpContext, indices: Sequence[int]) -> list[Tensor]:
@@ -66,9 +72,9 @@ def prepare_if(ctx: OpContext) -> None:
     inputs = [ctx.input(i) for i in range(1, ctx.n_inputs)]
     outputs = [ctx.output(i) for i in range(len(ctx.op.outputs))]
     graph = ctx.graph
-    to_else = graph.branch(ctx.op, ctx.ref(cond), IF_ZERO)
+    to_else = _branch(ctx, ctx.ref(cond), IF_ZERO)
     _run(ctx, ctx.options["then_subgraph_index"], inputs, outputs)
-    to_end = graph.branch(ctx.op, NONE, ALWAYS)
+    to_end = _branch(ctx, NONE, ALWAYS)
     graph.land(to_else)
     _run(ctx, ctx.options["else_subgraph_index"], inputs, outputs)
     graph.land(to_end)
@@ -90,9 +96,9 @@ def prepare_while(ctx: OpContext) -> None:
     top = graph.label()
     _copy(ctx, state, _tensors(ctx, cond_graph.inputs), f"the inputs of subgraph {cond_index}")
     graph.inline(ctx.op, cond_index)
-    to_end = graph.branch(ctx.op, ctx.ref(cond), IF_ZERO)
+    to_end = _branch(ctx, ctx.ref(cond), IF_ZERO)
     _run(ctx, body_index, state, state)
-    graph.land(graph.branch(ctx.op, NONE, ALWAYS), top)
+    graph.land(_branch(ctx, NONE, ALWAYS), top)
     graph.land(to_end)
     graph.loop(top)
 
@@ -112,7 +118,7 @@ def prepare_call_once(ctx: OpContext) -> None:
     if ctx.op.inputs or ctx.op.outputs or init.inputs or init.outputs:
         raise ctx.malformed(f"it and its init subgraph {index} take no inputs and give no outputs")
     flag = graph.once_flag()
-    done = graph.branch(ctx.op, flag, IF_NONZERO)
+    done = _branch(ctx, flag, IF_NONZERO)
     graph.inline(ctx.op, index)
     ctx.emit(
         "assign_variable",
