@@ -118,6 +118,9 @@ class Compiler:
         """CALL_ONCE `op`'s init subgraph is folded into the initial state (of main's only)."""
         return not self._calls and (self.graph.index, op.index) in self.resources.folded
 
+    def constant(self, output: int, value: np.ndarray) -> None:
+        self._consts[output] = value.reshape(self.tensor(output).shape)
+
     def alias(self, output: int, source: int) -> None:
         value = self._consts.get(source)
         if value is not None:
@@ -254,6 +257,16 @@ class Compiler:
         written = set(graph.inputs) | {
             t.index for t in self.graph.tensors if t.data is not None or t.is_variable
         }
+        # A variable may also be the output of one operator whose kernel updates it in place
+        # (access "v", as CIRCULAR_BUFFER's frames), invocation after invocation.
+        in_place = {
+            (step.op_index, o.tensor)
+            for step in self.steps
+            for letter, o in zip(kernel_access(step.kernel), step.operands, strict=False)
+            if letter == "v" and o.kind == "tensor"
+        }
+        unwritten = {t.index for t in self.graph.tensors if t.is_variable and t.data is None}
+        unwritten -= set(graph.inputs)
         for op in graph.operators:
             for i in op.inputs:
                 if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
@@ -263,7 +276,9 @@ class Compiler:
                         f"a variable or the output of an earlier operator"
                     )
             for o in op.outputs:
-                if o in written:
+                if o in unwritten and (op.index, o) in in_place:
+                    unwritten.discard(o)
+                elif o in written:
                     raise ModelError(
                         f"{where}operator {op.index} ({op.name}) writes tensor {o} "
                         f"('{self.tensor(o).name}'), which is already a graph input, a "

@@ -58,18 +58,22 @@ class Runtime:
             error.step = step if failed else None
             raise error
 
-    def invoke(self) -> None:
-        self._check(lib.micro_invoke(self._rt))
+    def invoke(self) -> bool:
+        return self._check(lib.micro_invoke(self._rt))
 
-    def invoke_range(self, first: int, last: int) -> None:
-        self._check(lib.micro_invoke_range(self._rt, first, last))
+    def invoke_range(self, first: int, last: int) -> bool:
+        return self._check(lib.micro_invoke_range(self._rt, first, last))
 
-    def _check(self, status: int) -> None:
+    def _check(self, status: int) -> bool:
+        """True: every step ran; False: a step ended the invocation early (MICRO_STOPPED)."""
+        if status == lib.MICRO_STOPPED:
+            return False
         if status != lib.MICRO_OK:
             step = int(self._rt.error_step)
             error = InvokeError(f"step {step} failed: {status_message(status)}")
             error.step, error.status = step, int(status)
             raise error
+        return True
 
     def reset(self) -> None:
         lib.micro_reset(self._rt)
@@ -208,7 +212,11 @@ class Interpreter:
         view = self._arena[slot.offset : slot.offset + slot.size]
         view[:] = flat
 
-    def invoke(self) -> None:
+    def invoke(self) -> bool:
+        """Run the model once. True when every step ran; False when a step ended the
+        invocation early, as TFLM's invoke returns kTfLiteAbort: a streaming model's
+        CIRCULAR_BUFFER stored the input frame and waits for more before the later steps
+        run, so the outputs hold no new result (feed the next frame and invoke again)."""
         for k, slot in enumerate(self.compiled.inputs):
             if slot.streamed and k not in self._streams_set:
                 raise InputError(
@@ -216,7 +224,7 @@ class Interpreter:
                     f"set it with set_input before invoke"
                 )
         try:
-            self._runtime.invoke()
+            return self._runtime.invoke()
         except InvokeError as exc:
             if exc.status != lib.MICRO_ERR_DIV_ZERO or exc.step is None:
                 raise

@@ -307,7 +307,11 @@ class _ModelReader:
                 data = np.frombuffer(raw, dtype=dtype).reshape(shape)
         quant = None
         if t["quantization"] is not None:
-            quant = self._quantization(where, t["quantization"], shape)
+            # tflite-micro's compressor leaves a per-channel quantization on the uint8 bytes
+            # that encode a tensor for TFLM_DECODE, which carry no quantized values: TFLM
+            # ignores it, and so does micro when it does not fit the bytes' shape.
+            encoded = ttype == TensorType.UINT8 and data is not None
+            quant = self._quantization(where, t["quantization"], shape, encoded)
         return Tensor(
             index=index,
             name=name,
@@ -334,7 +338,9 @@ class _ModelReader:
         data.flags.writeable = False
         return data
 
-    def _quantization(self, where: str, pos: int, shape: tuple[int, ...]) -> Quantization | None:
+    def _quantization(
+        self, where: str, pos: int, shape: tuple[int, ...], encoded: bool = False
+    ) -> Quantization | None:
         q = self.r.decode(pos, schema.QUANTIZATION, where)
         scale = q["scale"] or ()
         zero_point = q["zero_point"] or ()
@@ -353,6 +359,8 @@ class _ModelReader:
             # models carry stale ones (person_detect's biases say 3), so read it as axis 0.
             dim = 0
         if len(scale) > 1:
+            if encoded and (dim >= len(shape) or shape[dim] != len(scale)):
+                return None
             if dim >= len(shape):
                 self.r.fail(
                     where,

@@ -220,6 +220,9 @@ const char *micro_status_str(micro_status_t status)
     case MICRO_ERR_JUMP: return "a branch step jumps past the last step of the program";
     case MICRO_ERR_LOOP:
         return "loops ran more iterations than the runtime's limit (micro_set_loop_limit)";
+    case MICRO_STOPPED:
+        return "a step ended the invocation early (not an error: the model waits for more "
+               "input); later steps did not run";
     }
     return "unknown status";
 }

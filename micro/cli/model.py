@@ -109,10 +109,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     inputs = _load_inputs(it, args.input or [], args.seed)
     for i, x in enumerate(inputs):
         it.set_input(x, i)
-    it.invoke()
+    complete = it.invoke()
     outputs = [it.get_output(i) for i in range(len(it.get_output_details()))]
     origin = "from files" if args.input else f"random, seed {args.seed}"
     out(f"arena: {it.arena_used_bytes():,} B used of {it.arena_size:,} B; inputs {origin}")
+    if not complete:
+        note(
+            "the invocation ended early (a CIRCULAR_BUFFER waits for more frames, as TFLM's "
+            "kTfLiteAbort): outputs of the steps after it hold no result of this input"
+        )
     for d, y in zip(it.get_output_details(), outputs, strict=True):
         out(f"output '{d['name']}' {y.dtype.name} {list(y.shape)}:")
         out(array(y))

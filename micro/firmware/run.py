@@ -5,7 +5,7 @@ cycles (the core's TRM timings, zero-wait-state memory) between the firmware's m
 The runner (firmware/runner/src/runner.c) prints one line per fact:
     init status=<n> msg=<text>
     output set=<s> index=<i> hex=<bytes>
-    invoke set=<s> [cycles=<n>]
+    invoke set=<s> status=<n> [cycles=<n>]
 and marks (begin, end) of each inference, then, for the profile pass, begin, (step begin,
 step end) per step, end.
 """
@@ -47,6 +47,9 @@ class Run:
     init_status: int
     init_message: str
     outputs: dict[tuple[int, int], bytes]  # (input set, output index) -> bytes
+    # micro_invoke's status per input set, then the profile pass's (MICRO_STOPPED: a step
+    # ended the invocation early).
+    invoke_status: list[int] = field(default_factory=list)
     instructions: list[int] = field(default_factory=list)  # per input set, one inference
     step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
     cycles: list[int] = field(default_factory=list)  # the board's own cycle counter
@@ -147,6 +150,8 @@ def parse_console(text: str, returncode: int) -> Run:
             run.outputs[(int(f["set"]), int(f["index"]))] = bytes.fromhex(f["hex"])
         elif kind == "invoke":
             f = dict(FIELD_RE.findall(rest))
+            if "status" in f:
+                run.invoke_status.append(int(f["status"]))
             if "cycles" in f:
                 run.cycles.append(int(f["cycles"]))
     return run

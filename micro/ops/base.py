@@ -5,6 +5,7 @@ only do integer arithmetic on what prepare froze into their params struct.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -62,11 +63,18 @@ class Graph(Protocol):
     ) -> None:
         """Append a step running `kernel` for `op`."""
 
+    def constant(self, output: int, value: np.ndarray) -> None:
+        """Tensor `output` is this constant, computed at compile time."""
+
     def alias(self, output: int, source: int) -> None:
         """Tensor `output` is tensor `source`'s bytes under another shape."""
 
     def resource(self, handle: int) -> Resource | None:
         """The resource variable handle tensor `handle` names (None: not resolved)."""
+
+    @property
+    def outputs(self) -> list[int]:
+        """The subgraph's output tensors."""
 
     @property
     def dsp(self) -> bool:
@@ -277,6 +285,21 @@ class OpContext:
                 f"unexpected {sorted(set(operands) - set(slots))}"
             )
         self._graph.emit(self.op, kernel, params, [operands[s] for s in slots], macs)
+
+    def constant(self, output: Tensor, value: np.ndarray) -> None:
+        """`output` is `value` (its dtype and element count), folded at compile time: later
+        operators read it as constant data, and no step computes it."""
+        if value.dtype != output.dtype or value.size != math.prod(output.shape):
+            raise self.malformed(
+                f"output {output.index} is {output.dtype.name} {list(output.shape)}; "
+                f"the value is {value.dtype.name} of {value.size} elements"
+            )
+        if output.index in self._graph.outputs:
+            raise self.unsupported(
+                f"output {output.index} ('{output.name}') is a model output: micro folds it "
+                "into constant data, which has no place in the arena to be read from"
+            )
+        self._graph.constant(output.index, value)
 
     def alias(self, output: Tensor, source: Tensor) -> None:
         """`output` is `source`'s bytes under another shape (RESHAPE, SQUEEZE, ...)."""

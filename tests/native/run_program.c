@@ -7,7 +7,8 @@
  *   run_program PROGRAM ARENA_BYTES INPUTS OUTPUTS [INVOKES [RESETS]]
  *
  * INPUTS is every input's bytes concatenated in order (INVOKES sets of them, one per
- * invoke); OUTPUTS receives every output's, invoke after invoke.
+ * invoke); OUTPUTS receives every output's, invoke after invoke (also after an invoke a
+ * step ended early, MICRO_STOPPED, which stderr reports as "stopped K STEP").
  * Exit status: 0 ok, 2 usage/IO error, 10 + micro_status_t when the runtime refuses.
  */
 #include <stdio.h>
@@ -67,7 +68,9 @@ int main(int argc, char **argv)
     unsigned char *program = read_file(argv[1], &program_size);
     unsigned char *inputs = read_file(argv[3], &input_size);
     const unsigned long arena_size = strtoul(argv[2], NULL, 10);
-    uint8_t *arena = malloc(arena_size > 0 ? arena_size : 1);
+    /* Zeroed, as the host's and the firmware's arenas: outputs an invoke ended early did not
+     * write read the same bytes everywhere. */
+    uint8_t *arena = calloc(arena_size > 0 ? arena_size : 1, 1);
     if (program == NULL || inputs == NULL || arena == NULL) {
         fprintf(stderr, "cannot read inputs\n");
         return 2;
@@ -107,7 +110,9 @@ int main(int argc, char **argv)
             used += n;
         }
         status = micro_invoke(&rt);
-        if (status != MICRO_OK) {
+        if (status == MICRO_STOPPED) {
+            fprintf(stderr, "stopped %lu %u\n", k, rt.error_step);
+        } else if (status != MICRO_OK) {
             fprintf(stderr, "invoke: %s (step %u)\n", micro_status_str(status), rt.error_step);
             return 10 + (int)status;
         }

@@ -35,7 +35,8 @@ typedef struct {
     uint8_t *arena;             /* 8-byte aligned, at least header->arena_size bytes */
     uint32_t arena_size;
     uint32_t ready;             /* 1 after a successful micro_init */
-    uint32_t error_step;        /* step that failed verification or invoke, or MICRO_NO_STEP */
+    uint32_t error_step;        /* step that failed verification or invoke, or ended it early
+                                   (MICRO_STOPPED), or MICRO_NO_STEP */
     micro_step_hook_fn hook;
     void *hook_ctx;
     micro_row_source_t rows;    /* reader of streamed inputs (micro_set_row_reader) */
@@ -46,7 +47,9 @@ typedef struct {
  * initial values. */
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
                           uint8_t *arena, uint32_t arena_size);
-/* Run every step in order. */
+/* Run every step in order. MICRO_STOPPED (not an error) when a step ended the invocation
+ * early, as TFLM's kTfLiteAbort: a streaming model's CIRCULAR_BUFFER has stored its frame
+ * and waits for the next; the outputs hold no new result, the state moved on. */
 micro_status_t micro_invoke(micro_runtime_t *rt);
 /* Run steps [first, last) only (profiling and debugging). */
 micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t last);
