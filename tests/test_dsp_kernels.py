@@ -68,9 +68,15 @@ def checked(kernel: str, params: Any, operands: list[np.ndarray]) -> None:
     assert entry.check(params, ptrs, sizes) == lib.MICRO_OK
 
 
-def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
+def conv_case(
+    seed: int, long: bool = False, fast: bool = False, pointwise: bool = False
+) -> tuple[Any, list[np.ndarray]]:
     """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
-    which it streams through a smaller buffer."""
+    which it streams through a smaller buffer; `fast`: only what the twin's fast passes take
+    (multipliers in [2^30, 2^31) or 0, shifts <= -1, no clamp), odd and even channel
+    counts, filter pairs enough for several per pass; `pointwise`: 1x1, stride 1, no
+    padding, output the input's size, channels a multiple of 8 (the twin widens such
+    pixels straight from the image)."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
@@ -79,7 +85,7 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     fh, fw = (1, 1) if rng.random() < 0.3 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
     if long:
         fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
-    per_group = int(rng.integers(1, 10))
+    per_group = int(rng.integers(1, 10)) if not fast else int(rng.integers(1, 24))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": int(rng.integers(1, 12)),
@@ -101,6 +107,13 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
+    if pointwise:
+        groups = fh = fw = 1
+        depth = int(rng.choice([8, 16, 24, 64]))
+        p.update(filter_height=1, filter_width=1, filter_depth=depth, input_depth=depth)
+        p.update(groups=1, output_depth=per_group, stride_height=1, stride_width=1)
+        p.update(pad_top=0, pad_left=0)
+        p.update(output_height=p["input_height"], output_width=p["input_width"])
     p["act_min"], p["act_max"] = activation(rng)
     small = bool(rng.random() < 0.4)
     k = fh * fw * depth
@@ -109,6 +122,13 @@ def conv_case(seed: int, long: bool = False) -> tuple[Any, list[np.ndarray]]:
     filt = np.zeros((o, row), np.int8)
     filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
     mult, shift = requant(rng, o, small)
+    if fast:
+        p["act_min"], p["act_max"] = -128, 127
+        mult = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+        shift = np.minimum(shift, -1).astype(np.int32)
+        zero = rng.random(o) < (0.2 if rng.random() < 0.5 else 0.0)  # zero scales
+        mult[zero] = 0
+        shift[zero] = rng.integers(-31, 31, int(zero.sum()))
     n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
     n_out = p["batches"] * p["output_height"] * p["output_width"] * o
     # int64 storage: the scratch is 8-aligned as the planner lays it out.
@@ -147,6 +167,24 @@ def run_seven(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_dsp_matches_reference(seed: int) -> None:
     params, ops = conv_case(seed)
+    checked("conv_s8", params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
+
+
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_conv_dsp_fast_passes_match_reference(seed: int) -> None:
+    params, ops = conv_case(seed, fast=True)
+    checked("conv_s8", params, ops)
+    assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
+        lib.micro_conv_s8, params, ops
+    )
+
+
+@pytest.mark.parametrize("seed", range(CASES // 5))
+def test_conv_dsp_pointwise_matches_reference(seed: int) -> None:
+    params, ops = conv_case(seed, fast=seed % 2 == 0, pointwise=True)
     checked("conv_s8", params, ops)
     assert run_seven(lib.micro_conv_s8_dsp, params, ops) == run_seven(
         lib.micro_conv_s8, params, ops

@@ -13,6 +13,10 @@
  * 2 double-word loads and 8 SMLAD for 16 multiply-accumulates. Accumulators start at the
  * bias (sums wrap modulo 2^32, so the order changes no bit). Filter rows are zero past
  * K = FH*FW*I, so only ceil(K / 8) * 8 values are dotted, the scratch zero there.
+ * Built by GCC for a DSP core, the passes that requantize the common way (fast_ok) run
+ * one hand-scheduled Thumb-2 loop over the filter pairs (pass_asm_*): loads grouped so the
+ * M4 pipelines them, the 4 accumulators and the requantization in registers. Patches:
+ * conv_patch_dsp.h; a pointwise layer's pixels are widened straight from the image.
  */
 #include "micro/kernels/conv_s8_dsp.h"
 
@@ -20,189 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_patch_dsp.h"
 #include "dsp.h"
-
-static inline uint64_t widen4(uint32_t v)
-{
-    return (uint64_t)micro_sxtb16(v) | (uint64_t)micro_sxtb16_hi(v) << 32;
-}
-
-/* Widens n int8 (a multiple of 4) at src into a pixel's words from dst on. */
-static inline void widen_run(uint64_t *dst, const int8_t *src, int32_t n)
-{
-    for (const int8_t *end = src + n; src != end; src += 4, dst += 2) {
-        *dst = widen4(micro_read4(src));
-    }
-}
-
-/* A patch assembled as int8 in a small buffer, widened into the scratch every time the
- * buffer fills (whole blocks of 4; the leftover bytes move to the front). */
-#define STAGE 128
-
-typedef struct {
-    int8_t bytes[STAGE];
-    int32_t n;
-    uint64_t *dst;
-} stage_t;
-
-static void stage_flush(stage_t *st)
-{
-    const int32_t whole = st->n & ~3;
-    widen_run(st->dst, st->bytes, whole);
-    st->dst += whole / 2;
-    for (int32_t i = whole; i < st->n; ++i) {
-        st->bytes[i - whole] = st->bytes[i];
-    }
-    st->n -= whole;
-}
-
-static void stage_copy(stage_t *st, const int8_t *src, int32_t n)
-{
-    while (n > 0) {
-        int32_t m = STAGE - st->n;
-        m = m < n ? m : n;
-        micro_copy_run(st->bytes + st->n, src, m);
-        src += m;
-        n -= m;
-        st->n += m;
-        if (st->n == STAGE) {
-            stage_flush(st);
-        }
-    }
-}
-
-static void stage_set(stage_t *st, int32_t value, int32_t n)
-{
-    while (n > 0) {
-        int32_t m = STAGE - st->n;
-        m = m < n ? m : n;
-        micro_fill_run(st->bytes + st->n, value, m);
-        n -= m;
-        st->n += m;
-        if (st->n == STAGE) {
-            stage_flush(st);
-        }
-    }
-}
-
-/* Bytes of the patches assembled as int8 before they are widened (the stack). */
-#define PATCH 640
-
-/* The patch whose window's top-left tap is (iy0, ix0) (taps [fx_lo, fx_hi) of a row inside
- * the image when the rows are runs), `base` the group's first channel, assembled as n int8
- * (input_zp outside the image, zero past K) and widened into `dst`'s pixel words. */
-static void gather_patch(const micro_conv_s8_params_t *p, const int8_t *base, int32_t iy0,
-                         int32_t ix0, int32_t fx_lo, int32_t fx_hi, uint64_t *dst, int32_t n)
-{
-    uint32_t aligned[PATCH / 4];
-    int8_t *const patch = (int8_t *)aligned;
-    int8_t *to = patch;
-    const int32_t channels = p->input_depth, depth = p->filter_depth, fw = p->filter_width;
-    const int32_t zp = p->input_zp, span = fw * depth;
-    const int runs = p->dilation_width == 1 && p->groups == 1;
-    const int64_t line_size = (int64_t)p->input_width * channels;
-    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
-        const int32_t iy = iy0 + fy * p->dilation_height;
-        if (iy < 0 || iy >= p->input_height) {
-            micro_fill_run(to, zp, span);
-            to += span;
-            continue;
-        }
-        const int8_t *line = base + (int64_t)iy * line_size;
-        if (runs) {
-            const int32_t inside = (fx_hi - fx_lo) * depth;
-            micro_fill_run(to, zp, fx_lo * depth);
-            micro_copy_run(to + fx_lo * depth, line + (int64_t)(ix0 + fx_lo) * channels, inside);
-            micro_fill_run(to + fx_hi * depth, zp, (fw - fx_hi) * depth);
-            to += span;
-            continue;
-        }
-        for (int32_t fx = 0; fx < fw; ++fx, to += depth) {
-            const int32_t ix = ix0 + fx * p->dilation_width;
-            if (ix < 0 || ix >= p->input_width) {
-                micro_fill_run(to, zp, depth);
-            } else {
-                micro_copy_run(to, line + (int64_t)ix * channels, depth);
-            }
-        }
-    }
-    micro_fill_run(to, 0, n - (int32_t)(to - patch));
-    widen_run(dst, patch, n);
-}
-
-/* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
- * values (zero past K). With one group and no horizontal dilation a window row is one run
- * of the image row (input_zp on the columns outside it); otherwise each tap's I channels
- * are a run. */
-static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t oy,
-                   int32_t ox, int32_t g, uint64_t *words, int32_t pix, int32_t pairs)
-{
-    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
-    const int32_t depth = p->filter_depth, fw = p->filter_width, zp = p->input_zp;
-    const int32_t iy0 = oy * p->stride_height - p->pad_top;
-    const int32_t ix0 = ox * p->stride_width - p->pad_left;
-    const int8_t *base = image + (int64_t)g * depth;
-    const int32_t span = fw * depth;
-    const int runs = p->dilation_width == 1 && p->groups == 1;
-    /* With runs, taps [fx_lo, fx_hi) of a window row lie inside the image. */
-    const int32_t fx_lo = ix0 < 0 ? (-ix0 < fw ? -ix0 : fw) : 0;
-    const int32_t fx_hi = width - ix0 < fw ? (width - ix0 > fx_lo ? width - ix0 : fx_lo) : fw;
-    const int64_t line_size = (int64_t)width * channels;
-    if (runs && fx_lo == 0 && fx_hi == fw && (span & 7) == 0) {
-        /* The common case: whole window rows of whole 8-value pairs, widened directly. */
-        const int8_t *src = base + (int64_t)iy0 * line_size + (int64_t)ix0 * channels;
-        const int64_t src_step = p->dilation_height * line_size;
-        const uint64_t quad = ((uint64_t)zp & 0xFFFFu) * UINT64_C(0x0001000100010001);
-        uint64_t *dst = words + pix;
-        const int32_t dst_step = span / 2; /* 64-bit words a row takes, both pixels */
-        int32_t iy = iy0;
-        for (int32_t fy = 0; fy < p->filter_height;
-             ++fy, src += src_step, dst += dst_step, iy += p->dilation_height) {
-            if (iy >= 0 && iy < height) {
-                widen_run(dst, src, span);
-            } else {
-                for (int32_t i = 0; i < dst_step; i += 2) {
-                    dst[i] = quad;
-                }
-            }
-        }
-        return;
-    }
-    if (8 * pairs <= PATCH) {
-        gather_patch(p, base, iy0, ix0, fx_lo, fx_hi, words + pix, 8 * pairs);
-        return;
-    }
-    stage_t st;
-    st.n = 0;
-    st.dst = words + pix;
-    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
-        const int32_t iy = iy0 + fy * p->dilation_height;
-        if (iy < 0 || iy >= height) {
-            stage_set(&st, zp, span);
-            continue;
-        }
-        const int8_t *line = base + (int64_t)iy * line_size;
-        if (runs) {
-            stage_set(&st, zp, fx_lo * depth);
-            if (fx_hi > fx_lo) {
-                stage_copy(&st, line + (int64_t)(ix0 + fx_lo) * channels,
-                           (fx_hi - fx_lo) * depth);
-            }
-            stage_set(&st, zp, (fw - fx_hi) * depth);
-            continue;
-        }
-        for (int32_t fx = 0; fx < fw; ++fx) {
-            const int32_t ix = ix0 + fx * p->dilation_width;
-            if (ix < 0 || ix >= width) {
-                stage_set(&st, zp, depth);
-            } else {
-                stage_copy(&st, line + (int64_t)ix * channels, depth);
-            }
-        }
-    }
-    stage_set(&st, 0, 8 * pairs - p->filter_height * span);
-    stage_flush(&st);
-}
 
 /* s[2r + f] += the dot of scratch pixel r with filter row w_f, over 8 * pairs values. */
 #define MICRO_DOT_BLOCK(a, b)                                                              \
@@ -277,6 +100,32 @@ MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last
     }
 }
 
+/* micro_requant_fast_ok, also taking channels of multiplier 0 (a zero scale: trained models
+ * hold a few). Their table entry, m2 = 0 and right1 = 31, makes the fast steps give
+ * output_zp whatever the sum ((y >> 31) + 1 + 2 * zp, halved), the reference's output. */
+static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, int32_t lo,
+                   int32_t hi)
+{
+    if (lo != -128 || hi != 127) {
+        return 0;
+    }
+    for (int32_t i = 0; i < n; ++i) {
+        if (multiplier[i] != 0 && (multiplier[i] < (INT32_C(1) << 30) || shift[i] > -1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* micro_requant_fast_out with the rounding add wrapping (y is the sum itself, any int32,
+ * for a multiplier of 0), as the instructions do. */
+static inline int32_t fast_out(int32_t acc, int32_t m2, int32_t right1, int32_t zp2)
+{
+    const int32_t y = micro_smmlar(acc, m2, acc);
+    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
+    return micro_ssat8_half(micro_qadd(t >> right1, zp2));
+}
+
 /* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
 #define CONV_BLOCK 128
 
@@ -286,7 +135,7 @@ typedef struct {
 } chan_t;
 
 /* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
- * micro_requant_fast_ok holds; out0, out1: the pixels' first outputs of the n. */
+ * fast_ok holds; out0, out1: the pixels' first outputs of the n. */
 static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, const int8_t *w,
                                             int32_t n, int8_t *out0, int8_t *out1,
                                             int32_t pairs)
@@ -297,13 +146,127 @@ static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, c
         const int32_t o1 = o + 1 < n ? o + 1 : o;
         int32_t s[4] = {ch[o].bias, ch[o1].bias, ch[o].bias, ch[o1].bias};
         dot_2x2(words, w, w + (o1 - o) * row, pairs, s);
-        out0[o] = (int8_t)micro_requant_fast_out(s[0], ch[o].m2, ch[o].right1, zp2);
-        out1[o] = (int8_t)micro_requant_fast_out(s[2], ch[o].m2, ch[o].right1, zp2);
-        out0[o1] = (int8_t)micro_requant_fast_out(s[1], ch[o1].m2, ch[o1].right1, zp2);
-        out1[o1] = (int8_t)micro_requant_fast_out(s[3], ch[o1].m2, ch[o1].right1, zp2);
+        out0[o] = (int8_t)fast_out(s[0], ch[o].m2, ch[o].right1, zp2);
+        out1[o] = (int8_t)fast_out(s[2], ch[o].m2, ch[o].right1, zp2);
+        out0[o1] = (int8_t)fast_out(s[1], ch[o1].m2, ch[o1].right1, zp2);
+        out1[o1] = (int8_t)fast_out(s[3], ch[o1].m2, ch[o1].right1, zp2);
     }
 }
 
+#if MICRO_DSP && defined(__GNUC__)
+/* A fast pass's filter pairs in one loop of Thumb-2, for the M4's timings: GCC spilled
+ * about 50 instructions per pair around its 4 accumulators. Fields in the order the asm
+ * loads them (LDM): it advances filter, ch, out0 and left, one pair at a time. */
+typedef struct {
+    const int8_t *filter;   /*  0: the pair's first row */
+    int32_t row;            /*  4: bytes from one row to the next */
+    const uint64_t *words;  /*  8: the scratch's pixel pair */
+    int32_t turns;          /* 12: turns of the dot loop, (8-value groups + 1) / 2 */
+    const chan_t *ch;       /* 16: the pair's constants (2 entries of 12 bytes) */
+    int8_t *out0;           /* 20: pixel 0's output of the pair's first channel */
+    int32_t gap;            /* 24: out1 - out0 */
+    int32_t zp2;            /* 28: 1 + 2 * output_zp */
+    int32_t left;           /* 32: filter pairs still to go, >= 1 */
+} asm_pass_t;
+
+/* Per 4 values: both filters' words and pixel 0's two words in one run of loads (5
+ * cycles), the filter words' SXTB16 halves, 4 SMLAD, pixel 1's words, 4 SMLAD: 17
+ * instructions, 20 cycles, 16 multiply-accumulates. r0-r3: the 2x2 accumulators. */
+#define ASM_BLOCK                       \
+    "ldr r8, [r4], #4\n\t"              \
+    "ldr r9, [r5], #4\n\t"              \
+    "ldr r10, [r6], #16\n\t"            \
+    "ldr r11, [r6, #-12]\n\t"           \
+    "sxtb16 r12, r8\n\t"                \
+    "sxtb16 r8, r8, ror #8\n\t"         \
+    "sxtb16 lr, r9\n\t"                 \
+    "sxtb16 r9, r9, ror #8\n\t"         \
+    "smlad r0, r10, r12, r0\n\t"        \
+    "smlad r0, r11, r8, r0\n\t"         \
+    "smlad r1, r10, lr, r1\n\t"         \
+    "smlad r1, r11, r9, r1\n\t"         \
+    "ldrd r10, r11, [r6, #-8]\n\t"      \
+    "smlad r2, r10, r12, r2\n\t"        \
+    "smlad r2, r11, r8, r2\n\t"         \
+    "smlad r3, r10, lr, r3\n\t"         \
+    "smlad r3, r11, r9, r3\n\t"
+
+/* micro_requant_fast_out of accumulators ra (pixel 0) and rb (pixel 1) with the channel's
+ * m2 in r6, right1 in r7, zp2 in r11. */
+#define ASM_REQUANT(ra, rb)                          \
+    "smmlar " ra ", " ra ", r6, " ra "\n\t"           \
+    "smmlar " rb ", " rb ", r6, " rb "\n\t"           \
+    "add " ra ", " ra ", " ra ", asr #31\n\t"         \
+    "add " rb ", " rb ", " rb ", asr #31\n\t"         \
+    "asr " ra ", " ra ", r7\n\t"                      \
+    "asr " rb ", " rb ", r7\n\t"                      \
+    "qadd " ra ", " ra ", r11\n\t"                    \
+    "qadd " rb ", " rb ", r11\n\t"                    \
+    "ssat " ra ", #8, " ra ", asr #1\n\t"             \
+    "ssat " rb ", #8, " rb ", asr #1\n\t"
+
+/* A pass of pairs 8-value groups, 2 per turn of the loop; with an odd count the first turn
+ * enters at its second group (`enter`). */
+#define PASS_ASM(name, enter)                                                                \
+    __attribute__((naked, noinline)) static void name(asm_pass_t *a)                       \
+    {                                                                                        \
+        (void)a;                                                                             \
+        __asm__ volatile(                                                                    \
+            "push {r0, r4-r11, lr}\n\t"                                                      \
+            "2:\n\t"                                                                         \
+            "ldr r12, [sp]\n\t"                                                              \
+            "ldm r12, {r4-r8}\n\t" /* filter, row, words, turns, ch */                       \
+            "add r5, r4, r5\n\t"                                                             \
+            "ldr r0, [r8]\n\t" /* the accumulators start at the biases */                    \
+            "ldr r1, [r8, #12]\n\t"                                                          \
+            "mov r2, r0\n\t"                                                                 \
+            "mov r3, r1\n\t" enter "1:\n\t" ASM_BLOCK ASM_BLOCK "3:\n\t" ASM_BLOCK ASM_BLOCK \
+            "subs r7, r7, #1\n\t"                                                            \
+            "bne 1b\n\t"                                                                     \
+            "ldr r12, [sp]\n\t"                                                              \
+            "add lr, r12, #16\n\t"                                                           \
+            "ldm lr, {r8-r11}\n\t" /* ch, out0, gap, zp2 */                                  \
+            "ldrd r6, r7, [r8, #4]\n\t" ASM_REQUANT("r0", "r2")                              \
+            "strb r0, [r9]\n\t"                                                              \
+            "strb r2, [r9, r10]\n\t"                                                         \
+            "ldrd r6, r7, [r8, #16]\n\t" ASM_REQUANT("r1", "r3")                             \
+            "strb r1, [r9, #1]!\n\t"                                                         \
+            "strb r3, [r9, r10]\n\t"                                                         \
+            "add r9, r9, #1\n\t"                                                             \
+            "add r8, r8, #24\n\t"                                                            \
+            "strd r8, r9, [r12, #16]\n\t"                                                    \
+            "ldm r12, {r4, r5}\n\t"                                                          \
+            "add r4, r4, r5, lsl #1\n\t"                                                     \
+            "str r4, [r12]\n\t"                                                              \
+            "ldr r7, [r12, #32]\n\t"                                                         \
+            "subs r7, r7, #1\n\t"                                                            \
+            "str r7, [r12, #32]\n\t"                                                         \
+            "bne 2b\n\t"                                                                     \
+            "pop {r0, r4-r11, pc}\n\t");                                                     \
+    }
+
+PASS_ASM(pass_asm_even, "")
+PASS_ASM(pass_asm_odd, "b 3f\n\t")
+
+#undef ASM_BLOCK
+#undef ASM_REQUANT
+#undef PASS_ASM
+
+/* The n filters from w on with pass_asm_*, the last one (n odd) in C. */
+MICRO_NOINLINE static void pass_pairs(const pass_t *c, const chan_t *ch, const int8_t *w,
+                                      int32_t n, int8_t *out0, int8_t *out1)
+{
+    if (n >= 2) {
+        asm_pass_t a = {w, c->row, c->words, (c->pairs + 1) / 2, ch, out0,
+                        (int32_t)(out1 - out0), c->zp2, n / 2};
+        (c->pairs & 1 ? pass_asm_odd : pass_asm_even)(&a);
+    }
+    if (n & 1) {
+        const int32_t o = n - 1;
+        pass_fast_k(c, ch + o, w + (int64_t)o * c->row, 1, out0 + o, out1 + o, c->pairs);
+    }
+}
+#else
 /* The same, specialised for 8 and 16 values (no loop), and any. */
 MICRO_NOINLINE static void pass_fast_8(const pass_t *c, const chan_t *ch, const int8_t *w,
                                        int32_t n, int8_t *out0, int8_t *out1)
@@ -322,14 +285,16 @@ MICRO_NOINLINE static void pass_fast(const pass_t *c, const chan_t *ch, const in
 {
     pass_fast_k(c, ch, w, n, out0, out1, c->pairs);
 }
+#endif
 
 /* Fills the table with channels [o0, o0 + n). */
 static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
 {
     for (int32_t i = 0; i < n; ++i) {
         ch[i].bias = c->bias[o0 + i];
-        ch[i].m2 = (int32_t)((uint32_t)c->multiplier[o0 + i] << 1);
-        ch[i].right1 = ~c->shift[o0 + i];
+        const int32_t m = c->multiplier[o0 + i];
+        ch[i].m2 = (int32_t)((uint32_t)m << 1);
+        ch[i].right1 = m == 0 ? 31 : ~c->shift[o0 + i];
     }
 }
 
@@ -358,9 +323,22 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     c.zp2 = 1 + 2 * p->output_zp;
     c.lo = p->act_min;
     c.hi = p->act_max;
-    const int fast = micro_requant_fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
+    const int fast = fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
+#if MICRO_DSP && defined(__GNUC__)
+    void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
+        pass_pairs;
+#else
     void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
         c.pairs == 1 ? pass_fast_8 : (c.pairs == 2 ? pass_fast_16 : pass_fast);
+#endif
+    /* Each output pixel reads only its own input pixel, whole 8-value groups of it: the
+     * pixels are widened straight from the image (no window to assemble). */
+    const int pointwise = p->filter_height == 1 && p->filter_width == 1 &&
+                          p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
+                          p->pad_left == 0 && p->groups == 1 && (p->input_depth & 7) == 0 &&
+                          p->input_height == p->output_height &&
+                          p->input_width == p->output_width;
+    const int32_t depth_in = p->input_depth;
     chan_t table[CONV_BLOCK];
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
@@ -372,10 +350,15 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
             for (int32_t g = 0; g < p->groups; ++g) {
-                gather(p, image, pix / p->output_width, pix % p->output_width, g, words, 0,
-                       c.pairs);
-                gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g, words, 1,
-                       c.pairs);
+                if (pointwise) {
+                    widen_run(words, image + (int64_t)pix * depth_in, depth_in);
+                    widen_run(words + 1, image + (int64_t)pix1 * depth_in, depth_in);
+                } else {
+                    gather(p, image, pix / p->output_width, pix % p->output_width, g, words,
+                           0, c.pairs);
+                    gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g,
+                           words, 1, c.pairs);
+                }
                 const int32_t end = (g + 1) * per_group;
                 if (!fast) {
                     pass_any(&c, g * per_group, end, out0, out1);
