@@ -12,9 +12,10 @@ import numpy as np
 
 from . import patches, resolver
 from ._ffi import kernel_access, pack_params
+from .control import Flat, flatten
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .lifetimes import Key, lifetimes, overlaps
-from .model import Model, Operator, Tensor
+from .model import Model, Operator, Subgraph, Tensor
 from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Plan, live_bytes, plan
 from .program import REF_CONST, check_arena_size
@@ -34,8 +35,13 @@ class Compiler:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
         self.model = model
-        self.graph = model.subgraphs[subgraph]
+        self.resources = Resources(model, subgraph)
+        self.flat: Flat = flatten(model, subgraph)
+        self.graph = self.flat.graph  # main's operators over every reached subgraph's tensors
         self.steps: list[StepInfo] = []
+        self.loops: list[tuple[int, int]] = []  # (first step, backward branch) of each loop
+        self._calls: list[tuple[Operator, int]] = []  # control operators being inlined
+        self._once = 0  # run-once flags made so far
         self._prepared = False
         self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
@@ -43,7 +49,6 @@ class Compiler:
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
-        self.resources = Resources(model, subgraph)
         for t in self.graph.tensors:
             if t.data is not None and not t.is_variable:
                 self._consts[t.index] = t.data
@@ -62,7 +67,56 @@ class Compiler:
         return index
 
     def resource(self, handle: int) -> Resource | None:
-        return self.resources.resource(self.graph.index, handle)
+        return self.resources.resource(*self.flat.origin(handle))
+
+    # -- control flow (micro/control.py) ------------------------------------------------
+    def subgraph(self, index: int) -> Subgraph:
+        """Subgraph `index` over the renumbered tensors."""
+        return self.flat.subgraphs[index]
+
+    def label(self) -> int:
+        """The index the next step gets."""
+        return len(self.steps)
+
+    def inline(self, op: Operator, index: int) -> None:
+        """Subgraph `index`'s operators as steps of control operator `op`."""
+        if any(k == index for _, k in self._calls) or index == self.graph.index:
+            chain = " -> ".join(str(k) for _, k in self._calls)
+            raise ModelError(
+                f"operator {op.index} ({op.name}) runs subgraph {index} inside itself "
+                f"(subgraphs {self.graph.index} -> {chain} -> {index}): a recursion never "
+                "ends, and no Program can hold it",
+                operator=op.index,
+            )
+        self._calls.append((op, index))
+        try:
+            graph = self.subgraph(index)
+            self._prepare_ops(graph.operators)
+            self._check_dataflow(graph, f"subgraph {index}, ")
+        except MicroError as exc:
+            if len(self._calls) == 1:  # once, by the outermost operator of main
+                exc.operator = op.index
+                exc.args = (f"operator {op.index} ({op.name}), subgraph {index}: {exc}",)
+            raise
+        finally:
+            self._calls.pop()
+
+    def land(self, branch: int, target: int | None = None) -> None:
+        """Branch step `branch` continues at `target` (default: the next step emitted)."""
+        self.steps[branch].params["target"] = self.label() if target is None else target
+
+    def loop(self, first: int) -> None:
+        """The steps from `first` to the last one emitted are a loop's."""
+        self.loops.append((first, len(self.steps) - 1))
+
+    def once_flag(self) -> Operand:
+        """A new run-once flag: 0 after micro_init, kept by micro_reset."""
+        self._once += 1
+        return Operand("once", tensor=self._once, size=4)
+
+    def folded(self, op: Operator) -> bool:
+        """CALL_ONCE `op`'s init subgraph is folded into the initial state (of main's only)."""
+        return not self._calls and (self.graph.index, op.index) in self.resources.folded
 
     def constant(self, output: int, value: np.ndarray) -> None:
         self._consts[output] = value.reshape(self.tensor(output).shape)
@@ -84,6 +138,8 @@ class Compiler:
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        if self._calls:  # a step of a subgraph belongs to main's operator that runs it
+            op = self._calls[0][0]
         for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
             nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
             if nbytes >= REF_CONST:
@@ -113,11 +169,11 @@ class Compiler:
         for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
             variable = o.kind == "tensor" and self.root(o.tensor) in variables
             allowed = {
-                "i": o.kind in ("tensor", "const", "strip", "resource"),
+                "i": o.kind in ("tensor", "const", "strip", "resource", "once"),
                 "c": o.kind == "const",
                 "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
                 "s": o.kind == "scratch",
-                "v": o.kind in ("state", "resource") or variable,
+                "v": o.kind in ("state", "resource", "once") or variable,
                 "r": o.kind == "stream",
             }[letter]
             if not allowed and o.kind != "none":
@@ -149,7 +205,12 @@ class Compiler:
         if arena_budget is not None:
             check_arena_size(arena_budget)
         self.prepare()
-        if max_overhead > 0 or stream:
+        if stream and self.has_branches:
+            raise UnsupportedOpError(
+                "a streamed input is not supported in a model with control flow (IF, WHILE, "
+                "CALL_ONCE that computes): strips run straight-line chains only"
+            )
+        if (max_overhead > 0 or stream) and not self.has_branches:
             original = self.steps
             self.steps = patches.choose(self, arena_budget, max_overhead, stream)
             if self.steps is not original and arena_budget is None:
@@ -165,7 +226,17 @@ class Compiler:
         if self._prepared:
             return
         self._prepared = True
-        for op in self.graph.operators:
+        self._prepare_ops(self.graph.operators)
+        self._check_dataflow(self.graph)  # after prepare: an op's own message is the more specific
+        for step in self.steps:
+            self._check_access(step)
+
+    @property
+    def has_branches(self) -> bool:
+        return any(s.kernel == "branch" for s in self.steps)
+
+    def _prepare_ops(self, operators: list[Operator]) -> None:
+        for op in operators:
             prepare = resolver.lookup(op)
             ctx = OpContext(self, op)
             try:
@@ -175,18 +246,15 @@ class Compiler:
                     exc.operator = op.index
                     exc.args = (f"{ctx.where}: {exc}",)
                 raise
-        self._check_dataflow()  # after prepare: an op's own message is the more specific
-        for step in self.steps:
-            self._check_access(step)
 
-    def _check_dataflow(self) -> None:
+    def _check_dataflow(self, graph: Subgraph, where: str = "") -> None:
         """Every tensor an operator reads is a graph input, a constant, a variable or an
         earlier operator's output, every output is written once and by one operator, and
         every graph output is written: otherwise the result would be whatever the arena
         held, or a step would write over what it reads."""
         # The file's constants and variables; not self._consts, which also holds what an
         # operator made constant (a reshaped constant), an output like any other here.
-        written = set(self.graph.inputs) | {
+        written = set(graph.inputs) | {
             t.index for t in self.graph.tensors if t.data is not None or t.is_variable
         }
         # A variable may also be the output of one operator whose kernel updates it in place
@@ -198,12 +266,12 @@ class Compiler:
             if letter == "v" and o.kind == "tensor"
         }
         unwritten = {t.index for t in self.graph.tensors if t.is_variable and t.data is None}
-        unwritten -= set(self.graph.inputs)
-        for op in self.graph.operators:
+        unwritten -= set(graph.inputs)
+        for op in graph.operators:
             for i in op.inputs:
                 if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
                     raise ModelError(
-                        f"operator {op.index} ({op.name}) reads tensor {i} "
+                        f"{where}operator {op.index} ({op.name}) reads tensor {i} "
                         f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
                         f"a variable or the output of an earlier operator"
                     )
@@ -212,16 +280,16 @@ class Compiler:
                     unwritten.discard(o)
                 elif o in written:
                     raise ModelError(
-                        f"operator {op.index} ({op.name}) writes tensor {o} "
+                        f"{where}operator {op.index} ({op.name}) writes tensor {o} "
                         f"('{self.tensor(o).name}'), which is already a graph input, a "
                         f"constant, a variable or written before: every output must be new"
                     )
                 written.add(o)
-        for o in self.graph.outputs:
+        for o in graph.outputs:
             if o not in written:
                 raise ModelError(
-                    f"graph output tensor {o} ('{self.tensor(o).name}') is never written: no "
-                    f"operator produces it and it is not a graph input"
+                    f"{where}graph output tensor {o} ('{self.tensor(o).name}') is never "
+                    "written: no operator produces it and it is not a graph input"
                 )
 
     def build(self, arena_budget: int | None = None) -> CompiledModel:

@@ -78,6 +78,10 @@ class Runtime:
     def reset(self) -> None:
         lib.micro_reset(self._rt)
 
+    def set_loop_limit(self, limit: int) -> None:
+        """The most loop iterations (backward branches) one invoke may take; 0: no limit."""
+        self._check(lib.micro_set_loop_limit(self._rt, limit))
+
     def stream_from(self, data: np.ndarray) -> None:
         """Serve a streamed input's rows from `data` (uint8), kept alive here: the
         runtime's row reader is micro_memory_rows over it."""

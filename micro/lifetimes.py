@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from ._ffi import overlap_gap, pack_params
+from .control import extend_loops
 from .errors import UnsupportedOpError
 from .model import Model, Subgraph, Tensor
 from .ops.base import Operand, StepInfo
@@ -18,7 +19,8 @@ from .variables import Resources
 
 # Arena buffers by root tensor index, (step, operand) for scratch and state,
 # ("strip", tensor) for a patched chain's strip buffer (micro/patches.py), or
-# ("resource", id) for a resource variable's state (micro/variables.py).
+# ("resource", id) for a resource variable's state (micro/variables.py), ("once", id) for a
+# CALL_ONCE's run-once flag (micro/control.py).
 Key = int | tuple[int, int] | tuple[str, int]
 
 
@@ -31,6 +33,7 @@ class Steps(Protocol):
     keep_inputs: bool
     dropped: set[tuple[int, int]]  # optional scratch left out: (step, operand)
     resources: Resources  # the resource variables (micro/variables.py)
+    loops: list[tuple[int, int]]  # (first step, backward branch) of each loop (micro/control.py)
 
     def root(self, index: int) -> int: ...
     def tensor(self, index: int) -> Tensor: ...
@@ -59,7 +62,10 @@ def operand_sizes(c: Steps, s: int) -> list[int]:
             sizes.append(c.tensor(o.tensor).nbytes)
         elif o.kind == "const":
             sizes.append(len(o.data))
-        elif (o.kind in ("scratch", "state") and (s, j) not in c.dropped) or o.kind == "resource":
+        elif (o.kind in ("scratch", "state") and (s, j) not in c.dropped) or o.kind in (
+            "resource",
+            "once",
+        ):
             sizes.append(o.size)
         else:
             sizes.append(0)
@@ -142,6 +148,11 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
                 buffers.setdefault(
                     ("resource", operand.tensor), Buffer(name, operand.size, 0, end, "variable")
                 )
+            elif operand.kind == "once":
+                name = f"run-once flag {operand.tensor}"
+                buffers.setdefault(
+                    ("once", operand.tensor), Buffer(name, operand.size, 0, end, "variable")
+                )
             elif operand.kind == "strip":
                 key = ("strip", operand.tensor)
                 name = f"strips of {c.tensor(operand.tensor).name}"
@@ -152,4 +163,5 @@ def lifetimes(c: Steps) -> dict[Key, Buffer]:
         buf.last = end
         if buf.kind == "tensor":
             buf.kind = "output"
+    extend_loops(list({id(b): b for b in buffers.values()}.values()), c.loops)
     return buffers

@@ -172,24 +172,13 @@ def _libm(*fns: str) -> str:
     )
 
 
-# Control flow: micro compiles a model's first subgraph into one straight-line list of steps
-# with one arena plan (CALL_ONCE's constant init subgraph folds into the initial state).
-_PROGRAM = "micro compiles one subgraph into a straight-line Program; it would need "
-
 # Why micro does not run an operator TFLM registers. Every TFLM operator micro lacks has
 # an entry; an entry for an operator micro runs is an error (tests/test_optable.py).
 NOT_SUPPORTED: dict[str, str] = {
     "COS": "float32 only in TFLM; " + _libm("cosf"),
     "EXP": "float32 only in TFLM; " + _libm("expf"),
-    "IF": "runs one of two subgraphs, chosen by a bool at run time; "
-    + _PROGRAM
-    + "both branches' steps, a conditional jump in the executor and one plan for both",
     "LOG": "float32 only in TFLM; " + _libm("logf"),
     "SIN": "float32 only in TFLM; " + _libm("sinf"),
-    "WHILE": "runs a body subgraph while a condition subgraph gives true; "
-    + _PROGRAM
-    + "both subgraphs' steps, a backward jump in the executor and a plan keeping the loop "
-    "variables alive across iterations (the loop count is unbounded)",
     "ethos-u": "runs on an Arm Ethos-U NPU through its driver; micro targets the CPU only",
 }
 
@@ -199,13 +188,6 @@ _FLOAT = "not implemented (plain float arithmetic: no obstacle to TFLM's bytes)"
 # {types: why}. tests/test_optable.py checks that no type listed here is one the operator's
 # prepare declares.
 TYPES_NOT_RUN: dict[str, dict[str, str]] = {
-    "CALL_ONCE": {
-        "an init subgraph that computes, or runs after a use of its variables": (
-            "micro runs the init subgraph at compile time into the variables' initial values "
-            "(micro/variables.py); running other operators once would need their steps in "
-            "the Program behind a run-once flag that survives micro_reset"
-        )
-    },
     "ELU": {"float32": _libm("expm1f")},
     "TFLM_DECODE": {
         "Huffman and pruning decoding": (

@@ -89,8 +89,8 @@ def serialize(
                 refs.append(input_ref(operand.tensor))
             elif operand.kind in ("scratch", "state") and (s, j) not in c.dropped:
                 refs.append((buffers[(s, j)].offset, operand.size))
-            elif operand.kind == "resource":
-                refs.append((buffers[("resource", operand.tensor)].offset, operand.size))
+            elif operand.kind in ("resource", "once"):
+                refs.append((buffers[(operand.kind, operand.tensor)].offset, operand.size))
             elif operand.kind == "const":
                 refs.append(writer.const_ref(operand.data))
             else:
@@ -113,6 +113,10 @@ def serialize(
         if buf is not None:  # a variable no step of this subgraph uses has no buffer
             init, reset = writer.const_ref(r.initial), writer.const_ref(r.fill)
             variables.append(((buf.offset, r.nbytes), init, reset))
+    for key, buf in buffers.items():
+        if isinstance(key, tuple) and key[0] == "once":  # zeros at init, kept at reset
+            ref = (buf.offset, buf.size)
+            variables.append((ref, writer.const_ref(b""), ref))
     program = writer.serialize(
         arena_plan.arena_size,
         [input_ref(i) for i in c.graph.inputs],

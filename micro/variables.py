@@ -11,8 +11,9 @@ What TFLM does, and micro folds into the Program (checked against the tflite-mic
     after a reset.
 The converter's init subgraph is VAR_HANDLE + ASSIGN_VARIABLE of constants; micro runs it
 at compile time, so a variable's value after micro_init is what the init subgraph assigns
-and its value after micro_reset is the zero-point fill (Program v3 carries both). Hence a
-CALL_ONCE must come before every operator using the variables its subgraph sets.
+and its value after micro_reset is the zero-point fill (the Program carries both). Any other
+init subgraph (one that computes, or a CALL_ONCE after a use of its variables) runs in the
+Program behind a run-once flag (micro/control.py).
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class Resources:
         self._ids: dict[tuple[str, str], int] = {}  # every name a VAR_HANDLE gives: its id
         # Per subgraph: handle tensor -> the name its VAR_HANDLE gives.
         self._names = [self._scan(graph) for graph in model.subgraphs]
+        # (subgraph, operator) of each CALL_ONCE folded into the initial values
+        self.folded: set[tuple[int, int]] = set()
         if 0 <= main < len(model.subgraphs):
             self._fold_call_once(model.subgraphs[main])
 
@@ -164,31 +167,32 @@ class Resources:
             if op.inputs or op.outputs:
                 raise _refuse(graph, op, "takes no inputs and gives no outputs")
             init = self.model.subgraphs[index]
-            for inner in init.operators:
-                if inner.builtin_code == B.VAR_HANDLE:
-                    continue
-                value = (
-                    init.tensors[inner.inputs[1]]
-                    if inner.builtin_code == B.ASSIGN_VARIABLE
-                    else None
-                )
-                if value is None or not value.is_constant:
-                    raise _refuse(
-                        graph,
-                        op,
-                        f"its init subgraph {index} runs {inner.name} (operator "
-                        f"{inner.index}){' of a value that is not constant' if value else ''}: "
-                        "micro folds an init subgraph into the variables' initial values, so "
-                        "it may hold only VAR_HANDLE and ASSIGN_VARIABLE of constants",
-                    )
-                r = self.resource(index, inner.inputs[0])
-                assert r is not None  # it is assigned right here
-                if r.id in used:
-                    raise _refuse(
-                        graph,
-                        op,
-                        f"sets resource variable '{r.name}' after {used[r.id]} "
-                        "used it; micro folds the init subgraph into the initial state, so a "
-                        "CALL_ONCE must come before every operator using its variables",
-                    )
-                r.init = np.ascontiguousarray(value.data).tobytes()
+            folded = self._constants(init, used)
+            if folded is not None:
+                self.folded.add((graph.index, op.index))
+                for r, data in folded:
+                    r.init = data
+                continue
+            for inner in init.operators:  # it runs here: a later fold must not precede it
+                if inner.builtin_code == B.ASSIGN_VARIABLE:
+                    r = self.resource(index, inner.inputs[0])
+                    if r is not None:
+                        used.setdefault(r.id, _where(graph, op))
+
+    def _constants(
+        self, init: Subgraph, used: dict[int, str]
+    ) -> list[tuple[Resource, bytes]] | None:
+        """What init subgraph `init` assigns, if it only assigns constants to variables
+        no operator used before (else None: it runs in the Program)."""
+        values = []
+        for inner in init.operators:
+            if inner.builtin_code == B.VAR_HANDLE:
+                continue
+            if inner.builtin_code != B.ASSIGN_VARIABLE:
+                return None
+            value = init.tensors[inner.inputs[1]]
+            r = self.resource(init.index, inner.inputs[0])
+            if not value.is_constant or r is None or r.id in used:
+                return None
+            values.append((r, np.ascontiguousarray(value.data).tobytes()))
+        return values

@@ -173,31 +173,6 @@ def test_read_into_another_type_is_refused() -> None:
     refused(b.build(), r"READ_VARIABLE.*'y'\) is int16 \[2\]; the resource variable is int8 \[4\]")
 
 
-def test_init_subgraph_that_computes_is_refused() -> None:
-    b = ModelBuilder()
-    index = b.add_subgraph("init")
-    c = b.add_tensor("c", (2,), "int8", data=[1, 2], scale=0.1)
-    s = b.add_tensor("s", (2,), "int8", scale=0.1)
-    b.add_operator("ADD", [c, c], [s])
-    b.add_operator("ASSIGN_VARIABLE", [var_handle(b, "v"), s], [])
-    b.select_subgraph(0)
-    b.add_operator("CALL_ONCE", [], [], {"init_subgraph_index": index})
-    y = b.add_tensor("y", (2,), "int8", scale=0.1)
-    b.add_operator("READ_VARIABLE", [var_handle(b, "v")], [y])
-    b.set_outputs([y])
-    refused(b.build(), r"CALL_ONCE.*init subgraph 1 runs ADD .*only VAR_HANDLE and ASSIGN")
-
-
-def test_call_once_after_a_use_is_refused() -> None:
-    b = ModelBuilder()
-    index = init_subgraph(b, {"v": (np.ones(2, np.int8), "int8", {"scale": 0.1})})
-    y = b.add_tensor("y", (2,), "int8", scale=0.1)
-    b.add_operator("READ_VARIABLE", [var_handle(b, "v")], [y])
-    b.add_operator("CALL_ONCE", [], [], {"init_subgraph_index": index})
-    b.set_outputs([y])
-    refused(b.build(), r"operator 2 \(CALL_ONCE\): sets resource variable 'v' after .*READ")
-
-
 def test_call_once_of_a_missing_subgraph_is_refused() -> None:
     b = ModelBuilder()
     b.add_operator("CALL_ONCE", [], [], {"init_subgraph_index": 3})

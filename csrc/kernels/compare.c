@@ -66,10 +66,12 @@ static void compare_row(const void *ctx, const void *input1, int32_t stride_a,
     const compare_ctx_t *c = ctx;
     const int32_t op = c->p->op;
     const int32_t w = width_of(c->p->kind);
-    const uint8_t *a = input1;
-    const uint8_t *b = input2;
     uint8_t *out = output;
-    for (int32_t i = 0; i < n; ++i, a += stride_a * w, b += stride_b * w) {
+    for (int32_t i = 0; i < n; ++i) {
+        /* Offsets in ptrdiff_t, from the row's start: a stride the check let through with a
+         * unit dimension never moves a pointer (nor overflows an int32). */
+        const uint8_t *a = (const uint8_t *)input1 + (ptrdiff_t)i * stride_a * w;
+        const uint8_t *b = (const uint8_t *)input2 + (ptrdiff_t)i * stride_b * w;
         const int o = order(c, a, b);
         if (op == MICRO_COMPARE_MAXIMUM || op == MICRO_COMPARE_MINIMUM) {
             const int first = op == MICRO_COMPARE_MAXIMUM ? o == 1 : o == -1;

@@ -16,12 +16,27 @@ static void set_variables(micro_runtime_t *rt, uint32_t which)
     for (uint32_t i = 0; i < h->n_variables; ++i) {
         const micro_ref_t *var = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * i];
         const micro_ref_t *value = var + which;
+        if (value->offset == var->offset && value->size == var->size) {
+            continue;  /* a value that is the variable itself: kept (a run-once flag) */
+        }
         if (value->size == 0) {
             memset(rt->arena + var->offset, 0, var->size);
         } else {
             memcpy(rt->arena + var->offset, micro_resolve(rt, value), var->size);
         }
     }
+}
+
+/* The step after branch step `step` (kernels/branch.h). Here, not in branch.c: a firmware
+ * links only the kernels its Program uses. */
+static uint32_t branch_next(const micro_branch_params_t *p, const void *cond, uint32_t step)
+{
+    int taken = 1;
+    if (p->when != MICRO_BRANCH_ALWAYS) {
+        const int zero = *(const uint8_t *)cond == 0;
+        taken = p->when == MICRO_BRANCH_IF_ZERO ? zero : !zero;
+    }
+    return taken ? p->target : step + 1;
 }
 
 micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t program_size,
@@ -46,6 +61,7 @@ micro_status_t micro_init(micro_runtime_t *rt, const uint8_t *program, uint32_t 
         return status;
     }
     rt->ready = 1;
+    rt->loop_limit = MICRO_LOOP_LIMIT;
     set_variables(rt, 1);
     return MICRO_OK;
 }
@@ -68,7 +84,8 @@ micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t 
         return MICRO_ERR_INDEX;
     }
     const uint8_t *data = rt->program + rt->header->data_offset;
-    for (uint32_t i = first; i < last; ++i) {
+    uint32_t i = first, iterations = 0;
+    while (i < last) {
         const micro_step_t *s = &micro_steps(rt)[i];
         const micro_kernel_t *k = micro_kernel_get(s->kernel);
         void *ops[MICRO_MAX_OPERANDS];
@@ -86,6 +103,18 @@ micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t 
             rt->error_step = i;
             return status;
         }
+        if (s->kernel != MICRO_K_BRANCH) {
+            ++i;
+            continue;
+        }
+        /* A verified target is <= n_steps; one at or past `last` ends the range. */
+        const uint32_t next =
+            branch_next((const void *)(data + s->params), ops[MICRO_BRANCH_COND], i);
+        if (next <= i && rt->loop_limit != 0 && ++iterations > rt->loop_limit) {
+            rt->error_step = i;
+            return MICRO_ERR_LOOP;
+        }
+        i = next;
     }
     return MICRO_OK;
 }
@@ -131,6 +160,15 @@ uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i)
         return 0;
     }
     return (uint32_t)micro_is_stream(&micro_refs(rt)[rt->header->inputs_first + i]);
+}
+
+micro_status_t micro_set_loop_limit(micro_runtime_t *rt, uint32_t limit)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    rt->loop_limit = limit;
+    return MICRO_OK;
 }
 
 micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx)
@@ -179,6 +217,9 @@ const char *micro_status_str(micro_status_t status)
     case MICRO_ERR_OVERLAP:
         return "a step declares an overlap its kernel's overlap rule does not allow";
     case MICRO_ERR_DIV_ZERO: return "division by zero: a divisor operand holds 0";
+    case MICRO_ERR_JUMP: return "a branch step jumps past the last step of the program";
+    case MICRO_ERR_LOOP:
+        return "loops ran more iterations than the runtime's limit (micro_set_loop_limit)";
     case MICRO_STOPPED:
         return "a step ended the invocation early (not an error: the model waits for more "
                "input); later steps did not run";

@@ -6,7 +6,8 @@
  * operands lie inside their regions with the right count and alignment, that they keep
  * the kernel's access contract (no written operand over another operand but the pair the
  * step declares), that the kernel's own check accepts them, and that the declared pair
- * sits at a distance the kernel's overlap rule allows. After that, micro_invoke only
+ * sits at a distance the kernel's overlap rule allows, and that a branch lands on a step of
+ * the program (or its end). After that, micro_invoke only
  * resolves operand offsets to pointers and calls kernels (executor.c).
  */
 #include <stddef.h>
@@ -255,6 +256,10 @@ static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *
     if (status != MICRO_OK) {
         return status;
     }
+    if (s->kernel == MICRO_K_BRANCH &&
+        ((const micro_branch_params_t *)params)->target > h->n_steps) {
+        return MICRO_ERR_JUMP;
+    }
     return check_declared_overlap(s, &micro_refs(rt)[s->first_ref], params, sizes);
 }
 
@@ -285,6 +290,9 @@ static micro_status_t check_io(const micro_runtime_t *rt)
         }
         for (uint32_t k = 1; k < MICRO_VARIABLE_REFS; ++k) {  /* the init and reset values */
             const micro_ref_t *value = var + k;
+            if (k == 2 && value->offset == var->offset && value->size == var->size) {
+                continue;  /* reset keeps the variable (a run-once flag) */
+            }
             status = check_ref(h, value, h->arena_size);
             if (status != MICRO_OK) {
                 return status;

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._ffi import operand_slots
 from ..errors import ModelError, UnsupportedOpError
-from ..model import Operator, Tensor
+from ..model import Operator, Subgraph, Tensor
 from ..schema import TensorType
 from ..variables import Resource
 
@@ -24,7 +24,8 @@ class Operand:
     """A step operand before planning: an arena tensor, constant bytes, scratch, or absent."""
 
     # "tensor", "const", "scratch", "state", "strip", "stream" (micro/patches.py), "resource"
-    # (a resource variable's state buffer: `tensor` is its id, micro/variables.py), "none"
+    # (a resource variable's state buffer: `tensor` is its id, micro/variables.py), "once"
+    # (a CALL_ONCE's run-once flag: `tensor` is its id, micro/control.py), "none"
     kind: str
     tensor: int = -1
     data: bytes = b""
@@ -80,6 +81,28 @@ class Graph(Protocol):
         """The Program targets a core with the DSP extension: lay weights out in the order
         the *_dsp twins read (the reference kernels read either order, more slowly)."""
 
+    # Control flow (micro/control.py, micro/ops/control_flow.py).
+    def subgraph(self, index: int) -> Subgraph:
+        """Subgraph `index` with its tensors renumbered into this graph's."""
+
+    def label(self) -> int:
+        """The index the next step emitted gets."""
+
+    def inline(self, op: Operator, index: int) -> None:
+        """Emit subgraph `index`'s operators as steps of `op`."""
+
+    def land(self, branch: int, target: int | None = None) -> None:
+        """Branch step `branch` continues at `target` (default: the next step emitted)."""
+
+    def loop(self, first: int) -> None:
+        """The steps from `first` to the last emitted are a loop's."""
+
+    def once_flag(self) -> Operand:
+        """A new run-once flag (a variable: 0 after micro_init, kept by micro_reset)."""
+
+    def folded(self, op: Operator) -> bool:
+        """CALL_ONCE `op`'s init subgraph was folded into the initial state."""
+
 
 class OpContext:
     """What an op's prepare sees: its operator, its tensors, and ways to emit steps."""
@@ -89,6 +112,11 @@ class OpContext:
         self.op = op
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
+
+    @property
+    def graph(self) -> Graph:
+        """The graph being compiled (control-flow operators emit through it)."""
+        return self._graph
 
     # -- tensors ---------------------------------------------------------------------
     @property

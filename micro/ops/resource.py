@@ -1,6 +1,6 @@
-"""Resource variables: VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE and CALL_ONCE. The compiler
-resolves each handle to one state buffer and folds CALL_ONCE's init subgraph into its initial
-value (micro/variables.py); what runs is a copy out of, or into, that buffer."""
+"""Resource variables: VAR_HANDLE, READ_VARIABLE and ASSIGN_VARIABLE. The compiler resolves
+each handle to one state buffer (micro/variables.py); what runs is a copy out of, or into,
+that buffer. CALL_ONCE is in control_flow.py."""
 
 from __future__ import annotations
 
@@ -15,14 +15,6 @@ TYPES = "any (bytes are copied)"
 @prepares(B.VAR_HANDLE, types="resource (resolved at compile time)")
 def prepare_handle(ctx: OpContext) -> None:
     """Nothing runs: the handle's name was resolved at compile time."""
-
-
-@prepares(
-    B.CALL_ONCE,
-    types="an init subgraph of VAR_HANDLE and ASSIGN_VARIABLE of constants, before any use",
-)
-def prepare_call_once(ctx: OpContext) -> None:
-    """Nothing runs: the init subgraph is the variables' initial value (micro/variables.py)."""
 
 
 @prepares(B.READ_VARIABLE, types=TYPES)

@@ -96,7 +96,8 @@ def build(kind: str) -> Path:
 
 
 def seed_programs(reference: Path, out_dir: Path) -> list[Path]:
-    """Programs of the seed models present under `reference` (a missing one is skipped)."""
+    """Programs of the seed models present under `reference` (a missing one is skipped), and
+    of a generated model with control flow."""
     from micro.compiler import compile_model
     from micro.model import load_model
 
@@ -108,6 +109,10 @@ def seed_programs(reference: Path, out_dir: Path) -> list[Path]:
             program = compile_model(load_model(path)).program
             seeds.append(out_dir / (Path(rel).stem + ".bin"))
             seeds[-1].write_bytes(program)
+    from test_op_control_flow import while_model  # branches: a loop with an IF inside
+
+    seeds.append(out_dir / "while_if.bin")
+    seeds[-1].write_bytes(compile_model(load_model(while_model(nested=True))).program)
     return seeds
 
 

@@ -27,10 +27,14 @@ from .oracle import random_inputs
 HOSTILE = (0, 1, -1, 2, 7, 255, 256, 65535, 1 << 24, 2**31 - 1, -(2**31))
 
 
-def hostile_programs(program: bytes) -> list[bytes]:
+def hostile_programs(program: bytes, kernels: set[str] | None = None) -> list[bytes]:
+    """Variants of every step's params (of `kernels` only, when given)."""
     data_offset = read_header(program).data_offset
+    ids = None if kernels is None else {int(getattr(lib, f"MICRO_K_{k.upper()}")) for k in kernels}
     variants = []
     for step in read_steps(program):
+        if ids is not None and step.kernel not in ids:
+            continue
         size = int(lib.micro_kernel_get(step.kernel).params_size)
         for field in range(size // 4):
             for value in HOSTILE:
@@ -40,13 +44,13 @@ def hostile_programs(program: bytes) -> list[bytes]:
     return variants
 
 
-def assert_hostile_params_safe(model: bytes) -> None:
+def assert_hostile_params_safe(model: bytes, kernels: set[str] | None = None) -> None:
     it = micro.Interpreter.from_bytes(model)
     arena = it.compiled.arena_bytes_needed
     inputs = random_inputs(it, 0)
     blobs = [np.ascontiguousarray(x).tobytes() for x in inputs]
     refused = 0
-    for program in hostile_programs(it.compiled.program):
+    for program in hostile_programs(it.compiled.program, kernels):
         try:
             rt = Runtime(program, arena)
         except micro.ProgramError:

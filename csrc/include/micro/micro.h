@@ -19,8 +19,12 @@
 #include "micro/program.h"
 #include "micro/kernel.h"
 #include "micro/kernels/stream_rows.h"
+#include "micro/kernels/branch.h"
 
 #define MICRO_NO_STEP 0xFFFFFFFF /* micro_runtime_t.error_step: no step failed */
+/* Backward branches (loop iterations) one invocation may take before it fails with
+ * MICRO_ERR_LOOP; micro_set_loop_limit changes it (0: no limit, as TFLM). */
+#define MICRO_LOOP_LIMIT 1000000u
 
 /* Called before (phase 0) and after (phase 1) each step when set; NULL costs nothing. */
 typedef void (*micro_step_hook_fn)(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
@@ -36,6 +40,7 @@ typedef struct {
     micro_step_hook_fn hook;
     void *hook_ctx;
     micro_row_source_t rows;    /* reader of streamed inputs (micro_set_row_reader) */
+    uint32_t loop_limit;        /* backward branches per invocation, 0: unbounded */
 } micro_runtime_t;
 
 /* Verify the program against this runtime and the arena, then set variables to their
@@ -56,6 +61,9 @@ micro_status_t micro_reset(micro_runtime_t *rt);
 /* Install the reader a program with a streamed input pulls its rows from (after micro_init,
  * which clears it), e.g. micro_memory_rows over a frame buffer, or a camera driver's. */
 micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn read, void *ctx);
+/* The most backward branches (WHILE iterations, all loops together) one invocation may take
+ * (after micro_init, which sets MICRO_LOOP_LIMIT); 0 lets a loop run for ever, as in TFLM. */
+micro_status_t micro_set_loop_limit(micro_runtime_t *rt, uint32_t limit);
 /* 1 if input i is streamed (micro_input gives NULL for it), else 0. */
 uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i);
 

@@ -18,6 +18,9 @@
  * read twice) and the one pair a step declares in overlap_in/overlap_out, whose offsets
  * the kernel's overlap rule (kernel.h) must allow; micro_init refuses anything else.
  *
+ * Steps run in order, except after a BRANCH step (kernels/branch.h), which may continue at
+ * any step: IF, WHILE and CALL_ONCE are steps of the one list (micro/control.py).
+ *
  * A streamed input (MICRO_REF_STREAM | its index, size: its bytes) has no place in the
  * arena: its rows reach a halo buffer through STREAM_ROWS steps (kernels/stream_rows.h),
  * the only operands that may name it, from the reader the application installs.
@@ -30,7 +33,7 @@
 #endif
 
 #define MICRO_PROGRAM_MAGIC 0x5243494D   /* "MICR" */
-#define MICRO_PROGRAM_VERSION 3
+#define MICRO_PROGRAM_VERSION 4
 #define MICRO_REF_CONST 0x80000000       /* bit of micro_ref_t.offset: data region */
 #define MICRO_REF_STREAM 0x40000000      /* bit of micro_ref_t.offset (CONST clear): a streamed
                                             model input, low bits its index; see below */
@@ -57,7 +60,9 @@ typedef struct {
     uint32_t n_variables;       /* variables are ref triples (arena, value after micro_init,
                                    value after micro_reset) from variables_first; a value of
                                    size 0 means zeros. The two differ for a resource variable
-                                   a run-once init subgraph sets (TFLM does not rerun it). */
+                                   a run-once init subgraph sets (TFLM does not rerun it); a
+                                   reset value that is the variable's own ref keeps it at
+                                   micro_reset (the flag of a CALL_ONCE that computes). */
     uint32_t variables_first;
     uint32_t data_offset;       /* the constant region; its size is size - data_offset */
 } micro_program_header_t;

@@ -22,6 +22,8 @@ typedef enum {
                                     program, over a variable or over another operand */
     MICRO_ERR_OVERLAP = 15,      /* a declared overlap its kernel's rule does not allow */
     MICRO_ERR_DIV_ZERO = 16,     /* invoke: a divisor operand holds 0 (int32 DIV) */
+    MICRO_ERR_JUMP = 17,         /* a branch step's target lies past the last step */
+    MICRO_ERR_LOOP = 18,         /* invoke: loops took more iterations than the limit */
     MICRO_STOPPED = 64           /* invoke, not an error: a step ended the invocation early
                                     (TFLM's kTfLiteAbort: a CIRCULAR_BUFFER waiting for its
                                     next frame); later steps did not run, outputs are stale.
