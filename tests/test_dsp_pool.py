@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_dsp_kernels import activation, checked, ptr
+from support.kernels import assert_twin
+from test_dsp_kernels import activation
 
-from micro._ffi import ffi, lib
+from micro._ffi import ffi
 
 CASES = 120
 
@@ -61,11 +62,4 @@ def pool_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("op", ["average_pool_s8", "max_pool_s8"])
 @pytest.mark.parametrize("seed", range(CASES))
 def test_pool_dsp_matches_reference(op: str, seed: int) -> None:
-    params, ops = pool_case(seed)
-    checked(op, params, ops)
-    outs = []
-    for kernel in (getattr(lib, f"micro_{op}_dsp"), getattr(lib, f"micro_{op}")):
-        out = np.full_like(ops[1], 0x55)
-        assert kernel(params, ptr(ops[0], "int8_t"), ptr(out, "int8_t")) == lib.MICRO_OK
-        outs.append(out.tobytes())
-    assert outs[0] == outs[1]
+    assert_twin(op, "dsp", [pool_case(seed)])
