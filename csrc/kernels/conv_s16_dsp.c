@@ -22,7 +22,7 @@
 
 #define LIMIT 510
 
-#if MICRO_DSP && defined(__GNUC__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* 4 rows' products with 4 values in 27 instructions (GCC's own loop spills: the 4 rows'
  * pointers, the accumulators and the pairs want more registers than the core has; here
  * rows 2 and 3 share one address computed per turn). n: groups of 4 values, >= 1. */
@@ -57,7 +57,7 @@ static MICRO_ALWAYS_INLINE void dot(int four, const int16_t *x, const int8_t *w,
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     int32_t k = 0;
-#if MICRO_DSP && defined(__GNUC__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
     if (four && n >= 4) {
         k = n & ~3;
         dot4_groups(&x, &w, stride, n >> 2, &a0, &a1, &a2, &a3);

@@ -18,7 +18,9 @@
 
 #include "dsp.h"
 
-#if MICRO_DSP && defined(__GNUC__)
+/* The asm below needs every register but the stack pointer and pc: a frame pointer (-O0)
+ * leaves one too few, so unoptimised builds take the C loops. */
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* The rest of a turn of the hand-scheduled 4-row loops, once the input's pairs are in e
  * (values 0 and 2) and hi (1 and 3): the 4 rows' words (row j at w + j * s; rows 2 and 3
  * through one address in t, so no row needs a pointer of its own), 8 SMLAD, w += 4, and
@@ -54,7 +56,7 @@
         [u] "=&r"(u), [t] "=&r"(t)
 #endif
 
-#if MICRO_DSP && defined(__GNUC__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* micro_dot4_zp's groups of 4 values (n >= 1 of them) in 27 instructions each: GCC's own
  * loop spills (4 rows' pointers, the zero point, the accumulators and the pairs want more
  * registers than the core has), so here rows 2 and 3 share one address computed per turn,
@@ -89,7 +91,7 @@ static MICRO_ALWAYS_INLINE void micro_dot4_zp(const int8_t *x, const int8_t *w, 
                                               int32_t n, int32_t zp, int32_t *acc)
 {
     const uint32_t zz = ((uint32_t)zp & 0xFFFFu) * 0x10001u;
-#if MICRO_DSP && defined(__GNUC__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
     if (n >= 4) {
         micro_dot4_zp_groups(&x, &w, stride, n >> 2, ((uint32_t)-zp & 0xFFFFu) * 0x10001u, acc);
         n &= 3;

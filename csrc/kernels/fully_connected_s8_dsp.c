@@ -60,7 +60,9 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     acc[3] = a3;
 }
 
-#if MICRO_DSP && defined(__GNUC__)
+/* The asm loop takes 13 registers besides lr: with a frame pointer (-O0) or at -Os GCC
+ * cannot free them, so those builds take the C loop (the firmware builds the twins at -O2). */
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 /* One group, 16 products: the input pair and the 4 filter words in two LDM (8 cycles; 6
  * loads in one pipelined run would take 7 but 4 more instructions), then per row 2 SXTB16
  * and 2 SMLAD; lr is row 0's temporary, each later row reuses the word its predecessor
