@@ -68,7 +68,7 @@ static MICRO_ALWAYS_INLINE void dot(int four, const int16_t *x, const int8_t *w,
     const int8_t *w0 = w, *w1 = w + stride, *w2 = w1 + stride, *w3 = w2 + stride;
     for (; k + 4 <= n; k += 4) {
         const uint32_t x01 = micro_read4(x + k), x23 = micro_read4(x + k + 2);
-        const uint32_t xe = micro_pack_lo(x01, x23), xo = micro_pack_hi(x01, x23);
+        const uint32_t xe = micro_pkh_lo(x01, x23), xo = micro_pkh_hi(x01, x23);
         uint32_t wv = micro_read4(w0 + k);
         a0 = micro_smlad(xe, micro_sxtb16(wv), a0);
         a0 = micro_smlad(xo, micro_sxtb16_hi(wv), a0);

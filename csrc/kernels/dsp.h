@@ -355,34 +355,6 @@ static inline int32_t micro_requant_fast_out(int32_t acc, int32_t m2, int32_t ri
     return micro_ssat8_half(micro_qadd((y + (y >> 31)) >> right1, zp2));
 }
 
-/* Lanes 0 of x and y as lanes 0 and 1 (PKHBT with LSL #16), and lanes 1 of x and y as
- * lanes 0 and 1 (PKHTB with ASR #16; GCC does not fold the C into either, hence the asm). */
-#if MICRO_DSP && defined(__GNUC__)
-static inline uint32_t micro_pack_lo(uint32_t x, uint32_t y)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(x), "r"(y));
-    return r;
-}
-
-static inline uint32_t micro_pack_hi(uint32_t x, uint32_t y)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(x), "r"(y));
-    return r;
-}
-#else
-static inline uint32_t micro_pack_lo(uint32_t x, uint32_t y)
-{
-    return (x & 0xFFFFu) | y << 16;
-}
-
-static inline uint32_t micro_pack_hi(uint32_t x, uint32_t y)
-{
-    return x >> 16 | (y & 0xFFFF0000u);
-}
-#endif
-
 /* n bytes from src to dst, a word at a time (runs are short: a library call would cost
  * more than the copy). */
 static inline void micro_copy_run(int8_t *dst, const int8_t *src, int32_t n)
