@@ -19,6 +19,7 @@ import test_dsp_kernels as common
 from support.oracle import assert_matches_tflm
 
 from micro._ffi import ffi, lib
+from micro.ops.batch_matmul import operand_strides
 
 CASES = 150
 
@@ -115,10 +116,7 @@ def batch_matmul_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         "rows": m,
         "depth": k,
         "cols": n,
-        "lhs_stride_i": 1 if adj_x else k,
-        "lhs_stride_k": m if adj_x else 1,
-        "rhs_stride_k": 1 if adj_y else n,
-        "rhs_stride_j": k if adj_y else 1,
+        **operand_strides(m, k, n, adj_x, adj_y),
         "lhs_zp": int(rng.integers(-128, 128)),
         "rhs_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),

@@ -24,6 +24,17 @@ DTYPES = ("int8", "int16", "float32")
 FLOAT_PARAMS = {"lhs_zp": 0, "rhs_zp": 0, "output_zp": 0, "multiplier": 0, "shift": 0}
 
 
+def operand_strides(m: int, k: int, n: int, adj_x: bool, adj_y: bool) -> dict[str, int]:
+    """The kernel's element strides of lhs (m x k, or k x m stored when adj_x) along its
+    rows and depth, and of rhs (k x n, or n x k when adj_y) along depth and columns."""
+    return {
+        "lhs_stride_i": 1 if adj_x else k,
+        "lhs_stride_k": m if adj_x else 1,
+        "rhs_stride_k": 1 if adj_y else n,
+        "rhs_stride_j": k if adj_y else 1,
+    }
+
+
 @prepares(B.BATCH_MATMUL, types="int8, int16, float32")
 def prepare(ctx: OpContext) -> None:
     ctx.check_io_count((2,))
@@ -69,10 +80,7 @@ def prepare(ctx: OpContext) -> None:
         "rows": m,
         "depth": k,
         "cols": n,
-        "lhs_stride_i": 1 if adj_x else k,
-        "lhs_stride_k": m if adj_x else 1,
-        "rhs_stride_k": 1 if adj_y else n,
-        "rhs_stride_j": k if adj_y else 1,
+        **operand_strides(m, k, n, adj_x, adj_y),
         **quant,
     }
     operands = {
