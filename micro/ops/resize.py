@@ -16,6 +16,7 @@ import numpy as np
 
 from .._ffi import lib
 from ..model import Tensor
+from ..quant import round_f32
 from ..schema import BuiltinOperator as B
 from ._copy import int_values
 from ._index import emit_index_copy
@@ -57,7 +58,7 @@ def nearest_indices(
     offset = f32(0.5) if half_pixel_centers else f32(0.0)
     value = (np.arange(out_size, dtype=f32) + offset) * scale
     if align_corners:
-        index = np.sign(value) * np.floor(np.abs(value) + f32(0.5))  # round half away
+        index = round_f32(value)  # std::round: 0.49999997 gives 0, not floor(x + 0.5)'s 1
     else:
         index = np.floor(value)
     index = np.minimum(index.astype(np.int64), in_size - 1)
