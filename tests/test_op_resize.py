@@ -93,7 +93,6 @@ def test_upsampling2d_shapes(op: str, align: bool, half: bool, dtype: str) -> No
         assert_matches_tflm(model, seeds=(0,))
 
 
-
 @pytest.mark.parametrize(("width", "half"), [(83, False), (42, True)])
 def test_nearest_align_corners_rounds_as_std_round(width: int, half: bool) -> None:
     """Column 41 (20 with half pixels) of 2 -> 83 (42) lands on 0.49999997 in float32:
