@@ -25,25 +25,15 @@ static inline int32_t floor_mod(int32_t x, int32_t y)
     return (r != 0 && (r < 0) != (y < 0)) ? r + y : r;
 }
 
-static void div_row(const void *ctx, const void *input1, int32_t stride_a, const void *input2,
-                    int32_t stride_b, void *output, int32_t n)
+static void row(const void *ctx, const void *input1, int32_t stride_a, const void *input2,
+                int32_t stride_b, void *output, int32_t n)
 {
+    const micro_floor_div_mod_s32_params_t *p = ctx;
     const int32_t *a = input1, *b = input2;
     int32_t *out = output;
-    (void)ctx;
     for (int32_t i = 0; i < n; ++i) {
-        out[i] = floor_div(a[i * stride_a], b[i * stride_b]);
-    }
-}
-
-static void mod_row(const void *ctx, const void *input1, int32_t stride_a, const void *input2,
-                    int32_t stride_b, void *output, int32_t n)
-{
-    const int32_t *a = input1, *b = input2;
-    int32_t *out = output;
-    (void)ctx;
-    for (int32_t i = 0; i < n; ++i) {
-        out[i] = floor_mod(a[i * stride_a], b[i * stride_b]);
+        const int32_t x = a[i * stride_a], y = b[i * stride_b];
+        out[i] = p->op == MICRO_FLOOR_MOD_S32 ? floor_mod(x, y) : floor_div(x, y);
     }
 }
 
@@ -58,8 +48,7 @@ micro_status_t micro_floor_div_mod_s32(const micro_floor_div_mod_s32_params_t *p
             return MICRO_ERR_DIV_ZERO;
         }
     }
-    micro_broadcast_walk(b, input1, input2, output, 4,
-                         p->op == MICRO_FLOOR_MOD_S32 ? mod_row : div_row, NULL);
+    micro_broadcast_walk(b, input1, input2, output, 4, row, p);
     return MICRO_OK;
 }
 
