@@ -104,9 +104,17 @@ def conv_case(
         p.update(groups=1, output_depth=per_group, stride_height=1, stride_width=1)
         p.update(pad_top=0, pad_left=0)
         p.update(output_height=p["input_height"], output_width=p["input_width"])
+    return conv_data(rng, p, fast)
+
+
+def conv_data(
+    rng: np.random.Generator, p: dict[str, int], fast: bool = False
+) -> tuple[Any, list[np.ndarray]]:
+    """The rest of a conv case of geometry `p`: activation clamp, filter rows padded to
+    K_ALIGN, requantization (`fast`: as conv_case says), input, bias, scratch and output."""
     p["act_min"], p["act_max"] = activation(rng)
     small = bool(rng.random() < 0.4)
-    k = fh * fw * depth
+    k = p["filter_height"] * p["filter_width"] * p["filter_depth"]
     row = -(-k // K_ALIGN) * K_ALIGN
     o = p["output_depth"]
     filt = np.zeros((o, row), np.int8)
