@@ -138,7 +138,9 @@ class Compiler:
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        inner, subgraph = None, 0
         if self._calls:  # a step of a subgraph belongs to main's operator that runs it
+            inner, subgraph = op, self._calls[-1][1]
             op = self._calls[0][0]
         for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
             nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
@@ -153,7 +155,9 @@ class Compiler:
                     f"format addresses at most {REF_CONST - 1:,} B (shapes too large or corrupt)",
                     operator=op.index,
                 )
-        self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
+        self.steps.append(
+            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph)
+        )
 
     def _check_access(self, step: StepInfo) -> None:
         """A step's operands against its kernel's access contract (kernels.def), which
