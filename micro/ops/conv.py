@@ -166,7 +166,7 @@ def emit_conv(
         "filter_layout": 0,
     }
     rows = weights.reshape(depth_out, taps)
-    if ctx.dsp and kernel_predicate("conv_s8", "dsp_quads", params):
+    if ctx.dsp and ctx.wide_weights and kernel_predicate("conv_s8", "dsp_quads", params):
         params["filter_layout"] = 1
         filter_bytes = quads(rows)
     else:
