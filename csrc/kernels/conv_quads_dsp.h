@@ -118,19 +118,20 @@ typedef struct {
     "smlad r6, r8, r11, r6\n\t"                               \
     "smlad r7, r9, r11, r7\n\t"
 
-/* fast_out of sums ra (pixel 0) and rb (pixel 1) with the channel's m2 in r8, right1 in
- * r9, zp2 in r10. */
-#define QUAD_REQUANT(ra, rb)                         \
-    "smmlar " ra ", " ra ", r8, " ra "\n\t"           \
-    "smmlar " rb ", " rb ", r8, " rb "\n\t"           \
+/* fast_out of sums ra (pixel 0) and rb (pixel 1) with the channel's m2, right1 and the
+ * zp2 in the registers named (the 2-filter passes of conv_s8_dsp.c use it too). */
+#define CONV_REQUANT_ASM(ra, rb, m2, right1, zp2)    \
+    "smmlar " ra ", " ra ", " m2 ", " ra "\n\t"       \
+    "smmlar " rb ", " rb ", " m2 ", " rb "\n\t"       \
     "add " ra ", " ra ", " ra ", asr #31\n\t"         \
     "add " rb ", " rb ", " rb ", asr #31\n\t"         \
-    "asr " ra ", " ra ", r9\n\t"                      \
-    "asr " rb ", " rb ", r9\n\t"                      \
-    "qadd " ra ", " ra ", r10\n\t"                    \
-    "qadd " rb ", " rb ", r10\n\t"                    \
+    "asr " ra ", " ra ", " right1 "\n\t"              \
+    "asr " rb ", " rb ", " right1 "\n\t"              \
+    "qadd " ra ", " ra ", " zp2 "\n\t"                \
+    "qadd " rb ", " rb ", " zp2 "\n\t"                \
     "ssat " ra ", #8, " ra ", asr #1\n\t"             \
     "ssat " rb ", #8, " rb ", asr #1\n\t"
+#define QUAD_REQUANT(ra, rb) CONV_REQUANT_ASM(ra, rb, "r8", "r9", "r10")
 
 /* Every register but sp and pc is taken: [sp] keeps the quad's end, [sp, #8] the struct.
  * The first turn enters at group `entry`, its pointers moved back as far. */

@@ -180,17 +180,7 @@ typedef struct {
 
 /* micro_requant_fast_out of accumulators ra (pixel 0) and rb (pixel 1) with the channel's
  * m2 in r6, right1 in r7, zp2 in r11. */
-#define ASM_REQUANT(ra, rb)                          \
-    "smmlar " ra ", " ra ", r6, " ra "\n\t"           \
-    "smmlar " rb ", " rb ", r6, " rb "\n\t"           \
-    "add " ra ", " ra ", " ra ", asr #31\n\t"         \
-    "add " rb ", " rb ", " rb ", asr #31\n\t"         \
-    "asr " ra ", " ra ", r7\n\t"                      \
-    "asr " rb ", " rb ", r7\n\t"                      \
-    "qadd " ra ", " ra ", r11\n\t"                    \
-    "qadd " rb ", " rb ", r11\n\t"                    \
-    "ssat " ra ", #8, " ra ", asr #1\n\t"             \
-    "ssat " rb ", #8, " rb ", asr #1\n\t"
+#define ASM_REQUANT(ra, rb) CONV_REQUANT_ASM(ra, rb, "r6", "r7", "r11")
 
 /* A pass of pairs 8-value groups, 2 per turn of the loop; with an odd count the first turn
  * enters at its second group (`enter`). */
@@ -237,6 +227,7 @@ PASS_ASM(pass_asm_odd, "b 3f\n\t")
 
 #undef ASM_BLOCK
 #undef ASM_REQUANT
+#undef CONV_REQUANT_ASM
 #undef PASS_ASM
 
 /* The n filters from w on with pass_asm_*, the last one (n odd) in C. */
