@@ -93,6 +93,11 @@ class Graph(Protocol):
         """The Program targets a core with the DSP extension: lay weights out in the order
         the *_dsp twins read (the reference kernels read either order, more slowly)."""
 
+    @property
+    def wide_weights(self) -> bool:
+        """With `dsp`, weights may also be widened to int16 where a twin runs faster on them
+        (more flash: compile_model's flash_budget turns it off); else they stay int8."""
+
     # Control flow (micro/control.py, micro/ops/control_flow.py).
     def subgraph(self, index: int) -> Subgraph:
         """Subgraph `index` with its tensors renumbered into this graph's."""
@@ -124,6 +129,7 @@ class OpContext:
         self.op = op
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
+        self.wide_weights = graph.wide_weights
 
     @property
     def graph(self) -> Graph:
