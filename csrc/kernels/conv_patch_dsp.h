@@ -129,6 +129,29 @@ static void gather_patch(const micro_conv_s8_params_t *p, const int8_t *base, in
     widen_run(dst, patch, n);
 }
 
+/* A window of 3 rows of 9 bytes inside the image (3x3 taps of an RGB image, the usual
+ * first layer) as pixel `pix`, 32 values (27 and 5 zeros): the rows' bytes shifted into 8
+ * words in registers, where the byte copies cost 6 times as many cycles. */
+static MICRO_ALWAYS_INLINE void gather_rows9(const int8_t *src, int64_t step, uint64_t *words,
+                                             int32_t pix)
+{
+    const int8_t *r1 = src + step, *r2 = r1 + step;
+    const uint32_t a = micro_read4(src), b = micro_read4(src + 4);
+    const uint32_t c = micro_read4(r1), d = micro_read4(r1 + 4);
+    const uint32_t e = micro_read4(r2), f = micro_read4(r2 + 4);
+    const uint32_t x = (uint8_t)src[8], y = (uint8_t)r1[8], z = (uint8_t)r2[8];
+    uint64_t *dst = words + pix;
+    /* Bytes 0-8 a b x, 9-17 c d y, 18-26 e f z, little-endian. */
+    dst[0] = widen4(a);
+    dst[2] = widen4(b);
+    dst[4] = widen4(x | c << 8);
+    dst[6] = widen4(c >> 24 | d << 8);
+    dst[8] = widen4(d >> 24 | y << 8 | e << 16);
+    dst[10] = widen4(e >> 16 | f << 16);
+    dst[12] = widen4(f >> 16 | z << 16);
+    dst[14] = 0;
+}
+
 /* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
  * values (zero past K). With one group and no horizontal dilation a window row is one run
  * of the image row (input_zp on the columns outside it); otherwise each tap's I channels
@@ -147,6 +170,13 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
     const int32_t fx_lo = ix0 < 0 ? (-ix0 < fw ? -ix0 : fw) : 0;
     const int32_t fx_hi = width - ix0 < fw ? (width - ix0 > fx_lo ? width - ix0 : fx_lo) : fw;
     const int64_t line_size = (int64_t)width * channels;
+    const int32_t iy_last = iy0 + (p->filter_height - 1) * p->dilation_height;
+    const int inside = runs && fx_lo == 0 && fx_hi == fw && iy0 >= 0 && iy_last < height;
+    if (inside && span == 9 && p->filter_height == 3) {
+        gather_rows9(base + (int64_t)iy0 * line_size + (int64_t)ix0 * channels,
+                     p->dilation_height * line_size, words, pix);
+        return;
+    }
     if (runs && fx_lo == 0 && fx_hi == fw && (span & 7) == 0) {
         /* The common case: whole window rows of whole 8-value pairs, widened directly. */
         const int8_t *src = base + (int64_t)iy0 * line_size + (int64_t)ix0 * channels;
@@ -167,9 +197,7 @@ static void gather(const micro_conv_s8_params_t *p, const int8_t *image, int32_t
         }
         return;
     }
-    const int32_t iy_last = iy0 + (p->filter_height - 1) * p->dilation_height;
-    if (runs && fx_lo == 0 && fx_hi == fw && iy0 >= 0 && iy_last < height &&
-        8 * pairs <= PATCH) {
+    if (inside && 8 * pairs <= PATCH) {
         /* A window inside the image of short rows (a few channels): its rows copied
          * back to back, then widened. */
         uint32_t aligned[PATCH / 4];
