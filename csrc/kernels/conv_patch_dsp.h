@@ -152,6 +152,31 @@ static MICRO_ALWAYS_INLINE void gather_rows9(const int8_t *src, int64_t step, ui
     dst[14] = 0;
 }
 
+/* Pixels pix and pix1 as the scratch's pair when both windows are 3 rows of 9 bytes
+ * inside the image (rows9: p's filter_height 3, filter_width * filter_depth 9, one group,
+ * no horizontal dilation), without gather's general set-up; 0, nothing written, if not. */
+static MICRO_ALWAYS_INLINE int rows9_pair(const micro_conv_s8_params_t *p, const int8_t *image,
+                                          int32_t pix, int32_t pix1, uint64_t *words)
+{
+    const int8_t *src[2];
+    const int32_t at[2] = {pix, pix1};
+    const int32_t width = p->input_width;
+    for (int32_t i = 0; i < 2; ++i) {
+        const int32_t oy = at[i] / p->output_width, ox = at[i] - oy * p->output_width;
+        const int32_t iy0 = oy * p->stride_height - p->pad_top;
+        const int32_t ix0 = ox * p->stride_width - p->pad_left;
+        if (iy0 < 0 || iy0 + 2 * p->dilation_height >= p->input_height || ix0 < 0 ||
+            ix0 + p->filter_width > width) {
+            return 0;
+        }
+        src[i] = image + ((int64_t)iy0 * width + ix0) * p->input_depth;
+    }
+    const int64_t step = (int64_t)p->dilation_height * width * p->input_depth;
+    gather_rows9(src[0], step, words, 0);
+    gather_rows9(src[1], step, words, 1);
+    return 1;
+}
+
 /* The patch of output pixel (oy, ox), group g, as pixel `pix` of the scratch, 8 * pairs
  * values (zero past K). With one group and no horizontal dilation a window row is one run
  * of the image row (input_zp on the columns outside it); otherwise each tap's I channels

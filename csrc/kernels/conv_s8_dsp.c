@@ -321,6 +321,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                           p->input_height == p->output_height &&
                           p->input_width == p->output_width;
     const int32_t depth_in = p->input_depth;
+    const int rows9 = p->filter_height == 3 && p->filter_width * p->filter_depth == 9 &&
+                      p->dilation_width == 1 && p->groups == 1;
     chan_t table[CONV_BLOCK];
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
@@ -335,7 +337,7 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                 if (pointwise) {
                     widen_run(words, image + (int64_t)pix * depth_in, depth_in);
                     widen_run(words + 1, image + (int64_t)pix1 * depth_in, depth_in);
-                } else {
+                } else if (!rows9 || !rows9_pair(p, image, pix, pix1, words)) {
                     gather(p, image, pix / p->output_width, pix % p->output_width, g, words,
                            0, c.pairs);
                     gather(p, image, pix1 / p->output_width, pix1 % p->output_width, g,
