@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
-from support.kernels import checked, run
+from support.kernels import assert_twin, checked, run
 
 from micro._ffi import ffi, kernel_predicate, lib
 from micro.ops.conv import quads
@@ -43,6 +43,93 @@ def check_quads(params: Any, ops: list[np.ndarray]) -> None:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_quads_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=seed % 2 == 0))
+
+
+def rows9_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Window rows of 9 bytes (3x3 taps of 3 channels, 9x1 of 1, 1 tap of 9: the twin
+    assembles those inside the image in registers), 3 rows apart by a dilation of 1 or 2,
+    strides 1 and 2, windows past every border, per-channel requantization (the fast one,
+    zero scales among it, half the time), filters in quads."""
+    rng = np.random.default_rng(seed)
+    fw, depth = [(3, 3), (3, 3), (9, 1), (1, 9)][seed % 4]
+    sh, sw, dh = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.choice([1, 2]))
+    ih, iw = int(rng.integers(1, 14)), int(rng.integers(1, 14))
+    top, bottom = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+    left, right = int(rng.integers(0, fw)), int(rng.integers(0, fw))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": ih,
+        "input_width": iw,
+        "input_depth": depth,
+        "filter_height": 3,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": max(1, (ih + top + bottom - 2 * dh - 1) // sh + 1),
+        "output_width": max(1, (iw + left + right - fw) // sw + 1),
+        "output_depth": 4 * int(rng.integers(1, 5)),
+        "groups": 1,
+        "stride_height": sh,
+        "stride_width": sw,
+        "dilation_height": dh,
+        "dilation_width": 1,
+        "pad_top": top,
+        "pad_left": left,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+        "filter_layout": 0,
+    }
+    return cases.conv_data(rng, p, fast=seed % 2 == 0)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_rows_of_9_match_reference(seed: int) -> None:
+    params, ops = rows9_case(seed)
+    assert_twin("conv_s8", "dsp", [(params, ops)])
+    check_quads(params, ops)
+
+
+def test_conv_rows_of_9_by_hand() -> None:
+    """An RGB 3x3 window inside the image, one filter per tap value: each output is the
+    tap's value (unit scale; the compiler folds input_zp into the bias), so a byte misplaced
+    in the window shows."""
+    params, ops = rows9_case(0)
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    p.update(
+        batches=1,
+        input_height=3,
+        input_width=5,
+        stride_height=1,
+        stride_width=1,
+        dilation_height=1,
+        pad_top=0,
+        pad_left=0,
+        output_height=1,
+        output_width=3,
+        output_depth=28,
+        input_zp=-5,
+        output_zp=0,
+        act_min=-128,
+        act_max=127,
+    )
+    image = np.arange(45, dtype=np.int64).astype(np.int8) - 20
+    filt = np.zeros((28, cases.K_ALIGN * 2), np.int8)
+    filt[np.arange(27), np.arange(27)] = 1
+    ops = [
+        image,
+        filt.reshape(-1),
+        np.zeros(28, np.int32),
+        np.full(28, 1 << 30, np.int32),
+        np.full(28, 1, np.int32),
+        ops[5],
+        np.zeros(3 * 28, np.int8),
+    ]
+    # multiplier 2^30 with shift 1: a scale of exactly 1.
+    params = ffi.new("micro_conv_s8_params_t *", p)
+    rows = image.reshape(3, 15)
+    want = [[*rows[:, 3 * x : 3 * x + 9].reshape(-1).tolist(), 0] for x in range(3)]
+    for p1, ops1 in [(params, ops), quads_case(params, ops)]:
+        got = np.frombuffer(run(lib.micro_conv_s8_dsp, p1, ops1), np.int8).reshape(3, 28)
+        assert got.tolist() == want
 
 
 @pytest.mark.parametrize("seed", range(CASES // 5))
