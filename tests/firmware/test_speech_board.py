@@ -131,7 +131,7 @@ def test_c_recognizer_matches_python_on_random_streams(
     every = int(rng.integers(1, 4))
     thresholds = [0.5, 0.6015625, 0.75, 0.8, 0.85]
     settings = speech_board.Settings(
-        window=float(rng.choice([0.1, 0.2, 0.5, 1.0])),
+        window=float(rng.choice([0.1, 0.2, 0.5, 0.8, 1.0])),
         threshold=float(rng.choice(thresholds)),
         suppression=float(rng.choice([0.0, 0.2, 0.5, 1.0, 1.5])),
         min_results=int(rng.integers(1, 5)),
@@ -163,8 +163,8 @@ def test_c_recognizer_matches_python_on_the_clips(
         for f in sorted(s.scores)
     ]
     stream = np.array(scores)
-    for settings in (
-        speech_board.Settings(),
+    for settings in (  # the four clips back to back: both words are heard at each of these
+        speech_board.Settings(window=0.5, threshold=0.82),
         speech_board.Settings(window=1.0, threshold=0.6, suppression=0.3, min_results=3),
         speech_board.Settings(window=0.7, threshold=0.6, thresholds={"yes": 0.95, "no": 0.7}),
     ):
