@@ -3,6 +3,7 @@ classifying the shared clips, the recognizer, the .wav reader and the CLI."""
 
 from __future__ import annotations
 
+import itertools
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -159,7 +160,7 @@ def test_false_alarm_stream_lays_every_recording_and_counts_alarms_by_source(
     np.testing.assert_array_equal(stream, again)
     assert [s.source for s in segments] == ["other words"] * 3 + ["digits"] * 2
     assert [s.end - s.start for s in segments] == [16000] * 3 + [8000, 5000]
-    gaps = [b.start - a.end for a, b in zip(segments, segments[1:], strict=False)]
+    gaps = [b.start - a.end for a, b in itertools.pairwise(segments)]
     assert all(0.2 * 16000 <= g < 1.5 * 16000 for g in gaps)
     assert len(stream) > segments[-1].end
     # the noise bed lies under the pauses: nothing is silent
