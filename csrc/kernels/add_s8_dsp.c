@@ -1,11 +1,16 @@
 /*
- * ADD/SUB int8, the twin of micro_add_s8 (add_s8.c, its oracle: same bytes out): the same
- * two table loads per element, then the output requantization as one SMMLAR and shifts
- * (micro_requant_out, dsp.h) instead of the reference's 64-bit high multiply, which is
- * most of the reference's cost on a Cortex-M. Rows of two dense inputs with the fast
- * requantization (micro_requant_fast_ok, dsp.h) go 4 elements per turn: one word of each
- * input, 4 pairs of table loads, one word out (the 4 inputs read before the 4 outputs are
- * written, so the in-place rule of the reference holds).
+ * ADD/SUB int8, the twin of micro_add_s8 (add_s8.c, its oracle: same bytes out).
+ *
+ * With the sums tables (add_s8.h; the compiler writes them for a DSP core) an element is
+ * two table loads, an add and one SSAT: the requantization is inside the tables. Rows of
+ * two dense inputs go 4 elements per turn, each input byte loaded by LDRB, the 4 results
+ * packed by BFI into one word out (all 4 read before it is written: the reference's
+ * in-place rule holds).
+ *
+ * Without them: the reference's two table loads per element, then the output
+ * requantization as one SMMLAR and shifts (micro_requant_out, dsp.h) instead of the
+ * reference's 64-bit high multiply. Rows of two dense inputs with the fast requantization
+ * (micro_requant_fast_ok, dsp.h) go 4 elements per turn in the same way.
  */
 #include "micro/kernels/add_s8_dsp.h"
 
@@ -21,6 +26,51 @@ typedef struct {
     const int32_t *table2;
     int fast; /* micro_requant_fast_ok for the output's constants */
 } add_dsp_t;
+
+/* micro_ssat8_high is the shift of the sums tables. */
+typedef char micro_add_sums_shift_is_16[MICRO_ADD_SUMS_SHIFT == 16 ? 1 : -1];
+
+/* One element through the sums tables s1 (input1's) and s2, clamped to [lo, hi]. */
+static MICRO_ALWAYS_INLINE int32_t sums_lane(const int32_t *s1, const int32_t *s2, int8_t x,
+                                             int8_t y, int clamp, int32_t lo, int32_t hi)
+{
+    const uint32_t sum = (uint32_t)s1[(uint8_t)x] + (uint32_t)s2[(uint8_t)y]; /* 2^31 wraps */
+    const int32_t v = micro_ssat8_high((int32_t)sum);
+    return clamp ? (v < lo ? lo : (v > hi ? hi : v)) : v;
+}
+
+/* A row through the sums tables (`clamp`: an activation range narrower than int8's). */
+static MICRO_ALWAYS_INLINE void sums_row(const micro_add_s8_params_t *p, const int32_t *s1,
+                                         const int8_t *a, int32_t stride_a, const int8_t *b,
+                                         int32_t stride_b, int8_t *out, int32_t n, int clamp)
+{
+    const int32_t *s2 = s1 + 256;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    int32_t i = 0;
+    if (stride_a == 1 && stride_b == 1) {
+        for (; i + 4 <= n; i += 4) {
+            uint32_t v = (uint32_t)sums_lane(s1, s2, a[i], b[i], clamp, lo, hi);
+            v = micro_bfi8(v, sums_lane(s1, s2, a[i + 1], b[i + 1], clamp, lo, hi), 1);
+            v = micro_bfi8(v, sums_lane(s1, s2, a[i + 2], b[i + 2], clamp, lo, hi), 2);
+            v = micro_bfi8(v, sums_lane(s1, s2, a[i + 3], b[i + 3], clamp, lo, hi), 3);
+            memcpy(out + i, &v, sizeof v);
+        }
+    }
+    for (; i < n; ++i) {
+        out[i] = (int8_t)sums_lane(s1, s2, a[i * stride_a], b[i * stride_b], clamp, lo, hi);
+    }
+}
+
+static void add_row_sums(const void *ctx, const void *input1, int32_t stride_a,
+                         const void *input2, int32_t stride_b, void *output, int32_t n)
+{
+    const add_dsp_t *c = ctx;
+    if (c->p->act_min == -128 && c->p->act_max == 127) {
+        sums_row(c->p, c->table1, input1, stride_a, input2, stride_b, output, n, 0);
+    } else {
+        sums_row(c->p, c->table1, input1, stride_a, input2, stride_b, output, n, 1);
+    }
+}
 
 /* Byte j of the words va, vb through the tables, requantized by the fast path. */
 static inline int32_t add_lane(uint32_t va, uint32_t vb, int j, const int32_t *t1,
@@ -75,8 +125,13 @@ static void add_row(const void *ctx, const void *input1, int32_t stride_a, const
 
 micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *input1,
                                 const int8_t *input2, const int32_t *table1,
-                                const int32_t *table2, int8_t *output)
+                                const int32_t *table2, const int32_t *sums, int8_t *output)
 {
+    if (sums != NULL) {
+        const add_dsp_t ctx = {p, sums, NULL, 0};
+        micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row_sums, &ctx);
+        return MICRO_OK;
+    }
     const add_dsp_t ctx = {p, table1, table2,
                            micro_requant_fast_ok(&p->output_multiplier, &p->output_shift, 1,
                                                  p->act_min, p->act_max)};

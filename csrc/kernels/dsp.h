@@ -137,6 +137,14 @@ static inline int32_t micro_ssat8_half(int32_t x)
     return r;
 }
 
+/* (x >> 16) saturated to [-128, 127] (SSAT #8 with ASR #16). */
+static inline int32_t micro_ssat8_high(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #16" : "=r"(r) : "r"(x));
+    return r;
+}
+
 /* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT with LSL #16), and y's lane 1 and
  * x's lane 1 (PKHTB with ASR #16): no ACLE intrinsic. */
 static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
@@ -169,6 +177,11 @@ static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 static inline int32_t micro_ssat8_half(int32_t x)
 {
     return __ssat(x >> 1, 8);
+}
+
+static inline int32_t micro_ssat8_high(int32_t x)
+{
+    return __ssat(x >> 16, 8);
 }
 
 static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
@@ -262,6 +275,12 @@ static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 static inline int32_t micro_ssat8_half(int32_t x)
 {
     const int32_t h = x >> 1;
+    return h < -128 ? -128 : (h > 127 ? 127 : h);
+}
+
+static inline int32_t micro_ssat8_high(int32_t x)
+{
+    const int32_t h = x >> 16;
     return h < -128 ? -128 : (h > 127 ? 127 : h);
 }
 
