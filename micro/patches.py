@@ -60,8 +60,10 @@ class Compiler(Protocol):
 # within 3 %, strips priced a little high). Per output: requantization; per patch byte:
 # gathering a 3x3 window's input (costly when the input has few channels); per call: set-up
 # a strip repeats. Other kernels: a flat rate per MAC and per call.
-CONV_COST = (1.05, 26.2, 19.2, 25_000)  # per MAC, output, patch byte, call
-DEPTHWISE_COST = (4.22, 13.5, 0.0, 7_000)  # per MAC, output pixel, -, call
+COSTS = {  # per MAC, output (depthwise: output pixel), patch byte, call
+    "conv_s8": (1.05, 26.2, 19.2, 25_000),
+    "depthwise_conv_s8": (4.22, 13.5, 0.0, 7_000),
+}
 OTHER_COST = (2.0, 0.0, 0.0, 1_000)
 # Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
 # halos that grow with every step.
@@ -224,17 +226,23 @@ def _strip_step(
     return replace(step, params=params, operands=operands, macs=macs)
 
 
-def step_cost(step: StepInfo) -> float:
-    """Estimated M4 instructions of one step (see CONV_COST)."""
+def cost_features(step: StepInfo) -> tuple[float, float, float, float]:
+    """What a conv or depthwise step's M4 instructions depend on (COSTS): its MACs, outputs,
+    window bytes gathered and one call."""
     p = step.params
-    if step.kernel not in ("conv_s8", "depthwise_conv_s8"):
-        return OTHER_COST[0] * step.macs + OTHER_COST[3]
-    mac, out, patch, call = CONV_COST if step.kernel == "conv_s8" else DEPTHWISE_COST
     window = p["filter_height"] * p["filter_width"]
     pixels = p["output_height"] * p["output_width"] * p.get("batches", 1)
     patch_bytes = pixels * window * p["input_depth"] if window > 1 else 0
     outputs = pixels * p.get("output_depth", 1)  # depthwise: per pixel, all channels at once
-    return mac * step.macs + out * outputs + patch * patch_bytes + call
+    return (float(step.macs), float(outputs), float(patch_bytes), 1.0)
+
+
+def step_cost(step: StepInfo) -> float:
+    """Estimated M4 instructions of one step (see COSTS)."""
+    cost = COSTS.get(step.kernel)
+    if cost is None:
+        return OTHER_COST[0] * step.macs + OTHER_COST[3]
+    return sum(c * f for c, f in zip(cost, cost_features(step), strict=True))
 
 
 def overhead(original: list[StepInfo], patched: list[StepInfo]) -> float:
