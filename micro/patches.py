@@ -55,14 +55,16 @@ class Compiler(Protocol):
 
 
 # Estimated Cortex-M4 instructions of one call of a spatial kernel (DSP twins,
-# mps2-an386): a least-squares fit of (MACs, outputs, patch bytes, calls) to the per-step
-# counts of person_detect, vww and kws, whole and in strips (266 steps; each model's total
-# within 3 %, strips priced a little high). Per output: requantization; per patch byte:
-# gathering a 3x3 window's input (costly when the input has few channels); per call: set-up
-# a strip repeats. Other kernels: a flat rate per MAC and per call.
+# mps2-an386): benchmarks/fit_step_cost.py's least-squares fit (relative error,
+# non-negative) of (MACs, outputs, patch bytes, calls) to the per-step counts of
+# person_detect, vww and kws, whole, patched at 15 % and 50 % and streamed (241 conv and 323
+# depthwise steps, kernels of 2026-12-07; each program's total within 1.1 %, every patched
+# plan's overhead within 0.3 points). Per output: requantization; per patch byte: gathering
+# a 3x3 window's input (costly when the input has few channels); per call: set-up a strip
+# repeats. Other kernels: a flat rate per MAC and per call.
 COSTS = {  # per MAC, output (depthwise: output pixel), patch byte, call
-    "conv_s8": (1.05, 26.2, 19.2, 25_000),
-    "depthwise_conv_s8": (4.22, 13.5, 0.0, 7_000),
+    "conv_s8": (1.09, 16.7, 13.1, 1_900),
+    "depthwise_conv_s8": (3.68, 27.9, 0.0, 0),
 }
 OTHER_COST = (2.0, 0.0, 0.0, 1_000)
 # Longest chain tried: the memory-heavy stages are a few steps; longer chains recompute
