@@ -58,8 +58,9 @@ class Compiler(Protocol):
 # mps2-an386): benchmarks/fit_step_cost.py's least-squares fit (relative error,
 # non-negative) of (MACs, outputs, patch bytes, calls) to the per-step counts of
 # person_detect, vww and kws, whole, patched at 15 % and 50 % and streamed (241 conv and 323
-# depthwise steps, kernels of 2026-12-07; each program's total within 1.1 %, every patched
-# plan's overhead within 0.3 points). Per output: requantization; per patch byte: gathering
+# depthwise steps, kernels of 2026-12-07; each program's total within 1.1 %, each patched
+# one's overhead within 0.3 points; kws's 11,072 B streamed plan, not fitted: 8.8 %
+# estimated, 10.4 % measured). Per output: requantization; per patch byte: gathering
 # a 3x3 window's input (costly when the input has few channels); per call: set-up a strip
 # repeats. Other kernels: a flat rate per MAC and per call.
 COSTS = {  # per MAC, output (depthwise: output pixel), patch byte, call
