@@ -22,8 +22,8 @@
 
 typedef struct {
     const micro_add_s8_params_t *p;
-    const int32_t *table1;
-    const int32_t *table2;
+    const int32_t *table1; /* or input1's sums table */
+    const int32_t *table2; /* or input2's */
     int fast; /* micro_requant_fast_ok for the output's constants */
 } add_dsp_t;
 
@@ -31,7 +31,7 @@ typedef struct {
 typedef char micro_add_sums_shift_is_16[MICRO_ADD_SUMS_SHIFT == 16 ? 1 : -1];
 
 /* One element through the sums tables s1 (input1's) and s2, by its input bytes x and y
-(0..255), clamped to [lo, hi]. */
+ * (0..255), clamped to [lo, hi]. */
 static MICRO_ALWAYS_INLINE int32_t sums_lane(const int32_t *s1, const int32_t *s2, uint32_t x,
                                              uint32_t y, int clamp, int32_t lo, int32_t hi)
 {
@@ -45,12 +45,12 @@ static MICRO_ALWAYS_INLINE int32_t sums_lane(const int32_t *s1, const int32_t *s
     sums_lane(s1, s2, ((va) >> (8 * (j))) & 0xFFu, ((vb) >> (8 * (j))) & 0xFFu, clamp, lo, hi)
 
 /* A row through the sums tables (`clamp`: an activation range narrower than int8's). */
-static MICRO_ALWAYS_INLINE void sums_row(const micro_add_s8_params_t *p, const int32_t *s1,
-                                         const int8_t *a, int32_t stride_a, const int8_t *b,
-                                         int32_t stride_b, int8_t *out, int32_t n, int clamp)
+static MICRO_ALWAYS_INLINE void sums_row(const add_dsp_t *c, const int8_t *a,
+                                         int32_t stride_a, const int8_t *b, int32_t stride_b,
+                                         int8_t *out, int32_t n, int clamp)
 {
-    const int32_t *s2 = s1 + 256;
-    const int32_t lo = p->act_min, hi = p->act_max;
+    const int32_t *s1 = c->table1, *s2 = c->table2;
+    const int32_t lo = c->p->act_min, hi = c->p->act_max;
     int32_t i = 0;
     if (stride_a == 1 && stride_b == 1) {
         for (; i + 8 <= n; i += 8) {
@@ -79,9 +79,9 @@ static void add_row_sums(const void *ctx, const void *input1, int32_t stride_a,
 {
     const add_dsp_t *c = ctx;
     if (c->p->act_min == -128 && c->p->act_max == 127) {
-        sums_row(c->p, c->table1, input1, stride_a, input2, stride_b, output, n, 0);
+        sums_row(c, input1, stride_a, input2, stride_b, output, n, 0);
     } else {
-        sums_row(c->p, c->table1, input1, stride_a, input2, stride_b, output, n, 1);
+        sums_row(c, input1, stride_a, input2, stride_b, output, n, 1);
     }
 }
 
@@ -141,7 +141,7 @@ micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *in
                                 const int32_t *table2, const int32_t *sums, int8_t *output)
 {
     if (sums != NULL) {
-        const add_dsp_t ctx = {p, sums, NULL, 0};
+        const add_dsp_t ctx = {p, sums, sums + 256, 0}; /* the sums tables */
         micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row_sums, &ctx);
         return MICRO_OK;
     }
