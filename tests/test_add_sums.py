@@ -1,4 +1,4 @@
-"""The sums tables of int8 ADD/SUB (micro/ops/add_sums.py) and the DSP twin's path through
+"""The sums tables of int8 ADD/SUB (micro/ops/_add_sums.py) and the DSP twin's path through
 them (add_s8_dsp.c, in portable C here; tests/firmware/test_dsp_add_board.py runs the DSP
 instructions): the twin gives the reference kernel's bytes on every pair of input bytes,
 in dense rows (4 per turn, then the tail) and broadcast ones, for random tables, scales,
@@ -18,8 +18,8 @@ from test_dsp_kernels import add_case
 from micro._ffi import ffi, lib
 from micro.compiler import compile_model
 from micro.model import load_model
+from micro.ops._add_sums import _solve, sums_tables
 from micro.ops.add import _term_table
-from micro.ops.add_sums import _solve, sums_tables
 from micro.quant import quantize_multiplier_below_one
 
 CASES = 40

@@ -8,7 +8,7 @@ float32; the oracle TFLM build matches double, which a regression case in
 tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
 so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once;
 for a DSP core it also writes the sums tables, which take that requantization too
-(add_sums.py).
+(_add_sums.py).
 int16 has no tables (add_s16 rescales each element); TFLM micro ignores pot_scale_int16
 and always takes its general-scale int16 path.
 """
@@ -22,8 +22,8 @@ from ..fixedpoint import requantize
 from ..quant import activation_range_float, activation_range_int, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from . import int32_elementwise
+from ._add_sums import sums_tables
 from ._broadcast import binary_layout
-from .add_sums import sums_tables
 from .base import NONE, OpContext, prepares
 from .lut import INT8_INPUTS
 

@@ -12,7 +12,7 @@
  * For a DSP core the compiler may add the sums tables, which take the third one off too:
  *   output = clamp(ssat8((sums[x] + sums[256 + y]) >> MICRO_ADD_SUMS_SHIFT), act_min, act_max)
  * gives the bytes above for every pair of input bytes (x, y). The compiler solves for them
- * (micro/ops/add_sums.py) and checks all 65,536 pairs; only the DSP twin reads them.
+ * (micro/ops/_add_sums.py) and checks all 65,536 pairs; only the DSP twin reads them.
  */
 #ifndef MICRO_KERNELS_ADD_S8_H
 #define MICRO_KERNELS_ADD_S8_H
