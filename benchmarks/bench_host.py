@@ -116,7 +116,7 @@ def bench_micro_tflm(
     from tflite_micro.python.tflite_micro import runtime
 
     data = path.read_bytes()
-    it = micro.Interpreter.from_bytes(data)
+    it = micro.Interpreter.from_bytes(data, fastest=False)  # the smallest arena
     xs = inputs_for(it)
     for i, x in enumerate(xs):
         it.set_input(x, i)
@@ -150,7 +150,7 @@ def bench_litert(path: Path, runs: int, stat: str) -> dict[str, float]:
     from ai_edge_litert.interpreter import OpResolverType
 
     data = path.read_bytes()
-    it = micro.Interpreter.from_bytes(data)
+    it = micro.Interpreter.from_bytes(data, fastest=False)  # the smallest arena
     xs = inputs_for(it)
     for i, x in enumerate(xs):
         it.set_input(x, i)

@@ -450,8 +450,9 @@ def add_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
     }
     extent = [1 + sum((d - 1) * s for d, s in zip(dims, st, strict=True)) for st in strides]
     count = int(np.prod(dims))
-    operands = [int8(rng, extent[0]), int8(rng, extent[1]), *tables, np.zeros(count, np.int8)]
-    return ffi.new("micro_add_s8_params_t *", p), operands
+    no_sums = np.zeros(0, np.int32)  # absent (tests/test_add_sums.py gives them)
+    operands = [int8(rng, extent[0]), int8(rng, extent[1]), *tables, no_sums]
+    return ffi.new("micro_add_s8_params_t *", p), [*operands, np.zeros(count, np.int8)]
 
 
 @pytest.mark.parametrize("fast", [False, True])

@@ -131,3 +131,29 @@ def test_plan_shows_the_three_plans_and_arena_picks_the_fastest(
     assert "used of 30,000 B" in capsys.readouterr().out
     assert cli.main(["run", path, "--arena", "30000", "--max-overhead", "0%"]) == 1
     assert "arena" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("board", "layout"), [("mps2-an386", 1), ("mps2-an385", 0)])
+def test_plan_on_a_board_measures_programs_for_its_core(
+    board: str,
+    layout: int,
+    reference: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`micro plan --board` counts the Programs `micro flash` would run there: for a DSP core
+    the weights in its twins' order (FULLY_CONNECTED's blocks of 4 rows), else row-major."""
+    seen: list[CompiledModel] = []
+
+    def count(compiled: CompiledModel, board_id: str) -> list[int]:
+        assert board_id == board
+        seen.append(compiled)
+        return [1000] * len(compiled.steps)
+
+    monkeypatch.setattr(micro.firmware, "step_instructions", count)
+    path = str(reference("tflm/hello_world/hello_world_int8.tflite"))
+    assert cli.main(["plan", path, "--board", board, "--json"]) == 0
+    plans = json.loads(capsys.readouterr().out)["plans"]
+    assert [p["instructions"] for p in plans] == [3000] * len(plans) == [3000] * len(seen)
+    layouts = {s.params["filter_layout"] for c in seen for s in c.steps}
+    assert layouts == {layout}

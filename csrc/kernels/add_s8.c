@@ -54,8 +54,9 @@ static void add_row(const void *ctx, const void *input1, int32_t stride_a, const
 
 micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, const int32_t *table1,
-                            const int32_t *table2, int8_t *output)
+                            const int32_t *table2, const int32_t *sums, int8_t *output)
 {
+    (void)sums; /* the DSP twin's */
     const add_ctx_t ctx = {p, table1, table2};
     micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row, &ctx);
     return MICRO_OK;
@@ -65,12 +66,12 @@ static micro_status_t step(const void *params, void *const *op)
 {
     return (MICRO_DSP ? micro_add_s8_dsp : MICRO_HOST_SIMD ? micro_add_s8_host : micro_add_s8)(
         params, op[MICRO_ADD_S8_INPUT1], op[MICRO_ADD_S8_INPUT2], op[MICRO_ADD_S8_TABLE1],
-        op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_OUTPUT]);
+        op[MICRO_ADD_S8_TABLE2], op[MICRO_ADD_S8_SUMS], op[MICRO_ADD_S8_OUTPUT]);
 }
 
-static int table_ok(const int32_t *table)
+static int table_ok(const int32_t *table, int n)
 {
-    for (int i = 0; i < 256; ++i) {
+    for (int i = 0; i < n; ++i) {
         if (table[i] < -MICRO_ADD_TERM_LIMIT || table[i] > MICRO_ADD_TERM_LIMIT) {
             return 0;
         }
@@ -96,7 +97,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         !micro_fits(size[MICRO_ADD_S8_TABLE2], 256, 4)) {
         return MICRO_ERR_OPERANDS;
     }
-    if (!table_ok(op[MICRO_ADD_S8_TABLE1]) || !table_ok(op[MICRO_ADD_S8_TABLE2])) {
+    const uint32_t sums = size[MICRO_ADD_S8_SUMS];
+    if (sums != 0 && !micro_fits(sums, 512, 4)) {
+        return MICRO_ERR_OPERANDS;
+    }
+    if (!table_ok(op[MICRO_ADD_S8_TABLE1], 256) || !table_ok(op[MICRO_ADD_S8_TABLE2], 256) ||
+        (sums != 0 && !table_ok(op[MICRO_ADD_S8_SUMS], 512))) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;

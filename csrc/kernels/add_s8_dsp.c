@@ -1,11 +1,16 @@
 /*
- * ADD/SUB int8, the twin of micro_add_s8 (add_s8.c, its oracle: same bytes out): the same
- * two table loads per element, then the output requantization as one SMMLAR and shifts
- * (micro_requant_out, dsp.h) instead of the reference's 64-bit high multiply, which is
- * most of the reference's cost on a Cortex-M. Rows of two dense inputs with the fast
- * requantization (micro_requant_fast_ok, dsp.h) go 4 elements per turn: one word of each
- * input, 4 pairs of table loads, one word out (the 4 inputs read before the 4 outputs are
- * written, so the in-place rule of the reference holds).
+ * ADD/SUB int8, the twin of micro_add_s8 (add_s8.c, its oracle: same bytes out).
+ *
+ * With the sums tables (add_s8.h; the compiler writes them for a DSP core) an element is
+ * two table loads, an add and one SSAT: the requantization is inside the tables. Rows of
+ * two dense inputs go 8 elements per turn, two words of each input in, the results packed
+ * by BFI into two words out (all 8 read before any is written: the reference's in-place
+ * rule holds; half the loop overhead of 4 per turn).
+ *
+ * Without them: the reference's two table loads per element, then the output
+ * requantization as one SMMLAR and shifts (micro_requant_out, dsp.h) instead of the
+ * reference's 64-bit high multiply. Rows of two dense inputs with the fast requantization
+ * (micro_requant_fast_ok, dsp.h) go 4 elements per turn in the same way.
  */
 #include "micro/kernels/add_s8_dsp.h"
 
@@ -17,10 +22,68 @@
 
 typedef struct {
     const micro_add_s8_params_t *p;
-    const int32_t *table1;
-    const int32_t *table2;
+    const int32_t *table1; /* or input1's sums table */
+    const int32_t *table2; /* or input2's */
     int fast; /* micro_requant_fast_ok for the output's constants */
 } add_dsp_t;
+
+/* micro_ssat8_high is the shift of the sums tables. */
+typedef char micro_add_sums_shift_is_16[MICRO_ADD_SUMS_SHIFT == 16 ? 1 : -1];
+
+/* One element through the sums tables s1 (input1's) and s2, by its input bytes x and y
+ * (0..255), clamped to [lo, hi]. */
+static MICRO_ALWAYS_INLINE int32_t sums_lane(const int32_t *s1, const int32_t *s2, uint32_t x,
+                                             uint32_t y, int clamp, int32_t lo, int32_t hi)
+{
+    const uint32_t sum = (uint32_t)s1[x] + (uint32_t)s2[y]; /* 2^31 wraps */
+    const int32_t v = micro_ssat8_high((int32_t)sum);
+    return clamp ? (v < lo ? lo : (v > hi ? hi : v)) : v;
+}
+
+/* Byte j of the words va and vb through the sums tables. */
+#define SUMS_BYTE(va, vb, j) \
+    sums_lane(s1, s2, ((va) >> (8 * (j))) & 0xFFu, ((vb) >> (8 * (j))) & 0xFFu, clamp, lo, hi)
+
+/* A row through the sums tables (`clamp`: an activation range narrower than int8's). */
+static MICRO_ALWAYS_INLINE void sums_row(const add_dsp_t *c, const int8_t *a,
+                                         int32_t stride_a, const int8_t *b, int32_t stride_b,
+                                         int8_t *out, int32_t n, int clamp)
+{
+    const int32_t *s1 = c->table1, *s2 = c->table2;
+    const int32_t lo = c->p->act_min, hi = c->p->act_max;
+    int32_t i = 0;
+    if (stride_a == 1 && stride_b == 1) {
+        for (; i + 8 <= n; i += 8) {
+            const uint32_t va = micro_read4(a + i), vb = micro_read4(b + i);
+            const uint32_t wa = micro_read4(a + i + 4), wb = micro_read4(b + i + 4);
+            uint32_t v = (uint32_t)SUMS_BYTE(va, vb, 0);
+            v = micro_bfi8(v, SUMS_BYTE(va, vb, 1), 1);
+            v = micro_bfi8(v, SUMS_BYTE(va, vb, 2), 2);
+            v = micro_bfi8(v, SUMS_BYTE(va, vb, 3), 3);
+            uint32_t w = (uint32_t)SUMS_BYTE(wa, wb, 0);
+            w = micro_bfi8(w, SUMS_BYTE(wa, wb, 1), 1);
+            w = micro_bfi8(w, SUMS_BYTE(wa, wb, 2), 2);
+            w = micro_bfi8(w, SUMS_BYTE(wa, wb, 3), 3);
+            memcpy(out + i, &v, sizeof v);
+            memcpy(out + i + 4, &w, sizeof w);
+        }
+    }
+    for (; i < n; ++i) {
+        const uint32_t x = (uint8_t)a[i * stride_a], y = (uint8_t)b[i * stride_b];
+        out[i] = (int8_t)sums_lane(s1, s2, x, y, clamp, lo, hi);
+    }
+}
+
+static void add_row_sums(const void *ctx, const void *input1, int32_t stride_a,
+                         const void *input2, int32_t stride_b, void *output, int32_t n)
+{
+    const add_dsp_t *c = ctx;
+    if (c->p->act_min == -128 && c->p->act_max == 127) {
+        sums_row(c, input1, stride_a, input2, stride_b, output, n, 0);
+    } else {
+        sums_row(c, input1, stride_a, input2, stride_b, output, n, 1);
+    }
+}
 
 /* Byte j of the words va, vb through the tables, requantized by the fast path. */
 static inline int32_t add_lane(uint32_t va, uint32_t vb, int j, const int32_t *t1,
@@ -75,8 +138,13 @@ static void add_row(const void *ctx, const void *input1, int32_t stride_a, const
 
 micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *input1,
                                 const int8_t *input2, const int32_t *table1,
-                                const int32_t *table2, int8_t *output)
+                                const int32_t *table2, const int32_t *sums, int8_t *output)
 {
+    if (sums != NULL) {
+        const add_dsp_t ctx = {p, sums, sums + 256, 0}; /* the sums tables */
+        micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row_sums, &ctx);
+        return MICRO_OK;
+    }
     const add_dsp_t ctx = {p, table1, table2,
                            micro_requant_fast_ok(&p->output_multiplier, &p->output_shift, 1,
                                                  p->act_min, p->act_max)};

@@ -71,7 +71,7 @@ MICRO_AVX2_FN static void add_row(const void *ctx, const void *input1, int32_t s
 
 micro_status_t micro_add_s8_host(const micro_add_s8_params_t *p, const int8_t *input1,
                                  const int8_t *input2, const int32_t *table1,
-                                 const int32_t *table2, int8_t *output)
+                                 const int32_t *table2, const int32_t *sums, int8_t *output)
 {
 #if MICRO_HOST_SIMD
     if (micro_avx2()) {
@@ -80,5 +80,5 @@ micro_status_t micro_add_s8_host(const micro_add_s8_params_t *p, const int8_t *i
         return MICRO_OK;
     }
 #endif
-    return micro_add_s8(p, input1, input2, table1, table2, output);
+    return micro_add_s8(p, input1, input2, table1, table2, sums, output);
 }

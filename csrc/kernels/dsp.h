@@ -208,6 +208,14 @@ static inline int32_t micro_ssat8_half(int32_t x)
     return r;
 }
 
+/* (x >> 16) saturated to [-128, 127] (SSAT #8 with ASR #16). */
+static inline int32_t micro_ssat8_high(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #16" : "=r"(r) : "r"(x));
+    return r;
+}
+
 /* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT with LSL #16), and x's lane 1 and
  * y's lane 1 (PKHTB with ASR #16); x with its byte `lane` (0..3) replaced by the low byte
  * of v (BFI). */
@@ -241,6 +249,12 @@ static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 static inline int32_t micro_ssat8_half(int32_t x)
 {
     const int32_t h = x >> 1;
+    return h < -128 ? -128 : (h > 127 ? 127 : h);
+}
+
+static inline int32_t micro_ssat8_high(int32_t x)
+{
+    const int32_t h = x >> 16;
     return h < -128 ? -128 : (h > 127 ? 127 : h);
 }
 

@@ -36,16 +36,23 @@ FASTEST = "overlapped, fastest"  # every optional scratch kept (im2col: several 
 
 
 def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
+    # Measured on a board, the Programs are laid out for its core (as `micro flash` does):
+    # a DSP core's twins run slower paths on the other layouts.
+    dsp = False
+    if args.board:
+        from ..boards import load_board
+
+        dsp = load_board(args.board).dsp
     plans = {
-        "tensor bound": compile_model(model, overlap=False),
-        "overlapped": compile_model(model),
-        FASTEST: compile_model(model, fastest=True),
-        "patched": compile_model(model, max_overhead=args.max_overhead),
+        "tensor bound": compile_model(model, overlap=False, dsp=dsp),
+        "overlapped": compile_model(model, dsp=dsp),
+        FASTEST: compile_model(model, fastest=True, dsp=dsp),
+        "patched": compile_model(model, max_overhead=args.max_overhead, dsp=dsp),
     }
     # Beside the resident input's plans, never instead of them; absent where no chain
     # starts at an image input.
     with contextlib.suppress(UnsupportedOpError):
-        plans[STREAMED] = compile_model(model, max_overhead=args.max_overhead, stream=True)
+        plans[STREAMED] = compile_model(model, max_overhead=args.max_overhead, stream=True, dsp=dsp)
     instructions = None
     if args.board:
         from ..firmware import step_instructions

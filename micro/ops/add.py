@@ -6,7 +6,9 @@ of headroom (15 for int16), adds (or subtracts), then rescales to the output; th
 real multipliers are computed in double. (TFLM's sub_common.cc source at one point computed SUB's in
 float32; the oracle TFLM build matches double, which a regression case in
 tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
-so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once.
+so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once;
+for a DSP core it also writes the sums tables, which take that requantization too
+(_add_sums.py).
 int16 has no tables (add_s16 rescales each element); TFLM micro ignores pot_scale_int16
 and always takes its general-scale int16 path.
 """
@@ -20,8 +22,9 @@ from ..fixedpoint import requantize
 from ..quant import activation_range_float, activation_range_int, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from . import int32_elementwise
+from ._add_sums import sums_tables
 from ._broadcast import binary_layout
-from .base import OpContext, prepares
+from .base import NONE, OpContext, prepares
 from .lut import INT8_INPUTS
 
 LEFT_SHIFT = 20  # headroom bits of the rescaled int8 inputs
@@ -105,11 +108,13 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
+    sums = sums_tables(table1, table2, mo, sho, zpo, act_min, act_max) if ctx.dsp else None
     operands = {
         "input1": ctx.ref(x1),
         "input2": ctx.ref(x2),
         "table1": ctx.const(table1),
         "table2": ctx.const(table2),
+        "sums": NONE if sums is None else ctx.const(sums),
         "output": ctx.ref(out),
     }
     ctx.emit("add_s8", params, operands)

@@ -8,6 +8,11 @@
  *   table2[y] = +/- requant((y - input2_zp) * 2^20, input2_multiplier, input2_shift)
  * (negated for SUB), with `requant` micro's one requantization routine. Two of TFLM's three
  * requantizations per element become table loads.
+ *
+ * For a DSP core the compiler may add the sums tables, which take the third one off too:
+ *   output = clamp(ssat8((sums[x] + sums[256 + y]) >> MICRO_ADD_SUMS_SHIFT), act_min, act_max)
+ * gives the bytes above for every pair of input bytes (x, y). The compiler solves for them
+ * (micro/ops/_add_sums.py) and checks all 65,536 pairs; only the DSP twin reads them.
  */
 #ifndef MICRO_KERNELS_ADD_S8_H
 #define MICRO_KERNELS_ADD_S8_H
@@ -19,6 +24,7 @@
 #include "micro/kernels/broadcast.h"
 
 #define MICRO_ADD_TERM_LIMIT 0x40000000 /* |table entry| <= 2^30, so a sum fits int32 */
+#define MICRO_ADD_SUMS_SHIFT 16         /* fraction bits of the sums tables */
 
 typedef struct {
     micro_broadcast_t broadcast;            /* input1, input2 -> output (broadcast.h) */
@@ -37,12 +43,15 @@ typedef enum {
      * +/-MICRO_ADD_TERM_LIMIT */
     MICRO_ADD_S8_TABLE1,
     MICRO_ADD_S8_TABLE2,  /* int32[256], likewise for input2 */
+    /* optional (absent: size 0), int32[512]: the sums tables, input1's then input2's,
+     * indexed by the byte as the tables, entries within +/-MICRO_ADD_TERM_LIMIT */
+    MICRO_ADD_S8_SUMS,
     MICRO_ADD_S8_OUTPUT,  /* int8[product of dims] */
     MICRO_ADD_S8_N_OPERANDS
 } micro_add_s8_operand_t;
 
 micro_status_t micro_add_s8(const micro_add_s8_params_t *p, const int8_t *input1,
                             const int8_t *input2, const int32_t *table1,
-                            const int32_t *table2, int8_t *output);
+                            const int32_t *table2, const int32_t *sums, int8_t *output);
 
 #endif

@@ -10,6 +10,7 @@
 
 micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *input1,
                                 const int8_t *input2, const int32_t *table1,
-                                const int32_t *table2, int8_t *output);
+                                const int32_t *table2, const int32_t *sums,
+                                int8_t *output);
 
 #endif
