@@ -169,6 +169,7 @@ static MICRO_ALWAYS_INLINE void quad_sum(int mode, int straight, const int8_t *c
 #undef DW_PAIR_STEP
 
 #include "depthwise_conv_s8_dsp_3x3.h"
+#include "depthwise_conv_s8_dsp_cols.h"
 
 /* A run's pixels over its output channels: quads in order, input byte k of the taps.
  * Everything a store could alias is read into locals first. */
@@ -269,6 +270,11 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
            (int64_t)p->filter_height * p->filter_width <= DW_TAPS;
 }
 
+int32_t micro_depthwise_conv_s8_dsp_rows(const micro_depthwise_conv_s8_params_t *p)
+{
+    return p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p) && cols_ok(p) ? 2 : 1;
+}
+
 /* Output row oy of image over input channels [c0, c0 + cn). */
 static void row(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
                 const int8_t *zp_row, const int8_t *image, int32_t oy, int32_t c0, int32_t cn,
@@ -363,6 +369,10 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     d.rq0 = 0;
     memset(zp_row, p->input_zp, sizeof zp_row);
     const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
+    if (cols_ok(p)) {
+        cols_run(p, &d, fast, input, output);
+        return MICRO_OK;
+    }
     /* Input channels per block: the zp row's, and the rq table's output channels. */
     const int32_t block = DW_RQ / d.mult < DW_BLOCK ? DW_RQ / d.mult : DW_BLOCK;
     const int one_rq = d.depth <= DW_RQ;
