@@ -1,18 +1,17 @@
 /*
- * The 3x3 path of depthwise_conv_s8_dsp.c (no dilation, stride 1 or 2 down, any across):
- * two output rows per pass on vertical tap pairs. Per block of input channels and strip
- * of columns, the window's input rows (4 for stride 1, 5 for stride 2; input_zp outside
- * the image) are widened once into int16 columns on the stack, a channel's column holding
- * its rows as the pairs (r0, r1), (r2, r3)[, (r4, r5)]. An output channel then runs along
- * the strip with its 9 weights in 6 words, (w0, w1) and (w1, w2) of each filter column
- * (w_fy: its row fy), and 4 multiply-accumulates per input column give both rows' 6
- * products:
+ * The 3x3 path of depthwise_conv_s8_dsp.c (stride 1, no dilation, rows of at least
+ * DW_COLS_MIN_WIDTH outputs): two output rows per pass on vertical tap pairs. Per block of
+ * input channels (a quad, or one channel when the depth is not a multiple of 4) and strip
+ * of columns, the pass's 4 input rows (input_zp outside the image) are widened once into
+ * int16 columns on the stack, a channel's column holding its rows as the pairs (r0, r1),
+ * (r2, r3). An output channel then runs along the strip with its 9 weights in 6 words,
+ * (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy), and 4 multiply-
+ * accumulates per input column give both rows' 6 products:
  *   row 0 (input rows r0-r2): SMLAD (r0, r1).(w0, w1), SMLATB r2.w2
- *   row 1, stride 1 (r1-r3):  SMLATB r1.w0, SMLAD (r2, r3).(w1, w2)
- *   row 1, stride 2 (r2-r4):  SMLAD (r2, r3).(w0, w1), SMLATB r4.w2
+ *   row 1 (input rows r1-r3): SMLATB r1.w0, SMLAD (r2, r3).(w1, w2)
  * so a widened word serves 3 output columns, 2 output rows and every output channel of
- * its input channel, where the tap-pair loop unpacked each input word per output pixel.
- * The weights come from filter layout 1 (4 PKH and 3 shifts per channel and pass).
+ * its input channel, where the tap-pair loop unpacks each input word per output pixel.
+ * The weights come from filter layout 1 (PKHBT and shifts per channel and pass).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
@@ -112,13 +111,6 @@ typedef struct {
     "smlatb %[a0], %[" wb "], %[x1], %[a0]\n\t"                                            \
     "smlatb %[a1], %[x0], %[" wa "], %[a1]\n\t"                                            \
     "smlad %[a1], %[x1], %[" wb "], %[a1]\n\t"
-/* Stride 2: (r0, r1), (r2, r3), then (r4, -) into x0 from `third`. */
-#define DW_COL_S2(wa, wb, third)                                                           \
-    "smlad %[a0], %[x0], %[" wa "], %[a0]\n\t"                                             \
-    "smlatb %[a0], %[" wb "], %[x1], %[a0]\n\t"                                            \
-    "smlad %[a1], %[x1], %[" wa "], %[a1]\n\t"                                             \
-    "ldr %[x0], " third "\n\t"                                                             \
-    "smlatb %[a1], %[" wb "], %[x0], %[a1]\n\t"
 /* Both rows' requantization (micro_requant_fast_out) and stores: row 1 first, so with
  * row_off 0 (no second row) row 0's byte is the one left. */
 #define DW_COL_OUT                                                                         \
@@ -139,54 +131,30 @@ typedef struct {
     "strb %[a0], [%[out]]\n\t"                                                             \
     "add %[out], %[out], %[x0]\n\t"
 
-/* A channel's run on the fast requantization: per output column 34 instructions (stride
- * 1) or 37 (stride 2) for 18 products. CB, R2, SW: constants once inlined. */
+/* A channel's run on the fast requantization: per output column 34 instructions for 18
+ * products. CB, R2, SW: constants once inlined. */
 static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t *v,
                                          const uint32_t *col, int8_t *out, const lane_t *k)
 {
     uint32_t a0, a1, x0, x1;
-    if (R2 == 2) {
-        __asm__ volatile("ldr lr, [%[k], #28]\n\t"
-                         "1:\n\t"
-                         "ldrd %[a0], %[a1], [%[k]]\n\t"
-                         "ldrd %[x0], %[x1], [%[col], #%c[o1]]\n\t" DW_COL_S1("w2", "w3")
-                         "ldrd %[x0], %[x1], [%[col], #%c[o2]]\n\t" DW_COL_S1("w4", "w5")
-                         "ldrd %[x0], %[x1], [%[col]], #%c[st]\n\t" DW_COL_S1("w0", "w1")
-                         DW_COL_OUT
-                         "subs lr, lr, #1\n\t"
-                         "bne 1b"
-                         : [a0] "=&r"(a0), [a1] "=&r"(a1), [x0] "=&r"(x0), [x1] "=&r"(x1),
-                           [col] "+r"(col), [out] "+r"(out)
-                         : [k] "r"(k), [w0] "r"(v[0]), [w1] "r"(v[1]), [w2] "r"(v[2]),
-                           [w3] "r"(v[3]), [w4] "r"(v[4]), [w5] "r"(v[5]),
-                           [o1] "i"(CB * R2 * 4), [o2] "i"(2 * CB * R2 * 4),
-                           [st] "i"(SW * CB * R2 * 4)
-                         : "lr", "cc", "memory");
-    } else {
-        __asm__ volatile("ldr lr, [%[k], #28]\n\t"
-                         "1:\n\t"
-                         "ldrd %[a0], %[a1], [%[k]]\n\t"
-                         "ldrd %[x0], %[x1], [%[col], #%c[o1]]\n\t"
-                         DW_COL_S2("w2", "w3", "[%[col], #%c[o1] + 8]")
-                         "ldrd %[x0], %[x1], [%[col], #%c[o2]]\n\t"
-                         DW_COL_S2("w4", "w5", "[%[col], #%c[o2] + 8]")
-                         "ldrd %[x0], %[x1], [%[col]]\n\t"
-                         DW_COL_S2("w0", "w1", "[%[col], #8]")
-                         "add %[col], %[col], #%c[st]\n\t"
-                         DW_COL_OUT
-                         "subs lr, lr, #1\n\t"
-                         "bne 1b"
-                         : [a0] "=&r"(a0), [a1] "=&r"(a1), [x0] "=&r"(x0), [x1] "=&r"(x1),
-                           [col] "+r"(col), [out] "+r"(out)
-                         : [k] "r"(k), [w0] "r"(v[0]), [w1] "r"(v[1]), [w2] "r"(v[2]),
-                           [w3] "r"(v[3]), [w4] "r"(v[4]), [w5] "r"(v[5]),
-                           [o1] "i"(CB * R2 * 4), [o2] "i"(2 * CB * R2 * 4),
-                           [st] "i"(SW * CB * R2 * 4)
-                         : "lr", "cc", "memory");
-    }
+    __asm__ volatile("ldr lr, [%[k], #28]\n\t"
+                     "1:\n\t"
+                     "ldrd %[a0], %[a1], [%[k]]\n\t"
+                     "ldrd %[x0], %[x1], [%[col], #%c[o1]]\n\t" DW_COL_S1("w2", "w3")
+                     "ldrd %[x0], %[x1], [%[col], #%c[o2]]\n\t" DW_COL_S1("w4", "w5")
+                     "ldrd %[x0], %[x1], [%[col]], #%c[st]\n\t" DW_COL_S1("w0", "w1")
+                     DW_COL_OUT
+                     "subs lr, lr, #1\n\t"
+                     "bne 1b"
+                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                       [col] "+r"(col), [out] "+r"(out)
+                     : [k] "r"(k), [w0] "r"(v[0]), [w1] "r"(v[1]), [w2] "r"(v[2]),
+                       [w3] "r"(v[3]), [w4] "r"(v[4]), [w5] "r"(v[5]),
+                       [o1] "i"(CB * R2 * 4), [o2] "i"(2 * CB * R2 * 4),
+                       [st] "i"(SW * CB * R2 * 4)
+                     : "lr", "cc", "memory");
 }
 #undef DW_COL_S1
-#undef DW_COL_S2
 #undef DW_COL_OUT
 #define DW_COLS_ASM 1
 #else
@@ -222,13 +190,8 @@ static MICRO_ALWAYS_INLINE void channel(int CB, int R2, int SW, int fast, const 
             const uint32_t w01 = v[2 * fx], w12 = v[2 * fx + 1];
             a0 = micro_smlad(x[0], w01, a0);
             a0 = micro_smlatb(w12, x[1], a0);
-            if (R2 == 2) {
-                a1 = micro_smlatb(x[0], w01, a1);
-                a1 = micro_smlad(x[1], w12, a1);
-            } else {
-                a1 = micro_smlad(x[1], w01, a1);
-                a1 = micro_smlatb(w12, x[2], a1);
-            }
+            a1 = micro_smlatb(x[0], w01, a1);
+            a1 = micro_smlad(x[1], w12, a1);
         }
         const int32_t y1 = fast ? micro_requant_fast_out(a1, k.m2, k.right1, k.zp2)
                                 : micro_requant_out(a1, rq, d->zp, k.zp2, d->lo, d->hi);
@@ -285,26 +248,19 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int R2, int SW, int fast,
         cols_pass(CB, R2, SW, fast, p, d, s);                                              \
     }
 DW_COLS(quad_s1, 4, 2, 1, 1)
-DW_COLS(quad_s2, 4, 3, 2, 1)
 DW_COLS(one_s1, 1, 2, 1, 1)
-DW_COLS(one_s2, 1, 3, 2, 1)
-DW_COLS(quad_any, 4, 2, 0, 0)
-DW_COLS(quad_any2, 4, 3, 0, 0)
-DW_COLS(one_any, 1, 2, 0, 0)
-DW_COLS(one_any2, 1, 3, 0, 0)
+DW_COLS(quad_general, 4, 2, 1, 0)
+DW_COLS(one_general, 1, 2, 1, 0)
 #undef DW_COLS
 
 typedef void (*cols_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
                         const pass_t *);
 
-/* The instance for p: fast instances need stride_w == stride_h (1 or 2). */
+/* The instance for p. */
 static cols_fn cols_pick(const micro_depthwise_conv_s8_params_t *p, int fast)
 {
-    const int quad = p->input_depth % 4 == 0, s1 = p->stride_height == 1;
-    if (fast && p->stride_width == p->stride_height) {
-        return quad ? (s1 ? quad_s1 : quad_s2) : (s1 ? one_s1 : one_s2);
-    }
-    return quad ? (s1 ? quad_any : quad_any2) : (s1 ? one_any : one_any2);
+    const int quad = p->input_depth % 4 == 0;
+    return fast ? (quad ? quad_s1 : one_s1) : (quad ? quad_general : one_general);
 }
 
 /* 1 if the column path runs p (filter layout 1). */
