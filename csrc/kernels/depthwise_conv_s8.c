@@ -319,10 +319,10 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 
 /* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
  * order, output row r reading input rows from r * stride_h - pad_top on; the twin's 3x3
- * column path computes rows r and r + 1 in one pass (written up to the end of r + 1:
+ * column path computes rows r to r + 5 in one pass (written up to the end of r + 5:
  * micro_depthwise_conv_s8_dsp_rows), the others a row's pixels only. With stride 1 and
  * same-size rows that is in place but for the rows the window reaches above its centre
- * (and the twin's second row). */
+ * (and the twin's 5 further rows). */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_depthwise_conv_s8_params_t *p = params;

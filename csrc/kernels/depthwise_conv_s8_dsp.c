@@ -272,7 +272,9 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
 
 int32_t micro_depthwise_conv_s8_dsp_rows(const micro_depthwise_conv_s8_params_t *p)
 {
-    return p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p) && cols_ok(p) ? 2 : 1;
+    return p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p) && cols_ok(p)
+               ? DW_COLS_ROWS
+               : 1;
 }
 
 /* Output row oy of image over input channels [c0, c0 + cn). */

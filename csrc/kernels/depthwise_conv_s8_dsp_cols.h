@@ -21,13 +21,15 @@
  * outputs, each channel's words) outweigh the gain (measured on the emulated M4F: 6
  * columns 3.6 instructions per MAC against 3.75, 5 columns 3.9 against 3.7). */
 #define DW_COLS_MIN_WIDTH 6
-#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
+#define DW_COLS_ROWS 6                       /* output rows per pass (3 row pairs) */
+#define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1)  /* input row pairs a pass reads */
+#define DW_COL_WORDS 512 /* widened words on the stack (2 KB): 32 columns of a quad */
 
-/* One pass: output rows oy (out0) and oy + 1 (out1, when `two`) of a batch's image. */
+/* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
-    const int8_t *rows[6]; /* input row r0 + i, NULL outside the image */
-    int8_t *out0, *out1;
-    int32_t two;
+    const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i, NULL outside */
+    int8_t *out;
+    int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
 
 /* Columns [ix0, ix0 + nc) of input channels [c0, c0 + cb) into buf: channel ci's column j
@@ -50,7 +52,7 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
             continue;
         }
         const int32_t at = ix * channels + c0;
-#pragma GCC unroll 3
+#pragma GCC unroll 4
         for (int k = 0; k < R2; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
             const uint32_t xa = inside || ra ? micro_read4(ra + at) : zpw;
@@ -161,32 +163,26 @@ static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t
 #define DW_COLS_ASM 0
 #endif
 
-/* Output channel o along n output columns: col at its input channel's first column, CB
- * channels' columns of R2 words side by side, SW columns per output column. */
-static MICRO_ALWAYS_INLINE void channel(int CB, int R2, int SW, int fast, const dw_t *d,
-                                        lane_t *lane, const uint32_t *col, int32_t sw,
-                                        int32_t o, int8_t *out)
+/* A row pair of output channel o along the strip (lane->n columns): col at its input
+ * channel's first column (CB channels' columns of 3 words side by side, the pair's words
+ * first), v its 6 words. */
+static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint32_t *v,
+                                     const lane_t *lane, const uint32_t *col, int32_t o,
+                                     int8_t *out)
 {
-    uint32_t v[6];
-    vertical_words(d->w, o, v);
-    lane->bias[0] = lane->bias[1] = d->bias[o];
-    lane->m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
-    lane->right1 = ~d->shift[o];
 #if DW_COLS_ASM
-    if (fast && SW > 0) {
-        lane_fast(CB, R2, SW, v, col, out, lane);
+    if (fast) {
+        lane_fast(CB, DW_COL_PAIRS, 1, v, col, out, lane);
         return;
     }
 #endif
     const lane_t k = *lane;
-    const int32_t n = k.n;
     const micro_requant_channel_t rq = micro_requant_channel(d->multiplier[o], d->shift[o]);
-    const int32_t step = (SW > 0 ? SW : sw) * CB * R2;
-    for (int32_t i = 0; i < n; ++i, col += step, out += k.out_step) {
+    for (int32_t i = 0; i < k.n; ++i, col += CB * DW_COL_PAIRS, out += k.out_step) {
         int32_t a0 = k.bias[0], a1 = k.bias[1];
 #pragma GCC unroll 3
         for (int fx = 0; fx < 3; ++fx) {
-            const uint32_t *x = col + fx * CB * R2;
+            const uint32_t *x = col + fx * CB * DW_COL_PAIRS;
             const uint32_t w01 = v[2 * fx], w12 = v[2 * fx + 1];
             a0 = micro_smlad(x[0], w01, a0);
             a0 = micro_smlatb(w12, x[1], a0);
@@ -202,66 +198,62 @@ static MICRO_ALWAYS_INLINE void channel(int CB, int R2, int SW, int fast, const 
     }
 }
 
-/* One pass over every channel block and strip: CB channels a block, SW (0: any) input
- * columns per output column. */
-static MICRO_ALWAYS_INLINE void cols_pass(int CB, int R2, int SW, int fast,
+/* One pass over every channel block and strip, CB channels a block: per output channel its
+ * words once, then the pass's row pairs. */
+static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
                                           const micro_depthwise_conv_s8_params_t *p,
                                           const dw_t *d, const pass_t *s)
 {
     uint32_t buf[DW_COL_WORDS];
-    const int32_t channels = p->input_depth, mult = d->mult, sw = p->stride_width;
-    const int32_t out_w = p->output_width;
-    const int32_t per = ((DW_COL_WORDS / (CB * R2)) - 3) / sw + 1; /* output columns */
-    const int inside = s->rows[0] && s->rows[2 * R2 - 1];
+    const int32_t channels = p->input_depth, mult = d->mult, out_w = p->output_width;
+    const int32_t per = DW_COL_WORDS / (CB * DW_COL_PAIRS) - 2; /* a strip's columns */
+    const int inside = s->rows[0] && s->rows[DW_COLS_ROWS + 1];
     lane_t lane;
     lane.zp2 = d->zp2;
-    lane.row_off = (int32_t)(s->out1 - s->out0);
     lane.out_step = d->depth;
     for (int32_t c0 = 0; c0 < channels; c0 += CB) {
         for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
             const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-            const int32_t nc = (n - 1) * sw + 3, ix0 = ox0 * sw - p->pad_left;
-            int8_t *out = s->out0 + ox0 * d->depth;
+            const int32_t ix0 = ox0 - p->pad_left;
+            int8_t *out = s->out + ox0 * d->depth;
             lane.n = n;
             if (CB == 1) {
-                widen_one(R2, p, s, c0, ix0, nc, buf);
+                widen_one(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
             } else if (inside) {
-                widen_quad(R2, 1, p, s, c0, ix0, nc, buf);
+                widen_quad(DW_COL_PAIRS, 1, p, s, c0, ix0, n + 2, buf);
             } else {
-                widen_quad(R2, 0, p, s, c0, ix0, nc, buf);
+                widen_quad(DW_COL_PAIRS, 0, p, s, c0, ix0, n + 2, buf);
             }
             for (int32_t ci = 0; ci < CB; ++ci) {
                 for (int32_t m = 0, o = (c0 + ci) * mult; m < mult; ++m, ++o) {
-                    channel(CB, R2, SW, fast, d, &lane, buf + ci * R2, sw, o, out + o);
+                    uint32_t v[6];
+                    vertical_words(d->w, o, v);
+                    lane.bias[0] = lane.bias[1] = d->bias[o];
+                    lane.m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
+                    lane.right1 = ~d->shift[o];
+                    for (int32_t r = 0; r < s->n_rows; r += 2) {
+                        lane.row_off = r + 1 < s->n_rows ? s->row_out : 0;
+                        pair(CB, fast, d, v, &lane, buf + ci * DW_COL_PAIRS + r / 2, o,
+                             out + o + r * s->row_out);
+                    }
                 }
             }
         }
     }
 }
 
-/* The instances: quads or single channels, stride 1 or 2 down, 1 or 2 (or any) across,
- * the fast or the general requantization. */
-#define DW_COLS(name, CB, R2, SW, fast)                                                    \
+/* The instances: quads or single channels, the fast or the general requantization. */
+#define DW_COLS(name, CB, fast)                                                            \
     MICRO_NOINLINE static void name(const micro_depthwise_conv_s8_params_t *p,            \
                                     const dw_t *d, const pass_t *s)                        \
     {                                                                                      \
-        cols_pass(CB, R2, SW, fast, p, d, s);                                              \
+        cols_pass(CB, fast, p, d, s);                                                      \
     }
-DW_COLS(quad_s1, 4, 2, 1, 1)
-DW_COLS(one_s1, 1, 2, 1, 1)
-DW_COLS(quad_general, 4, 2, 1, 0)
-DW_COLS(one_general, 1, 2, 1, 0)
+DW_COLS(quad_fast, 4, 1)
+DW_COLS(one_fast, 1, 1)
+DW_COLS(quad_general, 4, 0)
+DW_COLS(one_general, 1, 0)
 #undef DW_COLS
-
-typedef void (*cols_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
-                        const pass_t *);
-
-/* The instance for p. */
-static cols_fn cols_pick(const micro_depthwise_conv_s8_params_t *p, int fast)
-{
-    const int quad = p->input_depth % 4 == 0;
-    return fast ? (quad ? quad_s1 : one_s1) : (quad ? quad_general : one_general);
-}
 
 /* 1 if the column path runs p (filter layout 1). */
 static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
@@ -275,24 +267,26 @@ static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
 static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
                      const int8_t *input, int8_t *output)
 {
-    const int32_t height = p->input_height, sh = p->stride_height;
+    const int32_t height = p->input_height, out_h = p->output_height;
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
-    const int64_t row_out = (int64_t)p->output_width * d->depth;
-    const cols_fn pick = cols_pick(p, fast);
+    const int32_t row_out = p->output_width * d->depth;
+    const int quad = p->input_depth % 4 == 0;
+    void (*const run)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
+                      const pass_t *) =
+        fast ? (quad ? quad_fast : one_fast) : (quad ? quad_general : one_general);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * row_in;
-        int8_t *out = output + (int64_t)b * p->output_height * row_out;
-        for (int32_t oy = 0; oy < p->output_height; oy += 2, out += 2 * row_out) {
+        int8_t *out = output + (int64_t)b * out_h * row_out;
+        for (int32_t oy = 0; oy < out_h; oy += DW_COLS_ROWS, out += DW_COLS_ROWS * row_out) {
             pass_t s;
-            const int32_t r0 = oy * sh - p->pad_top;
-            for (int32_t i = 0; i < 6; ++i) {
-                const int32_t r = r0 + i;
+            for (int32_t i = 0; i < DW_COLS_ROWS + 2; ++i) {
+                const int32_t r = oy - p->pad_top + i;
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : NULL;
             }
-            s.two = oy + 1 < p->output_height;
-            s.out0 = out;
-            s.out1 = s.two ? out + row_out : out;
-            pick(p, d, &s);
+            s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
+            s.row_out = row_out;
+            s.out = out;
+            run(p, d, &s);
         }
     }
 }
