@@ -17,6 +17,8 @@
  * crosses a row (the overlap rule in depthwise_conv_s8.c). Layout 0 (a Program compiled
  * for a core without the DSP extension), other depth multipliers and more than DW_TAPS
  * taps run the reference kernel (micro_depthwise_conv_s8_dsp_pairs tells the compiler).
+ * 3x3 layers of stride 1 and rows of 5 or more outputs take the column path instead
+ * (depthwise_conv_s8_dsp_cols.h: six output rows a pass on widened input columns).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
