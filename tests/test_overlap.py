@@ -134,7 +134,7 @@ def elementwise_case(op: str, seed: int) -> Case:
 
 CASES: dict[str, Callable[[int], Case]] = {
     "conv_s8": lambda s: _cdata_case("conv_s8", *dsp.conv_case(s), 0, 6),
-    # odd seeds: the DSP twin's 3x3 column path (filter layout 1, six output rows a pass)
+    # odd seeds: the DSP twin's 3x3 column path (filter layout 1, two output rows a pass)
     "depthwise_conv_s8": lambda s: _cdata_case(
         "depthwise_conv_s8",
         *(dsp.pairs_case(*dsp.column_case(s)) if s % 2 else dsp.depthwise_case(s)),

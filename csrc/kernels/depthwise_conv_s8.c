@@ -318,11 +318,10 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 }
 
 /* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
- * order, output row r reading input rows from r * stride_h - pad_top on; the twin's 3x3
- * column path computes rows r to r + 5 in one pass (written up to the end of r + 5:
- * micro_depthwise_conv_s8_dsp_rows), the others a row's pixels only. With stride 1 and
- * same-size rows that is in place but for the rows the window reaches above its centre
- * (and the twin's 5 further rows). */
+ * order, a row's pixels only (no pass crosses a row end; the twin's column path computes
+ * two rows a pass but holds the second on its stack until the pass has read its input),
+ * output row r reading input rows from r * stride_h - pad_top on. With stride 1 and
+ * same-size rows that is in place but for the rows the window reaches above its centre. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)
 {
     const micro_depthwise_conv_s8_params_t *p = params;
@@ -330,9 +329,7 @@ static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint3
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
     const micro_rows_t g = {p->batches, p->output_height, p->output_width * depth_out,
                             p->input_height, (int64_t)p->input_width * p->input_depth,
-                            p->stride_height, -(int64_t)p->pad_top,
-                            (micro_depthwise_conv_s8_dsp_rows(p) - 1) * p->output_width *
-                                depth_out};
+                            p->stride_height, -(int64_t)p->pad_top, 0};
     return in == MICRO_DEPTHWISE_CONV_S8_INPUT && out == MICRO_DEPTHWISE_CONV_S8_OUTPUT
                ? micro_rows_gap(&g)
                : MICRO_NO_OVERLAP;

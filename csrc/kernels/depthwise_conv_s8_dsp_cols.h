@@ -1,6 +1,8 @@
 /*
  * The 3x3 path of depthwise_conv_s8_dsp.c (stride 1, no dilation, rows of at least
- * DW_COLS_MIN_WIDTH outputs): two output rows per pass on vertical tap pairs. Per block of
+ * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE bytes): two output rows per pass on
+ * vertical tap pairs, the second held on the stack until the pass has read its input (so
+ * the output may overlap the input as closely as with one row a pass). Per block of
  * input channels (a quad, or one channel when the depth is not a multiple of 4) and strip
  * of columns, the pass's 4 input rows (input_zp outside the image) are widened once into
  * int16 columns on the stack, a channel's column holding its rows as the pairs (r0, r1),
@@ -21,14 +23,15 @@
  * outputs, each channel's words) outweigh the gain (measured on the emulated M4F, 3x3
  * stride 1: 5 columns 3.2 instructions per MAC against 3.7, 3 columns 5.6 against 4.2). */
 #define DW_COLS_MIN_WIDTH 5
-#define DW_COLS_ROWS 6                       /* output rows per pass (3 row pairs) */
-#define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1)  /* input row pairs a pass reads */
-#define DW_COL_WORDS 512 /* widened words on the stack (2 KB): 32 columns of a quad */
+#define DW_COLS_ROWS 2                      /* output rows per pass */
+#define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
+#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
+#define DW_STAGE 1024    /* the stack's second output row (bytes): the row's size at most */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
     const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i, NULL outside */
-    int8_t *out;
+    int8_t *out, *stage; /* row oy; row oy + 1 until the pass ends */
     int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
 
@@ -101,7 +104,9 @@ static MICRO_ALWAYS_INLINE void vertical_words(const uint32_t *w, int32_t o, uin
 
 /* What a channel's run along a strip reads besides its words (the asm's [k]). */
 typedef struct {
-    int32_t bias[2], m2, right1, zp2, row_off, out_step, n;
+    int32_t bias[2], m2, right1, zp2;
+    intptr_t row_off; /* second row's byte - first row's (0: none) */
+    int32_t out_step, n;
 } lane_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
@@ -168,7 +173,7 @@ static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t
  * first), v its 6 words. */
 static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint32_t *v,
                                      const lane_t *lane, const uint32_t *col, int32_t o,
-                                     int8_t *out)
+                                     int8_t *out, int8_t *out1)
 {
 #if DW_COLS_ASM
     if (fast) {
@@ -193,7 +198,9 @@ static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint
                                 : micro_requant_out(a1, rq, d->zp, k.zp2, d->lo, d->hi);
         const int32_t y0 = fast ? micro_requant_fast_out(a0, k.m2, k.right1, k.zp2)
                                 : micro_requant_out(a0, rq, d->zp, k.zp2, d->lo, d->hi);
-        out[k.row_off] = (int8_t)y1;
+        if (out1) {
+            out1[i * k.out_step] = (int8_t)y1;
+        }
         out[0] = (int8_t)y0;
     }
 }
@@ -232,9 +239,11 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
                     lane.m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
                     lane.right1 = ~d->shift[o];
                     for (int32_t r = 0; r < s->n_rows; r += 2) {
-                        lane.row_off = r + 1 < s->n_rows ? s->row_out : 0;
+                        lane.row_off =
+                            r + 1 < s->n_rows ? (intptr_t)s->stage - (intptr_t)s->out : 0;
                         pair(CB, fast, d, v, &lane, buf + ci * DW_COL_PAIRS + r / 2, o,
-                             out + o + r * s->row_out);
+                             out + o + r * s->row_out,
+                             r + 1 < s->n_rows ? s->stage + ox0 * d->depth + o : NULL);
                     }
                 }
             }
@@ -260,16 +269,18 @@ static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
 {
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && p->stride_height == 1 && p->stride_width == 1 &&
-           p->output_width >= DW_COLS_MIN_WIDTH;
+           p->output_width >= DW_COLS_MIN_WIDTH &&
+           (int64_t)p->output_width * p->input_depth * p->depth_multiplier <= DW_STAGE;
 }
 
 /* Every pass of the layer. */
-static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
+MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
                      const int8_t *input, int8_t *output)
 {
     const int32_t height = p->input_height, out_h = p->output_height;
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = p->output_width * d->depth;
+    int8_t stage[DW_STAGE];
     const int quad = p->input_depth % 4 == 0;
     void (*const run)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
                       const pass_t *) =
@@ -286,7 +297,11 @@ static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, i
             s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
             s.row_out = row_out;
             s.out = out;
+            s.stage = stage;
             run(p, d, &s);
+            if (s.n_rows == 2) {
+                memcpy(out + row_out, stage, (size_t)row_out);
+            }
         }
     }
 }

@@ -121,7 +121,7 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
-    """One in four what the 3x3 column path takes (stride 1, six output rows a pass), half
+    """One in four what the 3x3 column path takes (stride 1, two output rows a pass), half
     the others what the tap-pair paths take on the fast requantization; the filter in
     layout 1 (int16 tap pairs, as compiled for a DSP core) wherever it can be."""
     if seed % 4 == 3:

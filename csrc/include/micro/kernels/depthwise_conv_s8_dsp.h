@@ -18,8 +18,4 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
  * would run the reference kernel): the compiler writes layout 1 only then. */
 int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t *p);
 
-/* Output rows the twin computes per pass over p (6 on its 3x3 column path, else 1): the
- * overlap rule (depthwise_conv_s8.c) lets the output lag the input by that many rows. */
-int32_t micro_depthwise_conv_s8_dsp_rows(const micro_depthwise_conv_s8_params_t *p);
-
 #endif
