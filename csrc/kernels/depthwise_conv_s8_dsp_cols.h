@@ -21,8 +21,9 @@
 
 /* Narrower rows run the tap-pair loop: a pass's fixed costs (widening 2 columns beyond the
  * outputs, each channel's words) outweigh the gain (measured on the emulated M4F, 3x3
- * stride 1: 5 columns 3.2 instructions per MAC against 3.7, 3 columns 5.6 against 4.2). */
-#define DW_COLS_MIN_WIDTH 5
+ * stride 1: 12 columns 3.1 instructions per MAC against 3.5, 6 columns 3.8 against 3.75,
+ * 5 columns 4.2 against 3.7). */
+#define DW_COLS_MIN_WIDTH 12
 #define DW_COLS_ROWS 2                      /* output rows per pass */
 #define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
 #define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
