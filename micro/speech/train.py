@@ -345,6 +345,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         scores = predict_int8(tflite, synthetic.x_test)
         report["held_out_accuracy"] = card.accuracy_report(scores, synthetic.y_test, cfg.labels)
     if real is not None:
-        report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real)
+        speech = [Path(d) for d in args.speech]
+        report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real, speech=speech)
     card.write(out, report, real if "recorded" in sources else None)
     return report
