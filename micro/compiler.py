@@ -389,11 +389,21 @@ def compile_model(
     DSP extension (Board.dsp), weights in the order its kernels read; the Program still runs
     anywhere, to the same bytes. Some of those orders widen weights to int16 (CONV_2D's
     filter layout 1: twice the filter bytes); with `flash_budget` (bytes the Program may take,
-    firmware.flash_budget) a Program that would not fit is compiled again with int8 weights."""
-    compiled = Compiler(model, subgraph, overlap, keep_inputs, dsp).compile(
-        arena_budget, max_overhead, stream, fastest
-    )
-    if dsp and flash_budget is not None and len(compiled.program) > flash_budget:
+    firmware.flash_budget) a Program that would not fit is compiled again with int8 weights.
+    So is one whose plan leaves out the im2col scratch of a convolution with int16 filters:
+    without it that kernel reads them one output at a time (5x slower than int8 rows)."""
+    wide = Compiler(model, subgraph, overlap, keep_inputs, dsp)
+    compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
+    too_big = flash_budget is not None and len(compiled.program) > flash_budget
+    if dsp and (too_big or _wide_without_scratch(wide)):
         narrow = Compiler(model, subgraph, overlap, keep_inputs, dsp, wide_weights=False)
         compiled = narrow.compile(arena_budget, max_overhead, stream, fastest)
     return compiled
+
+
+def _wide_without_scratch(c: Compiler) -> bool:
+    """Whether the plan left out the im2col scratch of a CONV_2D step with int16 filters."""
+    return any(
+        c.steps[s].kernel == "conv_s8" and c.steps[s].params["filter_layout"] == 1
+        for s, _ in c.dropped
+    )

@@ -269,6 +269,63 @@ def test_depthwise_pair_paths_match_reference(seed: int) -> None:
     check_depthwise(*depthwise_case(seed, fast=True))
 
 
+def column_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """3x3, stride 1, no dilation: what the twin's column path takes (two output rows per
+    pass, rows of 12 to 1,024 / depth outputs) and its edges: depth multipliers 1, 2 and 8, depths
+    that are not a multiple of 4 (one channel at a time), padding 0-2 on either side, odd
+    heights (a last pass of one row), strips wider than the stack's columns (56), batches,
+    clamps, zero and small multipliers (the general requantization)."""
+    rng = np.random.default_rng(1000 + seed)
+    mult, channels = [(1, 4), (1, 8), (1, 12), (1, 68), (2, 2), (2, 6), (8, 1), (4, 3)][seed % 8]
+    width = int(rng.choice([5, 11, 12, 13, 14, 19, 56]))
+    height = int(rng.integers(1, 15))
+    pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+    out_w = max(1, width + 2 * pad_left - 2 - int(rng.integers(0, 2)))
+    out_h = max(1, height + 2 * pad_top - 2 - int(rng.integers(0, 2)))
+    fast = rng.random() < 0.6
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": height,
+        "input_width": width,
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": out_h,
+        "output_width": out_w,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": pad_top,
+        "pad_left": pad_left,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
+    o = channels * mult
+    small = bool(rng.random() < 0.4)
+    mults, shifts = requant(rng, o, small)
+    if fast:
+        mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+        shifts = np.minimum(shifts, -1).astype(np.int32)
+    n_in = p["batches"] * height * width * channels
+    operands = [
+        int8(rng, n_in, small),
+        int8(rng, 9 * o, small),
+        bias(rng, o, small),
+        mults,
+        shifts,
+        np.zeros(p["batches"] * out_h * out_w * o, np.int8),
+    ]
+    return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
+
+
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_depthwise_column_path_matches_reference(seed: int) -> None:
+    check_depthwise(*column_case(seed))
+
+
 def test_depthwise_pairs_taken_where_the_twin_runs_them() -> None:
     """The compiler writes layout 1 exactly where the twin's tap-pair paths run."""
     base = depthwise_case(0, fast=True)[0]

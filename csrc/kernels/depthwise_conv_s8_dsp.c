@@ -17,6 +17,8 @@
  * crosses a row (the overlap rule in depthwise_conv_s8.c). Layout 0 (a Program compiled
  * for a core without the DSP extension), other depth multipliers and more than DW_TAPS
  * taps run the reference kernel (micro_depthwise_conv_s8_dsp_pairs tells the compiler).
+ * 3x3 layers of stride 1 and rows of 5 or more outputs take the column path instead
+ * (depthwise_conv_s8_dsp_cols.h: two output rows a pass on widened input columns).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
@@ -169,6 +171,7 @@ static MICRO_ALWAYS_INLINE void quad_sum(int mode, int straight, const int8_t *c
 #undef DW_PAIR_STEP
 
 #include "depthwise_conv_s8_dsp_3x3.h"
+#include "depthwise_conv_s8_dsp_cols.h"
 
 /* A run's pixels over its output channels: quads in order, input byte k of the taps.
  * Everything a store could alias is read into locals first. */
@@ -334,6 +337,40 @@ static void fill_rq(dw_t *d, int32_t o0, int32_t n)
     }
 }
 
+/* The tap-pair loop over every row (its requantization table and zp row on its own stack
+ * frame, which the column path does not need). */
+MICRO_NOINLINE static void pairs_run(const micro_depthwise_conv_s8_params_t *p, dw_t *d,
+                                     int fast, const int8_t *input, int8_t *output)
+{
+    const int32_t channels = p->input_depth;
+    int32_t rq[DW_RQ][2];
+    int8_t zp_row[DW_BLOCK];
+    d->rq = rq;
+    d->rq0 = 0;
+    memset(zp_row, p->input_zp, sizeof zp_row);
+    /* Input channels per block: the zp row's, and the rq table's output channels. */
+    const int32_t block = DW_RQ / d->mult < DW_BLOCK ? DW_RQ / d->mult : DW_BLOCK;
+    const int one_rq = d->depth <= DW_RQ;
+    if (fast && one_rq) {
+        fill_rq(d, 0, d->depth);
+    }
+    const int64_t image_size = (int64_t)p->input_height * p->input_width * channels;
+    const int64_t out_row = (int64_t)p->output_width * d->depth;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + b * image_size;
+        int8_t *out = output + (int64_t)b * p->output_height * out_row;
+        for (int32_t oy = 0; oy < p->output_height; ++oy, out += out_row) {
+            for (int32_t c0 = 0; c0 < channels; c0 += block) {
+                const int32_t cn = channels - c0 < block ? channels - c0 : block;
+                if (fast && !one_rq) {
+                    fill_rq(d, c0 * d->mult, cn * d->mult);
+                }
+                row(p, d, fast, zp_row, image, oy, c0, cn, out);
+            }
+        }
+    }
+}
+
 micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_t *p,
                                            const int8_t *input, const int8_t *filter,
                                            const int32_t *bias, const int32_t *multiplier,
@@ -343,46 +380,26 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
         ((uintptr_t)filter & 3u) != 0) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
-    const int32_t channels = p->input_depth;
-    int32_t rq[DW_RQ][2];
-    int8_t zp_row[DW_BLOCK];
     dw_t d;
     d.w = (const uint32_t *)(const void *)filter;
     d.bias = bias;
     d.multiplier = multiplier;
     d.shift = shift;
     d.mult = p->depth_multiplier;
-    d.depth = channels * d.mult;
+    d.depth = p->input_depth * d.mult;
     d.pairs = p->filter_height * p->filter_width / 2;
     d.lone = p->filter_height * p->filter_width % 2;
     d.zp = p->output_zp;
     d.zp2 = 1 + 2 * p->output_zp;
     d.lo = p->act_min;
     d.hi = p->act_max;
-    d.rq = rq;
+    d.rq = NULL;
     d.rq0 = 0;
-    memset(zp_row, p->input_zp, sizeof zp_row);
     const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
-    /* Input channels per block: the zp row's, and the rq table's output channels. */
-    const int32_t block = DW_RQ / d.mult < DW_BLOCK ? DW_RQ / d.mult : DW_BLOCK;
-    const int one_rq = d.depth <= DW_RQ;
-    if (fast && one_rq) {
-        fill_rq(&d, 0, d.depth);
-    }
-    const int64_t image_size = (int64_t)p->input_height * p->input_width * channels;
-    const int64_t out_row = (int64_t)p->output_width * d.depth;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *image = input + b * image_size;
-        int8_t *out = output + (int64_t)b * p->output_height * out_row;
-        for (int32_t oy = 0; oy < p->output_height; ++oy, out += out_row) {
-            for (int32_t c0 = 0; c0 < channels; c0 += block) {
-                const int32_t cn = channels - c0 < block ? channels - c0 : block;
-                if (fast && !one_rq) {
-                    fill_rq(&d, c0 * d.mult, cn * d.mult);
-                }
-                row(p, &d, fast, zp_row, image, oy, c0, cn, out);
-            }
-        }
+    if (cols_ok(p)) {
+        cols_run(p, &d, fast, input, output);
+    } else {
+        pairs_run(p, &d, fast, input, output);
     }
     return MICRO_OK;
 }

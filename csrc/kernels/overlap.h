@@ -39,8 +39,9 @@ static inline int64_t micro_rows_need(const micro_rows_t *g, int64_t b, int64_t 
 }
 
 /* max over all rows of written(R) - still_read(R), clamped at 0. still_read is piecewise
- * linear in r (constant, rising, constant) and the batch adds a constant per batch, so the
- * maximum lies at a piece's end in the first or the last batch. */
+ * linear in r (constant, rising, constant), written linear until a lead reaches the
+ * output's end (where it stops), and the batch adds a constant per batch, so the maximum
+ * lies at a piece's end in the first or the last batch. */
 static inline uint32_t micro_rows_gap(const micro_rows_t *g)
 {
     if (g->batches < 1 || g->out_rows < 1 || g->stride < 1) {
@@ -49,10 +50,15 @@ static inline uint32_t micro_rows_gap(const micro_rows_t *g)
     const int64_t last = g->out_rows - 1;
     int64_t first_in = g->first >= 0 ? 0 : (-g->first + g->stride - 1) / g->stride;
     int64_t first_full = (g->in_rows - g->first + g->stride - 1) / g->stride;
-    const int64_t cand[6] = {0, first_in - 1, first_in, first_full - 1, first_full, last};
+    /* The first row whose lead reaches the end of the last batch's output. */
+    const int64_t total = g->batches * g->out_rows * g->out_row;
+    const int64_t full = (total - g->lead + g->out_row - 1) / g->out_row - 1 -
+                         (g->batches - 1) * g->out_rows;
+    const int64_t cand[8] = {0,          first_in - 1, first_in, first_full - 1,
+                             first_full, last,         full - 1, full};
     int64_t gap = 0;
     for (int64_t b = 0; b < g->batches; b += (g->batches > 1 ? g->batches - 1 : 1)) {
-        for (int i = 0; i < 6; ++i) {
+        for (int i = 0; i < 8; ++i) {
             const int64_t r = cand[i] < 0 ? 0 : (cand[i] > last ? last : cand[i]);
             const int64_t need = micro_rows_need(g, b, r);
             gap = need > gap ? need : gap;

@@ -131,8 +131,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
-    """Half of them what the tap-pair paths take on the fast requantization; the filter in
+    """One in four what the 3x3 column path takes (stride 1, two output rows a pass), half
+    the others what the tap-pair paths take on the fast requantization; the filter in
     layout 1 (int16 tap pairs, as compiled for a DSP core) wherever it can be."""
+    if seed % 4 == 3:
+        return cases.pairs_case(*cases.column_case(seed))
     params, ops = cases.depthwise_case(seed, fast=seed % 2 == 0)
     if params.input_depth * params.depth_multiplier % 4:
         return params, ops
