@@ -345,6 +345,11 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         scores = predict_int8(tflite, synthetic.x_test)
         report["held_out_accuracy"] = card.accuracy_report(scores, synthetic.y_test, cfg.labels)
     if real is not None:
+        report["recorded_augmentation"] = {
+            "keyword_copies": real_cfg.keyword_copies,
+            "unknown_copies": real_cfg.unknown_copies,
+            "speed_change": real_cfg.speed,
+        }
         report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real)
     card.write(out, report, real if "recorded" in sources else None)
     return report
