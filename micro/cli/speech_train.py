@@ -73,6 +73,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="keyword score at which --hard-negatives keeps a window (default 0.5)",
     )
     p.add_argument(
+        "--keyword-copies",
+        type=int,
+        default=16,
+        help="augmented copies of each recorded keyword clip (default 16)",
+    )
+    p.add_argument(
+        "--speed-change",
+        type=float,
+        default=0.0,
+        help="play 80%% of the recorded clips' copies up to this fraction faster or slower, "
+        "e.g. 0.12 (default 0: as recorded)",
+    )
+    p.add_argument(
         "--balance",
         action="store_true",
         help="weight the classes by the inverse of their number of training examples",

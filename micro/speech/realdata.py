@@ -29,14 +29,14 @@ class RealConfig:
     reserved: frozenset[str]
     noise: tuple[Path, ...] = ()
     validation_fraction: float = 0.3
-    keyword_copies: int = 24
+    keyword_copies: int = 16
     unknown_copies: int = 6  # other words teach what is not a keyword: as many as keywords
     silence_per_file_second: float = 4.0  # train silence excerpts per second of noise
     speech: tuple[Path, ...] = ()  # folders of other speech: train-side unknown (add_speech)
     speech_copies: int = 1
     seed: int = 4321
     more_data: tuple[Path, ...] = ()  # further Speech Commands-layout folders (scan_many)
-    speed: float = 0.12  # the pool's clips play up to 12 % faster or slower (``augment``)
+    speed: float = 0.0  # the pool's clips play up to this much faster or slower (``augment``)
 
     @property
     def roots(self) -> list[Path]:
@@ -272,7 +272,7 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
     items = [
         (k, sorted(v) if isinstance(v, frozenset) else v)
         for k, v in vars(cfg).items()
-        if k not in skip and not (k == "more_data" and not v)  # one folder: the same name
+        if k not in skip and not (k in ("more_data", "speed") and not v)  # as before they were
     ]
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]

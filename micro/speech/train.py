@@ -275,6 +275,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             Path(args.data[0]), reserved, tuple(Path(d) for d in args.noise), fraction,
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
+            keyword_copies=args.keyword_copies, speed=args.speed_change,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
