@@ -112,9 +112,8 @@ def test_several_copies_count_each_recording_once(tmp_path: Path) -> None:
     assert copy["source"] == "not a known source: credit it"
     # a second folder renames the cached features
     assert realdata.digest(replace(cfg, more_data=()), [], "f") != realdata.digest(cfg, [], "f")
-    # and so does a speed change; none keeps the name features had before there was one
+    # and so does a speed change
     assert realdata.digest(replace(cfg, speed=0.1), [], "f") != realdata.digest(cfg, [], "f")
-    assert realdata.digest(cfg, [], "f") == realdata.digest(replace(cfg, speed=0.0), [], "f")
 
 
 def test_split_is_by_speaker_and_stable() -> None:
