@@ -114,6 +114,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "ablation: the cached features minus theirs, nothing else changes)",
     )
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument(
+        "--train-seed",
+        type=int,
+        help="seed of the network's initial weights, example order and masks only, the data "
+        "as --seed makes it (default: --seed); trains the same data again to measure the "
+        "spread between runs",
+    )
     p.add_argument("--jobs", type=int, default=2, help="parallel synthesizer processes")
     p.add_argument("--rebuild", action="store_true", help="recompute cached features")
     p.add_argument(

@@ -294,8 +294,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
 
     shape = Shape.parse(args.channels)
+    train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
-        x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape, args.balance
+        x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance
     )
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
@@ -315,6 +316,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "features": frontend,
         "ops": ops,
         "seed": args.seed,
+        "train_seed": train_seed,
         "epochs": args.epochs,
         "channels": str(shape),
         "trained_on": sorted(sources),
