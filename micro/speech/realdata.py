@@ -2,10 +2,11 @@
 
 Train side (augmented copies): each keyword clip is (if asked) played faster or slower,
 shifted in time, made quiet or loud, sometimes put in a room or through a cheap microphone,
-and mixed with a recorded noise (or a synthetic one) at a random SNR; other words are the *unknown* class; one-second
-noise excerpts at random levels join the *silence* class; other recorded speech (wake words,
-digits: ``RealConfig.speech``), augmented the same way, widens the *unknown* class. Validation
-side: the validation speakers' clips as recorded, and excerpts of the validation noise files.
+and mixed with a recorded noise (or a synthetic one) at a random SNR; other words are the
+*unknown* class; one-second noise excerpts at random levels join the *silence* class; other
+recorded speech (wake words, digits: ``RealConfig.speech``), augmented the same way, widens
+the *unknown* class. Validation side: the validation speakers' clips as recorded, and
+excerpts of the validation noise files.
 """
 
 from __future__ import annotations
