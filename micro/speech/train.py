@@ -11,7 +11,7 @@ festvox-*`` packages):
    are held out for the card's synthetic score.
 2. **Recorded speech** (``corpus``, ``realdata``, with ``--data``): a Speech Commands-layout
    folder minus the reserved speakers, split by speaker into train and validation;
-   keyword clips augmented (shift, level, room, microphone, recorded noise), other words
+   keyword clips augmented (speed if asked, shift, level, room, microphone, noise), other words
    as *unknown*, recorded noise as *silence*. Words the data set lacks stay synthetic.
 3. **Features**: micro's own copy of TFLM's micro_speech front end, as the demo computes.
 4. **Hard negatives** (``mining``, with ``--hard-negatives MODEL``): train-side windows that
