@@ -67,7 +67,12 @@ def bench(name: str, path: Path, boards: list[str]) -> dict[str, Any]:
             target = load_board(board)
             budget = firmware.arena_budget(target)
             it = micro.Interpreter(
-                compile_model(load_model(path), arena_budget=budget, dsp=target.dsp)
+                compile_model(
+                    load_model(path),
+                    arena_budget=budget,
+                    dsp=target.dsp,
+                    flash_budget=firmware.flash_budget(target),
+                )
             )
             compiled = it.compiled
             inputs = []

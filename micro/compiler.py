@@ -31,6 +31,7 @@ class Compiler:
         overlap: bool = True,
         keep_inputs: bool = False,
         dsp: bool = False,
+        wide_weights: bool = True,
     ) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
@@ -46,6 +47,7 @@ class Compiler:
         self.overlap = overlap  # let outputs run over dying inputs where kernels allow it
         self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
         self.dsp = dsp  # weights in the order the DSP twins read (ops/base.py, Graph.dsp)
+        self.wide_weights = wide_weights  # with dsp, int16 weights where twins want them
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -138,7 +140,9 @@ class Compiler:
         self, op: Operator, kernel: str, params: dict[str, Any], operands: list[Operand], macs: int
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
+        inner, subgraph = None, 0
         if self._calls:  # a step of a subgraph belongs to main's operator that runs it
+            inner, subgraph = op, self._calls[-1][1]
             op = self._calls[0][0]
         for o in operands:  # before planning: the planner's overlap rules take 32-bit sizes
             nbytes = self.tensor(o.tensor).nbytes if o.kind == "tensor" else o.size
@@ -153,7 +157,9 @@ class Compiler:
                     f"format addresses at most {REF_CONST - 1:,} B (shapes too large or corrupt)",
                     operator=op.index,
                 )
-        self.steps.append(StepInfo(op.index, op.name, kernel, macs, operands, params))
+        self.steps.append(
+            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph)
+        )
 
     def _check_access(self, step: StepInfo) -> None:
         """A step's operands against its kernel's access contract (kernels.def), which
@@ -370,6 +376,7 @@ def compile_model(
     stream: bool = False,
     fastest: bool = False,
     dsp: bool = False,
+    flash_budget: int | None = None,
 ) -> CompiledModel:
     """Compile `model`; see Compiler.compile for how `arena_budget`, `max_overhead` and
     `fastest` pick the plan (no budget: the smallest arena, or with `fastest` the arena
@@ -380,6 +387,13 @@ def compile_model(
     must be set again before every invoke; `keep_inputs=True` keeps them intact (the plan
     may need a larger arena). `stream`: see Compiler.compile. `dsp`: for a core with the
     DSP extension (Board.dsp), weights in the order its kernels read; the Program still runs
-    anywhere, to the same bytes."""
-    compiler = Compiler(model, subgraph, overlap, keep_inputs, dsp)
-    return compiler.compile(arena_budget, max_overhead, stream, fastest)
+    anywhere, to the same bytes. Some of those orders widen weights to int16 (CONV_2D's
+    filter layout 1: twice the filter bytes); with `flash_budget` (bytes the Program may take,
+    firmware.flash_budget) a Program that would not fit is compiled again with int8 weights."""
+    compiled = Compiler(model, subgraph, overlap, keep_inputs, dsp).compile(
+        arena_budget, max_overhead, stream, fastest
+    )
+    if dsp and flash_budget is not None and len(compiled.program) > flash_budget:
+        narrow = Compiler(model, subgraph, overlap, keep_inputs, dsp, wide_weights=False)
+        compiled = narrow.compile(arena_budget, max_overhead, stream, fastest)
+    return compiled

@@ -65,6 +65,7 @@ def compile_for(
             max_overhead=max_overhead,
             stream=stream,
             dsp=board.dsp,
+            flash_budget=firmware.flash_budget(board),
         )
     except MicroError as exc:
         raise firmware.FirmwareError(f"the model cannot be compiled for {board.id}: {exc}") from exc

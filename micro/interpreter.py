@@ -114,7 +114,7 @@ class Interpreter:
                 raise
             s = compiled.steps[exc.step]  # a model the compiler let through: name its op
             raise ModelError(
-                f"operator {s.op_index} ({s.op_name}): the runtime refuses its {s.kernel} step "
+                f"{s.origin()}: the runtime refuses its {s.kernel} step "
                 f"({exc}); its shapes, strides, dilation or padding are outside what the "
                 f"kernel supports"
             ) from exc
@@ -231,11 +231,12 @@ class Interpreter:
             raise self._division_by_zero(exc.step) from None
 
     def _division_by_zero(self, step: int) -> InvokeError:
-        """The error of a step that found a zero divisor: its operator, and the divisor
-        (input 1 of every TFLite division) with the first zero it holds."""
+        """The error of a step that found a zero divisor: its operator (a subgraph's own,
+        with the control operator that ran it), and the divisor (input 1 of every TFLite
+        division) with the first zero it holds."""
         info = self.compiled.steps[step]
-        graph = self.compiled.model.subgraphs[0]
-        tensor = graph.tensors[graph.operators[info.op_index].inputs[1]]
+        op = info.inner or self.compiled.graph.operators[info.op_index]
+        tensor = self.compiled.graph.tensors[op.inputs[1]]
         where = ""
         buffer = self.compiled.buffer_of.get(tensor.index)
         if buffer is not None and buffer.offset >= 0:
@@ -243,8 +244,8 @@ class Interpreter:
             zeros = np.flatnonzero(raw.view(tensor.dtype) == 0)
             where = f" at element {int(zeros[0])}" if zeros.size else ""
         error = InvokeError(
-            f"operator {info.op_index} ({info.op_name}): division by zero: the divisor, input 1 "
-            f"('{tensor.name}'), holds 0{where}",
+            f"{info.origin()}: division by zero: the divisor, input 1 ('{tensor.name}'), "
+            f"holds 0{where}",
             operator=info.op_index,
             tensor=tensor.name,
         )

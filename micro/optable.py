@@ -4,10 +4,7 @@ table is this module's markdown output (tests/test_optable.py keeps the two equa
 
 from __future__ import annotations
 
-import ast
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import resolver
 from .boards import load_board
@@ -218,7 +215,22 @@ TYPES_NOT_RUN: dict[str, dict[str, str]] = {
     },
 }
 
-KERNELS = Path(__file__).resolve().parent.parent / "csrc" / "kernels"
+# The types of an operator whose kernel has a Cortex-M DSP twin (csrc/kernels/*_dsp.c, run
+# on cores with the DSP extension). A twin runs its reference kernel for the types not listed
+# (int16 TRANSPOSE_CONV and BATCH_MATMUL, float32 BATCH_MATMUL: the same kernel, no twin
+# path) and for some shapes (each twin's header says which). tests/test_optable.py checks
+# the list against the kernels each (operator, type)'s model runs.
+DSP_TYPES: dict[str, tuple[str, ...]] = {
+    "ADD": ("int8",),
+    "AVERAGE_POOL_2D": ("int8",),
+    "BATCH_MATMUL": ("int8",),
+    "CONV_2D": ("int8", "int8 with int4 weights", "int16x8"),
+    "DEPTHWISE_CONV_2D": ("int8", "int8 with int4 weights", "int16x8"),
+    "FULLY_CONNECTED": ("int8", "int8 with int4 weights", "int16x8"),
+    "MAX_POOL_2D": ("int8",),
+    "SUB": ("int8",),
+    "TRANSPOSE_CONV": ("int8",),
+}
 
 
 @dataclass(frozen=True)
@@ -227,43 +239,18 @@ class OpRow:
     types: str
     host: bool
     board: bool
-    dsp: bool
-
-
-@functools.cache
-def _emitted_by_module() -> dict[str, set[str]]:
-    """Kernel names each op module emits (string literals passed to ctx.emit / emit_*)."""
-    out: dict[str, set[str]] = {}
-    for path in (Path(__file__).parent / "ops").glob("*.py"):
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "emit"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                names.add(str(node.args[0].value))
-        out[path.stem] = names
-    return out
+    dsp: tuple[str, ...]  # the types with a DSP twin (DSP_TYPES)
 
 
 def rows() -> list[OpRow]:
     """One row per operator micro runs. Host and board run the same C kernels (the firmware
-    compiles all of csrc/); DSP: a kernel the op's module emits has a Cortex-M DSP twin."""
-    registry: dict[str, tuple[str, str]] = {}
-    for code, fn in resolver.builtin_ops().items():
-        registry[B(code).name] = (fn.__module__, OP_TYPES[code])
-    for name, fn in resolver.custom_ops().items():
-        registry[name] = (fn.__module__, OP_TYPES[name])
-    result = []
-    for name in sorted(registry):
-        module, types = registry[name]
-        kernels = _emitted_by_module().get(module.rsplit(".", 1)[1], set())
-        dsp = any((KERNELS / f"{k}_dsp.c").exists() for k in kernels)
-        result.append(OpRow(name, types, True, True, dsp))
-    return result
+    compiles all of csrc/)."""
+    registry: dict[str, str] = {B(code).name: OP_TYPES[code] for code in resolver.builtin_ops()}
+    registry |= {name: OP_TYPES[name] for name in resolver.custom_ops()}
+    return [
+        OpRow(name, registry[name], True, True, DSP_TYPES.get(name, ()))
+        for name in sorted(registry)
+    ]
 
 
 def missing() -> dict[str, str]:
@@ -280,13 +267,13 @@ def missing_types() -> list[tuple[str, str, str]]:
 def markdown() -> str:
     yes = "yes"
     lines = [
-        "| operator | types | host | board | DSP-optimised |",
+        "| operator | types | host | board | DSP-optimised types |",
         "|---|---|---|---|---|",
     ]
     for r in rows():
         lines.append(
             f"| `{r.name}` | {r.types} | {yes if r.host else ''} | {yes if r.board else ''} "
-            f"| {yes if r.dsp else ''} |"
+            f"| {', '.join(r.dsp)} |"
         )
     lines += ["", "Types TFLM runs that micro does not, for operators micro runs:", ""]
     lines += [f"- `{name}` {t}: {why}" for name, t, why in missing_types()]
@@ -298,7 +285,10 @@ def markdown() -> str:
 def text() -> str:
     width = max(len(r.name) for r in rows())
     out = [f"{'operator':<{width}}  types"]
-    out += [f"{r.name:<{width}}  {r.types}" + ("  [DSP]" if r.dsp else "") for r in rows()]
+    out += [
+        f"{r.name:<{width}}  {r.types}" + (f"  [DSP: {', '.join(r.dsp)}]" if r.dsp else "")
+        for r in rows()
+    ]
     out += ["", "types TFLM runs that micro does not:"]
     out += [f"  {name} {t}: {why}" for name, t, why in missing_types()]
     out += ["", f"not run by micro ({len(missing())} of TFLM's operators):"]

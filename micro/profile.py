@@ -4,7 +4,7 @@ the QEMU plugin's cycle estimate and the time it means at the board's clock)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,18 +48,29 @@ def build_profile(
 ) -> dict[str, Any]:
     """The per-op table and the by-op-type summary from per-step costs; with
     `step_cycles` (an emulated board's cycle estimate) and the board's `clock_hz`, each
-    row also gets its estimated cycles and milliseconds."""
-    graph = compiled.model.subgraphs[0]
+    row also gets its estimated cycles and milliseconds. A row of main's operators holds
+    the steps of the subgraphs it runs; the summary counts those under their own operators'
+    types (a DIV in a WHILE body is a DIV, the WHILE its branch steps)."""
+    graph = compiled.graph
     per_op: dict[int, float] = defaultdict(float)
     cycles: dict[int, int] = defaultdict(int)
     macs: dict[int, int] = defaultdict(int)
     kernels: dict[int, list[str]] = defaultdict(list)
+    type_cost: dict[str, float] = defaultdict(float)
+    type_cycles: dict[str, int] = defaultdict(int)
+    inner_ops: set[tuple[int, int, str]] = set()
     for i, (step, cost) in enumerate(zip(compiled.steps, step_costs, strict=True)):
         per_op[step.op_index] += cost
         macs[step.op_index] += step.macs
         kernels[step.op_index].append(step.kernel)
+        name = graph.operators[step.op_index].name
+        if step.inner is not None:
+            name = step.inner.name
+            inner_ops.add((step.subgraph, step.inner.index, name))
+        type_cost[name] += cost
         if step_cycles is not None:
             cycles[step.op_index] += step_cycles[i]
+            type_cycles[name] += step_cycles[i]
     total = sum(per_op.values())
     rows: list[dict[str, Any]] = []
     running = 0.0
@@ -81,20 +92,16 @@ def build_profile(
         )
         if step_cycles is not None:
             rows[-1]["cycles"] = cycles.get(op.index, 0)
-    by_type: dict[str, dict[str, float]] = {}
-    for r in rows:
-        t = by_type.setdefault(r["op"], {"count": 0, "cost": 0.0})
-        t["count"] += 1
-        t["cost"] += r["cost"]
+    count = Counter([op.name for op in graph.operators] + [name for *_, name in inner_ops])
     summary: list[dict[str, Any]] = [
         {
             "op": name,
-            "count": int(v["count"]),
-            "total": v["cost"],
-            "average": v["cost"] / v["count"],
-            "percent": 100.0 * v["cost"] / total if total else 0.0,
+            "count": n,
+            "total": type_cost[name],
+            "average": type_cost[name] / n,
+            "percent": 100.0 * type_cost[name] / total if total else 0.0,
         }
-        for name, v in sorted(by_type.items(), key=lambda kv: -kv[1]["cost"])
+        for name, n in sorted(count.items(), key=lambda kv: -type_cost[kv[0]])
     ]
     data: dict[str, Any] = {
         "unit": unit,
@@ -107,7 +114,7 @@ def build_profile(
         data["cycles"] = sum(step_cycles)
         data["clock_hz"] = clock_hz
         for t in summary:
-            t["cycles"] = sum(r["cycles"] for r in rows if r["op"] == t["op"])
+            t["cycles"] = type_cycles[t["op"]]
     return data
 
 

@@ -19,8 +19,10 @@ INT8_MIN, INT8_MAX = -128, 127
 
 
 def round_half_away(x: float) -> int:
-    """std::round: halves go away from zero (Python's round goes to even)."""
-    return math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
+    """std::round: halves go away from zero (Python's round goes to even). The fraction is
+    compared with 0.5 (floor(|x| + 0.5) would round 0.49999999999999994 up)."""
+    whole = math.floor(abs(x))
+    return (whole + (abs(x) - whole >= 0.5)) * (1 if x >= 0 else -1)
 
 
 def split_q31(real: float) -> tuple[int, int]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._ffi import kernel_id, pack_params
 from .lifetimes import Key, Steps, is_view, streamed
-from .model import Model, Tensor
+from .model import Model, Subgraph, Tensor
 from .ops.base import StepInfo
 from .planner import Buffer, Plan
 from .program import REF_STREAM, ProgramWriter, Step
@@ -44,6 +44,7 @@ class CompiledModel:
     steps: list[StepInfo]
     inputs: list[TensorSlot]
     outputs: list[TensorSlot]
+    graph: Subgraph  # main's operators over its tensors, then its subgraphs' (control.Flat)
     buffer_of: dict[int, Buffer] = field(default_factory=dict)
 
     @property
@@ -131,6 +132,7 @@ def serialize(
         c.steps,
         [_slot(c, i, buffers) for i in c.graph.inputs],
         [_slot(c, o, buffers) for o in c.graph.outputs],
+        c.graph,
         buffer_of,
     )
 

@@ -150,3 +150,27 @@ def test_dsp_layout_program_gives_tflm_bytes_on_the_host(
             got = [it.get_output(k) for k in range(len(compiled.outputs))]
             expected = run_tflm(data, inputs, len(got))
             assert [g.tobytes() for g in got] == [e.tobytes() for e in expected]
+
+
+@pytest.mark.parametrize("rel", [MICRO_SPEECH, "mlperf_tiny/kws_ref_model.tflite"])
+def test_int16_conv_filters_only_within_the_flash_budget(
+    rel: str, reference: Callable[[str], Path]
+) -> None:
+    """For a DSP core CONV_2D filters go in int16 quads (layout 1) unless the Program would
+    then exceed the flash budget: compiled again, int8 rows; TFLM's bytes either way."""
+    data = reference(rel).read_bytes()
+    wide = compile_model(load_model(data), dsp=True)
+    narrow = compile_model(load_model(data), dsp=True, flash_budget=len(wide.program) - 1)
+    assert {s.params["filter_layout"] for s in wide.steps if s.kernel == "conv_s8"} == {1}
+    assert {s.params["filter_layout"] for s in narrow.steps if s.kernel == "conv_s8"} == {0}
+    assert len(narrow.program) < len(wide.program)
+    roomy = compile_model(load_model(data), dsp=True, flash_budget=len(wide.program))
+    assert roomy.program == wide.program
+    for compiled in (wide, narrow):
+        it = micro.Interpreter(compiled)
+        inputs = random_inputs(it, 0)
+        for i, x in enumerate(inputs):
+            it.set_input(x, i)
+        it.invoke()
+        got = [it.get_output(k).tobytes() for k in range(len(compiled.outputs))]
+        assert got == [e.tobytes() for e in run_tflm(data, inputs, len(got))]

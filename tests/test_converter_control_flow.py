@@ -1,6 +1,7 @@
 """Control flow made by TensorFlow's converter (the `train` extra): tf.cond becomes IF,
 tf.while_loop WHILE, each with its subgraphs (float at their edges, int8 inside, as the
-converter quantizes them). Run against TFLM on seeded inputs. Skipped when TensorFlow is not
+converter quantizes them). Run against TFLM on seeded inputs (a loop on `i % 2`, whose int32
+FLOOR_MOD TFLM does not run, against LiteRT). Skipped when TensorFlow is not
 installed; tests/test_op_control_flow.py builds the same shapes with micro's writer."""
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.oracle import assert_matches_tflm
+from support.oracle import (
+    assert_matches_tflm,
+    assert_same_bytes,
+    random_inputs,
+    run_litert,
+    run_micro,
+)
 
 import micro
 from micro.model import load_model
@@ -85,3 +92,25 @@ def test_converted_control_flow_matches_tflm(fn: Callable[..., Any], ops: set[st
     assert ops <= names, names  # the converter kept the control flow
     assert_matches_tflm(model, seeds=range(6))
     assert any(s.kernel == "branch" for s in micro.Interpreter.from_bytes(model).compiled.steps)
+
+
+def parity_loop(x: Any) -> Any:
+    """Five iterations alternating by `i % 2`: add 0.25 on even ones, a dense layer with ReLU
+    on odd ones. The converter emits an int32 FLOOR_MOD, which TFLM does not run."""
+    w = tf.constant(W)
+
+    def body(i: Any, y: Any) -> Any:
+        y = tf.cond(i % 2 == 0, lambda: y + 0.25, lambda: tf.nn.relu(tf.matmul(y, w)))
+        return i + 1, y
+
+    return tf.while_loop(lambda i, y: i < 5, body, [tf.constant(0), x])[1]
+
+
+def test_converted_parity_loop_matches_litert() -> None:
+    model = convert(parity_loop)
+    graphs = load_model(model).subgraphs
+    assert any(op.name == "FLOOR_MOD" for g in graphs for op in g.operators)
+    it = micro.Interpreter.from_bytes(model)
+    for seed in range(6):
+        inputs = random_inputs(it, seed)
+        assert_same_bytes(run_micro(model, inputs), run_litert(model, inputs), f"seed {seed}")

@@ -59,14 +59,15 @@ def int8(rng: np.random.Generator, n: int, small: bool = False) -> np.ndarray:
 
 
 def conv_case(
-    seed: int, long: bool = False, fast: bool = False, pointwise: bool = False
+    seed: int, long: bool = False, fast: bool = False, pointwise: bool = False, quads: bool = False
 ) -> tuple[Any, list[np.ndarray]]:
     """Random conv params; `long`: patches longer than the twin assembles at once (640 B),
     which it streams through a smaller buffer; `fast`: only what the twin's fast passes take
     (multipliers in [2^30, 2^31) or 0, shifts <= -1, no clamp), odd and even channel
     counts, filter pairs enough for several per pass; `pointwise`: 1x1, stride 1, no
     padding, output the input's size, channels a multiple of 8 (the twin widens such
-    pixels straight from the image)."""
+    pixels straight from the image); `quads`: filters per group a multiple of 4 (what filter
+    layout 1 takes)."""
     rng = np.random.default_rng(seed)
     groups = int(rng.choice([1, 1, 1, 2, 3]))
     depth = int(rng.choice([1, 2, 3, 4, 8, 16, int(rng.integers(1, 40))]))
@@ -76,6 +77,8 @@ def conv_case(
     if long:
         fh, fw = int(rng.integers(3, 5)), int(rng.integers(3, 5))
     per_group = int(rng.integers(1, 10)) if not fast else int(rng.integers(1, 24))
+    if quads:
+        per_group = 4 * int(rng.integers(1, 7))
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": int(rng.integers(1, 12)),
@@ -96,6 +99,7 @@ def conv_case(
         "pad_left": int(rng.integers(0, fw)),
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
+        "filter_layout": 0,
     }
     if pointwise:
         groups = fh = fw = 1
@@ -104,9 +108,17 @@ def conv_case(
         p.update(groups=1, output_depth=per_group, stride_height=1, stride_width=1)
         p.update(pad_top=0, pad_left=0)
         p.update(output_height=p["input_height"], output_width=p["input_width"])
+    return conv_data(rng, p, fast)
+
+
+def conv_data(
+    rng: np.random.Generator, p: dict[str, int], fast: bool = False
+) -> tuple[Any, list[np.ndarray]]:
+    """The rest of a conv case of geometry `p`: activation clamp, filter rows padded to
+    K_ALIGN, requantization (`fast`: as conv_case says), input, bias, scratch and output."""
     p["act_min"], p["act_max"] = activation(rng)
     small = bool(rng.random() < 0.4)
-    k = fh * fw * depth
+    k = p["filter_height"] * p["filter_width"] * p["filter_depth"]
     row = -(-k // K_ALIGN) * K_ALIGN
     o = p["output_depth"]
     filt = np.zeros((o, row), np.int8)

@@ -14,18 +14,17 @@ import pytest
 from support.kernels import assert_twin, run
 from test_dsp_kernels import (
     CASES,
-    K_ALIGN,
-    activation,
     add_case,
     bias,
     conv_case,
+    conv_data,
     depthwise_case,
     fully_connected_case,
     int8,
     requant,
 )
 
-from micro._ffi import ffi, lib, scratch_size
+from micro._ffi import ffi, lib
 
 
 def avx2() -> bool:
@@ -74,25 +73,7 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         "input_zp": int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
     }
-    p["act_min"], p["act_max"] = activation(rng)
-    small = bool(rng.random() < 0.4)
-    k = fh * fw * depth
-    row = -(-k // K_ALIGN) * K_ALIGN
-    filt = np.zeros((o, row), np.int8)
-    filt[:, :k] = int8(rng, o * k, small).reshape(o, k)
-    mult, shift = requant(rng, o, small)
-    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
-    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
-    operands = [
-        int8(rng, n_in, small),
-        filt.reshape(-1),
-        bias(rng, o, small),
-        mult,
-        shift,
-        np.zeros(-(-scratch_size("conv_s8", p) // 8), np.int64),
-        np.zeros(n_out, np.int8),
-    ]
-    return ffi.new("micro_conv_s8_params_t *", p), operands
+    return conv_data(rng, p)
 
 
 @pytest.mark.parametrize("seed", range(CASES))

@@ -188,10 +188,20 @@ def test_relu6_int16_every_input_matches_tflm(seed: int) -> None:
     assert_matches_tflm(unary_model("RELU6", x.shape, "int16", "int16", q_in, q_out), inputs=[x])
 
 
-def test_relu6_int16_scale_beyond_int32_is_refused() -> None:
-    model = unary_model("RELU6", (4,), "int16", "int16", (1e-12, 0), (0.01, 0))
+@pytest.mark.parametrize(("dtype", "scale"), [("int16", 1e-12), ("int8", 2e-9), ("int8", 1e-10)])
+def test_relu6_scale_beyond_int32_is_refused(dtype: str, scale: float) -> None:
+    """round(6 / scale) past int32 is an undefined float-to-int conversion in TFLM: the
+    x86 wheel's six becomes INT32_MIN (int8 RELU6 at scale 2e-9 gives -128 for every input
+    above the zero point), an Arm build's INT32_MAX."""
+    model = unary_model("RELU6", (4,), dtype, dtype, (scale, 3), (0.01, 0))
     with pytest.raises(micro.UnsupportedOpError, match=r"operator 0 \(RELU6.*int32"):
         micro.Interpreter.from_bytes(model)
+
+
+def test_relu6_int8_six_just_inside_int32_matches_tflm() -> None:
+    """6 / 3e-9 = 2e9 still converts: six saturates to 127 as in TFLM."""
+    model = unary_model("RELU6", (256,), "int8", "int8", (3e-9, 3), (0.01, 0))
+    assert_matches_tflm(model, inputs=[np.arange(-128, 128, dtype=np.int8)])
 
 
 def prelu_int16_model(seed: int) -> bytes:

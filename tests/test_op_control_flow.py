@@ -82,6 +82,21 @@ def test_if_runs_the_branch_tflm_runs(dtype: str, shape: tuple[int, ...]) -> Non
     assert taken == {True, False}
 
 
+def test_division_by_zero_in_a_branch_names_the_branch_operator() -> None:
+    """The DIV of the else branch, its divisor input and the IF that ran it."""
+    it = micro.Interpreter.from_bytes(if_model("int32", (4,), else_op="DIV"))
+    it.set_input(np.array([-1], np.int8), 0)  # s <= 0: the else branch runs
+    it.set_input(np.arange(4, dtype=np.int32), 1)
+    it.set_input(np.array([1, 2, 0, 4], np.int32), 2)
+    with pytest.raises(micro.InvokeError) as info:
+        it.invoke()
+    assert str(info.value) == (
+        "operator 0 (DIV) of subgraph 2, run by operator 1 (IF): division by zero: the "
+        "divisor, input 1 ('else_k'), holds 0 at element 2"
+    )
+    assert (info.value.operator, info.value.tensor) == (1, "else_k")
+
+
 def counter_loop(b: ModelBuilder, shape: tuple[int, ...], nested: bool) -> tuple[int, int]:
     """cond: i < n. body: i + 1, n, and x + c (int8), or with `nested` an IF inside the body:
     x + c while i < 3, x - c after."""

@@ -93,6 +93,15 @@ def test_upsampling2d_shapes(op: str, align: bool, half: bool, dtype: str) -> No
         assert_matches_tflm(model, seeds=(0,))
 
 
+@pytest.mark.parametrize(("width", "half"), [(83, False), (42, True)])
+def test_nearest_align_corners_rounds_as_std_round(width: int, half: bool) -> None:
+    """Column 41 (20 with half pixels) of 2 -> 83 (42) lands on 0.49999997 in float32:
+    std::round gives 0, floor(x + 0.5) would give 1."""
+    model = resize_model("RESIZE_NEAREST_NEIGHBOR", (1, 1, 2, 1), (1, width), "int8", True, half)
+    x = np.array([5, -7], np.int8).reshape(1, 1, 2, 1)
+    assert_matches_tflm(model, inputs=[x])
+
+
 def test_bilinear_rejects_both_flags() -> None:
     model = resize_model("RESIZE_BILINEAR", (1, 2, 2, 1), (4, 4), "int8", True, True)
     with pytest.raises(micro.ModelError, match="align_corners"):

@@ -119,6 +119,10 @@ RULES: dict[str, tuple[list[Builder], int]] = {
     "mul_s16": ([_binary("MUL", "int16")], 0),
     "binary_f32": ([_binary("ADD", "float32", False), _binary("DIV", "float32", False)], 0),
     "binary_s32": ([_binary("ADD", "int32", False), _binary("MUL", "int32", False)], 0),
+    "floor_div_mod_s32": (
+        [_binary("FLOOR_DIV", "int32", False), _binary("FLOOR_MOD", "int32", False)],
+        0,
+    ),
     "squared_difference_s8": ([_binary("SQUARED_DIFFERENCE", "int8")], 0),
     "compare": (
         [

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_op_control_flow import if_model
 
 from micro import cli
 from micro.compiler import compile_model
@@ -46,3 +47,18 @@ def test_profile_cli_json(
     assert cli.main(["profile", str(path), "--runs", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unit"] == "us" and len(data["ops"]) == 3
+
+
+def test_subgraph_steps_count_under_their_own_types() -> None:
+    """A row of main's IF holds its branches' steps; the summary puts the else branch's DIV
+    under DIV and leaves IF its branch steps (step costs: 1 each)."""
+    compiled = compile_model(load_model(if_model("int32", (4,), else_op="DIV")))
+    names = [s.inner.name if s.inner else s.op_name for s in compiled.steps]
+    data = build_profile(compiled, [1.0] * len(compiled.steps), "us", "host")
+    if_row = next(r for r in data["ops"] if r["op"] == "IF")
+    assert if_row["cost"] == sum(1.0 for s in compiled.steps if s.op_name == "IF")
+    by_type = {s["op"]: (s["count"], s["total"]) for s in data["by_type"]}
+    assert by_type["DIV"] == (1, names.count("DIV")) and names.count("DIV") >= 1
+    assert by_type["ADD"] == (2, names.count("ADD"))  # main's ADD and the then branch's
+    assert by_type["IF"] == (1, names.count("IF")) and names.count("IF") >= 1
+    assert sum(t for _, t in by_type.values()) == data["total"] == len(compiled.steps)

@@ -28,6 +28,8 @@ def test_round_half_away_from_zero() -> None:
         0,
         -1,
     ]
+    below_half = math.nextafter(0.5, 0.0)  # 0.49999999999999994: std::round gives 0
+    assert (round_half_away(below_half), round_half_away(-below_half)) == (0, 0)
 
 
 @pytest.mark.parametrize("seed", range(20))

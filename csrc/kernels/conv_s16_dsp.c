@@ -69,19 +69,11 @@ static MICRO_ALWAYS_INLINE void dot(int four, const int16_t *x, const int8_t *w,
     for (; k + 4 <= n; k += 4) {
         const uint32_t x01 = micro_read4(x + k), x23 = micro_read4(x + k + 2);
         const uint32_t xe = micro_pkh_lo(x01, x23), xo = micro_pkh_hi(x01, x23);
-        uint32_t wv = micro_read4(w0 + k);
-        a0 = micro_smlad(xe, micro_sxtb16(wv), a0);
-        a0 = micro_smlad(xo, micro_sxtb16_hi(wv), a0);
+        a0 = micro_dot_pairs(xe, xo, w0 + k, a0);
         if (four) {
-            wv = micro_read4(w1 + k);
-            a1 = micro_smlad(xe, micro_sxtb16(wv), a1);
-            a1 = micro_smlad(xo, micro_sxtb16_hi(wv), a1);
-            wv = micro_read4(w2 + k);
-            a2 = micro_smlad(xe, micro_sxtb16(wv), a2);
-            a2 = micro_smlad(xo, micro_sxtb16_hi(wv), a2);
-            wv = micro_read4(w3 + k);
-            a3 = micro_smlad(xe, micro_sxtb16(wv), a3);
-            a3 = micro_smlad(xo, micro_sxtb16_hi(wv), a3);
+            a1 = micro_dot_pairs(xe, xo, w1 + k, a1);
+            a2 = micro_dot_pairs(xe, xo, w2 + k, a2);
+            a3 = micro_dot_pairs(xe, xo, w3 + k, a3);
         }
     }
     for (; k < n; ++k) {

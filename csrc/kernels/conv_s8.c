@@ -224,11 +224,61 @@ MICRO_HOST_CLONES static void conv_direct(const micro_conv_s8_params_t *p, const
     }
 }
 
+/* Filter o's weight k in filter layout 1 (conv_s8.h), G groups of 4 values per filter. */
+static int32_t quad_weight(const int8_t *filter, int32_t groups_of_4, int32_t o, int32_t k)
+{
+    const int64_t word = (((int64_t)(o / 4) * groups_of_4 + k / 4) * 2 + (k & 1)) * 4 + o % 4;
+    const uint8_t *w = (const uint8_t *)filter + word * 4 + (k & 2);
+    return (int16_t)(uint16_t)(w[0] | w[1] << 8);
+}
+
+/* Filter layout 1, one output at a time (Programs compiled for a DSP core, on the host). */
+static void run_quads(const micro_conv_s8_params_t *p, const int8_t *input,
+                      const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
+                      const int32_t *shift, int8_t *output)
+{
+    const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
+    const int32_t fw = p->filter_width, depth = p->filter_depth, depth_out = p->output_depth;
+    const int32_t groups_of_4 = (p->filter_height * fw * depth + 3) / 4;
+    const int32_t per_group = depth_out / p->groups;
+    const out_range_t r = {p->output_zp, p->act_min, p->act_max};
+    int8_t *out = output;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + (int64_t)b * height * width * channels;
+        for (int32_t oy = 0; oy < p->output_height; ++oy) {
+            for (int32_t ox = 0; ox < p->output_width; ++ox, out += depth_out) {
+                for (int32_t o = 0; o < depth_out; ++o) {
+                    const int32_t c0 = o / per_group * depth;
+                    int32_t acc = 0;
+                    for (int32_t k = 0; k < p->filter_height * fw * depth; ++k) {
+                        const int32_t t = k / depth;
+                        const int32_t iy = oy * p->stride_height - p->pad_top +
+                                           t / fw * p->dilation_height;
+                        const int32_t ix = ox * p->stride_width - p->pad_left +
+                                           t % fw * p->dilation_width;
+                        const int32_t x =
+                            iy >= 0 && iy < height && ix >= 0 && ix < width
+                                ? image[((int64_t)iy * width + ix) * channels + c0 + k % depth]
+                                : p->input_zp;
+                        acc = (int32_t)((uint32_t)acc +
+                                        (uint32_t)(x * quad_weight(filter, groups_of_4, o, k)));
+                    }
+                    out[o] = finish(r, acc, bias[o], multiplier[o], shift[o]);
+                }
+            }
+        }
+    }
+}
+
 MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, const int8_t *input,
                              const int8_t *filter, const int32_t *bias,
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output)
 {
+    if (p->filter_layout == 1) {
+        run_quads(p, input, filter, bias, multiplier, shift, output);
+        return MICRO_OK;
+    }
     if (scratch == NULL) {
         conv_direct(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
@@ -317,11 +367,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
                         MICRO_CONV_S8_K_ALIGN;
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
-        (int64_t)p->output_height * p->output_width > INT32_MAX - 2) {
+        (int64_t)p->output_height * p->output_width > INT32_MAX - 2 ||
+        (p->filter_layout != 0 &&
+         (p->filter_layout != 1 || (p->output_depth / p->groups) % 4 != 0))) {
         return MICRO_ERR_PARAMS;
     }
+    const int64_t filter_bytes = p->filter_layout == 1 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
+                                                       : (int64_t)p->output_depth * row;
     if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
-        !micro_fits(size[MICRO_CONV_S8_FILTER], (int64_t)p->output_depth * row, 1) ||
+        !micro_fits(size[MICRO_CONV_S8_FILTER], filter_bytes, 1) ||
         !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||
         !micro_fits(size[MICRO_CONV_S8_MULTIPLIER], p->output_depth, 4) ||
         !micro_fits(size[MICRO_CONV_S8_SHIFT], p->output_depth, 4) ||

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "conv_patch_dsp.h"
+#include "conv_quads_dsp.h"
 #include "dsp.h"
 
 /* s[2r + f] += the dot of scratch pixel r with filter row w_f, over 8 * pairs values. */
@@ -117,22 +118,8 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
     return 1;
 }
 
-/* micro_requant_fast_out with the rounding add wrapping (y is the sum itself, any int32,
- * for a multiplier of 0), as the instructions do. */
-static inline int32_t fast_out(int32_t acc, int32_t m2, int32_t right1, int32_t zp2)
-{
-    const int32_t y = micro_smmlar(acc, m2, acc);
-    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
-    return micro_ssat8_half(micro_qadd(t >> right1, zp2));
-}
-
 /* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
 #define CONV_BLOCK 128
-
-/* A channel's bias and fast requantization constants (dsp.h), side by side. */
-typedef struct {
-    int32_t bias, m2, right1;
-} chan_t;
 
 /* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
  * fast_ok holds; out0, out1: the pixels' first outputs of the n. */
@@ -193,17 +180,7 @@ typedef struct {
 
 /* micro_requant_fast_out of accumulators ra (pixel 0) and rb (pixel 1) with the channel's
  * m2 in r6, right1 in r7, zp2 in r11. */
-#define ASM_REQUANT(ra, rb)                          \
-    "smmlar " ra ", " ra ", r6, " ra "\n\t"           \
-    "smmlar " rb ", " rb ", r6, " rb "\n\t"           \
-    "add " ra ", " ra ", " ra ", asr #31\n\t"         \
-    "add " rb ", " rb ", " rb ", asr #31\n\t"         \
-    "asr " ra ", " ra ", r7\n\t"                      \
-    "asr " rb ", " rb ", r7\n\t"                      \
-    "qadd " ra ", " ra ", r11\n\t"                    \
-    "qadd " rb ", " rb ", r11\n\t"                    \
-    "ssat " ra ", #8, " ra ", asr #1\n\t"             \
-    "ssat " rb ", #8, " rb ", asr #1\n\t"
+#define ASM_REQUANT(ra, rb) CONV_REQUANT_ASM(ra, rb, "r6", "r7", "r11")
 
 /* A pass of pairs 8-value groups, 2 per turn of the loop; with an odd count the first turn
  * enters at its second group (`enter`). */
@@ -250,6 +227,7 @@ PASS_ASM(pass_asm_odd, "b 3f\n\t")
 
 #undef ASM_BLOCK
 #undef ASM_REQUANT
+#undef CONV_REQUANT_ASM
 #undef PASS_ASM
 
 /* The n filters from w on with pass_asm_*, the last one (n odd) in C. */
@@ -303,7 +281,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
-    if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0) {
+    if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0 ||
+        (p->filter_layout == 1 && !micro_conv_s8_dsp_quads(p))) {
         return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
     }
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
@@ -324,6 +303,9 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     c.lo = p->act_min;
     c.hi = p->act_max;
     const int fast = fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
+    /* Filter layout 1: 4 filters per pass over G groups of 4 values (conv_quads_dsp.h). */
+    const int quads = p->filter_layout == 1;
+    const int32_t groups4 = (k + 3) / 4;
 #if MICRO_DSP && defined(__GNUC__)
     void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
         pass_pairs;
@@ -360,6 +342,13 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                            words, 1, c.pairs);
                 }
                 const int32_t end = (g + 1) * per_group;
+                if (!fast && quads) {
+                    quads_any(words, filter + (int64_t)g * per_group * 8 * groups4, groups4,
+                              per_group, bias + g * per_group, multiplier + g * per_group,
+                              shift + g * per_group, c.zp, c.lo, c.hi, out0 + g * per_group,
+                              out1 + g * per_group);
+                    continue;
+                }
                 if (!fast) {
                     pass_any(&c, g * per_group, end, out0, out1);
                     continue;
@@ -370,10 +359,21 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                         fill_channels(&c, o0, n, table);
                         held = o0;
                     }
-                    pass(&c, table, filter + (int64_t)o0 * c.row, n, out0 + o0, out1 + o0);
+                    if (quads) {
+                        quads_fast(words, filter + (int64_t)o0 * 8 * groups4, groups4, n, table,
+                                   c.zp2, out0 + o0, out1 + o0);
+                    } else {
+                        pass(&c, table, filter + (int64_t)o0 * c.row, n, out0 + o0, out1 + o0);
+                    }
                 }
             }
         }
     }
     return MICRO_OK;
+}
+
+int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)
+{
+    return p->groups >= 1 && p->output_depth % p->groups == 0 &&
+           (p->output_depth / p->groups) % 4 == 0;
 }

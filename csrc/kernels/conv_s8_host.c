@@ -203,7 +203,8 @@ micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t 
                                   int16_t *scratch, int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (micro_avx2() && p->filter_height * p->filter_width * p->filter_depth <= KMAX) {
+    if (micro_avx2() && p->filter_layout == 0 &&
+        p->filter_height * p->filter_width * p->filter_depth <= KMAX) {
         conv_avx2(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
     }

@@ -118,72 +118,6 @@ static inline uint32_t micro_max8(uint32_t a, uint32_t b)
 }
 #endif
 
-
-/* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
- * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
- * ACLE intrinsic that GCC turns into the one instruction. */
-#if defined(__GNUC__)
-static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
-{
-    int32_t r;
-    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
-    return r;
-}
-
-static inline int32_t micro_ssat8_half(int32_t x)
-{
-    int32_t r;
-    __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
-    return r;
-}
-
-/* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT with LSL #16), and y's lane 1 and
- * x's lane 1 (PKHTB with ASR #16): no ACLE intrinsic. */
-static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(x), "r"(y));
-    return r;
-}
-
-static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(y), "r"(x));
-    return r;
-}
-/* x with its byte `lane` (0..3) replaced by the low byte of v (BFI). */
-#define micro_bfi8(x, v, lane)                                                           \
-    __extension__({                                                                      \
-        uint32_t micro_bfi_r = (x);                                                      \
-        __asm__("bfi %0, %1, %2, #8" : "+r"(micro_bfi_r) : "r"(v), "i"(8 * (lane)));     \
-        micro_bfi_r;                                                                     \
-    })
-#else
-static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
-{
-    const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
-    return (int32_t)((uint32_t)acc + (uint32_t)high);
-}
-
-static inline int32_t micro_ssat8_half(int32_t x)
-{
-    return __ssat(x >> 1, 8);
-}
-
-static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
-{
-    return (x & 0xFFFFu) | y << 16;
-}
-
-static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
-{
-    return (x >> 16) | (y & 0xFFFF0000u);
-}
-#define micro_bfi8(x, v, lane)                                                           \
-    (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
-#endif
-
 #else
 
 static inline int32_t micro_lane(uint32_t x, int lane)
@@ -253,6 +187,51 @@ static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
     return lo | hi << 16;
 }
 
+#endif
+
+/* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
+ * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
+ * ACLE intrinsic that GCC turns into the one instruction; nor have PKHBT, PKHTB and BFI.
+ * Inline asm with GCC on a DSP core, the same arithmetic in C elsewhere. */
+#if MICRO_DSP && defined(__GNUC__)
+static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
+    return r;
+}
+
+static inline int32_t micro_ssat8_half(int32_t x)
+{
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
+    return r;
+}
+
+/* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT with LSL #16), and x's lane 1 and
+ * y's lane 1 (PKHTB with ASR #16); x with its byte `lane` (0..3) replaced by the low byte
+ * of v (BFI). */
+static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(x), "r"(y));
+    return r;
+}
+
+static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(y), "r"(x));
+    return r;
+}
+
+#define micro_bfi8(x, v, lane)                                                           \
+    __extension__({                                                                      \
+        uint32_t micro_bfi_r = (x);                                                      \
+        __asm__("bfi %0, %1, %2, #8" : "+r"(micro_bfi_r) : "r"(v), "i"(8 * (lane)));     \
+        micro_bfi_r;                                                                     \
+    })
+#else
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
     const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
@@ -265,7 +244,6 @@ static inline int32_t micro_ssat8_half(int32_t x)
     return h < -128 ? -128 : (h > 127 ? 127 : h);
 }
 
-/* x's lane 0 and y's lane 0 as lanes 0 and 1 (PKHBT); x's lane 1 and y's lane 1 (PKHTB). */
 static inline uint32_t micro_pkh_lo(uint32_t x, uint32_t y)
 {
     return (x & 0xFFFFu) | y << 16;
@@ -275,9 +253,9 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 {
     return (x >> 16) | (y & 0xFFFF0000u);
 }
+
 #define micro_bfi8(x, v, lane)                                                           \
     (((x) & ~(0xFFu << (8 * (lane)))) | ((uint32_t)(v) & 0xFFu) << (8 * (lane)))
-
 #endif
 
 

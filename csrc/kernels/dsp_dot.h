@@ -86,6 +86,16 @@ static inline void micro_dot4_zp_groups(const int8_t **x, const int8_t **w, ptrd
 }
 #endif
 
+/* acc + the dual products of the input pairs xe (values 0 and 2) and xo (1 and 3) with
+ * the 4 int8 weights at w: one row's turn of the C loops, whatever made the pairs. */
+static MICRO_ALWAYS_INLINE int32_t micro_dot_pairs(uint32_t xe, uint32_t xo, const int8_t *w,
+                                                   int32_t acc)
+{
+    const uint32_t wv = micro_read4(w);
+    acc = micro_smlad(xe, micro_sxtb16(wv), acc);
+    return micro_smlad(xo, micro_sxtb16_hi(wv), acc);
+}
+
 /* acc[j] += sum_{k < n} (x[k] - zp) * w[j * stride + k] for j < 4. */
 static MICRO_ALWAYS_INLINE void micro_dot4_zp(const int8_t *x, const int8_t *w, ptrdiff_t stride,
                                               int32_t n, int32_t zp, int32_t *acc)
@@ -104,18 +114,10 @@ static MICRO_ALWAYS_INLINE void micro_dot4_zp(const int8_t *x, const int8_t *w, 
         const uint32_t xv = micro_read4(x + k);
         const uint32_t xe = micro_ssub16(micro_sxtb16(xv), zz);
         const uint32_t xo = micro_ssub16(micro_sxtb16_hi(xv), zz);
-        uint32_t wv = micro_read4(w0 + k);
-        a0 = micro_smlad(xe, micro_sxtb16(wv), a0);
-        a0 = micro_smlad(xo, micro_sxtb16_hi(wv), a0);
-        wv = micro_read4(w1 + k);
-        a1 = micro_smlad(xe, micro_sxtb16(wv), a1);
-        a1 = micro_smlad(xo, micro_sxtb16_hi(wv), a1);
-        wv = micro_read4(w2 + k);
-        a2 = micro_smlad(xe, micro_sxtb16(wv), a2);
-        a2 = micro_smlad(xo, micro_sxtb16_hi(wv), a2);
-        wv = micro_read4(w3 + k);
-        a3 = micro_smlad(xe, micro_sxtb16(wv), a3);
-        a3 = micro_smlad(xo, micro_sxtb16_hi(wv), a3);
+        a0 = micro_dot_pairs(xe, xo, w0 + k, a0);
+        a1 = micro_dot_pairs(xe, xo, w1 + k, a1);
+        a2 = micro_dot_pairs(xe, xo, w2 + k, a2);
+        a3 = micro_dot_pairs(xe, xo, w3 + k, a3);
     }
     for (; k < n; ++k) {
         const int32_t xk = x[k] - zp;
@@ -137,9 +139,9 @@ static inline int32_t micro_dot1_zp(const int8_t *x, const int8_t *w, int32_t n,
     const uint32_t zz = ((uint32_t)zp & 0xFFFFu) * 0x10001u;
     int32_t k = 0;
     for (; k + 4 <= n; k += 4) {
-        const uint32_t xv = micro_read4(x + k), wv = micro_read4(w + k);
-        acc = micro_smlad(micro_ssub16(micro_sxtb16(xv), zz), micro_sxtb16(wv), acc);
-        acc = micro_smlad(micro_ssub16(micro_sxtb16_hi(xv), zz), micro_sxtb16_hi(wv), acc);
+        const uint32_t xv = micro_read4(x + k);
+        acc = micro_dot_pairs(micro_ssub16(micro_sxtb16(xv), zz),
+                              micro_ssub16(micro_sxtb16_hi(xv), zz), w + k, acc);
     }
     for (; k < n; ++k) {
         acc = (int32_t)((uint32_t)acc + (uint32_t)((x[k] - zp) * w[k]));

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "micro/config.h"
 #include "micro/kernels/pool_s8.h"
 #include "micro/status.h"
 #include "check.h"
@@ -111,6 +112,28 @@ static inline micro_pool_window_t micro_pool_window(const micro_pool_s8_params_t
     w.cols = fx1 - fx0;
     w.row_step = p->input_w * p->channels;
     return w;
+}
+
+/* The DSP twins' walk: pixel(ctx, window, out) for every output pixel in order (batches,
+ * rows, columns), out advancing by the channels. */
+typedef void (*micro_pool_pixel_fn)(const void *ctx, const micro_pool_window_t *w,
+                                    int8_t *out);
+
+static MICRO_ALWAYS_INLINE void micro_pool_walk(const micro_pool_s8_params_t *p,
+                                                const int8_t *input, int8_t *output,
+                                                micro_pool_pixel_fn pixel, const void *ctx)
+{
+    const int64_t image_size = (int64_t)p->input_h * p->input_w * p->channels;
+    const int32_t depth = p->channels;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + b * image_size;
+        for (int32_t oy = 0; oy < p->output_h; ++oy) {
+            for (int32_t ox = 0; ox < p->output_w; ++ox, output += depth) {
+                const micro_pool_window_t w = micro_pool_window(p, image, oy, ox);
+                pixel(ctx, &w, output);
+            }
+        }
+    }
 }
 
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input and

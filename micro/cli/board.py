@@ -11,7 +11,7 @@ import numpy as np
 
 from ..boards import Board, load_board
 from ..compiler import CompiledModel, compile_model
-from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash
+from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash, flash_budget
 from ..model import load_model
 from .options import (
     arena_option,
@@ -29,7 +29,12 @@ def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
     model = load_model(args.model)
     stream = args.stream_input  # the runner serves the input set's rows (micro_memory_rows)
     return compile_model(
-        model, arena_budget=budget, max_overhead=args.max_overhead, stream=stream, dsp=board.dsp
+        model,
+        arena_budget=budget,
+        max_overhead=args.max_overhead,
+        stream=stream,
+        dsp=board.dsp,
+        flash_budget=flash_budget(board),
     )
 
 

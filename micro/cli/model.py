@@ -136,12 +136,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     if args.board:
         from ..boards import load_board
-        from ..firmware import arena_budget, step_counts
+        from ..firmware import arena_budget, flash_budget, step_counts
 
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
         board = load_board(args.board)
         compiled = compile_model(
-            load_model(args.model), arena_budget=arena_budget(board), dsp=board.dsp
+            load_model(args.model),
+            arena_budget=arena_budget(board),
+            dsp=board.dsp,
+            flash_budget=flash_budget(board),
         )
         insns, cycles = step_counts(compiled, args.board)
         where = f"board {args.board}"

@@ -65,6 +65,12 @@ def arena_budget(board: Board) -> int:
     return max(board.ram_size - board.stack_size - RUNTIME_RAM, 0)
 
 
+def flash_budget(board: Board) -> int:
+    """Flash a board leaves for the Program: compile_model's flash_budget, so a DSP board
+    gets int16 weights where its kernels want them only if they fit."""
+    return max(board.flash_size - RUNTIME_FLASH, 0)
+
+
 def check_fit(board: Board, program_size: int, arena_size: int, input_bytes: int = 0) -> None:
     """Refuse, before building, a model whose firmware cannot fit the board."""
     flash = program_size + input_bytes + RUNTIME_FLASH

@@ -79,8 +79,19 @@ def prepare_relu6(ctx: OpContext) -> None:
         _prepare_relu6_int16(ctx)
         return
     x, out, s_in, zp_in, _, _ = _int8_io(ctx)
-    six = min(max(round_half_away(float(f32(6.0) / f32(s_in))) + zp_in, -128), 127)
+    six = _quantized_six(ctx, s_in, zp_in, -128, 127)
     emit_table(ctx, x, out, np.clip(byte_values(x), zp_in, six))
+
+
+def _quantized_six(ctx: OpContext, s_in: float, zp_in: int, low: int, high: int) -> int:
+    """TFLM's FloatToQuantizedType(6, input scale, input_zp): round(6 / scale) + zp in
+    float32, converted to int32 and clamped to [low, high]. Past int32 that conversion is
+    undefined (x86 gives INT32_MIN, so the wheel's six is `low`; Arm saturates), so such a
+    scale is refused; below 2^31 - 128 the float32 sum cannot round up to 2^31."""
+    steps = round_half_away(float(f32(6.0) / f32(s_in)))
+    if steps + zp_in >= 2**31 - 128:
+        raise ctx.unsupported(f"input scale {s_in:g} puts 6.0 outside TFLM's int32 arithmetic")
+    return min(max(steps + zp_in, low), high)
 
 
 def _prepare_relu6_int16(ctx: OpContext) -> None:
@@ -98,10 +109,7 @@ def _prepare_relu6_int16(ctx: OpContext) -> None:
     if count == 0:
         raise ctx.unsupported(f"empty tensors are not supported (input {x.shape})")
     s_in, zp_in = ctx.quant(x)
-    steps = float(f32(6.0) / f32(s_in))
-    if steps >= 2**31:
-        raise ctx.unsupported(f"input scale {s_in:g} puts 6.0 outside TFLM's int32 arithmetic")
-    six = min(max(round_half_away(steps) + zp_in, -32768), 32767)
+    six = _quantized_six(ctx, s_in, zp_in, -32768, 32767)
     window = dict.fromkeys(("batches", "input_h", "output_h", "channels"), 1)
     window |= dict.fromkeys(("filter_h", "filter_w", "stride_h", "stride_w"), 1)
     params = {

@@ -36,7 +36,9 @@ class Operand:
 
 @dataclass
 class StepInfo:
-    """One C step and the operator it came from (for profiling and reports)."""
+    """One C step and the operator it came from (for profiling and reports): main's
+    operator, and for a step of a subgraph that a control operator runs, the subgraph's
+    own operator (`inner`, its inputs in the compiled graph's tensor numbering)."""
 
     op_index: int
     op_name: str
@@ -44,6 +46,16 @@ class StepInfo:
     macs: int
     operands: list[Operand]
     params: dict[str, Any]
+    inner: Operator | None = None
+    subgraph: int = 0  # of `inner`
+
+    def origin(self) -> str:
+        """The operator that made the step, as messages name it."""
+        where = f"operator {self.op_index} ({self.op_name})"
+        if self.inner is None:
+            return where
+        inner = f"operator {self.inner.index} ({self.inner.name}) of subgraph {self.subgraph}"
+        return f"{inner}, run by {where}"
 
 
 NONE = Operand("none")
@@ -81,6 +93,11 @@ class Graph(Protocol):
         """The Program targets a core with the DSP extension: lay weights out in the order
         the *_dsp twins read (the reference kernels read either order, more slowly)."""
 
+    @property
+    def wide_weights(self) -> bool:
+        """With `dsp`, weights may also be widened to int16 where a twin runs faster on them
+        (more flash: compile_model's flash_budget turns it off); else they stay int8."""
+
     # Control flow (micro/control.py, micro/ops/control_flow.py).
     def subgraph(self, index: int) -> Subgraph:
         """Subgraph `index` with its tensors renumbered into this graph's."""
@@ -112,6 +129,7 @@ class OpContext:
         self.op = op
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
+        self.wide_weights = graph.wide_weights
 
     @property
     def graph(self) -> Graph:

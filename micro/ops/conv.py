@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .._ffi import lib, scratch_size
+from .._ffi import kernel_predicate, lib, scratch_size
 from ..fixedpoint import wrap32
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
@@ -156,10 +156,6 @@ def emit_conv(
     batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     taps = filter_h * filter_w * filter_depth
-    align = int(lib.MICRO_CONV_S8_K_ALIGN)
-    row = -(-taps // align) * align
-    padded = np.zeros((depth_out, row), dtype=np.int8)
-    padded[:, :taps] = weights.reshape(depth_out, taps)
     act_min, act_max = activation(ctx, out)
     params = {
         **conv_layout(x, weights.shape, groups, win),
@@ -167,14 +163,23 @@ def emit_conv(
         "output_zp": out_zp,
         "act_min": act_min,
         "act_max": act_max,
+        "filter_layout": 0,
     }
+    rows = weights.reshape(depth_out, taps)
+    if ctx.dsp and ctx.wide_weights and kernel_predicate("conv_s8", "dsp_quads", params):
+        params["filter_layout"] = 1
+        filter_bytes = quads(rows)
+    else:
+        align = int(lib.MICRO_CONV_S8_K_ALIGN)
+        filter_bytes = np.zeros((depth_out, -(-taps // align) * align), dtype=np.int8)
+        filter_bytes[:, :taps] = rows
     macs = batches * win.y.out_size * win.x.out_size * depth_out * taps
     ctx.emit(
         "conv_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.const(padded),
+            "filter": ctx.const(filter_bytes),
             "bias": ctx.const(folded),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
@@ -183,6 +188,19 @@ def emit_conv(
         },
         macs,
     )
+
+
+def quads(w: np.ndarray) -> np.ndarray:
+    """Filter rows [O][K] (O a multiple of 4) in filter layout 1 (conv_s8.h): per quad of
+    filters, group j of 4 values and half h, one word per filter of the int16 weights
+    4j + h (low) and 4j + h + 2 (high), zero past K; little-endian int16."""
+    depth_out, k = w.shape
+    groups = -(-k // 4)
+    padded = np.zeros((depth_out, 4 * groups), dtype="<i2")
+    padded[:, :k] = w
+    # [quad][f][j][lane][h] -> [quad][j][h][f][lane]
+    words = padded.reshape(depth_out // 4, 4, groups, 2, 2).transpose(0, 2, 4, 1, 3)
+    return np.ascontiguousarray(words)
 
 
 # -- int16x8 ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 rounding on the bits), RSQRT on int8 as a lookup table of TFLM's integer arithmetic and on
 int16 by that arithmetic in C (`rsqrt_s16`), and the float32 binary ops the converter emits
 around LayerNormalization: SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV and FLOOR_MOD
-(`binary_f32`; DIV is div.py)."""
+(`binary_f32`; DIV is div.py); int32 FLOOR_DIV and FLOOR_MOD are int32_elementwise's."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .._ffi import lib
 from ..fixedpoint import requantize
 from ..quant import quantize_multiplier, quantize_multiplier_below_one, round_f32
 from ..schema import BuiltinOperator as B
-from . import _rescale, compare
+from . import _rescale, compare, int32_elementwise
 from ._broadcast import binary_layout
 from .add import prepare_float
 from .base import OpContext, prepares
@@ -190,11 +190,16 @@ def _squared_difference_int(ctx: OpContext) -> None:
 SQUARED_DIFFERENCE_KINDS = {"int16": 0, "int32": 1}  # MICRO_SQUARED_DIFFERENCE_S16, _S32
 
 
-@prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="float32")
+@prepares(B.FLOOR_DIV, B.FLOOR_MOD, types="int32, float32")
 def prepare_floor_div_mod(ctx: OpContext) -> None:
-    """TFLM runs both on float32 only (floor of the double quotient; fmod to y's sign)."""
-    ctx.check_dtype(ctx.input(0), "float32")
-    prepare_float(ctx, B(ctx.op.builtin_code).name.lower())
+    """float32 as TFLM (floor of the double quotient; fmod to y's sign); int32, which TFLM
+    does not run, as TFLite (int32_elementwise)."""
+    operation = B(ctx.op.builtin_code).name.lower()
+    ctx.check_dtype(ctx.input(0), "int32", "float32")
+    if ctx.input(0).dtype.name == "int32":
+        int32_elementwise.prepare_floor_int32(ctx, operation)
+    else:
+        prepare_float(ctx, operation)
 
 
 @prepares(B.MAXIMUM, B.MINIMUM, types="int8, int16, int32, int64, float32")

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import fixedpoint as fx
-from ..quant import round_half_away, sigmoid_table_u16
+from ..quant import round_f32, round_half_away, sigmoid_table_u16
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
 from .lut import emit_lut
@@ -104,7 +104,7 @@ def checked_log2(x: float) -> tuple[int, bool]:
     """TFLM's CheckedLog2 in float32: (rounded log2, whether x is within 1e-3 of a power)."""
     f32 = np.float32
     log2 = f32(np.log(f32(x))) * (f32(1.0) / f32(np.log(f32(2.0))))
-    rounded = f32(np.sign(log2) * np.floor(np.abs(log2) + f32(0.5)))
+    rounded = round_f32(np.array(log2))
     return int(rounded), bool(abs(f32(log2 - rounded)) < f32(1e-3))
 
 

@@ -30,10 +30,11 @@ import numpy as np
 from .._ffi import scratch_size
 from ..fixedpoint import wrap32
 from ..model import Tensor
-from ..quant import quantize_multiplier, round_half_away, sigmoid_table_u16
+from ..quant import quantize_multiplier, sigmoid_table_u16
 from ..schema import ActivationFunctionType
 from ..schema import BuiltinOperator as B
 from .base import OpContext, prepares
+from .logistic_tanh import checked_log2
 
 # Tensor indices (TFLM's lstm_shared.h); gate order input, forget, cell, output.
 INPUT_WEIGHTS = (1, 2, 3, 4)
@@ -212,9 +213,7 @@ def _projection_scale(ctx: OpContext, w: Tensor, activation_scale: float) -> flo
 
 def _cell_tanh(ctx: OpContext, cell_scale: float) -> tuple[int, int]:
     """(multiplier, shift) of the cell's tanh input, from TFLM's CheckedLog2 power."""
-    f32 = np.float32
-    log2 = f32(np.log(f32(cell_scale))) * (f32(1.0) / f32(np.log(f32(2.0))))
-    power = round_half_away(float(log2))
+    power, _ = checked_log2(cell_scale)
     left = 15 + power - 3
     multiplier, shift = (3, -left) if left < 0 else (3 << left, 0)
     if multiplier > 49152 or shift > 31:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._ffi import lib
 from ..model import Tensor
+from ..quant import round_f32
 from ..schema import BuiltinOperator as B
 from ._copy import int_values
 from ._index import emit_index_copy
@@ -56,10 +57,8 @@ def nearest_indices(
         scale = f32(in_size) / f32(out_size)
     offset = f32(0.5) if half_pixel_centers else f32(0.0)
     value = (np.arange(out_size, dtype=f32) + offset) * scale
-    if align_corners:
-        index = np.sign(value) * np.floor(np.abs(value) + f32(0.5))  # round half away
-    else:
-        index = np.floor(value)
+    # std::round (0.49999997 gives 0, where floor(x + 0.5) in float32 gives 1), or floor
+    index = round_f32(value) if align_corners else np.floor(value)
     index = np.minimum(index.astype(np.int64), in_size - 1)
     if half_pixel_centers:
         index = np.maximum(index, 0)

@@ -12,6 +12,7 @@ import test_op_conv
 import test_op_cumsum
 import test_op_depthwise_conv
 import test_op_detection_postprocess
+import test_op_floor_div_mod
 import test_op_int16x8
 import test_op_l2_norm
 import test_op_log_softmax
@@ -230,7 +231,7 @@ def quantized_ops_model(seed: int) -> bytes:
     """The integer kernels of the later operator-coverage work, each on a random
     (TFLM-checked) case: int8 DIV, int16 and int32 SQUARED_DIFFERENCE, int16 SOFTMAX, int16
     MEAN, int8 L2_NORMALIZATION and LOG_SOFTMAX, CUMSUM and ADD_N (int8 and float32), int16
-    RSQRT, float32 ABS."""
+    RSQRT, float32 ABS; int32 FLOOR_DIV and FLOOR_MOD (LiteRT-checked: TFLM runs float32)."""
     rng = np.random.default_rng(seed)
     q8 = [random_quant(rng, "int8") for _ in range(3)]
     q16 = [random_quant(rng, "int16", -5, -1) for _ in range(3)]
@@ -258,6 +259,8 @@ def quantized_ops_model(seed: int) -> bytes:
             add_n(4, (3, 2), "float32", None, None),
             unary_model("RSQRT", (2, 8), "int16", "int16", (1e-3, 0), (0.01, 0)),
             unary_model("ABS", (2, 8), "float32", "float32", None, None),
+            test_op_floor_div_mod.model("FLOOR_DIV", (2, 3, 4), (4,)),
+            test_op_floor_div_mod.model("FLOOR_MOD", (3, 1), (2, 1, 5)),
         ]
     )
 

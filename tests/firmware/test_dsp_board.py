@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
+from test_dsp_conv_quads import quads_case
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -116,8 +117,13 @@ def c_params(name: str, ctype: str, params: Any) -> str:
 
 def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
-    what its fast passes (the hand-scheduled loop) take, one in four pointwise."""
-    return cases.conv_case(seed, long=seed % 8 == 0, fast=seed % 2 == 1, pointwise=seed % 4 == 3)
+    what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
+    three with its filters in quads, in layout 1 (the 4-filter passes)."""
+    quads = seed % 3 == 0
+    params, ops = cases.conv_case(
+        seed, long=seed % 8 == 0, fast=seed % 2 == 1, pointwise=seed % 4 == 3, quads=quads
+    )
+    return quads_case(params, ops) if quads else (params, ops)
 
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:

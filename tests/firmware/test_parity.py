@@ -157,8 +157,8 @@ def test_new_ops_on_every_board(board: str, toolchain: None, tmp_path: Path) -> 
 @pytest.mark.slow
 def test_quantized_ops_on_m4f(toolchain: None, tmp_path: Path) -> None:
     """int8 DIV, int16 / int32 SQUARED_DIFFERENCE, int16 SOFTMAX, MEAN and RSQRT,
-    L2_NORMALIZATION, LOG_SOFTMAX, CUMSUM, ADD_N and float ABS in one model: the Cortex-M4F
-    board gives the host's bytes."""
+    L2_NORMALIZATION, LOG_SOFTMAX, CUMSUM, ADD_N, float ABS and int32 FLOOR_DIV / FLOOR_MOD
+    in one model: the Cortex-M4F board gives the host's bytes."""
     assert_board_matches_host(quantized_ops_model(0), "mps2-an386", tmp_path)
 
 

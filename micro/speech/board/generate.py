@@ -30,6 +30,7 @@ from ...firmware import (
     arena_budget,
     c_array_rows,
     check_fit,
+    flash_budget,
     program_c,
     program_kernels,
     render,
@@ -110,7 +111,12 @@ def _compile(
     data: bytes, what: str, board: Board, arena_budget: int | None = None
 ) -> CompiledModel:
     try:
-        return compile_model(load_model(data), arena_budget=arena_budget, dsp=board.dsp)
+        return compile_model(
+            load_model(data),
+            arena_budget=arena_budget,
+            dsp=board.dsp,
+            flash_budget=flash_budget(board),
+        )
     except MicroError as exc:
         raise SpeechBoardError(f"the {what} cannot be compiled: {exc}") from exc
 

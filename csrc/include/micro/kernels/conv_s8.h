@@ -13,6 +13,14 @@
  * tap contributes (input_zp - input_zp) * filter = 0 exactly as in TFLM's reference kernel
  * (which skips taps outside the image). The filter's zero point is ignored, as TFLM does.
  *
+ * Filter layouts (filter_layout), with G = ceil(K / 4) groups of 4 values, K = FH * FW * I:
+ *   0  rows: filter[o][k] at o * R + k, int8, zero for K <= k < R (O * R bytes);
+ *   1  quads of int16, the DSP twin's (O / groups a multiple of 4): filters 4q .. 4q + 3
+ *      take G * 32 bytes, per group j and half h (0, 1) one word per filter f holding the
+ *      little-endian int16 filter[4q + f][4j + h] (low) and filter[4q + f][4j + h + 2]
+ *      (high), zero past K (O * G * 8 bytes): the pairs SXTB16 makes of a patch word.
+ * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so.
+ *
  * Scratch (micro_conv_s8_scratch_size() bytes): the im2col rows (patches widened to 16
  * bits) of the MICRO_CONV_S8_SCRATCH_ROWS output pixels being computed; optional: with none
  * (NULL, size 0) the kernel sums straight from the int8 input, slower, to the same bytes.
@@ -50,12 +58,13 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
+    int32_t filter_layout;      /* 0: rows, 1: quads of int16 (see above) */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
 typedef enum {
     MICRO_CONV_S8_INPUT,       /* int8[N*H*W*C] */
-    MICRO_CONV_S8_FILTER,      /* int8[O*R] */
+    MICRO_CONV_S8_FILTER,      /* int8[O*R] (layout 0) or int16[O*G*4] (layout 1) */
     MICRO_CONV_S8_BIAS,        /* int32[O] (folded, see above) */
     MICRO_CONV_S8_MULTIPLIER,  /* int32[O] */
     MICRO_CONV_S8_SHIFT,       /* int32[O] (> 0: left) */

@@ -13,4 +13,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output);
 
+/* 1 if the twin runs p with filter layout 1 on its 4-filter passes (O / groups a multiple
+ * of 4), else 0: the compiler writes layout 1 only then. */
+int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p);
+
 #endif
