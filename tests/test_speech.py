@@ -3,6 +3,7 @@ classifying the shared clips, the recognizer, the .wav reader and the CLI."""
 
 from __future__ import annotations
 
+import itertools
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -140,6 +141,44 @@ def test_keywords_in_a_stream_counts_each_clip_by_its_own_span(reference: Ref) -
     assert swapped == {"heard": 0, "total": 2, "stray": 0}
 
 
+def test_false_alarm_stream_lays_every_recording_and_counts_alarms_by_source(
+    tmp_path: Path,
+) -> None:
+    """Other words, then every recording of each speech folder whole (an 8 kHz one
+    resampled), on the noise bed; the same stream for the same seed; an alarm belongs to the
+    clip in view (to 1 s after its end), else to the pauses between clips."""
+    rng = np.random.default_rng(0)
+    words = [rng.integers(-3000, 3000, 16000).astype(np.int16) for _ in range(3)]
+    folder = tmp_path / "digits"
+    folder.mkdir()
+    takes = [rng.integers(-3000, 3000, n).astype(np.int16) for n in (4000, 2500)]
+    for i, take in enumerate(takes):
+        write_wav(folder / f"{i}.wav", take, 8000)
+    noise = [rng.integers(-100, 100, 20000).astype(np.int16)]
+    stream, segments = evaluate.false_alarm_stream(words, [folder], noise, seed=3)
+    again, _ = evaluate.false_alarm_stream(words, [folder], noise, seed=3)
+    np.testing.assert_array_equal(stream, again)
+    assert [s.source for s in segments] == ["other words"] * 3 + ["digits"] * 2
+    assert [s.end - s.start for s in segments] == [16000] * 3 + [8000, 5000]
+    gaps = [b.start - a.end for a, b in itertools.pairwise(segments)]
+    assert all(0.2 * 16000 <= g < 1.5 * 16000 for g in gaps)
+    assert len(stream) > segments[-1].end
+    # the noise bed lies under the pauses: nothing is silent
+    assert np.abs(stream[segments[0].end : segments[1].start]).max() > 0
+
+    def at(sample: int) -> Detection:
+        return Detection("yes", 0.9, sample / 16000)
+
+    last = segments[-1]
+    found = [at(segments[1].start + 1), at(segments[1].end + 16000), at(last.end + 16001)]
+    report = evaluate.false_alarm_report(found, len(stream), segments)
+    assert report["count"] == 3
+    assert report["minutes"] == round(len(stream) / 16000 / 60, 2)
+    assert report["by_source"]["other words"] == {"count": 2, "minutes": round(3 / 60, 2)}
+    assert report["by_source"]["digits"]["count"] == 0
+    assert report["by_source"]["between clips"]["count"] == 1
+
+
 # -- recognizer on synthetic score streams ----------------------------------------------------
 
 YES, NO, SIL = [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]
@@ -184,6 +223,31 @@ def test_recognizer_needs_min_results_and_averages() -> None:
     assert [(d.label, round(d.score, 2)) for d in heard] == [("yes", 1.0), ("yes", 0.75)]
 
 
+def test_recognizer_holds_a_word_to_its_own_threshold() -> None:
+    """Averages of 0.7: "no" (its own 0.6) is reported, "yes" (the common 0.8) is not; a label
+    the model lacks is ignored."""
+    yes, no = [0.3, 0.0, 0.7, 0.0], [0.3, 0.0, 0.0, 0.7]
+    r = Recognizer(window=0.1, threshold=0.8, min_results=1, thresholds={"no": 0.6, "up": 0.1})
+    assert r.thresholds == (0.8, 0.8, 0.8, 0.6)
+    heard = _run(r, [yes] * 20 + [SIL] * 60 + [no] * 20)
+    # 0.1 s holds 5 results: 0.7 * n / 5 >= 0.6 needs n = 5 of "no" (from 1.60 s: at 1.68 s)
+    assert [(d.label, round(d.time, 2)) for d in heard] == [("no", 1.68)]
+    # the highest average is held to its own threshold, even when another word passes its own
+    r = Recognizer(window=0.1, threshold=0.8, min_results=1, thresholds={"no": 0.3})
+    assert _run(r, [[0.0, 0.0, 0.55, 0.45]] * 20) == []
+
+
+def test_card_records_the_demo_s_recognizer() -> None:
+    """The bundled model's card names the recognizer settings the demo, the firmware and
+    the evaluation run (pipeline.demo_recognizer)."""
+    import json
+
+    from micro.speech.card import recognizer_settings
+
+    card = json.loads((DATA / "yes_no.json").read_text())
+    assert card["recognizer"] == recognizer_settings()
+
+
 def test_recognizer_rejects_bad_input() -> None:
     r = Recognizer()
     with pytest.raises(ValueError, match="4 labels"):
@@ -193,6 +257,8 @@ def test_recognizer_rejects_bad_input() -> None:
         r.update(YES, 0.5)
     with pytest.raises(ValueError):
         Recognizer(threshold=0)
+    with pytest.raises(ValueError, match="thresholds"):
+        Recognizer(thresholds={"yes": 1.5})
 
 
 # -- wav reading ------------------------------------------------------------------------------
@@ -236,6 +302,24 @@ def test_resampling_removes_what_the_target_cannot_hold() -> None:
     t = np.arange(44100) / 44100
     above_nyquist = np.sin(2 * np.pi * 11000 * t)
     assert np.abs(resample(above_nyquist, 44100, 16000)[100:-100]).max() < 1e-3
+
+
+@pytest.mark.parametrize(("source", "target"), [(22050, 16000), (8000, 16000), (16000, 17120.5)])
+def test_resampling_is_the_windowed_sinc_sum(source: float, target: float) -> None:
+    """Output samples against the sum written out (32 taps each side, Kaiser beta 8, cut-off
+    at the lower Nyquist): the whole-rate path (one kernel per phase) and the any-ratio
+    path (a kernel per sample) compute the same thing."""
+    x = np.random.default_rng(1).normal(0, 1000, 3000)
+    y = resample(x, source, target)
+    cutoff = min(1.0, target / source)
+    for n in (0, 1, 7, 320, len(y) // 2, len(y) - 1):
+        t = n * source / target
+        k = np.arange(int(np.floor(t)) - 31, int(np.floor(t)) + 33)
+        d = t - k
+        w = np.i0(8.0 * np.sqrt(np.clip(1 - (d / 32) ** 2, 0, 1))) / np.i0(8.0)
+        inside = (k >= 0) & (k < len(x))
+        want = np.sum(x[k[inside]] * (cutoff * np.sinc(cutoff * d) * w)[inside])
+        assert y[n] == pytest.approx(want, abs=1e-6)
 
 
 def test_wav_errors_are_clear(tmp_path: Path) -> None:

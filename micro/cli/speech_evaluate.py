@@ -33,6 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="recorded noise folders (with --speakers validation: their validation files)",
     )
+    p.add_argument(
+        "--speech",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="other recorded speech (wake words, digits) laid among the other words for the "
+        "false alarms",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     args = p.parse_args(argv)
     result, rows, hours = evaluate.speakers_report(
@@ -42,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.speakers,
         args.validation_fraction,
         args.noise,
+        args.speech,
     )
     if args.json:
         emit_json(result)
@@ -52,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"  {k:<12} {r.right}/{r.total} ({r.rate:.1%})")
     per_hour = alarms / hours if hours else 0.0
     out(
-        f"  false alarms {alarms} in {hours * 60:.1f} min of other words on recorded "
+        f"  false alarms {alarms} in {hours * 60:.1f} min of other speech on recorded "
         f"noise ({per_hour:.1f} per hour)"
     )
+    for source, row in result["false_alarms"]["by_source"].items():
+        out(f"    {source:<12} {row['count']} in {row['minutes']:.1f} min")
     return 0

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import corpus, evaluate
 from .network import predict_int8
+from .pipeline import demo_recognizer
 from .realdata import RealSet
 
 #: The recorded data sets the project knows, for the card's credits.
@@ -89,28 +90,42 @@ def accuracy_report(scores: np.ndarray, y: np.ndarray, labels: Sequence[str]) ->
 
 
 def on_real_speech(
-    model: bytes, labels: Sequence[str], real: RealSet, seed: int = 0
+    model: bytes,
+    labels: Sequence[str],
+    real: RealSet,
+    seed: int = 0,
+    speech: Sequence[Path] = (),
 ) -> dict[str, Any]:
-    """The validation speakers: clips classified, the demo's table, false alarms per hour
-    over their other words (one after another) on a bed of the validation noise, and their
-    keywords heard one after another on that bed."""
+    """The validation speakers: clips classified, the demo's table (with the demo's
+    recognizer, recorded here), false alarms per hour over their other words and the
+    recordings of the ``speech`` folders (one after another) on a bed of the validation
+    noise, and their keywords heard one after another on that bed."""
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
     pairs = zip(real.val_audio, real.val_words, strict=True)
     others = [a for a, w in pairs if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
-    stream = evaluate.long_stream(np.random.default_rng(seed), others, noises)
-    alarms, hours = evaluate.false_alarms(model, labels, stream)
+    stream, segments = evaluate.false_alarm_stream(others, speech, noises, seed)
+    found = evaluate.detections(model, labels, stream)
     words, audio = real.val_words, list(real.val_audio)
     return {
+        "recognizer": recognizer_settings(),
         "clips": accuracy_report(scores, real.y_val, labels),
         "demo": {k: r.as_dict() for k, r in rows.items()},
-        "false_alarms": {
-            "count": alarms,
-            "minutes": round(hours * 60, 2),
-            "per_hour": round(alarms / hours, 2) if hours else None,
-        },
+        "false_alarms": evaluate.false_alarm_report(found, len(stream), segments),
         "keywords_in_a_stream": evaluate.keywords_in_stream(model, labels, words, audio, noises),
+    }
+
+
+def recognizer_settings() -> dict[str, Any]:
+    """The demo's recognizer (``pipeline.demo_recognizer``), as the card records it."""
+    r = demo_recognizer()
+    own = {k: t for k, t in zip(r.labels, r.thresholds, strict=True) if t != r.threshold}
+    return {
+        "window_s": r.window,
+        "threshold": r.threshold,
+        "thresholds": own,
+        "suppression_s": r.suppression,
     }
 
 

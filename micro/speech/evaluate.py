@@ -3,35 +3,32 @@
 - ``heard``: each clip through ``micro speech FILE``'s pipeline (the streaming front end,
   the model on every 20 ms step, the recognizer with the command's defaults, a silent tail);
   a keyword counts when exactly that word is reported, any other clip when no command is.
-- ``false_alarms``: the same pipeline run over a long stream of non-keyword speech and noise;
-  every command it reports is a false alarm.
+- ``false_alarm_stream`` / ``false_alarm_report``: the same pipeline over hours of real
+  non-keyword audio (other words, other recorded speech, on recorded noise); every command it
+  reports is a false alarm, counted per source.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..progress import progress
-from .pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Listener
-from .recognizer import Recognizer
+from . import corpus
+from .pipeline import Listener, demo_recognizer
+from .recognizer import Detection
 
 log = logging.getLogger(__name__)
 
 
 def listener(model: bytes, labels: Sequence[str]) -> Listener:
-    recognizer = Recognizer(
-        tuple(labels),
-        window=DEMO_WINDOW,
-        threshold=DEMO_THRESHOLD,
-        suppression=DEMO_SUPPRESSION,
-        min_results=1,
-    )
-    return Listener(model, recognizer=recognizer, labels=tuple(labels))
+    return Listener(model, recognizer=demo_recognizer(tuple(labels)), labels=tuple(labels))
 
 
 def heard(model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray]) -> list[list[str]]:
@@ -74,15 +71,13 @@ def table(
     return {k: r for k, r in rows.items() if r.total}
 
 
-def long_stream(
-    rng: np.random.Generator,
-    clips: Sequence[np.ndarray],
-    noises: Sequence[np.ndarray],
-    noise_db: float = -15.0,
-) -> np.ndarray:
-    """Clips one after another with 0.2..1.5 s gaps, over a bed of the noises (one after
-    another) ``noise_db`` below the speech's typical peak level (int16)."""
-    return laid_stream(rng, clips, noises, noise_db)[0]
+@dataclass(frozen=True)
+class Segment:
+    """Where one clip of a laid stream lies (samples) and what it is."""
+
+    source: str
+    start: int
+    end: int
 
 
 def laid_stream(
@@ -91,33 +86,89 @@ def laid_stream(
     noises: Sequence[np.ndarray],
     noise_db: float = -15.0,
 ) -> tuple[np.ndarray, list[int]]:
-    """``long_stream``, and the sample at which each clip starts in it."""
-    pieces, starts, at = [], [], 0
-    for clip in clips:
-        starts.append(at)
-        pieces.append(np.asarray(clip, np.float64))
-        pieces.append(np.zeros(int(rng.uniform(0.2, 1.5) * 16000)))
-        at += len(pieces[-2]) + len(pieces[-1])
-    speech = np.concatenate(pieces) if pieces else np.zeros(16000)
+    """Clips one after another with 0.2..1.5 s gaps, over a bed of the noises (one after
+    another) ``noise_db`` below the speech's typical peak level (int16), and the sample at
+    which each clip starts. Built a million samples at a time: an hour of audio costs its
+    int16 bytes, not float64 copies."""
+    gaps = [int(rng.uniform(0.2, 1.5) * 16000) for _ in clips]
+    ends = np.cumsum([len(c) + g for c, g in zip(clips, gaps, strict=True)], dtype=np.int64)
+    starts = [0, *(int(e) for e in ends[:-1])] if clips else []
+    out = np.zeros(int(ends[-1]) if clips else 16000, np.int16)
+    for clip, start in zip(clips, starts, strict=True):
+        out[start : start + len(clip)] = clip
     if noises:
         bed = np.concatenate([np.asarray(n, np.float64) for n in noises])
-        bed = np.tile(bed, len(speech) // len(bed) + 1)[: len(speech)]
         peak = np.median([np.max(np.abs(c)) for c in clips]) if clips else 3000.0
-        rms = np.sqrt(np.mean(bed**2)) + 1e-9
-        speech = speech + bed / rms * peak * 10.0 ** (noise_db / 20.0)
-    out: np.ndarray = np.clip(np.round(speech), -32768, 32767).astype(np.int16)
+        # the RMS of the bed as laid: whole loops of it and a part
+        loops, part = divmod(len(out), len(bed))
+        rms = np.sqrt((loops * np.sum(bed**2) + np.sum(bed[:part] ** 2)) / len(out)) + 1e-9
+        chunk = 1 << 20
+        for at in range(0, len(out), chunk):
+            here = out[at : at + chunk].astype(np.float64)
+            noise = bed[np.arange(at, at + len(here)) % len(bed)]
+            here = here + noise / rms * peak * 10.0 ** (noise_db / 20.0)
+            out[at : at + chunk] = np.clip(np.round(here), -32768, 32767)
     return out, starts
 
 
-def false_alarms(model: bytes, labels: Sequence[str], stream: np.ndarray) -> tuple[int, float]:
-    """(commands reported, hours of audio) over ``stream``."""
+def false_alarm_stream(
+    others: Sequence[np.ndarray],
+    speech: Sequence[str | os.PathLike[str]] = (),
+    noises: Sequence[np.ndarray] = (),
+    seed: int = 0,
+) -> tuple[np.ndarray, list[Segment]]:
+    """Real non-keyword audio to count false alarms over: the clips ``others`` (other words),
+    then every recording under each ``speech`` folder, whole (any rate: wake words, digits),
+    one after another on the noise bed (``laid_stream``, seeded); and where each clip lies."""
+    clips = [("other words", np.asarray(c, np.int16)) for c in others]
+    for folder in speech:
+        recordings = corpus.load_noise(corpus.noise_files(folder), min_seconds=0.0)
+        clips += [(Path(folder).name, r) for r in recordings]
+    stream, starts = laid_stream(np.random.default_rng(seed), [c for _, c in clips], noises)
+    segments = [
+        Segment(source, start, start + len(clip))
+        for (source, clip), start in zip(clips, starts, strict=True)
+    ]
+    return stream, segments
+
+
+def detections(model: bytes, labels: Sequence[str], stream: np.ndarray) -> list[Detection]:
+    """The commands the demo reports over a stream."""
     run = listener(model, labels)
     minute = 60 * 16000  # the pipeline streams: pushing a minute at a time changes nothing
     chunks = [stream[i : i + minute] for i in range(0, len(stream), minute)]
-    detections = [d for chunk in progress(chunks, "false alarms (min)") for d in run.push(chunk)]
-    for d in detections:
-        log.debug("false alarm: %s", d)
-    return len(detections), len(stream) / 16000 / 3600
+    return [d for chunk in progress(chunks, "stream (min)") for d in run.push(chunk)]
+
+
+def false_alarm_report(
+    found: Sequence[Detection], samples: int, segments: Sequence[Segment]
+) -> dict[str, Any]:
+    """Commands reported over a ``false_alarm_stream`` of ``samples``: count, minutes, per
+    hour, and per source (a command while a clip is in view, to 1 s after its end, is its
+    source's; minutes are the source's clips alone)."""
+    hours = samples / 16000 / 3600
+    starts = np.array([s.start for s in segments])
+    by_source: dict[str, dict[str, float]] = {}
+    for s in segments:
+        row = by_source.setdefault(s.source, {"count": 0, "minutes": 0.0})
+        row["minutes"] += (s.end - s.start) / 16000 / 60
+    clip_minutes = sum(s.end - s.start for s in segments) / 16000 / 60
+    between = {"count": 0, "minutes": hours * 60 - clip_minutes}
+    for d in found:
+        at = d.time * 16000
+        k = int(np.searchsorted(starts, at, side="left")) - 1
+        inside = k >= 0 and at <= segments[k].end + 16000
+        (by_source[segments[k].source] if inside else between)["count"] += 1
+        log.debug("false alarm: %s (%s)", d, segments[k].source if inside else "between clips")
+    return {
+        "count": len(found),
+        "minutes": round(hours * 60, 2),
+        "per_hour": round(len(found) / hours, 2) if hours else None,
+        "by_source": {
+            k: {"count": int(v["count"]), "minutes": round(v["minutes"], 2)}
+            for k, v in {**by_source, "between clips": between}.items()
+        },
+    }
 
 
 def keywords_in_stream(
@@ -154,12 +205,13 @@ def speakers_report(
     speakers: str = "reserved",
     validation_fraction: float = 0.3,
     noise: Sequence[str] = (),
+    speech: Sequence[str] = (),
 ) -> tuple[dict[str, Any], dict[str, Row], float]:
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
-    validation side of the recorded `noise` folders as silence), and its false alarms: the
-    report, its rows, and the hours of audio the false alarms were counted over."""
-    from . import corpus
+    validation side of the recorded `noise` folders as silence), and its false alarms over
+    their other words and the recordings of the `speech` folders (``false_alarm_stream``):
+    the report, its rows, and the hours of audio the false alarms were counted over."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
@@ -176,12 +228,12 @@ def speakers_report(
     words = [c.word for c in clips] + [""] * len(silence)
     rows = table(model, LABELS, words, audio)
     others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
-    stream = long_stream(np.random.default_rng(0), others, silence)
-    alarms, hours = false_alarms(model, LABELS, stream)
+    stream, segments = false_alarm_stream(others, speech, silence)
+    found = detections(model, LABELS, stream)
     result = {
         "speakers": speakers,
         "count": len({c.speaker for c in clips}),
         "demo": {k: r.as_dict() for k, r in rows.items()},
-        "false_alarms": {"count": alarms, "minutes": round(hours * 60, 2)},
+        "false_alarms": false_alarm_report(found, len(stream), segments),
     }
-    return result, rows, hours
+    return result, rows, len(stream) / 16000 / 3600

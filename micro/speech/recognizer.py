@@ -1,9 +1,11 @@
 """Turning a stream of per-window class scores into commands.
 
-Scores arrive every stride (20 ms) for the last second of audio. A command is reported when
-its score, averaged over the last `window` seconds, reaches `threshold`; after a report
-nothing more is reported for `suppression` seconds (one utterance gives one command even
-though it stays in view for a second).
+Scores arrive every stride (20 ms) for the last second of audio. The command with the
+highest score averaged over the last `window` seconds is reported when that average reaches
+its threshold (`threshold`, or its own in `thresholds`: a word the model confuses with other
+speech more often can be held to a higher bar); after a report nothing more is reported for
+`suppression` seconds (one utterance gives one command even though it stays in view for a
+second).
 
 Times are compared as the exact values they stand for (sums of 20 ms strides), to a
 nanosecond: a 0.5 s window holds exactly 25 results of a 20 ms stride, whatever the float
@@ -13,7 +15,7 @@ rounding of the times. firmware/speech/src/speech_recognizer.c is the integer tw
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,9 +43,15 @@ class Recognizer:
         suppression: float = 1.5,
         min_results: int = 3,
         ignore: Sequence[str] = ("silence", "unknown"),
+        thresholds: Mapping[str, float] | None = None,
     ) -> None:
-        if not 0 < threshold <= 1 or window <= 0 or suppression < 0 or min_results < 1:
-            raise ValueError("threshold must be in (0, 1], window > 0, suppression >= 0")
+        """thresholds: per label, instead of `threshold`; a label the model lacks is ignored
+        (the demo's settings serve any model)."""
+        self.thresholds = label_thresholds(labels, threshold, thresholds)
+        if not all(0 < t <= 1 for t in self.thresholds) or window <= 0:
+            raise ValueError("thresholds must be in (0, 1] and the window > 0")
+        if suppression < 0 or min_results < 1:
+            raise ValueError("suppression must be >= 0 and min_results >= 1")
         self.labels = tuple(labels)
         self.window = window
         self.threshold = threshold
@@ -72,9 +80,17 @@ class Recognizer:
         average = np.mean([s for _, s in self._history], axis=0)
         candidates = np.where(self._commands, average, -1.0)
         best = int(np.argmax(candidates))
-        if candidates[best] < self.threshold:
+        if candidates[best] < self.thresholds[best]:
             return None
         if self._last is not None and time - self._last.time < self.suppression - TIME_TOLERANCE:
             return None
         self._last = Detection(self.labels[best], float(average[best]), time)
         return self._last
+
+
+def label_thresholds(
+    labels: Sequence[str], threshold: float, thresholds: Mapping[str, float] | None
+) -> tuple[float, ...]:
+    """Each label's threshold: its own in ``thresholds``, else ``threshold``."""
+    own = thresholds or {}
+    return tuple(float(own.get(label, threshold)) for label in labels)

@@ -353,6 +353,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "unknown_copies": real_cfg.unknown_copies,
             "speed_change": real_cfg.speed,
         }
-        report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real)
+        speech = [Path(d) for d in args.speech]
+        report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real, speech=speech)
     card.write(out, report, real if "recorded" in sources else None)
     return report

@@ -96,21 +96,31 @@ def resample(audio: np.ndarray, source: float, target: float, half_taps: int = 3
     ratio = target / source
     n_out = int(np.floor(len(audio) * target / source + 1e-9))
     cutoff = min(1.0, ratio)
-    t = np.arange(n_out) / ratio  # output times in input samples
-    base = np.floor(t).astype(np.int64)
     offsets = np.arange(-half_taps + 1, half_taps + 1)
     out = np.zeros(n_out)
     padded = np.concatenate([np.zeros(half_taps), audio, np.zeros(half_taps + 1)])
-    window_beta = 8.0
+    whole = float(source).is_integer() and float(target).is_integer()
     for start in range(0, n_out, 4096):  # bounded memory for long files
-        sl = slice(start, start + 4096)
-        idx = base[sl, None] + offsets[None, :]
-        x = t[sl, None] - idx
-        edge = np.clip(1.0 - (x / half_taps) ** 2, 0.0, 1.0)
-        kernel = cutoff * np.sinc(cutoff * x) * np.i0(window_beta * np.sqrt(edge))
-        kernel /= np.i0(window_beta)
-        out[sl] = (padded[idx + half_taps] * kernel).sum(axis=1)
+        n = np.arange(start, min(start + 4096, n_out), dtype=np.int64)
+        if whole:  # whole rates (a file's): few phases, exact; one kernel per phase
+            at = n * int(source)
+            base, phase = at // int(target), at % int(target)
+            phases, which = np.unique(phase, return_inverse=True)
+            kernel = _kernel(phases[:, None] / int(target) - offsets, cutoff, half_taps)[which]
+        else:  # any ratio (speed changes): a kernel per output sample
+            t = n / ratio  # output times in input samples
+            base = np.floor(t).astype(np.int64)
+            kernel = _kernel(t[:, None] - (base[:, None] + offsets), cutoff, half_taps)
+        idx = base[:, None] + offsets[None, :]
+        out[n] = (padded[idx + half_taps] * kernel).sum(axis=1)
     return out
+
+
+def _kernel(x: np.ndarray, cutoff: float, half_taps: int, beta: float = 8.0) -> np.ndarray:
+    """The Kaiser-windowed sinc at distances ``x`` (input samples) from an output sample."""
+    edge = np.clip(1.0 - (x / half_taps) ** 2, 0.0, 1.0)
+    kernel: np.ndarray = cutoff * np.sinc(cutoff * x) * np.i0(beta * np.sqrt(edge))
+    return kernel / np.i0(beta)
 
 
 def write_wav(path: str | os.PathLike[str], audio: np.ndarray, rate: int = SAMPLE_RATE) -> None:

@@ -8,6 +8,7 @@ compiles."""
 from __future__ import annotations
 
 import ctypes
+import math
 import subprocess
 from collections.abc import Callable
 from fractions import Fraction
@@ -46,7 +47,7 @@ class Config(ctypes.Structure):
         ("window", ctypes.c_uint32),
         ("suppression", ctypes.c_uint32),
         ("min_results", ctypes.c_uint32),
-        ("threshold_num", ctypes.c_int64),
+        ("threshold_num", ctypes.c_int64 * 8),  # SPEECH_MAX_LABELS
         ("threshold_den", ctypes.c_int64),
     ]
 
@@ -79,12 +80,14 @@ def _c_detections(
     """The C recognizer on int8 scores (scale 1/256, zero point -128), one result every
     `every` 20 ms strides: (label, average, time in s) per report."""
     n_labels = stream.shape[1]
-    num, den = (Fraction(settings.threshold).limit_denominator(10**6) * 256).as_integer_ratio()
+    values = [Fraction(t).limit_denominator(10**6) * 256 for t in settings.label_thresholds()]
+    den = math.lcm(*(v.denominator for v in values))  # independent of the host's arithmetic
+    nums = (ctypes.c_int64 * 8)(*(int(v * den) for v in values))
     config = Config(
         n_labels, 0b1100, -128,
         speech_board.samples(settings.window, 16000),
         speech_board.samples(settings.suppression, 16000),
-        settings.min_results, num, den,
+        settings.min_results, nums, den,
     )  # fmt: skip
     state = ctypes.create_string_buffer(8192)  # >= sizeof(speech_recognizer_t)
     assert lib.speech_recognizer_init(state, ctypes.byref(config)) == 1
@@ -126,11 +129,16 @@ def test_c_recognizer_matches_python_on_random_streams(
 ) -> None:
     rng = np.random.default_rng(seed)
     every = int(rng.integers(1, 4))
+    thresholds = [0.5, 0.6015625, 0.75, 0.8, 0.85]
     settings = speech_board.Settings(
-        window=float(rng.choice([0.1, 0.2, 0.5, 1.0])),
-        threshold=float(rng.choice([0.5, 0.6015625, 0.75, 0.8])),
+        window=float(rng.choice([0.1, 0.2, 0.5, 0.8, 1.0])),
+        threshold=float(rng.choice(thresholds)),
         suppression=float(rng.choice([0.0, 0.2, 0.5, 1.0, 1.5])),
         min_results=int(rng.integers(1, 5)),
+        # half the streams hold "yes" or "no" to a threshold of its own
+        thresholds={str(rng.choice(["yes", "no"])): float(rng.choice(thresholds))}
+        if seed % 2
+        else {},
     )
     # Scores from a few levels, in runs, so averages often land exactly on the threshold and
     # windows and suppression end exactly on a result.
@@ -155,9 +163,10 @@ def test_c_recognizer_matches_python_on_the_clips(
         for f in sorted(s.scores)
     ]
     stream = np.array(scores)
-    for settings in (
-        speech_board.Settings(),
+    for settings in (  # the four clips back to back: both words are heard at each of these
+        speech_board.Settings(window=0.5, threshold=0.82),
         speech_board.Settings(window=1.0, threshold=0.6, suppression=0.3, min_results=3),
+        speech_board.Settings(window=0.7, threshold=0.6, thresholds={"yes": 0.95, "no": 0.7}),
     ):
         py = _py_detections(settings, stream, 1)
         assert {label for label, _, _ in py} == {"yes", "no"}

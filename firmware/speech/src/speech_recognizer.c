@@ -63,7 +63,7 @@ int speech_recognizer_update(speech_recognizer_t *r, const int8_t *scores, uint3
         }
     }
     if (best == SPEECH_MAX_LABELS ||
-        (int64_t)sums[best] * c->threshold_den < c->threshold_num * (int64_t)r->count) {
+        (int64_t)sums[best] * c->threshold_den < c->threshold_num[best] * (int64_t)r->count) {
         return 0;
     }
     if (r->reported && time - r->last_time < c->suppression) {

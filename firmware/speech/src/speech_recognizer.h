@@ -1,14 +1,14 @@
 /*
  * Turning a stream of int8 class scores into commands: the C twin of
- * micro/speech/recognizer.py, in integers. A command is reported when its score averaged
- * over the results of the last `window` time units reaches the threshold, at least
- * `min_results` results are in view, and no command was reported in the last
- * `suppression` time units. Times are integers (e.g. samples since the stream began) and
+ * micro/speech/recognizer.py, in integers. The command with the highest score averaged
+ * over the results of the last `window` time units is reported when that average reaches
+ * its own threshold, at least `min_results` results are in view, and no command was
+ * reported in the last `suppression` time units. Times are integers (e.g. samples since the stream began) and
  * never decrease (modulo 2^32: only differences of times are used).
  *
  * The average of label k over n results is scale * sum(q - zero_point) / n; it reaches the
- * threshold when sum * threshold_den >= threshold_num * n, where threshold_num /
- * threshold_den = threshold / scale (the host computes the fraction). Ties between labels
+ * threshold of label k when sum * threshold_den >= threshold_num[k] * n, where
+ * threshold_num[k] / threshold_den = threshold_k / scale (the host computes the fractions). Ties between labels
  * go to the lower index, as numpy's argmax.
  */
 #ifndef SPEECH_RECOGNIZER_H
@@ -26,8 +26,8 @@ typedef struct {
     uint32_t window;        /* results at or before now - window are out of view; > 0 */
     uint32_t suppression;   /* after a report, nothing is reported for this long */
     uint32_t min_results;   /* >= 1 */
-    int64_t threshold_num;  /* threshold / scale = threshold_num / threshold_den; den > 0 */
-    int64_t threshold_den;
+    int64_t threshold_num[SPEECH_MAX_LABELS]; /* label k's threshold / scale =     */
+    int64_t threshold_den;                    /* threshold_num[k] / threshold_den; den > 0 */
 } speech_recognizer_config_t;
 
 typedef struct {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from ...resources import firmware_dir
 from ..features import bundled_preprocessor
 from ..frontend import FrontendParams
 from ..pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, TAIL_SECONDS
-from ..recognizer import LABELS, TIME_TOLERANCE, Recognizer
+from ..recognizer import LABELS, TIME_TOLERANCE, Recognizer, label_thresholds
 from ..wav import SAMPLE_RATE
 
 # The firmware's fixed capacities, from speech_recognizer.h through cffi.
@@ -62,6 +62,7 @@ class Settings:
     window: float = DEMO_WINDOW  # s of scores averaged
     threshold: float = DEMO_THRESHOLD
     suppression: float = DEMO_SUPPRESSION  # s
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # per label, over threshold
     min_results: int = 1
     every: int = 1  # run the model every this many steps once the window is full
     ignore: tuple[str, ...] = ("silence", "unknown")
@@ -75,7 +76,11 @@ class Settings:
             suppression=self.suppression,
             min_results=self.min_results,
             ignore=self.ignore,
+            thresholds=self.thresholds,
         )
+
+    def label_thresholds(self) -> tuple[float, ...]:
+        return label_thresholds(self.labels, self.threshold, self.thresholds)
 
 
 @dataclass
@@ -125,6 +130,17 @@ def _fraction(value: Fraction, what: str, limit: int) -> tuple[int, int]:
     if value.numerator > limit or value.denominator > limit:
         raise SpeechBoardError(f"{what} {float(value)} cannot be represented in the firmware")
     return value.numerator, value.denominator
+
+
+def threshold_fractions(thresholds: Sequence[float], scale: Fraction) -> tuple[list[int], int]:
+    """Each label's threshold in units of the scores' scale, over one common denominator
+    (the C recognizer's threshold_num[k] / threshold_den)."""
+    values = [Fraction(t).limit_denominator(10**6) / scale for t in thresholds]
+    den = math.lcm(*(v.denominator for v in values))
+    nums = [v.numerator * (den // v.denominator) for v in values]
+    if max(den, *nums) > 1 << 40:
+        raise SpeechBoardError(f"thresholds {list(thresholds)} cannot be represented on the board")
+    return nums, den
 
 
 def _c_string(text: str) -> str:
@@ -186,8 +202,9 @@ def export(
         )
     if settings.every < 1 or settings.min_results < 1 or settings.window <= 0:
         raise SpeechBoardError("every and min_results must be >= 1 and the window > 0")
-    if not 0 < settings.threshold <= 1 or y.scale <= 0:
-        raise SpeechBoardError("the threshold must be in (0, 1] and the scores' scale > 0")
+    thresholds = settings.label_thresholds()
+    if not all(0 < t <= 1 for t in thresholds) or y.scale <= 0:
+        raise SpeechBoardError("the thresholds must be in (0, 1] and the scores' scale > 0")
     window_samples = samples(settings.window, rate)
     in_view = -(-window_samples // (stride * settings.every))
     if in_view > MAX_RESULTS:
@@ -196,9 +213,7 @@ def export(
             f"{MAX_RESULTS} (run the model less often with every, or shorten the window)"
         )
     scale = Fraction(float(y.scale))
-    threshold_num, threshold_den = _fraction(
-        Fraction(settings.threshold).limit_denominator(10**6) / scale, "threshold", 1 << 40
-    )
+    threshold_nums, threshold_den = threshold_fractions(thresholds, scale)
     scale_num, scale_den = _fraction(scale, "the scores' scale", 1 << 40)
 
     programs = {"features": features, "model": keywords}
@@ -242,8 +257,10 @@ def export(
             scale_den=scale_den,
             window_seconds=settings.window,
             suppression_seconds=settings.suppression,
-            threshold=settings.threshold,
-            threshold_num=threshold_num,
+            thresholds=", ".join(
+                f"{label} {t:g}" for label, t in zip(settings.labels, thresholds, strict=True)
+            ),
+            threshold_nums=", ".join(str(n) for n in threshold_nums),
             threshold_den=threshold_den,
             commands=sum(1 << k for k, label in enumerate(settings.labels) if label not in ignored),
             zero_point=int(y.zero_point),
