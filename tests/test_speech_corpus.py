@@ -112,6 +112,8 @@ def test_several_copies_count_each_recording_once(tmp_path: Path) -> None:
     assert copy["source"] == "not a known source: credit it"
     # a second folder renames the cached features
     assert realdata.digest(replace(cfg, more_data=()), [], "f") != realdata.digest(cfg, [], "f")
+    # and so does a speed change
+    assert realdata.digest(replace(cfg, speed=0.1), [], "f") != realdata.digest(cfg, [], "f")
 
 
 def test_split_is_by_speaker_and_stable() -> None:
@@ -173,11 +175,26 @@ def test_augmented_copies_are_one_second_int16() -> None:
     word = np.zeros(16000, np.int16)
     word[5000:11000] = (np.sin(np.arange(6000) * 0.2) * 9000).astype(np.int16)
     for _ in range(5):
-        out = realdata.augment(rng, word, [])
+        out = realdata.augment(rng, word, [], speed=0.12)
         assert out.dtype == np.int16 and out.shape == (16000,)
         assert np.abs(out).max() > 0
         silence = realdata.silence_example(rng, [np.ones(20000) * 100.0])
         assert silence.shape == (16000,)
+
+
+@pytest.mark.parametrize("factor", [0.88, 1.12])
+def test_speed_change_stretches_time_and_lowers_pitch_about_the_middle(factor: float) -> None:
+    """A 0.4 s burst of 1 kHz in the middle of a second: at ``factor`` it lasts 0.4 *
+    factor s, sounds at 1/factor kHz and stays centred; the clip keeps its length."""
+    t = np.arange(16000) / 16000.0
+    x = np.where(np.abs(t - 0.5) < 0.2, 10000.0 * np.sin(2 * np.pi * 1000.0 * t), 0.0)
+    y = realdata.change_speed(x, factor)
+    assert y.shape == x.shape
+    loud = np.flatnonzero(np.abs(y) > 5000.0)
+    assert (loud[-1] - loud[0]) / 16000.0 == pytest.approx(0.4 * factor, abs=0.002)
+    assert (loud[-1] + loud[0]) / 2 / 16000.0 == pytest.approx(0.5, abs=0.002)
+    spectrum = np.abs(np.fft.rfft(y))
+    assert np.argmax(spectrum) * 16000.0 / len(y) == pytest.approx(1000.0 / factor, abs=2.0)
 
 
 def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Path) -> None:

@@ -73,6 +73,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="keyword score at which --hard-negatives keeps a window (default 0.5)",
     )
     p.add_argument(
+        "--keyword-copies",
+        type=int,
+        default=16,
+        help="augmented copies of each recorded keyword clip (default 16)",
+    )
+    p.add_argument(
+        "--speed-change",
+        type=float,
+        default=0.0,
+        help="play 80%% of the recorded clips' copies up to this fraction faster or slower, "
+        "e.g. 0.12 (default 0: as recorded)",
+    )
+    p.add_argument(
         "--balance",
         action="store_true",
         help="weight the classes by the inverse of their number of training examples",
@@ -101,6 +114,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "ablation: the cached features minus theirs, nothing else changes)",
     )
     p.add_argument("--seed", type=int, default=1234)
+    p.add_argument(
+        "--train-seed",
+        type=int,
+        help="seed of the network's initial weights, example order and masks only, the data "
+        "as --seed makes it (default: --seed); trains the same data again to measure the "
+        "spread between runs",
+    )
     p.add_argument("--jobs", type=int, default=2, help="parallel synthesizer processes")
     p.add_argument("--rebuild", action="store_true", help="recompute cached features")
     p.add_argument(

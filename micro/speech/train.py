@@ -11,7 +11,7 @@ festvox-*`` packages):
    are held out for the card's synthetic score.
 2. **Recorded speech** (``corpus``, ``realdata``, with ``--data``): a Speech Commands-layout
    folder minus the reserved speakers, split by speaker into train and validation;
-   keyword clips augmented (shift, level, room, microphone, recorded noise), other words
+   keyword clips augmented (speed if asked, shift, level, room, microphone, noise), other words
    as *unknown*, recorded noise as *silence*. Words the data set lacks stay synthetic.
 3. **Features**: micro's own copy of TFLM's micro_speech front end, as the demo computes.
 4. **Hard negatives** (``mining``, with ``--hard-negatives MODEL``): train-side windows that
@@ -275,6 +275,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             Path(args.data[0]), reserved, tuple(Path(d) for d in args.noise), fraction,
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
+            keyword_copies=args.keyword_copies, speed=args.speed_change,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
@@ -293,8 +294,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
 
     shape = Shape.parse(args.channels)
+    train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
-        x_train, y_train, len(cfg.labels), args.epochs, args.seed, stream, shape, args.balance
+        x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance
     )
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
@@ -314,6 +316,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "features": frontend,
         "ops": ops,
         "seed": args.seed,
+        "train_seed": train_seed,
         "epochs": args.epochs,
         "channels": str(shape),
         "trained_on": sorted(sources),
@@ -345,6 +348,11 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         scores = predict_int8(tflite, synthetic.x_test)
         report["held_out_accuracy"] = card.accuracy_report(scores, synthetic.y_test, cfg.labels)
     if real is not None:
+        report["recorded_augmentation"] = {
+            "keyword_copies": real_cfg.keyword_copies,
+            "unknown_copies": real_cfg.unknown_copies,
+            "speed_change": real_cfg.speed,
+        }
         speech = [Path(d) for d in args.speech]
         report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real, speech=speech)
     card.write(out, report, real if "recorded" in sources else None)
