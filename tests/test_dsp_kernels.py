@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.depthwise import check_depthwise, column_case, depthwise_case
+from support.draws import activation, bias, int8, requant
 from support.kernels import assert_twin, check_status, checked, run
 
 from micro._ffi import ffi, lib, scratch_size
-from micro.ops.depthwise_conv import tap_pairs
 from micro.ops.fully_connected import blocks_of_4_rows
 
 CASES = 150
@@ -22,40 +23,6 @@ K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
 CONV_SCRATCH, CONV_OUTPUT = int(lib.MICRO_CONV_S8_SCRATCH), int(lib.MICRO_CONV_S8_OUTPUT)
 FC_SCRATCH = int(lib.MICRO_FULLY_CONNECTED_S8_SCRATCH)
 FC_OUTPUT = int(lib.MICRO_FULLY_CONNECTED_S8_OUTPUT)
-
-
-def requant(rng: np.random.Generator, n: int, small: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel multipliers and shifts: mostly the fast path's, sometimes anything valid.
-    Scales suit the data (small values take shifts near 0) so outputs land inside the
-    clamp, where a wrong rounding shows."""
-    mult = rng.integers(1 << 30, 1 << 31, n, dtype=np.int64)
-    lo, hi = (-6, 0) if small else (-14, -5)
-    shift = rng.integers(lo, hi, n)
-    if rng.random() < 0.4:
-        kind = rng.integers(0, 5, n)
-        mult = np.where(kind == 1, rng.integers(0, 1 << 30, n), mult)
-        mult = np.where(kind == 2, 0, mult)
-        shift = np.where(kind == 3, rng.integers(-31, 31, n), shift)
-        shift = np.where(kind == 4, rng.integers(0, 3, n) if small else shift, shift)
-    return mult.astype(np.int32), shift.astype(np.int32)
-
-
-def activation(rng: np.random.Generator) -> tuple[int, int]:
-    if rng.random() < 0.5:
-        return -128, 127
-    lo = int(rng.integers(-128, 128))
-    return lo, int(rng.integers(lo, 128))
-
-
-def bias(rng: np.random.Generator, n: int, small: bool) -> np.ndarray:
-    wide = rng.random() < 0.1
-    limit = (1 << 31) - 1 if wide else 1 << (4 if small else 16)
-    return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int32)
-
-
-def int8(rng: np.random.Generator, n: int, small: bool = False) -> np.ndarray:
-    limit = 4 if small else 128
-    return rng.integers(-limit, limit, n, dtype=np.int64).astype(np.int8)
 
 
 def conv_case(
@@ -174,91 +141,6 @@ def test_conv_dsp_misaligned_scratch_runs_the_reference() -> None:
     assert run(lib.micro_conv_s8_dsp, params, ops) == run(lib.micro_conv_s8, params, ops)
 
 
-def depthwise_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
-    """Random depthwise params; `fast`: only what the tap-pair paths take with the fast
-    requantization (output channels a multiple of 4, depth multiplier 1, 2 or a multiple of
-    4, at most 25 taps, no clamp), plus multipliers they leave to the reference (3, 6),
-    borders included, 3x3 half the time."""
-    rng = np.random.default_rng(seed)
-    # 68 and 132: more input channels than a tap table holds (64); 264 more output
-    # channels than the requantization table (256)
-    channels = int(rng.choice([1, 3, 4, 8, 12, 68, 132, int(rng.integers(1, 40))]))
-    mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 5))
-    fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
-    if fast:
-        mult = 1 if rng.random() < 0.6 else int(rng.choice([2, 3, 4, 6, 8, 12]))
-        channels = int(rng.choice([1, 4, 8, 64, 68, 132, 264])) // (4 if mult % 4 == 0 else 1)
-        channels = max(1, channels if mult % 2 else channels // 2)
-        if (channels * mult) % 4:
-            channels = 4
-        if rng.random() < 0.5:
-            fh, fw = 3, 3
-        else:
-            fh = int(rng.integers(1, 6))
-            fw = int(rng.integers(1, 6))
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": int(rng.integers(1, 12)),
-        "input_width": int(rng.integers(1, 12)),
-        "input_depth": channels,
-        "depth_multiplier": mult,
-        "filter_height": fh,
-        "filter_width": fw,
-        "output_height": int(rng.integers(1, 9)),
-        "output_width": int(rng.integers(1, 9)),
-        "stride_height": int(rng.integers(1, 3)),
-        "stride_width": int(rng.integers(1, 3)),
-        "dilation_height": int(rng.choice([1, 1, 2])),
-        "dilation_width": int(rng.choice([1, 1, 2])),
-        "pad_top": int(rng.integers(0, fh)),
-        "pad_left": int(rng.integers(0, fw)),
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
-    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
-    o = channels * mult
-    small = bool(rng.random() < 0.4)
-    mults, shifts = requant(rng, o, small)
-    if fast:
-        mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
-        shifts = rng.integers(-6, 0, o).astype(np.int32) if small else np.minimum(shifts, -1)
-    n_in = p["batches"] * p["input_height"] * p["input_width"] * channels
-    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
-    operands = [
-        int8(rng, n_in, small),
-        int8(rng, fh * fw * o, small),
-        bias(rng, o, small),
-        mults,
-        shifts,
-        np.zeros(n_out, np.int8),
-    ]
-    return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
-
-
-def pairs_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
-    """The case with its filter in layout 1 (int16 tap pairs), as the compiler writes it
-    for a DSP core."""
-    taps = params.filter_height * params.filter_width
-    depth = params.input_depth * params.depth_multiplier
-    pairs = tap_pairs(ops[1].reshape(taps, depth).astype(np.int64))
-    p = ffi.new("micro_depthwise_conv_s8_params_t *", params[0])
-    p.filter_layout = 1
-    return p, [ops[0], np.frombuffer(pairs.tobytes(), np.int8).copy(), *ops[2:]]
-
-
-def check_depthwise(params: Any, ops: list[np.ndarray]) -> None:
-    """The twin gives the reference's bytes on TFLite's filter layout and, where the output
-    channels are a multiple of 4, on layout 1, which the reference also reads."""
-    checked("depthwise_conv_s8", params, ops)
-    expect = run(lib.micro_depthwise_conv_s8, params, ops)
-    assert run(lib.micro_depthwise_conv_s8_dsp, params, ops) == expect
-    if params.input_depth * params.depth_multiplier % 4 == 0:
-        p1, ops1 = pairs_case(params, ops)
-        checked("depthwise_conv_s8", p1, ops1)
-        assert run(lib.micro_depthwise_conv_s8, p1, ops1) == expect
-        assert run(lib.micro_depthwise_conv_s8_dsp, p1, ops1) == expect
-
-
 @pytest.mark.parametrize("seed", range(CASES))
 def test_depthwise_dsp_matches_reference(seed: int) -> None:
     check_depthwise(*depthwise_case(seed))
@@ -269,65 +151,14 @@ def test_depthwise_pair_paths_match_reference(seed: int) -> None:
     check_depthwise(*depthwise_case(seed, fast=True))
 
 
-def column_case(seed: int) -> tuple[Any, list[np.ndarray]]:
-    """3x3, stride 1, no dilation: what the twin's column path takes (two output rows per
-    pass, rows of 12 to 1,024 / depth outputs) and its edges: depth multipliers 1, 2 and 8, depths
-    that are not a multiple of 4 (one channel at a time), padding 0-2 on either side, odd
-    heights (a last pass of one row), strips wider than the stack's columns (56), batches,
-    clamps, zero and small multipliers (the general requantization)."""
-    rng = np.random.default_rng(1000 + seed)
-    mult, channels = [(1, 4), (1, 8), (1, 12), (1, 68), (2, 2), (2, 6), (8, 1), (4, 3)][seed % 8]
-    width = int(rng.choice([5, 11, 12, 13, 14, 19, 56]))
-    height = int(rng.integers(1, 15))
-    pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
-    out_w = max(1, width + 2 * pad_left - 2 - int(rng.integers(0, 2)))
-    out_h = max(1, height + 2 * pad_top - 2 - int(rng.integers(0, 2)))
-    fast = rng.random() < 0.6
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": height,
-        "input_width": width,
-        "input_depth": channels,
-        "depth_multiplier": mult,
-        "filter_height": 3,
-        "filter_width": 3,
-        "output_height": out_h,
-        "output_width": out_w,
-        "stride_height": 1,
-        "stride_width": 1,
-        "dilation_height": 1,
-        "dilation_width": 1,
-        "pad_top": pad_top,
-        "pad_left": pad_left,
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
-    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
-    o = channels * mult
-    small = bool(rng.random() < 0.4)
-    mults, shifts = requant(rng, o, small)
-    if fast:
-        mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
-        shifts = np.minimum(shifts, -1).astype(np.int32)
-    n_in = p["batches"] * height * width * channels
-    operands = [
-        int8(rng, n_in, small),
-        int8(rng, 9 * o, small),
-        bias(rng, o, small),
-        mults,
-        shifts,
-        np.zeros(p["batches"] * out_h * out_w * o, np.int8),
-    ]
-    return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
-
-
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_depthwise_column_path_matches_reference(seed: int) -> None:
     check_depthwise(*column_case(seed))
 
 
-def test_depthwise_pairs_taken_where_the_twin_runs_them() -> None:
-    """The compiler writes layout 1 exactly where the twin's tap-pair paths run."""
+def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
+    """The compiler writes layout 1 exactly where the twin's tap-pair paths run, layout 2
+    where its column path runs."""
     base = depthwise_case(0, fast=True)[0]
     for mult, channels, fh, fw, takes in [
         (1, 64, 3, 3, True),
@@ -342,6 +173,25 @@ def test_depthwise_pairs_taken_where_the_twin_runs_them() -> None:
         p.depth_multiplier, p.input_depth = mult, channels
         p.filter_height, p.filter_width = fh, fw
         assert bool(lib.micro_depthwise_conv_s8_dsp_pairs(p)) == takes
+    for change, takes in [
+        ({}, True),
+        ({"input_depth": 3, "depth_multiplier": 3}, True),  # any depth and multiplier
+        ({"output_width": 2}, False),
+        ({"output_width": 3}, True),
+        ({"output_width": 128, "input_depth": 8}, True),  # 1,024 bytes a row
+        ({"output_width": 129, "input_depth": 8}, False),
+        ({"stride_width": 2}, False),
+        ({"stride_height": 2}, False),
+        ({"dilation_height": 2}, False),
+        ({"filter_width": 5}, False),
+    ]:
+        p = ffi.new("micro_depthwise_conv_s8_params_t *", base[0])
+        p.filter_height = p.filter_width = 3
+        p.stride_height = p.stride_width = p.dilation_height = p.dilation_width = 1
+        p.input_depth, p.depth_multiplier, p.output_width = 4, 1, 8
+        for field, value in change.items():
+            setattr(p, field, value)
+        assert bool(lib.micro_depthwise_conv_s8_dsp_cols(p)) == takes, change
 
 
 def fully_connected_case(

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.draws import activation
 from support.kernels import assert_twin
-from test_dsp_kernels import activation
 
 from micro._ffi import ffi
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-import test_dsp_kernels as common
+import support.draws as common
+from support.kernels import checked
 from support.oracle import assert_matches_tflm
 
 from micro._ffi import ffi, lib
@@ -33,7 +34,7 @@ def run(fn: Any, params: Any, ops: list[np.ndarray]) -> bytes:
 
 
 def assert_twins_agree(kernel: str, params: Any, ops: list[np.ndarray]) -> None:
-    common.checked(kernel, params, ops)
+    checked(kernel, params, ops)
     reference, twin = getattr(lib, f"micro_{kernel}"), getattr(lib, f"micro_{kernel}_dsp")
     expected = run(reference, params, ops)
     assert run(twin, params, ops) == expected

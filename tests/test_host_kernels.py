@@ -11,18 +11,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.depthwise import depthwise_case
+from support.draws import bias, int8, requant
 from support.kernels import assert_twin, run
-from test_dsp_kernels import (
-    CASES,
-    add_case,
-    bias,
-    conv_case,
-    conv_data,
-    depthwise_case,
-    fully_connected_case,
-    int8,
-    requant,
-)
+from test_dsp_kernels import CASES, add_case, conv_case, conv_data, fully_connected_case
 
 from micro._ffi import ffi, lib
 

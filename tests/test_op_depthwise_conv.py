@@ -206,19 +206,28 @@ DSP_CASES = [
     {"input_shape": (2, 6, 5, 6), "multiplier": 2, "filter_hw": (5, 5), "dilation": (2, 1)},
     {"input_shape": (1, 6, 6, 8), "filter_hw": (2, 2), "padding": Padding.VALID},
     {"input_shape": (1, 6, 6, 8), "in_q": (0.02, 127), "out_q": (0.05, -128)},
-    {"input_shape": (1, 5, 5, 4), "multiplier": 3},  # layout 0: the twin runs the reference
+    {"input_shape": (1, 5, 5, 4), "multiplier": 3},  # layout 2: the column path
+    {"input_shape": (1, 5, 5, 4), "multiplier": 3, "stride": (2, 2)},  # layout 0: the reference
+    {"input_shape": (1, 9, 4, 3), "multiplier": 2},  # layout 2, 3 channels
 ]
 
 
 @pytest.mark.parametrize("case", DSP_CASES)
 def test_dsp_programs_match_tflm(case: dict[str, Any]) -> None:
-    """A Program compiled for a DSP core (filter layout 1, one-channel layers on the
-    depthwise kernel) gives TFLM's bytes on the host, where the reference kernel reads it."""
+    """A Program compiled for a DSP core (filter layout 2 where the twin's column path runs,
+    else 1 where its tap pairs do; one-channel layers on the depthwise kernel) gives TFLM's
+    bytes on the host, where the reference kernel reads it."""
     model = depthwise_model(**case)
     it = micro.Interpreter(compile_model(load_model(model), dsp=True))
     (step,) = it.compiled.steps
-    takes = case.get("multiplier", 1) != 3
-    assert step.kernel == "depthwise_conv_s8" and step.params["filter_layout"] == int(takes)
+    p = step.params
+    # the column path: 3x3, stride 1, no dilation, rows of 3 outputs to 1,024 bytes
+    window = (p["filter_height"], p["filter_width"], p["stride_height"], p["stride_width"])
+    row_bytes = p["output_width"] * p["input_depth"] * p["depth_multiplier"]
+    cols = window == (3, 3, 1, 1) and p["dilation_height"] == p["dilation_width"] == 1
+    cols = cols and p["output_width"] >= 3 and row_bytes <= 1024
+    layout = 2 if cols else int(case.get("multiplier", 1) != 3)
+    assert step.kernel == "depthwise_conv_s8" and p["filter_layout"] == layout
     for seed in (0, 1):
         inputs = random_inputs(it, seed)
         for i, x in enumerate(inputs):

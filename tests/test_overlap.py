@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import support.depthwise as dw
 import test_dsp_kernels as dsp
 from support.models import binary_model, unary_model
 from support.oracle import assert_matches_tflm
@@ -137,7 +138,7 @@ CASES: dict[str, Callable[[int], Case]] = {
     # odd seeds: the DSP twin's 3x3 column path (filter layout 1, two output rows a pass)
     "depthwise_conv_s8": lambda s: _cdata_case(
         "depthwise_conv_s8",
-        *(dsp.pairs_case(*dsp.column_case(s)) if s % 2 else dsp.depthwise_case(s)),
+        *dw.compiled_case(*(dw.column_case(s) if s % 2 else dw.depthwise_case(s))),
         0,
         5,
     ),

@@ -128,22 +128,31 @@ MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p
     }
 }
 
-/* Tap t's weight for output channel o in filter layout 1 (depthwise_conv_s8.h). */
-static int32_t pair_weight(const int8_t *filter, int32_t pairs, int32_t t, int32_t o)
+/* Tap t's weight for output channel o in filter layout 1 or 2 (depthwise_conv_s8.h). */
+static int32_t wide_weight(const micro_depthwise_conv_s8_params_t *p, const int8_t *filter,
+                           int32_t t, int32_t o)
 {
-    const uint8_t *w = (const uint8_t *)filter +
-                       ((((int64_t)(o / 4) * pairs + t / 2) * 4 + o % 4) * 4 + (t % 2) * 2);
+    int64_t at; /* the weight's int16 */
+    if (p->filter_layout == 1) {
+        const int64_t pairs = ((int64_t)p->filter_height * p->filter_width + 1) / 2;
+        at = ((o / 4 * pairs + t / 2) * 4 + o % 4) * 2 + t % 2;
+    } else {
+        /* Row 0 in word 2 fx's low half, row 1 in word 2 fx + 1's, row 2 in its high. */
+        const int32_t fy = t / 3, fx = t % 3;
+        at = (int64_t)o * 12 + (2 * fx + (fy > 0)) * 2 + (fy == 2);
+    }
+    const uint8_t *w = (const uint8_t *)filter + at * 2;
     return (int16_t)(uint16_t)(w[0] | w[1] << 8);
 }
 
-/* Filter layout 1, one output at a time (Programs compiled for a DSP core, on the host). */
-static void run_pairs(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
+/* Filter layout 1 or 2, one output at a time (Programs compiled for a DSP core, on the
+ * host). */
+static void run_int16(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                       const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                       const int32_t *shift, int8_t *output)
 {
     const int32_t height = p->input_height, width = p->input_width, channels = p->input_depth;
     const int32_t depth_out = channels * p->depth_multiplier, fw = p->filter_width;
-    const int32_t pairs = (p->filter_height * fw + 1) / 2;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * width * channels;
         for (int32_t oy = 0; oy < p->output_height; ++oy) {
@@ -162,7 +171,7 @@ static void run_pairs(const micro_depthwise_conv_s8_params_t *p, const int8_t *i
                                               ? image[((int64_t)iy * width + ix) * channels + c]
                                               : p->input_zp;
                         acc = (int32_t)((uint32_t)acc +
-                                        (uint32_t)(x * pair_weight(filter, pairs, t, o)));
+                                        (uint32_t)(x * wide_weight(p, filter, t, o)));
                     }
                     const int32_t v = micro_requantize_zp(acc, multiplier[o], shift[o],
                                                           p->output_zp);
@@ -184,8 +193,8 @@ MICRO_HOST_CLONES micro_status_t micro_depthwise_conv_s8(const micro_depthwise_c
     int32_t acc[TILE];
     int8_t padded[TILE];
     int8_t spread[TILE];
-    if (p->filter_layout == 1) {
-        run_pairs(p, input, filter, bias, multiplier, shift, output);
+    if (p->filter_layout != 0) {
+        run_int16(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
     }
     memset(padded, p->input_zp, sizeof padded);
@@ -280,7 +289,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n_in < 0 || n_filter < 0 || n_out < 0 || n_steps < 0 || p->pad_top < 0 ||
         p->pad_left < 0 || !micro_in_range(p->input_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->filter_layout, 0, 1)) {
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->filter_layout, 0, 2)) {
         return MICRO_ERR_PARAMS;
     }
     /* Window coordinates stay inside int32; at most 2^16 taps of 2^14 keep sums in int32. */
@@ -295,14 +304,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     }
     const int64_t depth_out = (int64_t)p->input_depth * p->depth_multiplier;
     /* Layout 1: O / 4 quads of ceil(T / 2) pairs of 16 bytes (the int16 bytes T * O * 2
-     * round up to). */
+     * round up to); layout 2: 6 words per output channel of a 3x3 filter. */
     const int64_t pairs = ((int64_t)p->filter_height * p->filter_width + 1) / 2;
-    if (p->filter_layout == 1 && depth_out % 4 != 0) {
+    if ((p->filter_layout == 1 && depth_out % 4 != 0) ||
+        (p->filter_layout == 2 && (p->filter_height != 3 || p->filter_width != 3))) {
         return MICRO_ERR_PARAMS;
     }
+    const int64_t words[3] = {n_filter, depth_out / 4 * pairs * 4, depth_out * 6};
     if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
-        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER],
-                    p->filter_layout ? depth_out / 4 * pairs * 4 : n_filter,
+        !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], words[p->filter_layout],
                     p->filter_layout ? 4 : 1) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_BIAS], depth_out, 4) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], depth_out, 4) ||

@@ -272,6 +272,11 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
            (int64_t)p->filter_height * p->filter_width <= DW_TAPS;
 }
 
+int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p)
+{
+    return cols_ok(p);
+}
+
 /* Output row oy of image over input channels [c0, c0 + cn). */
 static void row(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
                 const int8_t *zp_row, const int8_t *image, int32_t oy, int32_t c0, int32_t cn,
@@ -376,7 +381,8 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output)
 {
-    if (p->filter_layout != 1 || !micro_depthwise_conv_s8_dsp_pairs(p) ||
+    const int cols = p->filter_layout == 2 && cols_ok(p);
+    if (!(cols || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
         ((uintptr_t)filter & 3u) != 0) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
@@ -396,7 +402,7 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     d.rq = NULL;
     d.rq0 = 0;
     const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
-    if (cols_ok(p)) {
+    if (cols) {
         cols_run(p, &d, fast, input, output);
     } else {
         pairs_run(p, &d, fast, input, output);

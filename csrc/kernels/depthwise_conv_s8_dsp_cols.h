@@ -13,7 +13,7 @@
  *   row 1 (input rows r1-r3): SMLATB r1.w0, SMLAD (r2, r3).(w1, w2)
  * so a widened word serves 3 output columns, 2 output rows and every output channel of
  * its input channel, where the tap-pair loop unpacks each input word per output pixel.
- * The weights come from filter layout 1 (PKHBT and shifts per channel and pass).
+ * The weights come in that order (filter layout 2, written by the compiler).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
@@ -23,7 +23,7 @@
  * outputs, each channel's words) outweigh the gain (measured on the emulated M4F, 3x3
  * stride 1: 12 columns 3.1 instructions per MAC against 3.5, 6 columns 3.8 against 3.75,
  * 5 columns 4.2 against 3.7). */
-#define DW_COLS_MIN_WIDTH 12
+#define DW_COLS_MIN_WIDTH 3
 #define DW_COLS_ROWS 2                      /* output rows per pass */
 #define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
 #define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
@@ -35,6 +35,50 @@ typedef struct {
     int8_t *out, *stage; /* row oy; row oy + 1 until the pass ends */
     int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
+
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+/* widen_quad's columns when all 4 rows lie in the image: 23 instructions a column (13
+ * registers: guarded as lane_fast below). row[i] at the first column's quad. */
+static MICRO_ALWAYS_INLINE void widen_run(const int8_t *const row[4], int32_t channels,
+                                          int32_t n, uint32_t *buf)
+{
+    const int8_t *r0 = row[0];
+    const intptr_t d1 = row[1] - r0, d2 = row[2] - r0, d3 = row[3] - r0;
+    uint32_t xa, xb, xc, xd, t, u;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[xb], [%[r0], %[d1]]\n\t"
+                     "ldr %[xa], [%[r0]]\n\t"
+                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
+                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
+                     "ldr %[xc], [%[r0], %[d3]]\n\t"
+                     "ldr %[xa], [%[r0], %[d2]]\n\t"
+                     "add %[r0], %[r0], %[ch]\n\t"
+                     "pkhbt %[xd], %[xa], %[xc], lsl #16\n\t"
+                     "pkhtb %[xc], %[xc], %[xa], asr #16\n\t"
+                     "sxtb16 %[xa], %[t]\n\t"
+                     "sxtb16 %[u], %[xd]\n\t"
+                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "sxtb16 %[xa], %[t], ror #8\n\t"
+                     "sxtb16 %[u], %[xd], ror #8\n\t"
+                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "sxtb16 %[xa], %[xb]\n\t"
+                     "sxtb16 %[u], %[xc]\n\t"
+                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "sxtb16 %[xa], %[xb], ror #8\n\t"
+                     "sxtb16 %[u], %[xc], ror #8\n\t"
+                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [r0] "+r"(r0), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
+                       [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
+                       [u] "=&r"(u)
+                     : [ch] "r"(channels), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3)
+                     : "cc", "memory");
+}
+#define DW_WIDEN_ASM 1
+#else
+#define DW_WIDEN_ASM 0
+#endif
 
 /* Columns [ix0, ix0 + nc) of input channels [c0, c0 + cb) into buf: channel ci's column j
  * at buf + (j * cb + ci) * R2, R2 words of row pairs. A quad of channels takes one word
@@ -56,17 +100,33 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
             continue;
         }
         const int32_t at = ix * channels + c0;
+#if DW_WIDEN_ASM
+        if (inside && R2 == 2) {
+            /* The columns up to the image's right edge in one run. */
+            const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
+            const int8_t *const row[4] = {s->rows[0] + at, s->rows[1] + at, s->rows[2] + at,
+                                          s->rows[3] + at};
+            widen_run(row, channels, run, buf);
+            j += run - 1;
+            ix += run - 1;
+            buf += (run - 1) * 4 * R2;
+            continue;
+        }
+#endif
+        uint32_t q[4][DW_COL_PAIRS];
 #pragma GCC unroll 4
         for (int k = 0; k < R2; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
             const uint32_t xa = inside || ra ? micro_read4(ra + at) : zpw;
             const uint32_t xb = inside || rb ? micro_read4(rb + at) : zpw;
             const uint32_t lo = micro_pkh_lo(xa, xb), hi = micro_pkh_hi(xa, xb);
-            buf[k] = micro_sxtb16(lo);
-            buf[R2 + k] = micro_sxtb16_hi(lo);
-            buf[2 * R2 + k] = micro_sxtb16(hi);
-            buf[3 * R2 + k] = micro_sxtb16_hi(hi);
+            q[0][k] = micro_sxtb16(lo);
+            q[1][k] = micro_sxtb16_hi(lo);
+            q[2][k] = micro_sxtb16(hi);
+            q[3][k] = micro_sxtb16_hi(hi);
         }
+        /* A channel's words side by side: one STRD each. */
+        memcpy(buf, q, sizeof q);
     }
 }
 
@@ -86,21 +146,6 @@ static void widen_one(int32_t R2, const micro_depthwise_conv_s8_params_t *p, con
             buf[k] = micro_sxtb16(xa | xb << 16);
         }
     }
-}
-
-/* Output channel o's 6 words from filter layout 1: its pair words L0-L4 hold the taps
- * (0, 1), (2, 3), (4, 5), (6, 7), (8, -), tap t = 3 fy + fx. v[2 fx] = (w0, w1) of column
- * fx, v[2 fx + 1] = (w1, w2). */
-static MICRO_ALWAYS_INLINE void vertical_words(const uint32_t *w, int32_t o, uint32_t v[6])
-{
-    const uint32_t *q = w + (o / 4) * 20 + o % 4;
-    const uint32_t l0 = q[0], l1 = q[4], l2 = q[8], l3 = q[12], l4 = q[16];
-    v[0] = micro_pkh_lo(l0, l1 >> 16);           /* (w00, w10) */
-    v[1] = micro_pkh_lo(l1 >> 16, l3);           /* (w10, w20) */
-    v[2] = micro_pkh_lo(l0 >> 16, l2);           /* (w01, w11) */
-    v[3] = micro_pkh_lo(l2, l3 >> 16);           /* (w11, w21) */
-    v[4] = micro_pkh_lo(l1, l2 >> 16);           /* (w02, w12) */
-    v[5] = micro_pkh_lo(l2 >> 16, l4);           /* (w12, w22) */
 }
 
 /* What a channel's run along a strip reads besides its words (the asm's [k]). */
@@ -145,6 +190,7 @@ static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t
                                          const uint32_t *col, int8_t *out, const lane_t *k)
 {
     uint32_t a0, a1, x0, x1;
+    const uint32_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5];
     __asm__ volatile("ldr lr, [%[k], #28]\n\t"
                      "1:\n\t"
                      "ldrd %[a0], %[a1], [%[k]]\n\t"
@@ -156,8 +202,8 @@ static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t
                      "bne 1b"
                      : [a0] "=&r"(a0), [a1] "=&r"(a1), [x0] "=&r"(x0), [x1] "=&r"(x1),
                        [col] "+r"(col), [out] "+r"(out)
-                     : [k] "r"(k), [w0] "r"(v[0]), [w1] "r"(v[1]), [w2] "r"(v[2]),
-                       [w3] "r"(v[3]), [w4] "r"(v[4]), [w5] "r"(v[5]),
+                     : [k] "r"(k), [w0] "r"(v0), [w1] "r"(v1), [w2] "r"(v2), [w3] "r"(v3),
+                       [w4] "r"(v4), [w5] "r"(v5),
                        [o1] "i"(CB * R2 * 4), [o2] "i"(2 * CB * R2 * 4),
                        [st] "i"(SW * CB * R2 * 4)
                      : "lr", "cc", "memory");
@@ -169,12 +215,12 @@ static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t
 #define DW_COLS_ASM 0
 #endif
 
-/* A row pair of output channel o along the strip (lane->n columns): col at its input
- * channel's first column (CB channels' columns of 3 words side by side, the pair's words
- * first), v its 6 words. */
+/* Output channel o's row pair along the strip (lane->n columns): col at its input
+ * channel's first column (CB channels' columns of DW_COL_PAIRS words side by side), v its
+ * 6 words; row 1 at out + lane->row_off unless that is 0. */
 static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint32_t *v,
                                      const lane_t *lane, const uint32_t *col, int32_t o,
-                                     int8_t *out, int8_t *out1)
+                                     int8_t *out)
 {
 #if DW_COLS_ASM
     if (fast) {
@@ -199,15 +245,15 @@ static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint
                                 : micro_requant_out(a1, rq, d->zp, k.zp2, d->lo, d->hi);
         const int32_t y0 = fast ? micro_requant_fast_out(a0, k.m2, k.right1, k.zp2)
                                 : micro_requant_out(a0, rq, d->zp, k.zp2, d->lo, d->hi);
-        if (out1) {
-            out1[i * k.out_step] = (int8_t)y1;
+        if (k.row_off) {
+            *(int8_t *)((intptr_t)out + k.row_off) = (int8_t)y1;
         }
         out[0] = (int8_t)y0;
     }
 }
 
 /* One pass over every channel block and strip, CB channels a block: per output channel its
- * words once, then the pass's row pairs. */
+ * words, bias and requantization constants, then its row pair along the strip. */
 static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
                                           const micro_depthwise_conv_s8_params_t *p,
                                           const dw_t *d, const pass_t *s)
@@ -219,12 +265,13 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
     lane_t lane;
     lane.zp2 = d->zp2;
     lane.out_step = d->depth;
-    for (int32_t c0 = 0; c0 < channels; c0 += CB) {
-        for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
-            const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-            const int32_t ix0 = ox0 - p->pad_left;
-            int8_t *out = s->out + ox0 * d->depth;
-            lane.n = n;
+    lane.row_off = s->n_rows == 2 ? (intptr_t)s->stage - (intptr_t)s->out : 0;
+    for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+        const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
+        const int32_t ix0 = ox0 - p->pad_left;
+        int8_t *const out = s->out + ox0 * d->depth;
+        lane.n = n;
+        for (int32_t c0 = 0; c0 < channels; c0 += CB) {
             if (CB == 1) {
                 widen_one(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
             } else if (inside) {
@@ -232,20 +279,16 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
             } else {
                 widen_quad(DW_COL_PAIRS, 0, p, s, c0, ix0, n + 2, buf);
             }
-            for (int32_t ci = 0; ci < CB; ++ci) {
-                for (int32_t m = 0, o = (c0 + ci) * mult; m < mult; ++m, ++o) {
-                    uint32_t v[6];
-                    vertical_words(d->w, o, v);
+            /* Output channel o: its 6 words at v (filter layout 2), its input channel's
+             * columns at col. */
+            const uint32_t *col = buf, *v = d->w + c0 * mult * 6;
+            for (int32_t o = c0 * mult, o_end = (c0 + CB) * mult; o < o_end;
+                 col += DW_COL_PAIRS) {
+                for (int32_t m = 0; m < mult; ++m, ++o, v += 6) {
                     lane.bias[0] = lane.bias[1] = d->bias[o];
                     lane.m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
                     lane.right1 = ~d->shift[o];
-                    for (int32_t r = 0; r < s->n_rows; r += 2) {
-                        lane.row_off =
-                            r + 1 < s->n_rows ? (intptr_t)s->stage - (intptr_t)s->out : 0;
-                        pair(CB, fast, d, v, &lane, buf + ci * DW_COL_PAIRS + r / 2, o,
-                             out + o + r * s->row_out,
-                             r + 1 < s->n_rows ? s->stage + ox0 * d->depth + o : NULL);
-                    }
+                    pair(CB, fast, d, v, &lane, col, o, out + o);
                 }
             }
         }

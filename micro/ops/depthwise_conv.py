@@ -4,8 +4,9 @@ optional int32 bias, depth multiplier >= 1, strides, SAME/VALID padding, dilatio
 A single input channel (e.g. a first layer on a grey image) is computed by the conv kernel,
 which is faster there, except on a DSP core when the depthwise twin takes the layer on its
 tap-pair path (3x3 or smaller windows); otherwise by the depthwise kernel. For a DSP core
-the weights go in filter layout 1 (int16 tap pairs, depthwise_conv_s8.h) where the twin
-reads it."""
+the weights go in filter layout 2 (int16 vertical pairs) or 1 (int16 tap pairs,
+depthwise_conv_s8.h) where the twin reads them, unless compile_model's flash budget asks for
+int8 weights."""
 
 from __future__ import annotations
 
@@ -85,21 +86,21 @@ def prepare(ctx: OpContext) -> None:
         "act_max": act_max,
         "filter_layout": 0,
     }
-    pairs = ctx.dsp and kernel_predicate("depthwise_conv_s8", "dsp_pairs", params)
-    if channels == 1 and not (pairs and filter_h * filter_w <= DSP_ONE_CHANNEL_TAPS):
+    layout = dsp_layout(ctx, params)
+    if channels == 1 and not (layout and filter_h * filter_w <= DSP_ONE_CHANNEL_TAPS):
         # One input channel: the same sums as a convolution with O filters of depth 1
         # ([1, FH, FW, O] -> [O, FH, FW, 1]), which the conv kernel does as a dense GEMM.
         conv_weights = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
         emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
         return
-    params["filter_layout"] = int(pairs)
+    params["filter_layout"] = layout
     macs = batches * win.y.out_size * win.x.out_size * depth_out * filter_h * filter_w
     ctx.emit(
         "depthwise_conv_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.const(tap_pairs(per_channel.T)) if pairs else ctx.ref(w),
+            "filter": ctx.const(WRITERS[layout](per_channel.T)) if layout else ctx.ref(w),
             "bias": ctx.const(folded),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
@@ -107,6 +108,16 @@ def prepare(ctx: OpContext) -> None:
         },
         macs,
     )
+
+
+def dsp_layout(ctx: OpContext, params: dict[str, int]) -> int:
+    """The filter layout the DSP twin reads fastest (2: vertical pairs on its column path,
+    1: tap pairs), 0 off a DSP core or when int16 weights would not fit the flash budget."""
+    if not (ctx.dsp and ctx.wide_weights):
+        return 0
+    if kernel_predicate("depthwise_conv_s8", "dsp_cols", params):
+        return 2
+    return int(kernel_predicate("depthwise_conv_s8", "dsp_pairs", params))
 
 
 def tap_pairs(w: np.ndarray) -> np.ndarray:
@@ -119,3 +130,15 @@ def tap_pairs(w: np.ndarray) -> np.ndarray:
     # [pair][lane][quad][j] -> [quad][pair][j][lane]
     pairs = padded.reshape(-1, 2, depth // 4, 4).transpose(2, 0, 3, 1)
     return np.ascontiguousarray(pairs)
+
+
+def vertical_pairs(w: np.ndarray) -> np.ndarray:
+    """Weights [9][O] of a 3x3 filter in filter layout 2 (depthwise_conv_s8.h): per output
+    channel 6 words, (row 0, row 1) then (row 1, row 2) of each filter column, the upper
+    row in the low half; little-endian int16."""
+    rows = w.reshape(3, 3, -1).astype("<i2")  # [fy][fx][o]
+    words = np.stack([rows[:2], rows[1:]], axis=1)  # [lane][word: rows 0-1 or 1-2][fx][o]
+    return np.ascontiguousarray(words.transpose(3, 2, 1, 0))
+
+
+WRITERS = {1: tap_pairs, 2: vertical_pairs}

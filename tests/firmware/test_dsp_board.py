@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import support.depthwise as dw
 import test_dsp_kernels as cases
 from test_dsp_conv_quads import quads_case, rows9_case
 
@@ -132,14 +133,12 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in four what the 3x3 column path takes (stride 1, two output rows a pass), half
-    the others what the tap-pair paths take on the fast requantization; the filter in
-    layout 1 (int16 tap pairs, as compiled for a DSP core) wherever it can be."""
+    the others what the tap-pair paths take on the fast requantization; the filter in the
+    layout the compiler writes for a DSP core (2: vertical pairs, 1: tap pairs, else
+    TFLite's)."""
     if seed % 4 == 3:
-        return cases.pairs_case(*cases.column_case(seed))
-    params, ops = cases.depthwise_case(seed, fast=seed % 2 == 0)
-    if params.input_depth * params.depth_multiplier % 4:
-        return params, ops
-    return cases.pairs_case(params, ops)
+        return dw.compiled_case(*dw.column_case(seed))
+    return dw.compiled_case(*dw.depthwise_case(seed, fast=seed % 2 == 0))
 
 
 def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:

@@ -17,7 +17,13 @@
  *      filter[2p][4q + j] in bits 0-15 and filter[2p + 1][4q + j] in bits 16-31 (0 when
  *      2p + 1 == T), little-endian: O / 4 * P * 16 bytes. A quad's accumulators take a
  *      pair's 8 products with 4 SMLAD.
- * The compiler writes layout 1 for DSP cores; the reference kernel reads both.
+ *   2  int16 vertical pairs of a 3x3 filter (FH = FW = 3), the order the DSP twin's column
+ *      path reads: per output channel o, 6 int32 words, word 2 fx holding filter[fx][o]
+ *      in bits 0-15 and filter[3 + fx][o] in bits 16-31, word 2 fx + 1 filter[3 + fx][o]
+ *      and filter[6 + fx][o], little-endian: O * 24 bytes. Each word multiplies a pair of
+ *      input rows with one SMLAD (two output rows share a column's words).
+ * The compiler writes layout 1 or 2 for DSP cores (where the twin says it reads them, and
+ * int16 weights fit the flash budget); the reference kernel reads all three.
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_H
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_H
@@ -47,7 +53,7 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: TFLite's, 1: int16 tap pairs (see above) */
+    int32_t filter_layout;      /* 0: TFLite's, 1: int16 tap pairs, 2: vertical pairs */
 } micro_depthwise_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */

@@ -1,0 +1,162 @@
+"""Generated DEPTHWISE_CONV_2D cases for the DSP twin's tests (host, overlap, board):
+random params and data in TFLite's filter layout, the same case in the compiler's int16
+layouts (1: tap pairs, 2: vertical pairs of a 3x3 filter), and the check that the twin and
+the reference kernel, the oracle, give the same bytes on every layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from micro._ffi import ffi, lib
+from micro.ops.depthwise_conv import tap_pairs, vertical_pairs
+from support.draws import activation, bias, int8, requant
+from support.kernels import checked, run
+
+Case = tuple[Any, list[np.ndarray]]
+
+
+def draw_requant(
+    rng: np.random.Generator, o: int, small: bool, fast: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel multipliers and shifts; `fast`: only the fast requantization's."""
+    mults, shifts = requant(rng, o, small)
+    if fast:
+        mults = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64).astype(np.int32)
+        shifts = rng.integers(-6, 0, o).astype(np.int32) if small else np.minimum(shifts, -1)
+    return mults, shifts.astype(np.int32)
+
+
+def make_case(rng: np.random.Generator, p: dict[str, int], fast: bool) -> Case:
+    """Operands for params p (clamp, requantization and data drawn here)."""
+    p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
+    o = p["input_depth"] * p["depth_multiplier"]
+    small = bool(rng.random() < 0.4)
+    mults, shifts = draw_requant(rng, o, small, fast)
+    n_in = p["batches"] * p["input_height"] * p["input_width"] * p["input_depth"]
+    n_out = p["batches"] * p["output_height"] * p["output_width"] * o
+    operands = [
+        int8(rng, n_in, small),
+        int8(rng, p["filter_height"] * p["filter_width"] * o, small),
+        bias(rng, o, small),
+        mults,
+        shifts,
+        np.zeros(n_out, np.int8),
+    ]
+    return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
+
+
+def depthwise_case(seed: int, fast: bool = False) -> Case:
+    """Random depthwise params; `fast`: only what the tap-pair paths take with the fast
+    requantization (output channels a multiple of 4, depth multiplier 1, 2 or a multiple of
+    4, at most 25 taps, no clamp), plus multipliers they leave to the reference (3, 6),
+    borders included, 3x3 half the time."""
+    rng = np.random.default_rng(seed)
+    # 68 and 132: more input channels than a tap table holds (64); 264 more output
+    # channels than the requantization table (256)
+    channels = int(rng.choice([1, 3, 4, 8, 12, 68, 132, int(rng.integers(1, 40))]))
+    mult = 1 if rng.random() < 0.85 else int(rng.integers(2, 5))
+    fh, fw = (3, 3) if rng.random() < 0.5 else (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+    if fast:
+        mult = 1 if rng.random() < 0.6 else int(rng.choice([2, 3, 4, 6, 8, 12]))
+        channels = int(rng.choice([1, 4, 8, 64, 68, 132, 264])) // (4 if mult % 4 == 0 else 1)
+        channels = max(1, channels if mult % 2 else channels // 2)
+        if (channels * mult) % 4:
+            channels = 4
+        if rng.random() < 0.5:
+            fh, fw = 3, 3
+        else:
+            fh = int(rng.integers(1, 6))
+            fw = int(rng.integers(1, 6))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 12)),
+        "input_width": int(rng.integers(1, 12)),
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": fh,
+        "filter_width": fw,
+        "output_height": int(rng.integers(1, 9)),
+        "output_width": int(rng.integers(1, 9)),
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return make_case(rng, p, fast)
+
+
+def column_case(seed: int) -> Case:
+    """3x3, stride 1, no dilation: what the twin's column path takes (two output rows per
+    pass, rows of 3 to 1,024 / depth outputs) and its edges: depth multipliers 1, 2, 4 and
+    8, depths that are not a multiple of 4 (one channel at a time), padding 0-2 on either
+    side, odd widths and heights (a last pass of one row), strips wider than the stack's
+    columns (50), batches, clamps, zero and small multipliers (the general
+    requantization)."""
+    rng = np.random.default_rng(1000 + seed)
+    mult, channels = [(1, 4), (1, 8), (1, 12), (1, 68), (2, 2), (2, 6), (8, 1), (4, 3)][seed % 8]
+    width = int(rng.choice([3, 4, 5, 6, 7, 11, 12, 13, 19, 56]))
+    height = int(rng.integers(1, 15))
+    pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": height,
+        "input_width": width,
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": max(1, height + 2 * pad_top - 2 - int(rng.integers(0, 2))),
+        "output_width": max(1, width + 2 * pad_left - 2 - int(rng.integers(0, 2))),
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": pad_top,
+        "pad_left": pad_left,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return make_case(rng, p, bool(rng.random() < 0.6))
+
+
+def layout_case(params: Any, ops: list[np.ndarray], layout: int) -> Case:
+    """The case with its filter in layout 1 (int16 tap pairs) or 2 (int16 vertical pairs of
+    a 3x3 filter), as the compiler writes them for a DSP core."""
+    taps = params.filter_height * params.filter_width
+    depth = params.input_depth * params.depth_multiplier
+    weights = ops[1].reshape(taps, depth).astype(np.int64)
+    wide = tap_pairs(weights) if layout == 1 else vertical_pairs(weights)
+    p = ffi.new("micro_depthwise_conv_s8_params_t *", params[0])
+    p.filter_layout = layout
+    return p, [ops[0], np.frombuffer(wide.tobytes(), np.int8).copy(), *ops[2:]]
+
+
+def compiled_case(params: Any, ops: list[np.ndarray]) -> Case:
+    """The case in the layout the compiler writes for a DSP core (2, 1 or TFLite's)."""
+    if lib.micro_depthwise_conv_s8_dsp_cols(params):
+        return layout_case(params, ops, 2)
+    if lib.micro_depthwise_conv_s8_dsp_pairs(params):
+        return layout_case(params, ops, 1)
+    return params, ops
+
+
+def check_depthwise(params: Any, ops: list[np.ndarray]) -> None:
+    """The twin gives the reference's bytes on TFLite's filter layout and on the int16
+    layouts that fit the case (1: output channels a multiple of 4; 2: 3x3), which the
+    reference also reads."""
+    checked("depthwise_conv_s8", params, ops)
+    expect = run(lib.micro_depthwise_conv_s8, params, ops)
+    assert run(lib.micro_depthwise_conv_s8_dsp, params, ops) == expect
+    layouts = [1] if params.input_depth * params.depth_multiplier % 4 == 0 else []
+    layouts += [2] if params.filter_height == params.filter_width == 3 else []
+    for layout in layouts:
+        p, wide_ops = layout_case(params, ops, layout)
+        checked("depthwise_conv_s8", p, wide_ops)
+        assert run(lib.micro_depthwise_conv_s8, p, wide_ops) == expect, f"layout {layout}"
+        assert run(lib.micro_depthwise_conv_s8_dsp, p, wide_ops) == expect, f"layout {layout}"
