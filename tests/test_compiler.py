@@ -156,8 +156,9 @@ def test_dsp_layout_program_gives_tflm_bytes_on_the_host(
 def test_int16_conv_filters_only_within_the_flash_budget(
     rel: str, reference: Callable[[str], Path]
 ) -> None:
-    """For a DSP core CONV_2D filters go in int16 quads (layout 1) unless the Program would
-    then exceed the flash budget: compiled again, int8 rows; TFLM's bytes either way."""
+    """For a DSP core CONV_2D filters go in int16 quads (layout 1), and 3x3 DEPTHWISE_CONV_2D
+    filters in int16 pairs (layouts 2 and 1), unless the Program would then exceed the flash
+    budget: compiled again, int8 (TFLite's layout for depthwise); TFLM's bytes either way."""
     data = reference(rel).read_bytes()
     wide = compile_model(load_model(data), dsp=True, fastest=True)
     narrow = compile_model(
@@ -165,6 +166,12 @@ def test_int16_conv_filters_only_within_the_flash_budget(
     )
     assert {s.params["filter_layout"] for s in wide.steps if s.kernel == "conv_s8"} == {1}
     assert {s.params["filter_layout"] for s in narrow.steps if s.kernel == "conv_s8"} == {0}
+    depthwise = [
+        (w, n) for w, n in zip(wide.steps, narrow.steps) if w.kernel == "depthwise_conv_s8"
+    ]
+    assert all(n.params["filter_layout"] == 0 for _, n in depthwise)
+    if "kws" in rel:  # 25x5x64 3x3 stride 1: the column path
+        assert {w.params["filter_layout"] for w, _ in depthwise} == {2}
     assert len(narrow.program) < len(wide.program)
     roomy = compile_model(load_model(data), dsp=True, fastest=True, flash_budget=len(wide.program))
     assert roomy.program == wide.program
