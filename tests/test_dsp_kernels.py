@@ -178,8 +178,8 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         ({"input_depth": 3, "depth_multiplier": 3}, True),  # any depth and multiplier
         ({"output_width": 2}, False),
         ({"output_width": 3}, True),
-        ({"output_width": 128, "input_depth": 8}, True),  # 1,024 bytes a row
-        ({"output_width": 129, "input_depth": 8}, False),
+        ({"output_width": 96, "input_depth": 8}, True),  # 768 bytes a row
+        ({"output_width": 97, "input_depth": 8}, False),
         ({"stride_width": 2}, False),
         ({"stride_height": 2}, False),
         ({"dilation_height": 2}, False),

@@ -24,56 +24,100 @@
  * stride 1: 12 columns 3.1 instructions per MAC against 3.5, 6 columns 3.8 against 3.75,
  * 5 columns 4.2 against 3.7). */
 #define DW_COLS_MIN_WIDTH 3
-#define DW_COLS_ROWS 2                      /* output rows per pass */
+#define DW_COLS_ROWS 4                      /* output rows per pass */
 #define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
 #define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
-#define DW_STAGE 1024    /* the stack's second output row (bytes): the row's size at most */
+#define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
     const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i, NULL outside */
-    int8_t *out, *stage; /* row oy; row oy + 1 until the pass ends */
+    int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack until the pass ends when
+                          * the output overlaps the input) */
     int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* widen_quad's columns when all 4 rows lie in the image: 23 instructions a column (13
- * registers: guarded as lane_fast below). row[i] at the first column's quad. */
-static MICRO_ALWAYS_INLINE void widen_run(const int8_t *const row[4], int32_t channels,
-                                          int32_t n, uint32_t *buf)
+/* widen_quad's pairs (k, k + 1) of a run of columns whose rows all lie in the image, in
+ * asm (13 registers: guarded as lane_fast below). r: row 2k at the first column's quad,
+ * d[i]: row 2k + i's bytes - r's (i = 1..3); buf: the column's pair k of channel 0. */
+static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intptr_t d[3],
+                                            int32_t channels, int32_t n, uint32_t *buf)
 {
-    const int8_t *r0 = row[0];
-    const intptr_t d1 = row[1] - r0, d2 = row[2] - r0, d3 = row[3] - r0;
     uint32_t xa, xb, xc, xd, t, u;
     __asm__ volatile("1:\n\t"
-                     "ldr %[xb], [%[r0], %[d1]]\n\t"
-                     "ldr %[xa], [%[r0]]\n\t"
+                     "ldr %[xb], [%[r], %[d1]]\n\t"
+                     "ldr %[xa], [%[r]]\n\t"
                      "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
                      "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
-                     "ldr %[xc], [%[r0], %[d3]]\n\t"
-                     "ldr %[xa], [%[r0], %[d2]]\n\t"
-                     "add %[r0], %[r0], %[ch]\n\t"
+                     "ldr %[xc], [%[r], %[d3]]\n\t"
+                     "ldr %[xa], [%[r], %[d2]]\n\t"
+                     "add %[r], %[r], %[ch]\n\t"
                      "pkhbt %[xd], %[xa], %[xc], lsl #16\n\t"
                      "pkhtb %[xc], %[xc], %[xa], asr #16\n\t"
                      "sxtb16 %[xa], %[t]\n\t"
                      "sxtb16 %[u], %[xd]\n\t"
-                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "strd %[xa], %[u], [%[buf]]\n\t"
                      "sxtb16 %[xa], %[t], ror #8\n\t"
                      "sxtb16 %[u], %[xd], ror #8\n\t"
-                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "strd %[xa], %[u], [%[buf], %[o1]]\n\t"
                      "sxtb16 %[xa], %[xb]\n\t"
                      "sxtb16 %[u], %[xc]\n\t"
-                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "strd %[xa], %[u], [%[buf], %[o2]]\n\t"
                      "sxtb16 %[xa], %[xb], ror #8\n\t"
                      "sxtb16 %[u], %[xc], ror #8\n\t"
-                     "strd %[xa], %[u], [%[buf]], #8\n\t"
+                     "strd %[xa], %[u], [%[buf], %[o3]]\n\t"
+                     "add %[buf], %[buf], %[o4]\n\t"
                      "subs %[n], %[n], #1\n\t"
                      "bne 1b"
-                     : [r0] "+r"(r0), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
+                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
                        [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
                        [u] "=&r"(u)
-                     : [ch] "r"(channels), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3)
+                     : [ch] "r"(channels), [d1] "r"(d[0]), [d2] "r"(d[1]), [d3] "r"(d[2]),
+                       [o1] "i"(4 * R2), [o2] "i"(8 * R2), [o3] "i"(12 * R2), [o4] "i"(16 * R2)
                      : "cc", "memory");
+}
+
+/* As widen_4rows, one pair (rows 2k, 2k + 1). */
+static MICRO_ALWAYS_INLINE void widen_2rows(int R2, const int8_t *r, intptr_t d1,
+                                            int32_t channels, int32_t n, uint32_t *buf)
+{
+    uint32_t xa, xb, t, u;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[xb], [%[r], %[d1]]\n\t"
+                     "ldr %[xa], [%[r]]\n\t"
+                     "add %[r], %[r], %[ch]\n\t"
+                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
+                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
+                     "sxtb16 %[xa], %[t]\n\t"
+                     "sxtb16 %[u], %[t], ror #8\n\t"
+                     "str %[xa], [%[buf]]\n\t"
+                     "str %[u], [%[buf], %[o1]]\n\t"
+                     "sxtb16 %[xa], %[xb]\n\t"
+                     "sxtb16 %[u], %[xb], ror #8\n\t"
+                     "str %[xa], [%[buf], %[o2]]\n\t"
+                     "str %[u], [%[buf], %[o3]]\n\t"
+                     "add %[buf], %[buf], %[o4]\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
+                       [xb] "=&r"(xb), [t] "=&r"(t), [u] "=&r"(u)
+                     : [ch] "r"(channels), [d1] "r"(d1), [o1] "i"(4 * R2), [o2] "i"(8 * R2),
+                       [o3] "i"(12 * R2), [o4] "i"(16 * R2)
+                     : "cc", "memory");
+}
+
+/* The columns [0, n) of widen_quad's run (all rows in the image): rows 0-3, then 4-5. */
+static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
+                                          int32_t channels, int32_t n, uint32_t *buf)
+{
+    const int8_t *const r = s->rows[0] + at;
+    const intptr_t d[3] = {s->rows[1] - s->rows[0], s->rows[2] - s->rows[0],
+                           s->rows[3] - s->rows[0]};
+    widen_4rows(R2, r, d, channels, n, buf);
+    if (R2 == 3) {
+        widen_2rows(R2, s->rows[4] + at, s->rows[5] - s->rows[4], channels, n, buf + 2);
+    }
 }
 #define DW_WIDEN_ASM 1
 #else
@@ -101,12 +145,10 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
         }
         const int32_t at = ix * channels + c0;
 #if DW_WIDEN_ASM
-        if (inside && R2 == 2) {
+        if (inside && (R2 == 2 || R2 == 3)) {
             /* The columns up to the image's right edge in one run. */
             const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
-            const int8_t *const row[4] = {s->rows[0] + at, s->rows[1] + at, s->rows[2] + at,
-                                          s->rows[3] + at};
-            widen_run(row, channels, run, buf);
+            widen_run(R2, s, at, channels, run, buf);
             j += run - 1;
             ix += run - 1;
             buf += (run - 1) * 4 * R2;
@@ -265,11 +307,11 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
     lane_t lane;
     lane.zp2 = d->zp2;
     lane.out_step = d->depth;
-    lane.row_off = s->n_rows == 2 ? (intptr_t)s->stage - (intptr_t)s->out : 0;
     for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
         const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
         const int32_t ix0 = ox0 - p->pad_left;
         int8_t *const out = s->out + ox0 * d->depth;
+        int8_t *const stage = s->stage + s->row_out + ox0 * d->depth; /* row 2 */
         lane.n = n;
         for (int32_t c0 = 0; c0 < channels; c0 += CB) {
             if (CB == 1) {
@@ -288,7 +330,13 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
                     lane.bias[0] = lane.bias[1] = d->bias[o];
                     lane.m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
                     lane.right1 = ~d->shift[o];
+                    /* Rows 0 and 1 (row 1 on the stage), then rows 2 and 3. */
+                    lane.row_off = s->n_rows > 1 ? (intptr_t)s->stage - (intptr_t)s->out : 0;
                     pair(CB, fast, d, v, &lane, col, o, out + o);
+                    if (s->n_rows > 2) {
+                        lane.row_off = s->n_rows > 3 ? s->row_out : 0;
+                        pair(CB, fast, d, v, &lane, col + 1, o, stage + o);
+                    }
                 }
             }
         }
@@ -314,7 +362,8 @@ static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && p->stride_height == 1 && p->stride_width == 1 &&
            p->output_width >= DW_COLS_MIN_WIDTH &&
-           (int64_t)p->output_width * p->input_depth * p->depth_multiplier <= DW_STAGE;
+           (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
+               DW_STAGE / (DW_COLS_ROWS - 1);
 }
 
 /* Every pass of the layer. */
@@ -325,6 +374,10 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = p->output_width * d->depth;
     int8_t stage[DW_STAGE];
+    /* Output apart from the input: the second row goes straight to its place. */
+    const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
+    const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
+                      in0 + (uintptr_t)p->batches * height * row_in <= out0;
     const int quad = p->input_depth % 4 == 0;
     void (*const run)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
                       const pass_t *) =
@@ -341,10 +394,10 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
             s.row_out = row_out;
             s.out = out;
-            s.stage = stage;
+            s.stage = apart ? out + row_out : stage;
             run(p, d, &s);
-            if (s.n_rows == 2) {
-                memcpy(out + row_out, stage, (size_t)row_out);
+            if (s.n_rows > 1 && !apart) {
+                memcpy(out + row_out, stage, (size_t)(s.n_rows - 1) * (size_t)row_out);
             }
         }
     }
