@@ -1,32 +1,30 @@
 /*
  * The 3x3 path of depthwise_conv_s8_dsp.c (stride 1, no dilation, rows of at least
- * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE bytes): two output rows per pass on
- * vertical tap pairs, the second held on the stack until the pass has read its input (so
- * the output may overlap the input as closely as with one row a pass). Per block of
- * input channels (a quad, or one channel when the depth is not a multiple of 4) and strip
- * of columns, the pass's 4 input rows (input_zp outside the image) are widened once into
- * int16 columns on the stack, a channel's column holding its rows as the pairs (r0, r1),
- * (r2, r3). An output channel then runs along the strip with its 9 weights in 6 words,
- * (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy), and 4 multiply-
- * accumulates per input column give both rows' 6 products:
+ * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes): four output rows per pass on
+ * vertical tap pairs, rows 1-3 held on the stack until the pass has read its input when
+ * the output overlaps the input (so it may overlap as closely as with one row a pass).
+ * Per block of input channels (a quad, or one channel when the depth is not a multiple
+ * of 4) and strip of columns, the pass's 6 input rows (input_zp outside the image) are
+ * widened once into int16 columns on the stack, a channel's column holding its rows as
+ * the pairs (r0, r1), (r2, r3), (r4, r5). An output channel then runs along the strip
+ * with its 9 weights in 6 words, (w0, w1) and (w1, w2) of each filter column (w_fy: its
+ * row fy; filter layout 2, written by the compiler), and 4 multiply-accumulates per input
+ * column give a row pair's 6 products (rows 0-1 on pairs 0-1, rows 2-3 on pairs 1-2):
  *   row 0 (input rows r0-r2): SMLAD (r0, r1).(w0, w1), SMLATB r2.w2
  *   row 1 (input rows r1-r3): SMLATB r1.w0, SMLAD (r2, r3).(w1, w2)
- * so a widened word serves 3 output columns, 2 output rows and every output channel of
- * its input channel, where the tap-pair loop unpacks each input word per output pixel.
- * The weights come in that order (filter layout 2, written by the compiler).
+ * so a widened word serves 3 output columns, 2 or 4 output rows and every output channel
+ * of its input channel, where the tap-pair loop unpacks each input word per output pixel.
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
 
-/* Narrower rows run the tap-pair loop: a pass's fixed costs (widening 2 columns beyond the
- * outputs, each channel's words) outweigh the gain (measured on the emulated M4F, 3x3
- * stride 1: 12 columns 3.1 instructions per MAC against 3.5, 6 columns 3.8 against 3.75,
- * 5 columns 4.2 against 3.7). */
+/* Rows of 3 outputs or more (kws's 5 columns: 3.3 instructions per MAC on the emulated
+ * M4F against 3.7 on the tap-pair loop). */
 #define DW_COLS_MIN_WIDTH 3
 #define DW_COLS_ROWS 4                      /* output rows per pass */
 #define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
-#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 52 columns of a quad */
+#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 34 columns of a quad */
 #define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
