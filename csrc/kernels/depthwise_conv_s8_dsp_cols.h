@@ -133,13 +133,9 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
 {
     const int32_t width = p->input_width, channels = p->input_depth;
     const uint32_t zpw = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
-    const uint32_t zz = micro_sxtb16(zpw);
     for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += 4 * R2) {
         if (ix < 0 || ix >= width) {
-            for (int k = 0; k < 4 * R2; ++k) {
-                buf[k] = zz;
-            }
-            continue;
+            continue; /* input_zp columns: zero_columns filled them */
         }
         const int32_t at = ix * channels + c0;
 #if DW_WIDEN_ASM
@@ -167,6 +163,21 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
         }
         /* A channel's words side by side: one STRD each. */
         memcpy(buf, q, sizeof q);
+    }
+}
+
+/* The input_zp columns of a strip (those outside the image) of every quad's buffer:
+ * widen_quad leaves them as they are. */
+static void zero_columns(int32_t R2, const micro_depthwise_conv_s8_params_t *p, int32_t ix0,
+                         int32_t nc, uint32_t *buf)
+{
+    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += 4 * R2) {
+        if (ix < 0 || ix >= p->input_width) {
+            for (int32_t k = 0; k < 4 * R2; ++k) {
+                buf[k] = zz;
+            }
+        }
     }
 }
 
@@ -311,6 +322,9 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
         int8_t *const out = s->out + ox0 * d->depth;
         int8_t *const stage = s->stage + s->row_out + ox0 * d->depth; /* row 2 */
         lane.n = n;
+        if (CB == 4) {
+            zero_columns(DW_COL_PAIRS, p, ix0, n + 2, buf);
+        }
         for (int32_t c0 = 0; c0 < channels; c0 += CB) {
             if (CB == 1) {
                 widen_one(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
