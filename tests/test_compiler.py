@@ -167,7 +167,9 @@ def test_int16_conv_filters_only_within_the_flash_budget(
     assert {s.params["filter_layout"] for s in wide.steps if s.kernel == "conv_s8"} == {1}
     assert {s.params["filter_layout"] for s in narrow.steps if s.kernel == "conv_s8"} == {0}
     depthwise = [
-        (w, n) for w, n in zip(wide.steps, narrow.steps) if w.kernel == "depthwise_conv_s8"
+        (w, n)
+        for w, n in zip(wide.steps, narrow.steps, strict=True)
+        if w.kernel == "depthwise_conv_s8"
     ]
     assert all(n.params["filter_layout"] == 0 for _, n in depthwise)
     if "kws" in rel:  # 25x5x64 3x3 stride 1: the column path

@@ -180,6 +180,8 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         ({"output_width": 3}, True),
         ({"output_width": 96, "input_depth": 8}, True),  # 768 bytes a row
         ({"output_width": 97, "input_depth": 8}, False),
+        ({"output_width": 3, "input_width": 4, "input_depth": 256}, True),  # 1,024 B in
+        ({"output_width": 3, "input_width": 5, "input_depth": 256}, False),
         ({"stride_width": 2}, False),
         ({"stride_height": 2}, False),
         ({"dilation_height": 2}, False),
@@ -188,7 +190,7 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         p = ffi.new("micro_depthwise_conv_s8_params_t *", base[0])
         p.filter_height = p.filter_width = 3
         p.stride_height = p.stride_width = p.dilation_height = p.dilation_width = 1
-        p.input_depth, p.depth_multiplier, p.output_width = 4, 1, 8
+        p.input_depth, p.depth_multiplier, p.output_width, p.input_width = 4, 1, 8, 10
         for field, value in change.items():
             setattr(p, field, value)
         assert bool(lib.micro_depthwise_conv_s8_dsp_cols(p)) == takes, change

@@ -1,10 +1,11 @@
 /*
  * The 3x3 path of depthwise_conv_s8_dsp.c (stride 1, no dilation, rows of at least
- * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes): four output rows per pass on
- * vertical tap pairs, rows 1-3 held on the stack until the pass has read its input when
- * the output overlaps the input (so it may overlap as closely as with one row a pass).
- * Per block of input channels (a quad, or one channel when the depth is not a multiple
- * of 4) and strip of columns, the pass's 6 input rows (input_zp outside the image) are
+ * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes, input rows of at most
+ * DW_ZP_ROW bytes): four output rows per pass on vertical tap pairs, rows 1-3 held on the
+ * stack until the pass has read its input when the output overlaps the input (so it may
+ * overlap as closely as with one row a pass). Per block of input channels (a quad, or one
+ * channel when the depth is not a multiple of 4) and strip of columns, the pass's 6 input
+ * rows (a row of input_zp bytes outside the image) are
  * widened once into int16 columns on the stack, a channel's column holding its rows as
  * the pairs (r0, r1), (r2, r3), (r4, r5). An output channel then runs along the strip
  * with its 9 weights in 6 words, (w0, w1) and (w1, w2) of each filter column (w_fy: its
@@ -26,17 +27,18 @@
 #define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
 #define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 34 columns of a quad */
 #define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
+#define DW_ZP_ROW 1024 /* input_zp bytes standing for rows outside the image: a row at most */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
-    const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i, NULL outside */
+    const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i (zp row outside) */
     int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack until the pass ends when
                           * the output overlaps the input) */
     int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* widen_quad's pairs (k, k + 1) of a run of columns whose rows all lie in the image, in
+/* widen_quad's pairs (k, k + 1) of a run of columns inside the image, in
  * asm (13 registers: guarded as lane_fast below). r: row 2k at the first column's quad,
  * d[i]: row 2k + i's bytes - r's (i = 1..3); buf: the column's pair k of channel 0. */
 static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intptr_t d[3],
@@ -105,7 +107,7 @@ static MICRO_ALWAYS_INLINE void widen_2rows(int R2, const int8_t *r, intptr_t d1
                      : "cc", "memory");
 }
 
-/* The columns [0, n) of widen_quad's run (all rows in the image): rows 0-3, then 4-5. */
+/* The columns [0, n) of widen_quad's run: rows 0-3, then 4-5. */
 static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
                                           int32_t channels, int32_t n, uint32_t *buf)
 {
@@ -124,22 +126,20 @@ static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
 
 /* Columns [ix0, ix0 + nc) of input channels [c0, c0 + cb) into buf: channel ci's column j
  * at buf + (j * cb + ci) * R2, R2 words of row pairs. A quad of channels takes one word
- * per row and pixel (PKHBT/PKHTB, then SXTB16 into the 4 channels' pairs); `inside`
- * (a constant): every row of the pass lies in the image. */
-static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
+ * per row and pixel (PKHBT/PKHTB, then SXTB16 into the 4 channels' pairs). */
+static MICRO_ALWAYS_INLINE void widen_quad(int R2,
                                            const micro_depthwise_conv_s8_params_t *p,
                                            const pass_t *s, int32_t c0, int32_t ix0,
                                            int32_t nc, uint32_t *buf)
 {
     const int32_t width = p->input_width, channels = p->input_depth;
-    const uint32_t zpw = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
     for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += 4 * R2) {
         if (ix < 0 || ix >= width) {
             continue; /* input_zp columns: zero_columns filled them */
         }
         const int32_t at = ix * channels + c0;
 #if DW_WIDEN_ASM
-        if (inside && (R2 == 2 || R2 == 3)) {
+        if (R2 == 2 || R2 == 3) {
             /* The columns up to the image's right edge in one run. */
             const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
             widen_run(R2, s, at, channels, run, buf);
@@ -153,8 +153,7 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, int inside,
 #pragma GCC unroll 4
         for (int k = 0; k < R2; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
-            const uint32_t xa = inside || ra ? micro_read4(ra + at) : zpw;
-            const uint32_t xb = inside || rb ? micro_read4(rb + at) : zpw;
+            const uint32_t xa = micro_read4(ra + at), xb = micro_read4(rb + at);
             const uint32_t lo = micro_pkh_lo(xa, xb), hi = micro_pkh_hi(xa, xb);
             q[0][k] = micro_sxtb16(lo);
             q[1][k] = micro_sxtb16_hi(lo);
@@ -192,8 +191,8 @@ static void widen_one(int32_t R2, const micro_depthwise_conv_s8_params_t *p, con
         const int32_t at = ix * channels + c0;
         for (int32_t k = 0; k < R2; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
-            const uint32_t xa = in && ra ? (uint32_t)(uint8_t)ra[at] : zp;
-            const uint32_t xb = in && rb ? (uint32_t)(uint8_t)rb[at] : zp;
+            const uint32_t xa = in ? (uint32_t)(uint8_t)ra[at] : zp;
+            const uint32_t xb = in ? (uint32_t)(uint8_t)rb[at] : zp;
             buf[k] = micro_sxtb16(xa | xb << 16);
         }
     }
@@ -312,7 +311,6 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
     uint32_t buf[DW_COL_WORDS];
     const int32_t channels = p->input_depth, mult = d->mult, out_w = p->output_width;
     const int32_t per = DW_COL_WORDS / (CB * DW_COL_PAIRS) - 2; /* a strip's columns */
-    const int inside = s->rows[0] && s->rows[DW_COLS_ROWS + 1];
     lane_t lane;
     lane.zp2 = d->zp2;
     lane.out_step = d->depth;
@@ -328,10 +326,8 @@ static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
         for (int32_t c0 = 0; c0 < channels; c0 += CB) {
             if (CB == 1) {
                 widen_one(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
-            } else if (inside) {
-                widen_quad(DW_COL_PAIRS, 1, p, s, c0, ix0, n + 2, buf);
             } else {
-                widen_quad(DW_COL_PAIRS, 0, p, s, c0, ix0, n + 2, buf);
+                widen_quad(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
             }
             /* Output channel o: its 6 words at v (filter layout 2), its input channel's
              * columns at col. */
@@ -375,7 +371,8 @@ static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
            p->dilation_width == 1 && p->stride_height == 1 && p->stride_width == 1 &&
            p->output_width >= DW_COLS_MIN_WIDTH &&
            (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
-               DW_STAGE / (DW_COLS_ROWS - 1);
+               DW_STAGE / (DW_COLS_ROWS - 1) &&
+           (int64_t)p->input_width * p->input_depth <= DW_ZP_ROW;
 }
 
 /* Every pass of the layer. */
@@ -386,6 +383,8 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = p->output_width * d->depth;
     int8_t stage[DW_STAGE];
+    int8_t zp_row[DW_ZP_ROW];
+    memset(zp_row, p->input_zp, (size_t)row_in);
     /* Output apart from the input: the second row goes straight to its place. */
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
     const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
@@ -401,7 +400,7 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             pass_t s;
             for (int32_t i = 0; i < DW_COLS_ROWS + 2; ++i) {
                 const int32_t r = oy - p->pad_top + i;
-                s.rows[i] = r >= 0 && r < height ? image + r * row_in : NULL;
+                s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
             s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
             s.row_out = row_out;

@@ -19,8 +19,9 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
 int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t *p);
 
 /* 1 if the twin runs p with filter layout 2 on its column path (3x3, stride 1, no
- * dilation, rows of 3 to 1,024 output bytes; any depth and multiplier), else 0: the
- * compiler writes layout 2 only then (and layout 1 for the tap pairs otherwise). */
+ * dilation, output rows of 3 outputs to 768 bytes, input rows of at most 1,024 bytes; any
+ * depth and multiplier), else 0: the compiler writes layout 2 only then (and layout 1 for
+ * the tap pairs otherwise). */
 int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p);
 
 #endif
