@@ -7,7 +7,13 @@
  * by BFI into two words out (all 8 read before any is written: the reference's in-place
  * rule holds; half the loop overhead of 4 per turn).
  *
- * Without them: the reference's two table loads per element, then the output
+ * With the linear form (add_s8.h) no table is read: a word of each input gives four
+ * elements, its even and odd bytes masked into two registers of 16-bit lanes x * 256, two
+ * SMLAWB/SMLAWT per element, then PKHTB pairs the sums' high halves, USAT16 clamps both
+ * lanes at once, an ORR packs the four bytes and UADD8 adds act_min to each (UQADD8 and
+ * UQSUB8 clamp them at act_max first where it is below act_min + 255).
+ *
+ * Without either: the reference's two table loads per element, then the output
  * requantization as one SMMLAR and shifts (micro_requant_out, dsp.h) instead of the
  * reference's 64-bit high multiply. Rows of two dense inputs with the fast requantization
  * (micro_requant_fast_ok, dsp.h) go 4 elements per turn in the same way.
@@ -71,6 +77,155 @@ static MICRO_ALWAYS_INLINE void sums_row(const add_dsp_t *c, const int8_t *a,
     for (; i < n; ++i) {
         const uint32_t x = (uint8_t)a[i * stride_a], y = (uint8_t)b[i * stride_b];
         out[i] = (int8_t)sums_lane(s1, s2, x, y, clamp, lo, hi);
+    }
+}
+
+/* The linear form's constants; act_min and 255 - (act_max - act_min) in each byte. */
+typedef struct {
+    int32_t a, b, c;
+    int32_t lo, span; /* act_min, act_max - act_min */
+    uint32_t lo4, top4;
+} linear_t;
+
+#define LINEAR_LANES 0xFF00FF00u /* a word's odd bytes as 16-bit lanes x * 256 */
+
+/* An input byte as lane 0, x * 256. */
+static inline uint32_t linear_lane(int8_t x)
+{
+    return (uint32_t)(uint8_t)x << 8;
+}
+
+/* Four sums as bytes 0..3 of a word: their high halves clamped to [0, 255]. */
+static MICRO_ALWAYS_INLINE uint32_t linear_pack(int32_t e0, int32_t e1, int32_t e2, int32_t e3)
+{
+    return micro_usat16_8(micro_pkh_hi((uint32_t)e0, (uint32_t)e2)) |
+           micro_usat16_8(micro_pkh_hi((uint32_t)e1, (uint32_t)e3)) << 8;
+}
+
+/* A packed word clamped to [0, span] (top4: 255 - span per byte) and moved by lo4;
+ * without the clamp lo is -128, and adding 128 to each byte is one EOR. */
+static MICRO_ALWAYS_INLINE uint32_t linear_finish(uint32_t v, uint32_t lo4, uint32_t top4,
+                                                  int clamp)
+{
+    if (!clamp) {
+        return v ^ 0x80808080u;
+    }
+    return micro_uadd8(micro_uqsub8(micro_uqadd8(v, top4), top4), lo4);
+}
+
+/* Four elements of two dense rows from a word of each (lanes: LINEAR_LANES). */
+static MICRO_ALWAYS_INLINE uint32_t linear_word(int32_t ka, int32_t kb, int32_t kc,
+                                                uint32_t lanes, uint32_t va, uint32_t vb)
+{
+    const uint32_t ae = micro_and_lsl8(lanes, va), ao = va & lanes;
+    const uint32_t be = micro_and_lsl8(lanes, vb), bo = vb & lanes;
+    return linear_pack(micro_smlawb(kb, be, micro_smlawb(ka, ae, kc)),
+                       micro_smlawb(kb, bo, micro_smlawb(ka, ao, kc)),
+                       micro_smlawt(kb, be, micro_smlawt(ka, ae, kc)),
+                       micro_smlawt(kb, bo, micro_smlawt(ka, ao, kc)));
+}
+
+/* One sum as an output byte. */
+static inline int8_t linear_byte(const linear_t *k, int32_t e)
+{
+    const int32_t v = e >> MICRO_ADD_SUMS_SHIFT;
+    return (int8_t)(k->lo + (v < 0 ? 0 : (v > k->span ? k->span : v)));
+}
+
+/* Rows of two dense inputs, 8 elements per turn, then 4, then 1. */
+static MICRO_ALWAYS_INLINE void linear_dense(const linear_t *k, const int8_t *a,
+                                             const int8_t *b, int8_t *out, int32_t n, int clamp)
+{
+    /* Locals: stores through int8_t pointers may alias anything. */
+    const int32_t ka = k->a, kb = k->b, kc = k->c;
+    const uint32_t lanes = LINEAR_LANES, lo4 = k->lo4, top4 = k->top4;
+    int32_t i = 0;
+    for (int32_t turns = n >> 3; turns > 0; --turns, i += 8) {
+        const uint32_t va = micro_read4(a + i), vb = micro_read4(b + i);
+        const uint32_t v = linear_finish(linear_word(ka, kb, kc, lanes, va, vb), lo4, top4, clamp);
+        memcpy(out + i, &v, sizeof v);
+        const uint32_t wa = micro_read4(a + i + 4), wb = micro_read4(b + i + 4);
+        const uint32_t w = linear_finish(linear_word(ka, kb, kc, lanes, wa, wb), lo4, top4, clamp);
+        memcpy(out + i + 4, &w, sizeof w);
+    }
+    if (i + 4 <= n) {
+        const uint32_t va = micro_read4(a + i), vb = micro_read4(b + i);
+        const uint32_t v = linear_finish(linear_word(ka, kb, kc, lanes, va, vb), lo4, top4, clamp);
+        memcpy(out + i, &v, sizeof v);
+        i += 4;
+    }
+    for (; i < n; ++i) {
+        const int32_t e = micro_smlawb(ka, linear_lane(a[i]), kc);
+        out[i] = linear_byte(k, micro_smlawb(kb, linear_lane(b[i]), e));
+    }
+}
+
+/* The two variants out of line: every register for their loops. */
+static MICRO_NOINLINE void linear_dense_int8(const linear_t *k, const int8_t *a,
+                                             const int8_t *b, int8_t *out, int32_t n)
+{
+    linear_dense(k, a, b, out, n, 0);
+}
+
+static MICRO_NOINLINE void linear_dense_clamped(const linear_t *k, const int8_t *a,
+                                                const int8_t *b, int8_t *out, int32_t n)
+{
+    linear_dense(k, a, b, out, n, 1);
+}
+
+/* Rows where one input is a repeated element (its term is in c): the other's, x, with
+ * coefficient `coef`, 4 elements per turn where x is dense. */
+static MICRO_ALWAYS_INLINE void linear_single(const linear_t *k, int32_t coef, int32_t c,
+                                              const int8_t *x, int32_t stride, int8_t *out,
+                                              int32_t n, int clamp)
+{
+    const uint32_t lo4 = k->lo4, top4 = k->top4;
+    int32_t i = 0;
+    if (stride == 1) {
+        for (; i + 4 <= n; i += 4) {
+            const uint32_t v = micro_read4(x + i);
+            const uint32_t even = micro_and_lsl8(LINEAR_LANES, v), odd = v & LINEAR_LANES;
+            const uint32_t w = linear_pack(micro_smlawb(coef, even, c),
+                                           micro_smlawb(coef, odd, c),
+                                           micro_smlawt(coef, even, c),
+                                           micro_smlawt(coef, odd, c));
+            const uint32_t done = linear_finish(w, lo4, top4, clamp);
+            memcpy(out + i, &done, sizeof done);
+        }
+    }
+    for (; i < n; ++i) {
+        out[i] = linear_byte(k, micro_smlawb(coef, linear_lane(x[i * stride]), c));
+    }
+}
+
+static MICRO_ALWAYS_INLINE void linear_row(const linear_t *k, const int8_t *a, int32_t stride_a,
+                                           const int8_t *b, int32_t stride_b, int8_t *out,
+                                           int32_t n, int clamp)
+{
+    if (stride_a == 1 && stride_b == 1) {
+        (clamp ? linear_dense_clamped : linear_dense_int8)(k, a, b, out, n);
+    } else if (stride_b == 0) {
+        linear_single(k, k->a, micro_smlawb(k->b, linear_lane(b[0]), k->c), a, stride_a, out,
+                      n, clamp);
+    } else if (stride_a == 0) {
+        linear_single(k, k->b, micro_smlawb(k->a, linear_lane(a[0]), k->c), b, stride_b, out,
+                      n, clamp);
+    } else {
+        for (int32_t i = 0; i < n; ++i) {
+            const int32_t e = micro_smlawb(k->a, linear_lane(a[i * stride_a]), k->c);
+            out[i] = linear_byte(k, micro_smlawb(k->b, linear_lane(b[i * stride_b]), e));
+        }
+    }
+}
+
+static void add_row_linear(const void *ctx, const void *input1, int32_t stride_a,
+                           const void *input2, int32_t stride_b, void *output, int32_t n)
+{
+    const linear_t *k = ctx;
+    if (k->span == 255) {
+        linear_row(k, input1, stride_a, input2, stride_b, output, n, 0);
+    } else {
+        linear_row(k, input1, stride_a, input2, stride_b, output, n, 1);
     }
 }
 
@@ -140,6 +295,14 @@ micro_status_t micro_add_s8_dsp(const micro_add_s8_params_t *p, const int8_t *in
                                 const int8_t *input2, const int32_t *table1,
                                 const int32_t *table2, const int32_t *sums, int8_t *output)
 {
+    if (p->linear) {
+        const uint32_t top = (uint32_t)(255 - (p->act_max - p->act_min));
+        const linear_t k = {p->linear_a, p->linear_b, p->linear_c, p->act_min,
+                            p->act_max - p->act_min, ((uint32_t)p->act_min & 0xFFu) * 0x01010101u,
+                            top * 0x01010101u};
+        micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row_linear, &k);
+        return MICRO_OK;
+    }
     if (sums != NULL) {
         const add_dsp_t ctx = {p, sums, sums + 256, 0}; /* the sums tables */
         micro_broadcast_walk(&p->broadcast, input1, input2, output, 1, add_row_sums, &ctx);
