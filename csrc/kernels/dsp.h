@@ -273,6 +273,15 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 #endif
 
 
+/* x computed at this point of the program, before any memory access after it (an empty
+ * asm: GCC would otherwise sink the arithmetic next to x's use, past loads that were
+ * meant to come first); nothing on compilers without GNU asm. */
+#if defined(__GNUC__)
+#define micro_settle(x) __asm__ volatile("" : "+r"(x) : : "memory")
+#else
+#define micro_settle(x) ((void)0)
+#endif
+
 /* 32 x 16-bit multiply-accumulates and byte-lane saturation (ADD's linear form):
  * mask & (x << 8) (one AND with a shifted register operand: a constant mask stays in a
  * register, where GCC would otherwise shift, then AND an immediate);
