@@ -98,6 +98,11 @@ class Graph(Protocol):
         """With `dsp`, weights may also be widened to int16 where a twin runs faster on them
         (more flash: compile_model's flash_budget turns it off); else they stay int8."""
 
+    @property
+    def narrow_ops(self) -> frozenset[int]:
+        """Operators (by index) whose weights stay int8 even with `wide_weights`
+        (compile_model: those whose plan leaves out the scratch the wide kernels need)."""
+
     # Control flow (micro/control.py, micro/ops/control_flow.py).
     def subgraph(self, index: int) -> Subgraph:
         """Subgraph `index` with its tensors renumbered into this graph's."""
@@ -129,7 +134,7 @@ class OpContext:
         self.op = op
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
-        self.wide_weights = graph.wide_weights
+        self.wide_weights = graph.wide_weights and op.index not in graph.narrow_ops
 
     @property
     def graph(self) -> Graph:
