@@ -114,11 +114,13 @@ def test_linear_in_place(first: bool) -> None:
     for seed in range(0, 16, 2):
         params, ops = linear_case(seed, True)
         expected = run(lib.micro_add_s8, params, ops)
-        shared = ops[0 if first else 1].copy()
-        args = [ffi.from_buffer("int8_t[]", shared) if i == (0 if first else 1) else
-                ffi.from_buffer("int8_t[]", a) for i, a in enumerate(ops[:2])]
+        which = 0 if first else 1
+        shared = ops[which].copy()
+        inputs = [
+            ffi.from_buffer("int8_t[]", shared if i == which else a) for i, a in enumerate(ops[:2])
+        ]
         tables = [ffi.from_buffer("int32_t[]", t) for t in ops[TABLE1:SUMS]]
-        status = lib.micro_add_s8_dsp(params, *args, *tables, ffi.NULL, args[0 if first else 1])
+        status = lib.micro_add_s8_dsp(params, *inputs, *tables, ffi.NULL, inputs[which])
         assert status == lib.MICRO_OK and shared[: len(expected)].tobytes() == expected, seed
 
 
