@@ -64,6 +64,22 @@ def test_files_that_are_no_model(
         assert _error([command, str(path)], capsys, 1).startswith(f"error: {message}")
 
 
+def test_a_truncated_or_foreign_file_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _model(tmp_path).read_bytes()
+    path = tmp_path / "cut.tflite"
+    path.write_bytes(data[: len(data) // 2])
+    line = _error(["inspect", str(path)], capsys, 1)
+    assert "file truncated" in line and line.endswith(
+        "(an incomplete copy or download? get the file again)"
+    )
+    path.write_bytes(b"PK\x03\x04" + bytes(60))  # a zip (a Keras .keras file) is no .tflite
+    assert _error(["inspect", str(path)], capsys, 1).endswith(
+        "(convert a Keras or SavedModel model with tf.lite.TFLiteConverter first)"
+    )
+
+
 def test_an_arena_too_small_names_the_option_and_the_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
