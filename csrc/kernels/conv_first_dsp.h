@@ -1,0 +1,149 @@
+/*
+ * First-layer windows of CONV_2D's DSP twin (internal to conv_s8_dsp.c): a layer of few
+ * input channels (1-4: grayscale, RGB, a spectrogram) on filter layout 1 assembles a
+ * window for every output pixel, and that, not the dot product, dominated its cost.
+ *
+ * The pixels go two at a time as elsewhere in the twin, but walked incrementally (no
+ * division per pixel: two SDIV of 12 cycles each on the M4) with each window's top-left
+ * tap tracked as the walk goes. A window wholly inside the image takes a path chosen once
+ * per call by the shape of its rows (FW * I bytes each): 9 (3x3 RGB, rows9 of
+ * conv_patch_dsp.h), 3 (3x3 grayscale) or 4 (one word per row, e.g. 10x4 spectrogram
+ * filters) are read as words and widened in registers; one that meets a border, or of any
+ * other row length, goes through gather().
+ */
+#ifndef MICRO_KERNELS_CONV_FIRST_DSP_H
+#define MICRO_KERNELS_CONV_FIRST_DSP_H
+
+#include <stdint.h>
+
+#include "micro/kernels/conv_s8.h"
+#include "conv_patch_dsp.h"
+#include "dsp.h"
+
+/* How a window inside the image is assembled. */
+enum { FIRST_ANY, FIRST_ROWS9, FIRST_ROWS3, FIRST_WORDS };
+
+/* The walk: the next pixel pair's first pixel and the constants of the geometry. */
+typedef struct {
+    const micro_conv_s8_params_t *p;
+    int32_t kind;
+    int32_t pairs;           /* 8-value groups gather() writes */
+    int32_t oy, ox;          /* the pixel */
+    int32_t iy0, ix0;        /* its window's top-left tap (may lie outside the image) */
+    int32_t pixels, at;      /* output pixels of an image, and the pixel's index */
+    int32_t iy_span;         /* (FH - 1) * dilation_height: the window's last row - first */
+    int64_t line;            /* bytes of an image row */
+    int64_t step;            /* bytes from one window row to the next */
+} first_walk_t;
+
+/* Whether the first-layer walk applies: one group, no horizontal dilation, 1-4 channels,
+ * filters in quads, more than a pointwise window. */
+static inline int first_applies(const micro_conv_s8_params_t *p)
+{
+    return p->groups == 1 && p->dilation_width == 1 && p->filter_depth <= 4 &&
+           p->filter_layout == 1 && p->filter_height * p->filter_width > 1;
+}
+
+/* The walk at an image's first pixel. */
+static void first_start(first_walk_t *w, const micro_conv_s8_params_t *p, int32_t pairs)
+{
+    const int32_t span = p->filter_width * p->filter_depth;
+    w->p = p;
+    w->pairs = pairs;
+    w->kind = FIRST_ANY;
+    if (span == 9 && p->filter_height == 3) {
+        w->kind = FIRST_ROWS9;
+    } else if (span == 3 && p->filter_height == 3) {
+        w->kind = FIRST_ROWS3;
+    } else if (span == 4) {
+        w->kind = FIRST_WORDS;
+    }
+    w->oy = w->ox = 0;
+    w->iy0 = -p->pad_top;
+    w->ix0 = -p->pad_left;
+    w->pixels = p->output_height * p->output_width;
+    w->at = 0;
+    w->iy_span = (p->filter_height - 1) * p->dilation_height;
+    w->line = (int64_t)p->input_width * p->input_depth;
+    w->step = p->dilation_height * w->line;
+}
+
+/* Moves the walk one pixel on (along the row, then to the next row's first). */
+static inline void first_next(first_walk_t *w)
+{
+    const micro_conv_s8_params_t *p = w->p;
+    ++w->at;
+    if (++w->ox < p->output_width) {
+        w->ix0 += p->stride_width;
+        return;
+    }
+    w->ox = 0;
+    w->ix0 = -p->pad_left;
+    ++w->oy;
+    w->iy0 += p->stride_height;
+}
+
+/* A 3x3 window of one channel as pixel `pix`, 12 values (9 and 3 zeros): per row two
+ * bytes by halfword and the third by byte (no read past the window's last byte). */
+static MICRO_ALWAYS_INLINE void first_rows3(const int8_t *src, int64_t step, uint64_t *words,
+                                            int32_t pix)
+{
+    const int8_t *r1 = src + step, *r2 = r1 + step;
+    const uint32_t a = micro_read2(src) | (uint32_t)(uint8_t)src[2] << 16;
+    const uint32_t b = micro_read2(r1) | (uint32_t)(uint8_t)r1[2] << 16;
+    const uint32_t c = micro_read2(r2) | (uint32_t)(uint8_t)r2[2] << 16;
+    uint64_t *dst = words + pix;
+    /* Bytes 0-2 a, 3-5 b, 6-8 c, little-endian. */
+    dst[0] = widen4(a | b << 24);
+    dst[2] = widen4(b >> 8 | c << 16);
+    dst[4] = widen4(c >> 16);
+}
+
+/* A window of FH rows of one word each as pixel `pix`, whole groups of 4 values. */
+static MICRO_ALWAYS_INLINE void first_words(const int8_t *src, int64_t step, int32_t rows,
+                                            uint64_t *words, int32_t pix)
+{
+    uint64_t *dst = words + pix;
+    for (int32_t r = 0; r < rows; ++r, src += step, dst += 2) {
+        *dst = widen4(micro_read4(src));
+    }
+}
+
+/* The walk's pixel as pixel `pix` of the scratch's pair. */
+static MICRO_ALWAYS_INLINE void first_window(const first_walk_t *w, const int8_t *image,
+                                             uint64_t *words, int32_t pix)
+{
+    const micro_conv_s8_params_t *p = w->p;
+    const int inside = w->iy0 >= 0 && w->iy0 + w->iy_span < p->input_height && w->ix0 >= 0 &&
+                       w->ix0 + p->filter_width <= p->input_width;
+    if (inside && w->kind != FIRST_ANY) {
+        const int8_t *src = image + w->iy0 * w->line + (int64_t)w->ix0 * p->input_depth;
+        if (w->kind == FIRST_ROWS9) {
+            gather_rows9(src, w->step, words, pix);
+        } else if (w->kind == FIRST_ROWS3) {
+            first_rows3(src, w->step, words, pix);
+        } else {
+            first_words(src, w->step, p->filter_height, words, pix);
+        }
+        return;
+    }
+    gather(p, image, w->oy, w->ox, 0, words, pix, w->pairs);
+}
+
+/* The pixel pair from the walk's pixel on (the second the first again past an image's
+ * last pixel) into the scratch, the walk moved past both. */
+static void first_pair(first_walk_t *w, const int8_t *image, uint64_t *words)
+{
+    first_window(w, image, words, 0);
+    first_next(w);
+    if (w->at < w->pixels) {
+        first_window(w, image, words, 1);
+        first_next(w);
+    } else {
+        for (int32_t i = 0; i < 2 * w->pairs; ++i) {
+            words[2 * i + 1] = words[2 * i];
+        }
+    }
+}
+
+#endif
