@@ -18,6 +18,7 @@
 
 #include "micro/kernels/conv_s8.h"
 #include "conv_patch_dsp.h"
+#include "conv_quads_dsp.h"
 #include "dsp.h"
 
 /* How a window inside the image is assembled. */
@@ -37,11 +38,12 @@ typedef struct {
 } first_walk_t;
 
 /* Whether the first-layer walk applies: one group, no horizontal dilation, 1-4 channels,
- * filters in quads, more than a pointwise window. */
-static inline int first_applies(const micro_conv_s8_params_t *p)
+ * filters in quads, more than a pointwise window, at most `block` output channels. */
+static inline int first_applies(const micro_conv_s8_params_t *p, int32_t block)
 {
     return p->groups == 1 && p->dilation_width == 1 && p->filter_depth <= 4 &&
-           p->filter_layout == 1 && p->filter_height * p->filter_width > 1;
+           p->filter_layout == 1 && p->filter_height * p->filter_width > 1 &&
+           p->output_depth <= block;
 }
 
 /* The walk at an image's first pixel. */
@@ -143,6 +145,24 @@ static void first_pair(first_walk_t *w, const int8_t *image, uint64_t *words)
         for (int32_t i = 0; i < 2 * w->pairs; ++i) {
             words[2 * i + 1] = words[2 * i];
         }
+    }
+}
+
+/* One image on the fast requantization: every pixel pair's windows, then its outputs by
+ * quads_fast with the channels' constants ch[0..O). Its own function, so that the walk's
+ * state stays in registers (inside the twin's loop GCC kept it on the stack). */
+MICRO_NOINLINE static void first_image(const micro_conv_s8_params_t *p, const int8_t *image,
+                                       const int8_t *filter, const chan_t *ch, int32_t zp2,
+                                       int32_t pairs, uint64_t *words, int8_t *out)
+{
+    const int32_t depth = p->output_depth;
+    const int32_t groups4 = (p->filter_height * p->filter_width * p->filter_depth + 3) / 4;
+    first_walk_t walk;
+    first_start(&walk, p, pairs);
+    for (int32_t pix = 0; pix < walk.pixels; pix += 2, out += 2 * depth) {
+        first_pair(&walk, image, words);
+        quads_fast(words, filter, groups4, depth, ch, zp2, out,
+                   pix + 1 < walk.pixels ? out + depth : out);
     }
 }
 

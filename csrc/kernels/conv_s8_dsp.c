@@ -324,23 +324,26 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     const int32_t depth_in = p->input_depth;
     const int rows9 = p->filter_height == 3 && p->filter_width * p->filter_depth == 9 &&
                       p->dilation_width == 1 && p->groups == 1;
-    const int first = !pointwise && first_applies(p);
-    first_walk_t walk;
     chan_t table[CONV_BLOCK];
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
+    if (fast && first_applies(p, CONV_BLOCK)) {
+        fill_channels(&c, 0, depth_out, table);
+        for (int32_t b = 0; b < p->batches; ++b) {
+            first_image(p, input + b * image_size, filter, table, c.zp2, c.pairs, words,
+                        output + (int64_t)b * pixels * depth_out);
+        }
+        return MICRO_OK;
+    }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
-        first_start(&walk, p, c.pairs);
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
         for (int32_t pix = 0; pix < pixels; pix += 2) {
             const int32_t pix1 = pix + 1 < pixels ? pix + 1 : pix;
             int8_t *out0 = out_image + (int64_t)pix * depth_out;
             int8_t *out1 = out_image + (int64_t)pix1 * depth_out;
             for (int32_t g = 0; g < p->groups; ++g) {
-                if (first) {
-                    first_pair(&walk, image, words);
-                } else if (pointwise) {
+                if (pointwise) {
                     widen_run(words, image + (int64_t)pix * depth_in, depth_in);
                     widen_run(words + 1, image + (int64_t)pix1 * depth_in, depth_in);
                 } else if (!rows9 || !rows9_pair(p, image, pix, pix1, words)) {
