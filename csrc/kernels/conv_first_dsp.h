@@ -113,6 +113,20 @@ static MICRO_ALWAYS_INLINE void first_words(const int8_t *src, int64_t step, int
     }
 }
 
+/* A window inside the image whose rows start at src, step bytes apart, as pixel `pix` of
+ * the scratch's pair, assembled as `kind` says (not FIRST_ANY). */
+static MICRO_ALWAYS_INLINE void first_inside(int32_t kind, const int8_t *src, int64_t step,
+                                             int32_t rows, uint64_t *words, int32_t pix)
+{
+    if (kind == FIRST_ROWS9) {
+        gather_rows9(src, step, words, pix);
+    } else if (kind == FIRST_ROWS3) {
+        first_rows3(src, step, words, pix);
+    } else {
+        first_words(src, step, rows, words, pix);
+    }
+}
+
 /* The walk's pixel as pixel `pix` of the scratch's pair. */
 static MICRO_ALWAYS_INLINE void first_window(const first_walk_t *w, const int8_t *image,
                                              uint64_t *words, int32_t pix)
@@ -121,14 +135,8 @@ static MICRO_ALWAYS_INLINE void first_window(const first_walk_t *w, const int8_t
     const int inside = w->iy0 >= 0 && w->iy0 + w->iy_span < p->input_height && w->ix0 >= 0 &&
                        w->ix0 + p->filter_width <= p->input_width;
     if (inside && w->kind != FIRST_ANY) {
-        const int8_t *src = image + w->iy0 * w->line + (int64_t)w->ix0 * p->input_depth;
-        if (w->kind == FIRST_ROWS9) {
-            gather_rows9(src, w->step, words, pix);
-        } else if (w->kind == FIRST_ROWS3) {
-            first_rows3(src, w->step, words, pix);
-        } else {
-            first_words(src, w->step, p->filter_height, words, pix);
-        }
+        first_inside(w->kind, image + w->iy0 * w->line + (int64_t)w->ix0 * p->input_depth,
+                     w->step, p->filter_height, words, pix);
         return;
     }
     gather(p, image, w->oy, w->ox, 0, words, pix, w->pairs);
@@ -151,21 +159,77 @@ static void first_pair(first_walk_t *w, const int8_t *image, uint64_t *words)
 }
 
 /* One image on the fast requantization: every pixel pair's windows, then its outputs by
- * quads_fast with the channels' constants ch[0..O). Its own function, so that the walk's
- * state stays in registers (inside the twin's loop GCC kept it on the stack). */
-MICRO_NOINLINE static void first_image(const micro_conv_s8_params_t *p, const int8_t *image,
-                                       const int8_t *filter, const chan_t *ch, int32_t zp2,
-                                       int32_t pairs, uint64_t *words, int8_t *out)
+ * quads_fast with the channels' constants ch[0..O); `kind` a constant. A pair in one
+ * output row whose windows both lie inside the image (columns [ox_lo, ox_hi), worked
+ * out once) is assembled straight from the row's pointer; any other through the walk.
+ * Its own function per kind, so that the walk stays in registers (inside the twin's loop
+ * GCC kept it on the stack). */
+static MICRO_ALWAYS_INLINE void first_image_k(const micro_conv_s8_params_t *p,
+                                              const int8_t *image, const int8_t *filter,
+                                              const chan_t *ch, int32_t zp2, int32_t pairs,
+                                              uint64_t *words, int8_t *out, int32_t kind)
 {
-    const int32_t depth = p->output_depth;
+    const int32_t depth = p->output_depth, ow = p->output_width, sw = p->stride_width;
     const int32_t groups4 = (p->filter_height * p->filter_width * p->filter_depth + 3) / 4;
+    const int32_t right = p->input_width - p->filter_width + p->pad_left;
+    const int32_t ox_lo = (p->pad_left + sw - 1) / sw;
+    const int32_t ox_hi = right < 0 ? 0 : right / sw + 1;
+    const int64_t next = (int64_t)sw * p->input_depth; /* bytes from a window to the next */
     first_walk_t walk;
     first_start(&walk, p, pairs);
     for (int32_t pix = 0; pix < walk.pixels; pix += 2, out += 2 * depth) {
-        first_pair(&walk, image, words);
+        const int32_t ox = walk.ox;
+        if (kind != FIRST_ANY && ox >= ox_lo && ox + 1 < ox_hi && ox + 1 < ow && walk.iy0 >= 0 &&
+            walk.iy0 + walk.iy_span < p->input_height) {
+            const int8_t *src = image + walk.iy0 * walk.line + (int64_t)walk.ix0 * p->input_depth;
+            first_inside(kind, src, walk.step, p->filter_height, words, 0);
+            first_inside(kind, src + next, walk.step, p->filter_height, words, 1);
+            walk.at += 2;
+            walk.ox += 2;
+            walk.ix0 += 2 * sw;
+            if (walk.ox == ow) {
+                walk.ox = 0;
+                walk.ix0 = -p->pad_left;
+                ++walk.oy;
+                walk.iy0 += p->stride_height;
+            }
+        } else {
+            first_pair(&walk, image, words);
+        }
         quads_fast(words, filter, groups4, depth, ch, zp2, out,
                    pix + 1 < walk.pixels ? out + depth : out);
     }
+}
+
+#define FIRST_IMAGE(name, kind)                                                              \
+    MICRO_NOINLINE static void name(const micro_conv_s8_params_t *p, const int8_t *image,   \
+                                    const int8_t *filter, const chan_t *ch, int32_t zp2,    \
+                                    int32_t pairs, uint64_t *words, int8_t *out)            \
+    {                                                                                        \
+        first_image_k(p, image, filter, ch, zp2, pairs, words, out, kind);                  \
+    }
+
+FIRST_IMAGE(first_image_any, FIRST_ANY)
+FIRST_IMAGE(first_image_rows9, FIRST_ROWS9)
+FIRST_IMAGE(first_image_rows3, FIRST_ROWS3)
+FIRST_IMAGE(first_image_words, FIRST_WORDS)
+
+#undef FIRST_IMAGE
+
+/* first_image_k for p's kind of window. */
+static void first_image(const micro_conv_s8_params_t *p, const int8_t *image,
+                        const int8_t *filter, const chan_t *ch, int32_t zp2, int32_t pairs,
+                        uint64_t *words, int8_t *out)
+{
+    first_walk_t walk;
+    first_start(&walk, p, pairs);
+    void (*run)(const micro_conv_s8_params_t *, const int8_t *, const int8_t *,
+                const chan_t *, int32_t, int32_t, uint64_t *, int8_t *) =
+        walk.kind == FIRST_ROWS9   ? first_image_rows9
+        : walk.kind == FIRST_ROWS3 ? first_image_rows3
+        : walk.kind == FIRST_WORDS ? first_image_words
+                                   : first_image_any;
+    run(p, image, filter, ch, zp2, pairs, words, out);
 }
 
 #endif
