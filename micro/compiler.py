@@ -143,6 +143,7 @@ class Compiler:
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
         inner, subgraph = None, 0
+        calls = tuple((o.index, k) for o, k in self._calls)
         if self._calls:  # a step of a subgraph belongs to main's operator that runs it
             inner, subgraph = op, self._calls[-1][1]
             op = self._calls[0][0]
@@ -160,7 +161,7 @@ class Compiler:
                     operator=op.index,
                 )
         self.steps.append(
-            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph)
+            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph, calls)
         )
 
     def _check_access(self, step: StepInfo) -> None:

@@ -48,6 +48,15 @@ class StepInfo:
     params: dict[str, Any]
     inner: Operator | None = None
     subgraph: int = 0  # of `inner`
+    # The control operators the step runs under, outermost first: (operator index in its
+    # own subgraph, the subgraph it runs). Empty for a step of main's own operators.
+    calls: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def key(self) -> tuple[tuple[tuple[int, int], ...], int]:
+        """Which operator made the step, told apart from the same subgraph run elsewhere:
+        (calls, the operator's index in its own subgraph)."""
+        return self.calls, (self.op_index if self.inner is None else self.inner.index)
 
     def origin(self) -> str:
         """The operator that made the step, as messages name it."""
