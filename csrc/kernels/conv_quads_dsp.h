@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "conv_patch_dsp.h"
 #include "dsp.h"
 
 /* A channel's bias and fast requantization constants (dsp.h), side by side. */
@@ -69,6 +70,36 @@ static void quads_any(const uint64_t *words, const int8_t *w, int32_t groups, in
             out0[o + f] = (int8_t)micro_requant_out(s[2 * f], c, zp, 1 + 2 * zp, lo, hi);
             out1[o + f] = (int8_t)micro_requant_out(s[2 * f + 1], c, zp, 1 + 2 * zp, lo, hi);
         }
+    }
+}
+
+/* A pointwise layer's pixel pairs: pair i is pixels 2i and 2i + 1 of `in` (K bytes apart,
+ * G = ceil(K / 4) words of each read: past K the bytes meet zero weights, so the caller
+ * only passes pairs after which at least 3 more input bytes exist when K % 4 != 0), widened
+ * into the scratch, then the n filters (a multiple of 4) from w on, their constants ch[0..n),
+ * on the fast requantization; outputs from out on, O bytes per pixel. */
+typedef struct {
+    const int8_t *in;       /*  0: pixel 0 of the first pair */
+    int32_t depth;          /*  4: K, bytes per input pixel */
+    int32_t pairs;          /*  8: pixel pairs, >= 1 */
+    uint64_t *words;        /* 12: the scratch: G * 16 bytes, 8-aligned */
+    const int8_t *filter;   /* 16: the first quad's words */
+    int32_t groups;         /* 20: G */
+    int32_t quads;          /* 24: n / 4, >= 1 */
+    const chan_t *ch;       /* 28: the n channels' constants */
+    int8_t *out;            /* 32: pixel 0's output of the first channel */
+    int32_t depth_out;      /* 36: O, bytes per output pixel */
+    int32_t zp2;            /* 40: 1 + 2 * output_zp */
+} pointwise_t;
+
+/* Widens the pixel pair at `in` (pixel 1 at in + depth) into the scratch's layout, G groups
+ * of each. */
+static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, int32_t depth,
+                                           int32_t groups)
+{
+    for (int32_t j = 0; j < groups; ++j) {
+        words[2 * j] = widen4(micro_read4(in + 4 * j));
+        words[2 * j + 1] = widen4(micro_read4(in + depth + 4 * j));
     }
 }
 
@@ -209,6 +240,152 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
         "pop {r0, r4-r11, pc}\n\t");
 }
 
+/* pointwise_asm's frame (sp-relative bytes): the quad's constants and output (advanced per
+ * quad), the adjusted scratch, the block's entry, zp2, 32 * G, O, the adjusted filter end;
+ * the pair's input, K, pairs left, the first constants, the pair's outputs, the adjusted
+ * first quad, the scratch and G. */
+#define PW_FRAME 64
+
+/* A quad's last group (G - 1) first, its accumulators starting at the biases (no moves):
+ * with skip = 9 - G it sits at the block's index 8 from the adjusted pointers. Then the
+ * block, groups skip..7 = 0..G - 2, entered through the address in the frame. */
+#define PW_FIRST                        \
+    "ldr r11, [sp, #0]\n\t"             \
+    "ldr r12, [sp, #8]\n\t"             \
+    "ldr r0, [r11]\n\t"                 \
+    "ldr r2, [r11, #12]\n\t"            \
+    "ldr r4, [r11, #24]\n\t"            \
+    "ldr r6, [r11, #36]\n\t"            \
+    "ldr r8, [r12, #128]\n\t"           \
+    "ldr r9, [r12, #136]\n\t"           \
+    "ldr r10, [lr, #256]\n\t"           \
+    "ldr r11, [lr, #260]\n\t"           \
+    "smlad r1, r9, r10, r0\n\t"         \
+    "smlad r0, r8, r10, r0\n\t"         \
+    "smlad r3, r9, r11, r2\n\t"         \
+    "smlad r2, r8, r11, r2\n\t"         \
+    "ldr r10, [lr, #264]\n\t"           \
+    "ldr r11, [lr, #268]\n\t"           \
+    "smlad r5, r9, r10, r4\n\t"         \
+    "smlad r4, r8, r10, r4\n\t"         \
+    "smlad r7, r9, r11, r6\n\t"         \
+    "smlad r6, r8, r11, r6\n\t"         \
+    "ldr r8, [r12, #132]\n\t"           \
+    "ldr r9, [r12, #140]\n\t"           \
+    "ldr r10, [lr, #272]\n\t"           \
+    "ldr r11, [lr, #276]\n\t"           \
+    "smlad r0, r8, r10, r0\n\t"         \
+    "smlad r1, r9, r10, r1\n\t"         \
+    "smlad r2, r8, r11, r2\n\t"         \
+    "smlad r3, r9, r11, r3\n\t"         \
+    "ldr r10, [lr, #280]\n\t"           \
+    "ldr r11, [lr, #284]\n\t"           \
+    "smlad r4, r8, r10, r4\n\t"         \
+    "smlad r5, r9, r10, r5\n\t"         \
+    "smlad r6, r8, r11, r6\n\t"         \
+    "smlad r7, r9, r11, r7\n\t"         \
+    "ldr pc, [sp, #12]\n\t"
+
+/* The pairs of a pointwise layer whose G is 1..9 (K <= 36), every quad of each: a pair's
+ * widening (12 cycles per group), then per quad its last group with the bias loads, the
+ * block of the others, the 8 sums requantized in registers and each pixel's 4 bytes stored as
+ * one word; pointers and constants in the frame, no call per pair or quad. Groups are 28
+ * 32-bit instructions (112 bytes: r8-r11 take no 16-bit loads), so the entry is computed. */
+__attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
+{
+    (void)a;
+    __asm__ volatile(
+        "push {r0, r4-r11, lr}\n\t"
+        "sub sp, sp, #64\n\t"
+        "ldm r0, {r1-r11}\n\t"
+        "str r1, [sp, #32]\n\t" /* in */
+        "str r2, [sp, #36]\n\t" /* K */
+        "str r3, [sp, #40]\n\t" /* pairs */
+        "str r8, [sp, #44]\n\t" /* ch */
+        "str r9, [sp, #48]\n\t" /* out */
+        "str r4, [sp, #56]\n\t" /* words */
+        "str r6, [sp, #60]\n\t" /* G */
+        "str r11, [sp, #16]\n\t" /* zp2 */
+        "str r10, [sp, #24]\n\t" /* O */
+        "rsb r12, r6, #9\n\t"    /* skip */
+        "sub r0, r4, r12, lsl #4\n\t"
+        "str r0, [sp, #8]\n\t"
+        "sub r0, r5, r12, lsl #5\n\t"
+        "str r0, [sp, #52]\n\t"
+        "lsl r1, r6, #5\n\t"
+        "str r1, [sp, #20]\n\t"
+        "mla r0, r7, r1, r0\n\t"
+        "str r0, [sp, #28]\n\t"
+        "adr r0, 10f\n\t"
+        "mov r1, #112\n\t"
+        "mla r0, r12, r1, r0\n\t"
+        "orr r0, r0, #1\n\t"
+        "str r0, [sp, #12]\n\t"
+        "1:\n\t" /* a pair: widen pixels in, in + K */
+        "ldr r0, [sp, #32]\n\t"
+        "ldr r1, [sp, #36]\n\t"
+        "ldr r2, [sp, #56]\n\t"
+        "ldr r3, [sp, #60]\n\t"
+        "add r1, r0, r1\n\t"
+        "5:\n\t"
+        "ldr r4, [r0], #4\n\t"
+        "ldr r5, [r1], #4\n\t"
+        "sxtb16 r6, r4\n\t"
+        "sxtb16 r7, r4, ror #8\n\t"
+        "sxtb16 r8, r5\n\t"
+        "sxtb16 r9, r5, ror #8\n\t"
+        "stm r2!, {r6-r9}\n\t"
+        "subs r3, r3, #1\n\t"
+        "bne 5b\n\t"
+        "ldr r0, [sp, #44]\n\t"
+        "ldr r1, [sp, #48]\n\t"
+        "ldr lr, [sp, #52]\n\t"
+        "strd r0, r1, [sp]\n\t"
+        "2:\n\t" PW_FIRST
+        "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
+        QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
+        "ldr r11, [sp, #0]\n\t"
+        "ldr r12, [sp, #16]\n\t"
+        "ldr r10, [sp, #20]\n\t"
+        "add lr, lr, r10\n\t"
+        "ldrd r8, r9, [r11, #4]\n\t" CONV_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")
+        "ldrd r8, r9, [r11, #16]\n\t" CONV_REQUANT_ASM("r2", "r3", "r8", "r9", "r12")
+        "ldrd r8, r9, [r11, #28]\n\t" CONV_REQUANT_ASM("r4", "r5", "r8", "r9", "r12")
+        "ldrd r8, r9, [r11, #40]\n\t" CONV_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")
+        "bfi r0, r2, #8, #8\n\t"
+        "bfi r0, r4, #16, #8\n\t"
+        "bfi r0, r6, #24, #8\n\t"
+        "bfi r1, r3, #8, #8\n\t"
+        "bfi r1, r5, #16, #8\n\t"
+        "bfi r1, r7, #24, #8\n\t"
+        "ldr r8, [sp, #4]\n\t"
+        "ldr r9, [sp, #24]\n\t"
+        "ldr r10, [sp, #28]\n\t"
+        "str r1, [r8, r9]\n\t"
+        "str r0, [r8], #4\n\t"
+        "add r11, r11, #48\n\t"
+        "strd r11, r8, [sp]\n\t"
+        "cmp lr, r10\n\t"
+        "bne 2b\n\t"
+        "ldr r0, [sp, #32]\n\t" /* the next pair */
+        "ldr r1, [sp, #36]\n\t"
+        "ldr r2, [sp, #48]\n\t"
+        "ldr r3, [sp, #24]\n\t"
+        "ldr r4, [sp, #40]\n\t"
+        "add r0, r0, r1, lsl #1\n\t"
+        "add r2, r2, r3, lsl #1\n\t"
+        "str r0, [sp, #32]\n\t"
+        "str r2, [sp, #48]\n\t"
+        "subs r4, r4, #1\n\t"
+        "str r4, [sp, #40]\n\t"
+        "bne 1b\n\t"
+        "add sp, sp, #64\n\t"
+        "pop {r0, r4-r11, pc}\n\t");
+}
+
+#undef PW_FIRST
+#undef PW_FRAME
+
 #undef QUAD_GROUP
 #undef QUAD_REQUANT
 
@@ -237,6 +414,30 @@ static void quads_fast(const uint64_t *words, const int8_t *w, int32_t groups, i
             out1[o + f] = (int8_t)fast_out(s[2 * f + 1], c.m2, c.right1, zp2);
         }
     }
+}
+#endif
+
+/* The pairs of a pointwise_t, widened and run on quads_fast. */
+static void pointwise_pairs(const pointwise_t *a)
+{
+    const int8_t *in = a->in;
+    int8_t *out = a->out;
+    for (int32_t i = 0; i < a->pairs; ++i, in += 2 * a->depth, out += 2 * a->depth_out) {
+        widen_pair(a->words, in, a->depth, a->groups);
+        quads_fast(a->words, a->filter, a->groups, 4 * a->quads, a->ch, a->zp2, out,
+                   out + a->depth_out);
+    }
+}
+
+#if MICRO_DSP && defined(__GNUC__)
+static void quads_pointwise(const pointwise_t *a)
+{
+    (a->groups <= 9 ? pointwise_asm : pointwise_pairs)(a);
+}
+#else
+static void quads_pointwise(const pointwise_t *a)
+{
+    pointwise_pairs(a);
 }
 #endif
 

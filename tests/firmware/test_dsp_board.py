@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
-from test_dsp_conv_quads import quads_case, rows9_case
+from test_dsp_conv_quads import pointwise_case, quads_case, rows9_case
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -119,7 +119,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
     three with its filters in quads, in layout 1 (the 4-filter passes); one in five with
-    window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers)."""
+    window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in four of the
+    rest 1x1 stride-1 (the pointwise path, any K, its filters in quads where they come so)."""
+    if seed % 4 == 1:
+        params, ops = pointwise_case(seed, small=True)
+        return quads_case(params, ops) if params.output_depth % 4 == 0 else (params, ops)
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
