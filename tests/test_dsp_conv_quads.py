@@ -137,17 +137,20 @@ def test_conv_quads_pointwise_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=seed % 2 == 0, pointwise=True))
 
 
-def pointwise_case(seed: int, small: bool = False) -> tuple[Any, list[np.ndarray]]:
+def pointwise_case(
+    seed: int, small: bool = False, k: int | None = None
+) -> tuple[Any, list[np.ndarray]]:
     """A 1x1 stride-1 convolution (the pointwise path: pairs of pixels straight from the
     image): K of 1..300 (every residue mod 4, the loop's short and long forms), channels
     mostly quads (some not: layout 0), some past the twin's 128-channel table, batches 1-3,
     odd and even pixel counts; two thirds on the fast requantization (zero scales among it),
     a third per-tensor, the others any shift sign and activation clamp. `small`: a board's
-    sizes."""
+    sizes; `k`: that K."""
     rng = np.random.default_rng(seed)
-    k = int(
+    drawn = int(
         rng.choice([rng.integers(1, 37), rng.integers(1, 37), rng.integers(37, 301), 8, 16, 32])
     )
+    k = drawn if k is None else k
     out = 4 * int(rng.integers(1, 12 if small else 70))
     if rng.random() < 0.15:
         out += int(rng.integers(1, 4))

@@ -240,74 +240,150 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
         "pop {r0, r4-r11, pc}\n\t");
 }
 
-/* pointwise_asm's frame (sp-relative bytes): the quad's constants and output (advanced per
- * quad), the adjusted scratch, the block's entry, zp2, 32 * G, O, the adjusted filter end;
- * the pair's input, K, pairs left, the first constants, the pair's outputs, the adjusted
- * first quad, the scratch and G. */
-#define PW_FRAME 64
+/* The pointwise loops' frame, sp-relative bytes:
+ *   0 the quad's constants (chan_t *)   4 its pixel-0 output        8 the block's scratch base
+ *  12 the block's entry (Thumb address) 16 zp2                      20 short: 32 * G; long: the
+ *  24 O (pixel 1's output - pixel 0's)  28 the filters' end            filter advance into it
+ *  32 the pair's pixel 0                36 K                        40 pairs left
+ *  44 the first constants               48 the pair's outputs       52 the first quad (short:
+ *  56 the scratch                       60 G                           adjusted)
+ *  64 long: the scratch base's end. */
+#define PW_FRAME_SIZE "72"
 
-/* A quad's last group (G - 1) first, its accumulators starting at the biases (no moves):
- * with skip = 9 - G it sits at the block's index 8 from the adjusted pointers. Then the
- * block, groups skip..7 = 0..G - 2, entered through the address in the frame. */
-#define PW_FIRST                        \
-    "ldr r11, [sp, #0]\n\t"             \
-    "ldr r12, [sp, #8]\n\t"             \
-    "ldr r0, [r11]\n\t"                 \
-    "ldr r2, [r11, #12]\n\t"            \
-    "ldr r4, [r11, #24]\n\t"            \
-    "ldr r6, [r11, #36]\n\t"            \
-    "ldr r8, [r12, #128]\n\t"           \
-    "ldr r9, [r12, #136]\n\t"           \
-    "ldr r10, [lr, #256]\n\t"           \
-    "ldr r11, [lr, #260]\n\t"           \
-    "smlad r1, r9, r10, r0\n\t"         \
-    "smlad r0, r8, r10, r0\n\t"         \
-    "smlad r3, r9, r11, r2\n\t"         \
-    "smlad r2, r8, r11, r2\n\t"         \
-    "ldr r10, [lr, #264]\n\t"           \
-    "ldr r11, [lr, #268]\n\t"           \
-    "smlad r5, r9, r10, r4\n\t"         \
-    "smlad r4, r8, r10, r4\n\t"         \
-    "smlad r7, r9, r11, r6\n\t"         \
-    "smlad r6, r8, r11, r6\n\t"         \
-    "ldr r8, [r12, #132]\n\t"           \
-    "ldr r9, [r12, #140]\n\t"           \
-    "ldr r10, [lr, #272]\n\t"           \
-    "ldr r11, [lr, #276]\n\t"           \
-    "smlad r0, r8, r10, r0\n\t"         \
-    "smlad r1, r9, r10, r1\n\t"         \
-    "smlad r2, r8, r11, r2\n\t"         \
-    "smlad r3, r9, r11, r3\n\t"         \
-    "ldr r10, [lr, #280]\n\t"           \
-    "ldr r11, [lr, #284]\n\t"           \
-    "smlad r4, r8, r10, r4\n\t"         \
-    "smlad r5, r9, r10, r5\n\t"         \
-    "smlad r6, r8, r11, r6\n\t"         \
-    "smlad r7, r9, r11, r7\n\t"         \
-    "ldr pc, [sp, #12]\n\t"
+/* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
+ * accumulators starting at the biases (no moves), r12 from frame slot `base`. */
+#define PW_FIRST(base, px, fw)            \
+    "ldr r11, [sp, #0]\n\t"               \
+    "ldr r12, [sp, #" base "]\n\t"        \
+    "ldr r0, [r11]\n\t"                   \
+    "ldr r2, [r11, #12]\n\t"              \
+    "ldr r4, [r11, #24]\n\t"              \
+    "ldr r6, [r11, #36]\n\t"              \
+    "ldr r8, [r12, #" px "]\n\t"          \
+    "ldr r9, [r12, #" px "+8]\n\t"        \
+    "ldr r10, [lr, #" fw "]\n\t"          \
+    "ldr r11, [lr, #" fw "+4]\n\t"        \
+    "smlad r1, r9, r10, r0\n\t"           \
+    "smlad r0, r8, r10, r0\n\t"           \
+    "smlad r3, r9, r11, r2\n\t"           \
+    "smlad r2, r8, r11, r2\n\t"           \
+    "ldr r10, [lr, #" fw "+8]\n\t"        \
+    "ldr r11, [lr, #" fw "+12]\n\t"       \
+    "smlad r5, r9, r10, r4\n\t"           \
+    "smlad r4, r8, r10, r4\n\t"           \
+    "smlad r7, r9, r11, r6\n\t"           \
+    "smlad r6, r8, r11, r6\n\t"           \
+    "ldr r8, [r12, #" px "+4]\n\t"        \
+    "ldr r9, [r12, #" px "+12]\n\t"       \
+    "ldr r10, [lr, #" fw "+16]\n\t"       \
+    "ldr r11, [lr, #" fw "+20]\n\t"       \
+    "smlad r0, r8, r10, r0\n\t"           \
+    "smlad r1, r9, r10, r1\n\t"           \
+    "smlad r2, r8, r11, r2\n\t"           \
+    "smlad r3, r9, r11, r3\n\t"           \
+    "ldr r10, [lr, #" fw "+24]\n\t"       \
+    "ldr r11, [lr, #" fw "+28]\n\t"       \
+    "smlad r4, r8, r10, r4\n\t"           \
+    "smlad r5, r9, r10, r5\n\t"           \
+    "smlad r6, r8, r11, r6\n\t"           \
+    "smlad r7, r9, r11, r7\n\t"
 
-/* The pairs of a pointwise layer whose G is 1..9 (K <= 36), every quad of each: a pair's
- * widening (12 cycles per group), then per quad its last group with the bias loads, the
- * block of the others, the 8 sums requantized in registers and each pixel's 4 bytes stored as
- * one word; pointers and constants in the frame, no call per pair or quad. Groups are 28
- * 32-bit instructions (112 bytes: r8-r11 take no 16-bit loads), so the entry is computed. */
+/* Entry: the frame's common slots from the pointwise_t (r0). */
+#define PW_PROLOGUE                                 \
+    "push {r0, r4-r11, lr}\n\t"                     \
+    "sub sp, sp, #" PW_FRAME_SIZE "\n\t"            \
+    "ldm r0, {r1-r11}\n\t"                          \
+    "str r1, [sp, #32]\n\t"                         \
+    "str r2, [sp, #36]\n\t"                         \
+    "str r3, [sp, #40]\n\t"                         \
+    "str r8, [sp, #44]\n\t"                         \
+    "str r9, [sp, #48]\n\t"                         \
+    "str r4, [sp, #56]\n\t"                         \
+    "str r6, [sp, #60]\n\t"                         \
+    "str r11, [sp, #16]\n\t"                        \
+    "str r10, [sp, #24]\n\t"
+
+/* The block's entry: group r12 (skip) of label 10, 112 bytes a group. */
+#define PW_ENTRY                \
+    "adr.w r0, 10f\n\t"         \
+    "mov r1, #112\n\t"          \
+    "mla r0, r12, r1, r0\n\t"   \
+    "orr r0, r0, #1\n\t"        \
+    "str r0, [sp, #12]\n\t"
+
+/* A pair: pixels in and in + K widened into the scratch (12 cycles per group), the quads
+ * restarted at the first (filter pointer lr from frame slot 52). */
+#define PW_PAIR                 \
+    "1:\n\t"                    \
+    "ldr r0, [sp, #32]\n\t"     \
+    "ldr r1, [sp, #36]\n\t"     \
+    "ldr r2, [sp, #56]\n\t"     \
+    "ldr r3, [sp, #60]\n\t"     \
+    "add r1, r0, r1\n\t"        \
+    "5:\n\t"                    \
+    "ldr r4, [r0], #4\n\t"      \
+    "ldr r5, [r1], #4\n\t"      \
+    "sxtb16 r6, r4\n\t"         \
+    "sxtb16 r7, r4, ror #8\n\t" \
+    "sxtb16 r8, r5\n\t"         \
+    "sxtb16 r9, r5, ror #8\n\t" \
+    "stm r2!, {r6-r9}\n\t"      \
+    "subs r3, r3, #1\n\t"       \
+    "bne 5b\n\t"                \
+    "ldr r0, [sp, #44]\n\t"     \
+    "ldr r1, [sp, #48]\n\t"     \
+    "ldr lr, [sp, #52]\n\t"     \
+    "strd r0, r1, [sp]\n\t"
+
+/* The quad's 8 sums requantized in registers, each pixel's 4 bytes stored as one word; the
+ * next quad (label 2) until lr reaches the filters' end, then the next pair (label 1). */
+#define PW_TAIL(pre)                                                           \
+    "ldr r11, [sp, #0]\n\t"                                                    \
+    "ldr r12, [sp, #16]\n\t" pre                                               \
+    "ldrd r8, r9, [r11, #4]\n\t" CONV_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")  \
+    "ldrd r8, r9, [r11, #16]\n\t" CONV_REQUANT_ASM("r2", "r3", "r8", "r9", "r12") \
+    "ldrd r8, r9, [r11, #28]\n\t" CONV_REQUANT_ASM("r4", "r5", "r8", "r9", "r12") \
+    "ldrd r8, r9, [r11, #40]\n\t" CONV_REQUANT_ASM("r6", "r7", "r8", "r9", "r12") \
+    "bfi r0, r2, #8, #8\n\t"                                                   \
+    "bfi r0, r4, #16, #8\n\t"                                                  \
+    "bfi r0, r6, #24, #8\n\t"                                                  \
+    "bfi r1, r3, #8, #8\n\t"                                                   \
+    "bfi r1, r5, #16, #8\n\t"                                                  \
+    "bfi r1, r7, #24, #8\n\t"                                                  \
+    "ldr r8, [sp, #4]\n\t"                                                     \
+    "ldr r9, [sp, #24]\n\t"                                                    \
+    "ldr r10, [sp, #28]\n\t"                                                   \
+    "str r1, [r8, r9]\n\t"                                                     \
+    "str r0, [r8], #4\n\t"                                                     \
+    "add r11, r11, #48\n\t"                                                    \
+    "strd r11, r8, [sp]\n\t"                                                   \
+    "cmp lr, r10\n\t"                                                          \
+    "bne 2b\n\t"                                                               \
+    "ldr r0, [sp, #32]\n\t"                                                    \
+    "ldr r1, [sp, #36]\n\t"                                                    \
+    "ldr r2, [sp, #48]\n\t"                                                    \
+    "ldr r3, [sp, #24]\n\t"                                                    \
+    "ldr r4, [sp, #40]\n\t"                                                    \
+    "add r0, r0, r1, lsl #1\n\t"                                               \
+    "add r2, r2, r3, lsl #1\n\t"                                               \
+    "str r0, [sp, #32]\n\t"                                                    \
+    "str r2, [sp, #48]\n\t"                                                    \
+    "subs r4, r4, #1\n\t"                                                      \
+    "str r4, [sp, #40]\n\t"                                                    \
+    "bne 1b\n\t"                                                               \
+    "add sp, sp, #" PW_FRAME_SIZE "\n\t"                                       \
+    "pop {r0, r4-r11, pc}\n\t"
+
+/* The pairs of a pointwise layer whose G is 1..9 (K <= 36), every quad of each, with no
+ * call per pair or quad: per quad its last group first (PW_FIRST at the block's index 8,
+ * skip = 9 - G), then the block's groups skip..7 (0..G - 2) through the entry in the frame.
+ * Groups are 28 32-bit instructions (112 bytes: r8-r11 take no 16-bit loads). */
 __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
 {
     (void)a;
     __asm__ volatile(
-        "push {r0, r4-r11, lr}\n\t"
-        "sub sp, sp, #64\n\t"
-        "ldm r0, {r1-r11}\n\t"
-        "str r1, [sp, #32]\n\t" /* in */
-        "str r2, [sp, #36]\n\t" /* K */
-        "str r3, [sp, #40]\n\t" /* pairs */
-        "str r8, [sp, #44]\n\t" /* ch */
-        "str r9, [sp, #48]\n\t" /* out */
-        "str r4, [sp, #56]\n\t" /* words */
-        "str r6, [sp, #60]\n\t" /* G */
-        "str r11, [sp, #16]\n\t" /* zp2 */
-        "str r10, [sp, #24]\n\t" /* O */
-        "rsb r12, r6, #9\n\t"    /* skip */
+        PW_PROLOGUE
+        "rsb r12, r6, #9\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "str r0, [sp, #8]\n\t"
         "sub r0, r5, r12, lsl #5\n\t"
@@ -315,76 +391,60 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
         "lsl r1, r6, #5\n\t"
         "str r1, [sp, #20]\n\t"
         "mla r0, r7, r1, r0\n\t"
-        "str r0, [sp, #28]\n\t"
-        "adr r0, 10f\n\t"
-        "mov r1, #112\n\t"
-        "mla r0, r12, r1, r0\n\t"
-        "orr r0, r0, #1\n\t"
-        "str r0, [sp, #12]\n\t"
-        "1:\n\t" /* a pair: widen pixels in, in + K */
-        "ldr r0, [sp, #32]\n\t"
-        "ldr r1, [sp, #36]\n\t"
-        "ldr r2, [sp, #56]\n\t"
-        "ldr r3, [sp, #60]\n\t"
-        "add r1, r0, r1\n\t"
-        "5:\n\t"
-        "ldr r4, [r0], #4\n\t"
-        "ldr r5, [r1], #4\n\t"
-        "sxtb16 r6, r4\n\t"
-        "sxtb16 r7, r4, ror #8\n\t"
-        "sxtb16 r8, r5\n\t"
-        "sxtb16 r9, r5, ror #8\n\t"
-        "stm r2!, {r6-r9}\n\t"
-        "subs r3, r3, #1\n\t"
-        "bne 5b\n\t"
-        "ldr r0, [sp, #44]\n\t"
-        "ldr r1, [sp, #48]\n\t"
-        "ldr lr, [sp, #52]\n\t"
-        "strd r0, r1, [sp]\n\t"
-        "2:\n\t" PW_FIRST
+        "str r0, [sp, #28]\n\t" PW_ENTRY PW_PAIR
+        "2:\n\t" PW_FIRST("8", "128", "256")
+        "ldr pc, [sp, #12]\n\t"
         "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
         QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
-        "ldr r11, [sp, #0]\n\t"
-        "ldr r12, [sp, #16]\n\t"
-        "ldr r10, [sp, #20]\n\t"
-        "add lr, lr, r10\n\t"
-        "ldrd r8, r9, [r11, #4]\n\t" CONV_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")
-        "ldrd r8, r9, [r11, #16]\n\t" CONV_REQUANT_ASM("r2", "r3", "r8", "r9", "r12")
-        "ldrd r8, r9, [r11, #28]\n\t" CONV_REQUANT_ASM("r4", "r5", "r8", "r9", "r12")
-        "ldrd r8, r9, [r11, #40]\n\t" CONV_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")
-        "bfi r0, r2, #8, #8\n\t"
-        "bfi r0, r4, #16, #8\n\t"
-        "bfi r0, r6, #24, #8\n\t"
-        "bfi r1, r3, #8, #8\n\t"
-        "bfi r1, r5, #16, #8\n\t"
-        "bfi r1, r7, #24, #8\n\t"
-        "ldr r8, [sp, #4]\n\t"
-        "ldr r9, [sp, #24]\n\t"
-        "ldr r10, [sp, #28]\n\t"
-        "str r1, [r8, r9]\n\t"
-        "str r0, [r8], #4\n\t"
-        "add r11, r11, #48\n\t"
-        "strd r11, r8, [sp]\n\t"
-        "cmp lr, r10\n\t"
-        "bne 2b\n\t"
-        "ldr r0, [sp, #32]\n\t" /* the next pair */
-        "ldr r1, [sp, #36]\n\t"
-        "ldr r2, [sp, #48]\n\t"
-        "ldr r3, [sp, #24]\n\t"
-        "ldr r4, [sp, #40]\n\t"
-        "add r0, r0, r1, lsl #1\n\t"
-        "add r2, r2, r3, lsl #1\n\t"
-        "str r0, [sp, #32]\n\t"
-        "str r2, [sp, #48]\n\t"
-        "subs r4, r4, #1\n\t"
-        "str r4, [sp, #40]\n\t"
-        "bne 1b\n\t"
-        "add sp, sp, #64\n\t"
-        "pop {r0, r4-r11, pc}\n\t");
+        PW_TAIL("ldr r10, [sp, #20]\n\tadd lr, lr, r10\n\t"));
+}
+
+/* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
+ * the pointers moved to the block's base, then turns of the block's 8 groups over groups
+ * 1..G - 1, the first entered at skip = (1 - G) mod 8, until the scratch base reaches its
+ * end (slot 64). */
+__attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_t *a)
+{
+    (void)a;
+    __asm__ volatile(
+        PW_PROLOGUE
+        "rsb r12, r6, #1\n\t"
+        "and r12, r12, #7\n\t" /* skip */
+        "sub r0, r4, r12, lsl #4\n\t"
+        "add r0, r0, #16\n\t"
+        "str r0, [sp, #8]\n\t"
+        "sub r1, r6, #1\n\t"
+        "add r1, r1, r12\n\t"
+        "add r1, r0, r1, lsl #4\n\t"
+        "str r1, [sp, #64]\n\t"
+        "mov r1, #32\n\t"
+        "sub r1, r1, r12, lsl #5\n\t"
+        "str r1, [sp, #20]\n\t"
+        "lsl r1, r6, #5\n\t"
+        "mla r0, r7, r1, r5\n\t"
+        "str r0, [sp, #28]\n\t"
+        "str r5, [sp, #52]\n\t" PW_ENTRY PW_PAIR
+        "2:\n\t" PW_FIRST("56", "0", "0")
+        "ldr r12, [sp, #8]\n\t"
+        "ldr r8, [sp, #20]\n\t"
+        "add lr, lr, r8\n\t"
+        "ldr pc, [sp, #12]\n\t"
+        "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
+        QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
+        "add r12, r12, #128\n\t"
+        "add lr, lr, #256\n\t"
+        "ldr r8, [sp, #64]\n\t"
+        "cmp r12, r8\n\t"
+        "bne 10b\n\t"
+        PW_TAIL(""));
 }
 
 #undef PW_FIRST
-#undef PW_FRAME
+#undef PW_PROLOGUE
+#undef PW_ENTRY
+#undef PW_PAIR
+#undef PW_TAIL
+#undef PW_FRAME_SIZE
 
 #undef QUAD_GROUP
 #undef QUAD_REQUANT
@@ -417,8 +477,15 @@ static void quads_fast(const uint64_t *words, const int8_t *w, int32_t groups, i
 }
 #endif
 
+#if MICRO_DSP && defined(__GNUC__)
+/* The pairs of a pointwise_t (pointwise_asm, pointwise_long_asm). */
+static void quads_pointwise(const pointwise_t *a)
+{
+    (a->groups <= 9 ? pointwise_asm : pointwise_long_asm)(a);
+}
+#else
 /* The pairs of a pointwise_t, widened and run on quads_fast. */
-static void pointwise_pairs(const pointwise_t *a)
+static void quads_pointwise(const pointwise_t *a)
 {
     const int8_t *in = a->in;
     int8_t *out = a->out;
@@ -427,17 +494,6 @@ static void pointwise_pairs(const pointwise_t *a)
         quads_fast(a->words, a->filter, a->groups, 4 * a->quads, a->ch, a->zp2, out,
                    out + a->depth_out);
     }
-}
-
-#if MICRO_DSP && defined(__GNUC__)
-static void quads_pointwise(const pointwise_t *a)
-{
-    (a->groups <= 9 ? pointwise_asm : pointwise_pairs)(a);
-}
-#else
-static void quads_pointwise(const pointwise_t *a)
-{
-    pointwise_pairs(a);
 }
 #endif
 
