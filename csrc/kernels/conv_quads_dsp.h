@@ -76,8 +76,10 @@ static void quads_any(const uint64_t *words, const int8_t *w, int32_t groups, in
 /* A pointwise layer's pixel pairs: pair i is pixels 2i and 2i + 1 of `in` (K bytes apart,
  * G = ceil(K / 4) words of each read: past K the bytes meet zero weights, so the caller
  * only passes pairs after which at least 3 more input bytes exist when K % 4 != 0), widened
- * into the scratch, then the n filters (a multiple of 4) from w on, their constants ch[0..n),
- * on the fast requantization; outputs from out on, O bytes per pixel. */
+ * into the scratch (or, `widen` 0, one pair already there), then the n filters (a multiple
+ * of 4) from w on, their constants ch[0..n), on the fast requantization; pixel 0's outputs
+ * from out on, pixel 1's `gap` bytes further (O, bytes per output pixel; 0 for a lone
+ * pixel, the scratch's pair a pixel twice). */
 typedef struct {
     const int8_t *in;       /*  0: pixel 0 of the first pair */
     int32_t depth;          /*  4: K, bytes per input pixel */
@@ -88,8 +90,9 @@ typedef struct {
     int32_t quads;          /* 24: n / 4, >= 1 */
     const chan_t *ch;       /* 28: the n channels' constants */
     int8_t *out;            /* 32: pixel 0's output of the first channel */
-    int32_t depth_out;      /* 36: O, bytes per output pixel */
+    int32_t gap;            /* 36: pixel 1's outputs - pixel 0's; a pair's outputs: 2 * gap */
     int32_t zp2;            /* 40: 1 + 2 * output_zp */
+    int32_t widen;          /* 44: 1: widen each pair from in; 0: one pair, in the scratch */
 } pointwise_t;
 
 /* Widens the pixel pair at `in` (pixel 1 at in + depth) into the scratch's layout, G groups
@@ -247,7 +250,7 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
  *  32 the pair's pixel 0                36 K                        40 pairs left
  *  44 the first constants               48 the pair's outputs       52 the first quad (short:
  *  56 the scratch                       60 G                           adjusted)
- *  64 long: the scratch base's end. */
+ *  64 long: the scratch base's end (its base after the last turn)   68 widen. */
 #define PW_FRAME_SIZE "72"
 
 /* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
@@ -292,7 +295,8 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
 #define PW_PROLOGUE                                 \
     "push {r0, r4-r11, lr}\n\t"                     \
     "sub sp, sp, #" PW_FRAME_SIZE "\n\t"            \
-    "ldm r0, {r1-r11}\n\t"                          \
+    "ldm r0, {r1-r12}\n\t"                          \
+    "str r12, [sp, #68]\n\t"                        \
     "str r1, [sp, #32]\n\t"                         \
     "str r2, [sp, #36]\n\t"                         \
     "str r3, [sp, #40]\n\t"                         \
@@ -311,15 +315,17 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
     "orr r0, r0, #1\n\t"        \
     "str r0, [sp, #12]\n\t"
 
-/* A pair: pixels in and in + K widened into the scratch (12 cycles per group), the quads
- * restarted at the first (filter pointer lr from frame slot 52). */
+/* A pair: pixels in and in + K widened into the scratch (12 cycles per group; not with
+ * widen 0), the quads restarted at the first (filter pointer lr from frame slot 52). */
 #define PW_PAIR                 \
     "1:\n\t"                    \
     "ldr r0, [sp, #32]\n\t"     \
     "ldr r1, [sp, #36]\n\t"     \
     "ldr r2, [sp, #56]\n\t"     \
     "ldr r3, [sp, #60]\n\t"     \
+    "ldr r4, [sp, #68]\n\t"     \
     "add r1, r0, r1\n\t"        \
+    "cbz r4, 6f\n\t"            \
     "5:\n\t"                    \
     "ldr r4, [r0], #4\n\t"      \
     "ldr r5, [r1], #4\n\t"      \
@@ -330,6 +336,7 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
     "stm r2!, {r6-r9}\n\t"      \
     "subs r3, r3, #1\n\t"       \
     "bne 5b\n\t"                \
+    "6:\n\t"                    \
     "ldr r0, [sp, #44]\n\t"     \
     "ldr r1, [sp, #48]\n\t"     \
     "ldr lr, [sp, #52]\n\t"     \
@@ -400,16 +407,16 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
 }
 
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
- * the pointers moved to the block's base, then turns of the block's 8 groups over groups
- * 1..G - 1, the first entered at skip = (1 - G) mod 8, until the scratch base reaches its
- * end (slot 64). */
+ * the pointers moved to the block's base, then turns of the block's 16 groups over groups
+ * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
+ * end (slot 64): 8 est. cycles a turn, 1.5 % of a K = 128 layer's (3 % with 8 groups). */
 __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_t *a)
 {
     (void)a;
     __asm__ volatile(
         PW_PROLOGUE
         "rsb r12, r6, #1\n\t"
-        "and r12, r12, #7\n\t" /* skip */
+        "and r12, r12, #15\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "add r0, r0, #16\n\t"
         "str r0, [sp, #8]\n\t"
@@ -431,8 +438,10 @@ __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_
         "ldr pc, [sp, #12]\n\t"
         "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
         QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
-        "add r12, r12, #128\n\t"
-        "add lr, lr, #256\n\t"
+        QUAD_GROUP(8) QUAD_GROUP(9) QUAD_GROUP(10) QUAD_GROUP(11)
+        QUAD_GROUP(12) QUAD_GROUP(13) QUAD_GROUP(14) QUAD_GROUP(15)
+        "add r12, r12, #256\n\t"
+        "add lr, lr, #512\n\t"
         "ldr r8, [sp, #64]\n\t"
         "cmp r12, r8\n\t"
         "bne 10b\n\t"
@@ -489,10 +498,12 @@ static void quads_pointwise(const pointwise_t *a)
 {
     const int8_t *in = a->in;
     int8_t *out = a->out;
-    for (int32_t i = 0; i < a->pairs; ++i, in += 2 * a->depth, out += 2 * a->depth_out) {
-        widen_pair(a->words, in, a->depth, a->groups);
+    for (int32_t i = 0; i < a->pairs; ++i, in += 2 * a->depth, out += 2 * a->gap) {
+        if (a->widen) {
+            widen_pair(a->words, in, a->depth, a->groups);
+        }
         quads_fast(a->words, a->filter, a->groups, 4 * a->quads, a->ch, a->zp2, out,
-                   out + a->depth_out);
+                   out + a->gap);
     }
 }
 #endif

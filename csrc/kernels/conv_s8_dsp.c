@@ -295,8 +295,8 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
 /* A 1x1 convolution (stride 1, no padding, one group, the input's size) on the fast
  * requantization with filter layout 1. Its pixels are the patches: with at most CONV_BLOCK
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
- * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer:
- * widened once, then each block of channels) pair by pair. */
+ * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
+ * pair by pair, widened once, then each block of channels. */
 static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
                            const int8_t *filter, const pass_t *c, chan_t *table,
                            uint64_t *words, int8_t *output)
@@ -318,20 +318,22 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
         if (safe > 0) {
             const pointwise_t a = {input + first * depth, depth, safe, words, filter, groups4,
                                    depth_out / 4, table, output + first * depth_out,
-                                   depth_out, c->zp2};
+                                   depth_out, c->zp2, 1};
             quads_pointwise(&a);
         }
         for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
             const int64_t at = first + pix, at1 = pix + 1 < pixels ? at + 1 : at;
-            int8_t *out0 = output + at * depth_out, *out1 = output + at1 * depth_out;
             widen_exact(words, input + at * depth, input + at1 * depth, depth);
             for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
                 const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
                 if (!narrow) {
                     fill_channels(c, o0, n, table);
                 }
-                quads_fast(words, filter + (int64_t)o0 * 8 * groups4, groups4, n, table, c->zp2,
-                           out0 + o0, out1 + o0);
+                const pointwise_t one = {NULL, depth, 1, words,
+                                         filter + (int64_t)o0 * 8 * groups4, groups4, n / 4,
+                                         table, output + at * depth_out + o0,
+                                         (int32_t)(at1 - at) * depth_out, c->zp2, 0};
+                quads_pointwise(&one);
             }
         }
     }
