@@ -381,6 +381,16 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
     "add sp, sp, #" PW_FRAME_SIZE "\n\t"                                       \
     "pop {r0, r4-r11, pc}\n\t"
 
+/* Turns of 16 groups (label 10) until the scratch base r12 reaches register `end` (after
+ * `load`: the groups may use it). */
+#define PW_TURNS(GROUP, load, end)                                                     \
+    "10:\n\t" GROUP(0) GROUP(1) GROUP(2) GROUP(3) GROUP(4) GROUP(5) GROUP(6) GROUP(7) \
+        GROUP(8) GROUP(9) GROUP(10) GROUP(11) GROUP(12) GROUP(13) GROUP(14) GROUP(15)  \
+            "add r12, r12, #256\n\t"                                                 \
+            "add lr, lr, #512\n\t" load                                              \
+            "cmp r12, " end "\n\t"                                                   \
+            "bne 10b\n\t"
+
 /* The pairs of a pointwise layer whose G is 1..9 (K <= 36), every quad of each, with no
  * call per pair or quad: per quad its last group first (PW_FIRST at the block's index 8,
  * skip = 9 - G), then the block's groups skip..7 (0..G - 2) through the entry in the frame.
@@ -436,15 +446,7 @@ __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_
         "ldr r8, [sp, #20]\n\t"
         "add lr, lr, r8\n\t"
         "ldr pc, [sp, #12]\n\t"
-        "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
-        QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
-        QUAD_GROUP(8) QUAD_GROUP(9) QUAD_GROUP(10) QUAD_GROUP(11)
-        QUAD_GROUP(12) QUAD_GROUP(13) QUAD_GROUP(14) QUAD_GROUP(15)
-        "add r12, r12, #256\n\t"
-        "add lr, lr, #512\n\t"
-        "ldr r8, [sp, #64]\n\t"
-        "cmp r12, r8\n\t"
-        "bne 10b\n\t"
+        PW_TURNS(QUAD_GROUP, "ldr r8, [sp, #64]\n\t", "r8")
         PW_TAIL(""));
 }
 
@@ -523,14 +525,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
         "sub lr, lr, r10\n\t"
         "ldr r10, [sp, #64]\n\t"
         "ldr pc, [sp, #12]\n\t"
-        "10:\n\t" LONE_GROUP(0) LONE_GROUP(1) LONE_GROUP(2) LONE_GROUP(3)
-        LONE_GROUP(4) LONE_GROUP(5) LONE_GROUP(6) LONE_GROUP(7)
-        LONE_GROUP(8) LONE_GROUP(9) LONE_GROUP(10) LONE_GROUP(11)
-        LONE_GROUP(12) LONE_GROUP(13) LONE_GROUP(14) LONE_GROUP(15)
-        "add r12, r12, #256\n\t"
-        "add lr, lr, #512\n\t"
-        "cmp r12, r10\n\t"
-        "bne 10b\n\t"
+        PW_TURNS(LONE_GROUP, "", "r10")
         "ldr r12, [sp, #16]\n\t"
         "ldrd r8, r9, [r11, #4]\n\t" LONE_REQUANT("r0")
         "ldrd r8, r9, [r11, #16]\n\t" LONE_REQUANT("r1")
@@ -559,6 +554,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef PW_PAIR
 #undef PW_TAIL
 #undef PW_FRAME_SIZE
+#undef PW_TURNS
 
 #undef QUAD_GROUP
 #undef QUAD_REQUANT
