@@ -86,6 +86,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "e.g. 0.12 (default 0: as recorded)",
     )
     p.add_argument(
+        "--frame-shift",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="each epoch, move every training example's feature frames by a new random "
+        "offset of up to FRAMES either way (default 0: as cached)",
+    )
+    p.add_argument(
         "--balance",
         action="store_true",
         help="weight the classes by the inverse of their number of training examples",
