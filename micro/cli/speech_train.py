@@ -57,7 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a folder of other recorded speech .wav files for the unknown class (repeatable; "
-        "train side only, the loudest second of each file)",
+        "the loudest second of each file of its training share: a share of its speakers, else "
+        "of its subfolders, is held out for the card's false alarms)",
     )
     p.add_argument(
         "--hard-negatives",
