@@ -12,8 +12,10 @@ The rules the training code enforces (and tests check):
   voice is on both sides.
 
 Noise recordings (any folder of .wav files) are split the same way, by file name. Other
-speech (any folder of .wav files: wake words, digits, ...) only widens the *unknown* class of
-the train side: its loudest second is the clip (``load_speech``).
+speech (any folder of .wav files: wake words, digits, ...) is split by speaker, else by
+subfolder (``speech_split``): its training share only widens the *unknown* class of the
+train side (its loudest second is the clip, ``load_speech``), its held-out share is where
+false alarms are counted.
 """
 
 from __future__ import annotations
