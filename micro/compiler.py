@@ -32,6 +32,7 @@ class Compiler:
         keep_inputs: bool = False,
         dsp: bool = False,
         wide_weights: bool = True,
+        narrow_ops: frozenset[int] = frozenset(),
     ) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
@@ -48,6 +49,7 @@ class Compiler:
         self.keep_inputs = keep_inputs  # inputs live to the last step: they survive invoke
         self.dsp = dsp  # weights in the order the DSP twins read (ops/base.py, Graph.dsp)
         self.wide_weights = wide_weights  # with dsp, int16 weights where twins want them
+        self.narrow_ops = narrow_ops  # operators whose weights stay int8 all the same
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -141,6 +143,7 @@ class Compiler:
     ) -> None:
         pack_params(kernel, params)  # fail now, at the op that is wrong, not at serialize
         inner, subgraph = None, 0
+        calls = tuple((o.index, k) for o, k in self._calls)
         if self._calls:  # a step of a subgraph belongs to main's operator that runs it
             inner, subgraph = op, self._calls[-1][1]
             op = self._calls[0][0]
@@ -158,7 +161,7 @@ class Compiler:
                     operator=op.index,
                 )
         self.steps.append(
-            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph)
+            StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph, calls)
         )
 
     def _check_access(self, step: StepInfo) -> None:
@@ -390,20 +393,29 @@ def compile_model(
     anywhere, to the same bytes. Some of those orders widen weights to int16 (CONV_2D's
     filter layout 1: twice the filter bytes); with `flash_budget` (bytes the Program may take,
     firmware.flash_budget) a Program that would not fit is compiled again with int8 weights.
-    So is one whose plan leaves out the im2col scratch of a convolution with int16 filters:
-    without it that kernel reads them one output at a time (5x slower than int8 rows)."""
+    A convolution whose plan leaves out its im2col scratch (the arena's peak) keeps int8
+    filters: with int16 ones and no scratch that kernel reads them one output at a time (5x
+    slower than int8 rows). The model is compiled again with those steps' weights int8 and
+    the others' still int16, until no step is left without its scratch."""
     wide = Compiler(model, subgraph, overlap, keep_inputs, dsp)
     compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
     too_big = flash_budget is not None and len(compiled.program) > flash_budget
-    if dsp and (too_big or _wide_without_scratch(wide)):
+    if dsp and too_big:
         narrow = Compiler(model, subgraph, overlap, keep_inputs, dsp, wide_weights=False)
-        compiled = narrow.compile(arena_budget, max_overhead, stream, fastest)
+        return narrow.compile(arena_budget, max_overhead, stream, fastest)
+    narrow_ops: frozenset[int] = frozenset()
+    while dsp and (more := _wide_without_scratch(wide) - narrow_ops):
+        narrow_ops |= more
+        wide = Compiler(model, subgraph, overlap, keep_inputs, dsp, narrow_ops=narrow_ops)
+        compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
     return compiled
 
 
-def _wide_without_scratch(c: Compiler) -> bool:
-    """Whether the plan left out the im2col scratch of a CONV_2D step with int16 filters."""
-    return any(
-        c.steps[s].kernel == "conv_s8" and c.steps[s].params["filter_layout"] == 1
+def _wide_without_scratch(c: Compiler) -> frozenset[int]:
+    """The operators of the CONV_2D steps with int16 filters whose plan left out their
+    im2col scratch."""
+    return frozenset(
+        c.steps[s].op_index
         for s, _ in c.dropped
+        if c.steps[s].kernel == "conv_s8" and c.steps[s].params["filter_layout"] == 1
     )

@@ -24,10 +24,13 @@ later iteration reads is overwritten.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import ModelError
 from .model import Model, Operator, Subgraph
+from .ops.base import StepInfo
 from .planner import Buffer
 from .schema import BuiltinOperator as B
 
@@ -109,6 +112,48 @@ def flatten(model: Model, main: int) -> Flat:
     flat = Subgraph(graph.index, graph.name, tensors, graph.operators, graph.inputs, graph.outputs)
     subgraphs[main] = flat
     return Flat(flat, offsets, subgraphs)
+
+
+@dataclass
+class OpRow:
+    """An operator as reports list it: main's (depth 0), or one of a subgraph that a control
+    operator runs, listed after that operator one level deeper. `steps` are the steps the
+    operator made itself (a control operator's: its branches and copies, not its subgraphs')."""
+
+    op: Operator  # over the compiled graph's tensors
+    subgraph: int
+    depth: int
+    steps: list[int]
+    folded: bool = False  # in a CALL_ONCE folded into the initial state: nothing runs
+
+    @property
+    def label(self) -> str:
+        """`3` for main's operator 3, `2:0` for operator 0 of subgraph 2."""
+        return str(self.op.index) if self.depth == 0 else f"{self.subgraph}:{self.op.index}"
+
+
+def operator_rows(model: Model, main: int, steps: Sequence[StepInfo]) -> list[OpRow]:
+    """Every operator the Program runs, each subgraph's after the control operator that runs
+    it (a subgraph run by two operators is listed under each, with the steps each made)."""
+    flat = flatten(model, main)
+    made: dict[tuple[tuple[tuple[int, int], ...], int], list[int]] = defaultdict(list)
+    for i, step in enumerate(steps):
+        made[step.key].append(i)
+    rows: list[OpRow] = []
+
+    def walk(graph: Subgraph, calls: tuple[tuple[int, int], ...], folded: bool) -> None:
+        for op in graph.operators:
+            row = OpRow(op, graph.index, len(calls), made.get((calls, op.index), []), folded)
+            rows.append(row)
+            inner = dict.fromkeys(called(op, len(model.subgraphs), f"subgraph {graph.index}"))
+            if inner and not row.steps:
+                row.folded = True  # a CALL_ONCE of constants: its subgraph is the initial state
+            for k in inner:
+                if k != main and all(k != c for _, c in calls):  # a recursion never compiles
+                    walk(flat.subgraphs[k], (*calls, (op.index, k)), row.folded)
+
+    walk(flat.graph, (), False)
+    return rows
 
 
 def extend_loops(buffers: list[Buffer], loops: list[tuple[int, int]]) -> None:

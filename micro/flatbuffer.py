@@ -63,7 +63,8 @@ class FlatReader:
         if pos + n > self.size:
             self.fail(
                 where,
-                f"file truncated: {what} at offset {pos} needs {n} bytes, file has {self.size}",
+                f"file truncated: {what} at offset {pos} needs {n} bytes, file has {self.size} "
+                "(an incomplete copy or download? get the file again)",
             )
 
     def aligned(self, pos: int, align: int, what: str, where: str) -> None:

@@ -21,6 +21,7 @@ from .program import U32_MAX, check_arena_size
 from .serialize import CompiledModel, TensorSlot
 
 _ALIGN = 64
+_OK = int(lib.MICRO_OK)
 
 
 def aligned_buffer(size: int, alignment: int = _ALIGN) -> np.ndarray:
@@ -60,6 +61,15 @@ class Runtime:
 
     def invoke(self) -> bool:
         return self._check(lib.micro_invoke(self._rt))
+
+    def invoker(self) -> tuple[Any, Any]:
+        """The C call of invoke and its argument, for a caller that calls it per inference
+        (fewer Python lookups per call) and hands a status other than MICRO_OK to
+        check_status."""
+        return lib.micro_invoke, self._rt
+
+    def check_status(self, status: int) -> bool:
+        return self._check(status)
 
     def invoke_range(self, first: int, last: int) -> bool:
         return self._check(lib.micro_invoke_range(self._rt, first, last))
@@ -120,6 +130,10 @@ class Interpreter:
             ) from exc
         self._arena = self._runtime.arena
         self._streams_set: set[int] = set()
+        # invoke's per-call path, resolved once: the C call, its argument, and the streamed
+        # inputs that must be set first.
+        self._invoke_c, self._invoke_rt = self._runtime.invoker()
+        self._streamed = tuple(k for k, slot in enumerate(compiled.inputs) if slot.streamed)
 
     @classmethod
     def from_file(
@@ -217,18 +231,26 @@ class Interpreter:
         invocation early, as TFLM's invoke returns kTfLiteAbort: a streaming model's
         CIRCULAR_BUFFER stored the input frame and waits for more before the later steps
         run, so the outputs hold no new result (feed the next frame and invoke again)."""
-        for k, slot in enumerate(self.compiled.inputs):
-            if slot.streamed and k not in self._streams_set:
-                raise InputError(
-                    f"input {k} ('{slot.name}') is streamed (its rows are read on demand): "
-                    f"set it with set_input before invoke"
-                )
+        if self._streamed:
+            self._check_streams()
+        status = self._invoke_c(self._invoke_rt)
+        if status == _OK:
+            return True
         try:
-            return self._runtime.invoke()
+            return self._runtime.check_status(status)
         except InvokeError as exc:
             if exc.status != lib.MICRO_ERR_DIV_ZERO or exc.step is None:
                 raise
             raise self._division_by_zero(exc.step) from None
+
+    def _check_streams(self) -> None:
+        for k in self._streamed:
+            if k not in self._streams_set:
+                slot = self.compiled.inputs[k]
+                raise InputError(
+                    f"input {k} ('{slot.name}') is streamed (its rows are read on demand): "
+                    f"set it with set_input before invoke"
+                )
 
     def _division_by_zero(self, step: int) -> InvokeError:
         """The error of a step that found a zero divisor: its operator (a subgraph's own,

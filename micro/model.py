@@ -176,11 +176,13 @@ class _ModelReader:
         buf, r = self.buf, self.r
         if len(buf) < 8:
             raise ModelError(
-                f"file truncated: a .tflite file needs at least 8 bytes, file has {len(buf)}"
+                f"file truncated: a .tflite file needs at least 8 bytes, file has {len(buf)} "
+                "(an incomplete copy or download? get the file again)"
             )
         if buf[4:8] != schema.FILE_IDENTIFIER:
             raise ModelError(
-                f"not a TFLite model: file identifier is {bytes(buf[4:8])!r}, expected b'TFL3'"
+                f"not a TFLite model: file identifier is {bytes(buf[4:8])!r}, expected b'TFL3' "
+                "(convert a Keras or SavedModel model with tf.lite.TFLiteConverter first)"
             )
         m = r.decode(U32.unpack_from(buf, 0)[0], schema.MODEL, "model")
         if m["version"] != schema.SCHEMA_VERSION:

@@ -13,6 +13,7 @@ import numpy as np
 from ._ffi import ffi, lib
 from ._table import format_table
 from .compiler import CompiledModel
+from .control import operator_rows
 from .interpreter import Runtime
 
 
@@ -48,51 +49,44 @@ def build_profile(
 ) -> dict[str, Any]:
     """The per-op table and the by-op-type summary from per-step costs; with
     `step_cycles` (an emulated board's cycle estimate) and the board's `clock_hz`, each
-    row also gets its estimated cycles and milliseconds. A row of main's operators holds
-    the steps of the subgraphs it runs; the summary counts those under their own operators'
-    types (a DIV in a WHILE body is a DIV, the WHILE its branch steps)."""
+    row also gets its estimated cycles and milliseconds. The operators of a subgraph get
+    their own rows after the control operator that runs them, which keeps only its own
+    branch and copy steps (control.operator_rows); the summary counts each row under its
+    operator's type (a DIV in a WHILE body is a DIV)."""
     graph = compiled.graph
-    per_op: dict[int, float] = defaultdict(float)
-    cycles: dict[int, int] = defaultdict(int)
-    macs: dict[int, int] = defaultdict(int)
-    kernels: dict[int, list[str]] = defaultdict(list)
+    if len(step_costs) != len(compiled.steps):
+        raise ValueError(f"{len(step_costs)} step costs for {len(compiled.steps)} steps")
+    total = float(sum(step_costs))
+    rows: list[dict[str, Any]] = []
+    count: Counter[str] = Counter()
     type_cost: dict[str, float] = defaultdict(float)
     type_cycles: dict[str, int] = defaultdict(int)
-    inner_ops: set[tuple[int, int, str]] = set()
-    for i, (step, cost) in enumerate(zip(compiled.steps, step_costs, strict=True)):
-        per_op[step.op_index] += cost
-        macs[step.op_index] += step.macs
-        kernels[step.op_index].append(step.kernel)
-        name = graph.operators[step.op_index].name
-        if step.inner is not None:
-            name = step.inner.name
-            inner_ops.add((step.subgraph, step.inner.index, name))
-        type_cost[name] += cost
-        if step_cycles is not None:
-            cycles[step.op_index] += step_cycles[i]
-            type_cycles[name] += step_cycles[i]
-    total = sum(per_op.values())
-    rows: list[dict[str, Any]] = []
     running = 0.0
-    for op in graph.operators:
-        cost = per_op.get(op.index, 0.0)
+    for op_row in operator_rows(compiled.model, graph.index, compiled.steps):
+        op = op_row.op
+        cost = sum(step_costs[i] for i in op_row.steps)
         running += cost
-        outs = [graph.tensors[i].shape for i in op.outputs if i >= 0]
+        count[op.name] += 1
+        type_cost[op.name] += cost
         rows.append(
             {
                 "index": op.index,
+                "subgraph": op_row.subgraph,
+                "label": op_row.label,
+                "depth": op_row.depth,
                 "op": op.name,
-                "kernels": kernels.get(op.index, []),
-                "output_shape": [list(s) for s in outs],
-                "macs": macs.get(op.index, 0),
+                "kernels": [compiled.steps[i].kernel for i in op_row.steps],
+                "folded": op_row.folded,
+                "output_shape": [list(graph.tensors[i].shape) for i in op.outputs if i >= 0],
+                "macs": sum(compiled.steps[i].macs for i in op_row.steps),
                 "cost": cost,
                 "percent": 100.0 * cost / total if total else 0.0,
                 "cumulative_percent": 100.0 * running / total if total else 0.0,
             }
         )
         if step_cycles is not None:
-            rows[-1]["cycles"] = cycles.get(op.index, 0)
-    count = Counter([op.name for op in graph.operators] + [name for *_, name in inner_ops])
+            rows[-1]["cycles"] = sum(step_cycles[i] for i in op_row.steps)
+            type_cycles[op.name] += rows[-1]["cycles"]
     summary: list[dict[str, Any]] = [
         {
             "op": name,
@@ -127,11 +121,11 @@ def format_profile(data: dict[str, Any]) -> str:
 
     rows = [
         [
-            r["index"],
-            r["op"],
+            "  " * r["depth"] + r["label"],
+            "  " * r["depth"] + r["op"],
             " ".join(_shape(s) for s in r["output_shape"]),
             f"{r['macs']:,}",
-            num(r["cost"]) if r["kernels"] else "(alias)",
+            num(r["cost"]) if r["kernels"] else "(folded)" if r["folded"] else "(alias)",
             f"{r['percent']:.1f}%",
             f"{r['cumulative_percent']:.1f}%",
         ]
@@ -154,7 +148,15 @@ def format_profile(data: dict[str, Any]) -> str:
         type_headers.insert(3, "est. cycles")
     lines = [
         f"per op ({data['where']}):",
-        format_table(op_headers, rows, f"#,MACs,{cost_header},est. cycles,%,cum %"),
+        format_table(op_headers, rows, f"MACs,{cost_header},est. cycles,%,cum %"),
+        *(
+            [
+                "(an indented row S:N is operator N of subgraph S, run by the control operator "
+                "above it, whose own row counts only its branch and copy steps)"
+            ]
+            if any(r["depth"] for r in data["ops"])
+            else []
+        ),
         "",
         "by op type:",
         format_table(type_headers, type_rows, f"count,total {unit},est. cycles,avg {unit},%"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from . import patches
 from ._table import format_table
 from .compiler import CompiledModel
+from .control import called, flatten, operator_rows
 from .model import Tensor
 from .planner import live_bytes
 from .schema import TensorType
@@ -20,7 +21,7 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 
 def _tensor_kind(compiled: CompiledModel, t: Tensor) -> str:
-    graph = compiled.model.subgraphs[0]
+    graph = compiled.graph
     if t.index in graph.inputs:
         return "input"
     if t.index in graph.outputs:
@@ -35,33 +36,46 @@ def _tensor_kind(compiled: CompiledModel, t: Tensor) -> str:
 
 
 def summary(compiled: CompiledModel) -> dict[str, Any]:
-    """Everything `micro inspect` prints, as JSON-able data."""
+    """Everything `micro inspect` prints, as JSON-able data: the operators and tensors of
+    the main subgraph and of every subgraph its control operators run."""
     model = compiled.model
-    graph = model.subgraphs[0]
+    graph = compiled.graph
     ops: list[dict[str, Any]] = []
     by_type: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "macs": 0})
-    for op in graph.operators:
-        steps = [s for s in compiled.steps if s.op_index == op.index]
-        outs = [graph.tensors[i] for i in op.outputs if i >= 0]
+    run_by: dict[int, list[str]] = defaultdict(list)
+    for row in operator_rows(model, graph.index, compiled.steps):
+        op = row.op
+        steps = [compiled.steps[i] for i in row.steps]
+        macs = sum(s.macs for s in steps)
         by_type[op.name]["count"] += 1
-        by_type[op.name]["macs"] += sum(s.macs for s in steps)
+        by_type[op.name]["macs"] += macs
+        for k in dict.fromkeys(called(op, len(model.subgraphs), f"subgraph {row.subgraph}")):
+            run_by[k].append(row.label)
         ops.append(
             {
                 "index": op.index,
+                "subgraph": row.subgraph,
+                "label": row.label,
+                "depth": row.depth,
                 "op": op.name,
                 "version": op.version,
                 "kernels": [s.kernel for s in steps],
-                "output_shape": [list(t.shape) for t in outs],
-                "macs": sum(s.macs for s in steps),
+                "folded": row.folded,
+                "output_shape": [list(graph.tensors[i].shape) for i in op.outputs if i >= 0],
+                "macs": macs,
             }
         )
+    flat = flatten(model, graph.index)
     tensors: list[dict[str, Any]] = []
     for t in graph.tensors:
         buf = compiled.buffer_of.get(t.index)
         q = t.quant
+        subgraph, own = flat.origin(t.index)
         tensors.append(
             {
-                "index": t.index,
+                "index": t.index,  # in the compiled graph (main's, then its subgraphs')
+                "subgraph": subgraph,
+                "label": str(own) if subgraph == graph.index else f"{subgraph}:{own}",
                 "name": t.name,
                 "shape": list(t.shape),
                 "dtype": t.type_name,
@@ -85,7 +99,16 @@ def summary(compiled: CompiledModel) -> dict[str, Any]:
     weight_bytes = sum(t["bytes"] for t in tensors if t["kind"] == "weight")
     return {
         "description": model.description,
-        "subgraphs": len(model.subgraphs),
+        "subgraphs": [
+            {
+                "index": sub.index,
+                "name": sub.name,
+                "operators": len(sub.operators),
+                "tensors": len(sub.tensors),
+                "run_by": "main" if sub.index == graph.index else run_by.get(sub.index, []),
+            }
+            for sub in model.subgraphs
+        ],
         "inputs": [_io(s) for s in compiled.inputs],
         "outputs": [_io(s) for s in compiled.outputs],
         "operators": ops,
@@ -116,6 +139,42 @@ def _io(slot: Any) -> dict[str, Any]:
     }
 
 
+def _kernels(op: dict[str, Any]) -> str:
+    """The kernels of an operator's steps, a repeated one once with its count."""
+    if not op["kernels"]:
+        return "(folded)" if op["folded"] else "(alias)"
+    counts = Counter(op["kernels"])
+    return ",".join(k if n == 1 else f"{k} x{n}" for k, n in counts.items())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _subgraph_lines(subgraphs: list[dict[str, Any]]) -> list[str]:
+    """What the indented rows are; nothing for a model of one subgraph."""
+    if len(subgraphs) < 2:
+        return []
+    lines = [
+        "(an indented row S:N is operator N of subgraph S, listed under the control "
+        "operator that runs it;",
+        " a control operator's own row counts only its branch and copy steps)",
+    ]
+    for sub in subgraphs:
+        run_by = sub["run_by"]
+        if run_by == "main":
+            who = "the main subgraph"
+        elif run_by:
+            who = "run by operator " + ", ".join(run_by)
+        else:
+            who = "not run by the main subgraph (not part of the Program)"
+        lines.append(
+            f"  subgraph {sub['index']} '{sub['name']}': {_count(sub['operators'], 'operator')}, "
+            f"{_count(sub['tensors'], 'tensor')}, {who}"
+        )
+    return lines
+
+
 def format_summary(info: dict[str, Any], name: str) -> str:
     lines = [f"model: {name}"]
     if info["description"]:
@@ -129,16 +188,17 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     lines += ["", f"operators ({len(info['operators'])}):"]
     rows = [
         [
-            o["index"],
-            o["op"],
+            "  " * o["depth"] + o["label"],
+            "  " * o["depth"] + o["op"],
             o["version"],
-            ",".join(o["kernels"]) or "(alias)",
+            _kernels(o),
             " ".join(_shape(tuple(s)) for s in o["output_shape"]),
             f"{o['macs']:,}",
         ]
         for o in info["operators"]
     ]
-    lines.append(format_table(["#", "op", "v", "kernel", "output", "MACs"], rows, "#,MACs"))
+    lines.append(format_table(["#", "op", "v", "kernel", "output", "MACs"], rows, "MACs"))
+    lines += _subgraph_lines(info["subgraphs"])
     lines += ["", "by op type:"]
     total = max(info["total_macs"], 1)
     rows = [
@@ -150,7 +210,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
     lines += ["", f"tensors ({len(info['tensors'])}):"]
     rows = [
         [
-            t["index"],
+            t["label"],
             t["name"][:48],
             t["dtype"],
             _shape(tuple(t["shape"])),
@@ -164,7 +224,7 @@ def format_summary(info: dict[str, Any], name: str) -> str:
         format_table(
             ["#", "name", "type", "shape", "bytes", "kind", "arena offset"],
             rows,
-            "#,bytes,arena offset",
+            "bytes,arena offset",
         )
     )
     a = info["arena"]

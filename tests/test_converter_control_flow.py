@@ -6,8 +6,10 @@ installed; tests/test_op_control_flow.py builds the same shapes with micro's wri
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from support.oracle import (
 )
 
 import micro
+from micro import cli
 from micro.model import load_model
 
 tf: Any = pytest.importorskip("tensorflow", reason="TensorFlow (the `train` extra) is absent")
@@ -114,3 +117,24 @@ def test_converted_parity_loop_matches_litert() -> None:
     for seed in range(6):
         inputs = random_inputs(it, seed)
         assert_same_bytes(run_micro(model, inputs), run_litert(model, inputs), f"seed {seed}")
+
+
+def test_inspect_reports_the_converted_branches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`micro inspect` lists the operators of tf.cond's branches: the dense layer (a
+    [1, 6] x [6, 6] product, 36 MACs) under the IF, and every subgraph's weights."""
+    path = tmp_path / "cond.tflite"
+    path.write_bytes(convert(cond))
+    assert cli.main(["inspect", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    graphs = load_model(path).subgraphs
+    ops = info["operators"]
+    assert len(ops) == sum(len(g.operators) for g in graphs)
+    at = next(k for k, o in enumerate(ops) if o["op"] == "IF")
+    inner = ops[at + 1 : at + 1 + sum(len(g.operators) for g in graphs[1:])]
+    assert all(o["depth"] == 1 for o in inner)
+    matmul = [o for o in inner if o["op"] in ("BATCH_MATMUL", "FULLY_CONNECTED")]
+    assert [o["macs"] for o in matmul] == [WIDTH * WIDTH]
+    weights = sum(t.nbytes for g in graphs for t in g.tensors if t.data is not None)
+    assert info["weight_bytes"] == weights > WIDTH * WIDTH

@@ -80,6 +80,21 @@ def test_bad_traces(tmp_path: Path, text: str, message: str) -> None:
         pipeline.read_trace(path)
 
 
+def test_a_file_that_is_no_trace_says_what_a_trace_is(tmp_path: Path) -> None:
+    """A binary file, a text file without numbers and a missing file: each error names the
+    file, and the first two what a trace holds."""
+    binary = tmp_path / "clip.wav"
+    binary.write_bytes(b"RIFF\x80\xff\x00WAVEfmt ")
+    text = tmp_path / "notes.txt"
+    text.write_text("hello\n")
+    for path, what in ((binary, "not a text file"), (text, "no samples")):
+        with pytest.raises(pipeline.GestureError) as info:
+            pipeline.read_trace(path)
+        assert str(info.value).startswith(f"{path}: {what}; a trace is CSV rows of ax,ay,az")
+    with pytest.raises(pipeline.GestureError, match=r"missing\.csv: no such file$"):
+        pipeline.read_trace(tmp_path / "missing.csv")
+
+
 def test_bad_trace_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(b"\xff\xfe\x00garbage")

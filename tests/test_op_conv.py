@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -112,13 +113,25 @@ def conv_model(
     return b.build()
 
 
-def random_case(seed: int) -> dict[str, Any]:
-    """Random but always valid CONV_2D parameters (non-empty output)."""
-    rng = np.random.default_rng(1000 + seed)
+@dataclass(frozen=True)
+class Window:
+    """A convolution's geometry: batches, input and filter sizes, stride, dilation, padding."""
+
+    n: int
+    hw: tuple[int, int]
+    filter_hw: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: int
+
+
+def random_window(rng: np.random.Generator, max_hw: int, max_filter: int) -> Window:
+    """A random window with a non-empty output: sizes from 1 to max_hw (input) and to
+    max_filter (filter), strides and dilations 1 to 3 (dilations 1 often)."""
     while True:
         n = int(rng.integers(1, 3))
-        h, w = (int(v) for v in rng.integers(1, 11, 2))
-        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        h, w = (int(v) for v in rng.integers(1, max_hw + 1, 2))
+        fh, fw = (int(v) for v in rng.integers(1, max_filter + 1, 2))
         stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
         dilation = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
         if rng.random() < 0.4:
@@ -129,7 +142,14 @@ def random_case(seed: int) -> dict[str, Any]:
         except ValueError:  # a VALID window larger than the input
             continue
         if oh >= 1 and ow >= 1:
-            break
+            return Window(n, (h, w), (fh, fw), stride, dilation, padding)
+
+
+def random_case(seed: int) -> dict[str, Any]:
+    """Random but always valid CONV_2D parameters (non-empty output)."""
+    rng = np.random.default_rng(1000 + seed)
+    win = random_window(rng, 10, 5)
+    n, (h, w), (fh, fw) = win.n, win.hw, win.filter_hw
     groups = int(rng.integers(2, 4)) if rng.random() < 0.2 else 1
     depth = int(rng.integers(1, 17))
     oc = groups * int(rng.integers(1, 9))
@@ -142,9 +162,9 @@ def random_case(seed: int) -> dict[str, Any]:
     return {
         "input_shape": (n, h, w, groups * depth),
         "filter_shape": (oc, fh, fw, depth),
-        "padding": padding,
-        "stride": stride,
-        "dilation": dilation,
+        "padding": win.padding,
+        "stride": win.stride,
+        "dilation": win.dilation,
         "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
         "in_q": (in_scale, int(rng.integers(-128, 128))),
         "out_q": (out_scale, int(rng.integers(-128, 128))),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import output_hw
+from test_op_conv import output_hw, random_window
 
 import micro
 from micro.errors import ModelError, UnsupportedOpError
@@ -71,19 +71,8 @@ def float_conv_model(
 def random_float_conv(op: str, seed: int) -> bytes:
     """A random valid float CONV_2D (groups sometimes) or DEPTHWISE_CONV_2D (multipliers)."""
     rng = np.random.default_rng(3000 + seed)
-    while True:
-        n = int(rng.integers(1, 3))
-        h, w = (int(v) for v in rng.integers(1, 10, 2))
-        fh, fw = (int(v) for v in rng.integers(1, 5, 2))
-        stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
-        dilation = (1, 1) if rng.random() < 0.4 else tuple(int(v) for v in rng.integers(1, 4, 2))
-        padding = Padding.SAME if rng.random() < 0.5 else Padding.VALID
-        try:
-            oh, ow = output_hw(padding, (h, w), (fh, fw), stride, dilation)
-        except ValueError:  # a VALID window larger than the input
-            continue
-        if oh >= 1 and ow >= 1:
-            break
+    win = random_window(rng, 9, 4)
+    n, (h, w), (fh, fw) = win.n, win.hw, win.filter_hw
     if op == "CONV_2D":
         groups = int(rng.integers(2, 4)) if rng.random() < 0.25 else 1
         depth = int(rng.integers(1, 9))
@@ -97,9 +86,9 @@ def random_float_conv(op: str, seed: int) -> bytes:
         in_shape,
         f_shape,
         rng,
-        padding=padding,
-        stride=stride,
-        dilation=dilation,  # type: ignore[arg-type]
+        padding=win.padding,
+        stride=win.stride,
+        dilation=win.dilation,
         activation=ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
         bias=bool(rng.random() < 0.8),
         const_filter=op == "DEPTHWISE_CONV_2D" or rng.random() < 0.8,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import ACTIVATIONS, ROOMY, output_hw
+from test_op_conv import ACTIVATIONS, ROOMY, output_hw, random_window
 
 import micro
 from micro.compiler import compile_model
@@ -108,21 +108,8 @@ def depthwise_model(
 def random_case(seed: int) -> dict[str, Any]:
     """Random but always valid DEPTHWISE_CONV_2D parameters (non-empty output)."""
     rng = np.random.default_rng(2000 + seed)
-    while True:
-        n = int(rng.integers(1, 3))
-        h, w = (int(v) for v in rng.integers(1, 12, 2))
-        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
-        stride = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
-        dilation = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
-        if rng.random() < 0.4:
-            dilation = (1, 1)
-        padding = Padding.SAME if rng.random() < 0.5 else Padding.VALID
-        try:
-            oh, ow = output_hw(padding, (h, w), (fh, fw), stride, dilation)
-        except ValueError:  # a VALID window larger than the input
-            continue
-        if oh >= 1 and ow >= 1:
-            break
+    win = random_window(rng, 11, 5)
+    n, (h, w), (fh, fw) = win.n, win.hw, win.filter_hw
     # Channel counts around the kernel's 64-channel tile, and some depth multipliers.
     c = (
         int(rng.choice([1, 2, 3, 8, 16, 33, 64, 70, 130]))
@@ -139,9 +126,9 @@ def random_case(seed: int) -> dict[str, Any]:
         "input_shape": (n, h, w, c),
         "filter_hw": (fh, fw),
         "multiplier": multiplier,
-        "padding": padding,
-        "stride": stride,
-        "dilation": dilation,
+        "padding": win.padding,
+        "stride": win.stride,
+        "dilation": win.dilation,
         "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
         "in_q": (in_scale, int(rng.integers(-128, 128))),
         "out_q": (out_scale, int(rng.integers(-128, 128))),

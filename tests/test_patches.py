@@ -4,6 +4,7 @@ the smallest arena under the overhead limit, and the fastest plan that fits a bu
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_person_detect_patched_under_half_the_tensor_bound(
 def test_parse_overhead() -> None:
     assert overhead_fraction("15%") == pytest.approx(0.15)
     assert overhead_fraction("0.05") == pytest.approx(0.05)
-    with pytest.raises(ValueError, match="fraction"):
+    with pytest.raises(argparse.ArgumentTypeError, match="fraction"):
         overhead_fraction("-3%")
 
 

@@ -49,16 +49,34 @@ def test_profile_cli_json(
     assert data["unit"] == "us" and len(data["ops"]) == 3
 
 
-def test_subgraph_steps_count_under_their_own_types() -> None:
-    """A row of main's IF holds its branches' steps; the summary puts the else branch's DIV
-    under DIV and leaves IF its branch steps (step costs: 1 each)."""
+def test_subgraph_steps_get_their_own_rows_under_the_control_operator() -> None:
+    """The IF's row holds its own branch and copy steps; each branch's operator has its own
+    row after it; the summary puts the else branch's DIV under DIV (step costs: 1 each)."""
     compiled = compile_model(load_model(if_model("int32", (4,), else_op="DIV")))
-    names = [s.inner.name if s.inner else s.op_name for s in compiled.steps]
-    data = build_profile(compiled, [1.0] * len(compiled.steps), "us", "host")
-    if_row = next(r for r in data["ops"] if r["op"] == "IF")
-    assert if_row["cost"] == sum(1.0 for s in compiled.steps if s.op_name == "IF")
+    steps = compiled.steps
+    data = build_profile(compiled, [1.0] * len(steps), "us", "host")
+    rows = {r["label"]: r for r in data["ops"]}
+    assert [(r["label"], r["op"]) for r in data["ops"]] == [
+        ("0", "GREATER"), ("1", "IF"), ("1:0", "ADD"), ("2:0", "DIV"), ("2", "ADD"),
+    ]  # fmt: skip
+    own = [s for s in steps if s.op_name == "IF" and s.inner is None]
+    assert rows["1"]["cost"] == len(own) and {s.kernel for s in own} == {"branch", "strided_copy"}
+    assert rows["1:0"]["kernels"] == ["binary_s32"] and rows["2:0"]["kernels"] == ["binary_s32"]
+    assert sum(r["cost"] for r in data["ops"]) == data["total"] == len(steps)
     by_type = {s["op"]: (s["count"], s["total"]) for s in data["by_type"]}
-    assert by_type["DIV"] == (1, names.count("DIV")) and names.count("DIV") >= 1
-    assert by_type["ADD"] == (2, names.count("ADD"))  # main's ADD and the then branch's
-    assert by_type["IF"] == (1, names.count("IF")) and names.count("IF") >= 1
-    assert sum(t for _, t in by_type.values()) == data["total"] == len(compiled.steps)
+    assert by_type == {"GREATER": (1, 1), "IF": (1, len(own)), "ADD": (2, 2), "DIV": (1, 1)}
+
+
+def test_profile_cli_shows_subgraph_rows_indented(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "if.tflite"
+    path.write_bytes(if_model("int8", (4,)))
+    assert cli.main(["profile", str(path), "--runs", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[lines.index("per op (host, mean of 2 runs):") + 3 :][:5]
+    assert [line.split()[:2] for line in table] == [
+        ["0", "GREATER"], ["1", "IF"], ["1:0", "ADD"], ["2:0", "MUL"], ["2", "ADD"],
+    ]  # fmt: skip
+    assert table[2].startswith("  1:0    ADD") and table[4].startswith("2      ADD")
+    assert any(line.startswith("(an indented row S:N") for line in lines)

@@ -106,3 +106,65 @@ def test_plan_shows_the_fastest_plan_and_arena_picks_it_when_it_fits(
     # `micro run` with no --arena runs the fastest plan, as Interpreter does.
     assert cli.main(["run", path]) == 0
     assert f"used of {fastest:,} B" in capsys.readouterr().out
+
+
+# -- models with subgraphs: every subgraph's operators, tensors, MACs and weights ----------
+
+
+def test_inspect_lists_every_subgraph_under_the_operator_that_runs_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A WHILE whose body holds an IF: each subgraph's operators follow the operator that
+    runs them, and the totals count every subgraph (read from the model, not the report)."""
+    from test_op_control_flow import while_model
+
+    path = tmp_path / "loop.tflite"
+    path.write_bytes(while_model(nested=True))
+    model = load_model(path)
+    info = _json(["inspect", str(path), "--json"], capsys)
+    listed = [(o["subgraph"], o["index"], o["op"]) for o in info["operators"]]
+    every = [(g.index, op.index, op.name) for g in model.subgraphs for op in g.operators]
+    assert sorted(listed) == sorted(every)
+    # main: CAST, WHILE, ADD; the WHILE's cond (1) and body (4) after it; the IF of the body
+    # (operator 2 of subgraph 4) before its branches, subgraphs 2 and 3.
+    assert [o["label"] for o in info["operators"]] == [
+        "0", "1", "1:0", "4:0", "4:1", "4:2", "2:0", "3:0", "4:3", "2",
+    ]  # fmt: skip
+    assert [o["depth"] for o in info["operators"]] == [0, 0, 1, 1, 1, 1, 2, 2, 1, 0]
+    assert len(info["tensors"]) == sum(len(g.tensors) for g in model.subgraphs)
+    weights = sum(t.nbytes for g in model.subgraphs for t in g.tensors if t.data is not None)
+    assert info["weight_bytes"] == weights
+    compiled = compile_model(model)
+    assert info["total_macs"] == sum(s.macs for s in compiled.steps)
+    # The control operators' own rows hold only their branches and copies.
+    for o in info["operators"]:
+        if o["op"] in ("WHILE", "IF"):
+            assert set(o["kernels"]) == {"branch", "strided_copy"}, o
+    assert info["subgraphs"][4]["run_by"] == ["1"] and info["subgraphs"][2]["run_by"] == ["4:2"]
+
+    assert cli.main(["inspect", str(path)]) == 0
+    text = capsys.readouterr().out.splitlines()
+    ops = text[text.index("operators (10):") + 3 :][:10]
+    assert [line.split()[:2] for line in ops] == [
+        ["0", "CAST"], ["1", "WHILE"], ["1:0", "LESS"], ["4:0", "ADD"], ["4:1", "LESS"],
+        ["4:2", "IF"], ["2:0", "ADD"], ["3:0", "SUB"], ["4:3", "ADD"], ["2", "ADD"],
+    ]  # fmt: skip
+    assert ops[6].startswith("    2:0      ADD")  # indented two levels, under the IF
+    assert "  subgraph 3 'sub': 1 operator, 3 tensors, run by operator 4:2" in text
+    assert any(line.startswith("4:9 ") and " k " in line for line in text)  # body's tensor 9
+
+
+def test_inspect_says_a_folded_init_subgraph_runs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_op_resource import ring_buffer_model
+
+    path = tmp_path / "ring.tflite"
+    path.write_bytes(ring_buffer_model())
+    info = _json(["inspect", str(path), "--json"], capsys)
+    once = next(o for o in info["operators"] if o["op"] == "CALL_ONCE")
+    inner = [o for o in info["operators"] if o["depth"] > 0]
+    assert once["kernels"] == [] and once["folded"]
+    assert inner and all(o["folded"] and not o["kernels"] for o in inner)
+    assert cli.main(["inspect", str(path)]) == 0
+    assert "(folded)" in capsys.readouterr().out

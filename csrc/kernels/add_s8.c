@@ -79,12 +79,22 @@ static int table_ok(const int32_t *table, int n)
     return 1;
 }
 
+static int linear_ok(const micro_add_s8_params_t *p)
+{
+    if (p->linear == 0) {
+        return 1;
+    }
+    const int64_t a = p->linear_a, b = p->linear_b, c = p->linear_c;
+    const int64_t bound = ((a < 0 ? -a : a) + (b < 0 ? -b : b)) / 2 + (c < 0 ? -c : c) + 1;
+    return p->linear == 1 && bound <= INT32_MAX;
+}
+
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_add_s8_params_t *p = params;
     if (!micro_in_range(p->output_zp, -128, 127) || p->output_multiplier < 0 ||
         !micro_in_range(p->output_shift, -31, 0) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127)) {
+        !micro_in_range(p->act_max, p->act_min, 127) || !linear_ok(p)) {
         return MICRO_ERR_PARAMS;
     }
     const micro_status_t layout =

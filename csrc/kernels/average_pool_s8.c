@@ -15,72 +15,42 @@ static inline int8_t average(int32_t sum, uint32_t half, micro_divisor_t div, in
     return (int8_t)micro_clamp(sum > 0 ? q : -q, lo, hi);
 }
 
-/* A window: the input pixels [y0 + fy0, y0 + fy1) x [x0 + fx0, x0 + fx1). */
-typedef struct {
-    int32_t y0, x0, fy0, fy1, fx0, fx1;
-} window_t;
-
-/* acc[i] = the sum of channel c0 + i over the window, for i < n. Up to 256 taps the sums
- * fit int16, whose accumulators vectorise twice as densely. */
-static void window_sums(const int8_t *image, int32_t width, int32_t depth, const window_t *w,
-                        int32_t c0, int32_t n, int32_t *acc)
+/* One output pixel, channels in vectorisable blocks. The sums gather in int16 (whose
+ * accumulators vectorise twice as densely), moved to int32 every 256 taps: 256 int8 values
+ * sum to [-32768, 32512], inside int16. */
+static void pixel(const void *ctx, const micro_pool_window_t *w, int8_t *out)
 {
-    if ((w->fy1 - w->fy0) * (w->fx1 - w->fx0) <= 256) {
-        int16_t acc16[MICRO_POOL_BLOCK];
+    const micro_pool_s8_params_t *p = ctx;
+    const int32_t depth = p->channels;
+    const uint32_t count = (uint32_t)(w->rows * w->cols);
+    const uint32_t half = count / 2u;
+    const micro_divisor_t div = micro_divisor(count);
+    int16_t part[MICRO_POOL_BLOCK];
+    int32_t sum[MICRO_POOL_BLOCK];
+    for (int32_t c0 = 0; c0 < depth; c0 += MICRO_POOL_BLOCK, out += MICRO_POOL_BLOCK) {
+        const int32_t n = depth - c0 < MICRO_POOL_BLOCK ? depth - c0 : MICRO_POOL_BLOCK;
         for (int32_t i = 0; i < n; ++i) {
-            acc16[i] = 0;
+            part[i] = 0;
+            sum[i] = 0;
         }
-        for (int32_t fy = w->fy0; fy < w->fy1; ++fy) {
-            const int64_t row = (int64_t)(w->y0 + fy) * width;
-            for (int32_t fx = w->fx0; fx < w->fx1; ++fx) {
-                const int8_t *px = image + (row + w->x0 + fx) * depth + c0;
+        int32_t taps = 0;
+        for (int32_t fy = 0; fy < w->rows; ++fy) {
+            const int8_t *px = w->corner + (int64_t)fy * w->row_step + c0;
+            for (int32_t fx = 0; fx < w->cols; ++fx, px += depth) {
                 for (int32_t i = 0; i < n; ++i) {
-                    acc16[i] = (int16_t)(acc16[i] + px[i]);
+                    part[i] = (int16_t)(part[i] + px[i]);
+                }
+                if (++taps == 256) {
+                    for (int32_t i = 0; i < n; ++i) {
+                        sum[i] += part[i];
+                        part[i] = 0;
+                    }
+                    taps = 0;
                 }
             }
         }
         for (int32_t i = 0; i < n; ++i) {
-            acc[i] = acc16[i];
-        }
-        return;
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        acc[i] = 0;
-    }
-    for (int32_t fy = w->fy0; fy < w->fy1; ++fy) {
-        const int64_t row = (int64_t)(w->y0 + fy) * width;
-        for (int32_t fx = w->fx0; fx < w->fx1; ++fx) {
-            const int8_t *px = image + (row + w->x0 + fx) * depth + c0;
-            for (int32_t i = 0; i < n; ++i) {
-                acc[i] += px[i];
-            }
-        }
-    }
-}
-
-/* One output row, pixel by pixel, channels in vectorisable blocks. */
-static void row_blocked(const micro_pool_s8_params_t *p, const int8_t *image, window_t w,
-                        int8_t *out)
-{
-    const int32_t depth = p->channels;
-    int32_t acc[MICRO_POOL_BLOCK];
-    int32_t count = 0;
-    micro_divisor_t div = {0, 0};
-    for (int32_t ox = 0; ox < p->output_w; ++ox) {
-        w.x0 = ox * p->stride_w - p->pad_w;
-        micro_pool_taps(w.x0, p->filter_w, p->input_w, &w.fx0, &w.fx1);
-        if ((w.fy1 - w.fy0) * (w.fx1 - w.fx0) != count) {
-            count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0);
-            div = micro_divisor((uint32_t)count);
-        }
-        const uint32_t half = (uint32_t)count / 2u;
-        for (int32_t c0 = 0; c0 < depth; c0 += MICRO_POOL_BLOCK) {
-            const int32_t n = depth - c0 < MICRO_POOL_BLOCK ? depth - c0 : MICRO_POOL_BLOCK;
-            window_sums(image, p->input_w, depth, &w, c0, n, acc);
-            for (int32_t i = 0; i < n; ++i) {
-                out[i] = average(acc[i], half, div, p->act_min, p->act_max);
-            }
-            out += n;
+            out[i] = average(sum[i] + part[i], half, div, p->act_min, p->act_max);
         }
     }
 }
@@ -88,22 +58,22 @@ static void row_blocked(const micro_pool_s8_params_t *p, const int8_t *image, wi
 /* One output row of a narrow input with at most 256 taps: the int16 sums over the
  * window's rows into a zero-padded row, then per output the sum of its filter_w columns
  * (padding adds nothing; the count is of the taps inside the input). */
-static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, window_t w,
-                          int8_t *out)
+static void row(const void *ctx, const micro_pool_window_t *w, int8_t *out)
 {
+    const micro_pool_s8_params_t *p = ctx;
     const int32_t depth = p->channels;
     const int32_t left = p->pad_w * depth;
     const int32_t width = p->input_w * depth;
     const int32_t total = (int32_t)micro_pool_row_cols(p) * depth;
-    int16_t row[MICRO_POOL_ROW];
+    int16_t padded[MICRO_POOL_ROW];
     for (int32_t i = 0; i < total; ++i) {
-        row[i] = 0;
+        padded[i] = 0;
     }
     /* Plain base[i] indexing in the inner loops: the host build has -fwrapv, under which
      * an index like left + i may wrap and the loop would not vectorise. */
-    int16_t *inside = row + left;
-    for (int32_t fy = w.fy0; fy < w.fy1; ++fy) {
-        const int8_t *src = image + (int64_t)(w.y0 + fy) * width;
+    int16_t *inside = padded + left;
+    for (int32_t fy = 0; fy < w->rows; ++fy) {
+        const int8_t *src = w->corner + (int64_t)fy * w->row_step;
         for (int32_t i = 0; i < width; ++i) {
             inside[i] = (int16_t)(inside[i] + src[i]);
         }
@@ -112,13 +82,14 @@ static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, 
     int32_t count = 0;
     uint32_t m = 0;
     for (int32_t ox = 0; ox < p->output_w; ++ox, out += depth) {
-        micro_pool_taps(ox * p->stride_w - p->pad_w, p->filter_w, p->input_w, &w.fx0, &w.fx1);
-        if ((w.fy1 - w.fy0) * (w.fx1 - w.fx0) != count) {
-            count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0);
+        int32_t fx0, fx1;
+        micro_pool_taps(ox * p->stride_w - p->pad_w, p->filter_w, p->input_w, &fx0, &fx1);
+        if (w->rows * (fx1 - fx0) != count) {
+            count = w->rows * (fx1 - fx0);
             m = micro_divisor256((uint32_t)count);
         }
         const uint32_t half = (uint32_t)count / 2u;
-        const int16_t *window = row + ox * step;
+        const int16_t *window = padded + ox * step;
         int32_t sum[MICRO_POOL_NARROW];
         for (int32_t c = 0; c < depth; ++c) {
             sum[c] = window[c];
@@ -138,22 +109,10 @@ static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, 
 micro_status_t micro_average_pool_s8(const micro_pool_s8_params_t *p, const int8_t *input,
                                      int8_t *output)
 {
-    const int separable = micro_pool_separable(p) && p->filter_h * p->filter_w <= 256;
-    const int64_t image_size = (int64_t)p->input_h * p->input_w * p->channels;
-    const int64_t out_row = (int64_t)p->output_w * p->channels;
-    int8_t *out = output;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *image = input + b * image_size;
-        for (int32_t oy = 0; oy < p->output_h; ++oy, out += out_row) {
-            window_t w = {0, 0, 0, 0, 0, 0};
-            w.y0 = oy * p->stride_h - p->pad_h;
-            micro_pool_taps(w.y0, p->filter_h, p->input_h, &w.fy0, &w.fy1);
-            if (separable) {
-                row_separable(p, image, w, out);
-            } else {
-                row_blocked(p, image, w, out);
-            }
-        }
+    if (micro_pool_separable(p) && p->filter_h * p->filter_w <= 256) {
+        micro_pool_visit(p, input, output, 1, row, p);
+    } else {
+        micro_pool_visit(p, input, output, 0, pixel, p);
     }
     return MICRO_OK;
 }

@@ -273,6 +273,124 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 #endif
 
 
+/* x computed at this point of the program, before any memory access after it (an empty
+ * asm: GCC would otherwise sink the arithmetic next to x's use, past loads that were
+ * meant to come first); nothing on compilers without GNU asm. */
+#if defined(__GNUC__)
+#define micro_settle(x) __asm__ volatile("" : "+r"(x) : : "memory")
+#else
+#define micro_settle(x) ((void)0)
+#endif
+
+/* 32 x 16-bit multiply-accumulates and byte-lane saturation (ADD's linear form):
+ * mask & (x << 8) (one AND with a shifted register operand: a constant mask stays in a
+ * register, where GCC would otherwise shift, then AND an immediate);
+ * acc + floor(a * x.lane0 / 2^16) (SMLAWB) and with x.lane1 (SMLAWT), modulo 2^32; each
+ * lane of x clamped to [0, 255] (USAT16 #8); byte-wise a + b modulo 2^8 (UADD8), and
+ * clamped to [0, 255] (UQADD8), byte-wise a - b clamped to [0, 255] (UQSUB8). */
+#if MICRO_DSP
+#if defined(__GNUC__)
+static inline uint32_t micro_and_lsl8(uint32_t mask, uint32_t x)
+{
+    uint32_t r;
+    __asm__("and %0, %1, %2, lsl #8" : "=r"(r) : "r"(mask), "r"(x));
+    return r;
+}
+#else
+static inline uint32_t micro_and_lsl8(uint32_t mask, uint32_t x)
+{
+    return mask & (x << 8);
+}
+#endif
+
+static inline int32_t micro_smlawb(int32_t a, uint32_t x, int32_t acc)
+{
+    return __smlawb(a, (int32_t)x, acc);
+}
+
+static inline int32_t micro_smlawt(int32_t a, uint32_t x, int32_t acc)
+{
+    return __smlawt(a, (int32_t)x, acc);
+}
+
+static inline uint32_t micro_usat16_8(uint32_t x)
+{
+    return (uint32_t)__usat16((int16x2_t)x, 8);
+}
+
+static inline uint32_t micro_uadd8(uint32_t a, uint32_t b)
+{
+    return (uint32_t)__uadd8((uint8x4_t)a, (uint8x4_t)b);
+}
+
+static inline uint32_t micro_uqadd8(uint32_t a, uint32_t b)
+{
+    return (uint32_t)__uqadd8((uint8x4_t)a, (uint8x4_t)b);
+}
+
+static inline uint32_t micro_uqsub8(uint32_t a, uint32_t b)
+{
+    return (uint32_t)__uqsub8((uint8x4_t)a, (uint8x4_t)b);
+}
+#else
+static inline uint32_t micro_and_lsl8(uint32_t mask, uint32_t x)
+{
+    return mask & (x << 8);
+}
+
+static inline int32_t micro_smlaw_lane(int32_t a, uint32_t x, int lane, int32_t acc)
+{
+    const int64_t product = (int64_t)a * (int16_t)(uint16_t)(x >> (16 * lane));
+    return (int32_t)((uint32_t)acc + (uint32_t)(int32_t)(product >> 16));
+}
+
+static inline int32_t micro_smlawb(int32_t a, uint32_t x, int32_t acc)
+{
+    return micro_smlaw_lane(a, x, 0, acc);
+}
+
+static inline int32_t micro_smlawt(int32_t a, uint32_t x, int32_t acc)
+{
+    return micro_smlaw_lane(a, x, 1, acc);
+}
+
+static inline uint32_t micro_usat16_8(uint32_t x)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i += 16) {
+        const int32_t v = (int16_t)(uint16_t)(x >> i);
+        r |= (uint32_t)(v < 0 ? 0 : (v > 255 ? 255 : v)) << i;
+    }
+    return r;
+}
+
+/* Byte-wise a + sign * b, then modulo 2^8 (wrap) or clamped to [0, 255]. */
+static inline uint32_t micro_bytes8(uint32_t a, uint32_t b, int sign, int wrap)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i += 8) {
+        const int32_t v = (int32_t)((a >> i) & 0xFFu) + sign * (int32_t)((b >> i) & 0xFFu);
+        r |= (uint32_t)(wrap ? (v & 0xFF) : (v < 0 ? 0 : (v > 255 ? 255 : v))) << i;
+    }
+    return r;
+}
+
+static inline uint32_t micro_uadd8(uint32_t a, uint32_t b)
+{
+    return micro_bytes8(a, b, 1, 1);
+}
+
+static inline uint32_t micro_uqadd8(uint32_t a, uint32_t b)
+{
+    return micro_bytes8(a, b, 1, 0);
+}
+
+static inline uint32_t micro_uqsub8(uint32_t a, uint32_t b)
+{
+    return micro_bytes8(a, b, -1, 0);
+}
+#endif
+
 /*
  * clamp(micro_requantize(acc, multiplier, shift) + output_zp, lo, hi) (requant.h), bit for
  * bit, in fewer instructions, for a multiplier in [0, 2^31) (the kernels' checks ensure

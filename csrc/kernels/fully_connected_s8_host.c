@@ -53,6 +53,16 @@ MICRO_AVX2_FN static void dot_rows(const int8_t *x, const int8_t *w, int32_t dep
     }
 }
 
+/* x . w over n (< 16) values, modulo 2^32. */
+static inline uint32_t dot_small(const int8_t *x, const int8_t *w, int32_t n)
+{
+    uint32_t s = 0;
+    for (int32_t k = 0; k < n; ++k) {
+        s += (uint32_t)((int32_t)x[k] * (int32_t)w[k]);
+    }
+    return s;
+}
+
 MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
                                                const int8_t *input, const int8_t *filter,
                                                const int32_t *bias, const int32_t *multiplier,
@@ -61,6 +71,8 @@ MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_pa
     const int32_t depth = p->input_depth, out_depth = p->output_depth;
     const __m256i zp = _mm256_set1_epi32(p->output_zp);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
+    const __m256i mult_all = _mm256_set1_epi32(multiplier[0]);
+    const __m256i shift_all = _mm256_set1_epi32(shift[0]);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * out_depth;
@@ -75,19 +87,32 @@ MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_pa
             const int32_t m = out_depth - n0 < OUTS ? out_depth - n0 : OUTS;
             uint32_t sums[OUTS] = {0};
             int32_t acc[OUTS] = {0}, mult[OUTS] = {0}, sh[OUTS] = {0};
-            for (int32_t r = 0; r < m; r += ROWS) {
-                const int32_t rows = m - r < ROWS ? m - r : ROWS;
-                dot_rows(row, filter + (int64_t)(n0 + r) * depth, depth, rows, sums + r);
+            if (depth < 16) {
+                /* No 16-wide group: plain dots (a tiny layer's whole cost was the vector
+                 * accumulators' setup and reductions). */
+                for (int32_t j = 0; j < m; ++j) {
+                    sums[j] = dot_small(row, filter + (int64_t)(n0 + j) * depth, depth);
+                }
+            } else {
+                for (int32_t r = 0; r < m; r += ROWS) {
+                    const int32_t rows = m - r < ROWS ? m - r : ROWS;
+                    dot_rows(row, filter + (int64_t)(n0 + r) * depth, depth, rows, sums + r);
+                }
             }
             for (int32_t j = 0; j < m; ++j) {
-                const int32_t c = p->per_channel ? n0 + j : 0;
                 acc[j] = (int32_t)(sums[j] - zp_term + (uint32_t)bias[n0 + j]);
-                mult[j] = multiplier[c];
-                sh[j] = shift[c];
             }
-            const __m256i v = micro_requantize8(_mm256_loadu_si256((const __m256i *)acc),
-                                                _mm256_loadu_si256((const __m256i *)mult),
-                                                _mm256_loadu_si256((const __m256i *)sh), zp, lo, hi);
+            __m256i vm = mult_all, vs = shift_all;
+            if (p->per_channel) {
+                for (int32_t j = 0; j < m; ++j) {
+                    mult[j] = multiplier[n0 + j];
+                    sh[j] = shift[n0 + j];
+                }
+                vm = _mm256_loadu_si256((const __m256i *)mult);
+                vs = _mm256_loadu_si256((const __m256i *)sh);
+            }
+            const __m256i v =
+                micro_requantize8(_mm256_loadu_si256((const __m256i *)acc), vm, vs, zp, lo, hi);
             int8_t bytes[16];
             _mm_storeu_si128((__m128i *)bytes, micro_narrow16(v, _mm256_setzero_si256()));
             if (m == OUTS) {

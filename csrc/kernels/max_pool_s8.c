@@ -5,37 +5,30 @@
 #include "micro/kernels/max_pool_s8_dsp.h"
 #include "pool.h"
 
-/* One output row, pixel by pixel, channels in vectorisable blocks. */
-static void row_blocked(const micro_pool_s8_params_t *p, const int8_t *image, int32_t y0,
-                        int32_t fy0, int32_t fy1, int8_t *out)
+/* One output pixel, channels in vectorisable blocks. */
+static void pixel(const void *ctx, const micro_pool_window_t *w, int8_t *out)
 {
+    const micro_pool_s8_params_t *p = ctx;
     const int32_t depth = p->channels;
     const int8_t lo = (int8_t)p->act_min;
     const int8_t hi = (int8_t)p->act_max;
     int8_t best[MICRO_POOL_BLOCK];
-    for (int32_t ox = 0; ox < p->output_w; ++ox) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w;
-        int32_t fx0, fx1;
-        micro_pool_taps(x0, p->filter_w, p->input_w, &fx0, &fx1);
-        for (int32_t c0 = 0; c0 < depth; c0 += MICRO_POOL_BLOCK) {
-            const int32_t n = depth - c0 < MICRO_POOL_BLOCK ? depth - c0 : MICRO_POOL_BLOCK;
-            /* Starting from act_min folds the lower clamp into the max. */
-            for (int32_t i = 0; i < n; ++i) {
-                best[i] = lo;
-            }
-            for (int32_t fy = fy0; fy < fy1; ++fy) {
-                const int64_t row = (int64_t)(y0 + fy) * p->input_w;
-                for (int32_t fx = fx0; fx < fx1; ++fx) {
-                    const int8_t *px = image + (row + x0 + fx) * depth + c0;
-                    for (int32_t i = 0; i < n; ++i) {
-                        best[i] = px[i] > best[i] ? px[i] : best[i];
-                    }
+    for (int32_t c0 = 0; c0 < depth; c0 += MICRO_POOL_BLOCK, out += MICRO_POOL_BLOCK) {
+        const int32_t n = depth - c0 < MICRO_POOL_BLOCK ? depth - c0 : MICRO_POOL_BLOCK;
+        /* Starting from act_min folds the lower clamp into the max. */
+        for (int32_t i = 0; i < n; ++i) {
+            best[i] = lo;
+        }
+        for (int32_t fy = 0; fy < w->rows; ++fy) {
+            const int8_t *px = w->corner + (int64_t)fy * w->row_step + c0;
+            for (int32_t fx = 0; fx < w->cols; ++fx, px += depth) {
+                for (int32_t i = 0; i < n; ++i) {
+                    best[i] = px[i] > best[i] ? px[i] : best[i];
                 }
             }
-            for (int32_t i = 0; i < n; ++i) {
-                out[i] = best[i] < hi ? best[i] : hi;
-            }
-            out += n;
+        }
+        for (int32_t i = 0; i < n; ++i) {
+            out[i] = best[i] < hi ? best[i] : hi;
         }
     }
 }
@@ -43,38 +36,31 @@ static void row_blocked(const micro_pool_s8_params_t *p, const int8_t *image, in
 /* One output row of a narrow input: the max over the window's rows into a padded row
  * (padding is -128, which never changes a max that is then clamped to act_min), then
  * the max over filter_w columns of it per output. */
-static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, int32_t y0,
-                          int32_t fy0, int32_t fy1, int8_t *out)
+static void row(const void *ctx, const micro_pool_window_t *w, int8_t *out)
 {
+    const micro_pool_s8_params_t *p = ctx;
     const int32_t depth = p->channels;
     const int32_t left = p->pad_w * depth;
     const int32_t width = p->input_w * depth;
     const int32_t total = (int32_t)micro_pool_row_cols(p) * depth;
     const int8_t lo = (int8_t)p->act_min;
     const int8_t hi = (int8_t)p->act_max;
-    int8_t row[MICRO_POOL_ROW];
-    for (int32_t i = 0; i < left; ++i) {
-        row[i] = -128;
-    }
-    for (int32_t i = left + width; i < total; ++i) {
-        row[i] = -128;
+    int8_t padded[MICRO_POOL_ROW];
+    for (int32_t i = 0; i < total; ++i) {
+        padded[i] = -128;
     }
     /* Plain base[i] indexing in the inner loops: the host build has -fwrapv, under which
      * an index like left + i may wrap and the loop would not vectorise. */
-    int8_t *inside = row + left;
-    const int8_t *src = image + (int64_t)(y0 + fy0) * width;
-    for (int32_t i = 0; i < width; ++i) {
-        inside[i] = src[i];
-    }
-    for (int32_t fy = fy0 + 1; fy < fy1; ++fy) {
-        src = image + (int64_t)(y0 + fy) * width;
+    int8_t *inside = padded + left;
+    for (int32_t fy = 0; fy < w->rows; ++fy) {
+        const int8_t *src = w->corner + (int64_t)fy * w->row_step;
         for (int32_t i = 0; i < width; ++i) {
             inside[i] = src[i] > inside[i] ? src[i] : inside[i];
         }
     }
     const int32_t step = p->stride_w * depth;
     for (int32_t ox = 0; ox < p->output_w; ++ox, out += depth) {
-        const int8_t *window = row + ox * step;
+        const int8_t *window = padded + ox * step;
         for (int32_t c = 0; c < depth; ++c) {
             int8_t m = lo;
             for (int32_t fx = 0; fx < p->filter_w; ++fx) {
@@ -89,22 +75,10 @@ static void row_separable(const micro_pool_s8_params_t *p, const int8_t *image, 
 micro_status_t micro_max_pool_s8(const micro_pool_s8_params_t *p, const int8_t *input,
                                  int8_t *output)
 {
-    const int separable = micro_pool_separable(p);
-    const int64_t image_size = (int64_t)p->input_h * p->input_w * p->channels;
-    const int64_t out_row = (int64_t)p->output_w * p->channels;
-    int8_t *out = output;
-    for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *image = input + b * image_size;
-        for (int32_t oy = 0; oy < p->output_h; ++oy, out += out_row) {
-            const int32_t y0 = oy * p->stride_h - p->pad_h;
-            int32_t fy0, fy1;
-            micro_pool_taps(y0, p->filter_h, p->input_h, &fy0, &fy1);
-            if (separable) {
-                row_separable(p, image, y0, fy0, fy1, out);
-            } else {
-                row_blocked(p, image, y0, fy0, fy1, out);
-            }
-        }
+    if (micro_pool_separable(p)) {
+        micro_pool_visit(p, input, output, 1, row, p);
+    } else {
+        micro_pool_visit(p, input, output, 0, pixel, p);
     }
     return MICRO_OK;
 }

@@ -114,26 +114,40 @@ static inline micro_pool_window_t micro_pool_window(const micro_pool_s8_params_t
     return w;
 }
 
-/* The DSP twins' walk: pixel(ctx, window, out) for every output pixel in order (batches,
- * rows, columns), out advancing by the channels. */
+/* visit(ctx, window, out): one output pixel's window and output, or one output row's
+ * (the window of its first pixel, whose rows are the row's and whose corner is the start of
+ * the first of them, and the row's output). */
 typedef void (*micro_pool_pixel_fn)(const void *ctx, const micro_pool_window_t *w,
                                     int8_t *out);
 
-static MICRO_ALWAYS_INLINE void micro_pool_walk(const micro_pool_s8_params_t *p,
-                                                const int8_t *input, int8_t *output,
-                                                micro_pool_pixel_fn pixel, const void *ctx)
+/* The walk of every int8 pool, in output order (batches, rows, columns): visit every output
+ * pixel, or with `by_row` every output row (the separable paths reduce a row's window rows
+ * once for all its pixels). */
+static MICRO_ALWAYS_INLINE void micro_pool_visit(const micro_pool_s8_params_t *p,
+                                                 const int8_t *input, int8_t *output, int by_row,
+                                                 micro_pool_pixel_fn visit, const void *ctx)
 {
     const int64_t image_size = (int64_t)p->input_h * p->input_w * p->channels;
     const int32_t depth = p->channels;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         for (int32_t oy = 0; oy < p->output_h; ++oy) {
-            for (int32_t ox = 0; ox < p->output_w; ++ox, output += depth) {
+            const int32_t pixels = by_row ? 1 : p->output_w;
+            for (int32_t ox = 0; ox < pixels; ++ox) {
                 const micro_pool_window_t w = micro_pool_window(p, image, oy, ox);
-                pixel(ctx, &w, output);
+                visit(ctx, &w, output);
+                output += by_row ? (int64_t)p->output_w * depth : depth;
             }
         }
     }
+}
+
+/* Every output pixel in order (the DSP twins' walk). */
+static MICRO_ALWAYS_INLINE void micro_pool_walk(const micro_pool_s8_params_t *p,
+                                                const int8_t *input, int8_t *output,
+                                                micro_pool_pixel_fn pixel, const void *ctx)
+{
+    micro_pool_visit(p, input, output, 0, pixel, ctx);
 }
 
 /* MICRO_OK if the params are in range, every window overlaps the input, and the input and

@@ -5,23 +5,21 @@
 #include "micro/kernel.h"
 #include "check.h"
 #include "overlap.h"
+#include "pool.h"
 #include "requant.h"
 
 static int32_t window(const micro_pool_s16_params_t *p, const int16_t *image, int32_t y,
                       int32_t x, int32_t c)
 {
+    const int32_t y0 = y * p->stride_h - p->pad_h, x0 = x * p->stride_w - p->pad_w;
+    int32_t fy0, fy1, fx0, fx1;
+    micro_pool_taps(y0, p->filter_h, p->input_h, &fy0, &fy1);
+    micro_pool_taps(x0, p->filter_w, p->input_w, &fx0, &fx1);
     int32_t sum = 0, count = 0, best = INT16_MIN;
-    for (int32_t fy = 0; fy < p->filter_h; ++fy) {
-        const int32_t iy = y * p->stride_h - p->pad_h + fy;
-        if (iy < 0 || iy >= p->input_h) {
-            continue;
-        }
-        for (int32_t fx = 0; fx < p->filter_w; ++fx) {
-            const int32_t ix = x * p->stride_w - p->pad_w + fx;
-            if (ix < 0 || ix >= p->input_w) {
-                continue;
-            }
-            const int32_t v = image[((ptrdiff_t)iy * p->input_w + ix) * p->channels + c];
+    for (int32_t fy = fy0; fy < fy1; ++fy) {
+        const ptrdiff_t row = (ptrdiff_t)(y0 + fy) * p->input_w + x0;
+        for (int32_t fx = fx0; fx < fx1; ++fx) {
+            const int32_t v = image[(row + fx) * p->channels + c];
             sum += v;
             best = v > best ? v : best;
             ++count;

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..errors import MicroError
+from ..errors import ArenaTooSmallError, MicroError
 from . import board, classify, gesture, model, setup, speech
 
 
@@ -39,12 +39,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except ArenaTooSmallError as exc:  # its own message speaks of the Python API's arena_size
+        print(
+            f"error: arena too small: the model needs {exc.needed:,} B, --arena gave "
+            f"{exc.given:,} B; pass --arena {exc.needed} or more, or leave --arena out",
+            file=sys.stderr,
+        )
+        return 1
     except MicroError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        print(f"error: {file_error(exc)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def file_error(exc: OSError) -> str:
+    """A file the user named that cannot be read or written, said plainly."""
+    if exc.filename is None:
+        return str(exc)
+    name = exc.filename
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}: no such file or folder (check the path)"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}: is a folder; give a file name"
+    if isinstance(exc, PermissionError):
+        return f"{name}: permission denied"
+    return f"{name}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":

@@ -11,12 +11,14 @@ import numpy as np
 
 from ..boards import Board, load_board
 from ..compiler import CompiledModel, compile_model
+from ..errors import ArenaTooSmallError
 from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash, flash_budget
 from ..model import load_model
 from .options import (
     arena_option,
     board_option,
     input_option,
+    load_input,
     model_command,
     overhead_option,
     stream_option,
@@ -28,7 +30,7 @@ def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
     budget = args.arena if args.arena is not None else arena_budget(board)
     model = load_model(args.model)
     stream = args.stream_input  # the runner serves the input set's rows (micro_memory_rows)
-    return compile_model(
+    compiled = compile_model(
         model,
         arena_budget=budget,
         max_overhead=args.max_overhead,
@@ -36,6 +38,9 @@ def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
         dsp=board.dsp,
         flash_budget=flash_budget(board),
     )
+    if args.arena is not None and compiled.arena_bytes_needed > args.arena:
+        raise ArenaTooSmallError(compiled.arena_bytes_needed, args.arena)
+    return compiled
 
 
 def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[bytes]] | None:
@@ -47,7 +52,7 @@ def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[byte
         )
     tensors = []
     for slot, path in zip(compiled.inputs, paths, strict=True):
-        values = np.load(path, allow_pickle=False)
+        values = load_input(path)
         if values.dtype != slot.dtype or values.size * values.itemsize != slot.size:
             raise FirmwareError(
                 f"{path}: input '{slot.name}' needs {slot.dtype.name} {list(slot.shape)}, "

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import MicroError
 from ..vision.classify import Classifier, Score, ranked
 from .demo_board import build_and_run, check_input, check_run
-from .options import board_option, overhead_option, stream_option
+from .options import board_option, overhead_option, positive_int, stream_option
 from .output import emit_json, out
 
 
@@ -134,7 +134,9 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("images", nargs="*", metavar="IMAGE", help="pictures to classify")
     p.add_argument("--model", required=True, help="the image model (.tflite)")
     p.add_argument("--labels", help="the labels of the scores: a,b,c or a file of one label a line")
-    p.add_argument("--top", type=int, default=3, help="labels to show per picture (default 3)")
+    p.add_argument(
+        "--top", type=positive_int, default=3, help="labels to show per picture (default 3)"
+    )
     p.add_argument(
         "--input-range",
         type=_range,

@@ -14,7 +14,15 @@ from ..compiler import CompiledModel, compile_model
 from ..errors import MicroError, UnsupportedOpError
 from ..interpreter import Interpreter
 from ..model import Model, load_model
-from .options import arena_option, input_option, model_command, overhead_option, stream_option
+from .options import (
+    arena_option,
+    input_option,
+    load_input,
+    model_command,
+    overhead_option,
+    positive_int,
+    stream_option,
+)
 from .output import array, emit_json, note, out
 
 
@@ -61,8 +69,18 @@ def _choices(args: argparse.Namespace, model: Model) -> list[dict[str, Any]]:
     return report.plan_choices(plans, instructions)
 
 
+def _over_budget(args: argparse.Namespace, compiled: CompiledModel) -> None:
+    """inspect and plan show the smallest plan when none fits --arena: say so."""
+    if args.arena is not None and compiled.arena_bytes_needed > args.arena:
+        note(
+            f"no plan fits --arena {args.arena:,} B: the smallest needs "
+            f"{compiled.arena_bytes_needed:,} B (shown below)"
+        )
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     compiled = _compile(args)
+    _over_budget(args, compiled)
     info = report.summary(compiled)
     info["plans"] = _choices(args, compiled.model)
     if args.json:
@@ -76,6 +94,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     compiled = _compile(args)
+    _over_budget(args, compiled)
     data = report.plan_data(compiled)
     data["plans"] = _choices(args, compiled.model)
     if args.json:
@@ -97,7 +116,7 @@ def _load_inputs(it: Interpreter, paths: Sequence[str], seed: int) -> list[np.nd
     if paths and len(paths) != len(details):
         raise MicroError(f"the model has {len(details)} inputs; {len(paths)} --input files given")
     if paths:
-        return [np.load(p, allow_pickle=False) for p in paths]
+        return [load_input(p) for p in paths]
     rng = np.random.default_rng(seed)
     arrays = []
     for d in details:
@@ -132,10 +151,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             real = (y.astype(np.float64) - d["zero_point"]) * d["scale"]
             out("  dequantized: " + array(real, precision=4))
     if args.output:
-        if len(outputs) == 1:
-            np.save(args.output, outputs[0])
-        else:
-            np.savez(args.output, *outputs)
+        with open(args.output, "wb") as f:  # numpy would add a suffix to a name without one
+            if len(outputs) == 1:
+                np.save(f, outputs[0])
+            else:
+                np.savez(f, *outputs)
         note(f"wrote {args.output}")
     return 0
 
@@ -215,7 +235,7 @@ def add_commands(sub: Any) -> None:
         "time (host) or instructions and estimated cycles (emulated board) per op",
         cmd_profile,
     )
-    p.add_argument("--runs", type=int, default=50, help="invokes to average on the host")
+    p.add_argument("--runs", type=positive_int, default=50, help="invokes to average on the host")
     p.add_argument(
         "--board", help="count instructions (and estimate cycles) on an emulated board instead"
     )

@@ -6,6 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from ..errors import MicroError
+
 
 def model_command(
     sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], int], json: bool = True
@@ -36,15 +40,43 @@ def input_option(p: argparse.ArgumentParser, default: str) -> None:
     )
 
 
+def load_input(path: str) -> np.ndarray:
+    """An --input file: one array saved with numpy.save."""
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (ValueError, EOFError):  # numpy speaks of pickles: the file is no .npy array
+        raise MicroError(
+            f"--input {path}: not a .npy array file; write inputs with numpy.save"
+        ) from None
+    if not isinstance(array, np.ndarray):  # an .npz archive
+        raise MicroError(f"--input {path}: an .npz archive; give one .npy file per input")
+    return array
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def arena_option(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--arena", type=int, metavar="BYTES", help=f"arena budget ({default})")
 
 
 def overhead_fraction(text: str) -> float:
     """`--max-overhead` as a fraction: "15%" or "0.15"."""
-    value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    # ArgumentTypeError: argparse shows its message (a ValueError's it replaces).
+    wrong = argparse.ArgumentTypeError(f"{text!r}: give a fraction like 0.15 or 15%")
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise wrong from None
     if not 0 <= value < 10:
-        raise ValueError(f"--max-overhead {text}: give a fraction like 0.15 or 15%")
+        raise wrong
     return value
 
 

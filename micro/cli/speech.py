@@ -20,6 +20,7 @@ from ..speech.pipeline import (
 from ..speech.recognizer import LABELS, Recognizer
 from ..speech.wav import read_wav
 from . import speech_board
+from .options import positive_int
 from .output import note, out
 
 
@@ -95,7 +96,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--board", help="run the pipeline in firmware on this board (see boards/)")
     p.add_argument(
         "--every",
-        type=int,
+        type=positive_int,
         help="with --board: run the model every N steps of 20 ms (default: every step on an "
         "emulated board; on a real one, as often as real time allows, measured on the "
         "emulated twin)",

@@ -48,6 +48,12 @@ def to_int8(raw: np.ndarray) -> np.ndarray:
     return np.clip(q, -128, 127).astype(np.int8)
 
 
+TRACE_FORMAT = (
+    f"a trace is CSV rows of ax,ay,az in g, or t,ax,ay,az with t in seconds at {RATE:g} Hz "
+    "(an optional header line first)"
+)
+
+
 def read_trace(path: str | os.PathLike[str]) -> np.ndarray:
     """A CSV trace: rows of ax,ay,az in g (or t,ax,ay,az with t in seconds at 25 Hz); an
     optional header line. [n, 3] float64."""
@@ -72,10 +78,14 @@ def read_trace(path: str | os.PathLike[str]) -> np.ndarray:
                         f"got {len(values)} values"
                     )
                 rows.append(values)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GestureError(f"{path}: cannot read the trace ({exc})") from exc
+    except FileNotFoundError:
+        raise GestureError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise GestureError(f"{path}: not a text file; {TRACE_FORMAT}") from None
+    except OSError as exc:
+        raise GestureError(f"{path}: cannot read the trace ({exc.strerror or exc})") from exc
     if not rows:
-        raise GestureError(f"{path}: no samples")
+        raise GestureError(f"{path}: no samples; {TRACE_FORMAT}")
     data = np.asarray(rows, np.float64)
     if not np.isfinite(data).all():
         raise GestureError(f"{path}: a value is not a finite number")

@@ -9,6 +9,14 @@ value past it gives the same byte), so finding int32 tables is a system of diffe
 constraints over 512 unknowns: shortest paths (Bellman-Ford) solve it exactly or prove
 it has no solution (a negative cycle), and then the step goes without tables. The
 result is checked on all 65,536 pairs before it is used.
+
+Better still when it exists, the linear form (add_s8.h) takes the tables off too: the sums
+tables' two terms become floor(a * x / 256) and floor(b * y / 256) for the input values x
+and y, one SMLAWB/SMLAWT each on the DSP core, four elements per word with SIMD
+saturation. Only three integers a, b, c are free; the output's rounding boundaries lie
+about 2^-16 of a step from the nearest pair, so the slopes' closest 2^-24 steps nearly
+always work and a small search around them finds c's window. It too is checked on all
+pairs, exactly as the kernel computes it.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from ..fixedpoint import requantize, wrap32
 SHIFT = int(lib.MICRO_ADD_SUMS_SHIFT)
 LIMIT = int(lib.MICRO_ADD_TERM_LIMIT) - 1  # a sum of two entries fits int32
 _UNBOUNDED = 1 << 40
+_SEARCH = 16  # slopes tried either side of the nearest ones
+_VALUES = np.arange(256, dtype=np.uint8).view(np.int8).astype(np.int64)  # by byte
 
 
 def reference_outputs(
@@ -64,3 +74,53 @@ def _solve(least: np.ndarray, most: np.ndarray) -> tuple[np.ndarray, np.ndarray]
             return d1 - dz, dz - dn
         d1, dn, dz = n1, nn, nz
     return None
+
+
+def linear_terms(coefficient: int | np.ndarray) -> np.ndarray:
+    """floor(coefficient * x / 256) for every input value x, by byte: SMLAWB's result on
+    the lane x * 256 (a coefficient array gives one row each)."""
+    return (np.asarray(coefficient, np.int64)[..., None] * (_VALUES << 8)) >> 16
+
+
+def linear_outputs(a: int, b: int, c: int, lo: int, hi: int) -> np.ndarray:
+    """The linear form's byte for every pair, [x, y] by input bytes (add_s8.h)."""
+    total = linear_terms(a)[:, None] + linear_terms(b)[None, :] + c
+    return lo + np.clip(total >> SHIFT, 0, hi - lo)
+
+
+def linear_form(
+    table1: np.ndarray, table2: np.ndarray, multiplier: int, shift: int, zp: int, lo: int, hi: int
+) -> tuple[int, int, int] | None:
+    """(a, b, c) of the linear form that gives the reference's bytes, or None."""
+    want = reference_outputs(table1, table2, multiplier, shift, zp, lo, hi)
+    unit = 1 << SHIFT
+    least = np.where(want <= lo, -_UNBOUNDED, (want - lo) * unit)
+    most = np.where(want >= hi, _UNBOUNDED, (want - lo) * unit + unit - 1)
+    scale = multiplier * 2.0**shift / 2**31 * 2**24 / 255  # output steps, 2^-24 units
+    a0 = round(scale * (int(table1[127]) - int(table1[128])))
+    b0 = round(scale * (int(table2[127]) - int(table2[128])))
+    slopes = a0 + np.arange(-_SEARCH, _SEARCH + 1)
+    terms = linear_terms(slopes)
+    for b in sorted(range(b0 - _SEARCH, b0 + _SEARCH + 1), key=lambda v: abs(v - b0)):
+        rest = linear_terms(b)
+        # c + terms[x] must lie in [low[x], high[x]] for every x.
+        low = (least - rest[None, :]).max(axis=1)
+        high = (most - rest[None, :]).min(axis=1)
+        c_low = (low[None, :] - terms).max(axis=1)
+        c_high = (high[None, :] - terms).min(axis=1)
+        for i in np.argsort(np.abs(slopes - a0), kind="stable"):
+            if c_low[i] > c_high[i]:
+                continue
+            a = int(slopes[i])
+            c = (int(c_low[i]) + int(c_high[i])) // 2
+            if not linear_fits(a, b, c):
+                return None
+            if np.array_equal(linear_outputs(a, b, c, lo, hi), want):
+                return a, b, c
+    return None
+
+
+def linear_fits(a: int, b: int, c: int) -> bool:
+    """Int32 constants, and no sum of the form leaves int32 (the kernel's check, add_s8.c)."""
+    int32 = all(-(1 << 31) <= v < 1 << 31 for v in (a, b, c))
+    return int32 and (abs(a) + abs(b)) // 2 + abs(c) + 1 < 1 << 31

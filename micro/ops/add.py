@@ -7,8 +7,8 @@ real multipliers are computed in double. (TFLM's sub_common.cc source at one poi
 float32; the oracle TFLM build matches double, which a regression case in
 tests/test_op_add_sub.py pins down.) The two input rescales depend on one int8 value each,
 so prepare tabulates them (SUB negates input2's table) and the kernel requantizes once;
-for a DSP core it also writes the sums tables, which take that requantization too
-(_add_sums.py).
+for a DSP core it also writes the linear form, or else the sums tables, which take that
+requantization too (_add_sums.py).
 int16 has no tables (add_s16 rescales each element); TFLM micro ignores pot_scale_int16
 and always takes its general-scale int16 path.
 """
@@ -22,7 +22,7 @@ from ..fixedpoint import requantize
 from ..quant import activation_range_float, activation_range_int, quantize_multiplier_below_one
 from ..schema import BuiltinOperator as B
 from . import int32_elementwise
-from ._add_sums import sums_tables
+from ._add_sums import linear_form, sums_tables
 from ._broadcast import binary_layout
 from .base import NONE, OpContext, prepares
 from .lut import INT8_INPUTS
@@ -108,7 +108,12 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
         "act_min": act_min,
         "act_max": act_max,
     }
-    sums = sums_tables(table1, table2, mo, sho, zpo, act_min, act_max) if ctx.dsp else None
+    linear = linear_form(table1, table2, mo, sho, zpo, act_min, act_max) if ctx.dsp else None
+    sums = None
+    if ctx.dsp and linear is None:
+        sums = sums_tables(table1, table2, mo, sho, zpo, act_min, act_max)
+    a, b, c = linear or (0, 0, 0)
+    params.update(linear=int(linear is not None), linear_a=a, linear_b=b, linear_c=c)
     operands = {
         "input1": ctx.ref(x1),
         "input2": ctx.ref(x2),

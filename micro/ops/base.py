@@ -48,6 +48,15 @@ class StepInfo:
     params: dict[str, Any]
     inner: Operator | None = None
     subgraph: int = 0  # of `inner`
+    # The control operators the step runs under, outermost first: (operator index in its
+    # own subgraph, the subgraph it runs). Empty for a step of main's own operators.
+    calls: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def key(self) -> tuple[tuple[tuple[int, int], ...], int]:
+        """Which operator made the step, told apart from the same subgraph run elsewhere:
+        (calls, the operator's index in its own subgraph)."""
+        return self.calls, (self.op_index if self.inner is None else self.inner.index)
 
     def origin(self) -> str:
         """The operator that made the step, as messages name it."""
@@ -98,6 +107,11 @@ class Graph(Protocol):
         """With `dsp`, weights may also be widened to int16 where a twin runs faster on them
         (more flash: compile_model's flash_budget turns it off); else they stay int8."""
 
+    @property
+    def narrow_ops(self) -> frozenset[int]:
+        """Operators (by index) whose weights stay int8 even with `wide_weights`
+        (compile_model: those whose plan leaves out the scratch the wide kernels need)."""
+
     # Control flow (micro/control.py, micro/ops/control_flow.py).
     def subgraph(self, index: int) -> Subgraph:
         """Subgraph `index` with its tensors renumbered into this graph's."""
@@ -129,7 +143,7 @@ class OpContext:
         self.op = op
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
-        self.wide_weights = graph.wide_weights
+        self.wide_weights = graph.wide_weights and op.index not in graph.narrow_ops
 
     @property
     def graph(self) -> Graph:

@@ -48,10 +48,16 @@ class Recognizer:
         """thresholds: per label, instead of `threshold`; a label the model lacks is ignored
         (the demo's settings serve any model)."""
         self.thresholds = label_thresholds(labels, threshold, thresholds)
-        if not all(0 < t <= 1 for t in self.thresholds) or window <= 0:
-            raise ValueError("thresholds must be in (0, 1] and the window > 0")
-        if suppression < 0 or min_results < 1:
-            raise ValueError("suppression must be >= 0 and min_results >= 1")
+        wrong = list(dict.fromkeys(f"{t:g}" for t in self.thresholds if not 0 < t <= 1))
+        if wrong:
+            raise ValueError(f"threshold {', '.join(wrong)}: a threshold is a score in (0, 1]")
+        if not window > 0:
+            raise ValueError(f"window {window:g}: the seconds of scores averaged must be > 0")
+        if not suppression >= 0 or min_results < 1:
+            raise ValueError(
+                f"suppression {suppression:g} s, min_results {min_results}: "
+                "suppression must be >= 0 and min_results >= 1"
+            )
         self.labels = tuple(labels)
         self.window = window
         self.threshold = threshold

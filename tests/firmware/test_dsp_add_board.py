@@ -1,7 +1,7 @@
-"""The int8 ADD/SUB DSP twin with the real DSP instructions (SSAT, BFI, SMMLAR, ...)
-against its reference kernel on the emulated boards: test_add_sums' cases (the sums
-tables, random layouts and clamps) and test_dsp_kernels' (no sums tables), each also over
-all 65,536 byte pairs in a broadcast and a dense layout."""
+"""The int8 ADD/SUB DSP twin with the real DSP instructions (SSAT, BFI, SMMLAR, SMLAWB,
+USAT16, ...) against its reference kernel on the emulated boards: test_add_sums' cases (the
+sums tables and the linear form, random layouts and clamps) and test_dsp_kernels' (neither),
+each also over all 65,536 byte pairs in a broadcast and a dense layout."""
 
 from __future__ import annotations
 
@@ -82,14 +82,20 @@ def c_add_params(name: str, p: Any) -> str:
         f".broadcast = {{.rank = {b.rank}, .dims = {{{ints(b.dims)}}}, "
         f".stride1 = {{{ints(b.stride1)}}}, .stride2 = {{{ints(b.stride2)}}}}}, "
         f".output_zp = {p.output_zp}, .output_multiplier = {p.output_multiplier}, "
-        f".output_shift = {p.output_shift}, .act_min = {p.act_min}, .act_max = {p.act_max}}};"
+        f".output_shift = {p.output_shift}, .act_min = {p.act_min}, .act_max = {p.act_max}, "
+        f".linear = {p.linear}, .linear_a = {p.linear_a}, .linear_b = {p.linear_b}, "
+        f".linear_c = {p.linear_c}}};"
     )
 
 
 def cases_header() -> str:
     lines = ["#include <stdint.h>", '#include "micro/kernels/add_s8_dsp.h"']
     rows = []
-    makers = [lambda s: sums.sums_case(s, fast=s % 2 == 0), lambda s: cases.add_case(s, s % 2)]
+    makers = [
+        lambda s: sums.sums_case(s, fast=s % 2 == 0),
+        lambda s: cases.add_case(s, s % 2),
+        lambda s: sums.linear_case(s, fast=s % 2 == 0),
+    ]
     for kind, make in enumerate(makers):
         for seed in range(PER_KIND):
             params, ops = make(2000 + seed)
@@ -119,7 +125,9 @@ def cases_header() -> str:
 def test_add_twin_equals_reference_on_board(board: str, toolchain: None, tmp_path: Path) -> None:
     run, disassembly = run_cases(MAIN, cases_header(), board, tmp_path)
     assert "add cases all equal" in run.log and run.status == 0, run.log
-    # Both paths ran as DSP code: the sums tables' SSAT, the requantization's SMMLAR.
+    # The three paths ran as DSP code: the sums tables' SSAT, the requantization's SMMLAR,
+    # the linear form's SMLAWB and USAT16.
     lines = disassembly.splitlines()
     assert any("\tssat\t" in line and "asr #16" in line for line in lines)
-    assert any("\tsmmlar\t" in line for line in lines)
+    for instruction in ("smmlar", "smlawb", "smlawt", "usat16"):
+        assert any(f"\t{instruction}\t" in line for line in lines), instruction

@@ -13,6 +13,11 @@
  *   output = clamp(ssat8((sums[x] + sums[256 + y]) >> MICRO_ADD_SUMS_SHIFT), act_min, act_max)
  * gives the bytes above for every pair of input bytes (x, y). The compiler solves for them
  * (micro/ops/_add_sums.py) and checks all 65,536 pairs; only the DSP twin reads them.
+ * Where it finds one, the compiler writes the linear form instead (linear = 1, no sums
+ * tables): with x, y the input values (-128..127),
+ *   output = act_min + clamp((floor(linear_a * x / 256) + floor(linear_b * y / 256)
+ *                             + linear_c) >> MICRO_ADD_SUMS_SHIFT, 0, act_max - act_min)
+ * gives the same bytes (also checked on all 65,536 pairs), each floor one SMLAW on the DSP.
  */
 #ifndef MICRO_KERNELS_ADD_S8_H
 #define MICRO_KERNELS_ADD_S8_H
@@ -33,6 +38,11 @@ typedef struct {
     int32_t output_shift;                   /* [-31, 0] */
     int32_t act_min;                        /* [-128, act_max] */
     int32_t act_max;                        /* [act_min, 127] */
+    /* The linear form (above), read by the DSP twin only: 0 (none) or 1 */
+    int32_t linear;
+    /* With linear = 1: any int32 values with (|a| + |b|) / 2 + |c| < 2^31 - 1, so no
+     * partial sum leaves int32 */
+    int32_t linear_a, linear_b, linear_c;
 } micro_add_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
