@@ -185,9 +185,7 @@ def speech_group(root: str | os.PathLike[str], path: Path) -> str:
     return parts[0] if len(parts) > 1 else path.stem
 
 
-def speech_split(
-    root: str | os.PathLike[str], fraction: float
-) -> tuple[list[Path], list[Path]]:
+def speech_split(root: str | os.PathLike[str], fraction: float) -> tuple[list[Path], list[Path]]:
     """(training share, held-out share) of the .wav files under a folder of other speech, by
     ``speech_group`` (``is_validation``, as speakers are split): the held-out share is for
     counting false alarms only, and training never reads it (``training_speech``)."""

@@ -215,7 +215,8 @@ def speakers_report(
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
     validation side of the recorded `noise` folders as silence), and its false alarms over
     their other words and the held-out recordings of the `speech` folders
-    (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms were counted over."""
+    (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
+    were counted over."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
