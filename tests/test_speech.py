@@ -258,7 +258,7 @@ def test_recognizer_rejects_bad_input() -> None:
         r.update(YES, 0.5)
     with pytest.raises(ValueError):
         Recognizer(threshold=0)
-    with pytest.raises(ValueError, match="threshold 1.5"):
+    with pytest.raises(ValueError, match=r"threshold 1\.5"):
         Recognizer(thresholds={"yes": 1.5})
 
 
