@@ -132,6 +132,116 @@ def test_conv_rows_of_9_by_hand() -> None:
         assert got.tolist() == want
 
 
+FIRST_KERNELS = [(3, 3, 3), (3, 3, 1), (10, 4, 1), (5, 5, 3), (3, 3, 2), (3, 3, 4), (4, 1, 1)]
+
+
+def first_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A first layer (1-4 input channels; the twin walks its pixels and assembles windows
+    inside the image from words): 3x3 of 1-4 channels, 5x5 RGB, 10x4 and 4x1 of one
+    channel; strides 1 and 2; SAME, VALID or any padding (windows past every border); odd
+    sizes, batches of 1-2, any input zero point, per-channel or per-tensor requantization
+    (the fast one with zero scales half the time, else any with activation clamps)."""
+    rng = np.random.default_rng(seed)
+    fh, fw, depth = FIRST_KERNELS[seed % len(FIRST_KERNELS)]
+    sh, sw, dh = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.choice([1, 1, 2]))
+    ih, iw = int(rng.integers(fh, 3 * fh + 6)), int(rng.integers(fw, 3 * fw + 6))
+    span_h = (fh - 1) * dh + 1
+    padding = ["same", "valid", "any"][seed // len(FIRST_KERNELS) % 3]
+    if padding == "valid":
+        top = left = 0
+        oh, ow = max(1, (ih - span_h) // sh + 1), (iw - fw) // sw + 1
+    elif padding == "same":
+        oh, ow = -(-ih // sh), -(-iw // sw)
+        top = max((oh - 1) * sh + span_h - ih, 0) // 2
+        left = max((ow - 1) * sw + fw - iw, 0) // 2
+    else:
+        top, left = int(rng.integers(0, span_h)), int(rng.integers(0, fw))
+        oh = max(1, (ih + top + int(rng.integers(0, span_h)) - span_h) // sh + 1)
+        ow = max(1, (iw + left + int(rng.integers(0, fw)) - fw) // sw + 1)
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": ih,
+        "input_width": iw,
+        "input_depth": depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": oh,
+        "output_width": ow,
+        "output_depth": 4 * int(rng.integers(1, 5)),
+        "groups": 1,
+        "stride_height": sh,
+        "stride_width": sw,
+        "dilation_height": dh,
+        "dilation_width": 1,
+        "pad_top": top,
+        "pad_left": left,
+        "input_zp": int(rng.choice([-128, 127, int(rng.integers(-128, 128))])),
+        "output_zp": int(rng.integers(-128, 128)),
+        "filter_layout": 0,
+    }
+    params, ops = cases.conv_data(rng, p, fast=seed % 2 == 0)
+    if rng.random() < 0.3:  # per-tensor
+        ops[3][:] = ops[3][0]
+        ops[4][:] = ops[4][0]
+    return params, ops
+
+
+@pytest.mark.parametrize("seed", range(2 * CASES))
+def test_conv_first_layers_match_reference(seed: int) -> None:
+    params, ops = first_case(seed)
+    assert_twin("conv_s8", "dsp", [(params, ops)])
+    check_quads(params, ops)
+
+
+def test_conv_first_layer_3x3_grayscale_by_hand() -> None:
+    """A 3x3 window of one channel inside the image, one filter per tap: each output is the
+    tap's value (unit scale), so a byte misplaced in the window shows."""
+    params, ops = first_case(1)
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    p.update(
+        batches=1,
+        input_height=3,
+        input_width=6,
+        input_depth=1,
+        filter_height=3,
+        filter_width=3,
+        filter_depth=1,
+        stride_height=1,
+        stride_width=1,
+        dilation_height=1,
+        pad_top=0,
+        pad_left=0,
+        output_height=1,
+        output_width=4,
+        output_depth=12,
+        input_zp=3,
+        output_zp=0,
+        act_min=-128,
+        act_max=127,
+    )
+    image = np.arange(18, dtype=np.int64).astype(np.int8) - 9
+    filt = np.zeros((12, cases.K_ALIGN), np.int8)
+    filt[np.arange(9), np.arange(9)] = 1
+    size = -(-int(lib.micro_conv_s8_scratch_size(ffi.new("micro_conv_s8_params_t *", p))) // 8)
+    ops = [
+        image,
+        filt.reshape(-1),
+        np.zeros(12, np.int32),
+        np.full(12, 1 << 30, np.int32),
+        np.full(12, 1, np.int32),
+        np.zeros(size, np.int64),
+        np.zeros(4 * 12, np.int8),
+    ]
+    # multiplier 2^30 with shift 1: a scale of exactly 1.
+    params = ffi.new("micro_conv_s8_params_t *", p)
+    rows = image.reshape(3, 6)
+    want = [[*rows[:, x : x + 3].reshape(-1).tolist(), 0, 0, 0] for x in range(4)]
+    for p1, ops1 in [(params, ops), quads_case(params, ops)]:
+        got = np.frombuffer(run(lib.micro_conv_s8_dsp, p1, ops1), np.int8).reshape(4, 12)
+        assert got.tolist() == want
+
+
 @pytest.mark.parametrize("seed", range(CASES // 5))
 def test_conv_quads_pointwise_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=seed % 2 == 0, pointwise=True))

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_first_dsp.h"
 #include "conv_patch_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
@@ -326,6 +327,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     chan_t table[CONV_BLOCK];
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
+    if (fast && first_applies(p, CONV_BLOCK)) {
+        fill_channels(&c, 0, depth_out, table);
+        for (int32_t b = 0; b < p->batches; ++b) {
+            first_image(p, input + b * image_size, filter, table, c.zp2, c.pairs, words,
+                        output + (int64_t)b * pixels * depth_out);
+        }
+        return MICRO_OK;
+    }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
