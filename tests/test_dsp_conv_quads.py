@@ -247,6 +247,74 @@ def test_conv_quads_pointwise_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=seed % 2 == 0, pointwise=True))
 
 
+def pointwise_case(
+    seed: int, small: bool = False, k: int | None = None
+) -> tuple[Any, list[np.ndarray]]:
+    """A 1x1 stride-1 convolution (the pointwise path: pairs of pixels straight from the
+    image): K of 1..300 (every residue mod 4, the loop's short and long forms), channels
+    mostly quads (some not: layout 0), some past the twin's 128-channel table, batches 1-3,
+    odd and even pixel counts; two thirds on the fast requantization (zero scales among it),
+    a third per-tensor, the others any shift sign and activation clamp. `small`: a board's
+    sizes; `k`: that K."""
+    rng = np.random.default_rng(seed)
+    drawn = int(
+        rng.choice([rng.integers(1, 37), rng.integers(1, 37), rng.integers(37, 301), 8, 16, 32])
+    )
+    k = drawn if k is None else k
+    out = 4 * int(rng.integers(1, 12 if small else 70))
+    if rng.random() < 0.15:
+        out += int(rng.integers(1, 4))
+    side = 6 if small else 10
+    h, w = int(rng.integers(1, side)), int(rng.integers(1, side))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3 if small else 4)),
+        "input_height": h,
+        "input_width": w,
+        "input_depth": k,
+        "filter_height": 1,
+        "filter_width": 1,
+        "filter_depth": k,
+        "output_height": h,
+        "output_width": w,
+        "output_depth": out,
+        "groups": 1,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+        "filter_layout": 0,
+    }
+    params, ops = cases.conv_data(rng, p, fast=seed % 3 != 0)
+    if rng.random() < 0.3:  # per-tensor: one multiplier and shift for every channel
+        ops[3][:] = ops[3][0]
+        ops[4][:] = ops[4][0]
+    return params, ops
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_conv_pointwise_path_matches_reference(seed: int) -> None:
+    params, ops = pointwise_case(seed)
+    assert_twin("conv_s8", "dsp", [(params, ops)])
+    if params.output_depth % 4 == 0:
+        check_quads(params, ops)
+
+
+@pytest.mark.parametrize("k", range(1, 41))
+def test_conv_pointwise_every_group_count(k: int) -> None:
+    """K of 1 to 40: the short form's entry at each of its groups and the first long K; odd
+    and even pixel counts, the last pair's words ending inside and past the input."""
+    for seed in range(2):
+        params = pointwise_case(1000 * k + seed)[0]
+        p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+        p.update(input_depth=k, filter_depth=k, output_depth=4 * (seed + 1))
+        p.update(input_height=3, output_height=3, input_width=seed + 2, output_width=seed + 2)
+        check_quads(*cases.conv_data(np.random.default_rng(k), p, fast=True))
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_quads_long_patches_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=True, long=True))

@@ -258,8 +258,10 @@ def test_recognizer_rejects_bad_input() -> None:
         r.update(YES, 0.5)
     with pytest.raises(ValueError):
         Recognizer(threshold=0)
-    with pytest.raises(ValueError, match=r"threshold 1\.5"):
+    with pytest.raises(ValueError, match=r"^threshold 1\.5: a threshold is a score in \(0, 1\]$"):
         Recognizer(thresholds={"yes": 1.5})
+    with pytest.raises(ValueError, match=r"^window -1: "):
+        Recognizer(window=-1)
 
 
 # -- wav reading ------------------------------------------------------------------------------

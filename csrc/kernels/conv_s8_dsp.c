@@ -277,6 +277,69 @@ static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
     }
 }
 
+/* Pixels px0 and px1 (K bytes each) as the scratch's pair, zero past K (widen_pair reads
+ * whole words). */
+static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, int32_t depth)
+{
+    const int32_t whole = depth & ~3;
+    widen_run(words, px0, whole);
+    widen_run(words + 1, px1, whole);
+    if (whole < depth) {
+        uint32_t v[2] = {0, 0};
+        memcpy(&v[0], px0 + whole, (size_t)(depth - whole));
+        memcpy(&v[1], px1 + whole, (size_t)(depth - whole));
+        words[whole / 2] = widen4(v[0]);
+        words[whole / 2 + 1] = widen4(v[1]);
+    }
+}
+
+/* A 1x1 convolution (stride 1, no padding, one group, the input's size) on the fast
+ * requantization with filter layout 1. Its pixels are the patches: with at most CONV_BLOCK
+ * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
+ * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
+ * pair by pair, widened once, then each block of channels. */
+static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
+                           const int8_t *filter, const pass_t *c, chan_t *table,
+                           uint64_t *words, int8_t *output)
+{
+    const int32_t depth = p->input_depth, depth_out = p->output_depth;
+    const int32_t groups4 = (depth + 3) / 4;
+    const int32_t pixels = p->input_height * p->input_width;
+    const int64_t in_end = (int64_t)p->batches * pixels * depth;
+    const int narrow = depth_out <= CONV_BLOCK;
+    if (narrow) {
+        fill_channels(c, 0, depth_out, table);
+    }
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int64_t first = (int64_t)b * pixels;
+        int32_t safe = narrow ? pixels / 2 : 0;
+        while (safe > 0 && (first + 2 * safe - 1) * depth + 4 * groups4 > in_end) {
+            --safe;
+        }
+        if (safe > 0) {
+            const pointwise_t a = {input + first * depth, depth, safe, words, filter, groups4,
+                                   depth_out / 4, table, output + first * depth_out,
+                                   depth_out, c->zp2, 1};
+            quads_pointwise(&a);
+        }
+        for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
+            const int64_t at = first + pix, at1 = pix + 1 < pixels ? at + 1 : at;
+            widen_exact(words, input + at * depth, input + at1 * depth, depth);
+            for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
+                const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
+                if (!narrow) {
+                    fill_channels(c, o0, n, table);
+                }
+                const pointwise_t one = {NULL, depth, 1, words,
+                                         filter + (int64_t)o0 * 8 * groups4, groups4, n / 4,
+                                         table, output + at * depth_out + o0,
+                                         (int32_t)(at1 - at) * depth_out, c->zp2, 0};
+                quads_pointwise(&one);
+            }
+        }
+    }
+}
+
 micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *input,
                                  const int8_t *filter, const int32_t *bias,
                                  const int32_t *multiplier, const int32_t *shift,
@@ -325,6 +388,13 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     const int rows9 = p->filter_height == 3 && p->filter_width * p->filter_depth == 9 &&
                       p->dilation_width == 1 && p->groups == 1;
     chan_t table[CONV_BLOCK];
+    if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
+        p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
+        p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
+        p->input_width == p->output_width) {
+        pointwise_fast(p, input, filter, &c, table, (uint64_t *)(void *)scratch, output);
+        return MICRO_OK;
+    }
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
     if (fast && first_applies(p, CONV_BLOCK)) {

@@ -132,11 +132,15 @@ static MICRO_ALWAYS_INLINE void micro_pool_visit(const micro_pool_s8_params_t *p
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         for (int32_t oy = 0; oy < p->output_h; ++oy) {
-            const int32_t pixels = by_row ? 1 : p->output_w;
-            for (int32_t ox = 0; ox < pixels; ++ox) {
+            if (by_row) {
+                const micro_pool_window_t w = micro_pool_window(p, image, oy, 0);
+                visit(ctx, &w, output);
+                output += (int64_t)p->output_w * depth;
+                continue;
+            }
+            for (int32_t ox = 0; ox < p->output_w; ++ox, output += depth) {
                 const micro_pool_window_t w = micro_pool_window(p, image, oy, ox);
                 visit(ctx, &w, output);
-                output += by_row ? (int64_t)p->output_w * depth : depth;
             }
         }
     }

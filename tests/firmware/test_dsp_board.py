@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
-from test_dsp_conv_quads import first_case, quads_case, rows9_case
+from test_dsp_conv_quads import first_case, pointwise_case, quads_case, rows9_case
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -120,13 +120,19 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
     three with its filters in quads, in layout 1 (the 4-filter passes); one in five with
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
-    first layer (1-4 input channels) in quads, its pixels walked and windows read as words."""
+    first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
+    one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
+    where they come so)."""
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
         return quads_case(params, ops) if quads else (params, ops)
     if seed % 5 == 4:
         return quads_case(*first_case(seed))
+    if seed % 4 == 1:
+        k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
+        params, ops = pointwise_case(seed, small=True, k=k)
+        return quads_case(params, ops) if params.output_depth % 4 == 0 else (params, ops)
     params, ops = cases.conv_case(
         seed, long=seed % 8 == 0, fast=seed % 2 == 1, pointwise=seed % 4 == 3, quads=quads
     )
