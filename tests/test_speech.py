@@ -141,12 +141,13 @@ def test_keywords_in_a_stream_counts_each_clip_by_its_own_span(reference: Ref) -
     assert swapped == {"heard": 0, "total": 2, "stray": 0}
 
 
-def test_false_alarm_stream_lays_every_recording_and_counts_alarms_by_source(
+def test_false_alarm_stream_lays_the_held_out_recordings_and_counts_by_source(
     tmp_path: Path,
 ) -> None:
-    """Other words, then every recording of each speech folder whole (an 8 kHz one
-    resampled), on the noise bed; the same stream for the same seed; an alarm belongs to the
-    clip in view (to 1 s after its end), else to the pauses between clips."""
+    """Other words, then every held-out recording of each speech folder whole (an 8 kHz one
+    resampled; fraction 1: all held out), on the noise bed; the same stream for the same
+    seed; an alarm belongs to the clip in view (to 1 s after its end), else to the pauses
+    between clips."""
     rng = np.random.default_rng(0)
     words = [rng.integers(-3000, 3000, 16000).astype(np.int16) for _ in range(3)]
     folder = tmp_path / "digits"
@@ -155,8 +156,8 @@ def test_false_alarm_stream_lays_every_recording_and_counts_alarms_by_source(
     for i, take in enumerate(takes):
         write_wav(folder / f"{i}.wav", take, 8000)
     noise = [rng.integers(-100, 100, 20000).astype(np.int16)]
-    stream, segments = evaluate.false_alarm_stream(words, [folder], noise, seed=3)
-    again, _ = evaluate.false_alarm_stream(words, [folder], noise, seed=3)
+    stream, segments = evaluate.false_alarm_stream(words, [folder], noise, 3, fraction=1.0)
+    again, _ = evaluate.false_alarm_stream(words, [folder], noise, 3, fraction=1.0)
     np.testing.assert_array_equal(stream, again)
     assert [s.source for s in segments] == ["other words"] * 3 + ["digits"] * 2
     assert [s.end - s.start for s in segments] == [16000] * 3 + [8000, 5000]

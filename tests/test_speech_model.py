@@ -264,3 +264,22 @@ def test_espeak_synthesis_smoke(tmp_path: Path) -> None:
     # cached: a second call reads the same samples back
     again = synth.synthesize(takes, tmp_path)
     assert all(np.array_equal(audio[t], again[t]) for t in takes)
+
+
+def test_frame_shift_moves_whole_frames_and_fills_the_lowest_value() -> None:
+    """``--frame-shift``: frame t of a shifted example is frame t - s of the original (s
+    drawn per example), frames from outside the window are 0.0 (int8 -128 as the model
+    sees it)."""
+    from micro.speech.train import shift_frames
+
+    n, most = 40, 6
+    x = np.arange(n * 49 * 40, dtype=np.float32).reshape(n, 49 * 40) + 1.0
+    got = shift_frames(x.copy(), np.random.default_rng(5), most).reshape(n, 49, 40)
+    shifts = np.random.default_rng(5).integers(-most, most + 1, n)
+    assert {int(s) for s in shifts} >= {-most, 0, most}
+    original = x.reshape(n, 49, 40)
+    for i, s in enumerate(shifts):
+        for t in range(49):
+            source = t - int(s)
+            want = original[i, source] if 0 <= source < 49 else np.zeros(40, np.float32)
+            assert np.array_equal(got[i, t], want), (i, int(s), t)

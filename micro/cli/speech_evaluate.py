@@ -38,8 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         action="append",
         default=[],
-        help="other recorded speech (wake words, digits) laid among the other words for the "
-        "false alarms",
+        help="other recorded speech (wake words, digits): its held-out share (speakers, else "
+        "wake-word folders, split as --validation-fraction; training never reads it) is laid "
+        "among the other words for the false alarms",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     args = p.parse_args(argv)

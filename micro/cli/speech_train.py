@@ -57,7 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a folder of other recorded speech .wav files for the unknown class (repeatable; "
-        "train side only, the loudest second of each file)",
+        "the loudest second of each file of its training share: a share of its speakers, else "
+        "of its subfolders, is held out for the card's false alarms)",
     )
     p.add_argument(
         "--hard-negatives",
@@ -84,6 +85,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=0.0,
         help="play 80%% of the recorded clips' copies up to this fraction faster or slower, "
         "e.g. 0.12 (default 0: as recorded)",
+    )
+    p.add_argument(
+        "--frame-shift",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="each epoch, move every training example's feature frames by a new random "
+        "offset of up to FRAMES either way (default 0: as cached)",
     )
     p.add_argument(
         "--balance",

@@ -95,17 +95,18 @@ def on_real_speech(
     real: RealSet,
     seed: int = 0,
     speech: Sequence[Path] = (),
+    fraction: float = 0.3,
 ) -> dict[str, Any]:
     """The validation speakers: clips classified, the demo's table (with the demo's
     recognizer, recorded here), false alarms per hour over their other words and the
-    recordings of the ``speech`` folders (one after another) on a bed of the validation
+    held-out recordings of the ``speech`` folders (one after another) on a bed of the validation
     noise, and their keywords heard one after another on that bed."""
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
     pairs = zip(real.val_audio, real.val_words, strict=True)
     others = [a for a, w in pairs if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
-    stream, segments = evaluate.false_alarm_stream(others, speech, noises, seed)
+    stream, segments = evaluate.false_alarm_stream(others, speech, noises, seed, fraction)
     found = evaluate.detections(model, labels, stream)
     words, audio = real.val_words, list(real.val_audio)
     return {

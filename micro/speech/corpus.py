@@ -12,8 +12,10 @@ The rules the training code enforces (and tests check):
   voice is on both sides.
 
 Noise recordings (any folder of .wav files) are split the same way, by file name. Other
-speech (any folder of .wav files: wake words, digits, ...) only widens the *unknown* class of
-the train side: its loudest second is the clip (``load_speech``).
+speech (any folder of .wav files: wake words, digits, ...) is split by speaker, else by
+subfolder (``speech_split``): its training share only widens the *unknown* class of the
+train side (its loudest second is the clip, ``load_speech``), its held-out share is where
+false alarms are counted.
 """
 
 from __future__ import annotations
@@ -165,6 +167,53 @@ def noise_files(root: str | os.PathLike[str]) -> list[Path]:
     """The .wav files under ``root`` (any depth), sorted; none if it is absent."""
     root = Path(root)
     return sorted(root.rglob("*.wav")) if root.is_dir() else []
+
+
+#: Free Spoken Digit Dataset names its speaker: ``<digit>_<speaker>_<n>.wav``.
+_DIGITS = re.compile(r"^\d+_(?P<speaker>[a-z]+)_\d+\.wav$")
+
+
+def speech_group(root: str | os.PathLike[str], path: Path) -> str:
+    """Who a recording of other speech (``--speech``) is held out with: its speaker where the
+    file name says it (FSDD's ``<digit>_<speaker>_<n>.wav``), else its first folder under
+    ``root`` (Picovoice's wake-word benchmark names no speaker: one folder per wake word, so
+    a held-out word is one training never heard, said by speakers it may have), else the file."""
+    match = _DIGITS.match(path.name)
+    if match:
+        return match["speaker"]
+    parts = path.relative_to(root).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def speech_split(root: str | os.PathLike[str], fraction: float) -> tuple[list[Path], list[Path]]:
+    """(training share, held-out share) of the .wav files under a folder of other speech, by
+    ``speech_group`` (``is_validation``, as speakers are split): the held-out share is for
+    counting false alarms only, and training never reads it (``training_speech``)."""
+    files = noise_files(root)
+    held = {p for p in files if is_validation(speech_group(root, p), fraction)}
+    return [p for p in files if p not in held], [p for p in files if p in held]
+
+
+def training_speech(root: str | os.PathLike[str], fraction: float) -> list[Path]:
+    """The files of a folder of other speech that training may read: its training share."""
+    return speech_split(root, fraction)[0]
+
+
+def held_out_speech(root: str | os.PathLike[str], fraction: float) -> list[Path]:
+    """The files of a folder of other speech kept for false alarms: its held-out share."""
+    return speech_split(root, fraction)[1]
+
+
+def speech_split_card(root: str | os.PathLike[str], fraction: float) -> dict[str, object]:
+    """How a folder of other speech was split, for the model card."""
+    train, held = speech_split(root, fraction)
+    return {
+        "rule": f"speaker (else wake-word folder) hash < {fraction}: held out",
+        "train_groups": sorted({speech_group(root, p) for p in train}),
+        "held_out_groups": sorted({speech_group(root, p) for p in held}),
+        "train_files": len(train),
+        "held_out_files": len(held),
+    }
 
 
 def load_noise(paths: Sequence[Path], min_seconds: float = 1.0) -> list[np.ndarray]:

@@ -116,13 +116,17 @@ def false_alarm_stream(
     speech: Sequence[str | os.PathLike[str]] = (),
     noises: Sequence[np.ndarray] = (),
     seed: int = 0,
+    fraction: float = 0.3,
 ) -> tuple[np.ndarray, list[Segment]]:
     """Real non-keyword audio to count false alarms over: the clips ``others`` (other words),
-    then every recording under each ``speech`` folder, whole (any rate: wake words, digits),
-    one after another on the noise bed (``laid_stream``, seeded); and where each clip lies."""
+    then every recording of each ``speech`` folder's held-out share (``fraction``, as
+    ``corpus.speech_split`` cuts it: training never read them), whole (any rate: wake words,
+    digits), one after another on the noise bed (``laid_stream``, seeded); and where each
+    clip lies."""
     clips = [("other words", np.asarray(c, np.int16)) for c in others]
     for folder in speech:
-        recordings = corpus.load_noise(corpus.noise_files(folder), min_seconds=0.0)
+        held = corpus.held_out_speech(folder, fraction)
+        recordings = corpus.load_noise(held, min_seconds=0.0)
         clips += [(Path(folder).name, r) for r in recordings]
     stream, starts = laid_stream(np.random.default_rng(seed), [c for _, c in clips], noises)
     segments = [
@@ -210,8 +214,9 @@ def speakers_report(
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
     validation side of the recorded `noise` folders as silence), and its false alarms over
-    their other words and the recordings of the `speech` folders (``false_alarm_stream``):
-    the report, its rows, and the hours of audio the false alarms were counted over."""
+    their other words and the held-out recordings of the `speech` folders
+    (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
+    were counted over."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
@@ -228,7 +233,7 @@ def speakers_report(
     words = [c.word for c in clips] + [""] * len(silence)
     rows = table(model, LABELS, words, audio)
     others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
-    stream, segments = false_alarm_stream(others, speech, silence)
+    stream, segments = false_alarm_stream(others, speech, silence, fraction=validation_fraction)
     found = detections(model, LABELS, stream)
     result = {
         "speakers": speakers,

@@ -65,12 +65,12 @@ def train_side_audio(
     speech: Sequence[Path],
 ) -> list[np.ndarray]:  # fmt: skip
     """The non-keyword recordings of the train side: the train speakers' other words (one
-    second each) and every readable file of the other-speech folders, whole."""
+    second each) and every readable file of the other-speech folders' training shares, whole."""
     audio: list[np.ndarray] = []
     train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
     audio += corpus.load([c for c in train if c.word not in keywords])
     for root in speech:
-        for path in corpus.noise_files(root):
+        for path in corpus.training_speech(root, fraction):
             try:
                 audio.append(read_wav(path))
             except AudioError:

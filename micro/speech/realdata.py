@@ -214,11 +214,14 @@ def add_speech(
     data: RealSet, cfg: RealConfig, features: Features, cache: Path, frontend: str
 ) -> RealSet:
     """``data`` with the other recorded speech of ``cfg.speech`` on its train side, as
-    *unknown*: ``speech_copies`` augmented copies of each readable file's loudest second.
+    *unknown*: ``speech_copies`` augmented copies of the loudest second of each readable file
+    of the folders' training shares (``corpus.training_speech``; the held-out share is for
+    false alarms only).
     Its features are cached apart from the pool's, by the files, the noise and the copies."""
     import hashlib
 
-    files = [(root, p) for root in cfg.speech for p in corpus.noise_files(root)]
+    fraction = cfg.validation_fraction
+    files = [(root, p) for root in cfg.speech for p in corpus.training_speech(root, fraction)]
     noise_train = noise_split(cfg)[0]
     key = repr(([(str(p), p.stat().st_size) for _, p in files], [str(p) for p in noise_train],
                 cfg.speech_copies, cfg.seed, frontend, VERSION))  # fmt: skip

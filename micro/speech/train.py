@@ -116,6 +116,21 @@ def spec_augment(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return x
 
 
+def shift_frames(x: np.ndarray, rng: np.random.Generator, most: int) -> np.ndarray:
+    """Move each example's frames later or earlier by up to ``most`` (float inputs
+    [N, 1960], in place), the frames left empty at the front end's lowest value: a word
+    anywhere in the window, as the streaming demo sees it on successive steps."""
+    view = x.reshape(len(x), FRAMES, CHANNELS)
+    for example, s in zip(view, rng.integers(-most, most + 1, len(view)), strict=True):
+        if s > 0:
+            example[s:] = example[:-s].copy()
+            example[:s] = 0.0
+        elif s < 0:
+            example[:s] = example[-s:].copy()
+            example[s:] = 0.0
+    return x
+
+
 def train_keras(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -125,8 +140,11 @@ def train_keras(
     stream: TextIO | None = None,
     shape: Shape | None = None,
     balance: bool = False,
+    frame_shift: int = 0,
 ) -> Any:
-    """``balance``: weight each class by the inverse of its share of the examples."""
+    """``balance``: weight each class by the inverse of its share of the examples;
+    ``frame_shift``: each epoch moves each example by a new random number of frames, up to
+    this many either way (``shift_frames``), before the masks."""
     import keras
 
     keras.utils.set_random_seed(seed)
@@ -149,7 +167,10 @@ def train_keras(
     x = to_float(x_train)
     for epoch in range(epochs):
         order = rng.permutation(len(x))
-        xe = spec_augment(x[order].copy(), rng)
+        xe = x[order].copy()
+        if frame_shift:
+            xe = shift_frames(xe, rng, frame_shift)
+        xe = spec_augment(xe, rng)
         model.fit(
             xe,
             y_train[order],
@@ -296,8 +317,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     shape = Shape.parse(args.channels)
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
-        x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance
-    )
+        x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
+        args.frame_shift,
+    )  # fmt: skip
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
     with Progress(1, "convert", stream, stages=True) as bar:
@@ -322,6 +344,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "trained_on": sorted(sources),
         "unknown_near_rhymes": args.rhymes,
         "balanced_classes": args.balance,
+        "frame_shift": args.frame_shift,
         "train_clips": {name: int(c) for name, c in zip(cfg.labels, counts, strict=True)},
         "sources": card.sources(
             real if "recorded" in sources else None, words, synthetic is not None
@@ -354,6 +377,11 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "speed_change": real_cfg.speed,
         }
         speech = [Path(d) for d in args.speech]
-        report["validation_speakers"] = card.on_real_speech(tflite, cfg.labels, real, speech=speech)
+        report["other_speech_split"] = {
+            d.name: corpus.speech_split_card(d, fraction) for d in speech
+        }
+        report["validation_speakers"] = card.on_real_speech(
+            tflite, cfg.labels, real, speech=speech, fraction=fraction
+        )
     card.write(out, report, real if "recorded" in sources else None)
     return report

@@ -33,7 +33,7 @@
 #endif
 
 #define MICRO_PROGRAM_MAGIC 0x5243494D   /* "MICR" */
-#define MICRO_PROGRAM_VERSION 4
+#define MICRO_PROGRAM_VERSION 5   /* 5: ADD linear form, conv/depthwise layouts */
 #define MICRO_REF_CONST 0x80000000       /* bit of micro_ref_t.offset: data region */
 #define MICRO_REF_STREAM 0x40000000      /* bit of micro_ref_t.offset (CONST clear): a streamed
                                             model input, low bits its index; see below */
