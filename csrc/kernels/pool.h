@@ -39,12 +39,15 @@ static inline int micro_pool_separable(const micro_pool_s8_params_t *p)
            micro_pool_row_cols(p) * p->channels <= MICRO_POOL_ROW;
 }
 
-/* The taps [start, end) of a window starting at `origin` that fall in [0, size). */
+/* The taps [start, end) of a window starting at `origin` that fall in [0, size); an empty
+ * window gives start == end. In 64 bits: params that pass the step checks can still put a
+ * window's origin near INT32_MIN (a huge padding), where size - origin overflows int32. */
 static inline void micro_pool_taps(int32_t origin, int32_t filter, int32_t size,
                                    int32_t *start, int32_t *end)
 {
-    *start = origin < 0 ? -origin : 0;
-    *end = size - origin < filter ? size - origin : filter;
+    const int64_t from = origin < 0 ? -(int64_t)origin : 0, to = (int64_t)size - origin;
+    *start = (int32_t)(from < filter ? from : filter);
+    *end = (int32_t)(to < filter ? (to > *start ? to : *start) : filter);
 }
 
 /*
