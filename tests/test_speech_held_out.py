@@ -4,12 +4,12 @@ alarms are counted on it alone."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
 
 from micro.speech import corpus, evaluate, mining, realdata
+from micro.speech.wav import write_wav
 
 # FSDD speakers and Picovoice wake words; the value each file holds names it in the audio.
 DIGIT_SPEAKERS = ("george", "jackson", "lucas", "nicolas", "theo", "yweweler")
@@ -18,11 +18,7 @@ WAKE_WORDS = ("alexa", "computer", "jarvis", "smart_mirror", "snowboy", "view_gl
 
 def _wav(path: Path, value: int, seconds: float = 1.0) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(np.full(int(seconds * 16000), value, "<i2").tobytes())
+    write_wav(path, np.full(int(seconds * 16000), value, np.int16))
 
 
 def _folders(root: Path) -> tuple[Path, Path, dict[int, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -11,18 +10,14 @@ from micro.speech import corpus, mining
 from micro.speech.features import FeatureGenerator
 from micro.speech.network import predict_int8
 from micro.speech.pipeline import KeywordModel
-from micro.speech.wav import read_wav
+from micro.speech.wav import read_wav, write_wav
 
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
 
 
 def _wav(path: Path, value: int, seconds: float = 1.0) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(np.full(int(seconds * 16000), value, "<i2").tobytes())
+    write_wav(path, np.full(int(seconds * 16000), value, np.int16))
 
 
 def test_mining_keeps_exactly_the_windows_scored_as_a_keyword() -> None:
