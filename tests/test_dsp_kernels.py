@@ -182,8 +182,11 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         ({"output_width": 97, "input_depth": 8}, False),
         ({"output_width": 3, "input_width": 4, "input_depth": 256}, True),  # 1,024 B in
         ({"output_width": 3, "input_width": 5, "input_depth": 256}, False),
-        ({"stride_width": 2}, False),
-        ({"stride_height": 2}, False),
+        ({"stride_width": 2}, True),
+        ({"stride_height": 2}, True),
+        ({"stride_height": 2, "stride_width": 2}, True),
+        ({"stride_height": 2, "input_depth": 2, "depth_multiplier": 2}, False),
+        ({"stride_height": 3}, False),
         ({"dilation_height": 2}, False),
         ({"filter_width": 5}, False),
     ]:

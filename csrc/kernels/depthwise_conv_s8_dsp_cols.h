@@ -1,41 +1,65 @@
 /*
- * The 3x3 path of depthwise_conv_s8_dsp.c (stride 1, no dilation, rows of at least
+ * The 3x3 path of depthwise_conv_s8_dsp.c (no dilation, strides 1 or 2, rows of at least
  * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes, input rows of at most
- * DW_ZP_ROW bytes): four output rows per pass on vertical tap pairs, rows 1-3 held on the
- * stack until the pass has read its input when the output overlaps the input (so it may
- * overlap as closely as with one row a pass). Per block of input channels (a quad, or one
- * channel when the depth is not a multiple of 4) and strip of columns, the pass's 6 input
- * rows (a row of input_zp bytes outside the image) are
- * widened once into int16 columns on the stack, a channel's column holding its rows as
- * the pairs (r0, r1), (r2, r3), (r4, r5). An output channel then runs along the strip
- * with its 9 weights in 6 words, (w0, w1) and (w1, w2) of each filter column (w_fy: its
- * row fy; filter layout 2, written by the compiler), and 4 multiply-accumulates per input
- * column give a row pair's 6 products (rows 0-1 on pairs 0-1, rows 2-3 on pairs 1-2):
- *   row 0 (input rows r0-r2): SMLAD (r0, r1).(w0, w1), SMLATB r2.w2
- *   row 1 (input rows r1-r3): SMLATB r1.w0, SMLAD (r2, r3).(w1, w2)
- * so a widened word serves 3 output columns, 2 or 4 output rows and every output channel
- * of its input channel, where the tap-pair loop unpacks each input word per output pixel.
+ * DW_ZP_ROW bytes): four output rows per pass (two for a last pass of one or two rows at
+ * stride 1) on vertical tap pairs, rows 1-3 held on the stack until the pass has read its
+ * input when the output overlaps the input (so it may overlap as closely as with one row
+ * a pass). Per block of 4 output channels and strip of columns, the pass's input rows (a
+ * row of input_zp bytes outside the image) are widened once into int16 columns on the
+ * stack, a channel's column holding its rows as the pairs (r0, r1), (r2, r3), ... Then,
+ * per output column, the block's channels in turn: a channel's 9 weights are the 6 words
+ * (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy; filter layout 2, written
+ * by the compiler), read with its bias and requantization constants from a record on the
+ * stack, and 8 multiply-accumulates per input column give the 4 rows' 12 products:
+ *   stride 1, rows 2q and 2q + 1 (pairs q, q + 1 of the column):
+ *     SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2 | SMLATB r2q+1.w0, SMLAD (r2q+2, r2q+3).(w1, w2)
+ *   stride 2, row q:  SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
+ * so a widened word serves up to 3 output columns and 2 output rows, and the channel's
+ * 4 outputs are requantized together (one load of its constants for 4 rows).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
 
 /* Rows of 3 outputs or more (kws's 5 columns: 3.3 instructions per MAC on the emulated
- * M4F against 3.7 on the tap-pair loop). */
+ * M4F against 3.7 on the tap-pair loop with the earlier column loop). */
 #define DW_COLS_MIN_WIDTH 3
-#define DW_COLS_ROWS 4                      /* output rows per pass */
-#define DW_COL_PAIRS (DW_COLS_ROWS / 2 + 1) /* input row pairs a pass reads */
-#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 34 columns of a quad */
+#define DW_COLS_ROWS 4  /* output rows per pass */
+#define DW_COL_MAX 5    /* pairs of a column: stride 2 reads input rows 0-8 (and 9) */
+#define DW_COL_WORDS 368 /* widened words on the stack (1,472 B): 30 columns at stride 1 */
 #define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
 #define DW_ZP_ROW 1024 /* input_zp bytes standing for rows outside the image: a row at most */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
-    const int8_t *rows[DW_COLS_ROWS + 2]; /* input row oy - pad_top + i (zp row outside) */
-    int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack until the pass ends when
-                          * the output overlaps the input) */
-    int32_t n_rows, row_out;              /* 1..DW_COLS_ROWS; output row bytes */
+    const int8_t *rows[2 * DW_COL_MAX]; /* input row oy * stride - pad_top + i (zp row outside) */
+    int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack unless the output is apart
+                          * from the input and the pass has 4 rows) */
+    int32_t n_rows, row_out;             /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
+
+/* An output channel's record, as the asm reads it (44 bytes). */
+typedef struct {
+    int32_t bias;
+    uint32_t w[6];               /* filter layout 2's words */
+    int32_t m2, right1, zp2;     /* the fast requantization (micro_requant_fast_out) */
+    int32_t row;                 /* output row bytes: rows 2 and 3 lie this far past 1, 2 */
+} rec_t;
+
+/* A strip's state, right after its block's last record (where the asm's record pointer
+ * ends a column). */
+typedef struct {
+    int32_t k;    /* output channels of the block, 1..4 */
+    int32_t adv;  /* depth - k: the output pointers' step from a column's end to the next */
+    int32_t n;    /* output columns left */
+    int32_t back; /* k * sizeof(rec_t) */
+    int32_t skip; /* bytes from a column's last channel to the next output column's first */
+} strip_t;
+
+typedef struct {
+    rec_t rec[4]; /* a block of k channels uses the last k */
+    strip_t st;
+} block_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 /* widen_quad's pairs (k, k + 1) of a run of columns inside the image, in
@@ -107,16 +131,21 @@ static MICRO_ALWAYS_INLINE void widen_2rows(int R2, const int8_t *r, intptr_t d1
                      : "cc", "memory");
 }
 
-/* The columns [0, n) of widen_quad's run: rows 0-3, then 4-5. */
+/* The columns [0, n) of widen_quad's run: rows 0-3, then 4-7, then the last pair. */
 static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
                                           int32_t channels, int32_t n, uint32_t *buf)
 {
-    const int8_t *const r = s->rows[0] + at;
-    const intptr_t d[3] = {s->rows[1] - s->rows[0], s->rows[2] - s->rows[0],
-                           s->rows[3] - s->rows[0]};
-    widen_4rows(R2, r, d, channels, n, buf);
-    if (R2 == 3) {
-        widen_2rows(R2, s->rows[4] + at, s->rows[5] - s->rows[4], channels, n, buf + 2);
+    for (int k = 0; k + 1 < R2; k += 2) {
+        const int8_t *const r = s->rows[2 * k] + at;
+        const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
+                               s->rows[2 * k + 2] - s->rows[2 * k],
+                               s->rows[2 * k + 3] - s->rows[2 * k]};
+        widen_4rows(R2, r, d, channels, n, buf + k);
+    }
+    if (R2 % 2) {
+        const int8_t *const r = s->rows[2 * R2 - 2] + at;
+        widen_2rows(R2, r, s->rows[2 * R2 - 1] - s->rows[2 * R2 - 2], channels, n,
+                    buf + R2 - 1);
     }
 }
 #define DW_WIDEN_ASM 1
@@ -124,11 +153,10 @@ static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
 #define DW_WIDEN_ASM 0
 #endif
 
-/* Columns [ix0, ix0 + nc) of input channels [c0, c0 + cb) into buf: channel ci's column j
- * at buf + (j * cb + ci) * R2, R2 words of row pairs. A quad of channels takes one word
- * per row and pixel (PKHBT/PKHTB, then SXTB16 into the 4 channels' pairs). */
-static MICRO_ALWAYS_INLINE void widen_quad(int R2,
-                                           const micro_depthwise_conv_s8_params_t *p,
+/* Columns [ix0, ix0 + nc) of input channels [c0, c0 + 4) into buf: channel ci's column j
+ * at buf + (4 * j + ci) * R2, R2 words of row pairs. One word per row and pixel
+ * (PKHBT/PKHTB, then SXTB16 into the 4 channels' pairs). */
+static MICRO_ALWAYS_INLINE void widen_quad(int R2, const micro_depthwise_conv_s8_params_t *p,
                                            const pass_t *s, int32_t c0, int32_t ix0,
                                            int32_t nc, uint32_t *buf)
 {
@@ -139,34 +167,27 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2,
         }
         const int32_t at = ix * channels + c0;
 #if DW_WIDEN_ASM
-        if (R2 == 2 || R2 == 3) {
-            /* The columns up to the image's right edge in one run. */
-            const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
-            widen_run(R2, s, at, channels, run, buf);
-            j += run - 1;
-            ix += run - 1;
-            buf += (run - 1) * 4 * R2;
-            continue;
-        }
-#endif
-        uint32_t q[4][DW_COL_PAIRS];
-#pragma GCC unroll 4
+        /* The columns up to the image's right edge in one run. */
+        const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
+        widen_run(R2, s, at, channels, run, buf);
+        j += run - 1;
+        ix += run - 1;
+        buf += (run - 1) * 4 * R2;
+#else
         for (int k = 0; k < R2; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
             const uint32_t xa = micro_read4(ra + at), xb = micro_read4(rb + at);
             const uint32_t lo = micro_pkh_lo(xa, xb), hi = micro_pkh_hi(xa, xb);
-            q[0][k] = micro_sxtb16(lo);
-            q[1][k] = micro_sxtb16_hi(lo);
-            q[2][k] = micro_sxtb16(hi);
-            q[3][k] = micro_sxtb16_hi(hi);
+            buf[k] = micro_sxtb16(lo);
+            buf[R2 + k] = micro_sxtb16_hi(lo);
+            buf[2 * R2 + k] = micro_sxtb16(hi);
+            buf[3 * R2 + k] = micro_sxtb16_hi(hi);
         }
-        /* A channel's words side by side: one STRD each. */
-        memcpy(buf, q, sizeof q);
+#endif
     }
 }
 
-/* The input_zp columns of a strip (those outside the image) of every quad's buffer:
- * widen_quad leaves them as they are. */
+/* The input_zp columns of a strip (those outside the image): widen_quad leaves them. */
 static void zero_columns(int32_t R2, const micro_depthwise_conv_s8_params_t *p, int32_t ix0,
                          int32_t nc, uint32_t *buf)
 {
@@ -180,234 +201,377 @@ static void zero_columns(int32_t R2, const micro_depthwise_conv_s8_params_t *p, 
     }
 }
 
-/* As widen_quad, one channel (any depth), a byte per row and pixel. */
-static void widen_one(int32_t R2, const micro_depthwise_conv_s8_params_t *p, const pass_t *s,
-                      int32_t c0, int32_t ix0, int32_t nc, uint32_t *buf)
+/* As widen_quad for output channels [o0, o0 + k) (any depth and multiplier), a byte per
+ * row and pixel of input channel o / multiplier, into channel slot o - o0. */
+static void widen_bytes(int32_t R2, const micro_depthwise_conv_s8_params_t *p,
+                        const pass_t *s, int32_t o0, int32_t k, int32_t ix0, int32_t nc,
+                        uint32_t *buf)
 {
     const int32_t width = p->input_width, channels = p->input_depth;
     const uint32_t zp = (uint32_t)p->input_zp & 0xFFu;
-    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += R2) {
+    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += 4 * R2) {
         const int in = ix >= 0 && ix < width;
-        const int32_t at = ix * channels + c0;
-        for (int32_t k = 0; k < R2; ++k) {
-            const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
-            const uint32_t xa = in ? (uint32_t)(uint8_t)ra[at] : zp;
-            const uint32_t xb = in ? (uint32_t)(uint8_t)rb[at] : zp;
-            buf[k] = micro_sxtb16(xa | xb << 16);
+        for (int32_t i = 0; i < k; ++i) {
+            const int32_t at = ix * channels + (o0 + i) / p->depth_multiplier;
+            for (int32_t q = 0; q < R2; ++q) {
+                const int8_t *ra = s->rows[2 * q], *rb = s->rows[2 * q + 1];
+                const uint32_t xa = in ? (uint32_t)(uint8_t)ra[at] : zp;
+                const uint32_t xb = in ? (uint32_t)(uint8_t)rb[at] : zp;
+                buf[i * R2 + q] = micro_sxtb16(xa | xb << 16);
+            }
         }
     }
 }
 
-/* What a channel's run along a strip reads besides its words (the asm's [k]). */
-typedef struct {
-    int32_t bias[2], m2, right1, zp2;
-    intptr_t row_off; /* second row's byte - first row's (0: none) */
-    int32_t out_step, n;
-} lane_t;
+/* The block's records: output channels [o0, o0 + k) at rec. */
+static void fill_records(const dw_t *d, const pass_t *s, int32_t o0, int32_t k, rec_t *rec)
+{
+    for (int32_t i = 0; i < k; ++i) {
+        const int32_t o = o0 + i;
+        rec[i].bias = d->bias[o];
+        memcpy(rec[i].w, d->w + (int64_t)o * 6, sizeof rec[i].w);
+        rec[i].m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
+        rec[i].right1 = ~d->shift[o];
+        rec[i].zp2 = d->zp2;
+        rec[i].row = s->row_out;
+    }
+}
+
+/* Rows r of a column's 4 sums (acc) from the words of its 3 input columns at x (column
+ * fx at x + 4 * R2 * fx) and the record's weights. */
+static MICRO_ALWAYS_INLINE void col_sums(int R2, int SH, int rows, const uint32_t *x,
+                                         const rec_t *rec, int32_t *acc)
+{
+    for (int r = 0; r < rows; ++r) {
+        acc[r] = rec->bias;
+    }
+#pragma GCC unroll 3
+    for (int fx = 0; fx < 3; ++fx, x += 4 * R2) {
+        const uint32_t wa = rec->w[2 * fx], wb = rec->w[2 * fx + 1];
+        if (SH == 1) {
+            for (int q = 0; 2 * q < rows; ++q) {
+                acc[2 * q] = micro_smlad(x[q], wa, acc[2 * q]);
+                acc[2 * q] = micro_smlatb(wb, x[q + 1], acc[2 * q]);
+                acc[2 * q + 1] = micro_smlatb(x[q], wa, acc[2 * q + 1]);
+                acc[2 * q + 1] = micro_smlad(x[q + 1], wb, acc[2 * q + 1]);
+            }
+        } else {
+            for (int q = 0; q < rows; ++q) {
+                acc[q] = micro_smlad(x[q], wa, acc[q]);
+                acc[q] = micro_smlatb(wb, x[q + 1], acc[q]);
+            }
+        }
+    }
+}
+
+/* The strip in C (any requantization): per output column the block's channels; rows
+ * below `rows` are left out. out0: row 0's first byte, out1: row 1's. */
+static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int fast, const dw_t *d,
+                                        const block_t *b, int32_t o0, int32_t rows,
+                                        const uint32_t *col, int32_t step, int8_t *out0,
+                                        int8_t *out1)
+{
+    const strip_t *st = &b->st;
+    const rec_t *const rec = b->rec + 4 - st->k;
+    for (int32_t j = 0; j < st->n; ++j, col += step, out0 += d->depth, out1 += d->depth) {
+        for (int32_t i = 0; i < st->k; ++i) {
+            int32_t acc[DW_COLS_ROWS];
+            col_sums(R2, SH, DW_COLS_ROWS, col + i * R2, rec + i, acc);
+            const micro_requant_channel_t rq =
+                micro_requant_channel(d->multiplier[o0 + i], d->shift[o0 + i]);
+            for (int32_t r = 0; r < rows; ++r) {
+                const int32_t y =
+                    fast ? micro_requant_fast_out(acc[r], rec[i].m2, rec[i].right1, d->zp2)
+                         : micro_requant_out(acc[r], rq, d->zp, d->zp2, d->lo, d->hi);
+                int8_t *const at = r == 0 ? out0 : out1 + (r - 1) * rec[i].row;
+                at[i] = (int8_t)y;
+            }
+        }
+    }
+}
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* The asm takes 13 registers besides lr (the counter): -O0's frame pointer and -Os leave
- * too few, so those builds run the C loop below (the firmware builds the twins at -O2). */
-/* Column fx's 4 multiply-accumulates: stride 1, its words (r0, r1), (r2, r3) in x0, x1. */
-#define DW_COL_S1(wa, wb)                                                                  \
-    "smlad %[a0], %[x0], %[" wa "], %[a0]\n\t"                                             \
-    "smlatb %[a0], %[" wb "], %[x1], %[a0]\n\t"                                            \
-    "smlatb %[a1], %[x0], %[" wa "], %[a1]\n\t"                                            \
-    "smlad %[a1], %[x1], %[" wb "], %[a1]\n\t"
-/* Both rows' requantization (micro_requant_fast_out) and stores: row 1 first, so with
- * row_off 0 (no second row) row 0's byte is the one left. */
-#define DW_COL_OUT                                                                         \
-    "ldrd %[x0], %[x1], [%[k], #8]\n\t"                                                    \
+/* The asm loops take 13 registers besides lr (the channel counter): -O0's frame pointer
+ * and -Os leave too few, so those builds run strip_c (the firmware builds the twins at
+ * -O2). Registers: a0-a3 the rows' sums, x0-x2 a column's pairs, wa, wb its filter
+ * column's words, kp the record (then the strip), dp the widened words, o0, o1 rows 0, 1. */
+/* The 4 rows' requantization (micro_requant_fast_out) and stores; rows 2, 3 at row 1 +
+ * row, + 2 row. kp: the next record. */
+#define DW_REQUANT4                                                                        \
+    "ldr %[x0], [%[kp], #-16]\n\t"                                                         \
+    "ldr %[x1], [%[kp], #-12]\n\t"                                                         \
+    "ldr %[x2], [%[kp], #-8]\n\t"                                                          \
+    "ldr %[wa], [%[kp], #-4]\n\t"                                                          \
     "smmlar %[a0], %[a0], %[x0], %[a0]\n\t"                                                \
     "smmlar %[a1], %[a1], %[x0], %[a1]\n\t"                                                \
+    "smmlar %[a2], %[a2], %[x0], %[a2]\n\t"                                                \
+    "smmlar %[a3], %[a3], %[x0], %[a3]\n\t"                                                \
     "add %[a0], %[a0], %[a0], asr #31\n\t"                                                 \
     "add %[a1], %[a1], %[a1], asr #31\n\t"                                                 \
+    "add %[a2], %[a2], %[a2], asr #31\n\t"                                                 \
+    "add %[a3], %[a3], %[a3], asr #31\n\t"                                                 \
     "asr %[a0], %[a0], %[x1]\n\t"                                                          \
     "asr %[a1], %[a1], %[x1]\n\t"                                                          \
-    "ldrd %[x0], %[x1], [%[k], #16]\n\t"                                                   \
-    "qadd %[a0], %[a0], %[x0]\n\t"                                                         \
-    "qadd %[a1], %[a1], %[x0]\n\t"                                                         \
+    "asr %[a2], %[a2], %[x1]\n\t"                                                          \
+    "asr %[a3], %[a3], %[x1]\n\t"                                                          \
+    "qadd %[a0], %[a0], %[x2]\n\t"                                                         \
+    "qadd %[a1], %[a1], %[x2]\n\t"                                                         \
+    "qadd %[a2], %[a2], %[x2]\n\t"                                                         \
+    "qadd %[a3], %[a3], %[x2]\n\t"                                                         \
     "ssat %[a0], #8, %[a0], asr #1\n\t"                                                    \
     "ssat %[a1], #8, %[a1], asr #1\n\t"                                                    \
-    "strb %[a1], [%[out], %[x1]]\n\t"                                                      \
-    "ldr %[x0], [%[k], #24]\n\t"                                                           \
-    "strb %[a0], [%[out]]\n\t"                                                             \
-    "add %[out], %[out], %[x0]\n\t"
+    "ssat %[a2], #8, %[a2], asr #1\n\t"                                                    \
+    "ssat %[a3], #8, %[a3], asr #1\n\t"                                                    \
+    "strb %[a2], [%[o1], %[wa]]\n\t"                                                       \
+    "strb %[a3], [%[o1], %[wa], lsl #1]\n\t"                                               \
+    "strb %[a1], [%[o1]], #1\n\t"                                                          \
+    "strb %[a0], [%[o0]], #1\n\t"
 
-/* A channel's run on the fast requantization: per output column 34 instructions for 18
- * products. CB, R2, SW: constants once inlined. */
-static MICRO_ALWAYS_INLINE void lane_fast(int CB, int R2, int SW, const uint32_t *v,
-                                         const uint32_t *col, int8_t *out, const lane_t *k)
+/* After a column's channels (kp at the strip): the next column, if any. */
+#define DW_NEXT_COLUMN                                                                     \
+    "ldr %[x0], [%[kp], #8]\n\t"                                                           \
+    "ldr %[x1], [%[kp], #4]\n\t"                                                           \
+    "ldr %[x2], [%[kp], #16]\n\t"                                                          \
+    "ldr %[wa], [%[kp], #12]\n\t"                                                          \
+    "ldr lr, [%[kp]]\n\t"                                                                  \
+    "subs %[x0], %[x0], #1\n\t"                                                            \
+    "str %[x0], [%[kp], #8]\n\t"                                                           \
+    "add %[o0], %[o0], %[x1]\n\t"                                                          \
+    "add %[o1], %[o1], %[x1]\n\t"                                                          \
+    "add %[dp], %[dp], %[x2]\n\t"                                                          \
+    "sub %[kp], %[kp], %[wa]\n\t"                                                          \
+    "bne 1b\n\t"
+
+#define DW_STRIP_OPERANDS                                                                  \
+    : [a0] "+r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [x0] "=&r"(x0),       \
+      [x1] "=&r"(x1), [x2] "=&r"(x2), [wa] "=&r"(wa), [wb] "=&r"(wb), [kp] "+r"(kp),       \
+      [dp] "+r"(dp), [o0] "+r"(o0), [o1] "+r"(o1)                                          \
+    :                                                                                      \
+    : "lr", "cc", "memory"
+
+/* One filter column fx of a stride-1 channel: its pairs P0-P2 at dp + off, + 4, + 8 (dp
+ * already past the channel's column 0), its words at kp + woff (kp past the record). */
+#define DW_S1_LOADS(off0, off1, off2, wo0, wo1)                                            \
+    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
+    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
+    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
+    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
+    "ldr %[wb], [%[kp], #" wo1 "]\n\t"
+#define DW_S1_MACS                                                                         \
+    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
+    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
+    "smlatb %[a1], %[x0], %[wa], %[a1]\n\t"                                                \
+    "smlad %[a1], %[x1], %[wb], %[a1]\n\t"                                                 \
+    "smlad %[a2], %[x1], %[wa], %[a2]\n\t"                                                 \
+    "smlatb %[a2], %[wb], %[x2], %[a2]\n\t"                                                \
+    "smlatb %[a3], %[x1], %[wa], %[a3]\n\t"                                                \
+    "smlad %[a3], %[x2], %[wb], %[a3]\n\t"
+
+/* A strip at stride 1 on the fast requantization, 4 rows: per channel 80 est. cycles
+ * (70 instructions) for 36 MACs. Columns of 3 pairs (48 bytes a column of 4 slots). */
+static void strip_s1(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
-    uint32_t a0, a1, x0, x1;
-    const uint32_t v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5];
-    __asm__ volatile("ldr lr, [%[k], #28]\n\t"
+    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
+    uint32_t a0 = (uint32_t)b->st.k;
+    const rec_t *kp = b->rec + 4 - b->st.k;
+    const uint32_t *dp = col;
+    int8_t *o0 = out0, *o1 = out1;
+    __asm__ volatile("mov lr, %[a0]\n\t"
                      "1:\n\t"
-                     "ldrd %[a0], %[a1], [%[k]]\n\t"
-                     "ldrd %[x0], %[x1], [%[col], #%c[o1]]\n\t" DW_COL_S1("w2", "w3")
-                     "ldrd %[x0], %[x1], [%[col], #%c[o2]]\n\t" DW_COL_S1("w4", "w5")
-                     "ldrd %[x0], %[x1], [%[col]], #%c[st]\n\t" DW_COL_S1("w0", "w1")
-                     DW_COL_OUT
+                     "ldr %[a0], [%[kp]], #44\n\t"
+                     "ldr %[x0], [%[dp]], #12\n\t"
+                     "ldr %[x1], [%[dp], #-8]\n\t"
+                     "ldr %[x2], [%[dp], #-4]\n\t"
+                     "ldr %[wa], [%[kp], #-40]\n\t"
+                     "ldr %[wb], [%[kp], #-36]\n\t"
+                     "smlatb %[a1], %[x0], %[wa], %[a0]\n\t"
+                     "smlad %[a2], %[x1], %[wa], %[a0]\n\t"
+                     "smlatb %[a3], %[x1], %[wa], %[a0]\n\t"
+                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
+                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
+                     "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
+                     "smlatb %[a2], %[wb], %[x2], %[a2]\n\t"
+                     "smlad %[a3], %[x2], %[wb], %[a3]\n\t"
+                     DW_S1_LOADS("36", "40", "44", "-32", "-28") DW_S1_MACS
+                     DW_S1_LOADS("84", "88", "92", "-24", "-20") DW_S1_MACS
+                     DW_REQUANT4
                      "subs lr, lr, #1\n\t"
-                     "bne 1b"
-                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [x0] "=&r"(x0), [x1] "=&r"(x1),
-                       [col] "+r"(col), [out] "+r"(out)
-                     : [k] "r"(k), [w0] "r"(v0), [w1] "r"(v1), [w2] "r"(v2), [w3] "r"(v3),
-                       [w4] "r"(v4), [w5] "r"(v5),
-                       [o1] "i"(CB * R2 * 4), [o2] "i"(2 * CB * R2 * 4),
-                       [st] "i"(SW * CB * R2 * 4)
-                     : "lr", "cc", "memory");
+                     "bne 1b\n\t"
+                     DW_NEXT_COLUMN
+                     DW_STRIP_OPERANDS);
 }
-#undef DW_COL_S1
-#undef DW_COL_OUT
+
+/* One filter column of a stride-2 channel: pairs P0-P2, then P3-P4 (5 a column). */
+#define DW_S2_LOADS(off0, off1, off2, wo0, wo1)                                            \
+    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
+    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
+    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
+    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
+    "ldr %[wb], [%[kp], #" wo1 "]\n\t"
+#define DW_S2_MACS(off3, off4)                                                             \
+    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
+    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[x1], %[wa], %[a1]\n\t"                                                 \
+    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"                                                \
+    "ldr %[x0], [%[dp], #" off3 "]\n\t"                                                    \
+    "ldr %[x1], [%[dp], #" off4 "]\n\t"                                                    \
+    "smlad %[a2], %[x2], %[wa], %[a2]\n\t"                                                 \
+    "smlatb %[a2], %[wb], %[x0], %[a2]\n\t"                                                \
+    "smlad %[a3], %[x0], %[wa], %[a3]\n\t"                                                 \
+    "smlatb %[a3], %[wb], %[x1], %[a3]\n\t"
+
+/* A strip at stride 2 (rows) on the fast requantization, 4 rows: per channel 90 est.
+ * cycles for 36 MACs. Columns of 5 pairs (80 bytes a column of 4 slots). */
+static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
+{
+    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
+    uint32_t a0 = (uint32_t)b->st.k;
+    const rec_t *kp = b->rec + 4 - b->st.k;
+    const uint32_t *dp = col;
+    int8_t *o0 = out0, *o1 = out1;
+    __asm__ volatile("mov lr, %[a0]\n\t"
+                     "1:\n\t"
+                     "ldr %[a0], [%[kp]], #44\n\t"
+                     "ldr %[x0], [%[dp]], #20\n\t"
+                     "ldr %[x1], [%[dp], #-16]\n\t"
+                     "ldr %[x2], [%[dp], #-12]\n\t"
+                     "ldr %[wa], [%[kp], #-40]\n\t"
+                     "ldr %[wb], [%[kp], #-36]\n\t"
+                     "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
+                     "smlad %[a2], %[x2], %[wa], %[a0]\n\t"
+                     "mov %[a3], %[a0]\n\t"
+                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
+                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
+                     "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
+                     "ldr %[x0], [%[dp], #-8]\n\t"
+                     "ldr %[x1], [%[dp], #-4]\n\t"
+                     "smlatb %[a2], %[wb], %[x0], %[a2]\n\t"
+                     "smlad %[a3], %[x0], %[wa], %[a3]\n\t"
+                     "smlatb %[a3], %[wb], %[x1], %[a3]\n\t"
+                     DW_S2_LOADS("60", "64", "68", "-32", "-28") DW_S2_MACS("72", "76")
+                     DW_S2_LOADS("140", "144", "148", "-24", "-20") DW_S2_MACS("152", "156")
+                     DW_REQUANT4
+                     "subs lr, lr, #1\n\t"
+                     "bne 1b\n\t"
+                     DW_NEXT_COLUMN
+                     DW_STRIP_OPERANDS);
+}
+#undef DW_REQUANT4
+#undef DW_NEXT_COLUMN
+#undef DW_STRIP_OPERANDS
+#undef DW_S1_LOADS
+#undef DW_S1_MACS
+#undef DW_S2_LOADS
+#undef DW_S2_MACS
 #define DW_COLS_ASM 1
 #else
 #define DW_COLS_ASM 0
 #endif
 
-/* Output channel o's row pair along the strip (lane->n columns): col at its input
- * channel's first column (CB channels' columns of DW_COL_PAIRS words side by side), v its
- * 6 words; row 1 at out + lane->row_off unless that is 0. */
-static MICRO_ALWAYS_INLINE void pair(int CB, int fast, const dw_t *d, const uint32_t *v,
-                                     const lane_t *lane, const uint32_t *col, int32_t o,
-                                     int8_t *out)
-{
-#if DW_COLS_ASM
-    if (fast) {
-        lane_fast(CB, DW_COL_PAIRS, 1, v, col, out, lane);
-        return;
-    }
-#endif
-    const lane_t k = *lane;
-    const micro_requant_channel_t rq = micro_requant_channel(d->multiplier[o], d->shift[o]);
-    for (int32_t i = 0; i < k.n; ++i, col += CB * DW_COL_PAIRS, out += k.out_step) {
-        int32_t a0 = k.bias[0], a1 = k.bias[1];
-#pragma GCC unroll 3
-        for (int fx = 0; fx < 3; ++fx) {
-            const uint32_t *x = col + fx * CB * DW_COL_PAIRS;
-            const uint32_t w01 = v[2 * fx], w12 = v[2 * fx + 1];
-            a0 = micro_smlad(x[0], w01, a0);
-            a0 = micro_smlatb(w12, x[1], a0);
-            a1 = micro_smlatb(x[0], w01, a1);
-            a1 = micro_smlad(x[1], w12, a1);
-        }
-        const int32_t y1 = fast ? micro_requant_fast_out(a1, k.m2, k.right1, k.zp2)
-                                : micro_requant_out(a1, rq, d->zp, k.zp2, d->lo, d->hi);
-        const int32_t y0 = fast ? micro_requant_fast_out(a0, k.m2, k.right1, k.zp2)
-                                : micro_requant_out(a0, rq, d->zp, k.zp2, d->lo, d->hi);
-        if (k.row_off) {
-            *(int8_t *)((intptr_t)out + k.row_off) = (int8_t)y1;
-        }
-        out[0] = (int8_t)y0;
-    }
-}
-
-/* One pass over every channel block and strip, CB channels a block: per output channel its
- * words, bias and requantization constants, then its row pair along the strip. */
-static MICRO_ALWAYS_INLINE void cols_pass(int CB, int fast,
+/* One pass over every block of 4 output channels and strip of columns; R2 pairs a column
+ * (3 at stride 1, 5 at stride 2), SH the vertical stride. */
+static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int fast,
                                           const micro_depthwise_conv_s8_params_t *p,
                                           const dw_t *d, const pass_t *s)
 {
     uint32_t buf[DW_COL_WORDS];
-    const int32_t channels = p->input_depth, mult = d->mult, out_w = p->output_width;
-    const int32_t per = DW_COL_WORDS / (CB * DW_COL_PAIRS) - 2; /* a strip's columns */
-    lane_t lane;
-    lane.zp2 = d->zp2;
-    lane.out_step = d->depth;
-    for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
-        const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-        const int32_t ix0 = ox0 - p->pad_left;
-        int8_t *const out = s->out + ox0 * d->depth;
-        int8_t *const stage = s->stage + s->row_out + ox0 * d->depth; /* row 2 */
-        lane.n = n;
-        if (CB == 4) {
-            zero_columns(DW_COL_PAIRS, p, ix0, n + 2, buf);
-        }
-        for (int32_t c0 = 0; c0 < channels; c0 += CB) {
-            if (CB == 1) {
-                widen_one(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
+    block_t b;
+    const int32_t sw = p->stride_width, out_w = p->output_width, depth = d->depth;
+    const int32_t per = (DW_COL_WORDS / (4 * R2) - 3) / sw + 1; /* a strip's columns */
+    const int quads = d->mult == 1 && p->input_depth % 4 == 0;
+    for (int32_t o0 = 0; o0 < depth; o0 += 4) {
+        const int32_t k = depth - o0 < 4 ? depth - o0 : 4;
+        fill_records(d, s, o0, k, b.rec + 4 - k);
+        b.st.k = k;
+        b.st.adv = depth - k;
+        b.st.back = k * (int32_t)sizeof(rec_t);
+        b.st.skip = (4 * sw - k) * R2 * 4;
+        for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+            const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
+            const int32_t ix0 = ox0 * sw - p->pad_left, nc = (n - 1) * sw + 3;
+            if (quads) {
+                zero_columns(R2, p, ix0, nc, buf);
+                widen_quad(R2, p, s, o0, ix0, nc, buf);
             } else {
-                widen_quad(DW_COL_PAIRS, p, s, c0, ix0, n + 2, buf);
+                widen_bytes(R2, p, s, o0, k, ix0, nc, buf);
             }
-            /* Output channel o: its 6 words at v (filter layout 2), its input channel's
-             * columns at col. */
-            const uint32_t *col = buf, *v = d->w + c0 * mult * 6;
-            for (int32_t o = c0 * mult, o_end = (c0 + CB) * mult; o < o_end;
-                 col += DW_COL_PAIRS) {
-                for (int32_t m = 0; m < mult; ++m, ++o, v += 6) {
-                    lane.bias[0] = lane.bias[1] = d->bias[o];
-                    lane.m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
-                    lane.right1 = ~d->shift[o];
-                    /* Rows 0 and 1 (row 1 on the stage), then rows 2 and 3. */
-                    lane.row_off = s->n_rows > 1 ? (intptr_t)s->stage - (intptr_t)s->out : 0;
-                    pair(CB, fast, d, v, &lane, col, o, out + o);
-                    if (s->n_rows > 2) {
-                        lane.row_off = s->n_rows > 3 ? s->row_out : 0;
-                        pair(CB, fast, d, v, &lane, col + 1, o, stage + o);
-                    }
+            int8_t *const out0 = s->out + (int64_t)ox0 * depth + o0;
+            int8_t *const out1 = s->stage + (int64_t)ox0 * depth + o0;
+            b.st.n = n;
+#if DW_COLS_ASM
+            if (fast) {
+                if (SH == 1) {
+                    strip_s1(&b, buf, out0, out1);
+                } else {
+                    strip_s2(&b, buf, out0, out1);
                 }
+                continue;
             }
+#endif
+            strip_c(R2, SH, fast, d, &b, o0, s->n_rows, buf, 4 * R2 * sw, out0, out1);
         }
     }
 }
 
-/* The instances: quads or single channels, the fast or the general requantization. */
-#define DW_COLS(name, CB, fast)                                                            \
+/* The instances: strides 1 and 2 (rows), the fast or the general requantization. */
+#define DW_COLS(name, R2, SH, fast)                                                        \
     MICRO_NOINLINE static void name(const micro_depthwise_conv_s8_params_t *p,            \
                                     const dw_t *d, const pass_t *s)                        \
     {                                                                                      \
-        cols_pass(CB, fast, p, d, s);                                                      \
+        cols_pass(R2, SH, fast, p, d, s);                                                  \
     }
-DW_COLS(quad_fast, 4, 1)
-DW_COLS(one_fast, 1, 1)
-DW_COLS(quad_general, 4, 0)
-DW_COLS(one_general, 1, 0)
+DW_COLS(s1_fast, 3, 1, 1)
+DW_COLS(s2_fast, 5, 2, 1)
+DW_COLS(s1_general, 3, 1, 0)
+DW_COLS(s2_general, 5, 2, 0)
 #undef DW_COLS
 
-/* 1 if the column path runs p (filter layout 1). */
+/* 1 if the column path runs p (filter layout 2). */
 static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
 {
+    const int s1 = p->stride_height == 1 && p->stride_width == 1;
+    const int s2 = p->stride_height >= 1 && p->stride_height <= 2 && p->stride_width >= 1 &&
+                   p->stride_width <= 2 && p->depth_multiplier == 1;
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
-           p->dilation_width == 1 && p->stride_height == 1 && p->stride_width == 1 &&
-           p->output_width >= DW_COLS_MIN_WIDTH &&
+           p->dilation_width == 1 && (s1 || s2) && p->output_width >= DW_COLS_MIN_WIDTH &&
            (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
                DW_STAGE / (DW_COLS_ROWS - 1) &&
            (int64_t)p->input_width * p->input_depth <= DW_ZP_ROW;
 }
 
 /* Every pass of the layer. */
-MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
-                     const int8_t *input, int8_t *output)
+MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                    int fast, const int8_t *input, int8_t *output)
 {
-    const int32_t height = p->input_height, out_h = p->output_height;
+    const int32_t height = p->input_height, out_h = p->output_height, sh = p->stride_height;
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = p->output_width * d->depth;
     int8_t stage[DW_STAGE];
     int8_t zp_row[DW_ZP_ROW];
     memset(zp_row, p->input_zp, (size_t)row_in);
-    /* Output apart from the input: the second row goes straight to its place. */
+    /* Output apart from the input: rows 1-3 of a whole pass go straight to their place. */
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
     const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
                       in0 + (uintptr_t)p->batches * height * row_in <= out0;
-    const int quad = p->input_depth % 4 == 0;
     void (*const run)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
                       const pass_t *) =
-        fast ? (quad ? quad_fast : one_fast) : (quad ? quad_general : one_general);
+        fast ? (sh == 1 ? s1_fast : s2_fast) : (sh == 1 ? s1_general : s2_general);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * row_in;
         int8_t *out = output + (int64_t)b * out_h * row_out;
         for (int32_t oy = 0; oy < out_h; oy += DW_COLS_ROWS, out += DW_COLS_ROWS * row_out) {
             pass_t s;
-            for (int32_t i = 0; i < DW_COLS_ROWS + 2; ++i) {
-                const int32_t r = oy - p->pad_top + i;
+            for (int32_t i = 0; i < 2 * DW_COL_MAX; ++i) {
+                const int32_t r = oy * sh - p->pad_top + i;
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
             s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
             s.row_out = row_out;
             s.out = out;
-            s.stage = apart ? out + row_out : stage;
+            const int direct = apart && s.n_rows == DW_COLS_ROWS;
+            s.stage = direct ? out + row_out : stage;
             run(p, d, &s);
-            if (s.n_rows > 1 && !apart) {
+            if (s.n_rows > 1 && !direct) {
                 memcpy(out + row_out, stage, (size_t)(s.n_rows - 1) * (size_t)row_out);
             }
         }

@@ -92,17 +92,26 @@ def depthwise_case(seed: int, fast: bool = False) -> Case:
 
 
 def column_case(seed: int) -> Case:
-    """3x3, stride 1, no dilation: what the twin's column path takes (two output rows per
-    pass, rows of 3 to 1,024 / depth outputs) and its edges: depth multipliers 1, 2, 4 and
-    8, depths that are not a multiple of 4 (one channel at a time), padding 0-2 on either
-    side, odd widths and heights (a last pass of one row), strips wider than the stack's
-    columns (50), batches, clamps, zero and small multipliers (the general
-    requantization)."""
+    """3x3, strides 1 and 2, no dilation: what the twin's column path takes (four output
+    rows a pass, rows of 3 to 768 / depth outputs) and its edges: depth multipliers 1, 2, 4
+    and 8 (stride 1), depths that are not a multiple of 4 (blocks of fewer channels),
+    padding 0-2 on either side, odd widths and heights (last passes of 1-3 rows), strips
+    wider than the stack's columns (50), batches, clamps, zero and small multipliers (the
+    general requantization)."""
     rng = np.random.default_rng(1000 + seed)
     mult, channels = [(1, 4), (1, 8), (1, 12), (1, 68), (2, 2), (2, 6), (8, 1), (4, 3)][seed % 8]
+    if mult == 1 and rng.random() < 0.4:
+        channels = int(rng.choice([1, 3, 5, 6, 7, 16]))
+    sh, sw = (1, 1)
+    if mult == 1 and rng.random() < 0.5:
+        sh, sw = [(2, 2), (2, 2), (2, 1), (1, 2)][int(rng.integers(0, 4))]
     width = int(rng.choice([3, 4, 5, 6, 7, 11, 12, 13, 19, 56]))
     height = int(rng.integers(1, 15))
     pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+    out_h = (height + 2 * pad_top - 3) // sh + 1 - int(rng.integers(0, 2))
+    out_w = (width + 2 * pad_left - 3) // sw + 1 - int(rng.integers(0, 2))
+    if out_w * channels * mult > 768:
+        out_w = 768 // (channels * mult)
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 3)),
         "input_height": height,
@@ -111,10 +120,10 @@ def column_case(seed: int) -> Case:
         "depth_multiplier": mult,
         "filter_height": 3,
         "filter_width": 3,
-        "output_height": max(1, height + 2 * pad_top - 2 - int(rng.integers(0, 2))),
-        "output_width": max(1, width + 2 * pad_left - 2 - int(rng.integers(0, 2))),
-        "stride_height": 1,
-        "stride_width": 1,
+        "output_height": max(1, out_h),
+        "output_width": max(3, out_w),
+        "stride_height": sh,
+        "stride_width": sw,
         "dilation_height": 1,
         "dilation_width": 1,
         "pad_top": pad_top,
