@@ -187,6 +187,7 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         ({"stride_height": 2, "stride_width": 2}, True),
         ({"stride_height": 2, "input_depth": 2, "depth_multiplier": 2}, False),
         ({"stride_height": 3}, False),
+        ({"stride_width": 2, "output_height": 7}, False),  # stride 2 from 8 rows
         ({"dilation_height": 2}, False),
         ({"filter_width": 5}, False),
     ]:
@@ -194,6 +195,7 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
         p.filter_height = p.filter_width = 3
         p.stride_height = p.stride_width = p.dilation_height = p.dilation_width = 1
         p.input_depth, p.depth_multiplier, p.output_width, p.input_width = 4, 1, 8, 10
+        p.output_height = 8
         for field, value in change.items():
             setattr(p, field, value)
         assert bool(lib.micro_depthwise_conv_s8_dsp_cols(p)) == takes, change

@@ -26,7 +26,7 @@
 #define DW_COLS_MIN_WIDTH 3
 #define DW_COLS_ROWS 4  /* output rows per pass */
 #define DW_COL_MAX 5    /* pairs of a column: stride 2 reads input rows 0-8 (and 9) */
-#define DW_COL_WORDS 368 /* widened words on the stack (1,472 B): 30 columns at stride 1 */
+#define DW_COL_WORDS 352 /* widened words on the stack (1,408 B): 29 columns at stride 1 */
 #define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
 #define DW_ZP_ROW 1024 /* input_zp bytes standing for rows outside the image: a row at most */
 
@@ -266,7 +266,7 @@ static MICRO_ALWAYS_INLINE void col_sums(int R2, int SH, int rows, const uint32_
 
 /* The strip in C (any requantization): per output column the block's channels; rows
  * below `rows` are left out. out0: row 0's first byte, out1: row 1's. */
-static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int fast, const dw_t *d,
+static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, const dw_t *d,
                                         const block_t *b, int32_t o0, int32_t rows,
                                         const uint32_t *col, int32_t step, int8_t *out0,
                                         int8_t *out1)
@@ -276,10 +276,10 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int fast, const dw_t *d,
     for (int32_t j = 0; j < st->n; ++j, col += step, out0 += d->depth, out1 += d->depth) {
         for (int32_t i = 0; i < st->k; ++i) {
             int32_t acc[DW_COLS_ROWS];
-            col_sums(R2, SH, DW_COLS_ROWS, col + i * R2, rec + i, acc);
+            col_sums(R2, SH, ROWS, col + i * R2, rec + i, acc);
             const micro_requant_channel_t rq =
                 micro_requant_channel(d->multiplier[o0 + i], d->shift[o0 + i]);
-            for (int32_t r = 0; r < rows; ++r) {
+            for (int32_t r = 0; r < rows && r < ROWS; ++r) {
                 const int32_t y =
                     fast ? micro_requant_fast_out(acc[r], rec[i].m2, rec[i].right1, d->zp2)
                          : micro_requant_out(acc[r], rq, d->zp, d->zp2, d->lo, d->hi);
@@ -456,6 +456,110 @@ static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
                      DW_NEXT_COLUMN
                      DW_STRIP_OPERANDS);
 }
+/* Rows 0 and 1 of a 2-row pass: requantization and stores. */
+#define DW_REQUANT2                                                                        \
+    "ldr %[x0], [%[kp], #-16]\n\t"                                                         \
+    "ldr %[x1], [%[kp], #-12]\n\t"                                                         \
+    "ldr %[x2], [%[kp], #-8]\n\t"                                                          \
+    "smmlar %[a0], %[a0], %[x0], %[a0]\n\t"                                                \
+    "smmlar %[a1], %[a1], %[x0], %[a1]\n\t"                                                \
+    "add %[a0], %[a0], %[a0], asr #31\n\t"                                                 \
+    "add %[a1], %[a1], %[a1], asr #31\n\t"                                                 \
+    "asr %[a0], %[a0], %[x1]\n\t"                                                          \
+    "asr %[a1], %[a1], %[x1]\n\t"                                                          \
+    "qadd %[a0], %[a0], %[x2]\n\t"                                                         \
+    "qadd %[a1], %[a1], %[x2]\n\t"                                                         \
+    "ssat %[a0], #8, %[a0], asr #1\n\t"                                                    \
+    "ssat %[a1], #8, %[a1], asr #1\n\t"                                                    \
+    "strb %[a1], [%[o1]], #1\n\t"                                                          \
+    "strb %[a0], [%[o0]], #1\n\t"
+
+/* Stride 1, 2 rows (columns of 2 pairs, 32 bytes): filter column fx's loads and MACs. */
+#define DW_S1R2(off0, off1, wo0, wo1)                                                      \
+    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
+    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
+    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
+    "ldr %[wb], [%[kp], #" wo1 "]\n\t"                                                     \
+    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
+    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
+    "smlatb %[a1], %[x0], %[wa], %[a1]\n\t"                                                \
+    "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
+
+/* A 2-row strip at stride 1 (a last pass of 1 or 2 rows): 50 est. cycles per channel. */
+static void strip_s1_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
+{
+    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
+    uint32_t a0 = (uint32_t)b->st.k;
+    const rec_t *kp = b->rec + 4 - b->st.k;
+    const uint32_t *dp = col;
+    int8_t *o0 = out0, *o1 = out1;
+    __asm__ volatile("mov lr, %[a0]\n\t"
+                     "1:\n\t"
+                     "ldr %[a0], [%[kp]], #44\n\t"
+                     "ldr %[x0], [%[dp]], #8\n\t"
+                     "ldr %[x1], [%[dp], #-4]\n\t"
+                     "ldr %[wa], [%[kp], #-40]\n\t"
+                     "ldr %[wb], [%[kp], #-36]\n\t"
+                     "smlatb %[a1], %[x0], %[wa], %[a0]\n\t"
+                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
+                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
+                     "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
+                     DW_S1R2("24", "28", "-32", "-28")
+                     DW_S1R2("56", "60", "-24", "-20")
+                     DW_REQUANT2
+                     "subs lr, lr, #1\n\t"
+                     "bne 1b\n\t"
+                     DW_NEXT_COLUMN
+                     DW_STRIP_OPERANDS);
+    (void)a2;
+    (void)a3;
+}
+
+/* Stride 2, 2 rows (columns of 3 pairs, 48 bytes). */
+#define DW_S2R2(off0, off1, off2, wo0, wo1)                                                \
+    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
+    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
+    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
+    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
+    "ldr %[wb], [%[kp], #" wo1 "]\n\t"                                                     \
+    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
+    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
+    "smlad %[a1], %[x1], %[wa], %[a1]\n\t"                                                 \
+    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
+
+/* A 2-row strip at stride 2: 53 est. cycles per channel. */
+static void strip_s2_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
+{
+    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
+    uint32_t a0 = (uint32_t)b->st.k;
+    const rec_t *kp = b->rec + 4 - b->st.k;
+    const uint32_t *dp = col;
+    int8_t *o0 = out0, *o1 = out1;
+    __asm__ volatile("mov lr, %[a0]\n\t"
+                     "1:\n\t"
+                     "ldr %[a0], [%[kp]], #44\n\t"
+                     "ldr %[x0], [%[dp]], #12\n\t"
+                     "ldr %[x1], [%[dp], #-8]\n\t"
+                     "ldr %[x2], [%[dp], #-4]\n\t"
+                     "ldr %[wa], [%[kp], #-40]\n\t"
+                     "ldr %[wb], [%[kp], #-36]\n\t"
+                     "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
+                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
+                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
+                     "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
+                     DW_S2R2("36", "40", "44", "-32", "-28")
+                     DW_S2R2("84", "88", "92", "-24", "-20")
+                     DW_REQUANT2
+                     "subs lr, lr, #1\n\t"
+                     "bne 1b\n\t"
+                     DW_NEXT_COLUMN
+                     DW_STRIP_OPERANDS);
+    (void)a2;
+    (void)a3;
+}
+#undef DW_REQUANT2
+#undef DW_S1R2
+#undef DW_S2R2
 #undef DW_REQUANT4
 #undef DW_NEXT_COLUMN
 #undef DW_STRIP_OPERANDS
@@ -470,7 +574,7 @@ static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
 
 /* One pass over every block of 4 output channels and strip of columns; R2 pairs a column
  * (3 at stride 1, 5 at stride 2), SH the vertical stride. */
-static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int fast,
+static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
                                           const micro_depthwise_conv_s8_params_t *p,
                                           const dw_t *d, const pass_t *s)
 {
@@ -500,38 +604,46 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int fast,
             b.st.n = n;
 #if DW_COLS_ASM
             if (fast) {
-                if (SH == 1) {
-                    strip_s1(&b, buf, out0, out1);
+                if (ROWS == 2) {
+                    (SH == 1 ? strip_s1_2 : strip_s2_2)(&b, buf, out0, out1);
                 } else {
-                    strip_s2(&b, buf, out0, out1);
+                    (SH == 1 ? strip_s1 : strip_s2)(&b, buf, out0, out1);
                 }
                 continue;
             }
 #endif
-            strip_c(R2, SH, fast, d, &b, o0, s->n_rows, buf, 4 * R2 * sw, out0, out1);
+            strip_c(R2, SH, ROWS, fast, d, &b, o0, s->n_rows, buf, 4 * R2 * sw, out0, out1);
         }
     }
 }
 
-/* The instances: strides 1 and 2 (rows), the fast or the general requantization. */
-#define DW_COLS(name, R2, SH, fast)                                                        \
+/* The instances: strides 1 and 2 (rows), 4 rows or 2 (a last pass of 1 or 2 rows on the
+ * fast requantization), the fast or the general requantization. */
+#define DW_COLS(name, R2, SH, ROWS, fast)                                                  \
     MICRO_NOINLINE static void name(const micro_depthwise_conv_s8_params_t *p,            \
                                     const dw_t *d, const pass_t *s)                        \
     {                                                                                      \
-        cols_pass(R2, SH, fast, p, d, s);                                                  \
+        cols_pass(R2, SH, ROWS, fast, p, d, s);                                            \
     }
-DW_COLS(s1_fast, 3, 1, 1)
-DW_COLS(s2_fast, 5, 2, 1)
-DW_COLS(s1_general, 3, 1, 0)
-DW_COLS(s2_general, 5, 2, 0)
+DW_COLS(s1_fast, 3, 1, 4, 1)
+DW_COLS(s2_fast, 5, 2, 4, 1)
+DW_COLS(s1_fast2, 2, 1, 2, 1)
+DW_COLS(s2_fast2, 3, 2, 2, 1)
+DW_COLS(s1_general, 3, 1, 4, 0)
+DW_COLS(s2_general, 5, 2, 4, 0)
 #undef DW_COLS
+
+/* Stride 2 from 8 output rows (vww's 6x6 and 3x3 maps run as fast on the tap-pair loop,
+ * whose passes have no rows to spare). */
+#define DW_COLS_S2_MIN_HEIGHT 8
 
 /* 1 if the column path runs p (filter layout 2). */
 static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
 {
     const int s1 = p->stride_height == 1 && p->stride_width == 1;
     const int s2 = p->stride_height >= 1 && p->stride_height <= 2 && p->stride_width >= 1 &&
-                   p->stride_width <= 2 && p->depth_multiplier == 1;
+                   p->stride_width <= 2 && p->depth_multiplier == 1 &&
+                   p->output_height >= DW_COLS_S2_MIN_HEIGHT;
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && (s1 || s2) && p->output_width >= DW_COLS_MIN_WIDTH &&
            (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
@@ -553,9 +665,11 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
     const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
                       in0 + (uintptr_t)p->batches * height * row_in <= out0;
-    void (*const run)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
-                      const pass_t *) =
+    typedef void (*pass_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
+                          const pass_t *);
+    const pass_fn run =
         fast ? (sh == 1 ? s1_fast : s2_fast) : (sh == 1 ? s1_general : s2_general);
+    const pass_fn run2 = fast ? (sh == 1 ? s1_fast2 : s2_fast2) : run;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * row_in;
         int8_t *out = output + (int64_t)b * out_h * row_out;
@@ -570,7 +684,7 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             s.out = out;
             const int direct = apart && s.n_rows == DW_COLS_ROWS;
             s.stage = direct ? out + row_out : stage;
-            run(p, d, &s);
+            (s.n_rows <= 2 ? run2 : run)(p, d, &s);
             if (s.n_rows > 1 && !direct) {
                 memcpy(out + row_out, stage, (size_t)(s.n_rows - 1) * (size_t)row_out);
             }

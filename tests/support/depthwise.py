@@ -91,22 +91,25 @@ def depthwise_case(seed: int, fast: bool = False) -> Case:
     return make_case(rng, p, fast)
 
 
-def column_case(seed: int) -> Case:
+def column_case(seed: int, stride2: bool = False) -> Case:
     """3x3, strides 1 and 2, no dilation: what the twin's column path takes (four output
     rows a pass, rows of 3 to 768 / depth outputs) and its edges: depth multipliers 1, 2, 4
     and 8 (stride 1), depths that are not a multiple of 4 (blocks of fewer channels),
     padding 0-2 on either side, odd widths and heights (last passes of 1-3 rows), strips
     wider than the stack's columns (50), batches, clamps, zero and small multipliers (the
-    general requantization)."""
+    general requantization). `stride2`: multiplier 1 and a stride of 2 always."""
     rng = np.random.default_rng(1000 + seed)
     mult, channels = [(1, 4), (1, 8), (1, 12), (1, 68), (2, 2), (2, 6), (8, 1), (4, 3)][seed % 8]
+    if stride2:
+        mult, channels = 1, [4, 8, 12, 68][seed % 4]
     if mult == 1 and rng.random() < 0.4:
         channels = int(rng.choice([1, 3, 5, 6, 7, 16]))
     sh, sw = (1, 1)
-    if mult == 1 and rng.random() < 0.5:
+    if stride2 or (mult == 1 and rng.random() < 0.5):
         sh, sw = [(2, 2), (2, 2), (2, 1), (1, 2)][int(rng.integers(0, 4))]
-    width = int(rng.choice([3, 4, 5, 6, 7, 11, 12, 13, 19, 56]))
-    height = int(rng.integers(1, 15))
+    # stride 2: from 8 output rows
+    width = int(rng.choice([3, 4, 5, 6, 7, 11, 12, 13, 19, 56] if sh == 1 else [5, 8, 13, 24]))
+    height = int(rng.integers(1, 15)) if sh == 1 else int(rng.integers(19, 28))
     pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
     out_h = (height + 2 * pad_top - 3) // sh + 1 - int(rng.integers(0, 2))
     out_w = (width + 2 * pad_left - 3) // sw + 1 - int(rng.integers(0, 2))
