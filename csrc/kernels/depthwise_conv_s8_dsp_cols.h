@@ -187,17 +187,20 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, const micro_depthwise_conv_s8
     }
 }
 
-/* The input_zp columns of a strip (those outside the image): widen_quad leaves them. */
+/* The input_zp columns of a strip (those outside the image: the first -ix0 and those from
+ * the image's width on): widen_quad leaves them. */
 static void zero_columns(int32_t R2, const micro_depthwise_conv_s8_params_t *p, int32_t ix0,
                          int32_t nc, uint32_t *buf)
 {
     const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
-    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += 4 * R2) {
-        if (ix < 0 || ix >= p->input_width) {
-            for (int32_t k = 0; k < 4 * R2; ++k) {
-                buf[k] = zz;
-            }
-        }
+    int32_t lo = ix0 < 0 ? -ix0 : 0, hi = p->input_width - ix0;
+    lo = lo < nc ? lo : nc;
+    hi = hi < lo ? lo : (hi > nc ? nc : hi);
+    for (int32_t k = 0; k < lo * 4 * R2; ++k) {
+        buf[k] = zz;
+    }
+    for (int32_t k = hi * 4 * R2; k < nc * 4 * R2; ++k) {
+        buf[k] = zz;
     }
 }
 
