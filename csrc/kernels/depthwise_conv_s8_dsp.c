@@ -17,9 +17,10 @@
  * crosses a row (the overlap rule in depthwise_conv_s8.c). Layout 0 (a Program compiled
  * for a core without the DSP extension), other depth multipliers and more than DW_TAPS
  * taps run the reference kernel (micro_depthwise_conv_s8_dsp_pairs tells the compiler).
- * 3x3 layers of stride 1 and rows of 3 or more outputs take the column path instead
- * (depthwise_conv_s8_dsp_cols.h: four output rows a pass on widened input columns) on
- * filter layout 2 (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler).
+ * 3x3 layers of stride 1, or 2 from 8 output rows, with rows of 3 or more outputs take the
+ * column path instead (depthwise_conv_s8_dsp_cols.h: four output rows a pass on widened
+ * input columns, per output column a block of 4 channels in turn) on filter layout 2
+ * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 

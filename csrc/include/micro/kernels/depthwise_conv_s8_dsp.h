@@ -18,10 +18,10 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
  * would run the reference kernel): the compiler writes layout 1 only then. */
 int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t *p);
 
-/* 1 if the twin runs p with filter layout 2 on its column path (3x3, stride 1, no
- * dilation, output rows of 3 outputs to 768 bytes, input rows of at most 1,024 bytes; any
- * depth and multiplier), else 0: the compiler writes layout 2 only then (and layout 1 for
- * the tap pairs otherwise). */
+/* 1 if the twin runs p with filter layout 2 on its column path (3x3, no dilation, stride 1
+ * with any depth and multiplier, or strides 1-2 with multiplier 1 and 8 output rows or
+ * more; output rows of 3 outputs to 768 bytes, input rows of at most 1,024 bytes), else 0:
+ * the compiler writes layout 2 only then (and layout 1 for the tap pairs otherwise). */
 int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p);
 
 #endif
