@@ -229,14 +229,16 @@ static void widen_bytes(int32_t R2, const micro_depthwise_conv_s8_params_t *p,
 /* The block's records: output channels [o0, o0 + k) at rec. */
 static void fill_records(const dw_t *d, const pass_t *s, int32_t o0, int32_t k, rec_t *rec)
 {
-    for (int32_t i = 0; i < k; ++i) {
-        const int32_t o = o0 + i;
-        rec[i].bias = d->bias[o];
-        memcpy(rec[i].w, d->w + (int64_t)o * 6, sizeof rec[i].w);
-        rec[i].m2 = (int32_t)((uint32_t)d->multiplier[o] << 1);
-        rec[i].right1 = ~d->shift[o];
-        rec[i].zp2 = d->zp2;
-        rec[i].row = s->row_out;
+    const uint32_t *w = d->w + (int64_t)o0 * 6;
+    const int32_t *bias = d->bias + o0, *mult = d->multiplier + o0, *shift = d->shift + o0;
+    const int32_t zp2 = d->zp2, row = s->row_out;
+    for (int32_t i = 0; i < k; ++i, w += 6) {
+        rec[i].bias = bias[i];
+        memcpy(rec[i].w, w, sizeof rec[i].w);
+        rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
+        rec[i].right1 = ~shift[i];
+        rec[i].zp2 = zp2;
+        rec[i].row = row;
     }
 }
 
