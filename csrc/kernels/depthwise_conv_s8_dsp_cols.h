@@ -347,6 +347,9 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, cons
     "sub %[kp], %[kp], %[wa]\n\t"                                                          \
     "bne 1b\n\t"
 
+/* The channel loop's end, then the next column. */
+#define DW_LOOP "subs lr, lr, #1\n\tbne 1b\n\t" DW_NEXT_COLUMN
+
 #define DW_STRIP_OPERANDS                                                                  \
     : [a0] "+r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [x0] "=&r"(x0),       \
       [x1] "=&r"(x1), [x2] "=&r"(x2), [wa] "=&r"(wa), [wb] "=&r"(wb), [kp] "+r"(kp),       \
@@ -354,14 +357,31 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, cons
     :                                                                                      \
     : "lr", "cc", "memory"
 
-/* One filter column fx of a stride-1 channel: its pairs P0-P2 at dp + off, + 4, + 8 (dp
- * already past the channel's column 0), its words at kp + woff (kp past the record). */
-#define DW_S1_LOADS(off0, off1, off2, wo0, wo1)                                            \
+/* One filter column fx of a channel: its pairs P0-P2 at dp + off, + 4, + 8 (dp already
+ * past the channel's column 0), its words at kp + woff (kp past the record). */
+#define DW_LOADS(off0, off1, off2, wo0, wo1)                                               \
     "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
     "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
     "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
     "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
     "ldr %[wb], [%[kp], #" wo1 "]\n\t"
+/* The first channel's loads (bias, filter column 0); pw: the channel's column bytes. */
+#define DW_FIRST(pw, off1, off2)                                                           \
+    "mov lr, %[a0]\n\t"                                                                    \
+    "1:\n\t"                                                                               \
+    "ldr %[a0], [%[kp]], #44\n\t"                                                          \
+    "ldr %[x0], [%[dp]], #" pw "\n\t"                                                      \
+    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
+    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
+    "ldr %[wa], [%[kp], #-40]\n\t"                                                         \
+    "ldr %[wb], [%[kp], #-36]\n\t"
+/* A strip function's locals: the asm's operands (a0: the block's channels on entry). */
+#define DW_STRIP_LOCALS                                                                    \
+    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;                                               \
+    uint32_t a0 = (uint32_t)b->st.k;                                                       \
+    const rec_t *kp = b->rec + 4 - b->st.k;                                                \
+    const uint32_t *dp = col;                                                              \
+    int8_t *o0 = out0, *o1 = out1
 #define DW_S1_MACS                                                                         \
     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
@@ -376,19 +396,8 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, cons
  * (70 instructions) for 36 MACs. Columns of 3 pairs (48 bytes a column of 4 slots). */
 static void strip_s1(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
-    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
-    uint32_t a0 = (uint32_t)b->st.k;
-    const rec_t *kp = b->rec + 4 - b->st.k;
-    const uint32_t *dp = col;
-    int8_t *o0 = out0, *o1 = out1;
-    __asm__ volatile("mov lr, %[a0]\n\t"
-                     "1:\n\t"
-                     "ldr %[a0], [%[kp]], #44\n\t"
-                     "ldr %[x0], [%[dp]], #12\n\t"
-                     "ldr %[x1], [%[dp], #-8]\n\t"
-                     "ldr %[x2], [%[dp], #-4]\n\t"
-                     "ldr %[wa], [%[kp], #-40]\n\t"
-                     "ldr %[wb], [%[kp], #-36]\n\t"
+    DW_STRIP_LOCALS;
+    __asm__ volatile(DW_FIRST("12", "-8", "-4")
                      "smlatb %[a1], %[x0], %[wa], %[a0]\n\t"
                      "smlad %[a2], %[x1], %[wa], %[a0]\n\t"
                      "smlatb %[a3], %[x1], %[wa], %[a0]\n\t"
@@ -397,27 +406,21 @@ static void strip_s1(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
                      "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
                      "smlatb %[a2], %[wb], %[x2], %[a2]\n\t"
                      "smlad %[a3], %[x2], %[wb], %[a3]\n\t"
-                     DW_S1_LOADS("36", "40", "44", "-32", "-28") DW_S1_MACS
-                     DW_S1_LOADS("84", "88", "92", "-24", "-20") DW_S1_MACS
+                     DW_LOADS("36", "40", "44", "-32", "-28") DW_S1_MACS
+                     DW_LOADS("84", "88", "92", "-24", "-20") DW_S1_MACS
                      DW_REQUANT4
-                     "subs lr, lr, #1\n\t"
-                     "bne 1b\n\t"
-                     DW_NEXT_COLUMN
-                     DW_STRIP_OPERANDS);
+                     DW_LOOP DW_STRIP_OPERANDS);
 }
 
-/* One filter column of a stride-2 channel: pairs P0-P2, then P3-P4 (5 a column). */
-#define DW_S2_LOADS(off0, off1, off2, wo0, wo1)                                            \
-    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
-    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
-    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
-    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
-    "ldr %[wb], [%[kp], #" wo1 "]\n\t"
-#define DW_S2_MACS(off3, off4)                                                             \
+/* Stride 2, rows 0 and 1 of a filter column (pairs P0-P2). */
+#define DW_S2R2                                                                            \
     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
     "smlad %[a1], %[x1], %[wa], %[a1]\n\t"                                                 \
-    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"                                                \
+    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
+/* Stride 2: a filter column's pairs P0-P2 (DW_LOADS), then P3-P4 (5 a column). */
+#define DW_S2_MACS(off3, off4)                                                             \
+    DW_S2R2                                                                                \
     "ldr %[x0], [%[dp], #" off3 "]\n\t"                                                    \
     "ldr %[x1], [%[dp], #" off4 "]\n\t"                                                    \
     "smlad %[a2], %[x2], %[wa], %[a2]\n\t"                                                 \
@@ -429,19 +432,8 @@ static void strip_s1(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
  * cycles for 36 MACs. Columns of 5 pairs (80 bytes a column of 4 slots). */
 static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
-    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
-    uint32_t a0 = (uint32_t)b->st.k;
-    const rec_t *kp = b->rec + 4 - b->st.k;
-    const uint32_t *dp = col;
-    int8_t *o0 = out0, *o1 = out1;
-    __asm__ volatile("mov lr, %[a0]\n\t"
-                     "1:\n\t"
-                     "ldr %[a0], [%[kp]], #44\n\t"
-                     "ldr %[x0], [%[dp]], #20\n\t"
-                     "ldr %[x1], [%[dp], #-16]\n\t"
-                     "ldr %[x2], [%[dp], #-12]\n\t"
-                     "ldr %[wa], [%[kp], #-40]\n\t"
-                     "ldr %[wb], [%[kp], #-36]\n\t"
+    DW_STRIP_LOCALS;
+    __asm__ volatile(DW_FIRST("20", "-16", "-12")
                      "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
                      "smlad %[a2], %[x2], %[wa], %[a0]\n\t"
                      "mov %[a3], %[a0]\n\t"
@@ -453,13 +445,10 @@ static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
                      "smlatb %[a2], %[wb], %[x0], %[a2]\n\t"
                      "smlad %[a3], %[x0], %[wa], %[a3]\n\t"
                      "smlatb %[a3], %[wb], %[x1], %[a3]\n\t"
-                     DW_S2_LOADS("60", "64", "68", "-32", "-28") DW_S2_MACS("72", "76")
-                     DW_S2_LOADS("140", "144", "148", "-24", "-20") DW_S2_MACS("152", "156")
+                     DW_LOADS("60", "64", "68", "-32", "-28") DW_S2_MACS("72", "76")
+                     DW_LOADS("140", "144", "148", "-24", "-20") DW_S2_MACS("152", "156")
                      DW_REQUANT4
-                     "subs lr, lr, #1\n\t"
-                     "bne 1b\n\t"
-                     DW_NEXT_COLUMN
-                     DW_STRIP_OPERANDS);
+                     DW_LOOP DW_STRIP_OPERANDS);
 }
 /* Rows 0 and 1 of a 2-row pass: requantization and stores. */
 #define DW_REQUANT2                                                                        \
@@ -493,11 +482,7 @@ static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1
 /* A 2-row strip at stride 1 (a last pass of 1 or 2 rows): 50 est. cycles per channel. */
 static void strip_s1_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
-    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
-    uint32_t a0 = (uint32_t)b->st.k;
-    const rec_t *kp = b->rec + 4 - b->st.k;
-    const uint32_t *dp = col;
-    int8_t *o0 = out0, *o1 = out1;
+    DW_STRIP_LOCALS;
     __asm__ volatile("mov lr, %[a0]\n\t"
                      "1:\n\t"
                      "ldr %[a0], [%[kp]], #44\n\t"
@@ -512,53 +497,24 @@ static void strip_s1_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *ou
                      DW_S1R2("24", "28", "-32", "-28")
                      DW_S1R2("56", "60", "-24", "-20")
                      DW_REQUANT2
-                     "subs lr, lr, #1\n\t"
-                     "bne 1b\n\t"
-                     DW_NEXT_COLUMN
-                     DW_STRIP_OPERANDS);
+                     DW_LOOP DW_STRIP_OPERANDS);
     (void)a2;
     (void)a3;
 }
 
-/* Stride 2, 2 rows (columns of 3 pairs, 48 bytes). */
-#define DW_S2R2(off0, off1, off2, wo0, wo1)                                                \
-    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
-    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
-    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
-    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
-    "ldr %[wb], [%[kp], #" wo1 "]\n\t"                                                     \
-    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
-    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[x1], %[wa], %[a1]\n\t"                                                 \
-    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
-
 /* A 2-row strip at stride 2: 53 est. cycles per channel. */
 static void strip_s2_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
-    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;
-    uint32_t a0 = (uint32_t)b->st.k;
-    const rec_t *kp = b->rec + 4 - b->st.k;
-    const uint32_t *dp = col;
-    int8_t *o0 = out0, *o1 = out1;
-    __asm__ volatile("mov lr, %[a0]\n\t"
-                     "1:\n\t"
-                     "ldr %[a0], [%[kp]], #44\n\t"
-                     "ldr %[x0], [%[dp]], #12\n\t"
-                     "ldr %[x1], [%[dp], #-8]\n\t"
-                     "ldr %[x2], [%[dp], #-4]\n\t"
-                     "ldr %[wa], [%[kp], #-40]\n\t"
-                     "ldr %[wb], [%[kp], #-36]\n\t"
+    DW_STRIP_LOCALS;
+    __asm__ volatile(DW_FIRST("12", "-8", "-4")
                      "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
                      "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
                      "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
                      "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
-                     DW_S2R2("36", "40", "44", "-32", "-28")
-                     DW_S2R2("84", "88", "92", "-24", "-20")
+                     DW_LOADS("36", "40", "44", "-32", "-28") DW_S2R2
+                     DW_LOADS("84", "88", "92", "-24", "-20") DW_S2R2
                      DW_REQUANT2
-                     "subs lr, lr, #1\n\t"
-                     "bne 1b\n\t"
-                     DW_NEXT_COLUMN
-                     DW_STRIP_OPERANDS);
+                     DW_LOOP DW_STRIP_OPERANDS);
     (void)a2;
     (void)a3;
 }
@@ -567,10 +523,12 @@ static void strip_s2_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *ou
 #undef DW_S2R2
 #undef DW_REQUANT4
 #undef DW_NEXT_COLUMN
+#undef DW_LOOP
 #undef DW_STRIP_OPERANDS
-#undef DW_S1_LOADS
+#undef DW_LOADS
+#undef DW_FIRST
+#undef DW_STRIP_LOCALS
 #undef DW_S1_MACS
-#undef DW_S2_LOADS
 #undef DW_S2_MACS
 #define DW_COLS_ASM 1
 #else
