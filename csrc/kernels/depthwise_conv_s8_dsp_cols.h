@@ -1,18 +1,20 @@
 /*
  * The 3x3 path of depthwise_conv_s8_dsp.c (no dilation, strides 1 or 2, rows of at least
  * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes, input rows of at most
- * DW_ZP_ROW bytes): four output rows per pass (two for a last pass of one or two rows at
- * stride 1) on vertical tap pairs, rows 1-3 held on the stack until the pass has read its
- * input when the output overlaps the input (so it may overlap as closely as with one row
- * a pass). Per block of 4 output channels and strip of columns, the pass's input rows (a
- * row of input_zp bytes outside the image) are widened once into int16 columns on the
- * stack, a channel's column holding its rows as the pairs (r0, r1), (r2, r3), ... Then,
- * per output column, the block's channels in turn: a channel's 9 weights are the 6 words
- * (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy; filter layout 2, written
- * by the compiler), read with its bias and requantization constants from a record on the
- * stack, and 8 multiply-accumulates per input column give the 4 rows' 12 products:
+ * DW_ZP_ROW bytes): four output rows per pass (two for a last pass of one or two rows on
+ * the fast requantization) on vertical tap pairs, rows 1-3 held on the stack until the
+ * pass has read its input when the output overlaps the input (so it may overlap as
+ * closely as with one row a pass). Per block of 4 output channels and strip of columns,
+ * the pass's input rows (a row of input_zp bytes outside the image) are widened once into
+ * int16 columns on the stack, a channel's column holding its rows as the pairs (r0, r1),
+ * (r2, r3), ... Then, per output column, the block's channels in turn: a channel's 9
+ * weights are the 6 words (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy;
+ * filter layout 2, written by the compiler), read with its bias and requantization
+ * constants from a record on the stack, and 8 multiply-accumulates per input column give
+ * the 4 rows' 12 products:
  *   stride 1, rows 2q and 2q + 1 (pairs q, q + 1 of the column):
- *     SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2 | SMLATB r2q+1.w0, SMLAD (r2q+2, r2q+3).(w1, w2)
+ *     SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
+ *     SMLATB r2q+1.w0, SMLAD (r2q+2, r2q+3).(w1, w2)
  *   stride 2, row q:  SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
  * so a widened word serves up to 3 output columns and 2 output rows, and the channel's
  * 4 outputs are requantized together (one load of its constants for 4 rows).
@@ -32,7 +34,7 @@
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
-    const int8_t *rows[2 * DW_COL_MAX]; /* input row oy * stride - pad_top + i (zp row outside) */
+    const int8_t *rows[2 * DW_COL_MAX]; /* input row oy * stride - pad_top + i (or zp row) */
     int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack unless the output is apart
                           * from the input and the pass has 4 rows) */
     int32_t n_rows, row_out;             /* 1..DW_COLS_ROWS; output row bytes */
@@ -63,7 +65,7 @@ typedef struct {
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 /* widen_quad's pairs (k, k + 1) of a run of columns inside the image, in
- * asm (13 registers: guarded as lane_fast below). r: row 2k at the first column's quad,
+ * asm (13 registers: guarded as the strip loops below). r: row 2k at the first column's quad,
  * d[i]: row 2k + i's bytes - r's (i = 1..3); buf: the column's pair k of channel 0. */
 static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intptr_t d[3],
                                             int32_t channels, int32_t n, uint32_t *buf)
