@@ -159,3 +159,15 @@ def test_speech_settings_out_of_range(
     wav = tmp_path / "clip.wav"
     write_wav(wav, np.zeros(16000, np.int16))
     assert _error(["speech", str(wav), *option], capsys, 2) == message
+
+
+def test_a_picture_without_matplotlib_names_the_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    line = _error(["plan", str(_model(tmp_path)), "--png", str(tmp_path / "p.png")], capsys, 1)
+    assert line == "error: drawing the plan needs the matplotlib package: pip install 'micro[plot]'"
