@@ -70,6 +70,9 @@ def test_wav_errors_are_clear(tmp_path: Path) -> None:
     (tmp_path / "text.wav").write_text("not audio at all")
     with pytest.raises(AudioError, match=r"not a PCM \.wav file.*sox"):
         read_wav(tmp_path / "text.wav")
+    (tmp_path / "short.wav").write_text("hello")  # shorter than a header: EOFError, no text
+    with pytest.raises(AudioError, match=r"not a PCM \.wav file \(the file ends inside the"):
+        read_wav(tmp_path / "short.wav")
     # A float (format 3) .wav: the stdlib reader refuses it, and so do we, clearly.
     header = bytearray(write_pcm(tmp_path / "f.wav", b"\0" * 8, 1, 4, 16000).read_bytes())
     header[20:22] = (3).to_bytes(2, "little")
