@@ -221,6 +221,33 @@ def test_cli_errors(tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixtur
     assert "exactly one of" in capsys.readouterr().err
 
 
+def test_cli_uses_the_labels_a_retrained_model_s_card_lists(
+    tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`micro speech train --words up,down` writes up_down.json beside the model; the demo
+    names what the model's scores mean from it (TFLM's model, relabelled: its third score
+    is what it heard in the yes clip)."""
+    model = tmp_path / "up_down.tflite"
+    model.write_bytes(reference(f"{SPEECH}/micro_speech_quantized.tflite").read_bytes())
+    (tmp_path / "up_down.json").write_text('{"labels": ["silence", "unknown", "up", "down"]}')
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    assert main(["speech", wav, "--model", str(model)]) == 0
+    assert "heard 'up'" in capsys.readouterr().out
+    (tmp_path / "up_down.json").write_text('{"labels": "up,down"}')
+    assert main(["speech", wav, "--model", str(model)]) != 0
+    assert "'labels' is not a list of names" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_model_that_is_no_keyword_model(
+    reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(reference(f"{SPEECH}/audio_preprocessor_int8.tflite"))
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    assert main(["speech", wav, "--model", model]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "this model's holds 40 values: give a keyword model" in err[0]
+
+
 def test_cli_listen_without_a_microphone(
     reference: Ref, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

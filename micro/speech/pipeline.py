@@ -49,7 +49,11 @@ class KeywordModel:
         self.output_dtype = np.dtype(out["dtype"])
         n_out = int(np.prod(out["shape"]))
         if n_out != len(labels):
-            raise ValueError(f"the model has {n_out} outputs but {len(labels)} labels were given")
+            raise ValueError(
+                f"a keyword model's output holds one score per label ({', '.join(labels)}), "
+                f"this model's holds {n_out} values: give a keyword model (`micro speech "
+                "train` writes one, and its labels in the .json card beside it)"
+            )
         self.labels = labels
 
     def scores(self, features: np.ndarray) -> np.ndarray:
