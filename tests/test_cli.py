@@ -136,6 +136,12 @@ def test_input_and_output_files(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (["run", "{model}", "--max-overhead", "50"], "'50': give a fraction like 0.15 or 15%"),
         (["run", "{model}", "--max-overhead", "abc"], "'abc': give a fraction like 0.15 or 15%"),
         (["classify", "--model", "{model}", "x.png", "--top", "0"], "--top: 0 is less than 1"),
+        (
+            ["run", "{model}", "--arena", "-5"],
+            "--arena: -5 is outside 0..4294967295 (the runtime "
+            "addresses its arena with 32-bit offsets)",
+        ),
+        (["plan", "{model}", "--arena", "4k"], "--arena: '4k' is not a whole number of bytes"),
     ],
 )
 def test_options_out_of_range(

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MicroError
+from ..program import U32_MAX
 
 
 def model_command(
@@ -63,8 +64,20 @@ def positive_int(text: str) -> int:
     return value
 
 
+def arena_bytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes") from None
+    if not 0 <= value <= U32_MAX:
+        raise argparse.ArgumentTypeError(
+            f"{value} is outside 0..{U32_MAX} (the runtime addresses its arena with 32-bit offsets)"
+        )
+    return value
+
+
 def arena_option(p: argparse.ArgumentParser, default: str) -> None:
-    p.add_argument("--arena", type=int, metavar="BYTES", help=f"arena budget ({default})")
+    p.add_argument("--arena", type=arena_bytes, metavar="BYTES", help=f"arena budget ({default})")
 
 
 def overhead_fraction(text: str) -> float:
