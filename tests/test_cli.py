@@ -177,3 +177,16 @@ def test_a_picture_without_matplotlib_names_the_extra(
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
     line = _error(["plan", str(_model(tmp_path)), "--png", str(tmp_path / "p.png")], capsys, 1)
     assert line == "error: drawing the plan needs the matplotlib package: pip install 'micro[plot]'"
+
+
+def test_too_few_input_files_say_how_many(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(_model(tmp_path))  # ADD: two inputs
+    np.save(tmp_path / "x.npy", np.zeros((1, 64), np.int8))
+    expected = (
+        "error: the model has 2 inputs, 1 --input files given: give one .npy file per input, "
+        "in the model's order"
+    )
+    for command in (["run", model], ["flash", model, "--board", "mps2-an386"]):
+        assert _error([*command, "--input", str(tmp_path / "x.npy")], capsys, 1) == expected

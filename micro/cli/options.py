@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,16 @@ def load_input(path: str) -> np.ndarray:
     if not isinstance(array, np.ndarray):  # an .npz archive
         raise MicroError(f"--input {path}: an .npz archive; give one .npy file per input")
     return array
+
+
+def load_inputs(paths: Sequence[str], n_inputs: int) -> list[np.ndarray]:
+    """One --input .npy file per model input, in order."""
+    if len(paths) != n_inputs:
+        raise MicroError(
+            f"the model has {n_inputs} input{'s' * (n_inputs != 1)}, {len(paths)} --input "
+            f"files given: give one .npy file per input, in the model's order"
+        )
+    return [load_input(p) for p in paths]
 
 
 def positive_int(text: str) -> int:
