@@ -53,7 +53,12 @@ def load_model(source: bytes | bytearray | memoryview | str | os.PathLike[str]) 
     elif isinstance(source, memoryview):
         data = source.tobytes()
     elif isinstance(source, (str, os.PathLike)):
-        data = Path(source).read_bytes()
+        path = Path(source)
+        if path.exists() and not path.is_file() and not path.is_dir():  # a folder: OSError
+            raise ModelError(
+                f"{path}: not a regular file (a device or a pipe); give a .tflite file"
+            )
+        data = path.read_bytes()
     else:
         raise TypeError(f"load_model() wants bytes or a path, not {type(source).__name__}")
     return _ModelReader(data).read()

@@ -46,6 +46,10 @@ def test_files_that_are_missing_or_folders(
     assert _error(["run", str(tmp_path)], capsys, 2) == (
         f"error: {tmp_path}: is a folder; give a file name"
     )
+    # A device is read to its end: /dev/urandom never ends.
+    assert _error(["inspect", "/dev/zero"], capsys, 1) == (
+        "error: /dev/zero: not a regular file (a device or a pipe); give a .tflite file"
+    )
 
 
 @pytest.mark.parametrize(

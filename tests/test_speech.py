@@ -248,6 +248,18 @@ def test_cli_refuses_a_model_that_is_no_keyword_model(
     assert len(err) == 1 and "this model's holds 40 values: give a keyword model" in err[0]
 
 
+def test_cli_refuses_a_preprocessor_that_is_no_preprocessor(
+    reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(reference(f"{SPEECH}/micro_speech_quantized.tflite"))
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    assert main(["speech", wav, "--preprocessor", model]) != 0
+    assert capsys.readouterr().err.strip() == (
+        "error: an audio preprocessor takes one int16 frame of audio and gives int8 features; "
+        "this model takes int8 [1, 1960] and gives int8"
+    )
+
+
 def test_cli_listen_without_a_microphone(
     reference: Ref, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
