@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.models import T, one_op_model
 from support.oracle import tflm
 from support.reference import reference_path
 from support.wavs import write_pcm
@@ -241,11 +242,24 @@ def test_cli_uses_the_labels_a_retrained_model_s_card_lists(
 def test_cli_refuses_a_model_that_is_no_keyword_model(
     reference: Ref, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    model = str(reference(f"{SPEECH}/audio_preprocessor_int8.tflite"))
+    model = str(reference("tflm/person_detection/person_detect.tflite"))  # int8, 2 scores
     wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
     assert main(["speech", wav, "--model", model]) != 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "this model's holds 40 values: give a keyword model" in err[0]
+    assert len(err) == 1 and "this model's holds 2 values: give a keyword model" in err[0]
+
+
+def test_cli_refuses_a_float_keyword_model(
+    tmp_path: Path, reference: Ref, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "float.tflite"
+    model.write_bytes(one_op_model("RELU", [T((1, 4), "float32")], [T((1, 4), "float32")]))
+    wav = str(reference(f"{SPEECH}/testdata/yes_1000ms.wav"))
+    assert main(["speech", wav, "--model", str(model)]) != 0
+    assert capsys.readouterr().err.strip() == (
+        "error: a keyword model takes int8 features (the preprocessor's rows); this model "
+        "takes float32: convert it with full-integer int8 quantization"
+    )
 
 
 def test_cli_refuses_a_preprocessor_that_is_no_preprocessor(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ModelError
 from ..interpreter import Interpreter
 from .features import FeatureGenerator
 from .recognizer import LABELS, Detection, Recognizer
@@ -47,6 +48,12 @@ class KeywordModel:
         self.input_size = int(np.prod(self.input_shape))
         self.output_scale, self.output_zp = float(out["scale"]), int(out["zero_point"])
         self.output_dtype = np.dtype(out["dtype"])
+        if np.dtype(inp["dtype"]) != np.int8:
+            raise ModelError(
+                "a keyword model takes int8 features (the preprocessor's rows); this model "
+                f"takes {np.dtype(inp['dtype']).name}: convert it with full-integer int8 "
+                "quantization"
+            )
         n_out = int(np.prod(out["shape"]))
         if n_out != len(labels):
             raise ValueError(
