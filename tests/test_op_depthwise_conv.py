@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import ACTIVATIONS, ROOMY, output_hw, random_window
+from test_op_conv import ACTIVATIONS, ROOMY, Window, output_hw, random_window
 
 import micro
 from micro.compiler import compile_model
@@ -109,7 +109,6 @@ def random_case(seed: int) -> dict[str, Any]:
     """Random but always valid DEPTHWISE_CONV_2D parameters (non-empty output)."""
     rng = np.random.default_rng(2000 + seed)
     win = random_window(rng, 11, 5)
-    n, (h, w), (fh, fw) = win.n, win.hw, win.filter_hw
     # Channel counts around the kernel's 64-channel tile, and some depth multipliers.
     c = (
         int(rng.choice([1, 2, 3, 8, 16, 33, 64, 70, 130]))
@@ -117,13 +116,22 @@ def random_case(seed: int) -> dict[str, Any]:
         else int(rng.integers(1, 40))
     )
     multiplier = int(rng.integers(2, 5)) if rng.random() < 0.3 else 1
+    return window_case(rng, win, c, multiplier, seed)
+
+
+def window_case(
+    rng: np.random.Generator, win: Window, c: int, multiplier: int, seed: int
+) -> dict[str, Any]:
+    """The case of `win` with c channels and a depth multiplier: scales, zero points, an
+    activation and the bias drawn from rng."""
+    fh, fw = win.filter_hw
     oc = c * multiplier
     per_channel = rng.random() < 0.6
     w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
     in_scale = float(rng.uniform(0.005, 0.1))
     out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(fh * fw) * rng.uniform(0.3, 3))
     return {
-        "input_shape": (n, h, w, c),
+        "input_shape": (win.n, *win.hw, c),
         "filter_hw": (fh, fw),
         "multiplier": multiplier,
         "padding": win.padding,
@@ -217,12 +225,16 @@ def test_dsp_programs_match_tflm(case: dict[str, Any]) -> None:
     layout = 2 if cols else int(case.get("multiplier", 1) != 3)
     assert step.kernel == "depthwise_conv_s8" and p["filter_layout"] == layout
     for seed in (0, 1):
-        inputs = random_inputs(it, seed)
-        for i, x in enumerate(inputs):
-            it.set_input(x, i)
-        it.invoke()
-        expected = run_tflm(model, inputs, 1)[0]
-        assert it.get_output(0).tobytes() == expected.tobytes()
+        assert_invoke_matches_tflm(it, model, seed)
+
+
+def assert_invoke_matches_tflm(it: micro.Interpreter, model: bytes, seed: int) -> None:
+    """`it` (compiled from `model`) gives TFLM's output bytes on seeded random inputs."""
+    inputs = random_inputs(it, seed)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    assert it.get_output(0).tobytes() == run_tflm(model, inputs, 1)[0].tobytes()
 
 
 def one_channel_case(seed: int) -> dict[str, Any]:
@@ -230,26 +242,7 @@ def one_channel_case(seed: int) -> dict[str, Any]:
     seeds), windows up to 5x5 with strides, dilations, both paddings, batches of 1-2,
     per-channel or per-tensor scales, any zero points and activation."""
     rng = np.random.default_rng(3000 + seed)
-    win = random_window(rng, 12, 5)
-    (fh, fw), multiplier = win.filter_hw, seed % 16 + 1
-    per_channel = rng.random() < 0.6
-    w_scales = rng.uniform(0.002, 0.03, multiplier if per_channel else 1)
-    in_scale = float(rng.uniform(0.005, 0.1))
-    out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(fh * fw) * rng.uniform(0.3, 3))
-    return {
-        "input_shape": (win.n, *win.hw, 1),
-        "filter_hw": (fh, fw),
-        "multiplier": multiplier,
-        "padding": win.padding,
-        "stride": win.stride,
-        "dilation": win.dilation,
-        "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
-        "in_q": (in_scale, int(rng.integers(-128, 128))),
-        "out_q": (out_scale, int(rng.integers(-128, 128))),
-        "w_scales": w_scales,
-        "bias": bool(rng.random() < 0.8),
-        "seed": seed,
-    }
+    return window_case(rng, random_window(rng, 12, 5), 1, seed % 16 + 1, seed)
 
 
 @pytest.mark.parametrize("seed", range(48))
@@ -270,12 +263,7 @@ def test_one_channel_as_convolution_matches_tflm(seed: int) -> None:
             assert step.kernel == "conv_s8"
         if dsp and first and arena == ROOMY:  # the smallest arena may drop the scratch
             assert step.params["filter_layout"] == 1
-        inputs = random_inputs(it, seed)
-        for i, x in enumerate(inputs):
-            it.set_input(x, i)
-        it.invoke()
-        expected = run_tflm(model, inputs, 1)[0]
-        assert it.get_output(0).tobytes() == expected.tobytes()
+        assert_invoke_matches_tflm(it, model, seed)
 
 
 def test_reports_macs() -> None:
