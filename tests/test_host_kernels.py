@@ -138,3 +138,37 @@ def test_fully_connected_host_matches_reference(seed: int) -> None:
     ]
     cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
     assert_twin("fully_connected_s8", "host", cases)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 15, 16, 17, 33])
+def test_fully_connected_host_tiny_layers_match_reference(depth: int) -> None:
+    """Tiny layers (hello_world's 1 -> 16 -> 16 -> 1): fewer than 16 inputs (the scalar
+    dots), exactly 16, a tail, and output counts around the group of 8 (masked bias and
+    per-channel loads), per-tensor and per-channel, with a filter zero point."""
+    rng = np.random.default_rng(depth)
+    cases = []
+    for n in (1, 7, 8, 9, 16, 17):
+        for per_channel in (0, 1):
+            p = {
+                "batches": int(rng.integers(1, 3)),
+                "input_depth": depth,
+                "output_depth": n,
+                "filter_zp": int(rng.integers(-128, 128)) if n % 2 else 0,
+                "output_zp": int(rng.integers(-128, 128)),
+                "act_min": -128,
+                "act_max": 127,
+                "per_channel": per_channel,
+                "filter_layout": 0,
+            }
+            mults, shifts = requant(rng, n if per_channel else 1, depth < 16)
+            ops = [
+                int8(rng, p["batches"] * depth),
+                int8(rng, n * depth),
+                bias(rng, n, depth < 16),
+                mults,
+                shifts,
+                np.zeros(0, np.uint8),
+                np.zeros(p["batches"] * n, np.int8),
+            ]
+            cases.append((ffi.new("micro_fully_connected_s8_params_t *", p), ops))
+    assert_twin("fully_connected_s8", "host", cases)
