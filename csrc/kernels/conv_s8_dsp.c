@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_direct_dsp.h"
 #include "conv_first_dsp.h"
 #include "conv_patch_dsp.h"
 #include "conv_quads_dsp.h"
@@ -345,6 +346,15 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
+    if (scratch == NULL && micro_conv_s8_dsp_direct(p)) {
+        const int64_t image_in = (int64_t)p->input_height * p->input_width * p->input_depth;
+        const int64_t image_out = (int64_t)p->output_height * p->output_width * p->output_depth;
+        for (int32_t b = 0; b < p->batches; ++b) {
+            direct_image(p, input + b * image_in, filter, bias, multiplier, shift,
+                         output + b * image_out);
+        }
+        return MICRO_OK;
+    }
     if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0 ||
         (p->filter_layout == 1 && !micro_conv_s8_dsp_quads(p))) {
         return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
@@ -451,6 +461,11 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         }
     }
     return MICRO_OK;
+}
+
+int32_t micro_conv_s8_dsp_direct(const micro_conv_s8_params_t *p)
+{
+    return micro_conv_s8_dsp_quads(p) && direct_applies(p);
 }
 
 int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)
