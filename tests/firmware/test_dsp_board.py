@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
+from test_dsp_conv_direct import direct_case, without_scratch
 from test_dsp_conv_quads import first_case, pointwise_case, quads_case, rows9_case
 
 from micro import firmware
@@ -21,6 +22,7 @@ from micro.boards import load_board
 from micro.resources import data_root, firmware_dir
 
 PER_KERNEL = 40
+DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -69,10 +71,11 @@ int main(void)
         const conv_case_t *c = &conv_cases[i];
         memset(out_ref, 0x55, c->n_out);
         memset(out_dsp, 0x2a, c->n_out);
+        int16_t *conv_scratch = c->scratch ? (int16_t *)scratch : NULL;
         micro_conv_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                      (int16_t *)scratch, out_ref);
+                      conv_scratch, out_ref);
         micro_conv_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                          (int16_t *)scratch, out_dsp);
+                          conv_scratch, out_dsp);
         bad += !same("conv", i, c->n_out);
     }
     for (uint32_t i = 0; i < N_DEPTHWISE; ++i) {
@@ -123,7 +126,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so)."""
+    where they come so). Seeds past the PER_KERNEL: filters in quads and no scratch (the
+    direct loop)."""
+    if seed >= 1000 + PER_KERNEL:
+        params, ops = quads_case(*direct_case(seed))
+        return params, without_scratch(ops)
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
@@ -178,7 +185,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        for seed in range(PER_KERNEL):
+        for seed in range(PER_KERNEL + (DIRECT if kind == "conv" else 0)):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
             lines.append(c_params(f"{tag}_p", ctype, params))
@@ -206,7 +213,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT}\n#define N_DEPTHWISE {PER_KERNEL}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
 
