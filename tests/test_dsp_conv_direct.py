@@ -90,7 +90,7 @@ def test_conv_without_scratch_outside_the_direct_loop_matches_reference(seed: in
 @pytest.mark.parametrize(("fw", "depth", "takes"), [(8, 32, True), (4, 65, False), (1, 260, False)])
 def test_conv_direct_row_limit(fw: int, depth: int, takes: bool) -> None:
     """The direct loop copies at most a 256-byte window row per pixel onto the stack."""
-    params, ops = direct_case(8)
+    params, _ = direct_case(8)
     p = {name: getattr(params, name) for name, _ in ffi.typeof(params[0]).fields}
     p.update(filter_width=fw, filter_depth=depth, input_depth=depth, groups=1)
     p.update(output_depth=4, output_height=2, output_width=2, pad_left=0)
