@@ -124,20 +124,26 @@ def test_fully_connected_host_matches_reference(seed: int) -> None:
     params = cases[0][0]
     rng = np.random.default_rng(seed + 1000)
     wide = {k: getattr(params, k) for k in dir(params)}
-    wide["input_depth"] = k = int(rng.integers(1, 700))
-    wide["output_depth"] = n = int(rng.integers(1, 41))
-    mults, shifts = requant(rng, n if wide["per_channel"] else 1, False)
-    wide_ops = [
-        int8(rng, wide["batches"] * k),
+    wide["input_depth"] = int(rng.integers(1, 700))
+    wide["output_depth"] = int(rng.integers(1, 41))
+    cases.append(row_major_fc(rng, wide, small=False))
+    assert_twin("fully_connected_s8", "host", cases)
+
+
+def row_major_fc(rng: np.random.Generator, p: dict[str, int], small: bool) -> Any:
+    """An FC case of params `p` (row-major filter, no scratch) with random data."""
+    n, k = p["output_depth"], p["input_depth"]
+    mults, shifts = requant(rng, n if p["per_channel"] else 1, small)
+    ops = [
+        int8(rng, p["batches"] * k),
         int8(rng, n * k),
-        bias(rng, n, False),
+        bias(rng, n, small),
         mults,
         shifts,
         np.zeros(0, np.uint8),
-        np.zeros(wide["batches"] * n, np.int8),
+        np.zeros(p["batches"] * n, np.int8),
     ]
-    cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
-    assert_twin("fully_connected_s8", "host", cases)
+    return ffi.new("micro_fully_connected_s8_params_t *", p), ops
 
 
 @pytest.mark.parametrize("depth", [1, 2, 15, 16, 17, 33])
@@ -160,15 +166,5 @@ def test_fully_connected_host_tiny_layers_match_reference(depth: int) -> None:
                 "per_channel": per_channel,
                 "filter_layout": 0,
             }
-            mults, shifts = requant(rng, n if per_channel else 1, depth < 16)
-            ops = [
-                int8(rng, p["batches"] * depth),
-                int8(rng, n * depth),
-                bias(rng, n, depth < 16),
-                mults,
-                shifts,
-                np.zeros(0, np.uint8),
-                np.zeros(p["batches"] * n, np.int8),
-            ]
-            cases.append((ffi.new("micro_fully_connected_s8_params_t *", p), ops))
+            cases.append(row_major_fc(rng, p, small=depth < 16))
     assert_twin("fully_connected_s8", "host", cases)
