@@ -23,4 +23,9 @@ int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p);
  * filters for a convolution whose plan drops the scratch only then. */
 int32_t micro_conv_s8_dsp_direct(const micro_conv_s8_params_t *p);
 
+/* 1 if the twin runs p (filter layout 1) on its first-layer path when the requantization is
+ * the common one (1-4 input channels, one group, at most 128 filters), else 0: the compiler
+ * turns a one-channel DEPTHWISE_CONV_2D into a convolution for a DSP core only then. */
+int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p);
+
 #endif
