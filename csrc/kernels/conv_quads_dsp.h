@@ -289,9 +289,9 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
 #define PW_FRAME_SIZE "72"
 
 /* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
- * accumulators starting at the biases (no moves), r12 from frame slot `base`. */
+ * accumulators starting at the biases (no moves) of the constants at r11, r12 from frame
+ * slot `base`. */
 #define PW_FIRST(base, px, fw)            \
-    "ldr r11, [sp, #0]\n\t"               \
     "ldr r12, [sp, #" base "]\n\t"        \
     "ldr r0, [r11]\n\t"                   \
     "ldr r2, [r11, #12]\n\t"              \
@@ -350,42 +350,66 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
     "orr r0, r0, #1\n\t"        \
     "str r0, [sp, #12]\n\t"
 
-/* A pair: pixels in and in + K widened into the scratch (12 cycles per group; not with
- * widen 0), the quads restarted at the first (filter pointer lr from frame slot 52). */
-#define PW_PAIR                 \
-    "1:\n\t"                    \
-    "ldr r0, [sp, #32]\n\t"     \
-    "ldr r1, [sp, #36]\n\t"     \
-    "ldr r2, [sp, #56]\n\t"     \
-    "ldr r3, [sp, #60]\n\t"     \
-    "ldr r4, [sp, #68]\n\t"     \
-    "add r1, r0, r1\n\t"        \
-    "cbz r4, 6f\n\t"            \
-    "5:\n\t"                    \
-    "ldr r4, [r0], #4\n\t"      \
-    "ldr r5, [r1], #4\n\t"      \
-    "sxtb16 r6, r4\n\t"         \
-    "sxtb16 r7, r4, ror #8\n\t" \
-    "sxtb16 r8, r5\n\t"         \
-    "sxtb16 r9, r5, ror #8\n\t" \
-    "stm r2!, {r6-r9}\n\t"      \
-    "subs r3, r3, #1\n\t"       \
-    "bne 5b\n\t"                \
-    "6:\n\t"                    \
-    "ldr r0, [sp, #44]\n\t"     \
-    "ldr r1, [sp, #48]\n\t"     \
-    "ldr lr, [sp, #52]\n\t"     \
-    "strd r0, r1, [sp]\n\t"
+/* A pair: pixels in and in + K widened into the scratch (not with widen 0), two groups a
+ * turn (13 est. cycles per group; the odd one first), the quads restarted at the first
+ * (filter pointer lr from frame slot 52, constants r11 from slot 44). */
+#define PW_PAIR                     \
+    "1:\n\t"                        \
+    "ldr r0, [sp, #32]\n\t"         \
+    "ldr r1, [sp, #36]\n\t"         \
+    "ldr r2, [sp, #56]\n\t"         \
+    "ldr r3, [sp, #60]\n\t"         \
+    "ldr r4, [sp, #68]\n\t"         \
+    "add r1, r0, r1\n\t"            \
+    "cbz r4, 6f\n\t"                \
+    "lsrs r3, r3, #1\n\t"           \
+    "bcc 7f\n\t"                    \
+    "ldr r4, [r0], #4\n\t"          \
+    "ldr r5, [r1], #4\n\t"          \
+    "sxtb16 r6, r4\n\t"             \
+    "sxtb16 r7, r4, ror #8\n\t"     \
+    "sxtb16 r8, r5\n\t"             \
+    "sxtb16 r9, r5, ror #8\n\t"     \
+    "stm r2!, {r6-r9}\n\t"          \
+    "7:\n\t"                        \
+    "cbz r3, 6f\n\t"                \
+    "5:\n\t"                        \
+    "ldr r12, [r0], #8\n\t"         \
+    "ldr r8, [r0, #-4]\n\t"         \
+    "ldr lr, [r1], #8\n\t"          \
+    "ldr r10, [r1, #-4]\n\t"        \
+    "sxtb16 r4, r12\n\t"            \
+    "sxtb16 r5, r12, ror #8\n\t"    \
+    "sxtb16 r6, lr\n\t"             \
+    "sxtb16 r7, lr, ror #8\n\t"     \
+    "sxtb16 r9, r8, ror #8\n\t"     \
+    "sxtb16 r8, r8\n\t"             \
+    "sxtb16 r11, r10, ror #8\n\t"   \
+    "sxtb16 r10, r10\n\t"           \
+    "stm r2!, {r4-r11}\n\t"         \
+    "subs r3, r3, #1\n\t"           \
+    "bne 5b\n\t"                    \
+    "6:\n\t"                        \
+    "ldr r11, [sp, #44]\n\t"        \
+    "ldr r1, [sp, #48]\n\t"         \
+    "ldr lr, [sp, #52]\n\t"         \
+    "strd r11, r1, [sp]\n\t"
 
-/* The quad's 8 sums requantized in registers, each pixel's 4 bytes stored as one word; the
- * next quad (label 2) until lr reaches the filters' end, then the next pair (label 1). */
+/* The quad's 8 sums requantized in registers (each channel's m2 and pn loaded in runs of
+ * loads, a register ahead), each pixel's 4 bytes stored as one word; r11 the next quad's
+ * constants, the next quad (label 2) until lr reaches the filters' end, then the next pair
+ * (label 1). */
 #define PW_TAIL(pre)                                                           \
-    "ldr r11, [sp, #0]\n\t"                                                    \
-    "ldr r12, [sp, #16]\n\t" pre                                               \
-    "ldrd r8, r9, [r11, #4]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")    \
-    "ldrd r8, r9, [r11, #16]\n\t" PW_REQUANT_ASM("r2", "r3", "r8", "r9", "r12")   \
-    "ldrd r8, r9, [r11, #28]\n\t" PW_REQUANT_ASM("r4", "r5", "r8", "r9", "r12")   \
-    "ldrd r8, r9, [r11, #40]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")   \
+    pre "ldr r11, [sp, #0]\n\t"                                                \
+    "ldr r12, [sp, #16]\n\t"                                                   \
+    "ldr r8, [r11, #4]\n\t"                                                    \
+    "ldr r9, [r11, #8]\n\t"                                                    \
+    "ldr r10, [r11, #16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")      \
+    "ldr r8, [r11, #20]\n\t"                                                   \
+    "ldr r9, [r11, #28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12")      \
+    "ldr r10, [r11, #32]\n\t"                                                  \
+    "ldr r8, [r11, #40]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")      \
+    "ldr r9, [r11, #44]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")       \
     "bfi r0, r2, #8, #8\n\t"                                                   \
     "bfi r0, r4, #16, #8\n\t"                                                  \
     "bfi r0, r6, #24, #8\n\t"                                                  \

@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
-from test_dsp_conv_quads import first_case, pointwise_case, quads_case, rows9_case
+from test_dsp_conv_quads import (
+    first_case,
+    pointwise_case,
+    quads_case,
+    requant_edges_case,
+    rows9_case,
+)
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -123,13 +129,15 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so)."""
+    where they come so), two of those the pointwise requantization's edges."""
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
         return quads_case(params, ops) if quads else (params, ops)
     if seed % 5 == 4:
         return quads_case(*first_case(seed))
+    if seed in (13, 21):  # the pointwise requantization's edges, one or two blocks
+        return quads_case(*requant_edges_case(124 if seed == 13 else 132))
     if seed % 4 == 1:
         k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
         params, ops = pointwise_case(seed, small=True, k=k)
@@ -238,5 +246,5 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     run, disassembly = run_cases(MAIN, cases_header(), board, tmp_path)
     assert "dsp cases all equal" in run.log and run.status == 0, run.log
     # The DSP twins are what ran: their instructions are in the image.
-    for instruction in ("smlad", "smmlar", "sxtb16"):
+    for instruction in ("smlad", "smmlar", "smmlsr", "sxtb16"):
         assert f"\t{instruction}" in disassembly, instruction
