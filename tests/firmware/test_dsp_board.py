@@ -122,6 +122,16 @@ def c_params(name: str, ctype: str, params: Any) -> str:
     return f"static const {ctype} {name} = {{{inits}}};"
 
 
+def fast_pointwise_quads(k: int, seed: int) -> tuple[Any, list[np.ndarray]]:
+    """The first pointwise case from `seed` on of K = k with its channels in quads and the
+    fast requantization (the loops of a fixed group count)."""
+    while True:
+        params, ops = pointwise_case(seed, small=True, k=k)
+        if params.output_depth % 4 == 0 and seed % 3 != 0:
+            return quads_case(params, ops)
+        seed += 1
+
+
 def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
@@ -129,7 +139,8 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so), two of those the pointwise requantization's edges."""
+    where they come so), two of those the pointwise requantization's edges, two K of 16 and
+    32 on the fast requantization."""
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
@@ -138,8 +149,10 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         return quads_case(*first_case(seed))
     if seed in (13, 21):  # the pointwise requantization's edges, one or two blocks
         return quads_case(*requant_edges_case(124 if seed == 13 else 132))
+    if seed in (26, 38):
+        return fast_pointwise_quads(16 if seed == 26 else 32, seed)
     if seed % 4 == 1:
-        k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
+        k = [3, 8, 64, 37, 12, 100, 129, 32, 33, 16][seed // 4 % 10]
         params, ops = pointwise_case(seed, small=True, k=k)
         return quads_case(params, ops) if params.output_depth % 4 == 0 else (params, ops)
     params, ops = cases.conv_case(
