@@ -306,10 +306,11 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
 }
 
 /* A 1x1 convolution (stride 1, no padding, one group, the input's size) on the fast
- * requantization with filter layout 1. Its pixels are the patches: per block of CONV_BLOCK
- * channels (its table filled once) and image, one quads_pointwise call runs every pair
- * whose words stay inside the input; the rest (the last pair when K % 4 != 0, an odd last
- * pixel) pair by pair, widened first. */
+ * requantization with filter layout 1. Its pixels are the patches: with at most CONV_BLOCK
+ * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
+ * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
+ * pair by pair, widened once, then each block of channels: pixels in order, as the
+ * overlap rule (conv_s8.c) lets the output lie over the input already read. */
 static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
                            const int8_t *filter, const pass_t *c, pw_chan_t *table,
                            uint64_t *words, int8_t *output)
@@ -318,27 +319,33 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
     const int32_t groups4 = (depth + 3) / 4;
     const int32_t pixels = p->input_height * p->input_width;
     const int64_t in_end = (int64_t)p->batches * pixels * depth;
-    for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
-        const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
-        const int8_t *w = filter + (int64_t)o0 * 8 * groups4;
-        fill_pointwise(c, o0, n, table);
-        for (int32_t b = 0; b < p->batches; ++b) {
-            const int64_t first = (int64_t)b * pixels;
-            int32_t safe = pixels / 2;
-            while (safe > 0 && (first + 2 * safe - 1) * depth + 4 * groups4 > in_end) {
-                --safe;
-            }
-            if (safe > 0) {
-                const pointwise_t a = {input + first * depth, depth, safe, words, w, groups4,
-                                       n / 4, table, output + first * depth_out + o0,
-                                       depth_out, c->zp, 1};
-                quads_pointwise(&a);
-            }
-            for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
-                const int64_t at = first + pix, at1 = pix + 1 < pixels ? at + 1 : at;
-                widen_exact(words, input + at * depth, input + at1 * depth, depth);
-                const pointwise_t one = {NULL, depth, 1, words, w, groups4, n / 4, table,
-                                         output + at * depth_out + o0,
+    const int narrow = depth_out <= CONV_BLOCK;
+    if (narrow) {
+        fill_pointwise(c, 0, depth_out, table);
+    }
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int64_t first = (int64_t)b * pixels;
+        int32_t safe = narrow ? pixels / 2 : 0;
+        while (safe > 0 && (first + 2 * safe - 1) * depth + 4 * groups4 > in_end) {
+            --safe;
+        }
+        if (safe > 0) {
+            const pointwise_t a = {input + first * depth, depth, safe, words, filter, groups4,
+                                   depth_out / 4, table, output + first * depth_out,
+                                   depth_out, c->zp, 1};
+            quads_pointwise(&a);
+        }
+        for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
+            const int64_t at = first + pix, at1 = pix + 1 < pixels ? at + 1 : at;
+            widen_exact(words, input + at * depth, input + at1 * depth, depth);
+            for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
+                const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
+                if (!narrow) {
+                    fill_pointwise(c, o0, n, table);
+                }
+                const pointwise_t one = {NULL, depth, 1, words,
+                                         filter + (int64_t)o0 * 8 * groups4, groups4, n / 4,
+                                         table, output + at * depth_out + o0,
                                          (int32_t)(at1 - at) * depth_out, c->zp, 0};
                 quads_pointwise(&one);
             }
