@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import support.depthwise as dw
 import test_dsp_kernels as dsp
-from test_dsp_conv_quads import pointwise_case, quads_case
 from support.models import binary_model, unary_model
 from support.oracle import assert_matches_tflm
+from test_dsp_conv_quads import pointwise_case, quads_case
 from test_op_conv import conv_model
 from test_op_pool import pool_model
 from test_op_softmax import softmax_model
