@@ -1,6 +1,7 @@
 /*
  * Internal to csrc/runtime (not part of the public API): the Program's tables as the
- * executor and its verifier both read them, and the verifier's two entry points.
+ * executor and its verifier both read them, and the verifier's entry points
+ * (verify_program.c: the blob; verify.c: its steps).
  */
 #ifndef MICRO_RUNTIME_VERIFY_H
 #define MICRO_RUNTIME_VERIFY_H
@@ -42,6 +43,18 @@ static inline void *micro_resolve(const micro_runtime_t *rt, const micro_ref_t *
     }
     return rt->arena + ref->offset;
 }
+
+/* 1 if [offset, offset + count * width) lies inside [0, limit). */
+static inline int micro_inside(uint32_t offset, uint32_t count, uint32_t width, uint32_t limit)
+{
+    const uint64_t end = (uint64_t)offset + (uint64_t)count * width;
+    return offset <= limit && end <= limit;
+}
+
+/* A reference inside its region (the program's constant data or an arena of arena_size
+ * bytes) and aligned for it; an absent operand or a stream passes (checked where used). */
+micro_status_t micro_check_ref(const micro_program_header_t *h, const micro_ref_t *ref,
+                               uint32_t arena_size);
 
 /* The blob on its own: alignment, magic, version, size, CRC, tables inside the program,
  * an arena as large as the plan and sharing no byte with the program. */
