@@ -14,7 +14,13 @@ import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
 from test_dsp_conv_direct import direct_case, without_scratch
-from test_dsp_conv_quads import first_case, pointwise_case, quads_case, rows9_case
+from test_dsp_conv_quads import (
+    first_case,
+    pointwise_case,
+    quads_case,
+    requant_edges_case,
+    rows9_case,
+)
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -119,6 +125,16 @@ def c_params(name: str, ctype: str, params: Any) -> str:
     return f"static const {ctype} {name} = {{{inits}}};"
 
 
+def fast_pointwise_quads(k: int, seed: int) -> tuple[Any, list[np.ndarray]]:
+    """The first pointwise case from `seed` on of K = k with its channels in quads and the
+    fast requantization (the loops of a fixed group count)."""
+    while True:
+        params, ops = pointwise_case(seed, small=True, k=k)
+        if params.output_depth % 4 == 0 and seed % 3 != 0:
+            return quads_case(params, ops)
+        seed += 1
+
+
 def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
@@ -126,8 +142,9 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so). Seeds past the PER_KERNEL: filters in quads and no scratch (the
-    direct loop)."""
+    where they come so), two of those the pointwise requantization's edges, two K of 16 and
+    32 on the fast requantization. Seeds past the PER_KERNEL: filters in quads and no
+    scratch (the direct loop)."""
     if seed >= 1000 + PER_KERNEL:
         params, ops = quads_case(*direct_case(seed))
         return params, without_scratch(ops)
@@ -137,6 +154,10 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         return quads_case(params, ops) if quads else (params, ops)
     if seed % 5 == 4:
         return quads_case(*first_case(seed))
+    if seed % 1000 in (13, 21):  # the pointwise requantization's edges, one or two blocks
+        return quads_case(*requant_edges_case(124 if seed % 1000 == 13 else 132))
+    if seed % 1000 in (26, 38):
+        return fast_pointwise_quads(16 if seed % 1000 == 26 else 32, seed)
     if seed % 4 == 1:
         k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
         params, ops = pointwise_case(seed, small=True, k=k)
@@ -245,5 +266,5 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     run, disassembly = run_cases(MAIN, cases_header(), board, tmp_path)
     assert "dsp cases all equal" in run.log and run.status == 0, run.log
     # The DSP twins are what ran: their instructions are in the image.
-    for instruction in ("smlad", "smmlar", "sxtb16"):
+    for instruction in ("smlad", "smmlar", "smmlsr", "sxtb16"):
         assert f"\t{instruction}" in disassembly, instruction
