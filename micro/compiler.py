@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import patches, resolver
-from ._ffi import pack_params
+from ._ffi import kernel_predicate, pack_params
 from .control import Flat, flatten
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .lifetimes import Key, lifetimes, overlaps
@@ -321,10 +321,12 @@ def compile_model(
     anywhere, to the same bytes. Some of those orders widen weights to int16 (CONV_2D's
     filter layout 1: twice the filter bytes); with `flash_budget` (bytes the Program may take,
     firmware.flash_budget) a Program that would not fit is compiled again with int8 weights.
-    A convolution whose plan leaves out its im2col scratch (the arena's peak) keeps int8
-    filters: with int16 ones and no scratch that kernel reads them one output at a time (5x
-    slower than int8 rows). The model is compiled again with those steps' weights int8 and
-    the others' still int16, until no step is left without its scratch."""
+    A convolution whose plan leaves out its im2col scratch (the arena's peak) keeps int16
+    filters where the DSP twin's direct loop runs them without it (window rows of whole
+    4-value groups, micro_conv_s8_dsp_direct); any other keeps int8 filters: with int16
+    ones and no scratch the reference kernel reads them one output at a time (5x slower
+    than int8 rows). The model is compiled again with those steps' weights int8 and the
+    others' still int16, until no such step is left without its scratch."""
     wide = Compiler(model, subgraph, overlap, keep_inputs, dsp)
     compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
     too_big = flash_budget is not None and len(compiled.program) > flash_budget
@@ -341,9 +343,11 @@ def compile_model(
 
 def _wide_without_scratch(c: Compiler) -> frozenset[int]:
     """The operators of the CONV_2D steps with int16 filters whose plan left out their
-    im2col scratch."""
+    im2col scratch and that the DSP twin's direct loop (no scratch) does not take."""
     return frozenset(
         c.steps[s].op_index
         for s, _ in c.dropped
-        if c.steps[s].kernel == "conv_s8" and c.steps[s].params["filter_layout"] == 1
+        if c.steps[s].kernel == "conv_s8"
+        and c.steps[s].params["filter_layout"] == 1
+        and not kernel_predicate("conv_s8", "dsp_direct", c.steps[s].params)
     )
