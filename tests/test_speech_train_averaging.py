@@ -58,8 +58,12 @@ def test_recompute_batch_norm_sets_the_mean_of_the_batch_statistics() -> None:
     parts = [values[0:4], values[4:8], values[8:10]]
     mean = values.mean(axis=(0, 1))
     variance = sum(len(p) * p.reshape(-1, 3).var(axis=0) for p in parts) / 10
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(first.moving_mean), mean, rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(first.moving_variance), variance, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(first.moving_mean), mean, rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(first.moving_variance), variance, rtol=1e-4, atol=1e-5
+    )
     assert not np.allclose(before[0], mean)
     assert first.momentum == before[1]  # restored
 
