@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import card, corpus, mining, realdata
+from . import averaging, card, corpus, mining, realdata
 from .network import (
     CHANNELS,
     FRAMES,
@@ -150,8 +150,6 @@ def train_keras(
     batch-norm statistics recomputed on the training examples (``averaging``)."""
     import keras
 
-    from .averaging import WeightAverage, recompute_batch_norm
-
     if not 0 <= average_last <= epochs:
         raise ValueError(f"average_last must be in 0..{epochs} (the epochs), got {average_last}")
 
@@ -173,7 +171,7 @@ def train_keras(
     class_weight = None if weights is None else {i: float(w) for i, w in enumerate(weights)}
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
-    average = WeightAverage()
+    average = averaging.WeightAverage()
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         xe = x[order].copy()
@@ -196,7 +194,7 @@ def train_keras(
     bar.close()
     if average_last:
         average.apply(model)
-        recompute_batch_norm(model, x)
+        averaging.recompute_batch_norm(model, x)
     return model
 
 
