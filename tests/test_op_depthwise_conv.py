@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import ACTIVATIONS, ROOMY, output_hw, random_window
+from test_op_conv import ACTIVATIONS, ROOMY, Window, output_hw, random_window
 
 import micro
 from micro.compiler import compile_model
@@ -109,7 +109,6 @@ def random_case(seed: int) -> dict[str, Any]:
     """Random but always valid DEPTHWISE_CONV_2D parameters (non-empty output)."""
     rng = np.random.default_rng(2000 + seed)
     win = random_window(rng, 11, 5)
-    n, (h, w), (fh, fw) = win.n, win.hw, win.filter_hw
     # Channel counts around the kernel's 64-channel tile, and some depth multipliers.
     c = (
         int(rng.choice([1, 2, 3, 8, 16, 33, 64, 70, 130]))
@@ -117,13 +116,22 @@ def random_case(seed: int) -> dict[str, Any]:
         else int(rng.integers(1, 40))
     )
     multiplier = int(rng.integers(2, 5)) if rng.random() < 0.3 else 1
+    return window_case(rng, win, c, multiplier, seed)
+
+
+def window_case(
+    rng: np.random.Generator, win: Window, c: int, multiplier: int, seed: int
+) -> dict[str, Any]:
+    """The case of `win` with c channels and a depth multiplier: scales, zero points, an
+    activation and the bias drawn from rng."""
+    fh, fw = win.filter_hw
     oc = c * multiplier
     per_channel = rng.random() < 0.6
     w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
     in_scale = float(rng.uniform(0.005, 0.1))
     out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(fh * fw) * rng.uniform(0.3, 3))
     return {
-        "input_shape": (n, h, w, c),
+        "input_shape": (win.n, *win.hw, c),
         "filter_hw": (fh, fw),
         "multiplier": multiplier,
         "padding": win.padding,
@@ -184,9 +192,10 @@ def test_special_cases_match_tflm(case: dict[str, Any]) -> None:
 
 
 DSP_CASES = [
-    # person_detect's first layer: one channel, M = 8, on the tap-pair path for DSP cores
-    {"input_shape": (1, 20, 20, 1), "multiplier": 8, "stride": (2, 2), "activation": Act.RELU6},
-    {"input_shape": (1, 9, 7, 1), "multiplier": 4, "filter_hw": (2, 3)},
+    # one channel where the conv twin's first-layer path does not run (a dilated row, one
+    # tap): on the tap-pair path for DSP cores
+    {"input_shape": (1, 20, 20, 1), "multiplier": 8, "stride": (2, 2), "dilation": (1, 2)},
+    {"input_shape": (1, 9, 7, 1), "multiplier": 4, "filter_hw": (1, 1)},
     {"input_shape": (1, 7, 7, 8), "activation": Act.RELU6},
     {"input_shape": (1, 5, 6, 132), "stride": (2, 1)},  # several tap tables per row
     {"input_shape": (1, 4, 4, 66), "multiplier": 4},  # several requantization tables
@@ -216,12 +225,45 @@ def test_dsp_programs_match_tflm(case: dict[str, Any]) -> None:
     layout = 2 if cols else int(case.get("multiplier", 1) != 3)
     assert step.kernel == "depthwise_conv_s8" and p["filter_layout"] == layout
     for seed in (0, 1):
-        inputs = random_inputs(it, seed)
-        for i, x in enumerate(inputs):
-            it.set_input(x, i)
-        it.invoke()
-        expected = run_tflm(model, inputs, 1)[0]
-        assert it.get_output(0).tobytes() == expected.tobytes()
+        assert_invoke_matches_tflm(it, model, seed)
+
+
+def assert_invoke_matches_tflm(it: micro.Interpreter, model: bytes, seed: int) -> None:
+    """`it` (compiled from `model`) gives TFLM's output bytes on seeded random inputs."""
+    inputs = random_inputs(it, seed)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    assert it.get_output(0).tobytes() == run_tflm(model, inputs, 1)[0].tobytes()
+
+
+def one_channel_case(seed: int) -> dict[str, Any]:
+    """A random one-channel DEPTHWISE_CONV_2D: multipliers 1..16 (all of them over the
+    seeds), windows up to 5x5 with strides, dilations, both paddings, batches of 1-2,
+    per-channel or per-tensor scales, any zero points and activation."""
+    rng = np.random.default_rng(3000 + seed)
+    return window_case(rng, random_window(rng, 12, 5), 1, seed % 16 + 1, seed)
+
+
+@pytest.mark.parametrize("seed", range(48))
+def test_one_channel_as_convolution_matches_tflm(seed: int) -> None:
+    """A one-channel depthwise layer compiled for a DSP core becomes a CONV_2D step (O
+    filters of depth 1) wherever the conv twin's first-layer path takes it: whole quads of
+    filters (M a multiple of 4, at most 128), more than one tap, no horizontal dilation;
+    off a DSP core always. Either way TFLM's depthwise bytes, on the host's reference
+    kernels (which read the DSP Program's int16 layouts too)."""
+    case = one_channel_case(seed)
+    model = depthwise_model(**case)
+    (fh, fw), (_, dw) = case["filter_hw"], case["dilation"]
+    first = case["multiplier"] % 4 == 0 and fh * fw > 1 and dw == 1
+    for dsp, arena in [(False, None), (True, None), (True, ROOMY)]:
+        it = micro.Interpreter(compile_model(load_model(model), dsp=dsp, arena_budget=arena))
+        (step,) = it.compiled.steps
+        if not dsp or first:
+            assert step.kernel == "conv_s8"
+        if dsp and first and arena == ROOMY:  # the smallest arena may drop the scratch
+            assert step.params["filter_layout"] == 1
+        assert_invoke_matches_tflm(it, model, seed)
 
 
 def test_reports_macs() -> None:

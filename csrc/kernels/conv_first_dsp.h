@@ -11,11 +11,13 @@
  * 4 (one word a row, e.g. 10x4 spectrogram filters), read as words and widened in
  * registers; one that meets a border, or of another row length, goes through gather().
  * The sums are quads_fast's (conv_quads_dsp.h). vww's layer 0 (RGB 3x3, stride 2):
- * 1.40 M -> 1.19 M est. M4 cycles (2.81 -> 2.39 per MAC).
+ * 1.40 M -> 1.19 M est. M4 cycles (2.81 -> 2.39 per MAC), 1.08 M (2.18) with each output
+ * row's inside pairs as one run.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_DSP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "micro/kernels/conv_s8.h"
@@ -158,12 +160,30 @@ static void first_pair(first_walk_t *w, const int8_t *image, uint64_t *words)
     }
 }
 
+/* A run of n pixel pairs inside the image along one output row, the first window's rows
+ * from src: each pair's windows `next` bytes apart, then its outputs by quads_fast. Few
+ * live values, so the loop keeps them in registers (with the walk's, GCC reloaded about
+ * 30 of them from the stack per pair). */
+static MICRO_ALWAYS_INLINE void first_run(const micro_conv_s8_params_t *p, const int8_t *src,
+                                          int32_t n, ptrdiff_t next, ptrdiff_t step,
+                                          const int8_t *filter, int32_t groups4,
+                                          const chan_t *ch, int32_t zp2, uint64_t *words,
+                                          int8_t *out, int32_t kind)
+{
+    const int32_t depth = p->output_depth, rows = p->filter_height;
+    for (; n > 0; --n, src += 2 * next, out += 2 * depth) {
+        first_inside(kind, src, step, rows, words, 0);
+        first_inside(kind, src + next, step, rows, words, 1);
+        quads_fast(words, filter, groups4, depth, ch, zp2, out, out + depth);
+    }
+}
+
 /* One image on the fast requantization: every pixel pair's windows, then its outputs by
- * quads_fast with the channels' constants ch[0..O); `kind` a constant. A pair in one
- * output row whose windows both lie inside the image (columns [ox_lo, ox_hi), worked
- * out once) is assembled straight from the row's pointer; any other through the walk.
- * Its own function per kind, so that the walk stays in registers (inside the twin's loop
- * GCC kept it on the stack). */
+ * quads_fast with the channels' constants ch[0..O); `kind` a constant. The pairs in one
+ * output row whose windows all lie inside the image (columns [ox_lo, ox_hi), worked out
+ * once) go as one run (first_run) from the row's pointer; any other pair through the
+ * walk. Its own function per kind, so that the walk stays in registers (inside the twin's
+ * loop GCC kept it on the stack). */
 static MICRO_ALWAYS_INLINE void first_image_k(const micro_conv_s8_params_t *p,
                                               const int8_t *image, const int8_t *filter,
                                               const chan_t *ch, int32_t zp2, int32_t pairs,
@@ -173,31 +193,36 @@ static MICRO_ALWAYS_INLINE void first_image_k(const micro_conv_s8_params_t *p,
     const int32_t groups4 = (p->filter_height * p->filter_width * p->filter_depth + 3) / 4;
     const int32_t right = p->input_width - p->filter_width + p->pad_left;
     const int32_t ox_lo = (p->pad_left + sw - 1) / sw;
-    const int32_t ox_hi = right < 0 ? 0 : right / sw + 1;
+    const int32_t ox_hi = right < 0 ? 0 : (right / sw + 1 < ow ? right / sw + 1 : ow);
     const int64_t next = (int64_t)sw * p->input_depth; /* bytes from a window to the next */
     first_walk_t walk;
     first_start(&walk, p, pairs);
-    for (int32_t pix = 0; pix < walk.pixels; pix += 2, out += 2 * depth) {
+    for (int32_t pix = 0; pix < walk.pixels;) {
         const int32_t ox = walk.ox;
-        if (kind != FIRST_ANY && ox >= ox_lo && ox + 1 < ox_hi && ox + 1 < ow && walk.iy0 >= 0 &&
+        const int32_t run = ox_hi - ox > 1 ? (ox_hi - ox) / 2 : 0;
+        if (kind != FIRST_ANY && ox >= ox_lo && run > 0 && walk.iy0 >= 0 &&
             walk.iy0 + walk.iy_span < p->input_height) {
             const int8_t *src = image + walk.iy0 * walk.line + (int64_t)walk.ix0 * p->input_depth;
-            first_inside(kind, src, walk.step, p->filter_height, words, 0);
-            first_inside(kind, src + next, walk.step, p->filter_height, words, 1);
-            walk.at += 2;
-            walk.ox += 2;
-            walk.ix0 += 2 * sw;
+            first_run(p, src, run, (ptrdiff_t)next, (ptrdiff_t)walk.step, filter, groups4, ch,
+                      zp2, words, out, kind);
+            pix += 2 * run;
+            out += 2 * run * depth;
+            walk.at += 2 * run;
+            walk.ox += 2 * run;
+            walk.ix0 += 2 * run * sw;
             if (walk.ox == ow) {
                 walk.ox = 0;
                 walk.ix0 = -p->pad_left;
                 ++walk.oy;
                 walk.iy0 += p->stride_height;
             }
-        } else {
-            first_pair(&walk, image, words);
+            continue;
         }
+        first_pair(&walk, image, words);
         quads_fast(words, filter, groups4, depth, ch, zp2, out,
                    pix + 1 < walk.pixels ? out + depth : out);
+        pix += 2;
+        out += 2 * depth;
     }
 }
 

@@ -458,3 +458,8 @@ int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)
     return p->groups >= 1 && p->output_depth % p->groups == 0 &&
            (p->output_depth / p->groups) % 4 == 0;
 }
+
+int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p)
+{
+    return micro_conv_s8_dsp_quads(p) && first_applies(p, CONV_BLOCK);
+}

@@ -139,6 +139,28 @@ def prepare(ctx: OpContext) -> None:
     emit_conv(ctx, x, out, weights, groups, win, folded, mult, shift, in_zp, out_zp)
 
 
+def conv_params(
+    ctx: OpContext,
+    x: Tensor,
+    out: Tensor,
+    filter_shape: tuple[int, ...],
+    groups: int,
+    win: Geometry,
+    in_zp: int,
+    out_zp: int,
+) -> dict[str, int]:
+    """conv_s8's params (filter layout 0) for an [O, FH, FW, I] filter."""
+    act_min, act_max = activation(ctx, out)
+    return {
+        **conv_layout(x, filter_shape, groups, win),
+        "input_zp": in_zp,
+        "output_zp": out_zp,
+        "act_min": act_min,
+        "act_max": act_max,
+        "filter_layout": 0,
+    }
+
+
 def emit_conv(
     ctx: OpContext,
     x: Tensor,
@@ -156,15 +178,7 @@ def emit_conv(
     batches = x.shape[0]
     depth_out, filter_h, filter_w, filter_depth = weights.shape
     taps = filter_h * filter_w * filter_depth
-    act_min, act_max = activation(ctx, out)
-    params = {
-        **conv_layout(x, weights.shape, groups, win),
-        "input_zp": in_zp,
-        "output_zp": out_zp,
-        "act_min": act_min,
-        "act_max": act_max,
-        "filter_layout": 0,
-    }
+    params = conv_params(ctx, x, out, weights.shape, groups, win, in_zp, out_zp)
     rows = weights.reshape(depth_out, taps)
     if ctx.dsp and ctx.wide_weights and kernel_predicate("conv_s8", "dsp_quads", params):
         params["filter_layout"] = 1

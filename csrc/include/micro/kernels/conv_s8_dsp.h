@@ -17,4 +17,9 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
  * of 4), else 0: the compiler writes layout 1 only then. */
 int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p);
 
+/* 1 if the twin runs p (filter layout 1) on its first-layer path when the requantization is
+ * the common one (1-4 input channels, one group, at most 128 filters), else 0: the compiler
+ * turns a one-channel DEPTHWISE_CONV_2D into a convolution for a DSP core only then. */
+int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p);
+
 #endif
