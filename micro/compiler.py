@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import patches, resolver
-from ._ffi import kernel_access, pack_params
+from ._ffi import kernel_predicate, pack_params
 from .control import Flat, flatten
 from .errors import MicroError, ModelError, UnsupportedOpError
 from .lifetimes import Key, lifetimes, overlaps
@@ -20,6 +20,7 @@ from .ops.base import OpContext, Operand, StepInfo
 from .planner import Buffer, Plan, live_bytes, plan
 from .program import REF_CONST, check_arena_size
 from .serialize import CompiledModel, serialize
+from .step_checks import check_access, check_dataflow
 from .variables import Resource, Resources
 
 
@@ -96,7 +97,9 @@ class Compiler:
         try:
             graph = self.subgraph(index)
             self._prepare_ops(graph.operators)
-            self._check_dataflow(graph, f"subgraph {index}, ")
+            check_dataflow(
+                graph, self.graph.tensors, self.tensor, self.steps, f"subgraph {index}, "
+            )
         except MicroError as exc:
             if len(self._calls) == 1:  # once, by the outermost operator of main
                 exc.operator = op.index
@@ -164,38 +167,6 @@ class Compiler:
             StepInfo(op.index, op.name, kernel, macs, operands, params, inner, subgraph, calls)
         )
 
-    def _check_access(self, step: StepInfo) -> None:
-        """A step's operands against its kernel's access contract (kernels.def), which
-        micro_init enforces on the Program: refuse here, naming the operator, what it would
-        refuse. Run after every prepare, when all aliases (RESHAPE onto a variable) are known."""
-        where = f"operator {step.op_index} ({step.op_name})"
-        access = kernel_access(step.kernel)
-        if len(access) != len(step.operands):
-            raise UnsupportedOpError(
-                f"{where}: {step.kernel} takes {len(access)} operands, got {len(step.operands)}"
-            )
-        variables = {self.root(t.index) for t in self.graph.tensors if t.is_variable}
-        for j, (letter, o) in enumerate(zip(access, step.operands, strict=True)):
-            variable = o.kind == "tensor" and self.root(o.tensor) in variables
-            allowed = {
-                "i": o.kind in ("tensor", "const", "strip", "resource", "once"),
-                "c": o.kind == "const",
-                "o": o.kind == "strip" or (o.kind == "tensor" and not variable),
-                "s": o.kind == "scratch",
-                "v": o.kind in ("state", "resource", "once") or variable,
-                "r": o.kind == "stream",
-            }[letter]
-            if not allowed and o.kind != "none":
-                what = {
-                    "c": "constant data",
-                    "o": "a tensor that is no variable",
-                    "v": "a variable",
-                }
-                raise UnsupportedOpError(
-                    f"{where}: operand {j} of {step.kernel} must be {what.get(letter, letter)}, "
-                    f"got a {'variable ' if variable else ''}{o.kind}"
-                )
-
     def compile(
         self,
         arena_budget: int | None = None,
@@ -236,9 +207,11 @@ class Compiler:
             return
         self._prepared = True
         self._prepare_ops(self.graph.operators)
-        self._check_dataflow(self.graph)  # after prepare: an op's own message is the more specific
+        # After prepare: an op's own message is the more specific.
+        check_dataflow(self.graph, self.graph.tensors, self.tensor, self.steps)
+        variables = {self.root(t.index) for t in self.graph.tensors if t.is_variable}
         for step in self.steps:
-            self._check_access(step)
+            check_access(step, variables, self.root)
 
     @property
     def has_branches(self) -> bool:
@@ -255,51 +228,6 @@ class Compiler:
                     exc.operator = op.index
                     exc.args = (f"{ctx.where}: {exc}",)
                 raise
-
-    def _check_dataflow(self, graph: Subgraph, where: str = "") -> None:
-        """Every tensor an operator reads is a graph input, a constant, a variable or an
-        earlier operator's output, every output is written once and by one operator, and
-        every graph output is written: otherwise the result would be whatever the arena
-        held, or a step would write over what it reads."""
-        # The file's constants and variables; not self._consts, which also holds what an
-        # operator made constant (a reshaped constant), an output like any other here.
-        written = set(graph.inputs) | {
-            t.index for t in self.graph.tensors if t.data is not None or t.is_variable
-        }
-        # A variable may also be the output of one operator whose kernel updates it in place
-        # (access "v", as CIRCULAR_BUFFER's frames), invocation after invocation.
-        in_place = {
-            (step.op_index, o.tensor)
-            for step in self.steps
-            for letter, o in zip(kernel_access(step.kernel), step.operands, strict=False)
-            if letter == "v" and o.kind == "tensor"
-        }
-        unwritten = {t.index for t in self.graph.tensors if t.is_variable and t.data is None}
-        unwritten -= set(graph.inputs)
-        for op in graph.operators:
-            for i in op.inputs:
-                if i >= 0 and i not in written and self.tensor(i).nbytes:  # empty: no bytes
-                    raise ModelError(
-                        f"{where}operator {op.index} ({op.name}) reads tensor {i} "
-                        f"('{self.tensor(i).name}'), which is not a graph input, a constant, "
-                        f"a variable or the output of an earlier operator"
-                    )
-            for o in op.outputs:
-                if o in unwritten and (op.index, o) in in_place:
-                    unwritten.discard(o)
-                elif o in written:
-                    raise ModelError(
-                        f"{where}operator {op.index} ({op.name}) writes tensor {o} "
-                        f"('{self.tensor(o).name}'), which is already a graph input, a "
-                        f"constant, a variable or written before: every output must be new"
-                    )
-                written.add(o)
-        for o in graph.outputs:
-            if o not in written:
-                raise ModelError(
-                    f"{where}graph output tensor {o} ('{self.tensor(o).name}') is never "
-                    "written: no operator produces it and it is not a graph input"
-                )
 
     def build(self, arena_budget: int | None = None) -> CompiledModel:
         """Plan the current steps and serialize them into a Program."""
@@ -393,10 +321,12 @@ def compile_model(
     anywhere, to the same bytes. Some of those orders widen weights to int16 (CONV_2D's
     filter layout 1: twice the filter bytes); with `flash_budget` (bytes the Program may take,
     firmware.flash_budget) a Program that would not fit is compiled again with int8 weights.
-    A convolution whose plan leaves out its im2col scratch (the arena's peak) keeps int8
-    filters: with int16 ones and no scratch that kernel reads them one output at a time (5x
-    slower than int8 rows). The model is compiled again with those steps' weights int8 and
-    the others' still int16, until no step is left without its scratch."""
+    A convolution whose plan leaves out its im2col scratch (the arena's peak) keeps int16
+    filters where the DSP twin's direct loop runs them without it (window rows of whole
+    4-value groups, micro_conv_s8_dsp_direct); any other keeps int8 filters: with int16
+    ones and no scratch the reference kernel reads them one output at a time (5x slower
+    than int8 rows). The model is compiled again with those steps' weights int8 and the
+    others' still int16, until no such step is left without its scratch."""
     wide = Compiler(model, subgraph, overlap, keep_inputs, dsp)
     compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
     too_big = flash_budget is not None and len(compiled.program) > flash_budget
@@ -413,9 +343,11 @@ def compile_model(
 
 def _wide_without_scratch(c: Compiler) -> frozenset[int]:
     """The operators of the CONV_2D steps with int16 filters whose plan left out their
-    im2col scratch."""
+    im2col scratch and that the DSP twin's direct loop (no scratch) does not take."""
     return frozenset(
         c.steps[s].op_index
         for s, _ in c.dropped
-        if c.steps[s].kernel == "conv_s8" and c.steps[s].params["filter_layout"] == 1
+        if c.steps[s].kernel == "conv_s8"
+        and c.steps[s].params["filter_layout"] == 1
+        and not kernel_predicate("conv_s8", "dsp_direct", c.steps[s].params)
     )

@@ -61,9 +61,9 @@ def _label(ax: Any, buffer: dict[str, Any], width: float, height: float) -> None
 def draw_plan(data: dict[str, Any], path: str | os.PathLike[str]) -> None:
     """The arena over time: x = step, y = byte offset; each buffer a box from its first to
     its last step, named when there is room; the lower bound and the peak step marked."""
+    fig = figure(11, 6.5, "drawing the plan")  # first: it says when matplotlib is missing
     from matplotlib.patches import Patch, Rectangle
 
-    fig = figure(11, 6.5, "drawing the plan")
     ax = fig.add_subplot()
     n = max(data["n_steps"], 1)
     arena = max(data["arena_size"], 1)

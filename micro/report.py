@@ -262,6 +262,7 @@ def plan_choices(
             "bound": max(c.lower_bound, c.plan.chain_bound),
             "steps": len(c.steps),
             "estimated_overhead": patches.overhead(overlapped.steps, c.steps),
+            "scratch_kept": scratch_kept(c),
         }
         if instructions is not None:
             row["instructions"] = instructions[name]
@@ -270,16 +271,29 @@ def plan_choices(
     return rows
 
 
+def scratch_kept(c: CompiledModel) -> list[int]:
+    """[steps whose optional scratch (im2col and the like: faster kernels) the plan keeps,
+    steps that have one]: what makes plans of the same steps differ in speed."""
+    optional = {
+        s
+        for s, step in enumerate(c.steps)
+        if any(o.kind == "scratch" and o.optional for o in step.operands)
+    }
+    planned = {b.first for b in c.plan.buffers if b.kind == "scratch"}
+    return [len(optional & planned), len(optional)]
+
+
 def format_choices(choices: list[dict[str, Any]], board: str | None = None) -> str:
     measured = "instructions" in choices[0]
     rows = []
     for c in choices:
         row = [c["plan"], f"{c['arena']:,}", f"{c['bound']:,}", str(c["steps"])]
+        row.append("{}/{}".format(*c["scratch_kept"]))
         row.append(f"{c['estimated_overhead']:+.1%}")
         if measured:
             row += [f"{c['instructions']:,}", f"{c['measured_overhead']:+.1%}"]
         rows.append(row)
-    header = ["plan", "arena B", "bound B", "steps", "instr. (est.)"]
+    header = ["plan", "arena B", "bound B", "steps", "scratch kept", "instr. (est.)"]
     if measured:
         header += [f"instructions on {board}", "measured"]
     table = format_table(header, rows, ",".join(header[1:]))

@@ -6,84 +6,18 @@ per-operator code here either.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import int4, schema
+from . import schema
 from .flatbuffer_builder import FlatBufferBuilder, normalize_options
 from .schema import BuiltinOperator, TensorType
+from .writer_tables import GraphSpec, OperatorSpec, TensorSpec, as_data, encode_graph
 
 __all__ = ["ModelBuilder"]
-
-
-@dataclass
-class _TensorSpec:
-    name: str
-    shape: tuple[int, ...]
-    type: TensorType
-    buffer: int
-    scale: tuple[float, ...] | None
-    zero_point: tuple[int, ...] | None
-    quantized_dimension: int
-    is_variable: bool
-    shape_signature: tuple[int, ...] | None
-
-
-@dataclass
-class _OperatorSpec:
-    opcode: int
-    inputs: tuple[int, ...]
-    outputs: tuple[int, ...]
-    intermediates: tuple[int, ...]
-    options: tuple[schema.OptionsSpec, dict[str, Any]] | None
-    custom_options: bytes | None
-
-
-@dataclass
-class _GraphSpec:
-    name: str
-    tensors: list[_TensorSpec] = field(default_factory=list)
-    operators: list[_OperatorSpec] = field(default_factory=list)
-    inputs: tuple[int, ...] = ()
-    outputs: tuple[int, ...] = ()
-
-
-def _as_data(data: npt.ArrayLike, ttype: TensorType, shape: tuple[int, ...], name: str) -> bytes:
-    dtype = schema.NUMPY_DTYPES.get(ttype)
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        raw = bytes(data)
-        if dtype is not None and len(raw) != math.prod(shape) * dtype.itemsize:
-            raise ValueError(
-                f"tensor {name!r}: {len(raw)} bytes of data for shape {list(shape)} of "
-                f"{ttype.name} ({math.prod(shape) * dtype.itemsize} bytes)"
-            )
-        return raw
-    array = np.asarray(data)
-    if array.size != math.prod(shape):
-        raise ValueError(
-            f"tensor {name!r}: data of shape {list(array.shape)} does not fit shape {list(shape)}"
-        )
-    if ttype == TensorType.INT4 and array.dtype.kind in "iu":
-        try:
-            return int4.pack(array)
-        except ValueError as exc:
-            raise ValueError(f"tensor {name!r}: {exc}") from None
-    if dtype is None:
-        raise ValueError(f"tensor {name!r}: give {ttype.name} data as raw bytes")
-    if array.dtype != dtype:
-        converted = array.astype(dtype)
-        lossless = array.dtype.kind in "fc" and dtype.kind in "fc"
-        if not lossless and not (array.dtype.kind in "iub" and np.array_equal(converted, array)):
-            raise ValueError(
-                f"tensor {name!r}: {array.dtype} data does not convert exactly to {dtype}"
-            )
-        array = converted
-    return np.ascontiguousarray(array).tobytes()
 
 
 class ModelBuilder:
@@ -95,7 +29,7 @@ class ModelBuilder:
 
     def __init__(self, description: str = "micro") -> None:
         self.description = description
-        self._graphs = [_GraphSpec("main")]
+        self._graphs = [GraphSpec("main")]
         self._graph = self._graphs[0]  # the subgraph tensors and operators are added to
         self._opcodes: dict[tuple[int, str | None, int], int] = {}
         self._buffers: list[bytes] = [b""]
@@ -123,7 +57,7 @@ class ModelBuilder:
             raise ValueError(f"tensor {name!r}: negative dimension in shape {list(dims)}")
         buffer = 0
         if data is not None:
-            raw = _as_data(data, ttype, dims, name)
+            raw = as_data(data, ttype, dims, name)
             if raw:
                 buffer = len(self._buffers)
                 self._buffers.append(raw)
@@ -159,7 +93,7 @@ class ModelBuilder:
                     f"shape {list(dims)}"
                 )
         self._graph.tensors.append(
-            _TensorSpec(
+            TensorSpec(
                 name,
                 dims,
                 ttype,
@@ -211,7 +145,7 @@ class ModelBuilder:
         key = (int(code), custom_code, version)
         opcode = self._opcodes.setdefault(key, len(self._opcodes))
         self._graph.operators.append(
-            _OperatorSpec(
+            OperatorSpec(
                 opcode,
                 tuple(int(i) for i in inputs),
                 tuple(int(o) for o in outputs),
@@ -231,7 +165,7 @@ class ModelBuilder:
     def add_subgraph(self, name: str) -> int:
         """Start another subgraph (e.g. CALL_ONCE's init subgraph) and return its index;
         tensors, operators, inputs and outputs now go to it."""
-        self._graphs.append(_GraphSpec(name))
+        self._graphs.append(GraphSpec(name))
         return self.select_subgraph(len(self._graphs) - 1)
 
     def select_subgraph(self, index: int) -> int:
@@ -308,7 +242,7 @@ class ModelBuilder:
 
         # Buffer contents first: they end up at the end of the file, 16-byte aligned.
         buffers = [enc(schema.BUFFER, place(raw) or {"data": raw or None}) for raw in self._buffers]
-        subgraphs = [self._encode_graph(fb, g, place) for g in self._graphs]
+        subgraphs = [encode_graph(fb, g, place) for g in self._graphs]
         opcodes = [
             enc(
                 schema.OPERATOR_CODE,
@@ -336,67 +270,3 @@ class ModelBuilder:
             },
         )
         return fb.finish(root, schema.FILE_IDENTIFIER)
-
-    @staticmethod
-    def _encode_graph(
-        fb: FlatBufferBuilder, graph: _GraphSpec, place: Callable[[bytes | None], dict[str, Any]]
-    ) -> int:
-        """One subgraph's table (`place` locates custom options stored outside)."""
-        enc = fb.encode
-        tensors = []
-        for t in graph.tensors:
-            quant = None
-            if t.scale is not None:
-                quant = enc(
-                    schema.QUANTIZATION,
-                    {
-                        "scale": t.scale,
-                        "zero_point": t.zero_point,
-                        "quantized_dimension": t.quantized_dimension,
-                    },
-                )
-            tensors.append(
-                enc(
-                    schema.TENSOR,
-                    {
-                        "shape": t.shape,
-                        "type": t.type,
-                        "buffer": t.buffer,
-                        "name": t.name,
-                        "quantization": quant,
-                        "is_variable": t.is_variable,
-                        "shape_signature": t.shape_signature,
-                        "has_rank": True,
-                    },
-                )
-            )
-        operators = []
-        for op in graph.operators:
-            values: dict[str, Any] = {
-                "opcode_index": op.opcode,
-                "inputs": op.inputs,
-                "outputs": op.outputs,
-                "intermediates": op.intermediates or None,
-            }
-            outside = place(op.custom_options)
-            if outside:
-                values["large_custom_options_offset"] = outside["offset"]
-                values["large_custom_options_size"] = outside["size"]
-            else:
-                values["custom_options"] = op.custom_options
-            if op.options is not None:
-                spec, options = op.options
-                union = "builtin_options" if spec.union == "BuiltinOptions" else "builtin_options_2"
-                values[union + "_type"] = spec.type
-                values[union] = enc(spec.table, options)
-            operators.append(enc(schema.OPERATOR, values))
-        return enc(
-            schema.SUBGRAPH,
-            {
-                "tensors": tensors,
-                "inputs": graph.inputs,
-                "outputs": graph.outputs,
-                "operators": operators,
-                "name": graph.name,
-            },
-        )

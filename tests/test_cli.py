@@ -46,6 +46,10 @@ def test_files_that_are_missing_or_folders(
     assert _error(["run", str(tmp_path)], capsys, 2) == (
         f"error: {tmp_path}: is a folder; give a file name"
     )
+    # A device is read to its end: /dev/urandom never ends.
+    assert _error(["inspect", "/dev/zero"], capsys, 1) == (
+        "error: /dev/zero: not a regular file (a device or a pipe); give a .tflite file"
+    )
 
 
 @pytest.mark.parametrize(
@@ -136,6 +140,12 @@ def test_input_and_output_files(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (["run", "{model}", "--max-overhead", "50"], "'50': give a fraction like 0.15 or 15%"),
         (["run", "{model}", "--max-overhead", "abc"], "'abc': give a fraction like 0.15 or 15%"),
         (["classify", "--model", "{model}", "x.png", "--top", "0"], "--top: 0 is less than 1"),
+        (
+            ["run", "{model}", "--arena", "-5"],
+            "--arena: -5 is outside 0..4294967295 (the runtime "
+            "addresses its arena with 32-bit offsets)",
+        ),
+        (["plan", "{model}", "--arena", "4k"], "--arena: '4k' is not a whole number of bytes"),
     ],
 )
 def test_options_out_of_range(
@@ -159,3 +169,28 @@ def test_speech_settings_out_of_range(
     wav = tmp_path / "clip.wav"
     write_wav(wav, np.zeros(16000, np.int16))
     assert _error(["speech", str(wav), *option], capsys, 2) == message
+
+
+def test_a_picture_without_matplotlib_names_the_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    line = _error(["plan", str(_model(tmp_path)), "--png", str(tmp_path / "p.png")], capsys, 1)
+    assert line == "error: drawing the plan needs the matplotlib package: pip install 'micro[plot]'"
+
+
+def test_too_few_input_files_say_how_many(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = str(_model(tmp_path))  # ADD: two inputs
+    np.save(tmp_path / "x.npy", np.zeros((1, 64), np.int8))
+    expected = (
+        "error: the model has 2 inputs, 1 --input files given: give one .npy file per input, "
+        "in the model's order"
+    )
+    for command in (["run", model], ["flash", model, "--board", "mps2-an386"]):
+        assert _error([*command, "--input", str(tmp_path / "x.npy")], capsys, 1) == expected

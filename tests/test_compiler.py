@@ -12,6 +12,7 @@ import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 
 import micro
+from micro._ffi import kernel_predicate
 from micro.compiler import compile_model
 from micro.model import load_model
 from micro.writer import ModelBuilder
@@ -188,20 +189,31 @@ def test_int16_conv_filters_only_within_the_flash_budget(
         assert got == [e.tobytes() for e in run_tflm(data, inputs, len(got))]
 
 
-def test_int16_conv_filters_only_with_their_scratch(reference: Callable[[str], Path]) -> None:
+def test_int16_conv_filters_without_scratch_where_the_direct_loop_runs(
+    reference: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ic's smallest arena leaves out the im2col scratch of the convolution at its peak
-    (step 2), where the kernel would read int16 quads one output at a time: that step gets
-    int8 rows and the others keep their scratch and int16 quads, in the same arena; the
-    Program gives TFLM's bytes."""
+    (step 2, 3x3 on 16 channels: window rows of 48 bytes, which the DSP twin's direct loop
+    reads from the image): it keeps its int16 quads, as every other convolution, in the
+    host's arena; compiled as if the direct loop did not take it, it gets int8 rows (the
+    reference kernel would read quads one output at a time). The Program gives TFLM's
+    bytes."""
     data = reference("mlperf_tiny/pretrainedResnet_quant.tflite").read_bytes()
     fastest = compile_model(load_model(data), dsp=True, fastest=True)
     smallest = compile_model(load_model(data), dsp=True)
     host = compile_model(load_model(data))
     assert {s.params["filter_layout"] for s in fastest.steps if s.kernel == "conv_s8"} == {1}
-    layouts = {i: s.params["filter_layout"] for i, s in enumerate(smallest.steps)
-               if s.kernel == "conv_s8"}  # fmt: skip
-    assert [i for i, layout in layouts.items() if layout == 0] == [2]
+    convs = {i: s for i, s in enumerate(smallest.steps) if s.kernel == "conv_s8"}
+    assert {s.params["filter_layout"] for s in convs.values()} == {1}
+    planned = {b.name for b in smallest.plan.buffers if b.kind == "scratch"}
+    assert [i for i in convs if f"scratch of step {i}" not in planned] == [2]
+    assert kernel_predicate("conv_s8", "dsp_direct", convs[2].params)
     assert smallest.arena_bytes_needed == host.arena_bytes_needed < fastest.arena_bytes_needed
+    monkeypatch.setattr("micro.compiler.kernel_predicate", lambda *_: False)
+    rows = compile_model(load_model(data), dsp=True)
+    layouts = [s.params["filter_layout"] for s in rows.steps if s.kernel == "conv_s8"]
+    assert [i for i, layout in zip(convs, layouts, strict=True) if layout == 0] == [2]
+    monkeypatch.undo()
     it = micro.Interpreter(smallest)
     x = np.random.default_rng(1).integers(-128, 128, (1, 32, 32, 3), dtype=np.int8)
     it.set_input(x, 0)

@@ -315,6 +315,33 @@ def test_conv_pointwise_every_group_count(k: int) -> None:
         check_quads(*cases.conv_data(np.random.default_rng(k), p, fast=True))
 
 
+def requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
+    """The pointwise path's requantization (SMMLAR, SMMLSR by -2^(32 - e)) at every right
+    shift 1..31: zero input, so each sum is its bias, drawn at the rounding's ties of either
+    sign, at 0 and -1 and at the int32 extremes, multipliers 2^30, 2^31 - 1 or 0; 3 pixels
+    (a pair and a lone one); `out` channels (past 128: two blocks)."""
+    rng = np.random.default_rng(out)
+    params = pointwise_case(7)[0]
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    p.update(batches=1, input_height=1, input_width=3, output_height=1, output_width=3)
+    p.update(input_depth=4, filter_depth=4, output_depth=out)
+    params, ops = cases.conv_data(rng, p, fast=True)
+    e = np.arange(out) % 31 + 1
+    ops[0][:] = 0
+    ops[3][:] = np.array([1 << 30, (1 << 31) - 1, 0, 1 << 30])[np.arange(out) % 4]
+    ops[4][:] = -e
+    tie = (rng.integers(-50, 50, out) * 2 + 1) << e  # y = bias / 2 at a tie for 2^30
+    pick = np.arange(out) // 31 % 4
+    edge = np.array([-(1 << 31), (1 << 31) - 1, 0, -1])[rng.integers(0, 4, out)]
+    ops[2][:] = np.where(pick < 2, np.clip(tie * (1 - 2 * pick), -(1 << 31), (1 << 31) - 1), edge)
+    return params, ops
+
+
+@pytest.mark.parametrize("out", [124, 132])
+def test_conv_pointwise_requantization_edges(out: int) -> None:
+    check_quads(*requant_edges_case(out))
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_quads_long_patches_match_reference(seed: int) -> None:
     check_quads(*cases.conv_case(seed, quads=True, fast=True, long=True))

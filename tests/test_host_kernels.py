@@ -124,17 +124,47 @@ def test_fully_connected_host_matches_reference(seed: int) -> None:
     params = cases[0][0]
     rng = np.random.default_rng(seed + 1000)
     wide = {k: getattr(params, k) for k in dir(params)}
-    wide["input_depth"] = k = int(rng.integers(1, 700))
-    wide["output_depth"] = n = int(rng.integers(1, 41))
-    mults, shifts = requant(rng, n if wide["per_channel"] else 1, False)
-    wide_ops = [
-        int8(rng, wide["batches"] * k),
+    wide["input_depth"] = int(rng.integers(1, 700))
+    wide["output_depth"] = int(rng.integers(1, 41))
+    cases.append(row_major_fc(rng, wide, small=False))
+    assert_twin("fully_connected_s8", "host", cases)
+
+
+def row_major_fc(rng: np.random.Generator, p: dict[str, int], small: bool) -> Any:
+    """An FC case of params `p` (row-major filter, no scratch) with random data."""
+    n, k = p["output_depth"], p["input_depth"]
+    mults, shifts = requant(rng, n if p["per_channel"] else 1, small)
+    ops = [
+        int8(rng, p["batches"] * k),
         int8(rng, n * k),
-        bias(rng, n, False),
+        bias(rng, n, small),
         mults,
         shifts,
         np.zeros(0, np.uint8),
-        np.zeros(wide["batches"] * n, np.int8),
+        np.zeros(p["batches"] * n, np.int8),
     ]
-    cases.append((ffi.new("micro_fully_connected_s8_params_t *", wide), wide_ops))
+    return ffi.new("micro_fully_connected_s8_params_t *", p), ops
+
+
+@pytest.mark.parametrize("depth", [1, 2, 15, 16, 17, 33])
+def test_fully_connected_host_tiny_layers_match_reference(depth: int) -> None:
+    """Tiny layers (hello_world's 1 -> 16 -> 16 -> 1): fewer than 16 inputs (the scalar
+    dots), exactly 16, a tail, and output counts around the group of 8 (masked bias and
+    per-channel loads), per-tensor and per-channel, with a filter zero point."""
+    rng = np.random.default_rng(depth)
+    cases = []
+    for n in (1, 7, 8, 9, 16, 17):
+        for per_channel in (0, 1):
+            p = {
+                "batches": int(rng.integers(1, 3)),
+                "input_depth": depth,
+                "output_depth": n,
+                "filter_zp": int(rng.integers(-128, 128)) if n % 2 else 0,
+                "output_zp": int(rng.integers(-128, 128)),
+                "act_min": -128,
+                "act_max": 127,
+                "per_channel": per_channel,
+                "filter_layout": 0,
+            }
+            cases.append(row_major_fc(rng, p, small=depth < 16))
     assert_twin("fully_connected_s8", "host", cases)

@@ -166,3 +166,17 @@ def test_errors(op: str) -> None:
         shape1, shape2 = (2, 1, 2, 1, 2, 1, 2), (1, 2, 1, 2, 1, 2, 1)
         out = np.broadcast_shapes(shape1, shape2)
         _compile(binary_model(op, shape1, shape2, out, q, q, q))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16"])
+def test_reports_output_elements_as_its_work(dtype: str) -> None:
+    """ADD and SUB count one operation per output element, as MUL does (not 0: profiles and
+    `micro inspect` then give them their share)."""
+    for op in OPS:
+        model = binary_model(
+            op, (2, 3, 1, 5), (1, 4, 5), (2, 3, 4, 5), (0.03, 0), (0.011, 0), (0.05, 0),
+            dtype=dtype,
+        )  # fmt: skip
+        (step,) = micro.Interpreter.from_bytes(model).compiled.steps
+        assert step.kernel.startswith("add_s")
+        assert step.macs == 2 * 3 * 4 * 5

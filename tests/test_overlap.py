@@ -18,6 +18,7 @@ import support.depthwise as dw
 import test_dsp_kernels as dsp
 from support.models import binary_model, unary_model
 from support.oracle import assert_matches_tflm
+from test_dsp_conv_quads import pointwise_case, quads_case
 from test_op_conv import conv_model
 from test_op_pool import pool_model
 from test_op_softmax import softmax_model
@@ -177,6 +178,22 @@ def test_overlapped_layout_gives_the_separate_buffer_bytes(kernel: str) -> None:
         for fn in variants:
             assert run(fn, case, gap) == expected, f"seed {seed}, {fn}, gap {gap}"
     assert overlapping >= len(SEEDS) // 2
+
+
+@pytest.mark.parametrize("k, out", [(16, 132), (128, 256), (37, 200)])
+def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
+    """A 1x1 layer of more than 128 channels on the DSP twin's pointwise path (filters in
+    quads, the fast requantization: blocks of 128 channels per pixel pair, pixels in order)
+    with its output over its input at the rule's gap."""
+    params = pointwise_case(1)[0]
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    p.update(batches=2, input_height=3, input_width=5, output_height=3, output_width=5)
+    p.update(input_depth=k, filter_depth=k, output_depth=out)
+    layer = quads_case(*dsp.conv_data(np.random.default_rng(k), p, True))
+    case = _cdata_case("conv_s8", *layer, 0, 6)
+    gap = case.gap()
+    assert gap is not None and gap < out * 30
+    assert run(lib.micro_conv_s8_dsp, case, gap) == run(lib.micro_conv_s8, case, None)
 
 
 def test_the_harness_sees_a_clobbered_input() -> None:

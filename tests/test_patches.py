@@ -158,3 +158,27 @@ def test_plan_on_a_board_measures_programs_for_its_core(
     assert [p["instructions"] for p in plans] == [3000] * len(plans) == [3000] * len(seen)
     layouts = {s.params["filter_layout"] for c in seen for s in c.steps}
     assert layouts == {layout}
+
+
+@pytest.mark.parametrize("rel", ["mlperf_tiny/kws_ref_model.tflite", PERSON_DETECT])
+def test_plan_rows_say_how_many_steps_keep_their_scratch(
+    rel: str, reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Plans of the same steps differ in speed by the optional scratch (im2col and the like)
+    their arena holds: each row says how many steps keep theirs, out of the same steps with
+    one. The tensor bound's arena (no output over its input) has no room for some that the
+    overlapped plan keeps: that row is slower for that reason, not for its larger arena."""
+    path = reference(rel)
+    assert cli.main(["plan", str(path), "--json"]) == 0
+    plans = {p["plan"]: p for p in json.loads(capsys.readouterr().out)["plans"]}
+    same_steps = [plans[n] for n in ("tensor bound", "overlapped", "overlapped, fastest")]
+    optional = {p["scratch_kept"][1] for p in same_steps}
+    assert len(optional) == 1 and optional.pop() > 0
+    fastest = plans["overlapped, fastest"]["scratch_kept"]
+    assert fastest[0] == fastest[1]
+    bound, overlapped = plans["tensor bound"], plans["overlapped"]
+    assert bound["scratch_kept"][0] <= overlapped["scratch_kept"][0]
+    if "kws" in rel:  # 4 of its 5 optional scratch fit only where outputs overlap inputs
+        assert bound["scratch_kept"][0] < overlapped["scratch_kept"][0]
+    assert cli.main(["plan", str(path)]) == 0
+    assert "scratch kept" in capsys.readouterr().out

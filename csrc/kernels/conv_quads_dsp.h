@@ -26,6 +26,29 @@ typedef struct {
     int32_t bias, m2, right1;
 } chan_t;
 
+/*
+ * The pointwise path's requantization, 4 instructions per output where fast_out takes 5
+ * (the same domain: multiplier 0 or in [2^30, 2^31), right shift e in 1..31, no clamp but
+ * int8's). With y = SMMLAR(acc, m2, acc), TFLM's rounding divide of y by 2^e plus output_zp
+ * is zp + floor((y - (y < 0) + 2^(e-1)) / 2^e), and that is one SMMLSR of t = y - (y < 0)
+ * with pn = -2^(32 - e) and accumulate zp: zp + floor((t * 2^(32 - e) + 2^31) / 2^32), exact
+ * (2^31 = 2^(e-1) * 2^(32 - e)), no overflow (|t| <= 2^31, so the sum stays within 2^30 of
+ * zp), and pn fits int32 for every e (-2^31 for e = 1). A zero multiplier has pn = 0: zp.
+ */
+typedef struct {
+    int32_t bias; /* the channel's bias (the sums start there) */
+    int32_t m2;   /* 2 * multiplier modulo 2^32 */
+    int32_t pn;   /* -2^(32 - e) for right shift e = -shift in 1..31; 0 for multiplier 0 */
+} pw_chan_t;
+
+static inline int32_t pw_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
+{
+    const int32_t y = micro_smmlar(acc, m2, acc);
+    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
+    const int32_t v = micro_smmlsr(t, pn, zp);
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+
 /* micro_requant_fast_out with the rounding add wrapping (y is the sum itself, any int32,
  * for a multiplier of 0), as the instructions do. */
 static inline int32_t fast_out(int32_t acc, int32_t m2, int32_t right1, int32_t zp2)
@@ -77,7 +100,7 @@ static void quads_any(const uint64_t *words, const int8_t *w, int32_t groups, in
  * G = ceil(K / 4) words of each read: past K the bytes meet zero weights, so the caller
  * only passes pairs after which at least 3 more input bytes exist when K % 4 != 0), widened
  * into the scratch (or, `widen` 0, one pair already there), then the n filters (a multiple
- * of 4) from w on, their constants ch[0..n), on the fast requantization; pixel 0's outputs
+ * of 4) from w on, their constants ch[0..n), requantized by pw_out; pixel 0's outputs
  * from out on, pixel 1's `gap` bytes further (O, bytes per output pixel; 0 for a lone
  * pixel, the scratch's pair a pixel twice). */
 typedef struct {
@@ -88,10 +111,10 @@ typedef struct {
     const int8_t *filter;   /* 16: the first quad's words */
     int32_t groups;         /* 20: G */
     int32_t quads;          /* 24: n / 4, >= 1 */
-    const chan_t *ch;       /* 28: the n channels' constants */
+    const pw_chan_t *ch;    /* 28: the n channels' constants */
     int8_t *out;            /* 32: pixel 0's output of the first channel */
     int32_t gap;            /* 36: pixel 1's outputs - pixel 0's; a pair's outputs: 2 * gap */
-    int32_t zp2;            /* 40: 1 + 2 * output_zp */
+    int32_t zp;             /* 40: output_zp */
     int32_t widen;          /* 44: 1: widen each pair from in; 0: one pair, in the scratch */
 } pointwise_t;
 
@@ -166,6 +189,18 @@ typedef struct {
     "ssat " ra ", #8, " ra ", asr #1\n\t"             \
     "ssat " rb ", #8, " rb ", asr #1\n\t"
 #define QUAD_REQUANT(ra, rb) CONV_REQUANT_ASM(ra, rb, "r8", "r9", "r10")
+
+/* pw_out of sums ra (pixel 0) and rb (pixel 1) with the channel's m2 and pn, zp in the
+ * registers named. */
+#define PW_REQUANT_ASM(ra, rb, m2, pn, zp)           \
+    "smmlar " ra ", " ra ", " m2 ", " ra "\n\t"       \
+    "smmlar " rb ", " rb ", " m2 ", " rb "\n\t"       \
+    "add " ra ", " ra ", " ra ", asr #31\n\t"         \
+    "add " rb ", " rb ", " rb ", asr #31\n\t"         \
+    "smmlsr " ra ", " ra ", " pn ", " zp "\n\t"       \
+    "smmlsr " rb ", " rb ", " pn ", " zp "\n\t"       \
+    "ssat " ra ", #8, " ra "\n\t"                    \
+    "ssat " rb ", #8, " rb "\n\t"
 
 /* Every register but sp and pc is taken: [sp] keeps the quad's end, [sp, #8] the struct.
  * The first turn enters at group `entry`, its pointers moved back as far. */
@@ -245,7 +280,7 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
 
 /* The pointwise loops' frame, sp-relative bytes:
  *   0 the quad's constants (chan_t *)   4 its pixel-0 output        8 the block's scratch base
- *  12 the block's entry (Thumb address) 16 zp2                      20 short: 32 * G; long: the
+ *  12 the block's entry (Thumb address) 16 zp                       20 short: 32 * G; long: the
  *  24 O (pixel 1's output - pixel 0's)  28 the filters' end            filter advance into it
  *  32 the pair's pixel 0                36 K                        40 pairs left
  *  44 the first constants               48 the pair's outputs       52 the first quad (short:
@@ -254,9 +289,9 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
 #define PW_FRAME_SIZE "72"
 
 /* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
- * accumulators starting at the biases (no moves), r12 from frame slot `base`. */
+ * accumulators starting at the biases (no moves) of the constants at r11, r12 from frame
+ * slot `base`. */
 #define PW_FIRST(base, px, fw)            \
-    "ldr r11, [sp, #0]\n\t"               \
     "ldr r12, [sp, #" base "]\n\t"        \
     "ldr r0, [r11]\n\t"                   \
     "ldr r2, [r11, #12]\n\t"              \
@@ -315,42 +350,66 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
     "orr r0, r0, #1\n\t"        \
     "str r0, [sp, #12]\n\t"
 
-/* A pair: pixels in and in + K widened into the scratch (12 cycles per group; not with
- * widen 0), the quads restarted at the first (filter pointer lr from frame slot 52). */
-#define PW_PAIR                 \
-    "1:\n\t"                    \
-    "ldr r0, [sp, #32]\n\t"     \
-    "ldr r1, [sp, #36]\n\t"     \
-    "ldr r2, [sp, #56]\n\t"     \
-    "ldr r3, [sp, #60]\n\t"     \
-    "ldr r4, [sp, #68]\n\t"     \
-    "add r1, r0, r1\n\t"        \
-    "cbz r4, 6f\n\t"            \
-    "5:\n\t"                    \
-    "ldr r4, [r0], #4\n\t"      \
-    "ldr r5, [r1], #4\n\t"      \
-    "sxtb16 r6, r4\n\t"         \
-    "sxtb16 r7, r4, ror #8\n\t" \
-    "sxtb16 r8, r5\n\t"         \
-    "sxtb16 r9, r5, ror #8\n\t" \
-    "stm r2!, {r6-r9}\n\t"      \
-    "subs r3, r3, #1\n\t"       \
-    "bne 5b\n\t"                \
-    "6:\n\t"                    \
-    "ldr r0, [sp, #44]\n\t"     \
-    "ldr r1, [sp, #48]\n\t"     \
-    "ldr lr, [sp, #52]\n\t"     \
-    "strd r0, r1, [sp]\n\t"
+/* A pair: pixels in and in + K widened into the scratch (not with widen 0), two groups a
+ * turn (13 est. cycles per group; the odd one first), the quads restarted at the first
+ * (filter pointer lr from frame slot 52, constants r11 from slot 44). */
+#define PW_PAIR                     \
+    "1:\n\t"                        \
+    "ldr r0, [sp, #32]\n\t"         \
+    "ldr r1, [sp, #36]\n\t"         \
+    "ldr r2, [sp, #56]\n\t"         \
+    "ldr r3, [sp, #60]\n\t"         \
+    "ldr r4, [sp, #68]\n\t"         \
+    "add r1, r0, r1\n\t"            \
+    "cbz r4, 6f\n\t"                \
+    "lsrs r3, r3, #1\n\t"           \
+    "bcc 7f\n\t"                    \
+    "ldr r4, [r0], #4\n\t"          \
+    "ldr r5, [r1], #4\n\t"          \
+    "sxtb16 r6, r4\n\t"             \
+    "sxtb16 r7, r4, ror #8\n\t"     \
+    "sxtb16 r8, r5\n\t"             \
+    "sxtb16 r9, r5, ror #8\n\t"     \
+    "stm r2!, {r6-r9}\n\t"          \
+    "7:\n\t"                        \
+    "cbz r3, 6f\n\t"                \
+    "5:\n\t"                        \
+    "ldr r12, [r0], #8\n\t"         \
+    "ldr r8, [r0, #-4]\n\t"         \
+    "ldr lr, [r1], #8\n\t"          \
+    "ldr r10, [r1, #-4]\n\t"        \
+    "sxtb16 r4, r12\n\t"            \
+    "sxtb16 r5, r12, ror #8\n\t"    \
+    "sxtb16 r6, lr\n\t"             \
+    "sxtb16 r7, lr, ror #8\n\t"     \
+    "sxtb16 r9, r8, ror #8\n\t"     \
+    "sxtb16 r8, r8\n\t"             \
+    "sxtb16 r11, r10, ror #8\n\t"   \
+    "sxtb16 r10, r10\n\t"           \
+    "stm r2!, {r4-r11}\n\t"         \
+    "subs r3, r3, #1\n\t"           \
+    "bne 5b\n\t"                    \
+    "6:\n\t"                        \
+    "ldr r11, [sp, #44]\n\t"        \
+    "ldr r1, [sp, #48]\n\t"         \
+    "ldr lr, [sp, #52]\n\t"         \
+    "strd r11, r1, [sp]\n\t"
 
-/* The quad's 8 sums requantized in registers, each pixel's 4 bytes stored as one word; the
- * next quad (label 2) until lr reaches the filters' end, then the next pair (label 1). */
+/* The quad's 8 sums requantized in registers (each channel's m2 and pn loaded in runs of
+ * loads, a register ahead), each pixel's 4 bytes stored as one word; r11 the next quad's
+ * constants, the next quad (label 2) until lr reaches the filters' end, then the next pair
+ * (label 1). */
 #define PW_TAIL(pre)                                                           \
-    "ldr r11, [sp, #0]\n\t"                                                    \
-    "ldr r12, [sp, #16]\n\t" pre                                               \
-    "ldrd r8, r9, [r11, #4]\n\t" CONV_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")  \
-    "ldrd r8, r9, [r11, #16]\n\t" CONV_REQUANT_ASM("r2", "r3", "r8", "r9", "r12") \
-    "ldrd r8, r9, [r11, #28]\n\t" CONV_REQUANT_ASM("r4", "r5", "r8", "r9", "r12") \
-    "ldrd r8, r9, [r11, #40]\n\t" CONV_REQUANT_ASM("r6", "r7", "r8", "r9", "r12") \
+    pre "ldr r11, [sp, #0]\n\t"                                                \
+    "ldr r12, [sp, #16]\n\t"                                                   \
+    "ldr r8, [r11, #4]\n\t"                                                    \
+    "ldr r9, [r11, #8]\n\t"                                                    \
+    "ldr r10, [r11, #16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")      \
+    "ldr r8, [r11, #20]\n\t"                                                   \
+    "ldr r9, [r11, #28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12")      \
+    "ldr r10, [r11, #32]\n\t"                                                  \
+    "ldr r8, [r11, #40]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")      \
+    "ldr r9, [r11, #44]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")       \
     "bfi r0, r2, #8, #8\n\t"                                                   \
     "bfi r0, r4, #16, #8\n\t"                                                  \
     "bfi r0, r6, #24, #8\n\t"                                                  \
@@ -416,6 +475,29 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
         PW_TAIL("ldr r10, [sp, #20]\n\tadd lr, lr, r10\n\t"));
 }
 
+/* The same for G of 2, 4 or 8 (K of 5-8, 13-16, 29-32: MobileNets' narrow layers), the
+ * groups in a straight line from group 0 (PW_FIRST): no entry jump, the filter pointer
+ * advanced by an immediate, 5 est. cycles a quad fewer. */
+#define PW_FIXED(name, groups, quad)                                            \
+    __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
+    {                                                                           \
+        (void)a;                                                                \
+        __asm__ volatile(PW_PROLOGUE "str r4, [sp, #8]\n\t"                     \
+                                     "str r5, [sp, #52]\n\t"                    \
+                                     "lsl r1, r6, #5\n\t"                       \
+                                     "mla r0, r7, r1, r5\n\t"                   \
+                                     "str r0, [sp, #28]\n\t" PW_PAIR            \
+                         "2:\n\t" PW_FIRST("8", "0", "0") groups                 \
+                             PW_TAIL("add lr, lr, #" quad "\n\t"));             \
+    }
+
+PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
+PW_FIXED(pointwise_g4_asm, QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3), "128")
+PW_FIXED(pointwise_g8_asm,
+         QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)
+             QUAD_GROUP(7),
+         "256")
+
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
  * the pointers moved to the block's base, then turns of the block's 16 groups over groups
  * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
@@ -473,18 +555,17 @@ __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_
     "smlad r2, r9, r6, r2\n\t"                \
     "smlad r3, r9, r7, r3\n\t"
 
-/* fast_out of sum ra with m2 in r8, right1 in r9, zp2 in r12. */
-#define LONE_REQUANT(ra)                  \
-    "smmlar " ra ", " ra ", r8, " ra "\n\t" \
-    "add " ra ", " ra ", " ra ", asr #31\n\t" \
-    "asr " ra ", " ra ", r9\n\t"          \
-    "qadd " ra ", " ra ", r12\n\t"        \
-    "ssat " ra ", #8, " ra ", asr #1\n\t"
+/* pw_out of sum ra with m2 in r8, pn in r9, zp in r12. */
+#define LONE_REQUANT(ra)                      \
+    "smmlar " ra ", " ra ", r8, " ra "\n\t"     \
+    "add " ra ", " ra ", " ra ", asr #31\n\t"   \
+    "smmlsr " ra ", " ra ", r9, r12\n\t"       \
+    "ssat " ra ", #8, " ra "\n\t"
 
 /* A pointwise_t's lone pixel (gap 0, widen 0: pixel 0 of the scratch), every quad: 4 sums
  * from the biases, turns of 16 groups over the G, the first entered at skip = (-G) mod 16,
  * the 4 bytes requantized in registers and stored as one word. Frame as PW_FRAME's: 0
- * constants, 4 output, 8 scratch base, 12 entry, 16 zp2, 20 32 * skip, 28 filters' end, 64
+ * constants, 4 output, 8 scratch base, 12 entry, 16 zp, 20 32 * skip, 28 filters' end, 64
  * the scratch base's end. */
 __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_t *a)
 {
@@ -548,6 +629,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef LONE_GROUP
 #undef LONE_REQUANT
 
+#undef PW_FIXED
 #undef PW_FIRST
 #undef PW_PROLOGUE
 #undef PW_ENTRY
@@ -558,6 +640,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 
 #undef QUAD_GROUP
 #undef QUAD_REQUANT
+#undef PW_REQUANT_ASM
 
 /* The n filters (a multiple of 4) from w on, their constants ch[0..n), on the fast
  * requantization. */
@@ -588,14 +671,30 @@ static void quads_fast(const uint64_t *words, const int8_t *w, int32_t groups, i
 #endif
 
 #if MICRO_DSP && defined(__GNUC__)
-/* The pairs of a pointwise_t (pointwise_asm, pointwise_long_asm), or its lone pixel. */
+/* The pairs of a pointwise_t (pointwise_g*_asm, pointwise_asm, pointwise_long_asm), or its
+ * lone pixel. */
 static void quads_pointwise(const pointwise_t *a)
 {
-    (a->gap == 0 ? pointwise_lone_asm
-                 : (a->groups <= 9 ? pointwise_asm : pointwise_long_asm))(a);
+    if (a->gap == 0) {
+        pointwise_lone_asm(a);
+        return;
+    }
+    switch (a->groups) {
+    case 2:
+        pointwise_g2_asm(a);
+        break;
+    case 4:
+        pointwise_g4_asm(a);
+        break;
+    case 8:
+        pointwise_g8_asm(a);
+        break;
+    default:
+        (a->groups <= 9 ? pointwise_asm : pointwise_long_asm)(a);
+    }
 }
 #else
-/* The pairs of a pointwise_t, widened and run on quads_fast. */
+/* The pairs of a pointwise_t, widened, each quad's sums requantized by pw_out. */
 static void quads_pointwise(const pointwise_t *a)
 {
     const int8_t *in = a->in;
@@ -604,8 +703,19 @@ static void quads_pointwise(const pointwise_t *a)
         if (a->widen) {
             widen_pair(a->words, in, a->depth, a->groups);
         }
-        quads_fast(a->words, a->filter, a->groups, 4 * a->quads, a->ch, a->zp2, out,
-                   out + a->gap);
+        const int8_t *w = a->filter;
+        for (int32_t o = 0; o < 4 * a->quads; o += 4, w += 32 * a->groups) {
+            int32_t s[8];
+            for (int32_t f = 0; f < 4; ++f) {
+                s[2 * f] = s[2 * f + 1] = a->ch[o + f].bias;
+            }
+            dot_4x2(a->words, w, a->groups, s);
+            for (int32_t f = 0; f < 4; ++f) {
+                const pw_chan_t c = a->ch[o + f];
+                out[o + f] = (int8_t)pw_out(s[2 * f], c.m2, c.pn, a->zp);
+                out[a->gap + o + f] = (int8_t)pw_out(s[2 * f + 1], c.m2, c.pn, a->zp);
+            }
+        }
     }
 }
 #endif

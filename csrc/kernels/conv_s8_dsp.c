@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "conv_direct_dsp.h"
 #include "conv_first_dsp.h"
 #include "conv_patch_dsp.h"
 #include "conv_quads_dsp.h"
@@ -277,6 +278,18 @@ static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
     }
 }
 
+/* The pointwise path's table (pw_chan_t) for channels [o0, o0 + n), when fast_ok holds. */
+static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        ch[i].bias = c->bias[o0 + i];
+        const int32_t m = c->multiplier[o0 + i];
+        ch[i].m2 = (int32_t)((uint32_t)m << 1);
+        /* -2^(32 - e), e = -shift in 1..31: the unsigned negation wraps to the int32. */
+        ch[i].pn = m == 0 ? 0 : (int32_t)(0u - (UINT32_C(1) << (32 + c->shift[o0 + i])));
+    }
+}
+
 /* Pixels px0 and px1 (K bytes each) as the scratch's pair, zero past K (widen_pair reads
  * whole words). */
 static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, int32_t depth)
@@ -297,9 +310,10 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
  * requantization with filter layout 1. Its pixels are the patches: with at most CONV_BLOCK
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
  * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
- * pair by pair, widened once, then each block of channels. */
+ * pair by pair, widened once, then each block of channels: pixels in order, as the
+ * overlap rule (conv_s8.c) lets the output lie over the input already read. */
 static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
-                           const int8_t *filter, const pass_t *c, chan_t *table,
+                           const int8_t *filter, const pass_t *c, pw_chan_t *table,
                            uint64_t *words, int8_t *output)
 {
     const int32_t depth = p->input_depth, depth_out = p->output_depth;
@@ -308,7 +322,7 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
     const int64_t in_end = (int64_t)p->batches * pixels * depth;
     const int narrow = depth_out <= CONV_BLOCK;
     if (narrow) {
-        fill_channels(c, 0, depth_out, table);
+        fill_pointwise(c, 0, depth_out, table);
     }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int64_t first = (int64_t)b * pixels;
@@ -319,7 +333,7 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
         if (safe > 0) {
             const pointwise_t a = {input + first * depth, depth, safe, words, filter, groups4,
                                    depth_out / 4, table, output + first * depth_out,
-                                   depth_out, c->zp2, 1};
+                                   depth_out, c->zp, 1};
             quads_pointwise(&a);
         }
         for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
@@ -328,12 +342,12 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
             for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
                 const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
                 if (!narrow) {
-                    fill_channels(c, o0, n, table);
+                    fill_pointwise(c, o0, n, table);
                 }
                 const pointwise_t one = {NULL, depth, 1, words,
                                          filter + (int64_t)o0 * 8 * groups4, groups4, n / 4,
                                          table, output + at * depth_out + o0,
-                                         (int32_t)(at1 - at) * depth_out, c->zp2, 0};
+                                         (int32_t)(at1 - at) * depth_out, c->zp, 0};
                 quads_pointwise(&one);
             }
         }
@@ -345,6 +359,15 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
+    if (scratch == NULL && micro_conv_s8_dsp_direct(p)) {
+        const int64_t image_in = (int64_t)p->input_height * p->input_width * p->input_depth;
+        const int64_t image_out = (int64_t)p->output_height * p->output_width * p->output_depth;
+        for (int32_t b = 0; b < p->batches; ++b) {
+            direct_image(p, input + b * image_in, filter, bias, multiplier, shift,
+                         output + b * image_out);
+        }
+        return MICRO_OK;
+    }
     if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0 ||
         (p->filter_layout == 1 && !micro_conv_s8_dsp_quads(p))) {
         return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
@@ -387,12 +410,18 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     const int32_t depth_in = p->input_depth;
     const int rows9 = p->filter_height == 3 && p->filter_width * p->filter_depth == 9 &&
                       p->dilation_width == 1 && p->groups == 1;
-    chan_t table[CONV_BLOCK];
+    /* One table's stack for either path's constants. */
+    union {
+        chan_t fast[CONV_BLOCK];
+        pw_chan_t pointwise[CONV_BLOCK];
+    } tables;
+    chan_t *table = tables.fast;
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
         p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
         p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
         p->input_width == p->output_width) {
-        pointwise_fast(p, input, filter, &c, table, (uint64_t *)(void *)scratch, output);
+        pointwise_fast(p, input, filter, &c, tables.pointwise, (uint64_t *)(void *)scratch,
+                       output);
         return MICRO_OK;
     }
     int32_t held = -1; /* the first channel the table holds, if any */
@@ -451,6 +480,11 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         }
     }
     return MICRO_OK;
+}
+
+int32_t micro_conv_s8_dsp_direct(const micro_conv_s8_params_t *p)
+{
+    return micro_conv_s8_dsp_quads(p) && direct_applies(p);
 }
 
 int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)

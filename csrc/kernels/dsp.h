@@ -190,14 +190,21 @@ static inline uint32_t micro_ssub16(uint32_t x, uint32_t y)
 #endif
 
 /* acc + the rounded high word of x * y: acc + floor((x * y + 2^31) / 2^32), modulo 2^32
- * (SMMLAR), and (x >> 1) saturated to [-128, 127] (SSAT #8 with ASR #1). Neither has an
- * ACLE intrinsic that GCC turns into the one instruction; nor have PKHBT, PKHTB and BFI.
- * Inline asm with GCC on a DSP core, the same arithmetic in C elsewhere. */
+ * (SMMLAR; SMMLSR subtracts the product: acc + floor((2^31 - x * y) / 2^32)), and (x >> 1)
+ * saturated to [-128, 127] (SSAT #8 with ASR #1). None has an ACLE intrinsic that GCC
+ * turns into the one instruction; nor have PKHBT, PKHTB and BFI. Inline asm with GCC on a DSP core, the same arithmetic in C elsewhere. */
 #if MICRO_DSP && defined(__GNUC__)
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
     int32_t r;
     __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
+    return r;
+}
+
+static inline int32_t micro_smmlsr(int32_t x, int32_t y, int32_t acc)
+{
+    int32_t r;
+    __asm__("smmlsr %0, %1, %2, %3" : "=r"(r) : "r"(x), "r"(y), "r"(acc));
     return r;
 }
 
@@ -243,6 +250,12 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 static inline int32_t micro_smmlar(int32_t x, int32_t y, int32_t acc)
 {
     const int64_t high = ((int64_t)x * y + (INT64_C(1) << 31)) >> 32;
+    return (int32_t)((uint32_t)acc + (uint32_t)high);
+}
+
+static inline int32_t micro_smmlsr(int32_t x, int32_t y, int32_t acc)
+{
+    const int64_t high = ((INT64_C(1) << 31) - (int64_t)x * y) >> 32;
     return (int32_t)((uint32_t)acc + (uint32_t)high);
 }
 

@@ -1,12 +1,16 @@
 /*
  * FULLY_CONNECTED int8 on AVX2, the host twin of micro_fully_connected_s8
  * (fully_connected_s8.c, its oracle: same bytes), for the row-major filter (layout 0, which
- * the compiler writes for the host). Per input row, filter rows go 4 at a time:
- * 16 inputs and 16 weights per row sign-extended to int16 and multiplied in pairs
- * (VPMADDWD) into 8-lane int32 sums, the tail (K mod 16) added in scalar; the lanes are
- * summed at the end. Sums wrap modulo 2^32, as the reference's do, so the order of the
- * additions changes no bit. Outputs are requantized 8 at a time. Rows and outputs are
- * written in the reference's order, so its overlap rule holds.
+ * the compiler writes for the host). Outputs go 8 at a time, their sums in one vector:
+ * with K >= 16, each of the 8 filter rows meets the input 16 values at a time
+ * (sign-extended to int16, multiplied in pairs by VPMADDWD into 8 int32 lanes), the 8 rows'
+ * lanes are folded into one vector by horizontal adds and the tail (K mod 16) added in
+ * scalar; with K < 16 (tiny layers, where a vector setup would cost more than the dots)
+ * plain scalar dots. Sums wrap modulo 2^32, as the reference's do, so the order of the
+ * additions changes no bit. The 8 sums are requantized together; bias and per-channel
+ * arrays are read with masked loads, so a last group of fewer than 8 reads nothing past
+ * them, and nothing is zeroed or copied per call. Rows and outputs are written in the
+ * reference's order, so its overlap rule holds.
  */
 #include "micro/kernels/fully_connected_s8_host.h"
 
@@ -16,51 +20,58 @@
 
 #if MICRO_HOST_SIMD
 
-#define ROWS 4
-#define OUTS 8 /* outputs requantized at once */
+#define OUTS 8 /* outputs computed and requantized at once */
 
-/* Sum of the 8 lanes, wrapping. */
-MICRO_AVX2_FN static inline uint32_t lanes_sum(__m256i v)
+/* s[r] += x[k] * w_r[k] for k in [k0, k1) and the 8 rows w_r (mod 2^32): per value of x,
+ * one fixed run over the rows, no per-call vector setup. */
+static inline void dot8_scalar(const int8_t *x, const int8_t *const *w, int32_t k0,
+                               int32_t k1, uint32_t *s)
 {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return (uint32_t)_mm_cvtsi128_si32(s);
+    for (int32_t k = k0; k < k1; ++k) {
+        const int32_t xk = x[k];
+        for (int32_t r = 0; r < OUTS; ++r) {
+            s[r] += (uint32_t)(xk * (int32_t)w[r][k]);
+        }
+    }
 }
 
-/* sums[r] = x . w_r (mod 2^32) for the `rows` (<= 4) filter rows from w, `depth` apart. */
-MICRO_AVX2_FN static void dot_rows(const int8_t *x, const int8_t *w, int32_t depth, int32_t rows,
-                                   uint32_t *sums)
+/* The 8 rows from w, `depth` apart; rows r >= `rows` re-read row 0 (their lanes are
+ * dropped). */
+static inline void rows_of(const int8_t *w, int32_t depth, int32_t rows, const int8_t **wr)
 {
-    __m256i acc[ROWS] = {_mm256_setzero_si256(), _mm256_setzero_si256(),
-                         _mm256_setzero_si256(), _mm256_setzero_si256()};
+    for (int32_t r = 0; r < OUTS; ++r) {
+        wr[r] = w + (int64_t)(r < rows ? r : 0) * depth;
+    }
+}
+
+/* The 8 lanes of x . w_r (mod 2^32) for the 8 rows wr of `depth` (>= 16) values. */
+MICRO_AVX2_FN static __m256i dot_rows(const int8_t *x, const int8_t *const *wr, int32_t depth)
+{
+    __m256i acc[OUTS];
+    for (int32_t r = 0; r < OUTS; ++r) {
+        acc[r] = _mm256_setzero_si256();
+    }
     const int32_t whole = depth & ~15;
     for (int32_t k = 0; k < whole; k += 16) {
         const __m256i xv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + k)));
-        for (int32_t r = 0; r < ROWS; ++r) {
-            const int8_t *wr = w + (int64_t)(r < rows ? r : 0) * depth + k;
-            const __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)wr));
+        for (int32_t r = 0; r < OUTS; ++r) {
+            const __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(wr[r] + k)));
             acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(xv, wv));
         }
     }
-    for (int32_t r = 0; r < rows; ++r) {
-        uint32_t s = lanes_sum(acc[r]);
-        const int8_t *wr = w + (int64_t)r * depth;
-        for (int32_t k = whole; k < depth; ++k) {
-            s += (uint32_t)((int32_t)x[k] * (int32_t)wr[k]);
-        }
-        sums[r] = s;
+    /* Fold: after three rounds of pairwise horizontal adds, lane r of each 128-bit half
+     * holds half of row r's (r mod 4) sum; the two halves' rows 0-3 and 4-7 are added. */
+    const __m256i h01 = _mm256_hadd_epi32(acc[0], acc[1]), h23 = _mm256_hadd_epi32(acc[2], acc[3]);
+    const __m256i h45 = _mm256_hadd_epi32(acc[4], acc[5]), h67 = _mm256_hadd_epi32(acc[6], acc[7]);
+    const __m256i lo = _mm256_hadd_epi32(h01, h23), hi = _mm256_hadd_epi32(h45, h67);
+    __m256i sums = _mm256_add_epi32(_mm256_permute2x128_si256(lo, hi, 0x20),
+                                    _mm256_permute2x128_si256(lo, hi, 0x31));
+    if (whole < depth) {
+        uint32_t tail[OUTS] = {0};
+        dot8_scalar(x, wr, whole, depth, tail);
+        sums = _mm256_add_epi32(sums, _mm256_loadu_si256((const __m256i *)tail));
     }
-}
-
-/* x . w over n (< 16) values, modulo 2^32. */
-static inline uint32_t dot_small(const int8_t *x, const int8_t *w, int32_t n)
-{
-    uint32_t s = 0;
-    for (int32_t k = 0; k < n; ++k) {
-        s += (uint32_t)((int32_t)x[k] * (int32_t)w[k]);
-    }
-    return s;
+    return sums;
 }
 
 MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
@@ -71,8 +82,8 @@ MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_pa
     const int32_t depth = p->input_depth, out_depth = p->output_depth;
     const __m256i zp = _mm256_set1_epi32(p->output_zp);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
-    const __m256i mult_all = _mm256_set1_epi32(multiplier[0]);
-    const __m256i shift_all = _mm256_set1_epi32(shift[0]);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i vm = _mm256_set1_epi32(multiplier[0]), vs = _mm256_set1_epi32(shift[0]);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * out_depth;
@@ -82,43 +93,35 @@ MICRO_AVX2_FN static void fully_connected_avx2(const micro_fully_connected_s8_pa
                 row_sum += (uint32_t)row[k];
             }
         }
-        const uint32_t zp_term = (uint32_t)p->filter_zp * row_sum;
+        const __m256i zp_term = _mm256_set1_epi32((int32_t)((uint32_t)p->filter_zp * row_sum));
         for (int32_t n0 = 0; n0 < out_depth; n0 += OUTS) {
             const int32_t m = out_depth - n0 < OUTS ? out_depth - n0 : OUTS;
-            uint32_t sums[OUTS] = {0};
-            int32_t acc[OUTS] = {0}, mult[OUTS] = {0}, sh[OUTS] = {0};
+            const int8_t *wr[OUTS];
+            rows_of(filter + (int64_t)n0 * depth, depth, m, wr);
+            __m256i sums;
             if (depth < 16) {
-                /* No 16-wide group: plain dots (a tiny layer's whole cost was the vector
-                 * accumulators' setup and reductions). */
-                for (int32_t j = 0; j < m; ++j) {
-                    sums[j] = dot_small(row, filter + (int64_t)(n0 + j) * depth, depth);
-                }
+                uint32_t s[OUTS] = {0};
+                dot8_scalar(row, wr, 0, depth, s);
+                sums = _mm256_loadu_si256((const __m256i *)s);
             } else {
-                for (int32_t r = 0; r < m; r += ROWS) {
-                    const int32_t rows = m - r < ROWS ? m - r : ROWS;
-                    dot_rows(row, filter + (int64_t)(n0 + r) * depth, depth, rows, sums + r);
-                }
+                sums = dot_rows(row, wr, depth);
             }
-            for (int32_t j = 0; j < m; ++j) {
-                acc[j] = (int32_t)(sums[j] - zp_term + (uint32_t)bias[n0 + j]);
-            }
-            __m256i vm = mult_all, vs = shift_all;
+            /* Lanes < m are this group's outputs; masked loads read nothing past them. */
+            const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(m), lane);
+            const __m256i vb = _mm256_maskload_epi32(bias + n0, mask);
             if (p->per_channel) {
-                for (int32_t j = 0; j < m; ++j) {
-                    mult[j] = multiplier[n0 + j];
-                    sh[j] = shift[n0 + j];
-                }
-                vm = _mm256_loadu_si256((const __m256i *)mult);
-                vs = _mm256_loadu_si256((const __m256i *)sh);
+                vm = _mm256_maskload_epi32(multiplier + n0, mask);
+                vs = _mm256_maskload_epi32(shift + n0, mask);
             }
-            const __m256i v =
-                micro_requantize8(_mm256_loadu_si256((const __m256i *)acc), vm, vs, zp, lo, hi);
-            int8_t bytes[16];
-            _mm_storeu_si128((__m128i *)bytes, micro_narrow16(v, _mm256_setzero_si256()));
+            const __m256i acc = _mm256_add_epi32(_mm256_sub_epi32(sums, zp_term), vb);
+            const __m256i v = micro_requantize8(acc, vm, vs, zp, lo, hi);
+            const __m128i bytes = micro_narrow16(v, _mm256_setzero_si256());
             if (m == OUTS) {
-                memcpy(out + n0, bytes, OUTS);
+                _mm_storel_epi64((__m128i *)(out + n0), bytes);
             } else {
-                memcpy(out + n0, bytes, (size_t)m);
+                int8_t last[16];
+                _mm_storeu_si128((__m128i *)last, bytes);
+                memcpy(out + n0, last, (size_t)m);
             }
         }
     }

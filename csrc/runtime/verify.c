@@ -1,92 +1,20 @@
 /*
- * The Program verifier behind micro_init.
+ * The Program verifier behind micro_init, second half: the steps of a blob that
+ * verify_program.c has accepted.
  *
- * It checks, in order: alignment, magic, version, size, CRC, that every table lies inside
- * the program, and for every step that its kernel is linked, its params struct and
- * operands lie inside their regions with the right count and alignment, that they keep
- * the kernel's access contract (no written operand over another operand but the pair the
- * step declares), that the kernel's own check accepts them, and that the declared pair
- * sits at a distance the kernel's overlap rule allows, and that a branch lands on a step of
- * the program (or its end). After that, micro_invoke only
- * resolves operand offsets to pointers and calls kernels (executor.c).
+ * It checks the inputs, outputs and variables, then for every step that its kernel is
+ * linked, its params struct and operands lie inside their regions with the right count
+ * and alignment, that they keep the kernel's access contract (no written operand over
+ * another operand but the pair the step declares), that the kernel's own check accepts
+ * them, that the declared pair sits at a distance the kernel's overlap rule allows, and
+ * that a branch lands on a step of the program (or its end); then each streamed input's
+ * row requests. After that, micro_invoke only resolves operand offsets to pointers and
+ * calls kernels (executor.c).
  */
 #include <stddef.h>
 
 #include "micro/micro.h"
 #include "verify.h"
-
-uint32_t micro_crc32(const uint8_t *data, uint32_t size)
-{
-    static const uint32_t nibble[16] = {
-        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u,
-        0x4DB26158u, 0x5005713Cu, 0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
-        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
-    uint32_t crc = 0xFFFFFFFFu;
-    for (uint32_t i = 0; i < size; ++i) {
-        crc ^= data[i];
-        crc = (crc >> 4) ^ nibble[crc & 15u];
-        crc = (crc >> 4) ^ nibble[crc & 15u];
-    }
-    return crc ^ 0xFFFFFFFFu;
-}
-
-/* 1 if [offset, offset + count * width) lies inside [0, limit). */
-static int inside(uint32_t offset, uint32_t count, uint32_t width, uint32_t limit)
-{
-    const uint64_t end = (uint64_t)offset + (uint64_t)count * width;
-    return offset <= limit && end <= limit;
-}
-
-static micro_status_t check_ref(const micro_program_header_t *h, const micro_ref_t *ref,
-                                uint32_t arena_size)
-{
-    if (ref->size == 0 || micro_is_stream(ref)) {  /* a stream: checked where it is used */
-        return MICRO_OK;
-    }
-    if (ref->offset & MICRO_REF_CONST) {
-        const uint32_t offset = ref->offset & ~(uint32_t)MICRO_REF_CONST;
-        if (!inside(offset, ref->size, 1, h->size - h->data_offset)) {
-            return MICRO_ERR_LAYOUT;
-        }
-        return (offset % 4 == 0) ? MICRO_OK : MICRO_ERR_ALIGN;
-    }
-    if (!inside(ref->offset, ref->size, 1, arena_size)) {
-        return MICRO_ERR_LAYOUT;
-    }
-    return (ref->offset % MICRO_ARENA_ALIGN == 0) ? MICRO_OK : MICRO_ERR_ALIGN;
-}
-
-static micro_status_t check_header(const micro_program_header_t *h, uint32_t program_size)
-{
-    if (h->magic != MICRO_PROGRAM_MAGIC) {
-        return MICRO_ERR_MAGIC;
-    }
-    if (h->version != MICRO_PROGRAM_VERSION) {
-        return MICRO_ERR_VERSION;
-    }
-    if (h->size < sizeof(*h) || h->size > program_size) {
-        return MICRO_ERR_SIZE;
-    }
-    return MICRO_OK;
-}
-
-static micro_status_t check_tables(const micro_program_header_t *h)
-{
-    if (h->steps_offset % 4 || h->refs_offset % 4 || h->data_offset % MICRO_DATA_ALIGN) {
-        return MICRO_ERR_ALIGN;
-    }
-    if (!inside(h->steps_offset, h->n_steps, sizeof(micro_step_t), h->size) ||
-        !inside(h->refs_offset, h->n_refs, sizeof(micro_ref_t), h->size) ||
-        h->data_offset < sizeof(*h) || h->data_offset > h->size) {
-        return MICRO_ERR_LAYOUT;
-    }
-    if (!inside(h->inputs_first, h->n_inputs, 1, h->n_refs) ||
-        !inside(h->outputs_first, h->n_outputs, 1, h->n_refs) ||
-        !inside(h->variables_first, h->n_variables, MICRO_VARIABLE_REFS, h->n_refs)) {
-        return MICRO_ERR_LAYOUT;
-    }
-    return MICRO_OK;
-}
 
 uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
                            uint32_t in, uint32_t out)
@@ -227,20 +155,20 @@ static micro_status_t check_step(const micro_runtime_t *rt, const micro_step_t *
         return MICRO_ERR_KERNEL;
     }
     if (s->n_operands != k->n_operands || s->n_operands > MICRO_MAX_OPERANDS ||
-        !inside(s->first_ref, s->n_operands, 1, h->n_refs)) {
+        !micro_inside(s->first_ref, s->n_operands, 1, h->n_refs)) {
         return MICRO_ERR_OPERANDS;
     }
     if (s->params % 4) {
         return MICRO_ERR_ALIGN;
     }
-    if (!inside(s->params, k->params_size, 1, h->size - h->data_offset)) {
+    if (!micro_inside(s->params, k->params_size, 1, h->size - h->data_offset)) {
         return MICRO_ERR_LAYOUT;
     }
     void *ops[MICRO_MAX_OPERANDS];
     uint32_t sizes[MICRO_MAX_OPERANDS];
     for (uint32_t i = 0; i < s->n_operands; ++i) {
         const micro_ref_t *ref = &micro_refs(rt)[s->first_ref + i];
-        const micro_status_t status = check_ref(h, ref, h->arena_size);
+        const micro_status_t status = micro_check_ref(h, ref, h->arena_size);
         if (status != MICRO_OK) {
             return status;
         }
@@ -274,14 +202,14 @@ static micro_status_t check_io(const micro_runtime_t *rt)
             (micro_is_stream(ref) && (i >= h->n_inputs || !stream_of_input(rt, ref)))) {
             return MICRO_ERR_LAYOUT;
         }
-        const micro_status_t status = check_ref(h, ref, h->arena_size);
+        const micro_status_t status = micro_check_ref(h, ref, h->arena_size);
         if (status != MICRO_OK) {
             return status;
         }
     }
     for (uint32_t i = 0; i < h->n_variables; ++i) {
         const micro_ref_t *var = &micro_refs(rt)[h->variables_first + MICRO_VARIABLE_REFS * i];
-        micro_status_t status = check_ref(h, var, h->arena_size);
+        micro_status_t status = micro_check_ref(h, var, h->arena_size);
         if (status != MICRO_OK) {
             return status;
         }
@@ -293,7 +221,7 @@ static micro_status_t check_io(const micro_runtime_t *rt)
             if (k == 2 && value->offset == var->offset && value->size == var->size) {
                 continue;  /* reset keeps the variable (a run-once flag) */
             }
-            status = check_ref(h, value, h->arena_size);
+            status = micro_check_ref(h, value, h->arena_size);
             if (status != MICRO_OK) {
                 return status;
             }
@@ -308,38 +236,6 @@ static micro_status_t check_io(const micro_runtime_t *rt)
                 return MICRO_ERR_LAYOUT;
             }
         }
-    }
-    return MICRO_OK;
-}
-
-micro_status_t micro_verify_program(const uint8_t *program, uint32_t program_size,
-                                    const uint8_t *arena, uint32_t arena_size)
-{
-    if ((uintptr_t)program % MICRO_DATA_ALIGN || (uintptr_t)arena % MICRO_ARENA_ALIGN) {
-        return MICRO_ERR_ALIGN;
-    }
-    if (program_size < sizeof(micro_program_header_t)) {
-        return MICRO_ERR_SIZE;
-    }
-    const micro_program_header_t *h = (const micro_program_header_t *)(const void *)program;
-    micro_status_t status = check_header(h, program_size);
-    if (status != MICRO_OK) {
-        return status;
-    }
-    if (micro_crc32(program + 16, h->size - 16) != h->crc32) {
-        return MICRO_ERR_CRC;
-    }
-    status = check_tables(h);
-    if (status != MICRO_OK) {
-        return status;
-    }
-    if (h->arena_size > arena_size) {
-        return MICRO_ERR_ARENA;
-    }
-    /* Kernels write the arena only: it must not share a byte with the program they read. */
-    if (arena_size != 0 && (uintptr_t)arena < (uintptr_t)program + h->size &&
-        (uintptr_t)program < (uintptr_t)arena + arena_size) {
-        return MICRO_ERR_LAYOUT;
     }
     return MICRO_OK;
 }
@@ -389,14 +285,3 @@ micro_status_t micro_verify_steps(micro_runtime_t *rt)
     }
     return status;
 }
-
-uint32_t micro_program_arena_size(const uint8_t *program, uint32_t program_size)
-{
-    if (program == NULL || program_size < sizeof(micro_program_header_t) ||
-        (uintptr_t)program % 4) {
-        return 0;
-    }
-    const micro_program_header_t *h = (const micro_program_header_t *)(const void *)program;
-    return check_header(h, program_size) == MICRO_OK ? h->arena_size : 0;
-}
-

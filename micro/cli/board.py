@@ -18,7 +18,7 @@ from .options import (
     arena_option,
     board_option,
     input_option,
-    load_input,
+    load_inputs,
     model_command,
     overhead_option,
     stream_option,
@@ -46,13 +46,9 @@ def _compile_for(args: argparse.Namespace, board: Board) -> CompiledModel:
 def _input_sets(compiled: CompiledModel, paths: Sequence[str]) -> list[list[bytes]] | None:
     if not paths:
         return None
-    if len(paths) != len(compiled.inputs):
-        raise FirmwareError(
-            f"the model has {len(compiled.inputs)} inputs; {len(paths)} --input files given"
-        )
     tensors = []
-    for slot, path in zip(compiled.inputs, paths, strict=True):
-        values = load_input(path)
+    arrays = load_inputs(paths, len(compiled.inputs))
+    for slot, path, values in zip(compiled.inputs, paths, arrays, strict=True):
         if values.dtype != slot.dtype or values.size * values.itemsize != slot.size:
             raise FirmwareError(
                 f"{path}: input '{slot.name}' needs {slot.dtype.name} {list(slot.shape)}, "

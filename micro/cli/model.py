@@ -11,13 +11,13 @@ import numpy as np
 
 from .. import profile, report
 from ..compiler import CompiledModel, compile_model
-from ..errors import MicroError, UnsupportedOpError
+from ..errors import UnsupportedOpError
 from ..interpreter import Interpreter
 from ..model import Model, load_model
 from .options import (
     arena_option,
     input_option,
-    load_input,
+    load_inputs,
     model_command,
     overhead_option,
     positive_int,
@@ -113,10 +113,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def _load_inputs(it: Interpreter, paths: Sequence[str], seed: int) -> list[np.ndarray]:
     details = it.get_input_details()
-    if paths and len(paths) != len(details):
-        raise MicroError(f"the model has {len(details)} inputs; {len(paths)} --input files given")
     if paths:
-        return [load_input(p) for p in paths]
+        return load_inputs(paths, len(details))
     rng = np.random.default_rng(seed)
     arrays = []
     for d in details:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..errors import MicroError
+from ..program import U32_MAX
 
 
 def model_command(
@@ -53,6 +54,16 @@ def load_input(path: str) -> np.ndarray:
     return array
 
 
+def load_inputs(paths: Sequence[str], n_inputs: int) -> list[np.ndarray]:
+    """One --input .npy file per model input, in order."""
+    if len(paths) != n_inputs:
+        raise MicroError(
+            f"the model has {n_inputs} input{'s' * (n_inputs != 1)}, {len(paths)} --input "
+            f"files given: give one .npy file per input, in the model's order"
+        )
+    return [load_input(p) for p in paths]
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -63,8 +74,20 @@ def positive_int(text: str) -> int:
     return value
 
 
+def arena_bytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes") from None
+    if not 0 <= value <= U32_MAX:
+        raise argparse.ArgumentTypeError(
+            f"{value} is outside 0..{U32_MAX} (the runtime addresses its arena with 32-bit offsets)"
+        )
+    return value
+
+
 def arena_option(p: argparse.ArgumentParser, default: str) -> None:
-    p.add_argument("--arena", type=int, metavar="BYTES", help=f"arena budget ({default})")
+    p.add_argument("--arena", type=arena_bytes, metavar="BYTES", help=f"arena budget ({default})")
 
 
 def overhead_fraction(text: str) -> float:

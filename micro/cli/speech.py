@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import MicroError
-from ..speech.bundled import demo_clips, model_path
+from ..speech.bundled import demo_clips, model_labels, model_path
 from ..speech.pipeline import (
     DEMO_SUPPRESSION,
     DEMO_THRESHOLD,
@@ -17,7 +17,7 @@ from ..speech.pipeline import (
     Listener,
     heard_nothing,
 )
-from ..speech.recognizer import LABELS, Recognizer
+from ..speech.recognizer import Recognizer
 from ..speech.wav import read_wav
 from . import speech_board
 from .options import positive_int
@@ -43,14 +43,16 @@ def cmd_speech(args: argparse.Namespace) -> int:
         raise MicroError("give exactly one of: a .wav FILE, --listen or --demo")
     if args.board:
         return speech_board.cmd_speech_board(args)
+    model = model_path(args.model)
+    labels = model_labels(model)  # a retrained model's words, from its card
     recognizer = Recognizer(
-        LABELS,
+        labels,
         window=args.window,
         threshold=args.threshold,
         suppression=args.suppression,
         min_results=1,
     )
-    listener = Listener(model_path(args.model), args.preprocessor, recognizer)
+    listener = Listener(model, args.preprocessor, recognizer, labels)
     if args.demo:
         for name, audio in demo_clips():
             _run_clip(listener, name, audio)
@@ -66,7 +68,7 @@ def cmd_speech(args: argparse.Namespace) -> int:
     if args.plot:
         from ..speech.plot import plot_trace
 
-        plot_trace(listener.trace, LABELS, args.plot)
+        plot_trace(listener.trace, labels, args.plot)
         note(f"wrote {args.plot}")
     return 0
 

@@ -95,6 +95,7 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
             "add_s16",
             params,
             {"input1": ctx.ref(x1), "input2": ctx.ref(x2), "output": ctx.ref(out)},
+            out.nbytes // 2,
         )
         return
     sign = -1 if subtract else 1
@@ -122,7 +123,9 @@ def _prepare(ctx: OpContext, subtract: bool) -> None:
         "sums": NONE if sums is None else ctx.const(sums),
         "output": ctx.ref(out),
     }
-    ctx.emit("add_s8", params, operands)
+    # Its work: one rescale-and-add per output element (counted as MUL counts its own), so
+    # profiles give ADD a share and instructions per element.
+    ctx.emit("add_s8", params, operands, out.nbytes)
 
 
 def _term_table(zero_point: int, multiplier: int, shift: int) -> np.ndarray:

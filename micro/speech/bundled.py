@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MicroError
+from .recognizer import LABELS
 from .wav import read_wav
 
 BUNDLED_MODEL = "yes_no.tflite"
@@ -32,6 +34,19 @@ def model_path(given: str | os.PathLike[str] | None = None) -> str:
             "reinstall micro, or pass a model with --model PATH"
         )
     return str(bundled)
+
+
+def model_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The labels of keyword model `path`: those its card (`<model>.json`, written by `micro
+    speech train`) lists, else the demo's (silence, unknown, yes, no)."""
+    card = Path(path).with_suffix(".json")
+    try:
+        labels = json.loads(card.read_text()).get("labels")
+    except (OSError, ValueError, AttributeError):
+        return LABELS
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise MicroError(f"{card}: 'labels' is not a list of names; fix or remove the card")
+    return tuple(labels)
 
 
 def demo_clips() -> list[tuple[str, np.ndarray]]:

@@ -18,6 +18,7 @@ from importlib import resources
 
 import numpy as np
 
+from ..errors import ModelError
 from ..interpreter import Interpreter
 from .frontend import FrontendParams, build_preprocessor
 
@@ -50,7 +51,14 @@ class FeatureGenerator:
             with open(model, "rb") as f:
                 data = f.read()
         self.interpreter = Interpreter.from_bytes(data)
-        (shape,) = [tuple(int(d) for d in x["shape"]) for x in self.interpreter.get_input_details()]
+        ins, outs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
+        if [d["dtype"] for d in ins] != [np.int16] or outs[0]["dtype"] != np.int8:
+            kinds = ", ".join(f"{d['dtype'].__name__} {[int(n) for n in d['shape']]}" for d in ins)
+            raise ModelError(
+                "an audio preprocessor takes one int16 frame of audio and gives int8 features; "
+                f"this model takes {kinds} and gives {outs[0]['dtype'].__name__}"
+            )
+        (shape,) = [tuple(int(d) for d in x["shape"]) for x in ins]
         self.window = int(np.prod(shape))
         self._input_shape = shape
         self.stride = self.params.stride_samples

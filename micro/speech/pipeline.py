@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ModelError
 from ..interpreter import Interpreter
 from .features import FeatureGenerator
 from .recognizer import LABELS, Detection, Recognizer
@@ -47,9 +48,19 @@ class KeywordModel:
         self.input_size = int(np.prod(self.input_shape))
         self.output_scale, self.output_zp = float(out["scale"]), int(out["zero_point"])
         self.output_dtype = np.dtype(out["dtype"])
+        if np.dtype(inp["dtype"]) != np.int8:
+            raise ModelError(
+                "a keyword model takes int8 features (the preprocessor's rows); this model "
+                f"takes {np.dtype(inp['dtype']).name}: convert it with full-integer int8 "
+                "quantization"
+            )
         n_out = int(np.prod(out["shape"]))
         if n_out != len(labels):
-            raise ValueError(f"the model has {n_out} outputs but {len(labels)} labels were given")
+            raise ValueError(
+                f"a keyword model's output holds one score per label ({', '.join(labels)}), "
+                f"this model's holds {n_out} values: give a keyword model (`micro speech "
+                "train` writes one, and its labels in the .json card beside it)"
+            )
         self.labels = labels
 
     def scores(self, features: np.ndarray) -> np.ndarray:

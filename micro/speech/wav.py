@@ -39,8 +39,9 @@ def read_wav(path: str | os.PathLike[str], rate: int = SAMPLE_RATE) -> np.ndarra
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
     except (wave.Error, EOFError, struct.error) as exc:
+        reason = str(exc) or "the file ends inside the .wav header"  # EOFError says nothing
         raise AudioError(
-            f"{path}: not a PCM .wav file ({exc}); convert it first, e.g. "
+            f"{path}: not a PCM .wav file ({reason}); convert it first, e.g. "
             f"`sox {os.fspath(path)} -b 16 -c 1 -r {rate} out.wav`"
         ) from None
     if width not in (1, 2, 3, 4):

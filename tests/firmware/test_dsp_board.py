@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
-from test_dsp_conv_quads import first_case, pointwise_case, quads_case, rows9_case
+from test_dsp_conv_direct import direct_case, without_scratch
+from test_dsp_conv_quads import (
+    first_case,
+    pointwise_case,
+    quads_case,
+    requant_edges_case,
+    rows9_case,
+)
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -21,6 +28,7 @@ from micro.boards import load_board
 from micro.resources import data_root, firmware_dir
 
 PER_KERNEL = 40
+DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -69,10 +77,11 @@ int main(void)
         const conv_case_t *c = &conv_cases[i];
         memset(out_ref, 0x55, c->n_out);
         memset(out_dsp, 0x2a, c->n_out);
+        int16_t *conv_scratch = c->scratch ? (int16_t *)scratch : NULL;
         micro_conv_s8(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                      (int16_t *)scratch, out_ref);
+                      conv_scratch, out_ref);
         micro_conv_s8_dsp(c->p, c->input, c->filter, c->bias, c->multiplier, c->shift,
-                          (int16_t *)scratch, out_dsp);
+                          conv_scratch, out_dsp);
         bad += !same("conv", i, c->n_out);
     }
     for (uint32_t i = 0; i < N_DEPTHWISE; ++i) {
@@ -116,6 +125,16 @@ def c_params(name: str, ctype: str, params: Any) -> str:
     return f"static const {ctype} {name} = {{{inits}}};"
 
 
+def fast_pointwise_quads(k: int, seed: int) -> tuple[Any, list[np.ndarray]]:
+    """The first pointwise case from `seed` on of K = k with its channels in quads and the
+    fast requantization (the loops of a fixed group count)."""
+    while True:
+        params, ops = pointwise_case(seed, small=True, k=k)
+        if params.output_depth % 4 == 0 and seed % 3 != 0:
+            return quads_case(params, ops)
+        seed += 1
+
+
 def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
@@ -123,13 +142,22 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so)."""
+    where they come so), two of those the pointwise requantization's edges, two K of 16 and
+    32 on the fast requantization. Seeds past the PER_KERNEL: filters in quads and no
+    scratch (the direct loop)."""
+    if seed >= 1000 + PER_KERNEL:
+        params, ops = quads_case(*direct_case(seed))
+        return params, without_scratch(ops)
     quads = seed % 3 == 0
     if seed % 5 == 2:
         params, ops = rows9_case(seed)
         return quads_case(params, ops) if quads else (params, ops)
     if seed % 5 == 4:
         return quads_case(*first_case(seed))
+    if seed % 1000 in (13, 21):  # the pointwise requantization's edges, one or two blocks
+        return quads_case(*requant_edges_case(124 if seed % 1000 == 13 else 132))
+    if seed % 1000 in (26, 38):
+        return fast_pointwise_quads(16 if seed % 1000 == 26 else 32, seed)
     if seed % 4 == 1:
         k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
         params, ops = pointwise_case(seed, small=True, k=k)
@@ -178,7 +206,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        for seed in range(PER_KERNEL):
+        for seed in range(PER_KERNEL + (DIRECT if kind == "conv" else 0)):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
             lines.append(c_params(f"{tag}_p", ctype, params))
@@ -206,7 +234,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT}\n#define N_DEPTHWISE {PER_KERNEL}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
 
@@ -238,5 +266,5 @@ def test_dsp_kernels_equal_reference_on_board(board: str, toolchain: None, tmp_p
     run, disassembly = run_cases(MAIN, cases_header(), board, tmp_path)
     assert "dsp cases all equal" in run.log and run.status == 0, run.log
     # The DSP twins are what ran: their instructions are in the image.
-    for instruction in ("smlad", "smmlar", "sxtb16"):
+    for instruction in ("smlad", "smmlar", "smmlsr", "sxtb16"):
         assert f"\t{instruction}" in disassembly, instruction

@@ -1,6 +1,7 @@
 """`pip install micro` does everything: the wheel built from this checkout, installed into a
-fresh virtual environment outside it, runs inspect, run, flash on the emulated M4F, export
-for the Nano 33 BLE Sense and the speech demo, after `micro setup`.
+fresh virtual environment outside it, runs inspect, plan, profile, run, flash on the
+emulated M4F, export for the Nano 33 BLE Sense, the speech demo and `micro speech` on a
+.wav, after `micro setup`; every command's --help; and a missing extra is one line.
 
 The venv is a clean one (no system site-packages): pip fetches numpy and cffi, and `micro
 setup` fetches PlatformIO and SCons, from PyPI, as for a user. Its PlatformIO core and
@@ -23,6 +24,10 @@ import micro
 
 ROOT = Path(__file__).resolve().parents[2]
 HELLO = "tflm/hello_world/hello_world_int8.tflite"
+COMMANDS = [
+    "inspect", "run", "plan", "profile", "ops", "export", "flash", "speech", "classify",
+    "gesture", "setup",
+]  # fmt: skip
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> str:
@@ -57,6 +62,18 @@ def test_installed_wheel_runs_every_command(
     assert "MISSING" not in setup, setup
 
     assert "arena" in _run([cli, "inspect", str(model)], tmp_path, env)
+    assert "lower bound" in _run([cli, "plan", str(model)], tmp_path, env)
+    assert "per inference" in _run([cli, "profile", str(model)], tmp_path, env)
+    for command in [*COMMANDS, "speech train", "gesture train"]:
+        assert "usage: micro" in _run([cli, *command.split(), "--help"], tmp_path, env)
+    # The venv has no matplotlib (the plot extra): one line naming the extra, no traceback.
+    proc = subprocess.run(
+        [cli, "plan", str(model), "--png", "plan.png"], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stderr.splitlines() == [
+        "error: drawing the plan needs the matplotlib package: pip install 'micro[plot]'"
+    ], proc.stderr
 
     # The host and the emulated board give the same bytes for the same input.
     x = np.array([[37]], dtype=np.int8)
@@ -82,6 +99,8 @@ def test_installed_wheel_runs_every_command(
     assert (tmp_path / "nano" / "platformio.ini").is_file()
     assert (tmp_path / "nano" / "src" / "micro_model.c").is_file()
 
+    yes = reference("tflm/micro_speech/testdata/yes_1000ms.wav")
+    assert "yes_1000ms.wav: heard 'yes'" in _run([cli, "speech", str(yes)], tmp_path, env)
     lines = _run([cli, "speech", "--demo"], tmp_path, env).splitlines()
     assert any(line.startswith("demo_yes.wav: heard 'yes'") for line in lines), lines
     assert any(line.startswith("demo_no.wav: heard 'no'") for line in lines), lines

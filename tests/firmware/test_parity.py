@@ -7,12 +7,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from models import (
-    GENERATED,
+from models import GENERATED, fully_connected_chain
+from op_sets import (
     audio_ops_model,
     float_nn_model,
     float_ops_model,
-    fully_connected_chain,
     new_ops_model,
     quantized_ops_model,
 )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "tests" / "fuzz" / "program_fuzz.c"
+MUTATOR = DRIVER.with_name("program_mutate.c")
 REGRESSIONS = ROOT / "tests" / "fuzz" / "regressions"
 COMMON = [
     "-std=c99",
@@ -58,7 +59,7 @@ SEED_MODELS = [
 
 
 def _sources() -> list[str]:
-    return [*sorted(str(p) for p in (ROOT / "csrc").rglob("*.c")), str(DRIVER)]
+    return [*sorted(str(p) for p in (ROOT / "csrc").rglob("*.c")), str(DRIVER), str(MUTATOR)]
 
 
 @functools.cache

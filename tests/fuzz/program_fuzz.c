@@ -1,11 +1,12 @@
 /*
  * Fuzzing the executor with hostile Programs: micro_init + micro_invoke on CRC-sealed
- * blobs mutated with knowledge of the format (program.h), so most mutants get past the
- * checksum and reach the checks that matter (operand kinds and offsets, params, tables).
+ * blobs mutated with knowledge of the format (program.h, program_mutate.c), so most mutants
+ * get past the checksum and reach the checks that matter (operand kinds and offsets,
+ * params, tables).
  *
  * One source, two uses:
  *   - libFuzzer target (-DMICRO_FUZZ_LIBFUZZER, clang -fsanitize=fuzzer,address,undefined):
- *     LLVMFuzzerCustomMutator applies the structure-aware mutations below;
+ *     LLVMFuzzerCustomMutator applies the structure-aware mutations (program_mutate.c);
  *   - a deterministic driver (no libFuzzer), built twice, normal and sanitized:
  *       program_fuzz generate COUNT RNG_SEED SEED.bin...   one line per mutant:
  *                                                        "index status digest-of-outputs"
@@ -25,179 +26,12 @@
 #include <unistd.h>
 
 #include "micro/micro.h"
+#include "program_mutate.h"
 
 #define MAX_ARENA (8u << 20)  /* mutants asking for more are skipped, not run */
 #define HANG_SECONDS 20
 #define FUZZ_LOOP_LIMIT 10000u
 #define STATUS_SKIPPED (-1)
-
-typedef struct {
-    uint64_t s;
-} rng_t;
-
-static uint32_t next(rng_t *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return (uint32_t)(r->s >> 11);
-}
-
-static uint32_t below(rng_t *r, uint32_t n)
-{
-    return n == 0 ? 0 : next(r) % n;
-}
-
-static uint32_t get32(const uint8_t *p, size_t at)
-{
-    uint32_t v;
-    memcpy(&v, p + at, 4);
-    return v;
-}
-
-static void put32(uint8_t *p, size_t at, uint32_t v)
-{
-    memcpy(p + at, &v, 4);
-}
-
-static const uint32_t HOSTILE[] = {0u, 1u, 2u, 3u, 7u, 8u, 15u, 16u, 30u, 31u, 32u, 255u,
-                                   256u, 65535u, 65536u, 1u << 24, 0x7FFFFFFFu, 0x80000000u,
-                                   0xFFFFFFFFu, 0xFFFFFFFEu, 0xFFFFFFE1u, 0xFFFFFF80u};
-#define N_HOSTILE (sizeof(HOSTILE) / sizeof(HOSTILE[0]))
-
-static uint32_t hostile(rng_t *r, uint32_t current)
-{
-    switch (below(r, 4)) {
-    case 0: return current + 1u;
-    case 1: return current - 1u;
-    case 2: return next(r);
-    default: return HOSTILE[below(r, N_HOSTILE)];
-    }
-}
-
-/* Field offsets and table strides of the format (program.h), read through its structs so
- * they cannot drift. */
-#define H(field) offsetof(micro_program_header_t, field)
-#define S(field) offsetof(micro_step_t, field)
-#define R(field) offsetof(micro_ref_t, field)
-#define STEP_SIZE sizeof(micro_step_t)
-#define REF_SIZE sizeof(micro_ref_t)
-
-static int plausible(const uint8_t *p, size_t n)
-{
-    if (n < sizeof(micro_program_header_t)) {
-        return 0;
-    }
-    const uint64_t steps_end =
-        (uint64_t)get32(p, H(steps_offset)) + (uint64_t)STEP_SIZE * get32(p, H(n_steps));
-    const uint64_t refs_end =
-        (uint64_t)get32(p, H(refs_offset)) + (uint64_t)REF_SIZE * get32(p, H(n_refs));
-    return steps_end <= n && refs_end <= n && get32(p, H(data_offset)) <= n;
-}
-
-static void reseal(uint8_t *p, size_t n)
-{
-    const uint32_t size = get32(p, H(size));
-    if (size >= 16 && size <= n) {
-        put32(p, H(crc32), micro_crc32(p + 16, size - 16));
-    }
-}
-
-static void flip_bytes(uint8_t *p, size_t n, rng_t *r)
-{
-    for (uint32_t i = 0, count = 1 + below(r, 4); i < count && n > 0; ++i) {
-        p[below(r, (uint32_t)n)] ^= (uint8_t)(1u << below(r, 8));
-    }
-}
-
-/* One structure-aware mutation; 0 if the blob is not a plausible program. */
-static int mutate_once(uint8_t *p, size_t n, rng_t *r)
-{
-    if (!plausible(p, n)) {
-        return 0;
-    }
-    const uint32_t n_steps = get32(p, H(n_steps)), steps = get32(p, H(steps_offset));
-    const uint32_t n_refs = get32(p, H(n_refs)), refs = get32(p, H(refs_offset));
-    const uint32_t data = get32(p, H(data_offset));
-    const size_t ref = refs + REF_SIZE * (size_t)below(r, n_refs);
-    const size_t other = refs + REF_SIZE * (size_t)below(r, n_refs);
-    const size_t step = steps + STEP_SIZE * (size_t)below(r, n_steps);
-    switch (below(r, 10)) {
-    case 0: /* an operand's region: the data bit, another operand's place, a nudge */
-        if (n_refs == 0) return 0;
-        switch (below(r, 3)) {
-        case 0: put32(p, ref, get32(p, ref) ^ MICRO_REF_CONST); break;
-        case 1: put32(p, ref, get32(p, other)); break;
-        default: put32(p, ref, hostile(r, get32(p, ref))); break;
-        }
-        return 1;
-    case 1: /* an operand's size */
-        if (n_refs == 0) return 0;
-        put32(p, ref + R(size),
-              below(r, 2) ? get32(p, other + R(size)) : hostile(r, get32(p, ref + R(size))));
-        return 1;
-    case 2: { /* a step's field: kernel, params offset, operands, declared overlap */
-        if (n_steps == 0) return 0;
-        const size_t field = step + 4u * below(r, STEP_SIZE / 4);
-        if (field == step + S(kernel) && below(r, 2)) {
-            uint32_t id = below(r, MICRO_K_COUNT);
-            while (micro_kernel_get(id) == NULL) {
-                id = (id + 1) % MICRO_K_COUNT;
-            }
-            put32(p, field, id);
-        } else {
-            put32(p, field, hostile(r, get32(p, field)));
-        }
-        return 1;
-    }
-    case 3:
-    case 4:
-    case 5: { /* a field of a step's params struct */
-        if (n_steps == 0) return 0;
-        const micro_kernel_t *k = micro_kernel_get(get32(p, step + S(kernel)));
-        const uint64_t at = (uint64_t)data + get32(p, step + S(params));
-        if (k == NULL || k->params_size < 4 || at + k->params_size > n) return 0;
-        const size_t field = (size_t)at + 4u * below(r, k->params_size / 4);
-        put32(p, field, hostile(r, get32(p, field)));
-        return 1;
-    }
-    case 6: { /* a word of constant data: multipliers, shifts, tables, bias */
-        if (n < (size_t)data + 4) return 0;
-        const size_t at = data + 4u * (size_t)below(r, (uint32_t)((n - data) / 4));
-        put32(p, at, hostile(r, get32(p, at)));
-        return 1;
-    }
-    case 7: { /* a header field after the checksum */
-        const size_t field = 16u + 4u * below(r, (sizeof(micro_program_header_t) - 16) / 4);
-        put32(p, field, hostile(r, get32(p, field)));
-        return 1;
-    }
-    case 8: { /* two operands swapped */
-        if (n_refs == 0) return 0;
-        uint8_t tmp[REF_SIZE];
-        memcpy(tmp, p + ref, REF_SIZE);
-        memcpy(p + ref, p + other, REF_SIZE);
-        memcpy(p + other, tmp, REF_SIZE);
-        return 1;
-    }
-    default:
-        flip_bytes(p, n, r);
-        return 1;
-    }
-}
-
-/* 1-4 mutations; the CRC is resealed 31 times in 32 so most mutants reach the real checks. */
-static void mutate(uint8_t *p, size_t n, rng_t *r)
-{
-    for (uint32_t i = 0, count = 1 + below(r, 4); i < count; ++i) {
-        if (!mutate_once(p, n, r)) {
-            flip_bytes(p, n, r);
-        }
-    }
-    if (below(r, 32) != 0) {
-        reseal(p, n);
-    }
-}
 
 /* Init, fill the inputs with a fixed pattern, invoke; *digest is FNV-1a of the outputs. */
 static int run_one(const uint8_t *data, size_t size, uint32_t *digest)
@@ -265,11 +99,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
-    rng_t r = {((uint64_t)seed << 1) | 1u};
-    if (below(&r, 16) == 0 || !plausible(data, size)) {
+    fuzz_rng_t r = {((uint64_t)seed << 1) | 1u};
+    if (fuzz_below(&r, 16) == 0 || !fuzz_plausible(data, size)) {
         return LLVMFuzzerMutate(data, size, max_size);
     }
-    mutate(data, size, &r);
+    fuzz_mutate(data, size, &r);
     return size;
 }
 
@@ -333,11 +167,11 @@ static blob_t mutant(const blob_t *seeds, int n_seeds, uint32_t index, uint32_t 
         abort();
     }
     memcpy(b.data, s->data, s->size);
-    rng_t r = {(((uint64_t)rng_seed << 32) | index) * 2654435761u + 1u};
+    fuzz_rng_t r = {(((uint64_t)rng_seed << 32) | index) * 2654435761u + 1u};
     for (int i = 0; i < 3; ++i) {
-        (void)next(&r);
+        (void)fuzz_next(&r);
     }
-    mutate(b.data, b.size, &r);
+    fuzz_mutate(b.data, b.size, &r);
     return b;
 }
 

@@ -17,6 +17,12 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
  * of 4), else 0: the compiler writes layout 1 only then. */
 int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p);
 
+/* 1 if the twin runs p (filter layout 1) without the scratch on its own loop, reading the
+ * window rows from the image (dilation_width 1, FW * I a multiple of 4 and at most 256),
+ * else 0: with no scratch it then runs the reference kernel. The compiler keeps int16
+ * filters for a convolution whose plan drops the scratch only then. */
+int32_t micro_conv_s8_dsp_direct(const micro_conv_s8_params_t *p);
+
 /* 1 if the twin runs p (filter layout 1) on its first-layer path when the requantization is
  * the common one (1-4 input channels, one group, at most 128 filters), else 0: the compiler
  * turns a one-channel DEPTHWISE_CONV_2D into a convolution for a DSP core only then. */

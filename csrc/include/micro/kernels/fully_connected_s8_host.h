@@ -1,7 +1,7 @@
 /*
  * FULLY_CONNECTED int8 on the host's vector units: the twin of micro_fully_connected_s8,
  * with the same params, operands and output bytes (see fully_connected_s8.h); it ignores
- * the scratch. On x86-64 CPUs with AVX2 it dots 4 row-major filter rows at once (layout 0,
+ * the scratch. On x86-64 CPUs with AVX2 it computes 8 outputs at once (row-major layout 0,
  * the host's; fully_connected_s8_host.c); elsewhere, and for layout 1, it is
  * micro_fully_connected_s8. Host steps run it (micro/config.h).
  */
