@@ -55,7 +55,7 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
                  "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
                  "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1",
                  "--speed-change", "0.1", "--keyword-copies", "2",
-                 "--train-seed", "3"])  # fmt: skip
+                 "--train-seed", "3", "--average-last", "1"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
     assert "'up': recorded + synthetic" in text and "'down': synthetic only" in text
@@ -64,8 +64,9 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert report["labels"] == ["silence", "unknown", "up", "down"]
     assert report["sources"]["keywords"] == {"up": "recorded + synthetic", "down": "synthetic only"}
     assert report["recorded_augmentation"] == {
-        "keyword_copies": 2, "unknown_copies": 6, "speed_change": 0.1
+        "keyword_copies": 2, "unknown_copies": 6, "speech_copies": 1, "speed_change": 0.1
     }  # fmt: skip
+    assert report["average_last_epochs"] == 1
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)
     used = out.with_suffix(".files.txt").read_text()
     assert "up/" in used and reserved not in used and "down/" not in used

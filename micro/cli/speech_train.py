@@ -80,6 +80,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="augmented copies of each recorded keyword clip (default 16)",
     )
     p.add_argument(
+        "--speech-copies",
+        type=int,
+        default=1,
+        help="augmented copies of each --speech file's loudest second (default 1)",
+    )
+    p.add_argument(
         "--speed-change",
         type=float,
         default=0.0,
@@ -93,6 +99,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="FRAMES",
         help="each epoch, move every training example's feature frames by a new random "
         "offset of up to FRAMES either way (default 0: as cached)",
+    )
+    p.add_argument(
+        "--average-last",
+        type=int,
+        default=0,
+        metavar="EPOCHS",
+        help="end with the mean of the weights at the end of each of the last EPOCHS epochs, "
+        "batch-norm statistics recomputed on the training examples (default 0: the last "
+        "weights)",
     )
     p.add_argument(
         "--balance",

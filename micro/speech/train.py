@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import card, corpus, mining, realdata
+from . import averaging, card, corpus, mining, realdata
 from .network import (
     CHANNELS,
     FRAMES,
@@ -141,11 +141,17 @@ def train_keras(
     shape: Shape | None = None,
     balance: bool = False,
     frame_shift: int = 0,
+    average_last: int = 0,
 ) -> Any:
     """``balance``: weight each class by the inverse of its share of the examples;
     ``frame_shift``: each epoch moves each example by a new random number of frames, up to
-    this many either way (``shift_frames``), before the masks."""
+    this many either way (``shift_frames``), before the masks; ``average_last``: the model
+    ends with the mean of its weights at the end of each of its last this many epochs, its
+    batch-norm statistics recomputed on the training examples (``averaging``)."""
     import keras
+
+    if not 0 <= average_last <= epochs:
+        raise ValueError(f"average_last must be in 0..{epochs} (the epochs), got {average_last}")
 
     keras.utils.set_random_seed(seed)
     model = build_model(num_classes, shape or Shape())
@@ -165,6 +171,7 @@ def train_keras(
     class_weight = None if weights is None else {i: float(w) for i, w in enumerate(weights)}
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
+    average = averaging.WeightAverage()
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         xe = x[order].copy()
@@ -182,7 +189,12 @@ def train_keras(
             shuffle=False,
             class_weight=class_weight,
         )
+        if epoch >= epochs - average_last:
+            average.add(model)
     bar.close()
+    if average_last:
+        average.apply(model)
+        averaging.recompute_batch_norm(model, x)
     return model
 
 
@@ -297,6 +309,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
             keyword_copies=args.keyword_copies, speed=args.speed_change,
+            speech_copies=args.speech_copies,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
@@ -318,7 +331,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
         x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
-        args.frame_shift,
+        args.frame_shift, args.average_last,
     )  # fmt: skip
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
@@ -345,6 +358,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "unknown_near_rhymes": args.rhymes,
         "balanced_classes": args.balance,
         "frame_shift": args.frame_shift,
+        "average_last_epochs": args.average_last,
         "train_clips": {name: int(c) for name, c in zip(cfg.labels, counts, strict=True)},
         "sources": card.sources(
             real if "recorded" in sources else None, words, synthetic is not None
@@ -374,6 +388,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         report["recorded_augmentation"] = {
             "keyword_copies": real_cfg.keyword_copies,
             "unknown_copies": real_cfg.unknown_copies,
+            "speech_copies": real_cfg.speech_copies,
             "speed_change": real_cfg.speed,
         }
         speech = [Path(d) for d in args.speech]
