@@ -20,7 +20,8 @@
  * 3x3 layers of stride 1, or 2 from 8 output rows, with rows of 3 or more outputs take the
  * column path instead (depthwise_conv_s8_dsp_cols.h: four output rows a pass on widened
  * input columns, per output column a block of 4 channels in turn) on filter layout 2
- * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler).
+ * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler); on that layout
+ * a stride-2 strip of fewer rows (a patched plan's) stays on the column path.
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
@@ -383,7 +384,7 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output)
 {
-    const int cols = p->filter_layout == 2 && cols_ok(p);
+    const int cols = p->filter_layout == 2 && cols_fit(p);
     if (!(cols || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
         ((uintptr_t)filter & 3u) != 0) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);

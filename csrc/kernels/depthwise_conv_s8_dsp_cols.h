@@ -598,22 +598,29 @@ DW_COLS(s1_general, 3, 1, 4, 0)
 DW_COLS(s2_general, 5, 2, 4, 0)
 #undef DW_COLS
 
-/* Stride 2 from 8 output rows (vww's 6x6 and 3x3 maps run as fast on the tap-pair loop,
- * whose passes have no rows to spare). */
-#define DW_COLS_S2_MIN_HEIGHT 8
-
-/* 1 if the column path runs p (filter layout 2). */
-static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
+/* 1 if the column path can run p (filter layout 2): any height, so that the strips of a
+ * patched plan, a few output rows each, stay on it once the compiler chose the layout. */
+static int cols_fit(const micro_depthwise_conv_s8_params_t *p)
 {
     const int s1 = p->stride_height == 1 && p->stride_width == 1;
     const int s2 = p->stride_height >= 1 && p->stride_height <= 2 && p->stride_width >= 1 &&
-                   p->stride_width <= 2 && p->depth_multiplier == 1 &&
-                   p->output_height >= DW_COLS_S2_MIN_HEIGHT;
+                   p->stride_width <= 2 && p->depth_multiplier == 1;
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && (s1 || s2) && p->output_width >= DW_COLS_MIN_WIDTH &&
            (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
                DW_STAGE / (DW_COLS_ROWS - 1) &&
            (int64_t)p->input_width * p->input_depth <= DW_ZP_ROW;
+}
+
+/* Stride 2 from 8 output rows (vww's 6x6 and 3x3 maps run as fast on the tap-pair loop,
+ * whose passes have no rows to spare). */
+#define DW_COLS_S2_MIN_HEIGHT 8
+
+/* 1 if the compiler should write filter layout 2 for p: the column path fits and pays. */
+static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
+{
+    return cols_fit(p) && ((p->stride_height == 1 && p->stride_width == 1) ||
+                           p->output_height >= DW_COLS_S2_MIN_HEIGHT);
 }
 
 /* Every pass of the layer. */

@@ -107,9 +107,11 @@ def column_case(seed: int, stride2: bool = False) -> Case:
     sh, sw = (1, 1)
     if stride2 or (mult == 1 and rng.random() < 0.5):
         sh, sw = [(2, 2), (2, 2), (2, 1), (1, 2)][int(rng.integers(0, 4))]
-    # stride 2: from 8 output rows
+    # stride 2: mostly from 8 output rows (where the compiler writes layout 2), a third of
+    # them shorter (a patched plan's strips of a layer it wrote layout 2 for)
     width = int(rng.choice([3, 4, 5, 6, 7, 11, 12, 13, 19, 56] if sh == 1 else [5, 8, 13, 24]))
-    height = int(rng.integers(1, 15)) if sh == 1 else int(rng.integers(19, 28))
+    short = sh == 2 and rng.random() < 1 / 3
+    height = int(rng.integers(1, 15)) if sh == 1 or short else int(rng.integers(19, 28))
     pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
     out_h = (height + 2 * pad_top - 3) // sh + 1 - int(rng.integers(0, 2))
     out_w = (width + 2 * pad_left - 3) // sw + 1 - int(rng.integers(0, 2))
