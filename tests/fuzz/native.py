@@ -123,7 +123,8 @@ class Campaign:
 
     what: str
     mutants: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)  # ran / refused / skipped
+    outcomes: Counter[str] = field(default_factory=Counter)  # ran / refused / skipped, or
+    # libFuzzer's final coverage
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -238,6 +239,12 @@ def run_libfuzzer(
     proc = _run(cmd, seconds + 600, SANITIZER_ENV)
     done = re.search(r"Done (\d+) runs", proc.stderr)
     result = Campaign("libFuzzer executions", int(done.group(1)) if done else 0)
+    # libFuzzer's last status line ("#N DONE cov: C ft: F corp: K/...") says how far it got.
+    final = re.search(r"DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)", proc.stderr)
+    if final:
+        names = ("edges covered", "features", "corpus inputs")
+        for name, value in zip(names, final.groups(), strict=True):
+            result.outcomes[name] = int(value)
     kept = []
     for artifact in findings.glob("libfuzzer-*"):
         if artifact.suffix != ".bin":
