@@ -498,6 +498,26 @@ PW_FIXED(pointwise_g8_asm,
              QUAD_GROUP(7),
          "256")
 
+/* Groups 1..7, 8..15 and 16..31 of a quad (the straight lines of G = 8, 16 and 32). */
+#define QUAD_GROUPS_1_7                                                                      \
+    QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)      \
+    QUAD_GROUP(7)
+#define QUAD_GROUPS_8_15                                                                     \
+    QUAD_GROUP(8) QUAD_GROUP(9) QUAD_GROUP(10) QUAD_GROUP(11) QUAD_GROUP(12) QUAD_GROUP(13) \
+    QUAD_GROUP(14) QUAD_GROUP(15)
+#define QUAD_GROUPS_16_31                                                                    \
+    QUAD_GROUP(16) QUAD_GROUP(17) QUAD_GROUP(18) QUAD_GROUP(19) QUAD_GROUP(20)              \
+    QUAD_GROUP(21) QUAD_GROUP(22) QUAD_GROUP(23) QUAD_GROUP(24) QUAD_GROUP(25)              \
+    QUAD_GROUP(26) QUAD_GROUP(27) QUAD_GROUP(28) QUAD_GROUP(29) QUAD_GROUP(30)              \
+    QUAD_GROUP(31)
+
+PW_FIXED(pointwise_g16_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15, "512")
+PW_FIXED(pointwise_g32_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15 QUAD_GROUPS_16_31, "1024")
+
+#undef QUAD_GROUPS_1_7
+#undef QUAD_GROUPS_8_15
+#undef QUAD_GROUPS_16_31
+
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
  * the pointers moved to the block's base, then turns of the block's 16 groups over groups
  * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
@@ -688,6 +708,12 @@ static void quads_pointwise(const pointwise_t *a)
         break;
     case 8:
         pointwise_g8_asm(a);
+        break;
+    case 16:
+        pointwise_g16_asm(a);
+        break;
+    case 32:
+        pointwise_g32_asm(a);
         break;
     default:
         (a->groups <= 9 ? pointwise_asm : pointwise_long_asm)(a);
