@@ -318,9 +318,9 @@ def test_conv_pointwise_every_group_count(k: int) -> None:
 def shaped_pointwise_case(
     seed: int, k: int, out: int, pixels: int, batches: int = 1, fast: bool = True
 ) -> tuple[Any, list[np.ndarray]]:
-    """A 1x1 stride-1 layer of K = k, `out` channels (filters in layout 0), `pixels` pixels per image (a row of them, or 3 x 3 for 9: VWW's last layers) and
-    `batches` images; the fast requantization (zero scales among it) or any; a third
-    per-tensor."""
+    """A 1x1 stride-1 layer of K = k, `out` channels (filters in layout 0), `pixels` pixels
+    per image (a row of them, or 3 x 3 for 9: VWW's last layers) and `batches` images; the
+    fast requantization (zero scales among it) or any; a third per-tensor."""
     rng = np.random.default_rng(seed)
     params = pointwise_case(seed)[0]
     p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
