@@ -286,12 +286,17 @@ static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
 /* The pointwise path's table (pw_chan_t) for channels [o0, o0 + n), when fast_ok holds. */
 static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch)
 {
+    /* The arrays' pointers held in locals: the table's stores may not alias them. */
+    const int32_t *bias = c->bias + o0, *multiplier = c->multiplier + o0;
+    const int32_t *shift = c->shift + o0;
     for (int32_t i = 0; i < n; ++i) {
-        ch[i].bias = c->bias[o0 + i];
-        const int32_t m = c->multiplier[o0 + i];
+        const int32_t m = multiplier[i];
+        ch[i].bias = bias[i];
         ch[i].m2 = (int32_t)((uint32_t)m << 1);
-        /* -2^(32 - e), e = -shift in 1..31: the unsigned negation wraps to the int32. */
-        ch[i].pn = m == 0 ? 0 : (int32_t)(0u - (UINT32_C(1) << (32 + c->shift[o0 + i])));
+        /* -2^(32 - e), e = -shift in 1..31 (the unsigned negation wraps to the int32), without
+         * a branch: a zero multiplier (any shift, the amount kept in 0..31) shifts 0. */
+        const uint32_t one = m != 0;
+        ch[i].pn = (int32_t)(0u - (one << ((32 + shift[i]) & 31)));
     }
 }
 
