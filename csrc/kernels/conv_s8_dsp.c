@@ -27,6 +27,7 @@
 #include "conv_direct_dsp.h"
 #include "conv_first_dsp.h"
 #include "conv_patch_dsp.h"
+#include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
 
