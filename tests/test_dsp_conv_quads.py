@@ -315,11 +315,43 @@ def test_conv_pointwise_every_group_count(k: int) -> None:
         check_quads(*cases.conv_data(np.random.default_rng(k), p, fast=True))
 
 
+def shaped_pointwise_case(
+    seed: int, k: int, out: int, pixels: int, batches: int = 1, fast: bool = True
+) -> tuple[Any, list[np.ndarray]]:
+    """A 1x1 stride-1 layer of K = k, `out` channels (filters in layout 0), `pixels` pixels
+    per image (a row of them, or 3 x 3 for 9: VWW's last layers) and `batches` images; the
+    fast requantization (zero scales among it) or any; a third per-tensor."""
+    rng = np.random.default_rng(seed)
+    params = pointwise_case(seed)[0]
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    h, w = (3, 3) if pixels == 9 else (1, pixels)
+    p.update(batches=batches, input_height=h, input_width=w, output_height=h, output_width=w)
+    p.update(input_depth=k, filter_depth=k, output_depth=out)
+    params, ops = cases.conv_data(rng, p, fast=fast)
+    if seed % 3 == 0:  # per-tensor
+        ops[3][:] = ops[3][0]
+        ops[4][:] = ops[4][0]
+    return params, ops
+
+
+@pytest.mark.parametrize("k", [64, 128, 256, 300])
+@pytest.mark.parametrize("out", [16, 132, 200, 256, 264])
+def test_conv_pointwise_long_and_wide(k: int, out: int) -> None:
+    """The long forms (K of 64 and 128: straight lines of 16 and 32 groups; 256, 300: the
+    turns) with up to 256 channels in one table and past it in blocks of 256, over 1, 3,
+    5 and 9 pixels (a lone one after the pairs) and 2 images, both requantizations."""
+    for seed, (pixels, batches) in enumerate([(1, 1), (3, 1), (5, 2), (9, 1)]):
+        case = shaped_pointwise_case(k * out + seed, k, out, pixels, batches, fast=seed != 3)
+        assert_twin("conv_s8", "dsp", [case])
+        if out % 4 == 0:
+            check_quads(*case)
+
+
 def requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
     """The pointwise path's requantization (SMMLAR, SMMLSR by -2^(32 - e)) at every right
     shift 1..31: zero input, so each sum is its bias, drawn at the rounding's ties of either
     sign, at 0 and -1 and at the int32 extremes, multipliers 2^30, 2^31 - 1 or 0; 3 pixels
-    (a pair and a lone one); `out` channels (past 128: two blocks)."""
+    (a pair and a lone one); `out` channels (past 256: two blocks)."""
     rng = np.random.default_rng(out)
     params = pointwise_case(7)[0]
     p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
@@ -337,7 +369,7 @@ def requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
     return params, ops
 
 
-@pytest.mark.parametrize("out", [124, 132])
+@pytest.mark.parametrize("out", [124, 132, 260])
 def test_conv_pointwise_requantization_edges(out: int) -> None:
     check_quads(*requant_edges_case(out))
 

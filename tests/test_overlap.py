@@ -180,11 +180,12 @@ def test_overlapped_layout_gives_the_separate_buffer_bytes(kernel: str) -> None:
     assert overlapping >= len(SEEDS) // 2
 
 
-@pytest.mark.parametrize("k, out", [(16, 132), (128, 256), (37, 200)])
+@pytest.mark.parametrize("k, out", [(16, 132), (128, 256), (37, 200), (8, 264), (40, 300)])
 def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
     """A 1x1 layer of more than 128 channels on the DSP twin's pointwise path (filters in
-    quads, the fast requantization: blocks of 128 channels per pixel pair, pixels in order)
-    with its output over its input at the rule's gap."""
+    quads, the fast requantization: up to 256 channels every pair in one loop, past that
+    blocks of 256 channels per pixel pair, pixels in order) with its output over its input
+    at the rule's gap."""
     params = pointwise_case(1)[0]
     p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
     p.update(batches=2, input_height=3, input_width=5, output_height=3, output_width=5)

@@ -27,6 +27,7 @@
 #include "conv_direct_dsp.h"
 #include "conv_first_dsp.h"
 #include "conv_patch_dsp.h"
+#include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
 
@@ -122,6 +123,11 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
 
 /* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
 #define CONV_BLOCK 128
+
+/* The same for the pointwise path (3 KB, the stack both tables share): every pixel pair's
+ * quads in one call up to 256 channels (MobileNets' widest layers), not a table refilled
+ * per pair and block. */
+#define PW_BLOCK 256
 
 /* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
  * fast_ok holds; out0, out1: the pixels' first outputs of the n. */
@@ -281,12 +287,17 @@ static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
 /* The pointwise path's table (pw_chan_t) for channels [o0, o0 + n), when fast_ok holds. */
 static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch)
 {
+    /* The arrays' pointers held in locals: the table's stores may not alias them. */
+    const int32_t *bias = c->bias + o0, *multiplier = c->multiplier + o0;
+    const int32_t *shift = c->shift + o0;
     for (int32_t i = 0; i < n; ++i) {
-        ch[i].bias = c->bias[o0 + i];
-        const int32_t m = c->multiplier[o0 + i];
+        const int32_t m = multiplier[i];
+        ch[i].bias = bias[i];
         ch[i].m2 = (int32_t)((uint32_t)m << 1);
-        /* -2^(32 - e), e = -shift in 1..31: the unsigned negation wraps to the int32. */
-        ch[i].pn = m == 0 ? 0 : (int32_t)(0u - (UINT32_C(1) << (32 + c->shift[o0 + i])));
+        /* -2^(32 - e), e = -shift in 1..31 (the unsigned negation wraps to the int32), without
+         * a branch: a zero multiplier (any shift, the amount kept in 0..31) shifts 0. */
+        const uint32_t one = m != 0;
+        ch[i].pn = (int32_t)(0u - (one << ((32 + shift[i]) & 31)));
     }
 }
 
@@ -307,7 +318,7 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
 }
 
 /* A 1x1 convolution (stride 1, no padding, one group, the input's size) on the fast
- * requantization with filter layout 1. Its pixels are the patches: with at most CONV_BLOCK
+ * requantization with filter layout 1. Its pixels are the patches: with at most PW_BLOCK
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
  * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
  * pair by pair, widened once, then each block of channels: pixels in order, as the
@@ -320,7 +331,7 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
     const int32_t groups4 = (depth + 3) / 4;
     const int32_t pixels = p->input_height * p->input_width;
     const int64_t in_end = (int64_t)p->batches * pixels * depth;
-    const int narrow = depth_out <= CONV_BLOCK;
+    const int narrow = depth_out <= PW_BLOCK;
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
     }
@@ -339,8 +350,8 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
         for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
             const int64_t at = first + pix, at1 = pix + 1 < pixels ? at + 1 : at;
             widen_exact(words, input + at * depth, input + at1 * depth, depth);
-            for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
-                const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
+            for (int32_t o0 = 0; o0 < depth_out; o0 += PW_BLOCK) {
+                const int32_t n = depth_out - o0 < PW_BLOCK ? depth_out - o0 : PW_BLOCK;
                 if (!narrow) {
                     fill_pointwise(c, o0, n, table);
                 }
@@ -413,7 +424,7 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     /* One table's stack for either path's constants. */
     union {
         chan_t fast[CONV_BLOCK];
-        pw_chan_t pointwise[CONV_BLOCK];
+        pw_chan_t pointwise[PW_BLOCK];
     } tables;
     chan_t *table = tables.fast;
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&

@@ -20,6 +20,7 @@ from test_dsp_conv_quads import (
     quads_case,
     requant_edges_case,
     rows9_case,
+    shaped_pointwise_case,
 )
 
 from micro import firmware
@@ -142,9 +143,9 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so), two of those the pointwise requantization's edges, two K of 16 and
-    32 on the fast requantization. Seeds past the PER_KERNEL: filters in quads and no
-    scratch (the direct loop)."""
+    where they come so), two of those the pointwise requantization's edges, four K of 16,
+    32, 64 and 128 on the fast requantization, two of 200 and 264 channels. Seeds past the
+    PER_KERNEL: filters in quads and no scratch (the direct loop)."""
     if seed >= 1000 + PER_KERNEL:
         params, ops = quads_case(*direct_case(seed))
         return params, without_scratch(ops)
@@ -158,6 +159,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         return quads_case(*requant_edges_case(124 if seed % 1000 == 13 else 132))
     if seed % 1000 in (26, 38):
         return fast_pointwise_quads(16 if seed % 1000 == 26 else 32, seed)
+    if seed % 1000 in (6, 18):  # the straight lines of 16 and 32 groups
+        return fast_pointwise_quads(64 if seed % 1000 == 6 else 128, seed)
+    if seed % 1000 in (10, 30):  # 200 channels in one table; 264 in blocks, a lone pixel
+        k, out = (128, 200) if seed % 1000 == 10 else (36, 264)
+        return quads_case(*shaped_pointwise_case(seed, k, out, 9 if k == 128 else 5, 1))
     if seed % 4 == 1:
         k = [3, 8, 64, 37, 12, 100, 129, 64, 33, 6][seed // 4 % 10]
         params, ops = pointwise_case(seed, small=True, k=k)

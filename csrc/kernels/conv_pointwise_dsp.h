@@ -1,0 +1,491 @@
+/*
+ * CONV_2D's DSP twin on a pointwise layer (1x1, stride 1, no padding, one group; internal
+ * to conv_s8_dsp.c): the pixel pairs straight from the image, widened into the scratch in
+ * the layout of conv_quads_dsp.h, each pair's quads of filters (its groups, QUAD_GROUP) and
+ * requantization (pw_out) in one loop of Thumb-2 with no call per pair or quad; a lone pixel
+ * 4 filters at a time. Elsewhere the same sums in C.
+ */
+#ifndef MICRO_KERNELS_CONV_POINTWISE_DSP_H
+#define MICRO_KERNELS_CONV_POINTWISE_DSP_H
+
+#include <stdint.h>
+
+#include "conv_patch_dsp.h"
+#include "conv_quads_dsp.h"
+#include "dsp.h"
+
+/* A pointwise layer's pixel pairs: pair i is pixels 2i and 2i + 1 of `in` (K bytes apart,
+ * G = ceil(K / 4) words of each read: past K the bytes meet zero weights, so the caller
+ * only passes pairs after which at least 3 more input bytes exist when K % 4 != 0), widened
+ * into the scratch (or, `widen` 0, one pair already there), then the n filters (a multiple
+ * of 4) from w on, their constants ch[0..n), requantized by pw_out; pixel 0's outputs
+ * from out on, pixel 1's `gap` bytes further (O, bytes per output pixel; 0 for a lone
+ * pixel, the scratch's pair a pixel twice). */
+typedef struct {
+    const int8_t *in;       /*  0: pixel 0 of the first pair */
+    int32_t depth;          /*  4: K, bytes per input pixel */
+    int32_t pairs;          /*  8: pixel pairs, >= 1 */
+    uint64_t *words;        /* 12: the scratch: G * 16 bytes, 8-aligned */
+    const int8_t *filter;   /* 16: the first quad's words */
+    int32_t groups;         /* 20: G */
+    int32_t quads;          /* 24: n / 4, >= 1 */
+    const pw_chan_t *ch;    /* 28: the n channels' constants */
+    int8_t *out;            /* 32: pixel 0's output of the first channel */
+    int32_t gap;            /* 36: pixel 1's outputs - pixel 0's; a pair's outputs: 2 * gap */
+    int32_t zp;             /* 40: output_zp */
+    int32_t widen;          /* 44: 1: widen each pair from in; 0: one pair, in the scratch */
+} pointwise_t;
+
+/* Widens the pixel pair at `in` (pixel 1 at in + depth) into the scratch's layout, G groups
+ * of each. */
+static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, int32_t depth,
+                                           int32_t groups)
+{
+    for (int32_t j = 0; j < groups; ++j) {
+        words[2 * j] = widen4(micro_read4(in + 4 * j));
+        words[2 * j + 1] = widen4(micro_read4(in + depth + 4 * j));
+    }
+}
+
+#if MICRO_DSP && defined(__GNUC__)
+/* The pointwise loops' frame, sp-relative bytes:
+ *   0 the quad's constants (chan_t *)   4 its pixel-0 output        8 the block's scratch base
+ *  12 the block's entry (Thumb address) 16 zp                       20 short: 32 * G; long: the
+ *  24 O (pixel 1's output - pixel 0's)  28 the filters' end            filter advance into it
+ *  32 the pair's pixel 0                36 K                        40 pairs left
+ *  44 the first constants               48 the pair's outputs       52 the first quad (short:
+ *  56 the scratch                       60 G                           adjusted)
+ *  64 long: the scratch base's end (its base after the last turn)   68 widen. */
+#define PW_FRAME_SIZE "72"
+
+/* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
+ * accumulators starting at the biases (no moves) of the constants at r11, r12 from frame
+ * slot `base`. */
+#define PW_FIRST(base, px, fw)            \
+    "ldr r12, [sp, #" base "]\n\t"        \
+    "ldr r0, [r11]\n\t"                   \
+    "ldr r2, [r11, #12]\n\t"              \
+    "ldr r4, [r11, #24]\n\t"              \
+    "ldr r6, [r11, #36]\n\t"              \
+    "ldr r8, [r12, #" px "]\n\t"          \
+    "ldr r9, [r12, #" px "+8]\n\t"        \
+    "ldr r10, [lr, #" fw "]\n\t"          \
+    "ldr r11, [lr, #" fw "+4]\n\t"        \
+    "smlad r1, r9, r10, r0\n\t"           \
+    "smlad r0, r8, r10, r0\n\t"           \
+    "smlad r3, r9, r11, r2\n\t"           \
+    "smlad r2, r8, r11, r2\n\t"           \
+    "ldr r10, [lr, #" fw "+8]\n\t"        \
+    "ldr r11, [lr, #" fw "+12]\n\t"       \
+    "smlad r5, r9, r10, r4\n\t"           \
+    "smlad r4, r8, r10, r4\n\t"           \
+    "smlad r7, r9, r11, r6\n\t"           \
+    "smlad r6, r8, r11, r6\n\t"           \
+    "ldr r8, [r12, #" px "+4]\n\t"        \
+    "ldr r9, [r12, #" px "+12]\n\t"       \
+    "ldr r10, [lr, #" fw "+16]\n\t"       \
+    "ldr r11, [lr, #" fw "+20]\n\t"       \
+    "smlad r0, r8, r10, r0\n\t"           \
+    "smlad r1, r9, r10, r1\n\t"           \
+    "smlad r2, r8, r11, r2\n\t"           \
+    "smlad r3, r9, r11, r3\n\t"           \
+    "ldr r10, [lr, #" fw "+24]\n\t"       \
+    "ldr r11, [lr, #" fw "+28]\n\t"       \
+    "smlad r4, r8, r10, r4\n\t"           \
+    "smlad r5, r9, r10, r5\n\t"           \
+    "smlad r6, r8, r11, r6\n\t"           \
+    "smlad r7, r9, r11, r7\n\t"
+
+/* Entry: the frame's common slots from the pointwise_t (r0). */
+#define PW_PROLOGUE                                 \
+    "push {r0, r4-r11, lr}\n\t"                     \
+    "sub sp, sp, #" PW_FRAME_SIZE "\n\t"            \
+    "ldm r0, {r1-r12}\n\t"                          \
+    "str r12, [sp, #68]\n\t"                        \
+    "str r1, [sp, #32]\n\t"                         \
+    "str r2, [sp, #36]\n\t"                         \
+    "str r3, [sp, #40]\n\t"                         \
+    "str r8, [sp, #44]\n\t"                         \
+    "str r9, [sp, #48]\n\t"                         \
+    "str r4, [sp, #56]\n\t"                         \
+    "str r6, [sp, #60]\n\t"                         \
+    "str r11, [sp, #16]\n\t"                        \
+    "str r10, [sp, #24]\n\t"
+
+/* The block's entry: group r12 (skip) of label 10, 112 bytes a group. */
+#define PW_ENTRY                \
+    "adr.w r0, 10f\n\t"         \
+    "mov r1, #112\n\t"          \
+    "mla r0, r12, r1, r0\n\t"   \
+    "orr r0, r0, #1\n\t"        \
+    "str r0, [sp, #12]\n\t"
+
+/* A pair: pixels in and in + K widened into the scratch (not with widen 0), two groups a
+ * turn (13 est. cycles per group; the odd one first), the quads restarted at the first
+ * (filter pointer lr from frame slot 52, constants r11 from slot 44). */
+#define PW_PAIR                     \
+    "1:\n\t"                        \
+    "ldr r0, [sp, #32]\n\t"         \
+    "ldr r1, [sp, #36]\n\t"         \
+    "ldr r2, [sp, #56]\n\t"         \
+    "ldr r3, [sp, #60]\n\t"         \
+    "ldr r4, [sp, #68]\n\t"         \
+    "add r1, r0, r1\n\t"            \
+    "cbz r4, 6f\n\t"                \
+    "lsrs r3, r3, #1\n\t"           \
+    "bcc 7f\n\t"                    \
+    "ldr r4, [r0], #4\n\t"          \
+    "ldr r5, [r1], #4\n\t"          \
+    "sxtb16 r6, r4\n\t"             \
+    "sxtb16 r7, r4, ror #8\n\t"     \
+    "sxtb16 r8, r5\n\t"             \
+    "sxtb16 r9, r5, ror #8\n\t"     \
+    "stm r2!, {r6-r9}\n\t"          \
+    "7:\n\t"                        \
+    "cbz r3, 6f\n\t"                \
+    "5:\n\t"                        \
+    "ldr r12, [r0], #8\n\t"         \
+    "ldr r8, [r0, #-4]\n\t"         \
+    "ldr lr, [r1], #8\n\t"          \
+    "ldr r10, [r1, #-4]\n\t"        \
+    "sxtb16 r4, r12\n\t"            \
+    "sxtb16 r5, r12, ror #8\n\t"    \
+    "sxtb16 r6, lr\n\t"             \
+    "sxtb16 r7, lr, ror #8\n\t"     \
+    "sxtb16 r9, r8, ror #8\n\t"     \
+    "sxtb16 r8, r8\n\t"             \
+    "sxtb16 r11, r10, ror #8\n\t"   \
+    "sxtb16 r10, r10\n\t"           \
+    "stm r2!, {r4-r11}\n\t"         \
+    "subs r3, r3, #1\n\t"           \
+    "bne 5b\n\t"                    \
+    "6:\n\t"                        \
+    "ldr r11, [sp, #44]\n\t"        \
+    "ldr r1, [sp, #48]\n\t"         \
+    "ldr lr, [sp, #52]\n\t"         \
+    "strd r11, r1, [sp]\n\t"
+
+/* The quad's 8 sums requantized in registers (each channel's m2 and pn loaded in runs of
+ * loads, a register ahead), each pixel's 4 bytes stored as one word; r11 the next quad's
+ * constants, the next quad (label 2) until lr reaches the filters' end, then the next pair
+ * (label 1). */
+#define PW_TAIL(pre)                                                           \
+    pre "ldr r11, [sp, #0]\n\t"                                                \
+    "ldr r12, [sp, #16]\n\t"                                                   \
+    "ldr r8, [r11, #4]\n\t"                                                    \
+    "ldr r9, [r11, #8]\n\t"                                                    \
+    "ldr r10, [r11, #16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")      \
+    "ldr r8, [r11, #20]\n\t"                                                   \
+    "ldr r9, [r11, #28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12")      \
+    "ldr r10, [r11, #32]\n\t"                                                  \
+    "ldr r8, [r11, #40]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")      \
+    "ldr r9, [r11, #44]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")       \
+    "bfi r0, r2, #8, #8\n\t"                                                   \
+    "bfi r0, r4, #16, #8\n\t"                                                  \
+    "bfi r0, r6, #24, #8\n\t"                                                  \
+    "bfi r1, r3, #8, #8\n\t"                                                   \
+    "bfi r1, r5, #16, #8\n\t"                                                  \
+    "bfi r1, r7, #24, #8\n\t"                                                  \
+    "ldr r8, [sp, #4]\n\t"                                                     \
+    "ldr r9, [sp, #24]\n\t"                                                    \
+    "ldr r10, [sp, #28]\n\t"                                                   \
+    "str r1, [r8, r9]\n\t"                                                     \
+    "str r0, [r8], #4\n\t"                                                     \
+    "add r11, r11, #48\n\t"                                                    \
+    "strd r11, r8, [sp]\n\t"                                                   \
+    "cmp lr, r10\n\t"                                                          \
+    "bne 2b\n\t"                                                               \
+    "ldr r0, [sp, #32]\n\t"                                                    \
+    "ldr r1, [sp, #36]\n\t"                                                    \
+    "ldr r2, [sp, #48]\n\t"                                                    \
+    "ldr r3, [sp, #24]\n\t"                                                    \
+    "ldr r4, [sp, #40]\n\t"                                                    \
+    "add r0, r0, r1, lsl #1\n\t"                                               \
+    "add r2, r2, r3, lsl #1\n\t"                                               \
+    "str r0, [sp, #32]\n\t"                                                    \
+    "str r2, [sp, #48]\n\t"                                                    \
+    "subs r4, r4, #1\n\t"                                                      \
+    "str r4, [sp, #40]\n\t"                                                    \
+    "bne 1b\n\t"                                                               \
+    "add sp, sp, #" PW_FRAME_SIZE "\n\t"                                       \
+    "pop {r0, r4-r11, pc}\n\t"
+
+/* Turns of 16 groups (label 10) until the scratch base r12 reaches register `end` (after
+ * `load`: the groups may use it). */
+#define PW_TURNS(GROUP, load, end)                                                     \
+    "10:\n\t" GROUP(0) GROUP(1) GROUP(2) GROUP(3) GROUP(4) GROUP(5) GROUP(6) GROUP(7) \
+        GROUP(8) GROUP(9) GROUP(10) GROUP(11) GROUP(12) GROUP(13) GROUP(14) GROUP(15)  \
+            "add r12, r12, #256\n\t"                                                 \
+            "add lr, lr, #512\n\t" load                                              \
+            "cmp r12, " end "\n\t"                                                   \
+            "bne 10b\n\t"
+
+/* The pairs of a pointwise layer whose G is 1..9 (K <= 36), every quad of each, with no
+ * call per pair or quad: per quad its last group first (PW_FIRST at the block's index 8,
+ * skip = 9 - G), then the block's groups skip..7 (0..G - 2) through the entry in the frame.
+ * Groups are 28 32-bit instructions (112 bytes: r8-r11 take no 16-bit loads). */
+__attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
+{
+    (void)a;
+    __asm__ volatile(
+        PW_PROLOGUE
+        "rsb r12, r6, #9\n\t" /* skip */
+        "sub r0, r4, r12, lsl #4\n\t"
+        "str r0, [sp, #8]\n\t"
+        "sub r0, r5, r12, lsl #5\n\t"
+        "str r0, [sp, #52]\n\t"
+        "lsl r1, r6, #5\n\t"
+        "str r1, [sp, #20]\n\t"
+        "mla r0, r7, r1, r0\n\t"
+        "str r0, [sp, #28]\n\t" PW_ENTRY PW_PAIR
+        "2:\n\t" PW_FIRST("8", "128", "256")
+        "ldr pc, [sp, #12]\n\t"
+        "10:\n\t" QUAD_GROUP(0) QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3)
+        QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6) QUAD_GROUP(7)
+        PW_TAIL("ldr r10, [sp, #20]\n\tadd lr, lr, r10\n\t"));
+}
+
+/* The same for G of 2, 4 or 8 (K of 5-8, 13-16, 29-32: MobileNets' narrow layers), the
+ * groups in a straight line from group 0 (PW_FIRST): no entry jump, the filter pointer
+ * advanced by an immediate, 5 est. cycles a quad fewer. */
+#define PW_FIXED(name, groups, quad)                                            \
+    __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
+    {                                                                           \
+        (void)a;                                                                \
+        __asm__ volatile(PW_PROLOGUE "str r4, [sp, #8]\n\t"                     \
+                                     "str r5, [sp, #52]\n\t"                    \
+                                     "lsl r1, r6, #5\n\t"                       \
+                                     "mla r0, r7, r1, r5\n\t"                   \
+                                     "str r0, [sp, #28]\n\t" PW_PAIR            \
+                         "2:\n\t" PW_FIRST("8", "0", "0") groups                 \
+                             PW_TAIL("add lr, lr, #" quad "\n\t"));             \
+    }
+
+PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
+PW_FIXED(pointwise_g4_asm, QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3), "128")
+PW_FIXED(pointwise_g8_asm,
+         QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)
+             QUAD_GROUP(7),
+         "256")
+
+/* Groups 1..7, 8..15 and 16..31 of a quad (the straight lines of G = 8, 16 and 32). */
+#define QUAD_GROUPS_1_7                                                                      \
+    QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)      \
+    QUAD_GROUP(7)
+#define QUAD_GROUPS_8_15                                                                     \
+    QUAD_GROUP(8) QUAD_GROUP(9) QUAD_GROUP(10) QUAD_GROUP(11) QUAD_GROUP(12) QUAD_GROUP(13) \
+    QUAD_GROUP(14) QUAD_GROUP(15)
+#define QUAD_GROUPS_16_31                                                                    \
+    QUAD_GROUP(16) QUAD_GROUP(17) QUAD_GROUP(18) QUAD_GROUP(19) QUAD_GROUP(20)              \
+    QUAD_GROUP(21) QUAD_GROUP(22) QUAD_GROUP(23) QUAD_GROUP(24) QUAD_GROUP(25)              \
+    QUAD_GROUP(26) QUAD_GROUP(27) QUAD_GROUP(28) QUAD_GROUP(29) QUAD_GROUP(30)              \
+    QUAD_GROUP(31)
+
+PW_FIXED(pointwise_g16_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15, "512")
+PW_FIXED(pointwise_g32_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15 QUAD_GROUPS_16_31, "1024")
+
+#undef QUAD_GROUPS_1_7
+#undef QUAD_GROUPS_8_15
+#undef QUAD_GROUPS_16_31
+
+/* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
+ * the pointers moved to the block's base, then turns of the block's 16 groups over groups
+ * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
+ * end (slot 64): 8 est. cycles a turn, 1.5 % of a K = 128 layer's (3 % with 8 groups). */
+__attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_t *a)
+{
+    (void)a;
+    __asm__ volatile(
+        PW_PROLOGUE
+        "rsb r12, r6, #1\n\t"
+        "and r12, r12, #15\n\t" /* skip */
+        "sub r0, r4, r12, lsl #4\n\t"
+        "add r0, r0, #16\n\t"
+        "str r0, [sp, #8]\n\t"
+        "sub r1, r6, #1\n\t"
+        "add r1, r1, r12\n\t"
+        "add r1, r0, r1, lsl #4\n\t"
+        "str r1, [sp, #64]\n\t"
+        "mov r1, #32\n\t"
+        "sub r1, r1, r12, lsl #5\n\t"
+        "str r1, [sp, #20]\n\t"
+        "lsl r1, r6, #5\n\t"
+        "mla r0, r7, r1, r5\n\t"
+        "str r0, [sp, #28]\n\t"
+        "str r5, [sp, #52]\n\t" PW_ENTRY PW_PAIR
+        "2:\n\t" PW_FIRST("56", "0", "0")
+        "ldr r12, [sp, #8]\n\t"
+        "ldr r8, [sp, #20]\n\t"
+        "add lr, lr, r8\n\t"
+        "ldr pc, [sp, #12]\n\t"
+        PW_TURNS(QUAD_GROUP, "ldr r8, [sp, #64]\n\t", "r8")
+        PW_TAIL(""));
+}
+
+/* Group J of a lone pixel's turn: r12 the scratch, lr the quad's words, r0-r3 the sums of
+ * filters 0-3: 18 32-bit instructions (72 bytes), 20 est. cycles per 16 multiply-accumulates
+ * (a pixel twice took 32). */
+#define LONE_GROUP(J)                         \
+    "ldr r8, [r12, #16*" #J "]\n\t"           \
+    "ldr r9, [r12, #16*" #J "+4]\n\t"         \
+    "ldr r4, [lr, #32*" #J "]\n\t"            \
+    "ldr r5, [lr, #32*" #J "+4]\n\t"          \
+    "ldr r6, [lr, #32*" #J "+8]\n\t"          \
+    "ldr r7, [lr, #32*" #J "+12]\n\t"         \
+    "smlad r0, r8, r4, r0\n\t"                \
+    "smlad r1, r8, r5, r1\n\t"                \
+    "smlad r2, r8, r6, r2\n\t"                \
+    "smlad r3, r8, r7, r3\n\t"                \
+    "ldr r4, [lr, #32*" #J "+16]\n\t"         \
+    "ldr r5, [lr, #32*" #J "+20]\n\t"         \
+    "ldr r6, [lr, #32*" #J "+24]\n\t"         \
+    "ldr r7, [lr, #32*" #J "+28]\n\t"         \
+    "smlad r0, r9, r4, r0\n\t"                \
+    "smlad r1, r9, r5, r1\n\t"                \
+    "smlad r2, r9, r6, r2\n\t"                \
+    "smlad r3, r9, r7, r3\n\t"
+
+/* pw_out of sum ra with m2 in r8, pn in r9, zp in r12. */
+#define LONE_REQUANT(ra)                      \
+    "smmlar " ra ", " ra ", r8, " ra "\n\t"     \
+    "add " ra ", " ra ", " ra ", asr #31\n\t"   \
+    "smmlsr " ra ", " ra ", r9, r12\n\t"       \
+    "ssat " ra ", #8, " ra "\n\t"
+
+/* A pointwise_t's lone pixel (gap 0, widen 0: pixel 0 of the scratch), every quad: 4 sums
+ * from the biases, turns of 16 groups over the G, the first entered at skip = (-G) mod 16,
+ * the 4 bytes requantized in registers and stored as one word. Frame as PW_FRAME's: 0
+ * constants, 4 output, 8 scratch base, 12 entry, 16 zp, 20 32 * skip, 28 filters' end, 64
+ * the scratch base's end. */
+__attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_t *a)
+{
+    (void)a;
+    __asm__ volatile(
+        "push {r0, r4-r11, lr}\n\t"
+        "sub sp, sp, #72\n\t"
+        "ldm r0, {r1-r11}\n\t"
+        "str r8, [sp, #0]\n\t"
+        "str r9, [sp, #4]\n\t"
+        "str r11, [sp, #16]\n\t"
+        "rsb r12, r6, #0\n\t"
+        "and r12, r12, #15\n\t" /* skip */
+        "sub r0, r4, r12, lsl #4\n\t"
+        "str r0, [sp, #8]\n\t"
+        "add r1, r6, r12\n\t"
+        "add r1, r0, r1, lsl #4\n\t"
+        "str r1, [sp, #64]\n\t"
+        "lsl r1, r12, #5\n\t"
+        "str r1, [sp, #20]\n\t"
+        "lsl r1, r6, #5\n\t"
+        "mla r0, r7, r1, r5\n\t"
+        "str r0, [sp, #28]\n\t"
+        "adr.w r0, 10f\n\t"
+        "mov r1, #72\n\t"
+        "mla r0, r12, r1, r0\n\t"
+        "orr r0, r0, #1\n\t"
+        "str r0, [sp, #12]\n\t"
+        "mov lr, r5\n\t"
+        "2:\n\t"
+        "ldr r11, [sp, #0]\n\t"
+        "ldr r12, [sp, #8]\n\t"
+        "ldr r10, [sp, #20]\n\t"
+        "ldr r0, [r11]\n\t"
+        "ldr r1, [r11, #12]\n\t"
+        "ldr r2, [r11, #24]\n\t"
+        "ldr r3, [r11, #36]\n\t"
+        "sub lr, lr, r10\n\t"
+        "ldr r10, [sp, #64]\n\t"
+        "ldr pc, [sp, #12]\n\t"
+        PW_TURNS(LONE_GROUP, "", "r10")
+        "ldr r12, [sp, #16]\n\t"
+        "ldrd r8, r9, [r11, #4]\n\t" LONE_REQUANT("r0")
+        "ldrd r8, r9, [r11, #16]\n\t" LONE_REQUANT("r1")
+        "ldrd r8, r9, [r11, #28]\n\t" LONE_REQUANT("r2")
+        "ldrd r8, r9, [r11, #40]\n\t" LONE_REQUANT("r3")
+        "bfi r0, r1, #8, #8\n\t"
+        "bfi r0, r2, #16, #8\n\t"
+        "bfi r0, r3, #24, #8\n\t"
+        "ldr r8, [sp, #4]\n\t"
+        "ldr r10, [sp, #28]\n\t"
+        "str r0, [r8], #4\n\t"
+        "add r11, r11, #48\n\t"
+        "strd r11, r8, [sp]\n\t"
+        "cmp lr, r10\n\t"
+        "bne 2b\n\t"
+        "add sp, sp, #72\n\t"
+        "pop {r0, r4-r11, pc}\n\t");
+}
+
+#undef LONE_GROUP
+#undef LONE_REQUANT
+
+#undef PW_FIXED
+#undef PW_FIRST
+#undef PW_PROLOGUE
+#undef PW_ENTRY
+#undef PW_PAIR
+#undef PW_TAIL
+#undef PW_FRAME_SIZE
+#undef PW_TURNS
+
+#undef QUAD_GROUP
+#undef PW_REQUANT_ASM
+#endif
+
+#if MICRO_DSP && defined(__GNUC__)
+/* The pairs of a pointwise_t (pointwise_g*_asm, pointwise_asm, pointwise_long_asm), or its
+ * lone pixel. */
+static void quads_pointwise(const pointwise_t *a)
+{
+    if (a->gap == 0) {
+        pointwise_lone_asm(a);
+        return;
+    }
+    switch (a->groups) {
+    case 2:
+        pointwise_g2_asm(a);
+        break;
+    case 4:
+        pointwise_g4_asm(a);
+        break;
+    case 8:
+        pointwise_g8_asm(a);
+        break;
+    case 16:
+        pointwise_g16_asm(a);
+        break;
+    case 32:
+        pointwise_g32_asm(a);
+        break;
+    default:
+        (a->groups <= 9 ? pointwise_asm : pointwise_long_asm)(a);
+    }
+}
+#else
+/* The pairs of a pointwise_t, widened, each quad's sums requantized by pw_out. */
+static void quads_pointwise(const pointwise_t *a)
+{
+    const int8_t *in = a->in;
+    int8_t *out = a->out;
+    for (int32_t i = 0; i < a->pairs; ++i, in += 2 * a->depth, out += 2 * a->gap) {
+        if (a->widen) {
+            widen_pair(a->words, in, a->depth, a->groups);
+        }
+        const int8_t *w = a->filter;
+        for (int32_t o = 0; o < 4 * a->quads; o += 4, w += 32 * a->groups) {
+            int32_t s[8];
+            for (int32_t f = 0; f < 4; ++f) {
+                s[2 * f] = s[2 * f + 1] = a->ch[o + f].bias;
+            }
+            dot_4x2(a->words, w, a->groups, s);
+            for (int32_t f = 0; f < 4; ++f) {
+                const pw_chan_t c = a->ch[o + f];
+                out[o + f] = (int8_t)pw_out(s[2 * f], c.m2, c.pn, a->zp);
+                out[a->gap + o + f] = (int8_t)pw_out(s[2 * f + 1], c.m2, c.pn, a->zp);
+            }
+        }
+    }
+}
+#endif
+
+#endif
