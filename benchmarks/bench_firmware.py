@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _shared import REFERENCE
 
 import micro
 from micro import firmware
@@ -31,7 +32,6 @@ from micro.compiler import compile_model
 from micro.model import load_model
 from micro.progress import progress
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
     "hello_world_int8": "tflm/hello_world/hello_world_int8.tflite",
     "micro_speech": "tflm/micro_speech/micro_speech_quantized.tflite",
