@@ -10,9 +10,10 @@
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
  * int32 arithmetic does). Each block's 4 outputs are requantized where its loop ends, with
- * per-tensor constants held from one block to the next. Row-major filters (layout 0, a
- * Program compiled for a core without the DSP extension) and operands not word-aligned
- * run the reference.
+ * per-tensor constants held from one block to the next. The rows after the last block
+ * (row-major) go two at a time, each input word split once for both. Row-major filters
+ * (layout 0, a Program compiled for a core without the DSP extension) and operands not
+ * word-aligned run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -171,6 +172,30 @@ static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
     return acc;
 }
 
+/* acc0, acc1 + the dots of x with rows w0 and w1 (row-major, any alignment) over n
+ * values: each input word, split once, meets both rows. */
+static void dot_2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
+                  int32_t *acc0, int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1;
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t xv = micro_read4(x + k);
+        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
+        const uint32_t v0 = micro_read4(w0 + k), v1 = micro_read4(w1 + k);
+        a0 = micro_smlad(x_even, micro_sxtb16(v0), a0);
+        a0 = micro_smlad(x_odd, micro_sxtb16_hi(v0), a0);
+        a1 = micro_smlad(x_even, micro_sxtb16(v1), a1);
+        a1 = micro_smlad(x_odd, micro_sxtb16_hi(v1), a1);
+    }
+    for (; k < n; ++k) {
+        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(x[k] * w0[k]));
+        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(x[k] * w1[k]));
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
 /* The general requantization of channel c, out of line: rare, and inlined it would cost
  * a few hundred bytes of flash per use. */
 MICRO_NOINLINE static int8_t fc_out_general(const micro_fully_connected_s8_params_t *p,
@@ -237,6 +262,15 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
         for (int32_t j = 0; j < 4; ++j) {
             out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
         }
+    }
+    /* The row-major rest: two rows at a time, then one. */
+    for (; n + 2 <= units; n += 2) {
+        const int8_t *w0 = filter + (int64_t)n * depth;
+        int32_t acc0 = (int32_t)((uint32_t)bias[n] - zp_sum);
+        int32_t acc1 = (int32_t)((uint32_t)bias[n + 1] - zp_sum);
+        dot_2(row, w0, w0 + depth, depth, &acc0, &acc1);
+        out[n] = fc_out(fast, p, acc0, multiplier, shift, n & chan_mask);
+        out[n + 1] = fc_out(fast, p, acc1, multiplier, shift, (n + 1) & chan_mask);
     }
     for (; n < units; ++n) {
         const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
