@@ -138,15 +138,24 @@ MICRO_NOINLINE static void blocks_fast(const uint64_t *x, const uint32_t *w, int
                         int32_t right1, int32_t zp2, int8_t *out)
 {
     for (; blocks > 0; --blocks, bias += 4, out += 4) {
-        int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
-        int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
-        int32_t a2 = (int32_t)((uint32_t)bias[2] - zp_sum);
-        int32_t a3 = (int32_t)((uint32_t)bias[3] - zp_sum);
+        /* Each constant read once per block into a register (micro_settle), not once per
+         * use: the asm loop leaves none free, and GCC would reload them from the stack at
+         * every use after it. */
+        uint32_t zs = zp_sum;
+        micro_settle(zs);
+        int32_t a0 = (int32_t)((uint32_t)bias[0] - zs);
+        int32_t a1 = (int32_t)((uint32_t)bias[1] - zs);
+        int32_t a2 = (int32_t)((uint32_t)bias[2] - zs);
+        int32_t a3 = (int32_t)((uint32_t)bias[3] - zs);
         FC_BLOCK(x, w, groups, a0, a1, a2, a3);
-        out[0] = (int8_t)micro_requant_fast_out(a0, m2, right1, zp2);
-        out[1] = (int8_t)micro_requant_fast_out(a1, m2, right1, zp2);
-        out[2] = (int8_t)micro_requant_fast_out(a2, m2, right1, zp2);
-        out[3] = (int8_t)micro_requant_fast_out(a3, m2, right1, zp2);
+        int32_t km = m2, kr = right1, kz = zp2;
+        micro_settle(km);
+        micro_settle(kr);
+        micro_settle(kz);
+        out[0] = (int8_t)micro_requant_fast_out(a0, km, kr, kz);
+        out[1] = (int8_t)micro_requant_fast_out(a1, km, kr, kz);
+        out[2] = (int8_t)micro_requant_fast_out(a2, km, kr, kz);
+        out[3] = (int8_t)micro_requant_fast_out(a3, km, kr, kz);
     }
 }
 
