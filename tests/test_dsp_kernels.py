@@ -207,8 +207,8 @@ def fully_connected_case(
     """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
     three, else 0); the optional scratch present in about half the cases (else absent).
     `fast`: what the DSP twin's register-blocked path takes (layout 1, the scratch, K a
-    multiple of 4 with every count of groups modulo 8 (seed // 2 picks it), per-tensor multipliers of the fast
-    requantization, no clamp beyond int8's)."""
+    multiple of 4 with every count of groups modulo 8, picked by seed // 2, per-tensor
+    multipliers of the fast requantization, no clamp beyond int8's)."""
     rng = np.random.default_rng(seed)
     if layout is None:
         layout = 1 if fast else int(seed % 3 != 0)
