@@ -329,19 +329,16 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
             out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
         }
     }
-    /* The row-major rest: two rows at a time, then one. */
-    for (; n + 2 <= units; n += 2) {
+    /* The row-major rest, two rows at a time (a last odd row paired with itself). */
+    for (; n < units; n += 2) {
+        const int32_t pair = n + 1 < units;
         const int8_t *w0 = filter + (int64_t)n * depth;
-        int32_t acc0 = (int32_t)((uint32_t)bias[n] - zp_sum);
-        int32_t acc1 = (int32_t)((uint32_t)bias[n + 1] - zp_sum);
-        dot_2(row, w0, w0 + depth, depth, &acc0, &acc1);
-        out[n] = fc_out(fast, p, acc0, multiplier, shift, n & chan_mask);
-        out[n + 1] = fc_out(fast, p, acc1, multiplier, shift, (n + 1) & chan_mask);
-    }
-    for (; n < units; ++n) {
-        const int32_t acc = dot_1x1(row, filter + (int64_t)n * depth, depth,
-                                    (int32_t)((uint32_t)bias[n] - zp_sum));
-        out[n] = fc_out(fast, p, acc, multiplier, shift, n & chan_mask);
+        int32_t acc[2] = {(int32_t)((uint32_t)bias[n] - zp_sum),
+                          (int32_t)((uint32_t)bias[n + pair] - zp_sum)};
+        dot_2(row, w0, pair ? w0 + depth : w0, depth, &acc[0], &acc[1]);
+        for (int32_t j = 0; j <= pair; ++j) {
+            out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
+        }
     }
 }
 
