@@ -329,13 +329,17 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
             out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
         }
     }
-    /* The row-major rest, two rows at a time (a last odd row paired with itself). */
+    /* The row-major rest, two rows at a time, then a last odd one. */
     for (; n < units; n += 2) {
         const int32_t pair = n + 1 < units;
         const int8_t *w0 = filter + (int64_t)n * depth;
         int32_t acc[2] = {(int32_t)((uint32_t)bias[n] - zp_sum),
                           (int32_t)((uint32_t)bias[n + pair] - zp_sum)};
-        dot_2(row, w0, pair ? w0 + depth : w0, depth, &acc[0], &acc[1]);
+        if (pair) {
+            dot_2(row, w0, w0 + depth, depth, &acc[0], &acc[1]);
+        } else {
+            acc[0] = dot_1x1(row, w0, depth, acc[0]);
+        }
         for (int32_t j = 0; j <= pair; ++j) {
             out[n + j] = fc_out(fast, p, acc[j], multiplier, shift, (n + j) & chan_mask);
         }
