@@ -21,13 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _shared import REFERENCE
 
 import micro
 from micro.model import load_model
 from micro.progress import progress
 from micro.rewrite import rewrite_model
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
     "hello_world_int8": "tflm/hello_world/hello_world_int8.tflite",
     "micro_speech": "tflm/micro_speech/micro_speech_quantized.tflite",

@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from _shared import REFERENCE
 
 from micro.compiler import compile_model
 from micro.errors import UnsupportedOpError
@@ -28,7 +29,6 @@ from micro.firmware import step_instructions
 from micro.model import load_model
 from micro.patches import COSTS, cost_features, step_cost
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 MODELS = {
     "person_detect": "tflm/person_detection/person_detect.tflite",
     "vww": "mlperf_tiny/vww_96_int8.tflite",

@@ -4,8 +4,10 @@ the QEMU plugin's cycle estimate and the time it means at the board's clock)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,40 @@ from ._table import format_table
 from .compiler import CompiledModel
 from .control import operator_rows
 from .interpreter import Runtime
+from .resolver import builtin_ops
+from .schema import BuiltinOperator
+
+
+def _op_stem(op: str) -> str:
+    """An operator's name as its kernels' files begin: CONV_2D -> conv."""
+    return re.sub(r"_2d$", "", op.lower())
+
+
+@cache
+def _ops_by_stem() -> dict[str, str]:
+    """The builtin operators micro runs, by stem."""
+    names = (BuiltinOperator(code).name for code in builtin_ops())
+    return {_op_stem(name): name for name in names}
+
+
+def ran_as(op: str, kernels: Sequence[str]) -> str | None:
+    """The operator whose own kernel ran the steps of an `op` instead of one of its own
+    (person_detect's first DEPTHWISE_CONV_2D, one input channel, runs conv_s8: CONV_2D),
+    by the kernel's name (an operator's stem and the type: conv_s8, add_s8, ...); None when
+    every step ran a kernel of `op` or of no operator (copies, tables, branches)."""
+    others = set()
+    for kernel in kernels:
+        stem = re.sub(r"_(s8|s16|s32|u32|f32|int)$", "", kernel)
+        other = _ops_by_stem().get(stem)
+        if other is not None and stem != _op_stem(op):
+            others.add(other)
+    return " + ".join(sorted(others)) or None
+
+
+def op_label(op: str, kernels: Sequence[str]) -> str:
+    """`op`, or "op (as OTHER)" when its steps ran another operator's kernel (ran_as)."""
+    other = ran_as(op, kernels)
+    return op if other is None else f"{op} (as {other})"
 
 
 def _shape(shape: Sequence[int]) -> str:
@@ -66,8 +102,10 @@ def build_profile(
         op = op_row.op
         cost = sum(step_costs[i] for i in op_row.steps)
         running += cost
-        count[op.name] += 1
-        type_cost[op.name] += cost
+        kernels = [compiled.steps[i].kernel for i in op_row.steps]
+        name = op_label(op.name, kernels)
+        count[name] += 1
+        type_cost[name] += cost
         rows.append(
             {
                 "index": op.index,
@@ -75,7 +113,8 @@ def build_profile(
                 "label": op_row.label,
                 "depth": op_row.depth,
                 "op": op.name,
-                "kernels": [compiled.steps[i].kernel for i in op_row.steps],
+                "ran_as": ran_as(op.name, kernels),
+                "kernels": kernels,
                 "folded": op_row.folded,
                 "output_shape": [list(graph.tensors[i].shape) for i in op.outputs if i >= 0],
                 "macs": sum(compiled.steps[i].macs for i in op_row.steps),
@@ -86,7 +125,7 @@ def build_profile(
         )
         if step_cycles is not None:
             rows[-1]["cycles"] = sum(step_cycles[i] for i in op_row.steps)
-            type_cycles[op.name] += rows[-1]["cycles"]
+            type_cycles[name] += rows[-1]["cycles"]
     summary: list[dict[str, Any]] = [
         {
             "op": name,
@@ -122,7 +161,7 @@ def format_profile(data: dict[str, Any]) -> str:
     rows = [
         [
             "  " * r["depth"] + r["label"],
-            "  " * r["depth"] + r["op"],
+            "  " * r["depth"] + op_label(r["op"], r["kernels"]),
             " ".join(_shape(s) for s in r["output_shape"]),
             f"{r['macs']:,}",
             num(r["cost"]) if r["kernels"] else "(folded)" if r["folded"] else "(alias)",

@@ -20,18 +20,20 @@ CASES = 120
 def pool_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     rng = np.random.default_rng(seed)
     big = seed % 10 == 0  # more than 256 taps: the reference's own path
-    fh, fw = (
-        (int(rng.integers(15, 20)), int(rng.integers(15, 20)))
-        if big
-        else (
-            int(rng.integers(1, 9)),
-            int(rng.integers(1, 9)),
-        )
-    )
+    wide = seed % 10 in (3, 7)  # 65-256 taps: the int16 sums near their limits
+    if big:
+        fh, fw = int(rng.integers(15, 20)), int(rng.integers(15, 20))
+    elif wide:
+        fh = int(rng.integers(1, 33))
+        fw = int(rng.integers(max(1, 65 // fh), 256 // fh + 1))
+    else:
+        fh, fw = int(rng.integers(1, 9)), int(rng.integers(1, 9))
     sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
     ph, pw = int(rng.integers(0, fh)), int(rng.integers(0, fw))
     h = int(rng.integers(max(fh - 2 * ph, 1), fh + 12))
     w = int(rng.integers(max(fw - 2 * pw, 1), fw + 12))
+    if seed % 10 == 7:  # a global pool (kws's, vww's, ic's): one window, whole rows
+        h, w, ph, pw = fh, fw, 0, 0
     c = int(4 * rng.integers(1, 20)) if rng.random() < 0.8 else int(rng.integers(1, 20))
     lo, hi = activation(rng)
     p = {
@@ -63,3 +65,21 @@ def pool_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_pool_dsp_matches_reference(op: str, seed: int) -> None:
     assert_twin(op, "dsp", [pool_case(seed)])
+
+
+def test_average_pool_single_division_form() -> None:
+    """The DSP twin's average (average_pool_s8_dsp.c): for every tap count up to 256 and
+    every sum of that many int8 values, floor((s + 128 * count + half - t) * m / 2^24) - 128
+    with t = 1 for s < 0 and an even count and m = ceil(2^24 / count) is the reference's
+    (s > 0 ? s + half : s - half) / count truncated, with the numerator in 16 bits and its
+    product with m in 32. Independent arithmetic: Python's integers over the whole range."""
+    for count in range(1, 257):
+        half = count // 2
+        m = -(-(1 << 24) // count)
+        s = np.arange(-128 * count, 127 * count + 1, dtype=np.int64)
+        magnitude = np.abs(s) + half
+        expected = np.where(s > 0, magnitude // count, -(magnitude // count))
+        n = s + 128 * count + half - ((s < 0) & (count % 2 == 0))
+        assert n.min() >= 0 and n.max() < 1 << 16
+        assert (n * m).max() < 1 << 32
+        np.testing.assert_array_equal((n * m >> 24) - 128, expected)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from test_op_control_flow import if_model
@@ -12,7 +14,7 @@ from test_op_control_flow import if_model
 from micro import cli
 from micro.compiler import compile_model
 from micro.model import load_model
-from micro.profile import build_profile, format_profile, host_step_times
+from micro.profile import build_profile, format_profile, host_step_times, op_label, ran_as
 
 MODELS = [
     "tflm/hello_world/hello_world_int8.tflite",
@@ -80,3 +82,58 @@ def test_profile_cli_shows_subgraph_rows_indented(
     ]  # fmt: skip
     assert table[2].startswith("  1:0    ADD") and table[4].startswith("2      ADD")
     assert any(line.startswith("(an indented row S:N") for line in lines)
+
+
+def test_ran_as_names_another_operators_kernel() -> None:
+    assert ran_as("DEPTHWISE_CONV_2D", ["conv_s8"]) == "CONV_2D"
+    assert ran_as("SUB", ["add_s8"]) == "ADD"
+    assert ran_as("MEAN", ["average_pool_s8"]) == "AVERAGE_POOL_2D"
+    # Its own kernels, helpers of no operator, and operators micro does not run: none.
+    assert ran_as("DEPTHWISE_CONV_2D", ["depthwise_conv_s8"]) is None
+    assert ran_as("CONV_2D", ["conv_s8", "strided_copy"]) is None
+    assert ran_as("AVERAGE_POOL_2D", ["average_pool_s8"]) is None
+    assert ran_as("UNIDIRECTIONAL_SEQUENCE_LSTM", ["lstm_s8"]) is None
+    assert op_label("DEPTHWISE_CONV_2D", ["conv_s8"]) == "DEPTHWISE_CONV_2D (as CONV_2D)"
+    assert op_label("CONV_2D", ["conv_s8"]) == "CONV_2D"
+
+
+@pytest.mark.parametrize("dsp", [False, True])
+def test_person_detect_first_depthwise_shows_it_ran_as_conv(
+    dsp: bool, reference: Callable[[str], Path]
+) -> None:
+    """person_detect's layer 0, a DEPTHWISE_CONV_2D of one input channel, is compiled to a
+    CONV_2D step (conv_s8); the table and the summary say so, the rest stay as they are."""
+    compiled = compile_model(load_model(reference(MODELS[2])), dsp=dsp)
+    data = build_profile(compiled, [1.0] * len(compiled.steps), "instructions", "test")
+    first = data["ops"][0]
+    assert first["op"] == "DEPTHWISE_CONV_2D" and first["kernels"] == ["conv_s8"]
+    assert first["ran_as"] == "CONV_2D"
+    assert all(r["ran_as"] is None for r in data["ops"][1:])
+    by_type = {s["op"]: s["count"] for s in data["by_type"]}
+    assert by_type["DEPTHWISE_CONV_2D (as CONV_2D)"] == 1
+    depthwise = [op for op in compiled.graph.operators if op.name == "DEPTHWISE_CONV_2D"]
+    assert by_type["DEPTHWISE_CONV_2D"] == len(depthwise) - 1
+    table = format_profile(data).splitlines()
+    assert table[3].split()[:5] == ["0", "DEPTHWISE_CONV_2D", "(as", "CONV_2D)", "1x48x48x8"]
+
+
+def test_bench_firmware_per_op_shows_what_ran() -> None:
+    """benchmarks/bench_firmware.py's per-op figures count a step under what it ran."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from bench_firmware import per_op
+    finally:
+        sys.path.pop(0)
+    steps = [
+        SimpleNamespace(op_name="DEPTHWISE_CONV_2D", kernel="conv_s8", macs=10),
+        SimpleNamespace(op_name="DEPTHWISE_CONV_2D", kernel="depthwise_conv_s8", macs=4),
+        SimpleNamespace(op_name="DEPTHWISE_CONV_2D", kernel="depthwise_conv_s8", macs=5),
+        SimpleNamespace(op_name="CONV_2D", kernel="conv_s8", macs=7),
+    ]
+    figures = per_op(steps, [100, 20, 30, 60], [150, 40, 45, 90])
+    assert figures == {
+        "DEPTHWISE_CONV_2D (as CONV_2D)": [100, 150, 10],
+        "CONV_2D": [60, 90, 7],
+        "DEPTHWISE_CONV_2D": [50, 85, 9],
+    }
+    assert list(figures) == ["DEPTHWISE_CONV_2D (as CONV_2D)", "CONV_2D", "DEPTHWISE_CONV_2D"]
