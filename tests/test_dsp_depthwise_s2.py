@@ -1,0 +1,102 @@
+"""The DSP depthwise twin's stride-2 path (depthwise_conv_s8_dsp_s2.h) gives the reference
+kernel's bytes (the oracle): on separate buffers, with its output over its input at the
+overlap rule's gap, and where the compiler writes its filter layout (the C here; the
+board tests run its assembly on the emulated M4F and M7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from support.depthwise import check_depthwise, compiled_case, make_case
+from support.depthwise_s2 import stride2_case
+from test_overlap import _cdata_case
+from test_overlap import run as run_overlapped
+
+from micro._ffi import ffi, lib
+
+CASES = 160
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_stride2_path_matches_reference(seed: int) -> None:
+    check_depthwise(*stride2_case(seed))
+
+
+@pytest.mark.parametrize("seed", range(0, CASES, 4))
+def test_stride2_path_keeps_the_overlap_rule(seed: int) -> None:
+    """Output over the input at the rule's gap (the passes' rows 1-3 staged), in the
+    compiler's layout, same bytes as from separate buffers."""
+    case = _cdata_case("depthwise_conv_s8", *compiled_case(*stride2_case(seed)), 0, 5)
+    gap = case.gap()
+    assert gap is not None
+    expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
+    assert run_overlapped(lib.micro_depthwise_conv_s8_dsp, case, gap) == expected
+    assert run_overlapped(lib.micro_depthwise_conv_s8, case, gap) == expected
+
+
+def _params(**kw: int) -> Any:
+    p = {
+        "batches": 1,
+        "input_height": 48,
+        "input_width": 48,
+        "input_depth": 16,
+        "depth_multiplier": 1,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": 24,
+        "output_width": 24,
+        "stride_height": 2,
+        "stride_width": 2,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": -128,
+        "output_zp": -128,
+        "act_min": -128,
+        "act_max": 127,
+        "filter_layout": 0,
+    }
+    p.update(kw)
+    return ffi.new("micro_depthwise_conv_s8_params_t *", p)
+
+
+@pytest.mark.parametrize(
+    "kw, layout2",
+    [
+        ({}, True),  # vww's 24x24x16
+        ({"input_height": 12, "input_width": 12, "input_depth": 64, "output_height": 6,
+          "output_width": 6}, True),  # 6x6x64: was on the tap pairs
+        ({"input_height": 6, "input_width": 6, "input_depth": 128, "output_height": 3,
+          "output_width": 3}, True),  # 3x3x128
+        ({"output_height": 2, "output_width": 1}, True),  # a strip of a patched plan
+        ({"input_depth": 6}, True),  # depth not a multiple of 4: the column path
+        ({"input_depth": 6, "output_height": 4}, False),  # ... only from 8 rows
+        ({"input_depth": 2, "depth_multiplier": 2, "output_height": 4}, False),
+        ({"dilation_height": 2, "output_height": 4}, False),
+    ],
+)
+def test_compiler_writes_layout_2_where_the_path_runs(kw: dict[str, int], layout2: bool) -> None:
+    assert bool(lib.micro_depthwise_conv_s8_dsp_cols(_params(**kw))) == layout2
+
+
+def test_one_layer_of_every_row_count() -> None:
+    """1 to 9 output rows of one layer (passes of 4 and last passes of 1, 2, 3), an odd
+    and an even input, the extreme sums."""
+    rng = np.random.default_rng(5)
+    for rows in range(1, 10):
+        for extra in (0, 1):
+            p = {
+                "batches": 1, "input_height": 2 * rows + extra, "input_width": 17 + extra,
+                "input_depth": 8, "depth_multiplier": 1, "filter_height": 3,
+                "filter_width": 3, "output_height": rows, "output_width": 8 + extra,
+                "stride_height": 2, "stride_width": 2, "dilation_height": 1,
+                "dilation_width": 1, "pad_top": 1 - extra, "pad_left": 1 - extra,
+                "input_zp": int(rng.integers(-128, 128)),
+                "output_zp": int(rng.integers(-128, 128)),
+            }
+            params, ops = make_case(rng, p, True)
+            ops[0][:] = rng.choice(np.array([-128, 127], np.int8), ops[0].size)
+            check_depthwise(params, ops)
