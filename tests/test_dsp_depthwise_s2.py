@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.depthwise import check_depthwise, compiled_case, make_case
+from support.depthwise import check_depthwise, layout_case, make_case
 from support.depthwise_s2 import stride2_case
 from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
@@ -26,9 +26,10 @@ def test_stride2_path_matches_reference(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(0, CASES, 4))
 def test_stride2_path_keeps_the_overlap_rule(seed: int) -> None:
-    """Output over the input at the rule's gap (the passes' rows 1-3 staged), in the
-    compiler's layout, same bytes as from separate buffers."""
-    case = _cdata_case("depthwise_conv_s8", *compiled_case(*stride2_case(seed)), 0, 5)
+    """Output over the input at the rule's gap (the passes' rows 1-3 staged), on filter
+    layout 2 (where the compiler writes it, and a patched plan's strips of its layers), the
+    same bytes as from separate buffers."""
+    case = _cdata_case("depthwise_conv_s8", *layout_case(*stride2_case(seed), 2), 0, 5)
     gap = case.gap()
     assert gap is not None
     expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
@@ -70,8 +71,10 @@ def _params(**kw: int) -> Any:
         ({"input_height": 12, "input_width": 12, "input_depth": 64, "output_height": 6,
           "output_width": 6}, True),  # 6x6x64: was on the tap pairs
         ({"input_height": 6, "input_width": 6, "input_depth": 128, "output_height": 3,
-          "output_width": 3}, True),  # 3x3x128
-        ({"output_height": 2, "output_width": 1}, True),  # a strip of a patched plan
+          "output_width": 3}, False),  # 3x3x128: the tap pairs
+        ({"input_height": 8, "input_width": 6, "input_depth": 128, "output_height": 4,
+          "output_width": 3}, True),
+        ({"output_height": 4, "output_width": 1}, True),
         ({"input_depth": 6}, True),  # depth not a multiple of 4: the column path
         ({"input_depth": 6, "output_height": 4}, False),  # ... only from 8 rows
         ({"input_depth": 2, "depth_multiplier": 2, "output_height": 4}, False),

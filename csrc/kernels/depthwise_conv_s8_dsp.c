@@ -278,7 +278,7 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
 
 int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p)
 {
-    return cols_ok(p) || s2_fit(p);
+    return cols_ok(p) || s2_ok(p);
 }
 
 /* Output row oy of image over input channels [c0, c0 + cn). */

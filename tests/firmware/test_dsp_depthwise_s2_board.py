@@ -1,6 +1,6 @@
 """The depthwise twin's stride-2 path in its assembly (depthwise_conv_s8_dsp_s2.h) against
-the reference kernel on the emulated boards: support.depthwise_s2's cases in the layout the
-compiler writes, on separate buffers and with the output over the input at the overlap
+the reference kernel on the emulated boards: support.depthwise_s2's cases on filter layout 2 (the
+compiler's for the path; a patched plan's strips keep it), on separate buffers and with the output over the input at the overlap
 rule's gap (the passes' staged rows), compared byte for byte on the board."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.depthwise import compiled_case
+from support.depthwise import layout_case
 from support.depthwise_s2 import stride2_case
 from test_dsp_board import c_array, c_params, run_cases
 from test_overlap import _cdata_case
@@ -72,7 +72,7 @@ def cases_header() -> str:
     rows = []
     max_out = max_shared = 1
     for seed in range(CASES):
-        params, ops = compiled_case(*stride2_case(seed))
+        params, ops = layout_case(*stride2_case(seed), 2)
         gap = _cdata_case("depthwise_conv_s8", params, ops, 0, 5).gap()
         assert gap is not None
         tag = f"s2_{seed}"
