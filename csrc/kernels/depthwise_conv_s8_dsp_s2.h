@@ -19,9 +19,9 @@
  * instructions) from a per-channel record on the stack that the loop reads with LDM.
  * On a DSP core the loop is assembly (s2_mac_R: per channel and output column of 4 rows
  * 59 instructions for 36 multiply-accumulates), elsewhere the same arithmetic in C.
- * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when the
- * output may overlap the input (the overlap rule of depthwise_conv_s8.c: output row oy
- * is written only once the pass has read its input).
+ * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
+ * would overlap input the pass (or a later one) still reads (the overlap rule of
+ * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_S2_H
@@ -440,14 +440,16 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int32_t per = (S2_COLS - 1) / 2; /* output columns of a strip */
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
-    int8_t zp_row[S2_ZP_ROW];
+    uint32_t zp_words[S2_ZP_ROW / 4];
+    const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
-    memset(zp_row, p->input_zp, (size_t)row_in);
+    /* the zp row a word at a time (the C library's memset goes a byte at a time) */
+    const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
+    for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
+        zp_words[k] = zz;
+    }
     block.adv = depth - 4;
-    /* Output apart from the input: every row of a pass goes straight to its place. */
-    const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
-    const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
-                      in0 + (uintptr_t)p->batches * height * row_in <= out0;
+    const uintptr_t in_end = (uintptr_t)input + (uintptr_t)(p->batches * height * row_in);
     for (int32_t bt = 0; bt < p->batches; ++bt) {
         const int8_t *image = input + (int64_t)bt * height * row_in;
         int8_t *out = output + (int64_t)bt * out_h * row_out;
@@ -458,6 +460,12 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
             s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
+            /* Rows 1.. go straight to their place when they lie apart from the input the
+             * pass and the later ones read (from its first row on), else to the stage. */
+            const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
+            const uintptr_t written = (uintptr_t)(out + (int64_t)s.n_rows * row_out);
+            const int apart = written <= (uintptr_t)(image + first * row_in) ||
+                              (uintptr_t)out >= in_end;
             int8_t *const rows1 = apart ? out + row_out : stage;
             /* row 1's place minus row 0's (32-bit wrap-around on the target) */
             const int32_t d1 = (int32_t)(uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
@@ -501,7 +509,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 }
             }
             if (s.n_rows > 1 && !apart) {
-                memcpy(out + row_out, stage, (size_t)(s.n_rows - 1) * (size_t)row_out);
+                micro_copy_run(out + row_out, stage, (s.n_rows - 1) * row_out);
             }
         }
     }
