@@ -64,16 +64,23 @@ def _params(**kw: int) -> Any:
     return ffi.new("micro_depthwise_conv_s8_params_t *", p)
 
 
+def _map(in_h: int, in_w: int, depth: int, out_h: int, out_w: int) -> dict[str, int]:
+    return {
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": depth,
+        "output_height": out_h,
+        "output_width": out_w,
+    }
+
+
 @pytest.mark.parametrize(
     "kw, layout2",
     [
         ({}, True),  # vww's 24x24x16
-        ({"input_height": 12, "input_width": 12, "input_depth": 64, "output_height": 6,
-          "output_width": 6}, True),  # 6x6x64: was on the tap pairs
-        ({"input_height": 6, "input_width": 6, "input_depth": 128, "output_height": 3,
-          "output_width": 3}, False),  # 3x3x128: the tap pairs
-        ({"input_height": 8, "input_width": 6, "input_depth": 128, "output_height": 4,
-          "output_width": 3}, True),
+        (_map(12, 12, 64, 6, 6), True),  # 6x6x64: was on the tap pairs
+        (_map(6, 6, 128, 3, 3), False),  # 3x3x128: the tap pairs
+        (_map(8, 6, 128, 4, 3), True),
         ({"output_height": 4, "output_width": 1}, True),
         ({"input_depth": 6}, True),  # depth not a multiple of 4: the column path
         ({"input_depth": 6, "output_height": 4}, False),  # ... only from 8 rows
@@ -92,11 +99,21 @@ def test_one_layer_of_every_row_count() -> None:
     for rows in range(1, 10):
         for extra in (0, 1):
             p = {
-                "batches": 1, "input_height": 2 * rows + extra, "input_width": 17 + extra,
-                "input_depth": 8, "depth_multiplier": 1, "filter_height": 3,
-                "filter_width": 3, "output_height": rows, "output_width": 8 + extra,
-                "stride_height": 2, "stride_width": 2, "dilation_height": 1,
-                "dilation_width": 1, "pad_top": 1 - extra, "pad_left": 1 - extra,
+                "batches": 1,
+                "input_height": 2 * rows + extra,
+                "input_width": 17 + extra,
+                "input_depth": 8,
+                "depth_multiplier": 1,
+                "filter_height": 3,
+                "filter_width": 3,
+                "output_height": rows,
+                "output_width": 8 + extra,
+                "stride_height": 2,
+                "stride_width": 2,
+                "dilation_height": 1,
+                "dilation_width": 1,
+                "pad_top": 1 - extra,
+                "pad_left": 1 - extra,
                 "input_zp": int(rng.integers(-128, 128)),
                 "output_zp": int(rng.integers(-128, 128)),
             }

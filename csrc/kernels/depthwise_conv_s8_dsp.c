@@ -21,7 +21,9 @@
  * column path instead (depthwise_conv_s8_dsp_cols.h: four output rows a pass on widened
  * input columns, per output column a block of 4 channels in turn) on filter layout 2
  * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler); on that layout
- * a stride-2 strip of fewer rows (a patched plan's) stays on the column path.
+ * a stride-2 strip of fewer rows (a patched plan's) stays on the column path. Stride-2
+ * 3x3 layers of multiplier 1 and whole quads of channels on the pointwise requantization
+ * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size.
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 

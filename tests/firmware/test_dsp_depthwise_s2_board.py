@@ -1,7 +1,8 @@
 """The depthwise twin's stride-2 path in its assembly (depthwise_conv_s8_dsp_s2.h) against
-the reference kernel on the emulated boards: support.depthwise_s2's cases on filter layout 2 (the
-compiler's for the path; a patched plan's strips keep it), on separate buffers and with the output over the input at the overlap
-rule's gap (the passes' staged rows), compared byte for byte on the board."""
+the reference kernel on the emulated boards: support.depthwise_s2's cases on filter layout 2
+(the compiler's for the path; a patched plan's strips keep it), on separate buffers and with
+the output over the input at the overlap rule's gap (the passes' staged rows), compared
+byte for byte on the board."""
 
 from __future__ import annotations
 
@@ -67,8 +68,11 @@ int main(void)
 
 
 def cases_header() -> str:
-    lines = ["#include <stdint.h>", '#include "micro/micro.h"',
-             '#include "micro/kernels/depthwise_conv_s8_dsp.h"']
+    lines = [
+        "#include <stdint.h>",
+        '#include "micro/micro.h"',
+        '#include "micro/kernels/depthwise_conv_s8_dsp.h"',
+    ]
     rows = []
     max_out = max_shared = 1
     for seed in range(CASES):
