@@ -86,6 +86,9 @@ def _map(in_h: int, in_w: int, depth: int, out_h: int, out_w: int) -> dict[str, 
         ({"input_depth": 6, "output_height": 4}, False),  # ... only from 8 rows
         ({"input_depth": 2, "depth_multiplier": 2, "output_height": 4}, False),
         ({"dilation_height": 2, "output_height": 4}, False),
+        # person_detect's first layer: one input channel, multiplier 8
+        ({**_map(96, 96, 1, 48, 48), "depth_multiplier": 8}, True),
+        ({**_map(96, 96, 1, 48, 48), "depth_multiplier": 6}, False),
     ],
 )
 def test_compiler_writes_layout_2_where_the_path_runs(kw: dict[str, int], layout2: bool) -> None:

@@ -1,6 +1,7 @@
 /*
  * The stride-2 path of depthwise_conv_s8_dsp.c: 3x3, no dilation, strides (2, 2), depth
- * multiplier 1, input channels a multiple of 4, filter layout 2 (vertical pairs, written
+ * multiplier 1 and input channels a multiple of 4, or one input channel and a multiplier
+ * a multiple of 4 (person_detect's first layer), filter layout 2 (vertical pairs, written
  * by the compiler: per channel (w0, w1) and (w1, w2) of each filter column, w_fy its row
  * fy), the pointwise path's requantization domain (multiplier in [2^30, 2^31), right
  * shift 1..31, no clamp but int8's). Other layers keep the column path or the tap pairs.
@@ -9,7 +10,8 @@
  * first). Per block of 4 channels and strip of input columns those rows are widened once
  * into int16 on the stack: a channel's column holds the vertical pairs
  *   P_q = (row 2q, row 2q + 1) for q < R, and P_R = (row 2R, anything),
- * 5 words (20 bytes) whatever R, the block's 4 channels side by side (80 bytes a column).
+ * 5 words (20 bytes) whatever R, the block's 4 channels side by side (80 bytes a column;
+ * with one input channel the block's 4 output channels share one column: 20 bytes).
  * Then per output column, the block's channels in turn, filter column fx (input column
  * 2 * ox + fx) adds to each row q
  *   SMLAD P_q.(w0, w1), then SMLATB (w1, w2).P_q+1: w2 times row 2q + 2
@@ -67,7 +69,9 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
 {
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && p->stride_height == 2 && p->stride_width == 2 &&
-           p->depth_multiplier == 1 && p->input_depth % 4 == 0 && p->output_width >= 1 &&
+           ((p->depth_multiplier == 1 && p->input_depth % 4 == 0) ||
+            (p->input_depth == 1 && p->depth_multiplier % 4 == 0)) &&
+           p->output_width >= 1 &&
            (int64_t)p->output_width * p->input_depth * (S2_ROWS - 1) <= S2_STAGE &&
            (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
 }
@@ -267,6 +271,28 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
     }
 }
 
+/* As s2_widen with one input channel, the block's one column per input column (5 words,
+ * 20 bytes): each pair from two bytes. */
+static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s,
+                          int32_t ix0, int32_t nc, uint32_t *buf)
+{
+    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    const int32_t R = s->n_rows, width = p->input_width;
+    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += S2_PAIRS) {
+        if (ix < 0 || ix >= width) {
+            for (int32_t k = 0; k <= R; ++k) {
+                buf[k] = zz;
+            }
+            continue;
+        }
+        for (int32_t k = 0; k < R; ++k) {
+            buf[k] = (uint32_t)(uint16_t)s->rows[2 * k][ix] |
+                     (uint32_t)(int32_t)s->rows[2 * k + 1][ix] << 16;
+        }
+        buf[R] = (uint32_t)(int32_t)s->rows[2 * R][ix];
+    }
+}
+
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
 /* The loop in assembly, one function per R (its own prologue: it takes every register).
  * r0 dp: the widened words (channel c's column at dp + 20c, the next input column 80
@@ -325,8 +351,8 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
 /* The function for R rows: per channel 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM + 4R
  * requantization + stores; per column the block's 4 channels, then the next output
  * column (2 input columns on). */
-#define S2_MAC(R)                                                                          \
-    __attribute__((naked, noinline)) static void s2_mac_##R(const s2_job_t *job MICRO_S2_UNUSED) \
+#define S2_MAC(NAME, R, COL, SLOT)                                                         \
+    __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
     {                                                                                      \
         __asm__ volatile(                                                                  \
             "push {r4-r11, lr}\n\t"                                                        \
@@ -336,9 +362,9 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
             "ldr r0, [r0]\n\t"                                                             \
             "1:\n\t"                                                                       \
             "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(                   \
-                S2_STR((80 - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R       \
-                S2_TB##R(S2_STR((80 - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R         \
-                    S2_PAIR##R S2_TB##R(S2_STR((20 - 160 - 4 * R)))                          \
+                S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R      \
+                S2_TB##R(S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R        \
+                    S2_PAIR##R S2_TB##R(S2_STR((SLOT - 2 * COL - 4 * R)))                    \
             "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R                          \
             "subs r3, r3, #1\n\t"                                                          \
             "tst r3, #3\n\t"                                                               \
@@ -347,15 +373,20 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
             "ldr r4, [r1]\n\t"                                                             \
             "add r2, r2, r4\n\t"                                                           \
             "sub r1, r1, #208\n\t"                                                         \
-            "add r0, r0, #80\n\t"                                                          \
+            "add r0, r0, #" S2_STR((2 * COL - 4 * SLOT)) "\n\t"                              \
             "cmp r3, #0\n\t"                                                               \
             "bne 1b\n\t"                                                                   \
             "pop {r4-r11, pc}\n\t");                                                       \
     }
-S2_MAC(1)
-S2_MAC(2)
-S2_MAC(3)
-S2_MAC(4)
+/* 4 channels' columns side by side, and one column shared by the block */
+S2_MAC(s2_mac_1, 1, 80, 20)
+S2_MAC(s2_mac_2, 2, 80, 20)
+S2_MAC(s2_mac_3, 3, 80, 20)
+S2_MAC(s2_mac_4, 4, 80, 20)
+S2_MAC(s2_mono_1, 1, 20, 0)
+S2_MAC(s2_mono_2, 2, 20, 0)
+S2_MAC(s2_mono_3, 3, 20, 0)
+S2_MAC(s2_mono_4, 4, 20, 0)
 #undef S2_MAC
 #undef S2_STR_
 #undef MICRO_S2_UNUSED
@@ -400,12 +431,13 @@ static inline int32_t s2_out(int32_t acc, const s2_rec_t *r)
 
 /* The strip's output columns in C (what s2_mac_R does): rows 1.. at out1 + (q - 1) * row
  * (out1: row 1's byte, out + d1 on the target). */
-static void s2_mac_c(int32_t R, const s2_job_t *job)
+static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 {
+    const int32_t col_w = mono ? S2_PAIRS : 4 * S2_PAIRS, slot_w = mono ? 0 : S2_PAIRS;
     const s2_block_t *b = job->block;
     const uint32_t *col = job->col;
     int8_t *out = job->out, *out1 = job->out1;
-    for (int32_t j = 0; j < job->n / 4; ++j, col += 8 * S2_PAIRS, out += b->adv, out1 += b->adv) {
+    for (int32_t j = 0; j < job->n / 4; ++j, col += 2 * col_w, out += b->adv, out1 += b->adv) {
         for (int32_t c = 0; c < 4; ++c, ++out, ++out1) {
             const s2_rec_t *r = &b->rec[c];
             int32_t acc[S2_ROWS];
@@ -413,7 +445,7 @@ static void s2_mac_c(int32_t R, const s2_job_t *job)
                 acc[q] = r->bias;
             }
             for (int32_t fx = 0; fx < 3; ++fx) {
-                const uint32_t *x = col + (4 * fx + c) * S2_PAIRS;
+                const uint32_t *x = col + fx * col_w + c * slot_w;
                 const uint32_t wa = fx ? r->w12[2 * fx - 2] : r->w0[0];
                 const uint32_t wb = fx ? r->w12[2 * fx - 1] : r->w0[1];
                 for (int32_t q = 0; q < R; ++q) {
@@ -444,6 +476,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
+    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
     /* the zp row a word at a time (the C library's memset goes a byte at a time) */
     const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
     for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
@@ -487,26 +520,20 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 }
                 for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
                     const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-                    s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                    if (mono) {
+                        s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                    } else {
+                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                    }
                     const int64_t at = (int64_t)ox0 * depth + o0;
                     s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
 #if S2_MAC_ASM
-                    switch (s.n_rows) {
-                    case 1:
-                        s2_mac_1(&job);
-                        break;
-                    case 2:
-                        s2_mac_2(&job);
-                        break;
-                    case 3:
-                        s2_mac_3(&job);
-                        break;
-                    default:
-                        s2_mac_4(&job);
-                        break;
-                    }
+                    static void (*const mac[2][4])(const s2_job_t *) = {
+                        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
+                        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4}};
+                    mac[mono][s.n_rows - 1](&job);
 #else
-                    s2_mac_c(s.n_rows, &job);
+                    s2_mac_c(s.n_rows, mono, &job);
 #endif
                 }
             }

@@ -1,5 +1,6 @@
 """Generated DEPTHWISE_CONV_2D cases for the DSP twin's stride-2 path (3x3, strides (2, 2),
-depth multiplier 1, input channels a multiple of 4, filter layout 2, the pointwise
+depth multiplier 1 and input channels a multiple of 4, or one input channel and a multiplier
+a multiple of 4, filter layout 2, the pointwise
 requantization's domain) and its edges: input sizes odd and even, SAME and VALID padding
 and more, 1 to 13 output rows (passes of 4 rows and last passes of 1-3: a patched plan's
 strips), 1 to 30 output columns (strips of 14), batches, requantization edges (shifts -1
@@ -26,6 +27,9 @@ def stride2_case(seed: int) -> Case:
     neighbour = seed % 5 == 4
     mult, sh, sw = 1, 2, 2
     kind = seed // 5 % 4
+    if seed % 5 == 3:
+        # one input channel, 4, 8 or 12 output channels per input channel
+        channels, mult = 1, int(rng.choice([4, 8, 12]))
     if neighbour:
         if kind == 0:
             sh, sw = [(1, 2), (2, 1)][seed % 2]
@@ -33,6 +37,8 @@ def stride2_case(seed: int) -> Case:
             channels = int(rng.choice([1, 3, 5, 6, 7, 13]))
         elif kind == 2:
             mult, channels = 2, int(rng.choice([2, 4, 6]))
+        elif seed % 2:
+            mult, channels = int(rng.choice([2, 6])), 1  # one input channel, not whole quads
     out_h = int(rng.integers(1, 14))
     out_w = int(rng.choice([1, 2, 3, 5, 8, 13, 14, 15, 24, 29, 30]))
     while out_w * channels * mult * 3 > 2304 or (2 * out_w + 2) * channels > 1024:
