@@ -5,6 +5,8 @@ board tests run its assembly on the emulated M4F and M7)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,8 @@ from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
 
 from micro._ffi import ffi, lib
+from micro.compiler import compile_model
+from micro.model import load_model
 
 CASES = 160
 
@@ -123,3 +127,22 @@ def test_one_layer_of_every_row_count() -> None:
             params, ops = make_case(rng, p, True)
             ops[0][:] = rng.choice(np.array([-128, 127], np.int8), ops[0].size)
             check_depthwise(params, ops)
+
+
+def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[str], Path]) -> None:
+    """Compiled for a DSP core, person_detect's first layer (one input channel, multiplier 8,
+    stride 2) stays a depthwise layer on filter layout 2 (the path beats the conv twin's
+    first-layer path there), and vww's stride-2 layers of 4 rows or more get layout 2 (the
+    boards' parity tests run both models against TFLM)."""
+    data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
+    compiled = compile_model(load_model(data), dsp=True)
+    first = compiled.steps[0]
+    assert first.kernel == "depthwise_conv_s8" and first.params["filter_layout"] == 2
+    assert compile_model(load_model(data)).steps[0].kernel == "conv_s8"  # the host's
+    vww = reference("mlperf_tiny/vww_96_int8.tflite").read_bytes()
+    strided = [
+        (s.params["output_height"], s.params["filter_layout"])
+        for s in compile_model(load_model(vww), dsp=True).steps
+        if s.kernel == "depthwise_conv_s8" and s.params["stride_height"] == 2
+    ]
+    assert strided == [(24, 2), (12, 2), (6, 2), (3, 1)]

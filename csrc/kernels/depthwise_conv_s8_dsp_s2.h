@@ -72,7 +72,8 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
            ((p->depth_multiplier == 1 && p->input_depth % 4 == 0) ||
             (p->input_depth == 1 && p->depth_multiplier % 4 == 0)) &&
            p->output_width >= 1 &&
-           (int64_t)p->output_width * p->input_depth * (S2_ROWS - 1) <= S2_STAGE &&
+           (int64_t)p->output_width * p->input_depth * p->depth_multiplier * (S2_ROWS - 1) <=
+               S2_STAGE &&
            (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
 }
 
