@@ -32,7 +32,8 @@
 
 #define S2_ROWS 4      /* output rows a pass */
 #define S2_PAIRS 5     /* words of a channel's column: P_0..P_4 */
-#define S2_COLS 29     /* input columns of a strip on the stack (14 output columns) */
+#define S2_COLS 25 /* input columns of a strip on the stack (12 output columns; 4 times as
+                    * many with one input channel, a column of 20 bytes) */
 #define S2_STAGE 2304  /* rows 1-3 of a pass on the stack: 3 rows of up to 768 bytes */
 #define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
 
@@ -471,13 +472,15 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int32_t depth = d->depth;
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = out_w * depth;
-    const int32_t per = (S2_COLS - 1) / 2; /* output columns of a strip */
+    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
+    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
+    /* one strip with one input channel: every block reads the same widened words */
+    const int widen_once = mono && out_w <= per;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
-    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
     /* the zp row a word at a time (the C library's memset goes a byte at a time) */
     const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
     for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
@@ -522,7 +525,9 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
                     const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
                     if (mono) {
-                        s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                        if (o0 == 0 || !widen_once) {
+                            s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                        }
                     } else {
                         s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
                     }
