@@ -21,7 +21,9 @@
  * column path instead (depthwise_conv_s8_dsp_cols.h: four output rows a pass on widened
  * input columns, per output column a block of 4 channels in turn) on filter layout 2
  * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler); on that layout
- * a stride-2 strip of fewer rows (a patched plan's) stays on the column path.
+ * a stride-2 strip of fewer rows (a patched plan's) stays on the column path. Stride-2
+ * 3x3 layers of multiplier 1 and whole quads of channels on the pointwise requantization
+ * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size.
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
@@ -175,6 +177,7 @@ static MICRO_ALWAYS_INLINE void quad_sum(int mode, int straight, const int8_t *c
 
 #include "depthwise_conv_s8_dsp_3x3.h"
 #include "depthwise_conv_s8_dsp_cols.h"
+#include "depthwise_conv_s8_dsp_s2.h"
 
 /* A run's pixels over its output channels: quads in order, input byte k of the taps.
  * Everything a store could alias is read into locals first. */
@@ -277,7 +280,7 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
 
 int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p)
 {
-    return cols_ok(p);
+    return cols_ok(p) || s2_ok(p);
 }
 
 /* Output row oy of image over input channels [c0, c0 + cn). */
@@ -385,7 +388,8 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *shift, int8_t *output)
 {
     const int cols = p->filter_layout == 2 && cols_fit(p);
-    if (!(cols || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
+    const int s2 = p->filter_layout == 2 && s2_fit(p);
+    if (!(cols || s2 || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
         ((uintptr_t)filter & 3u) != 0) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
@@ -405,10 +409,14 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     d.rq = NULL;
     d.rq0 = 0;
     const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
-    if (cols) {
+    if (s2 && s2_requant_ok(&d)) {
+        s2_run(p, &d, input, output);
+    } else if (cols) {
         cols_run(p, &d, fast, input, output);
-    } else {
+    } else if (p->filter_layout == 1) {
         pairs_run(p, &d, fast, input, output);
+    } else {
+        return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
     return MICRO_OK;
 }

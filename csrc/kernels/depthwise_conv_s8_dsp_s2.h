@@ -1,0 +1,553 @@
+/*
+ * The stride-2 path of depthwise_conv_s8_dsp.c: 3x3, no dilation, strides (2, 2), depth
+ * multiplier 1 and input channels a multiple of 4, or one input channel and a multiplier
+ * a multiple of 4 (person_detect's first layer), filter layout 2 (vertical pairs, written
+ * by the compiler: per channel (w0, w1) and (w1, w2) of each filter column, w_fy its row
+ * fy), the pointwise path's requantization domain (multiplier in [2^30, 2^31), right
+ * shift 1..31, no clamp but int8's). Other layers keep the column path or the tap pairs.
+ *
+ * A pass computes up to 4 output rows (q = 0..R-1) from input rows 0..2R (relative to its
+ * first). Per block of 4 channels and strip of input columns those rows are widened once
+ * into int16 on the stack: a channel's column holds the vertical pairs
+ *   P_q = (row 2q, row 2q + 1) for q < R, and P_R = (row 2R, anything),
+ * 5 words (20 bytes) whatever R, the block's 4 channels side by side (80 bytes a column;
+ * with one input channel the block's 4 output channels share one column: 20 bytes).
+ * Then per output column, the block's channels in turn, filter column fx (input column
+ * 2 * ox + fx) adds to each row q
+ *   SMLAD P_q.(w0, w1), then SMLATB (w1, w2).P_q+1: w2 times row 2q + 2
+ * (2 instructions, 3 multiply-accumulates), so each widened word serves up to 2 output
+ * rows and 2 output columns. The sums are requantized as conv_quads_dsp.h's pw_out does
+ * (SMMLAR, the sign's add, SMMLSR by -2^(32 - e) accumulating the zero point, SSAT: 4
+ * instructions) from a per-channel record on the stack that the loop reads with LDM.
+ * On a DSP core the loop is assembly (s2_mac_R: per channel and output column of 4 rows
+ * 57 instructions, about 90 est. M4 cycles, for 36 multiply-accumulates), elsewhere the
+ * same arithmetic in C.
+ * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
+ * would overlap input the pass (or a later one) still reads (the overlap rule of
+ * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
+ * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
+ */
+#ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_S2_H
+#define MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_S2_H
+
+#define S2_ROWS 4      /* output rows a pass */
+#define S2_PAIRS 5     /* words of a channel's column: P_0..P_4 */
+#define S2_COLS 25 /* input columns of a strip on the stack (12 output columns; 4 times as
+                    * many with one input channel, a column of 20 bytes) */
+#define S2_STAGE 2304  /* rows 1-3 of a pass on the stack: 3 rows of up to 768 bytes */
+#define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
+
+/* An output channel's record, as s2_mac reads it (13 words; the weights of layout 2). */
+typedef struct {
+    uint32_t w0[2];     /* filter column 0: (w00, w10), (w10, w20) */
+    int32_t bias;       /* the sums start here */
+    uint32_t w12[4];    /* filter columns 1 and 2 */
+    int32_t m2, pn, zp; /* 2 * multiplier, -2^(32 - e), output_zp (pw_out) */
+    int32_t d[3];       /* output rows 1, 2, 3 - row 0 (bytes; the stage's when staged) */
+} s2_rec_t;
+
+/* A block: its 4 records, then the output pointer's step from a column's last channel to
+ * the next column's first (depth - 4). */
+typedef struct {
+    s2_rec_t rec[4];
+    int32_t adv;
+} s2_block_t;
+
+/* What s2_mac_R reads (the first 4 fields, 4 bytes each on the target): the widened
+ * strip, the block, row 0's first output, 4 * columns; row 1's and the rows' step
+ * (s2_mac_c). */
+typedef struct {
+    const uint32_t *col;
+    const s2_block_t *block;
+    int8_t *out;
+    int32_t n;
+    int8_t *out1;
+    int32_t row;
+} s2_job_t;
+
+/* 1 if the stride-2 path can run p (on filter layout 2, the requantization aside). */
+static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
+{
+    return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
+           p->dilation_width == 1 && p->stride_height == 2 && p->stride_width == 2 &&
+           ((p->depth_multiplier == 1 && p->input_depth % 4 == 0) ||
+            (p->input_depth == 1 && p->depth_multiplier % 4 == 0)) &&
+           p->output_width >= 1 &&
+           (int64_t)p->output_width * p->input_depth * p->depth_multiplier * (S2_ROWS - 1) <=
+               S2_STAGE &&
+           (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
+}
+
+/* Output rows from which the compiler writes layout 2 for the path: a map of 3 rows (vww's
+ * 3x3x128: 69.8 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
+ * passes waste no input rows. A layer's strips of fewer rows (a patched plan's) keep the
+ * layer's layout and so the path. */
+#define S2_MIN_HEIGHT 4
+
+/* 1 if the compiler should write filter layout 2 for p for the path. */
+static int s2_ok(const micro_depthwise_conv_s8_params_t *p)
+{
+    return s2_fit(p) && p->output_height >= S2_MIN_HEIGHT;
+}
+
+/* 1 if every channel's requantization is in pw_out's domain. */
+static int s2_requant_ok(const dw_t *d)
+{
+    if (d->lo != -128 || d->hi != 127) {
+        return 0;
+    }
+    for (int32_t i = 0; i < d->depth; ++i) {
+        if (d->multiplier[i] < (INT32_C(1) << 30) || d->shift[i] > -1 || d->shift[i] < -31) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One pass: rows[i] input row first * 2 - pad_top + i (or the zp row), R output rows. */
+typedef struct {
+    const int8_t *rows[2 * S2_ROWS + 1];
+    int32_t n_rows;
+} s2_pass_t;
+
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+/* Pairs (k, k + 1) of a run of n columns inside the image (13 registers: -O2 only, as
+ * the column path's widening). r: row 2k at the first column's quad; d1..d3: rows 2k + 1..3
+ * minus row 2k; buf: channel 0's word k of the first column. Per column: 4 LDR, PKHBT and
+ * PKHTB make each row pair's (lo, hi) halfword pairs, SXTB16 (ROR #8) the 4 channels'
+ * words, one STRD per channel. */
+static MICRO_ALWAYS_INLINE void s2_widen4(const int8_t *r, intptr_t d1, intptr_t d2,
+                                          intptr_t d3, int32_t channels, int32_t n,
+                                          uint32_t *buf)
+{
+    uint32_t xa, xb, xc, xd, t, u;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[xa], [%[r]]\n\t"
+                     "ldr %[xb], [%[r], %[d1]]\n\t"
+                     "ldr %[xc], [%[r], %[d2]]\n\t"
+                     "ldr %[xd], [%[r], %[d3]]\n\t"
+                     "add %[r], %[r], %[ch]\n\t"
+                     /* t: channels 0, 1 of rows 2k, 2k + 1; xb: channels 2, 3 */
+                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
+                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
+                     /* xa: channels 0, 1 of rows 2k + 2, 2k + 3; xd: channels 2, 3 */
+                     "pkhbt %[xa], %[xc], %[xd], lsl #16\n\t"
+                     "pkhtb %[xd], %[xd], %[xc], asr #16\n\t"
+                     "sxtb16 %[xc], %[t]\n\t"
+                     "sxtb16 %[u], %[xa]\n\t"
+                     "strd %[xc], %[u], [%[buf]]\n\t"
+                     "sxtb16 %[xc], %[t], ror #8\n\t"
+                     "sxtb16 %[u], %[xa], ror #8\n\t"
+                     "strd %[xc], %[u], [%[buf], #20]\n\t"
+                     "sxtb16 %[xc], %[xb]\n\t"
+                     "sxtb16 %[u], %[xd]\n\t"
+                     "strd %[xc], %[u], [%[buf], #40]\n\t"
+                     "sxtb16 %[xc], %[xb], ror #8\n\t"
+                     "sxtb16 %[u], %[xd], ror #8\n\t"
+                     "strd %[xc], %[u], [%[buf], #60]\n\t"
+                     "add %[buf], %[buf], #80\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
+                       [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
+                       [u] "=&r"(u)
+                     : [ch] "r"(channels), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3)
+                     : "cc", "memory");
+}
+
+/* As s2_widen4, pair k alone (rows 2k, 2k + 1). */
+static MICRO_ALWAYS_INLINE void s2_widen2(const int8_t *r, intptr_t d1, int32_t channels,
+                                          int32_t n, uint32_t *buf)
+{
+    uint32_t xa, xb, t, u;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[xa], [%[r]]\n\t"
+                     "ldr %[xb], [%[r], %[d1]]\n\t"
+                     "add %[r], %[r], %[ch]\n\t"
+                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
+                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
+                     "sxtb16 %[xa], %[t]\n\t"
+                     "sxtb16 %[u], %[t], ror #8\n\t"
+                     "str %[xa], [%[buf]]\n\t"
+                     "str %[u], [%[buf], #20]\n\t"
+                     "sxtb16 %[xa], %[xb]\n\t"
+                     "sxtb16 %[u], %[xb], ror #8\n\t"
+                     "str %[xa], [%[buf], #40]\n\t"
+                     "str %[u], [%[buf], #60]\n\t"
+                     "add %[buf], %[buf], #80\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
+                       [xb] "=&r"(xb), [t] "=&r"(t), [u] "=&r"(u)
+                     : [ch] "r"(channels), [d1] "r"(d1)
+                     : "cc", "memory");
+}
+
+/* As s2_widen4, the last row 2k alone: SXTB16 with rotations 0, 8, 16, 24 puts channel
+ * c's byte in the low half of channel c's word (the high half, another channel's, is
+ * never read). */
+static MICRO_ALWAYS_INLINE void s2_widen1(const int8_t *r, int32_t channels, int32_t n,
+                                          uint32_t *buf)
+{
+    uint32_t x, a, b;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[x], [%[r]]\n\t"
+                     "add %[r], %[r], %[ch]\n\t"
+                     "sxtb16 %[a], %[x]\n\t"
+                     "sxtb16 %[b], %[x], ror #8\n\t"
+                     "str %[a], [%[buf]]\n\t"
+                     "str %[b], [%[buf], #20]\n\t"
+                     "sxtb16 %[a], %[x], ror #16\n\t"
+                     "sxtb16 %[b], %[x], ror #24\n\t"
+                     "str %[a], [%[buf], #40]\n\t"
+                     "str %[b], [%[buf], #60]\n\t"
+                     "add %[buf], %[buf], #80\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [x] "=&r"(x), [a] "=&r"(a),
+                       [b] "=&r"(b)
+                     : [ch] "r"(channels)
+                     : "cc", "memory");
+}
+#define S2_WIDEN_ASM 1
+#else
+#define S2_WIDEN_ASM 0
+#endif
+
+/* Input columns [ix, ix + n), all inside the image, of input channels [c0, c0 + 4) into
+ * buf (the first column's channel 0): pairs 0..R-1 of rows (2q, 2q + 1), then row 2R. */
+static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32_t n,
+                         uint32_t *buf)
+{
+    const int32_t R = s->n_rows;
+#if S2_WIDEN_ASM
+    int32_t k = 0;
+    for (; k + 1 < R; k += 2) {
+        const int8_t *const r = s->rows[2 * k] + at;
+        s2_widen4(r, s->rows[2 * k + 1] - s->rows[2 * k], s->rows[2 * k + 2] - s->rows[2 * k],
+                  s->rows[2 * k + 3] - s->rows[2 * k], channels, n, buf + k);
+    }
+    if (k < R) {
+        s2_widen2(s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels, n,
+                  buf + k);
+    }
+    s2_widen1(s->rows[2 * R] + at, channels, n, buf + R);
+#else
+    for (int32_t j = 0; j < n; ++j, at += channels, buf += 4 * S2_PAIRS) {
+        for (int32_t k = 0; k < R; ++k) {
+            const uint32_t xa = micro_read4(s->rows[2 * k] + at);
+            const uint32_t xb = micro_read4(s->rows[2 * k + 1] + at);
+            const uint32_t lo = micro_pkh_lo(xa, xb), hi = micro_pkh_hi(xa, xb);
+            buf[k] = micro_sxtb16(lo);
+            buf[S2_PAIRS + k] = micro_sxtb16_hi(lo);
+            buf[2 * S2_PAIRS + k] = micro_sxtb16(hi);
+            buf[3 * S2_PAIRS + k] = micro_sxtb16_hi(hi);
+        }
+        const uint32_t x = micro_read4(s->rows[2 * R] + at);
+        buf[R] = micro_sxtb16(x);
+        buf[S2_PAIRS + R] = micro_sxtb16_hi(x);
+        buf[2 * S2_PAIRS + R] = micro_sxtb16(x >> 16);
+        buf[3 * S2_PAIRS + R] = micro_sxtb16_hi(x >> 16);
+    }
+#endif
+}
+
+/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
+ * the columns outside the image, the others widened. */
+static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
+                     int32_t ix0, int32_t nc, uint32_t *buf)
+{
+    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
+    int32_t b = p->input_width - ix0;
+    b = b < a ? a : (b > nc ? nc : b);
+    for (int32_t k = 0; k < a * 4 * S2_PAIRS; ++k) {
+        buf[k] = zz;
+    }
+    for (int32_t k = b * 4 * S2_PAIRS; k < nc * 4 * S2_PAIRS; ++k) {
+        buf[k] = zz;
+    }
+    if (b > a) {
+        s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
+                     buf + a * 4 * S2_PAIRS);
+    }
+}
+
+/* As s2_widen with one input channel, the block's one column per input column (5 words,
+ * 20 bytes): each pair from two bytes. */
+static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s,
+                          int32_t ix0, int32_t nc, uint32_t *buf)
+{
+    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    const int32_t R = s->n_rows, width = p->input_width;
+    for (int32_t j = 0, ix = ix0; j < nc; ++j, ++ix, buf += S2_PAIRS) {
+        if (ix < 0 || ix >= width) {
+            for (int32_t k = 0; k <= R; ++k) {
+                buf[k] = zz;
+            }
+            continue;
+        }
+        for (int32_t k = 0; k < R; ++k) {
+            buf[k] = (uint32_t)(uint16_t)s->rows[2 * k][ix] |
+                     (uint32_t)(int32_t)s->rows[2 * k + 1][ix] << 16;
+        }
+        buf[R] = (uint32_t)(int32_t)s->rows[2 * R][ix];
+    }
+}
+
+#if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
+/* The loop in assembly, one function per R (its own prologue: it takes every register).
+ * r0 dp: the widened words (channel c's column at dp + 20c, the next input column 80
+ * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left,
+ * minus the block's channels done; r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
+ * the record's m2, pn, zp, d1, d2, d3 in r4-r9); r8, r9 a filter column's words;
+ * r10-r12, lr the rows' sums. */
+#define MICRO_S2_UNUSED __attribute__((unused)) /* job: r0 */
+#define S2_STR_(x) #x
+#define S2_STR(x) S2_STR_(x)
+/* Filter column fx's pairs from dp (then dp to the next filter column or channel, `next`
+ * bytes past P_R) and SMLATB rows. */
+#define S2_LDM1 "ldm r0!, {r4}\n\t"
+#define S2_LDM2 "ldm r0!, {r4, r5}\n\t"
+#define S2_LDM3 "ldm r0!, {r4, r5, r6}\n\t"
+#define S2_LDM4 "ldm r0!, {r4, r5, r6, r7}\n\t"
+/* Rows q: SMLAD P_q.(w0, w1), the first filter column from the bias (in r10). */
+#define S2_FIRST1 "smlad r10, r4, r8, r10\n\t"
+#define S2_FIRST2 "smlad r11, r5, r8, r10\n\t" S2_FIRST1
+#define S2_FIRST3 "smlad r12, r6, r8, r10\n\t" S2_FIRST2
+#define S2_FIRST4 "smlad lr, r7, r8, r10\n\t" S2_FIRST3
+#define S2_PAIR1 "smlad r10, r4, r8, r10\n\t"
+#define S2_PAIR2 S2_PAIR1 "smlad r11, r5, r8, r11\n\t"
+#define S2_PAIR3 S2_PAIR2 "smlad r12, r6, r8, r12\n\t"
+#define S2_PAIR4 S2_PAIR3 "smlad lr, r7, r8, lr\n\t"
+/* Rows q < R - 1: w2 times P_q+1's low half (row 2q + 2); then P_R for row R - 1. */
+#define S2_TB1(next) "ldr r4, [r0], #" next "\n\tsmlatb r10, r9, r4, r10\n\t"
+#define S2_TB2(next)                                                                      \
+    "smlatb r10, r9, r5, r10\n\t"                                                          \
+    "ldr r4, [r0], #" next "\n\tsmlatb r11, r9, r4, r11\n\t"
+#define S2_TB3(next)                                                                      \
+    "smlatb r10, r9, r5, r10\n\t"                                                          \
+    "smlatb r11, r9, r6, r11\n\t"                                                          \
+    "ldr r4, [r0], #" next "\n\tsmlatb r12, r9, r4, r12\n\t"
+#define S2_TB4(next)                                                                      \
+    "smlatb r10, r9, r5, r10\n\t"                                                          \
+    "smlatb r11, r9, r6, r11\n\t"                                                          \
+    "smlatb r12, r9, r7, r12\n\t"                                                          \
+    "ldr r4, [r0], #" next "\n\tsmlatb lr, r9, r4, lr\n\t"
+/* pw_out of a sum in place: r4 m2, r5 pn, r6 zp. */
+#define S2_RQ(a)                                                                           \
+    "smmlar " a ", " a ", r4, " a "\n\t"                                                   \
+    "add " a ", " a ", " a ", asr #31\n\t"                                                 \
+    "smmlsr " a ", " a ", r5, r6\n\t"                                                      \
+    "ssat " a ", #8, " a "\n\t"
+#define S2_RQ1 S2_RQ("r10")
+#define S2_RQ2 S2_RQ1 S2_RQ("r11")
+#define S2_RQ3 S2_RQ2 S2_RQ("r12")
+#define S2_RQ4 S2_RQ3 S2_RQ("lr")
+/* Rows 1..R-1 at o + d1, d2, d3 (r7-r9); row 0 last, o to the next channel. */
+#define S2_ST1 "strb r10, [r2], #1\n\t"
+#define S2_ST2 "strb r11, [r2, r7]\n\t" S2_ST1
+#define S2_ST3 "strb r12, [r2, r8]\n\t" S2_ST2
+#define S2_ST4 "strb lr, [r2, r9]\n\t" S2_ST3
+
+/* The function for R rows: per channel 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM + 4R
+ * requantization + stores; per column the block's 4 channels, then the next output
+ * column (2 input columns on). */
+#define S2_MAC(NAME, R, COL, SLOT)                                                         \
+    __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
+    {                                                                                      \
+        __asm__ volatile(                                                                  \
+            "push {r4-r11, lr}\n\t"                                                        \
+            "ldr r1, [r0, #4]\n\t"                                                         \
+            "ldr r2, [r0, #8]\n\t"                                                         \
+            "ldr r3, [r0, #12]\n\t"                                                        \
+            "ldr r0, [r0]\n\t"                                                             \
+            "1:\n\t"                                                                       \
+            "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(                   \
+                S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R      \
+                S2_TB##R(S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R        \
+                    S2_PAIR##R S2_TB##R(S2_STR((SLOT - 2 * COL - 4 * R)))                    \
+            "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R                          \
+            "subs r3, r3, #1\n\t"                                                          \
+            "tst r3, #3\n\t"                                                               \
+            "bne 1b\n\t"                                                                   \
+            /* the block's 4 channels done: the next output column */                      \
+            "ldr r4, [r1]\n\t"                                                             \
+            "add r2, r2, r4\n\t"                                                           \
+            "sub r1, r1, #208\n\t"                                                         \
+            "add r0, r0, #" S2_STR((2 * COL - 4 * SLOT)) "\n\t"                              \
+            "cmp r3, #0\n\t"                                                               \
+            "bne 1b\n\t"                                                                   \
+            "pop {r4-r11, pc}\n\t");                                                       \
+    }
+/* 4 channels' columns side by side, and one column shared by the block */
+S2_MAC(s2_mac_1, 1, 80, 20)
+S2_MAC(s2_mac_2, 2, 80, 20)
+S2_MAC(s2_mac_3, 3, 80, 20)
+S2_MAC(s2_mac_4, 4, 80, 20)
+S2_MAC(s2_mono_1, 1, 20, 0)
+S2_MAC(s2_mono_2, 2, 20, 0)
+S2_MAC(s2_mono_3, 3, 20, 0)
+S2_MAC(s2_mono_4, 4, 20, 0)
+#undef S2_MAC
+#undef S2_STR_
+#undef MICRO_S2_UNUSED
+#undef S2_STR
+#undef S2_LDM1
+#undef S2_LDM2
+#undef S2_LDM3
+#undef S2_LDM4
+#undef S2_FIRST1
+#undef S2_FIRST2
+#undef S2_FIRST3
+#undef S2_FIRST4
+#undef S2_PAIR1
+#undef S2_PAIR2
+#undef S2_PAIR3
+#undef S2_PAIR4
+#undef S2_TB1
+#undef S2_TB2
+#undef S2_TB3
+#undef S2_TB4
+#undef S2_RQ
+#undef S2_RQ1
+#undef S2_RQ2
+#undef S2_RQ3
+#undef S2_RQ4
+#undef S2_ST1
+#undef S2_ST2
+#undef S2_ST3
+#undef S2_ST4
+#define S2_MAC_ASM 1
+#else
+#define S2_MAC_ASM 0
+
+/* pw_out (conv_quads_dsp.h's requantization) of one sum. */
+static inline int32_t s2_out(int32_t acc, const s2_rec_t *r)
+{
+    const int32_t y = micro_smmlar(acc, r->m2, acc);
+    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
+    const int32_t v = micro_smmlsr(t, r->pn, r->zp);
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+
+/* The strip's output columns in C (what s2_mac_R does): rows 1.. at out1 + (q - 1) * row
+ * (out1: row 1's byte, out + d1 on the target). */
+static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
+{
+    const int32_t col_w = mono ? S2_PAIRS : 4 * S2_PAIRS, slot_w = mono ? 0 : S2_PAIRS;
+    const s2_block_t *b = job->block;
+    const uint32_t *col = job->col;
+    int8_t *out = job->out, *out1 = job->out1;
+    for (int32_t j = 0; j < job->n / 4; ++j, col += 2 * col_w, out += b->adv, out1 += b->adv) {
+        for (int32_t c = 0; c < 4; ++c, ++out, ++out1) {
+            const s2_rec_t *r = &b->rec[c];
+            int32_t acc[S2_ROWS];
+            for (int32_t q = 0; q < R; ++q) {
+                acc[q] = r->bias;
+            }
+            for (int32_t fx = 0; fx < 3; ++fx) {
+                const uint32_t *x = col + fx * col_w + c * slot_w;
+                const uint32_t wa = fx ? r->w12[2 * fx - 2] : r->w0[0];
+                const uint32_t wb = fx ? r->w12[2 * fx - 1] : r->w0[1];
+                for (int32_t q = 0; q < R; ++q) {
+                    acc[q] = micro_smlad(x[q], wa, acc[q]);
+                    acc[q] = micro_smlatb(wb, x[q + 1], acc[q]);
+                }
+            }
+            out[0] = (int8_t)s2_out(acc[0], r);
+            for (int32_t q = 1; q < R; ++q) {
+                out1[(intptr_t)(q - 1) * job->row] = (int8_t)s2_out(acc[q], r);
+            }
+        }
+    }
+}
+#endif
+
+/* Every pass of the layer (on the requantization s2_requant_ok accepts). */
+MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                  const int8_t *input, int8_t *output)
+{
+    const int32_t height = p->input_height, out_h = p->output_height, out_w = p->output_width;
+    const int32_t depth = d->depth;
+    const int64_t row_in = (int64_t)p->input_width * p->input_depth;
+    const int32_t row_out = out_w * depth;
+    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
+    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
+    /* one strip with one input channel: every block reads the same widened words */
+    const int widen_once = mono && out_w <= per;
+    uint32_t buf[S2_COLS * 4 * S2_PAIRS];
+    int8_t stage[S2_STAGE];
+    uint32_t zp_words[S2_ZP_ROW / 4];
+    const int8_t *const zp_row = (const int8_t *)zp_words;
+    s2_block_t block;
+    /* the zp row a word at a time (the C library's memset goes a byte at a time) */
+    const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
+    for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
+        zp_words[k] = zz;
+    }
+    block.adv = depth - 4;
+    const uintptr_t in_end = (uintptr_t)input + (uintptr_t)(p->batches * height * row_in);
+    for (int32_t bt = 0; bt < p->batches; ++bt) {
+        const int8_t *image = input + (int64_t)bt * height * row_in;
+        int8_t *out = output + (int64_t)bt * out_h * row_out;
+        for (int32_t oy = 0; oy < out_h; oy += S2_ROWS, out += S2_ROWS * row_out) {
+            s2_pass_t s;
+            for (int32_t i = 0; i < 2 * S2_ROWS + 1; ++i) {
+                const int32_t r = 2 * oy - p->pad_top + i;
+                s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
+            }
+            s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
+            /* Rows 1.. go straight to their place when they lie apart from the input the
+             * pass and the later ones read (from its first row on), else to the stage. */
+            const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
+            const uintptr_t written = (uintptr_t)(out + (int64_t)s.n_rows * row_out);
+            const int apart = written <= (uintptr_t)(image + first * row_in) ||
+                              (uintptr_t)out >= in_end;
+            int8_t *const rows1 = apart ? out + row_out : stage;
+            /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
+            const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
+            for (int32_t o0 = 0; o0 < depth; o0 += 4) {
+                const uint32_t *w = d->w + (int64_t)o0 * 6;
+                for (int32_t i = 0; i < 4; ++i, w += 6) {
+                    s2_rec_t *r = &block.rec[i];
+                    const int32_t e = -d->shift[o0 + i];
+                    memcpy(r->w0, w, sizeof r->w0);
+                    memcpy(r->w12, w + 2, sizeof r->w12);
+                    r->bias = d->bias[o0 + i];
+                    r->m2 = (int32_t)((uint32_t)d->multiplier[o0 + i] << 1);
+                    r->pn = (int32_t)(0u - (UINT32_C(1) << (32 - e)));
+                    r->zp = d->zp;
+                    r->d[0] = (int32_t)d1;
+                    r->d[1] = (int32_t)(d1 + (uint32_t)row_out);
+                    r->d[2] = (int32_t)(d1 + 2u * (uint32_t)row_out);
+                }
+                for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+                    const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
+                    if (mono) {
+                        if (o0 == 0 || !widen_once) {
+                            s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                        }
+                    } else {
+                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                    }
+                    const int64_t at = (int64_t)ox0 * depth + o0;
+                    s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
+#if S2_MAC_ASM
+                    static void (*const mac[2][4])(const s2_job_t *) = {
+                        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
+                        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4}};
+                    mac[mono][s.n_rows - 1](&job);
+#else
+                    s2_mac_c(s.n_rows, mono, &job);
+#endif
+                }
+            }
+            if (s.n_rows > 1 && !apart) {
+                micro_copy_run(out + row_out, stage, (s.n_rows - 1) * row_out);
+            }
+        }
+    }
+}
+
+#endif

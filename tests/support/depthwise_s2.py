@@ -1,0 +1,85 @@
+"""Generated DEPTHWISE_CONV_2D cases for the DSP twin's stride-2 path (3x3, strides (2, 2),
+depth multiplier 1 and input channels a multiple of 4, or one input channel and a multiplier
+a multiple of 4; filter layout 2, the pointwise requantization's domain) and its edges:
+input sizes odd and even, SAME and VALID padding and more, 1 to 13 output rows (passes of
+4 rows and last passes of 1-3: a patched plan's strips), 1 to 60 output columns (strips of
+12, or 49 with one input channel), batches, requantization edges (shifts -1 and -31,
+multipliers 2^30 and 2^31 - 1, extreme sums), and the neighbours the path leaves to the
+others (mixed strides, depths not a multiple of 4, multiplier 2 or 6, clamps, shifts from
+0 up, zero multipliers)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from support.depthwise import Case, make_case
+
+
+def _extreme(rng: np.random.Generator, n: int) -> np.ndarray:
+    """int8 values at -128 or 127 (the largest sums and products)."""
+    return rng.choice(np.array([-128, 127], np.int8), n)
+
+
+def stride2_case(seed: int) -> Case:
+    """A random case of the stride-2 path (a fifth of them one of its neighbours)."""
+    rng = np.random.default_rng(7000 + seed)
+    channels = int(rng.choice([4, 8, 12, 16, 32, 64, 68]))
+    neighbour = seed % 5 == 4
+    mult, sh, sw = 1, 2, 2
+    kind = seed // 5 % 4
+    if seed % 5 == 3:
+        # one input channel, 4, 8 or 12 output channels per input channel
+        channels, mult = 1, int(rng.choice([4, 8, 12]))
+    if neighbour:
+        if kind == 0:
+            sh, sw = [(1, 2), (2, 1)][seed % 2]
+        elif kind == 1:
+            channels = int(rng.choice([1, 3, 5, 6, 7, 13]))
+        elif kind == 2:
+            mult, channels = 2, int(rng.choice([2, 4, 6]))
+        elif seed % 2:
+            mult, channels = int(rng.choice([2, 6])), 1  # one input channel, not whole quads
+    out_h = int(rng.integers(1, 14))
+    out_w = int(rng.choice([1, 2, 3, 5, 8, 12, 13, 15, 24, 25, 30, 60]))
+    while out_w * channels * mult * 3 > 2304 or (2 * out_w + 2) * channels > 1024:
+        out_w = max(1, out_w // 2)
+    pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+    # the input size that gives out_h rows with this padding, plus 0 or 1 (odd and even
+    # sizes; SAME and VALID padding among them)
+    height = max(1, (out_h - 1) * sh + 3 - 2 * pad_top + int(rng.integers(-1, 2)))
+    width = max(1, (out_w - 1) * sw + 3 - 2 * pad_left + int(rng.integers(-1, 2)))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": height,
+        "input_width": width,
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": out_h,
+        "output_width": out_w,
+        "stride_height": sh,
+        "stride_width": sw,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": pad_top,
+        "pad_left": pad_left,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    fast = not (neighbour and kind == 3)
+    params, ops = make_case(rng, p, fast)
+    o = channels * mult
+    if fast and seed % 3 == 0:
+        # requantization edges: right shifts 1 and 31, multipliers 2^30 and 2^31 - 1
+        ops[3][:] = rng.choice(np.array([1 << 30, (1 << 31) - 1], np.int64), o)
+        ops[4][:] = rng.choice(np.array([-1, -31, -2, -30], np.int32), o)
+    if seed % 4 == 1:
+        # the largest sums: inputs and weights at -128 / 127, a large bias
+        ops[0][:] = _extreme(rng, ops[0].size)
+        ops[1][:] = _extreme(rng, ops[1].size)
+        ops[2][:] = rng.choice(np.array([-(1 << 20), 1 << 20, 0], np.int32), o)
+    if neighbour and kind == 3:
+        # outside the path's requantization: a zero multiplier (and a clamp, small shifts)
+        ops[3][-1] = 0
+    return params, ops

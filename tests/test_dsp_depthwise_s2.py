@@ -1,0 +1,148 @@
+"""The DSP depthwise twin's stride-2 path (depthwise_conv_s8_dsp_s2.h) gives the reference
+kernel's bytes (the oracle): on separate buffers, with its output over its input at the
+overlap rule's gap, and where the compiler writes its filter layout (the C here; the
+board tests run its assembly on the emulated M4F and M7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from support.depthwise import check_depthwise, layout_case, make_case
+from support.depthwise_s2 import stride2_case
+from test_overlap import _cdata_case
+from test_overlap import run as run_overlapped
+
+from micro._ffi import ffi, lib
+from micro.compiler import compile_model
+from micro.model import load_model
+
+CASES = 160
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_stride2_path_matches_reference(seed: int) -> None:
+    check_depthwise(*stride2_case(seed))
+
+
+@pytest.mark.parametrize("seed", range(0, CASES, 4))
+def test_stride2_path_keeps_the_overlap_rule(seed: int) -> None:
+    """Output over the input at the rule's gap (the passes' rows 1-3 staged), on filter
+    layout 2 (where the compiler writes it, and a patched plan's strips of its layers), the
+    same bytes as from separate buffers."""
+    case = _cdata_case("depthwise_conv_s8", *layout_case(*stride2_case(seed), 2), 0, 5)
+    gap = case.gap()
+    assert gap is not None
+    expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
+    assert run_overlapped(lib.micro_depthwise_conv_s8_dsp, case, gap) == expected
+    assert run_overlapped(lib.micro_depthwise_conv_s8, case, gap) == expected
+
+
+def _params(**kw: int) -> Any:
+    p = {
+        "batches": 1,
+        "input_height": 48,
+        "input_width": 48,
+        "input_depth": 16,
+        "depth_multiplier": 1,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": 24,
+        "output_width": 24,
+        "stride_height": 2,
+        "stride_width": 2,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": -128,
+        "output_zp": -128,
+        "act_min": -128,
+        "act_max": 127,
+        "filter_layout": 0,
+    }
+    p.update(kw)
+    return ffi.new("micro_depthwise_conv_s8_params_t *", p)
+
+
+def _map(in_h: int, in_w: int, depth: int, out_h: int, out_w: int) -> dict[str, int]:
+    return {
+        "input_height": in_h,
+        "input_width": in_w,
+        "input_depth": depth,
+        "output_height": out_h,
+        "output_width": out_w,
+    }
+
+
+@pytest.mark.parametrize(
+    "kw, layout2",
+    [
+        ({}, True),  # vww's 24x24x16
+        (_map(12, 12, 64, 6, 6), True),  # 6x6x64: was on the tap pairs
+        (_map(6, 6, 128, 3, 3), False),  # 3x3x128: the tap pairs
+        (_map(8, 6, 128, 4, 3), True),
+        ({"output_height": 4, "output_width": 1}, True),
+        ({"input_depth": 6}, True),  # depth not a multiple of 4: the column path
+        ({"input_depth": 6, "output_height": 4}, False),  # ... only from 8 rows
+        ({"input_depth": 2, "depth_multiplier": 2, "output_height": 4}, False),
+        ({"dilation_height": 2, "output_height": 4}, False),
+        # person_detect's first layer: one input channel, multiplier 8
+        ({**_map(96, 96, 1, 48, 48), "depth_multiplier": 8}, True),
+        ({**_map(96, 96, 1, 48, 48), "depth_multiplier": 6}, False),
+    ],
+)
+def test_compiler_writes_layout_2_where_the_path_runs(kw: dict[str, int], layout2: bool) -> None:
+    assert bool(lib.micro_depthwise_conv_s8_dsp_cols(_params(**kw))) == layout2
+
+
+def test_one_layer_of_every_row_count() -> None:
+    """1 to 9 output rows of one layer (passes of 4 and last passes of 1, 2, 3), an odd
+    and an even input, the extreme sums."""
+    rng = np.random.default_rng(5)
+    for rows in range(1, 10):
+        for extra in (0, 1):
+            p = {
+                "batches": 1,
+                "input_height": 2 * rows + extra,
+                "input_width": 17 + extra,
+                "input_depth": 8,
+                "depth_multiplier": 1,
+                "filter_height": 3,
+                "filter_width": 3,
+                "output_height": rows,
+                "output_width": 8 + extra,
+                "stride_height": 2,
+                "stride_width": 2,
+                "dilation_height": 1,
+                "dilation_width": 1,
+                "pad_top": 1 - extra,
+                "pad_left": 1 - extra,
+                "input_zp": int(rng.integers(-128, 128)),
+                "output_zp": int(rng.integers(-128, 128)),
+            }
+            params, ops = make_case(rng, p, True)
+            ops[0][:] = rng.choice(np.array([-128, 127], np.int8), ops[0].size)
+            check_depthwise(params, ops)
+
+
+def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[str], Path]) -> None:
+    """Compiled for a DSP core, person_detect's first layer (one input channel, multiplier 8,
+    stride 2) stays a depthwise layer on filter layout 2 (the path beats the conv twin's
+    first-layer path there), and vww's stride-2 layers of 4 rows or more get layout 2 (the
+    boards' parity tests run both models against TFLM)."""
+    data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
+    compiled = compile_model(load_model(data), dsp=True)
+    first = compiled.steps[0]
+    assert first.kernel == "depthwise_conv_s8" and first.params["filter_layout"] == 2
+    assert compile_model(load_model(data)).steps[0].kernel == "conv_s8"  # the host's
+    vww = reference("mlperf_tiny/vww_96_int8.tflite").read_bytes()
+    strided = [
+        (s.params["output_height"], s.params["filter_layout"])
+        for s in compile_model(load_model(vww), dsp=True).steps
+        if s.kernel == "depthwise_conv_s8" and s.params["stride_height"] == 2
+    ]
+    assert strided == [(24, 2), (12, 2), (6, 2), (3, 1)]
