@@ -265,3 +265,29 @@ def test_the_card_records_the_bars_and_the_tuning_stream(tmp_path: Path) -> None
     for word, bar in got["thresholds"].items():
         assert settings["thresholds"].get(word, DEMO_THRESHOLD) == bar
     assert card.recognizer_settings()["thresholds"] == {}
+
+
+def test_the_demo_uses_the_bars_of_the_model_s_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from micro.cli import main
+    from micro.errors import MicroError
+    from micro.speech.bundled import model_thresholds
+
+    model_file, yes = data_file("yes_no.tflite"), data_file("demo_yes.wav")
+    if model_file is None or yes is None:
+        pytest.skip("the bundled model or demo clips are missing")
+    model = tmp_path / "m.tflite"
+    model.write_bytes(model_file.read_bytes())
+    assert model_thresholds(model) == {}  # no card: the demo's bar
+    assert main(["speech", str(yes), "--model", str(model)]) == 0
+    assert "heard 'yes'" in capsys.readouterr().out
+    # a bar of 1.0 for "yes": an int8 softmax never averages 1.0, so nothing is heard
+    card_text = '{"labels": ["silence", "unknown", "yes", "no"], "recognizer": {"thresholds": %s}}'
+    model.with_suffix(".json").write_text(card_text % '{"yes": 1.0}')
+    assert model_thresholds(model) == {"yes": 1.0}
+    assert main(["speech", str(yes), "--model", str(model)]) == 0
+    assert "heard nothing (mostly 'yes'" in capsys.readouterr().out
+    model.with_suffix(".json").write_text(card_text % '{"yes": 1.5}')
+    with pytest.raises(MicroError, match=r"recognizer\.thresholds"):
+        model_thresholds(model)

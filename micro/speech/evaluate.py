@@ -225,13 +225,14 @@ def speakers_report(
     validation_fraction: float = 0.3,
     noise: Sequence[str] = (),
     speech: Sequence[str] = (),
+    thresholds: Bars = None,
 ) -> tuple[dict[str, Any], dict[str, Row], float]:
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
     validation side of the recorded `noise` folders as silence), and its false alarms over
     their other words and the held-out recordings of the `speech` folders
     (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
-    were counted over."""
+    were counted over. ``thresholds``: a bar per word (the model's card's), else the demo's."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
@@ -246,13 +247,14 @@ def speakers_report(
         silence = [n[i : i + 16000] for n in sounds for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
-    rows = table(model, LABELS, words, audio)
+    rows = table(model, LABELS, words, audio, thresholds)
     others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
     stream, segments = false_alarm_stream(others, speech, silence, fraction=validation_fraction)
-    found = detections(model, LABELS, stream)
+    found = detections(model, LABELS, stream, thresholds)
     result = {
         "speakers": speakers,
         "count": len({c.speaker for c in clips}),
+        "thresholds": dict(thresholds or {}),
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": false_alarm_report(found, len(stream), segments),
     }
