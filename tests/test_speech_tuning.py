@@ -291,3 +291,15 @@ def test_the_demo_uses_the_bars_of_the_model_s_card(
     model.with_suffix(".json").write_text(card_text % '{"yes": 1.5}')
     with pytest.raises(MicroError, match=r"recognizer\.thresholds"):
         model_thresholds(model)
+
+
+def test_the_card_credits_other_speech_folders_by_name_in_any_case() -> None:
+    data = realdata.RealSet(
+        np.zeros((0, 49, 40), np.int8), np.zeros(0, np.int64),
+        np.zeros((0, 49, 40), np.int8), np.zeros(0, np.int64), [], np.zeros((0, 16000), np.int16),
+        speech_train=["PICOVOICE/alexa/0.wav", "fsdd/0_theo_0.wav", "mine/a.wav"],
+    )  # fmt: skip
+    credits = card.sources(data, ["yes", "no"])["other_speech"]
+    assert credits["PICOVOICE"]["commit"] == card.SPEECH_SOURCES["picovoice"]["commit"]
+    assert credits["fsdd"]["licence"] == card.SPEECH_SOURCES["fsdd"]["licence"]
+    assert credits["mine"]["source"] == "not a known source: credit it"

@@ -178,7 +178,8 @@ def sources(real: RealSet | None, words: Sequence[str], synthetic: bool = True) 
         if folders:
             info["other_speech"] = {
                 f: {
-                    **SPEECH_SOURCES.get(f, {"source": "not a known source: credit it"}),
+                    # a folder is known by its name in any case (PICOVOICE/ or picovoice/)
+                    **SPEECH_SOURCES.get(f.lower(), {"source": "not a known source: credit it"}),
                     "train_files": sum(1 for n in real.speech_train if n.startswith(f + "/")),
                 }
                 for f in folders
