@@ -54,8 +54,8 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     code = main(["speech", "train", "--words", "up,down", "--data", str(data),
                  "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
                  "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1",
-                 "--speed-change", "0.1", "--keyword-copies", "2",
-                 "--train-seed", "3", "--average-last", "1"])  # fmt: skip
+                 "--speed-change", "0.1", "--keyword-copies", "2", "--train-seed", "3",
+                 "--average-last", "1", "--tuning-fraction", "0.3"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
     assert "'up': recorded + synthetic" in text and "'down': synthetic only" in text
@@ -70,5 +70,15 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)
     used = out.with_suffix(".files.txt").read_text()
     assert "up/" in used and reserved not in used and "down/" not in used
+    # the tuning part (3 of the 10 train-side speakers here): never trained on, and the bars
+    # chosen on its stream are the card's recognizer's
+    tuning = report["tuning"]
+    assert tuning["speakers"] == 3 and tuning["clips"] == {"up": 3, "down": 0, "other words": 6}
+    assert all(s not in used for s in ("30000007", "50000007", "80000007"))
+    assert set(tuning["thresholds"]) == {"up", "down"}
+    for word, bar in tuning["thresholds"].items():
+        assert report["recognizer"]["thresholds"].get(word, 0.8) == bar
+        assert report["validation_speakers"]["recognizer"]["thresholds"].get(word, 0.8) == bar
+    assert "bars chosen on the tuning stream" in text
     scores = predict_int8(out.read_bytes(), np.zeros((1, 49, 40), np.int8))
     assert scores.shape == (1, 4)

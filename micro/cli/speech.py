@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import MicroError
-from ..speech.bundled import demo_clips, model_labels, model_path
+from ..speech.bundled import demo_clips, model_labels, model_path, model_thresholds
 from ..speech.pipeline import (
     DEMO_SUPPRESSION,
     DEMO_THRESHOLD,
@@ -51,6 +51,7 @@ def cmd_speech(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         suppression=args.suppression,
         min_results=1,
+        thresholds=model_thresholds(model),  # a bar per word from the model's card, if any
     )
     listener = Listener(model, args.preprocessor, recognizer, labels)
     if args.demo:
@@ -104,7 +105,10 @@ def add_commands(subparsers: Any) -> None:
         "emulated twin)",
     )
     p.add_argument(
-        "--threshold", type=float, default=DEMO_THRESHOLD, help="averaged score to report"
+        "--threshold",
+        type=float,
+        default=DEMO_THRESHOLD,
+        help="averaged score to report (for the words whose bar the model's card does not set)",
     )
     p.add_argument("--window", type=float, default=DEMO_WINDOW, help="seconds of scores averaged")
     p.add_argument(

@@ -21,7 +21,7 @@ from ..firmware import Build
 from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
-from ..speech.bundled import demo_clips, model_path
+from ..speech.bundled import demo_clips, model_path, model_thresholds
 from ..speech.wav import SAMPLE_RATE
 from .demo_board import build_and_run, check_input, check_run
 from .output import note, out
@@ -77,6 +77,7 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         suppression=args.suppression,
         every=args.every or 1,
+        thresholds=model_thresholds(model_path(args.model)),  # the card's bar per word, if any
     )
     clips = demo_clips() if args.demo else []
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..speech import corpus, evaluate
+from ..speech.bundled import model_thresholds
 from .output import emit_json, out
 
 
@@ -43,7 +44,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "among the other words for the false alarms",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--threshold",
+        metavar="WORD=BAR",
+        action="append",
+        default=[],
+        help="a bar for a word instead of the model card's (repeatable; default: the card's "
+        "recognizer.thresholds, else the demo's bar)",
+    )
     args = p.parse_args(argv)
+    bars = model_thresholds(args.model)
+    for given in args.threshold:
+        word, _, bar = given.partition("=")
+        try:
+            bars[word.strip()] = float(bar)
+        except ValueError:
+            p.error(f"--threshold {given!r}: give WORD=BAR, e.g. no=0.75")
     result, rows, hours = evaluate.speakers_report(
         Path(args.model).read_bytes(),
         args.data,
@@ -52,12 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.validation_fraction,
         args.noise,
         args.speech,
+        bars,
     )
     if args.json:
         emit_json(result)
         return 0
     alarms = result["false_alarms"]["count"]
-    out(f"{result['count']} {args.speakers} speakers, as `micro speech FILE` hears them:")
+    heard_as = ", ".join(f"{w} at {t:g}" for w, t in bars.items()) or "the demo's bar"
+    who = f"{result['count']} {args.speakers} speakers"
+    out(f"{who}, as `micro speech FILE` hears them ({heard_as}):")
     for k, r in rows.items():
         out(f"  {k:<12} {r.right}/{r.total} ({r.rate:.1%})")
     per_hour = alarms / hours if hours else 0.0

@@ -126,6 +126,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="share of the recorded speakers (and noise files) kept for validation",
     )
     p.add_argument(
+        "--tuning-fraction",
+        type=float,
+        default=0.0,
+        help="share of the train side's speakers (and other-speech groups) held out of "
+        "training for a tuning stream, on which each keyword's bar is chosen (the card's "
+        "recognizer thresholds; micro/speech/tuning.py); 0: none, the demo's bar",
+    )
+    p.add_argument(
+        "--tune-budget",
+        type=float,
+        default=1.0,
+        help="false alarms an hour each keyword may raise on the tuning stream (the rule: "
+        "the lowest bar that keeps within it)",
+    )
+    p.add_argument(
         "--no-rhymes",
         dest="rhymes",
         action="store_false",
@@ -164,6 +179,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         out(f"held-out synthetic voices: {acc['accuracy']:.1%} ({per})")
     for word, where in report["sources"]["keywords"].items():
         out(f"'{word}': {where}")
+    if "tuning" in report:
+        tune = report["tuning"]
+        bars = ", ".join(f"{w} {t:g}" for w, t in tune["thresholds"].items())
+        got = ", ".join(
+            f"{w} {v['hits']}/{v['total']} heard, {v['alarms']} alarms"
+            for w, v in tune["at_chosen"].items()
+        )
+        out(f"bars chosen on the tuning stream ({tune['stream_minutes']} min): {bars} ({got})")
     if "validation_speakers" in report:
         val = report["validation_speakers"]
         rows = ", ".join(f"{k} {v['right']}/{v['total']}" for k, v in val["demo"].items())

@@ -49,6 +49,26 @@ def model_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def model_thresholds(path: str | os.PathLike[str]) -> dict[str, float]:
+    """The bar per word of keyword model `path`: its card's ``recognizer.thresholds`` (chosen
+    on a tuning stream by `micro speech train --tuning-fraction`), else none (the demo's bar).
+    A card whose bars are not scores in (0, 1] is refused."""
+    card = Path(path).with_suffix(".json")
+    try:
+        recognizer = json.loads(card.read_text()).get("recognizer") or {}
+        bars = recognizer.get("thresholds") or {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(bars, dict) or not all(
+        isinstance(k, str) and isinstance(v, (int, float)) and 0 < v <= 1 for k, v in bars.items()
+    ):
+        raise MicroError(
+            f"{card}: 'recognizer.thresholds' is not a map of word -> score in (0, 1]; fix or "
+            "remove the card"
+        )
+    return {k: float(v) for k, v in bars.items()}
+
+
 def demo_clips() -> list[tuple[str, np.ndarray]]:
     """The demo clips as (file name, 16 kHz int16 audio)."""
     clips = []

@@ -96,32 +96,37 @@ def on_real_speech(
     seed: int = 0,
     speech: Sequence[Path] = (),
     fraction: float = 0.3,
+    thresholds: evaluate.Bars = None,
 ) -> dict[str, Any]:
     """The validation speakers: clips classified, the demo's table (with the demo's
-    recognizer, recorded here), false alarms per hour over their other words and the
-    held-out recordings of the ``speech`` folders (one after another) on a bed of the validation
-    noise, and their keywords heard one after another on that bed."""
+    recognizer and ``thresholds``, a bar per word when given, recorded here), false alarms
+    per hour over their other words and the held-out recordings of the ``speech`` folders (one
+    after another) on a bed of the validation noise, and their keywords heard one after
+    another on that bed."""
     scores = predict_int8(model, real.x_val)
-    rows = evaluate.table(model, labels, real.val_words, list(real.val_audio))
+    rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), thresholds)
     pairs = zip(real.val_audio, real.val_words, strict=True)
     others = [a for a, w in pairs if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream, segments = evaluate.false_alarm_stream(others, speech, noises, seed, fraction)
-    found = evaluate.detections(model, labels, stream)
+    found = evaluate.detections(model, labels, stream, thresholds)
     words, audio = real.val_words, list(real.val_audio)
+    in_stream = evaluate.keywords_in_stream(model, labels, words, audio, noises, 1, thresholds)
     return {
-        "recognizer": recognizer_settings(),
+        "recognizer": recognizer_settings(thresholds),
         "clips": accuracy_report(scores, real.y_val, labels),
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": evaluate.false_alarm_report(found, len(stream), segments),
-        "keywords_in_a_stream": evaluate.keywords_in_stream(model, labels, words, audio, noises),
+        "keywords_in_a_stream": in_stream,
     }
 
 
-def recognizer_settings() -> dict[str, Any]:
-    """The demo's recognizer (``pipeline.demo_recognizer``), as the card records it."""
+def recognizer_settings(thresholds: evaluate.Bars = None) -> dict[str, Any]:
+    """The demo's recognizer (``pipeline.demo_recognizer``) with a bar per word when given
+    (``thresholds``, e.g. chosen on the tuning stream), as the card records it."""
     r = demo_recognizer()
-    own = {k: t for k, t in zip(r.labels, r.thresholds, strict=True) if t != r.threshold}
+    bars = dict(zip(r.labels, r.thresholds, strict=True)) | dict(thresholds or {})
+    own = {k: float(t) for k, t in bars.items() if t != r.threshold}
     return {
         "window_s": r.window,
         "threshold": r.threshold,
@@ -173,7 +178,8 @@ def sources(real: RealSet | None, words: Sequence[str], synthetic: bool = True) 
         if folders:
             info["other_speech"] = {
                 f: {
-                    **SPEECH_SOURCES.get(f, {"source": "not a known source: credit it"}),
+                    # a folder is known by its name in any case (PICOVOICE/ or picovoice/)
+                    **SPEECH_SOURCES.get(f.lower(), {"source": "not a known source: credit it"}),
                     "train_files": sum(1 for n in real.speech_train if n.startswith(f + "/")),
                 }
                 for f in folders
@@ -195,6 +201,11 @@ def _counts(real: RealSet, pick: Callable[[str], bool]) -> dict[str, int]:
         "train_speakers": len(_speakers(train)),
         "validation_speakers": len(_speakers(val)),
     }
+
+
+def speakers_of(names: Sequence[str]) -> set[str]:
+    """The speakers of Speech Commands files named as the training list names them."""
+    return _speakers(names)
 
 
 def _speakers(names: Sequence[str]) -> set[str]:

@@ -9,7 +9,10 @@ The rules the training code enforces (and tests check):
 - Speech Commands' ``_background_noise_`` and ``_silence_`` folders are never read;
 - TFLM's ``yes_1000ms.wav`` and ``no_1000ms.wav`` are test clips, never training data;
 - the pool is split into train and validation by *speaker* (a hash of the speaker id), so no
-  voice is on both sides.
+  voice is on both sides;
+- with a tuning fraction, the train side's speakers are split once more (another hash): a
+  *tuning* part, which training never reads, is where the recognizer's bar per word is chosen
+  (``tuning_split``; the other speech's training share likewise, ``speech_tuning_split``).
 
 Noise recordings (any folder of .wav files) are split the same way, by file name. Other
 speech (any folder of .wav files: wake words, digits, ...) is split by speaker, else by
@@ -147,6 +150,24 @@ def split(clips: Sequence[Clip], fraction: float) -> tuple[list[Clip], list[Clip
     return train, validation
 
 
+#: The salt of the second split (train side -> training part, tuning part): independent of
+#: the train/validation split's, so the tuning speakers are a hash-random share of the train
+#: side's.
+TUNING_SALT = "micro-speech-tuning"
+
+
+def is_tuning(name: str, fraction: float) -> bool:
+    """Whether a train-side speaker (or other-speech group) is in the tuning part."""
+    return fraction > 0 and _fraction(name, TUNING_SALT) < fraction
+
+
+def tuning_split(train: Sequence[Clip], fraction: float) -> tuple[list[Clip], list[Clip]]:
+    """(training part, tuning part) of the train side's clips, by speaker (``is_tuning``);
+    with ``fraction`` 0 every clip stays in training."""
+    tune = [c for c in train if is_tuning(c.speaker, fraction)]
+    return [c for c in train if not is_tuning(c.speaker, fraction)], tune
+
+
 def load(clips: Sequence[Clip], seconds: float = 1.0) -> list[np.ndarray]:
     """The clips' audio (16 kHz int16), each padded or cut to ``seconds``; an unreadable file
     is skipped with a warning (and its slot holds silence)."""
@@ -194,9 +215,27 @@ def speech_split(root: str | os.PathLike[str], fraction: float) -> tuple[list[Pa
     return [p for p in files if p not in held], [p for p in files if p in held]
 
 
-def training_speech(root: str | os.PathLike[str], fraction: float) -> list[Path]:
-    """The files of a folder of other speech that training may read: its training share."""
-    return speech_split(root, fraction)[0]
+def speech_tuning_split(
+    root: str | os.PathLike[str], fraction: float, tuning: float
+) -> tuple[list[Path], list[Path]]:
+    """(training part, tuning part) of a folder's training share (``speech_split``), by
+    ``speech_group`` (``is_tuning``): the tuning part joins the tuning stream, never training."""
+    share = speech_split(root, fraction)[0]
+    tune = {p for p in share if is_tuning(speech_group(root, p), tuning)}
+    return [p for p in share if p not in tune], [p for p in share if p in tune]
+
+
+def training_speech(
+    root: str | os.PathLike[str], fraction: float, tuning: float = 0.0
+) -> list[Path]:
+    """The files of a folder of other speech that training may read: its training share,
+    less the tuning part when ``tuning`` > 0."""
+    return speech_tuning_split(root, fraction, tuning)[0]
+
+
+def tuning_speech(root: str | os.PathLike[str], fraction: float, tuning: float) -> list[Path]:
+    """The files of a folder of other speech in the tuning stream (none when ``tuning`` is 0)."""
+    return speech_tuning_split(root, fraction, tuning)[1]
 
 
 def held_out_speech(root: str | os.PathLike[str], fraction: float) -> list[Path]:
@@ -204,16 +243,25 @@ def held_out_speech(root: str | os.PathLike[str], fraction: float) -> list[Path]
     return speech_split(root, fraction)[1]
 
 
-def speech_split_card(root: str | os.PathLike[str], fraction: float) -> dict[str, object]:
+def speech_split_card(
+    root: str | os.PathLike[str], fraction: float, tuning: float = 0.0
+) -> dict[str, object]:
     """How a folder of other speech was split, for the model card."""
     train, held = speech_split(root, fraction)
-    return {
+    card: dict[str, object] = {
         "rule": f"speaker (else wake-word folder) hash < {fraction}: held out",
         "train_groups": sorted({speech_group(root, p) for p in train}),
         "held_out_groups": sorted({speech_group(root, p) for p in held}),
         "train_files": len(train),
         "held_out_files": len(held),
     }
+    if tuning > 0:
+        tune = set(tuning_speech(root, fraction, tuning))
+        card["tuning_rule"] = f"of the training share, group hash ({TUNING_SALT}) < {tuning}"
+        card["tuning_groups"] = sorted({speech_group(root, p) for p in tune})
+        card["tuning_files"] = len(tune)
+        card["train_files"] = len(train) - len(tune)
+    return card
 
 
 def load_noise(paths: Sequence[Path], min_seconds: float = 1.0) -> list[np.ndarray]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,19 +21,30 @@ import numpy as np
 
 from ..progress import progress
 from . import corpus
-from .pipeline import Listener, demo_recognizer
-from .recognizer import Detection
+from .pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Listener
+from .recognizer import Detection, Recognizer
 
 log = logging.getLogger(__name__)
 
 
-def listener(model: bytes, labels: Sequence[str]) -> Listener:
-    return Listener(model, recognizer=demo_recognizer(tuple(labels)), labels=tuple(labels))
+#: A bar per keyword (a model's card's ``recognizer.thresholds``); none: the demo's bar.
+Bars = Mapping[str, float] | None
 
 
-def heard(model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray]) -> list[list[str]]:
+def listener(model: bytes, labels: Sequence[str], thresholds: Bars = None) -> Listener:
+    """The demo's pipeline; ``thresholds``: a bar per word instead of the demo's."""
+    recognizer = Recognizer(
+        tuple(labels), window=DEMO_WINDOW, threshold=DEMO_THRESHOLD,
+        suppression=DEMO_SUPPRESSION, min_results=1, thresholds=thresholds,
+    )  # fmt: skip
+    return Listener(model, recognizer=recognizer, labels=tuple(labels))
+
+
+def heard(
+    model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray], thresholds: Bars = None
+) -> list[list[str]]:
     """The commands reported for each clip (int16, 16 kHz), a silent tail appended."""
-    run = listener(model, labels)
+    run = listener(model, labels, thresholds)
     return [[d.label for d in run.run_clip(clip)] for clip in progress(clips, "clips")]
 
 
@@ -54,12 +65,13 @@ class Row:
 
 
 def table(
-    model: bytes, labels: Sequence[str], words: Sequence[str], clips: Sequence[np.ndarray]
-) -> dict[str, Row]:
+    model: bytes, labels: Sequence[str], words: Sequence[str], clips: Sequence[np.ndarray],
+    thresholds: Bars = None,
+) -> dict[str, Row]:  # fmt: skip
     """Per keyword: clips of it heard as it alone; ``other words``: clips of any other word
     with no command; ``silence`` (word ""): no command."""
     keywords = list(labels[2:])
-    results = heard(model, labels, clips)
+    results = heard(model, labels, clips, thresholds)
     rows = {k: Row(k, 0, 0) for k in keywords}
     rows["other words"] = Row("other words", 0, 0)
     rows["silence"] = Row("silence", 0, 0)
@@ -136,9 +148,11 @@ def false_alarm_stream(
     return stream, segments
 
 
-def detections(model: bytes, labels: Sequence[str], stream: np.ndarray) -> list[Detection]:
+def detections(
+    model: bytes, labels: Sequence[str], stream: np.ndarray, thresholds: Bars = None
+) -> list[Detection]:
     """The commands the demo reports over a stream."""
-    run = listener(model, labels)
+    run = listener(model, labels, thresholds)
     minute = 60 * 16000  # the pipeline streams: pushing a minute at a time changes nothing
     chunks = [stream[i : i + minute] for i in range(0, len(stream), minute)]
     return [d for chunk in progress(chunks, "stream (min)") for d in run.push(chunk)]
@@ -182,6 +196,7 @@ def keywords_in_stream(
     clips: Sequence[np.ndarray],
     noises: Sequence[np.ndarray],
     seed: int = 1,
+    thresholds: Bars = None,
 ) -> dict[str, int]:
     """The keyword clips one after another on a bed of the noises (``laid_stream``), the
     front end running on, never reset: a clip is heard when the commands reported from its
@@ -190,7 +205,7 @@ def keywords_in_stream(
     keywords = [(w, c) for w, c in zip(words, clips, strict=True) if w in labels[2:]]
     rng = np.random.default_rng(seed)
     stream, starts = laid_stream(rng, [c for _, c in keywords], noises)
-    run = listener(model, labels)
+    run = listener(model, labels, thresholds)
     minute = 60 * 16000
     got = [d for i in range(0, len(stream), minute) for d in run.push(stream[i : i + minute])]
     heard, used = 0, set[int]()
@@ -210,13 +225,14 @@ def speakers_report(
     validation_fraction: float = 0.3,
     noise: Sequence[str] = (),
     speech: Sequence[str] = (),
+    thresholds: Bars = None,
 ) -> tuple[dict[str, Any], dict[str, Row], float]:
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
     validation side of the recorded `noise` folders as silence), and its false alarms over
     their other words and the held-out recordings of the `speech` folders
     (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
-    were counted over."""
+    were counted over. ``thresholds``: a bar per word (the model's card's), else the demo's."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
@@ -231,13 +247,14 @@ def speakers_report(
         silence = [n[i : i + 16000] for n in sounds for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
-    rows = table(model, LABELS, words, audio)
+    rows = table(model, LABELS, words, audio, thresholds)
     others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
     stream, segments = false_alarm_stream(others, speech, silence, fraction=validation_fraction)
-    found = detections(model, LABELS, stream)
+    found = detections(model, LABELS, stream, thresholds)
     result = {
         "speakers": speakers,
         "count": len({c.speaker for c in clips}),
+        "thresholds": dict(thresholds or {}),
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": false_alarm_report(found, len(stream), segments),
     }

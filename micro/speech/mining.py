@@ -62,15 +62,17 @@ def windows(
 
 def train_side_audio(
     roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str],
-    speech: Sequence[Path],
+    speech: Sequence[Path], tuning: float = 0.0,
 ) -> list[np.ndarray]:  # fmt: skip
     """The non-keyword recordings of the train side: the train speakers' other words (one
-    second each) and every readable file of the other-speech folders' training shares, whole."""
+    second each) and every readable file of the other-speech folders' training shares, whole;
+    the tuning part (``tuning`` > 0) left out, as training leaves it out."""
     audio: list[np.ndarray] = []
     train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
+    train = corpus.tuning_split(train, tuning)[0]
     audio += corpus.load([c for c in train if c.word not in keywords])
     for root in speech:
-        for path in corpus.training_speech(root, fraction):
+        for path in corpus.training_speech(root, fraction, tuning):
             try:
                 audio.append(read_wav(path))
             except AudioError:
@@ -79,10 +81,13 @@ def train_side_audio(
 
 
 def train_side_keywords(
-    roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str]
-) -> list[tuple[int, np.ndarray]]:
-    """(label, one-second clip) of every train-side recording of a keyword (labels 2, 3, ...)."""
+    roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str],
+    tuning: float = 0.0,
+) -> list[tuple[int, np.ndarray]]:  # fmt: skip
+    """(label, one-second clip) of every train-side recording of a keyword (labels 2, 3, ...),
+    the tuning part left out."""
     train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
+    train = corpus.tuning_split(train, tuning)[0]
     clips = [c for c in train if c.word in keywords]
     return [
         (2 + list(keywords).index(c.word), a)

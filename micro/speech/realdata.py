@@ -38,6 +38,9 @@ class RealConfig:
     seed: int = 4321
     more_data: tuple[Path, ...] = ()  # further Speech Commands-layout folders (scan_many)
     speed: float = 0.0  # the pool's clips play up to this much faster or slower (``augment``)
+    # of the train side's speakers (and other-speech groups), held out of training for the
+    # tuning stream (``corpus.tuning_split``); 0: none
+    tuning_fraction: float = 0.0
 
     @property
     def roots(self) -> list[Path]:
@@ -58,6 +61,10 @@ class RealSet:
     noise_val: list[str] = field(default_factory=list)
     speech_train: list[str] = field(default_factory=list)  # other speech, "<folder>/<path>"
     counts: dict[str, int] = field(default_factory=dict)
+    # the tuning part (``RealConfig.tuning_fraction``): clips as recorded, never trained on
+    tune_words: list[str] = field(default_factory=list)
+    tune_audio: np.ndarray = field(default_factory=lambda: np.zeros((0, CLIP), np.int16))
+    files_tune: list[str] = field(default_factory=list)
 
 
 def excerpt(rng: np.random.Generator, noise: np.ndarray, n: int = CLIP) -> np.ndarray:
@@ -149,6 +156,7 @@ def build(
     rng = np.random.default_rng(cfg.seed)
     clips = corpus.scan_many(cfg.roots, cfg.reserved)
     train, val = corpus.split(clips, cfg.validation_fraction)
+    train, tune = corpus.tuning_split(train, cfg.tuning_fraction)
     noise_train, noise_val = noise_split(cfg)
     noises = corpus.load_noise(noise_train)
     noises_val = corpus.load_noise(noise_val)
@@ -207,6 +215,9 @@ def build(
         [str(p) for p in noise_val],
         [],
         counts,
+        [c.word for c in tune],
+        np.stack(corpus.load(tune)) if tune else np.zeros((0, CLIP), np.int16),
+        [c.name for c in tune],
     )
 
 
@@ -215,13 +226,16 @@ def add_speech(
 ) -> RealSet:
     """``data`` with the other recorded speech of ``cfg.speech`` on its train side, as
     *unknown*: ``speech_copies`` augmented copies of the loudest second of each readable file
-    of the folders' training shares (``corpus.training_speech``; the held-out share is for
-    false alarms only).
+    of the folders' training shares (``corpus.training_speech``, less the tuning part; the
+    held-out share is for false alarms only).
     Its features are cached apart from the pool's, by the files, the noise and the copies."""
     import hashlib
 
     fraction = cfg.validation_fraction
-    files = [(root, p) for root in cfg.speech for p in corpus.training_speech(root, fraction)]
+    tuning = cfg.tuning_fraction
+    files = [
+        (root, p) for root in cfg.speech for p in corpus.training_speech(root, fraction, tuning)
+    ]
     noise_train = noise_split(cfg)[0]
     key = repr(([(str(p), p.stat().st_size) for _, p in files], [str(p) for p in noise_train],
                 cfg.speech_copies, cfg.seed, frontend, VERSION))  # fmt: skip
@@ -276,7 +290,8 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
     items = [
         (k, sorted(v) if isinstance(v, frozenset) else v)
         for k, v in vars(cfg).items()
-        if k not in skip and not (k in ("more_data", "speed") and not v)  # as before they were
+        if k not in skip  # the options added later count only when set, as before they were
+        and not (k in ("more_data", "speed", "tuning_fraction") and not v)
     ]
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]

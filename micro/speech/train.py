@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import averaging, card, corpus, mining, realdata
+from . import averaging, card, corpus, mining, realdata, tuning
 from .network import (
     CHANNELS,
     FRAMES,
@@ -259,12 +259,16 @@ def hard_negatives(
     speech = [Path(d) for d in args.speech]
     fraction = args.validation_fraction
     data_key = str(roots[0]) if len(roots) == 1 else [str(d) for d in roots]  # as before: 1
-    key = (data_key, sorted(reserved), fraction, list(labels), [str(d) for d in speech],
-           list(noise_train), args.mine_threshold, args.seed)  # fmt: skip
+    key: tuple[Any, ...] = (data_key, sorted(reserved), fraction, list(labels),
+                            [str(d) for d in speech], list(noise_train), args.mine_threshold,
+                            args.seed)  # fmt: skip
+    if args.tuning_fraction:  # the tuning part left out: other windows
+        key = (*key, args.tuning_fraction)
 
     def compute() -> mining.Mined:
-        audio = mining.train_side_audio(roots, reserved, fraction, labels[2:], speech)
-        keywords = mining.train_side_keywords(roots, reserved, fraction, labels[2:])
+        tune = args.tuning_fraction
+        audio = mining.train_side_audio(roots, reserved, fraction, labels[2:], speech, tune)
+        keywords = mining.train_side_keywords(roots, reserved, fraction, labels[2:], tune)
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
             return mining.mine(
@@ -272,6 +276,33 @@ def hard_negatives(
             )
 
     return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
+
+
+def tune_bars(
+    tflite: bytes, labels: Sequence[str], real: realdata.RealSet, speech: Sequence[Path],
+    args: argparse.Namespace, stream: TextIO | None,
+) -> dict[str, Any]:  # fmt: skip
+    """The tuning part's stream (its speakers' clips, then the other speech's tuning files, on
+    the training noise), scored by the trained model, and each keyword's bar chosen on it
+    (``tuning``): what the card records."""
+    fraction, share = args.validation_fraction, args.tuning_fraction
+    files = [(d.name, corpus.tuning_speech(d, fraction, share)) for d in speech]
+    noises = corpus.load_noise([Path(p) for p in real.noise_train])
+    audio, segments = tuning.tuning_stream(
+        real.tune_words, list(real.tune_audio), files, noises, labels[2:]
+    )
+    with Progress(1, "tune", stream, stages=True) as bar:
+        bar.stage("the bars per word on the tuning stream")
+        chosen = tuning.tune(tflite, labels, audio, segments, args.tune_budget)
+    return {
+        "fraction": share,
+        "speakers": len(card.speakers_of(real.files_tune)),
+        "clips": {w: sum(1 for x in real.tune_words if x == w) for w in labels[2:]}
+        | {"other words": sum(1 for x in real.tune_words if x not in labels)},
+        "other_speech_files": {name: len(f) for name, f in files},
+        "noise": "the training noise files",
+        **chosen,
+    }
 
 
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any]:
@@ -309,7 +340,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
             keyword_copies=args.keyword_copies, speed=args.speed_change,
-            speech_copies=args.speech_copies,
+            speech_copies=args.speech_copies, tuning_fraction=args.tuning_fraction,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
     parts = ([synthetic.x_train] if synthetic else []) + (
@@ -393,10 +424,15 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         }
         speech = [Path(d) for d in args.speech]
         report["other_speech_split"] = {
-            d.name: corpus.speech_split_card(d, fraction) for d in speech
+            d.name: corpus.speech_split_card(d, fraction, args.tuning_fraction) for d in speech
         }
+        thresholds: dict[str, float] = {}
+        if args.tuning_fraction:
+            report["tuning"] = tune_bars(tflite, cfg.labels, real, speech, args, stream)
+            thresholds = report["tuning"]["thresholds"]
+        report["recognizer"] = card.recognizer_settings(thresholds)
         report["validation_speakers"] = card.on_real_speech(
-            tflite, cfg.labels, real, speech=speech, fraction=fraction
+            tflite, cfg.labels, real, speech=speech, fraction=fraction, thresholds=thresholds
         )
     card.write(out, report, real if "recorded" in sources else None)
     return report
