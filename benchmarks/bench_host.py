@@ -13,6 +13,7 @@ in a subprocess because TFLM crashes on too small an arena).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -27,7 +28,9 @@ from micro.model import load_model
 from micro.progress import progress
 from micro.rewrite import rewrite_model
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+# ../shared beside the repository, or $MICRO_SHARED_DIR (as the tests read it).
+SHARED = Path(os.environ.get("MICRO_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+REFERENCE = SHARED / "reference"
 MODELS = {
     "hello_world_int8": "tflm/hello_world/hello_world_int8.tflite",
     "micro_speech": "tflm/micro_speech/micro_speech_quantized.tflite",
