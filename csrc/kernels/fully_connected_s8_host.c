@@ -76,89 +76,90 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE __m256i dot8_long(const int8_t *x, cons
     return _mm256_add_epi32(sums, dot8_short(x + whole, w + whole, o, depth - whole));
 }
 
-/* The m (1..8) outputs from n0 of batch row x: dots, bias, requantization, clamp, stores.
+/* One batch row's operands, filled once per row: the group functions take it and an
+ * output index, so a tiny layer's calls pass two arguments in registers. */
+typedef struct {
+    const micro_fully_connected_s8_params_t *p;
+    const int8_t *x;          /* the row's input_depth values */
+    const int8_t *filter;     /* row-major, output_depth rows of input_depth */
+    const int32_t *bias;      /* output_depth folded biases */
+    const int32_t *multiplier; /* 1 or output_depth */
+    const int32_t *shift;     /* 1 or output_depth */
+    int8_t *out;              /* the row's output_depth values */
+    uint32_t zp_term;         /* filter_zp * the sum of x (mod 2^32) */
+} fc_row_t;
+
+/* The m (1..8) outputs from n0 of a batch row: dots, bias, requantization, clamp, stores.
  * Rows past m re-read row m - 1 and their lanes are dropped; the per-output arrays are
  * read with masked loads and the bytes stored one by one, so nothing past the arrays is
  * touched. Inlined into group8 (m = 8: every row offset a constant multiple of depth, plain
  * loads) and group_last. */
-MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void group(const micro_fully_connected_s8_params_t *p,
-                                                    const int8_t *x, const int8_t *filter,
-                                                    const int32_t *bias, const int32_t *multiplier,
-                                                    const int32_t *shift, int8_t *out, int32_t n0,
-                                                    int32_t m, uint32_t zp_term)
+MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void group(const fc_row_t *row, int32_t n0, int32_t m)
 {
+    const micro_fully_connected_s8_params_t *p = row->p;
     const int32_t depth = p->input_depth;
-    const int8_t *w = filter + (int64_t)n0 * depth;
+    const int8_t *w = row->filter + (int64_t)n0 * depth;
     int64_t o[OUTS];
     for (int32_t r = 0; r < OUTS; ++r) {
         o[r] = (int64_t)(r < m ? r : m - 1) * depth;
     }
-    const __m256i sums = depth < 16 ? dot8_short(x, w, o, depth) : dot8_long(x, w, o, depth);
+    const __m256i sums =
+        depth < 16 ? dot8_short(row->x, w, o, depth) : dot8_long(row->x, w, o, depth);
     const int32_t c = p->per_channel ? n0 : 0;
     __m256i vb, vm, vs;
     if (m == OUTS) {
-        vb = _mm256_loadu_si256((const __m256i *)(bias + n0));
-        vm = _mm256_loadu_si256((const __m256i *)(multiplier + c));
-        vs = _mm256_loadu_si256((const __m256i *)(shift + c));
+        vb = _mm256_loadu_si256((const __m256i *)(row->bias + n0));
+        vm = _mm256_loadu_si256((const __m256i *)(row->multiplier + c));
+        vs = _mm256_loadu_si256((const __m256i *)(row->shift + c));
     } else {
         const __m256i mask =
             _mm256_cmpgt_epi32(_mm256_set1_epi32(m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        vb = _mm256_maskload_epi32(bias + n0, mask);
-        vm = _mm256_maskload_epi32(multiplier + c, mask);
-        vs = _mm256_maskload_epi32(shift + c, mask);
+        vb = _mm256_maskload_epi32(row->bias + n0, mask);
+        vm = _mm256_maskload_epi32(row->multiplier + c, mask);
+        vs = _mm256_maskload_epi32(row->shift + c, mask);
     }
     if (!p->per_channel) {
-        vm = _mm256_set1_epi32(multiplier[0]);
-        vs = _mm256_set1_epi32(shift[0]);
+        vm = _mm256_set1_epi32(row->multiplier[0]);
+        vs = _mm256_set1_epi32(row->shift[0]);
     }
     const __m256i acc =
-        _mm256_add_epi32(_mm256_sub_epi32(sums, _mm256_set1_epi32((int32_t)zp_term)), vb);
+        _mm256_add_epi32(_mm256_sub_epi32(sums, _mm256_set1_epi32((int32_t)row->zp_term)), vb);
     const __m256i v =
         micro_requantize8(acc, vm, vs, _mm256_set1_epi32(p->output_zp),
                           _mm256_set1_epi32(p->act_min), _mm256_set1_epi32(p->act_max));
     const __m128i bytes = micro_narrow16(v, _mm256_setzero_si256());
     if (m == OUTS) {
-        _mm_storel_epi64((__m128i *)(out + n0), bytes);
+        _mm_storel_epi64((__m128i *)(row->out + n0), bytes);
     } else {
         int8_t last[16];
         _mm_storeu_si128((__m128i *)last, bytes);
         for (int32_t r = 0; r < m; ++r) {
-            out[n0 + r] = last[r];
+            row->out[n0 + r] = last[r];
         }
     }
 }
 
 /* Out of line, so their caller's loop keeps no vector state across groups and the
  * compiler hoists nothing a tiny layer would pay for. */
-MICRO_AVX2_FN MICRO_NOINLINE static void group8(const micro_fully_connected_s8_params_t *p,
-                                                const int8_t *x, const int8_t *filter,
-                                                const int32_t *bias, const int32_t *multiplier,
-                                                const int32_t *shift, int8_t *out, int32_t n0,
-                                                uint32_t zp_term)
+MICRO_AVX2_FN MICRO_NOINLINE static void group8(const fc_row_t *row, int32_t n0)
 {
-    group(p, x, filter, bias, multiplier, shift, out, n0, OUTS, zp_term);
+    group(row, n0, OUTS);
 }
 
-MICRO_AVX2_FN MICRO_NOINLINE static void group_last(const micro_fully_connected_s8_params_t *p,
-                                                    const int8_t *x, const int8_t *filter,
-                                                    const int32_t *bias,
-                                                    const int32_t *multiplier,
-                                                    const int32_t *shift, int8_t *out,
-                                                    int32_t n0, uint32_t zp_term)
+MICRO_AVX2_FN MICRO_NOINLINE static void group_last(const fc_row_t *row, int32_t n0)
 {
-    group(p, x, filter, bias, multiplier, shift, out, n0, p->output_depth - n0, zp_term);
+    group(row, n0, row->p->output_depth - n0);
 }
 
-/* The one output left when out_depth mod 8 is 1 (a single-output head, as hello_world's
- * last layer): its dot with 16-value runs in 8 lanes, summed, the rest in scalar, then the
- * reference's requantization (requant.h); cheaper than a group whose other 7 lanes are
- * dropped. */
-MICRO_AVX2_FN MICRO_NOINLINE static int8_t one(const micro_fully_connected_s8_params_t *p,
-                                               const int8_t *x, const int8_t *w, int32_t bias,
-                                               int32_t multiplier, int32_t shift,
-                                               uint32_t zp_term)
+/* Output n alone, when it is the only one past the groups of 8 (a single-output head, as
+ * hello_world's last layer): its dot with 16-value runs in 8 lanes, summed, the rest in
+ * scalar, then the reference's requantization (requant.h); cheaper than a group whose
+ * other 7 lanes are dropped. */
+MICRO_AVX2_FN MICRO_NOINLINE static void one(const fc_row_t *row, int32_t n)
 {
-    const int32_t depth = p->input_depth;
+    const micro_fully_connected_s8_params_t *p = row->p;
+    const int32_t depth = p->input_depth, c = p->per_channel ? n : 0;
+    const int8_t *x = row->x, *w = row->filter + (int64_t)n * depth;
     uint32_t sum = 0;
     int32_t k = 0;
     if (depth >= 16) {
@@ -175,9 +176,20 @@ MICRO_AVX2_FN MICRO_NOINLINE static int8_t one(const micro_fully_connected_s8_pa
     for (; k < depth; ++k) {
         sum += (uint32_t)((int32_t)x[k] * (int32_t)w[k]);
     }
-    const int32_t acc = (int32_t)(sum - zp_term + (uint32_t)bias);
-    return (int8_t)micro_clamp(micro_requantize_zp(acc, multiplier, shift, p->output_zp),
-                               p->act_min, p->act_max);
+    const int32_t acc = (int32_t)(sum - row->zp_term + (uint32_t)row->bias[n]);
+    const int32_t v = micro_requantize_zp(acc, row->multiplier[c], row->shift[c], p->output_zp);
+    row->out[n] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
+}
+
+/* The sum of x's n values (mod 2^32), for a filter zero point's term. Out of line: inlined,
+ * its vector loop's bounds would be set up on every call, needed or not. */
+MICRO_NOINLINE static uint32_t sum_of(const int8_t *x, int32_t n)
+{
+    uint32_t sum = 0;
+    for (int32_t k = 0; k < n; ++k) {
+        sum += (uint32_t)x[k];
+    }
+    return sum;
 }
 
 static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
@@ -186,25 +198,18 @@ static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
 {
     const int32_t depth = p->input_depth, out_depth = p->output_depth;
     const int32_t groups = out_depth & ~(OUTS - 1);
+    fc_row_t row = {p, input, filter, bias, multiplier, shift, output, 0};
     for (int32_t b = 0; b < p->batches; ++b) {
-        const int8_t *x = input + (int64_t)b * depth;
-        int8_t *out = output + (int64_t)b * out_depth;
-        uint32_t x_sum = 0;
-        if (p->filter_zp != 0) {
-            for (int32_t k = 0; k < depth; ++k) {
-                x_sum += (uint32_t)x[k];
-            }
-        }
-        const uint32_t zp_term = (uint32_t)p->filter_zp * x_sum;
+        row.x = input + (int64_t)b * depth;
+        row.out = output + (int64_t)b * out_depth;
+        row.zp_term = p->filter_zp != 0 ? (uint32_t)p->filter_zp * sum_of(row.x, depth) : 0;
         for (int32_t n0 = 0; n0 < groups; n0 += OUTS) {
-            group8(p, x, filter, bias, multiplier, shift, out, n0, zp_term);
+            group8(&row, n0);
         }
         if (out_depth - groups == 1) {
-            const int32_t n = groups, c = p->per_channel ? n : 0;
-            out[n] = one(p, x, filter + (int64_t)n * depth, bias[n], multiplier[c], shift[c],
-                         zp_term);
+            one(&row, groups);
         } else if (groups < out_depth) {
-            group_last(p, x, filter, bias, multiplier, shift, out, groups, zp_term);
+            group_last(&row, groups);
         }
     }
 }
