@@ -4,13 +4,16 @@
  * the compiler writes for the host). Outputs go 8 at a time, their sums in one vector:
  * with K >= 16, each of the 8 filter rows meets the input 16 values at a time
  * (sign-extended to int16, multiplied in pairs by VPMADDWD into 8 int32 lanes), the 8 rows'
- * lanes are folded into one vector by horizontal adds and the tail (K mod 16) added in
- * scalar; with K < 16 (tiny layers, where a vector setup would cost more than the dots)
- * plain scalar dots. Sums wrap modulo 2^32, as the reference's do, so the order of the
- * additions changes no bit. The 8 sums are requantized together; bias and per-channel
- * arrays are read with masked loads, so a last group of fewer than 8 reads nothing past
- * them, and nothing is zeroed or copied per call. Rows and outputs are written in the
- * reference's order, so its overlap rule holds.
+ * lanes are folded into one vector by horizontal adds and the tail (K mod 16) added as with
+ * K < 16: per input value, the column of 8 weights gathered into a vector and multiplied by
+ * it. Sums wrap modulo 2^32, as the reference's do, so the order of the additions changes
+ * no bit. The 8 sums are requantized together; a last group of fewer than 8 re-reads its
+ * last row for the missing ones, reads the bias and per-channel arrays with masked loads
+ * and stores its bytes one by one, so nothing past the arrays is touched; a single last
+ * output is computed alone with the reference's requantization. Each group is a call of
+ * its own taking a batch row's operands in one struct, so a tiny layer (hello_world's)
+ * pays no setup it does not use. Rows and outputs are written in the reference's order,
+ * so its overlap rule holds.
  */
 #include "micro/kernels/fully_connected_s8_host.h"
 
