@@ -7,6 +7,13 @@ beside LiteRT: each ratio comes from its own rounds); the ratios; and arena byte
 need, the lower bound, and TFLM's smallest working arena (found by bisection, each probe
 in a subprocess because TFLM crashes on too small an arena).
 
+What is timed, for every engine alike: the call a user makes per inference, with the
+inputs set once beforehand and no output read (no engine copies a tensor in the timed
+call). micro: `Interpreter.invoke()`, a Python closure making one cffi call into the C
+executor. TFLM: `runtime.Interpreter.invoke()`, a Python method making one pybind11 call
+into MicroInterpreter::Invoke. LiteRT: `Interpreter.invoke()`, a Python method that checks
+no numpy view of a tensor is held, then one pybind11 call into Interpreter::Invoke.
+
     python benchmarks/bench_host.py [--runs N] [--models a,b] [--no-tflm-arena] [--stat min]
 """
 
@@ -172,6 +179,15 @@ def bench_litert(path: Path, runs: int, stat: str) -> dict[str, float]:
     return time_us(fns, runs, stat)
 
 
+def _us(t: float) -> str:
+    """A time in µs: two decimals below 10 µs (a tiny model's invoke is a fraction of one)."""
+    return f"{t:,.2f}" if t < 10 else f"{t:,.1f}"
+
+
+def _ratio(x: float) -> str:
+    return f"{x:.2f}x" if x < 10 else f"{x:.1f}x"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=31)
@@ -206,14 +222,13 @@ def main() -> int:
     print("|---" * 13 + "|")
     for r in rows:
         m, lite_m = float(r["micro_us"]), float(r["micro_lite_us"])
-        print(
-            f"| {r['model']} | {m:.1f} | {float(r['micro_fast_us']):.1f} | "
-            f"{float(r['tflm_us']):.1f} | "
-            f"{float(r['litert_ref_us']):.1f} | {float(r['litert_us']):.1f} | "
-            f"{float(r['tflm_us']) / m:.1f}x | {float(r['litert_ref_us']) / lite_m:.1f}x | "
-            f"{lite_m / float(r['litert_us']):.1f}x | {int(r['arena']):,} | "
-            f"{int(r['lower_bound']):,} | {int(r['fast_arena']):,} | {int(r['tflm_arena']):,} |"
-        )
+        times = [m, r["micro_fast_us"], r["tflm_us"], r["litert_ref_us"], r["litert_us"]]
+        ratios = [float(r["tflm_us"]) / m, float(r["litert_ref_us"]) / lite_m]
+        ratios.append(lite_m / float(r["litert_us"]))
+        arenas = [r["arena"], r["lower_bound"], r["fast_arena"], r["tflm_arena"]]
+        cells = [str(r["model"])] + [_us(float(t)) for t in times]
+        cells += [_ratio(x) for x in ratios] + [f"{int(a):,}" for a in arenas]
+        print("| " + " | ".join(cells) + " |")
     return 0
 
 

@@ -9,6 +9,8 @@ y = it.get_output(0)
 from __future__ import annotations
 
 import os
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -59,14 +61,20 @@ class Runtime:
             error.step = step if failed else None
             raise error
 
-    def invoke(self) -> bool:
-        return self._check(lib.micro_invoke(self._rt))
+        # Every step's operand pointers, resolved once: invoke then skips resolving them
+        # per step, most of a step's cost in a tiny model.
+        self._slots = ffi.new("void *[]", max(1, int(lib.micro_n_refs(self._rt))))
+        self._check(lib.micro_set_operand_slots(self._rt, self._slots, len(self._slots)))
+        self._address = int(ffi.cast("uintptr_t", self._rt))
 
-    def invoker(self) -> tuple[Any, Any]:
+    def invoke(self) -> bool:
+        return self._check(lib.micro_host_invoke(self._address))
+
+    def invoker(self) -> tuple[Any, int]:
         """The C call of invoke and its argument, for a caller that calls it per inference
         (fewer Python lookups per call) and hands a status other than MICRO_OK to
-        check_status."""
-        return lib.micro_invoke, self._rt
+        check_status. The argument is this runtime's address: valid while it lives."""
+        return lib.micro_host_invoke, self._address
 
     def check_status(self, status: int) -> bool:
         return self._check(status)
@@ -131,9 +139,12 @@ class Interpreter:
         self._arena = self._runtime.arena
         self._streams_set: set[int] = set()
         # invoke's per-call path, resolved once: the C call, its argument, and the streamed
-        # inputs that must be set first.
+        # inputs that must be set first. Without streamed inputs, invoke is that C call in a
+        # closure (_direct_invoke).
         self._invoke_c, self._invoke_rt = self._runtime.invoker()
         self._streamed = tuple(k for k, slot in enumerate(compiled.inputs) if slot.streamed)
+        if not self._streamed:
+            self.invoke = _direct_invoke(self)  # type: ignore[method-assign]
 
     @classmethod
     def from_file(
@@ -236,6 +247,11 @@ class Interpreter:
         status = self._invoke_c(self._invoke_rt)
         if status == _OK:
             return True
+        return self._finish(status)
+
+    def _finish(self, status: int) -> bool:
+        """invoke's result for a status other than MICRO_OK: False for MICRO_STOPPED, else
+        the step's error."""
         try:
             return self._runtime.check_status(status)
         except InvokeError as exc:
@@ -314,6 +330,26 @@ class Interpreter:
         if index is not None:
             return _describe(self._slot(slots, index, what))
         return [_describe(s) for s in slots]
+
+
+def _direct_invoke(interpreter: Interpreter) -> Callable[[], bool]:
+    """Interpreter.invoke for a model without streamed inputs: a closure over the C call and
+    its argument, so that a call looks up no attribute, which for a tiny model is a tenth of
+    the call (hello_world, benchmarks/bench_host.py). It holds the interpreter weakly (no
+    reference cycle keeps the arena alive after the interpreter is gone) and its runtime
+    strongly (the address stays valid while the closure lives)."""
+    call, address = interpreter._runtime.invoker()
+    runtime, owner, ok = interpreter._runtime, weakref.ref(interpreter), _OK
+
+    def invoke() -> bool:
+        status = call(address)
+        if status == ok:
+            return True
+        it = owner()
+        return it._finish(status) if it is not None else runtime.check_status(status)
+
+    invoke.__doc__ = Interpreter.invoke.__doc__
+    return invoke
 
 
 def _describe(slot: TensorSlot) -> dict[str, Any]:

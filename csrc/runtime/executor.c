@@ -88,14 +88,20 @@ micro_status_t micro_invoke_range(micro_runtime_t *rt, uint32_t first, uint32_t 
     const uint8_t *data = rt->program + rt->header->data_offset;
     const micro_step_t *steps = micro_steps(rt);
     const micro_ref_t *refs = micro_refs(rt);
+    void *const *slots = rt->slots;
     uint32_t i = first, iterations = 0;
     while (i < last) {
         const micro_step_t *s = &steps[i];
         const micro_kernel_t *k = micro_kernel_get(s->kernel);
-        const micro_ref_t *ref = &refs[s->first_ref];
-        void *ops[MICRO_MAX_OPERANDS];
-        for (uint32_t j = 0; j < s->n_operands; ++j) {
-            ops[j] = micro_resolve_in(rt, data, &ref[j]);
+        void *resolved[MICRO_MAX_OPERANDS];
+        void *const *ops = resolved;
+        if (slots != NULL) {
+            ops = slots + s->first_ref;
+        } else {
+            const micro_ref_t *ref = &refs[s->first_ref];
+            for (uint32_t j = 0; j < s->n_operands; ++j) {
+                resolved[j] = micro_resolve_in(rt, data, &ref[j]);
+            }
         }
         if (rt->hook != NULL) {
             rt->hook(rt->hook_ctx, i, s->kernel, 0);
@@ -130,6 +136,35 @@ micro_status_t micro_invoke(micro_runtime_t *rt)
         return MICRO_ERR_STATE;
     }
     return micro_invoke_range(rt, 0, rt->header->n_steps);
+}
+
+micro_status_t micro_set_operand_slots(micro_runtime_t *rt, void **slots, uint32_t n_slots)
+{
+    if (rt == NULL || !rt->ready) {
+        return MICRO_ERR_STATE;
+    }
+    if (slots == NULL) {
+        return MICRO_ERR_NULL;
+    }
+    if (n_slots < rt->header->n_refs) {
+        return MICRO_ERR_INDEX;
+    }
+    /* Only the steps' references, which micro_init verified; the others stay NULL. */
+    memset(slots, 0, (size_t)rt->header->n_refs * sizeof(*slots));
+    const micro_step_t *steps = micro_steps(rt);
+    for (uint32_t i = 0; i < rt->header->n_steps; ++i) {
+        for (uint32_t j = 0; j < steps[i].n_operands; ++j) {
+            const uint32_t r = steps[i].first_ref + j;
+            slots[r] = micro_resolve(rt, &micro_refs(rt)[r]);
+        }
+    }
+    rt->slots = slots;
+    return MICRO_OK;
+}
+
+uint32_t micro_n_refs(const micro_runtime_t *rt)
+{
+    return rt != NULL && rt->ready ? rt->header->n_refs : 0;
 }
 
 uint32_t micro_n_steps(const micro_runtime_t *rt)

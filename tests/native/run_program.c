@@ -87,8 +87,19 @@ int main(int argc, char **argv)
     if (out == NULL) {
         return 2;
     }
+    /* From the second invoke on, operand pointers come from slots resolved once (as the
+     * host's runtime sets them); the first resolves them per step (as the firmware): both
+     * executor paths run under the sanitizers. */
+    void **slots = calloc(micro_n_refs(&rt) > 0 ? micro_n_refs(&rt) : 1, sizeof(void *));
+    if (slots == NULL) {
+        return 2;
+    }
     long used = 0;
     for (unsigned long k = 0; k < invokes; ++k) {
+        if (k == 1 && micro_set_operand_slots(&rt, slots, micro_n_refs(&rt)) != MICRO_OK) {
+            fprintf(stderr, "operand slots refused\n");
+            return 2;
+        }
         if (is_listed(resets, k) && micro_reset(&rt) != MICRO_OK) {
             fprintf(stderr, "reset failed\n");
             return 2;
@@ -123,6 +134,7 @@ int main(int argc, char **argv)
         }
     }
     fclose(out);
+    free(slots);
     free(program);
     free(inputs);
     free(arena);

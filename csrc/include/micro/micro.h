@@ -41,6 +41,8 @@ typedef struct {
     void *hook_ctx;
     micro_row_source_t rows;    /* reader of streamed inputs (micro_set_row_reader) */
     uint32_t loop_limit;        /* backward branches per invocation, 0: unbounded */
+    void **slots;               /* every step's operand pointers, resolved once
+                                   (micro_set_operand_slots), or NULL: resolved per step */
 } micro_runtime_t;
 
 /* Verify the program against this runtime and the arena, then set variables to their
@@ -64,10 +66,17 @@ micro_status_t micro_set_row_reader(micro_runtime_t *rt, micro_row_reader_fn rea
 /* The most backward branches (WHILE iterations, all loops together) one invocation may take
  * (after micro_init, which sets MICRO_LOOP_LIMIT); 0 lets a loop run for ever, as in TFLM. */
 micro_status_t micro_set_loop_limit(micro_runtime_t *rt, uint32_t limit);
+/* Optional (after micro_init, which clears it): resolve every step's operand references to
+ * pointers once, into `slots`, which the caller owns and keeps for the runtime's life (at
+ * least micro_n_refs(rt) pointers; slot i is reference i); invoke then reads them instead
+ * of resolving each step's operands, which is most of a step's cost in a tiny model.
+ * MICRO_ERR_INDEX if n_slots is too small. */
+micro_status_t micro_set_operand_slots(micro_runtime_t *rt, void **slots, uint32_t n_slots);
 /* 1 if input i is streamed (micro_input gives NULL for it), else 0. */
 uint32_t micro_input_streamed(const micro_runtime_t *rt, uint32_t i);
 
 uint32_t micro_n_steps(const micro_runtime_t *rt);
+uint32_t micro_n_refs(const micro_runtime_t *rt);
 uint32_t micro_n_inputs(const micro_runtime_t *rt);
 uint32_t micro_n_outputs(const micro_runtime_t *rt);
 /* Pointer to input/output i in the arena and its size in bytes; NULL if out of range or
