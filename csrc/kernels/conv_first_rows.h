@@ -4,9 +4,9 @@
  * first-layer row loop (conv_first_rows_dsp.h) derive from the params.
  *
  * The twin widens each input row once to int16 into a slot of the scratch, columns from
- * -pad_left on, input_zp in the padding (FH slots, input row iy in slot iy mod FH: the
- * rows of one output row's windows are FH consecutive rows). A window row of output
- * column ox starts at element e = ox * SW * I of its slot, and is read as `words` int16
+ * -pad_left on from value `origin`, input_zp in the padding (FH slots, input row iy in
+ * slot iy mod FH: the rows of one output row's windows are FH consecutive rows). A window
+ * row of output column ox starts at value e = origin + ox * SW * I of its slot, and is read as `words` int16
  * pairs from the word holding e: copy 0 of the weights for an even e, copy 1 (shifted by
  * one value) for an odd one. With SW * I even every window is even; with it odd the
  * pixels of a pair are two columns apart (same parity).
@@ -26,6 +26,8 @@ typedef struct {
     int32_t copies; /* weight copies: 1 if SW * I is even, else 2 */
     int32_t words;  /* int16 pairs per window row: (FW * I + copies) / 2 */
     int32_t delta;  /* values between a pair's windows: SW * I * copies */
+    int32_t origin; /* the slot's value of column -pad_left: with 2 copies 0 or 1, so that
+                       column 0 starts at a word (the widening stores whole words) */
     int32_t slot;   /* int16 values per slot, even: every window read, a pair's second
                        pixel past the row's end included */
 } micro_first_rows_t;
@@ -51,7 +53,9 @@ static inline micro_first_rows_t micro_first_rows(const micro_conv_s8_params_t *
     g.copies = step % 2 ? 2 : 1;
     g.words = (p->filter_width * p->filter_depth + g.copies) / 2;
     g.delta = step * g.copies;
-    const int64_t slot = (int64_t)(p->output_width - 1 + g.copies) * step + 2 * g.words;
+    g.origin = g.copies == 2 ? (p->pad_left * p->input_depth) & 1 : 0;
+    const int64_t slot =
+        g.origin + (int64_t)(p->output_width - 1 + g.copies) * step + 2 * g.words;
     g.slot = (int32_t)((slot + 1) & ~INT64_C(1));
     return g;
 }

@@ -305,7 +305,7 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
                          int32_t ox, int32_t pairs, int32_t apart, int32_t lone)
 {
     const int32_t step = p->stride_width * p->input_depth, depth_out = p->output_depth;
-    const int32_t e = ox * step, copy = e & 1;
+    const int32_t e = g->origin + ox * step, copy = e & 1;
     for (int32_t fy = 0; fy < p->filter_height; ++fy) {
         r->rows[fy] = base[fy] + e - copy;
     }
@@ -349,7 +349,7 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
             const int32_t iy0 = oy * p->stride_height - p->pad_top;
             next = next < iy0 ? iy0 : next;
             for (; next < iy0 + fh; ++next) {
-                int16_t *slot = rows_slot(scratch, &g, fh, next) + p->pad_left * depth;
+                int16_t *slot = rows_slot(scratch, &g, fh, next) + g.origin + p->pad_left * depth;
                 if (next >= 0 && next < p->input_height) {
                     rows_widen(slot, image + next * line, cols * depth);
                 } else {
