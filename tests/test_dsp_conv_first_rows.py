@@ -149,10 +149,18 @@ def test_first_rows_fast_rule() -> None:
 
 
 def test_first_rows_predicate() -> None:
-    """Layout 2 is for one group, no dilation, 1-4 channels, filters in quads, 2+ taps."""
+    """The compiler writes layout 2 for one group, no dilation, filters in quads and the
+    row loop's asm shapes (RGB and grayscale 3x3 at stride 1 or 2, 10x4 at stride 2)."""
     params, _ = rows_first_case(0)
-    p = params_dict(params)
+    p = {**params_dict(params), "stride_width": 2}
     assert kernel_predicate("conv_s8", "dsp_first_rows", p)
+    shapes = {(3, 3, 3): (1, 2), (3, 3, 1): (1, 2), (10, 4, 1): (2,)}
+    for fh, fw, depth in KERNELS:
+        for sw in (1, 2, 3):
+            q = {**p, "filter_height": fh, "filter_width": fw, "input_depth": depth,
+                 "filter_depth": depth, "stride_width": sw}
+            want = sw in shapes.get((fh, fw, depth), ())
+            assert kernel_predicate("conv_s8", "dsp_first_rows", q) == want, (fh, fw, depth, sw)
     for change in (
         {"dilation_height": 2},
         {"dilation_width": 2},

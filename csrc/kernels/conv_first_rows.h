@@ -45,6 +45,17 @@ static inline int micro_first_rows_fit(const micro_conv_s8_params_t *p)
            p->stride_width <= 64 && p->output_width <= (1 << 20);
 }
 
+/* The shapes the DSP twin's row loop has in asm (FH rows of `words` words, pixels `delta`
+ * values apart): 1 for RGB 3x3 at stride 1 or 2, 2 for grayscale 3x3 at stride 1 or 2,
+ * 3 for 10x4 of one channel at stride 2; else 0 (its C loop). */
+static inline int micro_first_rows_shape(int32_t fh, int32_t words, int32_t delta)
+{
+    return fh == 3 && words == 5 && delta == 6    ? 1
+           : fh == 3 && words == 2 && delta == 2  ? 2
+           : fh == 10 && words == 2 && delta == 2 ? 3
+                                                  : 0;
+}
+
 /* The geometry of p (micro_first_rows_fit(p) holds). */
 static inline micro_first_rows_t micro_first_rows(const micro_conv_s8_params_t *p)
 {

@@ -7,8 +7,9 @@
  * instructions an output) and stored as a word per pixel.
  *
  * Built by GCC for a DSP core, the shapes of the reference models run rows_asm_* (FH, words
- * and the pair's distance as immediates: RGB 3x3 at stride 1 or 2, grayscale 3x3 at
- * stride 2, 10x4 spectrogram filters at stride 2): per word of a row 2 pixel loads, 2 + 2
+ * and the pair's distance as immediates, micro_first_rows_shape: RGB and grayscale 3x3 at
+ * stride 1 or 2, 10x4 spectrogram filters at stride 2; the compiler writes layout 2 only
+ * for those): per word of a row 2 pixel loads, 2 + 2
  * weight loads and 8 SMLAD (13 instructions, 16 est. cycles, 16 multiply-accumulates).
  * Any other shape runs the same sums in C (rows_c).
  */
@@ -329,13 +330,17 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 /* The run on rows_asm_* where one fits the shape, else rows_c. */
 static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 {
-    if (fh == 3 && n == 5 && delta == 6) {
+    switch (micro_first_rows_shape(fh, n, delta)) {
+    case 1:
         rows_asm_3x5_d12(a);
-    } else if (fh == 3 && n == 2 && delta == 2) {
+        break;
+    case 2:
         rows_asm_3x2_d4(a);
-    } else if (fh == 10 && n == 2 && delta == 2) {
+        break;
+    case 3:
         rows_asm_10x2_d4(a);
-    } else {
+        break;
+    default:
         rows_c(a, fh, n, delta);
     }
 }

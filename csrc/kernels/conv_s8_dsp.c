@@ -611,7 +611,11 @@ int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)
 
 int32_t micro_conv_s8_dsp_first_rows(const micro_conv_s8_params_t *p)
 {
-    return micro_first_rows_fit(p);
+    if (!micro_first_rows_fit(p)) {
+        return 0;
+    }
+    const micro_first_rows_t g = micro_first_rows(p);
+    return micro_first_rows_shape(p->filter_height, g.words, g.delta) != 0;
 }
 
 int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p)
