@@ -196,9 +196,9 @@ def test_int16_conv_filters_without_scratch_where_the_direct_loop_runs(
     """ic's smallest arena leaves out the im2col scratch of the convolution at its peak
     (step 2, 3x3 on 16 channels: window rows of 48 bytes, which the DSP twin's direct loop
     reads from the image): it keeps its int16 quads, as every other convolution (the first
-    its int16 rows), in the host's arena; compiled as if the direct loop did not take it, it gets int8 rows (the
-    reference kernel would read quads one output at a time). The Program gives TFLM's
-    bytes."""
+    its int16 rows), in the host's arena; compiled as if the direct loop did not take it,
+    it gets int8 rows (the reference kernel would read quads one output at a time). The
+    Program gives TFLM's bytes."""
     data = reference("mlperf_tiny/pretrainedResnet_quant.tflite").read_bytes()
     fastest = compile_model(load_model(data), dsp=True, fastest=True)
     smallest = compile_model(load_model(data), dsp=True)

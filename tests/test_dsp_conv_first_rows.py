@@ -131,11 +131,15 @@ def test_first_rows_layout_by_hand() -> None:
     got = first_rows(w.astype(np.int8), 1)
     assert got.shape == (2, 1, 2, 2, 4, 2)
     # copy 0, row 0: pairs (w0, w1), (w2, 0) of each filter f (values 6f + 1 ..).
-    assert got[0, 0, 0].tolist() == [[[6 * f + 1, 6 * f + 2] for f in range(4)],
-                                     [[6 * f + 3, 0] for f in range(4)]]
+    assert got[0, 0, 0].tolist() == [
+        [[6 * f + 1, 6 * f + 2] for f in range(4)],
+        [[6 * f + 3, 0] for f in range(4)],
+    ]
     # copy 1, row 1: pairs (0, w0), (w1, w2) of row 1 (values 6f + 4 ..).
-    assert got[1, 0, 1].tolist() == [[[0, 6 * f + 4] for f in range(4)],
-                                     [[6 * f + 5, 6 * f + 6] for f in range(4)]]
+    assert got[1, 0, 1].tolist() == [
+        [[0, 6 * f + 4] for f in range(4)],
+        [[6 * f + 5, 6 * f + 6] for f in range(4)],
+    ]
 
 
 def test_first_rows_fast_rule() -> None:
@@ -157,8 +161,14 @@ def test_first_rows_predicate() -> None:
     shapes = {(3, 3, 3): (1, 2), (3, 3, 1): (1, 2), (10, 4, 1): (2,)}
     for fh, fw, depth in KERNELS:
         for sw in (1, 2, 3):
-            q = {**p, "filter_height": fh, "filter_width": fw, "input_depth": depth,
-                 "filter_depth": depth, "stride_width": sw}
+            q = {
+                **p,
+                "filter_height": fh,
+                "filter_width": fw,
+                "input_depth": depth,
+                "filter_depth": depth,
+                "stride_width": sw,
+            }
             want = sw in shapes.get((fh, fw, depth), ())
             assert kernel_predicate("conv_s8", "dsp_first_rows", q) == want, (fh, fw, depth, sw)
     for change in (

@@ -181,8 +181,11 @@ def emit_conv(
     params = conv_params(ctx, x, out, weights.shape, groups, win, in_zp, out_zp)
     rows = weights.reshape(depth_out, taps)
     wide = ctx.dsp and ctx.wide_weights
-    if wide and first_rows_fast(params, mult, shift) and kernel_predicate(
-        "conv_s8", "dsp_first_rows", params
+    if (
+        wide
+        and ctx.first_rows
+        and first_rows_fast(params, mult, shift)
+        and kernel_predicate("conv_s8", "dsp_first_rows", params)
     ):
         params["filter_layout"] = 2
         filter_bytes = first_rows(weights, params["stride_width"])
