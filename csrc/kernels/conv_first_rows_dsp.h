@@ -9,9 +9,14 @@
  * Built by GCC for a DSP core, the shapes of the reference models run rows_asm_* (FH, words
  * and the pair's distance as immediates, micro_first_rows_shape: RGB and grayscale 3x3 at
  * stride 1 or 2, 10x4 spectrogram filters at stride 2; the compiler writes layout 2 only
- * for those): per word of a row 2 pixel loads, 2 + 2
- * weight loads and 8 SMLAD (13 instructions, 16 est. cycles, 16 multiply-accumulates).
- * Any other shape runs the same sums in C (rows_c).
+ * for those): per word of a row 2 pixel loads, 2 weight loads and an LDRD of 2 more, 8
+ * SMLAD (13 instructions, 16 est. cycles, 16 multiply-accumulates); the sums start from
+ * the biases in the first word's SMLADs. Any other shape runs the same sums in C (rows_c).
+ * Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB
+ * 3x3, stride 2) 2.18 (1.71) -> 1.76 (1.37); ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.60
+ * (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.66 (1.31); person_detect (grayscale 3x3,
+ * stride 2, 8 filters) 702 K -> 495 K cycles. A row of 9 values takes 5 words (a tenth of
+ * the SMLADs multiply a zero weight); an odd row of pixels' last computes as a pair.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
