@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import test_dsp_kernels as cases
 from support.kernels import checked, run
-from test_dsp_conv_quads import first_case
+from test_dsp_conv_quads import first_case, requant_edges_case
 
 from micro._ffi import ffi, kernel_predicate, lib, scratch_size
 from micro.ops.conv import first_rows, first_rows_fast
@@ -180,3 +180,25 @@ def test_first_rows_predicate() -> None:
         {"filter_height": 17},
     ):
         assert not kernel_predicate("conv_s8", "dsp_first_rows", {**p, **change}), change
+
+
+def rows_requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
+    """requant_edges_case's channels (every right shift 1..31, sums at the rounding's ties
+    of either sign, 0, -1 and the int32 extremes, multipliers 2^30, 2^31 - 1 and 0) on an
+    RGB 3x3 layer at stride 2 (the asm loop's shape): a zero image of 3x7 and input_zp 0,
+    so each sum is its bias; 3 pixels (a pair and a lone one); `out` channels."""
+    params, ops = requant_edges_case(out)
+    p = params_dict(params)
+    p.update(input_height=3, input_width=7, input_depth=3, filter_height=3, filter_width=3)
+    p.update(filter_depth=3, stride_height=2, stride_width=2, pad_top=0, pad_left=0)
+    p.update(output_height=1, output_width=3, input_zp=0)
+    rng = np.random.default_rng(out)
+    new, new_ops = cases.conv_data(rng, p, fast=True)
+    new_ops[0][:] = 0
+    new_ops[2:5] = [o.copy() for o in ops[2:5]]
+    return new, new_ops
+
+
+@pytest.mark.parametrize("out", [124, 132])
+def test_conv_first_rows_requantization_edges(out: int) -> None:
+    check_rows(*rows_requant_edges_case(out))
