@@ -294,7 +294,8 @@ static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch
 /* Window rows' slot for input row iy (conv_first_rows.h: iy mod FH). */
 static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t fh, int32_t iy)
 {
-    return scratch + (int64_t)(((iy % fh) + fh) % fh) * g->slot;
+    const int32_t r = iy % fh;
+    return scratch + (int64_t)(r < 0 ? r + fh : r) * g->slot;
 }
 
 /* The run from output column ox on of `pairs` pairs, each's pixel 1 `apart` columns after
