@@ -13,9 +13,9 @@
  * SMLAD (13 instructions, 16 est. cycles, 16 multiply-accumulates); the sums start from
  * the biases in the first word's SMLADs. Any other shape runs the same sums in C (rows_c).
  * Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB
- * 3x3, stride 2) 2.18 (1.71) -> 1.76 (1.37); ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.60
- * (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.66 (1.31); person_detect (grayscale 3x3,
- * stride 2, 8 filters) 702 K -> 495 K cycles. A row of 9 values takes 5 words (a tenth of
+ * 3x3, stride 2) 2.18 (1.71) -> 1.75 (1.37); ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.59
+ * (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.65 (1.31); person_detect (grayscale 3x3,
+ * stride 2, 8 filters) 702 K -> 492 K cycles. A row of 9 values takes 5 words (a tenth of
  * the SMLADs multiply a zero weight); an odd row of pixels' last computes as a pair.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
