@@ -34,6 +34,7 @@ class Compiler:
         dsp: bool = False,
         wide_weights: bool = True,
         narrow_ops: frozenset[int] = frozenset(),
+        quad_ops: frozenset[int] = frozenset(),
     ) -> None:
         if not model.subgraphs:
             raise ModelError("model has no subgraphs")
@@ -51,6 +52,7 @@ class Compiler:
         self.dsp = dsp  # weights in the order the DSP twins read (ops/base.py, Graph.dsp)
         self.wide_weights = wide_weights  # with dsp, int16 weights where twins want them
         self.narrow_ops = narrow_ops  # operators whose weights stay int8 all the same
+        self.quad_ops = quad_ops  # first layers kept on quads (layout 1), not rows (2)
         self.dropped: set[tuple[int, int]] = set()  # optional scratch left out: (step, operand)
         self._consts: dict[int, np.ndarray] = {}
         self._alias: dict[int, int] = {}
@@ -326,7 +328,10 @@ def compile_model(
     4-value groups, micro_conv_s8_dsp_direct); any other keeps int8 filters: with int16
     ones and no scratch the reference kernel reads them one output at a time (5x slower
     than int8 rows). The model is compiled again with those steps' weights int8 and the
-    others' still int16, until no such step is left without its scratch."""
+    others' still int16, until no such step is left without its scratch; a first layer in
+    int16 rows (filter layout 2, whose scratch holds FH widened input rows) goes to int16
+    quads (layout 1) first. For the smallest arena (no budget, not `fastest`) the first
+    layers' rows are kept only where quads would not give a smaller arena."""
     wide = Compiler(model, subgraph, overlap, keep_inputs, dsp)
     compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
     too_big = flash_budget is not None and len(compiled.program) > flash_budget
@@ -334,11 +339,41 @@ def compile_model(
         narrow = Compiler(model, subgraph, overlap, keep_inputs, dsp, wide_weights=False)
         return narrow.compile(arena_budget, max_overhead, stream, fastest)
     narrow_ops: frozenset[int] = frozenset()
+    quad_ops: frozenset[int] = frozenset()
     while dsp and (more := _wide_without_scratch(wide) - narrow_ops):
-        narrow_ops |= more
-        wide = Compiler(model, subgraph, overlap, keep_inputs, dsp, narrow_ops=narrow_ops)
+        rows = more & _rows_ops(wide)
+        if rows:
+            quad_ops |= rows
+        else:
+            narrow_ops |= more
+        wide = Compiler(
+            model, subgraph, overlap, keep_inputs, dsp, narrow_ops=narrow_ops, quad_ops=quad_ops
+        )
         compiled = wide.compile(arena_budget, max_overhead, stream, fastest)
+    rows = _rows_ops(wide)
+    if dsp and rows and arena_budget is None and not fastest:
+        quads = Compiler(
+            model,
+            subgraph,
+            overlap,
+            keep_inputs,
+            dsp,
+            narrow_ops=narrow_ops,
+            quad_ops=quad_ops | rows,
+        )
+        other = quads.compile(arena_budget, max_overhead, stream, fastest)
+        if other.arena_bytes_needed < compiled.arena_bytes_needed and not _wide_without_scratch(
+            quads
+        ):
+            return other
     return compiled
+
+
+def _rows_ops(c: Compiler) -> frozenset[int]:
+    """The operators of the CONV_2D steps with int16 filters in rows (layout 2)."""
+    return frozenset(
+        s.op_index for s in c.steps if s.kernel == "conv_s8" and s.params["filter_layout"] == 2
+    )
 
 
 def _wide_without_scratch(c: Compiler) -> frozenset[int]:
@@ -348,6 +383,6 @@ def _wide_without_scratch(c: Compiler) -> frozenset[int]:
         c.steps[s].op_index
         for s, _ in c.dropped
         if c.steps[s].kernel == "conv_s8"
-        and c.steps[s].params["filter_layout"] == 1
+        and c.steps[s].params["filter_layout"] in (1, 2)
         and not kernel_predicate("conv_s8", "dsp_direct", c.steps[s].params)
     )

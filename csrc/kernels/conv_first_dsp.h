@@ -12,7 +12,8 @@
  * registers; one that meets a border, or of another row length, goes through gather().
  * The sums are quads_fast's (conv_quads_dsp.h). vww's layer 0 (RGB 3x3, stride 2):
  * 1.40 M -> 1.19 M est. M4 cycles (2.81 -> 2.39 per MAC), 1.08 M (2.18) with each output
- * row's inside pairs as one run.
+ * row's inside pairs as one run. A first layer in filter layout 2 runs conv_first_rows_dsp.h
+ * instead (rows widened once, no window assembled: 872 K for vww's layer 0).
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_DSP_H

@@ -18,6 +18,7 @@
 #include "micro/kernels/conv_s8_dsp.h"
 #include "micro/kernels/conv_s8_host.h"
 #include "check.h"
+#include "conv_first_rows.h"
 #include "conv_s8_direct.h"
 #include "im2col.h"
 #include "overlap.h"
@@ -51,7 +52,19 @@ static int32_t quad_weight(const int8_t *filter, int32_t groups_of_4, int32_t o,
     return (int16_t)(uint16_t)(w[0] | w[1] << 8);
 }
 
-/* Filter layout 1, one output at a time (Programs compiled for a DSP core, on the host). */
+/* Filter o's weight k (k < FH * FW * I) in filter layout 1 or 2 (conv_s8.h). */
+static int32_t laid_weight(const micro_conv_s8_params_t *p, const int8_t *filter,
+                           int32_t groups_of_4, int32_t o, int32_t k)
+{
+    if (p->filter_layout == 2) {
+        const int32_t span = p->filter_width * p->filter_depth;
+        return micro_first_rows_weight(p, filter, o, k / span, k % span);
+    }
+    return quad_weight(filter, groups_of_4, o, k);
+}
+
+/* Filter layouts 1 and 2, one output at a time (Programs compiled for a DSP core, on the
+ * host). */
 static void run_quads(const micro_conv_s8_params_t *p, const int8_t *input,
                       const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
                       const int32_t *shift, int8_t *output)
@@ -80,7 +93,7 @@ static void run_quads(const micro_conv_s8_params_t *p, const int8_t *input,
                                 ? image[((int64_t)iy * width + ix) * channels + c0 + k % depth]
                                 : p->input_zp;
                         acc = (int32_t)((uint32_t)acc +
-                                        (uint32_t)(x * quad_weight(filter, groups_of_4, o, k)));
+                                        (uint32_t)(x * laid_weight(p, filter, groups_of_4, o, k)));
                     }
                     out[o] = micro_conv_s8_finish(r, acc, bias[o], multiplier[o], shift[o]);
                 }
@@ -94,7 +107,7 @@ MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, 
                              const int32_t *multiplier, const int32_t *shift, int16_t *scratch,
                              int8_t *output)
 {
-    if (p->filter_layout == 1) {
+    if (p->filter_layout != 0) {
         run_quads(p, input, filter, bias, multiplier, shift, output);
         return MICRO_OK;
     }
@@ -143,6 +156,9 @@ MICRO_HOST_CLONES micro_status_t micro_conv_s8(const micro_conv_s8_params_t *p, 
 
 int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
 {
+    if (p->filter_layout == 2) {
+        return micro_first_rows_scratch(p);
+    }
     const int64_t k = (int64_t)p->filter_height * p->filter_width * p->filter_depth;
     const int64_t row =
         (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN * MICRO_CONV_S8_K_ALIGN;
@@ -187,12 +203,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2 ||
-        (p->filter_layout != 0 &&
-         (p->filter_layout != 1 || (p->output_depth / p->groups) % 4 != 0))) {
+        (p->filter_layout == 1 && (p->output_depth / p->groups) % 4 != 0) ||
+        (p->filter_layout == 2 && !micro_first_rows_fit(p)) || p->filter_layout < 0 ||
+        p->filter_layout > 2) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t filter_bytes = p->filter_layout == 1 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
-                                                       : (int64_t)p->output_depth * row;
+    const int64_t filter_bytes = p->filter_layout == 2   ? micro_first_rows_filter_bytes(p)
+                                 : p->filter_layout == 1 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
+                                                         : (int64_t)p->output_depth * row;
     if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
         !micro_fits(size[MICRO_CONV_S8_FILTER], filter_bytes, 1) ||
         !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||

@@ -26,6 +26,7 @@
 
 #include "conv_direct_dsp.h"
 #include "conv_first_dsp.h"
+#include "conv_first_rows_dsp.h"
 #include "conv_patch_dsp.h"
 #include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
@@ -301,6 +302,115 @@ static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch
     }
 }
 
+/* Window rows' slot for input row iy (conv_first_rows.h: iy mod FH). */
+static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t fh, int32_t iy)
+{
+    const int32_t r = iy % fh;
+    return scratch + (int64_t)(r < 0 ? r + fh : r) * g->slot;
+}
+
+/* The run from output column ox on of `pairs` pairs, each's pixel 1 `apart` columns after
+ * its pixel 0 and the next pair `apart` * 2 columns on (1 pair: gap 0, a lone pixel). */
+static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
+                         const micro_first_rows_t *g, int16_t *const *base,
+                         const int8_t *block, int64_t copy_bytes, int8_t *out_block,
+                         int32_t ox, int32_t pairs, int32_t apart, int32_t lone)
+{
+    const int32_t step = p->stride_width * p->input_depth, depth_out = p->output_depth;
+    const int32_t e = g->origin + ox * step, copy = e & 1;
+    for (int32_t fy = 0; fy < p->filter_height; ++fy) {
+        r->rows[fy] = base[fy] + e - copy;
+    }
+    r->filter = block + copy * copy_bytes;
+    r->out = out_block + (int64_t)ox * depth_out;
+    r->gap = lone ? 0 : apart * depth_out;
+    r->pairs = pairs;
+    r->step = 2 * apart * step * 2;
+    r->out_step = 2 * apart * depth_out;
+    rows_run(r, p->filter_height, g->words, g->delta);
+}
+
+/* A first layer on filter layout 2 (conv_first_rows_dsp.h) on the fast requantization:
+ * every input row widened once into its slot (the scratch: input_zp in the padding, set
+ * once), then per output row and block of channels its pixel pairs (with SW * I odd, each
+ * parity's: columns 4k + q and 4k + q + 2), a last lone pixel as a pair of itself. Output
+ * rows go in order, each written once its windows' rows are read (the overlap rule,
+ * conv_s8.c); within a row the order is free. */
+static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input,
+                            const int8_t *filter, const pass_t *c, pw_chan_t *table,
+                            int16_t *scratch, int8_t *output)
+{
+    const micro_first_rows_t g = micro_first_rows(p);
+    const int32_t fh = p->filter_height, depth = p->input_depth, ow = p->output_width;
+    const int32_t depth_out = p->output_depth;
+    const int64_t quad_bytes = (int64_t)fh * g.words * 16;
+    const int64_t copy_bytes = (int64_t)depth_out / 4 * quad_bytes;
+    const int64_t line = (int64_t)p->input_width * depth;
+    const int32_t reach = (ow - 1) * p->stride_width + p->filter_width - p->pad_left;
+    const int32_t cols = reach < 0 ? 0 : (reach < p->input_width ? reach : p->input_width);
+    const int32_t narrow = depth_out <= CONV_BLOCK;
+    rows_fill(scratch, p->input_zp, fh * g.slot);
+    if (narrow) {
+        fill_pointwise(c, 0, depth_out, table);
+    }
+    for (int32_t b = 0; b < p->batches; ++b) {
+        const int8_t *image = input + (int64_t)b * p->input_height * line;
+        int8_t *out_image = output + (int64_t)b * p->output_height * ow * depth_out;
+        int32_t next = -p->pad_top; /* the next input row to widen */
+        for (int32_t oy = 0; oy < p->output_height; ++oy) {
+            const int32_t iy0 = oy * p->stride_height - p->pad_top;
+            next = next < iy0 ? iy0 : next;
+            for (; next < iy0 + fh; ++next) {
+                int16_t *slot = rows_slot(scratch, &g, fh, next) + g.origin + p->pad_left * depth;
+                if (next >= 0 && next < p->input_height) {
+                    rows_widen(slot, image + next * line, cols * depth);
+                } else {
+                    rows_fill(slot, p->input_zp, cols * depth);
+                }
+            }
+            int16_t *base[MICRO_FIRST_ROWS_MAX_HEIGHT];
+            for (int32_t fy = 0; fy < fh; ++fy) {
+                base[fy] = rows_slot(scratch, &g, fh, iy0 + fy);
+            }
+            int8_t *out_row = out_image + (int64_t)oy * ow * depth_out;
+            for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
+                const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
+                if (!narrow) {
+                    fill_pointwise(c, o0, n, table);
+                }
+                rows_run_t r;
+                r.quads = n / 4;
+                r.ch = table;
+                r.zp = c->zp;
+                const int8_t *block = filter + o0 / 4 * quad_bytes;
+                int8_t *out_block = out_row + o0;
+                if (g.copies == 1) {
+                    if (ow >= 2) {
+                        rows_columns(&r, p, &g, base, block, copy_bytes, out_block, 0, ow / 2,
+                                     1, 0);
+                    }
+                    if (ow % 2) {
+                        rows_columns(&r, p, &g, base, block, copy_bytes, out_block, ow - 1, 1,
+                                     1, 1);
+                    }
+                    continue;
+                }
+                for (int32_t q = 0; q < 2; ++q) {
+                    const int32_t pairs = ow - 3 - q >= 0 ? (ow - 3 - q) / 4 + 1 : 0;
+                    if (pairs > 0) {
+                        rows_columns(&r, p, &g, base, block, copy_bytes, out_block, q, pairs, 2,
+                                     0);
+                    }
+                    if (q + 4 * pairs < ow) {
+                        rows_columns(&r, p, &g, base, block, copy_bytes, out_block,
+                                     q + 4 * pairs, 1, 2, 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /* Pixels px0 and px1 (K bytes each) as the scratch's pair, zero past K (widen_pair reads
  * whole words). */
 static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, int32_t depth)
@@ -427,6 +537,13 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         pw_chan_t pointwise[PW_BLOCK];
     } tables;
     chan_t *table = tables.fast;
+    if (p->filter_layout == 2) {
+        if (!fast || ((uintptr_t)filter & 3u) != 0) {
+            return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
+        }
+        first_rows_fast(p, input, filter, &c, tables.pointwise, scratch, output);
+        return MICRO_OK;
+    }
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
         p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
         p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
@@ -502,6 +619,15 @@ int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p)
 {
     return p->groups >= 1 && p->output_depth % p->groups == 0 &&
            (p->output_depth / p->groups) % 4 == 0;
+}
+
+int32_t micro_conv_s8_dsp_first_rows(const micro_conv_s8_params_t *p)
+{
+    if (!micro_first_rows_fit(p)) {
+        return 0;
+    }
+    const micro_first_rows_t g = micro_first_rows(p);
+    return micro_first_rows_shape(p->filter_height, g.words, g.delta) != 0;
 }
 
 int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p)

@@ -112,6 +112,12 @@ class Graph(Protocol):
         """Operators (by index) whose weights stay int8 even with `wide_weights`
         (compile_model: those whose plan leaves out the scratch the wide kernels need)."""
 
+    @property
+    def quad_ops(self) -> frozenset[int]:
+        """Operators (by index) of first layers whose int16 weights go in quads (CONV_2D's
+        filter layout 1) rather than rows (layout 2, whose scratch is wider: compile_model
+        takes them where that makes the arena smaller)."""
+
     # Control flow (micro/control.py, micro/ops/control_flow.py).
     def subgraph(self, index: int) -> Subgraph:
         """Subgraph `index` with its tensors renumbered into this graph's."""
@@ -144,6 +150,7 @@ class OpContext:
         self.options: dict[str, Any] = op.options
         self.dsp = graph.dsp
         self.wide_weights = graph.wide_weights and op.index not in graph.narrow_ops
+        self.first_rows = op.index not in graph.quad_ops  # CONV_2D layout 2 allowed
 
     @property
     def graph(self) -> Graph:

@@ -180,7 +180,16 @@ def emit_conv(
     taps = filter_h * filter_w * filter_depth
     params = conv_params(ctx, x, out, weights.shape, groups, win, in_zp, out_zp)
     rows = weights.reshape(depth_out, taps)
-    if ctx.dsp and ctx.wide_weights and kernel_predicate("conv_s8", "dsp_quads", params):
+    wide = ctx.dsp and ctx.wide_weights
+    if (
+        wide
+        and ctx.first_rows
+        and first_rows_fast(params, mult, shift)
+        and kernel_predicate("conv_s8", "dsp_first_rows", params)
+    ):
+        params["filter_layout"] = 2
+        filter_bytes = first_rows(weights, params["stride_width"])
+    elif wide and kernel_predicate("conv_s8", "dsp_quads", params):
         params["filter_layout"] = 1
         filter_bytes = quads(rows)
     else:
@@ -202,6 +211,38 @@ def emit_conv(
         },
         macs,
     )
+
+
+def first_rows_fast(params: dict[str, int], mult: np.ndarray, shift: np.ndarray) -> bool:
+    """Whether the DSP twin requantizes these channels its fast way (no clamp but int8's,
+    each multiplier 0 or at least 2^30 with a right shift): only then does its first-layer
+    row loop (filter layout 2) run them."""
+    m = np.asarray(mult, dtype=np.int64)
+    s = np.asarray(shift, dtype=np.int64)
+    return (
+        params["act_min"] == -128
+        and params["act_max"] == 127
+        and bool(np.all((m == 0) | ((m >= 1 << 30) & (s <= -1))))
+    )
+
+
+def first_rows(w: np.ndarray, stride_w: int) -> np.ndarray:
+    """[O, FH, FW, I] weights (O a multiple of 4) in filter layout 2 (conv_s8.h): per copy
+    (2 when stride_w * I is odd: the second shifted by one value), quad of filters, filter
+    row and int16 pair j of the row's FW * I values, one word per filter holding values
+    2j - copy (low) and 2j + 1 - copy (high), zero outside the row; little-endian int16."""
+    depth_out, filter_h, filter_w, depth = w.shape
+    span = filter_w * depth
+    copies = 2 if stride_w * depth % 2 else 1
+    words = (span + copies) // 2
+    out = np.zeros((copies, depth_out // 4, filter_h, words, 4, 2), dtype="<i2")
+    rows = w.reshape(depth_out // 4, 4, filter_h, span).transpose(0, 2, 1, 3)
+    for copy in range(copies):
+        padded = np.zeros((depth_out // 4, filter_h, 4, 2 * words), dtype="<i2")
+        padded[..., copy : copy + span] = rows
+        # [quad][fy][f][j][lane] -> [quad][fy][j][f][lane]
+        out[copy] = padded.reshape(depth_out // 4, filter_h, 4, words, 2).transpose(0, 1, 3, 2, 4)
+    return np.ascontiguousarray(out)
 
 
 def quads(w: np.ndarray) -> np.ndarray:

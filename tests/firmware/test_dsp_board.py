@@ -14,6 +14,7 @@ import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
 from test_dsp_conv_direct import direct_case, without_scratch
+from test_dsp_conv_first_rows import rows_case, rows_first_case, rows_requant_edges_case
 from test_dsp_conv_quads import (
     first_case,
     pointwise_case,
@@ -30,6 +31,7 @@ from micro.resources import data_root, firmware_dir
 
 PER_KERNEL = 40
 DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
+ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -145,7 +147,14 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
     where they come so), two of those the pointwise requantization's edges, four K of 16,
     32, 64 and 128 on the fast requantization, two of 200 and 264 channels. Seeds past the
-    PER_KERNEL: filters in quads and no scratch (the direct loop)."""
+    PER_KERNEL: filters in quads and no scratch (the direct loop), then first layers in
+    layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in three, the
+    others' C loop the third; the last two the requantization's edges on the RGB 3x3 loop)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT:
+        k = seed - 1000 - PER_KERNEL - DIRECT
+        if k >= ROWS - 2:
+            return rows_case(*rows_requant_edges_case(124 if k == ROWS - 2 else 132))
+        return rows_case(*rows_first_case(10 * k + (k % 3 if k % 3 < 2 else k % 10)))
     if seed >= 1000 + PER_KERNEL:
         params, ops = quads_case(*direct_case(seed))
         return params, without_scratch(ops)
@@ -212,7 +221,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        for seed in range(PER_KERNEL + (DIRECT if kind == "conv" else 0)):
+        for seed in range(PER_KERNEL + (DIRECT + ROWS if kind == "conv" else 0)):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
             lines.append(c_params(f"{tag}_p", ctype, params))
@@ -240,7 +249,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS}\n#define N_DEPTHWISE {PER_KERNEL}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
 

@@ -19,11 +19,22 @@
  *      take G * 32 bytes, per group j and half h (0, 1) one word per filter f holding the
  *      little-endian int16 filter[4q + f][4j + h] (low) and filter[4q + f][4j + h + 2]
  *      (high), zero past K (O * G * 8 bytes): the pairs SXTB16 makes of a patch word.
- * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so.
+ *   2  first-layer rows of int16 (one group, no dilation, 1-4 input channels I, O a multiple
+ *      of 4; micro_conv_s8_dsp_first_rows()): C copies (2 when stride_width * I is odd,
+ *      else 1), each holding per quad of filters, filter row fy and word j < N, N =
+ *      (FW * I + C) / 2, one word per filter f of the quad: the little-endian int16 weights
+ *      of row values 2j - c (low) and 2j + 1 - c (high) in copy c (row value t = fx * I + i),
+ *      zero outside 0 <= t < FW * I (O * C * FH * N * 4 bytes; internal geometry:
+ *      conv_first_rows.h). The DSP twin widens input rows into its scratch and dots them
+ *      with these rows; copy 1 serves windows starting at an odd value.
+ * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so, and
+ * layout 2 for a first layer where micro_conv_s8_dsp_first_rows() does and the
+ * requantization is the twin's fast one.
  *
  * Scratch (micro_conv_s8_scratch_size() bytes): the im2col rows (patches widened to 16
- * bits) of the MICRO_CONV_S8_SCRATCH_ROWS output pixels being computed; optional: with none
- * (NULL, size 0) the kernel sums straight from the int8 input, slower, to the same bytes.
+ * bits) of the MICRO_CONV_S8_SCRATCH_ROWS output pixels being computed (layout 2: FH input
+ * rows widened to 16 bits with their padding); optional: with none (NULL, size 0) the
+ * kernel sums straight from the int8 input, slower, to the same bytes.
  */
 #ifndef MICRO_KERNELS_CONV_S8_H
 #define MICRO_KERNELS_CONV_S8_H
@@ -58,13 +69,13 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: rows, 1: quads of int16 (see above) */
+    int32_t filter_layout;      /* 0: rows, 1: quads of int16, 2: first-layer rows of int16 */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
 typedef enum {
     MICRO_CONV_S8_INPUT,       /* int8[N*H*W*C] */
-    MICRO_CONV_S8_FILTER,      /* int8[O*R] (layout 0) or int16[O*G*4] (layout 1) */
+    MICRO_CONV_S8_FILTER,      /* int8[O*R] (layout 0), int16[O*G*4] (1) or see layout 2 */
     MICRO_CONV_S8_BIAS,        /* int32[O] (folded, see above) */
     MICRO_CONV_S8_MULTIPLIER,  /* int32[O] */
     MICRO_CONV_S8_SHIFT,       /* int32[O] (> 0: left) */

@@ -28,4 +28,11 @@ int32_t micro_conv_s8_dsp_direct(const micro_conv_s8_params_t *p);
  * turns a one-channel DEPTHWISE_CONV_2D into a convolution for a DSP core only then. */
 int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p);
 
+/* 1 if filter layout 2 (first-layer rows, conv_s8.h) describes p and the twin's row loop
+ * has p's shape in asm (RGB 3x3 or grayscale 3x3 at stride 1 or 2, 10x4 of one channel at
+ * stride 2, filters in quads), else 0. The twin runs layout 2 on that loop when the
+ * requantization is the common one (else the reference kernel); the compiler writes it for
+ * a DSP core only then. */
+int32_t micro_conv_s8_dsp_first_rows(const micro_conv_s8_params_t *p);
+
 #endif

@@ -1,0 +1,359 @@
+/*
+ * First layers on filter layout 2 (internal to conv_s8_dsp.c; geometry and layout in
+ * conv_first_rows.h): input rows widened once each into the scratch's slots, padding
+ * included, so that no window needs assembling and none meets a border; then per pixel
+ * pair (two windows `delta` values apart in the same slots) and quad of filters, 8 sums
+ * over the window's FH rows of `words` int16 pairs each, requantized by pw_out (4
+ * instructions an output) and stored as a word per pixel.
+ *
+ * Built by GCC for a DSP core, the shapes of the reference models run rows_asm_* (FH, words
+ * and the pair's distance as immediates, micro_first_rows_shape: RGB and grayscale 3x3 at
+ * stride 1 or 2, 10x4 spectrogram filters at stride 2; the compiler writes layout 2 only
+ * for those): per word of a row 2 pixel loads, 2 weight loads and an LDRD of 2 more, 8
+ * SMLAD (13 instructions, 16 est. cycles, 16 multiply-accumulates); the sums start from
+ * the biases in the first word's SMLADs. Any other shape runs the same sums in C (rows_c).
+ * Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB
+ * 3x3, stride 2) 2.18 (1.71) -> 1.75 (1.37); ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.59
+ * (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.65 (1.31); person_detect (grayscale 3x3,
+ * stride 2, 8 filters) 702 K -> 492 K cycles. A row of 9 values takes 5 words (a tenth of
+ * the SMLADs multiply a zero weight); an odd row of pixels' last computes as a pair.
+ */
+#ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
+#define MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "conv_first_rows.h"
+#include "conv_quads_dsp.h"
+#include "dsp.h"
+
+/* A run of pixel pairs along one output row, every quad of a block of filters (rows_asm_*
+ * read the fields at the offsets named; they advance `out`). */
+typedef struct {
+    const int16_t *rows[MICRO_FIRST_ROWS_MAX_HEIGHT]; /*  0: window row fy of the first
+                                                            pair's pixel 0, at a word */
+    const int8_t *filter;  /* 64: the block's first quad in the pixels' copy */
+    int32_t quads;         /* 68: quads in the block, >= 1 */
+    const pw_chan_t *ch;   /* 72: their constants */
+    int8_t *out;           /* 76: the first pair's pixel-0 output of the block's first */
+    int32_t gap;           /* 80: pixel 1's outputs - pixel 0's (0: a lone pixel) */
+    int32_t pairs;         /* 84: pairs, >= 1 */
+    int32_t step;          /* 88: bytes from a pair's windows to the next pair's */
+    int32_t out_step;      /* 92: bytes from a pair's outputs to the next pair's */
+    int32_t zp;            /* 96: output_zp */
+} rows_run_t;
+
+/* The run in C: FH rows of n words, pixel 1's window `delta` values after pixel 0's. */
+static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+{
+    const int32_t quad = fh * n * 16;
+    for (int32_t i = 0; i < a->pairs; ++i, a->out += a->out_step) {
+        const int8_t *w = a->filter;
+        const int64_t at = (int64_t)i * (a->step / 2);
+        for (int32_t q = 0; q < a->quads; ++q, w += quad) {
+            const pw_chan_t *ch = a->ch + 4 * q;
+            int32_t s[8];
+            for (int32_t f = 0; f < 4; ++f) {
+                s[2 * f] = s[2 * f + 1] = ch[f].bias;
+            }
+            for (int32_t fy = 0; fy < fh; ++fy) {
+                const int16_t *x = a->rows[fy] + at;
+                for (int32_t j = 0; j < n; ++j) {
+                    const uint32_t x0 = micro_read4(x + 2 * j);
+                    const uint32_t x1 = micro_read4(x + delta + 2 * j);
+                    for (int32_t f = 0; f < 4; ++f) {
+                        const uint32_t wf = micro_read4(w + ((fy * n + j) * 4 + f) * 4);
+                        s[2 * f] = micro_smlad(x0, wf, s[2 * f]);
+                        s[2 * f + 1] = micro_smlad(x1, wf, s[2 * f + 1]);
+                    }
+                }
+            }
+            /* Pixel 1 first: a lone pixel (gap 0) ends with its own bytes. */
+            for (int32_t f = 0; f < 4; ++f) {
+                a->out[a->gap + 4 * q + f] = (int8_t)pw_out(s[2 * f + 1], ch[f].m2, ch[f].pn, a->zp);
+            }
+            for (int32_t f = 0; f < 4; ++f) {
+                a->out[4 * q + f] = (int8_t)pw_out(s[2 * f], ch[f].m2, ch[f].pn, a->zp);
+            }
+        }
+    }
+}
+
+#if MICRO_DSP && defined(__GNUC__)
+/* 16 int8 a turn from src (any alignment) widened in order to int16 at dst (4-aligned):
+ * per word SXTB16 twice, PKHBT and PKHTB put the values back in order; one STM of 8
+ * registers (2.2 est. cycles a byte, 3.75 with a word's two stores per turn). */
+__attribute__((naked, noinline)) static void rows_widen16_asm(int16_t *dst, const int8_t *src,
+                                                              int32_t turns)
+{
+    (void)dst;
+    (void)src;
+    (void)turns;
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "1:\n\t"
+        "ldr r5, [r1]\n\t"
+        "ldr r7, [r1, #4]\n\t"
+        "ldr r9, [r1, #8]\n\t"
+        "ldr r11, [r1, #12]\n\t"
+        "add r1, r1, #16\n\t"
+        "sxtb16 r12, r5\n\t" /* values 0, 2 */
+        "sxtb16 lr, r5, ror #8\n\t" /* values 1, 3 */
+        "pkhbt r4, r12, lr, lsl #16\n\t" /* 0, 1 */
+        "pkhtb r5, lr, r12, asr #16\n\t" /* 2, 3 */
+        "sxtb16 r12, r7\n\t"
+        "sxtb16 lr, r7, ror #8\n\t"
+        "pkhbt r6, r12, lr, lsl #16\n\t"
+        "pkhtb r7, lr, r12, asr #16\n\t"
+        "sxtb16 r12, r9\n\t"
+        "sxtb16 lr, r9, ror #8\n\t"
+        "pkhbt r8, r12, lr, lsl #16\n\t"
+        "pkhtb r9, lr, r12, asr #16\n\t"
+        "sxtb16 r12, r11\n\t"
+        "sxtb16 lr, r11, ror #8\n\t"
+        "pkhbt r10, r12, lr, lsl #16\n\t"
+        "pkhtb r11, lr, r12, asr #16\n\t"
+        "stm r0!, {r4-r11}\n\t"
+        "subs r2, r2, #1\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#endif
+
+/* n int8 at src widened to int16 at dst, in order (any alignment: unaligned word stores on
+ * the cores that run it; whole turns of 16 by rows_widen16_asm where dst is 4-aligned). */
+static void rows_widen(int16_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+#if MICRO_DSP && defined(__GNUC__)
+    if (n >= 16 && ((uintptr_t)dst & 3u) == 0) {
+        i = n & ~15;
+        rows_widen16_asm(dst, src, i / 16);
+    }
+#endif
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = micro_read4(src + i);
+        const uint32_t even = micro_sxtb16(v), odd = micro_sxtb16_hi(v);
+        const uint32_t lo = micro_pkh_lo(even, odd), hi = micro_pkh_hi(even, odd);
+        memcpy(dst + i, &lo, sizeof lo);
+        memcpy(dst + i + 2, &hi, sizeof hi);
+    }
+    for (; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+/* n values of v at dst. */
+static void rows_fill(int16_t *dst, int32_t v, int32_t n)
+{
+    for (int32_t i = 0; i < n; ++i) {
+        dst[i] = (int16_t)v;
+    }
+}
+
+#if MICRO_DSP && defined(__GNUC__)
+/* The frame of rows_asm_*, sp-relative bytes: 0 the quad's pixel-0 output, 4 its
+ * constants, 8 the block's constants' end, 12 zp, 16 gap, 20 the run, 24 pairs left, 32 on
+ * the pair's window rows (4 bytes each). A quad's weights stay in lr. */
+
+/* Word J of window row R: r12 the row, lr the quad's weights (word W = R * n + J of its
+ * 16-byte groups), pixel 1's words D bytes after pixel 0's; r0-r7 the sums s[2f + p]. */
+#define ROWS_WORD(W, J, D)                    \
+    "ldr r8, [r12, #4*" #J "]\n\t"            \
+    "ldr r9, [r12, #4*" #J "+" #D "]\n\t"     \
+    "ldr r10, [lr, #16*" #W "]\n\t"           \
+    "ldr r11, [lr, #16*" #W "+4]\n\t"         \
+    "smlad r0, r8, r10, r0\n\t"               \
+    "smlad r1, r9, r10, r1\n\t"               \
+    "smlad r2, r8, r11, r2\n\t"               \
+    "smlad r3, r9, r11, r3\n\t"               \
+    "ldrd r10, r11, [lr, #16*" #W "+8]\n\t"   \
+    "smlad r4, r8, r10, r4\n\t"               \
+    "smlad r5, r9, r10, r5\n\t"               \
+    "smlad r6, r8, r11, r6\n\t"               \
+    "smlad r7, r9, r11, r7\n\t"
+
+/* The first word of the window: the sums start from the biases in r0, r2, r4, r6 (pixel
+ * 1's from the same, no moves). */
+#define ROWS_FIRST(D)                         \
+    "ldr r12, [sp, #32]\n\t"                  \
+    "ldr r8, [r12]\n\t"                       \
+    "ldr r9, [r12, #" #D "]\n\t"              \
+    "ldr r10, [lr]\n\t"                       \
+    "ldr r11, [lr, #4]\n\t"                   \
+    "smlad r1, r9, r10, r0\n\t"               \
+    "smlad r0, r8, r10, r0\n\t"               \
+    "smlad r3, r9, r11, r2\n\t"               \
+    "smlad r2, r8, r11, r2\n\t"               \
+    "ldrd r10, r11, [lr, #8]\n\t"             \
+    "smlad r5, r9, r10, r4\n\t"               \
+    "smlad r4, r8, r10, r4\n\t"               \
+    "smlad r7, r9, r11, r6\n\t"               \
+    "smlad r6, r8, r11, r6\n\t"
+
+/* pw_out of sums ra (pixel 0) and rb (pixel 1), the channel's m2 in r8, pn in r9, zp in
+ * r12 (conv_quads_dsp.h's argument). */
+#define ROWS_REQUANT(ra, rb)                          \
+    "smmlar " ra ", " ra ", r8, " ra "\n\t"            \
+    "smmlar " rb ", " rb ", r8, " rb "\n\t"            \
+    "add " ra ", " ra ", " ra ", asr #31\n\t"          \
+    "add " rb ", " rb ", " rb ", asr #31\n\t"          \
+    "smmlsr " ra ", " ra ", r9, r12\n\t"              \
+    "smmlsr " rb ", " rb ", r9, r12\n\t"              \
+    "ssat " ra ", #8, " ra "\n\t"                     \
+    "ssat " rb ", #8, " rb "\n\t"
+
+/* Window row R's pointer into r12. */
+#define ROWS_ROW(R) "ldr r12, [sp, #32+4*" #R "]\n\t"
+
+/* Frame slot 32 + 4R from the run's rows[R] (r0 the run; r1 scratch), and its advance by
+ * the step in r1 (r2 scratch). */
+#define ROWS_COPY(R) "ldr r1, [r0, #4*" #R "]\n\tstr r1, [sp, #32+4*" #R "]\n\t"
+#define ROWS_ADVANCE(R)                       \
+    "ldr r2, [sp, #32+4*" #R "]\n\t"          \
+    "add r2, r2, r1\n\t"                      \
+    "str r2, [sp, #32+4*" #R "]\n\t"
+
+/* A run (rows_run_t *) whose window rows the text `rows` reads (ROWS_FIRST, then each
+ * row's ROWS_ROW and ROWS_WORDs), `copy` the frame's rows, `advance` them by a pair, the
+ * frame `frame` bytes, a quad's weights `quad` bytes. */
+#define ROWS_ASM(name, frame, copy, rows, advance, quad)                        \
+    __attribute__((naked, noinline)) static void name(rows_run_t *a)            \
+    {                                                                           \
+        (void)a;                                                                \
+        __asm__ volatile(                                                       \
+            "push {r4-r11, lr}\n\t"                                             \
+            "sub sp, sp, #" frame "\n\t"                                        \
+            "str r0, [sp, #20]\n\t"                                             \
+            "ldr r1, [r0, #84]\n\t"                                             \
+            "str r1, [sp, #24]\n\t"                                             \
+            "ldr r1, [r0, #96]\n\t"                                             \
+            "str r1, [sp, #12]\n\t"                                             \
+            "ldr r1, [r0, #80]\n\t"                                             \
+            "str r1, [sp, #16]\n\t"                                             \
+            "ldr r1, [r0, #72]\n\t"                                             \
+            "ldr r2, [r0, #68]\n\t"                                             \
+            "add r2, r2, r2, lsl #1\n\t"                                        \
+            "add r2, r1, r2, lsl #4\n\t" /* the constants' end: 48 * quads on */ \
+            "str r2, [sp, #8]\n\t" copy                                         \
+            "1:\n\t"                                                            \
+            "ldr r0, [sp, #20]\n\t"                                             \
+            "ldr r11, [r0, #72]\n\t"                                            \
+            "ldr lr, [r0, #64]\n\t"                                             \
+            "ldr r1, [r0, #76]\n\t"                                             \
+            "str r1, [sp, #0]\n\t"                                              \
+            "2:\n\t"                                                            \
+            "ldr r0, [r11]\n\t" /* the sums start at the biases */              \
+            "ldr r2, [r11, #12]\n\t"                                            \
+            "ldr r4, [r11, #24]\n\t"                                            \
+            "ldr r6, [r11, #36]\n\t"                                            \
+            "str r11, [sp, #4]\n\t" rows                                        \
+            "ldr r11, [sp, #4]\n\t"                                             \
+            "ldr r12, [sp, #12]\n\t"                                            \
+            "ldrd r8, r9, [r11, #4]\n\t" ROWS_REQUANT("r0", "r1")               \
+            "ldrd r8, r9, [r11, #16]\n\t" ROWS_REQUANT("r2", "r3")              \
+            "ldrd r8, r9, [r11, #28]\n\t" ROWS_REQUANT("r4", "r5")              \
+            "ldrd r8, r9, [r11, #40]\n\t" ROWS_REQUANT("r6", "r7")              \
+            "bfi r0, r2, #8, #8\n\t"                                            \
+            "bfi r0, r4, #16, #8\n\t"                                           \
+            "bfi r0, r6, #24, #8\n\t"                                           \
+            "bfi r1, r3, #8, #8\n\t"                                            \
+            "bfi r1, r5, #16, #8\n\t"                                           \
+            "bfi r1, r7, #24, #8\n\t"                                           \
+            "ldr r8, [sp, #0]\n\t"                                              \
+            "ldr r9, [sp, #16]\n\t"                                             \
+            "str r1, [r8, r9]\n\t" /* pixel 1 first: a lone pixel's own last */  \
+            "str r0, [r8], #4\n\t"                                              \
+            "str r8, [sp, #0]\n\t"                                              \
+            "add r11, r11, #48\n\t"                                             \
+            "add lr, lr, #" quad "\n\t"                                         \
+            "ldr r8, [sp, #8]\n\t"                                              \
+            "cmp r11, r8\n\t"                                                   \
+            "bne 2b\n\t"                                                        \
+            "ldr r0, [sp, #20]\n\t"                                             \
+            "ldr r1, [r0, #88]\n\t" advance                                     \
+            "ldr r2, [r0, #76]\n\t"                                             \
+            "ldr r3, [r0, #92]\n\t"                                             \
+            "add r2, r2, r3\n\t"                                                \
+            "str r2, [r0, #76]\n\t"                                             \
+            "ldr r1, [sp, #24]\n\t"                                             \
+            "subs r1, r1, #1\n\t"                                               \
+            "str r1, [sp, #24]\n\t"                                             \
+            "bne 1b\n\t"                                                        \
+            "add sp, sp, #" frame "\n\t"                                        \
+            "pop {r4-r11, pc}\n\t");                                            \
+    }
+
+/* 3 rows of 5 words, pixels 12 bytes apart: RGB 3x3 at stride 2, or at stride 1 (the
+ * pair two columns apart). */
+ROWS_ASM(rows_asm_3x5_d12, "48",
+         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
+         ROWS_FIRST(12) ROWS_WORD(1, 1, 12) ROWS_WORD(2, 2, 12) ROWS_WORD(3, 3, 12)
+             ROWS_WORD(4, 4, 12)
+         ROWS_ROW(1) ROWS_WORD(5, 0, 12) ROWS_WORD(6, 1, 12) ROWS_WORD(7, 2, 12)
+             ROWS_WORD(8, 3, 12) ROWS_WORD(9, 4, 12)
+         ROWS_ROW(2) ROWS_WORD(10, 0, 12) ROWS_WORD(11, 1, 12) ROWS_WORD(12, 2, 12)
+             ROWS_WORD(13, 3, 12) ROWS_WORD(14, 4, 12),
+         ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "240")
+
+/* 3 rows of 2 words, pixels 4 bytes apart: grayscale 3x3 at stride 2 (or 1). */
+ROWS_ASM(rows_asm_3x2_d4, "48",
+         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
+         ROWS_FIRST(4) ROWS_WORD(1, 1, 4)
+         ROWS_ROW(1) ROWS_WORD(2, 0, 4) ROWS_WORD(3, 1, 4)
+         ROWS_ROW(2) ROWS_WORD(4, 0, 4) ROWS_WORD(5, 1, 4),
+         ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "96")
+
+/* 10 rows of 2 words, pixels 4 bytes apart: 10x4 filters of one channel at stride 2. */
+ROWS_ASM(rows_asm_10x2_d4, "72",
+         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2) ROWS_COPY(3) ROWS_COPY(4) ROWS_COPY(5)
+             ROWS_COPY(6) ROWS_COPY(7) ROWS_COPY(8) ROWS_COPY(9),
+         ROWS_FIRST(4) ROWS_WORD(1, 1, 4)
+         ROWS_ROW(1) ROWS_WORD(2, 0, 4) ROWS_WORD(3, 1, 4)
+         ROWS_ROW(2) ROWS_WORD(4, 0, 4) ROWS_WORD(5, 1, 4)
+         ROWS_ROW(3) ROWS_WORD(6, 0, 4) ROWS_WORD(7, 1, 4)
+         ROWS_ROW(4) ROWS_WORD(8, 0, 4) ROWS_WORD(9, 1, 4)
+         ROWS_ROW(5) ROWS_WORD(10, 0, 4) ROWS_WORD(11, 1, 4)
+         ROWS_ROW(6) ROWS_WORD(12, 0, 4) ROWS_WORD(13, 1, 4)
+         ROWS_ROW(7) ROWS_WORD(14, 0, 4) ROWS_WORD(15, 1, 4)
+         ROWS_ROW(8) ROWS_WORD(16, 0, 4) ROWS_WORD(17, 1, 4)
+         ROWS_ROW(9) ROWS_WORD(18, 0, 4) ROWS_WORD(19, 1, 4),
+         ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2) ROWS_ADVANCE(3) ROWS_ADVANCE(4)
+             ROWS_ADVANCE(5) ROWS_ADVANCE(6) ROWS_ADVANCE(7) ROWS_ADVANCE(8)
+                 ROWS_ADVANCE(9),
+         "320")
+
+#undef ROWS_WORD
+#undef ROWS_FIRST
+#undef ROWS_ROW
+#undef ROWS_REQUANT
+#undef ROWS_COPY
+#undef ROWS_ADVANCE
+#undef ROWS_ASM
+
+/* The run on rows_asm_* where one fits the shape, else rows_c. */
+static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+{
+    switch (micro_first_rows_shape(fh, n, delta)) {
+    case 1:
+        rows_asm_3x5_d12(a);
+        break;
+    case 2:
+        rows_asm_3x2_d4(a);
+        break;
+    case 3:
+        rows_asm_10x2_d4(a);
+        break;
+    default:
+        rows_c(a, fh, n, delta);
+    }
+}
+#else
+static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+{
+    rows_c(a, fh, n, delta);
+}
+#endif
+
+#endif
