@@ -131,13 +131,13 @@ def test_one_layer_of_every_row_count() -> None:
 
 def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[str], Path]) -> None:
     """Compiled for a DSP core, person_detect's first layer (one input channel, multiplier 8,
-    stride 2) stays a depthwise layer on filter layout 2 (the path beats the conv twin's
-    first-layer path there), and vww's stride-2 layers of 4 rows or more get layout 2 (the
+    stride 2) runs as a convolution on the conv twin's row loop (filter layout 2), which
+    beats this path there, and vww's stride-2 layers of 4 rows or more get layout 2 (the
     boards' parity tests run both models against TFLM)."""
     data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
     compiled = compile_model(load_model(data), dsp=True)
     first = compiled.steps[0]
-    assert first.kernel == "depthwise_conv_s8" and first.params["filter_layout"] == 2
+    assert first.kernel == "conv_s8" and first.params["filter_layout"] == 2
     assert compile_model(load_model(data)).steps[0].kernel == "conv_s8"  # the host's
     vww = reference("mlperf_tiny/vww_96_int8.tflite").read_bytes()
     strided = [

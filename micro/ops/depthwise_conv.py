@@ -96,10 +96,7 @@ def prepare(ctx: OpContext) -> None:
     conv_weights = np.ascontiguousarray(np.transpose(weights[0], (2, 0, 1))[..., None])
     if channels == 1 and (
         not (layout and filter_h * filter_w <= DSP_ONE_CHANNEL_TAPS)
-        or (
-            not stride2_path(layout, params, mult, shift)
-            and conv_first_layer(ctx, x, out, conv_weights.shape, win, in_zp, out_zp)
-        )
+        or conv_first_layer(ctx, x, out, conv_weights.shape, win, in_zp, out_zp)
     ):
         emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
         return
@@ -129,29 +126,14 @@ def conv_first_layer(
     in_zp: int,
     out_zp: int,
 ) -> bool:
-    """Whether a DSP core's conv twin takes the convolution on its first-layer path (int16
-    filters in quads): there it beats the depthwise twin's tap pairs (person_detect's layer
-    0, 3x3 with multiplier 8: 920 K -> 797 K est. M4 cycles, 702 K with its runs)."""
+    """Whether a DSP core's conv twin takes the convolution on its first-layer path: there
+    it beats the depthwise twin (person_detect's layer 0, 3x3 with multiplier 8, stride 2:
+    492 K est. M4 cycles on the conv twin's row loop, filter layout 2, against 518 K on the
+    depthwise twin's stride-2 path and 920 K on its tap pairs)."""
     if not (ctx.dsp and ctx.wide_weights):
         return False
     params = conv_params(ctx, x, out, filter_shape, 1, win, in_zp, out_zp)
     return kernel_predicate("conv_s8", "dsp_first", {**params, "filter_layout": 1})
-
-
-def stride2_path(layout: int, params: dict[str, int], mult: np.ndarray, shift: np.ndarray) -> bool:
-    """Whether the depthwise twin's stride-2 path (depthwise_conv_s8_dsp_s2.h) runs the
-    layer: filter layout 2 at strides (2, 2) on its requantization (multipliers in
-    [2^30, 2^31), right shifts 1..31, no clamp but int8's). With one input channel it
-    beats the conv twin's first-layer path (person_detect's layer 0: 702 K -> 518 K est.
-    M4 cycles)."""
-    return (
-        layout == 2
-        and params["stride_height"] == params["stride_width"] == 2
-        and params["act_min"] == -128
-        and params["act_max"] == 127
-        and bool(np.all(np.asarray(mult, np.int64) >= 1 << 30))
-        and bool(np.all((np.asarray(shift) <= -1) & (np.asarray(shift) >= -31)))
-    )
 
 
 def dsp_layout(ctx: OpContext, params: dict[str, int]) -> int:
