@@ -88,50 +88,6 @@ def test_conv_rows_of_9_match_reference(seed: int) -> None:
     check_quads(params, ops)
 
 
-def test_conv_rows_of_9_by_hand() -> None:
-    """An RGB 3x3 window inside the image, one filter per tap value: each output is the
-    tap's value (unit scale; the compiler folds input_zp into the bias), so a byte misplaced
-    in the window shows."""
-    params, ops = rows9_case(0)
-    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
-    p.update(
-        batches=1,
-        input_height=3,
-        input_width=5,
-        stride_height=1,
-        stride_width=1,
-        dilation_height=1,
-        pad_top=0,
-        pad_left=0,
-        output_height=1,
-        output_width=3,
-        output_depth=28,
-        input_zp=-5,
-        output_zp=0,
-        act_min=-128,
-        act_max=127,
-    )
-    image = np.arange(45, dtype=np.int64).astype(np.int8) - 20
-    filt = np.zeros((28, cases.K_ALIGN * 2), np.int8)
-    filt[np.arange(27), np.arange(27)] = 1
-    ops = [
-        image,
-        filt.reshape(-1),
-        np.zeros(28, np.int32),
-        np.full(28, 1 << 30, np.int32),
-        np.full(28, 1, np.int32),
-        ops[5],
-        np.zeros(3 * 28, np.int8),
-    ]
-    # multiplier 2^30 with shift 1: a scale of exactly 1.
-    params = ffi.new("micro_conv_s8_params_t *", p)
-    rows = image.reshape(3, 15)
-    want = [[*rows[:, 3 * x : 3 * x + 9].reshape(-1).tolist(), 0] for x in range(3)]
-    for p1, ops1 in [(params, ops), quads_case(params, ops)]:
-        got = np.frombuffer(run(lib.micro_conv_s8_dsp, p1, ops1), np.int8).reshape(3, 28)
-        assert got.tolist() == want
-
-
 FIRST_KERNELS = [(3, 3, 3), (3, 3, 1), (10, 4, 1), (5, 5, 3), (3, 3, 2), (3, 3, 4), (4, 1, 1)]
 
 
@@ -194,51 +150,66 @@ def test_conv_first_layers_match_reference(seed: int) -> None:
     check_quads(params, ops)
 
 
-def test_conv_first_layer_3x3_grayscale_by_hand() -> None:
-    """A 3x3 window of one channel inside the image, one filter per tap: each output is the
-    tap's value (unit scale), so a byte misplaced in the window shows."""
-    params, ops = first_case(1)
-    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
-    p.update(
-        batches=1,
-        input_height=3,
-        input_width=6,
-        input_depth=1,
-        filter_height=3,
-        filter_width=3,
-        filter_depth=1,
-        stride_height=1,
-        stride_width=1,
-        dilation_height=1,
-        pad_top=0,
-        pad_left=0,
-        output_height=1,
-        output_width=4,
-        output_depth=12,
-        input_zp=3,
-        output_zp=0,
-        act_min=-128,
-        act_max=127,
-    )
-    image = np.arange(18, dtype=np.int64).astype(np.int8) - 9
-    filt = np.zeros((12, cases.K_ALIGN), np.int8)
-    filt[np.arange(9), np.arange(9)] = 1
-    size = -(-int(lib.micro_conv_s8_scratch_size(ffi.new("micro_conv_s8_params_t *", p))) // 8)
+# Windows inside the image, by hand: (input height, width, channels, filter height, width,
+# output width, output channels, input zero point, the image's first value). One filter per
+# tap, the rest zero, at a unit scale: each output is that tap's value, so a byte misplaced in
+# the window shows. The compiler folds input_zp into the bias, so it changes nothing here.
+WINDOWS_BY_HAND = {
+    # Window rows of 9 bytes (3 RGB taps), assembled in registers: rows9_case's path.
+    "rows_of_9_rgb_3x3": (3, 5, 3, 3, 3, 3, 28, -5, -20),
+    # A first layer's 3x3 window of one channel: first_case's path.
+    "first_layer_grayscale_3x3": (3, 6, 1, 3, 3, 4, 12, 3, -9),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WINDOWS_BY_HAND))
+def test_conv_windows_by_hand(name: str) -> None:
+    ih, iw, depth, fh, fw, ow, out, input_zp, first = WINDOWS_BY_HAND[name]
+    k = fh * fw * depth
+    p = {
+        "batches": 1,
+        "input_height": ih,
+        "input_width": iw,
+        "input_depth": depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": ih - fh + 1,
+        "output_width": ow,
+        "output_depth": out,
+        "groups": 1,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": input_zp,
+        "output_zp": 0,
+        "act_min": -128,
+        "act_max": 127,
+        "filter_layout": 0,
+    }
+    params = ffi.new("micro_conv_s8_params_t *", p)
+    image = (np.arange(ih * iw * depth, dtype=np.int64) + first).astype(np.int8)
+    filt = np.zeros((out, -(-k // cases.K_ALIGN) * cases.K_ALIGN), np.int8)
+    filt[np.arange(k), np.arange(k)] = 1
     ops = [
         image,
         filt.reshape(-1),
-        np.zeros(12, np.int32),
-        np.full(12, 1 << 30, np.int32),
-        np.full(12, 1, np.int32),
-        np.zeros(size, np.int64),
-        np.zeros(4 * 12, np.int8),
+        np.zeros(out, np.int32),
+        np.full(out, 1 << 30, np.int32),  # multiplier 2^30 with shift 1: a scale of exactly 1
+        np.full(out, 1, np.int32),
+        np.zeros(-(-int(lib.micro_conv_s8_scratch_size(params)) // 8), np.int64),
+        np.zeros(ow * out, np.int8),
     ]
-    # multiplier 2^30 with shift 1: a scale of exactly 1.
-    params = ffi.new("micro_conv_s8_params_t *", p)
-    rows = image.reshape(3, 6)
-    want = [[*rows[:, x : x + 3].reshape(-1).tolist(), 0, 0, 0] for x in range(4)]
+    rows = image.reshape(ih, iw * depth)
+    want = [
+        [*rows[:, depth * x : depth * (x + fw)].reshape(-1).tolist(), *[0] * (out - k)]
+        for x in range(ow)
+    ]
     for p1, ops1 in [(params, ops), quads_case(params, ops)]:
-        got = np.frombuffer(run(lib.micro_conv_s8_dsp, p1, ops1), np.int8).reshape(4, 12)
+        got = np.frombuffer(run(lib.micro_conv_s8_dsp, p1, ops1), np.int8).reshape(ow, out)
         assert got.tolist() == want
 
 

@@ -181,3 +181,30 @@ def test_counting_plugin_is_rebuilt_when_its_sources_change_not_by_file_times(
     assert toolchain.plugin_stale()
     stamp.unlink()
     assert toolchain.plugin_stale()
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs the host's gcc")
+def test_counting_plugin_stamp_names_what_makes_the_library_not_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two checkouts sharing one core folder share the build: the stamp depends on the
+    sources, flags and compiler, never on where the sources lie."""
+    monkeypatch.setenv("MICRO_PIO_CORE_DIR", str(tmp_path / "core"))
+    assert toolchain.build_plugin().returncode == 0
+    plugin = toolchain.plugin_path()
+    # Only the library and its stamp are left: gcc wrote a temporary file, renamed whole.
+    assert sorted(p.name for p in plugin.parent.iterdir()) == [
+        "libinsncount.so",
+        "libinsncount.sources",
+    ]
+    other = tmp_path / "elsewhere" / "firmware"
+    shutil.copytree(firmware_dir() / "qemu", other / "qemu")
+    monkeypatch.setattr(toolchain, "firmware_dir", lambda: other)
+    assert not toolchain.plugin_stale()  # the same sources at another path
+    source = other / "qemu" / "cortexm_cycles.h"
+    source.write_bytes(source.read_bytes() + b"\n/* another cycle model */\n")
+    assert toolchain.plugin_stale()  # other sources there
+    monkeypatch.setattr(toolchain, "firmware_dir", firmware_dir)  # this checkout again
+    assert not toolchain.plugin_stale()
+    monkeypatch.setattr(toolchain, "_compiler_identity", lambda gcc: "gcc 99.1 (other)")
+    assert toolchain.plugin_stale()  # another compiler

@@ -26,17 +26,26 @@ def uf2(image, base):
     out = bytearray()
     for n, chunk in enumerate(blocks):
         out += struct.pack(
-            "<8I", UF2_MAGIC[0], UF2_MAGIC[1], UF2_FLAG_FAMILY, base + 256 * n, 256, n,
-            len(blocks), RP2040_FAMILY,
+            "<8I",
+            UF2_MAGIC[0],
+            UF2_MAGIC[1],
+            UF2_FLAG_FAMILY,
+            base + 256 * n,
+            256,
+            n,
+            len(blocks),
+            RP2040_FAMILY,
         )
         out += chunk.ljust(476, b"\0") + struct.pack("<I", UF2_MAGIC[2])
     return bytes(out)
 
 
 def _finish(target, source, env):
-    image = bytearray(open(str(source[0]), "rb").read())
+    with open(str(source[0]), "rb") as f:
+        image = bytearray(f.read())
     struct.pack_into("<I", image, 252, boot2_crc(image[:252]))
-    open(str(target[0]), "wb").write(uf2(bytes(image), FLASH_BASE))
+    with open(str(target[0]), "wb") as f:
+        f.write(uf2(bytes(image), FLASH_BASE))
 
 
 def finish(env, elf, binary):

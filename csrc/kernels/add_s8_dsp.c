@@ -149,7 +149,11 @@ static MICRO_ALWAYS_INLINE uint32_t linear_step(int32_t ka, int32_t kb, int32_t 
     return word;
 }
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+/* The asm loop takes 14 registers, every one but sp and pc: without optimisation (-O0)
+ * or at -Os GCC cannot free them all once the frame pointer is kept (r7), so those builds
+ * take the C loop (the firmware builds this file at -O2: firmware/optimize.py); at -O2
+ * MICRO_NO_FRAME_POINTER frees r7 for the loop's functions. */
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 /* One step without a clamp (linear_step's int8 variant) in 22 cycles: t5 holds the late
  * word. */
 #define LINEAR_STEP_ASM                                                                      \
@@ -177,10 +181,12 @@ static MICRO_ALWAYS_INLINE uint32_t linear_step(int32_t ka, int32_t kb, int32_t 
 
 /* `turns` (>= 1) turns of 4 steps from a, b (the late word to out_before first); returns
  * the last step's word, not yet stored. GCC's own loop spills (14 registers live: the
- * constants, three pointers, the count and six temporaries). */
-static uint32_t linear_turns_int8(int32_t ka, int32_t kb, int32_t kc, const int8_t *a,
-                                  const int8_t *b, int8_t *out_before, int32_t turns,
-                                  uint32_t late)
+ * constants, three pointers, the count and six temporaries). No frame pointer here nor in
+ * linear_dense_int8, which inlines it. */
+MICRO_NO_FRAME_POINTER static uint32_t linear_turns_int8(int32_t ka, int32_t kb, int32_t kc,
+                                                         const int8_t *a, const int8_t *b,
+                                                         int8_t *out_before, int32_t turns,
+                                                         uint32_t late)
 {
     uint32_t t0, t1, t2, t3, t4;
     __asm__ volatile("1:\n\t" LINEAR_STEP_ASM LINEAR_STEP_ASM LINEAR_STEP_ASM LINEAR_STEP_ASM
@@ -233,8 +239,10 @@ static MICRO_ALWAYS_INLINE void linear_dense(const linear_t *k, const int8_t *a,
 }
 
 /* The two variants out of line: every register for their loops. */
-static MICRO_NOINLINE void linear_dense_int8(const linear_t *k, const int8_t *a,
-                                             const int8_t *b, int8_t *out, int32_t n)
+static MICRO_NOINLINE MICRO_NO_FRAME_POINTER void linear_dense_int8(const linear_t *k,
+                                                                    const int8_t *a,
+                                                                    const int8_t *b, int8_t *out,
+                                                                    int32_t n)
 {
     linear_dense(k, a, b, out, n, 0);
 }

@@ -62,7 +62,9 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
 }
 
 /* The asm loop takes 13 registers besides lr: with a frame pointer (-O0) or at -Os GCC
- * cannot free them, so those builds take the C loop (the firmware builds the twins at -O2). */
+ * cannot free them, so those builds take the C loop (the firmware builds the twins at -O2);
+ * at -O2 MICRO_NO_FRAME_POINTER frees r7 for the asm's functions (blocks_fast, block_bytes)
+ * when the rest is built with -fno-omit-frame-pointer. */
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
 /* One group, 16 products: the input pair and the 4 filter words in two LDM (8 cycles; 6
  * loads in one pipelined run would take 7 but 4 more instructions), then per row 2 SXTB16
@@ -133,9 +135,12 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
 
 /* The common case: the widened input, K a multiple of 4, the fast per-tensor
  * requantization (m2, right1, zp2: dsp.h), every block's sums and outputs in registers. */
-MICRO_NOINLINE static void blocks_fast(const uint64_t *x, const uint32_t *w, int32_t groups,
-                        const int32_t *bias, int32_t blocks, uint32_t zp_sum, int32_t m2,
-                        int32_t right1, int32_t zp2, int8_t *out)
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_fast(const uint64_t *x,
+                                                             const uint32_t *w, int32_t groups,
+                                                             const int32_t *bias, int32_t blocks,
+                                                             uint32_t zp_sum, int32_t m2,
+                                                             int32_t right1, int32_t zp2,
+                                                             int8_t *out)
 {
     for (; blocks > 0; --blocks, bias += 4, out += 4) {
         /* Each constant read once per block into a register (micro_settle), not once per
@@ -187,8 +192,9 @@ MICRO_NOINLINE static void blocks_fast(const uint64_t *x, const uint32_t *w, int
 /* acc[j] += the dot of block row j with the int8 row over groups groups, two a turn (an
  * odd count enters the turn at its second), out of line: 20 instructions per 16 products
  * where block_dot's C takes about 23. */
-MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint32_t *w, int32_t groups,
-                                       int32_t *acc)
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(const int8_t *x,
+                                                             const uint32_t *w, int32_t groups,
+                                                             int32_t *acc)
 {
     if (groups <= 0) {
         return;

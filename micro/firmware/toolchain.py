@@ -4,11 +4,13 @@ that says to run `micro setup`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,15 +26,39 @@ def plugin_path() -> Path:
 
 def plugin_sources() -> list[Path]:
     qemu = firmware_dir() / "qemu"
+    # insncount.c, the cycle model it includes and the vendored copy of QEMU's plugin API
+    # header (which fixes the API version the library is built for).
     return [qemu / "insncount.c", qemu / "cortexm_cycles.h", qemu / "qemu_plugin_api.h"]
 
 
+PLUGIN_CFLAGS = ["-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror"]
+
+
+@functools.lru_cache(maxsize=4)
+def _compiler_identity(gcc: str) -> str:
+    """The compiler the plugin is built with: its version banner and target."""
+    try:
+        version = subprocess.run([gcc, "--version"], capture_output=True, text=True, timeout=60)
+        machine = subprocess.run([gcc, "-dumpmachine"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    banner = version.stdout.splitlines()[0] if version.stdout else ""
+    return f"{banner} ({machine.stdout.strip()})"
+
+
 def _sources_digest() -> str:
-    """What the plugin is built from: its sources' bytes and the build command."""
-    digest = hashlib.sha256(" ".join(plugin_build_command(Path("plugin"))).encode())
+    """What determines the library: the sources' bytes and the compiler flags. Not where
+    the checkout lies, so checkouts sharing one core folder share one build."""
+    digest = hashlib.sha256(" ".join(PLUGIN_CFLAGS).encode())
     for path in plugin_sources():
-        digest.update(path.read_bytes())
+        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _stamp() -> str:
+    """The stamp of a build here and now: the sources' digest, then the compiler."""
+    gcc = shutil.which("gcc")
+    return f"{_sources_digest()}\n{_compiler_identity(gcc) if gcc else 'none'}\n"
 
 
 def _stamp_path() -> Path:
@@ -40,31 +66,44 @@ def _stamp_path() -> Path:
 
 
 def plugin_stale() -> bool:
-    """Missing, or built from other sources than these (it would count without the newer
-    estimate). Judged by content, not file times, which an upgrade or a copy can reorder."""
+    """Missing, or built from other sources or by another compiler than these (it would
+    count without the newer estimate). Judged by content, not file times, which an upgrade
+    or a copy can reorder. Without gcc here only the sources are compared: the library
+    cannot be rebuilt, and the one there was built from these sources."""
     stamp = _stamp_path()
     if not plugin_path().is_file() or not stamp.is_file():
         return True
-    return stamp.read_text().strip() != _sources_digest()
+    built = stamp.read_text().splitlines()
+    now = _stamp().splitlines()
+    if not built or built[0] != now[0]:
+        return True
+    return now[1] != "none" and built[1:2] != now[1:2]
 
 
 def plugin_build_command(target: Path) -> list[str]:
-    cmd = ["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror"]
-    return [*cmd, "-o", str(target), str(plugin_sources()[0])]
+    return ["gcc", *PLUGIN_CFLAGS, "-o", str(target), str(plugin_sources()[0])]
 
 
 def build_plugin() -> subprocess.CompletedProcess[str]:
-    """Build the plugin with the host's gcc, atomically: a concurrent run sees the old or
-    the new library whole."""
+    """Build the plugin with the host's gcc, atomically: gcc writes a temporary file that is
+    renamed over the library, so a concurrent run sees the old or the new library whole
+    (and its stamp is renamed into place after it)."""
     target = plugin_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}")
-    proc = subprocess.run(plugin_build_command(tmp), capture_output=True, text=True)
-    if proc.returncode == 0:
-        os.replace(tmp, target)
-        stamp = _stamp_path().with_name(f".{_stamp_path().name}.{os.getpid()}")
-        stamp.write_text(_sources_digest() + "\n")
-        os.replace(stamp, _stamp_path())
+    stamp_text = _stamp()
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        proc = subprocess.run(plugin_build_command(tmp), capture_output=True, text=True)
+        if proc.returncode == 0:
+            tmp.chmod(0o755)
+            os.replace(tmp, target)
+            stamp = _stamp_path().with_name(f".{_stamp_path().name}.{tmp.name}")
+            stamp.write_text(stamp_text)
+            os.replace(stamp, _stamp_path())
+    finally:
+        tmp.unlink(missing_ok=True)
     return proc
 
 

@@ -256,16 +256,20 @@ def cases_header() -> str:
 
 def run_cases(main: str, header: str, board: str, tmp_path: Path) -> tuple[Any, str]:
     """Build a firmware of `main` (src/main.c) and `header` (src/cases.h) against the
-    library for `board`, run it on the emulator: the run and the image's disassembly."""
+    library for `board`, run it on the emulator: the run and the image's disassembly.
+    The platform is linked into the project's own platforms folder (as in generated
+    projects), not the shared core's, which another run may be relinking at that moment."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "main.c").write_text(main)
     (src / "cases.h").write_text(header)
     (tmp_path / "platformio.ini").write_text(
+        "[platformio]\nplatforms_dir = .pio/platforms\n\n"
         f"[env:{board}]\nplatform = symlink://{firmware_dir() / 'platform'}\nboard = {board}\n"
         f"lib_deps = symlink://{data_root()}\n"
     )
     firmware.pio(["run", "-d", str(tmp_path), "-e", board])
+    assert (tmp_path / ".pio" / "platforms").is_dir()  # installed here, not in the core
     elf = tmp_path / ".pio" / "build" / board / "firmware.elf"
     run = firmware.run_qemu(elf, load_board(board), count=False)
     disassembly = subprocess.run(

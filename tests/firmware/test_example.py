@@ -38,8 +38,11 @@ def test_example_project_runs_the_host_s_output(
             "PLATFORMIO_SRC_DIR": str(src),
             "PLATFORMIO_BUILD_DIR": str(tmp_path / "build"),
             "PLATFORMIO_LIBDEPS_DIR": str(tmp_path / "libdeps"),
+            # The platform linked here, not in the shared core (another run may relink it).
+            "PLATFORMIO_PLATFORMS_DIR": str(tmp_path / "platforms"),
         },
     )
+    assert (tmp_path / "platforms").is_dir()
     run = firmware.run_qemu(tmp_path / "build" / board.id / "firmware.elf", board, count=False)
     assert run.status == 0, run.log
     it.set_input(np.zeros((1, 1), np.int8), 0)

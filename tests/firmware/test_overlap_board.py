@@ -11,10 +11,6 @@ from pathlib import Path
 import pytest
 import test_dsp_board as board_cases
 
-from micro import firmware
-from micro.boards import load_board
-from micro.resources import data_root, firmware_dir
-
 M4F = "mps2-an386"
 
 MAIN = r"""
@@ -137,15 +133,5 @@ int main(void)
 
 @pytest.mark.slow
 def test_overlapped_twins_equal_separate_reference_on_m4f(toolchain: None, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "main.c").write_text(MAIN)
-    (src / "cases.h").write_text(board_cases.cases_header())
-    (tmp_path / "platformio.ini").write_text(
-        f"[env:{M4F}]\nplatform = symlink://{firmware_dir() / 'platform'}\nboard = {M4F}\n"
-        f"lib_deps = symlink://{data_root()}\n"
-    )
-    firmware.pio(["run", "-d", str(tmp_path), "-e", M4F])
-    elf = tmp_path / ".pio" / "build" / M4F / "firmware.elf"
-    run = firmware.run_qemu(elf, load_board(M4F), count=False)
+    run, _ = board_cases.run_cases(MAIN, board_cases.cases_header(), M4F, tmp_path)
     assert "overlapped all equal" in run.log and run.status == 0, run.log

@@ -8,6 +8,7 @@ firmware/port/startup.c, the port pieces the board lists in micro.port
 arm-none-eabi-gcc is on PATH (Debian's gcc-arm-none-eabi).
 """
 
+import importlib.util
 import os
 
 from SCons.Script import (  # pylint: disable=import-error
@@ -46,25 +47,32 @@ env.Replace(
 cpu_flags = board.get("build.cpu_flags")
 env.Append(
     ASFLAGS=cpu_flags,
-    CCFLAGS=cpu_flags
-    + ["-Os", "-g", "-Wall", "-ffunction-sections", "-fdata-sections", "-fno-common"],
-    CPPDEFINES=[("MICRO_BOARD", '\\"%s\\"' % board.id)],
+    CCFLAGS=[
+        *cpu_flags,
+        "-Os",
+        "-g",
+        "-Wall",
+        "-ffunction-sections",
+        "-fdata-sections",
+        "-fno-common",
+    ],
+    CPPDEFINES=[("MICRO_BOARD", f'\\"{board.id}\\"')],
     CPPPATH=[PORT_DIR],
-    LINKFLAGS=cpu_flags
-    + [
+    LINKFLAGS=[
+        *cpu_flags,
         "-Os",
         "-nostartfiles",  # firmware/port/startup.c is the startup
         "-Wl,--gc-sections",
         "-Wl,-Map,${BUILD_DIR}/firmware.map",
         "--specs=nano.specs",  # newlib-nano: only memcpy/memset and libgcc are pulled in
         "--specs=nosys.specs",
-        "-Wl,--defsym=__stack_size=%d" % int(board.get("micro.stack_size")),
+        f"-Wl,--defsym=__stack_size={int(board.get('micro.stack_size'))}",
     ],
     LIBPATH=[PORT_DIR],
 )
 env.Replace(LDSCRIPT_PATH=os.path.join(BOARD_DIR, board.get("build.ldscript")))
 
-pieces = ["+<startup.c>"] + ["+<%s.c>" % p for p in board.get("micro.port", [])]
+pieces = ["+<startup.c>", *(f"+<{p}.c>" for p in board.get("micro.port", []))]
 env.BuildSources(os.path.join("$BUILD_DIR", "port"), PORT_DIR, src_filter=pieces)
 env.BuildSources(os.path.join("$BUILD_DIR", "board"), BOARD_DIR, src_filter="+<*.c>")
 
@@ -92,9 +100,10 @@ else:
     # checksum and UF2) names a script in its folder: image.py defines finish(env, elf, bin).
     hook = os.path.join(BOARD_DIR, "image.py")
     if os.path.isfile(hook):
-        scope = {}
-        exec(compile(open(hook).read(), hook, "exec"), scope)  # noqa: S102 - board data
-        target_bin = scope["finish"](env, target_elf, target_bin)
+        spec = importlib.util.spec_from_file_location(f"micro_board_image_{board.id}", hook)
+        image = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(image)
+        target_bin = image.finish(env, target_elf, target_bin)
 
 AlwaysBuild(env.Alias("nobuild", target_bin))
 env.Alias("buildprog", target_bin, target_bin)
@@ -119,15 +128,13 @@ env.AddPlatformTarget(
 machine = board.get("micro.qemu_machine", "")
 if machine:
     env.Replace(
-        UPLOADCMD="timeout --foreground 600 qemu-system-arm -machine %s -nographic -monitor none "
-        "-serial stdio -semihosting-config enable=on,target=native -kernel $SOURCE" % machine
+        UPLOADCMD=f"timeout --foreground 600 qemu-system-arm -machine {machine} -nographic "
+        "-monitor none -serial stdio -semihosting-config enable=on,target=native -kernel $SOURCE"
     )
-    upload_source, what = target_elf, "Running $SOURCE on QEMU %s" % machine
+    upload_source, what = target_elf, f"Running $SOURCE on QEMU {machine}"
 else:
     env.Replace(UPLOADCMD=board.get("upload.command", "echo no upload command for this board"))
     upload_source, what = target_bin, "Uploading $SOURCE"
-env.AddPlatformTarget(
-    "upload", upload_source, [env.VerboseAction("$UPLOADCMD", what)], "Upload"
-)
+env.AddPlatformTarget("upload", upload_source, [env.VerboseAction("$UPLOADCMD", what)], "Upload")
 
 Default([target_bin])
