@@ -52,6 +52,7 @@ typedef struct {
     int32_t row;         /* output row bytes: row r + 1 lies this far past row r (r >= 1) */
     uint32_t up;         /* row 1's first byte - row 0's, modulo 2^32 (the 6-row strip) */
 } rec_t;
+typedef char dw_rec_is_48_bytes[sizeof(rec_t) == 48 ? 1 : -1]; /* the asm's offsets */
 
 /* A strip's state, right after its block's last record (where the asm's record pointer
  * ends a column). */
@@ -256,21 +257,27 @@ static inline int32_t cols_pn(int32_t shift)
     return e >= 1 && e <= 31 ? (int32_t)(0u - (UINT32_C(1) << (32 - e))) : 0;
 }
 
+/* The pass's constants in all 4 records (once a pass: the blocks' records change the rest). */
+static void fill_pass(const dw_t *d, const pass_t *s, rec_t *rec)
+{
+    const uint32_t up = (uint32_t)((uintptr_t)s->stage - (uintptr_t)s->out);
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].zp = d->zp;
+        rec[i].row = s->row_out;
+        rec[i].up = up;
+    }
+}
+
 /* The block's records: output channels [o0, o0 + k) at rec. */
-static void fill_records(const dw_t *d, const pass_t *s, int32_t o0, int32_t k, rec_t *rec)
+static void fill_records(const dw_t *d, int32_t o0, int32_t k, rec_t *rec)
 {
     const uint32_t *w = d->w + (int64_t)o0 * 6;
     const int32_t *bias = d->bias + o0, *mult = d->multiplier + o0, *shift = d->shift + o0;
-    const int32_t zp = d->zp, row = s->row_out;
-    const uint32_t up = (uint32_t)((uintptr_t)s->stage - (uintptr_t)s->out);
     for (int32_t i = 0; i < k; ++i, w += 6) {
         rec[i].bias = bias[i];
         memcpy(rec[i].w, w, sizeof rec[i].w);
         rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
         rec[i].pn = cols_pn(shift[i]);
-        rec[i].zp = zp;
-        rec[i].row = row;
-        rec[i].up = up;
     }
 }
 
@@ -343,9 +350,10 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
     const int32_t sw = p->stride_width, out_w = p->output_width, depth = d->depth;
     const int32_t per = (DW_COL_WORDS / (4 * R2) - 3) / sw + 1; /* a strip's columns */
     const int quads = d->mult == 1 && p->input_depth % 4 == 0;
+    fill_pass(d, s, b.rec);
     for (int32_t o0 = 0; o0 < depth; o0 += 4) {
         const int32_t k = depth - o0 < 4 ? depth - o0 : 4;
-        fill_records(d, s, o0, k, b.rec + 4 - k);
+        fill_records(d, o0, k, b.rec + 4 - k);
         b.st.k = k;
         b.st.adv = depth - k;
         b.st.back = k * (int32_t)sizeof(rec_t);
