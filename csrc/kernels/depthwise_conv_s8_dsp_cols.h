@@ -468,10 +468,19 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
     int8_t stage[DW_STAGE];
     int8_t zp_row[DW_ZP_ROW];
     memset(zp_row, p->input_zp, (size_t)row_in);
-    /* Output apart from the input: rows 1.. of a whole pass go straight to their place. */
+    /* Rows 1.. of a whole pass go straight to their place when the output is apart from
+     * the input, or below it by a multiple of the pixel's bytes (channel c over channel c:
+     * the rule keeps a pass's rows below what later passes read, and within the pass a
+     * block writes only its own channels' bytes, which it has widened already and no other
+     * block reads) with each pass's rows in one strip (so a block widens all it reads
+     * before it writes). */
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
-    const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
-                      in0 + (uintptr_t)p->batches * height * row_in <= out0;
+    const int32_t strip_min = (DW_COL_WORDS / (4 * DW_COL_MAX) - 3) / p->stride_width + 1;
+    const int straight =
+        (out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
+         in0 + (uintptr_t)p->batches * height * row_in <= out0) ||
+        (d->mult == 1 && out0 <= in0 && (in0 - out0) % (uintptr_t)d->depth == 0 &&
+         p->output_width <= strip_min);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * row_in;
         int8_t *out = output + (int64_t)b * out_h * row_out;
@@ -488,7 +497,7 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             s.row_out = row_out;
             s.out = out;
             /* the strips write all their rows: straight to the output only if all are its */
-            const int direct = apart && n == rows;
+            const int direct = straight && n == rows;
             s.stage = direct ? out + row_out : stage;
             run(p, d, &s);
             if (n > 1 && !direct) {
