@@ -50,7 +50,7 @@ typedef struct {
     uint32_t w[6];       /* filter layout 2's words */
     int32_t m2, pn, zp;  /* the fast requantization (cols_out) */
     int32_t row;         /* output row bytes: row r + 1 lies this far past row r (r >= 1) */
-    uint32_t up;         /* row 1's first byte - row 0's, modulo 2^32 (the 6-row strip) */
+    uint32_t up;         /* row 1's first byte - row 0's - 1, modulo 2^32 (6-row strip) */
 } rec_t;
 typedef char dw_rec_is_48_bytes[sizeof(rec_t) == 48 ? 1 : -1]; /* the asm's offsets */
 
@@ -260,7 +260,7 @@ static inline int32_t cols_pn(int32_t shift)
 /* The pass's constants in all 4 records (once a pass: the blocks' records change the rest). */
 static void fill_pass(const dw_t *d, const pass_t *s, rec_t *rec)
 {
-    const uint32_t up = (uint32_t)((uintptr_t)s->stage - (uintptr_t)s->out);
+    const uint32_t up = (uint32_t)((uintptr_t)s->stage - (uintptr_t)s->out) - 1u;
     for (int32_t i = 0; i < 4; ++i) {
         rec[i].zp = d->zp;
         rec[i].row = s->row_out;

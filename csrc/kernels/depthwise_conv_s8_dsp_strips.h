@@ -274,7 +274,7 @@ static void strip_s2_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *ou
 /* A strip at stride 1 on the fast requantization, 6 rows (6x6 maps in one pass): per
  * channel 94 instructions for 54 MACs. Filter column 0 starts every row's sum from the
  * bias (a0) before row 0 takes its products; P2 passes through a5 before row 5's sum
- * starts. Rows 1-5 lie at o0 + up + (r - 1) row (up, row: the record's). */
+ * starts. Rows 1-5 lie at o0 + 1 + up + (r - 1) row (up, row: the record's). */
 static void strip_s1_6(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
 {
     uint32_t a1, a2, a3, a4, a5, x0, x1, wa, wb;
@@ -326,11 +326,13 @@ static void strip_s1_6(block_t *b, const uint32_t *col, int8_t *out0, int8_t *ou
                      "smmlsr %[a5], %[a5], %[x1], %[wa]\n\t"
                      DW_RQ_SAT("a0") DW_RQ_SAT("a1") DW_RQ_SAT("a2")
                      DW_RQ_SAT("a3") DW_RQ_SAT("a4") DW_RQ_SAT("a5")
-                     /* stores: x0 row 1, then row 3; x1 the row's bytes */
+                     /* stores: x0 row 1 (o0 + up once o0 has stepped: up is one less; a
+                      * store right after a load takes a cycle less), then row 3; x1 the
+                      * row's bytes */
                      "ldr %[x0], [%[kp], #-4]\n\t"
                      "ldr %[x1], [%[kp], #-8]\n\t"
-                     "add %[x0], %[o0], %[x0]\n\t"
                      "strb %[a0], [%[o0]], #1\n\t"
+                     "add %[x0], %[o0], %[x0]\n\t"
                      "strb %[a1], [%[x0]]\n\t"
                      "strb %[a2], [%[x0], %[x1]]\n\t"
                      "strb %[a3], [%[x0], %[x1], lsl #1]\n\t"
