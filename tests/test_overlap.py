@@ -209,6 +209,8 @@ def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
         (6, 6, 128, 1, 1),  # vww's 6x6 maps: one pass of 6 rows
         (25, 5, 64, 1, 2),  # kws's: 6 + 6 + 6 + 4 + 3 rows
         (13, 24, 8, 1, 1),  # rows in two strips: through the stack
+        (9, 40, 16, 1, 1),  # 640-byte rows through the stack: passes of 4 rows at most
+        (11, 12, 64, 1, 1),  # 768-byte rows: 6 straight, then 3 + 2 through the stack
         (9, 40, 4, 1, 2),
         (8, 7, 6, 1, 1),  # blocks of 4 and 2 channels
         (7, 6, 4, 2, 1),  # multiplier 2: through the stack

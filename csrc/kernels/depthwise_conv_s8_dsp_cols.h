@@ -33,7 +33,8 @@
 #define DW_COL_MAX 5    /* pairs of a column: stride 2 reads input rows 0-8 (and 9) */
 #define DW_COL_WORDS 352 /* widened words on the stack (1,408 B): 22 columns of 4 pairs */
 #define DW_ROW_MAX 768   /* output row bytes at most */
-#define DW_STAGE (5 * DW_ROW_MAX) /* the stack's rows 1-5 of a pass (bytes) */
+#define DW_STAGE (3 * DW_ROW_MAX) /* the stack's rows 1.. of a pass (bytes): 3 rows of
+                                   * 768, or 5 of up to 460 */
 #define DW_ZP_ROW 1024 /* input_zp bytes standing for rows outside the image: a row at most */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
@@ -440,10 +441,14 @@ typedef void (*pass_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
  * requantization 6 a pass, the last few split where that wastes less (per channel and
  * column, 6 rows cost about 94 instructions and 4 pairs widened, 4 rows 66 and 3, 3 rows
  * 55 and 3, 2 rows 43 and 2: 7 rows go as 4 + 3, 8 as 4 + 4, 5 as 6); else 4 (2 for a
- * last pass of one or two rows at stride 2 on the fast requantization). */
-static int32_t pass_rows(int s1, int fast, int32_t n, pass_fn *run)
+ * last pass of one or two rows at stride 2 on the fast requantization). A pass of 6
+ * rows needs its rows 1-5 on the stack unless it may write them straight (`straight`
+ * and n >= 6): `staged6` says whether they fit, else passes of at most 4 rows. */
+static int32_t pass_rows(int s1, int fast, int straight, int staged6, int32_t n,
+                         pass_fn *run)
 {
     static const int8_t last[13] = {0, 2, 2, 3, 4, 6, 6, 4, 4, 6, 6, 6, 6};
+    static const int8_t last4[6] = {0, 2, 2, 3, 4, 3};
     if (!fast) {
         *run = s1 ? s1_general : s2_general;
         return 4;
@@ -452,7 +457,10 @@ static int32_t pass_rows(int s1, int fast, int32_t n, pass_fn *run)
         *run = n <= 2 ? s2_fast2 : s2_fast;
         return n <= 2 ? 2 : 4;
     }
-    const int32_t rows = n > 12 ? 6 : last[n];
+    int32_t rows = n > 12 ? 6 : last[n];
+    if (rows == 6 && !staged6 && !(straight && n >= 6)) {
+        rows = n > 5 ? 4 : last4[n];
+    }
     *run = rows == 6 ? s1_fast6 : (rows == 4 ? s1_fast : (rows == 3 ? s1_fast3 : s1_fast2));
     return rows;
 }
@@ -487,7 +495,8 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
         for (int32_t oy = 0, n = 0; oy < out_h; oy += n, out += (int64_t)n * row_out) {
             pass_t s;
             pass_fn run;
-            const int32_t rows = pass_rows(s1, fast, out_h - oy, &run);
+            const int32_t rows =
+                pass_rows(s1, fast, straight, 5 * row_out <= DW_STAGE, out_h - oy, &run);
             n = out_h - oy < rows ? out_h - oy : rows;
             for (int32_t i = 0; i < 2 * DW_COL_MAX; ++i) {
                 const int32_t r = oy * sh - p->pad_top + i;
