@@ -31,7 +31,8 @@
 #define DW_COLS_MIN_WIDTH 3
 #define DW_COLS_ROWS 6  /* output rows of a pass at most (4 at stride 2) */
 #define DW_COL_MAX 5    /* pairs of a column: stride 2 reads input rows 0-8 (and 9) */
-#define DW_COL_WORDS 352 /* widened words on the stack (1,408 B): 22 columns of 4 pairs */
+#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 26 columns of 4 pairs, so
+                          * a 24-wide map's rows are one strip at stride 1 */
 #define DW_ROW_MAX 768   /* output row bytes at most */
 #define DW_STAGE (3 * DW_ROW_MAX) /* the stack's rows 1.. of a pass (bytes): 3 rows of
                                    * 768, or 5 of up to 460 */
@@ -483,7 +484,8 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
      * block reads) with each pass's rows in one strip (so a block widens all it reads
      * before it writes). */
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
-    const int32_t strip_min = (DW_COL_WORDS / (4 * DW_COL_MAX) - 3) / p->stride_width + 1;
+    const int32_t r2_max = sh == 1 ? 4 : DW_COL_MAX; /* the strips' pairs a column, at most */
+    const int32_t strip_min = (DW_COL_WORDS / (4 * r2_max) - 3) / p->stride_width + 1;
     const int straight =
         (out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
          in0 + (uintptr_t)p->batches * height * row_in <= out0) ||
