@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.depthwise import check_depthwise, column_case, depthwise_case
+from support.depthwise import check_depthwise, column_case, depthwise_case, map_case
 from support.draws import activation, bias, int8, requant
 from support.kernels import assert_twin, check_status, checked, run
 
@@ -154,6 +154,11 @@ def test_depthwise_pair_paths_match_reference(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(CASES // 2))
 def test_depthwise_column_path_matches_reference(seed: int) -> None:
     check_depthwise(*column_case(seed))
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_depthwise_small_maps_match_reference(seed: int) -> None:
+    check_depthwise(*map_case(seed))
 
 
 def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:

@@ -136,10 +136,17 @@ def elementwise_case(op: str, seed: int) -> Case:
 
 CASES: dict[str, Callable[[int], Case]] = {
     "conv_s8": lambda s: _cdata_case("conv_s8", *dsp.conv_case(s), 0, 6),
-    # odd seeds: the DSP twin's 3x3 column path (filter layout 1, two output rows a pass)
+    # odd seeds: the DSP twin's 3x3 column path (filter layout 2, passes of several rows;
+    # small maps at stride 1 for seeds 3 mod 4)
     "depthwise_conv_s8": lambda s: _cdata_case(
         "depthwise_conv_s8",
-        *dw.compiled_case(*(dw.column_case(s) if s % 2 else dw.depthwise_case(s))),
+        *dw.compiled_case(
+            *(
+                (dw.map_case(s) if s % 4 == 3 else dw.column_case(s))
+                if s % 2
+                else dw.depthwise_case(s)
+            )
+        ),
         0,
         5,
     ),
@@ -195,6 +202,59 @@ def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
     gap = case.gap()
     assert gap is not None and gap < out * 30
     assert run(lib.micro_conv_s8_dsp, case, gap) == run(lib.micro_conv_s8, case, None)
+
+
+@pytest.mark.parametrize(
+    "height, width, channels, mult, batches",
+    [
+        (6, 6, 128, 1, 1),  # vww's 6x6 maps: one pass of 6 rows
+        (25, 5, 64, 1, 2),  # kws's: 6 + 6 + 6 + 4 + 3 rows
+        (13, 24, 8, 1, 1),  # rows in two strips: through the stack
+        (9, 40, 16, 1, 1),  # 640-byte rows through the stack: passes of 4 rows at most
+        (11, 12, 64, 1, 1),  # 768-byte rows: 6 straight, then 3 + 2 through the stack
+        (9, 40, 4, 1, 2),
+        (8, 7, 6, 1, 1),  # blocks of 4 and 2 channels
+        (7, 6, 4, 2, 1),  # multiplier 2: through the stack
+        (3, 3, 12, 1, 2),
+    ],
+)
+def test_depthwise_column_passes_keep_the_rule(
+    height: int, width: int, channels: int, mult: int, batches: int
+) -> None:
+    """The column path at stride 1 (passes of 6, 4, 3 and 2 rows, a whole pass's rows
+    written straight over the input when the output lies below it by whole pixels and the
+    rows fit one strip) gives the separate buffers' bytes with its output at the rule's gap
+    and further below, by a pixel, a row, and amounts that are neither."""
+    rng = np.random.default_rng(height * width + channels)
+    p = {
+        "batches": batches,
+        "input_height": height,
+        "input_width": width,
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": height,
+        "output_width": width,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 1,
+        "pad_left": 1,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    for fast in (True, False):
+        params, ops = dw.compiled_case(*dw.make_case(rng, dict(p), fast))
+        assert params.filter_layout == 2
+        case = _cdata_case("depthwise_conv_s8", params, ops, 0, 5)
+        gap = case.gap()
+        assert gap is not None and gap < ops[5].nbytes
+        expected = run(lib.micro_depthwise_conv_s8, case, None)
+        depth, row = channels * mult, width * channels * mult
+        for extra in (0, depth, row, 3, depth + 1):
+            assert run(lib.micro_depthwise_conv_s8_dsp, case, gap + extra) == expected, extra
 
 
 def test_the_harness_sees_a_clobbered_input() -> None:

@@ -329,7 +329,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
 
 /* Overlap rule, output over input: this kernel and its DSP twin compute output rows in
  * order, a row's pixels only (no pass crosses a row end; the twin's column path computes
- * four rows a pass but holds rows 1-3 on its stack until the pass has read its input),
+ * up to six rows a pass but holds rows 1.. on its stack until the pass has read its input,
+ * unless each block of channels writes only bytes it has read already),
  * output row r reading input rows from r * stride_h - pad_top on. With stride 1 and
  * same-size rows that is in place but for the rows the window reaches above its centre. */
 static uint32_t gap(const void *params, const uint32_t *size, uint32_t in, uint32_t out)

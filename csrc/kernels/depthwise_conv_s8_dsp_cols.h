@@ -1,23 +1,26 @@
 /*
  * The 3x3 path of depthwise_conv_s8_dsp.c (no dilation, strides 1 or 2, rows of at least
- * DW_COLS_MIN_WIDTH outputs and at most DW_STAGE / 3 bytes, input rows of at most
- * DW_ZP_ROW bytes): four output rows per pass (two for a last pass of one or two rows on
- * the fast requantization) on vertical tap pairs, rows 1-3 held on the stack until the
- * pass has read its input when the output overlaps the input (so it may overlap as
- * closely as with one row a pass). Per block of 4 output channels and strip of columns,
- * the pass's input rows (a row of input_zp bytes outside the image) are widened once into
+ * DW_COLS_MIN_WIDTH outputs and at most DW_ROW_MAX bytes, input rows of at most DW_ZP_ROW
+ * bytes): passes of several output rows on vertical tap pairs, rows 1.. of a pass held on
+ * the stack until the pass has read its input when the output overlaps the input (so it
+ * may overlap as closely as with one row a pass). At stride 1 on the fast requantization a
+ * pass has 6, 4, 3 or 2 rows (pass_rows: a 6x6 map in one pass, a 3x3 map in a pass of 3,
+ * 25 rows as 6 + 6 + 6 + 4 + 3); else 4 (2 for a last pass of one or two rows at stride 2
+ * on the fast requantization). Per block of 4 output channels and strip of columns, the
+ * pass's input rows (a row of input_zp bytes outside the image) are widened once into
  * int16 columns on the stack, a channel's column holding its rows as the pairs (r0, r1),
  * (r2, r3), ... Then, per output column, the block's channels in turn: a channel's 9
  * weights are the 6 words (w0, w1) and (w1, w2) of each filter column (w_fy: its row fy;
  * filter layout 2, written by the compiler), read with its bias and requantization
- * constants from a record on the stack, and 8 multiply-accumulates per input column give
- * the 4 rows' 12 products:
+ * constants from a record on the stack, and per input column 4 multiply-accumulates for
+ * 2 rows at stride 1, 2 for 1 at stride 2:
  *   stride 1, rows 2q and 2q + 1 (pairs q, q + 1 of the column):
  *     SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
  *     SMLATB r2q+1.w0, SMLAD (r2q+2, r2q+3).(w1, w2)
  *   stride 2, row q:  SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
  * so a widened word serves up to 3 output columns and 2 output rows, and the channel's
- * 4 outputs are requantized together (one load of its constants for 4 rows).
+ * outputs in the pass are requantized together (one load of its constants for its rows;
+ * the strips' asm: depthwise_conv_s8_dsp_strips.h).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
@@ -26,27 +29,32 @@
 /* Rows of 3 outputs or more (kws's 5 columns: 3.3 instructions per MAC on the emulated
  * M4F against 3.7 on the tap-pair loop with the earlier column loop). */
 #define DW_COLS_MIN_WIDTH 3
-#define DW_COLS_ROWS 4  /* output rows per pass */
+#define DW_COLS_ROWS 6  /* output rows of a pass at most (4 at stride 2) */
 #define DW_COL_MAX 5    /* pairs of a column: stride 2 reads input rows 0-8 (and 9) */
-#define DW_COL_WORDS 352 /* widened words on the stack (1,408 B): 29 columns at stride 1 */
-#define DW_STAGE 2304 /* the stack's rows 1-3 of a pass (bytes): 3 rows of up to 768 */
+#define DW_COL_WORDS 416 /* widened words on the stack (1,664 B): 26 columns of 4 pairs, so
+                          * a 24-wide map's rows are one strip at stride 1 */
+#define DW_ROW_MAX 768   /* output row bytes at most */
+#define DW_STAGE (3 * DW_ROW_MAX) /* the stack's rows 1.. of a pass (bytes): 3 rows of
+                                   * 768, or 5 of up to 460 */
 #define DW_ZP_ROW 1024 /* input_zp bytes standing for rows outside the image: a row at most */
 
 /* One pass: output rows oy to oy + n_rows - 1 (out: row oy) of a batch's image. */
 typedef struct {
     const int8_t *rows[2 * DW_COL_MAX]; /* input row oy * stride - pad_top + i (or zp row) */
     int8_t *out, *stage; /* row oy; rows oy + 1.. (on the stack unless the output is apart
-                          * from the input and the pass has 4 rows) */
+                          * from the input and the pass fills its strip's rows) */
     int32_t n_rows, row_out;             /* 1..DW_COLS_ROWS; output row bytes */
 } pass_t;
 
-/* An output channel's record, as the asm reads it (44 bytes). */
+/* An output channel's record, as the asm reads it (48 bytes). */
 typedef struct {
     int32_t bias;
-    uint32_t w[6];               /* filter layout 2's words */
-    int32_t m2, right1, zp2;     /* the fast requantization (micro_requant_fast_out) */
-    int32_t row;                 /* output row bytes: rows 2 and 3 lie this far past 1, 2 */
+    uint32_t w[6];       /* filter layout 2's words */
+    int32_t m2, pn, zp;  /* the fast requantization (cols_out) */
+    int32_t row;         /* output row bytes: row r + 1 lies this far past row r (r >= 1) */
+    uint32_t up;         /* row 1's first byte - row 0's - 1, modulo 2^32 (6-row strip) */
 } rec_t;
+typedef char dw_rec_is_48_bytes[sizeof(rec_t) == 48 ? 1 : -1]; /* the asm's offsets */
 
 /* A strip's state, right after its block's last record (where the asm's record pointer
  * ends a column). */
@@ -228,23 +236,54 @@ static void widen_bytes(int32_t R2, const micro_depthwise_conv_s8_params_t *p,
     }
 }
 
+/*
+ * The fast requantization in 4 instructions (the pointwise path's, conv_quads_dsp.h, on
+ * the same domain: multiplier in [2^30, 2^31), right shift e = -shift in 1..31, no clamp
+ * but int8's). With y = SMMLAR(acc, m2, acc), TFLM's rounding divide of y by 2^e plus
+ * output_zp is zp + floor((t + 2^(e-1)) / 2^e) for t = y - (y < 0), and that is one
+ * SMMLSR of t by pn = -2^(32 - e) accumulating zp: zp + floor((t 2^(32-e) + 2^31) / 2^32),
+ * exact (2^31 = 2^(e-1) 2^(32-e)) and within 2^30 of zp (|t| <= 2^31); then SSAT.
+ */
+static inline int32_t cols_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
+{
+    const int32_t y = micro_smmlar(acc, m2, acc);
+    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
+    const int32_t v = micro_smmlsr(t, pn, zp);
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+
+/* cols_out's pn for a shift of the fast domain (-31..-1); 0 off it (unused there). */
+static inline int32_t cols_pn(int32_t shift)
+{
+    const int32_t e = -shift;
+    return e >= 1 && e <= 31 ? (int32_t)(0u - (UINT32_C(1) << (32 - e))) : 0;
+}
+
+/* The pass's constants in all 4 records (once a pass: the blocks' records change the rest). */
+static void fill_pass(const dw_t *d, const pass_t *s, rec_t *rec)
+{
+    const uint32_t up = (uint32_t)((uintptr_t)s->stage - (uintptr_t)s->out) - 1u;
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].zp = d->zp;
+        rec[i].row = s->row_out;
+        rec[i].up = up;
+    }
+}
+
 /* The block's records: output channels [o0, o0 + k) at rec. */
-static void fill_records(const dw_t *d, const pass_t *s, int32_t o0, int32_t k, rec_t *rec)
+static void fill_records(const dw_t *d, int32_t o0, int32_t k, rec_t *rec)
 {
     const uint32_t *w = d->w + (int64_t)o0 * 6;
     const int32_t *bias = d->bias + o0, *mult = d->multiplier + o0, *shift = d->shift + o0;
-    const int32_t zp2 = d->zp2, row = s->row_out;
     for (int32_t i = 0; i < k; ++i, w += 6) {
         rec[i].bias = bias[i];
         memcpy(rec[i].w, w, sizeof rec[i].w);
         rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
-        rec[i].right1 = ~shift[i];
-        rec[i].zp2 = zp2;
-        rec[i].row = row;
+        rec[i].pn = cols_pn(shift[i]);
     }
 }
 
-/* Rows r of a column's 4 sums (acc) from the words of its 3 input columns at x (column
+/* Rows r < rows of a column's sums (acc) from the words of its 3 input columns at x (column
  * fx at x + 4 * R2 * fx) and the record's weights. */
 static MICRO_ALWAYS_INLINE void col_sums(int R2, int SH, int rows, const uint32_t *x,
                                          const rec_t *rec, int32_t *acc)
@@ -259,8 +298,10 @@ static MICRO_ALWAYS_INLINE void col_sums(int R2, int SH, int rows, const uint32_
             for (int q = 0; 2 * q < rows; ++q) {
                 acc[2 * q] = micro_smlad(x[q], wa, acc[2 * q]);
                 acc[2 * q] = micro_smlatb(wb, x[q + 1], acc[2 * q]);
-                acc[2 * q + 1] = micro_smlatb(x[q], wa, acc[2 * q + 1]);
-                acc[2 * q + 1] = micro_smlad(x[q + 1], wb, acc[2 * q + 1]);
+                if (2 * q + 1 < rows) {
+                    acc[2 * q + 1] = micro_smlatb(x[q], wa, acc[2 * q + 1]);
+                    acc[2 * q + 1] = micro_smlad(x[q + 1], wb, acc[2 * q + 1]);
+                }
             }
         } else {
             for (int q = 0; q < rows; ++q) {
@@ -288,7 +329,7 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, cons
                 micro_requant_channel(d->multiplier[o0 + i], d->shift[o0 + i]);
             for (int32_t r = 0; r < rows && r < ROWS; ++r) {
                 const int32_t y =
-                    fast ? micro_requant_fast_out(acc[r], rec[i].m2, rec[i].right1, d->zp2)
+                    fast ? cols_out(acc[r], rec[i].m2, rec[i].pn, rec[i].zp)
                          : micro_requant_out(acc[r], rq, d->zp, d->zp2, d->lo, d->hi);
                 int8_t *const at = r == 0 ? out0 : out1 + (r - 1) * rec[i].row;
                 at[i] = (int8_t)y;
@@ -297,248 +338,11 @@ static MICRO_ALWAYS_INLINE void strip_c(int R2, int SH, int ROWS, int fast, cons
     }
 }
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* The asm loops take 13 registers besides lr (the channel counter): -O0's frame pointer
- * and -Os leave too few, so those builds run strip_c (the firmware builds the twins at
- * -O2). Registers: a0-a3 the rows' sums, x0-x2 a column's pairs, wa, wb its filter
- * column's words, kp the record (then the strip), dp the widened words, o0, o1 rows 0, 1. */
-/* The 4 rows' requantization (micro_requant_fast_out) and stores; rows 2, 3 at row 1 +
- * row, + 2 row. kp: the next record. */
-#define DW_REQUANT4                                                                        \
-    "ldr %[x0], [%[kp], #-16]\n\t"                                                         \
-    "ldr %[x1], [%[kp], #-12]\n\t"                                                         \
-    "ldr %[x2], [%[kp], #-8]\n\t"                                                          \
-    "ldr %[wa], [%[kp], #-4]\n\t"                                                          \
-    "smmlar %[a0], %[a0], %[x0], %[a0]\n\t"                                                \
-    "smmlar %[a1], %[a1], %[x0], %[a1]\n\t"                                                \
-    "smmlar %[a2], %[a2], %[x0], %[a2]\n\t"                                                \
-    "smmlar %[a3], %[a3], %[x0], %[a3]\n\t"                                                \
-    "add %[a0], %[a0], %[a0], asr #31\n\t"                                                 \
-    "add %[a1], %[a1], %[a1], asr #31\n\t"                                                 \
-    "add %[a2], %[a2], %[a2], asr #31\n\t"                                                 \
-    "add %[a3], %[a3], %[a3], asr #31\n\t"                                                 \
-    "asr %[a0], %[a0], %[x1]\n\t"                                                          \
-    "asr %[a1], %[a1], %[x1]\n\t"                                                          \
-    "asr %[a2], %[a2], %[x1]\n\t"                                                          \
-    "asr %[a3], %[a3], %[x1]\n\t"                                                          \
-    "qadd %[a0], %[a0], %[x2]\n\t"                                                         \
-    "qadd %[a1], %[a1], %[x2]\n\t"                                                         \
-    "qadd %[a2], %[a2], %[x2]\n\t"                                                         \
-    "qadd %[a3], %[a3], %[x2]\n\t"                                                         \
-    "ssat %[a0], #8, %[a0], asr #1\n\t"                                                    \
-    "ssat %[a1], #8, %[a1], asr #1\n\t"                                                    \
-    "ssat %[a2], #8, %[a2], asr #1\n\t"                                                    \
-    "ssat %[a3], #8, %[a3], asr #1\n\t"                                                    \
-    "strb %[a2], [%[o1], %[wa]]\n\t"                                                       \
-    "strb %[a3], [%[o1], %[wa], lsl #1]\n\t"                                               \
-    "strb %[a1], [%[o1]], #1\n\t"                                                          \
-    "strb %[a0], [%[o0]], #1\n\t"
-
-/* After a column's channels (kp at the strip): the next column, if any. */
-#define DW_NEXT_COLUMN                                                                     \
-    "ldr %[x0], [%[kp], #8]\n\t"                                                           \
-    "ldr %[x1], [%[kp], #4]\n\t"                                                           \
-    "ldr %[x2], [%[kp], #16]\n\t"                                                          \
-    "ldr %[wa], [%[kp], #12]\n\t"                                                          \
-    "ldr lr, [%[kp]]\n\t"                                                                  \
-    "subs %[x0], %[x0], #1\n\t"                                                            \
-    "str %[x0], [%[kp], #8]\n\t"                                                           \
-    "add %[o0], %[o0], %[x1]\n\t"                                                          \
-    "add %[o1], %[o1], %[x1]\n\t"                                                          \
-    "add %[dp], %[dp], %[x2]\n\t"                                                          \
-    "sub %[kp], %[kp], %[wa]\n\t"                                                          \
-    "bne 1b\n\t"
-
-/* The channel loop's end, then the next column. */
-#define DW_LOOP "subs lr, lr, #1\n\tbne 1b\n\t" DW_NEXT_COLUMN
-
-#define DW_STRIP_OPERANDS                                                                  \
-    : [a0] "+r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [x0] "=&r"(x0),       \
-      [x1] "=&r"(x1), [x2] "=&r"(x2), [wa] "=&r"(wa), [wb] "=&r"(wb), [kp] "+r"(kp),       \
-      [dp] "+r"(dp), [o0] "+r"(o0), [o1] "+r"(o1)                                          \
-    :                                                                                      \
-    : "lr", "cc", "memory"
-
-/* One filter column fx of a channel: its pairs P0-P2 at dp + off, + 4, + 8 (dp already
- * past the channel's column 0), its words at kp + woff (kp past the record). */
-#define DW_LOADS(off0, off1, off2, wo0, wo1)                                               \
-    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
-    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
-    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
-    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
-    "ldr %[wb], [%[kp], #" wo1 "]\n\t"
-/* The first channel's loads (bias, filter column 0); pw: the channel's column bytes. */
-#define DW_FIRST(pw, off1, off2)                                                           \
-    "mov lr, %[a0]\n\t"                                                                    \
-    "1:\n\t"                                                                               \
-    "ldr %[a0], [%[kp]], #44\n\t"                                                          \
-    "ldr %[x0], [%[dp]], #" pw "\n\t"                                                      \
-    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
-    "ldr %[x2], [%[dp], #" off2 "]\n\t"                                                    \
-    "ldr %[wa], [%[kp], #-40]\n\t"                                                         \
-    "ldr %[wb], [%[kp], #-36]\n\t"
-/* A strip function's locals: the asm's operands (a0: the block's channels on entry). */
-#define DW_STRIP_LOCALS                                                                    \
-    uint32_t a1, a2, a3, x0, x1, x2, wa, wb;                                               \
-    uint32_t a0 = (uint32_t)b->st.k;                                                       \
-    const rec_t *kp = b->rec + 4 - b->st.k;                                                \
-    const uint32_t *dp = col;                                                              \
-    int8_t *o0 = out0, *o1 = out1
-#define DW_S1_MACS                                                                         \
-    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
-    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
-    "smlatb %[a1], %[x0], %[wa], %[a1]\n\t"                                                \
-    "smlad %[a1], %[x1], %[wb], %[a1]\n\t"                                                 \
-    "smlad %[a2], %[x1], %[wa], %[a2]\n\t"                                                 \
-    "smlatb %[a2], %[wb], %[x2], %[a2]\n\t"                                                \
-    "smlatb %[a3], %[x1], %[wa], %[a3]\n\t"                                                \
-    "smlad %[a3], %[x2], %[wb], %[a3]\n\t"
-
-/* A strip at stride 1 on the fast requantization, 4 rows: per channel 80 est. cycles
- * (70 instructions) for 36 MACs. Columns of 3 pairs (48 bytes a column of 4 slots). */
-static void strip_s1(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
-{
-    DW_STRIP_LOCALS;
-    __asm__ volatile(DW_FIRST("12", "-8", "-4")
-                     "smlatb %[a1], %[x0], %[wa], %[a0]\n\t"
-                     "smlad %[a2], %[x1], %[wa], %[a0]\n\t"
-                     "smlatb %[a3], %[x1], %[wa], %[a0]\n\t"
-                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
-                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
-                     "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
-                     "smlatb %[a2], %[wb], %[x2], %[a2]\n\t"
-                     "smlad %[a3], %[x2], %[wb], %[a3]\n\t"
-                     DW_LOADS("36", "40", "44", "-32", "-28") DW_S1_MACS
-                     DW_LOADS("84", "88", "92", "-24", "-20") DW_S1_MACS
-                     DW_REQUANT4
-                     DW_LOOP DW_STRIP_OPERANDS);
-}
-
-/* Stride 2, rows 0 and 1 of a filter column (pairs P0-P2). */
-#define DW_S2R2                                                                            \
-    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
-    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
-    "smlad %[a1], %[x1], %[wa], %[a1]\n\t"                                                 \
-    "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
-/* Stride 2: a filter column's pairs P0-P2 (DW_LOADS), then P3-P4 (5 a column). */
-#define DW_S2_MACS(off3, off4)                                                             \
-    DW_S2R2                                                                                \
-    "ldr %[x0], [%[dp], #" off3 "]\n\t"                                                    \
-    "ldr %[x1], [%[dp], #" off4 "]\n\t"                                                    \
-    "smlad %[a2], %[x2], %[wa], %[a2]\n\t"                                                 \
-    "smlatb %[a2], %[wb], %[x0], %[a2]\n\t"                                                \
-    "smlad %[a3], %[x0], %[wa], %[a3]\n\t"                                                 \
-    "smlatb %[a3], %[wb], %[x1], %[a3]\n\t"
-
-/* A strip at stride 2 (rows) on the fast requantization, 4 rows: per channel 90 est.
- * cycles for 36 MACs. Columns of 5 pairs (80 bytes a column of 4 slots). */
-static void strip_s2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
-{
-    DW_STRIP_LOCALS;
-    __asm__ volatile(DW_FIRST("20", "-16", "-12")
-                     "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
-                     "smlad %[a2], %[x2], %[wa], %[a0]\n\t"
-                     "mov %[a3], %[a0]\n\t"
-                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
-                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
-                     "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
-                     "ldr %[x0], [%[dp], #-8]\n\t"
-                     "ldr %[x1], [%[dp], #-4]\n\t"
-                     "smlatb %[a2], %[wb], %[x0], %[a2]\n\t"
-                     "smlad %[a3], %[x0], %[wa], %[a3]\n\t"
-                     "smlatb %[a3], %[wb], %[x1], %[a3]\n\t"
-                     DW_LOADS("60", "64", "68", "-32", "-28") DW_S2_MACS("72", "76")
-                     DW_LOADS("140", "144", "148", "-24", "-20") DW_S2_MACS("152", "156")
-                     DW_REQUANT4
-                     DW_LOOP DW_STRIP_OPERANDS);
-}
-/* Rows 0 and 1 of a 2-row pass: requantization and stores. */
-#define DW_REQUANT2                                                                        \
-    "ldr %[x0], [%[kp], #-16]\n\t"                                                         \
-    "ldr %[x1], [%[kp], #-12]\n\t"                                                         \
-    "ldr %[x2], [%[kp], #-8]\n\t"                                                          \
-    "smmlar %[a0], %[a0], %[x0], %[a0]\n\t"                                                \
-    "smmlar %[a1], %[a1], %[x0], %[a1]\n\t"                                                \
-    "add %[a0], %[a0], %[a0], asr #31\n\t"                                                 \
-    "add %[a1], %[a1], %[a1], asr #31\n\t"                                                 \
-    "asr %[a0], %[a0], %[x1]\n\t"                                                          \
-    "asr %[a1], %[a1], %[x1]\n\t"                                                          \
-    "qadd %[a0], %[a0], %[x2]\n\t"                                                         \
-    "qadd %[a1], %[a1], %[x2]\n\t"                                                         \
-    "ssat %[a0], #8, %[a0], asr #1\n\t"                                                    \
-    "ssat %[a1], #8, %[a1], asr #1\n\t"                                                    \
-    "strb %[a1], [%[o1]], #1\n\t"                                                          \
-    "strb %[a0], [%[o0]], #1\n\t"
-
-/* Stride 1, 2 rows (columns of 2 pairs, 32 bytes): filter column fx's loads and MACs. */
-#define DW_S1R2(off0, off1, wo0, wo1)                                                      \
-    "ldr %[x0], [%[dp], #" off0 "]\n\t"                                                    \
-    "ldr %[x1], [%[dp], #" off1 "]\n\t"                                                    \
-    "ldr %[wa], [%[kp], #" wo0 "]\n\t"                                                     \
-    "ldr %[wb], [%[kp], #" wo1 "]\n\t"                                                     \
-    "smlad %[a0], %[x0], %[wa], %[a0]\n\t"                                                 \
-    "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"                                                \
-    "smlatb %[a1], %[x0], %[wa], %[a1]\n\t"                                                \
-    "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
-
-/* A 2-row strip at stride 1 (a last pass of 1 or 2 rows): 50 est. cycles per channel. */
-static void strip_s1_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
-{
-    DW_STRIP_LOCALS;
-    __asm__ volatile("mov lr, %[a0]\n\t"
-                     "1:\n\t"
-                     "ldr %[a0], [%[kp]], #44\n\t"
-                     "ldr %[x0], [%[dp]], #8\n\t"
-                     "ldr %[x1], [%[dp], #-4]\n\t"
-                     "ldr %[wa], [%[kp], #-40]\n\t"
-                     "ldr %[wb], [%[kp], #-36]\n\t"
-                     "smlatb %[a1], %[x0], %[wa], %[a0]\n\t"
-                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
-                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
-                     "smlad %[a1], %[x1], %[wb], %[a1]\n\t"
-                     DW_S1R2("24", "28", "-32", "-28")
-                     DW_S1R2("56", "60", "-24", "-20")
-                     DW_REQUANT2
-                     DW_LOOP DW_STRIP_OPERANDS);
-    (void)a2;
-    (void)a3;
-}
-
-/* A 2-row strip at stride 2: 53 est. cycles per channel. */
-static void strip_s2_2(block_t *b, const uint32_t *col, int8_t *out0, int8_t *out1)
-{
-    DW_STRIP_LOCALS;
-    __asm__ volatile(DW_FIRST("12", "-8", "-4")
-                     "smlad %[a1], %[x1], %[wa], %[a0]\n\t"
-                     "smlad %[a0], %[x0], %[wa], %[a0]\n\t"
-                     "smlatb %[a0], %[wb], %[x1], %[a0]\n\t"
-                     "smlatb %[a1], %[wb], %[x2], %[a1]\n\t"
-                     DW_LOADS("36", "40", "44", "-32", "-28") DW_S2R2
-                     DW_LOADS("84", "88", "92", "-24", "-20") DW_S2R2
-                     DW_REQUANT2
-                     DW_LOOP DW_STRIP_OPERANDS);
-    (void)a2;
-    (void)a3;
-}
-#undef DW_REQUANT2
-#undef DW_S1R2
-#undef DW_S2R2
-#undef DW_REQUANT4
-#undef DW_NEXT_COLUMN
-#undef DW_LOOP
-#undef DW_STRIP_OPERANDS
-#undef DW_LOADS
-#undef DW_FIRST
-#undef DW_STRIP_LOCALS
-#undef DW_S1_MACS
-#undef DW_S2_MACS
-#define DW_COLS_ASM 1
-#else
-#define DW_COLS_ASM 0
-#endif
+#include "depthwise_conv_s8_dsp_strips.h"
 
 /* One pass over every block of 4 output channels and strip of columns; R2 pairs a column
- * (3 at stride 1, 5 at stride 2), SH the vertical stride. */
+ * (ROWS / 2 + 1 at stride 1, 5 at stride 2), SH the vertical stride, ROWS the rows the
+ * strips compute (s->n_rows of them kept). */
 static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
                                           const micro_depthwise_conv_s8_params_t *p,
                                           const dw_t *d, const pass_t *s)
@@ -548,9 +352,10 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
     const int32_t sw = p->stride_width, out_w = p->output_width, depth = d->depth;
     const int32_t per = (DW_COL_WORDS / (4 * R2) - 3) / sw + 1; /* a strip's columns */
     const int quads = d->mult == 1 && p->input_depth % 4 == 0;
+    fill_pass(d, s, b.rec);
     for (int32_t o0 = 0; o0 < depth; o0 += 4) {
         const int32_t k = depth - o0 < 4 ? depth - o0 : 4;
-        fill_records(d, s, o0, k, b.rec + 4 - k);
+        fill_records(d, o0, k, b.rec + 4 - k);
         b.st.k = k;
         b.st.adv = depth - k;
         b.st.back = k * (int32_t)sizeof(rec_t);
@@ -559,7 +364,9 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
             const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
             const int32_t ix0 = ox0 * sw - p->pad_left, nc = (n - 1) * sw + 3;
             if (quads) {
-                zero_columns(R2, p, ix0, nc, buf);
+                if (o0 == 0 || per < out_w) { /* one strip: the same columns every block */
+                    zero_columns(R2, p, ix0, nc, buf);
+                }
                 widen_quad(R2, p, s, o0, ix0, nc, buf);
             } else {
                 widen_bytes(R2, p, s, o0, k, ix0, nc, buf);
@@ -569,10 +376,14 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
             b.st.n = n;
 #if DW_COLS_ASM
             if (fast) {
-                if (ROWS == 2) {
-                    (SH == 1 ? strip_s1_2 : strip_s2_2)(&b, buf, out0, out1);
+                if (SH == 2) {
+                    (ROWS == 2 ? strip_s2_2 : strip_s2)(&b, buf, out0, out1);
+                } else if (ROWS == 6) {
+                    strip_s1_6(&b, buf, out0, out1);
+                } else if (ROWS == 4) {
+                    strip_s1(&b, buf, out0, out1);
                 } else {
-                    (SH == 1 ? strip_s1 : strip_s2)(&b, buf, out0, out1);
+                    (ROWS == 3 ? strip_s1_3 : strip_s1_2)(&b, buf, out0, out1);
                 }
                 continue;
             }
@@ -582,15 +393,17 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
     }
 }
 
-/* The instances: strides 1 and 2 (rows), 4 rows or 2 (a last pass of 1 or 2 rows on the
- * fast requantization), the fast or the general requantization. */
+/* The instances: strides 1 and 2 (rows), 6, 4, 3 or 2 rows (stride 1) or 4 or 2 (stride
+ * 2) on the fast requantization, 4 on the general one. */
 #define DW_COLS(name, R2, SH, ROWS, fast)                                                  \
     MICRO_NOINLINE static void name(const micro_depthwise_conv_s8_params_t *p,            \
                                     const dw_t *d, const pass_t *s)                        \
     {                                                                                      \
         cols_pass(R2, SH, ROWS, fast, p, d, s);                                            \
     }
+DW_COLS(s1_fast6, 4, 1, 6, 1)
 DW_COLS(s1_fast, 3, 1, 4, 1)
+DW_COLS(s1_fast3, 3, 1, 3, 1)
 DW_COLS(s2_fast, 5, 2, 4, 1)
 DW_COLS(s1_fast2, 2, 1, 2, 1)
 DW_COLS(s2_fast2, 3, 2, 2, 1)
@@ -607,8 +420,7 @@ static int cols_fit(const micro_depthwise_conv_s8_params_t *p)
                    p->stride_width <= 2 && p->depth_multiplier == 1;
     return p->filter_height == 3 && p->filter_width == 3 && p->dilation_height == 1 &&
            p->dilation_width == 1 && (s1 || s2) && p->output_width >= DW_COLS_MIN_WIDTH &&
-           (int64_t)p->output_width * p->input_depth * p->depth_multiplier <=
-               DW_STAGE / (DW_COLS_ROWS - 1) &&
+           (int64_t)p->output_width * p->input_depth * p->depth_multiplier <= DW_ROW_MAX &&
            (int64_t)p->input_width * p->input_depth <= DW_ZP_ROW;
 }
 
@@ -623,6 +435,37 @@ static int cols_ok(const micro_depthwise_conv_s8_params_t *p)
                            p->output_height >= DW_COLS_S2_MIN_HEIGHT);
 }
 
+typedef void (*pass_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
+                        const pass_t *);
+
+/* The strips' rows for the next pass with n output rows left: at stride 1 on the fast
+ * requantization 6 a pass, the last few split where that wastes less (per channel and
+ * column, 6 rows cost about 94 instructions and 4 pairs widened, 4 rows 66 and 3, 3 rows
+ * 55 and 3, 2 rows 43 and 2: 7 rows go as 4 + 3, 8 as 4 + 4, 5 as 6); else 4 (2 for a
+ * last pass of one or two rows at stride 2 on the fast requantization). A pass of 6
+ * rows needs its rows 1-5 on the stack unless it may write them straight (`straight`
+ * and n >= 6): `staged6` says whether they fit, else passes of at most 4 rows. */
+static int32_t pass_rows(int s1, int fast, int straight, int staged6, int32_t n,
+                         pass_fn *run)
+{
+    static const int8_t last[13] = {0, 2, 2, 3, 4, 6, 6, 4, 4, 6, 6, 6, 6};
+    static const int8_t last4[6] = {0, 2, 2, 3, 4, 3};
+    if (!fast) {
+        *run = s1 ? s1_general : s2_general;
+        return 4;
+    }
+    if (!s1) {
+        *run = n <= 2 ? s2_fast2 : s2_fast;
+        return n <= 2 ? 2 : 4;
+    }
+    int32_t rows = n > 12 ? 6 : last[n];
+    if (rows == 6 && !staged6 && !(straight && n >= 6)) {
+        rows = n > 5 ? 4 : last4[n];
+    }
+    *run = rows == 6 ? s1_fast6 : (rows == 4 ? s1_fast : (rows == 3 ? s1_fast3 : s1_fast2));
+    return rows;
+}
+
 /* Every pass of the layer. */
 MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                     int fast, const int8_t *input, int8_t *output)
@@ -630,35 +473,46 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
     const int32_t height = p->input_height, out_h = p->output_height, sh = p->stride_height;
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = p->output_width * d->depth;
+    const int s1 = sh == 1; /* stride 1 down (the strips take either stride across) */
     int8_t stage[DW_STAGE];
     int8_t zp_row[DW_ZP_ROW];
     memset(zp_row, p->input_zp, (size_t)row_in);
-    /* Output apart from the input: rows 1-3 of a whole pass go straight to their place. */
+    /* Rows 1.. of a whole pass go straight to their place when the output is apart from
+     * the input, or below it by a multiple of the pixel's bytes (channel c over channel c:
+     * the rule keeps a pass's rows below what later passes read, and within the pass a
+     * block writes only its own channels' bytes, which it has widened already and no other
+     * block reads) with each pass's rows in one strip (so a block widens all it reads
+     * before it writes). */
     const uintptr_t in0 = (uintptr_t)input, out0 = (uintptr_t)output;
-    const int apart = out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
-                      in0 + (uintptr_t)p->batches * height * row_in <= out0;
-    typedef void (*pass_fn)(const micro_depthwise_conv_s8_params_t *, const dw_t *,
-                          const pass_t *);
-    const pass_fn run =
-        fast ? (sh == 1 ? s1_fast : s2_fast) : (sh == 1 ? s1_general : s2_general);
-    const pass_fn run2 = fast ? (sh == 1 ? s1_fast2 : s2_fast2) : run;
+    const int32_t r2_max = sh == 1 ? 4 : DW_COL_MAX; /* the strips' pairs a column, at most */
+    const int32_t strip_min = (DW_COL_WORDS / (4 * r2_max) - 3) / p->stride_width + 1;
+    const int straight =
+        (out0 + (uintptr_t)p->batches * out_h * row_out <= in0 ||
+         in0 + (uintptr_t)p->batches * height * row_in <= out0) ||
+        (d->mult == 1 && out0 <= in0 && (in0 - out0) % (uintptr_t)d->depth == 0 &&
+         p->output_width <= strip_min);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * height * row_in;
         int8_t *out = output + (int64_t)b * out_h * row_out;
-        for (int32_t oy = 0; oy < out_h; oy += DW_COLS_ROWS, out += DW_COLS_ROWS * row_out) {
+        for (int32_t oy = 0, n = 0; oy < out_h; oy += n, out += (int64_t)n * row_out) {
             pass_t s;
+            pass_fn run;
+            const int32_t rows =
+                pass_rows(s1, fast, straight, 5 * row_out <= DW_STAGE, out_h - oy, &run);
+            n = out_h - oy < rows ? out_h - oy : rows;
             for (int32_t i = 0; i < 2 * DW_COL_MAX; ++i) {
                 const int32_t r = oy * sh - p->pad_top + i;
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
-            s.n_rows = out_h - oy < DW_COLS_ROWS ? out_h - oy : DW_COLS_ROWS;
+            s.n_rows = n;
             s.row_out = row_out;
             s.out = out;
-            const int direct = apart && s.n_rows == DW_COLS_ROWS;
+            /* the strips write all their rows: straight to the output only if all are its */
+            const int direct = straight && n == rows;
             s.stage = direct ? out + row_out : stage;
-            (s.n_rows <= 2 ? run2 : run)(p, d, &s);
-            if (s.n_rows > 1 && !direct) {
-                memcpy(out + row_out, stage, (size_t)(s.n_rows - 1) * (size_t)row_out);
+            run(p, d, &s);
+            if (n > 1 && !direct) {
+                memcpy(out + row_out, stage, (size_t)(n - 1) * (size_t)row_out);
             }
         }
     }

@@ -139,6 +139,54 @@ def column_case(seed: int, stride2: bool = False) -> Case:
     return make_case(rng, p, bool(rng.random() < 0.6))
 
 
+def map_case(seed: int) -> Case:
+    """3x3 at stride 1 down on small maps: the column path's passes of 6, 4, 3 and 2 rows
+    (output heights 1-9, 11-13 and 25: one pass, 6 + 1, 4 + 3, 4 + 4, 6 + 3, 6 + 5, 6 + 6,
+    ..., kws's 25), 3x3 and 6x6 maps among them, widths 3-8 (strides 1 and 2 across),
+    depth multipliers 1, 2, 4 and 8, depths that are not a multiple of 4, padding 0-2 on
+    either side, batches, clamps and the general requantization (a third of the cases),
+    and the fast requantization's edges (multipliers 2^30 and 2^31 - 1, shifts -1 and -31,
+    biases near the int32 limits)."""
+    rng = np.random.default_rng(5000 + seed)
+    mult, channels = [(1, 4), (1, 8), (1, 16), (1, 5), (1, 7), (2, 4), (4, 2), (8, 1)][seed % 8]
+    if mult == 1 and rng.random() < 0.3:
+        channels = int(rng.choice([1, 2, 3, 6, 12, 64]))
+    out_h = int(rng.choice([1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 3, 11, 12, 13, 25]))
+    out_w = int(rng.choice([3, 3, 4, 5, 6, 6, 7, 8]))
+    sw = 2 if rng.random() < 0.2 else 1
+    pads = rng.integers(0, 3, 4)  # top, bottom, left, right
+    if rng.random() < 0.6:
+        pads[:] = 1  # SAME
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": max(1, out_h + 2 - int(pads[0] + pads[1])),
+        "input_width": max(1, (out_w - 1) * sw + 3 - int(pads[2] + pads[3])),
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": out_h,
+        "output_width": out_w,
+        "stride_height": 1,
+        "stride_width": sw,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": int(pads[0]),
+        "pad_left": int(pads[2]),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    fast = bool(rng.random() < 2 / 3)
+    params, ops = make_case(rng, p, fast)
+    if fast and rng.random() < 0.5:
+        o = ops[3].size
+        ops[3][:] = rng.choice([1 << 30, (1 << 31) - 1, int(ops[3][0])], o)
+        ops[4][:] = rng.choice([-1, -31, int(ops[4][0])], o)
+        ops[2][:] = rng.choice([-(1 << 31), (1 << 31) - 1 - (1 << 20), 0], o)
+        ops[0][:] = rng.choice([-128, 127], ops[0].size)
+    return params, ops
+
+
 def layout_case(params: Any, ops: list[np.ndarray], layout: int) -> Case:
     """The case with its filter in layout 1 (int16 tap pairs) or 2 (int16 vertical pairs of
     a 3x3 filter), as the compiler writes them for a DSP core."""
