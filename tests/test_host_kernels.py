@@ -7,6 +7,7 @@ comparison runs, and MICRO_HOST_SIMD=0 builds run it everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -68,18 +69,55 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return conv_data(rng, p)
 
 
+CONV_VARIANTS = {0: "reference", 1: "AVX2", 2: "AVX-512BW", 3: "AVX-512 VNNI"}
+
+
+def conv_variants() -> list[int]:
+    """The conv twin's variants this CPU runs (micro_conv_s8_host_variant), best last."""
+    lib.micro_conv_s8_host_variant(3)
+    return list(range(lib.micro_conv_s8_host_variant(-1) + 1))
+
+
+@pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
+def conv_variant(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Limits micro_conv_s8_host to one variant for a test (skipped where the CPU lacks
+    it), then restores the default: the best the CPU has."""
+    variant = int(request.param)
+    if variant not in conv_variants():
+        pytest.skip(f"this CPU cannot run the conv twin's {CONV_VARIANTS[variant]} variant")
+    assert lib.micro_conv_s8_host_variant(variant) == variant
+    yield variant
+    lib.micro_conv_s8_host_variant(3)
+
+
+def test_the_conv_twin_runs_the_best_variant_the_cpu_has() -> None:
+    """By default the twin runs AVX-512 (VNNI where present) on CPUs that have it, as
+    /proc/cpuinfo reports the flags; not a result check: the variant tests below say
+    which variants ran."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = set(next(line for line in f if line.startswith("flags")).split())
+    except (OSError, StopIteration):
+        pytest.skip("no /proc/cpuinfo flags")
+    best = lib.micro_conv_s8_host_variant(3)
+    if {"avx512f", "avx512bw", "avx512vl"} <= flags:
+        assert best == (3 if "avx512_vnni" in flags else 2)
+    elif "avx2" in flags:
+        assert best == 1
+
+
 @pytest.mark.parametrize("seed", range(CASES))
-def test_conv_host_matches_reference(seed: int) -> None:
+def test_conv_host_matches_reference(seed: int, conv_variant: int) -> None:
     assert_twin("conv_s8", "host", [conv_case(seed), wide_conv_case(seed)])
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))
-def test_conv_host_long_patches_match_reference(seed: int) -> None:
+def test_conv_host_long_patches_match_reference(seed: int, conv_variant: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
     assert_twin("conv_s8", "host", [conv_case(seed, long=True)])
 
 
-def test_conv_host_needs_no_scratch() -> None:
+def test_conv_host_needs_no_scratch(conv_variant: int) -> None:
     params, ops = wide_conv_case(3)
     want = run(lib.micro_conv_s8, params, ops)
     ops[5] = np.zeros(0, np.int64)  # absent: NULL, as the runtime passes it
