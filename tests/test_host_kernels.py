@@ -111,6 +111,42 @@ def test_conv_host_matches_reference(seed: int, conv_variant: int) -> None:
     assert_twin("conv_s8", "host", [conv_case(seed), wide_conv_case(seed)])
 
 
+def pointwise_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A 1x1 conv at stride 1 without padding whose output rows are the input's (the
+    AVX-512 variant widens such patches straight from the input), often with an odd
+    depth (then it gathers) or fewer output rows than input rows."""
+    rng = np.random.default_rng(seed)
+    height, width = int(rng.integers(1, 30)), int(rng.integers(1, 60))
+    depth = int(rng.choice([2, 8, 16, 24, 64, 130, int(rng.integers(1, 200))]))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": height,
+        "input_width": width,
+        "input_depth": depth,
+        "filter_height": 1,
+        "filter_width": 1,
+        "filter_depth": depth,
+        "output_height": height - int(rng.integers(0, min(height, 3))),
+        "output_width": width,
+        "output_depth": int(rng.choice([9, 16, 17, 32, 33, 48, int(rng.integers(1, 80))])),
+        "groups": 1,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return conv_data(rng, p)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_conv_host_pointwise_matches_reference(seed: int, conv_variant: int) -> None:
+    assert_twin("conv_s8", "host", [pointwise_conv_case(seed)])
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_host_long_patches_match_reference(seed: int, conv_variant: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""

@@ -10,8 +10,8 @@
  * broadcasts each pixel's pair and multiply-adds it into 16 channels' 32-bit sums per
  * register: VPDPWSSD with AVX512_VNNI, VPMADDWD then VPADDD without. |x|, |w| <= 128 keep
  * every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's,
- * so either instruction gives the same sums. Requantization is the AVX2 variant's, on
- * 8-lane halves.
+ * so either instruction gives the same sums. Requantization is the AVX2 variant's,
+ * 16 lanes wide.
  *
  * A chunk's outputs are written after all its patches are read, with groups a chunk being
  * the reference's pixel pair, as in the AVX2 variant: micro_conv_s8's overlap rule holds.
@@ -27,7 +27,7 @@
 
 #define NB 32       /* output channels per block: two 16-lane accumulators per pixel */
 #define MR 8        /* pixels per pass */
-#define ROWS 16384  /* int16 patch values the stack holds: a chunk */
+#define ROWS 8192   /* int16 patch values the stack holds: a chunk (it stays in L1) */
 
 typedef struct {
     __m512i acc[MR][2];
@@ -39,8 +39,41 @@ typedef struct {
 } block_t;
 
 typedef struct {
-    __m256i zp, lo, hi;
+    __m512i zp, lo, hi;
 } range_t;
+
+/*
+ * micro_requantize_zp then the clamp (requant.h) on 16 lanes, bit for bit, the steps of
+ * micro_requantize8 (avx2.h) with mask registers for the comparisons: the left shift, the
+ * rounding doubling high multiply as (x * m + 2^30) >> 31 in 64 bits (multipliers are never
+ * negative, which check() enforces, so its one saturating case cannot occur), the rounding
+ * right shift (up when the remainder exceeds half, or half less one below zero), the zero
+ * point, the clamp.
+ */
+MICRO_AVX512_FN static MICRO_ALWAYS_INLINE __m512i requantize16(__m512i x, __m512i mult,
+                                                               __m512i shift, range_t r)
+{
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+    const __m512i nudge = _mm512_set1_epi64(INT64_C(1) << 30);
+    const __m512i left = _mm512_max_epi32(shift, zero);
+    const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
+    const __m512i scaled = _mm512_sllv_epi32(x, left);
+    /* Even lanes' products, then odd lanes', each (ab + 2^30) >> 31 in its 64-bit slot. */
+    const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(scaled, mult), nudge), 31);
+    const __m512i odd = _mm512_slli_epi64(
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(scaled, 32), _mm512_srli_epi64(mult, 32)),
+                         nudge),
+        1);
+    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+    const __m512i remainder = _mm512_and_si512(high, mask);
+    const __m512i half = _mm512_srli_epi32(mask, 1);
+    const __m512i threshold = _mm512_mask_add_epi32(half, _mm512_cmplt_epi32_mask(high, zero), half, one);
+    const __m512i shifted = _mm512_srav_epi32(high, right);
+    const __m512i rounded = _mm512_mask_add_epi32(
+        shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, one);
+    return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(rounded, r.zp), r.lo), r.hi);
+}
 
 /* acc + the pair products x * w, 16 lanes. VPDPWSSD is written as asm so that one source
  * serves both variants: as an intrinsic it would need the VNNI target on every function it
@@ -91,31 +124,19 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void finish(const tile_t *t, int32_t 
                                                        range_t r, int8_t *out, int64_t out_step)
 {
     for (int32_t i = 0; i < m; ++i, out += out_step) {
-        __m256i v[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                        _mm256_setzero_si256()};
-        for (int32_t h = 0; h < nb / 8; ++h) {
-            const __m512i sum = t->acc[i][h / 2];
-            const __m256i half = h % 2 ? _mm512_extracti64x4_epi64(sum, 1) : _mm512_castsi512_si256(sum);
-            const __m256i total =
-                _mm256_add_epi32(half, _mm256_load_si256((const __m256i *)(blk->bias + 8 * h)));
-            v[h] = micro_requantize8(total,
-                                     _mm256_load_si256((const __m256i *)(blk->multiplier + 8 * h)),
-                                     _mm256_load_si256((const __m256i *)(blk->shift + 8 * h)),
-                                     r.zp, r.lo, r.hi);
-        }
-        const __m128i lo = micro_narrow16(v[0], v[1]);
-        if (n == 32) {
-            _mm_storeu_si128((__m128i *)out, lo);
-            _mm_storeu_si128((__m128i *)(out + 16), micro_narrow16(v[2], v[3]));
-        } else if (n == 16) {
-            _mm_storeu_si128((__m128i *)out, lo);
-        } else {
-            int8_t tmp[NB];
-            _mm_storeu_si128((__m128i *)tmp, lo);
-            if (nb == 32) {
-                _mm_storeu_si128((__m128i *)(tmp + 16), micro_narrow16(v[2], v[3]));
+        for (int32_t h = 0; h < nb / 16; ++h) {
+            const __m512i total = _mm512_add_epi32(t->acc[i][h], _mm512_load_si512(blk->bias + 16 * h));
+            const __m512i v = requantize16(total, _mm512_load_si512(blk->multiplier + 16 * h),
+                                           _mm512_load_si512(blk->shift + 16 * h), r);
+            /* 16 int8 (the values are inside [-128, 127]: the saturating narrowing keeps
+             * them), as many as the block has channels left. */
+            const __m128i bytes = _mm512_cvtsepi32_epi8(v);
+            const int32_t rest = n - 16 * h;
+            if (rest >= 16) {
+                _mm_storeu_si128((__m128i *)(out + 16 * h), bytes);
+            } else {
+                _mm_mask_storeu_epi8(out + 16 * h, (__mmask16)((1u << rest) - 1), bytes);
             }
-            memcpy(out, tmp, (size_t)n);
         }
     }
 }
@@ -187,8 +208,15 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
     const int32_t fit = groups > 1 ? MICRO_CONV_S8_SCRATCH_ROWS : ROWS / kp;
     const int32_t chunk = fit < pixels ? fit : pixels;
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
-    const range_t r = {_mm256_set1_epi32(p->output_zp), _mm256_set1_epi32(p->act_min),
-                       _mm256_set1_epi32(p->act_max)};
+    const range_t r = {_mm512_set1_epi32(p->output_zp), _mm512_set1_epi32(p->act_min),
+                       _mm512_set1_epi32(p->act_max)};
+    /* Patches that are the input's own bytes in order (widening them is the gather): no
+     * groups, an even K (so no pair is padded), no padding, and output rows as wide as
+     * the input's. */
+    const int contiguous = groups == 1 && k % 2 == 0 && p->filter_height == 1 &&
+                           p->filter_width == 1 && p->stride_height == 1 &&
+                           p->stride_width == 1 && p->pad_top == 0 && p->pad_left == 0 &&
+                           out_w == p->input_width && p->output_height <= p->input_height;
     int16_t rows[ROWS] __attribute__((aligned(64)));
     int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(64)));
     block_t blk __attribute__((aligned(64)));
@@ -199,7 +227,15 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
             const int32_t n_pix = pixels - pix0 < chunk ? pixels - pix0 : chunk;
             int8_t *out = out_image + (int64_t)pix0 * depth_out;
             for (int32_t g = 0; g < groups; ++g) {
-                for (int32_t i = 0; i < n_pix; ++i) {
+                if (contiguous) {
+                    /* A 1x1 window at stride 1 over whole rows: the chunk's patches are
+                     * n_pix * k consecutive input values, widened in one loop. */
+                    const int8_t *src = image + (int64_t)pix0 * k;
+                    for (int32_t i = 0; i < n_pix * k; ++i) {
+                        rows[i] = src[i];
+                    }
+                }
+                for (int32_t i = 0; !contiguous && i < n_pix; ++i) {
                     const int32_t pix = pix0 + i;
                     im2col_gather(p, image, pix / out_w, pix % out_w, g, rows + i * kp);
                     if (k < kp) {
