@@ -5,8 +5,9 @@
  *
  * The scheme is the AVX2 variant's, twice as wide and twice as tall: per chunk of output
  * pixels their patches are gathered (int16, input_zp outside the image, K rounded up to
- * even); per block of 32 output channels (16 when no more than 16 remain) the weights are
- * packed as int16 pairs [K/2][32][2]; a pass takes 8 pixels, and per pair of patch values
+ * even); per block of 32 output channels (16 when no more than 16 remain, or when K is
+ * long enough that 32 channels' weights would not stay in L1) the weights are packed as
+ * int16 pairs [K/2][32][2]; a pass takes 8 pixels, and per pair of patch values
  * broadcasts each pixel's pair and multiply-adds it into 16 channels' 32-bit sums per
  * register: VPDPWSSD with AVX512_VNNI, VPMADDWD then VPADDD without. |x|, |w| <= 128 keep
  * every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's,
@@ -217,6 +218,9 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
                            p->filter_width == 1 && p->stride_height == 1 &&
                            p->stride_width == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                            out_w == p->input_width && p->output_height <= p->input_height;
+    /* Blocks of 32 channels while their packed weights fit in half of a 32 KiB L1 (every
+     * pass of 8 pixels reads them all), else of 16. */
+    const int32_t step = kp * NB * (int32_t)sizeof(int16_t) <= 16384 ? NB : 16;
     int16_t rows[ROWS] __attribute__((aligned(64)));
     int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(64)));
     block_t blk __attribute__((aligned(64)));
@@ -243,8 +247,8 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
                     }
                 }
                 const int32_t last = (g + 1) * per_group;
-                for (int32_t o = g * per_group; o < last; o += NB) {
-                    const int32_t n = last - o < NB ? last - o : NB;
+                for (int32_t o = g * per_group; o < last; o += step) {
+                    const int32_t n = last - o < step ? last - o : step;
                     const int32_t nb = n <= 16 ? 16 : NB;
                     micro_conv_pack_pairs(filter, row, o, n, nb, pairs, wt);
                     for (int32_t c = 0; c < NB; ++c) {
