@@ -160,6 +160,40 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void block(const int16_t *rows, int32
     }
 }
 
+/* n int8 from src widened to int16 into dst, 32 at a time through masked loads and
+ * stores (no access past either end). */
+MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void widen(int16_t *dst, const int8_t *src, int32_t n)
+{
+    for (int32_t i = 0; i < n; i += 32) {
+        const int32_t m = n - i < 32 ? n - i : 32;
+        const __mmask32 mask = m == 32 ? 0xFFFFFFFFu : (1u << m) - 1;
+        _mm512_mask_storeu_epi16(dst + i, mask,
+                                 _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(mask, src + i)));
+    }
+}
+
+/* The patch of output pixel (oy, ox) for group g, as im2col_gather writes it; a window
+ * wholly inside the image (no groups, no dilation across) is widened here, row by row,
+ * with no call. */
+MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void gather(const micro_conv_s8_params_t *p,
+                                                       const int8_t *image, int32_t oy,
+                                                       int32_t ox, int32_t g, int16_t *row)
+{
+    const int32_t fh = p->filter_height, fw = p->filter_width, channels = p->input_depth;
+    const int32_t iy0 = oy * p->stride_height - p->pad_top;
+    const int32_t ix0 = ox * p->stride_width - p->pad_left;
+    if (p->groups != 1 || p->dilation_width != 1 || ix0 < 0 || ix0 + fw > p->input_width ||
+        iy0 < 0 || iy0 + (fh - 1) * p->dilation_height >= p->input_height) {
+        im2col_gather(p, image, oy, ox, g, row);
+        return;
+    }
+    const int32_t span = fw * channels;
+    for (int32_t fy = 0; fy < fh; ++fy) {
+        const int64_t iy = iy0 + fy * p->dilation_height;
+        widen(row + fy * span, image + (iy * p->input_width + ix0) * channels, span);
+    }
+}
+
 typedef void block_fn(const int16_t *rows, int32_t kp, int32_t n_pix, const int16_t *wt,
                       int32_t n, const block_t *blk, range_t r, int8_t *out, int64_t out_step);
 
@@ -241,7 +275,7 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
                 }
                 for (int32_t i = 0; !contiguous && i < n_pix; ++i) {
                     const int32_t pix = pix0 + i;
-                    im2col_gather(p, image, pix / out_w, pix % out_w, g, rows + i * kp);
+                    gather(p, image, pix / out_w, pix % out_w, g, rows + i * kp);
                     if (k < kp) {
                         rows[i * kp + k] = 0; /* meets the filter row's zero padding */
                     }
