@@ -204,8 +204,7 @@ micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t 
     if (p->filter_layout == 0 &&
         p->filter_height * p->filter_width * p->filter_depth <= MICRO_CONV_HOST_KMAX) {
         const int32_t variant = micro_conv_s8_host_variant(-1);
-        /* Groups of 8 channels or fewer would fill half of each 16-lane register: AVX2. */
-        if (variant >= 2 && p->output_depth / p->groups > 8) {
+        if (variant >= 2) {
             micro_conv_s8_avx512(p, input, filter, bias, multiplier, shift, output, variant == 3);
             return MICRO_OK;
         }
