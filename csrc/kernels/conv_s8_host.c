@@ -7,8 +7,9 @@
  * block of 16 output channels (8 when fewer remain), the block's weights are packed as
  * int16 pairs [K/2][16][2]; a pass then takes 4 pixels: per pair of patch values, one
  * broadcast per pixel and one multiply-add of pairs (VPMADDWD) per 8 channels adds 8
- * products to 8 accumulators, so sums need no horizontal reduction. |x|, |w| <= 128 keep every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in
- * int32, as the reference's. Requantization is the reference's, 8 lanes at a time.
+ * products to 8 accumulators, so sums need no horizontal reduction. |x|, |w| <= 128 keep
+ * every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's.
+ * Requantization is the reference's, 8 lanes at a time.
  *
  * A chunk's outputs are written after all its patches are read: when a window is read,
  * only pixels before it have been written (with groups, a chunk is micro_conv_s8's pixel
