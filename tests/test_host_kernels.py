@@ -1,12 +1,15 @@
 """The host twins (*_host: AVX2 on x86-64 CPUs that have it, chosen at run time) give the
 bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
-cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 output
-channels, 4 pixels, a stack chunk of patches). Without AVX2 a twin is its reference kernel,
-the path every other x86-64 CPU runs; the reference is what the right side of each
-comparison runs, and MICRO_HOST_SIMD=0 builds run it everywhere."""
+cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 or 32
+output channels, 4 or 8 pixels, a stack chunk of patches). The conv twin's cases run once
+per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), each forced in turn. Without
+AVX2 a twin is its reference kernel, the path every other x86-64 CPU runs; the reference is
+what the right side of each comparison runs, and MICRO_HOST_SIMD=0 builds run it
+everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -68,18 +71,91 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return conv_data(rng, p)
 
 
+CONV_VARIANTS = {0: "reference", 1: "AVX2", 2: "AVX-512BW", 3: "AVX-512 VNNI"}
+
+
+def conv_variants() -> list[int]:
+    """The conv twin's variants this CPU runs (micro_conv_s8_host_variant), best last."""
+    lib.micro_conv_s8_host_variant(3)
+    return list(range(lib.micro_conv_s8_host_variant(-1) + 1))
+
+
+@pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
+def conv_variant(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Limits micro_conv_s8_host to one variant for a test (skipped where the CPU lacks
+    it), then restores the default: the best the CPU has."""
+    variant = int(request.param)
+    if variant not in conv_variants():
+        pytest.skip(f"this CPU cannot run the conv twin's {CONV_VARIANTS[variant]} variant")
+    assert lib.micro_conv_s8_host_variant(variant) == variant
+    yield variant
+    lib.micro_conv_s8_host_variant(3)
+
+
+def test_the_conv_twin_runs_the_best_variant_the_cpu_has() -> None:
+    """By default the twin runs AVX-512 (VNNI where present) on CPUs that have it, as
+    /proc/cpuinfo reports the flags; not a result check: the variant tests below say
+    which variants ran."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = set(next(line for line in f if line.startswith("flags")).split())
+    except (OSError, StopIteration):
+        pytest.skip("no /proc/cpuinfo flags")
+    best = lib.micro_conv_s8_host_variant(3)
+    if {"avx512f", "avx512bw", "avx512vl"} <= flags:
+        assert best == (3 if "avx512_vnni" in flags else 2)
+    elif "avx2" in flags:
+        assert best == 1
+
+
 @pytest.mark.parametrize("seed", range(CASES))
-def test_conv_host_matches_reference(seed: int) -> None:
+def test_conv_host_matches_reference(seed: int, conv_variant: int) -> None:
     assert_twin("conv_s8", "host", [conv_case(seed), wide_conv_case(seed)])
 
 
+def pointwise_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A 1x1 conv at stride 1 without padding whose output rows are the input's (the
+    AVX-512 variant widens such patches straight from the input), often with an odd
+    depth (then it gathers) or fewer output rows than input rows."""
+    rng = np.random.default_rng(seed)
+    height, width = int(rng.integers(1, 30)), int(rng.integers(1, 60))
+    depth = int(rng.choice([2, 8, 16, 24, 64, 130, int(rng.integers(1, 200))]))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": height,
+        "input_width": width,
+        "input_depth": depth,
+        "filter_height": 1,
+        "filter_width": 1,
+        "filter_depth": depth,
+        "output_height": height - int(rng.integers(0, min(height, 3))),
+        "output_width": width,
+        "output_depth": int(rng.choice([9, 16, 17, 32, 33, 48, int(rng.integers(1, 80))])),
+        "groups": 1,
+        "stride_height": 1,
+        "stride_width": 1,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return conv_data(rng, p)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_conv_host_pointwise_matches_reference(seed: int, conv_variant: int) -> None:
+    assert_twin("conv_s8", "host", [pointwise_conv_case(seed)])
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
-def test_conv_host_long_patches_match_reference(seed: int) -> None:
+def test_conv_host_long_patches_match_reference(seed: int, conv_variant: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
     assert_twin("conv_s8", "host", [conv_case(seed, long=True)])
 
 
-def test_conv_host_needs_no_scratch() -> None:
+def test_conv_host_needs_no_scratch(conv_variant: int) -> None:
     params, ops = wide_conv_case(3)
     want = run(lib.micro_conv_s8, params, ops)
     ops[5] = np.zeros(0, np.int64)  # absent: NULL, as the runtime passes it

@@ -26,6 +26,26 @@ static inline int micro_avx2(void)
 }
 
 /*
+ * AVX-512 with byte/word (BW) and 128/256-bit (VL) forms, for the twins that have a 512-bit
+ * variant (compiled with these attributes, never -march); VNNI adds VPDPWSSD, the int16
+ * pair multiply-add fused with its accumulation (integer, so the same sums). libgcc's
+ * detection also checks that the OS saves the 512-bit state.
+ */
+#define MICRO_AVX512_FN __attribute__((target("avx2,avx512f,avx512bw,avx512vl")))
+#define MICRO_AVX512VNNI_FN __attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+static inline int micro_avx512bw(void)
+{
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl");
+}
+
+static inline int micro_avx512vnni(void)
+{
+    return micro_avx512bw() && __builtin_cpu_supports("avx512vnni");
+}
+
+/*
  * micro_requantize_zp then the clamp (requant.h) on 8 lanes, bit for bit: the left shift,
  * the rounding doubling high multiply as (x * m + 2^30) >> 31 in 64 bits (multipliers are
  * never negative, which check() enforces, so its one saturating case cannot occur), the

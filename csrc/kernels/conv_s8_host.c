@@ -1,13 +1,15 @@
 /*
- * CONV_2D int8 on AVX2, the host twin of micro_conv_s8 (conv_s8.c, its oracle: same bytes).
+ * CONV_2D int8 on AVX2, the host twin of micro_conv_s8 (conv_s8.c, its oracle: same bytes);
+ * on CPUs with AVX-512BW it runs the 512-bit variant instead (conv_s8_host_avx512.c).
  *
  * Output pixels are taken in order, in chunks (across row ends) whose patches (int16,
  * input_zp outside the image, K rounded up to even) fit a stack buffer. Per chunk and
  * block of 16 output channels (8 when fewer remain), the block's weights are packed as
  * int16 pairs [K/2][16][2]; a pass then takes 4 pixels: per pair of patch values, one
  * broadcast per pixel and one multiply-add of pairs (VPMADDWD) per 8 channels adds 8
- * products to 8 accumulators, so sums need no horizontal reduction. |x|, |w| <= 128 keep every pair sum and total (K <= KMAX) exact in
- * int32, as the reference's. Requantization is the reference's, 8 lanes at a time.
+ * products to 8 accumulators, so sums need no horizontal reduction. |x|, |w| <= 128 keep
+ * every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's.
+ * Requantization is the reference's, 8 lanes at a time.
  *
  * A chunk's outputs are written after all its patches are read: when a window is read,
  * only pixels before it have been written (with groups, a chunk is micro_conv_s8's pixel
@@ -19,13 +21,13 @@
 #include <string.h>
 
 #include "avx2.h"
+#include "conv_pack.h"
 #include "im2col.h"
 
 #if MICRO_HOST_SIMD
 
 #define NB 16           /* output channels per block: two 8-lane accumulators per pixel */
 #define MR 4            /* pixels per pass */
-#define KMAX 1152       /* longest patch (3x3x128) the packed weights hold */
 #define ROWS 8192       /* int16 patch values the stack holds: a chunk */
 
 typedef struct {
@@ -62,25 +64,6 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void pass(const int16_t *const r[MR], c
     }
     t->acc[0][0] = a00, t->acc[0][1] = a01, t->acc[1][0] = a10, t->acc[1][1] = a11;
     t->acc[2][0] = a20, t->acc[2][1] = a21, t->acc[3][0] = a30, t->acc[3][1] = a31;
-}
-
-/* Weights of channels [o, o + n) as int16 pairs [pairs][nb][2], zero past n. */
-static void pack(const int8_t *filter, int32_t row, int32_t o, int32_t n, int32_t nb,
-                 int32_t pairs, int16_t *wt)
-{
-    for (int32_t c = 0; c < nb; ++c) {
-        if (c >= n) {
-            for (int32_t j = 0; j < pairs; ++j) {
-                wt[(j * nb + c) * 2] = wt[(j * nb + c) * 2 + 1] = 0;
-            }
-            continue;
-        }
-        const int8_t *w = filter + (int64_t)(o + c) * row;
-        for (int32_t j = 0; j < pairs; ++j) {
-            wt[(j * nb + c) * 2] = w[2 * j];
-            wt[(j * nb + c) * 2 + 1] = w[2 * j + 1];
-        }
-    }
 }
 
 /* A block's per-channel values, padded with zeros to NB lanes. */
@@ -158,7 +141,7 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
     const range_t r = {_mm256_set1_epi32(p->output_zp), _mm256_set1_epi32(p->act_min),
                        _mm256_set1_epi32(p->act_max)};
     int16_t rows[ROWS] __attribute__((aligned(32)));
-    int16_t wt[KMAX * NB] __attribute__((aligned(32)));
+    int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(32)));
     block_t blk __attribute__((aligned(32)));
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
@@ -178,7 +161,7 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
                 for (int32_t o = g * per_group; o < last; o += NB) {
                     const int32_t n = last - o < NB ? last - o : NB;
                     const int32_t nb = n <= 8 ? 8 : NB;
-                    pack(filter, row, o, n, nb, pairs, wt);
+                    micro_conv_pack_pairs(filter, row, o, n, nb, pairs, wt);
                     for (int32_t c = 0; c < NB; ++c) {
                         blk.bias[c] = c < n ? bias[o + c] : 0;
                         blk.multiplier[c] = c < n ? multiplier[o + c] : 0;
@@ -197,16 +180,39 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
 
 #endif
 
+/* The variant micro_conv_s8_host may run at most (micro_conv_s8_host_variant). */
+static int32_t variant_cap = 3;
+
+int32_t micro_conv_s8_host_variant(int32_t cap)
+{
+    if (cap >= 0) {
+        variant_cap = cap;
+    }
+#if MICRO_HOST_SIMD
+    const int32_t best = micro_avx512vnni() ? 3 : micro_avx512bw() ? 2 : micro_avx2() ? 1 : 0;
+    return best < variant_cap ? best : variant_cap;
+#else
+    return 0;
+#endif
+}
+
 micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t *input,
                                   const int8_t *filter, const int32_t *bias,
                                   const int32_t *multiplier, const int32_t *shift,
                                   int16_t *scratch, int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (micro_avx2() && p->filter_layout == 0 &&
-        p->filter_height * p->filter_width * p->filter_depth <= KMAX) {
-        conv_avx2(p, input, filter, bias, multiplier, shift, output);
-        return MICRO_OK;
+    if (p->filter_layout == 0 &&
+        p->filter_height * p->filter_width * p->filter_depth <= MICRO_CONV_HOST_KMAX) {
+        const int32_t variant = micro_conv_s8_host_variant(-1);
+        if (variant >= 2) {
+            micro_conv_s8_avx512(p, input, filter, bias, multiplier, shift, output, variant == 3);
+            return MICRO_OK;
+        }
+        if (variant >= 1) {
+            conv_avx2(p, input, filter, bias, multiplier, shift, output);
+            return MICRO_OK;
+        }
     }
 #endif
     return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);

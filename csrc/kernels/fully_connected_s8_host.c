@@ -110,20 +110,20 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void group(const fc_row_t *row, int32_t
         depth < 16 ? dot8_short(row->x, w, o, depth) : dot8_long(row->x, w, o, depth);
     const int32_t c = p->per_channel ? n0 : 0;
     __m256i vb, vm, vs;
-    if (m == OUTS) {
-        vb = _mm256_loadu_si256((const __m256i *)(row->bias + n0));
+    const __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    vb = m == OUTS ? _mm256_loadu_si256((const __m256i *)(row->bias + n0))
+                   : _mm256_maskload_epi32(row->bias + n0, mask);
+    if (!p->per_channel) {
+        /* One multiplier and shift: their arrays hold one value, never read past it. */
+        vm = _mm256_set1_epi32(row->multiplier[0]);
+        vs = _mm256_set1_epi32(row->shift[0]);
+    } else if (m == OUTS) {
         vm = _mm256_loadu_si256((const __m256i *)(row->multiplier + c));
         vs = _mm256_loadu_si256((const __m256i *)(row->shift + c));
     } else {
-        const __m256i mask =
-            _mm256_cmpgt_epi32(_mm256_set1_epi32(m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        vb = _mm256_maskload_epi32(row->bias + n0, mask);
         vm = _mm256_maskload_epi32(row->multiplier + c, mask);
         vs = _mm256_maskload_epi32(row->shift + c, mask);
-    }
-    if (!p->per_channel) {
-        vm = _mm256_set1_epi32(row->multiplier[0]);
-        vs = _mm256_set1_epi32(row->shift[0]);
     }
     const __m256i acc =
         _mm256_add_epi32(_mm256_sub_epi32(sums, _mm256_set1_epi32((int32_t)row->zp_term)), vb);
