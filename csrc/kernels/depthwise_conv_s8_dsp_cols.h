@@ -267,11 +267,12 @@ static inline int32_t cols_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
     return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
-/* cols_out's pn for a shift of the fast domain (-31..-1); 0 off it (unused there). */
+/* cols_out's pn for a shift of the fast domain (-31..-1), without a branch (a block's
+ * records are filled once a pass); off the domain some value the general requantization
+ * leaves unused. */
 static inline int32_t cols_pn(int32_t shift)
 {
-    const int32_t e = -shift;
-    return e >= 1 && e <= 31 ? (int32_t)(0u - (UINT32_C(1) << (32 - e))) : 0;
+    return (int32_t)(0u - (UINT32_C(1) << ((uint32_t)(32 + shift) & 31u)));
 }
 
 /* The pass's constants in all 4 records (once a pass: the blocks' records change the rest). */
