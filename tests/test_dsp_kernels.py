@@ -161,6 +161,12 @@ def test_depthwise_small_maps_match_reference(seed: int) -> None:
     check_depthwise(*map_case(seed))
 
 
+@pytest.mark.parametrize("side", [3, 5, 6])
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_depthwise_tiny_maps_match_reference(seed: int, side: int) -> None:
+    check_depthwise(*map_case(seed, side))
+
+
 def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
     """The compiler writes layout 1 exactly where the twin's tap-pair paths run, layout 2
     where its column path runs."""

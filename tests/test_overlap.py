@@ -137,12 +137,16 @@ def elementwise_case(op: str, seed: int) -> Case:
 CASES: dict[str, Callable[[int], Case]] = {
     "conv_s8": lambda s: _cdata_case("conv_s8", *dsp.conv_case(s), 0, 6),
     # odd seeds: the DSP twin's 3x3 column path (filter layout 2, passes of several rows;
-    # small maps at stride 1 for seeds 3 mod 4)
+    # small maps at stride 1 for seeds 3 mod 4, square 3x3, 5x5 and 6x6 ones for 7 mod 8)
     "depthwise_conv_s8": lambda s: _cdata_case(
         "depthwise_conv_s8",
         *dw.compiled_case(
             *(
-                (dw.map_case(s) if s % 4 == 3 else dw.column_case(s))
+                (
+                    dw.map_case(s, [3, 5, 6][s // 8 % 3] if s % 8 == 7 else 0)
+                    if s % 4 == 3
+                    else dw.column_case(s)
+                )
                 if s % 2
                 else dw.depthwise_case(s)
             )

@@ -141,21 +141,22 @@ static MICRO_ALWAYS_INLINE void widen_2rows(int R2, const int8_t *r, intptr_t d1
                      : "cc", "memory");
 }
 
-/* The columns [0, n) of widen_quad's run: rows 0-3, then 4-7, then the last pair. */
-static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
+/* The columns [0, n) of widen_quad's run, pairs [0, pairs): rows 0-3, then 4-7, then the
+ * last pair. */
+static MICRO_ALWAYS_INLINE void widen_run(int R2, int pairs, const pass_t *s, int32_t at,
                                           int32_t channels, int32_t n, uint32_t *buf)
 {
-    for (int k = 0; k + 1 < R2; k += 2) {
+    for (int k = 0; k + 1 < pairs; k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
         const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
                                s->rows[2 * k + 2] - s->rows[2 * k],
                                s->rows[2 * k + 3] - s->rows[2 * k]};
         widen_4rows(R2, r, d, channels, n, buf + k);
     }
-    if (R2 % 2) {
-        const int8_t *const r = s->rows[2 * R2 - 2] + at;
-        widen_2rows(R2, r, s->rows[2 * R2 - 1] - s->rows[2 * R2 - 2], channels, n,
-                    buf + R2 - 1);
+    if (pairs % 2) {
+        const int8_t *const r = s->rows[2 * pairs - 2] + at;
+        widen_2rows(R2, r, s->rows[2 * pairs - 1] - s->rows[2 * pairs - 2], channels, n,
+                    buf + pairs - 1);
     }
 }
 #define DW_WIDEN_ASM 1
@@ -164,9 +165,11 @@ static MICRO_ALWAYS_INLINE void widen_run(int R2, const pass_t *s, int32_t at,
 #endif
 
 /* Columns [ix0, ix0 + nc) of input channels [c0, c0 + 4) into buf: channel ci's column j
- * at buf + (4 * j + ci) * R2, R2 words of row pairs. One word per row and pixel
- * (PKHBT/PKHTB, then SXTB16 into the 4 channels' pairs). */
-static MICRO_ALWAYS_INLINE void widen_quad(int R2, const micro_depthwise_conv_s8_params_t *p,
+ * at buf + (4 * j + ci) * R2, R2 words of row pairs, of which the first `pairs` are
+ * written (the rest: zero_pairs). One word per row and pixel (PKHBT/PKHTB, then SXTB16
+ * into the 4 channels' pairs). */
+static MICRO_ALWAYS_INLINE void widen_quad(int R2, int pairs,
+                                           const micro_depthwise_conv_s8_params_t *p,
                                            const pass_t *s, int32_t c0, int32_t ix0,
                                            int32_t nc, uint32_t *buf)
 {
@@ -179,12 +182,12 @@ static MICRO_ALWAYS_INLINE void widen_quad(int R2, const micro_depthwise_conv_s8
 #if DW_WIDEN_ASM
         /* The columns up to the image's right edge in one run. */
         const int32_t run = (nc - j < width - ix ? nc - j : width - ix);
-        widen_run(R2, s, at, channels, run, buf);
+        widen_run(R2, pairs, s, at, channels, run, buf);
         j += run - 1;
         ix += run - 1;
         buf += (run - 1) * 4 * R2;
 #else
-        for (int k = 0; k < R2; ++k) {
+        for (int k = 0; k < pairs; ++k) {
             const int8_t *ra = s->rows[2 * k], *rb = s->rows[2 * k + 1];
             const uint32_t xa = micro_read4(ra + at), xb = micro_read4(rb + at);
             const uint32_t lo = micro_pkh_lo(xa, xb), hi = micro_pkh_hi(xa, xb);
@@ -210,6 +213,18 @@ static void zero_columns(int32_t R2, const micro_depthwise_conv_s8_params_t *p, 
         buf[k] = zz;
     }
     for (int32_t k = hi * 4 * R2; k < nc * 4 * R2; ++k) {
+        buf[k] = zz;
+    }
+}
+
+/* The last pair of every column and channel slot (nc columns) as input_zp's: a pass whose
+ * last two input rows both lie outside the image (a 3x3 map's rows 4 and 5; a last pass
+ * of 3 rows over a padded bottom) widens them once, not once a block. */
+static void zero_pairs(int32_t R2, const micro_depthwise_conv_s8_params_t *p, int32_t nc,
+                       uint32_t *buf)
+{
+    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    for (int32_t k = R2 - 1; k < nc * 4 * R2; k += R2) {
         buf[k] = zz;
     }
 }
@@ -252,11 +267,12 @@ static inline int32_t cols_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
     return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
-/* cols_out's pn for a shift of the fast domain (-31..-1); 0 off it (unused there). */
+/* cols_out's pn for a shift of the fast domain (-31..-1), without a branch (a block's
+ * records are filled once a pass); off the domain some value the general requantization
+ * leaves unused. */
 static inline int32_t cols_pn(int32_t shift)
 {
-    const int32_t e = -shift;
-    return e >= 1 && e <= 31 ? (int32_t)(0u - (UINT32_C(1) << (32 - e))) : 0;
+    return (int32_t)(0u - (UINT32_C(1) << ((uint32_t)(32 + shift) & 31u)));
 }
 
 /* The pass's constants in all 4 records (once a pass: the blocks' records change the rest). */
@@ -352,6 +368,11 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
     const int32_t sw = p->stride_width, out_w = p->output_width, depth = d->depth;
     const int32_t per = (DW_COL_WORDS / (4 * R2) - 3) / sw + 1; /* a strip's columns */
     const int quads = d->mult == 1 && p->input_depth % 4 == 0;
+    /* 3-row passes: the last pair's rows both input_zp ones (the zp row: image rows are
+     * apart) at the bottom of a map padded by 1 or more (vww's 3x3 maps, kws's last pass);
+     * the other passes' last rows lie in the image on such maps */
+    const int32_t pairs =
+        R2 - (ROWS == 3 && SH == 1 && s->rows[2 * R2 - 2] == s->rows[2 * R2 - 1]);
     fill_pass(d, s, b.rec);
     for (int32_t o0 = 0; o0 < depth; o0 += 4) {
         const int32_t k = depth - o0 < 4 ? depth - o0 : 4;
@@ -366,8 +387,15 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
             if (quads) {
                 if (o0 == 0 || per < out_w) { /* one strip: the same columns every block */
                     zero_columns(R2, p, ix0, nc, buf);
+                    if (pairs < R2) {
+                        zero_pairs(R2, p, nc, buf);
+                    }
                 }
-                widen_quad(R2, p, s, o0, ix0, nc, buf);
+                if (pairs == R2) { /* a constant count: the widening loops unrolled */
+                    widen_quad(R2, R2, p, s, o0, ix0, nc, buf);
+                } else {
+                    widen_quad(R2, R2 - 1, p, s, o0, ix0, nc, buf);
+                }
             } else {
                 widen_bytes(R2, p, s, o0, k, ix0, nc, buf);
             }

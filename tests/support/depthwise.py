@@ -139,14 +139,16 @@ def column_case(seed: int, stride2: bool = False) -> Case:
     return make_case(rng, p, bool(rng.random() < 0.6))
 
 
-def map_case(seed: int) -> Case:
+def map_case(seed: int, side: int = 0) -> Case:
     """3x3 at stride 1 down on small maps: the column path's passes of 6, 4, 3 and 2 rows
     (output heights 1-9, 11-13 and 25: one pass, 6 + 1, 4 + 3, 4 + 4, 6 + 3, 6 + 5, 6 + 6,
     ..., kws's 25), 3x3 and 6x6 maps among them, widths 3-8 (strides 1 and 2 across),
     depth multipliers 1, 2, 4 and 8, depths that are not a multiple of 4, padding 0-2 on
     either side, batches, clamps and the general requantization (a third of the cases),
     and the fast requantization's edges (multipliers 2^30 and 2^31 - 1, shifts -1 and -31,
-    biases near the int32 limits)."""
+    biases near the int32 limits). `side` > 0: a square side x side map at stride 1 (vww's
+    3x3 and 6x6 maps, 5x5; the rest drawn as for any seed), so that a 3x3 map's pass reads
+    two rows of input_zp below the image whenever its bottom is padded."""
     rng = np.random.default_rng(5000 + seed)
     mult, channels = [(1, 4), (1, 8), (1, 16), (1, 5), (1, 7), (2, 4), (4, 2), (8, 1)][seed % 8]
     if mult == 1 and rng.random() < 0.3:
@@ -154,6 +156,8 @@ def map_case(seed: int) -> Case:
     out_h = int(rng.choice([1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 3, 11, 12, 13, 25]))
     out_w = int(rng.choice([3, 3, 4, 5, 6, 6, 7, 8]))
     sw = 2 if rng.random() < 0.2 else 1
+    if side:
+        out_h, out_w, sw = side, side, 1
     pads = rng.integers(0, 3, 4)  # top, bottom, left, right
     if rng.random() < 0.6:
         pads[:] = 1  # SAME
