@@ -91,6 +91,38 @@ def depthwise_case(seed: int, fast: bool = False) -> Case:
     return make_case(rng, p, fast)
 
 
+def layer_3x3(
+    rng: np.random.Generator,
+    size: tuple[int, int],
+    out: tuple[int, int],
+    channels: int,
+    mult: int,
+    stride: tuple[int, int],
+    pad: tuple[int, int],
+) -> dict[str, int]:
+    """A 3x3, undilated layer's parameters: input `size` and output `out` (height, width),
+    `stride` and `pad` (top, left); batches (1-2), then the zero points drawn from rng."""
+    return {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": size[0],
+        "input_width": size[1],
+        "input_depth": channels,
+        "depth_multiplier": mult,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": out[0],
+        "output_width": out[1],
+        "stride_height": stride[0],
+        "stride_width": stride[1],
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": pad[0],
+        "pad_left": pad[1],
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+
+
 def column_case(seed: int, stride2: bool = False) -> Case:
     """3x3, strides 1 and 2, no dilation: what the twin's column path takes (four output
     rows a pass, rows of 3 to 768 / depth outputs) and its edges: depth multipliers 1, 2, 4
@@ -117,25 +149,15 @@ def column_case(seed: int, stride2: bool = False) -> Case:
     out_w = (width + 2 * pad_left - 3) // sw + 1 - int(rng.integers(0, 2))
     if out_w * channels * mult > 768:
         out_w = 768 // (channels * mult)
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": height,
-        "input_width": width,
-        "input_depth": channels,
-        "depth_multiplier": mult,
-        "filter_height": 3,
-        "filter_width": 3,
-        "output_height": max(1, out_h),
-        "output_width": max(3, out_w),
-        "stride_height": sh,
-        "stride_width": sw,
-        "dilation_height": 1,
-        "dilation_width": 1,
-        "pad_top": pad_top,
-        "pad_left": pad_left,
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
+    p = layer_3x3(
+        rng,
+        (height, width),
+        (max(1, out_h), max(3, out_w)),
+        channels,
+        mult,
+        (sh, sw),
+        (pad_top, pad_left),
+    )
     return make_case(rng, p, bool(rng.random() < 0.6))
 
 
@@ -161,25 +183,11 @@ def map_case(seed: int, side: int = 0) -> Case:
     pads = rng.integers(0, 3, 4)  # top, bottom, left, right
     if rng.random() < 0.6:
         pads[:] = 1  # SAME
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": max(1, out_h + 2 - int(pads[0] + pads[1])),
-        "input_width": max(1, (out_w - 1) * sw + 3 - int(pads[2] + pads[3])),
-        "input_depth": channels,
-        "depth_multiplier": mult,
-        "filter_height": 3,
-        "filter_width": 3,
-        "output_height": out_h,
-        "output_width": out_w,
-        "stride_height": 1,
-        "stride_width": sw,
-        "dilation_height": 1,
-        "dilation_width": 1,
-        "pad_top": int(pads[0]),
-        "pad_left": int(pads[2]),
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
+    size = (
+        max(1, out_h + 2 - int(pads[0] + pads[1])),
+        max(1, (out_w - 1) * sw + 3 - int(pads[2] + pads[3])),
+    )
+    p = layer_3x3(rng, size, (out_h, out_w), channels, mult, (1, sw), (int(pads[0]), int(pads[2])))
     fast = bool(rng.random() < 2 / 3)
     params, ops = make_case(rng, p, fast)
     if fast and rng.random() < 0.5:

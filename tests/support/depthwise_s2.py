@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from support.depthwise import Case, make_case
+from support.depthwise import Case, layer_3x3, make_case
 
 
 def _extreme(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -48,25 +48,9 @@ def stride2_case(seed: int) -> Case:
     # sizes; SAME and VALID padding among them)
     height = max(1, (out_h - 1) * sh + 3 - 2 * pad_top + int(rng.integers(-1, 2)))
     width = max(1, (out_w - 1) * sw + 3 - 2 * pad_left + int(rng.integers(-1, 2)))
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3)),
-        "input_height": height,
-        "input_width": width,
-        "input_depth": channels,
-        "depth_multiplier": mult,
-        "filter_height": 3,
-        "filter_width": 3,
-        "output_height": out_h,
-        "output_width": out_w,
-        "stride_height": sh,
-        "stride_width": sw,
-        "dilation_height": 1,
-        "dilation_width": 1,
-        "pad_top": pad_top,
-        "pad_left": pad_left,
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-    }
+    p = layer_3x3(
+        rng, (height, width), (out_h, out_w), channels, mult, (sh, sw), (pad_top, pad_left)
+    )
     fast = not (neighbour and kind == 3)
     params, ops = make_case(rng, p, fast)
     o = channels * mult
