@@ -72,6 +72,11 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
  * freed. LDM wants its registers ascending: xe, xo in r4, r5 and w0..w3 in r8..r11. */
 #define FC_GROUP                                   \
     "ldm %[x]!, {%[xe], %[xo]}\n\t"               \
+    FC_PRODUCTS
+
+/* The 4 filter words times the input pair (xe, xo): FC_GROUP's 16 products, and
+ * FC_GROUP_BYTES's once it has split the int8 word. */
+#define FC_PRODUCTS                                \
     "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
     "sxtb16 lr, %[w0]\n\t"                        \
     "smlad %[a0], %[xe], lr, %[a0]\n\t"           \
@@ -171,23 +176,7 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_fast(const uint64_t *x,
     "ldr %[xo], [%[x]], #4\n\t"                   \
     "sxtb16 %[xe], %[xo]\n\t"                     \
     "sxtb16 %[xo], %[xo], ror #8\n\t"             \
-    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
-    "sxtb16 lr, %[w0]\n\t"                        \
-    "smlad %[a0], %[xe], lr, %[a0]\n\t"           \
-    "sxtb16 %[w0], %[w0], ror #8\n\t"             \
-    "smlad %[a0], %[xo], %[w0], %[a0]\n\t"        \
-    "sxtb16 %[w0], %[w1]\n\t"                     \
-    "smlad %[a1], %[xe], %[w0], %[a1]\n\t"        \
-    "sxtb16 %[w1], %[w1], ror #8\n\t"             \
-    "smlad %[a1], %[xo], %[w1], %[a1]\n\t"        \
-    "sxtb16 %[w1], %[w2]\n\t"                     \
-    "smlad %[a2], %[xe], %[w1], %[a2]\n\t"        \
-    "sxtb16 %[w2], %[w2], ror #8\n\t"             \
-    "smlad %[a2], %[xo], %[w2], %[a2]\n\t"        \
-    "sxtb16 %[w2], %[w3]\n\t"                     \
-    "smlad %[a3], %[xe], %[w2], %[a3]\n\t"        \
-    "sxtb16 %[w3], %[w3], ror #8\n\t"             \
-    "smlad %[a3], %[xo], %[w3], %[a3]\n\t"
+    FC_PRODUCTS
 
 /* acc[j] += the dot of block row j with the int8 row over groups groups, two a turn (an
  * odd count enters the turn at its second), out of line: 20 instructions per 16 products
