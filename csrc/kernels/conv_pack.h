@@ -1,6 +1,6 @@
 /*
  * The host conv twins' shared pieces (internal): the longest patch their packed weights
- * hold, a block's weights packed as int16 pairs, and the AVX-512 variant's entry
+ * hold, a block's weights packed as int16 pairs and its constants, and the AVX-512 variant's entry
  * (conv_s8_host_avx512.c), which micro_conv_s8_host (conv_s8_host.c) chooses at run time.
  */
 #ifndef MICRO_KERNELS_CONV_PACK_H
@@ -29,6 +29,19 @@ static inline void micro_conv_pack_pairs(const int8_t *filter, int32_t row, int3
             wt[(j * nb + c) * 2] = w[2 * j];
             wt[(j * nb + c) * 2 + 1] = w[2 * j + 1];
         }
+    }
+}
+
+/* A block's constants: channels [o, o + n)'s bias, multiplier and shift into b, m, s, zero
+ * past n up to nb. */
+static inline void micro_conv_block_constants(const int32_t *bias, const int32_t *multiplier,
+                                              const int32_t *shift, int32_t o, int32_t n,
+                                              int32_t nb, int32_t *b, int32_t *m, int32_t *s)
+{
+    for (int32_t c = 0; c < nb; ++c) {
+        b[c] = c < n ? bias[o + c] : 0;
+        m[c] = c < n ? multiplier[o + c] : 0;
+        s[c] = c < n ? shift[o + c] : 0;
     }
 }
 

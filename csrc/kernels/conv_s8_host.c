@@ -162,11 +162,8 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
                     const int32_t n = last - o < NB ? last - o : NB;
                     const int32_t nb = n <= 8 ? 8 : NB;
                     micro_conv_pack_pairs(filter, row, o, n, nb, pairs, wt);
-                    for (int32_t c = 0; c < NB; ++c) {
-                        blk.bias[c] = c < n ? bias[o + c] : 0;
-                        blk.multiplier[c] = c < n ? multiplier[o + c] : 0;
-                        blk.shift[c] = c < n ? shift[o + c] : 0;
-                    }
+                    micro_conv_block_constants(bias, multiplier, shift, o, n, NB, blk.bias,
+                                               blk.multiplier, blk.shift);
                     if (nb == 8) {
                         block(rows, kp, n_pix, wt, n, 8, &blk, r, out + o, depth_out);
                     } else {

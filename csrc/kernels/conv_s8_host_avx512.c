@@ -285,11 +285,8 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
                     const int32_t n = last - o < step ? last - o : step;
                     const int32_t nb = n <= 16 ? 16 : NB;
                     micro_conv_pack_pairs(filter, row, o, n, nb, pairs, wt);
-                    for (int32_t c = 0; c < NB; ++c) {
-                        blk.bias[c] = c < n ? bias[o + c] : 0;
-                        blk.multiplier[c] = c < n ? multiplier[o + c] : 0;
-                        blk.shift[c] = c < n ? shift[o + c] : 0;
-                    }
+                    micro_conv_block_constants(bias, multiplier, shift, o, n, NB, blk.bias,
+                                               blk.multiplier, blk.shift);
                     (nb == 16 ? narrow : wide)(rows, kp, n_pix, wt, n, &blk, r, out + o, depth_out);
                 }
             }
