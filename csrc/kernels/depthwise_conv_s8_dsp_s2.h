@@ -111,81 +111,10 @@ typedef struct {
 } s2_pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* Pairs (k, k + 1) of a run of n columns inside the image (13 registers: -O2 only, as
- * the column path's widening). r: row 2k at the first column's quad; d1..d3: rows 2k + 1..3
- * minus row 2k; buf: channel 0's word k of the first column. Per column: 4 LDR, PKHBT and
- * PKHTB make each row pair's (lo, hi) halfword pairs, SXTB16 (ROR #8) the 4 channels'
- * words, one STRD per channel. */
-static MICRO_ALWAYS_INLINE void s2_widen4(const int8_t *r, intptr_t d1, intptr_t d2,
-                                          intptr_t d3, int32_t channels, int32_t n,
-                                          uint32_t *buf)
-{
-    uint32_t xa, xb, xc, xd, t, u;
-    __asm__ volatile("1:\n\t"
-                     "ldr %[xa], [%[r]]\n\t"
-                     "ldr %[xb], [%[r], %[d1]]\n\t"
-                     "ldr %[xc], [%[r], %[d2]]\n\t"
-                     "ldr %[xd], [%[r], %[d3]]\n\t"
-                     "add %[r], %[r], %[ch]\n\t"
-                     /* t: channels 0, 1 of rows 2k, 2k + 1; xb: channels 2, 3 */
-                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
-                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
-                     /* xa: channels 0, 1 of rows 2k + 2, 2k + 3; xd: channels 2, 3 */
-                     "pkhbt %[xa], %[xc], %[xd], lsl #16\n\t"
-                     "pkhtb %[xd], %[xd], %[xc], asr #16\n\t"
-                     "sxtb16 %[xc], %[t]\n\t"
-                     "sxtb16 %[u], %[xa]\n\t"
-                     "strd %[xc], %[u], [%[buf]]\n\t"
-                     "sxtb16 %[xc], %[t], ror #8\n\t"
-                     "sxtb16 %[u], %[xa], ror #8\n\t"
-                     "strd %[xc], %[u], [%[buf], #20]\n\t"
-                     "sxtb16 %[xc], %[xb]\n\t"
-                     "sxtb16 %[u], %[xd]\n\t"
-                     "strd %[xc], %[u], [%[buf], #40]\n\t"
-                     "sxtb16 %[xc], %[xb], ror #8\n\t"
-                     "sxtb16 %[u], %[xd], ror #8\n\t"
-                     "strd %[xc], %[u], [%[buf], #60]\n\t"
-                     "add %[buf], %[buf], #80\n\t"
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
-                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
-                       [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
-                       [u] "=&r"(u)
-                     : [ch] "r"(channels), [d1] "r"(d1), [d2] "r"(d2), [d3] "r"(d3)
-                     : "cc", "memory");
-}
-
-/* As s2_widen4, pair k alone (rows 2k, 2k + 1). */
-static MICRO_ALWAYS_INLINE void s2_widen2(const int8_t *r, intptr_t d1, int32_t channels,
-                                          int32_t n, uint32_t *buf)
-{
-    uint32_t xa, xb, t, u;
-    __asm__ volatile("1:\n\t"
-                     "ldr %[xa], [%[r]]\n\t"
-                     "ldr %[xb], [%[r], %[d1]]\n\t"
-                     "add %[r], %[r], %[ch]\n\t"
-                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
-                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
-                     "sxtb16 %[xa], %[t]\n\t"
-                     "sxtb16 %[u], %[t], ror #8\n\t"
-                     "str %[xa], [%[buf]]\n\t"
-                     "str %[u], [%[buf], #20]\n\t"
-                     "sxtb16 %[xa], %[xb]\n\t"
-                     "sxtb16 %[u], %[xb], ror #8\n\t"
-                     "str %[xa], [%[buf], #40]\n\t"
-                     "str %[u], [%[buf], #60]\n\t"
-                     "add %[buf], %[buf], #80\n\t"
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
-                     : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
-                       [xb] "=&r"(xb), [t] "=&r"(t), [u] "=&r"(u)
-                     : [ch] "r"(channels), [d1] "r"(d1)
-                     : "cc", "memory");
-}
-
-/* As s2_widen4, the last row 2k alone: SXTB16 with rotations 0, 8, 16, 24 puts channel
- * c's byte in the low half of channel c's word (the high half, another channel's, is
- * never read). */
+/* The last row 2k of a pass alone, in the layout of S2_PAIRS words a channel whose row
+ * pairs the column path's widen_4rows and widen_2rows write: SXTB16 with rotations 0, 8,
+ * 16, 24 puts channel c's byte in the low half of channel c's word (the high half,
+ * another channel's, is never read). */
 static MICRO_ALWAYS_INLINE void s2_widen1(const int8_t *r, int32_t channels, int32_t n,
                                           uint32_t *buf)
 {
@@ -224,12 +153,14 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
     int32_t k = 0;
     for (; k + 1 < R; k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
-        s2_widen4(r, s->rows[2 * k + 1] - s->rows[2 * k], s->rows[2 * k + 2] - s->rows[2 * k],
-                  s->rows[2 * k + 3] - s->rows[2 * k], channels, n, buf + k);
+        const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
+                               s->rows[2 * k + 2] - s->rows[2 * k],
+                               s->rows[2 * k + 3] - s->rows[2 * k]};
+        widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
     }
     if (k < R) {
-        s2_widen2(s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels, n,
-                  buf + k);
+        widen_2rows(S2_PAIRS, s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels,
+                    n, buf + k);
     }
     s2_widen1(s->rows[2 * R] + at, channels, n, buf + R);
 #else
