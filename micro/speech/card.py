@@ -157,14 +157,16 @@ def sources(real: RealSet | None, words: Sequence[str], synthetic: bool = True) 
     per_word = {w: kinds[w in recorded, synthetic] for w in words}
     info: dict[str, Any] = {"keywords": per_word}
     if real is not None:
-        names = real.files_train + real.files_val
+        names = real.files_train + real.files_val + real.files_tune
         copies = sorted({n.split("/", 1)[0] for n in names if n.count("/") == 2})
         first = {**SPEECH_COMMANDS, **_counts(real, lambda n: n.count("/") == 1)}
-        info["speech_commands"] = first
+        info["speech_commands"] = {**first, **real.data_sources.get("", {})}
         if copies:
             info["more_speech_commands"] = {
                 f: {
                     **MORE_SPEECH_COMMANDS.get(f, {"source": "not a known source: credit it"}),
+                    # the folder's own SOURCE.json credit and its clips per word and side
+                    **real.data_sources.get(f, {}),
                     **_counts(real, partial(_under, f)),
                 }
                 for f in copies

@@ -14,6 +14,11 @@ The rules the training code enforces (and tests check):
   *tuning* part, which training never reads, is where the recognizer's bar per word is chosen
   (``tuning_split``; the other speech's training share likewise, ``speech_tuning_split``).
 
+Further copies of parts of Speech Commands (a second ``--data DIR`` and on) join the same pool:
+the split is a pure function of the speaker id, so a speaker's clips in any folder land on the
+same side, and a reserved speaker is dropped from every folder. A folder may say where it came
+from in a ``SOURCE.json`` beside its word folders (``source_info``): the model card credits it.
+
 Noise recordings (any folder of .wav files) are split the same way, by file name. Other
 speech (any folder of .wav files: wake words, digits, ...) is split by speaker, else by
 subfolder (``speech_split``): its training share only widens the *unknown* class of the
@@ -24,6 +29,7 @@ false alarms are counted.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -130,6 +136,50 @@ def scan_many(roots: Sequence[str | os.PathLike[str]], reserved: Iterable[str] =
         if repeated:
             log.info("%s: %d clips already found in an earlier folder", root, repeated)
     return clips
+
+
+#: A copy's own credit, beside its word folders: what the data set is, the repository it
+#: came from, its commit(s) and licence (``source_info``).
+SOURCE_FILE = "SOURCE.json"
+#: The fields of ``SOURCE_FILE`` the model card takes (text, or a list of text for commits).
+SOURCE_FIELDS = ("name", "source", "commit", "commits", "licence")
+
+
+def source_info(root: str | os.PathLike[str]) -> dict[str, object]:
+    """The credit a folder gives itself in ``SOURCE_FILE`` (only ``SOURCE_FIELDS``, only
+    text or lists of text); {} when it has none, or none that can be read."""
+    path = Path(root) / SOURCE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        log.warning("%s: unreadable (%s); the folder is not credited", path, exc)
+        return {}
+    if not isinstance(info, dict):
+        log.warning("%s: not a JSON object; the folder is not credited", path)
+        return {}
+    out: dict[str, object] = {}
+    for key in SOURCE_FIELDS:
+        value = info.get(key)
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[key] = list(value)
+    return out
+
+
+def listing(roots: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str, int]]:
+    """(folder, relative path, size) of every .wav file and ``SOURCE_FILE`` under the
+    folders, sorted: what the pool is made of, to name cached features by."""
+    out = []
+    for root in map(Path, roots):
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if path.is_file() and (path.suffix == ".wav" or path.name == SOURCE_FILE):
+                out.append((str(root), str(path.relative_to(root)), path.stat().st_size))
+    return sorted(out)
 
 
 def _fraction(key: str, salt: str) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,6 +66,9 @@ class RealSet:
     tune_words: list[str] = field(default_factory=list)
     tune_audio: np.ndarray = field(default_factory=lambda: np.zeros((0, CLIP), np.int16))
     files_tune: list[str] = field(default_factory=list)
+    # per folder of the pool ("" the first, else its name, as the training list names it): its
+    # own credit (``corpus.source_info``) and its clips per word on each side (``source_counts``)
+    data_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def excerpt(rng: np.random.Generator, noise: np.ndarray, n: int = CLIP) -> np.ndarray:
@@ -143,6 +147,25 @@ def noise_split(cfg: RealConfig) -> tuple[list[Path], list[Path]]:
     return [p for p in paths if p not in val], val
 
 
+def source_counts(
+    roots: Sequence[Path], sides: dict[str, Sequence[corpus.Clip]]
+) -> dict[str, dict[str, Any]]:
+    """Per folder of the pool, keyed as ``Clip.source`` names it ("" for the first): its own
+    credit (``corpus.source_info``) and how many of its clips of each word each side holds
+    (``sides``: name -> clips, e.g. train, validation, tuning)."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, root in enumerate(roots):
+        name = "" if i == 0 else Path(root).name
+        per_word: dict[str, dict[str, int]] = {}
+        for side, clips in sides.items():
+            for clip in clips:
+                if clip.source == name:
+                    counts = per_word.setdefault(clip.word, dict.fromkeys(sides, 0))
+                    counts[side] += 1
+        out[name] = {**corpus.source_info(root), "per_word": dict(sorted(per_word.items()))}
+    return out
+
+
 def build(
     cfg: RealConfig,
     labels: Sequence[str],
@@ -154,6 +177,10 @@ def build(
         raise ValueError("no data folder")
     words = list(labels[2:])
     rng = np.random.default_rng(cfg.seed)
+    names = sorted(Path(r).name for r in cfg.more_data)
+    if len(set(names)) < len({Path(r).resolve() for r in cfg.more_data}):
+        # the training list and the card name a further folder's clips by the folder's name
+        raise ValueError(f"two further --data folders share a name: {names}")
     clips = corpus.scan_many(cfg.roots, cfg.reserved)
     train, val = corpus.split(clips, cfg.validation_fraction)
     train, tune = corpus.tuning_split(train, cfg.tuning_fraction)
@@ -218,6 +245,7 @@ def build(
         [c.word for c in tune],
         np.stack(corpus.load(tune)) if tune else np.zeros((0, CLIP), np.int16),
         [c.name for c in tune],
+        source_counts(cfg.roots, {"train": train, "validation": val, "tuning": tune}),
     )
 
 
@@ -293,5 +321,8 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
         if k not in skip  # the options added later count only when set, as before they were
         and not (k in ("more_data", "speed", "tuning_fraction") and not v)
     ]
+    if cfg.more_data:  # a further folder's files may change under the same name
+        listing = repr(corpus.listing(cfg.more_data)).encode()
+        items.append(("more_data_files", hashlib.sha1(listing).hexdigest()))
     text = repr((items, tuple(labels), frontend, VERSION))
     return hashlib.sha1(text.encode()).hexdigest()[:12]
