@@ -229,8 +229,8 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
 /* The loop in assembly, one function per R (its own prologue: it takes every register).
  * r0 dp: the widened words (channel c's column at dp + 20c, the next input column 80
- * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left,
- * minus the block's channels done; r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
+ * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left;
+ * r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
  * the record's m2, pn, zp, d1, d2, d3 in r4-r9); r8, r9 a filter column's words;
  * r10-r12, lr the rows' sums. */
 #define MICRO_S2_UNUSED __attribute__((unused)) /* job: r0 */
@@ -281,9 +281,18 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
 #define S2_ST3 "strb r12, [r2, r8]\n\t" S2_ST2
 #define S2_ST4 "strb lr, [r2, r9]\n\t" S2_ST3
 
-/* The function for R rows: per channel 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM + 4R
- * requantization + stores; per column the block's 4 channels, then the next output
- * column (2 input columns on). */
+/* One channel of the block at output column: 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM +
+ * 4R requantization + stores; `last` is the LDR's step after its filter column 2 (to the
+ * next channel's filter column 0). */
+#define S2_CHANNEL(R, COL, last)                                                           \
+    "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(S2_STR((COL - 4 * R)))      \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR((COL - 4 * R)))        \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR(last))                 \
+    "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R
+
+/* The function for R rows: per output column the block's 4 channels in a straight line
+ * (the last one's LDR steps dp on to the next output column, 2 input columns on), then
+ * the block's step for o (LDR post-indexed: r1 back to the first record) and the count. */
 #define S2_MAC(NAME, R, COL, SLOT)                                                         \
     __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
     {                                                                                      \
@@ -293,21 +302,13 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
             "ldr r2, [r0, #8]\n\t"                                                         \
             "ldr r3, [r0, #12]\n\t"                                                        \
             "ldr r0, [r0]\n\t"                                                             \
-            "1:\n\t"                                                                       \
-            "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(                   \
-                S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R      \
-                S2_TB##R(S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R        \
-                    S2_PAIR##R S2_TB##R(S2_STR((SLOT - 2 * COL - 4 * R)))                    \
-            "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R                          \
-            "subs r3, r3, #1\n\t"                                                          \
-            "tst r3, #3\n\t"                                                               \
-            "bne 1b\n\t"                                                                   \
-            /* the block's 4 channels done: the next output column */                      \
-            "ldr r4, [r1]\n\t"                                                             \
+            "1:\n\t" S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                            \
+                S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                                 \
+                    S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                             \
+                        S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R + 2 * COL - 4 * SLOT))    \
+            "ldr r4, [r1], #-208\n\t"                                                      \
             "add r2, r2, r4\n\t"                                                           \
-            "sub r1, r1, #208\n\t"                                                         \
-            "add r0, r0, #" S2_STR((2 * COL - 4 * SLOT)) "\n\t"                              \
-            "cmp r3, #0\n\t"                                                               \
+            "subs r3, r3, #4\n\t"                                                          \
             "bne 1b\n\t"                                                                   \
             "pop {r4-r11, pc}\n\t");                                                       \
     }
@@ -321,6 +322,7 @@ S2_MAC(s2_mono_2, 2, 20, 0)
 S2_MAC(s2_mono_3, 3, 20, 0)
 S2_MAC(s2_mono_4, 4, 20, 0)
 #undef S2_MAC
+#undef S2_CHANNEL
 #undef S2_STR_
 #undef MICRO_S2_UNUSED
 #undef S2_STR
