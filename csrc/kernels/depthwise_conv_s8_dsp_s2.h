@@ -110,7 +110,9 @@ typedef struct {
     int32_t n_rows;
 } s2_pass_t;
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__) && defined(__OPTIMIZE__) &&    \
+    !defined(__OPTIMIZE_SIZE__)
+#define MICRO_S2W_UNUSED __attribute__((unused)) /* a: r0 */
 /* The last row 2k of a pass alone, in the layout of S2_PAIRS words a channel whose row
  * pairs the column path's widen_4rows and widen_2rows write: SXTB16 with rotations 0, 8,
  * 16, 24 puts channel c's byte in the low half of channel c's word (the high half,
@@ -138,6 +140,66 @@ static MICRO_ALWAYS_INLINE void s2_widen1(const int8_t *r, int32_t channels, int
                      : [ch] "r"(channels)
                      : "cc", "memory");
 }
+
+/* Rows 2k..2k + 4 of a pass in one run (widen_4rows' pairs (2k, 2k + 1), (2k + 2, 2k + 3)
+ * and s2_widen1's row 2k + 4: one loop instead of two), as s2_widen5 reads it: r row 2k's
+ * first byte, buf pair k's word of the first column, n columns, the column step, rows
+ * 2k + 1..2k + 4 at r + d[0..3]. */
+typedef struct {
+    const int8_t *r;
+    uint32_t *buf;
+    int32_t n, channels;
+    intptr_t d[4];
+} s2_rows5_t;
+
+/* Naked: the loop takes 14 registers. r0 r, r1 buf, r2 n, r3 the column step, r4-r7 the
+ * rows' offsets; per column row 2k + 4 first (its word into the 4 channels' low halves,
+ * as s2_widen1), then the two pairs (widen_4rows' PKHBT/PKHTB, SXTB16 and STRD). */
+__attribute__((naked, noinline)) static void s2_widen5(const s2_rows5_t *a MICRO_S2W_UNUSED)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "ldm r0, {r0, r1, r2, r3, r4, r5, r6, r7}\n\t"
+                     "1:\n\t"
+                     /* row 2k + 4: channel c's P_k+2 at buf + 20c + 8 */
+                     "ldr r8, [r0, r7]\n\t"
+                     "sxtb16 r9, r8\n\t"
+                     "sxtb16 r10, r8, ror #8\n\t"
+                     "str r9, [r1, #8]\n\t"
+                     "str r10, [r1, #28]\n\t"
+                     "sxtb16 r9, r8, ror #16\n\t"
+                     "sxtb16 r10, r8, ror #24\n\t"
+                     "str r9, [r1, #48]\n\t"
+                     "str r10, [r1, #68]\n\t"
+                     /* rows 2k..2k + 3 */
+                     "ldr r8, [r0]\n\t"
+                     "ldr r9, [r0, r4]\n\t"
+                     "ldr r10, [r0, r5]\n\t"
+                     "ldr r11, [r0, r6]\n\t"
+                     "add r0, r0, r3\n\t"
+                     /* r12: channels 0, 1 of rows 2k, 2k + 1; r9: channels 2, 3 */
+                     "pkhbt r12, r8, r9, lsl #16\n\t"
+                     "pkhtb r9, r9, r8, asr #16\n\t"
+                     /* r8: channels 0, 1 of rows 2k + 2, 2k + 3; r11: channels 2, 3 */
+                     "pkhbt r8, r10, r11, lsl #16\n\t"
+                     "pkhtb r11, r11, r10, asr #16\n\t"
+                     "sxtb16 r10, r12\n\t"
+                     "sxtb16 lr, r8\n\t"
+                     "strd r10, lr, [r1]\n\t"
+                     "sxtb16 r10, r12, ror #8\n\t"
+                     "sxtb16 lr, r8, ror #8\n\t"
+                     "strd r10, lr, [r1, #20]\n\t"
+                     "sxtb16 r10, r9\n\t"
+                     "sxtb16 lr, r11\n\t"
+                     "strd r10, lr, [r1, #40]\n\t"
+                     "sxtb16 r10, r9, ror #8\n\t"
+                     "sxtb16 lr, r11, ror #8\n\t"
+                     "strd r10, lr, [r1, #60]\n\t"
+                     "add r1, r1, #80\n\t"
+                     "subs r2, r2, #1\n\t"
+                     "bne 1b\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
+#undef MICRO_S2W_UNUSED
 #define S2_WIDEN_ASM 1
 #else
 #define S2_WIDEN_ASM 0
@@ -151,12 +213,21 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
     const int32_t R = s->n_rows;
 #if S2_WIDEN_ASM
     int32_t k = 0;
-    for (; k + 1 < R; k += 2) {
+    for (; k + 1 < R - (R % 2 == 0); k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
         const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
                                s->rows[2 * k + 2] - s->rows[2 * k],
                                s->rows[2 * k + 3] - s->rows[2 * k]};
         widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
+    }
+    if (R % 2 == 0) {
+        /* the last two pairs and row 2R in one run */
+        const int8_t *const r = s->rows[2 * k];
+        const s2_rows5_t a = {r + at, buf + k, n, channels,
+                              {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
+                               s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
+        s2_widen5(&a);
+        return;
     }
     if (k < R) {
         widen_2rows(S2_PAIRS, s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels,
