@@ -254,20 +254,30 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
 #endif
 }
 
-/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
- * the columns outside the image, the others widened. */
-static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
-                     int32_t ix0, int32_t nc, uint32_t *buf)
+/* n columns of the strip (4 channels' words each) of input_zp words zz. */
+static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
 {
-    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    for (int32_t j = 0; j < n; ++j, buf += 4 * S2_PAIRS) {
+#pragma GCC unroll 20
+        for (int32_t k = 0; k < 4 * S2_PAIRS; ++k) {
+            buf[k] = zz;
+        }
+    }
+}
+
+/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
+ * the columns outside the image (unless `zp_kept`: the buffer holds them from a strip of
+ * the same columns), the others widened. */
+static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
+                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+{
     const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
     int32_t b = p->input_width - ix0;
     b = b < a ? a : (b > nc ? nc : b);
-    for (int32_t k = 0; k < a * 4 * S2_PAIRS; ++k) {
-        buf[k] = zz;
-    }
-    for (int32_t k = b * 4 * S2_PAIRS; k < nc * 4 * S2_PAIRS; ++k) {
-        buf[k] = zz;
+    if (!zp_kept) {
+        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+        s2_zp_columns(buf, a, zz);
+        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
     }
     if (b > a) {
         s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
@@ -468,6 +478,21 @@ static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 }
 #endif
 
+/* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
+static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const uint32_t a = micro_read4(src + i), b = micro_read4(src + i + 4);
+        const uint32_t c = micro_read4(src + i + 8), e = micro_read4(src + i + 12);
+        memcpy(dst + i, &a, sizeof a);
+        memcpy(dst + i + 4, &b, sizeof b);
+        memcpy(dst + i + 8, &c, sizeof c);
+        memcpy(dst + i + 12, &e, sizeof e);
+    }
+    micro_copy_run(dst + i, src + i, n - i);
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -480,6 +505,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
     /* one strip with one input channel: every block reads the same widened words */
     const int widen_once = mono && out_w <= per;
+    /* one strip: its input_zp columns stay from the first block on */
+    int zp_kept = 0;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
     uint32_t zp_words[S2_ZP_ROW / 4];
@@ -487,7 +514,9 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     s2_block_t block;
     /* the zp row a word at a time (the C library's memset goes a byte at a time) */
     const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
-    for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
+    const int32_t zp_n = (int32_t)((row_in + 3) / 4);
+#pragma GCC unroll 4
+    for (int32_t k = 0; k < zp_n; ++k) {
         zp_words[k] = zz;
     }
     block.adv = depth - 4;
@@ -533,7 +562,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                             s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
                         }
                     } else {
-                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept, buf);
+                        zp_kept = out_w <= per;
                     }
                     const int64_t at = (int64_t)ox0 * depth + o0;
                     s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
@@ -548,7 +578,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 }
             }
             if (s.n_rows > 1 && !apart) {
-                micro_copy_run(out + row_out, stage, (s.n_rows - 1) * row_out);
+                s2_copy(out + row_out, stage, (s.n_rows - 1) * row_out);
             }
         }
     }
