@@ -478,6 +478,43 @@ static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 }
 #endif
 
+/* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
+ * from the layer, `places` the rows' (every record of a pass has the same). A loop per
+ * group of fields, each with few values live (one loop spills: 33 instructions a record
+ * against 20). */
+MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
+                                      const int32_t places[3])
+{
+    const uint32_t *w = d->w + (int64_t)o0 * 6;
+    s2_rec_t *const rec = b->rec;
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i, w += 6) {
+        uint64_t a, c, e;
+        memcpy(&a, w, 8);
+        memcpy(&c, w + 2, 8);
+        memcpy(&e, w + 4, 8);
+        memcpy(rec[i].w0, &a, 8);
+        memcpy(rec[i].w12, &c, 8);
+        memcpy(rec[i].w12 + 2, &e, 8);
+    }
+    const int32_t *const bias = d->bias + o0, *const mult = d->multiplier + o0;
+    const int32_t *const shift = d->shift + o0;
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].bias = bias[i];
+        rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
+        rec[i].pn = (int32_t)(UINT32_MAX << (32 + shift[i])); /* -2^(32 - e) */
+    }
+    const int32_t zp = d->zp, d0 = places[0], d1 = places[1], d2 = places[2];
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].zp = zp;
+        rec[i].d[0] = d0;
+        rec[i].d[1] = d1;
+        rec[i].d[2] = d2;
+    }
+}
+
 /* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
 static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
 {
@@ -540,21 +577,10 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             int8_t *const rows1 = apart ? out + row_out : stage;
             /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
             const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
+            const int32_t places[3] = {(int32_t)d1, (int32_t)(d1 + (uint32_t)row_out),
+                                       (int32_t)(d1 + 2u * (uint32_t)row_out)};
             for (int32_t o0 = 0; o0 < depth; o0 += 4) {
-                const uint32_t *w = d->w + (int64_t)o0 * 6;
-                for (int32_t i = 0; i < 4; ++i, w += 6) {
-                    s2_rec_t *r = &block.rec[i];
-                    const int32_t e = -d->shift[o0 + i];
-                    memcpy(r->w0, w, sizeof r->w0);
-                    memcpy(r->w12, w + 2, sizeof r->w12);
-                    r->bias = d->bias[o0 + i];
-                    r->m2 = (int32_t)((uint32_t)d->multiplier[o0 + i] << 1);
-                    r->pn = (int32_t)(0u - (UINT32_C(1) << (32 - e)));
-                    r->zp = d->zp;
-                    r->d[0] = (int32_t)d1;
-                    r->d[1] = (int32_t)(d1 + (uint32_t)row_out);
-                    r->d[2] = (int32_t)(d1 + 2u * (uint32_t)row_out);
-                }
+                s2_records(&block, d, o0, places);
                 for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
                     const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
                     if (mono) {
