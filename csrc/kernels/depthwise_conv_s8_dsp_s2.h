@@ -32,9 +32,11 @@
 
 #define S2_ROWS 4      /* output rows a pass */
 #define S2_PAIRS 5     /* words of a channel's column: P_0..P_4 */
-#define S2_COLS 25 /* input columns of a strip on the stack (12 output columns; 4 times as
-                    * many with one input channel, a column of 20 bytes) */
-#define S2_STAGE 2304  /* rows 1-3 of a pass on the stack: 3 rows of up to 768 bytes */
+#define S2_COLS 49 /* input columns of a strip on the stack (24 output columns, vww's widest
+                    * stride-2 rows in one strip; 4 times as many with one input channel, a
+                    * column of 20 bytes) */
+#define S2_STAGE 1152  /* rows 1-3 of a pass on the stack: 3 rows of up to 384 bytes (vww's
+                        * and person_detect's stride-2 rows; the frame stays under 6.7 KB) */
 #define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
 
 /* An output channel's record, as s2_mac reads it (13 words; the weights of layout 2). */
