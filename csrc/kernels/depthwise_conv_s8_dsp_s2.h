@@ -19,9 +19,10 @@
  * rows and 2 output columns. The sums are requantized as conv_quads_dsp.h's pw_out does
  * (SMMLAR, the sign's add, SMMLSR by -2^(32 - e) accumulating the zero point, SSAT: 4
  * instructions) from a per-channel record on the stack that the loop reads with LDM.
- * On a DSP core the loop is assembly (s2_mac_R: per channel and output column of 4 rows
- * 57 instructions, about 90 est. M4 cycles, for 36 multiply-accumulates), elsewhere the
- * same arithmetic in C.
+ * On a DSP core the loop is assembly (s2_mac_R: per output column the block's 4 channels
+ * in a straight line, each of 4 rows 54 instructions, 86 est. M4 cycles, for 36
+ * multiply-accumulates, then 4 for the column), elsewhere the same arithmetic in C; so is
+ * the widening of a pass's last two pairs and row 2R (s2_widen5, one run of columns).
  * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
  * would overlap input the pass (or a later one) still reads (the overlap rule of
  * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
@@ -81,7 +82,7 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
 }
 
 /* Output rows from which the compiler writes layout 2 for the path: a map of 3 rows (vww's
- * 3x3x128: 69.8 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
+ * 3x3x128: 62.9 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
  * passes waste no input rows. A layer's strips of fewer rows (a patched plan's) keep the
  * layer's layout and so the path. */
 #define S2_MIN_HEIGHT 4
