@@ -19,9 +19,10 @@
  * rows and 2 output columns. The sums are requantized as conv_quads_dsp.h's pw_out does
  * (SMMLAR, the sign's add, SMMLSR by -2^(32 - e) accumulating the zero point, SSAT: 4
  * instructions) from a per-channel record on the stack that the loop reads with LDM.
- * On a DSP core the loop is assembly (s2_mac_R: per channel and output column of 4 rows
- * 57 instructions, about 90 est. M4 cycles, for 36 multiply-accumulates), elsewhere the
- * same arithmetic in C.
+ * On a DSP core the loop is assembly (s2_mac_R: per output column the block's 4 channels
+ * in a straight line, each of 4 rows 54 instructions, 86 est. M4 cycles, for 36
+ * multiply-accumulates, then 4 for the column), elsewhere the same arithmetic in C; so is
+ * the widening of a pass's last two pairs and row 2R (s2_widen5, one run of columns).
  * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
  * would overlap input the pass (or a later one) still reads (the overlap rule of
  * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
@@ -32,9 +33,11 @@
 
 #define S2_ROWS 4      /* output rows a pass */
 #define S2_PAIRS 5     /* words of a channel's column: P_0..P_4 */
-#define S2_COLS 25 /* input columns of a strip on the stack (12 output columns; 4 times as
-                    * many with one input channel, a column of 20 bytes) */
-#define S2_STAGE 2304  /* rows 1-3 of a pass on the stack: 3 rows of up to 768 bytes */
+#define S2_COLS 49 /* input columns of a strip on the stack (24 output columns, vww's widest
+                    * stride-2 rows in one strip; 4 times as many with one input channel, a
+                    * column of 20 bytes) */
+#define S2_STAGE 1152  /* rows 1-3 of a pass on the stack: 3 rows of up to 384 bytes (vww's
+                        * and person_detect's stride-2 rows; the frame stays under 6.7 KB) */
 #define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
 
 /* An output channel's record, as s2_mac reads it (13 words; the weights of layout 2). */
@@ -79,7 +82,7 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
 }
 
 /* Output rows from which the compiler writes layout 2 for the path: a map of 3 rows (vww's
- * 3x3x128: 69.8 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
+ * 3x3x128: 62.9 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
  * passes waste no input rows. A layer's strips of fewer rows (a patched plan's) keep the
  * layer's layout and so the path. */
 #define S2_MIN_HEIGHT 4
@@ -110,7 +113,9 @@ typedef struct {
     int32_t n_rows;
 } s2_pass_t;
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+#if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__) && defined(__OPTIMIZE__) &&    \
+    !defined(__OPTIMIZE_SIZE__)
+#define MICRO_S2W_UNUSED __attribute__((unused)) /* a: r0 */
 /* The last row 2k of a pass alone, in the layout of S2_PAIRS words a channel whose row
  * pairs the column path's widen_4rows and widen_2rows write: SXTB16 with rotations 0, 8,
  * 16, 24 puts channel c's byte in the low half of channel c's word (the high half,
@@ -138,6 +143,66 @@ static MICRO_ALWAYS_INLINE void s2_widen1(const int8_t *r, int32_t channels, int
                      : [ch] "r"(channels)
                      : "cc", "memory");
 }
+
+/* Rows 2k..2k + 4 of a pass in one run (widen_4rows' pairs (2k, 2k + 1), (2k + 2, 2k + 3)
+ * and s2_widen1's row 2k + 4: one loop instead of two), as s2_widen5 reads it: r row 2k's
+ * first byte, buf pair k's word of the first column, n columns, the column step, rows
+ * 2k + 1..2k + 4 at r + d[0..3]. */
+typedef struct {
+    const int8_t *r;
+    uint32_t *buf;
+    int32_t n, channels;
+    intptr_t d[4];
+} s2_rows5_t;
+
+/* Naked: the loop takes 14 registers. r0 r, r1 buf, r2 n, r3 the column step, r4-r7 the
+ * rows' offsets; per column row 2k + 4 first (its word into the 4 channels' low halves,
+ * as s2_widen1), then the two pairs (widen_4rows' PKHBT/PKHTB, SXTB16 and STRD). */
+__attribute__((naked, noinline)) static void s2_widen5(const s2_rows5_t *a MICRO_S2W_UNUSED)
+{
+    __asm__ volatile("push {r4-r11, lr}\n\t"
+                     "ldm r0, {r0, r1, r2, r3, r4, r5, r6, r7}\n\t"
+                     "1:\n\t"
+                     /* row 2k + 4: channel c's P_k+2 at buf + 20c + 8 */
+                     "ldr r8, [r0, r7]\n\t"
+                     "sxtb16 r9, r8\n\t"
+                     "sxtb16 r10, r8, ror #8\n\t"
+                     "str r9, [r1, #8]\n\t"
+                     "str r10, [r1, #28]\n\t"
+                     "sxtb16 r9, r8, ror #16\n\t"
+                     "sxtb16 r10, r8, ror #24\n\t"
+                     "str r9, [r1, #48]\n\t"
+                     "str r10, [r1, #68]\n\t"
+                     /* rows 2k..2k + 3 */
+                     "ldr r8, [r0]\n\t"
+                     "ldr r9, [r0, r4]\n\t"
+                     "ldr r10, [r0, r5]\n\t"
+                     "ldr r11, [r0, r6]\n\t"
+                     "add r0, r0, r3\n\t"
+                     /* r12: channels 0, 1 of rows 2k, 2k + 1; r9: channels 2, 3 */
+                     "pkhbt r12, r8, r9, lsl #16\n\t"
+                     "pkhtb r9, r9, r8, asr #16\n\t"
+                     /* r8: channels 0, 1 of rows 2k + 2, 2k + 3; r11: channels 2, 3 */
+                     "pkhbt r8, r10, r11, lsl #16\n\t"
+                     "pkhtb r11, r11, r10, asr #16\n\t"
+                     "sxtb16 r10, r12\n\t"
+                     "sxtb16 lr, r8\n\t"
+                     "strd r10, lr, [r1]\n\t"
+                     "sxtb16 r10, r12, ror #8\n\t"
+                     "sxtb16 lr, r8, ror #8\n\t"
+                     "strd r10, lr, [r1, #20]\n\t"
+                     "sxtb16 r10, r9\n\t"
+                     "sxtb16 lr, r11\n\t"
+                     "strd r10, lr, [r1, #40]\n\t"
+                     "sxtb16 r10, r9, ror #8\n\t"
+                     "sxtb16 lr, r11, ror #8\n\t"
+                     "strd r10, lr, [r1, #60]\n\t"
+                     "add r1, r1, #80\n\t"
+                     "subs r2, r2, #1\n\t"
+                     "bne 1b\n\t"
+                     "pop {r4-r11, pc}\n\t");
+}
+#undef MICRO_S2W_UNUSED
 #define S2_WIDEN_ASM 1
 #else
 #define S2_WIDEN_ASM 0
@@ -151,12 +216,21 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
     const int32_t R = s->n_rows;
 #if S2_WIDEN_ASM
     int32_t k = 0;
-    for (; k + 1 < R; k += 2) {
+    for (; k + 1 < R - (R % 2 == 0); k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
         const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
                                s->rows[2 * k + 2] - s->rows[2 * k],
                                s->rows[2 * k + 3] - s->rows[2 * k]};
         widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
+    }
+    if (R % 2 == 0) {
+        /* the last two pairs and row 2R in one run */
+        const int8_t *const r = s->rows[2 * k];
+        const s2_rows5_t a = {r + at, buf + k, n, channels,
+                              {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
+                               s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
+        s2_widen5(&a);
+        return;
     }
     if (k < R) {
         widen_2rows(S2_PAIRS, s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels,
@@ -183,20 +257,30 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
 #endif
 }
 
-/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
- * the columns outside the image, the others widened. */
-static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
-                     int32_t ix0, int32_t nc, uint32_t *buf)
+/* n columns of the strip (4 channels' words each) of input_zp words zz. */
+static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
 {
-    const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+    for (int32_t j = 0; j < n; ++j, buf += 4 * S2_PAIRS) {
+#pragma GCC unroll 20
+        for (int32_t k = 0; k < 4 * S2_PAIRS; ++k) {
+            buf[k] = zz;
+        }
+    }
+}
+
+/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
+ * the columns outside the image (unless `zp_kept`: the buffer holds them from a strip of
+ * the same columns), the others widened. */
+static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
+                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+{
     const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
     int32_t b = p->input_width - ix0;
     b = b < a ? a : (b > nc ? nc : b);
-    for (int32_t k = 0; k < a * 4 * S2_PAIRS; ++k) {
-        buf[k] = zz;
-    }
-    for (int32_t k = b * 4 * S2_PAIRS; k < nc * 4 * S2_PAIRS; ++k) {
-        buf[k] = zz;
+    if (!zp_kept) {
+        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+        s2_zp_columns(buf, a, zz);
+        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
     }
     if (b > a) {
         s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
@@ -229,8 +313,8 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
 /* The loop in assembly, one function per R (its own prologue: it takes every register).
  * r0 dp: the widened words (channel c's column at dp + 20c, the next input column 80
- * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left,
- * minus the block's channels done; r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
+ * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left;
+ * r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
  * the record's m2, pn, zp, d1, d2, d3 in r4-r9); r8, r9 a filter column's words;
  * r10-r12, lr the rows' sums. */
 #define MICRO_S2_UNUSED __attribute__((unused)) /* job: r0 */
@@ -281,9 +365,18 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
 #define S2_ST3 "strb r12, [r2, r8]\n\t" S2_ST2
 #define S2_ST4 "strb lr, [r2, r9]\n\t" S2_ST3
 
-/* The function for R rows: per channel 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM + 4R
- * requantization + stores; per column the block's 4 channels, then the next output
- * column (2 input columns on). */
+/* One channel of the block at output column: 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM +
+ * 4R requantization + stores; `last` is the LDR's step after its filter column 2 (to the
+ * next channel's filter column 0). */
+#define S2_CHANNEL(R, COL, last)                                                           \
+    "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(S2_STR((COL - 4 * R)))      \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR((COL - 4 * R)))        \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR(last))                 \
+    "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R
+
+/* The function for R rows: per output column the block's 4 channels in a straight line
+ * (the last one's LDR steps dp on to the next output column, 2 input columns on), then
+ * the block's step for o (LDR post-indexed: r1 back to the first record) and the count. */
 #define S2_MAC(NAME, R, COL, SLOT)                                                         \
     __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
     {                                                                                      \
@@ -293,21 +386,13 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
             "ldr r2, [r0, #8]\n\t"                                                         \
             "ldr r3, [r0, #12]\n\t"                                                        \
             "ldr r0, [r0]\n\t"                                                             \
-            "1:\n\t"                                                                       \
-            "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(                   \
-                S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R      \
-                S2_TB##R(S2_STR((COL - 4 * R))) "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R        \
-                    S2_PAIR##R S2_TB##R(S2_STR((SLOT - 2 * COL - 4 * R)))                    \
-            "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R                          \
-            "subs r3, r3, #1\n\t"                                                          \
-            "tst r3, #3\n\t"                                                               \
-            "bne 1b\n\t"                                                                   \
-            /* the block's 4 channels done: the next output column */                      \
-            "ldr r4, [r1]\n\t"                                                             \
+            "1:\n\t" S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                            \
+                S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                                 \
+                    S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                             \
+                        S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R + 2 * COL - 4 * SLOT))    \
+            "ldr r4, [r1], #-208\n\t"                                                      \
             "add r2, r2, r4\n\t"                                                           \
-            "sub r1, r1, #208\n\t"                                                         \
-            "add r0, r0, #" S2_STR((2 * COL - 4 * SLOT)) "\n\t"                              \
-            "cmp r3, #0\n\t"                                                               \
+            "subs r3, r3, #4\n\t"                                                          \
             "bne 1b\n\t"                                                                   \
             "pop {r4-r11, pc}\n\t");                                                       \
     }
@@ -321,6 +406,7 @@ S2_MAC(s2_mono_2, 2, 20, 0)
 S2_MAC(s2_mono_3, 3, 20, 0)
 S2_MAC(s2_mono_4, 4, 20, 0)
 #undef S2_MAC
+#undef S2_CHANNEL
 #undef S2_STR_
 #undef MICRO_S2_UNUSED
 #undef S2_STR
@@ -395,6 +481,58 @@ static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 }
 #endif
 
+/* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
+ * from the layer, `places` the rows' (every record of a pass has the same). A loop per
+ * group of fields, each with few values live (one loop spills: 33 instructions a record
+ * against 20). */
+MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
+                                      const int32_t places[3])
+{
+    const uint32_t *w = d->w + (int64_t)o0 * 6;
+    s2_rec_t *const rec = b->rec;
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i, w += 6) {
+        uint64_t a, c, e;
+        memcpy(&a, w, 8);
+        memcpy(&c, w + 2, 8);
+        memcpy(&e, w + 4, 8);
+        memcpy(rec[i].w0, &a, 8);
+        memcpy(rec[i].w12, &c, 8);
+        memcpy(rec[i].w12 + 2, &e, 8);
+    }
+    const int32_t *const bias = d->bias + o0, *const mult = d->multiplier + o0;
+    const int32_t *const shift = d->shift + o0;
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].bias = bias[i];
+        rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
+        rec[i].pn = (int32_t)(UINT32_MAX << (32 + shift[i])); /* -2^(32 - e) */
+    }
+    const int32_t zp = d->zp, d0 = places[0], d1 = places[1], d2 = places[2];
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i) {
+        rec[i].zp = zp;
+        rec[i].d[0] = d0;
+        rec[i].d[1] = d1;
+        rec[i].d[2] = d2;
+    }
+}
+
+/* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
+static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const uint32_t a = micro_read4(src + i), b = micro_read4(src + i + 4);
+        const uint32_t c = micro_read4(src + i + 8), e = micro_read4(src + i + 12);
+        memcpy(dst + i, &a, sizeof a);
+        memcpy(dst + i + 4, &b, sizeof b);
+        memcpy(dst + i + 8, &c, sizeof c);
+        memcpy(dst + i + 12, &e, sizeof e);
+    }
+    micro_copy_run(dst + i, src + i, n - i);
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -407,6 +545,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
     /* one strip with one input channel: every block reads the same widened words */
     const int widen_once = mono && out_w <= per;
+    /* one strip: its input_zp columns stay from the first block on */
+    int zp_kept = 0;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
     uint32_t zp_words[S2_ZP_ROW / 4];
@@ -414,7 +554,9 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     s2_block_t block;
     /* the zp row a word at a time (the C library's memset goes a byte at a time) */
     const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
-    for (int64_t k = 0; k < (row_in + 3) / 4; ++k) {
+    const int32_t zp_n = (int32_t)((row_in + 3) / 4);
+#pragma GCC unroll 4
+    for (int32_t k = 0; k < zp_n; ++k) {
         zp_words[k] = zz;
     }
     block.adv = depth - 4;
@@ -438,21 +580,10 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             int8_t *const rows1 = apart ? out + row_out : stage;
             /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
             const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
+            const int32_t places[3] = {(int32_t)d1, (int32_t)(d1 + (uint32_t)row_out),
+                                       (int32_t)(d1 + 2u * (uint32_t)row_out)};
             for (int32_t o0 = 0; o0 < depth; o0 += 4) {
-                const uint32_t *w = d->w + (int64_t)o0 * 6;
-                for (int32_t i = 0; i < 4; ++i, w += 6) {
-                    s2_rec_t *r = &block.rec[i];
-                    const int32_t e = -d->shift[o0 + i];
-                    memcpy(r->w0, w, sizeof r->w0);
-                    memcpy(r->w12, w + 2, sizeof r->w12);
-                    r->bias = d->bias[o0 + i];
-                    r->m2 = (int32_t)((uint32_t)d->multiplier[o0 + i] << 1);
-                    r->pn = (int32_t)(0u - (UINT32_C(1) << (32 - e)));
-                    r->zp = d->zp;
-                    r->d[0] = (int32_t)d1;
-                    r->d[1] = (int32_t)(d1 + (uint32_t)row_out);
-                    r->d[2] = (int32_t)(d1 + 2u * (uint32_t)row_out);
-                }
+                s2_records(&block, d, o0, places);
                 for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
                     const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
                     if (mono) {
@@ -460,7 +591,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                             s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
                         }
                     } else {
-                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept, buf);
+                        zp_kept = out_w <= per;
                     }
                     const int64_t at = (int64_t)ox0 * depth + o0;
                     s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
@@ -475,7 +607,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 }
             }
             if (s.n_rows > 1 && !apart) {
-                micro_copy_run(out + row_out, stage, (s.n_rows - 1) * row_out);
+                s2_copy(out + row_out, stage, (s.n_rows - 1) * row_out);
             }
         }
     }
