@@ -11,7 +11,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.depthwise import check_depthwise, column_case, depthwise_case, map_case
+from support.depthwise import (
+    check_depthwise,
+    column_case,
+    depthwise_case,
+    map3_case,
+    map_case,
+)
 from support.draws import activation, bias, int8, requant
 from support.kernels import assert_twin, check_status, checked, run
 
@@ -165,6 +171,11 @@ def test_depthwise_small_maps_match_reference(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(CASES // 3))
 def test_depthwise_tiny_maps_match_reference(seed: int, side: int) -> None:
     check_depthwise(*map_case(seed, side))
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_depthwise_3x3_maps_match_reference(seed: int) -> None:
+    check_depthwise(*map3_case(seed))
 
 
 def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:

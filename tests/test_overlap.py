@@ -219,7 +219,9 @@ def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
         (9, 40, 4, 1, 2),
         (8, 7, 6, 1, 1),  # blocks of 4 and 2 channels
         (7, 6, 4, 2, 1),  # multiplier 2: through the stack
-        (3, 3, 12, 1, 2),
+        (3, 3, 12, 1, 2),  # 3x3 maps: the 3x3-map pass, each block's 4 channels at once
+        (3, 3, 256, 1, 1),  # vww's 3x3 maps
+        (3, 3, 6, 1, 1),  # blocks of 4 and 2 channels: the 3-row strips
     ],
 )
 def test_depthwise_column_passes_keep_the_rule(

@@ -20,7 +20,8 @@
  *   stride 2, row q:  SMLAD (r2q, r2q+1).(w0, w1), SMLATB w2.r2q+2
  * so a widened word serves up to 3 output columns and 2 output rows, and the channel's
  * outputs in the pass are requantized together (one load of its constants for its rows;
- * the strips' asm: depthwise_conv_s8_dsp_strips.h).
+ * the strips' asm: depthwise_conv_s8_dsp_strips.h). A 3x3 map's pass keeps a channel's
+ * weights in registers over the whole map instead (depthwise_conv_s8_dsp_tiny.h).
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_COLS_H
@@ -441,6 +442,8 @@ DW_COLS(s1_general, 3, 1, 4, 0)
 DW_COLS(s2_general, 5, 2, 4, 0)
 #undef DW_COLS
 
+#include "depthwise_conv_s8_dsp_tiny.h"
+
 /* 1 if the column path can run p (filter layout 2): any height, so that the strips of a
  * patched plan, a few output rows each, stay on it once the compiler chose the layout. */
 static int cols_fit(const micro_depthwise_conv_s8_params_t *p)
@@ -529,6 +532,9 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             pass_fn run;
             const int32_t rows =
                 pass_rows(s1, fast, straight, 5 * row_out <= DW_STAGE, out_h - oy, &run);
+            if (run == s1_fast3 && map3_fit(p)) {
+                run = s1_map3; /* 3x3 maps: the weights in registers over the map */
+            }
             n = out_h - oy < rows ? out_h - oy : rows;
             for (int32_t i = 0; i < 2 * DW_COL_MAX; ++i) {
                 const int32_t r = oy * sh - p->pad_top + i;

@@ -32,6 +32,7 @@ from micro.resources import data_root, firmware_dir
 PER_KERNEL = 40
 DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
+MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -185,9 +186,12 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """Half what the 3x3 column path takes (stride 2; stride 1 on small maps: passes of 6,
-    4, 3 and 2 rows), half what the tap-pair paths take on the fast requantization; the
-    filter in the layout the compiler writes for a DSP core (2: vertical pairs, 1: tap
-    pairs, else TFLite's)."""
+    4, 3 and 2 rows), half what the tap-pair paths take on the fast requantization, seeds
+    past the PER_KERNEL 3x3 output maps (the column path's 3x3-map pass); the filter in the
+    layout the compiler writes for a DSP core (2: vertical pairs, 1: tap pairs, else
+    TFLite's)."""
+    if seed >= 1000 + PER_KERNEL:
+        return dw.compiled_case(*dw.map3_case(seed - 1000 - PER_KERNEL))
     if seed % 4 == 3:  # stride 1 on small maps, square 3x3, 5x5 and 6x6 ones for 7 mod 8
         side = [3, 5, 6][seed // 8 % 3] if seed % 8 == 7 else 0
         return dw.compiled_case(*dw.map_case(seed, side))
@@ -224,7 +228,8 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        for seed in range(PER_KERNEL + (DIRECT + ROWS if kind == "conv" else 0)):
+        extra = {"conv": DIRECT + ROWS, "depthwise": MAPS}.get(kind, 0)
+        for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
             lines.append(c_params(f"{tag}_p", ctype, params))
@@ -252,7 +257,8 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS}")
+    lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
 

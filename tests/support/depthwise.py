@@ -234,3 +234,35 @@ def check_depthwise(params: Any, ops: list[np.ndarray]) -> None:
         checked("depthwise_conv_s8", p, wide_ops)
         assert run(lib.micro_depthwise_conv_s8, p, wide_ops) == expect, f"layout {layout}"
         assert run(lib.micro_depthwise_conv_s8_dsp, p, wide_ops) == expect, f"layout {layout}"
+
+
+def map3_case(seed: int) -> Case:
+    """3x3 output maps at stride 1 (vww's last depthwise layer, 3x3x256): the column path's
+    3x3-map pass (multiplier 1, depths a multiple of 4, the fast requantization, the pass's
+    input row 3 below the image) and its edges: depths 4 to 256 and ones it leaves to the
+    3-row strips (not a multiple of 4, multiplier 2), padding 0-2 on each side (no bottom
+    padding: row 3 in the image), batches, the general requantization and clamps (a fifth
+    of the cases), the fast requantization's extremes (multipliers 2^30 and 2^31 - 1,
+    shifts -1 and -31, biases near the int32 limits, inputs at -128 and 127)."""
+    rng = np.random.default_rng(9000 + seed)
+    channels = int(rng.choice([4, 8, 12, 16, 64, 256, 4, 8]))
+    mult = 1
+    if rng.random() < 0.1:
+        channels = int(rng.choice([3, 5, 6]))
+    elif rng.random() < 0.1:
+        mult, channels = 2, int(rng.choice([2, 4]))
+    pads = rng.integers(0, 3, 4)  # top, bottom, left, right
+    if rng.random() < 0.5:
+        pads[:] = 1  # SAME: vww's
+    size = (5 - int(pads[0] + pads[1]), 5 - int(pads[2] + pads[3]))
+    size = (max(1, size[0]), max(1, size[1]))
+    p = layer_3x3(rng, size, (3, 3), channels, mult, (1, 1), (int(pads[0]), int(pads[2])))
+    fast = bool(rng.random() < 0.8)
+    params, ops = make_case(rng, p, fast)
+    if fast and rng.random() < 0.5:
+        o = ops[3].size
+        ops[3][:] = rng.choice([1 << 30, (1 << 31) - 1, int(ops[3][0])], o)
+        ops[4][:] = rng.choice([-1, -31, int(ops[4][0])], o)
+        ops[2][:] = rng.choice([-(1 << 31), (1 << 31) - 1 - (1 << 20), 0], o)
+        ops[0][:] = rng.choice([-128, 127], ops[0].size)
+    return params, ops
