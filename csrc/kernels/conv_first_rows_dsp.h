@@ -44,10 +44,63 @@ typedef struct {
     int32_t zp;            /* 96: output_zp */
 } rows_run_t;
 
-/* The run in C: FH rows of n words, pixel 1's window `delta` values after pixel 0's. */
-static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+/* Layers whose rows 0 and 1 end on a lone value (one copy, FW * I odd) in a block of at most
+ * ROWS_PAIRED_QUADS quads, on the asm shapes (FH 3): their weights are repacked once per
+ * call (rows_pair_weights) so that the two lone values share a word: per quad, row 0's
+ * first n - 1 words, the merged word (row 0's last value low, row 1's high), row 1's first
+ * n - 1 words, then row 2's n words (3n - 1 words, not 3n: vww's 14 in 15, person_detect's
+ * 5 in 6). */
+#define ROWS_PAIRED_QUADS 6
+#define ROWS_PAIRED_WORDS 14 /* the most words a quad's row takes, times 3, less 1 */
+
+/* The constants of a block and, for a paired layer, its repacked weights: one stack with the
+ * pointwise path's table (conv_s8_dsp.c). */
+typedef struct {
+    pw_chan_t ch[128];
+    uint32_t w[ROWS_PAIRED_QUADS * ROWS_PAIRED_WORDS * 4];
+} rows_tables_t;
+
+/* Whether the layer of geometry g runs on paired rows (the block's quads given). */
+static inline int rows_paired(const micro_conv_s8_params_t *p, const micro_first_rows_t *g,
+                              int32_t quads)
 {
-    const int32_t quad = fh * n * 16;
+    const int32_t shape = micro_first_rows_shape(p->filter_height, g->words, g->delta);
+    return g->copies == 1 && (p->filter_width * p->filter_depth) % 2 == 1 &&
+           (shape == 1 || shape == 2) && quads <= ROWS_PAIRED_QUADS;
+}
+
+/* The paired weights (dst, 3n - 1 words of 4 per quad) of `quads` quads of layout 2 at src
+ * (copy 0, 3 rows of n words; the high half of a row's last word is zero). */
+static void rows_pair_weights(uint32_t *dst, const int8_t *src, int32_t quads, int32_t n)
+{
+    for (int32_t q = 0; q < quads; ++q) {
+        const int8_t *w = src + (int64_t)q * 3 * n * 16;
+        for (int32_t j = 0; j < n - 1; ++j) {
+            for (int32_t f = 0; f < 4; ++f) {
+                *dst++ = micro_read4(w + (j * 4 + f) * 4);
+            }
+        }
+        for (int32_t f = 0; f < 4; ++f) {
+            const uint32_t r0 = micro_read4(w + ((n - 1) * 4 + f) * 4);
+            const uint32_t r1 = micro_read4(w + ((2 * n - 1) * 4 + f) * 4);
+            *dst++ = (r0 & 0xFFFFu) | r1 << 16;
+        }
+        for (int32_t j = n; j < 3 * n; ++j) {
+            if (j == 2 * n - 1) {
+                continue;
+            }
+            for (int32_t f = 0; f < 4; ++f) {
+                *dst++ = micro_read4(w + (j * 4 + f) * 4);
+            }
+        }
+    }
+}
+
+/* The run in C: FH rows of n words, pixel 1's window `delta` values after pixel 0's; with
+ * `paired`, the weights rows_pair_weights makes. */
+static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta, int32_t paired)
+{
+    const int32_t quad = (fh * n - paired) * 16;
     for (int32_t i = 0; i < a->pairs; ++i, a->out += a->out_step) {
         const int8_t *w = a->filter;
         const int64_t at = (int64_t)i * (a->step / 2);
@@ -57,13 +110,27 @@ static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
             for (int32_t f = 0; f < 4; ++f) {
                 s[2 * f] = s[2 * f + 1] = ch[f].bias;
             }
+            const int8_t *wj = w; /* the next word's 4 weights */
             for (int32_t fy = 0; fy < fh; ++fy) {
                 const int16_t *x = a->rows[fy] + at;
-                for (int32_t j = 0; j < n; ++j) {
-                    const uint32_t x0 = micro_read4(x + 2 * j);
-                    const uint32_t x1 = micro_read4(x + delta + 2 * j);
+                /* Rows 0 and 1 of a paired layer leave their last word to the merged one. */
+                const int32_t words = paired && fy < 2 ? n - 1 : n;
+                for (int32_t j = 0; j <= words; ++j, wj += 16) {
+                    uint32_t x0, x1;
+                    if (j < words) {
+                        x0 = micro_read4(x + 2 * j);
+                        x1 = micro_read4(x + delta + 2 * j);
+                    } else if (paired && fy == 0) {
+                        /* The merged word: row 0's last value low, row 1's high. */
+                        const int16_t *y = a->rows[1] + at;
+                        x0 = micro_pkh_lo(micro_read4(x + 2 * j), micro_read4(y + 2 * j));
+                        x1 = micro_pkh_lo(micro_read4(x + delta + 2 * j),
+                                          micro_read4(y + delta + 2 * j));
+                    } else {
+                        break;
+                    }
                     for (int32_t f = 0; f < 4; ++f) {
-                        const uint32_t wf = micro_read4(w + ((fy * n + j) * 4 + f) * 4);
+                        const uint32_t wf = micro_read4(wj + f * 4);
                         s[2 * f] = micro_smlad(x0, wf, s[2 * f]);
                         s[2 * f + 1] = micro_smlad(x1, wf, s[2 * f + 1]);
                     }
@@ -192,6 +259,28 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
     "smlad r7, r9, r11, r6\n\t"               \
     "smlad r6, r8, r11, r6\n\t"
 
+/* Word J of window rows 0 and 1 merged (paired weights, word W): row 0's low values (r12
+ * row 0 on entry) under row 1's (r12 row 1 on exit), PKHBT; then as ROWS_WORD. */
+#define ROWS_MERGE(W, J, D)                   \
+    "ldr r8, [r12, #4*" #J "]\n\t"            \
+    "ldr r9, [r12, #4*" #J "+" #D "]\n\t"     \
+    "ldr r12, [sp, #36]\n\t"                 \
+    "ldr r10, [r12, #4*" #J "]\n\t"           \
+    "ldr r11, [r12, #4*" #J "+" #D "]\n\t"    \
+    "pkhbt r8, r8, r10, lsl #16\n\t"          \
+    "pkhbt r9, r9, r11, lsl #16\n\t"          \
+    "ldr r10, [lr, #16*" #W "]\n\t"           \
+    "ldr r11, [lr, #16*" #W "+4]\n\t"         \
+    "smlad r0, r8, r10, r0\n\t"               \
+    "smlad r1, r9, r10, r1\n\t"               \
+    "smlad r2, r8, r11, r2\n\t"               \
+    "smlad r3, r9, r11, r3\n\t"               \
+    "ldrd r10, r11, [lr, #16*" #W "+8]\n\t"   \
+    "smlad r4, r8, r10, r4\n\t"               \
+    "smlad r5, r9, r10, r5\n\t"               \
+    "smlad r6, r8, r11, r6\n\t"               \
+    "smlad r7, r9, r11, r7\n\t"
+
 /* pw_out of sums ra (pixel 0) and rb (pixel 1), the channel's m2 in r8, pn in r9, zp in
  * r12 (conv_quads_dsp.h's argument). */
 #define ROWS_REQUANT(ra, rb)                          \
@@ -297,6 +386,16 @@ ROWS_ASM(rows_asm_3x5_d12, "48",
              ROWS_WORD(13, 3, 12) ROWS_WORD(14, 4, 12),
          ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "240")
 
+/* The same on paired weights (rows_paired): 14 words a quad (vww's first layer). */
+ROWS_ASM(rows_asm_3x5p_d12, "48",
+         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
+         ROWS_FIRST(12) ROWS_WORD(1, 1, 12) ROWS_WORD(2, 2, 12) ROWS_WORD(3, 3, 12)
+         ROWS_MERGE(4, 4, 12) ROWS_WORD(5, 0, 12) ROWS_WORD(6, 1, 12) ROWS_WORD(7, 2, 12)
+             ROWS_WORD(8, 3, 12)
+         ROWS_ROW(2) ROWS_WORD(9, 0, 12) ROWS_WORD(10, 1, 12) ROWS_WORD(11, 2, 12)
+             ROWS_WORD(12, 3, 12) ROWS_WORD(13, 4, 12),
+         ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "224")
+
 /* 3 rows of 2 words, pixels 4 bytes apart: grayscale 3x3 at stride 2 (or 1). */
 ROWS_ASM(rows_asm_3x2_d4, "48",
          ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
@@ -304,6 +403,13 @@ ROWS_ASM(rows_asm_3x2_d4, "48",
          ROWS_ROW(1) ROWS_WORD(2, 0, 4) ROWS_WORD(3, 1, 4)
          ROWS_ROW(2) ROWS_WORD(4, 0, 4) ROWS_WORD(5, 1, 4),
          ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "96")
+
+/* The same on paired weights: 5 words a quad (person_detect's first layer). */
+ROWS_ASM(rows_asm_3x2p_d4, "48",
+         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
+         ROWS_FIRST(4) ROWS_MERGE(1, 1, 4) ROWS_WORD(2, 0, 4)
+         ROWS_ROW(2) ROWS_WORD(3, 0, 4) ROWS_WORD(4, 1, 4),
+         ROWS_ADVANCE(0) ROWS_ADVANCE(1) ROWS_ADVANCE(2), "80")
 
 /* 10 rows of 2 words, pixels 4 bytes apart: 10x4 filters of one channel at stride 2. */
 ROWS_ASM(rows_asm_10x2_d4, "72",
@@ -326,33 +432,40 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 
 #undef ROWS_WORD
 #undef ROWS_FIRST
+#undef ROWS_MERGE
 #undef ROWS_ROW
 #undef ROWS_REQUANT
 #undef ROWS_COPY
 #undef ROWS_ADVANCE
 #undef ROWS_ASM
 
-/* The run on rows_asm_* where one fits the shape, else rows_c. */
-static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+/* The run on rows_asm_* where one fits the shape, else rows_c (`paired`: rows_paired). */
+static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta, int32_t paired)
 {
-    switch (micro_first_rows_shape(fh, n, delta)) {
-    case 1:
+    switch (micro_first_rows_shape(fh, n, delta) * 2 + (paired != 0)) {
+    case 2:
         rows_asm_3x5_d12(a);
         break;
-    case 2:
+    case 3:
+        rows_asm_3x5p_d12(a);
+        break;
+    case 4:
         rows_asm_3x2_d4(a);
         break;
-    case 3:
+    case 5:
+        rows_asm_3x2p_d4(a);
+        break;
+    case 6:
         rows_asm_10x2_d4(a);
         break;
     default:
-        rows_c(a, fh, n, delta);
+        rows_c(a, fh, n, delta, paired);
     }
 }
 #else
-static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
+static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta, int32_t paired)
 {
-    rows_c(a, fh, n, delta);
+    rows_c(a, fh, n, delta, paired);
 }
 #endif
 

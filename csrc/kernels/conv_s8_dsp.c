@@ -130,6 +130,14 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
  * per pair and block. */
 #define PW_BLOCK 256
 
+/* The first layers' tables (conv_first_rows_dsp.h) hold a block's constants and fit the
+ * pointwise path's stack. */
+typedef char rows_tables_fit[sizeof(rows_tables_t) <= sizeof(pw_chan_t) * PW_BLOCK &&
+                                     sizeof(((rows_tables_t *)0)->ch) ==
+                                         sizeof(pw_chan_t) * CONV_BLOCK
+                                 ? 1
+                                 : -1];
+
 /* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
  * fast_ok holds; out0, out1: the pixels' first outputs of the n. */
 static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, const int8_t *w,
@@ -314,7 +322,7 @@ static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t
 static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
                          const micro_first_rows_t *g, int16_t *const *base,
                          const int8_t *block, int64_t copy_bytes, int8_t *out_block,
-                         int32_t ox, int32_t pairs, int32_t apart, int32_t lone)
+                         int32_t ox, int32_t pairs, int32_t apart, int32_t lone, int32_t paired)
 {
     const int32_t step = p->stride_width * p->input_depth, depth_out = p->output_depth;
     const int32_t e = g->origin + ox * step, copy = e & 1;
@@ -327,7 +335,7 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
     r->pairs = pairs;
     r->step = 2 * apart * step * 2;
     r->out_step = 2 * apart * depth_out;
-    rows_run(r, p->filter_height, g->words, g->delta);
+    rows_run(r, p->filter_height, g->words, g->delta, paired);
 }
 
 /* A first layer on filter layout 2 (conv_first_rows_dsp.h) on the fast requantization:
@@ -335,9 +343,10 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
  * once), then per output row and block of channels its pixel pairs (with SW * I odd, each
  * parity's: columns 4k + q and 4k + q + 2), a last lone pixel as a pair of itself. Output
  * rows go in order, each written once its windows' rows are read (the overlap rule,
- * conv_s8.c); within a row the order is free. */
+ * conv_s8.c); within a row the order is free. A layer rows_paired takes runs on its
+ * weights repacked once into t->w. */
 static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input,
-                            const int8_t *filter, const pass_t *c, pw_chan_t *table,
+                            const int8_t *filter, const pass_t *c, rows_tables_t *t,
                             int16_t *scratch, int8_t *output)
 {
     const micro_first_rows_t g = micro_first_rows(p);
@@ -349,6 +358,12 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
     const int32_t reach = (ow - 1) * p->stride_width + p->filter_width - p->pad_left;
     const int32_t cols = reach < 0 ? 0 : (reach < p->input_width ? reach : p->input_width);
     const int32_t narrow = depth_out <= CONV_BLOCK;
+    pw_chan_t *table = t->ch;
+    const int32_t paired = narrow && rows_paired(p, &g, depth_out / 4);
+    if (paired) {
+        rows_pair_weights(t->w, filter, depth_out / 4, g.words);
+        filter = (const int8_t *)t->w;
+    }
     rows_fill(scratch, p->input_zp, fh * g.slot);
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
@@ -382,16 +397,16 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
                 r.quads = n / 4;
                 r.ch = table;
                 r.zp = c->zp;
-                const int8_t *block = filter + o0 / 4 * quad_bytes;
+                const int8_t *block = filter + o0 / 4 * (quad_bytes - 16 * paired);
                 int8_t *out_block = out_row + o0;
                 if (g.copies == 1) {
                     if (ow >= 2) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, 0, ow / 2,
-                                     1, 0);
+                                     1, 0, paired);
                     }
                     if (ow % 2) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, ow - 1, 1,
-                                     1, 1);
+                                     1, 1, paired);
                     }
                     continue;
                 }
@@ -399,11 +414,11 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
                     const int32_t pairs = ow - 3 - q >= 0 ? (ow - 3 - q) / 4 + 1 : 0;
                     if (pairs > 0) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, q, pairs, 2,
-                                     0);
+                                     0, 0);
                     }
                     if (q + 4 * pairs < ow) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block,
-                                     q + 4 * pairs, 1, 2, 1);
+                                     q + 4 * pairs, 1, 2, 1, 0);
                     }
                 }
             }
@@ -535,13 +550,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     union {
         chan_t fast[CONV_BLOCK];
         pw_chan_t pointwise[PW_BLOCK];
+        rows_tables_t rows;
     } tables;
     chan_t *table = tables.fast;
     if (p->filter_layout == 2) {
         if (!fast || ((uintptr_t)filter & 3u) != 0) {
             return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
         }
-        first_rows_fast(p, input, filter, &c, tables.pointwise, scratch, output);
+        first_rows_fast(p, input, filter, &c, &tables.rows, scratch, output);
         return MICRO_OK;
     }
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
