@@ -134,7 +134,7 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
  * pointwise path's stack. */
 typedef char rows_tables_fit[sizeof(rows_tables_t) <= sizeof(pw_chan_t) * PW_BLOCK &&
                                      sizeof(((rows_tables_t *)0)->ch) ==
-                                         sizeof(pw_chan_t) * CONV_BLOCK
+                                         sizeof(rows_quad_t) * (CONV_BLOCK / 4)
                                  ? 1
                                  : -1];
 
@@ -310,6 +310,21 @@ static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch
     }
 }
 
+/* The first-layer rows' table (rows_quad_t) for channels [o0, o0 + n), n a multiple of 4,
+ * when fast_ok holds: fill_pointwise's constants, a quad's biases together. */
+static void fill_rows(const pass_t *c, int32_t o0, int32_t n, rows_quad_t *table)
+{
+    for (int32_t q = 0; q < n / 4; ++q) {
+        pw_chan_t ch[4];
+        fill_pointwise(c, o0 + 4 * q, 4, ch);
+        for (int32_t f = 0; f < 4; ++f) {
+            table[q].bias[f] = ch[f].bias;
+            table[q].mp[f][0] = ch[f].m2;
+            table[q].mp[f][1] = ch[f].pn;
+        }
+    }
+}
+
 /* Window rows' slot for input row iy (conv_first_rows.h: iy mod FH). */
 static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t fh, int32_t iy)
 {
@@ -322,7 +337,7 @@ static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t
 static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
                          const micro_first_rows_t *g, int16_t *const *base,
                          const int8_t *block, int64_t copy_bytes, int8_t *out_block,
-                         int32_t ox, int32_t pairs, int32_t apart, int32_t lone, int32_t paired)
+                         int32_t ox, int32_t pairs, int32_t apart, int32_t lone)
 {
     const int32_t step = p->stride_width * p->input_depth, depth_out = p->output_depth;
     const int32_t e = g->origin + ox * step, copy = e & 1;
@@ -335,7 +350,7 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
     r->pairs = pairs;
     r->step = 2 * apart * step * 2;
     r->out_step = 2 * apart * depth_out;
-    rows_run(r, p->filter_height, g->words, g->delta, paired);
+    rows_run(r, p->filter_height, g->words, g->delta);
 }
 
 /* A first layer on filter layout 2 (conv_first_rows_dsp.h) on the fast requantization:
@@ -358,7 +373,7 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
     const int32_t reach = (ow - 1) * p->stride_width + p->filter_width - p->pad_left;
     const int32_t cols = reach < 0 ? 0 : (reach < p->input_width ? reach : p->input_width);
     const int32_t narrow = depth_out <= CONV_BLOCK;
-    pw_chan_t *table = t->ch;
+    rows_quad_t *table = t->ch;
     const int32_t paired = narrow && rows_paired(p, &g, depth_out / 4);
     if (paired) {
         rows_pair_weights(t->w, filter, depth_out / 4, g.words);
@@ -366,7 +381,7 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
     }
     rows_fill(scratch, p->input_zp, fh * g.slot);
     if (narrow) {
-        fill_pointwise(c, 0, depth_out, table);
+        fill_rows(c, 0, depth_out, table);
     }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * p->input_height * line;
@@ -384,29 +399,32 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
                 }
             }
             int16_t *base[MICRO_FIRST_ROWS_MAX_HEIGHT];
-            for (int32_t fy = 0; fy < fh; ++fy) {
-                base[fy] = rows_slot(scratch, &g, fh, iy0 + fy);
+            base[0] = rows_slot(scratch, &g, fh, iy0);
+            int16_t *const ring_end = scratch + (int64_t)fh * g.slot;
+            for (int32_t fy = 1; fy < fh; ++fy) { /* the next slots, round the ring */
+                base[fy] = base[fy - 1] + g.slot == ring_end ? scratch : base[fy - 1] + g.slot;
             }
             int8_t *out_row = out_image + (int64_t)oy * ow * depth_out;
             for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
                 const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
                 if (!narrow) {
-                    fill_pointwise(c, o0, n, table);
+                    fill_rows(c, o0, n, table);
                 }
                 rows_run_t r;
                 r.quads = n / 4;
                 r.ch = table;
                 r.zp = c->zp;
-                const int8_t *block = filter + o0 / 4 * (quad_bytes - 16 * paired);
+                r.paired = paired;
+                const int8_t *block = filter + o0 / 4 * quad_bytes; /* paired: o0 is 0 */
                 int8_t *out_block = out_row + o0;
                 if (g.copies == 1) {
                     if (ow >= 2) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, 0, ow / 2,
-                                     1, 0, paired);
+                                     1, 0);
                     }
                     if (ow % 2) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, ow - 1, 1,
-                                     1, 1, paired);
+                                     1, 1);
                     }
                     continue;
                 }
@@ -414,11 +432,11 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
                     const int32_t pairs = ow - 3 - q >= 0 ? (ow - 3 - q) / 4 + 1 : 0;
                     if (pairs > 0) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block, q, pairs, 2,
-                                     0, 0);
+                                     0);
                     }
                     if (q + 4 * pairs < ow) {
                         rows_columns(&r, p, &g, base, block, copy_bytes, out_block,
-                                     q + 4 * pairs, 1, 2, 1, 0);
+                                     q + 4 * pairs, 1, 2, 1);
                     }
                 }
             }
