@@ -260,7 +260,9 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}\n#define N_DEPTHWISE {PER_KERNEL}")
+    lines.append(
+        f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}\n#define N_DEPTHWISE {PER_KERNEL}"
+    )
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
 
