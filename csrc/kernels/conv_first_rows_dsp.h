@@ -62,7 +62,7 @@ typedef struct {
  * n - 1 words, then row 2's n words (3n - 1 words, not 3n: vww's 14 in 15, person_detect's
  * 5 in 6). */
 #define ROWS_PAIRED_QUADS 6
-#define ROWS_PAIRED_WORDS 14 /* the most words a quad's row takes, times 3, less 1 */
+#define ROWS_PAIRED_WORDS 14 /* the most words of a paired quad: 3 rows of 5, less 1 */
 
 /* The constants of a block and, for a paired layer, its repacked weights: one stack with the
  * pointwise path's table (conv_s8_dsp.c). */
