@@ -54,14 +54,18 @@ def rows_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]
     return ffi.new("micro_conv_s8_params_t *", p), ops2
 
 
-def rows_first_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+def rows_first_case(seed: int, paired: bool = False) -> tuple[Any, list[np.ndarray]]:
     """first_case's layer with KERNELS' windows, strides 1-3, no dilation, 4-160 filters;
-    the fast requantization 3 in 4 (zero multipliers among it), per-tensor 3 in 10."""
+    the fast requantization 3 in 4 (zero multipliers among it), per-tensor 3 in 10. With
+    `paired`, an RGB or grayscale 3x3 layer at stride 2 across with 4-28 filters: up to 24
+    the twin's paired rows (rows 0 and 1's last values in one word), 28 the plain ones."""
     rng = np.random.default_rng(10_000 + seed)
     base, _ = first_case(seed)
     p = params_dict(base)
-    fh, fw, depth = KERNELS[seed % len(KERNELS)]
+    fh, fw, depth = KERNELS[seed % 2 if paired else seed % len(KERNELS)]
     sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    sw = 2 if paired else sw
+    depths = [1, 2, 3, 4, 5, 6, 7] if paired else [1, 2, 3, 4, 16, 33, 40]
     ih, iw = int(rng.integers(fh, 3 * fh + 6)), int(rng.integers(fw, 3 * fw + 9))
     padding = ["same", "valid", "any"][int(rng.integers(0, 3))]
     if padding == "valid":
@@ -84,7 +88,7 @@ def rows_first_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         filter_depth=depth,
         output_height=oh,
         output_width=ow,
-        output_depth=4 * int(rng.choice([1, 2, 3, 4, 16, 33, 40])),
+        output_depth=4 * int(rng.choice(depths)),
         stride_height=sh,
         stride_width=sw,
         dilation_height=1,
@@ -114,6 +118,12 @@ def check_rows(params: Any, ops: list[np.ndarray]) -> None:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_conv_first_rows_match_reference(seed: int) -> None:
     check_rows(*rows_first_case(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_conv_first_rows_paired(seed: int) -> None:
+    """RGB and grayscale 3x3 at stride 2 on few filters: the paired rows' repacked weights."""
+    check_rows(*rows_first_case(seed, paired=True))
 
 
 @pytest.mark.parametrize("seed", range(0, 200, 5))
@@ -186,7 +196,8 @@ def rows_requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
     """requant_edges_case's channels (every right shift 1..31, sums at the rounding's ties
     of either sign, 0, -1 and the int32 extremes, multipliers 2^30, 2^31 - 1 and 0) on an
     RGB 3x3 layer at stride 2 (the asm loop's shape): a zero image of 3x7 and input_zp 0,
-    so each sum is its bias; 3 pixels (a pair and a lone one); `out` channels."""
+    so each sum is its bias; 3 pixels (a pair and a lone one); `out` channels (24: the
+    paired rows' loop)."""
     params, ops = requant_edges_case(out)
     p = params_dict(params)
     p.update(input_height=3, input_width=7, input_depth=3, filter_height=3, filter_width=3)
@@ -199,6 +210,6 @@ def rows_requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
     return new, new_ops
 
 
-@pytest.mark.parametrize("out", [124, 132])
+@pytest.mark.parametrize("out", [24, 124, 132])
 def test_conv_first_rows_requantization_edges(out: int) -> None:
     check_rows(*rows_requant_edges_case(out))

@@ -130,6 +130,14 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
  * per pair and block. */
 #define PW_BLOCK 256
 
+/* The first layers' tables (conv_first_rows_dsp.h) hold a block's constants and fit the
+ * pointwise path's stack. */
+typedef char rows_tables_fit[sizeof(rows_tables_t) <= sizeof(pw_chan_t) * PW_BLOCK &&
+                                     sizeof(((rows_tables_t *)0)->ch) ==
+                                         sizeof(rows_quad_t) * (CONV_BLOCK / 4)
+                                 ? 1
+                                 : -1];
+
 /* The n filters from w on (their constants ch[0..n)) on the scratch's pixel pair, when
  * fast_ok holds; out0, out1: the pixels' first outputs of the n. */
 static MICRO_ALWAYS_INLINE void pass_fast_k(const pass_t *c, const chan_t *ch, const int8_t *w,
@@ -302,6 +310,21 @@ static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch
     }
 }
 
+/* The first-layer rows' table (rows_quad_t) for channels [o0, o0 + n), n a multiple of 4,
+ * when fast_ok holds: fill_pointwise's constants, a quad's biases together. */
+static void fill_rows(const pass_t *c, int32_t o0, int32_t n, rows_quad_t *table)
+{
+    for (int32_t q = 0; q < n / 4; ++q) {
+        pw_chan_t ch[4];
+        fill_pointwise(c, o0 + 4 * q, 4, ch);
+        for (int32_t f = 0; f < 4; ++f) {
+            table[q].bias[f] = ch[f].bias;
+            table[q].mp[f][0] = ch[f].m2;
+            table[q].mp[f][1] = ch[f].pn;
+        }
+    }
+}
+
 /* Window rows' slot for input row iy (conv_first_rows.h: iy mod FH). */
 static int16_t *rows_slot(int16_t *scratch, const micro_first_rows_t *g, int32_t fh, int32_t iy)
 {
@@ -335,9 +358,10 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
  * once), then per output row and block of channels its pixel pairs (with SW * I odd, each
  * parity's: columns 4k + q and 4k + q + 2), a last lone pixel as a pair of itself. Output
  * rows go in order, each written once its windows' rows are read (the overlap rule,
- * conv_s8.c); within a row the order is free. */
+ * conv_s8.c); within a row the order is free. A layer rows_paired takes runs on its
+ * weights repacked once into t->w. */
 static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input,
-                            const int8_t *filter, const pass_t *c, pw_chan_t *table,
+                            const int8_t *filter, const pass_t *c, rows_tables_t *t,
                             int16_t *scratch, int8_t *output)
 {
     const micro_first_rows_t g = micro_first_rows(p);
@@ -349,9 +373,15 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
     const int32_t reach = (ow - 1) * p->stride_width + p->filter_width - p->pad_left;
     const int32_t cols = reach < 0 ? 0 : (reach < p->input_width ? reach : p->input_width);
     const int32_t narrow = depth_out <= CONV_BLOCK;
+    rows_quad_t *table = t->ch;
+    const int32_t paired = narrow && rows_paired(p, &g, depth_out / 4);
+    if (paired) {
+        rows_pair_weights(t->w, filter, depth_out / 4, g.words);
+        filter = (const int8_t *)t->w;
+    }
     rows_fill(scratch, p->input_zp, fh * g.slot);
     if (narrow) {
-        fill_pointwise(c, 0, depth_out, table);
+        fill_rows(c, 0, depth_out, table);
     }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * p->input_height * line;
@@ -369,20 +399,23 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
                 }
             }
             int16_t *base[MICRO_FIRST_ROWS_MAX_HEIGHT];
-            for (int32_t fy = 0; fy < fh; ++fy) {
-                base[fy] = rows_slot(scratch, &g, fh, iy0 + fy);
+            base[0] = rows_slot(scratch, &g, fh, iy0);
+            int16_t *const ring_end = scratch + (int64_t)fh * g.slot;
+            for (int32_t fy = 1; fy < fh; ++fy) { /* the next slots, round the ring */
+                base[fy] = base[fy - 1] + g.slot == ring_end ? scratch : base[fy - 1] + g.slot;
             }
             int8_t *out_row = out_image + (int64_t)oy * ow * depth_out;
             for (int32_t o0 = 0; o0 < depth_out; o0 += CONV_BLOCK) {
                 const int32_t n = depth_out - o0 < CONV_BLOCK ? depth_out - o0 : CONV_BLOCK;
                 if (!narrow) {
-                    fill_pointwise(c, o0, n, table);
+                    fill_rows(c, o0, n, table);
                 }
                 rows_run_t r;
                 r.quads = n / 4;
                 r.ch = table;
                 r.zp = c->zp;
-                const int8_t *block = filter + o0 / 4 * quad_bytes;
+                r.paired = paired;
+                const int8_t *block = filter + o0 / 4 * quad_bytes; /* paired: o0 is 0 */
                 int8_t *out_block = out_row + o0;
                 if (g.copies == 1) {
                     if (ow >= 2) {
@@ -535,13 +568,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     union {
         chan_t fast[CONV_BLOCK];
         pw_chan_t pointwise[PW_BLOCK];
+        rows_tables_t rows;
     } tables;
     chan_t *table = tables.fast;
     if (p->filter_layout == 2) {
         if (!fast || ((uintptr_t)filter & 3u) != 0) {
             return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
         }
-        first_rows_fast(p, input, filter, &c, tables.pointwise, scratch, output);
+        first_rows_fast(p, input, filter, &c, &tables.rows, scratch, output);
         return MICRO_OK;
     }
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&

@@ -33,6 +33,7 @@ PER_KERNEL = 40
 DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
+PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -150,7 +151,14 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     32, 64 and 128 on the fast requantization, two of 200 and 264 channels. Seeds past the
     PER_KERNEL: filters in quads and no scratch (the direct loop), then first layers in
     layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in three, the
-    others' C loop the third; the last two the requantization's edges on the RGB 3x3 loop)."""
+    others' C loop the third; the last two the requantization's edges on the RGB 3x3 loop),
+    then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the paired rows
+    up to 24; the last one the requantization's edges on 24)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
+        k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
+        if k == PAIRED - 1:
+            return rows_case(*rows_requant_edges_case(24))
+        return rows_case(*rows_first_case(k, paired=True))
     if seed >= 1000 + PER_KERNEL + DIRECT:
         k = seed - 1000 - PER_KERNEL - DIRECT
         if k >= ROWS - 2:
@@ -228,7 +236,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS, "depthwise": MAPS}.get(kind, 0)
+        extra = {"conv": DIRECT + ROWS + PAIRED, "depthwise": MAPS}.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
@@ -257,7 +265,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
