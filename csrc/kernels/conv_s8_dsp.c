@@ -28,6 +28,7 @@
 #include "conv_first_dsp.h"
 #include "conv_first_rows_dsp.h"
 #include "conv_patch_dsp.h"
+#include "conv_pointwise8_dsp.h"
 #include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
@@ -435,7 +436,7 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
  * overlap rule (conv_s8.c) lets the output lie over the input already read. */
 static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
                            const int8_t *filter, const pass_t *c, pw_chan_t *table,
-                           uint64_t *words, int8_t *output)
+                           uint32_t *block, uint64_t *words, int8_t *output)
 {
     const int32_t depth = p->input_depth, depth_out = p->output_depth;
     const int32_t groups4 = (depth + 3) / 4;
@@ -444,6 +445,17 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
     const int narrow = depth_out <= PW_BLOCK;
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
+    }
+    if (pw8_applies(depth, depth_out)) { /* runs of pixels, filters held (conv_pointwise8_dsp.h) */
+        const int64_t total = (int64_t)p->batches * pixels;
+        for (int64_t at = 0; at < total; at += PW8_PIXELS) {
+            const int32_t n = (int32_t)(total - at < PW8_PIXELS ? total - at : PW8_PIXELS);
+            pw8_widen(block, input + at * 8, n);
+            const pw8_run_t run = {block, n, filter, depth_out, table,
+                                   output + at * depth_out, c->zp};
+            pw8_run(&run);
+        }
+        return;
     }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int64_t first = (int64_t)b * pixels;
@@ -535,6 +547,10 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     union {
         chan_t fast[CONV_BLOCK];
         pw_chan_t pointwise[PW_BLOCK];
+        struct { /* conv_pointwise8_dsp.h: the table (pointwise's first entries), a run */
+            pw_chan_t table[PW8_CHANNELS];
+            uint32_t block[4 * PW8_PIXELS];
+        } pw8;
     } tables;
     chan_t *table = tables.fast;
     if (p->filter_layout == 2) {
@@ -548,8 +564,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
         p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
         p->input_width == p->output_width) {
-        pointwise_fast(p, input, filter, &c, tables.pointwise, (uint64_t *)(void *)scratch,
-                       output);
+        pointwise_fast(p, input, filter, &c, tables.pointwise, tables.pw8.block,
+                       (uint64_t *)(void *)scratch, output);
         return MICRO_OK;
     }
     int32_t held = -1; /* the first channel the table holds, if any */
