@@ -12,7 +12,7 @@
  *     pointwise requantization (pw_out: SMMLAR, ADD, SMMLSR, SSAT), one STRB
  *
  * 10 instructions, 15 estimated M4 cycles per output (the quads' passes take about 19 at
- * K = 8), 8 pixels a turn entered part-way for the first (n mod 8). Within a run the
+ * K = 8), 16 pixels a turn entered part-way for the first (n mod 16). Within a run the
  * outputs go channel by channel; every pixel of the run is read before the first is
  * written, so the overlap rule (conv_s8.c: an output pixel lies below the input of its
  * row and every later row) holds as it does for a pixel pair.
@@ -120,6 +120,10 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
     "ssat r10, #8, r10\n\t"                    \
     "strb r10, [r9], #" stride "\n\t"
 
+#define PW8_PIXELS_8(stride)                                                       \
+    PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)          \
+        PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)
+
 /* A run, every channel, outputs `stride` (= O) bytes apart. Frame, sp-relative bytes:
  *   0 the channel's filter words     4 its constants (pw_chan_t *)   8 its pixel-0 output
  *  12 channels left                 16 the turn's entry (Thumb)     20 the run's end
@@ -142,7 +146,7 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "str r7, [sp, #24]\n\t"                                                  \
             "str r1, [sp, #28]\n\t"                                                  \
             "rsb r2, r2, #0\n\t"                                                     \
-            "and r2, r2, #7\n\t" /* pixels the first turn skips */                  \
+            "and r2, r2, #15\n\t" /* pixels the first turn skips */                 \
             "adr.w r0, 10f\n\t"                                                      \
             "mov r1, #40\n\t"                                                        \
             "mla r0, r2, r1, r0\n\t"                                                 \
@@ -174,9 +178,7 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "addeq r12, r12, #48\n\t"                                                \
             "str r12, [sp, #0]\n\t"                                                  \
             "ldr pc, [sp, #16]\n\t"                                                  \
-            "10:\n\t" PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)            \
-                PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)                  \
-                    PW8_PIXEL(stride) PW8_PIXEL(stride)                                \
+            "10:\n\t" PW8_PIXELS_8(stride) PW8_PIXELS_8(stride)                        \
             "ldr r10, [sp, #20]\n\t"                                                 \
             "cmp r8, r10\n\t"                                                        \
             "bne 10b\n\t"                                                            \
@@ -191,6 +193,7 @@ PW8_ASM(pw8_o16_asm, "16")
 PW8_ASM(pw8_o32_asm, "32")
 
 #undef PW8_ASM
+#undef PW8_PIXELS_8
 #undef PW8_PIXEL
 
 /* A run on the board's loop for its O. */

@@ -168,8 +168,10 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "strd r11, r1, [sp]\n\t"
 
 /* The quad's 8 sums requantized in registers, its constants `cb` bytes past those in frame
- * slot 0 (r11 keeps that pointer; each channel's m2 and pn loaded in runs of loads, a
- * register ahead), each pixel's 4 bytes packed into r0 (pixel 0) and r1 (pixel 1). */
+ * slot 0 (r11 keeps that pointer; each channel's m2 and pn loaded a register ahead, in 3
+ * runs of loads: channels 0 and 1 packed first to free r2, r3 for the last run), each
+ * pixel's 4 bytes packed into r0 (pixel 0) and r1 (pixel 1); r3 the quad's pixel-0
+ * output (frame slot 4). */
 #define PW_REQUANT8(cb)                                                        \
     "ldr r11, [sp, #0]\n\t"                                                    \
     "ldr r12, [sp, #16]\n\t"                                                   \
@@ -178,13 +180,15 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "ldr r10, [r11, #" cb "+16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12") \
     "ldr r8, [r11, #" cb "+20]\n\t"                                            \
     "ldr r9, [r11, #" cb "+28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12") \
-    "ldr r10, [r11, #" cb "+32]\n\t"                                           \
-    "ldr r8, [r11, #" cb "+40]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12") \
-    "ldr r9, [r11, #" cb "+44]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")  \
     "bfi r0, r2, #8, #8\n\t"                                                   \
+    "bfi r1, r3, #8, #8\n\t"                                                   \
+    "ldr r10, [r11, #" cb "+32]\n\t"                                           \
+    "ldr r8, [r11, #" cb "+40]\n\t"                                            \
+    "ldr r2, [r11, #" cb "+44]\n\t"                                            \
+    "ldr r3, [sp, #4]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")        \
+        PW_REQUANT_ASM("r6", "r7", "r8", "r2", "r12")                          \
     "bfi r0, r4, #16, #8\n\t"                                                  \
     "bfi r0, r6, #24, #8\n\t"                                                  \
-    "bfi r1, r3, #8, #8\n\t"                                                   \
     "bfi r1, r5, #16, #8\n\t"                                                  \
     "bfi r1, r7, #24, #8\n\t"
 
@@ -210,13 +214,12 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
  * then the next pair. */
 #define PW_TAIL(pre)                                                           \
     pre PW_REQUANT8("0")                                                       \
-    "ldr r8, [sp, #4]\n\t"                                                     \
     "ldr r9, [sp, #24]\n\t"                                                    \
     "ldr r10, [sp, #28]\n\t"                                                   \
-    "str r1, [r8, r9]\n\t"                                                     \
-    "str r0, [r8], #4\n\t"                                                     \
+    "str r1, [r3, r9]\n\t"                                                     \
+    "str r0, [r3], #4\n\t"                                                     \
     "add r11, r11, #48\n\t"                                                    \
-    "strd r11, r8, [sp]\n\t"                                                   \
+    "strd r11, r3, [sp]\n\t"                                                   \
     "cmp lr, r10\n\t"                                                          \
     "bne 2b\n\t" PW_NEXT_PAIR
 
@@ -303,20 +306,18 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
                          "bne.w 3f\n\t"                                         \
                          "2:\n\t" PW_FIRST("8", "0", "0") groups("0")           \
                              PW_REQUANT8("0")                                   \
-                         "ldr r8, [sp, #4]\n\t"                                 \
                          "ldr r9, [sp, #24]\n\t"                                \
-                         "str r1, [r8, r9]\n\t"                                 \
-                         "str r0, [r8]\n\t"                                     \
+                         "str r1, [r3, r9]\n\t"                                 \
+                         "str r0, [r3]\n\t"                                     \
                          "3:\n\t" PW_FIRST_AT("8", "0", quad, "48") groups(quad) \
                          "add lr, lr, #" two "\n\t" PW_REQUANT8("48")            \
-                         "ldr r8, [sp, #4]\n\t"                                 \
                          "ldr r9, [sp, #64]\n\t"                                \
                          "ldr r10, [sp, #28]\n\t"                               \
-                         "str r1, [r8, r9]\n\t"                                 \
-                         "str r0, [r8, #4]\n\t"                                 \
-                         "add r8, r8, #8\n\t"                                   \
+                         "str r1, [r3, r9]\n\t"                                 \
+                         "str r0, [r3, #4]\n\t"                                 \
+                         "add r3, r3, #8\n\t"                                   \
                          "add r11, r11, #96\n\t"                                \
-                         "strd r11, r8, [sp]\n\t"                               \
+                         "strd r11, r3, [sp]\n\t"                               \
                          "cmp lr, r10\n\t"                                      \
                          "bne 2b\n\t" PW_NEXT_PAIR);                            \
     }
