@@ -322,7 +322,7 @@ def test_conv_pointwise_long_and_wide(k: int, out: int) -> None:
 def test_conv_pointwise8_runs(out: int) -> None:
     """K = 8 with 16 or 32 channels out (the runs of pixels a filter streams past,
     conv_pointwise8_dsp.h; 12, 20 and 36 channels the pairs' loops): runs of 1, 7, 8, 9
-    and 17 pixels (entries of the 16-pixel turn), a whole run of 160, one past it, three
+    and 17 pixels (entries of the 32-pixel turn), a whole run of 160, one past it, three
     runs across 2 images, both requantizations (the twin's C loop elsewhere)."""
     shapes = [(1, 1), (7, 1), (8, 1), (9, 1), (17, 1), (160, 1), (161, 1), (171, 2)]
     for seed, (pixels, batches) in enumerate(shapes):

@@ -12,7 +12,7 @@
  *     pointwise requantization (pw_out: SMMLAR, ADD, SMMLSR, SSAT), one STRB
  *
  * 10 instructions, 15 estimated M4 cycles per output (the quads' passes take about 19 at
- * K = 8), 16 pixels a turn entered part-way for the first (n mod 16). Within a run the
+ * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). Within a run the
  * outputs go channel by channel; every pixel of the run is read before the first is
  * written, so the overlap rule (conv_s8.c: an output pixel lies below the input of its
  * row and every later row) holds as it does for a pixel pair.
@@ -146,7 +146,7 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "str r7, [sp, #24]\n\t"                                                  \
             "str r1, [sp, #28]\n\t"                                                  \
             "rsb r2, r2, #0\n\t"                                                     \
-            "and r2, r2, #15\n\t" /* pixels the first turn skips */                 \
+            "and r2, r2, #31\n\t" /* pixels the first turn skips */                 \
             "adr.w r0, 10f\n\t"                                                      \
             "mov r1, #40\n\t"                                                        \
             "mla r0, r2, r1, r0\n\t"                                                 \
@@ -178,7 +178,8 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "addeq r12, r12, #48\n\t"                                                \
             "str r12, [sp, #0]\n\t"                                                  \
             "ldr pc, [sp, #16]\n\t"                                                  \
-            "10:\n\t" PW8_PIXELS_8(stride) PW8_PIXELS_8(stride)                        \
+            "10:\n\t" PW8_PIXELS_8(stride) PW8_PIXELS_8(stride) PW8_PIXELS_8(stride)   \
+                PW8_PIXELS_8(stride)                                                   \
             "ldr r10, [sp, #20]\n\t"                                                 \
             "cmp r8, r10\n\t"                                                        \
             "bne 10b\n\t"                                                            \
