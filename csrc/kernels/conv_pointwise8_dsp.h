@@ -225,4 +225,19 @@ static void pw8_run(const pw8_run_t *a)
 }
 #endif
 
+/* Every pixel of a layer (`total` of them, its images one after another), run by run: the
+ * channels' constants in table, the run's buffer block (4 * PW8_PIXELS words). Kept out of
+ * line so that its caller's other loops compile as they did. */
+static MICRO_NOINLINE void pw8_image(const int8_t *input, const int8_t *filter,
+                                     const pw_chan_t *table, uint32_t *block, int64_t total,
+                                     int32_t depth_out, int32_t zp, int8_t *output)
+{
+    for (int64_t at = 0; at < total; at += PW8_PIXELS) {
+        const int32_t n = (int32_t)(total - at < PW8_PIXELS ? total - at : PW8_PIXELS);
+        pw8_widen(block, input + at * 8, n);
+        const pw8_run_t run = {block, n, filter, depth_out, table, output + at * depth_out, zp};
+        pw8_run(&run);
+    }
+}
+
 #endif

@@ -434,9 +434,10 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
  * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
  * pair by pair, widened once, then each block of channels: pixels in order, as the
  * overlap rule (conv_s8.c) lets the output lie over the input already read. */
-static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
-                           const int8_t *filter, const pass_t *c, pw_chan_t *table,
-                           uint32_t *block, uint64_t *words, int8_t *output)
+static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
+                                          const int8_t *input, const int8_t *filter,
+                                          const pass_t *c, pw_chan_t *table, uint64_t *words,
+                                          int8_t *output)
 {
     const int32_t depth = p->input_depth, depth_out = p->output_depth;
     const int32_t groups4 = (depth + 3) / 4;
@@ -447,14 +448,11 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
         fill_pointwise(c, 0, depth_out, table);
     }
     if (pw8_applies(depth, depth_out)) { /* runs of pixels, filters held (conv_pointwise8_dsp.h) */
-        const int64_t total = (int64_t)p->batches * pixels;
-        for (int64_t at = 0; at < total; at += PW8_PIXELS) {
-            const int32_t n = (int32_t)(total - at < PW8_PIXELS ? total - at : PW8_PIXELS);
-            pw8_widen(block, input + at * 8, n);
-            const pw8_run_t run = {block, n, filter, depth_out, table,
-                                   output + at * depth_out, c->zp};
-            pw8_run(&run);
-        }
+        /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
+         * union's member pw8). */
+        uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
+        pw8_image(input, filter, table, block, (int64_t)p->batches * pixels, depth_out, c->zp,
+                  output);
         return;
     }
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -564,8 +562,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
         p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
         p->input_width == p->output_width) {
-        pointwise_fast(p, input, filter, &c, tables.pointwise, tables.pw8.block,
-                       (uint64_t *)(void *)scratch, output);
+        pointwise_fast(p, input, filter, &c, tables.pointwise, (uint64_t *)(void *)scratch,
+                       output);
         return MICRO_OK;
     }
     int32_t held = -1; /* the first channel the table holds, if any */
