@@ -148,10 +148,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     where they come so), two of those the pointwise requantization's edges, four K of 16,
     32, 64 and 128 on the fast requantization, two of 200 and 264 channels, four more of
     those K with the other parity of quads (the loops that take two quads a turn), three
-    K = 8's runs of pixels (16 and 32 channels, the last one their requantization's edges). Seeds past the
-    PER_KERNEL: filters in quads and no scratch (the direct loop), then first layers in
-    layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in three, the
-    others' C loop the third; the last two the requantization's edges on the RGB 3x3 loop)."""
+    K = 8's runs of pixels (16 and 32 channels, the last one their requantization's
+    edges). Seeds past the PER_KERNEL: filters in quads and no scratch (the direct loop),
+    then first layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows
+    two times in three, the others' C loop the third; the last two the requantization's
+    edges on the RGB 3x3 loop)."""
     if seed >= 1000 + PER_KERNEL + DIRECT:
         k = seed - 1000 - PER_KERNEL - DIRECT
         if k >= ROWS - 2:
@@ -173,8 +174,12 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     if seed % 1000 in (6, 18):  # the straight lines of 16 and 32 groups
         return fast_pointwise_quads(64 if seed % 1000 == 6 else 128, seed)
     if seed % 1000 in (15, 16, 20, 36):  # two quads a turn: even and odd quad counts
-        k, out, pixels, batches = {15: (16, 24, 7, 1), 16: (32, 12, 6, 2), 20: (64, 20, 5, 1),
-                                   36: (128, 36, 9, 1)}[seed % 1000]
+        k, out, pixels, batches = {
+            15: (16, 24, 7, 1),
+            16: (32, 12, 6, 2),
+            20: (64, 20, 5, 1),
+            36: (128, 36, 9, 1),
+        }[seed % 1000]
         return quads_case(*shaped_pointwise_case(seed, k, out, pixels, batches))
     if seed % 1000 in (31, 33):  # K = 8's runs of pixels: 32 channels, 16 over 3 runs
         out, pixels, batches = (32, 13, 1) if seed % 1000 == 31 else (16, 165, 2)
