@@ -433,7 +433,9 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
  * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
  * pair by pair, widened once, then each block of channels: pixels in order, as the
- * overlap rule (conv_s8.c) lets the output lie over the input already read. */
+ * overlap rule (conv_s8.c) lets the output lie over the input already read. K = 8 with 16
+ * or 32 channels: runs of pixels instead (conv_pointwise8_dsp.h). Out of line: the other
+ * paths of micro_conv_s8_dsp compile as they would without it. */
 static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
                                           const int8_t *input, const int8_t *filter,
                                           const pass_t *c, pw_chan_t *table, uint64_t *words,
@@ -447,7 +449,7 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
     }
-    if (pw8_applies(depth, depth_out)) { /* runs of pixels, filters held (conv_pointwise8_dsp.h) */
+    if (pw8_applies(depth, depth_out)) {
         /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
          * union's member pw8). */
         uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
