@@ -318,16 +318,29 @@ def test_conv_pointwise_long_and_wide(k: int, out: int) -> None:
             check_quads(*case)
 
 
-def requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
+@pytest.mark.parametrize("out", [12, 16, 20, 32, 36])
+def test_conv_pointwise8_runs(out: int) -> None:
+    """K = 8 with 16 or 32 channels out (the runs of pixels a filter streams past,
+    conv_pointwise8_dsp.h; 12, 20 and 36 channels the pairs' loops): runs of 1, 7, 8, 9
+    and 17 pixels (entries of the 32-pixel turn), a whole run of 160, one past it, three
+    runs across 2 images, both requantizations (the twin's C loop elsewhere)."""
+    shapes = [(1, 1), (7, 1), (8, 1), (9, 1), (17, 1), (160, 1), (161, 1), (171, 2)]
+    for seed, (pixels, batches) in enumerate(shapes):
+        case = shaped_pointwise_case(8 * out + seed, 8, out, pixels, batches, fast=seed != 3)
+        assert_twin("conv_s8", "dsp", [case])
+        check_quads(*case)
+
+
+def requant_edges_case(out: int, k: int = 4) -> tuple[Any, list[np.ndarray]]:
     """The pointwise path's requantization (SMMLAR, SMMLSR by -2^(32 - e)) at every right
     shift 1..31: zero input, so each sum is its bias, drawn at the rounding's ties of either
     sign, at 0 and -1 and at the int32 extremes, multipliers 2^30, 2^31 - 1 or 0; 3 pixels
-    (a pair and a lone one); `out` channels (past 256: two blocks)."""
+    (a pair and a lone one); `out` channels (past 256: two blocks); K = k."""
     rng = np.random.default_rng(out)
     params = pointwise_case(7)[0]
     p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
     p.update(batches=1, input_height=1, input_width=3, output_height=1, output_width=3)
-    p.update(input_depth=4, filter_depth=4, output_depth=out)
+    p.update(input_depth=k, filter_depth=k, output_depth=out)
     params, ops = cases.conv_data(rng, p, fast=True)
     e = np.arange(out) % 31 + 1
     ops[0][:] = 0
@@ -343,6 +356,12 @@ def requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("out", [124, 132, 260])
 def test_conv_pointwise_requantization_edges(out: int) -> None:
     check_quads(*requant_edges_case(out))
+
+
+@pytest.mark.parametrize("out", [16, 32])
+def test_conv_pointwise8_requantization_edges(out: int) -> None:
+    """The same edges on the runs of K = 8 (32 channels: every right shift 1..31)."""
+    check_quads(*requant_edges_case(out, 8))
 
 
 @pytest.mark.parametrize("seed", range(CASES // 10))

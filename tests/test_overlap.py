@@ -208,6 +208,22 @@ def test_wide_pointwise_layers_keep_the_rule(k: int, out: int) -> None:
     assert run(lib.micro_conv_s8_dsp, case, gap) == run(lib.micro_conv_s8, case, None)
 
 
+@pytest.mark.parametrize("out", [16, 32])
+def test_pointwise8_runs_keep_the_rule(out: int) -> None:
+    """K = 8 on the DSP twin's runs of pixels (conv_pointwise8_dsp.h: a run of up to 160
+    widened first, then written channel by channel) with the output over the input at the
+    rule's gap: 2 images of 13 x 14, three runs, one across the images' seam."""
+    params = pointwise_case(2)[0]
+    p = {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+    p.update(batches=2, input_height=13, input_width=14, output_height=13, output_width=14)
+    p.update(input_depth=8, filter_depth=8, output_depth=out)
+    layer = quads_case(*dsp.conv_data(np.random.default_rng(out), p, True))
+    case = _cdata_case("conv_s8", *layer, 0, 6)
+    gap = case.gap()
+    assert gap is not None
+    assert run(lib.micro_conv_s8_dsp, case, gap) == run(lib.micro_conv_s8, case, None)
+
+
 @pytest.mark.parametrize(
     "height, width, channels, mult, batches",
     [

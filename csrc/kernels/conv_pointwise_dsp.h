@@ -55,18 +55,19 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
  *  32 the pair's pixel 0                36 K                        40 pairs left
  *  44 the first constants               48 the pair's outputs       52 the first quad (short:
  *  56 the scratch                       60 G                           adjusted)
- *  64 long: the scratch base's end (its base after the last turn)   68 widen. */
+ *  64 long: the scratch base's end (its base after the last turn); PW_FIXED2: O + 4
+ *  68 widen                             12 PW_FIXED2: the number of quads is odd. */
 #define PW_FRAME_SIZE "72"
 
 /* A quad's group at scratch `px` and filter `fw` (byte offsets from r12, lr) first, its
- * accumulators starting at the biases (no moves) of the constants at r11, r12 from frame
- * slot `base`. */
-#define PW_FIRST(base, px, fw)            \
+ * accumulators starting at the biases (no moves) of the constants `cb` bytes past r11, r12
+ * from frame slot `base` (PW_FIRST: the constants at r11). */
+#define PW_FIRST_AT(base, px, fw, cb)     \
     "ldr r12, [sp, #" base "]\n\t"        \
-    "ldr r0, [r11]\n\t"                   \
-    "ldr r2, [r11, #12]\n\t"              \
-    "ldr r4, [r11, #24]\n\t"              \
-    "ldr r6, [r11, #36]\n\t"              \
+    "ldr r0, [r11, #" cb "]\n\t"          \
+    "ldr r2, [r11, #" cb "+12]\n\t"       \
+    "ldr r4, [r11, #" cb "+24]\n\t"       \
+    "ldr r6, [r11, #" cb "+36]\n\t"       \
     "ldr r8, [r12, #" px "]\n\t"          \
     "ldr r9, [r12, #" px "+8]\n\t"        \
     "ldr r10, [lr, #" fw "]\n\t"          \
@@ -95,6 +96,7 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "smlad r5, r9, r10, r5\n\t"           \
     "smlad r6, r8, r11, r6\n\t"           \
     "smlad r7, r9, r11, r7\n\t"
+#define PW_FIRST(base, px, fw) PW_FIRST_AT(base, px, fw, "0")
 
 /* Entry: the frame's common slots from the pointwise_t (r0). */
 #define PW_PROLOGUE                                 \
@@ -165,36 +167,33 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "ldr lr, [sp, #52]\n\t"         \
     "strd r11, r1, [sp]\n\t"
 
-/* The quad's 8 sums requantized in registers (each channel's m2 and pn loaded in runs of
- * loads, a register ahead), each pixel's 4 bytes stored as one word; r11 the next quad's
- * constants, the next quad (label 2) until lr reaches the filters' end, then the next pair
- * (label 1). */
-#define PW_TAIL(pre)                                                           \
-    pre "ldr r11, [sp, #0]\n\t"                                                \
+/* The quad's 8 sums requantized in registers, its constants `cb` bytes past those in frame
+ * slot 0 (r11 keeps that pointer; each channel's m2 and pn loaded a register ahead, in 3
+ * runs of loads: channels 0 and 1 packed first to free r2, r3 for the last run), each
+ * pixel's 4 bytes packed into r0 (pixel 0) and r1 (pixel 1); r3 the quad's pixel-0
+ * output (frame slot 4). */
+#define PW_REQUANT8(cb)                                                        \
+    "ldr r11, [sp, #0]\n\t"                                                    \
     "ldr r12, [sp, #16]\n\t"                                                   \
-    "ldr r8, [r11, #4]\n\t"                                                    \
-    "ldr r9, [r11, #8]\n\t"                                                    \
-    "ldr r10, [r11, #16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12")      \
-    "ldr r8, [r11, #20]\n\t"                                                   \
-    "ldr r9, [r11, #28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12")      \
-    "ldr r10, [r11, #32]\n\t"                                                  \
-    "ldr r8, [r11, #40]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")      \
-    "ldr r9, [r11, #44]\n\t" PW_REQUANT_ASM("r6", "r7", "r8", "r9", "r12")       \
+    "ldr r8, [r11, #" cb "+4]\n\t"                                             \
+    "ldr r9, [r11, #" cb "+8]\n\t"                                             \
+    "ldr r10, [r11, #" cb "+16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12") \
+    "ldr r8, [r11, #" cb "+20]\n\t"                                            \
+    "ldr r9, [r11, #" cb "+28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12") \
     "bfi r0, r2, #8, #8\n\t"                                                   \
+    "bfi r1, r3, #8, #8\n\t"                                                   \
+    "ldr r10, [r11, #" cb "+32]\n\t"                                           \
+    "ldr r8, [r11, #" cb "+40]\n\t"                                            \
+    "ldr r2, [r11, #" cb "+44]\n\t"                                            \
+    "ldr r3, [sp, #4]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")        \
+        PW_REQUANT_ASM("r6", "r7", "r8", "r2", "r12")                          \
     "bfi r0, r4, #16, #8\n\t"                                                  \
     "bfi r0, r6, #24, #8\n\t"                                                  \
-    "bfi r1, r3, #8, #8\n\t"                                                   \
     "bfi r1, r5, #16, #8\n\t"                                                  \
-    "bfi r1, r7, #24, #8\n\t"                                                  \
-    "ldr r8, [sp, #4]\n\t"                                                     \
-    "ldr r9, [sp, #24]\n\t"                                                    \
-    "ldr r10, [sp, #28]\n\t"                                                   \
-    "str r1, [r8, r9]\n\t"                                                     \
-    "str r0, [r8], #4\n\t"                                                     \
-    "add r11, r11, #48\n\t"                                                    \
-    "strd r11, r8, [sp]\n\t"                                                   \
-    "cmp lr, r10\n\t"                                                          \
-    "bne 2b\n\t"                                                               \
+    "bfi r1, r7, #24, #8\n\t"
+
+/* The pair done: the next one's input and outputs (label 1), or the return. */
+#define PW_NEXT_PAIR                                                           \
     "ldr r0, [sp, #32]\n\t"                                                    \
     "ldr r1, [sp, #36]\n\t"                                                    \
     "ldr r2, [sp, #48]\n\t"                                                    \
@@ -209,6 +208,20 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "bne 1b\n\t"                                                               \
     "add sp, sp, #" PW_FRAME_SIZE "\n\t"                                       \
     "pop {r0, r4-r11, pc}\n\t"
+
+/* The quad's sums requantized (PW_REQUANT8), each pixel's 4 bytes stored as one word; r11
+ * the next quad's constants, the next quad (label 2) until lr reaches the filters' end,
+ * then the next pair. */
+#define PW_TAIL(pre)                                                           \
+    pre PW_REQUANT8("0")                                                       \
+    "ldr r9, [sp, #24]\n\t"                                                    \
+    "ldr r10, [sp, #28]\n\t"                                                   \
+    "str r1, [r3, r9]\n\t"                                                     \
+    "str r0, [r3], #4\n\t"                                                     \
+    "add r11, r11, #48\n\t"                                                    \
+    "strd r11, r3, [sp]\n\t"                                                   \
+    "cmp lr, r10\n\t"                                                          \
+    "bne 2b\n\t" PW_NEXT_PAIR
 
 /* Turns of 16 groups (label 10) until the scratch base r12 reaches register `end` (after
  * `load`: the groups may use it). */
@@ -245,9 +258,8 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
         PW_TAIL("ldr r10, [sp, #20]\n\tadd lr, lr, r10\n\t"));
 }
 
-/* The same for G of 2, 4 or 8 (K of 5-8, 13-16, 29-32: MobileNets' narrow layers), the
- * groups in a straight line from group 0 (PW_FIRST): no entry jump, the filter pointer
- * advanced by an immediate, 5 est. cycles a quad fewer. */
+/* The same for G of 2 (K of 5-8), the groups in a straight line from group 0 (PW_FIRST):
+ * no entry jump, the filter pointer advanced by an immediate, 5 est. cycles a quad fewer. */
 #define PW_FIXED(name, groups, quad)                                            \
     __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
     {                                                                           \
@@ -262,31 +274,82 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
     }
 
 PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
-PW_FIXED(pointwise_g4_asm, QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3), "128")
-PW_FIXED(pointwise_g8_asm,
-         QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)
-             QUAD_GROUP(7),
-         "256")
 
-/* Groups 1..7, 8..15 and 16..31 of a quad (the straight lines of G = 8, 16 and 32). */
-#define QUAD_GROUPS_1_7                                                                      \
-    QUAD_GROUP(1) QUAD_GROUP(2) QUAD_GROUP(3) QUAD_GROUP(4) QUAD_GROUP(5) QUAD_GROUP(6)      \
-    QUAD_GROUP(7)
-#define QUAD_GROUPS_8_15                                                                     \
-    QUAD_GROUP(8) QUAD_GROUP(9) QUAD_GROUP(10) QUAD_GROUP(11) QUAD_GROUP(12) QUAD_GROUP(13) \
-    QUAD_GROUP(14) QUAD_GROUP(15)
-#define QUAD_GROUPS_16_31                                                                    \
-    QUAD_GROUP(16) QUAD_GROUP(17) QUAD_GROUP(18) QUAD_GROUP(19) QUAD_GROUP(20)              \
-    QUAD_GROUP(21) QUAD_GROUP(22) QUAD_GROUP(23) QUAD_GROUP(24) QUAD_GROUP(25)              \
-    QUAD_GROUP(26) QUAD_GROUP(27) QUAD_GROUP(28) QUAD_GROUP(29) QUAD_GROUP(30)              \
-    QUAD_GROUP(31)
+/* The same two quads a turn for G of 4, 8, 16 and 32 (`groups`(Q): groups 1..G - 1 of the
+ * quad Q bytes past lr; `quad` = Q of the second, 32 * G; `two` = 2 * Q): the first
+ * quad's sums stored without moving a pointer, the second's words and constants at fixed
+ * offsets, one turn's pointer updates and loop test for both: 4.5 est. cycles a quad
+ * fewer. With an odd number of quads every pointer starts a quad back (frame slot 12: 1)
+ * and the first turn enters at its second quad (label 3). Frame slot 64: O + 4. */
+#define PW_FIXED2(name, groups, quad, two)                                      \
+    __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
+    {                                                                           \
+        (void)a;                                                                \
+        __asm__ volatile(PW_PROLOGUE "str r4, [sp, #8]\n\t"                     \
+                                     "lsl r1, r6, #5\n\t"                       \
+                                     "mla r0, r7, r1, r5\n\t"                   \
+                                     "str r0, [sp, #28]\n\t"                    \
+                                     "add r0, r10, #4\n\t"                      \
+                                     "str r0, [sp, #64]\n\t"                    \
+                                     "and r0, r7, #1\n\t"                       \
+                                     "str r0, [sp, #12]\n\t"                    \
+                                     "cbz r0, 8f\n\t"                           \
+                                     "sub r5, r5, r1\n\t"                       \
+                                     "sub r8, r8, #48\n\t"                      \
+                                     "sub r9, r9, #4\n\t"                       \
+                                     "str r8, [sp, #44]\n\t"                    \
+                                     "str r9, [sp, #48]\n\t"                    \
+                                     "8:\n\t"                                   \
+                                     "str r5, [sp, #52]\n\t" PW_PAIR            \
+                         "ldr r0, [sp, #12]\n\t"                                \
+                         "cmp r0, #0\n\t"                                       \
+                         "bne.w 3f\n\t"                                         \
+                         "2:\n\t" PW_FIRST("8", "0", "0") groups("0")           \
+                             PW_REQUANT8("0")                                   \
+                         "ldr r9, [sp, #24]\n\t"                                \
+                         "str r1, [r3, r9]\n\t"                                 \
+                         "str r0, [r3]\n\t"                                     \
+                         "3:\n\t" PW_FIRST_AT("8", "0", quad, "48") groups(quad) \
+                         "add lr, lr, #" two "\n\t" PW_REQUANT8("48")            \
+                         "ldr r9, [sp, #64]\n\t"                                \
+                         "ldr r10, [sp, #28]\n\t"                               \
+                         "str r1, [r3, r9]\n\t"                                 \
+                         "str r0, [r3, #4]\n\t"                                 \
+                         "add r3, r3, #8\n\t"                                   \
+                         "add r11, r11, #96\n\t"                                \
+                         "strd r11, r3, [sp]\n\t"                               \
+                         "cmp lr, r10\n\t"                                      \
+                         "bne 2b\n\t" PW_NEXT_PAIR);                            \
+    }
 
-PW_FIXED(pointwise_g16_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15, "512")
-PW_FIXED(pointwise_g32_asm, QUAD_GROUPS_1_7 QUAD_GROUPS_8_15 QUAD_GROUPS_16_31, "1024")
+/* Groups 1..3, 1..7, 8..15 and 16..31 of the quad Q bytes past lr. */
+#define QUAD_GROUPS_1_3(Q) QUAD_GROUP_AT(1, Q) QUAD_GROUP_AT(2, Q) QUAD_GROUP_AT(3, Q)
+#define QUAD_GROUPS_1_7(Q)                                                                  \
+    QUAD_GROUPS_1_3(Q) QUAD_GROUP_AT(4, Q) QUAD_GROUP_AT(5, Q) QUAD_GROUP_AT(6, Q)          \
+    QUAD_GROUP_AT(7, Q)
+#define QUAD_GROUPS_8_15(Q)                                                                 \
+    QUAD_GROUP_AT(8, Q) QUAD_GROUP_AT(9, Q) QUAD_GROUP_AT(10, Q) QUAD_GROUP_AT(11, Q)      \
+    QUAD_GROUP_AT(12, Q) QUAD_GROUP_AT(13, Q) QUAD_GROUP_AT(14, Q) QUAD_GROUP_AT(15, Q)
+#define QUAD_GROUPS_16_31(Q)                                                                \
+    QUAD_GROUP_AT(16, Q) QUAD_GROUP_AT(17, Q) QUAD_GROUP_AT(18, Q) QUAD_GROUP_AT(19, Q)    \
+    QUAD_GROUP_AT(20, Q) QUAD_GROUP_AT(21, Q) QUAD_GROUP_AT(22, Q) QUAD_GROUP_AT(23, Q)    \
+    QUAD_GROUP_AT(24, Q) QUAD_GROUP_AT(25, Q) QUAD_GROUP_AT(26, Q) QUAD_GROUP_AT(27, Q)    \
+    QUAD_GROUP_AT(28, Q) QUAD_GROUP_AT(29, Q) QUAD_GROUP_AT(30, Q) QUAD_GROUP_AT(31, Q)
+#define QUAD_GROUPS_TO_15(Q) QUAD_GROUPS_1_7(Q) QUAD_GROUPS_8_15(Q)
+#define QUAD_GROUPS_TO_31(Q) QUAD_GROUPS_1_7(Q) QUAD_GROUPS_8_15(Q) QUAD_GROUPS_16_31(Q)
 
+PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256")
+PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512")
+PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024")
+PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048")
+
+#undef QUAD_GROUPS_1_3
 #undef QUAD_GROUPS_1_7
 #undef QUAD_GROUPS_8_15
 #undef QUAD_GROUPS_16_31
+#undef QUAD_GROUPS_TO_15
+#undef QUAD_GROUPS_TO_31
+#undef PW_FIXED2
 
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
  * the pointers moved to the block's base, then turns of the block's 16 groups over groups
@@ -421,6 +484,9 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 
 #undef PW_FIXED
 #undef PW_FIRST
+#undef PW_FIRST_AT
+#undef PW_REQUANT8
+#undef PW_NEXT_PAIR
 #undef PW_PROLOGUE
 #undef PW_ENTRY
 #undef PW_PAIR
@@ -429,6 +495,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef PW_TURNS
 
 #undef QUAD_GROUP
+#undef QUAD_GROUP_AT
 #undef PW_REQUANT_ASM
 #endif
 

@@ -112,36 +112,38 @@ typedef struct {
     int32_t left;           /* 32: quads still to go, >= 1 */
 } quad_pass_t;
 
-/* Group J of a turn: r12 the patch, lr the quad's words, r0-r7 the sums s[2f + p]. */
-#define QUAD_GROUP(J)                                         \
+/* Group J of a turn: r12 the patch, lr the quad's words, r0-r7 the sums s[2f + p]; the
+ * quad's words Q bytes past lr (QUAD_GROUP: at lr). */
+#define QUAD_GROUP_AT(J, Q)                                   \
     "ldr r8, [r12, #16*" #J "]\n\t"                           \
     "ldr r9, [r12, #16*" #J "+8]\n\t"                         \
-    "ldr r10, [lr, #32*" #J "]\n\t"                           \
-    "ldr r11, [lr, #32*" #J "+4]\n\t"                         \
+    "ldr r10, [lr, #" Q "+32*" #J "]\n\t"                     \
+    "ldr r11, [lr, #" Q "+32*" #J "+4]\n\t"                   \
     "smlad r0, r8, r10, r0\n\t"                               \
     "smlad r1, r9, r10, r1\n\t"                               \
     "smlad r2, r8, r11, r2\n\t"                               \
     "smlad r3, r9, r11, r3\n\t"                               \
-    "ldr r10, [lr, #32*" #J "+8]\n\t"                         \
-    "ldr r11, [lr, #32*" #J "+12]\n\t"                        \
+    "ldr r10, [lr, #" Q "+32*" #J "+8]\n\t"                   \
+    "ldr r11, [lr, #" Q "+32*" #J "+12]\n\t"                  \
     "smlad r4, r8, r10, r4\n\t"                               \
     "smlad r5, r9, r10, r5\n\t"                               \
     "smlad r6, r8, r11, r6\n\t"                               \
     "smlad r7, r9, r11, r7\n\t"                               \
     "ldr r8, [r12, #16*" #J "+4]\n\t"                         \
     "ldr r9, [r12, #16*" #J "+12]\n\t"                        \
-    "ldr r10, [lr, #32*" #J "+16]\n\t"                        \
-    "ldr r11, [lr, #32*" #J "+20]\n\t"                        \
+    "ldr r10, [lr, #" Q "+32*" #J "+16]\n\t"                  \
+    "ldr r11, [lr, #" Q "+32*" #J "+20]\n\t"                  \
     "smlad r0, r8, r10, r0\n\t"                               \
     "smlad r1, r9, r10, r1\n\t"                               \
     "smlad r2, r8, r11, r2\n\t"                               \
     "smlad r3, r9, r11, r3\n\t"                               \
-    "ldr r10, [lr, #32*" #J "+24]\n\t"                        \
-    "ldr r11, [lr, #32*" #J "+28]\n\t"                        \
+    "ldr r10, [lr, #" Q "+32*" #J "+24]\n\t"                  \
+    "ldr r11, [lr, #" Q "+32*" #J "+28]\n\t"                  \
     "smlad r4, r8, r10, r4\n\t"                               \
     "smlad r5, r9, r10, r5\n\t"                               \
     "smlad r6, r8, r11, r6\n\t"                               \
     "smlad r7, r9, r11, r7\n\t"
+#define QUAD_GROUP(J) QUAD_GROUP_AT(J, "0")
 
 /* fast_out of sums ra (pixel 0) and rb (pixel 1) with the channel's m2, right1 and the
  * zp2 in the registers named (the 2-filter passes of conv_s8_dsp.c use it too). */
@@ -246,7 +248,7 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
         "pop {r0, r4-r11, pc}\n\t");
 }
 
-/* QUAD_GROUP and PW_REQUANT_ASM stay defined for the pointwise loops (conv_pointwise_dsp.h,
+/* QUAD_GROUP(_AT) and PW_REQUANT_ASM stay defined for the pointwise loops (conv_pointwise_dsp.h,
  * which undefines them). */
 #undef QUAD_REQUANT
 

@@ -28,6 +28,7 @@
 #include "conv_first_dsp.h"
 #include "conv_first_rows_dsp.h"
 #include "conv_patch_dsp.h"
+#include "conv_pointwise8_dsp.h"
 #include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
@@ -465,10 +466,13 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
  * rest (the last pair when K % 4 != 0, an odd last pixel, and every pair of a wider layer)
  * pair by pair, widened once, then each block of channels: pixels in order, as the
- * overlap rule (conv_s8.c) lets the output lie over the input already read. */
-static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
-                           const int8_t *filter, const pass_t *c, pw_chan_t *table,
-                           uint64_t *words, int8_t *output)
+ * overlap rule (conv_s8.c) lets the output lie over the input already read. K = 8 with 16
+ * or 32 channels: runs of pixels instead (conv_pointwise8_dsp.h). Out of line: the other
+ * paths of micro_conv_s8_dsp compile as they would without it. */
+static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
+                                          const int8_t *input, const int8_t *filter,
+                                          const pass_t *c, pw_chan_t *table, uint64_t *words,
+                                          int8_t *output)
 {
     const int32_t depth = p->input_depth, depth_out = p->output_depth;
     const int32_t groups4 = (depth + 3) / 4;
@@ -477,6 +481,14 @@ static void pointwise_fast(const micro_conv_s8_params_t *p, const int8_t *input,
     const int narrow = depth_out <= PW_BLOCK;
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
+    }
+    if (pw8_applies(depth, depth_out)) {
+        /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
+         * union's member pw8). */
+        uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
+        pw8_image(input, filter, table, block, (int64_t)p->batches * pixels, depth_out, c->zp,
+                  output);
+        return;
     }
     for (int32_t b = 0; b < p->batches; ++b) {
         const int64_t first = (int64_t)b * pixels;
@@ -569,6 +581,10 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         chan_t fast[CONV_BLOCK];
         pw_chan_t pointwise[PW_BLOCK];
         rows_tables_t rows;
+        struct { /* conv_pointwise8_dsp.h: the table (pointwise's first entries), a run */
+            pw_chan_t table[PW8_CHANNELS];
+            uint32_t block[4 * PW8_PIXELS];
+        } pw8;
     } tables;
     chan_t *table = tables.fast;
     if (p->filter_layout == 2) {

@@ -148,12 +148,14 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
     one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
     where they come so), two of those the pointwise requantization's edges, four K of 16,
-    32, 64 and 128 on the fast requantization, two of 200 and 264 channels. Seeds past the
-    PER_KERNEL: filters in quads and no scratch (the direct loop), then first layers in
-    layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in three, the
-    others' C loop the third; the last two the requantization's edges on the RGB 3x3 loop),
-    then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the paired rows
-    up to 24; the last one the requantization's edges on 24)."""
+    32, 64 and 128 on the fast requantization, two of 200 and 264 channels, four more of
+    those K with the other parity of quads (the loops that take two quads a turn), three
+    K = 8's runs of pixels (16 and 32 channels, the last one their requantization's
+    edges). Seeds past the PER_KERNEL: filters in quads and no scratch (the direct loop),
+    then first layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows
+    two times in three, the others' C loop the third; the last two the requantization's
+    edges on the RGB 3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up
+    to 28 filters (the paired rows up to 24; the last one the requantization's edges on 24)."""
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
         if k == PAIRED - 1:
@@ -179,6 +181,19 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         return fast_pointwise_quads(16 if seed % 1000 == 26 else 32, seed)
     if seed % 1000 in (6, 18):  # the straight lines of 16 and 32 groups
         return fast_pointwise_quads(64 if seed % 1000 == 6 else 128, seed)
+    if seed % 1000 in (15, 16, 20, 36):  # two quads a turn: even and odd quad counts
+        k, out, pixels, batches = {
+            15: (16, 24, 7, 1),
+            16: (32, 12, 6, 2),
+            20: (64, 20, 5, 1),
+            36: (128, 36, 9, 1),
+        }[seed % 1000]
+        return quads_case(*shaped_pointwise_case(seed, k, out, pixels, batches))
+    if seed % 1000 in (31, 33):  # K = 8's runs of pixels: 32 channels, 16 over 3 runs
+        out, pixels, batches = (32, 13, 1) if seed % 1000 == 31 else (16, 165, 2)
+        return quads_case(*shaped_pointwise_case(seed, 8, out, pixels, batches))
+    if seed % 1000 == 35:  # their requantization's edges, every right shift
+        return quads_case(*requant_edges_case(32, 8))
     if seed % 1000 in (10, 30):  # 200 channels in one table; 264 in blocks, a lone pixel
         k, out = (128, 200) if seed % 1000 == 10 else (36, 264)
         return quads_case(*shaped_pointwise_case(seed, k, out, 9 if k == 128 else 5, 1))
