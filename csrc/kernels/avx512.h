@@ -7,8 +7,17 @@
 #define MICRO_KERNELS_AVX512_H
 
 #include "avx2.h"
+#include "micro/kernels/depthwise_conv_s8.h"
 
 #if MICRO_HOST_SIMD
+
+/* The depthwise twin's 512-bit variant (depthwise_conv_s8_host_avx512.c; depth multiplier
+ * 1, filter layout 0): VPDPWSSD where vnni is set (the CPU has AVX512_VNNI), else VPMADDWD
+ * then VPADDD. Returns 0, having done nothing, for a layer past its stack tables. */
+int micro_depthwise_conv_s8_avx512(const micro_depthwise_conv_s8_params_t *p,
+                                   const int8_t *input, const int8_t *filter,
+                                   const int32_t *bias, const int32_t *multiplier,
+                                   const int32_t *shift, int8_t *output, int vnni);
 
 /*
  * micro_requantize_zp then the clamp (requant.h) on 16 lanes, bit for bit, the steps of
