@@ -37,7 +37,8 @@
 #if MICRO_HOST_SIMD
 
 #define NB 32         /* output channels per block: two 16-lane accumulators per pixel */
-#define ROWS 16384    /* patch bytes the stack holds: a chunk (it stays in L1) */
+#define ROWS 16384    /* gathered patch bytes per chunk (it stays in L1) */
+#define PBYTES 32768  /* the stack buffer of patches or of the padded image */
 #define WBYTES 69632  /* packed bytes the stack holds: 256 x 256 weights and corrections */
 
 #define VNNI_FN MICRO_AVX512VNNI_FN
@@ -162,11 +163,22 @@ VNNI_FN static void gather(const micro_conv_s8_params_t *p, const int8_t *image,
     memset(dst, 0x80, (size_t)(kq - p->filter_height * span));
 }
 
-/* The sums of mr patches (rows r[i], `quads` words each) with a packed block of 16 * cols
- * channels into acc[i * cols + h]. */
-VNNI_FN static MICRO_ALWAYS_INLINE void pass(const uint8_t *const *r, const int8_t *wt,
-                                             int32_t quads, int32_t cols, int32_t mr,
-                                             __m512i *acc)
+/* Where a chunk's patches are: patch i's 4 values j at bases(i) + offs[j], with
+ * bases(i) = origin + (i / per_row) * row_step + (i % per_row) * col_step. Gathered
+ * patches are rows (offs[j] = 4j, one row of kq values each); direct ones are windows of
+ * the padded image (see micro_conv_s8_vnni). */
+typedef struct {
+    const uint8_t *origin;
+    const int32_t *offs;
+    int32_t per_row;
+    int64_t row_step, col_step;
+} patches_t;
+
+/* The sums of mr patches (at r[i]) with a packed block of 16 * cols channels into
+ * acc[i * cols + h]. */
+VNNI_FN static MICRO_ALWAYS_INLINE void pass(const uint8_t *const *r, const int32_t *offs,
+                                             const int8_t *wt, int32_t quads, int32_t cols,
+                                             int32_t mr, __m512i *acc)
 {
     __m512i a[16];
     for (int32_t i = 0; i < mr * cols; ++i) {
@@ -175,9 +187,10 @@ VNNI_FN static MICRO_ALWAYS_INLINE void pass(const uint8_t *const *r, const int8
     for (int32_t j = 0; j < quads; ++j, wt += 64 * cols) {
         const __m512i w0 = _mm512_load_si512((const void *)wt);
         const __m512i w1 = cols == 2 ? _mm512_load_si512((const void *)(wt + 64)) : w0;
+        const int32_t off = offs[j];
         for (int32_t i = 0; i < mr; ++i) {
             int32_t v;
-            memcpy(&v, r[i] + 4 * j, 4);
+            memcpy(&v, r[i] + off, 4);
             const __m512i x = _mm512_set1_epi32(v);
             a[i * cols] = _mm512_dpbusd_epi32(a[i * cols], x, w0);
             if (cols == 2) {
@@ -190,8 +203,8 @@ VNNI_FN static MICRO_ALWAYS_INLINE void pass(const uint8_t *const *r, const int8
     }
 }
 
-/* One block of n <= 16 * cols channels over a chunk's n_pix patches, mr at a time. */
-VNNI_FN static MICRO_ALWAYS_INLINE void block(const uint8_t *rows, int32_t kq, int32_t n_pix,
+/* One block of n <= 16 * cols channels over n_pix patches, mr at a time. */
+VNNI_FN static MICRO_ALWAYS_INLINE void block(const patches_t *src, int32_t quads, int32_t n_pix,
                                               const int8_t *wt, int32_t n, int32_t cols,
                                               int32_t mr, const block_t *blk, range_t r,
                                               int8_t *out, int64_t out_step)
@@ -200,10 +213,12 @@ VNNI_FN static MICRO_ALWAYS_INLINE void block(const uint8_t *rows, int32_t kq, i
         const int32_t m = n_pix - i0 < mr ? n_pix - i0 : mr;
         const uint8_t *rr[16];
         for (int32_t i = 0; i < mr; ++i) {
-            rr[i] = rows + (int64_t)(i0 + (i < m ? i : m - 1)) * kq;
+            const int32_t pix = i0 + (i < m ? i : m - 1);
+            rr[i] = src->origin + (pix / src->per_row) * src->row_step +
+                    (pix % src->per_row) * src->col_step;
         }
         __m512i acc[16];
-        pass(rr, wt, kq / 4, cols, mr, acc);
+        pass(rr, src->offs, wt, quads, cols, mr, acc);
         int8_t *o = out + i0 * out_step;
         for (int32_t i = 0; i < m; ++i, o += out_step) {
             for (int32_t h = 0; h < cols; ++h) {
@@ -227,18 +242,55 @@ VNNI_FN static MICRO_ALWAYS_INLINE void block(const uint8_t *rows, int32_t kq, i
 }
 
 /* The two instances: 16 channels by 16 pixels, 32 by 8. */
-VNNI_FN static void block16(const uint8_t *rows, int32_t kq, int32_t n_pix, const int8_t *wt,
+VNNI_FN static void block16(const patches_t *src, int32_t quads, int32_t n_pix, const int8_t *wt,
                             int32_t n, const block_t *blk, range_t r, int8_t *out,
                             int64_t out_step)
 {
-    block(rows, kq, n_pix, wt, n, 1, 16, blk, r, out, out_step);
+    block(src, quads, n_pix, wt, n, 1, 16, blk, r, out, out_step);
 }
 
-VNNI_FN static void block32(const uint8_t *rows, int32_t kq, int32_t n_pix, const int8_t *wt,
+VNNI_FN static void block32(const patches_t *src, int32_t quads, int32_t n_pix, const int8_t *wt,
                             int32_t n, const block_t *blk, range_t r, int8_t *out,
                             int64_t out_step)
 {
-    block(rows, kq, n_pix, wt, n, 2, 8, blk, r, out, out_step);
+    block(src, quads, n_pix, wt, n, 2, 8, blk, r, out, out_step);
+}
+
+/* The image as u8 (x + 128) with input_zp + 128 around it: hp x wp pixels from
+ * (-pad_top, -pad_left), every pixel a window of the layer reads. */
+VNNI_FN static void pad_image(const micro_conv_s8_params_t *p, const int8_t *image, int32_t hp,
+                              int32_t wp, uint8_t *dst)
+{
+    const int32_t channels = p->input_depth, width = p->input_width;
+    const int zp = (uint8_t)(p->input_zp + 128);
+    const int32_t left = p->pad_left < wp ? p->pad_left : wp;
+    const int32_t inside = width < wp - left ? width : wp - left; /* image columns read */
+    for (int32_t y = 0; y < hp; ++y, dst += (int64_t)wp * channels) {
+        const int32_t iy = y - p->pad_top;
+        if (iy < 0 || iy >= p->input_height || inside <= 0) {
+            memset(dst, zp, (size_t)wp * (size_t)channels);
+            continue;
+        }
+        memset(dst, zp, (size_t)left * (size_t)channels);
+        flip(dst + (int64_t)left * channels, image + (int64_t)iy * width * channels,
+             (int64_t)inside * channels);
+        memset(dst + (int64_t)(left + inside) * channels, zp,
+               (size_t)(wp - left - inside) * (size_t)channels);
+    }
+}
+
+/* Channels [o, o + n)'s constants into blk: the bias less the block's corrections
+ * (packed after its weights), in 32-bit wrap-around arithmetic (see above). */
+static void constants(const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                      int32_t o, int32_t n, int32_t nb, const int8_t *corrections, block_t *blk)
+{
+    int32_t corr[NB];
+    memcpy(corr, corrections, (size_t)nb * sizeof(int32_t));
+    micro_conv_block_constants(bias, multiplier, shift, o, n, NB, blk->bias, blk->multiplier,
+                               blk->shift);
+    for (int32_t c = 0; c < nb; ++c) {
+        blk->bias[c] = (int32_t)((uint32_t)blk->bias[c] - (uint32_t)corr[c]);
+    }
 }
 
 VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *input,
@@ -267,7 +319,24 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
     /* Blocks of 32 channels while their packed weights fit in half of a 32 KiB L1 (every
      * pass reads them all), else of 16. */
     const int32_t step = kq * NB <= 16384 ? NB : 16;
-    uint8_t rows[ROWS] __attribute__((aligned(64)));
+    /* Direct windows: with no groups and whole groups of 4 channels (so no 4 patch values
+     * straddle two taps), every window of the image padded by pad_image (when it fits the
+     * stack buffer) is its patch, 4 values at a time at fixed offsets from its corner: no
+     * gathering, the image read once. */
+    const int32_t channels = p->input_depth;
+    const int32_t hp = (p->output_height - 1) * p->stride_height +
+                       (p->filter_height - 1) * p->dilation_height + 1;
+    const int32_t wp = (out_w - 1) * p->stride_width + (p->filter_width - 1) * p->dilation_width + 1;
+    const int direct = !contiguous && groups == 1 && channels % 4 == 0 &&
+                       (int64_t)hp * wp * channels <= PBYTES;
+    int32_t offs[MICRO_CONV_HOST_KMAX / 4];
+    for (int32_t j = 0; j < quads; ++j) {
+        const int32_t tap = 4 * j / channels, c = 4 * j % channels;
+        offs[j] = direct ? ((tap / p->filter_width) * p->dilation_height * wp +
+                            (tap % p->filter_width) * p->dilation_width) * channels + c
+                         : 4 * j;
+    }
+    uint8_t rows[PBYTES] __attribute__((aligned(64)));
     int8_t wt[WBYTES] __attribute__((aligned(64)));
     block_t blk __attribute__((aligned(64)));
     /* Every block packed once, in the order the loops below take them, when they fit. */
@@ -289,7 +358,27 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
             offset += block_bytes(quads, nb);
         }
     }
-    for (int32_t b = 0; b < p->batches; ++b) {
+    for (int32_t b = 0; direct && b < p->batches; ++b) {
+        /* The whole image is read before any output is written: any overlap is safe. */
+        pad_image(p, input + b * image_size, hp, wp, rows);
+        const patches_t src = {rows, offs, out_w, (int64_t)p->stride_height * wp * channels,
+                               (int64_t)p->stride_width * channels};
+        offset = 0;
+        for (int32_t o = 0; o < depth_out; o += step) {
+            const int32_t n = depth_out - o < step ? depth_out - o : step;
+            const int32_t nb = n <= 16 ? 16 : NB;
+            const int8_t *packed = wt + (whole ? offset : 0);
+            if (!whole) {
+                pack_block(filter, row, o, n, nb, quads, wt);
+            }
+            offset += block_bytes(quads, nb);
+            constants(bias, multiplier, shift, o, n, nb, packed + (int64_t)quads * nb * 4, &blk);
+            (nb == 16 ? block16 : block32)(&src, quads, pixels, packed, n, &blk, r,
+                                           output + (int64_t)b * pixels * depth_out + o,
+                                           depth_out);
+        }
+    }
+    for (int32_t b = 0; !direct && b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
         for (int32_t pix0 = 0; pix0 < pixels; pix0 += chunk) {
@@ -315,14 +404,10 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
                         pack_block(filter, row, o, n, nb, quads, wt);
                     }
                     offset += block_bytes(quads, nb);
-                    int32_t corr[NB];
-                    memcpy(corr, packed + (int64_t)quads * nb * 4, (size_t)nb * sizeof(int32_t));
-                    micro_conv_block_constants(bias, multiplier, shift, o, n, NB, blk.bias,
-                                               blk.multiplier, blk.shift);
-                    for (int32_t c = 0; c < nb; ++c) {
-                        blk.bias[c] = (int32_t)((uint32_t)blk.bias[c] - (uint32_t)corr[c]);
-                    }
-                    (nb == 16 ? block16 : block32)(rows, kq, n_pix, packed, n, &blk, r,
+                    constants(bias, multiplier, shift, o, n, nb,
+                              packed + (int64_t)quads * nb * 4, &blk);
+                    const patches_t src = {rows, offs, n_pix, 0, kq};
+                    (nb == 16 ? block16 : block32)(&src, quads, n_pix, packed, n, &blk, r,
                                                    out + o, depth_out);
                 }
             }
