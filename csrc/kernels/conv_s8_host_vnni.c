@@ -38,7 +38,8 @@
 
 #define NB 32         /* output channels per block: two 16-lane accumulators per pixel */
 #define ROWS 16384    /* gathered patch bytes per chunk (it stays in L1) */
-#define PBYTES 32768  /* the stack buffer of patches or of the padded image */
+#define PBYTES 40960  /* the stack buffer of patches or of the padded image (97x97x4) */
+#define SPREAD 4096   /* filter bytes spread to whole groups of 4 channels per tap */
 #define WBYTES 69632  /* packed bytes the stack holds: 256 x 256 weights and corrections */
 
 #define VNNI_FN MICRO_AVX512VNNI_FN
@@ -256,26 +257,67 @@ VNNI_FN static void block32(const patches_t *src, int32_t quads, int32_t n_pix, 
     block(src, quads, n_pix, wt, n, 2, 8, blk, r, out, out_step);
 }
 
+/* n pixels of C int8 channels from src as u8 (x + 128) into dst, cp > C channels each
+ * (128 past C). One to three channels (first layers) go 16 pixels at a time: each pixel's
+ * bytes zero-extended to a 32-bit word (for three, the words of 4 pixels moved into each
+ * 128-bit lane, then their bytes picked by VPSHUFB, a zero for the fourth), then XOR 0x80. */
+VNNI_FN static void spread_pixels(uint8_t *dst, const int8_t *src, int32_t n, int32_t channels,
+                                  int32_t cp)
+{
+    const __m512i top = _mm512_set1_epi8((char)0x80);
+    if (cp == 4 && channels <= 3) {
+        const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 0, 3, 4, 5, 0, 6, 7, 8, 0, 9, 10, 11, 0);
+        const __m512i pick = _mm512_broadcast_i32x4(
+            _mm_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1));
+        for (int32_t x = 0; x < n; x += 16, src += 16 * channels, dst += 64) {
+            const int32_t m = n - x < 16 ? n - x : 16;
+            const __mmask16 pixels = (__mmask16)((1u << m) - 1);
+            const __mmask64 bytes = (UINT64_C(1) << (m * channels)) - 1;
+            __m512i v;
+            if (channels == 1) {
+                v = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(pixels, src));
+            } else if (channels == 2) {
+                v = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(pixels, src));
+            } else {
+                v = _mm512_shuffle_epi8(
+                    _mm512_permutexvar_epi32(lanes, _mm512_maskz_loadu_epi8(bytes, src)), pick);
+            }
+            _mm512_mask_storeu_epi32(dst, pixels, _mm512_xor_si512(v, top));
+        }
+        return;
+    }
+    for (int32_t x = 0; x < n; ++x) {
+        for (int32_t c = 0; c < cp; ++c) {
+            dst[x * cp + c] = c < channels ? (uint8_t)(src[x * channels + c] ^ 0x80) : 0x80;
+        }
+    }
+}
+
 /* The image as u8 (x + 128) with input_zp + 128 around it: hp x wp pixels from
- * (-pad_top, -pad_left), every pixel a window of the layer reads. */
+ * (-pad_top, -pad_left), every pixel a window of the layer reads, each of cp >= C
+ * channels (128, x = 0, past C). */
 VNNI_FN static void pad_image(const micro_conv_s8_params_t *p, const int8_t *image, int32_t hp,
-                              int32_t wp, uint8_t *dst)
+                              int32_t wp, int32_t cp, uint8_t *dst)
 {
     const int32_t channels = p->input_depth, width = p->input_width;
     const int zp = (uint8_t)(p->input_zp + 128);
     const int32_t left = p->pad_left < wp ? p->pad_left : wp;
     const int32_t inside = width < wp - left ? width : wp - left; /* image columns read */
-    for (int32_t y = 0; y < hp; ++y, dst += (int64_t)wp * channels) {
+    for (int32_t y = 0; y < hp; ++y, dst += (int64_t)wp * cp) {
         const int32_t iy = y - p->pad_top;
         if (iy < 0 || iy >= p->input_height || inside <= 0) {
-            memset(dst, zp, (size_t)wp * (size_t)channels);
+            memset(dst, zp, (size_t)wp * (size_t)cp);
             continue;
         }
-        memset(dst, zp, (size_t)left * (size_t)channels);
-        flip(dst + (int64_t)left * channels, image + (int64_t)iy * width * channels,
-             (int64_t)inside * channels);
-        memset(dst + (int64_t)(left + inside) * channels, zp,
-               (size_t)(wp - left - inside) * (size_t)channels);
+        const int8_t *line = image + (int64_t)iy * width * channels;
+        uint8_t *mid = dst + (int64_t)left * cp;
+        memset(dst, zp, (size_t)left * (size_t)cp);
+        if (cp == channels) {
+            flip(mid, line, (int64_t)inside * channels);
+        } else {
+            spread_pixels(mid, line, inside, channels, cp);
+        }
+        memset(dst + (int64_t)(left + inside) * cp, zp, (size_t)(wp - left - inside) * (size_t)cp);
     }
 }
 
@@ -298,7 +340,7 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
                                 const int32_t *multiplier, const int32_t *shift, int8_t *output)
 {
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
-    const int32_t kq = (k + 3) & ~3, quads = kq / 4;
+    const int32_t kq = (k + 3) & ~3;
     const int32_t row = (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN *
                         MICRO_CONV_S8_K_ALIGN;
     const int32_t out_w = p->output_width, depth_out = p->output_depth, groups = p->groups;
@@ -316,24 +358,39 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
                            p->filter_width == 1 && p->stride_height == 1 &&
                            p->stride_width == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                            out_w == p->input_width && p->output_height <= p->input_height;
-    /* Blocks of 32 channels while their packed weights fit in half of a 32 KiB L1 (every
-     * pass reads them all), else of 16. */
-    const int32_t step = kq * NB <= 16384 ? NB : 16;
-    /* Direct windows: with no groups and whole groups of 4 channels (so no 4 patch values
-     * straddle two taps), every window of the image padded by pad_image (when it fits the
-     * stack buffer) is its patch, 4 values at a time at fixed offsets from its corner: no
-     * gathering, the image read once. */
-    const int32_t channels = p->input_depth;
+    /* Direct windows: with no groups, every window of the image padded by pad_image (when
+     * it fits the stack buffer) is its patch, 4 values at a time at fixed offsets from its
+     * corner: no gathering, the image read once. The padded image has cp channels, C
+     * rounded up to 4 (so no 4 patch values straddle two taps); for cp > C the filter
+     * rows are first spread to cp channels per tap, zero past C (`spread`). */
+    const int32_t channels = p->input_depth, cp = (channels + 3) & ~3;
+    const int32_t kd = p->filter_height * p->filter_width * cp;
     const int32_t hp = (p->output_height - 1) * p->stride_height +
                        (p->filter_height - 1) * p->dilation_height + 1;
     const int32_t wp = (out_w - 1) * p->stride_width + (p->filter_width - 1) * p->dilation_width + 1;
-    const int direct = !contiguous && groups == 1 && channels % 4 == 0 &&
-                       (int64_t)hp * wp * channels <= PBYTES;
+    const int direct = !contiguous && groups == 1 && (int64_t)hp * wp * cp <= PBYTES &&
+                       kd <= MICRO_CONV_HOST_KMAX &&
+                       (cp == channels || (int64_t)depth_out * kd <= SPREAD);
+    int8_t spread[SPREAD] __attribute__((aligned(64)));
+    const int8_t *rows_of = filter;
+    int32_t row_bytes = row;
+    if (direct && cp != channels) {
+        for (int32_t o = 0; o < depth_out; ++o) {
+            for (int32_t t = 0; t < kd; ++t) {
+                const int32_t c = t % cp;
+                spread[o * kd + t] = c < channels ? filter[(int64_t)o * row + t / cp * channels + c] : 0;
+            }
+        }
+        rows_of = spread;
+        row_bytes = kd;
+    }
+    const int32_t quads = direct ? kd / 4 : kq / 4;
+    const int32_t step = 4 * quads * NB <= 16384 ? NB : 16;
     int32_t offs[MICRO_CONV_HOST_KMAX / 4];
     for (int32_t j = 0; j < quads; ++j) {
-        const int32_t tap = 4 * j / channels, c = 4 * j % channels;
+        const int32_t tap = 4 * j / cp, c = 4 * j % cp;
         offs[j] = direct ? ((tap / p->filter_width) * p->dilation_height * wp +
-                            (tap % p->filter_width) * p->dilation_width) * channels + c
+                            (tap % p->filter_width) * p->dilation_width) * cp + c
                          : 4 * j;
     }
     uint8_t rows[PBYTES] __attribute__((aligned(64)));
@@ -354,22 +411,22 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
         for (int32_t o = g * per_group; o < last; o += step) {
             const int32_t n = last - o < step ? last - o : step;
             const int32_t nb = n <= 16 ? 16 : NB;
-            pack_block(filter, row, o, n, nb, quads, wt + offset);
+            pack_block(rows_of, row_bytes, o, n, nb, quads, wt + offset);
             offset += block_bytes(quads, nb);
         }
     }
     for (int32_t b = 0; direct && b < p->batches; ++b) {
         /* The whole image is read before any output is written: any overlap is safe. */
-        pad_image(p, input + b * image_size, hp, wp, rows);
-        const patches_t src = {rows, offs, out_w, (int64_t)p->stride_height * wp * channels,
-                               (int64_t)p->stride_width * channels};
+        pad_image(p, input + b * image_size, hp, wp, cp, rows);
+        const patches_t src = {rows, offs, out_w, (int64_t)p->stride_height * wp * cp,
+                               (int64_t)p->stride_width * cp};
         offset = 0;
         for (int32_t o = 0; o < depth_out; o += step) {
             const int32_t n = depth_out - o < step ? depth_out - o : step;
             const int32_t nb = n <= 16 ? 16 : NB;
             const int8_t *packed = wt + (whole ? offset : 0);
             if (!whole) {
-                pack_block(filter, row, o, n, nb, quads, wt);
+                pack_block(rows_of, row_bytes, o, n, nb, quads, wt);
             }
             offset += block_bytes(quads, nb);
             constants(bias, multiplier, shift, o, n, nb, packed + (int64_t)quads * nb * 4, &blk);
