@@ -149,6 +149,42 @@ def test_conv_host_pointwise_matches_reference(seed: int, conv_variant: int) -> 
     assert_twin("conv_s8", "host", [pointwise_conv_case(seed)])
 
 
+def first_layer_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A first layer: 1 to 7 input channels (the VNNI variant spreads each pixel to a whole
+    group of 4), windows up to 5x5 with strides, dilation and padding, images up to 40
+    pixels wide, batches."""
+    rng = np.random.default_rng(seed + 900)
+    depth = int(rng.integers(1, 8))
+    fh, fw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 41)),
+        "input_width": int(rng.integers(1, 41)),
+        "input_depth": depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 21)),
+        "output_width": int(rng.integers(1, 21)),
+        "output_depth": int(rng.choice([1, 8, 16, 17, 32, int(rng.integers(1, 48))])),
+        "groups": 1,
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return conv_data(rng, p)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_conv_host_first_layers_match_reference(seed: int, conv_variant: int) -> None:
+    assert_twin("conv_s8", "host", [first_layer_case(seed)])
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_host_long_patches_match_reference(seed: int, conv_variant: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
