@@ -168,9 +168,13 @@ micro_status_t micro_depthwise_conv_s8_host(const micro_depthwise_conv_s8_params
 #if MICRO_HOST_SIMD
     if (p->depth_multiplier == 1 && p->filter_layout == 0) {
         const int32_t variant = micro_depthwise_conv_s8_host_variant(-1);
-        /* Fewer than 64 channels leave the 512-bit variant's blocks part empty: there the
-         * AVX2 loops measured faster (vww's layers of 8 to 32 channels). Tests force it. */
-        const int wide = p->input_depth >= 64 || variant_cap <= 3;
+        /* Pixel by pixel, fewer than 64 channels leave the 512-bit variant's blocks part
+         * empty: there the AVX2 loops measured faster (vww's stride-2 layers of 16 and 32
+         * channels); its row mode (stride_width 1, C a multiple or divisor of 16) fills
+         * them whatever C. Tests force it on every layer. */
+        const int32_t c = p->input_depth;
+        const int rows = p->stride_width == 1 && (c % 16 == 0 || 16 % c == 0);
+        const int wide = c >= 64 || rows || variant_cap <= 3;
         if (variant >= 2 && wide && micro_depthwise_conv_s8_avx512(p, input, filter, bias, multiplier,
                                                            shift, output, variant == 3)) {
             return MICRO_OK;

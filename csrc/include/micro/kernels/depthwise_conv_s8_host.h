@@ -20,7 +20,8 @@ micro_status_t micro_depthwise_conv_s8_host(const micro_depthwise_conv_s8_params
  * AVX2, or not an x86-64 host), 1 AVX2, 2 AVX-512BW, 3 AVX-512BW with VNNI. cap 0 to 3
  * limits it to at most that variant, for every layer, from then on (so tests compare
  * every variant the CPU has on the same cases); cap 4, the default, runs the best variant
- * but the AVX2 one for layers of fewer than 64 channels (faster there); cap -1 leaves the
+ * but the AVX2 one for layers of fewer than 64 channels that the 512-bit variant would
+ * take pixel by pixel (faster there; see depthwise_conv_s8_host.c); cap -1 leaves the
  * limit as it is.
  */
 int32_t micro_depthwise_conv_s8_host_variant(int32_t cap);
