@@ -263,11 +263,23 @@ def test_depthwise_host_past_its_tables_matches_reference(depthwise_variant: int
     for seed, (channels, fh, fw) in enumerate([(1040, 1, 2), (200, 7, 7)]):
         rng = np.random.default_rng(seed)
         p = {
-            "batches": 1, "input_height": 4, "input_width": 4, "input_depth": channels,
-            "depth_multiplier": 1, "filter_height": fh, "filter_width": fw,
-            "output_height": 3, "output_width": 3, "stride_height": 1, "stride_width": 1,
-            "dilation_height": 1, "dilation_width": 1, "pad_top": fh // 2, "pad_left": fw // 2,
-            "input_zp": int(rng.integers(-128, 128)), "output_zp": int(rng.integers(-128, 128)),
+            "batches": 1,
+            "input_height": 4,
+            "input_width": 4,
+            "input_depth": channels,
+            "depth_multiplier": 1,
+            "filter_height": fh,
+            "filter_width": fw,
+            "output_height": 3,
+            "output_width": 3,
+            "stride_height": 1,
+            "stride_width": 1,
+            "dilation_height": 1,
+            "dilation_width": 1,
+            "pad_top": fh // 2,
+            "pad_left": fw // 2,
+            "input_zp": int(rng.integers(-128, 128)),
+            "output_zp": int(rng.integers(-128, 128)),
         }
         cases.append(make_case(rng, p, fast=False))
     assert_twin("depthwise_conv_s8", "host", cases)

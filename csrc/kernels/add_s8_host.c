@@ -131,8 +131,6 @@ MICRO_AVX512_FN static void add_row512(const void *ctx, const void *input1, int3
     }
 }
 
-#endif
-
 /* The element count when both inputs are dense and row-major (strides those of the
  * dims, none 0 unless its dim is 1) and it fits a row's int32 length, else 0. */
 static int64_t dense(const micro_broadcast_t *layout)
@@ -147,6 +145,8 @@ static int64_t dense(const micro_broadcast_t *layout)
     }
     return count <= INT32_MAX ? count : 0;
 }
+
+#endif
 
 /* The variant micro_add_s8_host may run at most (micro_add_s8_host_variant). */
 static int32_t variant_cap = 2;
