@@ -1,8 +1,9 @@
 """The host twins (*_host: AVX2 on x86-64 CPUs that have it, chosen at run time) give the
 bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
 cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 or 32
-output channels, 4 or 8 pixels, a stack chunk of patches). The conv twin's cases run once
-per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), each forced in turn. Without
+output channels, 4 or 8 pixels, a stack chunk of patches). The conv and depthwise twins'
+cases run once per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), the add twin's
+per variant (AVX2, AVX-512BW), each forced in turn. Without
 AVX2 a twin is its reference kernel, the path every other x86-64 CPU runs; the reference is
 what the right side of each comparison runs, and MICRO_HOST_SIMD=0 builds run it
 everywhere."""

@@ -19,11 +19,15 @@
  * to stay in L1, and for a block of 16 or fewer channels), the weights as [K/4][nb][4]
  * bytes (one 64-byte row per 4 patch values) then the block's nb corrections 128 * sum w.
  * A call packs every block of the layer once, before the first pixel, when they fit the
- * stack buffer (WBYTES: 256 x 256 channels of 1x1 do), else each block per chunk. Per
- * chunk of output pixels (patches in a 16 KiB stack buffer) and block, a pass takes 8
- * pixels with 32 channels or 16 with 16 (16 accumulators either way): per 4 patch values
- * it broadcasts each pixel's 4 bytes and adds 64 products per VPDPBUSD. Requantization is
- * micro_requantize16 (avx512.h).
+ * stack buffer (WBYTES: 256 x 256 channels of 1x1 do), else each block per chunk.
+ * Patches: without groups, the image is padded once per call as u8 (pad_image, C rounded
+ * up to whole groups of 4 channels) and each patch read in place, 4 values at fixed
+ * offsets from its window's corner ("direct"); a 1x1 window over whole rows reads the
+ * input's bytes in order; otherwise (groups, or an image past the buffer) patches are
+ * gathered per chunk of output pixels into a 16 KiB stack buffer. Per block, a pass takes
+ * 8 pixels with 32 channels or 16 with 16 (16 accumulators either way): per 4 patch
+ * values it broadcasts each pixel's 4 bytes and adds 64 products per VPDPBUSD.
+ * Requantization is micro_requantize16 (avx512.h).
  *
  * A chunk's outputs are written after all its patches are read, with groups a chunk being
  * the reference's pixel pair, as in the other variants: micro_conv_s8's overlap rule holds.
