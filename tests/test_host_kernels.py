@@ -1,8 +1,9 @@
 """The host twins (*_host: AVX2 on x86-64 CPUs that have it, chosen at run time) give the
 bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
 cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 or 32
-output channels, 4 or 8 pixels, a stack chunk of patches). The conv twin's cases run once
-per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), each forced in turn. Without
+output channels, 4 or 8 pixels, a stack chunk of patches). The conv and depthwise twins'
+cases run once per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), the add twin's
+per variant (AVX2, AVX-512BW), each forced in turn. Without
 AVX2 a twin is its reference kernel, the path every other x86-64 CPU runs; the reference is
 what the right side of each comparison runs, and MICRO_HOST_SIMD=0 builds run it
 everywhere."""
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.depthwise import depthwise_case
+from support.depthwise import depthwise_case, make_case
 from support.draws import bias, int8, requant
 from support.kernels import assert_twin, run
 from test_dsp_kernels import CASES, add_case, conv_case, conv_data, fully_connected_case
@@ -149,6 +150,42 @@ def test_conv_host_pointwise_matches_reference(seed: int, conv_variant: int) -> 
     assert_twin("conv_s8", "host", [pointwise_conv_case(seed)])
 
 
+def first_layer_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A first layer: 1 to 7 input channels (the VNNI variant spreads each pixel to a whole
+    group of 4), windows up to 5x5 with strides, dilation and padding, images up to 40
+    pixels wide, batches."""
+    rng = np.random.default_rng(seed + 900)
+    depth = int(rng.integers(1, 8))
+    fh, fw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 41)),
+        "input_width": int(rng.integers(1, 41)),
+        "input_depth": depth,
+        "filter_height": fh,
+        "filter_width": fw,
+        "filter_depth": depth,
+        "output_height": int(rng.integers(1, 21)),
+        "output_width": int(rng.integers(1, 21)),
+        "output_depth": int(rng.choice([1, 8, 16, 17, 32, int(rng.integers(1, 48))])),
+        "groups": 1,
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh)),
+        "pad_left": int(rng.integers(0, fw)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return conv_data(rng, p)
+
+
+@pytest.mark.parametrize("seed", range(CASES // 3))
+def test_conv_host_first_layers_match_reference(seed: int, conv_variant: int) -> None:
+    assert_twin("conv_s8", "host", [first_layer_case(seed)])
+
+
 @pytest.mark.parametrize("seed", range(CASES // 10))
 def test_conv_host_long_patches_match_reference(seed: int, conv_variant: int) -> None:
     """Patches up to 2240 values: past the twin's packed block (1152), the reference."""
@@ -162,19 +199,113 @@ def test_conv_host_needs_no_scratch(conv_variant: int) -> None:
     assert run(lib.micro_conv_s8_host, params, ops) == want
 
 
+@pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
+def depthwise_variant(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Limits micro_depthwise_conv_s8_host to one variant for a test (skipped where the
+    CPU lacks it), then restores the default: the best the CPU has."""
+    variant = int(request.param)
+    lib.micro_depthwise_conv_s8_host_variant(4)
+    if variant > lib.micro_depthwise_conv_s8_host_variant(-1):
+        pytest.skip(f"this CPU cannot run the depthwise twin's {CONV_VARIANTS[variant]} variant")
+    assert lib.micro_depthwise_conv_s8_host_variant(variant) == variant
+    yield variant
+    lib.micro_depthwise_conv_s8_host_variant(4)
+
+
+def test_the_depthwise_twin_runs_the_conv_twins_variant() -> None:
+    """Both twins pick their variant from the same CPU flags (by default the depthwise
+    twin's best also takes layers of 64 channels or more only; the forced variants in the
+    tests below take every layer)."""
+    lib.micro_conv_s8_host_variant(3)
+    assert lib.micro_depthwise_conv_s8_host_variant(4) == lib.micro_conv_s8_host_variant(-1)
+
+
+def wide_depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """Depthwise params over the 512-bit variant's blocks (16-lane groups, 64-channel
+    blocks): channel counts around 16 and 64 and up to 300, windows up to 5x5 with
+    strides, dilation and padding past the image, batches, per-channel requantization
+    (extreme multipliers and shifts half the time), clamps; depth multiplier 1 mostly (the
+    others run the reference)."""
+    rng = np.random.default_rng(seed + 500)
+    channels = int(rng.choice([1, 7, 15, 16, 17, 33, 63, 64, 65, 129, int(rng.integers(1, 300))]))
+    fh, fw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    p: dict[str, int] = {
+        "batches": int(rng.integers(1, 3)),
+        "input_height": int(rng.integers(1, 10)),
+        "input_width": int(rng.integers(1, 10)),
+        "input_depth": channels,
+        "depth_multiplier": 1 if rng.random() < 0.9 else 2,
+        "filter_height": fh,
+        "filter_width": fw,
+        "output_height": int(rng.integers(1, 8)),
+        "output_width": int(rng.integers(1, 8)),
+        "stride_height": int(rng.integers(1, 3)),
+        "stride_width": int(rng.integers(1, 3)),
+        "dilation_height": int(rng.choice([1, 1, 2])),
+        "dilation_width": int(rng.choice([1, 1, 2])),
+        "pad_top": int(rng.integers(0, fh + 1)),
+        "pad_left": int(rng.integers(0, fw + 1)),
+        "input_zp": int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+    }
+    return make_case(rng, p, fast=False)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
-def test_depthwise_host_matches_reference(seed: int) -> None:
-    cases = [depthwise_case(seed, False), depthwise_case(seed, True)]
+def test_depthwise_host_matches_reference(seed: int, depthwise_variant: int) -> None:
+    cases = [depthwise_case(seed, False), depthwise_case(seed, True), wide_depthwise_case(seed)]
     assert_twin("depthwise_conv_s8", "host", cases)
 
 
+def test_depthwise_host_past_its_tables_matches_reference(depthwise_variant: int) -> None:
+    """More channels (1040) than the 512-bit variant's tables hold, and 7x7 taps of 200
+    channels (past its weight table): the AVX2 loops take them."""
+    cases = []
+    for seed, (channels, fh, fw) in enumerate([(1040, 1, 2), (200, 7, 7)]):
+        rng = np.random.default_rng(seed)
+        p = {
+            "batches": 1,
+            "input_height": 4,
+            "input_width": 4,
+            "input_depth": channels,
+            "depth_multiplier": 1,
+            "filter_height": fh,
+            "filter_width": fw,
+            "output_height": 3,
+            "output_width": 3,
+            "stride_height": 1,
+            "stride_width": 1,
+            "dilation_height": 1,
+            "dilation_width": 1,
+            "pad_top": fh // 2,
+            "pad_left": fw // 2,
+            "input_zp": int(rng.integers(-128, 128)),
+            "output_zp": int(rng.integers(-128, 128)),
+        }
+        cases.append(make_case(rng, p, fast=False))
+    assert_twin("depthwise_conv_s8", "host", cases)
+
+
+@pytest.fixture(params=[1, 2], ids=["AVX2", "AVX-512BW"])
+def add_variant(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Limits micro_add_s8_host to one variant for a test (skipped where the CPU lacks
+    it), then restores the default: the best the CPU has."""
+    variant = int(request.param)
+    lib.micro_add_s8_host_variant(2)
+    if variant > lib.micro_add_s8_host_variant(-1):
+        pytest.skip(f"this CPU cannot run the add twin's {CONV_VARIANTS[variant]} variant")
+    assert lib.micro_add_s8_host_variant(variant) == variant
+    yield variant
+    lib.micro_add_s8_host_variant(2)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
-def test_add_host_matches_reference(seed: int) -> None:
+def test_add_host_matches_reference(seed: int, add_variant: int) -> None:
     """Every broadcast layout (strided and stride-0 rows, rows shorter than 8)."""
     assert_twin("add_s8", "host", [add_case(seed)])
 
 
-def test_add_host_long_rows_match_reference() -> None:
+def test_add_host_long_rows_match_reference(add_variant: int) -> None:
     """Contiguous rows of 1000 elements (the vector loop's main case) and every byte."""
     rng = np.random.default_rng(5)
     cases = []
@@ -186,6 +317,28 @@ def test_add_host_long_rows_match_reference() -> None:
         params.broadcast.stride1[0] = params.broadcast.stride2[0] = 1
         ops[0] = rng.integers(-128, 128, n).astype(np.int8)
         ops[1] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[-1] = np.zeros(n, np.int8)
+        cases.append((params, ops))
+    assert_twin("add_s8", "host", cases)
+
+
+def test_add_host_random_tables_match_reference(add_variant: int) -> None:
+    """Tables of random entries (no order for a wrong lookup to hide in) read at every byte,
+    with a requantization fine enough that distinct sums give distinct outputs."""
+    rng = np.random.default_rng(11)
+    cases = []
+    for seed in range(8):
+        params, ops = add_case(seed)
+        n = 256 + seed
+        params.broadcast.rank = 1
+        params.broadcast.dims[0] = n
+        params.broadcast.stride1[0] = params.broadcast.stride2[0] = 1
+        params.output_multiplier, params.output_shift = 1 << 30, -int(rng.integers(0, 3))
+        params.act_min, params.act_max = -128, 127
+        ops[0] = np.roll(np.arange(n) % 256, seed).astype(np.uint8).view(np.int8)
+        ops[1] = rng.integers(-128, 128, n).astype(np.int8)
+        ops[2] = rng.integers(-100, 100, 256).astype(np.int32)
+        ops[3] = rng.integers(-100, 100, 256).astype(np.int32)
         ops[-1] = np.zeros(n, np.int8)
         cases.append((params, ops))
     assert_twin("add_s8", "host", cases)

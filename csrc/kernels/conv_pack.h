@@ -1,7 +1,7 @@
 /*
  * The host conv twins' shared pieces (internal): the longest patch their packed weights
- * hold, a block's weights packed as int16 pairs and its constants, and the AVX-512 variant's entry
- * (conv_s8_host_avx512.c), which micro_conv_s8_host (conv_s8_host.c) chooses at run time.
+ * hold, a block's weights packed as int16 pairs and its constants, and the AVX-512 variants' entries
+ * (conv_s8_host_avx512.c, conv_s8_host_vnni.c), which micro_conv_s8_host (conv_s8_host.c) chooses at run time.
  */
 #ifndef MICRO_KERNELS_CONV_PACK_H
 #define MICRO_KERNELS_CONV_PACK_H
@@ -45,10 +45,14 @@ static inline void micro_conv_block_constants(const int32_t *bias, const int32_t
     }
 }
 
-/* The AVX-512 variant of the twin (patch length <= MICRO_CONV_HOST_KMAX, filter layout 0):
- * VPDPWSSD where vnni is set (the CPU has AVX512_VNNI), else VPMADDWD then VPADDD. */
+/* The AVX-512 variants of the twin (patch length <= MICRO_CONV_HOST_KMAX, filter layout
+ * 0): int16 pairs through VPMADDWD (AVX-512BW), and bytes through VPDPBUSD (AVX512_VNNI,
+ * conv_s8_host_vnni.c). */
 void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const int8_t *input,
                           const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
-                          const int32_t *shift, int8_t *output, int vnni);
+                          const int32_t *shift, int8_t *output);
+void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *input,
+                        const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
+                        const int32_t *shift, int8_t *output);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * CONV_2D int8 on AVX2, the host twin of micro_conv_s8 (conv_s8.c, its oracle: same bytes);
- * on CPUs with AVX-512BW it runs the 512-bit variant instead (conv_s8_host_avx512.c).
+ * on CPUs with AVX-512BW it runs the 512-bit variant instead (conv_s8_host_avx512.c), and
+ * with AVX512_VNNI the byte variant (conv_s8_host_vnni.c).
  *
  * Output pixels are taken in order, in chunks (across row ends) whose patches (int16,
  * input_zp outside the image, K rounded up to even) fit a stack buffer. Per chunk and
@@ -202,8 +203,12 @@ micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t 
     if (p->filter_layout == 0 &&
         p->filter_height * p->filter_width * p->filter_depth <= MICRO_CONV_HOST_KMAX) {
         const int32_t variant = micro_conv_s8_host_variant(-1);
-        if (variant >= 2) {
-            micro_conv_s8_avx512(p, input, filter, bias, multiplier, shift, output, variant == 3);
+        if (variant == 3) {
+            micro_conv_s8_vnni(p, input, filter, bias, multiplier, shift, output);
+            return MICRO_OK;
+        }
+        if (variant == 2) {
+            micro_conv_s8_avx512(p, input, filter, bias, multiplier, shift, output);
             return MICRO_OK;
         }
         if (variant >= 1) {

@@ -1,6 +1,5 @@
 /*
- * CONV_2D int8 on AVX-512 (BW + VL, and VNNI where present): the 512-bit variant of the
- * host twin micro_conv_s8_host (conv_s8_host.c), which chooses it at run time; same bytes
+ * CONV_2D int8 on AVX-512 (BW + VL): the 512-bit variant of the host twin micro_conv_s8_host (conv_s8_host.c), which chooses it at run time; same bytes
  * as micro_conv_s8 (conv_s8.c), the oracle.
  *
  * The scheme is the AVX2 variant's, twice as wide and twice as tall: per chunk of output
@@ -9,10 +8,10 @@
  * long enough that 32 channels' weights would not stay in L1) the weights are packed as
  * int16 pairs [K/2][32][2]; a pass takes 8 pixels, and per pair of patch values
  * broadcasts each pixel's pair and multiply-adds it into 16 channels' 32-bit sums per
- * register: VPDPWSSD with AVX512_VNNI, VPMADDWD then VPADDD without. |x|, |w| <= 128 keep
- * every pair sum and total (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's,
- * so either instruction gives the same sums. Requantization is the AVX2 variant's,
- * 16 lanes wide.
+ * register (VPMADDWD then VPADDD). |x|, |w| <= 128 keep every pair sum and total
+ * (K <= MICRO_CONV_HOST_KMAX) exact in int32, as the reference's. Requantization is the
+ * AVX2 variant's, 16 lanes wide (micro_requantize16, avx512.h). CPUs with AVX512_VNNI run
+ * the byte variant instead (conv_s8_host_vnni.c).
  *
  * A chunk's outputs are written after all its patches are read, with groups a chunk being
  * the reference's pixel pair, as in the AVX2 variant: micro_conv_s8's overlap rule holds.
@@ -21,7 +20,7 @@
 
 #include <string.h>
 
-#include "avx2.h"
+#include "avx512.h"
 #include "im2col.h"
 
 #if MICRO_HOST_SIMD
@@ -43,57 +42,16 @@ typedef struct {
     __m512i zp, lo, hi;
 } range_t;
 
-/*
- * micro_requantize_zp then the clamp (requant.h) on 16 lanes, bit for bit, the steps of
- * micro_requantize8 (avx2.h) with mask registers for the comparisons: the left shift, the
- * rounding doubling high multiply as (x * m + 2^30) >> 31 in 64 bits (multipliers are never
- * negative, which check() enforces, so its one saturating case cannot occur), the rounding
- * right shift (up when the remainder exceeds half, or half less one below zero), the zero
- * point, the clamp.
- */
-MICRO_AVX512_FN static MICRO_ALWAYS_INLINE __m512i requantize16(__m512i x, __m512i mult,
-                                                               __m512i shift, range_t r)
+/* acc + the pair products x * w, 16 lanes (VPMADDWD then VPADDD). */
+MICRO_AVX512_FN static MICRO_ALWAYS_INLINE __m512i madd(__m512i acc, __m512i x, __m512i w)
 {
-    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-    const __m512i nudge = _mm512_set1_epi64(INT64_C(1) << 30);
-    const __m512i left = _mm512_max_epi32(shift, zero);
-    const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-    const __m512i scaled = _mm512_sllv_epi32(x, left);
-    /* Even lanes' products, then odd lanes', each (ab + 2^30) >> 31 in its 64-bit slot. */
-    const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(scaled, mult), nudge), 31);
-    const __m512i odd = _mm512_slli_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(scaled, 32), _mm512_srli_epi64(mult, 32)),
-                         nudge),
-        1);
-    const __m512i high = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
-    const __m512i remainder = _mm512_and_si512(high, mask);
-    const __m512i half = _mm512_srli_epi32(mask, 1);
-    const __m512i threshold = _mm512_mask_add_epi32(half, _mm512_cmplt_epi32_mask(high, zero), half, one);
-    const __m512i shifted = _mm512_srav_epi32(high, right);
-    const __m512i rounded = _mm512_mask_add_epi32(
-        shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, one);
-    return _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(rounded, r.zp), r.lo), r.hi);
-}
-
-/* acc + the pair products x * w, 16 lanes. VPDPWSSD is written as asm so that one source
- * serves both variants: as an intrinsic it would need the VNNI target on every function it
- * is inlined into, the VPMADDWD variant's too; `vnni` is a constant at each call. */
-MICRO_AVX512_FN static MICRO_ALWAYS_INLINE __m512i madd(__m512i acc, __m512i x, __m512i w,
-                                                       int vnni)
-{
-    if (vnni) {
-        __asm__("vpdpwssd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w));
-        return acc;
-    }
     return _mm512_add_epi32(acc, _mm512_madd_epi16(x, w));
 }
 
 /* The sums of 8 patches (rows r[i], `pairs` int16 pairs each) with a packed block of
  * 16 * cols channels. */
 MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void pass(const int16_t *const r[MR], const int16_t *wt,
-                                                     int32_t pairs, int32_t cols, tile_t *t,
-                                                     int vnni)
+                                                     int32_t pairs, int32_t cols, tile_t *t)
 {
     __m512i a[MR][2];
     for (int32_t i = 0; i < MR; ++i) {
@@ -106,9 +64,9 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void pass(const int16_t *const r[MR],
             int32_t v;
             memcpy(&v, r[i] + 2 * j, 4);
             const __m512i x = _mm512_set1_epi32(v);
-            a[i][0] = madd(a[i][0], x, w0, vnni);
+            a[i][0] = madd(a[i][0], x, w0);
             if (cols == 2) {
-                a[i][1] = madd(a[i][1], x, w1, vnni);
+                a[i][1] = madd(a[i][1], x, w1);
             }
         }
     }
@@ -127,8 +85,9 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void finish(const tile_t *t, int32_t 
     for (int32_t i = 0; i < m; ++i, out += out_step) {
         for (int32_t h = 0; h < nb / 16; ++h) {
             const __m512i total = _mm512_add_epi32(t->acc[i][h], _mm512_load_si512(blk->bias + 16 * h));
-            const __m512i v = requantize16(total, _mm512_load_si512(blk->multiplier + 16 * h),
-                                           _mm512_load_si512(blk->shift + 16 * h), r);
+            const __m512i v = micro_requantize16(total, _mm512_load_si512(blk->multiplier + 16 * h),
+                                                 _mm512_load_si512(blk->shift + 16 * h), r.zp,
+                                                 r.lo, r.hi);
             /* 16 int8 (the values are inside [-128, 127]: the saturating narrowing keeps
              * them), as many as the block has channels left. */
             const __m128i bytes = _mm512_cvtsepi32_epi8(v);
@@ -146,7 +105,7 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void finish(const tile_t *t, int32_t 
 MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void block(const int16_t *rows, int32_t kp,
                                                       int32_t n_pix, const int16_t *wt, int32_t n,
                                                       int32_t nb, const block_t *blk, range_t r,
-                                                      int8_t *out, int64_t out_step, int vnni)
+                                                      int8_t *out, int64_t out_step)
 {
     for (int32_t i0 = 0; i0 < n_pix; i0 += MR) {
         const int32_t m = n_pix - i0 < MR ? n_pix - i0 : MR;
@@ -155,7 +114,7 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void block(const int16_t *rows, int32
             rr[i] = rows + (int64_t)(i0 + (i < m ? i : m - 1)) * kp;
         }
         tile_t t;
-        pass(rr, wt, kp / 2, nb / 16, &t, vnni);
+        pass(rr, wt, kp / 2, nb / 16, &t);
         finish(&t, m, n, nb, blk, r, out + i0 * out_step, out_step);
     }
 }
@@ -194,44 +153,26 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void gather(const micro_conv_s8_param
     }
 }
 
-typedef void block_fn(const int16_t *rows, int32_t kp, int32_t n_pix, const int16_t *wt,
-                      int32_t n, const block_t *blk, range_t r, int8_t *out, int64_t out_step);
-
-/* The four instances: 16 or 32 lanes, VPMADDWD or VPDPWSSD. */
+/* The two instances: 16 or 32 lanes. */
 MICRO_AVX512_FN static void block16(const int16_t *rows, int32_t kp, int32_t n_pix,
                                     const int16_t *wt, int32_t n, const block_t *blk, range_t r,
                                     int8_t *out, int64_t out_step)
 {
-    block(rows, kp, n_pix, wt, n, 16, blk, r, out, out_step, 0);
+    block(rows, kp, n_pix, wt, n, 16, blk, r, out, out_step);
 }
 
 MICRO_AVX512_FN static void block32(const int16_t *rows, int32_t kp, int32_t n_pix,
                                     const int16_t *wt, int32_t n, const block_t *blk, range_t r,
                                     int8_t *out, int64_t out_step)
 {
-    block(rows, kp, n_pix, wt, n, 32, blk, r, out, out_step, 0);
-}
-
-MICRO_AVX512_FN static void block16_vnni(const int16_t *rows, int32_t kp, int32_t n_pix,
-                                         const int16_t *wt, int32_t n, const block_t *blk,
-                                         range_t r, int8_t *out, int64_t out_step)
-{
-    block(rows, kp, n_pix, wt, n, 16, blk, r, out, out_step, 1);
-}
-
-MICRO_AVX512_FN static void block32_vnni(const int16_t *rows, int32_t kp, int32_t n_pix,
-                                         const int16_t *wt, int32_t n, const block_t *blk,
-                                         range_t r, int8_t *out, int64_t out_step)
-{
-    block(rows, kp, n_pix, wt, n, 32, blk, r, out, out_step, 1);
+    block(rows, kp, n_pix, wt, n, 32, blk, r, out, out_step);
 }
 
 MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const int8_t *input,
                                           const int8_t *filter, const int32_t *bias,
                                           const int32_t *multiplier, const int32_t *shift,
-                                          int8_t *output, int vnni)
+                                          int8_t *output)
 {
-    block_fn *const narrow = vnni ? block16_vnni : block16, *const wide = vnni ? block32_vnni : block32;
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
     const int32_t kp = (k + 1) & ~1, pairs = kp / 2;
     const int32_t row = (k + MICRO_CONV_S8_K_ALIGN - 1) / MICRO_CONV_S8_K_ALIGN *
@@ -287,7 +228,7 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
                     micro_conv_pack_pairs(filter, row, o, n, nb, pairs, wt);
                     micro_conv_block_constants(bias, multiplier, shift, o, n, NB, blk.bias,
                                                blk.multiplier, blk.shift);
-                    (nb == 16 ? narrow : wide)(rows, kp, n_pix, wt, n, &blk, r, out + o, depth_out);
+                    (nb == 16 ? block16 : block32)(rows, kp, n_pix, wt, n, &blk, r, out + o, depth_out);
                 }
             }
         }

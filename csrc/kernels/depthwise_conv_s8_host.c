@@ -1,7 +1,8 @@
 /*
  * DEPTHWISE_CONV_2D int8 on AVX2, the host twin of micro_depthwise_conv_s8
  * (depthwise_conv_s8.c, its oracle: same bytes), for a depth multiplier of 1 and
- * filter layout 0 (the host's; layout 1 runs the reference).
+ * filter layout 0 (the host's; layout 1 runs the reference); on CPUs with AVX-512BW it
+ * runs the 512-bit variant instead (depthwise_conv_s8_host_avx512.c).
  *
  * Output pixels in order; per pixel, channels in blocks of up to 32 held in four 8-lane
  * int32 accumulators; each window tap adds the products of 8 sign-extended inputs and
@@ -16,7 +17,7 @@
 #include <string.h>
 
 #include "micro/config.h"
-#include "avx2.h"
+#include "avx512.h"
 
 #if MICRO_HOST_SIMD
 
@@ -142,15 +143,46 @@ MICRO_AVX2_FN static void depthwise_avx2(const micro_depthwise_conv_s8_params_t 
 
 #endif
 
+/* The variant micro_depthwise_conv_s8_host may run at most
+ * (micro_depthwise_conv_s8_host_variant); 4, the default, also picks by channel count. */
+static int32_t variant_cap = 4;
+
+int32_t micro_depthwise_conv_s8_host_variant(int32_t cap)
+{
+    if (cap >= 0) {
+        variant_cap = cap;
+    }
+#if MICRO_HOST_SIMD
+    const int32_t best = micro_avx512vnni() ? 3 : micro_avx512bw() ? 2 : micro_avx2() ? 1 : 0;
+    return best < variant_cap ? best : variant_cap;
+#else
+    return 0;
+#endif
+}
+
 micro_status_t micro_depthwise_conv_s8_host(const micro_depthwise_conv_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (p->depth_multiplier == 1 && p->filter_layout == 0 && micro_avx2()) {
-        depthwise_avx2(p, input, filter, bias, multiplier, shift, output);
-        return MICRO_OK;
+    if (p->depth_multiplier == 1 && p->filter_layout == 0) {
+        const int32_t variant = micro_depthwise_conv_s8_host_variant(-1);
+        /* Pixel by pixel, fewer than 64 channels leave the 512-bit variant's blocks part
+         * empty: there the AVX2 loops measured faster (vww's stride-2 layers of 16 and 32
+         * channels); its row mode (stride_width 1, C a multiple or divisor of 16) fills
+         * them whatever C. Tests force it on every layer. */
+        const int32_t c = p->input_depth;
+        const int rows = p->stride_width == 1 && (c % 16 == 0 || 16 % c == 0);
+        const int wide = c >= 64 || rows || variant_cap <= 3;
+        if (variant >= 2 && wide && micro_depthwise_conv_s8_avx512(p, input, filter, bias, multiplier,
+                                                           shift, output, variant == 3)) {
+            return MICRO_OK;
+        }
+        if (variant >= 1) {
+            depthwise_avx2(p, input, filter, bias, multiplier, shift, output);
+            return MICRO_OK;
+        }
     }
 #endif
     return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);

@@ -2,7 +2,8 @@
  * CONV_2D int8 on the host's vector units: the twin of micro_conv_s8, with the same params,
  * operands and output bytes (see conv_s8.h); it needs no scratch and ignores any given.
  * On x86-64 CPUs with AVX2 it runs an int16 GEMM (conv_s8_host.c), 512 bits wide where
- * the CPU has AVX-512BW (conv_s8_host_avx512.c, with VPDPWSSD where it has AVX512_VNNI),
+ * the CPU has AVX-512BW (conv_s8_host_avx512.c), and an int8 one through VPDPBUSD where it
+ * has AVX512_VNNI (conv_s8_host_vnni.c),
  * chosen at run time; elsewhere, and for patches longer than it holds, it is micro_conv_s8. Host steps run it (micro/config.h).
  */
 #ifndef MICRO_KERNELS_CONV_S8_HOST_H
@@ -17,7 +18,7 @@ micro_status_t micro_conv_s8_host(const micro_conv_s8_params_t *p, const int8_t 
 
 /*
  * The variant micro_conv_s8_host runs on this CPU: 0 the reference kernel (no AVX2, or not
- * an x86-64 host), 1 AVX2, 2 AVX-512BW, 3 AVX-512BW with VNNI. cap >= 0 limits it to at most
+ * an x86-64 host), 1 AVX2, 2 AVX-512BW, 3 AVX512_VNNI (bytes). cap >= 0 limits it to at most
  * that variant from then on (so tests compare every variant the CPU has on the same cases;
  * 3 is the default); cap -1 leaves the limit as it is.
  */
