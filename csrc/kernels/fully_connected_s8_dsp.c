@@ -272,17 +272,13 @@ static MICRO_ALWAYS_INLINE void blocks_short(int32_t groups, const int8_t *x,
     }
 }
 
-/* blocks_short for 1 or 2 groups. */
-MICRO_NOINLINE static void blocks_short_any(int32_t groups, const int8_t *x,
-                                            const uint32_t *w, const int32_t *bias,
-                                            int32_t blocks, uint32_t zp_sum, int32_t m2,
-                                            int32_t right1, int32_t zp2, int8_t *out)
+/* blocks_short for K = 8 (ad's 8-value bottleneck; K = 4 layers are rare enough for
+ * blocks_row, and a copy of its own would cost about 250 B of flash). */
+MICRO_NOINLINE static void blocks_short_8(const int8_t *x, const uint32_t *w,
+                                          const int32_t *bias, int32_t blocks, uint32_t zp_sum,
+                                          int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
-    if (groups == 1) {
-        blocks_short(1, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
-    } else {
-        blocks_short(2, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
-    }
+    blocks_short(2, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
 /* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES),
@@ -425,39 +421,16 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
     }
 }
 
-/* Outputs of a layer of depth K < 4 (filter layout 1 is then row-major) on the fast
- * per-tensor requantization: each row's K products straight into its sum (the input
- * values held in registers), then its output; `depth` a constant once inlined. */
-static MICRO_ALWAYS_INLINE void rows_short(int32_t depth, const int8_t *row,
-                                           const int8_t *filter, const int32_t *bias,
-                                           int32_t units, uint32_t zp_sum, int32_t m2,
-                                           int32_t right1, int32_t zp2, int8_t *out)
+/* Outputs of a layer of one input value (hello_world's first: filter layout 1 is then
+ * row-major) on the fast per-tensor requantization: each output one product, its bias and
+ * its requantization. */
+MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const int32_t *bias,
+                                       int32_t units, uint32_t zp_sum, int32_t m2,
+                                       int32_t right1, int32_t zp2, int8_t *out)
 {
-    const int32_t x0 = row[0], x1 = depth > 1 ? row[1] : 0, x2 = depth > 2 ? row[2] : 0;
-    for (int32_t n = 0; n < units; ++n, filter += depth) {
-        uint32_t acc = (uint32_t)bias[n] - zp_sum + (uint32_t)(x0 * filter[0]);
-        if (depth > 1) {
-            acc += (uint32_t)(x1 * filter[1]);
-        }
-        if (depth > 2) {
-            acc += (uint32_t)(x2 * filter[2]);
-        }
+    for (int32_t n = 0; n < units; ++n) {
+        const uint32_t acc = (uint32_t)bias[n] - zp_sum + (uint32_t)(x * filter[n]);
         out[n] = (int8_t)micro_requant_fast_out((int32_t)acc, m2, right1, zp2);
-    }
-}
-
-/* rows_short for K = 1, 2, 3. */
-MICRO_NOINLINE static void rows_short_any(int32_t depth, const int8_t *row,
-                                          const int8_t *filter, const int32_t *bias,
-                                          int32_t units, uint32_t zp_sum, int32_t m2,
-                                          int32_t right1, int32_t zp2, int8_t *out)
-{
-    if (depth == 1) {
-        rows_short(1, row, filter, bias, units, zp_sum, m2, right1, zp2, out);
-    } else if (depth == 2) {
-        rows_short(2, row, filter, bias, units, zp_sum, m2, right1, zp2, out);
-    } else {
-        rows_short(3, row, filter, bias, units, zp_sum, m2, right1, zp2, out);
     }
 }
 
@@ -476,7 +449,8 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
     const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
                                            p->act_min, p->act_max);
-    /* blocks_fast's case and rows_short's (per-channel FC is rare: fc_row takes it). */
+    /* The cases of blocks_fast, blocks_short and rows_single (per-channel FC is rare:
+     * fc_row takes it). */
     const int per_tensor_fast = fast && !p->per_channel;
     const int32_t fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
     const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
@@ -492,16 +466,16 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        if (per_tensor_fast && groups == 0) {
-            rows_short_any(depth, row, filter, bias, units, zp_sum, m2, right1, zp2, out);
+        if (per_tensor_fast && depth == 1) {
+            rows_single(row[0], filter, bias, units, zp_sum, m2, right1, zp2, out);
             continue;
         }
-        if (widened != NULL && (fast_blocks == 0 || groups > 2)) {
+        if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
-        if (fast_blocks > 0 && groups <= 2) {
-            blocks_short_any(groups, row, (const uint32_t *)(const void *)filter, bias,
-                             fast_blocks, zp_sum, m2, right1, zp2, out);
+        if (fast_blocks > 0 && groups == 2) {
+            blocks_short_8(row, (const uint32_t *)(const void *)filter, bias, fast_blocks,
+                           zp_sum, m2, right1, zp2, out);
         } else if (fast_blocks > 0 && widened != NULL) {
             blocks_widened(widened, (const uint32_t *)(const void *)filter, groups, bias,
                            fast_blocks, zp_sum, m2, right1, zp2, out);
