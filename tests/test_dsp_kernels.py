@@ -277,8 +277,9 @@ def test_fully_connected_dsp_matches_reference(seed: int, fast: bool) -> None:
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
-    """hello_world's and ad's small layers: K < 4 (the row loop), K 4 or 8 (the input in
-    registers), a few groups without the scratch (the register-blocked path on the row)."""
+    """hello_world's and ad's small layers: K = 1 (the row loop), K = 8 (the input in
+    registers), a few groups without the scratch (the register-blocked path on the row), and
+    K = 2, 3, 5 (fc_row)."""
     params, ops = fully_connected_case(seed, short=True)
     checked("fully_connected_s8", params, ops)
     dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)

@@ -10,10 +10,13 @@
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
  * int32 arithmetic does). Each block's 4 outputs are requantized where its loop ends, with
- * per-tensor constants held from one block to the next. The rows after the last block
- * (row-major) go two at a time, each input word split once for both. Row-major filters
- * (layout 0, a Program compiled for a core without the DSP extension) and operands not
- * word-aligned run the reference.
+ * per-tensor constants held from one block to the next; without the scratch (layers of
+ * fewer than 32 rows) the same blocks split the int8 row's words themselves. Small layers
+ * on that requantization skip the loops' set-up: K = 8 holds the split input in registers
+ * and makes each row's sum in turn, K = 1 is one product per output. The rows after the
+ * last block (row-major) go two at a time, each input word split once for both. Row-major
+ * filters (layout 0, a Program compiled for a core without the DSP extension) and operands
+ * not word-aligned run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
