@@ -224,14 +224,17 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
 
 
 def fully_connected_case(
-    seed: int, layout: int | None = None, fast: bool = False
+    seed: int, layout: int | None = None, fast: bool = False, short: bool = False
 ) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
     three, else 0); the optional scratch present in about half the cases (else absent).
     `fast`: what the DSP twin's register-blocked path takes (layout 1, the scratch, K a
     multiple of 4 with every count of groups modulo 8, picked by seed // 2, per-tensor
-    multipliers of the fast requantization, no clamp beyond int8's)."""
+    multipliers of the fast requantization, no clamp beyond int8's). `short`: what the
+    small layers' paths take (the fast case's requantization with K < 4, K 4 or 8, or a few
+    groups or an odd K; N around blocks of 4; the scratch present in about half)."""
     rng = np.random.default_rng(seed)
+    fast = fast or short
     if layout is None:
         layout = 1 if fast else int(seed % 3 != 0)
     per_channel = 0 if fast else int(rng.integers(0, 2))
@@ -239,10 +242,14 @@ def fully_connected_case(
     if fast:
         groups = [1, 2, 3, 4, 5, 6, 7, 8, 16, int(rng.integers(1, 80))][seed // 2 % 10]
         depth = 4 * groups
+    if short:
+        depth = [1, 2, 3, 4, 8, 12, 16, 5][seed % 8]
     p: dict[str, int] = {
         "batches": int(rng.integers(1, 4)),
         "input_depth": depth,
-        "output_depth": int(rng.choice([1, 3, 4, 8, int(rng.integers(1, 14))])),
+        "output_depth": int(
+            rng.choice([1, 4, 5, 8, 16, 17, 35] if short else [1, 3, 4, 8, rng.integers(1, 14)])
+        ),
         "filter_zp": 0 if rng.random() < 0.7 else int(rng.integers(-128, 128)),
         "output_zp": int(rng.integers(-128, 128)),
         "per_channel": per_channel,
@@ -256,7 +263,8 @@ def fully_connected_case(
         mults = rng.integers(1 << 30, 1 << 31, 1, dtype=np.int64).astype(np.int32)
         shifts = np.array([rng.integers(-6, 0) if small else rng.integers(-14, -5)], np.int32)
     weights = int8(rng, n * k, small).reshape(n, k)
-    scratch = scratch_size("fully_connected_s8", p) if fast or rng.random() < 0.5 else 0
+    keep = fast and not short
+    scratch = scratch_size("fully_connected_s8", p) if keep or rng.random() < 0.5 else 0
     operands = [
         int8(rng, p["batches"] * k, small),
         blocks_of_4_rows(weights) if layout else weights.reshape(-1),
@@ -273,6 +281,17 @@ def fully_connected_case(
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_matches_reference(seed: int, fast: bool) -> None:
     params, ops = fully_connected_case(seed, fast=fast)
+    checked("fully_connected_s8", params, ops)
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
+    """hello_world's and ad's small layers: K = 1 (the row loop), K = 8 (the input in
+    registers), a few groups without the scratch (the register-blocked path on the row), and
+    K = 2, 3, 5 (fc_row)."""
+    params, ops = fully_connected_case(seed, short=True)
     checked("fully_connected_s8", params, ops)
     dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)

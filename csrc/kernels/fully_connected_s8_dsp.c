@@ -10,10 +10,13 @@
  * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
  * int32 arithmetic does). Each block's 4 outputs are requantized where its loop ends, with
- * per-tensor constants held from one block to the next. The rows after the last block
- * (row-major) go two at a time, each input word split once for both. Row-major filters
- * (layout 0, a Program compiled for a core without the DSP extension) and operands not
- * word-aligned run the reference.
+ * per-tensor constants held from one block to the next; without the scratch (layers of
+ * fewer than 32 rows) the same blocks split the int8 row's words themselves. Small layers
+ * on that requantization skip the loops' set-up: K = 8 holds the split input in registers
+ * and makes each row's sum in turn, K = 1 is one product per output. The rows after the
+ * last block (row-major) go two at a time, each input word split once for both. Row-major
+ * filters (layout 0, a Program compiled for a core without the DSP extension) and operands
+ * not word-aligned run the reference.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -99,9 +102,9 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
  * moves past them. Eight groups per turn of the loop (146 instructions, about 200 cycles
  * per 128 products); a count not a multiple of 8 enters the first turn further in, by a
  * TBB on the count modulo 8 (the table's entries are halfword offsets from its start). */
-#define FC_BLOCK(x, wp, groups, a0, a1, a2, a3)                                              \
+#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3)                                            \
     do {                                                                                     \
-        const uint64_t *fc_x = (x);                                                          \
+        const uint64_t *fc_x = (xin);                                                          \
         int32_t fc_n = (groups);                                                             \
         register uint32_t xe __asm__("r4"), xo __asm__("r5");                                \
         register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"),             \
@@ -125,11 +128,53 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                          :                                                                   \
                          : "lr", "cc", "memory");                                            \
     } while (0)
+
+/* FC_GROUP on the int8 row (no scratch: layers of fewer than 32 rows): the input word by
+ * LDR (any alignment) split by two SXTB16 in place of the widened pair's LDM. */
+#define FC_GROUP_BYTES                             \
+    "ldr %[xo], [%[x]], #4\n\t"                   \
+    "sxtb16 %[xe], %[xo]\n\t"                     \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
+    FC_PRODUCTS
+
+/* FC_BLOCK on the int8 row: two groups a turn (an odd count enters the turn at its
+ * second), 20 instructions per 16 products. */
+#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3)                                      \
+    do {                                                                                     \
+        const int8_t *fc_x = (xin);                                                          \
+        int32_t fc_n = (groups);                                                             \
+        uint32_t xe, xo;                                                                     \
+        register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"),             \
+            w3 __asm__("r11");                                                               \
+        __asm__ volatile("lsrs %[n], %[n], #1\n\t" /* pairs; the carry: an odd count */     \
+                         "bcc 1f\n\t"                                                        \
+                         "adds %[n], %[n], #1\n\t"                                           \
+                         "b 2f\n\t"                                                          \
+                         "1:\n\t" FC_GROUP_BYTES "2:\n\t" FC_GROUP_BYTES                     \
+                         "subs %[n], %[n], #1\n\t"                                           \
+                         "bne 1b"                                                            \
+                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),       \
+                           [x] "+r"(fc_x), [w] "+r"(wp), [n] "+r"(fc_n), [xe] "=&r"(xe),     \
+                           [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),   \
+                           [w3] "=&r"(w3)                                                    \
+                         :                                                                   \
+                         : "lr", "cc", "memory");                                            \
+    } while (0)
 #else
-#define FC_BLOCK(x, wp, groups, a0, a1, a2, a3)                                              \
+#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3)                                            \
     do {                                                                                     \
         int32_t fc_acc[4] = {a0, a1, a2, a3};                                                \
-        block_dot(1, x, wp, groups, fc_acc);                                                 \
+        block_dot(1, xin, wp, groups, fc_acc);                                               \
+        wp += 4 * (groups);                                                                  \
+        a0 = fc_acc[0];                                                                      \
+        a1 = fc_acc[1];                                                                      \
+        a2 = fc_acc[2];                                                                      \
+        a3 = fc_acc[3];                                                                      \
+    } while (0)
+#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3)                                      \
+    do {                                                                                     \
+        int32_t fc_acc[4] = {a0, a1, a2, a3};                                                \
+        block_dot(0, xin, wp, groups, fc_acc);                                               \
         wp += 4 * (groups);                                                                  \
         a0 = fc_acc[0];                                                                      \
         a1 = fc_acc[1];                                                                      \
@@ -138,9 +183,10 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     } while (0)
 #endif
 
-/* The common case: the widened input, K a multiple of 4, the fast per-tensor
- * requantization (m2, right1, zp2: dsp.h), every block's sums and outputs in registers. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_fast(const uint64_t *x,
+/* The common case: K a multiple of 4, the fast per-tensor requantization (m2, right1,
+ * zp2: dsp.h), every block's sums and outputs in registers; the input widened (`widened`,
+ * a constant once inlined: FC_BLOCK) or the int8 row (FC_BLOCK_BYTES). */
+static MICRO_ALWAYS_INLINE void blocks_fast(int widened, const void *x,
                                                              const uint32_t *w, int32_t groups,
                                                              const int32_t *bias, int32_t blocks,
                                                              uint32_t zp_sum, int32_t m2,
@@ -157,7 +203,11 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_fast(const uint64_t *x,
         int32_t a1 = (int32_t)((uint32_t)bias[1] - zs);
         int32_t a2 = (int32_t)((uint32_t)bias[2] - zs);
         int32_t a3 = (int32_t)((uint32_t)bias[3] - zs);
-        FC_BLOCK(x, w, groups, a0, a1, a2, a3);
+        if (widened) {
+            FC_BLOCK((const uint64_t *)x, w, groups, a0, a1, a2, a3);
+        } else {
+            FC_BLOCK_BYTES((const int8_t *)x, w, groups, a0, a1, a2, a3);
+        }
         int32_t km = m2, kr = right1, kz = zp2;
         micro_settle(km);
         micro_settle(kr);
@@ -169,18 +219,73 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_fast(const uint64_t *x,
     }
 }
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* FC_GROUP on the int8 row (no scratch: layers of fewer than 32 rows): the input word by
- * LDR (any alignment) split by two SXTB16 in place of the widened pair's LDM. */
-#define FC_GROUP_BYTES                             \
-    "ldr %[xo], [%[x]], #4\n\t"                   \
-    "sxtb16 %[xe], %[xo]\n\t"                     \
-    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
-    FC_PRODUCTS
+/* blocks_fast on the widened input, and on the int8 row. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened(
+    const uint64_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
+    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+    blocks_fast(1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+}
 
-/* acc[j] += the dot of block row j with the int8 row over groups groups, two a turn (an
- * odd count enters the turn at its second), out of line: 20 instructions per 16 products
- * where block_dot's C takes about 23. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row(
+    const int8_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
+    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+    blocks_fast(0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+}
+
+/* One output of blocks_short: row j of the block at w (groups words apart). */
+static MICRO_ALWAYS_INLINE int8_t short_out(int32_t groups, const uint32_t *w, int32_t acc,
+                                            uint32_t xe0, uint32_t xo0, uint32_t xe1,
+                                            uint32_t xo1, int32_t m2, int32_t right1,
+                                            int32_t zp2)
+{
+    const uint32_t v = w[0];
+    acc = micro_smlad(xe0, micro_sxtb16(v), acc);
+    acc = micro_smlad(xo0, micro_sxtb16_hi(v), acc);
+    if (groups > 1) {
+        const uint32_t u = w[4];
+        acc = micro_smlad(xe1, micro_sxtb16(u), acc);
+        acc = micro_smlad(xo1, micro_sxtb16_hi(u), acc);
+    }
+    return (int8_t)micro_requant_fast_out(acc, m2, right1, zp2);
+}
+
+/* blocks_fast for K = 4 * groups, groups 1 or 2 (a constant once inlined): the input's
+ * words split once per call and held in registers, each row's sum made and requantized
+ * in turn, so a block costs its filter words, products and outputs only (the asm loops'
+ * set-up would cost as much again). */
+static MICRO_ALWAYS_INLINE void blocks_short(int32_t groups, const int8_t *x,
+                                             const uint32_t *w, const int32_t *bias,
+                                             int32_t blocks, uint32_t zp_sum, int32_t m2,
+                                             int32_t right1, int32_t zp2, int8_t *out)
+{
+    const uint32_t x0 = micro_read4(x), x1 = groups > 1 ? micro_read4(x + 4) : 0;
+    const uint32_t xe0 = micro_sxtb16(x0), xo0 = micro_sxtb16_hi(x0);
+    const uint32_t xe1 = micro_sxtb16(x1), xo1 = micro_sxtb16_hi(x1);
+    for (; blocks > 0; --blocks, bias += 4, out += 4, w += 4 * groups) {
+        out[0] = short_out(groups, w, (int32_t)((uint32_t)bias[0] - zp_sum), xe0, xo0, xe1,
+                           xo1, m2, right1, zp2);
+        out[1] = short_out(groups, w + 1, (int32_t)((uint32_t)bias[1] - zp_sum), xe0, xo0,
+                           xe1, xo1, m2, right1, zp2);
+        out[2] = short_out(groups, w + 2, (int32_t)((uint32_t)bias[2] - zp_sum), xe0, xo0,
+                           xe1, xo1, m2, right1, zp2);
+        out[3] = short_out(groups, w + 3, (int32_t)((uint32_t)bias[3] - zp_sum), xe0, xo0,
+                           xe1, xo1, m2, right1, zp2);
+    }
+}
+
+/* blocks_short for K = 8 (ad's 8-value bottleneck; K = 4 layers are rare enough for
+ * blocks_row, and a copy of its own would cost about 250 B of flash). */
+MICRO_NOINLINE static void blocks_short_8(const int8_t *x, const uint32_t *w,
+                                          const int32_t *bias, int32_t blocks, uint32_t zp_sum,
+                                          int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+    blocks_short(2, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+}
+
+/* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES),
+ * out of line. */
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(const int8_t *x,
                                                              const uint32_t *w, int32_t groups,
                                                              int32_t *acc)
@@ -189,34 +294,12 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(const int8_t *x,
         return;
     }
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"), w3 __asm__("r11");
-    uint32_t xe, xo;
-    __asm__ volatile("lsrs %[n], %[n], #1\n\t" /* pairs; the carry: an odd count */
-                     "bcc 1f\n\t"
-                     "adds %[n], %[n], #1\n\t"
-                     "b 2f\n\t"
-                     "1:\n\t" FC_GROUP_BYTES "2:\n\t" FC_GROUP_BYTES
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
-                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-                       [x] "+r"(x), [w] "+r"(w), [n] "+r"(groups), [xe] "=&r"(xe),
-                       [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),
-                       [w3] "=&r"(w3)
-                     :
-                     : "lr", "cc", "memory");
+    FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
     acc[0] = a0;
     acc[1] = a1;
     acc[2] = a2;
     acc[3] = a3;
 }
-#else
-/* block_dot on the int8 row (no scratch), out of line. */
-MICRO_NOINLINE static void block_bytes(const int8_t *x, const uint32_t *w, int32_t groups,
-                                       int32_t *acc)
-{
-    block_dot(0, x, w, groups, acc);
-}
-#endif
 
 /* acc + the dot of x with w over n values. */
 static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
@@ -341,6 +424,19 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
     }
 }
 
+/* Outputs of a layer of one input value (hello_world's first: filter layout 1 is then
+ * row-major) on the fast per-tensor requantization: each output one product, its bias and
+ * its requantization. */
+MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const int32_t *bias,
+                                       int32_t units, uint32_t zp_sum, int32_t m2,
+                                       int32_t right1, int32_t zp2, int8_t *out)
+{
+    for (int32_t n = 0; n < units; ++n) {
+        const uint32_t acc = (uint32_t)bias[n] - zp_sum + (uint32_t)(x * filter[n]);
+        out[n] = (int8_t)micro_requant_fast_out((int32_t)acc, m2, right1, zp2);
+    }
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
@@ -356,9 +452,12 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
     const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
                                            p->act_min, p->act_max);
-    /* blocks_fast's case (per-channel FC is rare: fc_row takes it). */
-    const int32_t fast_blocks =
-        fast && widened != NULL && (depth & 3) == 0 && !p->per_channel ? units >> 2 : 0;
+    /* The cases of blocks_fast, blocks_short and rows_single (per-channel FC is rare:
+     * fc_row takes it). */
+    const int per_tensor_fast = fast && !p->per_channel;
+    const int32_t fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
+    const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
+    const int32_t zp2 = 1 + 2 * p->output_zp;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -370,16 +469,27 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        if (widened != NULL) {
+        if (per_tensor_fast && depth == 1) {
+            rows_single(row[0], filter, bias, units, zp_sum, m2, right1, zp2, out);
+            continue;
+        }
+        if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
-        if (fast_blocks > 0) {
-            blocks_fast(widened, (const uint32_t *)(const void *)filter, groups, bias,
-                        fast_blocks, zp_sum, (int32_t)((uint32_t)multiplier[0] << 1),
-                        ~shift[0], 1 + 2 * p->output_zp, out);
+        if (fast_blocks > 0 && groups == 2) {
+            blocks_short_8(row, (const uint32_t *)(const void *)filter, bias, fast_blocks,
+                           zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && widened != NULL) {
+            blocks_widened(widened, (const uint32_t *)(const void *)filter, groups, bias,
+                           fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0) {
+            blocks_row(row, (const uint32_t *)(const void *)filter, groups, bias, fast_blocks,
+                       zp_sum, m2, right1, zp2, out);
         }
-        fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * fast_blocks,
-               out);
+        if (4 * fast_blocks < units) {
+            fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum,
+                   4 * fast_blocks, out);
+        }
     }
     return MICRO_OK;
 }
