@@ -4,6 +4,7 @@ whose averages are worked out by hand; the replay is the recognizer's; the card'
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -214,11 +215,12 @@ def test_the_rule_takes_the_fewest_alarms_when_no_bar_keeps_within_the_budget() 
 def test_the_score_rule_weighs_each_alarm_as_missed_keywords_on_a_hand_made_trace() -> None:
     trace = _trace(PLATEAUS, 26.0)
     average = tuning.averages(trace)
+
     # by hand, per bar (hits, alarms) -- "yes": <= 0.62 (1, 2), 0.63-0.87 (1, 1),
     # 0.88-0.93 (1, 0), >= 0.94 (0, 0); "no": <= 0.68 (2, 1), 0.69-0.75 (1, 1),
     # 0.76-0.81 (1, 0), >= 0.82 (0, 0)
     def bars(cost: float) -> dict[str, float]:
-        got, tried = tuning.choose(
+        got, _ = tuning.choose(
             trace.times, average, LABELS, SEGMENTS, hours=1.0, rule="score", cost=cost
         )
         return got
@@ -292,7 +294,7 @@ def test_the_tuning_stream_lays_the_tuning_part_once_per_pass_in_new_orders() ->
     assert laid[1] != laid[0] or laid[2] != laid[0]  # a new order (seeded: always the same)
     starts = [s.start for s in seg3]
     assert starts == sorted(starts)
-    assert all(b.start - a.end >= 0.2 * 16000 - 1 for a, b in zip(seg3, seg3[1:]))
+    assert all(b.start - a.end >= 0.2 * 16000 - 1 for a, b in itertools.pairwise(seg3))
     with pytest.raises(ValueError, match="passes"):
         tuning.tuning_stream(words, clips, [], [], ["yes", "no"], passes=0)
 
