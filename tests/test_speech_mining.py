@@ -51,7 +51,7 @@ def test_keywords_laid_into_the_streams_are_positives_and_never_negatives() -> N
     mined = mining.mine(model, ["silence", "unknown", "yes", "no"], others, [], 0.0,
                         keywords=[(2, yes)])  # fmt: skip
     repeats = mining.KEYWORD_REPEATS
-    assert (mined.y == 2).sum() == 3 * repeats  # windows starting 0.1, 0.06, 0.02 s early
+    assert (mined.y == 2).sum() == mining.POSITIVES * repeats
     net = KeywordModel(model)
     assert all(net.classify(w)[0] == "yes" for w in mined.x[mined.y == 2])
     # threshold 0: every other window "fires"; those ending on any of the ~101 rows that
@@ -98,3 +98,32 @@ def test_mined_windows_are_cached_by_model_and_inputs(tmp_path: Path) -> None:
     mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model, ("a", 0.6), compute)
     mining.cached(lambda d: tmp_path / f"hard-{d}.npz", model + b"x", ("a", 0.5), compute)
     assert len(calls) == 3
+
+
+def test_a_clip_s_word_is_its_frames_within_20_db_of_the_loudest() -> None:
+    clip = np.where(np.arange(16000) % 2 == 0, 50, -50).astype(np.int16)  # RMS 50: -26 dB
+    clip[4000:9000] = 1000
+    # 320-sample frames: 12 (3840-4160) holds 160 loud samples (RMS 707), 28 (8960-9280)
+    # holds 40 (RMS 354), both above 100 (-20 dB); 11 and 29 hold only the floor
+    assert mining.word_span(clip) == (3840, 9280)
+    assert mining.word_span(np.zeros(16000, np.int16)) == (0, 16000)
+    assert mining.word_span(np.zeros(100, np.int16)) == (0, 100)
+
+
+def test_the_lag_of_an_augmented_copy_is_its_shift() -> None:
+    rng = np.random.default_rng(3)
+    original = np.zeros(16000)
+    original[5000:11000] = rng.normal(0, 3000, 6000)
+    for shift in (1234, -777, 0):
+        copy = np.roll(original, shift) * 0.3 + rng.normal(0, 300, 16000)  # about 0 dB SNR
+        assert mining.lag(original, copy, 3000) == shift
+
+
+def test_whole_word_windows_hold_every_sample_of_the_word() -> None:
+    # a word at samples 10000-17000: the window starting at row k reads samples 320 k up to
+    # 320 (k + 48) + 480; k = 4 reaches 17120 (k = 3: 16800), k = 31 starts at 9920 (32: 10240)
+    assert mining.whole_word_starts(10000, 17000, 200) == range(4, 32)
+    assert mining.whole_word_starts(10000, 17000, 60) == range(4, 12)  # the stream ends
+    assert not mining.whole_word_starts(0, 16000, 200)  # 16000 > 48 * 320 + 480 = 15840
+    for k in mining.whole_word_starts(10000, 17000, 200):
+        assert 320 * k <= 10000 and 320 * (k + 48) + 480 >= 17000

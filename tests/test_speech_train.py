@@ -76,6 +76,7 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert tuning["speakers"] == 3 and tuning["clips"] == {"up": 3, "down": 0, "other words": 6}
     assert all(s not in used for s in ("30000007", "50000007", "80000007"))
     assert set(tuning["thresholds"]) == {"up", "down"}
+    assert (tuning["rule_name"], tuning["alarm_cost"], tuning["passes"]) == ("score", 2.0, 8)
     for word, bar in tuning["thresholds"].items():
         assert report["recognizer"]["thresholds"].get(word, 0.8) == bar
         assert report["validation_speakers"]["recognizer"]["thresholds"].get(word, 0.8) == bar

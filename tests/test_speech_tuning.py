@@ -4,6 +4,7 @@ whose averages are worked out by hand; the replay is the recognizer's; the card'
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -211,6 +212,93 @@ def test_the_rule_takes_the_fewest_alarms_when_no_bar_keeps_within_the_budget() 
     assert {r["alarms"] for r in tried["yes"] if r["bar"] >= 0.76} == {1}
 
 
+def test_the_score_rule_weighs_each_alarm_as_missed_keywords_on_a_hand_made_trace() -> None:
+    trace = _trace(PLATEAUS, 26.0)
+    average = tuning.averages(trace)
+
+    # by hand, per bar (hits, alarms) -- "yes": <= 0.62 (1, 2), 0.63-0.87 (1, 1),
+    # 0.88-0.93 (1, 0), >= 0.94 (0, 0); "no": <= 0.68 (2, 1), 0.69-0.75 (1, 1),
+    # 0.76-0.81 (1, 0), >= 0.82 (0, 0)
+    def bars(cost: float) -> dict[str, float]:
+        got, _ = tuning.choose(
+            trace.times, average, LABELS, SEGMENTS, hours=1.0, rule="score", cost=cost
+        )
+        return got
+
+    # cost 2: "yes" -3 / -1 / 1 / 0: 0.88; "no" 0 / -1 / 1 / 0: 0.76
+    assert bars(2.0) == {"yes": 0.88, "no": 0.76}
+    # cost 1: "no" 1 / 0 / 1 / 0: 0.6 and 0.76 tie, the fewer alarms win
+    assert bars(1.0) == {"yes": 0.88, "no": 0.76}
+    # cost 0.5: "no" 1.5 / 0.5 / 1 / 0: the grid's lowest bar; "yes" 0 / 0.5 / 1 / 0: 0.88
+    assert bars(0.5) == {"yes": 0.88, "no": 0.6}
+    # the budget rule on the same trace reads the budget, not the hits (as above)
+    got, _ = tuning.choose(trace.times, average, LABELS, SEGMENTS, hours=1.0, budget=0.5)
+    assert got == {"yes": 0.88, "no": 0.76}
+
+
+def test_the_score_rule_keeps_the_hits_a_single_confident_alarm_would_cost() -> None:
+    # two "no" clips at 13/16 and 11/16 and one wake word taken for "no" at 15/16: no bar
+    # below 0.94 is free of alarms, so a budget of none takes 0.94 and hears neither clip
+    plateaus = [("no", 2.2, 3.2, 13 / 16), ("no", 6.2, 7.2, 11 / 16), ("no", 10.2, 11.2, 15 / 16)]
+    segments = [_seg("no", 2.0, 3.0), _seg("no", 6.0, 7.0), _seg("picovoice", 10.0, 11.0)]
+    trace = _trace(plateaus, 13.0)
+    average = tuning.averages(trace)
+    budget, _ = tuning.choose(trace.times, average, LABELS, segments, hours=0.5, budget=1.0)
+    assert budget["no"] == 0.94
+    # by hand, (hits, alarms): <= 0.68 (2, 1), 0.69-0.81 (1, 1), 0.82-0.93 (0, 1), >= 0.94
+    # (0, 0); at cost 1 the scores are 1 / 0 / -1 / 0: 0.6
+    score, tried = tuning.choose(
+        trace.times, average, LABELS, segments, hours=0.5, rule="score", cost=1.0
+    )
+    assert score["no"] == 0.6
+    row = {r["bar"]: (r["hits"], r["alarms"]) for r in tried["no"]}
+    assert [row[b] for b in (0.68, 0.69, 0.81, 0.82, 0.93, 0.94)] == [
+        (2, 1), (1, 1), (1, 1), (0, 1), (0, 1), (0, 0)
+    ]  # fmt: skip
+    # at cost 2 the scores are 0 / -1 / -2 / 0: 0.6 and 0.94 tie, the fewer alarms win
+    score, _ = tuning.choose(trace.times, average, LABELS, segments, 0.5, rule="score", cost=2.0)
+    assert score["no"] == 0.94
+
+
+def test_pick_breaks_ties_by_fewer_alarms_then_the_lower_bar() -> None:
+    rows = [
+        {"bar": 0.6, "hits": 3, "alarms": 2},  # 3 - 2 * 2 = -1
+        {"bar": 0.7, "hits": 1, "alarms": 0},  # 1
+        {"bar": 0.8, "hits": 1, "alarms": 0},  # 1, a higher bar of the same
+        {"bar": 0.9, "hits": 3, "alarms": 1},  # 1, one more alarm
+    ]
+    assert tuning.pick(rows, "score", allowed=0.0, cost=2.0) == 0.7
+    assert tuning.pick(rows, "score", allowed=0.0, cost=0.5) == 0.9  # 2 / 1 / 1 / 2.5
+    assert tuning.pick(rows, "budget", allowed=2.0, cost=2.0) == 0.6  # the lowest within
+    assert tuning.pick(rows, "budget", allowed=1.0, cost=2.0) == 0.7
+    assert tuning.pick(rows[:1], "budget", allowed=1.0, cost=2.0) == 0.6  # none within
+    with pytest.raises(ValueError, match="unknown tuning rule"):
+        tuning.pick(rows, "best", allowed=1.0, cost=2.0)
+
+
+def test_the_tuning_stream_lays_the_tuning_part_once_per_pass_in_new_orders() -> None:
+    clips = [np.full(8000 + 800 * i, 100 + i, np.int16) for i in range(6)]
+    words = ["yes", "no", "bed", "yes", "", "cat"]  # "" (silence) is never laid
+    one, seg1 = tuning.tuning_stream(words, clips, [], [], ["yes", "no"], passes=1)
+    three, seg3 = tuning.tuning_stream(words, clips, [], [], ["yes", "no"], passes=3)
+    assert len(seg1) == 5 and len(seg3) == 15 and len(three) > 2.5 * len(one)
+    value = {100 + i: w if w in ("yes", "no") else "other words" for i, w in enumerate(words)}
+    passes = [seg3[:5], seg3[5:10], seg3[10:]]
+    laid = [[int(three[s.start]) for s in p] for p in passes]
+    assert laid[0] == [100, 101, 102, 103, 105]  # the first pass in the given order
+    for p, got in zip(passes, laid, strict=True):
+        assert sorted(got) == [100, 101, 102, 103, 105]  # each pass holds each clip once
+        for s, v in zip(p, got, strict=True):
+            assert s.source == value[v]  # named by its own clip
+            assert (three[s.start : s.end] == v).all() and s.end - s.start == len(clips[v - 100])
+    assert laid[1] != laid[0] or laid[2] != laid[0]  # a new order (seeded: always the same)
+    starts = [s.start for s in seg3]
+    assert starts == sorted(starts)
+    assert all(b.start - a.end >= 0.2 * 16000 - 1 for a, b in itertools.pairwise(seg3))
+    with pytest.raises(ValueError, match="passes"):
+        tuning.tuning_stream(words, clips, [], [], ["yes", "no"], passes=0)
+
+
 def test_the_replay_is_the_recognizer() -> None:
     """The averages and commands the rule replays are those ``Recognizer.update`` gives on
     the same scores, for any bars."""
@@ -260,6 +348,15 @@ def test_the_card_records_the_bars_and_the_tuning_stream(tmp_path: Path) -> None
         assert got["at_chosen"][word]["total"] == 1  # one clip of each word
     assert got["stream_minutes"] == pytest.approx(len(stream) / 16000 / 60, abs=0.01)
     assert got["budget_per_hour"] == 1.0 and "lowest bar" in got["rule"]
+    assert got["rule_name"] == "budget" and got["passes"] == 1
+    scored = tuning.tune(model, LABELS, stream, segments, rule="score", cost=2.0, passes=3)
+    assert (scored["rule_name"], scored["alarm_cost"], scored["passes"]) == ("score", 2.0, 3)
+    assert "budget_per_hour" not in scored and "2 x its false alarms" in scored["rule"]
+    for word, bar in scored["thresholds"].items():
+        rows = scored["tried"][word]
+        best = max(r["hits"] - 2.0 * r["alarms"] for r in rows)
+        row = next(r for r in rows if r["bar"] == bar)
+        assert row["hits"] - 2.0 * row["alarms"] == best
     settings = card.recognizer_settings(got["thresholds"])
     assert settings["window_s"] == DEMO_WINDOW and settings["threshold"] == DEMO_THRESHOLD
     for word, bar in got["thresholds"].items():

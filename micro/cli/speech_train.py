@@ -9,7 +9,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from ..speech import train
+from ..speech import train, tuning
 from ..speech.network import Shape
 from .output import out
 
@@ -137,8 +137,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--tune-budget",
         type=float,
         default=1.0,
-        help="false alarms an hour each keyword may raise on the tuning stream (the rule: "
-        "the lowest bar that keeps within it)",
+        help="with --tune-rule budget: false alarms an hour each keyword may raise on the "
+        "tuning stream (the rule: the lowest bar that keeps within it)",
+    )
+    p.add_argument(
+        "--tune-rule",
+        choices=tuning.RULES,
+        default="score",
+        help="how each keyword's bar is chosen on the tuning stream: score = the most hits "
+        "less --alarm-cost x false alarms (default); budget = the lowest bar within "
+        "--tune-budget",
+    )
+    p.add_argument(
+        "--alarm-cost",
+        type=float,
+        default=tuning.ALARM_COST,
+        help=f"missed keywords one false alarm weighs in --tune-rule score (default "
+        f"{tuning.ALARM_COST:g})",
+    )
+    p.add_argument(
+        "--tuning-passes",
+        type=int,
+        default=tuning.PASSES,
+        help=f"times the tuning part is laid in the tuning stream, each pass in a new order "
+        f"on new noise (default {tuning.PASSES})",
     )
     p.add_argument(
         "--no-rhymes",

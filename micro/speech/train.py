@@ -288,12 +288,16 @@ def tune_bars(
     fraction, share = args.validation_fraction, args.tuning_fraction
     files = [(d.name, corpus.tuning_speech(d, fraction, share)) for d in speech]
     noises = corpus.load_noise([Path(p) for p in real.noise_train])
+    passes = args.tuning_passes
     audio, segments = tuning.tuning_stream(
-        real.tune_words, list(real.tune_audio), files, noises, labels[2:]
+        real.tune_words, list(real.tune_audio), files, noises, labels[2:], passes=passes
     )
     with Progress(1, "tune", stream, stages=True) as bar:
         bar.stage("the bars per word on the tuning stream")
-        chosen = tuning.tune(tflite, labels, audio, segments, args.tune_budget)
+        chosen = tuning.tune(
+            tflite, labels, audio, segments, args.tune_budget,
+            rule=args.tune_rule, cost=args.alarm_cost, passes=passes,
+        )  # fmt: skip
     return {
         "fraction": share,
         "speakers": len(card.speakers_of(real.files_tune)),
