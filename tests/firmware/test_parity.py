@@ -140,9 +140,9 @@ def test_only_the_used_kernels_are_linked(toolchain: None, tmp_path: Path) -> No
     assert result.bundle.kernels == ["fully_connected_s8"]
     assert load_board("mps2-an386").emulated
     # The image is small: runner, executor, one kernel (FULLY_CONNECTED's reference and
-    # DSP twin, 2.5 KB with the twin's blocked-layout loops), startup and the Program:
-    # 9.4 KB besides the Program when measured.
-    assert result.build.flash < result.bundle.program_size + 10 * 1024, result.build.sections
+    # DSP twin, 3.7 KB with the twin's blocked-layout loops and its short-layer loops),
+    # startup and the Program: 11.3 KB besides the Program when measured.
+    assert result.build.flash < result.bundle.program_size + 12 * 1024, result.build.sections
 
 
 @pytest.mark.slow
