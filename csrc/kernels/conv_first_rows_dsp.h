@@ -465,8 +465,9 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
 /* ROWS_ASM on paired weights (rows_paired: 3 window rows, a quad's constants leading its
  * weights, `quad` bytes both, one pointer in lr): the biases by one LDM at lr; the
  * requantization's constants in two runs of 4 LDR (r8-r11: the weights' registers, free
- * then), the quads' end compared with lr; the frame's 4 the quads' start, 8 their end, 44 the
- * step (no run read per pair). */
+ * then), the quads' end compared with lr; the frame's 4 the quads' start, 8 their end, 20 the
+ * step (no run read per pair), 44 the quad's pixel-0 output (after the rows: a pair's
+ * advance is one LDM and one STM). */
 #define ROWS_ASM_PAIRED(name, rows, quad)                                        \
     __attribute__((naked, noinline)) static void name(rows_run_t *a)            \
     {                                                                           \
@@ -477,7 +478,7 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
             "ldr r1, [r0, #84]\n\t"                                             \
             "ldr r2, [r0, #88]\n\t"                                             \
             "ldr r3, [r0, #8]\n\t"                                              \
-            "str r2, [sp, #44]\n\t" /* the step */                               \
+            "str r2, [sp, #20]\n\t" /* the step */                               \
             "mla r1, r1, r2, r3\n\t" /* the last window row's end */             \
             "str r1, [sp, #24]\n\t"                                             \
             "ldr r1, [r0, #96]\n\t"                                             \
@@ -491,7 +492,7 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
             "mla r3, r2, r3, lr\n\t"                                            \
             "str r3, [sp, #8]\n\t" /* their end: quad * quads on */              \
             "ldr r1, [r0, #76]\n\t"                                             \
-            "str r1, [sp, #0]\n\t"                                              \
+            "str r1, [sp, #44]\n\t"                                             \
             "ldr r1, [r0, #92]\n\t"                                             \
             "sub r1, r1, r2, lsl #2\n\t" /* out_step - 4 * quads */             \
             "str r1, [sp, #28]\n\t" ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2)       \
@@ -517,26 +518,24 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
             "bfi r1, r3, #8, #8\n\t"                                            \
             "bfi r1, r5, #16, #8\n\t"                                           \
             "bfi r1, r7, #24, #8\n\t"                                           \
-            "ldr r8, [sp, #0]\n\t"                                              \
+            "ldr r8, [sp, #44]\n\t"                                             \
             "ldr r9, [sp, #16]\n\t"                                             \
             "ldr r10, [sp, #8]\n\t"                                             \
             "str r1, [r8, r9]\n\t" /* pixel 1 first: a lone pixel's own last */  \
             "add lr, lr, #" quad "\n\t"                                         \
             "str r0, [r8], #4\n\t"                                              \
-            "str r8, [sp, #0]\n\t"                                              \
+            "str r8, [sp, #44]\n\t"                                             \
             "cmp lr, r10\n\t"                                                   \
             "bne 2b\n\t"                                                        \
-            "ldr r2, [sp, #0]\n\t"                                              \
-            "ldr r3, [sp, #28]\n\t"                                             \
-            "ldr r1, [sp, #44]\n\t"                                             \
-            "ldr lr, [sp, #4]\n\t"                                              \
-            "add r0, sp, #32\n\t"                                               \
-            "add r2, r2, r3\n\t"                                                \
-            "str r2, [sp, #0]\n\t"                                              \
-            "ldm r0, {r2-r4}\n\t" ROWS_ADD(2) ROWS_ADD(3) ROWS_ADD(4)            \
-            "stm r0, {r2-r4}\n\t"                                               \
+            "ldr r1, [sp, #20]\n\t"                                             \
+            "ldr r2, [sp, #28]\n\t"                                             \
             "ldr r12, [sp, #24]\n\t"                                            \
-            "cmp r4, r12\n\t" /* the last row at its end */                      \
+            "ldr lr, [sp, #4]\n\t"                                              \
+            "add r0, sp, #32\n\t" /* the rows and the output: one LDM, one STM */ \
+            "ldm r0, {r3-r6}\n\t" ROWS_ADD(3) ROWS_ADD(4) ROWS_ADD(5)            \
+            "add r6, r6, r2\n\t"                                                \
+            "stm r0, {r3-r6}\n\t"                                               \
+            "cmp r5, r12\n\t" /* the last row at its end */                      \
             "bne 2b\n\t"                                                        \
             "add sp, sp, #48\n\t"                                               \
             "pop {r4-r11, pc}\n\t");                                            \
