@@ -17,7 +17,7 @@
  * 1 share their lone last values' word instead (rows_paired: the weights repacked once per
  * call, 14 words a quad, not 15; grayscale 5, not 6). An odd row of pixels' last computes
  * as a pair. Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these
- * rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.68 (1.29); ic (RGB 3x3, stride 1) 2.00
+ * rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00
  * (1.61) -> 1.59 (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.64 (1.31); person_detect
  * (grayscale 3x3, stride 2, 8 filters) 702 K -> 458 K cycles.
  */
