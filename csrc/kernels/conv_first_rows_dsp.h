@@ -17,9 +17,9 @@
  * 1 share their lone last values' word instead (rows_paired: the weights repacked once per
  * call, 14 words a quad, not 15; grayscale 5, not 6). An odd row of pixels' last computes
  * as a pair. Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these
- * rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.68 (1.29); ic (RGB 3x3, stride 1) 2.00
+ * rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00
  * (1.61) -> 1.59 (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.64 (1.31); person_detect
- * (grayscale 3x3, stride 2, 8 filters) 702 K -> 458 K cycles.
+ * (grayscale 3x3, stride 2, 8 filters) 702 K -> 435 K cycles.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
@@ -37,15 +37,17 @@ typedef struct {
     int32_t bias[4];
     int32_t mp[4][2];
 } rows_quad_t;
+typedef char rows_quad_words[sizeof(rows_quad_t) == 48 ? 1 : -1];
 
 /* A run of pixel pairs along one output row, every quad of a block of filters (rows_asm_*
  * read the fields at the offsets named). */
 typedef struct {
     const int16_t *rows[MICRO_FIRST_ROWS_MAX_HEIGHT]; /*  0: window row fy of the first
                                                             pair's pixel 0, at a word */
-    const int8_t *filter;  /* 64: the block's first quad in the pixels' copy */
+    const int8_t *filter;  /* 64: the block's first quad in the pixels' copy (paired: the
+                              first quad's constants, its weights after them) */
     int32_t quads;         /* 68: quads in the block, >= 1 */
-    const rows_quad_t *ch; /* 72: their constants */
+    const rows_quad_t *ch; /* 72: their constants (paired: unread) */
     int8_t *out;           /* 76: the first pair's pixel-0 output of the block's first */
     int32_t gap;           /* 80: pixel 1's outputs - pixel 0's (0: a lone pixel) */
     int32_t pairs;         /* 84: pairs, >= 1 */
@@ -57,19 +59,27 @@ typedef struct {
 
 /* Layers whose rows 0 and 1 end on a lone value (one copy, FW * I odd) in a block of at most
  * ROWS_PAIRED_QUADS quads, on the asm shapes (FH 3): their weights are repacked once per
- * call (rows_pair_weights) so that the two lone values share a word: per quad, row 0's
+ * call (rows_pair_weights) so that the two lone values share a word: per quad, its
+ * constants (rows_quad_t, ROWS_QUAD_WORDS words: one pointer walks both), then row 0's
  * first n - 1 words, the merged word (row 0's last value low, row 1's high), row 1's first
  * n - 1 words, then row 2's n words (3n - 1 words, not 3n: vww's 14 in 15, person_detect's
  * 5 in 6). */
 #define ROWS_PAIRED_QUADS 6
 #define ROWS_PAIRED_WORDS 14 /* the most words of a paired quad: 3 rows of 5, less 1 */
+#define ROWS_QUAD_WORDS 12   /* words of a rows_quad_t */
 
-/* The constants of a block and, for a paired layer, its repacked weights: one stack with the
- * pointwise path's table (conv_s8_dsp.c). */
-typedef struct {
+/* The constants of a block or, for a paired layer, its quads' constants and repacked
+ * weights (never both): one stack with the pointwise path's table (conv_s8_dsp.c). */
+typedef union {
     rows_quad_t ch[128 / 4];
-    uint32_t w[ROWS_PAIRED_QUADS * ROWS_PAIRED_WORDS * 4];
+    uint32_t w[ROWS_PAIRED_QUADS * (ROWS_QUAD_WORDS + ROWS_PAIRED_WORDS * 4)];
 } rows_tables_t;
+
+/* Words of a paired quad of n-word rows: its constants, then 3n - 1 words of 4 weights. */
+static inline int32_t rows_paired_quad_words(int32_t n)
+{
+    return ROWS_QUAD_WORDS + (3 * n - 1) * 4;
+}
 
 /* Whether the layer of geometry g runs on paired rows (the block's quads given). */
 static inline int rows_paired(const micro_conv_s8_params_t *p, const micro_first_rows_t *g,
@@ -80,12 +90,14 @@ static inline int rows_paired(const micro_conv_s8_params_t *p, const micro_first
            (shape == 1 || shape == 2) && quads <= ROWS_PAIRED_QUADS;
 }
 
-/* The paired weights (dst, 3n - 1 words of 4 per quad) of `quads` quads of layout 2 at src
- * (copy 0, 3 rows of n words; the high half of a row's last word is zero). */
+/* The paired weights of `quads` quads of layout 2 at src (copy 0, 3 rows of n words; the high
+ * half of a row's last word is zero) at dst, rows_paired_quad_words(n) words a quad, each
+ * quad's first ROWS_QUAD_WORDS left to its constants (the caller's). */
 static void rows_pair_weights(uint32_t *dst, const int8_t *src, int32_t quads, int32_t n)
 {
     for (int32_t q = 0; q < quads; ++q) {
         const int8_t *w = src + (int64_t)q * 3 * n * 16;
+        dst += ROWS_QUAD_WORDS;
         for (int32_t j = 0; j < n - 1; ++j) {
             for (int32_t f = 0; f < 4; ++f) {
                 *dst++ = micro_read4(w + (j * 4 + f) * 4);
@@ -111,17 +123,21 @@ static void rows_pair_weights(uint32_t *dst, const int8_t *src, int32_t quads, i
 static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 {
     const int32_t paired = a->paired;
-    const int32_t quad = (fh * n - paired) * 16;
+    /* A paired quad's constants lead its weights. */
+    const int32_t lead = paired ? ROWS_QUAD_WORDS * 4 : 0;
+    const int32_t quad = (fh * n - paired) * 16 + lead;
     for (int32_t i = 0; i < a->pairs; ++i, a->out += a->out_step) {
         const int8_t *w = a->filter;
         const int64_t at = (int64_t)i * (a->step / 2);
         for (int32_t q = 0; q < a->quads; ++q, w += quad) {
-            const rows_quad_t *ch = a->ch + q;
+            rows_quad_t quad_ch;
+            memcpy(&quad_ch, paired ? (const void *)w : (const void *)(a->ch + q), sizeof quad_ch);
+            const rows_quad_t *ch = &quad_ch;
             int32_t s[8];
             for (int32_t f = 0; f < 4; ++f) {
                 s[2 * f] = s[2 * f + 1] = ch->bias[f];
             }
-            const int8_t *wj = w; /* the next word's 4 weights */
+            const int8_t *wj = w + lead; /* the next word's 4 weights */
             for (int32_t fy = 0; fy < fh; ++fy) {
                 const int16_t *x = a->rows[fy] + at;
                 /* Rows 0 and 1 of a paired layer leave their last word to the merged one. */
@@ -299,23 +315,25 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
     "smlad r6, r8, r11, r6\n\t"               \
     "smlad r7, r9, r11, r7\n\t"
 
-/* The first word of the window: the sums start from the biases in r0, r2, r4, r6 (pixel
- * 1's from the same, no moves). */
-#define ROWS_FIRST(D)                         \
+/* The first word of the window, the quad's weights' word W (0, or past a paired quad's
+ * constants): the sums start from the biases in r0, r2, r4, r6 (pixel 1's from the same, no
+ * moves). */
+#define ROWS_FIRST_AT(D, W)                   \
     "ldr r12, [sp, #32]\n\t"                  \
     "ldr r8, [r12]\n\t"                       \
     "ldr r9, [r12, #" #D "]\n\t"              \
-    "ldr r10, [lr]\n\t"                       \
-    "ldr r11, [lr, #4]\n\t"                   \
+    "ldr r10, [lr, #16*" #W "]\n\t"           \
+    "ldr r11, [lr, #16*" #W "+4]\n\t"         \
     "smlad r1, r9, r10, r0\n\t"               \
     "smlad r0, r8, r10, r0\n\t"               \
     "smlad r3, r9, r11, r2\n\t"               \
     "smlad r2, r8, r11, r2\n\t"               \
-    "ldrd r10, r11, [lr, #8]\n\t"             \
+    "ldrd r10, r11, [lr, #16*" #W "+8]\n\t"   \
     "smlad r5, r9, r10, r4\n\t"               \
     "smlad r4, r8, r10, r4\n\t"               \
     "smlad r7, r9, r11, r6\n\t"               \
     "smlad r6, r8, r11, r6\n\t"
+#define ROWS_FIRST(D) ROWS_FIRST_AT(D, 0)
 
 /* Word J of window rows 0 and 1 merged (paired weights, word W): row 0's low values (r12
  * row 0 on entry) under row 1's (r12 row 1 on exit), PKHBT; then as ROWS_WORD. */
@@ -339,26 +357,26 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
     "smlad r6, r8, r11, r6\n\t"               \
     "smlad r7, r9, r11, r7\n\t"
 
-/* pw_out of sums ra (pixel 0) and rb (pixel 1), the channel's m2 in r8, pn in r9, zp in
- * r12 (conv_quads_dsp.h's argument). */
-#define ROWS_REQUANT(ra, rb)                          \
-    "smmlar " ra ", " ra ", r8, " ra "\n\t"            \
-    "smmlar " rb ", " rb ", r8, " rb "\n\t"            \
+/* pw_out of sums ra (pixel 0) and rb (pixel 1), the channel's m2 in register m2, pn in pn,
+ * zp in r12 (conv_quads_dsp.h's argument). */
+#define ROWS_REQUANT_IN(ra, rb, m2, pn)               \
+    "smmlar " ra ", " ra ", " m2 ", " ra "\n\t"       \
+    "smmlar " rb ", " rb ", " m2 ", " rb "\n\t"       \
     "add " ra ", " ra ", " ra ", asr #31\n\t"          \
     "add " rb ", " rb ", " rb ", asr #31\n\t"          \
-    "smmlsr " ra ", " ra ", r9, r12\n\t"              \
-    "smmlsr " rb ", " rb ", r9, r12\n\t"              \
+    "smmlsr " ra ", " ra ", " pn ", r12\n\t"          \
+    "smmlsr " rb ", " rb ", " pn ", r12\n\t"          \
     "ssat " ra ", #8, " ra "\n\t"                     \
     "ssat " rb ", #8, " rb "\n\t"
+#define ROWS_REQUANT(ra, rb) ROWS_REQUANT_IN(ra, rb, "r8", "r9")
 
 /* A quad's biases (rows_quad_t at r11) as the first sums: 4 LDR (5 est. cycles, and the
- * store after them pipelines) or one LDM (5, one instruction, the store after it not). */
+ * store after them pipelines). */
 #define ROWS_BIASES_LDR                       \
     "ldr r0, [r11]\n\t"                      \
     "ldr r2, [r11, #4]\n\t"                  \
     "ldr r4, [r11, #8]\n\t"                  \
     "ldr r6, [r11, #12]\n\t"
-#define ROWS_BIASES_LDM "ldm r11, {r0, r2, r4, r6}\n\t"
 
 /* Window row R's pointer into r12. */
 #define ROWS_ROW(R) "ldr r12, [sp, #32+4*" #R "]\n\t"
@@ -444,6 +462,85 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
             "pop {r4-r11, pc}\n\t");                                            \
     }
 
+/* ROWS_ASM on paired weights (rows_paired: 3 window rows, a quad's constants leading its
+ * weights, `quad` bytes both, one pointer in lr): the biases by one LDM at lr; the
+ * requantization's constants in two runs of 4 LDR (r8-r11: the weights' registers, free
+ * then), the quads' end compared with lr; the frame's 4 the quads' start, 8 their end, 20 the
+ * step (no run read per pair), 44 the quad's pixel-0 output (after the rows: a pair's
+ * advance is one LDM and one STM). */
+#define ROWS_ASM_PAIRED(name, rows, quad)                                        \
+    __attribute__((naked, noinline)) static void name(rows_run_t *a)            \
+    {                                                                           \
+        (void)a;                                                                \
+        __asm__ volatile(                                                       \
+            "push {r4-r11, lr}\n\t"                                             \
+            "sub sp, sp, #48\n\t"                                               \
+            "ldr r1, [r0, #84]\n\t"                                             \
+            "ldr r2, [r0, #88]\n\t"                                             \
+            "ldr r3, [r0, #8]\n\t"                                              \
+            "str r2, [sp, #20]\n\t" /* the step */                               \
+            "mla r1, r1, r2, r3\n\t" /* the last window row's end */             \
+            "str r1, [sp, #24]\n\t"                                             \
+            "ldr r1, [r0, #96]\n\t"                                             \
+            "str r1, [sp, #12]\n\t"                                             \
+            "ldr r1, [r0, #80]\n\t"                                             \
+            "str r1, [sp, #16]\n\t"                                             \
+            "ldr lr, [r0, #64]\n\t"                                             \
+            "str lr, [sp, #4]\n\t" /* the quads' start */                        \
+            "ldr r2, [r0, #68]\n\t"                                             \
+            "mov r3, #" quad "\n\t"                                             \
+            "mla r3, r2, r3, lr\n\t"                                            \
+            "str r3, [sp, #8]\n\t" /* their end: quad * quads on */              \
+            "ldr r1, [r0, #76]\n\t"                                             \
+            "str r1, [sp, #44]\n\t"                                             \
+            "ldr r1, [r0, #92]\n\t"                                             \
+            "sub r1, r1, r2, lsl #2\n\t" /* out_step - 4 * quads */             \
+            "str r1, [sp, #28]\n\t" ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2)       \
+            "2:\n\t"                                                            \
+            "ldm lr, {r0, r2, r4, r6}\n\t" /* the sums start at the biases */   \
+            rows                                                                \
+            "ldr r12, [sp, #12]\n\t"                                            \
+            "ldr r8, [lr, #16]\n\t"                                             \
+            "ldr r9, [lr, #20]\n\t"                                             \
+            "ldr r10, [lr, #24]\n\t"                                            \
+            "ldr r11, [lr, #28]\n\t"                                            \
+            ROWS_REQUANT_IN("r0", "r1", "r8", "r9")                             \
+            ROWS_REQUANT_IN("r2", "r3", "r10", "r11")                           \
+            "ldr r8, [lr, #32]\n\t"                                             \
+            "ldr r9, [lr, #36]\n\t"                                             \
+            "ldr r10, [lr, #40]\n\t"                                            \
+            "ldr r11, [lr, #44]\n\t"                                            \
+            ROWS_REQUANT_IN("r4", "r5", "r8", "r9")                             \
+            ROWS_REQUANT_IN("r6", "r7", "r10", "r11")                           \
+            "bfi r0, r2, #8, #8\n\t"                                            \
+            "bfi r0, r4, #16, #8\n\t"                                           \
+            "bfi r0, r6, #24, #8\n\t"                                           \
+            "bfi r1, r3, #8, #8\n\t"                                            \
+            "bfi r1, r5, #16, #8\n\t"                                           \
+            "bfi r1, r7, #24, #8\n\t"                                           \
+            "ldr r8, [sp, #44]\n\t"                                             \
+            "ldr r9, [sp, #16]\n\t"                                             \
+            "ldr r10, [sp, #8]\n\t"                                             \
+            "str r1, [r8, r9]\n\t" /* pixel 1 first: a lone pixel's own last */  \
+            "add lr, lr, #" quad "\n\t"                                         \
+            "str r0, [r8], #4\n\t"                                              \
+            "str r8, [sp, #44]\n\t"                                             \
+            "cmp lr, r10\n\t"                                                   \
+            "bne 2b\n\t"                                                        \
+            "ldr r1, [sp, #20]\n\t"                                             \
+            "ldr r2, [sp, #28]\n\t"                                             \
+            "ldr r12, [sp, #24]\n\t"                                            \
+            "ldr lr, [sp, #4]\n\t"                                              \
+            "add r0, sp, #32\n\t" /* the rows and the output: one LDM, one STM */ \
+            "ldm r0, {r3-r6}\n\t" ROWS_ADD(3) ROWS_ADD(4) ROWS_ADD(5)            \
+            "add r6, r6, r2\n\t"                                                \
+            "stm r0, {r3-r6}\n\t"                                               \
+            "cmp r5, r12\n\t" /* the last row at its end */                      \
+            "bne 2b\n\t"                                                        \
+            "add sp, sp, #48\n\t"                                               \
+            "pop {r4-r11, pc}\n\t");                                            \
+    }
+
 /* 3 rows of 5 words, pixels 12 bytes apart: RGB 3x3 at stride 2, or at stride 1 (the
  * pair two columns apart). */
 ROWS_ASM(rows_asm_3x5_d12, "48",
@@ -458,17 +555,15 @@ ROWS_ASM(rows_asm_3x5_d12, "48",
              "stm r0, {r2-r4}\n\t", "240", "2", "r4",
          ROWS_BIASES_LDR)
 
-/* The same on paired weights (rows_paired): 14 words a quad (vww's first layer). */
-ROWS_ASM(rows_asm_3x5p_d12, "48",
-         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
-         ROWS_FIRST(12) ROWS_WORD(1, 1, 12) ROWS_WORD(2, 2, 12) ROWS_WORD(3, 3, 12)
-         ROWS_MERGE(4, 4, 12) ROWS_WORD(5, 0, 12) ROWS_WORD(6, 1, 12) ROWS_WORD(7, 2, 12)
-             ROWS_WORD(8, 3, 12)
-         ROWS_ROW(2) ROWS_WORD(9, 0, 12) ROWS_WORD(10, 1, 12) ROWS_WORD(11, 2, 12)
-             ROWS_WORD(12, 3, 12) ROWS_WORD(13, 4, 12),
-         "ldm r0, {r2-r4}\n\t" ROWS_ADD(2) ROWS_ADD(3) ROWS_ADD(4)
-             "stm r0, {r2-r4}\n\t", "224", "2", "r4",
-         ROWS_BIASES_LDM)
+/* The same on paired weights (rows_paired): 14 words a quad after its 3 of constants (vww's
+ * first layer). */
+ROWS_ASM_PAIRED(rows_asm_3x5p_d12,
+                ROWS_FIRST_AT(12, 3) ROWS_WORD(4, 1, 12) ROWS_WORD(5, 2, 12)
+                    ROWS_WORD(6, 3, 12) ROWS_MERGE(7, 4, 12) ROWS_WORD(8, 0, 12)
+                    ROWS_WORD(9, 1, 12) ROWS_WORD(10, 2, 12) ROWS_WORD(11, 3, 12)
+                ROWS_ROW(2) ROWS_WORD(12, 0, 12) ROWS_WORD(13, 1, 12)
+                    ROWS_WORD(14, 2, 12) ROWS_WORD(15, 3, 12) ROWS_WORD(16, 4, 12),
+                "272")
 
 /* 3 rows of 2 words, pixels 4 bytes apart: grayscale 3x3 at stride 2 (or 1). */
 ROWS_ASM(rows_asm_3x2_d4, "48",
@@ -480,14 +575,12 @@ ROWS_ASM(rows_asm_3x2_d4, "48",
              "stm r0, {r2-r4}\n\t", "96", "2", "r4",
          ROWS_BIASES_LDR)
 
-/* The same on paired weights: 5 words a quad (person_detect's first layer). */
-ROWS_ASM(rows_asm_3x2p_d4, "48",
-         ROWS_COPY(0) ROWS_COPY(1) ROWS_COPY(2),
-         ROWS_FIRST(4) ROWS_MERGE(1, 1, 4) ROWS_WORD(2, 0, 4)
-         ROWS_ROW(2) ROWS_WORD(3, 0, 4) ROWS_WORD(4, 1, 4),
-         "ldm r0, {r2-r4}\n\t" ROWS_ADD(2) ROWS_ADD(3) ROWS_ADD(4)
-             "stm r0, {r2-r4}\n\t", "80", "2", "r4",
-         ROWS_BIASES_LDR)
+/* The same on paired weights: 5 words a quad after its 3 of constants (person_detect's
+ * first layer). */
+ROWS_ASM_PAIRED(rows_asm_3x2p_d4,
+                ROWS_FIRST_AT(4, 3) ROWS_MERGE(4, 1, 4) ROWS_WORD(5, 0, 4)
+                ROWS_ROW(2) ROWS_WORD(6, 0, 4) ROWS_WORD(7, 1, 4),
+                "128")
 
 /* 10 rows of 2 words, pixels 4 bytes apart: 10x4 filters of one channel at stride 2. */
 ROWS_ASM(rows_asm_10x2_d4, "72",
@@ -510,6 +603,9 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 
 #undef ROWS_WORD
 #undef ROWS_FIRST
+#undef ROWS_FIRST_AT
+#undef ROWS_REQUANT_IN
+#undef ROWS_ASM_PAIRED
 #undef ROWS_MERGE
 #undef ROWS_ROW
 #undef ROWS_REQUANT
@@ -517,7 +613,6 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 #undef ROWS_ADD
 #undef ROWS_ASM
 #undef ROWS_BIASES_LDR
-#undef ROWS_BIASES_LDM
 
 /* The run on rows_asm_* where one fits the shape (and the weights' pairing), else rows_c. */
 static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)

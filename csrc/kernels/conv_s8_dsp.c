@@ -360,7 +360,7 @@ static void rows_columns(rows_run_t *r, const micro_conv_s8_params_t *p,
  * parity's: columns 4k + q and 4k + q + 2), a last lone pixel as a pair of itself. Output
  * rows go in order, each written once its windows' rows are read (the overlap rule,
  * conv_s8.c); within a row the order is free. A layer rows_paired takes runs on its
- * weights repacked once into t->w. */
+ * weights repacked once into t->w, each quad's constants before its weights. */
 static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input,
                             const int8_t *filter, const pass_t *c, rows_tables_t *t,
                             int16_t *scratch, int8_t *output)
@@ -376,14 +376,19 @@ static void first_rows_fast(const micro_conv_s8_params_t *p, const int8_t *input
     const int32_t narrow = depth_out <= CONV_BLOCK;
     rows_quad_t *table = t->ch;
     const int32_t paired = narrow && rows_paired(p, &g, depth_out / 4);
-    if (paired) {
+    if (paired) { /* each quad's constants, then its weights (t->w, not t->ch) */
+        const int32_t words = rows_paired_quad_words(g.words);
         rows_pair_weights(t->w, filter, depth_out / 4, g.words);
+        for (int32_t q = 0; q < depth_out / 4; ++q) {
+            rows_quad_t ch;
+            fill_rows(c, 4 * q, 4, &ch);
+            memcpy(t->w + q * words, &ch, sizeof ch);
+        }
         filter = (const int8_t *)t->w;
-    }
-    rows_fill(scratch, p->input_zp, fh * g.slot);
-    if (narrow) {
+    } else if (narrow) {
         fill_rows(c, 0, depth_out, table);
     }
+    rows_fill(scratch, p->input_zp, fh * g.slot);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + (int64_t)b * p->input_height * line;
         int8_t *out_image = output + (int64_t)b * p->output_height * ow * depth_out;
