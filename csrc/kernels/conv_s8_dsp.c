@@ -112,15 +112,7 @@ MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last
 static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, int32_t lo,
                    int32_t hi)
 {
-    if (lo != -128 || hi != 127) {
-        return 0;
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        if (multiplier[i] != 0 && (multiplier[i] < (INT32_C(1) << 30) || shift[i] > -1)) {
-            return 0;
-        }
-    }
-    return 1;
+    return lo == -128 && hi == 127 && (micro_requant_fast_all(multiplier, shift, n, 1) >> 31);
 }
 
 /* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
