@@ -262,13 +262,16 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "cmp lr, r10\n\t"                                                          \
     "bne 2b\n\t" PW_NEXT_PAIR
 
-/* Turns of 16 groups (label 10) until the scratch base r12 reaches register `end` (after
+/* Turns of 32 groups (label 10) until the scratch base r12 reaches register `end` (after
  * `load`: the groups may use it). */
 #define PW_TURNS(GROUP, load, end)                                                     \
     "10:\n\t" GROUP(0) GROUP(1) GROUP(2) GROUP(3) GROUP(4) GROUP(5) GROUP(6) GROUP(7) \
         GROUP(8) GROUP(9) GROUP(10) GROUP(11) GROUP(12) GROUP(13) GROUP(14) GROUP(15)  \
-            "add r12, r12, #256\n\t"                                                 \
-            "add lr, lr, #512\n\t" load                                              \
+        GROUP(16) GROUP(17) GROUP(18) GROUP(19) GROUP(20) GROUP(21) GROUP(22)          \
+        GROUP(23) GROUP(24) GROUP(25) GROUP(26) GROUP(27) GROUP(28) GROUP(29)          \
+        GROUP(30) GROUP(31)                                                            \
+            "add r12, r12, #512\n\t"                                                 \
+            "add lr, lr, #1024\n\t" load                                             \
             "cmp r12, " end "\n\t"                                                   \
             "bne 10b\n\t"
 
@@ -407,16 +410,16 @@ PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048", PW_WIDEN_32)
 #undef PW_FIXED2
 
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
- * the pointers moved to the block's base, then turns of the block's 16 groups over groups
- * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
- * end (slot 64): 8 est. cycles a turn, 1.5 % of a K = 128 layer's (3 % with 8 groups). */
+ * the pointers moved to the block's base, then turns of the block's 32 groups over groups
+ * 1..G - 1, the first entered at skip = (1 - G) mod 32, until the scratch base reaches its
+ * end (slot 64): 8 est. cycles a turn, under 1 % of a K = 256 layer's (2 turns). */
 __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_t *a)
 {
     (void)a;
     __asm__ volatile(
         PW_PROLOGUE
         "rsb r12, r6, #1\n\t"
-        "and r12, r12, #15\n\t" /* skip */
+        "and r12, r12, #31\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "add r0, r0, #16\n\t"
         "str r0, [sp, #8]\n\t"
@@ -471,7 +474,7 @@ __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_
     "ssat " ra ", #8, " ra "\n\t"
 
 /* A pointwise_t's lone pixel (gap 0, widen 0: pixel 0 of the scratch), every quad: 4 sums
- * from the biases, turns of 16 groups over the G, the first entered at skip = (-G) mod 16,
+ * from the biases, turns of 32 groups over the G, the first entered at skip = (-G) mod 32,
  * the 4 bytes requantized in registers and stored as one word. Frame as PW_FRAME's: 0
  * constants, 4 output, 8 scratch base, 12 entry, 16 zp, 20 32 * skip, 28 filters' end, 64
  * the scratch base's end. */
@@ -486,7 +489,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
         "str r9, [sp, #4]\n\t"
         "str r11, [sp, #16]\n\t"
         "rsb r12, r6, #0\n\t"
-        "and r12, r12, #15\n\t" /* skip */
+        "and r12, r12, #31\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "str r0, [sp, #8]\n\t"
         "add r1, r6, r12\n\t"
