@@ -318,6 +318,19 @@ def test_conv_pointwise_long_and_wide(k: int, out: int) -> None:
             check_quads(*case)
 
 
+@pytest.mark.parametrize("k", [6, 14, 30, 62, 126])
+@pytest.mark.parametrize("out", [20, 264])
+def test_conv_pointwise_fixed_groups_in_place(k: int, out: int) -> None:
+    """The fixed group counts (G of 2, 4, 8, 16 and 32) on K not a multiple of 4: the last
+    image's last pair, whose words would read past the input, widened exactly into the
+    scratch and run in place (widen 0); with 264 channels every pair so, a block at a
+    time. Even and odd pixel counts, 1 and 2 images, both requantizations."""
+    for seed, (pixels, batches) in enumerate([(2, 1), (6, 2), (7, 1), (4, 1)]):
+        case = shaped_pointwise_case(k * out + seed, k, out, pixels, batches, fast=seed != 3)
+        assert_twin("conv_s8", "dsp", [case])
+        check_quads(*case)
+
+
 @pytest.mark.parametrize("out", [12, 16, 20, 32, 36])
 def test_conv_pointwise8_runs(out: int) -> None:
     """K = 8 with 16 or 32 channels out (the runs of pixels a filter streams past,

@@ -167,6 +167,45 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "ldr lr, [sp, #52]\n\t"         \
     "strd r11, r1, [sp]\n\t"
 
+/* PW_PAIR for a fixed, even G: the pair widened in a straight line (`widen`: PW_WIDEN2 at
+ * each 8-byte step of the pixels), no test or loop; a call with widen 0 (one pair, in the
+ * scratch) enters at label 6 from PW_SKIP_WIDEN. 10 est. cycles a pair fewer for G = 2,
+ * 4 more per further 2 groups. */
+#define PW_PAIR_FIXED(widen)        \
+    "1:\n\t"                        \
+    "ldr r0, [sp, #32]\n\t"         \
+    "ldr r1, [sp, #36]\n\t"         \
+    "ldr r2, [sp, #56]\n\t"         \
+    "add r1, r0, r1\n\t" widen      \
+    "6:\n\t"                        \
+    "ldr r11, [sp, #44]\n\t"        \
+    "ldr r1, [sp, #48]\n\t"         \
+    "ldr lr, [sp, #52]\n\t"         \
+    "strd r11, r1, [sp]\n\t"
+
+/* Groups j and j + 1 of the pair (byte `off` = 8 * j of each pixel, r0 and r1) widened
+ * into the scratch at r2, which moves on 32 bytes. */
+#define PW_WIDEN2(off)                  \
+    "ldr r12, [r0, #" off "]\n\t"       \
+    "ldr r8, [r0, #" off "+4]\n\t"      \
+    "ldr lr, [r1, #" off "]\n\t"        \
+    "ldr r10, [r1, #" off "+4]\n\t"     \
+    "sxtb16 r4, r12\n\t"               \
+    "sxtb16 r5, r12, ror #8\n\t"       \
+    "sxtb16 r6, lr\n\t"                \
+    "sxtb16 r7, lr, ror #8\n\t"        \
+    "sxtb16 r9, r8, ror #8\n\t"        \
+    "sxtb16 r8, r8\n\t"                \
+    "sxtb16 r11, r10, ror #8\n\t"      \
+    "sxtb16 r10, r10\n\t"              \
+    "stm r2!, {r4-r11}\n\t"
+
+/* The end of a fixed G's prologue: with widen 0 (r12 from PW_PROLOGUE) straight to the
+ * scratch's pair. */
+#define PW_SKIP_WIDEN           \
+    "cmp r12, #0\n\t"          \
+    "beq.w 6f\n\t"
+
 /* The quad's 8 sums requantized in registers, its constants `cb` bytes past those in frame
  * slot 0 (r11 keeps that pointer; each channel's m2 and pn loaded a register ahead, in 3
  * runs of loads: channels 0 and 1 packed first to free r2, r3 for the last run), each
@@ -223,13 +262,16 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "cmp lr, r10\n\t"                                                          \
     "bne 2b\n\t" PW_NEXT_PAIR
 
-/* Turns of 16 groups (label 10) until the scratch base r12 reaches register `end` (after
+/* Turns of 32 groups (label 10) until the scratch base r12 reaches register `end` (after
  * `load`: the groups may use it). */
 #define PW_TURNS(GROUP, load, end)                                                     \
     "10:\n\t" GROUP(0) GROUP(1) GROUP(2) GROUP(3) GROUP(4) GROUP(5) GROUP(6) GROUP(7) \
         GROUP(8) GROUP(9) GROUP(10) GROUP(11) GROUP(12) GROUP(13) GROUP(14) GROUP(15)  \
-            "add r12, r12, #256\n\t"                                                 \
-            "add lr, lr, #512\n\t" load                                              \
+        GROUP(16) GROUP(17) GROUP(18) GROUP(19) GROUP(20) GROUP(21) GROUP(22)          \
+        GROUP(23) GROUP(24) GROUP(25) GROUP(26) GROUP(27) GROUP(28) GROUP(29)          \
+        GROUP(30) GROUP(31)                                                            \
+            "add r12, r12, #512\n\t"                                                 \
+            "add lr, lr, #1024\n\t" load                                             \
             "cmp r12, " end "\n\t"                                                   \
             "bne 10b\n\t"
 
@@ -260,7 +302,7 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
 
 /* The same for G of 2 (K of 5-8), the groups in a straight line from group 0 (PW_FIRST):
  * no entry jump, the filter pointer advanced by an immediate, 5 est. cycles a quad fewer. */
-#define PW_FIXED(name, groups, quad)                                            \
+#define PW_FIXED(name, groups, quad, widen)                                     \
     __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
     {                                                                           \
         (void)a;                                                                \
@@ -268,12 +310,13 @@ __attribute__((naked, noinline)) static void pointwise_asm(const pointwise_t *a)
                                      "str r5, [sp, #52]\n\t"                    \
                                      "lsl r1, r6, #5\n\t"                       \
                                      "mla r0, r7, r1, r5\n\t"                   \
-                                     "str r0, [sp, #28]\n\t" PW_PAIR            \
+                                     "str r0, [sp, #28]\n\t" PW_SKIP_WIDEN      \
+                             PW_PAIR_FIXED(widen)                               \
                          "2:\n\t" PW_FIRST("8", "0", "0") groups                 \
                              PW_TAIL("add lr, lr, #" quad "\n\t"));             \
     }
 
-PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
+PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64", PW_WIDEN2("0"))
 
 /* The same two quads a turn for G of 4, 8, 16 and 32 (`groups`(Q): groups 1..G - 1 of the
  * quad Q bytes past lr; `quad` = Q of the second, 32 * G; `two` = 2 * Q): the first
@@ -281,7 +324,7 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
  * offsets, one turn's pointer updates and loop test for both: 4.5 est. cycles a quad
  * fewer. With an odd number of quads every pointer starts a quad back (frame slot 12: 1)
  * and the first turn enters at its second quad (label 3). Frame slot 64: O + 4. */
-#define PW_FIXED2(name, groups, quad, two)                                      \
+#define PW_FIXED2(name, groups, quad, two, widen)                               \
     __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
     {                                                                           \
         (void)a;                                                                \
@@ -300,7 +343,8 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
                                      "str r8, [sp, #44]\n\t"                    \
                                      "str r9, [sp, #48]\n\t"                    \
                                      "8:\n\t"                                   \
-                                     "str r5, [sp, #52]\n\t" PW_PAIR            \
+                                     "str r5, [sp, #52]\n\t" PW_SKIP_WIDEN      \
+                             PW_PAIR_FIXED(widen)                               \
                          "ldr r0, [sp, #12]\n\t"                                \
                          "cmp r0, #0\n\t"                                       \
                          "bne.w 3f\n\t"                                         \
@@ -338,10 +382,24 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64")
 #define QUAD_GROUPS_TO_15(Q) QUAD_GROUPS_1_7(Q) QUAD_GROUPS_8_15(Q)
 #define QUAD_GROUPS_TO_31(Q) QUAD_GROUPS_1_7(Q) QUAD_GROUPS_8_15(Q) QUAD_GROUPS_16_31(Q)
 
-PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256")
-PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512")
-PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024")
-PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048")
+/* The pair's groups 0..3, 0..7, 0..15 and 0..31 widened. */
+#define PW_WIDEN_4 PW_WIDEN2("0") PW_WIDEN2("8")
+#define PW_WIDEN_8 PW_WIDEN_4 PW_WIDEN2("16") PW_WIDEN2("24")
+#define PW_WIDEN_16                                                                         \
+    PW_WIDEN_8 PW_WIDEN2("32") PW_WIDEN2("40") PW_WIDEN2("48") PW_WIDEN2("56")
+#define PW_WIDEN_32                                                                         \
+    PW_WIDEN_16 PW_WIDEN2("64") PW_WIDEN2("72") PW_WIDEN2("80") PW_WIDEN2("88")             \
+        PW_WIDEN2("96") PW_WIDEN2("104") PW_WIDEN2("112") PW_WIDEN2("120")
+
+PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4)
+PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512", PW_WIDEN_8)
+PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024", PW_WIDEN_16)
+PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048", PW_WIDEN_32)
+
+#undef PW_WIDEN_4
+#undef PW_WIDEN_8
+#undef PW_WIDEN_16
+#undef PW_WIDEN_32
 
 #undef QUAD_GROUPS_1_3
 #undef QUAD_GROUPS_1_7
@@ -352,16 +410,16 @@ PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048")
 #undef PW_FIXED2
 
 /* The same for G >= 10: per quad its group 0 first (PW_FIRST from the scratch itself),
- * the pointers moved to the block's base, then turns of the block's 16 groups over groups
- * 1..G - 1, the first entered at skip = (1 - G) mod 16, until the scratch base reaches its
- * end (slot 64): 8 est. cycles a turn, 1.5 % of a K = 128 layer's (3 % with 8 groups). */
+ * the pointers moved to the block's base, then turns of the block's 32 groups over groups
+ * 1..G - 1, the first entered at skip = (1 - G) mod 32, until the scratch base reaches its
+ * end (slot 64): 8 est. cycles a turn, under 1 % of a K = 256 layer's (2 turns). */
 __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_t *a)
 {
     (void)a;
     __asm__ volatile(
         PW_PROLOGUE
         "rsb r12, r6, #1\n\t"
-        "and r12, r12, #15\n\t" /* skip */
+        "and r12, r12, #31\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "add r0, r0, #16\n\t"
         "str r0, [sp, #8]\n\t"
@@ -416,7 +474,7 @@ __attribute__((naked, noinline)) static void pointwise_long_asm(const pointwise_
     "ssat " ra ", #8, " ra "\n\t"
 
 /* A pointwise_t's lone pixel (gap 0, widen 0: pixel 0 of the scratch), every quad: 4 sums
- * from the biases, turns of 16 groups over the G, the first entered at skip = (-G) mod 16,
+ * from the biases, turns of 32 groups over the G, the first entered at skip = (-G) mod 32,
  * the 4 bytes requantized in registers and stored as one word. Frame as PW_FRAME's: 0
  * constants, 4 output, 8 scratch base, 12 entry, 16 zp, 20 32 * skip, 28 filters' end, 64
  * the scratch base's end. */
@@ -431,7 +489,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
         "str r9, [sp, #4]\n\t"
         "str r11, [sp, #16]\n\t"
         "rsb r12, r6, #0\n\t"
-        "and r12, r12, #15\n\t" /* skip */
+        "and r12, r12, #31\n\t" /* skip */
         "sub r0, r4, r12, lsl #4\n\t"
         "str r0, [sp, #8]\n\t"
         "add r1, r6, r12\n\t"
@@ -490,6 +548,9 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef PW_PROLOGUE
 #undef PW_ENTRY
 #undef PW_PAIR
+#undef PW_PAIR_FIXED
+#undef PW_WIDEN2
+#undef PW_SKIP_WIDEN
 #undef PW_TAIL
 #undef PW_FRAME_SIZE
 #undef PW_TURNS

@@ -112,15 +112,7 @@ MICRO_NOINLINE static void pass_any(const pass_t *c, int32_t first, int32_t last
 static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, int32_t lo,
                    int32_t hi)
 {
-    if (lo != -128 || hi != 127) {
-        return 0;
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        if (multiplier[i] != 0 && (multiplier[i] < (INT32_C(1) << 30) || shift[i] > -1)) {
-            return 0;
-        }
-    }
-    return 1;
+    return lo == -128 && hi == 127 && (micro_requant_fast_all(multiplier, shift, n, 1) >> 31);
 }
 
 /* Channels whose constants a fast pass reads from one table (1.5 KB of stack). */
@@ -294,20 +286,33 @@ static void fill_channels(const pass_t *c, int32_t o0, int32_t n, chan_t *ch)
     }
 }
 
+/* A channel's pw_chan_t, when fast_ok holds. */
+static MICRO_ALWAYS_INLINE pw_chan_t pw_entry(int32_t bias, int32_t m, int32_t shift)
+{
+    pw_chan_t e;
+    e.bias = bias;
+    e.m2 = (int32_t)((uint32_t)m << 1);
+    /* -2^(32 - e), e = -shift in 1..31 (the unsigned negation wraps to the int32), without a
+     * branch: a zero multiplier (any shift, the amount kept in 0..31) shifts 0. fast_ok
+     * leaves m 0 or in [2^30, 2^31), so bit 30 alone tells m != 0. */
+    const uint32_t one = (uint32_t)m >> 30;
+    e.pn = (int32_t)(0u - (one << ((32 + shift) & 31)));
+    return e;
+}
+
 /* The pointwise path's table (pw_chan_t) for channels [o0, o0 + n), when fast_ok holds. */
 static void fill_pointwise(const pass_t *c, int32_t o0, int32_t n, pw_chan_t *ch)
 {
     /* The arrays' pointers held in locals: the table's stores may not alias them. */
     const int32_t *bias = c->bias + o0, *multiplier = c->multiplier + o0;
     const int32_t *shift = c->shift + o0;
-    for (int32_t i = 0; i < n; ++i) {
-        const int32_t m = multiplier[i];
-        ch[i].bias = bias[i];
-        ch[i].m2 = (int32_t)((uint32_t)m << 1);
-        /* -2^(32 - e), e = -shift in 1..31 (the unsigned negation wraps to the int32), without
-         * a branch: a zero multiplier (any shift, the amount kept in 0..31) shifts 0. */
-        const uint32_t one = m != 0;
-        ch[i].pn = (int32_t)(0u - (one << ((32 + shift[i]) & 31)));
+    int32_t i = 0;
+    for (; i + 2 <= n; i += 2) { /* two entries a turn: 6 words stored together */
+        ch[i] = pw_entry(bias[i], multiplier[i], shift[i]);
+        ch[i + 1] = pw_entry(bias[i + 1], multiplier[i + 1], shift[i + 1]);
+    }
+    if (i < n) {
+        ch[i] = pw_entry(bias[i], multiplier[i], shift[i]);
     }
 }
 

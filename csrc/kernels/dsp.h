@@ -455,19 +455,66 @@ static inline int32_t micro_requant_out(int32_t acc, micro_requant_channel_t c,
  * a zero scale), every shift <= -1 (scales below 1/2) and no activation clamp beyond
  * int8's. Then there is no left shift, the high multiply needs no mask, and the clamp is
  * one SSAT. micro_requant_fast_ok tells, once per call, whether it applies.
+ *
+ * Bit 31 of micro_requant_fast_bit(m, s) is set iff m >= 2^30 and s <= -1, for all int32
+ * m and s: as an int32, m >= 2^30 iff m is not negative (bit 31 clear) and has bit 30
+ * set (the non-negative values below 2^31 with bit 30 set are exactly [2^30, 2^31)); s <= -1
+ * iff bit 31 of s is set. Bit 31 of s & (m << 1) & ~m is bit 31 of s AND bit 30 of m
+ * AND NOT bit 31 of m, those three facts together. The other bits mean nothing.
  */
+static inline uint32_t micro_requant_fast_bit(int32_t multiplier, int32_t shift)
+{
+    const uint32_t m = (uint32_t)multiplier;
+    return (uint32_t)shift & (m << 1) & ~m;
+}
+
+/*
+ * The same bit also set when the multiplier is 0: bit 31 of (m - 1) & ~m (modulo 2^32) is
+ * set iff m = 0 (m = 0 gives all ones; a negative m clears bit 31 of ~m; 0 < m < 2^31 keeps
+ * m - 1 below 2^31), so bit 31 of ~m & ((s & (m << 1)) | (m - 1)) is set iff m = 0 or
+ * micro_requant_fast_bit's bit is.
+ */
+static inline uint32_t micro_requant_fast_bit0(int32_t multiplier, int32_t shift)
+{
+    const uint32_t m = (uint32_t)multiplier;
+    return ~m & (((uint32_t)shift & (m << 1)) | (m - 1u));
+}
+
+/* The channels' bits ANDed together, four a turn without a branch: bit 31 of the result is
+ * set iff every channel's is (n = 0: all ones). zero: micro_requant_fast_bit0's rule. */
+static inline uint32_t micro_requant_fast_all(const int32_t *multiplier, const int32_t *shift,
+                                              int32_t n, int zero)
+{
+    uint32_t a = 0xFFFFFFFFu, b = 0xFFFFFFFFu;
+    int32_t i = 0;
+    if (zero) {
+        for (; i + 4 <= n; i += 4) {
+            a &= micro_requant_fast_bit0(multiplier[i], shift[i]) &
+                 micro_requant_fast_bit0(multiplier[i + 1], shift[i + 1]);
+            b &= micro_requant_fast_bit0(multiplier[i + 2], shift[i + 2]) &
+                 micro_requant_fast_bit0(multiplier[i + 3], shift[i + 3]);
+        }
+        for (; i < n; ++i) {
+            a &= micro_requant_fast_bit0(multiplier[i], shift[i]);
+        }
+    } else {
+        for (; i + 4 <= n; i += 4) {
+            a &= micro_requant_fast_bit(multiplier[i], shift[i]) &
+                 micro_requant_fast_bit(multiplier[i + 1], shift[i + 1]);
+            b &= micro_requant_fast_bit(multiplier[i + 2], shift[i + 2]) &
+                 micro_requant_fast_bit(multiplier[i + 3], shift[i + 3]);
+        }
+        for (; i < n; ++i) {
+            a &= micro_requant_fast_bit(multiplier[i], shift[i]);
+        }
+    }
+    return a & b;
+}
+
 static inline int micro_requant_fast_ok(const int32_t *multiplier, const int32_t *shift,
                                         int32_t n, int32_t lo, int32_t hi)
 {
-    if (lo != -128 || hi != 127) {
-        return 0;
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        if (multiplier[i] < (INT32_C(1) << 30) || shift[i] > -1) {
-            return 0;
-        }
-    }
-    return 1;
+    return lo == -128 && hi == 127 && (micro_requant_fast_all(multiplier, shift, n, 0) >> 31);
 }
 
 /* m2 = 2 * multiplier modulo 2^32, right1 = -shift - 1 (= ~shift), zp2 = 1 + 2 * zp. */

@@ -144,18 +144,20 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
     three with its filters in quads, in layout 1 (the 4-filter passes); one in five with
-    window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a
-    first layer (1-4 input channels) in quads, its pixels walked and windows read as words;
-    one in four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads
-    where they come so), two of those the pointwise requantization's edges, four K of 16,
-    32, 64 and 128 on the fast requantization, two of 200 and 264 channels, four more of
-    those K with the other parity of quads (the loops that take two quads a turn), three
-    K = 8's runs of pixels (16 and 32 channels, the last one their requantization's
-    edges). Seeds past the PER_KERNEL: filters in quads and no scratch (the direct loop),
-    then first layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows
-    two times in three, the others' C loop the third; the last two the requantization's
-    edges on the RGB 3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up
-    to 28 filters (the paired rows up to 24; the last one the requantization's edges on 24)."""
+    window rows of 9 bytes (an RGB 3x3 layer's, assembled in registers); one in five a first
+    layer (1-4 input channels) in quads, its pixels walked and windows read as words; one in
+    four of the rest 1x1 stride-1 (the pointwise path, any K, its filters in quads where
+    they come so), two of those the pointwise requantization's edges, four K of 16, 32, 64
+    and 128 on the fast requantization, two of 200 and 264 channels, four more of those K
+    with the other parity of quads (the loops that take two quads a turn), three of fixed
+    group counts on K not a multiple of 4 (a last pair widened in place; with 264 channels
+    every pair), one of K = 256 on a 3x3 map (the long loop's turns, a lone pixel), three K
+    = 8's runs of pixels (16 and 32 channels, the last one their requantization's edges).
+    Seeds past the PER_KERNEL: filters in quads and no scratch (the direct loop), then first
+    layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in
+    three, the others' C loop the third; the last two the requantization's edges on the RGB
+    3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the
+    paired rows up to 24; the last one the requantization's edges on 24)."""
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
         if k == PAIRED - 1:
@@ -187,6 +189,15 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
             16: (32, 12, 6, 2),
             20: (64, 20, 5, 1),
             36: (128, 36, 9, 1),
+        }[seed % 1000]
+        return quads_case(*shaped_pointwise_case(seed, k, out, pixels, batches))
+    if seed % 1000 in (3, 11, 23, 28):  # fixed G, K % 4 != 0: pairs widened in place; 3:
+        # K = 256 on a 3x3 map (two 32-group turns per quad, the lone pixel's too)
+        k, out, pixels, batches = {
+            3: (256, 8, 9, 1),
+            11: (14, 20, 6, 2),
+            23: (62, 12, 4, 1),
+            28: (126, 264, 4, 1),
         }[seed % 1000]
         return quads_case(*shaped_pointwise_case(seed, k, out, pixels, batches))
     if seed % 1000 in (31, 33):  # K = 8's runs of pixels: 32 channels, 16 over 3 runs
