@@ -62,9 +62,11 @@ typedef char dw_rec_is_48_bytes[sizeof(rec_t) == 48 ? 1 : -1]; /* the asm's offs
 typedef struct {
     int32_t k;    /* output channels of the block, 1..4 */
     int32_t adv;  /* depth - k: the output pointers' step from a column's end to the next */
-    int32_t n;    /* output columns left */
+    int32_t n;    /* output columns (strip_c's count) */
     int32_t back; /* k * sizeof(rec_t) */
     int32_t skip; /* bytes from a column's last channel to the next output column's first */
+    uintptr_t end; /* the widened words' address past the strip's last column (the asm's
+                    * column loop runs until its pointer reaches it) */
 } strip_t;
 
 typedef struct {
@@ -418,6 +420,7 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
             int8_t *const out0 = s->out + (int64_t)ox0 * depth + o0;
             int8_t *const out1 = s->stage + (int64_t)ox0 * depth + o0;
             b.st.n = n;
+            b.st.end = (uintptr_t)(buf + (int64_t)n * 4 * R2 * sw);
 #if DW_COLS_ASM
             if (fast) {
                 if (SH == 2) {
