@@ -103,9 +103,9 @@ typedef struct {
     "strd %[xc], %[u], [%[buf]], %[o4]\n\t"
 
 /* widen_quad's pairs (k, k + 1) of a run of n >= 1 columns inside the image, in asm (13
- * registers: guarded as the strip loops below), two columns a turn after an odd first
- * one. r: row 2k at the first column's quad, d[i]: row 2k + i's bytes - r's (i = 1..3);
- * buf: the column's pair k of channel 0. */
+ * registers: guarded as the strip loops below), four columns a turn after the n % 4 first
+ * ones (one, then two). r: row 2k at the first column's quad, d[i]: row 2k + i's bytes -
+ * r's (i = 1..3); buf: the column's pair k of channel 0. */
 static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intptr_t d[3],
                                             int32_t channels, int32_t n, uint32_t *buf)
 {
@@ -113,14 +113,22 @@ static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intpt
     __asm__ volatile("tst %[n], #1\n\t"
                      "beq 1f\n\t"
                      DW_WIDEN_COLUMN
-                     "subs %[n], %[n], #1\n\t"
-                     "beq 2f\n\t"
                      "1:\n\t"
+                     "tst %[n], #2\n\t"
+                     "beq 2f\n\t"
                      DW_WIDEN_COLUMN
                      DW_WIDEN_COLUMN
-                     "subs %[n], %[n], #2\n\t"
-                     "bne 1b\n\t"
-                     "2:"
+                     "2:\n\t"
+                     "bics %[n], %[n], #3\n\t"
+                     "beq 4f\n\t"
+                     "3:\n\t"
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     "subs %[n], %[n], #4\n\t"
+                     "bne 3b\n\t"
+                     "4:"
                      : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
                        [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
                        [u] "=&r"(u)
