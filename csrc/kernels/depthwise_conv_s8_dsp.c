@@ -27,6 +27,7 @@
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 

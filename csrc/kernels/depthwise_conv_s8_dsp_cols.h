@@ -62,9 +62,11 @@ typedef char dw_rec_is_48_bytes[sizeof(rec_t) == 48 ? 1 : -1]; /* the asm's offs
 typedef struct {
     int32_t k;    /* output channels of the block, 1..4 */
     int32_t adv;  /* depth - k: the output pointers' step from a column's end to the next */
-    int32_t n;    /* output columns left */
+    int32_t n;    /* output columns (strip_c's count) */
     int32_t back; /* k * sizeof(rec_t) */
     int32_t skip; /* bytes from a column's last channel to the next output column's first */
+    uintptr_t end; /* the widened words' address past the strip's last column (the asm's
+                    * column loop runs until its pointer reaches it) */
 } strip_t;
 
 typedef struct {
@@ -73,40 +75,60 @@ typedef struct {
 } block_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
-/* widen_quad's pairs (k, k + 1) of a run of columns inside the image, in
- * asm (13 registers: guarded as the strip loops below). r: row 2k at the first column's quad,
- * d[i]: row 2k + i's bytes - r's (i = 1..3); buf: the column's pair k of channel 0. */
+/* One column of widen_4rows: rows 2k..2k + 3 of its 4 channels into their slots, channel
+ * 0's pair words last, stored with buf's step to the next column (post-indexed). */
+#define DW_WIDEN_COLUMN                                                                    \
+    "ldr %[xa], [%[r]]\n\t"                                                                \
+    "ldr %[xb], [%[r], %[d1]]\n\t"                                                         \
+    "ldr %[xc], [%[r], %[d2]]\n\t"                                                         \
+    "ldr %[xd], [%[r], %[d3]]\n\t"                                                         \
+    "add %[r], %[r], %[ch]\n\t"                                                            \
+    /* t: channels 0, 1 of rows 2k, 2k + 1; xb: channels 2, 3 */                           \
+    "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"                                                \
+    "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"                                               \
+    /* xa: channels 0, 1 of rows 2k + 2, 2k + 3; xd: channels 2, 3 */                      \
+    "pkhbt %[xa], %[xc], %[xd], lsl #16\n\t"                                               \
+    "pkhtb %[xd], %[xd], %[xc], asr #16\n\t"                                               \
+    "sxtb16 %[xc], %[t], ror #8\n\t"                                                       \
+    "sxtb16 %[u], %[xa], ror #8\n\t"                                                       \
+    "strd %[xc], %[u], [%[buf], %[o1]]\n\t"                                                \
+    "sxtb16 %[xc], %[xb]\n\t"                                                              \
+    "sxtb16 %[u], %[xd]\n\t"                                                               \
+    "strd %[xc], %[u], [%[buf], %[o2]]\n\t"                                                \
+    "sxtb16 %[xc], %[xb], ror #8\n\t"                                                      \
+    "sxtb16 %[u], %[xd], ror #8\n\t"                                                       \
+    "strd %[xc], %[u], [%[buf], %[o3]]\n\t"                                                \
+    "sxtb16 %[xc], %[t]\n\t"                                                               \
+    "sxtb16 %[u], %[xa]\n\t"                                                               \
+    "strd %[xc], %[u], [%[buf]], %[o4]\n\t"
+
+/* widen_quad's pairs (k, k + 1) of a run of n >= 1 columns inside the image, in asm (13
+ * registers: guarded as the strip loops below), four columns a turn after the n % 4 first
+ * ones (one, then two). r: row 2k at the first column's quad, d[i]: row 2k + i's bytes -
+ * r's (i = 1..3); buf: the column's pair k of channel 0. */
 static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intptr_t d[3],
                                             int32_t channels, int32_t n, uint32_t *buf)
 {
     uint32_t xa, xb, xc, xd, t, u;
-    __asm__ volatile("1:\n\t"
-                     "ldr %[xa], [%[r]]\n\t"
-                     "ldr %[xb], [%[r], %[d1]]\n\t"
-                     "ldr %[xc], [%[r], %[d2]]\n\t"
-                     "ldr %[xd], [%[r], %[d3]]\n\t"
-                     "add %[r], %[r], %[ch]\n\t"
-                     /* t: channels 0, 1 of rows 2k, 2k + 1; xb: channels 2, 3 */
-                     "pkhbt %[t], %[xa], %[xb], lsl #16\n\t"
-                     "pkhtb %[xb], %[xb], %[xa], asr #16\n\t"
-                     /* xa: channels 0, 1 of rows 2k + 2, 2k + 3; xd: channels 2, 3 */
-                     "pkhbt %[xa], %[xc], %[xd], lsl #16\n\t"
-                     "pkhtb %[xd], %[xd], %[xc], asr #16\n\t"
-                     "sxtb16 %[xc], %[t]\n\t"
-                     "sxtb16 %[u], %[xa]\n\t"
-                     "strd %[xc], %[u], [%[buf]]\n\t"
-                     "sxtb16 %[xc], %[t], ror #8\n\t"
-                     "sxtb16 %[u], %[xa], ror #8\n\t"
-                     "strd %[xc], %[u], [%[buf], %[o1]]\n\t"
-                     "sxtb16 %[xc], %[xb]\n\t"
-                     "sxtb16 %[u], %[xd]\n\t"
-                     "strd %[xc], %[u], [%[buf], %[o2]]\n\t"
-                     "sxtb16 %[xc], %[xb], ror #8\n\t"
-                     "sxtb16 %[u], %[xd], ror #8\n\t"
-                     "strd %[xc], %[u], [%[buf], %[o3]]\n\t"
-                     "add %[buf], %[buf], %[o4]\n\t"
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b"
+    __asm__ volatile("tst %[n], #1\n\t"
+                     "beq 1f\n\t"
+                     DW_WIDEN_COLUMN
+                     "1:\n\t"
+                     "tst %[n], #2\n\t"
+                     "beq 2f\n\t"
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     "2:\n\t"
+                     "bics %[n], %[n], #3\n\t"
+                     "beq 4f\n\t"
+                     "3:\n\t"
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     DW_WIDEN_COLUMN
+                     "subs %[n], %[n], #4\n\t"
+                     "bne 3b\n\t"
+                     "4:"
                      : [r] "+r"(r), [buf] "+r"(buf), [n] "+r"(n), [xa] "=&r"(xa),
                        [xb] "=&r"(xb), [xc] "=&r"(xc), [xd] "=&r"(xd), [t] "=&r"(t),
                        [u] "=&r"(u)
@@ -114,6 +136,7 @@ static MICRO_ALWAYS_INLINE void widen_4rows(int R2, const int8_t *r, const intpt
                        [o1] "i"(4 * R2), [o2] "i"(8 * R2), [o3] "i"(12 * R2), [o4] "i"(16 * R2)
                      : "cc", "memory");
 }
+#undef DW_WIDEN_COLUMN
 
 /* As widen_4rows, one pair (rows 2k, 2k + 1). */
 static MICRO_ALWAYS_INLINE void widen_2rows(int R2, const int8_t *r, intptr_t d1,
@@ -405,6 +428,7 @@ static MICRO_ALWAYS_INLINE void cols_pass(int R2, int SH, int ROWS, int fast,
             int8_t *const out0 = s->out + (int64_t)ox0 * depth + o0;
             int8_t *const out1 = s->stage + (int64_t)ox0 * depth + o0;
             b.st.n = n;
+            b.st.end = (uintptr_t)(buf + (int64_t)n * 4 * R2 * sw);
 #if DW_COLS_ASM
             if (fast) {
                 if (SH == 2) {

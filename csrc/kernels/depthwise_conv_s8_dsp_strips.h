@@ -16,6 +16,9 @@
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_STRIPS_H
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+/* strip_t's offsets as the asm reads them (32-bit addresses: end at 20). */
+typedef char dw_strip_end_at_20[offsetof(strip_t, end) == 20 && sizeof(uintptr_t) == 4 ? 1 : -1];
+
 /* Record offsets from kp once the channel's first load has moved it past the record:
  * weight words w0-w5 at -44..-24, then m2 -20, pn -16, zp -12, row -8, up -4. */
 
@@ -63,19 +66,19 @@
     "strb %[a1], [%[o1]], #1\n\t"                                                          \
     "strb %[a0], [%[o0]], #1\n\t"
 
-/* After a column's channels (kp at the strip): the next column, if any. */
+/* After a column's channels (kp at the strip): the next column, if any (dp short of the
+ * strip's end; no count kept in memory). */
 #define DW_NEXT_COLUMN                                                                     \
-    "ldr %[x0], [%[kp], #8]\n\t"                                                           \
+    "ldr %[x0], [%[kp], #20]\n\t"                                                          \
     "ldr %[x1], [%[kp], #4]\n\t"                                                           \
     "ldr %[x2], [%[kp], #16]\n\t"                                                          \
     "ldr %[wa], [%[kp], #12]\n\t"                                                          \
     "ldr lr, [%[kp]]\n\t"                                                                  \
-    "subs %[x0], %[x0], #1\n\t"                                                            \
-    "str %[x0], [%[kp], #8]\n\t"                                                           \
     "add %[o0], %[o0], %[x1]\n\t"                                                          \
     "add %[o1], %[o1], %[x1]\n\t"                                                          \
     "add %[dp], %[dp], %[x2]\n\t"                                                          \
     "sub %[kp], %[kp], %[wa]\n\t"                                                          \
+    "cmp %[dp], %[x0]\n\t"                                                                 \
     "bne 1b\n\t"
 
 /* The channel loop's end, then the next column. */
@@ -341,17 +344,16 @@ static void strip_s1_6(block_t *b, const uint32_t *col, int8_t *out0, int8_t *ou
                      "strb %[a5], [%[x0], %[x1], lsl #1]\n\t"
                      "subs lr, lr, #1\n\t"
                      "bne 1b\n\t"
-                     /* the next column, if any (kp at the strip) */
-                     "ldr %[x0], [%[kp], #8]\n\t"
+                     /* the next column, if any (kp at the strip; dp short of its end) */
+                     "ldr %[x0], [%[kp], #20]\n\t"
                      "ldr %[x1], [%[kp], #4]\n\t"
                      "ldr %[wa], [%[kp], #16]\n\t"
                      "ldr %[wb], [%[kp], #12]\n\t"
                      "ldr lr, [%[kp]]\n\t"
-                     "subs %[x0], %[x0], #1\n\t"
-                     "str %[x0], [%[kp], #8]\n\t"
                      "add %[o0], %[o0], %[x1]\n\t"
                      "add %[dp], %[dp], %[wa]\n\t"
                      "sub %[kp], %[kp], %[wb]\n\t"
+                     "cmp %[dp], %[x0]\n\t"
                      "bne 1b\n\t"
                      : [a0] "+r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),
                        [a4] "=&r"(a4), [a5] "=&r"(a5), [x0] "=&r"(x0), [x1] "=&r"(x1),
