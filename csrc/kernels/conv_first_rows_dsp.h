@@ -298,11 +298,9 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
  * from a pair's last quad's outputs to the next pair's first, 32 on the pair's window rows
  * (4 bytes each). A quad's weights stay in lr. */
 
-/* Word J of window row R: r12 the row, lr the quad's weights (word W = R * n + J of its
- * 16-byte groups), pixel 1's words D bytes after pixel 0's; r0-r7 the sums s[2f + p]. */
-#define ROWS_WORD(W, J, D)                    \
-    "ldr r8, [r12, #4*" #J "]\n\t"            \
-    "ldr r9, [r12, #4*" #J "+" #D "]\n\t"     \
+/* The quad's weights' word W (lr, 16-byte groups) times pixel 0's word in r8 and pixel 1's
+ * in r9, into the sums s[2f + p] in r0-r7. */
+#define ROWS_MACS(W)                          \
     "ldr r10, [lr, #16*" #W "]\n\t"           \
     "ldr r11, [lr, #16*" #W "+4]\n\t"         \
     "smlad r0, r8, r10, r0\n\t"               \
@@ -314,6 +312,13 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
     "smlad r5, r9, r10, r5\n\t"               \
     "smlad r6, r8, r11, r6\n\t"               \
     "smlad r7, r9, r11, r7\n\t"
+
+/* Word J of window row R: r12 the row, lr the quad's weights (word W = R * n + J of its
+ * 16-byte groups), pixel 1's words D bytes after pixel 0's; r0-r7 the sums s[2f + p]. */
+#define ROWS_WORD(W, J, D)                    \
+    "ldr r8, [r12, #4*" #J "]\n\t"            \
+    "ldr r9, [r12, #4*" #J "+" #D "]\n\t"     \
+    ROWS_MACS(W)
 
 /* The first word of the window, the quad's weights' word W (0, or past a paired quad's
  * constants): the sums start from the biases in r0, r2, r4, r6 (pixel 1's from the same, no
@@ -340,22 +345,12 @@ static void rows_fill(int16_t *dst, int32_t v, int32_t n)
 #define ROWS_MERGE(W, J, D)                   \
     "ldr r8, [r12, #4*" #J "]\n\t"            \
     "ldr r9, [r12, #4*" #J "+" #D "]\n\t"     \
-    "ldr r12, [sp, #36]\n\t"                 \
+    "ldr r12, [sp, #36]\n\t"                  \
     "ldr r10, [r12, #4*" #J "]\n\t"           \
     "ldr r11, [r12, #4*" #J "+" #D "]\n\t"    \
     "pkhbt r8, r8, r10, lsl #16\n\t"          \
     "pkhbt r9, r9, r11, lsl #16\n\t"          \
-    "ldr r10, [lr, #16*" #W "]\n\t"           \
-    "ldr r11, [lr, #16*" #W "+4]\n\t"         \
-    "smlad r0, r8, r10, r0\n\t"               \
-    "smlad r1, r9, r10, r1\n\t"               \
-    "smlad r2, r8, r11, r2\n\t"               \
-    "smlad r3, r9, r11, r3\n\t"               \
-    "ldrd r10, r11, [lr, #16*" #W "+8]\n\t"   \
-    "smlad r4, r8, r10, r4\n\t"               \
-    "smlad r5, r9, r10, r5\n\t"               \
-    "smlad r6, r8, r11, r6\n\t"               \
-    "smlad r7, r9, r11, r7\n\t"
+    ROWS_MACS(W)
 
 /* pw_out of sums ra (pixel 0) and rb (pixel 1), the channel's m2 in register m2, pn in pn,
  * zp in r12 (conv_quads_dsp.h's argument). */
@@ -602,6 +597,7 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
          "320", "9", "r11", ROWS_BIASES_LDR)
 
 #undef ROWS_WORD
+#undef ROWS_MACS
 #undef ROWS_FIRST
 #undef ROWS_FIRST_AT
 #undef ROWS_REQUANT_IN
