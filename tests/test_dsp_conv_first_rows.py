@@ -13,10 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
-from support.kernels import checked, run
-from test_dsp_conv_quads import first_case, requant_edges_case
+from test_dsp_conv_quads import check_layout, first_case, requant_edges_case
 
-from micro._ffi import ffi, kernel_predicate, lib, scratch_size
+from micro._ffi import ffi, kernel_predicate, scratch_size
 from micro.ops.conv import first_rows, first_rows_fast
 
 CASES = 160
@@ -104,15 +103,8 @@ def rows_first_case(seed: int, paired: bool = False) -> tuple[Any, list[np.ndarr
 
 
 def check_rows(params: Any, ops: list[np.ndarray]) -> None:
-    """Reference and twin on layout 2 give the reference's bytes on layout 0, with the
-    scratch and without (the twin then runs the reference)."""
-    expect = run(lib.micro_conv_s8, params, ops)
-    p2, ops2 = rows_case(params, ops)
-    checked("conv_s8", p2, ops2)
-    assert run(lib.micro_conv_s8, p2, ops2) == expect
-    assert run(lib.micro_conv_s8_dsp, p2, ops2) == expect
-    bare = [*ops2[: cases.CONV_SCRATCH], np.zeros(0, np.int64), *ops2[cases.CONV_SCRATCH + 1 :]]
-    assert run(lib.micro_conv_s8_dsp, p2, bare) == expect
+    """check_layout on layout 2."""
+    check_layout(params, ops, rows_case)
 
 
 @pytest.mark.parametrize("seed", range(CASES))

@@ -6,6 +6,7 @@ padding, groups, zero points, short and long patches, and both requantization pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,16 +29,21 @@ def quads_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray
     return p, [ops[0], np.frombuffer(quads(rows).tobytes(), np.int8).copy(), *ops[2:]]
 
 
-def check_quads(params: Any, ops: list[np.ndarray]) -> None:
-    """Reference and twin on layout 1 give the reference's bytes on layout 0, with the
-    scratch and without (the twin then runs the reference)."""
+def check_layout(params: Any, ops: list[np.ndarray], relayout: Callable[..., Any]) -> None:
+    """Reference and twin on the layout `relayout` writes give the reference's bytes on
+    layout 0, with the scratch and without (the twin then runs the reference)."""
     expect = run(lib.micro_conv_s8, params, ops)
-    p1, ops1 = quads_case(params, ops)
+    p1, ops1 = relayout(params, ops)
     checked("conv_s8", p1, ops1)
     assert run(lib.micro_conv_s8, p1, ops1) == expect
     assert run(lib.micro_conv_s8_dsp, p1, ops1) == expect
     bare = [*ops1[: cases.CONV_SCRATCH], np.zeros(0, np.int64), *ops1[cases.CONV_SCRATCH + 1 :]]
     assert run(lib.micro_conv_s8_dsp, p1, bare) == expect
+
+
+def check_quads(params: Any, ops: list[np.ndarray]) -> None:
+    """check_layout on layout 1."""
+    check_layout(params, ops, quads_case)
 
 
 @pytest.mark.parametrize("seed", range(CASES))
