@@ -153,15 +153,7 @@ static int32_t variant_cap = 2;
 
 int32_t micro_add_s8_host_variant(int32_t cap)
 {
-    if (cap >= 0) {
-        variant_cap = cap;
-    }
-#if MICRO_HOST_SIMD
-    const int32_t best = micro_avx512bw() ? 2 : micro_avx2() ? 1 : 0;
-    return best < variant_cap ? best : variant_cap;
-#else
-    return 0;
-#endif
+    return micro_host_variant(&variant_cap, cap, 2);
 }
 
 micro_status_t micro_add_s8_host(const micro_add_s8_params_t *p, const int8_t *input1,

@@ -4,8 +4,8 @@
  * Where MICRO_HOST_SIMD is set (x86-64 with GCC or clang, micro/config.h), functions
  * marked MICRO_AVX2_FN are compiled for AVX2 whatever the build flags (no -march=native: a
  * wheel runs on any x86-64); a twin calls them only when micro_avx2() says the CPU has
- * AVX2, and runs its reference kernel otherwise. Elsewhere (Cortex-M, aarch64) nothing
- * here is compiled and the twins are their reference kernels.
+ * AVX2, and runs its reference kernel otherwise. Elsewhere (Cortex-M, aarch64) only
+ * micro_host_variant is compiled (it answers 0) and the twins are their reference kernels.
  */
 #ifndef MICRO_KERNELS_AVX2_H
 #define MICRO_KERNELS_AVX2_H
@@ -83,5 +83,23 @@ MICRO_AVX2_FN static inline __m128i micro_narrow16(__m256i a, __m256i b)
 }
 
 #endif
+
+/* A twin's variant: 0 portable, 1 AVX2, 2 AVX-512BW, 3 AVX-512 VNNI, the best the CPU has up
+ * to the twin's top one and at most *cap; a cap >= 0 replaces *cap first (the twins'
+ * micro_*_host_variant, which tests use to force a variant). 0 without MICRO_HOST_SIMD. */
+static inline int32_t micro_host_variant(int32_t *cap, int32_t new_cap, int32_t top)
+{
+    if (new_cap >= 0) {
+        *cap = new_cap;
+    }
+#if MICRO_HOST_SIMD
+    int32_t best = micro_avx512vnni() ? 3 : micro_avx512bw() ? 2 : micro_avx2() ? 1 : 0;
+    best = best < top ? best : top;
+    return best < *cap ? best : *cap;
+#else
+    (void)top;
+    return 0;
+#endif
+}
 
 #endif
