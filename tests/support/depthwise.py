@@ -47,6 +47,17 @@ def make_case(rng: np.random.Generator, p: dict[str, int], fast: bool) -> Case:
     return ffi.new("micro_depthwise_conv_s8_params_t *", p), operands
 
 
+def fast_extremes(rng: np.random.Generator, ops: list[np.ndarray]) -> None:
+    """The fast requantization's extremes in a case's operands: each channel's multiplier
+    (2^30, 2^31 - 1), shift (-1, -31) and bias (the extremes, 0) drawn among those and the
+    first channel's own; every input -128 or 127."""
+    o = ops[3].size
+    ops[3][:] = rng.choice([1 << 30, (1 << 31) - 1, int(ops[3][0])], o)
+    ops[4][:] = rng.choice([-1, -31, int(ops[4][0])], o)
+    ops[2][:] = rng.choice([-(1 << 31), (1 << 31) - 1 - (1 << 20), 0], o)
+    ops[0][:] = rng.choice([-128, 127], ops[0].size)
+
+
 def depthwise_case(seed: int, fast: bool = False) -> Case:
     """Random depthwise params; `fast`: only what the tap-pair paths take with the fast
     requantization (output channels a multiple of 4, depth multiplier 1, 2 or a multiple of
@@ -191,11 +202,7 @@ def map_case(seed: int, side: int = 0) -> Case:
     fast = bool(rng.random() < 2 / 3)
     params, ops = make_case(rng, p, fast)
     if fast and rng.random() < 0.5:
-        o = ops[3].size
-        ops[3][:] = rng.choice([1 << 30, (1 << 31) - 1, int(ops[3][0])], o)
-        ops[4][:] = rng.choice([-1, -31, int(ops[4][0])], o)
-        ops[2][:] = rng.choice([-(1 << 31), (1 << 31) - 1 - (1 << 20), 0], o)
-        ops[0][:] = rng.choice([-128, 127], ops[0].size)
+        fast_extremes(rng, ops)
     return params, ops
 
 
@@ -260,9 +267,5 @@ def map3_case(seed: int) -> Case:
     fast = bool(rng.random() < 0.8)
     params, ops = make_case(rng, p, fast)
     if fast and rng.random() < 0.5:
-        o = ops[3].size
-        ops[3][:] = rng.choice([1 << 30, (1 << 31) - 1, int(ops[3][0])], o)
-        ops[4][:] = rng.choice([-1, -31, int(ops[4][0])], o)
-        ops[2][:] = rng.choice([-(1 << 31), (1 << 31) - 1 - (1 << 20), 0], o)
-        ops[0][:] = rng.choice([-128, 127], ops[0].size)
+        fast_extremes(rng, ops)
     return params, ops
