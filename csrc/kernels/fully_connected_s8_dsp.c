@@ -98,6 +98,15 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     "sxtb16 %[w3], %[w3], ror #8\n\t"             \
     "smlad %[a3], %[xo], %[w3], %[a3]\n\t"
 
+/* The block loops' operands: the four sums, the input, weight (wp) and count pointers, the
+ * input's two halves and four weight words (FC_PRODUCTS' names); lr clobbered (FC_BLOCK's TBB). */
+#define FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp)                                                \
+    [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(fc_x), [w] "+r"(wp), \
+        [n] "+r"(fc_n), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),       \
+        [w2] "=&r"(w2), [w3] "=&r"(w3)                                                       \
+        :                                                                                    \
+        : "lr", "cc", "memory"
+
 /* a[j] += the dot of block row j with the widened input over groups >= 1 groups; *w
  * moves past them. Eight groups per turn of the loop (146 instructions, about 200 cycles
  * per 128 products); a count not a multiple of 8 enters the first turn further in, by a
@@ -121,12 +130,7 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                          "4:\n\t" FC_GROUP "5:\n\t" FC_GROUP "6:\n\t" FC_GROUP                \
                          "7:\n\t" FC_GROUP "8:\n\t" FC_GROUP "subs %[n], %[n], #1\n\t"        \
                          "bne 1b"                                                            \
-                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),       \
-                           [x] "+r"(fc_x), [w] "+r"(wp), [n] "+r"(fc_n), [xe] "=&r"(xe),     \
-                           [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),   \
-                           [w3] "=&r"(w3)                                                    \
-                         :                                                                   \
-                         : "lr", "cc", "memory");                                            \
+                         : FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp));                               \
     } while (0)
 
 /* FC_GROUP on the int8 row (no scratch: layers of fewer than 32 rows): the input word by
@@ -153,12 +157,7 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                          "1:\n\t" FC_GROUP_BYTES "2:\n\t" FC_GROUP_BYTES                     \
                          "subs %[n], %[n], #1\n\t"                                           \
                          "bne 1b"                                                            \
-                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),       \
-                           [x] "+r"(fc_x), [w] "+r"(wp), [n] "+r"(fc_n), [xe] "=&r"(xe),     \
-                           [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2),   \
-                           [w3] "=&r"(w3)                                                    \
-                         :                                                                   \
-                         : "lr", "cc", "memory");                                            \
+                         : FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp));                               \
     } while (0)
 #else
 #define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3)                                            \
