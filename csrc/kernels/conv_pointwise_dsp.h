@@ -122,6 +122,19 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "orr r0, r0, #1\n\t"        \
     "str r0, [sp, #12]\n\t"
 
+/* Two groups of a pixel pair, loaded as words (pixel 0's in r12 and r8, pixel 1's in lr and
+ * r10), split into pairs of int16 and stored at r2, which moves on 32 bytes. */
+#define PW_SPLIT2                     \
+    "sxtb16 r4, r12\n\t"              \
+    "sxtb16 r5, r12, ror #8\n\t"      \
+    "sxtb16 r6, lr\n\t"               \
+    "sxtb16 r7, lr, ror #8\n\t"       \
+    "sxtb16 r9, r8, ror #8\n\t"       \
+    "sxtb16 r8, r8\n\t"               \
+    "sxtb16 r11, r10, ror #8\n\t"     \
+    "sxtb16 r10, r10\n\t"             \
+    "stm r2!, {r4-r11}\n\t"
+
 /* A pair: pixels in and in + K widened into the scratch (not with widen 0), two groups a
  * turn (13 est. cycles per group; the odd one first), the quads restarted at the first
  * (filter pointer lr from frame slot 52, constants r11 from slot 44). */
@@ -150,15 +163,7 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "ldr r8, [r0, #-4]\n\t"         \
     "ldr lr, [r1], #8\n\t"          \
     "ldr r10, [r1, #-4]\n\t"        \
-    "sxtb16 r4, r12\n\t"            \
-    "sxtb16 r5, r12, ror #8\n\t"    \
-    "sxtb16 r6, lr\n\t"             \
-    "sxtb16 r7, lr, ror #8\n\t"     \
-    "sxtb16 r9, r8, ror #8\n\t"     \
-    "sxtb16 r8, r8\n\t"             \
-    "sxtb16 r11, r10, ror #8\n\t"   \
-    "sxtb16 r10, r10\n\t"           \
-    "stm r2!, {r4-r11}\n\t"         \
+    PW_SPLIT2                       \
     "subs r3, r3, #1\n\t"           \
     "bne 5b\n\t"                    \
     "6:\n\t"                        \
@@ -190,15 +195,7 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "ldr r8, [r0, #" off "+4]\n\t"      \
     "ldr lr, [r1, #" off "]\n\t"        \
     "ldr r10, [r1, #" off "+4]\n\t"     \
-    "sxtb16 r4, r12\n\t"               \
-    "sxtb16 r5, r12, ror #8\n\t"       \
-    "sxtb16 r6, lr\n\t"                \
-    "sxtb16 r7, lr, ror #8\n\t"        \
-    "sxtb16 r9, r8, ror #8\n\t"        \
-    "sxtb16 r8, r8\n\t"                \
-    "sxtb16 r11, r10, ror #8\n\t"      \
-    "sxtb16 r10, r10\n\t"              \
-    "stm r2!, {r4-r11}\n\t"
+    PW_SPLIT2
 
 /* The end of a fixed G's prologue: with widen 0 (r12 from PW_PROLOGUE) straight to the
  * scratch's pair. */
@@ -550,6 +547,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef PW_PAIR
 #undef PW_PAIR_FIXED
 #undef PW_WIDEN2
+#undef PW_SPLIT2
 #undef PW_SKIP_WIDEN
 #undef PW_TAIL
 #undef PW_FRAME_SIZE
