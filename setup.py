@@ -1,5 +1,6 @@
 """Build steps pyproject.toml cannot state: the cffi extension (cffi_modules is a setup()
-keyword), and micro's non-Python files copied into the wheel as package data.
+keyword), the builtin invoke (micro/_invoke.c, CPython's limited API), and micro's
+non-Python files copied into the wheel as package data.
 
 The repository keeps one copy of boards/, firmware/, csrc/ and library.json at its top
 level; build_py copies them to micro/_data/ inside the build, never into the source tree,
@@ -9,7 +10,7 @@ so an installed micro finds them through importlib.resources (micro/resources.py
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
@@ -45,4 +46,16 @@ class BuildPyWithData(build_py):
             self.copy_file(str(ROOT / rel), str(dest))
 
 
-setup(cffi_modules=["micro/_build.py:ffibuilder"], cmdclass={"build_py": BuildPyWithData})
+# Interpreter.invoke without a cffi call's overhead (a tiny model's invoke is mostly that).
+INVOKE = Extension(
+    "micro._invoke",
+    sources=["micro/_invoke.c"],
+    py_limited_api=True,
+    extra_compile_args=["-O2", "-Wall", "-Wextra", "-Werror"],
+)
+
+setup(
+    cffi_modules=["micro/_build.py:ffibuilder"],
+    ext_modules=[INVOKE],
+    cmdclass={"build_py": BuildPyWithData},
+)

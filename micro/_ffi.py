@@ -1,12 +1,15 @@
-"""The only module that touches the compiled extension `micro._micro_c`."""
+"""The only module that touches the compiled extensions `micro._micro_c` (cffi) and
+`micro._invoke` (the builtin invoke, micro/_invoke.c)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .errors import MicroError, ModelError
 
 try:
+    from ._invoke import bind as _bind_invoke
     from ._micro_c import ffi, lib
 except ImportError as exc:  # pragma: no cover - only on a broken install
     raise MicroError(
@@ -15,6 +18,7 @@ except ImportError as exc:  # pragma: no cover - only on a broken install
     ) from exc
 
 __all__ = [
+    "bind_invoke",
     "ffi",
     "kernel_access",
     "kernel_id",
@@ -26,6 +30,29 @@ __all__ = [
     "scratch_size",
     "status_message",
 ]
+
+
+# micro_host_invoke's address (micro/_build.py: int micro_host_invoke(uintptr_t)), for
+# bind_invoke.
+_HOST_INVOKE = int(ffi.cast("uintptr_t", ffi.addressof(lib, "micro_host_invoke")))
+if int(lib.MICRO_OK) != 0:  # pragma: no cover - the builtin returns True for status 0
+    raise MicroError("micro._invoke expects MICRO_OK to be 0")
+
+
+def bind_invoke(
+    address: int,
+    owner: object,
+    on_status: Callable[[int], bool],
+    release_gil: bool,
+    doc: str,
+) -> Callable[[], bool]:
+    """micro_host_invoke on the runtime at `address` as one builtin function (no cffi call
+    and no Python frame per invoke): it returns True for MICRO_OK and on_status(status)
+    otherwise. `owner` is kept alive with it (it must own the runtime's memory);
+    `release_gil` releases the GIL around the C call, as a cffi call does; `doc` is its
+    docstring."""
+    bound = _bind_invoke(_HOST_INVOKE, address, owner, on_status, release_gil, doc)
+    return bound
 
 
 def kernel_id(name: str) -> int:

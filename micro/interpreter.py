@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._ffi import ffi, lib, status_message
+from ._ffi import bind_invoke, ffi, lib, status_message
 from .compiler import compile_model
 from .errors import ArenaTooSmallError, InputError, InvokeError, ModelError, ProgramError
 from .model import Model, load_model
@@ -66,6 +66,11 @@ class Runtime:
         self._slots = ffi.new("void *[]", max(1, int(lib.micro_n_refs(self._rt))))
         self._check(lib.micro_set_operand_slots(self._rt, self._slots, len(self._slots)))
         self._address = int(ffi.cast("uintptr_t", self._rt))
+
+    @property
+    def address(self) -> int:
+        """The micro_runtime_t's address: valid while this runtime lives."""
+        return self._address
 
     def invoke(self) -> bool:
         return self._check(lib.micro_host_invoke(self._address))
@@ -139,8 +144,8 @@ class Interpreter:
         self._arena = self._runtime.arena
         self._streams_set: set[int] = set()
         # invoke's per-call path, resolved once: the C call, its argument, and the streamed
-        # inputs that must be set first. Without streamed inputs, invoke is that C call in a
-        # closure (_direct_invoke).
+        # inputs that must be set first. Without streamed inputs, invoke is one builtin
+        # function (_direct_invoke).
         self._invoke_c, self._invoke_rt = self._runtime.invoker()
         self._streamed = tuple(k for k, slot in enumerate(compiled.inputs) if slot.streamed)
         if not self._streamed:
@@ -332,24 +337,29 @@ class Interpreter:
         return [_describe(s) for s in slots]
 
 
-def _direct_invoke(interpreter: Interpreter) -> Callable[[], bool]:
-    """Interpreter.invoke for a model without streamed inputs: a closure over the C call and
-    its argument, so that a call looks up no attribute, which for a tiny model is a tenth of
-    the call (hello_world, benchmarks/bench_host.py). It holds the interpreter weakly (no
-    reference cycle keeps the arena alive after the interpreter is gone) and its runtime
-    strongly (the address stays valid while the closure lives)."""
-    call, address = interpreter._runtime.invoker()
-    runtime, owner, ok = interpreter._runtime, weakref.ref(interpreter), _OK
+# A model of at most this many multiply-accumulates and no control flow runs in a few
+# microseconds on a host core: its invoke keeps the GIL, which releasing and retaking would
+# cost a tenth of (hello_world). Longer ones release it, so other threads run meanwhile.
+GIL_KEPT_MACS = 100_000
 
-    def invoke() -> bool:
-        status = call(address)
-        if status == ok:
-            return True
+
+def _direct_invoke(interpreter: Interpreter) -> Callable[[], bool]:
+    """Interpreter.invoke for a model without streamed inputs: one builtin function
+    (micro/_invoke.c) calling the C executor, so that a call runs no Python code unless a
+    step fails or stops the invocation, then `on_status` does. For a tiny model the call
+    is most of invoke's time (hello_world, benchmarks/bench_host.py). It holds the
+    interpreter weakly (no reference cycle keeps the arena alive after the interpreter is
+    gone) and its runtime strongly (the address stays valid while the builtin lives)."""
+    runtime, owner = interpreter._runtime, weakref.ref(interpreter)
+
+    def on_status(status: int) -> bool:
         it = owner()
         return it._finish(status) if it is not None else runtime.check_status(status)
 
-    invoke.__doc__ = Interpreter.invoke.__doc__
-    return invoke
+    steps = interpreter.compiled.steps
+    release = sum(s.macs for s in steps) > GIL_KEPT_MACS or any(s.calls for s in steps)
+    doc = Interpreter.invoke.__doc__ or ""
+    return bind_invoke(runtime.address, runtime, on_status, release, doc)
 
 
 def _describe(slot: TensorSlot) -> dict[str, Any]:

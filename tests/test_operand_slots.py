@@ -1,8 +1,9 @@
 """The executor's operand slots (micro_set_operand_slots, csrc/runtime/executor.c): every
 step's operand pointers resolved once, which the host's Runtime always sets, give the same
 bytes as resolving them per step (the firmware's path) on chains, streamed inputs and
-loops; the call's refusals; and Interpreter.invoke's closure (micro/interpreter.py): its
-result, its errors, and no reference cycle."""
+loops; the call's refusals; and Interpreter.invoke's builtin (micro/_invoke.c,
+micro/interpreter.py): its result, its errors, whether it keeps the GIL, its refusals, and no
+reference cycle."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from test_op_control_flow import while_model
 from test_patches import random_chain
 
 import micro
-from micro._ffi import ffi, lib
-from micro.interpreter import Runtime
+from micro._ffi import bind_invoke, ffi, lib
+from micro.interpreter import GIL_KEPT_MACS, Runtime
 
 
 def _runs(it: micro.Interpreter, inputs: list[np.ndarray], invokes: int = 2) -> list[bytes]:
@@ -118,9 +119,11 @@ def test_set_operand_slots_refuses_what_it_cannot_fill() -> None:
     assert status == lib.MICRO_OK and rt.slots == ffi.NULL
 
 
-def test_invoke_is_a_closure_that_returns_and_raises_as_the_method() -> None:
+def test_invoke_is_a_builtin_that_returns_and_raises_as_the_method() -> None:
     it = micro.Interpreter.from_bytes(random_chain(4))
-    assert "invoke" in vars(it)  # the closure, without streamed inputs
+    assert "invoke" in vars(it)  # the builtin, without streamed inputs
+    assert type(it.invoke).__name__ == "builtin_function_or_method"
+    assert it.invoke.__name__ == "invoke"
     assert it.invoke.__doc__ == micro.Interpreter.invoke.__doc__
     inputs = random_inputs(it, 4)
     it.set_input(inputs[0])
@@ -129,13 +132,83 @@ def test_invoke_is_a_closure_that_returns_and_raises_as_the_method() -> None:
     it.set_input(inputs[0])  # invoke may overwrite its inputs (as in TFLM)
     assert micro.Interpreter.invoke(it) is True  # the method: same bytes
     assert np.array_equal(it.get_output(0), first)
-    it._runtime._address = 0  # the closure captured the address at construction
+    it._runtime._address = 0  # the builtin took the address at construction
     it.set_input(inputs[0])
     assert it.invoke() is True
     assert np.array_equal(it.get_output(0), first)
 
 
-def test_the_closure_keeps_no_cycle_and_outlives_its_interpreter() -> None:
+def test_the_builtin_hands_other_statuses_to_the_interpreter() -> None:
+    """A loop past the runtime's limit fails in C: the builtin raises the method's error,
+    and after a reset (limit lifted) runs again; a model with control flow releases the
+    GIL (its loops' length is not known before it runs)."""
+    it = micro.Interpreter.from_bytes(while_model())
+    assert any(s.calls for s in it.compiled.steps)
+    it._runtime.set_loop_limit(99)
+    x = np.full(it.get_input_details(0)["shape"], 100, np.int8)  # n = 100 iterations
+    it.set_input(x, 0)
+    with pytest.raises(micro.InvokeError, match="more iterations than the runtime's limit"):
+        it.invoke()
+    it._runtime.set_loop_limit(0)
+    it.set_input(x, 0)
+    assert it.invoke() is True
+
+
+def test_only_small_models_without_control_flow_keep_the_gil() -> None:
+    """The builtin keeps the GIL for a model of at most GIL_KEPT_MACS multiply-accumulates
+    without control flow, and releases it otherwise: seen from a thread that counts while
+    invokes run in this one (a held GIL lets it take no turn during them)."""
+    import sys
+    import threading
+    import time
+
+    small = micro.Interpreter.from_file(reference_path("tflm/hello_world/hello_world_int8.tflite"))
+    assert sum(s.macs for s in small.compiled.steps) <= GIL_KEPT_MACS
+    big = micro.Interpreter.from_file(reference_path("mlperf_tiny/ad01_int8.tflite"))
+    assert sum(s.macs for s in big.compiled.steps) > GIL_KEPT_MACS
+
+    def turns_during(it: micro.Interpreter, invokes: int, seconds: float) -> int:
+        """The other thread's count over `invokes` invokes, or fewer: until it counts or
+        `seconds` have passed."""
+        stop, count = threading.Event(), [0]
+
+        def spin() -> None:
+            while not stop.is_set():
+                count[0] += 1
+
+        for i, d in enumerate(it.get_input_details()):
+            it.set_input(np.zeros(d["shape"], d["dtype"]), i)
+        thread = threading.Thread(target=spin)
+        thread.start()
+        time.sleep(0.01)  # the thread has started counting
+        before, deadline, invoke = count[0], time.perf_counter() + seconds, it.invoke
+        for _ in range(invokes):
+            invoke()
+            if count[0] != before or time.perf_counter() > deadline:
+                break
+        after = count[0]
+        stop.set()
+        thread.join()
+        return after - before
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.5)  # no forced switch during the small model's loop
+    try:
+        assert turns_during(small, 1000, 0.1) == 0
+        assert turns_during(big, 100_000, 10.0) > 0
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_bind_invoke_refuses_a_null_address_or_handler() -> None:
+    it = micro.Interpreter.from_bytes(random_chain(3))
+    with pytest.raises(ValueError, match="null"):
+        bind_invoke(0, it, it._finish, False, "doc")
+    with pytest.raises(TypeError, match="callable"):
+        bind_invoke(it._runtime.address, it, 3, False, "doc")  # type: ignore[arg-type]
+
+
+def test_the_builtin_keeps_no_cycle_and_outlives_its_interpreter() -> None:
     it = micro.Interpreter.from_bytes(random_chain(5))
     inputs = random_inputs(it, 5)
     it.set_input(inputs[0])
@@ -146,7 +219,7 @@ def test_the_closure_keeps_no_cycle_and_outlives_its_interpreter() -> None:
         assert owner() is None  # freed by reference counting: no cycle holds the arena
     finally:
         gc.enable()
-    assert invoke() is True  # the closure keeps the runtime (and its arena) alive
+    assert invoke() is True  # the builtin keeps the runtime (and its arena) alive
 
 
 def test_streamed_inputs_keep_the_method_and_its_check() -> None:
