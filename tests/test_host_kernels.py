@@ -2,7 +2,8 @@
 bytes of their reference kernels, the oracle, over random params and data: the DSP twins'
 cases (tests/test_dsp_kernels.py) and wider ones that cross the twins' blocks (16 or 32
 output channels, 4 or 8 pixels, a stack chunk of patches). The conv and depthwise twins'
-cases run once per variant the CPU has (AVX2, AVX-512BW, AVX-512 VNNI), the add twin's
+and fully connected twins' cases run once per variant the CPU has (AVX2, AVX-512BW,
+AVX-512 VNNI), the add twin's
 per variant (AVX2, AVX-512BW), each forced in turn. Without
 AVX2 a twin is its reference kernel, the path every other x86-64 CPU runs; the reference is
 what the right side of each comparison runs, and MICRO_HOST_SIMD=0 builds run it
@@ -344,11 +345,30 @@ def test_add_host_random_tables_match_reference(add_variant: int) -> None:
     assert_twin("add_s8", "host", cases)
 
 
+@pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
+def fc_variant(request: pytest.FixtureRequest) -> Iterator[int]:
+    """Limits micro_fully_connected_s8_host to one variant for a test (skipped where the CPU
+    lacks it), then restores the default: the best the CPU has."""
+    variant = int(request.param)
+    lib.micro_fully_connected_s8_host_variant(3)
+    if variant > lib.micro_fully_connected_s8_host_variant(-1):
+        pytest.skip(f"this CPU cannot run the FC twin's {CONV_VARIANTS[variant]} variant")
+    assert lib.micro_fully_connected_s8_host_variant(variant) == variant
+    yield variant
+    lib.micro_fully_connected_s8_host_variant(3)
+
+
+def test_the_fc_twin_runs_the_conv_twins_variant() -> None:
+    """Both twins pick their variant from the same CPU flags."""
+    lib.micro_conv_s8_host_variant(3)
+    assert lib.micro_fully_connected_s8_host_variant(3) == lib.micro_conv_s8_host_variant(-1)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
-def test_fully_connected_host_matches_reference(seed: int) -> None:
+def test_fully_connected_host_matches_reference(seed: int, fc_variant: int) -> None:
     """The DSP twins' cases in both filter layouts (the twin vectorises layout 0, the
     host's), then layout 0 with up to 40 outputs and 700 inputs (whole 16-value runs and
-    tails, blocks of 8 outputs and their rest)."""
+    tails, blocks of 8 or 16 outputs and their rest)."""
     cases = [fully_connected_case(seed, 0), fully_connected_case(seed, 1)]
     params = cases[0][0]
     rng = np.random.default_rng(seed + 1000)
@@ -375,8 +395,39 @@ def row_major_fc(rng: np.random.Generator, p: dict[str, int], small: bool) -> An
     return ffi.new("micro_fully_connected_s8_params_t *", p), ops
 
 
+@pytest.mark.parametrize("seed", range(24))
+def test_fully_connected_host_wide_layers_match_reference(seed: int, fc_variant: int) -> None:
+    """Layer shapes across the 512-bit variants' blocks of 16 outputs and runs of 64
+    inputs: depths at and around multiples of 64 (an autoencoder's 640 and 128 among them)
+    or random up to 1,300, outputs around 16 and 32 (a last block of 1, of 2..15, none),
+    batches, filter zero points, per-channel requantization with extreme multipliers and
+    shifts, clamps; and every fourth case the extremes of the VNNI variant's offset: inputs
+    and weights all -128 or all 127, biases near the int32 limits (sums that wrap)."""
+    rng = np.random.default_rng(seed + 3000)
+    depth = int(rng.choice([63, 64, 65, 127, 128, 129, 640, 641, int(rng.integers(1, 1300))]))
+    n = int(rng.choice([1, 2, 15, 16, 17, 31, 32, 33, 128, int(rng.integers(1, 80))]))
+    p = {
+        "batches": int(rng.integers(1, 4)),
+        "input_depth": depth,
+        "output_depth": n,
+        "filter_zp": 0 if rng.random() < 0.5 else int(rng.integers(-128, 128)),
+        "output_zp": int(rng.integers(-128, 128)),
+        "act_min": int(rng.integers(-128, 0)),
+        "act_max": int(rng.integers(0, 128)),
+        "per_channel": int(rng.integers(0, 2)),
+        "filter_layout": 0,
+    }
+    params, ops = row_major_fc(rng, p, small=bool(rng.random() < 0.5))
+    if seed % 4 == 0:
+        x, w = [-128, 127][seed // 4 % 2], [-128, 127][seed // 8 % 2]
+        ops[0][:] = x
+        ops[1][:] = w
+        ops[2][:] = rng.choice([2**31 - 1, -(2**31), 2**31 - 1000, -(2**31) + 1000], n)
+    assert_twin("fully_connected_s8", "host", [(params, ops)])
+
+
 @pytest.mark.parametrize("depth", [1, 2, 15, 16, 17, 33])
-def test_fully_connected_host_tiny_layers_match_reference(depth: int) -> None:
+def test_fully_connected_host_tiny_layers_match_reference(depth: int, fc_variant: int) -> None:
     """Tiny layers (hello_world's 1 -> 16 -> 16 -> 1): fewer than 16 inputs (the scalar
     dots), exactly 16, a tail, and output counts around the group of 8 (masked bias and
     per-channel loads), per-tensor and per-channel, with a filter zero point."""

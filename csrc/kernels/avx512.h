@@ -8,6 +8,7 @@
 
 #include "avx2.h"
 #include "micro/kernels/depthwise_conv_s8.h"
+#include "micro/kernels/fully_connected_s8.h"
 
 #if MICRO_HOST_SIMD
 
@@ -18,6 +19,14 @@ int micro_depthwise_conv_s8_avx512(const micro_depthwise_conv_s8_params_t *p,
                                    const int8_t *input, const int8_t *filter,
                                    const int32_t *bias, const int32_t *multiplier,
                                    const int32_t *shift, int8_t *output, int vnni);
+
+/* The fully connected twin's 512-bit variants (fully_connected_s8_host_avx512.c; filter
+ * layout 0): VPDPBUSD on weights offset to u8 where vnni is set (the CPU has
+ * AVX512_VNNI), else VPMADDWD then VPADDD on int16. */
+void micro_fully_connected_s8_avx512(const micro_fully_connected_s8_params_t *p,
+                                     const int8_t *input, const int8_t *filter,
+                                     const int32_t *bias, const int32_t *multiplier,
+                                     const int32_t *shift, int8_t *output, int vnni);
 
 /*
  * micro_requantize_zp then the clamp (requant.h) on 16 lanes, bit for bit, the steps of

@@ -1,7 +1,8 @@
 /*
  * FULLY_CONNECTED int8 on AVX2, the host twin of micro_fully_connected_s8
  * (fully_connected_s8.c, its oracle: same bytes), for the row-major filter (layout 0, which
- * the compiler writes for the host). Outputs go 8 at a time, their sums in one vector:
+ * the compiler writes for the host); on CPUs with AVX-512BW it runs the 512-bit variant
+ * instead, with AVX512_VNNI its byte variant (fully_connected_s8_host_avx512.c). Outputs go 8 at a time, their sums in one vector:
  * with K >= 16, each of the 8 filter rows meets the input 16 values at a time
  * (sign-extended to int16, multiplied in pairs by VPMADDWD into 8 int32 lanes), the 8 rows'
  * lanes are folded into one vector by horizontal adds and the tail (K mod 16) added as with
@@ -17,7 +18,7 @@
  */
 #include "micro/kernels/fully_connected_s8_host.h"
 
-#include "avx2.h"
+#include "avx512.h"
 #include "requant.h"
 
 #if MICRO_HOST_SIMD
@@ -219,6 +220,15 @@ static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
 
 #endif
 
+/* The variant micro_fully_connected_s8_host may run at most
+ * (micro_fully_connected_s8_host_variant). */
+static int32_t variant_cap = 3;
+
+int32_t micro_fully_connected_s8_host_variant(int32_t cap)
+{
+    return micro_host_variant(&variant_cap, cap, 3);
+}
+
 micro_status_t micro_fully_connected_s8_host(const micro_fully_connected_s8_params_t *p,
                                              const int8_t *input, const int8_t *filter,
                                              const int32_t *bias, const int32_t *multiplier,
@@ -226,9 +236,17 @@ micro_status_t micro_fully_connected_s8_host(const micro_fully_connected_s8_para
                                              int8_t *output)
 {
 #if MICRO_HOST_SIMD
-    if (p->filter_layout == 0 && micro_avx2()) {
-        fully_connected_avx2(p, input, filter, bias, multiplier, shift, output);
-        return MICRO_OK;
+    if (p->filter_layout == 0) {
+        const int32_t variant = micro_fully_connected_s8_host_variant(-1);
+        if (variant >= 2) {
+            micro_fully_connected_s8_avx512(p, input, filter, bias, multiplier, shift, output,
+                                            variant == 3);
+            return MICRO_OK;
+        }
+        if (variant == 1) {
+            fully_connected_avx2(p, input, filter, bias, multiplier, shift, output);
+            return MICRO_OK;
+        }
     }
 #endif
     return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch, output);
