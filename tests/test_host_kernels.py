@@ -350,18 +350,42 @@ def fc_variant(request: pytest.FixtureRequest) -> Iterator[int]:
     """Limits micro_fully_connected_s8_host to one variant for a test (skipped where the CPU
     lacks it), then restores the default: the best the CPU has."""
     variant = int(request.param)
-    lib.micro_fully_connected_s8_host_variant(3)
+    lib.micro_fully_connected_s8_host_variant(4)
     if variant > lib.micro_fully_connected_s8_host_variant(-1):
         pytest.skip(f"this CPU cannot run the FC twin's {CONV_VARIANTS[variant]} variant")
     assert lib.micro_fully_connected_s8_host_variant(variant) == variant
     yield variant
-    lib.micro_fully_connected_s8_host_variant(3)
+    lib.micro_fully_connected_s8_host_variant(4)
 
 
 def test_the_fc_twin_runs_the_conv_twins_variant() -> None:
-    """Both twins pick their variant from the same CPU flags."""
+    """Both twins pick their variant from the same CPU flags (by default the FC twin's best
+    takes layers of 1,024 products or more only; the forced variants in the tests below
+    take every layer)."""
     lib.micro_conv_s8_host_variant(3)
-    assert lib.micro_fully_connected_s8_host_variant(3) == lib.micro_conv_s8_host_variant(-1)
+    assert lib.micro_fully_connected_s8_host_variant(4) == lib.micro_conv_s8_host_variant(-1)
+
+
+def test_the_fc_twins_default_gives_the_reference_bytes() -> None:
+    """The default (cap 4: AVX2 below 1,024 products, else the best variant) on layers on
+    both sides of that size."""
+    lib.micro_fully_connected_s8_host_variant(4)
+    rng = np.random.default_rng(77)
+    cases = []
+    for depth, n in ((16, 16), (8, 127), (8, 128), (1, 1024), (64, 16), (640, 128)):
+        p = {
+            "batches": 2,
+            "input_depth": depth,
+            "output_depth": n,
+            "filter_zp": 3,
+            "output_zp": -5,
+            "act_min": -128,
+            "act_max": 127,
+            "per_channel": 1,
+            "filter_layout": 0,
+        }
+        cases.append(row_major_fc(rng, p, small=False))
+    assert_twin("fully_connected_s8", "host", cases)
 
 
 @pytest.mark.parametrize("seed", range(CASES))

@@ -20,9 +20,11 @@ micro_status_t micro_fully_connected_s8_host(const micro_fully_connected_s8_para
 
 /*
  * The variant micro_fully_connected_s8_host runs on this CPU: 0 the reference kernel (no
- * AVX2, or not an x86-64 host), 1 AVX2, 2 AVX-512BW, 3 AVX512_VNNI (bytes). cap >= 0 limits
- * it to at most that variant from then on (so tests compare every variant the CPU has on
- * the same cases; 3 is the default); cap -1 leaves the limit as it is.
+ * AVX2, or not an x86-64 host), 1 AVX2, 2 AVX-512BW, 3 AVX512_VNNI (bytes). cap 0 to 3
+ * limits it to at most that variant, for every layer, from then on (so tests compare every
+ * variant the CPU has on the same cases); cap 4, the default, runs the best variant but the
+ * AVX2 one for layers of fewer than 1,024 products per batch row (faster there; see
+ * fully_connected_s8_host.c); cap -1 leaves the limit as it is.
  */
 int32_t micro_fully_connected_s8_host_variant(int32_t cap);
 
