@@ -9,8 +9,8 @@ in a subprocess because TFLM crashes on too small an arena).
 
 What is timed, for every engine alike: the call a user makes per inference, with the
 inputs set once beforehand and no output read (no engine copies a tensor in the timed
-call). micro: `Interpreter.invoke()`, a Python closure making one cffi call into the C
-executor. TFLM: `runtime.Interpreter.invoke()`, a Python method making one pybind11 call
+call). micro: `Interpreter.invoke()`, one builtin function (micro/_invoke.c) calling the
+C executor. TFLM: `runtime.Interpreter.invoke()`, a Python method making one pybind11 call
 into MicroInterpreter::Invoke. LiteRT: `Interpreter.invoke()`, a Python method that checks
 no numpy view of a tensor is held, then one pybind11 call into Interpreter::Invoke.
 

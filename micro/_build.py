@@ -129,10 +129,10 @@ typedef struct { uint64_t *step_ns; uint32_t n_steps; uint64_t started; } micro_
 static void micro_host_profile_hook(void *ctx, uint32_t step, uint32_t kernel, uint32_t phase);
 """
 
-# Host-only glue: micro_invoke as Interpreter.invoke calls it, once per inference. cffi
-# converts an integer argument and an int result inline, while a pointer argument is
-# type-checked and an enum result converted through its generic path: together about a
-# tenth of the whole call for a tiny model (hello_world). The address is that of a
+# Host-only glue: micro_invoke on a runtime's address, with an int status. Interpreter.invoke
+# calls it through its address from the builtin of micro/_invoke.c (no cffi call per
+# inference); Runtime.invoke and streamed inputs' invoke call it through cffi, which
+# converts an integer argument and an int result inline. The address is that of a
 # micro_runtime_t the caller keeps alive (micro.interpreter.Runtime).
 HOST_INVOKE = """
 static int micro_host_invoke(uintptr_t rt)
