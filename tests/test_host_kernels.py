@@ -450,6 +450,58 @@ def test_fully_connected_host_wide_layers_match_reference(seed: int, fc_variant:
     assert_twin("fully_connected_s8", "host", [(params, ops)])
 
 
+def guarded(data: np.ndarray, keep: list[Any]) -> np.ndarray:
+    """A copy of `data` whose last byte is just before a page nothing may read or write (a
+    fault at the first byte past it); the mapping is kept alive in `keep`."""
+    import ctypes
+    import mmap
+
+    page, n = mmap.PAGESIZE, data.nbytes
+    pages = -(-n // page) + 1
+    region = mmap.mmap(-1, pages * page)
+    view = np.frombuffer(region, np.uint8)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    assert libc.mprotect(view.ctypes.data + (pages - 1) * page, page, 0) == 0  # PROT_NONE
+    out = view[(pages - 1) * page - n : (pages - 1) * page].view(data.dtype)
+    out[:] = data.ravel()
+    keep.append((region, view))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fully_connected_host_reads_and_writes_nothing_past_its_arrays(
+    seed: int, fc_variant: int
+) -> None:
+    """Every operand ends just before an inaccessible page (input, filter, bias, per-channel
+    or single multiplier and shift, output): a load or store past any of them (a whole
+    64-byte run where only a tail is left, a block's 16 rows or lanes where fewer remain)
+    would fault; the bytes are the reference's."""
+    rng = np.random.default_rng(seed + 4000)
+    p = {
+        "batches": int(rng.integers(1, 3)),
+        "input_depth": int(rng.choice([1, 15, 63, 65, 130, int(rng.integers(1, 400))])),
+        "output_depth": int(rng.choice([1, 2, 9, 15, 17, 33, int(rng.integers(1, 60))])),
+        "filter_zp": int(rng.integers(-128, 128)) if seed % 2 else 0,
+        "output_zp": int(rng.integers(-128, 128)),
+        "act_min": -128,
+        "act_max": 127,
+        "per_channel": seed % 3 != 0,
+        "filter_layout": 0,
+    }
+    params, ops = row_major_fc(rng, p, small=False)
+    want = run(lib.micro_fully_connected_s8, params, ops)
+    keep: list[Any] = []
+    arrays = [guarded(a, keep) if a.nbytes else a for a in ops]
+    types = ffi.typeof(lib.micro_fully_connected_s8_host).args[1:]
+    args = [
+        ffi.cast(t, ffi.from_buffer(a)) if a.nbytes else ffi.NULL
+        for t, a in zip(types, arrays, strict=True)
+    ]
+    assert lib.micro_fully_connected_s8_host(params, *args) == lib.MICRO_OK
+    assert arrays[-1].tobytes() == want
+
+
 @pytest.mark.parametrize("depth", [1, 2, 15, 16, 17, 33])
 def test_fully_connected_host_tiny_layers_match_reference(depth: int, fc_variant: int) -> None:
     """Tiny layers (hello_world's 1 -> 16 -> 16 -> 1): fewer than 16 inputs (the scalar
