@@ -187,6 +187,14 @@ def mark_costs(marks: Sequence[int], per: int = MARKS_PER_INVOKE) -> list[int]:
     return [marks[i + per - 1] - marks[i] for i in range(0, len(marks) - per + 1, per)]
 
 
+# Stack a firmware should leave free beyond its measured high-water mark: an exception taken
+# with FP state pushes 26 words (104 B) on a Cortex-M4F/M7F, and a real board's interrupt
+# handler (the Nano 33 BLE's PDM driver) adds its own frame; 512 B covers both. Nothing else
+# makes the depth vary between runs: the kernels take their paths by shape, not by value,
+# and nothing recurses, so an inference on zeros reaches the depth of any other.
+STACK_MARGIN = 512
+
+
 def stack_report(run: Run) -> dict[str, Any]:
     """The stack's high-water mark an emulated run measured (painted stack, firmware/port/
     micro_stack.h): over the whole run, and the deepest of its inferences (None: the
@@ -204,4 +212,10 @@ def format_stack(report: dict[str, Any]) -> str | None:
     line = f"stack used: {report['stack_used']:,} B of {report['stack']:,} B"
     if report.get("stack_inference") is not None:
         line += f" (an inference: {report['stack_inference']:,} B)"
-    return line + ", measured on the emulated board (deepest word of the painted stack touched)"
+    line += ", measured on the emulated board (deepest word of the painted stack touched)"
+    if report["stack"] - report["stack_used"] < STACK_MARGIN:
+        line += (
+            f"\nwarning: less than {STACK_MARGIN} B of stack left for an interrupt; at its "
+            "bottom word the stack may have overflowed (raise the board's micro.stack_size)"
+        )
+    return line

@@ -19,6 +19,7 @@ from support.reference import require_tools
 from micro import firmware
 from micro.boards import load_board
 from micro.compiler import compile_model
+from micro.firmware.run import STACK_MARGIN
 from micro.firmware.toolchain import require_tool
 from micro.model import load_model
 from micro.speech import board as speech_board
@@ -29,12 +30,7 @@ PORT = ROOT / "firmware" / "port"
 BOARD = "mps2-an386"
 PAINT = 0xC5A5E5F5  # MICRO_STACK_PAINT
 
-# Stack the measured figure must leave free: an exception taken with FP state pushes 26
-# words (104 B) on the Cortex-M4F, and a real board's interrupt handler (the Nano 33 BLE's
-# PDM driver) adds its own frame; 512 B covers both. Nothing else makes the depth vary:
-# the kernels take their paths by shape, not by value, and nothing recurses, so an
-# inference on zeros reaches the depth of any other.
-MARGIN = 512
+MARGIN = STACK_MARGIN  # 512 B: an FP exception frame and an interrupt handler's (run.py)
 
 REFERENCE_MODELS = [
     "tflm/hello_world/hello_world_int8.tflite",
@@ -117,11 +113,20 @@ def test_a_stack_used_to_its_bottom_reads_full(scan: ctypes.CDLL) -> None:
     assert scan.used(_at(image, 0), _at(image, 64)) == 64 * 4
 
 
-def test_the_console_lines_parse() -> None:
+def test_the_console_lines_parse_and_report() -> None:
     text = "invoke set=0 status=0 stack=1234\ndone status=0\nstack used=2048 size=8192\n"
     run = firmware.parse_console(text, 0)
     assert (run.invoke_stack, run.stack_used, run.stack_size) == ([1234], 2048, 8192)
+    report = {"stack": 8192, **firmware.stack_report(run)}
+    assert report["stack_inference"] == 1234
+    assert "stack used: 2,048 B of 8,192 B (an inference: 1,234 B)" in str(
+        firmware.format_stack(report)
+    )
+    assert "warning" not in str(firmware.format_stack(report))
+    report["stack_used"] = 8192 - MARGIN + 4  # too close to the bottom: said so
+    assert "warning: less than 512 B" in str(firmware.format_stack(report))
     assert firmware.parse_console("done status=0\n", 0).stack_used is None
+    assert firmware.format_stack(firmware.stack_report(firmware.Run(0, 0, "", {}))) is None
 
 
 # -- on the emulated Cortex-M4F ---------------------------------------------------------------
