@@ -166,8 +166,8 @@ def prologue_frames(elf: Path) -> dict[str, int]:
     return frames
 
 
-def _assert_within(run: firmware.Run, elf: Path) -> int:
-    board = load_board(BOARD)
+def _assert_within(run: firmware.Run, elf: Path, board_id: str = BOARD) -> int:
+    board = load_board(board_id)
     used = run.stack_used
     assert used is not None, run.log
     assert run.stack_size == board.stack_size == firmware.section_sizes(elf)[".stack"]
@@ -177,30 +177,37 @@ def _assert_within(run: firmware.Run, elf: Path) -> int:
     return used
 
 
+# Every model on the M4F; the deepest also on the M7F (the same DSP kernels) and the M3 (the
+# reference kernels).
+CASES = [(rel, BOARD) for rel in REFERENCE_MODELS] + [
+    ("mlperf_tiny/vww_96_int8.tflite", board) for board in ("mps2-an500", "mps2-an385")
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("rel", REFERENCE_MODELS, ids=lambda r: Path(r).stem)
+@pytest.mark.parametrize(("rel", "board_id"), CASES, ids=[f"{Path(r).stem}-{b}" for r, b in CASES])
 def test_reference_models_stay_within_the_stack(
-    rel: str, toolchain: None, reference: Callable[[str], Path], tmp_path: Path
+    rel: str, board_id: str, toolchain: None, reference: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    board = load_board(BOARD)
+    board = load_board(board_id)
     compiled = compile_model(  # the plan `micro flash` runs: the fastest that fits the board
         load_model(reference(rel)),
         arena_budget=firmware.arena_budget(board),
         dsp=board.dsp,
         flash_budget=firmware.flash_budget(board),
     )
-    result = firmware.flash(compiled.program, BOARD, None, tmp_path)
+    result = firmware.flash(compiled.program, board_id, None, tmp_path)
     run = result.run
     assert run is not None and run.status == 0, run and run.log
-    used = _assert_within(run, result.build.elf)
+    used = _assert_within(run, result.build.elf, board_id)
     # Each inference (the input set's, then the profile pass's) is measured on its own.
     assert len(run.invoke_stack) == 2 and 0 < min(run.invoke_stack) <= max(run.invoke_stack)
     assert max(run.invoke_stack) <= used
     # The deepest frame a model's steps certainly enter: the stride-2 depthwise path, in
-    # vww and person_detect (both have stride-2 3x3 depthwise layers on the M4F).
+    # vww and person_detect (both have stride-2 3x3 depthwise layers) on a DSP core.
     frames = prologue_frames(result.build.elf)
     s2 = [f for name, f in frames.items() if name.startswith("s2_run")]
-    if "vww" in rel or "person" in rel:
+    if board.dsp and ("vww" in rel or "person" in rel):
         assert s2 and max(run.invoke_stack) >= max(s2) + frames["main"]
 
 
