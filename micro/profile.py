@@ -212,4 +212,8 @@ def format_profile(data: dict[str, Any]) -> str:
             "(an estimate from the core's TRM instruction timings for zero-wait-state "
             "memory; instructions are counted exactly)",
         ]
+    if data.get("stack_used") is not None:
+        from .firmware import format_stack  # the firmware package only where measured
+
+        lines.append(format_stack(data) or "")
     return "\n".join(lines)

@@ -4,7 +4,7 @@
  * with AVX512_VNNI the byte variant (conv_s8_host_vnni.c).
  *
  * Output pixels are taken in order, in chunks (across row ends) whose patches (int16,
- * input_zp outside the image, K rounded up to even) fit a stack buffer. Per chunk and
+ * input_zp outside the image, K rounded up to even) fit a buffer. Per chunk and
  * block of 16 output channels (8 when fewer remain), the block's weights are packed as
  * int16 pairs [K/2][16][2]; a pass then takes 4 pixels: per pair of patch values, one
  * broadcast per pixel and one multiply-add of pairs (VPMADDWD) per 8 channels adds 8
@@ -23,13 +23,14 @@
 
 #include "avx2.h"
 #include "conv_pack.h"
+#include "host_scratch.h"
 #include "im2col.h"
 
 #if MICRO_HOST_SIMD
 
 #define NB 16           /* output channels per block: two 8-lane accumulators per pixel */
 #define MR 4            /* pixels per pass */
-#define ROWS 8192       /* int16 patch values the stack holds: a chunk */
+#define ROWS 8192       /* int16 patch values the buffer holds: a chunk */
 
 typedef struct {
     __m256i acc[MR][2];
@@ -71,6 +72,14 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void pass(const int16_t *const r[MR], c
 typedef struct {
     int32_t bias[NB], multiplier[NB], shift[NB];
 } block_t;
+
+/* The patches and packed weights, in the thread's host scratch (host_scratch.h): not on
+ * the stack, where they would make a frame of 49 KiB. */
+typedef struct {
+    int16_t rows[ROWS] __attribute__((aligned(32)));
+    int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(32)));
+} buffers_t;
+MICRO_HOST_SCRATCH_FITS(buffers_t);
 
 typedef struct {
     __m256i zp, lo, hi;
@@ -141,8 +150,8 @@ MICRO_AVX2_FN static void conv_avx2(const micro_conv_s8_params_t *p, const int8_
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
     const range_t r = {_mm256_set1_epi32(p->output_zp), _mm256_set1_epi32(p->act_min),
                        _mm256_set1_epi32(p->act_max)};
-    int16_t rows[ROWS] __attribute__((aligned(32)));
-    int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(32)));
+    buffers_t *const buf = micro_host_scratch();
+    int16_t *const rows = buf->rows, *const wt = buf->wt;
     block_t blk __attribute__((aligned(32)));
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;

@@ -21,13 +21,14 @@
 #include <string.h>
 
 #include "avx512.h"
+#include "host_scratch.h"
 #include "im2col.h"
 
 #if MICRO_HOST_SIMD
 
 #define NB 32       /* output channels per block: two 16-lane accumulators per pixel */
 #define MR 8        /* pixels per pass */
-#define ROWS 8192   /* int16 patch values the stack holds: a chunk (it stays in L1) */
+#define ROWS 8192   /* int16 patch values the buffer holds: a chunk (it stays in L1) */
 
 typedef struct {
     __m512i acc[MR][2];
@@ -37,6 +38,14 @@ typedef struct {
 typedef struct {
     int32_t bias[NB], multiplier[NB], shift[NB];
 } block_t;
+
+/* The patches and packed weights, in the thread's host scratch (host_scratch.h): not on
+ * the stack, where they would make a frame of 90 KiB. */
+typedef struct {
+    int16_t rows[ROWS] __attribute__((aligned(64)));
+    int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(64)));
+} buffers_t;
+MICRO_HOST_SCRATCH_FITS(buffers_t);
 
 typedef struct {
     __m512i zp, lo, hi;
@@ -196,8 +205,8 @@ MICRO_AVX512_FN void micro_conv_s8_avx512(const micro_conv_s8_params_t *p, const
     /* Blocks of 32 channels while their packed weights fit in half of a 32 KiB L1 (every
      * pass of 8 pixels reads them all), else of 16. */
     const int32_t step = kp * NB * (int32_t)sizeof(int16_t) <= 16384 ? NB : 16;
-    int16_t rows[ROWS] __attribute__((aligned(64)));
-    int16_t wt[MICRO_CONV_HOST_KMAX * NB] __attribute__((aligned(64)));
+    buffers_t *const buf = micro_host_scratch();
+    int16_t *const rows = buf->rows, *const wt = buf->wt;
     block_t blk __attribute__((aligned(64)));
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;

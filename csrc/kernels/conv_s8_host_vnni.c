@@ -19,14 +19,15 @@
  * to stay in L1, and for a block of 16 or fewer channels), the weights as [K/4][nb][4]
  * bytes (one 64-byte row per 4 patch values) then the block's nb corrections 128 * sum w.
  * A call packs every block of the layer once, before the first pixel, when they fit the
- * stack buffer (WBYTES: 256 x 256 channels of 1x1 do), else each block per chunk.
+ * weights buffer (WBYTES: 256 x 256 channels of 1x1 do), else each block per chunk.
  * Patches: without groups, the image is padded once per call as u8 (pad_image, C rounded
  * up to whole groups of 4 channels) and each patch read in place, 4 values at fixed
  * offsets from its window's corner ("direct"); a 1x1 window over whole rows reads the
  * input's bytes in order; otherwise (groups, or an image past the buffer) patches are
- * gathered per chunk of output pixels into a 16 KiB stack buffer. Per block, a pass takes
- * 8 pixels with 32 channels or 16 with 16 (16 accumulators either way): per 4 patch
- * values it broadcasts each pixel's 4 bytes and adds 64 products per VPDPBUSD.
+ * gathered per chunk of output pixels into a 16 KiB buffer. Per block, a pass takes 8
+ * pixels with 32 channels or 16 with 16 (16 accumulators either way): per 4 patch values
+ * it broadcasts each pixel's 4 bytes and adds 64 products per VPDPBUSD. The buffers
+ * (112 KiB together) are the thread's host scratch (host_scratch.h), not the stack.
  * Requantization is micro_requantize16 (avx512.h).
  *
  * A chunk's outputs are written after all its patches are read, with groups a chunk being
@@ -37,14 +38,15 @@
 #include <string.h>
 
 #include "avx512.h"
+#include "host_scratch.h"
 
 #if MICRO_HOST_SIMD
 
 #define NB 32         /* output channels per block: two 16-lane accumulators per pixel */
 #define ROWS 16384    /* gathered patch bytes per chunk (it stays in L1) */
-#define PBYTES 40960  /* the stack buffer of patches or of the padded image (97x97x4) */
+#define PBYTES 40960  /* the buffer of patches or of the padded image (97x97x4) */
 #define SPREAD 4096   /* filter bytes spread to whole groups of 4 channels per tap */
-#define WBYTES 69632  /* packed bytes the stack holds: 256 x 256 weights and corrections */
+#define WBYTES 69632  /* packed bytes the buffer holds: 256 x 256 weights and corrections */
 
 #define VNNI_FN MICRO_AVX512VNNI_FN
 
@@ -56,6 +58,14 @@ typedef struct {
 typedef struct {
     int32_t bias[NB], multiplier[NB], shift[NB];
 } block_t;
+
+/* The large buffers, in the thread's host scratch. */
+typedef struct {
+    uint8_t rows[PBYTES] __attribute__((aligned(64)));
+    int8_t wt[WBYTES] __attribute__((aligned(64)));
+    int8_t spread[SPREAD] __attribute__((aligned(64)));
+} buffers_t;
+MICRO_HOST_SCRATCH_FITS(buffers_t);
 
 /* Bytes of a packed block of nb channels and `quads` groups of 4 patch values. */
 static inline int64_t block_bytes(int32_t quads, int32_t nb)
@@ -356,6 +366,9 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
     const int64_t image_size = (int64_t)p->input_height * p->input_width * p->input_depth;
     const range_t r = {_mm512_set1_epi32(p->output_zp), _mm512_set1_epi32(p->act_min),
                        _mm512_set1_epi32(p->act_max)};
+    buffers_t *const buf = micro_host_scratch();
+    uint8_t *const rows = buf->rows;
+    int8_t *const wt = buf->wt, *const spread = buf->spread;
     /* Patches that are the input's own bytes in order: no groups, K a multiple of 4 (no
      * padding in a patch), a 1x1 window at stride 1 without padding over whole rows. */
     const int contiguous = groups == 1 && k % 4 == 0 && p->filter_height == 1 &&
@@ -363,7 +376,7 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
                            p->stride_width == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                            out_w == p->input_width && p->output_height <= p->input_height;
     /* Direct windows: with no groups, every window of the image padded by pad_image (when
-     * it fits the stack buffer) is its patch, 4 values at a time at fixed offsets from its
+     * it fits the buffer) is its patch, 4 values at a time at fixed offsets from its
      * corner: no gathering, the image read once. The padded image has cp channels, C
      * rounded up to 4 (so no 4 patch values straddle two taps); for cp > C the filter
      * rows are first spread to cp channels per tap, zero past C (`spread`). */
@@ -375,7 +388,6 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
     const int direct = !contiguous && groups == 1 && (int64_t)hp * wp * cp <= PBYTES &&
                        kd <= MICRO_CONV_HOST_KMAX &&
                        (cp == channels || (int64_t)depth_out * kd <= SPREAD);
-    int8_t spread[SPREAD] __attribute__((aligned(64)));
     const int8_t *rows_of = filter;
     int32_t row_bytes = row;
     if (direct && cp != channels) {
@@ -397,8 +409,6 @@ VNNI_FN void micro_conv_s8_vnni(const micro_conv_s8_params_t *p, const int8_t *i
                             (tap % p->filter_width) * p->dilation_width) * cp + c
                          : 4 * j;
     }
-    uint8_t rows[PBYTES] __attribute__((aligned(64)));
-    int8_t wt[WBYTES] __attribute__((aligned(64)));
     block_t blk __attribute__((aligned(64)));
     /* Every block packed once, in the order the loops below take them, when they fit. */
     int64_t total = 0;

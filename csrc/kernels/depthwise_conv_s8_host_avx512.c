@@ -4,7 +4,7 @@
  * chooses it at run time; same bytes as micro_depthwise_conv_s8 (depthwise_conv_s8.c), the
  * oracle. Depth multiplier 1, filter layout 0, as the AVX2 variant.
  *
- * The weights are widened once per call into a stack table of 32-bit words, one per tap
+ * The weights are widened once per call into a table of 32-bit words, one per tap
  * and channel, holding the weight as int16 in the low half and 0 in the high half. An
  * input byte sign-extended to 32 bits is, as an int16 pair, (x, 0 or -1), so the pair
  * multiply-add of the two, VPMADDWD (or VPDPWSSD with AVX512_VNNI, which also adds it to
@@ -23,13 +23,21 @@
 #include <string.h>
 
 #include "avx512.h"
+#include "host_scratch.h"
 
 #if MICRO_HOST_SIMD
 
 #define LANES 16
 #define VECS 4         /* 16-lane sums per block of channels */
-#define CMAX 1024      /* channels the stack's per-channel tables hold */
-#define WMAX 9216      /* tap-channel words the stack's weight table holds */
+#define CMAX 1024      /* channels the per-channel tables hold */
+#define WMAX 9216      /* tap-channel words the weight table holds */
+
+/* The tables, in the thread's host scratch (host_scratch.h): not on the stack, where they
+ * would make a frame of 48 KiB. */
+typedef struct {
+    int32_t weights[WMAX], b[CMAX], m[CMAX], s[CMAX];
+} buffers_t;
+MICRO_HOST_SCRATCH_FITS(buffers_t);
 
 /* acc + x * w per lane (both int16 pairs; see above). VPDPWSSD is written as asm so that
  * one source serves both variants: as an intrinsic it would need the VNNI target on
@@ -246,7 +254,9 @@ int micro_depthwise_conv_s8_avx512(const micro_depthwise_conv_s8_params_t *p,
      * the channels'). */
     const int rows = p->stride_width == 1 && (channels % LANES == 0 || LANES % channels == 0);
     const int32_t cw = rows ? (channels % LANES == 0 ? channels : LANES) : cp;
-    int32_t weights[WMAX], b[CMAX], m[CMAX], s[CMAX];
+    buffers_t *const buf = micro_host_scratch();
+    int32_t *const weights = buf->weights, *const b = buf->b, *const m = buf->m;
+    int32_t *const s = buf->s;
     for (int32_t t = 0; t < taps; ++t) {
         for (int32_t c = 0; c < cw; ++c) {
             /* the weight as int16 in the low half, 0 in the high half; past C, the row

@@ -19,6 +19,13 @@ int micro_port_has_cycles(void);
 /* An empty, never-inlined function: an instruction counter (micro's QEMU plugin) records
  * its count each time the CPU enters it, so firmware brackets what it measures with it. */
 void micro_port_mark(uint32_t id);
+/* Stack high-water mark (micro_stack.h): startup.c paints the stack before main() and
+ * prints "stack used=<bytes> size=<bytes>" after it returns. micro_port_stack_paint()
+ * repaints the stack below its caller, so micro_port_stack_used() then tells the deepest
+ * the stack reached since that call (bytes from the top of the stack). */
+void micro_port_stack_paint(void);
+uint32_t micro_port_stack_used(void);
+uint32_t micro_port_stack_size(void);
 /* End the program: on an emulator its status becomes the emulator's exit status. */
 void micro_port_exit(int status) __attribute__((noreturn));
 

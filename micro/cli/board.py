@@ -12,7 +12,16 @@ import numpy as np
 from ..boards import Board, load_board
 from ..compiler import CompiledModel, compile_model
 from ..errors import ArenaTooSmallError
-from ..firmware import FirmwareError, arena_budget, build_dir_for, export, flash, flash_budget
+from ..firmware import (
+    FirmwareError,
+    arena_budget,
+    build_dir_for,
+    export,
+    flash,
+    flash_budget,
+    format_stack,
+    stack_report,
+)
 from ..model import load_model
 from .options import (
     arena_option,
@@ -119,6 +128,7 @@ def flash_report(compiled: CompiledModel, board: Board, result: Any) -> dict[str
         }
         for i, slot in enumerate(compiled.outputs)
     ]
+    report.update(stack_report(run))
     report["instructions"] = run.instructions[0] if run.instructions else None
     report["estimated_cycles"] = run.estimated_cycles[0] if run.estimated_cycles else None
     report["clock_hz"] = board.clock_hz
@@ -145,6 +155,9 @@ def format_flash_report(report: dict[str, Any]) -> str:
         value = np.array(output["values"], dtype=output["dtype"]).reshape(output["shape"])
         lines.append(f"output '{output['name']}' {output['dtype']} {output['shape']}:")
         lines.append(array(value))
+    stack = format_stack(report)
+    if stack is not None:
+        lines.append(stack)
     if report["instructions"] is not None:
         lines.append(f"instructions per inference: {report['instructions']:,}")
     if report["estimated_cycles"] is not None:

@@ -161,7 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     if args.board:
         from ..boards import load_board
-        from ..firmware import arena_budget, flash_budget, step_counts
+        from ..firmware import arena_budget, board_run, flash_budget, stack_report
 
         # The plan `micro flash` runs: the fastest that fits the board's RAM.
         board = load_board(args.board)
@@ -171,9 +171,17 @@ def cmd_profile(args: argparse.Namespace) -> int:
             dsp=board.dsp,
             flash_budget=flash_budget(board),
         )
-        insns, cycles = step_counts(compiled, args.board)
+        run = board_run(compiled, args.board)
         where = f"board {args.board}"
-        data = profile.build_profile(compiled, insns, "instructions", where, cycles, board.clock_hz)
+        data = profile.build_profile(
+            compiled,
+            run.step_instructions,
+            "instructions",
+            where,
+            run.step_estimated_cycles,
+            board.clock_hz,
+        )
+        data.update(stack=board.stack_size, **stack_report(run))
     else:
         compiled = compile_model(load_model(args.model), fastest=True)  # as Interpreter's
         costs = profile.host_step_times(compiled, runs=args.runs)

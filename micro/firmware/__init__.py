@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from ..errors import FirmwareError, ToolchainError
 from .build import Build, build, section_sizes, symbols
-from .flash import Flash, build_dir_for, flash, step_counts, step_instructions, upload_project
+from .flash import (
+    Flash,
+    board_run,
+    build_dir_for,
+    flash,
+    step_counts,
+    step_instructions,
+    upload_project,
+)
 from .generate import (
     Bundle,
     arena_budget,
@@ -29,7 +37,16 @@ from .generate import (
     write_kernel_table,
     write_platformio_ini,
 )
-from .run import Emulation, Run, emulate, parse_console, plugin_core, run_qemu
+from .run import (
+    Emulation,
+    Run,
+    emulate,
+    format_stack,
+    parse_console,
+    plugin_core,
+    run_qemu,
+    stack_report,
+)
 from .toolchain import pio, plugin_path, require_plugin
 
 __all__ = [
@@ -41,6 +58,7 @@ __all__ = [
     "Run",
     "ToolchainError",
     "arena_budget",
+    "board_run",
     "build",
     "build_dir_for",
     "c_array_rows",
@@ -50,6 +68,7 @@ __all__ = [
     "export",
     "flash",
     "flash_budget",
+    "format_stack",
     "kernel_names",
     "parse_console",
     "pio",
@@ -61,6 +80,7 @@ __all__ = [
     "require_plugin",
     "run_qemu",
     "section_sizes",
+    "stack_report",
     "step_counts",
     "step_instructions",
     "symbols",

@@ -63,15 +63,22 @@ def flash(
     return Flash(bundle, built, run)
 
 
-def step_counts(compiled: CompiledModel, board_id: str) -> tuple[list[int], list[int]]:
-    """Instructions and estimated cycles each step of a compiled model takes on an emulated
-    board (inputs zero)."""
+def board_run(compiled: CompiledModel, board_id: str) -> Run:
+    """A compiled model's firmware run once on an emulated board (inputs zero), checked to
+    have run every step: its per-step counts and stack measurement."""
     if not load_board(board_id).emulated:
         raise FirmwareError(f"{board_id} is a real board: instructions are counted on QEMU")
     with tempfile.TemporaryDirectory(prefix="micro-") as tmp:
         run = flash(compiled.program, board_id, None, tmp).run
     if run is None or run.status != 0 or len(run.step_instructions) != len(compiled.steps):
         raise FirmwareError(f"the firmware failed on {board_id}:\n{run.log if run else ''}")
+    return run
+
+
+def step_counts(compiled: CompiledModel, board_id: str) -> tuple[list[int], list[int]]:
+    """Instructions and estimated cycles each step of a compiled model takes on an emulated
+    board (inputs zero)."""
+    run = board_run(compiled, board_id)
     return run.step_instructions, run.step_estimated_cycles
 
 

@@ -5,7 +5,8 @@ cycles (the core's TRM timings, zero-wait-state memory) between the firmware's m
 The runner (firmware/runner/src/runner.c) prints one line per fact:
     init status=<n> msg=<text>
     output set=<s> index=<i> hex=<bytes>
-    invoke set=<s> status=<n> [cycles=<n>]
+    invoke set=<s> status=<n> stack=<bytes> [cycles=<n>]
+    stack used=<bytes> size=<bytes>      (firmware/port/startup.c, after main() returns)
 and marks (begin, end) of each inference, then, for the profile pass, begin, (step begin,
 step end) per step, end.
 """
@@ -18,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._ffi import lib
 from ..boards import Board
@@ -53,6 +55,12 @@ class Run:
     instructions: list[int] = field(default_factory=list)  # per input set, one inference
     step_instructions: list[int] = field(default_factory=list)  # per step, input set 0
     cycles: list[int] = field(default_factory=list)  # the board's own cycle counter
+    # The stack's high-water mark, measured on the board by painting it (micro_stack.h):
+    # bytes from the top of the stack to the deepest word touched, per inference (input
+    # sets, then the profile pass), and over the whole run (None: the line is missing).
+    invoke_stack: list[int] = field(default_factory=list)
+    stack_used: int | None = None
+    stack_size: int | None = None
     marks: list[int] = field(default_factory=list)
     # The plugin's cycle estimate (zero-wait-state memory), like the instruction counts.
     estimated_cycles: list[int] = field(default_factory=list)
@@ -154,6 +162,11 @@ def parse_console(text: str, returncode: int) -> Run:
                 run.invoke_status.append(int(f["status"]))
             if "cycles" in f:
                 run.cycles.append(int(f["cycles"]))
+            if "stack" in f:
+                run.invoke_stack.append(int(f["stack"]))
+        elif kind == "stack":
+            f = dict(FIELD_RE.findall(rest))
+            run.stack_used, run.stack_size = int(f["used"]), int(f["size"])
     return run
 
 
@@ -172,3 +185,37 @@ def mark_costs(marks: Sequence[int], per: int = MARKS_PER_INVOKE) -> list[int]:
     its first and last mark, `per` marks a piece (micro_marks.h; an unfinished piece is left
     out)."""
     return [marks[i + per - 1] - marks[i] for i in range(0, len(marks) - per + 1, per)]
+
+
+# Stack a firmware should leave free beyond its measured high-water mark: an exception taken
+# with FP state pushes 26 words (104 B) on a Cortex-M4F/M7F, and a real board's interrupt
+# handler (the Nano 33 BLE's PDM driver) adds its own frame; 512 B covers both. Nothing else
+# makes the depth vary between runs: the kernels take their paths by shape, not by value,
+# and nothing recurses, so an inference on zeros reaches the depth of any other.
+STACK_MARGIN = 512
+
+
+def stack_report(run: Run) -> dict[str, Any]:
+    """The stack's high-water mark an emulated run measured (painted stack, firmware/port/
+    micro_stack.h): over the whole run, and the deepest of its inferences (None: the
+    firmware printed none)."""
+    return {
+        "stack_used": run.stack_used,
+        "stack_inference": max(run.invoke_stack) if run.invoke_stack else None,
+    }
+
+
+def format_stack(report: dict[str, Any]) -> str | None:
+    """The printed line of stack_report's figures, or None without a measurement."""
+    if report.get("stack_used") is None:
+        return None
+    line = f"stack used: {report['stack_used']:,} B of {report['stack']:,} B"
+    if report.get("stack_inference") is not None:
+        line += f" (an inference: {report['stack_inference']:,} B)"
+    line += ", measured on the emulated board (deepest word of the painted stack touched)"
+    if report["stack"] - report["stack_used"] < STACK_MARGIN:
+        line += (
+            f"\nwarning: less than {STACK_MARGIN} B of stack left for an interrupt; at its "
+            "bottom word the stack may have overflowed (raise the board's micro.stack_size)"
+        )
+    return line

@@ -47,3 +47,17 @@ def test_flash_json_on_an_emulated_board(
     assert report["estimated_cycles"] >= report["instructions"]
     assert all(s["cycles"] >= s["instructions"] for s in report["steps"])
     assert [s["op"] for s in report["steps"]] == ["FULLY_CONNECTED"] * 3
+    # The stack's high-water marks (painted stack): an inference's within the run's, the
+    # run's within the board's reservation; the text report prints them beside RAM.
+    assert 0 < report["stack_inference"] <= report["stack_used"] <= report["stack"]
+    text = cli.board.format_flash_report(report)
+    assert f"stack used: {report['stack_used']:,} B of {report['stack']:,} B" in text
+
+
+def test_profile_on_a_board_reports_the_stack(
+    toolchain: None, reference: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = reference("tflm/hello_world/hello_world_int8.tflite")
+    assert cli.main(["profile", str(model), "--board", "mps2-an386", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert 0 < data["stack_inference"] <= data["stack_used"] <= data["stack"] == 8192

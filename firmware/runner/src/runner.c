@@ -5,11 +5,15 @@
  *   micro board=<id> program=<bytes> arena=<bytes> steps=<n> sets=<n>
  *   init status=<code> step=<index or -1> msg=<text>
  *   output set=<s> index=<i> size=<bytes> hex=<bytes in hex>
- *   invoke set=<s> status=<code> cycles=<n>             (cycles only with a cycle counter;
- *                                                        MICRO_STOPPED: ended early by a step,
- *                                                        its outputs printed all the same)
+ *   invoke set=<s> status=<code> stack=<bytes> cycles=<n>
+ *                                     (stack: the deepest the stack reached during that
+ *                                      inference, bytes from its top, by painting;
+ *                                      cycles only with a cycle counter;
+ *                                      MICRO_STOPPED: ended early by a step,
+ *                                      its outputs printed all the same)
  *   step index=<i> kernel=<id> cycles=<n>               (profile pass over set 0)
  *   done status=<code>
+ *   stack used=<bytes> size=<bytes>                     (the whole run's; startup.c prints it)
  *
  * Every inference and every profiled step is bracketed with micro_port_mark() (ids in
  * micro_marks.h), where the emulator's instruction counter reads its count. No printf:
@@ -81,13 +85,16 @@ static micro_status_t run_set(micro_runtime_t *rt, uint32_t set, int reset)
     if (status != MICRO_OK) {
         return status;
     }
+    micro_port_stack_paint(); /* outside the marks: it costs the inference nothing */
     micro_port_mark(MICRO_MARK_INVOKE_BEGIN);
     const uint32_t start = micro_port_cycles();
     status = micro_invoke(rt);
     const uint32_t cycles = micro_port_cycles() - start;
     micro_port_mark(MICRO_MARK_INVOKE_END);
+    const uint32_t stack = micro_port_stack_used();
     micro_put_field("invoke set=", set);
     micro_put_field(" status=", (uint32_t)status);
+    micro_put_field(" stack=", stack);
     if (micro_port_has_cycles()) {
         micro_put_field(" cycles=", cycles);
     }
