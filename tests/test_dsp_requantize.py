@@ -8,10 +8,14 @@ fall back to the reference (the rule broken, other type pairs)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.kernels import assert_twin
 
 from micro._ffi import ffi, lib
@@ -101,3 +105,77 @@ def test_fast_rule_matches_independent_arithmetic(seed: int) -> None:
     fn = lib.micro_requantize_int_dsp
     assert fn(p, ffi.from_buffer(data), ffi.from_buffer(got)) == lib.MICRO_OK
     assert np.array_equal(got, want)
+
+
+ASAN_MAIN = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "micro/kernels/requantize_int_dsp.h"
+
+/* Exact-size heap buffers, so AddressSanitizer sees any access past an end. */
+static int check(const micro_requantize_int_params_t *p, const int16_t *values)
+{
+    const size_t n = (size_t)p->count;
+    int16_t *in = malloc(n * sizeof *in);
+    int8_t *ref = malloc(n), *dsp = malloc(n);
+    memcpy(in, values, n * sizeof *in);
+    micro_requantize_int(p, in, ref);
+    micro_requantize_int_dsp(p, in, dsp);
+    const int same = memcmp(ref, dsp, n) == 0;
+    free(in);
+    free(ref);
+    free(dsp);
+    return same;
+}
+
+int main(void)
+{
+    static int16_t every[65536];
+    for (int32_t i = 0; i < 65536; ++i) {
+        every[i] = (int16_t)(i - 32768);
+    }
+    uint32_t seed = 12345u;
+    int bad = 0;
+    for (int k = 0; k < 64; ++k) {
+        seed = seed * 1664525u + 1013904223u;
+        micro_requantize_int_params_t p = {1 + (int32_t)(seed >> 26), 16, 8,
+                                           (int32_t)(seed >> 16) - 32768,
+                                           (int32_t)((seed >> 8) & 0xFFu) - 128,
+                                           (int32_t)((1u << 30) | (seed >> 2)),
+                                           -1 - (int32_t)(seed % 31u)};
+        if (k % 4 == 3) {
+            p.shift = (int32_t)(seed % 8u);  /* outside the fast rule: the fallback */
+        }
+        bad += !check(&p, every + (seed & 0x7FFFu));  /* 1..64 elements, any start */
+        if (k < 4) {
+            p.count = 65536;
+            bad += !check(&p, every);
+        }
+    }
+    printf("%s\n", bad ? "differ" : "all equal");
+    return bad != 0;
+}
+"""
+
+
+@pytest.mark.skipif(
+    os.environ.get("MICRO_SANITIZE") != "1", reason="set MICRO_SANITIZE=1 to run the ASan build"
+)
+def test_twin_under_sanitizers(tmp_path: Path) -> None:
+    """The twin (portable C) and its fallback under ASan + UBSan: lengths 1..64 (the
+    8-element turns, the 4-element word and the tail) and every int16 input."""
+    root = Path(__file__).resolve().parents[1]
+    main = tmp_path / "main.c"
+    main.write_text(ASAN_MAIN)
+    exe = tmp_path / "requantize_asan"
+    sources = [root / "csrc" / "kernels" / f for f in ("requantize_int.c", "requantize_int_dsp.c")]
+    subprocess.run(
+        ["gcc", *sanitized.FLAGS, f"-I{root / 'csrc' / 'include'}", *map(str, sources),
+         str(main), "-o", str(exe)],
+        check=True,
+    )  # fmt: skip
+    done = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert done.returncode == 0 and "all equal" in done.stdout, done.stdout + done.stderr
