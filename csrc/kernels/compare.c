@@ -130,6 +130,14 @@ static MICRO_ALWAYS_INLINE void extreme_row(const void *input1, int32_t stride_a
     uint8_t *out = output;
     /* Byte steps in ptrdiff_t: see compare_row. */
     const ptrdiff_t step_a = (ptrdiff_t)stride_a * w, step_b = (ptrdiff_t)stride_b * w;
+    if (step_b == 0) { /* a repeated second input (a scalar bound, say): loaded once */
+        const int32_t y = load_int(b, w);
+        for (int32_t i = 0; i < n; ++i, a += step_a, out += w) {
+            const int32_t x = load_int(a, w);
+            store_int(out, w, maximum ? (x > y ? x : y) : (x < y ? x : y));
+        }
+        return;
+    }
     for (int32_t i = 0; i < n; ++i, a += step_a, b += step_b, out += w) {
         const int32_t x = load_int(a, w), y = load_int(b, w);
         store_int(out, w, maximum ? (x > y ? x : y) : (x < y ? x : y));
