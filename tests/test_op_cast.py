@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from support.models import T, one_op_model
-from support.oracle import run_micro, run_tflm
+from support.oracle import assert_matches_tflm, run_micro, run_tflm
 
 import micro
 
@@ -49,3 +49,13 @@ def test_cast_of_int64_is_unsupported() -> None:
     model = one_op_model("CAST", [T((4,), np.int64, name="x")], [T((4,), np.int32, name="output")])
     with pytest.raises(micro.UnsupportedOpError, match="int64"):
         micro.Interpreter.from_bytes(model)
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 16, 257])
+def test_int32_uint32_casts_are_copies(n: int) -> None:
+    """int32 <-> uint32 runs as a word copy, 8 a turn then the tail: TFLM's bytes for
+    lengths around the turn, in place too (the smallest arena), and under
+    MICRO_SANITIZE=1 in the ASan/UBSan build."""
+    for src, dst in ((np.int32, np.uint32), (np.uint32, np.int32)):
+        model = one_op_model("CAST", [T((n,), src, name="x")], [T((n,), dst, name="output")])
+        assert_matches_tflm(model)

@@ -42,10 +42,17 @@ typedef void (*binary_loop_t)(const micro_binary_s32_params_t *p, const int32_t 
     static void NAME(const micro_binary_s32_params_t *p, const int32_t *input1,            \
                      const int32_t *input2, int32_t *output)                               \
     {                                                                                      \
+        /* Locals: the int32 output stores may alias p's fields. */                        \
         const int32_t n = p->count, s1 = p->stride1, s2 = p->stride2;                      \
+        const int32_t lo = p->act_min, hi = p->act_max;                                    \
+        if (lo == INT32_MIN && hi == INT32_MAX) { /* no clamp: one loop without it */      \
+            for (int32_t i = 0; i < n; ++i) {                                              \
+                output[i] = apply(OP, input1[i * s1], input2[i * s2]);                     \
+            }                                                                              \
+            return;                                                                        \
+        }                                                                                  \
         for (int32_t i = 0; i < n; ++i) {                                                  \
-            output[i] = micro_clamp(apply(OP, input1[i * s1], input2[i * s2]), p->act_min, \
-                                    p->act_max);                                           \
+            output[i] = micro_clamp(apply(OP, input1[i * s1], input2[i * s2]), lo, hi);    \
         }                                                                                  \
     }
 

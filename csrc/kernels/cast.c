@@ -86,6 +86,31 @@ CAST_LOOP(float_to_float, float, float, x)
 static const cast_loop_t cast_loops[6][5] = {CAST_ROW(int8),   CAST_ROW(int16), CAST_ROW(int32),
                                              CAST_ROW(uint32), CAST_ROW(float), CAST_ROW(bool)};
 
+/* int32 <-> uint32 (and either to itself) keeps every bit: a copy, 8 words a turn (read
+ * into registers, as LDRD pairs on Cortex-M, then written). In place, or with the output below the input (the overlap rule), each turn reads its
+ * words before writing them, below any word not yet read. */
+
+static void copy_words(const void *input, void *output, int32_t n)
+{
+    const uint32_t *in = input;
+    uint32_t *out = output;
+    for (; n >= 8; n -= 8, in += 8, out += 8) {
+        const uint32_t a = in[0], b = in[1], c = in[2], d = in[3];
+        const uint32_t e = in[4], f = in[5], g = in[6], h = in[7];
+        out[0] = a;
+        out[1] = b;
+        out[2] = c;
+        out[3] = d;
+        out[4] = e;
+        out[5] = f;
+        out[6] = g;
+        out[7] = h;
+    }
+    for (int32_t i = 0; i < n; ++i) {
+        out[i] = in[i];
+    }
+}
+
 micro_status_t micro_cast(const micro_cast_params_t *p, const void *input, void *output)
 {
     /* Out-of-range types (refused by check) are taken as FLOAT32. */
@@ -95,7 +120,9 @@ micro_status_t micro_cast(const micro_cast_params_t *p, const void *input, void 
     const int32_t to = micro_in_range(p->to, MICRO_CAST_INT8, MICRO_CAST_FLOAT32)
                            ? p->to
                            : MICRO_CAST_FLOAT32;
-    cast_loops[from][to](input, output, p->count);
+    const int words = (from == MICRO_CAST_INT32 || from == MICRO_CAST_UINT32) &&
+                      (to == MICRO_CAST_INT32 || to == MICRO_CAST_UINT32);
+    (words ? copy_words : cast_loops[from][to])(input, output, p->count);
     return MICRO_OK;
 }
 

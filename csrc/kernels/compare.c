@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
 #include "broadcast_loop.h"
 #include "check.h"
@@ -91,13 +92,99 @@ static void compare_row(const void *ctx, const void *input1, int32_t stride_a,
     }
 }
 
+/* MAXIMUM and MINIMUM of signed integers of w bytes (1, 2 or 4), without compare_row's
+ * per-element dispatch on the op and the type: for those the first input wins only when
+ * strictly greater (smaller), which is max(x, y) (min) of the two values. */
+static MICRO_ALWAYS_INLINE int32_t load_int(const uint8_t *p, int32_t w)
+{
+    if (w == 1) {
+        return (int8_t)*p;
+    }
+    if (w == 2) {
+        int16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static MICRO_ALWAYS_INLINE void store_int(uint8_t *p, int32_t w, int32_t v)
+{
+    if (w == 1) {
+        *p = (uint8_t)(int8_t)v;
+    } else if (w == 2) {
+        const int16_t h = (int16_t)v;
+        memcpy(p, &h, 2);
+    } else {
+        memcpy(p, &v, 4);
+    }
+}
+
+static MICRO_ALWAYS_INLINE void extreme_row(const void *input1, int32_t stride_a,
+                                            const void *input2, int32_t stride_b, void *output,
+                                            int32_t n, int32_t w, int maximum)
+{
+    const uint8_t *a = input1, *b = input2;
+    uint8_t *out = output;
+    /* Byte steps in ptrdiff_t: see compare_row. */
+    const ptrdiff_t step_a = (ptrdiff_t)stride_a * w, step_b = (ptrdiff_t)stride_b * w;
+    if (step_b == 0) { /* a repeated second input (a scalar bound, say): loaded once */
+        const int32_t y = load_int(b, w);
+        for (int32_t i = 0; i < n; ++i, a += step_a, out += w) {
+            const int32_t x = load_int(a, w);
+            store_int(out, w, maximum ? (x > y ? x : y) : (x < y ? x : y));
+        }
+        return;
+    }
+    for (int32_t i = 0; i < n; ++i, a += step_a, b += step_b, out += w) {
+        const int32_t x = load_int(a, w), y = load_int(b, w);
+        store_int(out, w, maximum ? (x > y ? x : y) : (x < y ? x : y));
+    }
+}
+
+#define EXTREME_ROW(name, w, maximum)                                                        \
+    static void name(const void *ctx, const void *input1, int32_t stride_a,                  \
+                     const void *input2, int32_t stride_b, void *output, int32_t n)          \
+    {                                                                                        \
+        (void)ctx;                                                                           \
+        extreme_row(input1, stride_a, input2, stride_b, output, n, w, maximum);              \
+    }
+EXTREME_ROW(max_row_s8, 1, 1)
+EXTREME_ROW(min_row_s8, 1, 0)
+EXTREME_ROW(max_row_s16, 2, 1)
+EXTREME_ROW(min_row_s16, 2, 0)
+EXTREME_ROW(max_row_s32, 4, 1)
+EXTREME_ROW(min_row_s32, 4, 0)
+
+/* The row function of an integer MAXIMUM/MINIMUM, or NULL. */
+static micro_row_fn extreme_row_of(const micro_compare_params_t *p)
+{
+    const int maximum = p->op == MICRO_COMPARE_MAXIMUM;
+    if (p->op != MICRO_COMPARE_MAXIMUM && p->op != MICRO_COMPARE_MINIMUM) {
+        return NULL;
+    }
+    if (p->kind == MICRO_COMPARE_S8) {
+        return maximum ? max_row_s8 : min_row_s8;
+    }
+    if (p->kind == MICRO_COMPARE_S16) {
+        return maximum ? max_row_s16 : min_row_s16;
+    }
+    if (p->kind == MICRO_COMPARE_S32) {
+        return maximum ? max_row_s32 : min_row_s32;
+    }
+    return NULL;
+}
+
 micro_status_t micro_compare(const micro_compare_params_t *p, const void *input1,
                              const void *input2, const int32_t *tables, void *output)
 {
     const compare_ctx_t c = {p, tables};
     const int minmax = p->op >= MICRO_COMPARE_MAXIMUM;
+    const micro_row_fn extreme = extreme_row_of(p);
     micro_broadcast_walk_widths(&p->broadcast, input1, input2, output, width_of(p->kind), minmax ? width_of(p->kind) : 1,
-                                compare_row, &c);
+                                extreme ? extreme : compare_row, &c);
     return MICRO_OK;
 }
 

@@ -2,7 +2,9 @@
 
 #include <stddef.h>
 
+#include "micro/config.h"
 #include "micro/kernel.h"
+#include "micro/kernels/requantize_int_dsp.h"
 #include "check.h"
 #include "overlap.h"
 #include "requant.h"
@@ -67,8 +69,8 @@ micro_status_t micro_requantize_int(const micro_requantize_int_params_t *p, cons
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return micro_requantize_int(params, op[MICRO_REQUANTIZE_INT_INPUT],
-                                op[MICRO_REQUANTIZE_INT_OUTPUT]);
+    return (MICRO_DSP ? micro_requantize_int_dsp : micro_requantize_int)(
+        params, op[MICRO_REQUANTIZE_INT_INPUT], op[MICRO_REQUANTIZE_INT_OUTPUT]);
 }
 
 static int32_t type_limit(int32_t bits)
