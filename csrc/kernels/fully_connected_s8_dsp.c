@@ -561,19 +561,19 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
-        if (fast_blocks > 0 && groups == 2) {
-            (wide ? blocks_short16_8 : blocks_short_8)(
-                row, (const uint32_t *)(const void *)filter, bias, fast_blocks, zp_sum, m2,
-                right1, zp2, out);
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (fast_blocks > 0 && groups == 2 && wide) {
+            blocks_short16_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && groups == 2) {
+            blocks_short_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && widened != NULL && wide) {
+            blocks_widened16(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         } else if (fast_blocks > 0 && widened != NULL) {
-            (wide ? blocks_widened16 : blocks_widened)(widened,
-                                                       (const uint32_t *)(const void *)filter,
-                                                       groups, bias, fast_blocks, zp_sum, m2,
-                                                       right1, zp2, out);
+            blocks_widened(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && wide) {
+            blocks_row16(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         } else if (fast_blocks > 0) {
-            (wide ? blocks_row16 : blocks_row)(row, (const uint32_t *)(const void *)filter,
-                                               groups, bias, fast_blocks, zp_sum, m2, right1,
-                                               zp2, out);
+            blocks_row(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         }
         if (4 * fast_blocks < units) {
             fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum,

@@ -89,7 +89,9 @@ def prepare(ctx: OpContext) -> None:
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.const(filter_bytes(params["filter_layout"], weights.reshape(depth_out, depth))),
+            "filter": ctx.const(
+                filter_bytes(params["filter_layout"], weights.reshape(depth_out, depth))
+            ),
             "bias": ctx.const(wrap32(folded).astype(np.int32)),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
