@@ -21,8 +21,14 @@ from support.depthwise import (
 from support.draws import activation, bias, int8, requant
 from support.kernels import assert_twin, check_status, checked, run
 
+import micro
 from micro._ffi import ffi, lib, scratch_size
+from micro.compiler import compile_model
+from micro.interpreter import Runtime
+from micro.model import load_model
 from micro.ops.fully_connected import blocks_of_4_rows, filter_bytes
+from micro.program import read_header, read_steps, seal
+from micro.writer import ModelBuilder
 
 CASES = 150
 K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -454,3 +460,67 @@ def add_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_add_dsp_matches_reference(seed: int, fast: bool) -> None:
     assert_twin("add_s8", "dsp", [add_case(seed, fast)])
+
+
+def _fc_model(depth: int, units: int) -> bytes:
+    """One int8 FULLY_CONNECTED layer of `units` rows over `depth` inputs."""
+    rng = np.random.default_rng(depth * 100 + units)
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, depth), np.int8, scale=0.05, zero_point=3)
+    w = b.add_tensor(
+        "w",
+        (units, depth),
+        np.int8,
+        data=rng.integers(-127, 128, (units, depth), dtype=np.int8),
+        scale=0.01,
+    )
+    bias = b.add_tensor(
+        "b", (units,), np.int32, data=rng.integers(-500, 500, units, dtype=np.int32), scale=5e-4
+    )
+    y = b.add_tensor("y", (1, units), np.int8, scale=0.2, zero_point=-4)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+@pytest.mark.parametrize("layout", [-1, 0, 1, 2, 3, 1 << 30])
+def test_fc_program_with_another_filter_layout_is_refused_or_stays_in_bounds(
+    layout: int,
+) -> None:
+    """A Program's FULLY_CONNECTED step edited to another filter_layout (checksum re-sealed):
+    out of range, or int16 groups (layout 2) the filter operand is too short for, is refused
+    at load with a ProgramError; an int8 layout over the longer int16 filter loads and runs
+    (wrong bytes, but inside its operands: the sanitized CI build checks that)."""
+    compiled = compile_model(load_model(_fc_model(12, 9)), dsp=True)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    assert int.from_bytes(program[at : at + 4], "little") == 2  # 9 rows: int16 groups
+    blob = bytearray(program)
+    blob[at : at + 4] = layout.to_bytes(4, "little", signed=True)
+    if layout not in (0, 1, 2):
+        with pytest.raises(micro.ProgramError):
+            Runtime(seal(blob), compiled.arena_bytes_needed)
+        return
+    rt = Runtime(seal(blob), compiled.arena_bytes_needed)
+    rt.invoke()
+
+
+def test_fc_program_with_int16_groups_on_an_int8_filter_is_refused() -> None:
+    """The converse: a layout-1 step (int8 blocks, the flash-budget fallback) edited to
+    layout 2 asks for N4 * K4 more filter bytes than the Program holds: refused."""
+    data = _fc_model(12, 9)
+    wide = compile_model(load_model(data), dsp=True)
+    compiled = compile_model(load_model(data), dsp=True, flash_budget=len(wide.program) - 1)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    assert int.from_bytes(program[at : at + 4], "little") == 1
+    Runtime(program, compiled.arena_bytes_needed).invoke()
+    blob = bytearray(program)
+    blob[at : at + 4] = (2).to_bytes(4, "little")
+    with pytest.raises(micro.ProgramError):
+        Runtime(seal(blob), compiled.arena_bytes_needed)
