@@ -15,13 +15,15 @@
  *      last columns of row 4b, of 4b + 1, 4b + 2, 4b + 3; rows n >= N4 follow row-major.
  *      One pass over a block feeds 4 accumulators from consecutive words.
  *   2  layout 1 with each group's 16 weights widened to int16 (little-endian), 32 bytes:
- *      per row j = 0..3 of the block the pairs (w[4g], w[4g + 2]) and (w[4g + 1], w[4g + 3])
- *      of its 4 columns, the two halves SXTB16 makes of an input word, so the DSP twin's
- *      SMLAD takes filter words as they are; the K - K4 last columns of the block's rows and
- *      the rows n >= N4 stay int8 as in layout 1. N * K + N4 * K4 bytes (any int16 values
- *      are accepted: the products fit int32 and every sum wraps as below).
- * Layouts 0 and 1 hold N * K bytes. For a DSP core the compiler writes layout 2 where the
- * flash budget allows (compile_model(flash_budget=)), else layout 1.
+ *      for row j = 0..3 of the block, words 2j and 2j + 1 hold the pairs
+ *      (w[4g], w[4g + 2]) and (w[4g + 1], w[4g + 3]) of its 4 columns, the two halves
+ *      SXTB16 makes of an input word, so the DSP twin's SMLAD takes filter words as they
+ *      are; the K - K4 last columns of the block's rows and the rows n >= N4 stay int8 as
+ *      in layout 1. N * K + N4 * K4 bytes (any int16 values are accepted: a product fits
+ *      int32, and both kernels' sums wrap modulo 2^32).
+ * Layouts 0 and 1 hold N * K bytes (micro_fully_connected_s8_filter_bytes). For a DSP core
+ * the compiler writes layout 2 where the flash budget allows (compile_model(flash_budget=);
+ * layers of 8 rows or more: micro/ops/fully_connected.py), else layout 1.
  *
  * Scratch (micro_fully_connected_s8_scratch_size() bytes): the input row's first K4 values
  * widened to 16 bits, per group of 4 the pairs (x0, x2) and (x1, x3), so each word meets
