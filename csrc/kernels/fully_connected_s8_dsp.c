@@ -276,85 +276,94 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
         : "r0", "r1", "r2", "r3", "r5", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
-/* blocks_fast on the widened input and int16 filters (layout 2), blocks and groups >= 1,
- * in one asm loop: k = {x, groups, m2, pn, zp, out, end, zp_sum}, the widened input,
- * pw_out's constants (short16_8_asm), the outputs' bounds and the zero-point term, copied
- * onto the stack (the group loop holds 13 registers, lr the bias pointer). Per block: the
- * 4 biases in one LDM (less zp_sum unless it is 0), FC_BLOCK's TBB entry and FC_GROUP16
- * loop, then the 4 outputs requantized and stored as one word: about 35 instructions a
- * block besides the groups', where blocks_fast's C around FC_BLOCK16 takes about 75
- * (constants and pointers spilled). */
+/* blocks_fast on int16 filters (layout 2), blocks and groups >= 1, in one asm loop on the
+ * widened input (`widened`, a constant once inlined: FC_GROUP16) or the int8 row
+ * (FC_GROUP16_BYTES): k = {x, groups, m2, pn, zp, out, end, zp_sum}, the input, pw_out's
+ * constants (short16_8_asm), the outputs' bounds and the zero-point term, copied onto the
+ * stack (the group loop holds 13 registers, lr the bias pointer). Per block: the 4 biases
+ * in one LDM (less zp_sum unless it is 0), FC_BLOCK's TBB entry and group loop, then the 4
+ * outputs requantized and stored as one word: about 35 instructions a block besides the
+ * groups', where blocks_fast's C around FC_BLOCK16 takes about 75 (constants and pointers
+ * spilled). */
 #define FC_HAS_BLOCKS16_ASM 1
-static MICRO_ALWAYS_INLINE void blocks16_asm(const uint32_t *k, const uint32_t *w,
+#define FC_BLOCKS16_ASM(group)                                                             \
+    "ldm %[xe], {r0, r1, r2, r3, r8, r9, r10, r11}\n\t"                                    \
+    "push {r0, r1, r2, r3, r8, r9, r10, r11}\n\t" /* [sp]: k[0..7] */                      \
+    "9:\n\t"                                                                               \
+    "ldm %[b]!, {%[a0], %[a1], %[a2], %[a3]}\n\t" /* the sums start at the biases */       \
+    "ldr %[xe], [sp, #28]\n\t"                   /* less zp_sum */                         \
+    "cbz %[xe], 10f\n\t"                                                                   \
+    "subs %[a0], %[a0], %[xe]\n\t"                                                         \
+    "subs %[a1], %[a1], %[xe]\n\t"                                                         \
+    "subs %[a2], %[a2], %[xe]\n\t"                                                         \
+    "subs %[a3], %[a3], %[xe]\n\t"                                                         \
+    "10:\n\t"                                                                              \
+    "ldrd %[x], %[n], [sp]\n\t"                  /* the input, the group count */          \
+    "and %[xe], %[n], #7\n\t"                                                              \
+    "adds %[n], %[n], #7\n\t"                                                              \
+    "lsrs %[n], %[n], #3\n\t"                                                              \
+    "tbb [pc, %[xe]]\n\t"                                                                  \
+    "0:\n\t"                                                                               \
+    ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"                 \
+    ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"                 \
+    ".p2align 1\n\t"                                                                       \
+    "1:\n\t" group "2:\n\t" group "3:\n\t" group                                           \
+    "4:\n\t" group "5:\n\t" group "6:\n\t" group                                           \
+    "7:\n\t" group "8:\n\t" group                                                          \
+    "subs %[n], %[n], #1\n\t"                                                              \
+    "bne 1b\n\t"                                                                           \
+    "ldrd %[w0], %[w1], [sp, #8]\n\t" /* m2, pn */                                         \
+    "ldr %[w2], [sp, #16]\n\t"        /* zp */                                             \
+    "smmlar %[a0], %[a0], %[w0], %[a0]\n\t"                                                \
+    "add %[a0], %[a0], %[a0], asr #31\n\t"                                                 \
+    "smmlsr %[a0], %[a0], %[w1], %[w2]\n\t"                                                \
+    "ssat %[a0], #8, %[a0]\n\t"                                                            \
+    "smmlar %[a1], %[a1], %[w0], %[a1]\n\t"                                                \
+    "add %[a1], %[a1], %[a1], asr #31\n\t"                                                 \
+    "smmlsr %[a1], %[a1], %[w1], %[w2]\n\t"                                                \
+    "ssat %[a1], #8, %[a1]\n\t"                                                            \
+    "smmlar %[a2], %[a2], %[w0], %[a2]\n\t"                                                \
+    "add %[a2], %[a2], %[a2], asr #31\n\t"                                                 \
+    "smmlsr %[a2], %[a2], %[w1], %[w2]\n\t"                                                \
+    "ssat %[a2], #8, %[a2]\n\t"                                                            \
+    "smmlar %[a3], %[a3], %[w0], %[a3]\n\t"                                                \
+    "add %[a3], %[a3], %[a3], asr #31\n\t"                                                 \
+    "smmlsr %[a3], %[a3], %[w1], %[w2]\n\t"                                                \
+    "ssat %[a3], #8, %[a3]\n\t"                                                            \
+    "bfi %[a0], %[a1], #8, #8\n\t"                                                         \
+    "bfi %[a0], %[a2], #16, #8\n\t"                                                        \
+    "bfi %[a0], %[a3], #24, #8\n\t"                                                        \
+    "ldrd %[xe], %[xo], [sp, #20]\n\t" /* out, end */                                      \
+    "str %[a0], [%[xe]], #4\n\t"      /* any alignment (M4/M7) */                          \
+    "str %[xe], [sp, #20]\n\t"                                                             \
+    "cmp %[xe], %[xo]\n\t"                                                                 \
+    "bne 9b\n\t"                                                                           \
+    "add sp, sp, #32"
+
+#define FC_BLOCKS16_OPERANDS                                                               \
+    [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xe] "+r"(xe),       \
+    [xo] "=&r"(xo), [w] "+r"(wp), [x] "=&r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),           \
+    [w2] "=&r"(w2), [w3] "=&r"(w3), [n] "=&r"(n), [b] "+r"(bp)                             \
+    :                                                                                      \
+    : "cc", "memory"
+
+static MICRO_ALWAYS_INLINE void blocks16_asm(int widened, const uint32_t *k, const uint32_t *w,
                                              const int32_t *bias)
 {
     register uint32_t a0 __asm__("r0"), a1 __asm__("r1"), a2 __asm__("r2"), a3 __asm__("r3");
     register uintptr_t xe __asm__("r4") = (uintptr_t)k; /* k until it is on the stack */
     register uint32_t xo __asm__("r5");
     register const uint32_t *wp __asm__("r6") = w;
-    register const uint64_t *xp __asm__("r7");
+    register const void *xp __asm__("r7");
     register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"),
         w3 __asm__("r11");
     register int32_t n __asm__("r12");
     register const int32_t *bp __asm__("lr") = bias;
-    __asm__ volatile(
-        "ldm %[xe], {r0, r1, r2, r3, r8, r9, r10, r11}\n\t"
-        "push {r0, r1, r2, r3, r8, r9, r10, r11}\n\t" /* [sp]: k[0..7] */
-        "9:\n\t"
-        "ldm %[b]!, {%[a0], %[a1], %[a2], %[a3]}\n\t" /* the sums start at the biases */
-        "ldr %[xe], [sp, #28]\n\t"                   /* less zp_sum */
-        "cbz %[xe], 10f\n\t"
-        "subs %[a0], %[a0], %[xe]\n\t"
-        "subs %[a1], %[a1], %[xe]\n\t"
-        "subs %[a2], %[a2], %[xe]\n\t"
-        "subs %[a3], %[a3], %[xe]\n\t"
-        "10:\n\t"
-        "ldrd %[x], %[n], [sp]\n\t"                  /* the input, the group count */
-        "and %[xe], %[n], #7\n\t"
-        "adds %[n], %[n], #7\n\t"
-        "lsrs %[n], %[n], #3\n\t"
-        "tbb [pc, %[xe]]\n\t"
-        "0:\n\t"
-        ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"
-        ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"
-        ".p2align 1\n\t"
-        "1:\n\t" FC_GROUP16 "2:\n\t" FC_GROUP16 "3:\n\t" FC_GROUP16
-        "4:\n\t" FC_GROUP16 "5:\n\t" FC_GROUP16 "6:\n\t" FC_GROUP16
-        "7:\n\t" FC_GROUP16 "8:\n\t" FC_GROUP16
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        "ldrd %[w0], %[w1], [sp, #8]\n\t" /* m2, pn */
-        "ldr %[w2], [sp, #16]\n\t"        /* zp */
-        "smmlar %[a0], %[a0], %[w0], %[a0]\n\t"
-        "add %[a0], %[a0], %[a0], asr #31\n\t"
-        "smmlsr %[a0], %[a0], %[w1], %[w2]\n\t"
-        "ssat %[a0], #8, %[a0]\n\t"
-        "smmlar %[a1], %[a1], %[w0], %[a1]\n\t"
-        "add %[a1], %[a1], %[a1], asr #31\n\t"
-        "smmlsr %[a1], %[a1], %[w1], %[w2]\n\t"
-        "ssat %[a1], #8, %[a1]\n\t"
-        "smmlar %[a2], %[a2], %[w0], %[a2]\n\t"
-        "add %[a2], %[a2], %[a2], asr #31\n\t"
-        "smmlsr %[a2], %[a2], %[w1], %[w2]\n\t"
-        "ssat %[a2], #8, %[a2]\n\t"
-        "smmlar %[a3], %[a3], %[w0], %[a3]\n\t"
-        "add %[a3], %[a3], %[a3], asr #31\n\t"
-        "smmlsr %[a3], %[a3], %[w1], %[w2]\n\t"
-        "ssat %[a3], #8, %[a3]\n\t"
-        "bfi %[a0], %[a1], #8, #8\n\t"
-        "bfi %[a0], %[a2], #16, #8\n\t"
-        "bfi %[a0], %[a3], #24, #8\n\t"
-        "ldrd %[xe], %[xo], [sp, #20]\n\t" /* out, end */
-        "str %[a0], [%[xe]], #4\n\t"      /* any alignment (M4/M7) */
-        "str %[xe], [sp, #20]\n\t"
-        "cmp %[xe], %[xo]\n\t"
-        "bne 9b\n\t"
-        "add sp, sp, #32"
-        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [xe] "+r"(xe),
-          [xo] "=&r"(xo), [w] "+r"(wp), [x] "=&r"(xp), [w0] "=&r"(w0), [w1] "=&r"(w1),
-          [w2] "=&r"(w2), [w3] "=&r"(w3), [n] "=&r"(n), [b] "+r"(bp)
-        :
-        : "cc", "memory");
+    if (widened) {
+        __asm__ volatile(FC_BLOCKS16_ASM(FC_GROUP16) : FC_BLOCKS16_OPERANDS);
+    } else {
+        __asm__ volatile(FC_BLOCKS16_ASM(FC_GROUP16_BYTES) : FC_BLOCKS16_OPERANDS);
+    }
 }
 #else
 /* The same sums in C: block_dot on the widened input or the int8 row, int8 or int16
@@ -455,7 +464,7 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened16(
                                (uint32_t)(uintptr_t)out,
                                (uint32_t)(uintptr_t)(out + 4 * blocks),
                                zp_sum};
-        blocks16_asm(k, w, bias);
+        blocks16_asm(1, k, w, bias);
     }
 #else
     blocks_fast(1, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
@@ -466,7 +475,21 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row16(
     const int8_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
     uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
+#ifdef FC_HAS_BLOCKS16_ASM
+    if (blocks > 0 && groups > 0) {
+        const uint32_t k[8] = {(uint32_t)(uintptr_t)x,
+                               (uint32_t)groups,
+                               (uint32_t)m2,
+                               fc_pn(right1),
+                               (uint32_t)((zp2 - 1) / 2),
+                               (uint32_t)(uintptr_t)out,
+                               (uint32_t)(uintptr_t)(out + 4 * blocks),
+                               zp_sum};
+        blocks16_asm(0, k, w, bias);
+    }
+#else
     blocks_fast(0, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+#endif
 }
 
 /* One output of blocks_short: row j of the block at w (its word in group 0; groups 4
