@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.depthwise import (
     check_depthwise,
     column_case,
@@ -524,3 +525,26 @@ def test_fc_program_with_int16_groups_on_an_int8_filter_is_refused() -> None:
     blob[at : at + 4] = (2).to_bytes(4, "little")
     with pytest.raises(micro.ProgramError):
         Runtime(seal(blob), compiled.arena_bytes_needed)
+
+
+@pytest.mark.skipif(not sanitized.enabled(), reason="set MICRO_SANITIZE=1 to run the ASan build")
+@pytest.mark.parametrize("layout", [0, 1, 2])
+def test_fc_program_layouts_under_sanitizers(layout: int) -> None:
+    """The int16-group Program (layout 2: its twin on the host is the reference reading the
+    int16 groups) and the same step edited to the int8 layouts run in the ASan/UBSan
+    harness without a report; layout 2 gives the host's bytes."""
+    compiled = compile_model(load_model(_fc_model(13, 10)), dsp=True)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    blob = bytearray(program)
+    blob[at : at + 4] = layout.to_bytes(4, "little")
+    x = np.random.default_rng(1).integers(-128, 128, 13, dtype=np.int8)
+    status, out, err = sanitized.run(seal(blob), compiled.arena_bytes_needed, [x.tobytes()])
+    assert status == 0 and "Sanitizer" not in err and "runtime error" not in err, err
+    if layout == 2:
+        it = micro.Interpreter(compiled)
+        it.set_input(x.reshape(1, 13), 0)
+        it.invoke()
+        assert out == it.get_output(0).tobytes()
