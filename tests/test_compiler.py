@@ -131,18 +131,23 @@ def test_errors_carry_their_location(op: str, out_dtype: str, tensor: str | None
     assert (err.value.operator, err.value.tensor) == (1, tensor)
 
 
-@pytest.mark.parametrize("rel", [MICRO_SPEECH, "mlperf_tiny/ad01_int8.tflite"])
+@pytest.mark.parametrize(("rel", "wide"), [(MICRO_SPEECH, 1), ("mlperf_tiny/ad01_int8.tflite", 2)])
 def test_dsp_layout_program_gives_tflm_bytes_on_the_host(
-    rel: str, reference: Callable[[str], Path]
+    rel: str, wide: int, reference: Callable[[str], Path]
 ) -> None:
-    """A Program compiled for a DSP core (FULLY_CONNECTED filters in blocks of 4 rows, the
-    widened-input scratch where it pays) runs on the host's reference kernels to TFLM's
-    bytes, with and without its optional scratch."""
+    """A Program compiled for a DSP core (FULLY_CONNECTED filters in blocks of 4 rows with
+    int16 groups, layout 2, from 8 rows on (micro_speech's 4-row head stays int8) or int8
+    ones, layout 1, when the flash budget is short; the widened-input scratch where it
+    pays) runs on the host's reference kernels to TFLM's bytes, with and without its
+    optional scratch."""
     data = reference(rel).read_bytes()
-    for budget in (None, ROOMY):
-        compiled = compile_model(load_model(data), arena_budget=budget, dsp=True)
+    short = len(compile_model(load_model(data), dsp=True).program) - 1  # int16 do not fit
+    for budget, flash, layout in ((None, None, wide), (ROOMY, None, wide), (None, short, 1)):
+        compiled = compile_model(
+            load_model(data), arena_budget=budget, dsp=True, flash_budget=flash
+        )
         layouts = {s.params["filter_layout"] for s in compiled.steps if s.kernel == FC}
-        assert layouts == {1}
+        assert layouts == {layout}
         it = micro.Interpreter(compiled)
         for seed in (0, 1):
             inputs = random_inputs(it, seed)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.depthwise import (
     check_depthwise,
     column_case,
@@ -21,8 +22,14 @@ from support.depthwise import (
 from support.draws import activation, bias, int8, requant
 from support.kernels import assert_twin, check_status, checked, run
 
+import micro
 from micro._ffi import ffi, lib, scratch_size
-from micro.ops.fully_connected import blocks_of_4_rows
+from micro.compiler import compile_model
+from micro.interpreter import Runtime
+from micro.model import load_model
+from micro.ops.fully_connected import blocks_of_4_rows, filter_bytes
+from micro.program import read_header, read_steps, seal
+from micro.writer import ModelBuilder
 
 CASES = 150
 K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -226,8 +233,9 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
 def fully_connected_case(
     seed: int, layout: int | None = None, fast: bool = False, short: bool = False
 ) -> tuple[Any, list[np.ndarray]]:
-    """Random FC params and data, the filter in `layout` (None: layout 1 in two cases of
-    three, else 0); the optional scratch present in about half the cases (else absent).
+    """Random FC params and data, the filter in `layout` (None: layouts 2, 1, 0 by seed % 3;
+    for `fast` and `short` the blocked layouts 1 and 2 by a digit of the seed the other
+    choices do not use); the optional scratch present in about half the cases (else absent).
     `fast`: what the DSP twin's register-blocked path takes (layout 1, the scratch, K a
     multiple of 4 with every count of groups modulo 8, picked by seed // 2, per-tensor
     multipliers of the fast requantization, no clamp beyond int8's). `short`: what the
@@ -236,7 +244,7 @@ def fully_connected_case(
     rng = np.random.default_rng(seed)
     fast = fast or short
     if layout is None:
-        layout = 1 if fast else int(seed % 3 != 0)
+        layout = 1 + seed // 8 % 2 if short else 1 + seed // 20 % 2 if fast else 2 - seed % 3
     per_channel = 0 if fast else int(rng.integers(0, 2))
     depth = int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))]))
     if fast:
@@ -267,7 +275,7 @@ def fully_connected_case(
     scratch = scratch_size("fully_connected_s8", p) if keep or rng.random() < 0.5 else 0
     operands = [
         int8(rng, p["batches"] * k, small),
-        blocks_of_4_rows(weights) if layout else weights.reshape(-1),
+        filter_bytes(layout, weights).reshape(-1),
         bias(rng, n, small),
         mults,
         shifts,
@@ -297,11 +305,13 @@ def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
+@pytest.mark.parametrize("layout", [1, 2])
 @pytest.mark.parametrize("seed", range(CASES // 3))
-def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int) -> None:
-    """The compiler's reordering (blocks_of_4_rows) and the reference's reading of layout 1
-    agree with the plain row-major filter: the same bytes out of the same data."""
-    blocked, ops = fully_connected_case(seed, layout=1)
+def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int, layout: int) -> None:
+    """The compiler's reordering (blocks_of_4_rows, int8 or int16) and the reference's
+    reading of layouts 1 and 2 agree with the plain row-major filter: the same bytes out of
+    the same data."""
+    blocked, ops = fully_connected_case(seed, layout=layout)
     plain, plain_ops = fully_connected_case(seed, layout=0)
     assert np.array_equal(plain_ops[0], ops[0])
     expected = run(lib.micro_fully_connected_s8, plain, plain_ops)
@@ -310,8 +320,9 @@ def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int) -> No
     assert run(lib.micro_fully_connected_s8_dsp, plain, plain_ops) == expected
 
 
-def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
-    params, ops = fully_connected_case(5, layout=1)
+@pytest.mark.parametrize("layout", [1, 2])
+def test_fully_connected_dsp_misaligned_operands_run_the_reference(layout: int) -> None:
+    params, ops = fully_connected_case(5, layout=layout)
     params.input_depth, params.output_depth = 37, 9
     rng = np.random.default_rng(5)
     ops[0] = int8(rng, params.batches * 37)
@@ -319,7 +330,7 @@ def test_fully_connected_dsp_misaligned_operands_run_the_reference() -> None:
     ops[3], ops[4] = requant(rng, 9 if params.per_channel else 1, False)
     for what in (1, 5):  # the filter, then the scratch, 2 bytes off a word
         filter_, scratch = (
-            blocks_of_4_rows(int8(rng, 9 * 37).reshape(9, 37)),
+            filter_bytes(layout, int8(rng, 9 * 37).reshape(9, 37)),
             np.zeros(72, np.uint8),
         )
         ops[1], ops[5] = filter_, scratch
@@ -336,6 +347,41 @@ def test_blocks_of_4_rows_by_hand() -> None:
     w = np.arange(30, dtype=np.int8).reshape(6, 5)
     expected = [0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 16, 17, 18, 4, 9, 14, 19]
     assert blocks_of_4_rows(w).tolist() == expected + list(range(20, 30))
+
+
+def test_wide_blocks_of_4_rows_by_hand() -> None:
+    """Layout 2 of the same 6 by 5 weights (negated, so the int16 high bytes show): per
+    group of 4 columns each row's (w0, w2, w1, w3) as little-endian int16, then the tails
+    and last rows as int8; the size the kernel's check asks for, N * K + N4 * K4."""
+    w = -np.arange(30, dtype=np.int8).reshape(6, 5)
+    order = [0, 2, 1, 3, 5, 7, 6, 8, 10, 12, 11, 13, 15, 17, 16, 18]
+    heads = np.array([-v for v in order], "<i2").view(np.int8).tolist()
+    tails = [-v for v in [4, 9, 14, 19]] + [-v for v in range(20, 30)]
+    got = blocks_of_4_rows(w, wide=True)
+    assert got.dtype == np.int8 and got.tolist() == heads + tails
+    p = {"batches": 1, "input_depth": 5, "output_depth": 6, "filter_layout": 2}
+    params = ffi.new("micro_fully_connected_s8_params_t *", p)
+    assert lib.micro_fully_connected_s8_filter_bytes(params) == 6 * 5 + 4 * 4 == got.size
+
+
+@pytest.mark.parametrize("layout", [0, 1, 2])
+def test_fully_connected_checks_the_filter_size(layout: int) -> None:
+    """A filter one byte short of its layout's size is refused (layout 2's int16 groups
+    take N4 * K4 bytes more); the exact size passes."""
+    params, ops = fully_connected_case(3, layout=layout)
+    params.input_depth, params.output_depth = 9, 6
+    n_bytes = 6 * 9 + (4 * 8 if layout == 2 else 0)
+    rng = np.random.default_rng(3)
+    ops[0] = int8(rng, params.batches * 9)
+    ops[1] = np.zeros(n_bytes - 1, np.int8)
+    ops[2], ops[6] = bias(rng, 6, False), np.zeros(params.batches * 6, np.int8)
+    ops[3], ops[4] = requant(rng, 6 if params.per_channel else 1, False)
+    ops[FC_SCRATCH] = np.zeros(0, np.uint8)
+    assert check_status("fully_connected_s8", params, ops) == lib.MICRO_ERR_OPERANDS
+    ops[1] = np.zeros(n_bytes, np.int8)
+    assert check_status("fully_connected_s8", params, ops) == lib.MICRO_OK
+    params.filter_layout = 3
+    assert check_status("fully_connected_s8", params, ops) == lib.MICRO_ERR_PARAMS
 
 
 def test_fully_connected_checks_the_scratch_size() -> None:
@@ -415,3 +461,90 @@ def add_case(seed: int, fast: bool = False) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("seed", range(CASES))
 def test_add_dsp_matches_reference(seed: int, fast: bool) -> None:
     assert_twin("add_s8", "dsp", [add_case(seed, fast)])
+
+
+def _fc_model(depth: int, units: int) -> bytes:
+    """One int8 FULLY_CONNECTED layer of `units` rows over `depth` inputs."""
+    rng = np.random.default_rng(depth * 100 + units)
+    b = ModelBuilder()
+    x = b.add_tensor("x", (1, depth), np.int8, scale=0.05, zero_point=3)
+    w = b.add_tensor(
+        "w",
+        (units, depth),
+        np.int8,
+        data=rng.integers(-127, 128, (units, depth), dtype=np.int8),
+        scale=0.01,
+    )
+    bias = b.add_tensor(
+        "b", (units,), np.int32, data=rng.integers(-500, 500, units, dtype=np.int32), scale=5e-4
+    )
+    y = b.add_tensor("y", (1, units), np.int8, scale=0.2, zero_point=-4)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y])
+    b.set_inputs([x])
+    b.set_outputs([y])
+    return b.build()
+
+
+@pytest.mark.parametrize("layout", [-1, 0, 1, 2, 3, 1 << 30])
+def test_fc_program_with_another_filter_layout_is_refused_or_stays_in_bounds(
+    layout: int,
+) -> None:
+    """A Program's FULLY_CONNECTED step edited to another filter_layout (checksum re-sealed):
+    out of range, or int16 groups (layout 2) the filter operand is too short for, is refused
+    at load with a ProgramError; an int8 layout over the longer int16 filter loads and runs
+    (wrong bytes, but inside its operands: the sanitized CI build checks that)."""
+    compiled = compile_model(load_model(_fc_model(12, 9)), dsp=True)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    assert int.from_bytes(program[at : at + 4], "little") == 2  # 9 rows: int16 groups
+    blob = bytearray(program)
+    blob[at : at + 4] = layout.to_bytes(4, "little", signed=True)
+    if layout not in (0, 1, 2):
+        with pytest.raises(micro.ProgramError):
+            Runtime(seal(blob), compiled.arena_bytes_needed)
+        return
+    rt = Runtime(seal(blob), compiled.arena_bytes_needed)
+    rt.invoke()
+
+
+def test_fc_program_with_int16_groups_on_an_int8_filter_is_refused() -> None:
+    """The converse: a layout-1 step (int8 blocks, the flash-budget fallback) edited to
+    layout 2 asks for N4 * K4 more filter bytes than the Program holds: refused."""
+    data = _fc_model(12, 9)
+    wide = compile_model(load_model(data), dsp=True)
+    compiled = compile_model(load_model(data), dsp=True, flash_budget=len(wide.program) - 1)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    assert int.from_bytes(program[at : at + 4], "little") == 1
+    Runtime(program, compiled.arena_bytes_needed).invoke()
+    blob = bytearray(program)
+    blob[at : at + 4] = (2).to_bytes(4, "little")
+    with pytest.raises(micro.ProgramError):
+        Runtime(seal(blob), compiled.arena_bytes_needed)
+
+
+@pytest.mark.skipif(not sanitized.enabled(), reason="set MICRO_SANITIZE=1 to run the ASan build")
+@pytest.mark.parametrize("layout", [0, 1, 2])
+def test_fc_program_layouts_under_sanitizers(layout: int) -> None:
+    """The int16-group Program (layout 2: its twin on the host is the reference reading the
+    int16 groups) and the same step edited to the int8 layouts run in the ASan/UBSan
+    harness without a report; layout 2 gives the host's bytes."""
+    compiled = compile_model(load_model(_fc_model(13, 10)), dsp=True)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    blob = bytearray(program)
+    blob[at : at + 4] = layout.to_bytes(4, "little")
+    x = np.random.default_rng(1).integers(-128, 128, 13, dtype=np.int8)
+    status, out, err = sanitized.run(seal(blob), compiled.arena_bytes_needed, [x.tobytes()])
+    assert status == 0 and "Sanitizer" not in err and "runtime error" not in err, err
+    if layout == 2:
+        it = micro.Interpreter(compiled)
+        it.set_input(x.reshape(1, 13), 0)
+        it.invoke()
+        assert out == it.get_output(0).tobytes()

@@ -23,19 +23,47 @@ static uint32_t dot(const int8_t *row, const int8_t *w, int32_t n)
     return sum;
 }
 
-/* sum[j] = the dot of row with block row j (layout 1) over `depth` values: column k < K4
- * of the row at (k / 4) * 16 + 4 * j + k % 4, the rest after the block's groups. Only
- * Programs compiled for a DSP core have this layout (the host's own are row-major), so
- * this loop is written to be plain, not fast. */
-static void block_dot(const int8_t *row, const int8_t *block, int32_t depth, uint32_t *sum)
+/* Bytes of one block of 4 rows: K bytes a row, and K4 more a row in layout 2 (int16). */
+static int64_t block_bytes(const micro_fully_connected_s8_params_t *p)
+{
+    const int64_t k4 = p->filter_layout == 2 ? (p->input_depth & ~3) : 0;
+    return 4 * ((int64_t)p->input_depth + k4);
+}
+
+int64_t micro_fully_connected_s8_filter_bytes(const micro_fully_connected_s8_params_t *p)
+{
+    const int64_t blocked = p->filter_layout != 0 ? p->output_depth & ~3 : 0;
+    return blocked / 4 * block_bytes(p) + (p->output_depth - blocked) * (int64_t)p->input_depth;
+}
+
+/* Weight of block row j at column k < K4: layout 1 at (k / 4) * 16 + 4 * j + k % 4;
+ * layout 2 the int16 at (k / 4) * 16 + 4 * j + {0, 2, 1, 3}[k % 4] (fully_connected_s8.h). */
+static int32_t block_weight(int wide, const int8_t *block, int32_t j, int32_t k)
+{
+    const int64_t i = (int64_t)(k >> 2) * 16 + 4 * j + (k & 3);
+    if (!wide) {
+        return block[i];
+    }
+    const int64_t h = i - (k & 3) + ((k & 1) << 1 | (k & 2) >> 1);
+    const uint8_t *b = (const uint8_t *)block + 2 * h;
+    return (int16_t)(uint16_t)(b[0] | b[1] << 8);
+}
+
+/* sum[j] = the dot of row with block row j (layouts 1 and 2: block_weight) over `depth`
+ * values, the last depth % 4 columns after the block's groups. Only Programs compiled for
+ * a DSP core have these layouts (the host's own are row-major), so this loop is written to
+ * be plain, not fast. */
+static void block_dot(int wide, const int8_t *row, const int8_t *block, int32_t depth,
+                      uint32_t *sum)
 {
     const int32_t k4 = depth & ~3, rest = depth - k4;
+    const int8_t *tail = block + (wide ? 8 : 4) * (int64_t)k4;
     for (int32_t j = 0; j < 4; ++j) {
         uint32_t s = 0;
         for (int32_t k = 0; k < k4; ++k) {
-            s += (uint32_t)((int32_t)row[k] * (int32_t)block[(k >> 2) * 16 + 4 * j + (k & 3)]);
+            s += (uint32_t)((int32_t)row[k] * block_weight(wide, block, j, k));
         }
-        sum[j] = s + dot(row + k4, block + 4 * k4 + j * rest, rest);
+        sum[j] = s + dot(row + k4, tail + j * rest, rest);
     }
 }
 
@@ -46,8 +74,10 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
                                         int8_t *output)
 {
     const int32_t depth = p->input_depth;
-    /* Rows in blocks of 4 (layout 1): the first 4 * (N / 4) of them. */
+    /* Rows in blocks of 4 (layouts 1, 2): the first 4 * (N / 4) of them. */
     const int32_t blocked = p->filter_layout ? p->output_depth & ~3 : 0;
+    const int64_t block = block_bytes(p);
+    const int8_t *rows = filter + blocked / 4 * block; /* row-major from row `blocked` */
     (void)scratch;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
@@ -64,11 +94,11 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
             uint32_t sum;
             if (n < blocked) {
                 if ((n & 3) == 0) {
-                    block_dot(row, filter + (int64_t)n * depth, depth, sums);
+                    block_dot(p->filter_layout == 2, row, filter + n / 4 * block, depth, sums);
                 }
                 sum = sums[n & 3];
             } else {
-                sum = dot(row, filter + (int64_t)n * depth, depth);
+                sum = dot(row, rows + (int64_t)(n - blocked) * depth, depth);
             }
             int32_t acc = (int32_t)(sum - (uint32_t)p->filter_zp * row_sum + (uint32_t)bias[n]);
             const int32_t c = p->per_channel ? n : 0;
@@ -98,14 +128,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (micro_count(dims, 3) < 0 || !micro_in_range(p->filter_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
         !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1) ||
-        !micro_in_range(p->filter_layout, 0, 1)) {
+        !micro_in_range(p->filter_layout, 0, 2)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;
     if (!micro_fits(size[MICRO_FULLY_CONNECTED_S8_INPUT], (int64_t)p->batches * p->input_depth,
                     1) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_FILTER],
-                    (int64_t)p->output_depth * p->input_depth, 1) ||
+                    micro_fully_connected_s8_filter_bytes(p), 1) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_BIAS], p->output_depth, 4) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_MULTIPLIER], channels, 4) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_SHIFT], channels, 4) ||

@@ -7,7 +7,10 @@
  * products from one run of 6 loads. The input row is widened once per batch row into the
  * scratch as the pairs (x0, x2), (x1, x3) of each group: those two words then meet the
  * two SXTB16 halves of every filter word, and two SMLAD per word add its 4 products
- * (without scratch the twin splits each input word by SXTB16 itself). Accumulators start
+ * (without scratch the twin splits each input word by SXTB16 itself). On filter layout 2
+ * (the compiler's choice where the flash budget allows) each group's words are already
+ * those halves as int16, 8 words a group: the loops run the same blocks with no SXTB16,
+ * 11 instructions (21 est. cycles) per 16 products instead of 18 (24). Accumulators start
  * at bias - filter_zp * the row's sum (every sum wraps modulo 2^32, as the reference's
  * int32 arithmetic does). Each block's 4 outputs are requantized where its loop ends, with
  * per-tensor constants held from one block to the next; without the scratch (layers of
@@ -27,13 +30,14 @@
 
 /* acc[j] += the dot of block row j (words w) with the input over `groups` groups of 4
  * columns; the input is the widened scratch (`widened`, a constant once inlined) or the
- * int8 row. */
-static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint32_t *w,
-                                          int32_t groups, int32_t *acc)
+ * int8 row; the filter int8 (layout 1) or int16 (`wide`, layout 2: 8 words a group, row j's
+ * pairs (w0, w2), (w1, w3) at 2j, 2j + 1, already the halves SXTB16 would make). */
+static MICRO_ALWAYS_INLINE void block_dot(int widened, int wide, const void *x,
+                                          const uint32_t *w, int32_t groups, int32_t *acc)
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     const uint64_t *w2 = (const uint64_t *)(const void *)w; /* 2 words per load */
-    for (int32_t g = 0; g < groups; ++g, w2 += 2) {
+    for (int32_t g = 0; g < groups; ++g, w2 += wide ? 4 : 2) {
         uint32_t x_even, x_odd;
         if (widened) {
             const uint64_t xv = ((const uint64_t *)x)[g];
@@ -43,6 +47,14 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
             const uint32_t xv = micro_read4((const int8_t *)x + 4 * g);
             x_even = micro_sxtb16(xv);
             x_odd = micro_sxtb16_hi(xv);
+        }
+        if (wide) {
+            const uint64_t v0 = w2[0], v1 = w2[1], v2 = w2[2], v3 = w2[3];
+            a0 = micro_smlad(x_odd, (uint32_t)(v0 >> 32), micro_smlad(x_even, (uint32_t)v0, a0));
+            a1 = micro_smlad(x_odd, (uint32_t)(v1 >> 32), micro_smlad(x_even, (uint32_t)v1, a1));
+            a2 = micro_smlad(x_odd, (uint32_t)(v2 >> 32), micro_smlad(x_even, (uint32_t)v2, a2));
+            a3 = micro_smlad(x_odd, (uint32_t)(v3 >> 32), micro_smlad(x_even, (uint32_t)v3, a3));
+            continue;
         }
         const uint64_t w01 = w2[0], w23 = w2[1];
         uint32_t wv = (uint32_t)w01;
@@ -98,6 +110,26 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     "sxtb16 %[w3], %[w3], ror #8\n\t"             \
     "smlad %[a3], %[xo], %[w3], %[a3]\n\t"
 
+/* FC_PRODUCTS on int16 filter words (layout 2): a row's two words are the halves SXTB16
+ * would make, so per row 2 SMLAD and no SXTB16; the group's 8 words in two LDM of 4 (the
+ * registers hold no 8): 11 instructions and 21 est. cycles per 16 products with FC_GROUP's
+ * input pair. */
+#define FC_PRODUCTS16                              \
+    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
+    "smlad %[a0], %[xe], %[w0], %[a0]\n\t"        \
+    "smlad %[a0], %[xo], %[w1], %[a0]\n\t"        \
+    "smlad %[a1], %[xe], %[w2], %[a1]\n\t"        \
+    "smlad %[a1], %[xo], %[w3], %[a1]\n\t"        \
+    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
+    "smlad %[a2], %[xe], %[w0], %[a2]\n\t"        \
+    "smlad %[a2], %[xo], %[w1], %[a2]\n\t"        \
+    "smlad %[a3], %[xe], %[w2], %[a3]\n\t"        \
+    "smlad %[a3], %[xo], %[w3], %[a3]\n\t"
+
+#define FC_GROUP16                                 \
+    "ldm %[x]!, {%[xe], %[xo]}\n\t"               \
+    FC_PRODUCTS16
+
 /* The block loops' operands: the four sums, the input, weight (wp) and count pointers, the
  * input's two halves and four weight words (FC_PRODUCTS' names); lr clobbered (FC_BLOCK's TBB). */
 #define FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp)                                                \
@@ -111,7 +143,11 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
  * moves past them. Eight groups per turn of the loop (146 instructions, about 200 cycles
  * per 128 products); a count not a multiple of 8 enters the first turn further in, by a
  * TBB on the count modulo 8 (the table's entries are halfword offsets from its start). */
-#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3)                                            \
+#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_OF(FC_GROUP, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK16(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_OF(FC_GROUP16, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK_OF(group, xin, wp, groups, a0, a1, a2, a3)                                  \
     do {                                                                                     \
         const uint64_t *fc_x = (xin);                                                          \
         int32_t fc_n = (groups);                                                             \
@@ -126,24 +162,29 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                          ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t" \
                          ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t" \
                          ".p2align 1\n\t"                                                    \
-                         "1:\n\t" FC_GROUP "2:\n\t" FC_GROUP "3:\n\t" FC_GROUP                \
-                         "4:\n\t" FC_GROUP "5:\n\t" FC_GROUP "6:\n\t" FC_GROUP                \
-                         "7:\n\t" FC_GROUP "8:\n\t" FC_GROUP "subs %[n], %[n], #1\n\t"        \
+                         "1:\n\t" group "2:\n\t" group "3:\n\t" group                         \
+                         "4:\n\t" group "5:\n\t" group "6:\n\t" group                         \
+                         "7:\n\t" group "8:\n\t" group "subs %[n], %[n], #1\n\t"              \
                          "bne 1b"                                                            \
                          : FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp));                               \
     } while (0)
 
 /* FC_GROUP on the int8 row (no scratch: layers of fewer than 32 rows): the input word by
  * LDR (any alignment) split by two SXTB16 in place of the widened pair's LDM. */
-#define FC_GROUP_BYTES                             \
+#define FC_SPLIT                                   \
     "ldr %[xo], [%[x]], #4\n\t"                   \
     "sxtb16 %[xe], %[xo]\n\t"                     \
-    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
-    FC_PRODUCTS
+    "sxtb16 %[xo], %[xo], ror #8\n\t"
+#define FC_GROUP_BYTES FC_SPLIT FC_PRODUCTS
+#define FC_GROUP16_BYTES FC_SPLIT FC_PRODUCTS16
 
 /* FC_BLOCK on the int8 row: two groups a turn (an odd count enters the turn at its
- * second), 20 instructions per 16 products. */
-#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3)                                      \
+ * second), 20 instructions per 16 products (13 on int16 filters: FC_BLOCK16_BYTES). */
+#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_BYTES_OF(FC_GROUP_BYTES, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK16_BYTES(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_BYTES_OF(FC_GROUP16_BYTES, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK_BYTES_OF(group, xin, wp, groups, a0, a1, a2, a3)                            \
     do {                                                                                     \
         const int8_t *fc_x = (xin);                                                          \
         int32_t fc_n = (groups);                                                             \
@@ -154,27 +195,29 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
                          "bcc 1f\n\t"                                                        \
                          "adds %[n], %[n], #1\n\t"                                           \
                          "b 2f\n\t"                                                          \
-                         "1:\n\t" FC_GROUP_BYTES "2:\n\t" FC_GROUP_BYTES                     \
+                         "1:\n\t" group "2:\n\t" group                                     \
                          "subs %[n], %[n], #1\n\t"                                           \
                          "bne 1b"                                                            \
                          : FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp));                               \
     } while (0)
+
+/* The layout-2 loops: short16_8_asm (K = 8) and blocks16_asm. */
+#include "fully_connected_s8_dsp_wide.h"
 #else
-#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3)                                            \
+/* The same sums in C: block_dot on the widened input or the int8 row, int8 or int16
+ * filter words. */
+#define FC_BLOCK(xin, wp, groups, a0, a1, a2, a3) FC_BLOCK_C(1, 0, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK16(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_C(1, 1, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_C(0, 0, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK16_BYTES(xin, wp, groups, a0, a1, a2, a3) \
+    FC_BLOCK_C(0, 1, xin, wp, groups, a0, a1, a2, a3)
+#define FC_BLOCK_C(widened, wide, xin, wp, groups, a0, a1, a2, a3)                           \
     do {                                                                                     \
         int32_t fc_acc[4] = {a0, a1, a2, a3};                                                \
-        block_dot(1, xin, wp, groups, fc_acc);                                               \
-        wp += 4 * (groups);                                                                  \
-        a0 = fc_acc[0];                                                                      \
-        a1 = fc_acc[1];                                                                      \
-        a2 = fc_acc[2];                                                                      \
-        a3 = fc_acc[3];                                                                      \
-    } while (0)
-#define FC_BLOCK_BYTES(xin, wp, groups, a0, a1, a2, a3)                                      \
-    do {                                                                                     \
-        int32_t fc_acc[4] = {a0, a1, a2, a3};                                                \
-        block_dot(0, xin, wp, groups, fc_acc);                                               \
-        wp += 4 * (groups);                                                                  \
+        block_dot(widened, wide, xin, wp, groups, fc_acc);                                   \
+        wp += ((wide) ? 8 : 4) * (groups);                                                   \
         a0 = fc_acc[0];                                                                      \
         a1 = fc_acc[1];                                                                      \
         a2 = fc_acc[2];                                                                      \
@@ -182,10 +225,18 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, const void *x, const uint
     } while (0)
 #endif
 
+/* pw_out's pn (conv_quads_dsp.h) for the fast requantization's right shift
+ * e = right1 + 1 in 1..31: -2^(32 - e) modulo 2^32. */
+static inline uint32_t fc_pn(int32_t right1)
+{
+    return 0u - (1u << (31 - right1));
+}
+
 /* The common case: K a multiple of 4, the fast per-tensor requantization (m2, right1,
  * zp2: dsp.h), every block's sums and outputs in registers; the input widened (`widened`,
- * a constant once inlined: FC_BLOCK) or the int8 row (FC_BLOCK_BYTES). */
-static MICRO_ALWAYS_INLINE void blocks_fast(int widened, const void *x,
+ * a constant once inlined: FC_BLOCK) or the int8 row (FC_BLOCK_BYTES), the filter int8 or
+ * int16 (`wide`, likewise: FC_BLOCK16, FC_BLOCK16_BYTES). */
+static MICRO_ALWAYS_INLINE void blocks_fast(int widened, int wide, const void *x,
                                                              const uint32_t *w, int32_t groups,
                                                              const int32_t *bias, int32_t blocks,
                                                              uint32_t zp_sum, int32_t m2,
@@ -202,8 +253,12 @@ static MICRO_ALWAYS_INLINE void blocks_fast(int widened, const void *x,
         int32_t a1 = (int32_t)((uint32_t)bias[1] - zs);
         int32_t a2 = (int32_t)((uint32_t)bias[2] - zs);
         int32_t a3 = (int32_t)((uint32_t)bias[3] - zs);
-        if (widened) {
+        if (widened && wide) {
+            FC_BLOCK16((const uint64_t *)x, w, groups, a0, a1, a2, a3);
+        } else if (widened) {
             FC_BLOCK((const uint64_t *)x, w, groups, a0, a1, a2, a3);
+        } else if (wide) {
+            FC_BLOCK16_BYTES((const int8_t *)x, w, groups, a0, a1, a2, a3);
         } else {
             FC_BLOCK_BYTES((const int8_t *)x, w, groups, a0, a1, a2, a3);
         }
@@ -218,27 +273,79 @@ static MICRO_ALWAYS_INLINE void blocks_fast(int widened, const void *x,
     }
 }
 
-/* blocks_fast on the widened input, and on the int8 row. */
+/* blocks_fast on the widened input, and on the int8 row; int8 filters, then int16. */
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened(
     const uint64_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
     uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
-    blocks_fast(1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+    blocks_fast(1, 0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row(
     const int8_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
     uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
-    blocks_fast(0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+    blocks_fast(0, 0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
-/* One output of blocks_short: row j of the block at w (groups words apart). */
-static MICRO_ALWAYS_INLINE int8_t short_out(int32_t groups, const uint32_t *w, int32_t acc,
-                                            uint32_t xe0, uint32_t xo0, uint32_t xe1,
-                                            uint32_t xo1, int32_t m2, int32_t right1,
-                                            int32_t zp2)
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened16(
+    const uint64_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
+    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
+#ifdef FC_HAS_BLOCKS16_ASM
+    if (blocks > 0 && groups > 0) {
+        const uint32_t k[8] = {(uint32_t)(uintptr_t)x,
+                               (uint32_t)groups,
+                               (uint32_t)m2,
+                               fc_pn(right1),
+                               (uint32_t)((zp2 - 1) / 2),
+                               (uint32_t)(uintptr_t)out,
+                               (uint32_t)(uintptr_t)(out + 4 * blocks),
+                               zp_sum};
+        blocks16_asm(1, k, w, bias);
+    }
+#else
+    blocks_fast(1, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+#endif
+}
+
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row16(
+    const int8_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
+    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+#ifdef FC_HAS_BLOCKS16_ASM
+    if (blocks > 0 && groups > 0) {
+        const uint32_t k[8] = {(uint32_t)(uintptr_t)x,
+                               (uint32_t)groups,
+                               (uint32_t)m2,
+                               fc_pn(right1),
+                               (uint32_t)((zp2 - 1) / 2),
+                               (uint32_t)(uintptr_t)out,
+                               (uint32_t)(uintptr_t)(out + 4 * blocks),
+                               zp_sum};
+        blocks16_asm(0, k, w, bias);
+    }
+#else
+    blocks_fast(0, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+#endif
+}
+
+/* One output of blocks_short: row j of the block at w (its word in group 0; groups 4
+ * words apart, or on int16 filters, `wide`, its two words and groups 8 apart). */
+static MICRO_ALWAYS_INLINE int8_t short_out(int32_t groups, int wide, const uint32_t *w,
+                                            int32_t acc, uint32_t xe0, uint32_t xo0,
+                                            uint32_t xe1, uint32_t xo1, int32_t m2,
+                                            int32_t right1, int32_t zp2)
+{
+    if (wide) {
+        acc = micro_smlad(xe0, w[0], acc);
+        acc = micro_smlad(xo0, w[1], acc);
+        if (groups > 1) {
+            acc = micro_smlad(xe1, w[8], acc);
+            acc = micro_smlad(xo1, w[9], acc);
+        }
+        return (int8_t)micro_requant_fast_out(acc, m2, right1, zp2);
+    }
     const uint32_t v = w[0];
     acc = micro_smlad(xe0, micro_sxtb16(v), acc);
     acc = micro_smlad(xo0, micro_sxtb16_hi(v), acc);
@@ -254,7 +361,7 @@ static MICRO_ALWAYS_INLINE int8_t short_out(int32_t groups, const uint32_t *w, i
  * words split once per call and held in registers, each row's sum made and requantized
  * in turn, so a block costs its filter words, products and outputs only (the asm loops'
  * set-up would cost as much again). */
-static MICRO_ALWAYS_INLINE void blocks_short(int32_t groups, const int8_t *x,
+static MICRO_ALWAYS_INLINE void blocks_short(int32_t groups, int wide, const int8_t *x,
                                              const uint32_t *w, const int32_t *bias,
                                              int32_t blocks, uint32_t zp_sum, int32_t m2,
                                              int32_t right1, int32_t zp2, int8_t *out)
@@ -262,30 +369,54 @@ static MICRO_ALWAYS_INLINE void blocks_short(int32_t groups, const int8_t *x,
     const uint32_t x0 = micro_read4(x), x1 = groups > 1 ? micro_read4(x + 4) : 0;
     const uint32_t xe0 = micro_sxtb16(x0), xo0 = micro_sxtb16_hi(x0);
     const uint32_t xe1 = micro_sxtb16(x1), xo1 = micro_sxtb16_hi(x1);
-    for (; blocks > 0; --blocks, bias += 4, out += 4, w += 4 * groups) {
-        out[0] = short_out(groups, w, (int32_t)((uint32_t)bias[0] - zp_sum), xe0, xo0, xe1,
-                           xo1, m2, right1, zp2);
-        out[1] = short_out(groups, w + 1, (int32_t)((uint32_t)bias[1] - zp_sum), xe0, xo0,
+    const int32_t row = wide ? 2 : 1; /* words from one row's to the next's */
+    for (; blocks > 0; --blocks, bias += 4, out += 4, w += 4 * row * groups) {
+        out[0] = short_out(groups, wide, w, (int32_t)((uint32_t)bias[0] - zp_sum), xe0, xo0,
                            xe1, xo1, m2, right1, zp2);
-        out[2] = short_out(groups, w + 2, (int32_t)((uint32_t)bias[2] - zp_sum), xe0, xo0,
-                           xe1, xo1, m2, right1, zp2);
-        out[3] = short_out(groups, w + 3, (int32_t)((uint32_t)bias[3] - zp_sum), xe0, xo0,
-                           xe1, xo1, m2, right1, zp2);
+        out[1] = short_out(groups, wide, w + row, (int32_t)((uint32_t)bias[1] - zp_sum), xe0,
+                           xo0, xe1, xo1, m2, right1, zp2);
+        out[2] = short_out(groups, wide, w + 2 * row, (int32_t)((uint32_t)bias[2] - zp_sum),
+                           xe0, xo0, xe1, xo1, m2, right1, zp2);
+        out[3] = short_out(groups, wide, w + 3 * row, (int32_t)((uint32_t)bias[3] - zp_sum),
+                           xe0, xo0, xe1, xo1, m2, right1, zp2);
     }
 }
 
 /* blocks_short for K = 8 (ad's 8-value bottleneck; K = 4 layers are rare enough for
- * blocks_row, and a copy of its own would cost about 250 B of flash). */
+ * blocks_row, and a copy of its own would cost about 250 B of flash), int8 filters, then
+ * int16. */
 MICRO_NOINLINE static void blocks_short_8(const int8_t *x, const uint32_t *w,
                                           const int32_t *bias, int32_t blocks, uint32_t zp_sum,
                                           int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
-    blocks_short(2, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+    blocks_short(2, 0, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
-/* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES),
- * out of line. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(const int8_t *x,
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
+    const int8_t *x, const uint32_t *w, const int32_t *bias, int32_t blocks, uint32_t zp_sum,
+    int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+#ifdef FC_HAS_SHORT16_ASM
+    if (zp_sum == 0 && blocks > 0) {
+        const uint32_t x0 = micro_read4(x), x1 = micro_read4(x + 4);
+        const uint32_t k[8] = {micro_sxtb16(x0),
+                               micro_sxtb16_hi(x0),
+                               micro_sxtb16(x1),
+                               micro_sxtb16_hi(x1),
+                               (uint32_t)m2,
+                               fc_pn(right1),
+                               (uint32_t)((zp2 - 1) / 2),
+                               (uint32_t)(uintptr_t)(out + 4 * blocks)};
+        short16_8_asm(k, w, bias, out);
+        return;
+    }
+#endif
+    blocks_short(2, 1, x, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+}
+
+/* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES,
+ * or FC_BLOCK16_BYTES on int16 filters, `wide`), out of line. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const int8_t *x,
                                                              const uint32_t *w, int32_t groups,
                                                              int32_t *acc)
 {
@@ -293,7 +424,11 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(const int8_t *x,
         return;
     }
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
+    if (wide) {
+        FC_BLOCK16_BYTES(x, w, groups, a0, a1, a2, a3);
+    } else {
+        FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
+    }
     acc[0] = a0;
     acc[1] = a1;
     acc[2] = a2;
@@ -373,9 +508,9 @@ static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p
     return fc_out_general(p, acc, multiplier, shift, c);
 }
 
-/* Outputs n0.. of one batch row (n0 a multiple of 4): the blocks of 4 rows, then the
- * row-major rest; one copy for both values of `fast` (flash: a second would cost about
- * 0.6 KB for a path that runs only small or per-channel layers). */
+/* Outputs n0.. of one batch row (n0 0 or N4): the blocks of 4 rows (int8 or, layout 2,
+ * int16 groups), then the row-major rest; one copy for both values of `fast` (flash: a
+ * second would cost about 0.6 KB for a path that runs only small or per-channel layers). */
 MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
                                        const int8_t *row, const uint64_t *widened,
                                        const int8_t *filter, const int32_t *bias,
@@ -385,7 +520,10 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
     const int32_t depth = p->input_depth, units = p->output_depth;
     const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
     const int32_t chan_mask = p->per_channel ? -1 : 0; /* channel of output n: n & mask */
-    const uint32_t *w = (const uint32_t *)(const void *)(filter + (int64_t)n0 * depth);
+    const int wide = p->filter_layout == 2;
+    const int32_t group_words = wide ? 8 : 4;
+    const int8_t *rows = filter + (int64_t)(units >> 2) * 4 * (depth + (wide ? k4 : 0));
+    const uint32_t *w = (const uint32_t *)(const void *)(n0 == 0 ? filter : rows);
     int32_t n = n0;
     for (; n + 4 <= units; n += 4) {
         int32_t acc[4];
@@ -393,11 +531,13 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
             acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
         }
         if (widened == NULL) {
-            block_bytes(row, w, groups, acc);
+            block_bytes(wide, row, w, groups, acc);
+        } else if (wide) {
+            block_dot(1, 1, widened, w, groups, acc);
         } else {
-            block_dot(1, widened, w, groups, acc);
+            block_dot(1, 0, widened, w, groups, acc);
         }
-        const int8_t *tail = (const int8_t *)(w + 4 * groups);
+        const int8_t *tail = (const int8_t *)(w + group_words * groups);
         for (int32_t j = 0; j < 4 && rest > 0; ++j) {
             acc[j] = dot_1x1(row + k4, tail + j * rest, rest, acc[j]);
         }
@@ -409,7 +549,7 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
     /* The row-major rest, two rows at a time, then a last odd one. */
     for (; n < units; n += 2) {
         const int32_t pair = n + 1 < units;
-        const int8_t *w0 = filter + (int64_t)n * depth;
+        const int8_t *w0 = rows + (int64_t)(n - (units & ~3)) * depth;
         int32_t acc[2] = {(int32_t)((uint32_t)bias[n] - zp_sum),
                           (int32_t)((uint32_t)bias[n + pair] - zp_sum)};
         if (pair) {
@@ -442,7 +582,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    if (p->filter_layout != 1 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+    if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
@@ -457,6 +597,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
     const int32_t fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
     const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
     const int32_t zp2 = 1 + 2 * p->output_zp;
+    const int wide = p->filter_layout == 2; /* int16 groups */
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -475,15 +616,19 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
-        if (fast_blocks > 0 && groups == 2) {
-            blocks_short_8(row, (const uint32_t *)(const void *)filter, bias, fast_blocks,
-                           zp_sum, m2, right1, zp2, out);
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (fast_blocks > 0 && groups == 2 && wide) {
+            blocks_short16_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && groups == 2) {
+            blocks_short_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && widened != NULL && wide) {
+            blocks_widened16(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         } else if (fast_blocks > 0 && widened != NULL) {
-            blocks_widened(widened, (const uint32_t *)(const void *)filter, groups, bias,
-                           fast_blocks, zp_sum, m2, right1, zp2, out);
+            blocks_widened(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        } else if (fast_blocks > 0 && wide) {
+            blocks_row16(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         } else if (fast_blocks > 0) {
-            blocks_row(row, (const uint32_t *)(const void *)filter, groups, bias, fast_blocks,
-                       zp_sum, m2, right1, zp2, out);
+            blocks_row(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
         }
         if (4 * fast_blocks < units) {
             fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum,

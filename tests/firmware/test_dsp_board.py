@@ -33,6 +33,7 @@ PER_KERNEL = 40
 DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
+ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop without scratch)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
@@ -236,9 +237,23 @@ def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 
 def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """Half of them what the register-blocked path takes, a quarter what the small layers'
-    paths take (every depth of the short cases: seed // 4 runs through them)."""
+    paths take (every depth of the short cases: seed // 4 runs through them), an eighth
+    K = 8 (ad's bottleneck: the asm loop on int16 filters, layouts 1 and 2 in turn); past
+    the PER_KERNEL the register-blocked path's cases on int16 filters without scratch."""
+    if seed >= 1000 + PER_KERNEL:  # 3, 5, 7, 16, 1-79 and 4 groups, at least one block
+        k = seed - 1000 - PER_KERNEL
+        for j in range(100):
+            params, ops = cases.fully_connected_case(
+                1100 + 200 * j + 20 * k + 2 * [2, 4, 6, 8, 9, 3][k], layout=2, fast=True
+            )
+            if params.output_depth >= 4:
+                break
+        ops[cases.FC_SCRATCH] = np.zeros(0, np.uint8)
+        return params, ops
     if seed % 4 == 1:
         return cases.fully_connected_case(seed // 4, short=True)
+    if seed % 8 == 3:
+        return cases.fully_connected_case(8 * (seed // 8) + 4, short=True)
     return cases.fully_connected_case(seed, fast=seed % 2 == 0)
 
 
@@ -265,7 +280,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS + PAIRED, "depthwise": MAPS}.get(kind, 0)
+        extra = {"conv": DIRECT + ROWS + PAIRED, "depthwise": MAPS, "fc": ROWS16}.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
@@ -296,7 +311,7 @@ def cases_header() -> str:
         lines.append("};")
     lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
-    lines.append(f"#define N_FC {PER_KERNEL}")
+    lines.append(f"#define N_FC {PER_KERNEL + ROWS16}")
     return "\n".join(lines) + "\n"
 
 

@@ -14,7 +14,16 @@
  *      filter[4b + j][4g .. 4g + 3] of rows j = 0..3 in turn (16 bytes), then the K - K4
  *      last columns of row 4b, of 4b + 1, 4b + 2, 4b + 3; rows n >= N4 follow row-major.
  *      One pass over a block feeds 4 accumulators from consecutive words.
- * Both hold the same N * K bytes; the compiler writes layout 1.
+ *   2  layout 1 with each group's 16 weights widened to int16 (little-endian), 32 bytes:
+ *      for row j = 0..3 of the block, words 2j and 2j + 1 hold the pairs
+ *      (w[4g], w[4g + 2]) and (w[4g + 1], w[4g + 3]) of its 4 columns, the two halves
+ *      SXTB16 makes of an input word, so the DSP twin's SMLAD takes filter words as they
+ *      are; the K - K4 last columns of the block's rows and the rows n >= N4 stay int8 as
+ *      in layout 1. N * K + N4 * K4 bytes (any int16 values are accepted: a product fits
+ *      int32, and both kernels' sums wrap modulo 2^32).
+ * Layouts 0 and 1 hold N * K bytes (micro_fully_connected_s8_filter_bytes). For a DSP core
+ * the compiler writes layout 2 where the flash budget allows (compile_model(flash_budget=);
+ * layers of 8 rows or more: micro/ops/fully_connected.py), else layout 1.
  *
  * Scratch (micro_fully_connected_s8_scratch_size() bytes): the input row's first K4 values
  * widened to 16 bits, per group of 4 the pairs (x0, x2) and (x1, x3), so each word meets
@@ -38,13 +47,13 @@ typedef struct {
     int32_t act_min;        /* [-128, act_max] */
     int32_t act_max;        /* [act_min, 127] */
     int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each */
-    int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows (see above) */
+    int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows, 2: int16 blocks (above) */
 } micro_fully_connected_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
 typedef enum {
     MICRO_FULLY_CONNECTED_S8_INPUT,       /* int8[B*K] */
-    MICRO_FULLY_CONNECTED_S8_FILTER,      /* int8[N*K], in filter_layout's order */
+    MICRO_FULLY_CONNECTED_S8_FILTER,      /* filter_bytes(p) bytes, filter_layout's order */
     MICRO_FULLY_CONNECTED_S8_BIAS,        /* int32[N] (folded, see above) */
     MICRO_FULLY_CONNECTED_S8_MULTIPLIER,  /* int32[1 or N] */
     MICRO_FULLY_CONNECTED_S8_SHIFT,       /* int32[1 or N] (> 0: left) */
@@ -55,6 +64,9 @@ typedef enum {
 
 /* Bytes of the scratch operand, for params the kernel's check accepts. */
 int64_t micro_fully_connected_s8_scratch_size(const micro_fully_connected_s8_params_t *p);
+
+/* Bytes of the filter operand in p's filter_layout, for params the kernel's check accepts. */
+int64_t micro_fully_connected_s8_filter_bytes(const micro_fully_connected_s8_params_t *p);
 
 micro_status_t micro_fully_connected_s8(const micro_fully_connected_s8_params_t *p,
                                         const int8_t *input, const int8_t *filter,
