@@ -56,3 +56,37 @@ def test_sample_weights_weigh_only_the_recorded_rows_of_the_weighted_words() -> 
     w = confusers.sample_weights(9, 2, words, {"go": 3.0, "left": 0.5})
     # two synthetic rows first, the recorded five, then two hard negatives
     np.testing.assert_array_equal(w, [1, 1, 1, 3, 3, 0.5, 1, 1, 1])
+
+
+def test_train_keras_takes_the_weights_into_the_loss() -> None:
+    """Zero weight on every example: no gradient, the kernels stay as initialized (the same
+    seed's); weight on one class's examples alone: they move. With --balance too, the classes'
+    weights multiply in (a zero still zeroes)."""
+    pytest.importorskip("keras")
+    from micro.speech import train
+    from micro.speech.network import CHANNELS, FRAMES, Shape, build_model
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(-128, 127, (24, FRAMES, CHANNELS)).astype(np.int8)
+    y = rng.integers(0, 4, 24)
+    shape = Shape.parse("2,3")
+
+    def kernels(model: object) -> list[np.ndarray]:
+        return [w.numpy().copy() for w in model.trainable_weights if "kernel" in w.path]  # type: ignore[attr-defined]
+
+    import keras
+
+    keras.utils.set_random_seed(5)
+    start = kernels(build_model(4, shape))
+    still = train.train_keras(x, y, 4, epochs=1, seed=5, shape=shape, sample_weight=np.zeros(24))
+    for a, b in zip(start, kernels(still), strict=True):
+        np.testing.assert_array_equal(a, b)
+    balanced = train.train_keras(
+        x, y, 4, epochs=1, seed=5, shape=shape, balance=True, sample_weight=np.zeros(24)
+    )
+    for a, b in zip(start, kernels(balanced), strict=True):
+        np.testing.assert_array_equal(a, b)
+    moved = train.train_keras(
+        x, y, 4, epochs=1, seed=5, shape=shape, sample_weight=(y == 1).astype(float)
+    )
+    assert any(not np.array_equal(a, b) for a, b in zip(start, kernels(moved), strict=True))
