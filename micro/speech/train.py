@@ -383,8 +383,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         absent = [w for w, n in confuser_rows.items() if not n or w in words]
         if absent:
             raise SystemExit(
-                f"--confuser-weight: {', '.join(absent)} is a keyword or has no recorded "
-                "train clip"
+                f"--confuser-weight {', '.join(absent)}: a keyword, or no recorded train clip"
             )
         offset = len(synthetic.x_train) if synthetic else 0
         sample_weight = confusers.sample_weights(len(y_train), offset, rows, weighted)
