@@ -55,7 +55,8 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
                  "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
                  "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1",
                  "--speed-change", "0.1", "--keyword-copies", "2", "--train-seed", "3",
-                 "--average-last", "1", "--tuning-fraction", "0.3"])  # fmt: skip
+                 "--average-last", "1", "--tuning-fraction", "0.3",
+                 "--confuser-weight", "bed=2"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
     assert "'up': recorded + synthetic" in text and "'down': synthetic only" in text
@@ -70,6 +71,11 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)
     used = out.with_suffix(".files.txt").read_text()
     assert "up/" in used and reserved not in used and "down/" not in used
+    # "bed", an other word, weighs twice: its 6 copies of each train clip
+    beds = sum(1 for line in used.splitlines() if line.startswith("bed/"))
+    assert beds > 0 and report["confuser_weights"] == {
+        "weights": {"bed": 2.0}, "train_rows": {"bed": 6 * beds}
+    }  # fmt: skip
     # the tuning part (3 of the 10 train-side speakers here): never trained on, and the bars
     # chosen on its stream are the card's recognizer's
     tuning = report["tuning"]

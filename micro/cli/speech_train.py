@@ -174,6 +174,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="comma-separated synthetic unknown words whose training clips are left out (an "
         "ablation: the cached features minus theirs, nothing else changes)",
     )
+    p.add_argument(
+        "--confuser-weight",
+        metavar="WORD=W,...",
+        help="weigh each augmented copy of these recorded other words W times in the loss, "
+        "e.g. go=3,left=3: the words a model takes for a keyword (default: all 1)",
+    )
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument(
         "--train-seed",

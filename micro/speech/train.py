@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import averaging, card, corpus, mining, realdata, tuning
+from . import averaging, card, confusers, corpus, mining, realdata, tuning
 from .network import (
     CHANNELS,
     FRAMES,
@@ -142,8 +142,11 @@ def train_keras(
     balance: bool = False,
     frame_shift: int = 0,
     average_last: int = 0,
+    sample_weight: np.ndarray | None = None,
 ) -> Any:
     """``balance``: weight each class by the inverse of its share of the examples;
+    ``sample_weight``: a weight per example in the loss (``confusers``; with ``balance`` the
+    two multiply);
     ``frame_shift``: each epoch moves each example by a new random number of frames, up to
     this many either way (``shift_frames``), before the masks; ``average_last``: the model
     ends with the mean of its weights at the end of each of its last this many epochs, its
@@ -169,6 +172,11 @@ def train_keras(
     counts = np.bincount(y_train, minlength=num_classes)
     weights = len(y_train) / (num_classes * np.maximum(counts, 1)) if balance else None
     class_weight = None if weights is None else {i: float(w) for i, w in enumerate(weights)}
+    if sample_weight is not None:  # Keras takes one or the other: fold the classes' in
+        sample_weight = np.asarray(sample_weight, np.float64)
+        if weights is not None:
+            sample_weight = sample_weight * weights[y_train]
+        class_weight = None
     rng = np.random.default_rng(seed)
     x = to_float(x_train)
     average = averaging.WeightAverage()
@@ -188,6 +196,7 @@ def train_keras(
             callbacks=[callback],
             shuffle=False,
             class_weight=class_weight,
+            sample_weight=None if sample_weight is None else sample_weight[order],
         )
         if epoch >= epochs - average_last:
             average.add(model)
@@ -361,12 +370,29 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         parts.append(hard.x)
         labels_parts.append(hard.y)
     x_train, y_train = np.concatenate(parts), np.concatenate(labels_parts)
+    text = getattr(args, "confuser_weight", None)
+    weighted = confusers.parse(text) if text else {}
+    sample_weight, confuser_rows = None, {}
+    if weighted:
+        if real is None or "recorded" not in sources:
+            raise SystemExit("--confuser-weight weighs recorded words: it needs --data DIR")
+        rows = confusers.example_words(
+            real, words, real_cfg.keyword_copies, real_cfg.unknown_copies
+        )
+        confuser_rows = confusers.counts(rows, weighted)
+        absent = [w for w, n in confuser_rows.items() if not n or w in words]
+        if absent:
+            raise SystemExit(
+                f"--confuser-weight {', '.join(absent)}: a keyword, or no recorded train clip"
+            )
+        offset = len(synthetic.x_train) if synthetic else 0
+        sample_weight = confusers.sample_weights(len(y_train), offset, rows, weighted)
 
     shape = Shape.parse(args.channels)
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
         x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
-        args.frame_shift, args.average_last,
+        args.frame_shift, args.average_last, sample_weight,
     )  # fmt: skip
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
@@ -399,6 +425,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             real if "recorded" in sources else None, words, synthetic is not None
         ),
     }
+    if weighted:
+        report["confuser_weights"] = {"weights": weighted, "train_rows": confuser_rows}
     if dropped:
         report["unknown_words_dropped"] = {"words": list(dropped), "train_clips": n_dropped}
     if hard is not None:
