@@ -392,7 +392,10 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     /* The path (micro_depthwise_conv_s8_dsp_path decides, the host reads the same answer);
      * one this build drops (micro/paths.h) runs the reference kernel. */
     const uint32_t path = micro_depthwise_conv_s8_dsp_path(p, filter, multiplier, shift);
-    if (!MICRO_PATH_HAS(path, MICRO_PATH_DW_S2) && !MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS) &&
+    const int cols = MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_S1) ||
+                     MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_S2) ||
+                     MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_ANY);
+    if (!MICRO_PATH_HAS(path, MICRO_PATH_DW_S2) && !cols &&
         !MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
@@ -411,10 +414,13 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     d.hi = p->act_max;
     d.rq = NULL;
     d.rq0 = 0;
-    const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
+    /* The column path's requantization is in its path bit (the stride-2 path needs none). */
+    const int fast = MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)
+                         ? micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi)
+                         : !MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_ANY);
     if (MICRO_PATH_HAS(path, MICRO_PATH_DW_S2)) {
         s2_run(p, &d, input, output);
-    } else if (MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS)) {
+    } else if (cols) {
         cols_run(p, &d, fast, input, output);
     } else if (MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)) {
         pairs_run(p, &d, fast, input, output);
@@ -443,8 +449,15 @@ uint32_t micro_depthwise_conv_s8_dsp_path(const micro_depthwise_conv_s8_params_t
             return MICRO_PATH_DW_S2;
         }
     }
-    if (cols) {
-        return MICRO_PATH_DW_COLS;
+    if (cols) { /* pass_rows's variants */
+        if (!micro_requant_fast_ok(multiplier, shift, p->input_depth * p->depth_multiplier,
+                                   p->act_min, p->act_max)) {
+            return MICRO_PATH_DW_COLS_ANY;
+        }
+        if (p->stride_height != 1) {
+            return MICRO_PATH_DW_COLS_S2;
+        }
+        return MICRO_PATH_DW_COLS_S1 | (map3_fit(p) ? MICRO_PATH_DW_COLS_MAP3 : 0);
     }
     return p->filter_layout == 1 ? MICRO_PATH_DW_PAIRS : 0;
 }

@@ -128,8 +128,8 @@ def program_paths(program: bytes) -> int:
     a pointer, are the board's: the Program and the arena are 8-byte aligned on both."""
     from ..interpreter import Runtime  # the interpreter imports the compiler, which imports us
 
-    header = read_header(program)
-    return int(lib.micro_program_paths(Runtime(program, header.arena_size)._rt))
+    runtime = Runtime(program, read_header(program).arena_size)  # kept: _rt points into it
+    return int(lib.micro_program_paths(runtime._rt))
 
 
 def write_platformio_ini(

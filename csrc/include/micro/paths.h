@@ -47,12 +47,11 @@
 
 /* DEPTHWISE_CONV_2D (depthwise_conv_s8_dsp.c). */
 #define MICRO_PATH_DW_S2 0x10000        /* stride-2 3x3 on layout 2 (depthwise_conv_s8_dsp_s2.h) */
-#define MICRO_PATH_DW_COLS 0x20000      /* 3x3 on layout 2, columns (depthwise_conv_s8_dsp_cols.h) */
-#define MICRO_PATH_DW_PAIRS 0x40000     /* layout 1: tap pairs */
-
-/* FULLY_CONNECTED (fully_connected_s8_dsp.c). */
-#define MICRO_PATH_FC_BLOCKS 0x100000   /* depth a multiple of 4 with 4-row blocks */
-#define MICRO_PATH_FC_ROWS 0x200000     /* the general row path */
+#define MICRO_PATH_DW_COLS_S1 0x20000   /* 3x3 on layout 2, columns, stride 1 down, fast */
+#define MICRO_PATH_DW_COLS_S2 0x40000   /* the same at stride 2 down */
+#define MICRO_PATH_DW_COLS_ANY 0x80000  /* the same, any requantization, either stride */
+#define MICRO_PATH_DW_COLS_MAP3 0x100000 /* stride 1 on a 3-wide map: weights in registers */
+#define MICRO_PATH_DW_PAIRS 0x200000    /* layout 1: tap pairs */
 
 /* The bit is kept by this build. */
 #define MICRO_PATH_ON(bit) ((((uint32_t)(MICRO_PATHS)) & (uint32_t)(bit)) != 0u)
