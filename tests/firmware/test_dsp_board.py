@@ -34,6 +34,7 @@ DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
+MORE = 4  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -157,7 +158,14 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in
     three, the others' C loop the third; the last two the requantization's edges on the RGB
     3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the
-    paired rows up to 24; the last one the requantization's edges on 24)."""
+    paired rows up to 24; the last one the requantization's edges on 24), then two 10x4
+    first layers at stride 2 across (the row loop's 10-row asm) and two layers of filters
+    in quads on the fast requantization (its 4-filter passes, patches in the scratch)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED:
+        k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED
+        if k < 2:
+            return rows_case(*rows_first_case(2 if k == 0 else 42))
+        return quads_case(*cases.conv_case(seed, long=k == 3, fast=True, quads=True))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
         if k == PAIRED - 1:
@@ -265,7 +273,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS + PAIRED, "depthwise": MAPS}.get(kind, 0)
+        extra = {"conv": DIRECT + ROWS + PAIRED + MORE, "depthwise": MAPS}.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
@@ -294,7 +302,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL}")
     return "\n".join(lines) + "\n"
