@@ -7,18 +7,21 @@ Program takes (micro_program_paths, -DMICRO_PATHS), which gives the flash back.
   every path (a step whose path were missing would run the reference kernel, several times
   slower), and without any one of its bits some step does run slower, with the same bytes
   out (the fallback: the reference kernel);
+- the kernels build with a mask as with none (strict warnings, each core and level);
 - the firmware's flash, against the targets of firmware/README.md.
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import test_dsp_board as board_cases
-from support.reference import REFERENCE
+from support.reference import REFERENCE, require_tools
+from test_portable_c import CORES, FLAGS, ROOT
 
 import micro
 from micro import firmware
@@ -149,8 +152,7 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
     )
     rng = np.random.default_rng(7)
     inputs = [
-        rng.integers(-128, 128, slot.shape, np.int64).astype(slot.dtype)
-        for slot in compiled.inputs
+        rng.integers(-128, 128, slot.shape, np.int64).astype(slot.dtype) for slot in compiled.inputs
     ]
     data = [x.tobytes() for x in inputs]
     expect = host_outputs(compiled, inputs)
@@ -161,7 +163,9 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
         assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
     # Built with its mask, every step runs the code it runs with every path: the same
     # instructions but for the dispatch's own few (the compiler lays it out anew).
-    for step, (a, b) in enumerate(zip(every.step_instructions, kept.step_instructions)):
+    for step, (a, b) in enumerate(
+        zip(every.step_instructions, kept.step_instructions, strict=True)
+    ):
         assert b <= a + 64, f"step {step}: {b:,} instructions with the mask, {a:,} without"
     # Each bit is needed: without it some step runs the reference kernel instead (slower),
     # with the same bytes out.
@@ -171,7 +175,7 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
         run = run_with_paths(compiled.program, data, tmp_path / f"without_{bit:x}", mask & ~bit)
         assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
         slower = [
-            b > 1.2 * a for a, b in zip(kept.step_instructions, run.step_instructions)
+            b > 1.2 * a for a, b in zip(kept.step_instructions, run.step_instructions, strict=True)
         ]
         assert any(slower), f"path {bit:#x} dropped, yet no step ran slower"
 
@@ -194,3 +198,26 @@ def test_firmware_flash(toolchain: None, tmp_path: Path) -> None:
     assert sizes["micro_speech"][0] <= 45_000, sizes
     flash, program = sizes["kws"]
     assert flash - program <= 64 * 1024, sizes
+
+
+@pytest.mark.parametrize("level", ["-O0", "-Os", "-O2"])
+@pytest.mark.parametrize(
+    "core", ["cortex-m4f", pytest.param("cortex-m7f", marks=[pytest.mark.slow])]
+)
+def test_kernels_build_keeping_some_paths(core: str, level: str, tmp_path: Path) -> None:
+    """No path, one path, every path but one: the dispatches still build warning-free."""
+    require_tools("arm-none-eabi-gcc")
+    first = int(lib.MICRO_PATH_CONV_FIRST)
+    cols = int(lib.MICRO_PATH_DW_COLS_S1)
+    flags = [f for f in FLAGS if f != "-Os"] + [level]
+    sources = [str(ROOT / "csrc/kernels" / f) for f in ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c")]
+    include = f"-I{ROOT / 'csrc' / 'include'}"
+    for mask in (0, first | cols, 0xFFFFFFFF & ~(first | cols)):
+        define = f"-DMICRO_PATHS={mask:#x}u"
+        proc = subprocess.run(
+            ["arm-none-eabi-gcc", *CORES[core], *flags, define, include, *sources],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, f"MICRO_PATHS={mask:#x}: {proc.stderr}"
