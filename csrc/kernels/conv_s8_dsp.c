@@ -747,7 +747,12 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
                    : MICRO_PATH_CONV_POINTWISE | pointwise_pass_path((p->input_depth + 3) / 4);
     }
     if (fast && first_applies(p, CONV_BLOCK)) {
-        return MICRO_PATH_CONV_FIRST;
+        first_walk_t walk; /* its kind of window */
+        first_start(&walk, p, 1);
+        return MICRO_PATH_CONV_FIRST | (walk.kind == FIRST_ROWS9   ? MICRO_PATH_CONV_FIRST_ROWS9
+                                        : walk.kind == FIRST_ROWS3 ? MICRO_PATH_CONV_FIRST_ROWS3
+                                        : walk.kind == FIRST_WORDS ? MICRO_PATH_CONV_FIRST_WORDS
+                                                                   : 0);
     }
     if (!fast) {
         return MICRO_PATH_CONV_ANY;

@@ -53,6 +53,13 @@
 #define MICRO_PATH_DW_COLS_MAP3 0x100000 /* stride 1 on a 3-wide map: weights in registers */
 #define MICRO_PATH_DW_PAIRS 0x200000    /* layout 1: tap pairs */
 
+/* CONV_2D's first-layer walk (MICRO_PATH_CONV_FIRST) specialised for window rows of 9
+ * values (RGB 3x3), 3 (grayscale 3x3) or 4 values (the general walk runs them otherwise,
+ * same bytes). */
+#define MICRO_PATH_CONV_FIRST_ROWS9 0x400000
+#define MICRO_PATH_CONV_FIRST_ROWS3 0x800000
+#define MICRO_PATH_CONV_FIRST_WORDS 0x1000000
+
 /* The bit is kept by this build. */
 #define MICRO_PATH_ON(bit) ((((uint32_t)(MICRO_PATHS)) & (uint32_t)(bit)) != 0u)
 /* `path` (a path function's answer) holds `bit` and this build keeps it: constant 0, and
