@@ -22,7 +22,7 @@ from string import Template
 
 from .._ffi import kernel_access, lib
 from ..boards import Board
-from ..errors import FirmwareError
+from ..errors import FirmwareError, MicroError
 from ..program import read_header, read_steps
 from ..resources import data_root, firmware_dir, pio_core_dir
 
@@ -121,14 +121,18 @@ def write_kernel_table(path: Path, kernels: Sequence[str]) -> None:
     path.write_text(render("micro_kernels.c.in", externs=externs, cases=cases, access=access))
 
 
-def program_paths(program: bytes) -> int:
+def program_paths(program: bytes) -> int | None:
     """The DSP kernel paths (csrc/include/micro/paths.h) a Program's steps take: the OR of
     each step's path bit, as the kernels' own path functions give it for the operands
     micro_init resolves (csrc/runtime/paths.c). Alignments, all the path functions read of
-    a pointer, are the board's: the Program and the arena are 8-byte aligned on both."""
+    a pointer, are the board's: the Program and the arena are 8-byte aligned on both.
+    None (keep every path) for a Program the runtime refuses: the board refuses it too."""
     from ..interpreter import Runtime  # the interpreter imports the compiler, which imports us
 
-    runtime = Runtime(program, read_header(program).arena_size)  # kept: _rt points into it
+    try:
+        runtime = Runtime(program, read_header(program).arena_size)  # kept: _rt points into it
+    except MicroError:
+        return None
     return int(lib.micro_program_paths(runtime._rt))
 
 
