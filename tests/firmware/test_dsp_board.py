@@ -34,7 +34,8 @@ DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
-MORE = 4  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads
+MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
+# a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -159,12 +160,15 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     three, the others' C loop the third; the last two the requantization's edges on the RGB
     3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the
     paired rows up to 24; the last one the requantization's edges on 24), then two 10x4
-    first layers at stride 2 across (the row loop's 10-row asm) and two layers of filters
-    in quads on the fast requantization (its 4-filter passes, patches in the scratch)."""
+    first layers at stride 2 across (the row loop's 10-row asm), two layers of filters
+    in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
+    a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values)."""
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED
         if k < 2:
             return rows_case(*rows_first_case(2 if k == 0 else 42))
+        if k == 4:
+            return quads_case(*first_case(1))
         return quads_case(*cases.conv_case(seed, long=k == 3, fast=True, quads=True))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
