@@ -101,7 +101,7 @@ def write_project(
     )
     (out / "src" / f"{name}_bundle.c").write_text(text)
     firmware.write_kernel_table(out / "src" / "micro_kernels.c", compiled.kernels)
-    firmware.write_platformio_ini(out, board, [library])
+    firmware.write_platformio_ini(out, board, [library], firmware.program_paths(program))
     return Bundle(out, board, len(program), compiled.arena_size, compiled.kernels)
 
 

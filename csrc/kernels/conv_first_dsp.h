@@ -25,6 +25,7 @@
 #include "conv_patch_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* How a window inside the image is assembled. */
 enum { FIRST_ANY, FIRST_ROWS9, FIRST_ROWS3, FIRST_WORDS };
@@ -249,12 +250,16 @@ static void first_image(const micro_conv_s8_params_t *p, const int8_t *image,
 {
     first_walk_t walk;
     first_start(&walk, p, pairs);
+    /* A kind whose walk a build drops (micro/paths.h) takes the general one: same bytes. */
     void (*run)(const micro_conv_s8_params_t *, const int8_t *, const int8_t *,
                 const chan_t *, int32_t, int32_t, uint64_t *, int8_t *) =
-        walk.kind == FIRST_ROWS9   ? first_image_rows9
-        : walk.kind == FIRST_ROWS3 ? first_image_rows3
-        : walk.kind == FIRST_WORDS ? first_image_words
-                                   : first_image_any;
+        walk.kind == FIRST_ROWS9 && MICRO_PATH_ON(MICRO_PATH_CONV_FIRST_ROWS9)
+            ? first_image_rows9
+        : walk.kind == FIRST_ROWS3 && MICRO_PATH_ON(MICRO_PATH_CONV_FIRST_ROWS3)
+            ? first_image_rows3
+        : walk.kind == FIRST_WORDS && MICRO_PATH_ON(MICRO_PATH_CONV_FIRST_WORDS)
+            ? first_image_words
+            : first_image_any;
     run(p, image, filter, ch, zp2, pairs, words, out);
 }
 

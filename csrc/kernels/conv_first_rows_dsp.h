@@ -30,6 +30,7 @@
 #include "conv_first_rows.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* A quad's constants: the 4 biases (the sums start there: one LDM), then per filter m2 and
  * pn (pw_out's, conv_quads_dsp.h). */
@@ -610,24 +611,27 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 #undef ROWS_ASM
 #undef ROWS_BIASES_LDR
 
-/* The run on rows_asm_* where one fits the shape (and the weights' pairing), else rows_c. */
+/* The run on rows_asm_* where one fits the shape (and the weights' pairing), else rows_c.
+ * A build that drops a shape's path (micro/paths.h) drops its asm: its layers then run
+ * the reference kernel (micro_conv_s8_dsp_path), never this. */
 static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 {
+    const int rgb_gray = MICRO_PATH_ON(MICRO_PATH_CONV_ROWS);
     switch (micro_first_rows_shape(fh, n, delta) * 2 + (a->paired != 0)) {
     case 2:
-        rows_asm_3x5_d12(a);
+        rgb_gray ? rows_asm_3x5_d12(a) : rows_c(a, fh, n, delta);
         break;
     case 3:
-        rows_asm_3x5p_d12(a);
+        rgb_gray ? rows_asm_3x5p_d12(a) : rows_c(a, fh, n, delta);
         break;
     case 4:
-        rows_asm_3x2_d4(a);
+        rgb_gray ? rows_asm_3x2_d4(a) : rows_c(a, fh, n, delta);
         break;
     case 5:
-        rows_asm_3x2p_d4(a);
+        rgb_gray ? rows_asm_3x2p_d4(a) : rows_c(a, fh, n, delta);
         break;
     case 6:
-        rows_asm_10x2_d4(a);
+        MICRO_PATH_ON(MICRO_PATH_CONV_ROWS10) ? rows_asm_10x2_d4(a) : rows_c(a, fh, n, delta);
         break;
     default:
         rows_c(a, fh, n, delta);

@@ -13,6 +13,7 @@
 #include "conv_patch_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* A pointwise layer's pixel pairs: pair i is pixels 2i and 2i + 1 of `in` (K bytes apart,
  * G = ceil(K / 4) words of each read: past K the bytes meet zero weights, so the caller
@@ -567,23 +568,44 @@ static void quads_pointwise(const pointwise_t *a)
         pointwise_lone_asm(a);
         return;
     }
+    /* Only the passes a build keeps (micro/paths.h): the dispatch sends a layer whose pass
+     * is dropped to the reference kernel (MICRO_PATH_KEPT), so no call finds none. */
     switch (a->groups) {
     case 2:
-        pointwise_g2_asm(a);
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G2)) {
+            pointwise_g2_asm(a);
+            return;
+        }
         break;
     case 4:
-        pointwise_g4_asm(a);
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4)) {
+            pointwise_g4_asm(a);
+            return;
+        }
         break;
     case 8:
-        pointwise_g8_asm(a);
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G8)) {
+            pointwise_g8_asm(a);
+            return;
+        }
         break;
     case 16:
-        pointwise_g16_asm(a);
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G16)) {
+            pointwise_g16_asm(a);
+            return;
+        }
         break;
     case 32:
-        pointwise_g32_asm(a);
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G32)) {
+            pointwise_g32_asm(a);
+            return;
+        }
         break;
     default:
+        break;
+    }
+    if (a->groups <= 9 ? MICRO_PATH_ON(MICRO_PATH_CONV_PW_SHORT)
+                       : MICRO_PATH_ON(MICRO_PATH_CONV_PW_LONG)) {
         (a->groups <= 9 ? pointwise_asm : pointwise_long_asm)(a);
     }
 }

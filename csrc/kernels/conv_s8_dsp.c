@@ -32,6 +32,7 @@
 #include "conv_pointwise_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* s[2r + f] += the dot of scratch pixel r with filter row w_f, over 8 * pairs values. */
 #define MICRO_DOT_BLOCK(a, b)                                                              \
@@ -492,7 +493,7 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
     }
-    if (pw8_applies(depth, depth_out)) {
+    if (MICRO_PATH_ON(MICRO_PATH_CONV_PW8) && pw8_applies(depth, depth_out)) {
         /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
          * union's member pw8). */
         uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
@@ -535,7 +536,10 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
-    if (scratch == NULL && micro_conv_s8_dsp_direct(p)) {
+    /* The path (micro_conv_s8_dsp_path decides, the host reads the same answer); one this
+     * build drops (micro/paths.h) runs the reference kernel, at the end. */
+    const uint32_t path = micro_conv_s8_dsp_path(p, filter, multiplier, shift, scratch);
+    if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_DIRECT)) {
         const int64_t image_in = (int64_t)p->input_height * p->input_width * p->input_depth;
         const int64_t image_out = (int64_t)p->output_height * p->output_width * p->output_depth;
         for (int32_t b = 0; b < p->batches; ++b) {
@@ -543,10 +547,6 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                          output + b * image_out);
         }
         return MICRO_OK;
-    }
-    if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0 ||
-        (p->filter_layout == 1 && !micro_conv_s8_dsp_quads(p))) {
-        return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
     }
     const int32_t k = p->filter_height * p->filter_width * p->filter_depth;
     const int32_t per_group = p->output_depth / p->groups;
@@ -565,9 +565,6 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     c.zp2 = 1 + 2 * p->output_zp;
     c.lo = p->act_min;
     c.hi = p->act_max;
-    const int fast = fast_ok(multiplier, shift, depth_out, c.lo, c.hi);
-    /* Filter layout 1: 4 filters per pass over G groups of 4 values (conv_quads_dsp.h). */
-    const int quads = p->filter_layout == 1;
     const int32_t groups4 = (k + 3) / 4;
 #if MICRO_DSP && defined(__GNUC__)
     void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
@@ -576,8 +573,6 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     void (*pass)(const pass_t *, const chan_t *, const int8_t *, int32_t, int8_t *, int8_t *) =
         c.pairs == 1 ? pass_fast_8 : (c.pairs == 2 ? pass_fast_16 : pass_fast);
 #endif
-    /* Each output pixel reads only its own input pixel, whole 8-value groups of it: the
-     * pixels are widened straight from the image (no window to assemble). */
     const int pointwise = p->filter_height == 1 && p->filter_width == 1 &&
                           p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
                           p->pad_left == 0 && p->groups == 1 && (p->input_depth & 7) == 0 &&
@@ -597,24 +592,20 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         } pw8;
     } tables;
     chan_t *table = tables.fast;
-    if (p->filter_layout == 2) {
-        if (!fast || ((uintptr_t)filter & 3u) != 0) {
-            return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
-        }
+    if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_ROWS) ||
+        MICRO_PATH_HAS(path, MICRO_PATH_CONV_ROWS10)) {
         first_rows_fast(p, input, filter, &c, &tables.rows, scratch, output);
         return MICRO_OK;
     }
-    if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
-        p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
-        p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&
-        p->input_width == p->output_width) {
+    if ((MICRO_PATH_HAS(path, MICRO_PATH_CONV_POINTWISE) && MICRO_PATH_KEPT(path)) ||
+        MICRO_PATH_HAS(path, MICRO_PATH_CONV_PW8)) {
         pointwise_fast(p, input, filter, &c, tables.pointwise, (uint64_t *)(void *)scratch,
                        output);
         return MICRO_OK;
     }
     int32_t held = -1; /* the first channel the table holds, if any */
     uint64_t *words = (uint64_t *)(void *)scratch;
-    if (fast && first_applies(p, CONV_BLOCK)) {
+    if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_FIRST)) {
         fill_channels(&c, 0, depth_out, table);
         for (int32_t b = 0; b < p->batches; ++b) {
             first_image(p, input + b * image_size, filter, table, c.zp2, c.pairs, words,
@@ -622,6 +613,16 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
         }
         return MICRO_OK;
     }
+    if (!MICRO_PATH_HAS(path, MICRO_PATH_CONV_QUADS) &&
+        !MICRO_PATH_HAS(path, MICRO_PATH_CONV_PAIRS) &&
+        !MICRO_PATH_HAS(path, MICRO_PATH_CONV_ANY)) {
+        return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
+    }
+    /* Patches in the scratch: each output pixel reads only its own input pixel, whole
+     * 8-value groups of it, the pixels widened straight from the image (no window to
+     * assemble); 3x3 windows of one group assembled a row at a time where they lie inside
+     * the image; else gathered. */
+    const int quads = p->filter_layout == 1;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;
@@ -640,14 +641,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                            words, 1, c.pairs);
                 }
                 const int32_t end = (g + 1) * per_group;
-                if (!fast && quads) {
+                if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_ANY) && quads) {
                     quads_any(words, filter + (int64_t)g * per_group * 8 * groups4, groups4,
                               per_group, bias + g * per_group, multiplier + g * per_group,
                               shift + g * per_group, c.zp, c.lo, c.hi, out0 + g * per_group,
                               out1 + g * per_group);
                     continue;
                 }
-                if (!fast) {
+                if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_ANY)) {
                     pass_any(&c, g * per_group, end, out0, out1);
                     continue;
                 }
@@ -657,10 +658,10 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                         fill_channels(&c, o0, n, table);
                         held = o0;
                     }
-                    if (quads) {
+                    if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_QUADS)) {
                         quads_fast(words, filter + (int64_t)o0 * 8 * groups4, groups4, n, table,
                                    c.zp2, out0 + o0, out1 + o0);
-                    } else {
+                    } else if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_PAIRS)) {
                         pass(&c, table, filter + (int64_t)o0 * c.row, n, out0 + o0, out1 + o0);
                     }
                 }
@@ -694,3 +695,6 @@ int32_t micro_conv_s8_dsp_first(const micro_conv_s8_params_t *p)
 {
     return micro_conv_s8_dsp_quads(p) && first_applies(p, CONV_BLOCK);
 }
+
+/* micro_conv_s8_dsp_path (after fast_ok and the paths' tests it asks). */
+#include "conv_s8_dsp_path.h"

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "dsp.h"
+#include "micro/paths.h"
 
 #define DW_BLOCK 64 /* input channels of a tap table (its input_zp row) */
 #define DW_TAPS 25  /* taps of a tap table (up to 5x5) */
@@ -388,10 +389,14 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output)
 {
-    const int cols = p->filter_layout == 2 && cols_fit(p);
-    const int s2 = p->filter_layout == 2 && s2_fit(p);
-    if (!(cols || s2 || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
-        ((uintptr_t)filter & 3u) != 0) {
+    /* The path (micro_depthwise_conv_s8_dsp_path decides, the host reads the same answer);
+     * one this build drops (micro/paths.h) runs the reference kernel. */
+    const uint32_t path = micro_depthwise_conv_s8_dsp_path(p, filter, multiplier, shift);
+    const int cols = MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_S1) ||
+                     MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_S2) ||
+                     MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_ANY);
+    if (!MICRO_PATH_HAS(path, MICRO_PATH_DW_S2) && !cols &&
+        !MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)) {
         return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
     dw_t d;
@@ -409,15 +414,50 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
     d.hi = p->act_max;
     d.rq = NULL;
     d.rq0 = 0;
-    const int fast = micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi);
-    if (s2 && s2_requant_ok(&d)) {
+    /* The column path's requantization is in its path bit (the stride-2 path needs none). */
+    const int fast = MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)
+                         ? micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi)
+                         : !MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_ANY);
+    if (MICRO_PATH_HAS(path, MICRO_PATH_DW_S2)) {
         s2_run(p, &d, input, output);
     } else if (cols) {
         cols_run(p, &d, fast, input, output);
-    } else if (p->filter_layout == 1) {
+    } else if (MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)) {
         pairs_run(p, &d, fast, input, output);
-    } else {
-        return micro_depthwise_conv_s8(p, input, filter, bias, multiplier, shift, output);
     }
     return MICRO_OK;
+}
+
+uint32_t micro_depthwise_conv_s8_dsp_path(const micro_depthwise_conv_s8_params_t *p,
+                                          const int8_t *filter, const int32_t *multiplier,
+                                          const int32_t *shift)
+{
+    const int cols = p->filter_layout == 2 && cols_fit(p);
+    const int s2 = p->filter_layout == 2 && s2_fit(p);
+    if (!(cols || s2 || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
+        ((uintptr_t)filter & 3u) != 0) {
+        return 0;
+    }
+    if (s2) { /* on s2_requant_ok's domain: what it reads of the kernel's dw_t */
+        dw_t d;
+        d.multiplier = multiplier;
+        d.shift = shift;
+        d.depth = p->input_depth * p->depth_multiplier;
+        d.lo = p->act_min;
+        d.hi = p->act_max;
+        if (s2_requant_ok(&d)) {
+            return MICRO_PATH_DW_S2;
+        }
+    }
+    if (cols) { /* pass_rows's variants */
+        if (!micro_requant_fast_ok(multiplier, shift, p->input_depth * p->depth_multiplier,
+                                   p->act_min, p->act_max)) {
+            return MICRO_PATH_DW_COLS_ANY;
+        }
+        if (p->stride_height != 1) {
+            return MICRO_PATH_DW_COLS_S2;
+        }
+        return MICRO_PATH_DW_COLS_S1 | (map3_fit(p) ? MICRO_PATH_DW_COLS_MAP3 : 0);
+    }
+    return p->filter_layout == 1 ? MICRO_PATH_DW_PAIRS : 0;
 }

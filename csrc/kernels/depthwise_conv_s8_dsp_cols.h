@@ -507,11 +507,17 @@ static int32_t pass_rows(int s1, int fast, int straight, int staged6, int32_t n,
 {
     static const int8_t last[13] = {0, 2, 2, 3, 4, 6, 6, 4, 4, 6, 6, 6, 6};
     static const int8_t last4[6] = {0, 2, 2, 3, 4, 3};
-    if (!fast) {
+    /* The variants this build keeps (micro/paths.h): micro_depthwise_conv_s8_dsp_path sends
+     * a layer of a dropped one to the reference kernel, so none gets here; these tests only
+     * let the compiler drop the code of the others. */
+    const int any = MICRO_PATH_ON(MICRO_PATH_DW_COLS_ANY);
+    const int fast1 = MICRO_PATH_ON(MICRO_PATH_DW_COLS_S1);
+    const int fast2 = MICRO_PATH_ON(MICRO_PATH_DW_COLS_S2);
+    if (any && (!fast || (!fast1 && !fast2))) {
         *run = s1 ? s1_general : s2_general;
         return 4;
     }
-    if (!s1) {
+    if (fast2 && (!s1 || !fast1)) {
         *run = n <= 2 ? s2_fast2 : s2_fast;
         return n <= 2 ? 2 : 4;
     }
@@ -556,7 +562,7 @@ MICRO_NOINLINE static void cols_run(const micro_depthwise_conv_s8_params_t *p, c
             pass_fn run;
             const int32_t rows =
                 pass_rows(s1, fast, straight, 5 * row_out <= DW_STAGE, out_h - oy, &run);
-            if (run == s1_fast3 && map3_fit(p)) {
+            if (MICRO_PATH_ON(MICRO_PATH_DW_COLS_MAP3) && run == s1_fast3 && map3_fit(p)) {
                 run = s1_map3; /* 3x3 maps: the weights in registers over the map */
             }
             n = out_h - oy < rows ? out_h - oy : rows;

@@ -22,14 +22,17 @@ from string import Template
 
 from .._ffi import kernel_access, lib
 from ..boards import Board
-from ..errors import FirmwareError
+from ..errors import FirmwareError, MicroError
 from ..program import read_header, read_steps
 from ..resources import data_root, firmware_dir, pio_core_dir
 
 # What the firmware needs besides the Program and the arena, to refuse a model that cannot
-# fit before anything is built. Measured on mps2-an386 (runner + executor + the FC kernel +
-# startup: 3.9 KB of flash); the margin leaves room for the larger kernels.
-RUNTIME_FLASH = 24 * 1024
+# fit before anything is built. Flash: the runner, executor, verifier, startup and the
+# kernels (only the paths the Program takes), measured on mps2-an386 as firmware less
+# Program for the reference models (firmware/README.md): 11,496 B (hello_world, ad: FC
+# only) to 87,540 B (person_detect; vww 86,164, kws 48,500, micro_speech 25,188). The
+# largest plus a margin; 24 KB before, which every model with a conv layer exceeded.
+RUNTIME_FLASH = 96 * 1024
 RUNTIME_RAM = 1024
 
 
@@ -121,13 +124,35 @@ def write_kernel_table(path: Path, kernels: Sequence[str]) -> None:
     path.write_text(render("micro_kernels.c.in", externs=externs, cases=cases, access=access))
 
 
-def write_platformio_ini(out: Path, board: Board, libraries: Sequence[Path]) -> None:
+def program_paths(program: bytes) -> int | None:
+    """The DSP kernel paths (csrc/include/micro/paths.h) a Program's steps take: the OR of
+    each step's path bit, as the kernels' own path functions give it for the operands
+    micro_init resolves (csrc/runtime/paths.c). Alignments, all the path functions read of
+    a pointer, are the board's: the Program and the arena are 8-byte aligned on both.
+    None (keep every path) for a Program the runtime refuses: the board refuses it too."""
+    from ..interpreter import Runtime  # the interpreter imports the compiler, which imports us
+
+    try:
+        runtime = Runtime(program, read_header(program).arena_size)  # kept: _rt points into it
+    except MicroError:
+        return None
+    return int(lib.micro_program_paths(runtime._rt))
+
+
+def write_platformio_ini(
+    out: Path, board: Board, libraries: Sequence[Path], paths: int | None = None
+) -> None:
     """The project's platformio.ini: micro's offline platform, the board, micro's C runtime
-    and `libraries` (PlatformIO libraries holding main())."""
+    and `libraries` (PlatformIO libraries holding main()). paths: the kernel paths to keep
+    (program_paths), passed as -DMICRO_PATHS to every source, the runtime library's
+    included (PlatformIO applies build_flags to libraries, and its build cache keys on
+    the command line); None keeps them all."""
+    flags = "" if paths is None else f"\nbuild_flags = -DMICRO_PATHS=0x{paths:08x}u"
     (out / "platformio.ini").write_text(
         render(
             "platformio.ini.in",
             board=board.id,
+            build_flags=flags,
             upload="on QEMU" if board.emulated else "uploads it to the board",
             build_cache=pio_core_dir() / "build-cache",
             platform=firmware_dir() / "platform",
@@ -148,6 +173,7 @@ class Bundle:
     n_steps: int
     n_sets: int
     kernels: list[str]
+    paths: int | None = None  # the kernel paths kept (program_paths), None: all
 
 
 def _inputs_c(sets: Sequence[Sequence[bytes]]) -> tuple[str, str]:
@@ -194,6 +220,8 @@ def export(
         header = read_header(b"")
     arena_size, n_steps, n_inputs = header.arena_size, header.n_steps, header.n_inputs
     kernels = program_kernels(program) if check else sorted(kernel_names().values())
+    # Only the kernel paths the Program takes; an unchecked Program keeps them all.
+    paths = program_paths(program) if check else None
     sets = [list(s) for s in input_sets] if input_sets else [[b""] * n_inputs]
     input_bytes = sum(len(data) for tensors in sets for data in tensors)
     if check:
@@ -230,10 +258,10 @@ def export(
         )
     )
     write_kernel_table(src / "micro_kernels.c", kernels)
-    bundle = Bundle(out, board, len(program), arena_size, n_steps, len(sets), kernels)
+    bundle = Bundle(out, board, len(program), arena_size, n_steps, len(sets), kernels, paths)
     if sources_only:
         return bundle
-    write_platformio_ini(out, board, [firmware_dir() / "runner"])
+    write_platformio_ini(out, board, [firmware_dir() / "runner"], paths)
     summary = {
         "board": board.id,
         "program_size": bundle.program_size,
@@ -241,6 +269,7 @@ def export(
         "steps": n_steps,
         "input_sets": len(sets),
         "kernels": kernels,
+        "paths": None if paths is None else f"0x{paths:08x}",
     }
     (out / "bundle.json").write_text(json.dumps(summary, indent=2) + "\n")
     return bundle

@@ -35,6 +35,8 @@ ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requanti
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop without scratch)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
+MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
+# a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
 
 C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
 
@@ -158,7 +160,17 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     layers in layout 2 (the row loop: RGB 3x3, grayscale 3x3 and 10x4 windows two times in
     three, the others' C loop the third; the last two the requantization's edges on the RGB
     3x3 loop), then RGB and grayscale 3x3 first layers at stride 2 on up to 28 filters (the
-    paired rows up to 24; the last one the requantization's edges on 24)."""
+    paired rows up to 24; the last one the requantization's edges on 24), then two 10x4
+    first layers at stride 2 across (the row loop's 10-row asm), two layers of filters
+    in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
+    a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED:
+        k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED
+        if k < 2:
+            return rows_case(*rows_first_case(2 if k == 0 else 42))
+        if k == 4:
+            return quads_case(*first_case(1))
+        return quads_case(*cases.conv_case(seed, long=k == 3, fast=True, quads=True))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS
         if k == PAIRED - 1:
@@ -280,7 +292,7 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS + PAIRED, "depthwise": MAPS, "fc": ROWS16}.get(kind, 0)
+        extra = {"conv": DIRECT + ROWS + PAIRED + MORE, "depthwise": MAPS, "fc": ROWS16}.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"
@@ -309,7 +321,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL + ROWS16}")
     return "\n".join(lines) + "\n"

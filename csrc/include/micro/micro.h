@@ -18,6 +18,7 @@
 #include "micro/status.h"
 #include "micro/program.h"
 #include "micro/kernel.h"
+#include "micro/paths.h"
 #include "micro/kernels/stream_rows.h"
 #include "micro/kernels/branch.h"
 
@@ -92,5 +93,9 @@ uint32_t micro_crc32(const uint8_t *data, uint32_t size);
 uint32_t micro_overlap_gap(uint32_t kernel, const void *params, const uint32_t *sizes,
                            uint32_t in, uint32_t out);
 const char *micro_status_str(micro_status_t status);
+/* The DSP kernel paths (micro/paths.h) the program's steps take with this runtime's operands
+ * (an OR of their kernels' path bits; 0 before a successful micro_init): what a firmware
+ * of this program built with -DMICRO_PATHS=<it> keeps (csrc/runtime/paths.c). */
+uint32_t micro_program_paths(const micro_runtime_t *rt);
 
 #endif

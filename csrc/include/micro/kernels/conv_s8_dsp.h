@@ -13,6 +13,12 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output);
 
+/* The path micro_conv_s8_dsp takes for these params and operands (micro/paths.h:
+ * MICRO_PATH_CONV_*, with the pointwise pass's bit on the pointwise path), 0 for the
+ * reference kernel. The dispatch calls it; the host ORs it over a Program's steps. */
+uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *filter,
+                                const int32_t *multiplier, const int32_t *shift,
+                                const int16_t *scratch);
 /* 1 if the twin runs p with filter layout 1 on its 4-filter passes (O / groups a multiple
  * of 4), else 0: the compiler writes layout 1 only then. */
 int32_t micro_conv_s8_dsp_quads(const micro_conv_s8_params_t *p);

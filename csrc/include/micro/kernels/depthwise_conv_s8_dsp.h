@@ -13,6 +13,12 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                                            const int32_t *bias, const int32_t *multiplier,
                                            const int32_t *shift, int8_t *output);
 
+/* The path micro_depthwise_conv_s8_dsp takes for these params and operands (micro/paths.h:
+ * MICRO_PATH_DW_*), 0 for the reference kernel. The dispatch calls it; the host ORs it over
+ * a Program's steps. */
+uint32_t micro_depthwise_conv_s8_dsp_path(const micro_depthwise_conv_s8_params_t *p,
+                                          const int8_t *filter, const int32_t *multiplier,
+                                          const int32_t *shift);
 /* 1 if the twin runs p with filter layout 1 on its tap-pair paths (O a multiple of 4, a
  * depth multiplier of 1, 2 or a multiple of 4 up to 256, at most 25 taps), else 0 (it
  * would run the reference kernel): the compiler writes layout 1 only then. */

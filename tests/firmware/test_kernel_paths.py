@@ -1,0 +1,223 @@
+"""Kernel paths (csrc/include/micro/paths.h): a firmware keeps only the DSP kernel paths its
+Program takes (micro_program_paths, -DMICRO_PATHS), which gives the flash back.
+
+- the board DSP tests' cases (test_dsp_board, built with every path) take every path bit,
+  by the path functions the dispatches themselves call: each kept path is tested there;
+- a Program's mask is exactly what runs: built with it, no step runs slower than with
+  every path (a step whose path were missing would run the reference kernel, several times
+  slower), and without any one of its bits some step does run slower, with the same bytes
+  out (the fallback: the reference kernel);
+- the kernels build with a mask as with none (strict warnings, each core and level);
+- the firmware's flash, against the targets of firmware/README.md.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import test_dsp_board as board_cases
+from support.reference import REFERENCE, require_tools
+from test_portable_c import CORES, FLAGS, ROOT
+
+import micro
+from micro import firmware
+from micro._ffi import ffi, lib
+from micro.boards import load_board
+from micro.compiler import compile_model
+from micro.firmware.generate import program_paths
+from micro.interpreter import aligned_buffer
+from micro.model import load_model
+from micro.resources import firmware_dir
+
+BOARD = "mps2-an386"
+MICRO_SPEECH = REFERENCE / "tflm/micro_speech/micro_speech_quantized.tflite"
+KWS = REFERENCE / "mlperf_tiny/kws_ref_model.tflite"
+
+
+def path_bits(prefix: str) -> dict[str, int]:
+    """MICRO_PATH_<prefix>* -> bit, read from the C header through cffi."""
+    return {
+        name: int(getattr(lib, name))
+        for name in dir(lib)
+        if name.startswith(f"MICRO_PATH_{prefix}")
+    }
+
+
+def pointer(ctype: str, data: np.ndarray) -> Any:
+    """An 8-byte-aligned copy of data (as the board test's arrays are), or NULL if empty."""
+    if data.nbytes == 0:
+        return ffi.NULL
+    copy = aligned_buffer(data.nbytes, 8)
+    copy[:] = np.frombuffer(data.tobytes(), np.uint8)
+    pointer.keep.append(copy)  # type: ignore[attr-defined]
+    return ffi.cast(ctype, ffi.from_buffer(copy))
+
+
+pointer.keep = []  # type: ignore[attr-defined]
+
+
+def conv_path(params: Any, ops: list[np.ndarray]) -> int:
+    scratch = ops[lib.MICRO_CONV_S8_SCRATCH]
+    return int(
+        lib.micro_conv_s8_dsp_path(
+            params,
+            pointer("int8_t *", ops[lib.MICRO_CONV_S8_FILTER]),
+            pointer("int32_t *", ops[lib.MICRO_CONV_S8_MULTIPLIER]),
+            pointer("int32_t *", ops[lib.MICRO_CONV_S8_SHIFT]),
+            pointer("int16_t *", scratch),
+        )
+    )
+
+
+def depthwise_path(params: Any, ops: list[np.ndarray]) -> int:
+    return int(
+        lib.micro_depthwise_conv_s8_dsp_path(
+            params,
+            pointer("int8_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_FILTER]),
+            pointer("int32_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_MULTIPLIER]),
+            pointer("int32_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_SHIFT]),
+        )
+    )
+
+
+def test_board_cases_take_every_path() -> None:
+    """Every path bit of CONV_2D and DEPTHWISE_CONV_2D is taken by some case of the board
+    test that checks the DSP kernels against their reference (all paths built there)."""
+    extra = board_cases.DIRECT + board_cases.ROWS + board_cases.PAIRED + board_cases.MORE
+    taken = {"CONV_": 0, "DW_": 0}
+    for seed in range(board_cases.PER_KERNEL + extra):
+        taken["CONV_"] |= conv_path(*board_cases.conv_case(1000 + seed))
+    for seed in range(board_cases.PER_KERNEL + board_cases.MAPS):
+        taken["DW_"] |= depthwise_path(*board_cases.depthwise_case(1000 + seed))
+    pointer.keep.clear()  # type: ignore[attr-defined]
+    for prefix, mask in taken.items():
+        bits = path_bits(prefix)
+        assert len(bits) >= 6, bits  # the header's bits were read
+        missing = sorted(name for name, bit in bits.items() if not mask & bit)
+        assert not missing, f"no board case takes {missing}"
+
+
+def test_program_paths_of_the_models() -> None:
+    """The paths of the models whose layers are known: micro_speech is one 1-channel 10x8
+    depthwise layer (a first-layer convolution on a DSP core), a FULLY_CONNECTED and a
+    SOFTMAX, so one conv path and nothing else; a model without conv or depthwise steps
+    takes none."""
+    board = load_board(BOARD)
+    ms = compile_model(
+        load_model(MICRO_SPEECH),
+        arena_budget=firmware.arena_budget(board),
+        dsp=True,
+        flash_budget=firmware.flash_budget(board),
+    )
+    mask = program_paths(ms.program)
+    conv = sum(path_bits("CONV_").values())
+    assert mask != 0 and mask & ~conv == 0 and mask & (mask - 1) == 0, hex(mask)
+    hello = compile_model(load_model(REFERENCE / "tflm/hello_world/hello_world_int8.tflite"))
+    assert program_paths(hello.program) == 0
+
+
+def run_with_paths(
+    program: bytes, inputs: list[bytes], out: Path, paths: int | None
+) -> firmware.Run:
+    """The runner firmware of `program` built keeping `paths` (None: every path)."""
+    board = load_board(BOARD)
+    firmware.export(program, board, out, [inputs])
+    firmware.write_platformio_ini(out, board, [firmware_dir() / "runner"], paths)
+    built = firmware.build(out, board)
+    run = firmware.run_qemu(built.elf, board)
+    assert run.status == 0, run.log
+    return run
+
+
+def host_outputs(compiled: Any, inputs: list[np.ndarray]) -> list[bytes]:
+    it = micro.Interpreter(compiled)
+    for i, x in enumerate(inputs):
+        it.set_input(x, i)
+    it.invoke()
+    return [it.get_output(k).tobytes() for k in range(len(compiled.outputs))]
+
+
+@pytest.mark.parametrize("model", [MICRO_SPEECH, KWS], ids=["micro_speech", "kws"])
+def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_path: Path) -> None:
+    board = load_board(BOARD)
+    compiled = compile_model(
+        load_model(model),
+        arena_budget=firmware.arena_budget(board),
+        dsp=board.dsp,
+        flash_budget=firmware.flash_budget(board),
+    )
+    rng = np.random.default_rng(7)
+    inputs = [
+        rng.integers(-128, 128, slot.shape, np.int64).astype(slot.dtype) for slot in compiled.inputs
+    ]
+    data = [x.tobytes() for x in inputs]
+    expect = host_outputs(compiled, inputs)
+    mask = program_paths(compiled.program)
+    every = run_with_paths(compiled.program, data, tmp_path / "every", None)
+    kept = run_with_paths(compiled.program, data, tmp_path / "kept", mask)
+    for run in (every, kept):
+        assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
+    # Built with its mask, every step runs the code it runs with every path: the same
+    # instructions but for the dispatch's own few (the compiler lays it out anew).
+    for step, (a, b) in enumerate(
+        zip(every.step_instructions, kept.step_instructions, strict=True)
+    ):
+        assert b <= a + 64, f"step {step}: {b:,} instructions with the mask, {a:,} without"
+    # Each bit is needed: without it some step runs the reference kernel instead (slower),
+    # with the same bytes out.
+    bits = [1 << i for i in range(32) if mask >> i & 1]
+    assert bits
+    for bit in bits:
+        run = run_with_paths(compiled.program, data, tmp_path / f"without_{bit:x}", mask & ~bit)
+        assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
+        slower = [
+            b > 1.2 * a for a, b in zip(kept.step_instructions, run.step_instructions, strict=True)
+        ]
+        assert any(slower), f"path {bit:#x} dropped, yet no step ran slower"
+
+
+def test_firmware_flash(toolchain: None, tmp_path: Path) -> None:
+    """micro_speech's firmware within firmware/README.md's target, 45,000 B (TFLM's example
+    is about 151 KB); kws's runtime (its firmware less its Program) within 64 KiB, half what
+    it took with every path of the conv and depthwise kernels linked (110 KB)."""
+    board = load_board(BOARD)
+    sizes = {}
+    for name, model in (("micro_speech", MICRO_SPEECH), ("kws", KWS)):
+        compiled = compile_model(
+            load_model(model),
+            arena_budget=firmware.arena_budget(board),
+            dsp=board.dsp,
+            flash_budget=firmware.flash_budget(board),
+        )
+        firmware.export(compiled.program, board, tmp_path / name)
+        sizes[name] = (firmware.build(tmp_path / name, board).flash, len(compiled.program))
+    assert sizes["micro_speech"][0] <= 45_000, sizes
+    flash, program = sizes["kws"]
+    assert flash - program <= 64 * 1024, sizes
+
+
+@pytest.mark.parametrize("level", ["-O0", "-Os", "-O2"])
+@pytest.mark.parametrize(
+    "core", ["cortex-m4f", pytest.param("cortex-m7f", marks=[pytest.mark.slow])]
+)
+def test_kernels_build_keeping_some_paths(core: str, level: str, tmp_path: Path) -> None:
+    """No path, one path, every path but one: the dispatches still build warning-free."""
+    require_tools("arm-none-eabi-gcc")
+    first = int(lib.MICRO_PATH_CONV_FIRST)
+    cols = int(lib.MICRO_PATH_DW_COLS_S1)
+    flags = [f for f in FLAGS if f != "-Os"] + [level]
+    sources = [str(ROOT / "csrc/kernels" / f) for f in ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c")]
+    include = f"-I{ROOT / 'csrc' / 'include'}"
+    for mask in (0, first | cols, 0xFFFFFFFF & ~(first | cols)):
+        define = f"-DMICRO_PATHS={mask:#x}u"
+        proc = subprocess.run(
+            ["arm-none-eabi-gcc", *CORES[core], *flags, define, include, *sources],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, f"MICRO_PATHS={mask:#x}: {proc.stderr}"
