@@ -81,11 +81,11 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
            (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
 }
 
-/* Output rows from which the compiler writes layout 2 for the path: a map of 3 rows (vww's
- * 3x3x128: 62.9 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
- * passes waste no input rows. A layer's strips of fewer rows (a patched plan's) keep the
- * layer's layout and so the path. */
-#define S2_MIN_HEIGHT 4
+/* Output rows from which the compiler writes layout 2 for the path: from 3 (vww's 3x3x128:
+ * 58.4 K est. M4 cycles against the tap pairs' 61.3 K, its last input row the zp row's);
+ * a map of 2 rows runs faster on the tap pairs, whose passes waste no input rows. A
+ * layer's strips of fewer rows (a patched plan's) keep the layer's layout and so the path. */
+#define S2_MIN_HEIGHT 3
 
 /* 1 if the compiler should write filter layout 2 for p for the path. */
 static int s2_ok(const micro_depthwise_conv_s8_params_t *p)
@@ -111,6 +111,7 @@ static int s2_requant_ok(const dw_t *d)
 typedef struct {
     const int8_t *rows[2 * S2_ROWS + 1];
     int32_t n_rows;
+    int32_t tail_zp; /* row 2R is the zp row: P_R holds input_zp words in every column */
 } s2_pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__) && defined(__OPTIMIZE__) &&    \
@@ -215,28 +216,46 @@ static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32
 {
     const int32_t R = s->n_rows;
 #if S2_WIDEN_ASM
+    if (s->tail_zp) {
+        /* P_R's words hold input_zp already (s2_widen): the pairs alone, 4 rows a loop */
+        int32_t k = 0;
+        if (R % 2) {
+            widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+            k = 1;
+        }
+        for (; k < R; k += 2) {
+            const int8_t *const r = s->rows[2 * k] + at;
+            const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
+                                   s->rows[2 * k + 2] - s->rows[2 * k],
+                                   s->rows[2 * k + 3] - s->rows[2 * k]};
+            widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
+        }
+        return;
+    }
+    if (R == 1) {
+        widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+        s2_widen1(s->rows[2] + at, channels, n, buf + 1);
+        return;
+    }
+    /* an odd R's first pair alone, then 4 rows a loop; the last two pairs and row 2R in
+     * one run (two loops for 3 or 4 rows) */
     int32_t k = 0;
-    for (; k + 1 < R - (R % 2 == 0); k += 2) {
+    if (R % 2) {
+        widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+        k = 1;
+    }
+    for (; R - k > 2; k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
         const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
                                s->rows[2 * k + 2] - s->rows[2 * k],
                                s->rows[2 * k + 3] - s->rows[2 * k]};
         widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
     }
-    if (R % 2 == 0) {
-        /* the last two pairs and row 2R in one run */
-        const int8_t *const r = s->rows[2 * k];
-        const s2_rows5_t a = {r + at, buf + k, n, channels,
-                              {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
-                               s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
-        s2_widen5(&a);
-        return;
-    }
-    if (k < R) {
-        widen_2rows(S2_PAIRS, s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels,
-                    n, buf + k);
-    }
-    s2_widen1(s->rows[2 * R] + at, channels, n, buf + R);
+    const int8_t *const r = s->rows[2 * k];
+    const s2_rows5_t a = {r + at, buf + k, n, channels,
+                          {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
+                           s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
+    s2_widen5(&a);
 #else
     for (int32_t j = 0; j < n; ++j, at += channels, buf += 4 * S2_PAIRS) {
         for (int32_t k = 0; k < R; ++k) {
@@ -270,9 +289,10 @@ static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
 
 /* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
  * the columns outside the image (unless `zp_kept`: the buffer holds them from a strip of
- * the same columns), the others widened. */
+ * the same columns), the others widened; with the pass's row 2R outside the image, its
+ * P_R words input_zp's (unless `tail_kept`: an earlier block of the pass wrote them). */
 static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
-                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+                     int32_t ix0, int32_t nc, int zp_kept, int tail_kept, uint32_t *buf)
 {
     const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
     int32_t b = p->input_width - ix0;
@@ -281,6 +301,16 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
         const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
         s2_zp_columns(buf, a, zz);
         s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
+    }
+    if (s->tail_zp && !tail_kept) {
+        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+        uint32_t *t = buf + a * 4 * S2_PAIRS + s->n_rows;
+        for (int32_t j = a; j < b; ++j, t += 4 * S2_PAIRS) {
+            t[0] = zz;
+            t[S2_PAIRS] = zz;
+            t[2 * S2_PAIRS] = zz;
+            t[3 * S2_PAIRS] = zz;
+        }
     }
     if (b > a) {
         s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
@@ -481,6 +511,60 @@ static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 }
 #endif
 
+#if S2_MAC_ASM
+/* What s2_records_asm reads: the block's first bias, multiplier and shift, filter words,
+ * the records, and the 4 words every record ends with (zp, d[0..2]). */
+typedef struct {
+    const int32_t *bias, *mult, *shift;
+    const uint32_t *w;
+    s2_rec_t *rec;
+    int32_t tail[4];
+} s2_fill_t;
+
+#define MICRO_S2R_UNUSED __attribute__((unused)) /* a: r0 */
+/* One record in 11 instructions: the 6 filter words (LDM, r6 skipped) and the bias into
+ * r4-r10, stored as the record's first 7 words; then m2, pn and the 4 shared words into
+ * r4-r9, its last 6. */
+#define S2_RECORD                                                                          \
+    "ldm r12!, {r4, r5, r7, r8, r9, r10}\n\t"                                                \
+    "ldr r6, [r1], #4\n\t"                                                                  \
+    "stm lr!, {r4-r10}\n\t"                                                                 \
+    "ldr r4, [r2], #4\n\t"                                                                  \
+    "ldr r5, [r3], #4\n\t"                                                                  \
+    "lsl r4, r4, #1\n\t"                                                                    \
+    "add r5, r5, #32\n\t"                                                                   \
+    "mov r6, #-1\n\t"                                                                       \
+    "lsl r5, r6, r5\n\t" /* -2^(32 - e): all ones shifted left by 32 + shift */              \
+    "ldm r0, {r6, r7, r8, r9}\n\t"                                                          \
+    "stm lr!, {r4-r9}\n\t"
+
+/* The block's 4 records (s2_records' fields) from a: r12 the filter words, r1-r3 bias,
+ * multiplier, shift, lr the record, r0 the shared words. */
+__attribute__((naked, noinline)) static void s2_records_asm(const s2_fill_t *a MICRO_S2R_UNUSED)
+{
+    __asm__ volatile("push {r4-r10, lr}\n\t"
+                     "ldm r0!, {r1, r2, r3, r12, lr}\n\t" S2_RECORD S2_RECORD S2_RECORD S2_RECORD
+                     "pop {r4-r10, pc}\n\t");
+}
+#undef S2_RECORD
+#undef MICRO_S2R_UNUSED
+typedef char s2_rec_is_52_bytes[sizeof(s2_rec_t) == 52 ? 1 : -1]; /* the asm's */
+typedef char s2_fill_is_36_bytes[sizeof(s2_fill_t) == 36 ? 1 : -1];
+
+/* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
+ * from the layer, `places` the rows' (every record of a pass has the same). */
+static MICRO_ALWAYS_INLINE void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
+                                           const int32_t places[3])
+{
+    const s2_fill_t a = {d->bias + o0,
+                         d->multiplier + o0,
+                         d->shift + o0,
+                         d->w + (int64_t)o0 * 6,
+                         b->rec,
+                         {d->zp, places[0], places[1], places[2]}};
+    s2_records_asm(&a);
+}
+#else
 /* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
  * from the layer, `places` the rows' (every record of a pass has the same). A loop per
  * group of fields, each with few values live (one loop spills: 33 instructions a record
@@ -517,6 +601,8 @@ MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
         rec[i].d[2] = d2;
     }
 }
+
+#endif
 
 /* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
 static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
@@ -571,6 +657,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
             s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
+            s.tail_zp = s.rows[2 * s.n_rows] == zp_row;
+            int tail_kept = 0; /* one strip: P_R's input_zp words stay from the first block */
             /* Rows 1.. go straight to their place when they lie apart from the input the
              * pass and the later ones read (from its first row on), else to the stage. */
             const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
@@ -591,8 +679,10 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                             s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
                         }
                     } else {
-                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept, buf);
+                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept,
+                                 tail_kept, buf);
                         zp_kept = out_w <= per;
+                        tail_kept = zp_kept;
                     }
                     const int64_t at = (int64_t)ox0 * depth + o0;
                     s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
