@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from support.depthwise import check_depthwise, layout_case, make_case
-from support.depthwise_s2 import stride2_case
+from support.depthwise_s2 import ZP_TAIL_CASES, stride2_case, zp_tail_case
 from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
 
@@ -26,6 +26,18 @@ CASES = 160
 @pytest.mark.parametrize("seed", range(CASES))
 def test_stride2_path_matches_reference(seed: int) -> None:
     check_depthwise(*stride2_case(seed))
+
+
+@pytest.mark.parametrize("i", range(ZP_TAIL_CASES))
+def test_stride2_path_with_the_last_row_below_the_image(i: int) -> None:
+    """Last passes of 1-4 rows whose row 2R is the padding's (its widened words input_zp's),
+    separate buffers and the output over the input."""
+    check_depthwise(*zp_tail_case(i))
+    case = _cdata_case("depthwise_conv_s8", *layout_case(*zp_tail_case(i), 2), 0, 5)
+    gap = case.gap()
+    assert gap is not None
+    expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
+    assert run_overlapped(lib.micro_depthwise_conv_s8_dsp, case, gap) == expected
 
 
 @pytest.mark.parametrize("seed", range(0, CASES, 4))
