@@ -41,8 +41,10 @@
                     * stride-2 rows in one strip; 4 times as many with one input channel, a
                     * column of 20 bytes) */
 #define S2_STAGE 1152  /* rows 1-3 of a pass on the stack: 3 rows of up to 384 bytes (vww's
-                        * and person_detect's stride-2 rows; the frame stays under 6.7 KB) */
-#define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
+                        * and person_detect's stride-2 rows) */
+#define S2_ZP_ROW 896 /* input_zp bytes standing for input rows outside the image (vww's and
+                       * person_detect's stride-2 rows: 768; with its callees' the frame stays
+                       * under 6.6 KB on M4 and M7) */
 
 /* An output channel's record, as s2_mac reads it (14 words; the weights of layout 2). */
 typedef struct {
@@ -62,9 +64,8 @@ typedef struct {
     int32_t adv;
 } s2_block_t;
 
-/* What s2_mac_R reads (the first 4 fields, 4 bytes each on the target): the widened
- * strip, the block, row 0's first output, 4 * columns; row 1's and the rows' step
- * (s2_mac_c). */
+/* A strip's loop's operands: the widened strip, the block, row 0's first output,
+ * 4 * columns (s2_mac_R's 4 arguments); row 1's and the rows' step (s2_mac_c). */
 typedef struct {
     const uint32_t *col;
     const s2_block_t *block;
@@ -120,6 +121,8 @@ typedef struct {
     int32_t n_rows;
     int32_t tail_zp; /* row 2R is the zp row (4 input channels a block): the assembly
                       * neither widens nor reads P_R, whose products are in bias2 */
+    int32_t shared[5]; /* the records' zp, d[0..2] (rows 1-3's places), input_zp */
+    int8_t *out, *rows1; /* row 0's first output, row 1's (its place or the stage's) */
 } s2_pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__) && defined(__OPTIMIZE__) &&    \
@@ -219,8 +222,8 @@ __attribute__((naked, noinline)) static void s2_widen5(const s2_rows5_t *a MICRO
 
 /* Input columns [ix, ix + n), all inside the image, of input channels [c0, c0 + 4) into
  * buf (the first column's channel 0): pairs 0..R-1 of rows (2q, 2q + 1), then row 2R. */
-static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32_t n,
-                         uint32_t *buf)
+static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels,
+                                             int32_t n, uint32_t *buf)
 {
     const int32_t R = s->n_rows;
 #if S2_WIDEN_ASM
@@ -354,6 +357,77 @@ static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
     micro_copy_run(dst + i, src + i, n - i);
 }
 
+/* The strip's loop for the pass: s2_mac_R, s2_mono_R or s2_tail_R (s2_mac_c in C). */
+static MICRO_ALWAYS_INLINE void s2_mac(const s2_pass_t *s, int mono, const s2_job_t *job)
+{
+#if S2_MAC_ASM
+    static void (*const mac[3][4])(const uint32_t *, const s2_block_t *, int8_t *, int32_t) = {
+        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
+        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4},
+        {s2_tail_1, s2_tail_2, s2_tail_3, s2_tail_4}};
+    mac[mono ? 1 : 2 * s->tail_zp][s->n_rows - 1](job->col, job->block, job->out, job->n);
+#else
+    s2_mac_c(s->n_rows, mono, job);
+#endif
+}
+
+/* A pass's blocks when its output columns make one strip (4 input channels a block, job
+ * the first block's): the run of columns inside the image found once, the input_zp
+ * columns written before the first block (unless `zp_kept` from an earlier pass). Few
+ * values live, so the block loop keeps them in registers (the general loop below, with
+ * s2_run's values around it, spills: 70-80 instructions a block more on vww's layers). */
+MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                     const s2_pass_t *s, int zp_kept, s2_block_t *block,
+                                     uint32_t *buf)
+{
+    const int32_t nc = 2 * p->output_width + 1, ix0 = -p->pad_left;
+    const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
+    int32_t b = p->input_width - ix0;
+    b = b < a ? a : (b > nc ? nc : b);
+    if (!zp_kept) {
+        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+        s2_zp_columns(buf, a, zz);
+        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
+    }
+    const int32_t at = (ix0 + a) * p->input_depth;
+    uint32_t *const run = buf + a * 4 * S2_PAIRS;
+    s2_job_t job = {buf, block, s->out, 4 * p->output_width, s->rows1,
+                    p->output_width * d->depth};
+    for (int32_t o0 = 0; o0 < d->depth; o0 += 4, job.out += 4, job.out1 += 4) {
+        s2_records(block, d, o0, s->shared, s->tail_zp);
+        if (b > a) {
+            s2_widen_run(s, at + o0, p->input_depth, b - a, run);
+        }
+        s2_mac(s, 0, &job);
+    }
+}
+
+/* A pass's blocks in strips of output columns, the others (one input channel, or more than
+ * a strip's output columns). */
+MICRO_NOINLINE static void s2_strips(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                     const s2_pass_t *s, s2_block_t *block, uint32_t *buf)
+{
+    const int32_t out_w = p->output_width, depth = d->depth, row_out = out_w * depth;
+    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
+    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
+    /* one strip with one input channel: every block reads the same widened words */
+    const int widen_once = mono && out_w <= per;
+    for (int32_t o0 = 0; o0 < depth; o0 += 4) {
+        s2_records(block, d, o0, s->shared, s->tail_zp);
+        for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+            const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
+            if (!mono) {
+                s2_widen(p, s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, 0, buf);
+            } else if (o0 == 0 || !widen_once) {
+                s2_widen_mono(p, s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+            }
+            const int64_t at = (int64_t)ox0 * depth + o0;
+            const s2_job_t job = {buf, block, s->out + at, 4 * n, s->rows1 + at, row_out};
+            s2_mac(s, mono, &job);
+        }
+    }
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -363,10 +437,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = out_w * depth;
     const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
-    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
-    /* one strip with one input channel: every block reads the same widened words */
-    const int widen_once = mono && out_w <= per;
-    /* one strip: its input_zp columns stay from the first block on */
+    const int32_t per = (S2_COLS - 1) / 2; /* a strip's output columns (4 input channels) */
+    /* one strip: its input_zp columns stay from the first pass on */
     int zp_kept = 0;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
@@ -402,32 +474,18 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             int8_t *const rows1 = apart ? out + row_out : stage;
             /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
             const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
-            const int32_t places[3] = {(int32_t)d1, (int32_t)(d1 + (uint32_t)row_out),
-                                       (int32_t)(d1 + 2u * (uint32_t)row_out)};
-            for (int32_t o0 = 0; o0 < depth; o0 += 4) {
-                s2_records(&block, d, o0, places, p->input_zp, s.tail_zp);
-                for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
-                    const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-                    if (mono) {
-                        if (o0 == 0 || !widen_once) {
-                            s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
-                        }
-                    } else {
-                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept, buf);
-                        zp_kept = out_w <= per;
-                    }
-                    const int64_t at = (int64_t)ox0 * depth + o0;
-                    s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
-#if S2_MAC_ASM
-                    static void (*const mac[3][4])(const s2_job_t *) = {
-                        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
-                        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4},
-                        {s2_tail_1, s2_tail_2, s2_tail_3, s2_tail_4}};
-                    mac[mono ? 1 : 2 * s.tail_zp][s.n_rows - 1](&job);
-#else
-                    s2_mac_c(s.n_rows, mono, &job);
-#endif
-                }
+            s.shared[0] = d->zp;
+            s.shared[1] = (int32_t)d1;
+            s.shared[2] = (int32_t)(d1 + (uint32_t)row_out);
+            s.shared[3] = (int32_t)(d1 + 2u * (uint32_t)row_out);
+            s.shared[4] = p->input_zp;
+            s.out = out;
+            s.rows1 = rows1;
+            if (!mono && out_w <= per) {
+                s2_blocks(p, d, &s, zp_kept, &block, buf);
+                zp_kept = 1;
+            } else {
+                s2_strips(p, d, &s, &block, buf);
             }
             if (s.n_rows > 1 && !apart) {
                 s2_copy(out + row_out, stage, (s.n_rows - 1) * row_out);

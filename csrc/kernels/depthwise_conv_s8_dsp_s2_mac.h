@@ -14,7 +14,7 @@
  * r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
  * the record's m2, pn, zp, d1, d2, d3 in r4-r9); r8, r9 a filter column's words;
  * r10-r12, lr the rows' sums. */
-#define MICRO_S2_UNUSED __attribute__((unused)) /* job: r0 */
+#define MICRO_S2_UNUSED __attribute__((unused)) /* the arguments: r0-r3 */
 #define S2_STR_(x) #x
 #define S2_STR(x) S2_STR_(x)
 /* Filter column fx's pairs from dp (then dp to the next filter column or channel, `next`
@@ -88,14 +88,12 @@
  * (the last one's LDR steps dp on to the next output column, 2 input columns on), then
  * the block's step for o (LDR post-indexed: r1 back to the first record) and the count. */
 #define S2_MAC(NAME, R, COL, SLOT, T)                                                      \
-    __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
+    __attribute__((naked, noinline)) static void NAME(                                     \
+        const uint32_t *col MICRO_S2_UNUSED, const s2_block_t *block MICRO_S2_UNUSED,     \
+        int8_t *out MICRO_S2_UNUSED, int32_t n MICRO_S2_UNUSED)                            \
     {                                                                                      \
         __asm__ volatile(                                                                  \
             "push {r4-r11, lr}\n\t"                                                        \
-            "ldr r1, [r0, #4]\n\t"                                                         \
-            "ldr r2, [r0, #8]\n\t"                                                         \
-            "ldr r3, [r0, #12]\n\t"                                                        \
-            "ldr r0, [r0]\n\t"                                                             \
             "1:\n\t" S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R), T)                         \
                 S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R), T)                              \
                     S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R), T)                          \
@@ -205,18 +203,7 @@ static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
 #endif
 
 #if S2_MAC_ASM
-/* What s2_records_asm and s2_records_tail read: the block's first bias, multiplier and
- * shift, filter words, the records, the 4 words every record ends with (zp, d[0..2]),
- * input_zp. */
-typedef struct {
-    const int32_t *bias, *mult, *shift;
-    const uint32_t *w;
-    s2_rec_t *rec;
-    int32_t tail[4];
-    int32_t input_zp;
-} s2_fill_t;
-
-#define MICRO_S2R_UNUSED __attribute__((unused)) /* a: r0 */
+#define MICRO_S2R_UNUSED __attribute__((unused)) /* the arguments: r0-r3 */
 /* A record's first 8 words: the 6 filter words (LDM, r6 and r7 skipped) and the bias into
  * r4-r11 (bias2 in r7 is left as it is: read by s2_tail_R only). */
 #define S2_HEAD                                                                            \
@@ -246,60 +233,74 @@ typedef struct {
     "ldm r0, {r6, r7, r8, r9}\n\t"                                                          \
     "stm lr!, {r4-r9}\n\t"
 
-/* The block's 4 records (s2_records' fields) from a: r12 the filter words, r1-r3 bias,
- * multiplier, shift, lr the record, r0 the shared words (11 instructions a record). */
-__attribute__((naked, noinline)) static void s2_records_asm(const s2_fill_t *a MICRO_S2R_UNUSED)
+/* The arguments (d, o0, rec, shared) to r12 the block's filter words, r1-r3 its bias,
+ * multiplier and shift, lr the records, r0 the shared words (dw_t's w, bias, multiplier,
+ * shift: its first 4 words on the target). */
+#define S2_ARGS                                                                            \
+    "push {r4-r11, lr}\n\t"                                                                 \
+    "mov lr, r2\n\t"                                                                        \
+    "ldm r0, {r4, r5, r6, r12}\n\t"                                                         \
+    "mov r0, r3\n\t"                                                                        \
+    "add r2, r6, r1, lsl #2\n\t"                                                            \
+    "add r3, r12, r1, lsl #2\n\t"                                                           \
+    "add r7, r1, r1, lsl #1\n\t"                                                            \
+    "add r1, r5, r1, lsl #2\n\t"                                                            \
+    "add r12, r4, r7, lsl #3\n\t" /* 6 words a channel */
+
+/* The block's 4 records (s2_records' fields) of output channels [o0, o0 + 4), 11
+ * instructions a record; shared: zp, d[0..2], input_zp. */
+__attribute__((naked, noinline)) static void s2_records_asm(const dw_t *d MICRO_S2R_UNUSED,
+                                                            int32_t o0 MICRO_S2R_UNUSED,
+                                                            s2_rec_t *rec MICRO_S2R_UNUSED,
+                                                            const int32_t *shared
+                                                                MICRO_S2R_UNUSED)
 {
-    __asm__ volatile("push {r4-r11, lr}\n\t"
-                     "ldm r0!, {r1, r2, r3, r12, lr}\n\t" S2_HEAD S2_REST S2_HEAD S2_REST
-                         S2_HEAD S2_REST S2_HEAD S2_REST "pop {r4-r11, pc}\n\t");
+    __asm__ volatile(S2_ARGS S2_HEAD S2_REST S2_HEAD S2_REST S2_HEAD S2_REST S2_HEAD S2_REST
+                     "pop {r4-r11, pc}\n\t");
 }
 
 /* As s2_records_asm, with bias2 (16 instructions a record). */
-__attribute__((naked, noinline)) static void s2_records_tail(const s2_fill_t *a MICRO_S2R_UNUSED)
+__attribute__((naked, noinline)) static void s2_records_tail(const dw_t *d MICRO_S2R_UNUSED,
+                                                             int32_t o0 MICRO_S2R_UNUSED,
+                                                             s2_rec_t *rec MICRO_S2R_UNUSED,
+                                                             const int32_t *shared
+                                                                 MICRO_S2R_UNUSED)
 {
-    __asm__ volatile("push {r4-r11, lr}\n\t"
-                     "ldm r0!, {r1, r2, r3, r12, lr}\n\t" S2_HEAD_TAIL S2_REST S2_HEAD_TAIL
-                         S2_REST S2_HEAD_TAIL S2_REST S2_HEAD_TAIL S2_REST
-                     "pop {r4-r11, pc}\n\t");
+    __asm__ volatile(S2_ARGS S2_HEAD_TAIL S2_REST S2_HEAD_TAIL S2_REST S2_HEAD_TAIL S2_REST
+                         S2_HEAD_TAIL S2_REST "pop {r4-r11, pc}\n\t");
 }
+#undef S2_ARGS
 #undef S2_HEAD
 #undef S2_HEAD_TAIL
 #undef S2_REST
 #undef MICRO_S2R_UNUSED
 typedef char s2_rec_is_56_bytes[sizeof(s2_rec_t) == 56 ? 1 : -1]; /* the asm's */
-typedef char s2_fill_is_40_bytes[sizeof(s2_fill_t) == 40 ? 1 : -1];
+typedef char s2_dw_t_is_as_read[offsetof(dw_t, bias) == 4 && offsetof(dw_t, multiplier) == 8 &&
+                                        offsetof(dw_t, shift) == 12
+                                    ? 1
+                                    : -1];
 
 /* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
- * from the layer, `places` the rows' (every record of a pass has the same); with `tail`
- * (row 2R the zp row) bias2 too. */
+ * from the layer; shared: zp, the rows' places d[0..2] (every record of a pass has the
+ * same), input_zp; with `tail` (row 2R the zp row) bias2 too. */
 static MICRO_ALWAYS_INLINE void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
-                                           const int32_t places[3], int32_t input_zp,
-                                           int tail)
+                                           const int32_t shared[5], int tail)
 {
-    const s2_fill_t a = {d->bias + o0,
-                         d->multiplier + o0,
-                         d->shift + o0,
-                         d->w + (int64_t)o0 * 6,
-                         b->rec,
-                         {d->zp, places[0], places[1], places[2]},
-                         input_zp};
     if (tail) {
-        s2_records_tail(&a);
+        s2_records_tail(d, o0, b->rec, shared);
     } else {
-        s2_records_asm(&a);
+        s2_records_asm(d, o0, b->rec, shared);
     }
 }
 #else
 /* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
- * from the layer, `places` the rows' (every record of a pass has the same). A loop per
+ * from the layer, shared as s2_records_asm's (bias2 left as the bias). A loop per
  * group of fields, each with few values live (one loop spills: 33 instructions a record
  * against 20). */
 MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
-                                      const int32_t places[3], int32_t input_zp, int tail)
+                                      const int32_t shared[5], int tail)
 {
-    (void)input_zp; /* bias2: the assembly's tail passes' only */
-    (void)tail;
+    (void)tail; /* bias2: the assembly's tail passes' only */
     const uint32_t *w = d->w + (int64_t)o0 * 6;
     s2_rec_t *const rec = b->rec;
 #pragma GCC unroll 4
@@ -321,7 +322,7 @@ MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
         rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
         rec[i].pn = (int32_t)(UINT32_MAX << (32 + shift[i])); /* -2^(32 - e) */
     }
-    const int32_t zp = d->zp, d0 = places[0], d1 = places[1], d2 = places[2];
+    const int32_t zp = shared[0], d0 = shared[1], d1 = shared[2], d2 = shared[3];
 #pragma GCC unroll 4
     for (int32_t i = 0; i < 4; ++i) {
         rec[i].zp = zp;
