@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from support.depthwise import check_depthwise, layout_case, make_case
-from support.depthwise_s2 import stride2_case
+from support.depthwise_s2 import ZP_TAIL_CASES, stride2_case, zp_tail_case
 from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
 
@@ -26,6 +26,18 @@ CASES = 160
 @pytest.mark.parametrize("seed", range(CASES))
 def test_stride2_path_matches_reference(seed: int) -> None:
     check_depthwise(*stride2_case(seed))
+
+
+@pytest.mark.parametrize("i", range(ZP_TAIL_CASES))
+def test_stride2_path_with_the_last_row_below_the_image(i: int) -> None:
+    """Last passes of 1-4 rows whose row 2R is the padding's (its widened words input_zp's),
+    separate buffers and the output over the input."""
+    check_depthwise(*zp_tail_case(i))
+    case = _cdata_case("depthwise_conv_s8", *layout_case(*zp_tail_case(i), 2), 0, 5)
+    gap = case.gap()
+    assert gap is not None
+    expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
+    assert run_overlapped(lib.micro_depthwise_conv_s8_dsp, case, gap) == expected
 
 
 @pytest.mark.parametrize("seed", range(0, CASES, 4))
@@ -83,7 +95,8 @@ def _map(in_h: int, in_w: int, depth: int, out_h: int, out_w: int) -> dict[str, 
     [
         ({}, True),  # vww's 24x24x16
         (_map(12, 12, 64, 6, 6), True),  # 6x6x64: was on the tap pairs
-        (_map(6, 6, 128, 3, 3), False),  # 3x3x128: the tap pairs
+        (_map(6, 6, 128, 3, 3), True),  # 3x3x128: was on the tap pairs
+        (_map(4, 4, 128, 2, 2), False),  # 2 rows: the tap pairs
         (_map(8, 6, 128, 4, 3), True),
         ({"output_height": 4, "output_width": 1}, True),
         ({"input_depth": 6}, True),  # depth not a multiple of 4: the column path
@@ -132,7 +145,7 @@ def test_one_layer_of_every_row_count() -> None:
 def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[str], Path]) -> None:
     """Compiled for a DSP core, person_detect's first layer (one input channel, multiplier 8,
     stride 2) runs as a convolution on the conv twin's row loop (filter layout 2), which
-    beats this path there, and vww's stride-2 layers of 4 rows or more get layout 2 (the
+    beats this path there, and vww's stride-2 layers of 3 rows or more get layout 2 (the
     boards' parity tests run both models against TFLM)."""
     data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
     compiled = compile_model(load_model(data), dsp=True)
@@ -145,4 +158,4 @@ def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[st
         for s in compile_model(load_model(vww), dsp=True).steps
         if s.kernel == "depthwise_conv_s8" and s.params["stride_height"] == 2
     ]
-    assert strided == [(24, 2), (12, 2), (6, 2), (3, 1)]
+    assert strided == [(24, 2), (12, 2), (6, 2), (3, 2)]

@@ -22,7 +22,11 @@
  * On a DSP core the loop is assembly (s2_mac_R: per output column the block's 4 channels
  * in a straight line, each of 4 rows 54 instructions, 86 est. M4 cycles, for 36
  * multiply-accumulates, then 4 for the column), elsewhere the same arithmetic in C; so is
- * the widening of a pass's last two pairs and row 2R (s2_widen5, one run of columns).
+ * the widening of a pass's last two pairs and row 2R (s2_widen5, one run of columns), and
+ * the records (s2_records_asm: LDM/STM, 11 instructions a record). A pass whose row 2R
+ * lies below the image (SAME padding on an even input: every stride-2 layer's last pass in
+ * vww) neither widens nor reads P_R: its products, input_zp times the filter's bottom row,
+ * start row R - 1's sum (bias2; s2_tail_R, 3 instructions a channel and column fewer).
  * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
  * would overlap input the pass (or a later one) still reads (the overlap rule of
  * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
@@ -37,13 +41,17 @@
                     * stride-2 rows in one strip; 4 times as many with one input channel, a
                     * column of 20 bytes) */
 #define S2_STAGE 1152  /* rows 1-3 of a pass on the stack: 3 rows of up to 384 bytes (vww's
-                        * and person_detect's stride-2 rows; the frame stays under 6.7 KB) */
-#define S2_ZP_ROW 1024 /* input_zp bytes standing for input rows outside the image */
+                        * and person_detect's stride-2 rows) */
+#define S2_ZP_ROW 896 /* input_zp bytes standing for input rows outside the image (vww's and
+                       * person_detect's stride-2 rows: 768; with its callees' the frame stays
+                       * under 6.6 KB on M4 and M7) */
 
-/* An output channel's record, as s2_mac reads it (13 words; the weights of layout 2). */
+/* An output channel's record, as s2_mac reads it (14 words; the weights of layout 2). */
 typedef struct {
     uint32_t w0[2];     /* filter column 0: (w00, w10), (w10, w20) */
     int32_t bias;       /* the sums start here */
+    int32_t bias2;      /* row R - 1's when row 2R is the zp row: bias + input_zp times the
+                         * filter's bottom row (s2_tail_R's; the assembly's only) */
     uint32_t w12[4];    /* filter columns 1 and 2 */
     int32_t m2, pn, zp; /* 2 * multiplier, -2^(32 - e), output_zp (pw_out) */
     int32_t d[3];       /* output rows 1, 2, 3 - row 0 (bytes; the stage's when staged) */
@@ -56,9 +64,8 @@ typedef struct {
     int32_t adv;
 } s2_block_t;
 
-/* What s2_mac_R reads (the first 4 fields, 4 bytes each on the target): the widened
- * strip, the block, row 0's first output, 4 * columns; row 1's and the rows' step
- * (s2_mac_c). */
+/* A strip's loop's operands: the widened strip, the block, row 0's first output,
+ * 4 * columns (s2_mac_R's 4 arguments); row 1's and the rows' step (s2_mac_c). */
 typedef struct {
     const uint32_t *col;
     const s2_block_t *block;
@@ -81,11 +88,12 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
            (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
 }
 
-/* Output rows from which the compiler writes layout 2 for the path: a map of 3 rows (vww's
- * 3x3x128: 62.9 K est. M4 cycles against 61.9 K) runs faster on the tap pairs, whose
- * passes waste no input rows. A layer's strips of fewer rows (a patched plan's) keep the
- * layer's layout and so the path. */
-#define S2_MIN_HEIGHT 4
+/* Output rows from which the compiler writes layout 2 for the path: from 3 (vww's 3x3x128,
+ * whose last input row is the zp row: 57.8 K est. M4 cycles against the tap pairs' 61.3 K);
+ * maps of 1 or 2 rows (none in the reference models) stay on the tap pairs, whose passes
+ * widen no rows. A layer's strips of fewer rows (a patched plan's) keep the layer's layout
+ * and so the path. */
+#define S2_MIN_HEIGHT 3
 
 /* 1 if the compiler should write filter layout 2 for p for the path. */
 static int s2_ok(const micro_depthwise_conv_s8_params_t *p)
@@ -111,6 +119,10 @@ static int s2_requant_ok(const dw_t *d)
 typedef struct {
     const int8_t *rows[2 * S2_ROWS + 1];
     int32_t n_rows;
+    int32_t tail_zp; /* row 2R is the zp row (4 input channels a block): the assembly
+                      * neither widens nor reads P_R, whose products are in bias2 */
+    int32_t shared[5]; /* the records' zp, d[0..2] (rows 1-3's places), input_zp */
+    int8_t *out, *rows1; /* row 0's first output, row 1's (its place or the stage's) */
 } s2_pass_t;
 
 #if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__) && defined(__OPTIMIZE__) &&    \
@@ -210,33 +222,51 @@ __attribute__((naked, noinline)) static void s2_widen5(const s2_rows5_t *a MICRO
 
 /* Input columns [ix, ix + n), all inside the image, of input channels [c0, c0 + 4) into
  * buf (the first column's channel 0): pairs 0..R-1 of rows (2q, 2q + 1), then row 2R. */
-static void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels, int32_t n,
-                         uint32_t *buf)
+static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int32_t channels,
+                                             int32_t n, uint32_t *buf)
 {
     const int32_t R = s->n_rows;
 #if S2_WIDEN_ASM
+    if (s->tail_zp) {
+        /* P_R unread (s2_tail_R): the pairs alone, 4 rows a loop */
+        int32_t k = 0;
+        if (R % 2) {
+            widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+            k = 1;
+        }
+        for (; k < R; k += 2) {
+            const int8_t *const r = s->rows[2 * k] + at;
+            const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
+                                   s->rows[2 * k + 2] - s->rows[2 * k],
+                                   s->rows[2 * k + 3] - s->rows[2 * k]};
+            widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
+        }
+        return;
+    }
+    if (R == 1) {
+        widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+        s2_widen1(s->rows[2] + at, channels, n, buf + 1);
+        return;
+    }
+    /* an odd R's first pair alone, then 4 rows a loop; the last two pairs and row 2R in
+     * one run (two loops for 3 or 4 rows) */
     int32_t k = 0;
-    for (; k + 1 < R - (R % 2 == 0); k += 2) {
+    if (R % 2) {
+        widen_2rows(S2_PAIRS, s->rows[0] + at, s->rows[1] - s->rows[0], channels, n, buf);
+        k = 1;
+    }
+    for (; R - k > 2; k += 2) {
         const int8_t *const r = s->rows[2 * k] + at;
         const intptr_t d[3] = {s->rows[2 * k + 1] - s->rows[2 * k],
                                s->rows[2 * k + 2] - s->rows[2 * k],
                                s->rows[2 * k + 3] - s->rows[2 * k]};
         widen_4rows(S2_PAIRS, r, d, channels, n, buf + k);
     }
-    if (R % 2 == 0) {
-        /* the last two pairs and row 2R in one run */
-        const int8_t *const r = s->rows[2 * k];
-        const s2_rows5_t a = {r + at, buf + k, n, channels,
-                              {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
-                               s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
-        s2_widen5(&a);
-        return;
-    }
-    if (k < R) {
-        widen_2rows(S2_PAIRS, s->rows[2 * k] + at, s->rows[2 * k + 1] - s->rows[2 * k], channels,
-                    n, buf + k);
-    }
-    s2_widen1(s->rows[2 * R] + at, channels, n, buf + R);
+    const int8_t *const r = s->rows[2 * k];
+    const s2_rows5_t a = {r + at, buf + k, n, channels,
+                          {s->rows[2 * k + 1] - r, s->rows[2 * k + 2] - r,
+                           s->rows[2 * k + 3] - r, s->rows[2 * k + 4] - r}};
+    s2_widen5(&a);
 #else
     for (int32_t j = 0; j < n; ++j, at += channels, buf += 4 * S2_PAIRS) {
         for (int32_t k = 0; k < R; ++k) {
@@ -310,213 +340,7 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
     }
 }
 
-#if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
-/* The loop in assembly, one function per R (its own prologue: it takes every register).
- * r0 dp: the widened words (channel c's column at dp + 20c, the next input column 80
- * bytes on); r1 kp: the channel's record; r2 o: row 0's output; r3 n: 4 * columns left;
- * r4-r7 a column's pairs P_0..P_R-1 (then P_R in r4 and
- * the record's m2, pn, zp, d1, d2, d3 in r4-r9); r8, r9 a filter column's words;
- * r10-r12, lr the rows' sums. */
-#define MICRO_S2_UNUSED __attribute__((unused)) /* job: r0 */
-#define S2_STR_(x) #x
-#define S2_STR(x) S2_STR_(x)
-/* Filter column fx's pairs from dp (then dp to the next filter column or channel, `next`
- * bytes past P_R) and SMLATB rows. */
-#define S2_LDM1 "ldm r0!, {r4}\n\t"
-#define S2_LDM2 "ldm r0!, {r4, r5}\n\t"
-#define S2_LDM3 "ldm r0!, {r4, r5, r6}\n\t"
-#define S2_LDM4 "ldm r0!, {r4, r5, r6, r7}\n\t"
-/* Rows q: SMLAD P_q.(w0, w1), the first filter column from the bias (in r10). */
-#define S2_FIRST1 "smlad r10, r4, r8, r10\n\t"
-#define S2_FIRST2 "smlad r11, r5, r8, r10\n\t" S2_FIRST1
-#define S2_FIRST3 "smlad r12, r6, r8, r10\n\t" S2_FIRST2
-#define S2_FIRST4 "smlad lr, r7, r8, r10\n\t" S2_FIRST3
-#define S2_PAIR1 "smlad r10, r4, r8, r10\n\t"
-#define S2_PAIR2 S2_PAIR1 "smlad r11, r5, r8, r11\n\t"
-#define S2_PAIR3 S2_PAIR2 "smlad r12, r6, r8, r12\n\t"
-#define S2_PAIR4 S2_PAIR3 "smlad lr, r7, r8, lr\n\t"
-/* Rows q < R - 1: w2 times P_q+1's low half (row 2q + 2); then P_R for row R - 1. */
-#define S2_TB1(next) "ldr r4, [r0], #" next "\n\tsmlatb r10, r9, r4, r10\n\t"
-#define S2_TB2(next)                                                                      \
-    "smlatb r10, r9, r5, r10\n\t"                                                          \
-    "ldr r4, [r0], #" next "\n\tsmlatb r11, r9, r4, r11\n\t"
-#define S2_TB3(next)                                                                      \
-    "smlatb r10, r9, r5, r10\n\t"                                                          \
-    "smlatb r11, r9, r6, r11\n\t"                                                          \
-    "ldr r4, [r0], #" next "\n\tsmlatb r12, r9, r4, r12\n\t"
-#define S2_TB4(next)                                                                      \
-    "smlatb r10, r9, r5, r10\n\t"                                                          \
-    "smlatb r11, r9, r6, r11\n\t"                                                          \
-    "smlatb r12, r9, r7, r12\n\t"                                                          \
-    "ldr r4, [r0], #" next "\n\tsmlatb lr, r9, r4, lr\n\t"
-/* pw_out of a sum in place: r4 m2, r5 pn, r6 zp. */
-#define S2_RQ(a)                                                                           \
-    "smmlar " a ", " a ", r4, " a "\n\t"                                                   \
-    "add " a ", " a ", " a ", asr #31\n\t"                                                 \
-    "smmlsr " a ", " a ", r5, r6\n\t"                                                      \
-    "ssat " a ", #8, " a "\n\t"
-#define S2_RQ1 S2_RQ("r10")
-#define S2_RQ2 S2_RQ1 S2_RQ("r11")
-#define S2_RQ3 S2_RQ2 S2_RQ("r12")
-#define S2_RQ4 S2_RQ3 S2_RQ("lr")
-/* Rows 1..R-1 at o + d1, d2, d3 (r7-r9); row 0 last, o to the next channel. */
-#define S2_ST1 "strb r10, [r2], #1\n\t"
-#define S2_ST2 "strb r11, [r2, r7]\n\t" S2_ST1
-#define S2_ST3 "strb r12, [r2, r8]\n\t" S2_ST2
-#define S2_ST4 "strb lr, [r2, r9]\n\t" S2_ST3
-
-/* One channel of the block at output column: 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM +
- * 4R requantization + stores; `last` is the LDR's step after its filter column 2 (to the
- * next channel's filter column 0). */
-#define S2_CHANNEL(R, COL, last)                                                           \
-    "ldm r1!, {r8, r9, r10}\n\t" S2_LDM##R S2_FIRST##R S2_TB##R(S2_STR((COL - 4 * R)))      \
-    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR((COL - 4 * R)))        \
-    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##R(S2_STR(last))                 \
-    "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R
-
-/* The function for R rows: per output column the block's 4 channels in a straight line
- * (the last one's LDR steps dp on to the next output column, 2 input columns on), then
- * the block's step for o (LDR post-indexed: r1 back to the first record) and the count. */
-#define S2_MAC(NAME, R, COL, SLOT)                                                         \
-    __attribute__((naked, noinline)) static void NAME(const s2_job_t *job MICRO_S2_UNUSED) \
-    {                                                                                      \
-        __asm__ volatile(                                                                  \
-            "push {r4-r11, lr}\n\t"                                                        \
-            "ldr r1, [r0, #4]\n\t"                                                         \
-            "ldr r2, [r0, #8]\n\t"                                                         \
-            "ldr r3, [r0, #12]\n\t"                                                        \
-            "ldr r0, [r0]\n\t"                                                             \
-            "1:\n\t" S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                            \
-                S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                                 \
-                    S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R))                             \
-                        S2_CHANNEL(R, COL, (SLOT - 2 * COL - 4 * R + 2 * COL - 4 * SLOT))    \
-            "ldr r4, [r1], #-208\n\t"                                                      \
-            "add r2, r2, r4\n\t"                                                           \
-            "subs r3, r3, #4\n\t"                                                          \
-            "bne 1b\n\t"                                                                   \
-            "pop {r4-r11, pc}\n\t");                                                       \
-    }
-/* 4 channels' columns side by side, and one column shared by the block */
-S2_MAC(s2_mac_1, 1, 80, 20)
-S2_MAC(s2_mac_2, 2, 80, 20)
-S2_MAC(s2_mac_3, 3, 80, 20)
-S2_MAC(s2_mac_4, 4, 80, 20)
-S2_MAC(s2_mono_1, 1, 20, 0)
-S2_MAC(s2_mono_2, 2, 20, 0)
-S2_MAC(s2_mono_3, 3, 20, 0)
-S2_MAC(s2_mono_4, 4, 20, 0)
-#undef S2_MAC
-#undef S2_CHANNEL
-#undef S2_STR_
-#undef MICRO_S2_UNUSED
-#undef S2_STR
-#undef S2_LDM1
-#undef S2_LDM2
-#undef S2_LDM3
-#undef S2_LDM4
-#undef S2_FIRST1
-#undef S2_FIRST2
-#undef S2_FIRST3
-#undef S2_FIRST4
-#undef S2_PAIR1
-#undef S2_PAIR2
-#undef S2_PAIR3
-#undef S2_PAIR4
-#undef S2_TB1
-#undef S2_TB2
-#undef S2_TB3
-#undef S2_TB4
-#undef S2_RQ
-#undef S2_RQ1
-#undef S2_RQ2
-#undef S2_RQ3
-#undef S2_RQ4
-#undef S2_ST1
-#undef S2_ST2
-#undef S2_ST3
-#undef S2_ST4
-#define S2_MAC_ASM 1
-#else
-#define S2_MAC_ASM 0
-
-/* pw_out (conv_quads_dsp.h's requantization) of one sum. */
-static inline int32_t s2_out(int32_t acc, const s2_rec_t *r)
-{
-    const int32_t y = micro_smmlar(acc, r->m2, acc);
-    const int32_t t = (int32_t)((uint32_t)y + (uint32_t)(y >> 31));
-    const int32_t v = micro_smmlsr(t, r->pn, r->zp);
-    return v < -128 ? -128 : (v > 127 ? 127 : v);
-}
-
-/* The strip's output columns in C (what s2_mac_R does): rows 1.. at out1 + (q - 1) * row
- * (out1: row 1's byte, out + d1 on the target). */
-static void s2_mac_c(int32_t R, int mono, const s2_job_t *job)
-{
-    const int32_t col_w = mono ? S2_PAIRS : 4 * S2_PAIRS, slot_w = mono ? 0 : S2_PAIRS;
-    const s2_block_t *b = job->block;
-    const uint32_t *col = job->col;
-    int8_t *out = job->out, *out1 = job->out1;
-    for (int32_t j = 0; j < job->n / 4; ++j, col += 2 * col_w, out += b->adv, out1 += b->adv) {
-        for (int32_t c = 0; c < 4; ++c, ++out, ++out1) {
-            const s2_rec_t *r = &b->rec[c];
-            int32_t acc[S2_ROWS];
-            for (int32_t q = 0; q < R; ++q) {
-                acc[q] = r->bias;
-            }
-            for (int32_t fx = 0; fx < 3; ++fx) {
-                const uint32_t *x = col + fx * col_w + c * slot_w;
-                const uint32_t wa = fx ? r->w12[2 * fx - 2] : r->w0[0];
-                const uint32_t wb = fx ? r->w12[2 * fx - 1] : r->w0[1];
-                for (int32_t q = 0; q < R; ++q) {
-                    acc[q] = micro_smlad(x[q], wa, acc[q]);
-                    acc[q] = micro_smlatb(wb, x[q + 1], acc[q]);
-                }
-            }
-            out[0] = (int8_t)s2_out(acc[0], r);
-            for (int32_t q = 1; q < R; ++q) {
-                out1[(intptr_t)(q - 1) * job->row] = (int8_t)s2_out(acc[q], r);
-            }
-        }
-    }
-}
-#endif
-
-/* The block's records for output channels [o0, o0 + 4): weights, bias and requantization
- * from the layer, `places` the rows' (every record of a pass has the same). A loop per
- * group of fields, each with few values live (one loop spills: 33 instructions a record
- * against 20). */
-MICRO_NOINLINE static void s2_records(s2_block_t *b, const dw_t *d, int32_t o0,
-                                      const int32_t places[3])
-{
-    const uint32_t *w = d->w + (int64_t)o0 * 6;
-    s2_rec_t *const rec = b->rec;
-#pragma GCC unroll 4
-    for (int32_t i = 0; i < 4; ++i, w += 6) {
-        uint64_t a, c, e;
-        memcpy(&a, w, 8);
-        memcpy(&c, w + 2, 8);
-        memcpy(&e, w + 4, 8);
-        memcpy(rec[i].w0, &a, 8);
-        memcpy(rec[i].w12, &c, 8);
-        memcpy(rec[i].w12 + 2, &e, 8);
-    }
-    const int32_t *const bias = d->bias + o0, *const mult = d->multiplier + o0;
-    const int32_t *const shift = d->shift + o0;
-#pragma GCC unroll 4
-    for (int32_t i = 0; i < 4; ++i) {
-        rec[i].bias = bias[i];
-        rec[i].m2 = (int32_t)((uint32_t)mult[i] << 1);
-        rec[i].pn = (int32_t)(UINT32_MAX << (32 + shift[i])); /* -2^(32 - e) */
-    }
-    const int32_t zp = d->zp, d0 = places[0], d1 = places[1], d2 = places[2];
-#pragma GCC unroll 4
-    for (int32_t i = 0; i < 4; ++i) {
-        rec[i].zp = zp;
-        rec[i].d[0] = d0;
-        rec[i].d[1] = d1;
-        rec[i].d[2] = d2;
-    }
-}
+#include "depthwise_conv_s8_dsp_s2_mac.h"
 
 /* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
 static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
@@ -533,6 +357,77 @@ static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
     micro_copy_run(dst + i, src + i, n - i);
 }
 
+/* The strip's loop for the pass: s2_mac_R, s2_mono_R or s2_tail_R (s2_mac_c in C). */
+static MICRO_ALWAYS_INLINE void s2_mac(const s2_pass_t *s, int mono, const s2_job_t *job)
+{
+#if S2_MAC_ASM
+    static void (*const mac[3][4])(const uint32_t *, const s2_block_t *, int8_t *, int32_t) = {
+        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
+        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4},
+        {s2_tail_1, s2_tail_2, s2_tail_3, s2_tail_4}};
+    mac[mono ? 1 : 2 * s->tail_zp][s->n_rows - 1](job->col, job->block, job->out, job->n);
+#else
+    s2_mac_c(s->n_rows, mono, job);
+#endif
+}
+
+/* A pass's blocks when its output columns make one strip (4 input channels a block, job
+ * the first block's): the run of columns inside the image found once, the input_zp
+ * columns written before the first block (unless `zp_kept` from an earlier pass). Few
+ * values live, so the block loop keeps them in registers (the general loop below, with
+ * s2_run's values around it, spills: 70-80 instructions a block more on vww's layers). */
+MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                     const s2_pass_t *s, int zp_kept, s2_block_t *block,
+                                     uint32_t *buf)
+{
+    const int32_t nc = 2 * p->output_width + 1, ix0 = -p->pad_left;
+    const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
+    int32_t b = p->input_width - ix0;
+    b = b < a ? a : (b > nc ? nc : b);
+    if (!zp_kept) {
+        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
+        s2_zp_columns(buf, a, zz);
+        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
+    }
+    const int32_t at = (ix0 + a) * p->input_depth;
+    uint32_t *const run = buf + a * 4 * S2_PAIRS;
+    s2_job_t job = {buf, block, s->out, 4 * p->output_width, s->rows1,
+                    p->output_width * d->depth};
+    for (int32_t o0 = 0; o0 < d->depth; o0 += 4, job.out += 4, job.out1 += 4) {
+        s2_records(block, d, o0, s->shared, s->tail_zp);
+        if (b > a) {
+            s2_widen_run(s, at + o0, p->input_depth, b - a, run);
+        }
+        s2_mac(s, 0, &job);
+    }
+}
+
+/* A pass's blocks in strips of output columns, the others (one input channel, or more than
+ * a strip's output columns). */
+MICRO_NOINLINE static void s2_strips(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
+                                     const s2_pass_t *s, s2_block_t *block, uint32_t *buf)
+{
+    const int32_t out_w = p->output_width, depth = d->depth, row_out = out_w * depth;
+    const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
+    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
+    /* one strip with one input channel: every block reads the same widened words */
+    const int widen_once = mono && out_w <= per;
+    for (int32_t o0 = 0; o0 < depth; o0 += 4) {
+        s2_records(block, d, o0, s->shared, s->tail_zp);
+        for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
+            const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
+            if (!mono) {
+                s2_widen(p, s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, 0, buf);
+            } else if (o0 == 0 || !widen_once) {
+                s2_widen_mono(p, s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
+            }
+            const int64_t at = (int64_t)ox0 * depth + o0;
+            const s2_job_t job = {buf, block, s->out + at, 4 * n, s->rows1 + at, row_out};
+            s2_mac(s, mono, &job);
+        }
+    }
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -542,10 +437,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     const int64_t row_in = (int64_t)p->input_width * p->input_depth;
     const int32_t row_out = out_w * depth;
     const int mono = p->input_depth == 1; /* the block's channels share input channel 0 */
-    const int32_t per = ((mono ? 4 * S2_COLS : S2_COLS) - 1) / 2; /* a strip's output columns */
-    /* one strip with one input channel: every block reads the same widened words */
-    const int widen_once = mono && out_w <= per;
-    /* one strip: its input_zp columns stay from the first block on */
+    const int32_t per = (S2_COLS - 1) / 2; /* a strip's output columns (4 input channels) */
+    /* one strip: its input_zp columns stay from the first pass on */
     int zp_kept = 0;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
     int8_t stage[S2_STAGE];
@@ -571,6 +464,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
                 s.rows[i] = r >= 0 && r < height ? image + r * row_in : zp_row;
             }
             s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
+            s.tail_zp = !mono && s.rows[2 * s.n_rows] == zp_row;
             /* Rows 1.. go straight to their place when they lie apart from the input the
              * pass and the later ones read (from its first row on), else to the stage. */
             const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
@@ -580,31 +474,18 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             int8_t *const rows1 = apart ? out + row_out : stage;
             /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
             const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
-            const int32_t places[3] = {(int32_t)d1, (int32_t)(d1 + (uint32_t)row_out),
-                                       (int32_t)(d1 + 2u * (uint32_t)row_out)};
-            for (int32_t o0 = 0; o0 < depth; o0 += 4) {
-                s2_records(&block, d, o0, places);
-                for (int32_t ox0 = 0; ox0 < out_w; ox0 += per) {
-                    const int32_t n = out_w - ox0 < per ? out_w - ox0 : per;
-                    if (mono) {
-                        if (o0 == 0 || !widen_once) {
-                            s2_widen_mono(p, &s, 2 * ox0 - p->pad_left, 2 * n + 1, buf);
-                        }
-                    } else {
-                        s2_widen(p, &s, o0, 2 * ox0 - p->pad_left, 2 * n + 1, zp_kept, buf);
-                        zp_kept = out_w <= per;
-                    }
-                    const int64_t at = (int64_t)ox0 * depth + o0;
-                    s2_job_t job = {buf, &block, out + at, 4 * n, rows1 + at, row_out};
-#if S2_MAC_ASM
-                    static void (*const mac[2][4])(const s2_job_t *) = {
-                        {s2_mac_1, s2_mac_2, s2_mac_3, s2_mac_4},
-                        {s2_mono_1, s2_mono_2, s2_mono_3, s2_mono_4}};
-                    mac[mono][s.n_rows - 1](&job);
-#else
-                    s2_mac_c(s.n_rows, mono, &job);
-#endif
-                }
+            s.shared[0] = d->zp;
+            s.shared[1] = (int32_t)d1;
+            s.shared[2] = (int32_t)(d1 + (uint32_t)row_out);
+            s.shared[3] = (int32_t)(d1 + 2u * (uint32_t)row_out);
+            s.shared[4] = p->input_zp;
+            s.out = out;
+            s.rows1 = rows1;
+            if (!mono && out_w <= per) {
+                s2_blocks(p, d, &s, zp_kept, &block, buf);
+                zp_kept = 1;
+            } else {
+                s2_strips(p, d, &s, &block, buf);
             }
             if (s.n_rows > 1 && !apart) {
                 s2_copy(out + row_out, stage, (s.n_rows - 1) * row_out);

@@ -1,5 +1,6 @@
 """The depthwise twin's stride-2 path in its assembly (depthwise_conv_s8_dsp_s2.h) against
-the reference kernel on the emulated boards: support.depthwise_s2's cases on filter layout 2
+the reference kernel on the emulated boards: support.depthwise_s2's cases (and its last
+passes whose row 2R lies below the image) on filter layout 2
 (the compiler's for the path; a patched plan's strips keep it), on separate buffers and with
 the output over the input at the overlap rule's gap (the passes' staged rows), compared
 byte for byte on the board."""
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.depthwise import layout_case
-from support.depthwise_s2 import stride2_case
+from support.depthwise_s2 import ZP_TAIL_CASES, stride2_case, zp_tail_case
 from test_dsp_board import c_array, c_params, run_cases
 from test_overlap import _cdata_case
 
@@ -75,8 +76,10 @@ def cases_header() -> str:
     ]
     rows = []
     max_out = max_shared = 1
-    for seed in range(CASES):
-        params, ops = layout_case(*stride2_case(seed), 2)
+    cases = [stride2_case(seed) for seed in range(CASES)]
+    cases += [zp_tail_case(i) for i in range(ZP_TAIL_CASES)]
+    for seed, case in enumerate(cases):
+        params, ops = layout_case(*case, 2)
         gap = _cdata_case("depthwise_conv_s8", params, ops, 0, 5).gap()
         assert gap is not None
         tag = f"s2_{seed}"
@@ -97,7 +100,7 @@ def cases_header() -> str:
     lines.append("static const s2_case_t s2_cases[] = {")
     lines.extend(rows)
     lines.append("};")
-    lines.append(f"#define N_CASES {CASES}")
+    lines.append(f"#define N_CASES {len(cases)}")
     return "\n".join(lines) + "\n"
 
 

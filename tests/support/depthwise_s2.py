@@ -41,7 +41,7 @@ def stride2_case(seed: int) -> Case:
             mult, channels = int(rng.choice([2, 6])), 1  # one input channel, not whole quads
     out_h = int(rng.integers(1, 14))
     out_w = int(rng.choice([1, 2, 3, 5, 8, 12, 13, 15, 24, 25, 30, 60]))
-    while out_w * channels * mult * 3 > 1152 or (2 * out_w + 2) * channels > 1024:
+    while out_w * channels * mult * 3 > 1152 or (2 * out_w + 2) * channels > 896:
         out_w = max(1, out_w // 2)
     pad_top, pad_left = int(rng.integers(0, 3)), int(rng.integers(0, 3))
     # the input size that gives out_h rows with this padding, plus 0 or 1 (odd and even
@@ -66,4 +66,27 @@ def stride2_case(seed: int) -> Case:
     if neighbour and kind == 3:
         # outside the path's requantization: a zero multiplier (and a clamp, small shifts)
         ops[3][-1] = 0
+    return params, ops
+
+
+ZP_TAIL_CASES = 10
+
+
+def zp_tail_case(i: int) -> Case:
+    """A case whose last pass reads its row 2R from below the image (SAME padding on an even
+    input, as vww's layers: the path takes that row's widened words as input_zp's instead of
+    widening it): 1 to 8 output rows (last passes of 1-4 rows), 3x3 maps among them, one
+    strip or several (more than 24 output columns), batches."""
+    rng = np.random.default_rng(7500 + i)
+    rows = [1, 2, 3, 4, 5, 6, 7, 8, 3, 6][i]
+    cols = [3, 6, 3, 12, 30, 6, 5, 25, 3, 6][i]
+    channels = [8, 4, 128, 16, 4, 64, 12, 8, 32, 16][i]
+    pad_top = 1 if i % 3 == 2 else 0  # odd inputs: row 2R the padding's too
+    p = layer_3x3(
+        rng, (2 * rows - pad_top, 2 * cols), (rows, cols), channels, 1, (2, 2), (pad_top, 0)
+    )
+    params, ops = make_case(rng, p, True)
+    if i % 2:
+        ops[0][:] = _extreme(rng, ops[0].size)
+        ops[1][:] = _extreme(rng, ops[1].size)
     return params, ops
