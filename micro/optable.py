@@ -228,6 +228,7 @@ DSP_TYPES: dict[str, tuple[str, ...]] = {
     "DEPTHWISE_CONV_2D": ("int8", "int8 with int4 weights", "int16x8"),
     "FULLY_CONNECTED": ("int8", "int8 with int4 weights", "int16x8"),
     "MAX_POOL_2D": ("int8",),
+    "QUANTIZE": ("int16 -> int8",),
     "SUB": ("int8",),
     "TRANSPOSE_CONV": ("int8",),
 }

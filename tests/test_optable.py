@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from support.models import binary_model
+from support.models import binary_model, unary_model
 from test_int4_weights import layer_model
 from test_op_batch_matmul import random_case as bmm_case
 from test_op_conv_float import random_float_conv
@@ -74,6 +74,11 @@ def _conv(op: str, w_type: str) -> bytes:
                        options, axis=axis, w_type=w_type)  # fmt: skip
 
 
+def _quantize(src: str, dst: str) -> bytes:
+    q_in = None if src == "float32" else (0.05, 0 if src in ("int16", "int32") else 3)
+    return unary_model("QUANTIZE", (2, 8), src, dst, q_in, (0.1, 0 if dst != "int8" else -2))
+
+
 # One model per (operator, type) of the operators whose kernels have DSP twins.
 MODELS: dict[tuple[str, str], Callable[[], bytes]] = {
     **{
@@ -107,6 +112,17 @@ MODELS: dict[tuple[str, str], Callable[[], bytes]] = {
     ("TRANSPOSE_CONV", "int8"): lambda: tconv_model(0, "int8"),
     ("TRANSPOSE_CONV", "int16x8"): lambda: tconv_model(0, "int16"),
     ("TRANSPOSE_CONV", "float32"): lambda: float_tconv_model(0),
+    **{
+        ("QUANTIZE", t): (lambda src=src, dst=dst: _quantize(src, dst))
+        for t, src, dst in (
+            ("float32 -> int8/int16", "float32", "int8"),
+            ("int8 -> int8/uint8/int16/int32", "int8", "int16"),
+            ("uint8 -> int8", "uint8", "int8"),
+            ("int16 -> int8", "int16", "int8"),
+            ("int16 -> int16/int32", "int16", "int32"),
+            ("int32 -> int8/int16", "int32", "int8"),
+        )
+    },
 }
 QUANTS: dict[str, tuple[object, object, object]] = {
     "int8": ((0.1, 3), (0.2, -5), (0.3, 1)),
@@ -119,6 +135,10 @@ TWIN_RUNS_REFERENCE = {
     ("TRANSPOSE_CONV", "int16x8"),
     ("BATCH_MATMUL", "int16"),
     ("BATCH_MATMUL", "float32"),
+    # requantize_int_dsp.c: every type pair but int16 -> int8 runs the reference kernel
+    ("QUANTIZE", "int8 -> int8/uint8/int16/int32"),
+    ("QUANTIZE", "int16 -> int16/int32"),
+    ("QUANTIZE", "int32 -> int8/int16"),
 }
 
 

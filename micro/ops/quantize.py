@@ -39,7 +39,11 @@ _DEQUANTIZE_TYPES = {
 }
 
 
-@prepares(B.QUANTIZE, types="float32 -> int8, int16; int8, uint8, int16, int32 requantized")
+@prepares(
+    B.QUANTIZE,
+    types="float32 -> int8/int16, int8 -> int8/uint8/int16/int32, uint8 -> int8, int16 -> int8, "
+    "int16 -> int16/int32, int32 -> int8/int16",
+)
 def prepare_quantize(ctx: OpContext) -> None:
     ctx.check_io_count((1,))
     x, out = ctx.input(0), ctx.output()
