@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* acc[j] += the dot of block row j (words w) with the input over `groups` groups of 4
  * columns; the input is the widened scratch (`widened`, a constant once inlined) or the
@@ -415,8 +416,9 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
 }
 
 /* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES,
- * or FC_BLOCK16_BYTES on int16 filters, `wide`), out of line. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const int8_t *x,
+ * or FC_BLOCK16_BYTES on int16 filters: the call's path, MICRO_PATH_FC_INT16), out of
+ * line. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(uint32_t path, const int8_t *x,
                                                              const uint32_t *w, int32_t groups,
                                                              int32_t *acc)
 {
@@ -424,9 +426,9 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const in
         return;
     }
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    if (wide) {
+    if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16)) {
         FC_BLOCK16_BYTES(x, w, groups, a0, a1, a2, a3);
-    } else {
+    } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8)) {
         FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
     }
     acc[0] = a0;
@@ -509,9 +511,11 @@ static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p
 }
 
 /* Outputs n0.. of one batch row (n0 0 or N4): the blocks of 4 rows (int8 or, layout 2,
- * int16 groups), then the row-major rest; one copy for both values of `fast` (flash: a
- * second would cost about 0.6 KB for a path that runs only small or per-channel layers). */
-MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
+ * int16 groups; on the widened input or the int8 row, as the call's path says), then the
+ * row-major rest; one copy for both values of `fast` (flash: a second would cost about
+ * 0.6 KB for a path that runs only small or per-channel layers). */
+MICRO_NOINLINE static void fc_row(int fast, uint32_t path,
+                                  const micro_fully_connected_s8_params_t *p,
                                        const int8_t *row, const uint64_t *widened,
                                        const int8_t *filter, const int32_t *bias,
                                        const int32_t *multiplier, const int32_t *shift,
@@ -530,11 +534,11 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
         for (int32_t j = 0; j < 4; ++j) {
             acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
         }
-        if (widened == NULL) {
-            block_bytes(wide, row, w, groups, acc);
-        } else if (wide) {
+        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_ROW)) { /* no scratch */
+            block_bytes(path, row, w, groups, acc);
+        } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16)) {
             block_dot(1, 1, widened, w, groups, acc);
-        } else {
+        } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8)) {
             block_dot(1, 0, widened, w, groups, acc);
         }
         const int8_t *tail = (const int8_t *)(w + group_words * groups);
@@ -576,28 +580,79 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
     }
 }
 
+/* What a call runs: its paths (micro/paths.h) and what the dispatch reads besides. */
+typedef struct {
+    uint32_t path;       /* MICRO_PATH_FC_* bits, 0: the reference kernel */
+    int fast;            /* micro_requant_fast_ok over every channel */
+    int32_t fast_blocks; /* blocks of 4 rows on the fast per-tensor loops, from row 0 */
+} fc_plan_t;
+
+/* The one place that decides a call's paths: the dispatch runs what it says, the host reads
+ * its path (micro_fully_connected_s8_dsp_path). Row-major filters (layout 0) and operands
+ * not word-aligned take the reference; the fast per-tensor requantization takes K = 1
+ * (rows_single), K = 8 (blocks_short_8, blocks_short16_8) or, any K a multiple of 4, the
+ * blocks on the widened scratch or the int8 row; fc_row (MICRO_PATH_FC_REST) the rest, its
+ * blocks of 4 rows (no fast blocks, 4 outputs or more) on the widened scratch or the row. */
+static MICRO_ALWAYS_INLINE fc_plan_t fc_plan(const micro_fully_connected_s8_params_t *p,
+                                             const int8_t *filter, const int32_t *multiplier,
+                                             const int32_t *shift, const int16_t *scratch)
+{
+    fc_plan_t c = {0, 0, 0};
+    if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+        return c;
+    }
+    const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
+    /* A scratch with K < 4 (size 0 expected) is not used. */
+    const int widened = groups > 0 && scratch != NULL;
+    c.fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, p->act_min,
+                                   p->act_max);
+    /* Per-channel FC is rare: fc_row takes it. */
+    const int per_tensor_fast = c.fast && !p->per_channel;
+    if (per_tensor_fast && depth == 1) {
+        c.path = MICRO_PATH_FC_SINGLE;
+        return c;
+    }
+    c.fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
+    if (units >= 4) { /* blocks of 4 rows: the fast loops', or else fc_row's */
+        c.path |= p->filter_layout == 2 ? MICRO_PATH_FC_INT16 : MICRO_PATH_FC_INT8;
+        c.path |= c.fast_blocks > 0 && groups == 2 ? MICRO_PATH_FC_K8
+                  : widened                      ? MICRO_PATH_FC_WIDENED
+                                                 : MICRO_PATH_FC_ROW;
+    }
+    if (4 * c.fast_blocks < units) {
+        c.path |= MICRO_PATH_FC_REST;
+    }
+    return c;
+}
+
+uint32_t micro_fully_connected_s8_dsp_path(const micro_fully_connected_s8_params_t *p,
+                                           const int8_t *filter, const int32_t *multiplier,
+                                           const int32_t *shift, const int16_t *scratch)
+{
+    return fc_plan(p, filter, multiplier, shift, scratch).path;
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+    /* The paths (fc_plan decides, the host reads the same answer); a call taking one this
+     * build drops (micro/paths.h) runs the reference kernel. */
+    const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
+    const uint32_t path = c.path;
+    if (path == 0 || !MICRO_PATH_KEPT(path)) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
     const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
-    /* A scratch with K < 4 (size 0 expected) is not used. */
-    uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
-    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
-                                           p->act_min, p->act_max);
-    /* The cases of blocks_fast, blocks_short and rows_single (per-channel FC is rare:
-     * fc_row takes it). */
-    const int per_tensor_fast = fast && !p->per_channel;
-    const int32_t fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
+    uint64_t *widened = MICRO_PATH_HAS(path, MICRO_PATH_FC_WIDENED) ? (uint64_t *)(void *)scratch
+                                                                     : NULL;
     const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
     const int32_t zp2 = 1 + 2 * p->output_zp;
-    const int wide = p->filter_layout == 2; /* int16 groups */
+    const int wide = MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16); /* int16 groups */
+    const int narrow = MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8);
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -609,30 +664,37 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        if (per_tensor_fast && depth == 1) {
+        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_SINGLE)) {
             rows_single(row[0], filter, bias, units, zp_sum, m2, right1, zp2, out);
             continue;
         }
-        if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
+        if (widened != NULL) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
         const uint32_t *w = (const uint32_t *)(const void *)filter;
-        if (fast_blocks > 0 && groups == 2 && wide) {
-            blocks_short16_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && groups == 2) {
-            blocks_short_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && widened != NULL && wide) {
-            blocks_widened16(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && widened != NULL) {
-            blocks_widened(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && wide) {
-            blocks_row16(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0) {
-            blocks_row(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        const int32_t blocks = c.fast_blocks;
+        if (blocks > 0 && MICRO_PATH_HAS(path, MICRO_PATH_FC_K8)) {
+            if (wide) {
+                blocks_short16_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (narrow) {
+                blocks_short_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
+        } else if (blocks > 0 && widened != NULL) {
+            if (wide) {
+                blocks_widened16(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (narrow) {
+                blocks_widened(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
+        } else if (blocks > 0 && MICRO_PATH_HAS(path, MICRO_PATH_FC_ROW)) {
+            if (wide) {
+                blocks_row16(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (narrow) {
+                blocks_row(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
         }
-        if (4 * fast_blocks < units) {
-            fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum,
-                   4 * fast_blocks, out);
+        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_REST)) {
+            fc_row(c.fast, path, p, row, widened, filter, bias, multiplier, shift, zp_sum,
+                   4 * blocks, out);
         }
     }
     return MICRO_OK;
