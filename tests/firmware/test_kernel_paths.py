@@ -263,10 +263,13 @@ def test_kernels_build_keeping_some_paths(core: str, level: str, tmp_path: Path)
     require_tools("arm-none-eabi-gcc")
     first = int(lib.MICRO_PATH_CONV_FIRST)
     cols = int(lib.MICRO_PATH_DW_COLS_S1)
+    fc = int(lib.MICRO_PATH_FC_ROW | lib.MICRO_PATH_FC_INT16 | lib.MICRO_PATH_FC_REST)
+    some = first | cols | fc
     flags = [f for f in FLAGS if f != "-Os"] + [level]
-    sources = [str(ROOT / "csrc/kernels" / f) for f in ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c")]
+    kernels = ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c", "fully_connected_s8_dsp.c")
+    sources = [str(ROOT / "csrc/kernels" / f) for f in kernels]
     include = f"-I{ROOT / 'csrc' / 'include'}"
-    for mask in (0, first | cols, 0xFFFFFFFF & ~(first | cols)):
+    for mask in (0, some, 0xFFFFFFFF & ~some):
         define = f"-DMICRO_PATHS={mask:#x}u"
         proc = subprocess.run(
             ["arm-none-eabi-gcc", *CORES[core], *flags, define, include, *sources],
