@@ -418,9 +418,9 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
 }
 
 /* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES,
- * or FC_BLOCK16_BYTES on int16 filters: the call's path, MICRO_PATH_FC_INT16), out of
- * line. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(uint32_t path, const int8_t *x,
+ * or FC_BLOCK16_BYTES on int16 filters, `wide`), out of line; a loop the build drops
+ * (micro/paths.h) is never called for: the dispatch ran the reference instead. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const int8_t *x,
                                                              const uint32_t *w, int32_t groups,
                                                              int32_t *acc)
 {
@@ -428,9 +428,9 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(uint32_t path, con
         return;
     }
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16)) {
+    if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
         FC_BLOCK16_BYTES(x, w, groups, a0, a1, a2, a3);
-    } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8)) {
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
         FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
     }
     acc[0] = a0;
@@ -513,11 +513,11 @@ static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p
 }
 
 /* Outputs n0.. of one batch row (n0 0 or N4): the blocks of 4 rows (int8 or, layout 2,
- * int16 groups; on the widened input or the int8 row, as the call's path says), then the
- * row-major rest; one copy for both values of `fast` (flash: a second would cost about
- * 0.6 KB for a path that runs only small or per-channel layers). */
-MICRO_NOINLINE static void fc_row(int fast, uint32_t path,
-                                  const micro_fully_connected_s8_params_t *p,
+ * int16 groups; on the widened input, else the int8 row: the loops a build keeps, the
+ * dispatch having run the reference otherwise), then the row-major rest; one copy for both
+ * values of `fast` (flash: a second would cost about 0.6 KB for a path that runs only
+ * small or per-channel layers). */
+MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
                                        const int8_t *row, const uint64_t *widened,
                                        const int8_t *filter, const int32_t *bias,
                                        const int32_t *multiplier, const int32_t *shift,
@@ -536,11 +536,15 @@ MICRO_NOINLINE static void fc_row(int fast, uint32_t path,
         for (int32_t j = 0; j < 4; ++j) {
             acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
         }
-        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_ROW)) { /* no scratch */
-            block_bytes(path, row, w, groups, acc);
-        } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16)) {
+        if (widened == NULL) {
+            if (MICRO_PATH_ON(MICRO_PATH_FC_ROW)) {
+                block_bytes(wide, row, w, groups, acc);
+            }
+        } else if (!MICRO_PATH_ON(MICRO_PATH_FC_WIDENED)) {
+            /* never: the scratch is given only to a build keeping its blocks */
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
             block_dot(1, 1, widened, w, groups, acc);
-        } else if (MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8)) {
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
             block_dot(1, 0, widened, w, groups, acc);
         }
         const int8_t *tail = (const int8_t *)(w + group_words * groups);
@@ -591,21 +595,24 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    /* The paths (fc_plan decides, the host reads the same answer); a call taking one this
-     * build drops (micro/paths.h) runs the reference kernel. */
+    /* The loops (fc_plan decides, the host reads their paths); a call taking one this
+     * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
+     * each kept bit's term folded away) runs the reference kernel. */
     const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
-    const uint32_t path = c.path;
-    if (path == 0 || !MICRO_PATH_KEPT(path)) {
+    if (c.reference || fc_path(&c, ~(uint32_t)(MICRO_PATHS)) != 0u) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
+    /* Each loop behind MICRO_PATH_ON: constant 0, and the loop dropped, where the build
+     * lacks it (a call taking it never reaches here). */
+    const int int16_on = MICRO_PATH_ON(MICRO_PATH_FC_INT16);
+    const int int8_on = MICRO_PATH_ON(MICRO_PATH_FC_INT8);
     const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
-    uint64_t *widened = MICRO_PATH_HAS(path, MICRO_PATH_FC_WIDENED) ? (uint64_t *)(void *)scratch
-                                                                     : NULL;
+    uint64_t *widened =
+        MICRO_PATH_ON(MICRO_PATH_FC_WIDENED) && c.widened ? (uint64_t *)(void *)scratch : NULL;
     const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
     const int32_t zp2 = 1 + 2 * p->output_zp;
-    const int wide = MICRO_PATH_HAS(path, MICRO_PATH_FC_INT16); /* int16 groups */
-    const int narrow = MICRO_PATH_HAS(path, MICRO_PATH_FC_INT8);
+    const int32_t blocks = c.fast_blocks;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -617,7 +624,7 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_SINGLE)) {
+        if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) && c.single) {
             rows_single(row[0], filter, bias, units, zp_sum, m2, right1, zp2, out);
             continue;
         }
@@ -625,29 +632,28 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             widen(row, groups, (uint32_t *)(void *)widened);
         }
         const uint32_t *w = (const uint32_t *)(const void *)filter;
-        const int32_t blocks = c.fast_blocks;
-        if (blocks > 0 && MICRO_PATH_HAS(path, MICRO_PATH_FC_K8)) {
-            if (wide) {
+        if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && c.k8) {
+            if (int16_on && c.wide) {
                 blocks_short16_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
-            } else if (narrow) {
+            } else if (int8_on && !c.wide) {
                 blocks_short_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
             }
         } else if (blocks > 0 && widened != NULL) {
-            if (wide) {
+            if (int16_on && c.wide) {
                 blocks_widened16(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
-            } else if (narrow) {
+            } else if (int8_on && !c.wide) {
                 blocks_widened(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
             }
-        } else if (blocks > 0 && MICRO_PATH_HAS(path, MICRO_PATH_FC_ROW)) {
-            if (wide) {
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
+            if (int16_on && c.wide) {
                 blocks_row16(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
-            } else if (narrow) {
+            } else if (int8_on && !c.wide) {
                 blocks_row(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
             }
         }
-        if (MICRO_PATH_HAS(path, MICRO_PATH_FC_REST)) {
-            fc_row(c.fast, path, p, row, widened, filter, bias, multiplier, shift, zp_sum,
-                   4 * blocks, out);
+        if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && c.rest) {
+            fc_row(c.fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * blocks,
+                   out);
         }
     }
     return MICRO_OK;
