@@ -292,7 +292,9 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS + PAIRED + MORE, "depthwise": MAPS, "fc": ROWS16}.get(kind, 0)
+        extra = {"conv": DIRECT + ROWS + PAIRED + MORE, "depthwise": MAPS, "fc": ROWS16}.get(
+            kind, 0
+        )
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"

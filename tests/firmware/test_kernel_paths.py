@@ -160,7 +160,9 @@ def test_program_paths_of_the_models() -> None:
         flash_budget=firmware.flash_budget(board),
     )
     hello_mask = program_paths(hello.program)
-    assert hello_mask & layouts in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(hello_mask)
+    assert hello_mask & layouts in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(
+        hello_mask
+    )
     rest = lib.MICRO_PATH_FC_SINGLE | lib.MICRO_PATH_FC_ROW | lib.MICRO_PATH_FC_REST
     assert hello_mask & ~layouts == rest, hex(hello_mask)
 
