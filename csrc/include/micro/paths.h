@@ -60,8 +60,9 @@
 #define MICRO_PATH_CONV_FIRST_ROWS3 0x800000
 #define MICRO_PATH_CONV_FIRST_WORDS 0x1000000
 
-/* FULLY_CONNECTED (fully_connected_s8_dsp.c): a call's loops (the first four bits, with
- * the bit of the filter layout they read) and the general loop for the rest. */
+/* FULLY_CONNECTED (fully_connected_s8_dsp.c, fully_connected_s8_dsp_path.h): a call's
+ * loops (K = 8 and the blocks of 4 rows with the bit of the filter layout they read; K = 1)
+ * and the general loop for the rest. These take the last free bits of the mask. */
 #define MICRO_PATH_FC_K8 0x2000000      /* K = 8, fast per-tensor: the split input in registers */
 #define MICRO_PATH_FC_WIDENED 0x4000000 /* blocks of 4 rows on the input widened in the scratch */
 #define MICRO_PATH_FC_ROW 0x8000000     /* the same on the int8 input row (no scratch) */
