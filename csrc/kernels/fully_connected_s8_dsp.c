@@ -19,7 +19,9 @@
  * and makes each row's sum in turn, K = 1 is one product per output. The rows after the
  * last block (row-major) go two at a time, each input word split once for both. Row-major
  * filters (layout 0, a Program compiled for a core without the DSP extension) and operands
- * not word-aligned run the reference.
+ * not word-aligned run the reference. Which of these loops a call takes is fc_plan's
+ * answer (fully_connected_s8_dsp_path.h); a call taking one a build drops (micro/paths.h)
+ * runs the reference too.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "dsp.h"
+#include "micro/paths.h"
 
 /* acc[j] += the dot of block row j (words w) with the input over `groups` groups of 4
  * columns; the input is the widened scratch (`widened`, a constant once inlined) or the
@@ -415,7 +418,8 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
 }
 
 /* acc[j] += the dot of block row j with the int8 row over groups groups (FC_BLOCK_BYTES,
- * or FC_BLOCK16_BYTES on int16 filters, `wide`), out of line. */
+ * or FC_BLOCK16_BYTES on int16 filters, `wide`), out of line; a loop the build drops
+ * (micro/paths.h) is never called for: the dispatch ran the reference instead. */
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const int8_t *x,
                                                              const uint32_t *w, int32_t groups,
                                                              int32_t *acc)
@@ -424,9 +428,9 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void block_bytes(int wide, const in
         return;
     }
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    if (wide) {
+    if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
         FC_BLOCK16_BYTES(x, w, groups, a0, a1, a2, a3);
-    } else {
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
         FC_BLOCK_BYTES(x, w, groups, a0, a1, a2, a3);
     }
     acc[0] = a0;
@@ -509,8 +513,10 @@ static inline int8_t fc_out(int fast, const micro_fully_connected_s8_params_t *p
 }
 
 /* Outputs n0.. of one batch row (n0 0 or N4): the blocks of 4 rows (int8 or, layout 2,
- * int16 groups), then the row-major rest; one copy for both values of `fast` (flash: a
- * second would cost about 0.6 KB for a path that runs only small or per-channel layers). */
+ * int16 groups; on the widened input, else the int8 row: the loops a build keeps, the
+ * dispatch having run the reference otherwise), then the row-major rest; one copy for both
+ * values of `fast` (flash: a second would cost about 0.6 KB for a path that runs only
+ * small or per-channel layers). */
 MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_params_t *p,
                                        const int8_t *row, const uint64_t *widened,
                                        const int8_t *filter, const int32_t *bias,
@@ -531,10 +537,14 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
             acc[j] = (int32_t)((uint32_t)bias[n + j] - zp_sum);
         }
         if (widened == NULL) {
-            block_bytes(wide, row, w, groups, acc);
-        } else if (wide) {
+            if (MICRO_PATH_ON(MICRO_PATH_FC_ROW)) {
+                block_bytes(wide, row, w, groups, acc);
+            }
+        } else if (!MICRO_PATH_ON(MICRO_PATH_FC_WIDENED)) {
+            /* never: the scratch is given only to a build keeping its blocks */
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
             block_dot(1, 1, widened, w, groups, acc);
-        } else {
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
             block_dot(1, 0, widened, w, groups, acc);
         }
         const int8_t *tail = (const int8_t *)(w + group_words * groups);
@@ -576,28 +586,33 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
     }
 }
 
+/* fc_plan: a call's paths, and micro_fully_connected_s8_dsp_path. */
+#include "fully_connected_s8_dsp_path.h"
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+    /* The loops (fc_plan decides, the host reads their paths); a call taking one this
+     * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
+     * each kept bit's term folded away) runs the reference kernel. */
+    const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
+    if (c.reference || fc_path(&c, ~(uint32_t)(MICRO_PATHS)) != 0u) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
                                         output);
     }
+    /* Each loop behind MICRO_PATH_ON: constant 0, and the loop dropped, where the build
+     * lacks it (a call taking it never reaches here). */
+    const int int16_on = MICRO_PATH_ON(MICRO_PATH_FC_INT16);
+    const int int8_on = MICRO_PATH_ON(MICRO_PATH_FC_INT8);
     const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
-    /* A scratch with K < 4 (size 0 expected) is not used. */
-    uint64_t *widened = groups > 0 ? (uint64_t *)(void *)scratch : NULL;
-    const int fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1,
-                                           p->act_min, p->act_max);
-    /* The cases of blocks_fast, blocks_short and rows_single (per-channel FC is rare:
-     * fc_row takes it). */
-    const int per_tensor_fast = fast && !p->per_channel;
-    const int32_t fast_blocks = per_tensor_fast && groups > 0 && (depth & 3) == 0 ? units >> 2 : 0;
+    uint64_t *widened =
+        MICRO_PATH_ON(MICRO_PATH_FC_WIDENED) && c.widened ? (uint64_t *)(void *)scratch : NULL;
     const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
     const int32_t zp2 = 1 + 2 * p->output_zp;
-    const int wide = p->filter_layout == 2; /* int16 groups */
+    const int32_t blocks = c.fast_blocks;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
         int8_t *out = output + (int64_t)b * units;
@@ -609,30 +624,36 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
             }
             zp_sum = (uint32_t)p->filter_zp * (uint32_t)sum;
         }
-        if (per_tensor_fast && depth == 1) {
+        if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) && c.single) {
             rows_single(row[0], filter, bias, units, zp_sum, m2, right1, zp2, out);
             continue;
         }
-        if (widened != NULL && (fast_blocks == 0 || groups != 2)) {
+        if (widened != NULL) {
             widen(row, groups, (uint32_t *)(void *)widened);
         }
         const uint32_t *w = (const uint32_t *)(const void *)filter;
-        if (fast_blocks > 0 && groups == 2 && wide) {
-            blocks_short16_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && groups == 2) {
-            blocks_short_8(row, w, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && widened != NULL && wide) {
-            blocks_widened16(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && widened != NULL) {
-            blocks_widened(widened, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0 && wide) {
-            blocks_row16(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
-        } else if (fast_blocks > 0) {
-            blocks_row(row, w, groups, bias, fast_blocks, zp_sum, m2, right1, zp2, out);
+        if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && c.k8) {
+            if (int16_on && c.wide) {
+                blocks_short16_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (int8_on && !c.wide) {
+                blocks_short_8(row, w, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
+        } else if (blocks > 0 && widened != NULL) {
+            if (int16_on && c.wide) {
+                blocks_widened16(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (int8_on && !c.wide) {
+                blocks_widened(widened, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
+            if (int16_on && c.wide) {
+                blocks_row16(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            } else if (int8_on && !c.wide) {
+                blocks_row(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+            }
         }
-        if (4 * fast_blocks < units) {
-            fc_row(fast, p, row, widened, filter, bias, multiplier, shift, zp_sum,
-                   4 * fast_blocks, out);
+        if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && c.rest) {
+            fc_row(c.fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * blocks,
+                   out);
         }
     }
     return MICRO_OK;

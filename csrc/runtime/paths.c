@@ -9,6 +9,7 @@
 
 #include "micro/kernels/conv_s8_dsp.h"
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
+#include "micro/kernels/fully_connected_s8_dsp.h"
 #include "micro/micro.h"
 #include "verify.h"
 
@@ -24,6 +25,10 @@ static uint32_t step_path(uint32_t kernel, const void *params, void *const *op)
         return micro_depthwise_conv_s8_dsp_path(params, op[MICRO_DEPTHWISE_CONV_S8_FILTER],
                                                 op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER],
                                                 op[MICRO_DEPTHWISE_CONV_S8_SHIFT]);
+    case MICRO_K_FULLY_CONNECTED_S8:
+        return micro_fully_connected_s8_dsp_path(
+            params, op[MICRO_FULLY_CONNECTED_S8_FILTER], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
+            op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_SCRATCH]);
     default:
         return 0;
     }

@@ -36,6 +36,13 @@ from micro.resources import firmware_dir
 BOARD = "mps2-an386"
 MICRO_SPEECH = REFERENCE / "tflm/micro_speech/micro_speech_quantized.tflite"
 KWS = REFERENCE / "mlperf_tiny/kws_ref_model.tflite"
+HELLO_WORLD = REFERENCE / "tflm/hello_world/hello_world_int8.tflite"
+# FULLY_CONNECTED's K = 8 and its blocks on the widened scratch and on the row (ad); its
+# rest after the last block (ic's 64 -> 10). hello_world's rest (16 -> 1, one output) costs
+# about what the reference does (389 and 399 instructions measured), so dropping it shows
+# no step slower.
+AD = REFERENCE / "mlperf_tiny/ad01_int8.tflite"
+IC = REFERENCE / "mlperf_tiny/pretrainedResnet_quant.tflite"
 
 
 def path_bits(prefix: str) -> dict[str, int]:
@@ -84,16 +91,41 @@ def depthwise_path(params: Any, ops: list[np.ndarray]) -> int:
     )
 
 
+def fully_connected_path(params: Any, ops: list[np.ndarray]) -> int:
+    return int(
+        lib.micro_fully_connected_s8_dsp_path(
+            params,
+            pointer("int8_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_FILTER]),
+            pointer("int32_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_MULTIPLIER]),
+            pointer("int32_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_SHIFT]),
+            pointer("int16_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_SCRATCH]),
+        )
+    )
+
+
 def test_board_cases_take_every_path() -> None:
-    """Every path bit of CONV_2D and DEPTHWISE_CONV_2D is taken by some case of the board
-    test that checks the DSP kernels against their reference (all paths built there)."""
+    """Every path bit of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED is taken by some
+    case of the board test that checks the DSP kernels against their reference (all paths
+    built there); for FULLY_CONNECTED each of its loops (K = 8, the blocks on the widened
+    scratch, on the int8 row) on both filter layouts, since a call's loop takes the bit of
+    its layout with it."""
     extra = board_cases.DIRECT + board_cases.ROWS + board_cases.PAIRED + board_cases.MORE
-    taken = {"CONV_": 0, "DW_": 0}
+    taken = {"CONV_": 0, "DW_": 0, "FC_": 0}
+    fc_loops = set()
+    loops = int(lib.MICRO_PATH_FC_K8 | lib.MICRO_PATH_FC_WIDENED | lib.MICRO_PATH_FC_ROW)
+    layouts = int(lib.MICRO_PATH_FC_INT8 | lib.MICRO_PATH_FC_INT16)
     for seed in range(board_cases.PER_KERNEL + extra):
         taken["CONV_"] |= conv_path(*board_cases.conv_case(1000 + seed))
     for seed in range(board_cases.PER_KERNEL + board_cases.MAPS):
         taken["DW_"] |= depthwise_path(*board_cases.depthwise_case(1000 + seed))
+    for seed in range(board_cases.PER_KERNEL + board_cases.ROWS16):
+        path = fully_connected_path(*board_cases.fully_connected_case(1000 + seed))
+        taken["FC_"] |= path
+        fc_loops.add(path & (loops | layouts))
     pointer.keep.clear()  # type: ignore[attr-defined]
+    for loop in (lib.MICRO_PATH_FC_K8, lib.MICRO_PATH_FC_WIDENED, lib.MICRO_PATH_FC_ROW):
+        for layout in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16):
+            assert int(loop | layout) in fc_loops, (hex(loop | layout), sorted(fc_loops))
     for prefix, mask in taken.items():
         bits = path_bits(prefix)
         assert len(bits) >= 6, bits  # the header's bits were read
@@ -104,8 +136,9 @@ def test_board_cases_take_every_path() -> None:
 def test_program_paths_of_the_models() -> None:
     """The paths of the models whose layers are known: micro_speech is one 1-channel 10x8
     depthwise layer (a first-layer convolution on a DSP core), a FULLY_CONNECTED and a
-    SOFTMAX, so one conv path and nothing else; a model without conv or depthwise steps
-    takes none."""
+    SOFTMAX, so one conv path and one FC loop with its layout (4 outputs: one block, no
+    rest); hello_world is FULLY_CONNECTED 1 -> 16 (K = 1), 16 -> 16 (blocks on the row:
+    no scratch under 32 rows) and 16 -> 1 (the rest), all on one filter layout."""
     board = load_board(BOARD)
     ms = compile_model(
         load_model(MICRO_SPEECH),
@@ -115,9 +148,23 @@ def test_program_paths_of_the_models() -> None:
     )
     mask = program_paths(ms.program)
     conv = sum(path_bits("CONV_").values())
-    assert mask != 0 and mask & ~conv == 0 and mask & (mask - 1) == 0, hex(mask)
-    hello = compile_model(load_model(REFERENCE / "tflm/hello_world/hello_world_int8.tflite"))
-    assert program_paths(hello.program) == 0
+    layouts = int(lib.MICRO_PATH_FC_INT8 | lib.MICRO_PATH_FC_INT16)
+    loops = int(lib.MICRO_PATH_FC_K8 | lib.MICRO_PATH_FC_WIDENED | lib.MICRO_PATH_FC_ROW)
+    one = [mask & conv, mask & layouts, mask & loops]
+    assert all(m != 0 and m & (m - 1) == 0 for m in one), hex(mask)
+    assert mask == sum(one), hex(mask)
+    hello = compile_model(
+        load_model(HELLO_WORLD),
+        arena_budget=firmware.arena_budget(board),
+        dsp=True,
+        flash_budget=firmware.flash_budget(board),
+    )
+    hello_mask = program_paths(hello.program)
+    assert hello_mask & layouts in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(
+        hello_mask
+    )
+    rest = lib.MICRO_PATH_FC_SINGLE | lib.MICRO_PATH_FC_ROW | lib.MICRO_PATH_FC_REST
+    assert hello_mask & ~layouts == rest, hex(hello_mask)
 
 
 def run_with_paths(
@@ -141,7 +188,16 @@ def host_outputs(compiled: Any, inputs: list[np.ndarray]) -> list[bytes]:
     return [it.get_output(k).tobytes() for k in range(len(compiled.outputs))]
 
 
-@pytest.mark.parametrize("model", [MICRO_SPEECH, KWS], ids=["micro_speech", "kws"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        MICRO_SPEECH,
+        KWS,
+        pytest.param(AD, marks=[pytest.mark.slow]),
+        pytest.param(IC, marks=[pytest.mark.slow]),
+    ],
+    ids=["micro_speech", "kws", "ad", "ic"],
+)
 def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_path: Path) -> None:
     board = load_board(BOARD)
     compiled = compile_model(
@@ -209,10 +265,13 @@ def test_kernels_build_keeping_some_paths(core: str, level: str, tmp_path: Path)
     require_tools("arm-none-eabi-gcc")
     first = int(lib.MICRO_PATH_CONV_FIRST)
     cols = int(lib.MICRO_PATH_DW_COLS_S1)
+    fc = int(lib.MICRO_PATH_FC_ROW | lib.MICRO_PATH_FC_INT16 | lib.MICRO_PATH_FC_REST)
+    some = first | cols | fc
     flags = [f for f in FLAGS if f != "-Os"] + [level]
-    sources = [str(ROOT / "csrc/kernels" / f) for f in ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c")]
+    kernels = ("conv_s8_dsp.c", "depthwise_conv_s8_dsp.c", "fully_connected_s8_dsp.c")
+    sources = [str(ROOT / "csrc/kernels" / f) for f in kernels]
     include = f"-I{ROOT / 'csrc' / 'include'}"
-    for mask in (0, first | cols, 0xFFFFFFFF & ~(first | cols)):
+    for mask in (0, some, 0xFFFFFFFF & ~some):
         define = f"-DMICRO_PATHS={mask:#x}u"
         proc = subprocess.run(
             ["arm-none-eabi-gcc", *CORES[core], *flags, define, include, *sources],

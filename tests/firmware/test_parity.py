@@ -139,11 +139,12 @@ def test_only_the_used_kernels_are_linked(toolchain: None, tmp_path: Path) -> No
     assert linked == ["micro_kernel_fully_connected_s8"]
     assert result.bundle.kernels == ["fully_connected_s8"]
     assert load_board("mps2-an386").emulated
-    # The image is small: runner, executor, one kernel (FULLY_CONNECTED's reference and
-    # DSP twin, 6.2 KB with the twin's loops on both blocked layouts, int8 and int16, and
-    # its short-layer loops), startup and the Program: 13.7 KB besides the Program when
-    # measured.
-    assert result.build.flash < result.bundle.program_size + 15 * 1024, result.build.sections
+    # The image is small: runner, executor, one kernel (FULLY_CONNECTED's reference, and of
+    # its DSP twin only the dispatch: the chain's row-major filters take none of the twin's
+    # paths, so the build keeps none), startup and the Program: 8,128 B besides the Program
+    # when measured (13.7 KB with every path of the twin linked).
+    assert result.bundle.paths == 0
+    assert result.build.flash < result.bundle.program_size + 9 * 1024, result.build.sections
 
 
 @pytest.mark.slow

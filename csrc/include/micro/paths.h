@@ -60,6 +60,18 @@
 #define MICRO_PATH_CONV_FIRST_ROWS3 0x800000
 #define MICRO_PATH_CONV_FIRST_WORDS 0x1000000
 
+/* FULLY_CONNECTED (fully_connected_s8_dsp.c, fully_connected_s8_dsp_path.h): a call's
+ * loops (K = 8 and the blocks of 4 rows with the bit of the filter layout they read; K = 1)
+ * and the general loop for the rest. These take the last free bits of the mask. */
+#define MICRO_PATH_FC_K8 0x2000000      /* K = 8, fast per-tensor: the split input in registers */
+#define MICRO_PATH_FC_WIDENED 0x4000000 /* blocks of 4 rows on the input widened in the scratch */
+#define MICRO_PATH_FC_ROW 0x8000000     /* the same on the int8 input row (no scratch) */
+#define MICRO_PATH_FC_SINGLE 0x10000000 /* K = 1, fast per-tensor: one product per output */
+#define MICRO_PATH_FC_REST 0x20000000   /* fc_row: any requantization, K not a multiple of 4,
+                                         * the rows after the last block */
+#define MICRO_PATH_FC_INT8 0x40000000   /* the block loops on filter layout 1 (int8 groups) */
+#define MICRO_PATH_FC_INT16 0x80000000  /* the same on filter layout 2 (int16 groups) */
+
 /* The bit is kept by this build. */
 #define MICRO_PATH_ON(bit) ((((uint32_t)(MICRO_PATHS)) & (uint32_t)(bit)) != 0u)
 /* `path` (a path function's answer) holds `bit` and this build keeps it: constant 0, and

@@ -33,6 +33,7 @@ from ...firmware import (
     flash_budget,
     program_c,
     program_kernels,
+    program_paths,
     render,
     write_kernel_table,
     write_platformio_ini,
@@ -271,7 +272,11 @@ def export(
         )
     )
     write_kernel_table(out / "src" / "micro_kernels.c", kernels)
-    write_platformio_ini(out, board, [firmware_dir() / "speech"])
+    # Only the kernel paths the two Programs take (firmware/README.md: "Only the kernel
+    # paths a model takes"); a Program the runtime refuses (None) keeps them all.
+    first, second = program_paths(features.program), program_paths(keywords.program)
+    paths = None if first is None or second is None else first | second
+    write_platformio_ini(out, board, [firmware_dir() / "speech"], paths)
     return Bundle(
         dir=out,
         board=board,

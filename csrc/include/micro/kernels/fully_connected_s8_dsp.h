@@ -15,4 +15,11 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output);
 
+/* The paths micro_fully_connected_s8_dsp takes for these params and operands
+ * (micro/paths.h: MICRO_PATH_FC_*), 0 for the reference kernel. The dispatch decides by
+ * the same code; the host ORs it over a Program's steps. */
+uint32_t micro_fully_connected_s8_dsp_path(const micro_fully_connected_s8_params_t *p,
+                                           const int8_t *filter, const int32_t *multiplier,
+                                           const int32_t *shift, const int16_t *scratch);
+
 #endif

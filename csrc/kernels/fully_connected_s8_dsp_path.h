@@ -1,0 +1,87 @@
+/*
+ * fc_plan: which loops micro_fully_connected_s8_dsp runs for a call, the one place that
+ * decides it: the dispatch runs what it says, fc_path gives their path bits
+ * (micro/paths.h), and the host ORs those over a Program's steps
+ * (micro_fully_connected_s8_dsp_path, csrc/runtime/paths.c) so a firmware keeps only them.
+ * Internal: included by fully_connected_s8_dsp.c before its dispatch.
+ */
+#ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_PATH_H
+#define MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_PATH_H
+
+#include <stdint.h>
+
+#include "dsp.h"
+#include "micro/kernels/fully_connected_s8_dsp.h"
+#include "micro/paths.h"
+
+/* What a call runs (fc_plan): its loops, and what the dispatch reads besides. */
+typedef struct {
+    int reference;       /* row-major filters (layout 0) or operands not word-aligned */
+    int fast;            /* micro_requant_fast_ok over every channel */
+    int32_t fast_blocks; /* blocks of 4 rows on the fast per-tensor loops, from row 0 */
+    int single;          /* K = 1 on the fast per-tensor requantization: rows_single */
+    int k8;              /* the fast blocks at K = 8: blocks_short_8, blocks_short16_8 */
+    int widened;         /* blocks of 4 rows (the fast ones, or fc_row's) on the scratch */
+    int row;             /* the same on the int8 row */
+    int wide;            /* those blocks on int16 groups (filter layout 2), else int8 ones */
+    int rest;            /* fc_row: the outputs after the fast blocks (all without them) */
+} fc_plan_t;
+
+/* The one place that decides a call's loops. Row-major filters and operands not
+ * word-aligned take the reference; the fast per-tensor requantization takes K = 1
+ * (rows_single), K = 8 or, any K a multiple of 4, the blocks on the widened scratch or the
+ * int8 row; fc_row the rest, its blocks of 4 rows (no fast blocks, 4 outputs or more) on
+ * the widened scratch or the row. */
+static MICRO_ALWAYS_INLINE fc_plan_t fc_plan(const micro_fully_connected_s8_params_t *p,
+                                             const int8_t *filter, const int32_t *multiplier,
+                                             const int32_t *shift, const int16_t *scratch)
+{
+    fc_plan_t c = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
+        c.reference = 1;
+        return c;
+    }
+    const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
+    c.fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, p->act_min,
+                                   p->act_max);
+    /* Per-channel FC is rare: fc_row takes it. */
+    const int per_tensor_fast = c.fast && !p->per_channel;
+    c.single = per_tensor_fast && depth == 1;
+    c.fast_blocks =
+        per_tensor_fast && groups > 0 && (depth & 3) == 0 && !c.single ? units >> 2 : 0;
+    const int blocks = units >= 4 && !c.single; /* the fast loops', or else fc_row's */
+    c.k8 = c.fast_blocks > 0 && groups == 2;
+    /* A scratch with K < 4 (size 0 expected) is not used. */
+    c.widened = blocks && !c.k8 && groups > 0 && scratch != NULL;
+    c.row = blocks && !c.k8 && !c.widened;
+    c.wide = blocks && p->filter_layout == 2;
+    c.rest = !c.single && 4 * c.fast_blocks < units;
+    return c;
+}
+
+/* The path bits (micro/paths.h) of what c runs, of those in `among`: with all of them, the
+ * call's path; with the bits a build drops (a constant), 0 unless it takes one, each
+ * other term folded away. */
+static MICRO_ALWAYS_INLINE uint32_t fc_path(const fc_plan_t *c, uint32_t among)
+{
+    const int blocks = c->k8 || c->widened || c->row;
+    uint32_t path = 0;
+    path |= (among & MICRO_PATH_FC_SINGLE) != 0u && c->single ? MICRO_PATH_FC_SINGLE : 0u;
+    path |= (among & MICRO_PATH_FC_K8) != 0u && c->k8 ? MICRO_PATH_FC_K8 : 0u;
+    path |= (among & MICRO_PATH_FC_WIDENED) != 0u && c->widened ? MICRO_PATH_FC_WIDENED : 0u;
+    path |= (among & MICRO_PATH_FC_ROW) != 0u && c->row ? MICRO_PATH_FC_ROW : 0u;
+    path |= (among & MICRO_PATH_FC_REST) != 0u && c->rest ? MICRO_PATH_FC_REST : 0u;
+    path |= (among & MICRO_PATH_FC_INT8) != 0u && blocks && !c->wide ? MICRO_PATH_FC_INT8 : 0u;
+    path |= (among & MICRO_PATH_FC_INT16) != 0u && c->wide ? (uint32_t)MICRO_PATH_FC_INT16 : 0u;
+    return path;
+}
+
+uint32_t micro_fully_connected_s8_dsp_path(const micro_fully_connected_s8_params_t *p,
+                                           const int8_t *filter, const int32_t *multiplier,
+                                           const int32_t *shift, const int16_t *scratch)
+{
+    const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
+    return c.reference ? 0u : fc_path(&c, 0xFFFFFFFFu);
+}
+
+#endif
