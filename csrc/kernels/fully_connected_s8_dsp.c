@@ -291,9 +291,11 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row(
     blocks_fast(0, 0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened16(
-    const uint64_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
-    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+/* blocks_fast on int16 filters: the asm loop where the core has it. */
+static MICRO_ALWAYS_INLINE void blocks16(int widened, const void *x, const uint32_t *w,
+                                         int32_t groups, const int32_t *bias, int32_t blocks,
+                                         uint32_t zp_sum, int32_t m2, int32_t right1,
+                                         int32_t zp2, int8_t *out)
 {
 #ifdef FC_HAS_BLOCKS16_ASM
     if (blocks > 0 && groups > 0) {
@@ -305,32 +307,25 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened16(
                                (uint32_t)(uintptr_t)out,
                                (uint32_t)(uintptr_t)(out + 4 * blocks),
                                zp_sum};
-        blocks16_asm(1, k, w, bias);
+        blocks16_asm(widened, k, w, bias);
     }
 #else
-    blocks_fast(1, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
+    blocks_fast(widened, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 #endif
+}
+
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_widened16(
+    const uint64_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
+    uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+    blocks16(1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_row16(
     const int8_t *x, const uint32_t *w, int32_t groups, const int32_t *bias, int32_t blocks,
     uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
 {
-#ifdef FC_HAS_BLOCKS16_ASM
-    if (blocks > 0 && groups > 0) {
-        const uint32_t k[8] = {(uint32_t)(uintptr_t)x,
-                               (uint32_t)groups,
-                               (uint32_t)m2,
-                               fc_pn(right1),
-                               (uint32_t)((zp2 - 1) / 2),
-                               (uint32_t)(uintptr_t)out,
-                               (uint32_t)(uintptr_t)(out + 4 * blocks),
-                               zp_sum};
-        blocks16_asm(0, k, w, bias);
-    }
-#else
-    blocks_fast(0, 1, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
-#endif
+    blocks16(0, x, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
 }
 
 /* One output of blocks_short: row j of the block at w (its word in group 0; groups 4
