@@ -228,12 +228,14 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, int wide, const void *x,
     } while (0)
 #endif
 
+#if defined(FC_HAS_BLOCKS16_ASM) || defined(FC_HAS_SHORT16_ASM)
 /* pw_out's pn (conv_quads_dsp.h) for the fast requantization's right shift
  * e = right1 + 1 in 1..31: -2^(32 - e) modulo 2^32. */
 static inline uint32_t fc_pn(int32_t right1)
 {
     return 0u - (1u << (31 - right1));
 }
+#endif
 
 /* The common case: K a multiple of 4, the fast per-tensor requantization (m2, right1,
  * zp2: dsp.h), every block's sums and outputs in registers; the input widened (`widened`,
