@@ -43,6 +43,10 @@ HELLO_WORLD = REFERENCE / "tflm/hello_world/hello_world_int8.tflite"
 # no step slower.
 AD = REFERENCE / "mlperf_tiny/ad01_int8.tflite"
 IC = REFERENCE / "mlperf_tiny/pretrainedResnet_quant.tflite"
+# FULLY_CONNECTED's loop bits (K = 8, blocks on the widened scratch, on the int8 row) and
+# filter layout bits: a call takes one loop with the bit of its layout.
+FC_LOOPS = int(lib.MICRO_PATH_FC_K8 | lib.MICRO_PATH_FC_WIDENED | lib.MICRO_PATH_FC_ROW)
+FC_LAYOUTS = int(lib.MICRO_PATH_FC_INT8 | lib.MICRO_PATH_FC_INT16)
 
 
 def path_bits(prefix: str) -> dict[str, int]:
@@ -67,39 +71,52 @@ def pointer(ctype: str, data: np.ndarray) -> Any:
 pointer.keep = []  # type: ignore[attr-defined]
 
 
-def conv_path(params: Any, ops: list[np.ndarray]) -> int:
-    scratch = ops[lib.MICRO_CONV_S8_SCRATCH]
-    return int(
-        lib.micro_conv_s8_dsp_path(
-            params,
-            pointer("int8_t *", ops[lib.MICRO_CONV_S8_FILTER]),
-            pointer("int32_t *", ops[lib.MICRO_CONV_S8_MULTIPLIER]),
-            pointer("int32_t *", ops[lib.MICRO_CONV_S8_SHIFT]),
-            pointer("int16_t *", scratch),
-        )
-    )
+# Each DSP twin's path function: its operands (by their slot in the case) and C types.
+PATH_FUNCTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "conv": (
+        "micro_conv_s8_dsp_path",
+        [
+            ("MICRO_CONV_S8_FILTER", "int8_t *"),
+            ("MICRO_CONV_S8_MULTIPLIER", "int32_t *"),
+            ("MICRO_CONV_S8_SHIFT", "int32_t *"),
+            ("MICRO_CONV_S8_SCRATCH", "int16_t *"),
+        ],
+    ),
+    "depthwise": (
+        "micro_depthwise_conv_s8_dsp_path",
+        [
+            ("MICRO_DEPTHWISE_CONV_S8_FILTER", "int8_t *"),
+            ("MICRO_DEPTHWISE_CONV_S8_MULTIPLIER", "int32_t *"),
+            ("MICRO_DEPTHWISE_CONV_S8_SHIFT", "int32_t *"),
+        ],
+    ),
+    "fully_connected": (
+        "micro_fully_connected_s8_dsp_path",
+        [
+            ("MICRO_FULLY_CONNECTED_S8_FILTER", "int8_t *"),
+            ("MICRO_FULLY_CONNECTED_S8_MULTIPLIER", "int32_t *"),
+            ("MICRO_FULLY_CONNECTED_S8_SHIFT", "int32_t *"),
+            ("MICRO_FULLY_CONNECTED_S8_SCRATCH", "int16_t *"),
+        ],
+    ),
+}
 
 
-def depthwise_path(params: Any, ops: list[np.ndarray]) -> int:
-    return int(
-        lib.micro_depthwise_conv_s8_dsp_path(
-            params,
-            pointer("int8_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_FILTER]),
-            pointer("int32_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_MULTIPLIER]),
-            pointer("int32_t *", ops[lib.MICRO_DEPTHWISE_CONV_S8_SHIFT]),
-        )
-    )
+def dsp_path(kernel: str, params: Any, ops: list[np.ndarray]) -> int:
+    """The path bits the DSP twin of `kernel` takes for a case (its dispatch's own choice)."""
+    function, operands = PATH_FUNCTIONS[kernel]
+    args = [pointer(ctype, ops[getattr(lib, slot)]) for slot, ctype in operands]
+    return int(getattr(lib, function)(params, *args))
 
 
-def fully_connected_path(params: Any, ops: list[np.ndarray]) -> int:
-    return int(
-        lib.micro_fully_connected_s8_dsp_path(
-            params,
-            pointer("int8_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_FILTER]),
-            pointer("int32_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_MULTIPLIER]),
-            pointer("int32_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_SHIFT]),
-            pointer("int16_t *", ops[lib.MICRO_FULLY_CONNECTED_S8_SCRATCH]),
-        )
+def compile_for_board(model: Path) -> Any:
+    """`model` compiled for BOARD's arena and flash, with its DSP kernels."""
+    board = load_board(BOARD)
+    return compile_model(
+        load_model(model),
+        arena_budget=firmware.arena_budget(board),
+        dsp=board.dsp,
+        flash_budget=firmware.flash_budget(board),
     )
 
 
@@ -112,16 +129,14 @@ def test_board_cases_take_every_path() -> None:
     extra = board_cases.DIRECT + board_cases.ROWS + board_cases.PAIRED + board_cases.MORE
     taken = {"CONV_": 0, "DW_": 0, "FC_": 0}
     fc_loops = set()
-    loops = int(lib.MICRO_PATH_FC_K8 | lib.MICRO_PATH_FC_WIDENED | lib.MICRO_PATH_FC_ROW)
-    layouts = int(lib.MICRO_PATH_FC_INT8 | lib.MICRO_PATH_FC_INT16)
     for seed in range(board_cases.PER_KERNEL + extra):
-        taken["CONV_"] |= conv_path(*board_cases.conv_case(1000 + seed))
+        taken["CONV_"] |= dsp_path("conv", *board_cases.conv_case(1000 + seed))
     for seed in range(board_cases.PER_KERNEL + board_cases.MAPS):
-        taken["DW_"] |= depthwise_path(*board_cases.depthwise_case(1000 + seed))
+        taken["DW_"] |= dsp_path("depthwise", *board_cases.depthwise_case(1000 + seed))
     for seed in range(board_cases.PER_KERNEL + board_cases.ROWS16):
-        path = fully_connected_path(*board_cases.fully_connected_case(1000 + seed))
+        path = dsp_path("fully_connected", *board_cases.fully_connected_case(1000 + seed))
         taken["FC_"] |= path
-        fc_loops.add(path & (loops | layouts))
+        fc_loops.add(path & (FC_LOOPS | FC_LAYOUTS))
     pointer.keep.clear()  # type: ignore[attr-defined]
     for loop in (lib.MICRO_PATH_FC_K8, lib.MICRO_PATH_FC_WIDENED, lib.MICRO_PATH_FC_ROW):
         for layout in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16):
@@ -139,44 +154,31 @@ def test_program_paths_of_the_models() -> None:
     SOFTMAX, so one conv path and one FC loop with its layout (4 outputs: one block, no
     rest); hello_world is FULLY_CONNECTED 1 -> 16 (K = 1), 16 -> 16 (blocks on the row:
     no scratch under 32 rows) and 16 -> 1 (the rest), all on one filter layout."""
-    board = load_board(BOARD)
-    ms = compile_model(
-        load_model(MICRO_SPEECH),
-        arena_budget=firmware.arena_budget(board),
-        dsp=True,
-        flash_budget=firmware.flash_budget(board),
-    )
-    mask = program_paths(ms.program)
+    mask = program_paths(compile_for_board(MICRO_SPEECH).program)
     conv = sum(path_bits("CONV_").values())
-    layouts = int(lib.MICRO_PATH_FC_INT8 | lib.MICRO_PATH_FC_INT16)
-    loops = int(lib.MICRO_PATH_FC_K8 | lib.MICRO_PATH_FC_WIDENED | lib.MICRO_PATH_FC_ROW)
-    one = [mask & conv, mask & layouts, mask & loops]
+    one = [mask & conv, mask & FC_LAYOUTS, mask & FC_LOOPS]
     assert all(m != 0 and m & (m - 1) == 0 for m in one), hex(mask)
     assert mask == sum(one), hex(mask)
-    hello = compile_model(
-        load_model(HELLO_WORLD),
-        arena_budget=firmware.arena_budget(board),
-        dsp=True,
-        flash_budget=firmware.flash_budget(board),
-    )
-    hello_mask = program_paths(hello.program)
-    assert hello_mask & layouts in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(
+    hello_mask = program_paths(compile_for_board(HELLO_WORLD).program)
+    assert hello_mask & FC_LAYOUTS in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(
         hello_mask
     )
     rest = lib.MICRO_PATH_FC_SINGLE | lib.MICRO_PATH_FC_ROW | lib.MICRO_PATH_FC_REST
-    assert hello_mask & ~layouts == rest, hex(hello_mask)
+    assert hello_mask & ~FC_LAYOUTS == rest, hex(hello_mask)
 
 
 def run_with_paths(
-    program: bytes, inputs: list[bytes], out: Path, paths: int | None
+    program: bytes, inputs: list[bytes], out: Path, paths: int | None, expect: list[bytes]
 ) -> firmware.Run:
-    """The runner firmware of `program` built keeping `paths` (None: every path)."""
+    """The runner firmware of `program` built keeping `paths` (None: every path), run on
+    `inputs`: its outputs must be the bytes `expect`."""
     board = load_board(BOARD)
     firmware.export(program, board, out, [inputs])
     firmware.write_platformio_ini(out, board, [firmware_dir() / "runner"], paths)
     built = firmware.build(out, board)
     run = firmware.run_qemu(built.elf, board)
     assert run.status == 0, run.log
+    assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
     return run
 
 
@@ -199,13 +201,7 @@ def host_outputs(compiled: Any, inputs: list[np.ndarray]) -> list[bytes]:
     ids=["micro_speech", "kws", "ad", "ic"],
 )
 def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_path: Path) -> None:
-    board = load_board(BOARD)
-    compiled = compile_model(
-        load_model(model),
-        arena_budget=firmware.arena_budget(board),
-        dsp=board.dsp,
-        flash_budget=firmware.flash_budget(board),
-    )
+    compiled = compile_for_board(model)
     rng = np.random.default_rng(7)
     inputs = [
         rng.integers(-128, 128, slot.shape, np.int64).astype(slot.dtype) for slot in compiled.inputs
@@ -213,10 +209,8 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
     data = [x.tobytes() for x in inputs]
     expect = host_outputs(compiled, inputs)
     mask = program_paths(compiled.program)
-    every = run_with_paths(compiled.program, data, tmp_path / "every", None)
-    kept = run_with_paths(compiled.program, data, tmp_path / "kept", mask)
-    for run in (every, kept):
-        assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
+    every = run_with_paths(compiled.program, data, tmp_path / "every", None, expect)
+    kept = run_with_paths(compiled.program, data, tmp_path / "kept", mask, expect)
     # Built with its mask, every step runs the code it runs with every path: the same
     # instructions but for the dispatch's own few (the compiler lays it out anew).
     for step, (a, b) in enumerate(
@@ -228,8 +222,8 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
     bits = [1 << i for i in range(32) if mask >> i & 1]
     assert bits
     for bit in bits:
-        run = run_with_paths(compiled.program, data, tmp_path / f"without_{bit:x}", mask & ~bit)
-        assert [run.outputs[(0, k)] for k in range(len(expect))] == expect
+        out = tmp_path / f"without_{bit:x}"
+        run = run_with_paths(compiled.program, data, out, mask & ~bit, expect)
         slower = [
             b > 1.2 * a for a, b in zip(kept.step_instructions, run.step_instructions, strict=True)
         ]
@@ -243,12 +237,7 @@ def test_firmware_flash(toolchain: None, tmp_path: Path) -> None:
     board = load_board(BOARD)
     sizes = {}
     for name, model in (("micro_speech", MICRO_SPEECH), ("kws", KWS)):
-        compiled = compile_model(
-            load_model(model),
-            arena_budget=firmware.arena_budget(board),
-            dsp=board.dsp,
-            flash_budget=firmware.flash_budget(board),
-        )
+        compiled = compile_for_board(model)
         firmware.export(compiled.program, board, tmp_path / name)
         sizes[name] = (firmware.build(tmp_path / name, board).flash, len(compiled.program))
     assert sizes["micro_speech"][0] <= 45_000, sizes
