@@ -11,7 +11,7 @@ everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -76,22 +76,25 @@ def wide_conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
 CONV_VARIANTS = {0: "reference", 1: "AVX2", 2: "AVX-512BW", 3: "AVX-512 VNNI"}
 
 
-def conv_variants() -> list[int]:
-    """The conv twin's variants this CPU runs (micro_conv_s8_host_variant), best last."""
-    lib.micro_conv_s8_host_variant(3)
-    return list(range(lib.micro_conv_s8_host_variant(-1) + 1))
+def forced_variant(
+    request: pytest.FixtureRequest, set_variant: Callable[[int], int], default: int, twin: str
+) -> Iterator[int]:
+    """Limits a twin to the variant request.param for a test (skipped where the CPU lacks
+    it), then restores `default`: the cap of the twin's variant setter (set_variant(cap)
+    returns the best the CPU has up to cap; set_variant(-1) the current one)."""
+    variant = int(request.param)
+    set_variant(default)
+    if variant > set_variant(-1):
+        pytest.skip(f"this CPU cannot run the {twin} twin's {CONV_VARIANTS[variant]} variant")
+    assert set_variant(variant) == variant
+    yield variant
+    set_variant(default)
 
 
 @pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
 def conv_variant(request: pytest.FixtureRequest) -> Iterator[int]:
-    """Limits micro_conv_s8_host to one variant for a test (skipped where the CPU lacks
-    it), then restores the default: the best the CPU has."""
-    variant = int(request.param)
-    if variant not in conv_variants():
-        pytest.skip(f"this CPU cannot run the conv twin's {CONV_VARIANTS[variant]} variant")
-    assert lib.micro_conv_s8_host_variant(variant) == variant
-    yield variant
-    lib.micro_conv_s8_host_variant(3)
+    """micro_conv_s8_host on one variant (default: the best the CPU has)."""
+    yield from forced_variant(request, lib.micro_conv_s8_host_variant, 3, "conv")
 
 
 def test_the_conv_twin_runs_the_best_variant_the_cpu_has() -> None:
@@ -202,15 +205,8 @@ def test_conv_host_needs_no_scratch(conv_variant: int) -> None:
 
 @pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
 def depthwise_variant(request: pytest.FixtureRequest) -> Iterator[int]:
-    """Limits micro_depthwise_conv_s8_host to one variant for a test (skipped where the
-    CPU lacks it), then restores the default: the best the CPU has."""
-    variant = int(request.param)
-    lib.micro_depthwise_conv_s8_host_variant(4)
-    if variant > lib.micro_depthwise_conv_s8_host_variant(-1):
-        pytest.skip(f"this CPU cannot run the depthwise twin's {CONV_VARIANTS[variant]} variant")
-    assert lib.micro_depthwise_conv_s8_host_variant(variant) == variant
-    yield variant
-    lib.micro_depthwise_conv_s8_host_variant(4)
+    """micro_depthwise_conv_s8_host on one variant (default: cap 4, the twin's own choice)."""
+    yield from forced_variant(request, lib.micro_depthwise_conv_s8_host_variant, 4, "depthwise")
 
 
 def test_the_depthwise_twin_runs_the_conv_twins_variant() -> None:
@@ -289,15 +285,8 @@ def test_depthwise_host_past_its_tables_matches_reference(depthwise_variant: int
 
 @pytest.fixture(params=[1, 2], ids=["AVX2", "AVX-512BW"])
 def add_variant(request: pytest.FixtureRequest) -> Iterator[int]:
-    """Limits micro_add_s8_host to one variant for a test (skipped where the CPU lacks
-    it), then restores the default: the best the CPU has."""
-    variant = int(request.param)
-    lib.micro_add_s8_host_variant(2)
-    if variant > lib.micro_add_s8_host_variant(-1):
-        pytest.skip(f"this CPU cannot run the add twin's {CONV_VARIANTS[variant]} variant")
-    assert lib.micro_add_s8_host_variant(variant) == variant
-    yield variant
-    lib.micro_add_s8_host_variant(2)
+    """micro_add_s8_host on one variant (default: the best the CPU has)."""
+    yield from forced_variant(request, lib.micro_add_s8_host_variant, 2, "add")
 
 
 @pytest.mark.parametrize("seed", range(CASES))
@@ -347,15 +336,8 @@ def test_add_host_random_tables_match_reference(add_variant: int) -> None:
 
 @pytest.fixture(params=[1, 2, 3], ids=["AVX2", "AVX-512BW", "AVX-512 VNNI"])
 def fc_variant(request: pytest.FixtureRequest) -> Iterator[int]:
-    """Limits micro_fully_connected_s8_host to one variant for a test (skipped where the CPU
-    lacks it), then restores the default: the best the CPU has."""
-    variant = int(request.param)
-    lib.micro_fully_connected_s8_host_variant(4)
-    if variant > lib.micro_fully_connected_s8_host_variant(-1):
-        pytest.skip(f"this CPU cannot run the FC twin's {CONV_VARIANTS[variant]} variant")
-    assert lib.micro_fully_connected_s8_host_variant(variant) == variant
-    yield variant
-    lib.micro_fully_connected_s8_host_variant(4)
+    """micro_fully_connected_s8_host on one variant (default: cap 4, the twin's own choice)."""
+    yield from forced_variant(request, lib.micro_fully_connected_s8_host_variant, 4, "FC")
 
 
 def test_the_fc_twin_runs_the_conv_twins_variant() -> None:
