@@ -38,7 +38,7 @@ PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
 
-C_TYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.int32): "int32_t"}
+C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
 MAIN = r"""
 #include <stdint.h>
@@ -120,11 +120,11 @@ int main(void)
 
 
 def c_array(name: str, data: np.ndarray) -> str:
+    """A constant C array of `data` (int8 to int64; one 0 if empty), 8-aligned as the
+    Program's constant data and the arena (the twins' 64-bit loads need it)."""
     values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
-    # Word-aligned, as the Program's constant data (the twins' 64-bit loads need it).
-    return (
-        f"static const {C_TYPES[data.dtype]} {name}[] __attribute__((aligned(8))) = {{{values}}};"
-    )
+    ctype = C_TYPES[data.dtype]
+    return f"static const {ctype} {name}[] __attribute__((aligned(8))) = {{{values}}};"
 
 
 def c_params(name: str, ctype: str, params: Any) -> str:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 import test_dsp_requantize as cases
-from test_dsp_board import c_params, run_cases
+from test_dsp_board import c_array, c_params, run_cases
 
 PER_KIND = 24
 
@@ -59,13 +58,6 @@ int main(void)
     return bad != 0;
 }
 """
-
-
-def c_array(name: str, data: np.ndarray) -> str:
-    """A constant array of any of the kernel's input types (int8, int16, int32)."""
-    ctype = f"int{data.dtype.itemsize * 8}_t"
-    values = ", ".join(str(int(v)) for v in data.ravel())
-    return f"static const {ctype} {name}[] __attribute__((aligned(4))) = {{{values}}};"
 
 
 def cases_header() -> str:

@@ -9,18 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import test_dsp_twins as cases
 from models import twins_model
-from test_dsp_board import run_cases
+from test_dsp_board import c_array, run_cases
 from test_parity import assert_board_matches_host
 
 from micro._ffi import ffi
 
 PER_KERNEL = 40
 
-C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
 MAIN = r"""
 #include <stdint.h>
@@ -86,13 +84,6 @@ KERNELS = [
     ("batch_matmul", cases.batch_matmul_case),
     ("conv_s16", cases.conv_s16_case),
 ]
-
-
-def c_array(name: str, data: np.ndarray) -> str:
-    values = ", ".join(str(int(v)) for v in data.ravel()) or "0"
-    # 8-aligned, as the Program's constant data and the arena.
-    ctype = C_TYPES[data.dtype]
-    return f"static const {ctype} {name}[] __attribute__((aligned(8))) = {{{values}}};"
 
 
 def c_init(value: Any) -> str:
