@@ -112,39 +112,51 @@ def test_seanet_leaky_relu(name: str, reference: Callable[[str], Path]) -> None:
     assert_seanet_case(reference, "leaky_relu", name)
 
 
+def prelu_model(
+    shape: tuple[int, ...],
+    alpha_shape: tuple[int, ...],
+    dtype: str,
+    q: tuple[tuple[float, int], tuple[float, int], tuple[float, int]],
+    alpha: np.ndarray | None = None,
+    alpha_dtype: str = "int8",
+) -> bytes:
+    """PRELU of a `dtype` input and output and an `alpha_dtype` alpha, broadcast to the
+    output; q: the (scale, zero point) of the input, alpha and output; alpha: constant
+    data, or None for a second input."""
+    (q_in, q_alpha, q_out) = q
+    b = ModelBuilder()
+    x = b.add_tensor("x", shape, dtype, scale=q_in[0], zero_point=q_in[1])
+    a = b.add_tensor(
+        "a", alpha_shape, alpha_dtype, data=alpha, scale=q_alpha[0], zero_point=q_alpha[1]
+    )
+    out_shape = tuple(np.broadcast_shapes(shape, alpha_shape))
+    y = b.add_tensor("y", out_shape, dtype, scale=q_out[0], zero_point=q_out[1])
+    b.add_operator("PRELU", [x, a], [y])
+    b.set_inputs([x] if alpha is not None else [x, a])
+    b.set_outputs([y])
+    return b.build()
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_prelu(seed: int) -> None:
     """PRELU int8: alpha constant or not, broadcast per channel or in any broadcast shape."""
     rng = np.random.default_rng([seed, 18])
     shape, alpha_shape = random_broadcast(rng)
-    out_shape = np.broadcast_shapes(shape, alpha_shape)
     q_in, q_alpha = random_quant(rng, "int8", -3, 0), random_quant(rng, "int8", -3, 0)
     q_out = (
         float(np.float32(q_in[0] * 10.0 ** rng.uniform(-1.5, 1.5))),
         int(rng.integers(-128, 128)),
     )
     alpha = rng.integers(-128, 128, alpha_shape).astype(np.int8) if seed % 2 else None
-    b = ModelBuilder()
-    x = b.add_tensor("x", shape, "int8", scale=q_in[0], zero_point=q_in[1])
-    a = b.add_tensor("a", alpha_shape, "int8", data=alpha, scale=q_alpha[0], zero_point=q_alpha[1])
-    y = b.add_tensor("y", out_shape, "int8", scale=q_out[0], zero_point=q_out[1])
-    b.add_operator("PRELU", [x, a], [y])
-    b.set_inputs([x] if alpha is not None else [x, a])
-    b.set_outputs([y])
-    assert_matches_tflm(b.build(), seeds=(seed, seed + 1))
+    model = prelu_model(shape, alpha_shape, "int8", (q_in, q_alpha, q_out), alpha)
+    assert_matches_tflm(model, seeds=(seed, seed + 1))
 
 
 def test_prelu_every_pair() -> None:
     """All 256 x 256 (input, alpha) pairs: (256, 1) with alpha (1, 256)."""
-    b = ModelBuilder()
-    x = b.add_tensor("x", (256, 1), "int8", scale=0.05, zero_point=-7)
-    a = b.add_tensor("a", (1, 256), "int8", scale=0.013, zero_point=20)
-    y = b.add_tensor("y", (256, 256), "int8", scale=0.08, zero_point=3)
-    b.add_operator("PRELU", [x, a], [y])
-    b.set_inputs([x, a])
-    b.set_outputs([y])
+    model = prelu_model((256, 1), (1, 256), "int8", ((0.05, -7), (0.013, 20), (0.08, 3)))
     values = np.arange(-128, 128, dtype=np.int8)
-    assert_matches_tflm(b.build(), inputs=[values.reshape(256, 1), values.reshape(1, 256)])
+    assert_matches_tflm(model, inputs=[values.reshape(256, 1), values.reshape(1, 256)])
 
 
 def test_errors() -> None:
@@ -208,20 +220,12 @@ def prelu_int16_model(seed: int) -> bytes:
     """PRELU int16 input and output, int8 alpha (constant or not) in any broadcast shape."""
     rng = np.random.default_rng([seed, 26])
     shape, alpha_shape = random_broadcast(rng)
-    out_shape = np.broadcast_shapes(shape, alpha_shape)
     q_in = random_quant(rng, "int16", -4, -1, any_zero_point=True)
     q_alpha = random_quant(rng, "int8", -3, 0)
     q_out = random_quant(rng, "int16", -4, -1, any_zero_point=True)
     assert q_in and q_alpha and q_out
     alpha = rng.integers(-128, 128, alpha_shape).astype(np.int8) if seed % 2 else None
-    b = ModelBuilder()
-    x = b.add_tensor("x", shape, "int16", scale=q_in[0], zero_point=q_in[1])
-    a = b.add_tensor("a", alpha_shape, "int8", data=alpha, scale=q_alpha[0], zero_point=q_alpha[1])
-    y = b.add_tensor("y", out_shape, "int16", scale=q_out[0], zero_point=q_out[1])
-    b.add_operator("PRELU", [x, a], [y])
-    b.set_inputs([x] if alpha is not None else [x, a])
-    b.set_outputs([y])
-    return b.build()
+    return prelu_model(shape, alpha_shape, "int16", (q_in, q_alpha, q_out), alpha)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -231,28 +235,16 @@ def test_prelu_int16(seed: int) -> None:
 
 def test_prelu_int16_every_alpha_on_extreme_inputs() -> None:
     """Every int8 alpha against the int16 extremes and the zero point's neighbours."""
-    b = ModelBuilder()
-    x = b.add_tensor("x", (8, 1), "int16", scale=3e-4, zero_point=-1000)
-    a = b.add_tensor("a", (1, 256), "int8", scale=0.02, zero_point=-5)
-    y = b.add_tensor("y", (8, 256), "int16", scale=2e-4, zero_point=700)
-    b.add_operator("PRELU", [x, a], [y])
-    b.set_inputs([x, a])
-    b.set_outputs([y])
+    model = prelu_model((8, 1), (1, 256), "int16", ((3e-4, -1000), (0.02, -5), (2e-4, 700)))
     xs = np.array([-32768, -32767, -1001, -1000, -999, 0, 32766, 32767], np.int16)
     alphas = np.arange(-128, 128, dtype=np.int8)
-    assert_matches_tflm(b.build(), inputs=[xs.reshape(8, 1), alphas.reshape(1, 256)])
+    assert_matches_tflm(model, inputs=[xs.reshape(8, 1), alphas.reshape(1, 256)])
 
 
 def test_prelu_int16_refusals() -> None:
-    def model(alpha_dtype: str, shape: tuple[int, ...] = (2, 3)) -> bytes:
-        b = ModelBuilder()
-        x = b.add_tensor("x", shape, "int16", scale=0.01, zero_point=0)
-        a = b.add_tensor("a", shape[-1:], alpha_dtype, scale=0.01, zero_point=0)
-        y = b.add_tensor("y", shape, "int16", scale=0.01, zero_point=0)
-        b.add_operator("PRELU", [x, a], [y])
-        b.set_inputs([x, a])
-        b.set_outputs([y])
-        return b.build()
+    def model(alpha_dtype: str) -> bytes:
+        q = (0.01, 0)
+        return prelu_model((2, 3), (3,), "int16", (q, q, q), alpha_dtype=alpha_dtype)
 
     with pytest.raises(UnsupportedOpError, match=r"operator 0 \(PRELU.*int16"):
         micro.Interpreter.from_bytes(model("int16"))
