@@ -145,6 +145,24 @@ def random_window(rng: np.random.Generator, max_hw: int, max_filter: int) -> Win
             return Window(n, (h, w), (fh, fw), stride, dilation, padding)
 
 
+def random_conv_quant(rng: np.random.Generator, oc: int, taps: int) -> dict[str, Any]:
+    """A generated case's quantization for `oc` output channels of `taps` taps each, drawn
+    from rng: filter scales (per channel 60% of the time), input and output scales and zero
+    points, an activation and whether there is a bias."""
+    per_channel = rng.random() < 0.6
+    w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
+    in_scale = float(rng.uniform(0.005, 0.1))
+    # An output scale near the accumulator's spread keeps outputs off the clamps mostly.
+    out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(taps) * rng.uniform(0.3, 3))
+    return {
+        "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
+        "in_q": (in_scale, int(rng.integers(-128, 128))),
+        "out_q": (out_scale, int(rng.integers(-128, 128))),
+        "w_scales": w_scales,
+        "bias": bool(rng.random() < 0.8),
+    }
+
+
 def random_case(seed: int) -> dict[str, Any]:
     """Random but always valid CONV_2D parameters (non-empty output)."""
     rng = np.random.default_rng(1000 + seed)
@@ -153,23 +171,13 @@ def random_case(seed: int) -> dict[str, Any]:
     groups = int(rng.integers(2, 4)) if rng.random() < 0.2 else 1
     depth = int(rng.integers(1, 17))
     oc = groups * int(rng.integers(1, 9))
-    per_channel = rng.random() < 0.6
-    w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
-    in_scale = float(rng.uniform(0.005, 0.1))
-    taps = fh * fw * depth
-    # An output scale near the accumulator's spread keeps outputs off the clamps mostly.
-    out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(taps) * rng.uniform(0.3, 3))
     return {
         "input_shape": (n, h, w, groups * depth),
         "filter_shape": (oc, fh, fw, depth),
         "padding": win.padding,
         "stride": win.stride,
         "dilation": win.dilation,
-        "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
-        "in_q": (in_scale, int(rng.integers(-128, 128))),
-        "out_q": (out_scale, int(rng.integers(-128, 128))),
-        "w_scales": w_scales,
-        "bias": bool(rng.random() < 0.8),
+        **random_conv_quant(rng, oc, fh * fw * depth),
         "seed": seed,
     }
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import ACTIVATIONS, ROOMY, Window, output_hw, random_window
+from test_op_conv import ROOMY, Window, output_hw, random_conv_quant, random_window
 
 import micro
 from micro.compiler import compile_model
@@ -125,11 +125,6 @@ def window_case(
     """The case of `win` with c channels and a depth multiplier: scales, zero points, an
     activation and the bias drawn from rng."""
     fh, fw = win.filter_hw
-    oc = c * multiplier
-    per_channel = rng.random() < 0.6
-    w_scales = rng.uniform(0.002, 0.03, oc if per_channel else 1)
-    in_scale = float(rng.uniform(0.005, 0.1))
-    out_scale = float(in_scale * np.mean(w_scales) * 40 * np.sqrt(fh * fw) * rng.uniform(0.3, 3))
     return {
         "input_shape": (win.n, *win.hw, c),
         "filter_hw": (fh, fw),
@@ -137,11 +132,7 @@ def window_case(
         "padding": win.padding,
         "stride": win.stride,
         "dilation": win.dilation,
-        "activation": ACTIVATIONS[int(rng.integers(0, len(ACTIVATIONS)))],
-        "in_q": (in_scale, int(rng.integers(-128, 128))),
-        "out_q": (out_scale, int(rng.integers(-128, 128))),
-        "w_scales": w_scales,
-        "bias": bool(rng.random() < 0.8),
+        **random_conv_quant(rng, c * multiplier, fh * fw),
         "seed": seed,
     }
 
