@@ -44,6 +44,12 @@
 #define MICRO_V7M 0
 #endif
 
+/* -DMICRO_STACK_GUARD=0 leaves the MPU off (a board whose own code programs it); the
+ * fault reports stay. */
+#ifndef MICRO_STACK_GUARD
+#define MICRO_STACK_GUARD 1
+#endif
+
 extern uint32_t __stack_guard[], __stack_bottom[], __stack_top[];
 
 #define REG(addr) (*(volatile uint32_t *)(addr))
@@ -77,7 +83,7 @@ uint64_t micro_fault_stack[FAULT_STACK_BYTES / 8];
 
 void micro_stack_guard_enable(void)
 {
-#if MICRO_V7M
+#if MICRO_V7M && MICRO_STACK_GUARD
     const uint32_t regions = (MPU_TYPE >> 8) & 0xFFu; /* DREGION: 0 without an MPU */
     const uint32_t guard = (uint32_t)(uintptr_t)__stack_guard;
     if (regions < 2u) {
