@@ -4,8 +4,8 @@
  * report one.
  *
  * The guard (Armv7-M cores with an MPU: Cortex-M3/M4/M7; QEMU's mps2 machines model the
- * PMSAv7 MPU): two no-access regions, used from the highest-numbered down so a region a
- * board adds below them cannot override them.
+ * PMSAv7 MPU): two no-access regions, the two highest-numbered, which win where a region
+ * a board's own code adds overlaps them.
  *
  *   __stack_guard - 8 KiB .. __stack_guard   below RAM (sections.ld puts the guard at its
  *                                            origin): a frame larger than 32 B can step
@@ -67,7 +67,7 @@ extern uint32_t __stack_guard[], __stack_bottom[], __stack_top[];
 #define SHCSR_FAULTS_ENABLE (7u << 16) /* MEMFAULTENA, BUSFAULTENA, USGFAULTENA */
 #define MPU_CTRL_ON 5u                 /* ENABLE, PRIVDEFENA (background map for the rest) */
 #define RBAR_VALID (1u << 4)           /* the region number comes from RBAR's bits 3:0 */
-#define RASR_NO_ACCESS (1u << 28)      /* XN, AP = 0 (no access), normal memory */
+#define RASR_NO_ACCESS (1u << 28)      /* XN, AP = 0: no access (so no memory type matters) */
 #define RASR_SIZE(log2) ((((log2) - 1u) << 1) | 1u) /* SIZE field, ENABLE */
 #define CFSR_MMARVALID (1u << 7)
 #define CFSR_BFARVALID (1u << 15)
