@@ -9,6 +9,7 @@ for them show the same on the runner's firmware."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 from collections.abc import Callable
@@ -62,6 +63,28 @@ def test_a_fault_line_becomes_a_clear_error() -> None:
     assert "addr2line" in error and "stack" not in error
     assert firmware.fault_error("done status=0\nstack used=1 size=2\n") is None
     assert firmware.parse_console("done status=0\n", 0).fault is None
+
+
+def test_profile_board_refuses_an_overflowing_run_clearly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`micro profile --board` (firmware.board_run) on a run that ended in an overflow: the
+    error names the stack and the setting, not the raw console."""
+    from micro.cli import main
+
+    flash_module = importlib.import_module("micro.firmware.flash")  # the package shadows it
+
+    line = "stack overflow (MemManage DACCVIOL at 0x2000001c, PC 0x00000b3c) stack size=8192"
+    run = firmware.parse_console(f"init status=0 step=-1 msg=ok\nfault: {line}\n", 252)
+    run.log = f"fault: {line}\n"
+    monkeypatch.setattr(
+        flash_module, "flash", lambda *args, **kwargs: firmware.Flash(None, None, run)
+    )
+    model = ROOT / "micro" / "speech" / "data" / "yes_no.tflite"
+    assert main(["profile", str(model), "--board", "mps2-an386"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the firmware's stack overflowed on mps2-an386: it needs more")
+    assert "its 8,192 B" in err and "boards/mps2-an386/board.json" in err
 
 
 # -- the port builds everywhere under the firmware's strict flags -----------------------------
