@@ -29,4 +29,13 @@ uint32_t micro_port_stack_size(void);
 /* End the program: on an emulator its status becomes the emulator's exit status. */
 void micro_port_exit(int status) __attribute__((noreturn));
 
+/* Exit statuses of a program ended by an exception (firmware/port/fault.c), after one
+ * "fault: ..." line on the console. */
+#define MICRO_EXIT_FAULT 250          /* HardFault, MemManage, BusFault, UsageFault */
+#define MICRO_EXIT_UNEXPECTED 251     /* any other exception (startup enables none) */
+#define MICRO_EXIT_STACK_OVERFLOW 252 /* a fault of the stack running past its bottom */
+/* The stack guard (fault.c): on a core with an MPU, an access to the 32 B below the stack
+ * or the 8 KiB under them faults; startup.c enables it before main(). */
+void micro_stack_guard_enable(void);
+
 #endif

@@ -1,9 +1,10 @@
 /*
  * Board-independent Cortex-M startup: the vector table, and a reset handler that paints the
  * stack (micro_stack.h), copies .data, zeroes .bss, turns the FPU on when the image uses it,
- * then runs micro_port_init() and main(), prints the stack's high-water mark and calls
- * micro_port_exit(). Startup enables no interrupt, so every exception other than reset ends
- * the program with a message; a driver that needs one (boards/nano33ble/pdm.c) copies this
+ * then runs micro_port_init(), enables the stack guard (fault.c), runs main(), prints the
+ * stack's high-water mark and calls micro_port_exit(). Startup enables no interrupt, so
+ * every exception other than reset ends the program with a "fault: ..." line and a
+ * non-zero status (fault.c); a driver that needs one (boards/nano33ble/pdm.c) copies this
  * table into RAM with its handler added.
  */
 #include <stdint.h>
@@ -53,31 +54,14 @@ uint32_t micro_port_stack_size(void)
     return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)__stack_bottom);
 }
 
-static void write_text(const char *text)
-{
-    uint32_t n = 0;
-    while (text[n] != '\0') {
-        ++n;
-    }
-    micro_port_write(text, n);
-}
-
 void micro_port_mark(uint32_t id)
 {
     __asm__ volatile("" : : "r"(id) : "memory");
 }
 
-__attribute__((noreturn)) void micro_fault_handler(void)
-{
-    write_text("\n*** CPU fault ***\n");
-    micro_port_exit(250);
-}
-
-__attribute__((noreturn)) void micro_default_handler(void)
-{
-    write_text("\n*** unexpected exception ***\n");
-    micro_port_exit(251);
-}
+/* fault.c: every fault, on a stack of its own; any other exception. */
+void micro_fault_entry(void);
+void micro_default_handler(void);
 
 #define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
 #define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
@@ -101,6 +85,7 @@ __attribute__((noreturn)) void micro_reset_handler(void)
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     micro_port_init();
+    micro_stack_guard_enable(); /* after the console is up: a fault must be able to print */
     const int status = main();
     /* Over the whole run (init, every inference, printing); a figure equal to the size means
      * the stack was used to its bottom word, or overflowed. */
@@ -115,10 +100,10 @@ __attribute__((section(".vectors"), used)) const micro_vector_t micro_vectors[16
     (micro_vector_t)(uintptr_t)__stack_top,
     micro_reset_handler,
     micro_default_handler, /* NMI */
-    micro_fault_handler,   /* HardFault */
-    micro_fault_handler,   /* MemManage */
-    micro_fault_handler,   /* BusFault */
-    micro_fault_handler,   /* UsageFault */
+    micro_fault_entry,     /* HardFault */
+    micro_fault_entry,     /* MemManage */
+    micro_fault_entry,     /* BusFault */
+    micro_fault_entry,     /* UsageFault */
     0, 0, 0, 0,
     micro_default_handler, /* SVCall */
     micro_default_handler, /* DebugMonitor */

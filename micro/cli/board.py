@@ -17,6 +17,7 @@ from ..firmware import (
     arena_budget,
     build_dir_for,
     export,
+    fault_error,
     flash,
     flash_budget,
     format_stack,
@@ -117,7 +118,8 @@ def flash_report(compiled: CompiledModel, board: Board, result: Any) -> dict[str
         return report
     report["ok"] = run.init_status == 0 and run.status == 0
     if not report["ok"]:
-        report["error"] = run.init_message or run.log
+        report["error"] = fault_error(run.log, board.id) or run.init_message or run.log
+        report["fault"] = run.fault
         return report
     report["outputs"] = [
         {

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from ..boards import Board
 from ..errors import MicroError
-from ..firmware import Build, build, upload_project
+from ..firmware import Build, build, fault_error, upload_project
 from ..progress import Progress
 from .output import out
 
@@ -58,4 +58,4 @@ def build_and_run(
 def check_run(status: int, log: str, complete: bool) -> None:
     """Refuse a run that failed (non-zero status) or stopped early (not `complete`)."""
     if status != 0 or not complete:
-        raise MicroError(f"the firmware failed (status {status}):\n{log}")
+        raise MicroError(fault_error(log) or f"the firmware failed (status {status}):\n{log}")

@@ -11,7 +11,7 @@ from ..boards import Board
 from .toolchain import binutil, pio, require_build_tools
 
 FLASH_SECTIONS = (".vectors", ".text", ".rodata", ".ARM.exidx", ".data")  # .data: load image
-RAM_SECTIONS = (".stack", ".data", ".bss")
+RAM_SECTIONS = (".stack_guard", ".stack", ".data", ".bss")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ..progress import Progress
 from ..resources import build_root
 from .build import Build, build
 from .generate import Bundle, export
-from .run import Run, run_qemu
+from .run import Run, fault_error, run_qemu
 from .toolchain import pio
 
 
@@ -71,7 +71,9 @@ def board_run(compiled: CompiledModel, board_id: str) -> Run:
     with tempfile.TemporaryDirectory(prefix="micro-") as tmp:
         run = flash(compiled.program, board_id, None, tmp).run
     if run is None or run.status != 0 or len(run.step_instructions) != len(compiled.steps):
-        raise FirmwareError(f"the firmware failed on {board_id}:\n{run.log if run else ''}")
+        log = run.log if run else ""
+        failed = f"the firmware failed on {board_id}:\n{log}"
+        raise FirmwareError(fault_error(log, board_id) or failed)
     return run
 
 

@@ -7,6 +7,7 @@ The runner (firmware/runner/src/runner.c) prints one line per fact:
     output set=<s> index=<i> hex=<bytes>
     invoke set=<s> status=<n> stack=<bytes> [cycles=<n>]
     stack used=<bytes> size=<bytes>      (firmware/port/startup.c, after main() returns)
+    fault: <what happened>               (firmware/port/fault.c: a fault ended the run)
 and marks (begin, end) of each inference, then, for the profile pass, begin, (step begin,
 step end) per step, end.
 """
@@ -62,6 +63,8 @@ class Run:
     stack_used: int | None = None
     stack_size: int | None = None
     marks: list[int] = field(default_factory=list)
+    # The "fault: ..." line a fault handler printed before ending the run (fault_error).
+    fault: str | None = None
     # The plugin's cycle estimate (zero-wait-state memory), like the instruction counts.
     estimated_cycles: list[int] = field(default_factory=list)
     step_estimated_cycles: list[int] = field(default_factory=list)
@@ -167,7 +170,43 @@ def parse_console(text: str, returncode: int) -> Run:
         elif kind == "stack":
             f = dict(FIELD_RE.findall(rest))
             run.stack_used, run.stack_size = int(f["used"]), int(f["size"])
+        elif kind == "fault:":
+            run.fault = rest
     return run
+
+
+FAULT_RE = re.compile(r"^fault: (.*)$", re.MULTILINE)
+OVERFLOW_RE = re.compile(r"^stack overflow .* stack size=(\d+)$")
+
+
+def fault_error(console: str, board_id: str | None = None) -> str | None:
+    """The error a firmware's "fault: ..." line (firmware/port/fault.c) stands for, saying
+    what to do; None when the console holds none. A stack overflow names the stack's size
+    and how to set it: the arena is a static array, not on the stack, so a smaller one
+    does not help."""
+    found = FAULT_RE.search(console)
+    if found is None:
+        return None
+    line = found.group(1).strip()
+    where = f" on {board_id}" if board_id else ""
+    manifest = f"boards/{board_id or '<board>'}/board.json"
+    overflow = OVERFLOW_RE.match(line)
+    if overflow is not None:
+        size = int(overflow.group(1))
+        return (
+            f"the firmware's stack overflowed{where}: it needs more than its {size:,} B "
+            f"(the board's guard below the stack faulted: {line}). A smaller arena does not "
+            "help: the arena is a static array, not on the stack. Give the firmware a deeper "
+            f'stack: raise "stack_size" in the "micro" section of {manifest} (`micro flash`, '
+            "`export` and `profile --board` read it, and refuse a model that then no longer "
+            "fits the RAM), or, for one exported project, add `board_micro.stack_size = "
+            f"<bytes>` to its platformio.ini. `micro flash --json` reports the stack a run "
+            f"used (stack_used); leave {STACK_MARGIN} B beyond it for interrupts."
+        )
+    return (
+        f"the firmware faulted{where}: {line}. The PC is an address in the build's "
+        "firmware.elf (`arm-none-eabi-addr2line -f -e firmware.elf PC` names the function)."
+    )
 
 
 def _attribute(run: Run, marks: list[int]) -> tuple[list[int], list[int]]:

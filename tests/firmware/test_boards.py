@@ -50,6 +50,11 @@ def test_real_board_builds(
     assert 0 < result.build.flash < board.flash_size and result.build.ram < board.ram_size
     symbols = firmware.symbols(result.build.elf)
     assert "micro_port_write" in symbols and "micro_reset_handler" in symbols
+    # The same startup as the emulated boards: the stack guard's 32-B slot at the origin of
+    # RAM under the stack, the fault handlers (firmware/port/fault.c; untested on hardware).
+    assert {"micro_fault_entry", "micro_stack_guard_enable"} <= set(symbols)
+    assert symbols["__stack_guard"] % 32 == 0
+    assert symbols["__stack_bottom"] == symbols["__stack_guard"] + 32
     assert ("micro_port_cycles" in symbols) and (board.has_cycle_counter == (board_id != "pico"))
 
 

@@ -65,7 +65,8 @@ def newlib_values(x: np.ndarray, board_id: str, tmp: Path) -> np.ndarray:
     cmd = ["arm-none-eabi-gcc", *board.manifest["build"]["cpu_flags"], "-Os", "-nostartfiles",
            "--specs=nano.specs", "--specs=nosys.specs", f"-I{PORT}", f"-L{PORT}",
            "-T", str(board.path / "memory.ld"), f"-Wl,--defsym=__stack_size={board.stack_size}",
-           str(PORT / "startup.c"), str(PORT / "semihosting.c"), str(SOURCE), "-lm",
+           str(PORT / "startup.c"), str(PORT / "fault.c"), str(PORT / "semihosting.c"),
+           str(SOURCE), "-lm",
            "-o", str(elf)]  # fmt: skip
     subprocess.run(cmd, check=True)
     inputs, outputs = tmp / "inputs.bin", tmp / f"{board_id}.bin"

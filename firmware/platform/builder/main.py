@@ -37,7 +37,7 @@ env.Replace(
     SIZETOOL="arm-none-eabi-size",
     ARFLAGS=["rc"],
     SIZEPROGREGEXP=r"^(?:\.vectors|\.text|\.rodata|\.data|\.ARM\.exidx)\s+([0-9]+).*",
-    SIZEDATAREGEXP=r"^(?:\.data|\.bss|\.stack)\s+([0-9]+).*",
+    SIZEDATAREGEXP=r"^(?:\.data|\.bss|\.stack|\.stack_guard)\s+([0-9]+).*",
     SIZECHECKCMD="$SIZETOOL -A -d $SOURCES",
     SIZEPRINTCMD="$SIZETOOL -B -d $SOURCES",
     PROGNAME="firmware",
@@ -72,7 +72,7 @@ env.Append(
 )
 env.Replace(LDSCRIPT_PATH=os.path.join(BOARD_DIR, board.get("build.ldscript")))
 
-pieces = ["+<startup.c>", *(f"+<{p}.c>" for p in board.get("micro.port", []))]
+pieces = ["+<startup.c>", "+<fault.c>", *(f"+<{p}.c>" for p in board.get("micro.port", []))]
 env.BuildSources(os.path.join("$BUILD_DIR", "port"), PORT_DIR, src_filter=pieces)
 env.BuildSources(os.path.join("$BUILD_DIR", "board"), BOARD_DIR, src_filter="+<*.c>")
 
