@@ -298,11 +298,12 @@ static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
     }
 }
 
-/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
- * the columns outside the image (unless `zp_kept`: the buffer holds them from a strip of
- * the same columns), the others widened. */
-static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
-                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+/* The strip's nc input columns from ix0: [a, b) lie inside the image (a returned, b in *b);
+ * the others get input_zp words (unless `zp_kept`: the buffer holds them from a strip of
+ * the same columns). */
+static MICRO_ALWAYS_INLINE int32_t s2_edges(const micro_depthwise_conv_s8_params_t *p,
+                                            int32_t ix0, int32_t nc, int zp_kept,
+                                            uint32_t *buf, int32_t *b_out)
 {
     const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
     int32_t b = p->input_width - ix0;
@@ -312,6 +313,17 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
         s2_zp_columns(buf, a, zz);
         s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
     }
+    *b_out = b;
+    return a;
+}
+
+/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
+ * the columns outside the image (s2_edges), the others widened. */
+static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
+                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+{
+    int32_t b;
+    const int32_t a = s2_edges(p, ix0, nc, zp_kept, buf, &b);
     if (b > a) {
         s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
                      buf + a * 4 * S2_PAIRS);
@@ -380,15 +392,9 @@ MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, 
                                      const s2_pass_t *s, int zp_kept, s2_block_t *block,
                                      uint32_t *buf)
 {
-    const int32_t nc = 2 * p->output_width + 1, ix0 = -p->pad_left;
-    const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
-    int32_t b = p->input_width - ix0;
-    b = b < a ? a : (b > nc ? nc : b);
-    if (!zp_kept) {
-        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
-        s2_zp_columns(buf, a, zz);
-        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
-    }
+    const int32_t ix0 = -p->pad_left;
+    int32_t b;
+    const int32_t a = s2_edges(p, ix0, 2 * p->output_width + 1, zp_kept, buf, &b);
     const int32_t at = (ix0 + a) * p->input_depth;
     uint32_t *const run = buf + a * 4 * S2_PAIRS;
     s2_job_t job = {buf, block, s->out, 4 * p->output_width, s->rows1,
@@ -428,6 +434,16 @@ MICRO_NOINLINE static void s2_strips(const micro_depthwise_conv_s8_params_t *p, 
     }
 }
 
+/* n words of input_zp bytes. */
+static void s2_zp_fill(uint32_t *words, int32_t n, int32_t input_zp)
+{
+    const uint32_t zz = ((uint32_t)input_zp & 0xFFu) * 0x01010101u;
+#pragma GCC unroll 4
+    for (int32_t k = 0; k < n; ++k) {
+        words[k] = zz;
+    }
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -445,13 +461,7 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
-    /* the zp row a word at a time (the C library's memset goes a byte at a time) */
-    const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
-    const int32_t zp_n = (int32_t)((row_in + 3) / 4);
-#pragma GCC unroll 4
-    for (int32_t k = 0; k < zp_n; ++k) {
-        zp_words[k] = zz;
-    }
+    int zp_filled = 0; /* the zp row written (by the first pass that reads it) */
     block.adv = depth - 4;
     const uintptr_t in_end = (uintptr_t)input + (uintptr_t)(p->batches * height * row_in);
     for (int32_t bt = 0; bt < p->batches; ++bt) {
@@ -465,6 +475,16 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             }
             s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
             s.tail_zp = !mono && s.rows[2 * s.n_rows] == zp_row;
+            /* The rows the pass reads: 0..2R, or 0..2R-1 when the assembly's widening
+             * leaves row 2R to bias2. Those outside the image come first or last, so the
+             * zp row is read iff the first or the last is it: then it is written (once, a
+             * word at a time: the C library's memset goes a byte at a time). None of vww's
+             * layers reads it. */
+            const int32_t last = 2 * s.n_rows - (s.tail_zp && S2_WIDEN_ASM);
+            if (!zp_filled && (s.rows[0] == zp_row || s.rows[last] == zp_row)) {
+                s2_zp_fill(zp_words, (int32_t)((row_in + 3) / 4), p->input_zp);
+                zp_filled = 1;
+            }
             /* Rows 1.. go straight to their place when they lie apart from the input the
              * pass and the later ones read (from its first row on), else to the stage. */
             const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
