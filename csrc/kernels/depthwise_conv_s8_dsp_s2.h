@@ -287,6 +287,69 @@ static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int
 #endif
 }
 
+#if S2_WIDEN_ASM
+/* s2_widen_run's calls for a pass, found once for all its blocks (whose runs differ only
+ * in their first byte, `at`; per block the rows' offsets would be found again after every
+ * asm call: 20-40 instructions a block). At most two runs: the first from pair 0 (kind1:
+ * 4, widen_4rows; 2, an odd R's first pair, widen_2rows; 1, that and row 2 when R is 1,
+ * s2_widen1; 0, none), the second from pair k (kind2: 4, widen_4rows; 5, the last two
+ * pairs with row 2R, s2_widen5: `second` its operands but r, buf + k; 0, none). Kept small:
+ * it is on the deepest stack frame of vww and person_detect. */
+typedef struct {
+    const int8_t *base1, *base2; /* the runs' row 0 (row 2k) */
+    intptr_t d1[3];              /* the first run's rows 1.. minus its row 0 */
+    int32_t kind1, kind2;
+    s2_rows5_t second;
+} s2_plan_t;
+
+static void s2_plan(const s2_pass_t *s, int32_t channels, int32_t n, uint32_t *buf,
+                    s2_plan_t *w)
+{
+    const int32_t R = s->n_rows, tail = s->tail_zp;
+    const int8_t *const r = s->rows[0];
+    w->base1 = r;
+    for (int32_t i = 0; i < 3; ++i) {
+        w->d1[i] = s->rows[1 + i] - r;
+    }
+    /* pair 0 alone (odd R), 4 rows, or nothing (R = 2 with row 2R read: s2_widen5's) */
+    w->kind1 = R % 2 ? (R == 1 && !tail ? 1 : 2) : (R == 4 || tail ? 4 : 0);
+    const int32_t k = R % 2 ? 1 : (w->kind1 ? 2 : 0); /* the second run's first pair */
+    w->kind2 = k < R ? (tail ? 4 : 5) : 0;
+    const int8_t *const r2 = s->rows[2 * k < 2 * S2_ROWS ? 2 * k : 0];
+    w->base2 = r2;
+    w->second.buf = buf + k;
+    w->second.n = n;
+    w->second.channels = channels;
+    for (int32_t i = 0; i < 4; ++i) {
+        /* rows past 2R are never read (nor past the last of s->rows) */
+        const int32_t row = 2 * k + 1 + i;
+        w->second.d[i] = s->rows[row <= 2 * S2_ROWS ? row : 2 * S2_ROWS] - r2;
+    }
+}
+
+/* The plan's calls for the block whose first byte in each row is at (its n columns into
+ * buf, the plan's). */
+static MICRO_ALWAYS_INLINE void s2_plan_widen(s2_plan_t *w, int32_t at, int32_t channels,
+                                              int32_t n, uint32_t *buf)
+{
+    const int8_t *const r = w->base1 + at;
+    if (w->kind1 == 4) {
+        widen_4rows(S2_PAIRS, r, w->d1, channels, n, buf);
+    } else if (w->kind1) {
+        widen_2rows(S2_PAIRS, r, w->d1[0], channels, n, buf);
+        if (w->kind1 == 1) {
+            s2_widen1(r + w->d1[1], channels, n, buf + 1);
+        }
+    }
+    if (w->kind2 == 4) {
+        widen_4rows(S2_PAIRS, w->base2 + at, w->second.d, channels, n, w->second.buf);
+    } else if (w->kind2 == 5) {
+        w->second.r = w->base2 + at;
+        s2_widen5(&w->second);
+    }
+}
+#endif
+
 /* n columns of the strip (4 channels' words each) of input_zp words zz. */
 static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
 {
@@ -399,10 +462,18 @@ MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, 
     uint32_t *const run = buf + a * 4 * S2_PAIRS;
     s2_job_t job = {buf, block, s->out, 4 * p->output_width, s->rows1,
                     p->output_width * d->depth};
+#if S2_WIDEN_ASM
+    s2_plan_t w;
+    s2_plan(s, p->input_depth, b - a, run, &w);
+#endif
     for (int32_t o0 = 0; o0 < d->depth; o0 += 4, job.out += 4, job.out1 += 4) {
         s2_records(block, d, o0, s->shared, s->tail_zp);
         if (b > a) {
+#if S2_WIDEN_ASM
+            s2_plan_widen(&w, at + o0, p->input_depth, b - a, run);
+#else
             s2_widen_run(s, at + o0, p->input_depth, b - a, run);
+#endif
         }
         s2_mac(s, 0, &job);
     }
@@ -434,13 +505,25 @@ MICRO_NOINLINE static void s2_strips(const micro_depthwise_conv_s8_params_t *p, 
     }
 }
 
-/* n words of input_zp bytes. */
-static void s2_zp_fill(uint32_t *words, int32_t n, int32_t input_zp)
+/* The zp row (input_zp bytes for rows outside the image), written where a pass reads it:
+ * the rows outside the image come first (the top padding) or in the last pass, which
+ * reads rows 0..2R (0..2R-1 when the assembly's widening leaves row 2R, below the image,
+ * to bias2). A word at a time (the C library's memset goes a byte at a time); none of
+ * vww's layers reads it. Out of s2_run: its frame is the path's deepest. */
+MICRO_NOINLINE static void s2_zp_row(const micro_depthwise_conv_s8_params_t *p, int mono,
+                                     uint32_t *words)
 {
-    const uint32_t zz = ((uint32_t)input_zp & 0xFFu) * 0x01010101u;
+    const int32_t out_h = p->output_height;
+    const int32_t oy_last = (out_h - 1) / S2_ROWS * S2_ROWS, r_last = out_h - oy_last;
+    const int32_t below = 2 * oy_last - p->pad_top + 2 * r_last; /* its row 2R */
+    const int tail_last = !mono && S2_WIDEN_ASM && below >= p->input_height;
+    if (p->pad_top > 0 || below - tail_last >= p->input_height) {
+        const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
+        const int32_t n = (int32_t)(((int64_t)p->input_width * p->input_depth + 3) / 4);
 #pragma GCC unroll 4
-    for (int32_t k = 0; k < n; ++k) {
-        words[k] = zz;
+        for (int32_t k = 0; k < n; ++k) {
+            words[k] = zz;
+        }
     }
 }
 
@@ -461,8 +544,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
-    int zp_filled = 0; /* the zp row written (by the first pass that reads it) */
     block.adv = depth - 4;
+    s2_zp_row(p, mono, zp_words);
     const uintptr_t in_end = (uintptr_t)input + (uintptr_t)(p->batches * height * row_in);
     for (int32_t bt = 0; bt < p->batches; ++bt) {
         const int8_t *image = input + (int64_t)bt * height * row_in;
@@ -475,16 +558,6 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             }
             s.n_rows = out_h - oy < S2_ROWS ? out_h - oy : S2_ROWS;
             s.tail_zp = !mono && s.rows[2 * s.n_rows] == zp_row;
-            /* The rows the pass reads: 0..2R, or 0..2R-1 when the assembly's widening
-             * leaves row 2R to bias2. Those outside the image come first or last, so the
-             * zp row is read iff the first or the last is it: then it is written (once, a
-             * word at a time: the C library's memset goes a byte at a time). None of vww's
-             * layers reads it. */
-            const int32_t last = 2 * s.n_rows - (s.tail_zp && S2_WIDEN_ASM);
-            if (!zp_filled && (s.rows[0] == zp_row || s.rows[last] == zp_row)) {
-                s2_zp_fill(zp_words, (int32_t)((row_in + 3) / 4), p->input_zp);
-                zp_filled = 1;
-            }
             /* Rows 1.. go straight to their place when they lie apart from the input the
              * pass and the later ones read (from its first row on), else to the stage. */
             const int32_t first = 2 * oy - p->pad_top > 0 ? 2 * oy - p->pad_top : 0;
