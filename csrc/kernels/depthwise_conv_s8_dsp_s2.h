@@ -296,10 +296,10 @@ static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int
  * pairs with row 2R, s2_widen5: `second` its operands but r, buf + k; 0, none). Kept small:
  * it is on the deepest stack frame of vww and person_detect. */
 typedef struct {
-    const int8_t *base1, *base2; /* the runs' row 0 (row 2k) */
-    intptr_t d1[3];              /* the first run's rows 1.. minus its row 0 */
-    int32_t kind1, kind2;
-    s2_rows5_t second;
+    const int8_t *base1; /* the first run's row 0 */
+    intptr_t d1[3];      /* its rows 1.. minus its row 0 */
+    s2_rows5_t second;   /* r: row 2k of the block (stepped on by s2_plan_widen) */
+    int8_t kind1, kind2;
 } s2_plan_t;
 
 static void s2_plan(const s2_pass_t *s, int32_t channels, int32_t n, uint32_t *buf,
@@ -312,11 +312,11 @@ static void s2_plan(const s2_pass_t *s, int32_t channels, int32_t n, uint32_t *b
         w->d1[i] = s->rows[1 + i] - r;
     }
     /* pair 0 alone (odd R), 4 rows, or nothing (R = 2 with row 2R read: s2_widen5's) */
-    w->kind1 = R % 2 ? (R == 1 && !tail ? 1 : 2) : (R == 4 || tail ? 4 : 0);
+    w->kind1 = (int8_t)(R % 2 ? (R == 1 && !tail ? 1 : 2) : (R == 4 || tail ? 4 : 0));
     const int32_t k = R % 2 ? 1 : (w->kind1 ? 2 : 0); /* the second run's first pair */
-    w->kind2 = k < R ? (tail ? 4 : 5) : 0;
+    w->kind2 = (int8_t)(k < R ? (tail ? 4 : 5) : 0);
     const int8_t *const r2 = s->rows[2 * k < 2 * S2_ROWS ? 2 * k : 0];
-    w->base2 = r2;
+    w->second.r = r2;
     w->second.buf = buf + k;
     w->second.n = n;
     w->second.channels = channels;
@@ -342,10 +342,12 @@ static MICRO_ALWAYS_INLINE void s2_plan_widen(s2_plan_t *w, int32_t at, int32_t 
         }
     }
     if (w->kind2 == 4) {
-        widen_4rows(S2_PAIRS, w->base2 + at, w->second.d, channels, n, w->second.buf);
+        widen_4rows(S2_PAIRS, w->second.r + at, w->second.d, channels, n, w->second.buf);
     } else if (w->kind2 == 5) {
-        w->second.r = w->base2 + at;
+        /* s2_widen5 reads r from the struct: set for the block, then put back */
+        w->second.r += at;
         s2_widen5(&w->second);
+        w->second.r -= at;
     }
 }
 #endif
