@@ -293,12 +293,13 @@ static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int
  * asm call: 20-40 instructions a block). At most two runs: the first from pair 0 (kind1:
  * 4, widen_4rows; 2, an odd R's first pair, widen_2rows; 1, that and row 2 when R is 1,
  * s2_widen1; 0, none), the second from pair k (kind2: 4, widen_4rows; 5, the last two
- * pairs with row 2R, s2_widen5: `second` its operands but r, buf + k; 0, none). Kept small:
- * it is on the deepest stack frame of vww and person_detect. */
+ * pairs with row 2R, s2_widen5; `second` holds either's operands, r without `at`, buf
+ * pair k's word; 0, none). Kept small: s2_blocks' frame (144 B on M4 and M7) is on vww's
+ * and person_detect's deepest stack. */
 typedef struct {
     const int8_t *base1; /* the first run's row 0 */
     intptr_t d1[3];      /* its rows 1.. minus its row 0 */
-    s2_rows5_t second;   /* r: row 2k of the block (stepped on by s2_plan_widen) */
+    s2_rows5_t second;   /* r: row 2k's byte 0 (s2_plan_widen adds `at` around s2_widen5) */
     int8_t kind1, kind2;
 } s2_plan_t;
 
