@@ -159,3 +159,51 @@ def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[st
         if s.kernel == "depthwise_conv_s8" and s.params["stride_height"] == 2
     ]
     assert strided == [(24, 2), (12, 2), (6, 2), (3, 2)]
+
+
+def _blocks_passes(case: Any) -> set[tuple[int, bool]]:
+    """The (rows, row 2R below the image) of each pass of a case that s2_blocks runs (4
+    input channels a block, multiplier 1, one strip of up to 24 output columns, the
+    path's requantization), none otherwise."""
+    params, ops = case
+    p = params[0]
+    on_path = (
+        p.stride_height == p.stride_width == 2
+        and p.depth_multiplier == 1
+        and p.input_depth % 4 == 0
+        and p.output_width <= 24
+        and p.act_min == -128
+        and p.act_max == 127
+        and bool(np.all(ops[3] >= 1 << 30))
+        and bool(np.all((ops[4] <= -1) & (ops[4] >= -31)))
+    )
+    if not on_path:
+        return set()
+    passes = set()
+    for oy in range(0, p.output_height, 4):
+        rows = min(4, p.output_height - oy)
+        last = 2 * oy - p.pad_top + 2 * rows
+        passes.add((rows, not 0 <= last < p.input_height))
+    return passes
+
+
+def test_board_cases_take_every_widening_plan() -> None:
+    """The board tests' cases (the first 48 and the zp-tail ones) give s2_blocks passes of
+    1-4 rows with row 2R read and with it below the image (s2_plan's 8 plans, the tail
+    loops of 1 and 2 rows that step dp in their loads), and layers that read the zp row
+    and that never read it (s2_zp_row writes it for the former only)."""
+    cases = [stride2_case(seed) for seed in range(48)]
+    cases += [zp_tail_case(i) for i in range(ZP_TAIL_CASES)]
+    seen: set[tuple[int, bool]] = set()
+    for case in cases:
+        seen |= _blocks_passes(case)
+    assert seen == {(r, t) for r in range(1, 5) for t in (False, True)}
+    # the zp row read: the top padding, or a row below the image other than a tail's 2R
+    reads = set()
+    for case in cases:
+        p = case[0][0]
+        if _blocks_passes(case):
+            oy = (p.output_height - 1) // 4 * 4
+            last = 2 * oy - p.pad_top + 2 * (p.output_height - oy)
+            reads.add(p.pad_top > 0 or last - (last >= p.input_height) >= p.input_height)
+    assert reads == {False, True}

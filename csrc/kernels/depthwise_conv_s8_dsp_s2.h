@@ -287,6 +287,72 @@ static MICRO_ALWAYS_INLINE void s2_widen_run(const s2_pass_t *s, int32_t at, int
 #endif
 }
 
+#if S2_WIDEN_ASM
+/* s2_widen_run's calls for a pass, found once for all its blocks (whose runs differ only
+ * in their first byte, `at`; per block the rows' offsets would be found again after every
+ * asm call: 20-40 instructions a block). At most two runs: the first from pair 0 (kind1:
+ * 4, widen_4rows; 2, an odd R's first pair, widen_2rows; 1, that and row 2 when R is 1,
+ * s2_widen1; 0, none), the second from pair k (kind2: 4, widen_4rows; 5, the last two
+ * pairs with row 2R, s2_widen5; `second` holds either's operands, r without `at`, buf
+ * pair k's word; 0, none). Kept small: s2_blocks' frame (144 B on M4 and M7) is on vww's
+ * and person_detect's deepest stack. */
+typedef struct {
+    const int8_t *base1; /* the first run's row 0 */
+    intptr_t d1[3];      /* its rows 1.. minus its row 0 */
+    s2_rows5_t second;   /* r: row 2k's byte 0 (s2_plan_widen adds `at` around s2_widen5) */
+    int8_t kind1, kind2;
+} s2_plan_t;
+
+static void s2_plan(const s2_pass_t *s, int32_t channels, int32_t n, uint32_t *buf,
+                    s2_plan_t *w)
+{
+    const int32_t R = s->n_rows, tail = s->tail_zp;
+    const int8_t *const r = s->rows[0];
+    w->base1 = r;
+    for (int32_t i = 0; i < 3; ++i) {
+        w->d1[i] = s->rows[1 + i] - r;
+    }
+    /* pair 0 alone (odd R), 4 rows, or nothing (R = 2 with row 2R read: s2_widen5's) */
+    w->kind1 = (int8_t)(R % 2 ? (R == 1 && !tail ? 1 : 2) : (R == 4 || tail ? 4 : 0));
+    const int32_t k = R % 2 ? 1 : (w->kind1 ? 2 : 0); /* the second run's first pair */
+    w->kind2 = (int8_t)(k < R ? (tail ? 4 : 5) : 0);
+    const int8_t *const r2 = s->rows[2 * k < 2 * S2_ROWS ? 2 * k : 0];
+    w->second.r = r2;
+    w->second.buf = buf + k;
+    w->second.n = n;
+    w->second.channels = channels;
+    for (int32_t i = 0; i < 4; ++i) {
+        /* rows past 2R are never read (nor past the last of s->rows) */
+        const int32_t row = 2 * k + 1 + i;
+        w->second.d[i] = s->rows[row <= 2 * S2_ROWS ? row : 2 * S2_ROWS] - r2;
+    }
+}
+
+/* The plan's calls for the block whose first byte in each row is at (its n columns into
+ * buf, the plan's). */
+static MICRO_ALWAYS_INLINE void s2_plan_widen(s2_plan_t *w, int32_t at, int32_t channels,
+                                              int32_t n, uint32_t *buf)
+{
+    const int8_t *const r = w->base1 + at;
+    if (w->kind1 == 4) {
+        widen_4rows(S2_PAIRS, r, w->d1, channels, n, buf);
+    } else if (w->kind1) {
+        widen_2rows(S2_PAIRS, r, w->d1[0], channels, n, buf);
+        if (w->kind1 == 1) {
+            s2_widen1(r + w->d1[1], channels, n, buf + 1);
+        }
+    }
+    if (w->kind2 == 4) {
+        widen_4rows(S2_PAIRS, w->second.r + at, w->second.d, channels, n, w->second.buf);
+    } else if (w->kind2 == 5) {
+        /* s2_widen5 reads r from the struct: set for the block, then put back */
+        w->second.r += at;
+        s2_widen5(&w->second);
+        w->second.r -= at;
+    }
+}
+#endif
+
 /* n columns of the strip (4 channels' words each) of input_zp words zz. */
 static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
 {
@@ -298,11 +364,12 @@ static void s2_zp_columns(uint32_t *buf, int32_t n, uint32_t zz)
     }
 }
 
-/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
- * the columns outside the image (unless `zp_kept`: the buffer holds them from a strip of
- * the same columns), the others widened. */
-static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
-                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+/* The strip's nc input columns from ix0: [a, b) lie inside the image (a returned, b in *b);
+ * the others get input_zp words (unless `zp_kept`: the buffer holds them from a strip of
+ * the same columns). */
+static MICRO_ALWAYS_INLINE int32_t s2_edges(const micro_depthwise_conv_s8_params_t *p,
+                                            int32_t ix0, int32_t nc, int zp_kept,
+                                            uint32_t *buf, int32_t *b_out)
 {
     const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
     int32_t b = p->input_width - ix0;
@@ -312,6 +379,17 @@ static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t 
         s2_zp_columns(buf, a, zz);
         s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
     }
+    *b_out = b;
+    return a;
+}
+
+/* The strip's nc input columns from ix0 (input channels [c0, c0 + 4)): input_zp words for
+ * the columns outside the image (s2_edges), the others widened. */
+static void s2_widen(const micro_depthwise_conv_s8_params_t *p, const s2_pass_t *s, int32_t c0,
+                     int32_t ix0, int32_t nc, int zp_kept, uint32_t *buf)
+{
+    int32_t b;
+    const int32_t a = s2_edges(p, ix0, nc, zp_kept, buf, &b);
     if (b > a) {
         s2_widen_run(s, (ix0 + a) * p->input_depth + c0, p->input_depth, b - a,
                      buf + a * 4 * S2_PAIRS);
@@ -380,23 +458,25 @@ MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, 
                                      const s2_pass_t *s, int zp_kept, s2_block_t *block,
                                      uint32_t *buf)
 {
-    const int32_t nc = 2 * p->output_width + 1, ix0 = -p->pad_left;
-    const int32_t a = ix0 < 0 ? (-ix0 < nc ? -ix0 : nc) : 0;
-    int32_t b = p->input_width - ix0;
-    b = b < a ? a : (b > nc ? nc : b);
-    if (!zp_kept) {
-        const uint32_t zz = micro_sxtb16(((uint32_t)p->input_zp & 0xFFu) * 0x01010101u);
-        s2_zp_columns(buf, a, zz);
-        s2_zp_columns(buf + b * 4 * S2_PAIRS, nc - b, zz);
-    }
+    const int32_t ix0 = -p->pad_left;
+    int32_t b;
+    const int32_t a = s2_edges(p, ix0, 2 * p->output_width + 1, zp_kept, buf, &b);
     const int32_t at = (ix0 + a) * p->input_depth;
     uint32_t *const run = buf + a * 4 * S2_PAIRS;
     s2_job_t job = {buf, block, s->out, 4 * p->output_width, s->rows1,
                     p->output_width * d->depth};
+#if S2_WIDEN_ASM
+    s2_plan_t w;
+    s2_plan(s, p->input_depth, b - a, run, &w);
+#endif
     for (int32_t o0 = 0; o0 < d->depth; o0 += 4, job.out += 4, job.out1 += 4) {
         s2_records(block, d, o0, s->shared, s->tail_zp);
         if (b > a) {
+#if S2_WIDEN_ASM
+            s2_plan_widen(&w, at + o0, p->input_depth, b - a, run);
+#else
             s2_widen_run(s, at + o0, p->input_depth, b - a, run);
+#endif
         }
         s2_mac(s, 0, &job);
     }
@@ -428,6 +508,28 @@ MICRO_NOINLINE static void s2_strips(const micro_depthwise_conv_s8_params_t *p, 
     }
 }
 
+/* The zp row (input_zp bytes for rows outside the image), written where a pass reads it:
+ * the rows outside the image come first (the top padding) or in the last pass, which
+ * reads rows 0..2R (0..2R-1 when the assembly's widening leaves row 2R, below the image,
+ * to bias2). A word at a time (the C library's memset goes a byte at a time); none of
+ * vww's layers reads it. Out of s2_run: its frame is the path's deepest. */
+MICRO_NOINLINE static void s2_zp_row(const micro_depthwise_conv_s8_params_t *p, int mono,
+                                     uint32_t *words)
+{
+    const int32_t out_h = p->output_height;
+    const int32_t oy_last = (out_h - 1) / S2_ROWS * S2_ROWS, r_last = out_h - oy_last;
+    const int32_t below = 2 * oy_last - p->pad_top + 2 * r_last; /* its row 2R */
+    const int tail_last = !mono && S2_WIDEN_ASM && below >= p->input_height;
+    if (p->pad_top > 0 || below - tail_last >= p->input_height) {
+        const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
+        const int32_t n = (int32_t)(((int64_t)p->input_width * p->input_depth + 3) / 4);
+#pragma GCC unroll 4
+        for (int32_t k = 0; k < n; ++k) {
+            words[k] = zz;
+        }
+    }
+}
+
 /* Every pass of the layer (on the requantization s2_requant_ok accepts). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                   const int8_t *input, int8_t *output)
@@ -445,14 +547,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
-    /* the zp row a word at a time (the C library's memset goes a byte at a time) */
-    const uint32_t zz = ((uint32_t)p->input_zp & 0xFFu) * 0x01010101u;
-    const int32_t zp_n = (int32_t)((row_in + 3) / 4);
-#pragma GCC unroll 4
-    for (int32_t k = 0; k < zp_n; ++k) {
-        zp_words[k] = zz;
-    }
     block.adv = depth - 4;
+    s2_zp_row(p, mono, zp_words);
     const uintptr_t in_end = (uintptr_t)input + (uintptr_t)(p->batches * height * row_in);
     for (int32_t bt = 0; bt < p->batches; ++bt) {
         const int8_t *image = input + (int64_t)bt * height * row_in;

@@ -52,11 +52,22 @@
     "smlatb r11, r9, r6, r11\n\t"                                                          \
     "smlatb r12, r9, r7, r12\n\t"                                                          \
     "ldr r4, [r0], #" next "\n\tsmlatb lr, r9, r4, lr\n\t"
-/* The same with row 2R the zp row (its products in bias2): no P_R, dp stepped on. */
-#define S2_TBT1(next) "add r0, r0, #" next "\n\t"
-#define S2_TBT2(next) "smlatb r10, r9, r5, r10\n\t" S2_TBT1(next)
-#define S2_TBT3(next) "smlatb r11, r9, r6, r11\n\t" S2_TBT2(next)
+/* The same with row 2R the zp row (its products in bias2): no P_R, dp stepped on (by the
+ * pairs' load itself for 1 or 2 rows: LDR/LDRD post-indexed, the step past P_R added). */
+#define S2_TBT1(next)
+#define S2_TBT2(next) "smlatb r10, r9, r5, r10\n\t"
+#define S2_TBT3(next) "smlatb r11, r9, r6, r11\n\t" S2_TBT2(next) "add r0, r0, #" next "\n\t"
 #define S2_TBT4(next) "smlatb r12, r9, r7, r12\n\t" S2_TBT3(next)
+/* A filter column's pairs: LDM (dp on past them), or with row 2R the zp row and 1 or 2
+ * rows, LDR/LDRD post-indexed by the pairs and the step to the next filter column. */
+#define S2_LD1(next) S2_LDM1
+#define S2_LD2(next) S2_LDM2
+#define S2_LD3(next) S2_LDM3
+#define S2_LD4(next) S2_LDM4
+#define S2_LDT1(next) "ldr r4, [r0], #" next "+4\n\t"
+#define S2_LDT2(next) "ldrd r4, r5, [r0], #" next "+8\n\t"
+#define S2_LDT3(next) S2_LDM3
+#define S2_LDT4(next) S2_LDM4
 /* pw_out of a sum in place: r4 m2, r5 pn, r6 zp. */
 #define S2_RQ(a)                                                                           \
     "smmlar " a ", " a ", r4, " a "\n\t"                                                   \
@@ -75,13 +86,14 @@
 
 /* One channel of the block at output column: 3 x (LDM/LDRD, LDM, 2R MACs, LDR) + LDM +
  * 4R requantization + stores; `last` is the LDR's step after its filter column 2 (to the
- * next channel's filter column 0). T: empty, or T with row 2R the zp row (3 instructions
- * fewer: no P_R). */
+ * next channel's filter column 0). T: empty, or T with row 2R the zp row (no P_R: 3
+ * instructions fewer, 6 with 1 or 2 rows, whose pairs' loads step dp on). */
 #define S2_CHANNEL(R, COL, last, T)                                                        \
-    "ldm r1!, {r8, r9, r10, r11}\n\t" S2_LDM##R S2_FIRST##T##R                              \
+    "ldm r1!, {r8, r9, r10, r11}\n\t" S2_LD##T##R(S2_STR((COL - 4 * R))) S2_FIRST##T##R       \
         S2_TB##T##R(S2_STR((COL - 4 * R)))                                                 \
-    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##T##R(S2_STR((COL - 4 * R)))     \
-    "ldrd r8, r9, [r1], #8\n\t" S2_LDM##R S2_PAIR##R S2_TB##T##R(S2_STR(last))              \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LD##T##R(S2_STR((COL - 4 * R))) S2_PAIR##R                \
+        S2_TB##T##R(S2_STR((COL - 4 * R)))                                                 \
+    "ldrd r8, r9, [r1], #8\n\t" S2_LD##T##R(S2_STR(last)) S2_PAIR##R S2_TB##T##R(S2_STR(last)) \
     "ldm r1!, {r4, r5, r6, r7, r8, r9}\n\t" S2_RQ##R S2_ST##R
 
 /* The function for R rows: per output column the block's 4 channels in a straight line
@@ -127,6 +139,14 @@ S2_MAC(s2_tail_4, 4, 80, 20, T)
 #undef S2_LDM2
 #undef S2_LDM3
 #undef S2_LDM4
+#undef S2_LD1
+#undef S2_LD2
+#undef S2_LD3
+#undef S2_LD4
+#undef S2_LDT1
+#undef S2_LDT2
+#undef S2_LDT3
+#undef S2_LDT4
 #undef S2_FIRST1
 #undef S2_FIRST2
 #undef S2_FIRST3
