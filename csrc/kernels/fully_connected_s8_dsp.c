@@ -729,6 +729,26 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
+    /* A layer of fewer than 4 outputs (a classifier head: vww's 256 -> 2) with K a multiple
+     * of 4, symmetric weights and the fast per-tensor requantization takes rows_fast alone,
+     * fc_plan's answer for it (rest_fast, pair16 on layout 3), without its other decisions
+     * or the batch loop's set-up: these tests cost about 20 instructions where they cost
+     * about 130. */
+    if (p->output_depth < 4 && p->filter_zp == 0 && (p->input_depth & 3) == 0 &&
+        p->input_depth > 0 && p->filter_layout != 0 && p->per_channel == 0 &&
+        MICRO_PATH_ON(MICRO_PATH_FC_REST) &&
+        (p->filter_layout != 3 || p->output_depth < 2 || MICRO_PATH_ON(MICRO_PATH_FC_INT16)) &&
+        (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
+        micro_requant_fast_ok(multiplier, shift, 1, p->act_min, p->act_max)) {
+        const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
+        const int32_t zp2 = 1 + 2 * p->output_zp, depth = p->input_depth;
+        const int pair16 = p->filter_layout == 3 && p->output_depth >= 2;
+        for (int32_t b = 0; b < p->batches; ++b) {
+            rows_fast(pair16, input + (int64_t)b * depth, filter, bias, p->output_depth, depth, 0,
+                      m2, right1, zp2, output + (int64_t)b * p->output_depth);
+        }
+        return MICRO_OK;
+    }
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
