@@ -723,30 +723,41 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* fc_plan: a call's paths, and micro_fully_connected_s8_dsp_path. */
 #include "fully_connected_s8_dsp_path.h"
 
+/* A layer of fewer than 4 outputs (a classifier head: vww's 256 -> 2) with K a multiple of
+ * 4, symmetric weights and the fast per-tensor requantization on rows_fast alone, fc_plan's
+ * answer for it (rest_fast, pair16 on layout 3), without its other decisions or the batch
+ * loop's set-up (about 20 instructions of tests where the dispatch takes about 130); out of
+ * line, so the dispatch of other layers keeps its registers. 0: not such a layer. */
+MICRO_NOINLINE static int heads(const micro_fully_connected_s8_params_t *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias,
+                                const int32_t *multiplier, const int32_t *shift,
+                                const int16_t *scratch, int8_t *output)
+{
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    if (p->filter_zp != 0 || (depth & 3) != 0 || depth <= 0 || p->filter_layout == 0 ||
+        p->per_channel != 0 || !MICRO_PATH_ON(MICRO_PATH_FC_REST) ||
+        (p->filter_layout == 3 && units >= 2 && !MICRO_PATH_ON(MICRO_PATH_FC_INT16)) ||
+        (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0 ||
+        !micro_requant_fast_ok(multiplier, shift, 1, p->act_min, p->act_max)) {
+        return 0;
+    }
+    const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
+    const int32_t zp2 = 1 + 2 * p->output_zp;
+    const int pair16 = p->filter_layout == 3 && units >= 2;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        rows_fast(pair16, input + (int64_t)b * depth, filter, bias, units, depth, 0, m2, right1,
+                  zp2, output + (int64_t)b * units);
+    }
+    return 1;
+}
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
-    /* A layer of fewer than 4 outputs (a classifier head: vww's 256 -> 2) with K a multiple
-     * of 4, symmetric weights and the fast per-tensor requantization takes rows_fast alone,
-     * fc_plan's answer for it (rest_fast, pair16 on layout 3), without its other decisions
-     * or the batch loop's set-up: these tests cost about 20 instructions where they cost
-     * about 130. */
-    if (p->output_depth < 4 && p->filter_zp == 0 && (p->input_depth & 3) == 0 &&
-        p->input_depth > 0 && p->filter_layout != 0 && p->per_channel == 0 &&
-        MICRO_PATH_ON(MICRO_PATH_FC_REST) &&
-        (p->filter_layout != 3 || p->output_depth < 2 || MICRO_PATH_ON(MICRO_PATH_FC_INT16)) &&
-        (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
-        micro_requant_fast_ok(multiplier, shift, 1, p->act_min, p->act_max)) {
-        const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
-        const int32_t zp2 = 1 + 2 * p->output_zp, depth = p->input_depth;
-        const int pair16 = p->filter_layout == 3 && p->output_depth >= 2;
-        for (int32_t b = 0; b < p->batches; ++b) {
-            rows_fast(pair16, input + (int64_t)b * depth, filter, bias, p->output_depth, depth, 0,
-                      m2, right1, zp2, output + (int64_t)b * p->output_depth);
-        }
+    if (p->output_depth < 4 && heads(p, input, filter, bias, multiplier, shift, scratch, output)) {
         return MICRO_OK;
     }
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
