@@ -231,7 +231,11 @@ def test_depthwise_layouts_taken_where_the_twin_runs_them() -> None:
 
 
 def fully_connected_case(
-    seed: int, layout: int | None = None, fast: bool = False, short: bool = False
+    seed: int,
+    layout: int | None = None,
+    fast: bool = False,
+    short: bool = False,
+    units: int | None = None,
 ) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layouts 2, 1, 0 by seed % 3;
     for `fast` and `short` the blocked layouts 1 and 2 by a digit of the seed the other
@@ -240,7 +244,8 @@ def fully_connected_case(
     multiple of 4 with every count of groups modulo 8, picked by seed // 2, per-tensor
     multipliers of the fast requantization, no clamp beyond int8's). `short`: what the
     small layers' paths take (the fast case's requantization with K < 4, K 4 or 8, or a few
-    groups or an odd K; N around blocks of 4; the scratch present in about half)."""
+    groups or an odd K; N around blocks of 4; the scratch present in about half). `units`:
+    N, in place of the random one."""
     rng = np.random.default_rng(seed)
     fast = fast or short
     if layout is None:
@@ -263,6 +268,8 @@ def fully_connected_case(
         "per_channel": per_channel,
         "filter_layout": layout,
     }
+    if units is not None:
+        p["output_depth"] = units
     p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
     n, k = p["output_depth"], p["input_depth"]
     small = bool(rng.random() < 0.4)
@@ -294,6 +301,27 @@ def test_fully_connected_dsp_matches_reference(seed: int, fast: bool) -> None:
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
+# N mod 4 = 1, 2, 3 with and without blocks before them (vww's 256 -> 2, ic's 64 -> 10).
+REST_UNITS = [1, 2, 3, 5, 6, 7, 10, 11]
+
+
+@pytest.mark.parametrize("units", REST_UNITS)
+@pytest.mark.parametrize("seed", range(6))
+def test_fully_connected_dsp_rest_rows_match_reference(seed: int, units: int) -> None:
+    """The rows after the blocks of 4 on the fast per-tensor requantization (rows_fast:
+    layout 3's int16 pair, else two int8 rows at a time, then an odd one), K a multiple of
+    4 (every count of groups modulo 8 over the seeds), int8 or int16 blocks (layouts 1, 2,
+    3 in turn), with and without the scratch, filter zero point or none, batch rows."""
+    layout = 1 + seed % 3
+    params, ops = fully_connected_case(7 * seed + units, layout, fast=True, units=units)
+    checked("fully_connected_s8", params, ops)
+    mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
+    path = lib.micro_fully_connected_s8_dsp_path(params, ffi.NULL, mults, shifts, ffi.NULL)
+    assert path & lib.MICRO_PATH_FC_REST  # the case reaches the rows after the blocks
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
     """hello_world's and ad's small layers: K = 1 (the row loop), K = 8 (the input in
@@ -305,11 +333,11 @@ def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
-@pytest.mark.parametrize("layout", [1, 2])
+@pytest.mark.parametrize("layout", [1, 2, 3])
 @pytest.mark.parametrize("seed", range(CASES // 3))
 def test_fully_connected_blocked_layout_is_the_row_major_filter(seed: int, layout: int) -> None:
-    """The compiler's reordering (blocks_of_4_rows, int8 or int16) and the reference's
-    reading of layouts 1 and 2 agree with the plain row-major filter: the same bytes out of
+    """The compiler's reordering (blocks_of_4_rows, int8 or int16, layout 3's pair) and the
+    reference's reading of layouts 1-3 agree with the plain row-major filter: the same bytes out of
     the same data."""
     blocked, ops = fully_connected_case(seed, layout=layout)
     plain, plain_ops = fully_connected_case(seed, layout=0)
@@ -364,13 +392,14 @@ def test_wide_blocks_of_4_rows_by_hand() -> None:
     assert lib.micro_fully_connected_s8_filter_bytes(params) == 6 * 5 + 4 * 4 == got.size
 
 
-@pytest.mark.parametrize("layout", [0, 1, 2])
+@pytest.mark.parametrize("layout", [0, 1, 2, 3])
 def test_fully_connected_checks_the_filter_size(layout: int) -> None:
     """A filter one byte short of its layout's size is refused (layout 2's int16 groups
-    take N4 * K4 bytes more); the exact size passes."""
+    take N4 * K4 bytes more, layout 3's (N4 + 2) * K4 with N % 4 >= 2); the exact size
+    passes; layout 4 is none."""
     params, ops = fully_connected_case(3, layout=layout)
     params.input_depth, params.output_depth = 9, 6
-    n_bytes = 6 * 9 + (4 * 8 if layout == 2 else 0)
+    n_bytes = 6 * 9 + {2: 4 * 8, 3: 6 * 8}.get(layout, 0)
     rng = np.random.default_rng(3)
     ops[0] = int8(rng, params.batches * 9)
     ops[1] = np.zeros(n_bytes - 1, np.int8)
@@ -380,7 +409,7 @@ def test_fully_connected_checks_the_filter_size(layout: int) -> None:
     assert check_status("fully_connected_s8", params, ops) == lib.MICRO_ERR_OPERANDS
     ops[1] = np.zeros(n_bytes, np.int8)
     assert check_status("fully_connected_s8", params, ops) == lib.MICRO_OK
-    params.filter_layout = 3
+    params.filter_layout = 4
     assert check_status("fully_connected_s8", params, ops) == lib.MICRO_ERR_PARAMS
 
 
@@ -485,7 +514,7 @@ def _fc_model(depth: int, units: int) -> bytes:
     return b.build()
 
 
-@pytest.mark.parametrize("layout", [-1, 0, 1, 2, 3, 1 << 30])
+@pytest.mark.parametrize("layout", [-1, 0, 1, 2, 3, 4, 1 << 30])
 def test_fc_program_with_another_filter_layout_is_refused_or_stays_in_bounds(
     layout: int,
 ) -> None:
@@ -501,12 +530,50 @@ def test_fc_program_with_another_filter_layout_is_refused_or_stays_in_bounds(
     assert int.from_bytes(program[at : at + 4], "little") == 2  # 9 rows: int16 groups
     blob = bytearray(program)
     blob[at : at + 4] = layout.to_bytes(4, "little", signed=True)
-    if layout not in (0, 1, 2):
+    if layout not in (0, 1, 2, 3):  # 3 on 9 rows: no pair, layout 2's bytes
         with pytest.raises(micro.ProgramError):
             Runtime(seal(blob), compiled.arena_bytes_needed)
         return
     rt = Runtime(seal(blob), compiled.arena_bytes_needed)
     rt.invoke()
+
+
+@pytest.mark.parametrize("units", [2, 10, 11])
+def test_fc_program_pair_layout_runs_and_is_verified(units: int) -> None:
+    """N % 4 >= 2 and K a multiple of 4: the compiler writes layout 3 (the pair of rows
+    after the blocks as int16), and the Program's outputs are the host's (row-major
+    reference); the step edited to layout 2 (it asks for 2 * K4 fewer filter bytes) runs
+    inside its operands, and the int8 Program of the same layer (layout 1, the flash-budget
+    fallback) edited to layout 3 (its int16 groups: more bytes than it holds) is refused at
+    load."""
+    data = _fc_model(12, units)
+    compiled = compile_model(load_model(data), dsp=True)
+    program = compiled.program
+    step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    assert int.from_bytes(program[at : at + 4], "little") == 3
+    x = np.random.default_rng(units).integers(-128, 128, (1, 12), dtype=np.int8)
+    host = micro.Interpreter(compile_model(load_model(data)))
+    host.set_input(x, 0)
+    host.invoke()
+    it = micro.Interpreter(compiled)
+    it.set_input(x, 0)
+    it.invoke()
+    assert np.array_equal(it.get_output(0), host.get_output(0))
+    blob = bytearray(program)
+    blob[at : at + 4] = (2).to_bytes(4, "little")
+    Runtime(seal(blob), compiled.arena_bytes_needed).invoke()
+    narrow = compile_model(load_model(data), dsp=True, flash_budget=len(program) - 1)
+    step = next(s for s in read_steps(narrow.program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
+    at = read_header(narrow.program).data_offset + step.params
+    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    layout = int.from_bytes(narrow.program[at : at + 4], "little")
+    blob = bytearray(narrow.program)
+    blob[at : at + 4] = (3).to_bytes(4, "little")
+    with pytest.raises(micro.ProgramError):
+        Runtime(seal(blob), narrow.arena_bytes_needed)
+    assert layout == 1
 
 
 def test_fc_program_with_int16_groups_on_an_int8_filter_is_refused() -> None:

@@ -23,24 +23,33 @@ static uint32_t dot(const int8_t *row, const int8_t *w, int32_t n)
     return sum;
 }
 
-/* Bytes of one block of 4 rows: K bytes a row, and K4 more a row in layout 2 (int16). */
-static int64_t block_bytes(const micro_fully_connected_s8_params_t *p)
+/* Bytes per row of a block: K, and K4 more in layouts 2 and 3 (int16 groups). */
+static int64_t block_row_bytes(const micro_fully_connected_s8_params_t *p)
 {
-    const int64_t k4 = p->filter_layout == 2 ? (p->input_depth & ~3) : 0;
-    return 4 * ((int64_t)p->input_depth + k4);
+    const int64_t k4 = p->filter_layout >= 2 ? (p->input_depth & ~3) : 0;
+    return (int64_t)p->input_depth + k4;
+}
+
+/* Rows in blocks (layouts 1-3): the first N4, and in layout 3 a pair after them when
+ * N - N4 >= 2. */
+static int32_t blocked_rows(const micro_fully_connected_s8_params_t *p)
+{
+    const int32_t n4 = p->filter_layout != 0 ? p->output_depth & ~3 : 0;
+    return n4 + (p->filter_layout == 3 && p->output_depth - n4 >= 2 ? 2 : 0);
 }
 
 int64_t micro_fully_connected_s8_filter_bytes(const micro_fully_connected_s8_params_t *p)
 {
-    const int64_t blocked = p->filter_layout != 0 ? p->output_depth & ~3 : 0;
-    return blocked / 4 * block_bytes(p) + (p->output_depth - blocked) * (int64_t)p->input_depth;
+    const int64_t blocked = blocked_rows(p);
+    return blocked * block_row_bytes(p) + (p->output_depth - blocked) * (int64_t)p->input_depth;
 }
 
-/* Weight of block row j at column k < K4: layout 1 at (k / 4) * 16 + 4 * j + k % 4;
- * layout 2 the int16 at (k / 4) * 16 + 4 * j + {0, 2, 1, 3}[k % 4] (fully_connected_s8.h). */
-static int32_t block_weight(int wide, const int8_t *block, int32_t j, int32_t k)
+/* Weight of row j of a block of r rows (4, or layout 3's pair: 2) at column k < K4:
+ * layout 1 at (k / 4) * 4r + 4 * j + k % 4; layouts 2 and 3 the int16 at that index with
+ * k % 4 read as {0, 2, 1, 3}[k % 4] (fully_connected_s8.h). */
+static int32_t block_weight(int wide, const int8_t *block, int32_t r, int32_t j, int32_t k)
 {
-    const int64_t i = (int64_t)(k >> 2) * 16 + 4 * j + (k & 3);
+    const int64_t i = (int64_t)(k >> 2) * 4 * r + 4 * j + (k & 3);
     if (!wide) {
         return block[i];
     }
@@ -49,19 +58,19 @@ static int32_t block_weight(int wide, const int8_t *block, int32_t j, int32_t k)
     return (int16_t)(uint16_t)(b[0] | b[1] << 8);
 }
 
-/* sum[j] = the dot of row with block row j (layouts 1 and 2: block_weight) over `depth`
- * values, the last depth % 4 columns after the block's groups. Only Programs compiled for
- * a DSP core have these layouts (the host's own are row-major), so this loop is written to
- * be plain, not fast. */
-static void block_dot(int wide, const int8_t *row, const int8_t *block, int32_t depth,
-                      uint32_t *sum)
+/* sum[j] = the dot of row with block row j < r (block_weight) over `depth` values, the
+ * last depth % 4 columns after the block's groups. Only Programs compiled for a DSP core
+ * have these layouts (the host's own are row-major), so this loop is written to be plain,
+ * not fast. */
+static void block_dot(int wide, const int8_t *row, const int8_t *block, int32_t r,
+                      int32_t depth, uint32_t *sum)
 {
     const int32_t k4 = depth & ~3, rest = depth - k4;
-    const int8_t *tail = block + (wide ? 8 : 4) * (int64_t)k4;
-    for (int32_t j = 0; j < 4; ++j) {
+    const int8_t *tail = block + (wide ? 2 : 1) * (int64_t)r * k4;
+    for (int32_t j = 0; j < r; ++j) {
         uint32_t s = 0;
         for (int32_t k = 0; k < k4; ++k) {
-            s += (uint32_t)((int32_t)row[k] * block_weight(wide, block, j, k));
+            s += (uint32_t)((int32_t)row[k] * block_weight(wide, block, r, j, k));
         }
         sum[j] = s + dot(row + k4, tail + j * rest, rest);
     }
@@ -74,10 +83,12 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
                                         int8_t *output)
 {
     const int32_t depth = p->input_depth;
-    /* Rows in blocks of 4 (layouts 1, 2): the first 4 * (N / 4) of them. */
-    const int32_t blocked = p->filter_layout ? p->output_depth & ~3 : 0;
-    const int64_t block = block_bytes(p);
-    const int8_t *rows = filter + blocked / 4 * block; /* row-major from row `blocked` */
+    /* Rows in blocks (layouts 1-3): of 4 up to N4, then layout 3's pair. */
+    const int32_t n4 = p->filter_layout ? p->output_depth & ~3 : 0;
+    const int32_t blocked = blocked_rows(p);
+    const int64_t row_bytes = block_row_bytes(p);
+    const int8_t *rows = filter + blocked * row_bytes; /* row-major from row `blocked` */
+    const int wide = p->filter_layout >= 2;
     (void)scratch;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *row = input + (int64_t)b * depth;
@@ -92,11 +103,16 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
         uint32_t sums[4] = {0};
         for (int32_t n = 0; n < p->output_depth; ++n) {
             uint32_t sum;
-            if (n < blocked) {
+            if (n < n4) {
                 if ((n & 3) == 0) {
-                    block_dot(p->filter_layout == 2, row, filter + n / 4 * block, depth, sums);
+                    block_dot(wide, row, filter + n * row_bytes, 4, depth, sums);
                 }
                 sum = sums[n & 3];
+            } else if (n < blocked) {
+                if (n == n4) {
+                    block_dot(wide, row, filter + n * row_bytes, 2, depth, sums);
+                }
+                sum = sums[n - n4];
             } else {
                 sum = dot(row, rows + (int64_t)(n - blocked) * depth, depth);
             }
@@ -128,7 +144,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (micro_count(dims, 3) < 0 || !micro_in_range(p->filter_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
         !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1) ||
-        !micro_in_range(p->filter_layout, 0, 2)) {
+        !micro_in_range(p->filter_layout, 0, 3)) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t channels = p->per_channel ? p->output_depth : 1;

@@ -523,7 +523,7 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
     const int32_t depth = p->input_depth, units = p->output_depth;
     const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
     const int32_t chan_mask = p->per_channel ? -1 : 0; /* channel of output n: n & mask */
-    const int wide = p->filter_layout == 2;
+    const int wide = p->filter_layout >= 2;
     const int32_t group_words = wide ? 8 : 4;
     const int8_t *rows = filter + (int64_t)(units >> 2) * 4 * (depth + (wide ? k4 : 0));
     const uint32_t *w = (const uint32_t *)(const void *)(n0 == 0 ? filter : rows);
@@ -586,12 +586,18 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* fc_plan: a call's paths, and micro_fully_connected_s8_dsp_path. */
 #include "fully_connected_s8_dsp_path.h"
 
+/* rows_fast (the rows after the blocks on the fast requantization) and heads. */
+#include "fully_connected_s8_dsp_rest.h"
+
 micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
                                             const int8_t *input, const int8_t *filter,
                                             const int32_t *bias, const int32_t *multiplier,
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output)
 {
+    if (p->output_depth < 4 && heads(p, input, filter, bias, multiplier, shift, scratch, output)) {
+        return MICRO_OK;
+    }
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
@@ -648,7 +654,13 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                 blocks_row(row, w, groups, bias, blocks, zp_sum, m2, right1, zp2, out);
             }
         }
-        if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && c.rest) {
+        if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && c.rest_fast) {
+            /* K is a multiple of 4: a block holds 4 * K bytes, or 8 * K on int16 groups */
+            const int8_t *rest =
+                filter + (int64_t)blocks * depth * (p->filter_layout >= 2 ? 8 : 4);
+            rows_fast(c.pair16, row, rest, bias + 4 * blocks, units - 4 * blocks, depth, zp_sum,
+                      m2, right1, zp2, out + 4 * blocks);
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && c.rest) {
             fc_row(c.fast, p, row, widened, filter, bias, multiplier, shift, zp_sum, 4 * blocks,
                    out);
         }

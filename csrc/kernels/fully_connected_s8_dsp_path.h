@@ -25,6 +25,8 @@ typedef struct {
     int row;             /* the same on the int8 row */
     int wide;            /* those blocks on int16 groups (filter layout 2), else int8 ones */
     int rest;            /* fc_row: the outputs after the fast blocks (all without them) */
+    int rest_fast;       /* those on rows_fast instead (fast per-tensor, K a multiple of 4) */
+    int pair16;          /* rows_fast starting on layout 3's int16 pair of rows */
 } fc_plan_t;
 
 /* The one place that decides a call's loops. Row-major filters and operands not
@@ -36,7 +38,7 @@ static MICRO_ALWAYS_INLINE fc_plan_t fc_plan(const micro_fully_connected_s8_para
                                              const int8_t *filter, const int32_t *multiplier,
                                              const int32_t *shift, const int16_t *scratch)
 {
-    fc_plan_t c = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    fc_plan_t c = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     if (p->filter_layout == 0 || (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0) {
         c.reference = 1;
         return c;
@@ -54,8 +56,15 @@ static MICRO_ALWAYS_INLINE fc_plan_t fc_plan(const micro_fully_connected_s8_para
     /* A scratch with K < 4 (size 0 expected) is not used. */
     c.widened = blocks && !c.k8 && groups > 0 && scratch != NULL;
     c.row = blocks && !c.k8 && !c.widened;
-    c.wide = blocks && p->filter_layout == 2;
+    c.wide = blocks && p->filter_layout >= 2;
     c.rest = !c.single && 4 * c.fast_blocks < units;
+    c.rest_fast = c.rest && per_tensor_fast && groups > 0 && (depth & 3) == 0;
+    /* Layout 3 (the compiler writes it only for such layers) takes its pair on rows_fast,
+     * anything else on the reference (fc_row reads the rows after the blocks as int8). */
+    c.pair16 = p->filter_layout == 3 && units - 4 * c.fast_blocks >= 2;
+    if (p->filter_layout == 3 && !c.rest_fast && c.pair16) {
+        c.reference = 1;
+    }
     return c;
 }
 
@@ -72,7 +81,9 @@ static MICRO_ALWAYS_INLINE uint32_t fc_path(const fc_plan_t *c, uint32_t among)
     path |= (among & MICRO_PATH_FC_ROW) != 0u && c->row ? MICRO_PATH_FC_ROW : 0u;
     path |= (among & MICRO_PATH_FC_REST) != 0u && c->rest ? MICRO_PATH_FC_REST : 0u;
     path |= (among & MICRO_PATH_FC_INT8) != 0u && blocks && !c->wide ? MICRO_PATH_FC_INT8 : 0u;
-    path |= (among & MICRO_PATH_FC_INT16) != 0u && c->wide ? (uint32_t)MICRO_PATH_FC_INT16 : 0u;
+    path |= (among & MICRO_PATH_FC_INT16) != 0u && (c->wide || c->pair16)
+                ? (uint32_t)MICRO_PATH_FC_INT16
+                : 0u;
     return path;
 }
 

@@ -19,6 +19,7 @@
 #include "micro/kernels/fully_connected_s8_host.h"
 
 #include "avx512.h"
+#include "fully_connected_s8_host_row.h"
 #include "requant.h"
 
 #if MICRO_HOST_SIMD
@@ -80,19 +81,6 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE __m256i dot8_long(const int8_t *x, cons
     return _mm256_add_epi32(sums, dot8_short(x + whole, w + whole, o, depth - whole));
 }
 
-/* One batch row's operands, filled once per row: the group functions take it and an
- * output index, so a tiny layer's calls pass two arguments in registers. */
-typedef struct {
-    const micro_fully_connected_s8_params_t *p;
-    const int8_t *x;          /* the row's input_depth values */
-    const int8_t *filter;     /* row-major, output_depth rows of input_depth */
-    const int32_t *bias;      /* output_depth folded biases */
-    const int32_t *multiplier; /* 1 or output_depth */
-    const int32_t *shift;     /* 1 or output_depth */
-    int8_t *out;              /* the row's output_depth values */
-    uint32_t zp_term;         /* filter_zp * the sum of x (mod 2^32) */
-} fc_row_t;
-
 /* The m (1..8) outputs from n0 of a batch row: dots, bias, requantization, clamp, stores.
  * Rows past m re-read row m - 1 and their lanes are dropped; the per-output arrays are
  * read with masked loads and the bytes stored one by one, so nothing past the arrays is
@@ -127,7 +115,7 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void group(const fc_row_t *row, int32_t
         vs = _mm256_maskload_epi32(row->shift + c, mask);
     }
     const __m256i acc =
-        _mm256_add_epi32(_mm256_sub_epi32(sums, _mm256_set1_epi32((int32_t)row->zp_term)), vb);
+        _mm256_add_epi32(_mm256_sub_epi32(sums, _mm256_set1_epi32((int32_t)row->correction)), vb);
     const __m256i v =
         micro_requantize8(acc, vm, vs, _mm256_set1_epi32(p->output_zp),
                           _mm256_set1_epi32(p->act_min), _mm256_set1_epi32(p->act_max));
@@ -180,7 +168,7 @@ MICRO_AVX2_FN MICRO_NOINLINE static void one(const fc_row_t *row, int32_t n)
     for (; k < depth; ++k) {
         sum += (uint32_t)((int32_t)x[k] * (int32_t)w[k]);
     }
-    const int32_t acc = (int32_t)(sum - row->zp_term + (uint32_t)row->bias[n]);
+    const int32_t acc = (int32_t)(sum - row->correction + (uint32_t)row->bias[n]);
     const int32_t v = micro_requantize_zp(acc, row->multiplier[c], row->shift[c], p->output_zp);
     row->out[n] = (int8_t)micro_clamp(v, p->act_min, p->act_max);
 }
@@ -206,7 +194,7 @@ static void fully_connected_avx2(const micro_fully_connected_s8_params_t *p,
     for (int32_t b = 0; b < p->batches; ++b) {
         row.x = input + (int64_t)b * depth;
         row.out = output + (int64_t)b * out_depth;
-        row.zp_term = p->filter_zp != 0 ? (uint32_t)p->filter_zp * sum_of(row.x, depth) : 0;
+        row.correction = p->filter_zp != 0 ? (uint32_t)p->filter_zp * sum_of(row.x, depth) : 0;
         for (int32_t n0 = 0; n0 < groups; n0 += OUTS) {
             group8(&row, n0);
         }

@@ -34,23 +34,12 @@
  * on the stack (the frame is the accumulators and a few constants).
  */
 #include "avx512.h"
+#include "fully_connected_s8_host_row.h"
 #include "requant.h"
 
 #if MICRO_HOST_SIMD
 
 #define ROWS 16 /* outputs per block: one 16-lane accumulator each */
-
-/* One batch row's operands. */
-typedef struct {
-    const micro_fully_connected_s8_params_t *p;
-    const int8_t *x;             /* the row's input_depth values */
-    const int8_t *filter;        /* row-major, output_depth rows of input_depth */
-    const int32_t *bias;         /* output_depth folded biases */
-    const int32_t *multiplier;   /* 1 or output_depth */
-    const int32_t *shift;        /* 1 or output_depth */
-    int8_t *out;                 /* the row's output_depth values */
-    uint32_t correction;         /* subtracted from every sum (mod 2^32), see above */
-} fc_row_t;
 
 /* acc plus the products of 64 input values (xv) with 64 weights (wv), per 4 in a lane.
  * VNNI: VPDPBUSD on the weights offset to u8 (see above), as asm so that one source

@@ -120,6 +120,10 @@ def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
 # head (micro_speech: 4 outputs of 4,000 inputs, 3 % of its instructions) where the
 # flash (16 KB there, a third of the firmware it aims at) is worth more than the time.
 WIDE_FROM_ROWS = 8
+# Layout 3's int16 pair of rows after the blocks saves 5 of 13 instructions per 8 weights
+# for 2 * K more bytes of flash; below 4 rows (a 2- or 3-class head: vww's 256 -> 2) while
+# those bytes stay within PAIR_MAX_BYTES.
+PAIR_MAX_BYTES = 2048
 
 
 def filter_layout(ctx: OpContext, depth: int, depth_out: int) -> int:
@@ -127,38 +131,55 @@ def filter_layout(ctx: OpContext, depth: int, depth_out: int) -> int:
     the host (a DSP core's twin runs it on the reference kernel); for a DSP core blocks of
     4 rows (1), their groups of 4 columns widened to int16 (2) where there are such groups,
     at least WIDE_FROM_ROWS rows, and the weights may be wide (compile_model's
-    flash_budget)."""
+    flash_budget), with the pair of rows after the blocks widened too (3) where N % 4 >= 2
+    (or N of 2 or 3 and 2 * K within PAIR_MAX_BYTES) and K is a multiple of 4 (the twin's
+    pair loop)."""
     if not ctx.dsp:
         return 0
-    wide = ctx.wide_weights and depth >= 4 and depth_out >= WIDE_FROM_ROWS
-    return 2 if wide else 1
+    may = ctx.wide_weights and depth >= 4
+    pair = may and depth % 4 == 0 and depth_out % 4 >= 2
+    if pair and (depth_out >= WIDE_FROM_ROWS or (depth_out < 4 and 2 * depth <= PAIR_MAX_BYTES)):
+        return 3
+    return 2 if may and depth_out >= WIDE_FROM_ROWS else 1
 
 
 def filter_bytes(layout: int, w: np.ndarray) -> np.ndarray:
     """The weights [N][K] in filter layout `layout`, as bytes (int8)."""
     if layout == 0:
         return w
-    return blocks_of_4_rows(w, wide=layout == 2)
+    return blocks_of_4_rows(w, wide=layout >= 2, pair=layout == 3)
 
 
-def blocks_of_4_rows(w: np.ndarray, wide: bool = False) -> np.ndarray:
+def blocks_of_4_rows(w: np.ndarray, wide: bool = False, pair: bool = False) -> np.ndarray:
     """Weights [N][K] (int8) in filter layout 1 (fully_connected_s8.h): each block of 4
     rows as groups of 4 columns, row by row, then the block's last K % 4 columns row by row;
     the last N % 4 rows as they are. `wide`: layout 2, each group's values as int16 in the
     order (w0, w2, w1, w3) of each row (the halves SXTB16 makes of an input word), returned
-    as their little-endian bytes."""
+    as their little-endian bytes. `pair` (with `wide`): layout 3, the first two of the last
+    N % 4 rows, if there are two, one more block of 2 rows in the same form."""
     w = w.astype(np.int8, copy=False)
-    n, k = w.shape
-    n4, k4 = n & ~3, k & ~3
-    blocks = w[:n4].reshape(n4 // 4, 4, k)
-    groups = blocks[:, :, :k4].reshape(n4 // 4, 4, k4 // 4, 4).transpose(0, 2, 1, 3)
+    n = w.shape[0]
+    n4 = n & ~3
+    parts = [block_bytes(w[i : i + 4], wide) for i in range(0, n4, 4)]
+    if pair and n - n4 >= 2:
+        parts.append(block_bytes(w[n4 : n4 + 2], wide))
+        n4 += 2
+    parts.append(w[n4:].reshape(-1))
+    return np.concatenate(parts)
+
+
+def block_bytes(rows: np.ndarray, wide: bool) -> np.ndarray:
+    """One block of r rows [r][K] (int8): per group of 4 columns each row's 4 values (`wide`:
+    as int16 in the order (w0, w2, w1, w3), their little-endian bytes), then the last K % 4
+    columns row by row."""
+    r, k = rows.shape
+    k4 = k & ~3
+    groups = rows[:, :k4].reshape(r, k4 // 4, 4).transpose(1, 0, 2)
     if wide:
-        pairs = groups[..., [0, 2, 1, 3]].astype("<i2")
-        heads = pairs.reshape(n4 // 4, 4 * k4).view(np.int8)
+        head = groups[..., [0, 2, 1, 3]].astype("<i2").reshape(-1).view(np.int8)
     else:
-        heads = groups.reshape(n4 // 4, 4 * k4)
-    tails = blocks[:, :, k4:].reshape(n4 // 4, 4 * (k - k4))
-    return np.concatenate([np.concatenate([heads, tails], axis=1).reshape(-1), w[n4:].reshape(-1)])
+        head = groups.reshape(-1)
+    return np.concatenate([head, rows[:, k4:].reshape(-1)])
 
 
 def prepare_float(

@@ -34,6 +34,7 @@ DIRECT = 20  # more conv cases: layout 1 without the scratch (the direct loop)
 ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requantization edges)
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop without scratch)
+REST = len(cases.REST_UNITS)  # more FC cases: N mod 4 of 1-3, fast requantization
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
@@ -251,7 +252,14 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """Half of them what the register-blocked path takes, a quarter what the small layers'
     paths take (every depth of the short cases: seed // 4 runs through them), an eighth
     K = 8 (ad's bottleneck: the asm loop on int16 filters, layouts 1 and 2 in turn); past
-    the PER_KERNEL the register-blocked path's cases on int16 filters without scratch."""
+    the PER_KERNEL the register-blocked path's cases on int16 filters without scratch, then
+    N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time)."""
+    if seed >= 1000 + PER_KERNEL + ROWS16:  # the rows after the blocks (rows_fast's asm)
+        k = seed - 1000 - PER_KERNEL - ROWS16
+        # every count of groups modulo 8 over the cases; layouts 1, 2, 3 (the int16 pair)
+        seed = 3000 + 2 * ((3 * k + 9) % 10)
+        units = cases.REST_UNITS[k]
+        return cases.fully_connected_case(seed, 1 + k % 3, fast=True, units=units)
     if seed >= 1000 + PER_KERNEL:  # 3, 5, 7, 16, 1-79 and 4 groups, at least one block
         k = seed - 1000 - PER_KERNEL
         for j in range(100):
@@ -292,9 +300,11 @@ def cases_header() -> str:
         ),
     ]
     for kind, ctype, make, out_index in generators:
-        extra = {"conv": DIRECT + ROWS + PAIRED + MORE, "depthwise": MAPS, "fc": ROWS16}.get(
-            kind, 0
-        )
+        extra = {
+            "conv": DIRECT + ROWS + PAIRED + MORE,
+            "depthwise": MAPS,
+            "fc": ROWS16 + REST,
+        }.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
             tag = f"{kind}{seed}"

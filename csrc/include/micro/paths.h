@@ -68,7 +68,8 @@
 #define MICRO_PATH_FC_ROW 0x8000000     /* the same on the int8 input row (no scratch) */
 #define MICRO_PATH_FC_SINGLE 0x10000000 /* K = 1, fast per-tensor: one product per output */
 #define MICRO_PATH_FC_REST 0x20000000   /* fc_row: any requantization, K not a multiple of 4,
-                                         * the rows after the last block */
+                                         * the rows after the last block; rows_fast: those
+                                         * rows on the fast per-tensor one, K % 4 == 0 */
 #define MICRO_PATH_FC_INT8 0x40000000   /* the block loops on filter layout 1 (int8 groups) */
 #define MICRO_PATH_FC_INT16 0x80000000  /* the same on filter layout 2 (int16 groups) */
 

@@ -21,9 +21,14 @@
  *      are; the K - K4 last columns of the block's rows and the rows n >= N4 stay int8 as
  *      in layout 1. N * K + N4 * K4 bytes (any int16 values are accepted: a product fits
  *      int32, and both kernels' sums wrap modulo 2^32).
+ *   3  layout 2, and when N - N4 >= 2 rows N4 and N4 + 1 after the blocks as one block of
+ *      2 rows in the same form (per group 16 bytes: row N4's two int16 pairs, then row
+ *      N4 + 1's; then the K - K4 last columns of both rows, int8); a last row (N odd)
+ *      row-major int8. N * K + (N4 + 2) * K4 bytes with the pair, else layout 2's.
  * Layouts 0 and 1 hold N * K bytes (micro_fully_connected_s8_filter_bytes). For a DSP core
  * the compiler writes layout 2 where the flash budget allows (compile_model(flash_budget=);
- * layers of 8 rows or more: micro/ops/fully_connected.py), else layout 1.
+ * layers of 8 rows or more: micro/ops/fully_connected.py), layout 3 in its place where
+ * N % 4 >= 2 and K % 4 == 0 (and for 2- or 3-row layers with 2 * K <= 2 KB), else layout 1.
  *
  * Scratch (micro_fully_connected_s8_scratch_size() bytes): the input row's first K4 values
  * widened to 16 bits, per group of 4 the pairs (x0, x2) and (x1, x3), so each word meets
@@ -47,7 +52,7 @@ typedef struct {
     int32_t act_min;        /* [-128, act_max] */
     int32_t act_max;        /* [act_min, 127] */
     int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each */
-    int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows, 2: int16 blocks (above) */
+    int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows, 2: int16 blocks, 3: and pair */
 } micro_fully_connected_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */

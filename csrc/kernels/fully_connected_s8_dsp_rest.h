@@ -1,0 +1,185 @@
+/*
+ * The FULLY_CONNECTED DSP twin's rows after the blocks of 4 on the fast per-tensor
+ * requantization, K a multiple of 4 (rows_fast: filter layout 3's int16 pair, then int8
+ * rows two at a time and a last odd one), and the classifier heads that take it alone
+ * (heads: fewer than 4 outputs). Internal to fully_connected_s8_dsp.c, which includes it
+ * after its helpers (dot_1x1, dot_2) and fc_plan; the asm loops where GCC builds the
+ * twin's asm (a DSP core at -O2), C elsewhere.
+ */
+#ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_REST_H
+#define MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_REST_H
+
+#include <stdint.h>
+
+#include "dsp.h"
+#include "micro/kernels/fully_connected_s8.h"
+#include "micro/paths.h"
+
+#if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__)
+/* dot_pair's group: 8 products, the input word split once for both rows; the second
+ * row's word at [w + depth] read before the first's post-increments w. 13 instructions
+ * where the C loop takes 16 (GCC indexes the three arrays and compares each turn). */
+#define FC_PAIR                                    \
+    "ldr %[xo], [%[x]], #4\n\t"                   \
+    "sxtb16 %[xe], %[xo]\n\t"                     \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
+    "ldr %[w1], [%[w], %[d]]\n\t"                 \
+    "ldr %[w0], [%[w]], #4\n\t"                   \
+    "sxtb16 %[t], %[w0]\n\t"                      \
+    "smlad %[a0], %[xe], %[t], %[a0]\n\t"         \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"             \
+    "smlad %[a0], %[xo], %[w0], %[a0]\n\t"        \
+    "sxtb16 %[t], %[w1]\n\t"                      \
+    "smlad %[a1], %[xe], %[t], %[a1]\n\t"         \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"             \
+    "smlad %[a1], %[xo], %[w1], %[a1]\n\t"
+
+/* acc0, acc1 + the dots of x with the row-major rows w and w + depth over groups >= 1
+ * groups of 4 values (any alignment: LDR): two groups a turn, an odd count entering the
+ * turn at its second (FC_BLOCK_BYTES_OF's way). */
+#define FC_HAS_PAIR_ASM 1
+static MICRO_ALWAYS_INLINE void dot_pair(const int8_t *x, const int8_t *w, int32_t depth,
+                                         int32_t groups, int32_t *acc0, int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1, n = groups;
+    uint32_t xe, xo, w0, w1, t;
+    __asm__ volatile("lsrs %[n], %[n], #1\n\t" /* pairs of groups; the carry: an odd count */
+                     "bcc 1f\n\t"
+                     "adds %[n], %[n], #1\n\t"
+                     "b 2f\n\t"
+                     "1:\n\t" FC_PAIR "2:\n\t" FC_PAIR
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [x] "+r"(x), [w] "+r"(w), [n] "+r"(n),
+                       [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                       [t] "=&r"(t)
+                     : [d] "r"(depth)
+                     : "cc", "memory");
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/* dot_pair16's group: layout 3's pair of rows on int16 groups, 8 products: the input word
+ * split once, the pair's 4 words (row 0's (w0, w2), (w1, w3), then row 1's) in one LDM
+ * (its registers ascending: r8..r11), 4 SMLAD: 8 instructions. */
+#define FC_PAIR16                                  \
+    "ldr %[xo], [%[x]], #4\n\t"                   \
+    "sxtb16 %[xe], %[xo]\n\t"                     \
+    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
+    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
+    "smlad %[a0], %[xe], %[w0], %[a0]\n\t"        \
+    "smlad %[a0], %[xo], %[w1], %[a0]\n\t"        \
+    "smlad %[a1], %[xe], %[w2], %[a1]\n\t"        \
+    "smlad %[a1], %[xo], %[w3], %[a1]\n\t"
+
+/* acc0, acc1 + the dots of x with layout 3's pair block at w (word-aligned) over
+ * groups >= 1 groups: four groups a turn, a count not a multiple of 4 entering the first
+ * turn further in by a TBB on the count modulo 4 (FC_BLOCK_OF's way). */
+static MICRO_ALWAYS_INLINE void dot_pair16(const int8_t *x, const uint32_t *w, int32_t groups,
+                                           int32_t *acc0, int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1, n = groups;
+    uint32_t xe, xo;
+    register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"), w3 __asm__("r11");
+    __asm__ volatile("and lr, %[n], #3\n\t"
+                     "adds %[n], %[n], #3\n\t"
+                     "lsrs %[n], %[n], #2\n\t"
+                     "tbb [pc, lr]\n\t"
+                     "0:\n\t"
+                     ".byte (1f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"
+                     ".p2align 1\n\t"
+                     "1:\n\t" FC_PAIR16 "2:\n\t" FC_PAIR16 "3:\n\t" FC_PAIR16
+                     "4:\n\t" FC_PAIR16
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [x] "+r"(x), [w] "+r"(w), [n] "+r"(n),
+                       [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                       [w2] "=&r"(w2), [w3] "=&r"(w3)
+                     :
+                     : "lr", "cc", "memory");
+    *acc0 = a0;
+    *acc1 = a1;
+}
+#endif
+
+#ifndef FC_HAS_PAIR_ASM
+/* acc0, acc1 + the dots of x with layout 3's pair block at w over `groups` groups: per
+ * group row 0's words (w0, w2), (w1, w3), then row 1's, against the input word's halves. */
+static void dot_pair16(const int8_t *x, const uint32_t *w, int32_t groups, int32_t *acc0,
+                       int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1;
+    for (int32_t g = 0; g < groups; ++g, w += 4) {
+        const uint32_t xv = micro_read4(x + 4 * g);
+        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
+        a0 = micro_smlad(x_odd, w[1], micro_smlad(x_even, w[0], a0));
+        a1 = micro_smlad(x_odd, w[3], micro_smlad(x_even, w[2], a1));
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+#endif
+
+/* The rows after the fast blocks (all rows of a layer of fewer than 4) on the fast
+ * per-tensor requantization, K a multiple of 4: layout 3's int16 pair first (`pair16`: its
+ * 4 words a group, dot_pair16), then the row-major int8 ones two at a time (dot_pair, each
+ * input word split once for both) and a last odd one; none of fc_row's set-up (its
+ * per-channel and K mod 4 cases, its blocks), so a 2-output layer pays its products,
+ * 2 biases and 2 requantizations. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void rows_fast(
+    int pair16, const int8_t *row, const int8_t *w, const int32_t *bias, int32_t rows,
+    int32_t depth, uint32_t zp_sum, int32_t m2, int32_t right1, int32_t zp2, int8_t *out)
+{
+    for (; rows >= 2; rows -= 2, bias += 2, out += 2) {
+        int32_t a0 = (int32_t)((uint32_t)bias[0] - zp_sum);
+        int32_t a1 = (int32_t)((uint32_t)bias[1] - zp_sum);
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && pair16) {
+            dot_pair16(row, (const uint32_t *)(const void *)w, depth >> 2, &a0, &a1);
+            w += 4 * depth; /* 2 rows of K int16 */
+            pair16 = 0;
+        } else {
+#ifdef FC_HAS_PAIR_ASM
+            dot_pair(row, w, depth, depth >> 2, &a0, &a1);
+#else
+            dot_2(row, w, w + depth, depth, &a0, &a1);
+#endif
+            w += 2 * depth;
+        }
+        out[0] = (int8_t)micro_requant_fast_out(a0, m2, right1, zp2);
+        out[1] = (int8_t)micro_requant_fast_out(a1, m2, right1, zp2);
+    }
+    if (rows > 0) {
+        const int32_t acc = dot_1x1(row, w, depth, (int32_t)((uint32_t)bias[0] - zp_sum));
+        out[0] = (int8_t)micro_requant_fast_out(acc, m2, right1, zp2);
+    }
+}
+
+/* A layer of fewer than 4 outputs (a classifier head: vww's 256 -> 2) with K a multiple of
+ * 4, symmetric weights and the fast per-tensor requantization on rows_fast alone, fc_plan's
+ * answer for it (rest_fast, pair16 on layout 3), without its other decisions or the batch
+ * loop's set-up (about 20 instructions of tests where the dispatch takes about 130); out of
+ * line, so the dispatch of other layers keeps its registers. 0: not such a layer. */
+MICRO_NOINLINE static int heads(const micro_fully_connected_s8_params_t *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias,
+                                const int32_t *multiplier, const int32_t *shift,
+                                const int16_t *scratch, int8_t *output)
+{
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    if (p->filter_zp != 0 || (depth & 3) != 0 || depth <= 0 || p->filter_layout == 0 ||
+        p->per_channel != 0 || !MICRO_PATH_ON(MICRO_PATH_FC_REST) ||
+        (p->filter_layout == 3 && units >= 2 && !MICRO_PATH_ON(MICRO_PATH_FC_INT16)) ||
+        (((uintptr_t)filter | (uintptr_t)scratch) & 3u) != 0 ||
+        !micro_requant_fast_ok(multiplier, shift, 1, p->act_min, p->act_max)) {
+        return 0;
+    }
+    const int32_t m2 = (int32_t)((uint32_t)multiplier[0] << 1), right1 = ~shift[0];
+    const int32_t zp2 = 1 + 2 * p->output_zp;
+    const int pair16 = p->filter_layout == 3 && units >= 2;
+    for (int32_t b = 0; b < p->batches; ++b) {
+        rows_fast(pair16, input + (int64_t)b * depth, filter, bias, units, depth, 0, m2, right1,
+                  zp2, output + (int64_t)b * units);
+    }
+    return 1;
+}
+
+#endif
