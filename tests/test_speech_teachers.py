@@ -65,7 +65,7 @@ def test_train_keras_with_one_hot_targets_trains_as_with_the_labels() -> None:
     the labels; other targets: other weights (the targets reach the loss)."""
     pytest.importorskip("keras")
     from micro.speech import train
-    from micro.speech.network import Shape
+    from micro.speech.network import Shape, build_model
 
     x, y = _features(24, 3), np.random.default_rng(3).integers(0, 4, 24)
     shape = Shape.parse("2,3")
@@ -79,6 +79,18 @@ def test_train_keras_with_one_hot_targets_trains_as_with_the_labels() -> None:
     assert any(
         not np.allclose(a, b, atol=1e-5) for a, b in zip(plain, moved.get_weights(), strict=True)
     )
+    # the examples' weights still apply (with --balance, by each label's class): zero, no step
+    still = train.train_keras(
+        x, y, 4, epochs=1, seed=5, shape=shape, balance=True, sample_weight=np.zeros(24),
+        targets=other,
+    )  # fmt: skip
+    import keras
+
+    keras.utils.set_random_seed(5)
+    start = build_model(4, shape).get_weights()
+    kernels = [i for i, w in enumerate(still.weights) if "kernel" in w.path]
+    for i in kernels:
+        np.testing.assert_array_equal(start[i], still.get_weights()[i])
     with pytest.raises(ValueError, match="targets of shape"):
         train.train_keras(x, y, 4, epochs=1, seed=5, shape=shape, targets=one_hot[:, :3])
 
