@@ -215,7 +215,7 @@ def test_train_with_teachers_end_to_end_never_uses_a_reserved_speaker(
     distilled = report["distillation"]
     assert distilled["weight"] == 0.7 and distilled["temperature"] == 1
     assert [t["sha256"] for t in distilled["teachers"]] == [sha, sha]
-    assert [t["file"] for t in distilled["teachers"]] == ["yes_no.tflite", "second.tflite"]
+    assert [t["file"] for t in distilled["teachers"]] == [str(BUNDLED), str(second)]
     used = out.with_suffix(".files.txt").read_text()
     assert "yes/" in used and reserved not in used
     # a bad weight or a missing teacher: refused before any work

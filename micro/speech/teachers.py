@@ -147,7 +147,7 @@ def card(teachers: Sequence[Teacher], weight: float) -> dict[str, object]:
         "(dequantized, run in micro's interpreter on the cached training features)",
         "teachers": [
             {
-                "file": Path(t.path).name,
+                "file": t.path,  # as given: teachers of one recipe share a file name
                 "sha256": t.sha256,
                 "agreement_with_labels": round(t.agreement, 4),
             }
