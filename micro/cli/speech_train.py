@@ -9,7 +9,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from ..speech import train, tuning
+from ..speech import teachers, train, tuning
 from ..speech.network import Shape
 from .output import out
 
@@ -66,6 +66,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="a trained model whose false alarms become unknown examples: it listens to the "
         "train side's other words and other speech on its noise, and every window it takes "
         "for a keyword joins the training set (the card records its SHA-256)",
+    )
+    p.add_argument(
+        "--teacher",
+        metavar="TFLITE",
+        action="append",
+        default=[],
+        help="a trained int8 model of the same labels whose probabilities on each training "
+        "example, averaged over the teachers (repeatable), are mixed into the targets "
+        "(distillation; micro/speech/teachers.py; the card records each one's SHA-256)",
+    )
+    p.add_argument(
+        "--distill-weight",
+        type=float,
+        default=teachers.DEFAULT_WEIGHT,
+        help="with --teacher: the teachers' share of each target, the label's the rest "
+        f"(default {teachers.DEFAULT_WEIGHT:g})",
     )
     p.add_argument(
         "--mine-threshold",

@@ -17,7 +17,9 @@ festvox-*`` packages):
 4. **Hard negatives** (``mining``, with ``--hard-negatives MODEL``): train-side windows that
    a trained model takes for a keyword join *unknown*, and keywords heard in those streams
    their own classes.
-5. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8.
+5. **Model** (``network``): a small DS-CNN in Keras, converted to full-integer int8; with
+   ``--teacher MODEL`` (``teachers``) its targets mix the labels with trained models'
+   averaged probabilities (distillation).
 6. **Card** (``card``): scores on the held-out voices and, as the demo hears them, on the
    validation speakers, with false alarms per hour; ``--sources`` trains on one kind of
    speech only, for the ablation.
@@ -38,7 +40,7 @@ import numpy as np
 
 from .. import training
 from ..progress import Progress, keras_callback
-from . import averaging, card, confusers, corpus, mining, realdata, tuning
+from . import averaging, card, confusers, corpus, mining, realdata, teachers, tuning
 from .network import (
     CHANNELS,
     FRAMES,
@@ -143,8 +145,12 @@ def train_keras(
     frame_shift: int = 0,
     average_last: int = 0,
     sample_weight: np.ndarray | None = None,
+    targets: np.ndarray | None = None,
 ) -> Any:
-    """``balance``: weight each class by the inverse of its share of the examples;
+    """``targets``: float class probabilities [N, classes] to train towards instead of the
+    labels ``y_train`` (``teachers.mix``: labels mixed with teachers' outputs; the loss is
+    the cross-entropy with them; ``balance`` still weighs each example by its label's class);
+    ``balance``: weight each class by the inverse of its share of the examples;
     ``sample_weight``: a weight per example in the loss (``confusers``; with ``balance`` the
     two multiply);
     ``frame_shift``: each epoch moves each example by a new random number of frames, up to
@@ -161,9 +167,13 @@ def train_keras(
     batch = 64
     steps = (len(y_train) + batch - 1) // batch
     lr = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=epochs * steps, alpha=0.02)
+    if targets is not None and targets.shape != (len(y_train), num_classes):
+        raise ValueError(
+            f"targets of shape {targets.shape}, expected {(len(y_train), num_classes)}"
+        )
     model.compile(
         optimizer=keras.optimizers.Adam(lr),
-        loss="sparse_categorical_crossentropy",
+        loss="sparse_categorical_crossentropy" if targets is None else "categorical_crossentropy",
         metrics=["accuracy"],
     )
     bar = Progress(epochs * steps, "train", stream)
@@ -172,6 +182,8 @@ def train_keras(
     counts = np.bincount(y_train, minlength=num_classes)
     weights = len(y_train) / (num_classes * np.maximum(counts, 1)) if balance else None
     class_weight = None if weights is None else {i: float(w) for i, w in enumerate(weights)}
+    if targets is not None and weights is not None and sample_weight is None:
+        sample_weight = np.ones(len(y_train))  # soft targets: the labels' classes weigh
     if sample_weight is not None:  # Keras takes one or the other: fold the classes' in
         sample_weight = np.asarray(sample_weight, np.float64)
         if weights is not None:
@@ -188,7 +200,7 @@ def train_keras(
         xe = spec_augment(xe, rng)
         model.fit(
             xe,
-            y_train[order],
+            y_train[order] if targets is None else targets[order],
             batch_size=batch,
             epochs=epoch + 1,
             initial_epoch=epoch,
@@ -287,6 +299,21 @@ def hard_negatives(
     return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
 
 
+def distillation(
+    args: argparse.Namespace, x: np.ndarray, y: np.ndarray, labels: Sequence[str],
+    stream: TextIO | None,
+) -> tuple[list[teachers.Teacher], np.ndarray | None]:  # fmt: skip
+    """With ``--teacher``: the teachers (their outputs on the training features, cached)
+    and the student's targets, the labels mixed with the teachers' mean (``teachers``)."""
+    paths = getattr(args, "teacher", None) or []
+    if not paths:
+        return [], None
+    weight = teachers.check_weight(getattr(args, "distill_weight", teachers.DEFAULT_WEIGHT))
+    with Progress(len(paths) * len(x), "teachers", stream) as bar:
+        found = teachers.load(paths, x, y, labels, Path(args.cache), bar.update)
+    return found, teachers.mix(y, teachers.soft_targets(found), weight)
+
+
 def tune_bars(
     tflite: bytes, labels: Sequence[str], real: realdata.RealSet, speech: Sequence[Path],
     args: argparse.Namespace, stream: TextIO | None,
@@ -326,6 +353,13 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         raise SystemExit(f"--sources takes synthetic and/or recorded, got {args.sources!r}")
     if "recorded" in sources and not args.data:
         raise SystemExit("--sources recorded needs --data DIR (Speech Commands layout)")
+    for path in getattr(args, "teacher", None) or []:
+        if not Path(path).is_file():
+            raise SystemExit(f"--teacher {path}: no such file")
+    try:
+        teachers.check_weight(getattr(args, "distill_weight", teachers.DEFAULT_WEIGHT))
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
     reserved = corpus.read_reserved(args.reserved) if args.reserved else frozenset()
     if args.data and not reserved:
         log.warning("no --reserved speakers: every recorded speaker may be used")
@@ -388,11 +422,13 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         offset = len(synthetic.x_train) if synthetic else 0
         sample_weight = confusers.sample_weights(len(y_train), offset, rows, weighted)
 
+    taught, targets = distillation(args, x_train, y_train, cfg.labels, stream)
+
     shape = Shape.parse(args.channels)
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
         x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
-        args.frame_shift, args.average_last, sample_weight,
+        args.frame_shift, args.average_last, sample_weight, targets,
     )  # fmt: skip
     calibration = min(400, len(x_train))
     pick = np.random.default_rng(args.seed).choice(len(x_train), calibration, replace=False)
@@ -425,6 +461,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             real if "recorded" in sources else None, words, synthetic is not None
         ),
     }
+    if taught:
+        report["distillation"] = teachers.card(taught, args.distill_weight)
     if weighted:
         report["confuser_weights"] = {"weights": weighted, "train_rows": confuser_rows}
     if dropped:
