@@ -164,7 +164,7 @@ def test_false_alarm_stream_lays_the_held_out_recordings_and_counts_by_source(
     np.testing.assert_array_equal(stream, again)  # the names change nothing laid
     assert [s.source for s in segments] == ["other words"] * 3 + ["digits"] * 2
     # each clip's group: its word, else the recording's group (no speaker named: its file)
-    assert [s.group for s in segments] == names + ["0", "1"]
+    assert [s.group for s in segments] == [*names, "0", "1"]
     with pytest.raises(ValueError, match="2 names for 3"):
         evaluate.false_alarm_stream(words, [], noise, 3, 1.0, ["go", "bed"])
     assert [s.end - s.start for s in segments] == [16000] * 3 + [8000, 5000]
