@@ -158,10 +158,15 @@ def test_false_alarm_stream_lays_the_held_out_recordings_and_counts_by_source(
     for i, take in enumerate(takes):
         write_wav(folder / f"{i}.wav", take, 8000)
     noise = [rng.integers(-100, 100, 20000).astype(np.int16)]
-    stream, segments = evaluate.false_alarm_stream(words, [folder], noise, 3, fraction=1.0)
+    names = ["go", "bed", "go"]
+    stream, segments = evaluate.false_alarm_stream(words, [folder], noise, 3, 1.0, names)
     again, _ = evaluate.false_alarm_stream(words, [folder], noise, 3, fraction=1.0)
-    np.testing.assert_array_equal(stream, again)
+    np.testing.assert_array_equal(stream, again)  # the names change nothing laid
     assert [s.source for s in segments] == ["other words"] * 3 + ["digits"] * 2
+    # each clip's group: its word, else the recording's group (no speaker named: its file)
+    assert [s.group for s in segments] == [*names, "0", "1"]
+    with pytest.raises(ValueError, match="2 names for 3"):
+        evaluate.false_alarm_stream(words, [], noise, 3, 1.0, ["go", "bed"])
     assert [s.end - s.start for s in segments] == [16000] * 3 + [8000, 5000]
     gaps = [b.start - a.end for a, b in itertools.pairwise(segments)]
     assert all(0.2 * 16000 <= g < 1.5 * 16000 for g in gaps)
@@ -172,14 +177,34 @@ def test_false_alarm_stream_lays_the_held_out_recordings_and_counts_by_source(
     def at(sample: int) -> Detection:
         return Detection("yes", 0.9, sample / 16000)
 
+    def said(label: str, sample: int) -> Detection:
+        return Detection(label, 0.9, sample / 16000)
+
     last = segments[-1]
     found = [at(segments[1].start + 1), at(segments[1].end + 16000), at(last.end + 16001)]
+    found += [said("no", segments[2].start + 5), said("no", segments[4].end)]
     report = evaluate.false_alarm_report(found, len(stream), segments)
-    assert report["count"] == 3
+    # 1 s after "bed" ends the next "go" has begun: an alarm is the last clip's to start
+    assert segments[2].start <= segments[1].end + 16000
+    assert report["count"] == 5
     assert report["minutes"] == round(len(stream) / 16000 / 60, 2)
-    assert report["by_source"]["other words"] == {"count": 2, "minutes": round(3 / 60, 2)}
-    assert report["by_source"]["digits"]["count"] == 0
+    assert report["by_source"]["other words"] == {
+        "count": 3,
+        "minutes": round(3 / 60, 2),
+        "words": {"no": 1, "yes": 2},
+        "groups": {"bed": {"yes": 1}, "go": {"no": 1, "yes": 1}},
+    }
+    assert report["by_source"]["digits"]["count"] == 1
+    assert report["by_source"]["digits"]["words"] == {"no": 1}
+    assert report["by_source"]["digits"]["groups"] == {"1": {"no": 1}}
     assert report["by_source"]["between clips"]["count"] == 1
+    assert report["by_source"]["between clips"]["words"] == {"yes": 1}
+    assert "groups" not in report["by_source"]["between clips"]
+    # without names (as ``tuning`` lays its streams): no groups, the counts as before
+    plain = [evaluate.Segment(s.source, s.start, s.end) for s in segments]
+    again_report = evaluate.false_alarm_report(found, len(stream), plain)
+    assert "groups" not in again_report["by_source"]["other words"]
+    assert again_report["by_source"]["other words"]["count"] == 3
 
 
 # -- the command line -------------------------------------------------------------------------

@@ -94,3 +94,5 @@ def test_training_never_reads_the_held_out_share(tmp_path: Path) -> None:
     laid = {group[int(stream[s.start])] for s in segments}
     assert laid == held
     assert len(segments) == sum(1 for g in group.values() if g in held)
+    # each laid recording names its group (speaker or wake word), so an alarm can be traced
+    assert all(s.group == group[int(stream[s.start])] for s in segments)

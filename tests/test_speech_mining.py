@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from micro.cli import main
 from micro.speech import corpus, mining
 from micro.speech.features import FeatureGenerator
 from micro.speech.network import predict_int8
@@ -82,6 +84,43 @@ def test_only_train_side_non_keyword_audio_is_mined(tmp_path: Path) -> None:
     assert sorted(int(a[0]) for a in audio[:-1]) == expected
     assert all(len(a) == 16000 for a in audio[:-1])
     assert len(audio[-1]) == 40000 and int(audio[-1][0]) == 7000
+
+
+def test_skipped_words_are_not_mined(tmp_path: Path) -> None:
+    """``--mine-skip``: the train speakers' clips of the named words never reach the miner;
+    other words and other speech do, as without it."""
+    data, digits = tmp_path / "sc", tmp_path / "fsdd"
+    speakers = ["%08x" % (0x10000000 * i + 7) for i in range(1, 11)]
+    value = {}
+    for s, speaker in enumerate(speakers):
+        for w, word in enumerate(("no", "go", "bed")):
+            value[speaker, word] = 100 * s + w + 1
+            _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
+    _wav(digits / "0_theo_0.wav", 7000, seconds=1.5)
+    train = [s for s in speakers if not corpus.is_validation(s, 0.3)]
+    assert 0 < len(train) < 10
+
+    def mined(skip: tuple[str, ...]) -> list[int]:
+        audio = mining.train_side_audio([data], frozenset(), 0.3, ["no"], [digits], skip=skip)
+        return sorted(int(a[0]) for a in audio)
+
+    both = sorted([value[s, w] for s in train for w in ("go", "bed")] + [7000])
+    assert mined(()) == both
+    assert mined(("go",)) == sorted([value[s, "bed"] for s in train] + [7000])
+    assert mined(("cat",)) == both  # a word the data lacks: nothing changes
+
+
+def test_mine_skip_is_refused_without_a_miner_or_on_a_keyword(tmp_path: Path) -> None:
+    """``--mine-skip`` names words the miner leaves out: without ``--hard-negatives`` there
+    is no miner, and a keyword is never mined as unknown anyway; both are refused before any
+    data is read."""
+    base = ["speech", "train", "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "m")]
+    with pytest.raises(SystemExit, match="needs --hard-negatives"):
+        main([*base, "--mine-skip", "go"])
+    model = str(DATA / "yes_no.tflite")
+    with pytest.raises(SystemExit, match="a keyword is never mined"):
+        main([*base, "--hard-negatives", model, "--mine-skip", "go,no"])
+    assert not (tmp_path / "cache").exists()
 
 
 def test_mined_windows_are_cached_by_model_and_inputs(tmp_path: Path) -> None:

@@ -85,5 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"noise ({per_hour:.1f} per hour)"
     )
     for source, row in result["false_alarms"]["by_source"].items():
-        out(f"    {source:<12} {row['count']} in {row['minutes']:.1f} min")
+        said = ", ".join(f"{w} {n}" for w, n in row.get("words", {}).items())
+        said = f" ({said})" if said else ""
+        out(f"    {source:<12} {row['count']} in {row['minutes']:.1f} min{said}")
+        for group, tally in row.get("groups", {}).items():
+            out(f"      {group}: {', '.join(f'{w} {n}' for w, n in tally.items())}")
     return 0

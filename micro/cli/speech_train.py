@@ -90,6 +90,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="keyword score at which --hard-negatives keeps a window (default 0.5)",
     )
     p.add_argument(
+        "--mine-skip",
+        metavar="WORDS",
+        help="recorded words (comma-separated, e.g. go,down,left) --hard-negatives does not "
+        "stream: near-rhymes of a keyword whose windows, mined as unknown, would teach the "
+        "model to reject the keyword too; their clips still train as unknown",
+    )
+    p.add_argument(
         "--keyword-copies",
         type=int,
         default=16,

@@ -106,9 +106,11 @@ def on_real_speech(
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), thresholds)
     pairs = zip(real.val_audio, real.val_words, strict=True)
-    others = [a for a, w in pairs if w and w not in labels]
+    others = [(a, w) for a, w in pairs if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
-    stream, segments = evaluate.false_alarm_stream(others, speech, noises, seed, fraction)
+    stream, segments = evaluate.false_alarm_stream(
+        [a for a, _ in others], speech, noises, seed, fraction, [w for _, w in others]
+    )
     found = evaluate.detections(model, labels, stream, thresholds)
     words, audio = real.val_words, list(real.val_audio)
     in_stream = evaluate.keywords_in_stream(model, labels, words, audio, noises, 1, thresholds)

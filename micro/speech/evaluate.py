@@ -85,11 +85,14 @@ def table(
 
 @dataclass(frozen=True)
 class Segment:
-    """Where one clip of a laid stream lies (samples) and what it is."""
+    """Where one clip of a laid stream lies (samples) and what it is: its ``source``, and
+    within it its ``group`` when known (the word of an other-word clip, the wake-word folder
+    or speaker of other speech, ``corpus.speech_group``), so false alarms can be traced."""
 
     source: str
     start: int
     end: int
+    group: str = ""
 
 
 def laid_stream(
@@ -129,21 +132,29 @@ def false_alarm_stream(
     noises: Sequence[np.ndarray] = (),
     seed: int = 0,
     fraction: float = 0.3,
+    other_words: Sequence[str] = (),
 ) -> tuple[np.ndarray, list[Segment]]:
-    """Real non-keyword audio to count false alarms over: the clips ``others`` (other words),
-    then every recording of each ``speech`` folder's held-out share (``fraction``, as
-    ``corpus.speech_split`` cuts it: training never read them), whole (any rate: wake words,
-    digits), one after another on the noise bed (``laid_stream``, seeded); and where each
-    clip lies."""
-    clips = [("other words", np.asarray(c, np.int16)) for c in others]
+    """Real non-keyword audio to count false alarms over: the clips ``others`` (other words,
+    named by ``other_words`` when given), then every recording of each ``speech`` folder's
+    held-out share (``fraction``, as ``corpus.speech_split`` cuts it: training never read
+    them), whole (any rate: wake words, digits), one after another on the noise bed
+    (``laid_stream``, seeded); and where each clip lies, with its group (the word; the
+    recording's wake-word folder or speaker)."""
+    if other_words and len(other_words) != len(others):
+        raise ValueError(f"{len(other_words)} names for {len(others)} other-word clips")
+    names = list(other_words) or [""] * len(others)
+    clips = [
+        ("other words", name, np.asarray(c, np.int16))
+        for name, c in zip(names, others, strict=True)
+    ]
     for folder in speech:
-        held = corpus.held_out_speech(folder, fraction)
-        recordings = corpus.load_noise(held, min_seconds=0.0)
-        clips += [(Path(folder).name, r) for r in recordings]
-    stream, starts = laid_stream(np.random.default_rng(seed), [c for _, c in clips], noises)
+        for path in corpus.held_out_speech(folder, fraction):
+            group = corpus.speech_group(folder, path)
+            clips += [(Path(folder).name, group, r) for r in corpus.load_noise([path], 0.0)]
+    stream, starts = laid_stream(np.random.default_rng(seed), [c for *_, c in clips], noises)
     segments = [
-        Segment(source, start, start + len(clip))
-        for (source, clip), start in zip(clips, starts, strict=True)
+        Segment(source, start, start + len(clip), group)
+        for (source, group, clip), start in zip(clips, starts, strict=True)
     ]
     return stream, segments
 
@@ -163,29 +174,44 @@ def false_alarm_report(
 ) -> dict[str, Any]:
     """Commands reported over a ``false_alarm_stream`` of ``samples``: count, minutes, per
     hour, and per source (a command while a clip is in view, to 1 s after its end, is its
-    source's; minutes are the source's clips alone)."""
+    source's; minutes are the source's clips alone), with the words reported (``words``) and,
+    where the segments name a group (the other word, the wake-word folder or speaker), the
+    words reported per group (``groups``, only groups with an alarm)."""
     hours = samples / 16000 / 3600
     starts = np.array([s.start for s in segments])
-    by_source: dict[str, dict[str, float]] = {}
+    by_source: dict[str, dict[str, Any]] = {}
     for s in segments:
         row = by_source.setdefault(s.source, {"count": 0, "minutes": 0.0})
         row["minutes"] += (s.end - s.start) / 16000 / 60
     clip_minutes = sum(s.end - s.start for s in segments) / 16000 / 60
-    between = {"count": 0, "minutes": hours * 60 - clip_minutes}
+    between: dict[str, Any] = {"count": 0, "minutes": hours * 60 - clip_minutes}
+    words: dict[str, dict[str, int]] = {}
+    groups: dict[str, dict[str, dict[str, int]]] = {}
     for d in found:
         at = d.time * 16000
         k = int(np.searchsorted(starts, at, side="left")) - 1
         inside = k >= 0 and at <= segments[k].end + 16000
-        (by_source[segments[k].source] if inside else between)["count"] += 1
-        log.debug("false alarm: %s (%s)", d, segments[k].source if inside else "between clips")
+        source = segments[k].source if inside else "between clips"
+        (by_source[source] if inside else between)["count"] += 1
+        tally = words.setdefault(source, {})
+        tally[d.label] = tally.get(d.label, 0) + 1
+        if inside and segments[k].group:
+            group = groups.setdefault(source, {}).setdefault(segments[k].group, {})
+            group[d.label] = group.get(d.label, 0) + 1
+        log.debug("false alarm: %s (%s %s)", d, source, segments[k].group if inside else "")
+    report: dict[str, dict[str, Any]] = {}
+    for name, v in {**by_source, "between clips": between}.items():
+        row = {"count": int(v["count"]), "minutes": round(v["minutes"], 2)}
+        if name in words:
+            row["words"] = dict(sorted(words[name].items()))
+        if name in groups:
+            row["groups"] = {g: dict(sorted(w.items())) for g, w in sorted(groups[name].items())}
+        report[name] = row
     return {
         "count": len(found),
         "minutes": round(hours * 60, 2),
         "per_hour": round(len(found) / hours, 2) if hours else None,
-        "by_source": {
-            k: {"count": int(v["count"]), "minutes": round(v["minutes"], 2)}
-            for k, v in {**by_source, "between clips": between}.items()
-        },
+        "by_source": report,
     }
 
 
@@ -248,8 +274,11 @@ def speakers_report(
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
     rows = table(model, LABELS, words, audio, thresholds)
-    others = [a for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
-    stream, segments = false_alarm_stream(others, speech, silence, fraction=validation_fraction)
+    others = [(a, c.word) for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
+    stream, segments = false_alarm_stream(
+        [a for a, _ in others], speech, silence, fraction=validation_fraction,
+        other_words=[w for _, w in others],
+    )  # fmt: skip
     found = detections(model, LABELS, stream, thresholds)
     result = {
         "speakers": speakers,

@@ -70,15 +70,18 @@ def windows(
 
 def train_side_audio(
     roots: Sequence[Path], reserved: frozenset[str], fraction: float, keywords: Sequence[str],
-    speech: Sequence[Path], tuning: float = 0.0,
+    speech: Sequence[Path], tuning: float = 0.0, skip: Sequence[str] = (),
 ) -> list[np.ndarray]:  # fmt: skip
     """The non-keyword recordings of the train side: the train speakers' other words (one
-    second each) and every readable file of the other-speech folders' training shares, whole;
-    the tuning part (``tuning`` > 0) left out, as training leaves it out."""
+    second each) but those in ``skip``, and every readable file of the other-speech folders'
+    training shares, whole; the tuning part (``tuning`` > 0) left out, as training leaves it
+    out. ``skip``: words too near a keyword to mine (``--mine-skip``: a window of a real "go"
+    that a model takes for "no" taught as unknown also teaches it to reject real "no"s; the
+    skipped words' clips stay in training as ordinary unknown examples)."""
     audio: list[np.ndarray] = []
     train = corpus.split(corpus.scan_many(roots, reserved), fraction)[0]
     train = corpus.tuning_split(train, tuning)[0]
-    audio += corpus.load([c for c in train if c.word not in keywords])
+    audio += corpus.load([c for c in train if c.word not in keywords and c.word not in skip])
     for root in speech:
         for path in corpus.training_speech(root, fraction, tuning):
             try:

@@ -285,10 +285,13 @@ def hard_negatives(
                             args.seed)  # fmt: skip
     if args.tuning_fraction:  # the tuning part left out: other windows
         key = (*key, args.tuning_fraction)
+    skip = mine_skip(args)
+    if skip:  # words not mined: other windows
+        key = (*key, "skip", list(skip))
 
     def compute() -> mining.Mined:
         tune = args.tuning_fraction
-        audio = mining.train_side_audio(roots, reserved, fraction, labels[2:], speech, tune)
+        audio = mining.train_side_audio(roots, reserved, fraction, labels[2:], speech, tune, skip)
         keywords = mining.train_side_keywords(roots, reserved, fraction, labels[2:], tune)
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
@@ -312,6 +315,12 @@ def distillation(
     with Progress(len(paths) * len(x), "teachers", stream) as bar:
         found = teachers.load(paths, x, y, labels, Path(args.cache), bar.update)
     return found, teachers.mix(y, teachers.soft_targets(found), weight)
+
+
+def mine_skip(args: argparse.Namespace) -> tuple[str, ...]:
+    """The recorded words the hard-negative miner leaves out (``--mine-skip``), sorted."""
+    text = getattr(args, "mine_skip", None)
+    return tuple(sorted(_words(text))) if text else ()
 
 
 def tune_bars(
@@ -348,6 +357,11 @@ def tune_bars(
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any]:
     """Train, convert, evaluate and write the model and its card; returns the card."""
     words = _words(args.words)
+    skip = mine_skip(args)
+    if skip and not args.hard_negatives:
+        raise SystemExit("--mine-skip names words the miner leaves out: it needs --hard-negatives")
+    if set(skip) & set(words):
+        raise SystemExit(f"--mine-skip {','.join(skip)}: a keyword is never mined as unknown")
     sources = {s.strip() for s in args.sources.split(",") if s.strip()}
     if not sources or sources - {"synthetic", "recorded"}:
         raise SystemExit(f"--sources takes synthetic and/or recorded, got {args.sources!r}")
@@ -471,6 +485,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         report["hard_negatives"] = {
             "model_sha256": hard.model_sha256,
             "threshold": args.mine_threshold,
+            "words_not_mined": list(mine_skip(args)),
             "minutes_streamed": round(hard.seconds / 60, 1),
             "windows_unknown": int((hard.y == 1).sum()),
             "windows_keywords_in_streams": int((hard.y >= 2).sum()),
