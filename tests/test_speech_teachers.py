@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ import pytest
 
 from micro.speech import teachers
 from micro.speech.network import CHANNELS, FRAMES
+from micro.speech.wav import write_wav
 
 LABELS = ("silence", "unknown", "yes", "no")
 BUNDLED = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data" / "yes_no.tflite"
@@ -161,15 +161,6 @@ def test_a_teacher_of_other_labels_is_refused(tmp_path: Path) -> None:
         teachers.load([str(model)], _features(2), np.array([0, 1]), three, tmp_path)
 
 
-def _wav(path: Path, samples: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
-
-
 @pytest.mark.slow
 def test_train_with_teachers_end_to_end_never_uses_a_reserved_speaker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -189,7 +180,10 @@ def test_train_with_teachers_end_to_end_never_uses_a_reserved_speaker(
         for word, pitch in (("yes", 0.05), ("no", 0.11), ("bed", 0.17)):
             t = np.arange(16000)
             tone = np.sin(t * (pitch + 0.002 * i)) * np.hanning(16000) * 8000
-            _wav(data / word / f"{speaker}_nohash_0.wav", tone + rng.normal(0, 50, 16000))
+            path = data / word / f"{speaker}_nohash_0.wav"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            noisy = np.clip(tone + rng.normal(0, 50, 16000), -32768, 32767)
+            write_wav(path, noisy.astype(np.int16))
     (tmp_path / "reserved.txt").write_text(f"{reserved}\n")
     seen: list[int] = []
     real_probabilities = teachers.probabilities
