@@ -44,15 +44,16 @@ def test_mining_keeps_exactly_the_windows_scored_as_a_keyword() -> None:
     assert np.array_equal(kept3, every[:12][fired[:12]])
 
 
-def test_keywords_laid_into_the_streams_are_positives_and_never_negatives() -> None:
+@pytest.mark.parametrize("repeats", [mining.KEYWORD_REPEATS, 1])
+def test_keywords_laid_into_the_streams_are_positives_and_never_negatives(repeats: int) -> None:
     """A keyword among the streamed recordings gives windows that hold it whole, labelled
-    as it; no window overlapping it is mined as unknown, however the model scores it."""
+    as it, ``repeats`` copies of it; no window overlapping it is mined as unknown, however
+    the model scores it."""
     model = (DATA / "yes_no.tflite").read_bytes()
     yes = read_wav(DATA / "demo_yes.wav")[:16000]
     others = [np.zeros(24000, np.int16) for _ in range(3)]
     mined = mining.mine(model, ["silence", "unknown", "yes", "no"], others, [], 0.0,
-                        keywords=[(2, yes)])  # fmt: skip
-    repeats = mining.KEYWORD_REPEATS
+                        keywords=[(2, yes)], repeats=repeats)  # fmt: skip
     assert (mined.y == 2).sum() == mining.POSITIVES * repeats
     net = KeywordModel(model)
     assert all(net.classify(w)[0] == "yes" for w in mined.x[mined.y == 2])
@@ -110,16 +111,20 @@ def test_skipped_words_are_not_mined(tmp_path: Path) -> None:
     assert mined(("cat",)) == both  # a word the data lacks: nothing changes
 
 
-def test_mine_skip_is_refused_without_a_miner_or_on_a_keyword(tmp_path: Path) -> None:
-    """``--mine-skip`` names words the miner leaves out: without ``--hard-negatives`` there
-    is no miner, and a keyword is never mined as unknown anyway; both are refused before any
-    data is read."""
+def test_mine_options_are_refused_without_a_miner_or_on_a_keyword(tmp_path: Path) -> None:
+    """``--mine-skip`` names words the miner leaves out and ``--mine-repeats`` what it lays:
+    without ``--hard-negatives`` there is no miner, and a keyword is never mined as unknown
+    anyway; each is refused before any data is read."""
     base = ["speech", "train", "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "m")]
     with pytest.raises(SystemExit, match="needs --hard-negatives"):
         main([*base, "--mine-skip", "go"])
     model = str(DATA / "yes_no.tflite")
     with pytest.raises(SystemExit, match="a keyword is never mined"):
         main([*base, "--hard-negatives", model, "--mine-skip", "go,no"])
+    with pytest.raises(SystemExit, match=r"--mine-repeats N .* it needs it"):
+        main([*base, "--mine-repeats", "1"])
+    with pytest.raises(SystemExit, match="--mine-repeats N"):
+        main([*base, "--hard-negatives", model, "--mine-repeats", "-1"])
     assert not (tmp_path / "cache").exists()
 
 

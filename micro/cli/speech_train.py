@@ -90,6 +90,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="keyword score at which --hard-negatives keeps a window (default 0.5)",
     )
     p.add_argument(
+        "--mine-repeats",
+        type=int,
+        metavar="N",
+        help="augmented copies of each train-side keyword clip --hard-negatives lays into its "
+        "streams, whose whole-word windows train as the keyword (default 8); fewer keep the "
+        "model from taking the training noise bed itself for a keyword",
+    )
+    p.add_argument(
         "--mine-skip",
         metavar="WORDS",
         help="recorded words (comma-separated, e.g. go,down,left) --hard-negatives does not "

@@ -148,15 +148,16 @@ def mine(
     noises: Sequence[np.ndarray], threshold: float = 0.5, seed: int = 0,
     progress: Callable[[int], None] | None = None,
     keywords: Sequence[tuple[int, np.ndarray]] = (),
+    repeats: int = KEYWORD_REPEATS,
 ) -> Mined:  # fmt: skip
     """Stream ``audio`` (recordings one after another with pauses, on the noise bed, in
-    batches of BATCH), with KEYWORD_REPEATS augmented copies of each (label, one-second clip)
+    batches of BATCH), with ``repeats`` augmented copies of each (label, one-second clip)
     of ``keywords`` laid among them, through ``model``: the windows that fired outside the
     keywords, then ``POSITIVES`` windows of each laid keyword copy that hold its whole word
     (``whole_word_starts``; the windows starting 0.1-0 s before the clip when none does)."""
     net = KeywordModel(model, tuple(labels))
     rng = np.random.default_rng(seed)
-    laid = [(label, clip) for label, clip in keywords for _ in range(KEYWORD_REPEATS)]
+    laid = [(label, clip) for label, clip in keywords for _ in range(repeats)]
     order = rng.permutation(len(laid))
     per_batch = -(-len(laid) // max(1, -(-len(audio) // BATCH)))
     negatives, positives, labels_pos, seconds = [], [], [], 0.0

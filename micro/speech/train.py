@@ -288,6 +288,9 @@ def hard_negatives(
     skip = mine_skip(args)
     if skip:  # words not mined: other windows
         key = (*key, "skip", list(skip))
+    repeats = mine_repeats(args)
+    if repeats != mining.KEYWORD_REPEATS:  # other laid keywords: other windows
+        key = (*key, "repeats", repeats)
 
     def compute() -> mining.Mined:
         tune = args.tuning_fraction
@@ -296,7 +299,15 @@ def hard_negatives(
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
             return mining.mine(
-                model, labels, audio, noises, args.mine_threshold, args.seed, bar.update, keywords
+                model,
+                labels,
+                audio,
+                noises,
+                args.mine_threshold,
+                args.seed,
+                bar.update,
+                keywords,
+                repeats,
             )
 
     return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
@@ -315,6 +326,13 @@ def distillation(
     with Progress(len(paths) * len(x), "teachers", stream) as bar:
         found = teachers.load(paths, x, y, labels, Path(args.cache), bar.update)
     return found, teachers.mix(y, teachers.soft_targets(found), weight)
+
+
+def mine_repeats(args: argparse.Namespace) -> int:
+    """Copies of each train-side keyword clip the miner lays into its streams
+    (``--mine-repeats``)."""
+    repeats = getattr(args, "mine_repeats", None)
+    return mining.KEYWORD_REPEATS if repeats is None else int(repeats)
 
 
 def mine_skip(args: argparse.Namespace) -> tuple[str, ...]:
@@ -362,6 +380,10 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         raise SystemExit("--mine-skip names words the miner leaves out: it needs --hard-negatives")
     if set(skip) & set(words):
         raise SystemExit(f"--mine-skip {','.join(skip)}: a keyword is never mined as unknown")
+    if getattr(args, "mine_repeats", None) is not None and (
+        not args.hard_negatives or args.mine_repeats < 0
+    ):
+        raise SystemExit("--mine-repeats N (0 or more) is what --hard-negatives lays: it needs it")
     sources = {s.strip() for s in args.sources.split(",") if s.strip()}
     if not sources or sources - {"synthetic", "recorded"}:
         raise SystemExit(f"--sources takes synthetic and/or recorded, got {args.sources!r}")
@@ -486,6 +508,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "model_sha256": hard.model_sha256,
             "threshold": args.mine_threshold,
             "words_not_mined": list(mine_skip(args)),
+            "keyword_repeats": mine_repeats(args),
             "minutes_streamed": round(hard.seconds / 60, 1),
             "windows_unknown": int((hard.y == 1).sum()),
             "windows_keywords_in_streams": int((hard.y >= 2).sum()),
