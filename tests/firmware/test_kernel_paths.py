@@ -155,11 +155,13 @@ def test_program_paths_of_the_models() -> None:
     rest); hello_world is FULLY_CONNECTED 1 -> 16 (K = 1), 16 -> 16 (blocks on the row:
     no scratch under 32 rows) and 16 -> 1 (the rest), all on one filter layout."""
     mask = program_paths(compile_for_board(MICRO_SPEECH).program)
+    assert mask is not None, "the runtime refused the Program"
     conv = sum(path_bits("CONV_").values())
     one = [mask & conv, mask & FC_LAYOUTS, mask & FC_LOOPS]
     assert all(m != 0 and m & (m - 1) == 0 for m in one), hex(mask)
     assert mask == sum(one), hex(mask)
     hello_mask = program_paths(compile_for_board(HELLO_WORLD).program)
+    assert hello_mask is not None, "the runtime refused the Program"
     assert hello_mask & FC_LAYOUTS in (lib.MICRO_PATH_FC_INT8, lib.MICRO_PATH_FC_INT16), hex(
         hello_mask
     )
@@ -209,6 +211,7 @@ def test_program_paths_are_the_paths_taken(model: Path, toolchain: None, tmp_pat
     data = [x.tobytes() for x in inputs]
     expect = host_outputs(compiled, inputs)
     mask = program_paths(compiled.program)
+    assert mask is not None, "the runtime refused the Program"
     every = run_with_paths(compiled.program, data, tmp_path / "every", None, expect)
     kept = run_with_paths(compiled.program, data, tmp_path / "kept", mask, expect)
     # Built with its mask, every step runs the code it runs with every path: the same
