@@ -22,6 +22,20 @@ def _wav(path: Path, value: int, seconds: float = 1.0) -> None:
     write_wav(path, np.full(int(seconds * 16000), value, np.int16))
 
 
+def _speakers_saying(
+    data: Path, words: tuple[str, ...]
+) -> tuple[list[str], dict[tuple[str, str], int]]:
+    """Ten speakers, each with one clip of each word in ``data`` (Speech Commands layout),
+    every clip one constant value: the speakers and each (speaker, word)'s value."""
+    speakers = ["%08x" % (0x10000000 * i + 7) for i in range(1, 11)]
+    value = {}
+    for s, speaker in enumerate(speakers):
+        for w, word in enumerate(words):
+            value[speaker, word] = 100 * s + w + 1
+            _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
+    return speakers, value
+
+
 def test_mining_keeps_exactly_the_windows_scored_as_a_keyword() -> None:
     """Every window of a stream whose keyword score (TFLM's interpreter as the oracle)
     reaches the threshold, and no other."""
@@ -70,12 +84,7 @@ def test_only_train_side_non_keyword_audio_is_mined(tmp_path: Path) -> None:
     """Reserved and validation speakers and the keywords never reach the miner; other
     speech comes whole."""
     data, digits = tmp_path / "sc", tmp_path / "fsdd"
-    speakers = ["%08x" % (0x10000000 * i + 7) for i in range(1, 11)]
-    value = {}
-    for s, speaker in enumerate(speakers):
-        for w, word in enumerate(("yes", "up", "bed")):
-            value[speaker, word] = 100 * s + w + 1
-            _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
+    speakers, value = _speakers_saying(data, ("yes", "up", "bed"))
     _wav(digits / "3_theo_0.wav", 7000, seconds=2.5)
     reserved = frozenset({speakers[0]})
     audio = mining.train_side_audio([data], reserved, 0.3, ["yes", "up"], [digits])
@@ -91,12 +100,7 @@ def test_skipped_words_are_not_mined(tmp_path: Path) -> None:
     """``--mine-skip``: the train speakers' clips of the named words never reach the miner;
     other words and other speech do, as without it."""
     data, digits = tmp_path / "sc", tmp_path / "fsdd"
-    speakers = ["%08x" % (0x10000000 * i + 7) for i in range(1, 11)]
-    value = {}
-    for s, speaker in enumerate(speakers):
-        for w, word in enumerate(("no", "go", "bed")):
-            value[speaker, word] = 100 * s + w + 1
-            _wav(data / word / f"{speaker}_nohash_0.wav", value[speaker, word])
+    speakers, value = _speakers_saying(data, ("no", "go", "bed"))
     _wav(digits / "0_theo_0.wav", 7000, seconds=1.5)
     train = [s for s in speakers if not corpus.is_validation(s, 0.3)]
     assert 0 < len(train) < 10

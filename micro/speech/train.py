@@ -299,16 +299,9 @@ def hard_negatives(
         noises = corpus.load_noise([Path(p) for p in noise_train])
         with Progress(len(audio), "hard negatives", stream) as bar:
             return mining.mine(
-                model,
-                labels,
-                audio,
-                noises,
-                args.mine_threshold,
-                args.seed,
-                bar.update,
-                keywords,
-                repeats,
-            )
+                model, labels, audio, noises, args.mine_threshold, args.seed, bar.update,
+                keywords, repeats,
+            )  # fmt: skip
 
     return mining.cached(lambda d: Path(args.cache) / f"hard-{d}.npz", model, key, compute)
 
