@@ -17,6 +17,14 @@ saturation. Only three integers a, b, c are free; the output's rounding boundari
 about 2^-16 of a step from the nearest pair, so the slopes' closest 2^-24 steps nearly
 always work and a small search around them finds c's window. It too is checked on all
 pairs, exactly as the kernel computes it.
+
+Why two 32-bit multiplies per element (SMLAWB/SMLAWT), not one SMLAD of (x, y) against
+two int16 slopes: the reference's bytes pin the real slopes down to about 2^-20 of an
+output step per input step (ic's first ADD: both within a window 1.1e-6 wide, the others
+within 5e-6 to 3e-5), while an int16 slope of about two steps per input step has steps of
+2^-13; no such slope lies in those windows, and an SMLAD of any other two 16-bit lanes has
+32 bits of slope between both inputs, where the windows take about 40. Nor can one
+multiply follow an SADD16 of x and y: the slopes differ (by a factor 2.5 to 2.7 on ic).
 """
 
 from __future__ import annotations
