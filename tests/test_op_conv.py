@@ -57,6 +57,45 @@ def conv_model(
     if output_shape is None:
         oh, ow = output_hw(padding, (h, w), (fh, fw), stride, dilation)
         output_shape = (n, oh, ow, oc)
+    opts = {
+        "padding": padding,
+        "stride_h": stride[0],
+        "stride_w": stride[1],
+        "dilation_h_factor": dilation[0],
+        "dilation_w_factor": dilation[1],
+        "fused_activation_function": activation,
+    }
+    return window_op_model(
+        "CONV_2D", rng, input_shape, filter_shape, output_shape, 0, {**opts, **(options or {})},
+        in_q=in_q, out_q=out_q, w_scales=w_scales, w_zp=w_zp, bias=bias, dtype=dtype,
+        weights_const=weights_const, bias_dtype=bias_dtype,
+    )  # fmt: skip
+
+
+def window_op_model(
+    op: str,
+    rng: np.random.Generator,
+    input_shape: tuple[int, ...],
+    filter_shape: tuple[int, ...],
+    output_shape: tuple[int, ...],
+    quantized_dimension: int,
+    options: dict[str, Any],
+    *,
+    in_q: tuple[float, int],
+    out_q: tuple[float, int],
+    w_scales: np.ndarray | None,
+    w_zp: int,
+    bias: bool,
+    dtype: str,
+    weights_const: bool = True,
+    bias_dtype: str = "int32",
+) -> bytes:
+    """A one-op model of a windowed op (CONV_2D, DEPTHWISE_CONV_2D): input, filter drawn from
+    `rng` (per-channel scales `w_scales` on `quantized_dimension`, default 0.01), a bias of
+    the output channels (the filter's `quantized_dimension`) drawn next, output; int8/int16
+    quantized unless `dtype` is float32. Without `weights_const` the filter is a second
+    input."""
+    oc = filter_shape[quantized_dimension]
     scales = np.array([0.01]) if w_scales is None else np.asarray(w_scales)
     b = ModelBuilder()
     quant = dtype != "float32"
@@ -75,7 +114,7 @@ def conv_model(
         data=(weights if quant else weights.astype(np.float32)) if weights_const else None,
         scale=scales if quant else None,
         zero_point=(np.full(len(scales), w_zp) if quant else None),
-        quantized_dimension=0,
+        quantized_dimension=quantized_dimension,
     )
     inputs = [x, wt]
     if bias:
@@ -98,16 +137,7 @@ def conv_model(
         scale=out_q[0] if quant else None,
         zero_point=out_q[1] if quant else None,
     )
-    opts = {
-        "padding": padding,
-        "stride_h": stride[0],
-        "stride_w": stride[1],
-        "dilation_h_factor": dilation[0],
-        "dilation_w_factor": dilation[1],
-        "fused_activation_function": activation,
-    }
-    opts.update(options or {})
-    b.add_operator("CONV_2D", inputs, [y], opts)
+    b.add_operator(op, inputs, [y], options)
     b.set_inputs([x] if weights_const else [x, wt])
     b.set_outputs([y])
     return b.build()

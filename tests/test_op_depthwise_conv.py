@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from support.oracle import assert_matches_tflm, random_inputs, run_tflm
 from support.programs import assert_hostile_params_safe
-from test_op_conv import ROOMY, Window, output_hw, random_conv_quant, random_window
+from test_op_conv import (
+    ROOMY,
+    Window,
+    output_hw,
+    random_conv_quant,
+    random_window,
+    window_op_model,
+)
 
 import micro
 from micro.compiler import compile_model
@@ -16,7 +23,6 @@ from micro.errors import ModelError, UnsupportedOpError
 from micro.model import load_model
 from micro.schema import ActivationFunctionType as Act
 from micro.schema import Padding
-from micro.writer import ModelBuilder
 
 
 def depthwise_model(
@@ -48,47 +54,6 @@ def depthwise_model(
     if output_shape is None:
         oh, ow = output_hw(padding, (h, w), filter_hw, stride, dilation)
         output_shape = (n, oh, ow, oc)
-    scales = np.array([0.01]) if w_scales is None else np.asarray(w_scales)
-    quant = dtype != "float32"
-    b = ModelBuilder()
-    x = b.add_tensor(
-        "input",
-        input_shape,
-        dtype,
-        scale=in_q[0] if quant else None,
-        zero_point=in_q[1] if quant else None,
-    )
-    weights = rng.integers(-127, 128, filter_shape).astype(np.int8)
-    wt = b.add_tensor(
-        "filter",
-        filter_shape,
-        "int8" if quant else "float32",
-        data=weights if quant else weights.astype(np.float32),
-        scale=scales if quant else None,
-        zero_point=np.full(len(scales), w_zp) if quant else None,
-        quantized_dimension=3,
-    )
-    inputs = [x, wt]
-    if bias:
-        bscale = in_q[0] * scales
-        values = rng.integers(-20000, 20000, oc).astype(np.int32)
-        inputs.append(
-            b.add_tensor(
-                "bias",
-                (oc,),
-                "int32",
-                data=values,
-                scale=bscale,
-                zero_point=np.zeros(len(bscale), np.int64),
-            )
-        )
-    y = b.add_tensor(
-        "output",
-        output_shape,
-        dtype,
-        scale=out_q[0] if quant else None,
-        zero_point=out_q[1] if quant else None,
-    )
     opts = {
         "padding": padding,
         "stride_h": stride[0],
@@ -98,11 +63,11 @@ def depthwise_model(
         "dilation_w_factor": dilation[1],
         "fused_activation_function": activation,
     }
-    opts.update(options or {})
-    b.add_operator("DEPTHWISE_CONV_2D", inputs, [y], opts)
-    b.set_inputs([x])
-    b.set_outputs([y])
-    return b.build()
+    return window_op_model(
+        "DEPTHWISE_CONV_2D", rng, input_shape, filter_shape, output_shape, 3,
+        {**opts, **(options or {})}, in_q=in_q, out_q=out_q, w_scales=w_scales, w_zp=w_zp,
+        bias=bias, dtype=dtype,
+    )  # fmt: skip
 
 
 def random_case(seed: int) -> dict[str, Any]:

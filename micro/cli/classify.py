@@ -110,7 +110,7 @@ def _on_board(args: argparse.Namespace, classifier: Classifier) -> int:
     )  # fmt: skip
     if result is None:
         return 0
-    check_run(result.status, result.log, len(result.frames) == len(frames))
+    check_run(target, result.status, result.log, len(result.frames) == len(frames))
     dtype = np.dtype(classifier.output_details["dtype"])
     results = [
         _result(

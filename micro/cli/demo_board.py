@@ -55,7 +55,9 @@ def build_and_run(
     return result
 
 
-def check_run(status: int, log: str, complete: bool) -> None:
-    """Refuse a run that failed (non-zero status) or stopped early (not `complete`)."""
+def check_run(board: Board, status: int, log: str, complete: bool) -> None:
+    """Refuse a run on `board` that failed (non-zero status) or stopped early (not
+    `complete`); a fault the firmware reported becomes the error that says what to do."""
     if status != 0 or not complete:
-        raise MicroError(fault_error(log) or f"the firmware failed (status {status}):\n{log}")
+        failed = f"the firmware failed on {board.id} (status {status}):\n{log}"
+        raise MicroError(fault_error(log, board.id) or failed)

@@ -68,7 +68,7 @@ def _on_board(args: argparse.Namespace, model: GestureModel, trace_path: str | N
     )  # fmt: skip
     if result is None:
         return 0
-    check_run(result.status, result.log, len(result.streams) == 1)
+    check_run(target, result.status, result.log, len(result.streams) == 1)
     stream = result.streams[0]
     if args.json:
         costs = {"instructions_per_inference": max(stream.instructions, default=None)}

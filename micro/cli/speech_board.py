@@ -110,7 +110,7 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
             out(f"{name}: {d}")
         if stream.summary:
             out(f"{name}: {stream.summary}")
-    check_run(result.status, result.log, len(result.streams) == len(names))
+    check_run(board, result.status, result.log, len(result.streams) == len(names))
     c = speech.costs(result.steps)
     out(
         f"instructions per 20 ms step on the {board.core}: features {c.features:,}, keyword "

@@ -105,12 +105,12 @@ def on_real_speech(
     another on that bed."""
     scores = predict_int8(model, real.x_val)
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), thresholds)
-    pairs = zip(real.val_audio, real.val_words, strict=True)
-    others = [(a, w) for a, w in pairs if w and w not in labels]
+    others = [i for i, w in enumerate(real.val_words) if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream, segments = evaluate.false_alarm_stream(
-        [a for a, _ in others], speech, noises, seed, fraction, [w for _, w in others]
-    )
+        [real.val_audio[i] for i in others], speech, noises, seed, fraction,
+        other_words=[real.val_words[i] for i in others],
+    )  # fmt: skip
     found = evaluate.detections(model, labels, stream, thresholds)
     words, audio = real.val_words, list(real.val_audio)
     in_stream = evaluate.keywords_in_stream(model, labels, words, audio, noises, 1, thresholds)

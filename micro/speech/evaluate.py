@@ -274,10 +274,10 @@ def speakers_report(
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
     rows = table(model, LABELS, words, audio, thresholds)
-    others = [(a, c.word) for a, c in zip(audio, clips, strict=False) if c.word not in LABELS]
+    others = [i for i, c in enumerate(clips) if c.word not in LABELS]  # audio[i] is clips[i]'s
     stream, segments = false_alarm_stream(
-        [a for a, _ in others], speech, silence, fraction=validation_fraction,
-        other_words=[w for _, w in others],
+        [audio[i] for i in others], speech, silence, fraction=validation_fraction,
+        other_words=[clips[i].word for i in others],
     )  # fmt: skip
     found = detections(model, LABELS, stream, thresholds)
     result = {

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import corpus, evaluate, realdata
+from .cache import cache_name
 from .features import FeatureGenerator
 from .network import CHANNELS, FRAMES
 from .pipeline import KeywordModel
@@ -197,8 +198,7 @@ def cached(
     compute: Callable[[], Mined],
 ) -> Mined:  # fmt: skip
     """``compute()``'s result, saved at ``path_of(digest)`` of the model and ``key``."""
-    text = repr((hashlib.sha256(model).hexdigest(), key, VERSION))
-    path = path_of(hashlib.sha1(text.encode()).hexdigest()[:12])
+    path = path_of(cache_name(model, key, VERSION))
     if path.exists():
         saved = np.load(path)
         return Mined(saved["x"], saved["y"], float(saved["seconds"]), str(saved["sha256"]))

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import cache_name
 from .pipeline import KeywordModel
 
 VERSION = 1  # bump when the teachers' outputs are computed differently
@@ -108,9 +109,7 @@ def load(
     for path in paths:
         model = Path(path).read_bytes()
         check_labels(Path(path), labels)
-        sha = hashlib.sha256(model).hexdigest()
-        key = repr((sha, data, list(labels), VERSION))
-        file = cache / f"teacher-{hashlib.sha1(key.encode()).hexdigest()[:12]}.npy"
+        file = cache / f"teacher-{cache_name(model, data, list(labels), VERSION)}.npy"
         if file.exists():
             p = np.load(file)
         else:
@@ -118,7 +117,7 @@ def load(
             file.parent.mkdir(parents=True, exist_ok=True)
             np.save(file, p)
         agree = float(np.mean(p.argmax(axis=1) == y)) if len(y) else 0.0
-        teachers.append(Teacher(str(path), sha, p, agree))
+        teachers.append(Teacher(str(path), hashlib.sha256(model).hexdigest(), p, agree))
     return teachers
 
 

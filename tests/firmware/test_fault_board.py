@@ -2,7 +2,8 @@
 M4F and M7F (QEMU models their PMSAv7 MPU) an overflowing stack faults at once with one
 "fault: stack overflow ..." line and exit status 252, whether the stack walks into the 32-B
 guard or a large frame leaps over it into the zone below; other faults print their kind and
-exit 250 instead of hanging; the host turns the line into an error that says what to do;
+exit 250 instead of hanging; every host path that runs firmware (flash, profile --board, the
+demos, the speech budget) turns the line into the same error that says what to do;
 and the guard costs instructions only before main(). A test-only image
 (tests/firmware/faults/fault_cases.c) raises each fault; models run with a stack too small
 for them show the same on the runner's firmware."""
@@ -15,15 +16,21 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support.reference import require_tools
 
 from micro import firmware
-from micro.boards import load_board
+from micro.boards import Board, load_board
 from micro.cli.board import flash_report
+from micro.cli.demo_board import check_run
 from micro.compiler import CompiledModel, compile_model
+from micro.errors import MicroError
 from micro.firmware.toolchain import require_tool
 from micro.model import load_model
+from micro.speech import board as speech
+from micro.speech.board import budget
+from micro.speech.wav import read_wav
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -85,6 +92,38 @@ def test_profile_board_refuses_an_overflowing_run_clearly(
     err = capsys.readouterr().err
     assert err.startswith("error: the firmware's stack overflowed on mps2-an386: it needs more")
     assert "its 8,192 B" in err and "boards/mps2-an386/board.json" in err
+
+
+def test_the_demos_turn_a_fault_into_the_same_error() -> None:
+    """check_run (`micro classify`, `gesture`, `speech` on an emulated board): a faulted
+    run raises fault_error's message for the board; a failure without a fault line keeps
+    the console."""
+    board = load_board("mps2-an500")
+    console = "stream name=trace.csv\nfault: UsageFault (UNDEFINSTR, PC 0x00000a3e)\n"
+    with pytest.raises(MicroError) as info:
+        check_run(board, EXIT_FAULT, console, False)
+    assert str(info.value) == firmware.fault_error(console, "mps2-an500")
+    with pytest.raises(MicroError, match=r"failed on mps2-an500 \(status 3\):\nno fault here"):
+        check_run(board, 3, "no fault here", True)
+    check_run(board, 0, "done\n", True)  # a complete run passes
+
+
+def test_the_speech_budget_turns_a_fault_into_the_same_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """measure() (`micro speech --board` on a real board counts on its emulated twin): a
+    run that faulted raises fault_error's message, not the raw console."""
+    line = "stack overflow (MemManage DACCVIOL at 0x2000001c, PC 0x00000b3c) stack size=1024"
+    console = f"stream name=measure frames=3\nfault: {line}\n"
+    monkeypatch.setattr(budget, "build_root", lambda: tmp_path)
+    monkeypatch.setattr(budget, "build", lambda project, board: firmware.Build(tmp_path, 0, 0, {}))
+    monkeypatch.setattr(budget, "run", lambda bundle, elf: speech.parse(console, EXIT_OVERFLOW))
+    model = (ROOT / "micro" / "speech" / "data" / "yes_no.tflite").read_bytes()
+    audio = np.zeros(16000, np.int16)
+    with pytest.raises(speech.SpeechBoardError) as info:
+        budget.measure(model, load_board("mps2-an386"), audio, speech.Settings())
+    assert str(info.value) == firmware.fault_error(console, "mps2-an386")
+    assert "its 1,024 B" in str(info.value) and "stream name" not in str(info.value)
 
 
 # -- the port builds everywhere under the firmware's strict flags -----------------------------
@@ -309,3 +348,26 @@ def test_the_guard_leaves_a_model_run_unchanged(
     assert a.stack_used == b.stack_used and a.invoke_stack == b.invoke_stack
     assert a.marks[0] > b.marks[0]  # the guard's few instructions, before main()
     assert [m - a.marks[0] for m in a.marks] == [m - b.marks[0] for m in b.marks]
+
+
+@pytest.mark.slow
+def test_the_speech_firmware_on_a_tiny_stack_gets_the_same_error(
+    toolchain: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The speech firmware measured for the real-time budget, built with a 512-B stack:
+    the overflow reaches the caller as fault_error's message."""
+    real_build = budget.build
+
+    def tiny_stack(project: Path, board: Board) -> firmware.Build:
+        _set_ini(project, 512)
+        return real_build(project, board)
+
+    monkeypatch.setattr(budget, "build_root", lambda: tmp_path)
+    monkeypatch.setattr(budget, "build", tiny_stack)
+    model = (ROOT / "micro" / "speech" / "data" / "yes_no.tflite").read_bytes()
+    audio = read_wav(ROOT / "micro" / "speech" / "data" / "demo_yes.wav")
+    with pytest.raises(speech.SpeechBoardError) as info:
+        budget.measure(model, load_board("mps2-an386"), audio, speech.Settings())
+    error = str(info.value)
+    assert error.startswith("the firmware's stack overflowed on mps2-an386"), error
+    assert "its 512 B" in error and "board_micro.stack_size" in error and "\n" not in error

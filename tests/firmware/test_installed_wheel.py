@@ -1,7 +1,10 @@
 """`pip install micro` does everything: the wheel built from this checkout, installed into a
 fresh virtual environment outside it, runs inspect, plan, profile, run, flash on the
-emulated M4F, export for the Nano 33 BLE Sense, the speech demo and `micro speech` on a
-.wav, after `micro setup`; every command's --help; and a missing extra is one line.
+emulated M4F, profile --board, export for the Nano 33 BLE Sense, the speech demo (on the
+host and on the emulated M4F) and `micro speech` on a .wav, the gesture demo (host and
+board), and, with the image extra, the person-detection demo as the README shows it (host
+and board), after `micro setup`; `micro --help` and every command's --help; and a missing
+extra is one line.
 
 The venv is a clean one (no system site-packages): pip fetches numpy and cffi, and `micro
 setup` fetches PlatformIO and SCons, from PyPI, as for a user. Its PlatformIO core and
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -64,6 +69,7 @@ def test_installed_wheel_runs_every_command(
     assert "arena" in _run([cli, "inspect", str(model)], tmp_path, env)
     assert "lower bound" in _run([cli, "plan", str(model)], tmp_path, env)
     assert "per inference" in _run([cli, "profile", str(model)], tmp_path, env)
+    assert "usage: micro" in _run([cli, "--help"], tmp_path, env)
     for command in [*COMMANDS, "speech train", "gesture train"]:
         assert "usage: micro" in _run([cli, *command.split(), "--help"], tmp_path, env)
     # The venv has no matplotlib (the plot extra): one line naming the extra, no traceback.
@@ -104,3 +110,46 @@ def test_installed_wheel_runs_every_command(
     lines = _run([cli, "speech", "--demo"], tmp_path, env).splitlines()
     assert any(line.startswith("demo_yes.wav: heard 'yes'") for line in lines), lines
     assert any(line.startswith("demo_no.wav: heard 'no'") for line in lines), lines
+    board = ["--board", "mps2-an386"]
+    profile = _run([cli, "profile", str(model), *board], tmp_path, env)
+    assert "instructions per inference" in profile and "stack used:" in profile
+    lines = _run([cli, "speech", "--demo", *board], tmp_path, env).splitlines()
+    assert any(line.startswith("demo_yes.wav: heard 'yes'") for line in lines), lines
+    assert any(line.startswith("demo_no.wav: heard 'no'") for line in lines), lines
+    assert any("instructions per 20 ms step on the Cortex-M4F" in line for line in lines), lines
+
+    # The demo trace draws wing, ring, slope in turn; the firmware sees the same.
+    host = _gestures(_run([cli, "gesture", "--demo"], tmp_path, env))
+    assert host == ["wing", "ring", "slope"]
+    assert _gestures(_run([cli, "gesture", "--demo", *board], tmp_path, env)) == host
+
+    # Person detection as the README runs it: first a one-line error naming the extra, then
+    # with it installed, each of TFLM's two pictures' label on the host and on the board.
+    person = reference("tflm/person_detection/person_detect.tflite")
+    for name in PICTURES:
+        shutil.copy(reference(f"tflm/person_detection/testdata/{name}.bmp"), tmp_path)
+    classify = [cli, "classify", *(f"{n}.bmp" for n in PICTURES), "--model", str(person),
+                "--labels", "no_person,person", "--signed-pixels"]  # fmt: skip
+    proc = subprocess.run(classify, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr.splitlines() == [
+        "error: reading pictures needs the PIL package: pip install 'micro[image]'"
+    ], proc.stderr
+    _run([python, "-m", "pip", "install", "-q", f"{wheel}[image]"], tmp_path, env)
+    host = _labels(_run(classify, tmp_path, env))
+    assert host == PICTURES
+    assert _labels(_run([*classify, *board], tmp_path, env)) == host
+
+
+PICTURES = ["person", "no_person"]  # TFLM's test pictures, named by what they show
+
+
+def _gestures(out: str) -> list[str]:
+    """The gestures a `micro gesture` run reported, in order."""
+    return re.findall(r": gesture '(\w+)'", out)
+
+
+def _labels(out: str) -> list[str]:
+    """The top label of each picture a `micro classify` run printed, checked to be its own."""
+    found = re.findall(r"^(\w+)\.bmp: (\w+) \(", out, re.MULTILINE)
+    assert [name for name, _ in found] == PICTURES, out
+    return [label for _, label in found]

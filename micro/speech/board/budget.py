@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ...boards import Board, list_boards, load_board
-from ...firmware import build
+from ...firmware import build, fault_error
 from ...resources import build_root
 from .generate import Settings, SpeechBoardError, export
 from .run import StepCost, run
@@ -138,7 +138,8 @@ def measure(
     )
     result = run(bundle, build(out, board).elf)
     if result.status != 0:
-        raise SpeechBoardError(f"the firmware failed on {board.id}:\n{result.log}")
+        failed = f"the firmware failed on {board.id} (status {result.status}):\n{result.log}"
+        raise SpeechBoardError(fault_error(result.log, board.id) or failed)
     return costs(result.steps)
 
 
