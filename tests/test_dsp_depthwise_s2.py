@@ -125,9 +125,7 @@ def test_path_takes_exactly_its_requantization_domain(i: int) -> None:
     [2^30, 2^31) and its shift in [-31, -1] (vww's 3x3x128 map on layout 2; the board test
     runs the same cases through the assembly's check)."""
     channels, mult, m, s = requant_domain_case(i)
-    p = _params(
-        **_map(6, 6, channels, 3, 3), depth_multiplier=mult, filter_layout=2, input_zp=-3
-    )
+    p = _params(**_map(6, 6, channels, 3, 3), depth_multiplier=mult, filter_layout=2, input_zp=-3)
     filt = np.zeros(4, np.int32)  # word-aligned; the path function reads no weight
     path = lib.micro_depthwise_conv_s8_dsp_path(
         p,
