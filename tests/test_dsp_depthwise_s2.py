@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 import pytest
 from support.depthwise import check_depthwise, layout_case, make_case
-from support.depthwise_s2 import ZP_TAIL_CASES, stride2_case, zp_tail_case
+from support.depthwise_s2 import (
+    DOMAIN_CASES,
+    ZP_TAIL_CASES,
+    in_requant_domain,
+    requant_domain_case,
+    stride2_case,
+    zp_tail_case,
+)
 from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
 
@@ -110,6 +117,23 @@ def _map(in_h: int, in_w: int, depth: int, out_h: int, out_w: int) -> dict[str, 
 )
 def test_compiler_writes_layout_2_where_the_path_runs(kw: dict[str, int], layout2: bool) -> None:
     assert bool(lib.micro_depthwise_conv_s8_dsp_cols(_params(**kw))) == layout2
+
+
+@pytest.mark.parametrize("i", range(DOMAIN_CASES))
+def test_path_takes_exactly_its_requantization_domain(i: int) -> None:
+    """The path function gives the stride-2 path's bit iff every channel's multiplier is in
+    [2^30, 2^31) and its shift in [-31, -1] (vww's 3x3x128 map on layout 2; the board test
+    runs the same cases through the assembly's check)."""
+    channels, mult, m, s = requant_domain_case(i)
+    p = _params(**_map(6, 6, channels, 3, 3), depth_multiplier=mult, filter_layout=2, input_zp=-3)
+    filt = np.zeros(4, np.int32)  # word-aligned; the path function reads no weight
+    path = lib.micro_depthwise_conv_s8_dsp_path(
+        p,
+        ffi.cast("const int8_t *", ffi.from_buffer(filt)),
+        ffi.cast("const int32_t *", ffi.from_buffer(m)),
+        ffi.cast("const int32_t *", ffi.from_buffer(s)),
+    )
+    assert bool(path & lib.MICRO_PATH_DW_S2) == in_requant_domain(m, s)
 
 
 def test_one_layer_of_every_row_count() -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 from support.depthwise import layout_case
-from support.depthwise_s2 import ZP_TAIL_CASES, stride2_case, zp_tail_case
+from support.depthwise_s2 import (
+    DOMAIN_CASES,
+    ZP_TAIL_CASES,
+    in_requant_domain,
+    requant_domain_case,
+    stride2_case,
+    zp_tail_case,
+)
 from test_dsp_board import c_array, c_params, run_cases
 from test_overlap import _cdata_case
 
@@ -114,3 +121,102 @@ def test_stride2_path_equals_reference_on_board(
     assert "s2 cases all equal" in run.log and run.status == 0, run.log
     # the path's assembly is what ran
     assert "<s2_mac_4>:" in disassembly and "\tsmmlsr" in disassembly
+
+
+DOMAIN_MAIN = r"""
+#include <stdint.h>
+#include <string.h>
+
+#include "micro/micro.h"
+#include "micro_port.h"
+#include "cases.h"
+
+static const uint32_t filter_word[1] = {0}; /* word-aligned; the path function reads none */
+
+int main(void)
+{
+    for (uint32_t i = 0; i < N_CASES; ++i) {
+        micro_depthwise_conv_s8_params_t p = base;
+        p.input_depth = domain_cases[i].channels;
+        p.depth_multiplier = domain_cases[i].mult;
+        const uint32_t path = micro_depthwise_conv_s8_dsp_path(
+            &p, (const int8_t *)filter_word, domain_cases[i].multiplier, domain_cases[i].shift);
+        char line[16] = "path ";
+        line[5] = (char)('0' + i / 10 % 10);
+        line[6] = (char)('0' + i % 10);
+        line[7] = ' ';
+        line[8] = (path & MICRO_PATH_DW_S2) ? '1' : '0';
+        line[9] = '\n';
+        micro_port_write(line, 10);
+    }
+    micro_port_write("domain done\n", 12);
+    return 0;
+}
+"""
+
+
+def domain_header() -> str:
+    """requant_domain_case's cases on vww's 3x3x128 map (filter layout 2)."""
+    base = {
+        "batches": 1,
+        "input_height": 6,
+        "input_width": 6,
+        "input_depth": 4,
+        "depth_multiplier": 1,
+        "filter_height": 3,
+        "filter_width": 3,
+        "output_height": 3,
+        "output_width": 3,
+        "stride_height": 2,
+        "stride_width": 2,
+        "dilation_height": 1,
+        "dilation_width": 1,
+        "pad_top": 0,
+        "pad_left": 0,
+        "input_zp": -3,
+        "output_zp": 5,
+        "act_min": -128,
+        "act_max": 127,
+        "filter_layout": 2,
+    }
+    inits = ", ".join(f".{k} = {v}" for k, v in base.items())
+    lines = [
+        "#include <stdint.h>",
+        '#include "micro/micro.h"',
+        '#include "micro/paths.h"',
+        '#include "micro/kernels/depthwise_conv_s8_dsp.h"',
+        f"static const micro_depthwise_conv_s8_params_t base = {{{inits}}};",
+    ]
+    rows = []
+    for i in range(DOMAIN_CASES):
+        channels, mult, m, s = requant_domain_case(i)
+        lines.append(c_array(f"m_{i}", m))
+        lines.append(c_array(f"s_{i}", s))
+        rows.append(f"    {{{channels}, {mult}, m_{i}, s_{i}}},")
+    lines.append(
+        "typedef struct { int32_t channels, mult; const int32_t *multiplier, *shift; }"
+        " domain_case_t;"
+    )
+    lines.append("static const domain_case_t domain_cases[] = {")
+    lines.extend(rows)
+    lines.append("};")
+    lines.append(f"#define N_CASES {DOMAIN_CASES}")
+    return "\n".join(lines) + "\n"
+
+
+def test_stride2_path_takes_exactly_its_requantization_domain_on_board(
+    toolchain: None, tmp_path: Path
+) -> None:
+    """The path function's domain check (in assembly on the M4F) against the domain's
+    comparisons in Python, case by case."""
+    run, disassembly = run_cases(DOMAIN_MAIN, domain_header(), "mps2-an386", tmp_path)
+    assert "domain done" in run.log and run.status == 0, run.log
+    assert "<s2_rq_quads>:" in disassembly
+    got = {}
+    for line in run.log.splitlines():
+        if line.startswith("path "):
+            _, index, bit = line.split()
+            got[int(index)] = bit == "1"
+    expected = {i: in_requant_domain(*requant_domain_case(i)[2:]) for i in range(DOMAIN_CASES)}
+    assert got == expected
+    assert any(expected.values()) and not all(expected.values())

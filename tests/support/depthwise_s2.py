@@ -91,3 +91,42 @@ def zp_tail_case(i: int) -> Case:
         ops[0][:] = _extreme(rng, ops[0].size)
         ops[1][:] = _extreme(rng, ops[1].size)
     return params, ops
+
+
+# The path's requantization domain's edges: multipliers in [2^30, 2^31) and right shifts
+# 1..31 (shift -1..-31) in it, their neighbours out of it.
+DOMAIN_MULTIPLIERS_IN = [1 << 30, (1 << 31) - 1]
+DOMAIN_MULTIPLIERS_OUT = [(1 << 30) - 1, 0, 1, -1, -(1 << 30), -(1 << 31)]
+DOMAIN_SHIFTS_IN = [-1, -31]
+DOMAIN_SHIFTS_OUT = [0, 1, 31, -32, -33, -(1 << 31), (1 << 31) - 1]
+DOMAIN_CASES = 40
+
+
+def in_requant_domain(multipliers: np.ndarray, shifts: np.ndarray) -> bool:
+    """The path's requantization domain, by comparisons of Python ints."""
+    m = [int(v) for v in multipliers]
+    s = [int(v) for v in shifts]
+    return all((1 << 30) <= v < (1 << 31) for v in m) and all(-31 <= v <= -1 for v in s)
+
+
+def requant_domain_case(i: int) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """Input channels, depth multiplier, multipliers and shifts of a stride-2 layer: every
+    channel inside the domain (its edges among them), then in most cases one channel (first,
+    last or any, of 4 to 128) at one of the edges outside it, the multiplier's or the
+    shift's, or both."""
+    rng = np.random.default_rng(7700 + i)
+    channels, mult = [(4, 1), (8, 1), (12, 1), (64, 1), (128, 1), (1, 8), (1, 4)][i % 7]
+    o = channels * mult
+    m = rng.integers(1 << 30, 1 << 31, o, dtype=np.int64)
+    s = rng.integers(-31, 0, o).astype(np.int32)
+    if i % 4 == 0:
+        m[:] = rng.choice(np.array(DOMAIN_MULTIPLIERS_IN, np.int64), o)
+        s[:] = rng.choice(np.array(DOMAIN_SHIFTS_IN, np.int32), o)
+    if i % 5 != 0:
+        at = [0, o - 1, int(rng.integers(0, o))][i % 3]
+        what = i % 3 if i % 4 else 2 - i % 3
+        if what in (0, 2):
+            m[at] = int(rng.choice(DOMAIN_MULTIPLIERS_OUT))
+        if what in (1, 2):
+            s[at] = int(rng.choice(DOMAIN_SHIFTS_OUT))
+    return channels, mult, m.astype(np.int32), s
