@@ -277,3 +277,32 @@ def test_the_board_firmware_gets_the_card_s_window_and_min_results(
     (settings,) = seen
     assert (settings.window, settings.min_results) == (0.6, 4)
     assert settings.thresholds == {"no": 0.7}
+
+
+def test_each_pair_s_row_is_what_choose_gives_for_it() -> None:
+    """``choose_recognizer`` reuses a pair's bars where a larger min_results holds back no step
+    a bar could pass: each row must still be exactly ``choose`` and ``count`` for its pair."""
+    rng = np.random.default_rng(11)
+    n = 1500
+    times = 0.03 + STEP * np.arange(n)
+    logits = rng.normal(0, 1, (n, 4)).cumsum(axis=0) * 0.3
+    logits[:15, 3] += 8.0  # a confident "no" on the first steps: min_results 10 and 20 differ
+    scores = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    trace = tuning.Trace(times, scores)
+    segments = [_seg("no", 0.0, 0.5), _seg("yes", 10.0, 11.0), _seg("other words", 15.0, 16.0)]
+    got = tuning.choose_recognizer(trace, LABELS, segments, 0.5, rule="score", windows=(0.4, 1.0))
+    assert len(got["settings"]) == 2 * len(tuning.MIN_RESULTS)
+    for row in got["settings"]:
+        window, least = row["window_s"], row["min_results"]
+        average, held = tuning.averages(trace, window), tuning.in_view(times, window)
+        bars, _ = tuning.choose(
+            times, average, LABELS, segments, 0.5, rule="score", held=held, min_results=least
+        )
+        found = tuning.replay(times, average, LABELS, bars, held=held, min_results=least)
+        counted = tuning.count(found, segments, ["yes", "no"])
+        assert row["thresholds"] == bars
+        assert row["hits"] == sum(c["hits"] for c in counted.values())
+        assert row["alarms"] == sum(c["alarms"] for c in counted.values())
+    # the first steps' "no" is heard with few results in view and held back with many
+    heard = {r["min_results"]: r["hits"] for r in got["settings"] if r["window_s"] == 0.4}
+    assert heard[1] > heard[20]

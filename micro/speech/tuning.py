@@ -34,7 +34,6 @@ with the bars chosen here.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -168,13 +167,16 @@ def replay(
         if held is None:
             raise ValueError("min_results > 1 needs the results in view (held)")
         over &= held >= min_results
+    steps = np.flatnonzero(over)
+    at = np.asarray(times, np.float64)[steps]
     found: list[Detection] = []
-    last = -math.inf
-    for i in np.flatnonzero(over):
-        if times[i] - last < suppression - TIME_TOLERANCE:
-            continue
-        last = float(times[i])
-        found.append(Detection(labels[best[i]], float(average[i, best[i]]), last))
+    k = 0
+    while k < len(steps):  # a command, then the first step over the bar after its suppression
+        i = int(steps[k])
+        found.append(Detection(labels[best[i]], float(average[i, best[i]]), float(times[i])))
+        k += 1
+        # the next step whose time - this one's is not < suppression (to the tolerance)
+        k = max(k, int(np.searchsorted(at, at[k - 1] + suppression - TIME_TOLERANCE, "left")))
     return found
 
 
@@ -311,18 +313,31 @@ def choose_recognizer(
     allowed = budget * hours * len(keywords)
     rows: list[dict[str, Any]] = []
     tried_of: dict[tuple[float, int], dict[str, list[dict[str, float]]]] = {}
+    commands = [i for i, label in enumerate(labels) if label in keywords]
+    lowest = min(min(grid), DEMO_THRESHOLD)
     for window in windows:
         average = averages(trace, window)
         held = in_view(trace.times, window)
+        loudest = average[:, commands].max(axis=1) if commands else np.zeros(len(held))
+        done: dict[int, tuple[dict[str, float], Any, int, int]] = {}
         for least in min_results:
-            bars, tried = choose(
-                trace.times, average, labels, segments, hours, budget, grid, rule, cost,
-                held, least,
-            )  # fmt: skip
-            found = replay(trace.times, average, labels, bars, held=held, min_results=least)
-            got = count(found, segments, keywords)
-            hits = sum(g["hits"] for g in got.values())
-            alarms = sum(g["alarms"] for g in got.values())
+            # a min_results that holds back no step any bar could pass changes nothing: the
+            # choice of the fewest results that does (on a stream, only its first steps differ)
+            same = min(
+                [m for m in done if not (loudest[(held < least) & (held >= m)] >= lowest).any()],
+                default=least,
+            )
+            if same not in done:
+                bars, tried = choose(
+                    trace.times, average, labels, segments, hours, budget, grid, rule, cost,
+                    held, least,
+                )  # fmt: skip
+                found = replay(trace.times, average, labels, bars, held=held, min_results=least)
+                got = count(found, segments, keywords)
+                hits = sum(g["hits"] for g in got.values())
+                alarms = sum(g["alarms"] for g in got.values())
+                done[least] = (bars, tried, hits, alarms)
+            bars, tried, hits, alarms = done[same]
             rows.append(
                 {"window_s": window, "min_results": least, "thresholds": bars, "hits": hits,
                  "alarms": alarms, "score": hits - cost * alarms}
