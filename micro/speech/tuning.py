@@ -144,6 +144,39 @@ def in_view(times: np.ndarray, window: float = DEMO_WINDOW) -> np.ndarray:
     return np.arange(1, len(times) + 1) - np.minimum(first, np.arange(len(times)))
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """The steps of a trace whose best command's average reaches ``lowest`` (with at least
+    ``min_results`` results in view): their index, that command and its average. Every bar of
+    at least ``lowest`` is passed only there, so ``replay`` need not look at the others."""
+
+    steps: np.ndarray  # int [S]
+    best: np.ndarray  # int [S]: the label index
+    top: np.ndarray  # float64 [S]
+    lowest: float
+
+
+def ranked(
+    average: np.ndarray,
+    labels: Sequence[str],
+    lowest: float,
+    ignore: Sequence[str] = ("silence", "unknown"),
+    held: np.ndarray | None = None,
+    min_results: int = 1,
+) -> Ranked:
+    commands = np.array([label not in ignore for label in labels])
+    candidates = np.where(commands, average, -1.0)
+    best = np.argmax(candidates, axis=1)
+    top = candidates[np.arange(len(best)), best]
+    keep = top >= lowest
+    if min_results > 1:
+        if held is None:
+            raise ValueError("min_results > 1 needs the results in view (held)")
+        keep &= held >= min_results
+    steps = np.flatnonzero(keep)
+    return Ranked(steps, best[steps], top[steps], lowest)
+
+
 def replay(
     times: np.ndarray,
     average: np.ndarray,
@@ -153,27 +186,26 @@ def replay(
     ignore: Sequence[str] = ("silence", "unknown"),
     held: np.ndarray | None = None,
     min_results: int = 1,
+    ranks: Ranked | None = None,
 ) -> list[Detection]:
     """The commands the recognizer reports given its averages (``averages``) and a bar per
     label (``thresholds``; a label not given has the demo's bar); with ``min_results`` > 1,
-    none while fewer results are in view (``held``: ``in_view`` of the averages' window)."""
-    commands = np.array([label not in ignore for label in labels])
+    none while fewer results are in view (``held``: ``in_view`` of the averages' window).
+    ``ranks``: ``ranked`` of the same averages, ignored labels and min_results, made once for
+    many bars (none below its ``lowest``)."""
     bars = np.array([float(thresholds.get(label, DEMO_THRESHOLD)) for label in labels])
-    candidates = np.where(commands, average, -1.0)
-    best = np.argmax(candidates, axis=1)
-    top = candidates[np.arange(len(best)), best]
-    over = top >= bars[best]
-    if min_results > 1:
-        if held is None:
-            raise ValueError("min_results > 1 needs the results in view (held)")
-        over &= held >= min_results
-    steps = np.flatnonzero(over)
+    if ranks is None:
+        ranks = ranked(average, labels, float(bars.min()), ignore, held, min_results)
+    elif bars.min() < ranks.lowest:
+        raise ValueError(f"a bar of {bars.min():g} under the ranked steps' {ranks.lowest:g}")
+    steps = ranks.steps[ranks.top >= bars[ranks.best]]
+    best = ranks.best[ranks.top >= bars[ranks.best]]
     at = np.asarray(times, np.float64)[steps]
     found: list[Detection] = []
     k = 0
     while k < len(steps):  # a command, then the first step over the bar after its suppression
-        i = int(steps[k])
-        found.append(Detection(labels[best[i]], float(average[i, best[i]]), float(times[i])))
+        i, label = int(steps[k]), int(best[k])
+        found.append(Detection(labels[label], float(average[i, label]), float(times[i])))
         k += 1
         # the next step whose time - this one's is not < suppression (to the tolerance)
         k = max(k, int(np.searchsorted(at, at[k - 1] + suppression - TIME_TOLERANCE, "left")))
@@ -249,10 +281,12 @@ def choose(
     allowed = budget * hours
     chosen: dict[str, float] = {}
     tried: dict[str, list[dict[str, float]]] = {}
+    lowest = min(min(grid), DEMO_THRESHOLD)
+    ranks = ranked(average, labels, lowest, held=held, min_results=min_results)
     for word in keywords:
         rows = []
         for bar in grid:
-            found = replay(times, average, labels, {word: bar}, held=held, min_results=min_results)
+            found = replay(times, average, labels, {word: bar}, ranks=ranks)
             got = count(found, segments, [word])[word]
             rows.append({"bar": bar, "hits": got["hits"], "alarms": got["alarms"]})
         chosen[word] = pick(rows, rule, allowed, cost)
