@@ -275,8 +275,12 @@ def test_the_board_firmware_gets_the_card_s_window_and_min_results(
     with pytest.raises(Stop):
         main(["speech", str(yes), "--model", str(model), "--board", "mps2-an386"])
     (settings,) = seen
-    assert (settings.window, settings.min_results) == (0.6, 4)
+    assert (settings.window, settings.min_results, settings.every) == (0.6, 4, 1)
     assert settings.thresholds == {"no": 0.7}
+    # the model every 3rd step: 4 results of every step span what 2 results of every 3rd do
+    with pytest.raises(Stop):
+        main(["speech", str(yes), "--model", str(model), "--board", "mps2-an386", "--every", "3"])
+    assert (seen[1].window, seen[1].min_results, seen[1].every) == (0.6, 2, 3)
 
 
 def test_each_pair_s_row_is_what_choose_gives_for_it() -> None:

@@ -90,6 +90,8 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         for line in measured:
             out(line)
         settings = replace(settings, every=every)
+    if settings.every > 1:  # the card's min_results counts results of every step: same span
+        settings = replace(settings, min_results=-(-settings.min_results // settings.every))
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
     bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
 
