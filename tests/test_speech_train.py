@@ -14,6 +14,7 @@ import pytest
 
 from micro.cli import main
 from micro.speech import synth
+from micro.speech import tuning as tuning_module
 from micro.speech.network import predict_int8
 
 pytestmark = [
@@ -86,6 +87,12 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     for word, bar in tuning["thresholds"].items():
         assert report["recognizer"]["thresholds"].get(word, 0.8) == bar
         assert report["validation_speakers"]["recognizer"]["thresholds"].get(word, 0.8) == bar
+    # the window and min_results chosen with them are the card's recognizer's too
+    chosen = (tuning["window_s"], tuning["min_results"])
+    assert chosen[0] in tuning_module.WINDOWS and chosen[1] in tuning_module.MIN_RESULTS
+    for settings in (report["recognizer"], report["validation_speakers"]["recognizer"]):
+        assert (settings["window_s"], settings["min_results"]) == chosen
     assert "bars chosen on the tuning stream" in text
+    assert f"with a {chosen[0]:g} s window and min_results {chosen[1]}" in text
     scores = predict_int8(out.read_bytes(), np.zeros((1, 49, 40), np.int8))
     assert scores.shape == (1, 4)

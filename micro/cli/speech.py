@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import MicroError
-from ..speech.bundled import demo_clips, model_labels, model_path, model_thresholds
+from ..speech.bundled import (
+    demo_clips,
+    model_labels,
+    model_path,
+    model_recognizer,
+    model_thresholds,
+)
 from ..speech.pipeline import (
     DEMO_SUPPRESSION,
     DEMO_THRESHOLD,
@@ -45,12 +51,13 @@ def cmd_speech(args: argparse.Namespace) -> int:
         return speech_board.cmd_speech_board(args)
     model = model_path(args.model)
     labels = model_labels(model)  # a retrained model's words, from its card
+    tuned = model_recognizer(model)  # the window and min_results of the card, if any
     recognizer = Recognizer(
         labels,
-        window=args.window,
+        window=args.window if args.window is not None else tuned.get("window", DEMO_WINDOW),
         threshold=args.threshold,
         suppression=args.suppression,
-        min_results=1,
+        min_results=tuned.get("min_results", 1),
         thresholds=model_thresholds(model),  # a bar per word from the model's card, if any
     )
     listener = Listener(model, args.preprocessor, recognizer, labels)
@@ -110,7 +117,12 @@ def add_commands(subparsers: Any) -> None:
         default=DEMO_THRESHOLD,
         help="averaged score to report (for the words whose bar the model's card does not set)",
     )
-    p.add_argument("--window", type=float, default=DEMO_WINDOW, help="seconds of scores averaged")
+    p.add_argument(
+        "--window",
+        type=float,
+        help="seconds of scores averaged (default: the model card's recognizer.window_s, else "
+        f"{DEMO_WINDOW:g})",
+    )
     p.add_argument(
         "--suppression",
         type=float,

@@ -21,7 +21,8 @@ from ..firmware import Build
 from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
-from ..speech.bundled import demo_clips, model_path, model_thresholds
+from ..speech.bundled import demo_clips, model_path, model_recognizer, model_thresholds
+from ..speech.pipeline import DEMO_WINDOW
 from ..speech.wav import SAMPLE_RATE
 from .demo_board import build_and_run, check_input, check_run
 from .output import note, out
@@ -72,12 +73,14 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         board, args.listen, bool(args.file), "microphone: give a .wav FILE",
         "--demo plays the bundled clips on it, then listens to its microphone",
     )  # fmt: skip
+    tuned = model_recognizer(model_path(args.model))  # the card's window, min_results
     settings = speech.Settings(
-        window=args.window,
+        window=args.window if args.window is not None else tuned.get("window", DEMO_WINDOW),
         threshold=args.threshold,
         suppression=args.suppression,
         every=args.every or 1,
         thresholds=model_thresholds(model_path(args.model)),  # the card's bar per word, if any
+        min_results=tuned.get("min_results", 1),
     )
     clips = demo_clips() if args.demo else []
     preprocessor = Path(args.preprocessor).read_bytes() if args.preprocessor else None
@@ -87,6 +90,8 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
         for line in measured:
             out(line)
         settings = replace(settings, every=every)
+    if settings.every > 1:  # the card's min_results counts results of every step: same span
+        settings = replace(settings, min_results=-(-settings.min_results // settings.every))
     project = build_root() / f"speech-{board.id}-{'demo' if clips else 'files'}"
     bundle = speech.export(model, board, project, clips, settings, preprocessor, bool(args.plot))
 

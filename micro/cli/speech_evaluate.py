@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..speech import corpus, evaluate
-from ..speech.bundled import model_thresholds
+from ..speech.bundled import model_recognizer, model_thresholds
 from .output import emit_json, out
 
 
@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.noise,
         args.speech,
         bars,
+        **model_recognizer(args.model),  # the card's window and min_results, if any
     )
     if args.json:
         emit_json(result)

@@ -246,6 +246,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             for w, v in tune["at_chosen"].items()
         )
         out(f"bars chosen on the tuning stream ({tune['stream_minutes']} min): {bars} ({got})")
+        out(f"with a {tune['window_s']:g} s window and min_results {tune['min_results']}")
     if "validation_speakers" in report:
         val = report["validation_speakers"]
         rows = ", ".join(f"{k} {v['right']}/{v['total']}" for k, v in val["demo"].items())

@@ -7,6 +7,7 @@ import json
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,29 @@ def model_thresholds(path: str | os.PathLike[str]) -> dict[str, float]:
             "remove the card"
         )
     return {k: float(v) for k, v in bars.items()}
+
+
+def model_recognizer(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The averaging window (``window``, s) and ``min_results`` of keyword model `path`: its
+    card's ``recognizer.window_s`` and ``recognizer.min_results`` (chosen with its bars on the
+    tuning stream), each only when the card gives it. A card whose values are out of range
+    (a window of no time, fewer than one result) is refused."""
+    card = Path(path).with_suffix(".json")
+    try:
+        recognizer = json.loads(card.read_text()).get("recognizer") or {}
+        window, least = recognizer.get("window_s"), recognizer.get("min_results")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    got: dict[str, Any] = {}
+    if window is not None:
+        if isinstance(window, bool) or not isinstance(window, (int, float)) or not window > 0:
+            raise MicroError(f"{card}: 'recognizer.window_s' is not seconds > 0; fix or remove it")
+        got["window"] = float(window)
+    if least is not None:
+        if isinstance(least, bool) or not isinstance(least, int) or least < 1:
+            raise MicroError(f"{card}: 'recognizer.min_results' is not an integer >= 1")
+        got["min_results"] = least
+    return got
 
 
 def demo_clips() -> list[tuple[str, np.ndarray]]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import corpus, evaluate
 from .network import predict_int8
-from .pipeline import demo_recognizer
+from .pipeline import DEMO_WINDOW, demo_recognizer
 from .realdata import RealSet
 
 #: The recorded data sets the project knows, for the card's credits.
@@ -97,25 +97,29 @@ def on_real_speech(
     speech: Sequence[Path] = (),
     fraction: float = 0.3,
     thresholds: evaluate.Bars = None,
+    window: float = DEMO_WINDOW,
+    min_results: int = 1,
 ) -> dict[str, Any]:
     """The validation speakers: clips classified, the demo's table (with the demo's
-    recognizer and ``thresholds``, a bar per word when given, recorded here), false alarms
+    recognizer and ``thresholds``, a bar per word when given, and its ``window`` and
+    ``min_results``, recorded here), false alarms
     per hour over their other words and the held-out recordings of the ``speech`` folders (one
     after another) on a bed of the validation noise, and their keywords heard one after
     another on that bed."""
     scores = predict_int8(model, real.x_val)
-    rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), thresholds)
+    tuned: dict[str, Any] = {"thresholds": thresholds, "window": window, "min_results": min_results}
+    rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), **tuned)
     others = [i for i, w in enumerate(real.val_words) if w and w not in labels]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream, segments = evaluate.false_alarm_stream(
         [real.val_audio[i] for i in others], speech, noises, seed, fraction,
         other_words=[real.val_words[i] for i in others],
     )  # fmt: skip
-    found = evaluate.detections(model, labels, stream, thresholds)
+    found = evaluate.detections(model, labels, stream, **tuned)
     words, audio = real.val_words, list(real.val_audio)
-    in_stream = evaluate.keywords_in_stream(model, labels, words, audio, noises, 1, thresholds)
+    in_stream = evaluate.keywords_in_stream(model, labels, words, audio, noises, 1, **tuned)
     return {
-        "recognizer": recognizer_settings(thresholds),
+        "recognizer": recognizer_settings(thresholds, window, min_results),
         "clips": accuracy_report(scores, real.y_val, labels),
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": evaluate.false_alarm_report(found, len(stream), segments),
@@ -123,14 +127,18 @@ def on_real_speech(
     }
 
 
-def recognizer_settings(thresholds: evaluate.Bars = None) -> dict[str, Any]:
+def recognizer_settings(
+    thresholds: evaluate.Bars = None, window: float = DEMO_WINDOW, min_results: int = 1
+) -> dict[str, Any]:
     """The demo's recognizer (``pipeline.demo_recognizer``) with a bar per word when given
-    (``thresholds``, e.g. chosen on the tuning stream), as the card records it."""
+    (``thresholds``, e.g. chosen on the tuning stream, with its ``window`` and
+    ``min_results``), as the card records it."""
     r = demo_recognizer()
     bars = dict(zip(r.labels, r.thresholds, strict=True)) | dict(thresholds or {})
     own = {k: float(t) for k, t in bars.items() if t != r.threshold}
     return {
-        "window_s": r.window,
+        "window_s": window,
+        "min_results": min_results,
         "threshold": r.threshold,
         "thresholds": own,
         "suppression_s": r.suppression,

@@ -31,20 +31,25 @@ log = logging.getLogger(__name__)
 Bars = Mapping[str, float] | None
 
 
-def listener(model: bytes, labels: Sequence[str], thresholds: Bars = None) -> Listener:
-    """The demo's pipeline; ``thresholds``: a bar per word instead of the demo's."""
+def listener(
+    model: bytes, labels: Sequence[str], thresholds: Bars = None, window: float = DEMO_WINDOW,
+    min_results: int = 1,
+) -> Listener:  # fmt: skip
+    """The demo's pipeline; ``thresholds``: a bar per word instead of the demo's; ``window``
+    and ``min_results``: the recognizer's (a model card's, chosen with its bars)."""
     recognizer = Recognizer(
-        tuple(labels), window=DEMO_WINDOW, threshold=DEMO_THRESHOLD,
-        suppression=DEMO_SUPPRESSION, min_results=1, thresholds=thresholds,
+        tuple(labels), window=window, threshold=DEMO_THRESHOLD,
+        suppression=DEMO_SUPPRESSION, min_results=min_results, thresholds=thresholds,
     )  # fmt: skip
     return Listener(model, recognizer=recognizer, labels=tuple(labels))
 
 
 def heard(
-    model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray], thresholds: Bars = None
-) -> list[list[str]]:
+    model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray], thresholds: Bars = None,
+    window: float = DEMO_WINDOW, min_results: int = 1,
+) -> list[list[str]]:  # fmt: skip
     """The commands reported for each clip (int16, 16 kHz), a silent tail appended."""
-    run = listener(model, labels, thresholds)
+    run = listener(model, labels, thresholds, window, min_results)
     return [[d.label for d in run.run_clip(clip)] for clip in progress(clips, "clips")]
 
 
@@ -66,12 +71,12 @@ class Row:
 
 def table(
     model: bytes, labels: Sequence[str], words: Sequence[str], clips: Sequence[np.ndarray],
-    thresholds: Bars = None,
+    thresholds: Bars = None, window: float = DEMO_WINDOW, min_results: int = 1,
 ) -> dict[str, Row]:  # fmt: skip
     """Per keyword: clips of it heard as it alone; ``other words``: clips of any other word
     with no command; ``silence`` (word ""): no command."""
     keywords = list(labels[2:])
-    results = heard(model, labels, clips, thresholds)
+    results = heard(model, labels, clips, thresholds, window, min_results)
     rows = {k: Row(k, 0, 0) for k in keywords}
     rows["other words"] = Row("other words", 0, 0)
     rows["silence"] = Row("silence", 0, 0)
@@ -160,10 +165,11 @@ def false_alarm_stream(
 
 
 def detections(
-    model: bytes, labels: Sequence[str], stream: np.ndarray, thresholds: Bars = None
-) -> list[Detection]:
+    model: bytes, labels: Sequence[str], stream: np.ndarray, thresholds: Bars = None,
+    window: float = DEMO_WINDOW, min_results: int = 1,
+) -> list[Detection]:  # fmt: skip
     """The commands the demo reports over a stream."""
-    run = listener(model, labels, thresholds)
+    run = listener(model, labels, thresholds, window, min_results)
     minute = 60 * 16000  # the pipeline streams: pushing a minute at a time changes nothing
     chunks = [stream[i : i + minute] for i in range(0, len(stream), minute)]
     return [d for chunk in progress(chunks, "stream (min)") for d in run.push(chunk)]
@@ -223,6 +229,8 @@ def keywords_in_stream(
     noises: Sequence[np.ndarray],
     seed: int = 1,
     thresholds: Bars = None,
+    window: float = DEMO_WINDOW,
+    min_results: int = 1,
 ) -> dict[str, int]:
     """The keyword clips one after another on a bed of the noises (``laid_stream``), the
     front end running on, never reset: a clip is heard when the commands reported from its
@@ -231,7 +239,7 @@ def keywords_in_stream(
     keywords = [(w, c) for w, c in zip(words, clips, strict=True) if w in labels[2:]]
     rng = np.random.default_rng(seed)
     stream, starts = laid_stream(rng, [c for _, c in keywords], noises)
-    run = listener(model, labels, thresholds)
+    run = listener(model, labels, thresholds, window, min_results)
     minute = 60 * 16000
     got = [d for i in range(0, len(stream), minute) for d in run.push(stream[i : i + minute])]
     heard, used = 0, set[int]()
@@ -252,13 +260,16 @@ def speakers_report(
     noise: Sequence[str] = (),
     speech: Sequence[str] = (),
     thresholds: Bars = None,
+    window: float = DEMO_WINDOW,
+    min_results: int = 1,
 ) -> tuple[dict[str, Any], dict[str, Row], float]:
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
     validation side of the recorded `noise` folders as silence), and its false alarms over
     their other words and the held-out recordings of the `speech` folders
     (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
-    were counted over. ``thresholds``: a bar per word (the model's card's), else the demo's."""
+    were counted over. ``thresholds``: a bar per word (the model's card's), else the demo's;
+    ``window``, ``min_results``: the recognizer's (the card's, else the demo's)."""
     from .recognizer import LABELS
 
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
@@ -273,17 +284,19 @@ def speakers_report(
         silence = [n[i : i + 16000] for n in sounds for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
-    rows = table(model, LABELS, words, audio, thresholds)
+    rows = table(model, LABELS, words, audio, thresholds, window, min_results)
     others = [i for i, c in enumerate(clips) if c.word not in LABELS]  # audio[i] is clips[i]'s
     stream, segments = false_alarm_stream(
         [audio[i] for i in others], speech, silence, fraction=validation_fraction,
         other_words=[clips[i].word for i in others],
     )  # fmt: skip
-    found = detections(model, LABELS, stream, thresholds)
+    found = detections(model, LABELS, stream, thresholds, window, min_results)
     result = {
         "speakers": speakers,
         "count": len({c.speaker for c in clips}),
         "thresholds": dict(thresholds or {}),
+        "window_s": window,
+        "min_results": min_results,
         "demo": {k: r.as_dict() for k, r in rows.items()},
         "false_alarms": false_alarm_report(found, len(stream), segments),
     }

@@ -527,13 +527,15 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         report["other_speech_split"] = {
             d.name: corpus.speech_split_card(d, fraction, args.tuning_fraction) for d in speech
         }
-        thresholds: dict[str, float] = {}
+        tuned: dict[str, Any] = {"thresholds": {}}  # the demo's recognizer unless tuned
         if args.tuning_fraction:
             report["tuning"] = tune_bars(tflite, cfg.labels, real, speech, args, stream)
-            thresholds = report["tuning"]["thresholds"]
-        report["recognizer"] = card.recognizer_settings(thresholds)
+            t = report["tuning"]  # the bars, window and min_results chosen together
+            tuned = {"thresholds": t["thresholds"], "window": t["window_s"],
+                     "min_results": t["min_results"]}  # fmt: skip
+        report["recognizer"] = card.recognizer_settings(**tuned)
         report["validation_speakers"] = card.on_real_speech(
-            tflite, cfg.labels, real, speech=speech, fraction=fraction, thresholds=thresholds
+            tflite, cfg.labels, real, speech=speech, fraction=fraction, **tuned
         )
     card.write(out, report, real if "recorded" in sources else None)
     return report

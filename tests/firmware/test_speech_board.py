@@ -24,7 +24,7 @@ from micro.boards import load_board
 from micro.compiler import compile_model
 from micro.model import load_model
 from micro.speech import board as speech_board
-from micro.speech import frontend
+from micro.speech import frontend, tuning
 from micro.speech.wav import read_wav
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,6 +149,31 @@ def test_c_recognizer_matches_python_on_random_streams(
     scores = np.array(stream[:300], np.int8)
     py = _py_detections(settings, scores, every)
     _assert_same(_c_detections(c_recognizer, settings, scores, every), py)
+
+
+@pytest.mark.parametrize("window", tuning.WINDOWS)
+def test_c_recognizer_matches_python_on_every_setting_the_tuning_chooses(
+    c_recognizer: ctypes.CDLL, window: float
+) -> None:
+    """Each window and min_results ``tuning.choose_recognizer`` may write to a card (the longest
+    holds 60 of the firmware's 64 results), with bars of the tuning grid, run every step."""
+    rng = np.random.default_rng(int(window * 10))
+    levels = np.array([-128, -77, 0, 76, 77, 127], np.int8)
+    stream: list[np.ndarray] = []
+    while len(stream) < 400:
+        stream += [levels[rng.integers(0, len(levels), 4)]] * int(rng.integers(1, 40))
+    scores = np.array(stream[:400], np.int8)
+    spoke = 0
+    for least in tuning.MIN_RESULTS:
+        settings = speech_board.Settings(
+            window=window,
+            min_results=least,
+            thresholds={w: float(rng.choice(tuning.GRID)) for w in ("yes", "no")},
+        )
+        py = _py_detections(settings, scores, 1)
+        _assert_same(_c_detections(c_recognizer, settings, scores, 1), py)
+        spoke += len(py)
+    assert spoke  # the stream makes the recognizer speak
 
 
 def test_c_recognizer_matches_python_on_the_clips(
