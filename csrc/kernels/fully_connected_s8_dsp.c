@@ -586,18 +586,80 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* fc_plan: a call's paths, and micro_fully_connected_s8_dsp_path. */
 #include "fully_connected_s8_dsp_path.h"
 
-/* rows_fast (the rows after the blocks on the fast requantization) and heads. */
+/* rest_rows, rows_fast (the rows after the blocks on the fast requantization). */
 #include "fully_connected_s8_dsp_rest.h"
 
-micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
-                                            const int8_t *input, const int8_t *filter,
-                                            const int32_t *bias, const int32_t *multiplier,
-                                            const int32_t *shift, int16_t *scratch,
-                                            int8_t *output)
+/* The lean lane (fc_lean holding: one batch row): the N mod 4 rows after the blocks first
+ * (rest_rows inline), then the blocks of 4 rows on the int8 row (layouts 2, 3: blocks16's
+ * asm inline, last, so nothing lives across it; layout 1: blocks_row), the
+ * requantization's constants made once. Every loop behind its path bit (the dispatch comes
+ * here only where the build keeps them all). The same signature as the dispatch, which
+ * tail-calls it. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
+    const micro_fully_connected_s8_params_t *p, void *const *op)
 {
-    if (p->output_depth < 4 && heads(p, input, filter, bias, multiplier, shift, scratch, output)) {
-        return MICRO_OK;
+    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
+    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    const int32_t blocks = units >> 2, rest = units & 3;
+    const int wide = p->filter_layout >= 2;
+    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
+    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const int32_t zp2 = 1 + 2 * p->output_zp;
+    if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && rest > 0) {
+        /* K is a multiple of 4: a block holds 4 * K bytes, or 8 * K on int16 groups */
+        const int8_t *tail = filter + (int64_t)blocks * depth * (wide ? 8 : 4);
+        rest_rows(p->filter_layout == 3 && rest >= 2, input, tail, bias + 4 * blocks, rest,
+                  depth, 0, m2, right1, zp2, output + 4 * blocks);
     }
+    if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
+            blocks16(0, input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
+            blocks_row(input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
+        }
+    }
+    return MICRO_OK;
+}
+
+/* The lean lane's heads on layout 3's pair, one batch row (2 or 3 outputs: vww's
+ * 256 -> 2): a third row's int8 dot first, then the pair in one asm block with its outputs
+ * (pair16_out), so nothing need live across that block and nothing is spilled. The same
+ * signature as the dispatch, which tail-calls it. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_head16(
+    const micro_fully_connected_s8_params_t *p, void *const *op)
+{
+    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
+    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
+    const int32_t depth = p->input_depth;
+    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
+    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+#ifdef FC_HAS_PAIR16_OUT_ASM
+    if (p->output_depth == 3) { /* the last row int8, after the pair's 2 rows of K int16 */
+        const int32_t acc = dot_1x1(input, filter + 4 * depth, depth, bias[2]);
+        output[2] = (int8_t)micro_requant_fast_out(acc, m2, right1, 1 + 2 * p->output_zp);
+    }
+    const uint32_t k[3] = {(uint32_t)m2, fc_pn(right1), (uint32_t)p->output_zp};
+    pair16_out(input, (const uint32_t *)(const void *)filter, depth >> 2, bias, k, output);
+#else
+    rest_rows(1, input, filter, bias, p->output_depth, depth, 0, m2, right1,
+              1 + 2 * p->output_zp, output);
+#endif
+    return MICRO_OK;
+}
+
+/* Every call but the lean lane's: fc_plan's loops. */
+MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_params_t *p,
+                                                const int8_t *input, const int8_t *filter,
+                                                const int32_t *bias, const int32_t *multiplier,
+                                                const int32_t *shift, int16_t *scratch,
+                                                int8_t *output)
+{
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
@@ -666,4 +728,45 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         }
     }
     return MICRO_OK;
+}
+
+micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const *op)
+{
+    const micro_fully_connected_s8_params_t *p = params;
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *multiplier = op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER];
+    const int32_t *shift = op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    int16_t *scratch = op[MICRO_FULLY_CONNECTED_S8_SCRATCH];
+    /* The lean lane where it applies and this build keeps its loops: a head on layout 3's
+     * pair first (its tests before fc_lean's). */
+    const int32_t units = p->output_depth;
+    if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && MICRO_PATH_ON(MICRO_PATH_FC_REST) &&
+        p->filter_layout == 3 && (uint32_t)(units - 2) < 2u) {
+        if (fc_lean(p, filter, multiplier, shift, scratch)) {
+            return fc_lean_head16(p, op);
+        }
+    } else if (fc_lean(p, filter, multiplier, shift, scratch) && fc_lean_kept(p)) {
+        return fc_lean_run(p, op);
+    }
+    return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
+                      op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,
+                      op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
+}
+
+micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
+                                            const int8_t *input, const int8_t *filter,
+                                            const int32_t *bias, const int32_t *multiplier,
+                                            const int32_t *shift, int16_t *scratch,
+                                            int8_t *output)
+{
+    /* The step's operand array (the kernel only reads through its pointers). */
+    void *const op[MICRO_FULLY_CONNECTED_S8_N_OPERANDS] = {
+        [MICRO_FULLY_CONNECTED_S8_INPUT] = (void *)(uintptr_t)input,
+        [MICRO_FULLY_CONNECTED_S8_FILTER] = (void *)(uintptr_t)filter,
+        [MICRO_FULLY_CONNECTED_S8_BIAS] = (void *)(uintptr_t)bias,
+        [MICRO_FULLY_CONNECTED_S8_MULTIPLIER] = (void *)(uintptr_t)multiplier,
+        [MICRO_FULLY_CONNECTED_S8_SHIFT] = (void *)(uintptr_t)shift,
+        [MICRO_FULLY_CONNECTED_S8_SCRATCH] = scratch,
+        [MICRO_FULLY_CONNECTED_S8_OUTPUT] = output};
+    return micro_fully_connected_s8_dsp_step(p, op);
 }
