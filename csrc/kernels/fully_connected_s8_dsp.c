@@ -625,6 +625,53 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
     return MICRO_OK;
 }
 
+#if defined(FC_HAS_BLOCKS16_ASM) && defined(FC_HAS_PAIR16_OUT_ASM)
+/* fc_lean_run on int16 groups (layouts 2, 3) with blocks, where the core has the asm
+ * loops: one constant block k for both (blocks16_asm's; pair16_out reads its m2, pn, zp at
+ * k + 2), the rows after the blocks first (a third int8 row, layout 3's pair in one asm
+ * block with its outputs, or int8 rows by rest_rows), then the blocks, nothing living
+ * across them. */
+#define FC_LEAN16 1
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
+    const micro_fully_connected_s8_params_t *p, void *const *op)
+{
+    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
+    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    const int32_t blocks = units >> 2, rest = units & 3;
+    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
+    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    int8_t *tail_out = output + 4 * blocks;
+    const uint32_t k[8] = {(uint32_t)(uintptr_t)input,    (uint32_t)(depth >> 2),
+                           (uint32_t)m2,                  fc_pn(right1),
+                           (uint32_t)p->output_zp,        (uint32_t)(uintptr_t)output,
+                           (uint32_t)(uintptr_t)tail_out, 0};
+    if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && rest > 0) {
+        const int8_t *tail = filter + (int64_t)blocks * depth * 8; /* blocks of 8 * K bytes */
+        const int32_t *tail_bias = bias + 4 * blocks;
+        if (p->filter_layout == 3 && rest >= 2) {
+            if (rest == 3) { /* the last row int8, after the pair's 2 rows of K int16 */
+                const int32_t acc = dot_1x1(input, tail + 4 * depth, depth, tail_bias[2]);
+                tail_out[2] =
+                    (int8_t)micro_requant_fast_out(acc, m2, right1, 1 + 2 * p->output_zp);
+            }
+            pair16_out(input, (const uint32_t *)(const void *)tail, depth >> 2, tail_bias,
+                       k + 2, tail_out);
+        } else {
+            rest_rows(0, input, tail, tail_bias, rest, depth, 0, m2, right1,
+                      1 + 2 * p->output_zp, tail_out);
+        }
+    }
+    blocks16_asm(0, k, (const uint32_t *)(const void *)filter, bias);
+    return MICRO_OK;
+}
+#else
+#define FC_LEAN16 0
+#define fc_lean_run16 fc_lean_run
+#endif
+
 /* The lean lane's heads on layout 3's pair, one batch row (2 or 3 outputs: vww's
  * 256 -> 2): a third row's int8 dot first, then the pair in one asm block with its outputs
  * (pair16_out), so nothing need live across that block and nothing is spilled. The same
@@ -746,7 +793,10 @@ micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const
             return fc_lean_head16(p, op);
         }
     } else if (fc_lean(p, filter, multiplier, shift, scratch) && fc_lean_kept(p)) {
-        return fc_lean_run(p, op);
+        const int run16 = FC_LEAN16 && MICRO_PATH_ON(MICRO_PATH_FC_ROW) &&
+                          MICRO_PATH_ON(MICRO_PATH_FC_INT16) && units >= 4 &&
+                          p->filter_layout >= 2;
+        return (run16 ? fc_lean_run16 : fc_lean_run)(p, op);
     }
     return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
                       op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,
