@@ -330,18 +330,18 @@ def test_fully_connected_dsp_rest_rows_match_reference(seed: int, units: int) ->
 
 
 # The lean lane's shapes: heads of 1-3 rows (vww's 2, layout 3's pair with a third row),
-# blocks with and without rows after them (ic's 10), K = 8 with blocks (not the lane's).
+# blocks with and without rows after them (ic's 10; at K = 8 ad's 8 -> 128).
 LEAN_UNITS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16]
 
 
 def lean_paths(params: Any) -> int:
     """The path bits the lean lane runs (fully_connected_s8_dsp_path.h's fc_lean_path), from
-    its documented rule: blocks of 4 rows on the row, int16 groups on layouts 2 and 3; the
-    rows after them; layout 3's int16 pair among those."""
+    its documented rule: blocks of 4 rows on the row (the k8 loop at K = 8), int16 groups on
+    layouts 2 and 3; the rows after them; layout 3's int16 pair among those."""
     units, layout = params.output_depth, params.filter_layout
     path = 0
     if units >= 4:
-        path |= lib.MICRO_PATH_FC_ROW
+        path |= lib.MICRO_PATH_FC_K8 if params.input_depth == 8 else lib.MICRO_PATH_FC_ROW
         path |= lib.MICRO_PATH_FC_INT16 if layout >= 2 else lib.MICRO_PATH_FC_INT8
     if units % 4:
         path |= lib.MICRO_PATH_FC_REST
@@ -356,19 +356,16 @@ def test_fully_connected_dsp_lean_lane_matches_reference(seed: int, units: int) 
     """The lean lane (one batch row, symmetric weights, the fast per-tensor requantization,
     K a multiple of 4, no scratch) on layouts 1, 2, 3, every count of groups modulo 8 over
     the seeds: the reference's bytes, and the path bits the host reads for it are the
-    lane's loops (fc_lean_path, the one rule the dispatch runs), or fc_plan's at K = 8
-    with blocks (the k8 loop, outside the lane)."""
+    lane's loops (fc_lean_path, the one rule the dispatch runs)."""
     layout = 1 + seed % 3
-    params, ops = fully_connected_case(20 * units + 2 * seed, layout, fast=True, units=units,
-                                       lean=True)
+    params, ops = fully_connected_case(
+        20 * units + 2 * seed, layout, fast=True, units=units, lean=True
+    )
     checked("fully_connected_s8", params, ops)
     mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
     filt = ffi.from_buffer("int8_t[]", ops[1])
     path = lib.micro_fully_connected_s8_dsp_path(params, filt, mults, shifts, ffi.NULL)
-    if params.input_depth == 8 and units >= 4:
-        assert path & lib.MICRO_PATH_FC_K8
-    else:
-        assert path == lean_paths(params)
+    assert path == lean_paths(params)
     dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 

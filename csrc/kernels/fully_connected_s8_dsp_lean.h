@@ -40,7 +40,14 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
         rest_rows(p->filter_layout == 3 && rest >= 2, input, tail, bias + 4 * blocks, rest,
                   depth, 0, m2, right1, zp2, output + 4 * blocks);
     }
-    if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
+    if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && depth == 8 && blocks > 0) {
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
+            blocks_short16_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
+            blocks_short_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
+        }
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
         const uint32_t *w = (const uint32_t *)(const void *)filter;
         if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
             blocks16(0, input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
@@ -52,11 +59,11 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
 }
 
 #if defined(FC_HAS_BLOCKS16_ASM) && defined(FC_HAS_PAIR16_OUT_ASM)
-/* fc_lean_run on int16 groups (layouts 2, 3) with blocks, where the core has the asm
- * loops: one constant block k for both (blocks16_asm's; pair16_out reads its m2, pn, zp at
- * k + 2), the rows after the blocks first (a third int8 row, layout 3's pair in one asm
- * block with its outputs, or int8 rows by rest_rows), then the blocks, nothing living
- * across them. */
+/* fc_lean_run on int16 groups (layouts 2, 3) with blocks, where the core has the asm loops: one
+ * constant block k for both (blocks16_asm's; pair16_out reads its m2, pn, zp at k + 2; at K = 8
+ * short16_8_asm's is made from it), the rows after the blocks first (a third int8 row, layout 3's
+ * pair in one asm block with its outputs, or int8 rows by rest_rows), then the blocks, nothing
+ * living across them. */
 #define FC_LEAN16 1
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
     const micro_fully_connected_s8_params_t *p, void *const *op)
@@ -90,7 +97,14 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
                       1 + 2 * p->output_zp, tail_out);
         }
     }
-    blocks16_asm(0, k, (const uint32_t *)(const void *)filter, bias);
+    if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && depth == 8) { /* the k8 loop, its own block k */
+        const uint32_t x0 = micro_read4(input), x1 = micro_read4(input + 4);
+        const uint32_t k8[8] = {micro_sxtb16(x0), micro_sxtb16_hi(x0), micro_sxtb16(x1),
+                                micro_sxtb16_hi(x1), k[2], k[3], k[4], k[6]};
+        short16_8_asm(k8, (const uint32_t *)(const void *)filter, bias, output);
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW)) {
+        blocks16_asm(0, k, (const uint32_t *)(const void *)filter, bias);
+    }
     return MICRO_OK;
 }
 #else

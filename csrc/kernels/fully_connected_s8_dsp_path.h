@@ -19,32 +19,33 @@
  * call path, taken before fc_plan's tree and reporting its own paths (fc_lean_path), so the
  * two never disagree: one batch row, a blocked filter (layout 1-3) word-aligned, symmetric
  * weights, one per-tensor multiplier on the fast requantization, K a multiple of 4 and no
- * scratch to widen into (or fewer than 4 rows, which never use it); not K = 8 with blocks (fc_plan's
- * k8 loop holds that input in registers). It runs the blocks of 4 rows on the int8 row,
- * then the N mod 4 rows after them (layout 3's int16 pair first, where it has one). */
+ * scratch to widen into (fewer than 4 rows or K = 8 never use it). It runs the blocks of 4
+ * rows on the int8 row (at K = 8 the k8 loop, the input in registers), and the N mod 4
+ * rows after them (layout 3's int16 pair first, where it has one). */
 static MICRO_ALWAYS_INLINE int fc_lean(const micro_fully_connected_s8_params_t *p,
                                        const int8_t *filter, const int32_t *multiplier,
                                        const int32_t *shift, const int16_t *scratch)
 {
     const int32_t depth = p->input_depth, units = p->output_depth;
-    /* tests or-ed together where they can be: this runs on every call (K >= 1: check) */
-    return p->filter_layout != 0 && p->batches == 1 &&
-           (p->filter_zp | p->per_channel | (depth & 3)) == 0 &&
-           (units < 4 || (scratch == NULL && depth != 8)) &&
+    /* Tests or-ed together where they can be: this runs on every call (K >= 1: check). The
+     * scratch's first: a large layer (given one) leaves at once for fc_plan's loops. */
+    return (units < 4 || depth == 8 || scratch == NULL) && p->filter_layout != 0 &&
+           p->batches == 1 && (p->filter_zp | p->per_channel | (depth & 3)) == 0 &&
            (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
            ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
            (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
 }
 
 /* The path bits (micro/paths.h) of the lean lane's loops for p (fc_lean holding): the
- * blocks on the row, int16 (layouts 2, 3) or int8 groups; the rows after them; layout 3's
- * int16 pair among those. */
+ * blocks on the row (the k8 loop at K = 8), int16 (layouts 2, 3) or int8 groups; the rows
+ * after them; layout 3's int16 pair among those. */
 static MICRO_ALWAYS_INLINE uint32_t fc_lean_path(const micro_fully_connected_s8_params_t *p)
 {
     const int32_t units = p->output_depth, rest = units & 3;
     uint32_t path = 0;
     if (units >= 4) {
-        path |= MICRO_PATH_FC_ROW | (p->filter_layout >= 2 ? MICRO_PATH_FC_INT16 : MICRO_PATH_FC_INT8);
+        path |= p->input_depth == 8 ? MICRO_PATH_FC_K8 : MICRO_PATH_FC_ROW;
+        path |= p->filter_layout >= 2 ? MICRO_PATH_FC_INT16 : MICRO_PATH_FC_INT8;
     }
     if (rest != 0) {
         path |= MICRO_PATH_FC_REST;
@@ -60,9 +61,11 @@ static MICRO_ALWAYS_INLINE uint32_t fc_lean_path(const micro_fully_connected_s8_
 static MICRO_ALWAYS_INLINE int fc_lean_kept(const micro_fully_connected_s8_params_t *p)
 {
     const int32_t units = p->output_depth, rest = units & 3;
-    const int blocks_kept =
-        MICRO_PATH_ON(MICRO_PATH_FC_ROW) &&
-        (p->filter_layout >= 2 ? MICRO_PATH_ON(MICRO_PATH_FC_INT16) : MICRO_PATH_ON(MICRO_PATH_FC_INT8));
+    const int loop_kept = p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)
+                                              : MICRO_PATH_ON(MICRO_PATH_FC_ROW);
+    const int groups_kept = p->filter_layout >= 2 ? MICRO_PATH_ON(MICRO_PATH_FC_INT16)
+                                                  : MICRO_PATH_ON(MICRO_PATH_FC_INT8);
+    const int blocks_kept = loop_kept && groups_kept;
     return (units < 4 || blocks_kept) && (rest == 0 || MICRO_PATH_ON(MICRO_PATH_FC_REST)) &&
            (p->filter_layout != 3 || rest < 2 || MICRO_PATH_ON(MICRO_PATH_FC_INT16));
 }

@@ -2,8 +2,8 @@
  * The FULLY_CONNECTED DSP twin's rows after the blocks of 4 on the fast per-tensor
  * requantization, K a multiple of 4 (rest_rows, and rows_fast its copy out of line: filter
  * layout 3's int16 pair or two int8 rows, then a last odd one). Internal to
- * fully_connected_s8_dsp.c, which includes it after its helpers (dot_1x1, dot_2) and fc_plan; the asm loops where GCC builds the
- * twin's asm (a DSP core at -O2), C elsewhere.
+ * fully_connected_s8_dsp.c, which includes it after its helpers (dot_1x1, dot_2) and
+ * fc_plan; the asm loops where GCC builds the twin's asm (a DSP core at -O2), C elsewhere.
  */
 #ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_REST_H
 #define MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_REST_H
@@ -100,12 +100,12 @@ static MICRO_ALWAYS_INLINE void dot_pair16(const int8_t *x, const uint32_t *w, i
     *acc1 = a1;
 }
 
-/* dot_pair16 and the pair's two outputs in one asm block (a 2-output head's whole work):
- * the sums start at bias[0], bias[1]; eight groups a turn (dot_pair16's four would cost a
- * 2 x 256 head 16 more instructions of loop), entered by FC_BLOCK_OF's TBB; after the groups k = {m2, pn, zp} (pw_out's
- * constants, blocks16_asm) in the freed filter registers requantize both (4 instructions
- * each, conv_quads_dsp.h's pw_out) and two STRB store them: the loop's 11 registers and lr
- * leave two for k and out, so nothing is spilled around it. groups >= 1. */
+/* dot_pair16 and the pair's two outputs in one asm block (a 2-output head's whole work): the sums
+ * start at bias[0], bias[1]; eight groups a turn (dot_pair16's four would cost a 2 x 256 head 16
+ * more instructions of loop), entered by FC_BLOCK_OF's TBB; after the groups k = {m2, pn, zp}
+ * (pw_out's constants, blocks16_asm) in the freed filter registers requantize both (4 instructions
+ * each, conv_quads_dsp.h's pw_out) and two STRB store them: the loop's 11 registers and lr leave
+ * two for k and out, so nothing is spilled around it. groups >= 1. */
 #define FC_HAS_PAIR16_OUT_ASM 1
 static MICRO_ALWAYS_INLINE void pair16_out(const int8_t *x, const uint32_t *w, int32_t groups,
                                            const int32_t *bias, const uint32_t *k, int8_t *out)
