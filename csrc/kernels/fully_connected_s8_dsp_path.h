@@ -27,10 +27,11 @@ static MICRO_ALWAYS_INLINE int fc_lean(const micro_fully_connected_s8_params_t *
                                        const int32_t *shift, const int16_t *scratch)
 {
     const int32_t depth = p->input_depth, units = p->output_depth;
-    /* Tests or-ed together where they can be: this runs on every call (K >= 1: check). The
-     * scratch's first: a large layer (given one) leaves at once for fc_plan's loops. */
-    return (units < 4 || depth == 8 || scratch == NULL) && p->filter_layout != 0 &&
-           p->batches == 1 && (p->filter_zp | p->per_channel | (depth & 3)) == 0 &&
+    /* Tests or-ed together where they can be: this runs on every call (K >= 1: check). K's
+     * and the scratch's first: a layer outside the lane (K = 1, a large one given the
+     * scratch) leaves at once for fc_plan's loops. */
+    return (depth & 3) == 0 && (units < 4 || depth == 8 || scratch == NULL) &&
+           p->filter_layout != 0 && p->batches == 1 && (p->filter_zp | p->per_channel) == 0 &&
            (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
            ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
            (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
