@@ -689,11 +689,14 @@ micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const
             return fc_lean_head16(p, op);
         }
     } else if (fc_lean(p, filter, multiplier, shift, scratch) && fc_lean_kept(p)) {
-        const int run16 = FC_LEAN16 && MICRO_PATH_ON(MICRO_PATH_FC_INT16) && units >= 4 &&
-                          p->filter_layout >= 2 &&
-                          (p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)
-                                               : MICRO_PATH_ON(MICRO_PATH_FC_ROW));
-        return (run16 ? fc_lean_run16 : fc_lean_run)(p, op);
+#if FC_LEAN16
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && units >= 4 && p->filter_layout >= 2 &&
+            (p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)
+                                 : MICRO_PATH_ON(MICRO_PATH_FC_ROW))) {
+            return fc_lean_run16(p, op);
+        }
+#endif
+        return fc_lean_run(p, op);
     }
     return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
                       op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,

@@ -15,49 +15,6 @@
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/paths.h"
 
-/* The lean lane (fc_lean holding: one batch row): the N mod 4 rows after the blocks first
- * (rest_rows inline), then the blocks of 4 rows on the int8 row (layouts 2, 3: blocks16's
- * asm inline, last, so nothing lives across it; layout 1: blocks_row), the
- * requantization's constants made once. Every loop behind its path bit (the dispatch comes
- * here only where the build keeps them all). The same signature as the dispatch, which
- * tail-calls it. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
-    const micro_fully_connected_s8_params_t *p, void *const *op)
-{
-    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
-    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
-    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
-    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
-    const int32_t depth = p->input_depth, units = p->output_depth;
-    const int32_t blocks = units >> 2, rest = units & 3;
-    const int wide = p->filter_layout >= 2;
-    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
-    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
-    const int32_t zp2 = 1 + 2 * p->output_zp;
-    if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && rest > 0) {
-        /* K is a multiple of 4: a block holds 4 * K bytes, or 8 * K on int16 groups */
-        const int8_t *tail = filter + (int64_t)blocks * depth * (wide ? 8 : 4);
-        rest_rows(p->filter_layout == 3 && rest >= 2, input, tail, bias + 4 * blocks, rest,
-                  depth, 0, m2, right1, zp2, output + 4 * blocks);
-    }
-    if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && depth == 8 && blocks > 0) {
-        const uint32_t *w = (const uint32_t *)(const void *)filter;
-        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
-            blocks_short16_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
-        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
-            blocks_short_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
-        }
-    } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
-        const uint32_t *w = (const uint32_t *)(const void *)filter;
-        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
-            blocks16(0, input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
-        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
-            blocks_row(input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
-        }
-    }
-    return MICRO_OK;
-}
-
 #if defined(FC_HAS_BLOCKS16_ASM) && defined(FC_HAS_PAIR16_OUT_ASM)
 /* fc_lean_run on int16 groups (layouts 2, 3) with blocks, where the core has the asm loops: one
  * constant block k for both (blocks16_asm's; pair16_out reads its m2, pn, zp at k + 2; at K = 8
@@ -109,8 +66,52 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
 }
 #else
 #define FC_LEAN16 0
-#define fc_lean_run16 fc_lean_run
 #endif
+
+/* The lean lane (fc_lean holding: one batch row): the N mod 4 rows after the blocks first
+ * (rest_rows inline), then the blocks of 4 rows on the int8 row (layouts 2, 3: blocks16's
+ * asm inline, last, so nothing lives across it; layout 1: blocks_row), the
+ * requantization's constants made once. Every loop behind its path bit (the dispatch comes
+ * here only where the build keeps them all). The same signature as the dispatch, which
+ * tail-calls it. */
+MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
+    const micro_fully_connected_s8_params_t *p, void *const *op)
+{
+    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
+    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    const int32_t blocks = units >> 2, rest = units & 3;
+    const int wide = p->filter_layout >= 2;
+    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
+    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const int32_t zp2 = 1 + 2 * p->output_zp;
+    if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && rest > 0) {
+        /* K is a multiple of 4: a block holds 4 * K bytes, or 8 * K on int16 groups */
+        const int8_t *tail = filter + (int64_t)blocks * depth * (wide ? 8 : 4);
+        /* layout 3's pair here only without fc_lean_run16 (the flash of a second copy) */
+        rest_rows(!FC_LEAN16 && p->filter_layout == 3 && rest >= 2, input, tail,
+                  bias + 4 * blocks, rest, depth, 0, m2, right1, zp2, output + 4 * blocks);
+    }
+    if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && depth == 8 && blocks > 0) {
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) {
+            blocks_short16_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
+            blocks_short_8(input, w, bias, blocks, 0, m2, right1, zp2, output);
+        }
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW) && blocks > 0) {
+        const uint32_t *w = (const uint32_t *)(const void *)filter;
+        if (!FC_LEAN16 && MICRO_PATH_ON(MICRO_PATH_FC_INT16) && wide) { /* else run16's */
+            blocks16(0, input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
+        } else if (MICRO_PATH_ON(MICRO_PATH_FC_INT8) && !wide) {
+            blocks_row(input, w, depth >> 2, bias, blocks, 0, m2, right1, zp2, output);
+        }
+    }
+    return MICRO_OK;
+}
+
 
 /* The lean lane's heads on layout 3's pair, one batch row (2 or 3 outputs: vww's
  * 256 -> 2): a third row's int8 dot first, then the pair in one asm block with its outputs
