@@ -236,6 +236,7 @@ def fully_connected_case(
     fast: bool = False,
     short: bool = False,
     units: int | None = None,
+    lean: bool = False,
 ) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layouts 2, 1, 0 by seed % 3;
     for `fast` and `short` the blocked layouts 1 and 2 by a digit of the seed the other
@@ -245,7 +246,9 @@ def fully_connected_case(
     multipliers of the fast requantization, no clamp beyond int8's). `short`: what the
     small layers' paths take (the fast case's requantization with K < 4, K 4 or 8, or a few
     groups or an odd K; N around blocks of 4; the scratch present in about half). `units`:
-    N, in place of the random one."""
+    N, in place of the random one. `lean` (with `fast`): what the DSP twin's lean lane takes
+    (fully_connected_s8_dsp_path.h's fc_lean): one batch row, symmetric weights, no
+    scratch."""
     rng = np.random.default_rng(seed)
     fast = fast or short
     if layout is None:
@@ -270,6 +273,8 @@ def fully_connected_case(
     }
     if units is not None:
         p["output_depth"] = units
+    if lean:
+        p["batches"], p["filter_zp"] = 1, 0
     p["act_min"], p["act_max"] = (-128, 127) if fast else activation(rng)
     n, k = p["output_depth"], p["input_depth"]
     small = bool(rng.random() < 0.4)
@@ -278,8 +283,10 @@ def fully_connected_case(
         mults = rng.integers(1 << 30, 1 << 31, 1, dtype=np.int64).astype(np.int32)
         shifts = np.array([rng.integers(-6, 0) if small else rng.integers(-14, -5)], np.int32)
     weights = int8(rng, n * k, small).reshape(n, k)
-    keep = fast and not short
+    keep = fast and not short and not lean
     scratch = scratch_size("fully_connected_s8", p) if keep or rng.random() < 0.5 else 0
+    if lean:
+        scratch = 0
     operands = [
         int8(rng, p["batches"] * k, small),
         filter_bytes(layout, weights).reshape(-1),
@@ -318,6 +325,47 @@ def test_fully_connected_dsp_rest_rows_match_reference(seed: int, units: int) ->
     mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
     path = lib.micro_fully_connected_s8_dsp_path(params, ffi.NULL, mults, shifts, ffi.NULL)
     assert path & lib.MICRO_PATH_FC_REST  # the case reaches the rows after the blocks
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
+
+
+# The lean lane's shapes: heads of 1-3 rows (vww's 2, layout 3's pair with a third row),
+# blocks with and without rows after them (ic's 10; at K = 8 ad's 8 -> 128).
+LEAN_UNITS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16]
+
+
+def lean_paths(params: Any) -> int:
+    """The path bits the lean lane runs (fully_connected_s8_dsp_path.h's fc_lean_path), from
+    its documented rule: blocks of 4 rows on the row (the k8 loop at K = 8), int16 groups on
+    layouts 2 and 3; the rows after them; layout 3's int16 pair among those."""
+    units, layout = params.output_depth, params.filter_layout
+    path = 0
+    if units >= 4:
+        path |= lib.MICRO_PATH_FC_K8 if params.input_depth == 8 else lib.MICRO_PATH_FC_ROW
+        path |= lib.MICRO_PATH_FC_INT16 if layout >= 2 else lib.MICRO_PATH_FC_INT8
+    if units % 4:
+        path |= lib.MICRO_PATH_FC_REST
+    if layout == 3 and units % 4 >= 2:
+        path |= lib.MICRO_PATH_FC_INT16
+    return path
+
+
+@pytest.mark.parametrize("units", LEAN_UNITS)
+@pytest.mark.parametrize("seed", range(10))
+def test_fully_connected_dsp_lean_lane_matches_reference(seed: int, units: int) -> None:
+    """The lean lane (one batch row, symmetric weights, the fast per-tensor requantization,
+    K a multiple of 4, no scratch) on layouts 1, 2, 3, every count of groups modulo 8 over
+    the seeds: the reference's bytes, and the path bits the host reads for it are the
+    lane's loops (fc_lean_path, the one rule the dispatch runs)."""
+    layout = 1 + seed % 3
+    params, ops = fully_connected_case(
+        20 * units + 2 * seed, layout, fast=True, units=units, lean=True
+    )
+    checked("fully_connected_s8", params, ops)
+    mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
+    filt = ffi.from_buffer("int8_t[]", ops[1])
+    path = lib.micro_fully_connected_s8_dsp_path(params, filt, mults, shifts, ffi.NULL)
+    assert path == lean_paths(params)
     dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 

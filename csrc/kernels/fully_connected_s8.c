@@ -128,9 +128,10 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    return (MICRO_DSP         ? micro_fully_connected_s8_dsp
-            : MICRO_HOST_SIMD ? micro_fully_connected_s8_host
-                              : micro_fully_connected_s8)(
+    if (MICRO_DSP) {
+        return micro_fully_connected_s8_dsp_step(params, op);
+    }
+    return (MICRO_HOST_SIMD ? micro_fully_connected_s8_host : micro_fully_connected_s8)(
         params, op[MICRO_FULLY_CONNECTED_S8_INPUT], op[MICRO_FULLY_CONNECTED_S8_FILTER],
         op[MICRO_FULLY_CONNECTED_S8_BIAS], op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
         op[MICRO_FULLY_CONNECTED_S8_SHIFT], op[MICRO_FULLY_CONNECTED_S8_SCRATCH],

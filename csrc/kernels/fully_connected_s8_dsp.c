@@ -21,7 +21,11 @@
  * filters (layout 0, a Program compiled for a core without the DSP extension) and operands
  * not word-aligned run the reference. Which of these loops a call takes is fc_plan's
  * answer (fully_connected_s8_dsp_path.h); a call taking one a build drops (micro/paths.h)
- * runs the reference too.
+ * runs the reference too. Before that tree, the lean lane (fc_lean: one batch row,
+ * symmetric weights, the fast per-tensor requantization, K a multiple of 4, no scratch)
+ * takes the common small layer on a short call path: the step's operands read where they
+ * are needed (micro_fully_connected_s8_dsp_step), its constants made once, the rows after
+ * the blocks first and the blocks' asm last, so nothing is spilled around the loops.
  */
 #include "micro/kernels/fully_connected_s8_dsp.h"
 
@@ -586,18 +590,19 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* fc_plan: a call's paths, and micro_fully_connected_s8_dsp_path. */
 #include "fully_connected_s8_dsp_path.h"
 
-/* rows_fast (the rows after the blocks on the fast requantization) and heads. */
+/* rest_rows, rows_fast (the rows after the blocks on the fast requantization). */
 #include "fully_connected_s8_dsp_rest.h"
 
-micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
-                                            const int8_t *input, const int8_t *filter,
-                                            const int32_t *bias, const int32_t *multiplier,
-                                            const int32_t *shift, int16_t *scratch,
-                                            int8_t *output)
+/* fc_lean_run, fc_lean_run16, fc_lean_head16: the lean lane's loops. */
+#include "fully_connected_s8_dsp_lean.h"
+
+/* Every call but the lean lane's: fc_plan's loops. */
+MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_params_t *p,
+                                                const int8_t *input, const int8_t *filter,
+                                                const int32_t *bias, const int32_t *multiplier,
+                                                const int32_t *shift, int16_t *scratch,
+                                                int8_t *output)
 {
-    if (p->output_depth < 4 && heads(p, input, filter, bias, multiplier, shift, scratch, output)) {
-        return MICRO_OK;
-    }
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
@@ -666,4 +671,52 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
         }
     }
     return MICRO_OK;
+}
+
+micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const *op)
+{
+    const micro_fully_connected_s8_params_t *p = params;
+    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    const int32_t *multiplier = op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER];
+    const int32_t *shift = op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    int16_t *scratch = op[MICRO_FULLY_CONNECTED_S8_SCRATCH];
+    /* The lean lane where it applies and this build keeps its loops: a head on layout 3's
+     * pair first (its tests before fc_lean's). */
+    const int32_t units = p->output_depth;
+    if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && MICRO_PATH_ON(MICRO_PATH_FC_REST) &&
+        p->filter_layout == 3 && (uint32_t)(units - 2) < 2u) {
+        if (fc_lean(p, filter, multiplier, shift, scratch)) {
+            return fc_lean_head16(p, op);
+        }
+    } else if (fc_lean(p, filter, multiplier, shift, scratch) && fc_lean_kept(p)) {
+#if FC_LEAN16
+        if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && units >= 4 && p->filter_layout >= 2 &&
+            (p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)
+                                 : MICRO_PATH_ON(MICRO_PATH_FC_ROW))) {
+            return fc_lean_run16(p, op);
+        }
+#endif
+        return fc_lean_run(p, op);
+    }
+    return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
+                      op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,
+                      op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
+}
+
+micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_params_t *p,
+                                            const int8_t *input, const int8_t *filter,
+                                            const int32_t *bias, const int32_t *multiplier,
+                                            const int32_t *shift, int16_t *scratch,
+                                            int8_t *output)
+{
+    /* The step's operand array (the kernel only reads through its pointers). */
+    void *const op[MICRO_FULLY_CONNECTED_S8_N_OPERANDS] = {
+        [MICRO_FULLY_CONNECTED_S8_INPUT] = (void *)(uintptr_t)input,
+        [MICRO_FULLY_CONNECTED_S8_FILTER] = (void *)(uintptr_t)filter,
+        [MICRO_FULLY_CONNECTED_S8_BIAS] = (void *)(uintptr_t)bias,
+        [MICRO_FULLY_CONNECTED_S8_MULTIPLIER] = (void *)(uintptr_t)multiplier,
+        [MICRO_FULLY_CONNECTED_S8_SHIFT] = (void *)(uintptr_t)shift,
+        [MICRO_FULLY_CONNECTED_S8_SCRATCH] = scratch,
+        [MICRO_FULLY_CONNECTED_S8_OUTPUT] = output};
+    return micro_fully_connected_s8_dsp_step(p, op);
 }

@@ -2,7 +2,8 @@
  * fc_plan: which loops micro_fully_connected_s8_dsp runs for a call, the one place that
  * decides it: the dispatch runs what it says, fc_path gives their path bits
  * (micro/paths.h), and the host ORs those over a Program's steps
- * (micro_fully_connected_s8_dsp_path, csrc/runtime/paths.c) so a firmware keeps only them.
+ * (micro_fully_connected_s8_dsp_path, csrc/runtime/paths.c) so a firmware keeps only them;
+ * and fc_lean, the short lane the dispatch tries first, with its own paths (fc_lean_path).
  * Internal: included by fully_connected_s8_dsp.c before its dispatch.
  */
 #ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_PATH_H
@@ -13,6 +14,62 @@
 #include "dsp.h"
 #include "micro/kernels/fully_connected_s8_dsp.h"
 #include "micro/paths.h"
+
+/* The lean lane: the common layer (a classifier head, a small dense layer) on one short
+ * call path, taken before fc_plan's tree and reporting its own paths (fc_lean_path), so the
+ * two never disagree: one batch row, a blocked filter (layout 1-3) word-aligned, symmetric
+ * weights, one per-tensor multiplier on the fast requantization, K a multiple of 4 and no
+ * scratch to widen into (fewer than 4 rows or K = 8 never use it). It runs the blocks of 4
+ * rows on the int8 row (at K = 8 the k8 loop, the input in registers), and the N mod 4
+ * rows after them (layout 3's int16 pair first, where it has one). */
+static MICRO_ALWAYS_INLINE int fc_lean(const micro_fully_connected_s8_params_t *p,
+                                       const int8_t *filter, const int32_t *multiplier,
+                                       const int32_t *shift, const int16_t *scratch)
+{
+    const int32_t depth = p->input_depth, units = p->output_depth;
+    /* Tests or-ed together where they can be: this runs on every call (K >= 1: check). K's
+     * and the scratch's first: a layer outside the lane (K = 1, a large one given the
+     * scratch) leaves at once for fc_plan's loops. */
+    return (depth & 3) == 0 && (units < 4 || depth == 8 || scratch == NULL) &&
+           p->filter_layout != 0 && p->batches == 1 && (p->filter_zp | p->per_channel) == 0 &&
+           (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
+           ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
+           (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
+}
+
+/* The path bits (micro/paths.h) of the lean lane's loops for p (fc_lean holding): the
+ * blocks on the row (the k8 loop at K = 8), int16 (layouts 2, 3) or int8 groups; the rows
+ * after them; layout 3's int16 pair among those. */
+static MICRO_ALWAYS_INLINE uint32_t fc_lean_path(const micro_fully_connected_s8_params_t *p)
+{
+    const int32_t units = p->output_depth, rest = units & 3;
+    uint32_t path = 0;
+    if (units >= 4) {
+        path |= p->input_depth == 8 ? MICRO_PATH_FC_K8 : MICRO_PATH_FC_ROW;
+        path |= p->filter_layout >= 2 ? MICRO_PATH_FC_INT16 : MICRO_PATH_FC_INT8;
+    }
+    if (rest != 0) {
+        path |= MICRO_PATH_FC_REST;
+    }
+    if (p->filter_layout == 3 && rest >= 2) {
+        path |= MICRO_PATH_FC_INT16;
+    }
+    return path;
+}
+
+/* Whether this build keeps every loop the lean lane runs for p (fc_lean_path's bits all
+ * kept); each term guarded by its bit's MICRO_PATH_ON, so a kept bit's term folds away. */
+static MICRO_ALWAYS_INLINE int fc_lean_kept(const micro_fully_connected_s8_params_t *p)
+{
+    const int32_t units = p->output_depth, rest = units & 3;
+    const int loop_kept = p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)
+                                              : MICRO_PATH_ON(MICRO_PATH_FC_ROW);
+    const int groups_kept = p->filter_layout >= 2 ? MICRO_PATH_ON(MICRO_PATH_FC_INT16)
+                                                  : MICRO_PATH_ON(MICRO_PATH_FC_INT8);
+    const int blocks_kept = loop_kept && groups_kept;
+    return (units < 4 || blocks_kept) && (rest == 0 || MICRO_PATH_ON(MICRO_PATH_FC_REST)) &&
+           (p->filter_layout != 3 || rest < 2 || MICRO_PATH_ON(MICRO_PATH_FC_INT16));
+}
 
 /* What a call runs (fc_plan): its loops, and what the dispatch reads besides. */
 typedef struct {
@@ -91,6 +148,9 @@ uint32_t micro_fully_connected_s8_dsp_path(const micro_fully_connected_s8_params
                                            const int8_t *filter, const int32_t *multiplier,
                                            const int32_t *shift, const int16_t *scratch)
 {
+    if (fc_lean(p, filter, multiplier, shift, scratch)) {
+        return fc_lean_path(p);
+    }
     const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
     return c.reference ? 0u : fc_path(&c, 0xFFFFFFFFu);
 }

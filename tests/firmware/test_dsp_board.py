@@ -35,6 +35,7 @@ ROWS = 32  # and first layers in layout 2 (the row loop; the last 2 its requanti
 MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pass)
 ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop without scratch)
 REST = len(cases.REST_UNITS)  # more FC cases: N mod 4 of 1-3, fast requantization
+LEAN = 2 * len(cases.LEAN_UNITS)  # and the lean lane's (one batch row, no scratch)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
@@ -253,7 +254,14 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     paths take (every depth of the short cases: seed // 4 runs through them), an eighth
     K = 8 (ad's bottleneck: the asm loop on int16 filters, layouts 1 and 2 in turn); past
     the PER_KERNEL the register-blocked path's cases on int16 filters without scratch, then
-    N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time)."""
+    N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time),
+    then the lean lane's (one batch row, symmetric weights, no scratch: heads of 1-3 rows,
+    blocks with and without rows after them)."""
+    if seed >= 1000 + PER_KERNEL + ROWS16 + REST:  # the lean lane, layouts 1, 2, 3 in turn
+        k = seed - 1000 - PER_KERNEL - ROWS16 - REST
+        units = cases.LEAN_UNITS[k % len(cases.LEAN_UNITS)]
+        # every count of groups modulo 8 over the cases (fully_connected_case's seed // 2)
+        return cases.fully_connected_case(5000 + 2 * k, 1 + k % 3, True, units=units, lean=True)
     if seed >= 1000 + PER_KERNEL + ROWS16:  # the rows after the blocks (rows_fast's asm)
         k = seed - 1000 - PER_KERNEL - ROWS16
         # every count of groups modulo 8 over the cases; layouts 1, 2, 3 (the int16 pair)
@@ -303,7 +311,7 @@ def cases_header() -> str:
         extra = {
             "conv": DIRECT + ROWS + PAIRED + MORE,
             "depthwise": MAPS,
-            "fc": ROWS16 + REST,
+            "fc": ROWS16 + REST + LEAN,
         }.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
@@ -335,7 +343,7 @@ def cases_header() -> str:
         lines.append("};")
     lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
-    lines.append(f"#define N_FC {PER_KERNEL + ROWS16}")
+    lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN}")
     return "\n".join(lines) + "\n"
 
 

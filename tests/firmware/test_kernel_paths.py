@@ -133,7 +133,8 @@ def test_board_cases_take_every_path() -> None:
         taken["CONV_"] |= dsp_path("conv", *board_cases.conv_case(1000 + seed))
     for seed in range(board_cases.PER_KERNEL + board_cases.MAPS):
         taken["DW_"] |= dsp_path("depthwise", *board_cases.depthwise_case(1000 + seed))
-    for seed in range(board_cases.PER_KERNEL + board_cases.ROWS16):
+    fc_extra = board_cases.ROWS16 + board_cases.REST + board_cases.LEAN
+    for seed in range(board_cases.PER_KERNEL + fc_extra):
         path = dsp_path("fully_connected", *board_cases.fully_connected_case(1000 + seed))
         taken["FC_"] |= path
         fc_loops.add(path & (FC_LOOPS | FC_LAYOUTS))

@@ -15,6 +15,11 @@ micro_status_t micro_fully_connected_s8_dsp(const micro_fully_connected_s8_param
                                             const int32_t *shift, int16_t *scratch,
                                             int8_t *output);
 
+/* The same as a step's run (micro_kernel_t.run): the operands read from op, in the step's
+ * order (micro_fully_connected_s8_operand_t), where the twin needs them, so a step's call
+ * stages no arguments. */
+micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const *op);
+
 /* The paths micro_fully_connected_s8_dsp takes for these params and operands
  * (micro/paths.h: MICRO_PATH_FC_*), 0 for the reference kernel. The dispatch decides by
  * the same code; the host ORs it over a Program's steps. */
