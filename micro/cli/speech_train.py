@@ -9,7 +9,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from ..speech import teachers, train, tuning
+from ..speech import realdata, teachers, train, tuning
 from ..speech.network import Shape
 from .output import out
 
@@ -109,6 +109,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=int,
         default=16,
         help="augmented copies of each recorded keyword clip (default 16)",
+    )
+    p.add_argument(
+        "--unknown-copies",
+        type=int,
+        default=realdata.RealConfig.unknown_copies,
+        metavar="N",
+        help="augmented copies of each recorded other-word clip, the unknown class "
+        f"(default {realdata.RealConfig.unknown_copies}); fewer keep feature building short "
+        "when further --data folders bring many other words",
     )
     p.add_argument(
         "--speech-copies",
