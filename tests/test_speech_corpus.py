@@ -4,6 +4,7 @@ model's training list holds no reserved speaker."""
 
 from __future__ import annotations
 
+import argparse
 import wave
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from support.reference import SHARED, absent
 
+from micro.cli import speech_train
 from micro.speech import card, corpus, realdata
 
 DATA = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data"
@@ -210,6 +212,34 @@ def test_other_keywords_take_recorded_clips_where_the_data_has_them(tmp_path: Pa
     assert not [f for f in data.files_train + data.files_val if "0a1b2c3d" in f]
     sources = card.sources(data, ["up", "down"])["keywords"]
     assert sources == {"up": "recorded + synthetic", "down": "synthetic only"}
+
+
+def test_unknown_copies_set_the_other_words_rows_and_name_the_cache(tmp_path: Path) -> None:
+    """``micro speech train --unknown-copies N``: each recorded other-word train clip gives N
+    augmented rows (6 unless asked), keywords keep theirs; N renames the cached features."""
+    _tree(tmp_path, [], ["%08x" % (0x10000000 * i + 7) for i in range(1, 9)])
+    parser = argparse.ArgumentParser()
+    speech_train.add_arguments(parser)
+    assert parser.parse_args([]).unknown_copies == 6 == realdata.RealConfig.unknown_copies
+    assert parser.parse_args(["--unknown-copies", "2"]).unknown_copies == 2
+    for bad in ("-1", "two"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--unknown-copies", bad])
+    labels = ["silence", "unknown", "yes", "no"]
+    base = realdata.RealConfig(tmp_path, frozenset(), keyword_copies=3)
+    rows = {}
+    for n in (0, 2, 6):
+        data = realdata.build(
+            replace(base, unknown_copies=n), labels, lambda clip: np.zeros((49, 40), np.int8)
+        )
+        others = [f for f in data.files_train if not f.startswith(("yes/", "no/"))]
+        keywords = len(data.files_train) - len(others)
+        assert others and data.counts["unknown"] == n * len(others)
+        assert data.counts["yes"] + data.counts["no"] == 3 * keywords
+        rows[n] = data.counts["unknown"]
+    assert rows[2] < rows[6]
+    names = {realdata.digest(replace(base, unknown_copies=n), labels, "f") for n in (0, 2, 6)}
+    assert len(names) == 3
 
 
 def test_loudest_second_is_where_the_word_is() -> None:

@@ -55,7 +55,8 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     code = main(["speech", "train", "--words", "up,down", "--data", str(data),
                  "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
                  "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1",
-                 "--speed-change", "0.1", "--keyword-copies", "2", "--train-seed", "3",
+                 "--speed-change", "0.1", "--keyword-copies", "2", "--unknown-copies", "3",
+                 "--train-seed", "3",
                  "--average-last", "1", "--tuning-fraction", "0.3",
                  "--confuser-weight", "bed=2"])  # fmt: skip
     text = capsys.readouterr().out
@@ -66,16 +67,16 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert report["labels"] == ["silence", "unknown", "up", "down"]
     assert report["sources"]["keywords"] == {"up": "recorded + synthetic", "down": "synthetic only"}
     assert report["recorded_augmentation"] == {
-        "keyword_copies": 2, "unknown_copies": 6, "speech_copies": 1, "speed_change": 0.1
+        "keyword_copies": 2, "unknown_copies": 3, "speech_copies": 1, "speed_change": 0.1
     }  # fmt: skip
     assert report["average_last_epochs"] == 1
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)
     used = out.with_suffix(".files.txt").read_text()
     assert "up/" in used and reserved not in used and "down/" not in used
-    # "bed", an other word, weighs twice: its 6 copies of each train clip
+    # "bed", an other word, weighs twice: its 3 copies (--unknown-copies) of each train clip
     beds = sum(1 for line in used.splitlines() if line.startswith("bed/"))
     assert beds > 0 and report["confuser_weights"] == {
-        "weights": {"bed": 2.0}, "train_rows": {"bed": 6 * beds}
+        "weights": {"bed": 2.0}, "train_rows": {"bed": 3 * beds}
     }  # fmt: skip
     # the tuning part (3 of the 10 train-side speakers here): never trained on, and the bars
     # chosen on its stream are the card's recognizer's

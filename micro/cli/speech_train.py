@@ -9,9 +9,20 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from ..speech import teachers, train, tuning
+from ..speech import realdata, teachers, train, tuning
 from ..speech.network import Shape
 from .output import out
+
+
+def _copies(text: str) -> int:
+    """A count of augmented copies: a whole number, 0 or more."""
+    try:
+        n = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from exc
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more copies, got {n}")
+    return n
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -109,6 +120,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=int,
         default=16,
         help="augmented copies of each recorded keyword clip (default 16)",
+    )
+    p.add_argument(
+        "--unknown-copies",
+        type=_copies,
+        default=realdata.RealConfig.unknown_copies,
+        metavar="N",
+        help="augmented copies of each recorded other-word clip, the unknown class "
+        f"(default {realdata.RealConfig.unknown_copies}); fewer keep feature building short "
+        "when further --data folders bring many other words; 0: recorded other words do not "
+        "train",
     )
     p.add_argument(
         "--speech-copies",

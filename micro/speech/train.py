@@ -415,7 +415,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             Path(args.data[0]), reserved, tuple(Path(d) for d in args.noise), fraction,
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
-            keyword_copies=args.keyword_copies, speed=args.speed_change,
+            keyword_copies=args.keyword_copies, unknown_copies=args.unknown_copies,
+            speed=args.speed_change,
             speech_copies=args.speech_copies, tuning_fraction=args.tuning_fraction,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
