@@ -25,6 +25,17 @@ def _copies(text: str) -> int:
     return n
 
 
+def _share(text: str) -> float:
+    """A share of the augmented copies: a number from 0 to 1."""
+    try:
+        x = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from exc
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {x}")
+    return x
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--words", default="yes,no", help="comma-separated keywords (default yes,no)")
     p.add_argument(
@@ -143,6 +154,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=0.0,
         help="play 80%% of the recorded clips' copies up to this fraction faster or slower, "
         "e.g. 0.12 (default 0: as recorded)",
+    )
+    p.add_argument(
+        "--low-snr",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="mix this share of the recorded clips' copies (keywords and other words) with "
+        f"noise at {realdata.LOW_SNR_DB[0]:g}..{realdata.LOW_SNR_DB[1]:g} dB SNR, the keyword stream's low range, instead of 0..30 dB "
+        "(default 0)",
+    )
+    p.add_argument(
+        "--edge",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="put the word onset of this share of the recorded clips' copies (keywords and "
+        "other words) in the window's first 0.2 s or at 0.6-0.8 s, as a stream's model sees "
+        "a word leave or come, instead of a shift of up to 1/6 s (default 0)",
     )
     p.add_argument(
         "--frame-shift",

@@ -24,6 +24,16 @@ Features = Callable[[np.ndarray], np.ndarray]
 CLIP = synth.CLIP_SAMPLES
 VERSION = 1  # bump when augmentation changes
 
+#: SNR range (dB, as ``mix_noise`` measures it) of the ``low_snr`` share of the copies. On the
+#: keyword stream (``evaluate.laid_stream``: the validation bed 15 dB below the keywords'
+#: median peak) the validation keywords' SNR, so measured, is below 0 dB for 13 % of them and
+#: below 5 dB for 22 % (5th percentile -7 dB); the usual copies' SNR is never below 0 dB.
+LOW_SNR_DB = (-8.0, 8.0)
+#: Where the ``edge`` share puts the word's onset in the one-second window (s): early, the
+#: word at the window's start as the stream's model sees it leave; late, the word coming in.
+EDGE_EARLY = (0.0, 0.2)
+EDGE_LATE = (0.6, 0.8)
+
 
 @dataclass
 class RealConfig:
@@ -42,6 +52,10 @@ class RealConfig:
     # of the train side's speakers (and other-speech groups), held out of training for the
     # tuning stream (``corpus.tuning_split``); 0: none
     tuning_fraction: float = 0.0
+    # the keyword stream's conditions (``augment``), for keyword and other-word copies alike
+    # so neither a low SNR nor a word at the window's edge tells a keyword; 0: none
+    low_snr: float = 0.0  # share of copies mixed with noise at ``LOW_SNR_DB``
+    edge: float = 0.0  # share of copies with the word's onset at an edge (``edge_shift``)
 
     @property
     def roots(self) -> list[Path]:
@@ -106,18 +120,47 @@ def change_speed(x: np.ndarray, factor: float) -> np.ndarray:
     return np.concatenate([np.zeros(-start), y, np.zeros(len(x) - len(y) + start)])
 
 
+def onset(x: np.ndarray, frame: int = 160, below_db: float = 20.0) -> int:
+    """The sample where a word starts: the first 10 ms frame whose RMS is within
+    ``below_db`` of the loudest frame's (0 for a silent clip)."""
+    x = np.asarray(x, dtype=np.float64)
+    frames = x[: len(x) // frame * frame].reshape(-1, frame)
+    rms = np.sqrt((frames**2).mean(axis=1))
+    if not len(rms) or rms.max() <= 0.0:
+        return 0
+    return int(np.flatnonzero(rms >= rms.max() * 10.0 ** (-below_db / 20.0))[0]) * frame
+
+
+def edge_shift(rng: np.random.Generator, x: np.ndarray) -> int:
+    """The shift that puts ``x``'s word onset (``onset``) at a random point of
+    ``EDGE_EARLY`` or ``EDGE_LATE`` (even odds) of the window; a late word runs past the
+    window's end, as a word the stream's model is only starting to hear."""
+    lo, hi = EDGE_EARLY if rng.random() < 0.5 else EDGE_LATE
+    target = int(rng.uniform(lo, hi) * 16000)
+    return target - onset(x)
+
+
 def augment(
     rng: np.random.Generator,
     audio: np.ndarray,
     noises: Sequence[np.ndarray],
     speed: float = 0.0,
+    low_snr: float = 0.0,
+    edge: float = 0.0,
 ) -> np.ndarray:
     """One augmented copy of a one-second recording (int16); 80 % of the copies are
-    stretched by a factor within 1 +- ``speed`` (``change_speed``)."""
+    stretched by a factor within 1 +- ``speed`` (``change_speed``). A share ``edge`` of
+    the copies has its word's onset put near the window's start or end (``edge_shift``), the
+    others are shifted up to 1/6 s; a share ``low_snr`` is mixed with noise at an SNR within
+    ``LOW_SNR_DB``, 75 % of the others within 0..30 dB. With both shares 0 the random draws,
+    and so the copies, are the same as before the shares existed."""
     x = np.asarray(audio, dtype=np.float64)
     if speed and rng.random() < 0.8:
         x = change_speed(x, rng.uniform(1.0 - speed, 1.0 + speed))
-    shift = int(rng.integers(-CLIP // 6, CLIP // 6 + 1))
+    if edge and rng.random() < edge:
+        shift = edge_shift(rng, x)
+    else:
+        shift = int(rng.integers(-CLIP // 6, CLIP // 6 + 1))
     x = np.roll(x, shift)
     if shift > 0:
         x[:shift] = 0.0
@@ -128,7 +171,9 @@ def augment(
     if rng.random() < 0.3:
         x = synth.microphone(rng, x)
     x *= 32767.0 * 10.0 ** (rng.uniform(-40.0, -1.0) / 20.0) / (np.max(np.abs(x)) + 1e-9)
-    if rng.random() < 0.75:
+    if low_snr and rng.random() < low_snr:
+        x = mix_noise(rng, x, noises, rng.uniform(*LOW_SNR_DB))
+    elif rng.random() < 0.75:
         x = mix_noise(rng, x, noises, rng.uniform(0.0, 30.0))
     return np.clip(np.round(x), -32768, 32767).astype(np.int16)
 
@@ -198,7 +243,7 @@ def build(
         y = label(clip.word)
         copies = cfg.keyword_copies if y >= 2 else cfg.unknown_copies
         for _ in range(copies):
-            xs.append(features(augment(rng, samples, noises, cfg.speed)))
+            xs.append(features(augment(rng, samples, noises, cfg.speed, cfg.low_snr, cfg.edge)))
             ys.append(y)
         if progress:
             progress(1)
@@ -319,7 +364,7 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
         (k, sorted(v) if isinstance(v, frozenset) else v)
         for k, v in vars(cfg).items()
         if k not in skip  # the options added later count only when set, as before they were
-        and not (k in ("more_data", "speed", "tuning_fraction") and not v)
+        and not (k in ("more_data", "speed", "tuning_fraction", "low_snr", "edge") and not v)
     ]
     if cfg.more_data:  # a further folder's files may change under the same name
         listing = repr(corpus.listing(cfg.more_data)).encode()

@@ -416,7 +416,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             speech=tuple(Path(d) for d in args.speech),
             more_data=tuple(Path(d) for d in args.data[1:]),
             keyword_copies=args.keyword_copies, unknown_copies=args.unknown_copies,
-            speed=args.speed_change,
+            speed=args.speed_change, low_snr=getattr(args, "low_snr", 0.0),
+            edge=getattr(args, "edge", 0.0),
             speech_copies=args.speech_copies, tuning_fraction=args.tuning_fraction,
         )  # fmt: skip
         real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
@@ -523,6 +524,10 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "unknown_copies": real_cfg.unknown_copies,
             "speech_copies": real_cfg.speech_copies,
             "speed_change": real_cfg.speed,
+            "low_snr_share": real_cfg.low_snr,
+            "low_snr_db": list(realdata.LOW_SNR_DB),
+            "edge_share": real_cfg.edge,
+            "edge_onset_s": [list(realdata.EDGE_EARLY), list(realdata.EDGE_LATE)],
         }
         speech = [Path(d) for d in args.speech]
         report["other_speech_split"] = {
