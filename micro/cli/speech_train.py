@@ -161,8 +161,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=0.0,
         metavar="SHARE",
         help="mix this share of the recorded clips' copies (keywords and other words) with "
-        f"noise at {realdata.LOW_SNR_DB[0]:g}..{realdata.LOW_SNR_DB[1]:g} dB SNR, the keyword stream's low range, instead of 0..30 dB "
-        "(default 0)",
+        f"noise at {realdata.LOW_SNR_DB[0]:g}..{realdata.LOW_SNR_DB[1]:g} dB SNR, the keyword "
+        "stream's low range, instead of 0..30 dB (default 0)",
     )
     p.add_argument(
         "--edge",
