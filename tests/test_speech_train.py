@@ -56,7 +56,7 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
                  "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
                  "--cache", str(tmp_path / "cache"), "--out", str(out), "--jobs", "1",
                  "--speed-change", "0.1", "--keyword-copies", "2", "--unknown-copies", "3",
-                 "--train-seed", "3",
+                 "--train-seed", "3", "--low-snr", "0.2", "--edge", "0.3",
                  "--average-last", "1", "--tuning-fraction", "0.3",
                  "--confuser-weight", "bed=2"])  # fmt: skip
     text = capsys.readouterr().out
@@ -67,7 +67,9 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
     assert report["labels"] == ["silence", "unknown", "up", "down"]
     assert report["sources"]["keywords"] == {"up": "recorded + synthetic", "down": "synthetic only"}
     assert report["recorded_augmentation"] == {
-        "keyword_copies": 2, "unknown_copies": 3, "speech_copies": 1, "speed_change": 0.1
+        "keyword_copies": 2, "unknown_copies": 3, "speech_copies": 1, "speed_change": 0.1,
+        "low_snr": {"share": 0.2, "snr_db": [-8.0, 8.0]},
+        "edge": {"share": 0.3, "onset_s": [[0.0, 0.2], [0.6, 0.8]]},
     }  # fmt: skip
     assert report["average_last_epochs"] == 1
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)

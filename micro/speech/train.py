@@ -524,11 +524,16 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "unknown_copies": real_cfg.unknown_copies,
             "speech_copies": real_cfg.speech_copies,
             "speed_change": real_cfg.speed,
-            "low_snr_share": real_cfg.low_snr,
-            "low_snr_db": list(realdata.LOW_SNR_DB),
-            "edge_share": real_cfg.edge,
-            "edge_onset_s": [list(realdata.EDGE_EARLY), list(realdata.EDGE_LATE)],
         }
+        if real_cfg.low_snr:  # the keyword stream's conditions, when asked (realdata.augment)
+            report["recorded_augmentation"]["low_snr"] = {
+                "share": real_cfg.low_snr, "snr_db": list(realdata.LOW_SNR_DB)
+            }  # fmt: skip
+        if real_cfg.edge:
+            report["recorded_augmentation"]["edge"] = {
+                "share": real_cfg.edge,
+                "onset_s": [list(realdata.EDGE_EARLY), list(realdata.EDGE_LATE)],
+            }
         speech = [Path(d) for d in args.speech]
         report["other_speech_split"] = {
             d.name: corpus.speech_split_card(d, fraction, args.tuning_fraction) for d in speech
