@@ -79,8 +79,9 @@ def test_records_refused_outside_the_domain_and_shape() -> None:
         m, s = ops[3].copy(), ops[4].copy()
         m[1], s[1] = mult, shift
         # the records written from them, so only the domain is wrong
-        redo = layout_case(_flat(params, ops), [ops[0], _weights(params, ops), ops[2], m, s,
-                                                ops[5]], 3)
+        redo = layout_case(
+            _flat(params, ops), [ops[0], _weights(params, ops), ops[2], m, s, ops[5]], 3
+        )
         refused(*redo)
     clamp = ffi.new("micro_depthwise_conv_s8_params_t *", params[0])
     clamp.act_min = -127
