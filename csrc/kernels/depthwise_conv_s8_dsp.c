@@ -23,7 +23,8 @@
  * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler); on that layout
  * a stride-2 strip of fewer rows (a patched plan's) stays on the column path. Stride-2
  * 3x3 layers of multiplier 1 and whole quads of channels on the pointwise requantization
- * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size.
+ * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size, or
+ * on layout 3, its records (micro_depthwise_conv_s8_dsp_s2_records tells the compiler).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 

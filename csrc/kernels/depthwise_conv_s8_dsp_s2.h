@@ -30,6 +30,12 @@
  * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
  * would overlap input the pass (or a later one) still reads (the overlap rule of
  * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
+ * On filter layout 3 (depthwise_conv_s8.h; one strip of 4 input channels a block) the
+ * compiler has written the records, d included, in the filter itself and the verifier has
+ * checked them once (the requantization's domain among them): s2_blocks hands them to the
+ * loop in place, with neither s2_requant_ok's check a call nor s2_records a block; a
+ * staged pass stages row 0 too when the stage holds its rows (the records' d then hold),
+ * else copies each block's records with the stage's d.
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_S2_H
