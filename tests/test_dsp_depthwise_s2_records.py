@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import sanitized
 from support.depthwise import layout_case, records_fit
 from support.depthwise_s2 import stride2_case, zp_tail_case
 from support.kernels import check_status, run
+from support.oracle import random_inputs
 from support.programs import hostile_programs
 from test_op_depthwise_conv import assert_invoke_matches_tflm, depthwise_model
 
@@ -156,10 +158,16 @@ def test_compiler_writes_records_that_match_tflm(case: dict[str, Any]) -> None:
     blob[at] ^= 2
     with pytest.raises(micro.ProgramError):
         Runtime(seal(blob), compiled.arena_bytes_needed)
-    for hostile in hostile_programs(program):
+    arena = compiled.arena_bytes_needed
+    inputs = [np.ascontiguousarray(x).tobytes() for x in random_inputs(it, 0)]
+    for hostile in [program, *hostile_programs(program)]:
         try:
-            rt = Runtime(hostile, compiled.arena_bytes_needed)
+            rt = Runtime(hostile, arena)
         except micro.ProgramError:
             continue
         with contextlib.suppress(micro.InvokeError):
             rt.invoke()
+        if sanitized.enabled():  # the ASan/UBSan build runs it inside its operands
+            status, _, err = sanitized.run(hostile, arena, inputs)
+            assert status == 0 or status >= 10, err
+            assert "Sanitizer" not in err and "runtime error" not in err, err
