@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from support.depthwise import check_depthwise, layout_case, make_case
+from support.depthwise import check_depthwise, layout_case, make_case, records_fit
 from support.depthwise_s2 import (
     DOMAIN_CASES,
     ZP_TAIL_CASES,
@@ -53,6 +53,23 @@ def test_stride2_path_keeps_the_overlap_rule(seed: int) -> None:
     layout 2 (where the compiler writes it, and a patched plan's strips of its layers), the
     same bytes as from separate buffers."""
     case = _cdata_case("depthwise_conv_s8", *layout_case(*stride2_case(seed), 2), 0, 5)
+    gap = case.gap()
+    assert gap is not None
+    expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
+    assert run_overlapped(lib.micro_depthwise_conv_s8_dsp, case, gap) == expected
+    assert run_overlapped(lib.micro_depthwise_conv_s8, case, gap) == expected
+
+
+@pytest.mark.parametrize("seed", range(0, CASES, 2))
+def test_stride2_records_keep_the_overlap_rule(seed: int) -> None:
+    """Filter layout 3 with the output over the input at the rule's gap (passes staged:
+    rows 0.. on the stack when they fit it, else the records copied with the stage's
+    places), the same bytes as from separate buffers."""
+    params, ops = stride2_case(seed)
+    if not records_fit(params, ops):
+        params, ops = zp_tail_case(seed % ZP_TAIL_CASES)
+    assert records_fit(params, ops)
+    case = _cdata_case("depthwise_conv_s8", *layout_case(params, ops, 3), 0, 5)
     gap = case.gap()
     assert gap is not None
     expected = run_overlapped(lib.micro_depthwise_conv_s8, case, None)
@@ -169,8 +186,8 @@ def test_one_layer_of_every_row_count() -> None:
 def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[str], Path]) -> None:
     """Compiled for a DSP core, person_detect's first layer (one input channel, multiplier 8,
     stride 2) runs as a convolution on the conv twin's row loop (filter layout 2), which
-    beats this path there, and vww's stride-2 layers of 3 rows or more get layout 2 (the
-    boards' parity tests run both models against TFLM)."""
+    beats this path there, and vww's stride-2 layers (3 rows or more, one strip) get layout
+    3, the path's records (the boards' parity tests run both models against TFLM)."""
     data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
     compiled = compile_model(load_model(data), dsp=True)
     first = compiled.steps[0]
@@ -182,7 +199,7 @@ def test_person_detect_first_layer_and_vww_take_the_path(reference: Callable[[st
         for s in compile_model(load_model(vww), dsp=True).steps
         if s.kernel == "depthwise_conv_s8" and s.params["stride_height"] == 2
     ]
-    assert strided == [(24, 2), (12, 2), (6, 2), (3, 2)]
+    assert strided == [(24, 3), (12, 3), (6, 3), (3, 3)]
 
 
 def _blocks_passes(case: Any) -> set[tuple[int, bool]]:

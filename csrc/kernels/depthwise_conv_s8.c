@@ -128,7 +128,11 @@ MICRO_HOST_CLONES static void run_wide(const micro_depthwise_conv_s8_params_t *p
     }
 }
 
-/* Tap t's weight for output channel o in filter layout 1 or 2 (depthwise_conv_s8.h). */
+/* Filter layout 3's words (depthwise_conv_s8.h): a channel's record, a quad's block. */
+#define S2_REC_WORDS 14
+#define S2_BLOCK_WORDS (4 * S2_REC_WORDS + 1)
+
+/* Tap t's weight for output channel o in filter layout 1, 2 or 3 (depthwise_conv_s8.h). */
 static int32_t wide_weight(const micro_depthwise_conv_s8_params_t *p, const int8_t *filter,
                            int32_t t, int32_t o)
 {
@@ -137,15 +141,20 @@ static int32_t wide_weight(const micro_depthwise_conv_s8_params_t *p, const int8
         const int64_t pairs = ((int64_t)p->filter_height * p->filter_width + 1) / 2;
         at = ((o / 4 * pairs + t / 2) * 4 + o % 4) * 2 + t % 2;
     } else {
-        /* Row 0 in word 2 fx's low half, row 1 in word 2 fx + 1's, row 2 in its high. */
+        /* Row 0 in word 2 fx's low half, row 1 in word 2 fx + 1's, row 2 in its high;
+         * layout 3 holds those words at 0-1 and 4-7 of the channel's record. */
         const int32_t fy = t / 3, fx = t % 3;
-        at = (int64_t)o * 12 + (2 * fx + (fy > 0)) * 2 + (fy == 2);
+        const int64_t word = p->filter_layout == 3
+                                 ? (int64_t)o / 4 * S2_BLOCK_WORDS + o % 4 * S2_REC_WORDS +
+                                       (fx ? 2 + 2 * fx : 0)
+                                 : (int64_t)o * 6 + 2 * fx;
+        at = (word + (fy > 0)) * 2 + (fy == 2);
     }
     const uint8_t *w = (const uint8_t *)filter + at * 2;
     return (int16_t)(uint16_t)(w[0] | w[1] << 8);
 }
 
-/* Filter layout 1 or 2, one output at a time (Programs compiled for a DSP core, on the
+/* Filter layout 1, 2 or 3, one output at a time (Programs compiled for a DSP core, on the
  * host). */
 static void run_int16(const micro_depthwise_conv_s8_params_t *p, const int8_t *input,
                       const int8_t *filter, const int32_t *bias, const int32_t *multiplier,
@@ -274,6 +283,51 @@ static micro_status_t step(const void *params, void *const *op)
         op[MICRO_DEPTHWISE_CONV_S8_SHIFT], op[MICRO_DEPTHWISE_CONV_S8_OUTPUT]);
 }
 
+/* Filter layout 3's fields against the other operands (depthwise_conv_s8.h), once at
+ * load: the stride-2 path reads them without a check a call. depth_out a multiple of 4; the
+ * operands' sizes already checked. */
+static int records_ok(const micro_depthwise_conv_s8_params_t *p, const void *filter,
+                      const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                      int32_t depth_out)
+{
+    if (p->act_min != -128 || p->act_max != 127) {
+        return 0;
+    }
+    const uint32_t row_out = (uint32_t)p->output_width * (uint32_t)depth_out;
+    const uint8_t *const base = filter;
+    for (int32_t o = 0; o < depth_out; ++o) {
+        uint32_t r[S2_REC_WORDS];
+        const uint8_t *const at =
+            base + ((int64_t)o / 4 * S2_BLOCK_WORDS + o % 4 * S2_REC_WORDS) * 4;
+        memcpy(r, at, sizeof r);
+        const int32_t m = multiplier[o], s = shift[o];
+        if (m < (INT32_C(1) << 30) || !micro_in_range(s, -31, -1)) {
+            return 0;
+        }
+        /* the bottom row's weights: the high halves of the (w1, w2) words 1, 5, 7 */
+        const int32_t bottom = (int16_t)(r[1] >> 16) + (int16_t)(r[5] >> 16) +
+                               (int16_t)(r[7] >> 16);
+        /* each column's (w1, w2) word repeats its (w0, w1) word's w1 */
+        const int shared_w1 = (r[1] & 0xFFFFu) == r[0] >> 16 &&
+                              (r[5] & 0xFFFFu) == r[4] >> 16 && (r[7] & 0xFFFFu) == r[6] >> 16;
+        if (!shared_w1 || r[2] != (uint32_t)bias[o] ||
+            r[3] != (uint32_t)bias[o] + (uint32_t)(p->input_zp * bottom) ||
+            r[8] != (uint32_t)m << 1 || r[9] != UINT32_MAX << (32 + s) ||
+            r[10] != (uint32_t)p->output_zp || r[11] != row_out ||
+            r[12] != 2u * row_out || r[13] != 3u * row_out) {
+            return 0;
+        }
+        if (o % 4 == 3) {
+            uint32_t adv;
+            memcpy(&adv, at + sizeof r, sizeof adv);
+            if (adv != (uint32_t)depth_out - 4u) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_depthwise_conv_s8_params_t *p = params;
@@ -289,7 +343,7 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (n_in < 0 || n_filter < 0 || n_out < 0 || n_steps < 0 || p->pad_top < 0 ||
         p->pad_left < 0 || !micro_in_range(p->input_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->filter_layout, 0, 2)) {
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->filter_layout, 0, 3)) {
         return MICRO_ERR_PARAMS;
     }
     /* Window coordinates stay inside int32; at most 2^16 taps of 2^14 keep sums in int32. */
@@ -306,11 +360,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     /* Layout 1: O / 4 quads of ceil(T / 2) pairs of 16 bytes (the int16 bytes T * O * 2
      * round up to); layout 2: 6 words per output channel of a 3x3 filter. */
     const int64_t pairs = ((int64_t)p->filter_height * p->filter_width + 1) / 2;
-    if ((p->filter_layout == 1 && depth_out % 4 != 0) ||
-        (p->filter_layout == 2 && (p->filter_height != 3 || p->filter_width != 3))) {
+    if (((p->filter_layout == 1 || p->filter_layout == 3) && depth_out % 4 != 0) ||
+        (p->filter_layout >= 2 && (p->filter_height != 3 || p->filter_width != 3))) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t words[3] = {n_filter, depth_out / 4 * pairs * 4, depth_out * 6};
+    const int64_t words[4] = {n_filter, depth_out / 4 * pairs * 4, depth_out * 6,
+                              depth_out / 4 * S2_BLOCK_WORDS};
     if (!micro_fits(size[MICRO_DEPTHWISE_CONV_S8_INPUT], n_in, 1) ||
         !micro_fits(size[MICRO_DEPTHWISE_CONV_S8_FILTER], words[p->filter_layout],
                     p->filter_layout ? 4 : 1) ||
@@ -322,6 +377,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     }
     if (!micro_requant_ok(op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], op[MICRO_DEPTHWISE_CONV_S8_SHIFT],
                           depth_out)) {
+        return MICRO_ERR_PARAMS;
+    }
+    if (p->filter_layout == 3 &&
+        !records_ok(p, op[MICRO_DEPTHWISE_CONV_S8_FILTER], op[MICRO_DEPTHWISE_CONV_S8_BIAS],
+                    op[MICRO_DEPTHWISE_CONV_S8_MULTIPLIER], op[MICRO_DEPTHWISE_CONV_S8_SHIFT],
+                    (int32_t)depth_out)) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;

@@ -23,7 +23,8 @@
  * (vertical pairs; micro_depthwise_conv_s8_dsp_cols tells the compiler); on that layout
  * a stride-2 strip of fewer rows (a patched plan's) stays on the column path. Stride-2
  * 3x3 layers of multiplier 1 and whole quads of channels on the pointwise requantization
- * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size.
+ * take their own path on layout 2 (depthwise_conv_s8_dsp_s2.h), whatever their size, or
+ * on layout 3, its records (micro_depthwise_conv_s8_dsp_s2_records tells the compiler).
  */
 #include "micro/kernels/depthwise_conv_s8_dsp.h"
 
@@ -285,6 +286,11 @@ int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t 
     return cols_ok(p) || s2_ok(p);
 }
 
+int32_t micro_depthwise_conv_s8_dsp_s2_records(const micro_depthwise_conv_s8_params_t *p)
+{
+    return s2_ok(p) && s2_records_fit(p) && p->act_min == -128 && p->act_max == 127;
+}
+
 /* Output row oy of image over input channels [c0, c0 + cn). */
 static void row(const micro_depthwise_conv_s8_params_t *p, const dw_t *d, int fast,
                 const int8_t *zp_row, const int8_t *image, int32_t oy, int32_t c0, int32_t cn,
@@ -419,7 +425,8 @@ micro_status_t micro_depthwise_conv_s8_dsp(const micro_depthwise_conv_s8_params_
                          ? micro_requant_fast_ok(multiplier, shift, d.depth, d.lo, d.hi)
                          : !MICRO_PATH_HAS(path, MICRO_PATH_DW_COLS_ANY);
     if (MICRO_PATH_HAS(path, MICRO_PATH_DW_S2)) {
-        s2_run(p, &d, input, output);
+        s2_run(p, &d, p->filter_layout == 3 ? (const s2_block_t *)(const void *)filter : NULL,
+               input, output);
     } else if (cols) {
         cols_run(p, &d, fast, input, output);
     } else if (MICRO_PATH_HAS(path, MICRO_PATH_DW_PAIRS)) {
@@ -434,8 +441,13 @@ uint32_t micro_depthwise_conv_s8_dsp_path(const micro_depthwise_conv_s8_params_t
 {
     const int cols = p->filter_layout == 2 && cols_fit(p);
     const int s2 = p->filter_layout == 2 && s2_fit(p);
-    if (!(cols || s2 || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p))) ||
-        ((uintptr_t)filter & 3u) != 0) {
+    if (((uintptr_t)filter & 3u) != 0) {
+        return 0;
+    }
+    if (p->filter_layout == 3) { /* its requantization checked at load (records_ok) */
+        return s2_records_fit(p) ? MICRO_PATH_DW_S2 : 0;
+    }
+    if (!(cols || s2 || (p->filter_layout == 1 && micro_depthwise_conv_s8_dsp_pairs(p)))) {
         return 0;
     }
     if (s2) { /* on s2_requant_ok's domain: what it reads of the kernel's dw_t */

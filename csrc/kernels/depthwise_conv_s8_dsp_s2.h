@@ -30,6 +30,12 @@
  * Rows 1..R-1 of a pass go to a stack stage and are copied after the pass when they
  * would overlap input the pass (or a later one) still reads (the overlap rule of
  * depthwise_conv_s8.c lets output row oy overwrite input once the pass has read it).
+ * On filter layout 3 (depthwise_conv_s8.h; one strip of 4 input channels a block) the
+ * compiler has written the records, d included, in the filter itself and the verifier has
+ * checked them once (the requantization's domain among them): s2_blocks hands them to the
+ * loop in place, with neither s2_requant_ok's check a call nor s2_records a block; a
+ * staged pass stages row 0 too when the stage holds its rows (the records' d then hold),
+ * else copies each block's records with the stage's d.
  * Internal: included by depthwise_conv_s8_dsp.c (dw_t, the dsp.h helpers).
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_DSP_S2_H
@@ -86,6 +92,13 @@ static int s2_fit(const micro_depthwise_conv_s8_params_t *p)
            (int64_t)p->output_width * p->input_depth * p->depth_multiplier * (S2_ROWS - 1) <=
                S2_STAGE &&
            (int64_t)p->input_width * p->input_depth <= S2_ZP_ROW;
+}
+
+/* 1 if p's shape runs on the path with filter layout 3 (the records in place: one strip
+ * of 4 input channels a block, s2_blocks'). */
+static int s2_records_fit(const micro_depthwise_conv_s8_params_t *p)
+{
+    return s2_fit(p) && p->depth_multiplier == 1 && p->output_width <= (S2_COLS - 1) / 2;
 }
 
 /* Output rows from which the compiler writes layout 2 for the path: from 3 (vww's 3x3x128,
@@ -482,10 +495,40 @@ static void s2_widen_mono(const micro_depthwise_conv_s8_params_t *p, const s2_pa
 
 #include "depthwise_conv_s8_dsp_s2_mac.h"
 
-/* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's). */
+#if MICRO_DSP && defined(__GNUC__) && defined(__thumb2__)
+#define MICRO_S2C_UNUSED __attribute__((unused)) /* the arguments: r0-r2 */
+/* n > 0 bytes, a multiple of 32, from word-aligned src to word-aligned dst: 8 words a
+ * LDM/STM (4 instructions for 32 bytes; the C loop takes 11 for 16). */
+__attribute__((naked, noinline)) static void s2_copy32(int8_t *dst MICRO_S2C_UNUSED,
+                                                       const int8_t *src MICRO_S2C_UNUSED,
+                                                       int32_t n MICRO_S2C_UNUSED)
+{
+    __asm__ volatile("push {r4-r10}\n\t"
+                     "1:\n\t"
+                     "ldm r1!, {r3-r10}\n\t"
+                     "stm r0!, {r3-r10}\n\t"
+                     "subs r2, r2, #32\n\t"
+                     "bne 1b\n\t"
+                     "pop {r4-r10}\n\t"
+                     "bx lr\n\t");
+}
+#undef MICRO_S2C_UNUSED
+#define S2_COPY_ASM 1
+#else
+#define S2_COPY_ASM 0
+#endif
+
+/* n bytes from the stage to their rows, 4 words at a time (then micro_copy_run's); on a
+ * DSP core 8 words a LDM/STM when both ends are word-aligned. */
 static void s2_copy(int8_t *dst, const int8_t *src, int32_t n)
 {
     int32_t i = 0;
+#if S2_COPY_ASM
+    if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0 && n >= 32) {
+        i = n / 32 * 32;
+        s2_copy32(dst, src, i);
+    }
+#endif
     for (; i + 16 <= n; i += 16) {
         const uint32_t a = micro_read4(src + i), b = micro_read4(src + i + 4);
         const uint32_t c = micro_read4(src + i + 8), e = micro_read4(src + i + 12);
@@ -511,6 +554,16 @@ static MICRO_ALWAYS_INLINE void s2_mac(const s2_pass_t *s, int mono, const s2_jo
 #endif
 }
 
+/* A block of filter layout 3 onto the stack with the pass's d (shared[1..3]). */
+static void s2_records_staged(s2_block_t *b, const s2_block_t *fixed, const int32_t shared[5])
+{
+    memcpy(b, fixed, sizeof *b);
+#pragma GCC unroll 4
+    for (int32_t i = 0; i < 4; ++i) {
+        memcpy(b->rec[i].d, shared + 1, sizeof b->rec[i].d);
+    }
+}
+
 /* A pass's blocks when its output columns make one strip (4 input channels a block, job
  * the first block's): the run of columns inside the image found once, the input_zp
  * columns written before the first block (unless `zp_kept` from an earlier pass). Few
@@ -518,7 +571,7 @@ static MICRO_ALWAYS_INLINE void s2_mac(const s2_pass_t *s, int mono, const s2_jo
  * s2_run's values around it, spills: 70-80 instructions a block more on vww's layers). */
 MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
                                      const s2_pass_t *s, int zp_kept, s2_block_t *block,
-                                     uint32_t *buf)
+                                     const s2_block_t *fixed, uint32_t *buf)
 {
     const int32_t ix0 = -p->pad_left;
     int32_t b;
@@ -531,8 +584,17 @@ MICRO_NOINLINE static void s2_blocks(const micro_depthwise_conv_s8_params_t *p, 
     s2_plan_t w;
     s2_plan(s, p->input_depth, b - a, run, &w);
 #endif
+    /* Filter layout 3: the records in place when rows 1.. go to their places (the records'
+     * d), else copied with the stage's d. */
+    const int in_place = fixed && (s->n_rows == 1 || s->rows1 == s->out + job.row);
     for (int32_t o0 = 0; o0 < d->depth; o0 += 4, job.out += 4, job.out1 += 4) {
-        s2_records(block, d, o0, s->shared, s->tail_zp);
+        if (in_place) {
+            job.block = fixed + o0 / 4;
+        } else if (fixed) {
+            s2_records_staged(block, fixed + o0 / 4, s->shared);
+        } else {
+            s2_records(block, d, o0, s->shared, s->tail_zp);
+        }
         if (b > a) {
 #if S2_WIDEN_ASM
             s2_plan_widen(&w, at + o0, p->input_depth, b - a, run);
@@ -592,9 +654,10 @@ MICRO_NOINLINE static void s2_zp_row(const micro_depthwise_conv_s8_params_t *p, 
     }
 }
 
-/* Every pass of the layer (on the requantization s2_requant_ok accepts). */
+/* Every pass of the layer (on the requantization s2_requant_ok accepts, or filter layout 3's
+ * records, `fixed`, whose shape s2_records_fit accepts: s2_blocks' passes only). */
 MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, const dw_t *d,
-                                  const int8_t *input, int8_t *output)
+                                  const s2_block_t *fixed, const int8_t *input, int8_t *output)
 {
     const int32_t height = p->input_height, out_h = p->output_height, out_w = p->output_width;
     const int32_t depth = d->depth;
@@ -605,7 +668,8 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
     /* one strip: its input_zp columns stay from the first pass on */
     int zp_kept = 0;
     uint32_t buf[S2_COLS * 4 * S2_PAIRS];
-    int8_t stage[S2_STAGE];
+    uint32_t stage_words[S2_STAGE / 4]; /* word-aligned for s2_copy */
+    int8_t *const stage = (int8_t *)stage_words;
     uint32_t zp_words[S2_ZP_ROW / 4];
     const int8_t *const zp_row = (const int8_t *)zp_words;
     s2_block_t block;
@@ -629,23 +693,31 @@ MICRO_NOINLINE static void s2_run(const micro_depthwise_conv_s8_params_t *p, con
             const uintptr_t written = (uintptr_t)(out + (int64_t)s.n_rows * row_out);
             const int apart = written <= (uintptr_t)(image + first * row_in) ||
                               (uintptr_t)out >= in_end;
-            int8_t *const rows1 = apart ? out + row_out : stage;
+            /* With layout 3's records (whose d are the rows' places from row 0) a staged
+             * pass stages row 0 too when the stage holds its rows, so that the records
+             * stay in place. */
+            const int whole = fixed && !apart && s.n_rows > 1 &&
+                              s.n_rows * row_out <= S2_STAGE;
+            int8_t *const out0 = whole ? stage : out;
+            int8_t *const rows1 = apart || whole ? out0 + row_out : stage;
             /* rows 1-3's places minus row 0's (32-bit wrap-around on the target) */
-            const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out);
+            const uint32_t d1 = (uint32_t)((uintptr_t)rows1 - (uintptr_t)out0);
             s.shared[0] = d->zp;
             s.shared[1] = (int32_t)d1;
             s.shared[2] = (int32_t)(d1 + (uint32_t)row_out);
             s.shared[3] = (int32_t)(d1 + 2u * (uint32_t)row_out);
             s.shared[4] = p->input_zp;
-            s.out = out;
+            s.out = out0;
             s.rows1 = rows1;
             if (!mono && out_w <= per) {
-                s2_blocks(p, d, &s, zp_kept, &block, buf);
+                s2_blocks(p, d, &s, zp_kept, &block, fixed, buf);
                 zp_kept = 1;
             } else {
                 s2_strips(p, d, &s, &block, buf);
             }
-            if (s.n_rows > 1 && !apart) {
+            if (whole) {
+                s2_copy(out, stage, s.n_rows * row_out);
+            } else if (s.n_rows > 1 && !apart) {
                 s2_copy(out + row_out, stage, (s.n_rows - 1) * row_out);
             }
         }

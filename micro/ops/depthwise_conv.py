@@ -6,8 +6,9 @@ which is faster there, except on a DSP core when the depthwise twin takes the la
 tap-pair path (3x3 or smaller windows) and the conv twin would not take it on its first-layer
 path; otherwise by the depthwise kernel. For a DSP core
 the weights go in filter layout 2 (int16 vertical pairs) or 1 (int16 tap pairs,
-depthwise_conv_s8.h) where the twin reads them, unless compile_model's flash budget asks for
-int8 weights."""
+depthwise_conv_s8.h) where the twin reads them, or 3 (the stride-2 path's records: weights,
+bias and requantization in the order its loop reads them) where that path takes the layer
+in one strip, unless compile_model's flash budget asks for int8 weights."""
 
 from __future__ import annotations
 
@@ -100,14 +101,20 @@ def prepare(ctx: OpContext) -> None:
     ):
         emit_conv(ctx, x, out, conv_weights, 1, win, folded, mult, shift, in_zp, out_zp)
         return
+    if layout == 2 and s2_records_take(params, mult, shift):
+        layout = 3
     params["filter_layout"] = layout
+    if layout == 3:
+        filter_ref = ctx.const(s2_records(per_channel.T, folded, mult, shift, params))
+    else:
+        filter_ref = ctx.const(WRITERS[layout](per_channel.T)) if layout else ctx.ref(w)
     macs = batches * win.y.out_size * win.x.out_size * depth_out * filter_h * filter_w
     ctx.emit(
         "depthwise_conv_s8",
         params,
         {
             "input": ctx.ref(x),
-            "filter": ctx.const(WRITERS[layout](per_channel.T)) if layout else ctx.ref(w),
+            "filter": filter_ref,
             "bias": ctx.const(folded),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
@@ -168,3 +175,41 @@ def vertical_pairs(w: np.ndarray) -> np.ndarray:
 
 
 WRITERS = {1: tap_pairs, 2: vertical_pairs}
+
+
+def s2_records_take(params: dict[str, int], mult: np.ndarray, shift: np.ndarray) -> bool:
+    """Whether the stride-2 path reads the layer's records in place (filter layout 3): its
+    shape (micro_depthwise_conv_s8_dsp_s2_records) and every channel's requantization in the
+    path's domain (multiplier in [2^30, 2^31), shift in [-31, -1]), which the verifier
+    checks again."""
+    if not kernel_predicate("depthwise_conv_s8", "dsp_s2_records", params):
+        return False
+    return bool(np.all(mult >= 1 << 30) and np.all((shift >= -31) & (shift <= -1)))
+
+
+def s2_records(
+    w: np.ndarray, bias: np.ndarray, mult: np.ndarray, shift: np.ndarray, params: dict[str, int]
+) -> np.ndarray:
+    """Weights [9][O] of a 3x3 filter (O a multiple of 4) with the folded bias and the
+    requantization in filter layout 3 (depthwise_conv_s8.h): per quad of output channels 4
+    records of 14 int32 words (layout 2's 6 weight words, the bias, the bias with input_zp
+    times the bottom row, 2 * multiplier, -2^(32 + shift), output_zp, the places of output
+    rows 1-3 from row 0) and depth - 4; little-endian."""
+    depth = w.shape[1]
+    pairs = vertical_pairs(w).view("<u4").reshape(depth, 6).astype(np.int64)
+    bias = np.asarray(bias, np.int64)
+    bottom = w.reshape(3, 3, depth)[2].astype(np.int64).sum(axis=0)
+    row = params["output_width"] * depth
+    rec = np.zeros((depth, 14), np.int64)
+    rec[:, 0:2] = pairs[:, 0:2]
+    rec[:, 2] = bias
+    rec[:, 3] = bias + params["input_zp"] * bottom
+    rec[:, 4:8] = pairs[:, 2:6]
+    rec[:, 8] = np.asarray(mult, np.int64) << 1
+    rec[:, 9] = -(1 << (32 + np.asarray(shift, np.int64)))
+    rec[:, 10] = params["output_zp"]
+    rec[:, 11:14] = [row, 2 * row, 3 * row]
+    blocks = np.empty((depth // 4, 57), np.int64)
+    blocks[:, :56] = rec.reshape(depth // 4, 56)
+    blocks[:, 56] = depth - 4
+    return np.ascontiguousarray((blocks & 0xFFFFFFFF).astype("<u4"))

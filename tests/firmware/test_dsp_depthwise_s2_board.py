@@ -1,7 +1,7 @@
 """The depthwise twin's stride-2 path in its assembly (depthwise_conv_s8_dsp_s2.h) against
 the reference kernel on the emulated boards: support.depthwise_s2's cases (and its last
-passes whose row 2R lies below the image) on filter layout 2
-(the compiler's for the path; a patched plan's strips keep it), on separate buffers and with
+passes whose row 2R lies below the image) on filter layouts 2 and 3
+(the compiler's for the path; a patched plan's strips keep them), on separate buffers and with
 the output over the input at the overlap rule's gap (the passes' staged rows), compared
 byte for byte on the board."""
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.depthwise import layout_case
+from support.depthwise import layout_case, records_fit
 from support.depthwise_s2 import (
     DOMAIN_CASES,
     ZP_TAIL_CASES,
@@ -85,8 +85,10 @@ def cases_header() -> str:
     max_out = max_shared = 1
     cases = [stride2_case(seed) for seed in range(CASES)]
     cases += [zp_tail_case(i) for i in range(ZP_TAIL_CASES)]
-    for seed, case in enumerate(cases):
-        params, ops = layout_case(*case, 2)
+    # each again on filter layout 3 (the path's records in place) where it fits
+    wide = [layout_case(*case, 2) for case in cases]
+    wide += [layout_case(*case, 3) for case in cases if records_fit(*case)]
+    for seed, (params, ops) in enumerate(wide):
         gap = _cdata_case("depthwise_conv_s8", params, ops, 0, 5).gap()
         assert gap is not None
         tag = f"s2_{seed}"
@@ -107,7 +109,7 @@ def cases_header() -> str:
     lines.append("static const s2_case_t s2_cases[] = {")
     lines.extend(rows)
     lines.append("};")
-    lines.append(f"#define N_CASES {len(cases)}")
+    lines.append(f"#define N_CASES {len(wide)}")
     return "\n".join(lines) + "\n"
 
 
@@ -121,6 +123,7 @@ def test_stride2_path_equals_reference_on_board(
     assert "s2 cases all equal" in run.log and run.status == 0, run.log
     # the path's assembly is what ran
     assert "<s2_mac_4>:" in disassembly and "\tsmmlsr" in disassembly
+    assert "<s2_copy32>:" in disassembly
 
 
 DOMAIN_MAIN = r"""

@@ -1,7 +1,8 @@
 """Generated DEPTHWISE_CONV_2D cases for the DSP twin's tests (host, overlap, board):
 random params and data in TFLite's filter layout, the same case in the compiler's int16
-layouts (1: tap pairs, 2: vertical pairs of a 3x3 filter), and the check that the twin and
-the reference kernel, the oracle, give the same bytes on every layout."""
+layouts (1: tap pairs, 2: vertical pairs of a 3x3 filter, 3: the stride-2 path's records),
+and the check that the twin and the reference kernel, the oracle, give the same bytes on
+every layout."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from micro._ffi import ffi, lib
-from micro.ops.depthwise_conv import tap_pairs, vertical_pairs
+from micro.ops.depthwise_conv import s2_records, tap_pairs, vertical_pairs
 from support.draws import activation, bias, int8, requant
 from support.kernels import checked, run
 
@@ -206,20 +207,41 @@ def map_case(seed: int, side: int = 0) -> Case:
     return params, ops
 
 
+def records_fit(params: Any, ops: list[np.ndarray]) -> bool:
+    """Whether the case can take filter layout 3 (the verifier's conditions): 3x3, output
+    channels a multiple of 4, int8's clamp, multipliers in [2^30, 2^31), shifts in
+    [-31, -1]."""
+    p = params[0]
+    return bool(
+        p.filter_height == p.filter_width == 3
+        and p.input_depth * p.depth_multiplier % 4 == 0
+        and (p.act_min, p.act_max) == (-128, 127)
+        and np.all(ops[3] >= 1 << 30)
+        and np.all((ops[4] >= -31) & (ops[4] <= -1))
+    )
+
+
 def layout_case(params: Any, ops: list[np.ndarray], layout: int) -> Case:
-    """The case with its filter in layout 1 (int16 tap pairs) or 2 (int16 vertical pairs of
-    a 3x3 filter), as the compiler writes them for a DSP core."""
+    """The case with its filter in layout 1 (int16 tap pairs), 2 (int16 vertical pairs of
+    a 3x3 filter) or 3 (the stride-2 path's records), as the compiler writes them for a DSP
+    core."""
     taps = params.filter_height * params.filter_width
     depth = params.input_depth * params.depth_multiplier
     weights = ops[1].reshape(taps, depth).astype(np.int64)
-    wide = tap_pairs(weights) if layout == 1 else vertical_pairs(weights)
+    if layout == 3:
+        fields = {k: getattr(params, k) for k in ("output_width", "input_zp", "output_zp")}
+        wide = s2_records(weights, ops[2], ops[3], ops[4], fields)
+    else:
+        wide = tap_pairs(weights) if layout == 1 else vertical_pairs(weights)
     p = ffi.new("micro_depthwise_conv_s8_params_t *", params[0])
     p.filter_layout = layout
     return p, [ops[0], np.frombuffer(wide.tobytes(), np.int8).copy(), *ops[2:]]
 
 
 def compiled_case(params: Any, ops: list[np.ndarray]) -> Case:
-    """The case in the layout the compiler writes for a DSP core (2, 1 or TFLite's)."""
+    """The case in the layout the compiler writes for a DSP core (3, 2, 1 or TFLite's)."""
+    if lib.micro_depthwise_conv_s8_dsp_s2_records(params) and records_fit(params, ops):
+        return layout_case(params, ops, 3)
     if lib.micro_depthwise_conv_s8_dsp_cols(params):
         return layout_case(params, ops, 2)
     if lib.micro_depthwise_conv_s8_dsp_pairs(params):
@@ -229,16 +251,25 @@ def compiled_case(params: Any, ops: list[np.ndarray]) -> Case:
 
 def check_depthwise(params: Any, ops: list[np.ndarray]) -> None:
     """The twin gives the reference's bytes on TFLite's filter layout and on the int16
-    layouts that fit the case (1: output channels a multiple of 4; 2: 3x3), which the
-    reference also reads."""
+    layouts that fit the case (1: output channels a multiple of 4; 2: 3x3; 3: the
+    verifier's conditions, records_fit), which the reference also reads; layout 3 takes
+    the stride-2 path wherever micro_depthwise_conv_s8_dsp_s2_records says so."""
     checked("depthwise_conv_s8", params, ops)
     expect = run(lib.micro_depthwise_conv_s8, params, ops)
     assert run(lib.micro_depthwise_conv_s8_dsp, params, ops) == expect
     layouts = [1] if params.input_depth * params.depth_multiplier % 4 == 0 else []
     layouts += [2] if params.filter_height == params.filter_width == 3 else []
+    layouts += [3] if records_fit(params, ops) else []
     for layout in layouts:
         p, wide_ops = layout_case(params, ops, layout)
         checked("depthwise_conv_s8", p, wide_ops)
+        if layout == 3:
+            path = lib.micro_depthwise_conv_s8_dsp_path(
+                p, ffi.from_buffer("int8_t[]", wide_ops[1]), ffi.NULL, ffi.NULL
+            )
+            # the compiler's shapes (patched strips of fewer rows take the path too)
+            if lib.micro_depthwise_conv_s8_dsp_s2_records(p):
+                assert path == lib.MICRO_PATH_DW_S2
         assert run(lib.micro_depthwise_conv_s8, p, wide_ops) == expect, f"layout {layout}"
         assert run(lib.micro_depthwise_conv_s8_dsp, p, wide_ops) == expect, f"layout {layout}"
 

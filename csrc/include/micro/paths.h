@@ -46,7 +46,7 @@
 #define MICRO_PATH_CONV_PW_LONG 0x8000
 
 /* DEPTHWISE_CONV_2D (depthwise_conv_s8_dsp.c). */
-#define MICRO_PATH_DW_S2 0x10000        /* stride-2 3x3 on layout 2 (depthwise_conv_s8_dsp_s2.h) */
+#define MICRO_PATH_DW_S2 0x10000        /* stride-2 3x3 on layout 2 or 3 (depthwise_conv_s8_dsp_s2.h) */
 #define MICRO_PATH_DW_COLS_S1 0x20000   /* 3x3 on layout 2, columns, stride 1 down, fast */
 #define MICRO_PATH_DW_COLS_S2 0x40000   /* the same at stride 2 down */
 #define MICRO_PATH_DW_COLS_ANY 0x80000  /* the same, any requantization, either stride */

@@ -22,8 +22,16 @@
  *      in bits 0-15 and filter[3 + fx][o] in bits 16-31, word 2 fx + 1 filter[3 + fx][o]
  *      and filter[6 + fx][o], little-endian: O * 24 bytes. Each word multiplies a pair of
  *      input rows with one SMLAD (two output rows share a column's words).
- * The compiler writes layout 1 or 2 for DSP cores (where the twin says it reads them, and
- * int16 weights fit the flash budget); the reference kernel reads all three.
+ *   3  the DSP twin's stride-2 records (3x3, O a multiple of 4): per quad q of output
+ *      channels 57 int32 words, 14 a channel j (o = 4q + j) then depth_out - 4:
+ *      layout 2's words 0-1, bias[o], bias[o] + input_zp * (filter[6][o] + filter[7][o] +
+ *      filter[8][o]), layout 2's words 2-5, 2 * multiplier[o], -2^(32 + shift[o]) (wrapped
+ *      to int32), output_zp, then k * OW * O for k = 1, 2, 3: O / 4 * 228 bytes, the
+ *      records the stride-2 path reads in place (no per-call copy nor requantization
+ *      check). The verifier accepts it only with every field equal to what the other
+ *      operands give, multipliers in [2^30, 2^31), shifts in [-31, -1] and int8's clamp.
+ * The compiler writes layout 1, 2 or 3 for DSP cores (where the twin says it reads them,
+ * and int16 weights fit the flash budget); the reference kernel reads all four.
  */
 #ifndef MICRO_KERNELS_DEPTHWISE_CONV_S8_H
 #define MICRO_KERNELS_DEPTHWISE_CONV_S8_H
@@ -53,7 +61,8 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: TFLite's, 1: int16 tap pairs, 2: vertical pairs */
+    int32_t filter_layout;      /* 0: TFLite's, 1: int16 tap pairs, 2: vertical pairs,
+                                 * 3: stride-2 records */
 } micro_depthwise_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */

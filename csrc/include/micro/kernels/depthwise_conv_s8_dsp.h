@@ -30,4 +30,11 @@ int32_t micro_depthwise_conv_s8_dsp_pairs(const micro_depthwise_conv_s8_params_t
  * the compiler writes layout 2 only then (and layout 1 for the tap pairs otherwise). */
 int32_t micro_depthwise_conv_s8_dsp_cols(const micro_depthwise_conv_s8_params_t *p);
 
+/* 1 if the twin runs p with filter layout 3 (its stride-2 records, read in place) on its
+ * stride-2 path: where layout 2 would take that path with 4 input channels a block, depth
+ * multiplier 1, output rows of at most 24 outputs (one strip) and int8's clamp; the
+ * compiler writes layout 3 then when the requantization is in the path's domain
+ * (multipliers in [2^30, 2^31), shifts in [-31, -1]), which the verifier checks. */
+int32_t micro_depthwise_conv_s8_dsp_s2_records(const micro_depthwise_conv_s8_params_t *p);
+
 #endif
