@@ -11,29 +11,8 @@ from collections.abc import Sequence
 
 from ..speech import realdata, teachers, train, tuning
 from ..speech.network import Shape
+from . import options
 from .output import out
-
-
-def _copies(text: str) -> int:
-    """A count of augmented copies: a whole number, 0 or more."""
-    try:
-        n = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from exc
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more copies, got {n}")
-    return n
-
-
-def _share(text: str) -> float:
-    """A share of the augmented copies: a number from 0 to 1."""
-    try:
-        x = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from exc
-    if not 0.0 <= x <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {x}")
-    return x
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -134,7 +113,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--unknown-copies",
-        type=_copies,
+        type=options.nonnegative_int,
         default=realdata.RealConfig.unknown_copies,
         metavar="N",
         help="augmented copies of each recorded other-word clip, the unknown class "
@@ -157,7 +136,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--low-snr",
-        type=_share,
+        type=options.share,
         default=0.0,
         metavar="SHARE",
         help="mix this share of the recorded clips' copies (keywords and other words) with "
@@ -166,7 +145,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--edge",
-        type=_share,
+        type=options.share,
         default=0.0,
         metavar="SHARE",
         help="put the word onset of this share of the recorded clips' copies (keywords and "
