@@ -6,7 +6,6 @@ and the cached features' names are as before."""
 from __future__ import annotations
 
 import argparse
-import wave
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 
 from micro.cli import speech_train
 from micro.speech import realdata
+from micro.speech.wav import write_wav
 
 
 def _word(start: int = 5000, length: int = 6000) -> np.ndarray:
@@ -175,21 +175,13 @@ def _digest_of(fields: dict[str, Any], labels: list[str], frontend: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def _wav(path: Path, samples: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(samples.astype("<i2").tobytes())
-
-
 def test_build_passes_the_shares_to_every_recorded_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n, speaker in enumerate(("11111111", "22222222", "33333333", "44444444")):
         for word in ("yes", "no", "up"):
-            _wav(tmp_path / word / f"{speaker}_nohash_{n}.wav", _word())
+            (tmp_path / word).mkdir(exist_ok=True)
+            write_wav(tmp_path / word / f"{speaker}_nohash_{n}.wav", _word())
     seen: list[tuple[float, float]] = []
     augment = realdata.augment
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -16,20 +15,12 @@ from micro.cli import main
 from micro.speech import synth
 from micro.speech import tuning as tuning_module
 from micro.speech.network import predict_int8
+from micro.speech.wav import write_wav
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
 ]
-
-
-def _wav(path: Path, samples: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(samples.astype("<i2").tobytes())
 
 
 def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
@@ -43,7 +34,8 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
         for word, pitch in (("up", 0.05), ("yes", 0.11), ("bed", 0.17)):
             t = np.arange(16000)
             tone = np.sin(t * (pitch + 0.002 * i)) * np.hanning(16000) * 8000
-            _wav(data / word / f"{speaker}_nohash_0.wav", tone + rng.normal(0, 50, 16000))
+            (data / word).mkdir(parents=True, exist_ok=True)
+            write_wav(data / word / f"{speaker}_nohash_0.wav", tone + rng.normal(0, 50, 16000))
     (tmp_path / "reserved.txt").write_text(f"{reserved}\n")
     voices = [
         synth.Voice("espeak", "en-us"),

@@ -217,17 +217,23 @@ def _card(path: Path, recognizer: dict[str, Any]) -> None:
     )
 
 
+def _bundled_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the bundled model (for a test's own card beside it) and the demo's yes clip."""
+    model_file, yes = data_file("yes_no.tflite"), data_file("demo_yes.wav")
+    if model_file is None or yes is None:
+        pytest.skip("the bundled model or demo clips are missing")
+    model = tmp_path / "m.tflite"
+    model.write_bytes(model_file.read_bytes())
+    return model, yes
+
+
 def test_the_demo_runs_the_card_s_window_and_min_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from micro.cli import main
     from micro.cli import speech as cli_speech
 
-    model_file, yes = data_file("yes_no.tflite"), data_file("demo_yes.wav")
-    if model_file is None or yes is None:
-        pytest.skip("the bundled model or demo clips are missing")
-    model = tmp_path / "m.tflite"
-    model.write_bytes(model_file.read_bytes())
+    model, yes = _bundled_copy(tmp_path)
     assert main(["speech", str(yes), "--model", str(model)]) == 0
     assert "heard 'yes'" in capsys.readouterr().out
     # a clip gives 26 results: a card asking for more in view hears nothing
@@ -255,11 +261,7 @@ def test_the_board_firmware_gets_the_card_s_window_and_min_results(
 ) -> None:
     from micro.cli import main, speech_board
 
-    model_file, yes = data_file("yes_no.tflite"), data_file("demo_yes.wav")
-    if model_file is None or yes is None:
-        pytest.skip("the bundled model or demo clips are missing")
-    model = tmp_path / "m.tflite"
-    model.write_bytes(model_file.read_bytes())
+    model, yes = _bundled_copy(tmp_path)
     _card(model, {"window_s": 0.6, "min_results": 4, "thresholds": {"no": 0.7}})
 
     class Stop(Exception):
