@@ -198,8 +198,8 @@ def replay(
         ranks = ranked(average, labels, float(bars.min()), ignore, held, min_results)
     elif bars.min() < ranks.lowest:
         raise ValueError(f"a bar of {bars.min():g} under the ranked steps' {ranks.lowest:g}")
-    steps = ranks.steps[ranks.top >= bars[ranks.best]]
-    best = ranks.best[ranks.top >= bars[ranks.best]]
+    over = ranks.top >= bars[ranks.best]
+    steps, best = ranks.steps[over], ranks.best[over]
     at = np.asarray(times, np.float64)[steps]
     found: list[Detection] = []
     k = 0
