@@ -1,13 +1,13 @@
 """Confusers: recorded other words a keyword model takes for a keyword, weighted up in training.
 
 A model trained on the recorded pool takes real "go" for "no" and "left" for "yes" far more
-often than any other word (README, *"No" against its near-rhymes*). Those clips are already
-*unknown* examples; ``--confuser-weight go=3,left=3`` makes each augmented copy of them weigh
-that many times as much in the loss, every other example 1, so the cached features serve
-unchanged. The recorded pool's train rows are laid out by ``realdata.build``: each train clip's
-copies in ``files_train`` order (``keyword_copies`` for a keyword, ``unknown_copies`` for any
-other word), then silence and the other speech; ``example_words`` reads that layout back.
-"""
+often than any other word (docs/yes-no-model.md, *"No" against its near-rhymes*). Those clips
+are already *unknown* examples; ``--confuser-weight go=3,left=3`` makes each augmented copy of
+them weigh that many times as much in the loss, every other example 1, so the cached features
+serve unchanged. The recorded pool's train rows are laid out by ``realdata.build``: each train
+clip's copies in ``files_train`` order (``keyword_copies`` for a keyword, ``unknown_copies``
+for any other word), then silence and the other speech; ``example_words`` reads that layout
+back."""
 
 from __future__ import annotations
 

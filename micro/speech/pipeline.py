@@ -20,7 +20,7 @@ from .recognizer import LABELS, Detection, Recognizer
 TAIL_SECONDS = 0.5  # silence appended to a clip so a word at its very end is still heard
 # How the demo listens (`micro speech`'s defaults, the firmware's and the evaluation's):
 # scores averaged over 0.8 s, a command reported at 0.8, then 1 s in which nothing is. Chosen
-# on the validation speakers for the bundled model (README, "The yes/no demo": the sweep of
+# on the validation speakers for the bundled model (docs/yes-no-model.md: the sweep of
 # window and per-word thresholds against false alarms over 3.7 hours of other speech).
 DEMO_WINDOW, DEMO_THRESHOLD, DEMO_SUPPRESSION = 0.8, 0.8, 1.0
 
