@@ -403,14 +403,14 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
 #ifdef FC_HAS_SHORT16_ASM
     if (zp_sum == 0 && blocks > 0) {
         const uint32_t x0 = micro_read4(x), x1 = micro_read4(x + 4);
-        const uint32_t k[8] = {micro_sxtb16(x0),
-                               micro_sxtb16_hi(x0),
-                               micro_sxtb16(x1),
-                               micro_sxtb16_hi(x1),
-                               (uint32_t)m2,
+        const uint32_t k[8] = {(uint32_t)m2,
                                fc_pn(right1),
                                (uint32_t)((zp2 - 1) / 2),
-                               (uint32_t)(uintptr_t)(out + 4 * blocks)};
+                               (uint32_t)(uintptr_t)(out + 4 * blocks),
+                               micro_sxtb16(x0),
+                               micro_sxtb16_hi(x0),
+                               micro_sxtb16(x1),
+                               micro_sxtb16_hi(x1)};
         short16_8_asm(k, w, bias, out);
         return;
     }
