@@ -593,7 +593,7 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* rest_rows, rows_fast (the rows after the blocks on the fast requantization). */
 #include "fully_connected_s8_dsp_rest.h"
 
-/* fc_lean_run, fc_lean_run16, fc_lean_head16: the lean lane's loops. */
+/* fc_lean_run, fc_lean_run16, fc_lean_head16, fc_lean_single: the lean lanes' loops. */
 #include "fully_connected_s8_dsp_lean.h"
 
 /* Every call but the lean lane's: fc_plan's loops. */
@@ -697,6 +697,9 @@ micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const
         }
 #endif
         return fc_lean_run(p, op);
+    } else if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) &&
+               fc_lean_single_ok(p, filter, multiplier, shift, scratch)) {
+        return fc_lean_single(p, op);
     }
     return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
                       op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,
