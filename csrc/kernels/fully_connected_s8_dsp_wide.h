@@ -25,10 +25,10 @@
  * instructions per 32 MACs (the C loop takes 73).
  * The floor at K = 8 is higher than 1.3 per MAC on this layout: an output's 8 MACs are
  * 4 SMLAD, its requantization 4 and its store 1 (a byte, or a quarter of a word and its
- * 3 BFI), 9 per 8 MACs (1.125) before any load. The 4 input words (16 int16 values) and
- * the 3 constants would need 7 registers beside the 4 sums, 4 filter words and 3 pointers
- * (14 of the 14 there are), so each block reloads them (3 instructions) and loads its
- * biases apart from its weights (1): 46 / 32 = 1.44 in the loop. A layout with each row's
+ * 3 BFI), 9 per 8 MACs (1.125) before any load. This loop's 4 sums, 2 input words, 4
+ * filter words, 3 pointers and end take all 14 registers; holding the other 2 input words
+ * and the 3 constants would take 5 more, so each block reloads them (3 instructions) and
+ * loads its biases apart from its weights (1): 46 / 32 = 1.44 in the loop. A layout with each row's
  * bias beside its 4 weight words (one 5-register LDM a row, no bias pointer) holding the
  * inputs and constants in registers would take 10 per row, 1.25 per MAC, plus a loop
  * test of 3 (the end then on the stack) per unrolled run; the call's fixed cost (dispatch,
