@@ -593,7 +593,7 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* rest_rows, rows_fast (the rows after the blocks on the fast requantization). */
 #include "fully_connected_s8_dsp_rest.h"
 
-/* fc_lean_run, fc_lean_run16, fc_lean_head16, fc_lean_single: the lean lanes' loops. */
+/* fc_lean_run, fc_lean_run16, fc_lean_head16: the lean lane's loops; fc_lean_single_ok. */
 #include "fully_connected_s8_dsp_lean.h"
 
 /* Every call but the lean lane's: fc_plan's loops. */
@@ -606,6 +606,14 @@ MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_p
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
+    /* K = 1 on one row (hello_world's first layer): rows_single before the plan's tests */
+    if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) &&
+        fc_lean_single_ok(p, filter, multiplier, shift, scratch)) {
+        rows_single(input[0], filter, bias, p->output_depth, 0,
+                    (int32_t)((uint32_t)multiplier[0] << 1), ~shift[0], 1 + 2 * p->output_zp,
+                    output);
+        return MICRO_OK;
+    }
     const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
     if (c.reference || fc_path(&c, ~(uint32_t)(MICRO_PATHS)) != 0u) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,
@@ -697,9 +705,6 @@ micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const
         }
 #endif
         return fc_lean_run(p, op);
-    } else if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) &&
-               fc_lean_single_ok(p, filter, multiplier, shift, scratch)) {
-        return fc_lean_single(p, op);
     }
     return fc_general(p, op[MICRO_FULLY_CONNECTED_S8_INPUT], filter,
                       op[MICRO_FULLY_CONNECTED_S8_BIAS], multiplier, shift, scratch,

@@ -1,7 +1,8 @@
 /*
  * The FULLY_CONNECTED DSP twin's lean lane (fc_lean, fully_connected_s8_dsp_path.h): one
  * batch row, symmetric weights, the fast per-tensor requantization, K a multiple of 4, no
- * scratch; and the K = 1 lane (fc_lean_single: rows_single without fc_plan's tests). Each
+ * scratch; and the K = 1 lane's test (fc_lean_single_ok: fc_general runs rows_single
+ * without fc_plan's tests where it holds). Each
  * entry takes the step's operand array and reads what it needs, so the
  * dispatch (micro_fully_connected_s8_dsp_step) tail-calls it with nothing staged.
  * Internal: included by fully_connected_s8_dsp.c after its loops (blocks16, blocks_row,
@@ -170,7 +171,8 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_head16(
  * requantization with no clamp beyond int8's. Every such call is one fc_plan sends to
  * rows_single (c.single, no other loop; layout 3 excluded, which fc_plan refers to the
  * reference), so micro_fully_connected_s8_dsp_path's answer, MICRO_PATH_FC_SINGLE, holds
- * for it; the lane only skips the plan's tests (about 100 instructions a call). */
+ * for it; fc_general tests it first and skips the plan's tests (about 70 instructions a
+ * call). */
 static MICRO_ALWAYS_INLINE int fc_lean_single_ok(const micro_fully_connected_s8_params_t *p,
                                                  const int8_t *filter,
                                                  const int32_t *multiplier,
@@ -181,17 +183,6 @@ static MICRO_ALWAYS_INLINE int fc_lean_single_ok(const micro_fully_connected_s8_
            (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
            ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
            (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
-}
-
-/* The K = 1 lane's entry (fc_lean_single_ok holding): rows_single on the one input value.
- * The same signature as the dispatch, which tail-calls it. */
-MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_single(
-    const micro_fully_connected_s8_params_t *p, void *const *op)
-{
-    const fc_lean_ops_t o = fc_lean_ops(p, op);
-    rows_single(o.input[0], o.filter, o.bias, o.units, 0, o.m2, o.right1,
-                1 + 2 * p->output_zp, o.output);
-    return MICRO_OK;
 }
 
 #endif
