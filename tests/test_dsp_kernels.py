@@ -370,6 +370,35 @@ def test_fully_connected_dsp_lean_lane_matches_reference(seed: int, units: int) 
     assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
+# The K = 1 lane's shapes (hello_world's 1 -> 16): no rows, one, blocks of 4 and the rest.
+SINGLE_UNITS = [1, 3, 4, 16, 17]
+
+
+def single_case(seed: int, units: int) -> tuple[Any, list[np.ndarray]]:
+    """What the K = 1 lane takes (fc_lean_single_ok): K = 1 (the short cases' depth at a seed
+    a multiple of 8), one batch row, symmetric weights, the fast per-tensor requantization,
+    no scratch; layouts 1, 2, 3 in turn by seed // 8 (3 is the lane's refusal)."""
+    return fully_connected_case(8 * seed, 1 + seed % 3, short=True, units=units, lean=True)
+
+
+@pytest.mark.parametrize("units", SINGLE_UNITS)
+@pytest.mark.parametrize("seed", range(9))
+def test_fully_connected_dsp_k1_lane_matches_reference(seed: int, units: int) -> None:
+    """The K = 1 lane (rows_single without fc_plan): the reference's bytes, and the path
+    the host reads is fc_plan's for the same call (rows_single on layouts 1 and 2; layout 3,
+    which the lane leaves to the plan, the reference where it has a pair of rows)."""
+    params, ops = single_case(seed, units)
+    assert params.input_depth == 1 and params.batches == 1
+    checked("fully_connected_s8", params, ops)
+    mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
+    filt = ffi.from_buffer("int8_t[]", ops[1])
+    path = lib.micro_fully_connected_s8_dsp_path(params, filt, mults, shifts, ffi.NULL)
+    pair = params.filter_layout == 3 and units >= 2
+    assert path == (0 if pair else lib.MICRO_PATH_FC_SINGLE)
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
+
+
 @pytest.mark.parametrize("seed", range(CASES))
 def test_fully_connected_dsp_short_depths_match_reference(seed: int) -> None:
     """hello_world's and ad's small layers: K = 1 (the row loop), K = 8 (the input in

@@ -403,14 +403,14 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static void blocks_short16_8(
 #ifdef FC_HAS_SHORT16_ASM
     if (zp_sum == 0 && blocks > 0) {
         const uint32_t x0 = micro_read4(x), x1 = micro_read4(x + 4);
-        const uint32_t k[8] = {micro_sxtb16(x0),
-                               micro_sxtb16_hi(x0),
-                               micro_sxtb16(x1),
-                               micro_sxtb16_hi(x1),
-                               (uint32_t)m2,
+        const uint32_t k[8] = {(uint32_t)m2,
                                fc_pn(right1),
                                (uint32_t)((zp2 - 1) / 2),
-                               (uint32_t)(uintptr_t)(out + 4 * blocks)};
+                               (uint32_t)(uintptr_t)(out + 4 * blocks),
+                               micro_sxtb16(x0),
+                               micro_sxtb16_hi(x0),
+                               micro_sxtb16(x1),
+                               micro_sxtb16_hi(x1)};
         short16_8_asm(k, w, bias, out);
         return;
     }
@@ -593,7 +593,7 @@ MICRO_NOINLINE static void rows_single(int32_t x, const int8_t *filter, const in
 /* rest_rows, rows_fast (the rows after the blocks on the fast requantization). */
 #include "fully_connected_s8_dsp_rest.h"
 
-/* fc_lean_run, fc_lean_run16, fc_lean_head16: the lean lane's loops. */
+/* fc_lean_run, fc_lean_run16, fc_lean_head16: the lean lane's loops; fc_lean_single_ok. */
 #include "fully_connected_s8_dsp_lean.h"
 
 /* Every call but the lean lane's: fc_plan's loops. */
@@ -606,6 +606,14 @@ MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_p
     /* The loops (fc_plan decides, the host reads their paths); a call taking one this
      * build drops (micro/paths.h: fc_path among the dropped bits, 0 when it takes none,
      * each kept bit's term folded away) runs the reference kernel. */
+    /* K = 1 on one row (hello_world's first layer): rows_single before the plan's tests */
+    if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) &&
+        fc_lean_single_ok(p, filter, multiplier, shift, scratch)) {
+        rows_single(input[0], filter, bias, p->output_depth, 0,
+                    (int32_t)((uint32_t)multiplier[0] << 1), ~shift[0], 1 + 2 * p->output_zp,
+                    output);
+        return MICRO_OK;
+    }
     const fc_plan_t c = fc_plan(p, filter, multiplier, shift, scratch);
     if (c.reference || fc_path(&c, ~(uint32_t)(MICRO_PATHS)) != 0u) {
         return micro_fully_connected_s8(p, input, filter, bias, multiplier, shift, scratch,

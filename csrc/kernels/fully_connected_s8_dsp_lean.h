@@ -1,7 +1,9 @@
 /*
  * The FULLY_CONNECTED DSP twin's lean lane (fc_lean, fully_connected_s8_dsp_path.h): one
  * batch row, symmetric weights, the fast per-tensor requantization, K a multiple of 4, no
- * scratch. Each entry takes the step's operand array and reads what it needs, so the
+ * scratch; and the K = 1 lane's test (fc_lean_single_ok: fc_general runs rows_single
+ * without fc_plan's tests where it holds). Each
+ * entry takes the step's operand array and reads what it needs, so the
  * dispatch (micro_fully_connected_s8_dsp_step) tail-calls it with nothing staged.
  * Internal: included by fully_connected_s8_dsp.c after its loops (blocks16, blocks_row,
  * dot_1x1) and rest_rows, pair16_out (fully_connected_s8_dsp_rest.h).
@@ -15,6 +17,32 @@
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/paths.h"
 
+/* The step's operands as the lean lane's entries read them (inlined into each, so an entry
+ * loads only what it uses): the int8 row, filter, biases and output, K, N and the fast
+ * requantization's m2 and right1 (dsp.h). */
+typedef struct {
+    const int8_t *input;
+    const int8_t *filter;
+    const int32_t *bias;
+    int8_t *output;
+    int32_t depth, units, m2, right1;
+} fc_lean_ops_t;
+
+static MICRO_ALWAYS_INLINE fc_lean_ops_t fc_lean_ops(const micro_fully_connected_s8_params_t *p,
+                                                     void *const *op)
+{
+    fc_lean_ops_t o;
+    o.input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
+    o.filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
+    o.bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
+    o.output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
+    o.depth = p->input_depth;
+    o.units = p->output_depth;
+    o.m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
+    o.right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    return o;
+}
+
 #if defined(FC_HAS_BLOCKS16_ASM) && defined(FC_HAS_PAIR16_OUT_ASM)
 /* fc_lean_run on int16 groups (layouts 2, 3) with blocks, where the core has the asm loops: one
  * constant block k for both (blocks16_asm's; pair16_out reads its m2, pn, zp at k + 2; at K = 8
@@ -25,14 +53,13 @@
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
     const micro_fully_connected_s8_params_t *p, void *const *op)
 {
-    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
-    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
-    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
-    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
-    const int32_t depth = p->input_depth, units = p->output_depth;
+    const fc_lean_ops_t o = fc_lean_ops(p, op);
+    const int8_t *input = o.input, *filter = o.filter;
+    const int32_t *bias = o.bias;
+    int8_t *output = o.output;
+    const int32_t depth = o.depth, units = o.units;
     const int32_t blocks = units >> 2, rest = units & 3;
-    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
-    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const int32_t m2 = o.m2, right1 = o.right1;
     int8_t *tail_out = output + 4 * blocks;
     const uint32_t k[8] = {(uint32_t)(uintptr_t)input,    (uint32_t)(depth >> 2),
                            (uint32_t)m2,                  fc_pn(right1),
@@ -56,8 +83,8 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
     }
     if (MICRO_PATH_ON(MICRO_PATH_FC_K8) && depth == 8) { /* the k8 loop, its own block k */
         const uint32_t x0 = micro_read4(input), x1 = micro_read4(input + 4);
-        const uint32_t k8[8] = {micro_sxtb16(x0), micro_sxtb16_hi(x0), micro_sxtb16(x1),
-                                micro_sxtb16_hi(x1), k[2], k[3], k[4], k[6]};
+        const uint32_t k8[8] = {k[2], k[3], k[4], k[6], micro_sxtb16(x0), micro_sxtb16_hi(x0),
+                                micro_sxtb16(x1), micro_sxtb16_hi(x1)};
         short16_8_asm(k8, (const uint32_t *)(const void *)filter, bias, output);
     } else if (MICRO_PATH_ON(MICRO_PATH_FC_ROW)) {
         blocks16_asm(0, k, (const uint32_t *)(const void *)filter, bias);
@@ -77,15 +104,14 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run16(
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
     const micro_fully_connected_s8_params_t *p, void *const *op)
 {
-    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
-    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
-    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
-    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
-    const int32_t depth = p->input_depth, units = p->output_depth;
+    const fc_lean_ops_t o = fc_lean_ops(p, op);
+    const int8_t *input = o.input, *filter = o.filter;
+    const int32_t *bias = o.bias;
+    int8_t *output = o.output;
+    const int32_t depth = o.depth, units = o.units;
     const int32_t blocks = units >> 2, rest = units & 3;
     const int wide = p->filter_layout >= 2;
-    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
-    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const int32_t m2 = o.m2, right1 = o.right1;
     const int32_t zp2 = 1 + 2 * p->output_zp;
     if (MICRO_PATH_ON(MICRO_PATH_FC_REST) && rest > 0) {
         /* K is a multiple of 4: a block holds 4 * K bytes, or 8 * K on int16 groups */
@@ -120,13 +146,12 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_run(
 MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_head16(
     const micro_fully_connected_s8_params_t *p, void *const *op)
 {
-    const int8_t *input = op[MICRO_FULLY_CONNECTED_S8_INPUT];
-    const int8_t *filter = op[MICRO_FULLY_CONNECTED_S8_FILTER];
-    const int32_t *bias = op[MICRO_FULLY_CONNECTED_S8_BIAS];
-    int8_t *output = op[MICRO_FULLY_CONNECTED_S8_OUTPUT];
-    const int32_t depth = p->input_depth;
-    const int32_t m2 = (int32_t)(*(const uint32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER] << 1);
-    const int32_t right1 = ~*(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const fc_lean_ops_t o = fc_lean_ops(p, op);
+    const int8_t *input = o.input, *filter = o.filter;
+    const int32_t *bias = o.bias;
+    int8_t *output = o.output;
+    const int32_t depth = o.depth;
+    const int32_t m2 = o.m2, right1 = o.right1;
 #ifdef FC_HAS_PAIR16_OUT_ASM
     if (p->output_depth == 3) { /* the last row int8, after the pair's 2 rows of K int16 */
         const int32_t acc = dot_1x1(input, filter + 4 * depth, depth, bias[2]);
@@ -139,6 +164,25 @@ MICRO_NOINLINE MICRO_NO_FRAME_POINTER static micro_status_t fc_lean_head16(
               1 + 2 * p->output_zp, output);
 #endif
     return MICRO_OK;
+}
+
+/* K = 1 (hello_world's first layer) without fc_plan: one batch row, symmetric weights,
+ * filter layout 1 or 2 (row-major at K = 1) word-aligned as the scratch, the fast per-tensor
+ * requantization with no clamp beyond int8's. Every such call is one fc_plan sends to
+ * rows_single (c.single, no other loop; layout 3 excluded, which fc_plan refers to the
+ * reference), so micro_fully_connected_s8_dsp_path's answer, MICRO_PATH_FC_SINGLE, holds
+ * for it; fc_general tests it first and skips the plan's tests (about 70 instructions a
+ * call). */
+static MICRO_ALWAYS_INLINE int fc_lean_single_ok(const micro_fully_connected_s8_params_t *p,
+                                                 const int8_t *filter,
+                                                 const int32_t *multiplier,
+                                                 const int32_t *shift, const int16_t *scratch)
+{
+    return p->input_depth == 1 && (uint32_t)(p->filter_layout - 1) < 2u && p->batches == 1 &&
+           (p->filter_zp | p->per_channel) == 0 &&
+           (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
+           ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
+           (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
 }
 
 #endif

@@ -14,14 +14,26 @@
 #include "dsp.h"
 
 /* blocks_short's K = 8 on int16 filters (layout 2) with no zero-point term, in one asm
- * loop: k = {xe0, xo0, xe1, xo1, m2, pn, zp, end}, the split input words, pw_out's
- * requantization constants (conv_quads_dsp.h: SMMLAR, the sign's add, SMMLSR by
- * pn = -2^(32 - e) accumulating zp, SSAT: 4 instructions where micro_requant_fast_out takes
- * 5) and the end of out, copied onto the stack, since the loop's 13 registers (4 sums, 2
- * input words, 4 filter words, 3 pointers) leave none for them. Per block of 4 rows: the 4
- * biases in one LDM, the 16 filter words in 4, 16 SMLAD, the input pairs and the constants
- * reloaded (4 loads), 16 instructions of requantization and the 4 bytes stored as one word:
- * 48 instructions per 32 MACs, where the C loop takes 73. blocks >= 1. */
+ * loop: k = {m2, pn, zp, end, xe0, xo0, xe1, xo1}, pw_out's requantization constants
+ * (conv_quads_dsp.h: SMMLAR, the sign's add, SMMLSR by pn = -2^(32 - e) accumulating zp,
+ * SSAT: 4 instructions where micro_requant_fast_out takes 5), the end of out and the split
+ * input words, copied onto the stack, since the loop's 14 registers (4 sums, 2 input words,
+ * 4 filter words, 3 pointers, lr the end) leave none for them. Per block of 4 rows: the 4
+ * biases in one LDM, the 16 filter words in 4, 16 SMLAD, the input pairs reloaded (2 LDRD)
+ * and the constants (one LDM from sp, where they lie first), 16 instructions of
+ * requantization, the 4 bytes stored as one word and the loop's compare and branch: 46
+ * instructions per 32 MACs (the C loop takes 73).
+ * The floor at K = 8 is higher than 1.3 per MAC on this layout: an output's 8 MACs are
+ * 4 SMLAD, its requantization 4 and its store 1 (a byte, or a quarter of a word and its
+ * 3 BFI), 9 per 8 MACs (1.125) before any load. This loop's 4 sums, 2 input words, 4
+ * filter words, 3 pointers and end take all 14 registers; holding the other 2 input words
+ * and the 3 constants would take 5 more, so each block reloads them (3 instructions) and
+ * loads its biases apart from its weights (1): 46 / 32 = 1.44 in the loop. A layout with each row's
+ * bias beside its 4 weight words (one 5-register LDM a row, no bias pointer) holding the
+ * inputs and constants in registers would take 10 per row, 1.25 per MAC, plus a loop
+ * test of 3 (the end then on the stack) per unrolled run; the call's fixed cost (dispatch,
+ * set-up, the input's split) of about 130 instructions alone is 0.13 per MAC on ad's
+ * 8 -> 128 (1,024 MACs), so 1.3 would need that loop and a fixed cost under 50. blocks >= 1. */
 #define FC_HAS_SHORT16_ASM 1
 static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t *w,
                                               const int32_t *bias, int8_t *out)
@@ -33,9 +45,10 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
     __asm__ volatile(
         "ldm %[k], {r0, r1, r2, r3, r8, r9, r10, r11}\n\t"
         "push {r0, r1, r2, r3, r8, r9, r10, r11}\n\t" /* [sp]: k[0..7] */
+        "mov lr, r3\n\t" /* end */
         "1:\n\t"
         "ldm %[b]!, {r0, r1, r2, r3}\n\t" /* the 4 sums start at the biases */
-        "ldrd r4, r5, [sp]\n\t"           /* group 0's (x0, x2), (x1, x3) */
+        "ldrd r4, r5, [sp, #16]\n\t"      /* group 0's (x0, x2), (x1, x3) */
         "ldm %[w]!, {r8, r9, r10, r11}\n\t" /* rows 0, 1: (w0, w2), (w1, w3) */
         "smlad r0, r4, r8, r0\n\t"
         "smlad r0, r5, r9, r0\n\t"
@@ -46,7 +59,7 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
         "smlad r2, r5, r9, r2\n\t"
         "smlad r3, r4, r10, r3\n\t"
         "smlad r3, r5, r11, r3\n\t"
-        "ldrd r4, r5, [sp, #8]\n\t" /* group 1 */
+        "ldrd r4, r5, [sp, #24]\n\t" /* group 1 */
         "ldm %[w]!, {r8, r9, r10, r11}\n\t"
         "smlad r0, r4, r8, r0\n\t"
         "smlad r0, r5, r9, r0\n\t"
@@ -57,8 +70,7 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
         "smlad r2, r5, r9, r2\n\t"
         "smlad r3, r4, r10, r3\n\t"
         "smlad r3, r5, r11, r3\n\t"
-        "ldrd r8, r9, [sp, #16]\n\t" /* m2, pn */
-        "ldr r10, [sp, #24]\n\t"     /* zp */
+        "ldm sp, {r8, r9, r10}\n\t" /* m2, pn, zp */
         "smmlar r0, r0, r8, r0\n\t"
         "add r0, r0, r0, asr #31\n\t"
         "smmlsr r0, r0, r9, r10\n\t"
@@ -79,13 +91,12 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
         "bfi r0, r2, #16, #8\n\t"
         "bfi r0, r3, #24, #8\n\t"
         "str r0, [%[o]], #4\n\t" /* any alignment (M4/M7) */
-        "ldr r4, [sp, #28]\n\t"  /* end */
-        "cmp %[o], r4\n\t"
+        "cmp %[o], lr\n\t"
         "bne 1b\n\t"
         "add sp, sp, #32"
         : [k] "+r"(kp), [w] "+r"(wp), [b] "+r"(bp), [o] "+r"(op)
         :
-        : "r0", "r1", "r2", "r3", "r5", "r8", "r9", "r10", "r11", "cc", "memory");
+        : "r0", "r1", "r2", "r3", "r5", "r8", "r9", "r10", "r11", "lr", "cc", "memory");
 }
 
 /* blocks_fast on int16 filters (layout 2), blocks and groups >= 1, in one asm loop on the

@@ -36,6 +36,7 @@ MAPS = 12  # more depthwise cases: 3x3 output maps (the column path's 3x3-map pa
 ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop without scratch)
 REST = len(cases.REST_UNITS)  # more FC cases: N mod 4 of 1-3, fast requantization
 LEAN = 2 * len(cases.LEAN_UNITS)  # and the lean lane's (one batch row, no scratch)
+SINGLE = 9  # and the K = 1 lane's (hello_world's 1 -> 16; layouts 1, 2, 3 in turn)
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
@@ -256,7 +257,10 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     the PER_KERNEL the register-blocked path's cases on int16 filters without scratch, then
     N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time),
     then the lean lane's (one batch row, symmetric weights, no scratch: heads of 1-3 rows,
-    blocks with and without rows after them)."""
+    blocks with and without rows after them), then the K = 1 lane's."""
+    if seed >= 1000 + PER_KERNEL + ROWS16 + REST + LEAN:  # the K = 1 lane
+        k = seed - 1000 - PER_KERNEL - ROWS16 - REST - LEAN
+        return cases.single_case(k, cases.SINGLE_UNITS[k % len(cases.SINGLE_UNITS)])
     if seed >= 1000 + PER_KERNEL + ROWS16 + REST:  # the lean lane, layouts 1, 2, 3 in turn
         k = seed - 1000 - PER_KERNEL - ROWS16 - REST
         units = cases.LEAN_UNITS[k % len(cases.LEAN_UNITS)]
@@ -311,7 +315,7 @@ def cases_header() -> str:
         extra = {
             "conv": DIRECT + ROWS + PAIRED + MORE,
             "depthwise": MAPS,
-            "fc": ROWS16 + REST + LEAN,
+            "fc": ROWS16 + REST + LEAN + SINGLE,
         }.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
@@ -343,7 +347,7 @@ def cases_header() -> str:
         lines.append("};")
     lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
-    lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN}")
+    lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE}")
     return "\n".join(lines) + "\n"
 
 
