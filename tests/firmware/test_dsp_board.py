@@ -20,7 +20,6 @@ from test_dsp_conv_first_rows import (
     rows_first_case,
     rows_requant_edges_case,
 )
-from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 from test_dsp_conv_quads import (
     first_case,
     pointwise_case,
@@ -29,6 +28,7 @@ from test_dsp_conv_quads import (
     rows9_case,
     shaped_pointwise_case,
 )
+from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 
 from micro import firmware
 from micro._ffi import ffi, lib
