@@ -17,9 +17,10 @@
  * 1 share their lone last values' word instead (rows_paired: the weights repacked once per
  * call, 14 words a quad, not 15; grayscale 5, not 6). An odd row of pixels' last computes
  * as a pair, but a 10x4 layer's on its own sums (rows_lone_10x2). Layer 0, est. M4
- * cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00
- * (1.61) -> 1.59 (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.56 (1.21); person_detect
- * (grayscale 3x3, stride 2, 8 filters) 702 K -> 435 K cycles.
+ * cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB 3x3, stride 2)
+ * 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.59 (1.26);
+ * kws (10x4, stride 2) 1.74 (1.40) -> 1.56 (1.21); person_detect (grayscale 3x3, stride 2,
+ * 8 filters) 702 K -> 435 K cycles.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
