@@ -205,3 +205,66 @@ def rows_requant_edges_case(out: int) -> tuple[Any, list[np.ndarray]]:
 @pytest.mark.parametrize("out", [24, 124, 132])
 def test_conv_first_rows_requantization_edges(out: int) -> None:
     check_rows(*rows_requant_edges_case(out))
+
+
+def lone_10x4_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A 10x4 layer of one channel at stride 2 across (stride 1-3 down) on the fast
+    requantization (zero multipliers among it; per-tensor 3 in 10), of an odd output width:
+    each output row's last pixel a lone one. Seed 0: kws's first layer (49x10 to 25x5, SAME,
+    64 filters); the others 1x1 to 9x11 outputs, SAME, VALID or any padding, 4-160 filters
+    (past one block of 128), 1-2 images."""
+    rng = np.random.default_rng(20_000 + seed)
+    p = params_dict(rows_first_case(2)[0])
+    sh = int(rng.integers(1, 4))
+    ow = 2 * int(rng.integers(0, 6)) + 1
+    oh = int(rng.integers(1, 10))
+    top, left = [(0, 0), (4, 1), (int(rng.integers(0, 10)), int(rng.integers(0, 4)))][seed % 3]
+    ih = (oh - 1) * sh + 10 - top - int(rng.integers(0, 10 - top)) if top else (oh - 1) * sh + 10
+    iw = (ow - 1) * 2 + 4 - left - int(rng.integers(0, 2))
+    depth_out = 4 * int(rng.choice([1, 3, 16, 33, 40]))
+    if seed == 0:
+        oh, ow, ih, iw, sh, top, left, depth_out = 25, 5, 49, 10, 2, 4, 1, 64
+    p.update(
+        batches=1 + seed % 2,
+        input_height=max(ih, 1),
+        input_width=max(iw, 1),
+        input_depth=1,
+        filter_height=10,
+        filter_width=4,
+        filter_depth=1,
+        output_height=oh,
+        output_width=ow,
+        output_depth=depth_out,
+        stride_height=sh,
+        stride_width=2,
+        dilation_height=1,
+        dilation_width=1,
+        pad_top=top,
+        pad_left=left,
+        filter_layout=0,
+    )
+    params, ops = cases.conv_data(rng, p, fast=True)
+    if rng.random() < 0.3:  # per-tensor
+        ops[3][:] = ops[3][0]
+        ops[4][:] = ops[4][0]
+    return params, ops
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_conv_first_rows_10x4_lone_pixels(seed: int) -> None:
+    params, ops = lone_10x4_case(seed)
+    assert kernel_predicate("conv_s8", "dsp_first_rows", params_dict(params))
+    check_rows(params, ops)
+
+
+def test_conv_first_rows_10x4_lone_requantization_edges() -> None:
+    """requant_edges_case's channels (every right shift, ties, extremes) on a lone 10x4
+    pixel: a zero image and input_zp 0, each sum its bias."""
+    params, ops = requant_edges_case(124)
+    p = params_dict(params)
+    p.update(input_height=10, input_width=4, input_depth=1, filter_height=10, filter_width=4)
+    p.update(filter_depth=1, stride_height=2, stride_width=2, pad_top=0, pad_left=0)
+    p.update(output_height=1, output_width=1, input_zp=0)
+    new, new_ops = cases.conv_data(np.random.default_rng(7), p, fast=True)
+    new_ops[0][:] = 0
+    check_rows(new, [new_ops[0], new_ops[1], *ops[2:5], *new_ops[5:]])

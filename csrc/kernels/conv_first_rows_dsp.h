@@ -16,10 +16,11 @@
  * the SMLADs multiply a zero weight); with one copy (stride 2) and few filters, rows 0 and
  * 1 share their lone last values' word instead (rows_paired: the weights repacked once per
  * call, 14 words a quad, not 15; grayscale 5, not 6). An odd row of pixels' last computes
- * as a pair. Layer 0, est. M4 cycles (instructions) per MAC, layout 1's walk -> these
- * rows: vww (RGB 3x3, stride 2) 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00
- * (1.61) -> 1.59 (1.26); kws (10x4, stride 2) 1.74 (1.40) -> 1.64 (1.31); person_detect
- * (grayscale 3x3, stride 2, 8 filters) 702 K -> 435 K cycles.
+ * as a pair, but a 10x4 layer's on its own sums (rows_lone_10x2). Layer 0, est. M4
+ * cycles (instructions) per MAC, layout 1's walk -> these rows: vww (RGB 3x3, stride 2)
+ * 2.18 (1.71) -> 1.62 (1.28), paired; ic (RGB 3x3, stride 1) 2.00 (1.61) -> 1.59 (1.26);
+ * kws (10x4, stride 2) 1.74 (1.40) -> 1.56 (1.21); person_detect (grayscale 3x3, stride 2,
+ * 8 filters) 702 K -> 435 K cycles.
  */
 #ifndef MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
 #define MICRO_KERNELS_CONV_FIRST_ROWS_DSP_H
@@ -174,6 +175,43 @@ static void rows_c(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
             }
         }
     }
+}
+
+/* A lone pixel's run (one pair, gap 0; weights not paired) on FH rows of n words: pixel
+ * 0's sums alone, not a pair of it (a fifth of kws's first layer: 5 columns, 3 pairs). Per
+ * word one pixel load, 4 weight loads, 4 SMLAD; the same sums and pw_out as rows_asm_*. */
+static MICRO_ALWAYS_INLINE void rows_lone_k(const rows_run_t *a, int32_t fh, int32_t n)
+{
+    const int8_t *w = a->filter; /* 16 bytes a word, the quads in turn */
+    int8_t *out = a->out;
+    for (int32_t q = 0; q < a->quads; ++q, out += 4) {
+        const rows_quad_t *ch = a->ch + q;
+        int32_t s0 = ch->bias[0], s1 = ch->bias[1], s2 = ch->bias[2], s3 = ch->bias[3];
+        /* Whole rows unrolled (the caller's constant FH and n, -Os too): the rows' pointers
+         * and the weights at fixed offsets. */
+#pragma GCC unroll 16
+        for (int32_t fy = 0; fy < fh; ++fy) {
+            const int16_t *x = a->rows[fy];
+#pragma GCC unroll 8
+            for (int32_t j = 0; j < n; ++j, w += 16) {
+                const uint32_t v = micro_read4(x + 2 * j);
+                s0 = micro_smlad(v, micro_read4(w), s0);
+                s1 = micro_smlad(v, micro_read4(w + 4), s1);
+                s2 = micro_smlad(v, micro_read4(w + 8), s2);
+                s3 = micro_smlad(v, micro_read4(w + 12), s3);
+            }
+        }
+        out[0] = (int8_t)pw_out(s0, ch->mp[0][0], ch->mp[0][1], a->zp);
+        out[1] = (int8_t)pw_out(s1, ch->mp[1][0], ch->mp[1][1], a->zp);
+        out[2] = (int8_t)pw_out(s2, ch->mp[2][0], ch->mp[2][1], a->zp);
+        out[3] = (int8_t)pw_out(s3, ch->mp[3][0], ch->mp[3][1], a->zp);
+    }
+}
+
+/* rows_lone_k on 10 rows of 2 words (10x4 filters of one channel). */
+static MICRO_NOINLINE void rows_lone_10x2(const rows_run_t *a)
+{
+    rows_lone_k(a, 10, 2);
 }
 
 #if MICRO_DSP && defined(__GNUC__)
@@ -611,12 +649,19 @@ ROWS_ASM(rows_asm_10x2_d4, "72",
 #undef ROWS_ASM
 #undef ROWS_BIASES_LDR
 
-/* The run on rows_asm_* where one fits the shape (and the weights' pairing), else rows_c.
- * A build that drops a shape's path (micro/paths.h) drops its asm: its layers then run
- * the reference kernel (micro_conv_s8_dsp_path), never this. */
+/* The run on rows_asm_* where one fits the shape (and the weights' pairing), else rows_c;
+ * a 10x4 layer's lone pixel on rows_lone_10x2. A build that drops a shape's path
+ * (micro/paths.h) drops its asm: its layers then run the reference kernel
+ * (micro_conv_s8_dsp_path), never this. */
 static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 {
     const int rgb_gray = MICRO_PATH_ON(MICRO_PATH_CONV_ROWS);
+    const int lone = a->gap == 0 && a->pairs == 1 && !a->paired;
+    if (lone && MICRO_PATH_ON(MICRO_PATH_CONV_ROWS10) &&
+        micro_first_rows_shape(fh, n, delta) == 3) {
+        rows_lone_10x2(a);
+        return;
+    }
     switch (micro_first_rows_shape(fh, n, delta) * 2 + (a->paired != 0)) {
     case 2:
         rgb_gray ? rows_asm_3x5_d12(a) : rows_c(a, fh, n, delta);
@@ -640,6 +685,10 @@ static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 #else
 static void rows_run(rows_run_t *a, int32_t fh, int32_t n, int32_t delta)
 {
+    if (a->gap == 0 && a->pairs == 1 && !a->paired && micro_first_rows_shape(fh, n, delta) == 3) {
+        rows_lone_10x2(a);
+        return;
+    }
     rows_c(a, fh, n, delta);
 }
 #endif

@@ -30,6 +30,7 @@
 #include "conv_patch_dsp.h"
 #include "conv_pointwise8_dsp.h"
 #include "conv_pointwise_dsp.h"
+#include "conv_pointwise_strided_dsp.h"
 #include "conv_quads_dsp.h"
 #include "dsp.h"
 #include "micro/paths.h"
@@ -123,6 +124,9 @@ static int fast_ok(const int32_t *multiplier, const int32_t *shift, int32_t n, i
  * quads in one call up to 256 channels (MobileNets' widest layers), not a table refilled
  * per pair and block. */
 #define PW_BLOCK 256
+
+/* The table's bytes a strided 1x1 layer's pixels may use past its O constants. */
+#define PW_ROOM(depth_out) ((int64_t)(PW_BLOCK - (depth_out)) * (int64_t)sizeof(pw_chan_t))
 
 /* The first layers' tables (conv_first_rows_dsp.h) hold a block's constants and fit the
  * pointwise path's stack. */
@@ -595,6 +599,14 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_ROWS) ||
         MICRO_PATH_HAS(path, MICRO_PATH_CONV_ROWS10)) {
         first_rows_fast(p, input, filter, &c, &tables.rows, scratch, output);
+        return MICRO_OK;
+    }
+    if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_POINTWISE) && MICRO_PATH_KEPT(path) &&
+        !pointwise_dense(p)) {
+        fill_pointwise(&c, 0, depth_out, tables.pointwise);
+        pointwise_strided(p, input, filter, tables.pointwise, (uint64_t *)(void *)scratch,
+                          (int8_t *)(void *)(tables.pointwise + depth_out), PW_ROOM(depth_out),
+                          output);
         return MICRO_OK;
     }
     if ((MICRO_PATH_HAS(path, MICRO_PATH_CONV_POINTWISE) && MICRO_PATH_KEPT(path)) ||

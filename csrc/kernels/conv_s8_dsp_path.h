@@ -3,7 +3,8 @@
  * the one place that decides it: the dispatch calls it, and the host ORs its answers over
  * a Program's steps (csrc/runtime/paths.c) so a firmware keeps only those paths.
  * Internal: included at the end of conv_s8_dsp.c (fast_ok, CONV_BLOCK and the paths'
- * tests: direct_applies, first_applies, pw8_applies, micro_first_rows_shape).
+ * tests: direct_applies, first_applies, pw8_applies, micro_first_rows_shape,
+ * pointwise_strided_applies and PW_ROOM).
  */
 #ifndef MICRO_KERNELS_CONV_S8_DSP_PATH_H
 #define MICRO_KERNELS_CONV_S8_DSP_PATH_H
@@ -61,6 +62,11 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
         return pw8_applies(p->input_depth, p->output_depth)
                    ? MICRO_PATH_CONV_PW8
                    : MICRO_PATH_CONV_POINTWISE | pointwise_pass_path((p->input_depth + 3) / 4);
+    }
+    if (fast && quads && p->filter_height == 1 && p->filter_width == 1 && p->pad_top == 0 &&
+        p->pad_left == 0 && p->groups == 1 &&
+        pointwise_strided_applies(p, PW_ROOM(p->output_depth))) {
+        return MICRO_PATH_CONV_POINTWISE | pointwise_pass_path((p->input_depth + 3) / 4);
     }
     if (fast && first_applies(p, CONV_BLOCK)) {
         first_walk_t walk; /* its kind of window */

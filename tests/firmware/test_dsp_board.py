@@ -14,7 +14,12 @@ import pytest
 import support.depthwise as dw
 import test_dsp_kernels as cases
 from test_dsp_conv_direct import direct_case, without_scratch
-from test_dsp_conv_first_rows import rows_case, rows_first_case, rows_requant_edges_case
+from test_dsp_conv_first_rows import (
+    lone_10x4_case,
+    rows_case,
+    rows_first_case,
+    rows_requant_edges_case,
+)
 from test_dsp_conv_quads import (
     first_case,
     pointwise_case,
@@ -23,6 +28,7 @@ from test_dsp_conv_quads import (
     rows9_case,
     shaped_pointwise_case,
 )
+from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -40,6 +46,8 @@ SINGLE = 9  # and the K = 1 lane's (hello_world's 1 -> 16; layouts 1, 2, 3 in tu
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
+STRIDED = 8  # and 1x1 layers at strides 2-3 (the pointwise loops on copied pixels), the
+# last two 10x4 first layers of odd widths (the row loop's lone pixels)
 
 C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
@@ -146,6 +154,25 @@ def fast_pointwise_quads(k: int, seed: int) -> tuple[Any, list[np.ndarray]]:
         seed += 1
 
 
+def strided_board_case(k: int) -> tuple[Any, list[np.ndarray]]:
+    """Case k of the strided 1x1 layers: k 0 ResNet-8's second shortcut's kind (K = 32 to 64
+    channels at stride 2) on an odd 21x21 image (121 pixels: two runs of copies, a lone
+    last pixel), the others the first random small cases the pointwise loops take."""
+    if k == 0:
+        params, ops = strided_case(3)
+        p = {f: int(getattr(params, f)) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+        p.update(batches=1, input_height=21, input_width=21, output_height=11, output_width=11)
+        p.update(input_depth=32, filter_depth=32, output_depth=64, pad_top=0, pad_left=0)
+        p.update(stride_height=2, stride_width=2, filter_layout=0)
+        return cases.conv_data(np.random.default_rng(21), p, fast=True)
+    seed = 100 * k
+    while True:
+        params, ops = strided_case(seed, small=True)
+        if params.output_depth % 4 == 0 and takes_strided(params) and seed % 3 != 0:
+            return params, ops
+        seed += 1
+
+
 def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """One in eight with patches the twin streams (longer than it assembles at once), half
     what its fast passes (the hand-scheduled loops) take, one in four pointwise; one in
@@ -167,6 +194,11 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     first layers at stride 2 across (the row loop's 10-row asm), two layers of filters
     in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
     a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE:
+        k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE
+        if k >= STRIDED - 2:
+            return rows_case(*lone_10x4_case(k - STRIDED + 2))  # 0: kws's layer
+        return quads_case(*strided_board_case(k))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED
         if k < 2:
@@ -313,7 +345,7 @@ def cases_header() -> str:
     ]
     for kind, ctype, make, out_index in generators:
         extra = {
-            "conv": DIRECT + ROWS + PAIRED + MORE,
+            "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED,
             "depthwise": MAPS,
             "fc": ROWS16 + REST + LEAN + SINGLE,
         }.get(kind, 0)
@@ -345,7 +377,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE}")
+    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE}")
     return "\n".join(lines) + "\n"
