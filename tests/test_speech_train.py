@@ -50,7 +50,8 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
                  "--speed-change", "0.1", "--keyword-copies", "2", "--unknown-copies", "3",
                  "--train-seed", "3", "--low-snr", "0.2", "--edge", "0.3",
                  "--average-last", "1", "--tuning-fraction", "0.3",
-                 "--confuser-weight", "bed=2"])  # fmt: skip
+                 "--confuser-weight", "bed=2", "--first-kernel", "10,4",
+                 "--first-stride", "2,2"])  # fmt: skip
     text = capsys.readouterr().out
     assert code == 0
     assert "'up': recorded + synthetic" in text and "'down': synthetic only" in text
@@ -64,6 +65,7 @@ def test_train_up_down_uses_recordings_where_the_data_set_has_the_word(
         "edge": {"share": 0.3, "onset_s": [[0.0, 0.2], [0.6, 0.8]]},
     }  # fmt: skip
     assert report["average_last_epochs"] == 1
+    assert (report["first_kernel"], report["first_stride"]) == ([10, 4], [2, 2])
     assert report["train_clips"]["up"] > 0 and (report["seed"], report["train_seed"]) == (1234, 3)
     used = out.with_suffix(".files.txt").read_text()
     assert "up/" in used and reserved not in used and "down/" not in used

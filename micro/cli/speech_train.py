@@ -7,12 +7,28 @@ import importlib.util
 import logging
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..speech import realdata, teachers, train, tuning
-from ..speech.network import Shape
+from ..speech.network import Shape, parse_pair
 from . import options
 from .output import out
+
+
+def _text(pair: tuple[int, int]) -> str:
+    return f"{pair[0]},{pair[1]}"
+
+
+def _pair(what: str) -> Callable[[str], tuple[int, int]]:
+    """An argparse type for a (time, frequency) pair of the first convolution."""
+
+    def parse(text: str) -> tuple[int, int]:
+        try:
+            return parse_pair(text, what)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+
+    return parse
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,6 +47,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--channels",
         default=str(Shape()),
         help="channels of the first convolution, then of each depthwise-separable block",
+    )
+    p.add_argument(
+        "--first-kernel",
+        type=_pair("--first-kernel"),
+        default=Shape.first_kernel,
+        metavar="T,F",
+        help="the first convolution's kernel in frames (time) and channels (frequency) "
+        f"(default {_text(Shape.first_kernel)})",
+    )
+    p.add_argument(
+        "--first-stride",
+        type=_pair("--first-stride"),
+        default=Shape.first_stride,
+        metavar="T,F",
+        help="the first convolution's stride in frames and channels (default "
+        f"{_text(Shape.first_stride)}); a smaller "
+        "frequency stride keeps finer frequency detail for the blocks at more instructions "
+        "per inference (measure with `micro speech --board`)",
     )
     p.add_argument(
         "--data",

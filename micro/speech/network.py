@@ -51,6 +51,23 @@ class Shape:
         return ",".join(str(c) for c in (self.first, *(c for _, c in self.blocks)))
 
 
+def parse_pair(text: str, what: str) -> tuple[int, int]:
+    """``"10,4"``: a (time, frequency) pair of the first convolution, each 1..FRAMES (time)
+    or 1..CHANNELS (frequency), as ``--first-kernel`` and ``--first-stride`` take it."""
+    parts = text.split(",")
+    try:
+        time, freq = (int(t) for t in parts)
+    except ValueError:
+        raise ValueError(
+            f"{what} must be two comma-separated integers (time,frequency), got {text!r}"
+        ) from None
+    if not (1 <= time <= FRAMES and 1 <= freq <= CHANNELS):
+        raise ValueError(
+            f"{what} needs time in 1..{FRAMES} and frequency in 1..{CHANNELS}, got {text!r}"
+        )
+    return time, freq
+
+
 def to_float(x: np.ndarray) -> np.ndarray:
     """int8 features [N, 49, 40] -> the float inputs [N, 1960] the Keras model sees (exact)."""
     flat = x.reshape(len(x), FRAMES * CHANNELS)

@@ -33,6 +33,7 @@ import argparse
 import logging
 import subprocess
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -455,7 +456,11 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
 
     taught, targets = distillation(args, x_train, y_train, cfg.labels, stream)
 
-    shape = Shape.parse(args.channels)
+    shape = replace(
+        Shape.parse(args.channels),
+        first_kernel=tuple(args.first_kernel),
+        first_stride=tuple(args.first_stride),
+    )
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
         x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
@@ -482,6 +487,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "train_seed": train_seed,
         "epochs": args.epochs,
         "channels": str(shape),
+        "first_kernel": list(shape.first_kernel),
+        "first_stride": list(shape.first_stride),
         "trained_on": sorted(sources),
         "unknown_near_rhymes": args.rhymes,
         "balanced_classes": args.balance,
