@@ -237,6 +237,7 @@ def fully_connected_case(
     short: bool = False,
     units: int | None = None,
     lean: bool = False,
+    groups: int | None = None,
 ) -> tuple[Any, list[np.ndarray]]:
     """Random FC params and data, the filter in `layout` (None: layouts 2, 1, 0 by seed % 3;
     for `fast` and `short` the blocked layouts 1 and 2 by a digit of the seed the other
@@ -248,7 +249,7 @@ def fully_connected_case(
     groups or an odd K; N around blocks of 4; the scratch present in about half). `units`:
     N, in place of the random one. `lean` (with `fast`): what the DSP twin's lean lane takes
     (fully_connected_s8_dsp_path.h's fc_lean): one batch row, symmetric weights, no
-    scratch."""
+    scratch. `groups` (with `fast`): K = 4 * groups, in place of the random count."""
     rng = np.random.default_rng(seed)
     fast = fast or short
     if layout is None:
@@ -256,8 +257,8 @@ def fully_connected_case(
     per_channel = 0 if fast else int(rng.integers(0, 2))
     depth = int(rng.choice([1, 3, 4, 5, 16, 18, int(rng.integers(1, 300))]))
     if fast:
-        groups = [1, 2, 3, 4, 5, 6, 7, 8, 16, int(rng.integers(1, 80))][seed // 2 % 10]
-        depth = 4 * groups
+        count = [1, 2, 3, 4, 5, 6, 7, 8, 16, int(rng.integers(1, 80))][seed // 2 % 10]
+        depth = 4 * (count if groups is None else groups)
     if short:
         depth = [1, 2, 3, 4, 8, 12, 16, 5][seed % 8]
     p: dict[str, int] = {
@@ -372,6 +373,46 @@ def test_fully_connected_dsp_lean_lane_matches_reference(seed: int, units: int) 
 
 # The K = 1 lane's shapes (hello_world's 1 -> 16): no rows, one, blocks of 4 and the rest.
 SINGLE_UNITS = [1, 3, 4, 16, 17]
+
+
+# Long rows on one block of 4 (micro_speech's 4000 -> 4: 1,000 groups), every count of groups
+# modulo 8 (the fast blocks' eight-group turn on the int8 row and its entries).
+LONG_GROUPS = [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007]
+
+
+def long_case(k: int, groups: list[int] = LONG_GROUPS) -> tuple[Any, list[np.ndarray]]:
+    """N = 4 and K = 4 * groups[k // 2 % len(groups)] on the fast per-tensor requantization with
+    no scratch: the lean lane at even k, else fc_plan's blocks on the int8 row (a filter
+    zero point or several batch rows, drawn until one holds); layout 2 at k % 4 == 3, else 1."""
+    layout = 2 if k % 4 == 3 else 1
+    count = groups[k // 2 % len(groups)]
+    lean = k % 2 == 0
+    for j in range(100):
+        params, ops = fully_connected_case(
+            9000 + 100 * k + j, layout, fast=True, units=4, lean=lean, groups=count
+        )
+        if lean or params.batches > 1 or params.filter_zp != 0:
+            break
+    ops[FC_SCRATCH] = np.zeros(0, np.uint8)
+    return params, ops
+
+
+@pytest.mark.parametrize("k", range(2 * len(LONG_GROUPS)))
+def test_fully_connected_dsp_long_rows_match_reference(k: int) -> None:
+    """N = 4 on long rows (long_case): the reference's bytes, on the loops the case means
+    to reach (the lean lane's, or fc_plan's blocks on the int8 row)."""
+    params, ops = long_case(k)
+    assert params.output_depth == 4 and params.input_depth >= 4000
+    checked("fully_connected_s8", params, ops)
+    mults, shifts = (ffi.from_buffer("int32_t[]", ops[i]) for i in (3, 4))
+    filt = ffi.from_buffer("int8_t[]", ops[1])
+    path = lib.micro_fully_connected_s8_dsp_path(params, filt, mults, shifts, ffi.NULL)
+    groups = lib.MICRO_PATH_FC_INT16 if params.filter_layout == 2 else lib.MICRO_PATH_FC_INT8
+    assert path == lib.MICRO_PATH_FC_ROW | groups
+    if k % 2 == 1:
+        assert params.batches > 1 or params.filter_zp != 0  # not the lean lane
+    dsp = run(lib.micro_fully_connected_s8_dsp, params, ops)
+    assert dsp == run(lib.micro_fully_connected_s8, params, ops)
 
 
 def single_case(seed: int, units: int) -> tuple[Any, list[np.ndarray]]:

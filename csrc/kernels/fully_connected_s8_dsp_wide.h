@@ -1,7 +1,7 @@
 /*
  * The FULLY_CONNECTED DSP twin's asm loops on filter layout 2 (int16 groups,
- * fully_connected_s8.h), internal to fully_connected_s8_dsp.c, which includes it where GCC
- * builds its asm (a DSP core at -O2) after defining the group macros (FC_GROUP16,
+ * fully_connected_s8.h), internal to fully_connected_s8_dsp.c: fully_connected_s8_dsp_sums.h
+ * includes it where GCC builds its asm (a DSP core at -O2) after the group macros (FC_GROUP16,
  * FC_GROUP16_BYTES) these loops unroll. Both keep their constants on the stack and
  * requantize as conv_quads_dsp.h's pw_out does (SMMLAR, the sign's add, SMMLSR by
  * pn = -2^(32 - e) accumulating zp, SSAT), storing each block's 4 bytes as one word.

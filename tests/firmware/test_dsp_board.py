@@ -43,6 +43,10 @@ ROWS16 = 6  # more FC cases: int16 groups on the int8 row (the block loop withou
 REST = len(cases.REST_UNITS)  # more FC cases: N mod 4 of 1-3, fast requantization
 LEAN = 2 * len(cases.LEAN_UNITS)  # and the lean lane's (one batch row, no scratch)
 SINGLE = 9  # and the K = 1 lane's (hello_world's 1 -> 16; layouts 1, 2, 3 in turn)
+LONG = 16  # and N = 4 on long rows (micro_speech's 4000 -> 4; every count of groups mod 8)
+# Long rows' counts of groups on the board: micro_speech's 1,000, then 65-71 (modulo 8: 1-7)
+# for a smaller image.
+LONG_GROUPS = [1000, 65, 66, 67, 68, 69, 70, 71]
 PAIRED = 10  # and the row loop's paired rows (RGB and grayscale 3x3 at stride 2, <= 24 filters)
 MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter passes in quads,
 # a grayscale 3x3 first layer in quads (the first-layer walk's 3-value rows)
@@ -289,7 +293,11 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     the PER_KERNEL the register-blocked path's cases on int16 filters without scratch, then
     N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time),
     then the lean lane's (one batch row, symmetric weights, no scratch: heads of 1-3 rows,
-    blocks with and without rows after them), then the K = 1 lane's."""
+    blocks with and without rows after them), then the K = 1 lane's, then N = 4 on long
+    rows (the lean lane and fc_plan's blocks on the int8 row in turn)."""
+    if seed >= 1000 + PER_KERNEL + ROWS16 + REST + LEAN + SINGLE:  # N = 4, long rows
+        k = seed - 1000 - PER_KERNEL - ROWS16 - REST - LEAN - SINGLE
+        return cases.long_case(k, LONG_GROUPS)
     if seed >= 1000 + PER_KERNEL + ROWS16 + REST + LEAN:  # the K = 1 lane
         k = seed - 1000 - PER_KERNEL - ROWS16 - REST - LEAN
         return cases.single_case(k, cases.SINGLE_UNITS[k % len(cases.SINGLE_UNITS)])
@@ -347,7 +355,7 @@ def cases_header() -> str:
         extra = {
             "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED,
             "depthwise": MAPS,
-            "fc": ROWS16 + REST + LEAN + SINGLE,
+            "fc": ROWS16 + REST + LEAN + SINGLE + LONG,
         }.get(kind, 0)
         for seed in range(PER_KERNEL + extra):
             params, ops = make(1000 + seed)
@@ -379,7 +387,7 @@ def cases_header() -> str:
         lines.append("};")
     lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
-    lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE}")
+    lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE + LONG}")
     return "\n".join(lines) + "\n"
 
 
