@@ -60,6 +60,34 @@ def head_case(seed: int, small: bool = False) -> tuple[Any, list[np.ndarray]]:
     return params, ops
 
 
+def shaped_head_case(
+    seed: int, k: int, out: int, batches: int, fast: bool = True
+) -> tuple[Any, list[np.ndarray]]:
+    """A head of K = k, O = out on `batches` pixels, on the fast requantization or not."""
+    p = params_dict(head_case(seed)[0])
+    p.update(batches=batches, input_depth=k, filter_depth=k, output_depth=out, filter_layout=0)
+    return cases.conv_data(np.random.default_rng(seed), p, fast)
+
+
+# The boards' heads (tests/firmware/test_dsp_board.py), K, O and batches: person_detect's,
+# a third channel, pixels off word alignment (K odd, 3 batches: the loads' unaligned loop),
+# K under a group of 8, the widest K, a short last group.
+BOARD_HEADS = [(256, 2, 1), (256, 3, 2), (37, 5, 3), (7, 1, 2), (600, 6, 1), (101, 2, 3)]
+
+
+def board_head_case(k: int) -> tuple[Any, list[np.ndarray]]:
+    depth, out, batches = BOARD_HEADS[k]
+    return shaped_head_case(40 + k, depth, out, batches)
+
+
+def test_board_heads_take_the_path() -> None:
+    """The boards' heads are what the short path runs."""
+    for k in range(len(BOARD_HEADS)):
+        params, ops = board_head_case(k)
+        assert path_of(params, ops) == int(lib.MICRO_PATH_CONV_PAIRS)
+        assert_twin("conv_s8", "dsp", [(params, ops)])
+
+
 def params_dict(params: Any) -> dict[str, int]:
     return {f: int(getattr(params, f)) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
 
