@@ -20,6 +20,7 @@ from test_dsp_conv_first_rows import (
     rows_first_case,
     rows_requant_edges_case,
 )
+from test_dsp_conv_head import BOARD_HEADS, board_head_case
 from test_dsp_conv_quads import (
     first_case,
     pointwise_case,
@@ -28,7 +29,6 @@ from test_dsp_conv_quads import (
     rows9_case,
     shaped_pointwise_case,
 )
-from test_dsp_conv_head import BOARD_HEADS, board_head_case
 from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 
 from micro import firmware
