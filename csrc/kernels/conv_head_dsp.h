@@ -130,7 +130,7 @@ static MICRO_ALWAYS_INLINE void head_dot2(const int8_t *x, const int8_t *w0, con
         a1 = a.s1;
         k = depth & ~7;
     }
-#endif
+#else
     for (; k + 8 <= depth; k += 8) {
         const uint32_t xa = micro_read4(x + k), xb = micro_read4(x + k + 4);
         const uint32_t xa0 = micro_sxtb16(xa), xa1 = micro_sxtb16_hi(xa);
@@ -146,6 +146,7 @@ static MICRO_ALWAYS_INLINE void head_dot2(const int8_t *x, const int8_t *w0, con
         a1 = micro_smlad(xb0, micro_sxtb16(z), a1);
         a1 = micro_smlad(xb1, micro_sxtb16_hi(z), a1);
     }
+#endif
     for (; k < depth; k += 4) {
         const uint32_t xa = depth - k >= 4 ? micro_read4(x + k) : head_last_word(x, k, depth);
         const uint32_t xa0 = micro_sxtb16(xa), xa1 = micro_sxtb16_hi(xa);
