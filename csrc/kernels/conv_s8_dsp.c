@@ -535,11 +535,21 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
     }
 }
 
+/* A classifier's head, a 1x1 convolution of a 1x1 image (head_run; after pw_entry). */
+#include "conv_head_dsp.h"
+
 micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *input,
                                  const int8_t *filter, const int32_t *bias,
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
+    /* The head first, before the path's other tests (its answer there is the same): at a
+     * few hundred multiply-accumulates they would cost as much as the dots. */
+    if (MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) && head_applies(p) &&
+        fast_ok(multiplier, shift, p->output_depth, p->act_min, p->act_max)) {
+        head_run(p, input, filter, bias, multiplier, shift, output);
+        return MICRO_OK;
+    }
     /* The path (micro_conv_s8_dsp_path decides, the host reads the same answer); one this
      * build drops (micro/paths.h) runs the reference kernel, at the end. */
     const uint32_t path = micro_conv_s8_dsp_path(p, filter, multiplier, shift, scratch);

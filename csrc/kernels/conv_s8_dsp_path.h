@@ -3,7 +3,7 @@
  * the one place that decides it: the dispatch calls it, and the host ORs its answers over
  * a Program's steps (csrc/runtime/paths.c) so a firmware keeps only those paths.
  * Internal: included at the end of conv_s8_dsp.c (fast_ok, CONV_BLOCK and the paths'
- * tests: direct_applies, first_applies, pw8_applies, micro_first_rows_shape,
+ * tests: head_applies, direct_applies, first_applies, pw8_applies, micro_first_rows_shape,
  * pointwise_strided_applies and PW_ROOM).
  */
 #ifndef MICRO_KERNELS_CONV_S8_DSP_PATH_H
@@ -37,6 +37,10 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
                                 const int32_t *multiplier, const int32_t *shift,
                                 const int16_t *scratch)
 {
+    /* a classifier's head (conv_head_dsp.h): no scratch, filter layout 0, the pairs' bit */
+    if (head_applies(p) && fast_ok(multiplier, shift, p->output_depth, p->act_min, p->act_max)) {
+        return MICRO_PATH_CONV_PAIRS;
+    }
     if (scratch == NULL && micro_conv_s8_dsp_direct(p)) {
         return MICRO_PATH_CONV_DIRECT;
     }

@@ -32,7 +32,7 @@
 #define MICRO_PATH_CONV_PW8 0x10        /* the same with K = 8 and 16 or 32 filters: runs */
 #define MICRO_PATH_CONV_FIRST 0x20      /* 1-4 input channels, quads: the first-layer walk */
 #define MICRO_PATH_CONV_QUADS 0x40      /* patches in the scratch, quads, fast requantization */
-#define MICRO_PATH_CONV_PAIRS 0x80      /* the same on filter layout 0 (filter pairs) */
+#define MICRO_PATH_CONV_PAIRS 0x80      /* the same on filter layout 0 (filter pairs); 1x1 heads */
 #define MICRO_PATH_CONV_ANY 0x100       /* the same, any requantization (either layout) */
 /* Pointwise passes specialised for 2, 4, 8, 16 or 32 groups of 4 input values (the
  * general pass runs them otherwise, same bytes). */
