@@ -95,10 +95,7 @@ def rows_first_case(seed: int, paired: bool = False) -> tuple[Any, list[np.ndarr
         pad_left=left,
         filter_layout=0,
     )
-    params, ops = cases.conv_data(rng, p, fast=seed % 4 != 3)
-    if rng.random() < 0.3:  # per-tensor
-        ops[3][:] = ops[3][0]
-        ops[4][:] = ops[4][0]
+    params, ops = cases.conv_data(rng, p, fast=seed % 4 != 3, per_tensor=0.3)
     return params, ops
 
 
@@ -243,10 +240,7 @@ def lone_10x4_case(seed: int) -> tuple[Any, list[np.ndarray]]:
         pad_left=left,
         filter_layout=0,
     )
-    params, ops = cases.conv_data(rng, p, fast=True)
-    if rng.random() < 0.3:  # per-tensor
-        ops[3][:] = ops[3][0]
-        ops[4][:] = ops[4][0]
+    params, ops = cases.conv_data(rng, p, fast=True, per_tensor=0.3)
     return params, ops
 
 

@@ -68,10 +68,7 @@ def strided_case(seed: int, small: bool = False) -> tuple[Any, list[np.ndarray]]
         "output_zp": int(rng.integers(-128, 128)),
         "filter_layout": 0,
     }
-    params, ops = cases.conv_data(rng, p, fast=seed % 3 != 0)
-    if rng.random() < 0.3:  # per-tensor: one multiplier and shift for every channel
-        ops[3][:] = ops[3][0]
-        ops[4][:] = ops[4][0]
+    params, ops = cases.conv_data(rng, p, fast=seed % 3 != 0, per_tensor=0.3)
     return params, ops
 
 

@@ -92,10 +92,11 @@ def conv_case(
 
 
 def conv_data(
-    rng: np.random.Generator, p: dict[str, int], fast: bool = False
+    rng: np.random.Generator, p: dict[str, int], fast: bool = False, per_tensor: float = 0.0
 ) -> tuple[Any, list[np.ndarray]]:
     """The rest of a conv case of geometry `p`: activation clamp, filter rows padded to
-    K_ALIGN, requantization (`fast`: as conv_case says), input, bias, scratch and output."""
+    K_ALIGN, requantization (`fast`: as conv_case says), input, bias, scratch and output;
+    with probability `per_tensor` every channel shares channel 0's multiplier and shift."""
     p["act_min"], p["act_max"] = activation(rng)
     small = bool(rng.random() < 0.4)
     k = p["filter_height"] * p["filter_width"] * p["filter_depth"]
@@ -124,6 +125,9 @@ def conv_data(
         scratch,
         np.zeros(n_out, np.int8),
     ]
+    if per_tensor and rng.random() < per_tensor:
+        mult[:] = mult[0]
+        shift[:] = shift[0]
     return ffi.new("micro_conv_s8_params_t *", p), operands
 
 
