@@ -31,23 +31,35 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dsp.h"
 #include "micro/paths.h"
 
+/* 8 bytes at p (two words, low first), at any word alignment: the direct API takes filters
+ * and scratch word-aligned only (fc_plan's test), so a uint64_t load there would be
+ * misaligned (undefined in C; the sanitized build's -fsanitize=alignment reports it). A
+ * memcpy compiles to one 8-byte load on the host and LDRD or two LDR on a Cortex-M. */
+static MICRO_ALWAYS_INLINE uint64_t fc_read8(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /* acc[j] += the dot of block row j (words w) with the input over `groups` groups of 4
  * columns; the input is the widened scratch (`widened`, a constant once inlined) or the
  * int8 row; the filter int8 (layout 1) or int16 (`wide`, layout 2: 8 words a group, row j's
- * pairs (w0, w2), (w1, w3) at 2j, 2j + 1, already the halves SXTB16 would make). */
+ * pairs (w0, w2), (w1, w3) at 2j, 2j + 1, already the halves SXTB16 would make). Words are
+ * read two at a time by fc_read8 (word alignment is all a call promises). */
 static MICRO_ALWAYS_INLINE void block_dot(int widened, int wide, const void *x,
                                           const uint32_t *w, int32_t groups, int32_t *acc)
 {
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    const uint64_t *w2 = (const uint64_t *)(const void *)w; /* 2 words per load */
-    for (int32_t g = 0; g < groups; ++g, w2 += wide ? 4 : 2) {
+    for (int32_t g = 0; g < groups; ++g, w += wide ? 8 : 4) {
         uint32_t x_even, x_odd;
         if (widened) {
-            const uint64_t xv = ((const uint64_t *)x)[g];
+            const uint64_t xv = fc_read8((const uint32_t *)x + 2 * g);
             x_even = (uint32_t)xv;
             x_odd = (uint32_t)(xv >> 32);
         } else {
@@ -56,14 +68,15 @@ static MICRO_ALWAYS_INLINE void block_dot(int widened, int wide, const void *x,
             x_odd = micro_sxtb16_hi(xv);
         }
         if (wide) {
-            const uint64_t v0 = w2[0], v1 = w2[1], v2 = w2[2], v3 = w2[3];
+            const uint64_t v0 = fc_read8(w), v1 = fc_read8(w + 2), v2 = fc_read8(w + 4),
+                           v3 = fc_read8(w + 6);
             a0 = micro_smlad(x_odd, (uint32_t)(v0 >> 32), micro_smlad(x_even, (uint32_t)v0, a0));
             a1 = micro_smlad(x_odd, (uint32_t)(v1 >> 32), micro_smlad(x_even, (uint32_t)v1, a1));
             a2 = micro_smlad(x_odd, (uint32_t)(v2 >> 32), micro_smlad(x_even, (uint32_t)v2, a2));
             a3 = micro_smlad(x_odd, (uint32_t)(v3 >> 32), micro_smlad(x_even, (uint32_t)v3, a3));
             continue;
         }
-        const uint64_t w01 = w2[0], w23 = w2[1];
+        const uint64_t w01 = fc_read8(w), w23 = fc_read8(w + 2);
         uint32_t wv = (uint32_t)w01;
         a0 = micro_smlad(x_even, micro_sxtb16(wv), a0);
         a0 = micro_smlad(x_odd, micro_sxtb16_hi(wv), a0);
