@@ -24,6 +24,7 @@
 
 #include "conv_quads_dsp.h"
 #include "dsp.h"
+#include "dsp_pair.h"
 #include "micro/kernels/conv_s8.h"
 
 /* Whether a call is a 1x1 convolution of a 1x1 image on filter layout 0 with one group:
@@ -112,7 +113,8 @@ HEAD_ASM(head_dot_asm_aligned, "ldm r1!, {r7, r9}\n\tldm r2!, {r0, r11}\n\t",
 #endif
 
 /* s0, s1 += the dots of the K-value pixel x with rows w0 and w1 (zero past K to a multiple
- * of 4). */
+ * of 4): the asm loop's 8-value groups where it is built, the rest by micro_dot2_s8
+ * (dsp_pair.h, FULLY_CONNECTED's pair of int8 rows too), the last 1-3 values as a word. */
 static MICRO_ALWAYS_INLINE void head_dot2(const int8_t *x, const int8_t *w0, const int8_t *w1,
                                           int32_t depth, int32_t *s0, int32_t *s1)
 {
@@ -130,27 +132,13 @@ static MICRO_ALWAYS_INLINE void head_dot2(const int8_t *x, const int8_t *w0, con
         a1 = a.s1;
         k = depth & ~7;
     }
-#else
-    for (; k + 8 <= depth; k += 8) {
-        const uint32_t xa = micro_read4(x + k), xb = micro_read4(x + k + 4);
-        const uint32_t xa0 = micro_sxtb16(xa), xa1 = micro_sxtb16_hi(xa);
-        const uint32_t xb0 = micro_sxtb16(xb), xb1 = micro_sxtb16_hi(xb);
-        const uint32_t u = micro_read4(w0 + k), v = micro_read4(w0 + k + 4);
-        a0 = micro_smlad(xa0, micro_sxtb16(u), a0);
-        a0 = micro_smlad(xa1, micro_sxtb16_hi(u), a0);
-        a0 = micro_smlad(xb0, micro_sxtb16(v), a0);
-        a0 = micro_smlad(xb1, micro_sxtb16_hi(v), a0);
-        const uint32_t y = micro_read4(w1 + k), z = micro_read4(w1 + k + 4);
-        a1 = micro_smlad(xa0, micro_sxtb16(y), a1);
-        a1 = micro_smlad(xa1, micro_sxtb16_hi(y), a1);
-        a1 = micro_smlad(xb0, micro_sxtb16(z), a1);
-        a1 = micro_smlad(xb1, micro_sxtb16_hi(z), a1);
-    }
 #endif
-    for (; k < depth; k += 4) {
-        const uint32_t xa = depth - k >= 4 ? micro_read4(x + k) : head_last_word(x, k, depth);
+    const int32_t k4 = depth & ~3;
+    micro_dot2_s8(x + k, w0 + k, w1 + k, k4 - k, &a0, &a1);
+    if (k4 < depth) {
+        const uint32_t xa = head_last_word(x, k4, depth);
         const uint32_t xa0 = micro_sxtb16(xa), xa1 = micro_sxtb16_hi(xa);
-        const uint32_t u = micro_read4(w0 + k), y = micro_read4(w1 + k);
+        const uint32_t u = micro_read4(w0 + k4), y = micro_read4(w1 + k4);
         a0 = micro_smlad(xa0, micro_sxtb16(u), a0);
         a0 = micro_smlad(xa1, micro_sxtb16_hi(u), a0);
         a1 = micro_smlad(xa0, micro_sxtb16(y), a1);
@@ -184,6 +172,110 @@ static MICRO_NOINLINE void head_run(const micro_conv_s8_params_t *p, const int8_
             output[o1] = (int8_t)pw_out(s1, c1.m2, c1.pn, zp);
         }
     }
+}
+
+/* A sum requantized the pointwise way (pw_entry's constants, pw_out's steps) with the clamp
+ * as one SSAT where the core has it (GCC writes pw_out's as two compares and moves). */
+static MICRO_ALWAYS_INLINE int8_t head_out(int32_t acc, int32_t m, int32_t shift, int32_t zp)
+{
+    const pw_chan_t c = pw_entry(0, m, shift);
+    const int32_t y = micro_smmlar(acc, c.m2, acc);
+    const int32_t v = micro_smmlsr((int32_t)((uint32_t)y + (uint32_t)(y >> 31)), c.pn, zp);
+#if MICRO_DSP && defined(__GNUC__)
+    return (int8_t)__ssat(v, 8);
+#else
+    return (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+#endif
+}
+
+/* Filter layout 3 (conv_s8.h: the compiler's for such a head on a DSP core where O is not a
+ * multiple of 4 and the requantization is the fast one; conv_s8.c's check refuses it on any
+ * other call, so a step holding it needs no test but the filter's alignment): each pair of
+ * filters as int16 groups, per group of 4 values row o's words (w0, w2), (w1, w3), then row
+ * o + 1's, and a last odd filter's two words alone. A pair's groups run on micro_dot2_s16
+ * (dsp_pair.h: 8 instructions per 8 products, FULLY_CONNECTED's layout 3 pair loop), the
+ * last 1-3 values (K mod 4) as a word read no further than K; each sum requantized the
+ * pointwise way, constants made per channel. The step's operand array read here, so the
+ * dispatch tail-calls this with nothing staged. */
+static MICRO_NOINLINE micro_status_t head16_any(const micro_conv_s8_params_t *p,
+                                                void *const *op)
+{
+    const int8_t *input = op[MICRO_CONV_S8_INPUT];
+    const uint32_t *filter = op[MICRO_CONV_S8_FILTER];
+    const int32_t *bias = op[MICRO_CONV_S8_BIAS];
+    const int32_t *multiplier = op[MICRO_CONV_S8_MULTIPLIER];
+    const int32_t *shift = op[MICRO_CONV_S8_SHIFT];
+    int8_t *output = op[MICRO_CONV_S8_OUTPUT];
+    const int32_t depth = p->input_depth, depth_out = p->output_depth;
+    const int32_t groups = depth >> 2, k4 = depth & ~3, all = (depth + 3) >> 2;
+    const int32_t zp = p->output_zp;
+    for (int32_t b = 0; b < p->batches; ++b, input += depth, output += depth_out) {
+        /* the overlap rule (conv_s8.c, a pair's lead of O bytes) puts the batch's outputs
+         * below its pixel: stored as they come */
+        const uint32_t *w = filter;
+        uint32_t xe = 0, xo = 0; /* the last 1-3 values' halves, zero past K */
+        if (k4 < depth) {
+            const uint32_t xa = head_last_word(input, k4, depth);
+            xe = micro_sxtb16(xa);
+            xo = micro_sxtb16_hi(xa);
+        }
+        int32_t o = 0;
+        for (; o + 2 <= depth_out; o += 2, w += 4 * all) {
+            int32_t s0 = bias[o], s1 = bias[o + 1];
+            if (groups > 0) {
+                micro_dot2_s16(input, w, groups, &s0, &s1);
+            }
+            if (k4 < depth) {
+                const uint32_t *t = w + 4 * groups;
+                s0 = micro_smlad(xo, t[1], micro_smlad(xe, t[0], s0));
+                s1 = micro_smlad(xo, t[3], micro_smlad(xe, t[2], s1));
+            }
+            output[o] = head_out(s0, multiplier[o], shift[o], zp);
+            output[o + 1] = head_out(s1, multiplier[o + 1], shift[o + 1], zp);
+        }
+        if (o < depth_out) { /* the last odd filter: 2 words a group */
+            int32_t s = bias[o];
+            for (int32_t g = 0; g < groups; ++g) {
+                const uint32_t xv = micro_read4(input + 4 * g);
+                s = micro_smlad(micro_sxtb16_hi(xv), w[2 * g + 1],
+                                micro_smlad(micro_sxtb16(xv), w[2 * g], s));
+            }
+            if (k4 < depth) {
+                s = micro_smlad(xo, w[2 * groups + 1], micro_smlad(xe, w[2 * groups], s));
+            }
+            output[o] = head_out(s, multiplier[o], shift[o], zp);
+        }
+    }
+    return MICRO_OK;
+}
+
+/* head16_any's common case first (person_detect's): one pixel, K a multiple of 4, O even,
+ * so a pair is its groups, two requantizations and two stores; the operands read from the
+ * step's array and the params where they are used (reloads, not spills, around the asm
+ * loop, which leaves two registers free). */
+static MICRO_NOINLINE micro_status_t head16_run(const micro_conv_s8_params_t *p,
+                                                void *const *op)
+{
+    if (((p->batches - 1) | (p->input_depth & 3) | (p->output_depth & 1)) != 0) {
+        return head16_any(p, op);
+    }
+    const int8_t *input = op[MICRO_CONV_S8_INPUT];
+    const uint32_t *w = op[MICRO_CONV_S8_FILTER];
+    const int32_t groups = p->input_depth >> 2;
+    int32_t o = 0;
+    do { /* O >= 2 */
+        const int32_t *bias = op[MICRO_CONV_S8_BIAS];
+        int32_t s0 = bias[o], s1 = bias[o + 1];
+        micro_dot2_s16(input, w, groups, &s0, &s1);
+        w += 4 * groups;
+        const int32_t *multiplier = op[MICRO_CONV_S8_MULTIPLIER];
+        const int32_t *shift = op[MICRO_CONV_S8_SHIFT];
+        int8_t *output = op[MICRO_CONV_S8_OUTPUT];
+        output[o] = head_out(s0, multiplier[o], shift[o], p->output_zp);
+        output[o + 1] = head_out(s1, multiplier[o + 1], shift[o + 1], p->output_zp);
+        o += 2;
+    } while (o < p->output_depth);
+    return MICRO_OK;
 }
 
 #endif

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "conv_first_rows.h"
 #include "conv_s8_direct.h"
+#include "dsp.h"
 #include "im2col.h"
 #include "overlap.h"
 #include "requant.h"
@@ -52,10 +53,26 @@ static int32_t quad_weight(const int8_t *filter, int32_t groups_of_4, int32_t o,
     return (int16_t)(uint16_t)(w[0] | w[1] << 8);
 }
 
-/* Filter o's weight k (k < FH * FW * I) in filter layout 1 or 2 (conv_s8.h). */
+/* Filter o's weight k in filter layout 3 (conv_s8.h), G groups of 4 values per filter, O
+ * filters: pairs of rows, per group row 2q's words then row 2q + 1's, a last odd row's 2
+ * words a group alone. */
+static int32_t pair_weight(const int8_t *filter, int32_t groups_of_4, int32_t depth_out,
+                           int32_t o, int32_t k)
+{
+    const int32_t alone = o == depth_out - 1 && depth_out % 2 != 0; /* 2 words a group */
+    const int64_t word = (int64_t)(o / 2) * groups_of_4 * 4 + (int64_t)(k / 4) * (alone ? 2 : 4) +
+                         (o % 2) * 2 + (k & 1);
+    const uint8_t *w = (const uint8_t *)filter + word * 4 + (k & 2);
+    return (int16_t)(uint16_t)(w[0] | w[1] << 8);
+}
+
+/* Filter o's weight k (k < FH * FW * I) in filter layout 1, 2 or 3 (conv_s8.h). */
 static int32_t laid_weight(const micro_conv_s8_params_t *p, const int8_t *filter,
                            int32_t groups_of_4, int32_t o, int32_t k)
 {
+    if (p->filter_layout == 3) {
+        return pair_weight(filter, groups_of_4, p->output_depth, o, k);
+    }
     if (p->filter_layout == 2) {
         const int32_t span = p->filter_width * p->filter_depth;
         return micro_first_rows_weight(p, filter, o, k / span, k % span);
@@ -167,10 +184,24 @@ int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
 
 static micro_status_t step(const void *params, void *const *op)
 {
+    /* a head on filter layout 3 takes the twin's short step (micro_conv_s8_dsp_step) */
+    if (MICRO_DSP && ((const micro_conv_s8_params_t *)params)->filter_layout == 3) {
+        return micro_conv_s8_dsp_step(params, op);
+    }
     return (MICRO_DSP ? micro_conv_s8_dsp : MICRO_HOST_SIMD ? micro_conv_s8_host : micro_conv_s8)(
         params, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
         op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
         op[MICRO_CONV_S8_OUTPUT]);
+}
+
+/* Whether filter layout 3 (conv_s8.h) may describe this call: a 1x1 convolution of a 1x1
+ * image with one group and no padding (a classifier's head), no clamp beyond int8's. */
+static int head_layout_fits(const micro_conv_s8_params_t *p)
+{
+    return ((p->input_height - 1) | (p->input_width - 1) | (p->output_height - 1) |
+            (p->output_width - 1) | (p->filter_height - 1) | (p->filter_width - 1) |
+            (p->groups - 1) | p->pad_top | p->pad_left) == 0 &&
+           p->act_min == -128 && p->act_max == 127;
 }
 
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
@@ -204,12 +235,14 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2 ||
         (p->filter_layout == 1 && (p->output_depth / p->groups) % 4 != 0) ||
-        (p->filter_layout == 2 && !micro_first_rows_fit(p)) || p->filter_layout < 0 ||
-        p->filter_layout > 2) {
+        (p->filter_layout == 2 && !micro_first_rows_fit(p)) ||
+        (p->filter_layout == 3 && !head_layout_fits(p)) || p->filter_layout < 0 ||
+        p->filter_layout > 3) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t filter_bytes = p->filter_layout == 2   ? micro_first_rows_filter_bytes(p)
-                                 : p->filter_layout == 1 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
+    /* layouts 1 and 3: O filters of G groups, 8 bytes each */
+    const int64_t filter_bytes = p->filter_layout == 2 ? micro_first_rows_filter_bytes(p)
+                                 : p->filter_layout != 0 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
                                                          : (int64_t)p->output_depth * row;
     if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
         !micro_fits(size[MICRO_CONV_S8_FILTER], filter_bytes, 1) ||
@@ -222,6 +255,12 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_OPERANDS;
     }
     if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
+        return MICRO_ERR_PARAMS;
+    }
+    /* layout 3's twin (head16_run) requantizes the fast way only: the rule checked here, once */
+    if (p->filter_layout == 3 &&
+        (micro_requant_fast_all(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT],
+                                p->output_depth, 1) >> 31) == 0u) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;

@@ -538,11 +538,44 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
 /* A classifier's head, a 1x1 convolution of a 1x1 image (head_run; after pw_entry). */
 #include "conv_head_dsp.h"
 
+micro_status_t micro_conv_s8_dsp_step(const void *params, void *const *op)
+{
+    const micro_conv_s8_params_t *p = params;
+    /* Filter layout 3 (a head on int16 pairs: conv_s8.c's check made its other tests at
+     * load) on this short path, ahead of micro_conv_s8_dsp's frame; a build without the
+     * pairs' path, or a filter not word-aligned (the direct API's), the reference. */
+    if (p->filter_layout == 3) {
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) &&
+            ((uintptr_t)op[MICRO_CONV_S8_FILTER] & 3u) == 0) {
+            return head16_run(p, op);
+        }
+        return micro_conv_s8(p, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER],
+                             op[MICRO_CONV_S8_BIAS], op[MICRO_CONV_S8_MULTIPLIER],
+                             op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
+                             op[MICRO_CONV_S8_OUTPUT]);
+    }
+    return micro_conv_s8_dsp(p, op[MICRO_CONV_S8_INPUT], op[MICRO_CONV_S8_FILTER],
+                             op[MICRO_CONV_S8_BIAS], op[MICRO_CONV_S8_MULTIPLIER],
+                             op[MICRO_CONV_S8_SHIFT], op[MICRO_CONV_S8_SCRATCH],
+                             op[MICRO_CONV_S8_OUTPUT]);
+}
+
 micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *input,
                                  const int8_t *filter, const int32_t *bias,
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output)
 {
+    if (p->filter_layout == 3) { /* a head on int16 pairs (head16_run), or the reference */
+        void *const op[MICRO_CONV_S8_N_OPERANDS] = {
+            [MICRO_CONV_S8_INPUT] = (void *)(uintptr_t)input,
+            [MICRO_CONV_S8_FILTER] = (void *)(uintptr_t)filter,
+            [MICRO_CONV_S8_BIAS] = (void *)(uintptr_t)bias,
+            [MICRO_CONV_S8_MULTIPLIER] = (void *)(uintptr_t)multiplier,
+            [MICRO_CONV_S8_SHIFT] = (void *)(uintptr_t)shift,
+            [MICRO_CONV_S8_SCRATCH] = scratch,
+            [MICRO_CONV_S8_OUTPUT] = output};
+        return micro_conv_s8_dsp_step(p, op);
+    }
     /* The head first, before the path's other tests (its answer there is the same): at a
      * few hundred multiply-accumulates they would cost as much as the dots. */
     if (MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) && head_applies(p) &&

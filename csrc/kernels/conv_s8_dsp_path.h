@@ -37,6 +37,10 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
                                 const int32_t *multiplier, const int32_t *shift,
                                 const int16_t *scratch)
 {
+    /* a head on filter layout 3 (head16_run, conv_head_dsp.h), word-aligned: the pairs' bit */
+    if (p->filter_layout == 3) {
+        return ((uintptr_t)filter & 3u) == 0 ? MICRO_PATH_CONV_PAIRS : 0u;
+    }
     /* a classifier's head (conv_head_dsp.h): no scratch, filter layout 0, the pairs' bit */
     if (head_applies(p) && fast_ok(multiplier, shift, p->output_depth, p->act_min, p->act_max)) {
         return MICRO_PATH_CONV_PAIRS;

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "dsp.h"
+#include "dsp_pair.h"
 #include "micro/paths.h"
 
 /* 8 bytes at p (two words, low first), at any word alignment: the direct API takes filters
@@ -322,30 +323,6 @@ static int32_t dot_1x1(const int8_t *x, const int8_t *w, int32_t n, int32_t acc)
     return acc;
 }
 
-/* acc0, acc1 + the dots of x with rows w0 and w1 (row-major, any alignment) over n
- * values: each input word, split once, meets both rows. */
-static void dot_2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
-                  int32_t *acc0, int32_t *acc1)
-{
-    int32_t a0 = *acc0, a1 = *acc1;
-    int32_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        const uint32_t xv = micro_read4(x + k);
-        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
-        const uint32_t v0 = micro_read4(w0 + k), v1 = micro_read4(w1 + k);
-        a0 = micro_smlad(x_even, micro_sxtb16(v0), a0);
-        a0 = micro_smlad(x_odd, micro_sxtb16_hi(v0), a0);
-        a1 = micro_smlad(x_even, micro_sxtb16(v1), a1);
-        a1 = micro_smlad(x_odd, micro_sxtb16_hi(v1), a1);
-    }
-    for (; k < n; ++k) {
-        a0 = (int32_t)((uint32_t)a0 + (uint32_t)(x[k] * w0[k]));
-        a1 = (int32_t)((uint32_t)a1 + (uint32_t)(x[k] * w1[k]));
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-}
-
 /* The general requantization of channel c, out of line: rare, and inlined it would cost
  * a few hundred bytes of flash per use. */
 MICRO_NOINLINE static int8_t fc_out_general(const micro_fully_connected_s8_params_t *p,
@@ -431,7 +408,7 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
         int32_t acc[2] = {(int32_t)((uint32_t)bias[n] - zp_sum),
                           (int32_t)((uint32_t)bias[n + pair] - zp_sum)};
         if (pair) {
-            dot_2(row, w0, w0 + depth, depth, &acc[0], &acc[1]);
+            micro_dot2_s8(row, w0, w0 + depth, depth, &acc[0], &acc[1]);
         } else {
             acc[0] = dot_1x1(row, w0, depth, acc[0]);
         }

@@ -2,7 +2,7 @@
  * The FULLY_CONNECTED DSP twin's rows after the blocks of 4 on the fast per-tensor
  * requantization, K a multiple of 4 (rest_rows, and rows_fast its copy out of line: filter
  * layout 3's int16 pair or two int8 rows, then a last odd one). Internal to
- * fully_connected_s8_dsp.c, which includes it after its helpers (dot_1x1, dot_2) and
+ * fully_connected_s8_dsp.c, which includes it after its helpers (dot_1x1; micro_dot2_s8, dsp_pair.h) and
  * fc_plan; the asm loops where GCC builds the twin's asm (a DSP core at -O2), C elsewhere.
  */
 #ifndef MICRO_KERNELS_FULLY_CONNECTED_S8_DSP_REST_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "dsp.h"
+#include "dsp_pair.h"
 #include "micro/kernels/fully_connected_s8.h"
 #include "micro/paths.h"
 
@@ -58,18 +59,8 @@ static MICRO_ALWAYS_INLINE void dot_pair(const int8_t *x, const int8_t *w, int32
     *acc1 = a1;
 }
 
-/* dot_pair16's group: layout 3's pair of rows on int16 groups, 8 products: the input word
- * split once, the pair's 4 words (row 0's (w0, w2), (w1, w3), then row 1's) in one LDM
- * (its registers ascending: r8..r11), 4 SMLAD: 8 instructions. */
-#define FC_PAIR16                                  \
-    "ldr %[xo], [%[x]], #4\n\t"                   \
-    "sxtb16 %[xe], %[xo]\n\t"                     \
-    "sxtb16 %[xo], %[xo], ror #8\n\t"             \
-    "ldm %[w]!, {%[w0], %[w1], %[w2], %[w3]}\n\t" \
-    "smlad %[a0], %[xe], %[w0], %[a0]\n\t"        \
-    "smlad %[a0], %[xo], %[w1], %[a0]\n\t"        \
-    "smlad %[a1], %[xe], %[w2], %[a1]\n\t"        \
-    "smlad %[a1], %[xo], %[w3], %[a1]\n\t"
+/* dot_pair16's group: layout 3's pair of rows on int16 groups, 8 products (dsp_pair.h). */
+#define FC_PAIR16 MICRO_PAIR16_GROUP
 
 /* acc0, acc1 + the dots of x with layout 3's pair block at w (word-aligned) over
  * groups >= 1 groups: four groups a turn, a count not a multiple of 4 entering the first
@@ -113,19 +104,7 @@ static MICRO_ALWAYS_INLINE void pair16_out(const int8_t *x, const uint32_t *w, i
     int32_t a0 = bias[0], a1 = bias[1], n = groups;
     uint32_t xe, xo;
     register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"), w3 __asm__("r11");
-    __asm__ volatile("and lr, %[n], #7\n\t"
-                     "adds %[n], %[n], #7\n\t"
-                     "lsrs %[n], %[n], #3\n\t"
-                     "tbb [pc, lr]\n\t"
-                     "0:\n\t"
-                     ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"
-                     ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"
-                     ".p2align 1\n\t"
-                     "1:\n\t" FC_PAIR16 "2:\n\t" FC_PAIR16 "3:\n\t" FC_PAIR16
-                     "4:\n\t" FC_PAIR16 "5:\n\t" FC_PAIR16 "6:\n\t" FC_PAIR16
-                     "7:\n\t" FC_PAIR16 "8:\n\t" FC_PAIR16
-                     "subs %[n], %[n], #1\n\t"
-                     "bne 1b\n\t"
+    __asm__ volatile(MICRO_PAIR16_LOOP8
                      "ldm %[k], {%[w0], %[w1], %[w2]}\n\t" /* m2, pn, zp */
                      "smmlar %[a0], %[a0], %[w0], %[a0]\n\t"
                      "add %[a0], %[a0], %[a0], asr #31\n\t"
@@ -197,7 +176,7 @@ static MICRO_ALWAYS_INLINE void rest_rows(int pair16, const int8_t *row, const i
 #ifdef FC_HAS_PAIR_ASM
             dot_pair(row, w, depth, depth >> 2, &a0, &a1);
 #else
-            dot_2(row, w, w + depth, depth, &a0, &a1);
+            micro_dot2_s8(row, w, w + depth, depth, &a0, &a1);
 #endif
             w += 2 * depth;
         }

@@ -192,6 +192,9 @@ def emit_conv(
     elif wide and kernel_predicate("conv_s8", "dsp_quads", params):
         params["filter_layout"] = 1
         filter_bytes = quads(rows)
+    elif wide and depth_out % 4 != 0 and head_pairs_fit(params, mult, shift):
+        params["filter_layout"] = 3
+        filter_bytes = head_pairs(rows)
     else:
         align = int(lib.MICRO_CONV_S8_K_ALIGN)
         filter_bytes = np.zeros((depth_out, -(-taps // align) * align), dtype=np.int8)
@@ -224,6 +227,35 @@ def first_rows_fast(params: dict[str, int], mult: np.ndarray, shift: np.ndarray)
         and params["act_max"] == 127
         and bool(np.all((m == 0) | ((m >= 1 << 30) & (s <= -1))))
     )
+
+
+def head_pairs_fit(params: dict[str, int], mult: np.ndarray, shift: np.ndarray) -> bool:
+    """Whether filter layout 3 (conv_s8.h) may hold this step: a classifier's head (a 1x1
+    convolution of a 1x1 image, one group, no padding) on the DSP twin's fast
+    requantization (first_rows_fast's rule; conv_s8.c's check refuses anything else)."""
+    ones = ("input_height", "input_width", "output_height", "output_width", "filter_height")
+    return (
+        all(params[name] == 1 for name in (*ones, "filter_width", "groups"))
+        and params["pad_top"] == 0
+        and params["pad_left"] == 0
+        and first_rows_fast(params, mult, shift)
+    )
+
+
+def head_pairs(w: np.ndarray) -> np.ndarray:
+    """Filter rows [O][K] in filter layout 3 (conv_s8.h): per pair of filters and group j of
+    4 values, filter 2q's int16 words (4j, 4j + 2), (4j + 1, 4j + 3), then filter 2q + 1's;
+    an odd last filter's 2 words a group alone; zero past K; little-endian int16."""
+    depth_out, k = w.shape
+    groups = -(-k // 4)
+    padded = np.zeros((depth_out, 4 * groups), dtype="<i2")
+    padded[:, :k] = w
+    # [f][j][lane][h] -> [f][j][h][lane]: a filter's words per group
+    words = padded.reshape(depth_out, groups, 2, 2).transpose(0, 1, 3, 2)
+    pairs = depth_out // 2
+    # [q][f][j][..] -> [q][j][f][..]
+    paired = words[: 2 * pairs].reshape(pairs, 2, groups, 2, 2).transpose(0, 2, 1, 3, 4)
+    return np.concatenate([paired.reshape(-1), words[2 * pairs :].reshape(-1)])
 
 
 def first_rows(w: np.ndarray, stride_w: int) -> np.ndarray:

@@ -27,9 +27,16 @@
  *      zero outside 0 <= t < FW * I (O * C * FH * N * 4 bytes; internal geometry:
  *      conv_first_rows.h). The DSP twin widens input rows into its scratch and dots them
  *      with these rows; copy 1 serves windows starting at an odd value.
- * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so, and
+ *   3  pairs of int16 rows, a classifier's head only (a 1x1 convolution of a 1x1 image, one
+ *      group, no padding, no clamp beyond int8's, every channel's multiplier 0 or in
+ *      [2^30, 2^31) with a right shift: the check refuses it otherwise): filters 2q, 2q + 1
+ *      take G * 16 bytes, per group j row 2q's words (int16 filter[2q][4j] low,
+ *      filter[2q][4j + 2] high), (filter[2q][4j + 1], filter[2q][4j + 3]), then row
+ *      2q + 1's; an odd last filter's 2 words a group alone; zero past K (O * G * 8 bytes).
+ * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so,
  * layout 2 for a first layer where micro_conv_s8_dsp_first_rows() does and the
- * requantization is the twin's fast one.
+ * requantization is the twin's fast one, and layout 3 for a head whose O is not a multiple
+ * of 4 on the fast requantization.
  *
  * Scratch (micro_conv_s8_scratch_size() bytes): the im2col rows (patches widened to 16
  * bits) of the MICRO_CONV_S8_SCRATCH_ROWS output pixels being computed (layout 2: FH input
@@ -69,7 +76,7 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: rows, 1: quads of int16, 2: first-layer rows of int16 */
+    int32_t filter_layout;      /* 0: rows, 1: quads, 2: first-layer rows, 3: head pairs */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */

@@ -13,6 +13,10 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  const int32_t *multiplier, const int32_t *shift,
                                  int16_t *scratch, int8_t *output);
 
+/* The same as a step's run (micro_kernel_t.run): the operands read from op, in the step's
+ * order; a head on filter layout 3 runs here without micro_conv_s8_dsp's frame. */
+micro_status_t micro_conv_s8_dsp_step(const void *params, void *const *op);
+
 /* The path micro_conv_s8_dsp takes for these params and operands (micro/paths.h:
  * MICRO_PATH_CONV_*, with the pointwise pass's bit on the pointwise path), 0 for the
  * reference kernel. The dispatch calls it; the host ORs it over a Program's steps. */

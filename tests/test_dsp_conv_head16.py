@@ -1,0 +1,133 @@
+"""CONV_2D's filter layout 3 (conv_s8.h): a classifier's head (a 1x1 convolution of a 1x1
+image) with its filters as pairs of int16 rows, which the compiler writes for a DSP core where
+O is not a multiple of 4 and the requantization is the twin's fast one (person_detect's
+256 -> 2). The twin (conv_head_dsp.h's head16_run, on its short step) gives the reference
+kernel's bytes, the reference reads the layout as written (the same weights as layout 0),
+the check refuses the layout anywhere else, and compiled models with such a head equal
+TFLM. The boards run the same cases (tests/firmware/test_dsp_board.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import test_dsp_conv_head as heads
+import test_dsp_kernels as cases
+from support.kernels import assert_twin, check_status, run
+from test_overlap import _cdata_case
+from test_overlap import run as run_overlapped
+
+from micro._ffi import lib
+from micro.ops.conv import first_rows_fast, head_pairs
+
+CASES = 120
+K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
+
+
+def as_pairs(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
+    """A layout-0 head case rewritten in filter layout 3 (the same weights)."""
+    out, k = int(params.output_depth), int(params.input_depth)
+    p = heads.params_dict(params)
+    p["filter_layout"] = 3
+    rows = ops[1].reshape(out, -1)[:, :k]
+    laid = list(ops)
+    laid[1] = head_pairs(rows).view(np.int8)
+    return cases.ffi.new("micro_conv_s8_params_t *", p), laid
+
+
+def pair_case(seed: int) -> tuple[Any, list[np.ndarray]]:
+    """A random head (test_dsp_conv_head's: K of 1-600, every residue mod 8, O of 1-300,
+    odd counts among them, 1-3 batches, per-tensor and per-channel) on the fast
+    requantization, in layout 3, with or without a scratch."""
+    params, ops = heads.head_case(3 * seed + 1)  # seed % 3 != 0: the fast requantization
+    assert first_rows_fast(heads.params_dict(params), ops[3], ops[4])
+    params, ops = as_pairs(params, ops)
+    return params, ops if seed % 2 else heads.without_scratch(ops)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_head_pairs_match_reference(seed: int) -> None:
+    params, ops = pair_case(seed)
+    assert_twin("conv_s8", "dsp", [(params, ops)])
+    assert heads.path_of(params, ops) == int(lib.MICRO_PATH_CONV_PAIRS)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_head_pairs_reference_reads_the_layout(seed: int) -> None:
+    """The reference kernel on layout 3 gives its own bytes on layout 0 (the same weights):
+    the layout is only a reordering, so both twins rest on the row-major oracle."""
+    plain, ops = heads.head_case(3 * seed + 2)
+    laid, laid_ops = as_pairs(plain, ops)
+    assert run(lib.micro_conv_s8, laid, laid_ops) == run(lib.micro_conv_s8, plain, ops)
+
+
+@pytest.mark.parametrize("k, out", [(256, 2), (256, 3), (1, 1), (3, 2), (7, 5), (600, 301)])
+def test_head_pairs_shapes(k: int, out: int) -> None:
+    """person_detect's head and edges of K (under a group, K mod 4 = 1..3) and O (one
+    channel, an odd last one), 1 and 3 batches."""
+    for batches in (1, 3):
+        params, ops = heads.shaped_head_case(k + out, k, out, batches)
+        assert_twin("conv_s8", "dsp", [as_pairs(params, ops)])
+
+
+def test_head_pairs_extremes() -> None:
+    """Sums at int32's ends (filters and inputs of -128, biases near the limits: the sums
+    wrap as the reference's do) and the fast rule's multiplier and shift ends, zero among
+    them; K = 601 leaves a last group of one value."""
+    for j, (m, s) in enumerate([(1 << 30, -1), ((1 << 31) - 1, -31), (0, 5), (1 << 30, -31)]):
+        params, ops = heads.shaped_head_case(j, 601, 3, 2)
+        ops[0][:] = -128
+        rows = ops[1].reshape(3, -1)
+        rows[:, :601] = -128
+        ops[2][:] = [(1 << 31) - 1, -(1 << 31), 12345]
+        ops[3][:] = m
+        ops[4][:] = s
+        assert_twin("conv_s8", "dsp", [as_pairs(params, ops)])
+
+
+@pytest.mark.parametrize("out", [2, 3, 41])
+def test_head_pairs_keep_the_overlap_rule(out: int) -> None:
+    """Three batches with the output over the input at the rule's gap."""
+    params, ops = heads.shaped_head_case(out, 256, out, 3)
+    params, ops = as_pairs(params, ops)
+    case = _cdata_case("conv_s8", params, ops, 0, 6)
+    gap = case.gap()
+    assert gap is not None
+    assert run_overlapped(lib.micro_conv_s8_dsp, case, gap) == run_overlapped(
+        lib.micro_conv_s8, case, None
+    )
+
+
+def test_head_pairs_misaligned_filter_runs_the_reference() -> None:
+    """A filter off word alignment (the direct API's case; a Program's are 8-aligned): the
+    twin's LDM cannot read it, so the path is none and the reference runs."""
+    params, ops = as_pairs(*heads.shaped_head_case(5, 64, 2, 1))
+    raw = np.zeros(ops[1].size + 1, np.int8)
+    shifted = raw[1:] if raw.ctypes.data % 4 == 0 else raw[:-1]
+    shifted[:] = ops[1]
+    ops[1] = shifted
+    assert heads.path_of(params, ops) == 0
+    assert_twin("conv_s8", "dsp", [(params, ops)])
+
+
+def test_check_refuses_head_pairs_elsewhere() -> None:
+    """The check holds layout 3 to a head on the fast requantization: a 3x3 image, a
+    clamp, a slow multiplier, or one filter byte too few are refused."""
+    params, ops = as_pairs(*heads.shaped_head_case(9, 64, 3, 1))
+    assert check_status("conv_s8", params, ops) == lib.MICRO_OK
+    p = heads.params_dict(params)
+    for change in (
+        {"input_height": 3, "input_width": 3, "output_height": 3, "output_width": 3},
+        {"act_min": -100},
+        {"act_max": 100},
+        {"pad_top": 1, "input_height": 1, "output_height": 2},
+    ):
+        bad = cases.ffi.new("micro_conv_s8_params_t *", {**p, **change})
+        assert check_status("conv_s8", bad, ops) != lib.MICRO_OK, change
+    slow = list(ops)
+    slow[3] = np.full_like(ops[3], 1 << 29)  # below 2^30: not the fast rule
+    assert check_status("conv_s8", params, slow) != lib.MICRO_OK
+    short = list(ops)
+    short[1] = ops[1][:-1]
+    assert check_status("conv_s8", params, short) != lib.MICRO_OK
