@@ -8,6 +8,8 @@ TFLM. The boards run the same cases (tests/firmware/test_dsp_board.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,11 +17,19 @@ import pytest
 import test_dsp_conv_head as heads
 import test_dsp_kernels as cases
 from support.kernels import assert_twin, check_status, run
+from support.oracle import run_tflm
+from test_op_conv import conv_model
 from test_overlap import _cdata_case
 from test_overlap import run as run_overlapped
 
+import micro
 from micro._ffi import lib
+from micro.compiler import compile_model
+from micro.interpreter import Runtime
+from micro.model import load_model
 from micro.ops.conv import first_rows_fast, head_pairs
+from micro.program import read_header, read_steps, seal
+from micro.schema import Padding
 
 CASES = 120
 K_ALIGN = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -44,6 +54,25 @@ def pair_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     assert first_rows_fast(heads.params_dict(params), ops[3], ops[4])
     params, ops = as_pairs(params, ops)
     return params, ops if seed % 2 else heads.without_scratch(ops)
+
+
+# The boards' layout-3 heads (tests/firmware/test_dsp_board.py), K, O and batches:
+# person_detect's (the one-pixel lane), a third channel on 2 pixels, K odd and pixels off word
+# alignment, K under a group, a short last group, the widest K with an odd O.
+BOARD_HEADS16 = [(256, 2, 1), (256, 3, 2), (37, 5, 3), (3, 2, 1), (101, 2, 3), (600, 7, 1)]
+
+
+def board_head16_case(k: int) -> tuple[Any, list[np.ndarray]]:
+    depth, out, batches = BOARD_HEADS16[k]
+    return as_pairs(*heads.shaped_head_case(60 + k, depth, out, batches))
+
+
+def test_board_heads16_take_the_path() -> None:
+    """The boards' layout-3 heads are what head16_run takes, and give the reference's bytes."""
+    for k in range(len(BOARD_HEADS16)):
+        params, ops = board_head16_case(k)
+        assert heads.path_of(params, ops) == int(lib.MICRO_PATH_CONV_PAIRS)
+        assert_twin("conv_s8", "dsp", [(params, ops)])
 
 
 @pytest.mark.parametrize("seed", range(CASES))
@@ -131,3 +160,82 @@ def test_check_refuses_head_pairs_elsewhere() -> None:
     short = list(ops)
     short[1] = ops[1][:-1]
     assert check_status("conv_s8", params, short) != lib.MICRO_OK
+
+
+def layout_at(program: bytes) -> tuple[int, int]:
+    """(the byte offset of the last CONV_2D step's filter_layout, its value)."""
+    step = [s for s in read_steps(program) if s.kernel == lib.MICRO_K_CONV_S8][-1]
+    at = read_header(program).data_offset + step.params
+    at += cases.ffi.offsetof("micro_conv_s8_params_t", "filter_layout")
+    return at, int.from_bytes(program[at : at + 4], "little")
+
+
+def host_and_tflm(data: bytes, compiled: Any, x: np.ndarray) -> tuple[bytes, bytes]:
+    it = micro.Interpreter(compiled)
+    it.set_input(x, 0)
+    it.invoke()
+    return it.get_output(0).tobytes(), run_tflm(data, [x], 1)[0].tobytes()
+
+
+@pytest.mark.parametrize(
+    ("k", "out", "batches", "per_channel"),
+    [(256, 2, 1, True), (256, 3, 2, False), (37, 5, 3, True), (3, 2, 1, False), (1, 1, 1, True)],
+)
+def test_compiled_heads_write_layout_3_and_equal_tflm(
+    k: int, out: int, batches: int, per_channel: bool
+) -> None:
+    """A CONV_2D head compiled for a DSP core (O not a multiple of 4, the fast
+    requantization) is written in layout 3, and its Program gives TFLM's bytes."""
+    rng = np.random.default_rng(k + out)
+    scales = rng.uniform(0.005, 0.02, out) if per_channel else None
+    data = conv_model(
+        input_shape=(batches, 1, 1, k),
+        filter_shape=(out, 1, 1, k),
+        padding=Padding.VALID,
+        w_scales=scales,
+        seed=k,
+    )
+    compiled = compile_model(load_model(data), dsp=True)
+    assert layout_at(compiled.program)[1] == 3
+    x = rng.integers(-128, 128, (batches, 1, 1, k), dtype=np.int8)
+    mine, tflm = host_and_tflm(data, compiled, x)
+    assert mine == tflm
+
+
+def test_person_detect_head_in_layout_3_equals_tflm(reference: Callable[[str], Path]) -> None:
+    """person_detect compiled for a DSP core: its 256 -> 2 head in layout 3, the outputs
+    TFLM's."""
+    data = reference("tflm/person_detection/person_detect.tflite").read_bytes()
+    compiled = compile_model(load_model(data), dsp=True)
+    assert layout_at(compiled.program)[1] == 3
+    x = np.random.default_rng(7).integers(-128, 128, (1, 96, 96, 1), dtype=np.int8)
+    mine, tflm = host_and_tflm(data, compiled, x)
+    assert mine == tflm
+
+
+@pytest.mark.parametrize("layout", [-1, 0, 1, 2, 4, 7, 1 << 30])
+def test_head_layout_edited_is_refused_or_stays_in_bounds(layout: int) -> None:
+    """A layout-3 head step edited to another filter_layout (checksum re-sealed): layouts 1
+    (O = 3 is not quads) and 2 (not a first layer) and those out of range are refused at
+    load; layout 0 reads the longer int16 filter as int8 rows inside its operand (wrong
+    bytes, in bounds: the sanitized CI build checks that). A layout-0 head (the int8 rows
+    the flash-budget fallback writes) edited to 3 asks for more bytes than it holds:
+    refused."""
+    data = conv_model(input_shape=(1, 1, 1, 64), filter_shape=(3, 1, 1, 64), padding=Padding.VALID)
+    compiled = compile_model(load_model(data), dsp=True)
+    at, value = layout_at(compiled.program)
+    assert value == 3
+    blob = bytearray(compiled.program)
+    blob[at : at + 4] = layout.to_bytes(4, "little", signed=True)
+    if layout != 0:
+        with pytest.raises(micro.ProgramError):
+            Runtime(seal(blob), compiled.arena_bytes_needed)
+    else:
+        Runtime(seal(blob), compiled.arena_bytes_needed).invoke()
+    rows = compile_model(load_model(data), dsp=True, flash_budget=len(compiled.program) - 1)
+    at, value = layout_at(rows.program)
+    assert value == 0
+    blob = bytearray(rows.program)
+    blob[at : at + 4] = (3).to_bytes(4, "little")
+    with pytest.raises(micro.ProgramError):
+        Runtime(seal(blob), rows.arena_bytes_needed)

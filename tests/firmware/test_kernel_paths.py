@@ -127,6 +127,8 @@ def test_board_cases_take_every_path() -> None:
     scratch, on the int8 row) on both filter layouts, since a call's loop takes the bit of
     its layout with it."""
     extra = board_cases.DIRECT + board_cases.ROWS + board_cases.PAIRED + board_cases.MORE
+    # the strided 1x1 layers' cases, then the classifier heads' (layouts 0 and 3)
+    extra += board_cases.STRIDED + board_cases.HEAD + board_cases.HEAD16
     taken = {"CONV_": 0, "DW_": 0, "FC_": 0}
     fc_loops = set()
     for seed in range(board_cases.PER_KERNEL + extra):
