@@ -194,9 +194,9 @@ static MICRO_ALWAYS_INLINE int8_t head_out(int32_t acc, int32_t m, int32_t shift
  * filters as int16 groups, per group of 4 values row o's words (w0, w2), (w1, w3), then row
  * o + 1's, and a last odd filter's two words alone. A pair's groups run on micro_dot2_s16
  * (dsp_pair.h: 8 instructions per 8 products, FULLY_CONNECTED's layout 3 pair loop), the
- * last 1-3 values (K mod 4) as a word read no further than K; each sum requantized the
- * pointwise way, constants made per channel. The step's operand array read here, so the
- * dispatch tail-calls this with nothing staged. */
+ * last 1-3 values (K mod 4) as a word read no further than K; each sum requantized by
+ * head_out. The step's operand array read here, so the dispatch tail-calls this with
+ * nothing staged. */
 static MICRO_NOINLINE micro_status_t head16_any(const micro_conv_s8_params_t *p,
                                                 void *const *op)
 {
@@ -276,6 +276,25 @@ static MICRO_NOINLINE micro_status_t head16_run(const micro_conv_s8_params_t *p,
         o += 2;
     } while (o < p->output_depth);
     return MICRO_OK;
+}
+
+/* micro_conv_s8_dsp's call on filter layout 3: the operands as a step's array, then the
+ * short step (micro_conv_s8_dsp_step), out of line so the twin's own frame stays as it was. */
+static MICRO_NOINLINE micro_status_t head16_call(const micro_conv_s8_params_t *p,
+                                                 const int8_t *input, const int8_t *filter,
+                                                 const int32_t *bias, const int32_t *multiplier,
+                                                 const int32_t *shift, int16_t *scratch,
+                                                 int8_t *output)
+{
+    void *const op[MICRO_CONV_S8_N_OPERANDS] = {
+        [MICRO_CONV_S8_INPUT] = (void *)(uintptr_t)input,
+        [MICRO_CONV_S8_FILTER] = (void *)(uintptr_t)filter,
+        [MICRO_CONV_S8_BIAS] = (void *)(uintptr_t)bias,
+        [MICRO_CONV_S8_MULTIPLIER] = (void *)(uintptr_t)multiplier,
+        [MICRO_CONV_S8_SHIFT] = (void *)(uintptr_t)shift,
+        [MICRO_CONV_S8_SCRATCH] = scratch,
+        [MICRO_CONV_S8_OUTPUT] = output};
+    return micro_conv_s8_dsp_step(p, op);
 }
 
 #endif

@@ -566,15 +566,7 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  int16_t *scratch, int8_t *output)
 {
     if (p->filter_layout == 3) { /* a head on int16 pairs (head16_run), or the reference */
-        void *const op[MICRO_CONV_S8_N_OPERANDS] = {
-            [MICRO_CONV_S8_INPUT] = (void *)(uintptr_t)input,
-            [MICRO_CONV_S8_FILTER] = (void *)(uintptr_t)filter,
-            [MICRO_CONV_S8_BIAS] = (void *)(uintptr_t)bias,
-            [MICRO_CONV_S8_MULTIPLIER] = (void *)(uintptr_t)multiplier,
-            [MICRO_CONV_S8_SHIFT] = (void *)(uintptr_t)shift,
-            [MICRO_CONV_S8_SCRATCH] = scratch,
-            [MICRO_CONV_S8_OUTPUT] = output};
-        return micro_conv_s8_dsp_step(p, op);
+        return head16_call(p, input, filter, bias, multiplier, shift, scratch, output);
     }
     /* The head first, before the path's other tests (its answer there is the same): at a
      * few hundred multiply-accumulates they would cost as much as the dots. */
