@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import test_dsp_conv_head as heads
 import test_dsp_kernels as cases
+from support import sanitized
 from support.kernels import assert_twin, check_status, run
 from support.oracle import run_tflm
 from test_op_conv import conv_model
@@ -239,3 +240,22 @@ def test_head_layout_edited_is_refused_or_stays_in_bounds(layout: int) -> None:
     blob[at : at + 4] = (3).to_bytes(4, "little")
     with pytest.raises(micro.ProgramError):
         Runtime(seal(blob), rows.arena_bytes_needed)
+
+
+@pytest.mark.skipif(not sanitized.enabled(), reason="set MICRO_SANITIZE=1 to run the ASan build")
+@pytest.mark.parametrize("layout", [0, 3])
+def test_head_layouts_under_sanitizers(layout: int) -> None:
+    """The layout-3 head Program (K = 37: a short last group) and the same step edited to
+    layout 0 (int8 rows over the int16 filter) run in the ASan/UBSan harness without a
+    report; layout 3 gives the host's bytes."""
+    data = conv_model(input_shape=(2, 1, 1, 37), filter_shape=(3, 1, 1, 37), padding=Padding.VALID)
+    compiled = compile_model(load_model(data), dsp=True)
+    at, value = layout_at(compiled.program)
+    assert value == 3
+    blob = bytearray(compiled.program)
+    blob[at : at + 4] = layout.to_bytes(4, "little")
+    x = np.random.default_rng(3).integers(-128, 128, (2, 1, 1, 37), dtype=np.int8)
+    status, out, err = sanitized.run(seal(blob), compiled.arena_bytes_needed, [x.tobytes()])
+    assert status == 0 and "Sanitizer" not in err and "runtime error" not in err, err
+    if layout == 3:
+        assert out == host_and_tflm(data, compiled, x)[1]
