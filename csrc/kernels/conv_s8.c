@@ -17,6 +17,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/conv_s8_dsp.h"
 #include "micro/kernels/conv_s8_host.h"
+#include "micro/paths.h"
 #include "check.h"
 #include "conv_first_rows.h"
 #include "conv_s8_direct.h"
@@ -70,7 +71,7 @@ static int32_t pair_weight(const int8_t *filter, int32_t groups_of_4, int32_t de
 static int32_t laid_weight(const micro_conv_s8_params_t *p, const int8_t *filter,
                            int32_t groups_of_4, int32_t o, int32_t k)
 {
-    if (p->filter_layout == 3) {
+    if (MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) && p->filter_layout == 3) { /* else refused */
         return pair_weight(filter, groups_of_4, p->output_depth, o, k);
     }
     if (p->filter_layout == 2) {
@@ -184,8 +185,10 @@ int64_t micro_conv_s8_scratch_size(const micro_conv_s8_params_t *p)
 
 static micro_status_t step(const void *params, void *const *op)
 {
-    /* a head on filter layout 3 takes the twin's short step (micro_conv_s8_dsp_step) */
-    if (MICRO_DSP && ((const micro_conv_s8_params_t *)params)->filter_layout == 3) {
+    /* a head on filter layout 3 takes the twin's short step (micro_conv_s8_dsp_step) where the
+     * build keeps the pairs' path (micro/paths.h; else micro_conv_s8_dsp runs the reference) */
+    if (MICRO_DSP && MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) &&
+        ((const micro_conv_s8_params_t *)params)->filter_layout == 3) {
         return micro_conv_s8_dsp_step(params, op);
     }
     return (MICRO_DSP ? micro_conv_s8_dsp : MICRO_HOST_SIMD ? micro_conv_s8_host : micro_conv_s8)(
@@ -195,10 +198,13 @@ static micro_status_t step(const void *params, void *const *op)
 }
 
 /* Whether filter layout 3 (conv_s8.h) may describe this call: a 1x1 convolution of a 1x1
- * image with one group and no padding (a classifier's head), no clamp beyond int8's. */
+ * image with one group and no padding (a classifier's head), no clamp beyond int8's; never
+ * in a build without the pairs' path (micro/paths.h), which no Program holding the layout
+ * is built with (its path function names the bit), so the layout's code there folds away. */
 static int head_layout_fits(const micro_conv_s8_params_t *p)
 {
-    return ((p->input_height - 1) | (p->input_width - 1) | (p->output_height - 1) |
+    return MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) &&
+           ((p->input_height - 1) | (p->input_width - 1) | (p->output_height - 1) |
             (p->output_width - 1) | (p->filter_height - 1) | (p->filter_width - 1) |
             (p->groups - 1) | p->pad_top | p->pad_left) == 0 &&
            p->act_min == -128 && p->act_max == 127;
@@ -257,11 +263,16 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
         return MICRO_ERR_PARAMS;
     }
-    /* layout 3's twin (head16_run) requantizes the fast way only: the rule checked here, once */
-    if (p->filter_layout == 3 &&
-        (micro_requant_fast_all(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT],
-                                p->output_depth, 1) >> 31) == 0u) {
-        return MICRO_ERR_PARAMS;
+    /* layout 3's twin (head16_run) requantizes the fast way only: the rule checked here, once
+     * (a plain loop: micro_requant_fast_all's unrolled one would cost flash on every build) */
+    for (int32_t o = 0; MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) && p->filter_layout == 3 &&
+                        o < p->output_depth;
+         ++o) {
+        if ((micro_requant_fast_bit0(((const int32_t *)op[MICRO_CONV_S8_MULTIPLIER])[o],
+                                     ((const int32_t *)op[MICRO_CONV_S8_SHIFT])[o]) >>
+             31) == 0u) {
+            return MICRO_ERR_PARAMS;
+        }
     }
     return MICRO_OK;
 }

@@ -566,6 +566,9 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
                                  int16_t *scratch, int8_t *output)
 {
     if (p->filter_layout == 3) { /* a head on int16 pairs (head16_run), or the reference */
+        if (!MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS)) {
+            return micro_conv_s8(p, input, filter, bias, multiplier, shift, scratch, output);
+        }
         return head16_call(p, input, filter, bias, multiplier, shift, scratch, output);
     }
     /* The head first, before the path's other tests (its answer there is the same): at a

@@ -38,7 +38,7 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
                                 const int16_t *scratch)
 {
     /* a head on filter layout 3 (head16_run, conv_head_dsp.h), word-aligned: the pairs' bit */
-    if (p->filter_layout == 3) {
+    if (MICRO_PATH_ON(MICRO_PATH_CONV_PAIRS) && p->filter_layout == 3) { /* else refused */
         return ((uintptr_t)filter & 3u) == 0 ? MICRO_PATH_CONV_PAIRS : 0u;
     }
     /* a classifier's head (conv_head_dsp.h): no scratch, filter layout 0, the pairs' bit */
