@@ -50,6 +50,14 @@ static inline int32_t pw_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
     return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
+/* Filter layout 3's requantization (conv_s8.h): SMMLAR with the record's m and c, then
+ * SSAT to int8; the sum started at the record's bias'. */
+static inline int32_t pw_floor_out(int32_t acc, int32_t m, int32_t c)
+{
+    const int32_t v = micro_smmlar(acc, m, c);
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+
 /* micro_requant_fast_out with the rounding add wrapping (y is the sum itself, any int32,
  * for a multiplier of 0), as the instructions do. */
 static inline int32_t fast_out(int32_t acc, int32_t m2, int32_t right1, int32_t zp2)

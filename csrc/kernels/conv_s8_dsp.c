@@ -501,8 +501,13 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
         /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
          * union's member pw8). */
         uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
-        pw8_image(input, filter, table, block, (int64_t)p->batches * pixels, depth_out, c->zp,
-                  output);
+        /* layout 3: the records after the quads (4-aligned, as the filter; checked at load) */
+        const int floor = p->filter_layout == 3;
+        const pw_chan_t *records =
+            floor ? (const pw_chan_t *)(const void *)(filter + (int64_t)depth_out * 8 * groups4)
+                  : table;
+        pw8_image(input, filter, records, floor, block, (int64_t)p->batches * pixels,
+                  depth_out, c->zp, output);
         return;
     }
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -644,7 +649,7 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
      * 8-value groups of it, the pixels widened straight from the image (no window to
      * assemble); 3x3 windows of one group assembled a row at a time where they lie inside
      * the image; else gathered. */
-    const int quads = p->filter_layout == 1;
+    const int quads = p->filter_layout == 1 || p->filter_layout == 3;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;

@@ -27,6 +27,12 @@
  *      zero outside 0 <= t < FW * I (O * C * FH * N * 4 bytes; internal geometry:
  *      conv_first_rows.h). The DSP twin widens input rows into its scratch and dots them
  *      with these rows; copy 1 serves windows starting at an odd value.
+ *   3  layout 1 followed by O floor records, int32 {bias', m, c} each (12 bytes): with them
+ *      the DSP twin requantizes a pointwise layer by one SMMLAR and SSAT,
+ *        output = ssat8(c + floor((acc' * m + 2^31) / 2^32)), acc' = acc - bias[o] + bias',
+ *      which the load check proves equal to the requantization for every accumulator of
+ *      the channel (act_min -128, act_max 127, m > 0, multiplier > 0, no left shift,
+ *      |c| < MICRO_CONV_S8_FLOOR_C); other kernels read layout 1 and ignore the records.
  * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so, and
  * layout 2 for a first layer where micro_conv_s8_dsp_first_rows() does and the
  * requantization is the twin's fast one.
@@ -46,6 +52,7 @@
 
 #define MICRO_CONV_S8_SCRATCH_ROWS 2
 #define MICRO_CONV_S8_K_ALIGN 16
+#define MICRO_CONV_S8_FLOOR_C 16777216 /* 2^24 */
 
 typedef struct {
     int32_t batches;            /* N >= 1 */
@@ -69,7 +76,8 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: rows, 1: quads of int16, 2: first-layer rows of int16 */
+    int32_t filter_layout;      /* 0: rows, 1: quads of int16, 2: first-layer rows of int16,
+                                   3: quads and floor records */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
