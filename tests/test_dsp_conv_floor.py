@@ -1,0 +1,218 @@
+"""CONV_2D's filter layout 3 (conv_s8.h): layout 1's quads then per channel a floor record
+{bias', m, c} with which the DSP twin's K = 8 pointwise runs (conv_pointwise8_dsp.h)
+requantize by one SMMLAR and SSAT. The compiler's search (micro/ops/_conv_floor.py) against
+the reference requantization over every live accumulator; the reference kernel and the twin
+(portable C here, the asm on the boards: tests/firmware/test_dsp_board.py) on layout 3 give
+layout 0's bytes; the load check refuses records that would not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import test_dsp_kernels as cases
+from support.kernels import checked, run
+from test_dsp_conv_quads import shaped_pointwise_case
+
+from micro._ffi import ffi, lib
+from micro.fixedpoint import requantize
+from micro.ops._conv_floor import floor_form, floor_output, layer_forms, steps_agree
+from micro.ops.conv import floor_pointwise, floor_records, quads
+
+
+def live_range(multiplier: int, shift: int, zp: int) -> np.ndarray:
+    """The accumulators whose output is not clamped, one step either side (independent of
+    the search: from the real multiplier)."""
+    real = multiplier * 2.0 ** (shift - 31)
+    lo = int(np.floor((-128 - zp - 2) / real))
+    hi = int(np.ceil((127 - zp + 2) / real))
+    return np.arange(max(lo, -(1 << 31)), min(hi, (1 << 31) - 1) + 1, dtype=np.int64)
+
+
+def tflm(acc: np.ndarray, multiplier: int, shift: int, zp: int) -> np.ndarray:
+    return np.clip(requantize(acc, multiplier, shift) + zp, -128, 127)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_floor_form_exact_over_every_live_accumulator(seed: int) -> None:
+    """Where the search finds a form it is exact over the whole live range (and at the int32
+    ends, clamped); per-tensor layers' typical multipliers and extreme ones."""
+    rng = np.random.default_rng(seed)
+    mult = int(rng.integers(1 << 30, 1 << 31))
+    shift = int(rng.integers(-14, 0)) if seed % 4 else int(rng.choice([-1, -2, -20]))
+    zp = int(rng.integers(-128, 128))
+    form = floor_form(mult, shift, zp)
+    if form is None:
+        assert not any(
+            steps_agree(mult, shift, zp, m, c, b)
+            for m, c, b in [(round(mult * 2.0 ** (shift + 1)), zp, 0)]
+        )
+        return
+    acc = live_range(mult, shift, zp)
+    edges = np.array([-(1 << 31), -(1 << 31) + 1, (1 << 31) - 2, (1 << 31) - 1], np.int64)
+    for a in (acc, edges):
+        assert np.array_equal(floor_output(a, *form), tflm(a, mult, shift, zp))
+
+
+def test_floor_form_found_for_most_channels() -> None:
+    """Most channels of realistic multipliers have a form (the kernel's gain); those without
+    are told apart (None), never given a wrong one."""
+    rng = np.random.default_rng(5)
+    mult = rng.integers(1 << 30, 1 << 31, 64)
+    shift = rng.integers(-10, -4, 64)
+    forms = layer_forms(mult, shift, -128)
+    assert sum(f is not None for f in forms) >= 32
+    for m, s, f in zip(mult.tolist(), shift.tolist(), forms, strict=True):
+        if f is not None:
+            acc = live_range(m, s, -128)
+            assert np.array_equal(floor_output(acc, *f), tflm(acc, m, s, -128))
+
+
+def test_no_form_without_a_right_shift_or_positive_multiplier() -> None:
+    assert floor_form(0, -3, 0) is None
+    assert floor_form(1 << 30, 1, 0) is None
+    assert not steps_agree(1 << 30, -3, 0, 0, 0, 0)
+
+
+def floor_layer(seed: int, out: int, pixels: int, batches: int = 1) -> tuple[Any, list[np.ndarray]]:
+    """A K = 8 pointwise layer of `out` channels on the fast requantization, output zero
+    point -128, whose every
+    channel has a floor form (channels without one redrawn), biases under 2^24 (with K *
+    2^14 inside int32); a third per-tensor."""
+    rng = np.random.default_rng(seed)
+    params, ops = shaped_pointwise_case(seed, 8, out, pixels, batches, fast=True)
+    # output_zp -128 (after a ReLU): the live sums are then of one sign, where TFLM's two
+    # roundings can be one floor; with any other zero point they cross 0 and seldom can.
+    params.output_zp = -128
+    ops[2][:] = rng.integers(-(1 << 24), 1 << 24, out)  # the sums inside int32 (records)
+    ops[4][:] = rng.integers(-10, -3, out)
+    if seed % 3 == 0:
+        ops[3][:] = ops[3][0]
+        ops[4][:] = ops[4][0]
+    for _ in range(50):
+        forms = layer_forms(ops[3].astype(np.int64), ops[4].astype(np.int64), params.output_zp)
+        missing = [o for o, f in enumerate(forms) if f is None]
+        if not missing:
+            break
+        if seed % 3 == 0:
+            ops[3][:] = rng.integers(1 << 30, 1 << 31)
+        else:
+            ops[3][missing] = rng.integers(1 << 30, 1 << 31, len(missing))
+    return params, ops
+
+
+def params_dict(params: Any) -> dict[str, int]:
+    return {f: getattr(params, f) for f, _ in ffi.typeof("micro_conv_s8_params_t").fields}
+
+
+def floor_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
+    """The case in layout 3, as the compiler writes it (floor_records)."""
+    p = params_dict(params)
+    k = params.filter_depth
+    records = floor_records(p, ops[2].astype(np.int64), ops[3], ops[4])
+    assert records is not None
+    rows = ops[1].reshape(params.output_depth, -1)[:, :k]
+    p3 = ffi.new("micro_conv_s8_params_t *", p)
+    p3.filter_layout = 3
+    data = np.concatenate([quads(rows).reshape(-1), records.view("<i2")])
+    return p3, [ops[0], np.frombuffer(data.tobytes(), np.int8).copy(), *ops[2:]]
+
+
+def check_floor(params: Any, ops: list[np.ndarray]) -> None:
+    """Reference (layout 0 and 3) and twin (layout 3) give the same bytes."""
+    expect = run(lib.micro_conv_s8, params, ops)
+    p3, ops3 = floor_case(params, ops)
+    checked("conv_s8", p3, ops3)
+    assert run(lib.micro_conv_s8, p3, ops3) == expect
+    assert run(lib.micro_conv_s8_dsp, p3, ops3) == expect
+
+
+SHAPES = [(1, 1), (7, 1), (8, 1), (17, 1), (160, 1), (161, 1), (171, 2)]
+
+
+@pytest.mark.parametrize("out", [16, 32])
+@pytest.mark.parametrize("shape", range(len(SHAPES)))
+def test_floor_runs_match_reference(out: int, shape: int) -> None:
+    pixels, batches = SHAPES[shape]
+    check_floor(*floor_layer(100 * out + shape, out, pixels, batches))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_floor_extreme_inputs_and_biases(seed: int) -> None:
+    """Inputs and weights at the int8 ends and large biases: sums at the clamps and
+    between, every output level reached."""
+    params, ops = floor_layer(500 + seed, 16 if seed % 2 else 32, 40)
+    rng = np.random.default_rng(seed)
+    ops[0][:] = rng.choice([-128, 127, 0, -1], ops[0].size)
+    ops[1][:] = np.where(ops[1] != 0, rng.choice([-128, 127], ops[1].size), 0).astype(np.int8)
+    ops[2][:] = rng.integers(-(1 << 20), 1 << 20, ops[2].size)
+    check_floor(params, ops)
+
+
+def test_records_only_where_every_channel_has_a_form() -> None:
+    """One channel without a form: no records (layout 1, the other requantization); the
+    form's layers only (K = 8, 16 or 32 channels, 1x1 stride 1), the int8 clamp only."""
+    params, ops = floor_layer(7, 16, 9)
+    p = params_dict(params)
+    assert floor_records(p, ops[2].astype(np.int64), ops[3], ops[4]) is not None
+    mult = ops[3].copy()
+    mult[5] = 0  # a zero scale has no form
+    assert floor_records(p, ops[2].astype(np.int64), mult, ops[4]) is None
+    assert not floor_pointwise({**p, "output_depth": 20})
+    assert not floor_pointwise({**p, "input_depth": 16, "filter_depth": 16})
+    assert floor_records({**p, "act_max": 100}, ops[2].astype(np.int64), ops[3], ops[4]) is None
+    # across 0 (output_zp -100): the two roundings are not one floor for these channels
+    assert floor_records({**p, "output_zp": -100}, ops[2].astype(np.int64), ops[3], ops[4]) is None
+
+
+def record_bytes(ops3: list[np.ndarray], quad_bytes: int) -> np.ndarray:
+    return ops3[1][quad_bytes:]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_load_check_refuses_corrupted_records(seed: int) -> None:
+    """Any bit of a record flipped: the load check refuses it, or (a record that still
+    proves exact) the twin's bytes are still the reference's."""
+    params, ops = floor_layer(900 + seed, 16, 12)
+    expect = run(lib.micro_conv_s8, params, ops)
+    p3, ops3 = floor_case(params, ops)
+    quad_bytes = params.output_depth * 2 * 8
+    rng = np.random.default_rng(seed)
+    refused = 0
+    for bit in rng.choice(params.output_depth * 12 * 8, 48, replace=False).tolist():
+        bad = [*ops3]
+        bad[1] = ops3[1].copy()
+        bad[1][quad_bytes + bit // 8] ^= np.int8(-128 if bit % 8 == 7 else 1 << (bit % 8))
+        if cases.check_status("conv_s8", p3, bad) != lib.MICRO_OK:
+            refused += 1
+            continue
+        assert run(lib.micro_conv_s8_dsp, p3, bad) == expect
+    assert refused >= 40
+
+
+def test_load_check_refuses_records_against_other_operands() -> None:
+    """The records match the bias, requantization and clamp they were made for: another
+    bias, multiplier, zero point or clamp, a short filter, refused."""
+    params, ops = floor_layer(31, 32, 5)
+    p3, ops3 = floor_case(params, ops)
+    checked("conv_s8", p3, ops3)
+    for i, delta in ((2, 1 << 16), (3, 1 << 20)):
+        bad = [*ops3]
+        bad[i] = ops3[i].copy()
+        bad[i][3] += delta
+        assert cases.check_status("conv_s8", p3, bad) == lib.MICRO_ERR_PARAMS
+    for field, value in (("output_zp", params.output_zp ^ 1), ("act_min", -127)):
+        p = params_dict(p3)
+        p[field] = value
+        assert cases.check_status("conv_s8", ffi.new("micro_conv_s8_params_t *", p), ops3) != (
+            lib.MICRO_OK
+        )
+    short = [*ops3]
+    short[1] = ops3[1][:-4].copy()
+    assert cases.check_status("conv_s8", p3, short) == lib.MICRO_ERR_OPERANDS
+    p = params_dict(p3)
+    p["filter_layout"] = 4
+    assert cases.check_status("conv_s8", ffi.new("micro_conv_s8_params_t *", p), ops3) == (
+        lib.MICRO_ERR_PARAMS
+    )
