@@ -7,15 +7,26 @@ layout 0's bytes; the load check refuses records that would not."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
 import pytest
 import test_dsp_kernels as cases
+from support import sanitized
 from support.kernels import checked, run
+from support.oracle import random_inputs
+from support.programs import hostile_programs
 from test_dsp_conv_quads import shaped_pointwise_case
+from test_dsp_conv_strided_1x1 import strided_case
+from test_op_depthwise_conv import assert_invoke_matches_tflm
 
+import micro
 from micro._ffi import ffi, lib
+from micro.compiler import compile_model
+from micro.interpreter import Runtime
+from micro.model import load_model
+from micro.program import read_header, read_steps, seal
 from micro.fixedpoint import requantize
 from micro.ops._conv_floor import floor_form, floor_output, layer_forms, steps_agree
 from micro.ops.conv import floor_pointwise, floor_records, quads
@@ -75,17 +86,17 @@ def test_no_form_without_a_right_shift_or_positive_multiplier() -> None:
     assert not steps_agree(1 << 30, -3, 0, 0, 0, 0)
 
 
-def floor_layer(seed: int, out: int, pixels: int, batches: int = 1) -> tuple[Any, list[np.ndarray]]:
-    """A K = 8 pointwise layer of `out` channels on the fast requantization, output zero
-    point -128, whose every
-    channel has a floor form (channels without one redrawn), biases under 2^24 (with K *
-    2^14 inside int32); a third per-tensor."""
+def with_forms(seed: int, params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
+    """A case on the fast requantization made one whose every channel has a floor form:
+    output zero point -128, biases under 2^24 (with K * 2^14 inside int32), right shifts of
+    4-10, multipliers without a form redrawn; one in three per-tensor."""
     rng = np.random.default_rng(seed)
-    params, ops = shaped_pointwise_case(seed, 8, out, pixels, batches, fast=True)
+    out = params.output_depth
     # output_zp -128 (after a ReLU): the live sums are then of one sign, where TFLM's two
     # roundings can be one floor; with any other zero point they cross 0 and seldom can.
     params.output_zp = -128
-    ops[2][:] = rng.integers(-(1 << 24), 1 << 24, out)  # the sums inside int32 (records)
+    ops[2][:] = rng.integers(-(1 << 24), 1 << 24, out)
+    ops[3][:] = rng.integers(1 << 30, 1 << 31, out)
     ops[4][:] = rng.integers(-10, -3, out)
     if seed % 3 == 0:
         ops[3][:] = ops[3][0]
@@ -100,6 +111,26 @@ def floor_layer(seed: int, out: int, pixels: int, batches: int = 1) -> tuple[Any
         else:
             ops[3][missing] = rng.integers(1 << 30, 1 << 31, len(missing))
     return params, ops
+
+
+def floor_layer(
+    seed: int, out: int, pixels: int, batches: int = 1, k: int = 8
+) -> tuple[Any, list[np.ndarray]]:
+    """A pointwise layer of K = k (8: the runs; 13-16: the G = 4 loop), `out` channels, every
+    one with a floor form (with_forms)."""
+    return with_forms(seed, *shaped_pointwise_case(seed, k, out, pixels, batches, fast=True))
+
+
+def strided_floor_layer(seed: int, k: int = 16) -> tuple[Any, list[np.ndarray]]:
+    """A strided or cropped 1x1 layer of K = k (strided_case's geometry, no padding, whole
+    quads of channels), every channel with a floor form: the copied pixels' G = 4 loop."""
+    rng = np.random.default_rng(seed)
+    p = params_dict(strided_case(seed, small=True)[0])
+    p.update(input_depth=k, filter_depth=k, pad_top=0, pad_left=0, filter_layout=0)
+    p.update(output_depth=4 * int(rng.integers(1, 12)))
+    p["output_height"] = min(p["output_height"], (p["input_height"] - 1) // p["stride_height"] + 1)
+    p["output_width"] = min(p["output_width"], (p["input_width"] - 1) // p["stride_width"] + 1)
+    return with_forms(seed, *cases.conv_data(rng, p, fast=True))
 
 
 def params_dict(params: Any) -> dict[str, int]:
@@ -138,11 +169,27 @@ def test_floor_runs_match_reference(out: int, shape: int) -> None:
     check_floor(*floor_layer(100 * out + shape, out, pixels, batches))
 
 
+@pytest.mark.parametrize("k", [13, 14, 15, 16])
+@pytest.mark.parametrize("shape", range(4))
+def test_floor_g4_loop_matches_reference(k: int, shape: int) -> None:
+    """K of 13-16 (4 groups): pairs of pixels, a lone one, one and two quads a turn (odd
+    and even quad counts), past 256 channels in blocks."""
+    out, pixels, batches = [(16, 9, 1), (36, 7, 2), (32, 1, 1), (264, 5, 1)][shape]
+    check_floor(*floor_layer(1000 * k + shape, out, pixels, batches, k))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_floor_strided_matches_reference(seed: int) -> None:
+    """Strided and cropped 1x1 layers of K = 16 (ResNet's shortcuts): pixels copied into the
+    pointwise table, then the G = 4 loop by the records."""
+    check_floor(*strided_floor_layer(seed, 16 if seed % 4 else 14))
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_floor_extreme_inputs_and_biases(seed: int) -> None:
     """Inputs and weights at the int8 ends and large biases: sums at the clamps and
     between, every output level reached."""
-    params, ops = floor_layer(500 + seed, 16 if seed % 2 else 32, 40)
+    params, ops = floor_layer(500 + seed, 16 if seed % 2 else 32, 40, 1, 16 if seed % 3 else 8)
     rng = np.random.default_rng(seed)
     ops[0][:] = rng.choice([-128, 127, 0, -1], ops[0].size)
     ops[1][:] = np.where(ops[1] != 0, rng.choice([-128, 127], ops[1].size), 0).astype(np.int8)
@@ -160,7 +207,8 @@ def test_records_only_where_every_channel_has_a_form() -> None:
     mult[5] = 0  # a zero scale has no form
     assert floor_records(p, ops[2].astype(np.int64), mult, ops[4]) is None
     assert not floor_pointwise({**p, "output_depth": 20})
-    assert not floor_pointwise({**p, "input_depth": 16, "filter_depth": 16})
+    assert not floor_pointwise({**p, "input_depth": 24, "filter_depth": 24})
+    assert floor_pointwise({**p, "input_depth": 16, "filter_depth": 16, "output_depth": 20})
     assert floor_records({**p, "act_max": 100}, ops[2].astype(np.int64), ops[3], ops[4]) is None
     # across 0 (output_zp -100): the two roundings are not one floor for these channels
     assert floor_records({**p, "output_zp": -100}, ops[2].astype(np.int64), ops[3], ops[4]) is None
@@ -216,3 +264,70 @@ def test_load_check_refuses_records_against_other_operands() -> None:
     assert cases.check_status("conv_s8", ffi.new("micro_conv_s8_params_t *", p), ops3) == (
         lib.MICRO_ERR_PARAMS
     )
+
+
+def conv_steps(compiled: Any) -> list[tuple[int, int, int]]:
+    """(K, O, filter layout) of each conv_s8 step."""
+    return [
+        (s.params["input_depth"], s.params["output_depth"], s.params["filter_layout"])
+        for s in compiled.steps
+        if s.kernel == "conv_s8"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rel", "k16"),
+    [
+        ("mlperf_tiny/vww_96_int8.tflite", 3),
+        ("tflm/person_detection/person_detect.tflite", 1),  # its channel 25 has no form
+    ],
+)
+def test_models_compile_records_that_match_tflm(rel: str, k16: int, reference: Any) -> None:
+    """vww's and person_detect's K = 8 layer (16 channels, every one with a form) compiles
+    for a DSP core to layout 3, their K = 16 layer so where every channel has a form, no
+    other layer does; the Program gives TFLM's bytes on the host (the reference kernel
+    reads layout 3); a record's byte flipped is refused at load, and hostile edits of the
+    Program run inside their operands (MICRO_SANITIZE=1: the ASan/UBSan build too)."""
+    model = reference(rel).read_bytes()
+    compiled = compile_model(load_model(model), dsp=True)
+    layouts = conv_steps(compiled)
+    assert (8, 16, 3) in layouts and (16, 32, k16) in layouts
+    assert all(layout != 3 or (k, o) in ((8, 16), (16, 32)) for k, o, layout in layouts)
+    it = micro.Interpreter(compiled)
+    for seed in (0, 1):
+        assert_invoke_matches_tflm(it, model, seed)
+    program = compiled.program
+    header = read_header(program)
+    index = next(
+        i
+        for i, s in enumerate(compiled.steps)
+        if s.kernel == "conv_s8" and s.params["filter_layout"] == 3
+    )
+    raw = read_steps(program)[index]
+    ref_at = header.refs_offset + ffi.sizeof("micro_ref_t") * (
+        raw.first_ref + lib.MICRO_CONV_S8_FILTER
+    )
+    offset = int.from_bytes(program[ref_at : ref_at + 4], "little") & ~lib.MICRO_REF_CONST
+    at = header.data_offset + offset + 16 * 2 * 8  # channel 0's record, after the quads
+    # the record is where the step's operands say: {bias[0] + beta, m, c}
+    m, c = (int.from_bytes(program[at + i : at + i + 4], "little", signed=True) for i in (4, 8))
+    assert 0 < m < 1 << 31 and abs(c) < 1 << 24
+    # bits a nearby record cannot absorb (a low bit may give another exact record)
+    for byte, bit in ((3, 6), (2, 1), (7, 5), (6, 7), (10, 4), (11, 7)):  # bias', m, c
+        blob = bytearray(program)
+        blob[at + byte] ^= 1 << bit
+        with pytest.raises(micro.ProgramError):
+            Runtime(seal(blob), compiled.arena_bytes_needed)
+    arena = compiled.arena_bytes_needed
+    inputs = [np.ascontiguousarray(x).tobytes() for x in random_inputs(it, 0)]
+    for hostile in hostile_programs(program)[:40]:
+        try:
+            rt = Runtime(hostile, arena)
+        except micro.ProgramError:
+            continue
+        with contextlib.suppress(micro.InvokeError):
+            rt.invoke()
+        if sanitized.enabled():
+            status, _, err = sanitized.run(hostile, arena, inputs)
+            assert status == 0 or status >= 10, err
+            assert "Sanitizer" not in err and "runtime error" not in err, err

@@ -476,6 +476,17 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
     }
 }
 
+/* Filter layout 3's records (conv_s8.h: after the quads, 4-aligned as the filter, checked
+ * at load), else NULL. */
+static const pw_chan_t *floor_records(const micro_conv_s8_params_t *p, const int8_t *filter)
+{
+    if (p->filter_layout != 3) {
+        return NULL;
+    }
+    const int64_t groups4 = ((int64_t)p->filter_height * p->filter_width * p->filter_depth + 3) / 4;
+    return (const pw_chan_t *)(const void *)(filter + (int64_t)p->output_depth * 8 * groups4);
+}
+
 /* A 1x1 convolution (stride 1, no padding, one group, the input's size) on the fast
  * requantization with filter layout 1. Its pixels are the patches: with at most PW_BLOCK
  * channels, one quads_pointwise call runs every pair whose words stay inside the input; the
@@ -494,6 +505,7 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
     const int32_t pixels = p->input_height * p->input_width;
     const int64_t in_end = (int64_t)p->batches * pixels * depth;
     const int narrow = depth_out <= PW_BLOCK;
+    const pw_chan_t *records = floor_records(p, filter);
     if (narrow) {
         fill_pointwise(c, 0, depth_out, table);
     }
@@ -501,13 +513,9 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
         /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
          * union's member pw8). */
         uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
-        /* layout 3: the records after the quads (4-aligned, as the filter; checked at load) */
-        const int floor = p->filter_layout == 3;
-        const pw_chan_t *records =
-            floor ? (const pw_chan_t *)(const void *)(filter + (int64_t)depth_out * 8 * groups4)
-                  : table;
-        pw8_image(input, filter, records, floor, block, (int64_t)p->batches * pixels,
-                  depth_out, c->zp, output);
+        const pw_chan_t *records = floor_records(p, filter);
+        pw8_image(input, filter, records != NULL ? records : table, records != NULL, block,
+                  (int64_t)p->batches * pixels, depth_out, c->zp, output);
         return;
     }
     for (int32_t b = 0; b < p->batches; ++b) {
@@ -519,7 +527,7 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
         if (safe > 0) {
             const pointwise_t a = {input + first * depth, depth, safe, words, filter, groups4,
                                    depth_out / 4, table, output + first * depth_out,
-                                   depth_out, c->zp, 1};
+                                   depth_out, c->zp, 1, records};
             quads_pointwise(&a);
         }
         for (int32_t pix = 2 * safe; pix < pixels; pix += 2) {
@@ -533,7 +541,8 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
                 const pointwise_t one = {NULL, depth, 1, words,
                                          filter + (int64_t)o0 * 8 * groups4, groups4, n / 4,
                                          table, output + at * depth_out + o0,
-                                         (int32_t)(at1 - at) * depth_out, c->zp, 0};
+                                         (int32_t)(at1 - at) * depth_out, c->zp, 0,
+                                         records != NULL ? records + o0 : NULL};
                 quads_pointwise(&one);
             }
         }
@@ -619,7 +628,8 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
     if (MICRO_PATH_HAS(path, MICRO_PATH_CONV_POINTWISE) && MICRO_PATH_KEPT(path) &&
         !pointwise_dense(p)) {
         fill_pointwise(&c, 0, depth_out, tables.pointwise);
-        pointwise_strided(p, input, filter, tables.pointwise, (uint64_t *)(void *)scratch,
+        pointwise_strided(p, input, filter, tables.pointwise, floor_records(p, filter),
+                          (uint64_t *)(void *)scratch,
                           (int8_t *)(void *)(tables.pointwise + depth_out), PW_ROOM(depth_out),
                           output);
         return MICRO_OK;

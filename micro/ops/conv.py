@@ -219,17 +219,21 @@ def emit_conv(
 
 
 def floor_pointwise(params: dict[str, int]) -> bool:
-    """Whether the DSP twin's pointwise loop that reads filter layout 3's floor records
-    (K = 8 with 16 or 32 channels, conv_pointwise8_dsp.h) takes this layer."""
-    return (
-        params["filter_height"] == params["filter_width"] == 1
-        and params["stride_height"] == params["stride_width"] == 1
-        and params["pad_top"] == params["pad_left"] == 0
-        and params["groups"] == 1
-        and params["input_depth"] == 8
-        and params["output_depth"] in (16, 32)
+    """Whether a DSP twin's pointwise loop that reads filter layout 3's floor records takes
+    this 1x1 layer: K = 8 with 16 or 32 channels at stride 1 over the whole image (the runs
+    of conv_pointwise8_dsp.h), or K of 13-16 (4 groups: conv_pointwise_dsp.h's G = 4 loop,
+    strided layers' copied pixels too)."""
+    dense = (
+        params["stride_height"] == params["stride_width"] == 1
         and params["input_height"] == params["output_height"]
         and params["input_width"] == params["output_width"]
+    )
+    k = params["input_depth"]
+    return (
+        params["filter_height"] == params["filter_width"] == 1
+        and params["pad_top"] == params["pad_left"] == 0
+        and params["groups"] == 1
+        and ((k == 8 and params["output_depth"] in (16, 32) and dense) or 13 <= k <= 16)
     )
 
 

@@ -29,6 +29,7 @@ from test_dsp_conv_quads import (
     rows9_case,
     shaped_pointwise_case,
 )
+from test_dsp_conv_floor import floor_case, floor_layer
 from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 
 from micro import firmware
@@ -54,6 +55,8 @@ MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter pa
 STRIDED = 8  # and 1x1 layers at strides 2-3 (the pointwise loops on copied pixels), the
 # last two 10x4 first layers of odd widths (the row loop's lone pixels)
 HEAD = len(BOARD_HEADS)  # and 1x1 layers of a 1x1 image (classifier heads: the short path)
+FLOOR_SHAPES = [(16, 13, 1), (32, 40, 1), (16, 165, 2), (32, 1, 1), (16, 161, 1)]
+FLOOR = len(FLOOR_SHAPES)  # and K = 8 layers in layout 3 (the runs' floor requantization)
 
 C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
@@ -200,7 +203,12 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     first layers at stride 2 across (the row loop's 10-row asm), two layers of filters
     in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
     a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values); past
-    the strided 1x1 layers, classifier heads (1x1 layers of a 1x1 image: the short path)."""
+    the strided 1x1 layers, classifier heads (1x1 layers of a 1x1 image: the short path),
+    then K = 8 layers of 16 and 32 channels in layout 3 (the runs' floor requantization)."""
+    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD:
+        k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED - HEAD
+        out, pixels, batches = FLOOR_SHAPES[k]
+        return floor_case(*floor_layer(seed, out, pixels, batches))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED:
         return board_head_case(seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED)
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE:
@@ -358,7 +366,7 @@ def cases_header() -> str:
     ]
     for kind, ctype, make, out_index in generators:
         extra = {
-            "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD,
+            "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + FLOOR,
             "depthwise": MAPS,
             "fc": ROWS16 + REST + LEAN + SINGLE + LONG,
         }.get(kind, 0)
@@ -390,7 +398,8 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    lines.append(f"#define N_CONV {PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD}")
+    n_conv = PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + FLOOR
+    lines.append(f"#define N_CONV {n_conv}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE + LONG}")
     return "\n".join(lines) + "\n"
