@@ -24,12 +24,12 @@ from test_op_depthwise_conv import assert_invoke_matches_tflm
 import micro
 from micro._ffi import ffi, lib
 from micro.compiler import compile_model
+from micro.fixedpoint import requantize
 from micro.interpreter import Runtime
 from micro.model import load_model
-from micro.program import read_header, read_steps, seal
-from micro.fixedpoint import requantize
 from micro.ops._conv_floor import floor_form, floor_output, layer_forms, steps_agree
 from micro.ops.conv import floor_pointwise, floor_records, quads
+from micro.program import read_header, read_steps, seal
 
 
 def live_range(multiplier: int, shift: int, zp: int) -> np.ndarray:

@@ -18,6 +18,8 @@ runs (conv_s8.c).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..fixedpoint import requantize
@@ -66,7 +68,7 @@ def floor_form(
     steps = first_steps(multiplier, shift, zp)
     if steps is None:
         return None
-    base = int(round(real * 2**32))
+    base = round(real * 2**32)
     tries = base + np.array(sorted(range(-64, 65), key=abs), dtype=np.int64)
     tries = tries[(tries > 0) & (tries < 1 << 31)]
     # int64 holds it: |a_v * m| < 2^62, |v * 2^32| < 2^39.
@@ -127,8 +129,28 @@ def layer_forms(
     multiplier: np.ndarray, shift: np.ndarray, zp: int
 ) -> list[tuple[int, int, int] | None]:
     """Each channel's proven floor form, or None."""
-    out: list[tuple[int, int, int] | None] = []
-    for mult, sh in zip(multiplier.tolist(), shift.tolist(), strict=True):
-        form = floor_form(int(mult), int(sh), zp)
-        out.append(form if form is not None and steps_agree(mult, sh, zp, *form) else None)
-    return out
+    return [
+        _channel_form(int(m), int(s), zp)
+        for m, s in zip(multiplier.tolist(), shift.tolist(), strict=True)
+    ]
+
+
+def layer_all_forms(
+    multiplier: np.ndarray, shift: np.ndarray, zp: int
+) -> list[tuple[int, int, int]] | None:
+    """Every channel's proven floor form, or None from the first channel without one (a
+    layer's records need them all). A compile asks a layer several times (its plans), and
+    per-tensor layers ask one channel many times: the forms are cached."""
+    forms = []
+    for m, s in zip(multiplier.tolist(), shift.tolist(), strict=True):
+        form = _channel_form(int(m), int(s), zp)
+        if form is None:
+            return None
+        forms.append(form)
+    return forms
+
+
+@functools.lru_cache(maxsize=4096)
+def _channel_form(multiplier: int, shift: int, zp: int) -> tuple[int, int, int] | None:
+    form = floor_form(multiplier, shift, zp)
+    return form if form is not None and steps_agree(multiplier, shift, zp, *form) else None

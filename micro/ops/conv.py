@@ -20,7 +20,7 @@ from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
 from ._conv_float import prepare_conv_f32
-from ._conv_floor import layer_forms
+from ._conv_floor import layer_all_forms
 from ._conv_window import (
     Geometry,
     check_output_shape,
@@ -245,13 +245,12 @@ def floor_records(
     else None (layout 1, the requantization in 4 instructions)."""
     if not (floor_pointwise(params) and first_rows_fast(params, mult, shift)):
         return None
-    forms = layer_forms(np.asarray(mult), np.asarray(shift), params["output_zp"])
+    forms = layer_all_forms(np.asarray(mult), np.asarray(shift), params["output_zp"])
+    if forms is None:
+        return None
     reach = params["filter_height"] * params["filter_width"] * params["filter_depth"] << 14
     records = []
-    for bias, form in zip(folded.tolist(), forms, strict=True):
-        if form is None:
-            return None
-        m, c, beta = form
+    for bias, (m, c, beta) in zip(folded.tolist(), forms, strict=True):
         if abs(bias) + reach > INT32_MAX or abs(bias + beta) + reach > INT32_MAX:
             return None
         records.append((bias + beta, m, c))

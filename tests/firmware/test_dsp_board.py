@@ -20,6 +20,7 @@ from test_dsp_conv_first_rows import (
     rows_first_case,
     rows_requant_edges_case,
 )
+from test_dsp_conv_floor import floor_case, floor_layer, strided_floor_layer
 from test_dsp_conv_head import BOARD_HEADS, board_head_case
 from test_dsp_conv_quads import (
     first_case,
@@ -29,7 +30,6 @@ from test_dsp_conv_quads import (
     rows9_case,
     shaped_pointwise_case,
 )
-from test_dsp_conv_floor import floor_case, floor_layer
 from test_dsp_conv_strided_1x1 import strided_case, takes_strided
 
 from micro import firmware
@@ -55,8 +55,21 @@ MORE = 5  # and 10x4 windows at stride 2 across on the row loop, the 4-filter pa
 STRIDED = 8  # and 1x1 layers at strides 2-3 (the pointwise loops on copied pixels), the
 # last two 10x4 first layers of odd widths (the row loop's lone pixels)
 HEAD = len(BOARD_HEADS)  # and 1x1 layers of a 1x1 image (classifier heads: the short path)
-FLOOR_SHAPES = [(16, 13, 1), (32, 40, 1), (16, 165, 2), (32, 1, 1), (16, 161, 1)]
-FLOOR = len(FLOOR_SHAPES)  # and K = 8 layers in layout 3 (the runs' floor requantization)
+# (K, O, pixels, images): K = 8's runs, then the G = 4 loop (pairs, a lone pixel, odd and
+# even quad counts, 264 channels in blocks); None: strided K = 16 layers (copied pixels)
+FLOOR_SHAPES: list[tuple[int, int, int, int] | None] = [
+    (8, 16, 13, 1),
+    (8, 32, 40, 1),
+    (8, 16, 165, 2),
+    (8, 32, 1, 1),
+    (16, 32, 9, 1),
+    (16, 36, 7, 2),
+    (14, 264, 5, 1),
+    (16, 16, 1, 1),
+    None,
+    None,
+]
+FLOOR = len(FLOOR_SHAPES)  # and 1x1 layers in layout 3 (the floor requantization)
 
 C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
@@ -204,11 +217,14 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
     a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values); past
     the strided 1x1 layers, classifier heads (1x1 layers of a 1x1 image: the short path),
-    then K = 8 layers of 16 and 32 channels in layout 3 (the runs' floor requantization)."""
+    then 1x1 layers in layout 3 (K = 8's runs and the G = 4 loop by the floor records)."""
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED - HEAD
-        out, pixels, batches = FLOOR_SHAPES[k]
-        return floor_case(*floor_layer(seed, out, pixels, batches))
+        shape = FLOOR_SHAPES[k]
+        if shape is None:
+            return floor_case(*strided_floor_layer(seed))
+        depth, out, pixels, batches = shape
+        return floor_case(*floor_layer(seed, out, pixels, batches, depth))
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED:
         return board_head_case(seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED)
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE:
