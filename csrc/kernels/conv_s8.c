@@ -18,6 +18,7 @@
 #include "micro/kernel.h"
 #include "micro/kernels/conv_s8_dsp.h"
 #include "micro/kernels/conv_s8_host.h"
+#include "micro/paths.h"
 #include "check.h"
 #include "conv_first_rows.h"
 #include "conv_s8_direct.h"
@@ -283,7 +284,11 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (!micro_requant_ok(op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], p->output_depth)) {
         return MICRO_ERR_PARAMS;
     }
-    if (p->filter_layout == 3 &&
+    /* Only the DSP twin's K = 8 runs and G = 4 pairs read the records; a build that drops
+     * both (micro/paths.h) runs layout 3 as layout 1 and leaves the proof out. */
+    const int floor_read =
+        MICRO_PATH_ON(MICRO_PATH_CONV_PW8) || MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4);
+    if (p->filter_layout == 3 && floor_read &&
         !floor_records_ok(p, op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
                           op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], quad_bytes, k)) {
         return MICRO_ERR_PARAMS;
