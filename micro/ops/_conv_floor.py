@@ -42,13 +42,22 @@ def reference(acc: np.ndarray, multiplier: int, shift: int, zp: int) -> np.ndarr
 def first_steps(multiplier: int, shift: int, zp: int) -> np.ndarray | None:
     """a_v for v in LEVELS: the first accumulator whose output is at least v (binary
     search on the monotone map), or None if a step lies outside int32."""
-    # invariant: output >= v at hi, < v at lo
-    lo = np.full(LEVELS.shape, -ACC_LIMIT, dtype=np.int64)
-    hi = np.full(LEVELS.shape, ACC_LIMIT - 1, dtype=np.int64)
-    if np.any(reference(hi, multiplier, shift, zp) < LEVELS):
-        return None
-    if np.any(reference(lo, multiplier, shift, zp) >= LEVELS):
-        return None
+    # invariant: output >= v at hi, < v at lo; first a bracket around the real multiplier's
+    # step (within 4 outputs of it), the whole int32 range where that fails
+    real = multiplier * 2.0 ** (shift - 31)
+    guess = np.clip(np.round((LEVELS - zp - 0.5) / real), -ACC_LIMIT, ACC_LIMIT - 1)
+    reach = np.int64(min(4 / real + 4, ACC_LIMIT))
+    lo = np.maximum(guess.astype(np.int64) - reach, -ACC_LIMIT)
+    hi = np.minimum(guess.astype(np.int64) + reach, ACC_LIMIT - 1)
+    if np.any(reference(hi, multiplier, shift, zp) < LEVELS) or np.any(
+        reference(lo, multiplier, shift, zp) >= LEVELS
+    ):
+        lo = np.full(LEVELS.shape, -ACC_LIMIT, dtype=np.int64)
+        hi = np.full(LEVELS.shape, ACC_LIMIT - 1, dtype=np.int64)
+        if np.any(reference(hi, multiplier, shift, zp) < LEVELS):
+            return None
+        if np.any(reference(lo, multiplier, shift, zp) >= LEVELS):
+            return None
     while np.any(hi - lo > 1):
         mid = lo + (hi - lo) // 2
         up = reference(mid, multiplier, shift, zp) >= LEVELS
@@ -80,7 +89,7 @@ def floor_form(
         if lo_k >= hi_k:
             continue
         width = hi_k - lo_k
-        for span in (1 << 12, 1 << 16, betas):
+        for span in sorted({min(1 << e, betas) for e in (12, 14, 16, 18, 20)} | {betas}):
             beta = np.arange(-span, span + 1, dtype=np.int64)
             residue = ((1 << 31) + beta * m - lo_k) % (1 << 32)
             hit = np.nonzero(residue < width)[0]
