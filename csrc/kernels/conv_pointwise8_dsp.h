@@ -12,7 +12,9 @@
  *     pointwise requantization (pw_out: SMMLAR, ADD, SMMLSR, SSAT), one STRB
  *
  * 10 instructions, 15 estimated M4 cycles per output (the quads' passes take about 19 at
- * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). Within a run the
+ * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). With filter layout 3's
+ * records (conv_s8.h) the requantization is SMMLAR by the record's m and c, then SSAT: 8
+ * instructions an output. Within a run the
  * outputs go channel by channel; every pixel of the run is read before the first is
  * written, so the overlap rule (conv_s8.c: an output pixel lies below the input of its
  * row and every later row) holds as it does for a pixel pair.
