@@ -1,8 +1,8 @@
-"""CONV_2D's filter layout 3 (conv_s8.h): layout 1's quads then per channel a floor record
+"""CONV_2D's filter layout 4 (conv_s8.h): layout 1's quads then per channel a floor record
 {bias', m, c} with which the DSP twin's K = 8 pointwise runs (conv_pointwise8_dsp.h)
 requantize by one SMMLAR and SSAT. The compiler's search (micro/ops/_conv_floor.py) against
 the reference requantization over every live accumulator; the reference kernel and the twin
-(portable C here, the asm on the boards: tests/firmware/test_dsp_board.py) on layout 3 give
+(portable C here, the asm on the boards: tests/firmware/test_dsp_board.py) on layout 4 give
 layout 0's bytes; the load check refuses records that would not."""
 
 from __future__ import annotations
@@ -139,20 +139,20 @@ def params_dict(params: Any) -> dict[str, int]:
 
 
 def floor_case(params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
-    """The case in layout 3, as the compiler writes it (floor_records)."""
+    """The case in layout 4, as the compiler writes it (floor_records)."""
     p = params_dict(params)
     k = params.filter_depth
     records = floor_records(p, ops[2].astype(np.int64), ops[3], ops[4])
     assert records is not None
     rows = ops[1].reshape(params.output_depth, -1)[:, :k]
     p3 = ffi.new("micro_conv_s8_params_t *", p)
-    p3.filter_layout = 3
+    p3.filter_layout = 4
     data = np.concatenate([quads(rows).reshape(-1), records.view("<i2")])
     return p3, [ops[0], np.frombuffer(data.tobytes(), np.int8).copy(), *ops[2:]]
 
 
 def check_floor(params: Any, ops: list[np.ndarray]) -> None:
-    """Reference (layout 0 and 3) and twin (layout 3) give the same bytes."""
+    """Reference (layout 0 and 4) and twin (layout 4) give the same bytes."""
     expect = run(lib.micro_conv_s8, params, ops)
     p3, ops3 = floor_case(params, ops)
     checked("conv_s8", p3, ops3)
@@ -261,7 +261,7 @@ def test_load_check_refuses_records_against_other_operands() -> None:
     short[1] = ops3[1][:-4].copy()
     assert cases.check_status("conv_s8", p3, short) == lib.MICRO_ERR_OPERANDS
     p = params_dict(p3)
-    p["filter_layout"] = 4
+    p["filter_layout"] = 5
     assert cases.check_status("conv_s8", ffi.new("micro_conv_s8_params_t *", p), ops3) == (
         lib.MICRO_ERR_PARAMS
     )
@@ -279,21 +279,21 @@ def conv_steps(compiled: Any) -> list[tuple[int, int, int]]:
 @pytest.mark.parametrize(
     ("rel", "k16"),
     [
-        ("mlperf_tiny/vww_96_int8.tflite", 3),
+        ("mlperf_tiny/vww_96_int8.tflite", 4),
         ("tflm/person_detection/person_detect.tflite", 1),  # its channel 25 has no form
     ],
 )
 def test_models_compile_records_that_match_tflm(rel: str, k16: int, reference: Any) -> None:
     """vww's and person_detect's K = 8 layer (16 channels, every one with a form) compiles
-    for a DSP core to layout 3, their K = 16 layer so where every channel has a form, no
+    for a DSP core to layout 4, their K = 16 layer so where every channel has a form, no
     other layer does; the Program gives TFLM's bytes on the host (the reference kernel
-    reads layout 3); a record's byte flipped is refused at load, and hostile edits of the
+    reads layout 4); a record's byte flipped is refused at load, and hostile edits of the
     Program run inside their operands (MICRO_SANITIZE=1: the ASan/UBSan build too)."""
     model = reference(rel).read_bytes()
     compiled = compile_model(load_model(model), dsp=True)
     layouts = conv_steps(compiled)
-    assert (8, 16, 3) in layouts and (16, 32, k16) in layouts
-    assert all(layout != 3 or (k, o) in ((8, 16), (16, 32)) for k, o, layout in layouts)
+    assert (8, 16, 4) in layouts and (16, 32, k16) in layouts
+    assert all(layout != 4 or (k, o) in ((8, 16), (16, 32)) for k, o, layout in layouts)
     it = micro.Interpreter(compiled)
     for seed in (0, 1):
         assert_invoke_matches_tflm(it, model, seed)
@@ -302,7 +302,7 @@ def test_models_compile_records_that_match_tflm(rel: str, k16: int, reference: A
     index = next(
         i
         for i, s in enumerate(compiled.steps)
-        if s.kernel == "conv_s8" and s.params["filter_layout"] == 3
+        if s.kernel == "conv_s8" and s.params["filter_layout"] == 4
     )
     raw = read_steps(program)[index]
     ref_at = header.refs_offset + ffi.sizeof("micro_ref_t") * (

@@ -12,7 +12,7 @@
  *     pointwise requantization (pw_out: SMMLAR, ADD, SMMLSR, SSAT), one STRB
  *
  * 10 instructions, 15 estimated M4 cycles per output (the quads' passes take about 19 at
- * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). With filter layout 3's
+ * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). With filter layout 4's
  * records (conv_s8.h) the requantization is SMMLAR by the record's m and c, then SSAT: 8
  * instructions an output. Within a run the
  * outputs go channel by channel; every pixel of the run is read before the first is
@@ -122,7 +122,7 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
     "ssat r10, #8, r10\n\t"                    \
     "strb r10, [r9], #" stride "\n\t"
 
-/* The same with filter layout 3's floor records (conv_s8.h): r4 bias', r5 m, r6 c; one
+/* The same with filter layout 4's floor records (conv_s8.h): r4 bias', r5 m, r6 c; one
  * SMMLAR and SSAT requantize. 8 32-bit instructions (32 bytes). */
 #define PW8_FLOOR_PIXEL(stride)                \
     "ldmia.w r8!, {r10, r11, r12, lr}\n\t"     \
@@ -215,7 +215,7 @@ PW8_ASM(pw8_floor_o32_asm, "32", PW8_FLOOR_PIXEL, "32")
 #undef PW8_PIXEL
 #undef PW8_FLOOR_PIXEL
 
-/* A run on the board's loop for its O and requantization (floor: layout 3's records). */
+/* A run on the board's loop for its O and requantization (floor: layout 4's records). */
 static void pw8_run(const pw8_run_t *a, int floor)
 {
     if (floor) {
@@ -226,7 +226,7 @@ static void pw8_run(const pw8_run_t *a, int floor)
 }
 #else
 /* A run, channel by channel as the loop goes: sums from the bias, requantized by pw_out
- * (floor: by pw_floor_out, the constants layout 3's records). */
+ * (floor: by pw_floor_out, the constants layout 4's records). */
 static void pw8_run(const pw8_run_t *a, int floor)
 {
     const int8_t *w = a->filter;
@@ -249,7 +249,7 @@ static void pw8_run(const pw8_run_t *a, int floor)
 #endif
 
 /* Every pixel of a layer (`total` of them, its images one after another), run by run: the
- * channels' constants in table (floor: layout 3's records, {bias', m, c} in the entries'
+ * channels' constants in table (floor: layout 4's records, {bias', m, c} in the entries'
  * places), the run's buffer block (4 * PW8_PIXELS words). Kept out of line so that its
  * caller's other loops compile as they did. */
 static MICRO_NOINLINE void pw8_image(const int8_t *input, const int8_t *filter,

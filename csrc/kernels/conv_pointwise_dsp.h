@@ -35,7 +35,7 @@ typedef struct {
     int32_t gap;            /* 36: pixel 1's outputs - pixel 0's; a pair's outputs: 2 * gap */
     int32_t zp;             /* 40: output_zp */
     int32_t widen;          /* 44: 1: widen each pair from in; 0: one pair, in the scratch */
-    const pw_chan_t *floor; /* 48: filter layout 3's records of the n channels, or NULL: the
+    const pw_chan_t *floor; /* 48: filter layout 4's records of the n channels, or NULL: the
                                G = 4 loop then requantizes by them (pw_floor_out) */
 } pointwise_t;
 
@@ -230,7 +230,7 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
     "bfi r1, r5, #16, #8\n\t"                                                  \
     "bfi r1, r7, #24, #8\n\t"
 #define PW_REQUANT8(cb) PW_REQUANT8_BY(PW_REQUANT_ASM, "ldr r12, [sp, #16]\n\t", cb)
-/* The same by layout 3's records (the constants' m and c where m2 and pn are; no zp). */
+/* The same by layout 4's records (the constants' m and c where m2 and pn are; no zp). */
 #define PW_FLOOR8(cb) PW_REQUANT8_BY(PW_FLOOR_ASM, "", cb)
 
 /* The pair done: the next one's input and outputs (label 1), or the return. */
@@ -397,7 +397,7 @@ PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4, PW_REQUAN
 PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512", PW_WIDEN_8, PW_REQUANT8)
 PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024", PW_WIDEN_16, PW_REQUANT8)
 PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048", PW_WIDEN_32, PW_REQUANT8)
-/* G = 4 (K of 13-16) by layout 3's records: 16 instructions a quad's pair fewer. */
+/* G = 4 (K of 13-16) by layout 4's records: 16 instructions a quad's pair fewer. */
 PW_FIXED2(pointwise_g4_floor_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4, PW_FLOOR8)
 
 #undef PW_WIDEN_4
@@ -626,7 +626,7 @@ static void quads_pointwise(const pointwise_t *a)
 }
 #else
 /* The pairs of a pointwise_t, widened, each quad's sums requantized by pw_out (by
- * pw_floor_out with layout 3's records at G = 4, as the loops do). */
+ * pw_floor_out with layout 4's records at G = 4, as the loops do). */
 static void quads_pointwise(const pointwise_t *a)
 {
     const int8_t *in = a->in;

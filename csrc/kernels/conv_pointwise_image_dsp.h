@@ -2,7 +2,7 @@
  * CONV_2D's DSP twin on a whole pointwise image (1x1, stride 1, no padding, one group, the
  * input's size; internal to conv_s8_dsp.c, included after its tables' fills): the pixel
  * pairs through quads_pointwise (conv_pointwise_dsp.h), K = 8's runs (conv_pointwise8_dsp.h),
- * and filter layout 3's records (conv_s8.h) for the loops that requantize by them.
+ * and filter layout 4's records (conv_s8.h) for the loops that requantize by them.
  */
 #ifndef MICRO_KERNELS_CONV_POINTWISE_IMAGE_DSP_H
 #define MICRO_KERNELS_CONV_POINTWISE_IMAGE_DSP_H
@@ -32,11 +32,11 @@ static void widen_exact(uint64_t *words, const int8_t *px0, const int8_t *px1, i
     }
 }
 
-/* Filter layout 3's records (conv_s8.h: after the quads, 4-aligned as the filter, checked
+/* Filter layout 4's records (conv_s8.h: after the quads, 4-aligned as the filter, checked
  * at load), else NULL. */
 static const pw_chan_t *floor_records(const micro_conv_s8_params_t *p, const int8_t *filter)
 {
-    if (p->filter_layout != 3) {
+    if (p->filter_layout != 4) {
         return NULL;
     }
     const int64_t groups4 = ((int64_t)p->filter_height * p->filter_width * p->filter_depth + 3) / 4;

@@ -43,7 +43,7 @@ static int pointwise_strided_applies(const micro_conv_s8_params_t *p, int64_t ro
 }
 
 /* The layer on the fast requantization, filter layout 1 or 3: `table` holds its O constants
- * (pw_chan_t), `records` layout 3's (or NULL), `buf` `room` bytes (pointwise_strided_applies),
+ * (pw_chan_t), `records` layout 4's (or NULL), `buf` `room` bytes (pointwise_strided_applies),
  * `words` the scratch. */
 static MICRO_NOINLINE void pointwise_strided(const micro_conv_s8_params_t *p,
                                              const int8_t *input, const int8_t *filter,

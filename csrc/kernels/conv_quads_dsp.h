@@ -50,7 +50,7 @@ static inline int32_t pw_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
     return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
-/* Filter layout 3's requantization (conv_s8.h): SMMLAR with the record's m and c, then
+/* Filter layout 4's requantization (conv_s8.h): SMMLAR with the record's m and c, then
  * SSAT to int8; the sum started at the record's bias'. */
 static inline int32_t pw_floor_out(int32_t acc, int32_t m, int32_t c)
 {
@@ -180,7 +180,7 @@ typedef struct {
     "ssat " ra ", #8, " ra "\n\t"                    \
     "ssat " rb ", #8, " rb "\n\t"
 
-/* The same by filter layout 3's floor records (pw_floor_out): the channel's m and c in
+/* The same by filter layout 4's floor records (pw_floor_out): the channel's m and c in
  * the registers named (the fifth unused), 4 instructions for 2 outputs where it takes 8. */
 #define PW_FLOOR_ASM(ra, rb, m, c, unused)           \
     "smmlar " ra ", " ra ", " m ", " c "\n\t"         \

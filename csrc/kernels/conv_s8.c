@@ -8,7 +8,7 @@
  *
  * Without scratch the same sums come straight from the int8 input (conv_s8_direct.c); with
  * filter layout 1 or 3 (weights ordered for the DSP twin) run_quads takes one output at a
- * time (layout 3's floor records are the twin's alone: the outputs are the same).
+ * time (layout 4's floor records are the twin's alone: the outputs are the same).
  */
 #include "micro/kernels/conv_s8.h"
 
@@ -176,7 +176,7 @@ static micro_status_t step(const void *params, void *const *op)
 }
 
 /* Whether floor record (m, c, bias') of a channel of multiplier mult and shift sh gives
- * micro_conv_s8_finish's output for every accumulator (conv_s8.h, layout 3): m > 0, a right
+ * micro_conv_s8_finish's output for every accumulator (conv_s8.h, layout 4): m > 0, a right
  * shift, and for each output v in -127..127 the record's first accumulator reaching v,
  * b_v = ceil(((v - c) * 2^32 - 2^31) / m) - beta, also the reference's first (its output
  * >= v at b_v, < v at b_v - 1). Both maps are monotone, so equal steps make them equal:
@@ -259,17 +259,17 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2 ||
-        ((p->filter_layout == 1 || p->filter_layout == 3) &&
+        ((p->filter_layout == 1 || p->filter_layout == 4) &&
          (p->output_depth / p->groups) % 4 != 0) ||
         (p->filter_layout == 2 && !micro_first_rows_fit(p)) || p->filter_layout < 0 ||
-        p->filter_layout > 3) {
+        p->filter_layout > 4) {
         return MICRO_ERR_PARAMS;
     }
     const int64_t quad_bytes = (int64_t)p->output_depth * ((k + 3) / 4) * 8;
     const int64_t filter_bytes =
         p->filter_layout == 2   ? micro_first_rows_filter_bytes(p)
         : p->filter_layout == 1 ? quad_bytes
-        : p->filter_layout == 3 ? quad_bytes + (int64_t)p->output_depth * 12
+        : p->filter_layout == 4 ? quad_bytes + (int64_t)p->output_depth * 12
                                 : (int64_t)p->output_depth * row;
     if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
         !micro_fits(size[MICRO_CONV_S8_FILTER], filter_bytes, 1) ||
@@ -285,10 +285,10 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_PARAMS;
     }
     /* Only the DSP twin's K = 8 runs and G = 4 pairs read the records; a build that drops
-     * both (micro/paths.h) runs layout 3 as layout 1 and leaves the proof out. */
+     * both (micro/paths.h) runs layout 4 as layout 1 and leaves the proof out. */
     const int floor_read =
         MICRO_PATH_ON(MICRO_PATH_CONV_PW8) || MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4);
-    if (p->filter_layout == 3 && floor_read &&
+    if (p->filter_layout == 4 && floor_read &&
         !floor_records_ok(p, op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
                           op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], quad_bytes, k)) {
         return MICRO_ERR_PARAMS;

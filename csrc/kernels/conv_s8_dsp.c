@@ -573,7 +573,7 @@ micro_status_t micro_conv_s8_dsp(const micro_conv_s8_params_t *p, const int8_t *
      * 8-value groups of it, the pixels widened straight from the image (no window to
      * assemble); 3x3 windows of one group assembled a row at a time where they lie inside
      * the image; else gathered. */
-    const int quads = p->filter_layout == 1 || p->filter_layout == 3;
+    const int quads = p->filter_layout == 1 || p->filter_layout == 4;
     for (int32_t b = 0; b < p->batches; ++b) {
         const int8_t *image = input + b * image_size;
         int8_t *out_image = output + (int64_t)b * pixels * depth_out;

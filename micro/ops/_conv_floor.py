@@ -1,4 +1,4 @@
-"""The floor-linear requantization of conv_s8's filter layout 3 (conv_s8.h): per output
+"""The floor-linear requantization of conv_s8's filter layout 4 (conv_s8.h): per output
 channel a multiplier m, an offset c and a bias shift beta such that one SMMLAR and one SSAT,
 
     y = ssat8(c + floor(((acc + beta) * m + 2^31) / 2^32)),

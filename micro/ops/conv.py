@@ -195,7 +195,7 @@ def emit_conv(
         filter_bytes = quads(rows)
         records = floor_records(params, folded, mult, shift)
         if records is not None:
-            params["filter_layout"] = 3
+            params["filter_layout"] = 4
             filter_bytes = np.concatenate([filter_bytes.reshape(-1), records.view("<i2")])
     else:
         align = int(lib.MICRO_CONV_S8_K_ALIGN)
@@ -219,7 +219,7 @@ def emit_conv(
 
 
 def floor_pointwise(params: dict[str, int]) -> bool:
-    """Whether a DSP twin's pointwise loop that reads filter layout 3's floor records takes
+    """Whether a DSP twin's pointwise loop that reads filter layout 4's floor records takes
     this 1x1 layer: K = 8 with 16 or 32 channels at stride 1 over the whole image (the runs
     of conv_pointwise8_dsp.h), or K of 13-16 (4 groups: conv_pointwise_dsp.h's G = 4 loop,
     strided layers' copied pixels too)."""
@@ -240,7 +240,7 @@ def floor_pointwise(params: dict[str, int]) -> bool:
 def floor_records(
     params: dict[str, int], folded: np.ndarray, mult: np.ndarray, shift: np.ndarray
 ) -> np.ndarray | None:
-    """Filter layout 3's records (conv_s8.h), int32 [O][3] {bias + beta, m, c} flattened, for
+    """Filter layout 4's records (conv_s8.h), int32 [O][3] {bias + beta, m, c} flattened, for
     a layer the floor loop takes whose every channel has a proven floor form (_conv_floor);
     else None (layout 1, the requantization in 4 instructions)."""
     if not (floor_pointwise(params) and first_rows_fast(params, mult, shift)):

@@ -69,7 +69,7 @@ FLOOR_SHAPES: list[tuple[int, int, int, int] | None] = [
     None,
     None,
 ]
-FLOOR = len(FLOOR_SHAPES)  # and 1x1 layers in layout 3 (the floor requantization)
+FLOOR = len(FLOOR_SHAPES)  # and 1x1 layers in layout 4 (the floor requantization)
 
 C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
@@ -217,7 +217,7 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
     a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values); past
     the strided 1x1 layers, classifier heads (1x1 layers of a 1x1 image: the short path),
-    then 1x1 layers in layout 3 (K = 8's runs and the G = 4 loop by the floor records)."""
+    then 1x1 layers in layout 4 (K = 8's runs and the G = 4 loop by the floor records)."""
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD:
         k = seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED - HEAD
         shape = FLOOR_SHAPES[k]

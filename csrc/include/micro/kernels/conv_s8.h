@@ -27,7 +27,7 @@
  *      zero outside 0 <= t < FW * I (O * C * FH * N * 4 bytes; internal geometry:
  *      conv_first_rows.h). The DSP twin widens input rows into its scratch and dots them
  *      with these rows; copy 1 serves windows starting at an odd value.
- *   3  layout 1 followed by O floor records, int32 {bias', m, c} each (12 bytes): with them
+ *   4  layout 1 followed by O floor records, int32 {bias', m, c} each (12 bytes): with them
  *      the DSP twin requantizes a pointwise layer by one SMMLAR and SSAT,
  *        output = ssat8(c + floor((acc' * m + 2^31) / 2^32)), acc' = acc - bias[o] + bias',
  *      which the load check proves equal to the requantization for every accumulator of
@@ -77,7 +77,7 @@ typedef struct {
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
     int32_t filter_layout;      /* 0: rows, 1: quads of int16, 2: first-layer rows of int16,
-                                   3: quads and floor records */
+                                   4: quads and floor records */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
