@@ -383,6 +383,6 @@ def _wide_without_scratch(c: Compiler) -> frozenset[int]:
         c.steps[s].op_index
         for s, _ in c.dropped
         if c.steps[s].kernel == "conv_s8"
-        and c.steps[s].params["filter_layout"] in (1, 2)
+        and c.steps[s].params["filter_layout"] in (1, 2, 4)
         and not kernel_predicate("conv_s8", "dsp_direct", c.steps[s].params)
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import test_dsp_kernels as cases
 from support.kernels import assert_twin, checked, run
+from support.pointwise import pointwise_geometry
 
 from micro._ffi import ffi, kernel_predicate, lib
 from micro.ops.conv import quads
@@ -240,28 +241,9 @@ def pointwise_case(
         out += int(rng.integers(1, 4))
     side = 6 if small else 10
     h, w = int(rng.integers(1, side)), int(rng.integers(1, side))
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3 if small else 4)),
-        "input_height": h,
-        "input_width": w,
-        "input_depth": k,
-        "filter_height": 1,
-        "filter_width": 1,
-        "filter_depth": k,
-        "output_height": h,
-        "output_width": w,
-        "output_depth": out,
-        "groups": 1,
-        "stride_height": 1,
-        "stride_width": 1,
-        "dilation_height": 1,
-        "dilation_width": 1,
-        "pad_top": 0,
-        "pad_left": 0,
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-        "filter_layout": 0,
-    }
+    batches = int(rng.integers(1, 3 if small else 4))
+    zps = (int(rng.integers(-128, 128)), int(rng.integers(-128, 128)))
+    p = pointwise_geometry(batches, (h, w), k, (h, w), out, zps)
     params, ops = cases.conv_data(rng, p, fast=seed % 3 != 0, per_tensor=0.3)
     return params, ops
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import test_dsp_kernels as cases
 from support.kernels import assert_twin
+from support.pointwise import pointwise_geometry
 from test_dsp_conv_quads import check_quads, quads_case
 
 from micro._ffi import ffi, lib
@@ -46,28 +47,12 @@ def strided_case(seed: int, small: bool = False) -> tuple[Any, list[np.ndarray]]
     oh, ow = (ih + top - 1) // sh + 1, (iw + left - 1) // sw + 1
     if rng.random() < 0.2:  # cropped: the last rows or columns unread
         oh, ow = int(rng.integers(1, oh + 1)), int(rng.integers(1, ow + 1))
-    p: dict[str, int] = {
-        "batches": int(rng.integers(1, 3 if small else 4)),
-        "input_height": ih,
-        "input_width": iw,
-        "input_depth": k,
-        "filter_height": 1,
-        "filter_width": 1,
-        "filter_depth": k,
-        "output_height": oh,
-        "output_width": ow,
-        "output_depth": out,
-        "groups": 1,
-        "stride_height": sh,
-        "stride_width": sw,
-        "dilation_height": int(rng.integers(1, 3)),
-        "dilation_width": int(rng.integers(1, 3)),
-        "pad_top": top,
-        "pad_left": left,
-        "input_zp": int(rng.integers(-128, 128)),
-        "output_zp": int(rng.integers(-128, 128)),
-        "filter_layout": 0,
-    }
+    batches = int(rng.integers(1, 3 if small else 4))
+    dilations = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    zps = (int(rng.integers(-128, 128)), int(rng.integers(-128, 128)))
+    p = pointwise_geometry(
+        batches, (ih, iw), k, (oh, ow), out, zps, (sh, sw), dilations, (top, left)
+    )
     params, ops = cases.conv_data(rng, p, fast=seed % 3 != 0, per_tensor=0.3)
     return params, ops
 
@@ -119,28 +104,9 @@ def test_conv_strided_resnet_shortcuts(k: int, side: int) -> None:
     for fast in (True, False):
         rng = np.random.default_rng(side * k + fast)
         out = 2 * k
-        p: dict[str, int] = {
-            "batches": 1,
-            "input_height": side,
-            "input_width": side,
-            "input_depth": k,
-            "filter_height": 1,
-            "filter_width": 1,
-            "filter_depth": k,
-            "output_height": (side + 1) // 2,
-            "output_width": (side + 1) // 2,
-            "output_depth": out,
-            "groups": 1,
-            "stride_height": 2,
-            "stride_width": 2,
-            "dilation_height": 1,
-            "dilation_width": 1,
-            "pad_top": 0,
-            "pad_left": 0,
-            "input_zp": int(rng.integers(-128, 128)),
-            "output_zp": int(rng.integers(-128, 128)),
-            "filter_layout": 0,
-        }
+        zps = (int(rng.integers(-128, 128)), int(rng.integers(-128, 128)))
+        half = (side + 1) // 2
+        p = pointwise_geometry(1, (side, side), k, (half, half), out, zps, (2, 2))
         params, ops = cases.conv_data(rng, p, fast=fast)
         check_quads(params, ops)
         on = strided_path(params, ops) & int(lib.MICRO_PATH_CONV_POINTWISE) != 0

@@ -25,7 +25,7 @@
 static int direct_applies(const micro_conv_s8_params_t *p)
 {
     const int32_t row = p->filter_width * p->filter_depth;
-    return p->filter_layout == 1 && p->dilation_width == 1 && row % 4 == 0 &&
+    return (p->filter_layout == 1 || p->filter_layout == 4) && p->dilation_width == 1 && row % 4 == 0 &&
            row <= DIRECT_ROW_MAX && (p->output_depth / p->groups) % 4 == 0;
 }
 

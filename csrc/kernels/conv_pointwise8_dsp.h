@@ -12,7 +12,9 @@
  *     pointwise requantization (pw_out: SMMLAR, ADD, SMMLSR, SSAT), one STRB
  *
  * 10 instructions, 15 estimated M4 cycles per output (the quads' passes take about 19 at
- * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). Within a run the
+ * K = 8), 32 pixels a turn entered part-way for the first (n mod 32). With filter layout 4's
+ * records (conv_s8.h) the requantization is SMMLAR by the record's m and c, then SSAT: 8
+ * instructions an output. Within a run the
  * outputs go channel by channel; every pixel of the run is read before the first is
  * written, so the overlap rule (conv_s8.c: an output pixel lies below the input of its
  * row and every later row) holds as it does for a pixel pair.
@@ -120,16 +122,29 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
     "ssat r10, #8, r10\n\t"                    \
     "strb r10, [r9], #" stride "\n\t"
 
-#define PW8_PIXELS_8(stride)                                                       \
-    PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)          \
-        PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride) PW8_PIXEL(stride)
+/* The same with filter layout 4's floor records (conv_s8.h): r4 bias', r5 m, r6 c; one
+ * SMMLAR and SSAT requantize. 8 32-bit instructions (32 bytes). */
+#define PW8_FLOOR_PIXEL(stride)                \
+    "ldmia.w r8!, {r10, r11, r12, lr}\n\t"     \
+    "smlad r10, r10, r0, r4\n\t"               \
+    "smlad r10, r11, r1, r10\n\t"              \
+    "smlad r10, r12, r2, r10\n\t"              \
+    "smlad r10, lr, r3, r10\n\t"               \
+    "smmlar r10, r10, r5, r6\n\t"              \
+    "ssat r10, #8, r10\n\t"                    \
+    "strb r10, [r9], #" stride "\n\t"
 
-/* A run, every channel, outputs `stride` (= O) bytes apart. Frame, sp-relative bytes:
+#define PW8_PIXELS_8(PIXEL, stride)                                                \
+    PIXEL(stride) PIXEL(stride) PIXEL(stride) PIXEL(stride)                          \
+        PIXEL(stride) PIXEL(stride) PIXEL(stride) PIXEL(stride)
+
+/* A run, every channel, outputs `stride` (= O) bytes apart, each pixel PIXEL (`step` bytes
+ * of code). Frame, sp-relative bytes:
  *   0 the channel's filter words     4 its constants (pw_chan_t *)   8 its pixel-0 output
  *  12 channels left                 16 the turn's entry (Thumb)     20 the run's end
  *  24 zp                            28 the run's first pixel
  * Channel c's words are at quad c / 4's 4 * (c % 4) + {0, 16, 32, 48}. */
-#define PW8_ASM(name, stride)                                                        \
+#define PW8_ASM(name, stride, PIXEL, step)                                           \
     __attribute__((naked, noinline)) static void name(const pw8_run_t *a)            \
     {                                                                                \
         (void)a;                                                                     \
@@ -148,7 +163,7 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "rsb r2, r2, #0\n\t"                                                     \
             "and r2, r2, #31\n\t" /* pixels the first turn skips */                 \
             "adr.w r0, 10f\n\t"                                                      \
-            "mov r1, #40\n\t"                                                        \
+            "mov r1, #" step "\n\t"                                                  \
             "mla r0, r2, r1, r0\n\t"                                                 \
             "orr r0, r0, #1\n\t"                                                     \
             "str r0, [sp, #16]\n\t"                                                  \
@@ -178,8 +193,8 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "addeq r12, r12, #48\n\t"                                                \
             "str r12, [sp, #0]\n\t"                                                  \
             "ldr pc, [sp, #16]\n\t"                                                  \
-            "10:\n\t" PW8_PIXELS_8(stride) PW8_PIXELS_8(stride) PW8_PIXELS_8(stride)   \
-                PW8_PIXELS_8(stride)                                                   \
+            "10:\n\t" PW8_PIXELS_8(PIXEL, stride) PW8_PIXELS_8(PIXEL, stride)          \
+                PW8_PIXELS_8(PIXEL, stride) PW8_PIXELS_8(PIXEL, stride)                \
             "ldr r10, [sp, #20]\n\t"                                                 \
             "cmp r8, r10\n\t"                                                        \
             "bne 10b\n\t"                                                            \
@@ -190,21 +205,29 @@ static void pw8_widen(uint32_t *block, const int8_t *in, int32_t n)
             "pop {r0, r4-r11, pc}\n\t");                                             \
     }
 
-PW8_ASM(pw8_o16_asm, "16")
-PW8_ASM(pw8_o32_asm, "32")
+PW8_ASM(pw8_o16_asm, "16", PW8_PIXEL, "40")
+PW8_ASM(pw8_o32_asm, "32", PW8_PIXEL, "40")
+PW8_ASM(pw8_floor_o16_asm, "16", PW8_FLOOR_PIXEL, "32")
+PW8_ASM(pw8_floor_o32_asm, "32", PW8_FLOOR_PIXEL, "32")
 
 #undef PW8_ASM
 #undef PW8_PIXELS_8
 #undef PW8_PIXEL
+#undef PW8_FLOOR_PIXEL
 
-/* A run on the board's loop for its O. */
-static void pw8_run(const pw8_run_t *a)
+/* A run on the board's loop for its O and requantization (floor: layout 4's records). */
+static void pw8_run(const pw8_run_t *a, int floor)
 {
-    (a->channels == 16 ? pw8_o16_asm : pw8_o32_asm)(a);
+    if (floor) {
+        (a->channels == 16 ? pw8_floor_o16_asm : pw8_floor_o32_asm)(a);
+    } else {
+        (a->channels == 16 ? pw8_o16_asm : pw8_o32_asm)(a);
+    }
 }
 #else
-/* A run, channel by channel as the loop goes: sums from the bias, requantized by pw_out. */
-static void pw8_run(const pw8_run_t *a)
+/* A run, channel by channel as the loop goes: sums from the bias, requantized by pw_out
+ * (floor: by pw_floor_out, the constants layout 4's records). */
+static void pw8_run(const pw8_run_t *a, int floor)
 {
     const int8_t *w = a->filter;
     for (int32_t c = 0; c < a->channels; ++c) {
@@ -219,24 +242,26 @@ static void pw8_run(const pw8_run_t *a)
             s = micro_smlad(x[1], f1, s);
             s = micro_smlad(x[2], f2, s);
             s = micro_smlad(x[3], f3, s);
-            *out = (int8_t)pw_out(s, k.m2, k.pn, a->zp);
+            *out = (int8_t)(floor ? pw_floor_out(s, k.m2, k.pn) : pw_out(s, k.m2, k.pn, a->zp));
         }
     }
 }
 #endif
 
 /* Every pixel of a layer (`total` of them, its images one after another), run by run: the
- * channels' constants in table, the run's buffer block (4 * PW8_PIXELS words). Kept out of
- * line so that its caller's other loops compile as they did. */
+ * channels' constants in table (floor: layout 4's records, {bias', m, c} in the entries'
+ * places), the run's buffer block (4 * PW8_PIXELS words). Kept out of line so that its
+ * caller's other loops compile as they did. */
 static MICRO_NOINLINE void pw8_image(const int8_t *input, const int8_t *filter,
-                                     const pw_chan_t *table, uint32_t *block, int64_t total,
-                                     int32_t depth_out, int32_t zp, int8_t *output)
+                                     const pw_chan_t *table, int floor, uint32_t *block,
+                                     int64_t total, int32_t depth_out, int32_t zp,
+                                     int8_t *output)
 {
     for (int64_t at = 0; at < total; at += PW8_PIXELS) {
         const int32_t n = (int32_t)(total - at < PW8_PIXELS ? total - at : PW8_PIXELS);
         pw8_widen(block, input + at * 8, n);
         const pw8_run_t run = {block, n, filter, depth_out, table, output + at * depth_out, zp};
-        pw8_run(&run);
+        pw8_run(&run, floor);
     }
 }
 

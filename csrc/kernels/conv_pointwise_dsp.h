@@ -35,6 +35,8 @@ typedef struct {
     int32_t gap;            /* 36: pixel 1's outputs - pixel 0's; a pair's outputs: 2 * gap */
     int32_t zp;             /* 40: output_zp */
     int32_t widen;          /* 44: 1: widen each pair from in; 0: one pair, in the scratch */
+    const pw_chan_t *floor; /* 48: filter layout 4's records of the n channels, or NULL: the
+                               G = 4 loop then requantizes by them (pw_floor_out) */
 } pointwise_t;
 
 /* Widens the pixel pair at `in` (pixel 1 at in + depth) into the scratch's layout, G groups
@@ -209,25 +211,27 @@ static MICRO_ALWAYS_INLINE void widen_pair(uint64_t *words, const int8_t *in, in
  * runs of loads: channels 0 and 1 packed first to free r2, r3 for the last run), each
  * pixel's 4 bytes packed into r0 (pixel 0) and r1 (pixel 1); r3 the quad's pixel-0
  * output (frame slot 4). */
-#define PW_REQUANT8(cb)                                                        \
-    "ldr r11, [sp, #0]\n\t"                                                    \
-    "ldr r12, [sp, #16]\n\t"                                                   \
+#define PW_REQUANT8_BY(REQ, zp, cb)                                            \
+    "ldr r11, [sp, #0]\n\t" zp                                                 \
     "ldr r8, [r11, #" cb "+4]\n\t"                                             \
     "ldr r9, [r11, #" cb "+8]\n\t"                                             \
-    "ldr r10, [r11, #" cb "+16]\n\t" PW_REQUANT_ASM("r0", "r1", "r8", "r9", "r12") \
+    "ldr r10, [r11, #" cb "+16]\n\t" REQ("r0", "r1", "r8", "r9", "r12")        \
     "ldr r8, [r11, #" cb "+20]\n\t"                                            \
-    "ldr r9, [r11, #" cb "+28]\n\t" PW_REQUANT_ASM("r2", "r3", "r10", "r8", "r12") \
+    "ldr r9, [r11, #" cb "+28]\n\t" REQ("r2", "r3", "r10", "r8", "r12")        \
     "bfi r0, r2, #8, #8\n\t"                                                   \
     "bfi r1, r3, #8, #8\n\t"                                                   \
     "ldr r10, [r11, #" cb "+32]\n\t"                                           \
     "ldr r8, [r11, #" cb "+40]\n\t"                                            \
     "ldr r2, [r11, #" cb "+44]\n\t"                                            \
-    "ldr r3, [sp, #4]\n\t" PW_REQUANT_ASM("r4", "r5", "r9", "r10", "r12")        \
-        PW_REQUANT_ASM("r6", "r7", "r8", "r2", "r12")                          \
+    "ldr r3, [sp, #4]\n\t" REQ("r4", "r5", "r9", "r10", "r12")                  \
+        REQ("r6", "r7", "r8", "r2", "r12")                                     \
     "bfi r0, r4, #16, #8\n\t"                                                  \
     "bfi r0, r6, #24, #8\n\t"                                                  \
     "bfi r1, r5, #16, #8\n\t"                                                  \
     "bfi r1, r7, #24, #8\n\t"
+#define PW_REQUANT8(cb) PW_REQUANT8_BY(PW_REQUANT_ASM, "ldr r12, [sp, #16]\n\t", cb)
+/* The same by layout 4's records (the constants' m and c where m2 and pn are; no zp). */
+#define PW_FLOOR8(cb) PW_REQUANT8_BY(PW_FLOOR_ASM, "", cb)
 
 /* The pair done: the next one's input and outputs (label 1), or the return. */
 #define PW_NEXT_PAIR                                                           \
@@ -322,7 +326,7 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64", PW_WIDEN2("0"))
  * offsets, one turn's pointer updates and loop test for both: 4.5 est. cycles a quad
  * fewer. With an odd number of quads every pointer starts a quad back (frame slot 12: 1)
  * and the first turn enters at its second quad (label 3). Frame slot 64: O + 4. */
-#define PW_FIXED2(name, groups, quad, two, widen)                               \
+#define PW_FIXED2(name, groups, quad, two, widen, R8)                           \
     __attribute__((naked, noinline)) static void name(const pointwise_t *a)     \
     {                                                                           \
         (void)a;                                                                \
@@ -347,12 +351,12 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64", PW_WIDEN2("0"))
                          "cmp r0, #0\n\t"                                       \
                          "bne.w 3f\n\t"                                         \
                          "2:\n\t" PW_FIRST("8", "0", "0") groups("0")           \
-                             PW_REQUANT8("0")                                   \
+                             R8("0")                                            \
                          "ldr r9, [sp, #24]\n\t"                                \
                          "str r1, [r3, r9]\n\t"                                 \
                          "str r0, [r3]\n\t"                                     \
                          "3:\n\t" PW_FIRST_AT("8", "0", quad, "48") groups(quad) \
-                         "add lr, lr, #" two "\n\t" PW_REQUANT8("48")            \
+                         "add lr, lr, #" two "\n\t" R8("48")                     \
                          "ldr r9, [sp, #64]\n\t"                                \
                          "ldr r10, [sp, #28]\n\t"                               \
                          "str r1, [r3, r9]\n\t"                                 \
@@ -389,10 +393,12 @@ PW_FIXED(pointwise_g2_asm, QUAD_GROUP(1), "64", PW_WIDEN2("0"))
     PW_WIDEN_16 PW_WIDEN2("64") PW_WIDEN2("72") PW_WIDEN2("80") PW_WIDEN2("88")             \
         PW_WIDEN2("96") PW_WIDEN2("104") PW_WIDEN2("112") PW_WIDEN2("120")
 
-PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4)
-PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512", PW_WIDEN_8)
-PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024", PW_WIDEN_16)
-PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048", PW_WIDEN_32)
+PW_FIXED2(pointwise_g4_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4, PW_REQUANT8)
+PW_FIXED2(pointwise_g8_asm, QUAD_GROUPS_1_7, "256", "512", PW_WIDEN_8, PW_REQUANT8)
+PW_FIXED2(pointwise_g16_asm, QUAD_GROUPS_TO_15, "512", "1024", PW_WIDEN_16, PW_REQUANT8)
+PW_FIXED2(pointwise_g32_asm, QUAD_GROUPS_TO_31, "1024", "2048", PW_WIDEN_32, PW_REQUANT8)
+/* G = 4 (K of 13-16) by layout 4's records: 16 instructions a quad's pair fewer. */
+PW_FIXED2(pointwise_g4_floor_asm, QUAD_GROUPS_1_3, "128", "256", PW_WIDEN_4, PW_FLOOR8)
 
 #undef PW_WIDEN_4
 #undef PW_WIDEN_8
@@ -542,6 +548,8 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef PW_FIRST
 #undef PW_FIRST_AT
 #undef PW_REQUANT8
+#undef PW_REQUANT8_BY
+#undef PW_FLOOR8
 #undef PW_NEXT_PAIR
 #undef PW_PROLOGUE
 #undef PW_ENTRY
@@ -557,6 +565,7 @@ __attribute__((naked, noinline)) static void pointwise_lone_asm(const pointwise_
 #undef QUAD_GROUP
 #undef QUAD_GROUP_AT
 #undef PW_REQUANT_ASM
+#undef PW_FLOOR_ASM
 #endif
 
 #if MICRO_DSP && defined(__GNUC__)
@@ -578,6 +587,12 @@ static void quads_pointwise(const pointwise_t *a)
         }
         break;
     case 4:
+        if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4) && a->floor != NULL) {
+            pointwise_t f = *a;
+            f.ch = a->floor;
+            pointwise_g4_floor_asm(&f);
+            return;
+        }
         if (MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4)) {
             pointwise_g4_asm(a);
             return;
@@ -610,7 +625,8 @@ static void quads_pointwise(const pointwise_t *a)
     }
 }
 #else
-/* The pairs of a pointwise_t, widened, each quad's sums requantized by pw_out. */
+/* The pairs of a pointwise_t, widened, each quad's sums requantized by pw_out (by
+ * pw_floor_out with layout 4's records at G = 4, as the loops do). */
 static void quads_pointwise(const pointwise_t *a)
 {
     const int8_t *in = a->in;
@@ -621,12 +637,21 @@ static void quads_pointwise(const pointwise_t *a)
         }
         const int8_t *w = a->filter;
         for (int32_t o = 0; o < 4 * a->quads; o += 4, w += 32 * a->groups) {
+            /* the sums start at the biases of the constants that requantize them */
+            const int floor = a->floor != NULL && a->groups == 4;
+            const pw_chan_t *k = floor ? a->floor : a->ch;
             int32_t s[8];
             for (int32_t f = 0; f < 4; ++f) {
-                s[2 * f] = s[2 * f + 1] = a->ch[o + f].bias;
+                s[2 * f] = s[2 * f + 1] = k[o + f].bias;
             }
             dot_4x2(a->words, w, a->groups, s);
             for (int32_t f = 0; f < 4; ++f) {
+                if (floor) {
+                    const pw_chan_t r = a->floor[o + f];
+                    out[o + f] = (int8_t)pw_floor_out(s[2 * f], r.m2, r.pn);
+                    out[a->gap + o + f] = (int8_t)pw_floor_out(s[2 * f + 1], r.m2, r.pn);
+                    continue;
+                }
                 const pw_chan_t c = a->ch[o + f];
                 out[o + f] = (int8_t)pw_out(s[2 * f], c.m2, c.pn, a->zp);
                 out[a->gap + o + f] = (int8_t)pw_out(s[2 * f + 1], c.m2, c.pn, a->zp);

@@ -42,12 +42,14 @@ static int pointwise_strided_applies(const micro_conv_s8_params_t *p, int64_t ro
            room >= 2 * (int64_t)p->input_depth + PW_STRIDED_SLACK;
 }
 
-/* The layer on the fast requantization, filter layout 1: `table` holds its O constants
- * (pw_chan_t), `buf` `room` bytes (pointwise_strided_applies), `words` the scratch. */
+/* The layer on the fast requantization, filter layout 1 or 3: `table` holds its O constants
+ * (pw_chan_t), `records` layout 4's (or NULL), `buf` `room` bytes (pointwise_strided_applies),
+ * `words` the scratch. */
 static MICRO_NOINLINE void pointwise_strided(const micro_conv_s8_params_t *p,
                                              const int8_t *input, const int8_t *filter,
-                                             const pw_chan_t *table, uint64_t *words,
-                                             int8_t *buf, int64_t room, int8_t *output)
+                                             const pw_chan_t *table, const pw_chan_t *records,
+                                             uint64_t *words, int8_t *buf, int64_t room,
+                                             int8_t *output)
 {
     const int32_t depth = p->input_depth, depth_out = p->output_depth;
     const int32_t groups4 = (depth + 3) / 4, ow = p->output_width;
@@ -77,7 +79,8 @@ static MICRO_NOINLINE void pointwise_strided(const micro_conv_s8_params_t *p,
             if (n >= 2) {
                 const pointwise_t a = {buf, depth, (int32_t)(n / 2), words, filter, groups4,
                                        depth_out / 4, table,
-                                       out + first * depth_out, depth_out, p->output_zp, 1};
+                                       out + first * depth_out, depth_out, p->output_zp, 1,
+                                       records};
                 quads_pointwise(&a);
             }
             if (n & 1) { /* the image's last pixel, a pair of itself */
@@ -88,7 +91,7 @@ static MICRO_NOINLINE void pointwise_strided(const micro_conv_s8_params_t *p,
                 const pointwise_t one = {NULL, depth, 1, words, filter, groups4,
                                          depth_out / 4, table,
                                          out + (first + n - 1) * depth_out, 0, p->output_zp,
-                                         0};
+                                         0, records};
                 quads_pointwise(&one);
             }
         }

@@ -50,6 +50,14 @@ static inline int32_t pw_out(int32_t acc, int32_t m2, int32_t pn, int32_t zp)
     return v < -128 ? -128 : (v > 127 ? 127 : v);
 }
 
+/* Filter layout 4's requantization (conv_s8.h): SMMLAR with the record's m and c, then
+ * SSAT to int8; the sum started at the record's bias'. */
+static inline int32_t pw_floor_out(int32_t acc, int32_t m, int32_t c)
+{
+    const int32_t v = micro_smmlar(acc, m, c);
+    return v < -128 ? -128 : (v > 127 ? 127 : v);
+}
+
 /* micro_requant_fast_out with the rounding add wrapping (y is the sum itself, any int32,
  * for a multiplier of 0), as the instructions do. */
 static inline int32_t fast_out(int32_t acc, int32_t m2, int32_t right1, int32_t zp2)
@@ -172,6 +180,14 @@ typedef struct {
     "ssat " ra ", #8, " ra "\n\t"                    \
     "ssat " rb ", #8, " rb "\n\t"
 
+/* The same by filter layout 4's floor records (pw_floor_out): the channel's m and c in
+ * the registers named (the fifth unused), 4 instructions for 2 outputs where it takes 8. */
+#define PW_FLOOR_ASM(ra, rb, m, c, unused)           \
+    "smmlar " ra ", " ra ", " m ", " c "\n\t"         \
+    "smmlar " rb ", " rb ", " m ", " c "\n\t"         \
+    "ssat " ra ", #8, " ra "\n\t"                    \
+    "ssat " rb ", #8, " rb "\n\t"
+
 /* Every register but sp and pc is taken: [sp] keeps the quad's end, [sp, #8] the struct.
  * The first turn enters at group `entry`, its pointers moved back as far. */
 __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
@@ -248,7 +264,7 @@ __attribute__((naked, noinline)) static void pass_quads_asm(quad_pass_t *a)
         "pop {r0, r4-r11, pc}\n\t");
 }
 
-/* QUAD_GROUP(_AT) and PW_REQUANT_ASM stay defined for the pointwise loops (conv_pointwise_dsp.h,
+/* QUAD_GROUP(_AT), PW_REQUANT_ASM and PW_FLOOR_ASM stay defined for the pointwise loops (conv_pointwise_dsp.h,
  * which undefines them). */
 #undef QUAD_REQUANT
 

@@ -7,7 +7,8 @@
  * CMSIS-NN's q7-to-q15 im2col does); the zero point was folded into the bias.
  *
  * Without scratch the same sums come straight from the int8 input (conv_s8_direct.c); with
- * filter layout 1 (weights ordered for the DSP twin) run_quads takes one output at a time.
+ * filter layout 1 or 3 (weights ordered for the DSP twin) run_quads takes one output at a
+ * time (layout 4's floor records are the twin's alone: the outputs are the same).
  */
 #include "micro/kernels/conv_s8.h"
 
@@ -210,6 +211,60 @@ static int head_layout_fits(const micro_conv_s8_params_t *p)
            p->act_min == -128 && p->act_max == 127;
 }
 
+/* Whether floor record (m, c, bias') of a channel of multiplier mult and shift sh gives
+ * micro_conv_s8_finish's output for every accumulator (conv_s8.h, layout 4): m > 0, a right
+ * shift, and for each output v in -127..127 the record's first accumulator reaching v,
+ * b_v = ceil(((v - c) * 2^32 - 2^31) / m) - beta, also the reference's first (its output
+ * >= v at b_v, < v at b_v - 1). Both maps are monotone, so equal steps make them equal:
+ * 510 requantizations a channel, once at load. */
+static int floor_record_ok(const int32_t rec[3], int32_t bias, int32_t mult, int32_t sh,
+                           int32_t zp, int64_t reach)
+{
+    const int64_t m = rec[1], c = rec[2];
+    const int64_t beta = (int64_t)rec[0] - bias;
+    /* neither sum (bias + dot, bias' + dot) may leave int32 */
+    if (m <= 0 || mult <= 0 || sh > 0 || c <= -MICRO_CONV_S8_FLOOR_C ||
+        c >= MICRO_CONV_S8_FLOOR_C || (bias < 0 ? -(int64_t)bias : bias) + reach > INT32_MAX ||
+        (rec[0] < 0 ? -(int64_t)rec[0] : rec[0]) + reach > INT32_MAX) {
+        return 0;
+    }
+    for (int32_t v = -127; v <= 127; ++v) {
+        const int64_t num = (v - c) * (INT64_C(1) << 32) - (INT64_C(1) << 31);
+        /* ceil(num / m), m > 0 */
+        const int64_t q = num >= 0 ? (num + m - 1) / m : -((-num) / m);
+        const int64_t b = q - beta;
+        if (b - 1 < INT32_MIN || b > INT32_MAX) {
+            return 0;
+        }
+        const int32_t at = micro_clamp(micro_requantize_zp((int32_t)b, mult, sh, zp), -128, 127);
+        const int32_t below =
+            micro_clamp(micro_requantize_zp((int32_t)(b - 1), mult, sh, zp), -128, 127);
+        if (at < v || below >= v) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Layout 3's records (after the quads) against the bias and requantization operands. */
+static int floor_records_ok(const micro_conv_s8_params_t *p, const int8_t *filter,
+                            const int32_t *bias, const int32_t *multiplier,
+                            const int32_t *shift, int64_t quad_bytes, int64_t k)
+{
+    if (p->act_min != -128 || p->act_max != 127) {
+        return 0;
+    }
+    const int64_t reach = k * 128 * 128; /* |dot| <= K * 2^14 */
+    for (int32_t o = 0; o < p->output_depth; ++o) {
+        int32_t rec[3];
+        memcpy(rec, filter + quad_bytes + (int64_t)o * sizeof rec, sizeof rec);
+        if (!floor_record_ok(rec, bias[o], multiplier[o], shift[o], p->output_zp, reach)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_conv_s8_params_t *p = params;
@@ -240,16 +295,20 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
     if (reach_y > INT32_MAX / 2 || reach_x > INT32_MAX / 2 || p->pad_top > INT32_MAX / 2 ||
         p->pad_left > INT32_MAX / 2 || k > (INT64_C(1) << 16) ||
         (int64_t)p->output_height * p->output_width > INT32_MAX - 2 ||
-        (p->filter_layout == 1 && (p->output_depth / p->groups) % 4 != 0) ||
+        ((p->filter_layout == 1 || p->filter_layout == 4) &&
+         (p->output_depth / p->groups) % 4 != 0) ||
         (p->filter_layout == 2 && !micro_first_rows_fit(p)) ||
         (p->filter_layout == 3 && !head_layout_fits(p)) || p->filter_layout < 0 ||
-        p->filter_layout > 3) {
+        p->filter_layout > 4) {
         return MICRO_ERR_PARAMS;
     }
-    /* layouts 1 and 3: O filters of G groups, 8 bytes each */
-    const int64_t filter_bytes = p->filter_layout == 2 ? micro_first_rows_filter_bytes(p)
-                                 : p->filter_layout != 0 ? (int64_t)p->output_depth * ((k + 3) / 4) * 8
-                                                         : (int64_t)p->output_depth * row;
+    /* layouts 1, 3 and 4: O filters of G groups, 8 bytes each (4: then O records) */
+    const int64_t quad_bytes = (int64_t)p->output_depth * ((k + 3) / 4) * 8;
+    const int64_t filter_bytes =
+        p->filter_layout == 2   ? micro_first_rows_filter_bytes(p)
+        : p->filter_layout == 4 ? quad_bytes + (int64_t)p->output_depth * 12
+        : p->filter_layout != 0 ? quad_bytes
+                                : (int64_t)p->output_depth * row;
     if (!micro_fits(size[MICRO_CONV_S8_INPUT], n_in, 1) ||
         !micro_fits(size[MICRO_CONV_S8_FILTER], filter_bytes, 1) ||
         !micro_fits(size[MICRO_CONV_S8_BIAS], p->output_depth, 4) ||
@@ -273,6 +332,15 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
              31) == 0u) {
             return MICRO_ERR_PARAMS;
         }
+    }
+    /* Only the DSP twin's K = 8 runs and G = 4 pairs read the records; a build that drops
+     * both (micro/paths.h) runs layout 4 as layout 1 and leaves the proof out. */
+    const int floor_read =
+        MICRO_PATH_ON(MICRO_PATH_CONV_PW8) || MICRO_PATH_ON(MICRO_PATH_CONV_PW_G4);
+    if (p->filter_layout == 4 && floor_read &&
+        !floor_records_ok(p, op[MICRO_CONV_S8_FILTER], op[MICRO_CONV_S8_BIAS],
+                          op[MICRO_CONV_S8_MULTIPLIER], op[MICRO_CONV_S8_SHIFT], quad_bytes, k)) {
+        return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;
 }

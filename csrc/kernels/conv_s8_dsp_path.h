@@ -49,7 +49,7 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
         return MICRO_PATH_CONV_DIRECT;
     }
     if (scratch == NULL || ((uintptr_t)scratch & 7u) != 0 ||
-        (p->filter_layout == 1 && !micro_conv_s8_dsp_quads(p))) {
+        ((p->filter_layout == 1 || p->filter_layout == 4) && !micro_conv_s8_dsp_quads(p))) {
         return 0;
     }
     const int fast = fast_ok(multiplier, shift, p->output_depth, p->act_min, p->act_max);
@@ -62,7 +62,7 @@ uint32_t micro_conv_s8_dsp_path(const micro_conv_s8_params_t *p, const int8_t *f
                    ? MICRO_PATH_CONV_ROWS10
                    : MICRO_PATH_CONV_ROWS;
     }
-    const int quads = p->filter_layout == 1;
+    const int quads = p->filter_layout == 1 || p->filter_layout == 4;
     if (fast && quads && p->filter_height == 1 && p->filter_width == 1 &&
         p->stride_height == 1 && p->stride_width == 1 && p->pad_top == 0 &&
         p->pad_left == 0 && p->groups == 1 && p->input_height == p->output_height &&

@@ -15,11 +15,12 @@ import math
 import numpy as np
 
 from .._ffi import kernel_predicate, lib, scratch_size
-from ..fixedpoint import wrap32
+from ..fixedpoint import INT32_MAX, wrap32
 from ..model import Tensor
 from ..quant import activation_range_int, quantize_multipliers
 from ..schema import BuiltinOperator as B
 from ._conv_float import prepare_conv_f32
+from ._conv_floor import layer_all_forms
 from ._conv_window import (
     Geometry,
     check_output_shape,
@@ -192,6 +193,10 @@ def emit_conv(
     elif wide and kernel_predicate("conv_s8", "dsp_quads", params):
         params["filter_layout"] = 1
         filter_bytes = quads(rows)
+        records = floor_records(params, folded, mult, shift)
+        if records is not None:
+            params["filter_layout"] = 4
+            filter_bytes = np.concatenate([filter_bytes.reshape(-1), records.view("<i2")])
     elif wide and depth_out % 4 != 0 and head_pairs_fit(params, mult, shift):
         params["filter_layout"] = 3
         filter_bytes = head_pairs(rows)
@@ -214,6 +219,45 @@ def emit_conv(
         },
         macs,
     )
+
+
+def floor_pointwise(params: dict[str, int]) -> bool:
+    """Whether a DSP twin's pointwise loop that reads filter layout 4's floor records takes
+    this 1x1 layer: K = 8 with 16 or 32 channels at stride 1 over the whole image (the runs
+    of conv_pointwise8_dsp.h), or K of 13-16 (4 groups: conv_pointwise_dsp.h's G = 4 loop,
+    strided layers' copied pixels too)."""
+    dense = (
+        params["stride_height"] == params["stride_width"] == 1
+        and params["input_height"] == params["output_height"]
+        and params["input_width"] == params["output_width"]
+    )
+    k = params["input_depth"]
+    return (
+        params["filter_height"] == params["filter_width"] == 1
+        and params["pad_top"] == params["pad_left"] == 0
+        and params["groups"] == 1
+        and ((k == 8 and params["output_depth"] in (16, 32) and dense) or 13 <= k <= 16)
+    )
+
+
+def floor_records(
+    params: dict[str, int], folded: np.ndarray, mult: np.ndarray, shift: np.ndarray
+) -> np.ndarray | None:
+    """Filter layout 4's records (conv_s8.h), int32 [O][3] {bias + beta, m, c} flattened, for
+    a layer the floor loop takes whose every channel has a proven floor form (_conv_floor);
+    else None (layout 1, the requantization in 4 instructions)."""
+    if not (floor_pointwise(params) and first_rows_fast(params, mult, shift)):
+        return None
+    forms = layer_all_forms(np.asarray(mult), np.asarray(shift), params["output_zp"])
+    if forms is None:
+        return None
+    reach = params["filter_height"] * params["filter_width"] * params["filter_depth"] << 14
+    records = []
+    for bias, (m, c, beta) in zip(folded.tolist(), forms, strict=True):
+        if abs(bias) + reach > INT32_MAX or abs(bias + beta) + reach > INT32_MAX:
+            return None
+        records.append((bias + beta, m, c))
+    return np.array(records, dtype="<i4").reshape(-1)
 
 
 def first_rows_fast(params: dict[str, int], mult: np.ndarray, shift: np.ndarray) -> bool:

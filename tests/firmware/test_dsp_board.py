@@ -20,6 +20,7 @@ from test_dsp_conv_first_rows import (
     rows_first_case,
     rows_requant_edges_case,
 )
+from test_dsp_conv_floor import floor_case, floor_layer, strided_floor_layer
 from test_dsp_conv_head import BOARD_HEADS, board_head_case
 from test_dsp_conv_head16 import BOARD_HEADS16, board_head16_case
 from test_dsp_conv_quads import (
@@ -56,6 +57,21 @@ STRIDED = 8  # and 1x1 layers at strides 2-3 (the pointwise loops on copied pixe
 # last two 10x4 first layers of odd widths (the row loop's lone pixels)
 HEAD = len(BOARD_HEADS)  # and 1x1 layers of a 1x1 image (classifier heads: the short path)
 HEAD16 = len(BOARD_HEADS16)  # and such heads in filter layout 3 (int16 pairs: head16_run)
+# (K, O, pixels, images): K = 8's runs, then the G = 4 loop (pairs, a lone pixel, odd and
+# even quad counts, 264 channels in blocks); None: strided K = 16 layers (copied pixels)
+FLOOR_SHAPES: list[tuple[int, int, int, int] | None] = [
+    (8, 16, 13, 1),
+    (8, 32, 40, 1),
+    (8, 16, 165, 2),
+    (8, 32, 1, 1),
+    (16, 32, 9, 1),
+    (16, 36, 7, 2),
+    (14, 264, 5, 1),
+    (16, 16, 1, 1),
+    None,
+    None,
+]
+FLOOR = len(FLOOR_SHAPES)  # and 1x1 layers in layout 4 (the floor requantization)
 
 C_TYPES = {np.dtype(t): f"{t}_t" for t in ("int8", "int16", "int32", "int64")}
 
@@ -203,11 +219,17 @@ def conv_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     in quads on the fast requantization (its 4-filter passes, patches in the scratch) and
     a grayscale 3x3 first layer in quads (the first-layer walk on rows of 3 values); past
     the strided 1x1 layers, classifier heads (1x1 layers of a 1x1 image: the short path),
-    then such heads in filter layout 3 (int16 pairs)."""
-    if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD:
-        return board_head16_case(
-            seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED - HEAD
-        )
+    then such heads in filter layout 3 (int16 pairs), then 1x1 layers in layout 4 (K = 8's
+    runs and the G = 4 loop by the floor records)."""
+    heads16 = 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD
+    if seed >= heads16 + HEAD16:
+        shape = FLOOR_SHAPES[seed - heads16 - HEAD16]
+        if shape is None:
+            return floor_case(*strided_floor_layer(seed))
+        depth, out, pixels, batches = shape
+        return floor_case(*floor_layer(seed, out, pixels, batches, depth))
+    if seed >= heads16:
+        return board_head16_case(seed - heads16)
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED:
         return board_head_case(seed - 1000 - PER_KERNEL - DIRECT - ROWS - PAIRED - MORE - STRIDED)
     if seed >= 1000 + PER_KERNEL + DIRECT + ROWS + PAIRED + MORE:
@@ -365,7 +387,7 @@ def cases_header() -> str:
     ]
     for kind, ctype, make, out_index in generators:
         extra = {
-            "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + HEAD16,
+            "conv": DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + HEAD16 + FLOOR,
             "depthwise": MAPS,
             "fc": ROWS16 + REST + LEAN + SINGLE + LONG,
         }.get(kind, 0)
@@ -397,7 +419,7 @@ def cases_header() -> str:
         lines.append(f"static const {kind}_case_t {kind}_cases[] = {{")
         lines.extend(tables[kind])
         lines.append("};")
-    n_conv = PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + HEAD16
+    n_conv = PER_KERNEL + DIRECT + ROWS + PAIRED + MORE + STRIDED + HEAD + HEAD16 + FLOOR
     lines.append(f"#define N_CONV {n_conv}")
     lines.append(f"#define N_DEPTHWISE {PER_KERNEL + MAPS}")
     lines.append(f"#define N_FC {PER_KERNEL + ROWS16 + REST + LEAN + SINGLE + LONG}")

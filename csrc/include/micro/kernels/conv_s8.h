@@ -33,7 +33,14 @@
  *      take G * 16 bytes, per group j row 2q's words (int16 filter[2q][4j] low,
  *      filter[2q][4j + 2] high), (filter[2q][4j + 1], filter[2q][4j + 3]), then row
  *      2q + 1's; an odd last filter's 2 words a group alone; zero past K (O * G * 8 bytes).
- * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so,
+ *   4  layout 1 followed by O floor records, int32 {bias', m, c} each (12 bytes): with them
+ *      the DSP twin requantizes a pointwise layer by one SMMLAR and SSAT,
+ *        output = ssat8(c + floor((acc' * m + 2^31) / 2^32)), acc' = acc - bias[o] + bias',
+ *      which the load check proves equal to the requantization for every accumulator of
+ *      the channel (act_min -128, act_max 127, m > 0, multiplier > 0, no left shift,
+ *      |c| < MICRO_CONV_S8_FLOOR_C); other kernels read layout 1 and ignore the records.
+ * The compiler writes layout 1 for a DSP core where micro_conv_s8_dsp_quads() says so
+ * (layout 4 where every channel has a floor record and a loop reads them),
  * layout 2 for a first layer where micro_conv_s8_dsp_first_rows() does and the
  * requantization is the twin's fast one, and layout 3 for a head whose O is not a multiple
  * of 4 on the fast requantization.
@@ -53,6 +60,7 @@
 
 #define MICRO_CONV_S8_SCRATCH_ROWS 2
 #define MICRO_CONV_S8_K_ALIGN 16
+#define MICRO_CONV_S8_FLOOR_C 16777216 /* 2^24 */
 
 typedef struct {
     int32_t batches;            /* N >= 1 */
@@ -76,7 +84,8 @@ typedef struct {
     int32_t output_zp;          /* [-128, 127] */
     int32_t act_min;            /* [-128, act_max] */
     int32_t act_max;            /* [act_min, 127] */
-    int32_t filter_layout;      /* 0: rows, 1: quads, 2: first-layer rows, 3: head pairs */
+    int32_t filter_layout;      /* 0: rows, 1: quads, 2: first-layer rows, 3: head pairs,
+                                   4: quads and floor records */
 } micro_conv_s8_params_t;
 
 /* Operands, in a step's order (micro_kernel_t.n_operands of them). */
