@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..speech import corpus, evaluate
-from ..speech.bundled import model_recognizer, model_thresholds
+from ..speech.bundled import model_decoys, model_labels, model_recognizer, model_thresholds
 from .output import emit_json, out
 
 
@@ -70,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.speech,
         bars,
         **model_recognizer(args.model),  # the card's window and min_results, if any
+        labels=model_labels(args.model),  # the card's labels and decoys, if any
+        decoys=model_decoys(args.model),
     )
     if args.json:
         emit_json(result)
