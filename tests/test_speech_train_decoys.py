@@ -79,3 +79,11 @@ def test_train_with_a_decoy_learns_it_and_never_reports_it(
     assert "bed" in val["clips"]["per_class"]
     scores = predict_int8(out.read_bytes(), np.zeros((1, 49, 40), np.int8))
     assert scores.shape == (1, 5)
+    # a decoy the data holds no recording of: a clear error, no model
+    again = tmp_path / "again.tflite"
+    with pytest.raises(SystemExit, match="--decoys dog: no recorded clip of it"):
+        main(["speech", "train", "--words", "up,down", "--decoys", "bed,dog", "--data",
+              str(data), "--reserved", str(tmp_path / "reserved.txt"), "--epochs", "1",
+              "--cache", str(tmp_path / "cache"), "--out", str(again), "--jobs", "1",
+              "--keyword-copies", "2", "--unknown-copies", "1"])  # fmt: skip
+    assert not again.exists()
