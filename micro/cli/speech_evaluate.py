@@ -17,7 +17,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="micro speech evaluate",
         description="A keyword model on recorded speakers, as the demo hears them.",
     )
-    p.add_argument("--model", required=True, help="keyword model .tflite (labels as the demo's)")
+    p.add_argument(
+        "--model",
+        required=True,
+        help="keyword model .tflite (its labels and decoys from its card, else the demo's)",
+    )
     p.add_argument("--data", required=True, help="recorded speech, Speech Commands layout")
     p.add_argument("--reserved", required=True, help="the reserved speakers' hashes")
     p.add_argument(
