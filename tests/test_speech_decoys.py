@@ -232,15 +232,18 @@ def test_a_decoy_s_recorded_clips_keep_to_the_reserved_speakers_rule(tmp_path: P
             path.parent.mkdir(parents=True, exist_ok=True)
             write_wav(path, np.zeros(16000, np.int16))
     cfg = realdata.RealConfig(
-        sc, frozenset(reserved), keyword_copies=2, unknown_copies=1, tuning_fraction=0.25
-    )
+        sc, frozenset(reserved), keyword_copies=2, unknown_copies=1, tuning_fraction=0.25,
+        decoys=("go",),
+    )  # fmt: skip
     labels = ["silence", "unknown", "yes", "go"]  # "go" a decoy, after the keywords
     data = realdata.build(cfg, labels, lambda clip: np.zeros((49, 40), np.int8))
     names = data.files_train + data.files_val + data.files_tune
     assert any(n.startswith("go/") for n in data.files_train)
     assert not any(s in n for n in names for s in reserved)
     assert {Path(n).name.split("_nohash_")[0] for n in names} == set(speakers) - set(reserved)
-    # its train clips: a class of its own, the keywords' copies of each
+    # its train clips: a class of its own, with the other words' copies of each
     gos = sum(1 for n in data.files_train if n.startswith("go/"))
-    assert int((data.y_train == 3).sum()) == 2 * gos == data.counts["go"]
+    assert int((data.y_train == 3).sum()) == 1 * gos == data.counts["go"]
     assert data.val_words.count("go") == int((data.y_val == 3).sum()) > 0
+    yeses = sum(1 for n in data.files_train if n.startswith("yes/"))
+    assert int((data.y_train == 2).sum()) == 2 * yeses  # the keyword's copies

@@ -38,8 +38,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="WORDS",
         help="comma-separated words the model learns as classes of their own but never "
         "reports (e.g. go,down,left: the other words it takes for a keyword); each trains from "
-        "the recorded clips --data holds of it, never synthetic speech (synthesizing more "
-        "words makes training far slower), and leaves the unknown class; the recognizer (host, "
+        "the recorded clips --data holds of it (as many copies as --unknown-copies), never "
+        "synthetic speech (synthesizing more words makes training far slower), and leaves "
+        "the unknown class; the recognizer (host, "
         "board, tuning, evaluation) treats a decoy's score as unknown's; the card lists them",
     )
     p.add_argument(

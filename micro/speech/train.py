@@ -462,6 +462,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             speed=args.speed_change, low_snr=getattr(args, "low_snr", 0.0),
             edge=getattr(args, "edge", 0.0),
             speech_copies=args.speech_copies, tuning_fraction=args.tuning_fraction,
+            decoys=decoys,
         )  # fmt: skip
         real = recorded_set(real_cfg, labels, cache, features, frontend, args.rebuild, stream)
         check_decoy_clips(real, decoys)
@@ -485,8 +486,8 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     if weighted:
         if real is None or "recorded" not in sources:
             raise SystemExit("--confuser-weight weighs recorded words: it needs --data DIR")
-        rows = confusers.example_words(  # a decoy's clips have the keywords' copies
-            real, [*words, *decoys], real_cfg.keyword_copies, real_cfg.unknown_copies
+        rows = confusers.example_words(
+            real, words, real_cfg.keyword_copies, real_cfg.unknown_copies, decoys
         )
         confuser_rows = confusers.counts(rows, weighted)
         absent = [w for w, n in confuser_rows.items() if not n or w in words or w in decoys]
