@@ -156,8 +156,10 @@ def test_shares_name_the_cached_features_only_when_set() -> None:
     }
     assert len(names) == 5
     # unset, they are not part of the name: a config made before they existed names the
-    # same features (its fields are the same but for the two)
-    before = {k: v for k, v in vars(cfg).items() if k not in ("low_snr", "edge")}
+    # same features (its fields are the same but for the two, and the later decoys)
+    before = {k: v for k, v in vars(cfg).items() if k not in ("low_snr", "edge", "decoys")}
+    # set, the decoys name other features (their clips' labels and copies differ)
+    assert realdata.digest(replace(cfg, decoys=("go",)), labels, "f") not in names
     assert realdata.digest(cfg, labels, "f") == _digest_of(before, labels, "f")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import MicroError
 from ..speech.bundled import (
     demo_clips,
+    model_decoys,
     model_labels,
     model_path,
     model_recognizer,
@@ -23,7 +24,7 @@ from ..speech.pipeline import (
     Listener,
     heard_nothing,
 )
-from ..speech.recognizer import Recognizer
+from ..speech.recognizer import Recognizer, ignored
 from ..speech.wav import read_wav
 from . import speech_board
 from .options import positive_int
@@ -36,12 +37,12 @@ def train_main(argv: Sequence[str]) -> int:
     return speech_train.main(list(argv))
 
 
-def _run_clip(listener: Listener, name: str, audio: Any) -> None:
+def _run_clip(listener: Listener, name: str, audio: Any, decoys: Sequence[str]) -> None:
     heard = listener.run_clip(audio)
     for d in heard:
         out(f"{name}: {d}")
     if not heard:
-        out(f"{name}: {heard_nothing(listener.trace.scores, listener.model.labels)}")
+        out(f"{name}: {heard_nothing(listener.trace.scores, listener.model.labels, decoys)}")
 
 
 def cmd_speech(args: argparse.Namespace) -> int:
@@ -51,6 +52,7 @@ def cmd_speech(args: argparse.Namespace) -> int:
         return speech_board.cmd_speech_board(args)
     model = model_path(args.model)
     labels = model_labels(model)  # a retrained model's words, from its card
+    decoys = model_decoys(model)  # labels never reported, from its card
     tuned = model_recognizer(model)  # the window and min_results of the card, if any
     recognizer = Recognizer(
         labels,
@@ -58,12 +60,13 @@ def cmd_speech(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         suppression=args.suppression,
         min_results=tuned.get("min_results", 1),
+        ignore=ignored(decoys),
         thresholds=model_thresholds(model),  # a bar per word from the model's card, if any
     )
     listener = Listener(model, args.preprocessor, recognizer, labels)
     if args.demo:
         for name, audio in demo_clips():
-            _run_clip(listener, name, audio)
+            _run_clip(listener, name, audio, decoys)
     elif args.listen:
         from ..speech.microphone import input_device, listen
 
@@ -72,7 +75,7 @@ def cmd_speech(args: argparse.Namespace) -> int:
         for detection in listen(listener, args.seconds):
             out(str(detection))
     else:
-        _run_clip(listener, os.path.basename(args.file), read_wav(args.file))
+        _run_clip(listener, os.path.basename(args.file), read_wav(args.file), decoys)
     if args.plot:
         from ..speech.plot import plot_trace
 

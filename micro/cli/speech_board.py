@@ -21,7 +21,14 @@ from ..firmware import Build
 from ..progress import Progress
 from ..resources import build_root
 from ..speech import board as speech
-from ..speech.bundled import demo_clips, model_path, model_recognizer, model_thresholds
+from ..speech.bundled import (
+    demo_clips,
+    model_decoys,
+    model_labels,
+    model_path,
+    model_recognizer,
+    model_thresholds,
+)
 from ..speech.pipeline import DEMO_WINDOW
 from ..speech.wav import SAMPLE_RATE
 from .demo_board import build_and_run, check_input, check_run
@@ -75,6 +82,8 @@ def cmd_speech_board(args: argparse.Namespace) -> int:
     )  # fmt: skip
     tuned = model_recognizer(model_path(args.model))  # the card's window, min_results
     settings = speech.Settings(
+        labels=model_labels(model_path(args.model)),  # a retrained model's words, its card's
+        decoys=model_decoys(model_path(args.model)),  # never reported, from its card
         window=args.window if args.window is not None else tuned.get("window", DEMO_WINDOW),
         threshold=args.threshold,
         suppression=args.suppression,

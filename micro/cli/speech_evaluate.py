@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..speech import corpus, evaluate
-from ..speech.bundled import model_recognizer, model_thresholds
+from ..speech.bundled import model_decoys, model_labels, model_recognizer, model_thresholds
 from .output import emit_json, out
 
 
@@ -17,7 +17,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="micro speech evaluate",
         description="A keyword model on recorded speakers, as the demo hears them.",
     )
-    p.add_argument("--model", required=True, help="keyword model .tflite (labels as the demo's)")
+    p.add_argument(
+        "--model",
+        required=True,
+        help="keyword model .tflite (its labels and decoys from its card, else the demo's)",
+    )
     p.add_argument("--data", required=True, help="recorded speech, Speech Commands layout")
     p.add_argument("--reserved", required=True, help="the reserved speakers' hashes")
     p.add_argument(
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.speech,
         bars,
         **model_recognizer(args.model),  # the card's window and min_results, if any
+        labels=model_labels(args.model),  # the card's labels and decoys, if any
+        decoys=model_decoys(args.model),
     )
     if args.json:
         emit_json(result)

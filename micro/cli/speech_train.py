@@ -34,6 +34,16 @@ def _pair(what: str) -> Callable[[str], tuple[int, int]]:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--words", default="yes,no", help="comma-separated keywords (default yes,no)")
     p.add_argument(
+        "--decoys",
+        metavar="WORDS",
+        help="comma-separated words the model learns as classes of their own but never "
+        "reports (e.g. go,down,left: the other words it takes for a keyword); each trains from "
+        "the recorded clips --data holds of it (as many copies as --unknown-copies), never "
+        "synthetic speech (synthesizing more words makes training far slower), and leaves "
+        "the unknown class; the recognizer (host, "
+        "board, tuning, evaluation) treats a decoy's score as unknown's; the card lists them",
+    )
+    p.add_argument(
         "--out",
         help="output .tflite (default WORD_WORD.tflite); a .json report is written beside it",
     )
@@ -301,6 +311,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         out(f"held-out synthetic voices: {acc['accuracy']:.1%} ({per})")
     for word, where in report["sources"]["keywords"].items():
         out(f"'{word}': {where}")
+    for word, where in report["sources"].get("decoys", {}).items():
+        out(f"'{word}' (decoy, never reported): {where}")
     if "tuning" in report:
         tune = report["tuning"]
         bars = ", ".join(f"{w} {t:g}" for w, t in tune["thresholds"].items())

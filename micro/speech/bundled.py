@@ -50,6 +50,28 @@ def model_labels(path: str | os.PathLike[str]) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def model_decoys(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The decoys of keyword model `path` (its card's ``decoys``: labels trained as classes of
+    their own that the recognizer never reports), else none. A card whose decoys are not
+    among its labels' words is refused."""
+    card = Path(path).with_suffix(".json")
+    try:
+        found = json.loads(card.read_text())
+        decoys, labels = found.get("decoys") or [], found.get("labels") or list(LABELS)
+    except (OSError, ValueError, AttributeError):
+        return ()
+    if (
+        not isinstance(decoys, list)
+        or not isinstance(labels, list)
+        or not all(isinstance(x, str) and x in labels[2:] for x in decoys)
+    ):
+        raise MicroError(
+            f"{card}: 'decoys' is not a list of the words among its 'labels'; fix or remove "
+            "the card"
+        )
+    return tuple(decoys)
+
+
 def model_thresholds(path: str | os.PathLike[str]) -> dict[str, float]:
     """The bar per word of keyword model `path`: its card's ``recognizer.thresholds`` (chosen
     on a tuning stream by `micro speech train --tuning-fraction`), else none (the demo's bar).

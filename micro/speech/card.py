@@ -19,6 +19,7 @@ from . import corpus, evaluate
 from .network import predict_int8
 from .pipeline import DEMO_WINDOW, demo_recognizer
 from .realdata import RealSet
+from .recognizer import commands
 
 #: The recorded data sets the project knows, for the card's credits.
 SPEECH_COMMANDS = {
@@ -99,17 +100,21 @@ def on_real_speech(
     thresholds: evaluate.Bars = None,
     window: float = DEMO_WINDOW,
     min_results: int = 1,
+    decoys: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The validation speakers: clips classified, the demo's table (with the demo's
-    recognizer and ``thresholds``, a bar per word when given, and its ``window`` and
-    ``min_results``, recorded here), false alarms
+    """The validation speakers: clips classified (every label, the decoys' too), the demo's
+    table (with the demo's recognizer and ``thresholds``, a bar per word when given, and its
+    ``window`` and ``min_results``, recorded here), false alarms
     per hour over their other words and the held-out recordings of the ``speech`` folders (one
     after another) on a bed of the validation noise, and their keywords heard one after
-    another on that bed."""
+    another on that bed. ``decoys``: labels never reported; their clips are other words here."""
     scores = predict_int8(model, real.x_val)
-    tuned: dict[str, Any] = {"thresholds": thresholds, "window": window, "min_results": min_results}
+    tuned: dict[str, Any] = {
+        "thresholds": thresholds, "window": window, "min_results": min_results, "decoys": decoys
+    }  # fmt: skip
     rows = evaluate.table(model, labels, real.val_words, list(real.val_audio), **tuned)
-    others = [i for i, w in enumerate(real.val_words) if w and w not in labels]
+    keywords = commands(labels, decoys)
+    others = [i for i, w in enumerate(real.val_words) if w and w not in keywords]
     noises = corpus.load_noise([Path(p) for p in real.noise_val])
     stream, segments = evaluate.false_alarm_stream(
         [real.val_audio[i] for i in others], speech, noises, seed, fraction,

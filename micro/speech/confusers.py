@@ -40,14 +40,17 @@ def parse(text: str) -> dict[str, float]:
 
 
 def example_words(
-    real: RealSet, keywords: Sequence[str], keyword_copies: int, unknown_copies: int
-) -> list[str]:
+    real: RealSet, keywords: Sequence[str], keyword_copies: int, unknown_copies: int,
+    decoys: Sequence[str] = (),
+) -> list[str]:  # fmt: skip
     """The recorded word of each row of ``real.x_train`` ("" for the rows after the clips'
-    copies: silence excerpts and other speech); checked against the rows' labels."""
+    copies: silence excerpts and other speech); checked against the rows' labels (a decoy's
+    clips: the other words' copies, the decoy's own label)."""
     words: list[str] = []
     for name in real.files_train:
         word = Path(name).parent.name
         words += [word] * (keyword_copies if word in keywords else unknown_copies)
+    keywords = [*keywords, *decoys]
     if len(words) > len(real.y_train):
         raise ValueError(
             f"{len(words)} copies of the train clips but {len(real.y_train)} train rows: the "

@@ -22,7 +22,7 @@ import numpy as np
 from ..progress import progress
 from . import corpus
 from .pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Listener
-from .recognizer import Detection, Recognizer
+from .recognizer import LABELS, Detection, Recognizer, commands, ignored
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +33,25 @@ Bars = Mapping[str, float] | None
 
 def listener(
     model: bytes, labels: Sequence[str], thresholds: Bars = None, window: float = DEMO_WINDOW,
-    min_results: int = 1,
+    min_results: int = 1, decoys: Sequence[str] = (),
 ) -> Listener:  # fmt: skip
     """The demo's pipeline; ``thresholds``: a bar per word instead of the demo's; ``window``
-    and ``min_results``: the recognizer's (a model card's, chosen with its bars)."""
+    and ``min_results``: the recognizer's (a model card's, chosen with its bars); ``decoys``:
+    labels never reported (a model card's)."""
     recognizer = Recognizer(
         tuple(labels), window=window, threshold=DEMO_THRESHOLD,
-        suppression=DEMO_SUPPRESSION, min_results=min_results, thresholds=thresholds,
+        suppression=DEMO_SUPPRESSION, min_results=min_results, ignore=ignored(decoys),
+        thresholds=thresholds,
     )  # fmt: skip
     return Listener(model, recognizer=recognizer, labels=tuple(labels))
 
 
 def heard(
     model: bytes, labels: Sequence[str], clips: Sequence[np.ndarray], thresholds: Bars = None,
-    window: float = DEMO_WINDOW, min_results: int = 1,
+    window: float = DEMO_WINDOW, min_results: int = 1, decoys: Sequence[str] = (),
 ) -> list[list[str]]:  # fmt: skip
     """The commands reported for each clip (int16, 16 kHz), a silent tail appended."""
-    run = listener(model, labels, thresholds, window, min_results)
+    run = listener(model, labels, thresholds, window, min_results, decoys)
     return [[d.label for d in run.run_clip(clip)] for clip in progress(clips, "clips")]
 
 
@@ -72,11 +74,12 @@ class Row:
 def table(
     model: bytes, labels: Sequence[str], words: Sequence[str], clips: Sequence[np.ndarray],
     thresholds: Bars = None, window: float = DEMO_WINDOW, min_results: int = 1,
+    decoys: Sequence[str] = (),
 ) -> dict[str, Row]:  # fmt: skip
     """Per keyword: clips of it heard as it alone; ``other words``: clips of any other word
-    with no command; ``silence`` (word ""): no command."""
-    keywords = list(labels[2:])
-    results = heard(model, labels, clips, thresholds, window, min_results)
+    (a decoy's too) with no command; ``silence`` (word ""): no command."""
+    keywords = commands(labels, decoys)
+    results = heard(model, labels, clips, thresholds, window, min_results, decoys)
     rows = {k: Row(k, 0, 0) for k in keywords}
     rows["other words"] = Row("other words", 0, 0)
     rows["silence"] = Row("silence", 0, 0)
@@ -166,10 +169,10 @@ def false_alarm_stream(
 
 def detections(
     model: bytes, labels: Sequence[str], stream: np.ndarray, thresholds: Bars = None,
-    window: float = DEMO_WINDOW, min_results: int = 1,
+    window: float = DEMO_WINDOW, min_results: int = 1, decoys: Sequence[str] = (),
 ) -> list[Detection]:  # fmt: skip
     """The commands the demo reports over a stream."""
-    run = listener(model, labels, thresholds, window, min_results)
+    run = listener(model, labels, thresholds, window, min_results, decoys)
     minute = 60 * 16000  # the pipeline streams: pushing a minute at a time changes nothing
     chunks = [stream[i : i + minute] for i in range(0, len(stream), minute)]
     return [d for chunk in progress(chunks, "stream (min)") for d in run.push(chunk)]
@@ -231,15 +234,17 @@ def keywords_in_stream(
     thresholds: Bars = None,
     window: float = DEMO_WINDOW,
     min_results: int = 1,
+    decoys: Sequence[str] = (),
 ) -> dict[str, int]:
     """The keyword clips one after another on a bed of the noises (``laid_stream``), the
     front end running on, never reset: a clip is heard when the commands reported from its
     start to 1 s after its end are exactly its word; a command outside every such span is
     stray. Harder than ``table``, where each clip starts the front end afresh."""
-    keywords = [(w, c) for w, c in zip(words, clips, strict=True) if w in labels[2:]]
+    reported = commands(labels, decoys)
+    keywords = [(w, c) for w, c in zip(words, clips, strict=True) if w in reported]
     rng = np.random.default_rng(seed)
     stream, starts = laid_stream(rng, [c for _, c in keywords], noises)
-    run = listener(model, labels, thresholds, window, min_results)
+    run = listener(model, labels, thresholds, window, min_results, decoys)
     minute = 60 * 16000
     got = [d for i in range(0, len(stream), minute) for d in run.push(stream[i : i + minute])]
     heard, used = 0, set[int]()
@@ -262,6 +267,8 @@ def speakers_report(
     thresholds: Bars = None,
     window: float = DEMO_WINDOW,
     min_results: int = 1,
+    labels: Sequence[str] = LABELS,
+    decoys: Sequence[str] = (),
 ) -> tuple[dict[str, Any], dict[str, Row], float]:
     """How the demo does on recorded speakers: the reserved ones (held out: report, never
     tune; Speech Commands' own silence clips as silence) or the validation ones (the
@@ -269,9 +276,9 @@ def speakers_report(
     their other words and the held-out recordings of the `speech` folders
     (``false_alarm_stream``): the report, its rows, and the hours of audio the false alarms
     were counted over. ``thresholds``: a bar per word (the model's card's), else the demo's;
-    ``window``, ``min_results``: the recognizer's (the card's, else the demo's)."""
-    from .recognizer import LABELS
-
+    ``window``, ``min_results``: the recognizer's (the card's, else the demo's); ``labels``,
+    ``decoys``: the model's (its card's), a decoy's clips counted among the other words."""
+    keywords = commands(labels, decoys)
     if speakers == "reserved":  # Speech Commands' own silence clips: evaluation only
         clips = corpus.reserved_only(data, reserved)
         silence = corpus.load([corpus.Clip("", "", p) for p in corpus.silence_folder(data)])
@@ -284,13 +291,13 @@ def speakers_report(
         silence = [n[i : i + 16000] for n in sounds for i in range(0, len(n) - 15999, 16000)]
     audio = corpus.load(clips) + silence
     words = [c.word for c in clips] + [""] * len(silence)
-    rows = table(model, LABELS, words, audio, thresholds, window, min_results)
-    others = [i for i, c in enumerate(clips) if c.word not in LABELS]  # audio[i] is clips[i]'s
+    rows = table(model, labels, words, audio, thresholds, window, min_results, decoys)
+    others = [i for i, c in enumerate(clips) if c.word not in keywords]  # audio[i] is clips[i]'s
     stream, segments = false_alarm_stream(
         [audio[i] for i in others], speech, silence, fraction=validation_fraction,
         other_words=[clips[i].word for i in others],
     )  # fmt: skip
-    found = detections(model, LABELS, stream, thresholds, window, min_results)
+    found = detections(model, labels, stream, thresholds, window, min_results, decoys)
     result = {
         "speakers": speakers,
         "count": len({c.speaker for c in clips}),

@@ -8,6 +8,7 @@ for detection in listener.push(samples):   # any number of samples at a time
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,10 +153,18 @@ class Listener:
         return self.push(np.concatenate([np.asarray(audio, np.int16), silence]))
 
 
-def heard_nothing(scores: list[np.ndarray], labels: tuple[str, ...]) -> str:
-    """What a run that reported no command says instead (the firmware prints the same)."""
+def heard_nothing(
+    scores: list[np.ndarray], labels: tuple[str, ...], decoys: Sequence[str] = ()
+) -> str:
+    """What a run that reported no command says instead (the firmware prints the same): the
+    label of the highest average score, a decoy named as unknown (it is never reported)."""
     if not scores:
         return "heard nothing (the clip is shorter than one 30 ms window)"
     average = np.mean(scores, axis=0)
     k = int(np.argmax(average))
-    return f"heard nothing (mostly '{labels[k]}', {average[k]:.2f} on average)"
+    return f"heard nothing (mostly '{shown(labels, decoys)[k]}', {average[k]:.2f} on average)"
+
+
+def shown(labels: Sequence[str], decoys: Sequence[str] = ()) -> tuple[str, ...]:
+    """The labels as the demo names them: a decoy as "unknown" (the firmware's label table)."""
+    return tuple("unknown" if label in decoys else label for label in labels)

@@ -56,6 +56,9 @@ class RealConfig:
     # so neither a low SNR nor a word at the window's edge tells a keyword; 0: none
     low_snr: float = 0.0  # share of copies mixed with noise at ``LOW_SNR_DB``
     edge: float = 0.0  # share of copies with the word's onset at an edge (``edge_shift``)
+    # the labels after the keywords (``--decoys``): other words with a class of their own,
+    # each clip with the other words' copies (only its label differs from an other word's)
+    decoys: tuple[str, ...] = ()
 
     @property
     def roots(self) -> list[Path]:
@@ -241,7 +244,8 @@ def build(
     audio = corpus.load(train)
     for clip, samples in zip(train, audio, strict=True):
         y = label(clip.word)
-        copies = cfg.keyword_copies if y >= 2 else cfg.unknown_copies
+        keyword = y >= 2 and clip.word not in cfg.decoys
+        copies = cfg.keyword_copies if keyword else cfg.unknown_copies
         for _ in range(copies):
             xs.append(features(augment(rng, samples, noises, cfg.speed, cfg.low_snr, cfg.edge)))
             ys.append(y)
@@ -364,7 +368,9 @@ def digest(cfg: RealConfig, labels: Sequence[str], frontend: str) -> str:
         (k, sorted(v) if isinstance(v, frozenset) else v)
         for k, v in vars(cfg).items()
         if k not in skip  # the options added later count only when set, as before they were
-        and not (k in ("more_data", "speed", "tuning_fraction", "low_snr", "edge") and not v)
+        and not (
+            k in ("more_data", "speed", "tuning_fraction", "low_snr", "edge", "decoys") and not v
+        )
     ]
     if cfg.more_data:  # a further folder's files may change under the same name
         listing = repr(corpus.listing(cfg.more_data)).encode()

@@ -21,7 +21,22 @@ from dataclasses import dataclass
 import numpy as np
 
 LABELS = ("silence", "unknown", "yes", "no")
+#: The labels that are never a command: the first two of every keyword model.
+NOT_COMMANDS = ("silence", "unknown")
 TIME_TOLERANCE = 1e-9  # s
+
+
+def ignored(decoys: Sequence[str] = ()) -> tuple[str, ...]:
+    """The labels a recognizer never reports: silence, unknown and the model's decoys (words
+    trained as classes of their own only so that they are not taken for a keyword; a decoy's
+    score counts as unknown's does: `micro speech train --decoys`)."""
+    return (*NOT_COMMANDS, *decoys)
+
+
+def commands(labels: Sequence[str], decoys: Sequence[str] = ()) -> list[str]:
+    """The labels a recognizer reports: the keywords (every label after silence and unknown
+    but the decoys)."""
+    return [label for label in labels[2:] if label not in decoys]
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,12 @@ def without_words(data: Dataset, cfg: DataConfig, words: Sequence[str]) -> tuple
     return kept, int(drop.sum())
 
 
+def takes_of(cfg: DataConfig, words: Sequence[str]) -> int:
+    """How many training examples of the synthetic set are of the unknown ``words`` (what
+    ``without_words`` drops of them)."""
+    return int(np.isin(train_words(cfg, synth.available_voices()), list(words)).sum())
+
+
 def build_dataset(
     cfg: DataConfig,
     cache_dir: Path,

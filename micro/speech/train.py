@@ -24,7 +24,9 @@ festvox-*`` packages):
    validation speakers, with false alarms per hour; ``--sources`` trains on one kind of
    speech only, for the ablation.
 
-Labels are ``silence, unknown, <words...>`` in that order, like TFLM's micro_speech.
+Labels are ``silence, unknown, <words...>`` in that order, like TFLM's micro_speech, then
+the decoys (``--decoys``: words trained as classes of their own from their recorded clips
+alone, never reported: they only keep the model from taking them for a keyword).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .network import (
     predict_int8,
     to_float,
 )
+from .recognizer import commands
 from .synthset import (
     HELD_OUT_ACCENTS,
     HELD_OUT_VARIANTS,
@@ -60,6 +63,7 @@ from .synthset import (
     DataConfig,
     FeatureFn,
     synthetic_set,
+    takes_of,
     without_words,
 )
 
@@ -253,6 +257,36 @@ def _words(text: str) -> tuple[str, ...]:
     return words
 
 
+def decoy_words(args: argparse.Namespace, words: Sequence[str]) -> tuple[str, ...]:
+    """The decoys (``--decoys``): words the model learns as classes of their own, from the
+    recorded clips of ``--data`` only, and the recognizer never reports. Refused: a decoy that
+    is also a keyword, decoys without recorded clips to train on, or with ``--hard-negatives``
+    (its miner takes every class after unknown for a keyword)."""
+    text = getattr(args, "decoys", None)
+    if not text:
+        return ()
+    decoys = _words(text)
+    both = [w for w in decoys if w in words]
+    if both:
+        raise SystemExit(f"--decoys {','.join(both)}: a keyword cannot be a decoy too")
+    sources = {s.strip() for s in args.sources.split(",")}
+    if not args.data or "recorded" not in sources:
+        raise SystemExit("--decoys train from recorded clips only: they need --data DIR")
+    if args.hard_negatives:
+        raise SystemExit("--decoys and --hard-negatives cannot be used together")
+    return decoys
+
+
+def check_decoy_clips(real: realdata.RealSet, decoys: Sequence[str]) -> None:
+    """Each decoy must have recorded training clips (``real.counts``: augmented copies)."""
+    missing = [w for w in decoys if not real.counts.get(w)]
+    if missing:
+        raise SystemExit(
+            f"--decoys {','.join(missing)}: no recorded clip of it on the train side of --data "
+            "(a decoy trains from recorded clips only, never synthetic ones)"
+        )
+
+
 def recorded_set(
     cfg: realdata.RealConfig, labels: Sequence[str], cache: Path, features: FeatureFn,
     frontend: str, rebuild: bool, stream: TextIO | None,
@@ -337,7 +371,7 @@ def mine_skip(args: argparse.Namespace) -> tuple[str, ...]:
 
 def tune_bars(
     tflite: bytes, labels: Sequence[str], real: realdata.RealSet, speech: Sequence[Path],
-    args: argparse.Namespace, stream: TextIO | None,
+    args: argparse.Namespace, stream: TextIO | None, decoys: Sequence[str] = (),
 ) -> dict[str, Any]:  # fmt: skip
     """The tuning part's stream (its speakers' clips, then the other speech's tuning files, on
     the training noise), scored by the trained model, and each keyword's bar chosen on it
@@ -346,20 +380,21 @@ def tune_bars(
     files = [(d.name, corpus.tuning_speech(d, fraction, share)) for d in speech]
     noises = corpus.load_noise([Path(p) for p in real.noise_train])
     passes = args.tuning_passes
+    keywords = commands(labels, decoys)  # a decoy's clips are other words here
     audio, segments = tuning.tuning_stream(
-        real.tune_words, list(real.tune_audio), files, noises, labels[2:], passes=passes
+        real.tune_words, list(real.tune_audio), files, noises, keywords, passes=passes
     )
     with Progress(1, "tune", stream, stages=True) as bar:
         bar.stage("the bars per word on the tuning stream")
         chosen = tuning.tune(
             tflite, labels, audio, segments, args.tune_budget,
-            rule=args.tune_rule, cost=args.alarm_cost, passes=passes,
+            rule=args.tune_rule, cost=args.alarm_cost, passes=passes, decoys=decoys,
         )  # fmt: skip
     return {
         "fraction": share,
         "speakers": len(card.speakers_of(real.files_tune)),
-        "clips": {w: sum(1 for x in real.tune_words if x == w) for w in labels[2:]}
-        | {"other words": sum(1 for x in real.tune_words if x not in labels)},
+        "clips": {w: sum(1 for x in real.tune_words if x == w) for w in keywords}
+        | {"other words": sum(1 for x in real.tune_words if x not in keywords)},
         "other_speech_files": {name: len(f) for name, f in files},
         "noise": "the training noise files",
         **chosen,
@@ -369,6 +404,7 @@ def tune_bars(
 def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any]:
     """Train, convert, evaluate and write the model and its card; returns the card."""
     words = _words(args.words)
+    decoys = decoy_words(args, words)
     skip = mine_skip(args)
     if skip and not args.hard_negatives:
         raise SystemExit("--mine-skip names words the miner leaves out: it needs --hard-negatives")
@@ -396,7 +432,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     fraction = args.validation_fraction
     noise = [p for d in args.noise for p in corpus.noise_files(d)]
     noise_train = tuple(str(p) for p in noise if not corpus.is_validation(p.stem, fraction))
+    # the synthetic set is the keywords' alone (a decoy is never synthesized)
     cfg = DataConfig(words=words, seed=args.seed, rhymes=args.rhymes, noise=noise_train)
+    labels = [*cfg.labels, *decoys]
     out = Path(args.out or f"{'_'.join(words)}.tflite")
     cache = Path(args.cache)
     features, frontend = feature_extractor(args.frontend_model)
@@ -407,9 +445,13 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         else None
     )
     dropped = _words(args.drop_unknown) if args.drop_unknown else ()
-    n_dropped = 0
-    if synthetic is not None and dropped:
-        synthetic, n_dropped = without_words(synthetic, cfg, dropped)
+    n_dropped = n_decoys_dropped = 0
+    # a decoy's synthetic takes among the unknown words go: it is a class of its own now
+    synthetic_decoys = [w for w in decoys if w in cfg.unknown_words and w not in dropped]
+    if synthetic is not None and (dropped or synthetic_decoys):
+        synthetic, n_gone = without_words(synthetic, cfg, [*dropped, *synthetic_decoys])
+        n_decoys_dropped = takes_of(cfg, synthetic_decoys)
+        n_dropped = n_gone - n_decoys_dropped
     real = None
     if args.data:
         real_cfg = realdata.RealConfig(
@@ -420,8 +462,10 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             speed=args.speed_change, low_snr=getattr(args, "low_snr", 0.0),
             edge=getattr(args, "edge", 0.0),
             speech_copies=args.speech_copies, tuning_fraction=args.tuning_fraction,
+            decoys=decoys,
         )  # fmt: skip
-        real = recorded_set(real_cfg, cfg.labels, cache, features, frontend, args.rebuild, stream)
+        real = recorded_set(real_cfg, labels, cache, features, frontend, args.rebuild, stream)
+        check_decoy_clips(real, decoys)
     parts = ([synthetic.x_train] if synthetic else []) + (
         [real.x_train] if real is not None and "recorded" in sources else []
     )
@@ -443,18 +487,19 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         if real is None or "recorded" not in sources:
             raise SystemExit("--confuser-weight weighs recorded words: it needs --data DIR")
         rows = confusers.example_words(
-            real, words, real_cfg.keyword_copies, real_cfg.unknown_copies
+            real, words, real_cfg.keyword_copies, real_cfg.unknown_copies, decoys
         )
         confuser_rows = confusers.counts(rows, weighted)
-        absent = [w for w, n in confuser_rows.items() if not n or w in words]
+        absent = [w for w, n in confuser_rows.items() if not n or w in words or w in decoys]
         if absent:
             raise SystemExit(
-                f"--confuser-weight {', '.join(absent)}: a keyword, or no recorded train clip"
+                f"--confuser-weight {', '.join(absent)}: a keyword or decoy, or no recorded "
+                "train clip"
             )
         offset = len(synthetic.x_train) if synthetic else 0
         sample_weight = confusers.sample_weights(len(y_train), offset, rows, weighted)
 
-    taught, targets = distillation(args, x_train, y_train, cfg.labels, stream)
+    taught, targets = distillation(args, x_train, y_train, labels, stream)
 
     shape = replace(
         Shape.parse(args.channels),
@@ -463,7 +508,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     )
     train_seed = args.seed if args.train_seed is None else args.train_seed
     model = train_keras(
-        x_train, y_train, len(cfg.labels), args.epochs, train_seed, stream, shape, args.balance,
+        x_train, y_train, len(labels), args.epochs, train_seed, stream, shape, args.balance,
         args.frame_shift, args.average_last, sample_weight, targets,
     )  # fmt: skip
     calibration = min(400, len(x_train))
@@ -476,9 +521,9 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(tflite)
 
-    counts = np.bincount(y_train, minlength=len(cfg.labels))
+    counts = np.bincount(y_train, minlength=len(labels))
     report: dict[str, Any] = {
-        "labels": cfg.labels,
+        "labels": labels,
         "size_bytes": len(tflite),
         "versions": versions(),
         "features": frontend,
@@ -494,11 +539,18 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         "balanced_classes": args.balance,
         "frame_shift": args.frame_shift,
         "average_last_epochs": args.average_last,
-        "train_clips": {name: int(c) for name, c in zip(cfg.labels, counts, strict=True)},
+        "train_clips": {name: int(c) for name, c in zip(labels, counts, strict=True)},
         "sources": card.sources(
             real if "recorded" in sources else None, words, synthetic is not None
         ),
     }
+    if decoys:  # the recognizer (host, board, tuning, evaluation) never reports these
+        report["decoys"] = list(decoys)
+        report["sources"]["decoys"] = {w: "recorded only" for w in decoys}
+        report["decoy_synthetic_unknown_dropped"] = {
+            "words": synthetic_decoys,
+            "train_clips": n_decoys_dropped,
+        }
     if taught:
         report["distillation"] = teachers.card(taught, args.distill_weight)
     if weighted:
@@ -524,7 +576,7 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
             "voice_count": len(synthetic.voices_test),
         }
         scores = predict_int8(tflite, synthetic.x_test)
-        report["held_out_accuracy"] = card.accuracy_report(scores, synthetic.y_test, cfg.labels)
+        report["held_out_accuracy"] = card.accuracy_report(scores, synthetic.y_test, labels)
     if real is not None:
         report["recorded_augmentation"] = {
             "keyword_copies": real_cfg.keyword_copies,
@@ -547,13 +599,13 @@ def run(args: argparse.Namespace, stream: TextIO | None = None) -> dict[str, Any
         }
         tuned: dict[str, Any] = {"thresholds": {}}  # the demo's recognizer unless tuned
         if args.tuning_fraction:
-            report["tuning"] = tune_bars(tflite, cfg.labels, real, speech, args, stream)
+            report["tuning"] = tune_bars(tflite, labels, real, speech, args, stream, decoys)
             t = report["tuning"]  # the bars, window and min_results chosen together
             tuned = {"thresholds": t["thresholds"], "window": t["window_s"],
                      "min_results": t["min_results"]}  # fmt: skip
         report["recognizer"] = card.recognizer_settings(**tuned)
         report["validation_speakers"] = card.on_real_speech(
-            tflite, cfg.labels, real, speech=speech, fraction=fraction, **tuned
+            tflite, labels, real, speech=speech, fraction=fraction, decoys=decoys, **tuned
         )
     card.write(out, report, real if "recorded" in sources else None)
     return report

@@ -46,7 +46,7 @@ from ..progress import progress
 from . import corpus
 from .evaluate import Segment, laid_stream
 from .pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, Listener
-from .recognizer import TIME_TOLERANCE, Detection, Recognizer
+from .recognizer import TIME_TOLERANCE, Detection, Recognizer, commands, ignored
 
 #: False alarms an hour allowed to each keyword on the tuning stream (the target is 2 an hour
 #: over both yes and no).
@@ -164,8 +164,8 @@ def ranked(
     held: np.ndarray | None = None,
     min_results: int = 1,
 ) -> Ranked:
-    commands = np.array([label not in ignore for label in labels])
-    candidates = np.where(commands, average, -1.0)
+    is_command = np.array([label not in ignore for label in labels])
+    candidates = np.where(is_command, average, -1.0)
     best = np.argmax(candidates, axis=1)
     top = candidates[np.arange(len(best)), best]
     keep = top >= lowest
@@ -272,21 +272,23 @@ def choose(
     cost: float = ALARM_COST,
     held: np.ndarray | None = None,
     min_results: int = 1,
+    decoys: Sequence[str] = (),
 ) -> tuple[dict[str, float], dict[str, list[dict[str, float]]]]:
     """Each keyword's bar by ``rule`` (``pick``: ``"budget"``, ``budget`` alarms an hour of
     the stream's ``hours``; ``"score"``, hits less ``cost`` times alarms), the other keywords
     at the demo's bar while one is chosen. Returns the bars and, per word, every bar tried with
-    its hits and alarms."""
-    keywords = list(labels[2:])
+    its hits and alarms. ``decoys``: labels never reported (no bar)."""
+    keywords = commands(labels, decoys)
+    ignore = ignored(decoys)
     allowed = budget * hours
     chosen: dict[str, float] = {}
     tried: dict[str, list[dict[str, float]]] = {}
     lowest = min(min(grid), DEMO_THRESHOLD)
-    ranks = ranked(average, labels, lowest, held=held, min_results=min_results)
+    ranks = ranked(average, labels, lowest, ignore, held=held, min_results=min_results)
     for word in keywords:
         rows = []
         for bar in grid:
-            found = replay(times, average, labels, {word: bar}, ranks=ranks)
+            found = replay(times, average, labels, {word: bar}, ignore=ignore, ranks=ranks)
             got = count(found, segments, [word])[word]
             rows.append({"bar": bar, "hits": got["hits"], "alarms": got["alarms"]})
         chosen[word] = pick(rows, rule, allowed, cost)
@@ -335,6 +337,7 @@ def choose_recognizer(
     windows: Sequence[float] = WINDOWS,
     min_results: Sequence[int] = MIN_RESULTS,
     grid: Sequence[float] = GRID,
+    decoys: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The window, min_results and bars together: for each pair the bars by ``rule``
     (``choose``), then the pair whose bars do best on the whole stream (``"score"``: the most
@@ -342,17 +345,18 @@ def choose_recognizer(
     at most ``budget`` alarms an hour a keyword, else the fewest alarms); the fewest alarms,
     the shorter window, the fewer results among equals. Returns ``window_s``, ``min_results``,
     ``thresholds``, the bars' rows (``tried``) of the chosen pair and every pair's result
-    (``settings``)."""
-    keywords = list(labels[2:])
+    (``settings``). ``decoys``: labels never reported."""
+    keywords = commands(labels, decoys)
+    ignore = ignored(decoys)
     allowed = budget * hours * len(keywords)
     rows: list[dict[str, Any]] = []
     tried_of: dict[tuple[float, int], dict[str, list[dict[str, float]]]] = {}
-    commands = [i for i, label in enumerate(labels) if label in keywords]
+    reported = [i for i, label in enumerate(labels) if label in keywords]
     lowest = min(min(grid), DEMO_THRESHOLD)
     for window in windows:
         average = averages(trace, window)
         held = in_view(trace.times, window)
-        loudest = average[:, commands].max(axis=1) if commands else np.zeros(len(held))
+        loudest = average[:, reported].max(axis=1) if reported else np.zeros(len(held))
         done: dict[int, tuple[dict[str, float], Any, int, int]] = {}
         for least in min_results:
             # a min_results that holds back no step any bar could pass changes nothing: the
@@ -364,9 +368,12 @@ def choose_recognizer(
             if same not in done:
                 bars, tried = choose(
                     trace.times, average, labels, segments, hours, budget, grid, rule, cost,
-                    held, least,
+                    held, least, decoys,
                 )  # fmt: skip
-                found = replay(trace.times, average, labels, bars, held=held, min_results=least)
+                found = replay(
+                    trace.times, average, labels, bars, ignore=ignore, held=held,
+                    min_results=least,
+                )  # fmt: skip
                 got = count(found, segments, keywords)
                 hits = sum(g["hits"] for g in got.values())
                 alarms = sum(g["alarms"] for g in got.values())
@@ -414,13 +421,14 @@ def tune(
     passes: int = 1,
     windows: Sequence[float] = WINDOWS,
     min_results: Sequence[int] = MIN_RESULTS,
+    decoys: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Score the tuning stream, choose the window, min_results and bars by ``rule``, and what
     the card records of it (``passes``: how many times the stream lays the tuning part, as
-    recorded)."""
+    recorded; ``decoys``: labels never reported)."""
     return tune_trace(
         score_trace(model, labels, stream), labels, len(stream), segments, budget, rule, cost,
-        passes, windows, min_results,
+        passes, windows, min_results, decoys,
     )  # fmt: skip
 
 
@@ -435,19 +443,23 @@ def tune_trace(
     passes: int = 1,
     windows: Sequence[float] = WINDOWS,
     min_results: Sequence[int] = MIN_RESULTS,
+    decoys: Sequence[str] = (),
 ) -> dict[str, Any]:
     """``tune`` on a stream of ``samples`` already scored (``trace``)."""
     hours = samples / 16000 / 3600
     chosen = choose_recognizer(
-        trace, labels, segments, hours, budget, rule, cost, windows, min_results
+        trace, labels, segments, hours, budget, rule, cost, windows, min_results, decoys=decoys
     )
-    keywords = list(labels[2:])
-    at_demo = count(replay(trace.times, averages(trace), labels, {}), segments, keywords)
+    keywords = commands(labels, decoys)
+    ignore = ignored(decoys)
+    at_demo = count(
+        replay(trace.times, averages(trace), labels, {}, ignore=ignore), segments, keywords
+    )
     window, least = chosen["window_s"], chosen["min_results"]
     held = in_view(trace.times, window)
     found = replay(
-        trace.times, averages(trace, window), labels, chosen["thresholds"], held=held,
-        min_results=least,
+        trace.times, averages(trace, window), labels, chosen["thresholds"], ignore=ignore,
+        held=held, min_results=least,
     )  # fmt: skip
     at_chosen = count(found, segments, keywords)
     minutes: dict[str, float] = {}
@@ -479,13 +491,16 @@ def recognizer(
     thresholds: Mapping[str, float],
     window: float = DEMO_WINDOW,
     min_results: int = 1,
+    decoys: Sequence[str] = (),
 ) -> Recognizer:
-    """The demo's recognizer with a bar per word (and a window and min_results, as chosen)."""
+    """The demo's recognizer with a bar per word (and a window and min_results, as chosen);
+    ``decoys`` are never reported."""
     return Recognizer(
         tuple(labels),
         window=window,
         threshold=DEMO_THRESHOLD,
         suppression=DEMO_SUPPRESSION,
         min_results=min_results,
+        ignore=ignored(decoys),
         thresholds=thresholds,
     )

@@ -268,6 +268,25 @@ def test_tflm_model_on_the_m4f_equals_the_host(
     assert heard == EXPECTED
 
 
+@pytest.mark.slow
+def test_a_decoy_is_never_reported_on_the_m4f(toolchain: None, tmp_path: Path) -> None:
+    """A model's decoys (`micro speech train --decoys`) are no commands in firmware either:
+    the bundled model with "no" made a decoy hears nothing in the "no" clip, on the board as
+    on the host, and both name the clip's mostly-"no" scores unknown."""
+    model = (DATA / "yes_no.tflite").read_bytes()
+    clips = [(name, read_wav(DATA / name)) for name in DEMO]
+    settings = speech_board.Settings(decoys=("no",))
+    board = load_board("mps2-an386")
+    bundle = speech_board.export(model, board, tmp_path, clips, settings, trace=True)
+    run = speech_board.run(bundle, firmware.build(tmp_path, board).elf)
+    host = speech_board.host_streams(model, clips, settings)
+    _assert_board_equals_host(run, host)
+    heard = {s.name: [d.label for d in s.detections] for s in run.streams}
+    assert heard == {"demo_yes.wav": ["yes"], "demo_no.wav": [], "demo_silence.wav": []}
+    (no,) = [s for s in run.streams if s.name == "demo_no.wav"]
+    assert no.summary.startswith("heard nothing (mostly 'unknown'")
+
+
 def test_instructions_per_step(own_model_run: M4fRun) -> None:
     run, host, bundle, built = own_model_run
     assert len(run.steps) == sum(s.frames for s in host)

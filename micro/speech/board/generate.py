@@ -42,8 +42,8 @@ from ...model import load_model
 from ...resources import firmware_dir
 from ..features import bundled_preprocessor
 from ..frontend import FrontendParams
-from ..pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, TAIL_SECONDS
-from ..recognizer import LABELS, TIME_TOLERANCE, Recognizer, label_thresholds
+from ..pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW, TAIL_SECONDS, shown
+from ..recognizer import LABELS, NOT_COMMANDS, TIME_TOLERANCE, Recognizer, label_thresholds
 from ..wav import SAMPLE_RATE
 
 # The firmware's fixed capacities, from speech_recognizer.h through cffi.
@@ -66,8 +66,11 @@ class Settings:
     thresholds: Mapping[str, float] = field(default_factory=dict)  # per label, over threshold
     min_results: int = 1
     every: int = 1  # run the model every this many steps once the window is full
-    ignore: tuple[str, ...] = ("silence", "unknown")
+    ignore: tuple[str, ...] = NOT_COMMANDS
     tail: float = TAIL_SECONDS
+    # labels never reported either (the model card's decoys: `micro speech train --decoys`);
+    # the firmware's label table names them "unknown"
+    decoys: tuple[str, ...] = ()
 
     def recognizer(self) -> Recognizer:
         return Recognizer(
@@ -76,7 +79,7 @@ class Settings:
             threshold=self.threshold,
             suppression=self.suppression,
             min_results=self.min_results,
-            ignore=self.ignore,
+            ignore=(*self.ignore, *self.decoys),
             thresholds=self.thresholds,
         )
 
@@ -201,6 +204,8 @@ def export(
             f"the model gives {n_labels} scores for {len(settings.labels)} labels "
             f"(at most {MAX_LABELS})"
         )
+    if not set(settings.decoys) <= set(settings.labels[2:]):
+        raise SpeechBoardError(f"decoys {list(settings.decoys)} are not among the model's words")
     if settings.every < 1 or settings.min_results < 1 or settings.window <= 0:
         raise SpeechBoardError("every and min_results must be >= 1 and the window > 0")
     thresholds = settings.label_thresholds()
@@ -226,7 +231,7 @@ def export(
         clip_bytes,
     )
     kernels = sorted({k for c in programs.values() for k in program_kernels(c.program)})
-    ignored = set(settings.ignore)
+    ignored = {*settings.ignore, *settings.decoys}
     clip_arrays, clip_table = _clips_c(clips)
 
     out = Path(out_dir)
@@ -244,7 +249,7 @@ def export(
             window_samples=window,
             window_values=rows * channels,
             n_labels=n_labels,
-            labels=", ".join(_c_string(label) for label in settings.labels),
+            labels=", ".join(_c_string(label) for label in shown(settings.labels, settings.decoys)),
             clip_arrays=clip_arrays,
             clip_table=clip_table,
             sample_rate=rate,

@@ -147,7 +147,7 @@ def host_streams(
             Detection(d.label, round(d.score, 2), round(d.time, 2)) for d in detections
         ]
         if not detections and listener.trace.scores:  # as `micro speech` says it
-            stream.summary = heard_nothing(listener.trace.scores, settings.labels)
+            stream.summary = heard_nothing(listener.trace.scores, settings.labels, settings.decoys)
         streams.append(stream)
     return streams
 
