@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.speech_tree import RESERVED, tone_tree
 
 from micro.speech import teachers
 from micro.speech.network import CHANNELS, FRAMES
-from micro.speech.wav import write_wav
 
 LABELS = ("silence", "unknown", "yes", "no")
 BUNDLED = Path(__file__).resolve().parents[1] / "micro" / "speech" / "data" / "yes_no.tflite"
@@ -172,19 +172,7 @@ def test_train_with_teachers_end_to_end_never_uses_a_reserved_speaker(
         pytest.skip("the train command wants espeak-ng installed")
     from micro.cli import main
 
-    rng = np.random.default_rng(0)
-    data = tmp_path / "sc"
-    reserved = "0badbeef"
-    speakers = [reserved, *("%08x" % (0x10000000 * k + 7) for k in range(1, 11))]
-    for i, speaker in enumerate(speakers):
-        for word, pitch in (("yes", 0.05), ("no", 0.11), ("bed", 0.17)):
-            t = np.arange(16000)
-            tone = np.sin(t * (pitch + 0.002 * i)) * np.hanning(16000) * 8000
-            path = data / word / f"{speaker}_nohash_0.wav"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            noisy = np.clip(tone + rng.normal(0, 50, 16000), -32768, 32767)
-            write_wav(path, noisy.astype(np.int16))
-    (tmp_path / "reserved.txt").write_text(f"{reserved}\n")
+    data = tone_tree(tmp_path, [("yes", 0.05), ("no", 0.11), ("bed", 0.17)], 10)
     seen: list[int] = []
     real_probabilities = teachers.probabilities
 
@@ -211,7 +199,7 @@ def test_train_with_teachers_end_to_end_never_uses_a_reserved_speaker(
     assert [t["sha256"] for t in distilled["teachers"]] == [sha, sha]
     assert [t["file"] for t in distilled["teachers"]] == [str(BUNDLED), str(second)]
     used = out.with_suffix(".files.txt").read_text()
-    assert "yes/" in used and reserved not in used
+    assert "yes/" in used and RESERVED not in used
     # a bad weight or a missing teacher: refused before any work
     capsys.readouterr()
     with pytest.raises(SystemExit, match=r"0\.\.1"):

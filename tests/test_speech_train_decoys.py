@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.speech_tree import RESERVED, tone_tree
 
 from micro.cli import main
 from micro.speech import synth
 from micro.speech.network import predict_int8
-from micro.speech.wav import write_wav
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,16 +27,8 @@ def test_train_with_a_decoy_learns_it_and_never_reports_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("tensorflow")
-    rng = np.random.default_rng(0)
-    data = tmp_path / "sc"
-    reserved = "0badbeef"
-    for i, speaker in enumerate([reserved, *("%08x" % (0x10000000 * k + 7) for k in range(1, 13))]):
-        for word, pitch in (("up", 0.05), ("bed", 0.08), ("yes", 0.11), ("cat", 0.17)):
-            t = np.arange(16000)
-            tone = np.sin(t * (pitch + 0.002 * i)) * np.hanning(16000) * 8000
-            (data / word).mkdir(parents=True, exist_ok=True)
-            write_wav(data / word / f"{speaker}_nohash_0.wav", tone + rng.normal(0, 50, 16000))
-    (tmp_path / "reserved.txt").write_text(f"{reserved}\n")
+    data = tone_tree(tmp_path, [("up", 0.05), ("bed", 0.08), ("yes", 0.11), ("cat", 0.17)], 12)
+    reserved = RESERVED
     voices = [
         synth.Voice("espeak", "en-us"),
         synth.Voice("espeak", "en-us+m3"),
