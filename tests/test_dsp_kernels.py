@@ -642,17 +642,20 @@ def test_fc_program_with_another_filter_layout_is_refused_or_stays_in_bounds(
 ) -> None:
     """A Program's FULLY_CONNECTED step edited to another filter_layout (checksum re-sealed):
     out of range, or int16 groups (layout 2) the filter operand is too short for, is refused
-    at load with a ProgramError; an int8 layout over the longer int16 filter loads and runs
-    (wrong bytes, but inside its operands: the sanitized CI build checks that)."""
+    at load with a ProgramError, and so is row-major (0) under the lean lane's promise
+    (per_channel 2: a blocked filter); an int8 layout over the longer int16 filter loads
+    and runs (wrong bytes, but inside its operands: the sanitized CI build checks that)."""
     compiled = compile_model(load_model(_fc_model(12, 9)), dsp=True)
     program = compiled.program
     step = next(s for s in read_steps(program) if s.kernel == lib.MICRO_K_FULLY_CONNECTED_S8)
-    at = read_header(program).data_offset + step.params
-    at += ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
+    params = read_header(program).data_offset + step.params
+    at = params + ffi.offsetof("micro_fully_connected_s8_params_t", "filter_layout")
     assert int.from_bytes(program[at : at + 4], "little") == 2  # 9 rows: int16 groups
+    lane = params + ffi.offsetof("micro_fully_connected_s8_params_t", "per_channel")
+    assert int.from_bytes(program[lane : lane + 4], "little") == 2  # the lean lane
     blob = bytearray(program)
     blob[at : at + 4] = layout.to_bytes(4, "little", signed=True)
-    if layout not in (0, 1, 2, 3):  # 3 on 9 rows: no pair, layout 2's bytes
+    if layout not in (1, 2, 3):  # 3 on 9 rows: no pair, layout 2's bytes
         with pytest.raises(micro.ProgramError):
             Runtime(seal(blob), compiled.arena_bytes_needed)
         return

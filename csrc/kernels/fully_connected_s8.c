@@ -117,7 +117,7 @@ MICRO_HOST_CLONES micro_status_t micro_fully_connected_s8(const micro_fully_conn
                 sum = dot(row, rows + (int64_t)(n - blocked) * depth, depth);
             }
             int32_t acc = (int32_t)(sum - (uint32_t)p->filter_zp * row_sum + (uint32_t)bias[n]);
-            const int32_t c = p->per_channel ? n : 0;
+            const int32_t c = p->per_channel == 1 ? n : 0;
             acc = micro_requantize_zp(acc, multiplier[c], shift[c], p->output_zp);
             output[(int64_t)b * p->output_depth + n] =
                 (int8_t)micro_clamp(acc, p->act_min, p->act_max);
@@ -138,17 +138,43 @@ static micro_status_t step(const void *params, void *const *op)
         op[MICRO_FULLY_CONNECTED_S8_OUTPUT]);
 }
 
+/* per_channel 2 and 3's promise (fully_connected_s8.h), on operands check has sized: one
+ * batch row, symmetric weights, blocked filters (layout 1-3; 1 or 2 at K = 1) word-aligned
+ * as the scratch, no clamp beyond int8's, one multiplier on the fast requantization
+ * (m >= 2^30, shift <= -1); for 2, K a multiple of 4 and no scratch; for 3, K = 1. The DSP twin's fc_lean and fc_lean_single_ok, made once at load. */
+static int promise_holds(const micro_fully_connected_s8_params_t *p, void *const *op,
+                         const uint32_t *size)
+{
+    const int32_t depth = p->input_depth;
+    /* An absent scratch (size 0) is passed as NULL, as the runtime does. */
+    const int scratch = size[MICRO_FULLY_CONNECTED_S8_SCRATCH] != 0;
+    const int32_t m = *(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER];
+    const int32_t s = *(const int32_t *)op[MICRO_FULLY_CONNECTED_S8_SHIFT];
+    const uintptr_t addresses =
+        (uintptr_t)op[MICRO_FULLY_CONNECTED_S8_FILTER] |
+        (scratch ? (uintptr_t)op[MICRO_FULLY_CONNECTED_S8_SCRATCH] : 0u);
+    if (p->batches != 1 || p->filter_zp != 0 || p->filter_layout == 0 ||
+        (addresses & 3u) != 0 || p->act_min != -128 || p->act_max != 127 || m < (1 << 30) ||
+        s > -1) {
+        return 0;
+    }
+    if (p->per_channel == 3) {
+        return depth == 1 && p->filter_layout <= 2;
+    }
+    return depth % 4 == 0 && !scratch;
+}
+
 static micro_status_t check(const void *params, void *const *op, const uint32_t *size)
 {
     const micro_fully_connected_s8_params_t *p = params;
     const int32_t dims[3] = {p->batches, p->input_depth, p->output_depth};
     if (micro_count(dims, 3) < 0 || !micro_in_range(p->filter_zp, -128, 127) ||
         !micro_in_range(p->output_zp, -128, 127) || !micro_in_range(p->act_min, -128, 127) ||
-        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 1) ||
+        !micro_in_range(p->act_max, p->act_min, 127) || !micro_in_range(p->per_channel, 0, 3) ||
         !micro_in_range(p->filter_layout, 0, 3)) {
         return MICRO_ERR_PARAMS;
     }
-    const int64_t channels = p->per_channel ? p->output_depth : 1;
+    const int64_t channels = p->per_channel == 1 ? p->output_depth : 1;
     if (!micro_fits(size[MICRO_FULLY_CONNECTED_S8_INPUT], (int64_t)p->batches * p->input_depth,
                     1) ||
         !micro_fits(size[MICRO_FULLY_CONNECTED_S8_FILTER],
@@ -164,7 +190,8 @@ static micro_status_t check(const void *params, void *const *op, const uint32_t 
         return MICRO_ERR_OPERANDS;
     }
     if (!micro_requant_ok(op[MICRO_FULLY_CONNECTED_S8_MULTIPLIER],
-                          op[MICRO_FULLY_CONNECTED_S8_SHIFT], channels)) {
+                          op[MICRO_FULLY_CONNECTED_S8_SHIFT], channels) ||
+        (p->per_channel >= 2 && !promise_holds(p, op, size))) {
         return MICRO_ERR_PARAMS;
     }
     return MICRO_OK;

@@ -370,7 +370,7 @@ MICRO_NOINLINE static void fc_row(int fast, const micro_fully_connected_s8_param
 {
     const int32_t depth = p->input_depth, units = p->output_depth;
     const int32_t groups = depth >> 2, k4 = depth & ~3, rest = depth - k4;
-    const int32_t chan_mask = p->per_channel ? -1 : 0; /* channel of output n: n & mask */
+    const int32_t chan_mask = p->per_channel == 1 ? -1 : 0; /* channel of output n: n & mask */
     const int wide = p->filter_layout >= 2;
     const int32_t group_words = wide ? 8 : 4;
     const int8_t *rows = filter + (int64_t)(units >> 2) * 4 * (depth + (wide ? k4 : 0));
@@ -452,7 +452,7 @@ MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_p
      * each kept bit's term folded away) runs the reference kernel. */
     /* K = 1 on one row (hello_world's first layer): rows_single before the plan's tests */
     if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) &&
-        fc_lean_single_ok(p, filter, multiplier, shift, scratch)) {
+        (p->per_channel == 3 || fc_lean_single_ok(p, filter, multiplier, shift, scratch))) {
         rows_single(input[0], filter, bias, p->output_depth, 0,
                     (int32_t)((uint32_t)multiplier[0] << 1), ~shift[0], 1 + 2 * p->output_zp,
                     output);
@@ -525,6 +525,17 @@ MICRO_NOINLINE static micro_status_t fc_general(const micro_fully_connected_s8_p
     return MICRO_OK;
 }
 
+/* K = 1 on per_channel 3 (fc_lean_single_ok checked at load): rows_single straight from the
+ * step's operands. The same signature as the dispatch, which tail-calls it. */
+MICRO_NOINLINE static micro_status_t fc_single_step(const micro_fully_connected_s8_params_t *p,
+                                                    void *const *op)
+{
+    const fc_lean_ops_t o = fc_lean_ops(p, op);
+    rows_single(o.input[0], o.filter, o.bias, o.units, 0, o.m2, o.right1, 1 + 2 * p->output_zp,
+                o.output);
+    return MICRO_OK;
+}
+
 micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const *op)
 {
     const micro_fully_connected_s8_params_t *p = params;
@@ -534,13 +545,19 @@ micro_status_t micro_fully_connected_s8_dsp_step(const void *params, void *const
     int16_t *scratch = op[MICRO_FULLY_CONNECTED_S8_SCRATCH];
     /* The lean lane where it applies and this build keeps its loops: a head on layout 3's
      * pair first (its tests before fc_lean's). */
+    /* per_channel 2 and 3 (fully_connected_s8.h) are the compiler's word, checked at load,
+     * that fc_lean, or fc_lean_single_ok, holds for every call: no test left to make. */
     const int32_t units = p->output_depth;
+    if (MICRO_PATH_ON(MICRO_PATH_FC_SINGLE) && p->per_channel == 3) {
+        return fc_single_step(p, op);
+    }
     if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && MICRO_PATH_ON(MICRO_PATH_FC_REST) &&
         p->filter_layout == 3 && (uint32_t)(units - 2) < 2u) {
-        if (fc_lean(p, filter, multiplier, shift, scratch)) {
+        if (p->per_channel == 2 || fc_lean(p, filter, multiplier, shift, scratch)) {
             return fc_lean_head16(p, op);
         }
-    } else if (fc_lean(p, filter, multiplier, shift, scratch) && fc_lean_kept(p)) {
+    } else if ((p->per_channel == 2 || fc_lean(p, filter, multiplier, shift, scratch)) &&
+               fc_lean_kept(p)) {
 #if FC_LEAN16
         if (MICRO_PATH_ON(MICRO_PATH_FC_INT16) && units >= 4 && p->filter_layout >= 2 &&
             (p->input_depth == 8 ? MICRO_PATH_ON(MICRO_PATH_FC_K8)

@@ -179,7 +179,7 @@ static MICRO_ALWAYS_INLINE int fc_lean_single_ok(const micro_fully_connected_s8_
                                                  const int32_t *shift, const int16_t *scratch)
 {
     return p->input_depth == 1 && (uint32_t)(p->filter_layout - 1) < 2u && p->batches == 1 &&
-           (p->filter_zp | p->per_channel) == 0 &&
+           (p->filter_zp | (p->per_channel & 1)) == 0 &&
            (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
            ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
            (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;

@@ -31,7 +31,8 @@ static MICRO_ALWAYS_INLINE int fc_lean(const micro_fully_connected_s8_params_t *
      * and the scratch's first: a layer outside the lane (K = 1, a large one given the
      * scratch) leaves at once for fc_plan's loops. */
     return (depth & 3) == 0 && (units < 4 || depth == 8 || scratch == NULL) &&
-           p->filter_layout != 0 && p->batches == 1 && (p->filter_zp | p->per_channel) == 0 &&
+           p->filter_layout != 0 && p->batches == 1 &&
+           (p->filter_zp | (p->per_channel & 1)) == 0 &&
            (((uintptr_t)filter | (uintptr_t)scratch) & 3u) == 0 &&
            ((p->act_min + 128) | (p->act_max - 127)) == 0 &&
            (micro_requant_fast_bit(multiplier[0], shift[0]) >> 31) != 0u;
@@ -101,10 +102,10 @@ static MICRO_ALWAYS_INLINE fc_plan_t fc_plan(const micro_fully_connected_s8_para
         return c;
     }
     const int32_t depth = p->input_depth, units = p->output_depth, groups = depth >> 2;
-    c.fast = micro_requant_fast_ok(multiplier, shift, p->per_channel ? units : 1, p->act_min,
-                                   p->act_max);
+    c.fast = micro_requant_fast_ok(multiplier, shift, p->per_channel == 1 ? units : 1,
+                                   p->act_min, p->act_max);
     /* Per-channel FC is rare: fc_row takes it. */
-    const int per_tensor_fast = c.fast && !p->per_channel;
+    const int per_tensor_fast = c.fast && p->per_channel != 1;
     c.single = per_tensor_fast && depth == 1;
     c.fast_blocks =
         per_tensor_fast && groups > 0 && (depth & 3) == 0 && !c.single ? units >> 2 : 0;

@@ -97,13 +97,13 @@ MICRO_AVX2_FN static MICRO_ALWAYS_INLINE void group(const fc_row_t *row, int32_t
     }
     const __m256i sums =
         depth < 16 ? dot8_short(row->x, w, o, depth) : dot8_long(row->x, w, o, depth);
-    const int32_t c = p->per_channel ? n0 : 0;
+    const int32_t c = p->per_channel == 1 ? n0 : 0;
     __m256i vb, vm, vs;
     const __m256i mask =
         _mm256_cmpgt_epi32(_mm256_set1_epi32(m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     vb = m == OUTS ? _mm256_loadu_si256((const __m256i *)(row->bias + n0))
                    : _mm256_maskload_epi32(row->bias + n0, mask);
-    if (!p->per_channel) {
+    if (p->per_channel != 1) {
         /* One multiplier and shift: their arrays hold one value, never read past it. */
         vm = _mm256_set1_epi32(row->multiplier[0]);
         vs = _mm256_set1_epi32(row->shift[0]);
@@ -150,7 +150,7 @@ MICRO_AVX2_FN MICRO_NOINLINE static void group_last(const fc_row_t *row, int32_t
 MICRO_AVX2_FN MICRO_NOINLINE static void one(const fc_row_t *row, int32_t n)
 {
     const micro_fully_connected_s8_params_t *p = row->p;
-    const int32_t depth = p->input_depth, c = p->per_channel ? n : 0;
+    const int32_t depth = p->input_depth, c = p->per_channel == 1 ? n : 0;
     const int8_t *x = row->x, *w = row->filter + (int64_t)n * depth;
     uint32_t sum = 0;
     int32_t k = 0;

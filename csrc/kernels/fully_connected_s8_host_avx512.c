@@ -134,7 +134,7 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void block(const fc_row_t *row, int32
     const __mmask16 lanes = (__mmask16)((1u << m) - 1);
     const __m512i bias = _mm512_maskz_loadu_epi32(lanes, row->bias + n0);
     __m512i vm, vs;
-    if (!p->per_channel) { /* one multiplier and shift: their arrays hold one value */
+    if (p->per_channel != 1) { /* one multiplier and shift: their arrays hold one value */
         vm = _mm512_set1_epi32(row->multiplier[0]);
         vs = _mm512_set1_epi32(row->shift[0]);
     } else {
@@ -154,7 +154,7 @@ MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void block(const fc_row_t *row, int32
 MICRO_AVX512_FN static MICRO_ALWAYS_INLINE void one(const fc_row_t *row, int32_t n, int vnni)
 {
     const micro_fully_connected_s8_params_t *p = row->p;
-    const int32_t depth = p->input_depth, whole = depth & ~63, c = p->per_channel ? n : 0;
+    const int32_t depth = p->input_depth, whole = depth & ~63, c = p->per_channel == 1 ? n : 0;
     const int8_t *w = row->filter + (int64_t)n * depth;
     __m512i acc = _mm512_setzero_si512();
     for (int32_t k = 0; k < depth; k += 64) {

@@ -84,6 +84,10 @@ def prepare(ctx: OpContext) -> None:
         "per_channel": int(len(w_scales) > 1),
         "filter_layout": filter_layout(ctx, depth, depth_out),
     }
+    # The lean lane takes no scratch (K = 8 holds its input in registers).
+    widens = bool(params["filter_layout"]) and depth_out >= WIDEN_FROM_ROWS and depth != 8
+    params["per_channel"] = short_lane(params, int(mult[0]), int(shift[0]), widens)
+    scratch = NONE if params["per_channel"] == 2 else widened_input(ctx, params)
     ctx.emit(
         "fully_connected_s8",
         params,
@@ -95,7 +99,7 @@ def prepare(ctx: OpContext) -> None:
             "bias": ctx.const(wrap32(folded).astype(np.int32)),
             "multiplier": ctx.const(mult),
             "shift": ctx.const(shift),
-            "scratch": widened_input(ctx, params),
+            "scratch": scratch,
             "output": ctx.ref(out),
         },
         macs,
@@ -113,6 +117,31 @@ def widened_input(ctx: OpContext, params: dict[str, int]) -> Operand:
     if not params["filter_layout"] or params["output_depth"] < WIDEN_FROM_ROWS:
         return NONE
     return ctx.scratch(scratch_size("fully_connected_s8", params), optional=True)
+
+
+def short_lane(params: dict[str, int], mult: int, shift: int, scratch: bool) -> int:
+    """per_channel (fully_connected_s8.h): 1 for per-channel weights; for one multiplier 2
+    or 3 where the DSP twin's lean lane (2) or its K = 1 lane (3) holds for every call, so
+    its dispatch goes straight to that lane (the check verifies it at load), else 0; 2 asks
+    for no scratch (`scratch`: the step would have one the lane cannot go without). The
+    filter's word alignment is the writer's (constants 16-byte aligned)."""
+    if params["per_channel"]:
+        return 1
+    depth, layout = params["input_depth"], params["filter_layout"]
+    if (
+        layout == 0
+        or params["batches"] != 1
+        or params["filter_zp"] != 0
+        or (params["act_min"], params["act_max"]) != (-128, 127)
+        or mult < 1 << 30
+        or shift > -1
+    ):
+        return 0
+    if depth == 1:
+        return 3 if layout <= 2 else 0
+    if depth % 4 == 0 and not scratch:
+        return 2
+    return 0
 
 
 # Int16 groups (layout 2) save the DSP twin 7 of 18 instructions per 16 weights for 16

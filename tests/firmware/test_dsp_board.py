@@ -32,6 +32,7 @@ from test_dsp_conv_quads import (
     shaped_pointwise_case,
 )
 from test_dsp_conv_strided_1x1 import strided_case, takes_strided
+from test_dsp_fc_lanes import lane_of
 
 from micro import firmware
 from micro._ffi import ffi, lib
@@ -320,6 +321,13 @@ def depthwise_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     return dw.compiled_case(*dw.depthwise_case(seed, fast=seed % 2 == 0))
 
 
+def with_lane(k: int, params: Any, ops: list[np.ndarray]) -> tuple[Any, list[np.ndarray]]:
+    """The case given its lane's word (per_channel 2 or 3) for odd k, where it holds."""
+    if k % 2:
+        params.per_channel = lane_of(params, ops)
+    return params, ops
+
+
 def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     """Half of them what the register-blocked path takes, a quarter what the small layers'
     paths take (every depth of the short cases: seed // 4 runs through them), an eighth
@@ -328,18 +336,20 @@ def fully_connected_case(seed: int) -> tuple[Any, list[np.ndarray]]:
     N mod 4 of 1-3 on the fast requantization (the rows after the blocks, two at a time),
     then the lean lane's (one batch row, symmetric weights, no scratch: heads of 1-3 rows,
     blocks with and without rows after them), then the K = 1 lane's, then N = 4 on long
-    rows (the lean lane and fc_plan's blocks on the int8 row in turn)."""
+    rows (the lean lane and fc_plan's blocks on the int8 row in turn). Every other case of
+    the two lanes carries the lane's word (per_channel 2 or 3) where it holds."""
     if seed >= 1000 + PER_KERNEL + ROWS16 + REST + LEAN + SINGLE:  # N = 4, long rows
         k = seed - 1000 - PER_KERNEL - ROWS16 - REST - LEAN - SINGLE
         return cases.long_case(k, LONG_GROUPS)
     if seed >= 1000 + PER_KERNEL + ROWS16 + REST + LEAN:  # the K = 1 lane
         k = seed - 1000 - PER_KERNEL - ROWS16 - REST - LEAN
-        return cases.single_case(k, cases.SINGLE_UNITS[k % len(cases.SINGLE_UNITS)])
+        return with_lane(k, *cases.single_case(k, cases.SINGLE_UNITS[k % len(cases.SINGLE_UNITS)]))
     if seed >= 1000 + PER_KERNEL + ROWS16 + REST:  # the lean lane, layouts 1, 2, 3 in turn
         k = seed - 1000 - PER_KERNEL - ROWS16 - REST
         units = cases.LEAN_UNITS[k % len(cases.LEAN_UNITS)]
         # every count of groups modulo 8 over the cases (fully_connected_case's seed // 2)
-        return cases.fully_connected_case(5000 + 2 * k, 1 + k % 3, True, units=units, lean=True)
+        case = cases.fully_connected_case(5000 + 2 * k, 1 + k % 3, True, units=units, lean=True)
+        return with_lane(k, *case)
     if seed >= 1000 + PER_KERNEL + ROWS16:  # the rows after the blocks (rows_fast's asm)
         k = seed - 1000 - PER_KERNEL - ROWS16
         # every count of groups modulo 8 over the cases; layouts 1, 2, 3 (the int16 pair)

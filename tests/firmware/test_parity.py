@@ -108,6 +108,7 @@ def test_hello_world(
     [
         "tflm/micro_speech/micro_speech_quantized.tflite",
         "tflm/person_detection/person_detect.tflite",
+        "mlperf_tiny/ad01_int8.tflite",
     ],
     ids=lambda r: Path(r).stem,
 )

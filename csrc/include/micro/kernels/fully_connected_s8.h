@@ -30,6 +30,14 @@
  * layers of 8 rows or more: micro/ops/fully_connected.py), layout 3 in its place where
  * N % 4 >= 2 and K % 4 == 0 (and for 2- or 3-row layers with 2 * K <= 2 KB), else layout 1.
  *
+ * per_channel 2 and 3: one multiplier and shift as with 0, and the compiler's word that the
+ * DSP twin's short lanes hold for every call, so its dispatch makes none of their tests:
+ * one batch row, filter_zp 0, a blocked filter (layout 1-3) word-aligned as the scratch,
+ * act_min -128 and act_max 127, the fast requantization (multiplier >= 2^30, shift <= -1);
+ * for 2 K a multiple of 4 and no scratch (the lean lane), for 3
+ * K = 1 and layout 1 or 2 (one product per output). The check refuses a step whose
+ * operands break the word; every kernel reads 2 and 3 as 0.
+ *
  * Scratch (micro_fully_connected_s8_scratch_size() bytes): the input row's first K4 values
  * widened to 16 bits, per group of 4 the pairs (x0, x2) and (x1, x3), so each word meets
  * one SXTB16 half of a filter word; optional: with none (NULL, size 0) the DSP twin splits
@@ -51,7 +59,7 @@ typedef struct {
     int32_t output_zp;      /* [-128, 127] */
     int32_t act_min;        /* [-128, act_max] */
     int32_t act_max;        /* [act_min, 127] */
-    int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each */
+    int32_t per_channel;    /* 0: one multiplier/shift, 1: N of each; 2, 3: one (below) */
     int32_t filter_layout;  /* 0: row-major, 1: blocks of 4 rows, 2: int16 blocks, 3: and pair */
 } micro_fully_connected_s8_params_t;
 
