@@ -43,6 +43,23 @@ static MICRO_ALWAYS_INLINE void micro_dot2_s8(const int8_t *x, const int8_t *w0,
     *acc1 = a1;
 }
 
+/* acc0, acc1 + the dots of x with the int16 pair at w over `groups` groups, in C: per group
+ * row 0's words (w0, w2), (w1, w3), then row 1's, against the input word's halves (the
+ * loop where the asm below is not built, and FULLY_CONNECTED's dot_pair16 there). */
+static MICRO_ALWAYS_INLINE void micro_dot2_s16_c(const int8_t *x, const uint32_t *w,
+                                                 int32_t groups, int32_t *acc0, int32_t *acc1)
+{
+    int32_t a0 = *acc0, a1 = *acc1;
+    for (int32_t g = 0; g < groups; ++g, w += 4) {
+        const uint32_t xv = micro_read4(x + 4 * g);
+        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
+        a0 = micro_smlad(x_odd, w[1], micro_smlad(x_even, w[0], a0));
+        a1 = micro_smlad(x_odd, w[3], micro_smlad(x_even, w[2], a1));
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
 #if MICRO_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* One group of the int16 pair: the input word (any alignment: LDR) split once, the pair's
  * 4 words (row 0's (w0, w2), (w1, w3), then row 1's) in one LDM (its registers ascending:
@@ -93,21 +110,7 @@ static MICRO_ALWAYS_INLINE void micro_dot2_s16(const int8_t *x, const uint32_t *
     *acc1 = a1;
 }
 #else
-/* The same in C: per group row 0's words (w0, w2), (w1, w3), then row 1's, against the
- * input word's halves. */
-static MICRO_ALWAYS_INLINE void micro_dot2_s16(const int8_t *x, const uint32_t *w,
-                                               int32_t groups, int32_t *acc0, int32_t *acc1)
-{
-    int32_t a0 = *acc0, a1 = *acc1;
-    for (int32_t g = 0; g < groups; ++g, w += 4) {
-        const uint32_t xv = micro_read4(x + 4 * g);
-        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
-        a0 = micro_smlad(x_odd, w[1], micro_smlad(x_even, w[0], a0));
-        a1 = micro_smlad(x_odd, w[3], micro_smlad(x_even, w[2], a1));
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-}
+#define micro_dot2_s16 micro_dot2_s16_c
 #endif
 
 #endif

@@ -125,21 +125,7 @@ static MICRO_ALWAYS_INLINE void pair16_out(const int8_t *x, const uint32_t *w, i
 #endif
 
 #ifndef FC_HAS_PAIR_ASM
-/* acc0, acc1 + the dots of x with layout 3's pair block at w over `groups` groups: per
- * group row 0's words (w0, w2), (w1, w3), then row 1's, against the input word's halves. */
-static void dot_pair16(const int8_t *x, const uint32_t *w, int32_t groups, int32_t *acc0,
-                       int32_t *acc1)
-{
-    int32_t a0 = *acc0, a1 = *acc1;
-    for (int32_t g = 0; g < groups; ++g, w += 4) {
-        const uint32_t xv = micro_read4(x + 4 * g);
-        const uint32_t x_even = micro_sxtb16(xv), x_odd = micro_sxtb16_hi(xv);
-        a0 = micro_smlad(x_odd, w[1], micro_smlad(x_even, w[0], a0));
-        a1 = micro_smlad(x_odd, w[3], micro_smlad(x_even, w[2], a1));
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-}
+#define dot_pair16 micro_dot2_s16_c /* dsp_pair.h's C loop */
 #endif
 
 /* The rows after the fast blocks, rest = N mod 4 of them (1 to 3), on the fast per-tensor
