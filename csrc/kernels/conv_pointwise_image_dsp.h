@@ -69,7 +69,6 @@ static MICRO_NOINLINE void pointwise_fast(const micro_conv_s8_params_t *p,
         /* The run's buffer: the tables' bytes past the first PW8_CHANNELS entries (their
          * union's member pw8). */
         uint32_t *block = (uint32_t *)(void *)(table + PW8_CHANNELS);
-        const pw_chan_t *records = floor_records(p, filter);
         pw8_image(input, filter, records != NULL ? records : table, records != NULL, block,
                   (int64_t)p->batches * pixels, depth_out, c->zp, output);
         return;
