@@ -286,6 +286,24 @@ static inline uint32_t micro_pkh_hi(uint32_t x, uint32_t y)
 #endif
 
 
+/* Thumb-2 asm text: %[n] >= 1 repeats of `body`, eight a turn, a count not a multiple of 8
+ * entering the first turn further in by a TBB on n mod 8 (the table's entries are halfword
+ * offsets from its start); `idx` names the register the index takes ("lr", "%[xe]"), %[n]
+ * becomes the turns and ends at 0. The loop's labels are 0-8. */
+#define MICRO_ASM_TURNS8(idx, body)                                                   \
+    "and " idx ", %[n], #7\n\t"                                                       \
+    "adds %[n], %[n], #7\n\t"                                                         \
+    "lsrs %[n], %[n], #3\n\t"                                                         \
+    "tbb [pc, " idx "]\n\t"                                                           \
+    "0:\n\t"                                                                          \
+    ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"            \
+    ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"            \
+    ".p2align 1\n\t"                                                                  \
+    "1:\n\t" body "2:\n\t" body "3:\n\t" body "4:\n\t" body                             \
+    "5:\n\t" body "6:\n\t" body "7:\n\t" body "8:\n\t" body                             \
+    "subs %[n], %[n], #1\n\t"                                                         \
+    "bne 1b\n\t"
+
 /* x computed at this point of the program, before any memory access after it (an empty
  * asm: GCC would otherwise sink the arithmetic next to x's use, past loads that were
  * meant to come first); nothing on compilers without GNU asm. */

@@ -74,22 +74,9 @@ static MICRO_ALWAYS_INLINE void micro_dot2_s16_c(const int8_t *x, const uint32_t
     "smlad %[a1], %[xe], %[w2], %[a1]\n\t"        \
     "smlad %[a1], %[xo], %[w3], %[a1]\n\t"
 
-/* n >= 1 groups of MICRO_PAIR16_GROUP, eight a turn, a count not a multiple of 8 entering
- * the first turn further in by a TBB on n mod 8 (lr its index; n becomes the turns). */
-#define MICRO_PAIR16_LOOP8                                                      \
-    "and lr, %[n], #7\n\t"                                                      \
-    "adds %[n], %[n], #7\n\t"                                                   \
-    "lsrs %[n], %[n], #3\n\t"                                                   \
-    "tbb [pc, lr]\n\t"                                                          \
-    "0:\n\t"                                                                    \
-    ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"      \
-    ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"      \
-    ".p2align 1\n\t"                                                            \
-    "1:\n\t" MICRO_PAIR16_GROUP "2:\n\t" MICRO_PAIR16_GROUP "3:\n\t" MICRO_PAIR16_GROUP \
-    "4:\n\t" MICRO_PAIR16_GROUP "5:\n\t" MICRO_PAIR16_GROUP "6:\n\t" MICRO_PAIR16_GROUP \
-    "7:\n\t" MICRO_PAIR16_GROUP "8:\n\t" MICRO_PAIR16_GROUP                    \
-    "subs %[n], %[n], #1\n\t"                                                   \
-    "bne 1b\n\t"
+/* n >= 1 groups of MICRO_PAIR16_GROUP, eight a turn (lr the entry's index; n becomes the
+ * turns). */
+#define MICRO_PAIR16_LOOP8 MICRO_ASM_TURNS8("lr", MICRO_PAIR16_GROUP)
 
 /* acc0, acc1 + the dots of x with the int16 pair at w (word-aligned) over groups >= 1
  * groups of 4 values; x advances past them. */

@@ -91,18 +91,7 @@
         register uint32_t xe __asm__("r4"), xo __asm__("r5");                                \
         register uint32_t w0 __asm__("r8"), w1 __asm__("r9"), w2 __asm__("r10"),             \
             w3 __asm__("r11");                                                               \
-        __asm__ volatile("and lr, %[n], #7\n\t"                                              \
-                         "adds %[n], %[n], #7\n\t"                                           \
-                         "lsrs %[n], %[n], #3\n\t"                                           \
-                         "tbb [pc, lr]\n\t"                                                  \
-                         "0:\n\t"                                                            \
-                         ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t" \
-                         ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t" \
-                         ".p2align 1\n\t"                                                    \
-                         "1:\n\t" group "2:\n\t" group "3:\n\t" group                         \
-                         "4:\n\t" group "5:\n\t" group "6:\n\t" group                         \
-                         "7:\n\t" group "8:\n\t" group "subs %[n], %[n], #1\n\t"              \
-                         "bne 1b"                                                            \
+        __asm__ volatile(MICRO_ASM_TURNS8("lr", group)                                      \
                          : FC_BLOCK_OPERANDS(a0, a1, a2, a3, wp));                               \
     } while (0)
 

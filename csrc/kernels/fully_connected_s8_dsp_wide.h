@@ -122,19 +122,7 @@ static MICRO_ALWAYS_INLINE void short16_8_asm(const uint32_t *k, const uint32_t 
     "subs %[a3], %[a3], %[xe]\n\t"                                                         \
     "10:\n\t"                                                                              \
     "ldrd %[x], %[n], [sp]\n\t"                  /* the input, the group count */          \
-    "and %[xe], %[n], #7\n\t"                                                              \
-    "adds %[n], %[n], #7\n\t"                                                              \
-    "lsrs %[n], %[n], #3\n\t"                                                              \
-    "tbb [pc, %[xe]]\n\t"                                                                  \
-    "0:\n\t"                                                                               \
-    ".byte (1f - 0b) / 2, (8f - 0b) / 2, (7f - 0b) / 2, (6f - 0b) / 2\n\t"                 \
-    ".byte (5f - 0b) / 2, (4f - 0b) / 2, (3f - 0b) / 2, (2f - 0b) / 2\n\t"                 \
-    ".p2align 1\n\t"                                                                       \
-    "1:\n\t" group "2:\n\t" group "3:\n\t" group                                           \
-    "4:\n\t" group "5:\n\t" group "6:\n\t" group                                           \
-    "7:\n\t" group "8:\n\t" group                                                          \
-    "subs %[n], %[n], #1\n\t"                                                              \
-    "bne 1b\n\t"                                                                           \
+    MICRO_ASM_TURNS8("%[xe]", group)                                                       \
     "ldrd %[w0], %[w1], [sp, #8]\n\t" /* m2, pn */                                         \
     "ldr %[w2], [sp, #16]\n\t"        /* zp */                                             \
     "smmlar %[a0], %[a0], %[w0], %[a0]\n\t"                                                \
