@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from support.score_traces import STEP, plateau_trace, segment
 
 from micro.boards import load_board
 from micro.cli import main
@@ -26,7 +27,6 @@ from micro.speech.wav import read_wav, write_wav
 
 LABELS = ("silence", "unknown", "yes", "no", "go", "left")
 DECOYS = ("go", "left")
-STEP = 0.02
 
 
 def _bundled() -> tuple[bytes, np.ndarray, np.ndarray]:
@@ -114,28 +114,12 @@ def test_micro_speech_never_reports_a_decoy(
 # --------------------------------------------------------------------------- tuning, tables
 
 
-def _trace(plateaus: list[tuple[str, float, float, float]], seconds: float) -> tuning.Trace:
-    """Scores every 20 ms: silence 1.0 but for (label, from, to, score) plateaus."""
-    times = 0.03 + STEP * np.arange(int(seconds / STEP))
-    scores = np.zeros((len(times), len(LABELS)))
-    scores[:, 0] = 1.0
-    for label, lo, hi, score in plateaus:
-        inside = (times >= lo) & (times < hi)
-        scores[inside, LABELS.index(label)] = score
-        scores[inside, 0] = 1.0 - score
-    return tuning.Trace(times, scores)
-
-
-def _seg(source: str, lo: float, hi: float) -> evaluate.Segment:
-    return evaluate.Segment(source, int(lo * 16000), int(hi * 16000))
-
-
 def test_the_tuning_gives_a_decoy_no_bar_and_never_counts_it() -> None:
     # a "yes" clip heard at 15/16; a "go" clip (an other word) scored as "go" at 1.0, and a
     # wake word at 15/16 "left": as decoys they are never commands, so never alarms
     plateaus = [("yes", 2.2, 3.2, 15 / 16), ("go", 6.2, 7.2, 1.0), ("left", 10.2, 11.2, 15 / 16)]
-    trace = _trace(plateaus, 13.0)
-    segments = [_seg("yes", 2, 3), _seg("other words", 6, 7), _seg("picovoice", 10, 11)]
+    trace = plateau_trace(LABELS, plateaus, 13.0)
+    segments = [segment("yes", 2, 3), segment("other words", 6, 7), segment("picovoice", 10, 11)]
     got = tuning.tune_trace(trace, LABELS, int(13.0 * 16000), segments, decoys=DECOYS)
     assert set(got["thresholds"]) == {"yes", "no"} and set(got["at_chosen"]) == {"yes", "no"}
     assert got["at_chosen"]["yes"] == {"hits": 1, "total": 1, "alarms": 0}

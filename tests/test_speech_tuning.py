@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.score_traces import STEP, plateau_trace, segment
 
-from micro.speech import card, corpus, evaluate, mining, realdata, tuning
+from micro.speech import card, corpus, mining, realdata, tuning
 from micro.speech.bundled import data_file
 from micro.speech.pipeline import DEMO_SUPPRESSION, DEMO_THRESHOLD, DEMO_WINDOW
 from micro.speech.recognizer import Recognizer
@@ -128,26 +129,6 @@ def test_the_tuning_share_of_other_speech_is_never_trained_on(tmp_path: Path) ->
 
 # --------------------------------------------------------------------------- the rule
 
-STEP = 0.02  # s between results, as the demo streams
-
-
-def _trace(plateaus: list[tuple[str, float, float, float]], seconds: float) -> tuning.Trace:
-    """Scores every 20 ms: silence 1.0, except (label, from, to, score) plateaus where the
-    label holds ``score`` and silence the rest. Scores are sixteenths, so the averages of a
-    plateau are exact: an average over a window within a plateau is its score."""
-    times = 0.03 + STEP * np.arange(int(seconds / STEP))
-    scores = np.zeros((len(times), len(LABELS)))
-    scores[:, 0] = 1.0
-    for label, lo, hi, score in plateaus:
-        inside = (times >= lo) & (times < hi)
-        scores[inside, LABELS.index(label)] = score
-        scores[inside, 0] = 1.0 - score
-    return tuning.Trace(times, scores)
-
-
-def _seg(source: str, lo: float, hi: float) -> evaluate.Segment:
-    return evaluate.Segment(source, int(lo * 16000), int(hi * 16000))
-
 
 # A "yes" clip heard at 15/16; other words taken for "yes" at 14/16 and 10/16; wake words
 # taken for "no" at 12/16; two "no" clips at 13/16 and 11/16. Each plateau lasts 1 s, so the
@@ -162,17 +143,17 @@ PLATEAUS = [
     ("yes", 22.2, 23.2, 10 / 16),
 ]
 SEGMENTS = [
-    _seg("yes", 2.0, 3.0),
-    _seg("other words", 6.0, 7.0),
-    _seg("picovoice", 10.0, 11.0),
-    _seg("no", 14.0, 15.0),
-    _seg("no", 18.0, 19.0),
-    _seg("other words", 22.0, 23.0),
+    segment("yes", 2.0, 3.0),
+    segment("other words", 6.0, 7.0),
+    segment("picovoice", 10.0, 11.0),
+    segment("no", 14.0, 15.0),
+    segment("no", 18.0, 19.0),
+    segment("other words", 22.0, 23.0),
 ]
 
 
 def test_the_rule_picks_the_lowest_bar_within_the_budget_on_a_hand_made_trace() -> None:
-    trace = _trace(PLATEAUS, 26.0)
+    trace = plateau_trace(LABELS, PLATEAUS, 26.0)
     average = tuning.averages(trace)
     # by hand: "yes" alarms fire at bars <= 14/16 = 0.875 (one) and <= 10/16 = 0.625 (two);
     # "no" alarms at bars <= 12/16 = 0.75 (one)
@@ -204,8 +185,8 @@ def test_the_rule_picks_the_lowest_bar_within_the_budget_on_a_hand_made_trace() 
 
 def test_the_rule_takes_the_fewest_alarms_when_no_bar_keeps_within_the_budget() -> None:
     # other words taken for "yes" at 1.0 (an alarm at every bar) and at 12/16
-    trace = _trace([("yes", 2.2, 3.2, 1.0), ("yes", 6.2, 7.2, 12 / 16)], 9.0)
-    segments = [_seg("other words", 2.0, 3.0), _seg("other words", 6.0, 7.0)]
+    trace = plateau_trace(LABELS, [("yes", 2.2, 3.2, 1.0), ("yes", 6.2, 7.2, 12 / 16)], 9.0)
+    segments = [segment("other words", 2.0, 3.0), segment("other words", 6.0, 7.0)]
     average = tuning.averages(trace)
     bars, tried = tuning.choose(trace.times, average, LABELS, segments, hours=1.0, budget=0.0)
     assert bars["yes"] == 0.76  # one alarm from 0.76 up, two below: the lowest of the fewest
@@ -213,7 +194,7 @@ def test_the_rule_takes_the_fewest_alarms_when_no_bar_keeps_within_the_budget() 
 
 
 def test_the_score_rule_weighs_each_alarm_as_missed_keywords_on_a_hand_made_trace() -> None:
-    trace = _trace(PLATEAUS, 26.0)
+    trace = plateau_trace(LABELS, PLATEAUS, 26.0)
     average = tuning.averages(trace)
 
     # by hand, per bar (hits, alarms) -- "yes": <= 0.62 (1, 2), 0.63-0.87 (1, 1),
@@ -240,8 +221,8 @@ def test_the_score_rule_keeps_the_hits_a_single_confident_alarm_would_cost() -> 
     # two "no" clips at 13/16 and 11/16 and one wake word taken for "no" at 15/16: no bar
     # below 0.94 is free of alarms, so a budget of none takes 0.94 and hears neither clip
     plateaus = [("no", 2.2, 3.2, 13 / 16), ("no", 6.2, 7.2, 11 / 16), ("no", 10.2, 11.2, 15 / 16)]
-    segments = [_seg("no", 2.0, 3.0), _seg("no", 6.0, 7.0), _seg("picovoice", 10.0, 11.0)]
-    trace = _trace(plateaus, 13.0)
+    segments = [segment("no", 2.0, 3.0), segment("no", 6.0, 7.0), segment("picovoice", 10.0, 11.0)]
+    trace = plateau_trace(LABELS, plateaus, 13.0)
     average = tuning.averages(trace)
     budget, _ = tuning.choose(trace.times, average, LABELS, segments, hours=0.5, budget=1.0)
     assert budget["no"] == 0.94
