@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import sanitized
 from test_dsp_kernels import fully_connected_case
 
 from micro._ffi import ffi, lib
@@ -33,7 +34,6 @@ PARAMS = [
     "per_channel",
     "filter_layout",
 ]
-SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +46,7 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sources = [*sorted(kernels.glob("fully_connected_s8*.c")), kernels / "host_scratch.c"]
     cmd = [
         cc,
-        "-std=c99",
-        "-O1",
-        "-g",
-        "-Wall",
-        "-Wextra",
-        "-Werror",
-        *SANITIZE,
+        *sanitized.FLAGS,
         f"-I{ROOT / 'csrc' / 'include'}",
         *map(str, sources),
         str(ROOT / "tests" / "native" / "fc_offset.c"),
